@@ -1,0 +1,40 @@
+//! `rasp-engine`: the detection core of the RASP agent.
+//!
+//! The engine answers one question for every hooked call: did input from the current HTTP
+//! request change the syntactic structure of what is about to run? (Su and Wassermann, "The
+//! Essence of Command Injection Attacks", POPL 2006.) Input confined to one literal is data;
+//! input that spans tokens, closes a quote, adds an operator, keyword or comment, is code.
+//!
+//! The pieces, in the order a check meets them:
+//!
+//! * [`wire`] decodes the request record the agent sends once per request, and [`extract`]
+//!   turns it (and later the body) into [`input::Input`]s: query and form parameters, headers,
+//!   cookies, path segments, JSON keys and values, each with its source and name.
+//! * [`context::RequestContext`] holds a request's inputs under a byte limit and compiles them
+//!   into one [`matcher::InputMatcher`] (Aho-Corasick), so that a check costs one pass over the
+//!   sink string whatever the number of inputs. Nearly every check ends there: no input occurs.
+//! * When an input does occur, [`sql`] lexes the statement with the dialect's own quoting and
+//!   comment rules ([`sql::SqlLexer`]) and [`sql::detect`] classifies each occurrence.
+//! * [`engine::Engine`] applies the configured mode and policies ([`config`]) and returns a
+//!   [`verdict::Verdict`] with an [`event::Event`] for anything it does not simply allow.
+//!
+//! There is no JNI here and no `unsafe`: the `rasp-jni` crate is a thin layer over this one,
+//! and the CLI and benchmarks use it directly.
+
+#![forbid(unsafe_code)]
+
+pub mod config;
+pub mod context;
+pub mod engine;
+pub mod event;
+pub mod extract;
+pub mod input;
+pub mod matcher;
+pub mod sql;
+pub mod verdict;
+pub mod wire;
+
+pub use config::{EngineConfig, Mode, Policy};
+pub use context::{ContextLimits, RequestContext};
+pub use engine::{Engine, SqlApi, SqlSink};
+pub use verdict::{Action, Verdict};

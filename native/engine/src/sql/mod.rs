@@ -1,0 +1,12 @@
+//! SQL: dialects, the lexer and the injection detector.
+
+pub mod detect;
+pub mod dialect;
+pub mod keywords;
+pub mod lexer;
+pub mod token;
+
+pub use detect::{analyze, detect, SqlAnalysis, SqlFinding, SqlRule};
+pub use dialect::Dialect;
+pub use lexer::SqlLexer;
+pub use token::{LexError, Token, TokenKind};
