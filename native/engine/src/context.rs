@@ -210,7 +210,10 @@ mod tests {
         let base = ctx.inputs().len();
         let ctx2 = ctx.with_body(br#"{"name":"x y"}"#, false);
         assert_eq!(ctx2.summary(), ctx.summary());
-        assert!(ctx2.inputs().iter().any(|i| i.source == InputSource::Json && i.value == "x y"));
+        assert!(ctx2
+            .inputs()
+            .iter()
+            .any(|i| i.source == InputSource::Json && i.value == "x y"));
         let ctx3 = ctx2.with_body(br#"{"other":"z w"}"#, false);
         assert!(!ctx3.inputs().iter().any(|i| i.value == "x y"));
         assert!(ctx3.inputs().iter().any(|i| i.value == "z w"));
@@ -220,21 +223,29 @@ mod tests {
 
     #[test]
     fn binary_bodies_are_not_inputs() {
-        let ctx = RequestContext::new(&record("application/octet-stream"), ContextLimits::default());
+        let ctx = RequestContext::new(
+            &record("application/octet-stream"),
+            ContextLimits::default(),
+        );
         let n = ctx.inputs().len();
         assert_eq!(ctx.with_body(b"\x00\x01' OR 1=1", false).inputs().len(), n);
     }
 
     #[test]
     fn input_past_the_limit_overflows() {
-        let limits = ContextLimits { max_input_bytes: 64 };
+        let limits = ContextLimits {
+            max_input_bytes: 64,
+        };
         let ctx = RequestContext::new(&record("text/plain"), limits);
         assert!(!ctx.overflowed());
         let big = vec![b'a'; 100];
         let ctx2 = ctx.with_body(&big, false);
         assert!(ctx2.overflowed());
         assert!(ctx2.input_bytes() <= 64);
-        assert!(ctx.with_body(b"ok", true).overflowed(), "a truncated body overflows");
+        assert!(
+            ctx.with_body(b"ok", true).overflowed(),
+            "a truncated body overflows"
+        );
     }
 
     #[test]

@@ -132,7 +132,13 @@ impl Engine {
         }
     }
 
-    fn event(&self, ctx: &RequestContext, action: Action, finding: Finding, sink: EventSink) -> Event {
+    fn event(
+        &self,
+        ctx: &RequestContext,
+        action: Action,
+        finding: Finding,
+        sink: EventSink,
+    ) -> Event {
         let summary = ctx.summary();
         Event {
             time: now_rfc3339(),

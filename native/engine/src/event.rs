@@ -117,7 +117,13 @@ mod tests {
 
     #[test]
     fn marks_the_span() {
-        let s = EventSink::new("sql", "x", None, b"a = '' OR 1=1", Some(Span { start: 5, end: 13 }));
+        let s = EventSink::new(
+            "sql",
+            "x",
+            None,
+            b"a = '' OR 1=1",
+            Some(Span { start: 5, end: 13 }),
+        );
         assert_eq!(s.marked.as_deref(), Some("a = '>>>' OR 1=1<<<"));
         assert_eq!(s.value_offset, 0);
     }
@@ -126,7 +132,16 @@ mod tests {
     fn long_values_keep_a_window_around_the_span() {
         let mut full = vec![b'x'; 100_000];
         full[60_000..60_006].copy_from_slice(b"' OR 1");
-        let s = EventSink::new("sql", "x", None, &full, Some(Span { start: 60_000, end: 60_006 }));
+        let s = EventSink::new(
+            "sql",
+            "x",
+            None,
+            &full,
+            Some(Span {
+                start: 60_000,
+                end: 60_006,
+            }),
+        );
         assert_eq!(s.value.len(), MAX_SINK_VALUE_BYTES);
         assert_eq!(s.value_length, 100_000);
         let span = s.span.expect("span");

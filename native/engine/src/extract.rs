@@ -21,7 +21,11 @@ pub fn request_inputs(rec: &RequestRecord, sink: &mut dyn FnMut(Input)) {
     }
     for (name, value) in &rec.headers {
         sink(Input::name_of(InputSource::Header, name.clone()));
-        sink(Input::value(InputSource::Header, name.clone(), value.clone()));
+        sink(Input::value(
+            InputSource::Header,
+            name.clone(),
+            value.clone(),
+        ));
     }
 }
 
@@ -29,7 +33,10 @@ pub fn request_inputs(rec: &RequestRecord, sink: &mut dyn FnMut(Input)) {
 pub fn form_pairs(encoded: &str, source: InputSource, sink: &mut dyn FnMut(Input)) {
     for (name, value) in form_urlencoded::parse(encoded.as_bytes()) {
         sink(Input::name_of(source, name.clone().into_owned()));
-        with_decoded_variant(Input::value(source, name.into_owned(), value.into_owned()), sink);
+        with_decoded_variant(
+            Input::value(source, name.into_owned(), value.into_owned()),
+            sink,
+        );
     }
 }
 
@@ -69,7 +76,11 @@ fn with_decoded_variant(input: Input, sink: &mut dyn FnMut(Input)) {
     let decoded = input
         .value
         .contains('%')
-        .then(|| percent_decode_str(&input.value).decode_utf8_lossy().into_owned())
+        .then(|| {
+            percent_decode_str(&input.value)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
         .filter(|d| *d != input.value);
     let variant = decoded.map(|value| Input {
         value,
@@ -128,7 +139,11 @@ pub fn body_inputs(kind: BodyKind, body: &[u8], sink: &mut dyn FnMut(Input)) {
 
 fn whole_body(body: &[u8], sink: &mut dyn FnMut(Input)) {
     if !body.is_empty() {
-        sink(Input::value(InputSource::Body, "body", String::from_utf8_lossy(body)));
+        sink(Input::value(
+            InputSource::Body,
+            "body",
+            String::from_utf8_lossy(body),
+        ));
     }
 }
 
@@ -220,15 +235,18 @@ mod tests {
             vec![("sid".into(), "1".into()), ("user".into(), "bob".into())]
         );
         assert!(values(&inputs, InputSource::Header).contains(&("X-User".into(), "alice".into())));
-        assert!(inputs
-            .iter()
-            .any(|i| i.part == InputPart::Name && i.value == "sort" && i.source == InputSource::Query));
+        assert!(inputs.iter().any(|i| i.part == InputPart::Name
+            && i.value == "sort"
+            && i.source == InputSource::Query));
     }
 
     #[test]
     fn double_encoded_values_get_a_decoded_variant() {
         let inputs = collect(|s| form_pairs("id=1%2527%2520OR%25201%253D1", InputSource::Query, s));
-        let vals: Vec<_> = inputs.iter().filter(|i| i.part == InputPart::Value).collect();
+        let vals: Vec<_> = inputs
+            .iter()
+            .filter(|i| i.part == InputPart::Value)
+            .collect();
         assert_eq!(vals[0].value, "1%27%20OR%201%3D1");
         assert_eq!(vals[1].value, "1' OR 1=1");
         assert_eq!(vals[1].transform, Some("url-decoded"));
@@ -254,16 +272,37 @@ mod tests {
     #[test]
     fn malformed_json_is_one_text_input() {
         let inputs = collect(|s| body_inputs(BodyKind::Json, b"{\"a\": 'x' OR 1=1", s));
-        assert_eq!(values(&inputs, InputSource::Body), vec![("body".into(), "{\"a\": 'x' OR 1=1".into())]);
+        assert_eq!(
+            values(&inputs, InputSource::Body),
+            vec![("body".into(), "{\"a\": 'x' OR 1=1".into())]
+        );
     }
 
     #[test]
     fn body_kinds_from_content_types() {
-        assert_eq!(BodyKind::from_content_type("application/json; charset=UTF-8"), Some(BodyKind::Json));
-        assert_eq!(BodyKind::from_content_type("application/vnd.api+json"), Some(BodyKind::Json));
-        assert_eq!(BodyKind::from_content_type("application/x-www-form-urlencoded"), Some(BodyKind::Form));
-        assert_eq!(BodyKind::from_content_type("text/plain"), Some(BodyKind::Text));
-        assert_eq!(BodyKind::from_content_type("application/octet-stream"), None);
-        assert_eq!(BodyKind::from_content_type("multipart/form-data; boundary=x"), None);
+        assert_eq!(
+            BodyKind::from_content_type("application/json; charset=UTF-8"),
+            Some(BodyKind::Json)
+        );
+        assert_eq!(
+            BodyKind::from_content_type("application/vnd.api+json"),
+            Some(BodyKind::Json)
+        );
+        assert_eq!(
+            BodyKind::from_content_type("application/x-www-form-urlencoded"),
+            Some(BodyKind::Form)
+        );
+        assert_eq!(
+            BodyKind::from_content_type("text/plain"),
+            Some(BodyKind::Text)
+        );
+        assert_eq!(
+            BodyKind::from_content_type("application/octet-stream"),
+            None
+        );
+        assert_eq!(
+            BodyKind::from_content_type("multipart/form-data; boundary=x"),
+            None
+        );
     }
 }

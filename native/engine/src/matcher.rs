@@ -138,7 +138,9 @@ mod tests {
         let mut seen: Vec<usize> = occ.iter().map(|o| o.input).collect();
         seen.sort();
         assert_eq!(seen, vec![0, 1, 2]);
-        assert!(occ.iter().all(|o| &sql[o.start..o.end] == inputs[o.input].value.as_bytes()));
+        assert!(occ
+            .iter()
+            .all(|o| &sql[o.start..o.end] == inputs[o.input].value.as_bytes()));
         assert!(!m.any(b"SELECT name FROM t"));
     }
 }

@@ -37,15 +37,24 @@ struct Reader<'a> {
 impl<'a> Reader<'a> {
     fn u32(&mut self, what: &'static str) -> Result<u32, WireError> {
         let end = self.pos.checked_add(4).ok_or(WireError::Truncated(what))?;
-        let raw = self.bytes.get(self.pos..end).ok_or(WireError::Truncated(what))?;
+        let raw = self
+            .bytes
+            .get(self.pos..end)
+            .ok_or(WireError::Truncated(what))?;
         self.pos = end;
         Ok(u32::from_be_bytes([raw[0], raw[1], raw[2], raw[3]]))
     }
 
     fn field(&mut self, what: &'static str) -> Result<String, WireError> {
         let len = self.u32(what)? as usize;
-        let end = self.pos.checked_add(len).ok_or(WireError::Truncated(what))?;
-        let raw = self.bytes.get(self.pos..end).ok_or(WireError::Truncated(what))?;
+        let end = self
+            .pos
+            .checked_add(len)
+            .ok_or(WireError::Truncated(what))?;
+        let raw = self
+            .bytes
+            .get(self.pos..end)
+            .ok_or(WireError::Truncated(what))?;
         self.pos = end;
         Ok(String::from_utf8_lossy(raw).into_owned())
     }
@@ -92,7 +101,13 @@ impl RequestRecord {
         }
         let mut out = Vec::new();
         out.extend_from_slice(&1u32.to_be_bytes());
-        for s in [&self.method, &self.uri, &self.query, &self.remote_addr, &self.content_type] {
+        for s in [
+            &self.method,
+            &self.uri,
+            &self.query,
+            &self.remote_addr,
+            &self.content_type,
+        ] {
             field(&mut out, s);
         }
         out.extend_from_slice(&(self.headers.len() as u32).to_be_bytes());
@@ -129,7 +144,10 @@ mod tests {
     fn rejects_truncated_and_bad_versions() {
         let bytes = sample().encode();
         for cut in 0..bytes.len() {
-            assert!(RequestRecord::decode(&bytes[..cut]).is_err(), "cut at {cut}");
+            assert!(
+                RequestRecord::decode(&bytes[..cut]).is_err(),
+                "cut at {cut}"
+            );
         }
         let mut v2 = bytes.clone();
         v2[3] = 2;
@@ -141,7 +159,10 @@ mod tests {
         let mut bytes = RequestRecord::default().encode();
         let n = bytes.len();
         bytes[n - 4..].copy_from_slice(&u32::MAX.to_be_bytes());
-        assert!(matches!(RequestRecord::decode(&bytes), Err(WireError::HeaderCount(..))));
+        assert!(matches!(
+            RequestRecord::decode(&bytes),
+            Err(WireError::HeaderCount(..))
+        ));
     }
 
     #[test]

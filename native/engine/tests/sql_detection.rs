@@ -16,7 +16,12 @@ struct Case {
     want: Option<SqlRule>,
 }
 
-const fn case(dialect: Dialect, template: &'static str, input: &'static str, want: Option<SqlRule>) -> Case {
+const fn case(
+    dialect: Dialect,
+    template: &'static str,
+    input: &'static str,
+    want: Option<SqlRule>,
+) -> Case {
     Case {
         dialect,
         template,
@@ -41,7 +46,11 @@ fn run(cases: &[Case]) {
                 Input::value(InputSource::Query, "q", c.input),
                 // Noise every request has; must never cause a finding on its own.
                 Input::value(InputSource::Header, "Accept", "text/html,*/*;q=0.8"),
-                Input::value(InputSource::Header, "User-Agent", "Mozilla/5.0 (X11; Linux x86_64)"),
+                Input::value(
+                    InputSource::Header,
+                    "User-Agent",
+                    "Mozilla/5.0 (X11; Linux x86_64)",
+                ),
             ],
             ContextLimits::default(),
         );
@@ -53,7 +62,12 @@ fn run(cases: &[Case]) {
             ));
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -70,9 +84,19 @@ fn string_position_in_every_dialect() {
             case(d, STR, "'; DROP TABLE users; -- ", Some(Comment)),
             case(d, STR, "x'; DROP TABLE users; SELECT '", Some(Stacked)),
             case(d, STR, "x; DROP TABLE users", None),
-            case(d, STR, "' UNION SELECT token, token FROM secrets WHERE ''='", Some(Union)),
+            case(
+                d,
+                STR,
+                "' UNION SELECT token, token FROM secrets WHERE ''='",
+                Some(Union),
+            ),
             case(d, STR, "union select the best", None),
-            case(d, STR, "' AND 1=0 UNION ALL SELECT 1,2 FROM dual WHERE 'a'='a", Some(Union)),
+            case(
+                d,
+                STR,
+                "' AND 1=0 UNION ALL SELECT 1,2 FROM dual WHERE 'a'='a",
+                Some(Union),
+            ),
             case(d, STR, "it\"s -- fine /* really */", None),
             case(d, STR, "x' AND SLEEP(5) AND 'a'='a", Some(Structure)),
             case(d, STR, "me@example.com", None),
@@ -135,14 +159,24 @@ fn order_by_in_and_like_positions() {
             case(d, ORDER, "name DESC", None),
             case(d, ORDER, "name DESC, email ASC NULLS LAST", None),
             case(d, ORDER, "u.name, 2", None),
-            case(d, ORDER, "(SELECT CASE WHEN 1=1 THEN name ELSE email END)", Some(Structure)),
+            case(
+                d,
+                ORDER,
+                "(SELECT CASE WHEN 1=1 THEN name ELSE email END)",
+                Some(Structure),
+            ),
             case(d, ORDER, "name; DROP TABLE users", Some(Stacked)),
             case(d, ORDER, "name DESC LIMIT 1", Some(Structure)),
             case(d, ORDER, "IF(1=1,name,email)", Some(Structure)),
             case(d, IN, "1,2,3", None),
             case(d, IN, "1, -2, +3", None),
             case(d, IN, "1) OR (1=1", Some(Tautology)),
-            case(d, IN, "1) UNION SELECT token FROM secrets --  ", Some(Comment)),
+            case(
+                d,
+                IN,
+                "1) UNION SELECT token FROM secrets --  ",
+                Some(Comment),
+            ),
             case(d, LIKE, "%' OR '1'='1", Some(Structure)),
             case(d, LIKE, "x' OR 1=1 OR name LIKE '", Some(Tautology)),
             case(d, LIKE, "50% off", None),
@@ -167,7 +201,12 @@ fn mysql_specific_rules() {
         case(MySql, NUM, "1/*!UNION*/SELECT 1", Some(Comment)),
         case(MySql, DQ, "\" OR \"1\"=\"1", Some(Tautology)),
         case(MySql, DQ, "say 'hi'", None),
-        case(MySql, "SELECT `{}` FROM users", "name` FROM users; -- ", Some(Comment)),
+        case(
+            MySql,
+            "SELECT `{}` FROM users",
+            "name` FROM users; -- ",
+            Some(Comment),
+        ),
         case(MySql, "SELECT `{}` FROM users", "user name", None),
         case(MySql, NUM, "1 || 1", Some(Tautology)),
     ]);
@@ -177,11 +216,21 @@ fn mysql_specific_rules() {
 fn postgresql_specific_rules() {
     run(&[
         case(PostgreSql, "SELECT $body$ {} $body$", "a' OR '1'='1", None),
-        case(PostgreSql, "SELECT $body$ {} $body$", "$body$ OR 1=1 --", Some(Comment)),
+        case(
+            PostgreSql,
+            "SELECT $body$ {} $body$",
+            "$body$ OR 1=1 --",
+            Some(Comment),
+        ),
         case(PostgreSql, "SELECT E'{}'", "it\\'s", None),
         case(PostgreSql, STR, "x\\", None),
         case(PostgreSql, NUM, "1::text", Some(Structure)),
-        case(PostgreSql, NUM, "1 /* a /* nested */ comment */", Some(Comment)),
+        case(
+            PostgreSql,
+            NUM,
+            "1 /* a /* nested */ comment */",
+            Some(Comment),
+        ),
         case(PostgreSql, STR, "/* a /* nested */ comment */", None),
         case(PostgreSql, NUM, "$1", None),
         case(PostgreSql, NUM, "1; SELECT pg_sleep(5)", Some(Stacked)),
@@ -192,12 +241,32 @@ fn postgresql_specific_rules() {
 fn oracle_sqlserver_and_others() {
     run(&[
         case(Oracle, "SELECT q'[{}]' FROM dual", "it's ' OR '1'='1", None),
-        case(Oracle, "SELECT q'[{}]' FROM dual", "]' OR 1=1 --", Some(Comment)),
-        case(Oracle, "SELECT q'[{}]' FROM dual", "]' OR 1=1", Some(Unparsable)),
-        case(Oracle, "SELECT q'[{}]' FROM dual", "]' OR 1=1 OR q'[", Some(Tautology)),
+        case(
+            Oracle,
+            "SELECT q'[{}]' FROM dual",
+            "]' OR 1=1 --",
+            Some(Comment),
+        ),
+        case(
+            Oracle,
+            "SELECT q'[{}]' FROM dual",
+            "]' OR 1=1",
+            Some(Unparsable),
+        ),
+        case(
+            Oracle,
+            "SELECT q'[{}]' FROM dual",
+            "]' OR 1=1 OR q'[",
+            Some(Tautology),
+        ),
         case(Oracle, "SELECT N'{}' FROM dual", "abc def", None),
         case(SqlServer, "SELECT [{}] FROM users", "user name", None),
-        case(SqlServer, "SELECT [{}] FROM users", "name] FROM users; EXEC xp_cmdshell 'dir' --", Some(Comment)),
+        case(
+            SqlServer,
+            "SELECT [{}] FROM users",
+            "name] FROM users; EXEC xp_cmdshell 'dir' --",
+            Some(Comment),
+        ),
         case(SqlServer, "SELECT N'{}'", "x' OR 1=1; --", Some(Comment)),
         case(SqlServer, NUM, "1; WAITFOR DELAY '0:0:5'", Some(Stacked)),
         case(SqlServer, NUM, "@@version", None),
@@ -208,7 +277,12 @@ fn oracle_sqlserver_and_others() {
         case(H2, STR, "a // b", None),
         case(HsqlDb, NUM, "1 // comment", Some(Comment)),
         case(Generic, NUM, "1 // 2", Some(Structure)),
-        case(Db2, NUM, "1 OR 1=1 FETCH FIRST 1 ROWS ONLY", Some(Tautology)),
+        case(
+            Db2,
+            NUM,
+            "1 OR 1=1 FETCH FIRST 1 ROWS ONLY",
+            Some(Tautology),
+        ),
     ]);
 }
 
@@ -232,7 +306,10 @@ fn the_reported_occurrence_is_the_injected_one() {
     // The input also occurs harmlessly earlier (inside a literal) in the statement.
     let input = "1 OR 1=1";
     let sql = format!("SELECT * FROM t WHERE note = '{input}' AND id = {input}");
-    let ctx = RequestContext::from_inputs(vec![Input::value(InputSource::Query, "id", input)], ContextLimits::default());
+    let ctx = RequestContext::from_inputs(
+        vec![Input::value(InputSource::Query, "id", input)],
+        ContextLimits::default(),
+    );
     let f = detect(&ctx, Dialect::Generic, sql.as_bytes()).expect("attack");
     assert_eq!(&sql[f.occurrence.start..f.occurrence.end], input);
     assert!(f.occurrence.start > sql.find("AND id").expect("present"));
@@ -242,7 +319,10 @@ fn the_reported_occurrence_is_the_injected_one() {
 fn binary_and_invalid_utf8_input_is_handled() {
     let input = "\u{0}\u{1}' OR 1=1 --\u{7f}";
     let sql = format!("SELECT * FROM t WHERE a = '{input}'");
-    let ctx = RequestContext::from_inputs(vec![Input::value(InputSource::Body, "body", input)], ContextLimits::default());
+    let ctx = RequestContext::from_inputs(
+        vec![Input::value(InputSource::Body, "body", input)],
+        ContextLimits::default(),
+    );
     assert!(detect(&ctx, Dialect::MySql, sql.as_bytes()).is_some());
     let mut bytes = b"SELECT * FROM t WHERE a = '\xff\xfe".to_vec();
     bytes.extend_from_slice(b"'");

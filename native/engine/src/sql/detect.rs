@@ -105,8 +105,18 @@ pub fn analyze(ctx: &RequestContext, dialect: Dialect, sql: &[u8]) -> SqlAnalysi
         Err(err) => unparsable_finding(&occurrences, err),
         Ok(_) => classified
             .iter()
-            .filter_map(|&(o, rule)| rule.map(|rule| SqlFinding { rule, occurrence: o }))
-            .max_by_key(|f| (f.occurrence.end - f.occurrence.start, std::cmp::Reverse(f.occurrence.start))),
+            .filter_map(|&(o, rule)| {
+                rule.map(|rule| SqlFinding {
+                    rule,
+                    occurrence: o,
+                })
+            })
+            .max_by_key(|f| {
+                (
+                    f.occurrence.end - f.occurrence.start,
+                    std::cmp::Reverse(f.occurrence.start),
+                )
+            }),
     };
     SqlAnalysis {
         tokens,
@@ -120,7 +130,9 @@ pub fn analyze(ctx: &RequestContext, dialect: Dialect, sql: &[u8]) -> SqlAnalysi
 /// the rest of the statement, which is what the attacker wanted.
 fn unparsable_finding(occurrences: &[Occurrence], err: &LexError) -> Option<SqlFinding> {
     let offset = err.offset();
-    let containing = occurrences.iter().find(|o| o.start <= offset && offset < o.end);
+    let containing = occurrences
+        .iter()
+        .find(|o| o.start <= offset && offset < o.end);
     if let (Some(o), LexError::UnterminatedComment(_)) = (containing, err) {
         return Some(SqlFinding {
             rule: SqlRule::Comment,
@@ -145,7 +157,10 @@ pub fn classify(sql: &[u8], tokens: &[Token], start: usize, end: usize) -> Optio
     let significant: Vec<&Token> = covered.iter().filter(|t| !t.kind.is_trivia()).collect();
 
     // A comment the input opens is code even as the only token.
-    if significant.iter().any(|t| t.kind.is_comment() && t.start >= start) {
+    if significant
+        .iter()
+        .any(|t| t.kind.is_comment() && t.start >= start)
+    {
         return Some(SqlRule::Comment);
     }
     if significant.len() <= 1 {
@@ -189,7 +204,10 @@ fn literal_value<'a>(sql: &'a [u8], t: &Token) -> &'a [u8] {
     let text = t.text(sql);
     match t.kind {
         TokenKind::String => {
-            let body_start = text.iter().position(|&b| b == b'\'' || b == b'"').map_or(0, |p| p + 1);
+            let body_start = text
+                .iter()
+                .position(|&b| b == b'\'' || b == b'"')
+                .map_or(0, |p| p + 1);
             let body_end = text.len().saturating_sub(1).max(body_start);
             &text[body_start..body_end]
         }
@@ -199,7 +217,9 @@ fn literal_value<'a>(sql: &'a [u8], t: &Token) -> &'a [u8] {
 
 fn is_truthy(sql: &[u8], t: &Token) -> bool {
     match t.kind {
-        TokenKind::Number => literal_value(sql, t).iter().any(|&b| (b'1'..=b'9').contains(&b)),
+        TokenKind::Number => literal_value(sql, t)
+            .iter()
+            .any(|&b| (b'1'..=b'9').contains(&b)),
         TokenKind::String => {
             let v = literal_value(sql, t);
             !v.is_empty() && v.iter().any(|&b| (b'1'..=b'9').contains(&b))
@@ -215,7 +235,8 @@ fn is_truthy(sql: &[u8], t: &Token) -> bool {
 /// quote) does not make `OR 1=1` less true, unless it is an operator that extends the operand.
 fn is_tautology(sql: &[u8], sig: &[&Token]) -> bool {
     let is_operator = |t: &Token| {
-        t.kind == TokenKind::Operator || (t.kind == TokenKind::Word && keywords::is_comparison_word(t.text(sql)))
+        t.kind == TokenKind::Operator
+            || (t.kind == TokenKind::Word && keywords::is_comparison_word(t.text(sql)))
     };
     let ends_operand = |t: Option<&&Token>| t.is_none_or(|t| !is_operator(t));
     sig.iter().enumerate().any(|(i, t)| {
@@ -228,7 +249,9 @@ fn is_tautology(sql: &[u8], sig: &[&Token]) -> bool {
             .skip_while(|t| t.kind == TokenKind::OpenParen)
             .collect();
         match operand.as_slice() {
-            [a, op, b, rest @ ..] if is_literal(a.kind) && is_literal(b.kind) && is_operator(op) => {
+            [a, op, b, rest @ ..]
+                if is_literal(a.kind) && is_literal(b.kind) && is_operator(op) =>
+            {
                 if !ends_operand(rest.first()) {
                     return false;
                 }
@@ -280,16 +303,22 @@ fn is_sort_list(sql: &[u8], sig: &[&Token]) -> bool {
         let word = t.kind == TokenKind::Word;
         let text = t.text(sql);
         state = match (state, t.kind) {
-            (State::Key, TokenKind::Word) if !keywords::is_reserved(text) && !keywords::is_sort_modifier(text) => {
+            (State::Key, TokenKind::Word)
+                if !keywords::is_reserved(text) && !keywords::is_sort_modifier(text) =>
+            {
                 State::AfterKey
             }
             (State::Key, TokenKind::QuotedIdent | TokenKind::Number) => State::AfterKey,
             (State::AfterKey, TokenKind::Dot) => State::KeyPart,
-            (State::KeyPart, TokenKind::Word | TokenKind::QuotedIdent) if !keywords::is_reserved(text) => {
+            (State::KeyPart, TokenKind::Word | TokenKind::QuotedIdent)
+                if !keywords::is_reserved(text) =>
+            {
                 State::AfterKey
             }
             (State::AfterKey | State::AfterModifier, TokenKind::Comma) => State::Key,
-            (State::AfterKey | State::AfterModifier, _) if word && keywords::is_sort_modifier(text) => {
+            (State::AfterKey | State::AfterModifier, _)
+                if word && keywords::is_sort_modifier(text) =>
+            {
                 State::AfterModifier
             }
             _ => return false,

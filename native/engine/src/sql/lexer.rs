@@ -197,7 +197,12 @@ impl<'a> Scanner<'a> {
 
     /// A literal or identifier closed by `quote`, where a doubled quote is an escaped one and,
     /// with `backslash`, `\` escapes the next byte.
-    fn quoted(&mut self, quote: u8, backslash: bool, kind: TokenKind) -> Result<TokenKind, LexError> {
+    fn quoted(
+        &mut self,
+        quote: u8,
+        backslash: bool,
+        kind: TokenKind,
+    ) -> Result<TokenKind, LexError> {
         let start = self.pos;
         self.pos += 1;
         while self.pos < self.sql.len() {
@@ -308,11 +313,15 @@ impl<'a> Scanner<'a> {
         let word = &self.sql[start..self.pos];
         let quote_follows = self.peek(0) == Some(b'\'');
         if quote_follows {
-            if self.rules.q_quote && (word.eq_ignore_ascii_case(b"q") || word.eq_ignore_ascii_case(b"nq")) {
+            if self.rules.q_quote
+                && (word.eq_ignore_ascii_case(b"q") || word.eq_ignore_ascii_case(b"nq"))
+            {
                 return self.q_quoted(start);
             }
             if self.rules.e_strings && word.eq_ignore_ascii_case(b"e") {
-                return self.quoted(b'\'', true, TokenKind::String).map_err(|_| LexError::UnterminatedString(start));
+                return self
+                    .quoted(b'\'', true, TokenKind::String)
+                    .map_err(|_| LexError::UnterminatedString(start));
             }
             let prefixes: [&[u8]; 3] = [b"n", b"x", b"b"];
             if prefixes.iter().any(|p| word.eq_ignore_ascii_case(p)) {
@@ -322,7 +331,10 @@ impl<'a> Scanner<'a> {
             }
         }
         // PostgreSQL and others: U&'...' unicode-escaped strings.
-        if word.eq_ignore_ascii_case(b"u") && self.peek(0) == Some(b'&') && self.peek(1) == Some(b'\'') {
+        if word.eq_ignore_ascii_case(b"u")
+            && self.peek(0) == Some(b'&')
+            && self.peek(1) == Some(b'\'')
+        {
             self.pos += 1;
             return self
                 .quoted(b'\'', false, TokenKind::String)

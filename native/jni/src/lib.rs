@@ -1,0 +1,59 @@
+//! `rasp-jni`: the native library the Java agent loads.
+//!
+//! A thin layer over `rasp-engine`: it owns the process-wide runtime ([`runtime`]), maps request
+//! contexts to generation-checked handles ([`handles`]), writes events on a background thread
+//! ([`writer`]), and exposes one JNI call per operation ([`natives`]).
+//!
+//! The rules at this boundary:
+//! * natives are registered in `JNI_OnLoad` with `RegisterNatives`, so no `Java_...` symbol
+//!   names tie the library to a class's package;
+//! * strings arrive as UTF-8 byte arrays made in Java, never as Modified UTF-8;
+//! * every entry point runs inside `catch_unwind`, clears any pending Java exception it caused,
+//!   and returns an error value instead: no panic and no exception of ours reaches the JVM.
+
+pub mod handles;
+pub mod natives;
+pub mod runtime;
+pub mod writer;
+
+use std::ffi::c_void;
+
+use jni::sys::{jint, JNI_ERR, JNI_VERSION_1_8};
+use jni::JavaVM;
+
+/// The class whose natives this library implements.
+pub const NATIVE_CLASS: &str = "dev/rasp/core/engine/NativeEngine";
+
+/// Registers the natives on [`NATIVE_CLASS`], found through the class loader that loaded us.
+///
+/// # Safety
+/// Called only by the JVM, with a valid `JavaVM` pointer, when the library is loaded.
+#[no_mangle]
+pub unsafe extern "system" fn JNI_OnLoad(
+    vm: *mut jni::sys::JavaVM,
+    _reserved: *mut c_void,
+) -> jint {
+    let registered = std::panic::catch_unwind(|| {
+        // SAFETY: the JVM calls JNI_OnLoad with a valid JavaVM pointer that outlives the library.
+        let vm = unsafe { JavaVM::from_raw(vm) }.ok()?;
+        let mut env = vm.get_env().ok()?;
+        let class = match env.find_class(NATIVE_CLASS) {
+            Ok(c) => c,
+            Err(_) => {
+                let _ = env.exception_clear();
+                return None;
+            }
+        };
+        match env.register_native_methods(&class, &natives::methods()) {
+            Ok(()) => Some(()),
+            Err(_) => {
+                let _ = env.exception_clear();
+                None
+            }
+        }
+    });
+    match registered {
+        Ok(Some(())) => JNI_VERSION_1_8,
+        _ => JNI_ERR,
+    }
+}

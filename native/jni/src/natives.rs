@@ -1,0 +1,239 @@
+//! The JNI entry points, one per operation of `dev.rasp.core.engine.NativeEngine`.
+//!
+//! Each one is `guarded`: it runs inside `catch_unwind`, clears any Java exception a JNI call
+//! left pending, and turns every failure into the method's documented error value, counted in
+//! `stats().errors`. The Java side decides what an error means (fail-open by default).
+
+use std::ffi::c_void;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+
+use arc_swap::ArcSwap;
+use jni::objects::{JByteArray, JClass};
+use jni::sys::{jboolean, jbyteArray, jint, jlong, JNI_TRUE};
+use jni::{JNIEnv, NativeMethod};
+use rasp_engine::sql::Dialect;
+use rasp_engine::wire::RequestRecord;
+use rasp_engine::{Action, RequestContext, SqlApi, SqlSink};
+
+use crate::runtime::{self, ContextSlot};
+
+/// The natives and their JNI signatures, for `RegisterNatives`.
+pub fn methods() -> Vec<NativeMethod> {
+    let m = |name: &str, sig: &str, fn_ptr: *mut c_void| NativeMethod {
+        name: name.into(),
+        sig: sig.into(),
+        fn_ptr,
+    };
+    vec![
+        m("init", "([B)[B", init as *mut c_void),
+        m("openContext", "([BI)J", open_context as *mut c_void),
+        m("setBody", "(J[BIZ)I", set_body as *mut c_void),
+        m("checkSql", "(JII[B)I", check_sql as *mut c_void),
+        m("takeEvent", "(J[B)[B", take_event as *mut c_void),
+        m("closeContext", "(J)V", close_context as *mut c_void),
+        m("dialectOf", "([B)I", dialect_of as *mut c_void),
+        m("stats", "()[B", stats as *mut c_void),
+    ]
+}
+
+/// Runs `f`, containing panics and Java exceptions; `fallback` on any failure.
+fn guarded<'l, T>(
+    env: &mut JNIEnv<'l>,
+    fallback: T,
+    f: impl FnOnce(&mut JNIEnv<'l>) -> Option<T>,
+) -> T {
+    let result = catch_unwind(AssertUnwindSafe(|| f(&mut *env)));
+    if env.exception_check().unwrap_or(false) {
+        let _ = env.exception_clear();
+    }
+    match result {
+        Ok(Some(value)) => value,
+        _ => {
+            if let Some(rt) = runtime::get() {
+                rt.stats.errors.fetch_add(1, Ordering::Relaxed);
+            }
+            fallback
+        }
+    }
+}
+
+/// The first `len` bytes of a Java byte array (all of it for a negative `len`).
+fn read_bytes(env: &JNIEnv<'_>, array: &JByteArray<'_>, len: jint) -> Option<Vec<u8>> {
+    if array.is_null() {
+        return None;
+    }
+    let total = env.get_array_length(array).ok()?;
+    let len = if len < 0 { total } else { len.min(total) };
+    let mut buf = vec![0i8; usize::try_from(len).ok()?];
+    env.get_byte_array_region(array, 0, &mut buf).ok()?;
+    Some(buf.into_iter().map(|b| b as u8).collect())
+}
+
+fn to_java(env: &JNIEnv<'_>, bytes: &[u8]) -> Option<jbyteArray> {
+    env.byte_array_from_slice(bytes)
+        .ok()
+        .map(JByteArray::into_raw)
+}
+
+fn slot(handle: jlong) -> Option<(&'static runtime::Runtime, Arc<ContextSlot>)> {
+    let rt = runtime::get()?;
+    match rt.contexts.get(handle) {
+        Some(slot) => Some((rt, slot)),
+        None => {
+            rt.stats.stale_handles.fetch_add(1, Ordering::Relaxed);
+            None
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+extern "system" fn init<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    config: JByteArray<'l>,
+) -> jbyteArray {
+    guarded(&mut env, std::ptr::null_mut(), |env| {
+        let text = read_bytes(env, &config, -1).unwrap_or_default();
+        match runtime::init(&String::from_utf8_lossy(&text)) {
+            Ok(()) => Some(std::ptr::null_mut()),
+            Err(message) => to_java(env, message.as_bytes()),
+        }
+    })
+}
+
+extern "system" fn open_context<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    request: JByteArray<'l>,
+    length: jint,
+) -> jlong {
+    guarded(&mut env, 0, |env| {
+        let rt = runtime::get()?;
+        let bytes = read_bytes(env, &request, length)?;
+        let record = RequestRecord::decode(&bytes).ok()?;
+        let context = RequestContext::new(&record, rt.engine.config().limits);
+        let slot = ContextSlot {
+            context: ArcSwap::from_pointee(context),
+            pending: Mutex::new(None),
+        };
+        match rt.contexts.insert(slot) {
+            Some(handle) => {
+                rt.stats.contexts_opened.fetch_add(1, Ordering::Relaxed);
+                Some(handle)
+            }
+            None => {
+                rt.stats.contexts_rejected.fetch_add(1, Ordering::Relaxed);
+                Some(0)
+            }
+        }
+    })
+}
+
+extern "system" fn set_body<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    handle: jlong,
+    body: JByteArray<'l>,
+    length: jint,
+    truncated: jboolean,
+) -> jint {
+    guarded(&mut env, -1, |env| {
+        let (_, slot) = slot(handle)?;
+        let bytes = read_bytes(env, &body, length)?;
+        let next = slot.context.load().with_body(&bytes, truncated == JNI_TRUE);
+        slot.context.store(Arc::new(next));
+        Some(0)
+    })
+}
+
+extern "system" fn check_sql<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    handle: jlong,
+    dialect: jint,
+    api: jint,
+    sql: JByteArray<'l>,
+) -> jint {
+    guarded(&mut env, -1, |env| {
+        let (rt, slot) = slot(handle)?;
+        rt.stats.checks.fetch_add(1, Ordering::Relaxed);
+        let statement = env.convert_byte_array(&sql).ok()?;
+        let sink = SqlSink {
+            dialect: Dialect::from_code(dialect),
+            api: SqlApi::from_code(api).unwrap_or(SqlApi::Execute),
+            statement: &statement,
+        };
+        let verdict = rt.engine.check_sql(&slot.context.load(), &sink);
+        match verdict.action {
+            Action::Allow => {}
+            Action::Monitor => {
+                rt.stats.monitors.fetch_add(1, Ordering::Relaxed);
+            }
+            Action::Block => {
+                rt.stats.blocks.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        if let Some(event) = verdict.event {
+            *lock(&slot.pending) = Some(event);
+        }
+        Some(verdict.action.code())
+    })
+}
+
+extern "system" fn take_event<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    handle: jlong,
+    stack: JByteArray<'l>,
+) -> jbyteArray {
+    guarded(&mut env, std::ptr::null_mut(), |env| {
+        let (rt, slot) = slot(handle)?;
+        let Some(mut event) = lock(&slot.pending).take() else {
+            return Some(std::ptr::null_mut());
+        };
+        if let Some(stack) = read_bytes(env, &stack, -1) {
+            event.stack = String::from_utf8_lossy(&stack)
+                .lines()
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect();
+        }
+        let line = serde_json::to_string(&event).ok()?;
+        rt.events.submit(line);
+        let summary = format!("{}\n{}\n{}", event.rule_id, event.event_id, event.category);
+        to_java(env, summary.as_bytes())
+    })
+}
+
+extern "system" fn close_context<'l>(mut env: JNIEnv<'l>, _class: JClass<'l>, handle: jlong) {
+    guarded(&mut env, (), |_| {
+        let rt = runtime::get()?;
+        if !rt.contexts.remove(handle) {
+            rt.stats.stale_handles.fetch_add(1, Ordering::Relaxed);
+        }
+        Some(())
+    })
+}
+
+extern "system" fn dialect_of<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    url: JByteArray<'l>,
+) -> jint {
+    guarded(&mut env, Dialect::Generic.code(), |env| {
+        let url = read_bytes(env, &url, -1)?;
+        Some(Dialect::from_jdbc_url(&String::from_utf8_lossy(&url)).code())
+    })
+}
+
+extern "system" fn stats<'l>(mut env: JNIEnv<'l>, _class: JClass<'l>) -> jbyteArray {
+    guarded(&mut env, std::ptr::null_mut(), |env| {
+        let json = runtime::get().map_or_else(|| "{}".to_owned(), |rt| rt.stats_json());
+        to_java(env, json.as_bytes())
+    })
+}
