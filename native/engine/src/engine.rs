@@ -1,8 +1,14 @@
 //! The engine: checks a sink call against a request context and produces a verdict.
+//!
+//! Each sink family has its detector (`sql`, `cmd`, `path`); the engine turns a detector's
+//! finding, or a request whose input overflowed the limit, into an action under the configured
+//! mode and policies, and builds the event for anything it does not simply allow.
 
+use crate::cmd::{self, CmdLocation, CmdRule, CommandLine};
 use crate::config::{EngineConfig, Policy};
 use crate::context::{next_id, RequestContext};
 use crate::event::{now_rfc3339, Event, EventRequest, EventSink, Span};
+use crate::path::{self, PathOp};
 use crate::sql::{self, Dialect, SqlRule};
 use crate::verdict::{Action, Confidence, Verdict};
 
@@ -50,12 +56,64 @@ impl SqlApi {
     }
 }
 
+/// The hooked process API, by its boundary code.
+pub fn command_api_name(code: i32) -> &'static str {
+    match code {
+        1 => "java.lang.ProcessBuilder.start",
+        2 => "java.lang.Runtime.exec",
+        _ => "java.lang.ProcessImpl.start",
+    }
+}
+
+/// The hooked file API, by its boundary code (see docs/native-boundary.md).
+pub fn path_api_name(code: i32) -> &'static str {
+    const NAMES: [&str; 17] = [
+        "java.io.FileInputStream.<init>",
+        "java.io.FileOutputStream.<init>",
+        "java.io.RandomAccessFile.<init>",
+        "java.io.File.delete",
+        "java.io.File.list",
+        "java.io.File.renameTo",
+        "java.io.File.mkdir",
+        "java.io.File.createNewFile",
+        "java.nio.file.spi.FileSystemProvider.newByteChannel",
+        "java.nio.file.spi.FileSystemProvider.newFileChannel",
+        "java.nio.file.spi.FileSystemProvider.newDirectoryStream",
+        "java.nio.file.spi.FileSystemProvider.delete",
+        "java.nio.file.spi.FileSystemProvider.copy",
+        "java.nio.file.spi.FileSystemProvider.move",
+        "java.nio.file.spi.FileSystemProvider.createDirectory",
+        "java.nio.file.spi.FileSystemProvider.newInputStream",
+        "java.nio.file.spi.FileSystemProvider.newOutputStream",
+    ];
+    usize::try_from(code)
+        .ok()
+        .and_then(|i| NAMES.get(i))
+        .copied()
+        .unwrap_or("java.io.File")
+}
+
 /// A SQL sink call.
 #[derive(Clone, Copy, Debug)]
 pub struct SqlSink<'a> {
     pub dialect: Dialect,
     pub api: SqlApi,
     pub statement: &'a [u8],
+}
+
+/// A process launch.
+#[derive(Clone, Copy, Debug)]
+pub struct CommandSink<'a> {
+    pub api: i32,
+    pub command: &'a CommandLine,
+}
+
+/// A file access.
+#[derive(Clone, Copy, Debug)]
+pub struct PathSink<'a> {
+    pub api: i32,
+    pub op: PathOp,
+    pub path: &'a [u8],
 }
 
 /// What a check found, before the mode turns it into an action.
@@ -87,45 +145,147 @@ impl Engine {
     /// Checks one SQL statement. Allocation-free when no input occurs in it and the request is
     /// within its limits, which is nearly every call.
     pub fn check_sql(&self, ctx: &RequestContext, sink: &SqlSink<'_>) -> Verdict {
-        let finding = match sql::detect(ctx, sink.dialect, sink.statement) {
-            Some(f) => Some(Finding {
-                rule_id: f.rule.id(),
-                category: "sqli",
-                message: f.rule.message(),
-                confidence: if f.rule == SqlRule::Unparsable {
-                    Confidence::Medium
-                } else {
-                    Confidence::High
-                },
-                policy: if f.rule == SqlRule::Unparsable {
-                    self.config.on_unparsable
-                } else {
-                    Policy::Block
-                },
-                input: Some(f.occurrence.input),
-                span: Some(Span {
+        let finding = sql::detect(ctx, sink.dialect, sink.statement).map(|f| {
+            self.finding(
+                (f.rule.id(), "sqli", f.rule.message()),
+                f.rule == SqlRule::Unparsable,
+                f.occurrence.input,
+                Span {
                     start: f.occurrence.start,
                     end: f.occurrence.end,
-                }),
-            }),
-            None if ctx.overflowed() => Some(overflow_finding(self.config.on_overflow)),
-            None => None,
+                },
+            )
+        });
+        self.decide(ctx, finding, |span| {
+            EventSink::new(
+                "sql",
+                sink.api.name(),
+                Some(sink.dialect.name()),
+                sink.statement,
+                span,
+            )
+        })
+    }
+
+    /// Checks one process launch: argv, and the environment entries the application set.
+    pub fn check_command(&self, ctx: &RequestContext, sink: &CommandSink<'_>) -> Verdict {
+        let Some(found) = cmd::detect(ctx, sink.command) else {
+            return self.decide(ctx, None, |span| {
+                EventSink::new(
+                    "cmd",
+                    command_api_name(sink.api),
+                    None,
+                    sink.command.joined().0.as_bytes(),
+                    span,
+                )
+            });
         };
-        let Some(finding) = finding else {
-            return Verdict::ALLOW;
+        // An environment finding is shown as `NAME=value`, the span shifted past `NAME=`.
+        let (value, span) = match found.location {
+            CmdLocation::Env { index, start, end } => {
+                let (name, val) = &sink.command.env[index];
+                let shift = name.len() + 1;
+                (
+                    format!("{name}={val}"),
+                    Span {
+                        start: start + shift,
+                        end: end + shift,
+                    },
+                )
+            }
+            CmdLocation::CommandLine { start, end } => {
+                (sink.command.joined().0, Span { start, end })
+            }
+        };
+        let rule = found.rule;
+        let finding = self.finding(
+            (rule.id(), "cmdi", rule.message()),
+            rule == CmdRule::Unparsable,
+            found.input,
+            span,
+        );
+        self.decide(ctx, Some(finding), |span| {
+            EventSink::new(
+                "cmd",
+                command_api_name(sink.api),
+                None,
+                value.as_bytes(),
+                span,
+            )
+        })
+    }
+
+    /// Checks one file access.
+    pub fn check_path(&self, ctx: &RequestContext, sink: &PathSink<'_>) -> Verdict {
+        let finding = path::detect(ctx, sink.path, sink.op).map(|f| {
+            self.finding(
+                (f.rule.id(), "path", f.rule.message()),
+                false,
+                f.input,
+                Span {
+                    start: f.start,
+                    end: f.end,
+                },
+            )
+        });
+        self.decide(ctx, finding, |span| {
+            EventSink::new(
+                "path",
+                path_api_name(sink.api),
+                Some(sink.op.name()),
+                sink.path,
+                span,
+            )
+        })
+    }
+
+    /// A detector's finding: `(rule id, category, message)`, whether it is an unparsable sink
+    /// (which has its own configured policy), and the input and span it concerns.
+    fn finding(
+        &self,
+        rule: (&'static str, &'static str, &'static str),
+        unparsable: bool,
+        input: usize,
+        span: Span,
+    ) -> Finding {
+        let (rule_id, category, message) = rule;
+        Finding {
+            rule_id,
+            category,
+            message,
+            confidence: if unparsable {
+                Confidence::Medium
+            } else {
+                Confidence::High
+            },
+            policy: if unparsable {
+                self.config.on_unparsable
+            } else {
+                Policy::Block
+            },
+            input: Some(input),
+            span: Some(span),
+        }
+    }
+
+    /// Turns a finding (or the request's overflow) into a verdict under the configured mode.
+    fn decide(
+        &self,
+        ctx: &RequestContext,
+        finding: Option<Finding>,
+        sink: impl FnOnce(Option<Span>) -> EventSink,
+    ) -> Verdict {
+        let finding = match finding {
+            Some(f) => f,
+            None if ctx.overflowed() => overflow_finding(self.config.on_overflow),
+            None => return Verdict::ALLOW,
         };
         let action = match self.config.cap(finding.policy) {
             Policy::Allow => return Verdict::ALLOW,
             Policy::Monitor => Action::Monitor,
             Policy::Block => Action::Block,
         };
-        let sink_record = EventSink::new(
-            "sql",
-            sink.api.name(),
-            Some(sink.dialect.name()),
-            sink.statement,
-            finding.span,
-        );
+        let sink_record = sink(finding.span);
         Verdict {
             action,
             event: Some(Box::new(self.event(ctx, action, finding, sink_record))),

@@ -23,6 +23,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod cmd;
 pub mod config;
 pub mod context;
 pub mod engine;
@@ -30,11 +31,12 @@ pub mod event;
 pub mod extract;
 pub mod input;
 pub mod matcher;
+pub mod path;
 pub mod sql;
 pub mod verdict;
 pub mod wire;
 
 pub use config::{EngineConfig, Mode, Policy};
 pub use context::{ContextLimits, RequestContext};
-pub use engine::{Engine, SqlApi, SqlSink};
+pub use engine::{CommandSink, Engine, PathSink, SqlApi, SqlSink};
 pub use verdict::{Action, Verdict};

@@ -1,0 +1,230 @@
+//! Deciding whether request input changed what a launched process does.
+//!
+//! The command is judged as the JVM hands it to the OS: an argument vector, not a string.
+//! `Runtime.exec(String)` has already split on whitespace and runs no shell, so shell
+//! metacharacters in an argument are data there. What is code:
+//!
+//! * input that is the program itself (`cmdi.program`);
+//! * input that adds shell structure (operators, redirections, expansions, comments) to the
+//!   script of a shell run with `-c` (`sh`, `bash`, ..., `cmd /c`, `powershell -Command`),
+//!   judged on the script's tokens (`cmdi.shell`); a script that cannot be lexed while it
+//!   contains input is `cmdi.unparsable`;
+//! * input that starts an option (`-x`, `--x`) of a program whose options run code or write
+//!   files (`cmdi.option`);
+//! * input in an environment variable that makes the child load or run code (`LD_PRELOAD`,
+//!   `BASH_ENV`, ...), or that is a shell function definition (`() {`, Shellshock) (`cmdi.env`).
+//!
+//! Positions are byte offsets in the command line: the arguments joined by single spaces.
+
+use super::lexer::{tokenize, ShellTokenKind};
+use super::programs;
+use crate::context::RequestContext;
+use crate::matcher::is_searchable;
+
+/// The kinds of command injection the detector reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CmdRule {
+    Program,
+    Shell,
+    Option,
+    Env,
+    Unparsable,
+}
+
+impl CmdRule {
+    pub fn id(self) -> &'static str {
+        match self {
+            CmdRule::Program => "cmdi.program",
+            CmdRule::Shell => "cmdi.shell",
+            CmdRule::Option => "cmdi.option",
+            CmdRule::Env => "cmdi.env",
+            CmdRule::Unparsable => "cmdi.unparsable",
+        }
+    }
+
+    pub fn message(self) -> &'static str {
+        match self {
+            CmdRule::Program => "request input chose the program a process runs",
+            CmdRule::Shell => "request input added shell syntax to a shell command",
+            CmdRule::Option => {
+                "request input added an option to a program whose options run code or write files"
+            }
+            CmdRule::Env => {
+                "request input reached an environment variable that makes a process run code"
+            }
+            CmdRule::Unparsable => "a shell command containing request input cannot be lexed",
+        }
+    }
+}
+
+/// A process launch: argv and the environment entries the application set.
+#[derive(Clone, Debug, Default)]
+pub struct CommandLine {
+    pub argv: Vec<String>,
+    pub env: Vec<(String, String)>,
+}
+
+/// Where the injected text is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CmdLocation {
+    /// In the command line (arguments joined by spaces), bytes `[start, end)`.
+    CommandLine { start: usize, end: usize },
+    /// In the value of environment entry `index`, bytes `[start, end)`.
+    Env {
+        index: usize,
+        start: usize,
+        end: usize,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CmdFinding {
+    pub rule: CmdRule,
+    pub input: usize,
+    pub location: CmdLocation,
+}
+
+impl CommandLine {
+    /// The arguments joined by single spaces, and where each starts.
+    pub fn joined(&self) -> (String, Vec<usize>) {
+        let mut line = String::new();
+        let mut starts = Vec::with_capacity(self.argv.len());
+        for (i, a) in self.argv.iter().enumerate() {
+            if i > 0 {
+                line.push(' ');
+            }
+            starts.push(line.len());
+            line.push_str(a);
+        }
+        (line, starts)
+    }
+}
+
+/// Checks one process launch against the request's inputs.
+pub fn detect(ctx: &RequestContext, cmd: &CommandLine) -> Option<CmdFinding> {
+    let program = cmd.argv.first()?;
+    let (line, starts) = cmd.joined();
+    let finding = |rule, input, start, end| CmdFinding {
+        rule,
+        input,
+        location: CmdLocation::CommandLine { start, end },
+    };
+
+    // The program itself: an input equal to it (words included, which the matcher skips), or
+    // an occurrence that starts the command line and covers the whole program.
+    if let Some(i) = ctx
+        .inputs()
+        .iter()
+        .position(|i| !i.value.is_empty() && i.value == *program)
+    {
+        return Some(finding(CmdRule::Program, i, 0, program.len()));
+    }
+    let occurrences = ctx.matcher().occurrences(line.as_bytes());
+    if let Some(o) = occurrences
+        .iter()
+        .find(|o| o.start == 0 && o.end >= program.len())
+    {
+        return Some(finding(CmdRule::Program, o.input, o.start, o.end));
+    }
+
+    if let Some(script_arg) = programs::shell_script_index(&cmd.argv) {
+        let script_start = starts[script_arg];
+        let script = &line.as_bytes()[script_start..];
+        let in_script: Vec<_> = occurrences
+            .iter()
+            .filter(|o| o.end > script_start)
+            .collect();
+        if !in_script.is_empty() {
+            match tokenize(script) {
+                Err(err) => {
+                    let at = script_start + err.offset();
+                    let blamed = in_script
+                        .iter()
+                        .find(|o| o.start <= at && at < o.end)
+                        .or_else(|| in_script.iter().max_by_key(|o| o.end - o.start))?;
+                    return Some(finding(
+                        CmdRule::Unparsable,
+                        blamed.input,
+                        blamed.start,
+                        blamed.end,
+                    ));
+                }
+                Ok(tokens) => {
+                    for o in &in_script {
+                        // Input reaching back over the script's start rewrote the invocation.
+                        if o.start < script_start {
+                            return Some(finding(CmdRule::Shell, o.input, o.start, o.end));
+                        }
+                        let (s, e) = (o.start - script_start, o.end - script_start);
+                        let structural = tokens.iter().any(|t| {
+                            t.end > s
+                                && t.start < e
+                                && !matches!(
+                                    t.kind,
+                                    ShellTokenKind::Word | ShellTokenKind::Whitespace
+                                )
+                        });
+                        if structural {
+                            return Some(finding(CmdRule::Shell, o.input, o.start, o.end));
+                        }
+                    }
+                    // An option injected into a dangerous program inside the script.
+                    let first_word = tokens.iter().find(|t| t.kind == ShellTokenKind::Word);
+                    if let Some(w) = first_word {
+                        let name = String::from_utf8_lossy(&script[w.start..w.end]);
+                        if programs::has_dangerous_options(&name) {
+                            for o in &in_script {
+                                let s = o.start - script_start;
+                                let starts_word = tokens
+                                    .iter()
+                                    .any(|t| t.kind == ShellTokenKind::Word && t.start == s);
+                                if starts_word && script.get(s) == Some(&b'-') {
+                                    return Some(finding(CmdRule::Option, o.input, o.start, o.end));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    if programs::has_dangerous_options(program) {
+        for o in &occurrences {
+            let starts_arg = starts.iter().skip(1).any(|&s| s == o.start);
+            if starts_arg && line.as_bytes().get(o.start) == Some(&b'-') {
+                return Some(finding(CmdRule::Option, o.input, o.start, o.end));
+            }
+        }
+    }
+
+    env_finding(ctx, cmd)
+}
+
+fn env_finding(ctx: &RequestContext, cmd: &CommandLine) -> Option<CmdFinding> {
+    for (index, (name, value)) in cmd.env.iter().enumerate() {
+        let dangerous = programs::is_dangerous_env(name);
+        let hit = ctx
+            .matcher()
+            .occurrences(value.as_bytes())
+            .into_iter()
+            .map(|o| (o.input, o.start, o.end))
+            .chain(
+                ctx.inputs()
+                    .iter()
+                    .position(|i| {
+                        !is_searchable(&i.value) && !i.value.is_empty() && i.value == *value
+                    })
+                    .map(|i| (i, 0, value.len())),
+            )
+            .find(|&(_, start, _)| dangerous || value[start..].trim_start().starts_with("() {"));
+        if let Some((input, start, end)) = hit {
+            return Some(CmdFinding {
+                rule: CmdRule::Env,
+                input,
+                location: CmdLocation::Env { index, start, end },
+            });
+        }
+    }
+    None
+}

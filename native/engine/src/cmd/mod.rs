@@ -1,0 +1,7 @@
+//! OS commands: the shell lexer, what is known about programs, and the injection detector.
+
+pub mod detect;
+pub mod lexer;
+pub mod programs;
+
+pub use detect::{detect, CmdFinding, CmdLocation, CmdRule, CommandLine};

