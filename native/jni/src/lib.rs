@@ -44,13 +44,21 @@ pub unsafe extern "system" fn JNI_OnLoad(
                 return None;
             }
         };
-        match env.register_native_methods(&class, &natives::methods()) {
-            Ok(()) => Some(()),
-            Err(_) => {
-                let _ = env.exception_clear();
-                None
-            }
+        if env
+            .register_native_methods(&class, &natives::methods())
+            .is_err()
+        {
+            let _ = env.exception_clear();
+            return None;
         }
+        // Optional: an older agent without these methods still gets SQL protection.
+        if env
+            .register_native_methods(&class, &natives::sink_methods())
+            .is_err()
+        {
+            let _ = env.exception_clear();
+        }
+        Some(())
     });
     match registered {
         Ok(Some(())) => JNI_VERSION_1_8,

@@ -13,19 +13,34 @@ use arc_swap::ArcSwap;
 use jni::objects::{JByteArray, JClass};
 use jni::sys::{jboolean, jbyteArray, jint, jlong, JNI_TRUE};
 use jni::{JNIEnv, NativeMethod};
+use rasp_engine::cmd::CommandLine;
+use rasp_engine::path::PathOp;
 use rasp_engine::sql::Dialect;
 use rasp_engine::wire::RequestRecord;
-use rasp_engine::{Action, RequestContext, SqlApi, SqlSink};
+use rasp_engine::{Action, CommandSink, PathSink, RequestContext, SqlApi, SqlSink, Verdict};
 
 use crate::runtime::{self, ContextSlot};
 
-/// The natives and their JNI signatures, for `RegisterNatives`.
-pub fn methods() -> Vec<NativeMethod> {
-    let m = |name: &str, sig: &str, fn_ptr: *mut c_void| NativeMethod {
+fn method(name: &str, sig: &str, fn_ptr: *mut c_void) -> NativeMethod {
+    NativeMethod {
         name: name.into(),
         sig: sig.into(),
         fn_ptr,
-    };
+    }
+}
+
+/// The command and file checks, registered separately so that an agent built before they
+/// existed still loads this library.
+pub fn sink_methods() -> Vec<NativeMethod> {
+    vec![
+        method("checkCommand", "(JI[B[B)I", check_command as *mut c_void),
+        method("checkPath", "(JII[B)I", check_path as *mut c_void),
+    ]
+}
+
+/// The natives and their JNI signatures, for `RegisterNatives`.
+pub fn methods() -> Vec<NativeMethod> {
+    let m = method;
     vec![
         m("init", "([B)[B", init as *mut c_void),
         m("openContext", "([BI)J", open_context as *mut c_void),
@@ -169,19 +184,87 @@ extern "system" fn check_sql<'l>(
             statement: &statement,
         };
         let verdict = rt.engine.check_sql(&slot.context.load(), &sink);
-        match verdict.action {
-            Action::Allow => {}
-            Action::Monitor => {
-                rt.stats.monitors.fetch_add(1, Ordering::Relaxed);
-            }
-            Action::Block => {
-                rt.stats.blocks.fetch_add(1, Ordering::Relaxed);
-            }
+        Some(record(rt, &slot, verdict))
+    })
+}
+
+/// Counts a verdict, parks its event for `takeEvent`, and returns its code.
+fn record(rt: &runtime::Runtime, slot: &ContextSlot, verdict: Verdict) -> jint {
+    match verdict.action {
+        Action::Allow => {}
+        Action::Monitor => {
+            rt.stats.monitors.fetch_add(1, Ordering::Relaxed);
         }
-        if let Some(event) = verdict.event {
-            *lock(&slot.pending) = Some(event);
+        Action::Block => {
+            rt.stats.blocks.fetch_add(1, Ordering::Relaxed);
         }
-        Some(verdict.action.code())
+    }
+    if let Some(event) = verdict.event {
+        *lock(&slot.pending) = Some(event);
+    }
+    verdict.action.code()
+}
+
+/// Splits NUL-separated UTF-8 strings (invalid UTF-8 kept lossily).
+fn split_nul(bytes: &[u8]) -> impl Iterator<Item = String> + '_ {
+    bytes
+        .split(|&b| b == 0)
+        .map(|s| String::from_utf8_lossy(s).into_owned())
+}
+
+extern "system" fn check_command<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    handle: jlong,
+    api: jint,
+    argv: JByteArray<'l>,
+    environment: JByteArray<'l>,
+) -> jint {
+    guarded(&mut env, -1, |env| {
+        let (rt, slot) = slot(handle)?;
+        rt.stats.checks.fetch_add(1, Ordering::Relaxed);
+        let argv = read_bytes(env, &argv, -1)?;
+        let environment = read_bytes(env, &environment, -1).unwrap_or_default();
+        let command = CommandLine {
+            argv: split_nul(&argv).collect(),
+            env: split_nul(&environment)
+                .filter(|e| !e.is_empty())
+                .map(|e| match e.split_once('=') {
+                    Some((k, v)) => (k.to_owned(), v.to_owned()),
+                    None => (e, String::new()),
+                })
+                .collect(),
+        };
+        let verdict = rt.engine.check_command(
+            &slot.context.load(),
+            &CommandSink {
+                api,
+                command: &command,
+            },
+        );
+        Some(record(rt, &slot, verdict))
+    })
+}
+
+extern "system" fn check_path<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    handle: jlong,
+    api: jint,
+    op: jint,
+    path: JByteArray<'l>,
+) -> jint {
+    guarded(&mut env, -1, |env| {
+        let (rt, slot) = slot(handle)?;
+        rt.stats.checks.fetch_add(1, Ordering::Relaxed);
+        let path = env.convert_byte_array(&path).ok()?;
+        let sink = PathSink {
+            api,
+            op: PathOp::from_code(op),
+            path: &path,
+        };
+        let verdict = rt.engine.check_path(&slot.context.load(), &sink);
+        Some(record(rt, &slot, verdict))
     })
 }
 
