@@ -1,0 +1,108 @@
+package dev.rasp.agent;
+
+import java.io.File;
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.InvocationTargetException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+
+/**
+ * The -javaagent entry point, and the only class of the agent the application's class loader
+ * can see. It unpacks the two nested jars into a private temporary directory, loads the core in
+ * an isolated class loader and hands over to it (the core appends the bootstrap jar to the boot
+ * class path once the configuration is known to be good).
+ *
+ * <p>Kept to one small class with no inner classes, and Java 8 bytecode.
+ */
+public final class RaspAgent {
+
+    private static final String BOOTSTRAP_JAR = "inst/rasp-bootstrap.jar";
+    private static final String CORE_JAR = "inst/rasp-core.jar";
+    private static final String INSTALLER = "dev.rasp.core.AgentInstaller";
+    private static final String CONFIG_EXCEPTION = "dev.rasp.core.config.ConfigException";
+
+    private static boolean started;
+
+    private RaspAgent() {
+    }
+
+    public static void premain(String agentArgs, Instrumentation instrumentation) {
+        start(agentArgs, instrumentation, true);
+    }
+
+    public static void agentmain(String agentArgs, Instrumentation instrumentation) {
+        start(agentArgs, instrumentation, false);
+    }
+
+    private static synchronized void start(String agentArgs, Instrumentation instrumentation, boolean atStartup) {
+        if (started) {
+            log("agent already started in this JVM; ignoring the second start");
+            return;
+        }
+        started = true;
+        Throwable failure;
+        try {
+            File agentJar = new File(RaspAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path dir = Files.createTempDirectory("rasp-"); // owner-only on POSIX file systems
+            dir.toFile().deleteOnExit(); // registered first, so deleted after the jars
+            File bootstrapJar;
+            File coreJar;
+            try (JarFile self = new JarFile(agentJar, false)) {
+                bootstrapJar = extract(self, BOOTSTRAP_JAR, dir);
+                coreJar = extract(self, CORE_JAR, dir);
+            }
+            // Parent: the platform loader (Java 9+; java.sql lives there) or the boot loader
+            // (Java 8). Never the application's loader, so the core and ByteBuddy stay invisible.
+            ClassLoader core = new URLClassLoader(new URL[] {coreJar.toURI().toURL()}, platformLoader());
+            Class<?> installer = Class.forName(INSTALLER, true, core);
+            installer.getMethod("install", Instrumentation.class, String.class, boolean.class, String.class, String.class)
+                    .invoke(null, instrumentation, agentArgs, atStartup, agentJar.getPath(), bootstrapJar.getPath());
+            return;
+        } catch (InvocationTargetException e) {
+            failure = e.getCause();
+        } catch (Throwable t) {
+            failure = t;
+        }
+        if (failure != null && failure.getClass().getName().equals(CONFIG_EXCEPTION)) {
+            // One line naming the key and the fix, then stop: running with a configuration the
+            // user did not intend (e.g. monitor instead of block) would be worse than not starting.
+            System.err.println(failure.getMessage());
+            System.err.flush();
+            if (atStartup) {
+                System.exit(1);
+            }
+            throw new IllegalArgumentException(failure.getMessage()); // attach: fail the attach, not the application
+        }
+        log("agent failed to start (" + failure + "); the application runs UNPROTECTED");
+    }
+
+    private static File extract(JarFile jar, String name, Path dir) throws Exception {
+        JarEntry entry = jar.getJarEntry(name);
+        if (entry == null) {
+            throw new IllegalStateException(name + " is missing from " + jar.getName());
+        }
+        File target = dir.resolve(name.substring(name.lastIndexOf('/') + 1)).toFile();
+        try (InputStream in = jar.getInputStream(entry)) {
+            Files.copy(in, target.toPath());
+        }
+        target.deleteOnExit();
+        return target;
+    }
+
+    private static ClassLoader platformLoader() {
+        try {
+            return (ClassLoader) ClassLoader.class.getMethod("getPlatformClassLoader").invoke(null);
+        } catch (Exception java8) {
+            return null;
+        }
+    }
+
+    private static void log(String message) {
+        System.err.println("[rasp] " + message);
+    }
+}

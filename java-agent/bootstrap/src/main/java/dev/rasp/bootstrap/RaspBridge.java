@@ -1,0 +1,231 @@
+package dev.rasp.bootstrap;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The static entry points that advice inlined into instrumented classes calls.
+ *
+ * <p>This class is on the bootstrap class path so that code in any class loader (and in the JDK
+ * itself) can link against it. It holds no logic beyond thread-local bookkeeping: the work is
+ * done by the core's {@link RaspHooks}, installed once at start. Until then, and whenever the
+ * current thread is not serving a request, every method returns at once.
+ *
+ * <p>Hot path: a sink hit on a thread with no request costs one ThreadLocal read, no JNI call,
+ * no allocation and no lock. Only {@link RaspBlockedException} ever leaves a bridge method.
+ */
+public final class RaspBridge {
+
+    private static volatile RaspHooks hooks;
+
+    // Cleared with set(null), never remove(): a later get() on the thread then finds the
+    // (null-valued) entry instead of allocating a new one.
+    private static final ThreadLocal<RequestScope> CURRENT = new ThreadLocal<RequestScope>();
+
+    private RaspBridge() {
+    }
+
+    /** Installs the core once; later calls are ignored and return false. */
+    public static synchronized boolean install(RaspHooks h) {
+        if (hooks != null || h == null) {
+            return false;
+        }
+        hooks = h;
+        return true;
+    }
+
+    public static boolean isInstalled() {
+        return hooks != null;
+    }
+
+    /** The scope of the request this thread is serving, or null. */
+    public static RequestScope currentScope() {
+        return CURRENT.get();
+    }
+
+    // ------------------------------------------------------------------ SQL sinks
+
+    /**
+     * Before a JDBC call that takes SQL text. Throws {@link RaspBlockedException} when the
+     * statement must not run.
+     */
+    public static void onSql(Object connectionOrStatement, boolean isConnection, int api, String sql) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || scope.guarded || scope.handle == 0L || sql == null) {
+            return;
+        }
+        RaspHooks h = hooks;
+        if (h == null) {
+            return;
+        }
+        try {
+            h.checkSql(scope, connectionOrStatement, isConnection, api, sql);
+        } catch (RaspBlockedException e) {
+            throw e;
+        } catch (Throwable t) {
+            internalError(h, t);
+        }
+    }
+
+    // ------------------------------------------------------------------ request lifecycle
+
+    /**
+     * Entry of Filter.doFilter / Servlet.service. Returns true when this call was counted (the
+     * matching {@link #requestExit} must then be called with true).
+     */
+    public static boolean requestEnter(Object request, Object response) {
+        RaspHooks h = hooks;
+        if (h == null) {
+            return false;
+        }
+        RequestScope scope = CURRENT.get();
+        if (scope != null) {
+            scope.depth++;
+            return true;
+        }
+        try {
+            scope = h.openRequest(request, response);
+        } catch (Throwable t) {
+            internalError(h, t);
+            return false;
+        }
+        if (scope == null) {
+            return false;
+        }
+        scope.depth = 1;
+        CURRENT.set(scope);
+        return true;
+    }
+
+    /**
+     * Exit of Filter.doFilter / Servlet.service, normal or exceptional. The outermost exit
+     * closes the request. Returns the throwable the method must finish with (null: return normally).
+     */
+    public static Throwable requestExit(boolean entered, Throwable thrown) {
+        if (!entered) {
+            return thrown;
+        }
+        RequestScope scope = CURRENT.get();
+        if (scope == null) {
+            return thrown;
+        }
+        if (--scope.depth > 0) {
+            return thrown;
+        }
+        CURRENT.set(null);
+        RaspHooks h = hooks;
+        if (h == null) {
+            return thrown;
+        }
+        try {
+            return h.closeRequest(scope, thrown);
+        } catch (Throwable t) {
+            internalError(h, t);
+            return thrown;
+        }
+    }
+
+    // ------------------------------------------------------------------ request body
+    //
+    // Enter advice of a read method calls bodyReadEnter(); exit advice passes what it returned
+    // (the nesting level) with the data actually read. Only the outermost read records, so a
+    // wrapper stream delegating to the container's stream, or ServletInputStream.readLine
+    // calling read(), is counted once.
+
+    /** Returns -1 when this thread's request does not capture its body, else the nesting level. */
+    public static int bodyReadEnter() {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || !scope.capturesBody()) {
+            return -1;
+        }
+        return scope.bodyReadDepth++;
+    }
+
+    private static RequestScope bodyReadExit(int level) {
+        if (level < 0) {
+            return null;
+        }
+        RequestScope scope = CURRENT.get();
+        if (scope == null) {
+            return null;
+        }
+        scope.bodyReadDepth = level;
+        return level == 0 ? scope : null;
+    }
+
+    /** read(byte[], int, int), readLine(byte[], int, int): {@code n} bytes at {@code off}. */
+    public static void onBodyBytes(int level, byte[] b, int off, int n) {
+        RequestScope scope = bodyReadExit(level);
+        if (scope != null && b != null && n > 0) {
+            try {
+                scope.appendBody(b, off, n);
+            } catch (Throwable t) {
+                internalError(hooks, t);
+            }
+        }
+    }
+
+    /** read(): the byte, or -1 at the end. */
+    public static void onBodyByte(int level, int value) {
+        RequestScope scope = bodyReadExit(level);
+        if (scope != null && value >= 0) {
+            scope.appendBodyByte(value);
+        }
+    }
+
+    /** read(ByteBuffer): the {@code n} bytes just before the buffer's position. */
+    public static void onBodyBuffer(int level, ByteBuffer buffer, int n) {
+        RequestScope scope = bodyReadExit(level);
+        if (scope != null && buffer != null && n > 0) {
+            try {
+                ByteBuffer view = buffer.duplicate();
+                int end = view.position();
+                int start = Math.max(0, end - n);
+                byte[] copy = new byte[end - start];
+                view.position(start);
+                view.get(copy);
+                scope.appendBody(copy, 0, copy.length);
+            } catch (Throwable t) {
+                internalError(hooks, t);
+            }
+        }
+    }
+
+    /** Reader.read(char[], int, int): {@code n} chars at {@code off}, kept as UTF-8. */
+    public static void onBodyChars(int level, char[] c, int off, int n) {
+        RequestScope scope = bodyReadExit(level);
+        if (scope != null && c != null && n > 0) {
+            try {
+                scope.appendBodyChars(c, off, n);
+            } catch (Throwable t) {
+                internalError(hooks, t);
+            }
+        }
+    }
+
+    /** Reader.read(): the char, or -1 at the end. */
+    public static void onBodyChar(int level, int value) {
+        RequestScope scope = bodyReadExit(level);
+        if (scope != null && value >= 0) {
+            scope.appendBodyChar((char) value);
+        }
+    }
+
+    /** BufferedReader.readLine(): the line without its terminator (kept as one '\n'). */
+    public static void onBodyLine(int level, String line) {
+        RequestScope scope = bodyReadExit(level);
+        if (scope != null && line != null) {
+            scope.appendBodyString(line);
+            scope.appendBodyChar('\n');
+        }
+    }
+
+    private static void internalError(RaspHooks h, Throwable t) {
+        if (h != null) {
+            try {
+                h.internalError(t);
+            } catch (Throwable ignored) {
+                // the failure counter itself failed: nothing sensible left to do
+            }
+        }
+    }
+}

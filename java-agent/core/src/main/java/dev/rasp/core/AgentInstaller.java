@@ -1,0 +1,72 @@
+package dev.rasp.core;
+
+import dev.rasp.core.config.AgentConfig;
+import dev.rasp.core.config.ConfigException;
+import dev.rasp.core.engine.Engine;
+import dev.rasp.core.engine.NativeLibraryLoader;
+
+import java.io.IOException;
+import java.lang.instrument.Instrumentation;
+import java.util.jar.JarFile;
+
+
+/**
+ * The core's entry point, called reflectively by the launcher (dev.rasp.agent.RaspAgent) once
+ * this jar is in its isolated class loader.
+ *
+ * <p>Order: configuration (a bad value stops the JVM), then the native engine (missing: log and
+ * run unprotected), then the bootstrap jar, then {@link Activation} (bridge and transformations).
+ * This class must not refer to any dev.rasp.bootstrap type: they do not exist until the
+ * bootstrap jar is appended, and the verifier may load referenced types early.
+ */
+public final class AgentInstaller {
+
+    private AgentInstaller() {
+    }
+
+    /**
+     * @param atStartup true from premain, false from agentmain (attach)
+     * @param agentJar  path of rasp.jar, which holds the native library
+     * @param bootstrapJar the extracted rasp-bootstrap.jar, appended to the boot class path here
+     * @throws ConfigException for a bad configuration value (the launcher prints it and exits)
+     */
+    public static void install(Instrumentation instrumentation, String agentArgs, boolean atStartup, String agentJar,
+                               String bootstrapJar) {
+        String version = AgentVersion.get();
+        AgentConfig config = AgentConfig.fromEnvironment();
+        for (String warning : config.warnings()) {
+            AgentLog.info(warning);
+        }
+        if (config.mode() == AgentConfig.Mode.OFF) {
+            AgentLog.info("agent " + version + ": mode=off, no class is instrumented");
+            return;
+        }
+
+        String unavailable = NativeLibraryLoader.load(agentJar, config.nativeDir());
+        String initError = null;
+        if (unavailable == null) {
+            try {
+                initError = Engine.init(config.toEngineConfig(version));
+            } catch (UnsatisfiedLinkError e) {
+                unavailable = "natives not registered: " + e.getMessage();
+            }
+        }
+        if (unavailable != null) {
+            AgentLog.info("native engine unavailable (" + unavailable + "); the application runs UNPROTECTED");
+            return;
+        }
+        if (initError != null) {
+            throw new ConfigException(AgentConfig.userFacingEngineError(initError));
+        }
+
+        try {
+            // Only now: appending to the boot class path makes the JVM print a CDS warning, which
+            // must not precede a configuration error line, nor appear at all in mode=off.
+            instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(bootstrapJar));
+        } catch (IOException e) {
+            AgentLog.info("cannot open " + bootstrapJar + " (" + e + "); the application runs UNPROTECTED");
+            return;
+        }
+        Activation.start(instrumentation, config, atStartup, version);
+    }
+}

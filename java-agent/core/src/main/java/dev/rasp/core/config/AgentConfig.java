@@ -1,0 +1,306 @@
+package dev.rasp.core.config;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The agent's resolved configuration.
+ *
+ * <p>Each key is looked up as a system property ({@code rasp.x.y}), then an environment variable
+ * ({@code RASP_X_Y}), then a line of the config file, then the default; the first one found
+ * wins and only that one is validated. A bad value is a {@link ConfigException} whose message
+ * names the key, the environment variable and the fix.
+ */
+public final class AgentConfig {
+
+    public enum Mode { BLOCK, MONITOR, OFF }
+
+    /** Verdict for the cases the engine cannot decide on content (overflow, unparsable SQL). */
+    public enum FallbackVerdict { BLOCK, MONITOR, ALLOW }
+
+    /** What a check does when the agent itself fails. */
+    public enum FailureMode { OPEN, CLOSED }
+
+    public static final int MAX_INPUT_BYTES_DEFAULT = 1 << 20;
+    /** Largest body buffer a Java array can hold comfortably; also bounds the engine's work per request. */
+    public static final int MAX_INPUT_BYTES_LIMIT = 1 << 30;
+    public static final String EVENTS_FILE_DEFAULT = "rasp-events.jsonl";
+    public static final String EVENTS_TO_STDERR = "-";
+
+    private final Mode mode;
+    private final String configFile;
+    private final String eventsFile;
+    private final File nativeDir;
+    private final int maxInputBytes;
+    private final FallbackVerdict onOverflow;
+    private final FallbackVerdict onUnparsable;
+    private final FailureMode onInternalError;
+    private final List<String> warnings;
+
+    private AgentConfig(Mode mode, String configFile, String eventsFile, File nativeDir, int maxInputBytes,
+                        FallbackVerdict onOverflow, FallbackVerdict onUnparsable, FailureMode onInternalError,
+                        List<String> warnings) {
+        this.mode = mode;
+        this.configFile = configFile;
+        this.eventsFile = eventsFile;
+        this.nativeDir = nativeDir;
+        this.maxInputBytes = maxInputBytes;
+        this.onOverflow = onOverflow;
+        this.onUnparsable = onUnparsable;
+        this.onInternalError = onInternalError;
+        this.warnings = Collections.unmodifiableList(warnings);
+    }
+
+    /** Resolves from this JVM's system properties and environment. */
+    public static AgentConfig fromEnvironment() {
+        return resolve(System.getProperties(), System.getenv());
+    }
+
+    /**
+     * @param systemProperties also supplies {@code user.dir} (relative paths) and {@code java.io.tmpdir}
+     * @throws ConfigException on the first bad value, in the order of {@link ConfigKey}
+     */
+    public static AgentConfig resolve(Properties systemProperties, Map<String, String> environment) {
+        List<String> warnings = new ArrayList<String>();
+        String workingDir = systemProperties.getProperty("user.dir", ".");
+        Sources sources = new Sources(systemProperties, environment, new Properties());
+
+        String configFile = sources.lookup(ConfigKey.CONFIG_FILE);
+        if (configFile != null) {
+            sources = new Sources(systemProperties, environment,
+                    readConfigFile(configFile, workingDir, warnings));
+        }
+
+        Mode mode = Mode.valueOf(sources.choice(ConfigKey.MODE, "block", "use block, monitor or off",
+                "block", "monitor", "off"));
+        String eventsFile = eventsFile(sources, workingDir);
+        File nativeDir = nativeDir(sources, systemProperties, workingDir);
+        int maxInputBytes = maxInputBytes(sources);
+        FallbackVerdict onOverflow = FallbackVerdict.valueOf(sources.choice(ConfigKey.ON_OVERFLOW, "block",
+                "use block, monitor or allow", "block", "monitor", "allow"));
+        FallbackVerdict onUnparsable = FallbackVerdict.valueOf(sources.choice(ConfigKey.ON_UNPARSABLE, "block",
+                "use block, monitor or allow", "block", "monitor", "allow"));
+        FailureMode onInternalError = FailureMode.valueOf(sources.choice(ConfigKey.ON_INTERNAL_ERROR, "open",
+                "use open or closed", "open", "closed"));
+        return new AgentConfig(mode, configFile, eventsFile, nativeDir, maxInputBytes, onOverflow, onUnparsable,
+                onInternalError, warnings);
+    }
+
+    private static Properties readConfigFile(String path, String workingDir, List<String> warnings) {
+        File file = absolute(path, workingDir);
+        Properties p = new Properties();
+        if (path.trim().isEmpty() || !file.isFile()) {
+            throw ConfigException.badValue(ConfigKey.CONFIG_FILE, path, "use the path of an existing properties file");
+        }
+        try (InputStream in = Files.newInputStream(file.toPath());
+             Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+            p.load(reader);
+        } catch (IOException | IllegalArgumentException e) {
+            throw ConfigException.badValue(ConfigKey.CONFIG_FILE, path,
+                    "use the path of a readable properties file (" + e.getClass().getSimpleName() + ": "
+                            + ConfigException.printable(String.valueOf(e.getMessage())) + ")");
+        }
+        for (String name : p.stringPropertyNames()) {
+            ConfigKey key = ConfigKey.forProperty(name);
+            if (key == null || key == ConfigKey.CONFIG_FILE) {
+                warnings.add("ignoring unknown key '" + ConfigException.printable(name) + "' in " + file);
+            }
+        }
+        return p;
+    }
+
+    private static String eventsFile(Sources sources, String workingDir) {
+        String raw = sources.lookup(ConfigKey.EVENTS_FILE);
+        if (raw == null) {
+            return absolute(EVENTS_FILE_DEFAULT, workingDir).getPath();
+        }
+        String value = raw.trim();
+        if (value.equals(EVENTS_TO_STDERR)) {
+            return EVENTS_TO_STDERR;
+        }
+        String fix = "use a file path in an existing directory, or - for stderr";
+        if (value.isEmpty() || value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0 || value.indexOf('\0') >= 0) {
+            throw ConfigException.badValue(ConfigKey.EVENTS_FILE, raw, fix);
+        }
+        File file = absolute(value, workingDir);
+        File parent = file.getParentFile();
+        if (file.isDirectory() || parent == null || !parent.isDirectory()) {
+            throw ConfigException.badValue(ConfigKey.EVENTS_FILE, raw, fix);
+        }
+        return file.getPath();
+    }
+
+    private static File nativeDir(Sources sources, Properties systemProperties, String workingDir) {
+        String raw = sources.lookup(ConfigKey.NATIVE_DIR);
+        if (raw == null) {
+            return new File(systemProperties.getProperty("java.io.tmpdir", "/tmp"));
+        }
+        File dir = absolute(raw.trim(), workingDir);
+        if (raw.trim().isEmpty() || !dir.isDirectory() || !dir.canWrite()) {
+            throw ConfigException.badValue(ConfigKey.NATIVE_DIR, raw, "use an existing, writable directory");
+        }
+        return dir;
+    }
+
+    private static int maxInputBytes(Sources sources) {
+        String raw = sources.lookup(ConfigKey.MAX_INPUT_BYTES);
+        if (raw == null) {
+            return MAX_INPUT_BYTES_DEFAULT;
+        }
+        String fix = "use a whole number of bytes from 1 to " + MAX_INPUT_BYTES_LIMIT;
+        String value = raw.trim();
+        if (value.isEmpty() || value.length() > 10) {
+            throw ConfigException.badValue(ConfigKey.MAX_INPUT_BYTES, raw, fix);
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+                throw ConfigException.badValue(ConfigKey.MAX_INPUT_BYTES, raw, fix);
+            }
+        }
+        long n = Long.parseLong(value);
+        if (n < 1 || n > MAX_INPUT_BYTES_LIMIT) {
+            throw ConfigException.badValue(ConfigKey.MAX_INPUT_BYTES, raw, fix);
+        }
+        return (int) n;
+    }
+
+    private static File absolute(String path, String workingDir) {
+        File f = new File(path);
+        return f.isAbsolute() ? f : new File(workingDir, path).getAbsoluteFile();
+    }
+
+    /** The three sources in precedence order. */
+    private static final class Sources {
+        private final Properties systemProperties;
+        private final Map<String, String> environment;
+        private final Properties file;
+
+        Sources(Properties systemProperties, Map<String, String> environment, Properties file) {
+            this.systemProperties = systemProperties;
+            this.environment = environment;
+            this.file = file;
+        }
+
+        /** The winning raw value, or null when no source sets the key. */
+        String lookup(ConfigKey key) {
+            String v = systemProperties.getProperty(key.property);
+            if (v == null) {
+                v = environment.get(key.environmentVariable);
+            }
+            if (v == null) {
+                v = file.getProperty(key.property);
+            }
+            return v;
+        }
+
+        /** A value from a fixed set, case-insensitive, surrounding blanks ignored; returned upper-case. */
+        String choice(ConfigKey key, String defaultValue, String fix, String... allowed) {
+            String raw = lookup(key);
+            String value = raw == null ? defaultValue : raw.trim().toLowerCase(Locale.ROOT);
+            for (String a : allowed) {
+                if (a.equals(value)) {
+                    return value.toUpperCase(Locale.ROOT);
+                }
+            }
+            throw ConfigException.badValue(key, raw, fix);
+        }
+    }
+
+    // ------------------------------------------------------------------ values
+
+    public Mode mode() {
+        return mode;
+    }
+
+    /** The config file that was read, or null. */
+    public String configFile() {
+        return configFile;
+    }
+
+    /** Absolute path, or "-" for stderr. */
+    public String eventsFile() {
+        return eventsFile;
+    }
+
+    public File nativeDir() {
+        return nativeDir;
+    }
+
+    public int maxInputBytes() {
+        return maxInputBytes;
+    }
+
+    public FallbackVerdict onOverflow() {
+        return onOverflow;
+    }
+
+    public FallbackVerdict onUnparsable() {
+        return onUnparsable;
+    }
+
+    public FailureMode onInternalError() {
+        return onInternalError;
+    }
+
+    /** Non-fatal remarks (unknown keys in the config file), for the agent log. */
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    /** The UTF-8 "key=value\n" lines NativeEngine.init expects. */
+    public byte[] toEngineConfig(String agentVersion) {
+        StringBuilder sb = new StringBuilder(256);
+        line(sb, "mode", lower(mode));
+        line(sb, "events_file", eventsFile);
+        line(sb, "max_input_bytes", Integer.toString(maxInputBytes));
+        line(sb, "on_overflow", lower(onOverflow));
+        line(sb, "on_unparsable", lower(onUnparsable));
+        line(sb, "agent_version", agentVersion);
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void line(StringBuilder sb, String key, String value) {
+        sb.append(key).append('=').append(value).append('\n');
+    }
+
+    private static String lower(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * An init error of the engine as the one line the user sees: the engine names its own keys
+     * ("for events_file:"); they become the user's ("for rasp.events.file (RASP_EVENTS_FILE):"),
+     * in the same format as the agent's own bad-value lines.
+     */
+    public static String userFacingEngineError(String engineMessage) {
+        String m = engineMessage.replace('\n', ' ').replace('\r', ' ').trim();
+        String[][] keys = {
+                {"mode", ConfigKey.MODE.name()}, {"events_file", ConfigKey.EVENTS_FILE.name()},
+                {"max_input_bytes", ConfigKey.MAX_INPUT_BYTES.name()}, {"on_overflow", ConfigKey.ON_OVERFLOW.name()},
+                {"on_unparsable", ConfigKey.ON_UNPARSABLE.name()}};
+        for (String[] k : keys) {
+            ConfigKey key = ConfigKey.valueOf(k[1]);
+            m = m.replace("for " + k[0] + ":", "for " + key.property + " (" + key.environmentVariable + "):");
+        }
+        return m.startsWith("rasp:") ? m : "rasp: " + m;
+    }
+
+    /** One-line summary for the start log. */
+    public String describe() {
+        return "mode=" + lower(mode) + ", events=" + eventsFile + ", max_input_bytes=" + maxInputBytes
+                + ", on_overflow=" + lower(onOverflow) + ", on_unparsable=" + lower(onUnparsable)
+                + ", on_internal_error=" + lower(onInternalError)
+                + (configFile == null ? "" : ", config=" + configFile);
+    }
+}

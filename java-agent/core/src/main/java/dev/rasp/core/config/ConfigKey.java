@@ -1,0 +1,32 @@
+package dev.rasp.core.config;
+
+/** The user-facing configuration keys (docs/native-boundary.md, "The agent's user-facing contract"). */
+public enum ConfigKey {
+    MODE("rasp.mode"),
+    CONFIG_FILE("rasp.config.file"),
+    EVENTS_FILE("rasp.events.file"),
+    NATIVE_DIR("rasp.native.dir"),
+    MAX_INPUT_BYTES("rasp.request.max_input_bytes"),
+    ON_OVERFLOW("rasp.request.on_overflow"),
+    ON_UNPARSABLE("rasp.sql.on_unparsable"),
+    ON_INTERNAL_ERROR("rasp.on_internal_error");
+
+    /** System property and config file key, e.g. rasp.request.max_input_bytes. */
+    public final String property;
+    /** Environment variable, e.g. RASP_REQUEST_MAX_INPUT_BYTES. */
+    public final String environmentVariable;
+
+    ConfigKey(String property) {
+        this.property = property;
+        this.environmentVariable = property.replace('.', '_').toUpperCase(java.util.Locale.ROOT);
+    }
+
+    static ConfigKey forProperty(String property) {
+        for (ConfigKey k : values()) {
+            if (k.property.equals(property)) {
+                return k;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.rasp.core.engine;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The core's view of the native engine: UTF-8 in and out, and the one-time init. Every method
+ * here is only called after {@link #init} succeeded.
+ */
+public final class Engine {
+
+    private Engine() {
+    }
+
+    /** Returns null on success, else the engine's one-line explanation (names the key and the fix). */
+    public static String init(byte[] configLines) {
+        byte[] error = NativeEngine.init(configLines);
+        return error == null ? null : new String(error, StandardCharsets.UTF_8).trim();
+    }
+
+    /** 0 when the engine could not make a context (the request runs unprotected). */
+    public static long openContext(byte[] request, int length) {
+        return NativeEngine.openContext(request, length);
+    }
+
+    public static int setBody(long handle, byte[] body, int length, boolean truncated) {
+        return NativeEngine.setBody(handle, body, length, truncated);
+    }
+
+    public static int checkSql(long handle, int dialect, int api, String sql) {
+        return NativeEngine.checkSql(handle, dialect, api, sql.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The pending event after MONITOR or BLOCK, completed with the stack; null when none is pending. */
+    public static EngineEvent takeEvent(long handle, String stack) {
+        byte[] ids = NativeEngine.takeEvent(handle, stack.getBytes(StandardCharsets.UTF_8));
+        return ids == null ? null : EngineEvent.parse(ids);
+    }
+
+    public static void closeContext(long handle) {
+        NativeEngine.closeContext(handle);
+    }
+
+    /** Dialect code for a JDBC URL (0, generic, for anything the engine does not know). */
+    public static int dialectOf(String jdbcUrl) {
+        int d = NativeEngine.dialectOf(jdbcUrl.getBytes(StandardCharsets.UTF_8));
+        return d < 0 ? 0 : d;
+    }
+
+    /** Engine counters as JSON, or null. */
+    public static String stats() {
+        byte[] json = NativeEngine.stats();
+        return json == null ? null : new String(json, StandardCharsets.UTF_8);
+    }
+}

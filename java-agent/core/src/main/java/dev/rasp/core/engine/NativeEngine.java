@@ -1,0 +1,40 @@
+package dev.rasp.core.engine;
+
+/**
+ * The natives of librasp_jni.so, exactly as docs/native-boundary.md declares them. JNI_OnLoad
+ * registers them with RegisterNatives on this class (looked up by name through the class loader
+ * that called System.load, i.e. the core's), so do not move or rename it without the Rust side.
+ *
+ * <p>Use {@link Engine}: it owns the UTF-8 conversions and the load/init order.
+ */
+final class NativeEngine {
+
+    private NativeEngine() {
+    }
+
+    // config: UTF-8 "key=value\n" lines. null on success, else a UTF-8 error message.
+    static native byte[] init(byte[] config);
+
+    // request: the encoding of RequestEncoder, bytes [0, length). Returns a handle != 0, or 0.
+    static native long openContext(byte[] request, int length);
+
+    static native int setBody(long handle, byte[] body, int length, boolean truncated);
+
+    // Returns 0 ALLOW, 1 MONITOR, 2 BLOCK, -1 stale handle or internal error.
+    static native int checkSql(long handle, int dialect, int api, byte[] sqlUtf8);
+
+    // UTF-8 "rule_id\nevent_id\ncategory", or null when there is no pending event.
+    static native byte[] takeEvent(long handle, byte[] stackUtf8);
+
+    static native void closeContext(long handle);
+
+    static native int dialectOf(byte[] jdbcUrlUtf8);
+
+    static native byte[] stats();
+
+    // Command and file sinks: a second registration group on the Rust side. Declared to match
+    // the contract; no hook calls them yet.
+    static native int checkCommand(long handle, int api, byte[] argvNul, byte[] envNul);
+
+    static native int checkPath(long handle, int api, int op, byte[] pathUtf8);
+}

@@ -1,0 +1,15 @@
+package dev.rasp.core.engine;
+
+/** The codes a native check returns. */
+public final class Verdict {
+    public static final int ALLOW = 0;
+    /** Let the sink run; an event is pending (takeEvent). */
+    public static final int MONITOR = 1;
+    /** Do not let the sink run; an event is pending (takeEvent). */
+    public static final int BLOCK = 2;
+    /** Stale handle or internal failure in the engine (already counted there). */
+    public static final int ERROR = -1;
+
+    private Verdict() {
+    }
+}

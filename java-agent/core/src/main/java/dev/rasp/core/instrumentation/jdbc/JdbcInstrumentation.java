@@ -1,0 +1,82 @@
+package dev.rasp.core.instrumentation.jdbc;
+
+import dev.rasp.core.instrumentation.InstrumentationModule;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
+import static net.bytebuddy.matcher.ElementMatchers.failSafe;
+import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
+import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isInterface;
+import static net.bytebuddy.matcher.ElementMatchers.isMethod;
+import static net.bytebuddy.matcher.ElementMatchers.isPublic;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.returns;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * JDBC sinks at the interface level, so every driver and every pool wrapper is covered.
+ *
+ * <p>A type is a statement implementation when it implements java.sql.Statement, or when it
+ * declares {@code ResultSet executeQuery(String)}: some drivers (sqlite-jdbc) implement the
+ * methods in an abstract base class that does not itself implement the interface, and the
+ * concrete subclass that does declares none of them. Connections likewise with
+ * {@code PreparedStatement prepareStatement(String)}. The advice only runs checks when the
+ * receiver really is a java.sql.Statement / Connection, so the wider match is harmless.
+ */
+public final class JdbcInstrumentation implements InstrumentationModule {
+
+    @Override
+    public String name() {
+        return "jdbc";
+    }
+
+    static ElementMatcher.Junction<TypeDescription> statementTypes() {
+        return not(isInterface()).and(failSafe(hasSuperType(named("java.sql.Statement"))
+                .or(declaresMethod(named("executeQuery").and(takesArguments(String.class))
+                        .and(returns(named("java.sql.ResultSet")))))));
+    }
+
+    static ElementMatcher.Junction<TypeDescription> connectionTypes() {
+        return not(isInterface()).and(failSafe(hasSuperType(named("java.sql.Connection"))
+                .or(declaresMethod(named("prepareStatement").and(takesArguments(String.class))
+                        .and(returns(named("java.sql.PreparedStatement")))))));
+    }
+
+    /** The public, non-abstract overloads of the API's method whose first parameter is the SQL text. */
+    static ElementMatcher.Junction<MethodDescription> methods(SqlApi api) {
+        return isMethod().and(named(api.methodName)).and(isPublic()).and(not(isAbstract()))
+                .and(takesArgument(0, String.class));
+    }
+
+    @Override
+    public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
+        AgentBuilder.Identified.Extendable statements = null;
+        for (SqlApi api : SqlApi.values()) {
+            if (!api.onConnection) {
+                AgentBuilder.Transformer t = advice(api, StatementAdvice.class, adviceLoader);
+                statements = statements == null ? builder.type(statementTypes()).transform(t) : statements.transform(t);
+            }
+        }
+        AgentBuilder.Identified.Extendable connections = null;
+        for (SqlApi api : SqlApi.values()) {
+            if (api.onConnection) {
+                AgentBuilder.Transformer t = advice(api, ConnectionAdvice.class, adviceLoader);
+                connections = connections == null ? statements.type(connectionTypes()).transform(t) : connections.transform(t);
+            }
+        }
+        return connections;
+    }
+
+    private static AgentBuilder.Transformer advice(SqlApi api, Class<?> adviceClass, ClassLoader adviceLoader) {
+        return new AgentBuilder.Transformer.ForAdvice(Advice.withCustomMapping().bind(SqlApiCode.class, api.code))
+                .include(adviceLoader)
+                .advice(methods(api), adviceClass.getName());
+    }
+}

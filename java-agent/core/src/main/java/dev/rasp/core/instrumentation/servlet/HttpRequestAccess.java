@@ -1,0 +1,97 @@
+package dev.rasp.core.instrumentation.servlet;
+
+import dev.rasp.core.ServletTypes;
+import dev.rasp.core.engine.RequestEncoder;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.Enumeration;
+
+/**
+ * Reads an HttpServletRequest (javax or jakarta) through its interface's Methods, resolved once
+ * per request class. Requests that are not HTTP get no accessor: they are not tracked.
+ */
+public final class HttpRequestAccess {
+
+    private static final HttpRequestAccess NOT_HTTP = new HttpRequestAccess();
+
+    private static final ClassValue<HttpRequestAccess> BY_CLASS = new ClassValue<HttpRequestAccess>() {
+        @Override
+        protected HttpRequestAccess computeValue(Class<?> type) {
+            Class<?> api = ServletTypes.findInterface(type, "servlet.http.HttpServletRequest");
+            if (api == null) {
+                return NOT_HTTP;
+            }
+            try {
+                return new HttpRequestAccess(api);
+            } catch (NoSuchMethodException e) {
+                return NOT_HTTP;
+            }
+        }
+    };
+
+    private final Method getMethod;
+    private final Method getRequestUri;
+    private final Method getQueryString;
+    private final Method getRemoteAddr;
+    private final Method getContentType;
+    private final Method getHeaderNames;
+    private final Method getHeaders;
+
+    private HttpRequestAccess() {
+        getMethod = getRequestUri = getQueryString = getRemoteAddr = getContentType = getHeaderNames = getHeaders = null;
+    }
+
+    private HttpRequestAccess(Class<?> api) throws NoSuchMethodException {
+        getMethod = api.getMethod("getMethod");
+        getRequestUri = api.getMethod("getRequestURI");
+        getQueryString = api.getMethod("getQueryString");
+        getRemoteAddr = api.getMethod("getRemoteAddr");
+        getContentType = api.getMethod("getContentType");
+        getHeaderNames = api.getMethod("getHeaderNames");
+        getHeaders = api.getMethod("getHeaders", String.class);
+    }
+
+    /** Null when the object is not an HTTP servlet request. */
+    public static HttpRequestAccess of(Object request) {
+        if (request == null) {
+            return null;
+        }
+        HttpRequestAccess a = BY_CLASS.get(request.getClass());
+        return a == NOT_HTTP ? null : a;
+    }
+
+    public String contentType(Object request) throws Exception {
+        return (String) call(getContentType, request);
+    }
+
+    /** Encodes the request for openContext (contract: every value of every header). */
+    public void encode(Object request, String contentType, RequestEncoder out) throws Exception {
+        out.start((String) call(getMethod, request), (String) call(getRequestUri, request),
+                (String) call(getQueryString, request), (String) call(getRemoteAddr, request), contentType);
+        Enumeration<?> names = (Enumeration<?>) call(getHeaderNames, request);
+        if (names == null) {
+            return; // the container forbids header access
+        }
+        while (names.hasMoreElements()) {
+            String name = String.valueOf(names.nextElement());
+            Enumeration<?> values = (Enumeration<?>) call(getHeaders, request, name);
+            if (values == null) {
+                continue;
+            }
+            while (values.hasMoreElements()) {
+                Object v = values.nextElement();
+                out.header(name, v == null ? "" : v.toString());
+            }
+        }
+    }
+
+    private static Object call(Method m, Object target, Object... args) throws Exception {
+        try {
+            return m.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof Exception ? (Exception) cause : e;
+        }
+    }
+}

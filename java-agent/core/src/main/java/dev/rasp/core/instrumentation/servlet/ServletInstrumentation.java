@@ -1,0 +1,94 @@
+package dev.rasp.core.instrumentation.servlet;
+
+import dev.rasp.core.instrumentation.InstrumentationModule;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+import java.nio.ByteBuffer;
+
+import static net.bytebuddy.matcher.ElementMatchers.failSafe;
+import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
+import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isInterface;
+import static net.bytebuddy.matcher.ElementMatchers.isMethod;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.returns;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * The request lifecycle and the request body, for javax.servlet and jakarta.servlet alike,
+ * matched by name (neither API is needed to build or run the agent).
+ *
+ * <p>Abstract classes are included on purpose: HttpServlet.service and OncePerRequestFilter.doFilter
+ * are implemented there, and advice goes into the class that declares the method body.
+ */
+public final class ServletInstrumentation implements InstrumentationModule {
+
+    private static final String[] NAMESPACES = {"javax", "jakarta"};
+
+    @Override
+    public String name() {
+        return "servlet";
+    }
+
+    static ElementMatcher.Junction<TypeDescription> implementing(String suffix) {
+        return not(isInterface()).and(failSafe(hasSuperType(namedOneOf("javax." + suffix, "jakarta." + suffix))));
+    }
+
+    /** doFilter(ServletRequest, ServletResponse, FilterChain) and service(ServletRequest, ServletResponse). */
+    static ElementMatcher.Junction<MethodDescription> requestMethods(String name, int arity) {
+        ElementMatcher.Junction<MethodDescription> any = null;
+        for (String ns : NAMESPACES) {
+            ElementMatcher.Junction<MethodDescription> m = isMethod().and(named(name)).and(not(isAbstract()))
+                    .and(takesArguments(arity))
+                    .and(takesArgument(0, named(ns + ".servlet.ServletRequest")))
+                    .and(takesArgument(1, named(ns + ".servlet.ServletResponse")));
+            any = any == null ? m : any.or(m);
+        }
+        return any;
+    }
+
+    private static ElementMatcher.Junction<MethodDescription> concrete(String name) {
+        return isMethod().and(named(name)).and(not(isAbstract()));
+    }
+
+    @Override
+    public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
+        String request = RequestAdvice.class.getName();
+        return builder
+                .type(implementing("servlet.Filter"))
+                .transform(advice(adviceLoader).advice(requestMethods("doFilter", 3), request))
+                .type(implementing("servlet.Servlet"))
+                .transform(advice(adviceLoader).advice(requestMethods("service", 2), request))
+                .type(implementing("servlet.ServletInputStream"))
+                .transform(advice(adviceLoader)
+                        .advice(concrete("read").and(takesArguments(byte[].class, int.class, int.class)),
+                                BodyAdvice.ReadBytes.class.getName())
+                        .advice(concrete("readLine").and(takesArguments(byte[].class, int.class, int.class)),
+                                BodyAdvice.ReadBytes.class.getName())
+                        .advice(concrete("read").and(takesArguments(byte[].class)), BodyAdvice.ReadByteArray.class.getName())
+                        .advice(concrete("read").and(takesArguments(0)).and(returns(int.class)),
+                                BodyAdvice.ReadByte.class.getName())
+                        .advice(concrete("read").and(takesArguments(ByteBuffer.class)).and(returns(int.class)),
+                                BodyAdvice.ReadBuffer.class.getName()))
+                // Tomcat's getReader() decodes from its input buffer without going through its
+                // ServletInputStream, so its Reader is instrumented itself. (Jetty and Undertow
+                // readers wrap their ServletInputStream, which is already covered.)
+                .type(named("org.apache.catalina.connector.CoyoteReader"))
+                .transform(advice(adviceLoader)
+                        .advice(concrete("read").and(takesArguments(char[].class, int.class, int.class)),
+                                BodyAdvice.ReadChars.class.getName())
+                        .advice(concrete("read").and(takesArguments(char[].class)), BodyAdvice.ReadCharArray.class.getName())
+                        .advice(concrete("read").and(takesArguments(0)), BodyAdvice.ReadChar.class.getName())
+                        .advice(concrete("readLine").and(takesArguments(0)), BodyAdvice.ReadLine.class.getName()));
+    }
+
+    private static AgentBuilder.Transformer.ForAdvice advice(ClassLoader adviceLoader) {
+        return new AgentBuilder.Transformer.ForAdvice().include(adviceLoader);
+    }
+}

@@ -1,0 +1,250 @@
+package dev.rasp.core.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AgentConfigTest {
+
+    @TempDir
+    Path tmp;
+
+    private final Properties sys = new Properties();
+    private final Map<String, String> env = new HashMap<>();
+
+    private AgentConfig resolve() {
+        sys.setProperty("user.dir", tmp.toString());
+        sys.setProperty("java.io.tmpdir", tmp.toString());
+        return AgentConfig.resolve(sys, env);
+    }
+
+    private String badValueMessage() {
+        return assertThrows(ConfigException.class, this::resolve).getMessage();
+    }
+
+    private Path configFile(String... lines) throws IOException {
+        Path f = tmp.resolve("rasp.properties");
+        Files.write(f, String.join("\n", lines).getBytes(StandardCharsets.UTF_8));
+        return f;
+    }
+
+    @Test
+    void defaults() {
+        AgentConfig c = resolve();
+        assertEquals(AgentConfig.Mode.BLOCK, c.mode());
+        assertEquals(new File(tmp.toFile(), "rasp-events.jsonl").getAbsolutePath(), c.eventsFile());
+        assertEquals(tmp.toFile(), c.nativeDir());
+        assertEquals(1048576, c.maxInputBytes());
+        assertEquals(AgentConfig.FallbackVerdict.BLOCK, c.onOverflow());
+        assertEquals(AgentConfig.FallbackVerdict.BLOCK, c.onUnparsable());
+        assertEquals(AgentConfig.FailureMode.OPEN, c.onInternalError());
+        assertNull(c.configFile());
+        assertTrue(c.warnings().isEmpty());
+    }
+
+    @Test
+    void environmentVariableNamesFollowTheProperty() {
+        assertEquals("RASP_REQUEST_MAX_INPUT_BYTES", ConfigKey.MAX_INPUT_BYTES.environmentVariable);
+        assertEquals("RASP_SQL_ON_UNPARSABLE", ConfigKey.ON_UNPARSABLE.environmentVariable);
+        assertEquals("RASP_CONFIG_FILE", ConfigKey.CONFIG_FILE.environmentVariable);
+    }
+
+    @Test
+    void systemPropertyBeatsEnvironmentBeatsFileBeatsDefault() throws IOException {
+        Path f = configFile("rasp.mode=monitor", "rasp.request.max_input_bytes=300",
+                "rasp.request.on_overflow=allow", "rasp.sql.on_unparsable=monitor");
+        env.put("RASP_CONFIG_FILE", f.toString());
+        // file only
+        AgentConfig c = resolve();
+        assertEquals(AgentConfig.Mode.MONITOR, c.mode());
+        assertEquals(300, c.maxInputBytes());
+        assertEquals(AgentConfig.FallbackVerdict.ALLOW, c.onOverflow());
+        assertEquals(f.toString(), c.configFile());
+        // environment beats the file
+        env.put("RASP_MODE", "off");
+        env.put("RASP_REQUEST_MAX_INPUT_BYTES", "200");
+        c = resolve();
+        assertEquals(AgentConfig.Mode.OFF, c.mode());
+        assertEquals(200, c.maxInputBytes());
+        assertEquals(AgentConfig.FallbackVerdict.ALLOW, c.onOverflow()); // still from the file
+        // system property beats the environment
+        sys.setProperty("rasp.mode", "block");
+        sys.setProperty("rasp.request.max_input_bytes", "100");
+        c = resolve();
+        assertEquals(AgentConfig.Mode.BLOCK, c.mode());
+        assertEquals(100, c.maxInputBytes());
+        assertEquals(AgentConfig.FallbackVerdict.MONITOR, c.onUnparsable()); // file, untouched
+        assertEquals(AgentConfig.FailureMode.OPEN, c.onInternalError()); // default, nowhere set
+    }
+
+    @Test
+    void configFileItselfComesFromPropertyBeforeEnvironment() throws IOException {
+        Path viaProperty = configFile("rasp.mode=monitor");
+        Path viaEnv = tmp.resolve("other.properties");
+        Files.write(viaEnv, "rasp.mode=off".getBytes(StandardCharsets.UTF_8));
+        sys.setProperty("rasp.config.file", viaProperty.toString());
+        env.put("RASP_CONFIG_FILE", viaEnv.toString());
+        assertEquals(AgentConfig.Mode.MONITOR, resolve().mode());
+    }
+
+    @Test
+    void relativeConfigFileIsResolvedAgainstTheWorkingDirectory() throws IOException {
+        configFile("rasp.mode=monitor");
+        sys.setProperty("rasp.config.file", "rasp.properties");
+        assertEquals(AgentConfig.Mode.MONITOR, resolve().mode());
+    }
+
+    @Test
+    void valuesAreCaseInsensitiveAndTrimmed() {
+        sys.setProperty("rasp.mode", " Monitor ");
+        env.put("RASP_ON_INTERNAL_ERROR", "CLOSED");
+        AgentConfig c = resolve();
+        assertEquals(AgentConfig.Mode.MONITOR, c.mode());
+        assertEquals(AgentConfig.FailureMode.CLOSED, c.onInternalError());
+    }
+
+    @Test
+    void badModeMessageIsTheContractLine() {
+        sys.setProperty("rasp.mode", "x");
+        assertEquals("rasp: bad value 'x' for rasp.mode (RASP_MODE): use block, monitor or off", badValueMessage());
+    }
+
+    @Test
+    void badModeFromEnvironmentNamesTheSameKey() {
+        env.put("RASP_MODE", "blocking");
+        assertEquals("rasp: bad value 'blocking' for rasp.mode (RASP_MODE): use block, monitor or off",
+                badValueMessage());
+    }
+
+    @Test
+    void badValueInConfigFile() throws IOException {
+        sys.setProperty("rasp.config.file", configFile("rasp.sql.on_unparsable=deny").toString());
+        assertEquals("rasp: bad value 'deny' for rasp.sql.on_unparsable (RASP_SQL_ON_UNPARSABLE): use block, monitor or allow",
+                badValueMessage());
+    }
+
+    @Test
+    void overriddenBadValueIsNotAnError() {
+        env.put("RASP_MODE", "nonsense");
+        sys.setProperty("rasp.mode", "monitor");
+        assertEquals(AgentConfig.Mode.MONITOR, resolve().mode());
+    }
+
+    @Test
+    void badOnOverflow() {
+        sys.setProperty("rasp.request.on_overflow", "open");
+        assertEquals("rasp: bad value 'open' for rasp.request.on_overflow (RASP_REQUEST_ON_OVERFLOW): use block, monitor or allow",
+                badValueMessage());
+    }
+
+    @Test
+    void badOnInternalError() {
+        sys.setProperty("rasp.on_internal_error", "block");
+        assertEquals("rasp: bad value 'block' for rasp.on_internal_error (RASP_ON_INTERNAL_ERROR): use open or closed",
+                badValueMessage());
+    }
+
+    @Test
+    void badMaxInputBytes() {
+        String fix = "use a whole number of bytes from 1 to 1073741824";
+        for (String bad : new String[] {"", "abc", "-5", "0", "1.5", "1m", "1073741825", "99999999999999"}) {
+            sys.setProperty("rasp.request.max_input_bytes", bad);
+            assertEquals("rasp: bad value '" + bad + "' for rasp.request.max_input_bytes (RASP_REQUEST_MAX_INPUT_BYTES): " + fix,
+                    badValueMessage(), bad);
+        }
+        sys.setProperty("rasp.request.max_input_bytes", "1073741824");
+        assertEquals(1073741824, resolve().maxInputBytes());
+    }
+
+    @Test
+    void badNativeDir() {
+        String missing = tmp.resolve("nope").toString();
+        sys.setProperty("rasp.native.dir", missing);
+        assertEquals("rasp: bad value '" + missing + "' for rasp.native.dir (RASP_NATIVE_DIR): use an existing, writable directory",
+                badValueMessage());
+    }
+
+    @Test
+    void nativeDirMustBeADirectory() throws IOException {
+        Path file = Files.createFile(tmp.resolve("plain"));
+        sys.setProperty("rasp.native.dir", file.toString());
+        assertTrue(badValueMessage().startsWith("rasp: bad value '" + file + "' for rasp.native.dir (RASP_NATIVE_DIR): "));
+        sys.setProperty("rasp.native.dir", tmp.toString());
+        assertEquals(tmp.toFile(), resolve().nativeDir());
+    }
+
+    @Test
+    void badEventsFile() {
+        String inMissingDir = tmp.resolve("missing/events.jsonl").toString();
+        sys.setProperty("rasp.events.file", inMissingDir);
+        assertEquals("rasp: bad value '" + inMissingDir + "' for rasp.events.file (RASP_EVENTS_FILE): "
+                + "use a file path in an existing directory, or - for stderr", badValueMessage());
+        sys.setProperty("rasp.events.file", tmp.toString()); // a directory
+        assertTrue(badValueMessage().contains("for rasp.events.file (RASP_EVENTS_FILE)"));
+    }
+
+    @Test
+    void eventsFileStderrAndRelative() {
+        sys.setProperty("rasp.events.file", "-");
+        assertEquals("-", resolve().eventsFile());
+        sys.setProperty("rasp.events.file", "ev.jsonl");
+        assertEquals(tmp.resolve("ev.jsonl").toString(), resolve().eventsFile());
+    }
+
+    @Test
+    void missingConfigFile() {
+        String missing = tmp.resolve("absent.properties").toString();
+        env.put("RASP_CONFIG_FILE", missing);
+        assertEquals("rasp: bad value '" + missing + "' for rasp.config.file (RASP_CONFIG_FILE): use the path of an existing properties file",
+                badValueMessage());
+    }
+
+    @Test
+    void messageStaysOnOneLine() {
+        sys.setProperty("rasp.mode", "block\nmonitor");
+        String m = badValueMessage();
+        assertEquals("rasp: bad value 'block\\nmonitor' for rasp.mode (RASP_MODE): use block, monitor or off", m);
+    }
+
+    @Test
+    void unknownConfigFileKeysAreWarnedNotFatal() throws IOException {
+        sys.setProperty("rasp.config.file", configFile("rasp.mdoe=monitor", "rasp.mode=monitor").toString());
+        AgentConfig c = resolve();
+        assertEquals(AgentConfig.Mode.MONITOR, c.mode());
+        assertEquals(1, c.warnings().size());
+        assertTrue(c.warnings().get(0).contains("rasp.mdoe"));
+    }
+
+    @Test
+    void engineConfigLines() {
+        sys.setProperty("rasp.mode", "monitor");
+        sys.setProperty("rasp.events.file", "-");
+        sys.setProperty("rasp.request.max_input_bytes", "4096");
+        sys.setProperty("rasp.request.on_overflow", "allow");
+        String lines = new String(resolve().toEngineConfig("1.2.3"), StandardCharsets.UTF_8);
+        assertEquals("mode=monitor\nevents_file=-\nmax_input_bytes=4096\non_overflow=allow\non_unparsable=block\n"
+                + "agent_version=1.2.3\n", lines);
+    }
+
+    @Test
+    void engineInitErrorsNameTheUserFacingKey() {
+        assertEquals("rasp: bad value '/x' for rasp.events.file (RASP_EVENTS_FILE): cannot open it; use a writable file path",
+                AgentConfig.userFacingEngineError("bad value '/x' for events_file: cannot open it; use a writable file path\n"));
+        assertEquals("rasp: bad value 'q' for rasp.sql.on_unparsable (RASP_SQL_ON_UNPARSABLE): use block, monitor or allow",
+                AgentConfig.userFacingEngineError("rasp: bad value 'q' for on_unparsable: use block, monitor or allow"));
+        assertEquals("rasp: engine failed", AgentConfig.userFacingEngineError("engine failed"));
+    }
+}
