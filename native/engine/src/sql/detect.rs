@@ -6,8 +6,8 @@
 //! sort list (`name DESC, email`) that applications take from requests for `ORDER BY`.
 //! An input that opens a comment is code even as a single token.
 //!
-//! A finding is then named by what the injected span does, most specific first: a comment,
-//! a stacked statement, a set operation (`UNION`), a tautology, or a structure change.
+//! A finding is then named by what the injected span does, most telling first: a stacked
+//! statement, a set operation (`UNION`), a tautology, a comment, or a structure change.
 
 use super::keywords;
 use super::lexer::SqlLexer;
@@ -156,15 +156,13 @@ pub fn classify(sql: &[u8], tokens: &[Token], start: usize, end: usize) -> Optio
     let covered = tokens.get(first..last)?;
     let significant: Vec<&Token> = covered.iter().filter(|t| !t.kind.is_trivia()).collect();
 
-    // A comment the input opens is code even as the only token.
-    if significant
+    // A comment the input opens is code even as the only token; with more tokens, the rest of
+    // the span usually says more about the attack (`' UNION SELECT ... --`), so it wins.
+    let opens_comment = significant
         .iter()
-        .any(|t| t.kind.is_comment() && t.start >= start)
-    {
-        return Some(SqlRule::Comment);
-    }
+        .any(|t| t.kind.is_comment() && t.start >= start);
     if significant.len() <= 1 {
-        return None;
+        return opens_comment.then_some(SqlRule::Comment);
     }
     if significant.iter().any(|t| t.kind == TokenKind::Semicolon) {
         return Some(SqlRule::Stacked);
@@ -177,6 +175,9 @@ pub fn classify(sql: &[u8], tokens: &[Token], start: usize, end: usize) -> Optio
     }
     if is_tautology(sql, &significant) {
         return Some(SqlRule::Tautology);
+    }
+    if opens_comment {
+        return Some(SqlRule::Comment);
     }
     if is_data_only(sql, &significant) || is_sort_list(sql, &significant) {
         return None;
