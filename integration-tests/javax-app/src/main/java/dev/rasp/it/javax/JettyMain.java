@@ -1,0 +1,78 @@
+package dev.rasp.it.javax;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.servlet.DispatcherType;
+import javax.servlet.http.HttpServlet;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.servlet.FilterHolder;
+import org.eclipse.jetty.servlet.ServletContextHandler;
+import org.eclipse.jetty.servlet.ServletHolder;
+
+/**
+ * A deliberately vulnerable javax.servlet 4 application on embedded Jetty 10: plain HttpServlets, two filters,
+ * H2 + SQLite + HSQLDB over plain JDBC. Never deploy this.
+ *
+ * <p>Arguments: {@code --server.port=N} (default 8080), {@code --sqlite.dir=DIR} (default: a fresh temp dir).
+ */
+public final class JettyMain {
+    private JettyMain() {}
+
+    public static void main(String[] args) throws Exception {
+        int port = 8080;
+        String sqliteDir = "";
+        for (String a : args) {
+            if (a.startsWith("--server.port=")) {
+                port = Integer.parseInt(a.substring("--server.port=".length()));
+            } else if (a.startsWith("--sqlite.dir=")) {
+                sqliteDir = a.substring("--sqlite.dir=".length());
+            } else {
+                throw new IllegalArgumentException("unknown argument " + a);
+            }
+        }
+        Path dir = sqliteDir.isEmpty() ? Files.createTempDirectory("rasp-it-javax-sqlite") : Files.createDirectories(Path.of(sqliteDir));
+
+        Map<String, Db> dbs = new LinkedHashMap<>();
+        dbs.put("h2", Db.h2("jdbc:h2:mem:raspjavax;DB_CLOSE_DELAY=-1"));
+        dbs.put("sqlite", Db.driverManager("jdbc:sqlite:" + dir.resolve("app.db").toAbsolutePath()));
+        dbs.put("hsqldb", Db.driverManager("jdbc:hsqldb:mem:raspjavax;user=SA;password="));
+        for (Db db : dbs.values()) {
+            db.reset();
+        }
+
+        Server server = new Server(port);
+        ServletContextHandler ctx = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
+        ctx.setContextPath("/");
+        ctx.addFilter(new FilterHolder(new EncodingFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
+        ctx.addFilter(new FilterHolder(new AccessLogFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
+        ctx.addServlet(new ServletHolder(new Servlets.Health()), "/health");
+        for (Map.Entry<String, Db> e : dbs.entrySet()) {
+            String p = "/" + e.getKey();
+            Db db = e.getValue();
+            add(ctx, p + "/users/by-name", new Servlets.ByName(db));
+            add(ctx, p + "/users/by-id", new Servlets.ById(db));
+            add(ctx, p + "/users/delete", new Servlets.Delete(db));
+            add(ctx, p + "/form/by-name", new Servlets.FormByName(db));
+            add(ctx, p + "/json/by-name", new Servlets.JsonByName(db));
+            add(ctx, p + "/header/by-name", new Servlets.HeaderByName(db));
+            add(ctx, p + "/cookie/by-name", new Servlets.CookieByName(db));
+            add(ctx, p + "/catching/by-name", new Servlets.Catching(db));
+            add(ctx, p + "/safe/by-name", new Servlets.SafeByName(db));
+            add(ctx, p + "/safe/by-id", new Servlets.SafeById(db));
+            add(ctx, p + "/state", new Servlets.State(db));
+            add(ctx, "/reset" + p, new Servlets.Reset(db));
+        }
+        server.setHandler(ctx);
+        server.setStopAtShutdown(true);
+        server.start();
+        System.out.println("javax-app: Jetty started on port " + port);
+        server.join();
+    }
+
+    private static void add(ServletContextHandler ctx, String path, HttpServlet servlet) {
+        ctx.addServlet(new ServletHolder(servlet), path);
+    }
+}

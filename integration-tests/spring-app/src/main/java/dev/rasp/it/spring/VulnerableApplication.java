@@ -1,0 +1,20 @@
+package dev.rasp.it.spring;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/**
+ * A deliberately vulnerable Spring Boot 3 application (embedded Tomcat 10, jakarta.servlet) used by the
+ * RASP integration tests. Every endpoint under {@code /{db}/...} concatenates request input into SQL the way
+ * real vulnerable code does; the {@code /{db}/safe/...} twins bind it. Never deploy this.
+ *
+ * <p>Properties: {@code --server.port}, {@code --sqlite.dir} (directory of the SQLite file; a fresh temp dir
+ * when absent), {@code --pg.url} (JDBC URL of a PostgreSQL database; the {@code pg} database exists only
+ * when it is given).
+ */
+@SpringBootApplication
+public class VulnerableApplication {
+    public static void main(String[] args) {
+        SpringApplication.run(VulnerableApplication.class, args);
+    }
+}

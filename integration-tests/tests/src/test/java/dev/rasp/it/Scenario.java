@@ -1,0 +1,358 @@
+package dev.rasp.it;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * The checks the test classes share, against one running application.
+ *
+ * <p>Counting events: the agent writes events from a background thread, so "no event" and "exactly one event"
+ * need a point where the writer has caught up. After each request under test a <em>sentinel</em> attack with a
+ * unique marker is sent (to /sqlite/users/by-name, a plain DriverManager connection); the writer is FIFO, so once the
+ * sentinel's event is in the file, every event of the request under test is too. Lines carrying a sentinel marker
+ * are never counted for a case.
+ */
+public final class Scenario {
+    static final String SENTINEL_DB = "sqlite";
+    private static final AtomicInteger SEQ = new AtomicInteger();
+    private static final Pattern SENTINEL = Pattern.compile("zq\\d+zq");
+    static final Set<String> BLOCK_BODY_KEYS = Set.of("blocked", "category", "rule", "event_id");
+
+    final AppProcess app;
+    final Http http;
+    final EventLog events;
+    private boolean sentinelWorks = true;
+
+    public Scenario(AppProcess app) {
+        this.app = app;
+        this.http = new Http(app.baseUrl());
+        this.events = new EventLog(app.eventsFile());
+    }
+
+    // ------------------------------------------------------------------ event bookkeeping
+
+    /** The events written since the mark by the request(s) sent since, sentinel lines excluded. */
+    List<String> eventsSince(int mark) {
+        String marker = "zq" + SEQ.incrementAndGet() + "zq";
+        String payload = "' OR '" + marker + "'='" + marker;
+        Http.Resp r = http.get("/" + SENTINEL_DB + "/users/by-name?name=" + Http.enc(payload));
+        List<String> lines;
+        if (sentinelWorks) {
+            try {
+                lines = events.awaitLine(mark, n -> n.toString().contains(marker), Duration.ofSeconds(10),
+                    "the sentinel attack " + payload + " (answered " + r.status() + ")");
+            } catch (AssertionError e) {
+                sentinelWorks = false;
+                System.err.println("WARNING: the sentinel attack produced no event (" + e.getMessage()
+                    + "); event counts fall back to waiting 1 s after each request");
+                lines = events.linesSince(mark);
+            }
+        } else {
+            AppProcess.sleep(1000);
+            lines = events.linesSince(mark);
+        }
+        List<String> out = new ArrayList<>();
+        for (String l : lines) {
+            if (!SENTINEL.matcher(l).find()) {
+                out.add(l);
+            }
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ database state
+
+    JsonNode state(String db) {
+        Http.Resp r = http.get("/" + db + "/state");
+        if (r.status() != 200) {
+            return null;
+        }
+        return json(r.body());
+    }
+
+    static boolean intact(JsonNode s) {
+        if (s == null || !s.path("usersExists").asBoolean(false) || s.path("userCount").asInt() != Case.ALL.size()
+            || s.path("secretsCount").asInt() != 2) {
+            return false;
+        }
+        List<String> names = new ArrayList<>();
+        s.path("names").forEach(n -> names.add(n.asText()));
+        return names.equals(Case.ALL);
+    }
+
+    void reset(String db) {
+        Http.Resp r = http.post("/reset/" + db);
+        if (r.status() != 200) {
+            throw new AssertionError("reset of " + db + " failed: " + r);
+        }
+    }
+
+    // ------------------------------------------------------------------ block mode
+
+    /** 403 + the contract body, exactly one blocked event naming the input, the database unchanged, no leak. */
+    public void assertBlocked(String db, Case c) {
+        int mark = events.mark();
+        Http.Resp r = c.endpoint.send(http, db, c.payload);
+        List<String> evs = eventsSince(mark);
+        JsonNode state = state(db);
+        boolean intact = intact(state);
+        if (!intact) {
+            reset(db);
+        }
+        List<String> problems = new ArrayList<>();
+        JsonNode body = checkBlockAnswer(r, problems);
+        if (!intact) {
+            problems.add("the database changed (reset afterwards): state " + state);
+        }
+        if (evs.size() != 1) {
+            problems.add("expected exactly 1 new event line, got " + evs.size());
+        }
+        if (!evs.isEmpty()) {
+            checkEvent(EventLog.parse(evs.get(0)), "blocked", db, c.endpoint, c.payload, body, problems);
+        }
+        report(db, c, r, evs, state, problems);
+    }
+
+    /** Checks the 403 answer; returns its JSON body (or null). */
+    static JsonNode checkBlockAnswer(Http.Resp r, List<String> problems) {
+        if (r.status() != 403) {
+            problems.add("status " + r.status() + ", expected 403");
+        }
+        if (!r.contentType().toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            problems.add("content type '" + r.contentType() + "', expected application/json");
+        }
+        if (r.body().contains("s3cr3t")) {
+            problems.add("the answer leaks a secret token");
+        }
+        JsonNode body = jsonOrNull(r.body());
+        if (body == null || !body.isObject()) {
+            problems.add("body is not a JSON object: " + r.body());
+            return null;
+        }
+        Set<String> keys = new TreeSet<>();
+        body.fieldNames().forEachRemaining(keys::add);
+        if (!keys.equals(new TreeSet<>(BLOCK_BODY_KEYS))) {
+            problems.add("body keys " + keys + ", expected " + new TreeSet<>(BLOCK_BODY_KEYS));
+        }
+        if (!body.path("blocked").isBoolean() || !body.path("blocked").asBoolean()) {
+            problems.add("body.blocked is not true");
+        }
+        if (!"sqli".equals(body.path("category").asText(null))) {
+            problems.add("body.category is not \"sqli\"");
+        }
+        if (body.path("rule").asText("").isEmpty()) {
+            problems.add("body.rule is missing or empty");
+        }
+        if (body.path("event_id").asText("").isEmpty()) {
+            problems.add("body.event_id is missing or empty");
+        }
+        return body;
+    }
+
+    /** The contract's event fields; blockBody (may be null) must agree on event_id and rule. */
+    static void checkEvent(JsonNode ev, String action, String db, Endpoint e, String payload, JsonNode blockBody,
+                           List<String> problems) {
+        String p = "event: ";
+        expectEq(problems, p + "action", action, EventLog.text(ev, "action"));
+        expectEq(problems, p + "category", "sqli", EventLog.text(ev, "category"));
+        for (String f : new String[] {"time", "event_id", "request_id", "rule_id", "confidence", "agent_version"}) {
+            if (isEmpty(EventLog.text(ev, f))) {
+                problems.add(p + f + " is missing or empty");
+            }
+        }
+        if (blockBody != null) {
+            expectEq(problems, p + "event_id (vs the 403 body)", blockBody.path("event_id").asText(null), EventLog.text(ev, "event_id"));
+            expectEq(problems, p + "rule_id (vs the 403 body's rule)", blockBody.path("rule").asText(null), EventLog.text(ev, "rule_id"));
+        }
+        String source = EventLog.text(ev, "input.source");
+        if (e.source == Endpoint.Source.PATH ? source == null || !source.startsWith("path") : !e.source.eventName.equals(source)) {
+            problems.add(p + "input.source is '" + source + "', expected '" + e.source.eventName + "'");
+        }
+        String name = EventLog.text(ev, "input.name");
+        boolean nameOk = name != null && (e.source == Endpoint.Source.HEADER ? name.equalsIgnoreCase(e.input)
+            : e.source == Endpoint.Source.JSON ? name.equals(e.input) || name.endsWith("." + e.input) || name.endsWith("/" + e.input)
+            // the contract does not name path segments; any name will do
+            : e.source == Endpoint.Source.PATH ? true
+            : name.equals(e.input));
+        if (!nameOk) {
+            problems.add(p + "input.name '" + name + "', expected '" + e.input + "'");
+        }
+        expectEq(problems, p + "input.value", payload, EventLog.text(ev, "input.value"));
+        String sinkValue = EventLog.text(ev, "sink.value");
+        if (sinkValue == null || !sinkValue.contains(payload)) {
+            problems.add(p + "sink.value does not contain the input: " + sinkValue);
+        }
+        if (isEmpty(EventLog.text(ev, "sink.api"))) {
+            problems.add(p + "sink.api is missing");
+        }
+        if (isEmpty(EventLog.text(ev, "sink.kind"))) {
+            problems.add(p + "sink.kind is missing");
+        }
+        String dialect = EventLog.text(ev, "sink.dialect");
+        if (!dialectMatches(db, dialect)) {
+            problems.add(p + "sink.dialect '" + dialect + "' does not name the " + db + " dialect");
+        }
+        if (!ev.path("sink").has("span")) {
+            problems.add(p + "sink.span is missing");
+        }
+        expectEq(problems, p + "request.method", e.method(), EventLog.text(ev, "request.method"));
+        String path = EventLog.text(ev, "request.path");
+        if (!e.requestPaths(db, payload).contains(path)) {
+            problems.add(p + "request.path is '" + path + "', expected one of " + e.requestPaths(db, payload));
+        }
+        if (isEmpty(EventLog.text(ev, "request.client"))) {
+            problems.add(p + "request.client is missing");
+        }
+        if (!ev.path("stack").isArray() || ev.path("stack").size() == 0) {
+            problems.add(p + "stack is not a non-empty array");
+        }
+    }
+
+    static boolean dialectMatches(String db, String dialect) {
+        if (dialect == null) {
+            return false;
+        }
+        String d = dialect.toLowerCase(Locale.ROOT);
+        Map<String, String[]> want = Map.of(
+            "h2", new String[] {"h2", "6"},
+            "sqlite", new String[] {"sqlite", "5"},
+            "hsqldb", new String[] {"hsql", "7"},
+            "pg", new String[] {"postgres", "2"});
+        for (String w : want.get(db)) {
+            if (w.length() == 1 ? d.equals(w) : d.contains(w)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ------------------------------------------------------------------ benign twins
+
+    /** 200 with the right data and no new event. */
+    public void assertBenign(String db, Case c) {
+        int mark = events.mark();
+        Http.Resp r = c.endpoint.send(http, db, c.payload);
+        List<String> evs = eventsSince(mark);
+        JsonNode state = state(db);
+        boolean intact = intact(state);
+        if (!intact) {
+            reset(db);
+        }
+        List<String> problems = new ArrayList<>();
+        if (r.status() != 200) {
+            problems.add("status " + r.status() + ", expected 200");
+        } else {
+            JsonNode body = jsonOrNull(r.body());
+            if (body == null) {
+                problems.add("body is not JSON");
+            } else {
+                try {
+                    c.check.accept(body);
+                } catch (AssertionError e) {
+                    problems.add(e.getMessage());
+                }
+            }
+        }
+        if (!evs.isEmpty()) {
+            problems.add("expected no event, got " + evs.size());
+        }
+        if (!intact) {
+            problems.add("the database changed (reset afterwards): state " + state);
+        }
+        report(db, c, r, evs, state, problems);
+    }
+
+    // ------------------------------------------------------------------ monitor mode
+
+    /**
+     * The attack runs (the caller checks the effect on the answer) and exactly one "monitored" event is written.
+     */
+    public Http.Resp assertMonitored(String db, Endpoint e, String payload, Consumer<Http.Resp> effect) {
+        int mark = events.mark();
+        Http.Resp r = e.send(http, db, payload);
+        List<String> evs = eventsSince(mark);
+        List<String> problems = new ArrayList<>();
+        try {
+            effect.accept(r);
+        } catch (AssertionError err) {
+            problems.add("the attack did not take effect: " + err.getMessage());
+        }
+        if (evs.size() != 1) {
+            problems.add("expected exactly 1 new event line, got " + evs.size());
+        }
+        if (!evs.isEmpty()) {
+            checkEvent(EventLog.parse(evs.get(0)), "monitored", db, e, payload, null, problems);
+        }
+        report(db, Case.attack(e, payload), r, evs, state(db), problems);
+        return r;
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void report(String db, Case c, Http.Resp r, List<String> evs, JsonNode state, List<String> problems) {
+        if (problems.isEmpty()) {
+            return;
+        }
+        StringBuilder b = new StringBuilder();
+        b.append("[").append(db).append("] ").append(c).append(" on ").append(app.name()).append(":\n");
+        for (String p : problems) {
+            b.append("  - ").append(p).append('\n');
+        }
+        b.append("  request : ").append(c.endpoint.method()).append(' ').append(c.endpoint.path(db))
+            .append(" ").append(c.endpoint.source.eventName).append(' ').append(c.endpoint.input).append('=')
+            .append(c.payload).append('\n');
+        b.append("  answer  : ").append(r).append('\n');
+        b.append("  events  : ").append(evs.isEmpty() ? "none" : String.join("\n            ", evs)).append('\n');
+        b.append("  state   : ").append(state);
+        fail(b.toString());
+    }
+
+    static void expectEq(List<String> problems, String what, String want, String got) {
+        if (want == null ? got != null : !want.equals(got)) {
+            problems.add(what + " is '" + got + "', expected '" + want + "'");
+        }
+    }
+
+    static boolean isEmpty(String s) {
+        return s == null || s.isEmpty();
+    }
+
+    static JsonNode json(String s) {
+        try {
+            return EventLog.JSON.readTree(s);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + s, e);
+        }
+    }
+
+    static JsonNode jsonOrNull(String s) {
+        try {
+            return EventLog.JSON.readTree(s);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    static List<String> names(JsonNode rows) {
+        List<String> names = new ArrayList<>();
+        if (rows != null) {
+            for (Iterator<JsonNode> it = rows.elements(); it.hasNext(); ) {
+                names.add(it.next().path("name").asText());
+            }
+        }
+        return names;
+    }
+}

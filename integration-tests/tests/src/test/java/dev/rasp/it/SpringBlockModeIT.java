@@ -1,0 +1,83 @@
+package dev.rasp.it;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Spring Boot 3 / Tomcat 10 with rasp.jar in block mode: every attack on every database, and the benign twins. */
+@ExtendWith(AppLogsOnFailure.class)
+class SpringBlockModeIT {
+    static AppProcess app;
+    static Scenario s;
+
+    /** h2, sqlite, hsqldb, and pg when RASP_IT_PG_URL is set. */
+    static List<String> dbs() {
+        List<String> dbs = new ArrayList<>(List.of("h2", "sqlite", "hsqldb"));
+        if (ItConfig.pgUrl() != null) {
+            dbs.add("pg");
+        }
+        return dbs;
+    }
+
+    static AppProcess.Builder springApp(String name) {
+        AppProcess.Builder b = AppProcess.builder(name, ItConfig.springJar());
+        if (ItConfig.pgUrl() != null) {
+            b.appArg("--pg.url=" + ItConfig.pgUrl());
+        }
+        return b;
+    }
+
+    @BeforeAll
+    static void start() {
+        app = springApp("spring-block").mode("block").start().awaitReady(Duration.ofSeconds(180));
+        s = new Scenario(app);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (app != null) {
+            app.stop();
+        }
+    }
+
+    static Stream<Arguments> attacks() {
+        return dbs().stream().flatMap(db -> Cases.attacks(Endpoint.SPRING).stream().map(c -> Arguments.of(db, c)));
+    }
+
+    static Stream<Arguments> benign() {
+        return dbs().stream().flatMap(db -> Cases.benign(Endpoint.SPRING).stream().map(c -> Arguments.of(db, c)));
+    }
+
+    @ParameterizedTest(name = "[{0}] {1}")
+    @MethodSource("attacks")
+    void attackIsBlocked(String db, Case c) {
+        s.assertBlocked(db, c);
+    }
+
+    @ParameterizedTest(name = "[{0}] {1}")
+    @MethodSource("benign")
+    void benignTwinPasses(String db, Case c) {
+        s.assertBenign(db, c);
+    }
+
+    @Test
+    void postgresIsPartOfTheRun() {
+        if (ItConfig.pgUrl() == null) {
+            Assumptions.assumeFalse(ItConfig.skipPostgres(), "PostgreSQL skipped (-Drasp.it.skipPostgres=true)");
+            fail("RASP_IT_PG_URL is not set, so the pg database was not tested. Start a throwaway server with "
+                + "`integration-tests/postgres.sh start` and export RASP_IT_PG_URL=<the URL it prints>, "
+                + "or pass -Drasp.it.skipPostgres=true to skip PostgreSQL.");
+        }
+    }
+}
