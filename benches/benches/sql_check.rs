@@ -1,0 +1,86 @@
+//! `cargo bench -p rasp-benches`: the cost of a SQL check on the agent's hot path.
+//!
+//! Groups (results in `target/criterion/<group>/<function>/<size>/new/estimates.json`):
+//!
+//! * `check_sql/{none,benign,attack}/{100B,1KB,16KB}`: [`Engine::check_sql`] with the default
+//!   configuration and a context of 20 inputs; see `rasp_benches` for the scenarios.
+//! * `memmem_baseline/needle8/{100B,1KB,16KB}`: one `memchr::memmem` search for an absent
+//!   8-byte needle over the same statement, with the searcher built beforehand as the
+//!   context's automaton is. Figures are best quoted as ratios to this baseline, measured in
+//!   the same run on the same machine.
+//! * `context/new/20-inputs`: [`RequestContext::new`] from a request record with about twenty
+//!   headers and parameters (extraction, decoding and building the automaton).
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use rasp_benches::{context, record, statement, Scenario, DIALECT, SIZES};
+use rasp_engine::{ContextLimits, Engine, EngineConfig, RequestContext, SqlApi, SqlSink};
+
+/// Absent from every statement.
+const NEEDLE: &[u8; 8] = b"zq#8&x!w";
+
+fn check_sql(c: &mut Criterion) {
+    let engine = Engine::new(EngineConfig::default());
+    let mut group = c.benchmark_group("check_sql");
+    for (size, label) in SIZES {
+        for scenario in Scenario::ALL {
+            let ctx = context(scenario);
+            let sql = statement(size, scenario);
+            group.throughput(Throughput::Bytes(sql.len() as u64));
+            group.bench_with_input(
+                BenchmarkId::new(scenario.name(), label),
+                sql.as_bytes(),
+                |b, sql| {
+                    b.iter(|| {
+                        engine.check_sql(
+                            black_box(&ctx),
+                            &SqlSink {
+                                dialect: DIALECT,
+                                api: SqlApi::ExecuteQuery,
+                                statement: black_box(sql),
+                            },
+                        )
+                    })
+                },
+            );
+        }
+    }
+    group.finish();
+}
+
+fn memmem_baseline(c: &mut Criterion) {
+    let finder = memchr::memmem::Finder::new(NEEDLE);
+    let mut group = c.benchmark_group("memmem_baseline");
+    for (size, label) in SIZES {
+        let sql = statement(size, Scenario::None);
+        assert!(finder.find(sql.as_bytes()).is_none());
+        group.throughput(Throughput::Bytes(sql.len() as u64));
+        group.bench_with_input(
+            BenchmarkId::new("needle8", label),
+            sql.as_bytes(),
+            |b, sql| b.iter(|| finder.find(black_box(sql))),
+        );
+    }
+    group.finish();
+}
+
+fn context_creation(c: &mut Criterion) {
+    let rec = record();
+    let mut group = c.benchmark_group("context");
+    group.bench_function(BenchmarkId::new("new", "20-inputs"), |b| {
+        b.iter(|| RequestContext::new(black_box(&rec), ContextLimits::default()))
+    });
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(2))
+        .sample_size(30);
+    targets = check_sql, memmem_baseline, context_creation
+}
+criterion_main!(benches);

@@ -1,0 +1,113 @@
+//! The command line, as clap derive types. Parsing of values that clap cannot check on its
+//! own (dialect names, `NAME=VALUE` inputs) lives here too, so every subcommand receives
+//! typed arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use rasp_engine::sql::Dialect;
+
+/// Explain and evaluate the RASP detection engine.
+#[derive(Debug, Parser)]
+#[command(name = "rasp", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Evaluate detection and false-positive rates against public corpora.
+    #[command(subcommand)]
+    Corpus(CorpusCommand),
+    /// Show how the engine reads one sink call, token by token.
+    #[command(subcommand)]
+    Explain(ExplainCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CorpusCommand {
+    /// SQL injection: libinjection, PayloadsAllTheThings and the Big List of Naughty Strings.
+    Sqli(CorpusArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CorpusArgs {
+    /// The corpora directory (layout: see its README.md). Defaults to $RASP_CORPORA, else
+    /// `../shared/corpora` next to the repository root.
+    #[arg(long, value_name = "DIR")]
+    pub corpora: Option<PathBuf>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Print up to N missed attack examples per template (and N flagged benign examples).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub examples: usize,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExplainCommand {
+    /// Explain a SQL statement: tokens, input occurrences, finding and verdict.
+    Sql(ExplainSqlArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainSqlArgs {
+    /// The SQL dialect: generic, mysql, postgresql, oracle, sqlserver, sqlite, h2, hsqldb, db2.
+    #[arg(long, value_name = "D", default_value = "generic", value_parser = parse_dialect)]
+    pub dialect: Dialect,
+    /// A request input (a query parameter) as NAME=VALUE; repeat for several.
+    #[arg(long = "input", value_name = "NAME=VALUE", value_parser = parse_input)]
+    pub inputs: Vec<(String, String)>,
+    /// Print the explanation as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// The statement the application is about to run.
+    #[arg(value_name = "STATEMENT")]
+    pub statement: String,
+}
+
+fn parse_dialect(name: &str) -> Result<Dialect, String> {
+    Dialect::from_name(name).ok_or_else(|| {
+        let known: Vec<&str> = Dialect::ALL.iter().map(|d| d.name()).collect();
+        format!("unknown dialect '{name}' (known: {})", known.join(", "))
+    })
+}
+
+fn parse_input(arg: &str) -> Result<(String, String), String> {
+    match arg.split_once('=') {
+        Some((name, value)) if !name.is_empty() => Ok((name.to_string(), value.to_string())),
+        _ => Err(format!(
+            "'{arg}' is not NAME=VALUE (the name must not be empty)"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn inputs_split_at_the_first_equals_sign() {
+        assert_eq!(
+            parse_input("q=a=b"),
+            Ok(("q".to_string(), "a=b".to_string()))
+        );
+        assert_eq!(parse_input("q="), Ok(("q".to_string(), String::new())));
+        assert!(parse_input("=x").is_err());
+        assert!(parse_input("novalue").is_err());
+    }
+
+    #[test]
+    fn dialect_errors_list_the_known_names() {
+        assert_eq!(parse_dialect("MariaDB"), Ok(Dialect::MySql));
+        let err = parse_dialect("access").unwrap_err();
+        assert!(err.contains("mysql") && err.contains("access"), "{err}");
+    }
+}

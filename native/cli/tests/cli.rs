@@ -1,0 +1,325 @@
+//! End-to-end tests of the `rasp` binary.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn rasp(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rasp"))
+        .args(args)
+        .env_remove("RASP_CORPORA")
+        .output()
+        .expect("the rasp binary runs")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A directory under the system temp dir, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("rasp-cli-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create temp dir");
+        TempDir(dir)
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let path = self.0.join(rel);
+        std::fs::create_dir_all(path.parent().expect("has a parent")).expect("create dirs");
+        std::fs::write(path, text).expect("write file");
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn explain_blocks_an_attack() {
+    let out = rasp(&[
+        "explain",
+        "sql",
+        "--dialect",
+        "mysql",
+        "--input",
+        "id=1 OR 1=1",
+        "SELECT * FROM users WHERE id = 1 OR 1=1",
+    ]);
+    let text = stdout(&out);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        text.contains("verdict: BLOCK (sqli.tautology, confidence high)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("[0] id at 31..39: code: sqli.tautology"),
+        "{text}"
+    );
+    assert!(text.contains("id = >>>1 OR 1=1<<<"), "{text}");
+    assert!(text.contains("33..35     word           \"OR\""), "{text}");
+}
+
+#[test]
+fn explain_allows_the_benign_twin() {
+    let out = rasp(&[
+        "explain",
+        "sql",
+        "--dialect",
+        "mysql",
+        "--input",
+        "id=1 OR 1=1",
+        "SELECT * FROM users WHERE name = '1 OR 1=1'",
+    ]);
+    let text = stdout(&out);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(text.contains("verdict: ALLOW"), "{text}");
+    assert!(text.contains("finding: none"), "{text}");
+    assert!(
+        text.contains("[0] id at 34..42: data: the structure is unchanged"),
+        "{text}"
+    );
+}
+
+#[test]
+fn explain_speaks_json() {
+    let out = rasp(&[
+        "explain",
+        "sql",
+        "--dialect",
+        "postgres",
+        "--input",
+        "name=' OR '1'='1",
+        "--input",
+        "page=2",
+        "--json",
+        "SELECT * FROM users WHERE name = '' OR '1'='1'",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    assert_eq!(v["dialect"], "postgresql");
+    assert_eq!(v["verdict"]["action"], "block");
+    assert_eq!(v["verdict"]["rule_id"], "sqli.tautology");
+    assert_eq!(v["finding"]["start"], 34);
+    assert_eq!(v["inputs"][1]["searched"], false);
+    assert!(v["tokens"].as_array().is_some_and(|t| t.len() > 10));
+}
+
+#[test]
+fn explain_rejects_bad_arguments() {
+    let out = rasp(&["explain", "sql", "--dialect", "access", "SELECT 1"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("unknown dialect 'access'"),
+        "{}",
+        stderr(&out)
+    );
+    let out = rasp(&["explain", "sql", "--input", "novalue", "SELECT 1"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("is not NAME=VALUE"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// A corpora directory with the real layout and a few lines per file.
+fn tiny_corpora(name: &str) -> TempDir {
+    let dir = TempDir::new(name);
+    dir.write(
+        "libinjection/sqli-tiny.txt",
+        "# URL-encoded attacks\n%27+OR+%271%27%3D%271\n1+OR+1%3D1\n\n1+OR+1%3D1\n",
+    );
+    dir.write(
+        "libinjection/false_positives.txt",
+        "#\n# benign\nO%27Brien\n1+in+stock\n",
+    );
+    dir.write(
+        "payloadsallthethings/sqli/Tiny.txt",
+        "# a description line\n' UNION SELECT password FROM users -- \n\n   \nadmin\n",
+    );
+    dir.write(
+        "blns/blns.txt",
+        "#\tReserved Strings\n#\n#\tStrings which may be used elsewhere in code\n\nnull\n1.00\n\n\
+         #\tSQL Injection\n#\n#\tStrings which can cause a SQL injection if inputs are not sanitized\n\n\
+         1;DROP TABLE users\n\n#\tServer Code Injection\n#\n\n<%= 7*7 %>\n",
+    );
+    dir
+}
+
+fn corpus<'a>(report: &'a Value, name: &str) -> &'a Value {
+    report["corpora"]
+        .as_array()
+        .and_then(|cs| cs.iter().find(|c| c["name"] == name))
+        .unwrap_or_else(|| panic!("corpus {name} in the report"))
+}
+
+fn template<'a>(corpus: &'a Value, name: &str) -> &'a Value {
+    corpus["templates"]
+        .as_array()
+        .and_then(|ts| ts.iter().find(|t| t["template"] == name))
+        .unwrap_or_else(|| panic!("template {name} in the report"))
+}
+
+fn counts(v: &Value) -> [u64; 4] {
+    ["payloads", "flagged", "inert", "missed"].map(|k| v[k].as_u64().unwrap_or(u64::MAX))
+}
+
+#[test]
+fn corpus_sqli_counts_a_tiny_corpus_exactly() {
+    let dir = tiny_corpora("exact");
+    let corpora = dir.path().to_str().expect("UTF-8 temp path");
+    let out = rasp(&["corpus", "sqli", "--corpora", corpora, "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+
+    // 6 templates in 7 dialects and the MySQL-only double-quoted one.
+    let cases = 43;
+    let lib = corpus(&report, "libinjection");
+    assert_eq!(
+        (lib["lines"].as_u64(), lib["duplicates"].as_u64()),
+        (Some(3), Some(1))
+    );
+    assert_eq!(lib["unique_payloads"], 2);
+    // `' OR '1'='1`: a tautology in both quoted-string templates' own quote, inert inside
+    // MySQL's double quotes. `1 OR 1=1`: inert inside every quoted literal.
+    let string = template(lib, "string");
+    assert_eq!(counts(&string["total"]), [14, 7, 7, 0]);
+    assert_eq!(string["total"]["by_rule"]["sqli.tautology"], 7);
+    assert_eq!(string["total"]["detection_rate"], 1.0);
+    assert_eq!(counts(&template(lib, "dq-string")["total"]), [2, 0, 2, 0]);
+    assert_eq!(counts(&template(lib, "insert")["total"]), [14, 7, 7, 0]);
+    // `1 OR 1=1` in a number, sort key or IN list is a tautology or a structure change.
+    let numeric = template(lib, "numeric");
+    assert_eq!(numeric["total"]["by_rule"]["sqli.tautology"], 7);
+    // `' OR '1'='1` in a number lexes as string, number, string, number: the detector's
+    // data rule lets it pass, and the report says so instead of calling it a plain miss.
+    assert_eq!(counts(&numeric["total"]), [14, 7, 0, 7]);
+    assert_eq!(numeric["total"]["missed_literals_only"], 7);
+    assert_eq!(numeric["total"]["missed_code"], 0);
+    assert_eq!(lib["total"]["payloads"], 2 * cases);
+
+    let patt = corpus(&report, "payloadsallthethings");
+    assert_eq!(
+        patt["unique_payloads"], 2,
+        "blank and description lines skipped"
+    );
+    // The UNION closes the quote and comments out the rest; `admin` is text inside it.
+    let string = template(patt, "string");
+    assert_eq!(counts(&string["total"]), [14, 7, 7, 0]);
+    assert_eq!(string["total"]["missed_one_token"], 0);
+    let by_rule = string["total"]["by_rule"].as_object().expect("by_rule");
+    assert_eq!(by_rule.values().filter_map(Value::as_u64).sum::<u64>(), 7);
+    let numeric = template(patt, "numeric");
+    assert_eq!(
+        numeric["total"]["missed_one_token"], 7,
+        "admin in a number position"
+    );
+
+    let blns_sqli = corpus(&report, "blns-sqli");
+    assert_eq!(blns_sqli["kind"], "attack");
+    assert_eq!(blns_sqli["unique_payloads"], 1);
+    assert_eq!(
+        counts(&template(blns_sqli, "numeric")["total"]),
+        [7, 7, 0, 0]
+    );
+
+    let fp = corpus(&report, "libinjection-fp");
+    assert_eq!(fp["kind"], "benign");
+    assert_eq!(fp["unique_payloads"], 2);
+    // `O'Brien` breaks out of every single-quoted literal (and cannot be lexed there).
+    let string = template(fp, "string");
+    assert_eq!(string["total"]["payloads"], 14);
+    assert_eq!(string["total"]["flagged"], 7);
+    assert_eq!(string["total"]["flagged_inside_literal"], 0);
+    assert_eq!(string["total"]["false_positive_rate"], 0.5);
+    assert_eq!(string["examples"][0]["payload"], "O'Brien");
+    assert_eq!(
+        string["examples"][0]["hits"][0]["rule"], "sqli.unparsable",
+        "{}",
+        string["examples"]
+    );
+
+    let blns = corpus(&report, "blns");
+    assert_eq!(blns["kind"], "benign");
+    assert_eq!(
+        blns["unique_payloads"], 3,
+        "null, 1.00 and the template string"
+    );
+    assert_eq!(template(blns, "string")["total"]["flagged"], 0);
+}
+
+#[test]
+fn corpus_sqli_prints_tables_and_examples() {
+    let dir = tiny_corpora("text");
+    let corpora = dir.path().to_str().expect("UTF-8 temp path");
+    let out = rasp(&["corpus", "sqli", "--corpora", corpora, "--examples", "3"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    for want in [
+        "## Attacks: libinjection — 2 unique payloads (3 lines, 1 duplicates) from libinjection/sqli-tiny.txt",
+        "## Attacks: blns-sqli",
+        "## Benign: libinjection-fp",
+        "excluded from the benign corpus blns",
+        "| string    |         14 |        7 |     7 |      0 |",
+        "Detection rate by dialect:",
+        "Missed examples (up to 3 per template",
+        "\"admin\"  [one-token: generic mysql postgresql sqlserver oracle sqlite h2]",
+        "\"O'Brien\"  [sqli.unparsable: generic mysql postgresql sqlserver oracle sqlite h2]",
+    ] {
+        assert!(text.contains(want), "missing {want:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn corpus_sqli_explains_a_missing_directory() {
+    let out = rasp(&["corpus", "sqli", "--corpora", "/nonexistent/rasp-corpora"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "the corpora directory '/nonexistent/rasp-corpora' (from --corpora) does not exist"
+        ),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+
+    let out = Command::new(env!("CARGO_BIN_EXE_rasp"))
+        .args(["corpus", "sqli"])
+        .env("RASP_CORPORA", "/nonexistent/from-env")
+        .output()
+        .expect("the rasp binary runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("(from RASP_CORPORA)"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn corpus_sqli_names_the_missing_file() {
+    let dir = tiny_corpora("incomplete");
+    std::fs::remove_file(dir.path().join("blns/blns.txt")).expect("remove");
+    let corpora = dir.path().to_str().expect("UTF-8 temp path");
+    let out = rasp(&["corpus", "sqli", "--corpora", corpora]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("is not a corpora directory"), "{err}");
+    assert!(err.contains("missing corpus file"), "{err}");
+    assert!(err.contains("blns.txt"), "{err}");
+}
