@@ -9,7 +9,11 @@
 //! token. A word that starts with digits and goes on with letters (`1union`) is searched,
 //! because some lexers split it.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use std::sync::OnceLock;
+
+use aho_corasick::packed;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use memchr::memmem;
 
 use crate::input::Input;
 
@@ -22,12 +26,31 @@ pub struct Occurrence {
     pub end: usize,
 }
 
-/// The compiled search over a request's inputs.
-#[derive(Clone, Debug)]
+/// The compiled search over a request's inputs, in two parts with different costs:
+///
+/// * a prefilter answering "does any input occur?", built with every context: a SIMD packed
+///   searcher (Teddy) where the CPU and the pattern set allow it, which builds in microseconds
+///   and scans a kilobyte in tens of nanoseconds;
+/// * the exhaustive search for every occurrence, overlapping ones included: one SIMD substring
+///   finder per distinct value (`memchr::memmem`), built only when a sink of this request first
+///   contains an input (most requests never get there). A request has tens of values, so tens
+///   of vectorised scans beat one overlapping automaton scan, and they cost nothing to build.
+#[derive(Debug)]
 pub struct InputMatcher {
-    automaton: Option<AhoCorasick>,
-    /// For each automaton pattern, the inputs that have this exact value.
+    patterns: Vec<String>,
+    /// For each pattern, the inputs that have this exact value.
     owners: Vec<Vec<usize>>,
+    prefilter: Prefilter,
+    exhaustive: OnceLock<Vec<memmem::Finder<'static>>>,
+}
+
+#[derive(Debug)]
+enum Prefilter {
+    None,
+    Packed(packed::Searcher),
+    Automaton(AhoCorasick),
+    /// The patterns could not be compiled (absurd sizes); the context reports overflow.
+    Failed,
 }
 
 /// Whether an input value is worth searching for.
@@ -41,10 +64,16 @@ pub fn is_searchable(value: &str) -> bool {
     !(all_letters || all_digits)
 }
 
+impl Clone for InputMatcher {
+    fn clone(&self) -> Self {
+        InputMatcher::from_patterns(self.patterns.clone(), self.owners.clone())
+    }
+}
+
 impl InputMatcher {
     /// Compiles the searchable inputs. Equal values share one pattern.
     pub fn new(inputs: &[Input]) -> InputMatcher {
-        let mut patterns: Vec<&str> = Vec::new();
+        let mut patterns: Vec<String> = Vec::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
         let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
         for (i, input) in inputs.iter().enumerate() {
@@ -55,52 +84,89 @@ impl InputMatcher {
                 Some(&p) => owners[p].push(i),
                 None => {
                     index.insert(&input.value, patterns.len());
-                    patterns.push(&input.value);
+                    patterns.push(input.value.clone());
                     owners.push(vec![i]);
                 }
             }
         }
-        // Building can only fail on absurd sizes; a matcher that cannot be built behaves as
-        // "no searchable inputs" and the context records the input as overflowed instead.
-        let automaton = (!patterns.is_empty())
-            .then(|| {
-                AhoCorasickBuilder::new()
-                    .match_kind(MatchKind::Standard)
-                    .build(&patterns)
-                    .ok()
-            })
-            .flatten();
-        InputMatcher { automaton, owners }
+        InputMatcher::from_patterns(patterns, owners)
+    }
+
+    fn from_patterns(patterns: Vec<String>, owners: Vec<Vec<usize>>) -> InputMatcher {
+        let prefilter = if patterns.is_empty() {
+            Prefilter::None
+        } else if let Some(searcher) = packed::Config::new()
+            .match_kind(packed::MatchKind::LeftmostFirst)
+            .builder()
+            .extend(&patterns)
+            .build()
+        {
+            Prefilter::Packed(searcher)
+        } else {
+            match AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostFirst)
+                .kind(Some(AhoCorasickKind::NoncontiguousNFA))
+                .build(&patterns)
+            {
+                Ok(ac) => Prefilter::Automaton(ac),
+                Err(_) => Prefilter::Failed,
+            }
+        };
+        InputMatcher {
+            patterns,
+            owners,
+            prefilter,
+            exhaustive: OnceLock::new(),
+        }
     }
 
     /// True when the matcher could not be built although there were inputs to search.
     pub fn failed(&self) -> bool {
-        self.automaton.is_none() && !self.owners.is_empty()
+        matches!(self.prefilter, Prefilter::Failed)
     }
 
     /// The number of distinct values searched for.
     pub fn pattern_count(&self) -> usize {
-        self.owners.len()
+        self.patterns.len()
     }
 
     /// Whether any input occurs in `hay`. The fast path.
     pub fn any(&self, hay: &[u8]) -> bool {
-        self.automaton.as_ref().is_some_and(|ac| ac.is_match(hay))
+        match &self.prefilter {
+            Prefilter::None | Prefilter::Failed => false,
+            // The packed searcher needs haystacks at least as long as its shortest pattern
+            // for its SIMD path; it falls back to Rabin-Karp below that by itself.
+            Prefilter::Packed(s) => s.find(hay).is_some(),
+            Prefilter::Automaton(ac) => ac.is_match(hay),
+        }
     }
 
-    /// Every occurrence of every input, overlapping ones included.
+    /// Every occurrence of every input, overlapping ones included, ordered by pattern.
     pub fn occurrences(&self, hay: &[u8]) -> Vec<Occurrence> {
-        let Some(ac) = &self.automaton else {
-            return Vec::new();
-        };
+        let finders = self.exhaustive.get_or_init(|| {
+            self.patterns
+                .iter()
+                .map(|p| memmem::Finder::new(p.as_bytes()).into_owned())
+                .collect()
+        });
         let mut out = Vec::new();
-        for m in ac.find_overlapping_iter(hay) {
-            for &input in &self.owners[m.pattern().as_usize()] {
-                out.push(Occurrence {
-                    input,
-                    start: m.start(),
-                    end: m.end(),
-                });
+        for (pattern, finder) in finders.iter().enumerate() {
+            let len = finder.needle().len();
+            // find_iter skips past each match; restart one byte later to keep overlaps.
+            let mut at = 0;
+            while let Some(i) = finder.find(&hay[at..]) {
+                let start = at + i;
+                for &input in &self.owners[pattern] {
+                    out.push(Occurrence {
+                        input,
+                        start,
+                        end: start + len,
+                    });
+                }
+                at = start + 1;
+                if at >= hay.len() {
+                    break;
+                }
             }
         }
         out

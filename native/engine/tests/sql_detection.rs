@@ -329,3 +329,33 @@ fn binary_and_invalid_utf8_input_is_handled() {
     bytes.extend_from_slice(b"'");
     assert_eq!(detect(&ctx, Dialect::MySql, &bytes), None);
 }
+
+#[test]
+fn unknown_databases_are_read_strictly() {
+    // Two inputs: a trailing backslash escapes the closing quote on MySQL, so the second input
+    // lands outside any literal there. The generic dialect must not wave this through.
+    let sql = r"SELECT id FROM users WHERE name = 'a\' AND pass = ' OR 1=1 -- '";
+    let ctx = RequestContext::from_inputs(
+        vec![
+            Input::value(InputSource::Query, "user", r"a\"),
+            Input::value(InputSource::Query, "pass", " OR 1=1 -- "),
+        ],
+        ContextLimits::default(),
+    );
+    assert!(detect(&ctx, Dialect::MySql, sql.as_bytes()).is_some());
+    assert!(detect(&ctx, Dialect::Generic, sql.as_bytes()).is_some());
+    assert_eq!(
+        detect(&ctx, Dialect::PostgreSql, sql.as_bytes()),
+        None,
+        "standard strings: no escape"
+    );
+    let benign = "SELECT id FROM users WHERE name = 'a b' AND pass = 'x y'";
+    let ctx = RequestContext::from_inputs(
+        vec![
+            Input::value(InputSource::Query, "user", "a b"),
+            Input::value(InputSource::Query, "pass", "x y"),
+        ],
+        ContextLimits::default(),
+    );
+    assert_eq!(detect(&ctx, Dialect::Generic, benign.as_bytes()), None);
+}

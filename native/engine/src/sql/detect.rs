@@ -83,11 +83,19 @@ pub struct SqlAnalysis {
 }
 
 /// Decides for one statement. The common case, no input in the statement, costs one search.
+///
+/// A statement for an unknown database (the generic dialect) is also read as MySQL would read
+/// it, and the stricter verdict wins: backslash escapes, `#` comments and double-quoted strings
+/// are where dialects disagree, and an attacker targets the database that is really there.
 pub fn detect(ctx: &RequestContext, dialect: Dialect, sql: &[u8]) -> Option<SqlFinding> {
     if !ctx.matcher().any(sql) {
         return None;
     }
-    analyze(ctx, dialect, sql).finding
+    let finding = analyze(ctx, dialect, sql).finding;
+    if finding.is_none() && dialect == Dialect::Generic {
+        return analyze(ctx, Dialect::MySql, sql).finding;
+    }
+    finding
 }
 
 /// The full analysis: tokens, every occurrence and its classification, the finding.

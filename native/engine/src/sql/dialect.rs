@@ -129,33 +129,28 @@ impl Dialect {
         Some(d)
     }
 
-    /// The dialect a JDBC URL connects to. Unknown drivers get the generic lexer.
+    /// The dialect a JDBC URL connects to: the first colon-separated part of the URL that names
+    /// a known subprotocol, so wrapping drivers (`jdbc:p6spy:mysql:`, `jdbc:aws-wrapper:mysql:`,
+    /// `jdbc:otel:postgresql:`) resolve to the database behind them. Unknown drivers get the
+    /// generic dialect, which the detector reads strictly (see [`crate::sql::detect`]).
     pub fn from_jdbc_url(url: &str) -> Dialect {
         let lower = url.trim().to_ascii_lowercase();
         let rest = lower.strip_prefix("jdbc:").unwrap_or(&lower);
-        // Wrapping drivers (p6spy, log4jdbc, OpenTelemetry) put their own prefix first.
-        let rest = ["p6spy:", "log4jdbc:", "otel:", "tracing:"]
-            .iter()
-            .find_map(|p| rest.strip_prefix(p))
-            .unwrap_or(rest);
-        let table: [(&str, Dialect); 12] = [
-            ("mysql:", Dialect::MySql),
-            ("mariadb:", Dialect::MySql),
-            ("postgresql:", Dialect::PostgreSql),
-            ("pgsql:", Dialect::PostgreSql),
-            ("oracle:", Dialect::Oracle),
-            ("sqlserver:", Dialect::SqlServer),
-            ("jtds:sqlserver:", Dialect::SqlServer),
-            ("sqlite:", Dialect::Sqlite),
-            ("h2:", Dialect::H2),
-            ("hsqldb:", Dialect::HsqlDb),
-            ("db2:", Dialect::Db2),
-            ("as400:", Dialect::Db2),
-        ];
-        table
-            .iter()
-            .find(|(prefix, _)| rest.starts_with(prefix))
-            .map(|&(_, d)| d)
+        rest.split(':')
+            .take_while(|part| !part.starts_with("//") && !part.starts_with('@'))
+            .find_map(|part| {
+                Some(match part {
+                    "mysql" | "mariadb" => Dialect::MySql,
+                    "postgresql" | "pgsql" => Dialect::PostgreSql,
+                    "oracle" => Dialect::Oracle,
+                    "sqlserver" => Dialect::SqlServer,
+                    "sqlite" => Dialect::Sqlite,
+                    "h2" => Dialect::H2,
+                    "hsqldb" => Dialect::HsqlDb,
+                    "db2" | "as400" => Dialect::Db2,
+                    _ => return None,
+                })
+            })
             .unwrap_or(Dialect::Generic)
     }
 
@@ -238,7 +233,11 @@ mod tests {
             ("jdbc:hsqldb:mem:x", Dialect::HsqlDb),
             ("jdbc:db2://h:50000/x", Dialect::Db2),
             ("jdbc:p6spy:mysql://h/x", Dialect::MySql),
+            ("jdbc:aws-wrapper:mysql://h/x", Dialect::MySql),
+            ("jdbc:otel:postgresql://h/x", Dialect::PostgreSql),
+            ("jdbc:sqlserver://h;databaseName=mysql", Dialect::SqlServer),
             ("jdbc:derby:memory:x", Dialect::Generic),
+            ("jdbc:custom://h2:5432/x", Dialect::Generic),
             ("", Dialect::Generic),
         ];
         for (url, want) in cases {
