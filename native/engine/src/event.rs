@@ -34,8 +34,12 @@ pub struct EventSink {
     pub kind: &'static str,
     /// The hooked API, e.g. `java.sql.Statement.executeQuery`.
     pub api: &'static str,
+    /// The SQL dialect (`sql` sinks).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dialect: Option<&'static str>,
+    /// What the application does with the path (`path` sinks): read, write, delete, list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub op: Option<&'static str>,
     pub value: String,
     /// Byte offset of `value` in the full sink string (non-zero when it was cut).
     pub value_offset: usize,
@@ -87,11 +91,22 @@ impl EventSink {
             kind,
             api,
             dialect,
+            op: None,
             value: String::from_utf8_lossy(value).into_owned(),
             value_offset: from,
             value_length: full.len(),
             span,
             marked,
+        }
+    }
+}
+
+impl EventSink {
+    /// The same sink, with the file operation recorded.
+    pub fn with_op(self, op: &'static str) -> EventSink {
+        EventSink {
+            op: Some(op),
+            ..self
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.rasp.bootstrap;
 
 import java.nio.ByteBuffer;
+import java.util.Map;
 
 /**
  * The static entry points that advice inlined into instrumented classes calls.
@@ -63,6 +64,88 @@ public final class RaspBridge {
             throw e;
         } catch (Throwable t) {
             internalError(h, t);
+        }
+    }
+
+    // ------------------------------------------------------------------ process and file sinks
+    //
+    // Inlined into JDK classes (java.lang.ProcessImpl, java.io.File, FileInputStream, the
+    // java.nio file system providers) that run all the time: class loading, logging, the JVM's
+    // own start and shutdown. Outside a request they cost one ThreadLocal read. Inside one, the
+    // scope is guarded for the whole check, so whatever the check itself causes (the core
+    // loading a class from its jar, writing the 403) is never checked in turn.
+
+    /** Before a process starts (java.lang.ProcessImpl.start). */
+    public static void onCommand(int api, String[] argv, Map<String, String> environment) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || scope.guarded || scope.handle == 0L || argv == null) {
+            return;
+        }
+        RaspHooks h = hooks;
+        if (h == null) {
+            return;
+        }
+        scope.guarded = true;
+        try {
+            h.checkCommand(scope, api, argv, environment);
+        } catch (RaspBlockedException e) {
+            throw e;
+        } catch (Throwable t) {
+            internalError(h, t);
+        } finally {
+            scope.guarded = false;
+        }
+    }
+
+    /** Before a file access whose PathOp is fixed by the API. {@code path}: File, Path or String. */
+    public static void onPath(int api, int op, Object path) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || scope.guarded || scope.handle == 0L || path == null) {
+            return;
+        }
+        checkPath(scope, api, op, path, null);
+    }
+
+    /**
+     * Before opening a file whose PathOp depends on how it is opened: {@code options} is the
+     * RandomAccessFile mode or the Set of OpenOptions.
+     */
+    public static void onPathOpen(int api, Object path, Object options) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || scope.guarded || scope.handle == 0L || path == null) {
+            return;
+        }
+        checkPath(scope, api, RaspHooks.OP_FROM_OPTIONS, path, options);
+    }
+
+    /** Before an access to two paths (copy, move, rename): the source, then the target. */
+    public static void onPathPair(int api, int sourceOp, Object source, int targetOp, Object target) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || scope.guarded || scope.handle == 0L) {
+            return;
+        }
+        if (source != null) {
+            checkPath(scope, api, sourceOp, source, null);
+        }
+        if (target != null) {
+            checkPath(scope, api, targetOp, target, null);
+        }
+    }
+
+    private static void checkPath(RequestScope scope, int api, int op, Object path, Object options) {
+        RaspHooks h = hooks;
+        if (h == null) {
+            return;
+        }
+        scope.guarded = true;
+        try {
+            h.checkPath(scope, api, op, path, options);
+        } catch (RaspBlockedException e) {
+            throw e;
+        } catch (Throwable t) {
+            internalError(h, t);
+        } finally {
+            scope.guarded = false;
         }
     }
 

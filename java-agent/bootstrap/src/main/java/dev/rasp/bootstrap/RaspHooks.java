@@ -1,10 +1,12 @@
 package dev.rasp.bootstrap;
 
+import java.util.Map;
+
 /**
  * What the agent core does behind {@link RaspBridge}. The core (in its own isolated class loader)
  * implements it and installs it once with {@link RaspBridge#install(RaspHooks)}.
  *
- * <p>Implementations may throw only {@link RaspBlockedException} from {@link #checkSql}; the
+ * <p>Implementations may throw only {@link RaspBlockedException} from the check methods; the
  * bridge contains anything else, but an implementation should not rely on that.
  */
 public interface RaspHooks {
@@ -24,6 +26,25 @@ public interface RaspHooks {
 
     /** One SQL sink check; {@code api} is a SqlApi code of the native contract. */
     void checkSql(RequestScope scope, Object connectionOrStatement, boolean isConnection, int api, String sql);
+
+    /**
+     * One process launch ({@code api}: a CommandApi code). {@code argv} is the command line as
+     * the JVM hands it to the OS; {@code environment} the child's environment map when the
+     * application touched it (ProcessBuilder.environment(), Runtime.exec with envp), else null.
+     * Called with {@code scope.guarded} set.
+     */
+    void checkCommand(RequestScope scope, int api, String[] argv, Map<String, String> environment);
+
+    /**
+     * One file access ({@code api}: a PathApi code). {@code path} is a java.io.File, a
+     * java.nio.file.Path or a String. {@code op} is a PathOp code, or {@link #OP_FROM_OPTIONS}:
+     * then the core derives it from {@code options} (a RandomAccessFile mode String, or the
+     * Set of OpenOptions of newByteChannel/newFileChannel). Called with {@code scope.guarded} set.
+     */
+    void checkPath(RequestScope scope, int api, int op, Object path, Object options);
+
+    /** {@code op} of {@link #checkPath} when the open options decide it. */
+    int OP_FROM_OPTIONS = -1;
 
     /** Count (and maybe log) a failure the bridge contained. */
     void internalError(Throwable t);

@@ -37,6 +37,14 @@ public final class RequestScope {
     public String lastAllowedSql;
     public int lastAllowedDialect = -1;
 
+    /**
+     * The same for file paths: the last path string instance (File.getPath(), Path.toString(),
+     * both cached by the JDK) that was let through, with its PathOp. Catches a JDK method that
+     * delegates to another hooked one with the same path (File.listFiles calling list on JDK 8).
+     */
+    public String lastAllowedPath;
+    public int lastAllowedPathOp = -1;
+
     // ---- request body, as the application reads it ----
 
     private final int bodyLimit;

@@ -3,11 +3,15 @@ package dev.rasp.core;
 import dev.rasp.bootstrap.RaspBridge;
 import dev.rasp.core.config.AgentConfig;
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.file.JavaIoInstrumentation;
+import dev.rasp.core.instrumentation.file.NioFileInstrumentation;
+import dev.rasp.core.instrumentation.process.ProcessInstrumentation;
 import dev.rasp.core.instrumentation.jdbc.JdbcInstrumentation;
 import dev.rasp.core.instrumentation.servlet.ServletInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 
 import java.lang.instrument.Instrumentation;
@@ -20,6 +24,8 @@ import static net.bytebuddy.matcher.ElementMatchers.is;
 import static net.bytebuddy.matcher.ElementMatchers.isBootstrapClassLoader;
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.none;
+import static net.bytebuddy.matcher.ElementMatchers.not;
 
 /**
  * Second half of the start, once the engine is initialised and the bootstrap jar is on the boot
@@ -31,7 +37,8 @@ final class Activation {
     }
 
     static List<InstrumentationModule> modules() {
-        return Arrays.<InstrumentationModule>asList(new ServletInstrumentation(), new JdbcInstrumentation());
+        return Arrays.<InstrumentationModule>asList(new ServletInstrumentation(), new JdbcInstrumentation(),
+                new ProcessInstrumentation(), new JavaIoInstrumentation(), new NioFileInstrumentation());
     }
 
     static void start(Instrumentation instrumentation, AgentConfig config, boolean atStartup, String version) {
@@ -41,9 +48,18 @@ final class Activation {
             return;
         }
         ClassLoader coreLoader = Activation.class.getClassLoader();
+        List<InstrumentationModule> modules = modules();
+        // The boot loader's classes are ignored except the JDK sinks the modules name
+        // (ProcessImpl, java.io, the file system providers): the transformer then never looks at
+        // the rest of the JDK, and the retransformation pass at start only touches those.
+        ElementMatcher.Junction<TypeDescription> jdkSinks = none();
+        for (InstrumentationModule module : modules) {
+            jdkSinks = jdkSinks.or(module.bootstrapTypes());
+        }
         AgentBuilder builder = newAgentBuilder()
                 .disableClassFormatChanges()
-                // Retransformation matters for agentmain (classes already loaded); at premain it is a no-op.
+                // Already loaded classes (java.io.File, FileInputStream, the file system provider,
+                // at premain; everything at attach) are retransformed: advice adds no member.
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(new ErrorListener(errors))
                 .ignore(nameStartsWith("net.bytebuddy.")
@@ -52,11 +68,8 @@ final class Activation {
                         .or(nameStartsWith("dev.rasp.agent."))
                         .or(isSynthetic()))
                 .or(any(), is(coreLoader))
-                // No JDK class is a sink the agent hooks yet (java.sql is only interfaces); skipping
-                // the boot loader keeps the retransformation pass at attach cheap. JDK sinks
-                // (ProcessImpl, java.io) will lift this.
-                .or(any(), isBootstrapClassLoader());
-        for (InstrumentationModule module : modules()) {
+                .or(not(jdkSinks), isBootstrapClassLoader());
+        for (InstrumentationModule module : modules) {
             builder = module.extend(builder, coreLoader);
         }
         builder.installOn(instrumentation);

@@ -9,12 +9,15 @@ import dev.rasp.core.engine.Engine;
 import dev.rasp.core.engine.EngineEvent;
 import dev.rasp.core.engine.RequestEncoder;
 import dev.rasp.core.engine.Verdict;
+import dev.rasp.core.instrumentation.file.PathOp;
 import dev.rasp.core.instrumentation.jdbc.DialectResolver;
+import dev.rasp.core.instrumentation.process.CommandEncoding;
 import dev.rasp.core.instrumentation.servlet.BodyCapture;
 import dev.rasp.core.instrumentation.servlet.HttpRequestAccess;
 
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.Map;
 
 /**
  * What the bridge calls: opens and closes request contexts, runs sink checks and acts on the
@@ -25,11 +28,17 @@ public final class RaspRuntime implements RaspHooks {
     /** The 403 of a check that failed inside the agent under on_internal_error=closed (no event exists). */
     static final String INTERNAL_CATEGORY = "internal";
     static final String INTERNAL_RULE = "agent.internal_error";
+    /** Categories of a block whose event the engine could not hand back. */
+    static final String SQLI = "sqli";
+    static final String CMDI = "cmdi";
+    static final String PATH = "path";
 
     private final int bodyLimit;
     private final boolean failClosed;
     private final DialectResolver dialects = new DialectResolver();
     private final InternalErrors errors;
+    /** Set once when the native library lacks checkCommand/checkPath (an older build). */
+    private volatile boolean sinkNativesMissing;
 
     public RaspRuntime(AgentConfig config, InternalErrors errors) {
         this.bodyLimit = config.maxInputBytes();
@@ -111,43 +120,108 @@ public final class RaspRuntime implements RaspHooks {
             if (sql == scope.lastAllowedSql && dialect == scope.lastAllowedDialect) {
                 return; // the same String instance passed a wrapper's check a moment ago
             }
-            int verdict = Engine.checkSql(scope.handle, dialect, api, sql);
-            switch (verdict) {
-                case Verdict.ALLOW:
-                    remember(scope, sql, dialect);
-                    return;
-                case Verdict.MONITOR:
-                    Engine.takeEvent(scope.handle, ShortStack.capture());
-                    remember(scope, sql, dialect);
-                    return;
-                case Verdict.BLOCK:
-                    EngineEvent event = Engine.takeEvent(scope.handle, ShortStack.capture());
-                    if (event == null) {
-                        event = new EngineEvent("unknown", "", "sqli"); // engine kept no event (e.g. queue full)
-                    }
-                    block(scope, event.category.isEmpty() ? "sqli" : event.category, event.ruleId, event.eventId);
-                    return;
-                default:
-                    // the engine counted it already
-                    if (failClosed) {
-                        block(scope, INTERNAL_CATEGORY, INTERNAL_RULE, "");
-                    }
+            if (act(scope, Engine.checkSql(scope.handle, dialect, api, sql), SQLI)) {
+                scope.lastAllowedSql = sql;
+                scope.lastAllowedDialect = dialect;
             }
         } catch (RaspBlockedException e) {
             throw e;
         } catch (Throwable t) {
-            errors.record("SQL check", t);
-            if (failClosed) {
-                block(scope, INTERNAL_CATEGORY, INTERNAL_RULE, "");
-            }
+            failed(scope, "SQL check", t);
         } finally {
             scope.guarded = false;
         }
     }
 
-    private static void remember(RequestScope scope, String sql, int dialect) {
-        scope.lastAllowedSql = sql;
-        scope.lastAllowedDialect = dialect;
+    // The bridge calls the two checks below with scope.guarded already set: whatever they cause
+    // (class loading from the core's jar, the 403) reaches the file hooks, which must ignore it.
+
+    @Override
+    public void checkCommand(RequestScope scope, int api, String[] argv, Map<String, String> environment) {
+        if (sinkNativesMissing) {
+            return;
+        }
+        try {
+            pushBodyIfGrown(scope);
+            byte[] env = environment == null ? null : CommandEncoding.environment(environment, System.getenv());
+            act(scope, Engine.checkCommand(scope.handle, api, CommandEncoding.argv(argv), env), CMDI);
+        } catch (RaspBlockedException e) {
+            throw e;
+        } catch (UnsatisfiedLinkError e) {
+            sinkNativesMissing(e);
+        } catch (Throwable t) {
+            failed(scope, "command check", t);
+        }
+    }
+
+    @Override
+    public void checkPath(RequestScope scope, int api, int op, Object path, Object options) {
+        if (sinkNativesMissing) {
+            return;
+        }
+        try {
+            String p = PathOp.pathString(path);
+            int pathOp = op >= 0 ? op : PathOp.ofOptions(options);
+            pushBodyIfGrown(scope);
+            if (p == scope.lastAllowedPath && pathOp == scope.lastAllowedPathOp) {
+                return; // a JDK method delegating to another hooked one with the same path
+            }
+            if (act(scope, Engine.checkPath(scope.handle, api, pathOp, p), PATH)) {
+                scope.lastAllowedPath = p;
+                scope.lastAllowedPathOp = pathOp;
+            }
+        } catch (RaspBlockedException e) {
+            throw e;
+        } catch (UnsatisfiedLinkError e) {
+            sinkNativesMissing(e);
+        } catch (Throwable t) {
+            failed(scope, "file check", t);
+        }
+    }
+
+    /**
+     * Acts on a native verdict: MONITOR completes the event, BLOCK writes the 403 and throws,
+     * an engine error blocks under on_internal_error=closed. Returns true when the sink runs and
+     * the same check need not be repeated in this request (ALLOW, MONITOR).
+     */
+    private boolean act(RequestScope scope, int verdict, String category) {
+        switch (verdict) {
+            case Verdict.ALLOW:
+                return true;
+            case Verdict.MONITOR:
+                Engine.takeEvent(scope.handle, ShortStack.capture());
+                return true;
+            case Verdict.BLOCK:
+                EngineEvent event = Engine.takeEvent(scope.handle, ShortStack.capture());
+                if (event == null) {
+                    event = new EngineEvent("unknown", "", category); // engine kept no event (e.g. queue full)
+                }
+                block(scope, event.category.isEmpty() ? category : event.category, event.ruleId, event.eventId);
+                return false; // not reached: block throws
+            default:
+                // the engine counted it already
+                if (failClosed) {
+                    block(scope, INTERNAL_CATEGORY, INTERNAL_RULE, "");
+                }
+                return false;
+        }
+    }
+
+    /** A Java-side failure during a check: counted; blocks under on_internal_error=closed. */
+    private void failed(RequestScope scope, String where, Throwable t) {
+        errors.record(where, t);
+        if (failClosed) {
+            block(scope, INTERNAL_CATEGORY, INTERNAL_RULE, "");
+        }
+    }
+
+    /** A native library without the command and file natives: those checks are off for good. */
+    private void sinkNativesMissing(UnsatisfiedLinkError e) {
+        if (!sinkNativesMissing) {
+            sinkNativesMissing = true;
+            AgentLog.info("the native library has no command and file checks (" + e.getMessage()
+                    + "); only SQL is protected");
+        }
     }
 
     /** Before a sink check: the engine must see the body the application has read so far. */
@@ -155,7 +229,9 @@ public final class RaspRuntime implements RaspHooks {
         if (scope.capturesBody() && scope.bodyChangedSincePush()) {
             Engine.setBody(scope.handle, scope.bodyBuffer(), scope.bodyLength(), scope.bodyTruncated());
             scope.markBodyPushed();
-            scope.lastAllowedSql = null; // new inputs: an earlier "allow" proves nothing any more
+            // new inputs: an earlier "allow" proves nothing any more
+            scope.lastAllowedSql = null;
+            scope.lastAllowedPath = null;
         }
     }
 

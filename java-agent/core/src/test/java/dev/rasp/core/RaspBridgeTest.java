@@ -8,11 +8,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.File;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -48,6 +51,23 @@ class RaspBridgeTest {
         @Override
         public void checkSql(RequestScope scope, Object target, boolean isConnection, int api, String sql) {
             checked.add(api + ":" + sql);
+            if (throwOnCheck != null) {
+                throw throwOnCheck;
+            }
+        }
+
+        @Override
+        public void checkCommand(RequestScope scope, int api, String[] argv, Map<String, String> environment) {
+            // (an assertion here would be contained by the bridge: the guard shows in the record)
+            checked.add((scope.guarded ? "" : "UNGUARDED ") + "cmd" + api + ":" + String.join(" ", argv) + (environment == null ? "" : " env=" + environment));
+            if (throwOnCheck != null) {
+                throw throwOnCheck;
+            }
+        }
+
+        @Override
+        public void checkPath(RequestScope scope, int api, int op, Object path, Object options) {
+            checked.add((scope.guarded ? "" : "UNGUARDED ") + "path" + api + ":" + op + ":" + path + (options == null ? "" : ":" + options));
             if (throwOnCheck != null) {
                 throw throwOnCheck;
             }
@@ -152,6 +172,53 @@ class RaspBridgeTest {
                 () -> RaspBridge.onSql(new Object(), false, 0, "select 1"));
         assertEquals("sqli.tautology", e.getRuleId());
         assertTrue(e instanceof SecurityException);
+    }
+
+    @Test
+    void commandAndFileHooksOutsideARequestNeverReachTheCore() {
+        RaspBridge.onCommand(0, new String[] {"ls"}, null);
+        RaspBridge.onPath(0, 0, new File("/etc/passwd"));
+        RaspBridge.onPathOpen(2, new File("x"), "rw");
+        RaspBridge.onPathPair(12, 0, "a", 1, "b");
+        assertTrue(hooks.checked.isEmpty());
+    }
+
+    @Test
+    void commandAndFileHooksInsideARequest() {
+        RaspBridge.requestEnter("http", "resp");
+        RequestScope scope = RaspBridge.currentScope();
+        RaspBridge.onCommand(0, new String[] {"sh", "-c", "ls"}, Collections.singletonMap("A", "b"));
+        RaspBridge.onPath(3, 2, "/tmp/x");
+        RaspBridge.onPathOpen(2, "/tmp/y", "rw");
+        RaspBridge.onPathPair(13, 2, "/tmp/a", 1, "/tmp/b");
+        RaspBridge.onPath(3, 2, null); // the sink itself throws the NullPointerException
+        RaspBridge.onCommand(0, null, null);
+        assertEquals(Arrays.asList("cmd0:sh -c ls env={A=b}", "path3:2:/tmp/x", "path2:-1:/tmp/y:rw",
+                "path13:2:/tmp/a", "path13:1:/tmp/b"), hooks.checked);
+        assertFalse(scope.guarded, "the guard is lifted after each check");
+        scope.guarded = true; // the agent's own I/O
+        RaspBridge.onPath(0, 0, "/tmp/z");
+        RaspBridge.onCommand(0, new String[] {"true"}, null);
+        assertEquals(5, hooks.checked.size());
+    }
+
+    @Test
+    void fileHooksContainFailuresAndLetOnlyTheBlockThrough() {
+        RaspBridge.requestEnter("http", "resp");
+        RequestScope scope = RaspBridge.currentScope();
+        int errors = hooks.errors.size();
+        hooks.throwOnCheck = new IllegalStateException("agent bug");
+        RaspBridge.onPath(0, 0, "/tmp/x");
+        RaspBridge.onCommand(0, new String[] {"true"}, null);
+        assertEquals(errors + 2, hooks.errors.size());
+        assertFalse(scope.guarded);
+        hooks.throwOnCheck = new RaspBlockedException("path", "path.traversal", "ev2");
+        assertThrows(RaspBlockedException.class, () -> RaspBridge.onPath(0, 0, "/tmp/x"));
+        assertFalse(scope.guarded, "a block lifts the guard too");
+        // the source is blocked: the target is never looked at
+        int checked = hooks.checked.size();
+        assertThrows(RaspBlockedException.class, () -> RaspBridge.onPathPair(12, 0, "/a", 1, "/b"));
+        assertEquals(checked + 1, hooks.checked.size());
     }
 
     private static byte[] body(RequestScope s) {

@@ -30,6 +30,19 @@ public final class Engine {
         return NativeEngine.checkSql(handle, dialect, api, sql.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * One process launch: argv and the environment entries (NUL-separated UTF-8, env may be
+     * null). Throws UnsatisfiedLinkError when the library lacks the command and file natives.
+     */
+    public static int checkCommand(long handle, int api, byte[] argvNul, byte[] envNul) {
+        return NativeEngine.checkCommand(handle, api, argvNul, envNul);
+    }
+
+    /** One file access. Throws UnsatisfiedLinkError when the library lacks the command and file natives. */
+    public static int checkPath(long handle, int api, int op, String path) {
+        return NativeEngine.checkPath(handle, api, op, path.getBytes(StandardCharsets.UTF_8));
+    }
+
     /** The pending event after MONITOR or BLOCK, completed with the stack; null when none is pending. */
     public static EngineEvent takeEvent(long handle, String stack) {
         byte[] ids = NativeEngine.takeEvent(handle, stack.getBytes(StandardCharsets.UTF_8));

@@ -32,8 +32,8 @@ final class NativeEngine {
 
     static native byte[] stats();
 
-    // Command and file sinks: a second registration group on the Rust side. Declared to match
-    // the contract; no hook calls them yet.
+    // Command and file sinks: a second registration group on the Rust side (an older library
+    // without them still loads; the calls then throw UnsatisfiedLinkError, see RaspRuntime).
     static native int checkCommand(long handle, int api, byte[] argvNul, byte[] envNul);
 
     static native int checkPath(long handle, int api, int op, byte[] pathUtf8);

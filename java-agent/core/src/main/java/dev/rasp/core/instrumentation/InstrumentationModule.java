@@ -1,12 +1,25 @@
 package dev.rasp.core.instrumentation;
 
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+import static net.bytebuddy.matcher.ElementMatchers.none;
 
 /** One API covered by the agent (JDBC, servlet, ...): its type matchers and advice. */
 public interface InstrumentationModule {
 
     /** Short name for the log. */
     String name();
+
+    /**
+     * The classes of the boot class loader this module instruments, matched by name. The agent
+     * ignores every other boot-loader class, so the transformer stays off the JDK's hot class
+     * loading path and the retransformation pass stays short.
+     */
+    default ElementMatcher.Junction<TypeDescription> bootstrapTypes() {
+        return none();
+    }
 
     /**
      * Adds this module's transformations.

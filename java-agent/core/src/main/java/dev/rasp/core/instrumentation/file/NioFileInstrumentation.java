@@ -1,0 +1,79 @@
+package dev.rasp.core.instrumentation.file;
+
+import dev.rasp.core.instrumentation.InstrumentationModule;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isMethod;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * File access through java.nio.file: the JDK's FileSystemProvider implementations, by name, in
+ * the class that declares each method (on JDK 17 and 25: UnixFileSystemProvider for the
+ * channels, copy, move, createDirectory and newDirectoryStream; AbstractFileSystemProvider for
+ * delete and deleteIfExists). Everything in java.nio.file.Files, FileChannel.open, and the
+ * default FileSystemProvider.newInputStream/newOutputStream reach these. zipfs declares its own,
+ * newInputStream/newOutputStream included. Third-party providers are not instrumented.
+ */
+public final class NioFileInstrumentation implements InstrumentationModule {
+
+    /** Boot-loader providers (and their subclasses, in case a later JDK overrides there). */
+    static final String[] JDK_PROVIDERS = {
+            "sun.nio.fs.AbstractFileSystemProvider",
+            "sun.nio.fs.UnixFileSystemProvider",
+            "sun.nio.fs.LinuxFileSystemProvider",
+            "sun.nio.fs.BsdFileSystemProvider",
+            "sun.nio.fs.MacOSXFileSystemProvider",
+            "sun.nio.fs.AixFileSystemProvider",
+            "sun.nio.fs.SolarisFileSystemProvider",
+            "sun.nio.fs.WindowsFileSystemProvider",
+    };
+
+    /** zipfs: the platform loader on JDK 9+, the extension loader (com.sun.nio.zipfs) on JDK 8. */
+    static final String[] ZIP_PROVIDERS = {
+            "jdk.nio.zipfs.ZipFileSystemProvider",
+            "com.sun.nio.zipfs.ZipFileSystemProvider",
+    };
+
+    @Override
+    public String name() {
+        return "java.nio.file";
+    }
+
+    @Override
+    public ElementMatcher.Junction<TypeDescription> bootstrapTypes() {
+        return namedOneOf(JDK_PROVIDERS);
+    }
+
+    /** A concrete method of the provider API: name, arity, first parameter a Path. */
+    static ElementMatcher.Junction<MethodDescription> providerMethod(String name, int arity) {
+        return isMethod().and(named(name)).and(not(isAbstract())).and(takesArguments(arity))
+                .and(takesArgument(0, named("java.nio.file.Path")));
+    }
+
+    @Override
+    public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
+        return builder
+                .type(namedOneOf(JDK_PROVIDERS).or(namedOneOf(ZIP_PROVIDERS)))
+                .transform(new AgentBuilder.Transformer.ForAdvice().include(adviceLoader)
+                        .advice(providerMethod("newByteChannel", 3), ProviderAdvice.NewByteChannel.class.getName())
+                        .advice(providerMethod("newFileChannel", 3), ProviderAdvice.NewFileChannel.class.getName())
+                        .advice(providerMethod("newDirectoryStream", 2), ProviderAdvice.NewDirectoryStream.class.getName())
+                        .advice(providerMethod("delete", 1).or(providerMethod("deleteIfExists", 1)),
+                                ProviderAdvice.Delete.class.getName())
+                        .advice(providerMethod("copy", 3).and(takesArgument(1, named("java.nio.file.Path"))),
+                                ProviderAdvice.Copy.class.getName())
+                        .advice(providerMethod("move", 3).and(takesArgument(1, named("java.nio.file.Path"))),
+                                ProviderAdvice.Move.class.getName())
+                        .advice(providerMethod("createDirectory", 2), ProviderAdvice.CreateDirectory.class.getName())
+                        .advice(providerMethod("newInputStream", 2), ProviderAdvice.NewInputStream.class.getName())
+                        .advice(providerMethod("newOutputStream", 2), ProviderAdvice.NewOutputStream.class.getName()));
+    }
+}

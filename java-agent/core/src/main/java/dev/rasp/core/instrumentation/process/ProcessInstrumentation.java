@@ -1,0 +1,44 @@
+package dev.rasp.core.instrumentation.process;
+
+import dev.rasp.core.instrumentation.InstrumentationModule;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+import java.util.Map;
+
+import static net.bytebuddy.matcher.ElementMatchers.isMethod;
+import static net.bytebuddy.matcher.ElementMatchers.isStatic;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * Process launches, at the one JDK method all of them pass: {@code java.lang.ProcessImpl.start}
+ * (same signature on JDK 8, where it creates the UNIXProcess, and on JDK 9+, Unix and Windows).
+ * It receives the argv after Runtime.exec(String) has split the line, and the environment map.
+ */
+public final class ProcessInstrumentation implements InstrumentationModule {
+
+    static final String PROCESS_IMPL = "java.lang.ProcessImpl";
+
+    @Override
+    public String name() {
+        return "process";
+    }
+
+    @Override
+    public ElementMatcher.Junction<TypeDescription> bootstrapTypes() {
+        return named(PROCESS_IMPL);
+    }
+
+    @Override
+    public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
+        return builder.type(named(PROCESS_IMPL))
+                .transform(new AgentBuilder.Transformer.ForAdvice()
+                        .include(adviceLoader)
+                        .advice(isMethod().and(isStatic()).and(named("start")).and(takesArguments(5))
+                                        .and(takesArgument(0, String[].class)).and(takesArgument(1, Map.class)),
+                                ProcessImplAdvice.class.getName()));
+    }
+}
