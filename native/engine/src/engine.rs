@@ -168,14 +168,29 @@ impl Engine {
     }
 
     /// Checks one process launch: argv, and the environment entries the application set.
+    /// Request input that changed the command comes first; then the built-in command policy
+    /// ([`cmd::policy`]), which also applies outside requests (an empty context).
     pub fn check_command(&self, ctx: &RequestContext, sink: &CommandSink<'_>) -> Verdict {
+        let (line, _) = sink.command.joined();
         let Some(found) = cmd::detect(ctx, sink.command) else {
-            return self.decide(ctx, None, |span| {
+            let finding = cmd::policy::check(sink.command).map(|p| Finding {
+                rule_id: p.id(),
+                category: "cmdi",
+                message: p.message(),
+                confidence: Confidence::High,
+                policy: Policy::Block,
+                input: None,
+                span: Some(Span {
+                    start: 0,
+                    end: line.len(),
+                }),
+            });
+            return self.decide(ctx, finding, |span| {
                 EventSink::new(
                     "cmd",
                     command_api_name(sink.api),
                     None,
-                    sink.command.joined().0.as_bytes(),
+                    line.as_bytes(),
                     span,
                 )
             });
@@ -193,9 +208,7 @@ impl Engine {
                     },
                 )
             }
-            CmdLocation::CommandLine { start, end } => {
-                (sink.command.joined().0, Span { start, end })
-            }
+            CmdLocation::CommandLine { start, end } => (line, Span { start, end }),
         };
         let rule = found.rule;
         let finding = self.finding(

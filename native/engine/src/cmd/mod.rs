@@ -2,6 +2,8 @@
 
 pub mod detect;
 pub mod lexer;
+pub mod policy;
 pub mod programs;
 
 pub use detect::{detect, CmdFinding, CmdLocation, CmdRule, CommandLine};
+pub use policy::CmdPolicy;

@@ -78,11 +78,23 @@ public final class RaspBridge {
     /** Before a process starts (java.lang.ProcessImpl.start). */
     public static void onCommand(int api, String[] argv, Map<String, String> environment) {
         RequestScope scope = CURRENT.get();
-        if (scope == null || scope.guarded || scope.handle == 0L || argv == null) {
+        RaspHooks h = hooks;
+        if (h == null || argv == null) {
             return;
         }
-        RaspHooks h = hooks;
-        if (h == null) {
+        if (scope == null) {
+            // Launching a process costs milliseconds; the policy check outside requests is cheap
+            // next to it, and the agent itself never launches processes, so no guard is needed.
+            try {
+                h.checkCommandOutsideRequest(api, argv, environment);
+            } catch (RaspBlockedException e) {
+                throw e;
+            } catch (Throwable t) {
+                internalError(h, t);
+            }
+            return;
+        }
+        if (scope.guarded || scope.handle == 0L) {
             return;
         }
         scope.guarded = true;

@@ -36,6 +36,12 @@ public interface RaspHooks {
     void checkCommand(RequestScope scope, int api, String[] argv, Map<String, String> environment);
 
     /**
+     * A process launch on a thread that serves no request: only the engine's command policy
+     * applies (reverse shells, download-and-execute), since no request input can be involved.
+     */
+    void checkCommandOutsideRequest(int api, String[] argv, Map<String, String> environment);
+
+    /**
      * One file access ({@code api}: a PathApi code). {@code path} is a java.io.File, a
      * java.nio.file.Path or a String. {@code op} is a PathOp code, or {@link #OP_FROM_OPTIONS}:
      * then the core derives it from {@code options} (a RandomAccessFile mode String, or the

@@ -155,6 +155,44 @@ public final class RaspRuntime implements RaspHooks {
     }
 
     @Override
+    public void checkCommandOutsideRequest(int api, String[] argv, Map<String, String> environment) {
+        if (sinkNativesMissing) {
+            return;
+        }
+        long handle = 0L;
+        try {
+            // An empty request: the engine finds no input and judges the launch by policy alone.
+            RequestEncoder none = new RequestEncoder(64).start("", "", "", "", "");
+            handle = Engine.openContext(none.buffer(), none.length());
+            if (handle == 0L) {
+                return;
+            }
+            byte[] env = environment == null ? null : CommandEncoding.environment(environment, System.getenv());
+            int verdict = Engine.checkCommand(handle, api, CommandEncoding.argv(argv), env);
+            if (verdict == Verdict.MONITOR || verdict == Verdict.BLOCK) {
+                EngineEvent event = Engine.takeEvent(handle, ShortStack.capture());
+                if (verdict == Verdict.BLOCK) {
+                    throw event == null
+                            ? new RaspBlockedException(CMDI, "unknown", "")
+                            : new RaspBlockedException(CMDI, event.ruleId, event.eventId);
+                }
+            } else if (verdict < 0 && failClosed) {
+                throw new RaspBlockedException(INTERNAL_CATEGORY, INTERNAL_RULE, "");
+            }
+        } catch (RaspBlockedException e) {
+            throw e;
+        } catch (UnsatisfiedLinkError e) {
+            sinkNativesMissing(e);
+        } catch (Throwable t) {
+            errors.record("command policy check", t);
+        } finally {
+            if (handle != 0L) {
+                Engine.closeContext(handle);
+            }
+        }
+    }
+
+    @Override
     public void checkPath(RequestScope scope, int api, int op, Object path, Object options) {
         if (sinkNativesMissing) {
             return;

@@ -66,6 +66,14 @@ class RaspBridgeTest {
         }
 
         @Override
+        public void checkCommandOutsideRequest(int api, String[] argv, Map<String, String> environment) {
+            checked.add("policy cmd" + api + ":" + String.join(" ", argv));
+            if (throwOnCheck != null) {
+                throw throwOnCheck;
+            }
+        }
+
+        @Override
         public void checkPath(RequestScope scope, int api, int op, Object path, Object options) {
             checked.add((scope.guarded ? "" : "UNGUARDED ") + "path" + api + ":" + op + ":" + path + (options == null ? "" : ":" + options));
             if (throwOnCheck != null) {
@@ -175,12 +183,23 @@ class RaspBridgeTest {
     }
 
     @Test
-    void commandAndFileHooksOutsideARequestNeverReachTheCore() {
-        RaspBridge.onCommand(0, new String[] {"ls"}, null);
+    void fileHooksOutsideARequestNeverReachTheCore() {
         RaspBridge.onPath(0, 0, new File("/etc/passwd"));
         RaspBridge.onPathOpen(2, new File("x"), "rw");
         RaspBridge.onPathPair(12, 0, "a", 1, "b");
         assertTrue(hooks.checked.isEmpty());
+    }
+
+    @Test
+    void processLaunchesOutsideARequestGetThePolicyCheckOnly() {
+        RaspBridge.onCommand(0, new String[] {"ls"}, null);
+        assertEquals(Arrays.asList("policy cmd0:ls"), hooks.checked);
+        hooks.throwOnCheck = new IllegalStateException("agent bug");
+        int errors = hooks.errors.size();
+        RaspBridge.onCommand(0, new String[] {"ls"}, null);
+        assertEquals(errors + 1, hooks.errors.size(), "a failure is contained");
+        hooks.throwOnCheck = new RaspBlockedException("cmdi", "cmdi.policy.reverse_shell", "ev9");
+        assertThrows(RaspBlockedException.class, () -> RaspBridge.onCommand(0, new String[] {"nc", "-e", "sh"}, null));
     }
 
     @Test
