@@ -42,7 +42,8 @@ pub struct RequestSummary {
 #[derive(Clone, Debug)]
 pub struct RequestContext {
     summary: RequestSummary,
-    body_kind: Option<BodyKind>,
+    /// The request's Content-Type, which says how the body is parsed (and the multipart boundary).
+    content_type: String,
     limits: ContextLimits,
     /// Inputs from the request line and headers, then those of the body (from `body_start`).
     inputs: Vec<Input>,
@@ -104,12 +105,7 @@ impl RequestContext {
             client: record.remote_addr.clone(),
         };
         let body_start = budget.inputs.len();
-        RequestContext::assemble(
-            summary,
-            BodyKind::from_content_type(&record.content_type),
-            budget,
-            body_start,
-        )
+        RequestContext::assemble(summary, record.content_type.clone(), budget, body_start)
     }
 
     /// A context made directly from inputs (tests, the CLI, benchmarks).
@@ -126,12 +122,12 @@ impl RequestContext {
             id: next_id(),
             ..RequestSummary::default()
         };
-        RequestContext::assemble(summary, None, budget, body_start)
+        RequestContext::assemble(summary, String::new(), budget, body_start)
     }
 
     fn assemble(
         summary: RequestSummary,
-        body_kind: Option<BodyKind>,
+        content_type: String,
         budget: InputBudget,
         body_start: usize,
     ) -> RequestContext {
@@ -139,7 +135,7 @@ impl RequestContext {
         let overflowed = budget.overflowed || matcher.failed();
         RequestContext {
             summary,
-            body_kind,
+            content_type,
             limits: budget.limits,
             inputs: budget.inputs,
             body_start,
@@ -158,11 +154,16 @@ impl RequestContext {
             bytes: self.inputs[..self.body_start].iter().map(Input::cost).sum(),
             overflowed: self.overflowed || truncated,
         };
-        if let Some(kind) = self.body_kind {
-            extract::body_inputs(kind, body, &mut |i| budget.push(i));
+        if let Some(kind) = BodyKind::from_content_type(&self.content_type) {
+            extract::body_inputs(kind, &self.content_type, body, &mut |i| budget.push(i));
         }
         let body_start = self.body_start;
-        RequestContext::assemble(self.summary.clone(), self.body_kind, budget, body_start)
+        RequestContext::assemble(
+            self.summary.clone(),
+            self.content_type.clone(),
+            budget,
+            body_start,
+        )
     }
 
     pub fn summary(&self) -> &RequestSummary {

@@ -8,6 +8,7 @@ use crate::cmd::{self, CmdLocation, CmdRule, CommandLine};
 use crate::config::{EngineConfig, Policy};
 use crate::context::{next_id, RequestContext};
 use crate::event::{now_rfc3339, Event, EventRequest, EventSink, Span};
+use crate::input::EventInput;
 use crate::path::{self, PathOp};
 use crate::sql::{self, Dialect, SqlRule};
 use crate::verdict::{Action, Confidence, Verdict};
@@ -242,13 +243,8 @@ impl Engine {
             )
         });
         self.decide(ctx, finding, |span| {
-            EventSink::new(
-                "path",
-                path_api_name(sink.api),
-                Some(sink.op.name()),
-                sink.path,
-                span,
-            )
+            EventSink::new("path", path_api_name(sink.api), None, sink.path, span)
+                .with_op(sink.op.name())
         })
     }
 
@@ -326,7 +322,10 @@ impl Engine {
             category: finding.category,
             confidence: finding.confidence.name(),
             message: finding.message,
-            input: finding.input.and_then(|i| ctx.inputs().get(i)).cloned(),
+            input: finding
+                .input
+                .and_then(|i| ctx.inputs().get(i))
+                .map(EventInput::from),
             sink,
             request: EventRequest {
                 method: summary.method.clone(),

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::input::Input;
+use crate::input::EventInput;
 
 /// The widest part of a sink string an event carries; longer statements keep a window around
 /// the injected span (`value_offset` says where it starts).
@@ -20,7 +20,7 @@ pub struct Event {
     pub confidence: &'static str,
     pub message: &'static str,
     /// The request input that reached the sink; absent for limit events.
-    pub input: Option<Input>,
+    pub input: Option<EventInput>,
     pub sink: EventSink,
     pub request: EventRequest,
     /// Filled in by the agent with the application's stack.

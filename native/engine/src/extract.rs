@@ -71,7 +71,9 @@ fn cookies(header: &str, sink: &mut dyn FnMut(Input)) {
     }
 }
 
-/// Emits `input`, then its percent-decoded form when that differs.
+/// Emits `input`, then the forms applications commonly turn it into before use: decoded once
+/// more when it still looks percent-encoded, and with backslashes as slashes (applications
+/// normalise Windows separators before opening files).
 fn with_decoded_variant(input: Input, sink: &mut dyn FnMut(Input)) {
     let decoded = input
         .value
@@ -81,16 +83,32 @@ fn with_decoded_variant(input: Input, sink: &mut dyn FnMut(Input)) {
                 .decode_utf8_lossy()
                 .into_owned()
         })
-        .filter(|d| *d != input.value);
-    let variant = decoded.map(|value| Input {
-        value,
-        transform: Some("url-decoded"),
-        ..input.clone()
-    });
+        .filter(|d| *d != input.value)
+        .map(|value| Input {
+            value,
+            transform: Some("url-decoded"),
+            original: Some(input.value.clone()),
+            ..input.clone()
+        });
+    let slashed = |i: &Input, transform: &'static str| {
+        i.value.contains('\\').then(|| Input {
+            value: i.value.replace('\\', "/"),
+            transform: Some(transform),
+            original: Some(input.value.clone()),
+            ..i.clone()
+        })
+    };
+    let variants = [
+        slashed(&input, "backslash-to-slash"),
+        decoded
+            .as_ref()
+            .and_then(|d| slashed(d, "url-decoded,backslash-to-slash")),
+    ];
     sink(input);
-    if let Some(v) = variant {
-        sink(v);
-    }
+    decoded
+        .into_iter()
+        .chain(variants.into_iter().flatten())
+        .for_each(sink);
 }
 
 /// How a body is turned into inputs, from its content type.
@@ -99,6 +117,9 @@ pub enum BodyKind {
     Json,
     Form,
     Text,
+    /// `multipart/form-data`: part names, file names and the values of text parts are inputs;
+    /// file contents are not (they are data the application stores, not text it interprets).
+    Multipart,
 }
 
 impl BodyKind {
@@ -115,6 +136,8 @@ impl BodyKind {
             Some(BodyKind::Json)
         } else if mime == "application/x-www-form-urlencoded" {
             Some(BodyKind::Form)
+        } else if mime == "multipart/form-data" {
+            Some(BodyKind::Multipart)
         } else if mime.starts_with("text/") || mime.is_empty() || mime.ends_with("/xml") {
             Some(BodyKind::Text)
         } else {
@@ -125,9 +148,10 @@ impl BodyKind {
 
 /// The inputs of a body. A JSON body gives every object key and every string and number value
 /// with its path; a body that claims JSON but does not parse is taken whole as one text input,
-/// so a malformed body never hides its content.
-pub fn body_inputs(kind: BodyKind, body: &[u8], sink: &mut dyn FnMut(Input)) {
+/// so a malformed body never hides its content. `content_type` carries the multipart boundary.
+pub fn body_inputs(kind: BodyKind, content_type: &str, body: &[u8], sink: &mut dyn FnMut(Input)) {
     match kind {
+        BodyKind::Multipart => multipart_inputs(content_type, body, sink),
         BodyKind::Form => form_pairs(&String::from_utf8_lossy(body), InputSource::Form, sink),
         BodyKind::Json => match serde_json::from_slice::<serde_json::Value>(body) {
             Ok(value) => json_inputs(&value, &mut String::from("$"), sink),
@@ -147,10 +171,71 @@ fn whole_body(body: &[u8], sink: &mut dyn FnMut(Input)) {
     }
 }
 
+/// The boundary parameter of a multipart content type.
+fn multipart_boundary(content_type: &str) -> Option<&str> {
+    content_type.split(';').skip(1).find_map(|param| {
+        let (key, value) = param.split_once('=')?;
+        key.trim()
+            .eq_ignore_ascii_case("boundary")
+            .then(|| value.trim().trim_matches('"'))
+            .filter(|b| !b.is_empty())
+    })
+}
+
+/// A `name="value"` parameter of a Content-Disposition header.
+fn disposition_param<'a>(header: &'a str, name: &str) -> Option<&'a str> {
+    header.split(';').skip(1).find_map(|param| {
+        let (key, value) = param.split_once('=')?;
+        key.trim()
+            .eq_ignore_ascii_case(name)
+            .then(|| value.trim().trim_matches('"'))
+    })
+}
+
+/// Parts of a `multipart/form-data` body (RFC 7578). A part cut off by the capture limit still
+/// gives the names it got to; a body without the boundary gives nothing.
+fn multipart_inputs(content_type: &str, body: &[u8], sink: &mut dyn FnMut(Input)) {
+    let Some(boundary) = multipart_boundary(content_type) else {
+        return;
+    };
+    let delimiter = format!("--{boundary}");
+    let text = String::from_utf8_lossy(body);
+    for part in text.split(delimiter.as_str()).skip(1) {
+        if part.starts_with("--") {
+            break;
+        }
+        let part = part.strip_prefix("\r\n").unwrap_or(part);
+        let (head, content) = part.split_once("\r\n\r\n").unwrap_or((part, ""));
+        let Some(disposition) = head
+            .lines()
+            .find(|l| l.to_ascii_lowercase().starts_with("content-disposition:"))
+        else {
+            continue;
+        };
+        let name = disposition_param(disposition, "name")
+            .unwrap_or_default()
+            .to_owned();
+        sink(Input::name_of(InputSource::Form, name.clone()));
+        match disposition_param(disposition, "filename") {
+            Some(file_name) => with_decoded_variant(
+                Input::value(InputSource::Form, format!("{name}.filename"), file_name),
+                sink,
+            ),
+            None => {
+                let value = content.strip_suffix("\r\n").unwrap_or(content);
+                with_decoded_variant(Input::value(InputSource::Form, name, value), sink);
+            }
+        }
+    }
+}
+
 fn json_inputs(value: &serde_json::Value, path: &mut String, sink: &mut dyn FnMut(Input)) {
     use serde_json::Value;
     match value {
-        Value::String(s) => sink(Input::value(InputSource::Json, path.clone(), s.clone())),
+        Value::String(s) => with_decoded_variant(
+            Input::value(InputSource::Json, path.clone(), s.clone()),
+            sink,
+        ),
         Value::Number(n) => sink(Input::value(InputSource::Json, path.clone(), n.to_string())),
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
@@ -171,6 +256,7 @@ fn json_inputs(value: &serde_json::Value, path: &mut String, sink: &mut dyn FnMu
                     part: crate::input::InputPart::Name,
                     value: key.clone(),
                     transform: None,
+                    original: None,
                 });
                 json_inputs(item, path, sink);
                 path.truncate(len);
@@ -255,7 +341,7 @@ mod tests {
     #[test]
     fn json_bodies_give_keys_strings_and_numbers_with_paths() {
         let body = br#"{"user":{"name":"x' OR 1=1--","ids":[1,"2"]},"ok":true}"#;
-        let inputs = collect(|s| body_inputs(BodyKind::Json, body, s));
+        let inputs = collect(|s| body_inputs(BodyKind::Json, "application/json", body, s));
         assert_eq!(
             values(&inputs, InputSource::Json),
             vec![
@@ -271,11 +357,49 @@ mod tests {
 
     #[test]
     fn malformed_json_is_one_text_input() {
-        let inputs = collect(|s| body_inputs(BodyKind::Json, b"{\"a\": 'x' OR 1=1", s));
+        let inputs =
+            collect(|s| body_inputs(BodyKind::Json, "application/json", b"{\"a\": 'x' OR 1=1", s));
         assert_eq!(
             values(&inputs, InputSource::Body),
             vec![("body".into(), "{\"a\": 'x' OR 1=1".into())]
         );
+    }
+
+    #[test]
+    fn multipart_names_file_names_and_text_fields_are_inputs() {
+        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nmy ' photo\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"../shell.jsp\"\r\nContent-Type: application/octet-stream\r\n\r\n\x00\x01binary ' OR 1=1\r\n--XyZ--\r\n";
+        let inputs = collect(|s| {
+            body_inputs(
+                BodyKind::Multipart,
+                "multipart/form-data; boundary=XyZ",
+                body,
+                s,
+            )
+        });
+        assert_eq!(
+            values(&inputs, InputSource::Form),
+            vec![
+                ("title".into(), "my ' photo".into()),
+                ("file.filename".into(), "../shell.jsp".into())
+            ]
+        );
+        assert!(
+            !inputs.iter().any(|i| i.value.contains("binary")),
+            "file contents are not inputs"
+        );
+        let none = collect(|s| body_inputs(BodyKind::Multipart, "multipart/form-data", body, s));
+        assert!(none.is_empty(), "no boundary, no parts");
+    }
+
+    #[test]
+    fn backslashes_get_a_slash_variant() {
+        let inputs = collect(|s| form_pairs("f=..%5C..%5Cetc%5Cpasswd", InputSource::Query, s));
+        let vals: Vec<_> = inputs
+            .iter()
+            .filter(|i| i.part == InputPart::Value)
+            .map(|i| i.value.as_str())
+            .collect();
+        assert_eq!(vals, vec!["..\\..\\etc\\passwd", "../../etc/passwd"]);
     }
 
     #[test]
@@ -302,7 +426,7 @@ mod tests {
         );
         assert_eq!(
             BodyKind::from_content_type("multipart/form-data; boundary=x"),
-            None
+            Some(BodyKind::Multipart)
         );
     }
 }

@@ -49,6 +49,37 @@ pub struct Input {
     /// A decoding the agent applied on top of the container's (`url-decoded`), if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transform: Option<&'static str>,
+    /// For a transformed variant: the value as the request carried it (`value` is then the
+    /// transformed text that was searched for).
+    #[serde(skip)]
+    pub original: Option<String>,
+}
+
+/// An input as an event reports it: the value as the request carried it, and, when the agent
+/// matched a transformed form of it, the transform and that form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EventInput {
+    pub source: InputSource,
+    pub name: String,
+    pub part: InputPart,
+    pub value: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transform: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transformed: Option<String>,
+}
+
+impl From<&Input> for EventInput {
+    fn from(i: &Input) -> EventInput {
+        EventInput {
+            source: i.source,
+            name: i.name.clone(),
+            part: i.part,
+            value: i.original.clone().unwrap_or_else(|| i.value.clone()),
+            transform: i.transform,
+            transformed: i.original.as_ref().map(|_| i.value.clone()),
+        }
+    }
 }
 
 impl Input {
@@ -59,6 +90,7 @@ impl Input {
             part: InputPart::Value,
             value: value.into(),
             transform: None,
+            original: None,
         }
     }
 
@@ -70,6 +102,7 @@ impl Input {
             name,
             part: InputPart::Name,
             transform: None,
+            original: None,
         }
     }
 

@@ -216,3 +216,25 @@ fn command_policy_applies_inside_and_outside_requests() {
     );
     assert_eq!(verdict.event.expect("event").rule_id, "cmdi.shell");
 }
+
+#[test]
+fn a_route_segment_naming_the_program_is_not_a_program_injection() {
+    let ctx = RequestContext::from_inputs(
+        vec![
+            Input::value(InputSource::Path, "segment[1]", "ls"),
+            Input::value(InputSource::Query, "dir", "a/b"),
+        ],
+        ContextLimits::default(),
+    );
+    let cmd = CommandLine {
+        argv: vec!["ls".into(), "a/b".into()],
+        env: vec![],
+    };
+    assert_eq!(detect(&ctx, &cmd), None);
+    // The same word from a query parameter does choose the program.
+    let ctx = RequestContext::from_inputs(
+        vec![Input::value(InputSource::Query, "tool", "ls")],
+        ContextLimits::default(),
+    );
+    assert_eq!(detect(&ctx, &cmd).map(|f| f.rule), Some(Program));
+}

@@ -99,3 +99,54 @@ fn an_absolute_path_the_application_built_is_fine() {
     assert_eq!(detect(&ctx, b"/etc/app/config.properties", Read), None);
     assert_eq!(detect(&ctx, b"/srv/data/x-1.txt", Read), None);
 }
+
+#[test]
+fn path_events_carry_the_operation() {
+    use rasp_engine::{Engine, EngineConfig, PathSink};
+    let ctx = RequestContext::from_inputs(
+        vec![Input::value(InputSource::Query, "file", "../../etc/passwd")],
+        ContextLimits::default(),
+    );
+    let verdict = Engine::new(EngineConfig::default()).check_path(
+        &ctx,
+        &PathSink {
+            api: 0,
+            op: Write,
+            path: b"/srv/uploads/../../etc/passwd",
+        },
+    );
+    let event = verdict.event.expect("event");
+    assert_eq!(event.sink.op, Some("write"));
+    assert_eq!(event.sink.dialect, None);
+    assert_eq!(event.sink.kind, "path");
+}
+
+#[test]
+fn backslash_traversal_normalised_by_the_application_is_caught() {
+    // The request carries `..\..\x`; the application turns backslashes into slashes.
+    let record = rasp_engine::wire::RequestRecord {
+        method: "GET".into(),
+        uri: "/files".into(),
+        query: "name=..%5C..%5Coutside%5Csecret.txt".into(),
+        ..Default::default()
+    };
+    let ctx = RequestContext::new(&record, ContextLimits::default());
+    let f = detect(&ctx, b"/srv/app/files/../../outside/secret.txt", Read).expect("caught");
+    assert_eq!(f.rule, Traversal);
+    // The event reports the value as the request carried it, and the form that matched.
+    let verdict = rasp_engine::Engine::new(rasp_engine::EngineConfig::default()).check_path(
+        &ctx,
+        &rasp_engine::PathSink {
+            api: 0,
+            op: Read,
+            path: b"/srv/app/files/../../outside/secret.txt",
+        },
+    );
+    let input = verdict.event.expect("event").input.expect("input");
+    assert_eq!(input.value, "..\\..\\outside\\secret.txt");
+    assert_eq!(input.transform, Some("backslash-to-slash"));
+    assert_eq!(
+        input.transformed.as_deref(),
+        Some("../../outside/secret.txt")
+    );
+}

@@ -19,6 +19,7 @@
 use super::lexer::{tokenize, ShellTokenKind};
 use super::programs;
 use crate::context::RequestContext;
+use crate::input::{Input, InputPart, InputSource};
 use crate::matcher::is_searchable;
 
 /// The kinds of command injection the detector reports.
@@ -111,12 +112,16 @@ pub fn detect(ctx: &RequestContext, cmd: &CommandLine) -> Option<CmdFinding> {
     };
 
     // The program itself: an input equal to it (words included, which the matcher skips), or
-    // an occurrence that starts the command line and covers the whole program.
-    if let Some(i) = ctx
-        .inputs()
-        .iter()
-        .position(|i| !i.value.is_empty() && i.value == *program)
-    {
+    // an occurrence that starts the command line and covers the whole program. Path segments
+    // and parameter names are left out of the equality: routes like `/tools/ping` name the
+    // program the application runs for them, and are chosen by its routing, not by the client.
+    let chooses_program = |i: &Input| {
+        i.part == InputPart::Value
+            && i.source != InputSource::Path
+            && !i.value.is_empty()
+            && i.value == *program
+    };
+    if let Some(i) = ctx.inputs().iter().position(chooses_program) {
         return Some(finding(CmdRule::Program, i, 0, program.len()));
     }
     let occurrences = ctx.matcher().occurrences(line.as_bytes());

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -35,18 +36,23 @@ public final class AppProcess implements AutoCloseable {
     private final Path stdout;
     private final Path stderr;
     private final Path eventsFile;
+    private final Path filesRoot;
+    private final String secret;
     private final int port;
     private final Process process;
     private long stdoutShown;
     private long stderrShown;
 
-    private AppProcess(String name, List<String> command, Path workDir, Path eventsFile, int port, Process process) {
+    private AppProcess(String name, List<String> command, Path workDir, Path eventsFile, String secret, int port,
+                       Process process) {
         this.name = name;
         this.command = command;
         this.workDir = workDir;
         this.stdout = workDir.resolve("stdout.log");
         this.stderr = workDir.resolve("stderr.log");
         this.eventsFile = eventsFile;
+        this.filesRoot = workDir.resolve("files");
+        this.secret = secret;
         this.port = port;
         this.process = process;
     }
@@ -82,10 +88,23 @@ public final class AppProcess implements AutoCloseable {
         /** Do not pass -Drasp.events.file (the events file then comes from env/config file/default). */
         public Builder noEventsFileProperty() { eventsFileProperty = false; return this; }
 
-        /** Starts the JVM (does not wait for it to answer: see {@link AppProcess#awaitReady}). */
+        /**
+         * Starts the JVM (does not wait for it to answer: see {@link AppProcess#awaitReady}). The file and command
+         * endpoints get {@code --rasp.it.filesBase=<work>/files/www/data} (the application seeds it), and a secret
+         * the application must never serve is put at {@code <work>/files/outside/secret.txt}.
+         */
         public AppProcess start() {
             Path work = ItConfig.newWorkDir(name);
             Path events = work.resolve("events.jsonl");
+            Path files = work.resolve("files");
+            String secret = "TOP-SECRET-" + UUID.randomUUID();
+            try {
+                Files.createDirectories(files.resolve("outside"));
+                Files.writeString(files.resolve("outside").resolve("secret.txt"), secret + "\n");
+                Files.createDirectories(work.resolve("markers"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
             int port = freePort();
             List<String> cmd = new ArrayList<>();
             cmd.add(java.toString());
@@ -107,6 +126,7 @@ public final class AppProcess implements AutoCloseable {
             cmd.add(jar.toString());
             cmd.add("--server.port=" + port);
             cmd.add("--sqlite.dir=" + work.resolve("sqlite"));
+            cmd.add("--rasp.it.filesBase=" + files.resolve("www").resolve("data"));
             cmd.addAll(appArgs);
             ProcessBuilder pb = new ProcessBuilder(cmd)
                 .directory(work.toFile())
@@ -118,7 +138,7 @@ public final class AppProcess implements AutoCloseable {
             try {
                 Files.writeString(work.resolve("command.txt"), String.join(" ", cmd) + "\nenv: " + env + "\n");
                 Process p = pb.start();
-                AppProcess app = new AppProcess(name, cmd, work, events, port, p);
+                AppProcess app = new AppProcess(name, cmd, work, events, secret, port, p);
                 RUNNING.add(app);
                 return app;
             } catch (IOException e) {
@@ -186,6 +206,12 @@ public final class AppProcess implements AutoCloseable {
     public int port() { return port; }
     public Path workDir() { return workDir; }
     public Path eventsFile() { return eventsFile; }
+    /** {@code <work>/files}: www/data (the base), www/webroot (uploads), tmp, outside (the secret). */
+    public Path filesRoot() { return filesRoot; }
+    /** The content of {@code files/outside/secret.txt} (without the newline). */
+    public String secret() { return secret; }
+    /** Where the tests' injected {@code touch} commands point. */
+    public Path markersDir() { return workDir.resolve("markers"); }
     public boolean isAlive() { return process.isAlive(); }
     public List<String> command() { return command; }
 

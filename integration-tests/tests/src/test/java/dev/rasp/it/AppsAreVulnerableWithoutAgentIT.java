@@ -20,7 +20,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Without the agent the applications really are injectable: the tautologies return every row, the UNION leaks the
- * secrets, the DELETE deletes everything, the stacked DROP drops. This is what makes the block tests meaningful.
+ * secrets, the DELETE deletes everything, the stacked DROP drops; every command injection of {@link SinkCases} runs
+ * its {@code touch} and every path attack reads, writes, lists or deletes outside the base. This is what makes the
+ * block tests meaningful.
  * Each application runs on fresh databases of its own.
  */
 @ExtendWith(AppLogsOnFailure.class)
@@ -135,6 +137,45 @@ class AppsAreVulnerableWithoutAgentIT {
         } finally {
             s.reset(db);
         }
+    }
+
+    static Stream<Arguments> sinkAttacks() {
+        List<Arguments> out = new ArrayList<>();
+        for (String which : List.of("spring", "javax")) {
+            for (SinkCase c : SinkCases.attackTable(which)) {
+                if (c.effect.observable()) {
+                    out.add(Arguments.of(which, c));
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    static Stream<Arguments> sinkBenign() {
+        List<Arguments> out = new ArrayList<>();
+        for (String which : List.of("spring", "javax")) {
+            SinkCases.benignTable(which).forEach(c -> out.add(Arguments.of(which, c)));
+        }
+        return out.stream();
+    }
+
+    /** Every command and file attack of the block tables really works: marker created, secret served, file written/deleted. */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("sinkAttacks")
+    void commandAndFileAttacksTakeEffect(String which, SinkCase c) {
+        SinkScenario.assertTakesEffect(app(which), c);
+    }
+
+    /** The benign twins answer the same without the agent (so a failing twin under the agent is the agent's doing). */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("sinkBenign")
+    void commandAndFileTwinsAnswerTheSame(String which, SinkCase c) {
+        SinkCase.Run run = new SinkCase.Run(c, app(which));
+        run.prepare();
+        Http.Resp r = run.send(new Http(app(which).baseUrl()));
+        List<String> problems = new ArrayList<>();
+        SinkScenario.checkBenignAnswer(run, r, problems);
+        assertTrue(problems.isEmpty(), c + " on " + which + ": " + problems + "\n  answer: " + r);
     }
 
     @Test

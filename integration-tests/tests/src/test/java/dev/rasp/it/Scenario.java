@@ -126,8 +126,13 @@ public final class Scenario {
         report(db, c, r, evs, state, problems);
     }
 
-    /** Checks the 403 answer; returns its JSON body (or null). */
+    /** Checks the 403 answer of a SQL block; returns its JSON body (or null). */
     static JsonNode checkBlockAnswer(Http.Resp r, List<String> problems) {
+        return checkBlockAnswer(r, problems, "sqli");
+    }
+
+    /** Checks the 403 answer (the contract body, with this category); returns its JSON body (or null). */
+    static JsonNode checkBlockAnswer(Http.Resp r, List<String> problems, String category) {
         if (r.status() != 403) {
             problems.add("status " + r.status() + ", expected 403");
         }
@@ -142,6 +147,10 @@ public final class Scenario {
             problems.add("body is not a JSON object: " + r.body());
             return null;
         }
+        if (!body.has("blocked")) {
+            problems.add("body is the application's, not the block body");
+            return null;
+        }
         Set<String> keys = new TreeSet<>();
         body.fieldNames().forEachRemaining(keys::add);
         if (!keys.equals(new TreeSet<>(BLOCK_BODY_KEYS))) {
@@ -150,8 +159,8 @@ public final class Scenario {
         if (!body.path("blocked").isBoolean() || !body.path("blocked").asBoolean()) {
             problems.add("body.blocked is not true");
         }
-        if (!"sqli".equals(body.path("category").asText(null))) {
-            problems.add("body.category is not \"sqli\"");
+        if (!category.equals(body.path("category").asText(null))) {
+            problems.add("body.category is '" + body.path("category").asText(null) + "', expected '" + category + "'");
         }
         if (body.path("rule").asText("").isEmpty()) {
             problems.add("body.rule is missing or empty");

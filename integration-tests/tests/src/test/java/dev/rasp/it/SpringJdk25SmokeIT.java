@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The Spring app on JDK 25 (Temurin) with rasp.jar in block mode: a smoke set of attacks and twins. */
+/** The Spring app on JDK 25 (Temurin) with rasp.jar in block mode: a smoke set of attacks and twins (SQL, commands, files). */
 @ExtendWith(AppLogsOnFailure.class)
 class SpringJdk25SmokeIT {
     static AppProcess app;
@@ -58,6 +58,44 @@ class SpringJdk25SmokeIT {
             Arguments.of("h2", Case.sorted(Endpoint.SORTED, "name DESC", "name", true)),
             Arguments.of("sqlite", Case.names(Endpoint.SEARCH, "select the best")),
             Arguments.of("hsqldb", Case.names(Endpoint.JSON_BY_NAME, "alice", "alice")));
+    }
+
+    static Stream<SinkCase> sinkAttacks() {
+        return Stream.of(
+            SinkCases.findAttack("spring", SinkEndpoint.LOOKUP_SH, "127.0.0.1; touch {M}"),
+            SinkCases.findAttack("spring", SinkEndpoint.ECHO, "$(touch {M})"),
+            SinkCases.findAttack("spring", SinkEndpoint.RUN, "touch {M}"),
+            SinkCases.findAttack("spring", SinkEndpoint.BASH_ENV, "$(touch {M})"),
+            SinkCases.findAttack("spring", SinkEndpoint.ARCHIVE, "--use-compress-program=touch {M}"),
+            SinkCases.findAttack("spring", SinkEndpoint.READ, SinkCases.SECRET_UP),
+            SinkCases.findAttack("spring", SinkEndpoint.READ_NIO, "/etc/passwd"),
+            SinkCases.findAttack("spring", SinkEndpoint.RESOURCE, SinkCases.SECRET_UP),
+            SinkCases.findAttack("spring", SinkEndpoint.WRITE, "../x-{N}.txt"),
+            SinkCases.findAttack("spring", SinkEndpoint.UPLOAD, "shell-{N}.jsp"),
+            SinkCases.findAttack("spring", SinkEndpoint.DELETE, "../../outside/victim-{N}.txt"),
+            SinkCases.findAttack("spring", SinkEndpoint.LIST, "../../outside"));
+    }
+
+    static Stream<SinkCase> sinkBenign() {
+        return Stream.of(
+            SinkCases.findBenign("spring", SinkEndpoint.LOOKUP_SH, "127.0.0.1"),
+            SinkCases.findBenign("spring", SinkEndpoint.LS, "/tmp; touch {M}"),
+            SinkCases.findBenign("spring", SinkEndpoint.GREET, "$(touch {M})"),
+            SinkCases.findBenign("spring", SinkEndpoint.READ, "report..v2.txt"),
+            SinkCases.findBenign("spring", SinkEndpoint.WRITE, "new-{N}.txt"),
+            SinkCases.findBenign("spring", SinkEndpoint.LIST, "a/b"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sinkAttacks")
+    void commandOrPathAttackIsBlocked(SinkCase c) {
+        new SinkScenario(app).assertBlocked(c);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sinkBenign")
+    void commandOrPathTwinPasses(SinkCase c) {
+        new SinkScenario(app).assertBenign(c);
     }
 
     @ParameterizedTest(name = "[{0}] {1}")

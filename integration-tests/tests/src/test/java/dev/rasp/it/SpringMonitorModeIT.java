@@ -6,11 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** -Drasp.mode=monitor: attacks run (their effect is visible) and each writes one "monitored" event. */
+/**
+ * -Drasp.mode=monitor: attacks run (their effect is visible: rows, leaked secrets, the injected command's marker
+ * file, the file outside the base served) and each writes one "monitored" event.
+ */
 @ExtendWith(AppLogsOnFailure.class)
 class SpringMonitorModeIT {
     static AppProcess app;
@@ -73,6 +77,25 @@ class SpringMonitorModeIT {
         } finally {
             s.reset(db);
         }
+    }
+
+    @Test
+    void commandInjectionRunsAndIsMonitored() {
+        new SinkScenario(app).assertMonitored(SinkCases.findAttack("spring", SinkEndpoint.LOOKUP_SH, "127.0.0.1; touch {M}"));
+        new SinkScenario(app).assertMonitored(SinkCases.findAttack("spring", SinkEndpoint.BASH_ENV, "$(touch {M})"));
+    }
+
+    @Test
+    void traversalRunsAndIsMonitored() {
+        new SinkScenario(app).assertMonitored(SinkCases.findAttack("spring", SinkEndpoint.READ, SinkCases.SECRET_UP));
+        new SinkScenario(app).assertMonitored(SinkCases.findAttack("spring", SinkEndpoint.UPLOAD, "shell-{N}.jsp"));
+    }
+
+    @Test
+    void commandAndFileTwinsWriteNoEvent() {
+        SinkScenario ss = new SinkScenario(app);
+        ss.assertBenign(SinkCases.findBenign("spring", SinkEndpoint.LOOKUP_SH, "127.0.0.1"));
+        ss.assertBenign(SinkCases.findBenign("spring", SinkEndpoint.READ, "report..v2.txt"));
     }
 
     @ParameterizedTest(name = "[{0}] benign twin: no event")

@@ -45,6 +45,21 @@ class SpringOffModeIT {
     }
 
     @Test
+    void commandAndFileAttacksPassAndNoEventIsWritten() throws Exception {
+        for (SinkCase c : List.of(
+            SinkCases.findAttack("spring", SinkEndpoint.LOOKUP_SH, "127.0.0.1; touch {M}"),
+            SinkCases.findAttack("spring", SinkEndpoint.ARCHIVE, "--use-compress-program=touch {M}"),
+            SinkCases.findAttack("spring", SinkEndpoint.READ, SinkCases.SECRET_UP),
+            SinkCases.findAttack("spring", SinkEndpoint.WRITE, "../x-{N}.txt"),
+            SinkCases.findAttack("spring", SinkEndpoint.UPLOAD, "shell-{N}.jsp"))) {
+            SinkScenario.assertTakesEffect(app, c);
+        }
+        AppProcess.sleep(1500);
+        assertTrue(!Files.exists(app.eventsFile()) || Files.size(app.eventsFile()) == 0,
+            "events file has content in off mode: " + (Files.exists(app.eventsFile()) ? Files.readString(app.eventsFile()) : ""));
+    }
+
+    @Test
     void agentLogSaysOff() {
         List<String> lines = app.agentLogLines();
         assertTrue(lines.stream().anyMatch(l -> l.toLowerCase(Locale.ROOT).contains("off")),

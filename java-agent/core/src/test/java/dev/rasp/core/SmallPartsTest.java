@@ -31,7 +31,7 @@ class SmallPartsTest {
         assertTrue(BodyCapture.wanted("application/x-www-form-urlencoded"));
         assertTrue(BodyCapture.wanted("text/plain;charset=ISO-8859-1"));
         assertFalse(BodyCapture.wanted(null));
-        assertFalse(BodyCapture.wanted("multipart/form-data; boundary=x"));
+        assertTrue(BodyCapture.wanted("multipart/form-data; boundary=x"));
         assertFalse(BodyCapture.wanted("application/octet-stream"));
         assertFalse(BodyCapture.wanted("+json"));
     }

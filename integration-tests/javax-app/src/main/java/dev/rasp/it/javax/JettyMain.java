@@ -6,6 +6,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.servlet.DispatcherType;
+import javax.servlet.MultipartConfigElement;
 import javax.servlet.http.HttpServlet;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.servlet.FilterHolder;
@@ -16,7 +17,8 @@ import org.eclipse.jetty.servlet.ServletHolder;
  * A deliberately vulnerable javax.servlet 4 application on embedded Jetty 10: plain HttpServlets, two filters,
  * H2 + SQLite + HSQLDB over plain JDBC. Never deploy this.
  *
- * <p>Arguments: {@code --server.port=N} (default 8080), {@code --sqlite.dir=DIR} (default: a fresh temp dir).
+ * <p>Arguments: {@code --server.port=N} (default 8080), {@code --sqlite.dir=DIR} (default: a fresh temp dir),
+ * {@code --rasp.it.filesBase=DIR} (base directory of the file and command servlets, see {@link FileArea}).
  */
 public final class JettyMain {
     private JettyMain() {}
@@ -24,11 +26,14 @@ public final class JettyMain {
     public static void main(String[] args) throws Exception {
         int port = 8080;
         String sqliteDir = "";
+        String filesBase = "";
         for (String a : args) {
             if (a.startsWith("--server.port=")) {
                 port = Integer.parseInt(a.substring("--server.port=".length()));
             } else if (a.startsWith("--sqlite.dir=")) {
                 sqliteDir = a.substring("--sqlite.dir=".length());
+            } else if (a.startsWith("--rasp.it.filesBase=")) {
+                filesBase = a.substring("--rasp.it.filesBase=".length());
             } else {
                 throw new IllegalArgumentException("unknown argument " + a);
             }
@@ -64,6 +69,14 @@ public final class JettyMain {
             add(ctx, p + "/safe/by-id", new Servlets.SafeById(db));
             add(ctx, p + "/state", new Servlets.State(db));
             add(ctx, "/reset" + p, new Servlets.Reset(db));
+        }
+        FileArea files = new FileArea(filesBase);
+        for (Map.Entry<String, HttpServlet> e : SinkServlets.all(files).entrySet()) {
+            ServletHolder h = new ServletHolder(e.getValue());
+            if (e.getKey().equals("/files/upload-multipart")) {
+                h.getRegistration().setMultipartConfig(new MultipartConfigElement(files.tmp.toString()));
+            }
+            ctx.addServlet(h, e.getKey());
         }
         server.setHandler(ctx);
         server.setStopAtShutdown(true);

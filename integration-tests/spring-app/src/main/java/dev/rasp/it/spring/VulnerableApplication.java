@@ -6,11 +6,13 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 /**
  * A deliberately vulnerable Spring Boot 3 application (embedded Tomcat 10, jakarta.servlet) used by the
  * RASP integration tests. Every endpoint under {@code /{db}/...} concatenates request input into SQL the way
- * real vulnerable code does; the {@code /{db}/safe/...} twins bind it. Never deploy this.
+ * real vulnerable code does; the {@code /{db}/safe/...} twins bind it. {@code /cmd/...} puts input into process
+ * launches ({@link CommandController}), {@code /files/...} into file paths ({@link FileController}). Never deploy this.
  *
  * <p>Properties: {@code --server.port}, {@code --sqlite.dir} (directory of the SQLite file; a fresh temp dir
  * when absent), {@code --pg.url} (JDBC URL of a PostgreSQL database; the {@code pg} database exists only
- * when it is given).
+ * when it is given), {@code --rasp.it.filesBase} (base directory of the file and command endpoints, see
+ * {@link FileArea}; a fresh temp dir when absent).
  */
 @SpringBootApplication
 public class VulnerableApplication {

@@ -8,7 +8,11 @@ public final class BodyCapture {
     private BodyCapture() {
     }
 
-    /** application/json, any +json type, application/x-www-form-urlencoded, text/plain. */
+    /**
+     * application/json, any +json type, application/x-www-form-urlencoded, text/plain, and
+     * multipart/form-data (the engine takes part names, file names and text fields from it,
+     * not file contents).
+     */
     public static boolean wanted(String contentType) {
         if (contentType == null) {
             return false;
@@ -18,6 +22,7 @@ public final class BodyCapture {
         return media.equals("application/json")
                 || media.equals("application/x-www-form-urlencoded")
                 || media.equals("text/plain")
+                || media.equals("multipart/form-data")
                 || (media.endsWith("+json") && media.indexOf('/') > 0);
     }
 }
