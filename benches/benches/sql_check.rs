@@ -8,13 +8,16 @@
 //!   8-byte needle over the same statement, with the searcher built beforehand as the
 //!   context's automaton is. Figures are best quoted as ratios to this baseline, measured in
 //!   the same run on the same machine.
+//! * `check_sql_first/none/{100B,1KB,16KB}`: the first check of a request, on a fresh context
+//!   (its creation not timed): the per-value finders before the context builds its
+//!   multi-pattern searcher (after 8 checks, or at once for a sink of 4 KiB or more).
 //! * `context/new/20-inputs`: [`RequestContext::new`] from a request record with about twenty
-//!   headers and parameters (extraction, decoding and building the automaton).
+//!   headers and parameters (extraction, decoding and building the per-value finders).
 
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
 use rasp_benches::{context, record, statement, Scenario, DIALECT, SIZES};
 use rasp_engine::{ContextLimits, Engine, EngineConfig, RequestContext, SqlApi, SqlSink};
 
@@ -50,6 +53,32 @@ fn check_sql(c: &mut Criterion) {
     group.finish();
 }
 
+fn check_sql_first(c: &mut Criterion) {
+    let engine = Engine::new(EngineConfig::default());
+    let mut group = c.benchmark_group("check_sql_first");
+    for (size, label) in SIZES {
+        let sql = statement(size, Scenario::None);
+        group.throughput(Throughput::Bytes(sql.len() as u64));
+        group.bench_with_input(BenchmarkId::new("none", label), sql.as_bytes(), |b, sql| {
+            b.iter_batched_ref(
+                || context(Scenario::None),
+                |ctx| {
+                    engine.check_sql(
+                        ctx,
+                        &SqlSink {
+                            dialect: DIALECT,
+                            api: SqlApi::ExecuteQuery,
+                            statement: black_box(sql),
+                        },
+                    )
+                },
+                BatchSize::SmallInput,
+            )
+        });
+    }
+    group.finish();
+}
+
 fn memmem_baseline(c: &mut Criterion) {
     let finder = memchr::memmem::Finder::new(NEEDLE);
     let mut group = c.benchmark_group("memmem_baseline");
@@ -81,6 +110,6 @@ criterion_group! {
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(2))
         .sample_size(30);
-    targets = check_sql, memmem_baseline, context_creation
+    targets = check_sql, check_sql_first, memmem_baseline, context_creation
 }
 criterion_main!(benches);

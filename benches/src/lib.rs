@@ -1,5 +1,5 @@
-//! Fixtures for the engine benchmarks: a realistic request and realistic statements of chosen
-//! sizes.
+//! Fixtures for the engine benchmarks: a realistic request and realistic statements, command
+//! lines ([`command`]) and paths ([`path`]) of chosen sizes.
 //!
 //! The performance requirement is about the common case of a RASP agent: a request with a
 //! couple of dozen inputs (headers, cookies, query parameters) reaches a SQL sink whose
@@ -17,6 +17,9 @@
 //! that tests can check that each scenario really takes the path it is named after.
 
 #![forbid(unsafe_code)]
+
+pub mod command;
+pub mod path;
 
 use rasp_engine::input::{Input, InputSource};
 use rasp_engine::sql::Dialect;
@@ -72,11 +75,17 @@ pub const INPUTS: usize = 20;
 /// cookies and five query parameters. In the attack scenario the `city` parameter carries the
 /// attack instead.
 pub fn inputs(scenario: Scenario) -> Vec<Input> {
-    use InputSource::{Cookie, Header, Query};
     let city = match scenario {
         Scenario::Attack => ATTACK_VALUE,
         Scenario::None | Scenario::Benign => BENIGN_VALUE,
     };
+    inputs_with("city", city)
+}
+
+/// The same request with its last query parameter named `name` and set to `value`: the
+/// parameter a benchmark's sink is built from.
+pub fn inputs_with(name: &str, value: &str) -> Vec<Input> {
+    use InputSource::{Cookie, Header, Query};
     let pairs: [(InputSource, &str, &str); INPUTS] = [
         (Header, "Host", "shop.example.com"),
         (
@@ -109,12 +118,18 @@ pub fn inputs(scenario: Scenario) -> Vec<Input> {
         (Query, "sort", "price desc"),
         (Query, "page", "2"),
         (Query, "size", "10-12"),
-        (Query, "city", city),
+        (Query, name, value),
     ];
     pairs
         .into_iter()
         .map(|(source, name, value)| Input::value(source, name, value))
         .collect()
+}
+
+/// `n` bytes of a rotated-log style suffix (`-rotated-2024-11-25-rotated-...`), for filling a
+/// fixture up to its labelled size.
+pub fn filler(n: usize) -> String {
+    "-rotated-2024-11-25".chars().cycle().take(n).collect()
 }
 
 /// The context of [`inputs`].

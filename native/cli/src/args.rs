@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use rasp_engine::path::PathOp;
 use rasp_engine::sql::Dialect;
 
 /// Explain and evaluate the RASP detection engine.
@@ -29,6 +30,11 @@ pub enum Command {
 pub enum CorpusCommand {
     /// SQL injection: libinjection, PayloadsAllTheThings and the Big List of Naughty Strings.
     Sqli(CorpusArgs),
+    /// Command injection: PayloadsAllTheThings cmdi and the Big List of Naughty Strings.
+    Cmd(CorpusArgs),
+    /// Path traversal: PayloadsAllTheThings path, the Big List of Naughty Strings and
+    /// built-in benign file names.
+    Path(CorpusArgs),
 }
 
 #[derive(Debug, Args)]
@@ -49,6 +55,10 @@ pub struct CorpusArgs {
 pub enum ExplainCommand {
     /// Explain a SQL statement: tokens, input occurrences, finding and verdict.
     Sql(ExplainSqlArgs),
+    /// Explain a process launch: argv, shell tokens, input occurrences, finding and verdict.
+    Cmd(ExplainCmdArgs),
+    /// Explain a file access: path segments, input occurrences, finding and verdict.
+    Path(ExplainPathArgs),
 }
 
 #[derive(Debug, Args)]
@@ -65,6 +75,51 @@ pub struct ExplainSqlArgs {
     /// The statement the application is about to run.
     #[arg(value_name = "STATEMENT")]
     pub statement: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainCmdArgs {
+    /// A request input (a query parameter) as NAME=VALUE; repeat for several.
+    #[arg(long = "input", value_name = "NAME=VALUE", value_parser = parse_input)]
+    pub inputs: Vec<(String, String)>,
+    /// An environment entry the application sets for the child, as NAME=VALUE; repeat for
+    /// several.
+    #[arg(long = "env", value_name = "NAME=VALUE", value_parser = parse_input)]
+    pub env: Vec<(String, String)>,
+    /// Print the explanation as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// The argument vector as the JVM passes it to the OS, after `--`.
+    #[arg(value_name = "ARGV", required = true, last = true)]
+    pub argv: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainPathArgs {
+    /// What the application does with the path.
+    #[arg(long, value_name = "OP", default_value = "read", value_parser = parse_op)]
+    pub op: PathOp,
+    /// A request input (a query parameter) as NAME=VALUE; repeat for several.
+    #[arg(long = "input", value_name = "NAME=VALUE", value_parser = parse_input)]
+    pub inputs: Vec<(String, String)>,
+    /// Print the explanation as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// The path the application is about to use.
+    #[arg(value_name = "PATH")]
+    pub path: String,
+}
+
+fn parse_op(name: &str) -> Result<PathOp, String> {
+    match name.to_ascii_lowercase().as_str() {
+        "read" => Ok(PathOp::Read),
+        "write" => Ok(PathOp::Write),
+        "delete" => Ok(PathOp::Delete),
+        "list" => Ok(PathOp::List),
+        _ => Err(format!(
+            "unknown operation '{name}' (known: read, write, delete, list)"
+        )),
+    }
 }
 
 fn parse_dialect(name: &str) -> Result<Dialect, String> {
@@ -102,6 +157,28 @@ mod tests {
         assert_eq!(parse_input("q="), Ok(("q".to_string(), String::new())));
         assert!(parse_input("=x").is_err());
         assert!(parse_input("novalue").is_err());
+    }
+
+    #[test]
+    fn operations_by_name() {
+        assert_eq!(parse_op("WRITE"), Ok(PathOp::Write));
+        let err = parse_op("exec").unwrap_err();
+        assert!(err.contains("read, write, delete, list"), "{err}");
+    }
+
+    #[test]
+    fn explain_cmd_takes_argv_after_the_separator() {
+        let cli = Cli::try_parse_from([
+            "rasp", "explain", "cmd", "--input", "h=x", "--env", "A=b", "--", "sh", "-c", "ping x",
+        ])
+        .expect("parses");
+        match cli.command {
+            Command::Explain(ExplainCommand::Cmd(args)) => {
+                assert_eq!(args.argv, vec!["sh", "-c", "ping x"]);
+                assert_eq!(args.env, vec![("A".to_string(), "b".to_string())]);
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -1,23 +1,27 @@
 //! `rasp`: the detection engine from the command line.
 //!
-//! Two jobs, one subcommand each:
+//! Two jobs, one subcommand each per sink family (`sql`, `cmd`, `path`):
 //!
-//! * `rasp explain sql` shows how the engine reads one statement: the dialect's tokens, where
-//!   each request input occurs and how that occurrence is classified, the finding and the
+//! * `rasp explain sql|cmd|path` shows how the engine reads one sink call: the dialect's
+//!   tokens (SQL), the argument vector and the shell script's tokens (commands), the segments
+//!   (paths); where each request input occurs and what that occurrence is; the finding and the
 //!   verdict the default configuration gives. It is the tool for "why was this blocked?" and
 //!   "why was this not?".
-//! * `rasp corpus sqli` measures the engine against public attack and benign corpora. A payload
-//!   without a statement is neither an attack nor benign, so every payload is placed into
-//!   realistic statement templates for several dialects, and each placement is judged twice:
-//!   by the engine (the full `Engine::check_sql` verdict path), and independently by the lexer
-//!   alone, which says whether the payload stayed inside one string literal ("inert": text, not
-//!   an attack, in that template). Detection rates are computed over the placements that are
-//!   not inert, so that a payload that cannot attack a template does not count as a miss.
+//! * `rasp corpus sqli|cmd|path` measures the engine against public attack and benign corpora.
+//!   A payload without a sink is neither an attack nor benign, so every payload is placed into
+//!   realistic sink templates (statements in several dialects; shell scripts, argument vectors
+//!   and `Runtime.exec` strings; file paths), and each placement is judged twice: by the engine
+//!   (the full `Engine::check_*` verdict path), and independently of the detector, which says
+//!   whether the payload could act there at all ("inert": it stayed inside one string literal,
+//!   inside one word of a shell script, an argument that is neither program nor option, a path
+//!   part without `..`). Detection rates are computed over the placements that are not inert,
+//!   so that a payload that cannot attack a template does not count as a miss.
 //!
 //! The layout follows that split: [`args`] is the command line, [`explain`] the first job, and
 //! [`corpus`] the second, itself split into finding the data ([`corpus::locate`]), reading it
-//! ([`corpus::load`]), the templates ([`corpus::templates`]), judging one placement
-//! ([`corpus::judge`]), counting ([`corpus::tally`]) and printing ([`corpus::report`]).
+//! ([`corpus::load`]), the SQL templates ([`corpus::templates`]), judging one placement
+//! ([`corpus::judge`]), counting ([`corpus::tally`]) and printing ([`corpus::report`]); the
+//! command and path families live in [`corpus::sink`], with the same steps.
 //!
 //! Errors are `anyhow` errors with context naming the file or argument at fault; `main` prints
 //! the whole chain and exits with status 2.
@@ -39,7 +43,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Corpus(CorpusCommand::Sqli(args)) => corpus::run_sqli(&args),
+        Command::Corpus(CorpusCommand::Cmd(args)) => corpus::run_cmd(&args),
+        Command::Corpus(CorpusCommand::Path(args)) => corpus::run_path(&args),
         Command::Explain(ExplainCommand::Sql(args)) => explain::run_sql(&args),
+        Command::Explain(ExplainCommand::Cmd(args)) => explain::run_cmd(&args),
+        Command::Explain(ExplainCommand::Path(args)) => explain::run_path(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

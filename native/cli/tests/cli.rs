@@ -323,3 +323,341 @@ fn corpus_sqli_names_the_missing_file() {
     assert!(err.contains("missing corpus file"), "{err}");
     assert!(err.contains("blns.txt"), "{err}");
 }
+
+/// A corpora directory for `corpus cmd` and `corpus path`: a few payloads per family and a
+/// blns with a benign section and one attack section of each family.
+fn tiny_sink_corpora(name: &str) -> TempDir {
+    let dir = TempDir::new(name);
+    dir.write(
+        "payloadsallthethings/cmdi/tiny.txt",
+        "# a description line\n;id\n127.0.0.1\n\n&lt;!--#exec cmd=&quot;id&quot;--&gt;\n\
+         --to-command=id\n127.0.0.1 127.0.0.2\n;id\n",
+    );
+    dir.write(
+        "payloadsallthethings/path/tiny.txt",
+        "# a description line\n../../{FILE}\n..%2f..%2f{FILE}\na/../b.txt\n%2e%2e%2f\n\
+         /etc/passwd\nshell.jsp\n../../{FILE}\n",
+    );
+    dir.write(
+        "blns/blns.txt",
+        "#\tReserved Strings\n#\n#\tStrings which may be used elsewhere in code\n\nnull\nhello world\n\n\
+         #\tSQL Injection\n#\n#\tStrings which can cause a SQL injection\n\n1;DROP TABLE users\n\n\
+         #\tServer Code Injection\n#\n#\tStrings which can cause user to run code on server\n\n\
+         $(touch /tmp/blns.fail)\n\n\
+         #\tFile Inclusion\n#\n#\tStrings which can cause user to pull in files\n\n\
+         ../../../etc/passwd%00\n",
+    );
+    dir
+}
+
+fn sink_report(family: &str, dir: &TempDir) -> Value {
+    let corpora = dir.path().to_str().expect("UTF-8 temp path");
+    let out = rasp(&["corpus", family, "--corpora", corpora, "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+fn missed_by(v: &Value, class: &str) -> u64 {
+    v["missed_by_class"][class].as_u64().unwrap_or(u64::MAX)
+}
+
+#[test]
+fn corpus_cmd_counts_a_tiny_corpus_exactly() {
+    let dir = tiny_sink_corpora("cmd-exact");
+    let report = sink_report("cmd", &dir);
+    assert_eq!(report["family"], "cmd");
+    assert_eq!(report["templates"].as_array().map(Vec::len), Some(6));
+
+    let tiny = corpus(&report, "tiny");
+    assert_eq!(
+        (tiny["lines"].as_u64(), tiny["duplicates"].as_u64()),
+        (Some(6), Some(1)),
+        "description and blank lines skipped, the second ;id dropped"
+    );
+    // `;id` and the SSI line (HTML references decoded: `<` and `>` redirect) are shell syntax
+    // in the bare script; `127.0.0.1` is one word; `--to-command=id` is one word there;
+    // `127.0.0.1 127.0.0.2` adds a word, which is data by design.
+    let sh = &template(tiny, "sh-c")["total"];
+    assert_eq!(counts(sh), [5, 2, 2, 1]);
+    assert_eq!(sh["by_rule"]["cmdi.shell"], 2);
+    assert_eq!(missed_by(sh, "words"), 1);
+    assert_eq!(sh["missed_attack"], 0);
+    // Quoted, every payload stays inside one word (the SSI line's own quotes pair up).
+    for name in ["bash-quoted", "sh-dquoted", "argv", "exec-string"] {
+        let t = &template(tiny, name)["total"];
+        assert_eq!(counts(t), [5, 0, 5, 0], "{name}");
+        assert!(
+            t.get("detection_rate").is_none(),
+            "{name}: nothing to detect"
+        );
+    }
+    // Only the option reaches tar's option parser.
+    let tar = &template(tiny, "tar-operand")["total"];
+    assert_eq!(counts(tar), [5, 1, 4, 0]);
+    assert_eq!(tar["by_rule"]["cmdi.option"], 1);
+    assert_eq!(counts(&tiny["total"]), [30, 3, 26, 1]);
+    assert_eq!(tiny["total"]["detection_rate"], 0.75);
+    assert_eq!(tiny["total"]["flagged_inert"], 0);
+
+    let blns_cmdi = corpus(&report, "blns-cmdi");
+    assert_eq!(blns_cmdi["kind"], "attack");
+    assert_eq!(blns_cmdi["unique_payloads"], 1);
+    // `$(touch ...)` expands bare and inside double quotes, not inside single quotes.
+    assert_eq!(counts(&blns_cmdi["total"]), [6, 2, 4, 0]);
+
+    let blns = corpus(&report, "blns");
+    assert_eq!(blns["kind"], "benign");
+    assert_eq!(
+        blns["unique_payloads"], 3,
+        "null, hello world and the file inclusion line; SQL and command sections left out"
+    );
+    assert!(blns["note"]
+        .as_str()
+        .is_some_and(|n| n.contains("\"SQL Injection\" (another family's attacks)")));
+    assert_eq!(blns["total"]["payloads"], 18);
+    assert_eq!(blns["total"]["flagged"], 0);
+    assert_eq!(blns["total"]["false_positive_rate"], 0.0);
+}
+
+#[test]
+fn corpus_path_counts_a_tiny_corpus_exactly() {
+    let dir = tiny_sink_corpora("path-exact");
+    let report = sink_report("path", &dir);
+    assert_eq!(report["family"], "path");
+
+    let tiny = corpus(&report, "tiny");
+    assert_eq!(tiny["unique_payloads"], 6);
+    // `../../etc/passwd` climbs out everywhere; `a/../b.txt` stays inside (data by design);
+    // the encoded ones are literal names until the application decodes them; `/etc/passwd`
+    // is absolute only as the whole path; `shell.jsp` matters only when written.
+    let expect = [
+        ("uploads", [6, 1, 4, 1]),
+        ("uploads-txt", [6, 1, 4, 1]),
+        ("whole", [6, 2, 3, 1]),
+        ("webroot-write", [6, 2, 3, 1]),
+        ("uploads-decoded", [6, 3, 2, 1]),
+    ];
+    for (name, want) in expect {
+        let t = &template(tiny, name)["total"];
+        assert_eq!(counts(t), want, "{name}");
+        assert_eq!(missed_by(t, "dotdot-inside"), 1, "{name}");
+        assert_eq!(t["missed_attack"], 0, "{name}");
+    }
+    let decoded = &template(tiny, "uploads-decoded")["total"];
+    assert_eq!(decoded["by_rule"]["path.traversal"], 3);
+    assert_eq!(
+        template(tiny, "whole")["total"]["by_rule"]["path.absolute"],
+        1
+    );
+    assert_eq!(
+        template(tiny, "webroot-write")["total"]["by_rule"]["path.server_page"],
+        1
+    );
+    assert_eq!(counts(&tiny["total"]), [30, 9, 16, 5]);
+
+    let blns_path = corpus(&report, "blns-path");
+    assert_eq!(blns_path["unique_payloads"], 1);
+    // The NUL only exists once the application decodes `%00`.
+    assert_eq!(counts(&blns_path["total"]), [5, 5, 0, 0]);
+    assert_eq!(blns_path["total"]["by_rule"]["path.traversal"], 4);
+    assert_eq!(
+        template(blns_path, "uploads-decoded")["total"]["by_rule"]["path.nul"],
+        1
+    );
+
+    let blns = corpus(&report, "blns");
+    assert_eq!(
+        blns["unique_payloads"], 3,
+        "null, hello world and the command section, which is not a path attack"
+    );
+    assert_eq!(blns["total"]["flagged"], 0);
+    let names = corpus(&report, "file-names");
+    assert_eq!(names["kind"], "benign");
+    assert_eq!(names["files"].as_array().map(Vec::len), Some(0));
+    assert!(names["note"]
+        .as_str()
+        .is_some_and(|n| n.contains("built into the CLI")));
+    assert_eq!(names["total"]["flagged"], 0);
+}
+
+#[test]
+fn corpus_cmd_and_path_print_tables_and_examples() {
+    let dir = tiny_sink_corpora("sink-text");
+    let corpora = dir.path().to_str().expect("UTF-8 temp path");
+    let out = rasp(&["corpus", "cmd", "--corpora", corpora, "--examples", "2"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    for want in [
+        "# rasp corpus cmd",
+        "## Attacks: tiny — 5 unique payloads (6 lines, 1 duplicates) from payloadsallthethings/cmdi/tiny.txt",
+        "| sh-c        |          5 |        2 |     2 |      1 |          1 |            0 |",
+        "\"127.0.0.1 127.0.0.2\"  [words]  [\"sh\",\"-c\",\"ping -c 1 127.0.0.1 127.0.0.2\"]",
+        "## Benign: blns",
+        "exec-string  Runtime.exec(\"nslookup \" + x), split on whitespace, no shell",
+    ] {
+        assert!(text.contains(want), "missing {want:?} in:\n{text}");
+    }
+    let out = rasp(&["corpus", "path", "--corpora", corpora, "--examples", "2"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    for want in [
+        "# rasp corpus path",
+        "uploads-decoded  /srv/app/uploads/{} (read, {} = the payload percent-decoded once by the application)",
+        "\"a/../b.txt\"  [dotdot-inside]  \"/srv/app/uploads/a/../b.txt\" (read)",
+        "## Benign: file-names — 28 unique payloads (28 lines, 0 duplicates) from the CLI itself",
+    ] {
+        assert!(text.contains(want), "missing {want:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn corpus_cmd_names_the_missing_folder() {
+    let dir = tiny_sink_corpora("sink-incomplete");
+    std::fs::remove_file(dir.path().join("payloadsallthethings/path/tiny.txt")).expect("remove");
+    let corpora = dir.path().to_str().expect("UTF-8 temp path");
+    let out = rasp(&["corpus", "path", "--corpora", corpora]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("is not a corpora directory"), "{err}");
+    assert!(err.contains("no files in"), "{err}");
+    let out = rasp(&["corpus", "cmd", "--corpora", corpora]);
+    assert!(
+        out.status.success(),
+        "cmd needs only its own folder: {}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn explain_cmd_blocks_a_shell_attack() {
+    let out = rasp(&[
+        "explain",
+        "cmd",
+        "--input",
+        "host=127.0.0.1; id",
+        "--",
+        "sh",
+        "-c",
+        "ping -c 1 127.0.0.1; id",
+    ]);
+    let text = stdout(&out);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for want in [
+        "argv:         [\"sh\",\"-c\",\"ping -c 1 127.0.0.1; id\"]",
+        "shell script: argv[2], 10 tokens:",
+        "25..26     op         \";\"",
+        "[1] host in command line at 16..29: inside argv[2]; in the shell script, covers word, op, word",
+        "verdict: BLOCK (cmdi.shell, confidence high)",
+        "sh -c ping -c 1 >>>127.0.0.1; id<<<",
+    ] {
+        assert!(text.contains(want), "missing {want:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn explain_cmd_allows_the_benign_twin() {
+    let out = rasp(&[
+        "explain",
+        "cmd",
+        "--input",
+        "host=127.0.0.1",
+        "--",
+        "sh",
+        "-c",
+        "ping -c 1 127.0.0.1",
+    ]);
+    let text = stdout(&out);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(text.contains("finding: none"), "{text}");
+    assert!(text.contains("verdict: ALLOW"), "{text}");
+    assert!(text.contains("covers word\n"), "{text}");
+}
+
+#[test]
+fn explain_cmd_speaks_json_and_reads_the_environment() {
+    let out = rasp(&[
+        "explain",
+        "cmd",
+        "--input",
+        "lib=/tmp/evil.so",
+        "--env",
+        "LD_PRELOAD=/tmp/evil.so",
+        "--json",
+        "--",
+        "/usr/bin/env",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    assert_eq!(v["verdict"]["rule_id"], "cmdi.env");
+    assert_eq!(v["finding"]["location"], "env LD_PRELOAD");
+    assert_eq!(v["env"][0]["dangerous"], true);
+    assert!(v["script"].is_null());
+    let out = rasp(&["explain", "cmd", "--input", "q=x"]);
+    assert!(!out.status.success(), "argv is required");
+}
+
+#[test]
+fn explain_path_blocks_a_traversal() {
+    let out = rasp(&[
+        "explain",
+        "path",
+        "--op",
+        "read",
+        "--input",
+        "file=../../etc/passwd",
+        "/srv/app/uploads/../../etc/passwd",
+    ]);
+    let text = stdout(&out);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for want in [
+        "op:   read (java.io.FileInputStream.<init>)",
+        "17..19     \"..\"                       2 *",
+        "[1] file at 17..33: segments 4, 5, 6, 7",
+        "verdict: BLOCK (path.traversal, confidence high)",
+        "/srv/app/uploads/>>>../../etc/passwd<<<",
+    ] {
+        assert!(text.contains(want), "missing {want:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn explain_path_allows_the_benign_twin() {
+    let out = rasp(&[
+        "explain",
+        "path",
+        "--input",
+        "file=report..v2.pdf",
+        "/srv/app/uploads/report..v2.pdf",
+    ]);
+    let text = stdout(&out);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(text.contains("finding: none"), "{text}");
+    assert!(text.contains("verdict: ALLOW"), "{text}");
+}
+
+#[test]
+fn explain_path_speaks_json_and_knows_writes() {
+    let out = rasp(&[
+        "explain",
+        "path",
+        "--op",
+        "write",
+        "--input",
+        "name=shell.jsp",
+        "--json",
+        "/srv/app/webapps/ROOT/shell.jsp",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    assert_eq!(v["op"], "write");
+    assert_eq!(v["api"], "java.io.FileOutputStream.<init>");
+    assert_eq!(v["verdict"]["rule_id"], "path.server_page");
+    assert_eq!(v["segments"].as_array().map(Vec::len), Some(6));
+    let out = rasp(&["explain", "path", "--op", "exec", "/x"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("unknown operation 'exec'"),
+        "{}",
+        stderr(&out)
+    );
+}

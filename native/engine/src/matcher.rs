@@ -9,6 +9,7 @@
 //! token. A word that starts with digits and goes on with letters (`1union`) is searched,
 //! because some lexers split it.
 
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
 
 use aho_corasick::packed;
@@ -26,31 +27,40 @@ pub struct Occurrence {
     pub end: usize,
 }
 
-/// The compiled search over a request's inputs, in two parts with different costs:
+/// The compiled search over a request's inputs.
 ///
-/// * a prefilter answering "does any input occur?", built with every context: a SIMD packed
-///   searcher (Teddy) where the CPU and the pattern set allow it, which builds in microseconds
-///   and scans a kilobyte in tens of nanoseconds;
-/// * the exhaustive search for every occurrence, overlapping ones included: one SIMD substring
-///   finder per distinct value (`memchr::memmem`), built only when a sink of this request first
-///   contains an input (most requests never get there). A request has tens of values, so tens
-///   of vectorised scans beat one overlapping automaton scan, and they cost nothing to build.
+/// Two ways to answer "does any input occur?", chosen by what the request has done so far:
+///
+/// * one SIMD substring finder per distinct value (`memchr::memmem`): nearly free to build
+///   (a request has tens of values), a few tens of nanoseconds per value per kilobyte scanned;
+/// * a SIMD multi-pattern searcher (Teddy, from `aho-corasick`) over all values at once: one
+///   pass whatever the number of values, but some microseconds to build.
+///
+/// Most requests make a handful of sink checks on short strings, where building Teddy would
+/// cost more than it saves; so a context starts with the finders and builds Teddy once it has
+/// made [`TEDDY_AFTER_CHECKS`] checks or meets a sink of [`TEDDY_FOR_BYTES`] or more. The
+/// finders also find every occurrence (overlapping ones included) once a hit is confirmed.
 #[derive(Debug)]
 pub struct InputMatcher {
     patterns: Vec<String>,
     /// For each pattern, the inputs that have this exact value.
     owners: Vec<Vec<usize>>,
-    prefilter: Prefilter,
-    exhaustive: OnceLock<Vec<memmem::Finder<'static>>>,
+    finders: Vec<memmem::Finder<'static>>,
+    teddy: OnceLock<Prefilter>,
+    checks: AtomicU32,
 }
+
+/// Checks a context makes with the per-value finders before it builds the multi-pattern searcher.
+pub const TEDDY_AFTER_CHECKS: u32 = 8;
+/// A sink string this long gets the multi-pattern searcher at once.
+pub const TEDDY_FOR_BYTES: usize = 4096;
 
 #[derive(Debug)]
 enum Prefilter {
-    None,
     Packed(packed::Searcher),
     Automaton(AhoCorasick),
-    /// The patterns could not be compiled (absurd sizes); the context reports overflow.
-    Failed,
+    /// Not available for this pattern set: keep using the finders.
+    Unavailable,
 }
 
 /// Whether an input value is worth searching for.
@@ -68,6 +78,22 @@ impl Clone for InputMatcher {
     fn clone(&self) -> Self {
         InputMatcher::from_patterns(self.patterns.clone(), self.owners.clone())
     }
+}
+
+fn build_prefilter(patterns: &[String]) -> Prefilter {
+    if let Some(searcher) = packed::Config::new()
+        .match_kind(packed::MatchKind::LeftmostFirst)
+        .builder()
+        .extend(patterns)
+        .build()
+    {
+        return Prefilter::Packed(searcher);
+    }
+    AhoCorasickBuilder::new()
+        .match_kind(MatchKind::LeftmostFirst)
+        .kind(Some(AhoCorasickKind::NoncontiguousNFA))
+        .build(patterns)
+        .map_or(Prefilter::Unavailable, Prefilter::Automaton)
 }
 
 impl InputMatcher {
@@ -93,36 +119,23 @@ impl InputMatcher {
     }
 
     fn from_patterns(patterns: Vec<String>, owners: Vec<Vec<usize>>) -> InputMatcher {
-        let prefilter = if patterns.is_empty() {
-            Prefilter::None
-        } else if let Some(searcher) = packed::Config::new()
-            .match_kind(packed::MatchKind::LeftmostFirst)
-            .builder()
-            .extend(&patterns)
-            .build()
-        {
-            Prefilter::Packed(searcher)
-        } else {
-            match AhoCorasickBuilder::new()
-                .match_kind(MatchKind::LeftmostFirst)
-                .kind(Some(AhoCorasickKind::NoncontiguousNFA))
-                .build(&patterns)
-            {
-                Ok(ac) => Prefilter::Automaton(ac),
-                Err(_) => Prefilter::Failed,
-            }
-        };
+        let finders = patterns
+            .iter()
+            .map(|p| memmem::Finder::new(p.as_bytes()).into_owned())
+            .collect();
         InputMatcher {
             patterns,
             owners,
-            prefilter,
-            exhaustive: OnceLock::new(),
+            finders,
+            teddy: OnceLock::new(),
+            checks: AtomicU32::new(0),
         }
     }
 
-    /// True when the matcher could not be built although there were inputs to search.
+    /// Always false: building the finders cannot fail. (Kept so that a future matcher with a
+    /// size limit can report overflow through the context.)
     pub fn failed(&self) -> bool {
-        matches!(self.prefilter, Prefilter::Failed)
+        false
     }
 
     /// The number of distinct values searched for.
@@ -132,25 +145,30 @@ impl InputMatcher {
 
     /// Whether any input occurs in `hay`. The fast path.
     pub fn any(&self, hay: &[u8]) -> bool {
-        match &self.prefilter {
-            Prefilter::None | Prefilter::Failed => false,
-            // The packed searcher needs haystacks at least as long as its shortest pattern
-            // for its SIMD path; it falls back to Rabin-Karp below that by itself.
-            Prefilter::Packed(s) => s.find(hay).is_some(),
-            Prefilter::Automaton(ac) => ac.is_match(hay),
+        if self.patterns.is_empty() {
+            return false;
+        }
+        let teddy = match self.teddy.get() {
+            Some(t) => Some(t),
+            None => {
+                let checks = self.checks.fetch_add(1, Ordering::Relaxed);
+                (checks >= TEDDY_AFTER_CHECKS || hay.len() >= TEDDY_FOR_BYTES)
+                    .then(|| self.teddy.get_or_init(|| build_prefilter(&self.patterns)))
+            }
+        };
+        match teddy {
+            Some(Prefilter::Packed(s)) => s.find(hay).is_some(),
+            Some(Prefilter::Automaton(ac)) => ac.is_match(hay),
+            Some(Prefilter::Unavailable) | None => {
+                self.finders.iter().any(|f| f.find(hay).is_some())
+            }
         }
     }
 
     /// Every occurrence of every input, overlapping ones included, ordered by pattern.
     pub fn occurrences(&self, hay: &[u8]) -> Vec<Occurrence> {
-        let finders = self.exhaustive.get_or_init(|| {
-            self.patterns
-                .iter()
-                .map(|p| memmem::Finder::new(p.as_bytes()).into_owned())
-                .collect()
-        });
         let mut out = Vec::new();
-        for (pattern, finder) in finders.iter().enumerate() {
+        for (pattern, finder) in self.finders.iter().enumerate() {
             let len = finder.needle().len();
             // find_iter skips past each match; restart one byte later to keep overlaps.
             let mut at = 0;
@@ -186,6 +204,28 @@ mod tests {
         for v in ["1 OR 1", "'", "1union", "a-b", "x'--", "1,2,3", "é"] {
             assert!(is_searchable(v), "{v:?}");
         }
+    }
+
+    #[test]
+    fn both_prefilters_agree() {
+        let inputs = vec![
+            Input::value(InputSource::Query, "a", "x' OR 1=1"),
+            Input::value(InputSource::Header, "ua", "Mozilla/5.0 (X11)"),
+        ];
+        let m = InputMatcher::new(&inputs);
+        let hit = b"SELECT * FROM t WHERE a = 'x' OR 1=1'";
+        let miss = b"SELECT * FROM t WHERE a = 'y'";
+        // The first checks use the per-value finders, later ones the multi-pattern searcher.
+        for round in 0..2 * TEDDY_AFTER_CHECKS {
+            assert!(m.any(hit), "round {round}");
+            assert!(!m.any(miss), "round {round}");
+        }
+        assert!(m.teddy.get().is_some(), "built after enough checks");
+        let long = InputMatcher::new(&inputs);
+        let mut big = vec![b' '; TEDDY_FOR_BYTES];
+        big.extend_from_slice(hit);
+        assert!(long.any(&big));
+        assert!(long.teddy.get().is_some(), "built at once for a long sink");
     }
 
     #[test]

@@ -7,10 +7,15 @@
 //! * PayloadsAllTheThings: plain text, one payload per line, leading spaces kept (` OR 1=1`
 //!   differs from `OR 1=1`); blank lines and the few `# ` / `#<tab>` description lines skipped
 //!   (a lone `#`, a MySQL comment payload, is kept).
+//! * PayloadsAllTheThings `cmdi` and `path`: read the same way, then the HTML character
+//!   references a few lines carry (`&lt;!--#exec cmd=&quot;...`) decoded once. In `path`, the
+//!   placeholder `{FILE}` some lists use for the target file is replaced by `etc/passwd`.
 //! * The Big List of Naughty Strings: plain text in sections, each opened by a block of `#`
-//!   lines whose first line is the title. Blank lines are skipped. The section titled
-//!   "SQL Injection" holds real injection strings: it is split off as an attack corpus of its
-//!   own instead of being counted as benign.
+//!   lines whose first line is the title. Blank lines are skipped. Sections that are attack
+//!   lists of the evaluated family are split off as an attack corpus of their own instead of
+//!   being counted as benign: "SQL Injection" for SQL; "Server Code Injection", "Command
+//!   Injection (Ruby)" and "Known CVEs and Vulnerabilities" (Shellshock) for commands; "File
+//!   Inclusion" for paths. For commands and paths the SQL injection section is left out too.
 //!
 //! Bytes that are not UTF-8 are decoded lossily, as a servlet container would hand them to the
 //! application. Duplicate payloads within a corpus are dropped (and counted).
@@ -21,7 +26,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde::Serialize;
 
-use super::locate::Layout;
+use super::locate::{Layout, SinkLayout};
 
 /// Whether a corpus holds attacks or benign inputs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -34,7 +39,7 @@ pub enum Kind {
 /// One corpus, ready to evaluate.
 #[derive(Debug, Serialize)]
 pub struct Corpus {
-    pub name: &'static str,
+    pub name: String,
     pub kind: Kind,
     /// The files read, relative to the corpora directory.
     pub files: Vec<String>,
@@ -50,7 +55,7 @@ pub struct Corpus {
 
 /// Every corpus of the SQL injection evaluation: attacks first, then benign ones.
 pub fn sqli_corpora(layout: &Layout) -> Result<Vec<Corpus>> {
-    let (blns_benign, blns_sqli) = blns(&layout.root, &layout.blns)?;
+    let (blns_benign, blns_sqli) = blns(&layout.root, &layout.blns, &SQLI_SECTIONS)?;
     Ok(vec![
         corpus(
             "libinjection",
@@ -82,7 +87,7 @@ pub fn sqli_corpora(layout: &Layout) -> Result<Vec<Corpus>> {
 }
 
 fn corpus(
-    name: &'static str,
+    name: &str,
     kind: Kind,
     root: &Path,
     files: &[PathBuf],
@@ -103,13 +108,7 @@ fn corpus(
 }
 
 impl Corpus {
-    fn new(
-        name: &'static str,
-        kind: Kind,
-        files: Vec<String>,
-        lines: Vec<String>,
-        note: String,
-    ) -> Corpus {
+    fn new(name: &str, kind: Kind, files: Vec<String>, lines: Vec<String>, note: String) -> Corpus {
         let total = lines.len();
         let mut seen = HashSet::new();
         let payloads: Vec<String> = lines
@@ -117,7 +116,7 @@ impl Corpus {
             .filter(|p| seen.insert(p.clone()))
             .collect();
         Corpus {
-            name,
+            name: name.to_string(),
             kind,
             files,
             lines: total,
@@ -174,54 +173,128 @@ fn is_description(line: &str) -> bool {
     })
 }
 
-/// The Big List of Naughty Strings, split into its benign part and its SQL injection section.
-fn blns(root: &Path, path: &Path) -> Result<(Corpus, Corpus)> {
+/// How one family splits the Big List of Naughty Strings, by section title.
+pub struct BlnsSplit {
+    /// The attack corpus the matching sections become (`blns-sqli`).
+    pub attack_name: &'static str,
+    /// What those sections are, for the notes.
+    pub what: &'static str,
+    /// Titles (lowercased) of the sections that are attacks of this family.
+    pub attack: fn(&str) -> bool,
+    /// Titles (lowercased) of sections left out of both corpora: another family's attacks.
+    pub excluded: fn(&str) -> bool,
+}
+
+pub const SQLI_SECTIONS: BlnsSplit = BlnsSplit {
+    attack_name: "blns-sqli",
+    what: "SQL injection",
+    attack: |t| t.contains("sql injection"),
+    excluded: |_| false,
+};
+
+pub const CMD_SECTIONS: BlnsSplit = BlnsSplit {
+    attack_name: "blns-cmdi",
+    what: "command injection",
+    attack: |t| {
+        t.contains("command injection")
+            || t.contains("server code injection")
+            || t.starts_with("known cves")
+    },
+    excluded: |t| t.contains("sql injection"),
+};
+
+pub const PATH_SECTIONS: BlnsSplit = BlnsSplit {
+    attack_name: "blns-path",
+    what: "file inclusion",
+    attack: |t| t.contains("file inclusion"),
+    excluded: |t| t.contains("sql injection"),
+};
+
+/// The Big List of Naughty Strings, split into its benign part and the family's attack sections.
+fn blns(root: &Path, path: &Path, split: &BlnsSplit) -> Result<(Corpus, Corpus)> {
     let text = read(path)?;
-    let (benign, sqli, titles) = blns_sections(&text);
+    let sections = blns_sections(&text, split);
     let file = vec![relative(root, path)];
-    let sections = if titles.is_empty() {
-        "no section title mentions SQL injection".to_string()
-    } else {
+    let quoted = |titles: &[String]| {
         titles
             .iter()
             .map(|t| format!("\"{t}\""))
             .collect::<Vec<_>>()
             .join(", ")
     };
+    let (section, titles) = match sections.attack_titles.len() {
+        0 => (
+            "section",
+            format!("no section title mentions {}", split.what),
+        ),
+        1 => ("section", quoted(&sections.attack_titles)),
+        _ => ("sections", quoted(&sections.attack_titles)),
+    };
+    let excluded = if sections.excluded_titles.is_empty() {
+        String::new()
+    } else {
+        format!(
+            ", and without {} (another family's attacks)",
+            quoted(&sections.excluded_titles)
+        )
+    };
     Ok((
         Corpus::new(
             "blns",
             Kind::Benign,
             file.clone(),
-            benign,
-            format!("blns.txt without its section {sections} (evaluated as the attack corpus blns-sqli)"),
+            sections.benign,
+            format!(
+                "blns.txt without its {section} {titles} (evaluated as the attack corpus {}){excluded}",
+                split.attack_name
+            ),
         ),
         Corpus::new(
-            "blns-sqli",
+            split.attack_name,
             Kind::Attack,
             file,
-            sqli,
-            format!("the section {sections} of blns.txt, excluded from the benign corpus blns"),
+            sections.attack,
+            format!("the {section} {titles} of blns.txt, excluded from the benign corpus blns"),
         ),
     ))
 }
 
-/// Splits blns.txt: (benign lines, lines of sections about SQL injection, those titles).
-pub fn blns_sections(text: &str) -> (Vec<String>, Vec<String>, Vec<String>) {
-    let mut benign = Vec::new();
-    let mut sqli = Vec::new();
-    let mut titles = Vec::new();
+/// blns.txt split by section.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct BlnsSections {
+    pub benign: Vec<String>,
+    pub attack: Vec<String>,
+    pub attack_titles: Vec<String>,
+    pub excluded_titles: Vec<String>,
+}
+
+/// Splits blns.txt into benign lines and lines of the family's attack sections (lines of
+/// excluded sections are dropped), with the titles of both kinds of section.
+pub fn blns_sections(text: &str, split: &BlnsSplit) -> BlnsSections {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Section {
+        Benign,
+        Attack,
+        Excluded,
+    }
+    let mut out = BlnsSections::default();
     let mut in_comment_block = false;
-    let mut in_sqli_section = false;
+    let mut section = Section::Benign;
     for line in text.lines().map(|l| l.trim_end_matches(['\r', '\n'])) {
         if let Some(comment) = line.strip_prefix('#') {
             if !in_comment_block {
                 // The first line of a comment block is the section title.
                 let title = comment.trim();
-                in_sqli_section = title.to_ascii_lowercase().contains("sql injection");
-                if in_sqli_section {
-                    titles.push(title.to_string());
-                }
+                let lower = title.to_ascii_lowercase();
+                section = if (split.attack)(&lower) {
+                    out.attack_titles.push(title.to_string());
+                    Section::Attack
+                } else if (split.excluded)(&lower) {
+                    out.excluded_titles.push(title.to_string());
+                    Section::Excluded
+                } else {
+                    Section::Benign
+                };
             }
             in_comment_block = true;
             continue;
@@ -230,13 +303,137 @@ pub fn blns_sections(text: &str) -> (Vec<String>, Vec<String>, Vec<String>) {
         if line.is_empty() {
             continue;
         }
-        if in_sqli_section {
-            sqli.push(line.to_string());
-        } else {
-            benign.push(line.to_string());
+        match section {
+            Section::Benign => out.benign.push(line.to_string()),
+            Section::Attack => out.attack.push(line.to_string()),
+            Section::Excluded => {}
         }
     }
-    (benign, sqli, titles)
+    out
+}
+
+/// What `{FILE}` in the traversal lists stands for.
+pub const FILE_PLACEHOLDER_TARGET: &str = "etc/passwd";
+
+/// Every corpus of the command injection evaluation: one attack corpus per PayloadsAllTheThings
+/// file, blns's command injection sections, then blns as the benign corpus.
+pub fn cmd_corpora(layout: &SinkLayout) -> Result<Vec<Corpus>> {
+    let (blns_benign, blns_cmdi) = blns(&layout.root, &layout.blns, &CMD_SECTIONS)?;
+    let mut corpora = per_file(
+        layout,
+        cmdi_lines,
+        "plain text, HTML character references decoded",
+    )?;
+    corpora.push(blns_cmdi);
+    corpora.push(blns_benign);
+    Ok(corpora)
+}
+
+/// Every corpus of the path traversal evaluation: one attack corpus per PayloadsAllTheThings
+/// file, blns's file inclusion section, then blns and the built-in file names as benign corpora.
+pub fn path_corpora(layout: &SinkLayout, file_names: &[&str]) -> Result<Vec<Corpus>> {
+    let (blns_benign, blns_path) = blns(&layout.root, &layout.blns, &PATH_SECTIONS)?;
+    let mut corpora = per_file(
+        layout,
+        path_lines,
+        &format!(
+            "plain text, HTML character references decoded, {{FILE}} replaced by {FILE_PLACEHOLDER_TARGET}"
+        ),
+    )?;
+    corpora.push(blns_path);
+    corpora.push(blns_benign);
+    corpora.push(Corpus::new(
+        "file-names",
+        Kind::Benign,
+        Vec::new(),
+        file_names.iter().map(|n| n.to_string()).collect(),
+        "realistic benign file names, built into the CLI (not a public corpus)".to_string(),
+    ));
+    Ok(corpora)
+}
+
+/// One attack corpus per file of the layout's PayloadsAllTheThings folder, named by its stem.
+fn per_file(
+    layout: &SinkLayout,
+    lines_of: fn(&str) -> Vec<String>,
+    note: &str,
+) -> Result<Vec<Corpus>> {
+    layout
+        .attacks
+        .iter()
+        .map(|path| {
+            let name = path.file_stem().map_or_else(
+                || relative(&layout.root, path),
+                |s| s.to_string_lossy().into_owned(),
+            );
+            corpus(
+                &name,
+                Kind::Attack,
+                &layout.root,
+                std::slice::from_ref(path),
+                lines_of,
+                note,
+            )
+        })
+        .collect()
+}
+
+/// PayloadsAllTheThings `cmdi`: plain lines with HTML character references decoded.
+pub fn cmdi_lines(text: &str) -> Vec<String> {
+    plain_lines(text).iter().map(|l| html_decode(l)).collect()
+}
+
+/// PayloadsAllTheThings `path`: as `cmdi`, and `{FILE}` replaced by the target file.
+pub fn path_lines(text: &str) -> Vec<String> {
+    cmdi_lines(text)
+        .into_iter()
+        .map(|l| l.replace("{FILE}", FILE_PLACEHOLDER_TARGET))
+        .collect()
+}
+
+/// Decodes HTML character references once (`&lt;` `&gt;` `&amp;` `&quot;` `&apos;`, `&#39;`,
+/// `&#x27;`); an `&` that starts none of them is kept.
+pub fn html_decode(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let reference = rest[1..]
+            .find(';')
+            .filter(|&n| n <= 10)
+            .and_then(|n| character(&rest[1..1 + n]).map(|c| (c, n + 2)));
+        match reference {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn character(name: &str) -> Option<char> {
+    match name {
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "amp" => Some('&'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        _ => {
+            let number = name.strip_prefix('#')?;
+            let code = match number.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => number.parse().ok()?,
+            };
+            char::from_u32(code)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -263,10 +460,36 @@ mod tests {
         let text = "#\tReserved Strings\n#\n#\tStrings which may be used\n\nnull\n\n\
                     #\tSQL Injection\n#\n#\tStrings which can cause a SQL injection\n\n\
                     1;DROP TABLE users\n' OR '1'='1\n\n#\tServer Code Injection\n#\n\n-\n";
-        let (benign, sqli, titles) = blns_sections(text);
-        assert_eq!(benign, vec!["null", "-"]);
-        assert_eq!(sqli, vec!["1;DROP TABLE users", "' OR '1'='1"]);
-        assert_eq!(titles, vec!["SQL Injection"]);
+        let s = blns_sections(text, &SQLI_SECTIONS);
+        assert_eq!(s.benign, vec!["null", "-"]);
+        assert_eq!(s.attack, vec!["1;DROP TABLE users", "' OR '1'='1"]);
+        assert_eq!(s.attack_titles, vec!["SQL Injection"]);
+        assert!(s.excluded_titles.is_empty());
+
+        let s = blns_sections(text, &CMD_SECTIONS);
+        assert_eq!(s.benign, vec!["null"]);
+        assert_eq!(s.attack, vec!["-"]);
+        assert_eq!(s.attack_titles, vec!["Server Code Injection"]);
+        assert_eq!(s.excluded_titles, vec!["SQL Injection"]);
+    }
+
+    #[test]
+    fn html_references_are_decoded_once() {
+        assert_eq!(
+            html_decode("&lt;!--#exec cmd=&quot;id&quot;--&gt;"),
+            "<!--#exec cmd=\"id\"-->"
+        );
+        assert_eq!(html_decode("a &amp;lt; b"), "a &lt; b");
+        assert_eq!(html_decode("&#39;&#x27;&apos;"), "'''");
+        assert_eq!(html_decode("a && b &x; &#zz; &"), "a && b &x; &#zz; &");
+    }
+
+    #[test]
+    fn path_lines_fill_in_the_target_file() {
+        assert_eq!(
+            path_lines("../{FILE}\n..%2f{FILE}\n\\\\&apos;/bin/id\n"),
+            vec!["../etc/passwd", "..%2fetc/passwd", "\\\\'/bin/id"]
+        );
     }
 
     #[test]

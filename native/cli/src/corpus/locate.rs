@@ -106,6 +106,32 @@ impl Layout {
     }
 }
 
+/// The files `rasp corpus cmd` and `rasp corpus path` read: one PayloadsAllTheThings folder
+/// (`cmdi` or `path`) and the Big List of Naughty Strings.
+pub struct SinkLayout {
+    pub root: PathBuf,
+    /// `payloadsallthethings/<folder>/*`, sorted by name.
+    pub attacks: Vec<PathBuf>,
+    pub blns: PathBuf,
+}
+
+impl SinkLayout {
+    /// Checks that `payloadsallthethings/<folder>` has files and that `blns/blns.txt` is there.
+    pub fn open(root: &Path, folder: &str) -> Result<SinkLayout> {
+        let dir = root.join("payloadsallthethings").join(folder);
+        let attacks = list(&dir, |_| true)?;
+        if attacks.is_empty() {
+            bail!("no files in '{}'", dir.display());
+        }
+        let blns = file(root.join("blns/blns.txt"))?;
+        Ok(SinkLayout {
+            root: root.to_path_buf(),
+            attacks,
+            blns,
+        })
+    }
+}
+
 fn file(path: PathBuf) -> Result<PathBuf> {
     if path.is_file() {
         Ok(path)

@@ -1,4 +1,7 @@
-//! `rasp corpus sqli`: detection and false-positive rates over public corpora.
+//! `rasp corpus sqli`, `cmd` and `path`: detection and false-positive rates over public corpora.
+//!
+//! This module is the SQL evaluation; [`sink`] holds the command and path families, which
+//! share [`locate`], [`load`] and [`text`] with it.
 //!
 //! The pipeline is: locate and check the data ([`locate`]), read each corpus in its own
 //! format ([`load`]), place every payload into every template and dialect ([`templates`]),
@@ -11,8 +14,10 @@ pub mod judge;
 pub mod load;
 pub mod locate;
 pub mod report;
+pub mod sink;
 pub mod tally;
 pub mod templates;
+pub mod text;
 
 use std::io::Write;
 
@@ -26,6 +31,50 @@ use templates::Case;
 
 /// Flagged benign examples listed per template, whatever `--examples` says.
 pub const BENIGN_EXAMPLES: usize = 10;
+
+/// Runs `rasp corpus cmd`.
+pub fn run_cmd(args: &CorpusArgs) -> Result<()> {
+    let layout = sink_layout(args, "cmdi")?;
+    let corpora = load::cmd_corpora(&layout)?;
+    let family = sink::cmd::CmdFamily::default();
+    let report = sink::evaluate_all(&family, &layout.root, &corpora, args);
+    print(args, &report, sink::report::render)
+}
+
+/// Runs `rasp corpus path`.
+pub fn run_path(args: &CorpusArgs) -> Result<()> {
+    let layout = sink_layout(args, "path")?;
+    let corpora = load::path_corpora(&layout, &sink::path::FILE_NAMES)?;
+    let family = sink::path::PathFamily::default();
+    let report = sink::evaluate_all(&family, &layout.root, &corpora, args);
+    print(args, &report, sink::report::render)
+}
+
+fn sink_layout(args: &CorpusArgs, folder: &str) -> Result<locate::SinkLayout> {
+    let dir = locate::corpora_dir(args.corpora.as_deref())?;
+    locate::SinkLayout::open(&dir, folder)
+        .with_context(|| format!("'{}' is not a corpora directory", dir.display()))
+}
+
+/// Prints a report as JSON (`--json`) or as text.
+fn print<R: serde::Serialize>(
+    args: &CorpusArgs,
+    report: &R,
+    render: fn(&R) -> String,
+) -> Result<()> {
+    let text = if args.json {
+        let mut json =
+            serde_json::to_string_pretty(report).context("cannot serialize the report as JSON")?;
+        json.push('\n');
+        json
+    } else {
+        render(report)
+    };
+    std::io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .context("cannot write to standard output")
+}
 
 /// Runs `rasp corpus sqli`.
 pub fn run_sqli(args: &CorpusArgs) -> Result<()> {
@@ -45,18 +94,7 @@ pub fn run_sqli(args: &CorpusArgs) -> Result<()> {
         })
         .collect();
     let report = report::Report::new(&layout.root, &corpora, &tallies, args.examples);
-    let text = if args.json {
-        let mut json =
-            serde_json::to_string_pretty(&report).context("cannot serialize the report as JSON")?;
-        json.push('\n');
-        json
-    } else {
-        report::render(&report)
-    };
-    std::io::stdout()
-        .lock()
-        .write_all(text.as_bytes())
-        .context("cannot write to standard output")
+    print(args, &report, report::render)
 }
 
 /// Judges every payload of a corpus in every case.

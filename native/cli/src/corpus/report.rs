@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::load::{Corpus, Kind};
 use super::tally::{Counts, Example, Tally};
 use super::templates::{DIALECTS, TEMPLATES};
+use super::text::{by_rule, pct, shorten, Table};
 
 /// What every count means, repeated in the JSON so that it explains itself.
 const DEFINITIONS: [(&str, &str); 9] = [
@@ -264,7 +265,11 @@ fn attack_section(out: &mut String, c: &CorpusReport, examples: usize) {
     out.push_str(&table.render());
     let _ = writeln!(out, "\nDetection rate by dialect:\n");
     out.push_str(&dialect_matrix(c));
-    let _ = writeln!(out, "\nDetected, by rule: {}", by_rule(&c.total.counts));
+    let _ = writeln!(
+        out,
+        "\nDetected, by rule: {}",
+        by_rule(&c.total.counts.by_rule)
+    );
     if examples > 0 {
         let _ = writeln!(
             out,
@@ -301,7 +306,11 @@ fn benign_section(out: &mut String, c: &CorpusReport) {
     out.push_str(&table.render());
     let _ = writeln!(out, "\nFalse-positive rate by dialect:\n");
     out.push_str(&dialect_matrix(c));
-    let _ = writeln!(out, "\nFlagged, by rule: {}", by_rule(&c.total.counts));
+    let _ = writeln!(
+        out,
+        "\nFlagged, by rule: {}",
+        by_rule(&c.total.counts.by_rule)
+    );
     let _ = writeln!(
         out,
         "\nFlagged examples (first {} per template; dialects by rule, * = input stayed inside a literal):",
@@ -326,19 +335,6 @@ fn dialect_matrix(c: &CorpusReport) -> String {
         table.push(cells);
     }
     table.render()
-}
-
-fn by_rule(counts: &Counts) -> String {
-    if counts.by_rule.is_empty() {
-        return "none".to_string();
-    }
-    let mut rules: Vec<(&&str, &usize)> = counts.by_rule.iter().collect();
-    rules.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-    rules
-        .iter()
-        .map(|(rule, n)| format!("{rule} {n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// One list per template: each payload, then its dialects grouped by `key`.
@@ -372,120 +368,5 @@ fn example_lists(out: &mut String, c: &CorpusReport, key: impl Fn(&super::tally:
                 .collect();
             let _ = writeln!(out, "    {}  [{}]", shorten(&e.payload), groups.join("; "));
         }
-    }
-}
-
-/// A payload as a quoted, escaped string, cut to a readable length.
-fn shorten(payload: &str) -> String {
-    const MAX: usize = 140;
-    match payload.char_indices().nth(MAX) {
-        Some((cut, _)) => format!("{:?}…", &payload[..cut]),
-        None => format!("{payload:?}"),
-    }
-}
-
-fn pct(rate: Option<f64>) -> String {
-    match rate {
-        None => "n/a".to_string(),
-        Some(r) if r >= 1.0 => "100%".to_string(),
-        Some(r) if r <= 0.0 => "0%".to_string(),
-        Some(r) if r < 0.001 => "<0.1%".to_string(),
-        Some(r) => format!("{:.1}%", (r * 100.0).min(99.9)),
-    }
-}
-
-/// A Markdown table with padded columns: the first left-aligned, the others right-aligned.
-struct Table {
-    headers: Vec<String>,
-    rows: Vec<Vec<String>>,
-}
-
-impl Table {
-    fn new(headers: &[&str]) -> Table {
-        Table {
-            headers: headers.iter().map(|h| h.to_string()).collect(),
-            rows: Vec::new(),
-        }
-    }
-
-    fn push(&mut self, row: Vec<String>) {
-        self.rows.push(row);
-    }
-
-    fn render(&self) -> String {
-        let width = |i: usize| {
-            self.rows
-                .iter()
-                .filter_map(|r| r.get(i))
-                .chain(std::iter::once(&self.headers[i]))
-                .map(|s| s.chars().count())
-                .max()
-                .unwrap_or(0)
-        };
-        let widths: Vec<usize> = (0..self.headers.len()).map(width).collect();
-        let line = |cells: &[String]| {
-            let padded: Vec<String> = cells
-                .iter()
-                .zip(&widths)
-                .enumerate()
-                .map(|(i, (c, &w))| {
-                    if i == 0 {
-                        format!("{c:<w$}")
-                    } else {
-                        format!("{c:>w$}")
-                    }
-                })
-                .collect();
-            format!("| {} |\n", padded.join(" | "))
-        };
-        let mut out = line(&self.headers);
-        let rule: Vec<String> = widths
-            .iter()
-            .enumerate()
-            .map(|(i, &w)| {
-                if i == 0 {
-                    "-".repeat(w)
-                } else {
-                    format!("{}:", "-".repeat(w.saturating_sub(1)))
-                }
-            })
-            .collect();
-        out.push_str(&format!("| {} |\n", rule.join(" | ")));
-        for row in &self.rows {
-            out.push_str(&line(row));
-        }
-        out
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn percentages_never_round_to_a_lie() {
-        assert_eq!(pct(None), "n/a");
-        assert_eq!(pct(Some(1.0)), "100%");
-        assert_eq!(pct(Some(0.99999)), "99.9%");
-        assert_eq!(pct(Some(0.00001)), "<0.1%");
-        assert_eq!(pct(Some(0.0)), "0%");
-        assert_eq!(pct(Some(0.5)), "50.0%");
-    }
-
-    #[test]
-    fn tables_are_aligned() {
-        let mut t = Table::new(&["a", "count"]);
-        t.push(vec!["long name".into(), "7".into()]);
-        assert_eq!(
-            t.render(),
-            "| a         | count |\n| --------- | ----: |\n| long name |     7 |\n"
-        );
-    }
-
-    #[test]
-    fn long_payloads_are_cut() {
-        let long = "x".repeat(200);
-        assert!(shorten(&long).ends_with('…'));
-        assert_eq!(shorten("a\"b"), "\"a\\\"b\"");
     }
 }

@@ -1,22 +1,16 @@
-//! `rasp explain sql`: one statement, step by step.
-//!
-//! The explanation is gathered once into a serializable [`Explanation`] and then either
-//! printed for a human or as JSON, so both forms always say the same thing. The finding comes
-//! from [`rasp_engine::sql::analyze`] and the verdict from [`Engine::check_sql`] under the
-//! default configuration, exactly as the agent would decide.
+//! `rasp explain sql`: one statement, step by step. The finding comes from
+//! [`rasp_engine::sql::analyze`] and the verdict from [`Engine::check_sql`].
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use rasp_engine::input::{Input, InputSource};
-use rasp_engine::matcher::is_searchable;
 use rasp_engine::sql::{analyze, Dialect, SqlAnalysis};
-use rasp_engine::{
-    Action, ContextLimits, Engine, EngineConfig, RequestContext, SqlApi, SqlSink, Verdict,
-};
+use rasp_engine::{ContextLimits, Engine, EngineConfig, RequestContext, SqlApi, SqlSink};
 use serde::Serialize;
 
+use super::{input_name, input_views, lossy, render_inputs, render_verdict, verdict_view};
+use super::{InputView, VerdictView};
 use crate::args::ExplainSqlArgs;
 
 /// Everything `rasp explain sql` reports.
@@ -42,17 +36,6 @@ pub struct TokenView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct InputView {
-    pub index: usize,
-    pub source: &'static str,
-    pub name: String,
-    pub value: String,
-    /// False for values the engine never searches for (empty, plain words, plain numbers):
-    /// they always lie inside one token.
-    pub searched: bool,
-}
-
-#[derive(Debug, Serialize)]
 pub struct OccurrenceView {
     pub input: usize,
     pub name: String,
@@ -73,17 +56,6 @@ pub struct FindingView {
     pub end: usize,
 }
 
-#[derive(Debug, Serialize)]
-pub struct VerdictView {
-    /// `allow`, `monitor` or `block`.
-    pub action: &'static str,
-    pub rule_id: Option<&'static str>,
-    pub confidence: Option<&'static str>,
-    pub message: Option<&'static str>,
-    /// The statement with the injected span between `>>>` and `<<<`.
-    pub marked: Option<String>,
-}
-
 /// Runs `rasp explain sql`.
 pub fn run_sql(args: &ExplainSqlArgs) -> Result<()> {
     let inputs: Vec<Input> = args
@@ -92,18 +64,7 @@ pub fn run_sql(args: &ExplainSqlArgs) -> Result<()> {
         .map(|(name, value)| Input::value(InputSource::Query, name.as_str(), value.as_str()))
         .collect();
     let explanation = explain(args.dialect, inputs, &args.statement);
-    let text = if args.json {
-        let mut json = serde_json::to_string_pretty(&explanation)
-            .context("cannot serialize the explanation as JSON")?;
-        json.push('\n');
-        json
-    } else {
-        render(&explanation)
-    };
-    std::io::stdout()
-        .lock()
-        .write_all(text.as_bytes())
-        .context("cannot write to standard output")
+    super::print(args.json, &explanation, render)
 }
 
 /// Explains one statement checked against a context made of `inputs`.
@@ -154,24 +115,6 @@ pub fn explain(dialect: Dialect, inputs: Vec<Input>, statement: &str) -> Explana
     }
 }
 
-fn lossy(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn input_views(ctx: &RequestContext) -> Vec<InputView> {
-    ctx.inputs()
-        .iter()
-        .enumerate()
-        .map(|(index, i)| InputView {
-            index,
-            source: i.source.name(),
-            name: i.name.clone(),
-            value: i.value.clone(),
-            searched: is_searchable(&i.value),
-        })
-        .collect()
-}
-
 fn occurrence_views(ctx: &RequestContext, analysis: &SqlAnalysis) -> Vec<OccurrenceView> {
     let lexed = analysis.tokens.is_ok();
     analysis
@@ -179,11 +122,7 @@ fn occurrence_views(ctx: &RequestContext, analysis: &SqlAnalysis) -> Vec<Occurre
         .iter()
         .map(|&(o, rule)| OccurrenceView {
             input: o.input,
-            name: ctx
-                .inputs()
-                .get(o.input)
-                .map(|i| i.name.clone())
-                .unwrap_or_default(),
+            name: input_name(ctx, o.input),
             start: o.start,
             end: o.end,
             rule: rule.map(|r| r.id()),
@@ -194,22 +133,6 @@ fn occurrence_views(ctx: &RequestContext, analysis: &SqlAnalysis) -> Vec<Occurre
             },
         })
         .collect()
-}
-
-fn verdict_view(verdict: &Verdict) -> VerdictView {
-    let action = match verdict.action {
-        Action::Allow => "allow",
-        Action::Monitor => "monitor",
-        Action::Block => "block",
-    };
-    let event = verdict.event.as_deref();
-    VerdictView {
-        action,
-        rule_id: event.map(|e| e.rule_id),
-        confidence: event.map(|e| e.confidence),
-        message: event.map(|e| e.message),
-        marked: event.and_then(|e| e.sink.marked.clone()),
-    }
 }
 
 /// The human-readable form.
@@ -233,19 +156,7 @@ pub fn render(e: &Explanation) -> String {
         (None, None) => {}
     }
     let _ = writeln!(out);
-    let _ = writeln!(out, "inputs ({}):", e.inputs.len());
-    for i in &e.inputs {
-        let searched = if i.searched {
-            ""
-        } else {
-            "  (not searched: a plain word or number stays inside one token)"
-        };
-        let _ = writeln!(
-            out,
-            "  [{}] {} {} = {:?}{searched}",
-            i.index, i.source, i.name, i.value
-        );
-    }
+    render_inputs(&mut out, &e.inputs);
     let _ = writeln!(out);
     let _ = writeln!(out, "occurrences ({}):", e.occurrences.len());
     for o in &e.occurrences {
@@ -268,18 +179,7 @@ pub fn render(e: &Explanation) -> String {
             let _ = writeln!(out, "finding: none");
         }
     }
-    let v = &e.verdict;
-    let _ = match (v.rule_id, v.confidence) {
-        (Some(rule), Some(confidence)) => writeln!(
-            out,
-            "verdict: {} ({rule}, confidence {confidence})",
-            v.action.to_ascii_uppercase()
-        ),
-        _ => writeln!(out, "verdict: {}", v.action.to_ascii_uppercase()),
-    };
-    if let Some(marked) = &v.marked {
-        let _ = writeln!(out, "  {marked}");
-    }
+    render_verdict(&mut out, &e.verdict);
     out
 }
 
