@@ -116,6 +116,9 @@ fn option_injection_into_dangerous_programs() {
         (&["curl", "{}"], "-o/tmp/x.jsp", Some(OPTION)),
         (&["curl", "{}"], "https://example.com/a-b", None),
         (&["ping", "-c", "1", "{}"], "-f", None),
+        (&["curl", "--silent", "{}"], "-", None),
+        (&["curl", "--silent", "https://x.example/{}"], "--", None),
+        (&["sh", "-c", "tar -cf /tmp/a.tar {}"], "-", None),
         (
             &["sh", "-c", "tar cf /tmp/a.tar {}"],
             "--to-command=id",

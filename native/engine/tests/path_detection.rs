@@ -56,6 +56,8 @@ fn paths() {
         ),
         ("/srv/app/uploads/user-{}", "1/avatar.png", Read, None),
         ("{}", "/etc/passwd", Read, Some(Absolute)),
+        ("{}srv/app/templates/login.html", "/", Read, None),
+        ("{}Windows\\win.ini", "C:\\", Read, None),
         ("{}", "notes/today.txt", Read, None),
         ("{}", "../secret.txt", Read, Some(Traversal)),
         ("{}", "C:\\Windows\\win.ini", Read, Some(Absolute)),

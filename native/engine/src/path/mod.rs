@@ -87,12 +87,16 @@ fn is_separator(b: u8) -> bool {
     b == b'/' || b == b'\\'
 }
 
+/// An absolute path that names something below the root: `/etc/passwd`, `C:\\x`, `\\\\host\\share`.
+/// A bare root (`/`, `C:\\`) is not: a `?next=/` parameter matches the start of every absolute
+/// path the application opens, and names nothing by itself.
 fn is_absolute(p: &[u8]) -> bool {
-    match p {
-        [b'/' | b'\\', ..] => true,
-        [d, b':', ..] if d.is_ascii_alphabetic() => true,
-        _ => false,
-    }
+    let rest = match p {
+        [b'/' | b'\\', ..] => p,
+        [d, b':', rest @ ..] if d.is_ascii_alphabetic() => rest,
+        _ => return false,
+    };
+    rest.iter().any(|&b| !is_separator(b))
 }
 
 /// Whether the `..` segments that `[start, end)` brings in climb above the depth the path

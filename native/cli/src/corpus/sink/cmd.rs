@@ -64,7 +64,7 @@ pub const OPTION: Class = Class {
     name: "option",
     kind: ClassKind::Attack,
     column: "option",
-    meaning: "no shell: the payload starts an option (`-x`, `--x`, not a lone `-`) of a \
+    meaning: "no shell: the payload starts an option (`-x`, `--x`, not a lone `-` or `--`) of a \
               program whose options run code or write files",
 };
 
@@ -154,7 +154,8 @@ pub fn string_tokens(command: &str) -> Vec<Range<usize>> {
 }
 
 fn is_option(word: &str) -> bool {
-    word.len() > 1 && word.starts_with('-')
+    // `-` (standard input) and `--` (end of options) are not options.
+    word.len() > 1 && word.starts_with('-') && word != "--"
 }
 
 fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
