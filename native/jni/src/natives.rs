@@ -7,9 +7,7 @@
 use std::ffi::c_void;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex};
 
-use arc_swap::ArcSwap;
 use jni::objects::{JByteArray, JClass};
 use jni::sys::{jboolean, jbyteArray, jint, jlong, JNI_TRUE};
 use jni::{JNIEnv, NativeMethod};
@@ -19,7 +17,9 @@ use rasp_engine::sql::Dialect;
 use rasp_engine::wire::RequestRecord;
 use rasp_engine::{Action, CommandSink, PathSink, RequestContext, SqlApi, SqlSink, Verdict};
 
-use crate::runtime::{self, ContextSlot};
+use std::ops::Deref;
+
+use crate::runtime::{self, lock, ContextSlot};
 
 fn method(name: &str, sig: &str, fn_ptr: *mut c_void) -> NativeMethod {
     NativeMethod {
@@ -92,7 +92,7 @@ fn to_java(env: &JNIEnv<'_>, bytes: &[u8]) -> Option<jbyteArray> {
         .map(JByteArray::into_raw)
 }
 
-fn slot(handle: jlong) -> Option<(&'static runtime::Runtime, Arc<ContextSlot>)> {
+fn slot(handle: jlong) -> Option<(&'static runtime::Runtime, impl Deref<Target = ContextSlot>)> {
     let rt = runtime::get()?;
     match rt.contexts.get(handle) {
         Some(slot) => Some((rt, slot)),
@@ -101,10 +101,6 @@ fn slot(handle: jlong) -> Option<(&'static runtime::Runtime, Arc<ContextSlot>)> 
             None
         }
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 extern "system" fn init<'l>(
@@ -132,11 +128,7 @@ extern "system" fn open_context<'l>(
         let bytes = read_bytes(env, &request, length)?;
         let record = RequestRecord::decode(&bytes).ok()?;
         let context = RequestContext::new(&record, rt.engine.config().limits);
-        let slot = ContextSlot {
-            context: ArcSwap::from_pointee(context),
-            pending: Mutex::new(None),
-        };
-        match rt.contexts.insert(slot) {
+        match rt.contexts.insert(ContextSlot::new(context)) {
             Some(handle) => {
                 rt.stats.contexts_opened.fetch_add(1, Ordering::Relaxed);
                 Some(handle)
@@ -160,8 +152,8 @@ extern "system" fn set_body<'l>(
     guarded(&mut env, -1, |env| {
         let (_, slot) = slot(handle)?;
         let bytes = read_bytes(env, &body, length)?;
-        let next = slot.context.load().with_body(&bytes, truncated == JNI_TRUE);
-        slot.context.store(Arc::new(next));
+        let next = slot.context().with_body(&bytes, truncated == JNI_TRUE);
+        slot.replace_context(next);
         Some(0)
     })
 }
@@ -183,7 +175,7 @@ extern "system" fn check_sql<'l>(
             api: SqlApi::from_code(api).unwrap_or(SqlApi::Execute),
             statement: &statement,
         };
-        let verdict = rt.engine.check_sql(&slot.context.load(), &sink);
+        let verdict = rt.engine.check_sql(&slot.context(), &sink);
         Some(record(rt, &slot, verdict))
     })
 }
@@ -236,7 +228,7 @@ extern "system" fn check_command<'l>(
                 .collect(),
         };
         let verdict = rt.engine.check_command(
-            &slot.context.load(),
+            &slot.context(),
             &CommandSink {
                 api,
                 command: &command,
@@ -263,7 +255,7 @@ extern "system" fn check_path<'l>(
             op: PathOp::from_code(op),
             path: &path,
         };
-        let verdict = rt.engine.check_path(&slot.context.load(), &sink);
+        let verdict = rt.engine.check_path(&slot.context(), &sink);
         Some(record(rt, &slot, verdict))
     })
 }

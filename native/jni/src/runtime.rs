@@ -2,9 +2,8 @@
 //! writer and the counters. Created once by `init`.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
-use arc_swap::ArcSwap;
 use rasp_engine::event::Event;
 use rasp_engine::{Engine, EngineConfig, RequestContext};
 
@@ -17,9 +16,37 @@ pub const MAX_LIVE_CONTEXTS: usize = 1 << 16;
 
 /// One request's slot: the current context (replaced when the body arrives) and the event of
 /// the last non-allow verdict, waiting for the agent to add the Java stack.
+///
+/// Both are behind a mutex of this request alone, held to clone or replace a pointer: only
+/// threads serving the same request could ever meet there, and for nanoseconds.
 pub struct ContextSlot {
-    pub context: ArcSwap<RequestContext>,
+    context: Mutex<Arc<RequestContext>>,
     pub pending: Mutex<Option<Box<Event>>>,
+}
+
+impl ContextSlot {
+    pub fn new(context: RequestContext) -> ContextSlot {
+        ContextSlot {
+            context: Mutex::new(Arc::new(context)),
+            pending: Mutex::new(None),
+        }
+    }
+
+    /// The current context snapshot.
+    pub fn context(&self) -> Arc<RequestContext> {
+        Arc::clone(&lock(&self.context))
+    }
+
+    /// Replaces the snapshot (a new body arrived).
+    pub fn replace_context(&self, next: RequestContext) {
+        *lock(&self.context) = Arc::new(next);
+    }
+}
+
+/// Locks a mutex, recovering it if a panic poisoned it (the data stays consistent: every
+/// critical section is a single assignment or clone).
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[derive(Default)]
