@@ -26,8 +26,13 @@ public final class DialectResolver {
      *               (instrumentation is wider than the interfaces; the caller checks the type)
      */
     public int dialectOf(Object target, boolean isConnection) {
+        // The driver's own classes say which database it is, without asking the connection.
+        int d = KNOWN_DRIVER.get(target.getClass());
+        if (d != DialectCache.MISS) {
+            return d;
+        }
         DialectCache cache = isConnection ? connections : statements;
-        int d = cache.get(target);
+        d = cache.get(target);
         if (d != DialectCache.MISS) {
             return d;
         }
@@ -40,7 +45,13 @@ public final class DialectResolver {
         if (connection == null) {
             return GENERIC;
         }
-        d = isConnection ? DialectCache.MISS : connections.get(connection);
+        // Pools hand out a new proxy per borrow (HikariCP's ProxyConnection): look through it to
+        // the driver's connection, which lives as long as the pool keeps it.
+        connection = unwrapped(connection);
+        d = KNOWN_DRIVER.get(connection.getClass());
+        if (d == DialectCache.MISS) {
+            d = connections.get(connection);
+        }
         if (d == DialectCache.MISS) {
             d = fromUrl(connection);
             if (d == DialectCache.MISS) {
@@ -53,6 +64,40 @@ public final class DialectResolver {
         }
         return d;
     }
+
+    private static Connection unwrapped(Connection connection) {
+        try {
+            Connection inner = connection.isWrapperFor(Connection.class) ? connection.unwrap(Connection.class) : null;
+            return inner != null ? inner : connection;
+        } catch (SQLException | RuntimeException | AbstractMethodError e) {
+            return connection; // a driver without JDBC 4 wrapper support
+        }
+    }
+
+    /** Package prefixes of JDBC drivers and their dialect codes (see the native contract). */
+    private static final String[][] DRIVER_PACKAGES = {
+        {"org.h2.", "6"}, {"org.sqlite.", "5"}, {"org.hsqldb.", "7"}, {"org.postgresql.", "2"},
+        {"com.mysql.", "1"}, {"org.mariadb.", "1"}, {"oracle.jdbc.", "3"},
+        {"com.microsoft.sqlserver.", "4"}, {"net.sourceforge.jtds.", "4"},
+        {"com.ibm.db2.", "8"}, {"com.ibm.as400.", "8"},
+    };
+
+    /** The dialect of a driver class by its package, or {@link DialectCache#MISS}. */
+    static int dialectOfDriverClass(String className) {
+        for (String[] p : DRIVER_PACKAGES) {
+            if (className.startsWith(p[0])) {
+                return Integer.parseInt(p[1]);
+            }
+        }
+        return DialectCache.MISS;
+    }
+
+    private static final ClassValue<Integer> KNOWN_DRIVER = new ClassValue<Integer>() {
+        @Override
+        protected Integer computeValue(Class<?> type) {
+            return dialectOfDriverClass(type.getName());
+        }
+    };
 
     private static int fromUrl(Connection connection) {
         try {
