@@ -51,7 +51,7 @@ public final class RaspBridge {
      */
     public static void onSql(Object connectionOrStatement, boolean isConnection, int api, String sql) {
         RequestScope scope = CURRENT.get();
-        if (scope == null || scope.guarded || scope.handle == 0L || sql == null) {
+        if (scope == null || scope.guarded || scope.unavailable || sql == null) {
             return;
         }
         RaspHooks h = hooks;
@@ -94,7 +94,7 @@ public final class RaspBridge {
             }
             return;
         }
-        if (scope.guarded || scope.handle == 0L) {
+        if (scope.guarded || scope.unavailable) {
             return;
         }
         scope.guarded = true;
@@ -112,7 +112,7 @@ public final class RaspBridge {
     /** Before a file access whose PathOp is fixed by the API. {@code path}: File, Path or String. */
     public static void onPath(int api, int op, Object path) {
         RequestScope scope = CURRENT.get();
-        if (scope == null || scope.guarded || scope.handle == 0L || path == null) {
+        if (scope == null || scope.guarded || scope.unavailable || path == null) {
             return;
         }
         checkPath(scope, api, op, path, null);
@@ -124,7 +124,7 @@ public final class RaspBridge {
      */
     public static void onPathOpen(int api, Object path, Object options) {
         RequestScope scope = CURRENT.get();
-        if (scope == null || scope.guarded || scope.handle == 0L || path == null) {
+        if (scope == null || scope.guarded || scope.unavailable || path == null) {
             return;
         }
         checkPath(scope, api, RaspHooks.OP_FROM_OPTIONS, path, options);
@@ -133,7 +133,7 @@ public final class RaspBridge {
     /** Before an access to two paths (copy, move, rename): the source, then the target. */
     public static void onPathPair(int api, int sourceOp, Object source, int targetOp, Object target) {
         RequestScope scope = CURRENT.get();
-        if (scope == null || scope.guarded || scope.handle == 0L) {
+        if (scope == null || scope.guarded || scope.unavailable) {
             return;
         }
         if (source != null) {

@@ -9,8 +9,13 @@ package dev.rasp.bootstrap;
  */
 public final class RequestScope {
 
-    /** Native context handle; 0 when the engine could not make one (the request runs unprotected). */
-    public final long handle;
+    /**
+     * Native context handle. 0 until the request's first sink check opens it: a request that
+     * never reaches SQL, a process or a file costs no native call at all.
+     */
+    public long handle;
+    /** Opening the native context was tried and failed: the request runs unprotected. */
+    public boolean unavailable;
     /** The outermost request and response objects (the container's, never an application wrapper). */
     public final Object request;
     public final Object response;

@@ -56,22 +56,45 @@ public final class RaspRuntime implements RaspHooks {
         if (http == null) {
             return null;
         }
-        long handle;
         String contentType;
         try {
             contentType = http.contentType(request);
-            RequestEncoder encoded = new RequestEncoder();
-            http.encode(request, contentType, encoded);
-            handle = Engine.openContext(encoded.buffer(), encoded.length());
         } catch (Throwable t) {
             errors.record("request start", t);
             return null;
         }
-        if (handle == 0L) {
-            errors.contextUnavailable();
+        // The native context is opened at the first sink check (see open); the body is captured
+        // from the start, since the application may read it before any sink.
+        int keep = BodyCapture.wanted(contentType) ? bodyLimit : 0;
+        return new RequestScope(0L, request, response, keep);
+    }
+
+    /**
+     * Opens the request's native context on its first sink check: encodes the request line and
+     * headers once and hands them to the engine. False when the request runs unprotected (the
+     * engine's table is full, or the request could not be read), which is counted.
+     */
+    private boolean open(RequestScope scope) {
+        if (scope.handle != 0L) {
+            return true;
         }
-        int keep = handle != 0L && BodyCapture.wanted(contentType) ? bodyLimit : 0;
-        return new RequestScope(handle, request, response, keep);
+        if (scope.unavailable) {
+            return false;
+        }
+        try {
+            HttpRequestAccess http = HttpRequestAccess.of(scope.request);
+            RequestEncoder encoded = new RequestEncoder();
+            http.encode(scope.request, http.contentType(scope.request), encoded);
+            scope.handle = Engine.openContext(encoded.buffer(), encoded.length());
+        } catch (Throwable t) {
+            errors.record("request start", t);
+        }
+        if (scope.handle == 0L) {
+            scope.unavailable = true;
+            errors.contextUnavailable();
+            return false;
+        }
+        return true;
     }
 
     @Override
@@ -115,6 +138,9 @@ public final class RaspRuntime implements RaspHooks {
         }
         scope.guarded = true;
         try {
+            if (!open(scope)) {
+                return;
+            }
             int dialect = dialects.dialectOf(target, isConnection);
             pushBodyIfGrown(scope);
             if (sql == scope.lastAllowedSql && dialect == scope.lastAllowedDialect) {
@@ -142,6 +168,9 @@ public final class RaspRuntime implements RaspHooks {
             return;
         }
         try {
+            if (!open(scope)) {
+                return;
+            }
             pushBodyIfGrown(scope);
             byte[] env = environment == null ? null : CommandEncoding.environment(environment, System.getenv());
             act(scope, Engine.checkCommand(scope.handle, api, CommandEncoding.argv(argv), env), CMDI);
@@ -200,6 +229,9 @@ public final class RaspRuntime implements RaspHooks {
         try {
             String p = PathOp.pathString(path);
             int pathOp = op >= 0 ? op : PathOp.ofOptions(options);
+            if (!open(scope)) {
+                return;
+            }
             pushBodyIfGrown(scope);
             if (p == scope.lastAllowedPath && pathOp == scope.lastAllowedPathOp) {
                 return; // a JDK method delegating to another hooked one with the same path
