@@ -20,8 +20,9 @@
 //! The layout follows that split: [`args`] is the command line, [`explain`] the first job, and
 //! [`corpus`] the second, itself split into finding the data ([`corpus::locate`]), reading it
 //! ([`corpus::load`]), the SQL templates ([`corpus::templates`]), judging one placement
-//! ([`corpus::judge`]), counting ([`corpus::tally`]) and printing ([`corpus::report`]); the
-//! command and path families live in [`corpus::sink`], with the same steps.
+//! ([`corpus::judge`]), counting ([`corpus::tally`] on the shared [`corpus::count`]) and
+//! printing ([`corpus::report`] on the shared [`corpus::sections`]); the command and path
+//! families live in [`corpus::sink`], with the same steps. Both jobs print through [`output`].
 //!
 //! Errors are `anyhow` errors with context naming the file or argument at fault; `main` prints
 //! the whole chain and exits with status 2.
@@ -31,6 +32,7 @@
 mod args;
 mod corpus;
 mod explain;
+mod output;
 
 use std::io::Write;
 use std::process::ExitCode;

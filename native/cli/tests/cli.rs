@@ -21,6 +21,36 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// Runs `rasp` and insists that it succeeded: its standard output.
+fn rasp_ok(args: &[&str]) -> String {
+    let out = rasp(args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    stdout(&out)
+}
+
+/// Runs `rasp` (with `--json` among `args`) and insists on success and valid JSON.
+fn rasp_json(args: &[&str]) -> Value {
+    serde_json::from_str(&rasp_ok(args)).expect("valid JSON")
+}
+
+/// Runs `rasp` and insists that it failed with status `code` (any failure for `None`): its
+/// standard error.
+fn rasp_fails(args: &[&str], code: Option<i32>) -> String {
+    let out = rasp(args);
+    match code {
+        Some(code) => assert_eq!(out.status.code(), Some(code), "{}", stderr(&out)),
+        None => assert!(!out.status.success(), "{}", stdout(&out)),
+    }
+    stderr(&out)
+}
+
+/// Asserts that `text` holds every one of `wants`.
+fn assert_contains_all(text: &str, wants: &[&str]) {
+    for want in wants {
+        assert!(text.contains(want), "missing {want:?} in:\n{text}");
+    }
+}
+
 /// A directory under the system temp dir, removed when dropped.
 struct TempDir(PathBuf);
 
@@ -41,6 +71,11 @@ impl TempDir {
     fn path(&self) -> &Path {
         &self.0
     }
+
+    /// The directory as a command-line argument.
+    fn arg(&self) -> &str {
+        self.0.to_str().expect("UTF-8 temp path")
+    }
 }
 
 impl Drop for TempDir {
@@ -51,53 +86,47 @@ impl Drop for TempDir {
 
 #[test]
 fn explain_blocks_an_attack() {
-    let out = rasp(&[
-        "explain",
-        "sql",
-        "--dialect",
-        "mysql",
-        "--input",
-        "id=1 OR 1=1",
-        "SELECT * FROM users WHERE id = 1 OR 1=1",
-    ]);
-    let text = stdout(&out);
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        text.contains("verdict: BLOCK (sqli.tautology, confidence high)"),
-        "{text}"
+    let text = explain_sql_mysql("SELECT * FROM users WHERE id = 1 OR 1=1");
+    assert_contains_all(
+        &text,
+        &[
+            "verdict: BLOCK (sqli.tautology, confidence high)",
+            "[0] id at 31..39: code: sqli.tautology",
+            "id = >>>1 OR 1=1<<<",
+            "33..35     word           \"OR\"",
+        ],
     );
-    assert!(
-        text.contains("[0] id at 31..39: code: sqli.tautology"),
-        "{text}"
-    );
-    assert!(text.contains("id = >>>1 OR 1=1<<<"), "{text}");
-    assert!(text.contains("33..35     word           \"OR\""), "{text}");
 }
 
 #[test]
 fn explain_allows_the_benign_twin() {
-    let out = rasp(&[
+    let text = explain_sql_mysql("SELECT * FROM users WHERE name = '1 OR 1=1'");
+    assert_contains_all(
+        &text,
+        &[
+            "verdict: ALLOW",
+            "finding: none",
+            "[0] id at 34..42: data: the structure is unchanged",
+        ],
+    );
+}
+
+/// `rasp explain sql` in MySQL with the input `id=1 OR 1=1`.
+fn explain_sql_mysql(statement: &str) -> String {
+    rasp_ok(&[
         "explain",
         "sql",
         "--dialect",
         "mysql",
         "--input",
         "id=1 OR 1=1",
-        "SELECT * FROM users WHERE name = '1 OR 1=1'",
-    ]);
-    let text = stdout(&out);
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert!(text.contains("verdict: ALLOW"), "{text}");
-    assert!(text.contains("finding: none"), "{text}");
-    assert!(
-        text.contains("[0] id at 34..42: data: the structure is unchanged"),
-        "{text}"
-    );
+        statement,
+    ])
 }
 
 #[test]
 fn explain_speaks_json() {
-    let out = rasp(&[
+    let v = rasp_json(&[
         "explain",
         "sql",
         "--dialect",
@@ -109,8 +138,6 @@ fn explain_speaks_json() {
         "--json",
         "SELECT * FROM users WHERE name = '' OR '1'='1'",
     ]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let v: Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
     assert_eq!(v["dialect"], "postgresql");
     assert_eq!(v["verdict"]["action"], "block");
     assert_eq!(v["verdict"]["rule_id"], "sqli.tautology");
@@ -121,20 +148,10 @@ fn explain_speaks_json() {
 
 #[test]
 fn explain_rejects_bad_arguments() {
-    let out = rasp(&["explain", "sql", "--dialect", "access", "SELECT 1"]);
-    assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("unknown dialect 'access'"),
-        "{}",
-        stderr(&out)
-    );
-    let out = rasp(&["explain", "sql", "--input", "novalue", "SELECT 1"]);
-    assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("is not NAME=VALUE"),
-        "{}",
-        stderr(&out)
-    );
+    let err = rasp_fails(&["explain", "sql", "--dialect", "access", "SELECT 1"], None);
+    assert_contains_all(&err, &["unknown dialect 'access'"]);
+    let err = rasp_fails(&["explain", "sql", "--input", "novalue", "SELECT 1"], None);
+    assert_contains_all(&err, &["is not NAME=VALUE"]);
 }
 
 /// A corpora directory with the real layout and a few lines per file.
@@ -153,8 +170,8 @@ fn tiny_corpora(name: &str) -> TempDir {
         "# a description line\n' UNION SELECT password FROM users -- \n\n   \nadmin\n",
     );
     dir.write(
-        "blns/blns.txt",
-        "#\tReserved Strings\n#\n#\tStrings which may be used elsewhere in code\n\nnull\n1.00\n\n\
+            "blns/blns.txt",
+            "#\tReserved Strings\n#\n#\tStrings which may be used elsewhere in code\n\nnull\n1.00\n\n\
          #\tSQL Injection\n#\n#\tStrings which can cause a SQL injection if inputs are not sanitized\n\n\
          1;DROP TABLE users\n\n#\tServer Code Injection\n#\n\n<%= 7*7 %>\n",
     );
@@ -181,11 +198,7 @@ fn counts(v: &Value) -> [u64; 4] {
 
 #[test]
 fn corpus_sqli_counts_a_tiny_corpus_exactly() {
-    let dir = tiny_corpora("exact");
-    let corpora = dir.path().to_str().expect("UTF-8 temp path");
-    let out = rasp(&["corpus", "sqli", "--corpora", corpora, "--json"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let report: Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    let report = corpus_report("sqli", &tiny_corpora("exact"));
 
     // 6 templates in 7 dialects and the MySQL-only double-quoted one.
     let cases = 43;
@@ -265,36 +278,30 @@ fn corpus_sqli_counts_a_tiny_corpus_exactly() {
 
 #[test]
 fn corpus_sqli_prints_tables_and_examples() {
-    let dir = tiny_corpora("text");
-    let corpora = dir.path().to_str().expect("UTF-8 temp path");
-    let out = rasp(&["corpus", "sqli", "--corpora", corpora, "--examples", "3"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let text = stdout(&out);
-    for want in [
-        "## Attacks: libinjection — 2 unique payloads (3 lines, 1 duplicates) from libinjection/sqli-tiny.txt",
-        "## Attacks: blns-sqli",
-        "## Benign: libinjection-fp",
-        "excluded from the benign corpus blns",
-        "| string    |         14 |        7 |     7 |      0 |",
-        "Detection rate by dialect:",
-        "Missed examples (up to 3 per template",
-        "\"admin\"  [one-token: generic mysql postgresql sqlserver oracle sqlite h2]",
-        "\"O'Brien\"  [sqli.unparsable: generic mysql postgresql sqlserver oracle sqlite h2]",
-    ] {
-        assert!(text.contains(want), "missing {want:?} in:\n{text}");
-    }
+    let text = corpus_text("sqli", &tiny_corpora("text"), 3);
+    assert_contains_all(
+        &text,
+        &[
+            "## Attacks: libinjection — 2 unique payloads (3 lines, 1 duplicates) from libinjection/sqli-tiny.txt",
+            "## Attacks: blns-sqli",
+            "## Benign: libinjection-fp",
+            "excluded from the benign corpus blns",
+            "| string    |         14 |        7 |     7 |      0 |",
+            "Detection rate by dialect:",
+            "Missed examples (up to 3 per template",
+            "\"admin\"  [one-token: generic mysql postgresql sqlserver oracle sqlite h2]",
+            "\"O'Brien\"  [sqli.unparsable: generic mysql postgresql sqlserver oracle sqlite h2]",
+        ],
+    );
 }
 
 #[test]
 fn corpus_sqli_explains_a_missing_directory() {
     let out = rasp(&["corpus", "sqli", "--corpora", "/nonexistent/rasp-corpora"]);
     assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
-    assert!(
-        err.contains(
-            "the corpora directory '/nonexistent/rasp-corpora' (from --corpora) does not exist"
-        ),
-        "{err}"
+    assert_contains_all(
+        &stderr(&out),
+        &["the corpora directory '/nonexistent/rasp-corpora' (from --corpora) does not exist"],
     );
     assert!(out.stdout.is_empty());
 
@@ -304,24 +311,22 @@ fn corpus_sqli_explains_a_missing_directory() {
         .output()
         .expect("the rasp binary runs");
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("(from RASP_CORPORA)"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains_all(&stderr(&out), &["(from RASP_CORPORA)"]);
 }
 
 #[test]
 fn corpus_sqli_names_the_missing_file() {
     let dir = tiny_corpora("incomplete");
     std::fs::remove_file(dir.path().join("blns/blns.txt")).expect("remove");
-    let corpora = dir.path().to_str().expect("UTF-8 temp path");
-    let out = rasp(&["corpus", "sqli", "--corpora", corpora]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
-    assert!(err.contains("is not a corpora directory"), "{err}");
-    assert!(err.contains("missing corpus file"), "{err}");
-    assert!(err.contains("blns.txt"), "{err}");
+    let err = rasp_fails(&["corpus", "sqli", "--corpora", dir.arg()], Some(2));
+    assert_contains_all(
+        &err,
+        &[
+            "is not a corpora directory",
+            "missing corpus file",
+            "blns.txt",
+        ],
+    );
 }
 
 /// A corpora directory for `corpus cmd` and `corpus path`: a few payloads per family and a
@@ -339,8 +344,8 @@ fn tiny_sink_corpora(name: &str) -> TempDir {
          /etc/passwd\nshell.jsp\n../../{FILE}\n",
     );
     dir.write(
-        "blns/blns.txt",
-        "#\tReserved Strings\n#\n#\tStrings which may be used elsewhere in code\n\nnull\nhello world\n\n\
+            "blns/blns.txt",
+            "#\tReserved Strings\n#\n#\tStrings which may be used elsewhere in code\n\nnull\nhello world\n\n\
          #\tSQL Injection\n#\n#\tStrings which can cause a SQL injection\n\n1;DROP TABLE users\n\n\
          #\tServer Code Injection\n#\n#\tStrings which can cause user to run code on server\n\n\
          $(touch /tmp/blns.fail)\n\n\
@@ -350,11 +355,22 @@ fn tiny_sink_corpora(name: &str) -> TempDir {
     dir
 }
 
-fn sink_report(family: &str, dir: &TempDir) -> Value {
-    let corpora = dir.path().to_str().expect("UTF-8 temp path");
-    let out = rasp(&["corpus", family, "--corpora", corpora, "--json"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
+/// The text report of `rasp corpus FAMILY` over `dir`, with up to `examples` examples.
+fn corpus_text(family: &str, dir: &TempDir, examples: usize) -> String {
+    let examples = examples.to_string();
+    rasp_ok(&[
+        "corpus",
+        family,
+        "--corpora",
+        dir.arg(),
+        "--examples",
+        &examples,
+    ])
+}
+
+/// The JSON report of `rasp corpus FAMILY` over `dir`.
+fn corpus_report(family: &str, dir: &TempDir) -> Value {
+    rasp_json(&["corpus", family, "--corpora", dir.arg(), "--json"])
 }
 
 fn missed_by(v: &Value, class: &str) -> u64 {
@@ -364,7 +380,7 @@ fn missed_by(v: &Value, class: &str) -> u64 {
 #[test]
 fn corpus_cmd_counts_a_tiny_corpus_exactly() {
     let dir = tiny_sink_corpora("cmd-exact");
-    let report = sink_report("cmd", &dir);
+    let report = corpus_report("cmd", &dir);
     assert_eq!(report["family"], "cmd");
     assert_eq!(report["templates"].as_array().map(Vec::len), Some(6));
 
@@ -422,7 +438,7 @@ fn corpus_cmd_counts_a_tiny_corpus_exactly() {
 #[test]
 fn corpus_path_counts_a_tiny_corpus_exactly() {
     let dir = tiny_sink_corpora("path-exact");
-    let report = sink_report("path", &dir);
+    let report = corpus_report("path", &dir);
     assert_eq!(report["family"], "path");
 
     let tiny = corpus(&report, "tiny");
@@ -483,44 +499,37 @@ fn corpus_path_counts_a_tiny_corpus_exactly() {
 #[test]
 fn corpus_cmd_and_path_print_tables_and_examples() {
     let dir = tiny_sink_corpora("sink-text");
-    let corpora = dir.path().to_str().expect("UTF-8 temp path");
-    let out = rasp(&["corpus", "cmd", "--corpora", corpora, "--examples", "2"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let text = stdout(&out);
-    for want in [
-        "# rasp corpus cmd",
-        "## Attacks: tiny — 5 unique payloads (6 lines, 1 duplicates) from payloadsallthethings/cmdi/tiny.txt",
-        "| sh-c        |          5 |        2 |     2 |      1 |          1 |            0 |",
-        "\"127.0.0.1 127.0.0.2\"  [words]  [\"sh\",\"-c\",\"ping -c 1 127.0.0.1 127.0.0.2\"]",
-        "## Benign: blns",
-        "exec-string  Runtime.exec(\"nslookup \" + x), split on whitespace, no shell",
-    ] {
-        assert!(text.contains(want), "missing {want:?} in:\n{text}");
-    }
-    let out = rasp(&["corpus", "path", "--corpora", corpora, "--examples", "2"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let text = stdout(&out);
-    for want in [
-        "# rasp corpus path",
-        "uploads-decoded  /srv/app/uploads/{} (read, {} = the payload percent-decoded once by the application)",
-        "\"a/../b.txt\"  [dotdot-inside]  \"/srv/app/uploads/a/../b.txt\" (read)",
-        "## Benign: file-names — 28 unique payloads (28 lines, 0 duplicates) from the CLI itself",
-    ] {
-        assert!(text.contains(want), "missing {want:?} in:\n{text}");
-    }
+    let text = corpus_text("cmd", &dir, 2);
+    assert_contains_all(
+        &text,
+        &[
+            "# rasp corpus cmd",
+            "## Attacks: tiny — 5 unique payloads (6 lines, 1 duplicates) from payloadsallthethings/cmdi/tiny.txt",
+            "| sh-c        |          5 |        2 |     2 |      1 |          1 |            0 |",
+            "\"127.0.0.1 127.0.0.2\"  [words]  [\"sh\",\"-c\",\"ping -c 1 127.0.0.1 127.0.0.2\"]",
+            "## Benign: blns",
+            "exec-string  Runtime.exec(\"nslookup \" + x), split on whitespace, no shell",
+        ],
+    );
+    let text = corpus_text("path", &dir, 2);
+    assert_contains_all(
+        &text,
+        &[
+            "# rasp corpus path",
+            "uploads-decoded  /srv/app/uploads/{} (read, {} = the payload percent-decoded once by the application)",
+            "\"a/../b.txt\"  [dotdot-inside]  \"/srv/app/uploads/a/../b.txt\" (read)",
+            "## Benign: file-names — 28 unique payloads (28 lines, 0 duplicates) from the CLI itself",
+        ],
+    );
 }
 
 #[test]
 fn corpus_cmd_names_the_missing_folder() {
     let dir = tiny_sink_corpora("sink-incomplete");
     std::fs::remove_file(dir.path().join("payloadsallthethings/path/tiny.txt")).expect("remove");
-    let corpora = dir.path().to_str().expect("UTF-8 temp path");
-    let out = rasp(&["corpus", "path", "--corpora", corpora]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
-    assert!(err.contains("is not a corpora directory"), "{err}");
-    assert!(err.contains("no files in"), "{err}");
-    let out = rasp(&["corpus", "cmd", "--corpora", corpora]);
+    let err = rasp_fails(&["corpus", "path", "--corpora", dir.arg()], Some(2));
+    assert_contains_all(&err, &["is not a corpora directory", "no files in"]);
+    let out = rasp(&["corpus", "cmd", "--corpora", dir.arg()]);
     assert!(
         out.status.success(),
         "cmd needs only its own folder: {}",
@@ -530,52 +539,38 @@ fn corpus_cmd_names_the_missing_folder() {
 
 #[test]
 fn explain_cmd_blocks_a_shell_attack() {
-    let out = rasp(&[
-        "explain",
-        "cmd",
-        "--input",
-        "host=127.0.0.1; id",
-        "--",
-        "sh",
-        "-c",
-        "ping -c 1 127.0.0.1; id",
-    ]);
-    let text = stdout(&out);
-    assert!(out.status.success(), "{}", stderr(&out));
-    for want in [
-        "argv:         [\"sh\",\"-c\",\"ping -c 1 127.0.0.1; id\"]",
-        "shell script: argv[2], 10 tokens:",
-        "25..26     op         \";\"",
-        "[1] host in command line at 16..29: inside argv[2]; in the shell script, covers word, op, word",
-        "verdict: BLOCK (cmdi.shell, confidence high)",
-        "sh -c ping -c 1 >>>127.0.0.1; id<<<",
-    ] {
-        assert!(text.contains(want), "missing {want:?} in:\n{text}");
-    }
+    let text = explain_ping("127.0.0.1; id");
+    assert_contains_all(
+        &text,
+        &[
+            "argv:         [\"sh\",\"-c\",\"ping -c 1 127.0.0.1; id\"]",
+            "shell script: argv[2], 10 tokens:",
+            "25..26     op         \";\"",
+            "[1] host in command line at 16..29: inside argv[2]; in the shell script, covers word, op, word",
+            "verdict: BLOCK (cmdi.shell, confidence high)",
+            "sh -c ping -c 1 >>>127.0.0.1; id<<<",
+        ],
+    );
 }
 
 #[test]
 fn explain_cmd_allows_the_benign_twin() {
-    let out = rasp(&[
-        "explain",
-        "cmd",
-        "--input",
-        "host=127.0.0.1",
-        "--",
-        "sh",
-        "-c",
-        "ping -c 1 127.0.0.1",
-    ]);
-    let text = stdout(&out);
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert!(text.contains("finding: none"), "{text}");
-    assert!(text.contains("verdict: ALLOW"), "{text}");
-    assert!(text.contains("covers word\n"), "{text}");
+    let text = explain_ping("127.0.0.1");
+    assert_contains_all(&text, &["finding: none", "verdict: ALLOW", "covers word\n"]);
+}
+
+/// `rasp explain cmd` of `sh -c "ping -c 1 HOST"` with HOST from the input `host`.
+fn explain_ping(host: &str) -> String {
+    let input = format!("host={host}");
+    let script = format!("ping -c 1 {host}");
+    rasp_ok(&[
+        "explain", "cmd", "--input", &input, "--", "sh", "-c", &script,
+    ])
 }
 
 #[test]
 fn explain_cmd_speaks_json_and_reads_the_environment() {
-    let out = rasp(&[
+    let v = rasp_json(&[
         "explain",
         "cmd",
         "--input",
@@ -586,19 +581,17 @@ fn explain_cmd_speaks_json_and_reads_the_environment() {
         "--",
         "/usr/bin/env",
     ]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let v: Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
     assert_eq!(v["verdict"]["rule_id"], "cmdi.env");
     assert_eq!(v["finding"]["location"], "env LD_PRELOAD");
     assert_eq!(v["env"][0]["dangerous"], true);
     assert!(v["script"].is_null());
-    let out = rasp(&["explain", "cmd", "--input", "q=x"]);
-    assert!(!out.status.success(), "argv is required");
+    // argv is required.
+    rasp_fails(&["explain", "cmd", "--input", "q=x"], None);
 }
 
 #[test]
 fn explain_path_blocks_a_traversal() {
-    let out = rasp(&[
+    let text = rasp_ok(&[
         "explain",
         "path",
         "--op",
@@ -607,37 +600,33 @@ fn explain_path_blocks_a_traversal() {
         "file=../../etc/passwd",
         "/srv/app/uploads/../../etc/passwd",
     ]);
-    let text = stdout(&out);
-    assert!(out.status.success(), "{}", stderr(&out));
-    for want in [
-        "op:   read (java.io.FileInputStream.<init>)",
-        "17..19     \"..\"                       2 *",
-        "[1] file at 17..33: segments 4, 5, 6, 7",
-        "verdict: BLOCK (path.traversal, confidence high)",
-        "/srv/app/uploads/>>>../../etc/passwd<<<",
-    ] {
-        assert!(text.contains(want), "missing {want:?} in:\n{text}");
-    }
+    assert_contains_all(
+        &text,
+        &[
+            "op:   read (java.io.FileInputStream.<init>)",
+            "17..19     \"..\"                       2 *",
+            "[1] file at 17..33: segments 4, 5, 6, 7",
+            "verdict: BLOCK (path.traversal, confidence high)",
+            "/srv/app/uploads/>>>../../etc/passwd<<<",
+        ],
+    );
 }
 
 #[test]
 fn explain_path_allows_the_benign_twin() {
-    let out = rasp(&[
+    let text = rasp_ok(&[
         "explain",
         "path",
         "--input",
         "file=report..v2.pdf",
         "/srv/app/uploads/report..v2.pdf",
     ]);
-    let text = stdout(&out);
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert!(text.contains("finding: none"), "{text}");
-    assert!(text.contains("verdict: ALLOW"), "{text}");
+    assert_contains_all(&text, &["finding: none", "verdict: ALLOW"]);
 }
 
 #[test]
 fn explain_path_speaks_json_and_knows_writes() {
-    let out = rasp(&[
+    let v = rasp_json(&[
         "explain",
         "path",
         "--op",
@@ -647,17 +636,10 @@ fn explain_path_speaks_json_and_knows_writes() {
         "--json",
         "/srv/app/webapps/ROOT/shell.jsp",
     ]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let v: Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
     assert_eq!(v["op"], "write");
     assert_eq!(v["api"], "java.io.FileOutputStream.<init>");
     assert_eq!(v["verdict"]["rule_id"], "path.server_page");
     assert_eq!(v["segments"].as_array().map(Vec::len), Some(6));
-    let out = rasp(&["explain", "path", "--op", "exec", "/x"]);
-    assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("unknown operation 'exec'"),
-        "{}",
-        stderr(&out)
-    );
+    let err = rasp_fails(&["explain", "path", "--op", "exec", "/x"], None);
+    assert_contains_all(&err, &["unknown operation 'exec'"]);
 }

@@ -10,9 +10,10 @@ use std::ops::Range;
 
 use rasp_engine::input::{Input, InputSource};
 use rasp_engine::sql::{Dialect, SqlLexer, Token, TokenKind};
-use rasp_engine::{Action, Engine, EngineConfig, RequestContext, SqlApi, SqlSink};
+use rasp_engine::{Engine, EngineConfig, RequestContext, SqlApi, SqlSink};
 use serde::Serialize;
 
+use super::count::flagged_rule;
 use super::templates::{Case, TEMPLATES};
 
 /// The query parameter every payload arrives in.
@@ -107,14 +108,8 @@ impl Judge {
                 statement: statement.as_bytes(),
             },
         );
-        let rule = match verdict.action {
-            Action::Allow => None,
-            Action::Monitor | Action::Block => {
-                Some(verdict.event.map_or("unknown", |event| event.rule_id))
-            }
-        };
         Outcome {
-            rule,
+            rule: flagged_rule(&verdict),
             placement: placement(case.dialect, statement.as_bytes(), span),
         }
     }

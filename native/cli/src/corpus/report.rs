@@ -6,10 +6,12 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use super::judge::Placement;
 use super::load::{Corpus, Kind};
-use super::tally::{Counts, Example, Tally};
-use super::templates::{DIALECTS, TEMPLATES};
-use super::text::{by_rule, pct, shorten, Table};
+use super::sections::{self, Row};
+use super::tally::{Example, Hit, SqlMisses, Tally};
+use super::templates::{Case, DIALECTS, TEMPLATES};
+use super::text::{pct, shorten, Table};
 
 /// What every count means, repeated in the JSON so that it explains itself.
 const DEFINITIONS: [(&str, &str); 9] = [
@@ -76,64 +78,29 @@ pub struct TemplateInfo {
     pub dialects: Vec<&'static str>,
 }
 
-#[derive(Debug, Serialize)]
-pub struct CorpusReport<'a> {
-    #[serde(flatten)]
-    pub corpus: &'a Corpus,
-    pub unique_payloads: usize,
-    pub total: Row,
-    pub templates: Vec<TemplateReport>,
-}
+/// A corpus's results; each template's total is summed over its dialects.
+pub type CorpusReport<'a> = sections::CorpusReport<'a, SqlMisses, ByDialect, Example>;
+type TemplateReport = sections::TemplateReport<SqlMisses, ByDialect, Example>;
 
+/// A template's rows per dialect, in the template's dialect order.
 #[derive(Debug, Serialize)]
-pub struct TemplateReport {
-    pub template: &'static str,
-    /// Summed over the template's dialects.
-    pub total: Row,
+pub struct ByDialect {
     pub dialects: Vec<DialectRow>,
-    /// Attack corpora: missed payloads; benign corpora: flagged ones.
-    pub examples: Vec<Example>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct DialectRow {
     pub dialect: &'static str,
     #[serde(flatten)]
-    pub row: Row,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Row {
-    #[serde(flatten)]
-    pub counts: Counts,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detection_rate: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub false_positive_rate: Option<f64>,
-}
-
-impl Row {
-    fn new(kind: Kind, counts: Counts) -> Row {
-        let (detection_rate, false_positive_rate) = match kind {
-            Kind::Attack => (counts.detection_rate(), None),
-            Kind::Benign => (None, counts.false_positive_rate()),
-        };
-        Row {
-            counts,
-            detection_rate,
-            false_positive_rate,
-        }
-    }
-
-    fn rate(&self) -> Option<f64> {
-        self.detection_rate.or(self.false_positive_rate)
-    }
+    pub row: Row<SqlMisses>,
 }
 
 impl<'a> Report<'a> {
+    /// The report of `tallies`, one per corpus, each counted over `cases`.
     pub fn new(
         root: &Path,
         corpora: &'a [Corpus],
+        cases: &[Case],
         tallies: &[Tally],
         missed_examples: usize,
     ) -> Report<'a> {
@@ -152,39 +119,36 @@ impl<'a> Report<'a> {
             corpora: corpora
                 .iter()
                 .zip(tallies)
-                .map(|(corpus, tally)| corpus_report(corpus, tally))
+                .map(|(corpus, tally)| corpus_report(corpus, cases, tally))
                 .collect(),
             missed_examples,
         }
     }
 }
 
-fn corpus_report<'a>(corpus: &'a Corpus, tally: &Tally) -> CorpusReport<'a> {
+fn corpus_report<'a>(corpus: &'a Corpus, cases: &[Case], tally: &Tally) -> CorpusReport<'a> {
     let templates = TEMPLATES
         .iter()
         .enumerate()
         .map(|(i, t)| TemplateReport {
             template: t.name,
-            total: Row::new(corpus.kind, tally.template_total(i)),
-            dialects: t
-                .dialects
-                .iter()
-                .filter_map(|&d| {
-                    tally.cell(i, d).map(|c| DialectRow {
-                        dialect: d.name(),
-                        row: Row::new(corpus.kind, c.clone()),
+            total: Row::new(corpus.kind, tally.template_total(cases, i)),
+            detail: ByDialect {
+                dialects: t
+                    .dialects
+                    .iter()
+                    .filter_map(|&d| {
+                        tally.cell(cases, i, d).map(|c| DialectRow {
+                            dialect: d.name(),
+                            row: Row::new(corpus.kind, c.clone()),
+                        })
                     })
-                })
-                .collect(),
+                    .collect(),
+            },
             examples: tally.examples.get(i).cloned().unwrap_or_default(),
         })
         .collect();
-    CorpusReport {
-        corpus,
-        unique_payloads: corpus.payloads.len(),
-        total: Row::new(corpus.kind, tally.total()),
-        templates,
-    }
+    CorpusReport::new(corpus, tally.total(), templates)
 }
 
 /// The human-readable report.
@@ -203,120 +167,58 @@ pub fn render(r: &Report) -> String {
         };
         let _ = writeln!(out, "  {:<10} {}{only}", t.name, t.sql);
     }
-    let _ = writeln!(out, "\nDefinitions:");
-    for (name, meaning) in &r.definitions {
-        let _ = writeln!(out, "  {name}: {meaning}");
-    }
-    for c in &r.corpora {
-        let _ = writeln!(out);
-        match c.corpus.kind {
-            Kind::Attack => attack_section(&mut out, c, r.missed_examples),
-            Kind::Benign => benign_section(&mut out, c),
-        }
-    }
+    sections::definitions(&mut out, &r.definitions);
+    sections::sections(
+        &mut out,
+        &r.corpora,
+        |c| c.corpus.kind,
+        |out, c| attack_section(out, c, r.missed_examples),
+        benign_section,
+    );
     out
 }
 
-fn corpus_heading(out: &mut String, c: &CorpusReport, what: &str) {
-    let files = match c.corpus.files.as_slice() {
-        [one] => one.clone(),
-        many => format!("{} files", many.len()),
-    };
-    let _ = writeln!(
-        out,
-        "## {what}: {} — {} unique payloads ({} lines, {} duplicates) from {files}",
-        c.corpus.name, c.unique_payloads, c.corpus.lines, c.corpus.duplicates
-    );
-    let _ = writeln!(out, "{}\n", c.corpus.note);
-}
-
 fn attack_section(out: &mut String, c: &CorpusReport, examples: usize) {
-    corpus_heading(out, c, "Attacks");
-    let mut table = Table::new(&[
-        "template",
-        "placements",
-        "detected",
-        "inert",
-        "missed",
-        "one token",
-        "literals only",
-        "code added",
-        "detection rate",
+    sections::heading(out, c, "Attacks");
+    out.push_str(&sections::attack_table(
+        c,
+        &["one token", "literals only", "code added"],
+        |counts| {
+            let m = &counts.misses;
+            [m.one_token, m.literals_only, m.code]
+                .map(|n| n.to_string())
+                .to_vec()
+        },
         "flagged inside literal",
-    ]);
-    let row = |name: &str, r: &Row| {
-        vec![
-            name.to_string(),
-            r.counts.payloads.to_string(),
-            r.counts.flagged.to_string(),
-            r.counts.inert.to_string(),
-            r.counts.missed.to_string(),
-            r.counts.missed_one_token.to_string(),
-            r.counts.missed_literals_only.to_string(),
-            r.counts.missed_code.to_string(),
-            pct(r.detection_rate),
-            r.counts.flagged_inside_literal.to_string(),
-        ]
-    };
-    for t in &c.templates {
-        table.push(row(t.template, &t.total));
-    }
-    table.push(row("all", &c.total));
-    out.push_str(&table.render());
+    ));
     let _ = writeln!(out, "\nDetection rate by dialect:\n");
     out.push_str(&dialect_matrix(c));
-    let _ = writeln!(
-        out,
-        "\nDetected, by rule: {}",
-        by_rule(&c.total.counts.by_rule)
-    );
+    sections::rules(out, c, "Detected");
     if examples > 0 {
         let _ = writeln!(
             out,
             "\nMissed examples (up to {examples} per template; dialects by placement):"
         );
-        example_lists(out, c, |h| h.placement.name());
+        sections::example_lists(out, c, |e| example_line(c, e, |h| h.placement.name()));
     }
 }
 
 fn benign_section(out: &mut String, c: &CorpusReport) {
-    corpus_heading(out, c, "Benign");
-    let mut table = Table::new(&[
-        "template",
-        "placements",
-        "flagged",
-        "FP rate",
+    sections::heading(out, c, "Benign");
+    out.push_str(&sections::benign_table(
+        c,
         "flagged inside literal",
         "flagged, input changed the statement",
-    ]);
-    let row = |name: &str, r: &Row| {
-        vec![
-            name.to_string(),
-            r.counts.payloads.to_string(),
-            r.counts.flagged.to_string(),
-            pct(r.false_positive_rate),
-            r.counts.flagged_inside_literal.to_string(),
-            (r.counts.flagged - r.counts.flagged_inside_literal).to_string(),
-        ]
-    };
-    for t in &c.templates {
-        table.push(row(t.template, &t.total));
-    }
-    table.push(row("all", &c.total));
-    out.push_str(&table.render());
+    ));
     let _ = writeln!(out, "\nFalse-positive rate by dialect:\n");
     out.push_str(&dialect_matrix(c));
-    let _ = writeln!(
-        out,
-        "\nFlagged, by rule: {}",
-        by_rule(&c.total.counts.by_rule)
-    );
+    sections::rules(out, c, "Flagged");
     let _ = writeln!(
         out,
         "\nFlagged examples (first {} per template; dialects by rule, * = input stayed inside a literal):",
         super::BENIGN_EXAMPLES
     );
-    example_lists(out, c, |h| h.rule.unwrap_or("none"));
+    sections::example_lists(out, c, |e| example_line(c, e, |h| h.rule.unwrap_or("none")));
 }
 
 /// Templates down, dialects across, the corpus's rate in each cell.
@@ -327,7 +229,8 @@ fn dialect_matrix(c: &CorpusReport) -> String {
     for t in &c.templates {
         let mut cells = vec![t.template.to_string()];
         cells.extend(DIALECTS.iter().map(|d| {
-            t.dialects
+            t.detail
+                .dialects
                 .iter()
                 .find(|r| r.dialect == d.name())
                 .map_or("—".to_string(), |r| pct(r.row.rate()))
@@ -337,36 +240,26 @@ fn dialect_matrix(c: &CorpusReport) -> String {
     table.render()
 }
 
-/// One list per template: each payload, then its dialects grouped by `key`.
-fn example_lists(out: &mut String, c: &CorpusReport, key: impl Fn(&super::tally::Hit) -> &str) {
-    for t in &c.templates {
-        if t.examples.is_empty() {
-            let _ = writeln!(out, "- {}: none", t.template);
-            continue;
-        }
-        let _ = writeln!(out, "- {}:", t.template);
-        for e in &t.examples {
-            let mut groups: Vec<(String, Vec<String>)> = Vec::new();
-            for h in &e.hits {
-                let k = key(h).to_string();
-                let mark = if c.corpus.kind == Kind::Benign
-                    && h.placement == super::judge::Placement::Inert
-                {
-                    "*"
-                } else {
-                    ""
-                };
-                let d = format!("{}{mark}", h.dialect);
-                match groups.iter_mut().find(|(g, _)| *g == k) {
-                    Some((_, ds)) => ds.push(d),
-                    None => groups.push((k, vec![d])),
-                }
-            }
-            let groups: Vec<String> = groups
-                .into_iter()
-                .map(|(k, ds)| format!("{k}: {}", ds.join(" ")))
-                .collect();
-            let _ = writeln!(out, "    {}  [{}]", shorten(&e.payload), groups.join("; "));
+/// A payload, then its dialects grouped by `key` (`*` marks a benign corpus's flag inside a
+/// literal).
+fn example_line(c: &CorpusReport, e: &Example, key: impl Fn(&Hit) -> &str) -> String {
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for h in &e.hits {
+        let k = key(h).to_string();
+        let mark = if c.corpus.kind == Kind::Benign && h.placement == Placement::Inert {
+            "*"
+        } else {
+            ""
+        };
+        let d = format!("{}{mark}", h.dialect);
+        match groups.iter_mut().find(|(g, _)| *g == k) {
+            Some((_, ds)) => ds.push(d),
+            None => groups.push((k, vec![d])),
         }
     }
+    let groups: Vec<String> = groups
+        .into_iter()
+        .map(|(k, ds)| format!("{k}: {}", ds.join(" ")))
+        .collect();
+    format!("{}  [{}]", shorten(&e.payload), groups.join("; "))
 }

@@ -14,9 +14,10 @@ use rasp_engine::matcher::is_searchable;
 use rasp_engine::{CommandSink, Engine, EngineConfig, RequestContext};
 use serde::Serialize;
 
-use super::{input_name, input_views, lossy, query_context, render_inputs, render_verdict};
-use super::{verdict_view, InputView, VerdictView};
+use super::detection::{input_name, Describe, Detection, FindingView, OccurrenceView};
+use super::{lossy, query_context, token_views, TokenView};
 use crate::args::ExplainCmdArgs;
+use crate::output;
 
 /// The CommandApi code of `java.lang.ProcessImpl.start`, where the agent hooks every launch.
 const PROCESS_IMPL_START: i32 = 0;
@@ -32,10 +33,9 @@ pub struct CmdExplanation {
     pub env: Vec<EnvView>,
     /// The script, when the program is a shell given one (`sh -c SCRIPT`).
     pub script: Option<ScriptView>,
-    pub inputs: Vec<InputView>,
-    pub occurrences: Vec<CmdOccurrenceView>,
-    pub finding: Option<CmdFindingView>,
-    pub verdict: VerdictView,
+    /// Occurrences and the finding are located in `command line` or `env NAME`.
+    #[serde(flatten)]
+    pub detection: Detection<ArgumentsView>,
 }
 
 #[derive(Debug, Serialize)]
@@ -53,41 +53,26 @@ pub struct ScriptView {
     /// Where the script starts in the command line.
     pub start: usize,
     /// The shell tokens (offsets in the command line), or `None` if the script cannot be lexed.
-    pub tokens: Option<Vec<ShellTokenView>>,
+    pub tokens: Option<Vec<TokenView>>,
     pub lex_error: Option<String>,
 }
 
+/// What an occurrence is in the launch.
 #[derive(Debug, Serialize)]
-pub struct ShellTokenView {
-    pub kind: &'static str,
-    pub start: usize,
-    pub end: usize,
-    pub text: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct CmdOccurrenceView {
-    pub input: usize,
-    pub name: String,
-    /// `command line`, or `env NAME`.
-    pub location: String,
-    pub start: usize,
-    pub end: usize,
+pub struct ArgumentsView {
     /// For the command line: the arguments the occurrence touches.
     pub arguments: Vec<usize>,
     /// What the occurrence is, in words.
     pub description: String,
 }
 
-#[derive(Debug, Serialize)]
-pub struct CmdFindingView {
-    pub rule: &'static str,
-    pub message: &'static str,
-    pub input: usize,
-    pub location: String,
-    pub start: usize,
-    pub end: usize,
+impl Describe for ArgumentsView {
+    fn describe(&self) -> String {
+        self.description.clone()
+    }
 }
+
+type CmdOccurrenceView = OccurrenceView<ArgumentsView>;
 
 /// Runs `rasp explain cmd`.
 pub fn run_cmd(args: &ExplainCmdArgs) -> Result<()> {
@@ -96,7 +81,7 @@ pub fn run_cmd(args: &ExplainCmdArgs) -> Result<()> {
         argv: args.argv.clone(),
         env: args.env.clone(),
     };
-    super::print(args.json, &explain(&ctx, &command), render)
+    output::print(args.json, "explanation", &explain(&ctx, &command), render)
 }
 
 /// Explains one process launch checked against `ctx`.
@@ -104,23 +89,15 @@ pub fn explain(ctx: &RequestContext, command: &CommandLine) -> CmdExplanation {
     let (line, starts) = command.joined();
     let script = shell_script_index(&command.argv).map(|argument| {
         let start = starts[argument];
-        let (tokens, lex_error) = match tokenize(command.argv[argument].as_bytes()) {
-            Ok(tokens) => (
-                Some(
-                    tokens
-                        .iter()
-                        .map(|t| ShellTokenView {
-                            kind: t.kind.name(),
-                            start: start + t.start,
-                            end: start + t.end,
-                            text: lossy(&line.as_bytes()[start + t.start..start + t.end]),
-                        })
-                        .collect::<Vec<_>>(),
-                ),
-                None,
-            ),
-            Err(err) => (None, Some(err.to_string())),
-        };
+        let (tokens, lex_error) = token_views(
+            tokenize(command.argv[argument].as_bytes()).as_deref(),
+            |t| TokenView {
+                kind: t.kind.name(),
+                start: start + t.start,
+                end: start + t.end,
+                text: lossy(&line.as_bytes()[start + t.start..start + t.end]),
+            },
+        );
         ScriptView {
             argument,
             start,
@@ -130,11 +107,11 @@ pub fn explain(ctx: &RequestContext, command: &CommandLine) -> CmdExplanation {
     });
     let finding = detect(ctx, command).map(|f| {
         let (location, start, end) = location(command, f.location);
-        CmdFindingView {
+        FindingView {
             rule: f.rule.id(),
             message: f.rule.message(),
             input: f.input,
-            location,
+            location: Some(location),
             start,
             end,
         }
@@ -158,12 +135,14 @@ pub fn explain(ctx: &RequestContext, command: &CommandLine) -> CmdExplanation {
                 dangerous: is_dangerous_env(name),
             })
             .collect(),
-        occurrences: occurrences(ctx, command, &line, &starts, script.as_ref()),
+        detection: Detection::new(
+            ctx,
+            occurrences(ctx, command, &line, &starts, script.as_ref()),
+            finding,
+            &verdict,
+        ),
         command_line: line,
         script,
-        inputs: input_views(ctx),
-        finding,
-        verdict: verdict_view(&verdict),
     }
 }
 
@@ -174,6 +153,27 @@ fn location(command: &CommandLine, at: CmdLocation) -> (String, usize, usize) {
             let name = command.env.get(index).map_or("?", |(n, _)| n.as_str());
             (format!("env {name}"), start, end)
         }
+    }
+}
+
+/// An occurrence in the command line, touching `arguments`.
+fn on_line(
+    input: usize,
+    name: String,
+    span: std::ops::Range<usize>,
+    arguments: Vec<usize>,
+    description: String,
+) -> CmdOccurrenceView {
+    CmdOccurrenceView {
+        input,
+        name,
+        location: Some("command line".into()),
+        start: span.start,
+        end: span.end,
+        detail: ArgumentsView {
+            arguments,
+            description,
+        },
     }
 }
 
@@ -190,15 +190,13 @@ fn occurrences(
     if let Some(program) = command.argv.first() {
         for (i, input) in ctx.inputs().iter().enumerate() {
             if !input.value.is_empty() && input.value == *program && !is_searchable(program) {
-                out.push(CmdOccurrenceView {
-                    input: i,
-                    name: input.name.clone(),
-                    location: "command line".into(),
-                    start: 0,
-                    end: program.len(),
-                    arguments: vec![0],
-                    description: "equals the program (found although it is a plain word)".into(),
-                });
+                out.push(on_line(
+                    i,
+                    input.name.clone(),
+                    0..program.len(),
+                    vec![0],
+                    "equals the program (found although it is a plain word)".into(),
+                ));
             }
         }
     }
@@ -253,15 +251,13 @@ fn occurrences(
                 }
             }
         }
-        out.push(CmdOccurrenceView {
-            input: o.input,
-            name: input_name(ctx, o.input),
-            location: "command line".into(),
-            start: o.start,
-            end: o.end,
+        out.push(on_line(
+            o.input,
+            input_name(ctx, o.input),
+            o.start..o.end,
             arguments,
-            description: parts.join("; "),
-        });
+            parts.join("; "),
+        ));
     }
     for (index, (name, value)) in command.env.iter().enumerate() {
         let dangerous = if is_dangerous_env(name) {
@@ -293,11 +289,13 @@ fn occurrences(
             out.push(CmdOccurrenceView {
                 input,
                 name: input_name(ctx, input),
-                location: format!("env {name}"),
+                location: Some(format!("env {name}")),
                 start,
                 end,
-                arguments: Vec::new(),
-                description: format!("in env[{index}] {name}, {dangerous}{shellshock}"),
+                detail: ArgumentsView {
+                    arguments: Vec::new(),
+                    description: format!("in env[{index}] {name}, {dangerous}{shellshock}"),
+                },
             });
         }
     }
@@ -345,10 +343,7 @@ pub fn render(e: &CmdExplanation) -> String {
                     s.argument,
                     tokens.len()
                 );
-                for t in tokens {
-                    let range = format!("{}..{}", t.start, t.end);
-                    let _ = writeln!(out, "  {range:<10} {:<10} {:?}", t.kind, t.text);
-                }
+                tokens.iter().for_each(|t| t.render(&mut out, 10));
             }
             (None, err) => {
                 let _ = writeln!(
@@ -360,31 +355,7 @@ pub fn render(e: &CmdExplanation) -> String {
             }
         },
     }
-    let _ = writeln!(out);
-    render_inputs(&mut out, &e.inputs);
-    let _ = writeln!(out);
-    let _ = writeln!(out, "occurrences ({}):", e.occurrences.len());
-    for o in &e.occurrences {
-        let _ = writeln!(
-            out,
-            "  [{}] {} in {} at {}..{}: {}",
-            o.input, o.name, o.location, o.start, o.end, o.description
-        );
-    }
-    let _ = writeln!(out);
-    match &e.finding {
-        Some(f) => {
-            let _ = writeln!(
-                out,
-                "finding: {} (input [{}] in {} at {}..{}): {}",
-                f.rule, f.input, f.location, f.start, f.end, f.message
-            );
-        }
-        None => {
-            let _ = writeln!(out, "finding: none");
-        }
-    }
-    render_verdict(&mut out, &e.verdict);
+    e.detection.render(&mut out);
     out
 }
 
@@ -404,17 +375,20 @@ mod tests {
     #[test]
     fn a_shell_attack_is_blocked_with_its_tokens() {
         let e = explain_argv("127.0.0.1; id", &["sh", "-c", "ping -c 1 127.0.0.1; id"]);
-        assert_eq!(e.verdict.action, "block");
-        assert_eq!(e.verdict.rule_id, Some("cmdi.shell"));
+        assert_eq!(e.detection.verdict.action, "block");
+        assert_eq!(e.detection.verdict.rule_id, Some("cmdi.shell"));
         let script = e.script.as_ref().expect("a shell script");
         assert_eq!((script.argument, script.start), (2, 6));
         let tokens = script.tokens.as_ref().expect("lexed");
         assert!(tokens
             .iter()
             .any(|t| t.kind == "op" && t.text == ";" && t.start == 25));
-        let o = &e.occurrences[0];
+        let o = &e.detection.occurrences[0];
         assert_eq!((o.start, o.end), (16, 29));
-        assert!(o.description.contains("covers word, op, word"), "{o:?}");
+        assert!(
+            o.detail.description.contains("covers word, op, word"),
+            "{o:?}"
+        );
         let text = render(&e);
         assert!(text.contains("verdict: BLOCK (cmdi.shell"), "{text}");
         assert!(text.contains(">>>127.0.0.1; id<<<"), "{text}");
@@ -423,9 +397,12 @@ mod tests {
     #[test]
     fn the_benign_twin_is_allowed() {
         let e = explain_argv("127.0.0.1", &["sh", "-c", "ping -c 1 127.0.0.1"]);
-        assert_eq!(e.verdict.action, "allow");
-        assert!(e.finding.is_none());
-        assert!(e.occurrences[0].description.contains("covers word"));
+        assert_eq!(e.detection.verdict.action, "allow");
+        assert!(e.detection.finding.is_none());
+        assert!(e.detection.occurrences[0]
+            .detail
+            .description
+            .contains("covers word"));
     }
 
     #[test]
@@ -436,10 +413,13 @@ mod tests {
             env: vec![("LD_PRELOAD".into(), "/tmp/evil.so".into())],
         };
         let e = explain(&ctx, &command);
-        assert_eq!(e.verdict.rule_id, Some("cmdi.env"));
+        assert_eq!(e.detection.verdict.rule_id, Some("cmdi.env"));
         assert!(e.env[0].dangerous);
-        assert_eq!(e.occurrences.len(), 1);
-        assert_eq!(e.occurrences[0].location, "env LD_PRELOAD");
+        assert_eq!(e.detection.occurrences.len(), 1);
+        assert_eq!(
+            e.detection.occurrences[0].location.as_deref(),
+            Some("env LD_PRELOAD")
+        );
         assert!(render(&e).contains("finding: cmdi.env (input [1] in env LD_PRELOAD at 0..12)"));
     }
 }

@@ -10,9 +10,10 @@ use rasp_engine::path::{detect, PathOp};
 use rasp_engine::{Engine, EngineConfig, PathSink, RequestContext};
 use serde::Serialize;
 
-use super::{input_name, input_views, lossy, query_context, render_inputs, render_verdict};
-use super::{verdict_view, InputView, VerdictView};
+use super::detection::{input_name, Describe, Detection, FindingView, OccurrenceView};
+use super::{lossy, query_context};
 use crate::args::ExplainPathArgs;
+use crate::output;
 
 /// Everything `rasp explain path` reports.
 #[derive(Debug, Serialize)]
@@ -22,10 +23,8 @@ pub struct PathExplanation {
     pub path: String,
     /// The segments between separators (`/` and `\`), empty ones included.
     pub segments: Vec<SegmentView>,
-    pub inputs: Vec<InputView>,
-    pub occurrences: Vec<PathOccurrenceView>,
-    pub finding: Option<PathFindingView>,
-    pub verdict: VerdictView,
+    #[serde(flatten)]
+    pub detection: Detection<SegmentsView>,
 }
 
 #[derive(Debug, Serialize)]
@@ -40,29 +39,28 @@ pub struct SegmentView {
     pub from_input: bool,
 }
 
+/// What an occurrence is in the path.
 #[derive(Debug, Serialize)]
-pub struct PathOccurrenceView {
-    pub input: usize,
-    pub name: String,
-    pub start: usize,
-    pub end: usize,
+pub struct SegmentsView {
     /// The segments it touches, by index.
     pub segments: Vec<usize>,
 }
 
-#[derive(Debug, Serialize)]
-pub struct PathFindingView {
-    pub rule: &'static str,
-    pub message: &'static str,
-    pub input: usize,
-    pub start: usize,
-    pub end: usize,
+impl Describe for SegmentsView {
+    fn describe(&self) -> String {
+        if self.segments.is_empty() {
+            return "a separator only".to_string();
+        }
+        let segs: Vec<String> = self.segments.iter().map(|i| i.to_string()).collect();
+        format!("segments {}", segs.join(", "))
+    }
 }
 
 /// Runs `rasp explain path`.
 pub fn run_path(args: &ExplainPathArgs) -> Result<()> {
     let ctx = query_context(&args.inputs);
-    super::print(args.json, &explain(&ctx, args.op, &args.path), render)
+    let explanation = explain(&ctx, args.op, &args.path);
+    output::print(args.json, "explanation", &explanation, render)
 }
 
 /// A PathApi code that performs `op` (see docs/native-boundary.md).
@@ -106,17 +104,20 @@ pub fn explain(ctx: &RequestContext, op: PathOp, path: &str) -> PathExplanation 
     }
     let occurrences = found
         .iter()
-        .map(|o| PathOccurrenceView {
+        .map(|o| OccurrenceView {
             input: o.input,
             name: input_name(ctx, o.input),
+            location: None,
             start: o.start,
             end: o.end,
-            segments: segments
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| o.start < s.end.max(s.start + 1) && s.start < o.end)
-                .map(|(i, _)| i)
-                .collect(),
+            detail: SegmentsView {
+                segments: segments
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| o.start < s.end.max(s.start + 1) && s.start < o.end)
+                    .map(|(i, _)| i)
+                    .collect(),
+            },
         })
         .collect();
     let api = api_of(op);
@@ -128,21 +129,20 @@ pub fn explain(ctx: &RequestContext, op: PathOp, path: &str) -> PathExplanation 
             path: bytes,
         },
     );
+    let finding = detect(ctx, bytes, op).map(|f| FindingView {
+        rule: f.rule.id(),
+        message: f.rule.message(),
+        input: f.input,
+        location: None,
+        start: f.start,
+        end: f.end,
+    });
     PathExplanation {
         op: op.name(),
         api: path_api_name(api),
         path: path.to_string(),
         segments,
-        inputs: input_views(ctx),
-        occurrences,
-        finding: detect(ctx, bytes, op).map(|f| PathFindingView {
-            rule: f.rule.id(),
-            message: f.rule.message(),
-            input: f.input,
-            start: f.start,
-            end: f.end,
-        }),
-        verdict: verdict_view(&verdict),
+        detection: Detection::new(ctx, occurrences, finding, &verdict),
     }
 }
 
@@ -164,37 +164,7 @@ pub fn render(e: &PathExplanation) -> String {
         let text = format!("{:?}", s.text);
         let _ = writeln!(out, "  {range:<10} {text:<24} {:>3} {mark}", s.depth);
     }
-    let _ = writeln!(out);
-    render_inputs(&mut out, &e.inputs);
-    let _ = writeln!(out);
-    let _ = writeln!(out, "occurrences ({}):", e.occurrences.len());
-    for o in &e.occurrences {
-        let segs: Vec<String> = o.segments.iter().map(|i| i.to_string()).collect();
-        let covers = if segs.is_empty() {
-            "a separator only".to_string()
-        } else {
-            format!("segments {}", segs.join(", "))
-        };
-        let _ = writeln!(
-            out,
-            "  [{}] {} at {}..{}: {covers}",
-            o.input, o.name, o.start, o.end
-        );
-    }
-    let _ = writeln!(out);
-    match &e.finding {
-        Some(f) => {
-            let _ = writeln!(
-                out,
-                "finding: {} (input [{}] at {}..{}): {}",
-                f.rule, f.input, f.start, f.end, f.message
-            );
-        }
-        None => {
-            let _ = writeln!(out, "finding: none");
-        }
-    }
-    render_verdict(&mut out, &e.verdict);
+    e.detection.render(&mut out);
     out
 }
 
@@ -213,11 +183,11 @@ mod tests {
             PathOp::Read,
             "/srv/app/uploads/../../etc/passwd",
         );
-        assert_eq!(e.verdict.rule_id, Some("path.traversal"));
+        assert_eq!(e.detection.verdict.rule_id, Some("path.traversal"));
         assert_eq!(e.api, "java.io.FileInputStream.<init>");
         let depths: Vec<i64> = e.segments.iter().map(|s| s.depth).collect();
         assert_eq!(depths, vec![0, 1, 2, 3, 2, 1, 2, 3]);
-        assert_eq!(e.occurrences[0].segments, vec![4, 5, 6, 7]);
+        assert_eq!(e.detection.occurrences[0].detail.segments, vec![4, 5, 6, 7]);
         let text = render(&e);
         assert!(text.contains("verdict: BLOCK (path.traversal"), "{text}");
         assert!(text.contains("uploads/>>>../../etc/passwd<<<"), "{text}");
@@ -230,9 +200,9 @@ mod tests {
             PathOp::Read,
             "/srv/app/uploads/report..v2.pdf",
         );
-        assert_eq!(e.verdict.action, "allow");
-        assert!(e.finding.is_none());
-        assert_eq!(e.occurrences.len(), 1);
+        assert_eq!(e.detection.verdict.action, "allow");
+        assert!(e.detection.finding.is_none());
+        assert_eq!(e.detection.occurrences.len(), 1);
     }
 
     #[test]
@@ -242,8 +212,8 @@ mod tests {
             PathOp::Read,
             "/srv/app/uploads/../../etc/passwd",
         );
-        assert_eq!(e.verdict.rule_id, Some("path.traversal"));
-        let f = e.finding.as_ref().expect("a finding");
-        assert_eq!(e.inputs[f.input].transform, Some("url-decoded"));
+        assert_eq!(e.detection.verdict.rule_id, Some("path.traversal"));
+        let f = e.detection.finding.as_ref().expect("a finding");
+        assert_eq!(e.detection.inputs[f.input].transform, Some("url-decoded"));
     }
 }

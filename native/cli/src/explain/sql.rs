@@ -9,9 +9,10 @@ use rasp_engine::sql::{analyze, Dialect, SqlAnalysis};
 use rasp_engine::{ContextLimits, Engine, EngineConfig, RequestContext, SqlApi, SqlSink};
 use serde::Serialize;
 
-use super::{input_name, input_views, lossy, render_inputs, render_verdict, verdict_view};
-use super::{InputView, VerdictView};
+use super::detection::{input_name, Describe, Detection, FindingView, OccurrenceView};
+use super::{lossy, token_views, TokenView};
 use crate::args::ExplainSqlArgs;
+use crate::output;
 
 /// Everything `rasp explain sql` reports.
 #[derive(Debug, Serialize)]
@@ -21,39 +22,23 @@ pub struct Explanation {
     /// The tokens, or `None` when the statement cannot be lexed (see `lex_error`).
     pub tokens: Option<Vec<TokenView>>,
     pub lex_error: Option<String>,
-    pub inputs: Vec<InputView>,
-    pub occurrences: Vec<OccurrenceView>,
-    pub finding: Option<FindingView>,
-    pub verdict: VerdictView,
+    #[serde(flatten)]
+    pub detection: Detection<Classification>,
 }
 
+/// What an occurrence is in the statement.
 #[derive(Debug, Serialize)]
-pub struct TokenView {
-    pub kind: &'static str,
-    pub start: usize,
-    pub end: usize,
-    pub text: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct OccurrenceView {
-    pub input: usize,
-    pub name: String,
-    pub start: usize,
-    pub end: usize,
+pub struct Classification {
     /// The rule this occurrence triggers, `None` when it is data.
     pub rule: Option<&'static str>,
     /// A human-readable classification.
     pub classification: String,
 }
 
-#[derive(Debug, Serialize)]
-pub struct FindingView {
-    pub rule: &'static str,
-    pub message: &'static str,
-    pub input: usize,
-    pub start: usize,
-    pub end: usize,
+impl Describe for Classification {
+    fn describe(&self) -> String {
+        self.classification.clone()
+    }
 }
 
 /// Runs `rasp explain sql`.
@@ -64,7 +49,7 @@ pub fn run_sql(args: &ExplainSqlArgs) -> Result<()> {
         .map(|(name, value)| Input::value(InputSource::Query, name.as_str(), value.as_str()))
         .collect();
     let explanation = explain(args.dialect, inputs, &args.statement);
-    super::print(args.json, &explanation, render)
+    output::print(args.json, "explanation", &explanation, render)
 }
 
 /// Explains one statement checked against a context made of `inputs`.
@@ -80,42 +65,33 @@ pub fn explain(dialect: Dialect, inputs: Vec<Input>, statement: &str) -> Explana
             statement: sql,
         },
     );
-    let (tokens, lex_error) = match &analysis.tokens {
-        Ok(tokens) => (
-            Some(
-                tokens
-                    .iter()
-                    .map(|t| TokenView {
-                        kind: t.kind.name(),
-                        start: t.start,
-                        end: t.end,
-                        text: lossy(t.text(sql)),
-                    })
-                    .collect(),
-            ),
-            None,
-        ),
-        Err(err) => (None, Some(err.to_string())),
-    };
+    let (tokens, lex_error) = token_views(analysis.tokens.as_deref(), |t| TokenView {
+        kind: t.kind.name(),
+        start: t.start,
+        end: t.end,
+        text: lossy(t.text(sql)),
+    });
+    let finding = analysis.finding.as_ref().map(|f| FindingView {
+        rule: f.rule.id(),
+        message: f.rule.message(),
+        input: f.occurrence.input,
+        location: None,
+        start: f.occurrence.start,
+        end: f.occurrence.end,
+    });
     Explanation {
         dialect: dialect.name(),
         statement: statement.to_string(),
         tokens,
         lex_error,
-        inputs: input_views(&ctx),
-        occurrences: occurrence_views(&ctx, &analysis),
-        finding: analysis.finding.map(|f| FindingView {
-            rule: f.rule.id(),
-            message: f.rule.message(),
-            input: f.occurrence.input,
-            start: f.occurrence.start,
-            end: f.occurrence.end,
-        }),
-        verdict: verdict_view(&verdict),
+        detection: Detection::new(&ctx, occurrence_views(&ctx, &analysis), finding, &verdict),
     }
 }
 
-fn occurrence_views(ctx: &RequestContext, analysis: &SqlAnalysis) -> Vec<OccurrenceView> {
+fn occurrence_views(
+    ctx: &RequestContext,
+    analysis: &SqlAnalysis,
+) -> Vec<OccurrenceView<Classification>> {
     let lexed = analysis.tokens.is_ok();
     analysis
         .occurrences
@@ -123,13 +99,16 @@ fn occurrence_views(ctx: &RequestContext, analysis: &SqlAnalysis) -> Vec<Occurre
         .map(|&(o, rule)| OccurrenceView {
             input: o.input,
             name: input_name(ctx, o.input),
+            location: None,
             start: o.start,
             end: o.end,
-            rule: rule.map(|r| r.id()),
-            classification: match (rule, lexed) {
-                (Some(r), _) => format!("code: {}", r.id()),
-                (None, true) => "data: the structure is unchanged".to_string(),
-                (None, false) => "not classified: the statement cannot be lexed".to_string(),
+            detail: Classification {
+                rule: rule.map(|r| r.id()),
+                classification: match (rule, lexed) {
+                    (Some(r), _) => format!("code: {}", r.id()),
+                    (None, true) => "data: the structure is unchanged".to_string(),
+                    (None, false) => "not classified: the statement cannot be lexed".to_string(),
+                },
             },
         })
         .collect()
@@ -145,41 +124,14 @@ pub fn render(e: &Explanation) -> String {
     match (&e.tokens, &e.lex_error) {
         (Some(tokens), _) => {
             let _ = writeln!(out, "tokens ({}):", tokens.len());
-            for t in tokens {
-                let range = format!("{}..{}", t.start, t.end);
-                let _ = writeln!(out, "  {range:<10} {:<14} {:?}", t.kind, t.text);
-            }
+            tokens.iter().for_each(|t| t.render(&mut out, 14));
         }
         (None, Some(err)) => {
             let _ = writeln!(out, "tokens: the statement cannot be lexed: {err}");
         }
         (None, None) => {}
     }
-    let _ = writeln!(out);
-    render_inputs(&mut out, &e.inputs);
-    let _ = writeln!(out);
-    let _ = writeln!(out, "occurrences ({}):", e.occurrences.len());
-    for o in &e.occurrences {
-        let _ = writeln!(
-            out,
-            "  [{}] {} at {}..{}: {}",
-            o.input, o.name, o.start, o.end, o.classification
-        );
-    }
-    let _ = writeln!(out);
-    match &e.finding {
-        Some(f) => {
-            let _ = writeln!(
-                out,
-                "finding: {} (input [{}] at {}..{}): {}",
-                f.rule, f.input, f.start, f.end, f.message
-            );
-        }
-        None => {
-            let _ = writeln!(out, "finding: none");
-        }
-    }
-    render_verdict(&mut out, &e.verdict);
+    e.detection.render(&mut out);
     out
 }
 
@@ -198,11 +150,14 @@ mod tests {
             q("' OR '1'='1"),
             "SELECT * FROM users WHERE name = '' OR '1'='1'",
         );
-        assert_eq!(e.verdict.action, "block");
-        assert_eq!(e.verdict.rule_id, Some("sqli.tautology"));
-        assert_eq!(e.occurrences.len(), 1);
+        assert_eq!(e.detection.verdict.action, "block");
+        assert_eq!(e.detection.verdict.rule_id, Some("sqli.tautology"));
+        assert_eq!(e.detection.occurrences.len(), 1);
         assert_eq!(
-            (e.occurrences[0].start, e.occurrences[0].end),
+            (
+                e.detection.occurrences[0].start,
+                e.detection.occurrences[0].end
+            ),
             (34, 45),
             "{e:?}"
         );
@@ -220,7 +175,7 @@ mod tests {
         );
         assert!(e.tokens.is_none());
         assert!(e.lex_error.is_some());
-        assert_eq!(e.verdict.rule_id, Some("sqli.unparsable"));
+        assert_eq!(e.detection.verdict.rule_id, Some("sqli.unparsable"));
         assert!(render(&e).contains("cannot be lexed"));
     }
 
@@ -231,8 +186,8 @@ mod tests {
             q("admin"),
             "SELECT 1 FROM t WHERE a = 'admin'",
         );
-        assert!(!e.inputs[0].searched);
-        assert!(e.occurrences.is_empty());
-        assert_eq!(e.verdict.action, "allow");
+        assert!(!e.detection.inputs[0].searched);
+        assert!(e.detection.occurrences.is_empty());
+        assert_eq!(e.detection.verdict.action, "allow");
     }
 }

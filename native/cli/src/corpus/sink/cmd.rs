@@ -17,11 +17,12 @@ use std::ops::Range;
 
 use rasp_engine::cmd::lexer::{tokenize, ShellTokenKind};
 use rasp_engine::cmd::CommandLine;
-use rasp_engine::{Action, CommandSink, ContextLimits, Engine, EngineConfig, RequestContext};
+use rasp_engine::{CommandSink, Engine, EngineConfig, RequestContext};
 
 use super::request::RequestShape;
 use super::tally::{Class, ClassKind, Outcome};
-use super::{Family, TemplateInfo};
+use super::{Family, FamilyInfo, TemplateInfo};
+use crate::corpus::count::flagged_rule;
 
 pub const INERT: Class = Class {
     name: "inert",
@@ -252,20 +253,28 @@ pub fn shell_class(script: &str, span: Range<usize>) -> &'static Class {
     }
 }
 
-/// The command family: its templates, its request and the engine.
+/// The command family: its description and the engine.
 pub struct CmdFamily {
     engine: Engine,
-    request: RequestShape,
+    info: FamilyInfo,
 }
 
 impl Default for CmdFamily {
     fn default() -> Self {
         CmdFamily {
             engine: Engine::new(EngineConfig::default()),
-            request: RequestShape {
-                uri: "/tools/lookup",
-                parameter: "host",
-                more_query: "type=A&lang=en-US",
+            info: FamilyInfo {
+                name: "cmd",
+                templates: TemplateInfo::list(TEMPLATES.iter().map(|t| (t.name, t.describe()))),
+                classes: &CLASSES,
+                request: RequestShape {
+                    uri: "/tools/lookup",
+                    parameter: "host",
+                    more_query: "type=A&lang=en-US",
+                },
+                check: "Engine::check_command (api java.lang.ProcessImpl.start, no environment \
+                        entries); its built-in command policy (cmdi.policy.*) judges the command \
+                        line itself, whatever the input, so it can flag inert placements",
             },
         }
     }
@@ -275,36 +284,8 @@ impl Default for CmdFamily {
 const PROCESS_IMPL_START: i32 = 0;
 
 impl Family for CmdFamily {
-    fn name(&self) -> &'static str {
-        "cmd"
-    }
-
-    fn templates(&self) -> Vec<TemplateInfo> {
-        TEMPLATES
-            .iter()
-            .map(|t| TemplateInfo {
-                name: t.name,
-                sink: t.describe(),
-            })
-            .collect()
-    }
-
-    fn classes(&self) -> &'static [Class] {
-        &CLASSES
-    }
-
-    fn request(&self) -> String {
-        self.request.describe()
-    }
-
-    fn check(&self) -> &'static str {
-        "Engine::check_command (api java.lang.ProcessImpl.start, no environment entries); its \
-         built-in command policy (cmdi.policy.*) judges the command line itself, whatever the \
-         input, so it can flag inert placements"
-    }
-
-    fn context(&self, payload: &str) -> RequestContext {
-        self.request.context(payload, ContextLimits::default())
+    fn info(&self) -> &FamilyInfo {
+        &self.info
     }
 
     fn judge(&self, ctx: &RequestContext, template: usize, payload: &str) -> Outcome {
@@ -320,14 +301,8 @@ impl Family for CmdFamily {
                 command: &command,
             },
         );
-        let rule = match verdict.action {
-            Action::Allow => None,
-            Action::Monitor | Action::Block => {
-                Some(verdict.event.map_or("unknown", |event| event.rule_id))
-            }
-        };
         Outcome {
-            rule,
+            rule: flagged_rule(&verdict),
             class: t.class(payload),
         }
     }
@@ -340,6 +315,7 @@ impl Family for CmdFamily {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::corpus::sink::context;
 
     fn class(template: &str, payload: &str) -> &'static str {
         TEMPLATES
@@ -408,10 +384,10 @@ mod tests {
             ("127.0.0.1; id", Some("cmdi.shell"), "shell-syntax"),
             ("127.0.0.1", None, "inert"),
         ] {
-            let got = family.judge(&family.context(payload), 0, payload);
+            let got = family.judge(&context(&family, payload), 0, payload);
             assert_eq!((got.rule, got.class.name), (rule, class), "{payload:?}");
         }
-        let got = family.judge(&family.context("--to-command=id"), 5, "--to-command=id");
+        let got = family.judge(&context(&family, "--to-command=id"), 5, "--to-command=id");
         assert_eq!((got.rule, got.class.name), (Some("cmdi.option"), "option"));
     }
 }

@@ -4,9 +4,9 @@
 //! A *family* ([`Family`]) knows its sink templates, the request its payloads arrive in, how
 //! to check a placement with the engine and, independently of the detector, what the placement
 //! is (its ground-truth [`tally::Class`]: inert, data by design, or an attack). The pipeline
-//! around it is shared: payloads are split across threads, each thread keeps its own
-//! [`tally::Tally`] and the tallies are merged in payload order, so the report does not depend
-//! on the number of threads; [`report`] prints it as tables or JSON.
+//! around it is shared: payloads are split across threads ([`crate::corpus::parallel`]), each
+//! thread keeps its own [`tally::Tally`] and the tallies are merged in payload order, so the
+//! report does not depend on the number of threads; [`report`] prints it as tables or JSON.
 //!
 //! * [`cmd`]: shell scripts, argument vectors and `Runtime.exec(String)`;
 //! * [`path`]: file names under a directory, whole paths, writes under the web root, and an
@@ -21,12 +21,13 @@ pub mod tally;
 
 use std::path::Path;
 
-use rasp_engine::RequestContext;
+use rasp_engine::{ContextLimits, RequestContext};
 use serde::Serialize;
 
 use crate::args::CorpusArgs;
-use crate::corpus::load::{Corpus, Kind};
-use crate::corpus::BENIGN_EXAMPLES;
+use crate::corpus::load::Corpus;
+use crate::corpus::{example_limit, parallel};
+use request::RequestShape;
 use tally::{Class, Outcome, Tally};
 
 /// A template, as the report shows it.
@@ -36,19 +37,32 @@ pub struct TemplateInfo {
     pub sink: String,
 }
 
-/// A sink family: its templates, its request, its engine check and its ground truth.
-pub trait Family: Sync {
+impl TemplateInfo {
+    /// The report's templates from `(name, sink)` pairs, in report order.
+    pub fn list(templates: impl IntoIterator<Item = (&'static str, String)>) -> Vec<TemplateInfo> {
+        templates
+            .into_iter()
+            .map(|(name, sink)| TemplateInfo { name, sink })
+            .collect()
+    }
+}
+
+/// What the pipeline and the report know of a family besides its judgments.
+pub struct FamilyInfo {
     /// The subcommand: `cmd` or `path`.
-    fn name(&self) -> &'static str;
-    fn templates(&self) -> Vec<TemplateInfo>;
+    pub name: &'static str,
+    pub templates: Vec<TemplateInfo>,
     /// Every placement class, the inert one first.
-    fn classes(&self) -> &'static [Class];
-    /// The request payloads arrive in, for the report.
-    fn request(&self) -> String;
+    pub classes: &'static [Class],
+    /// The request payloads arrive in.
+    pub request: RequestShape,
     /// The engine call, for the report.
-    fn check(&self) -> &'static str;
-    /// The request context of one payload.
-    fn context(&self, payload: &str) -> RequestContext;
+    pub check: &'static str,
+}
+
+/// A sink family: its description, its engine check and its ground truth.
+pub trait Family: Sync {
+    fn info(&self) -> &FamilyInfo;
     /// Places `payload` into template `template` and judges it twice: engine and ground truth.
     fn judge(&self, ctx: &RequestContext, template: usize, payload: &str) -> Outcome;
     /// The sink `payload` makes in template `template`, for examples.
@@ -64,50 +78,34 @@ pub fn evaluate_all<'a>(
 ) -> report::Report<'a> {
     let tallies: Vec<Tally> = corpora
         .iter()
-        .map(|c| {
-            let limit = match c.kind {
-                Kind::Attack => args.examples,
-                Kind::Benign => BENIGN_EXAMPLES,
-            };
-            evaluate(family, c, limit)
-        })
+        .map(|c| evaluate(family, c, example_limit(c.kind, args)))
         .collect();
-    report::Report::new(family, root, corpora, &tallies, args.examples)
+    report::Report::new(family.info(), root, corpora, &tallies, args.examples)
 }
 
 /// Judges every payload of a corpus in every template.
 pub fn evaluate(family: &dyn Family, corpus: &Corpus, example_limit: usize) -> Tally {
-    let templates = family.templates().len();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = corpus.payloads.len().div_ceil(threads).max(1);
-    let parts: Vec<Tally> = std::thread::scope(|scope| {
-        let handles: Vec<_> = corpus
-            .payloads
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    let mut tally =
-                        Tally::new(corpus.kind, templates, family.classes(), example_limit);
-                    let mut outcomes = Vec::with_capacity(templates);
-                    for payload in part {
-                        let ctx = family.context(payload);
-                        outcomes.clear();
-                        outcomes.extend((0..templates).map(|t| family.judge(&ctx, t, payload)));
-                        tally.record(payload, &outcomes, |t| family.sink(t, payload));
-                    }
-                    tally
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
-    let mut total = Tally::new(corpus.kind, templates, family.classes(), example_limit);
-    parts.into_iter().for_each(|part| total.merge(part));
-    total
+    let info = family.info();
+    let templates = info.templates.len();
+    parallel::tally_payloads(
+        &corpus.payloads,
+        || Tally::for_templates(corpus.kind, templates, info.classes, example_limit),
+        |tally, payloads| {
+            let mut outcomes = Vec::with_capacity(templates);
+            for payload in payloads {
+                let ctx = context(family, payload);
+                outcomes.clear();
+                outcomes.extend((0..templates).map(|t| family.judge(&ctx, t, payload)));
+                tally.record(payload, &outcomes, |t| family.sink(t, payload));
+            }
+        },
+    )
+}
+
+/// The request context of one payload, as the engine reads the family's request.
+pub fn context(family: &dyn Family, payload: &str) -> RequestContext {
+    family
+        .info()
+        .request
+        .context(payload, ContextLimits::default())
 }

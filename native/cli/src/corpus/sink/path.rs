@@ -16,11 +16,12 @@ use std::ops::Range;
 
 use percent_encoding::percent_decode_str;
 use rasp_engine::path::PathOp;
-use rasp_engine::{Action, ContextLimits, Engine, EngineConfig, PathSink, RequestContext};
+use rasp_engine::{Engine, EngineConfig, PathSink, RequestContext};
 
 use super::request::RequestShape;
 use super::tally::{Class, ClassKind, Outcome};
-use super::{Family, TemplateInfo};
+use super::{Family, FamilyInfo, TemplateInfo};
+use crate::corpus::count::flagged_rule;
 
 pub const INERT: Class = Class {
     name: "inert",
@@ -243,55 +244,35 @@ pub fn classify(path: &[u8], span: Range<usize>, op: PathOp) -> &'static Class {
     }
 }
 
-/// The path family: its templates, its request and the engine.
+/// The path family: its description and the engine.
 pub struct PathFamily {
     engine: Engine,
-    request: RequestShape,
+    info: FamilyInfo,
 }
 
 impl Default for PathFamily {
     fn default() -> Self {
         PathFamily {
             engine: Engine::new(EngineConfig::default()),
-            request: RequestShape {
-                uri: "/files/download",
-                parameter: "file",
-                more_query: "disposition=attachment&lang=en-US",
+            info: FamilyInfo {
+                name: "path",
+                templates: TemplateInfo::list(TEMPLATES.iter().map(|t| (t.name, t.describe()))),
+                classes: &CLASSES,
+                request: RequestShape {
+                    uri: "/files/download",
+                    parameter: "file",
+                    more_query: "disposition=attachment&lang=en-US",
+                },
+                check: "Engine::check_path (api java.io.FileInputStream.<init> for reads, \
+                        java.io.FileOutputStream.<init> for writes)",
             },
         }
     }
 }
 
 impl Family for PathFamily {
-    fn name(&self) -> &'static str {
-        "path"
-    }
-
-    fn templates(&self) -> Vec<TemplateInfo> {
-        TEMPLATES
-            .iter()
-            .map(|t| TemplateInfo {
-                name: t.name,
-                sink: t.describe(),
-            })
-            .collect()
-    }
-
-    fn classes(&self) -> &'static [Class] {
-        &CLASSES
-    }
-
-    fn request(&self) -> String {
-        self.request.describe()
-    }
-
-    fn check(&self) -> &'static str {
-        "Engine::check_path (api java.io.FileInputStream.<init> for reads, \
-         java.io.FileOutputStream.<init> for writes)"
-    }
-
-    fn context(&self, payload: &str) -> RequestContext {
-        self.request.context(payload, ContextLimits::default())
+    fn info(&self) -> &FamilyInfo {
+        &self.info
     }
 
     fn judge(&self, ctx: &RequestContext, template: usize, payload: &str) -> Outcome {
@@ -305,14 +286,8 @@ impl Family for PathFamily {
                 path: path.as_bytes(),
             },
         );
-        let rule = match verdict.action {
-            Action::Allow => None,
-            Action::Monitor | Action::Block => {
-                Some(verdict.event.map_or("unknown", |event| event.rule_id))
-            }
-        };
         Outcome {
-            rule,
+            rule: flagged_rule(&verdict),
             class: classify(path.as_bytes(), span, t.op),
         }
     }
@@ -326,6 +301,7 @@ impl Family for PathFamily {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::corpus::sink::context;
 
     fn class_in(t: &PathTemplate, payload: &str) -> &'static str {
         let (path, span) = t.place(payload);
@@ -407,7 +383,7 @@ mod tests {
                 "climbs-out",
             ),
         ] {
-            let got = family.judge(&family.context(payload), template, payload);
+            let got = family.judge(&context(&family, payload), template, payload);
             assert_eq!((got.rule, got.class.name), (rule, class), "{payload:?}");
         }
     }

@@ -6,10 +6,11 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::tally::{Class, ClassKind, Counts, Example, Tally};
-use super::{Family, TemplateInfo};
-use crate::corpus::load::{Corpus, Kind};
-use crate::corpus::text::{by_rule, pct, shorten, Table};
+use super::tally::{Class, ClassKind, ClassMisses, Example, Tally};
+use super::{FamilyInfo, TemplateInfo};
+use crate::corpus::load::Corpus;
+use crate::corpus::sections::{self, Row};
+use crate::corpus::text::shorten;
 use crate::corpus::BENIGN_EXAMPLES;
 
 /// What every count means, repeated in the JSON so that it explains itself.
@@ -67,69 +68,32 @@ pub struct Report<'a> {
     pub missed_examples: usize,
 }
 
-#[derive(Debug, Serialize)]
-pub struct CorpusReport<'a> {
-    #[serde(flatten)]
-    pub corpus: &'a Corpus,
-    pub unique_payloads: usize,
-    pub total: Row,
-    pub templates: Vec<TemplateReport>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct TemplateReport {
-    pub template: &'static str,
-    pub total: Row,
-    /// Attack corpora: missed payloads and inert ones flagged; benign corpora: flagged ones.
-    pub examples: Vec<Example>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Row {
-    #[serde(flatten)]
-    pub counts: Counts,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detection_rate: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub false_positive_rate: Option<f64>,
-}
-
-impl Row {
-    fn new(kind: Kind, counts: Counts) -> Row {
-        let (detection_rate, false_positive_rate) = match kind {
-            Kind::Attack => (counts.detection_rate(), None),
-            Kind::Benign => (None, counts.false_positive_rate()),
-        };
-        Row {
-            counts,
-            detection_rate,
-            false_positive_rate,
-        }
-    }
-}
+/// A corpus's results; the sink families add nothing between a template's total and its
+/// examples.
+pub type CorpusReport<'a> = sections::CorpusReport<'a, ClassMisses, (), Example>;
+type TemplateReport = sections::TemplateReport<ClassMisses, (), Example>;
 
 impl<'a> Report<'a> {
     pub fn new(
-        family: &dyn Family,
+        info: &FamilyInfo,
         root: &Path,
         corpora: &'a [Corpus],
         tallies: &[Tally],
         missed_examples: usize,
     ) -> Report<'a> {
-        let templates = family.templates();
         Report {
-            family: family.name(),
+            family: info.name,
             corpora_dir: root.display().to_string(),
-            request: family.request(),
-            check: family.check(),
+            request: info.request.describe(),
+            check: info.check,
+            templates: info.templates.clone(),
+            classes: info.classes,
+            definitions: DEFINITIONS.to_vec(),
             corpora: corpora
                 .iter()
                 .zip(tallies)
-                .map(|(corpus, tally)| corpus_report(&templates, corpus, tally))
+                .map(|(corpus, tally)| corpus_report(&info.templates, corpus, tally))
                 .collect(),
-            templates,
-            classes: family.classes(),
-            definitions: DEFINITIONS.to_vec(),
             missed_examples,
         }
     }
@@ -140,20 +104,17 @@ fn corpus_report<'a>(
     corpus: &'a Corpus,
     tally: &Tally,
 ) -> CorpusReport<'a> {
-    CorpusReport {
-        corpus,
-        unique_payloads: corpus.payloads.len(),
-        total: Row::new(corpus.kind, tally.total()),
-        templates: templates
-            .iter()
-            .zip(tally.counts.iter().zip(&tally.examples))
-            .map(|(t, (counts, examples))| TemplateReport {
-                template: t.name,
-                total: Row::new(corpus.kind, counts.clone()),
-                examples: examples.clone(),
-            })
-            .collect(),
-    }
+    let templates = templates
+        .iter()
+        .zip(tally.counts.iter().zip(&tally.examples))
+        .map(|(t, (counts, examples))| TemplateReport {
+            template: t.name,
+            total: Row::new(corpus.kind, counts.clone()),
+            detail: (),
+            examples: examples.clone(),
+        })
+        .collect();
+    CorpusReport::new(corpus, tally.total(), templates)
 }
 
 /// The human-readable report.
@@ -181,69 +142,24 @@ pub fn render(r: &Report) -> String {
         };
         let _ = writeln!(out, "  {} ({kind}): {}", c.name, c.meaning);
     }
-    let _ = writeln!(out, "\nDefinitions:");
-    for (name, meaning) in &r.definitions {
-        let _ = writeln!(out, "  {name}: {meaning}");
-    }
-    for c in &r.corpora {
-        let _ = writeln!(out);
-        match c.corpus.kind {
-            Kind::Attack => attack_section(&mut out, r, c),
-            Kind::Benign => benign_section(&mut out, c),
-        }
-    }
+    sections::definitions(&mut out, &r.definitions);
+    sections::sections(
+        &mut out,
+        &r.corpora,
+        |c| c.corpus.kind,
+        |out, c| attack_section(out, r, c),
+        benign_section,
+    );
     out
 }
 
-fn corpus_heading(out: &mut String, c: &CorpusReport, what: &str) {
-    let files = match c.corpus.files.as_slice() {
-        [] => "the CLI itself".to_string(),
-        [one] => one.clone(),
-        many => format!("{} files", many.len()),
-    };
-    let _ = writeln!(
-        out,
-        "## {what}: {} — {} unique payloads ({} lines, {} duplicates) from {files}",
-        c.corpus.name, c.unique_payloads, c.corpus.lines, c.corpus.duplicates
-    );
-    let _ = writeln!(out, "{}\n", c.corpus.note);
-}
-
 fn attack_section(out: &mut String, r: &Report, c: &CorpusReport) {
-    corpus_heading(out, c, "Attacks");
+    sections::heading(out, c, "Attacks");
     let missed_classes: Vec<&Class> = r
         .classes
         .iter()
         .filter(|k| k.kind != ClassKind::Inert)
         .collect();
-    let mut headers = vec!["template", "placements", "detected", "inert", "missed"];
-    headers.extend(missed_classes.iter().map(|k| k.column));
-    headers.extend(["detection rate", "flagged while inert"]);
-    let mut table = Table::new(&headers);
-    let row = |name: &str, r: &Row| {
-        let mut cells = vec![
-            name.to_string(),
-            r.counts.payloads.to_string(),
-            r.counts.flagged.to_string(),
-            r.counts.inert.to_string(),
-            r.counts.missed.to_string(),
-        ];
-        cells.extend(missed_classes.iter().map(|k| {
-            r.counts
-                .missed_by_class
-                .get(k.name)
-                .copied()
-                .unwrap_or(0)
-                .to_string()
-        }));
-        cells.push(pct(r.detection_rate));
-        cells.push(r.counts.flagged_inert.to_string());
-        cells
-    };
-    for t in &c.templates {
-        table.push(row(t.template, &t.total));
-    }
-    table.push(row("all", &c.total));
     let _ = writeln!(
         out,
         "Missed, by class: {}.",
@@ -262,12 +178,22 @@ fn attack_section(out: &mut String, r: &Report, c: &CorpusReport) {
             .join(", ")
     );
     out.push('\n');
-    out.push_str(&table.render());
-    let _ = writeln!(
-        out,
-        "\nDetected, by rule: {}",
-        by_rule(&c.total.counts.by_rule)
-    );
+    let columns: Vec<&str> = missed_classes.iter().map(|k| k.column).collect();
+    out.push_str(&sections::attack_table(
+        c,
+        &columns,
+        |counts| {
+            missed_classes
+                .iter()
+                .map(|k| {
+                    let n = counts.misses.by_class.get(k.name).copied().unwrap_or(0);
+                    n.to_string()
+                })
+                .collect()
+        },
+        "flagged while inert",
+    ));
+    sections::rules(out, c, "Detected");
     if r.missed_examples > 0 {
         let _ = writeln!(
             out,
@@ -283,35 +209,13 @@ fn attack_section(out: &mut String, r: &Report, c: &CorpusReport) {
 }
 
 fn benign_section(out: &mut String, c: &CorpusReport) {
-    corpus_heading(out, c, "Benign");
-    let mut table = Table::new(&[
-        "template",
-        "placements",
-        "flagged",
-        "FP rate",
+    sections::heading(out, c, "Benign");
+    out.push_str(&sections::benign_table(
+        c,
         "flagged while inert",
         "flagged, input changed the sink",
-    ]);
-    let row = |name: &str, r: &Row| {
-        vec![
-            name.to_string(),
-            r.counts.payloads.to_string(),
-            r.counts.flagged.to_string(),
-            pct(r.false_positive_rate),
-            r.counts.flagged_inert.to_string(),
-            (r.counts.flagged - r.counts.flagged_inert).to_string(),
-        ]
-    };
-    for t in &c.templates {
-        table.push(row(t.template, &t.total));
-    }
-    table.push(row("all", &c.total));
-    out.push_str(&table.render());
-    let _ = writeln!(
-        out,
-        "\nFlagged, by rule: {}",
-        by_rule(&c.total.counts.by_rule)
-    );
+    ));
+    sections::rules(out, c, "Flagged");
     let _ = writeln!(
         out,
         "\nFlagged examples (first {BENIGN_EXAMPLES} per template; rule and class, * = the \
@@ -325,22 +229,9 @@ fn benign_section(out: &mut String, c: &CorpusReport) {
 
 /// One list per template: each payload, a label, and the sink it made.
 fn example_lists(out: &mut String, c: &CorpusReport, label: impl Fn(&Example) -> String) {
-    for t in &c.templates {
-        if t.examples.is_empty() {
-            let _ = writeln!(out, "- {}: none", t.template);
-            continue;
-        }
-        let _ = writeln!(out, "- {}:", t.template);
-        for e in &t.examples {
-            let _ = writeln!(
-                out,
-                "    {}  [{}]  {}",
-                shorten(&e.payload),
-                label(e),
-                cut(&e.sink)
-            );
-        }
-    }
+    sections::example_lists(out, c, |e| {
+        format!("{}  [{}]  {}", shorten(&e.payload), label(e), cut(&e.sink))
+    });
 }
 
 /// A sink cut to a readable length.

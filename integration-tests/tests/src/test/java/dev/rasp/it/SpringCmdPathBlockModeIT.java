@@ -1,59 +1,10 @@
 package dev.rasp.it;
 
 import java.time.Duration;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
-/**
- * Spring Boot 3 / Tomcat 10 with rasp.jar in block mode: every command-injection and path attack of {@link SinkCases} is answered
- * 403 with one blocked event and has no side effect; every benign twin passes without an event.
- */
-@ExtendWith(AppLogsOnFailure.class)
-class SpringCmdPathBlockModeIT {
-    static final String APP = "spring";
-    static AppProcess app;
-    static SinkScenario s;
-
-    @BeforeAll
-    static void start() {
-        app = AppProcess.builder("spring-cmdpath-block", ItConfig.springJar()).mode("block").start().awaitReady(Duration.ofSeconds(180));
-        s = new SinkScenario(app);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (app != null) {
-            app.stop();
-        }
-    }
-
-    static Stream<SinkCase> attacks() {
-        return SinkCases.attackTable(APP).stream();
-    }
-
-    static Stream<SinkCase> benign() {
-        return SinkCases.benignTable(APP).stream();
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("attacks")
-    void attackIsBlocked(SinkCase c) {
-        s.assertBlocked(c);
-    }
-
-    @Test
-    void pathEventsNameTheOp() {
-        s.assertPathEventsNameTheOp(APP);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("benign")
-    void benignTwinPasses(SinkCase c) {
-        s.assertBenign(c);
+/** Spring Boot 3 / Tomcat 10: the command and path block-mode tests of {@link CmdPathBlockMode}. */
+class SpringCmdPathBlockModeIT extends CmdPathBlockMode {
+    SpringCmdPathBlockModeIT() {
+        super("spring", ItConfig::springJar, Duration.ofSeconds(180));
     }
 }
