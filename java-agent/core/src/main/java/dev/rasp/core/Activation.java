@@ -2,6 +2,7 @@ package dev.rasp.core;
 
 import dev.rasp.bootstrap.RaspBridge;
 import dev.rasp.core.config.AgentConfig;
+import dev.rasp.core.engine.Engine;
 import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.file.JavaIoInstrumentation;
 import dev.rasp.core.instrumentation.file.NioFileInstrumentation;
@@ -77,6 +78,13 @@ final class Activation {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (errors.errors() > 0) {
                 AgentLog.info(errors.errors() + " internal error(s) were contained during this run");
+            }
+            // One line for operators: checks, blocks, monitors, engine errors, contexts still
+            // open (0 when every request released its own), events written and dropped.
+            try {
+                AgentLog.info("engine stats " + Engine.stats());
+            } catch (Throwable t) {
+                // the JVM is going down; nothing to contain it for
             }
         }, "rasp-shutdown"));
         AgentLog.info("agent " + version + " started" + (atStartup ? "" : " (attached)") + ": " + config.describe());
