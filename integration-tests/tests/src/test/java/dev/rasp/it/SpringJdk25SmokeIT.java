@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -15,24 +16,37 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The Spring app on JDK 25 (Temurin) with rasp.jar in block mode: a smoke set of attacks and twins (SQL, commands, files). */
 @ExtendWith(AppLogsOnFailure.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SpringJdk25SmokeIT {
-    static AppProcess app;
-    static Scenario s;
+    AppProcess app;
+    Scenario s;
+
+    /** Application arguments on top of the defaults (a subclass turns on virtual threads). */
+    String[] appArgs() {
+        return new String[0];
+    }
+
+    String name() {
+        return "spring-jdk25";
+    }
 
     @BeforeAll
-    static void start() {
+    void start() {
         if (!Files.isExecutable(ItConfig.jdk25Java())) {
             Assumptions.assumeFalse(ItConfig.skipJdk25(), "JDK 25 skipped (-Drasp.it.skipJdk25=true)");
             fail("JDK 25 not found at " + ItConfig.jdk25Java() + " (set -Drasp.it.jdk25.home=<jdk dir>), "
                 + "or pass -Drasp.it.skipJdk25=true to skip the JDK 25 smoke tests");
         }
-        app = AppProcess.builder("spring-jdk25", ItConfig.springJar()).java(ItConfig.jdk25Java()).mode("block")
-            .start().awaitReady(Duration.ofSeconds(180));
+        AppProcess.Builder b = AppProcess.builder(name(), ItConfig.springJar()).java(ItConfig.jdk25Java()).mode("block");
+        for (String a : appArgs()) {
+            b.appArg(a);
+        }
+        app = b.start().awaitReady(Duration.ofSeconds(180));
         s = new Scenario(app);
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         if (app != null) {
             app.stop();
         }

@@ -29,6 +29,21 @@ public class SafeController {
         return "ok";
     }
 
+    /** Whether this request is served on a virtual thread (JDK 21+; reflection keeps the app on Java 17). */
+    @GetMapping("/thread")
+    public Map<String, Object> thread() {
+        boolean virtual;
+        try {
+            virtual = (Boolean) Thread.class.getMethod("isVirtual").invoke(Thread.currentThread());
+        } catch (ReflectiveOperationException e) {
+            virtual = false;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("virtual", virtual);
+        out.put("name", Thread.currentThread().toString());
+        return out;
+    }
+
     @GetMapping("/{db}/safe/by-name")
     public List<Map<String, Object>> byName(@PathVariable String db, @RequestParam String name) throws SQLException {
         try (Connection c = dbs.get(db).connection();
