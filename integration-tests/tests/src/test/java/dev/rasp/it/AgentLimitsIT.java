@@ -115,6 +115,27 @@ class AgentLimitsIT {
         }
     }
 
+    /** rasp.native.dir points the extraction elsewhere (hosts whose /tmp is noexec). */
+    @Test
+    void nativeLibraryIsExtractedWhereRaspNativeDirSays() throws Exception {
+        Path dir = ItConfig.newWorkDir("native-dir-ok").resolve("exec-ok");
+        Files.createDirectories(dir);
+        AppProcess app = start("javax-native-dir", "-Drasp.native.dir=" + dir);
+        try {
+            // The library is deleted as soon as it is loaded (nothing stays behind even after a
+            // kill), so the start line is where the directory shows.
+            assertTrue(app.agentLogLines().stream().anyMatch(l -> l.contains("started") && l.contains("native_dir=" + dir)),
+                "the start line names rasp.native.dir: " + app.agentLogLines());
+            try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
+                assertEquals(0, entries.count(), "nothing left behind in rasp.native.dir");
+            }
+            Http.Resp r = new Http(app.baseUrl()).get("/h2/users/by-name?name=" + Http.enc("' OR '1'='1"));
+            assertEquals(403, r.status(), "protected with the library loaded from there: " + r);
+        } finally {
+            app.stop();
+        }
+    }
+
     /** A rasp.jar whose native library is missing (as on an unsupported platform) still lets the application start. */
     @Test
     void missingNativeLibraryLeavesTheApplicationRunningUnprotected() throws Exception {

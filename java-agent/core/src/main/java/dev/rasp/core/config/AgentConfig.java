@@ -301,6 +301,7 @@ public final class AgentConfig {
         return "mode=" + lower(mode) + ", events=" + eventsFile + ", max_input_bytes=" + maxInputBytes
                 + ", on_overflow=" + lower(onOverflow) + ", on_unparsable=" + lower(onUnparsable)
                 + ", on_internal_error=" + lower(onInternalError)
+                + ", native_dir=" + nativeDir
                 + (configFile == null ? "" : ", config=" + configFile);
     }
 }
