@@ -132,7 +132,6 @@ impl RequestContext {
         body_start: usize,
     ) -> RequestContext {
         let matcher = InputMatcher::new(&budget.inputs);
-        let overflowed = budget.overflowed || matcher.failed();
         RequestContext {
             summary,
             content_type,
@@ -140,7 +139,7 @@ impl RequestContext {
             inputs: budget.inputs,
             body_start,
             input_bytes: budget.bytes,
-            overflowed,
+            overflowed: budget.overflowed,
             matcher,
         }
     }

@@ -33,7 +33,7 @@ pub fn request_inputs(rec: &RequestRecord, sink: &mut dyn FnMut(Input)) {
 pub fn form_pairs(encoded: &str, source: InputSource, sink: &mut dyn FnMut(Input)) {
     for (name, value) in form_urlencoded::parse(encoded.as_bytes()) {
         sink(Input::name_of(source, name.clone().into_owned()));
-        with_decoded_variant(
+        with_derived_forms(
             Input::value(source, name.into_owned(), value.into_owned()),
             sink,
         );
@@ -46,7 +46,7 @@ fn path_segments(uri: &str, sink: &mut dyn FnMut(Input)) {
         let segment = parts.next().unwrap_or_default();
         let name = format!("segment[{index}]");
         let decoded = percent_decode_str(segment).decode_utf8_lossy().into_owned();
-        with_decoded_variant(Input::value(InputSource::Path, name.clone(), decoded), sink);
+        with_derived_forms(Input::value(InputSource::Path, name.clone(), decoded), sink);
         for param in parts.filter(|p| !p.is_empty()) {
             let decoded = percent_decode_str(param).decode_utf8_lossy().into_owned();
             sink(Input::value(InputSource::Path, name.clone(), decoded));
@@ -67,14 +67,14 @@ fn cookies(header: &str, sink: &mut dyn FnMut(Input)) {
             .and_then(|v| v.strip_suffix('"'))
             .unwrap_or(value);
         sink(Input::name_of(InputSource::Cookie, name.trim()));
-        with_decoded_variant(Input::value(InputSource::Cookie, name.trim(), value), sink);
+        with_derived_forms(Input::value(InputSource::Cookie, name.trim(), value), sink);
     }
 }
 
 /// Emits `input`, then the forms applications commonly turn it into before use: decoded once
 /// more when it still looks percent-encoded, and with backslashes as slashes (applications
 /// normalise Windows separators before opening files).
-fn with_decoded_variant(input: Input, sink: &mut dyn FnMut(Input)) {
+fn with_derived_forms(input: Input, sink: &mut dyn FnMut(Input)) {
     let decoded = input
         .value
         .contains('%')
@@ -217,13 +217,13 @@ fn multipart_inputs(content_type: &str, body: &[u8], sink: &mut dyn FnMut(Input)
             .to_owned();
         sink(Input::name_of(InputSource::Form, name.clone()));
         match disposition_param(disposition, "filename") {
-            Some(file_name) => with_decoded_variant(
+            Some(file_name) => with_derived_forms(
                 Input::value(InputSource::Form, format!("{name}.filename"), file_name),
                 sink,
             ),
             None => {
                 let value = content.strip_suffix("\r\n").unwrap_or(content);
-                with_decoded_variant(Input::value(InputSource::Form, name, value), sink);
+                with_derived_forms(Input::value(InputSource::Form, name, value), sink);
             }
         }
     }
@@ -232,7 +232,7 @@ fn multipart_inputs(content_type: &str, body: &[u8], sink: &mut dyn FnMut(Input)
 fn json_inputs(value: &serde_json::Value, path: &mut String, sink: &mut dyn FnMut(Input)) {
     use serde_json::Value;
     match value {
-        Value::String(s) => with_decoded_variant(
+        Value::String(s) => with_derived_forms(
             Input::value(InputSource::Json, path.clone(), s.clone()),
             sink,
         ),

@@ -132,12 +132,6 @@ impl InputMatcher {
         }
     }
 
-    /// Always false: building the finders cannot fail. (Kept so that a future matcher with a
-    /// size limit can report overflow through the context.)
-    pub fn failed(&self) -> bool {
-        false
-    }
-
     /// The number of distinct values searched for.
     pub fn pattern_count(&self) -> usize {
         self.patterns.len()
