@@ -1,6 +1,6 @@
 //! The command line, as clap derive types. Parsing of values that clap cannot check on its
-//! own (dialect names, `NAME=VALUE` inputs) lives here too, so every subcommand receives
-//! typed arguments.
+//! own (dialect names, `NAME=VALUE` inputs, engine configuration lines) lives here too, so
+//! every subcommand receives typed arguments.
 
 use std::path::PathBuf;
 
@@ -21,9 +21,83 @@ pub enum Command {
     /// Evaluate detection and false-positive rates against public corpora.
     #[command(subcommand)]
     Corpus(CorpusCommand),
-    /// Show how the engine reads one sink call, token by token.
+    /// Show how the engine reads one sink call, token by token, and every finding behind its
+    /// verdict.
     #[command(subcommand)]
     Explain(ExplainCommand),
+    /// Compile, check and test signature and policy rules (format: docs/rules.md).
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Validate a rules directory and compile it into one rule file.
+    Compile(RulesCompileArgs),
+    /// Validate a rules directory, or load and verify a compiled rule file.
+    Check(RulesSourceArgs),
+    /// Run every rule's match and pass examples through the engine, with both backends.
+    Test(RulesTestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RulesCompileArgs {
+    /// The rules directory: ruleset.toml and the rule files.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// The rule file to write (replaced atomically).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Print the summary (or the problems) as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesSourceArgs {
+    /// A rules directory, or a compiled rule file.
+    #[arg(value_name = "DIR|FILE")]
+    pub rules: PathBuf,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesTestArgs {
+    /// A rules directory, or a compiled rule file.
+    #[arg(value_name = "DIR|FILE")]
+    pub rules: PathBuf,
+    /// Also check that no rule fires on the benign corpora (blns without its attack sections,
+    /// libinjection's false positives).
+    #[arg(long)]
+    pub benign: bool,
+    /// The corpora directory for --benign (layout: see its README.md). Defaults to
+    /// $RASP_CORPORA, else `../shared/corpora` next to the repository root.
+    #[arg(long, value_name = "DIR", requires = "benign")]
+    pub corpora: Option<PathBuf>,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// How `rasp explain` builds its engine: which rules, which configuration, which route.
+#[derive(Debug, Args)]
+pub struct EngineArgs {
+    /// The rules to explain with: a rules directory (compiled on the fly) or a compiled rule
+    /// file. Defaults to $RASP_RULES, else the repository's `rules/` directory, else none.
+    #[arg(long, value_name = "DIR|FILE")]
+    pub rules: Option<PathBuf>,
+    /// Explain with the built-in detectors only, without any rules.
+    #[arg(long, conflicts_with = "rules")]
+    pub no_rules: bool,
+    /// An engine configuration line, KEY=VALUE (the agent's key without `rasp.`), e.g.
+    /// rules.mode.sqli.union=monitor or exclusion.search.inputs=q; repeat for several.
+    #[arg(long = "config", value_name = "KEY=VALUE", value_parser = parse_config_line)]
+    pub config: Vec<String>,
+    /// The request's route (its path), which exclusions' `routes` are matched against.
+    #[arg(long, value_name = "PATH", default_value = "/")]
+    pub route: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -69,6 +143,8 @@ pub struct ExplainSqlArgs {
     /// A request input (a query parameter) as NAME=VALUE; repeat for several.
     #[arg(long = "input", value_name = "NAME=VALUE", value_parser = parse_input)]
     pub inputs: Vec<(String, String)>,
+    #[command(flatten)]
+    pub engine: EngineArgs,
     /// Print the explanation as JSON.
     #[arg(long)]
     pub json: bool,
@@ -86,6 +162,8 @@ pub struct ExplainCmdArgs {
     /// several.
     #[arg(long = "env", value_name = "NAME=VALUE", value_parser = parse_input)]
     pub env: Vec<(String, String)>,
+    #[command(flatten)]
+    pub engine: EngineArgs,
     /// Print the explanation as JSON.
     #[arg(long)]
     pub json: bool,
@@ -102,6 +180,8 @@ pub struct ExplainPathArgs {
     /// A request input (a query parameter) as NAME=VALUE; repeat for several.
     #[arg(long = "input", value_name = "NAME=VALUE", value_parser = parse_input)]
     pub inputs: Vec<(String, String)>,
+    #[command(flatten)]
+    pub engine: EngineArgs,
     /// Print the explanation as JSON.
     #[arg(long)]
     pub json: bool,
@@ -127,6 +207,17 @@ fn parse_dialect(name: &str) -> Result<Dialect, String> {
         let known: Vec<&str> = Dialect::ALL.iter().map(|d| d.name()).collect();
         format!("unknown dialect '{name}' (known: {})", known.join(", "))
     })
+}
+
+/// One engine configuration line: `KEY=VALUE` with a non-empty key on one line. The engine
+/// checks the key and the value when the configuration is parsed.
+fn parse_config_line(arg: &str) -> Result<String, String> {
+    match arg.split_once('=') {
+        Some((key, _)) if !key.trim().is_empty() && !arg.contains('\n') => Ok(arg.to_string()),
+        _ => Err(format!(
+            "'{arg}' is not KEY=VALUE on one line (e.g. rules.mode.sqli.union=monitor)"
+        )),
+    }
 }
 
 fn parse_input(arg: &str) -> Result<(String, String), String> {
@@ -179,6 +270,49 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn config_lines_need_a_key() {
+        assert_eq!(
+            parse_config_line("rules.mode.sqli.union=monitor"),
+            Ok("rules.mode.sqli.union=monitor".to_string())
+        );
+        assert!(parse_config_line("=monitor").is_err());
+        assert!(parse_config_line("mode").is_err());
+        assert!(parse_config_line("mode=off\nmode=block").is_err());
+    }
+
+    #[test]
+    fn explain_takes_rules_or_no_rules_but_not_both() {
+        let cli = Cli::try_parse_from([
+            "rasp", "explain", "path", "--rules", "rules", "--config", "mode=monitor", "/x",
+        ])
+        .expect("parses");
+        match cli.command {
+            Command::Explain(ExplainCommand::Path(args)) => {
+                assert_eq!(args.engine.rules, Some(PathBuf::from("rules")));
+                assert_eq!(args.engine.config, vec!["mode=monitor"]);
+                assert_eq!(args.engine.route, "/");
+            }
+            other => panic!("{other:?}"),
+        }
+        let err = Cli::try_parse_from(["rasp", "explain", "path", "--rules", "r", "--no-rules", "/x"])
+            .expect_err("conflicting flags");
+        assert!(err.to_string().contains("--no-rules"), "{err}");
+    }
+
+    #[test]
+    fn rules_compile_needs_an_output() {
+        let cli = Cli::try_parse_from(["rasp", "rules", "compile", "rules", "-o", "default.rules"])
+            .expect("parses");
+        match cli.command {
+            Command::Rules(RulesCommand::Compile(args)) => {
+                assert_eq!(args.output, PathBuf::from("default.rules"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(Cli::try_parse_from(["rasp", "rules", "compile", "rules"]).is_err());
     }
 
     #[test]

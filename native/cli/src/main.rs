@@ -1,11 +1,12 @@
 //! `rasp`: the detection engine from the command line.
 //!
-//! Two jobs, one subcommand each per sink family (`sql`, `cmd`, `path`):
+//! Three jobs:
 //!
 //! * `rasp explain sql|cmd|path` shows how the engine reads one sink call: the dialect's
 //!   tokens (SQL), the argument vector and the shell script's tokens (commands), the segments
-//!   (paths); where each request input occurs and what that occurrence is; the finding and the
-//!   verdict the default configuration gives. It is the tool for "why was this blocked?" and
+//!   (paths); where each request input occurs and what that occurrence is; every finding of
+//!   the built-in detectors and of the rules, with why it fired and what the modes and
+//!   exclusions made of it; and the verdict. It is the tool for "why was this blocked?" and
 //!   "why was this not?".
 //! * `rasp corpus sqli|cmd|path` measures the engine against public attack and benign corpora.
 //!   A payload without a sink is neither an attack nor benign, so every payload is placed into
@@ -16,16 +17,21 @@
 //!   inside one word of a shell script, an argument that is neither program nor option, a path
 //!   part without `..`). Detection rates are computed over the placements that are not inert,
 //!   so that a payload that cannot attack a template does not count as a miss.
+//! * `rasp rules compile|check|test` compiles a rules directory into the file the agent loads,
+//!   checks a directory or a compiled file, and runs every rule's examples through the engine
+//!   with both scanning backends.
 //!
-//! The layout follows that split: [`args`] is the command line, [`explain`] the first job, and
-//! [`corpus`] the second, itself split into finding the data ([`corpus::locate`]), reading it
+//! The layout follows that split: [`args`] is the command line, [`explain`] the first job,
+//! [`rules`] the third, and [`corpus`] the second, itself split into finding the data ([`corpus::locate`]), reading it
 //! ([`corpus::load`]), the SQL templates ([`corpus::templates`]), judging one placement
 //! ([`corpus::judge`]), counting ([`corpus::tally`] on the shared [`corpus::count`]) and
 //! printing ([`corpus::report`] on the shared [`corpus::sections`]); the command and path
 //! families live in [`corpus::sink`], with the same steps. Both jobs print through [`output`].
 //!
 //! Errors are `anyhow` errors with context naming the file or argument at fault; `main` prints
-//! the whole chain and exits with status 2.
+//! the whole chain and exits with status 2. Rules that are wrong (diagnostics, failing
+//! examples, a rule file that does not load) are a [`rules::Rejected`] error instead: its lines
+//! are printed as they are (`file:line: rule id: message`) and the status is 1.
 
 #![forbid(unsafe_code)]
 
@@ -33,13 +39,14 @@ mod args;
 mod corpus;
 mod explain;
 mod output;
+mod rules;
 
 use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::{Cli, Command, CorpusCommand, ExplainCommand};
+use crate::args::{Cli, Command, CorpusCommand, ExplainCommand, RulesCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -50,10 +57,19 @@ fn main() -> ExitCode {
         Command::Explain(ExplainCommand::Sql(args)) => explain::run_sql(&args),
         Command::Explain(ExplainCommand::Cmd(args)) => explain::run_cmd(&args),
         Command::Explain(ExplainCommand::Path(args)) => explain::run_path(&args),
+        Command::Rules(RulesCommand::Compile(args)) => rules::run_compile(&args),
+        Command::Rules(RulesCommand::Check(args)) => rules::run_check(&args),
+        Command::Rules(RulesCommand::Test(args)) => rules::run_test(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) if err.downcast_ref::<rules::Rejected>().is_some() => {
+            let mut stderr = std::io::stderr().lock();
+            // Nothing useful is left to do if standard error is gone.
+            let _ = writeln!(stderr, "{err}");
+            ExitCode::from(1)
+        }
         Err(err) => {
             // Nothing useful is left to do if standard error is gone.
             let _ = writeln!(std::io::stderr(), "rasp: {err:#}");

@@ -1,88 +1,11 @@
-//! End-to-end tests of the `rasp` binary.
+//! End-to-end tests of the `rasp` binary: `explain` and `corpus`.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
+use std::process::Command;
+
+use common::*;
 use serde_json::Value;
-
-fn rasp(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rasp"))
-        .args(args)
-        .env_remove("RASP_CORPORA")
-        .output()
-        .expect("the rasp binary runs")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// Runs `rasp` and insists that it succeeded: its standard output.
-fn rasp_ok(args: &[&str]) -> String {
-    let out = rasp(args);
-    assert!(out.status.success(), "{}", stderr(&out));
-    stdout(&out)
-}
-
-/// Runs `rasp` (with `--json` among `args`) and insists on success and valid JSON.
-fn rasp_json(args: &[&str]) -> Value {
-    serde_json::from_str(&rasp_ok(args)).expect("valid JSON")
-}
-
-/// Runs `rasp` and insists that it failed with status `code` (any failure for `None`): its
-/// standard error.
-fn rasp_fails(args: &[&str], code: Option<i32>) -> String {
-    let out = rasp(args);
-    match code {
-        Some(code) => assert_eq!(out.status.code(), Some(code), "{}", stderr(&out)),
-        None => assert!(!out.status.success(), "{}", stdout(&out)),
-    }
-    stderr(&out)
-}
-
-/// Asserts that `text` holds every one of `wants`.
-fn assert_contains_all(text: &str, wants: &[&str]) {
-    for want in wants {
-        assert!(text.contains(want), "missing {want:?} in:\n{text}");
-    }
-}
-
-/// A directory under the system temp dir, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("rasp-cli-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("create temp dir");
-        TempDir(dir)
-    }
-
-    fn write(&self, rel: &str, text: &str) {
-        let path = self.0.join(rel);
-        std::fs::create_dir_all(path.parent().expect("has a parent")).expect("create dirs");
-        std::fs::write(path, text).expect("write file");
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    /// The directory as a command-line argument.
-    fn arg(&self) -> &str {
-        self.0.to_str().expect("UTF-8 temp path")
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 #[test]
 fn explain_blocks_an_attack() {
@@ -91,7 +14,7 @@ fn explain_blocks_an_attack() {
         &text,
         &[
             "verdict: BLOCK (sqli.tautology, confidence high)",
-            "[0] id at 31..39: code: sqli.tautology",
+            "[1] id at 31..39: code: sqli.tautology",
             "id = >>>1 OR 1=1<<<",
             "33..35     word           \"OR\"",
         ],
@@ -105,8 +28,8 @@ fn explain_allows_the_benign_twin() {
         &text,
         &[
             "verdict: ALLOW",
-            "finding: none",
-            "[0] id at 34..42: data: the structure is unchanged",
+            "findings: none",
+            "[1] id at 34..42: data: the structure is unchanged",
         ],
     );
 }
@@ -116,6 +39,7 @@ fn explain_sql_mysql(statement: &str) -> String {
     rasp_ok(&[
         "explain",
         "sql",
+        "--no-rules",
         "--dialect",
         "mysql",
         "--input",
@@ -129,6 +53,7 @@ fn explain_speaks_json() {
     let v = rasp_json(&[
         "explain",
         "sql",
+        "--no-rules",
         "--dialect",
         "postgres",
         "--input",
@@ -141,8 +66,12 @@ fn explain_speaks_json() {
     assert_eq!(v["dialect"], "postgresql");
     assert_eq!(v["verdict"]["action"], "block");
     assert_eq!(v["verdict"]["rule_id"], "sqli.tautology");
-    assert_eq!(v["finding"]["start"], 34);
-    assert_eq!(v["inputs"][1]["searched"], false);
+    assert_eq!(v["findings"][0]["start"], 34);
+    assert_eq!(v["findings"][0]["source"], "built-in");
+    assert_eq!(v["engine"]["rule_set"], "none");
+    // Names come before values: [0] name, [1] its value, [2] page, [3] its value.
+    assert_eq!(v["inputs"][3]["value"], "2");
+    assert_eq!(v["inputs"][3]["searched"], false);
     assert!(v["tokens"].as_array().is_some_and(|t| t.len() > 10));
 }
 
@@ -556,7 +485,7 @@ fn explain_cmd_blocks_a_shell_attack() {
 #[test]
 fn explain_cmd_allows_the_benign_twin() {
     let text = explain_ping("127.0.0.1");
-    assert_contains_all(&text, &["finding: none", "verdict: ALLOW", "covers word\n"]);
+    assert_contains_all(&text, &["findings: none", "verdict: ALLOW", "covers word\n"]);
 }
 
 /// `rasp explain cmd` of `sh -c "ping -c 1 HOST"` with HOST from the input `host`.
@@ -564,7 +493,7 @@ fn explain_ping(host: &str) -> String {
     let input = format!("host={host}");
     let script = format!("ping -c 1 {host}");
     rasp_ok(&[
-        "explain", "cmd", "--input", &input, "--", "sh", "-c", &script,
+        "explain", "cmd", "--no-rules", "--input", &input, "--", "sh", "-c", &script,
     ])
 }
 
@@ -573,6 +502,7 @@ fn explain_cmd_speaks_json_and_reads_the_environment() {
     let v = rasp_json(&[
         "explain",
         "cmd",
+        "--no-rules",
         "--input",
         "lib=/tmp/evil.so",
         "--env",
@@ -582,7 +512,7 @@ fn explain_cmd_speaks_json_and_reads_the_environment() {
         "/usr/bin/env",
     ]);
     assert_eq!(v["verdict"]["rule_id"], "cmdi.env");
-    assert_eq!(v["finding"]["location"], "env LD_PRELOAD");
+    assert_eq!(v["findings"][0]["location"], "env LD_PRELOAD");
     assert_eq!(v["env"][0]["dangerous"], true);
     assert!(v["script"].is_null());
     // argv is required.
@@ -594,6 +524,7 @@ fn explain_path_blocks_a_traversal() {
     let text = rasp_ok(&[
         "explain",
         "path",
+        "--no-rules",
         "--op",
         "read",
         "--input",
@@ -617,11 +548,12 @@ fn explain_path_allows_the_benign_twin() {
     let text = rasp_ok(&[
         "explain",
         "path",
+        "--no-rules",
         "--input",
         "file=report..v2.pdf",
         "/srv/app/uploads/report..v2.pdf",
     ]);
-    assert_contains_all(&text, &["finding: none", "verdict: ALLOW"]);
+    assert_contains_all(&text, &["findings: none", "verdict: ALLOW"]);
 }
 
 #[test]
@@ -629,6 +561,7 @@ fn explain_path_speaks_json_and_knows_writes() {
     let v = rasp_json(&[
         "explain",
         "path",
+        "--no-rules",
         "--op",
         "write",
         "--input",

@@ -3,8 +3,18 @@
 //! The agent passes `key=value` lines. Every bad value is an error that names the key, the value
 //! and what would be accepted, so a misconfiguration stops the start with a message the user can
 //! act on instead of silently weakening protection.
+//!
+//! Besides the fixed keys there are three families (docs/rules.md §5): `rules.backend`,
+//! `rules.mode.<rule-id>` (a mode for one rule, overriding the global one) and
+//! `exclusion.<name>.routes|inputs|rules` (named exceptions, see [`crate::exclusion`]). Whether
+//! the rule ids they name exist depends on the rule set, so that is checked when the engine is
+//! built ([`check_rule_ids`]), not here.
+
+use std::collections::BTreeMap;
 
 use crate::context::ContextLimits;
+use crate::exclusion::{is_rule_id, Exclusion, InputSelector, RouteGlob, RuleSelector};
+use crate::rules::{BackendChoice, RuleSet, BUILTIN_RULE_IDS};
 
 /// The global protection mode.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -22,6 +32,35 @@ pub enum Policy {
     Block,
 }
 
+impl Mode {
+    /// The policy a per-rule mode sets: `off` allows.
+    pub fn policy(self) -> Policy {
+        match self {
+            Mode::Off => Policy::Allow,
+            Mode::Monitor => Policy::Monitor,
+            Mode::Block => Policy::Block,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Off => "off",
+            Mode::Monitor => "monitor",
+            Mode::Block => "block",
+        }
+    }
+}
+
+impl Policy {
+    pub fn name(self) -> &'static str {
+        match self {
+            Policy::Allow => "allow",
+            Policy::Monitor => "monitor",
+            Policy::Block => "block",
+        }
+    }
+}
+
 /// The engine's configuration.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EngineConfig {
@@ -34,6 +73,12 @@ pub struct EngineConfig {
     /// Path of the JSON-lines event file; `-` for standard error.
     pub events_file: String,
     pub agent_version: String,
+    /// Which matcher runs the rule set's patterns.
+    pub rules_backend: BackendChoice,
+    /// `rules.mode.<id>`: a mode for one rule, which replaces the global mode for it.
+    pub rule_modes: BTreeMap<String, Mode>,
+    /// `exclusion.<name>.*`, in the order their names first appear.
+    pub exclusions: Vec<Exclusion>,
 }
 
 impl Default for EngineConfig {
@@ -45,6 +90,9 @@ impl Default for EngineConfig {
             limits: ContextLimits::default(),
             events_file: "rasp-events.jsonl".into(),
             agent_version: env!("CARGO_PKG_VERSION").into(),
+            rules_backend: BackendChoice::Auto,
+            rule_modes: BTreeMap::new(),
+            exclusions: Vec::new(),
         }
     }
 }
@@ -58,7 +106,27 @@ pub enum ConfigError {
         value: String,
         expected: &'static str,
     },
-    #[error("unknown configuration key '{0}' (known: mode, events_file, max_input_bytes, on_overflow, on_unparsable, agent_version)")]
+    /// A value whose problem depends on what was written (a glob, a selector).
+    #[error("bad value '{value}' for {key}: {problem}")]
+    Invalid {
+        key: String,
+        value: String,
+        problem: String,
+    },
+    /// A key of a known family that is malformed (`rules.mode.` without an id, ...).
+    #[error("bad key '{key}': {problem}")]
+    BadKey { key: String, problem: String },
+    #[error("unknown exclusion field '{field}' in {key}: use routes, inputs or rules")]
+    ExclusionField { key: String, field: String },
+    #[error("{key} names rule '{id}', which is neither built in nor in rule set {set} (see `rasp rules check` for the set's ids)")]
+    UnknownRule { key: String, id: String, set: String },
+    #[error("{key} names '{selector}', which matches no built-in rule and no rule in rule set {set}")]
+    UnmatchedPrefix {
+        key: String,
+        selector: String,
+        set: String,
+    },
+    #[error("unknown configuration key '{0}' (known: mode, events_file, max_input_bytes, on_overflow, on_unparsable, agent_version, rules.backend, rules.mode.<rule-id>, exclusion.<name>.routes|inputs|rules)")]
     UnknownKey(String),
     #[error("configuration line {0} is not key=value: '{1}'")]
     Syntax(usize, String),
@@ -79,6 +147,10 @@ pub fn parse_mode(key: &str, value: &str) -> Result<Mode, ConfigError> {
         "block" => Ok(Mode::Block),
         _ => Err(bad(key, value, "block, monitor or off")),
     }
+}
+
+pub fn parse_backend(key: &str, value: &str) -> Result<BackendChoice, ConfigError> {
+    BackendChoice::from_name(value).ok_or_else(|| bad(key, value, "auto, hyperscan or portable"))
 }
 
 pub fn parse_policy(key: &str, value: &str) -> Result<Policy, ConfigError> {
@@ -119,10 +191,99 @@ impl EngineConfig {
                 }
                 "events_file" => config.events_file = value.into(),
                 "agent_version" => config.agent_version = value.into(),
+                "rules.backend" => config.rules_backend = parse_backend(key, value)?,
+                _ if key.starts_with("rules.mode.") => {
+                    let id = rule_mode_id(key)?;
+                    config.rule_modes.insert(id.into(), parse_mode(key, value)?);
+                }
+                _ if key.starts_with("exclusion.") => config.set_exclusion_field(key, value)?,
                 _ => return Err(ConfigError::UnknownKey(key.into())),
             }
         }
         Ok(config)
+    }
+
+    /// `exclusion.<name>.<field>=<list>`: a later line for the same field replaces it.
+    fn set_exclusion_field(&mut self, key: &str, value: &str) -> Result<(), ConfigError> {
+        let rest = &key["exclusion.".len()..];
+        let Some((name, field)) = rest.rsplit_once('.') else {
+            return Err(ConfigError::BadKey {
+                key: key.into(),
+                problem: "write exclusion.<name>.routes, exclusion.<name>.inputs or exclusion.<name>.rules".into(),
+            });
+        };
+        if name.is_empty()
+            || !name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return Err(ConfigError::BadKey {
+                key: key.into(),
+                problem: format!(
+                    "'{name}' is not an exclusion name (letters, digits, - and _, e.g. exclusion.search_box.inputs)"
+                ),
+            });
+        }
+        if !matches!(field, "routes" | "inputs" | "rules") {
+            return Err(ConfigError::ExclusionField {
+                key: key.into(),
+                field: field.into(),
+            });
+        }
+        let items = list_items(key, value, field)?;
+        let invalid = |problem: String| ConfigError::Invalid {
+            key: key.into(),
+            value: value.into(),
+            problem,
+        };
+        let index = match self.exclusions.iter().position(|e| e.name == name) {
+            Some(i) => i,
+            None => {
+                self.exclusions.push(Exclusion::named(name));
+                self.exclusions.len() - 1
+            }
+        };
+        let exclusion = &mut self.exclusions[index];
+        match field {
+            "routes" => {
+                exclusion.routes = items
+                    .iter()
+                    .map(|g| RouteGlob::parse(g).map_err(|e| invalid(format!("'{g}': {e}"))))
+                    .collect::<Result<_, _>>()?
+            }
+            "inputs" => {
+                exclusion.inputs = items
+                    .iter()
+                    .map(|s| InputSelector::parse(s).map_err(|e| invalid(format!("'{s}': {e}"))))
+                    .collect::<Result<_, _>>()?
+            }
+            _ => {
+                exclusion.rules = items
+                    .iter()
+                    .map(|r| {
+                        RuleSelector::parse(r).ok_or_else(|| {
+                            invalid(format!(
+                                "'{r}' is not a rule id or prefix.* (e.g. sqli.union, sqli.*)"
+                            ))
+                        })
+                    })
+                    .collect::<Result<_, _>>()?
+            }
+        }
+        Ok(())
+    }
+
+    /// The policy of a finding of `rule_id` whose own default is `default`, after the modes
+    /// (docs/rules.md §4.4): global `off` allows everything; a per-rule mode replaces the
+    /// global mode; otherwise the default is capped by the global mode.
+    pub fn policy_for(&self, rule_id: &str, default: Policy) -> Policy {
+        if self.mode == Mode::Off {
+            return Policy::Allow;
+        }
+        match self.rule_modes.get(rule_id) {
+            Some(mode) => mode.policy(),
+            None => self.cap(default),
+        }
     }
 
     /// The verdict a finding with `policy` gets under the global mode.
@@ -133,6 +294,84 @@ impl EngineConfig {
             Mode::Block => policy,
         }
     }
+}
+
+/// The rule id of a `rules.mode.<id>` key.
+fn rule_mode_id(key: &str) -> Result<&str, ConfigError> {
+    let id = &key["rules.mode.".len()..];
+    if is_rule_id(id) {
+        return Ok(id);
+    }
+    Err(ConfigError::BadKey {
+        key: key.into(),
+        problem: format!(
+            "'{id}' is not a rule id (segments of a-z, 0-9 and _ joined by dots, e.g. rules.mode.sqli.union)"
+        ),
+    })
+}
+
+/// The items of a comma-separated list value; an empty list or item is an error, because an
+/// exclusion field that lists nothing would read as "anything" and switch protection off.
+fn list_items<'a>(key: &str, value: &'a str, field: &str) -> Result<Vec<&'a str>, ConfigError> {
+    let what = match field {
+        "routes" => "path globs such as /search/**",
+        "inputs" => "input names such as q or query:q",
+        _ => "rule ids such as sqli.union or prefixes such as sqli.*",
+    };
+    let items: Vec<&str> = value.split(',').map(str::trim).collect();
+    if items.iter().any(|i| i.is_empty()) {
+        return Err(ConfigError::Invalid {
+            key: key.into(),
+            value: value.into(),
+            problem: format!(
+                "list one or more comma-separated {what}, without empty items (an empty exclusion field would exclude everything)"
+            ),
+        });
+    }
+    Ok(items)
+}
+
+/// Every rule id the configuration names (per-rule modes, exclusion rules) that neither the
+/// built-in detectors nor `rules` define, one error per key and id, in key order. The engine
+/// refuses to start with any (a typo would silently leave the rule as it was); a reload that
+/// drops a named rule logs them instead.
+pub fn check_rule_ids(config: &EngineConfig, rules: &RuleSet) -> Vec<ConfigError> {
+    let exists = |id: &str| BUILTIN_RULE_IDS.contains(&id) || rules.rule_index(id).is_some();
+    let any_under = |prefix: &str| {
+        BUILTIN_RULE_IDS.iter().any(|id| id.starts_with(prefix))
+            || rules.rules().iter().any(|r| r.id.starts_with(prefix))
+    };
+    let mut problems = Vec::new();
+    for id in config.rule_modes.keys() {
+        if !exists(id) {
+            problems.push(ConfigError::UnknownRule {
+                key: format!("rules.mode.{id}"),
+                id: id.clone(),
+                set: rules.id().into(),
+            });
+        }
+    }
+    for exclusion in &config.exclusions {
+        let key = format!("exclusion.{}.rules", exclusion.name);
+        for selector in &exclusion.rules {
+            match selector {
+                RuleSelector::Id(id) if !exists(id) => problems.push(ConfigError::UnknownRule {
+                    key: key.clone(),
+                    id: id.clone(),
+                    set: rules.id().into(),
+                }),
+                RuleSelector::Prefix(p) if !any_under(p) => {
+                    problems.push(ConfigError::UnmatchedPrefix {
+                        key: key.clone(),
+                        selector: selector.to_string(),
+                        set: rules.id().into(),
+                    })
+                }
+                _ => {}
+            }
+        }
+    }
+    problems
 }
 
 #[cfg(test)]
@@ -161,12 +400,93 @@ mod tests {
             ("max_input_bytes=10", "bad value '10' for max_input_bytes: use a whole number of bytes, at least 1024"),
             ("max_input_bytes=-1", "bad value '-1' for max_input_bytes: use a whole number of bytes, at least 1024"),
             ("events_file=", "bad value '' for events_file: use a file path, or - for standard error"),
-            ("colour=red", "unknown configuration key 'colour' (known: mode, events_file, max_input_bytes, on_overflow, on_unparsable, agent_version)"),
+            ("colour=red", "unknown configuration key 'colour' (known: mode, events_file, max_input_bytes, on_overflow, on_unparsable, agent_version, rules.backend, rules.mode.<rule-id>, exclusion.<name>.routes|inputs|rules)"),
+            ("rules.backend=fast", "bad value 'fast' for rules.backend: use auto, hyperscan or portable"),
+            ("rules.mode.sqli.union=deny", "bad value 'deny' for rules.mode.sqli.union: use block, monitor or off"),
+            ("rules.mode.=block", "bad key 'rules.mode.': '' is not a rule id (segments of a-z, 0-9 and _ joined by dots, e.g. rules.mode.sqli.union)"),
+            ("rules.mode.SQLi.union=block", "bad key 'rules.mode.SQLi.union': 'SQLi.union' is not a rule id (segments of a-z, 0-9 and _ joined by dots, e.g. rules.mode.sqli.union)"),
+            ("rules.modes=block", "unknown configuration key 'rules.modes' (known: mode, events_file, max_input_bytes, on_overflow, on_unparsable, agent_version, rules.backend, rules.mode.<rule-id>, exclusion.<name>.routes|inputs|rules)"),
+            ("exclusion.search.paths=/x", "unknown exclusion field 'paths' in exclusion.search.paths: use routes, inputs or rules"),
+            ("exclusion.search=/x", "bad key 'exclusion.search': write exclusion.<name>.routes, exclusion.<name>.inputs or exclusion.<name>.rules"),
+            ("exclusion..routes=/x", "bad key 'exclusion..routes': '' is not an exclusion name (letters, digits, - and _, e.g. exclusion.search_box.inputs)"),
+            ("exclusion.a b.routes=/x", "bad key 'exclusion.a b.routes': 'a b' is not an exclusion name (letters, digits, - and _, e.g. exclusion.search_box.inputs)"),
+            ("exclusion.search.routes=", "bad value '' for exclusion.search.routes: list one or more comma-separated path globs such as /search/**, without empty items (an empty exclusion field would exclude everything)"),
+            ("exclusion.search.inputs=q,,r", "bad value 'q,,r' for exclusion.search.inputs: list one or more comma-separated input names such as q or query:q, without empty items (an empty exclusion field would exclude everything)"),
+            ("exclusion.search.routes=/a,search/**", "bad value '/a,search/**' for exclusion.search.routes: 'search/**': a route glob starts with /"),
+            ("exclusion.search.routes=/a/**b", "bad value '/a/**b' for exclusion.search.routes: '/a/**b': ** must be a whole segment (/a/**/b)"),
+            ("exclusion.search.inputs=params:q", "bad value 'params:q' for exclusion.search.inputs: 'params:q': unknown input source 'params' (sources: query, form, header, cookie, path, json, multipart, body)"),
+            ("exclusion.search.inputs=query:", "bad value 'query:' for exclusion.search.inputs: 'query:': the input name is empty"),
+            ("exclusion.search.rules=sqli", "bad value 'sqli' for exclusion.search.rules: 'sqli' is not a rule id or prefix.* (e.g. sqli.union, sqli.*)"),
+            ("exclusion.search.rules=sqli.*.x", "bad value 'sqli.*.x' for exclusion.search.rules: 'sqli.*.x' is not a rule id or prefix.* (e.g. sqli.union, sqli.*)"),
             ("mode", "configuration line 1 is not key=value: 'mode'"),
         ];
         for (text, want) in cases {
             assert_eq!(EngineConfig::parse(text).unwrap_err().to_string(), want);
         }
+    }
+
+    #[test]
+    fn parses_rule_keys() {
+        let c = EngineConfig::parse(
+            "rules.backend=Portable\nrules.mode.sqli.union=monitor\nrules.mode.sql.policy.file_write=OFF\n\
+             exclusion.search.routes=/search/**, /find\nexclusion.search.inputs=query:q\n\
+             exclusion.legacy.rules=sqli.*,cmdi.shell\nexclusion.search.rules=sqli.union\n\
+             exclusion.search.inputs=q, header:X-Term\n",
+        )
+        .expect("valid");
+        assert_eq!(c.rules_backend, BackendChoice::Portable);
+        assert_eq!(c.rule_modes.get("sqli.union"), Some(&Mode::Monitor));
+        assert_eq!(c.rule_modes.get("sql.policy.file_write"), Some(&Mode::Off));
+        let names: Vec<&str> = c.exclusions.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["search", "legacy"], "in order of first appearance");
+        let search = &c.exclusions[0];
+        let globs: Vec<&str> = search.routes.iter().map(RouteGlob::as_str).collect();
+        assert_eq!(globs, ["/search/**", "/find"]);
+        assert_eq!(search.inputs.len(), 2, "a later line replaces the field");
+        assert_eq!(search.inputs[1].name, "X-Term");
+        assert_eq!(search.rules, vec![RuleSelector::Id("sqli.union".into())]);
+        assert_eq!(
+            c.exclusions[1].rules,
+            vec![
+                RuleSelector::Prefix("sqli.".into()),
+                RuleSelector::Id("cmdi.shell".into())
+            ]
+        );
+        assert!(c.exclusions[1].routes.is_empty());
+    }
+
+    #[test]
+    fn per_rule_modes_replace_the_global_mode_except_off() {
+        let mut c = EngineConfig::parse("mode=monitor\nrules.mode.sqli.union=block\nrules.mode.sqli.comment=off")
+            .expect("valid");
+        assert_eq!(c.policy_for("sqli.union", Policy::Block), Policy::Block);
+        assert_eq!(c.policy_for("sqli.comment", Policy::Block), Policy::Allow);
+        assert_eq!(c.policy_for("sqli.stacked", Policy::Block), Policy::Monitor);
+        c.mode = Mode::Block;
+        assert_eq!(c.policy_for("sqli.stacked", Policy::Monitor), Policy::Monitor);
+        c.mode = Mode::Off;
+        assert_eq!(c.policy_for("sqli.union", Policy::Block), Policy::Allow);
+    }
+
+    #[test]
+    fn rule_ids_must_exist() {
+        let c = EngineConfig::parse(
+            "rules.mode.sqli.union=off\nrules.mode.sqli.unoin=off\n\
+             exclusion.a.rules=cmdi.*,path.nope,limits.input_overflow,zzz.*",
+        )
+        .expect("valid");
+        let problems: Vec<String> = check_rule_ids(&c, &RuleSet::empty())
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            problems,
+            [
+                "rules.mode.sqli.unoin names rule 'sqli.unoin', which is neither built in nor in rule set none (see `rasp rules check` for the set's ids)",
+                "exclusion.a.rules names rule 'path.nope', which is neither built in nor in rule set none (see `rasp rules check` for the set's ids)",
+                "exclusion.a.rules names 'zzz.*', which matches no built-in rule and no rule in rule set none",
+            ]
+        );
     }
 
     #[test]

@@ -3,14 +3,23 @@
 //! A context is immutable once built. When the application reads the request body, the agent
 //! asks for a new context ([`RequestContext::with_body`]) that shares nothing mutable with the
 //! old one, so a check running on another thread never sees a half-updated context.
+//!
+//! Two things are worked out on first use and kept for the rest of the request: which inputs
+//! match an input signature of the rule set ([`crate::rules::eval::SignatureHits`], keyed by
+//! the set's generation so a reloaded set is never answered from an old scan), and the
+//! normalised request path exclusions match routes against. Both are filled with
+//! `OnceLock::set`, never `get_or_init`, so two threads checking for the same request never
+//! wait on each other: at worst both compute and one result is kept.
 
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::extract::{self, BodyKind};
 use crate::input::Input;
 use crate::matcher::InputMatcher;
+use crate::rules::eval::SignatureHits;
 use crate::wire::RequestRecord;
 
 /// Limits on what one request may make the engine keep.
@@ -51,6 +60,10 @@ pub struct RequestContext {
     input_bytes: usize,
     overflowed: bool,
     matcher: InputMatcher,
+    /// Inputs that matched input signatures, for one rule set generation.
+    signatures: OnceLock<SignatureHits>,
+    /// The request path as exclusions see it ([`crate::exclusion::normalize_route`]).
+    route: OnceLock<String>,
 }
 
 static PROCESS_TAG: LazyLock<u64> = LazyLock::new(|| {
@@ -141,6 +154,8 @@ impl RequestContext {
             input_bytes: budget.bytes,
             overflowed: budget.overflowed,
             matcher,
+            signatures: OnceLock::new(),
+            route: OnceLock::new(),
         }
     }
 
@@ -185,6 +200,38 @@ impl RequestContext {
     /// Bytes of input kept.
     pub fn input_bytes(&self) -> usize {
         self.input_bytes
+    }
+
+    /// The signature hits for rule set generation `generation`: the cached ones when they are
+    /// for that generation; else `compute`'s, cached when nothing was cached yet (a context
+    /// that outlives a rule reload answers the new set correctly, just without a cache).
+    pub fn signature_hits(
+        &self,
+        generation: u64,
+        compute: impl FnOnce() -> SignatureHits,
+    ) -> Cow<'_, SignatureHits> {
+        if let Some(cached) = self.signatures.get() {
+            if cached.generation() == generation {
+                return Cow::Borrowed(cached);
+            }
+            return Cow::Owned(compute());
+        }
+        let mine = self.signatures.set(compute()).err();
+        match (self.signatures.get(), mine) {
+            (Some(cached), _) if cached.generation() == generation => Cow::Borrowed(cached),
+            (_, Some(mine)) => Cow::Owned(mine),
+            // Unreachable: `set` failed only if a value was there, and ours was for `generation`.
+            (_, None) => Cow::Owned(SignatureHits::none(generation)),
+        }
+    }
+
+    /// The normalised request path, worked out on first use.
+    pub fn route(&self) -> &str {
+        if let Some(route) = self.route.get() {
+            return route;
+        }
+        let _ = self.route.set(crate::exclusion::normalize_route(&self.summary.path));
+        self.route.get().map_or("/", String::as_str)
     }
 }
 

@@ -1,17 +1,32 @@
 //! The engine: checks a sink call against a request context and produces a verdict.
 //!
-//! Each sink family has its detector (`sql`, `cmd`, `path`); the engine turns a detector's
-//! finding, or a request whose input overflowed the limit, into an action under the configured
-//! mode and policies, and builds the event for anything it does not simply allow.
+//! A check collects findings: the built-in detector of the sink family (`sql`, `cmd`, `path`),
+//! the built-in command policy, the request's input overflow, and the rules of the loaded rule
+//! set ([`crate::rules::eval`]). Each finding then gets its policy from the modes and may be
+//! dropped by an exclusion ([`decision`]); the strongest action wins and its finding becomes
+//! the event. `check_*` returns just the verdict; `explain_*` the same verdict with every
+//! finding and why it fired, for `rasp explain` and rule tests.
+//!
+//! The common check finds nothing: no input occurs in the sink and no rule hits. It then costs
+//! the input search, one rule scan when the set has rules for the sink kind, and no allocation.
+
+mod decision;
+
+use std::fmt;
+use std::sync::Arc;
 
 use crate::cmd::{self, CmdLocation, CmdRule, CommandLine};
-use crate::config::{EngineConfig, Policy};
-use crate::context::{next_id, RequestContext};
-use crate::event::{now_rfc3339, Event, EventRequest, EventSink, Span};
-use crate::input::EventInput;
+use crate::config::{check_rule_ids, ConfigError, EngineConfig, Policy};
+use crate::context::RequestContext;
+use crate::event::{EventSink, Span};
 use crate::path::{self, PathOp};
+use crate::rules::eval::{self, RulePlan, SinkText};
+use crate::rules::{RuleSet, SinkKind};
 use crate::sql::{self, Dialect, SqlRule};
-use crate::verdict::{Action, Confidence, Verdict};
+use crate::verdict::{Confidence, Verdict};
+use decision::{BuiltinWhy, Finding, Source};
+
+pub use decision::{Explanation, FindingReport};
 
 /// The hooked JDBC API, by its boundary code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -117,37 +132,123 @@ pub struct PathSink<'a> {
     pub path: &'a [u8],
 }
 
-/// What a check found, before the mode turns it into an action.
-struct Finding {
-    rule_id: &'static str,
-    category: &'static str,
-    message: &'static str,
-    confidence: Confidence,
-    policy: Policy,
-    input: Option<usize>,
-    span: Option<Span>,
-}
-
-/// The detection engine, configured once.
-#[derive(Clone, Debug)]
+/// The detection engine: the configuration and the rule set, fixed for its lifetime (a rule
+/// reload builds a new engine).
+#[derive(Clone)]
 pub struct Engine {
     config: EngineConfig,
+    rules: Arc<RuleSet>,
+    plan: RulePlan,
+}
+
+impl fmt::Debug for Engine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Engine")
+            .field("config", &self.config)
+            .field("rules", &self.rules.id())
+            .field("plan", &self.plan)
+            .finish()
+    }
 }
 
 impl Engine {
+    /// An engine without rules. Rule ids the configuration names are not checked; use
+    /// [`Engine::with_rules`] for a configuration that names rules.
     pub fn new(config: EngineConfig) -> Engine {
-        Engine { config }
+        Engine::build(config, Arc::new(RuleSet::empty()))
+    }
+
+    /// An engine with a rule set. Fails when the configuration names a rule (in
+    /// `rules.mode.*` or `exclusion.*.rules`) that is neither built in nor in the set.
+    pub fn with_rules(config: EngineConfig, rules: Arc<RuleSet>) -> Result<Engine, ConfigError> {
+        match check_rule_ids(&config, &rules).into_iter().next() {
+            Some(problem) => Err(problem),
+            None => Ok(Engine::build(config, rules)),
+        }
+    }
+
+    /// An engine for a reloaded rule set: a configuration that names rules the new set
+    /// dropped still works (those names match nothing), and the problems are returned for the
+    /// caller to log.
+    pub fn reloaded(config: EngineConfig, rules: Arc<RuleSet>) -> (Engine, Vec<ConfigError>) {
+        let problems = check_rule_ids(&config, &rules);
+        (Engine::build(config, rules), problems)
+    }
+
+    fn build(config: EngineConfig, rules: Arc<RuleSet>) -> Engine {
+        let plan = RulePlan::new(&rules);
+        Engine {
+            config,
+            rules,
+            plan,
+        }
     }
 
     pub fn config(&self) -> &EngineConfig {
         &self.config
     }
 
-    /// Checks one SQL statement. Allocation-free when no input occurs in it and the request is
-    /// within its limits, which is nearly every call.
+    pub fn rules(&self) -> &Arc<RuleSet> {
+        &self.rules
+    }
+
+    /// Checks one SQL statement. Allocation-free when no input occurs in it, no rule hits and
+    /// the request is within its limits, which is nearly every call.
     pub fn check_sql(&self, ctx: &RequestContext, sink: &SqlSink<'_>) -> Verdict {
-        let finding = sql::detect(ctx, sink.dialect, sink.statement).map(|f| {
-            self.finding(
+        let findings = self.sql_findings(ctx, sink);
+        if findings.is_empty() {
+            return Verdict::ALLOW;
+        }
+        self.verdict(ctx, &findings, |f| sql_event_sink(sink, f))
+    }
+
+    /// [`Engine::check_sql`] with every finding.
+    pub fn explain_sql(&self, ctx: &RequestContext, sink: &SqlSink<'_>) -> Explanation {
+        let findings = self.sql_findings(ctx, sink);
+        self.explanation(ctx, &findings, |f| sql_event_sink(sink, f))
+    }
+
+    /// Checks one process launch: argv, and the environment entries the application set.
+    /// Request input that changed the command, the built-in command policy ([`cmd::policy`])
+    /// and the rules all apply; the policy and `always` rules also outside requests (an
+    /// empty context).
+    pub fn check_command(&self, ctx: &RequestContext, sink: &CommandSink<'_>) -> Verdict {
+        let (line, _) = sink.command.joined();
+        let findings = self.command_findings(ctx, sink, &line);
+        if findings.is_empty() {
+            return Verdict::ALLOW;
+        }
+        self.verdict(ctx, &findings, |f| command_event_sink(sink, &line, f))
+    }
+
+    /// [`Engine::check_command`] with every finding.
+    pub fn explain_command(&self, ctx: &RequestContext, sink: &CommandSink<'_>) -> Explanation {
+        let (line, _) = sink.command.joined();
+        let findings = self.command_findings(ctx, sink, &line);
+        self.explanation(ctx, &findings, |f| command_event_sink(sink, &line, f))
+    }
+
+    /// Checks one file access.
+    pub fn check_path(&self, ctx: &RequestContext, sink: &PathSink<'_>) -> Verdict {
+        let findings = self.path_findings(ctx, sink);
+        if findings.is_empty() {
+            return Verdict::ALLOW;
+        }
+        self.verdict(ctx, &findings, |f| path_event_sink(sink, f))
+    }
+
+    /// [`Engine::check_path`] with every finding.
+    pub fn explain_path(&self, ctx: &RequestContext, sink: &PathSink<'_>) -> Explanation {
+        let findings = self.path_findings(ctx, sink);
+        self.explanation(ctx, &findings, |f| path_event_sink(sink, f))
+    }
+
+    /// Findings in tie-break order: the built-in detector, the command policy, the overflow,
+    /// then rules in rule order.
+    fn sql_findings(&self, ctx: &RequestContext, sink: &SqlSink<'_>) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        if let Some(f) = sql::detect(ctx, sink.dialect, sink.statement) {
+            findings.push(self.detector_finding(
                 (f.rule.id(), "sqli", f.rule.message()),
                 f.rule == SqlRule::Unparsable,
                 f.occurrence.input,
@@ -155,84 +256,78 @@ impl Engine {
                     start: f.occurrence.start,
                     end: f.occurrence.end,
                 },
-            )
-        });
-        self.decide(ctx, finding, |span| {
-            EventSink::new(
-                "sql",
-                sink.api.name(),
-                Some(sink.dialect.name()),
-                sink.statement,
-                span,
-            )
-        })
+            ));
+        }
+        self.overflow(ctx, &mut findings);
+        self.rule_findings(
+            ctx,
+            SinkText {
+                kind: SinkKind::Sql,
+                text: sink.statement,
+                dialect: Some(sink.dialect),
+            },
+            &mut findings,
+        );
+        findings
     }
 
-    /// Checks one process launch: argv, and the environment entries the application set.
-    /// Request input that changed the command comes first; then the built-in command policy
-    /// ([`cmd::policy`]), which also applies outside requests (an empty context).
-    pub fn check_command(&self, ctx: &RequestContext, sink: &CommandSink<'_>) -> Verdict {
-        let (line, _) = sink.command.joined();
-        let Some(found) = cmd::detect(ctx, sink.command) else {
-            let finding = cmd::policy::check(sink.command).map(|p| Finding {
-                rule_id: p.id(),
-                category: "cmdi",
-                message: p.message(),
+    fn command_findings(
+        &self,
+        ctx: &RequestContext,
+        sink: &CommandSink<'_>,
+        line: &str,
+    ) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        if let Some(found) = cmd::detect(ctx, sink.command) {
+            let (span, env) = match found.location {
+                CmdLocation::Env { index, start, end } => (Span { start, end }, Some(index)),
+                CmdLocation::CommandLine { start, end } => (Span { start, end }, None),
+            };
+            let rule = found.rule;
+            let mut finding = self.detector_finding(
+                (rule.id(), "cmdi", rule.message()),
+                rule == CmdRule::Unparsable,
+                found.input,
+                span,
+            );
+            finding.env = env;
+            findings.push(finding);
+        }
+        if let Some(p) = cmd::policy::check(sink.command) {
+            findings.push(Finding {
+                source: Source::Builtin {
+                    id: p.id(),
+                    category: "cmdi",
+                    message: p.message(),
+                    why: BuiltinWhy::CommandPolicy,
+                },
                 confidence: Confidence::High,
-                policy: Policy::Block,
+                default_policy: Policy::Block,
                 input: None,
                 span: Some(Span {
                     start: 0,
                     end: line.len(),
                 }),
+                env: None,
             });
-            return self.decide(ctx, finding, |span| {
-                EventSink::new(
-                    "cmd",
-                    command_api_name(sink.api),
-                    None,
-                    line.as_bytes(),
-                    span,
-                )
-            });
-        };
-        // An environment finding is shown as `NAME=value`, the span shifted past `NAME=`.
-        let (value, span) = match found.location {
-            CmdLocation::Env { index, start, end } => {
-                let (name, val) = &sink.command.env[index];
-                let shift = name.len() + 1;
-                (
-                    format!("{name}={val}"),
-                    Span {
-                        start: start + shift,
-                        end: end + shift,
-                    },
-                )
-            }
-            CmdLocation::CommandLine { start, end } => (line, Span { start, end }),
-        };
-        let rule = found.rule;
-        let finding = self.finding(
-            (rule.id(), "cmdi", rule.message()),
-            rule == CmdRule::Unparsable,
-            found.input,
-            span,
+        }
+        self.overflow(ctx, &mut findings);
+        self.rule_findings(
+            ctx,
+            SinkText {
+                kind: SinkKind::Cmd,
+                text: line.as_bytes(),
+                dialect: None,
+            },
+            &mut findings,
         );
-        self.decide(ctx, Some(finding), |span| {
-            EventSink::new(
-                "cmd",
-                command_api_name(sink.api),
-                None,
-                value.as_bytes(),
-                span,
-            )
-        })
+        findings
     }
 
-    /// Checks one file access.
-    pub fn check_path(&self, ctx: &RequestContext, sink: &PathSink<'_>) -> Verdict {
-        let finding = path::detect(ctx, sink.path, sink.op).map(|f| {
-            self.finding(
+    fn path_findings(&self, ctx: &RequestContext, sink: &PathSink<'_>) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        if let Some(f) = path::detect(ctx, sink.path, sink.op) {
+            findings.push(self.detector_finding(
                 (f.rule.id(), "path", f.rule.message()),
                 false,
                 f.input,
@@ -240,112 +335,128 @@ impl Engine {
                     start: f.start,
                     end: f.end,
                 },
-            )
-        });
-        self.decide(ctx, finding, |span| {
-            EventSink::new("path", path_api_name(sink.api), None, sink.path, span)
-                .with_op(sink.op.name())
-        })
+            ));
+        }
+        self.overflow(ctx, &mut findings);
+        self.rule_findings(
+            ctx,
+            SinkText {
+                kind: SinkKind::Path,
+                text: sink.path,
+                dialect: None,
+            },
+            &mut findings,
+        );
+        findings
     }
 
     /// A detector's finding: `(rule id, category, message)`, whether it is an unparsable sink
     /// (which has its own configured policy), and the input and span it concerns.
-    fn finding(
+    fn detector_finding(
         &self,
         rule: (&'static str, &'static str, &'static str),
         unparsable: bool,
         input: usize,
         span: Span,
     ) -> Finding {
-        let (rule_id, category, message) = rule;
+        let (id, category, message) = rule;
         Finding {
-            rule_id,
-            category,
-            message,
+            source: Source::Builtin {
+                id,
+                category,
+                message,
+                why: if unparsable {
+                    BuiltinWhy::Unparsable
+                } else {
+                    BuiltinWhy::Structure
+                },
+            },
             confidence: if unparsable {
                 Confidence::Medium
             } else {
                 Confidence::High
             },
-            policy: if unparsable {
+            default_policy: if unparsable {
                 self.config.on_unparsable
             } else {
                 Policy::Block
             },
             input: Some(input),
             span: Some(span),
+            env: None,
         }
     }
 
-    /// Turns a finding (or the request's overflow) into a verdict under the configured mode.
-    fn decide(
-        &self,
-        ctx: &RequestContext,
-        finding: Option<Finding>,
-        sink: impl FnOnce(Option<Span>) -> EventSink,
-    ) -> Verdict {
-        let finding = match finding {
-            Some(f) => f,
-            None if ctx.overflowed() => overflow_finding(self.config.on_overflow),
-            None => return Verdict::ALLOW,
-        };
-        let action = match self.config.cap(finding.policy) {
-            Policy::Allow => return Verdict::ALLOW,
-            Policy::Monitor => Action::Monitor,
-            Policy::Block => Action::Block,
-        };
-        let sink_record = sink(finding.span);
-        Verdict {
-            action,
-            event: Some(Box::new(self.event(ctx, action, finding, sink_record))),
+    /// The request's input overflow applies to every check it makes.
+    fn overflow(&self, ctx: &RequestContext, findings: &mut Vec<Finding>) {
+        if !ctx.overflowed() {
+            return;
         }
+        findings.push(Finding {
+            source: Source::Builtin {
+                id: "limits.input_overflow",
+                category: "limits",
+                message: "the request's input exceeded max_input_bytes, so part of it could not be checked",
+                why: BuiltinWhy::Overflow,
+            },
+            confidence: Confidence::Low,
+            default_policy: self.config.on_overflow,
+            input: None,
+            span: None,
+            env: None,
+        });
     }
 
-    fn event(
-        &self,
-        ctx: &RequestContext,
-        action: Action,
-        finding: Finding,
-        sink: EventSink,
-    ) -> Event {
-        let summary = ctx.summary();
-        Event {
-            time: now_rfc3339(),
-            event_id: next_id(),
-            request_id: summary.id.clone(),
-            action: if action == Action::Block {
-                "blocked"
-            } else {
-                "monitored"
-            },
-            rule_id: finding.rule_id,
-            category: finding.category,
-            confidence: finding.confidence.name(),
-            message: finding.message,
-            input: finding
-                .input
-                .and_then(|i| ctx.inputs().get(i))
-                .map(EventInput::from),
-            sink,
-            request: EventRequest {
-                method: summary.method.clone(),
-                path: summary.path.clone(),
-                client: summary.client.clone(),
-            },
-            stack: Vec::new(),
-            agent_version: self.config.agent_version.clone(),
+    fn rule_findings(&self, ctx: &RequestContext, sink: SinkText<'_>, findings: &mut Vec<Finding>) {
+        if !self.plan.covers(sink.kind) {
+            return;
         }
+        let mut fired = Vec::new();
+        eval::evaluate(&self.rules, &self.plan, ctx, sink, &mut fired);
+        findings.extend(fired.into_iter().filter_map(|f| {
+            let rule = self.rules.rules().get(f.rule)?;
+            Some(Finding {
+                source: Source::Rule {
+                    index: f.rule,
+                    reach: f.reach,
+                },
+                confidence: f.reach.confidence(),
+                default_policy: rule.mode.policy(),
+                input: f.input,
+                span: f.span,
+                env: None,
+            })
+        }));
     }
 }
 
-fn overflow_finding(policy: Policy) -> Finding {
-    Finding {
-        rule_id: "limits.input_overflow",
-        category: "limits",
-        message: "the request's input exceeded max_input_bytes, so part of it could not be checked",
-        confidence: Confidence::Low,
-        policy,
-        input: None,
-        span: None,
+fn sql_event_sink(sink: &SqlSink<'_>, f: &Finding) -> EventSink {
+    EventSink::new(
+        "sql",
+        sink.api.name(),
+        Some(sink.dialect.name()),
+        sink.statement,
+        f.span,
+    )
+}
+
+/// An environment finding is shown as `NAME=value`, the span shifted past `NAME=`.
+fn command_event_sink(sink: &CommandSink<'_>, line: &str, f: &Finding) -> EventSink {
+    let api = command_api_name(sink.api);
+    match f.env.and_then(|i| sink.command.env.get(i)) {
+        Some((name, value)) => {
+            let shift = name.len() + 1;
+            let span = f.span.map(|s| Span {
+                start: s.start + shift,
+                end: s.end + shift,
+            });
+            EventSink::new("cmd", api, None, format!("{name}={value}").as_bytes(), span)
+        }
+        None => EventSink::new("cmd", api, None, line.as_bytes(), f.span),
     }
+}
+
+fn path_event_sink(sink: &PathSink<'_>, f: &Finding) -> EventSink {
+    EventSink::new("path", path_api_name(sink.api), None, sink.path, f.span)
+        .with_op(sink.op.name())
 }

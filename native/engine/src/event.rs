@@ -1,4 +1,9 @@
 //! Security events: one JSON object per line, with stable field names.
+//!
+//! An event is for the strongest finding of a check. Its `rule_id` is a built-in detector's id
+//! (`sqli.union`) or a rule file's (`sql.policy.file_write`); `rule_set` names the loaded set
+//! (`none` without one) so an event can be traced to the rules that produced it, and
+//! `other_rules` lists the other rules that would also have monitored or blocked the call.
 
 use serde::Serialize;
 
@@ -15,10 +20,14 @@ pub struct Event {
     pub request_id: String,
     /// `blocked` or `monitored`.
     pub action: &'static str,
-    pub rule_id: &'static str,
-    pub category: &'static str,
+    pub rule_id: String,
+    pub category: String,
     pub confidence: &'static str,
-    pub message: &'static str,
+    pub message: String,
+    /// The id of the loaded rule set (`name@version+checksum`), `none` without one.
+    pub rule_set: String,
+    /// Ids of the other findings of this check that were not allowed, strongest first.
+    pub other_rules: Vec<String>,
     /// The request input that reached the sink; absent for limit events.
     pub input: Option<EventInput>,
     pub sink: EventSink,

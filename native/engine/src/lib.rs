@@ -15,8 +15,14 @@
 //!   sink string whatever the number of inputs. Nearly every check ends there: no input occurs.
 //! * When an input does occur, [`sql`] lexes the statement with the dialect's own quoting and
 //!   comment rules ([`sql::SqlLexer`]) and [`sql::detect`] classifies each occurrence.
-//! * [`engine::Engine`] applies the configured mode and policies ([`config`]) and returns a
-//!   [`verdict::Verdict`] with an [`event::Event`] for anything it does not simply allow.
+//! * [`rules`] adds what structure cannot see: a compiled rule set ([`rules::RuleSet`],
+//!   Hyperscan or a portable DFA) whose sink rules match dangerous statements, commands and
+//!   paths, and whose input signatures catch attack input that reached a sink transformed.
+//!   [`rules::eval`] decides which rules fire in a check.
+//! * [`engine::Engine`] gives every finding its policy from the modes ([`config`], global and
+//!   per rule), drops those an exclusion covers ([`exclusion`]), and returns a
+//!   [`verdict::Verdict`] with an [`event::Event`] for the strongest finding it does not
+//!   simply allow; `explain_*` returns every finding with why it fired.
 //!
 //! There is no JNI here and no `unsafe`: the `rasp-jni` crate is a thin layer over this one,
 //! and the CLI and benchmarks use it directly.
@@ -28,10 +34,12 @@ pub mod config;
 pub mod context;
 pub mod engine;
 pub mod event;
+pub mod exclusion;
 pub mod extract;
 pub mod input;
 pub mod matcher;
 pub mod path;
+pub mod rules;
 pub mod sql;
 pub mod verdict;
 pub mod wire;

@@ -19,11 +19,15 @@ impl Action {
 /// How sure the engine is that a finding is an attack.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Confidence {
-    /// The input provably changed the statement's structure.
+    /// The input provably changed the sink's structure; or a rule matched the sink where the
+    /// input is (`input-overlaps`), or a rule that needs no input (`always`) matched.
     High,
-    /// The statement could not be read; the input is the likely cause.
+    /// The sink could not be read and the input is the likely cause; or a rule matched and
+    /// the input occurs elsewhere in the sink (`input-present`); or an input that matched a
+    /// signature reached the sink in a normalised form.
     Medium,
-    /// A limit was hit; no input was seen to reach the sink.
+    /// A limit was hit and no input was seen to reach the sink; or an input and the sink
+    /// both match a signature, without the input being seen in the sink.
     Low,
 }
 

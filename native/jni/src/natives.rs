@@ -42,7 +42,9 @@ pub fn sink_methods() -> Vec<NativeMethod> {
 pub fn methods() -> Vec<NativeMethod> {
     let m = method;
     vec![
-        m("init", "([B)[B", init as *mut c_void),
+        m("init", "([B[B)[B", init as *mut c_void),
+        m("loadRules", "([B)[B", load_rules as *mut c_void),
+        m("rulesInfo", "()[B", rules_info as *mut c_void),
         m("openContext", "([BI)J", open_context as *mut c_void),
         m("setBody", "(J[BIZ)I", set_body as *mut c_void),
         m("checkSql", "(JII[B)I", check_sql as *mut c_void),
@@ -103,17 +105,57 @@ fn slot(handle: jlong) -> Option<(&'static runtime::Runtime, impl Deref<Target =
     }
 }
 
+/// A Java byte array holding `message`, made before a call whose failure must still say
+/// something: for these natives a null answer means success, so a contained panic may not
+/// fall back to null.
+fn failure_text(env: &JNIEnv<'_>, message: &str) -> jbyteArray {
+    to_java(env, message.as_bytes()).unwrap_or(std::ptr::null_mut())
+}
+
 extern "system" fn init<'l>(
     mut env: JNIEnv<'l>,
     _class: JClass<'l>,
     config: JByteArray<'l>,
+    rules: JByteArray<'l>,
 ) -> jbyteArray {
-    guarded(&mut env, std::ptr::null_mut(), |env| {
+    let failed = failure_text(&env, "internal error in the native engine's init");
+    guarded(&mut env, failed, |env| {
         let text = read_bytes(env, &config, -1).unwrap_or_default();
-        match runtime::init(&String::from_utf8_lossy(&text)) {
+        // null (no rule set) and an unreadable array both mean: the built-in detectors alone
+        let rules = read_bytes(env, &rules, -1);
+        match runtime::init(&String::from_utf8_lossy(&text), rules.as_deref()) {
             Ok(()) => Some(std::ptr::null_mut()),
             Err(message) => to_java(env, message.as_bytes()),
         }
+    })
+}
+
+extern "system" fn load_rules<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    rules: JByteArray<'l>,
+) -> jbyteArray {
+    let failed = failure_text(
+        &env,
+        "internal error in the native engine while loading the rule set",
+    );
+    guarded(&mut env, failed, |env| {
+        let outcome = match (runtime::get(), read_bytes(env, &rules, -1)) {
+            (None, _) => Err("the native engine is not initialised".to_owned()),
+            (Some(_), None) => Err("no rule file content".to_owned()),
+            (Some(rt), Some(bytes)) => rt.load_rules(&bytes),
+        };
+        match outcome {
+            Ok(()) => Some(std::ptr::null_mut()),
+            Err(message) => to_java(env, message.as_bytes()),
+        }
+    })
+}
+
+extern "system" fn rules_info<'l>(mut env: JNIEnv<'l>, _class: JClass<'l>) -> jbyteArray {
+    guarded(&mut env, std::ptr::null_mut(), |env| {
+        let rt = runtime::get()?;
+        to_java(env, rt.rules_json().as_bytes())
     })
 }
 
@@ -127,7 +169,7 @@ extern "system" fn open_context<'l>(
         let rt = runtime::get()?;
         let bytes = read_bytes(env, &request, length)?;
         let record = RequestRecord::decode(&bytes).ok()?;
-        let context = RequestContext::new(&record, rt.engine.config().limits);
+        let context = RequestContext::new(&record, rt.engine.load().config().limits);
         match rt.contexts.insert(ContextSlot::new(context)) {
             Some(handle) => {
                 rt.stats.contexts_opened.fetch_add(1, Ordering::Relaxed);
@@ -175,7 +217,7 @@ extern "system" fn check_sql<'l>(
             api: SqlApi::from_code(api).unwrap_or(SqlApi::Execute),
             statement: &statement,
         };
-        let verdict = rt.engine.check_sql(&slot.context(), &sink);
+        let verdict = rt.engine.load().check_sql(&slot.context(), &sink);
         Some(record(rt, &slot, verdict))
     })
 }
@@ -227,7 +269,7 @@ extern "system" fn check_command<'l>(
                 })
                 .collect(),
         };
-        let verdict = rt.engine.check_command(
+        let verdict = rt.engine.load().check_command(
             &slot.context(),
             &CommandSink {
                 api,
@@ -255,7 +297,7 @@ extern "system" fn check_path<'l>(
             op: PathOp::from_code(op),
             path: &path,
         };
-        let verdict = rt.engine.check_path(&slot.context(), &sink);
+        let verdict = rt.engine.load().check_path(&slot.context(), &sink);
         Some(record(rt, &slot, verdict))
     })
 }

@@ -1,10 +1,18 @@
 //! The process-wide state behind the natives: the engine, the live request contexts, the event
 //! writer and the counters. Created once by `init`.
+//!
+//! The engine sits in an [`ArcSwap`]: a check takes one lock-free `load()` and keeps that engine
+//! (with its rule set) for the whole check, while `loadRules` builds the next engine off to the
+//! side and swaps it in with one atomic store. A check never sees half a rule set, and a reload
+//! never waits for checks in flight (they finish on the engine they started with).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
+use arc_swap::ArcSwap;
+use rasp_engine::config::{check_rule_ids, ConfigError};
 use rasp_engine::event::Event;
+use rasp_engine::rules::{BackendChoice, RuleSet};
 use rasp_engine::{Engine, EngineConfig, RequestContext};
 
 use crate::handles::HandleTable;
@@ -58,10 +66,15 @@ pub struct Stats {
     pub contexts_opened: AtomicU64,
     pub contexts_rejected: AtomicU64,
     pub stale_handles: AtomicU64,
+    /// Rule sets put in use: the one at start (when one was given) and every accepted reload.
+    pub rules_loaded: AtomicU64,
+    /// Reloads refused (the set in use stayed).
+    pub rules_rejected: AtomicU64,
 }
 
 pub struct Runtime {
-    pub engine: Engine,
+    /// The engine in use; replaced as a whole by `load_rules`.
+    pub engine: ArcSwap<Engine>,
     pub contexts: HandleTable<ContextSlot>,
     pub events: EventWriter,
     pub stats: Stats,
@@ -73,34 +86,110 @@ pub fn get() -> Option<&'static Runtime> {
     RUNTIME.get()
 }
 
-/// Parses the configuration and starts the runtime. A second call is accepted and ignored:
-/// the agent initialises once, and a repeated attach must not fail the application.
-pub fn init(config_text: &str) -> Result<(), String> {
+/// How `init` marks an error caused by the rule file rather than by a configuration value, so
+/// that the agent can name `rasp.rules.file` (docs/native-boundary.md).
+pub const RULE_SET_ERROR: &str = "rule set: ";
+
+/// Parses the configuration, loads the rule set (`None` or empty: no rule set, the built-in
+/// detectors alone) and starts the runtime. A second call is accepted and ignored: the agent
+/// initialises once, and a repeated attach must not fail the application.
+pub fn init(config_text: &str, rules: Option<&[u8]>) -> Result<(), String> {
     if RUNTIME.get().is_some() {
         return Ok(());
     }
     let config = EngineConfig::parse(config_text).map_err(|e| e.to_string())?;
-    let events = EventWriter::open(&config.events_file).map_err(|e| {
+    let set = load_set(rules, config.rules_backend)
+        .map_err(|reason| format!("{RULE_SET_ERROR}{reason}"))?;
+    let had_rules = rules.is_some_and(|r| !r.is_empty());
+    let engine = Engine::with_rules(config, Arc::new(set)).map_err(|e| e.to_string())?;
+    let events_file = engine.config().events_file.clone();
+    let events = EventWriter::open(&events_file).map_err(|e| {
         format!(
-            "bad value '{}' for events_file: cannot open it for appending ({e}); use a writable file path, or - for standard error",
-            config.events_file
+            "bad value '{events_file}' for events_file: cannot open it for appending ({e}); use a writable file path, or - for standard error"
         )
     })?;
     let runtime = Runtime {
-        engine: Engine::new(config),
+        engine: ArcSwap::from_pointee(engine),
         contexts: HandleTable::with_capacity(MAX_LIVE_CONTEXTS),
         events,
         stats: Stats::default(),
     };
+    if had_rules {
+        runtime.stats.rules_loaded.fetch_add(1, Ordering::Relaxed);
+    }
     // Losing a race with another init is fine: the winner's runtime is equivalent.
     let _ = RUNTIME.set(runtime);
     Ok(())
 }
 
+/// The rule set in `bytes`, or the empty set when there are none.
+fn load_set(bytes: Option<&[u8]>, backend: BackendChoice) -> Result<RuleSet, String> {
+    match bytes {
+        Some(b) if !b.is_empty() => RuleSet::load(b, backend).map_err(|e| e.to_string()),
+        _ => Ok(RuleSet::empty()),
+    }
+}
+
+/// Ids the configuration names (per-rule modes, exclusion rules) that neither the built-in
+/// detectors nor `rules` define. Empty at start (init refuses them); a reload may drop one.
+fn unknown_rule_ids(config: &EngineConfig, rules: &RuleSet) -> Vec<String> {
+    check_rule_ids(config, rules)
+        .into_iter()
+        .filter_map(|problem| match problem {
+            ConfigError::UnknownRule { id, .. } => Some(id),
+            ConfigError::UnmatchedPrefix { selector, .. } => Some(selector),
+            _ => None,
+        })
+        .collect()
+}
+
 impl Runtime {
+    /// Builds an engine with the same configuration and the rule set in `bytes`, and puts it in
+    /// use. On any error the engine in use stays, and the error says why (for the agent's log).
+    pub fn load_rules(&self, bytes: &[u8]) -> Result<(), String> {
+        let result = self
+            .build_with(bytes)
+            .map(|next| self.engine.store(Arc::new(next)));
+        let counter = match result {
+            Ok(()) => &self.stats.rules_loaded,
+            Err(_) => &self.stats.rules_rejected,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        result
+    }
+
+    fn build_with(&self, bytes: &[u8]) -> Result<Engine, String> {
+        if bytes.is_empty() {
+            return Err("the file is empty".into());
+        }
+        let current = self.engine.load();
+        let config = current.config().clone();
+        let set = RuleSet::load(bytes, config.rules_backend).map_err(|e| e.to_string())?;
+        // A configured rule id the new set dropped is no reason to refuse it (docs/rules.md §5):
+        // rules_json lists such ids for the agent's warning.
+        let (engine, _dropped_ids) = Engine::reloaded(config, Arc::new(set));
+        Ok(engine)
+    }
+
+    /// `{"id","rules","backend","unknown_rule_ids":[..],"scan_fallbacks"}` of the set in use.
+    pub fn rules_json(&self) -> String {
+        let engine = self.engine.load();
+        let rules = engine.rules();
+        serde_json::json!({
+            "id": rules.id(),
+            "rules": rules.rules().len(),
+            "backend": rules.backend().name(),
+            "unknown_rule_ids": unknown_rule_ids(engine.config(), rules),
+            "scan_fallbacks": rules.scan_fallbacks(),
+        })
+        .to_string()
+    }
+
     pub fn stats_json(&self) -> String {
         let load = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        let engine = self.engine.load();
         serde_json::json!({
+            "rule_set": engine.rules().id(),
             "checks": load(&self.stats.checks),
             "monitors": load(&self.stats.monitors),
             "blocks": load(&self.stats.blocks),
@@ -111,7 +200,170 @@ impl Runtime {
             "stale_handles": load(&self.stats.stale_handles),
             "events_written": load(&self.events.written),
             "events_dropped": load(&self.events.dropped),
+            "rules_loaded": load(&self.stats.rules_loaded),
+            "rules_rejected": load(&self.stats.rules_rejected),
+            "rule_scan_fallbacks": engine.rules().scan_fallbacks(),
         })
         .to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+    use std::sync::atomic::AtomicUsize;
+
+    use rasp_engine::rules::compile_dir;
+
+    use super::*;
+
+    /// Compiles the set `<name>@<version>` with one rule per `(id, word)`: it blocks SQL inputs
+    /// containing `word`.
+    fn compiled(name: &str, version: &str, rules: &[(&str, &str)]) -> Vec<u8> {
+        static SEQ: AtomicUsize = AtomicUsize::new(0);
+        let dir: PathBuf = std::env::temp_dir().join(format!(
+            "rasp-jni-test-{}-{}",
+            std::process::id(),
+            SEQ.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        std::fs::write(
+            dir.join("ruleset.toml"),
+            format!("name = \"{name}\"\nversion = \"{version}\"\n"),
+        )
+        .expect("ruleset.toml");
+        let mut toml = String::new();
+        for (id, word) in rules {
+            toml.push_str(&format!(
+                "[[rule]]\nid = \"{id}\"\ncategory = \"sqli\"\nscan = \"sink\"\nsinks = [\"sql\"]\n\
+                 when = \"input-overlaps\"\nseverity = \"high\"\nmode = \"block\"\nmessage = \"test\"\n\
+                 patterns = ['''\\b{word}\\b''']\n\n[[rule.match]]\nsink = \"SELECT 1 WHERE a = '{word}'\"\n\
+                 input = \"{word}\"\n\n[[rule.pass]]\nsink = \"SELECT 1 WHERE a = 'x'\"\ninput = \"x\"\n\n"
+            ));
+        }
+        std::fs::write(dir.join("rules.toml"), toml).expect("rules.toml");
+        let compiled = compile_dir(&dir).unwrap_or_else(|d| panic!("compile: {d:?}"));
+        let _ = std::fs::remove_dir_all(&dir);
+        compiled.bytes
+    }
+
+    fn runtime(config: &str, rules: Option<&[u8]>) -> Runtime {
+        let config = EngineConfig::parse(config).expect("config");
+        let set = load_set(rules, config.rules_backend).expect("rules");
+        Runtime {
+            engine: ArcSwap::from_pointee(
+                Engine::with_rules(config, Arc::new(set)).expect("engine"),
+            ),
+            contexts: HandleTable::with_capacity(4),
+            events: EventWriter::open("-").expect("stderr writer"),
+            stats: Stats::default(),
+        }
+    }
+
+    fn json(text: &str) -> serde_json::Value {
+        serde_json::from_str(text).expect("json")
+    }
+
+    #[test]
+    fn a_reload_swaps_the_set_and_a_rejected_one_leaves_it() {
+        let v1 = compiled("t", "1", &[("t.word.plugh", "plugh")]);
+        let v2 = compiled(
+            "t",
+            "2",
+            &[("t.word.plugh", "plugh"), ("t.word.xyzzy", "xyzzy")],
+        );
+        let rt = runtime("mode=block\n", Some(&v1));
+        let before = json(&rt.rules_json());
+        assert!(
+            before["id"].as_str().expect("id").starts_with("t@1+"),
+            "{before}"
+        );
+        assert_eq!(before["rules"], 1);
+
+        let in_flight = rt.engine.load_full();
+        rt.load_rules(&v2).expect("v2 loads");
+        let after = json(&rt.rules_json());
+        assert!(
+            after["id"].as_str().expect("id").starts_with("t@2+"),
+            "{after}"
+        );
+        assert_eq!(after["rules"], 2);
+        assert_eq!(
+            in_flight.rules().rules().len(),
+            1,
+            "a check in flight keeps its engine"
+        );
+
+        for garbage in [&b"not a rule file"[..], &v2[..v2.len() / 2], b""] {
+            let error = rt.load_rules(garbage).expect_err("rejected");
+            assert!(!error.is_empty());
+            assert_eq!(
+                json(&rt.rules_json())["id"],
+                after["id"],
+                "kept after: {error}"
+            );
+        }
+        let stats = json(&rt.stats_json());
+        assert_eq!(stats["rules_loaded"], 1, "{stats}");
+        assert_eq!(stats["rules_rejected"], 3, "{stats}");
+        assert_eq!(stats["rule_set"], after["id"], "{stats}");
+    }
+
+    #[test]
+    fn the_reloaded_engine_keeps_the_configuration() {
+        let v1 = compiled("t", "1", &[("t.word.plugh", "plugh")]);
+        let rt = runtime(
+            "mode=monitor\nrules.mode.sqli.union=block\nmax_input_bytes=4096\n",
+            Some(&v1),
+        );
+        rt.load_rules(&compiled("t", "2", &[("t.word.xyzzy", "xyzzy")]))
+            .expect("loads");
+        let engine = rt.engine.load();
+        assert_eq!(engine.config().mode, rasp_engine::config::Mode::Monitor);
+        assert_eq!(engine.config().limits.max_input_bytes, 4096);
+        assert!(engine.config().rule_modes.contains_key("sqli.union"));
+    }
+
+    #[test]
+    fn a_reload_may_drop_a_configured_rule_and_says_so() {
+        let v1 = compiled("t", "1", &[("t.word.plugh", "plugh")]);
+        let rt = runtime(
+            "rules.mode.t.word.plugh=monitor\nexclusion.x.rules=t.word.*\n",
+            Some(&v1),
+        );
+        assert_eq!(
+            json(&rt.rules_json())["unknown_rule_ids"],
+            serde_json::json!([])
+        );
+        rt.load_rules(&compiled("u", "1", &[("u.word.xyzzy", "xyzzy")]))
+            .expect("a set without the configured rule still loads");
+        assert_eq!(
+            json(&rt.rules_json())["unknown_rule_ids"],
+            serde_json::json!(["t.word.plugh", "t.word.*"])
+        );
+    }
+
+    #[test]
+    fn init_marks_rule_file_errors_and_names_unknown_rule_ids() {
+        // Neither call gets as far as starting the process-wide runtime.
+        let error = init("mode=block\nevents_file=-\n", Some(b"garbage")).expect_err("bad file");
+        assert!(error.starts_with(RULE_SET_ERROR), "{error}");
+        let error =
+            init("rules.mode.sqli.nope=monitor\nevents_file=-\n", None).expect_err("unknown id");
+        assert!(
+            error.starts_with("rules.mode.sqli.nope names rule 'sqli.nope'"),
+            "{error}"
+        );
+        assert!(get().is_none());
+    }
+
+    #[test]
+    fn no_rule_file_means_the_empty_set() {
+        for rules in [None, Some(&b""[..])] {
+            let rt = runtime("", rules);
+            let info = json(&rt.rules_json());
+            assert_eq!(info["id"], "none", "{info}");
+            assert_eq!(info["rules"], 0);
+        }
     }
 }

@@ -19,7 +19,8 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use super::load::Kind;
 
-/// The rule the engine flagged a placement with, `None` when it allowed the call.
+/// The rule the engine flagged a placement with, `None` when it allowed the call. The corpus
+/// runs the built-in detectors only, so the id is one of theirs.
 pub fn flagged_rule(verdict: &Verdict) -> Option<&'static str> {
     match verdict.action {
         Action::Allow => None,
@@ -27,7 +28,13 @@ pub fn flagged_rule(verdict: &Verdict) -> Option<&'static str> {
             verdict
                 .event
                 .as_ref()
-                .map_or("unknown", |event| event.rule_id),
+                .and_then(|event| {
+                    rasp_engine::rules::BUILTIN_RULE_IDS
+                        .iter()
+                        .find(|id| **id == event.rule_id)
+                })
+                .copied()
+                .unwrap_or("unknown"),
         ),
     }
 }

@@ -1,26 +1,26 @@
-//! `rasp explain cmd`: one process launch, step by step. The finding comes from
-//! [`rasp_engine::cmd::detect()`] and the verdict from [`Engine::check_command`]; everything else
-//! is description (which argument an occurrence is in, which shell tokens it covers), not a
-//! second opinion.
+//! `rasp explain cmd`: one process launch, step by step. The findings and the verdict come from
+//! [`rasp_engine::Engine::explain_command`]; everything else is description (which argument an
+//! occurrence is in, which shell tokens it covers), not a second opinion.
 
 use std::fmt::Write as _;
 
 use anyhow::Result;
 use rasp_engine::cmd::lexer::{tokenize, ShellTokenKind};
 use rasp_engine::cmd::programs::{is_dangerous_env, shell_script_index};
-use rasp_engine::cmd::{detect, CmdLocation, CommandLine};
-use rasp_engine::engine::command_api_name;
+use rasp_engine::cmd::CommandLine;
+use rasp_engine::engine::{command_api_name, FindingReport};
 use rasp_engine::matcher::is_searchable;
-use rasp_engine::{CommandSink, Engine, EngineConfig, RequestContext};
+use rasp_engine::{CommandSink, RequestContext};
 use serde::Serialize;
 
-use super::detection::{input_name, Describe, Detection, FindingView, OccurrenceView};
+use super::detection::{input_name, Describe, Detection, OccurrenceView};
 use super::{lossy, query_context, token_views, TokenView};
 use crate::args::ExplainCmdArgs;
 use crate::output;
+use crate::rules::source::{explain_engine, ExplainEngine};
 
 /// The CommandApi code of `java.lang.ProcessImpl.start`, where the agent hooks every launch.
-const PROCESS_IMPL_START: i32 = 0;
+pub const PROCESS_IMPL_START: i32 = 0;
 
 /// Everything `rasp explain cmd` reports.
 #[derive(Debug, Serialize)]
@@ -76,16 +76,18 @@ type CmdOccurrenceView = OccurrenceView<ArgumentsView>;
 
 /// Runs `rasp explain cmd`.
 pub fn run_cmd(args: &ExplainCmdArgs) -> Result<()> {
-    let ctx = query_context(&args.inputs);
+    let engine = explain_engine(&args.engine)?;
+    let ctx = query_context(&args.engine.route, &args.inputs);
     let command = CommandLine {
         argv: args.argv.clone(),
         env: args.env.clone(),
     };
-    output::print(args.json, "explanation", &explain(&ctx, &command), render)
+    let explanation = explain(&engine, &ctx, &command);
+    output::print(args.json, "explanation", &explanation, render)
 }
 
 /// Explains one process launch checked against `ctx`.
-pub fn explain(ctx: &RequestContext, command: &CommandLine) -> CmdExplanation {
+pub fn explain(engine: &ExplainEngine, ctx: &RequestContext, command: &CommandLine) -> CmdExplanation {
     let (line, starts) = command.joined();
     let script = shell_script_index(&command.argv).map(|argument| {
         let start = starts[argument];
@@ -105,18 +107,7 @@ pub fn explain(ctx: &RequestContext, command: &CommandLine) -> CmdExplanation {
             lex_error,
         }
     });
-    let finding = detect(ctx, command).map(|f| {
-        let (location, start, end) = location(command, f.location);
-        FindingView {
-            rule: f.rule.id(),
-            message: f.rule.message(),
-            input: f.input,
-            location: Some(location),
-            start,
-            end,
-        }
-    });
-    let verdict = Engine::new(EngineConfig::default()).check_command(
+    let explained = engine.engine.explain_command(
         ctx,
         &CommandSink {
             api: PROCESS_IMPL_START,
@@ -136,23 +127,25 @@ pub fn explain(ctx: &RequestContext, command: &CommandLine) -> CmdExplanation {
             })
             .collect(),
         detection: Detection::new(
+            engine.setup.clone(),
             ctx,
             occurrences(ctx, command, &line, &starts, script.as_ref()),
-            finding,
-            &verdict,
+            &explained,
+            |f| Some(location(command, f)),
         ),
         command_line: line,
         script,
     }
 }
 
-fn location(command: &CommandLine, at: CmdLocation) -> (String, usize, usize) {
-    match at {
-        CmdLocation::CommandLine { start, end } => ("command line".to_string(), start, end),
-        CmdLocation::Env { index, start, end } => {
+/// The part of the launch a finding's span is in: an environment entry, or the command line.
+fn location(command: &CommandLine, f: &FindingReport) -> String {
+    match f.env {
+        Some(index) => {
             let name = command.env.get(index).map_or("?", |(n, _)| n.as_str());
-            (format!("env {name}"), start, end)
+            format!("env {name}")
         }
+        None => "command line".to_string(),
     }
 }
 
@@ -364,19 +357,19 @@ mod tests {
     use super::*;
 
     fn explain_argv(value: &str, argv: &[&str]) -> CmdExplanation {
-        let ctx = query_context(&[("host".into(), value.into())]);
+        let ctx = query_context("/", &[("host".into(), value.into())]);
         let command = CommandLine {
             argv: argv.iter().map(|a| a.to_string()).collect(),
             env: Vec::new(),
         };
-        explain(&ctx, &command)
+        explain(&ExplainEngine::builtin_only(), &ctx, &command)
     }
 
     #[test]
     fn a_shell_attack_is_blocked_with_its_tokens() {
         let e = explain_argv("127.0.0.1; id", &["sh", "-c", "ping -c 1 127.0.0.1; id"]);
         assert_eq!(e.detection.verdict.action, "block");
-        assert_eq!(e.detection.verdict.rule_id, Some("cmdi.shell"));
+        assert_eq!(e.detection.verdict.rule_id.as_deref(), Some("cmdi.shell"));
         let script = e.script.as_ref().expect("a shell script");
         assert_eq!((script.argument, script.start), (2, 6));
         let tokens = script.tokens.as_ref().expect("lexed");
@@ -398,7 +391,7 @@ mod tests {
     fn the_benign_twin_is_allowed() {
         let e = explain_argv("127.0.0.1", &["sh", "-c", "ping -c 1 127.0.0.1"]);
         assert_eq!(e.detection.verdict.action, "allow");
-        assert!(e.detection.finding.is_none());
+        assert!(e.detection.findings.is_empty());
         assert!(e.detection.occurrences[0]
             .detail
             .description
@@ -407,19 +400,25 @@ mod tests {
 
     #[test]
     fn environment_entries_are_explained() {
-        let ctx = query_context(&[("lib".into(), "/tmp/evil.so".into())]);
+        let ctx = query_context("/", &[("lib".into(), "/tmp/evil.so".into())]);
         let command = CommandLine {
             argv: vec!["/usr/bin/env".into()],
             env: vec![("LD_PRELOAD".into(), "/tmp/evil.so".into())],
         };
-        let e = explain(&ctx, &command);
-        assert_eq!(e.detection.verdict.rule_id, Some("cmdi.env"));
+        let e = explain(&ExplainEngine::builtin_only(), &ctx, &command);
+        assert_eq!(e.detection.verdict.rule_id.as_deref(), Some("cmdi.env"));
         assert!(e.env[0].dangerous);
         assert_eq!(e.detection.occurrences.len(), 1);
         assert_eq!(
             e.detection.occurrences[0].location.as_deref(),
             Some("env LD_PRELOAD")
         );
-        assert!(render(&e).contains("finding: cmdi.env (input [1] in env LD_PRELOAD at 0..12)"));
+        let f = &e.detection.findings[0];
+        assert_eq!(f.location.as_deref(), Some("env LD_PRELOAD"));
+        assert!(
+            render(&e).contains("where:  input [1] in env LD_PRELOAD at 0..12"),
+            "{}",
+            render(&e)
+        );
     }
 }

@@ -1,23 +1,32 @@
-//! The part every explanation ends with, whatever the sink: the request's inputs, where they
-//! occur in the sink, the detector's finding and the engine's verdict; as one serializable
-//! value and its text form.
+//! The part every explanation ends with, whatever the sink: the engine it was explained with,
+//! the request's inputs, where they occur in the sink, every finding (built-in detectors and
+//! rules) with why it fired and what the modes and exclusions made of it, and the verdict; as
+//! one serializable value and its text form.
 //!
-//! The sink's own description (tokens, argv, segments) comes before it; what an occurrence is
-//! in that sink is the sink's too, plugged in as an occurrence's `detail`.
+//! The findings and the verdict are the engine's own ([`rasp_engine::Engine`]'s `explain_*`,
+//! which decides exactly as `check_*` does); the occurrences are description. The sink's own
+//! description (tokens, argv, segments) comes before this part; what an occurrence is in that
+//! sink is the sink's too, plugged in as an occurrence's `detail`.
 
 use std::fmt::Write as _;
 
+use rasp_engine::engine::{Explanation, FindingReport};
 use rasp_engine::input::InputPart;
 use rasp_engine::matcher::is_searchable;
 use rasp_engine::{Action, RequestContext, Verdict};
 use serde::Serialize;
 
-/// Inputs, occurrences, finding and verdict, in that order in the JSON and the text.
+use crate::rules::source::EngineSetup;
+
+/// Engine, inputs, occurrences, findings and verdict, in that order in the JSON and the text.
 #[derive(Debug, Serialize)]
 pub struct Detection<D> {
+    pub engine: EngineSetup,
     pub inputs: Vec<InputView>,
     pub occurrences: Vec<OccurrenceView<D>>,
-    pub finding: Option<FindingView>,
+    /// Every finding, in the engine's tie-break order: built-in detectors first, then rules in
+    /// rule order.
+    pub findings: Vec<FindingView>,
     pub verdict: VerdictView,
 }
 
@@ -56,48 +65,75 @@ pub trait Describe {
     fn describe(&self) -> String;
 }
 
+/// One finding of the check.
 #[derive(Debug, Serialize)]
 pub struct FindingView {
-    pub rule: &'static str,
-    pub message: &'static str,
-    pub input: usize,
-    /// For a sink with several parts: the part the finding is in.
+    pub rule: String,
+    /// `built-in` (a detector or the built-in command policy) or `rule file`.
+    pub source: &'static str,
+    pub category: String,
+    /// Rule file rules only: critical, high, medium or low.
+    pub severity: Option<&'static str>,
+    pub confidence: &'static str,
+    pub message: String,
+    /// One line on why it fired.
+    pub why: String,
+    /// The input behind it, by index in `inputs`.
+    pub input: Option<usize>,
+    /// For a sink with several parts: the part the span is in.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
-    pub start: usize,
-    pub end: usize,
+    pub start: Option<usize>,
+    pub end: Option<usize>,
+    /// The policy after the modes (`rules.mode.<id>`, the global mode): allow, monitor, block.
+    pub policy: &'static str,
+    /// The exclusion that drops the finding, by name.
+    pub excluded_by: Option<String>,
+    /// What the finding asks for in the end: its policy, or allow when excluded.
+    pub action: &'static str,
 }
 
 #[derive(Debug, Serialize)]
 pub struct VerdictView {
     /// `allow`, `monitor` or `block`.
     pub action: &'static str,
-    pub rule_id: Option<&'static str>,
+    pub rule_id: Option<String>,
     pub confidence: Option<&'static str>,
-    pub message: Option<&'static str>,
+    pub message: Option<String>,
+    /// The ids of the check's other findings that were not allowed, strongest first.
+    pub other_rules: Vec<String>,
     /// The sink with the injected span between `>>>` and `<<<`.
     pub marked: Option<String>,
 }
 
 impl<D: Describe> Detection<D> {
-    /// The detection of a sink checked against `ctx`.
+    /// The detection of a sink explained against `ctx`. `location` names the part of the
+    /// sink a finding's span is in, for sinks of several parts.
     pub fn new(
+        engine: EngineSetup,
         ctx: &RequestContext,
         occurrences: Vec<OccurrenceView<D>>,
-        finding: Option<FindingView>,
-        verdict: &Verdict,
+        explanation: &Explanation,
+        location: impl Fn(&FindingReport) -> Option<String>,
     ) -> Detection<D> {
         Detection {
+            engine,
             inputs: input_views(ctx),
             occurrences,
-            finding,
-            verdict: verdict_view(verdict),
+            findings: explanation
+                .findings
+                .iter()
+                .map(|f| finding_view(f, location(f)))
+                .collect(),
+            verdict: verdict_view(&explanation.verdict),
         }
     }
 
-    /// The text form, after a blank line: inputs, occurrences, then finding and verdict.
+    /// The text form, after a blank line: engine, inputs, occurrences, findings, verdict.
     pub fn render(&self, out: &mut String) {
         // Writing to a String cannot fail; the results are ignored on purpose.
+        let _ = writeln!(out);
+        render_engine(&self.engine, out);
         let _ = writeln!(out);
         let _ = writeln!(out, "inputs ({}):", self.inputs.len());
         for i in &self.inputs {
@@ -129,31 +165,76 @@ impl<D: Describe> Detection<D> {
             );
         }
         let _ = writeln!(out);
-        let _ = match &self.finding {
-            Some(f) => writeln!(
-                out,
-                "finding: {} (input [{}]{} at {}..{}): {}",
-                f.rule,
-                f.input,
-                in_location(f.location.as_deref()),
-                f.start,
-                f.end,
-                f.message
-            ),
-            None => writeln!(out, "finding: none"),
-        };
+        if self.findings.is_empty() {
+            let _ = writeln!(out, "findings: none");
+        } else {
+            let _ = writeln!(out, "findings ({}):", self.findings.len());
+            self.findings.iter().for_each(|f| render_finding(f, out));
+        }
         let v = &self.verdict;
         let action = v.action.to_ascii_uppercase();
-        let _ = match (v.rule_id, v.confidence) {
+        let _ = match (v.rule_id.as_deref(), v.confidence) {
             (Some(rule), Some(confidence)) => {
                 writeln!(out, "verdict: {action} ({rule}, confidence {confidence})")
             }
             _ => writeln!(out, "verdict: {action}"),
         };
+        if !v.other_rules.is_empty() {
+            let _ = writeln!(out, "  also: {}", v.other_rules.join(", "));
+        }
         if let Some(marked) = &v.marked {
             let _ = writeln!(out, "  {marked}");
         }
     }
+}
+
+fn render_engine(e: &EngineSetup, out: &mut String) {
+    // Writing to a String cannot fail; the results are ignored on purpose.
+    let _ = match (&e.rules_from, e.backend) {
+        (Some(from), Some(backend)) => writeln!(
+            out,
+            "rules:  {} from {from} ({} rules, scanned with {backend})",
+            e.rule_set, e.rules
+        ),
+        _ => writeln!(out, "rules:  none (built-in detectors only)"),
+    };
+    if e.config.is_empty() {
+        let _ = writeln!(out, "config: defaults");
+    } else {
+        let _ = writeln!(out, "config: {}", e.config.join(", "));
+    }
+    let _ = writeln!(out, "route:  {}", e.route);
+}
+
+/// `  ID (SOURCE[, SEVERITY], confidence C): MESSAGE`, then why, where, and the outcome.
+fn render_finding(f: &FindingView, out: &mut String) {
+    let severity = f.severity.map_or(String::new(), |s| format!(", {s}"));
+    // Writing to a String cannot fail; the results are ignored on purpose.
+    let _ = writeln!(
+        out,
+        "  {} ({}{severity}, confidence {}): {}",
+        f.rule, f.source, f.confidence, f.message
+    );
+    let _ = writeln!(out, "    why:    {}", f.why);
+    if let (Some(start), Some(end)) = (f.start, f.end) {
+        let input = f.input.map_or(String::new(), |i| format!("input [{i}]"));
+        let sep = if input.is_empty() { "" } else { " " };
+        let _ = writeln!(
+            out,
+            "    where:  {input}{sep}{}at {start}..{end}",
+            f.location
+                .as_deref()
+                .map_or(String::new(), |l| format!("in {l} "))
+        );
+    }
+    let _ = match &f.excluded_by {
+        Some(name) => writeln!(
+            out,
+            "    policy: {}, excluded by exclusion {name}: {}",
+            f.policy, f.action
+        ),
+        None => writeln!(out, "    policy: {}", f.policy),
+    };
 }
 
 /// ` in PART`, or nothing for a sink of one part.
@@ -188,18 +269,45 @@ pub fn input_name(ctx: &RequestContext, index: usize) -> String {
         .unwrap_or_default()
 }
 
-fn verdict_view(verdict: &Verdict) -> VerdictView {
-    let action = match verdict.action {
+fn action_name(action: Action) -> &'static str {
+    match action {
         Action::Allow => "allow",
         Action::Monitor => "monitor",
         Action::Block => "block",
-    };
+    }
+}
+
+fn finding_view(f: &FindingReport, location: Option<String>) -> FindingView {
+    FindingView {
+        rule: f.rule_id.clone(),
+        source: if f.from_rule_file {
+            "rule file"
+        } else {
+            "built-in"
+        },
+        category: f.category.clone(),
+        severity: f.severity.map(|s| s.name()),
+        confidence: f.confidence.name(),
+        message: f.message.clone(),
+        why: f.why.clone(),
+        input: f.input,
+        location: f.span.and(location),
+        start: f.span.map(|s| s.start),
+        end: f.span.map(|s| s.end),
+        policy: f.policy.name(),
+        excluded_by: f.excluded_by.clone(),
+        action: action_name(f.action()),
+    }
+}
+
+fn verdict_view(verdict: &Verdict) -> VerdictView {
     let event = verdict.event.as_deref();
     VerdictView {
-        action,
-        rule_id: event.map(|e| e.rule_id),
+        action: action_name(verdict.action),
+        rule_id: event.map(|e| e.rule_id.clone()),
         confidence: event.map(|e| e.confidence),
-        message: event.map(|e| e.message),
+        message: event.map(|e| e.message.clone()),
+        other_rules: event.map(|e| e.other_rules.clone()).unwrap_or_default(),
         marked: event.and_then(|e| e.sink.marked.clone()),
     }
 }

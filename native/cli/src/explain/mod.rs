@@ -2,9 +2,10 @@
 //!
 //! Each explanation is gathered once into a serializable value and then either printed for a
 //! human or as JSON, so both forms always say the same thing. Every explanation ends with the
-//! same [`detection::Detection`]: inputs, occurrences, finding and verdict. Findings come from the engine's
-//! detectors and verdicts from [`rasp_engine::Engine`] under the default configuration, exactly
-//! as the agent would decide.
+//! same [`detection::Detection`]: the engine's rules and configuration, inputs, occurrences,
+//! every finding and the verdict. Findings and verdict come from [`rasp_engine::Engine`]'s
+//! `explain_*`, which decides exactly as the agent's `check_*` does, with the rules of
+//! `--rules` (by default the repository's `rules/`) and the configuration lines of `--config`.
 //!
 //! * [`sql`]: the dialect's tokens and how each input occurrence is classified;
 //! * [`cmd`]: the argument vector, the command line the detector reads, the shell script's
@@ -12,12 +13,12 @@
 //!   entry);
 //! * [`path`]: the path's segments with their depth, and where each input occurs.
 //!
-//! `explain sql` takes its inputs as they are (`RequestContext::from_inputs`). `explain cmd`
-//! and `explain path` build the request the agent would send, with the inputs as query
-//! parameters, and let the engine's own extraction read it (`RequestContext::new`): the
-//! context then also holds the parameter names and, for a value that still looks
-//! percent-encoded, the decoded variant the engine adds, which is what catches a traversal the
-//! application decodes itself.
+//! Every explanation builds the request the agent would send, with the inputs as query
+//! parameters of a GET to `--route`, and lets the engine's own extraction read it
+//! (`RequestContext::new`): the context then also holds the parameter names and the derived
+//! forms the engine adds (a value that still looks percent-encoded decoded once more,
+//! backslashes as slashes), which is what catches a traversal the application decodes itself,
+//! and what input signatures are matched against.
 
 pub mod cmd;
 pub mod detection;
@@ -35,9 +36,9 @@ pub use cmd::run_cmd;
 pub use path::run_path;
 pub use sql::run_sql;
 
-/// The context of a request whose query parameters are `inputs` (names and values as the
-/// application sees them), read by the engine's own extraction.
-pub fn query_context(inputs: &[(String, String)]) -> RequestContext {
+/// The context of a GET to `route` whose query parameters are `inputs` (names and values as
+/// the application sees them), read by the engine's own extraction.
+pub fn query_context(route: &str, inputs: &[(String, String)]) -> RequestContext {
     let query: Vec<String> = inputs
         .iter()
         .map(|(name, value)| {
@@ -50,7 +51,7 @@ pub fn query_context(inputs: &[(String, String)]) -> RequestContext {
         .collect();
     let record = RequestRecord {
         method: "GET".into(),
-        uri: "/".into(),
+        uri: route.into(),
         query: query.join("&"),
         remote_addr: "127.0.0.1".into(),
         content_type: String::new(),
@@ -104,7 +105,7 @@ mod tests {
 
     #[test]
     fn query_inputs_are_what_the_application_sees_plus_the_decoded_variant() {
-        let ctx = query_context(&[("file".into(), "..%2fx & y+z".into())]);
+        let ctx = query_context("/", &[("file".into(), "..%2fx & y+z".into())]);
         let values: Vec<(&str, Option<&str>)> = ctx
             .inputs()
             .iter()

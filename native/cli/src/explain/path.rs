@@ -1,19 +1,20 @@
-//! `rasp explain path`: one file access, step by step. The finding comes from
-//! [`rasp_engine::path::detect`] and the verdict from [`Engine::check_path`]; the segments and
-//! their depth are description, not a second opinion.
+//! `rasp explain path`: one file access, step by step. The findings and the verdict come from
+//! [`rasp_engine::Engine::explain_path`]; the segments and their depth are description, not a
+//! second opinion.
 
 use std::fmt::Write as _;
 
 use anyhow::Result;
 use rasp_engine::engine::path_api_name;
-use rasp_engine::path::{detect, PathOp};
-use rasp_engine::{Engine, EngineConfig, PathSink, RequestContext};
+use rasp_engine::path::PathOp;
+use rasp_engine::{PathSink, RequestContext};
 use serde::Serialize;
 
-use super::detection::{input_name, Describe, Detection, FindingView, OccurrenceView};
+use super::detection::{input_name, Describe, Detection, OccurrenceView};
 use super::{lossy, query_context};
 use crate::args::ExplainPathArgs;
 use crate::output;
+use crate::rules::source::{explain_engine, ExplainEngine};
 
 /// Everything `rasp explain path` reports.
 #[derive(Debug, Serialize)]
@@ -58,13 +59,14 @@ impl Describe for SegmentsView {
 
 /// Runs `rasp explain path`.
 pub fn run_path(args: &ExplainPathArgs) -> Result<()> {
-    let ctx = query_context(&args.inputs);
-    let explanation = explain(&ctx, args.op, &args.path);
+    let engine = explain_engine(&args.engine)?;
+    let ctx = query_context(&args.engine.route, &args.inputs);
+    let explanation = explain(&engine, &ctx, args.op, &args.path);
     output::print(args.json, "explanation", &explanation, render)
 }
 
 /// A PathApi code that performs `op` (see docs/native-boundary.md).
-fn api_of(op: PathOp) -> i32 {
+pub fn api_of(op: PathOp) -> i32 {
     match op {
         PathOp::Read => 0,
         PathOp::Write => 1,
@@ -75,7 +77,12 @@ fn api_of(op: PathOp) -> i32 {
 }
 
 /// Explains one file access checked against `ctx`.
-pub fn explain(ctx: &RequestContext, op: PathOp, path: &str) -> PathExplanation {
+pub fn explain(
+    engine: &ExplainEngine,
+    ctx: &RequestContext,
+    op: PathOp,
+    path: &str,
+) -> PathExplanation {
     let bytes = path.as_bytes();
     let found = ctx.matcher().occurrences(bytes);
     let mut segments = Vec::new();
@@ -121,7 +128,7 @@ pub fn explain(ctx: &RequestContext, op: PathOp, path: &str) -> PathExplanation 
         })
         .collect();
     let api = api_of(op);
-    let verdict = Engine::new(EngineConfig::default()).check_path(
+    let explained = engine.engine.explain_path(
         ctx,
         &PathSink {
             api,
@@ -129,20 +136,12 @@ pub fn explain(ctx: &RequestContext, op: PathOp, path: &str) -> PathExplanation 
             path: bytes,
         },
     );
-    let finding = detect(ctx, bytes, op).map(|f| FindingView {
-        rule: f.rule.id(),
-        message: f.rule.message(),
-        input: f.input,
-        location: None,
-        start: f.start,
-        end: f.end,
-    });
     PathExplanation {
         op: op.name(),
         api: path_api_name(api),
         path: path.to_string(),
         segments,
-        detection: Detection::new(ctx, occurrences, finding, &verdict),
+        detection: Detection::new(engine.setup.clone(), ctx, occurrences, &explained, |_| None),
     }
 }
 
@@ -173,7 +172,8 @@ mod tests {
     use super::*;
 
     fn explain_path(value: &str, op: PathOp, path: &str) -> PathExplanation {
-        explain(&query_context(&[("file".into(), value.into())]), op, path)
+        let ctx = query_context("/", &[("file".into(), value.into())]);
+        explain(&ExplainEngine::builtin_only(), &ctx, op, path)
     }
 
     #[test]
@@ -183,7 +183,7 @@ mod tests {
             PathOp::Read,
             "/srv/app/uploads/../../etc/passwd",
         );
-        assert_eq!(e.detection.verdict.rule_id, Some("path.traversal"));
+        assert_eq!(e.detection.verdict.rule_id.as_deref(), Some("path.traversal"));
         assert_eq!(e.api, "java.io.FileInputStream.<init>");
         let depths: Vec<i64> = e.segments.iter().map(|s| s.depth).collect();
         assert_eq!(depths, vec![0, 1, 2, 3, 2, 1, 2, 3]);
@@ -201,7 +201,7 @@ mod tests {
             "/srv/app/uploads/report..v2.pdf",
         );
         assert_eq!(e.detection.verdict.action, "allow");
-        assert!(e.detection.finding.is_none());
+        assert!(e.detection.findings.is_empty());
         assert_eq!(e.detection.occurrences.len(), 1);
     }
 
@@ -212,8 +212,9 @@ mod tests {
             PathOp::Read,
             "/srv/app/uploads/../../etc/passwd",
         );
-        assert_eq!(e.detection.verdict.rule_id, Some("path.traversal"));
-        let f = e.detection.finding.as_ref().expect("a finding");
-        assert_eq!(e.detection.inputs[f.input].transform, Some("url-decoded"));
+        assert_eq!(e.detection.verdict.rule_id.as_deref(), Some("path.traversal"));
+        let f = e.detection.findings.first().expect("a finding");
+        let input = f.input.expect("the finding names its input");
+        assert_eq!(e.detection.inputs[input].transform, Some("url-decoded"));
     }
 }

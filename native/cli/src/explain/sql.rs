@@ -1,18 +1,19 @@
-//! `rasp explain sql`: one statement, step by step. The finding comes from
-//! [`rasp_engine::sql::analyze`] and the verdict from [`Engine::check_sql`].
+//! `rasp explain sql`: one statement, step by step. The tokens and what each input occurrence
+//! is come from [`rasp_engine::sql::analyze`]; the findings and the verdict from
+//! [`Engine::explain_sql`].
 
 use std::fmt::Write as _;
 
 use anyhow::Result;
-use rasp_engine::input::{Input, InputSource};
 use rasp_engine::sql::{analyze, Dialect, SqlAnalysis};
-use rasp_engine::{ContextLimits, Engine, EngineConfig, RequestContext, SqlApi, SqlSink};
+use rasp_engine::{RequestContext, SqlApi, SqlSink};
 use serde::Serialize;
 
-use super::detection::{input_name, Describe, Detection, FindingView, OccurrenceView};
-use super::{lossy, token_views, TokenView};
+use super::detection::{input_name, Describe, Detection, OccurrenceView};
+use super::{lossy, query_context, token_views, TokenView};
 use crate::args::ExplainSqlArgs;
 use crate::output;
+use crate::rules::source::{explain_engine, ExplainEngine};
 
 /// Everything `rasp explain sql` reports.
 #[derive(Debug, Serialize)]
@@ -43,22 +44,23 @@ impl Describe for Classification {
 
 /// Runs `rasp explain sql`.
 pub fn run_sql(args: &ExplainSqlArgs) -> Result<()> {
-    let inputs: Vec<Input> = args
-        .inputs
-        .iter()
-        .map(|(name, value)| Input::value(InputSource::Query, name.as_str(), value.as_str()))
-        .collect();
-    let explanation = explain(args.dialect, inputs, &args.statement);
+    let engine = explain_engine(&args.engine)?;
+    let ctx = query_context(&args.engine.route, &args.inputs);
+    let explanation = explain(&engine, &ctx, args.dialect, &args.statement);
     output::print(args.json, "explanation", &explanation, render)
 }
 
-/// Explains one statement checked against a context made of `inputs`.
-pub fn explain(dialect: Dialect, inputs: Vec<Input>, statement: &str) -> Explanation {
-    let ctx = RequestContext::from_inputs(inputs, ContextLimits::default());
+/// Explains one statement checked against `ctx`.
+pub fn explain(
+    engine: &ExplainEngine,
+    ctx: &RequestContext,
+    dialect: Dialect,
+    statement: &str,
+) -> Explanation {
     let sql = statement.as_bytes();
-    let analysis = analyze(&ctx, dialect, sql);
-    let verdict = Engine::new(EngineConfig::default()).check_sql(
-        &ctx,
+    let analysis = analyze(ctx, dialect, sql);
+    let explained = engine.engine.explain_sql(
+        ctx,
         &SqlSink {
             dialect,
             api: SqlApi::ExecuteQuery,
@@ -71,20 +73,18 @@ pub fn explain(dialect: Dialect, inputs: Vec<Input>, statement: &str) -> Explana
         end: t.end,
         text: lossy(t.text(sql)),
     });
-    let finding = analysis.finding.as_ref().map(|f| FindingView {
-        rule: f.rule.id(),
-        message: f.rule.message(),
-        input: f.occurrence.input,
-        location: None,
-        start: f.occurrence.start,
-        end: f.occurrence.end,
-    });
     Explanation {
         dialect: dialect.name(),
         statement: statement.to_string(),
         tokens,
         lex_error,
-        detection: Detection::new(&ctx, occurrence_views(&ctx, &analysis), finding, &verdict),
+        detection: Detection::new(
+            engine.setup.clone(),
+            ctx,
+            occurrence_views(ctx, &analysis),
+            &explained,
+            |_| None,
+        ),
     }
 }
 
@@ -139,19 +139,20 @@ pub fn render(e: &Explanation) -> String {
 mod tests {
     use super::*;
 
-    fn q(value: &str) -> Vec<Input> {
-        vec![Input::value(InputSource::Query, "q", value)]
+    fn explain_q(dialect: Dialect, value: &str, statement: &str) -> Explanation {
+        let ctx = query_context("/", &[("q".into(), value.into())]);
+        explain(&ExplainEngine::builtin_only(), &ctx, dialect, statement)
     }
 
     #[test]
     fn an_attack_is_blocked_and_marked() {
-        let e = explain(
+        let e = explain_q(
             Dialect::MySql,
-            q("' OR '1'='1"),
+            "' OR '1'='1",
             "SELECT * FROM users WHERE name = '' OR '1'='1'",
         );
         assert_eq!(e.detection.verdict.action, "block");
-        assert_eq!(e.detection.verdict.rule_id, Some("sqli.tautology"));
+        assert_eq!(e.detection.verdict.rule_id.as_deref(), Some("sqli.tautology"));
         assert_eq!(e.detection.occurrences.len(), 1);
         assert_eq!(
             (
@@ -161,33 +162,36 @@ mod tests {
             (34, 45),
             "{e:?}"
         );
+        let f = &e.detection.findings[0];
+        assert_eq!((f.rule.as_str(), f.source, f.policy), ("sqli.tautology", "built-in", "block"));
         let text = render(&e);
         assert!(text.contains("verdict: BLOCK (sqli.tautology"), "{text}");
         assert!(text.contains(">>>' OR '1'='1<<<"), "{text}");
+        assert!(text.contains("rules:  none (built-in detectors only)"), "{text}");
     }
 
     #[test]
     fn unlexable_statements_are_explained() {
-        let e = explain(
-            Dialect::Generic,
-            q("x'"),
-            "SELECT * FROM users WHERE name = 'x''",
-        );
+        let e = explain_q(Dialect::Generic, "x'", "SELECT * FROM users WHERE name = 'x''");
         assert!(e.tokens.is_none());
         assert!(e.lex_error.is_some());
-        assert_eq!(e.detection.verdict.rule_id, Some("sqli.unparsable"));
+        assert_eq!(e.detection.verdict.rule_id.as_deref(), Some("sqli.unparsable"));
         assert!(render(&e).contains("cannot be lexed"));
     }
 
     #[test]
     fn plain_words_are_not_searched() {
-        let e = explain(
-            Dialect::Generic,
-            q("admin"),
-            "SELECT 1 FROM t WHERE a = 'admin'",
-        );
-        assert!(!e.detection.inputs[0].searched);
+        let e = explain_q(Dialect::Generic, "admin", "SELECT 1 FROM t WHERE a = 'admin'");
+        let value = e
+            .detection
+            .inputs
+            .iter()
+            .find(|i| i.part == "value")
+            .expect("the value");
+        assert!(!value.searched);
         assert!(e.detection.occurrences.is_empty());
+        assert!(e.detection.findings.is_empty());
         assert_eq!(e.detection.verdict.action, "allow");
+        assert!(render(&e).contains("findings: none"));
     }
 }

@@ -25,6 +25,8 @@ public final class RaspAgent {
     private static final String CORE_JAR = "inst/rasp-core.jar";
     private static final String INSTALLER = "dev.rasp.core.AgentInstaller";
     private static final String CONFIG_EXCEPTION = "dev.rasp.core.config.ConfigException";
+    /** Set to the one-line message when a configuration error fails an attach (agentmain). */
+    private static final String CONFIG_ERROR_PROPERTY = "rasp.agent.config_error";
 
     private static boolean started;
 
@@ -76,7 +78,10 @@ public final class RaspAgent {
             if (atStartup) {
                 System.exit(1);
             }
-            throw new IllegalArgumentException(failure.getMessage()); // attach: fail the attach, not the application
+            // attach: fail the attach, not the application; whoever attached (the Spring Boot
+            // starter) reads the line here to stop the application's start with it
+            System.setProperty(CONFIG_ERROR_PROPERTY, failure.getMessage());
+            throw new IllegalArgumentException(failure.getMessage());
         }
         log("agent failed to start (" + failure + "); the application runs UNPROTECTED");
     }

@@ -1,6 +1,7 @@
 package dev.rasp.core;
 
 import dev.rasp.bootstrap.RaspBridge;
+import dev.rasp.bootstrap.RaspTelemetry;
 import dev.rasp.core.config.AgentConfig;
 import dev.rasp.core.engine.Engine;
 import dev.rasp.core.instrumentation.InstrumentationModule;
@@ -9,6 +10,7 @@ import dev.rasp.core.instrumentation.file.NioFileInstrumentation;
 import dev.rasp.core.instrumentation.process.ProcessInstrumentation;
 import dev.rasp.core.instrumentation.jdbc.JdbcInstrumentation;
 import dev.rasp.core.instrumentation.servlet.ServletInstrumentation;
+import dev.rasp.core.rules.RuleSetManager;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
@@ -18,6 +20,7 @@ import net.bytebuddy.utility.JavaModule;
 import java.lang.instrument.Instrumentation;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static net.bytebuddy.matcher.ElementMatchers.any;
@@ -42,7 +45,8 @@ final class Activation {
                 new ProcessInstrumentation(), new JavaIoInstrumentation(), new NioFileInstrumentation());
     }
 
-    static void start(Instrumentation instrumentation, AgentConfig config, boolean atStartup, String version) {
+    static void start(Instrumentation instrumentation, AgentConfig config, boolean atStartup, String version,
+                      RuleSetManager rules) {
         InternalErrors errors = new InternalErrors();
         if (!RaspBridge.install(new RaspRuntime(config, errors))) {
             AgentLog.info("agent already installed in this JVM; nothing done");
@@ -88,6 +92,8 @@ final class Activation {
             }
         }, "rasp-shutdown"));
         AgentLog.info("agent " + version + " started" + (atStartup ? "" : " (attached)") + ": " + config.describe());
+        RaspTelemetry.agentStarted(version, config.mode().name().toLowerCase(Locale.ROOT), atStartup, Engine::stats);
+        rules.activate(RaspTelemetry::ruleSetLoaded); // and watches rasp.rules.file for changes
     }
 
     /**

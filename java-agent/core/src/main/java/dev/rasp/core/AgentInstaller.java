@@ -2,8 +2,8 @@ package dev.rasp.core;
 
 import dev.rasp.core.config.AgentConfig;
 import dev.rasp.core.config.ConfigException;
-import dev.rasp.core.engine.Engine;
 import dev.rasp.core.engine.NativeLibraryLoader;
+import dev.rasp.core.rules.RuleSetManager;
 
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
@@ -44,9 +44,10 @@ public final class AgentInstaller {
 
         String unavailable = NativeLibraryLoader.load(agentJar, config.nativeDir());
         String initError = null;
+        RuleSetManager rules = RuleSetManager.of(config.rules(), agentJar);
         if (unavailable == null) {
             try {
-                initError = Engine.init(config.toEngineConfig(version));
+                initError = rules.initEngine(config.toEngineConfig(version));
             } catch (UnsatisfiedLinkError e) {
                 unavailable = "natives not registered: " + e.getMessage();
             }
@@ -67,6 +68,6 @@ public final class AgentInstaller {
             AgentLog.info("cannot open " + bootstrapJar + " (" + e + "); the application runs UNPROTECTED");
             return;
         }
-        Activation.start(instrumentation, config, atStartup, version);
+        Activation.start(instrumentation, config, atStartup, version, rules);
     }
 }

@@ -2,6 +2,7 @@ package dev.rasp.core;
 
 import dev.rasp.bootstrap.RaspBlockedException;
 import dev.rasp.bootstrap.RaspHooks;
+import dev.rasp.bootstrap.RaspTelemetry;
 import dev.rasp.bootstrap.RequestScope;
 import dev.rasp.core.block.BlockResponder;
 import dev.rasp.core.config.AgentConfig;
@@ -146,7 +147,10 @@ public final class RaspRuntime implements RaspHooks {
             if (sql == scope.lastAllowedSql && dialect == scope.lastAllowedDialect) {
                 return; // the same String instance passed a wrapper's check a moment ago
             }
-            if (act(scope, Engine.checkSql(scope.handle, dialect, api, sql), SQLI)) {
+            long start = System.nanoTime();
+            int verdict = Engine.checkSql(scope.handle, dialect, api, sql);
+            RaspTelemetry.checked(RaspTelemetry.SINK_SQL, System.nanoTime() - start);
+            if (act(scope, verdict, SQLI, sql)) {
                 scope.lastAllowedSql = sql;
                 scope.lastAllowedDialect = dialect;
             }
@@ -173,7 +177,10 @@ public final class RaspRuntime implements RaspHooks {
             }
             pushBodyIfGrown(scope);
             byte[] env = environment == null ? null : CommandEncoding.environment(environment, System.getenv());
-            act(scope, Engine.checkCommand(scope.handle, api, CommandEncoding.argv(argv), env), CMDI);
+            long start = System.nanoTime();
+            int verdict = Engine.checkCommand(scope.handle, api, CommandEncoding.argv(argv), env);
+            RaspTelemetry.checked(RaspTelemetry.SINK_CMD, System.nanoTime() - start);
+            act(scope, verdict, CMDI, argv);
         } catch (RaspBlockedException e) {
             throw e;
         } catch (UnsatisfiedLinkError e) {
@@ -197,9 +204,12 @@ public final class RaspRuntime implements RaspHooks {
                 return;
             }
             byte[] env = environment == null ? null : CommandEncoding.environment(environment, System.getenv());
+            long start = System.nanoTime();
             int verdict = Engine.checkCommand(handle, api, CommandEncoding.argv(argv), env);
+            RaspTelemetry.checked(RaspTelemetry.SINK_CMD, System.nanoTime() - start);
             if (verdict == Verdict.MONITOR || verdict == Verdict.BLOCK) {
                 EngineEvent event = Engine.takeEvent(handle, ShortStack.capture());
+                recordVerdict(null, verdict, event, CMDI, argv);
                 if (verdict == Verdict.BLOCK) {
                     throw event == null
                             ? new RaspBlockedException(CMDI, "unknown", "")
@@ -236,7 +246,10 @@ public final class RaspRuntime implements RaspHooks {
             if (p == scope.lastAllowedPath && pathOp == scope.lastAllowedPathOp) {
                 return; // a JDK method delegating to another hooked one with the same path
             }
-            if (act(scope, Engine.checkPath(scope.handle, api, pathOp, p), PATH)) {
+            long start = System.nanoTime();
+            int verdict = Engine.checkPath(scope.handle, api, pathOp, p);
+            RaspTelemetry.checked(RaspTelemetry.SINK_PATH, System.nanoTime() - start);
+            if (act(scope, verdict, PATH, p)) {
                 scope.lastAllowedPath = p;
                 scope.lastAllowedPathOp = pathOp;
             }
@@ -252,20 +265,22 @@ public final class RaspRuntime implements RaspHooks {
     /**
      * Acts on a native verdict: MONITOR completes the event, BLOCK writes the 403 and throws,
      * an engine error blocks under on_internal_error=closed. Returns true when the sink runs and
-     * the same check need not be repeated in this request (ALLOW, MONITOR).
+     * the same check need not be repeated in this request (ALLOW, MONITOR). {@code sink}: the SQL
+     * string, the path string or the argv, for {@link RaspTelemetry}.
      */
-    private boolean act(RequestScope scope, int verdict, String category) {
+    private boolean act(RequestScope scope, int verdict, String category, Object sink) {
         switch (verdict) {
             case Verdict.ALLOW:
                 return true;
             case Verdict.MONITOR:
-                Engine.takeEvent(scope.handle, ShortStack.capture());
+                recordVerdict(scope, verdict, Engine.takeEvent(scope.handle, ShortStack.capture()), category, sink);
                 return true;
             case Verdict.BLOCK:
                 EngineEvent event = Engine.takeEvent(scope.handle, ShortStack.capture());
                 if (event == null) {
                     event = new EngineEvent("unknown", "", category); // engine kept no event (e.g. queue full)
                 }
+                recordVerdict(scope, verdict, event, category, sink);
                 block(scope, event.category.isEmpty() ? category : event.category, event.ruleId, event.eventId);
                 return false; // not reached: block throws
             default:
@@ -275,6 +290,40 @@ public final class RaspRuntime implements RaspHooks {
                 }
                 return false;
         }
+    }
+
+    /**
+     * Counts a monitored or blocked verdict for the application to read (meters, the actuator
+     * endpoint). Only reached on those verdicts, never on the allow path. {@code scope} is null
+     * outside a request.
+     */
+    private void recordVerdict(RequestScope scope, int verdict, EngineEvent event, String category, Object sink) {
+        try {
+            String sinkText = sink instanceof String[] ? join((String[]) sink) : String.valueOf(sink);
+            int kind = category.equals(SQLI) ? RaspTelemetry.SINK_SQL
+                    : category.equals(CMDI) ? RaspTelemetry.SINK_CMD : RaspTelemetry.SINK_PATH;
+            String method = null;
+            String path = null;
+            HttpRequestAccess http = scope == null ? null : HttpRequestAccess.of(scope.request);
+            if (http != null) {
+                method = http.method(scope.request);
+                path = http.requestUri(scope.request);
+            }
+            RaspTelemetry.verdict(kind, verdict == Verdict.BLOCK,
+                    event == null ? "unknown" : event.ruleId,
+                    event == null || event.category.isEmpty() ? category : event.category,
+                    event == null ? "" : event.eventId, sinkText, method, path);
+        } catch (Throwable t) {
+            errors.record("telemetry", t); // the verdict itself stands
+        }
+    }
+
+    private static String join(String[] argv) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < argv.length; i++) {
+            sb.append(i == 0 ? "" : " ").append(argv[i]);
+        }
+        return sb.toString();
     }
 
     /** A Java-side failure during a check: counted; blocks under on_internal_error=closed. */

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.CookieValue;
@@ -135,6 +136,17 @@ public class VulnerableController {
     @GetMapping("/cookie/by-name")
     public List<Map<String, Object>> cookieByName(@PathVariable String db, @CookieValue("user") String user) throws SQLException {
         return query(db, SELECT + " WHERE name = '" + user + "' AND role <> 'locked'");
+    }
+
+    /**
+     * The application normalises the name (trimmed, lower-cased) before building the statement, so
+     * the input reaches the sink changed: the substring search of the structural detectors cannot
+     * find it there, the input signatures of the rule set can (docs/rules.md §4.3).
+     */
+    @GetMapping("/users/by-name-normalized")
+    public List<Map<String, Object>> byNameNormalized(@PathVariable String db, @RequestParam String name) throws SQLException {
+        String key = name.trim().toLowerCase(Locale.ROOT);
+        return query(db, SELECT + " WHERE lower(name) = '" + key + "' ORDER BY id");
     }
 
     /** Swallows every exception and answers 200 with its own body (the agent must still answer 403). */

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The agent's resolved configuration.
@@ -46,11 +48,12 @@ public final class AgentConfig {
     private final FallbackVerdict onOverflow;
     private final FallbackVerdict onUnparsable;
     private final FailureMode onInternalError;
+    private final RulesConfig rules;
     private final List<String> warnings;
 
     private AgentConfig(Mode mode, String configFile, String eventsFile, File nativeDir, int maxInputBytes,
                         FallbackVerdict onOverflow, FallbackVerdict onUnparsable, FailureMode onInternalError,
-                        List<String> warnings) {
+                        RulesConfig rules, List<String> warnings) {
         this.mode = mode;
         this.configFile = configFile;
         this.eventsFile = eventsFile;
@@ -59,6 +62,7 @@ public final class AgentConfig {
         this.onOverflow = onOverflow;
         this.onUnparsable = onUnparsable;
         this.onInternalError = onInternalError;
+        this.rules = rules;
         this.warnings = Collections.unmodifiableList(warnings);
     }
 
@@ -74,11 +78,11 @@ public final class AgentConfig {
     public static AgentConfig resolve(Properties systemProperties, Map<String, String> environment) {
         List<String> warnings = new ArrayList<String>();
         String workingDir = systemProperties.getProperty("user.dir", ".");
-        Sources sources = new Sources(systemProperties, environment, new Properties());
+        ConfigSources sources = new ConfigSources(systemProperties, environment, new Properties());
 
         String configFile = sources.lookup(ConfigKey.CONFIG_FILE);
         if (configFile != null) {
-            sources = new Sources(systemProperties, environment,
+            sources = new ConfigSources(systemProperties, environment,
                     readConfigFile(configFile, workingDir, warnings));
         }
 
@@ -93,8 +97,9 @@ public final class AgentConfig {
                 "use block, monitor or allow", "block", "monitor", "allow"));
         FailureMode onInternalError = FailureMode.valueOf(sources.choice(ConfigKey.ON_INTERNAL_ERROR, "open",
                 "use open or closed", "open", "closed"));
+        RulesConfig rules = RulesConfig.resolve(sources, workingDir);
         return new AgentConfig(mode, configFile, eventsFile, nativeDir, maxInputBytes, onOverflow, onUnparsable,
-                onInternalError, warnings);
+                onInternalError, rules, warnings);
     }
 
     private static Properties readConfigFile(String path, String workingDir, List<String> warnings) {
@@ -113,14 +118,14 @@ public final class AgentConfig {
         }
         for (String name : p.stringPropertyNames()) {
             ConfigKey key = ConfigKey.forProperty(name);
-            if (key == null || key == ConfigKey.CONFIG_FILE) {
+            if ((key == null || key == ConfigKey.CONFIG_FILE) && !RulesConfig.isDynamicKey(name)) {
                 warnings.add("ignoring unknown key '" + ConfigException.printable(name) + "' in " + file);
             }
         }
         return p;
     }
 
-    private static String eventsFile(Sources sources, String workingDir) {
+    private static String eventsFile(ConfigSources sources, String workingDir) {
         String raw = sources.lookup(ConfigKey.EVENTS_FILE);
         if (raw == null) {
             return absolute(EVENTS_FILE_DEFAULT, workingDir).getPath();
@@ -141,7 +146,7 @@ public final class AgentConfig {
         return file.getPath();
     }
 
-    private static File nativeDir(Sources sources, Properties systemProperties, String workingDir) {
+    private static File nativeDir(ConfigSources sources, Properties systemProperties, String workingDir) {
         String raw = sources.lookup(ConfigKey.NATIVE_DIR);
         if (raw == null) {
             return new File(systemProperties.getProperty("java.io.tmpdir", "/tmp"));
@@ -153,7 +158,7 @@ public final class AgentConfig {
         return dir;
     }
 
-    private static int maxInputBytes(Sources sources) {
+    private static int maxInputBytes(ConfigSources sources) {
         String raw = sources.lookup(ConfigKey.MAX_INPUT_BYTES);
         if (raw == null) {
             return MAX_INPUT_BYTES_DEFAULT;
@@ -178,43 +183,6 @@ public final class AgentConfig {
     private static File absolute(String path, String workingDir) {
         File f = new File(path);
         return f.isAbsolute() ? f : new File(workingDir, path).getAbsoluteFile();
-    }
-
-    /** The three sources in precedence order. */
-    private static final class Sources {
-        private final Properties systemProperties;
-        private final Map<String, String> environment;
-        private final Properties file;
-
-        Sources(Properties systemProperties, Map<String, String> environment, Properties file) {
-            this.systemProperties = systemProperties;
-            this.environment = environment;
-            this.file = file;
-        }
-
-        /** The winning raw value, or null when no source sets the key. */
-        String lookup(ConfigKey key) {
-            String v = systemProperties.getProperty(key.property);
-            if (v == null) {
-                v = environment.get(key.environmentVariable);
-            }
-            if (v == null) {
-                v = file.getProperty(key.property);
-            }
-            return v;
-        }
-
-        /** A value from a fixed set, case-insensitive, surrounding blanks ignored; returned upper-case. */
-        String choice(ConfigKey key, String defaultValue, String fix, String... allowed) {
-            String raw = lookup(key);
-            String value = raw == null ? defaultValue : raw.trim().toLowerCase(Locale.ROOT);
-            for (String a : allowed) {
-                if (a.equals(value)) {
-                    return value.toUpperCase(Locale.ROOT);
-                }
-            }
-            throw ConfigException.badValue(key, raw, fix);
-        }
     }
 
     // ------------------------------------------------------------------ values
@@ -253,6 +221,11 @@ public final class AgentConfig {
         return onInternalError;
     }
 
+    /** The rule set, its reloading, per-rule modes and exclusions. */
+    public RulesConfig rules() {
+        return rules;
+    }
+
     /** Non-fatal remarks (unknown keys in the config file), for the agent log. */
     public List<String> warnings() {
         return warnings;
@@ -267,6 +240,7 @@ public final class AgentConfig {
         line(sb, "on_overflow", lower(onOverflow));
         line(sb, "on_unparsable", lower(onUnparsable));
         line(sb, "agent_version", agentVersion);
+        rules.appendEngineLines(sb);
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -279,20 +253,36 @@ public final class AgentConfig {
     }
 
     /**
+     * An engine key that names a dynamic agent key: {@code rules.mode.<id>} or
+     * {@code exclusion.<name>.<field>}, not already part of a longer name.
+     */
+    private static final Pattern ENGINE_DYNAMIC_KEY = Pattern.compile(
+            "(?<![\\w.])(rules\\.mode\\.[a-z0-9_]+(?:\\.[a-z0-9_]+)*|exclusion\\.[A-Za-z0-9_-]+\\.(?:routes|inputs|rules))\\b");
+
+    /**
      * An init error of the engine as the one line the user sees: the engine names its own keys
      * ("for events_file:"); they become the user's ("for rasp.events.file (RASP_EVENTS_FILE):"),
-     * in the same format as the agent's own bad-value lines.
+     * in the same format as the agent's own bad-value lines. The dynamic keys
+     * ({@code rules.mode.<id>}, {@code exclusion.<name>.<field>}) get their "rasp." back wherever
+     * the engine names them (they have no environment variable).
      */
     public static String userFacingEngineError(String engineMessage) {
         String m = engineMessage.replace('\n', ' ').replace('\r', ' ').trim();
         String[][] keys = {
                 {"mode", ConfigKey.MODE.name()}, {"events_file", ConfigKey.EVENTS_FILE.name()},
                 {"max_input_bytes", ConfigKey.MAX_INPUT_BYTES.name()}, {"on_overflow", ConfigKey.ON_OVERFLOW.name()},
-                {"on_unparsable", ConfigKey.ON_UNPARSABLE.name()}};
+                {"on_unparsable", ConfigKey.ON_UNPARSABLE.name()}, {"rules.backend", ConfigKey.RULES_BACKEND.name()}};
         for (String[] k : keys) {
             ConfigKey key = ConfigKey.valueOf(k[1]);
             m = m.replace("for " + k[0] + ":", "for " + key.property + " (" + key.environmentVariable + "):");
         }
+        Matcher dynamic = ENGINE_DYNAMIC_KEY.matcher(m);
+        StringBuffer sb = new StringBuffer(m.length() + 16);
+        while (dynamic.find()) {
+            dynamic.appendReplacement(sb, Matcher.quoteReplacement("rasp." + dynamic.group(1)));
+        }
+        dynamic.appendTail(sb);
+        m = sb.toString();
         return m.startsWith("rasp:") ? m : "rasp: " + m;
     }
 
@@ -302,6 +292,7 @@ public final class AgentConfig {
                 + ", on_overflow=" + lower(onOverflow) + ", on_unparsable=" + lower(onUnparsable)
                 + ", on_internal_error=" + lower(onInternalError)
                 + ", native_dir=" + nativeDir
+                + ", " + rules.describe()
                 + (configFile == null ? "" : ", config=" + configFile);
     }
 }

@@ -12,13 +12,26 @@ public final class ConfigException extends RuntimeException {
     }
 
     /** The contract's format: {@code rasp: bad value 'x' for rasp.mode (RASP_MODE): use block, monitor or off}. */
-    static ConfigException badValue(ConfigKey key, String value, String fix) {
+    public static ConfigException badValue(ConfigKey key, String value, String fix) {
         return new ConfigException("rasp: bad value '" + printable(value) + "' for " + key.property
                 + " (" + key.environmentVariable + "): " + fix);
     }
 
+    /**
+     * A bad value of a dynamic key ({@code rasp.rules.mode.<id>}, {@code rasp.exclusion.<name>.<field>}):
+     * system property or config file only, so no environment variable is named.
+     */
+    static ConfigException badValue(String key, String value, String fix) {
+        return new ConfigException("rasp: bad value '" + printable(value) + "' for " + printable(key) + ": " + fix);
+    }
+
+    /** A key that looks like one of ours but cannot be: {@code rasp: bad key 'rasp.rules.mode.X': use ...}. */
+    static ConfigException badKey(String key, String fix) {
+        return new ConfigException("rasp: bad key '" + printable(key) + "': " + fix);
+    }
+
     /** Keeps the message on one line whatever the value contains. */
-    static String printable(String value) {
+    public static String printable(String value) {
         StringBuilder sb = new StringBuilder(value.length());
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);

@@ -1,6 +1,9 @@
 package dev.rasp.core.config;
 
-/** The user-facing configuration keys (docs/native-boundary.md, "The agent's user-facing contract"). */
+/**
+ * The user-facing configuration keys with a fixed name (docs/native-boundary.md, "The agent's
+ * user-facing contract"; docs/rules.md §5). The dynamic rule keys are in {@link RulesConfig}.
+ */
 public enum ConfigKey {
     MODE("rasp.mode"),
     CONFIG_FILE("rasp.config.file"),
@@ -9,7 +12,10 @@ public enum ConfigKey {
     MAX_INPUT_BYTES("rasp.request.max_input_bytes"),
     ON_OVERFLOW("rasp.request.on_overflow"),
     ON_UNPARSABLE("rasp.sql.on_unparsable"),
-    ON_INTERNAL_ERROR("rasp.on_internal_error");
+    ON_INTERNAL_ERROR("rasp.on_internal_error"),
+    RULES_FILE("rasp.rules.file"),
+    RULES_RELOAD_SECONDS("rasp.rules.reload_seconds"),
+    RULES_BACKEND("rasp.rules.backend");
 
     /** System property and config file key, e.g. rasp.request.max_input_bytes. */
     public final String property;

@@ -11,10 +11,32 @@ public final class Engine {
     private Engine() {
     }
 
-    /** Returns null on success, else the engine's one-line explanation (names the key and the fix). */
-    public static String init(byte[] configLines) {
-        byte[] error = NativeEngine.init(configLines);
-        return error == null ? null : new String(error, StandardCharsets.UTF_8).trim();
+    /** The start of an init error caused by the rule file rather than by a configuration value. */
+    public static final String RULE_SET_ERROR = "rule set: ";
+
+    /**
+     * Returns null on success, else the engine's one-line explanation: a configuration error
+     * names the key and the fix; a rule file it cannot load starts with {@link #RULE_SET_ERROR}.
+     *
+     * @param rules a compiled rule file, or null to run the built-in detectors alone
+     */
+    public static String init(byte[] configLines, byte[] rules) {
+        return text(NativeEngine.init(configLines, rules));
+    }
+
+    /** Replaces the rule set atomically. Returns null on success, else why it was rejected (the old set stays). */
+    public static String loadRules(byte[] rules) {
+        return text(NativeEngine.loadRules(rules));
+    }
+
+    /** JSON {@code {"id","rules","backend",...}} of the rule set in use, or null. */
+    public static String rulesInfo() {
+        byte[] json = NativeEngine.rulesInfo();
+        return json == null ? null : new String(json, StandardCharsets.UTF_8);
+    }
+
+    private static String text(byte[] utf8) {
+        return utf8 == null ? null : new String(utf8, StandardCharsets.UTF_8).trim();
     }
 
     /** 0 when the engine could not make a context (the request runs unprotected). */

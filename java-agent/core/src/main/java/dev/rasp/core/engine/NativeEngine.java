@@ -12,8 +12,16 @@ final class NativeEngine {
     private NativeEngine() {
     }
 
-    // config: UTF-8 "key=value\n" lines. null on success, else a UTF-8 error message.
-    static native byte[] init(byte[] config);
+    // config: UTF-8 "key=value\n" lines; rules: a compiled rule file, or null for no rule set.
+    // null on success, else a UTF-8 error message ("rule set: ..." when the rules are at fault).
+    static native byte[] init(byte[] config, byte[] rules);
+
+    // Swaps in a new rule set (same config). null on success, else why it was rejected (the old
+    // set stays).
+    static native byte[] loadRules(byte[] rules);
+
+    // UTF-8 JSON {"id","rules","backend",...} of the rule set in use.
+    static native byte[] rulesInfo();
 
     // request: the encoding of RequestEncoder, bytes [0, length). Returns a handle != 0, or 0.
     static native long openContext(byte[] request, int length);

@@ -236,7 +236,7 @@ class AgentConfigTest {
         sys.setProperty("rasp.request.on_overflow", "allow");
         String lines = new String(resolve().toEngineConfig("1.2.3"), StandardCharsets.UTF_8);
         assertEquals("mode=monitor\nevents_file=-\nmax_input_bytes=4096\non_overflow=allow\non_unparsable=block\n"
-                + "agent_version=1.2.3\n", lines);
+                + "agent_version=1.2.3\nrules.backend=auto\n", lines);
     }
 
     @Test

@@ -65,6 +65,15 @@ public final class HttpRequestAccess {
         return (String) call(getContentType, request);
     }
 
+    public String method(Object request) throws Exception {
+        return (String) call(getMethod, request);
+    }
+
+    /** The raw, undecoded request URI (getRequestURI). */
+    public String requestUri(Object request) throws Exception {
+        return (String) call(getRequestUri, request);
+    }
+
     /** Encodes the request for openContext (contract: every value of every header). */
     public void encode(Object request, String contentType, RequestEncoder out) throws Exception {
         out.start((String) call(getMethod, request), (String) call(getRequestUri, request),

@@ -1,0 +1,201 @@
+package dev.rasp.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The starter-app with rasp-spring-boot-starter as its only protection (no -javaagent), in block mode, configured
+ * through Spring properties: SQL, command and file attacks are blocked with the sink not run, their benign twins
+ * served, and the actuator endpoint and the Micrometer meters report the blocks.
+ */
+@ExtendWith(AppLogsOnFailure.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StarterIT {
+    AppProcess app;
+    Scenario s;
+
+    @BeforeAll
+    void start() {
+        app = StarterApp.builder("starter-block").start().awaitReady(Duration.ofSeconds(180));
+        s = new Scenario(app);
+    }
+
+    @AfterAll
+    void stop() {
+        if (app != null) {
+            app.stop();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theStarterAloneLoadsTheAgentOnce() {
+        assertTrue(app.command().stream().noneMatch(a -> a.startsWith("-javaagent")), "started with -javaagent: " + app.command());
+        List<String> starts = StarterApp.agentStartLines(app);
+        assertEquals(1, starts.size(), "agent start lines: " + app.agentLogLines());
+        assertTrue(starts.get(0).contains("started (attached)"), starts.get(0));
+        long ms = StarterApp.attachMillis(app);
+        assertTrue(ms > 0 && ms < 60_000, "attach took " + ms + " ms");
+        // rasp.events.file came as a Spring property (--rasp.events.file=events.jsonl) and reached the agent
+        assertTrue(starts.get(0).contains("events=" + app.eventsFile()), starts.get(0) + " does not name " + app.eventsFile());
+    }
+
+    static Stream<Arguments> sqlAttacks() {
+        return Stream.of(
+            Arguments.of("h2", Case.attack(Endpoint.BY_NAME, "' OR '1'='1")),
+            Arguments.of("sqlite", Case.attack(Endpoint.JSON_BY_NAME, "' UNION SELECT id,token,token,token FROM secrets--")),
+            Arguments.of("hsqldb", Case.attack(Endpoint.HEADER_BY_NAME, "x' OR 'a'='a")),
+            Arguments.of("h2", Case.attack(Endpoint.BY_ID, "1;DROP TABLE users")),
+            Arguments.of("sqlite", Case.attack(Endpoint.DELETE, "x' OR 'a'='a")),
+            Arguments.of("hsqldb", Case.attack(Endpoint.CATCHING, "' OR '1'='1")),
+            Arguments.of("h2", Case.attack(Endpoint.SORTED, "(SELECT CASE WHEN 1=1 THEN name ELSE email END)")),
+            Arguments.of("sqlite", Case.attack(Endpoint.COOKIE_BY_NAME, "admin'--")));
+    }
+
+    static Stream<Arguments> sqlBenign() {
+        return Stream.of(
+            Arguments.of("h2", Case.names(Endpoint.SAFE_BY_NAME, "O'Brien", "O'Brien")),
+            Arguments.of("h2", Case.names(Endpoint.BY_NAME, "alice", "alice")),
+            Arguments.of("sqlite", Case.names(Endpoint.IN_LIST, "1,2,3", "alice", "bob", "carol")),
+            Arguments.of("hsqldb", Case.names(Endpoint.BY_ID, "42")),
+            Arguments.of("h2", Case.sorted(Endpoint.SORTED, "name DESC", "name", true)),
+            Arguments.of("sqlite", Case.names(Endpoint.SEARCH, "select the best")),
+            Arguments.of("hsqldb", Case.names(Endpoint.JSON_BY_NAME, "alice", "alice")));
+    }
+
+    static Stream<SinkCase> sinkAttacks() {
+        return Stream.of(
+            SinkCases.findAttack("spring", SinkEndpoint.LOOKUP_SH, "127.0.0.1; touch {M}"),
+            SinkCases.findAttack("spring", SinkEndpoint.ECHO, "$(touch {M})"),
+            SinkCases.findAttack("spring", SinkEndpoint.RUN, "touch {M}"),
+            SinkCases.findAttack("spring", SinkEndpoint.ARCHIVE, "--use-compress-program=touch {M}"),
+            SinkCases.findAttack("spring", SinkEndpoint.READ, SinkCases.SECRET_UP),
+            SinkCases.findAttack("spring", SinkEndpoint.READ_NIO, "/etc/passwd"),
+            SinkCases.findAttack("spring", SinkEndpoint.WRITE, "../x-{N}.txt"),
+            SinkCases.findAttack("spring", SinkEndpoint.UPLOAD, "shell-{N}.jsp"),
+            SinkCases.findAttack("spring", SinkEndpoint.DELETE, "../../outside/victim-{N}.txt"));
+    }
+
+    static Stream<SinkCase> sinkBenign() {
+        return Stream.of(
+            SinkCases.findBenign("spring", SinkEndpoint.LOOKUP_SH, "127.0.0.1"),
+            SinkCases.findBenign("spring", SinkEndpoint.LS, "/tmp; touch {M}"),
+            SinkCases.findBenign("spring", SinkEndpoint.READ, "report..v2.txt"),
+            SinkCases.findBenign("spring", SinkEndpoint.WRITE, "new-{N}.txt"),
+            SinkCases.findBenign("spring", SinkEndpoint.LIST, "a/b"));
+    }
+
+    @ParameterizedTest(name = "[{0}] {1}")
+    @MethodSource("sqlAttacks")
+    @Order(2)
+    void sqlAttackIsBlockedAndTheDatabaseUnchanged(String db, Case c) {
+        s.assertBlocked(db, c);
+    }
+
+    @ParameterizedTest(name = "[{0}] {1}")
+    @MethodSource("sqlBenign")
+    @Order(3)
+    void sqlTwinIsServed(String db, Case c) {
+        s.assertBenign(db, c);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sinkAttacks")
+    @Order(4)
+    void commandOrFileAttackIsBlockedWithoutItsEffect(SinkCase c) {
+        new SinkScenario(app).assertBlocked(c);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sinkBenign")
+    @Order(5)
+    void commandOrFileTwinIsServed(SinkCase c) {
+        new SinkScenario(app).assertBenign(c);
+    }
+
+    @Test
+    @Order(10)
+    void actuatorEndpointReportsTheBlock() {
+        long before = StarterApp.endpoint(app).path("verdicts").path("blocked").path("sqli.tautology").asLong(0);
+        Http.Resp r = Endpoint.BY_NAME.send(new Http(app.baseUrl()), "h2", "' OR 'x'='x");
+        assertEquals(403, r.status(), r.toString());
+        String eventId = Scenario.json(r.body()).path("event_id").asText();
+
+        JsonNode e = StarterApp.endpoint(app);
+        assertTrue(e.path("protected").asBoolean(), e.toString());
+        assertEquals("block", e.path("mode").asText(), e.toString());
+        assertEquals("ATTACHED", e.path("installation").path("state").asText(), e.toString());
+        assertEquals("helper-jvm", e.path("installation").path("method").asText(), e.toString());
+        assertEquals("events.jsonl", e.path("installation").path("agentProperties").path("rasp.events.file").asText(), e.toString());
+        assertEquals("attach", e.path("agent").path("loadedBy").asText(), e.toString());
+        assertEquals(before + 1, e.path("verdicts").path("blocked").path("sqli.tautology").asLong(), e.toString());
+        assertTrue(e.path("checks").path("sql").path("count").asLong() > 0, e.toString());
+
+        JsonNode newest = e.path("recentEvents").path(0);
+        assertEquals(eventId, newest.path("event_id").asText(), "newest recent event: " + newest);
+        assertEquals("blocked", newest.path("action").asText(), newest.toString());
+        assertEquals("sqli.tautology", newest.path("rule_id").asText(), newest.toString());
+        assertEquals("sql", newest.path("sink").path("kind").asText(), newest.toString());
+        assertTrue(newest.path("sink").path("value").asText().contains("' OR 'x'='x"), newest.toString());
+        assertEquals("GET", newest.path("request").path("method").asText(), newest.toString());
+        assertEquals("/h2/users/by-name", newest.path("request").path("path").asText(), newest.toString());
+        assertTrue(e.path("engine").path("blocks").asLong() > 0, e.toString());
+        assertTrue(e.path("ruleSet").has("id"), e.toString());
+    }
+
+    @Test
+    @Order(11)
+    void metersCountChecksAndBlocksByRule() {
+        String[] traversal = {"rule:path.traversal", "action:blocked", "category:path"};
+        double blockedBefore = StarterApp.metric(app, "rasp.verdicts", "COUNT", traversal);
+        double cmdChecksBefore = StarterApp.metric(app, "rasp.checks", "COUNT", "sink:cmd");
+
+        new SinkScenario(app).assertBlocked(SinkCases.findAttack("spring", SinkEndpoint.READ, SinkCases.SECRET_UP));
+        new SinkScenario(app).assertBenign(SinkCases.findBenign("spring", SinkEndpoint.LOOKUP_SH, "127.0.0.1"));
+
+        assertEquals(blockedBefore + 1, StarterApp.metric(app, "rasp.verdicts", "COUNT", traversal), 0.0);
+        assertTrue(StarterApp.metric(app, "rasp.checks", "COUNT", "sink:cmd") >= cmdChecksBefore + 1);
+        assertTrue(StarterApp.metric(app, "rasp.checks", "COUNT", "sink:sql") > 0);
+        assertTrue(StarterApp.metric(app, "rasp.check.latency", "COUNT", "sink:sql") > 0);
+        assertTrue(StarterApp.metric(app, "rasp.check.latency", "TOTAL_TIME", "sink:sql") > 0);
+        assertTrue(StarterApp.metric(app, "rasp.verdicts", "COUNT", "rule:sqli.tautology", "action:blocked") > 0);
+    }
+
+    @Test
+    @Order(100)
+    void everyRequestReleasedItsContextAtShutdown() {
+        // contexts_live counts requests still being served; once the endpoint says 0 nothing is in flight,
+        // and the shutdown line must agree (a context kept by a finished request would be a leak)
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long live;
+        while ((live = StarterApp.endpoint(app).path("engine").path("contexts_live").asLong(-1)) != 0 && System.nanoTime() < deadline) {
+            AppProcess.sleep(100);
+        }
+        assertEquals(0, live, "contexts still open with no request in flight");
+        app.stop();
+        JsonNode stats = StarterApp.shutdownStats(app);
+        assertNotNull(stats, "no engine stats line at shutdown: " + app.agentLogLines());
+        assertEquals(0, stats.path("contexts_live").asLong(-1), stats.toString());
+        assertTrue(stats.path("blocks").asLong() > 0, stats.toString());
+        assertFalse(app.isAlive());
+    }
+}

@@ -1,0 +1,193 @@
+package dev.rasp.core.rules;
+
+import dev.rasp.core.AgentLog;
+import dev.rasp.core.config.ConfigException;
+import dev.rasp.core.config.ConfigKey;
+import dev.rasp.core.config.RulesConfig;
+import dev.rasp.core.engine.Engine;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * The rule set's life in the agent: read at start and handed to the engine's init, then (for a
+ * user file with {@code rasp.rules.reload_seconds > 0}) watched and swapped in when it changes.
+ *
+ * <p>At start a user file that cannot be read or loaded stops the JVM with one line naming
+ * {@code rasp.rules.file} and the reason, like any other bad value: running with rules the user
+ * did not intend (e.g. none of their own) would be worse than not starting. The set built into
+ * rasp.jar failing is a packaging fault, not the user's: it is logged, and the engine runs its
+ * built-in detectors alone. After start nothing fails the application: a rejected reload is
+ * logged and the set in use stays.
+ */
+public final class RuleSetManager {
+
+    /** Called with the id of every set that becomes active (the first one and each reload). */
+    public interface Listener {
+        void ruleSetLoaded(String id);
+    }
+
+    /** The engine natives this class uses; a seam for tests, which run without the native library. */
+    interface RuleEngine {
+        String init(byte[] configLines, byte[] rules);
+
+        String loadRules(byte[] rules);
+
+        String rulesInfo();
+    }
+
+    private static final RuleEngine NATIVE = new RuleEngine() {
+        @Override
+        public String init(byte[] configLines, byte[] rules) {
+            return Engine.init(configLines, rules);
+        }
+
+        @Override
+        public String loadRules(byte[] rules) {
+            return Engine.loadRules(rules);
+        }
+
+        @Override
+        public String rulesInfo() {
+            return Engine.rulesInfo();
+        }
+    };
+
+    private final RulesConfig config;
+    private final RuleSource source;
+    private final RuleEngine engine;
+    private volatile RuleSetInfo current = RuleSetInfo.unknown();
+    private volatile Listener listener;
+    private FileState stateAtStart;
+    private byte[] digestAtStart;
+
+    RuleSetManager(RulesConfig config, RuleSource source, RuleEngine engine) {
+        this.config = config;
+        this.source = source;
+        this.engine = engine;
+    }
+
+    /**
+     * @param agentJar rasp.jar, holder of the built-in set; null to look in the core's class path
+     */
+    public static RuleSetManager of(RulesConfig config, String agentJar) {
+        return new RuleSetManager(config,
+                config.file() != null ? RuleSource.file(config.file()) : RuleSource.builtIn(agentJar), NATIVE);
+    }
+
+    /**
+     * Initialises the engine with the configuration lines and this rule set.
+     *
+     * @return null on success, else the engine's configuration error (for
+     *         {@code AgentConfig.userFacingEngineError})
+     * @throws ConfigException when the user's rule file cannot be read or loaded
+     * @throws UnsatisfiedLinkError when the library lacks the natives (the caller runs unprotected)
+     */
+    public String initEngine(byte[] configLines) {
+        byte[] rules = readAtStart();
+        String error = engine.init(configLines, rules);
+        if (error != null && error.startsWith(Engine.RULE_SET_ERROR)) {
+            String reason = error.substring(Engine.RULE_SET_ERROR.length()).trim();
+            if (!source.isBuiltIn()) {
+                throw ConfigException.badValue(ConfigKey.RULES_FILE, source.file().getPath(),
+                        reason + "; use a file made by rasp rules compile");
+            }
+            AgentLog.info(source.describe() + " cannot be loaded (" + reason
+                    + "); only the built-in detectors run");
+            digestAtStart = null;
+            error = engine.init(configLines, null);
+        }
+        if (error == null) {
+            current = info();
+            AgentLog.info("rules " + current.id + " loaded (" + current.rules + " rules, " + current.backend
+                    + " backend)" + (source.isBuiltIn() ? "" : " from " + source.describe()));
+            warnUnknownIds(current);
+        }
+        return error;
+    }
+
+    private byte[] readAtStart() {
+        try {
+            if (!source.isBuiltIn()) {
+                // before reading: a change between the two is then seen by the first poll
+                stateAtStart = FileState.of(source.file().toPath());
+            }
+            byte[] rules = source.read();
+            digestAtStart = FileState.digest(rules);
+            return rules;
+        } catch (IOException e) {
+            if (!source.isBuiltIn()) {
+                throw ConfigException.badValue(ConfigKey.RULES_FILE, source.file().getPath(),
+                        "cannot read it (" + ConfigException.printable(String.valueOf(e)) + ")");
+            }
+            AgentLog.info(source.describe() + " is unavailable (" + ConfigException.printable(e.getMessage())
+                    + "); only the built-in detectors run");
+            return null;
+        }
+    }
+
+    /**
+     * Once the agent is active: tells the listener about the set in use and starts watching the
+     * user's file. Returns the watcher thread, or null when there is nothing to watch.
+     */
+    public Thread activate(Listener onLoaded) {
+        this.listener = onLoaded;
+        notifyListener(current.id);
+        if (source.isBuiltIn() || config.reloadSeconds() == 0) {
+            return null;
+        }
+        return new RuleFileWatcher(this, source.file().toPath(), config.reloadSeconds(), stateAtStart, digestAtStart)
+                .start();
+    }
+
+    /** The id of the set in use (for log lines). */
+    public String currentId() {
+        return current.id;
+    }
+
+    /** A changed file: swap it in, or log why not and keep the set in use. */
+    void reload(Path file, byte[] content) {
+        String error = engine.loadRules(content);
+        if (error != null) {
+            rejected(file, error);
+            return;
+        }
+        RuleSetInfo before = current;
+        current = info();
+        AgentLog.info("rules reloaded: " + before.id + " -> " + current.id + " (" + current.rules + " rules)");
+        warnUnknownIds(current);
+        notifyListener(current.id);
+    }
+
+    void rejected(Path file, String reason) {
+        AgentLog.info("rules file " + file + " rejected: " + oneLine(reason) + "; keeping " + current.id);
+    }
+
+    private RuleSetInfo info() {
+        return RuleSetInfo.parse(engine.rulesInfo());
+    }
+
+    /** Settings naming a rule the set no longer has: allowed on reload (docs/rules.md §5), but said. */
+    private static void warnUnknownIds(RuleSetInfo info) {
+        for (String id : info.unknownRuleIds) {
+            AgentLog.info("warning: rule set " + info.id + " has no rule " + id + ", which the configuration names ("
+                    + RulesConfig.MODE_PREFIX + "* or " + RulesConfig.EXCLUSION_PREFIX + "*.rules); that setting has no effect");
+        }
+    }
+
+    private void notifyListener(String id) {
+        Listener l = listener;
+        if (l == null) {
+            return;
+        }
+        try {
+            l.ruleSetLoaded(id);
+        } catch (Throwable t) {
+            AgentLog.info("rule set listener failed (" + t + ")");
+        }
+    }
+
+    private static String oneLine(String s) {
+        return ConfigException.printable(s.replace('\n', ' ').replace('\r', ' ').trim());
+    }
+}

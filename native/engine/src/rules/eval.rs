@@ -1,0 +1,573 @@
+//! Rule evaluation in a check: which rules of the set fire for one sink call (docs/rules.md
+//! §4.2 and §4.3). Modes, exclusions and the verdict are the engine's ([`crate::engine`]).
+//!
+//! Sink rules scan the sink string with the set's database for the sink kind; a rule that the
+//! scan hit then has its match spans computed ([`RuleSet::spans`]) and its `when` condition
+//! tested against the request inputs that occur in the sink. In SQL, a match that lies
+//! entirely inside one string literal, quoted identifier or comment is data (a search box that
+//! contains "into outfile" is not a file write), so such matches are dropped; the statement is
+//! lexed only when a rule hit needs it.
+//!
+//! Input signatures answer a different question: did an input that looks like an attack reach
+//! the sink in a form the substring search cannot see (decoded, re-cased, re-spaced)? The
+//! inputs are scanned once per request and the hits cached in the context. At a check, a hit
+//! whose input occurs verbatim in the sink is left to the structural detectors, which judge it
+//! better; otherwise the normalised input is looked for in the normalised sink (confidence
+//! medium), and failing that the signature itself is run on the sink (confidence low).
+//!
+//! Cost: a set with no rule for the sink kind costs nothing ([`RulePlan`]); otherwise one scan
+//! of the sink string, plus a cache lookup for signatures. Everything else runs only on hits.
+
+pub mod normalize;
+
+use std::ops::Range;
+
+use memchr::memmem;
+
+use super::{RuleSet, Scan, SinkKind, Target, When};
+use crate::context::RequestContext;
+use crate::event::Span;
+use crate::input::{Input, InputPart};
+use crate::matcher::Occurrence;
+use crate::sql::{Dialect, SqlLexer, Token, TokenKind};
+use crate::verdict::Confidence;
+use normalize::{normalize, Normalized};
+
+/// Both sides of the normalised comparison must be at least this long, so that short inputs
+/// (`1`, `id`) do not "reach" every sink.
+pub const MIN_NORMALIZED_BYTES: usize = 4;
+
+/// What a rule set has for each sink kind, worked out once when the engine is built, so that
+/// a check of a kind the set has no rules for does not touch the set at all.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RulePlan {
+    sink_rules: [bool; 3],
+    signatures: [bool; 3],
+}
+
+fn kind_index(kind: SinkKind) -> usize {
+    match kind {
+        SinkKind::Sql => 0,
+        SinkKind::Cmd => 1,
+        SinkKind::Path => 2,
+    }
+}
+
+impl RulePlan {
+    pub fn new(rules: &RuleSet) -> RulePlan {
+        let mut plan = RulePlan::default();
+        let has_input = rules.has_target(Target::Input);
+        for kind in SinkKind::ALL {
+            let k = kind_index(kind);
+            plan.sink_rules[k] = rules.has_target(Target::Sink(kind));
+            plan.signatures[k] = has_input
+                && rules
+                    .rules()
+                    .iter()
+                    .any(|r| r.scan == Scan::Input && r.applies_to(kind));
+        }
+        plan
+    }
+
+    /// Whether checks of `kind` have any rule to evaluate.
+    pub fn covers(&self, kind: SinkKind) -> bool {
+        let k = kind_index(kind);
+        self.sink_rules[k] || self.signatures[k]
+    }
+}
+
+/// The sink of a check, as rules see it: the sink string (a command's argv joined by spaces)
+/// and, for SQL, the dialect that says what is a literal.
+#[derive(Clone, Copy, Debug)]
+pub struct SinkText<'a> {
+    pub kind: SinkKind,
+    pub text: &'a [u8],
+    pub dialect: Option<Dialect>,
+}
+
+/// How a rule's finding came about; it sets the confidence and the explanation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reach {
+    /// A sink rule with `when = "always"` matched the sink.
+    Always,
+    /// A sink rule with `when = "input-present"` matched, and the input occurs in the sink.
+    InputPresent,
+    /// A match of a sink rule with `when = "input-overlaps"` overlaps the input's occurrence.
+    InputOverlaps,
+    /// The input matched the signature and reached the sink in a normalised form.
+    Normalized,
+    /// The input matched the signature, and so does the sink.
+    SignatureInBoth,
+}
+
+impl Reach {
+    pub fn confidence(self) -> Confidence {
+        match self {
+            Reach::Always | Reach::InputOverlaps => Confidence::High,
+            Reach::InputPresent | Reach::Normalized => Confidence::Medium,
+            Reach::SignatureInBoth => Confidence::Low,
+        }
+    }
+
+    /// A stable name for tests and tools.
+    pub fn name(self) -> &'static str {
+        match self {
+            Reach::Always => "always",
+            Reach::InputPresent => "input-present",
+            Reach::InputOverlaps => "input-overlaps",
+            Reach::Normalized => "normalized",
+            Reach::SignatureInBoth => "signature-in-both",
+        }
+    }
+}
+
+/// One rule that fired in a check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RuleFinding {
+    /// Index in [`RuleSet::rules`].
+    pub rule: usize,
+    pub reach: Reach,
+    /// Index in the context's inputs; `None` for `always` rules.
+    pub input: Option<usize>,
+    /// Where in the sink string the rule matched (or the input arrived), if known.
+    pub span: Option<Span>,
+}
+
+/// One input that matched one input signature.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SignatureHit {
+    pub input: usize,
+    pub rule: usize,
+}
+
+/// The input signature hits of one request, for one rule set generation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignatureHits {
+    generation: u64,
+    hits: Vec<SignatureHit>,
+}
+
+impl SignatureHits {
+    /// No hits (a set without input signatures).
+    pub fn none(generation: u64) -> SignatureHits {
+        SignatureHits {
+            generation,
+            hits: Vec::new(),
+        }
+    }
+
+    /// Scans every input value of the request (derived forms included) with the set's input
+    /// database. Names are not scanned: signatures describe attack values.
+    pub fn scan(rules: &RuleSet, ctx: &RequestContext) -> SignatureHits {
+        let mut out = SignatureHits::none(rules.generation());
+        if !rules.has_target(Target::Input) {
+            return out;
+        }
+        let mut hit_rules: Vec<usize> = Vec::new();
+        for (input, value) in ctx.inputs().iter().enumerate() {
+            if value.part != InputPart::Value || value.value.is_empty() {
+                continue;
+            }
+            hit_rules.clear();
+            rules.scan(Target::Input, value.value.as_bytes(), &mut |r| {
+                hit_rules.push(r)
+            });
+            hit_rules.sort_unstable();
+            hit_rules.dedup();
+            out.hits.extend(
+                hit_rules
+                    .iter()
+                    .filter(|&&r| rules.rules().get(r).is_some_and(|rule| rule.scan == Scan::Input))
+                    .map(|&rule| SignatureHit { input, rule }),
+            );
+        }
+        out
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// In input order, then rule order.
+    pub fn hits(&self) -> &[SignatureHit] {
+        &self.hits
+    }
+}
+
+/// Every rule of `rules` that fires for `sink`, in rule order (then input order). Appends to
+/// `out` and allocates nothing when no rule hits.
+pub fn evaluate(
+    rules: &RuleSet,
+    plan: &RulePlan,
+    ctx: &RequestContext,
+    sink: SinkText<'_>,
+    out: &mut Vec<RuleFinding>,
+) {
+    let k = kind_index(sink.kind);
+    let start = out.len();
+    let mut data = sink.dialect.map(|d| SqlData::new(sink.text, d));
+    if plan.sink_rules[k] {
+        sink_rules(rules, ctx, sink, &mut data, out);
+    }
+    if plan.signatures[k] {
+        signature_rules(rules, ctx, sink, &mut data, out);
+    }
+    out[start..].sort_by_key(|f| f.rule);
+}
+
+fn to_span(r: &Range<usize>) -> Span {
+    Span {
+        start: r.start,
+        end: r.end,
+    }
+}
+
+/// The spans of `rule` in the sink that are code, not data.
+fn code_spans(
+    rules: &RuleSet,
+    rule: usize,
+    sink: SinkText<'_>,
+    data: &mut Option<SqlData<'_>>,
+) -> (Vec<Range<usize>>, bool) {
+    let mut spans = rules.spans(rule, sink.text);
+    let matched = !spans.is_empty();
+    if let Some(data) = data {
+        spans.retain(|s| !data.is_data(s.start, s.end));
+    }
+    (spans, matched)
+}
+
+fn sink_rules(
+    rules: &RuleSet,
+    ctx: &RequestContext,
+    sink: SinkText<'_>,
+    data: &mut Option<SqlData<'_>>,
+    out: &mut Vec<RuleFinding>,
+) {
+    let target = Target::Sink(sink.kind);
+    let mut hits: Vec<usize> = Vec::new();
+    rules.scan(target, sink.text, &mut |r| hits.push(r));
+    if hits.is_empty() {
+        return;
+    }
+    hits.sort_unstable();
+    hits.dedup();
+    let mut occurrences: Option<Vec<Occurrence>> = None;
+    for rule in hits {
+        let Some(r) = rules.rules().get(rule) else {
+            continue;
+        };
+        if !target.holds(r) {
+            continue;
+        }
+        let (spans, matched) = code_spans(rules, rule, sink, data);
+        // Every match was data. (No span at all means the span regexes and the scan disagree;
+        // the scan's word is taken for the conditions that do not need spans.)
+        if matched && spans.is_empty() {
+            continue;
+        }
+        let first = spans.first().map(to_span);
+        match r.when {
+            When::Always => out.push(RuleFinding {
+                rule,
+                reach: Reach::Always,
+                input: None,
+                span: first,
+            }),
+            When::InputPresent => {
+                let occ = occurrences.get_or_insert_with(|| occurrences_in(ctx, sink.text));
+                for input in distinct_families(ctx.inputs(), occ.iter().map(|o| o.input)) {
+                    out.push(RuleFinding {
+                        rule,
+                        reach: Reach::InputPresent,
+                        input: Some(input),
+                        span: first,
+                    });
+                }
+            }
+            When::InputOverlaps => {
+                let occ = occurrences.get_or_insert_with(|| occurrences_in(ctx, sink.text));
+                let mut overlapping: Vec<(usize, Span)> = Vec::new();
+                for s in &spans {
+                    for o in occ.iter() {
+                        if o.start < s.end && s.start < o.end {
+                            overlapping.push((o.input, to_span(s)));
+                        }
+                    }
+                }
+                overlapping.sort_by_key(|&(input, span)| (input, span.start));
+                let inputs = distinct_families(ctx.inputs(), overlapping.iter().map(|p| p.0));
+                for input in inputs {
+                    let span = overlapping.iter().find(|p| p.0 == input).map(|p| p.1);
+                    out.push(RuleFinding {
+                        rule,
+                        reach: Reach::InputOverlaps,
+                        input: Some(input),
+                        span,
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn occurrences_in(ctx: &RequestContext, text: &[u8]) -> Vec<Occurrence> {
+    if ctx.matcher().any(text) {
+        ctx.matcher().occurrences(text)
+    } else {
+        Vec::new()
+    }
+}
+
+/// The inputs among `candidates`, one per family (an input and the forms derived from it
+/// count once: a finding about `%27` and one about `'` would be the same finding), in input
+/// order. The first candidate of each family is kept.
+fn distinct_families(inputs: &[Input], candidates: impl Iterator<Item = usize>) -> Vec<usize> {
+    let mut kept: Vec<(usize, usize)> = Vec::new();
+    for input in candidates {
+        let root = family_root(inputs, input);
+        if !kept.iter().any(|&(r, _)| r == root) {
+            kept.push((root, input));
+        }
+    }
+    kept.sort_unstable();
+    kept.into_iter().map(|(_, input)| input).collect()
+}
+
+/// The input a derived form was made from (extraction emits it right before its forms), or
+/// the input itself.
+fn family_root(inputs: &[Input], i: usize) -> usize {
+    let Some(input) = inputs.get(i) else {
+        return i;
+    };
+    let Some(original) = &input.original else {
+        return i;
+    };
+    (i.saturating_sub(4)..i)
+        .rev()
+        .find(|&j| {
+            let c = &inputs[j];
+            c.original.is_none()
+                && c.source == input.source
+                && c.part == input.part
+                && c.name == input.name
+                && c.value == *original
+        })
+        .unwrap_or(i)
+}
+
+/// The family of `root`: itself and the derived forms that follow it.
+fn family(inputs: &[Input], root: usize) -> impl Iterator<Item = &Input> {
+    let first = inputs.get(root);
+    inputs[root.min(inputs.len())..]
+        .iter()
+        .enumerate()
+        .take_while(move |(n, c)| {
+            *n == 0
+                || first.is_some_and(|f| {
+                    c.original.as_deref() == Some(f.value.as_str())
+                        && c.source == f.source
+                        && c.part == f.part
+                        && c.name == f.name
+                })
+        })
+        .map(|(_, c)| c)
+}
+
+fn signature_rules(
+    rules: &RuleSet,
+    ctx: &RequestContext,
+    sink: SinkText<'_>,
+    data: &mut Option<SqlData<'_>>,
+    out: &mut Vec<RuleFinding>,
+) {
+    let hits = ctx.signature_hits(rules.generation(), || SignatureHits::scan(rules, ctx));
+    let applies = |h: &&SignatureHit| {
+        rules
+            .rules()
+            .get(h.rule)
+            .is_some_and(|r| r.applies_to(sink.kind))
+    };
+    if !hits.hits().iter().any(|h| applies(&h)) {
+        return;
+    }
+    let inputs = ctx.inputs();
+    let mut normalized_sink: Option<Normalized> = None;
+    let mut rule_spans: Vec<(usize, Option<Span>)> = Vec::new();
+    let mut fired: Vec<(usize, usize)> = Vec::new();
+    for hit in hits.hits().iter().filter(applies) {
+        let root = family_root(inputs, hit.input);
+        if fired.contains(&(hit.rule, root)) {
+            continue;
+        }
+        let verbatim = family(inputs, root).any(|i| {
+            !i.value.is_empty() && memmem::find(sink.text, i.value.as_bytes()).is_some()
+        });
+        if verbatim {
+            continue;
+        }
+        let Some(input) = inputs.get(hit.input) else {
+            continue;
+        };
+        let normalized_input = normalize(input.value.as_bytes(), false);
+        let reached = if normalized_input.bytes.len() >= MIN_NORMALIZED_BYTES {
+            let haystack = normalized_sink.get_or_insert_with(|| normalize(sink.text, true));
+            normalized_reach(haystack, &normalized_input.bytes, sink.text.len(), data)
+        } else {
+            None
+        };
+        let finding = match reached {
+            Some(span) => Some((Reach::Normalized, Some(span))),
+            None => {
+                let cached = rule_spans.iter().find(|(r, _)| *r == hit.rule).map(|c| c.1);
+                let span = cached.unwrap_or_else(|| {
+                    let (spans, _) = code_spans(rules, hit.rule, sink, data);
+                    let first = spans.first().map(to_span);
+                    rule_spans.push((hit.rule, first));
+                    first
+                });
+                span.map(|s| (Reach::SignatureInBoth, Some(s)))
+            }
+        };
+        if let Some((reach, span)) = finding {
+            fired.push((hit.rule, root));
+            out.push(RuleFinding {
+                rule: hit.rule,
+                reach,
+                input: Some(hit.input),
+                span,
+            });
+        }
+    }
+}
+
+/// Where the normalised input occurs in the normalised sink as code, mapped back to the sink.
+fn normalized_reach(
+    sink: &Normalized,
+    input: &[u8],
+    sink_len: usize,
+    data: &mut Option<SqlData<'_>>,
+) -> Option<Span> {
+    if sink.bytes.len() < MIN_NORMALIZED_BYTES {
+        return None;
+    }
+    memmem::find_iter(&sink.bytes, input).find_map(|at| {
+        let (start, end) = sink.source_range(at, at + input.len(), sink_len);
+        let is_data = data.as_mut().is_some_and(|d| d.is_data(start, end));
+        (!is_data).then_some(Span { start, end })
+    })
+}
+
+/// Whether a span of a SQL statement is data: inside one string literal, quoted identifier or
+/// comment. The statement is lexed on first need. A statement for an unknown database is also
+/// read as MySQL reads it, and a span is data only if both readings agree (an attacker writes
+/// for the database that is really there, as [`crate::sql::detect`] assumes too).
+struct SqlData<'a> {
+    text: &'a [u8],
+    dialect: Dialect,
+    /// `None`: not lexed yet; `Some(None)`: the lexer failed, so nothing is known to be data.
+    own: Option<Option<Vec<Token>>>,
+    mysql: Option<Option<Vec<Token>>>,
+}
+
+impl<'a> SqlData<'a> {
+    fn new(text: &'a [u8], dialect: Dialect) -> SqlData<'a> {
+        SqlData {
+            text,
+            dialect,
+            own: None,
+            mysql: None,
+        }
+    }
+
+    fn is_data(&mut self, start: usize, end: usize) -> bool {
+        if start >= end {
+            return false;
+        }
+        let text = self.text;
+        let own = self
+            .own
+            .get_or_insert_with(|| SqlLexer::new(self.dialect).tokens(text).ok());
+        if !own.as_deref().is_some_and(|t| inside_one_literal(t, start, end)) {
+            return false;
+        }
+        if self.dialect != Dialect::Generic {
+            return true;
+        }
+        let mysql = self
+            .mysql
+            .get_or_insert_with(|| SqlLexer::new(Dialect::MySql).tokens(text).ok());
+        mysql.as_deref().is_some_and(|t| inside_one_literal(t, start, end))
+    }
+}
+
+fn inside_one_literal(tokens: &[Token], start: usize, end: usize) -> bool {
+    let i = tokens.partition_point(|t| t.end <= start);
+    tokens.get(i).is_some_and(|t| {
+        t.start <= start
+            && end <= t.end
+            && matches!(
+                t.kind,
+                TokenKind::String
+                    | TokenKind::QuotedIdent
+                    | TokenKind::LineComment
+                    | TokenKind::BlockComment
+            )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::InputSource;
+
+    #[test]
+    fn literals_comments_and_quoted_identifiers_are_data() {
+        let sql = b"SELECT * FROM t WHERE a = 'x into outfile' -- into outfile\nAND \"into outfile\" = 1 INTO OUTFILE '/tmp/x'";
+        let text = std::str::from_utf8(sql).expect("ascii");
+        let mut data = SqlData::new(sql, Dialect::PostgreSql);
+        let at = |needle: &str, nth: usize| {
+            text.match_indices(needle).nth(nth).expect("present").0
+        };
+        for nth in 0..3 {
+            let s = at("into outfile", nth);
+            assert!(data.is_data(s, s + 12), "occurrence {nth} is data");
+        }
+        let s = at("INTO OUTFILE", 0);
+        assert!(!data.is_data(s, s + 12), "the real clause is code");
+        let quote = at("'x into", 0);
+        assert!(data.is_data(quote, quote + 8), "the quote belongs to the literal");
+        let close = at("outfile' --", 0);
+        assert!(!data.is_data(close, close + 11), "a span across the closing quote is code");
+    }
+
+    #[test]
+    fn generic_statements_are_data_only_when_mysql_agrees() {
+        // Without backslash escapes the literal ends at \', and the clause is code; MySQL reads
+        // one literal. The stricter reading wins.
+        let sql = br"SELECT 1 FROM t WHERE a = 'x\' into outfile '/tmp/x' -- '";
+        let text = std::str::from_utf8(sql).expect("ascii");
+        let s = text.find("into outfile").expect("present");
+        assert!(!SqlData::new(sql, Dialect::Generic).is_data(s, s + 12));
+        assert!(SqlData::new(sql, Dialect::MySql).is_data(s, s + 12));
+        assert!(!SqlData::new(b"SELECT 'unterminated", Dialect::MySql).is_data(8, 12));
+    }
+
+    #[test]
+    fn families_group_derived_forms_with_their_input() {
+        let raw = Input::value(InputSource::Query, "q", "a%27b");
+        let decoded = Input {
+            value: "a'b".into(),
+            transform: Some("url-decoded"),
+            original: Some("a%27b".into()),
+            ..raw.clone()
+        };
+        let other = Input::value(InputSource::Query, "r", "a'b");
+        let inputs = vec![raw, decoded, other];
+        assert_eq!(family_root(&inputs, 1), 0);
+        assert_eq!(family_root(&inputs, 2), 2);
+        assert_eq!(family(&inputs, 0).count(), 2);
+        assert_eq!(family(&inputs, 2).count(), 1);
+        assert_eq!(distinct_families(&inputs, [1, 2, 0].into_iter()), vec![1, 2]);
+    }
+}

@@ -1,0 +1,456 @@
+//! A loaded rule set: the rules, one database per target, and the backend that scans them.
+//!
+//! Loading does all the work a scan must not: it verifies the file ([`RuleFile::parse`]),
+//! checks the `meta` section against itself (rule ids, the pattern maps recomputed from the
+//! rules), deserializes every DFA, picks the backend, and builds one regex-automata
+//! `meta::Regex` per pattern for [`RuleSet::spans`]. The result is immutable and shared
+//! between threads without locks; Hyperscan's scratch is per thread inside its scanner.
+//!
+//! The DFAs stay loaded even when Hyperscan scans: a Hyperscan scan that fails (it should
+//! not, but it is C++ behind a foreign interface) is answered by the DFA for the same target,
+//! and counted, so a check never silently skips the rules.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use regex_automata::meta;
+use regex_automata::nfa::thompson::WhichCaptures;
+
+use super::backend::dfa::PortableDb;
+use super::backend::hyperscan::{self, HyperscanDb};
+use super::backend::Backend;
+use super::compile::database_map;
+use super::file::{self, Meta, RuleFile, RuleFileError};
+use super::validate::is_valid_rule_id;
+use super::{pattern, BackendChoice, BackendKind, Rule, Target, BUILTIN_RULE_IDS};
+
+/// Generations start at 1; 0 never names a set (callers may use it for "none yet").
+static NEXT_GENERATION: AtomicU64 = AtomicU64::new(1);
+
+/// One target's database, in both backends.
+struct Database {
+    /// Pattern id → (rule index, pattern index).
+    patterns: Vec<(u32, u32)>,
+    dfa: PortableDb,
+    hyperscan: Option<HyperscanDb>,
+}
+
+/// An immutable, loaded rule set.
+pub struct RuleSet {
+    id: String,
+    name: String,
+    version: String,
+    generation: u64,
+    rules: Vec<Rule>,
+    index: HashMap<String, usize>,
+    databases: [Option<Database>; 4],
+    backend: BackendKind,
+    /// Why Auto chose the portable backend (None when it did not, or was not asked to choose).
+    portable_reason: Option<String>,
+    /// Per rule, per pattern: the regex that finds match spans.
+    span_regexes: Vec<Vec<meta::Regex>>,
+    fallbacks: AtomicU64,
+    failures: AtomicU64,
+}
+
+impl RuleSet {
+    /// The set without rules (id "none"): what an engine has before a rule file is loaded.
+    pub fn empty() -> RuleSet {
+        RuleSet {
+            id: "none".to_string(),
+            name: "none".to_string(),
+            version: String::new(),
+            generation: NEXT_GENERATION.fetch_add(1, Ordering::Relaxed),
+            rules: Vec::new(),
+            index: HashMap::new(),
+            databases: [None, None, None, None],
+            backend: BackendKind::Portable,
+            portable_reason: None,
+            span_regexes: Vec::new(),
+            fallbacks: AtomicU64::new(0),
+            failures: AtomicU64::new(0),
+        }
+    }
+
+    /// Loads a compiled rule file and prepares it for scanning with the chosen backend.
+    pub fn load(bytes: &[u8], choice: BackendChoice) -> Result<RuleSet, RuleFileError> {
+        let file = RuleFile::parse(bytes)?;
+        let meta = read_meta(&file)?;
+        let expected = database_map(&meta.rules);
+        let mut dfas: [Option<(Vec<(u32, u32)>, PortableDb)>; 4] = [None, None, None, None];
+        for (target, refs) in expected {
+            let dfa = load_dfas(&file, target)?;
+            if dfa.pattern_len() != refs.len() {
+                return Err(RuleFileError::Inconsistent(format!(
+                    "the dfa.{target} sections have {} patterns, the rules give {}",
+                    dfa.pattern_len(),
+                    refs.len()
+                )));
+            }
+            dfas[target.index()] = Some((refs, dfa));
+        }
+        let (backend, portable_reason, mut hs) = choose_backend(&file, &dfas, choice)?;
+        let databases = {
+            let mut out: [Option<Database>; 4] = [None, None, None, None];
+            for (i, db) in dfas.into_iter().enumerate() {
+                out[i] = db.map(|(patterns, dfa)| Database {
+                    patterns,
+                    dfa,
+                    hyperscan: hs[i].take(),
+                });
+            }
+            out
+        };
+        let span_regexes = span_regexes(&meta.rules)?;
+        let index = meta
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.clone(), i))
+            .collect();
+        Ok(RuleSet {
+            id: file.header.id.clone(),
+            name: file.header.name.clone(),
+            version: file.header.version.clone(),
+            generation: NEXT_GENERATION.fetch_add(1, Ordering::Relaxed),
+            rules: meta.rules,
+            index,
+            databases,
+            backend,
+            portable_reason,
+            span_regexes,
+            fallbacks: AtomicU64::new(0),
+            failures: AtomicU64::new(0),
+        })
+    }
+
+    /// `name@version+1a2b3c4d`, or "none" for the empty set.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// Unique per `RuleSet` value in this process (never 0): a key for per-request caches.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// The rules, in source order; a rule index is a position here.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    pub fn rule_index(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
+    pub fn backend(&self) -> BackendKind {
+        self.backend
+    }
+
+    /// Why `BackendChoice::Auto` settled for the portable backend, for the load log line.
+    pub fn portable_reason(&self) -> Option<&str> {
+        self.portable_reason.as_deref()
+    }
+
+    /// Whether target `t` has any patterns (a scan of a target without is a no-op).
+    pub fn has_target(&self, t: Target) -> bool {
+        self.databases[t.index()].is_some()
+    }
+
+    /// How many patterns target `t`'s database holds.
+    pub fn pattern_count(&self, t: Target) -> usize {
+        self.databases[t.index()]
+            .as_ref()
+            .map_or(0, |db| db.patterns.len())
+    }
+
+    /// Calls `hit(rule_index)` for every rule with a pattern matching somewhere in `haystack`
+    /// (a rule may be reported more than once). Infallible: a Hyperscan scan error falls back
+    /// to the DFA for that scan and is counted ([`RuleSet::scan_fallbacks`]).
+    pub fn scan(&self, t: Target, haystack: &[u8], hit: &mut dyn FnMut(usize)) {
+        let Some(db) = &self.databases[t.index()] else {
+            return;
+        };
+        let mut on_pattern = |id: u32| {
+            if let Some(&(rule, _)) = db.patterns.get(id as usize) {
+                hit(rule as usize);
+            }
+        };
+        if self.backend == BackendKind::Hyperscan {
+            if let Some(hs) = &db.hyperscan {
+                match hs.scan(haystack, &mut on_pattern) {
+                    Ok(()) => return,
+                    Err(_) => {
+                        self.fallbacks.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            }
+        }
+        if db.dfa.scan(haystack, &mut on_pattern).is_err() {
+            // Cannot happen with how the DFAs are built (no quit bytes, unanchored), but a
+            // scan that did not finish must not pass for "no rule matched" unnoticed.
+            self.failures.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Like [`RuleSet::scan`], but reports pattern ids (positions in target `t`'s database)
+    /// with the chosen backend only, or the backend's error: for tests and diagnostics.
+    pub fn scan_patterns_with(
+        &self,
+        t: Target,
+        backend: BackendKind,
+        haystack: &[u8],
+        hit: &mut dyn FnMut(u32),
+    ) -> Result<(), String> {
+        let Some(db) = &self.databases[t.index()] else {
+            return Ok(());
+        };
+        let result = match backend {
+            BackendKind::Portable => db.dfa.scan(haystack, hit),
+            BackendKind::Hyperscan => match &db.hyperscan {
+                Some(hs) => hs.scan(haystack, hit),
+                None => return Err("Hyperscan is not loaded for this set".to_string()),
+            },
+        };
+        result.map_err(|e| e.to_string())
+    }
+
+    /// The (rule index, pattern index) of pattern `id` of target `t`.
+    pub fn pattern_ref(&self, t: Target, id: u32) -> Option<(usize, usize)> {
+        let db = self.databases[t.index()].as_ref()?;
+        db.patterns
+            .get(id as usize)
+            .map(|&(r, p)| (r as usize, p as usize))
+    }
+
+    /// Match spans of every pattern of rule `rule` in `haystack` (leftmost-first,
+    /// non-overlapping per pattern), for overlap checks. Empty for an unknown rule index.
+    pub fn spans(&self, rule: usize, haystack: &[u8]) -> Vec<Range<usize>> {
+        let Some(regexes) = self.span_regexes.get(rule) else {
+            return Vec::new();
+        };
+        regexes
+            .iter()
+            .flat_map(|re| re.find_iter(haystack).map(|m| m.range()))
+            .collect()
+    }
+
+    /// Hyperscan scans that failed and were answered by the DFA.
+    pub fn scan_fallbacks(&self) -> u64 {
+        self.fallbacks.load(Ordering::Relaxed)
+    }
+
+    /// Scans that could not complete at all (expected to stay 0).
+    pub fn scan_failures(&self) -> u64 {
+        self.failures.load(Ordering::Relaxed)
+    }
+}
+
+impl Default for RuleSet {
+    fn default() -> Self {
+        RuleSet::empty()
+    }
+}
+
+impl fmt::Debug for RuleSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RuleSet")
+            .field("id", &self.id)
+            .field("generation", &self.generation)
+            .field("rules", &self.rules.len())
+            .field("backend", &self.backend)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Parses the `meta` section and checks it against the header and itself.
+fn read_meta(file: &RuleFile<'_>) -> Result<Meta, RuleFileError> {
+    let header = &file.header;
+    let expected_id = file::set_id(&header.name, &header.version, &header.checksum);
+    if header.id != expected_id {
+        return Err(RuleFileError::Inconsistent(format!(
+            "the header's id is {}, but its name, version and checksum make {expected_id}",
+            header.id
+        )));
+    }
+    let bytes = file
+        .section("meta")
+        .ok_or_else(|| RuleFileError::Inconsistent("section meta is missing".to_string()))?;
+    let meta: Meta =
+        serde_json::from_slice(bytes).map_err(|e| RuleFileError::BadMeta(e.to_string()))?;
+    if meta.rules.len() != header.rules {
+        return Err(RuleFileError::Inconsistent(format!(
+            "the header says {} rules, the meta section has {}",
+            header.rules,
+            meta.rules.len()
+        )));
+    }
+    let mut seen = HashMap::new();
+    for (i, rule) in meta.rules.iter().enumerate() {
+        if !is_valid_rule_id(&rule.id) || BUILTIN_RULE_IDS.contains(&rule.id.as_str()) {
+            return Err(RuleFileError::Inconsistent(format!(
+                "rule {i} has the id \"{}\", which a rule cannot have",
+                rule.id
+            )));
+        }
+        if let Some(first) = seen.insert(rule.id.as_str(), i) {
+            return Err(RuleFileError::Inconsistent(format!(
+                "rules {first} and {i} have the same id {}",
+                rule.id
+            )));
+        }
+    }
+    let expected = database_map(&meta.rules);
+    let given_names: Vec<&str> = meta.databases.keys().map(String::as_str).collect();
+    let mut expected_names: Vec<&str> = expected.keys().map(|t| t.name()).collect();
+    expected_names.sort_unstable();
+    if given_names != expected_names {
+        return Err(RuleFileError::Inconsistent(format!(
+            "the meta section lists databases [{}], the rules need [{}]",
+            given_names.join(", "),
+            expected_names.join(", ")
+        )));
+    }
+    for (target, refs) in &expected {
+        if meta.databases.get(target.name()) != Some(refs) {
+            return Err(RuleFileError::Inconsistent(format!(
+                "the meta section's pattern map of {target} does not match its rules"
+            )));
+        }
+    }
+    for name in file.section_names() {
+        if !is_expected_section(name, &expected) {
+            return Err(RuleFileError::Inconsistent(format!(
+                "unexpected section {name}"
+            )));
+        }
+    }
+    Ok(meta)
+}
+
+/// The `dfa.<target>.<n>` sections of `target`, n = 0, 1, ... (at least one).
+fn load_dfas(file: &RuleFile<'_>, target: Target) -> Result<PortableDb, RuleFileError> {
+    let groups: Vec<&[u8]> = (0..)
+        .map_while(|n| file.section(&format!("dfa.{target}.{n}")))
+        .collect();
+    if groups.is_empty() {
+        return Err(RuleFileError::Inconsistent(format!(
+            "section dfa.{target}.0 is missing"
+        )));
+    }
+    let prefix = format!("dfa.{target}.");
+    let named = file
+        .section_names()
+        .filter(|n| n.starts_with(&prefix))
+        .count();
+    if named != groups.len() {
+        return Err(RuleFileError::Inconsistent(format!(
+            "the dfa.{target} sections are not numbered 0 to {}",
+            named - 1
+        )));
+    }
+    PortableDb::from_group_bytes(&groups).map_err(|(n, message)| RuleFileError::BadDfa {
+        section: format!("dfa.{target}.{n}"),
+        message,
+    })
+}
+
+/// `meta`, `hs.<target>` or `dfa.<target>.<n>` for a target that has patterns.
+fn is_expected_section(name: &str, expected: &BTreeMap<Target, Vec<(u32, u32)>>) -> bool {
+    let has = |t: &str| Target::from_name(t).is_some_and(|t| expected.contains_key(&t));
+    if name == "meta" {
+        return true;
+    }
+    if let Some(t) = name.strip_prefix("hs.") {
+        return has(t);
+    }
+    let Some(rest) = name.strip_prefix("dfa.") else {
+        return false;
+    };
+    match rest.rsplit_once('.') {
+        Some((t, n)) => has(t) && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()),
+        None => false,
+    }
+}
+
+type Loaded = (BackendKind, Option<String>, [Option<HyperscanDb>; 4]);
+
+/// Picks the backend; loads the Hyperscan databases when it is Hyperscan.
+fn choose_backend(
+    file: &RuleFile<'_>,
+    dfas: &[Option<(Vec<(u32, u32)>, PortableDb)>; 4],
+    choice: BackendChoice,
+) -> Result<Loaded, RuleFileError> {
+    let none = || [None, None, None, None];
+    if choice == BackendChoice::Portable {
+        return Ok((BackendKind::Portable, None, none()));
+    }
+    match load_hyperscan(file, dfas) {
+        Ok(dbs) => Ok((BackendKind::Hyperscan, None, dbs)),
+        Err(reason) if choice == BackendChoice::Auto => {
+            Ok((BackendKind::Portable, Some(reason), none()))
+        }
+        Err(reason) => Err(RuleFileError::HyperscanUnavailable(reason)),
+    }
+}
+
+fn load_hyperscan(
+    file: &RuleFile<'_>,
+    dfas: &[Option<(Vec<(u32, u32)>, PortableDb)>; 4],
+) -> Result<[Option<HyperscanDb>; 4], String> {
+    hyperscan::available()?;
+    let mut out = [None, None, None, None];
+    for target in Target::ALL {
+        if dfas[target.index()].is_none() {
+            continue;
+        }
+        let name = format!("hs.{target}");
+        let bytes = file.section(&name).ok_or_else(|| {
+            format!("the rule file has no section {name} (it was compiled without Hyperscan)")
+        })?;
+        let db = HyperscanDb::from_bytes(bytes)
+            .map_err(|e| format!("section {name} does not load: {e}"))?;
+        out[target.index()] = Some(db);
+    }
+    Ok(out)
+}
+
+/// One span regex per pattern, from the same HIR the DFA was built from.
+fn span_regexes(rules: &[Rule]) -> Result<Vec<Vec<meta::Regex>>, RuleFileError> {
+    let config = meta::Config::new()
+        .utf8_empty(false)
+        .which_captures(WhichCaptures::Implicit);
+    rules
+        .iter()
+        .map(|rule| {
+            rule.patterns
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    let bad = |m: String| {
+                        RuleFileError::Inconsistent(format!(
+                            "rule {} pattern {}: {m}",
+                            rule.id,
+                            i + 1
+                        ))
+                    };
+                    let hir = pattern::parse(&p.regex, p.flags).map_err(bad)?;
+                    meta::Builder::new()
+                        .configure(config.clone())
+                        .build_from_hir(&hir)
+                        .map_err(|e| bad(e.to_string()))
+                })
+                .collect()
+        })
+        .collect()
+}

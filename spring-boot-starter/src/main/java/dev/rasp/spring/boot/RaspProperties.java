@@ -1,0 +1,301 @@
+package dev.rasp.spring.boot;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The agent's configuration the Spring way: every key under {@code rasp.*} in
+ * application.properties / application.yml (or any other Spring property source) becomes the agent's
+ * key of the same name (docs/rules.md §5, README "Configuration"), e.g.
+ * {@code rasp.request.max-input-bytes} is the agent's {@code rasp.request.max_input_bytes}.
+ *
+ * <p>A property left unset is not passed on, so the agent's own sources (a {@code -D} system property,
+ * a {@code RASP_*} environment variable, {@code rasp.config.file}) and defaults still apply; the
+ * defaults named below are the agent's.
+ */
+@ConfigurationProperties(prefix = "rasp")
+public class RaspProperties {
+
+    /** What to do with an attack: block stops it, monitor lets it run and writes an event, off installs nothing (default block). */
+    private Mode mode;
+
+    /** What to do when a check fails inside the agent itself: open lets the call run, closed blocks it (block mode only; default open). */
+    private FailureMode onInternalError;
+
+    private final Config config = new Config();
+    private final Events events = new Events();
+    private final NativeLibrary nativeLibrary = new NativeLibrary();
+    private final Request request = new Request();
+    private final Sql sql = new Sql();
+    private final Rules rules = new Rules();
+
+    /** Exclusions by name: each drops the findings that match all of the fields it sets. */
+    private Map<String, Exclusion> exclusion = new LinkedHashMap<>();
+
+    private final Attach attach = new Attach();
+
+    public Mode getMode() {
+        return mode;
+    }
+
+    public void setMode(Mode mode) {
+        this.mode = mode;
+    }
+
+    public FailureMode getOnInternalError() {
+        return onInternalError;
+    }
+
+    public void setOnInternalError(FailureMode onInternalError) {
+        this.onInternalError = onInternalError;
+    }
+
+    public Config getConfig() {
+        return config;
+    }
+
+    public Events getEvents() {
+        return events;
+    }
+
+    /** {@code rasp.native.*} ("native" is a Java keyword, hence the longer field name). */
+    public NativeLibrary getNative() {
+        return nativeLibrary;
+    }
+
+    public Request getRequest() {
+        return request;
+    }
+
+    public Sql getSql() {
+        return sql;
+    }
+
+    public Rules getRules() {
+        return rules;
+    }
+
+    public Map<String, Exclusion> getExclusion() {
+        return exclusion;
+    }
+
+    public void setExclusion(Map<String, Exclusion> exclusion) {
+        this.exclusion = exclusion;
+    }
+
+    public Attach getAttach() {
+        return attach;
+    }
+
+    /** The agent's mode. */
+    public enum Mode { BLOCK, MONITOR, OFF }
+
+    /** Verdict for what the engine cannot decide on content (input overflow, unparsable statement). */
+    public enum FallbackVerdict { BLOCK, MONITOR, ALLOW }
+
+    /** What a check does when the agent itself fails. */
+    public enum FailureMode { OPEN, CLOSED }
+
+    /** The mode of one rule. */
+    public enum RuleMode { BLOCK, MONITOR, OFF }
+
+    /** Which engine scans the rule set's patterns. */
+    public enum Backend { AUTO, HYPERSCAN, PORTABLE }
+
+    public static class Config {
+        /** A Java properties file with more agent keys (rasp.x.y=...); these Spring properties take precedence over it. */
+        private String file;
+
+        public String getFile() {
+            return file;
+        }
+
+        public void setFile(String file) {
+            this.file = file;
+        }
+    }
+
+    public static class Events {
+        /** Where events go, one JSON object per line; - for stderr (default rasp-events.jsonl in the working directory). */
+        private String file;
+
+        public String getFile() {
+            return file;
+        }
+
+        public void setFile(String file) {
+            this.file = file;
+        }
+    }
+
+    public static class NativeLibrary {
+        /** Directory the native library is extracted into, for hosts whose temporary directory is noexec (default java.io.tmpdir). */
+        private String dir;
+
+        public String getDir() {
+            return dir;
+        }
+
+        public void setDir(String dir) {
+            this.dir = dir;
+        }
+    }
+
+    public static class Request {
+        /** Request input (parameters, headers, cookies, body) kept per request, from 1B to 1GB; bounds memory (default 1MB). */
+        private DataSize maxInputBytes;
+
+        /** Verdict for a sink reached by a request whose input exceeded max-input-bytes (default block). */
+        private FallbackVerdict onOverflow;
+
+        public DataSize getMaxInputBytes() {
+            return maxInputBytes;
+        }
+
+        public void setMaxInputBytes(DataSize maxInputBytes) {
+            this.maxInputBytes = maxInputBytes;
+        }
+
+        public FallbackVerdict getOnOverflow() {
+            return onOverflow;
+        }
+
+        public void setOnOverflow(FallbackVerdict onOverflow) {
+            this.onOverflow = onOverflow;
+        }
+    }
+
+    public static class Sql {
+        /** Verdict for a SQL statement or shell script that contains request input and cannot be lexed (default block). */
+        private FallbackVerdict onUnparsable;
+
+        public FallbackVerdict getOnUnparsable() {
+            return onUnparsable;
+        }
+
+        public void setOnUnparsable(FallbackVerdict onUnparsable) {
+            this.onUnparsable = onUnparsable;
+        }
+    }
+
+    public static class Rules {
+        /** A compiled rule file (rasp rules compile) to use instead of the set built into rasp.jar. */
+        private String file;
+
+        /** Seconds between checks of the rule file for changes, 0 to 86400; 0 never reloads (default 5). */
+        private Integer reloadSeconds;
+
+        /** Pattern engine: auto picks Hyperscan when the CPU has SSSE3 (default auto). */
+        private Backend backend;
+
+        /** Per-rule modes by rule id (e.g. rasp.rules.mode.sqli.union=monitor); a rule's mode overrides the global one. */
+        private Map<String, RuleMode> mode = new LinkedHashMap<>();
+
+        public String getFile() {
+            return file;
+        }
+
+        public void setFile(String file) {
+            this.file = file;
+        }
+
+        public Integer getReloadSeconds() {
+            return reloadSeconds;
+        }
+
+        public void setReloadSeconds(Integer reloadSeconds) {
+            this.reloadSeconds = reloadSeconds;
+        }
+
+        public Backend getBackend() {
+            return backend;
+        }
+
+        public void setBackend(Backend backend) {
+            this.backend = backend;
+        }
+
+        public Map<String, RuleMode> getMode() {
+            return mode;
+        }
+
+        public void setMode(Map<String, RuleMode> mode) {
+            this.mode = mode;
+        }
+    }
+
+    public static class Exclusion {
+        /** Path globs of the requests it applies to, * within a segment and ** for any depth (e.g. /api/** or /search); any route when unset. */
+        private List<String> routes = new ArrayList<>();
+
+        /** Inputs it applies to: name or source:name (query, form, header, cookie, path, json, multipart, body); any input when unset. */
+        private List<String> inputs = new ArrayList<>();
+
+        /** Rule ids or prefixes (sqli.*) it applies to; every rule when unset. */
+        private List<String> rules = new ArrayList<>();
+
+        public List<String> getRoutes() {
+            return routes;
+        }
+
+        public void setRoutes(List<String> routes) {
+            this.routes = routes;
+        }
+
+        public List<String> getInputs() {
+            return inputs;
+        }
+
+        public void setInputs(List<String> inputs) {
+            this.inputs = inputs;
+        }
+
+        public List<String> getRules() {
+            return rules;
+        }
+
+        public void setRules(List<String> rules) {
+            this.rules = rules;
+        }
+    }
+
+    public static class Attach {
+        /** Load the agent into the running JVM when it was not started with -javaagent; false leaves the application unprotected. */
+        private boolean enabled = true;
+
+        /** Fail the application's start when the agent cannot be loaded, instead of running unprotected. */
+        private boolean required;
+
+        /** How long loading the agent may take before the start goes on without it. */
+        private Duration timeout = Duration.ofSeconds(60);
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public boolean isRequired() {
+            return required;
+        }
+
+        public void setRequired(boolean required) {
+            this.required = required;
+        }
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+    }
+}

@@ -1,0 +1,487 @@
+package dev.rasp.spring.boot.install;
+
+import dev.rasp.spring.boot.RaspConfigurationException;
+import dev.rasp.spring.boot.RaspProperties;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Pattern;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The {@code rasp.*} Spring properties as the agent's system properties, checked first.
+ *
+ * <p>The agent reads its configuration from system properties when it starts, and refuses a bad value
+ * by failing its start (under attach: noisily, and the application runs on unprotected). So every
+ * value is checked here with the agent's own rules and fixes (docs/rules.md §5,
+ * docs/native-boundary.md), and a bad one stops the application with a {@link RaspConfigurationException}
+ * naming the Spring key and where it was set. Only whether a rule id exists is left to the agent: it
+ * knows the loaded rule set.
+ *
+ * <p>Only properties that are set are passed on; the agent's own defaults, environment variables and
+ * config file keep working underneath.
+ */
+public final class AgentSettings {
+
+    static final String MODE_FIX = "use block, monitor or off";
+    static final String FALLBACK_FIX = "use block, monitor or allow";
+    static final String FAILURE_FIX = "use open or closed";
+    static final String BACKEND_FIX = "use auto, hyperscan or portable";
+    static final long MAX_INPUT_BYTES_LIMIT = 1L << 30;
+    static final String MAX_INPUT_FIX = "use a size from 1B to 1GB (a whole number of bytes, or e.g. 512KB, 2MB)";
+    static final int RELOAD_SECONDS_LIMIT = 86400;
+    static final String RELOAD_FIX = "use a whole number of seconds from 0 (never reload) to " + RELOAD_SECONDS_LIMIT;
+    static final String EVENTS_FIX = "use a file path in an existing directory, or - for stderr";
+    static final String NATIVE_DIR_FIX = "use an existing, writable directory";
+    static final String CONFIG_FILE_FIX = "use the path of an existing properties file";
+    static final String RULES_FILE_FIX = "use the path of an existing, readable rule file (made by rasp rules compile)";
+    static final String RULE_ID_FIX = "a rule id is lower-case segments of a-z, 0-9 and _ joined by '.', e.g. sqli.union";
+    static final String EXCLUSION_NAME_FIX = "an exclusion name is letters, digits, _ and -";
+    static final String EXCLUSION_EMPTY_FIX = "set at least one of routes, inputs and rules";
+    static final String ROUTES_FIX = "use comma-separated path globs starting with / "
+            + "(* within a segment, ** as a whole segment for any depth), e.g. /api/**";
+    static final String INPUTS_FIX = "use comma-separated input names, or source:name with source one of "
+            + "query, form, header, cookie, path, json, multipart, body";
+    static final String RULES_FIX = "use comma-separated rule ids or prefixes, e.g. sqli.tautology,sql.policy.*";
+
+    static final Pattern RULE_ID = Pattern.compile("[a-z0-9_]+(?:\\.[a-z0-9_]+)+");
+    static final Pattern RULE_PREFIX = Pattern.compile("[a-z0-9_]+(?:\\.[a-z0-9_]+)*\\.\\*");
+    static final Pattern EXCLUSION_NAME = Pattern.compile("[A-Za-z0-9_-]+");
+    static final List<String> INPUT_SOURCES = List.of("query", "form", "header", "cookie", "path", "json", "multipart", "body");
+
+    /** The Spring names of the scalar keys, for blank values and the unknown-key warning. */
+    static final List<String> SCALAR_KEYS = List.of("rasp.mode", "rasp.on-internal-error", "rasp.config.file",
+            "rasp.events.file", "rasp.native.dir", "rasp.request.max-input-bytes", "rasp.request.on-overflow",
+            "rasp.sql.on-unparsable", "rasp.rules.file", "rasp.rules.reload-seconds", "rasp.rules.backend",
+            "rasp.attach.enabled", "rasp.attach.required", "rasp.attach.timeout");
+
+    /** One agent key to set: its value, and the Spring key and origin it came from. */
+    public record Setting(String agentKey, String value, String springKey, String origin) {
+    }
+
+    private final RaspProperties properties;
+    private final Map<String, Setting> settings;
+    private final List<String> unknownKeys;
+
+    private AgentSettings(RaspProperties properties, Map<String, Setting> settings, List<String> unknownKeys) {
+        this.properties = properties;
+        this.settings = Collections.unmodifiableMap(settings);
+        this.unknownKeys = List.copyOf(unknownKeys);
+    }
+
+    /**
+     * Binds and checks {@code rasp.*}.
+     *
+     * @throws RaspConfigurationException for the first bad value
+     */
+    public static AgentSettings resolve(ConfigurableEnvironment environment) {
+        Sources sources = new Sources(environment);
+        RaspProperties p;
+        try {
+            p = Binder.get(environment).bind("rasp", RaspProperties.class).orElseGet(RaspProperties::new);
+        } catch (BindException e) {
+            throw bindFailure(e, sources);
+        }
+        for (String key : SCALAR_KEYS) {
+            ConfigurationProperty raw = sources.find(key);
+            if (raw != null && raw.getValue() instanceof CharSequence s && s.toString().isBlank()) {
+                throw new RaspConfigurationException(key, s.toString(), sources.origin(raw), fixFor(key));
+            }
+        }
+        String workingDir = System.getProperty("user.dir", ".");
+        Map<String, Setting> out = new LinkedHashMap<>();
+        put(out, sources, "rasp.mode", "rasp.mode", lower(p.getMode()));
+        put(out, sources, "rasp.on-internal-error", "rasp.on_internal_error", lower(p.getOnInternalError()));
+        put(out, sources, "rasp.config.file", "rasp.config.file",
+                checkFile(sources, "rasp.config.file", p.getConfig().getFile(), workingDir, CONFIG_FILE_FIX));
+        put(out, sources, "rasp.events.file", "rasp.events.file", checkEventsFile(sources, p.getEvents().getFile(), workingDir));
+        put(out, sources, "rasp.native.dir", "rasp.native.dir", checkNativeDir(sources, p.getNative().getDir(), workingDir));
+        put(out, sources, "rasp.request.max-input-bytes", "rasp.request.max_input_bytes",
+                checkMaxInput(sources, p.getRequest().getMaxInputBytes()));
+        put(out, sources, "rasp.request.on-overflow", "rasp.request.on_overflow", lower(p.getRequest().getOnOverflow()));
+        put(out, sources, "rasp.sql.on-unparsable", "rasp.sql.on_unparsable", lower(p.getSql().getOnUnparsable()));
+        put(out, sources, "rasp.rules.file", "rasp.rules.file",
+                checkFile(sources, "rasp.rules.file", p.getRules().getFile(), workingDir, RULES_FILE_FIX));
+        Integer reload = p.getRules().getReloadSeconds();
+        if (reload != null && (reload < 0 || reload > RELOAD_SECONDS_LIMIT)) {
+            throw bad(sources, "rasp.rules.reload-seconds", String.valueOf(reload), RELOAD_FIX);
+        }
+        put(out, sources, "rasp.rules.reload-seconds", "rasp.rules.reload_seconds", reload == null ? null : reload.toString());
+        put(out, sources, "rasp.rules.backend", "rasp.rules.backend", lower(p.getRules().getBackend()));
+        ruleModes(out, sources, p.getRules().getMode());
+        exclusions(out, sources, p.getExclusion());
+        if (p.getAttach().getTimeout() != null && (p.getAttach().getTimeout().isNegative() || p.getAttach().getTimeout().isZero())) {
+            throw bad(sources, "rasp.attach.timeout", p.getAttach().getTimeout().toString(), "use a positive duration, e.g. 60s");
+        }
+        return new AgentSettings(p, out, sources.unknownRaspKeys());
+    }
+
+    public RaspProperties properties() {
+        return properties;
+    }
+
+    /** Agent key to setting, in a stable order. */
+    public Map<String, Setting> settings() {
+        return settings;
+    }
+
+    /** rasp.* keys set outside the environment variables that are none of the starter's (likely typos). */
+    public List<String> unknownKeys() {
+        return unknownKeys;
+    }
+
+    /**
+     * Sets each agent key as a system property unless one is set already (a {@code -D} on the command
+     * line is the agent's highest-precedence source and stays so). Returns one line per key where the
+     * {@code -D} value differs from the Spring one.
+     */
+    public List<String> applyTo(Properties systemProperties) {
+        List<String> conflicts = new ArrayList<>();
+        for (Setting s : settings.values()) {
+            String existing = systemProperties.getProperty(s.agentKey());
+            if (existing == null) {
+                systemProperties.setProperty(s.agentKey(), s.value());
+            } else if (!existing.trim().equalsIgnoreCase(s.value())) {
+                conflicts.add("-D" + s.agentKey() + "=" + existing + " wins over " + s.springKey() + "=" + s.value()
+                        + (s.origin() == null ? "" : " (" + s.origin() + ")"));
+            }
+        }
+        return conflicts;
+    }
+
+    // ------------------------------------------------------------------ checks
+
+    private static void put(Map<String, Setting> out, Sources sources, String springKey, String agentKey, String value) {
+        if (value != null) {
+            out.put(agentKey, new Setting(agentKey, value, springKey, sources.origin(springKey)));
+        }
+    }
+
+    private static String lower(Enum<?> e) {
+        return e == null ? null : e.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static RaspConfigurationException bad(Sources sources, String key, String value, String fix) {
+        return new RaspConfigurationException(key, value, sources.origin(key), fix);
+    }
+
+    private static File absolute(String path, String workingDir) {
+        File f = new File(path);
+        return f.isAbsolute() ? f : new File(workingDir, path).getAbsoluteFile();
+    }
+
+    private static String checkFile(Sources sources, String key, String raw, String workingDir, String fix) {
+        if (raw == null) {
+            return null;
+        }
+        String value = raw.trim();
+        File f = absolute(value, workingDir);
+        if (value.isEmpty() || !f.isFile() || !f.canRead()) {
+            throw bad(sources, key, raw, fix);
+        }
+        return value;
+    }
+
+    private static String checkEventsFile(Sources sources, String raw, String workingDir) {
+        if (raw == null) {
+            return null;
+        }
+        String value = raw.trim();
+        if (value.equals("-")) {
+            return value;
+        }
+        if (value.isEmpty() || value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0 || value.indexOf('\0') >= 0) {
+            throw bad(sources, "rasp.events.file", raw, EVENTS_FIX);
+        }
+        File f = absolute(value, workingDir);
+        File parent = f.getParentFile();
+        if (f.isDirectory() || parent == null || !parent.isDirectory()) {
+            throw bad(sources, "rasp.events.file", raw, EVENTS_FIX);
+        }
+        return value;
+    }
+
+    private static String checkNativeDir(Sources sources, String raw, String workingDir) {
+        if (raw == null) {
+            return null;
+        }
+        File dir = absolute(raw.trim(), workingDir);
+        if (raw.trim().isEmpty() || !dir.isDirectory() || !dir.canWrite()) {
+            throw bad(sources, "rasp.native.dir", raw, NATIVE_DIR_FIX);
+        }
+        return raw.trim();
+    }
+
+    private static String checkMaxInput(Sources sources, DataSize size) {
+        if (size == null) {
+            return null;
+        }
+        long bytes = size.toBytes();
+        if (bytes < 1 || bytes > MAX_INPUT_BYTES_LIMIT) {
+            throw bad(sources, "rasp.request.max-input-bytes", sources.raw("rasp.request.max-input-bytes", size.toString()),
+                    MAX_INPUT_FIX);
+        }
+        return Long.toString(bytes);
+    }
+
+    private static void ruleModes(Map<String, Setting> out, Sources sources, Map<String, RaspProperties.RuleMode> modes) {
+        for (Map.Entry<String, RaspProperties.RuleMode> e : modes.entrySet()) {
+            String key = "rasp.rules.mode." + e.getKey();
+            if (!RULE_ID.matcher(e.getKey()).matches()) {
+                throw new RaspConfigurationException(key, null, sources.originOfEntry("rasp.rules.mode", e.getKey()),
+                        RULE_ID_FIX);
+            }
+            if (e.getValue() == null) {
+                throw new RaspConfigurationException(key, "", sources.originOfEntry("rasp.rules.mode", e.getKey()), MODE_FIX);
+            }
+            String agentKey = "rasp.rules.mode." + e.getKey();
+            out.put(agentKey, new Setting(agentKey, lower(e.getValue()), key, sources.originOfEntry("rasp.rules.mode", e.getKey())));
+        }
+    }
+
+    private enum Item { ROUTE, INPUT, RULE }
+
+    private static void exclusions(Map<String, Setting> out, Sources sources, Map<String, RaspProperties.Exclusion> exclusions) {
+        for (Map.Entry<String, RaspProperties.Exclusion> e : exclusions.entrySet()) {
+            String name = e.getKey();
+            String base = "rasp.exclusion." + name;
+            if (!EXCLUSION_NAME.matcher(name).matches()) {
+                throw new RaspConfigurationException(base, null, sources.originOfEntry("rasp.exclusion", name), EXCLUSION_NAME_FIX);
+            }
+            RaspProperties.Exclusion x = e.getValue();
+            int fields = 0;
+            fields += exclusionField(out, sources, base, "routes", x.getRoutes(), ROUTES_FIX, Item.ROUTE);
+            fields += exclusionField(out, sources, base, "inputs", x.getInputs(), INPUTS_FIX, Item.INPUT);
+            fields += exclusionField(out, sources, base, "rules", x.getRules(), RULES_FIX, Item.RULE);
+            if (fields == 0) {
+                throw new RaspConfigurationException(base, null, sources.originOfEntry("rasp.exclusion", name), EXCLUSION_EMPTY_FIX);
+            }
+        }
+    }
+
+    private static int exclusionField(Map<String, Setting> out, Sources sources, String base, String field, List<String> items,
+                                      String fix, Item kind) {
+        String key = base + "." + field;
+        if (items == null || items.isEmpty()) {
+            ConfigurationProperty raw = sources.find(key);
+            if (raw != null) {
+                throw new RaspConfigurationException(key, String.valueOf(raw.getValue()), sources.origin(raw), fix);
+            }
+            return 0;
+        }
+        List<String> clean = new ArrayList<>();
+        for (String item : items) {
+            String v = item == null ? "" : item.trim();
+            if (!validItem(kind, v)) {
+                throw new RaspConfigurationException(key, String.join(",", items), sources.origin(key), fix);
+            }
+            clean.add(v);
+        }
+        out.put(key, new Setting(key, String.join(",", clean), key, sources.origin(key)));
+        return 1;
+    }
+
+    static boolean validItem(Item kind, String item) {
+        if (item.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < item.length(); i++) {
+            char c = item.charAt(i);
+            if (c <= ' ' || c == 0x7f || c == ',') {
+                return false;
+            }
+        }
+        switch (kind) {
+            case ROUTE:
+                if (item.charAt(0) != '/') {
+                    return false;
+                }
+                for (String segment : item.substring(1).split("/", -1)) {
+                    if (segment.contains("**") && !segment.equals("**")) {
+                        return false;
+                    }
+                }
+                return true;
+            case INPUT:
+                int colon = item.indexOf(':');
+                return colon < 0 || colon < item.length() - 1 && INPUT_SOURCES.contains(item.substring(0, colon));
+            default:
+                return RULE_ID.matcher(item).matches() || RULE_PREFIX.matcher(item).matches();
+        }
+    }
+
+    // ------------------------------------------------------------------ bind failures
+
+    /** A value Spring could not convert (a mode that is no mode, a size that is no size): the same report. */
+    private static RaspConfigurationException bindFailure(BindException e, Sources sources) {
+        ConfigurationProperty property = e.getProperty();
+        String name = e.getName().toString();
+        String value = property == null ? null : String.valueOf(property.getValue());
+        String origin = property == null ? sources.origin(name) : sources.origin(property);
+        return new RaspConfigurationException(displayName(name), value, origin, fixFor(name), e);
+    }
+
+    /** {@code rasp.rules.mode[sqli.union]} as the agent's and the README's {@code rasp.rules.mode.sqli.union}. */
+    private static String displayName(String name) {
+        return name.replace("[", ".").replace("]", "");
+    }
+
+    static String fixFor(String springName) {
+        String n = displayName(springName);
+        if (n.startsWith("rasp.rules.mode.")) {
+            return MODE_FIX;
+        }
+        if (n.startsWith("rasp.exclusion.")) {
+            return n.endsWith(".routes") ? ROUTES_FIX : n.endsWith(".inputs") ? INPUTS_FIX
+                    : n.endsWith(".rules") ? RULES_FIX : EXCLUSION_NAME_FIX;
+        }
+        switch (n) {
+            case "rasp.mode":
+                return MODE_FIX;
+            case "rasp.on-internal-error":
+                return FAILURE_FIX;
+            case "rasp.request.on-overflow":
+            case "rasp.sql.on-unparsable":
+                return FALLBACK_FIX;
+            case "rasp.request.max-input-bytes":
+                return MAX_INPUT_FIX;
+            case "rasp.rules.reload-seconds":
+                return RELOAD_FIX;
+            case "rasp.rules.backend":
+                return BACKEND_FIX;
+            case "rasp.events.file":
+                return EVENTS_FIX;
+            case "rasp.native.dir":
+                return NATIVE_DIR_FIX;
+            case "rasp.config.file":
+                return CONFIG_FILE_FIX;
+            case "rasp.rules.file":
+                return RULES_FILE_FIX;
+            case "rasp.attach.enabled":
+            case "rasp.attach.required":
+                return "use true or false";
+            case "rasp.attach.timeout":
+                return "use a positive duration, e.g. 60s";
+            default:
+                return "see the rasp.* property table in the README";
+        }
+    }
+
+    // ------------------------------------------------------------------ where values come from
+
+    /** The environment's property sources as Spring's binder sees them, for raw values and origins. */
+    static final class Sources {
+        private final Iterable<ConfigurationPropertySource> sources;
+
+        Sources(ConfigurableEnvironment environment) {
+            this.sources = ConfigurationPropertySources.get(environment);
+        }
+
+        /** The property the binder would use for this name (the first source that has it), or null. */
+        ConfigurationProperty find(String name) {
+            ConfigurationPropertyName n = ConfigurationPropertyName.ofIfValid(name);
+            if (n == null) {
+                return null;
+            }
+            for (ConfigurationPropertySource s : sources) {
+                ConfigurationProperty p = s.getConfigurationProperty(n);
+                if (p != null) {
+                    return p;
+                }
+            }
+            return null;
+        }
+
+        String raw(String name, String fallback) {
+            ConfigurationProperty p = find(name);
+            return p == null ? fallback : String.valueOf(p.getValue());
+        }
+
+        String origin(String name) {
+            ConfigurationProperty p = find(name);
+            return p == null ? null : origin(p);
+        }
+
+        String origin(ConfigurationProperty p) {
+            return p.getOrigin() == null ? "from property source with name '" + p.getName() + "'" : p.getOrigin().toString();
+        }
+
+        /**
+         * Where a map entry was set: {@code rasp.rules.mode.sqli.union} in a properties file,
+         * {@code rasp.rules.mode[sqli.union]} in YAML or bracket notation. Null when not found.
+         */
+        String originOfEntry(String mapName, String key) {
+            ConfigurationPropertyName root = ConfigurationPropertyName.of(mapName);
+            for (ConfigurationPropertySource s : sources) {
+                if (!(s instanceof IterableConfigurationPropertySource iterable)) {
+                    continue;
+                }
+                for (ConfigurationPropertyName n : iterable) {
+                    if (root.isAncestorOf(n) && (entryKey(root, n).equals(key) || entryKey(root, n).startsWith(key + "."))) {
+                        ConfigurationProperty p = s.getConfigurationProperty(n);
+                        if (p != null) {
+                            return origin(p);
+                        }
+                    }
+                }
+            }
+            return null;
+        }
+
+        private static String entryKey(ConfigurationPropertyName root, ConfigurationPropertyName n) {
+            StringBuilder b = new StringBuilder();
+            for (int i = root.getNumberOfElements(); i < n.getNumberOfElements(); i++) {
+                b.append(b.length() == 0 ? "" : ".").append(n.getElement(i, ConfigurationPropertyName.Form.ORIGINAL));
+            }
+            return b.toString();
+        }
+
+        /** rasp.* names the starter does not know, with their origin, except those from environment variables. */
+        List<String> unknownRaspKeys() {
+            ConfigurationPropertyName rasp = ConfigurationPropertyName.of("rasp");
+            ConfigurationPropertyName modes = ConfigurationPropertyName.of("rasp.rules.mode");
+            ConfigurationPropertyName exclusions = ConfigurationPropertyName.of("rasp.exclusion");
+            List<ConfigurationPropertyName> known = new ArrayList<>();
+            for (String k : SCALAR_KEYS) {
+                known.add(ConfigurationPropertyName.of(k));
+            }
+            List<String> unknown = new ArrayList<>();
+            for (ConfigurationPropertySource s : sources) {
+                if (!(s instanceof IterableConfigurationPropertySource iterable)
+                        || StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME.equals(underlyingName(s))) {
+                    continue;
+                }
+                for (ConfigurationPropertyName n : iterable) {
+                    if (!rasp.isAncestorOf(n) || modes.isAncestorOf(n) || exclusions.isAncestorOf(n) || known.contains(n)
+                            || n.toString().startsWith("rasp.debug.")) {
+                        continue;
+                    }
+                    String line = n + " (" + origin(s.getConfigurationProperty(n)) + ")";
+                    if (!unknown.contains(line)) {
+                        unknown.add(line);
+                    }
+                }
+            }
+            return unknown;
+        }
+
+        private static String underlyingName(ConfigurationPropertySource s) {
+            Object u = s.getUnderlyingSource();
+            return u instanceof org.springframework.core.env.PropertySource<?> ps ? ps.getName() : "";
+        }
+    }
+}

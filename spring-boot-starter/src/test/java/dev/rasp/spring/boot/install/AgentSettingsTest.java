@@ -1,0 +1,215 @@
+package dev.rasp.spring.boot.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rasp.spring.boot.RaspConfigurationException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.env.OriginTrackedMapPropertySource;
+import org.springframework.boot.origin.OriginTrackedValue;
+import org.springframework.boot.origin.TextResourceOrigin;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.io.ByteArrayResource;
+
+/** rasp.* Spring properties to agent system properties: names, values, and every refusal naming key and fix. */
+class AgentSettingsTest {
+
+    private static StandardEnvironment env(String... keyValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < keyValues.length; i += 2) {
+            m.put(keyValues[i], keyValues[i + 1]);
+        }
+        StandardEnvironment env = new StandardEnvironment();
+        env.getPropertySources().addFirst(new MapPropertySource("test", m));
+        return env;
+    }
+
+    private static Map<String, String> agentKeys(StandardEnvironment env) {
+        return AgentSettings.resolve(env).settings().values().stream()
+                .collect(Collectors.toMap(AgentSettings.Setting::agentKey, AgentSettings.Setting::value, (a, b) -> a, LinkedHashMap::new));
+    }
+
+    private static RaspConfigurationException refusal(StandardEnvironment env) {
+        try {
+            AgentSettings.resolve(env);
+        } catch (RaspConfigurationException e) {
+            return e;
+        }
+        throw new AssertionError("accepted");
+    }
+
+    @Test
+    void nothingSetPassesNothingOn() {
+        assertThat(agentKeys(env())).isEmpty();
+    }
+
+    @Test
+    void kebabCaseSpringNamesBecomeTheAgentKeys() {
+        Map<String, String> keys = agentKeys(env(
+                "rasp.mode", "Monitor",
+                "rasp.on-internal-error", "closed",
+                "rasp.events.file", "-",
+                "rasp.request.max-input-bytes", "512KB",
+                "rasp.request.on-overflow", "monitor",
+                "rasp.sql.on-unparsable", "allow",
+                "rasp.rules.reload-seconds", "0",
+                "rasp.rules.backend", "portable"));
+        assertThat(keys).containsExactly(
+                Map.entry("rasp.mode", "monitor"),
+                Map.entry("rasp.on_internal_error", "closed"),
+                Map.entry("rasp.events.file", "-"),
+                Map.entry("rasp.request.max_input_bytes", "524288"),
+                Map.entry("rasp.request.on_overflow", "monitor"),
+                Map.entry("rasp.sql.on_unparsable", "allow"),
+                Map.entry("rasp.rules.reload_seconds", "0"),
+                Map.entry("rasp.rules.backend", "portable"));
+    }
+
+    @Test
+    void aPlainNumberOfBytesIsBytes() {
+        assertThat(agentKeys(env("rasp.request.max-input-bytes", "4096"))).containsEntry("rasp.request.max_input_bytes", "4096");
+    }
+
+    @Test
+    void ruleModesInDottedAndBracketForm() {
+        Map<String, String> keys = agentKeys(env(
+                "rasp.rules.mode.sqli.union", "off",
+                "rasp.rules.mode[sql.policy.file_write]", "monitor",
+                "rasp.rules.mode.cmdi.policy.reverse_shell", "block"));
+        assertThat(keys).containsEntry("rasp.rules.mode.sqli.union", "off")
+                .containsEntry("rasp.rules.mode.sql.policy.file_write", "monitor")
+                .containsEntry("rasp.rules.mode.cmdi.policy.reverse_shell", "block");
+    }
+
+    @Test
+    void exclusionsJoinTheirListsWithCommas() {
+        Map<String, String> keys = agentKeys(env(
+                "rasp.exclusion.search-box.routes", "/api/search, /api/**/find",
+                "rasp.exclusion.search-box.inputs", "query:q,json:filter.text",
+                "rasp.exclusion.search-box.rules", "sqli.*",
+                "rasp.exclusion.health.routes[0]", "/health"));
+        assertThat(keys).containsEntry("rasp.exclusion.search-box.routes", "/api/search,/api/**/find")
+                .containsEntry("rasp.exclusion.search-box.inputs", "query:q,json:filter.text")
+                .containsEntry("rasp.exclusion.search-box.rules", "sqli.*")
+                .containsEntry("rasp.exclusion.health.routes", "/health")
+                .doesNotContainKey("rasp.exclusion.health.rules");
+    }
+
+    @Test
+    void aBadModeNamesKeyValueAndFix() {
+        RaspConfigurationException e = refusal(env("rasp.mode", "blok"));
+        assertThat(e.getProperty()).isEqualTo("rasp.mode");
+        assertThat(e.getValue()).isEqualTo("blok");
+        assertThat(e.getFix()).isEqualTo("use block, monitor or off");
+        assertThat(e.getMessage()).isEqualTo("Invalid value 'blok' for rasp.mode (from property source with name 'rasp.mode'): use block, monitor or off");
+    }
+
+    @Test
+    void aBlankValueIsBadNotUnset() {
+        assertThat(refusal(env("rasp.mode", " ")).getProperty()).isEqualTo("rasp.mode");
+        assertThat(refusal(env("rasp.rules.backend", "")).getFix()).isEqualTo("use auto, hyperscan or portable");
+    }
+
+    @Test
+    void originsNameFileAndLine() {
+        StandardEnvironment env = new StandardEnvironment();
+        ByteArrayResource resource = new ByteArrayResource(new byte[0], "application.yml");
+        Map<String, Object> m = Map.of("rasp.rules.mode[sqli.union]",
+                OriginTrackedValue.of("blocker", new TextResourceOrigin(resource, new TextResourceOrigin.Location(6, 20))));
+        env.getPropertySources().addFirst(new OriginTrackedMapPropertySource("yml", m));
+        RaspConfigurationException e = refusal(env);
+        assertThat(e.getProperty()).isEqualTo("rasp.rules.mode.sqli.union");
+        assertThat(e.getValue()).isEqualTo("blocker");
+        assertThat(e.getOrigin()).contains("application.yml").contains("7:21");
+        assertThat(e.getFix()).isEqualTo("use block, monitor or off");
+    }
+
+    @Test
+    void eachValueTheAgentWouldRefuseIsRefusedHere(@TempDir Path dir) {
+        String missing = dir.resolve("no/such/dir/events.jsonl").toString();
+        List<List<String>> cases = List.of(
+                List.of("rasp.request.max-input-bytes", "0", "use a size from 1B to 1GB"),
+                List.of("rasp.request.max-input-bytes", "2GB", "use a size from 1B to 1GB"),
+                List.of("rasp.request.max-input-bytes", "lots", "use a size from 1B to 1GB"),
+                List.of("rasp.rules.reload-seconds", "86401", "from 0 (never reload) to 86400"),
+                List.of("rasp.rules.reload-seconds", "-1", "from 0 (never reload) to 86400"),
+                List.of("rasp.events.file", missing, "use a file path in an existing directory, or - for stderr"),
+                List.of("rasp.events.file", dir.toString(), "use a file path in an existing directory"),
+                List.of("rasp.native.dir", dir.resolve("nope").toString(), "use an existing, writable directory"),
+                List.of("rasp.config.file", dir.resolve("nope.properties").toString(), "use the path of an existing properties file"),
+                List.of("rasp.rules.file", dir.resolve("nope.rules").toString(), "use the path of an existing, readable rule file"),
+                List.of("rasp.sql.on-unparsable", "off", "use block, monitor or allow"),
+                List.of("rasp.on-internal-error", "maybe", "use open or closed"),
+                List.of("rasp.attach.timeout", "0s", "use a positive duration"),
+                List.of("rasp.attach.enabled", "yes please", "use true or false"));
+        for (List<String> c : cases) {
+            RaspConfigurationException e = refusal(env(c.get(0), c.get(1)));
+            assertThat(e.getProperty()).as(c.toString()).isEqualTo(c.get(0));
+            assertThat(e.getFix()).as(c.toString()).contains(c.get(2));
+        }
+    }
+
+    @Test
+    void ruleIdsAndExclusionsFollowTheRulesSyntax() {
+        assertThat(refusal(env("rasp.rules.mode[Sqli.Union]", "off")).getFix()).contains("a rule id is lower-case segments");
+        assertThat(refusal(env("rasp.rules.mode.sqli", "off")).getProperty()).isEqualTo("rasp.rules.mode.sqli");
+        assertThat(refusal(env("rasp.exclusion.x.routes", "api/**")).getFix()).contains("starting with /");
+        assertThat(refusal(env("rasp.exclusion.x.routes", "/a**b")).getProperty()).isEqualTo("rasp.exclusion.x.routes");
+        assertThat(refusal(env("rasp.exclusion.x.inputs", "cookies:session")).getFix()).contains("source one of query, form");
+        assertThat(refusal(env("rasp.exclusion.x.inputs", "query:")).getProperty()).isEqualTo("rasp.exclusion.x.inputs");
+        assertThat(refusal(env("rasp.exclusion.x.rules", "sqli")).getFix()).contains("rule ids or prefixes");
+        assertThat(refusal(env("rasp.exclusion.x.rules", "sqli.union,,sqli.stacked")).getProperty()).isEqualTo("rasp.exclusion.x.rules");
+        assertThat(refusal(env("rasp.exclusion.x.routes", "")).getProperty()).isEqualTo("rasp.exclusion.x.routes");
+    }
+
+    @Test
+    void anExclusionNeedsAField() {
+        RaspConfigurationException e = refusal(env("rasp.exclusion.empty.routes", "", "rasp.exclusion.empty.rules", ""));
+        assertThat(e.getProperty()).startsWith("rasp.exclusion.empty");
+    }
+
+    @Test
+    void existingPathsPass(@TempDir Path dir) throws IOException {
+        Path config = Files.writeString(dir.resolve("rasp.properties"), "rasp.mode=monitor\n");
+        Map<String, String> keys = agentKeys(env(
+                "rasp.config.file", config.toString(),
+                "rasp.events.file", dir.resolve("events.jsonl").toString(),
+                "rasp.native.dir", dir.toString()));
+        assertThat(keys).containsEntry("rasp.config.file", config.toString())
+                .containsEntry("rasp.events.file", dir.resolve("events.jsonl").toString())
+                .containsEntry("rasp.native.dir", dir.toString());
+    }
+
+    @Test
+    void aDashDSystemPropertyIsNeverOverwritten() {
+        AgentSettings settings = AgentSettings.resolve(env("rasp.mode", "monitor", "rasp.sql.on-unparsable", "allow"));
+        Properties system = new Properties();
+        system.setProperty("rasp.mode", "block");
+        List<String> conflicts = settings.applyTo(system);
+        assertThat(system.getProperty("rasp.mode")).isEqualTo("block");
+        assertThat(system.getProperty("rasp.sql.on_unparsable")).isEqualTo("allow");
+        assertThat(conflicts).singleElement().asString().startsWith("-Drasp.mode=block wins over rasp.mode=monitor");
+    }
+
+    @Test
+    void unknownKeysAreReportedKnownOnesNot() {
+        List<String> unknown = AgentSettings.resolve(env(
+                "rasp.mdoe", "monitor",
+                "rasp.mode", "monitor",
+                "rasp.rules.mode.sqli.union", "off",
+                "rasp.exclusion.x.rules", "sqli.*",
+                "rasp.attach.enabled", "true",
+                "rasp.debug.transformations", "true")).unknownKeys();
+        assertThat(unknown).singleElement().asString().startsWith("rasp.mdoe");
+    }
+}
