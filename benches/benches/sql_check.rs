@@ -13,20 +13,47 @@
 //!   multi-pattern searcher (after 8 checks, or at once for a sink of 4 KiB or more).
 //! * `context/new/20-inputs`: [`RequestContext::new`] from a request record with about twenty
 //!   headers and parameters (extraction, decoding and building the per-value finders).
+//! * `check_sql_rules/{none,benign,attack}/{100B,1KB,16KB}`: `check_sql` as above, with the
+//!   default rule set (`rules/`, compiled in-process, backend `auto`) loaded: the difference
+//!   to `check_sql` is the cost of the rules (one scan of the statement by the `sink.sql`
+//!   database, and the cached input signature hits).
+//! * `check_sql_rules_first/none/{100B,1KB,16KB}`: the first check of a request with the rule
+//!   set: it also scans the twenty inputs with the `input` database, once per request.
 
 use std::hint::black_box;
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
 use rasp_benches::{context, record, statement, Scenario, DIALECT, SIZES};
+use rasp_engine::rules::{compile_dir, BackendChoice, RuleSet};
 use rasp_engine::{ContextLimits, Engine, EngineConfig, RequestContext, SqlApi, SqlSink};
 
 /// Absent from every statement.
 const NEEDLE: &[u8; 8] = b"zq#8&x!w";
 
+/// An engine with the default rule set, compiled from `rules/` in this process.
+fn engine_with_default_rules() -> Engine {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../rules");
+    let compiled = compile_dir(&dir).unwrap_or_else(|diags| {
+        let lines: Vec<String> = diags.iter().map(ToString::to_string).collect();
+        panic!("the default rules do not compile:\n{}", lines.join("\n"))
+    });
+    let set = RuleSet::load(&compiled.bytes, BackendChoice::Auto).expect("the default rules load");
+    Engine::with_rules(EngineConfig::default(), Arc::new(set)).expect("default configuration")
+}
+
 fn check_sql(c: &mut Criterion) {
-    let engine = Engine::new(EngineConfig::default());
-    let mut group = c.benchmark_group("check_sql");
+    check_sql_with(c, "check_sql", &Engine::new(EngineConfig::default()));
+}
+
+fn check_sql_rules(c: &mut Criterion) {
+    check_sql_with(c, "check_sql_rules", &engine_with_default_rules());
+}
+
+fn check_sql_with(c: &mut Criterion, name: &str, engine: &Engine) {
+    let mut group = c.benchmark_group(name);
     for (size, label) in SIZES {
         for scenario in Scenario::ALL {
             let ctx = context(scenario);
@@ -54,8 +81,15 @@ fn check_sql(c: &mut Criterion) {
 }
 
 fn check_sql_first(c: &mut Criterion) {
-    let engine = Engine::new(EngineConfig::default());
-    let mut group = c.benchmark_group("check_sql_first");
+    check_sql_first_with(c, "check_sql_first", &Engine::new(EngineConfig::default()));
+}
+
+fn check_sql_rules_first(c: &mut Criterion) {
+    check_sql_first_with(c, "check_sql_rules_first", &engine_with_default_rules());
+}
+
+fn check_sql_first_with(c: &mut Criterion, name: &str, engine: &Engine) {
+    let mut group = c.benchmark_group(name);
     for (size, label) in SIZES {
         let sql = statement(size, Scenario::None);
         group.throughput(Throughput::Bytes(sql.len() as u64));
@@ -110,6 +144,7 @@ criterion_group! {
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(2))
         .sample_size(30);
-    targets = check_sql, check_sql_first, memmem_baseline, context_creation
+    targets = check_sql, check_sql_first, memmem_baseline, context_creation, check_sql_rules,
+        check_sql_rules_first
 }
 criterion_main!(benches);

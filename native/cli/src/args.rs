@@ -286,7 +286,14 @@ mod tests {
     #[test]
     fn explain_takes_rules_or_no_rules_but_not_both() {
         let cli = Cli::try_parse_from([
-            "rasp", "explain", "path", "--rules", "rules", "--config", "mode=monitor", "/x",
+            "rasp",
+            "explain",
+            "path",
+            "--rules",
+            "rules",
+            "--config",
+            "mode=monitor",
+            "/x",
         ])
         .expect("parses");
         match cli.command {
@@ -297,8 +304,16 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        let err = Cli::try_parse_from(["rasp", "explain", "path", "--rules", "r", "--no-rules", "/x"])
-            .expect_err("conflicting flags");
+        let err = Cli::try_parse_from([
+            "rasp",
+            "explain",
+            "path",
+            "--rules",
+            "r",
+            "--no-rules",
+            "/x",
+        ])
+        .expect_err("conflicting flags");
         assert!(err.to_string().contains("--no-rules"), "{err}");
     }
 

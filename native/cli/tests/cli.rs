@@ -485,7 +485,10 @@ fn explain_cmd_blocks_a_shell_attack() {
 #[test]
 fn explain_cmd_allows_the_benign_twin() {
     let text = explain_ping("127.0.0.1");
-    assert_contains_all(&text, &["findings: none", "verdict: ALLOW", "covers word\n"]);
+    assert_contains_all(
+        &text,
+        &["findings: none", "verdict: ALLOW", "covers word\n"],
+    );
 }
 
 /// `rasp explain cmd` of `sh -c "ping -c 1 HOST"` with HOST from the input `host`.
@@ -493,7 +496,15 @@ fn explain_ping(host: &str) -> String {
     let input = format!("host={host}");
     let script = format!("ping -c 1 {host}");
     rasp_ok(&[
-        "explain", "cmd", "--no-rules", "--input", &input, "--", "sh", "-c", &script,
+        "explain",
+        "cmd",
+        "--no-rules",
+        "--input",
+        &input,
+        "--",
+        "sh",
+        "-c",
+        &script,
     ])
 }
 

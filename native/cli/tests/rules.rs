@@ -125,11 +125,20 @@ fn compile_writes_the_file_atomically_and_one_summary_line() {
     assert!(lines[0].starts_with("compiled test-set@1.2.3+"), "{text}");
     assert_contains_all(
         lines[0],
-        &["3 rules, 3 patterns, ", " bytes (", "DFA ", " ms", &format!("-> {}", file.display())],
+        &[
+            "3 rules, 3 patterns, ",
+            " bytes (",
+            "DFA ",
+            " ms",
+            &format!("-> {}", file.display()),
+        ],
     );
     let bytes = std::fs::read(&file).expect("the rule file");
     assert_eq!(&bytes[..8], b"RASPRULS");
-    assert!(lines[0].contains(&format!("{} bytes", bytes.len())), "{text}");
+    assert!(
+        lines[0].contains(&format!("{} bytes", bytes.len())),
+        "{text}"
+    );
     let left: Vec<String> = std::fs::read_dir(&out)
         .expect("list")
         .filter_map(|e| e.ok())
@@ -142,11 +151,20 @@ fn compile_writes_the_file_atomically_and_one_summary_line() {
 fn compile_speaks_json() {
     let dir = rules_dir("compile-json", unchanged);
     let file = dir.path().join("x.rules");
-    let v = rasp_json(&["rules", "compile", dir.arg(), "-o", path_arg(&file), "--json"]);
+    let v = rasp_json(&[
+        "rules",
+        "compile",
+        dir.arg(),
+        "-o",
+        path_arg(&file),
+        "--json",
+    ]);
     assert_eq!(v["ok"], true);
     assert_eq!(v["rules"], 3);
     assert_eq!(v["patterns"], 3);
-    assert!(v["id"].as_str().is_some_and(|id| id.starts_with("test-set@1.2.3+")));
+    assert!(v["id"]
+        .as_str()
+        .is_some_and(|id| id.starts_with("test-set@1.2.3+")));
     assert_eq!(v["output"], file.display().to_string());
     assert!(v["dfa_ms"].as_f64().is_some());
     assert_eq!(v["diagnostics"], Value::Array(Vec::new()));
@@ -185,7 +203,10 @@ fn check_validates_a_directory_and_verifies_a_file() {
 /// Compiles a broken `dir`: exit status 1, nothing written, the diagnostics on stderr.
 fn compile_rejected(dir: &TempDir) -> String {
     let file = dir.path().join("never.rules");
-    let err = rasp_fails(&["rules", "compile", dir.arg(), "-o", path_arg(&file)], Some(1));
+    let err = rasp_fails(
+        &["rules", "compile", dir.arg(), "-o", path_arg(&file)],
+        Some(1),
+    );
     assert!(!file.exists(), "a rejected set writes no file");
     err
 }
@@ -193,7 +214,10 @@ fn compile_rejected(dir: &TempDir) -> String {
 #[test]
 fn an_unknown_field_is_named_with_file_line_and_rule() {
     let dir = rules_dir("unknown-field", |s| {
-        s.replace("severity = \"high\"\nmode = \"block\"", "severity = \"high\"\ncolour = \"red\"\nmode = \"block\"")
+        s.replace(
+            "severity = \"high\"\nmode = \"block\"",
+            "severity = \"high\"\ncolour = \"red\"\nmode = \"block\"",
+        )
     });
     let text = std::fs::read_to_string(dir.path().join("rules.toml")).expect("read back");
     let err = compile_rejected(&dir);
@@ -217,7 +241,10 @@ fn an_unknown_field_is_named_with_file_line_and_rule() {
 #[test]
 fn a_duplicate_id_names_the_first_definition() {
     let dir = rules_dir("duplicate", |s| {
-        s.replace("id = \"cmd.policy.test_nc_exec\"", "id = \"sql.policy.test_sleep\"")
+        s.replace(
+            "id = \"cmd.policy.test_nc_exec\"",
+            "id = \"sql.policy.test_sleep\"",
+        )
     });
     let err = compile_rejected(&dir);
     let file = rules_file(&dir);
@@ -232,7 +259,9 @@ fn a_duplicate_id_names_the_first_definition() {
 
 #[test]
 fn a_builtin_id_is_refused() {
-    let dir = rules_dir("builtin-id", |s| s.replace("sql.policy.test_sleep", "sqli.union"));
+    let dir = rules_dir("builtin-id", |s| {
+        s.replace("sql.policy.test_sleep", "sqli.union")
+    });
     let err = compile_rejected(&dir);
     assert_eq!(
         err,
@@ -246,7 +275,10 @@ fn a_builtin_id_is_refused() {
 #[test]
 fn a_bad_pattern_is_named_with_its_number_and_line() {
     let dir = rules_dir("bad-pattern", |s| {
-        s.replace(r"patterns = ['''\.\.[/\\]''']", r"patterns = ['''\.\.[/\\]''', '''[''']")
+        s.replace(
+            r"patterns = ['''\.\.[/\\]''']",
+            r"patterns = ['''\.\.[/\\]''', '''[''']",
+        )
     });
     let err = compile_rejected(&dir);
     assert_eq!(
@@ -288,10 +320,7 @@ fn forbidden_syntax_is_named_every_time() {
 #[test]
 fn missing_examples_are_required() {
     let dir = rules_dir("no-examples", |s| {
-        s.replace(
-            "[[rule.pass]]\nsink = \"nc -z db.internal 5432\"\n",
-            "",
-        )
+        s.replace("[[rule.pass]]\nsink = \"nc -z db.internal 5432\"\n", "")
     });
     let err = compile_rejected(&dir);
     assert_eq!(
@@ -313,8 +342,14 @@ fn every_problem_is_reported_at_once_in_file_order() {
     let err = compile_rejected(&dir);
     let lines: Vec<&str> = err.lines().collect();
     assert_eq!(lines.len(), 2, "{err}");
-    assert!(lines[0].contains("rule cmd.policy.test_nc_exec: `severity` must be one of"), "{err}");
-    assert!(lines[1].contains("rule sig.path.test_dots: `mode` must be one of"), "{err}");
+    assert!(
+        lines[0].contains("rule cmd.policy.test_nc_exec: `severity` must be one of"),
+        "{err}"
+    );
+    assert!(
+        lines[1].contains("rule sig.path.test_dots: `mode` must be one of"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -330,7 +365,13 @@ fn a_missing_ruleset_and_a_missing_directory() {
         )
     );
     let err = rasp_fails(
-        &["rules", "compile", "/nonexistent/rasp-rules", "-o", "/tmp/never.rules"],
+        &[
+            "rules",
+            "compile",
+            "/nonexistent/rasp-rules",
+            "-o",
+            "/tmp/never.rules",
+        ],
         Some(2),
     );
     assert_eq!(
@@ -345,7 +386,16 @@ fn a_missing_ruleset_and_a_missing_directory() {
         );
     }
     let file = dir.path().join("rules.toml");
-    let err = rasp_fails(&["rules", "compile", path_arg(&file), "-o", "/tmp/never.rules"], Some(2));
+    let err = rasp_fails(
+        &[
+            "rules",
+            "compile",
+            path_arg(&file),
+            "-o",
+            "/tmp/never.rules",
+        ],
+        Some(2),
+    );
     assert_eq!(
         err,
         format!(
@@ -359,7 +409,10 @@ fn a_missing_ruleset_and_a_missing_directory() {
 fn an_unwritable_output_is_an_error_that_leaves_nothing_behind() {
     let dir = rules_dir("unwritable", unchanged);
     let file = dir.path().join("no/such/dir/x.rules");
-    let err = rasp_fails(&["rules", "compile", dir.arg(), "-o", path_arg(&file)], Some(2));
+    let err = rasp_fails(
+        &["rules", "compile", dir.arg(), "-o", path_arg(&file)],
+        Some(2),
+    );
     assert!(
         err.starts_with(&format!(
             "rasp: cannot write the rule file '{}': cannot create '{}/.x.rules.tmp-",
@@ -368,12 +421,22 @@ fn an_unwritable_output_is_an_error_that_leaves_nothing_behind() {
         )),
         "{err}"
     );
-    assert!(err.trim_end().ends_with("No such file or directory (os error 2)"), "{err}");
+    assert!(
+        err.trim_end()
+            .ends_with("No such file or directory (os error 2)"),
+        "{err}"
+    );
     // Output that is a directory: the rename fails, and the temporary file is removed.
     let out = dir.path().join("out");
     std::fs::create_dir_all(out.join("taken.rules")).expect("a directory in the way");
     let err = rasp_fails(
-        &["rules", "compile", dir.arg(), "-o", path_arg(&out.join("taken.rules"))],
+        &[
+            "rules",
+            "compile",
+            dir.arg(),
+            "-o",
+            path_arg(&out.join("taken.rules")),
+        ],
         Some(2),
     );
     assert_contains_all(&err, &["cannot write the rule file", "cannot rename"]);
@@ -391,7 +454,10 @@ fn a_damaged_rule_file_is_rejected_with_the_reason() {
         let err = rasp_fails(&["rules", cmd, path_arg(&bad_magic)], Some(1));
         assert_eq!(
             err,
-            format!("{}: not a rasp rule file (bad magic)\n", bad_magic.display())
+            format!(
+                "{}: not a rasp rule file (bad magic)\n",
+                bad_magic.display()
+            )
         );
     }
     let mut bytes = std::fs::read(&file).expect("read");
@@ -439,13 +505,19 @@ fn rules_test_passes_a_good_set_from_a_directory_and_from_a_file() {
 fn rules_test_lists_every_failing_example_with_its_line() {
     // The pass example now sleeps; the match example's input no longer reaches the sink.
     let dir = rules_dir("test-fail", |s| {
-        s.replace("'sleep-mask 2'\"\ninput = \"sleep-mask 2\"", "'x' OR sleep(1)\"\ninput = \"x' OR sleep(1)\"")
-            .replace("input = \"1 AND SLEEP(5)\"", "input = \"2 AND SLEEP(5)\"")
+        s.replace(
+            "'sleep-mask 2'\"\ninput = \"sleep-mask 2\"",
+            "'x' OR sleep(1)\"\ninput = \"x' OR sleep(1)\"",
+        )
+        .replace("input = \"1 AND SLEEP(5)\"", "input = \"2 AND SLEEP(5)\"")
     });
     let text = std::fs::read_to_string(dir.path().join("rules.toml")).expect("read back");
     let out = rasp(&["rules", "test", dir.arg(), "--json"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert_eq!(stderr(&out), "rasp rules test: 4 failed example runs (listed above)\n");
+    assert_eq!(
+        stderr(&out),
+        "rasp rules test: 4 failed example runs (listed above)\n"
+    );
     let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     let backends: Vec<String> = v["backends"]
         .as_array()
@@ -478,8 +550,17 @@ fn rules_test_lists_every_failing_example_with_its_line() {
     let out = rasp(&["rules", "test", dir.arg()]);
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
-    assert_eq!(text.lines().filter(|l| l.starts_with("FAIL ")).count(), failures.len(), "{text}");
-    assert!(text.lines().last().is_some_and(|l| l.starts_with("FAILED (4 failed runs, 0 benign findings): test-set@1.2.3+")), "{text}");
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("FAIL ")).count(),
+        failures.len(),
+        "{text}"
+    );
+    assert!(
+        text.lines().last().is_some_and(
+            |l| l.starts_with("FAILED (4 failed runs, 0 benign findings): test-set@1.2.3+")
+        ),
+        "{text}"
+    );
 }
 
 #[test]
@@ -495,7 +576,14 @@ fn rules_test_benign_fails_on_a_rule_that_fires_on_benign_input() {
         "libinjection/false_positives.txt",
         "#\n# benign\nO%27Brien\nnc+-z+host+-e+x\n",
     );
-    let out = rasp(&["rules", "test", dir.arg(), "--benign", "--corpora", corpora.arg()]);
+    let out = rasp(&[
+        "rules",
+        "test",
+        dir.arg(),
+        "--benign",
+        "--corpora",
+        corpora.arg(),
+    ]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out);
     assert_contains_all(
@@ -518,7 +606,9 @@ fn repo_rules() -> &'static Path {
     static FILE: OnceLock<PathBuf> = OnceLock::new();
     FILE.get_or_init(|| {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules");
-        let file = std::env::temp_dir().join(format!("rasp-cli-{}-repo.rules", std::process::id()));
+        // In Cargo's scratch directory for tests, under one name: a later run replaces it
+        // (atomically, so a concurrent run reads one whole file) instead of piling files up.
+        let file = Path::new(env!("CARGO_TARGET_TMPDIR")).join("rasp-cli-repo.rules");
         rasp_ok(&["rules", "compile", path_arg(&dir), "-o", path_arg(&file)]);
         file
     })
@@ -528,7 +618,9 @@ fn repo_rules() -> &'static Path {
 fn the_repository_rules_pass_their_own_examples_with_both_backends() {
     let v = rasp_json(&["rules", "test", path_arg(repo_rules()), "--json"]);
     assert_eq!(v["ok"], true, "{v:#}");
-    assert!(v["rule_set"].as_str().is_some_and(|id| id.starts_with("rasp-default@")));
+    assert!(v["rule_set"]
+        .as_str()
+        .is_some_and(|id| id.starts_with("rasp-default@")));
     assert!(v["rules"].as_u64().is_some_and(|n| n >= 30), "{v}");
     assert!(v["examples"].as_u64().is_some_and(|n| n >= 150), "{v}");
     let backends = v["backends"].as_array().map(Vec::len).unwrap_or(0);
@@ -556,10 +648,19 @@ fn the_repository_rules_stay_quiet_on_the_benign_corpora() {
         path_arg(&corpora),
         "--json",
     ]);
-    assert_eq!(v["benign"]["hits"], Value::Array(Vec::new()), "{:#}", v["benign"]);
+    assert_eq!(
+        v["benign"]["hits"],
+        Value::Array(Vec::new()),
+        "{:#}",
+        v["benign"]
+    );
     let sets = v["benign"]["sets"].as_array().expect("corpora");
     assert_eq!(sets.len(), 2);
-    assert!(sets.iter().all(|s| s["lines"].as_u64().is_some_and(|n| n > 300)), "{sets:?}");
+    assert!(
+        sets.iter()
+            .all(|s| s["lines"].as_u64().is_some_and(|n| n > 300)),
+        "{sets:?}"
+    );
 }
 
 #[test]
@@ -600,10 +701,22 @@ fn explain_json_is_a_stable_document() {
         "--json",
         "/srv/app/files/../../../root/.ssh/id_rsa",
     ]);
-    for key in ["op", "api", "path", "segments", "engine", "inputs", "occurrences", "findings", "verdict"] {
+    for key in [
+        "op",
+        "api",
+        "path",
+        "segments",
+        "engine",
+        "inputs",
+        "occurrences",
+        "findings",
+        "verdict",
+    ] {
         assert!(v.get(key).is_some(), "missing {key} in {v:#}");
     }
-    assert!(v["engine"]["rule_set"].as_str().is_some_and(|id| id.starts_with("rasp-default@")));
+    assert!(v["engine"]["rule_set"]
+        .as_str()
+        .is_some_and(|id| id.starts_with("rasp-default@")));
     let finding = v["findings"]
         .as_array()
         .and_then(|fs| fs.iter().find(|f| f["rule"] == "path.policy.ssh_keys"))
@@ -643,7 +756,11 @@ fn explain_applies_modes_and_exclusions_from_config() {
     let rule = |v: &Value| {
         v["findings"]
             .as_array()
-            .and_then(|fs| fs.iter().find(|f| f["rule"] == "sql.policy.test_sleep").cloned())
+            .and_then(|fs| {
+                fs.iter()
+                    .find(|f| f["rule"] == "sql.policy.test_sleep")
+                    .cloned()
+            })
             .unwrap_or_else(|| panic!("the rule's finding in {v:#}"))
     };
     let v = run(&[]);
@@ -653,7 +770,10 @@ fn explain_applies_modes_and_exclusions_from_config() {
     let v = run(&["--config", "rules.mode.sql.policy.test_sleep=monitor"]);
     assert_eq!(rule(&v)["policy"], "monitor");
     assert_eq!(rule(&v)["action"], "monitor");
-    assert_eq!(v["engine"]["config"][0], "rules.mode.sql.policy.test_sleep=monitor");
+    assert_eq!(
+        v["engine"]["config"][0],
+        "rules.mode.sql.policy.test_sleep=monitor"
+    );
 
     let v = run(&[
         "--config",
@@ -672,17 +792,38 @@ fn explain_applies_modes_and_exclusions_from_config() {
         args.extend_from_slice(&["--config", "exclusion.search.rules=sql.policy.*", statement]);
         rasp_ok(&args)
     };
-    assert_contains_all(&text, &["policy: block, excluded by exclusion search: allow"]);
+    assert_contains_all(
+        &text,
+        &["policy: block, excluded by exclusion search: allow"],
+    );
 
     let err = rasp_fails(
-        &["explain", "sql", "--rules", dir.arg(), "--config", "rules.mode.sql.policy.nope=off", "SELECT 1"],
+        &[
+            "explain",
+            "sql",
+            "--rules",
+            dir.arg(),
+            "--config",
+            "rules.mode.sql.policy.nope=off",
+            "SELECT 1",
+        ],
         Some(2),
     );
     assert_contains_all(
         &err,
         &["rasp: bad --config for these rules: rules.mode.sql.policy.nope names rule 'sql.policy.nope', which is neither built in nor in rule set test-set@1.2.3+"],
     );
-    let err = rasp_fails(&["explain", "sql", "--no-rules", "--config", "mode=sometimes", "SELECT 1"], Some(2));
+    let err = rasp_fails(
+        &[
+            "explain",
+            "sql",
+            "--no-rules",
+            "--config",
+            "mode=sometimes",
+            "SELECT 1",
+        ],
+        Some(2),
+    );
     assert_contains_all(&err, &["bad --config", "bad value 'sometimes' for mode"]);
     let err = rasp_fails(&["explain", "sql", "--config", "mode", "SELECT 1"], None);
     assert_contains_all(&err, &["'mode' is not KEY=VALUE"]);
@@ -693,7 +834,14 @@ fn explain_finds_an_input_signature_only_when_the_input_was_transformed() {
     let dir = rules_dir("explain-signature", unchanged);
     let explain = |path: &str| {
         rasp_json(&[
-            "explain", "path", "--rules", dir.arg(), "--input", "f=../../ETC/PASSWD", "--json", path,
+            "explain",
+            "path",
+            "--rules",
+            dir.arg(),
+            "--input",
+            "f=../../ETC/PASSWD",
+            "--json",
+            path,
         ])
     };
     let lowered = explain("/srv/files/../../etc/passwd");
@@ -713,11 +861,34 @@ fn explain_finds_an_input_signature_only_when_the_input_was_transformed() {
 }
 
 #[test]
+fn explain_uses_the_repository_rules_by_default() {
+    let text = rasp_ok(&[
+        "explain",
+        "path",
+        "--input",
+        "f=../.env",
+        "/srv/app/public/../.env",
+    ]);
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules");
+    let rules = std::fs::canonicalize(&rules).expect("the repository's rules");
+    assert_contains_all(
+        &text,
+        &[
+            "rules:  rasp-default@",
+            &format!("from {} (", rules.display()),
+            "path.policy.env_file (rule file, high, confidence high)",
+        ],
+    );
+}
+
+#[test]
 fn explain_takes_its_default_rules_from_the_environment() {
     let dir = rules_dir("explain-env", unchanged);
     let file = compiled(&dir);
     let out = Command::new(env!("CARGO_BIN_EXE_rasp"))
-        .args(["explain", "cmd", "--", "nc", "-l", "-p", "4444", "-e", "/bin/sh"])
+        .args([
+            "explain", "cmd", "--", "nc", "-l", "-p", "4444", "-e", "/bin/sh",
+        ])
         .env("RASP_RULES", &file)
         .output()
         .expect("the rasp binary runs");
@@ -725,13 +896,22 @@ fn explain_takes_its_default_rules_from_the_environment() {
     assert_contains_all(
         &stdout(&out),
         &[
-            &format!("rules:  test-set@1.2.3+"),
+            "rules:  test-set@1.2.3+",
             &format!("from {}", file.display()),
             "cmd.policy.test_nc_exec (rule file, critical, confidence high)",
             "verdict: BLOCK (",
         ],
     );
-    let text = rasp_ok(&["explain", "cmd", "--no-rules", "--", "nc", "-l", "-e", "/bin/sh"]);
+    let text = rasp_ok(&[
+        "explain",
+        "cmd",
+        "--no-rules",
+        "--",
+        "nc",
+        "-l",
+        "-e",
+        "/bin/sh",
+    ]);
     assert_contains_all(&text, &["rules:  none (built-in detectors only)"]);
     let out = Command::new(env!("CARGO_BIN_EXE_rasp"))
         .args(["explain", "cmd", "--", "true"])

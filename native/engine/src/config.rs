@@ -119,8 +119,14 @@ pub enum ConfigError {
     #[error("unknown exclusion field '{field}' in {key}: use routes, inputs or rules")]
     ExclusionField { key: String, field: String },
     #[error("{key} names rule '{id}', which is neither built in nor in rule set {set} (see `rasp rules check` for the set's ids)")]
-    UnknownRule { key: String, id: String, set: String },
-    #[error("{key} names '{selector}', which matches no built-in rule and no rule in rule set {set}")]
+    UnknownRule {
+        key: String,
+        id: String,
+        set: String,
+    },
+    #[error(
+        "{key} names '{selector}', which matches no built-in rule and no rule in rule set {set}"
+    )]
     UnmatchedPrefix {
         key: String,
         selector: String,
@@ -457,13 +463,18 @@ mod tests {
 
     #[test]
     fn per_rule_modes_replace_the_global_mode_except_off() {
-        let mut c = EngineConfig::parse("mode=monitor\nrules.mode.sqli.union=block\nrules.mode.sqli.comment=off")
-            .expect("valid");
+        let mut c = EngineConfig::parse(
+            "mode=monitor\nrules.mode.sqli.union=block\nrules.mode.sqli.comment=off",
+        )
+        .expect("valid");
         assert_eq!(c.policy_for("sqli.union", Policy::Block), Policy::Block);
         assert_eq!(c.policy_for("sqli.comment", Policy::Block), Policy::Allow);
         assert_eq!(c.policy_for("sqli.stacked", Policy::Block), Policy::Monitor);
         c.mode = Mode::Block;
-        assert_eq!(c.policy_for("sqli.stacked", Policy::Monitor), Policy::Monitor);
+        assert_eq!(
+            c.policy_for("sqli.stacked", Policy::Monitor),
+            Policy::Monitor
+        );
         c.mode = Mode::Off;
         assert_eq!(c.policy_for("sqli.union", Policy::Block), Policy::Allow);
     }

@@ -230,7 +230,9 @@ impl RequestContext {
         if let Some(route) = self.route.get() {
             return route;
         }
-        let _ = self.route.set(crate::exclusion::normalize_route(&self.summary.path));
+        let _ = self
+            .route
+            .set(crate::exclusion::normalize_route(&self.summary.path));
         self.route.get().map_or("/", String::as_str)
     }
 }

@@ -457,6 +457,5 @@ fn command_event_sink(sink: &CommandSink<'_>, line: &str, f: &Finding) -> EventS
 }
 
 fn path_event_sink(sink: &PathSink<'_>, f: &Finding) -> EventSink {
-    EventSink::new("path", path_api_name(sink.api), None, sink.path, f.span)
-        .with_op(sink.op.name())
+    EventSink::new("path", path_api_name(sink.api), None, sink.path, f.span).with_op(sink.op.name())
 }

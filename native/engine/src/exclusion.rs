@@ -117,7 +117,9 @@ impl RouteGlob {
             } else if segment.contains("**") {
                 return Err(GlobError("** must be a whole segment (/a/**/b)"));
             } else if segment == "." || segment == ".." {
-                return Err(GlobError(". and .. segments never occur in a normalised path"));
+                return Err(GlobError(
+                    ". and .. segments never occur in a normalised path",
+                ));
             } else {
                 segments.push(GlobSegment::Pattern(segment.to_owned()));
             }
@@ -356,8 +358,7 @@ fn is_rule_id_prefix(prefix: &str) -> bool {
     !body.is_empty()
         && body.split('.').all(|s| {
             !s.is_empty()
-                && s
-                    .bytes()
+                && s.bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
         })
 }
@@ -406,10 +407,20 @@ mod tests {
             ("api/**", "a route glob starts with /"),
             ("/a/**x", "** must be a whole segment (/a/**/b)"),
             ("/a?", "? is not supported (use * within a segment)"),
-            ("/a/{b,c}", "[...] and {...} are not supported (list several globs, comma-separated)"),
-            ("/a/../b", ". and .. segments never occur in a normalised path"),
+            (
+                "/a/{b,c}",
+                "[...] and {...} are not supported (list several globs, comma-separated)",
+            ),
+            (
+                "/a/../b",
+                ". and .. segments never occur in a normalised path",
+            ),
         ] {
-            assert_eq!(RouteGlob::parse(text).unwrap_err().to_string(), why, "{text}");
+            assert_eq!(
+                RouteGlob::parse(text).unwrap_err().to_string(),
+                why,
+                "{text}"
+            );
         }
     }
 
@@ -442,14 +453,19 @@ mod tests {
         let cookie = InputSelector::parse("cookie:User-Agent").expect("valid");
         assert!(!cookie.matches(&h));
         assert!(!InputSelector::parse("query:Q").expect("valid").matches(&q));
-        assert!(InputSelector::parse("multipart:q").expect("valid").matches(&f));
+        assert!(InputSelector::parse("multipart:q")
+            .expect("valid")
+            .matches(&f));
         let json = InputSelector::parse("json:$.a:b").expect("valid");
         assert!(json.matches(&Input::value(InputSource::Json, "$.a:b", "x")));
         assert_eq!(
             InputSelector::parse("params:q").unwrap_err().to_string(),
             "unknown input source 'params' (sources: query, form, header, cookie, path, json, multipart, body)"
         );
-        assert_eq!(InputSelector::parse("query:").unwrap_err(), SelectorError::EmptyName);
+        assert_eq!(
+            InputSelector::parse("query:").unwrap_err(),
+            SelectorError::EmptyName
+        );
     }
 
     #[test]
@@ -462,7 +478,16 @@ mod tests {
             RuleSelector::parse("sql.policy.file_write"),
             Some(RuleSelector::Id("sql.policy.file_write".into()))
         );
-        for bad in ["sqli", "*", "sqli.*.x", "sqli*", "Sqli.union", "a..b", ".*", "sqli.**"] {
+        for bad in [
+            "sqli",
+            "*",
+            "sqli.*.x",
+            "sqli*",
+            "Sqli.union",
+            "a..b",
+            ".*",
+            "sqli.**",
+        ] {
             assert_eq!(RuleSelector::parse(bad), None, "{bad}");
         }
         let prefix = RuleSelector::parse("cmdi.policy.*").expect("valid");
@@ -483,7 +508,8 @@ mod tests {
         assert!(!e.matches(&subject), "an empty exclusion matches nothing");
         e.routes.push(glob("/search"));
         assert!(e.matches(&subject));
-        e.inputs.push(InputSelector::parse("query:q").expect("valid"));
+        e.inputs
+            .push(InputSelector::parse("query:q").expect("valid"));
         assert!(e.matches(&subject));
         assert!(
             !e.matches(&Subject {
@@ -494,7 +520,8 @@ mod tests {
         );
         e.rules.push(RuleSelector::parse("cmdi.*").expect("valid"));
         assert!(!e.matches(&subject));
-        e.rules.push(RuleSelector::parse("sqli.union").expect("valid"));
+        e.rules
+            .push(RuleSelector::parse("sqli.union").expect("valid"));
         assert!(e.matches(&subject));
         assert!(!e.matches(&Subject {
             route: "/other",

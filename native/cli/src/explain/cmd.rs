@@ -87,7 +87,11 @@ pub fn run_cmd(args: &ExplainCmdArgs) -> Result<()> {
 }
 
 /// Explains one process launch checked against `ctx`.
-pub fn explain(engine: &ExplainEngine, ctx: &RequestContext, command: &CommandLine) -> CmdExplanation {
+pub fn explain(
+    engine: &ExplainEngine,
+    ctx: &RequestContext,
+    command: &CommandLine,
+) -> CmdExplanation {
     let (line, starts) = command.joined();
     let script = shell_script_index(&command.argv).map(|argument| {
         let start = starts[argument];

@@ -183,7 +183,10 @@ mod tests {
             PathOp::Read,
             "/srv/app/uploads/../../etc/passwd",
         );
-        assert_eq!(e.detection.verdict.rule_id.as_deref(), Some("path.traversal"));
+        assert_eq!(
+            e.detection.verdict.rule_id.as_deref(),
+            Some("path.traversal")
+        );
         assert_eq!(e.api, "java.io.FileInputStream.<init>");
         let depths: Vec<i64> = e.segments.iter().map(|s| s.depth).collect();
         assert_eq!(depths, vec![0, 1, 2, 3, 2, 1, 2, 3]);
@@ -212,7 +215,10 @@ mod tests {
             PathOp::Read,
             "/srv/app/uploads/../../etc/passwd",
         );
-        assert_eq!(e.detection.verdict.rule_id.as_deref(), Some("path.traversal"));
+        assert_eq!(
+            e.detection.verdict.rule_id.as_deref(),
+            Some("path.traversal")
+        );
         let f = e.detection.findings.first().expect("a finding");
         let input = f.input.expect("the finding names its input");
         assert_eq!(e.detection.inputs[input].transform, Some("url-decoded"));

@@ -152,7 +152,10 @@ mod tests {
             "SELECT * FROM users WHERE name = '' OR '1'='1'",
         );
         assert_eq!(e.detection.verdict.action, "block");
-        assert_eq!(e.detection.verdict.rule_id.as_deref(), Some("sqli.tautology"));
+        assert_eq!(
+            e.detection.verdict.rule_id.as_deref(),
+            Some("sqli.tautology")
+        );
         assert_eq!(e.detection.occurrences.len(), 1);
         assert_eq!(
             (
@@ -163,25 +166,42 @@ mod tests {
             "{e:?}"
         );
         let f = &e.detection.findings[0];
-        assert_eq!((f.rule.as_str(), f.source, f.policy), ("sqli.tautology", "built-in", "block"));
+        assert_eq!(
+            (f.rule.as_str(), f.source, f.policy),
+            ("sqli.tautology", "built-in", "block")
+        );
         let text = render(&e);
         assert!(text.contains("verdict: BLOCK (sqli.tautology"), "{text}");
         assert!(text.contains(">>>' OR '1'='1<<<"), "{text}");
-        assert!(text.contains("rules:  none (built-in detectors only)"), "{text}");
+        assert!(
+            text.contains("rules:  none (built-in detectors only)"),
+            "{text}"
+        );
     }
 
     #[test]
     fn unlexable_statements_are_explained() {
-        let e = explain_q(Dialect::Generic, "x'", "SELECT * FROM users WHERE name = 'x''");
+        let e = explain_q(
+            Dialect::Generic,
+            "x'",
+            "SELECT * FROM users WHERE name = 'x''",
+        );
         assert!(e.tokens.is_none());
         assert!(e.lex_error.is_some());
-        assert_eq!(e.detection.verdict.rule_id.as_deref(), Some("sqli.unparsable"));
+        assert_eq!(
+            e.detection.verdict.rule_id.as_deref(),
+            Some("sqli.unparsable")
+        );
         assert!(render(&e).contains("cannot be lexed"));
     }
 
     #[test]
     fn plain_words_are_not_searched() {
-        let e = explain_q(Dialect::Generic, "admin", "SELECT 1 FROM t WHERE a = 'admin'");
+        let e = explain_q(
+            Dialect::Generic,
+            "admin",
+            "SELECT 1 FROM t WHERE a = 'admin'",
+        );
         let value = e
             .detection
             .inputs

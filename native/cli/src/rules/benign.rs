@@ -26,7 +26,9 @@ use rasp_engine::sql::Dialect;
 use rasp_engine::{CommandSink, Engine, PathSink, RequestContext, SqlApi, SqlSink};
 use serde::Serialize;
 
-use crate::corpus::load::{blns_sections, libinjection_lines, BlnsSplit, CMD_SECTIONS, PATH_SECTIONS, SQLI_SECTIONS};
+use crate::corpus::load::{
+    blns_sections, libinjection_lines, BlnsSplit, CMD_SECTIONS, PATH_SECTIONS, SQLI_SECTIONS,
+};
 use crate::corpus::locate::corpora_dir;
 use crate::explain::cmd::PROCESS_IMPL_START;
 use crate::explain::path::api_of;
@@ -79,8 +81,8 @@ pub fn run(corpora: Option<&Path>, engines: &[Engine]) -> Result<BenignReport> {
     let blns_text = std::fs::read(&blns_path)
         .with_context(|| format!("cannot read '{}'", blns_path.display()))?;
     let fp_path = root.join("libinjection/false_positives.txt");
-    let fp_text = std::fs::read(&fp_path)
-        .with_context(|| format!("cannot read '{}'", fp_path.display()))?;
+    let fp_text =
+        std::fs::read(&fp_path).with_context(|| format!("cannot read '{}'", fp_path.display()))?;
     let corpora: [(&'static str, Vec<String>); 2] = [
         (
             "blns",
@@ -129,7 +131,9 @@ fn signature_hits(engine: &Engine, corpus: &'static str, line: &str, hits: &mut 
     let ctx = query_context("/", &[("q".to_string(), line.to_string())]);
     let mut rules = Vec::new();
     for input in ctx.inputs() {
-        set.scan(Target::Input, input.value.as_bytes(), &mut |rule| rules.push(rule));
+        set.scan(Target::Input, input.value.as_bytes(), &mut |rule| {
+            rules.push(rule)
+        });
     }
     rules.sort_unstable();
     rules.dedup();

@@ -142,13 +142,8 @@ fn render(r: &CompileReport) -> String {
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let temp = temporary_name(path);
     let written = write_and_sync(&temp, bytes).and_then(|()| {
-        std::fs::rename(&temp, path).with_context(|| {
-            format!(
-                "cannot rename '{}' to '{}'",
-                temp.display(),
-                path.display()
-            )
-        })
+        std::fs::rename(&temp, path)
+            .with_context(|| format!("cannot rename '{}' to '{}'", temp.display(), path.display()))
     });
     if written.is_err() {
         // Best effort: the temporary file may not even exist.
@@ -158,8 +153,8 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 fn write_and_sync(temp: &Path, bytes: &[u8]) -> Result<()> {
-    let mut file = File::create(temp)
-        .with_context(|| format!("cannot create '{}'", temp.display()))?;
+    let mut file =
+        File::create(temp).with_context(|| format!("cannot create '{}'", temp.display()))?;
     file.write_all(bytes)
         .and_then(|()| file.sync_all())
         .with_context(|| format!("cannot write '{}'", temp.display()))

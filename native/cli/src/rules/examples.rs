@@ -134,7 +134,12 @@ pub fn run_test(args: &RulesTestArgs) -> Result<()> {
             if failed == 1 { "" } else { "s" }
         ));
     }
-    if let Some(hits) = report.benign.as_ref().map(|b| b.hits.len()).filter(|&n| n > 0) {
+    if let Some(hits) = report
+        .benign
+        .as_ref()
+        .map(|b| b.hits.len())
+        .filter(|&n| n > 0)
+    {
         problems.push(format!(
             "{hits} rule finding{} on benign input",
             if hits == 1 { "" } else { "s" }
@@ -191,7 +196,9 @@ fn test_examples(source: &Source, engines: &[Engine], skipped: Vec<Skipped>) -> 
                     .collect();
                 runs += outcomes.len();
                 let mut fail = |backend: Option<&'static str>, problem: String| {
-                    failures.push(failure(source, rule, example, must_fire, kind, backend, problem));
+                    failures.push(failure(
+                        source, rule, example, must_fire, kind, backend, problem,
+                    ));
                 };
                 for (outcome, backend) in outcomes.iter().zip(&backends) {
                     match (&outcome.fired, must_fire) {

@@ -7,15 +7,7 @@
 //! `--rules`, `$RASP_RULES`, then `rules/` at the repository root, which is known at compile
 //! time (`CARGO_MANIFEST_DIR`) or found above the current directory; with none of them (an
 //! installed binary far from any checkout) it explains with the built-in detectors only.
-//!
-//! Compiling a directory builds every DFA, which takes seconds (tens of seconds in a debug
-//! build), too long to pay on every `rasp explain`. So explain keeps the compiled file of each
-//! rules directory in a cache under the system temp directory, keyed by the directory's rule
-//! files and by this `rasp` binary (a rebuilt binary recompiles): one file per directory,
-//! replaced when the rules change. `rasp rules compile|test` never use the cache.
 
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -79,73 +71,6 @@ pub fn compiled_bytes(source: &Source) -> Result<Vec<u8>> {
             .map_err(|diags| Rejected::diagnostics(&diags).into()),
         Source::File(file) => std::fs::read(file)
             .with_context(|| format!("cannot read the rule file '{}'", file.display())),
-    }
-}
-
-/// Like [`compiled_bytes`], but a directory's compiled file comes from the explain cache when
-/// its rule files and this binary are unchanged, and goes into it otherwise.
-pub fn cached_bytes(source: &Source, choice: BackendChoice) -> Result<Vec<u8>> {
-    let Source::Dir(dir) = source else {
-        return compiled_bytes(source);
-    };
-    let Some((cache_dir, prefix, key)) = cache_key(dir) else {
-        return compiled_bytes(source);
-    };
-    let cached = cache_dir.join(format!("{prefix}-{key:016x}.rules"));
-    if let Ok(bytes) = std::fs::read(&cached) {
-        // A cached file that no longer loads (truncated, another format) is compiled anew.
-        if RuleSet::load(&bytes, choice).is_ok() {
-            return Ok(bytes);
-        }
-    }
-    let bytes = compiled_bytes(source)?;
-    // The cache is an optimisation: failing to keep the file must not fail the explanation.
-    if std::fs::create_dir_all(&cache_dir).is_ok()
-        && super::compile::write_atomically(&cached, &bytes).is_ok()
-    {
-        forget_older(&cache_dir, &prefix, &cached);
-    }
-    Ok(bytes)
-}
-
-/// The cache directory, the directory's file-name prefix (a hash of its path) and the key (a
-/// hash of its `*.toml` files and of this binary). `None` when either cannot be read, which
-/// turns the cache off.
-fn cache_key(dir: &Path) -> Option<(PathBuf, String, u64)> {
-    let dir = std::fs::canonicalize(dir).ok()?;
-    let mut path_hash = DefaultHasher::new();
-    dir.hash(&mut path_hash);
-    let mut key = DefaultHasher::new();
-    let exe = std::env::current_exe().ok()?;
-    let exe_meta = std::fs::metadata(&exe).ok()?;
-    (exe, exe_meta.len(), exe_meta.modified().ok()?).hash(&mut key);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .ok()?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    files.sort();
-    for file in files {
-        (file.file_name(), std::fs::read(&file).ok()?).hash(&mut key);
-    }
-    let cache_dir = std::env::temp_dir().join("rasp-explain-rules");
-    Some((cache_dir, format!("{:016x}", path_hash.finish()), key.finish()))
-}
-
-/// Removes the directory's earlier cached files, keeping `keep`.
-fn forget_older(cache_dir: &Path, prefix: &str, keep: &Path) {
-    let Ok(entries) = std::fs::read_dir(cache_dir) else {
-        return;
-    };
-    for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
-        let ours = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with(prefix) && n.ends_with(".rules"));
-        if ours && path != keep {
-            // Best effort: another `rasp` may have removed it already.
-            let _ = std::fs::remove_file(&path);
-        }
     }
 }
 
@@ -226,7 +151,6 @@ impl ExplainEngine {
             },
         }
     }
-
 }
 
 /// Builds the engine for `rasp explain` from `--rules`/`--no-rules`, `--config` and the
@@ -243,7 +167,7 @@ pub fn explain_engine(args: &EngineArgs) -> Result<ExplainEngine> {
         None => (RuleSet::empty(), None),
         Some(path) => {
             let source = Source::of(&path)?;
-            let bytes = cached_bytes(&source, config.rules_backend)?;
+            let bytes = compiled_bytes(&source)?;
             let set = load(&source, &bytes, config.rules_backend)?;
             (set, Some(path.display().to_string()))
         }
@@ -257,7 +181,7 @@ pub fn explain_engine(args: &EngineArgs) -> Result<ExplainEngine> {
         config: args.config.clone(),
         route: args.route.clone(),
     };
-    let engine = Engine::with_rules(config, Arc::new(set))
-        .context("bad --config for these rules")?;
+    let engine =
+        Engine::with_rules(config, Arc::new(set)).context("bad --config for these rules")?;
     Ok(ExplainEngine { engine, setup })
 }

@@ -214,7 +214,11 @@ impl Engine {
         let mut best: Option<(usize, Action)> = None;
         for (i, r) in resolved.iter().enumerate() {
             let action = r.action();
-            if action != Action::Allow && best.map_or(true, |(_, a)| action > a) {
+            let stronger = match best {
+                Some((_, strongest)) => action > strongest,
+                None => action != Action::Allow,
+            };
+            if stronger {
                 best = Some((i, action));
             }
         }

@@ -177,7 +177,12 @@ impl SignatureHits {
             out.hits.extend(
                 hit_rules
                     .iter()
-                    .filter(|&&r| rules.rules().get(r).is_some_and(|rule| rule.scan == Scan::Input))
+                    .filter(|&&r| {
+                        rules
+                            .rules()
+                            .get(r)
+                            .is_some_and(|rule| rule.scan == Scan::Input)
+                    })
                     .map(|&rule| SignatureHit { input, rule }),
             );
         }
@@ -400,9 +405,8 @@ fn signature_rules(
         if fired.contains(&(hit.rule, root)) {
             continue;
         }
-        let verbatim = family(inputs, root).any(|i| {
-            !i.value.is_empty() && memmem::find(sink.text, i.value.as_bytes()).is_some()
-        });
+        let verbatim = family(inputs, root)
+            .any(|i| !i.value.is_empty() && memmem::find(sink.text, i.value.as_bytes()).is_some());
         if verbatim {
             continue;
         }
@@ -488,7 +492,10 @@ impl<'a> SqlData<'a> {
         let own = self
             .own
             .get_or_insert_with(|| SqlLexer::new(self.dialect).tokens(text).ok());
-        if !own.as_deref().is_some_and(|t| inside_one_literal(t, start, end)) {
+        if !own
+            .as_deref()
+            .is_some_and(|t| inside_one_literal(t, start, end))
+        {
             return false;
         }
         if self.dialect != Dialect::Generic {
@@ -497,7 +504,9 @@ impl<'a> SqlData<'a> {
         let mysql = self
             .mysql
             .get_or_insert_with(|| SqlLexer::new(Dialect::MySql).tokens(text).ok());
-        mysql.as_deref().is_some_and(|t| inside_one_literal(t, start, end))
+        mysql
+            .as_deref()
+            .is_some_and(|t| inside_one_literal(t, start, end))
     }
 }
 
@@ -526,9 +535,7 @@ mod tests {
         let sql = b"SELECT * FROM t WHERE a = 'x into outfile' -- into outfile\nAND \"into outfile\" = 1 INTO OUTFILE '/tmp/x'";
         let text = std::str::from_utf8(sql).expect("ascii");
         let mut data = SqlData::new(sql, Dialect::PostgreSql);
-        let at = |needle: &str, nth: usize| {
-            text.match_indices(needle).nth(nth).expect("present").0
-        };
+        let at = |needle: &str, nth: usize| text.match_indices(needle).nth(nth).expect("present").0;
         for nth in 0..3 {
             let s = at("into outfile", nth);
             assert!(data.is_data(s, s + 12), "occurrence {nth} is data");
@@ -536,9 +543,15 @@ mod tests {
         let s = at("INTO OUTFILE", 0);
         assert!(!data.is_data(s, s + 12), "the real clause is code");
         let quote = at("'x into", 0);
-        assert!(data.is_data(quote, quote + 8), "the quote belongs to the literal");
+        assert!(
+            data.is_data(quote, quote + 8),
+            "the quote belongs to the literal"
+        );
         let close = at("outfile' --", 0);
-        assert!(!data.is_data(close, close + 11), "a span across the closing quote is code");
+        assert!(
+            !data.is_data(close, close + 11),
+            "a span across the closing quote is code"
+        );
     }
 
     #[test]
@@ -568,6 +581,9 @@ mod tests {
         assert_eq!(family_root(&inputs, 2), 2);
         assert_eq!(family(&inputs, 0).count(), 2);
         assert_eq!(family(&inputs, 2).count(), 1);
-        assert_eq!(distinct_families(&inputs, [1, 2, 0].into_iter()), vec![1, 2]);
+        assert_eq!(
+            distinct_families(&inputs, [1, 2, 0].into_iter()),
+            vec![1, 2]
+        );
     }
 }

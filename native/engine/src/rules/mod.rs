@@ -7,10 +7,11 @@
 //! contract; this module implements its sections 2 and 3:
 //!
 //! * [`source`] reads `rules/*.toml` with line numbers, [`validate`] turns the raw tables into
-//!   [`Rule`]s and reports every problem at once, [`pattern`] keeps patterns in the dialect
+//!   [`Rule`]s and reports every problem at once, `pattern` keeps patterns in the dialect
 //!   both backends read the same way;
-//! * [`compile`] builds one Hyperscan database and one DFA per [`Target`] and [`file`] writes
-//!   them, with the rules' metadata, into the compiled file;
+//! * [`compile`] builds one Hyperscan database and a few DFAs per [`Target`] and [`file`](mod@file)
+//!   writes them, with the rules' metadata, into the compiled file ([`compile::check_dir`]
+//!   stops after validation);
 //! * [`set::RuleSet`] loads that file, picks a backend ([`BackendChoice`]) and scans.
 //!
 //! Rule evaluation in a check (when-conditions, input signatures, modes, exclusions) lives in
@@ -26,12 +27,12 @@
 //! * `cannot read the file: {io error}`
 //! * `missing ruleset.toml: it names the rule set (name = "...", version = "...")`
 //! * `TOML syntax error: {toml message}`
-//! * `unknown field `{key}` in {table}; expected one of: {fields}` where `{table}` is
+//! * `` unknown field `{key}` in {table}; expected one of: {fields} `` where `{table}` is
 //!   `ruleset.toml`, `a rule`, `a match example`, `a pass example` or `a pattern table`
-//! * `unknown top-level key `{key}`: a rules file holds only [[rule]] tables`
-//! * ``missing field `{key}` in {table}``
+//! * `` unknown top-level key `{key}`: a rules file holds only [[rule]] tables ``
+//! * `` missing field `{key}` in {table} ``
 //! * `` `{key path}`: {toml type error} `` (for example
-//!   ``  `severity`: invalid type: integer `3`, expected a string ``)
+//!   `` `severity`: invalid type: integer `3`, expected a string ``)
 //! * `` `name` "{value}" is not valid: use letters, digits, '.', '_' and '-' `` (also `version`)
 //!
 //! Rule level (prefixed `rule {id}: ` when the id is known):
@@ -49,7 +50,7 @@
 //! * `` `patterns` is empty; give at least one ``
 //! * `` flags "{flags}": unknown flag '{c}' (use letters from "ism") `` (pattern flags:
 //!   `pattern {n}: flags ...`)
-//! * `needs at least one [[rule.match]] example` / `needs at least one [[rule.pass]] example`
+//! * `needs at least one [[rule.match]] example`, `needs at least one [[rule.pass]] example`
 //!
 //! Example level (the line is the example's `[[rule.match]]`/`[[rule.pass]]` line; `{kind}` is
 //! `match` or `pass`):
@@ -72,7 +73,7 @@
 //!   e.g. `` pattern 2: `$` without the m flag also matches before a final newline in
 //!   Hyperscan; write \z, or set the m flag ``, `pattern 1: matches the empty string; every
 //!   pattern must match at least one byte`, `pattern 1: regex syntax error at column {c}: {..}`
-//!   (the full list is in [`pattern`]'s tests)
+//!   (the full list is in the tests of `pattern.rs` and `tests/rules_compile.rs`)
 //! * `pattern {n}: rejected by Hyperscan: {hyperscan message}`
 //! * `pattern {n}: rejected by regex-automata: {error}`
 //! * `pattern {n} makes the portable DFA exceed 8 MiB; simplify it (bounded repeats and nested
@@ -241,7 +242,11 @@ impl PatternFlags {
     /// The letters, in "ism" order (empty for none).
     pub fn letters(self) -> String {
         let mut s = String::new();
-        for (set, c) in [(self.caseless, 'i'), (self.dotall, 's'), (self.multiline, 'm')] {
+        for (set, c) in [
+            (self.caseless, 'i'),
+            (self.dotall, 's'),
+            (self.multiline, 'm'),
+        ] {
             if set {
                 s.push(c);
             }
@@ -550,15 +555,24 @@ mod tests {
         ] {
             assert_eq!(BackendChoice::from_name(c.name()), Some(c));
         }
-        assert_eq!(BackendChoice::from_name(" Portable "), Some(BackendChoice::Portable));
+        assert_eq!(
+            BackendChoice::from_name(" Portable "),
+            Some(BackendChoice::Portable)
+        );
         assert_eq!(BackendChoice::from_name("dfa"), None);
     }
 
     #[test]
     fn flags_parse_and_print() {
-        assert_eq!(PatternFlags::parse("mi").map(PatternFlags::letters), Ok("im".into()));
+        assert_eq!(
+            PatternFlags::parse("mi").map(PatternFlags::letters),
+            Ok("im".into())
+        );
         assert_eq!(PatternFlags::parse("ix"), Err('x'));
-        assert_eq!(PatternFlags::parse("").map(PatternFlags::letters), Ok(String::new()));
+        assert_eq!(
+            PatternFlags::parse("").map(PatternFlags::letters),
+            Ok(String::new())
+        );
     }
 
     #[test]
@@ -569,7 +583,10 @@ mod tests {
             rule: Some("sql.policy.x".into()),
             message: "`message` is empty".into(),
         };
-        assert_eq!(d.to_string(), "rules/sql.toml:12: rule sql.policy.x: `message` is empty");
+        assert_eq!(
+            d.to_string(),
+            "rules/sql.toml:12: rule sql.policy.x: `message` is empty"
+        );
         let d = Diagnostic {
             file: PathBuf::from("rules"),
             line: None,

@@ -79,30 +79,23 @@ impl RuleSet {
         let file = RuleFile::parse(bytes)?;
         let meta = read_meta(&file)?;
         let expected = database_map(&meta.rules);
-        let mut dfas: [Option<(Vec<(u32, u32)>, PortableDb)>; 4] = [None, None, None, None];
-        for (target, refs) in expected {
+        let mut databases: [Option<Database>; 4] = [None, None, None, None];
+        for (target, patterns) in expected {
             let dfa = load_dfas(&file, target)?;
-            if dfa.pattern_len() != refs.len() {
+            if dfa.pattern_len() != patterns.len() {
                 return Err(RuleFileError::Inconsistent(format!(
                     "the dfa.{target} sections have {} patterns, the rules give {}",
                     dfa.pattern_len(),
-                    refs.len()
+                    patterns.len()
                 )));
             }
-            dfas[target.index()] = Some((refs, dfa));
+            databases[target.index()] = Some(Database {
+                patterns,
+                dfa,
+                hyperscan: None,
+            });
         }
-        let (backend, portable_reason, mut hs) = choose_backend(&file, &dfas, choice)?;
-        let databases = {
-            let mut out: [Option<Database>; 4] = [None, None, None, None];
-            for (i, db) in dfas.into_iter().enumerate() {
-                out[i] = db.map(|(patterns, dfa)| Database {
-                    patterns,
-                    dfa,
-                    hyperscan: hs[i].take(),
-                });
-            }
-            out
-        };
+        let (backend, portable_reason) = choose_backend(&file, &mut databases, choice)?;
         let span_regexes = span_regexes(&meta.rules)?;
         let index = meta
             .rules
@@ -383,35 +376,39 @@ fn is_expected_section(name: &str, expected: &BTreeMap<Target, Vec<(u32, u32)>>)
     }
 }
 
-type Loaded = (BackendKind, Option<String>, [Option<HyperscanDb>; 4]);
-
-/// Picks the backend; loads the Hyperscan databases when it is Hyperscan.
+/// Picks the backend; when it is Hyperscan, loads a Hyperscan database into every database.
+/// Returns the backend and, when Auto settled for the portable one, why.
 fn choose_backend(
     file: &RuleFile<'_>,
-    dfas: &[Option<(Vec<(u32, u32)>, PortableDb)>; 4],
+    databases: &mut [Option<Database>; 4],
     choice: BackendChoice,
-) -> Result<Loaded, RuleFileError> {
-    let none = || [None, None, None, None];
+) -> Result<(BackendKind, Option<String>), RuleFileError> {
     if choice == BackendChoice::Portable {
-        return Ok((BackendKind::Portable, None, none()));
+        return Ok((BackendKind::Portable, None));
     }
-    match load_hyperscan(file, dfas) {
-        Ok(dbs) => Ok((BackendKind::Hyperscan, None, dbs)),
-        Err(reason) if choice == BackendChoice::Auto => {
-            Ok((BackendKind::Portable, Some(reason), none()))
+    match load_hyperscan(file, databases) {
+        Ok(loaded) => {
+            for (db, hs) in databases.iter_mut().zip(loaded) {
+                if let Some(db) = db {
+                    db.hyperscan = hs;
+                }
+            }
+            Ok((BackendKind::Hyperscan, None))
         }
+        Err(reason) if choice == BackendChoice::Auto => Ok((BackendKind::Portable, Some(reason))),
         Err(reason) => Err(RuleFileError::HyperscanUnavailable(reason)),
     }
 }
 
+/// The Hyperscan database of every target that has patterns, all or nothing.
 fn load_hyperscan(
     file: &RuleFile<'_>,
-    dfas: &[Option<(Vec<(u32, u32)>, PortableDb)>; 4],
+    databases: &[Option<Database>; 4],
 ) -> Result<[Option<HyperscanDb>; 4], String> {
     hyperscan::available()?;
     let mut out = [None, None, None, None];
     for target in Target::ALL {
-        if dfas[target.index()].is_none() {
+        if databases[target.index()].is_none() {
             continue;
         }
         let name = format!("hs.{target}");
@@ -453,4 +450,34 @@ fn span_regexes(rules: &[Rule]) -> Result<Vec<Vec<meta::Regex>>, RuleFileError> 
                 .collect()
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rule_set_is_shared_between_threads() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<RuleSet>();
+    }
+
+    #[test]
+    fn section_names_follow_the_targets_with_patterns() {
+        let mut expected = BTreeMap::new();
+        expected.insert(Target::Input, vec![(0, 0)]);
+        for ok in ["meta", "hs.input", "dfa.input.0", "dfa.input.12"] {
+            assert!(is_expected_section(ok, &expected), "{ok}");
+        }
+        for bad in [
+            "hs.sink.sql",
+            "dfa.input",
+            "dfa.input.",
+            "dfa.input.x",
+            "dfa.sink.sql.0",
+            "x",
+        ] {
+            assert!(!is_expected_section(bad, &expected), "{bad}");
+        }
+    }
 }

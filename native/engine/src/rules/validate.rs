@@ -3,7 +3,7 @@
 //! Everything a rule can get wrong is checked here, before anything is compiled, so one run
 //! of `rasp rules check` lists all of it: field values, ids (syntax, duplicates, built-in
 //! names), examples (shape and fields that fit the rule's sinks), and each pattern on its own
-//! (the shared syntax of [`super::pattern`], Hyperscan's compiler, regex-automata's DFA and its
+//! (the shared syntax of `pattern`, Hyperscan's compiler, regex-automata's DFA and its
 //! size limit). A pattern is compiled alone so that a rejection names its rule and position;
 //! [`super::compile`] then only has to combine patterns that are each known to be good.
 //!

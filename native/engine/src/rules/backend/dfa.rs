@@ -2,7 +2,7 @@
 //!
 //! Each DFA is unanchored, with `MatchKind::All`, so an overlapping search reports every
 //! pattern that matches anywhere (the question Hyperscan's `SINGLEMATCH` answers). DFAs are
-//! built from the HIR that [`super::super::pattern::parse`] gives, each pattern with its own
+//! built from the HIR that `pattern::parse` gives, each pattern with its own
 //! flags, so validation and compilation read a pattern identically.
 //!
 //! Why several DFAs per database: a DFA state is a *set* of pattern positions, so the union of
@@ -14,7 +14,8 @@
 //! size stays mostly in a core's L2 cache, and the default rules need about ten groups per
 //! database, i.e. ten passes over a sink string of a few hundred bytes, which is
 //! microseconds). A scan runs every group. Groups are contiguous ranges of pattern ids, and
-//! each is its own section in the file (`dfa.<target>.<n>`).
+//! each is its own section in the file (`dfa.<target>.<n>`). The limit applies while grouping;
+//! the kept DFAs are then rebuilt minimized (about a quarter smaller, at compile time only).
 //!
 //! Size limits: one pattern's DFA may take [`PATTERN_DFA_LIMIT`] (8 MiB): a single signature
 //! that needs more is almost always written carelessly (bounded repeats such as `.{0,200}` and

@@ -213,9 +213,16 @@ mod tests {
         assert_eq!(norm("1%20UNION%20SELECT"), "1 union select");
         assert_eq!(norm("1%2527%2520OR"), "1' or", "decoded twice");
         assert_eq!(norm("%252527"), "%27", "but not three times");
-        assert_eq!(norm("&lt;script&gt; &#39;x&#x27; &amp;lt;"), "<script> 'x' &lt;");
+        assert_eq!(
+            norm("&lt;script&gt; &#39;x&#x27; &amp;lt;"),
+            "<script> 'x' &lt;"
+        );
         assert_eq!(norm("  UNION \t\n  SELECT  "), "union select");
-        assert_eq!(norm("a&Tab;&NewLine;b"), "a b", "references become whitespace first");
+        assert_eq!(
+            norm("a&Tab;&NewLine;b"),
+            "a b",
+            "references become whitespace first"
+        );
         assert_eq!(norm("%zz %4"), "%zz %4", "broken escapes stay as they are");
         assert_eq!(norm("&unknown; &#xZZ; &"), "&unknown; &#xzz; &");
         assert_eq!(norm("&#1114112;"), "&#1114112;", "not a character");

@@ -22,9 +22,9 @@ public class RaspConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<Ra
             description.append("\n    Origin: ").append(cause.getOrigin());
         }
         description.append("\n    Reason: ").append(cause.getFix());
-        String action = "Fix " + cause.getProperty() + ": " + cause.getFix()
-                + ". The RASP agent is not loaded with a configuration it would reject, and the application does "
-                + "not start without the protection it asked for.";
+        String action = "Update " + cause.getProperty() + ": " + cause.getFix() + ".\n"
+                + "The RASP agent is only loaded with a configuration it accepts, so the application does not start "
+                + "until then (it would otherwise run without the protection it asks for).";
         return new FailureAnalysis(description.toString(), action, cause);
     }
 }

@@ -87,7 +87,7 @@ public final class RuleSetManager {
         byte[] rules = readAtStart();
         String error = engine.init(configLines, rules);
         if (error != null && error.startsWith(Engine.RULE_SET_ERROR)) {
-            String reason = error.substring(Engine.RULE_SET_ERROR.length()).trim();
+            String reason = oneLine(error.substring(Engine.RULE_SET_ERROR.length()));
             if (!source.isBuiltIn()) {
                 throw ConfigException.badValue(ConfigKey.RULES_FILE, source.file().getPath(),
                         reason + "; use a file made by rasp rules compile");

@@ -69,6 +69,10 @@ public final class AgentSettings {
             "rasp.sql.on-unparsable", "rasp.rules.file", "rasp.rules.reload-seconds", "rasp.rules.backend",
             "rasp.attach.enabled", "rasp.attach.required", "rasp.attach.timeout");
 
+    /** The agent's own spelling of the same keys (a -D on the command line uses it). */
+    static final List<String> AGENT_KEYS = List.of("rasp.on_internal_error", "rasp.request.max_input_bytes",
+            "rasp.request.on_overflow", "rasp.sql.on_unparsable", "rasp.rules.reload_seconds");
+
     /** One agent key to set: its value, and the Spring key and origin it came from. */
     public record Setting(String agentKey, String value, String springKey, String origin) {
     }
@@ -466,8 +470,9 @@ public final class AgentSettings {
                     continue;
                 }
                 for (ConfigurationPropertyName n : iterable) {
+                    String text = n.toString();
                     if (!rasp.isAncestorOf(n) || modes.isAncestorOf(n) || exclusions.isAncestorOf(n) || known.contains(n)
-                            || n.toString().startsWith("rasp.debug.")) {
+                            || AGENT_KEYS.contains(text) || text.startsWith("rasp.debug.") || text.startsWith("rasp.agent.")) {
                         continue;
                     }
                     String line = n + " (" + origin(s.getConfigurationProperty(n)) + ")";

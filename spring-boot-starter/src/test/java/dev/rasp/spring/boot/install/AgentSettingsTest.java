@@ -30,6 +30,9 @@ class AgentSettingsTest {
             m.put(keyValues[i], keyValues[i + 1]);
         }
         StandardEnvironment env = new StandardEnvironment();
+        // only what the test sets: the JVM running the tests has rasp.* system properties of its own (Maven's)
+        env.getPropertySources().remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
+        env.getPropertySources().remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
         env.getPropertySources().addFirst(new MapPropertySource("test", m));
         return env;
     }
@@ -111,7 +114,9 @@ class AgentSettingsTest {
         assertThat(e.getProperty()).isEqualTo("rasp.mode");
         assertThat(e.getValue()).isEqualTo("blok");
         assertThat(e.getFix()).isEqualTo("use block, monitor or off");
-        assertThat(e.getMessage()).isEqualTo("Invalid value 'blok' for rasp.mode (from property source with name 'rasp.mode'): use block, monitor or off");
+        assertThat(e.getOrigin()).isEqualTo("\"rasp.mode\" from property source \"test\"");
+        assertThat(e.getMessage()).isEqualTo("Invalid value 'blok' for rasp.mode (\"rasp.mode\" from property source \"test\"): "
+                + "use block, monitor or off");
     }
 
     @Test
@@ -209,7 +214,11 @@ class AgentSettingsTest {
                 "rasp.rules.mode.sqli.union", "off",
                 "rasp.exclusion.x.rules", "sqli.*",
                 "rasp.attach.enabled", "true",
-                "rasp.debug.transformations", "true")).unknownKeys();
+                "rasp.debug.transformations", "true",
+                // the agent's own spelling, as a -D would have it
+                "rasp.request.max_input_bytes", "4096",
+                "rasp.rules.reload_seconds", "3",
+                "rasp.agent.config_error", "set by the agent")).unknownKeys();
         assertThat(unknown).singleElement().asString().startsWith("rasp.mdoe");
     }
 }
