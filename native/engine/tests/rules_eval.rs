@@ -490,6 +490,28 @@ fn cached_signature_hits_never_answer_for_another_rule_set() {
     }
 }
 
+#[test]
+fn a_set_without_always_rules_still_scans_sinks_that_contain_input() {
+    for choice in BACKENDS {
+        let other = engine_with(&OTHER, choice, "");
+        let sql = "SELECT a FROM t WHERE id = 1 AND SLEEP(5)";
+        let x = explain_sql(
+            &other,
+            &query(&[("id", "1 AND SLEEP(5)")]),
+            Dialect::MySql,
+            sql,
+        );
+        assert!(finding(&x, "other.sql.sleep").is_some(), "{:?}", ids(&x));
+        // Benign twins: the application's own SLEEP, with and without input elsewhere.
+        let sql = "SELECT SLEEP(5) FROM t WHERE name = 'a b'";
+        assert!(explain_sql(&other, &no_request(), Dialect::MySql, sql)
+            .findings
+            .is_empty());
+        let x = explain_sql(&other, &query(&[("name", "a b")]), Dialect::MySql, sql);
+        assert!(x.findings.is_empty(), "{:?}", ids(&x));
+    }
+}
+
 // ---- events ------------------------------------------------------------------------------------
 
 #[test]

@@ -15,8 +15,10 @@
 //! better; otherwise the normalised input is looked for in the normalised sink (confidence
 //! medium), and failing that the signature itself is run on the sink (confidence low).
 //!
-//! Cost: a set with no rule for the sink kind costs nothing ([`RulePlan`]); otherwise one scan
-//! of the sink string, plus a cache lookup for signatures. Everything else runs only on hits.
+//! Cost: a set with no rule for the sink kind costs nothing ([`RulePlan`]). Sink rules that
+//! need input cost one more input search when no input occurs in the sink (nearly always), and
+//! one scan of the sink string otherwise; `always` rules one scan. Signatures cost a cache
+//! lookup once the request's inputs are scanned. Everything else runs only on hits.
 
 pub mod normalize;
 
@@ -42,6 +44,9 @@ pub const MIN_NORMALIZED_BYTES: usize = 4;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct RulePlan {
     sink_rules: [bool; 3],
+    /// Some sink rule of the kind fires without input (`always`): the sink must be scanned
+    /// even when no input occurs in it. Otherwise a sink free of input skips the scan.
+    sink_always: [bool; 3],
     signatures: [bool; 3],
 }
 
@@ -60,6 +65,10 @@ impl RulePlan {
         for kind in SinkKind::ALL {
             let k = kind_index(kind);
             plan.sink_rules[k] = rules.has_target(Target::Sink(kind));
+            plan.sink_always[k] = rules
+                .rules()
+                .iter()
+                .any(|r| r.scan == Scan::Sink && r.when == When::Always && r.applies_to(kind));
             plan.signatures[k] = has_input
                 && rules
                     .rules()
@@ -211,7 +220,9 @@ pub fn evaluate(
     let k = kind_index(sink.kind);
     let start = out.len();
     let mut data = sink.dialect.map(|d| SqlData::new(sink.text, d));
-    if plan.sink_rules[k] {
+    // `input-present` and `input-overlaps` need an input in the sink; without an `always`
+    // rule, a sink no input occurs in (nearly every one) is not scanned at all.
+    if plan.sink_rules[k] && (plan.sink_always[k] || ctx.matcher().any(sink.text)) {
         sink_rules(rules, ctx, sink, &mut data, out);
     }
     if plan.signatures[k] {

@@ -65,6 +65,10 @@ class StarterConfigErrorIT {
         assertTrue(out.contains("APPLICATION FAILED TO START"), "no failure analysis:\n" + app.logs());
         assertTrue(out.contains("Property: rasp.rules.mode.sqli.no_such_rule"), "the report does not name the key:\n" + app.logs());
         assertTrue(out.contains("the agent refused it"), app.logs());
+        // the agent's one line, and not the JDK's stack trace of a failed agentmain
+        String err = app.stderrText();
+        assertTrue(err.contains("rasp: rasp.rules.mode.sqli.no_such_rule names rule"), err);
+        assertTrue(!err.contains("Exception") && !err.contains("ASSERTION FAILED"), "noise on stderr:\n" + err);
     }
 
     @Test

@@ -34,7 +34,8 @@ class StarterJdk25SmokeIT {
                 .awaitReady(Duration.ofSeconds(180))) {
             assertEquals(1, StarterApp.agentStartLines(app).size(), app.logs());
             assertTrue(app.stderrText().contains("A Java agent has been loaded dynamically"), "no JVM warning:\n" + app.logs());
-            assertTrue(app.stdoutText().contains("To silence it, start the JVM with -XX:+EnableDynamicAgentLoading"),
+            assertTrue(app.stdoutText().contains("To silence them, start the JVM with -XX:+EnableDynamicAgentLoading")
+                    && app.stdoutText().contains("--enable-native-access=ALL-UNNAMED (for the agent's native library, JEP 472)"),
                 "the starter does not explain the warning:\n" + app.logs());
             Scenario s = new Scenario(app);
             s.assertBlocked("h2", Case.attack(Endpoint.BY_NAME, "' OR '1'='1"));
@@ -44,6 +45,19 @@ class StarterJdk25SmokeIT {
             sinks.assertBlocked(SinkCases.findAttack("spring", SinkEndpoint.READ, SinkCases.SECRET_UP));
             sinks.assertBenign(SinkCases.findBenign("spring", SinkEndpoint.READ, "report..v2.txt"));
             assertEquals("ATTACHED", StarterApp.endpoint(app).path("installation").path("state").asText());
+        }
+    }
+
+    @Test
+    void theFlagsTheStarterNamesSilenceTheJvm() {
+        try (AppProcess app = StarterApp.builder("starter-jdk25-quiet").java(ItConfig.jdk25Java())
+                .jvmArg("-XX:+EnableDynamicAgentLoading").jvmArg("--enable-native-access=ALL-UNNAMED")
+                .start().awaitReady(Duration.ofSeconds(180))) {
+            assertEquals(1, StarterApp.agentStartLines(app).size(), app.logs());
+            assertTrue(!app.stderrText().contains("WARNING:"), "JVM warnings despite the flags:\n" + app.stderrText());
+            assertTrue(!app.stdoutText().contains("To silence them"), app.logs());
+            Http.Resp r = Endpoint.BY_NAME.send(new Http(app.baseUrl()), "h2", "' OR '1'='1");
+            assertEquals(403, r.status(), r.toString());
         }
     }
 

@@ -27,6 +27,8 @@ public final class RaspAgent {
     private static final String CONFIG_EXCEPTION = "dev.rasp.core.config.ConfigException";
     /** Set to the one-line message when a configuration error fails an attach (agentmain). */
     private static final String CONFIG_ERROR_PROPERTY = "rasp.agent.config_error";
+    /** The agent options the Spring Boot starter attaches with. */
+    private static final String STARTER_OPTIONS = "rasp-spring-boot-starter";
 
     private static boolean started;
 
@@ -78,9 +80,13 @@ public final class RaspAgent {
             if (atStartup) {
                 System.exit(1);
             }
-            // attach: fail the attach, not the application; whoever attached (the Spring Boot
-            // starter) reads the line here to stop the application's start with it
+            // attach: fail the attach, not the application. The Spring Boot starter reads the line
+            // from the property and stops the application's start with it, in Spring's report; for
+            // it a throw would only add the JDK's stack trace and assertion lines to that one line.
             System.setProperty(CONFIG_ERROR_PROPERTY, failure.getMessage());
+            if (STARTER_OPTIONS.equals(agentArgs)) {
+                return;
+            }
             throw new IllegalArgumentException(failure.getMessage());
         }
         log("agent failed to start (" + failure + "); the application runs UNPROTECTED");

@@ -25,9 +25,14 @@ final class AgentLoader {
 
     static final String HELPER_JVM = "helper-jvm";
     static final String SELF_ATTACH = "self-attach";
+    /**
+     * The agent options: tell rasp.jar that the starter attaches, so a configuration error is left in
+     * a system property for the starter to report instead of failing the attach (see RaspAgent).
+     */
+    static final String AGENT_OPTIONS = "rasp-spring-boot-starter";
 
     /** The outcome of one attempt. */
-    record Result(boolean loaded, boolean agentRejectedConfiguration, String method, long millis, String problem) {
+    record Result(boolean loaded, String method, long millis, String problem) {
     }
 
     private AgentLoader() {
@@ -70,6 +75,22 @@ final class AgentLoader {
         }
     }
 
+    /**
+     * True on JDK 22 and later when unnamed modules (the agent's core among them) may not call native
+     * code without a warning: the JVM then warns when the agent loads its engine (JEP 472).
+     */
+    static boolean jvmWarnsAboutNativeAccess() {
+        if (Runtime.version().feature() < 22) {
+            return false;
+        }
+        try {
+            Module unnamed = AgentLoader.class.getModule();
+            return !(Boolean) Module.class.getMethod("isNativeAccessEnabled").invoke(unnamed);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** The value of a HotSpot flag, or null (not HotSpot, no jdk.management, unknown flag). */
     static String vmOption(String name) {
         try {
@@ -90,15 +111,12 @@ final class AgentLoader {
         long start = System.nanoTime();
         if (selfAttachAllowed()) {
             String problem;
-            boolean rejected = false;
             try {
-                SelfAttach.Outcome o = SelfAttach.load(agent.jar.toString());
-                problem = o.problem();
-                rejected = o.agentFailedToStart();
+                problem = SelfAttach.load(agent.jar.toString());
             } catch (LinkageError e) {
                 problem = "the Attach API is not available (" + e + ")";
             }
-            return new Result(problem == null, rejected, SELF_ATTACH, millisSince(start), problem);
+            return new Result(problem == null, SELF_ATTACH, millisSince(start), problem);
         }
         return helperJvm(agent, timeout, start);
     }
@@ -119,21 +137,21 @@ final class AgentLoader {
             Process p = pb.start();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
-                return new Result(false, false, HELPER_JVM, millisSince(start), "the helper JVM did not finish within "
+                return new Result(false, HELPER_JVM, millisSince(start), "the helper JVM did not finish within "
                         + timeout.toSeconds() + " s (rasp.attach.timeout)");
             }
             int status = p.exitValue();
             String output = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).trim().replace('\n', ' ');
             if (status == AttachMain.OK) {
-                return new Result(true, false, HELPER_JVM, millisSince(start), null);
+                return new Result(true, HELPER_JVM, millisSince(start), null);
             }
-            return new Result(false, status == AttachMain.AGENT_INIT, HELPER_JVM, millisSince(start),
+            return new Result(false, HELPER_JVM, millisSince(start),
                     output.isEmpty() ? "the helper JVM exited with status " + status : output);
         } catch (IOException e) {
-            return new Result(false, false, HELPER_JVM, millisSince(start), "cannot start the helper JVM: " + e.getMessage());
+            return new Result(false, HELPER_JVM, millisSince(start), "cannot start the helper JVM: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Result(false, false, HELPER_JVM, millisSince(start), "interrupted while loading the agent");
+            return new Result(false, HELPER_JVM, millisSince(start), "interrupted while loading the agent");
         } finally {
             if (log != null) {
                 try {
@@ -161,6 +179,7 @@ final class AgentLoader {
         cmd.add(AttachMain.class.getName());
         cmd.add(Long.toString(ProcessHandle.current().pid()));
         cmd.add(agent.jar.toAbsolutePath().toString());
+        cmd.add(AGENT_OPTIONS);
         return cmd;
     }
 

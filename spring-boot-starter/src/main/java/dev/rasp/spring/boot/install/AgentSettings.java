@@ -122,14 +122,16 @@ public final class AgentSettings {
                 checkFile(sources, "rasp.rules.file", p.getRules().getFile(), workingDir, RULES_FILE_FIX));
         Integer reload = p.getRules().getReloadSeconds();
         if (reload != null && (reload < 0 || reload > RELOAD_SECONDS_LIMIT)) {
-            throw bad(sources, "rasp.rules.reload-seconds", String.valueOf(reload), RELOAD_FIX);
+            throw bad(sources, "rasp.rules.reload-seconds", sources.raw("rasp.rules.reload-seconds", reload.toString()), RELOAD_FIX);
         }
         put(out, sources, "rasp.rules.reload-seconds", "rasp.rules.reload_seconds", reload == null ? null : reload.toString());
         put(out, sources, "rasp.rules.backend", "rasp.rules.backend", lower(p.getRules().getBackend()));
         ruleModes(out, sources, p.getRules().getMode());
         exclusions(out, sources, p.getExclusion());
-        if (p.getAttach().getTimeout() != null && (p.getAttach().getTimeout().isNegative() || p.getAttach().getTimeout().isZero())) {
-            throw bad(sources, "rasp.attach.timeout", p.getAttach().getTimeout().toString(), "use a positive duration, e.g. 60s");
+        java.time.Duration timeout = p.getAttach().getTimeout();
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw bad(sources, "rasp.attach.timeout", sources.raw("rasp.attach.timeout", String.valueOf(timeout)),
+                    fixFor("rasp.attach.timeout"));
         }
         return new AgentSettings(p, out, sources.unknownRaspKeys());
     }

@@ -8,7 +8,7 @@ import java.io.IOException;
 
 /**
  * The main class of the short-lived helper JVM that loads rasp.jar into the application's JVM:
- * {@code java -cp <dir> dev.rasp.spring.boot.install.AttachMain <pid> <agent jar>}.
+ * {@code java -cp <dir> dev.rasp.spring.boot.install.AttachMain <pid> <agent jar> <agent options>}.
  *
  * <p>A JVM may not attach to itself unless it was started with {@code -Djdk.attach.allowAttachSelf=true},
  * so a child process does it. Copied out of the starter jar as a lone class file: it must refer to
@@ -28,15 +28,15 @@ public final class AttachMain {
     }
 
     public static void main(String[] args) {
-        if (args.length != 2) {
-            System.out.println("usage: AttachMain <pid> <agent jar>");
+        if (args.length != 3) {
+            System.out.println("usage: AttachMain <pid> <agent jar> <agent options>");
             System.exit(USAGE);
         }
         int status;
         try {
             VirtualMachine vm = VirtualMachine.attach(args[0]);
             try {
-                vm.loadAgent(args[1]);
+                vm.loadAgent(args[1], args[2]);
             } finally {
                 vm.detach();
             }

@@ -4,9 +4,15 @@ import dev.rasp.spring.boot.RaspConfigurationException;
 import dev.rasp.spring.boot.RaspInstallation;
 import dev.rasp.spring.boot.RaspProperties;
 import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.commons.logging.Log;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.env.EnvironmentPostProcessor;
@@ -97,41 +103,47 @@ public class RaspAgentEnvironmentPostProcessor implements EnvironmentPostProcess
             return;
         }
 
+        String blocker = AgentLoader.blocker();
+        if (blocker != null) {
+            fail(attach, blocker, -1, null, Map.of());
+            return;
+        }
         for (String conflict : settings.applyTo(System.getProperties())) {
             log.warn("RASP: " + conflict);
         }
         Map<String, String> passed = new LinkedHashMap<>();
         settings.settings().values().forEach(s -> passed.put(s.agentKey(), System.getProperty(s.agentKey())));
-
-        String blocker = AgentLoader.blocker();
-        if (blocker != null) {
-            fail(attach, blocker, -1, null, passed);
-            return;
-        }
+        List<String> silencers = new ArrayList<>();
         if (AgentLoader.jvmWarnsAboutDynamicAgents()) {
-            log.warn("RASP: the agent is loaded into the running JVM; Java " + Runtime.version().feature()
-                    + " prints a warning about a dynamically loaded agent for that (JEP 451). To silence it, start the "
-                    + "JVM with -XX:+EnableDynamicAgentLoading, or use -javaagent:rasp.jar instead of the starter's loading.");
+            silencers.add("-XX:+EnableDynamicAgentLoading (for the dynamically loaded agent, JEP 451; or start the JVM with "
+                    + "-javaagent:rasp.jar instead of the starter)");
+        }
+        if (AgentLoader.jvmWarnsAboutNativeAccess()) {
+            silencers.add("--enable-native-access=ALL-UNNAMED (for the agent's native library, JEP 472)");
+        }
+        if (!silencers.isEmpty()) {
+            log.warn("RASP: the agent is loaded into the running JVM, and Java " + Runtime.version().feature()
+                    + " prints warnings on stderr for that; they do not affect the protection. To silence them, start the JVM with "
+                    + String.join(" and ", silencers) + ".");
         }
         AgentJar jar;
         try {
             jar = AgentJar.extract(RaspAgentEnvironmentPostProcessor.class.getClassLoader());
         } catch (IOException e) {
-            fail(attach, "cannot write the agent jar to " + System.getProperty("java.io.tmpdir") + ": " + e.getMessage(), -1,
-                    null, passed);
+            fail(attach, "cannot write the agent jar to " + System.getProperty("java.io.tmpdir") + " (" + e.getMessage()
+                    + "): point java.io.tmpdir at a writable directory, or start the JVM with -javaagent:rasp.jar", -1, null, passed);
             return;
         }
         AgentLoader.Result result = AgentLoader.load(jar, attach.getTimeout());
-        if (result.agentRejectedConfiguration()) {
-            String message = System.getProperty(AGENT_CONFIG_ERROR);
-            if (message != null) {
-                throw agentConfigurationError(message, settings);
-            }
+        String refusal = System.getProperty(AGENT_CONFIG_ERROR);
+        if (refusal != null && !bootstrapLoaded()) {
+            throw agentConfigurationError(refusal, settings);
         }
         if (!result.loaded() || !bootstrapLoaded()) {
-            String problem = result.problem() != null ? result.problem()
-                    : "the agent was loaded but installed no hook (see the [rasp] lines on stderr)";
-            fail(attach, problem + " [" + AgentLoader.describeJava() + "]", result.millis(), result.method(), passed);
+            String problem = result.problem() != null
+                    ? result.problem() + " [" + AgentLoader.describeJava() + "]: start the JVM with -javaagent:rasp.jar"
+                    : "the agent was loaded but installed no hook: see its [rasp] lines on stderr";
+            fail(attach, problem, result.millis(), result.method(), passed);
             return;
         }
         String detail = "agent loaded into the running JVM in " + result.millis() + " ms (" + result.method() + ")";
@@ -139,8 +151,11 @@ public class RaspAgentEnvironmentPostProcessor implements EnvironmentPostProcess
         record(RaspInstallation.State.ATTACHED, detail, result.millis(), result.method(), passed);
     }
 
-    /** The mode the agent will see: -D, then the Spring property, then RASP_MODE (a config file is not read here). */
-    private static String effectiveMode(AgentSettings settings) {
+    /**
+     * The mode the agent will see, in its order: -D (which now holds the Spring property too), RASP_MODE,
+     * then the config file; null when none sets it (block).
+     */
+    static String effectiveMode(AgentSettings settings) {
         String v = System.getProperty("rasp.mode");
         if (v == null && settings.settings().containsKey("rasp.mode")) {
             v = settings.settings().get("rasp.mode").value();
@@ -148,13 +163,36 @@ public class RaspAgentEnvironmentPostProcessor implements EnvironmentPostProcess
         if (v == null) {
             v = System.getenv("RASP_MODE");
         }
-        return v == null ? null : v.trim().toLowerCase(java.util.Locale.ROOT);
+        if (v == null) {
+            v = configFileMode(settings);
+        }
+        return v == null ? null : v.trim().toLowerCase(Locale.ROOT);
     }
 
+    private static String configFileMode(AgentSettings settings) {
+        String file = System.getProperty("rasp.config.file");
+        if (file == null && settings.settings().containsKey("rasp.config.file")) {
+            file = settings.settings().get("rasp.config.file").value();
+        }
+        if (file == null) {
+            file = System.getenv("RASP_CONFIG_FILE");
+        }
+        if (file == null) {
+            return null;
+        }
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(Paths.get(System.getProperty("user.dir", ".")).resolve(file.trim()))) {
+            p.load(in);
+        } catch (IOException | RuntimeException e) {
+            return null; // the agent reports an unreadable config file itself
+        }
+        return p.getProperty("rasp.mode");
+    }
+
+    /** {@code problem} says what stops the loading and how to fix it. */
     private void fail(RaspProperties.Attach attach, String problem, long millis, String method, Map<String, String> passed) {
-        String detail = "the RASP agent could not be loaded: " + problem + ". This application is UNPROTECTED. "
-                + "Fix: start the JVM with -javaagent:rasp.jar, or remove what stops the loading"
-                + (attach.isRequired() ? "" : " (rasp.attach.required=true makes this stop the start instead)");
+        String detail = "the RASP agent could not be loaded: " + problem + ". This application is UNPROTECTED"
+                + (attach.isRequired() ? "" : " (rasp.attach.required=true would stop the start instead)");
         record(RaspInstallation.State.FAILED, detail, millis, method, passed);
         if (attach.isRequired()) {
             throw new RaspAgentUnavailableException(problem);
@@ -162,17 +200,40 @@ public class RaspAgentEnvironmentPostProcessor implements EnvironmentPostProcess
         log.error("RASP: " + detail);
     }
 
-    /** The agent refused a value the starter could not check (e.g. a rule id the rule set does not have). */
-    private static RaspConfigurationException agentConfigurationError(String agentMessage, AgentSettings settings) {
-        // "rasp: bad value 'x' for rasp.rules.mode.sqli.nope: no such rule ..." names the agent's key
+    /**
+     * The agent refused a value the starter could not check (a rule id the rule set does not have, a rule
+     * file it cannot load). Its one line names its key, e.g. "rasp: rasp.rules.mode.sqli.x names rule ...";
+     * the report names the Spring key that set it, where, and the agent's words.
+     */
+    static RaspConfigurationException agentConfigurationError(String agentMessage, AgentSettings settings) {
+        AgentSettings.Setting named = null;
         for (AgentSettings.Setting s : settings.settings().values()) {
-            if (agentMessage.contains(" " + s.agentKey() + ":") || agentMessage.contains(" " + s.agentKey() + " (")
-                    || agentMessage.contains("'" + s.agentKey() + "'")) {
-                return new RaspConfigurationException(s.springKey(), s.value(), s.origin(),
-                        "the agent refused it: " + agentMessage);
+            if (mentions(agentMessage, s.agentKey()) && (named == null || s.agentKey().length() > named.agentKey().length())) {
+                named = s;
             }
         }
-        return new RaspConfigurationException("rasp.*", null, null, "the agent refused its configuration: " + agentMessage);
+        String reason = "the agent refused it: " + agentMessage;
+        return named == null
+                ? new RaspConfigurationException("rasp.*", null, null, "the agent refused its configuration: " + agentMessage)
+                : new RaspConfigurationException(named.springKey(), named.value(), named.origin(), reason);
+    }
+
+    /** The key as a whole word of the message (not the start of a longer key). */
+    static boolean mentions(String message, String key) {
+        for (int i = message.indexOf(key); i >= 0; i = message.indexOf(key, i + 1)) {
+            int end = i + key.length();
+            boolean startOk = i == 0 || !keyChar(message.charAt(i - 1));
+            boolean endOk = end == message.length() || !keyChar(message.charAt(end))
+                    || message.charAt(end) == '.' && (end + 1 == message.length() || !keyChar(message.charAt(end + 1)));
+            if (startOk && endOk) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean keyChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '-' || c == '.';
     }
 
     static boolean agentPresent() {

@@ -11,27 +11,25 @@ import com.sun.tools.attach.VirtualMachine;
  */
 final class SelfAttach {
 
-    record Outcome(String problem, boolean agentFailedToStart) {
-    }
-
     private SelfAttach() {
     }
 
-    static Outcome load(String jar) {
+    /** Null when loaded, else what went wrong. */
+    static String load(String jar) {
         try {
             VirtualMachine vm = VirtualMachine.attach(Long.toString(ProcessHandle.current().pid()));
             try {
-                vm.loadAgent(jar);
+                vm.loadAgent(jar, AgentLoader.AGENT_OPTIONS);
             } finally {
                 vm.detach();
             }
-            return new Outcome(null, false);
+            return null;
         } catch (AgentInitializationException e) {
-            return new Outcome("the agent failed to start: " + e.getMessage(), true);
+            return "the agent failed to start: " + e.getMessage();
         } catch (AgentLoadException e) {
-            return new Outcome("the agent could not be loaded: " + e.getMessage(), false);
+            return "the agent could not be loaded: " + e.getMessage();
         } catch (Exception e) {
-            return new Outcome("attach failed: " + e, false);
+            return "attach failed: " + e;
         }
     }
 }
