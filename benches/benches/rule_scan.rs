@@ -82,7 +82,8 @@ fn haystacks() -> Vec<(String, &'static str, Vec<u8>)> {
     let mut out = Vec::new();
     for (size, label) in SIZES {
         let benign = statement(size, Scenario::None);
-        let hit = format!("{benign} AND 1=0 UNION SELECT username, password FROM users WHERE SLEEP(5)--");
+        let hit =
+            format!("{benign} AND 1=0 UNION SELECT username, password FROM users WHERE SLEEP(5)--");
         out.push((format!("none/{label}"), label, benign.into_bytes()));
         out.push((format!("hit/{label}"), label, hit.into_bytes()));
     }
@@ -92,7 +93,10 @@ fn haystacks() -> Vec<(String, &'static str, Vec<u8>)> {
 fn rule_scan(c: &mut Criterion) {
     let hyperscan = load(BackendChoice::Hyperscan);
     let portable = load(BackendChoice::Portable);
-    for (target, name) in [(Target::Sink(SinkKind::Sql), "sink.sql"), (Target::Input, "input")] {
+    for (target, name) in [
+        (Target::Sink(SinkKind::Sql), "sink.sql"),
+        (Target::Input, "input"),
+    ] {
         let regexset = regex_set(&portable, target);
         let mut group = c.benchmark_group(format!("rule_scan/{name}"));
         for (id, _, hay) in haystacks() {
@@ -102,7 +106,11 @@ fn rule_scan(c: &mut Criterion) {
             a.sort_unstable();
             b.sort_unstable();
             assert_eq!(a, b, "backends disagree on {id}");
-            assert_eq!(regexset.matches(&hay).iter().count() > 0, !a.is_empty(), "RegexSet disagrees on {id}");
+            assert_eq!(
+                regexset.matches(&hay).iter().count() > 0,
+                !a.is_empty(),
+                "RegexSet disagrees on {id}"
+            );
             group.throughput(Throughput::Bytes(hay.len() as u64));
             group.bench_with_input(BenchmarkId::new("hyperscan", &id), &hay, |b, hay| {
                 b.iter(|| count(&hyperscan, target, black_box(hay)))
@@ -135,7 +143,9 @@ fn rules_compile(c: &mut Criterion) {
     let mut group = c.benchmark_group("rules_compile");
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(20));
-    group.bench_function("default", |b| b.iter(|| compile_dir(black_box(&rules_dir())).map(|c| c.bytes.len())));
+    group.bench_function("default", |b| {
+        b.iter(|| compile_dir(black_box(&rules_dir())).map(|c| c.bytes.len()))
+    });
     group.finish();
 }
 
