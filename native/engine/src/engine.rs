@@ -3,7 +3,7 @@
 //! A check collects findings: the built-in detector of the sink family (`sql`, `cmd`, `path`),
 //! the built-in command policy, the request's input overflow, and the rules of the loaded rule
 //! set ([`crate::rules::eval`]). Each finding then gets its policy from the modes and may be
-//! dropped by an exclusion ([`decision`]); the strongest action wins and its finding becomes
+//! dropped by an exclusion (module `decision`); the strongest action wins and its finding becomes
 //! the event. `check_*` returns just the verdict; `explain_*` the same verdict with every
 //! finding and why it fired, for `rasp explain` and rule tests.
 //!
@@ -247,7 +247,13 @@ impl Engine {
     /// then rules in rule order.
     fn sql_findings(&self, ctx: &RequestContext, sink: &SqlSink<'_>) -> Vec<Finding> {
         let mut findings = Vec::new();
-        if let Some(f) = sql::detect(ctx, sink.dialect, sink.statement) {
+        // The input search is most of a check that finds nothing: done once, for the detector
+        // (which only repeats it when an input occurs) and the rules.
+        let input_occurs = ctx.matcher().any(sink.statement);
+        let detected = input_occurs
+            .then(|| sql::detect(ctx, sink.dialect, sink.statement))
+            .flatten();
+        if let Some(f) = detected {
             findings.push(self.detector_finding(
                 (f.rule.id(), "sqli", f.rule.message()),
                 f.rule == SqlRule::Unparsable,
@@ -265,6 +271,7 @@ impl Engine {
                 kind: SinkKind::Sql,
                 text: sink.statement,
                 dialect: Some(sink.dialect),
+                input_occurs: Some(input_occurs),
             },
             &mut findings,
         );
@@ -318,6 +325,7 @@ impl Engine {
                 kind: SinkKind::Cmd,
                 text: line.as_bytes(),
                 dialect: None,
+                input_occurs: None,
             },
             &mut findings,
         );
@@ -326,7 +334,11 @@ impl Engine {
 
     fn path_findings(&self, ctx: &RequestContext, sink: &PathSink<'_>) -> Vec<Finding> {
         let mut findings = Vec::new();
-        if let Some(f) = path::detect(ctx, sink.path, sink.op) {
+        let input_occurs = ctx.matcher().any(sink.path);
+        let detected = input_occurs
+            .then(|| path::detect(ctx, sink.path, sink.op))
+            .flatten();
+        if let Some(f) = detected {
             findings.push(self.detector_finding(
                 (f.rule.id(), "path", f.rule.message()),
                 false,
@@ -344,6 +356,7 @@ impl Engine {
                 kind: SinkKind::Path,
                 text: sink.path,
                 dialect: None,
+                input_occurs: Some(input_occurs),
             },
             &mut findings,
         );

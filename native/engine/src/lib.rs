@@ -14,7 +14,7 @@
 //!   into one [`matcher::InputMatcher`] (Aho-Corasick), so that a check costs one pass over the
 //!   sink string whatever the number of inputs. Nearly every check ends there: no input occurs.
 //! * When an input does occur, [`sql`] lexes the statement with the dialect's own quoting and
-//!   comment rules ([`sql::SqlLexer`]) and [`sql::detect`] classifies each occurrence.
+//!   comment rules ([`sql::SqlLexer`]) and [`sql::detect()`] classifies each occurrence.
 //! * [`rules`] adds what structure cannot see: a compiled rule set ([`rules::RuleSet`],
 //!   Hyperscan or a portable DFA) whose sink rules match dangerous statements, commands and
 //!   paths, and whose input signatures catch attack input that reached a sink transformed.

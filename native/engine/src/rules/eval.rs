@@ -92,6 +92,9 @@ pub struct SinkText<'a> {
     pub kind: SinkKind,
     pub text: &'a [u8],
     pub dialect: Option<Dialect>,
+    /// Whether some request input occurs in `text`, when the caller already searched (the
+    /// search is the larger part of a check that finds nothing; it is not done twice).
+    pub input_occurs: Option<bool>,
 }
 
 /// How a rule's finding came about; it sets the confidence and the explanation.
@@ -222,7 +225,13 @@ pub fn evaluate(
     let mut data = sink.dialect.map(|d| SqlData::new(sink.text, d));
     // `input-present` and `input-overlaps` need an input in the sink; without an `always`
     // rule, a sink no input occurs in (nearly every one) is not scanned at all.
-    if plan.sink_rules[k] && (plan.sink_always[k] || ctx.matcher().any(sink.text)) {
+    let needs_scan = || {
+        plan.sink_always[k]
+            || sink
+                .input_occurs
+                .unwrap_or_else(|| ctx.matcher().any(sink.text))
+    };
+    if plan.sink_rules[k] && needs_scan() {
         sink_rules(rules, ctx, sink, &mut data, out);
     }
     if plan.signatures[k] {
@@ -476,7 +485,7 @@ fn normalized_reach(
 /// Whether a span of a SQL statement is data: inside one string literal, quoted identifier or
 /// comment. The statement is lexed on first need. A statement for an unknown database is also
 /// read as MySQL reads it, and a span is data only if both readings agree (an attacker writes
-/// for the database that is really there, as [`crate::sql::detect`] assumes too).
+/// for the database that is really there, as [`crate::sql::detect()`] assumes too).
 struct SqlData<'a> {
     text: &'a [u8],
     dialect: Dialect,
