@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -59,74 +57,29 @@ class StarterIT {
         assertTrue(starts.get(0).contains("events=" + app.eventsFile()), starts.get(0) + " does not name " + app.eventsFile());
     }
 
-    static Stream<Arguments> sqlAttacks() {
-        return Stream.of(
-            Arguments.of("h2", Case.attack(Endpoint.BY_NAME, "' OR '1'='1")),
-            Arguments.of("sqlite", Case.attack(Endpoint.JSON_BY_NAME, "' UNION SELECT id,token,token,token FROM secrets--")),
-            Arguments.of("hsqldb", Case.attack(Endpoint.HEADER_BY_NAME, "x' OR 'a'='a")),
-            Arguments.of("h2", Case.attack(Endpoint.BY_ID, "1;DROP TABLE users")),
-            Arguments.of("sqlite", Case.attack(Endpoint.DELETE, "x' OR 'a'='a")),
-            Arguments.of("hsqldb", Case.attack(Endpoint.CATCHING, "' OR '1'='1")),
-            Arguments.of("h2", Case.attack(Endpoint.SORTED, "(SELECT CASE WHEN 1=1 THEN name ELSE email END)")),
-            Arguments.of("sqlite", Case.attack(Endpoint.COOKIE_BY_NAME, "admin'--")));
-    }
-
-    static Stream<Arguments> sqlBenign() {
-        return Stream.of(
-            Arguments.of("h2", Case.names(Endpoint.SAFE_BY_NAME, "O'Brien", "O'Brien")),
-            Arguments.of("h2", Case.names(Endpoint.BY_NAME, "alice", "alice")),
-            Arguments.of("sqlite", Case.names(Endpoint.IN_LIST, "1,2,3", "alice", "bob", "carol")),
-            Arguments.of("hsqldb", Case.names(Endpoint.BY_ID, "42")),
-            Arguments.of("h2", Case.sorted(Endpoint.SORTED, "name DESC", "name", true)),
-            Arguments.of("sqlite", Case.names(Endpoint.SEARCH, "select the best")),
-            Arguments.of("hsqldb", Case.names(Endpoint.JSON_BY_NAME, "alice", "alice")));
-    }
-
-    static Stream<SinkCase> sinkAttacks() {
-        return Stream.of(
-            SinkCases.findAttack("spring", SinkEndpoint.LOOKUP_SH, "127.0.0.1; touch {M}"),
-            SinkCases.findAttack("spring", SinkEndpoint.ECHO, "$(touch {M})"),
-            SinkCases.findAttack("spring", SinkEndpoint.RUN, "touch {M}"),
-            SinkCases.findAttack("spring", SinkEndpoint.ARCHIVE, "--use-compress-program=touch {M}"),
-            SinkCases.findAttack("spring", SinkEndpoint.READ, SinkCases.SECRET_UP),
-            SinkCases.findAttack("spring", SinkEndpoint.READ_NIO, "/etc/passwd"),
-            SinkCases.findAttack("spring", SinkEndpoint.WRITE, "../x-{N}.txt"),
-            SinkCases.findAttack("spring", SinkEndpoint.UPLOAD, "shell-{N}.jsp"),
-            SinkCases.findAttack("spring", SinkEndpoint.DELETE, "../../outside/victim-{N}.txt"));
-    }
-
-    static Stream<SinkCase> sinkBenign() {
-        return Stream.of(
-            SinkCases.findBenign("spring", SinkEndpoint.LOOKUP_SH, "127.0.0.1"),
-            SinkCases.findBenign("spring", SinkEndpoint.LS, "/tmp; touch {M}"),
-            SinkCases.findBenign("spring", SinkEndpoint.READ, "report..v2.txt"),
-            SinkCases.findBenign("spring", SinkEndpoint.WRITE, "new-{N}.txt"),
-            SinkCases.findBenign("spring", SinkEndpoint.LIST, "a/b"));
-    }
-
     @ParameterizedTest(name = "[{0}] {1}")
-    @MethodSource("sqlAttacks")
+    @MethodSource("dev.rasp.it.SmokeCases#sqlAttacks")
     @Order(2)
     void sqlAttackIsBlockedAndTheDatabaseUnchanged(String db, Case c) {
         s.assertBlocked(db, c);
     }
 
     @ParameterizedTest(name = "[{0}] {1}")
-    @MethodSource("sqlBenign")
+    @MethodSource("dev.rasp.it.SmokeCases#sqlBenign")
     @Order(3)
     void sqlTwinIsServed(String db, Case c) {
         s.assertBenign(db, c);
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("sinkAttacks")
+    @MethodSource("dev.rasp.it.SmokeCases#sinkAttacks")
     @Order(4)
     void commandOrFileAttackIsBlockedWithoutItsEffect(SinkCase c) {
         new SinkScenario(app).assertBlocked(c);
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("sinkBenign")
+    @MethodSource("dev.rasp.it.SmokeCases#sinkBenign")
     @Order(5)
     void commandOrFileTwinIsServed(SinkCase c) {
         new SinkScenario(app).assertBenign(c);
