@@ -8,7 +8,8 @@
 //! finding and why it fired, for `rasp explain` and rule tests.
 //!
 //! The common check finds nothing: no input occurs in the sink and no rule hits. It then costs
-//! the input search, one rule scan when the set has rules for the sink kind, and no allocation.
+//! one input search (shared by the detector and the rules), one rule scan when the set has
+//! `always` rules for the sink kind, and no allocation beyond a command's joined argv.
 
 mod decision;
 
@@ -27,6 +28,9 @@ use crate::verdict::{Confidence, Verdict};
 use decision::{BuiltinWhy, Finding, Source};
 
 pub use decision::{Explanation, FindingReport};
+
+/// The id of the finding a request whose input overflowed `max_input_bytes` gets at every check.
+pub const INPUT_OVERFLOW_RULE_ID: &str = "limits.input_overflow";
 
 /// The hooked JDBC API, by its boundary code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -213,7 +217,7 @@ impl Engine {
     /// and the rules all apply; the policy and `always` rules also outside requests (an
     /// empty context).
     pub fn check_command(&self, ctx: &RequestContext, sink: &CommandSink<'_>) -> Verdict {
-        let (line, _) = sink.command.joined();
+        let line = sink.command.line();
         let findings = self.command_findings(ctx, sink, &line);
         if findings.is_empty() {
             return Verdict::ALLOW;
@@ -223,7 +227,7 @@ impl Engine {
 
     /// [`Engine::check_command`] with every finding.
     pub fn explain_command(&self, ctx: &RequestContext, sink: &CommandSink<'_>) -> Explanation {
-        let (line, _) = sink.command.joined();
+        let line = sink.command.line();
         let findings = self.command_findings(ctx, sink, &line);
         self.explanation(ctx, &findings, |f| command_event_sink(sink, &line, f))
     }
@@ -271,7 +275,7 @@ impl Engine {
                 kind: SinkKind::Sql,
                 text: sink.statement,
                 dialect: Some(sink.dialect),
-                input_occurs: Some(input_occurs),
+                input_occurs,
             },
             &mut findings,
         );
@@ -285,7 +289,8 @@ impl Engine {
         line: &str,
     ) -> Vec<Finding> {
         let mut findings = Vec::new();
-        if let Some(found) = cmd::detect(ctx, sink.command) {
+        let input_occurs = ctx.matcher().any(line.as_bytes());
+        if let Some(found) = cmd::detect_in(ctx, sink.command, line, input_occurs) {
             let (span, env) = match found.location {
                 CmdLocation::Env { index, start, end } => (Span { start, end }, Some(index)),
                 CmdLocation::CommandLine { start, end } => (Span { start, end }, None),
@@ -325,7 +330,7 @@ impl Engine {
                 kind: SinkKind::Cmd,
                 text: line.as_bytes(),
                 dialect: None,
-                input_occurs: None,
+                input_occurs,
             },
             &mut findings,
         );
@@ -356,7 +361,7 @@ impl Engine {
                 kind: SinkKind::Path,
                 text: sink.path,
                 dialect: None,
-                input_occurs: Some(input_occurs),
+                input_occurs,
             },
             &mut findings,
         );
@@ -407,7 +412,7 @@ impl Engine {
         }
         findings.push(Finding {
             source: Source::Builtin {
-                id: "limits.input_overflow",
+                id: INPUT_OVERFLOW_RULE_ID,
                 category: "limits",
                 message: "the request's input exceeded max_input_bytes, so part of it could not be checked",
                 why: BuiltinWhy::Overflow,

@@ -39,7 +39,7 @@ pub struct Event {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct EventSink {
-    /// `sql`, later `cmd` and `path`.
+    /// `sql`, `cmd` or `path`.
     pub kind: &'static str,
     /// The hooked API, e.g. `java.sql.Statement.executeQuery`.
     pub api: &'static str,
@@ -108,9 +108,7 @@ impl EventSink {
             marked,
         }
     }
-}
 
-impl EventSink {
     /// The same sink, with the file operation recorded.
     pub fn with_op(self, op: &'static str) -> EventSink {
         EventSink {

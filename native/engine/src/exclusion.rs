@@ -334,33 +334,24 @@ impl fmt::Display for RuleSelector {
     }
 }
 
-/// `[a-z0-9_]+` segments joined by `.`, at least two: the shape of every rule id.
+/// `[a-z0-9_]+` segments joined by `.`, at least two: the shape of every rule id (rule files,
+/// `rules.mode.<id>` and exclusions alike).
 pub fn is_rule_id(text: &str) -> bool {
-    let mut segments = 0;
-    for segment in text.split('.') {
-        if segment.is_empty()
-            || !segment
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-        {
-            return false;
-        }
-        segments += 1;
-    }
-    segments >= 2
+    text.contains('.') && text.split('.').all(is_rule_id_segment)
 }
 
 /// `a.` or `a.b.`: one or more id segments and a trailing dot.
 fn is_rule_id_prefix(prefix: &str) -> bool {
-    let Some(body) = prefix.strip_suffix('.') else {
-        return false;
-    };
-    !body.is_empty()
-        && body.split('.').all(|s| {
-            !s.is_empty()
-                && s.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-        })
+    prefix
+        .strip_suffix('.')
+        .is_some_and(|body| body.split('.').all(is_rule_id_segment))
+}
+
+fn is_rule_id_segment(segment: &str) -> bool {
+    !segment.is_empty()
+        && segment
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
 #[cfg(test)]

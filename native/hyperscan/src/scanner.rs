@@ -176,9 +176,11 @@ impl Scanner {
         clones: &'c mut Vec<(u64, Scratch)>,
     ) -> Result<&'c mut Scratch, Error> {
         match clones.iter().position(|(id, _)| *id == self.id) {
+            // Keep the order by last use (a swap would move the last-used clone to the
+            // front, first in line for eviction).
             Some(i) => {
-                let last = clones.len() - 1;
-                clones.swap(i, last);
+                let used = clones.remove(i);
+                clones.push(used);
             }
             None => {
                 if clones.len() >= CLONES_PER_THREAD {
@@ -226,5 +228,40 @@ impl Scanner {
         } else {
             Err(Error::status("hs_scan", status))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{compile_generic, Expression, Flags};
+
+    fn scanner() -> Scanner {
+        let db = compile_generic(&[Expression {
+            pattern: "a",
+            flags: Flags::SINGLEMATCH,
+            id: 0,
+        }])
+        .expect("compiles");
+        Scanner::new(db).expect("scratch")
+    }
+
+    #[test]
+    fn a_thread_evicts_the_clone_it_used_least_recently() {
+        let scanners: Vec<Scanner> = (0..=CLONES_PER_THREAD).map(|_| scanner()).collect();
+        let scan = |s: &Scanner| s.scan(b"a", &mut |_, _| {}).expect("scans");
+        for s in &scanners[..CLONES_PER_THREAD] {
+            scan(s);
+        }
+        // The oldest clone is used again, then one more scanner needs room.
+        scan(&scanners[0]);
+        scan(&scanners[CLONES_PER_THREAD]);
+        let kept: Vec<u64> = CLONES.with(|c| c.borrow().iter().map(|(id, _)| *id).collect());
+        assert_eq!(kept.len(), CLONES_PER_THREAD);
+        assert!(kept.contains(&scanners[0].id), "a clone just used is kept");
+        assert!(
+            !kept.contains(&scanners[1].id),
+            "the least recently used clone is evicted"
+        );
     }
 }

@@ -33,6 +33,14 @@ pub enum CmdRule {
 }
 
 impl CmdRule {
+    pub const ALL: [CmdRule; 5] = [
+        CmdRule::Program,
+        CmdRule::Shell,
+        CmdRule::Option,
+        CmdRule::Env,
+        CmdRule::Unparsable,
+    ];
+
     pub fn id(self) -> &'static str {
         match self {
             CmdRule::Program => "cmdi.program",
@@ -88,23 +96,44 @@ pub struct CmdFinding {
 impl CommandLine {
     /// The arguments joined by single spaces, and where each starts.
     pub fn joined(&self) -> (String, Vec<usize>) {
-        let mut line = String::new();
-        let mut starts = Vec::with_capacity(self.argv.len());
-        for (i, a) in self.argv.iter().enumerate() {
-            if i > 0 {
-                line.push(' ');
-            }
-            starts.push(line.len());
-            line.push_str(a);
-        }
-        (line, starts)
+        (self.line(), self.arg_starts())
+    }
+
+    /// The arguments joined by single spaces: the string rules scan and spans point into.
+    pub fn line(&self) -> String {
+        self.argv.join(" ")
+    }
+
+    /// Where each argument starts in [`CommandLine::line`].
+    pub fn arg_starts(&self) -> Vec<usize> {
+        let mut at = 0;
+        self.argv
+            .iter()
+            .map(|a| {
+                let start = at;
+                at += a.len() + 1;
+                start
+            })
+            .collect()
     }
 }
 
 /// Checks one process launch against the request's inputs.
 pub fn detect(ctx: &RequestContext, cmd: &CommandLine) -> Option<CmdFinding> {
+    let line = cmd.line();
+    let input_occurs = ctx.matcher().any(line.as_bytes());
+    detect_in(ctx, cmd, &line, input_occurs)
+}
+
+/// [`detect`] for a caller that already joined the command line ([`CommandLine::line`]) and
+/// searched it for input: the engine, which needs both for the rules too.
+pub fn detect_in(
+    ctx: &RequestContext,
+    cmd: &CommandLine,
+    line: &str,
+    input_occurs: bool,
+) -> Option<CmdFinding> {
     let program = cmd.argv.first()?;
-    let (line, starts) = cmd.joined();
     let finding = |rule, input, start, end| CmdFinding {
         rule,
         input,
@@ -125,11 +154,11 @@ pub fn detect(ctx: &RequestContext, cmd: &CommandLine) -> Option<CmdFinding> {
         return Some(finding(CmdRule::Program, i, 0, program.len()));
     }
     // Nearly every launch ends here: no input occurs in the command line.
-    let occurrences = if ctx.matcher().any(line.as_bytes()) {
-        ctx.matcher().occurrences(line.as_bytes())
-    } else {
-        Vec::new()
-    };
+    if !input_occurs {
+        return env_finding(ctx, cmd);
+    }
+    let occurrences = ctx.matcher().occurrences(line.as_bytes());
+    let starts = cmd.arg_starts();
     if let Some(o) = occurrences
         .iter()
         .find(|o| o.start == 0 && o.end >= program.len())

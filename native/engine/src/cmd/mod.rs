@@ -5,5 +5,5 @@ pub mod lexer;
 pub mod policy;
 pub mod programs;
 
-pub use detect::{detect, CmdFinding, CmdLocation, CmdRule, CommandLine};
+pub use detect::{detect, detect_in, CmdFinding, CmdLocation, CmdRule, CommandLine};
 pub use policy::CmdPolicy;

@@ -25,6 +25,8 @@ pub enum CmdPolicy {
 }
 
 impl CmdPolicy {
+    pub const ALL: [CmdPolicy; 2] = [CmdPolicy::ReverseShell, CmdPolicy::DownloadExecute];
+
     pub fn id(self) -> &'static str {
         match self {
             CmdPolicy::ReverseShell => "cmdi.policy.reverse_shell",

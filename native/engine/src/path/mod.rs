@@ -54,6 +54,13 @@ pub enum PathRule {
 }
 
 impl PathRule {
+    pub const ALL: [PathRule; 4] = [
+        PathRule::Traversal,
+        PathRule::Absolute,
+        PathRule::Nul,
+        PathRule::ServerPage,
+    ];
+
     pub fn id(self) -> &'static str {
         match self {
             PathRule::Traversal => "path.traversal",

@@ -16,9 +16,10 @@
 //! medium), and failing that the signature itself is run on the sink (confidence low).
 //!
 //! Cost: a set with no rule for the sink kind costs nothing ([`RulePlan`]). Sink rules that
-//! need input cost one more input search when no input occurs in the sink (nearly always), and
-//! one scan of the sink string otherwise; `always` rules one scan. Signatures cost a cache
-//! lookup once the request's inputs are scanned. Everything else runs only on hits.
+//! need input cost nothing more when no input occurs in the sink (nearly always; the caller's
+//! input search says so), and one scan of the sink string otherwise; `always` rules one scan.
+//! Signatures cost a cache lookup once the request's inputs are scanned. Everything else runs
+//! only on hits.
 
 pub mod normalize;
 
@@ -92,9 +93,9 @@ pub struct SinkText<'a> {
     pub kind: SinkKind,
     pub text: &'a [u8],
     pub dialect: Option<Dialect>,
-    /// Whether some request input occurs in `text`, when the caller already searched (the
-    /// search is the larger part of a check that finds nothing; it is not done twice).
-    pub input_occurs: Option<bool>,
+    /// Whether some request input occurs in `text`. The caller's detector searched already,
+    /// and the search is the larger part of a check that finds nothing: it is not done twice.
+    pub input_occurs: bool,
 }
 
 /// How a rule's finding came about; it sets the confidence and the explanation.
@@ -225,13 +226,7 @@ pub fn evaluate(
     let mut data = sink.dialect.map(|d| SqlData::new(sink.text, d));
     // `input-present` and `input-overlaps` need an input in the sink; without an `always`
     // rule, a sink no input occurs in (nearly every one) is not scanned at all.
-    let needs_scan = || {
-        plan.sink_always[k]
-            || sink
-                .input_occurs
-                .unwrap_or_else(|| ctx.matcher().any(sink.text))
-    };
-    if plan.sink_rules[k] && needs_scan() {
+    if plan.sink_rules[k] && (plan.sink_always[k] || sink.input_occurs) {
         sink_rules(rules, ctx, sink, &mut data, out);
     }
     if plan.signatures[k] {
@@ -300,7 +295,7 @@ fn sink_rules(
                 span: first,
             }),
             When::InputPresent => {
-                let occ = occurrences.get_or_insert_with(|| occurrences_in(ctx, sink.text));
+                let occ = occurrences.get_or_insert_with(|| occurrences_in(ctx, sink));
                 for input in distinct_families(ctx.inputs(), occ.iter().map(|o| o.input)) {
                     out.push(RuleFinding {
                         rule,
@@ -311,7 +306,7 @@ fn sink_rules(
                 }
             }
             When::InputOverlaps => {
-                let occ = occurrences.get_or_insert_with(|| occurrences_in(ctx, sink.text));
+                let occ = occurrences.get_or_insert_with(|| occurrences_in(ctx, sink));
                 let mut overlapping: Vec<(usize, Span)> = Vec::new();
                 for s in &spans {
                     for o in occ.iter() {
@@ -336,9 +331,9 @@ fn sink_rules(
     }
 }
 
-fn occurrences_in(ctx: &RequestContext, text: &[u8]) -> Vec<Occurrence> {
-    if ctx.matcher().any(text) {
-        ctx.matcher().occurrences(text)
+fn occurrences_in(ctx: &RequestContext, sink: SinkText<'_>) -> Vec<Occurrence> {
+    if sink.input_occurs {
+        ctx.matcher().occurrences(sink.text)
     } else {
         Vec::new()
     }

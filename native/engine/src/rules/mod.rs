@@ -129,7 +129,7 @@ pub const BUILTIN_RULE_IDS: &[&str] = &[
     "path.absolute",
     "path.nul",
     "path.server_page",
-    "limits.input_overflow",
+    crate::engine::INPUT_OVERFLOW_RULE_ID,
 ];
 
 /// The kind of sink a check is for.
@@ -376,25 +376,15 @@ mod mode_name {
 
     use crate::config::Mode;
 
-    pub(super) fn name(mode: Mode) -> &'static str {
-        match mode {
-            Mode::Off => "off",
-            Mode::Monitor => "monitor",
-            Mode::Block => "block",
-        }
-    }
-
+    /// Exactly a [`Mode::name`]: rule files are strict, unlike the lenient `mode` key.
     pub(super) fn from_name(name: &str) -> Option<Mode> {
-        match name {
-            "off" => Some(Mode::Off),
-            "monitor" => Some(Mode::Monitor),
-            "block" => Some(Mode::Block),
-            _ => None,
-        }
+        [Mode::Off, Mode::Monitor, Mode::Block]
+            .into_iter()
+            .find(|m| m.name() == name)
     }
 
     pub(super) fn serialize<S: Serializer>(mode: &Mode, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(name(*mode))
+        s.serialize_str(mode.name())
     }
 
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Mode, D::Error> {
@@ -538,6 +528,22 @@ impl std::error::Error for Diagnostic {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn builtin_ids_are_exactly_the_detectors_and_policies() {
+        let mut emitted: Vec<&str> = crate::sql::SqlRule::ALL
+            .iter()
+            .map(|r| r.id())
+            .chain(crate::cmd::CmdRule::ALL.iter().map(|r| r.id()))
+            .chain(crate::cmd::CmdPolicy::ALL.iter().map(|p| p.id()))
+            .chain(crate::path::PathRule::ALL.iter().map(|r| r.id()))
+            .chain([crate::engine::INPUT_OVERFLOW_RULE_ID])
+            .collect();
+        emitted.sort_unstable();
+        let mut listed = BUILTIN_RULE_IDS.to_vec();
+        listed.sort_unstable();
+        assert_eq!(listed, emitted);
+    }
 
     #[test]
     fn names_round_trip() {

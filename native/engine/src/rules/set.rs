@@ -23,8 +23,8 @@ use super::backend::hyperscan::{self, HyperscanDb};
 use super::backend::Backend;
 use super::compile::database_map;
 use super::file::{self, Meta, RuleFile, RuleFileError};
-use super::validate::is_valid_rule_id;
 use super::{pattern, BackendChoice, BackendKind, Rule, Target, BUILTIN_RULE_IDS};
+use crate::exclusion::is_rule_id;
 
 /// Generations start at 1; 0 never names a set (callers may use it for "none yet").
 static NEXT_GENERATION: AtomicU64 = AtomicU64::new(1);
@@ -290,7 +290,7 @@ fn read_meta(file: &RuleFile<'_>) -> Result<Meta, RuleFileError> {
     }
     let mut seen = HashMap::new();
     for (i, rule) in meta.rules.iter().enumerate() {
-        if !is_valid_rule_id(&rule.id) || BUILTIN_RULE_IDS.contains(&rule.id.as_str()) {
+        if !is_rule_id(&rule.id) || BUILTIN_RULE_IDS.contains(&rule.id.as_str()) {
             return Err(RuleFileError::Inconsistent(format!(
                 "rule {i} has the id \"{}\", which a rule cannot have",
                 rule.id
