@@ -58,12 +58,15 @@ public final class RaspBridge {
         if (h == null) {
             return;
         }
+        scope.guarded = true;
         try {
             h.checkSql(scope, connectionOrStatement, isConnection, api, sql);
         } catch (RaspBlockedException e) {
             throw e;
         } catch (Throwable t) {
             internalError(h, t);
+        } finally {
+            scope.guarded = false;
         }
     }
 
@@ -71,9 +74,10 @@ public final class RaspBridge {
     //
     // Inlined into JDK classes (java.lang.ProcessImpl, java.io.File, FileInputStream, the
     // java.nio file system providers) that run all the time: class loading, logging, the JVM's
-    // own start and shutdown. Outside a request they cost one ThreadLocal read. Inside one, the
-    // scope is guarded for the whole check, so whatever the check itself causes (the core
-    // loading a class from its jar, writing the 403) is never checked in turn.
+    // own start and shutdown. Outside a request the file hooks cost one ThreadLocal read. Inside
+    // one, as for SQL, the scope is guarded for the whole check, so whatever the check itself
+    // causes (the driver's metadata queries, the core loading a class from its jar, writing the
+    // 403) is never checked in turn.
 
     /** Before a process starts (java.lang.ProcessImpl.start). */
     public static void onCommand(int api, String[] argv, Map<String, String> environment) {

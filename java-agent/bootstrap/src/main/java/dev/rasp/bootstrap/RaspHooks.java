@@ -24,7 +24,10 @@ public interface RaspHooks {
      */
     Throwable closeRequest(RequestScope scope, Throwable thrown);
 
-    /** One SQL sink check; {@code api} is a SqlApi code of the native contract. */
+    /**
+     * One SQL sink check; {@code api} is a SqlApi code of the native contract. Called with
+     * {@code scope.guarded} set.
+     */
     void checkSql(RequestScope scope, Object connectionOrStatement, boolean isConnection, int api, String sql);
 
     /**

@@ -23,16 +23,18 @@ import java.util.Map;
 /**
  * What the bridge calls: opens and closes request contexts, runs sink checks and acts on the
  * verdicts. Everything runs on the application's request thread; nothing here blocks on a lock.
+ *
+ * <p>The bridge calls the sink checks with {@code scope.guarded} set: whatever they cause (the
+ * driver's own SQL in getMetaData, class loading from the core's jar, writing the 403) reaches
+ * the sink hooks, which must ignore it.
  */
 public final class RaspRuntime implements RaspHooks {
 
     /** The 403 of a check that failed inside the agent under on_internal_error=closed (no event exists). */
     static final String INTERNAL_CATEGORY = "internal";
     static final String INTERNAL_RULE = "agent.internal_error";
-    /** Categories of a block whose event the engine could not hand back. */
-    static final String SQLI = "sqli";
-    static final String CMDI = "cmdi";
-    static final String PATH = "path";
+    /** The category of a verdict whose event the engine could not hand back, by RaspTelemetry.SINK_* kind. */
+    private static final String[] SINK_CATEGORY = {"sqli", "cmdi", "path"};
 
     private final int bodyLimit;
     private final boolean failClosed;
@@ -137,7 +139,6 @@ public final class RaspRuntime implements RaspHooks {
         if (isConnection ? !(target instanceof Connection) : !(target instanceof Statement)) {
             return;
         }
-        scope.guarded = true;
         try {
             if (!open(scope)) {
                 return;
@@ -150,7 +151,7 @@ public final class RaspRuntime implements RaspHooks {
             long start = System.nanoTime();
             int verdict = Engine.checkSql(scope.handle, dialect, api, sql);
             RaspTelemetry.checked(RaspTelemetry.SINK_SQL, System.nanoTime() - start);
-            if (act(scope, verdict, SQLI, sql)) {
+            if (act(scope, verdict, RaspTelemetry.SINK_SQL, sql)) {
                 scope.lastAllowedSql = sql;
                 scope.lastAllowedDialect = dialect;
             }
@@ -158,13 +159,8 @@ public final class RaspRuntime implements RaspHooks {
             throw e;
         } catch (Throwable t) {
             failed(scope, "SQL check", t);
-        } finally {
-            scope.guarded = false;
         }
     }
-
-    // The bridge calls the two checks below with scope.guarded already set: whatever they cause
-    // (class loading from the core's jar, the 403) reaches the file hooks, which must ignore it.
 
     @Override
     public void checkCommand(RequestScope scope, int api, String[] argv, Map<String, String> environment) {
@@ -180,7 +176,7 @@ public final class RaspRuntime implements RaspHooks {
             long start = System.nanoTime();
             int verdict = Engine.checkCommand(scope.handle, api, CommandEncoding.argv(argv), env);
             RaspTelemetry.checked(RaspTelemetry.SINK_CMD, System.nanoTime() - start);
-            act(scope, verdict, CMDI, argv);
+            act(scope, verdict, RaspTelemetry.SINK_CMD, argv);
         } catch (RaspBlockedException e) {
             throw e;
         } catch (UnsatisfiedLinkError e) {
@@ -208,12 +204,10 @@ public final class RaspRuntime implements RaspHooks {
             int verdict = Engine.checkCommand(handle, api, CommandEncoding.argv(argv), env);
             RaspTelemetry.checked(RaspTelemetry.SINK_CMD, System.nanoTime() - start);
             if (verdict == Verdict.MONITOR || verdict == Verdict.BLOCK) {
-                EngineEvent event = Engine.takeEvent(handle, ShortStack.capture());
-                recordVerdict(null, verdict, event, CMDI, argv);
+                EngineEvent event = takeEvent(handle, RaspTelemetry.SINK_CMD);
+                recordVerdict(null, verdict, event, RaspTelemetry.SINK_CMD, argv);
                 if (verdict == Verdict.BLOCK) {
-                    throw event == null
-                            ? new RaspBlockedException(CMDI, "unknown", "")
-                            : new RaspBlockedException(CMDI, event.ruleId, event.eventId);
+                    throw new RaspBlockedException(event.category, event.ruleId, event.eventId);
                 }
             } else if (verdict < 0 && failClosed) {
                 throw new RaspBlockedException(INTERNAL_CATEGORY, INTERNAL_RULE, "");
@@ -249,7 +243,7 @@ public final class RaspRuntime implements RaspHooks {
             long start = System.nanoTime();
             int verdict = Engine.checkPath(scope.handle, api, pathOp, p);
             RaspTelemetry.checked(RaspTelemetry.SINK_PATH, System.nanoTime() - start);
-            if (act(scope, verdict, PATH, p)) {
+            if (act(scope, verdict, RaspTelemetry.SINK_PATH, p)) {
                 scope.lastAllowedPath = p;
                 scope.lastAllowedPathOp = pathOp;
             }
@@ -265,23 +259,20 @@ public final class RaspRuntime implements RaspHooks {
     /**
      * Acts on a native verdict: MONITOR completes the event, BLOCK writes the 403 and throws,
      * an engine error blocks under on_internal_error=closed. Returns true when the sink runs and
-     * the same check need not be repeated in this request (ALLOW, MONITOR). {@code sink}: the SQL
-     * string, the path string or the argv, for {@link RaspTelemetry}.
+     * the same check need not be repeated in this request (ALLOW, MONITOR). {@code sink}: a
+     * RaspTelemetry.SINK_* kind; {@code sinkValue}: the SQL string, the path string or the argv.
      */
-    private boolean act(RequestScope scope, int verdict, String category, Object sink) {
+    private boolean act(RequestScope scope, int verdict, int sink, Object sinkValue) {
         switch (verdict) {
             case Verdict.ALLOW:
                 return true;
             case Verdict.MONITOR:
-                recordVerdict(scope, verdict, Engine.takeEvent(scope.handle, ShortStack.capture()), category, sink);
+                recordVerdict(scope, verdict, takeEvent(scope.handle, sink), sink, sinkValue);
                 return true;
             case Verdict.BLOCK:
-                EngineEvent event = Engine.takeEvent(scope.handle, ShortStack.capture());
-                if (event == null) {
-                    event = new EngineEvent("unknown", "", category); // engine kept no event (e.g. queue full)
-                }
-                recordVerdict(scope, verdict, event, category, sink);
-                block(scope, event.category.isEmpty() ? category : event.category, event.ruleId, event.eventId);
+                EngineEvent event = takeEvent(scope.handle, sink);
+                recordVerdict(scope, verdict, event, sink, sinkValue);
+                block(scope, event.category, event.ruleId, event.eventId);
                 return false; // not reached: block throws
             default:
                 // the engine counted it already
@@ -293,15 +284,25 @@ public final class RaspRuntime implements RaspHooks {
     }
 
     /**
+     * The event pending after MONITOR or BLOCK, completed with the stack. Never null: when the
+     * engine kept none (e.g. its queue was full) or named no category, the sink's category stands in.
+     */
+    private static EngineEvent takeEvent(long handle, int sink) {
+        EngineEvent event = Engine.takeEvent(handle, ShortStack.capture());
+        if (event == null) {
+            return new EngineEvent("unknown", "", SINK_CATEGORY[sink]);
+        }
+        return event.category.isEmpty() ? new EngineEvent(event.ruleId, event.eventId, SINK_CATEGORY[sink]) : event;
+    }
+
+    /**
      * Counts a monitored or blocked verdict for the application to read (meters, the actuator
      * endpoint). Only reached on those verdicts, never on the allow path. {@code scope} is null
      * outside a request.
      */
-    private void recordVerdict(RequestScope scope, int verdict, EngineEvent event, String category, Object sink) {
+    private void recordVerdict(RequestScope scope, int verdict, EngineEvent event, int sink, Object sinkValue) {
         try {
-            String sinkText = sink instanceof String[] ? join((String[]) sink) : String.valueOf(sink);
-            int kind = category.equals(SQLI) ? RaspTelemetry.SINK_SQL
-                    : category.equals(CMDI) ? RaspTelemetry.SINK_CMD : RaspTelemetry.SINK_PATH;
+            String sinkText = sinkValue instanceof String[] ? join((String[]) sinkValue) : String.valueOf(sinkValue);
             String method = null;
             String path = null;
             HttpRequestAccess http = scope == null ? null : HttpRequestAccess.of(scope.request);
@@ -309,10 +310,8 @@ public final class RaspRuntime implements RaspHooks {
                 method = http.method(scope.request);
                 path = http.requestUri(scope.request);
             }
-            RaspTelemetry.verdict(kind, verdict == Verdict.BLOCK,
-                    event == null ? "unknown" : event.ruleId,
-                    event == null || event.category.isEmpty() ? category : event.category,
-                    event == null ? "" : event.eventId, sinkText, method, path);
+            RaspTelemetry.verdict(sink, verdict == Verdict.BLOCK, event.ruleId, event.category, event.eventId,
+                    sinkText, method, path);
         } catch (Throwable t) {
             errors.record("telemetry", t); // the verdict itself stands
         }

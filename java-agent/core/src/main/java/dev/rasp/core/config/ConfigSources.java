@@ -47,6 +47,27 @@ final class ConfigSources {
     }
 
     /**
+     * A whole number from {@code min} to {@code max}, surrounding blanks ignored: decimal digits
+     * only, and no more of them than {@code max} has, so zero padding cannot make a long value.
+     */
+    int wholeNumber(ConfigKey key, int defaultValue, int min, int max, String fix) {
+        String raw = lookup(key);
+        if (raw == null) {
+            return defaultValue;
+        }
+        String value = raw.trim();
+        boolean digits = !value.isEmpty() && value.length() <= String.valueOf(max).length();
+        for (int i = 0; digits && i < value.length(); i++) {
+            digits = value.charAt(i) >= '0' && value.charAt(i) <= '9';
+        }
+        long n = digits ? Long.parseLong(value) : -1L;
+        if (n < min || n > max) {
+            throw ConfigException.badValue(key, raw, fix);
+        }
+        return (int) n;
+    }
+
+    /**
      * Every key starting with {@code prefix} from the system properties and the config file, the
      * system property winning for a key set in both; sorted by key, so that errors and the engine
      * configuration come out in a stable order.

@@ -79,10 +79,7 @@ public final class RulesConfig {
         if (raw == null) {
             return null;
         }
-        File f = new File(raw.trim());
-        if (!f.isAbsolute()) {
-            f = new File(workingDir, raw.trim()).getAbsoluteFile();
-        }
+        File f = AgentConfig.absolute(raw.trim(), workingDir);
         if (raw.trim().isEmpty() || !f.isFile() || !f.canRead()) {
             throw ConfigException.badValue(ConfigKey.RULES_FILE, raw,
                     "use the path of an existing, readable rule file (made by rasp rules compile)");
@@ -91,20 +88,8 @@ public final class RulesConfig {
     }
 
     private static int reloadSeconds(ConfigSources sources) {
-        String raw = sources.lookup(ConfigKey.RULES_RELOAD_SECONDS);
-        if (raw == null) {
-            return RELOAD_SECONDS_DEFAULT;
-        }
-        String value = raw.trim();
-        boolean digits = !value.isEmpty() && value.length() <= 5;
-        for (int i = 0; digits && i < value.length(); i++) {
-            digits = value.charAt(i) >= '0' && value.charAt(i) <= '9';
-        }
-        if (!digits || Integer.parseInt(value) > RELOAD_SECONDS_LIMIT) {
-            throw ConfigException.badValue(ConfigKey.RULES_RELOAD_SECONDS, raw,
-                    "use a whole number of seconds from 0 (never reload) to " + RELOAD_SECONDS_LIMIT);
-        }
-        return Integer.parseInt(value);
+        return sources.wholeNumber(ConfigKey.RULES_RELOAD_SECONDS, RELOAD_SECONDS_DEFAULT, 0, RELOAD_SECONDS_LIMIT,
+                "use a whole number of seconds from 0 (never reload) to " + RELOAD_SECONDS_LIMIT);
     }
 
     private static Map<String, String> ruleModes(ConfigSources sources) {
@@ -165,11 +150,7 @@ public final class RulesConfig {
             }
             items.add(item);
         }
-        StringBuilder sb = new StringBuilder();
-        for (String item : items) {
-            sb.append(sb.length() == 0 ? "" : ",").append(item);
-        }
-        return sb.toString();
+        return String.join(",", items);
     }
 
     private static boolean validItem(Item kind, String item) {

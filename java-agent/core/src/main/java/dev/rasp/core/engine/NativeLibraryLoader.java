@@ -1,5 +1,7 @@
 package dev.rasp.core.engine;
 
+import dev.rasp.core.AgentJarResource;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,8 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Locale;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
 
 /**
  * Extracts the engine from rasp.jar and loads it into this (the core's) class loader.
@@ -74,8 +74,9 @@ public final class NativeLibraryLoader {
             try {
                 dir = createPrivateDirectory(parentDir.toPath());
                 library = dir.resolve(resource.substring(resource.lastIndexOf('/') + 1));
-                if (!extract(agentJar, resource, library)) {
-                    return resource + " is missing from " + (agentJar != null ? agentJar : "the agent's class path");
+                final Path target = library;
+                if (AgentJarResource.read(agentJar, resource, in -> copyPrivately(in, target)) == null) {
+                    return resource + " is missing from " + AgentJarResource.where(agentJar);
                 }
             } catch (IOException | RuntimeException e) {
                 return "cannot extract " + resource + " into " + parentDir + ": " + e;
@@ -105,33 +106,7 @@ public final class NativeLibraryLoader {
         return Files.createTempDirectory(parent, "rasp-native-");
     }
 
-    private static boolean extract(String agentJar, String resource, Path target) throws IOException {
-        if (agentJar != null) {
-            try (JarFile jar = new JarFile(agentJar, false)) {
-                JarEntry entry = jar.getJarEntry(resource);
-                if (entry == null) {
-                    return false;
-                }
-                try (InputStream in = jar.getInputStream(entry)) {
-                    copyPrivately(in, target);
-                    return true;
-                }
-            }
-        }
-        ClassLoader own = NativeLibraryLoader.class.getClassLoader();
-        InputStream in = own == null ? ClassLoader.getSystemResourceAsStream(resource) : own.getResourceAsStream(resource);
-        if (in == null) {
-            return false;
-        }
-        try {
-            copyPrivately(in, target);
-            return true;
-        } finally {
-            in.close();
-        }
-    }
-
-    private static void copyPrivately(InputStream in, Path target) throws IOException {
+    private static Path copyPrivately(InputStream in, Path target) throws IOException {
         // CREATE_NEW semantics: the directory is fresh, so the file cannot already exist
         Files.copy(in, target);
         try {
@@ -139,6 +114,7 @@ public final class NativeLibraryLoader {
         } catch (UnsupportedOperationException notPosix) {
             // the directory is already private where it matters
         }
+        return target;
     }
 
     private static void cleanUp(Path library, Path dir) {

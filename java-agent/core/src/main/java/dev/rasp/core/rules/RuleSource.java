@@ -1,13 +1,13 @@
 package dev.rasp.core.rules;
 
+import dev.rasp.core.AgentJarResource;
+
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
 
 /**
  * Where the rule set comes from: the user's compiled file ({@code rasp.rules.file}), or the set
@@ -59,28 +59,11 @@ public final class RuleSource {
         if (file != null) {
             return Files.readAllBytes(file.toPath());
         }
-        if (agentJar != null) {
-            try (JarFile jar = new JarFile(agentJar, false)) {
-                JarEntry entry = jar.getJarEntry(BUILT_IN_RESOURCE);
-                if (entry == null) {
-                    throw new FileNotFoundException(BUILT_IN_RESOURCE + " is missing from " + agentJar);
-                }
-                try (InputStream in = jar.getInputStream(entry)) {
-                    return readAll(in);
-                }
-            }
+        byte[] rules = AgentJarResource.read(agentJar, BUILT_IN_RESOURCE, RuleSource::readAll);
+        if (rules == null) {
+            throw new FileNotFoundException(BUILT_IN_RESOURCE + " is missing from " + AgentJarResource.where(agentJar));
         }
-        ClassLoader own = RuleSource.class.getClassLoader();
-        InputStream in = own == null ? ClassLoader.getSystemResourceAsStream(BUILT_IN_RESOURCE)
-                : own.getResourceAsStream(BUILT_IN_RESOURCE);
-        if (in == null) {
-            throw new FileNotFoundException(BUILT_IN_RESOURCE + " is missing from the agent's class path");
-        }
-        try {
-            return readAll(in);
-        } finally {
-            in.close();
-        }
+        return rules;
     }
 
     private static byte[] readAll(InputStream in) throws IOException {
