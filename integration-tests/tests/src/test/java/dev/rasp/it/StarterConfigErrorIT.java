@@ -31,7 +31,7 @@ class StarterConfigErrorIT {
             Arguments.of("exclusion-route", List.of("--rasp.exclusion.admin.routes=admin/**"), null,
                 List.of("Property: rasp.exclusion.admin.routes", "Value: \"admin/**\"", "path globs starting with /")),
             Arguments.of("max-input", List.of("--rasp.request.max-input-bytes=2GB"), null,
-                List.of("Property: rasp.request.max-input-bytes", "Value: \"2GB\"", "from 1B to 1GB")));
+                List.of("Property: rasp.request.max-input-bytes", "Value: \"2GB\"", "from 1KB to 1GB")));
     }
 
     @ParameterizedTest(name = "{0}")

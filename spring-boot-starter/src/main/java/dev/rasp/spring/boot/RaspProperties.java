@@ -147,7 +147,7 @@ public class RaspProperties {
     }
 
     public static class Request {
-        /** Request input (parameters, headers, cookies, body) kept per request, from 1B to 1GB; bounds memory (default 1MB). */
+        /** Request input (parameters, headers, cookies, body) kept per request, from 1KB to 1GB; bounds memory (default 1MB). */
         private DataSize maxInputBytes;
 
         /** Verdict for a sink reached by a request whose input exceeded max-input-bytes (default block). */

@@ -35,6 +35,8 @@ public final class AgentConfig {
     public enum FailureMode { OPEN, CLOSED }
 
     public static final int MAX_INPUT_BYTES_DEFAULT = 1 << 20;
+    /** The engine's own floor (EngineConfig::parse): below it the limit would cut ordinary headers. */
+    public static final int MAX_INPUT_BYTES_MIN = 1024;
     /** Largest body buffer a Java array can hold comfortably; also bounds the engine's work per request. */
     public static final int MAX_INPUT_BYTES_LIMIT = 1 << 30;
     public static final String EVENTS_FILE_DEFAULT = "rasp-events.jsonl";
@@ -159,28 +161,12 @@ public final class AgentConfig {
     }
 
     private static int maxInputBytes(ConfigSources sources) {
-        String raw = sources.lookup(ConfigKey.MAX_INPUT_BYTES);
-        if (raw == null) {
-            return MAX_INPUT_BYTES_DEFAULT;
-        }
-        String fix = "use a whole number of bytes from 1 to " + MAX_INPUT_BYTES_LIMIT;
-        String value = raw.trim();
-        if (value.isEmpty() || value.length() > 10) {
-            throw ConfigException.badValue(ConfigKey.MAX_INPUT_BYTES, raw, fix);
-        }
-        for (int i = 0; i < value.length(); i++) {
-            if (value.charAt(i) < '0' || value.charAt(i) > '9') {
-                throw ConfigException.badValue(ConfigKey.MAX_INPUT_BYTES, raw, fix);
-            }
-        }
-        long n = Long.parseLong(value);
-        if (n < 1 || n > MAX_INPUT_BYTES_LIMIT) {
-            throw ConfigException.badValue(ConfigKey.MAX_INPUT_BYTES, raw, fix);
-        }
-        return (int) n;
+        return sources.wholeNumber(ConfigKey.MAX_INPUT_BYTES, MAX_INPUT_BYTES_DEFAULT, MAX_INPUT_BYTES_MIN, MAX_INPUT_BYTES_LIMIT,
+                "use a whole number of bytes from " + MAX_INPUT_BYTES_MIN + " to " + MAX_INPUT_BYTES_LIMIT);
     }
 
-    private static File absolute(String path, String workingDir) {
+    /** {@code path} as is when absolute, else resolved against the working directory. */
+    static File absolute(String path, String workingDir) {
         File f = new File(path);
         return f.isAbsolute() ? f : new File(workingDir, path).getAbsoluteFile();
     }

@@ -64,28 +64,28 @@ class AgentConfigTest {
 
     @Test
     void systemPropertyBeatsEnvironmentBeatsFileBeatsDefault() throws IOException {
-        Path f = configFile("rasp.mode=monitor", "rasp.request.max_input_bytes=300",
+        Path f = configFile("rasp.mode=monitor", "rasp.request.max_input_bytes=3000",
                 "rasp.request.on_overflow=allow", "rasp.sql.on_unparsable=monitor");
         env.put("RASP_CONFIG_FILE", f.toString());
         // file only
         AgentConfig c = resolve();
         assertEquals(AgentConfig.Mode.MONITOR, c.mode());
-        assertEquals(300, c.maxInputBytes());
+        assertEquals(3000, c.maxInputBytes());
         assertEquals(AgentConfig.FallbackVerdict.ALLOW, c.onOverflow());
         assertEquals(f.toString(), c.configFile());
         // environment beats the file
         env.put("RASP_MODE", "off");
-        env.put("RASP_REQUEST_MAX_INPUT_BYTES", "200");
+        env.put("RASP_REQUEST_MAX_INPUT_BYTES", "2000");
         c = resolve();
         assertEquals(AgentConfig.Mode.OFF, c.mode());
-        assertEquals(200, c.maxInputBytes());
+        assertEquals(2000, c.maxInputBytes());
         assertEquals(AgentConfig.FallbackVerdict.ALLOW, c.onOverflow()); // still from the file
         // system property beats the environment
         sys.setProperty("rasp.mode", "block");
-        sys.setProperty("rasp.request.max_input_bytes", "100");
+        sys.setProperty("rasp.request.max_input_bytes", "1024");
         c = resolve();
         assertEquals(AgentConfig.Mode.BLOCK, c.mode());
-        assertEquals(100, c.maxInputBytes());
+        assertEquals(1024, c.maxInputBytes());
         assertEquals(AgentConfig.FallbackVerdict.MONITOR, c.onUnparsable()); // file, untouched
         assertEquals(AgentConfig.FailureMode.OPEN, c.onInternalError()); // default, nowhere set
     }
@@ -159,8 +159,8 @@ class AgentConfigTest {
 
     @Test
     void badMaxInputBytes() {
-        String fix = "use a whole number of bytes from 1 to 1073741824";
-        for (String bad : new String[] {"", "abc", "-5", "0", "1.5", "1m", "1073741825", "99999999999999"}) {
+        String fix = "use a whole number of bytes from 1024 to 1073741824";
+        for (String bad : new String[] {"", "abc", "-5", "0", "1", "1023", "1.5", "1m", "1073741825", "99999999999999"}) {
             sys.setProperty("rasp.request.max_input_bytes", bad);
             assertEquals("rasp: bad value '" + bad + "' for rasp.request.max_input_bytes (RASP_REQUEST_MAX_INPUT_BYTES): " + fix,
                     badValueMessage(), bad);

@@ -42,7 +42,7 @@ public final class AgentSettings {
     static final String FAILURE_FIX = "use open or closed";
     static final String BACKEND_FIX = "use auto, hyperscan or portable";
     static final long MAX_INPUT_BYTES_LIMIT = 1L << 30;
-    static final String MAX_INPUT_FIX = "use a size from 1B to 1GB (a whole number of bytes, or e.g. 512KB, 2MB)";
+    static final String MAX_INPUT_FIX = "use a size from 1KB to 1GB (a whole number of bytes from 1024, or e.g. 512KB, 2MB)";
     static final int RELOAD_SECONDS_LIMIT = 86400;
     static final String RELOAD_FIX = "use a whole number of seconds from 0 (never reload) to " + RELOAD_SECONDS_LIMIT;
     static final String EVENTS_FIX = "use a file path in an existing directory, or - for stderr";
@@ -53,7 +53,7 @@ public final class AgentSettings {
     static final String EXCLUSION_NAME_FIX = "an exclusion name is letters, digits, _ and -";
     static final String EXCLUSION_EMPTY_FIX = "set at least one of routes, inputs and rules";
     static final String ROUTES_FIX = "use comma-separated path globs starting with / "
-            + "(* within a segment, ** as a whole segment for any depth), e.g. /api/**";
+            + "(* within a segment, ** as a whole segment for any depth; no ?, [], {}, \\, . or ..), e.g. /api/**";
     static final String INPUTS_FIX = "use comma-separated input names, or source:name with source one of "
             + "query, form, header, cookie, path, json, multipart, body";
     static final String RULES_FIX = "use comma-separated rule ids or prefixes, e.g. sqli.tautology,sql.policy.*";
@@ -237,7 +237,7 @@ public final class AgentSettings {
             return null;
         }
         long bytes = size.toBytes();
-        if (bytes < 1 || bytes > MAX_INPUT_BYTES_LIMIT) {
+        if (bytes < 1024 || bytes > MAX_INPUT_BYTES_LIMIT) {
             throw bad(sources, "rasp.request.max-input-bytes", sources.raw("rasp.request.max-input-bytes", size.toString()),
                     MAX_INPUT_FIX);
         }
@@ -316,8 +316,14 @@ public final class AgentSettings {
                 if (item.charAt(0) != '/') {
                     return false;
                 }
+                // The agent's RulesConfig.validRoute: a route it would refuse must stop here, not fail its start.
+                for (int i = 0; i < item.length(); i++) {
+                    if ("?[]{}\\".indexOf(item.charAt(i)) >= 0) {
+                        return false;
+                    }
+                }
                 for (String segment : item.substring(1).split("/", -1)) {
-                    if (segment.contains("**") && !segment.equals("**")) {
+                    if (segment.contains("**") && !segment.equals("**") || segment.equals(".") || segment.equals("..")) {
                         return false;
                     }
                 }

@@ -143,9 +143,10 @@ class AgentSettingsTest {
     void eachValueTheAgentWouldRefuseIsRefusedHere(@TempDir Path dir) {
         String missing = dir.resolve("no/such/dir/events.jsonl").toString();
         List<List<String>> cases = List.of(
-                List.of("rasp.request.max-input-bytes", "0", "use a size from 1B to 1GB"),
-                List.of("rasp.request.max-input-bytes", "2GB", "use a size from 1B to 1GB"),
-                List.of("rasp.request.max-input-bytes", "lots", "use a size from 1B to 1GB"),
+                List.of("rasp.request.max-input-bytes", "0", "use a size from 1KB to 1GB"),
+                List.of("rasp.request.max-input-bytes", "1023", "use a size from 1KB to 1GB"),
+                List.of("rasp.request.max-input-bytes", "2GB", "use a size from 1KB to 1GB"),
+                List.of("rasp.request.max-input-bytes", "lots", "use a size from 1KB to 1GB"),
                 List.of("rasp.rules.reload-seconds", "86401", "from 0 (never reload) to 86400"),
                 List.of("rasp.rules.reload-seconds", "-1", "from 0 (never reload) to 86400"),
                 List.of("rasp.events.file", missing, "use a file path in an existing directory, or - for stderr"),
@@ -170,6 +171,10 @@ class AgentSettingsTest {
         assertThat(refusal(env("rasp.rules.mode.sqli", "off")).getProperty()).isEqualTo("rasp.rules.mode.sqli");
         assertThat(refusal(env("rasp.exclusion.x.routes", "api/**")).getFix()).contains("starting with /");
         assertThat(refusal(env("rasp.exclusion.x.routes", "/a**b")).getProperty()).isEqualTo("rasp.exclusion.x.routes");
+        for (String agentRefuses : new String[] {"/a/../b", "/a/./b", "/a?b", "/a/[bc]", "/a/{b}", "/a\\b"}) {
+            assertThat(refusal(env("rasp.exclusion.x.routes", agentRefuses)).getProperty())
+                    .as(agentRefuses).isEqualTo("rasp.exclusion.x.routes");
+        }
         assertThat(refusal(env("rasp.exclusion.x.inputs", "cookies:session")).getFix()).contains("source one of query, form");
         assertThat(refusal(env("rasp.exclusion.x.inputs", "query:")).getProperty()).isEqualTo("rasp.exclusion.x.inputs");
         assertThat(refusal(env("rasp.exclusion.x.rules", "sqli")).getFix()).contains("rule ids or prefixes");
