@@ -1,4 +1,4 @@
-//! The Hyperscan C API this crate calls (`hs.h`, 5.4), declared by hand: eleven functions and
+//! The Hyperscan C API this crate calls (`hs.h`, 5.4), declared by hand: twelve functions (plus libc's `free`) and
 //! three structs are less to audit than a generated binding.
 
 #![allow(non_camel_case_types)]
