@@ -31,6 +31,22 @@ fn exec_string(template: &str, input: &str) -> Vec<String> {
         .collect()
 }
 
+/// Checks each `(template, input, want)`: the argv `build` makes of the template with the input
+/// in it, under a request whose query parameter is the input, gets the verdict `want`.
+fn assert_verdicts<T: ?Sized>(
+    cases: &[(&T, &str, Option<CmdRule>)],
+    build: fn(&T, &str) -> Vec<String>,
+) {
+    for (template, input, want) in cases {
+        let cmd = CommandLine {
+            argv: build(template, input),
+            env: vec![],
+        };
+        let got = detect(&ctx(input), &cmd).map(|f| f.rule);
+        assert_eq!(got, *want, "input {input:?} in {:?}", cmd.argv);
+    }
+}
+
 #[test]
 fn shell_scripts() {
     let sh = ["sh", "-c", "ping -c 1 {}"];
@@ -61,14 +77,7 @@ fn shell_scripts() {
         (&cmd, "C:\\ & calc", Some(Shell)),
         (&cmd, "C:\\Users", None),
     ];
-    for (template, input, want) in cases {
-        let cmd = CommandLine {
-            argv: argv(template, input),
-            env: vec![],
-        };
-        let got = detect(&ctx(input), &cmd).map(|f| f.rule);
-        assert_eq!(got, *want, "input {input:?} in {:?}", cmd.argv);
-    }
+    assert_verdicts(cases, argv);
 }
 
 #[test]
@@ -82,14 +91,7 @@ fn runtime_exec_string_is_not_a_shell() {
         ("{} -la /tmp", "/bin/ls", Some(Program)),
         ("ls -la {}", "/tmp/uploads", None),
     ];
-    for (template, input, want) in cases {
-        let cmd = CommandLine {
-            argv: exec_string(template, input),
-            env: vec![],
-        };
-        let got = detect(&ctx(input), &cmd).map(|f| f.rule);
-        assert_eq!(got, *want, "input {input:?} in {:?}", cmd.argv);
-    }
+    assert_verdicts(cases, exec_string);
 }
 
 #[test]
@@ -126,14 +128,7 @@ fn option_injection_into_dangerous_programs() {
         ),
         (&["sh", "-c", "tar cf /tmp/a.tar {}"], "docs-v2", None),
     ];
-    for (template, input, want) in cases {
-        let cmd = CommandLine {
-            argv: argv(template, input),
-            env: vec![],
-        };
-        let got = detect(&ctx(input), &cmd).map(|f| f.rule);
-        assert_eq!(got, *want, "input {input:?} in {:?}", cmd.argv);
-    }
+    assert_verdicts(cases, argv);
 }
 
 #[test]

@@ -105,11 +105,24 @@ fn slot(handle: jlong) -> Option<(&'static runtime::Runtime, impl Deref<Target =
     }
 }
 
-/// A Java byte array holding `message`, made before a call whose failure must still say
-/// something: for these natives a null answer means success, so a contained panic may not
-/// fall back to null.
-fn failure_text(env: &JNIEnv<'_>, message: &str) -> jbyteArray {
-    to_java(env, message.as_bytes()).unwrap_or(std::ptr::null_mut())
+/// `guarded` for the natives whose null answer means success: a failure of `f` (a contained
+/// panic included) answers `message` instead, so it may not fall back to null. The message is
+/// made only on failure, and under `catch_unwind` like everything else.
+fn guarded_message<'l>(
+    env: &mut JNIEnv<'l>,
+    message: &str,
+    f: impl FnOnce(&mut JNIEnv<'l>) -> Option<jbyteArray>,
+) -> jbyteArray {
+    match guarded(env, None, |env| f(env).map(Some)) {
+        Some(answer) => answer,
+        None => {
+            let text = catch_unwind(AssertUnwindSafe(|| to_java(env, message.as_bytes())));
+            if env.exception_check().unwrap_or(false) {
+                let _ = env.exception_clear();
+            }
+            text.ok().flatten().unwrap_or(std::ptr::null_mut())
+        }
+    }
 }
 
 extern "system" fn init<'l>(
@@ -118,8 +131,8 @@ extern "system" fn init<'l>(
     config: JByteArray<'l>,
     rules: JByteArray<'l>,
 ) -> jbyteArray {
-    let failed = failure_text(&env, "internal error in the native engine's init");
-    guarded(&mut env, failed, |env| {
+    let failed = "internal error in the native engine's init";
+    guarded_message(&mut env, failed, |env| {
         let text = read_bytes(env, &config, -1).unwrap_or_default();
         // null (no rule set) and an unreadable array both mean: the built-in detectors alone
         let rules = read_bytes(env, &rules, -1);
@@ -135,11 +148,8 @@ extern "system" fn load_rules<'l>(
     _class: JClass<'l>,
     rules: JByteArray<'l>,
 ) -> jbyteArray {
-    let failed = failure_text(
-        &env,
-        "internal error in the native engine while loading the rule set",
-    );
-    guarded(&mut env, failed, |env| {
+    let failed = "internal error in the native engine while loading the rule set";
+    guarded_message(&mut env, failed, |env| {
         let outcome = match (runtime::get(), read_bytes(env, &rules, -1)) {
             (None, _) => Err("the native engine is not initialised".to_owned()),
             (Some(_), None) => Err("no rule file content".to_owned()),
