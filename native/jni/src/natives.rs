@@ -12,6 +12,7 @@ use jni::objects::{JByteArray, JClass};
 use jni::sys::{jboolean, jbyteArray, jint, jlong, JNI_TRUE};
 use jni::{JNIEnv, NativeMethod};
 use rasp_engine::cmd::CommandLine;
+use rasp_engine::event::BlockResponse;
 use rasp_engine::path::PathOp;
 use rasp_engine::sql::Dialect;
 use rasp_engine::wire::RequestRecord;
@@ -48,7 +49,7 @@ pub fn methods() -> Vec<NativeMethod> {
         m("openContext", "([BI)J", open_context as *mut c_void),
         m("setBody", "(J[BIZ)I", set_body as *mut c_void),
         m("checkSql", "(JII[B)I", check_sql as *mut c_void),
-        m("takeEvent", "(J[B)[B", take_event as *mut c_void),
+        m("takeEvent", "(J[B[BI)[B", take_event as *mut c_void),
         m("closeContext", "(J)V", close_context as *mut c_void),
         m("dialectOf", "([B)I", dialect_of as *mut c_void),
         m("stats", "()[B", stats as *mut c_void),
@@ -312,24 +313,29 @@ extern "system" fn check_path<'l>(
     })
 }
 
+/// `handoff`: null when the check ran on the thread serving the request, else
+/// `"<via>\n<thread name>"`. `block_response`: the [`BlockResponse`] code, used for blocked
+/// events only.
 extern "system" fn take_event<'l>(
     mut env: JNIEnv<'l>,
     _class: JClass<'l>,
     handle: jlong,
     stack: JByteArray<'l>,
+    handoff: JByteArray<'l>,
+    block_response: jint,
 ) -> jbyteArray {
     guarded(&mut env, std::ptr::null_mut(), |env| {
         let (rt, slot) = slot(handle)?;
         let Some(mut event) = lock(&slot.pending).take() else {
             return Some(std::ptr::null_mut());
         };
-        if let Some(stack) = read_bytes(env, &stack, -1) {
-            event.stack = String::from_utf8_lossy(&stack)
-                .lines()
-                .filter(|l| !l.is_empty())
-                .map(str::to_owned)
-                .collect();
-        }
+        let stack = read_bytes(env, &stack, -1);
+        let handoff = read_bytes(env, &handoff, -1);
+        event.complete(
+            stack.as_deref(),
+            handoff.as_deref(),
+            BlockResponse::from_code(block_response),
+        );
         let line = serde_json::to_string(&event).ok()?;
         rt.events.submit(line);
         let summary = format!("{}\n{}\n{}", event.rule_id, event.event_id, event.category);
@@ -363,4 +369,70 @@ extern "system" fn stats<'l>(mut env: JNIEnv<'l>, _class: JClass<'l>) -> jbyteAr
         let json = runtime::get().map_or_else(|| "{}".to_owned(), |rt| rt.stats_json());
         to_java(env, json.as_bytes())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The JNI signature of a Java parameter or return type, for the types the contract uses.
+    fn jni_type(java: &str) -> Option<&'static str> {
+        Some(match java {
+            "byte[]" => "[B",
+            "long" => "J",
+            "int" => "I",
+            "boolean" => "Z",
+            "void" => "V",
+            _ => return None,
+        })
+    }
+
+    /// `(name, signature)` of every `static native` declaration in docs/native-boundary.md.
+    fn documented() -> Vec<(String, String)> {
+        let doc = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../docs/native-boundary.md"
+        ))
+        .expect("docs/native-boundary.md");
+        doc.lines()
+            .filter_map(|l| l.trim().strip_prefix("static native "))
+            .map(|decl| {
+                let (head, params) = decl.split_once('(').expect("a parameter list");
+                let (ret, name) = head.rsplit_once(' ').expect("a return type");
+                let params = params.split_once(')').expect("closed").0;
+                let args: String = params
+                    .split(',')
+                    .filter(|p| !p.trim().is_empty())
+                    .map(|p| {
+                        let ty = p.trim().rsplit_once(' ').expect("type and name").0;
+                        jni_type(ty).unwrap_or_else(|| panic!("type {ty} in {decl}"))
+                    })
+                    .collect();
+                let ret = jni_type(ret).unwrap_or_else(|| panic!("type {ret} in {decl}"));
+                (name.to_owned(), format!("({args}){ret}"))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn registered_signatures_are_the_documented_ones() {
+        let mut registered: Vec<(String, String)> = methods()
+            .into_iter()
+            .chain(sink_methods())
+            .map(|m| {
+                (
+                    m.name.to_str().expect("name").to_owned(),
+                    m.sig.to_str().expect("sig").to_owned(),
+                )
+            })
+            .collect();
+        let mut documented = documented();
+        registered.sort();
+        documented.sort();
+        assert!(
+            documented.iter().any(|(n, _)| n == "takeEvent"),
+            "the doc parser found the declarations: {documented:?}"
+        );
+        assert_eq!(registered, documented);
+    }
 }

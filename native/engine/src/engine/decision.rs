@@ -267,6 +267,7 @@ impl Engine {
             } else {
                 "monitored"
             },
+            block_response: None,
             rule_id: self.rule_id(finding).to_owned(),
             category: category.to_owned(),
             confidence: finding.confidence.name(),
@@ -283,6 +284,7 @@ impl Engine {
                 path: summary.path.clone(),
                 client: summary.client.clone(),
             },
+            handoff: None,
             stack: Vec::new(),
             agent_version: self.config.agent_version.clone(),
         }
