@@ -156,6 +156,8 @@ class HandOffBlockModeIT {
                 requests++;
             }
         }
+        // for the log: an agent that opens a context per captured task holds them here, until they are collected
+        System.out.println("engine stats after " + requests + " never-run requests, before a gc: " + h.stats());
         List<String> evs = h.s.eventsSince(mark);
         assertTrue(evs.isEmpty(), "the tasks never ran, so nothing was checked; events: " + evs);
         JsonNode after = h.awaitNoLiveContext(Duration.ofSeconds(10), "after " + requests + " never-run requests");

@@ -15,7 +15,8 @@ import org.eclipse.jetty.servlet.ServletHolder;
 
 /**
  * A deliberately vulnerable javax.servlet 4 application on embedded Jetty 10: plain HttpServlets, two filters,
- * H2 + SQLite + HSQLDB over plain JDBC. Never deploy this.
+ * H2 + SQLite + HSQLDB over plain JDBC. Never deploy this. {@code /handoff/servlet-async} and {@code /handoff/dispatch}
+ * ({@link HandOffServlets}) run the by-name lookup off the serving thread (async support on them and on the filters).
  *
  * <p>Arguments: {@code --server.port=N} (default 8080), {@code --sqlite.dir=DIR} (default: a fresh temp dir),
  * {@code --rasp.it.filesBase=DIR} (base directory of the file and command servlets, see {@link FileArea}).
