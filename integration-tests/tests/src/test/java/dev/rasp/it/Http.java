@@ -25,7 +25,13 @@ public final class Http {
         this.base = base;
     }
 
-    public record Resp(String method, String target, int status, String contentType, String body) {
+    public record Resp(String method, String target, int status, String contentType, String body,
+                       java.net.http.HttpHeaders headers) {
+        /** The first value of a response header (case-insensitive name), or null. */
+        public String header(String name) {
+            return headers == null ? null : headers.firstValue(name).orElse(null);
+        }
+
         @Override
         public String toString() {
             return method + " " + target + " -> " + status + " [" + contentType + "] " + AppProcess.tail(body, 5);
@@ -71,7 +77,8 @@ public final class Http {
             : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         try {
             HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            return new Resp(method, pathAndQuery, r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+            return new Resp(method, pathAndQuery, r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(),
+                r.headers());
         } catch (IOException e) {
             throw new AssertionError(method + " " + base + pathAndQuery + " failed: " + e, e);
         } catch (InterruptedException e) {

@@ -72,7 +72,13 @@ public enum SinkEndpoint {
     /** The same, the input is to. */
     COPY_TO("/files/copy", Send.FORM, "to", Kind.PATH, "write", true),
     /** {@code new File(base, dir).mkdir()}, a form field. */
-    MKDIR("/files/mkdir", Send.FORM, "dir", Kind.PATH, "write", true);
+    MKDIR("/files/mkdir", Send.FORM, "dir", Kind.PATH, "write", true),
+
+    // ---------------------------------------------------------------- hand-offs (Spring's HandOffController)
+    /** {@code sh -c "getent hosts " + host} run by an application pool task ({@code submit(..).get()}). */
+    HANDOFF_LOOKUP_SH("/handoff/cmd/lookup-sh", Send.QUERY, "host", Kind.CMD, null, false),
+    /** {@code new FileInputStream(new File(base, name))} read by an application pool task. */
+    HANDOFF_READ("/handoff/files/read", Send.QUERY, "name", Kind.PATH, "read", false);
 
     /** How the input travels. */
     public enum Send {

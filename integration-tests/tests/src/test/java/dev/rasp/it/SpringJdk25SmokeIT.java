@@ -12,7 +12,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The Spring app on JDK 25 (Temurin) with rasp.jar in block mode: a smoke set of attacks and twins (SQL, commands, files). */
+/**
+ * The Spring app on JDK 25 (Temurin) with rasp.jar in block mode: a smoke set of attacks and twins (SQL, commands,
+ * files), and the hand-offs to virtual threads.
+ */
 @ExtendWith(AppLogsOnFailure.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SpringJdk25SmokeIT {
@@ -72,5 +75,22 @@ class SpringJdk25SmokeIT {
     @MethodSource("dev.rasp.it.SmokeCases#sqlBenign")
     void benignTwinPasses(String db, Case c) {
         s.assertBenign(db, c);
+    }
+
+    /**
+     * The request's context follows the work to virtual threads ({@code Thread.ofVirtual().start},
+     * {@code newVirtualThreadPerTaskExecutor}), and to a pool and a platform thread for comparison (see
+     * {@link HandOffBlockModeIT}; proven injectable on JDK 25 by {@link HandOffVulnerableWithoutAgentIT}).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.rasp.it.HandOff#springJdk25")
+    void handOffAttackIsBlocked(HandOff h) {
+        new HandOffScenario(app).assertBlocked(h);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.rasp.it.HandOff#springJdk25")
+    void handOffTwinPasses(HandOff h) {
+        new HandOffScenario(app).assertBenign(h);
     }
 }

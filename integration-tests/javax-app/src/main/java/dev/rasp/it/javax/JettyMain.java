@@ -15,7 +15,8 @@ import org.eclipse.jetty.servlet.ServletHolder;
 
 /**
  * A deliberately vulnerable javax.servlet 4 application on embedded Jetty 10: plain HttpServlets, two filters,
- * H2 + SQLite + HSQLDB over plain JDBC. Never deploy this.
+ * H2 + SQLite + HSQLDB over plain JDBC. Never deploy this. {@code /handoff/servlet-async} and {@code /handoff/dispatch}
+ * ({@link HandOffServlets}) run the by-name lookup off the serving thread (async support on them and on the filters).
  *
  * <p>Arguments: {@code --server.port=N} (default 8080), {@code --sqlite.dir=DIR} (default: a fresh temp dir),
  * {@code --rasp.it.filesBase=DIR} (base directory of the file and command servlets, see {@link FileArea}).
@@ -51,8 +52,9 @@ public final class JettyMain {
         Server server = new Server(port);
         ServletContextHandler ctx = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         ctx.setContextPath("/");
-        ctx.addFilter(new FilterHolder(new EncodingFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
-        ctx.addFilter(new FilterHolder(new AccessLogFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
+        // async support on every filter: the hand-off servlets start async requests through this chain
+        ctx.addFilter(asyncSupported(new FilterHolder(new EncodingFilter())), "/*", EnumSet.of(DispatcherType.REQUEST));
+        ctx.addFilter(asyncSupported(new FilterHolder(new AccessLogFilter())), "/*", EnumSet.of(DispatcherType.REQUEST));
         ctx.addServlet(new ServletHolder(new Servlets.Health()), "/health");
         for (Map.Entry<String, Db> e : dbs.entrySet()) {
             String p = "/" + e.getKey();
@@ -70,6 +72,13 @@ public final class JettyMain {
             add(ctx, p + "/state", new Servlets.State(db));
             add(ctx, "/reset" + p, new Servlets.Reset(db));
         }
+        // the lookup of /h2/users/by-name off the serving thread: AsyncContext.start and an async dispatch
+        ServletHolder servletAsync = new ServletHolder(new HandOffServlets.ServletAsync(dbs.get("h2")));
+        servletAsync.setAsyncSupported(true);
+        ctx.addServlet(servletAsync, "/handoff/servlet-async");
+        ServletHolder dispatch = new ServletHolder(new HandOffServlets.Dispatch("/h2/users/by-name"));
+        dispatch.setAsyncSupported(true);
+        ctx.addServlet(dispatch, "/handoff/dispatch");
         FileArea files = new FileArea(filesBase);
         for (Map.Entry<String, HttpServlet> e : SinkServlets.all(files).entrySet()) {
             ServletHolder h = new ServletHolder(e.getValue());
@@ -83,6 +92,11 @@ public final class JettyMain {
         server.start();
         System.out.println("javax-app: Jetty started on port " + port);
         server.join();
+    }
+
+    private static FilterHolder asyncSupported(FilterHolder h) {
+        h.setAsyncSupported(true);
+        return h;
     }
 
     private static void add(ServletContextHandler ctx, String path, HttpServlet servlet) {

@@ -2,6 +2,7 @@ package dev.rasp.it.spring;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.scheduling.annotation.EnableAsync;
 
 /**
  * A deliberately vulnerable Spring Boot 3 application (embedded Tomcat 10, jakarta.servlet) used by the
@@ -13,8 +14,12 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
  * when absent), {@code --pg.url} (JDBC URL of a PostgreSQL database; the {@code pg} database exists only
  * when it is given), {@code --rasp.it.filesBase} (base directory of the file and command endpoints, see
  * {@link FileArea}; a fresh temp dir when absent).
+ *
+ * <p>{@code /handoff/...} ({@link HandOffController}) runs the same injectable lookup on other threads: executors,
+ * threads, AsyncContext.start, Spring MVC's async return values and {@code @Async} methods (hence @EnableAsync).
  */
 @SpringBootApplication
+@EnableAsync
 public class VulnerableApplication {
     public static void main(String[] args) {
         SpringApplication.run(VulnerableApplication.class, args);
