@@ -1,7 +1,10 @@
 package dev.rasp.bootstrap;
 
 import java.nio.ByteBuffer;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
  * The static entry points that advice inlined into instrumented classes calls.
@@ -9,10 +12,11 @@ import java.util.Map;
  * <p>This class is on the bootstrap class path so that code in any class loader (and in the JDK
  * itself) can link against it. It holds no logic beyond thread-local bookkeeping: the work is
  * done by the core's {@link RaspHooks}, installed once at start. Until then, and whenever the
- * current thread is not serving a request, every method returns at once.
+ * current thread does no work for a request, every method returns at once.
  *
- * <p>Hot path: a sink hit on a thread with no request costs one ThreadLocal read, no JNI call,
- * no allocation and no lock. Only {@link RaspBlockedException} ever leaves a bridge method.
+ * <p>Hot path: a sink hit or a hand-off on a thread with no request costs one ThreadLocal read,
+ * no JNI call, no allocation and no lock. Only {@link RaspBlockedException} ever leaves a bridge
+ * method.
  */
 public final class RaspBridge {
 
@@ -31,6 +35,7 @@ public final class RaspBridge {
             return false;
         }
         hooks = h;
+        HandOff.startReaper();
         return true;
     }
 
@@ -38,9 +43,14 @@ public final class RaspBridge {
         return hooks != null;
     }
 
-    /** The scope of the request this thread is serving, or null. */
+    /** This thread's binding to a request, or null. */
     public static RequestScope currentScope() {
         return CURRENT.get();
+    }
+
+    /** Hand-off counters as JSON: tasks and threads that carried a request, abandoned, collected unrun, outstanding. */
+    public static String handOffStats() {
+        return HandOff.statsJson();
     }
 
     // ------------------------------------------------------------------ SQL sinks
@@ -51,7 +61,7 @@ public final class RaspBridge {
      */
     public static void onSql(Object connectionOrStatement, boolean isConnection, int api, String sql) {
         RequestScope scope = CURRENT.get();
-        if (scope == null || scope.guarded || scope.unavailable || sql == null) {
+        if (scope == null || scope.guarded || scope.context.unavailable || sql == null) {
             return;
         }
         RaspHooks h = hooks;
@@ -98,7 +108,7 @@ public final class RaspBridge {
             }
             return;
         }
-        if (scope.guarded || scope.unavailable) {
+        if (scope.guarded || scope.context.unavailable) {
             return;
         }
         scope.guarded = true;
@@ -116,7 +126,7 @@ public final class RaspBridge {
     /** Before a file access whose PathOp is fixed by the API. {@code path}: File, Path or String. */
     public static void onPath(int api, int op, Object path) {
         RequestScope scope = CURRENT.get();
-        if (scope == null || scope.guarded || scope.unavailable || path == null) {
+        if (scope == null || scope.guarded || scope.context.unavailable || path == null) {
             return;
         }
         checkPath(scope, api, op, path, null);
@@ -128,7 +138,7 @@ public final class RaspBridge {
      */
     public static void onPathOpen(int api, Object path, Object options) {
         RequestScope scope = CURRENT.get();
-        if (scope == null || scope.guarded || scope.unavailable || path == null) {
+        if (scope == null || scope.guarded || scope.context.unavailable || path == null) {
             return;
         }
         checkPath(scope, api, RaspHooks.OP_FROM_OPTIONS, path, options);
@@ -137,7 +147,7 @@ public final class RaspBridge {
     /** Before an access to two paths (copy, move, rename): the source, then the target. */
     public static void onPathPair(int api, int sourceOp, Object source, int targetOp, Object target) {
         RequestScope scope = CURRENT.get();
-        if (scope == null || scope.guarded || scope.unavailable) {
+        if (scope == null || scope.guarded || scope.context.unavailable) {
             return;
         }
         if (source != null) {
@@ -170,47 +180,55 @@ public final class RaspBridge {
     /**
      * Entry of Filter.doFilter / Servlet.service. Returns true when this call was counted (the
      * matching {@link #requestExit} must then be called with true).
+     *
+     * <p>Nested entries of the request this thread serves (filters, forwards, includes) only
+     * count. An entry on a thread that serves no request, or that runs a task of another
+     * request's, or a task of this one (the container runs an async dispatch on its executor)
+     * starts a request of its own: the container is serving an HTTP request here.
      */
     public static boolean requestEnter(Object request, Object response) {
         RaspHooks h = hooks;
         if (h == null) {
             return false;
         }
-        RequestScope scope = CURRENT.get();
-        if (scope != null) {
-            scope.depth++;
+        RequestScope current = CURRENT.get();
+        if (current != null && current.servletDepth > 0) {
+            current.servletDepth++;
             return true;
         }
+        RequestContext context;
         try {
-            scope = h.openRequest(request, response);
+            context = h.openRequest(request, response);
         } catch (Throwable t) {
             internalError(h, t);
             return false;
         }
-        if (scope == null) {
+        if (context == null) {
             return false;
         }
-        scope.depth = 1;
+        RequestScope scope = new RequestScope(context, current, null);
+        scope.servletDepth = 1;
         CURRENT.set(scope);
         return true;
     }
 
     /**
      * Exit of Filter.doFilter / Servlet.service, normal or exceptional. The outermost exit
-     * closes the request. Returns the throwable the method must finish with (null: return normally).
+     * leaves the request (the binding that was there before comes back). Returns the throwable
+     * the method must finish with (null: return normally).
      */
     public static Throwable requestExit(boolean entered, Throwable thrown) {
         if (!entered) {
             return thrown;
         }
         RequestScope scope = CURRENT.get();
-        if (scope == null) {
+        if (scope == null || scope.servletDepth == 0) {
             return thrown;
         }
-        if (--scope.depth > 0) {
+        if (--scope.servletDepth > 0) {
             return thrown;
         }
-        CURRENT.set(null);
+        CURRENT.set(scope.previous);
         RaspHooks h = hooks;
         if (h == null) {
             return thrown;
@@ -223,23 +241,230 @@ public final class RaspBridge {
         }
     }
 
+    /** The last reference to a request's context is gone: its native context is released. */
+    static void contextReleased(RequestContext context) {
+        RaspHooks h = hooks;
+        if (h == null) {
+            return;
+        }
+        try {
+            h.releaseContext(context);
+        } catch (Throwable t) {
+            internalError(h, t);
+        }
+    }
+
+    /** Binds {@code context} on this thread for a task (or thread) of its request. */
+    static RequestScope bind(RequestContext context, String via) {
+        RequestScope previous = CURRENT.get();
+        // The serving thread running its own task inline (CallerRunsPolicy, a direct executor)
+        // stays the serving thread: it can still answer the request itself.
+        String how = previous != null && previous.context == context ? previous.handoff : via;
+        RequestScope scope = new RequestScope(context, previous, how);
+        CURRENT.set(scope);
+        return scope;
+    }
+
+    static void unbind(RequestScope scope) {
+        CURRENT.set(scope.previous);
+    }
+
+    // ------------------------------------------------------------------ hand-offs
+    //
+    // Enter advice of an executor method passes the task and gets back what to hand on in its
+    // place (the advice assigns it to the argument); null means this thread serves no request
+    // and the exit advice has nothing to do. Anything else must reach handOffExit, which ends
+    // the executor method's mark on this thread and, when the method threw, gives back the
+    // reference of a wrapper that will not run.
+
+    /** execute(Runnable), submit(Runnable), schedule(Runnable, ...), AsyncContext.start(Runnable). */
+    public static Runnable handOffRunnable(Runnable task, String via) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || task == null) {
+            return null;
+        }
+        if (scope.handOffDepth++ > 0 || scope.guarded || HandOff.isWrapped(task)) {
+            return task; // an executor method inside another carries nothing twice
+        }
+        try {
+            handingOff(scope.context);
+            Runnable wrapped = HandOff.wrap(scope.context, task, via);
+            return wrapped == null ? task : wrapped;
+        } catch (Throwable t) {
+            internalError(hooks, t);
+            return task;
+        }
+    }
+
+    /** submit(Callable), schedule(Callable, ...). */
+    public static <V> Callable<V> handOffCallable(Callable<V> task, String via) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || task == null) {
+            return null;
+        }
+        if (scope.handOffDepth++ > 0 || scope.guarded || HandOff.isWrapped(task)) {
+            return task;
+        }
+        try {
+            handingOff(scope.context);
+            Callable<V> wrapped = HandOff.wrap(scope.context, task, via);
+            return wrapped == null ? task : wrapped;
+        } catch (Throwable t) {
+            internalError(hooks, t);
+            return task;
+        }
+    }
+
+    /** invokeAll(Collection), invokeAny(Collection): a list of the wrapped tasks. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static Collection handOffAll(Collection tasks, String via) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || tasks == null) {
+            return null;
+        }
+        if (scope.handOffDepth++ > 0 || scope.guarded) {
+            return tasks;
+        }
+        try {
+            handingOff(scope.context);
+            List wrapped = HandOff.wrapAll(scope.context, (Collection<? extends Callable<Object>>) tasks, via);
+            return wrapped;
+        } catch (Throwable t) {
+            internalError(hooks, t);
+            return tasks;
+        }
+    }
+
+    /**
+     * Executor methods that carry no request (periodic schedules: a task that runs forever
+     * would keep the request alive forever) still mark the thread, so that the pool threads
+     * they start do not take the request with them. Returns null when there is nothing to undo.
+     */
+    public static Object handOffMark() {
+        RequestScope scope = CURRENT.get();
+        if (scope == null) {
+            return null;
+        }
+        scope.handOffDepth++;
+        return scope;
+    }
+
+    /** Exit of any hand-off method; {@code handed} is what its enter returned. */
+    public static void handOffExit(Object handed, Throwable thrown) {
+        if (handed == null) {
+            return;
+        }
+        RequestScope scope = CURRENT.get();
+        if (scope != null && scope.handOffDepth > 0) {
+            scope.handOffDepth--;
+        }
+        if (thrown != null) {
+            try {
+                HandOff.abandon(handed);
+            } catch (Throwable t) {
+                internalError(hooks, t);
+            }
+        }
+    }
+
+    /** Thread.start() (and VirtualThread.start()): a thread started while serving a request takes it along. */
+    public static void threadStart(Thread thread) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || scope.handOffDepth > 0 || scope.guarded || thread == null) {
+            return;
+        }
+        try {
+            handingOff(scope.context);
+            HandOff.threadStarting(scope.context, thread);
+        } catch (Throwable t) {
+            internalError(hooks, t);
+        }
+    }
+
+    /**
+     * Work of the request is about to leave this thread: the core reads what it needs from the
+     * request now, while the request object is surely valid (a task may run after the request
+     * ended and the container recycled it).
+     */
+    private static void handingOff(RequestContext context) {
+        RaspHooks h = hooks;
+        if (h != null && context.handle == 0L && !context.unavailable) {
+            guardedCall(h, context);
+        }
+    }
+
+    private static void guardedCall(RaspHooks h, RequestContext context) {
+        RequestScope scope = CURRENT.get();
+        boolean wasGuarded = scope != null && scope.guarded;
+        if (scope != null) {
+            scope.guarded = true;
+        }
+        try {
+            h.prepareHandOff(context);
+        } catch (Throwable t) {
+            internalError(h, t);
+        } finally {
+            if (scope != null) {
+                scope.guarded = wasGuarded;
+            }
+        }
+    }
+
+    /** Thread.start() threw. */
+    public static void threadStartFailed(Thread thread) {
+        try {
+            HandOff.threadStartFailed(thread);
+        } catch (Throwable t) {
+            internalError(hooks, t);
+        }
+    }
+
+    /** Entry of Thread.run() and its overrides (VirtualThread.run(Runnable)): binds what start() captured. */
+    public static RequestScope threadRunEnter() {
+        try {
+            return HandOff.threadRunning();
+        } catch (Throwable t) {
+            internalError(hooks, t);
+            return null;
+        }
+    }
+
+    public static void threadRunExit(RequestScope scope) {
+        if (scope != null) {
+            try {
+                HandOff.threadRan(scope);
+            } catch (Throwable t) {
+                internalError(hooks, t);
+            }
+        }
+    }
+
+    /** Thread.exit(), which the JVM calls as a thread ends. */
+    public static void threadExit() {
+        try {
+            HandOff.threadExiting();
+        } catch (Throwable t) {
+            internalError(hooks, t);
+        }
+    }
+
     // ------------------------------------------------------------------ request body
     //
     // Enter advice of a read method calls bodyReadEnter(); exit advice passes what it returned
     // (the nesting level) with the data actually read. Only the outermost read records, so a
     // wrapper stream delegating to the container's stream, or ServletInputStream.readLine
-    // calling read(), is counted once.
+    // calling read(), is counted once. A task reading the body of its request records too.
 
     /** Returns -1 when this thread's request does not capture its body, else the nesting level. */
     public static int bodyReadEnter() {
         RequestScope scope = CURRENT.get();
-        if (scope == null || !scope.capturesBody()) {
+        if (scope == null || !scope.context.capturesBody()) {
             return -1;
         }
         return scope.bodyReadDepth++;
     }
 
-    private static RequestScope bodyReadExit(int level) {
+    private static RequestContext bodyReadExit(int level) {
         if (level < 0) {
             return null;
         }
@@ -248,15 +473,15 @@ public final class RaspBridge {
             return null;
         }
         scope.bodyReadDepth = level;
-        return level == 0 ? scope : null;
+        return level == 0 ? scope.context : null;
     }
 
     /** read(byte[], int, int), readLine(byte[], int, int): {@code n} bytes at {@code off}. */
     public static void onBodyBytes(int level, byte[] b, int off, int n) {
-        RequestScope scope = bodyReadExit(level);
-        if (scope != null && b != null && n > 0) {
+        RequestContext context = bodyReadExit(level);
+        if (context != null && b != null && n > 0) {
             try {
-                scope.appendBody(b, off, n);
+                context.appendBody(b, off, n);
             } catch (Throwable t) {
                 internalError(hooks, t);
             }
@@ -265,16 +490,16 @@ public final class RaspBridge {
 
     /** read(): the byte, or -1 at the end. */
     public static void onBodyByte(int level, int value) {
-        RequestScope scope = bodyReadExit(level);
-        if (scope != null && value >= 0) {
-            scope.appendBodyByte(value);
+        RequestContext context = bodyReadExit(level);
+        if (context != null && value >= 0) {
+            context.appendBodyByte(value);
         }
     }
 
     /** read(ByteBuffer): the {@code n} bytes just before the buffer's position. */
     public static void onBodyBuffer(int level, ByteBuffer buffer, int n) {
-        RequestScope scope = bodyReadExit(level);
-        if (scope != null && buffer != null && n > 0) {
+        RequestContext context = bodyReadExit(level);
+        if (context != null && buffer != null && n > 0) {
             try {
                 ByteBuffer view = buffer.duplicate();
                 int end = view.position();
@@ -282,7 +507,7 @@ public final class RaspBridge {
                 byte[] copy = new byte[end - start];
                 view.position(start);
                 view.get(copy);
-                scope.appendBody(copy, 0, copy.length);
+                context.appendBody(copy, 0, copy.length);
             } catch (Throwable t) {
                 internalError(hooks, t);
             }
@@ -291,10 +516,10 @@ public final class RaspBridge {
 
     /** Reader.read(char[], int, int): {@code n} chars at {@code off}, kept as UTF-8. */
     public static void onBodyChars(int level, char[] c, int off, int n) {
-        RequestScope scope = bodyReadExit(level);
-        if (scope != null && c != null && n > 0) {
+        RequestContext context = bodyReadExit(level);
+        if (context != null && c != null && n > 0) {
             try {
-                scope.appendBodyChars(c, off, n);
+                context.appendBodyChars(c, off, n);
             } catch (Throwable t) {
                 internalError(hooks, t);
             }
@@ -303,19 +528,22 @@ public final class RaspBridge {
 
     /** Reader.read(): the char, or -1 at the end. */
     public static void onBodyChar(int level, int value) {
-        RequestScope scope = bodyReadExit(level);
-        if (scope != null && value >= 0) {
-            scope.appendBodyChar((char) value);
+        RequestContext context = bodyReadExit(level);
+        if (context != null && value >= 0) {
+            context.appendBodyChar((char) value);
         }
     }
 
     /** BufferedReader.readLine(): the line without its terminator (kept as one '\n'). */
     public static void onBodyLine(int level, String line) {
-        RequestScope scope = bodyReadExit(level);
-        if (scope != null && line != null) {
-            scope.appendBodyString(line);
-            scope.appendBodyChar('\n');
+        RequestContext context = bodyReadExit(level);
+        if (context != null && line != null) {
+            context.appendBodyLine(line);
         }
+    }
+
+    static void internalError(Throwable t) {
+        internalError(hooks, t);
     }
 
     private static void internalError(RaspHooks h, Throwable t) {

@@ -12,20 +12,33 @@ import java.util.Map;
 public interface RaspHooks {
 
     /**
-     * The outermost servlet entry on a thread. Returns the scope that tracks this request, or
-     * null when the object is not an HTTP request (then nothing is tracked).
+     * The outermost servlet entry on a thread. Returns the context that tracks this request
+     * (holding the serving thread's reference), or null when the object is not an HTTP request
+     * (then nothing is tracked).
      */
-    RequestScope openRequest(Object request, Object response);
+    RequestContext openRequest(Object request, Object response);
 
     /**
-     * The outermost servlet exit (also when the application threw). Must release the native
-     * context. Returns the throwable the instrumented method should finish with: {@code thrown}
-     * itself, or null to end normally (used to swallow our own block exception once the 403 is out).
+     * The outermost servlet exit (also when the application threw), with the serving thread's
+     * binding, already unbound. Must give back the serving thread's reference on the context.
+     * Returns the throwable the instrumented method should finish with: {@code thrown} itself,
+     * or null to end normally (used to swallow our own block exception once the 403 is out).
      */
     Throwable closeRequest(RequestScope scope, Throwable thrown);
 
     /**
-     * One SQL sink check; {@code api} is a SqlApi code of the native contract. Called with
+     * Work of the request is being handed to another thread (called on a thread of the request,
+     * guarded): whatever the checks need from the request object must be read now, since the
+     * task may run after the request ended and the container recycled the object.
+     */
+    void prepareHandOff(RequestContext context);
+
+    /** The last reference to a request's context is gone (on any thread): release its native context. */
+    void releaseContext(RequestContext context);
+
+    /**
+     * One SQL sink check; {@code api} is a SqlApi code of the native contract. {@code scope} is
+     * this thread's binding to the request (the serving thread's or a task's). Called with
      * {@code scope.guarded} set.
      */
     void checkSql(RequestScope scope, Object connectionOrStatement, boolean isConnection, int api, String sql);

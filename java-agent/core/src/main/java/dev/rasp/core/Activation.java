@@ -5,6 +5,7 @@ import dev.rasp.bootstrap.RaspTelemetry;
 import dev.rasp.core.config.AgentConfig;
 import dev.rasp.core.engine.Engine;
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.context.ContextInstrumentation;
 import dev.rasp.core.instrumentation.file.JavaIoInstrumentation;
 import dev.rasp.core.instrumentation.file.NioFileInstrumentation;
 import dev.rasp.core.instrumentation.process.ProcessInstrumentation;
@@ -42,7 +43,8 @@ final class Activation {
 
     static List<InstrumentationModule> modules() {
         return Arrays.<InstrumentationModule>asList(new ServletInstrumentation(), new JdbcInstrumentation(),
-                new ProcessInstrumentation(), new JavaIoInstrumentation(), new NioFileInstrumentation());
+                new ProcessInstrumentation(), new JavaIoInstrumentation(), new NioFileInstrumentation(),
+                new ContextInstrumentation());
     }
 
     static void start(Instrumentation instrumentation, AgentConfig config, boolean atStartup, String version,
@@ -87,6 +89,7 @@ final class Activation {
             // open (0 when every request released its own), events written and dropped.
             try {
                 AgentLog.info("engine stats " + Engine.stats());
+                AgentLog.info("hand-offs " + RaspBridge.handOffStats());
             } catch (Throwable t) {
                 // the JVM is going down; nothing to contain it for
             }

@@ -3,6 +3,8 @@ package dev.rasp.core;
 import dev.rasp.bootstrap.RaspBlockedException;
 import dev.rasp.bootstrap.RaspHooks;
 import dev.rasp.bootstrap.RaspTelemetry;
+import dev.rasp.bootstrap.RequestBody;
+import dev.rasp.bootstrap.RequestContext;
 import dev.rasp.bootstrap.RequestScope;
 import dev.rasp.core.block.BlockResponder;
 import dev.rasp.core.config.AgentConfig;
@@ -22,7 +24,9 @@ import java.util.Map;
 
 /**
  * What the bridge calls: opens and closes request contexts, runs sink checks and acts on the
- * verdicts. Everything runs on the application's request thread; nothing here blocks on a lock.
+ * verdicts. Checks run on the thread serving the request or on a thread its work was handed to
+ * (an executor task, a thread it started, an async task); the only monitor taken is the
+ * request's own {@link RequestContext}, which only threads of the same request can meet on.
  *
  * <p>The bridge calls the sink checks with {@code scope.guarded} set: whatever they cause (the
  * driver's own SQL in getMetaData, class loading from the core's jar, writing the 403) reaches
@@ -54,7 +58,7 @@ public final class RaspRuntime implements RaspHooks {
     // ------------------------------------------------------------------ request lifecycle
 
     @Override
-    public RequestScope openRequest(Object request, Object response) {
+    public RequestContext openRequest(Object request, Object response) {
         HttpRequestAccess http = HttpRequestAccess.of(request);
         if (http == null) {
             return null;
@@ -69,66 +73,109 @@ public final class RaspRuntime implements RaspHooks {
         // The native context is opened at the first sink check (see open); the body is captured
         // from the start, since the application may read it before any sink.
         int keep = BodyCapture.wanted(contentType) ? bodyLimit : 0;
-        return new RequestScope(0L, request, response, keep);
+        return new RequestContext(request, response, keep);
     }
 
     /**
-     * Opens the request's native context on its first sink check: encodes the request line and
-     * headers once and hands them to the engine. False when the request runs unprotected (the
-     * engine's table is full, or the request could not be read), which is counted.
+     * Opens the request's native context on its first sink check, on whichever thread that is:
+     * encodes the request line and headers once and hands them to the engine. False when the
+     * request runs unprotected (the engine's table is full, or the request could not be read),
+     * which is counted.
      */
-    private boolean open(RequestScope scope) {
-        if (scope.handle != 0L) {
+    private boolean open(RequestContext context) {
+        if (context.handle != 0L) {
             return true;
         }
-        if (scope.unavailable) {
-            return false;
+        synchronized (context) {
+            if (context.handle != 0L) {
+                return true;
+            }
+            if (context.unavailable) {
+                return false;
+            }
+            try {
+                HttpRequestAccess http = HttpRequestAccess.of(context.request);
+                RequestEncoder encoded = new RequestEncoder();
+                http.encode(context.request, http.contentType(context.request), encoded);
+                context.handle = Engine.openContext(encoded.buffer(), encoded.length());
+            } catch (Throwable t) {
+                errors.record("request start", t);
+            }
+            if (context.handle == 0L) {
+                context.unavailable = true;
+                errors.contextUnavailable();
+                return false;
+            }
+            return true;
         }
-        try {
-            HttpRequestAccess http = HttpRequestAccess.of(scope.request);
-            RequestEncoder encoded = new RequestEncoder();
-            http.encode(scope.request, http.contentType(scope.request), encoded);
-            scope.handle = Engine.openContext(encoded.buffer(), encoded.length());
-        } catch (Throwable t) {
-            errors.record("request start", t);
-        }
-        if (scope.handle == 0L) {
-            scope.unavailable = true;
-            errors.contextUnavailable();
-            return false;
-        }
-        return true;
     }
 
     @Override
     public Throwable closeRequest(RequestScope scope, Throwable thrown) {
+        RequestContext context = scope.context;
+        boolean blocked = false;
         scope.guarded = true;
         try {
-            if (scope.blocked && scope.blockResponseBody != null && !BlockResponder.isCommitted(scope.response)) {
-                // the application (or an error page) reopened the answer after the block
-                BlockResponder.write(scope.response, scope.blockResponseBody);
+            Object async = null;
+            try {
+                HttpRequestAccess http = HttpRequestAccess.of(context.request);
+                async = http == null ? null : http.asyncContextIfStarted(context.request);
+            } catch (Throwable t) {
+                errors.record("request end", t);
+            }
+            blocked = context.servingThreadLeft(async);
+            byte[] body = context.blockResponseBody;
+            RaspBlockedException cause = blockCause(thrown);
+            if (!blocked && cause != null) {
+                // A block in another context of this request reached this exit: a task's block
+                // rethrown by the framework in the async dispatch (Spring MVC's Callable,
+                // DeferredResult, ...). The client should still get the 403.
+                blocked = true;
+                body = BlockResponder.body(cause.getCategory(), cause.getRuleId(), cause.getEventId());
+            }
+            if (blocked && body != null && !BlockResponder.isCommitted(context.response)) {
+                // a task's block, or the application (or an error page) reopened the answer after ours
+                BlockResponder.write(context.response, body);
+                if (async != null) {
+                    BlockResponder.completeAsync(async);
+                }
             }
         } catch (Throwable t) {
             errors.record("request end", t);
         } finally {
-            if (scope.handle != 0L) {
-                Engine.closeContext(scope.handle);
-            }
+            context.release();
         }
         // The 403 is out and closed. What escapes now is our block exception, or the application
         // tripping over the closed response while it tries to answer itself (getWriter() after our
         // getOutputStream(), ...). Letting it through only makes the container log an error per
         // attack; Errors (OutOfMemoryError, ...) still propagate.
-        return scope.blocked && (thrown instanceof Exception || causedByBlock(thrown)) ? null : thrown;
+        return blocked && (thrown instanceof Exception || causedByBlock(thrown)) ? null : thrown;
+    }
+
+    @Override
+    public void prepareHandOff(RequestContext context) {
+        open(context);
+    }
+
+    @Override
+    public void releaseContext(RequestContext context) {
+        if (context.handle != 0L) {
+            Engine.closeContext(context.handle);
+        }
     }
 
     static boolean causedByBlock(Throwable thrown) {
+        return blockCause(thrown) != null;
+    }
+
+    /** The block exception in {@code thrown}'s cause chain (ExecutionException, CompletionException, ...), or null. */
+    static RaspBlockedException blockCause(Throwable thrown) {
         for (int depth = 0; thrown != null && depth < 16; depth++, thrown = thrown.getCause()) {
             if (thrown instanceof RaspBlockedException) {
-                return true;
+                return (RaspBlockedException) thrown;
             }
         }
-        return false;
+        return null;
     }
 
     // ------------------------------------------------------------------ sinks
@@ -140,20 +187,23 @@ public final class RaspRuntime implements RaspHooks {
             return;
         }
         try {
-            if (!open(scope)) {
+            RequestContext context = scope.context;
+            if (!open(context)) {
                 return;
             }
             int dialect = dialects.dialectOf(target, isConnection);
-            pushBodyIfGrown(scope);
-            if (sql == scope.lastAllowedSql && dialect == scope.lastAllowedDialect) {
+            pushBodyIfGrown(context);
+            int version = context.inputsVersion;
+            if (sql == scope.lastAllowedSql && dialect == scope.lastAllowedDialect && version == scope.lastAllowedSqlVersion) {
                 return; // the same String instance passed a wrapper's check a moment ago
             }
             long start = System.nanoTime();
-            int verdict = Engine.checkSql(scope.handle, dialect, api, sql);
+            int verdict = Engine.checkSql(context.handle, dialect, api, sql);
             RaspTelemetry.checked(RaspTelemetry.SINK_SQL, System.nanoTime() - start);
             if (act(scope, verdict, RaspTelemetry.SINK_SQL, sql)) {
                 scope.lastAllowedSql = sql;
                 scope.lastAllowedDialect = dialect;
+                scope.lastAllowedSqlVersion = version;
             }
         } catch (RaspBlockedException e) {
             throw e;
@@ -168,13 +218,14 @@ public final class RaspRuntime implements RaspHooks {
             return;
         }
         try {
-            if (!open(scope)) {
+            RequestContext context = scope.context;
+            if (!open(context)) {
                 return;
             }
-            pushBodyIfGrown(scope);
+            pushBodyIfGrown(context);
             byte[] env = environment == null ? null : CommandEncoding.environment(environment, System.getenv());
             long start = System.nanoTime();
-            int verdict = Engine.checkCommand(scope.handle, api, CommandEncoding.argv(argv), env);
+            int verdict = Engine.checkCommand(context.handle, api, CommandEncoding.argv(argv), env);
             RaspTelemetry.checked(RaspTelemetry.SINK_CMD, System.nanoTime() - start);
             act(scope, verdict, RaspTelemetry.SINK_CMD, argv);
         } catch (RaspBlockedException e) {
@@ -204,7 +255,7 @@ public final class RaspRuntime implements RaspHooks {
             int verdict = Engine.checkCommand(handle, api, CommandEncoding.argv(argv), env);
             RaspTelemetry.checked(RaspTelemetry.SINK_CMD, System.nanoTime() - start);
             if (verdict == Verdict.MONITOR || verdict == Verdict.BLOCK) {
-                EngineEvent event = takeEvent(handle, RaspTelemetry.SINK_CMD);
+                EngineEvent event = takeEvent(handle, RaspTelemetry.SINK_CMD, null, RequestContext.RESPONSE_NONE);
                 recordVerdict(null, verdict, event, RaspTelemetry.SINK_CMD, argv);
                 if (verdict == Verdict.BLOCK) {
                     throw new RaspBlockedException(event.category, event.ruleId, event.eventId);
@@ -233,19 +284,22 @@ public final class RaspRuntime implements RaspHooks {
         try {
             String p = PathOp.pathString(path);
             int pathOp = op >= 0 ? op : PathOp.ofOptions(options);
-            if (!open(scope)) {
+            RequestContext context = scope.context;
+            if (!open(context)) {
                 return;
             }
-            pushBodyIfGrown(scope);
-            if (p == scope.lastAllowedPath && pathOp == scope.lastAllowedPathOp) {
+            pushBodyIfGrown(context);
+            int version = context.inputsVersion;
+            if (p == scope.lastAllowedPath && pathOp == scope.lastAllowedPathOp && version == scope.lastAllowedPathVersion) {
                 return; // a JDK method delegating to another hooked one with the same path
             }
             long start = System.nanoTime();
-            int verdict = Engine.checkPath(scope.handle, api, pathOp, p);
+            int verdict = Engine.checkPath(context.handle, api, pathOp, p);
             RaspTelemetry.checked(RaspTelemetry.SINK_PATH, System.nanoTime() - start);
             if (act(scope, verdict, RaspTelemetry.SINK_PATH, p)) {
                 scope.lastAllowedPath = p;
                 scope.lastAllowedPathOp = pathOp;
+                scope.lastAllowedPathVersion = version;
             }
         } catch (RaspBlockedException e) {
             throw e;
@@ -257,21 +311,25 @@ public final class RaspRuntime implements RaspHooks {
     }
 
     /**
-     * Acts on a native verdict: MONITOR completes the event, BLOCK writes the 403 and throws,
-     * an engine error blocks under on_internal_error=closed. Returns true when the sink runs and
-     * the same check need not be repeated in this request (ALLOW, MONITOR). {@code sink}: a
-     * RaspTelemetry.SINK_* kind; {@code sinkValue}: the SQL string, the path string or the argv.
+     * Acts on a native verdict: MONITOR completes the event, BLOCK answers the 403 (or leaves it
+     * to whoever can) and throws, an engine error blocks under on_internal_error=closed. Returns
+     * true when the sink runs and the same check need not be repeated in this request (ALLOW,
+     * MONITOR). {@code sink}: a RaspTelemetry.SINK_* kind; {@code sinkValue}: the SQL string, the
+     * path string or the argv.
      */
     private boolean act(RequestScope scope, int verdict, int sink, Object sinkValue) {
+        long handle = scope.context.handle;
         switch (verdict) {
             case Verdict.ALLOW:
                 return true;
             case Verdict.MONITOR:
-                recordVerdict(scope, verdict, takeEvent(scope.handle, sink), sink, sinkValue);
+                recordVerdict(scope.context, verdict, takeEvent(handle, sink, scope, RequestContext.RESPONSE_SENT), sink,
+                        sinkValue);
                 return true;
             case Verdict.BLOCK:
-                EngineEvent event = takeEvent(scope.handle, sink);
-                recordVerdict(scope, verdict, event, sink, sinkValue);
+                int response = blockResponse(scope);
+                EngineEvent event = takeEvent(handle, sink, scope, response);
+                recordVerdict(scope.context, verdict, event, sink, sinkValue);
                 block(scope, event.category, event.ruleId, event.eventId);
                 return false; // not reached: block throws
             default:
@@ -284,11 +342,38 @@ public final class RaspRuntime implements RaspHooks {
     }
 
     /**
-     * The event pending after MONITOR or BLOCK, completed with the stack. Never null: when the
-     * engine kept none (e.g. its queue was full) or named no category, the sink's category stands in.
+     * Who answers a block, for its event (RequestContext.RESPONSE_*): the serving thread writes
+     * the 403 itself unless the response is already committed; a task leaves it to the serving
+     * thread while that is still in the request, answers itself on an async request the serving
+     * thread has left, and otherwise no 403 can be sent any more. {@link #block} settles it.
      */
-    private static EngineEvent takeEvent(long handle, int sink) {
-        EngineEvent event = Engine.takeEvent(handle, ShortStack.capture());
+    private int blockResponse(RequestScope scope) {
+        RequestContext context = scope.context;
+        try {
+            if (!scope.servingThread()) {
+                int r = context.blockFromTask(null);
+                if (r == RequestContext.RESPONSE_DEFERRED) {
+                    return r;
+                }
+                if (context.asyncContext() == null) {
+                    return RequestContext.RESPONSE_NONE;
+                }
+            }
+            return BlockResponder.isCommitted(context.response) ? RequestContext.RESPONSE_NONE : RequestContext.RESPONSE_SENT;
+        } catch (Throwable t) {
+            return RequestContext.RESPONSE_NONE; // a recycled or finished response: nothing to answer on
+        }
+    }
+
+    /**
+     * The event pending after MONITOR or BLOCK, completed with the stack, the hand-off and who
+     * answers. Never null: when the engine kept none (e.g. its queue was full) or named no
+     * category, the sink's category stands in.
+     */
+    private static EngineEvent takeEvent(long handle, int sink, RequestScope scope, int response) {
+        String handoff = scope == null || scope.servingThread() ? null
+                : scope.handoff + "\n" + Thread.currentThread().getName();
+        EngineEvent event = Engine.takeEvent(handle, ShortStack.capture(), handoff, response);
         if (event == null) {
             return new EngineEvent("unknown", "", SINK_CATEGORY[sink]);
         }
@@ -297,18 +382,18 @@ public final class RaspRuntime implements RaspHooks {
 
     /**
      * Counts a monitored or blocked verdict for the application to read (meters, the actuator
-     * endpoint). Only reached on those verdicts, never on the allow path. {@code scope} is null
+     * endpoint). Only reached on those verdicts, never on the allow path. {@code context} is null
      * outside a request.
      */
-    private void recordVerdict(RequestScope scope, int verdict, EngineEvent event, int sink, Object sinkValue) {
+    private void recordVerdict(RequestContext context, int verdict, EngineEvent event, int sink, Object sinkValue) {
         try {
             String sinkText = sinkValue instanceof String[] ? join((String[]) sinkValue) : String.valueOf(sinkValue);
             String method = null;
             String path = null;
-            HttpRequestAccess http = scope == null ? null : HttpRequestAccess.of(scope.request);
+            HttpRequestAccess http = context == null ? null : HttpRequestAccess.of(context.request);
             if (http != null) {
-                method = http.method(scope.request);
-                path = http.requestUri(scope.request);
+                method = http.method(context.request);
+                path = http.requestUri(context.request);
             }
             RaspTelemetry.verdict(sink, verdict == Verdict.BLOCK, event.ruleId, event.category, event.eventId,
                     sinkText, method, path);
@@ -342,26 +427,51 @@ public final class RaspRuntime implements RaspHooks {
         }
     }
 
-    /** Before a sink check: the engine must see the body the application has read so far. */
-    private static void pushBodyIfGrown(RequestScope scope) {
-        if (scope.capturesBody() && scope.bodyChangedSincePush()) {
-            Engine.setBody(scope.handle, scope.bodyBuffer(), scope.bodyLength(), scope.bodyTruncated());
-            scope.markBodyPushed();
-            // new inputs: an earlier "allow" proves nothing any more
-            scope.lastAllowedSql = null;
-            scope.lastAllowedPath = null;
+    /**
+     * Before a sink check: the engine must see the body the application has read so far. Held
+     * under the request's monitor so that a check on another thread of the request never runs
+     * between the body being taken and the engine having it.
+     */
+    private static void pushBodyIfGrown(RequestContext context) {
+        if (!context.capturesBody()) {
+            return;
+        }
+        synchronized (context) {
+            RequestBody.Snapshot body = context.takeBodyIfGrown();
+            if (body != null) {
+                Engine.setBody(context.handle, body.buffer, body.length, body.truncated);
+                // new inputs: an earlier "allow" proves nothing any more
+                context.inputsVersion++;
+            }
         }
     }
 
-    /** Writes the 403 now, marks the request, and stops the sink. */
+    /**
+     * Marks the request blocked and stops the sink. On the serving thread the 403 is written now;
+     * on a task it is left to the serving thread while that is still in the request, or written
+     * here (and the async request completed) when the serving thread left it in async mode.
+     */
     private void block(RequestScope scope, String category, String ruleId, String eventId) {
-        scope.blocked = true;
+        RequestContext context = scope.context;
         byte[] body = BlockResponder.body(category, ruleId, eventId);
-        scope.blockResponseBody = body;
-        try {
-            BlockResponder.write(scope.response, body);
-        } catch (Throwable t) {
-            errors.record("writing the 403", t);
+        if (scope.servingThread()) {
+            context.blocked = true;
+            context.blockResponseBody = body;
+            try {
+                BlockResponder.write(context.response, body);
+            } catch (Throwable t) {
+                errors.record("writing the 403", t);
+            }
+        } else if (context.blockFromTask(body) == RequestContext.RESPONSE_NONE) {
+            Object async = context.asyncContext();
+            try {
+                if (async != null && !BlockResponder.isCommitted(context.response)) {
+                    BlockResponder.write(context.response, body);
+                    BlockResponder.completeAsync(async);
+                }
+            } catch (Throwable t) {
+                // the async request ended meanwhile: nothing left to answer
+            }
         }
         throw new RaspBlockedException(category, ruleId, eventId);
     }

@@ -3,6 +3,8 @@ package dev.rasp.core;
 import dev.rasp.bootstrap.RaspBlockedException;
 import dev.rasp.bootstrap.RaspBridge;
 import dev.rasp.bootstrap.RaspHooks;
+import dev.rasp.bootstrap.RequestBody;
+import dev.rasp.bootstrap.RequestContext;
 import dev.rasp.bootstrap.RequestScope;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,20 +34,31 @@ class RaspBridgeTest {
         int bodyLimit = 16;
         int opened;
         final List<RequestScope> closed = new ArrayList<>();
+        final List<RequestContext> released = Collections.synchronizedList(new ArrayList<>());
         final List<String> checked = new ArrayList<>();
         final List<Throwable> errors = new ArrayList<>();
         RuntimeException throwOnCheck;
 
         @Override
-        public RequestScope openRequest(Object request, Object response) {
+        public RequestContext openRequest(Object request, Object response) {
             opened++;
-            return "http".equals(request) ? new RequestScope(7L, request, response, bodyLimit) : null;
+            return "http".equals(request) ? new RequestContext(request, response, bodyLimit) : null;
         }
 
         @Override
         public Throwable closeRequest(RequestScope scope, Throwable thrown) {
             closed.add(scope);
+            scope.context.release();
             return thrown instanceof RaspBlockedException ? null : thrown;
+        }
+
+        @Override
+        public void prepareHandOff(RequestContext context) {
+        }
+
+        @Override
+        public void releaseContext(RequestContext context) {
+            released.add(context);
         }
 
         @Override
@@ -121,7 +134,7 @@ class RaspBridgeTest {
         assertTrue(RaspBridge.requestEnter("wrapped", "resp")); // a filter further down the chain
         assertTrue(RaspBridge.requestEnter("forward", "resp"));
         assertEquals(opened + 1, hooks.opened);
-        assertEquals(3, scope.depth);
+        assertEquals(3, scope.servletDepth());
         assertNull(RaspBridge.requestExit(true, null));
         assertNull(RaspBridge.requestExit(true, null));
         assertSame(scope, RaspBridge.currentScope());
@@ -156,7 +169,7 @@ class RaspBridgeTest {
         RequestScope scope = RaspBridge.currentScope();
         RaspBridge.requestExit(false, null); // e.g. agent attached while this method was running
         assertSame(scope, RaspBridge.currentScope());
-        assertEquals(1, scope.depth);
+        assertEquals(1, scope.servletDepth());
     }
 
     @Test
@@ -242,8 +255,15 @@ class RaspBridgeTest {
         assertEquals(checked + 1, hooks.checked.size());
     }
 
+    /** The body kept so far (marks it pushed). */
     private static byte[] body(RequestScope s) {
-        return Arrays.copyOf(s.bodyBuffer(), s.bodyLength());
+        RequestBody.Snapshot b = s.context.takeBodyIfGrown();
+        return b == null ? new byte[0] : Arrays.copyOf(b.buffer, b.length);
+    }
+
+    private static boolean truncated(RequestScope s) {
+        RequestBody.Snapshot b = s.context.takeBodyIfGrown();
+        return b != null && b.truncated;
     }
 
     @Test
@@ -261,9 +281,7 @@ class RaspBridgeTest {
         int eof = RaspBridge.bodyReadEnter();
         RaspBridge.onBodyByte(eof, -1);
         assertArrayEquals("bcdx".getBytes(StandardCharsets.US_ASCII), body(s));
-        assertTrue(s.bodyChangedSincePush());
-        s.markBodyPushed();
-        assertFalse(s.bodyChangedSincePush());
+        assertNull(s.context.takeBodyIfGrown(), "nothing new since it was taken");
     }
 
     @Test
@@ -273,10 +291,11 @@ class RaspBridgeTest {
         RequestScope s = RaspBridge.currentScope();
         byte[] data = "0123456789".getBytes(StandardCharsets.US_ASCII);
         RaspBridge.onBodyBytes(RaspBridge.bodyReadEnter(), data, 0, 3);
-        assertFalse(s.bodyTruncated());
+        assertFalse(truncated(s));
         RaspBridge.onBodyBytes(RaspBridge.bodyReadEnter(), data, 3, 7);
-        assertArrayEquals("01234".getBytes(StandardCharsets.US_ASCII), body(s));
-        assertTrue(s.bodyTruncated());
+        RequestBody.Snapshot b = s.context.takeBodyIfGrown();
+        assertArrayEquals("01234".getBytes(StandardCharsets.US_ASCII), Arrays.copyOf(b.buffer, b.length));
+        assertTrue(b.truncated);
     }
 
     @Test
@@ -309,6 +328,211 @@ class RaspBridgeTest {
         RaspBridge.requestEnter("http", "resp");
         assertEquals(-1, RaspBridge.bodyReadEnter());
         RaspBridge.onBodyBytes(-1, new byte[] {1, 2}, 0, 2);
-        assertEquals(0, RaspBridge.currentScope().bodyLength());
+        assertNull(RaspBridge.currentScope().context.takeBodyIfGrown());
+    }
+
+    // ------------------------------------------------------------------ hand-offs
+
+    /** Runs {@code r} on a new thread (not instrumented here: the thread's run is what the advice would see) and waits. */
+    private static void onOtherThread(Runnable r) throws InterruptedException {
+        Thread t = new Thread(r, "worker-under-test");
+        t.start();
+        t.join(10_000);
+        assertFalse(t.isAlive());
+    }
+
+    @Test
+    void handOffOutsideARequestIsNothing() {
+        Runnable task = () -> { };
+        assertNull(RaspBridge.handOffRunnable(task, RequestScope.VIA_EXECUTOR));
+        assertNull(RaspBridge.handOffCallable(() -> 1, RequestScope.VIA_EXECUTOR));
+        assertNull(RaspBridge.handOffAll(Collections.singletonList((java.util.concurrent.Callable<Integer>) () -> 1),
+                RequestScope.VIA_EXECUTOR));
+        assertNull(RaspBridge.handOffMark());
+        RaspBridge.handOffExit(null, null);
+    }
+
+    @Test
+    void aTaskRunsWithItsRequestBoundAndGivesItsReferenceBack() throws Exception {
+        RaspBridge.requestEnter("http", "resp");
+        RequestContext context = RaspBridge.currentScope().context;
+        Object[] seen = new Object[3];
+        Runnable task = () -> {
+            RequestScope s = RaspBridge.currentScope();
+            seen[0] = s == null ? null : s.context;
+            seen[1] = s == null ? null : s.handoff;
+            RaspBridge.onSql(new Object(), false, 1, "select from task");
+        };
+        Runnable handed = RaspBridge.handOffRunnable(task, RequestScope.VIA_EXECUTOR);
+        assertTrue(handed != task, "wrapped");
+        assertEquals(task.toString(), handed.toString());
+        RaspBridge.handOffExit(handed, null);
+        assertEquals(2, context.references(), "the request and the task");
+        onOtherThread(handed);
+        assertSame(context, seen[0]);
+        assertEquals("executor", seen[1]);
+        assertEquals(Arrays.asList("1:select from task"), hooks.checked, "checked against the request, guarded");
+        assertEquals(1, context.references(), "the task gave its reference back");
+        int released = hooks.released.size();
+        RaspBridge.requestExit(true, null);
+        assertEquals(0, context.references());
+        assertEquals(released + 1, hooks.released.size(), "the last reference releases the native context");
+        assertSame(context, hooks.released.get(hooks.released.size() - 1));
+    }
+
+    @Test
+    void aTaskThatOutlivesItsRequestKeepsTheContextUntilItEnds() throws Exception {
+        RaspBridge.requestEnter("http", "resp");
+        RequestContext context = RaspBridge.currentScope().context;
+        java.util.concurrent.Callable<String> task = () -> RaspBridge.currentScope().handoff;
+        java.util.concurrent.Callable<String> handed = RaspBridge.handOffCallable(task, RequestScope.VIA_EXECUTOR);
+        RaspBridge.handOffExit(handed, null);
+        int released = hooks.released.size();
+        RaspBridge.requestExit(true, null);
+        assertEquals(released, hooks.released.size(), "still held by the task");
+        String[] via = new String[1];
+        onOtherThread(() -> {
+            try {
+                via[0] = handed.call();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertEquals("executor", via[0]);
+        assertEquals(released + 1, hooks.released.size());
+        assertEquals(0, context.references());
+        // run again after the request is over: runs, unbound
+        String[] again = {"unset"};
+        onOtherThread(() -> {
+            try {
+                handed.call();
+                again[0] = String.valueOf(RaspBridge.currentScope());
+            } catch (NullPointerException e) {
+                again[0] = "unbound";
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertEquals("unbound", again[0]);
+    }
+
+    @Test
+    void nestedExecutorMethodsWrapOnceAndARejectedTaskGivesItsReferenceBack() {
+        RaspBridge.requestEnter("http", "resp");
+        RequestContext context = RaspBridge.currentScope().context;
+        Runnable task = () -> { };
+        Runnable outer = RaspBridge.handOffRunnable(task, RequestScope.VIA_EXECUTOR); // submit(...)
+        Runnable inner = RaspBridge.handOffRunnable(outer, RequestScope.VIA_EXECUTOR); // ... calls execute(...)
+        assertSame(outer, inner, "an executor method inside another carries nothing twice");
+        Runnable fresh = RaspBridge.handOffRunnable(task, RequestScope.VIA_EXECUTOR);
+        assertSame(task, fresh, "still inside the outer method: not wrapped");
+        RaspBridge.handOffExit(fresh, null);
+        RaspBridge.handOffExit(inner, new java.util.concurrent.RejectedExecutionException());
+        assertEquals(1, context.references(), "the rejected wrapper gave its reference back");
+        RaspBridge.handOffExit(outer, new java.util.concurrent.RejectedExecutionException());
+        assertEquals(1, context.references(), "exactly once");
+        assertTrue(RaspBridge.handOffRunnable(task, RequestScope.VIA_EXECUTOR) != task, "outside again: wrapped");
+    }
+
+    @Test
+    void aTaskThatNeverRunsIsReclaimedAfterCollection() throws Exception {
+        RaspBridge.requestEnter("http", "resp");
+        RequestContext context = RaspBridge.currentScope().context;
+        for (int i = 0; i < 3; i++) {
+            Object handed = RaspBridge.handOffRunnable(() -> { }, RequestScope.VIA_EXECUTOR);
+            RaspBridge.handOffExit(handed, null);
+        }
+        java.util.List<java.util.concurrent.Callable<Integer>> tasks = Arrays.asList(() -> 1, () -> 2);
+        Object all = RaspBridge.handOffAll(tasks, RequestScope.VIA_EXECUTOR);
+        assertEquals(2, ((List<?>) all).size());
+        RaspBridge.handOffExit(all, null);
+        all = null;
+        assertEquals(6, context.references());
+        RaspBridge.requestExit(true, null);
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (context.references() > 0 && System.currentTimeMillis() < deadline) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertEquals(0, context.references(), "the reaper gave back what unrun, collected tasks held");
+        assertTrue(hooks.released.contains(context));
+        assertTrue(RaspBridge.handOffStats().contains("\"collected_unrun\":"), RaspBridge.handOffStats());
+    }
+
+    @Test
+    void aThreadStartedWhileServingRunsWithTheRequest() throws Exception {
+        RaspBridge.requestEnter("http", "resp");
+        RequestContext context = RaspBridge.currentScope().context;
+        Object[] seen = new Object[2];
+        Thread t = new Thread(() -> {
+            RequestScope s = RaspBridge.threadRunEnter(); // what Thread.run's advice does
+            try {
+                seen[0] = RaspBridge.currentScope().context;
+                seen[1] = RaspBridge.currentScope().handoff;
+            } finally {
+                RaspBridge.threadRunExit(s);
+            }
+        });
+        RaspBridge.threadStart(t);
+        assertEquals(2, context.references());
+        t.start();
+        t.join(10_000);
+        assertSame(context, seen[0]);
+        assertEquals("thread", seen[1]);
+        assertEquals(1, context.references());
+    }
+
+    @Test
+    void threadsStartedByAnExecutorOrNeverRunGiveTheirReferenceBack() throws Exception {
+        RaspBridge.requestEnter("http", "resp");
+        RequestContext context = RaspBridge.currentScope().context;
+        Object mark = RaspBridge.handOffMark();
+        RaspBridge.threadStart(new Thread(() -> { })); // a pool worker started inside execute()
+        RaspBridge.handOffExit(mark, null);
+        assertEquals(1, context.references(), "pool threads carry tasks, not the request that started them");
+        Thread failing = new Thread(() -> { });
+        RaspBridge.threadStart(failing);
+        RaspBridge.threadStartFailed(failing);
+        assertEquals(1, context.references());
+        // a thread whose run() the agent does not see: given back at its exit
+        Thread unseen = new Thread(RaspBridge::threadExit); // what Thread.exit's advice does
+        RaspBridge.threadStart(unseen);
+        assertEquals(2, context.references());
+        unseen.start();
+        unseen.join(10_000);
+        assertEquals(1, context.references());
+    }
+
+    @Test
+    void theServingThreadRunningItsOwnTaskStaysTheServingThread() {
+        RaspBridge.requestEnter("http", "resp");
+        RequestScope serving = RaspBridge.currentScope();
+        Object[] seen = new Object[1];
+        Runnable handed = RaspBridge.handOffRunnable(() -> seen[0] = RaspBridge.currentScope(), RequestScope.VIA_EXECUTOR);
+        handed.run(); // CallerRunsPolicy, inside execute()
+        RaspBridge.handOffExit(handed, null);
+        RequestScope inline = (RequestScope) seen[0];
+        assertSame(serving.context, inline.context);
+        assertTrue(inline.servingThread(), "it can still answer the request itself");
+        assertSame(serving, RaspBridge.currentScope(), "restored");
+    }
+
+    @Test
+    void aServletEntryOnATaskThreadStartsARequestOfItsOwn() throws Exception {
+        RaspBridge.requestEnter("http", "resp");
+        RequestContext first = RaspBridge.currentScope().context;
+        Object[] seen = new Object[3];
+        Runnable handed = RaspBridge.handOffRunnable(() -> {
+            assertTrue(RaspBridge.requestEnter("http", "resp2")); // an async dispatch, or the next request on the connection
+            seen[0] = RaspBridge.currentScope().context;
+            seen[1] = RaspBridge.currentScope().handoff;
+            RaspBridge.requestExit(true, null);
+            seen[2] = RaspBridge.currentScope().context;
+        }, RequestScope.VIA_EXECUTOR);
+        RaspBridge.handOffExit(handed, null);
+        onOtherThread(handed);
+        assertTrue(seen[0] != first && seen[0] != null, "a context of its own");
+        assertNull(seen[1], "serving its own request");
+        assertSame(first, seen[2], "the task's binding is back after the dispatch");
     }
 }

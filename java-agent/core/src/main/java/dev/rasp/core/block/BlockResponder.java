@@ -11,7 +11,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Writes the 403 answer of a blocked request on the container's HttpServletResponse (javax or
  * jakarta, called reflectively) and closes it, so whatever the application writes afterwards is
- * lost. Called on the request's own thread.
+ * lost. Called on the request's serving thread, or on a task of an async request once the
+ * serving thread has left it.
  */
 public final class BlockResponder {
 
@@ -116,6 +117,29 @@ public final class BlockResponder {
             ((OutputStream) out).close();
         } else if (out instanceof Writer) {
             ((Writer) out).close();
+        }
+    }
+
+    private static final ClassValue<Method> ASYNC_COMPLETE = new ClassValue<Method>() {
+        @Override
+        protected Method computeValue(Class<?> type) {
+            Class<?> api = ServletTypes.findInterface(type, "servlet.AsyncContext");
+            try {
+                return api == null ? null : api.getMethod("complete");
+            } catch (NoSuchMethodException e) {
+                return null;
+            }
+        }
+    };
+
+    /**
+     * Ends an async request after its 403 was written by a task of it (the application's task
+     * died with the block exception, so nothing else would end it before the async timeout).
+     */
+    public static void completeAsync(Object asyncContext) throws Exception {
+        Method complete = asyncContext == null ? null : ASYNC_COMPLETE.get(asyncContext.getClass());
+        if (complete != null) {
+            call(complete, asyncContext);
         }
     }
 

@@ -65,9 +65,14 @@ public final class Engine {
         return NativeEngine.checkPath(handle, api, op, path.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The pending event after MONITOR or BLOCK, completed with the stack; null when none is pending. */
-    public static EngineEvent takeEvent(long handle, String stack) {
-        byte[] ids = NativeEngine.takeEvent(handle, stack.getBytes(StandardCharsets.UTF_8));
+    /**
+     * The pending event after MONITOR or BLOCK, completed with the stack; null when none is
+     * pending. {@code handoff}: null on the serving thread, else "via\nthread name";
+     * {@code blockResponse}: a RequestContext.RESPONSE_* code (who answers a block).
+     */
+    public static EngineEvent takeEvent(long handle, String stack, String handoff, int blockResponse) {
+        byte[] ids = NativeEngine.takeEvent(handle, stack.getBytes(StandardCharsets.UTF_8),
+                handoff == null ? null : handoff.getBytes(StandardCharsets.UTF_8), blockResponse);
         return ids == null ? null : EngineEvent.parse(ids);
     }
 

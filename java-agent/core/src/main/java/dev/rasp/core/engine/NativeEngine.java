@@ -32,7 +32,7 @@ final class NativeEngine {
     static native int checkSql(long handle, int dialect, int api, byte[] sqlUtf8);
 
     // UTF-8 "rule_id\nevent_id\ncategory", or null when there is no pending event.
-    static native byte[] takeEvent(long handle, byte[] stackUtf8);
+    static native byte[] takeEvent(long handle, byte[] stackUtf8, byte[] handoffUtf8, int blockResponse);
 
     static native void closeContext(long handle);
 

@@ -37,9 +37,13 @@ public final class HttpRequestAccess {
     private final Method getContentType;
     private final Method getHeaderNames;
     private final Method getHeaders;
+    /** Servlet 3.0+; null on older containers. */
+    private final Method isAsyncStarted;
+    private final Method getAsyncContext;
 
     private HttpRequestAccess() {
         getMethod = getRequestUri = getQueryString = getRemoteAddr = getContentType = getHeaderNames = getHeaders = null;
+        isAsyncStarted = getAsyncContext = null;
     }
 
     private HttpRequestAccess(Class<?> api) throws NoSuchMethodException {
@@ -50,6 +54,24 @@ public final class HttpRequestAccess {
         getContentType = api.getMethod("getContentType");
         getHeaderNames = api.getMethod("getHeaderNames");
         getHeaders = api.getMethod("getHeaders", String.class);
+        isAsyncStarted = optional(api, "isAsyncStarted");
+        getAsyncContext = optional(api, "getAsyncContext");
+    }
+
+    private static Method optional(Class<?> api, String name) {
+        try {
+            return api.getMethod(name);
+        } catch (NoSuchMethodException e) {
+            return null;
+        }
+    }
+
+    /** The request's AsyncContext when it is in async mode (startAsync was called), else null. */
+    public Object asyncContextIfStarted(Object request) throws Exception {
+        if (isAsyncStarted == null || getAsyncContext == null || !Boolean.TRUE.equals(call(isAsyncStarted, request))) {
+            return null;
+        }
+        return call(getAsyncContext, request);
     }
 
     /** Null when the object is not an HTTP servlet request. */

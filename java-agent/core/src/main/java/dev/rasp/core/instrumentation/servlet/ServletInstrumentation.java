@@ -21,7 +21,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
- * The request lifecycle and the request body, for javax.servlet and jakarta.servlet alike,
+ * The request lifecycle, the request body and AsyncContext.start, for javax.servlet and jakarta.servlet alike,
  * matched by name (neither API is needed to build or run the agent).
  *
  * <p>Abstract classes are included on purpose: HttpServlet.service and OncePerRequestFilter.doFilter
@@ -65,6 +65,9 @@ public final class ServletInstrumentation implements InstrumentationModule {
                 .transform(advice(adviceLoader).advice(requestMethods("doFilter", 3), request))
                 .type(implementing("servlet.Servlet"))
                 .transform(advice(adviceLoader).advice(requestMethods("service", 2), request))
+                .type(implementing("servlet.AsyncContext"))
+                .transform(advice(adviceLoader)
+                        .advice(concrete("start").and(takesArguments(Runnable.class)), AsyncStartAdvice.class.getName()))
                 .type(implementing("servlet.ServletInputStream"))
                 .transform(advice(adviceLoader)
                         .advice(concrete("read").and(takesArguments(byte[].class, int.class, int.class)),

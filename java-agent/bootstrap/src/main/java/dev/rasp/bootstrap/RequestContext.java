@@ -1,0 +1,162 @@
+package dev.rasp.bootstrap;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One HTTP request as the agent tracks it, shared by every thread that works for it: the thread
+ * serving it, and the executor tasks, threads and async tasks it handed work to (each binds it
+ * with its own {@link RequestScope}).
+ *
+ * <p>It owns the request's native context, which lives while anything holds this object: the
+ * serving thread holds one reference from its outermost servlet entry to that entry's exit, and
+ * every captured task holds one until it has run (or was abandoned, see {@link HandOff}). The
+ * last {@link #release()} closes the native context.
+ *
+ * <p>State that several threads may touch is guarded by this object's monitor. Only threads of
+ * the same request can meet there, and each holds it for a field update or a buffer copy.
+ * Fields are public because the core reads them from another class loader.
+ */
+public final class RequestContext {
+
+    /** The outermost request and response objects (the container's, never an application wrapper). */
+    public final Object request;
+    public final Object response;
+
+    /**
+     * Native context handle. 0 until the request's first sink check opens it (on whichever
+     * thread that happens): a request that never reaches a sink costs no native call.
+     * Written under this object's monitor.
+     */
+    public volatile long handle;
+    /** Opening the native context was tried and failed: the request runs unprotected. */
+    public volatile boolean unavailable;
+
+    /** References: the serving thread's, and one per captured task not yet finished. */
+    private final AtomicInteger refs = new AtomicInteger(1);
+
+    /** The serving thread is still inside the request (its outermost servlet entry has not returned). Guarded by this. */
+    private boolean servletActive = true;
+    /**
+     * The AsyncContext of the request when its serving thread left with the request in async
+     * mode (Servlet 3 startAsync), else null. Guarded by this.
+     */
+    private Object asyncContext;
+
+    /** A sink of this request was blocked; the body is the 403 answer, written at the serving thread's exit if needed. */
+    public volatile boolean blocked;
+    public volatile byte[] blockResponseBody;
+
+    /**
+     * Bumped each time new input reaches the native context (the body arrived, captured values were
+     * pushed): an earlier "allow" of a thread's dedupe cache proves nothing once it changed.
+     */
+    public volatile int inputsVersion;
+
+    private final RequestBody body;
+
+    /**
+     * @param bodyLimit bytes of body to keep; 0 when the body is not captured (content type the
+     *                  engine does not parse).
+     */
+    public RequestContext(Object request, Object response, int bodyLimit) {
+        this.request = request;
+        this.response = response;
+        this.body = new RequestBody(bodyLimit);
+    }
+
+    // ------------------------------------------------------------------ references
+
+    /** Takes a reference for a task; false when the request is already over (nothing to carry). */
+    public boolean retain() {
+        for (;;) {
+            int r = refs.get();
+            if (r <= 0) {
+                return false;
+            }
+            if (refs.compareAndSet(r, r + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Drops a reference; the last one closes the native context. */
+    public void release() {
+        if (refs.decrementAndGet() == 0) {
+            RaspBridge.contextReleased(this);
+        }
+    }
+
+    /** References held now (tests and diagnostics). */
+    public int references() {
+        return refs.get();
+    }
+
+    // ------------------------------------------------------------------ the serving thread's lifecycle
+
+    /**
+     * The serving thread leaves the request. Returns whether a sink was blocked by then, read
+     * under the same monitor as {@link #blockFromTask}, so a task's block is either seen here or
+     * told that the serving thread is gone.
+     */
+    public synchronized boolean servingThreadLeft(Object asyncContextOrNull) {
+        servletActive = false;
+        asyncContext = asyncContextOrNull;
+        return blocked;
+    }
+
+    /** Where the 403 of a block goes. */
+    public static final int RESPONSE_SENT = 0;
+    public static final int RESPONSE_DEFERRED = 1;
+    public static final int RESPONSE_NONE = 2;
+
+    /**
+     * A sink was blocked on a thread other than the serving one. Marks the request blocked and
+     * says who answers: {@link #RESPONSE_DEFERRED} while the serving thread is inside the request
+     * (its exit writes the 403); otherwise the caller may answer through {@link #asyncContext()}
+     * when the request is in async mode, else no 403 can be sent any more.
+     */
+    public synchronized int blockFromTask(byte[] responseBody) {
+        blocked = true;
+        if (blockResponseBody == null) {
+            blockResponseBody = responseBody;
+        }
+        return servletActive ? RESPONSE_DEFERRED : RESPONSE_NONE;
+    }
+
+    /** The request's AsyncContext when it left its serving thread in async mode, else null. */
+    public synchronized Object asyncContext() {
+        return asyncContext;
+    }
+
+    // ------------------------------------------------------------------ body, as the application reads it
+
+    public boolean capturesBody() {
+        return body.captures();
+    }
+
+    /** True when the body grew (or overflowed) since the last push; then marks it pushed and copies it out. */
+    public synchronized RequestBody.Snapshot takeBodyIfGrown() {
+        return body.takeIfGrown();
+    }
+
+    synchronized void appendBody(byte[] b, int off, int len) {
+        body.append(b, off, len);
+    }
+
+    synchronized void appendBodyByte(int value) {
+        body.appendByte(value);
+    }
+
+    synchronized void appendBodyChars(char[] c, int off, int len) {
+        body.appendChars(c, off, len);
+    }
+
+    synchronized void appendBodyLine(String line) {
+        body.appendString(line);
+        body.appendChar('\n');
+    }
+
+    synchronized void appendBodyChar(char ch) {
+        body.appendChar(ch);
+    }
+}

@@ -1,0 +1,97 @@
+package dev.rasp.core.instrumentation.context;
+
+import dev.rasp.core.instrumentation.InstrumentationModule;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+import java.util.Collection;
+import java.util.concurrent.Callable;
+
+import static net.bytebuddy.matcher.ElementMatchers.failSafe;
+import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
+import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isInterface;
+import static net.bytebuddy.matcher.ElementMatchers.isMethod;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * The request's context follows its work: every {@code java.util.concurrent.Executor}
+ * implementation (the JDK's pools, the common ForkJoinPool, CompletableFuture's async executors,
+ * virtual-thread-per-task executors, containers' and frameworks' executors) carries tasks handed
+ * to it while a request is served, and {@code Thread.start} carries the request to a thread
+ * started while serving it. (AsyncContext.start is the servlet module's.)
+ *
+ * <p>Modeled on OpenTelemetry's executor instrumentation: wrap the task, carry the context,
+ * bind it while the task runs, always unbind. Unlike it, the carried value owns a native
+ * resource, so every capture is given back exactly once (see dev.rasp.bootstrap.HandOff).
+ */
+public final class ContextInstrumentation implements InstrumentationModule {
+
+    private static final String EXECUTOR = "java.util.concurrent.Executor";
+    private static final String THREAD = "java.lang.Thread";
+    private static final String VIRTUAL_THREAD = "java.lang.VirtualThread";
+    private static final String FORK_JOIN_TASK = "java.util.concurrent.ForkJoinTask";
+
+    @Override
+    public String name() {
+        return "context";
+    }
+
+    @Override
+    public ElementMatcher.Junction<TypeDescription> bootstrapTypes() {
+        return named(THREAD).or(named(VIRTUAL_THREAD)).or(nameStartsWith("java.util.concurrent."));
+    }
+
+    private static ElementMatcher.Junction<MethodDescription> concrete(String name) {
+        return isMethod().and(named(name)).and(not(isAbstract()));
+    }
+
+    @Override
+    public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
+        return builder
+                .type(not(isInterface()).and(failSafe(hasSuperType(named(EXECUTOR)))))
+                .transform(advice(adviceLoader)
+                        .advice(concrete("execute").and(takesArguments(Runnable.class)),
+                                ExecutorAdvice.HandOffRunnable.class.getName())
+                        .advice(concrete("submit").and(takesArgument(0, Runnable.class))
+                                        .and(takesArguments(1).or(takesArguments(2))),
+                                ExecutorAdvice.HandOffRunnable.class.getName())
+                        .advice(concrete("submit").and(takesArguments(Callable.class)),
+                                ExecutorAdvice.HandOffCallable.class.getName())
+                        .advice(concrete("schedule").and(takesArguments(3)).and(takesArgument(0, Runnable.class)),
+                                ExecutorAdvice.HandOffRunnable.class.getName())
+                        .advice(concrete("schedule").and(takesArguments(3)).and(takesArgument(0, Callable.class)),
+                                ExecutorAdvice.HandOffCallable.class.getName())
+                        .advice(isMethod().and(namedOneOf("invokeAll", "invokeAny")).and(not(isAbstract()))
+                                        .and(takesArgument(0, Collection.class)),
+                                ExecutorAdvice.HandOffAll.class.getName())
+                        .advice(isMethod().and(namedOneOf("scheduleAtFixedRate", "scheduleWithFixedDelay"))
+                                        .and(not(isAbstract())),
+                                ExecutorAdvice.Mark.class.getName())
+                        .advice(isMethod().and(namedOneOf("execute", "submit", "invoke")).and(not(isAbstract()))
+                                        .and(takesArguments(1)).and(takesArgument(0, named(FORK_JOIN_TASK))),
+                                ExecutorAdvice.Mark.class.getName()))
+                .type(named(THREAD).or(named(VIRTUAL_THREAD)))
+                .transform(advice(adviceLoader)
+                        .advice(concrete("start").and(takesArguments(0)), ThreadAdvice.Start.class.getName())
+                        .advice(concrete("run").and(takesArguments(0).or(takesArguments(Runnable.class))),
+                                ThreadAdvice.Run.class.getName())
+                        .advice(concrete("exit").and(takesArguments(0)), ThreadAdvice.Exit.class.getName()))
+                // Application subclasses that override run() (the boot loader's own are left
+                // alone: their captures are given back at Thread.exit()).
+                .type(not(isInterface()).and(not(named(THREAD))).and(failSafe(hasSuperType(named(THREAD)))))
+                .transform(advice(adviceLoader)
+                        .advice(concrete("run").and(takesArguments(0)), ThreadAdvice.Run.class.getName()));
+    }
+
+    private static AgentBuilder.Transformer.ForAdvice advice(ClassLoader adviceLoader) {
+        return new AgentBuilder.Transformer.ForAdvice().include(adviceLoader);
+    }
+}

@@ -1,0 +1,91 @@
+package dev.rasp.core.instrumentation.context;
+
+import dev.rasp.bootstrap.RaspBridge;
+import dev.rasp.bootstrap.RequestScope;
+import net.bytebuddy.asm.Advice;
+
+import java.util.Collection;
+import java.util.concurrent.Callable;
+
+/**
+ * Advice on executor methods: the task handed on is replaced by one that carries the request
+ * being served (when there is one), and the method marks the thread while it runs, so that a
+ * pool thread it starts does not take the request along. Only gathers arguments and calls the
+ * bridge.
+ */
+public final class ExecutorAdvice {
+
+    private ExecutorAdvice() {
+    }
+
+    /** execute(Runnable), submit(Runnable[, T]), schedule(Runnable, long, TimeUnit). */
+    public static final class HandOffRunnable {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static Runnable enter(@Advice.Argument(value = 0, readOnly = false) Runnable task) {
+            Runnable handed = RaspBridge.handOffRunnable(task, RequestScope.VIA_EXECUTOR);
+            if (handed != null) {
+                task = handed;
+            }
+            return handed;
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.Enter Runnable handed, @Advice.Thrown Throwable thrown) {
+            RaspBridge.handOffExit(handed, thrown);
+        }
+    }
+
+    /** submit(Callable), schedule(Callable, long, TimeUnit). */
+    public static final class HandOffCallable {
+        @SuppressWarnings({"rawtypes", "unchecked"})
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static Callable enter(@Advice.Argument(value = 0, readOnly = false) Callable task) {
+            Callable handed = RaspBridge.handOffCallable(task, RequestScope.VIA_EXECUTOR);
+            if (handed != null) {
+                task = handed;
+            }
+            return handed;
+        }
+
+        @SuppressWarnings("rawtypes")
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.Enter Callable handed, @Advice.Thrown Throwable thrown) {
+            RaspBridge.handOffExit(handed, thrown);
+        }
+    }
+
+    /** invokeAll(Collection[, long, TimeUnit]), invokeAny(...). */
+    public static final class HandOffAll {
+        @SuppressWarnings("rawtypes")
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static Collection enter(@Advice.Argument(value = 0, readOnly = false) Collection tasks) {
+            Collection handed = RaspBridge.handOffAll(tasks, RequestScope.VIA_EXECUTOR);
+            if (handed != null) {
+                tasks = handed;
+            }
+            return handed;
+        }
+
+        @SuppressWarnings("rawtypes")
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.Enter Collection handed, @Advice.Thrown Throwable thrown) {
+            RaspBridge.handOffExit(handed, thrown);
+        }
+    }
+
+    /**
+     * Executor methods whose task does not carry the request (periodic schedules, ForkJoinTask
+     * submissions): they only mark the thread.
+     */
+    public static final class Mark {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static Object enter() {
+            return RaspBridge.handOffMark();
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.Enter Object mark, @Advice.Thrown Throwable thrown) {
+            RaspBridge.handOffExit(mark, thrown);
+        }
+    }
+}
