@@ -420,7 +420,7 @@ mod tests {
             ("exclusion.search.inputs=q,,r", "bad value 'q,,r' for exclusion.search.inputs: list one or more comma-separated input names such as q or query:q, without empty items (an empty exclusion field would exclude everything)"),
             ("exclusion.search.routes=/a,search/**", "bad value '/a,search/**' for exclusion.search.routes: 'search/**': a route glob starts with /"),
             ("exclusion.search.routes=/a/**b", "bad value '/a/**b' for exclusion.search.routes: '/a/**b': ** must be a whole segment (/a/**/b)"),
-            ("exclusion.search.inputs=params:q", "bad value 'params:q' for exclusion.search.inputs: 'params:q': unknown input source 'params' (sources: query, form, header, cookie, path, json, multipart, body)"),
+            ("exclusion.search.inputs=params:q", "bad value 'params:q' for exclusion.search.inputs: 'params:q': unknown input source 'params' (sources: query, form, json, body, header, cookie, path, multipart, xml, websocket, zip-entry, parameter)"),
             ("exclusion.search.inputs=query:", "bad value 'query:' for exclusion.search.inputs: 'query:': the input name is empty"),
             ("exclusion.search.rules=sqli", "bad value 'sqli' for exclusion.search.rules: 'sqli' is not a rule id or prefix.* (e.g. sqli.union, sqli.*)"),
             ("exclusion.search.rules=sqli.*.x", "bad value 'sqli.*.x' for exclusion.search.rules: 'sqli.*.x' is not a rule id or prefix.* (e.g. sqli.union, sqli.*)"),

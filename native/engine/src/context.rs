@@ -2,7 +2,19 @@
 //!
 //! A context is immutable once built. When the application reads the request body, the agent
 //! asks for a new context ([`RequestContext::with_body`]) that shares nothing mutable with the
-//! old one, so a check running on another thread never sees a half-updated context.
+//! old one, so a check running on another thread never sees a half-updated context. Values the
+//! agent captured where the application read them ([`RequestContext::with_captured`]) arrive
+//! the same way, one new snapshot per batch.
+//!
+//! Inputs come from three places, kept apart because they change differently:
+//!
+//! * the request line and headers, fixed when the context opens;
+//! * the body, replaced whole each time more of it arrives (a longer prefix parses differently);
+//! * captured inputs, only ever added to. A new body must not drop them, so the context keeps
+//!   every captured input it accepted, and searches those that no request or body input
+//!   already equals. The request and body share `max_input_bytes`; captured inputs have their
+//!   own, larger budget ([`ContextLimits::max_captured_bytes`]): the agent captures the same
+//!   data the raw parse saw, and more, and it must never be cut off silently.
 //!
 //! Two things are worked out on first use and kept for the rest of the request: which inputs
 //! match an input signature of the rule set ([`crate::rules::eval::SignatureHits`], keyed by
@@ -12,22 +24,38 @@
 //! wait on each other: at worst both compute and one result is kept.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{LazyLock, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::extract::{self, BodyKind};
-use crate::input::Input;
+use crate::input::{Input, InputPart};
 use crate::matcher::InputMatcher;
 use crate::rules::eval::SignatureHits;
-use crate::wire::RequestRecord;
+use crate::wire::{CapturedInput, RequestRecord};
+
+/// How many times `max_input_bytes` the captured inputs of one request may take.
+pub const CAPTURED_BUDGET_FACTOR: usize = 16;
 
 /// Limits on what one request may make the engine keep.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ContextLimits {
-    /// Bytes of input names and values kept per request. Input past the limit is dropped and the
-    /// context is marked overflowed, which has its own configured verdict at every check.
+    /// Bytes of input names and values kept per request from the request line, headers and
+    /// body. Input past the limit is dropped and the context is marked overflowed, which has
+    /// its own configured verdict at every check.
     pub max_input_bytes: usize,
+}
+
+impl ContextLimits {
+    /// Bytes of captured input names and values kept per request:
+    /// [`CAPTURED_BUDGET_FACTOR`] x `max_input_bytes`. Larger than the raw budget because the
+    /// agent captures what the application decoded, often the same data more than once in
+    /// different shapes (a parameter, then the JSON inside it). Past it the context is marked
+    /// overflowed, like the raw budget.
+    pub fn max_captured_bytes(&self) -> usize {
+        self.max_input_bytes.saturating_mul(CAPTURED_BUDGET_FACTOR)
+    }
 }
 
 impl Default for ContextLimits {
@@ -54,10 +82,17 @@ pub struct RequestContext {
     /// The request's Content-Type, which says how the body is parsed (and the multipart boundary).
     content_type: String,
     limits: ContextLimits,
-    /// Inputs from the request line and headers, then those of the body (from `body_start`).
+    /// What checks search: inputs from the request line and headers, those of the body (from
+    /// `body_start`), then the captured inputs no earlier one equals (from `captured_start`).
     inputs: Vec<Input>,
     body_start: usize,
+    captured_start: usize,
+    /// Every captured input accepted, searched or not, so that a new body cannot drop one.
+    captured: Vec<Input>,
+    /// Bytes of the request line, header and body inputs kept.
     input_bytes: usize,
+    /// Bytes of the captured inputs searched (those a body input equals cost nothing).
+    captured_bytes: usize,
     overflowed: bool,
     matcher: InputMatcher,
     /// Inputs that matched input signatures, for one rule set generation.
@@ -101,6 +136,21 @@ impl InputBudget {
     }
 }
 
+/// What two inputs are compared by when a captured one may duplicate another.
+fn identity(input: &Input) -> (InputPart, &str) {
+    (input.part, input.value.as_str())
+}
+
+/// The parts a context is assembled from.
+struct Parts {
+    summary: RequestSummary,
+    content_type: String,
+    /// The request line and header inputs, then the body's (from `body_start`), within budget.
+    budget: InputBudget,
+    body_start: usize,
+    captured: Vec<Input>,
+}
+
 impl RequestContext {
     /// Builds the context of a decoded request record.
     pub fn new(record: &RequestRecord, limits: ContextLimits) -> RequestContext {
@@ -118,7 +168,13 @@ impl RequestContext {
             client: record.remote_addr.clone(),
         };
         let body_start = budget.inputs.len();
-        RequestContext::assemble(summary, record.content_type.clone(), budget, body_start)
+        RequestContext::assemble(Parts {
+            summary,
+            content_type: record.content_type.clone(),
+            budget,
+            body_start,
+            captured: Vec::new(),
+        })
     }
 
     /// A context made directly from inputs (tests, the CLI, benchmarks).
@@ -135,24 +191,51 @@ impl RequestContext {
             id: next_id(),
             ..RequestSummary::default()
         };
-        RequestContext::assemble(summary, String::new(), budget, body_start)
+        RequestContext::assemble(Parts {
+            summary,
+            content_type: String::new(),
+            budget,
+            body_start,
+            captured: Vec::new(),
+        })
     }
 
-    fn assemble(
-        summary: RequestSummary,
-        content_type: String,
-        budget: InputBudget,
-        body_start: usize,
-    ) -> RequestContext {
-        let matcher = InputMatcher::new(&budget.inputs);
+    /// Lays out the searched inputs (request, body, then the captured ones neither equals),
+    /// charges the searched captured ones to their budget, and compiles the matcher.
+    fn assemble(parts: Parts) -> RequestContext {
+        let Parts {
+            summary,
+            content_type,
+            budget,
+            body_start,
+            captured,
+        } = parts;
+        let limits = budget.limits;
+        let mut inputs = budget.inputs;
+        let searched: Vec<usize> = {
+            let present: HashSet<(InputPart, &str)> = inputs.iter().map(identity).collect();
+            (0..captured.len())
+                .filter(|&k| !present.contains(&identity(&captured[k])))
+                .collect()
+        };
+        let captured_start = inputs.len();
+        inputs.extend(searched.iter().map(|&k| captured[k].clone()));
+        let captured_bytes: usize = inputs[captured_start..].iter().map(Input::cost).sum();
+        // Captured inputs are never dropped once accepted; a new body that no longer equals
+        // some of them makes them cost again, which may pass the budget: that overflows too.
+        let overflowed = budget.overflowed || captured_bytes > limits.max_captured_bytes();
+        let matcher = InputMatcher::new(&inputs);
         RequestContext {
             summary,
             content_type,
-            limits: budget.limits,
-            inputs: budget.inputs,
+            limits,
+            inputs,
             body_start,
+            captured_start,
+            captured,
             input_bytes: budget.bytes,
-            overflowed: budget.overflowed,
+            captured_bytes,
+            overflowed,
             matcher,
             signatures: OnceLock::new(),
             route: OnceLock::new(),
@@ -160,24 +243,88 @@ impl RequestContext {
     }
 
     /// A new context with the body inputs replaced by those of `body`. `truncated` says the
-    /// application read more than the agent kept, which marks the context overflowed.
+    /// application read more than the agent kept, which marks the context overflowed. Captured
+    /// inputs stay.
     pub fn with_body(&self, body: &[u8], truncated: bool) -> RequestContext {
+        let request = &self.inputs[..self.body_start];
         let mut budget = InputBudget {
             limits: self.limits,
-            inputs: self.inputs[..self.body_start].to_vec(),
-            bytes: self.inputs[..self.body_start].iter().map(Input::cost).sum(),
+            inputs: request.to_vec(),
+            bytes: request.iter().map(Input::cost).sum(),
             overflowed: self.overflowed || truncated,
         };
         if let Some(kind) = BodyKind::from_content_type(&self.content_type) {
             extract::body_inputs(kind, &self.content_type, body, &mut |i| budget.push(i));
         }
-        let body_start = self.body_start;
-        RequestContext::assemble(
-            self.summary.clone(),
-            self.content_type.clone(),
+        RequestContext::assemble(Parts {
+            summary: self.summary.clone(),
+            content_type: self.content_type.clone(),
             budget,
-            body_start,
-        )
+            body_start: self.body_start,
+            captured: self.captured.clone(),
+        })
+    }
+
+    /// A new context with values the agent captured where the application read them, each
+    /// with its derived forms; `None` when the batch adds nothing (every value is already
+    /// there), so the caller keeps the snapshot it has and nothing is rebuilt.
+    ///
+    /// A value equal to a request line or header input, or to an earlier captured one (same
+    /// value and part, any source), is not kept. One equal to a body input is kept, for a later
+    /// body might not hold it, but neither searched nor charged while the body does. A value
+    /// past [`ContextLimits::max_captured_bytes`] is not kept and marks the context
+    /// overflowed: never a silent pass.
+    pub fn with_captured(&self, batch: &[CapturedInput]) -> Option<RequestContext> {
+        let mut candidates = Vec::new();
+        for c in batch {
+            extract::captured_inputs(c, &mut |i| candidates.push(i));
+        }
+        let mut kept = vec![false; candidates.len()];
+        let mut overflowed = self.overflowed;
+        {
+            let request = &self.inputs[..self.body_start];
+            let body = &self.inputs[self.body_start..self.captured_start];
+            let mut known: HashSet<(InputPart, &str)> =
+                request.iter().chain(&self.captured).map(identity).collect();
+            let in_body: HashSet<(InputPart, &str)> = body.iter().map(identity).collect();
+            let mut bytes = self.captured_bytes;
+            for (k, input) in candidates.iter().enumerate() {
+                if !known.insert(identity(input)) {
+                    continue;
+                }
+                if !in_body.contains(&identity(input)) {
+                    if bytes + input.cost() > self.limits.max_captured_bytes() {
+                        overflowed = true;
+                        continue;
+                    }
+                    bytes += input.cost();
+                }
+                kept[k] = true;
+            }
+        }
+        if !kept.contains(&true) && overflowed == self.overflowed {
+            return None;
+        }
+        let mut captured = self.captured.clone();
+        captured.extend(
+            candidates
+                .into_iter()
+                .zip(kept)
+                .filter_map(|(input, keep)| keep.then_some(input)),
+        );
+        let base = &self.inputs[..self.captured_start];
+        Some(RequestContext::assemble(Parts {
+            summary: self.summary.clone(),
+            content_type: self.content_type.clone(),
+            budget: InputBudget {
+                limits: self.limits,
+                inputs: base.to_vec(),
+                bytes: self.input_bytes,
+                overflowed,
+            },
+            body_start: self.body_start,
+            captured,
+        }))
     }
 
     pub fn summary(&self) -> &RequestSummary {
@@ -197,9 +344,14 @@ impl RequestContext {
         self.overflowed
     }
 
-    /// Bytes of input kept.
+    /// Bytes of request line, header and body input kept.
     pub fn input_bytes(&self) -> usize {
         self.input_bytes
+    }
+
+    /// Bytes of captured input searched.
+    pub fn captured_bytes(&self) -> usize {
+        self.captured_bytes
     }
 
     /// The signature hits for rule set generation `generation`: the cached ones when they are
@@ -295,6 +447,252 @@ mod tests {
             ctx.with_body(b"ok", true).overflowed(),
             "a truncated body overflows"
         );
+    }
+
+    fn captured(source: InputSource, name: &str, value: &str) -> CapturedInput {
+        CapturedInput {
+            source,
+            name: name.into(),
+            value: value.into(),
+        }
+    }
+
+    /// The searched inputs whose value is `value`, as `(source, name)`.
+    fn holders(ctx: &RequestContext, value: &str) -> Vec<(InputSource, String)> {
+        ctx.inputs()
+            .iter()
+            .filter(|i| i.value == value)
+            .map(|i| (i.source, i.name.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn captured_inputs_are_appended_and_searched() {
+        let ctx = RequestContext::new(&record("application/json"), ContextLimits::default());
+        let sql = b"SELECT * FROM u WHERE name = 'x' OR '1'='1'";
+        assert!(!ctx.matcher().any(sql));
+        let ctx2 = ctx
+            .with_captured(&[captured(InputSource::Json, "user.name", "x' OR '1'='1")])
+            .expect("a new value");
+        assert_eq!(
+            holders(&ctx2, "x' OR '1'='1"),
+            vec![(InputSource::Json, "$.user.name".to_owned())]
+        );
+        assert!(ctx2.matcher().any(sql));
+        assert_eq!(ctx2.summary(), ctx.summary());
+        let ctx3 = ctx2
+            .with_captured(&[captured(InputSource::Xml, "a/@b", "<x y>")])
+            .expect("a new value");
+        assert_eq!(
+            holders(&ctx3, "x' OR '1'='1").len(),
+            1,
+            "earlier batch kept"
+        );
+        assert_eq!(holders(&ctx3, "<x y>").len(), 1);
+        assert_eq!(ctx3.inputs()[..ctx.inputs().len()], ctx.inputs()[..]);
+        assert_eq!(
+            ctx3.captured_bytes(),
+            "$.user.name".len() + "x' OR '1'='1".len() + "a/@b".len() + "<x y>".len()
+        );
+        assert_eq!(ctx3.input_bytes(), ctx.input_bytes());
+    }
+
+    #[test]
+    fn captured_values_get_derived_forms() {
+        let ctx = RequestContext::new(&record("text/plain"), ContextLimits::default());
+        let ctx = ctx
+            .with_captured(&[captured(InputSource::Parameter, "f", "..%5C..%5Cx")])
+            .expect("a new value");
+        let forms: Vec<_> = ctx.inputs()[ctx.captured_start..]
+            .iter()
+            .map(|i| (i.value.as_str(), i.transform))
+            .collect();
+        assert_eq!(
+            forms,
+            vec![
+                ("..%5C..%5Cx", None),
+                ("..\\..\\x", Some("url-decoded")),
+                ("../../x", Some("url-decoded,backslash-to-slash")),
+            ]
+        );
+    }
+
+    /// A batch, and how many searched inputs and captured bytes it must add.
+    struct Dedupe {
+        case: &'static str,
+        batch: Vec<CapturedInput>,
+        inputs: usize,
+        bytes: usize,
+    }
+
+    #[test]
+    fn a_captured_value_already_present_adds_nothing() {
+        // record(): query a=1%20x (value "1 x", name "a"), header X-A: "h v".
+        let base = RequestContext::new(&record("application/json"), ContextLimits::default())
+            .with_captured(&[captured(InputSource::Websocket, "message", "m' --")])
+            .expect("a new value");
+        let cases = [
+            Dedupe {
+                case: "the query value, from getParameter",
+                batch: vec![captured(InputSource::Parameter, "a", "1 x")],
+                inputs: 0,
+                bytes: 0,
+            },
+            Dedupe {
+                case: "a header value under another name",
+                batch: vec![captured(InputSource::Header, "x-a", "h v")],
+                inputs: 0,
+                bytes: 0,
+            },
+            Dedupe {
+                case: "an earlier captured value",
+                batch: vec![captured(InputSource::Json, "msg", "m' --")],
+                inputs: 0,
+                bytes: 0,
+            },
+            Dedupe {
+                case: "twice in one batch",
+                batch: vec![
+                    captured(InputSource::Xml, "a", "<b c>"),
+                    captured(InputSource::Xml, "a", "<b c>"),
+                ],
+                inputs: 1,
+                bytes: 1 + 5,
+            },
+            Dedupe {
+                case: "a query name is another part, so a value equal to it is new",
+                batch: vec![captured(InputSource::Json, "k", "a")],
+                inputs: 1,
+                bytes: "$.k".len() + 1,
+            },
+            Dedupe {
+                case: "new and old together",
+                batch: vec![
+                    captured(InputSource::Parameter, "a", "1 x"),
+                    captured(InputSource::ZipEntry, "entry", "../x"),
+                ],
+                inputs: 1,
+                bytes: 5 + 4,
+            },
+        ];
+        for c in cases {
+            let next = base.with_captured(&c.batch);
+            assert_eq!(
+                next.is_none(),
+                c.inputs == 0,
+                "{}: no snapshot for nothing",
+                c.case
+            );
+            let next = next.unwrap_or_else(|| base.clone());
+            assert_eq!(
+                next.inputs().len() - base.inputs().len(),
+                c.inputs,
+                "{}",
+                c.case
+            );
+            assert_eq!(
+                next.captured_bytes() - base.captured_bytes(),
+                c.bytes,
+                "{}: charged once",
+                c.case
+            );
+        }
+    }
+
+    #[test]
+    fn captured_inputs_survive_new_bodies() {
+        let ctx = RequestContext::new(&record("application/json"), ContextLimits::default())
+            .with_body(br#"{"a":"b' c"}"#, false)
+            .with_captured(&[
+                captured(InputSource::Json, "a", "b' c"),
+                captured(InputSource::Json, "n", "1 OR 1=1"),
+            ])
+            .expect("a new value");
+        assert_eq!(
+            holders(&ctx, "b' c"),
+            vec![(InputSource::Json, "$.a".to_owned())],
+            "equal to a body input: kept, not searched twice"
+        );
+        assert_eq!(
+            ctx.captured_bytes(),
+            "$.n".len() + "1 OR 1=1".len(),
+            "nor charged"
+        );
+        // A body that no longer holds "b' c" must not lose the captured twin, nor the other
+        // captured value.
+        let ctx2 = ctx.with_body(br#"{"z":"other"}"#, false);
+        assert_eq!(
+            holders(&ctx2, "b' c"),
+            vec![(InputSource::Json, "$.a".to_owned())]
+        );
+        assert_eq!(holders(&ctx2, "1 OR 1=1").len(), 1);
+        assert_eq!(
+            ctx2.captured_bytes(),
+            "$.n1 OR 1=1$.ab' c".len(),
+            "now charged"
+        );
+        let ctx3 = ctx2.with_body(b"{}", false);
+        assert_eq!(holders(&ctx3, "1 OR 1=1").len(), 1);
+        assert_eq!(holders(&ctx3, "b' c").len(), 1);
+    }
+
+    #[test]
+    fn captured_input_past_its_budget_overflows() {
+        let limits = ContextLimits {
+            max_input_bytes: 1024,
+        };
+        assert_eq!(limits.max_captured_bytes(), 16 * 1024);
+        let ctx = RequestContext::new(&record("text/plain"), limits);
+        let chunk = "x' ".repeat(1500); // three fit in 16 KiB, four do not
+        let batch: Vec<_> = (0..3)
+            .map(|i| captured(InputSource::Json, &format!("v{i}"), &format!("{i}{chunk}")))
+            .collect();
+        let ctx2 = ctx.with_captured(&batch).expect("fits");
+        assert!(
+            !ctx2.overflowed(),
+            "far past max_input_bytes, within its own budget"
+        );
+        assert_eq!(ctx2.inputs().len() - ctx.inputs().len(), 3);
+        let ctx3 = ctx2
+            .with_captured(&[captured(InputSource::Json, "v3", &format!("3{chunk}"))])
+            .expect("the overflow is news");
+        assert!(ctx3.overflowed(), "past 16 x max_input_bytes");
+        assert!(ctx3.captured_bytes() <= limits.max_captured_bytes());
+        assert_eq!(
+            holders(&ctx3, &format!("0{chunk}")).len(),
+            1,
+            "earlier ones stay"
+        );
+        assert!(ctx3.with_body(b"ok", false).overflowed(), "and it sticks");
+        assert!(
+            ctx3.with_captured(&[captured(InputSource::Json, "v3", &format!("3{chunk}"))])
+                .is_none(),
+            "refused again: nothing new to say"
+        );
+    }
+
+    #[test]
+    fn a_body_that_no_longer_covers_captured_input_can_overflow_it() {
+        let limits = ContextLimits {
+            max_input_bytes: 1024,
+        };
+        let large = "L' ".repeat(5300); // 15,900 bytes: most of the captured budget
+        let small = "s' ".repeat(200); // 600 bytes: fits the body budget
+        let ctx = RequestContext::new(&record("application/json"), limits)
+            .with_body(format!(r#"{{"b":"{small}"}}"#).as_bytes(), false)
+            .with_captured(&[
+                captured(InputSource::Json, "a", &large),
+                captured(InputSource::Json, "b", &small),
+            ])
+            .expect("fits");
+        assert!(!ctx.overflowed(), "the small one is the body's, and free");
+        let ctx2 = ctx.with_body(b"{}", false);
+        assert!(
+            ctx2.overflowed(),
+            "uncovered, the small one costs, and the total is past the budget"
+        );
+        assert_eq!(holders(&ctx2, &small).len(), 1, "and it is still searched");
+        assert_eq!(holders(&ctx2, &large).len(), 1);
     }
 
     #[test]

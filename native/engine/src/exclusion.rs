@@ -222,24 +222,18 @@ pub fn normalize_route(uri: &str) -> String {
 
 /// An input selector: `name` (any source) or `source:name`. Header names compare
 /// case-insensitively, as HTTP defines them; other names exactly.
+///
+/// A selector names one source, by the name events give it ([`InputSource::name`]). The
+/// engine's raw parse and the agent's captures agree on sources (a multipart field is
+/// `multipart` both ways), but a value the agent captured from `getParameter` is `parameter`,
+/// since the container no longer says whether it came from the query or the form: a selector
+/// meant for every one of them names no source.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InputSelector {
-    /// `None`: any source. `multipart` selects the form inputs multipart bodies give.
-    pub sources: Option<&'static [InputSource]>,
+    /// `None`: any source.
+    pub source: Option<InputSource>,
     pub name: String,
 }
-
-/// The sources an input selector may name, and the input sources each selects.
-const SELECTOR_SOURCES: [(&str, &[InputSource]); 8] = [
-    ("query", &[InputSource::Query]),
-    ("form", &[InputSource::Form]),
-    ("header", &[InputSource::Header]),
-    ("cookie", &[InputSource::Cookie]),
-    ("path", &[InputSource::Path]),
-    ("json", &[InputSource::Json]),
-    ("multipart", &[InputSource::Form]),
-    ("body", &[InputSource::Body]),
-];
 
 /// Why an input selector was rejected.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -251,10 +245,14 @@ pub enum SelectorError {
 impl fmt::Display for SelectorError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SelectorError::UnknownSource(s) => write!(
-                f,
-                "unknown input source '{s}' (sources: query, form, header, cookie, path, json, multipart, body)"
-            ),
+            SelectorError::UnknownSource(s) => {
+                write!(f, "unknown input source '{s}' (sources: ")?;
+                for (i, source) in InputSource::ALL.iter().enumerate() {
+                    let sep = if i == 0 { "" } else { ", " };
+                    write!(f, "{sep}{}", source.name())?;
+                }
+                f.write_str(")")
+            }
             SelectorError::EmptyName => f.write_str("the input name is empty"),
         }
     }
@@ -264,14 +262,11 @@ impl InputSelector {
     /// Parses `name` or `source:name`. A selector with a `:` must start with a source, so a
     /// JSON key containing `:` is written `json:$.a:b`.
     pub fn parse(text: &str) -> Result<InputSelector, SelectorError> {
-        let (sources, name) = match text.split_once(':') {
+        let (source, name) = match text.split_once(':') {
             Some((source, name)) => {
-                let sources = SELECTOR_SOURCES
-                    .iter()
-                    .find(|(n, _)| n.eq_ignore_ascii_case(source.trim()))
-                    .map(|(_, s)| *s)
+                let source = InputSource::from_name(source.trim())
                     .ok_or_else(|| SelectorError::UnknownSource(source.trim().to_owned()))?;
-                (Some(sources), name.trim())
+                (Some(source), name.trim())
             }
             None => (None, text.trim()),
         };
@@ -279,13 +274,13 @@ impl InputSelector {
             return Err(SelectorError::EmptyName);
         }
         Ok(InputSelector {
-            sources,
+            source,
             name: name.to_owned(),
         })
     }
 
     pub fn matches(&self, input: &Input) -> bool {
-        if self.sources.is_some_and(|s| !s.contains(&input.source)) {
+        if self.source.is_some_and(|s| s != input.source) {
             return false;
         }
         if input.source == InputSource::Header {
@@ -444,19 +439,38 @@ mod tests {
         let cookie = InputSelector::parse("cookie:User-Agent").expect("valid");
         assert!(!cookie.matches(&h));
         assert!(!InputSelector::parse("query:Q").expect("valid").matches(&q));
-        assert!(InputSelector::parse("multipart:q")
-            .expect("valid")
-            .matches(&f));
         let json = InputSelector::parse("json:$.a:b").expect("valid");
         assert!(json.matches(&Input::value(InputSource::Json, "$.a:b", "x")));
         assert_eq!(
             InputSelector::parse("params:q").unwrap_err().to_string(),
-            "unknown input source 'params' (sources: query, form, header, cookie, path, json, multipart, body)"
+            "unknown input source 'params' (sources: query, form, json, body, header, cookie, \
+             path, multipart, xml, websocket, zip-entry, parameter)"
         );
         assert_eq!(
             InputSelector::parse("query:").unwrap_err(),
             SelectorError::EmptyName
         );
+    }
+
+    #[test]
+    fn every_source_is_selected_by_its_own_name_only() {
+        for source in InputSource::ALL {
+            let input = Input::value(source, "n", "x");
+            for name in [source.name().to_owned(), source.name().to_uppercase()] {
+                let selector = InputSelector::parse(&format!("{name}:n")).expect("valid");
+                assert_eq!(selector.source, Some(source), "{name}");
+                for other in InputSource::ALL {
+                    let other_input = Input::value(other, "n", "x");
+                    assert_eq!(
+                        selector.matches(&other_input),
+                        other == source,
+                        "{name} against {}",
+                        other.name()
+                    );
+                }
+                assert!(selector.matches(&input));
+            }
+        }
     }
 
     #[test]

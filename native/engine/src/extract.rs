@@ -6,7 +6,7 @@
 //! percent-encoded is added once more decoded, because applications commonly decode again.
 
 use crate::input::{Input, InputSource};
-use crate::wire::RequestRecord;
+use crate::wire::{CapturedInput, RequestRecord};
 use percent_encoding::percent_decode_str;
 
 /// Calls `sink` with every input of the request line and headers, in a fixed order:
@@ -68,6 +68,32 @@ fn cookies(header: &str, sink: &mut dyn FnMut(Input)) {
             .unwrap_or(value);
         sink(Input::name_of(InputSource::Cookie, name.trim()));
         with_derived_forms(Input::value(InputSource::Cookie, name.trim(), value), sink);
+    }
+}
+
+/// A value the agent captured where the application read it, with the same derived forms as the
+/// inputs the engine parses itself. A JSON path is written the way the engine's own JSON parse
+/// writes it (`user.name` becomes `$.user.name`), so one exclusion selector covers a value
+/// whichever way it was seen.
+pub fn captured_inputs(captured: &CapturedInput, sink: &mut dyn FnMut(Input)) {
+    let name = match captured.source {
+        InputSource::Json => json_path(&captured.name),
+        _ => captured.name.clone(),
+    };
+    with_derived_forms(
+        Input::value(captured.source, name, captured.value.clone()),
+        sink,
+    );
+}
+
+/// `$`-rooted JSON path of a path the agent sent: `user.name`, `[0].id`, or already `$...`.
+fn json_path(path: &str) -> String {
+    if path.starts_with('$') {
+        path.to_owned()
+    } else if path.starts_with('[') || path.is_empty() {
+        format!("${path}")
+    } else {
+        format!("$.{path}")
     }
 }
 
@@ -215,15 +241,19 @@ fn multipart_inputs(content_type: &str, body: &[u8], sink: &mut dyn FnMut(Input)
         let name = disposition_param(disposition, "name")
             .unwrap_or_default()
             .to_owned();
-        sink(Input::name_of(InputSource::Form, name.clone()));
+        sink(Input::name_of(InputSource::Multipart, name.clone()));
         match disposition_param(disposition, "filename") {
             Some(file_name) => with_derived_forms(
-                Input::value(InputSource::Form, format!("{name}.filename"), file_name),
+                Input::value(
+                    InputSource::Multipart,
+                    format!("{name}.filename"),
+                    file_name,
+                ),
                 sink,
             ),
             None => {
                 let value = content.strip_suffix("\r\n").unwrap_or(content);
-                with_derived_forms(Input::value(InputSource::Form, name, value), sink);
+                with_derived_forms(Input::value(InputSource::Multipart, name, value), sink);
             }
         }
     }
@@ -377,7 +407,7 @@ mod tests {
             )
         });
         assert_eq!(
-            values(&inputs, InputSource::Form),
+            values(&inputs, InputSource::Multipart),
             vec![
                 ("title".into(), "my ' photo".into()),
                 ("file.filename".into(), "../shell.jsp".into())
@@ -389,6 +419,30 @@ mod tests {
         );
         let none = collect(|s| body_inputs(BodyKind::Multipart, "multipart/form-data", body, s));
         assert!(none.is_empty(), "no boundary, no parts");
+    }
+
+    #[test]
+    fn captured_json_paths_are_rooted_like_parsed_ones() {
+        for (sent, want) in [
+            ("user.name", "$.user.name"),
+            ("[0].id", "$[0].id"),
+            ("$.a", "$.a"),
+            ("", "$"),
+        ] {
+            let c = CapturedInput {
+                source: InputSource::Json,
+                name: sent.into(),
+                value: "v".into(),
+            };
+            let inputs = collect(|s| captured_inputs(&c, s));
+            assert_eq!(inputs[0].name, want, "{sent}");
+        }
+        let xml = CapturedInput {
+            source: InputSource::Xml,
+            name: "a/b".into(),
+            value: "v".into(),
+        };
+        assert_eq!(collect(|s| captured_inputs(&xml, s))[0].name, "a/b");
     }
 
     #[test]

@@ -9,7 +9,9 @@
 //!
 //! * [`wire`] decodes the request record the agent sends once per request, and [`extract`]
 //!   turns it (and later the body) into [`input::Input`]s: query and form parameters, headers,
-//!   cookies, path segments, JSON keys and values, each with its source and name.
+//!   cookies, path segments, JSON keys and values, each with its source and name. The agent
+//!   adds the values it captured where the application read them (an input record, also
+//!   decoded by [`wire`]): what the application's own parsers saw, which the raw parse may not.
 //! * [`context::RequestContext`] holds a request's inputs under a byte limit and compiles them
 //!   into one [`matcher::InputMatcher`] (Aho-Corasick), so that a check costs one pass over the
 //!   sink string whatever the number of inputs. Nearly every check ends there: no input occurs.

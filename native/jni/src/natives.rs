@@ -30,12 +30,13 @@ fn method(name: &str, sig: &str, fn_ptr: *mut c_void) -> NativeMethod {
     }
 }
 
-/// The command and file checks, registered separately so that an agent built before they
+/// The command and file checks and captured inputs, registered separately so that an agent built before they
 /// existed still loads this library.
 pub fn sink_methods() -> Vec<NativeMethod> {
     vec![
         method("checkCommand", "(JI[B[B)I", check_command as *mut c_void),
         method("checkPath", "(JII[B)I", check_path as *mut c_void),
+        method("addInputs", "(J[BI)I", add_inputs as *mut c_void),
     ]
 }
 
@@ -97,13 +98,7 @@ fn to_java(env: &JNIEnv<'_>, bytes: &[u8]) -> Option<jbyteArray> {
 
 fn slot(handle: jlong) -> Option<(&'static runtime::Runtime, impl Deref<Target = ContextSlot>)> {
     let rt = runtime::get()?;
-    match rt.contexts.get(handle) {
-        Some(slot) => Some((rt, slot)),
-        None => {
-            rt.stats.stale_handles.fetch_add(1, Ordering::Relaxed);
-            None
-        }
-    }
+    Some((rt, rt.slot(handle)?))
 }
 
 /// `guarded` for the natives whose null answer means success: a failure of `f` (a contained
@@ -205,8 +200,7 @@ extern "system" fn set_body<'l>(
     guarded(&mut env, -1, |env| {
         let (_, slot) = slot(handle)?;
         let bytes = read_bytes(env, &body, length)?;
-        let next = slot.context().with_body(&bytes, truncated == JNI_TRUE);
-        slot.replace_context(next);
+        slot.update(|context| Some(context.with_body(&bytes, truncated == JNI_TRUE)));
         Some(0)
     })
 }
@@ -310,6 +304,23 @@ extern "system" fn check_path<'l>(
         };
         let verdict = rt.engine.load().check_path(&slot.context(), &sink);
         Some(record(rt, &slot, verdict))
+    })
+}
+
+/// `record`: bytes `[0, length)` of an input record (docs/native-boundary.md). 0, or -1 for a
+/// stale handle or a record that does not decode (then nothing of it is applied).
+extern "system" fn add_inputs<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    handle: jlong,
+    record: JByteArray<'l>,
+    length: jint,
+) -> jint {
+    guarded(&mut env, -1, |env| {
+        let rt = runtime::get()?;
+        let bytes = read_bytes(env, &record, length)?;
+        rt.add_inputs(handle, &bytes).ok()?;
+        Some(0)
     })
 }
 

@@ -6,6 +6,8 @@
 //! side and swaps it in with one atomic store. A check never sees half a rule set, and a reload
 //! never waits for checks in flight (they finish on the engine they started with).
 
+use std::fmt;
+use std::ops::Deref;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
@@ -13,6 +15,7 @@ use arc_swap::ArcSwap;
 use rasp_engine::config::{check_rule_ids, ConfigError};
 use rasp_engine::event::Event;
 use rasp_engine::rules::{BackendChoice, RuleSet};
+use rasp_engine::wire::{CapturedInput, WireError};
 use rasp_engine::{Engine, EngineConfig, RequestContext};
 
 use crate::handles::HandleTable;
@@ -22,13 +25,17 @@ use crate::writer::EventWriter;
 /// are counted in `contexts_rejected` (fail-open: the agent must never stop the application).
 pub const MAX_LIVE_CONTEXTS: usize = 1 << 16;
 
-/// One request's slot: the current context (replaced when the body arrives) and the event of
-/// the last non-allow verdict, waiting for the agent to add the Java stack.
+/// One request's slot: the current context (replaced when the body or captured inputs arrive)
+/// and the event of the last non-allow verdict, waiting for the agent to add the Java stack.
 ///
 /// Both are behind a mutex of this request alone, held to clone or replace a pointer: only
-/// threads serving the same request could ever meet there, and for nanoseconds.
+/// threads serving the same request could ever meet there, and for nanoseconds. Making a new
+/// snapshot takes longer (a parse, a matcher), so writers take turns on a second mutex that
+/// checks never touch: without it, a body arriving on the serving thread while a handed-off
+/// thread adds captured inputs would let the last replacement silently drop the other's work.
 pub struct ContextSlot {
     context: Mutex<Arc<RequestContext>>,
+    writer: Mutex<()>,
     pub pending: Mutex<Option<Box<Event>>>,
 }
 
@@ -36,6 +43,7 @@ impl ContextSlot {
     pub fn new(context: RequestContext) -> ContextSlot {
         ContextSlot {
             context: Mutex::new(Arc::new(context)),
+            writer: Mutex::new(()),
             pending: Mutex::new(None),
         }
     }
@@ -45,9 +53,14 @@ impl ContextSlot {
         Arc::clone(&lock(&self.context))
     }
 
-    /// Replaces the snapshot (a new body arrived).
-    pub fn replace_context(&self, next: RequestContext) {
-        *lock(&self.context) = Arc::new(next);
+    /// Replaces the snapshot with `next(current)`, unless that is `None` (nothing changed).
+    /// Writers of one request take turns, so each builds on the one before.
+    pub fn update(&self, next: impl FnOnce(&RequestContext) -> Option<RequestContext>) {
+        let _turn = lock(&self.writer);
+        let current = self.context();
+        if let Some(next) = next(&current) {
+            *lock(&self.context) = Arc::new(next);
+        }
     }
 }
 
@@ -143,7 +156,45 @@ fn unknown_rule_ids(config: &EngineConfig, rules: &RuleSet) -> Vec<String> {
         .collect()
 }
 
+/// Why `addInputs` refused a record.
+#[derive(Debug, PartialEq, Eq)]
+pub enum AddInputsError {
+    StaleHandle(i64),
+    Record(WireError),
+}
+
+impl fmt::Display for AddInputsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AddInputsError::StaleHandle(h) => write!(f, "no live request context for handle {h}"),
+            AddInputsError::Record(e) => write!(f, "input record rejected: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for AddInputsError {}
+
 impl Runtime {
+    /// The slot of a live handle; a stale one is counted.
+    pub fn slot(&self, handle: i64) -> Option<impl Deref<Target = ContextSlot> + '_> {
+        let slot = self.contexts.get(handle);
+        if slot.is_none() {
+            self.stats.stale_handles.fetch_add(1, Ordering::Relaxed);
+        }
+        slot
+    }
+
+    /// Adds the values of an `addInputs` record to a request's context, all or none: a record
+    /// that does not decode changes nothing.
+    pub fn add_inputs(&self, handle: i64, record: &[u8]) -> Result<(), AddInputsError> {
+        let slot = self
+            .slot(handle)
+            .ok_or(AddInputsError::StaleHandle(handle))?;
+        let inputs = CapturedInput::decode_record(record).map_err(AddInputsError::Record)?;
+        slot.update(|context| context.with_captured(&inputs));
+        Ok(())
+    }
+
     /// Builds an engine with the same configuration and the rule set in `bytes`, and puts it in
     /// use. On any error the engine in use stays, and the error says why (for the agent's log).
     pub fn load_rules(&self, bytes: &[u8]) -> Result<(), String> {
@@ -213,6 +264,7 @@ mod tests {
     use std::path::PathBuf;
     use std::sync::atomic::AtomicUsize;
 
+    use rasp_engine::input::InputSource;
     use rasp_engine::rules::compile_dir;
 
     use super::*;
@@ -364,6 +416,93 @@ mod tests {
             let info = json(&rt.rules_json());
             assert_eq!(info["id"], "none", "{info}");
             assert_eq!(info["rules"], 0);
+        }
+    }
+
+    fn record(inputs: &[(InputSource, &str, &str)]) -> Vec<u8> {
+        let inputs: Vec<CapturedInput> = inputs
+            .iter()
+            .map(|&(source, name, value)| CapturedInput {
+                source,
+                name: name.into(),
+                value: value.into(),
+            })
+            .collect();
+        CapturedInput::encode_record(&inputs)
+    }
+
+    fn has_value(rt: &Runtime, handle: i64, value: &str) -> bool {
+        let slot = rt.slot(handle).expect("live");
+        let found = slot.context().inputs().iter().any(|i| i.value == value);
+        found
+    }
+
+    fn open(rt: &Runtime) -> i64 {
+        let context = RequestContext::from_inputs(Vec::new(), Default::default());
+        rt.contexts
+            .insert(ContextSlot::new(context))
+            .expect("room for a context")
+    }
+
+    #[test]
+    fn add_inputs_applies_a_good_record_and_nothing_of_a_bad_one() {
+        let rt = runtime("", None);
+        let handle = open(&rt);
+        rt.add_inputs(handle, &record(&[(InputSource::Json, "a.b", "x' y")]))
+            .expect("applied");
+        assert!(has_value(&rt, handle, "x' y"));
+
+        let before = rt.slot(handle).expect("live").context();
+        let mut bad = record(&[
+            (InputSource::Json, "c", "first ' entry"),
+            (InputSource::Json, "d", "second ' entry"),
+        ]);
+        // The second entry's source byte: version, count, then the first entry.
+        let second = 8 + 1 + 4 + 1 + 4 + "first ' entry".len();
+        bad[second] = 200;
+        let error = rt.add_inputs(handle, &bad).expect_err("unknown source");
+        assert_eq!(
+            error.to_string(),
+            "input record rejected: input record entry 1 has unknown source code 200"
+        );
+        let after = rt.slot(handle).expect("live").context();
+        assert!(Arc::ptr_eq(&before, &after), "not half applied");
+        assert!(!has_value(&rt, handle, "first ' entry"));
+
+        assert!(rt.contexts.remove(handle));
+        let stale = rt.add_inputs(handle, &record(&[(InputSource::Json, "a", "b c")]));
+        assert_eq!(stale, Err(AddInputsError::StaleHandle(handle)));
+        assert_eq!(rt.stats.stale_handles.load(Ordering::Relaxed), 1);
+    }
+
+    #[test]
+    fn concurrent_writers_of_one_request_lose_nothing() {
+        let rt = runtime("", None);
+        let handle = open(&rt);
+        let values: Vec<Vec<String>> = (0..4)
+            .map(|t| (0..25).map(|i| format!("t{t} v{i}'")).collect())
+            .collect();
+        std::thread::scope(|scope| {
+            for mine in &values {
+                let rt = &rt;
+                scope.spawn(move || {
+                    for v in mine {
+                        rt.add_inputs(handle, &record(&[(InputSource::Xml, "a", v)]))
+                            .expect("applied");
+                    }
+                });
+            }
+            // A body arriving meanwhile on the serving thread.
+            scope.spawn(|| {
+                for _ in 0..25 {
+                    rt.slot(handle)
+                        .expect("live")
+                        .update(|c| Some(c.with_body(b"body", false)));
+                }
+            });
+        });
+        for v in values.iter().flatten() {
+            assert!(has_value(&rt, handle, v), "{v} kept");
         }
     }
 }
