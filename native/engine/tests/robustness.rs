@@ -7,7 +7,7 @@ use rasp_engine::cmd::{lexer as shell, CommandLine};
 use rasp_engine::input::{Input, InputSource};
 use rasp_engine::path::PathOp;
 use rasp_engine::sql::{Dialect, SqlLexer};
-use rasp_engine::wire::RequestRecord;
+use rasp_engine::wire::{CapturedInput, RequestRecord};
 use rasp_engine::{
     CommandSink, ContextLimits, Engine, EngineConfig, PathSink, RequestContext, SqlApi, SqlSink,
 };
@@ -160,4 +160,50 @@ fn arbitrary_request_records_decode_or_fail_cleanly() {
             let _ = ctx.with_body(&body, false);
         }
     }
+}
+
+#[test]
+fn arbitrary_input_records_decode_whole_or_not_at_all() {
+    let mut rng = Rng(0x0bad_cafe_f00d_d00d);
+    let good = vec![
+        CapturedInput {
+            source: InputSource::Json,
+            name: "user.name".into(),
+            value: "x' OR 1=1".into(),
+        },
+        CapturedInput {
+            source: InputSource::Parameter,
+            name: "q".into(),
+            value: "%2e%2e\\x".into(),
+        },
+    ];
+    let valid = CapturedInput::encode_record(&good);
+    let ctx = RequestContext::from_inputs(Vec::new(), ContextLimits::default());
+    let (mut accepted, mut rejected) = (0, 0);
+    for _ in 0..20_000 {
+        let mut bytes = valid.clone();
+        match rng.below(3) {
+            0 => {
+                let i = rng.below(bytes.len());
+                bytes[i] = rng.next() as u8;
+            }
+            1 => bytes.truncate(rng.below(bytes.len())),
+            _ => bytes.extend(rng.bytes(16)),
+        }
+        match CapturedInput::decode_record(&bytes) {
+            Ok(inputs) => {
+                accepted += 1;
+                // Whatever decodes is a whole record: re-encoding gives back the same bytes,
+                // unless lossy UTF-8 decoding replaced some.
+                let again = CapturedInput::encode_record(&inputs);
+                let lossy = inputs
+                    .iter()
+                    .any(|i| i.name.contains('\u{fffd}') || i.value.contains('\u{fffd}'));
+                assert!(lossy || again == bytes, "{bytes:?}");
+                let _ = ctx.with_captured(&inputs);
+            }
+            Err(_) => rejected += 1,
+        }
+    }
+    assert!(accepted > 0 && rejected > 0, "{accepted} / {rejected}");
 }
