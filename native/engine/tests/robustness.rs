@@ -207,3 +207,60 @@ fn arbitrary_input_records_decode_whole_or_not_at_all() {
     }
     assert!(accepted > 0 && rejected > 0, "{accepted} / {rejected}");
 }
+
+#[test]
+fn every_body_parser_takes_arbitrary_bytes() {
+    let mut rng = Rng(0x5151_7a7a_0101_fefe);
+    let content_types = [
+        "application/json",
+        "application/json; charset=ISO-8859-1",
+        "application/x-www-form-urlencoded",
+        "application/x-www-form-urlencoded; charset=UTF-16",
+        "application/x-www-form-urlencoded; charset=windows-1252",
+        "multipart/form-data; boundary=XyZ",
+        "multipart/form-data; boundary=\"a;b\"; boundary=XyZ",
+        "text/plain; charset=UTF-32LE",
+        "application/xml",
+    ];
+    // Fragments that steer the parsers into their corners.
+    const PIECES: [&[u8]; 12] = [
+        b"--XyZ\r\n",
+        b"--XyZ--",
+        b"\nContent-Disposition: form-data; name=\"",
+        b"; filename*=UTF-8''%2e",
+        b"\r\n\r\n",
+        b"{\"",
+        b"[[[[",
+        b"\\u00",
+        b"\xFF\xFE",
+        b"\0\0",
+        b"%E9&=",
+        b"/*",
+    ];
+    let records: Vec<RequestRecord> = content_types
+        .iter()
+        .map(|ct| RequestRecord {
+            method: "POST".into(),
+            uri: "/".into(),
+            content_type: (*ct).into(),
+            ..RequestRecord::default()
+        })
+        .collect();
+    let contexts: Vec<RequestContext> = records
+        .iter()
+        .map(|r| RequestContext::new(r, ContextLimits::default()))
+        .collect();
+    for _ in 0..3_000 {
+        let mut body = Vec::new();
+        for _ in 0..rng.below(12) {
+            match rng.below(2) {
+                0 => body.extend_from_slice(PIECES[rng.below(PIECES.len())]),
+                _ => body.extend(rng.bytes(12)),
+            }
+        }
+        for ctx in &contexts {
+            let next = ctx.with_body(&body, false);
+            assert!(next.inputs().len() >= ctx.inputs().len(), "{body:?}");
+        }
+    }
+}

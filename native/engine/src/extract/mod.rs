@@ -1,9 +1,22 @@
 //! Turning a request record and body into [`Input`]s, decoded the way the application sees them.
 //!
-//! The container decodes query and form parameters as UTF-8 percent-encoding with `+` for space;
-//! path segments are percent-decoded and their `;params` split off; cookies come from every
-//! `Cookie` header. On top of what the container gives, a value that still looks
-//! percent-encoded is added once more decoded, because applications commonly decode again.
+//! The container decodes query parameters as UTF-8 percent-encoding with `+` for space; path
+//! segments are percent-decoded and their `;params` split off; cookies come from every `Cookie`
+//! header. On top of what the container gives, a value that still looks percent-encoded is
+//! added once more decoded, because applications commonly decode again.
+//!
+//! Bodies are this engine's own parse, the fast path for what no hook of the agent saw, and
+//! must not be trivially wrong: where the application's parser may read a body differently
+//! (another charset, lenient JSON, a multipart corner), every reading is taken. Each body kind
+//! has its module: [`form`], [`json`], [`multipart`], with [`charset`] and [`params`] shared.
+
+mod charset;
+mod form;
+mod json;
+mod multipart;
+mod params;
+
+use std::borrow::Cow;
 
 use crate::input::{Input, InputSource};
 use crate::wire::{CapturedInput, RequestRecord};
@@ -149,8 +162,8 @@ pub enum BodyKind {
 }
 
 impl BodyKind {
-    /// `None` for bodies that are not inputs (binary uploads, multipart: the container
-    /// exposes multipart fields as parameters).
+    /// `None` for bodies that are not inputs (binary uploads: data the application stores, not
+    /// text it interprets).
     pub fn from_content_type(content_type: &str) -> Option<BodyKind> {
         let mime = content_type
             .split(';')
@@ -173,126 +186,38 @@ impl BodyKind {
 }
 
 /// The inputs of a body. A JSON body gives every object key and every string and number value
-/// with its path; a body that claims JSON but does not parse is taken whole as one text input,
-/// so a malformed body never hides its content. `content_type` carries the multipart boundary.
+/// with its path; a body that claims JSON but does not parse is also taken whole as one text
+/// input, so a malformed body never hides its content. `content_type` carries the charset and
+/// the multipart boundary.
 pub fn body_inputs(kind: BodyKind, content_type: &str, body: &[u8], sink: &mut dyn FnMut(Input)) {
     match kind {
-        BodyKind::Multipart => multipart_inputs(content_type, body, sink),
-        BodyKind::Form => form_pairs(&String::from_utf8_lossy(body), InputSource::Form, sink),
-        BodyKind::Json => match serde_json::from_slice::<serde_json::Value>(body) {
-            Ok(value) => json_inputs(&value, &mut String::from("$"), sink),
-            Err(_) => whole_body(body, sink),
-        },
-        BodyKind::Text => whole_body(body, sink),
+        BodyKind::Multipart => multipart::multipart_body(content_type, body, sink),
+        BodyKind::Form => form::form_body(content_type, body, sink),
+        BodyKind::Json => json::json_body(content_type, body, sink),
+        BodyKind::Text => text_body(content_type, body, sink),
     }
 }
 
-fn whole_body(body: &[u8], sink: &mut dyn FnMut(Input)) {
-    if !body.is_empty() {
-        sink(Input::value(
-            InputSource::Body,
-            "body",
-            String::from_utf8_lossy(body),
-        ));
+/// A text body whole, in every reading: the Unicode encoding its first bytes show (an XML
+/// parser detects UTF-16 as Jackson does), and the declared charset's and UTF-8's.
+fn text_body(content_type: &str, body: &[u8], sink: &mut dyn FnMut(Input)) {
+    let mut texts: Vec<Cow<'_, str>> = Vec::new();
+    if let Some(detected) = charset::detect_unicode(body) {
+        texts.push(detected.decode(body));
+    }
+    for text in charset::readings(body, charset::declared(content_type).as_deref()) {
+        if !texts.contains(&text) {
+            texts.push(text);
+        }
+    }
+    for text in texts {
+        whole_body(&text, sink);
     }
 }
 
-/// The boundary parameter of a multipart content type.
-fn multipart_boundary(content_type: &str) -> Option<&str> {
-    content_type.split(';').skip(1).find_map(|param| {
-        let (key, value) = param.split_once('=')?;
-        key.trim()
-            .eq_ignore_ascii_case("boundary")
-            .then(|| value.trim().trim_matches('"'))
-            .filter(|b| !b.is_empty())
-    })
-}
-
-/// A `name="value"` parameter of a Content-Disposition header.
-fn disposition_param<'a>(header: &'a str, name: &str) -> Option<&'a str> {
-    header.split(';').skip(1).find_map(|param| {
-        let (key, value) = param.split_once('=')?;
-        key.trim()
-            .eq_ignore_ascii_case(name)
-            .then(|| value.trim().trim_matches('"'))
-    })
-}
-
-/// Parts of a `multipart/form-data` body (RFC 7578). A part cut off by the capture limit still
-/// gives the names it got to; a body without the boundary gives nothing.
-fn multipart_inputs(content_type: &str, body: &[u8], sink: &mut dyn FnMut(Input)) {
-    let Some(boundary) = multipart_boundary(content_type) else {
-        return;
-    };
-    let delimiter = format!("--{boundary}");
-    let text = String::from_utf8_lossy(body);
-    for part in text.split(delimiter.as_str()).skip(1) {
-        if part.starts_with("--") {
-            break;
-        }
-        let part = part.strip_prefix("\r\n").unwrap_or(part);
-        let (head, content) = part.split_once("\r\n\r\n").unwrap_or((part, ""));
-        let Some(disposition) = head
-            .lines()
-            .find(|l| l.to_ascii_lowercase().starts_with("content-disposition:"))
-        else {
-            continue;
-        };
-        let name = disposition_param(disposition, "name")
-            .unwrap_or_default()
-            .to_owned();
-        sink(Input::name_of(InputSource::Multipart, name.clone()));
-        match disposition_param(disposition, "filename") {
-            Some(file_name) => with_derived_forms(
-                Input::value(
-                    InputSource::Multipart,
-                    format!("{name}.filename"),
-                    file_name,
-                ),
-                sink,
-            ),
-            None => {
-                let value = content.strip_suffix("\r\n").unwrap_or(content);
-                with_derived_forms(Input::value(InputSource::Multipart, name, value), sink);
-            }
-        }
-    }
-}
-
-fn json_inputs(value: &serde_json::Value, path: &mut String, sink: &mut dyn FnMut(Input)) {
-    use serde_json::Value;
-    match value {
-        Value::String(s) => with_derived_forms(
-            Input::value(InputSource::Json, path.clone(), s.clone()),
-            sink,
-        ),
-        Value::Number(n) => sink(Input::value(InputSource::Json, path.clone(), n.to_string())),
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                let len = path.len();
-                path.push_str(&format!("[{i}]"));
-                json_inputs(item, path, sink);
-                path.truncate(len);
-            }
-        }
-        Value::Object(map) => {
-            for (key, item) in map {
-                let len = path.len();
-                path.push('.');
-                path.push_str(key);
-                sink(Input {
-                    source: InputSource::Json,
-                    name: path.clone(),
-                    part: crate::input::InputPart::Name,
-                    value: key.clone(),
-                    transform: None,
-                    original: None,
-                });
-                json_inputs(item, path, sink);
-                path.truncate(len);
-            }
-        }
-        Value::Bool(_) | Value::Null => {}
+fn whole_body(text: &str, sink: &mut dyn FnMut(Input)) {
+    if !text.is_empty() {
+        sink(Input::value(InputSource::Body, "body", text));
     }
 }
 
@@ -369,23 +294,6 @@ mod tests {
     }
 
     #[test]
-    fn json_bodies_give_keys_strings_and_numbers_with_paths() {
-        let body = br#"{"user":{"name":"x' OR 1=1--","ids":[1,"2"]},"ok":true}"#;
-        let inputs = collect(|s| body_inputs(BodyKind::Json, "application/json", body, s));
-        assert_eq!(
-            values(&inputs, InputSource::Json),
-            vec![
-                ("$.user.ids[0]".into(), "1".into()),
-                ("$.user.ids[1]".into(), "2".into()),
-                ("$.user.name".into(), "x' OR 1=1--".into()),
-            ]
-        );
-        assert!(inputs
-            .iter()
-            .any(|i| i.part == InputPart::Name && i.name == "$.user.name" && i.value == "name"));
-    }
-
-    #[test]
     fn malformed_json_is_one_text_input() {
         let inputs =
             collect(|s| body_inputs(BodyKind::Json, "application/json", b"{\"a\": 'x' OR 1=1", s));
@@ -393,32 +301,6 @@ mod tests {
             values(&inputs, InputSource::Body),
             vec![("body".into(), "{\"a\": 'x' OR 1=1".into())]
         );
-    }
-
-    #[test]
-    fn multipart_names_file_names_and_text_fields_are_inputs() {
-        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nmy ' photo\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"../shell.jsp\"\r\nContent-Type: application/octet-stream\r\n\r\n\x00\x01binary ' OR 1=1\r\n--XyZ--\r\n";
-        let inputs = collect(|s| {
-            body_inputs(
-                BodyKind::Multipart,
-                "multipart/form-data; boundary=XyZ",
-                body,
-                s,
-            )
-        });
-        assert_eq!(
-            values(&inputs, InputSource::Multipart),
-            vec![
-                ("title".into(), "my ' photo".into()),
-                ("file.filename".into(), "../shell.jsp".into())
-            ]
-        );
-        assert!(
-            !inputs.iter().any(|i| i.value.contains("binary")),
-            "file contents are not inputs"
-        );
-        let none = collect(|s| body_inputs(BodyKind::Multipart, "multipart/form-data", body, s));
-        assert!(none.is_empty(), "no boundary, no parts");
     }
 
     #[test]
