@@ -57,6 +57,25 @@ public class HandOffBenchmark {
         }
 
         @Override
+        public void captureObject(RequestScope scope, int kind, Object source, Object value) {
+            RaspBridge.captured(scope, dev.rasp.bootstrap.InputSources.COOKIE, "fake", String.valueOf(value));
+        }
+
+        @Override
+        public RequestContext openMessage(Object[] handlerArgs) {
+            return handlerArgs.length > 0 && "msg".equals(handlerArgs[0]) ? new RequestContext("ws", null, 0) : null;
+        }
+
+        @Override
+        public void addToMessage(RequestContext context, Object[] handlerArgs) {
+        }
+
+        @Override
+        public void closeMessage(RequestScope scope) {
+            scope.context.release();
+        }
+
+        @Override
         public void prepareHandOff(RequestContext context) {
             context.handle = 1L; // as the agent's first hand-off does (it opens the native context once)
         }

@@ -123,6 +123,97 @@ final class HandOff {
         }
     }
 
+    // ------------------------------------------------------------------ ForkJoinTasks
+    //
+    // A ForkJoinTask cannot be wrapped (the caller joins the very object it forked), and no field
+    // can be added to the JDK's class: its capture is kept in a map keyed weakly by the task's
+    // identity, and bound when a worker (or a joining thread) executes it (doExec).
+
+    /** Identity of a task, without keeping it alive. */
+    static final class ForkJoinKey extends java.lang.ref.WeakReference<Object> {
+        private final int hash;
+
+        ForkJoinKey(Object task) {
+            super(task);
+            this.hash = System.identityHashCode(task);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (o == this) {
+                return true;
+            }
+            Object mine = get();
+            if (o instanceof ForkJoinKey) {
+                return mine != null && mine == ((ForkJoinKey) o).get();
+            }
+            return o instanceof ForkJoinLookup && mine != null && mine == ((ForkJoinLookup) o).task;
+        }
+    }
+
+    /** A lookup key for a live task (no reference object made). */
+    static final class ForkJoinLookup {
+        final Object task;
+
+        ForkJoinLookup(Object task) {
+            this.task = task;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(task);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ForkJoinKey && ((ForkJoinKey) o).get() == task;
+        }
+    }
+
+    private static final ConcurrentHashMap<Object, TaskCapture> FORK_JOIN = new ConcurrentHashMap<Object, TaskCapture>();
+    /** FORK_JOIN's size, read by every ForkJoinTask execution: 0 almost always. */
+    private static final AtomicInteger FORK_JOIN_COUNT = new AtomicInteger();
+
+    /** fork(), ForkJoinPool.execute/submit/invoke(ForkJoinTask) while serving a request. */
+    static void forkJoinTask(RequestContext context, Object task) {
+        if (FORK_JOIN.containsKey(new ForkJoinLookup(task)) || !context.retain()) {
+            return; // forked again (or already submitted): the first capture stands
+        }
+        ForkJoinKey key = new ForkJoinKey(task);
+        TaskCapture capture = new TaskCapture(task, context, RequestScope.VIA_FORK_JOIN, key);
+        if (FORK_JOIN.putIfAbsent(key, capture) != null) {
+            capture.abandon();
+            return;
+        }
+        FORK_JOIN_COUNT.incrementAndGet();
+        TASKS.increment();
+    }
+
+    static void forgetForkJoin(Object key) {
+        if (FORK_JOIN.remove(key) != null) {
+            FORK_JOIN_COUNT.decrementAndGet();
+        }
+    }
+
+    /** ForkJoinTask.doExec(): binds the task's captured request, if any. */
+    static RequestScope forkJoinRunning(Object task) {
+        if (FORK_JOIN_COUNT.get() == 0) {
+            return null;
+        }
+        TaskCapture capture = FORK_JOIN.get(new ForkJoinLookup(task));
+        return capture == null ? null : capture.begin();
+    }
+
+    static void forkJoinRan(RequestScope scope) {
+        RaspBridge.unbind(scope);
+        scope.context.release();
+    }
+
     // ------------------------------------------------------------------ threads
 
     /** Thread.start() on a thread serving a request (not from inside an executor, which carries its tasks itself). */

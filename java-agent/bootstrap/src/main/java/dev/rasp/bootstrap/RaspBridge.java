@@ -241,6 +241,61 @@ public final class RaspBridge {
         }
     }
 
+    /**
+     * Entry of a WebSocket message handler: the message is a request of its own (see
+     * requestEnter for how entries nest). Returns true when counted (then messageExit(true)).
+     */
+    public static boolean messageEnter(Object[] args) {
+        RaspHooks h = hooks;
+        if (h == null) {
+            return false;
+        }
+        RequestScope current = CURRENT.get();
+        if (current != null && current.servletDepth > 0) {
+            current.servletDepth++;
+            try {
+                h.addToMessage(current.context, args);
+            } catch (Throwable t) {
+                internalError(h, t);
+            }
+            return true;
+        }
+        RequestContext context;
+        try {
+            context = h.openMessage(args);
+        } catch (Throwable t) {
+            internalError(h, t);
+            return false;
+        }
+        if (context == null) {
+            return false;
+        }
+        RequestScope scope = new RequestScope(context, current, null);
+        scope.servletDepth = 1;
+        CURRENT.set(scope);
+        return true;
+    }
+
+    /** Exit of a WebSocket message handler; the handler's own exception (a block among them) goes on. */
+    public static void messageExit(boolean entered) {
+        if (!entered) {
+            return;
+        }
+        RequestScope scope = CURRENT.get();
+        if (scope == null || scope.servletDepth == 0 || --scope.servletDepth > 0) {
+            return;
+        }
+        CURRENT.set(scope.previous);
+        RaspHooks h = hooks;
+        if (h != null) {
+            try {
+                h.closeMessage(scope);
+            } catch (Throwable t) {
+                internalError(h, t);
+            }
+        }
+    }
+
     /** The last reference to a request's context is gone: its native context is released. */
     static void contextReleased(RequestContext context) {
         RaspHooks h = hooks;
@@ -367,6 +422,40 @@ public final class RaspBridge {
         }
     }
 
+    /** ForkJoinTask.fork(), ForkJoinPool.execute/submit/invoke(ForkJoinTask): the task carries the request. */
+    public static void forkJoinTask(Object task) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || scope.guarded || task == null) {
+            return;
+        }
+        try {
+            handingOff(scope.context);
+            HandOff.forkJoinTask(scope.context, task);
+        } catch (Throwable t) {
+            internalError(hooks, t);
+        }
+    }
+
+    /** Entry of ForkJoinTask.doExec(): binds the request the task was forked in, if any. */
+    public static RequestScope forkJoinExecEnter(Object task) {
+        try {
+            return HandOff.forkJoinRunning(task);
+        } catch (Throwable t) {
+            internalError(hooks, t);
+            return null;
+        }
+    }
+
+    public static void forkJoinExecExit(RequestScope scope) {
+        if (scope != null) {
+            try {
+                HandOff.forkJoinRan(scope);
+            } catch (Throwable t) {
+                internalError(hooks, t);
+            }
+        }
+    }
+
     /** Thread.start() (and VirtualThread.start()): a thread started while serving a request takes it along. */
     public static void threadStart(Thread thread) {
         RequestScope scope = CURRENT.get();
@@ -445,6 +534,164 @@ public final class RaspBridge {
             HandOff.threadExiting();
         } catch (Throwable t) {
             internalError(hooks, t);
+        }
+    }
+
+    // ------------------------------------------------------------------ inputs where the application reads them
+    //
+    // Exit advice of a source API (getParameter, a JSON parser's getText, a zip entry...) hands
+    // over what the application got. Values are kept by reference and pushed to the engine in one
+    // batch before the next sink check; without a request on the thread, one ThreadLocal read.
+
+    /** A value the application read from {@code source} (an InputSources code). */
+    public static void captureInput(int source, String name, String value) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || value == null || scope.guarded) {
+            return;
+        }
+        scope.context.capture(source, name, value);
+    }
+
+    /** Several values of one name (getParameterValues). */
+    public static void captureInputs(int source, String name, String[] values) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || values == null || scope.guarded) {
+            return;
+        }
+        for (String v : values) {
+            scope.context.capture(source, name, v);
+        }
+    }
+
+    /** A parameter map (getParameterMap): every name and value. */
+    public static void captureParameterMap(Map<?, ?> parameters) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || parameters == null || scope.guarded) {
+            return;
+        }
+        try {
+            for (Map.Entry<?, ?> e : parameters.entrySet()) {
+                String name = String.valueOf(e.getKey());
+                scope.context.capture(InputSources.PARAMETER, name, name);
+                Object v = e.getValue();
+                if (v instanceof String[]) {
+                    for (String one : (String[]) v) {
+                        scope.context.capture(InputSources.PARAMETER, name, one);
+                    }
+                } else if (v != null) {
+                    scope.context.capture(InputSources.PARAMETER, name, String.valueOf(v));
+                }
+            }
+        } catch (Throwable t) {
+            internalError(hooks, t); // a concurrently modified or odd map: what was taken stays
+        }
+    }
+
+    /** A JSON field name the application's parser returned; it names the values that follow. */
+    public static void captureJsonName(String name) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || name == null || scope.guarded) {
+            return;
+        }
+        scope.jsonName = name;
+        scope.context.capture(InputSources.JSON, name, name);
+    }
+
+    /** A JSON string (or scalar as text) the application's parser returned. */
+    public static void captureJsonValue(String value) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || value == null || scope.guarded) {
+            return;
+        }
+        scope.context.capture(InputSources.JSON, scope.jsonName, value);
+    }
+
+    /** A piece of XML text (SAX characters, StAX getText): kept alone and as part of the element's whole text. */
+    public static void captureXmlText(String piece) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || piece == null || scope.guarded) {
+            return;
+        }
+        scope.context.capture(InputSources.XML, "text", piece);
+        if (scope.xmlText == null) {
+            scope.xmlText = new StringBuilder();
+        }
+        if (scope.xmlText.length() < (1 << 20)) {
+            scope.xmlText.append(piece);
+            scope.xmlPieces++;
+        }
+    }
+
+    public static void captureXmlChars(char[] ch, int start, int length) {
+        if (ch != null && length > 0 && start >= 0 && start <= ch.length - length && CURRENT.get() != null) {
+            captureXmlText(new String(ch, start, length));
+        }
+    }
+
+    /** An element starts or ends: text handed out in several pieces before it is one input. */
+    public static void xmlBoundary() {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || scope.xmlText == null) {
+            return;
+        }
+        if (scope.xmlPieces > 1) {
+            scope.context.capture(InputSources.XML, "text", scope.xmlText.toString());
+        }
+        scope.xmlText.setLength(0);
+        scope.xmlPieces = 0;
+    }
+
+    /** SAX startElement's attributes. */
+    public static void captureXmlAttributes(org.xml.sax.Attributes attributes) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || attributes == null || scope.guarded) {
+            return;
+        }
+        try {
+            for (int i = 0, n = attributes.getLength(); i < n; i++) {
+                scope.context.capture(InputSources.XML, "@" + attributes.getQName(i), attributes.getValue(i));
+            }
+        } catch (Throwable t) {
+            internalError(hooks, t);
+        }
+    }
+
+    /** A zip entry the application is about to read (ZipInputStream.getNextEntry, ZipFile's entry iterator). */
+    public static void captureZipEntry(java.util.zip.ZipEntry entry) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || entry == null || scope.guarded) {
+            return;
+        }
+        scope.context.capture(InputSources.ZIP_ENTRY, "entry", entry.getName());
+    }
+
+    /**
+     * A value of an API type the bridge cannot name (servlet Cookie[], a Part, a Spring
+     * MultipartFile): the core reads it reflectively. {@code kind} is a RaspHooks.CAPTURE_* code.
+     */
+    public static void captureObject(int kind, Object source, Object value) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || (source == null && value == null) || scope.guarded) {
+            return;
+        }
+        RaspHooks h = hooks;
+        if (h == null) {
+            return;
+        }
+        scope.guarded = true;
+        try {
+            h.captureObject(scope, kind, source, value);
+        } catch (Throwable t) {
+            internalError(h, t);
+        } finally {
+            scope.guarded = false;
+        }
+    }
+
+    /** Core side of captureObject: store a value read reflectively. */
+    public static void captured(RequestScope scope, int source, String name, String value) {
+        if (value != null) {
+            scope.context.capture(source, name, value);
         }
     }
 

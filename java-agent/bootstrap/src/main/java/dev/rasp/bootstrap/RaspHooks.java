@@ -33,6 +33,19 @@ public interface RaspHooks {
      */
     void prepareHandOff(RequestContext context);
 
+    /**
+     * A WebSocket message handler's outermost entry on a thread: the context of the message as a
+     * request of its own (its payload and what the handler's arguments tell of the handshake),
+     * or null when the arguments carry nothing to judge.
+     */
+    RequestContext openMessage(Object[] handlerArgs);
+
+    /** A nested handler layer of the same message: what its arguments add. */
+    void addToMessage(RequestContext context, Object[] handlerArgs);
+
+    /** The outermost handler's exit: gives back the message's reference. */
+    void closeMessage(RequestScope scope);
+
     /** The last reference to a request's context is gone (on any thread): release its native context. */
     void releaseContext(RequestContext context);
 
@@ -67,6 +80,18 @@ public interface RaspHooks {
 
     /** {@code op} of {@link #checkPath} when the open options decide it. */
     int OP_FROM_OPTIONS = -1;
+
+    /** captureObject kinds: a Cookie[] (value), a Part and its submitted file name, a multipart file object and its original file name. */
+    int CAPTURE_COOKIES = 0;
+    int CAPTURE_PART_FILENAME = 1;
+    int CAPTURE_UPLOAD_FILENAME = 2;
+
+    /**
+     * A value the application read, of a type only the core can read (reflectively): see the
+     * CAPTURE_* kinds. {@code source} is the object the application asked, {@code value} what it
+     * got. Called with {@code scope.guarded} set; stores through RaspBridge.captured.
+     */
+    void captureObject(RequestScope scope, int kind, Object source, Object value);
 
     /** Count (and maybe log) a failure the bridge contained. */
     void internalError(Throwable t);

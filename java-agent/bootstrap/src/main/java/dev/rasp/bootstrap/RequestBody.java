@@ -24,6 +24,14 @@ public final class RequestBody {
     }
 
     private final int limit;
+    /** Drops file contents of a multipart body before they count against the limit; null otherwise. */
+    private final MultipartElider elider;
+    private final MultipartElider.Sink keep = new MultipartElider.Sink() {
+        @Override
+        public void keep(byte[] b, int off, int len) {
+            appendKept(b, off, len);
+        }
+    };
     private byte[] bytes;
     private int length;
     private boolean truncated;
@@ -32,12 +40,18 @@ public final class RequestBody {
     /** A high surrogate that ended the previous char read, waiting for its low half. */
     private char pendingHighSurrogate;
 
-    RequestBody(int limit) {
+    RequestBody(int limit, String contentType) {
         this.limit = Math.max(0, limit);
+        this.elider = this.limit > 0 ? MultipartElider.forContentType(contentType) : null;
     }
 
     boolean captures() {
         return limit > 0;
+    }
+
+    /** Something the agent could not keep was read: the engine must treat the request as overflowed. */
+    void markTruncated() {
+        truncated = true;
     }
 
     Snapshot takeIfGrown() {
@@ -53,6 +67,14 @@ public final class RequestBody {
         if (len <= 0 || off < 0 || off > b.length - len) {
             return;
         }
+        if (elider != null) {
+            elider.write(b, off, len, keep);
+        } else {
+            appendKept(b, off, len);
+        }
+    }
+
+    private void appendKept(byte[] b, int off, int len) {
         int n = Math.min(limit - length, len);
         if (n < len) {
             truncated = true;
@@ -66,6 +88,10 @@ public final class RequestBody {
     }
 
     void appendByte(int value) {
+        if (elider != null) {
+            elider.writeByte(value, keep);
+            return;
+        }
         if (length >= limit) {
             truncated = true;
             return;

@@ -53,15 +53,26 @@ public final class RequestContext {
     public volatile int inputsVersion;
 
     private final RequestBody body;
+    private final CapturedInputs captured;
+    /** Something was captured since the last push (read without the lock, as a hint). */
+    private volatile boolean capturedPending;
 
     /**
      * @param bodyLimit bytes of body to keep; 0 when the body is not captured (content type the
      *                  engine does not parse).
+     * @param capturedLimitChars chars of captured values kept before the request counts as overflowed.
+     * @param contentType   the request's Content-Type: the contents of a multipart body's file parts are not kept.
      */
-    public RequestContext(Object request, Object response, int bodyLimit) {
+    public RequestContext(Object request, Object response, int bodyLimit, long capturedLimitChars, String contentType) {
         this.request = request;
         this.response = response;
-        this.body = new RequestBody(bodyLimit);
+        this.body = new RequestBody(bodyLimit, contentType);
+        this.captured = new CapturedInputs(capturedLimitChars);
+    }
+
+    /** As above, with the engine's default budget for captured values (16 MiB). */
+    public RequestContext(Object request, Object response, int bodyLimit) {
+        this(request, response, bodyLimit, 16L << 20, null);
     }
 
     // ------------------------------------------------------------------ references
@@ -126,6 +137,31 @@ public final class RequestContext {
     /** The request's AsyncContext when it left its serving thread in async mode, else null. */
     public synchronized Object asyncContext() {
         return asyncContext;
+    }
+
+    // ------------------------------------------------------------------ values captured where the application read them
+
+    /** A value the application read from {@code source} (an InputSources code), pushed before the next check. */
+    public synchronized void capture(int source, String name, String value) {
+        captured.add(source, name, value);
+        capturedPending = true;
+    }
+
+    /** Whether anything was captured since the last {@link #takeCaptured()} (a cheap hint, no lock). */
+    public boolean hasCaptured() {
+        return capturedPending;
+    }
+
+    /**
+     * The values captured since the last take, or null. When the captured values passed their
+     * budget, the body is marked truncated, so its next push tells the engine the request overflowed.
+     */
+    public synchronized CapturedInputs.Batch takeCaptured() {
+        capturedPending = false;
+        if (captured.overflowed()) {
+            body.markTruncated();
+        }
+        return captured.take();
     }
 
     // ------------------------------------------------------------------ body, as the application reads it

@@ -16,6 +16,7 @@ public final class RequestScope {
     public static final String VIA_EXECUTOR = "executor";
     public static final String VIA_THREAD = "thread";
     public static final String VIA_ASYNC_CONTEXT = "async-context";
+    public static final String VIA_FORK_JOIN = "fork-join";
 
     public final RequestContext context;
     /** The binding this one hides, restored when it ends (null: none). */
@@ -32,6 +33,15 @@ public final class RequestScope {
     int handOffDepth;
     /** Nesting of instrumented body read methods (a wrapper's read calls the container's read). */
     int bodyReadDepth;
+
+    /** The JSON field name this thread's parser returned last: the name of the values that follow. */
+    String jsonName;
+    /**
+     * XML text this thread's parser handed out in pieces since the last element boundary (SAX
+     * characters, StAX getText split at character references); kept whole as one input too.
+     */
+    StringBuilder xmlText;
+    int xmlPieces;
 
     /**
      * Set while the agent itself runs inside this request (JDBC metadata look-ups, writing the

@@ -6,6 +6,8 @@ import dev.rasp.core.config.AgentConfig;
 import dev.rasp.core.engine.Engine;
 import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.context.ContextInstrumentation;
+import dev.rasp.core.instrumentation.sources.SourcesInstrumentation;
+import dev.rasp.core.instrumentation.websocket.WebSocketInstrumentation;
 import dev.rasp.core.instrumentation.file.JavaIoInstrumentation;
 import dev.rasp.core.instrumentation.file.NioFileInstrumentation;
 import dev.rasp.core.instrumentation.process.ProcessInstrumentation;
@@ -44,7 +46,8 @@ final class Activation {
     static List<InstrumentationModule> modules() {
         return Arrays.<InstrumentationModule>asList(new ServletInstrumentation(), new JdbcInstrumentation(),
                 new ProcessInstrumentation(), new JavaIoInstrumentation(), new NioFileInstrumentation(),
-                new ContextInstrumentation());
+                new ContextInstrumentation(), new SourcesInstrumentation(),
+                new WebSocketInstrumentation());
     }
 
     static void start(Instrumentation instrumentation, AgentConfig config, boolean atStartup, String version,

@@ -1,6 +1,9 @@
 package dev.rasp.core;
 
+import dev.rasp.bootstrap.CapturedInputs;
+import dev.rasp.bootstrap.InputSources;
 import dev.rasp.bootstrap.RaspBlockedException;
+import dev.rasp.bootstrap.RaspBridge;
 import dev.rasp.bootstrap.RaspHooks;
 import dev.rasp.bootstrap.RaspTelemetry;
 import dev.rasp.bootstrap.RequestBody;
@@ -10,6 +13,7 @@ import dev.rasp.core.block.BlockResponder;
 import dev.rasp.core.config.AgentConfig;
 import dev.rasp.core.engine.Engine;
 import dev.rasp.core.engine.EngineEvent;
+import dev.rasp.core.engine.InputRecordEncoder;
 import dev.rasp.core.engine.RequestEncoder;
 import dev.rasp.core.engine.Verdict;
 import dev.rasp.core.instrumentation.file.PathOp;
@@ -17,6 +21,8 @@ import dev.rasp.core.instrumentation.jdbc.DialectResolver;
 import dev.rasp.core.instrumentation.process.CommandEncoding;
 import dev.rasp.core.instrumentation.servlet.BodyCapture;
 import dev.rasp.core.instrumentation.servlet.HttpRequestAccess;
+import dev.rasp.core.instrumentation.sources.SourceObjects;
+import dev.rasp.core.instrumentation.websocket.WebSocketMessage;
 
 import java.sql.Connection;
 import java.sql.Statement;
@@ -39,6 +45,9 @@ public final class RaspRuntime implements RaspHooks {
     static final String INTERNAL_RULE = "agent.internal_error";
     /** The category of a verdict whose event the engine could not hand back, by RaspTelemetry.SINK_* kind. */
     private static final String[] SINK_CATEGORY = {"sqli", "cmdi", "path"};
+
+    /** Captured values may take this many times max_input_bytes, like the engine's budget for them. */
+    private static final int CAPTURED_BUDGET = 16;
 
     private final int bodyLimit;
     private final boolean failClosed;
@@ -73,7 +82,7 @@ public final class RaspRuntime implements RaspHooks {
         // The native context is opened at the first sink check (see open); the body is captured
         // from the start, since the application may read it before any sink.
         int keep = BodyCapture.wanted(contentType) ? bodyLimit : 0;
-        return new RequestContext(request, response, keep);
+        return new RequestContext(request, response, keep, CAPTURED_BUDGET * (long) bodyLimit, contentType);
     }
 
     /**
@@ -94,10 +103,19 @@ public final class RaspRuntime implements RaspHooks {
                 return false;
             }
             try {
-                HttpRequestAccess http = HttpRequestAccess.of(context.request);
-                RequestEncoder encoded = new RequestEncoder();
-                http.encode(context.request, http.contentType(context.request), encoded);
-                context.handle = Engine.openContext(encoded.buffer(), encoded.length());
+                if (context.request instanceof WebSocketMessage) {
+                    WebSocketMessage message = (WebSocketMessage) context.request;
+                    RequestEncoder encoded = message.encode();
+                    context.handle = Engine.openContext(encoded.buffer(), encoded.length());
+                    for (String payload : message.payloads()) {
+                        context.capture(InputSources.WEBSOCKET, "message", payload);
+                    }
+                } else {
+                    HttpRequestAccess http = HttpRequestAccess.of(context.request);
+                    RequestEncoder encoded = new RequestEncoder();
+                    http.encode(context.request, http.contentType(context.request), encoded);
+                    context.handle = Engine.openContext(encoded.buffer(), encoded.length());
+                }
             } catch (Throwable t) {
                 errors.record("request start", t);
             }
@@ -153,8 +171,36 @@ public final class RaspRuntime implements RaspHooks {
     }
 
     @Override
+    public void captureObject(RequestScope scope, int kind, Object source, Object value) {
+        SourceObjects.capture(scope, kind, source, value);
+    }
+
+    @Override
     public void prepareHandOff(RequestContext context) {
         open(context);
+    }
+
+    @Override
+    public RequestContext openMessage(Object[] handlerArgs) {
+        WebSocketMessage message = new WebSocketMessage();
+        message.add(handlerArgs, null);
+        if (message.payloads().isEmpty()) {
+            return null; // a pong, a stream, a decoded object: nothing this layer can judge (its decoder's parser was hooked)
+        }
+        return new RequestContext(message, null, 0, CAPTURED_BUDGET * (long) bodyLimit, null);
+    }
+
+    @Override
+    public void addToMessage(RequestContext context, Object[] handlerArgs) {
+        if (context.request instanceof WebSocketMessage) {
+            ((WebSocketMessage) context.request).add(handlerArgs, context.handle != 0L ? context : null);
+        }
+    }
+
+    @Override
+    public void closeMessage(RequestScope scope) {
+        scope.context.servingThreadLeft(null);
+        scope.context.release();
     }
 
     @Override
@@ -192,7 +238,7 @@ public final class RaspRuntime implements RaspHooks {
                 return;
             }
             int dialect = dialects.dialectOf(target, isConnection);
-            pushBodyIfGrown(context);
+            pushInputs(context);
             int version = context.inputsVersion;
             if (sql == scope.lastAllowedSql && dialect == scope.lastAllowedDialect && version == scope.lastAllowedSqlVersion) {
                 return; // the same String instance passed a wrapper's check a moment ago
@@ -222,7 +268,7 @@ public final class RaspRuntime implements RaspHooks {
             if (!open(context)) {
                 return;
             }
-            pushBodyIfGrown(context);
+            pushInputs(context);
             byte[] env = environment == null ? null : CommandEncoding.environment(environment, System.getenv());
             long start = System.nanoTime();
             int verdict = Engine.checkCommand(context.handle, api, CommandEncoding.argv(argv), env);
@@ -288,7 +334,7 @@ public final class RaspRuntime implements RaspHooks {
             if (!open(context)) {
                 return;
             }
-            pushBodyIfGrown(context);
+            pushInputs(context);
             int version = context.inputsVersion;
             if (p == scope.lastAllowedPath && pathOp == scope.lastAllowedPathOp && version == scope.lastAllowedPathVersion) {
                 return; // a JDK method delegating to another hooked one with the same path
@@ -428,18 +474,35 @@ public final class RaspRuntime implements RaspHooks {
     }
 
     /**
-     * Before a sink check: the engine must see the body the application has read so far. Held
-     * under the request's monitor so that a check on another thread of the request never runs
-     * between the body being taken and the engine having it.
+     * Before a sink check: the engine must see the body the application has read so far and the
+     * values it read through the hooked source APIs. Held under the request's monitor so that a
+     * check on another thread of the request never runs between the inputs being taken and the
+     * engine having them.
      */
-    private static void pushBodyIfGrown(RequestContext context) {
-        if (!context.capturesBody()) {
+    private void pushInputs(RequestContext context) {
+        if (!context.capturesBody() && !context.hasCaptured()) {
             return;
         }
         synchronized (context) {
+            boolean changed = false;
+            CapturedInputs.Batch batch = context.takeCaptured(); // first: an overflow marks the body
             RequestBody.Snapshot body = context.takeBodyIfGrown();
             if (body != null) {
                 Engine.setBody(context.handle, body.buffer, body.length, body.truncated);
+                changed = true;
+            }
+            if (batch != null) {
+                InputRecordEncoder record = new InputRecordEncoder();
+                for (int i = 0; i < batch.count; i++) {
+                    record.input(batch.sources[i], batch.names[i], batch.values[i]);
+                }
+                if (Engine.addInputs(context.handle, record.buffer(), record.length()) != 0) {
+                    errors.record("captured inputs", new IllegalStateException("the engine refused " + batch.count
+                            + " captured input(s)"));
+                }
+                changed = true;
+            }
+            if (changed) {
                 // new inputs: an earlier "allow" proves nothing any more
                 context.inputsVersion++;
             }

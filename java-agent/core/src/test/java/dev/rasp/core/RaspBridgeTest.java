@@ -53,6 +53,25 @@ class RaspBridgeTest {
         }
 
         @Override
+        public void captureObject(RequestScope scope, int kind, Object source, Object value) {
+            RaspBridge.captured(scope, dev.rasp.bootstrap.InputSources.COOKIE, "fake", String.valueOf(value));
+        }
+
+        @Override
+        public RequestContext openMessage(Object[] handlerArgs) {
+            return handlerArgs.length > 0 && "msg".equals(handlerArgs[0]) ? new RequestContext("ws", null, 0) : null;
+        }
+
+        @Override
+        public void addToMessage(RequestContext context, Object[] handlerArgs) {
+        }
+
+        @Override
+        public void closeMessage(RequestScope scope) {
+            scope.context.release();
+        }
+
+        @Override
         public void prepareHandOff(RequestContext context) {
         }
 
@@ -534,5 +553,199 @@ class RaspBridgeTest {
         assertTrue(seen[0] != first && seen[0] != null, "a context of its own");
         assertNull(seen[1], "serving its own request");
         assertSame(first, seen[2], "the task's binding is back after the dispatch");
+    }
+
+    // ------------------------------------------------------------------ captured inputs
+
+    private static List<String> taken(RequestScope s) {
+        dev.rasp.bootstrap.CapturedInputs.Batch b = s.context.takeCaptured();
+        List<String> out = new ArrayList<>();
+        for (int i = 0; b != null && i < b.count; i++) {
+            out.add(b.sources[i] + ":" + b.names[i] + "=" + b.values[i]);
+        }
+        return out;
+    }
+
+    @Test
+    void capturedValuesAreKeptForTheRequestAndTakenOnce() {
+        RaspBridge.captureInput(dev.rasp.bootstrap.InputSources.PARAMETER, "q", "outside"); // no request: nothing
+        RaspBridge.requestEnter("http", "resp");
+        RequestScope s = RaspBridge.currentScope();
+        assertFalse(s.context.hasCaptured());
+        String v = "' OR '1'='1";
+        RaspBridge.captureInput(dev.rasp.bootstrap.InputSources.PARAMETER, "name", v);
+        RaspBridge.captureInput(dev.rasp.bootstrap.InputSources.PARAMETER, "name", v); // the same String again
+        RaspBridge.captureInput(dev.rasp.bootstrap.InputSources.PARAMETER, "empty", "");
+        RaspBridge.captureInputs(dev.rasp.bootstrap.InputSources.PARAMETER, "ids", new String[] {"1", "2"});
+        RaspBridge.captureParameterMap(Collections.singletonMap("k", new String[] {"v1"}));
+        RaspBridge.captureJsonName("user");
+        RaspBridge.captureJsonValue("x y");
+        RaspBridge.captureZipEntry(new java.util.zip.ZipEntry("../../evil.jsp"));
+        RaspBridge.captureObject(RaspHooks.CAPTURE_COOKIES, null, "c");
+        assertTrue(s.context.hasCaptured());
+        assertEquals(Arrays.asList("11:name=' OR '1'='1", "11:ids=1", "11:ids=2", "11:k=k", "11:k=v1", "2:user=user",
+                "2:user=x y", "10:entry=../../evil.jsp", "5:fake=c"), taken(s));
+        assertTrue(taken(s).isEmpty(), "taken once");
+        assertFalse(s.guarded, "captureObject lifts its guard");
+        s.guarded = true; // the agent's own reads
+        RaspBridge.captureInput(dev.rasp.bootstrap.InputSources.PARAMETER, "name", "mine");
+        assertTrue(taken(s).isEmpty());
+    }
+
+    @Test
+    void xmlTextHandedOutInPiecesIsAlsoOneInput() {
+        RaspBridge.requestEnter("http", "resp");
+        RequestScope s = RaspBridge.currentScope();
+        char[] doc = "<n>' OR '1'='1</n>".toCharArray();
+        RaspBridge.xmlBoundary();                    // <n>
+        RaspBridge.captureXmlChars(doc, 3, 1);       // ' (a character reference in the document)
+        RaspBridge.captureXmlChars(doc, 4, 4);       //  OR
+        RaspBridge.captureXmlText("'1'='1");
+        RaspBridge.xmlBoundary();                    // </n>
+        RaspBridge.xmlBoundary();                    // nothing pending
+        assertEquals(Arrays.asList("8:text='", "8:text= OR ", "8:text='1'='1", "8:text=' OR '1'='1"), taken(s));
+    }
+
+    @Test
+    void capturedValuesPastTheBudgetOverflowTheRequest() throws Exception {
+        RequestContext context = new RequestContext("http", "resp", 0, 10, null); // a 10-char budget
+        java.lang.reflect.Method bind = RaspBridge.class.getDeclaredMethod("bind", RequestContext.class, String.class);
+        java.lang.reflect.Method unbind = RaspBridge.class.getDeclaredMethod("unbind", RequestScope.class);
+        bind.setAccessible(true);
+        unbind.setAccessible(true);
+        Object scope = bind.invoke(null, context, RequestScope.VIA_EXECUTOR);
+        try {
+            RaspBridge.captureInput(dev.rasp.bootstrap.InputSources.JSON, "a", "12345");
+            RaspBridge.captureInput(dev.rasp.bootstrap.InputSources.JSON, "b", "678901");
+        } finally {
+            unbind.invoke(null, scope);
+        }
+        assertNull(context.takeBodyIfGrown(), "nothing to push before the take");
+        dev.rasp.bootstrap.CapturedInputs.Batch b = context.takeCaptured();
+        assertEquals(1, b.count, "the value past the budget is not kept...");
+        RequestBody.Snapshot body = context.takeBodyIfGrown();
+        assertTrue(body != null && body.truncated, "...and the request counts as overflowed");
+    }
+
+    @Test
+    void aForkJoinTaskCarriesTheRequestIntoItsExecution() throws Exception {
+        RaspBridge.requestEnter("http", "resp");
+        RequestContext context = RaspBridge.currentScope().context;
+        Object task = new Object(); // stands for the ForkJoinTask: only its identity matters
+        RaspBridge.forkJoinTask(task);
+        RaspBridge.forkJoinTask(task); // forked again before it ran: one capture
+        assertEquals(2, context.references());
+        Object[] seen = new Object[2];
+        onOtherThread(() -> {
+            RequestScope s = RaspBridge.forkJoinExecEnter(task); // what doExec's advice does
+            try {
+                seen[0] = RaspBridge.currentScope().context;
+                seen[1] = RaspBridge.currentScope().handoff;
+            } finally {
+                RaspBridge.forkJoinExecExit(s);
+            }
+            assertNull(RaspBridge.forkJoinExecEnter(task), "bound once");
+        });
+        assertSame(context, seen[0]);
+        assertEquals("fork-join", seen[1]);
+        assertEquals(1, context.references());
+        assertNull(RaspBridge.forkJoinExecEnter(new Object()), "a task forked outside a request");
+    }
+
+    @Test
+    void aForkJoinTaskThatNeverRunsIsReclaimedAfterCollection() throws Exception {
+        RaspBridge.requestEnter("http", "resp");
+        RequestContext context = RaspBridge.currentScope().context;
+        RaspBridge.forkJoinTask(new Object());
+        assertEquals(2, context.references());
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (context.references() > 1 && System.currentTimeMillis() < deadline) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertEquals(1, context.references(), "the reaper gave back what the collected task held");
+    }
+
+    // ------------------------------------------------------------------ multipart bodies
+
+    private static String multipart(String fileContent) {
+        return "--XyZ\r\n"
+                + "Content-Disposition: form-data; name=\"name\"\r\n\r\n"
+                + "' OR '1'='1\r\n"
+                + "--XyZ\r\n"
+                + "Content-Disposition: form-data; name=\"file\"; filename=\"../x.jsp\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n"
+                + fileContent + "\r\n"
+                + "--XyZ\r\n"
+                + "Content-Disposition: form-data; name=\"after\"\r\n\r\n"
+                + "late value\r\n"
+                + "--XyZ--\r\n";
+    }
+
+    /** Feeds {@code body} in chunks of {@code chunk} bytes to a context bound on this thread; returns what it kept. */
+    private static RequestBody.Snapshot feed(String contentType, int limit, byte[] body, int chunk) throws Exception {
+        RequestContext context = new RequestContext("http", "resp", limit, 1 << 20, contentType);
+        java.lang.reflect.Method bind = RaspBridge.class.getDeclaredMethod("bind", RequestContext.class, String.class);
+        java.lang.reflect.Method unbind = RaspBridge.class.getDeclaredMethod("unbind", RequestScope.class);
+        bind.setAccessible(true);
+        unbind.setAccessible(true);
+        Object scope = bind.invoke(null, context, RequestScope.VIA_EXECUTOR);
+        try {
+            for (int off = 0; off < body.length; off += chunk) {
+                int n = Math.min(chunk, body.length - off);
+                if (n == 1) {
+                    RaspBridge.onBodyByte(RaspBridge.bodyReadEnter(), body[off] & 0xFF);
+                } else {
+                    RaspBridge.onBodyBytes(RaspBridge.bodyReadEnter(), body, off, n);
+                }
+            }
+        } finally {
+            unbind.invoke(null, scope);
+        }
+        return context.takeBodyIfGrown();
+    }
+
+    @Test
+    void fileContentsOfAMultipartBodyAreNotKeptAndDoNotOverflow() throws Exception {
+        StringBuilder big = new StringBuilder();
+        for (int i = 0; i < 20_000; i++) {
+            big.append(i % 100 == 0 ? "\r\n--Xy" : "photo-bytes "); // false starts of the delimiter inside the file
+        }
+        String ct = "multipart/form-data; boundary=XyZ";
+        byte[] body = multipart(big.toString()).getBytes(StandardCharsets.ISO_8859_1);
+        String expected = multipart("");
+        for (int chunk : new int[] {1, 3, 7, 8192, body.length}) {
+            RequestBody.Snapshot kept = feed(ct, 4096, body, chunk);
+            assertEquals(expected, new String(kept.buffer, 0, kept.length, StandardCharsets.ISO_8859_1), "chunk " + chunk);
+            assertFalse(kept.truncated, "a " + body.length + "-byte upload within a 4 KiB budget, chunk " + chunk);
+        }
+    }
+
+    @Test
+    void aMultipartBodyWhoseBoundaryNeverAppearsIsKeptAndOverflows() throws Exception {
+        byte[] body = multipart(new String(new char[10_000]).replace((char) 0, (char) 0x78)).getBytes(StandardCharsets.ISO_8859_1);
+        RequestBody.Snapshot kept = feed("multipart/form-data; boundary=Other; boundary=XyZ", 4096, body, 512);
+        assertEquals(4096, kept.length, "kept up to the limit: nothing dropped unseen");
+        assertTrue(kept.truncated);
+        RequestBody.Snapshot plain = feed("application/json", 4096, body, 512);
+        assertTrue(plain.truncated, "other bodies are cut at the limit as before");
+    }
+
+    @Test
+    void aWebSocketMessageIsARequestOfItsOwnAndItsLayersNest() {
+        int released = hooks.released.size();
+        assertFalse(RaspBridge.messageEnter(new Object[] {"pong"}), "nothing to judge: not tracked");
+        assertTrue(RaspBridge.messageEnter(new Object[] {"msg"}));      // the container's adapter
+        RequestScope s = RaspBridge.currentScope();
+        assertTrue(RaspBridge.messageEnter(new Object[] {"msg", "session"})); // the annotated method
+        assertSame(s, RaspBridge.currentScope());
+        assertEquals(2, s.servletDepth());
+        RaspBridge.onSql(new Object(), false, 1, "select 1");
+        assertEquals(Arrays.asList("1:select 1"), hooks.checked);
+        RaspBridge.messageExit(true);
+        RaspBridge.messageExit(true);
+        assertNull(RaspBridge.currentScope());
+        assertEquals(released + 1, hooks.released.size(), "the message's context is released at the outermost exit");
+        RaspBridge.messageExit(false);
     }
 }

@@ -33,7 +33,8 @@ public final class RulesConfig {
     static final Pattern RULE_PREFIX = Pattern.compile("[a-z0-9_]+(?:\\.[a-z0-9_]+)*\\.\\*");
     /** An exclusion name: one segment of the key, so no '.'. */
     static final Pattern EXCLUSION_NAME = Pattern.compile("[A-Za-z0-9_-]+");
-    static final String[] INPUT_SOURCES = {"query", "form", "header", "cookie", "path", "json", "multipart", "body"};
+    static final String[] INPUT_SOURCES = {"query", "form", "header", "cookie", "path", "json", "multipart", "body",
+            "xml", "websocket", "zip-entry", "parameter"};
 
     private static final String MODE_FIX = "use block, monitor or off";
     private static final String MODE_KEY_FIX = "use " + MODE_PREFIX

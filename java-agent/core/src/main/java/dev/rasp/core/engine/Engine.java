@@ -48,6 +48,11 @@ public final class Engine {
         return NativeEngine.setBody(handle, body, length, truncated);
     }
 
+    /** Values captured where the application read them (an InputRecordEncoder record). 0, or -1 when refused. */
+    public static int addInputs(long handle, byte[] record, int length) {
+        return NativeEngine.addInputs(handle, record, length);
+    }
+
     public static int checkSql(long handle, int dialect, int api, String sql) {
         return NativeEngine.checkSql(handle, dialect, api, sql.getBytes(StandardCharsets.UTF_8));
     }

@@ -45,4 +45,6 @@ final class NativeEngine {
     static native int checkCommand(long handle, int api, byte[] argvNul, byte[] envNul);
 
     static native int checkPath(long handle, int api, int op, byte[] pathUtf8);
+
+    static native int addInputs(long handle, byte[] record, int length);
 }

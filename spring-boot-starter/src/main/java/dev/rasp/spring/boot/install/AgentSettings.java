@@ -61,7 +61,8 @@ public final class AgentSettings {
     static final Pattern RULE_ID = Pattern.compile("[a-z0-9_]+(?:\\.[a-z0-9_]+)+");
     static final Pattern RULE_PREFIX = Pattern.compile("[a-z0-9_]+(?:\\.[a-z0-9_]+)*\\.\\*");
     static final Pattern EXCLUSION_NAME = Pattern.compile("[A-Za-z0-9_-]+");
-    static final List<String> INPUT_SOURCES = List.of("query", "form", "header", "cookie", "path", "json", "multipart", "body");
+    static final List<String> INPUT_SOURCES = List.of("query", "form", "header", "cookie", "path", "json", "multipart", "body",
+            "xml", "websocket", "zip-entry", "parameter");
 
     /** The Spring names of the scalar keys, for blank values and the unknown-key warning. */
     static final List<String> SCALAR_KEYS = List.of("rasp.mode", "rasp.on-internal-error", "rasp.config.file",

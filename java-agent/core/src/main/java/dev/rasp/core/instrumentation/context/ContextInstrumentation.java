@@ -25,8 +25,9 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * The request's context follows its work: every {@code java.util.concurrent.Executor}
  * implementation (the JDK's pools, the common ForkJoinPool, CompletableFuture's async executors,
  * virtual-thread-per-task executors, containers' and frameworks' executors) carries tasks handed
- * to it while a request is served, and {@code Thread.start} carries the request to a thread
- * started while serving it. (AsyncContext.start is the servlet module's.)
+ * to it while a request is served; a ForkJoinTask forked or submitted while serving (parallel
+ * streams, RecursiveTask) carries it into doExec; and {@code Thread.start} carries the request to
+ * a thread started while serving it. (AsyncContext.start is the servlet module's.)
  *
  * <p>Modeled on OpenTelemetry's executor instrumentation: wrap the task, carry the context,
  * bind it while the task runs, always unbind. Unlike it, the carried value owns a native
@@ -77,7 +78,12 @@ public final class ContextInstrumentation implements InstrumentationModule {
                                 ExecutorAdvice.Mark.class.getName())
                         .advice(isMethod().and(namedOneOf("execute", "submit", "invoke")).and(not(isAbstract()))
                                         .and(takesArguments(1)).and(takesArgument(0, named(FORK_JOIN_TASK))),
-                                ExecutorAdvice.Mark.class.getName()))
+                                ExecutorAdvice.HandOffForkJoinTask.class.getName()))
+                // ForkJoinTask work (parallel streams, RecursiveTask): captured at fork, bound at doExec
+                .type(named(FORK_JOIN_TASK))
+                .transform(advice(adviceLoader)
+                        .advice(concrete("fork").and(takesArguments(0)), ExecutorAdvice.Fork.class.getName())
+                        .advice(concrete("doExec").and(takesArguments(0)), ExecutorAdvice.ForkJoinExec.class.getName()))
                 .type(named(THREAD).or(named(VIRTUAL_THREAD)))
                 .transform(advice(adviceLoader)
                         .advice(concrete("start").and(takesArguments(0)), ThreadAdvice.Start.class.getName())

@@ -74,8 +74,8 @@ public final class ExecutorAdvice {
     }
 
     /**
-     * Executor methods whose task does not carry the request (periodic schedules, ForkJoinTask
-     * submissions): they only mark the thread.
+     * Executor methods whose task does not carry the request (periodic schedules: a task that
+     * runs forever would keep its request alive forever): they only mark the thread.
      */
     public static final class Mark {
         @Advice.OnMethodEnter(suppress = Throwable.class)
@@ -86,6 +86,35 @@ public final class ExecutorAdvice {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         public static void exit(@Advice.Enter Object mark, @Advice.Thrown Throwable thrown) {
             RaspBridge.handOffExit(mark, thrown);
+        }
+    }
+
+    /** ForkJoinPool.execute/submit/invoke(ForkJoinTask): the task itself carries the request (it cannot be wrapped). */
+    public static final class HandOffForkJoinTask {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.Argument(0) Object task) {
+            RaspBridge.forkJoinTask(task);
+        }
+    }
+
+    /** ForkJoinTask.fork(). */
+    public static final class Fork {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.This Object task) {
+            RaspBridge.forkJoinTask(task);
+        }
+    }
+
+    /** ForkJoinTask.doExec(), where a worker (or a joining thread) runs a task. */
+    public static final class ForkJoinExec {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static RequestScope enter(@Advice.This Object task) {
+            return RaspBridge.forkJoinExecEnter(task);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.Enter RequestScope scope) {
+            RaspBridge.forkJoinExecExit(scope);
         }
     }
 }

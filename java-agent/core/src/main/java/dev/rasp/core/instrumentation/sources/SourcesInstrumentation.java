@@ -1,0 +1,129 @@
+package dev.rasp.core.instrumentation.sources;
+
+import dev.rasp.core.instrumentation.InstrumentationModule;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+import static net.bytebuddy.matcher.ElementMatchers.failSafe;
+import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
+import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isInterface;
+import static net.bytebuddy.matcher.ElementMatchers.isMethod;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.returns;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * Inputs where the application reads them: the servlet request's parameters, cookies and path as
+ * the container decoded them, multipart file names as the container or Spring parsed them, the
+ * strings the application's JSON and XML parsers hand it, and the names of zip entries it reads.
+ * The engine's own parse of the raw request stays as a fast path; where the two disagree (a
+ * charset, a byte-order mark, an XML character reference, a multipart quirk) both values count.
+ */
+public final class SourcesInstrumentation implements InstrumentationModule {
+
+    private static final String ZIP_ENTRY_ITERATOR = "java.util.zip.ZipFile$ZipEntryIterator";
+    private static final String JDK_DOM = "com.sun.org.apache.xerces.internal.dom.";
+    private static final String JDK_STAX = "com.sun.org.apache.xerces.internal.impl.XMLStreamReaderImpl";
+
+    @Override
+    public String name() {
+        return "sources";
+    }
+
+    @Override
+    public ElementMatcher.Junction<TypeDescription> bootstrapTypes() {
+        return namedOneOf("java.util.zip.ZipInputStream", "java.util.jar.JarInputStream", ZIP_ENTRY_ITERATOR, JDK_STAX)
+                .or(nameStartsWith(JDK_DOM));
+    }
+
+    private static ElementMatcher.Junction<TypeDescription> implementing(String... names) {
+        return not(isInterface()).and(failSafe(hasSuperType(namedOneOf(names))));
+    }
+
+    private static ElementMatcher.Junction<TypeDescription> servlet(String suffix) {
+        return implementing("javax." + suffix, "jakarta." + suffix);
+    }
+
+    /** A concrete method returning String with the given name and no arguments. */
+    private static ElementMatcher.Junction<MethodDescription> text(String... names) {
+        return isMethod().and(namedOneOf(names)).and(not(isAbstract())).and(takesArguments(0)).and(returns(String.class));
+    }
+
+    @Override
+    public AgentBuilder extend(AgentBuilder builder, ClassLoader loader) {
+        return builder
+                .type(servlet("servlet.ServletRequest"))
+                .transform(advice(loader)
+                        .advice(isMethod().and(named("getParameter")).and(not(isAbstract()))
+                                .and(takesArguments(String.class)).and(returns(String.class)), SourceAdvice.Parameter.class.getName())
+                        .advice(isMethod().and(named("getParameterValues")).and(not(isAbstract()))
+                                .and(takesArguments(String.class)).and(returns(String[].class)), SourceAdvice.ParameterValues.class.getName())
+                        .advice(isMethod().and(named("getParameterMap")).and(not(isAbstract())).and(takesArguments(0)),
+                                SourceAdvice.ParameterMap.class.getName())
+                        .advice(isMethod().and(named("getCookies")).and(not(isAbstract())).and(takesArguments(0)),
+                                SourceAdvice.Cookies.class.getName())
+                        .advice(text("getPathInfo", "getServletPath"), SourceAdvice.PathPart.class.getName()))
+                .type(servlet("servlet.http.Part"))
+                .transform(advice(loader).advice(text("getSubmittedFileName"), SourceAdvice.PartFileName.class.getName()))
+                .type(implementing("org.springframework.web.multipart.MultipartFile"))
+                .transform(advice(loader).advice(text("getOriginalFilename"), SourceAdvice.UploadFileName.class.getName()))
+                .type(implementing("org.apache.commons.fileupload.FileItem", "org.apache.commons.fileupload2.core.FileItem"))
+                .transform(advice(loader).advice(text("getName"), SourceAdvice.UploadFileName.class.getName()))
+                // Jackson 2 and 3 (their XML, YAML, CBOR, Smile parsers are JsonParsers too)
+                .type(implementing("com.fasterxml.jackson.core.JsonParser", "tools.jackson.core.JsonParser"))
+                .transform(advice(loader)
+                        .advice(text("nextFieldName", "currentName", "getCurrentName", "nextName"),
+                                SourceAdvice.JsonName.class.getName())
+                        .advice(text("getText", "getValueAsString", "nextTextValue", "getString", "nextStringValue"),
+                                SourceAdvice.JsonValue.class.getName())
+                        .advice(isMethod().and(named("getValueAsString")).and(not(isAbstract()))
+                                .and(takesArguments(String.class)).and(returns(String.class)), SourceAdvice.JsonValue.class.getName()))
+                .type(named("com.google.gson.stream.JsonReader"))
+                .transform(advice(loader)
+                        .advice(text("nextName"), SourceAdvice.JsonName.class.getName())
+                        .advice(text("nextString"), SourceAdvice.JsonValue.class.getName()))
+                .type(implementing("javax.json.stream.JsonParser", "jakarta.json.stream.JsonParser",
+                        "javax.json.JsonString", "jakarta.json.JsonString"))
+                .transform(advice(loader).advice(text("getString"), SourceAdvice.JsonValue.class.getName()))
+                // XML: StAX, DOM, SAX
+                .type(implementing("javax.xml.stream.XMLStreamReader"))
+                .transform(advice(loader)
+                        .advice(text("getText"), SourceAdvice.XmlTextPiece.class.getName())
+                        .advice(text("getElementText"), SourceAdvice.XmlValue.class.getName())
+                        .advice(isMethod().and(named("getAttributeValue")).and(not(isAbstract())).and(returns(String.class)),
+                                SourceAdvice.XmlValue.class.getName())
+                        .advice(isMethod().and(named("next")).and(not(isAbstract())).and(takesArguments(0)).and(returns(int.class)),
+                                SourceAdvice.XmlNext.class.getName()))
+                .type(implementing("org.w3c.dom.Node"))
+                .transform(advice(loader)
+                        .advice(text("getTextContent", "getNodeValue"), SourceAdvice.XmlValue.class.getName())
+                        .advice(isMethod().and(named("getAttribute")).and(not(isAbstract()))
+                                .and(takesArguments(String.class)).and(returns(String.class)), SourceAdvice.XmlAttribute.class.getName()))
+                .type(implementing("org.xml.sax.ContentHandler"))
+                .transform(advice(loader)
+                        .advice(isMethod().and(named("characters")).and(not(isAbstract()))
+                                .and(takesArguments(char[].class, int.class, int.class)), SourceAdvice.SaxCharacters.class.getName())
+                        .advice(isMethod().and(named("startElement")).and(not(isAbstract())).and(takesArguments(4))
+                                .and(takesArgument(3, named("org.xml.sax.Attributes"))), SourceAdvice.SaxStartElement.class.getName())
+                        .advice(isMethod().and(named("endElement")).and(not(isAbstract())).and(takesArguments(3)),
+                                SourceAdvice.SaxEndElement.class.getName()))
+                // archives
+                .type(namedOneOf("java.util.zip.ZipInputStream", "java.util.jar.JarInputStream"))
+                .transform(advice(loader).advice(isMethod().and(named("getNextEntry")).and(takesArguments(0)),
+                        SourceAdvice.ZipEntryName.class.getName()))
+                .type(named(ZIP_ENTRY_ITERATOR))
+                .transform(advice(loader).advice(isMethod().and(namedOneOf("next", "nextElement")).and(takesArguments(0)),
+                        SourceAdvice.ZipEntryName.class.getName()));
+    }
+
+    private static AgentBuilder.Transformer.ForAdvice advice(ClassLoader loader) {
+        return new AgentBuilder.Transformer.ForAdvice().include(loader);
+    }
+}

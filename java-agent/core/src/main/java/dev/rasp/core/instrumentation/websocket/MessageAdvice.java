@@ -1,0 +1,25 @@
+package dev.rasp.core.instrumentation.websocket;
+
+import dev.rasp.bootstrap.RaspBridge;
+import net.bytebuddy.asm.Advice;
+
+/**
+ * Around a WebSocket message handler (a JSR 356 {@code @OnMessage} method or
+ * {@code MessageHandler.onMessage}, a Spring {@code WebSocketHandler.handleMessage}): the message
+ * is a request of its own, with its payload as input. Only gathers the arguments.
+ */
+public final class MessageAdvice {
+
+    private MessageAdvice() {
+    }
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static boolean enter(@Advice.AllArguments Object[] args) {
+        return RaspBridge.messageEnter(args);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void exit(@Advice.Enter boolean entered) {
+        RaspBridge.messageExit(entered);
+    }
+}

@@ -1,0 +1,60 @@
+package dev.rasp.core.instrumentation.websocket;
+
+import dev.rasp.core.instrumentation.InstrumentationModule;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
+import static net.bytebuddy.matcher.ElementMatchers.failSafe;
+import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
+import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isAnnotatedWith;
+import static net.bytebuddy.matcher.ElementMatchers.isInterface;
+import static net.bytebuddy.matcher.ElementMatchers.isMethod;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * WebSocket messages, each judged as a request of its own: JSR 356 (javax and jakarta)
+ * {@code @OnMessage} methods and {@code MessageHandler.Whole/Partial} implementations (the
+ * containers' own adapters for annotated endpoints among them), and Spring's
+ * {@code WebSocketHandler.handleMessage} (its decorators nest: the outermost call opens the
+ * message's context).
+ */
+public final class WebSocketInstrumentation implements InstrumentationModule {
+
+    private static final String[] ON_MESSAGE = {"javax.websocket.OnMessage", "jakarta.websocket.OnMessage"};
+
+    @Override
+    public String name() {
+        return "websocket";
+    }
+
+    private static ElementMatcher.Junction<TypeDescription> implementing(String... names) {
+        return not(isInterface()).and(failSafe(hasSuperType(namedOneOf(names))));
+    }
+
+    @Override
+    public AgentBuilder extend(AgentBuilder builder, ClassLoader loader) {
+        String advice = MessageAdvice.class.getName();
+        return builder
+                .type(not(isInterface()).and(declaresMethod(isAnnotatedWith(namedOneOf(ON_MESSAGE)))))
+                .transform(forAdvice(loader).advice(isMethod().and(isAnnotatedWith(namedOneOf(ON_MESSAGE))), advice))
+                .type(implementing("javax.websocket.MessageHandler$Whole", "jakarta.websocket.MessageHandler$Whole"))
+                .transform(forAdvice(loader).advice(isMethod().and(named("onMessage")).and(not(isAbstract()))
+                        .and(takesArguments(1)), advice))
+                .type(implementing("javax.websocket.MessageHandler$Partial", "jakarta.websocket.MessageHandler$Partial"))
+                .transform(forAdvice(loader).advice(isMethod().and(named("onMessage")).and(not(isAbstract()))
+                        .and(takesArguments(2)), advice))
+                .type(implementing("org.springframework.web.socket.WebSocketHandler"))
+                .transform(forAdvice(loader).advice(isMethod().and(named("handleMessage")).and(not(isAbstract()))
+                        .and(takesArguments(2)), advice));
+    }
+
+    private static AgentBuilder.Transformer.ForAdvice forAdvice(ClassLoader loader) {
+        return new AgentBuilder.Transformer.ForAdvice().include(loader);
+    }
+}

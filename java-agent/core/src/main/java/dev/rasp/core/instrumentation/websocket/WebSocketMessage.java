@@ -1,0 +1,140 @@
+package dev.rasp.core.instrumentation.websocket;
+
+import dev.rasp.bootstrap.InputSources;
+import dev.rasp.bootstrap.RequestContext;
+import dev.rasp.core.engine.RequestEncoder;
+
+import java.lang.reflect.Method;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One WebSocket message as a request: the endpoint's path and the handshake's query string and
+ * headers (as far as the handler's arguments tell them: a JSR 356 {@code Session}, a Spring
+ * {@code WebSocketSession}), and the payload, text or binary that decodes as UTF-8. It stands
+ * in a {@link RequestContext} where an HttpServletRequest stands for HTTP requests. Handler
+ * layers (a container's adapter, then the annotated method; Spring's decorators) each add what
+ * their arguments tell until the first sink check encodes it.
+ */
+public final class WebSocketMessage {
+
+    public static final String METHOD = "WEBSOCKET";
+
+    private String path = "";
+    private String query = "";
+    private final List<String[]> headers = new ArrayList<String[]>();
+    private final List<String> payloads = new ArrayList<String>();
+
+    /** Adds what the handler's arguments tell; payloads go to {@code context} once it exists. */
+    public synchronized void add(Object[] args, RequestContext context) {
+        if (args == null) {
+            return;
+        }
+        for (Object arg : args) {
+            if (arg == null || arg instanceof Boolean) {
+                continue;
+            }
+            String text = payload(arg);
+            if (text != null) {
+                payloads.add(text);
+                if (context != null) {
+                    context.capture(InputSources.WEBSOCKET, "message", text);
+                }
+                continue;
+            }
+            session(arg);
+        }
+    }
+
+    /** The request record for openContext. */
+    public synchronized RequestEncoder encode() {
+        RequestEncoder out = new RequestEncoder().start(METHOD, path, query, "", "");
+        for (String[] h : headers) {
+            out.header(h[0], h[1]);
+        }
+        return out;
+    }
+
+    public synchronized List<String> payloads() {
+        return new ArrayList<String>(payloads);
+    }
+
+    public synchronized String path() {
+        return path;
+    }
+
+    /** Text of a payload argument: a String, UTF-8 bytes, or a Spring WebSocketMessage's payload. */
+    private static String payload(Object arg) {
+        if (arg instanceof String) {
+            return (String) arg;
+        }
+        if (arg instanceof CharSequence) {
+            return arg.toString();
+        }
+        if (arg instanceof byte[]) {
+            return utf8(ByteBuffer.wrap((byte[]) arg));
+        }
+        if (arg instanceof ByteBuffer) {
+            return utf8(((ByteBuffer) arg).duplicate());
+        }
+        Method getPayload = Reflect.method(arg.getClass(), "org.springframework.web.socket.WebSocketMessage", "getPayload");
+        if (getPayload != null) {
+            Object p = Reflect.call(getPayload, arg);
+            return p instanceof String || p instanceof ByteBuffer ? payload(p) : null;
+        }
+        return null;
+    }
+
+    /** Binary payloads count when they are text: UTF-8 that decodes without error. */
+    private static String utf8(ByteBuffer bytes) {
+        if (bytes.remaining() > (16 << 20)) {
+            return null;
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(bytes).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    /** A JSR 356 Session or a Spring WebSocketSession: the endpoint's URI and the handshake's headers. */
+    private void session(Object arg) {
+        Class<?> type = arg.getClass();
+        Method uri = Reflect.method(type, "javax.websocket.Session", "getRequestURI");
+        if (uri == null) {
+            uri = Reflect.method(type, "jakarta.websocket.Session", "getRequestURI");
+        }
+        if (uri == null) {
+            uri = Reflect.method(type, "org.springframework.web.socket.WebSocketSession", "getUri");
+        }
+        if (uri == null) {
+            return;
+        }
+        Object u = Reflect.call(uri, arg);
+        if (u instanceof URI && path.isEmpty()) {
+            URI v = (URI) u;
+            path = v.getRawPath() == null ? "" : v.getRawPath();
+            query = v.getRawQuery() == null ? "" : v.getRawQuery();
+        }
+        Method handshakeHeaders = Reflect.method(type, "org.springframework.web.socket.WebSocketSession", "getHandshakeHeaders");
+        Object h = handshakeHeaders == null ? null : Reflect.call(handshakeHeaders, arg);
+        if (h instanceof Map && headers.isEmpty()) {
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) h).entrySet()) {
+                if (e.getValue() instanceof List) {
+                    for (Object value : (List<?>) e.getValue()) {
+                        headers.add(new String[] {String.valueOf(e.getKey()), String.valueOf(value)});
+                    }
+                }
+            }
+        }
+    }
+}
