@@ -66,6 +66,11 @@ public final class Http {
     }
 
     public Resp send(String method, String pathAndQuery, String contentType, String body, String... headers) {
+        return sendBytes(method, pathAndQuery, contentType, body == null ? null : body.getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    /** A request with a body of exactly these bytes (null: no body); headers are name, value pairs. */
+    public Resp sendBytes(String method, String pathAndQuery, String contentType, byte[] body, String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(Duration.ofSeconds(30));
         if (contentType != null) {
             b.header("Content-Type", contentType);
@@ -73,8 +78,7 @@ public final class Http {
         for (int i = 0; i + 1 < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         try {
             HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             return new Resp(method, pathAndQuery, r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(),

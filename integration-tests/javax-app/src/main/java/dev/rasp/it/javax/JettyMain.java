@@ -79,6 +79,10 @@ public final class JettyMain {
         ServletHolder dispatch = new ServletHolder(new HandOffServlets.Dispatch("/h2/users/by-name"));
         dispatch.setAsyncSupported(true);
         ctx.addServlet(dispatch, "/handoff/dispatch");
+        // the same lookup on h2, the name read through Jetty's form decoding and Jackson (SourcesServlets)
+        for (Map.Entry<String, Servlets.JdbcServlet> e : SourcesServlets.all(dbs.get("h2")).entrySet()) {
+            add(ctx, e.getKey(), e.getValue());
+        }
         FileArea files = new FileArea(filesBase);
         for (Map.Entry<String, HttpServlet> e : SinkServlets.all(files).entrySet()) {
             ServletHolder h = new ServletHolder(e.getValue());
