@@ -18,6 +18,19 @@ public enum HandOff {
     /** The common pool; via not asserted (the contract names ForkJoinPool apart from the plain executors). */
     FORK_JOIN("spring", "fork-join", null, "ForkJoinPool.commonPool-worker-", Answer.SERVING_THREAD_WAITS),
     /**
+     * ForkJoinTask work: {@code ForkJoinPool.commonPool().invoke(rootTask)}, the root forking a RecursiveTask (the
+     * lookup) and a RecursiveAction and joining them. The caller may run the root itself and take the forked lookup
+     * back when it joins, so the query may run on the serving thread: neither handoff nor the thread is asserted.
+     */
+    RECURSIVE_TASK("spring", "recursive-task", null, null, Answer.FORK_JOIN_TASK),
+    /** The same root task given to a dedicated {@code new ForkJoinPool(2)} (workers handoff-fj-N): {@code submit(..).get()}. */
+    FORK_JOIN_SUBMIT("spring", "fork-join-submit", null, null, Answer.FORK_JOIN_TASK),
+    /**
+     * {@code Stream.of(name, 7 names of nobody).parallel().map(lookup)}: the elements are split between the caller and
+     * the common pool; the rows found are those of name.
+     */
+    PARALLEL_STREAM("spring", "parallel-stream", null, null, Answer.FORK_JOIN_TASK),
+    /**
      * CompletableFuture's default pool: the common pool, or a new thread per task when the common pool's parallelism
      * is 1 (two CPUs), so neither via nor the thread name is known.
      */
@@ -56,7 +69,13 @@ public enum HandOff {
         /** Spring MVC async return values: 403 (the exception arrives in the async dispatch); block_response not asserted. */
         SPRING_MVC_ASYNC,
         /** An async dispatch runs the query: 403; no handoff asserted; block_response "sent" or "deferred". */
-        ASYNC_DISPATCH
+        ASYNC_DISPATCH,
+        /**
+         * ForkJoinTask work (fork/join, parallel streams): the serving thread waits, but it may also run the work itself;
+         * 403; neither handoff nor the worker thread asserted; block_response "sent" (the serving thread ran it) or
+         * "deferred" (a pool worker did).
+         */
+        FORK_JOIN_TASK
     }
 
     /** "spring" or "javax". */
@@ -96,7 +115,7 @@ public enum HandOff {
      * X-Serving-Thread, and handoff.thread is no container thread): false for the container's own pools.
      */
     boolean workerIsNotAContainerThread() {
-        return answer != Answer.ASYNC_CONTEXT && answer != Answer.ASYNC_DISPATCH;
+        return answer != Answer.ASYNC_CONTEXT && answer != Answer.ASYNC_DISPATCH && answer != Answer.FORK_JOIN_TASK;
     }
 
     /** The Spring hand-offs that run on JDK 17. */

@@ -8,15 +8,19 @@ import java.util.Map;
 import javax.servlet.DispatcherType;
 import javax.servlet.MultipartConfigElement;
 import javax.servlet.http.HttpServlet;
+import javax.websocket.server.ServerEndpointConfig;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.servlet.FilterHolder;
 import org.eclipse.jetty.servlet.ServletContextHandler;
 import org.eclipse.jetty.servlet.ServletHolder;
+import org.eclipse.jetty.websocket.javax.server.config.JavaxWebSocketServletContainerInitializer;
 
 /**
  * A deliberately vulnerable javax.servlet 4 application on embedded Jetty 10: plain HttpServlets, two filters,
  * H2 + SQLite + HSQLDB over plain JDBC. Never deploy this. {@code /handoff/servlet-async} and {@code /handoff/dispatch}
  * ({@link HandOffServlets}) run the by-name lookup off the serving thread (async support on them and on the filters).
+ * {@code ws://../ws/jsr/lookup}, {@code /ws/jsr/lookup-param?name=}, {@code /ws/jsr/lookup-sh} and
+ * {@code /ws/jsr-handler/lookup} are javax.websocket endpoints ({@link WsEndpoints}).
  *
  * <p>Arguments: {@code --server.port=N} (default 8080), {@code --sqlite.dir=DIR} (default: a fresh temp dir),
  * {@code --rasp.it.filesBase=DIR} (base directory of the file and command servlets, see {@link FileArea}).
@@ -91,6 +95,15 @@ public final class JettyMain {
             }
             ctx.addServlet(h, e.getKey());
         }
+        // javax.websocket endpoints (WsEndpoints): each message is a request of its own
+        WsEndpoints.init(dbs.get("h2"));
+        JavaxWebSocketServletContainerInitializer.configure(ctx, (servletContext, container) -> {
+            container.addEndpoint(WsEndpoints.Lookup.class);
+            container.addEndpoint(WsEndpoints.LookupParam.class);
+            container.addEndpoint(WsEndpoints.LookupSh.class);
+            container.addEndpoint(ServerEndpointConfig.Builder
+                .create(WsEndpoints.HandlerEndpoint.class, "/ws/jsr-handler/lookup").build());
+        });
         server.setHandler(ctx);
         server.setStopAtShutdown(true);
         server.start();

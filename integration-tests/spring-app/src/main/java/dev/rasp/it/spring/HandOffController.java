@@ -25,8 +25,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.RecursiveTask;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
@@ -35,6 +39,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -88,6 +94,7 @@ public class HandOffController {
     public void close() {
         pool.shutdownNow();
         scheduler.shutdownNow();
+        forkJoinPool.shutdownNow();
     }
 
     /** Rows found by a lookup, and the thread that ran it. */
@@ -186,6 +193,103 @@ public class HandOffController {
         Db d = dbs.get(db);
         Callable<Found> task = () -> byName(d, name);
         return ok(ForkJoinPool.commonPool().submit(task).get(30, TimeUnit.SECONDS), serving());
+    }
+
+    // ------------------------------------------------------------------ ForkJoinTask work
+
+    /**
+     * The root task forks two subtasks, a {@link LookupTask} (the lookup) and a {@link SideAction} (a RecursiveAction
+     * that only notes its thread), and joins them. The forked lookup may run on a pool worker or be taken back by the
+     * joining thread (work stealing), and the root itself may run on the caller: where the query runs is not fixed.
+     */
+    static final class RootTask extends RecursiveTask<Found> {
+        private final Db db;
+        private final String name;
+
+        RootTask(Db db, String name) {
+            this.db = db;
+            this.name = name;
+        }
+
+        @Override
+        protected Found compute() {
+            LookupTask lookup = new LookupTask(db, name);
+            SideAction side = new SideAction();
+            lookup.fork();
+            side.fork();
+            side.join();
+            return lookup.join();
+        }
+    }
+
+    /** The lookup as a RecursiveTask (an SQLException is wrapped in a CompletionException). */
+    static final class LookupTask extends RecursiveTask<Found> {
+        private final Db db;
+        private final String name;
+
+        LookupTask(Db db, String name) {
+            this.db = db;
+            this.name = name;
+        }
+
+        @Override
+        protected Found compute() {
+            return byNameUnchecked(db, name);
+        }
+    }
+
+    /** The other subtask: a RecursiveAction that reaches no sink. */
+    static final class SideAction extends RecursiveAction {
+        volatile String thread;
+
+        @Override
+        protected void compute() {
+            thread = Thread.currentThread().getName();
+        }
+    }
+
+    /** A dedicated fork-join pool of two workers (handoff-fj-N), for fork-join-submit. */
+    private final ForkJoinPool forkJoinPool = new ForkJoinPool(2, pool -> {
+        ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+        t.setName("handoff-fj-" + SEQ.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    }, null, false);
+
+    /**
+     * {@code ForkJoinPool.commonPool().invoke(new RootTask(..))}: the root forks the lookup and a side action and joins
+     * them; the task's exception is rethrown by invoke as it is.
+     */
+    @GetMapping("/handoff/{db}/recursive-task")
+    public ResponseEntity<Object> recursiveTask(@PathVariable String db, @RequestParam String name) {
+        Db d = dbs.get(db);
+        return ok(ForkJoinPool.commonPool().invoke(new RootTask(d, name)), serving());
+    }
+
+    /** {@code new ForkJoinPool(2)} (one per application) {@code .submit(new RootTask(..)).get()}; the ExecutionException propagates. */
+    @GetMapping("/handoff/{db}/fork-join-submit")
+    public ResponseEntity<Object> forkJoinSubmit(@PathVariable String db, @RequestParam String name) throws Exception {
+        Db d = dbs.get(db);
+        ForkJoinTask<Found> task = forkJoinPool.submit(new RootTask(d, name));
+        return ok(task.get(30, TimeUnit.SECONDS), serving());
+    }
+
+    /**
+     * {@code Stream.of(name, "dave", .., "judy").parallel().map(n -> byName(db, n))}: every row found, in the stream's
+     * order. The seven other names are nobody's (not bob or carol, who are users: alice's answer would not be alice's
+     * alone), so the rows are those of name. The elements are split among the caller and the
+     * common pool. X-Worker-Thread is the thread that looked up name.
+     */
+    @GetMapping("/handoff/{db}/parallel-stream")
+    public ResponseEntity<Object> parallelStream(@PathVariable String db, @RequestParam String name) {
+        Db d = dbs.get(db);
+        List<Found> found = Stream.of(name, "dave", "erin", "frank", "gina", "hank", "ivan", "judy")
+            .parallel()
+            .map(n -> byNameUnchecked(d, n))
+            .collect(Collectors.toList());
+        List<Map<String, Object>> rows = found.stream().flatMap(f -> f.rows().stream()).collect(Collectors.toList());
+        Found first = found.get(0);
+        return ok(new Found(rows, first.worker(), first.virtual()), serving());
     }
 
     /** {@code CompletableFuture.supplyAsync(supplier).join()} on the default async pool. */
