@@ -612,7 +612,7 @@ public final class RaspBridge {
         if (scope == null || piece == null || scope.guarded) {
             return;
         }
-        scope.context.capture(InputSources.XML, "text", piece);
+        scope.context.capture(InputSources.XML, xmlPath(scope, null), piece);
         if (scope.xmlText == null) {
             scope.xmlText = new StringBuilder();
         }
@@ -628,32 +628,189 @@ public final class RaspBridge {
         }
     }
 
-    /** An element starts or ends: text handed out in several pieces before it is one input. */
+    /** An element starts (SAX startElement, StAX START_ELEMENT): the text before it is complete. */
+    public static void xmlStart(String element) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null) {
+            return;
+        }
+        flushXmlText(scope);
+        if (scope.xmlElements == null) {
+            scope.xmlElements = new java.util.ArrayList<String>();
+        }
+        if (scope.xmlElements.size() < 256) {
+            scope.xmlElements.add(element == null ? "" : element);
+        }
+    }
+
+    /** An element ends (SAX endElement, StAX END_ELEMENT). */
+    public static void xmlEnd() {
+        RequestScope scope = CURRENT.get();
+        if (scope == null) {
+            return;
+        }
+        flushXmlText(scope);
+        if (scope.xmlElements != null && !scope.xmlElements.isEmpty()) {
+            scope.xmlElements.remove(scope.xmlElements.size() - 1);
+        }
+    }
+
+    /** The document ends: nothing is open any more. */
     public static void xmlBoundary() {
         RequestScope scope = CURRENT.get();
-        if (scope == null || scope.xmlText == null) {
+        if (scope != null) {
+            flushXmlText(scope);
+            if (scope.xmlElements != null) {
+                scope.xmlElements.clear();
+            }
+        }
+    }
+
+    private static void flushXmlText(RequestScope scope) {
+        if (scope.xmlText == null) {
             return;
         }
         if (scope.xmlPieces > 1) {
-            scope.context.capture(InputSources.XML, "text", scope.xmlText.toString());
+            scope.context.capture(InputSources.XML, xmlPath(scope, null), scope.xmlText.toString());
         }
         scope.xmlText.setLength(0);
         scope.xmlPieces = 0;
     }
 
-    /** SAX startElement's attributes. */
-    public static void captureXmlAttributes(org.xml.sax.Attributes attributes) {
+    /** {@code a/b} for the element the parser is in, {@code a/b/@attr} for one of its attributes. */
+    private static String xmlPath(RequestScope scope, String attribute) {
+        StringBuilder sb = new StringBuilder();
+        if (scope.xmlElements != null) {
+            for (String e : scope.xmlElements) {
+                sb.append(sb.length() == 0 ? "" : "/").append(e);
+            }
+        }
+        if (attribute != null) {
+            sb.append(sb.length() == 0 ? "@" : "/@").append(attribute);
+        }
+        return sb.length() == 0 ? "text" : sb.toString();
+    }
+
+    /** SAX startElement: the element, then its attributes. */
+    public static void captureXmlElement(String qName, org.xml.sax.Attributes attributes) {
         RequestScope scope = CURRENT.get();
-        if (scope == null || attributes == null || scope.guarded) {
+        if (scope == null || scope.guarded) {
+            return;
+        }
+        xmlStart(qName);
+        if (attributes == null) {
             return;
         }
         try {
             for (int i = 0, n = attributes.getLength(); i < n; i++) {
-                scope.context.capture(InputSources.XML, "@" + attributes.getQName(i), attributes.getValue(i));
+                scope.context.capture(InputSources.XML, xmlPath(scope, attributes.getQName(i)), attributes.getValue(i));
             }
         } catch (Throwable t) {
             internalError(hooks, t);
         }
+    }
+
+    /** XMLStreamReader.next() returned {@code event}. */
+    public static void staxEvent(Object reader, int event) {
+        if (CURRENT.get() == null) {
+            return;
+        }
+        if (event == javax.xml.stream.XMLStreamConstants.START_ELEMENT && reader instanceof javax.xml.stream.XMLStreamReader) {
+            String name;
+            try {
+                name = ((javax.xml.stream.XMLStreamReader) reader).getLocalName();
+            } catch (Throwable t) {
+                name = "";
+            }
+            xmlStart(name);
+        } else if (event == javax.xml.stream.XMLStreamConstants.END_ELEMENT) {
+            xmlEnd();
+        } else if (event == javax.xml.stream.XMLStreamConstants.END_DOCUMENT) {
+            xmlBoundary();
+        }
+    }
+
+    /** The name getElementText's value will have (taken before it reads on to the end tag). */
+    public static String staxElementPath() {
+        RequestScope scope = CURRENT.get();
+        return scope == null ? null : xmlPath(scope, null);
+    }
+
+    /** XMLStreamReader.getAttributeValue(int): named after the attribute. */
+    public static void captureStaxAttribute(Object reader, int index, String value) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || value == null || scope.guarded) {
+            return;
+        }
+        String attribute = "";
+        try {
+            attribute = ((javax.xml.stream.XMLStreamReader) reader).getAttributeLocalName(index);
+        } catch (Throwable t) {
+            // an odd reader: the value still counts
+        }
+        scope.context.capture(InputSources.XML, xmlPath(scope, attribute), value);
+    }
+
+    /** XMLStreamReader.getAttributeValue(ns, name). */
+    public static void captureXmlAttribute(String attribute, String value) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || value == null || scope.guarded) {
+            return;
+        }
+        scope.context.capture(InputSources.XML, xmlPath(scope, attribute), value);
+    }
+
+    /** A value named by the caller (getElementText with the name staxElementPath gave). */
+    public static void captureXmlValue(String name, String value) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || value == null || scope.guarded) {
+            return;
+        }
+        scope.context.capture(InputSources.XML, name == null ? "text" : name, value);
+    }
+
+    /** DOM: Node.getTextContent/getNodeValue, named by the node's place in its document. */
+    public static void captureDomText(Object node, String value) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || value == null || scope.guarded) {
+            return;
+        }
+        scope.context.capture(InputSources.XML, domPath(node, null), value);
+    }
+
+    /** DOM: Element.getAttribute(name). */
+    public static void captureDomAttribute(Object element, String attribute, String value) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || value == null || scope.guarded) {
+            return;
+        }
+        scope.context.capture(InputSources.XML, domPath(element, attribute), value);
+    }
+
+    private static String domPath(Object start, String attribute) {
+        java.util.ArrayDeque<String> names = new java.util.ArrayDeque<String>();
+        try {
+            org.w3c.dom.Node node = start instanceof org.w3c.dom.Node ? (org.w3c.dom.Node) start : null;
+            if (node instanceof org.w3c.dom.Attr) {
+                attribute = attribute == null ? ((org.w3c.dom.Attr) node).getName() : attribute;
+                node = ((org.w3c.dom.Attr) node).getOwnerElement();
+            }
+            for (int depth = 0; node != null && depth < 64; depth++, node = node.getParentNode()) {
+                if (node.getNodeType() == org.w3c.dom.Node.ELEMENT_NODE) {
+                    names.addFirst(node.getNodeName());
+                }
+            }
+        } catch (Throwable t) {
+            // a foreign DOM: the value still counts, under a plain name
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String n : names) {
+            sb.append(sb.length() == 0 ? "" : "/").append(n);
+        }
+        if (attribute != null) {
+            sb.append(sb.length() == 0 ? "@" : "/@").append(attribute);
+        }
+        return sb.length() == 0 ? "text" : sb.toString();
     }
 
     /** A zip entry the application is about to read (ZipInputStream.getNextEntry, ZipFile's entry iterator). */

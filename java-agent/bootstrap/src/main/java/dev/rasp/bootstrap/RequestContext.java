@@ -134,6 +134,11 @@ public final class RequestContext {
         return servletActive ? RESPONSE_DEFERRED : RESPONSE_NONE;
     }
 
+    /** Whether the serving thread is still inside the request. */
+    public synchronized boolean servingThreadActive() {
+        return servletActive;
+    }
+
     /** The request's AsyncContext when it left its serving thread in async mode, else null. */
     public synchronized Object asyncContext() {
         return asyncContext;

@@ -42,6 +42,8 @@ public final class RequestScope {
      */
     StringBuilder xmlText;
     int xmlPieces;
+    /** The elements this thread's SAX or StAX parser is inside, outermost first: names XML inputs {@code a/b}, {@code a/b/@c}. */
+    java.util.ArrayList<String> xmlElements;
 
     /**
      * Set while the agent itself runs inside this request (JDBC metadata look-ups, writing the

@@ -243,10 +243,14 @@ public final class RaspRuntime implements RaspHooks {
             if (sql == scope.lastAllowedSql && dialect == scope.lastAllowedDialect && version == scope.lastAllowedSqlVersion) {
                 return; // the same String instance passed a wrapper's check a moment ago
             }
-            long start = System.nanoTime();
-            int verdict = Engine.checkSql(context.handle, dialect, api, sql);
-            RaspTelemetry.checked(RaspTelemetry.SINK_SQL, System.nanoTime() - start);
-            if (act(scope, verdict, RaspTelemetry.SINK_SQL, sql)) {
+            Judgement judgement;
+            synchronized (context) { // see judge: a request's checks and their events are taken in turn
+                long start = System.nanoTime();
+                int verdict = Engine.checkSql(context.handle, dialect, api, sql);
+                RaspTelemetry.checked(RaspTelemetry.SINK_SQL, System.nanoTime() - start);
+                judgement = judge(scope, verdict, RaspTelemetry.SINK_SQL);
+            }
+            if (act(scope, judgement, RaspTelemetry.SINK_SQL, sql)) {
                 scope.lastAllowedSql = sql;
                 scope.lastAllowedDialect = dialect;
                 scope.lastAllowedSqlVersion = version;
@@ -270,10 +274,14 @@ public final class RaspRuntime implements RaspHooks {
             }
             pushInputs(context);
             byte[] env = environment == null ? null : CommandEncoding.environment(environment, System.getenv());
-            long start = System.nanoTime();
-            int verdict = Engine.checkCommand(context.handle, api, CommandEncoding.argv(argv), env);
-            RaspTelemetry.checked(RaspTelemetry.SINK_CMD, System.nanoTime() - start);
-            act(scope, verdict, RaspTelemetry.SINK_CMD, argv);
+            Judgement judgement;
+            synchronized (context) {
+                long start = System.nanoTime();
+                int verdict = Engine.checkCommand(context.handle, api, CommandEncoding.argv(argv), env);
+                RaspTelemetry.checked(RaspTelemetry.SINK_CMD, System.nanoTime() - start);
+                judgement = judge(scope, verdict, RaspTelemetry.SINK_CMD);
+            }
+            act(scope, judgement, RaspTelemetry.SINK_CMD, argv);
         } catch (RaspBlockedException e) {
             throw e;
         } catch (UnsatisfiedLinkError e) {
@@ -339,10 +347,14 @@ public final class RaspRuntime implements RaspHooks {
             if (p == scope.lastAllowedPath && pathOp == scope.lastAllowedPathOp && version == scope.lastAllowedPathVersion) {
                 return; // a JDK method delegating to another hooked one with the same path
             }
-            long start = System.nanoTime();
-            int verdict = Engine.checkPath(context.handle, api, pathOp, p);
-            RaspTelemetry.checked(RaspTelemetry.SINK_PATH, System.nanoTime() - start);
-            if (act(scope, verdict, RaspTelemetry.SINK_PATH, p)) {
+            Judgement judgement;
+            synchronized (context) {
+                long start = System.nanoTime();
+                int verdict = Engine.checkPath(context.handle, api, pathOp, p);
+                RaspTelemetry.checked(RaspTelemetry.SINK_PATH, System.nanoTime() - start);
+                judgement = judge(scope, verdict, RaspTelemetry.SINK_PATH);
+            }
+            if (act(scope, judgement, RaspTelemetry.SINK_PATH, p)) {
                 scope.lastAllowedPath = p;
                 scope.lastAllowedPathOp = pathOp;
                 scope.lastAllowedPathVersion = version;
@@ -356,28 +368,66 @@ public final class RaspRuntime implements RaspHooks {
         }
     }
 
+    /** A native verdict with, for MONITOR and BLOCK, its completed event and who answers a block. */
+    private static final class Judgement {
+        static final Judgement ALLOW = new Judgement(Verdict.ALLOW, null, RequestContext.RESPONSE_SENT, null);
+
+        final int verdict;
+        final EngineEvent event;
+        final int response;
+        final byte[] body;
+
+        Judgement(int verdict, EngineEvent event, int response, byte[] body) {
+            this.verdict = verdict;
+            this.event = event;
+            this.response = response;
+            this.body = body;
+        }
+    }
+
     /**
-     * Acts on a native verdict: MONITOR completes the event, BLOCK answers the 403 (or leaves it
-     * to whoever can) and throws, an engine error blocks under on_internal_error=closed. Returns
-     * true when the sink runs and the same check need not be repeated in this request (ALLOW,
-     * MONITOR). {@code sink}: a RaspTelemetry.SINK_* kind; {@code sinkValue}: the SQL string, the
-     * path string or the argv.
+     * Right after the native check, under the request's monitor: the engine keeps one pending
+     * event per request, so two threads of one request must not interleave a check and the
+     * taking of its event; and a block is marked on the request in the same step as it is
+     * decided who answers it, so the serving thread's exit either sees it or the event says no
+     * 403 could be sent.
      */
-    private boolean act(RequestScope scope, int verdict, int sink, Object sinkValue) {
-        long handle = scope.context.handle;
+    private Judgement judge(RequestScope scope, int verdict, int sink) {
+        RequestContext context = scope.context;
         switch (verdict) {
+            case Verdict.ALLOW:
+                return Judgement.ALLOW;
+            case Verdict.MONITOR:
+                return new Judgement(verdict, takeEvent(context.handle, sink, scope, RequestContext.RESPONSE_SENT),
+                        RequestContext.RESPONSE_SENT, null);
+            case Verdict.BLOCK:
+                int response = blockResponse(scope);
+                EngineEvent event = takeEvent(context.handle, sink, scope, response);
+                byte[] body = BlockResponder.body(event.category, event.ruleId, event.eventId);
+                return new Judgement(verdict, event, markBlocked(scope, body), body);
+            default:
+                return new Judgement(verdict, null, RequestContext.RESPONSE_SENT, null);
+        }
+    }
+
+    /**
+     * Acts on a judgement: MONITOR records the verdict, BLOCK answers the 403 (or leaves it to
+     * whoever can) and throws, an engine error blocks under on_internal_error=closed. Returns
+     * true when the sink runs and the same check need not be repeated in this request (ALLOW,
+     * MONITOR). {@code sink}: a RaspTelemetry.SINK_* kind; {@code sinkValue}: the SQL string,
+     * the path string or the argv.
+     */
+    private boolean act(RequestScope scope, Judgement j, int sink, Object sinkValue) {
+        switch (j.verdict) {
             case Verdict.ALLOW:
                 return true;
             case Verdict.MONITOR:
-                recordVerdict(scope.context, verdict, takeEvent(handle, sink, scope, RequestContext.RESPONSE_SENT), sink,
-                        sinkValue);
+                recordVerdict(scope.context, j.verdict, j.event, sink, sinkValue);
                 return true;
             case Verdict.BLOCK:
-                int response = blockResponse(scope);
-                EngineEvent event = takeEvent(handle, sink, scope, response);
-                recordVerdict(scope.context, verdict, event, sink, sinkValue);
-                block(scope, event.category, event.ruleId, event.eventId);
-                return false; // not reached: block throws
+                recordVerdict(scope.context, j.verdict, j.event, sink, sinkValue);
+                answer(scope, j.response, j.body);
+                throw new RaspBlockedException(j.event.category, j.event.ruleId, j.event.eventId);
             default:
                 // the engine counted it already
                 if (failClosed) {
@@ -388,18 +438,17 @@ public final class RaspRuntime implements RaspHooks {
     }
 
     /**
-     * Who answers a block, for its event (RequestContext.RESPONSE_*): the serving thread writes
-     * the 403 itself unless the response is already committed; a task leaves it to the serving
-     * thread while that is still in the request, answers itself on an async request the serving
-     * thread has left, and otherwise no 403 can be sent any more. {@link #block} settles it.
+     * Who answers a block (RequestContext.RESPONSE_*), decided under the request's monitor: the
+     * serving thread writes the 403 itself unless the response is already committed; a task
+     * leaves it to the serving thread while that is still in the request, answers itself on an
+     * async request the serving thread has left, and otherwise no 403 can be sent any more.
      */
     private int blockResponse(RequestScope scope) {
         RequestContext context = scope.context;
         try {
             if (!scope.servingThread()) {
-                int r = context.blockFromTask(null);
-                if (r == RequestContext.RESPONSE_DEFERRED) {
-                    return r;
+                if (context.servingThreadActive()) {
+                    return RequestContext.RESPONSE_DEFERRED;
                 }
                 if (context.asyncContext() == null) {
                     return RequestContext.RESPONSE_NONE;
@@ -408,6 +457,37 @@ public final class RaspRuntime implements RaspHooks {
             return BlockResponder.isCommitted(context.response) ? RequestContext.RESPONSE_NONE : RequestContext.RESPONSE_SENT;
         } catch (Throwable t) {
             return RequestContext.RESPONSE_NONE; // a recycled or finished response: nothing to answer on
+        }
+    }
+
+    /** Marks the request blocked with the 403's body; returns who answers (see blockResponse). */
+    private int markBlocked(RequestScope scope, byte[] body) {
+        RequestContext context = scope.context;
+        if (scope.servingThread()) {
+            context.blocked = true;
+            context.blockResponseBody = body;
+            return RequestContext.RESPONSE_SENT;
+        }
+        return context.blockFromTask(body);
+    }
+
+    /** Writes the 403 where this thread may: the serving thread always, a task only on an async request its serving thread left. */
+    private void answer(RequestScope scope, int response, byte[] body) {
+        RequestContext context = scope.context;
+        try {
+            if (scope.servingThread()) {
+                BlockResponder.write(context.response, body);
+            } else if (response == RequestContext.RESPONSE_NONE) {
+                Object async = context.asyncContext();
+                if (async != null && !BlockResponder.isCommitted(context.response)) {
+                    BlockResponder.write(context.response, body);
+                    BlockResponder.completeAsync(async);
+                }
+            }
+        } catch (Throwable t) {
+            if (scope.servingThread()) {
+                errors.record("writing the 403", t);
+            } // else: the async request ended meanwhile, nothing left to answer
         }
     }
 
@@ -509,33 +589,14 @@ public final class RaspRuntime implements RaspHooks {
         }
     }
 
-    /**
-     * Marks the request blocked and stops the sink. On the serving thread the 403 is written now;
-     * on a task it is left to the serving thread while that is still in the request, or written
-     * here (and the async request completed) when the serving thread left it in async mode.
-     */
+    /** Blocks without an engine event (on_internal_error=closed): marks, answers, throws. */
     private void block(RequestScope scope, String category, String ruleId, String eventId) {
-        RequestContext context = scope.context;
         byte[] body = BlockResponder.body(category, ruleId, eventId);
-        if (scope.servingThread()) {
-            context.blocked = true;
-            context.blockResponseBody = body;
-            try {
-                BlockResponder.write(context.response, body);
-            } catch (Throwable t) {
-                errors.record("writing the 403", t);
-            }
-        } else if (context.blockFromTask(body) == RequestContext.RESPONSE_NONE) {
-            Object async = context.asyncContext();
-            try {
-                if (async != null && !BlockResponder.isCommitted(context.response)) {
-                    BlockResponder.write(context.response, body);
-                    BlockResponder.completeAsync(async);
-                }
-            } catch (Throwable t) {
-                // the async request ended meanwhile: nothing left to answer
-            }
+        int response;
+        synchronized (scope.context) {
+            response = markBlocked(scope, body);
         }
+        answer(scope, response, body);
         throw new RaspBlockedException(category, ruleId, eventId);
     }
 

@@ -104,30 +104,56 @@ public final class SourceAdvice {
         }
     }
 
-    /** XMLStreamReader.next(): an element boundary ends a run of text pieces. */
-    public static final class XmlNext {
+    /** XMLStreamReader.next(): element boundaries name the values and end runs of text pieces. */
+    public static final class StaxNext {
         @Advice.OnMethodExit(suppress = Throwable.class)
-        public static void exit(@Advice.Return int event) {
-            // START_ELEMENT 1, END_ELEMENT 2, END_DOCUMENT 8
-            if (event == 1 || event == 2 || event == 8) {
-                RaspBridge.xmlBoundary();
-            }
+        public static void exit(@Advice.This Object reader, @Advice.Return int event) {
+            RaspBridge.staxEvent(reader, event);
         }
     }
 
-    /** Whole text or attribute values: getElementText, Node.getTextContent/getNodeValue, Attr.getValue, getAttributeValue. */
-    public static final class XmlValue {
+    /** XMLStreamReader.getElementText(): named before it reads on to the end tag. */
+    public static final class StaxElementText {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static String enter() {
+            return RaspBridge.staxElementPath();
+        }
+
         @Advice.OnMethodExit(suppress = Throwable.class)
-        public static void exit(@Advice.Return String value) {
-            RaspBridge.captureInput(InputSources.XML, "text", value);
+        public static void exit(@Advice.Enter String path, @Advice.Return String value) {
+            RaspBridge.captureXmlValue(path, value);
+        }
+    }
+
+    /** XMLStreamReader.getAttributeValue(int). */
+    public static final class StaxAttributeAt {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.This Object reader, @Advice.Argument(0) int index, @Advice.Return String value) {
+            RaspBridge.captureStaxAttribute(reader, index, value);
+        }
+    }
+
+    /** XMLStreamReader.getAttributeValue(namespace, localName). */
+    public static final class StaxAttributeNamed {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.Argument(1) String name, @Advice.Return String value) {
+            RaspBridge.captureXmlAttribute(name, value);
+        }
+    }
+
+    /** Node.getTextContent(), getNodeValue(). */
+    public static final class DomText {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.This Object node, @Advice.Return String value) {
+            RaspBridge.captureDomText(node, value);
         }
     }
 
     /** Element.getAttribute(String). */
-    public static final class XmlAttribute {
+    public static final class DomAttribute {
         @Advice.OnMethodExit(suppress = Throwable.class)
-        public static void exit(@Advice.Argument(0) String name, @Advice.Return String value) {
-            RaspBridge.captureInput(InputSources.XML, "@" + name, value);
+        public static void exit(@Advice.This Object element, @Advice.Argument(0) String name, @Advice.Return String value) {
+            RaspBridge.captureDomAttribute(element, name, value);
         }
     }
 
@@ -142,9 +168,8 @@ public final class SourceAdvice {
     /** ContentHandler.startElement(uri, localName, qName, Attributes). */
     public static final class SaxStartElement {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter(@Advice.Argument(3) org.xml.sax.Attributes attributes) {
-            RaspBridge.xmlBoundary();
-            RaspBridge.captureXmlAttributes(attributes);
+        public static void enter(@Advice.Argument(2) String qName, @Advice.Argument(3) org.xml.sax.Attributes attributes) {
+            RaspBridge.captureXmlElement(qName, attributes);
         }
     }
 
@@ -152,7 +177,7 @@ public final class SourceAdvice {
     public static final class SaxEndElement {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static void enter() {
-            RaspBridge.xmlBoundary();
+            RaspBridge.xmlEnd();
         }
     }
 
