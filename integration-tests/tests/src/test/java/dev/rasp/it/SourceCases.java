@@ -349,7 +349,8 @@ final class SourceCases {
                 byte[][] b = body.apply(v);
                 return new SourceCase.Req("POST", path, new String(b[0], StandardCharsets.US_ASCII), b[1], List.of());
             }, UPLOAD_ATTACK, UPLOAD_EFFECT, UPLOAD_TWIN, savedInWebroot())
-            .sources("multipart").inputName("file.filename (or file)", FILE_PART);
+            // the capture at the part's file name says multipart; the engine's own multipart parse has said form
+            .sources("multipart", "form").inputName("file.filename (or file)", FILE_PART);
     }
 
     static SourceCase zip(String app, String path, String type, String id, Function<String, byte[]> archive, List<String> before) {

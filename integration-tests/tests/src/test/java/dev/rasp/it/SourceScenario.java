@@ -108,7 +108,7 @@ final class SourceScenario {
                 EventLog.text(ev, "rule_id"));
         }
         String source = EventLog.text(ev, "input.source");
-        if (!c.sources.contains(source)) {
+        if (source == null || !c.sources.contains(source)) {
             problems.add(p + "input.source is '" + source + "', expected " + (c.sources.size() == 1 ? "'" + c.sources.iterator().next() + "'"
                 : "one of " + c.sources));
         }
@@ -120,7 +120,7 @@ final class SourceScenario {
         String value = EventLog.text(ev, "input.value");
         String transformed = EventLog.text(ev, "input.transformed");
         Set<String> want = run.eventValues();
-        if (!want.contains(value) && (transformed == null || !want.contains(transformed))) {
+        if ((value == null || !want.contains(value)) && (transformed == null || !want.contains(transformed))) {
             problems.add(p + "input.value is '" + value + "'" + (transformed == null ? "" : " (transformed '" + transformed + "')")
                 + ", expected " + (want.size() == 1 ? "'" + want.iterator().next() + "'" : "one of " + want));
         }
