@@ -27,7 +27,8 @@ public enum HandOff {
     FORK_JOIN_SUBMIT("spring", "fork-join-submit", null, null, Answer.FORK_JOIN_TASK),
     /**
      * {@code Stream.of(name, 7 names of nobody).parallel().map(lookup)}: the elements are split between the caller and
-     * the common pool; the rows found are those of name.
+     * the common pool; the rows found are those of name. The lookup is {@code ... WHERE name = '<n>'} (by-name without
+     * its role clause, which would make every filler's statement match sig.sqli.tautology: HandOffController).
      */
     PARALLEL_STREAM("spring", "parallel-stream", null, null, Answer.FORK_JOIN_TASK),
     /**

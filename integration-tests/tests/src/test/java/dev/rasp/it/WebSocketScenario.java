@@ -236,7 +236,9 @@ public final class WebSocketScenario {
             if (r.isMessage() && r.text().contains("bob@example.com")) {
                 problems.add("the reply carries rows: the query ran");
             }
-            checkAfterError(ws, c, keepOpen, false, problems);
+            if (err != null) {
+                checkAfterError(ws, c, keepOpen, false, problems);
+            } // else the handler got no exception: no close to wait for
             evs = s.eventsSince(mark);
             if (in.marker() != null && Files.exists(in.marker())) {
                 problems.add("the injected touch ran: " + in.marker() + " exists");
@@ -276,6 +278,52 @@ public final class WebSocketScenario {
         List<String> all = new ArrayList<>(evs);
         twinEvents.forEach(e -> all.add("(twin) " + e));
         report(c, in.value() + (keepOpen ? " (keep-open)" : ""), twin == null ? r : twin, all, problems);
+    }
+
+    /**
+     * One keep-open session, five messages: alice, the attack, bob, the attack, carol. Each message is judged against
+     * its own payload: the benign ones get their row (the earlier attack left nothing behind), the attacks are blocked
+     * (an earlier benign message cleared nothing); exactly two events, both naming the attack. Message cases only.
+     */
+    void assertEachMessageJudgedAlone(WsCase c) {
+        if (c.via == WsCase.Via.HANDSHAKE || c.sink != WsCase.Sink.SQL) {
+            throw new IllegalArgumentException("a SQL message case: " + c);
+        }
+        List<String> problems = new ArrayList<>();
+        List<String> evs;
+        WsClient.Reply last = null;
+        try (WsClient ws = open(c, null, true)) {
+            int mark = s.events.mark();
+            for (String m : List.of(BENIGN, ATTACK, "bob", ATTACK, "carol")) {
+                last = send(ws, c, m);
+                List<String> p = new ArrayList<>();
+                if (m.equals(ATTACK)) {
+                    checkErrorReply(last, BLOCKED_EXCEPTION, p);
+                } else {
+                    checkRows(last, List.of(m), p);
+                }
+                p.forEach(x -> problems.add("message " + m + ": " + x));
+            }
+            WsClient.Reply more = ws.pollQuietly(Duration.ofMillis(200));
+            if (more != null) {
+                problems.add("unexpected after the last reply: " + more);
+            }
+            evs = s.eventsSince(mark);
+            if (evs.size() != 2) {
+                problems.add("expected exactly 2 new event lines (one per attack), got " + evs.size());
+            }
+            for (String e : evs) {
+                JsonNode ev = EventLog.parse(e);
+                Scenario.expectEq(problems, "event: input.value", ATTACK, EventLog.text(ev, "input.value"));
+                Scenario.expectEq(problems, "event: input.source", c.inputSource(), EventLog.text(ev, "input.source"));
+                Scenario.expectEq(problems, "event: request.method", "WEBSOCKET", EventLog.text(ev, "request.method"));
+                Scenario.expectEq(problems, "event: block_response", "none", EventLog.text(ev, "block_response"));
+            }
+            if (!problems.isEmpty()) {
+                problems.add("session: " + ws);
+            }
+        }
+        report(c, "alice, attack, bob, attack, carol (keep-open)", last, evs, problems);
     }
 
     /** The contract's fields of the blocked event of a WebSocket message. */
