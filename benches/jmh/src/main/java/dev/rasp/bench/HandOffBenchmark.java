@@ -62,12 +62,16 @@ public class HandOffBenchmark {
         }
 
         @Override
-        public RequestContext openMessage(Object[] handlerArgs) {
+        public RequestContext openMessage(Object handler, Object[] handlerArgs) {
             return handlerArgs.length > 0 && "msg".equals(handlerArgs[0]) ? new RequestContext("ws", null, 0) : null;
         }
 
         @Override
-        public void addToMessage(RequestContext context, Object[] handlerArgs) {
+        public void addToMessage(RequestContext context, Object handler, Object[] handlerArgs) {
+        }
+
+        @Override
+        public void messageHandlerAdded(Object session, Object[] args) {
         }
 
         @Override

@@ -245,7 +245,7 @@ public final class RaspBridge {
      * Entry of a WebSocket message handler: the message is a request of its own (see
      * requestEnter for how entries nest). Returns true when counted (then messageExit(true)).
      */
-    public static boolean messageEnter(Object[] args) {
+    public static boolean messageEnter(Object handler, Object[] args) {
         RaspHooks h = hooks;
         if (h == null) {
             return false;
@@ -254,7 +254,7 @@ public final class RaspBridge {
         if (current != null && current.servletDepth > 0) {
             current.servletDepth++;
             try {
-                h.addToMessage(current.context, args);
+                h.addToMessage(current.context, handler, args);
             } catch (Throwable t) {
                 internalError(h, t);
             }
@@ -262,7 +262,7 @@ public final class RaspBridge {
         }
         RequestContext context;
         try {
-            context = h.openMessage(args);
+            context = h.openMessage(handler, args);
         } catch (Throwable t) {
             internalError(h, t);
             return false;
@@ -274,6 +274,18 @@ public final class RaspBridge {
         scope.servletDepth = 1;
         CURRENT.set(scope);
         return true;
+    }
+
+    /** Session.addMessageHandler: the core learns which endpoint a JSR 356 MessageHandler serves. */
+    public static void messageHandlerAdded(Object session, Object[] args) {
+        RaspHooks h = hooks;
+        if (h != null) {
+            try {
+                h.messageHandlerAdded(session, args);
+            } catch (Throwable t) {
+                internalError(h, t);
+            }
+        }
     }
 
     /** Exit of a WebSocket message handler; the handler's own exception (a block among them) goes on. */

@@ -38,10 +38,13 @@ public interface RaspHooks {
      * request of its own (its payload and what the handler's arguments tell of the handshake),
      * or null when the arguments carry nothing to judge.
      */
-    RequestContext openMessage(Object[] handlerArgs);
+    RequestContext openMessage(Object handler, Object[] handlerArgs);
 
-    /** A nested handler layer of the same message: what its arguments add. */
-    void addToMessage(RequestContext context, Object[] handlerArgs);
+    /** A nested handler layer of the same message: what it and its arguments add. */
+    void addToMessage(RequestContext context, Object handler, Object[] handlerArgs);
+
+    /** A JSR 356 Session.addMessageHandler call ({@code args}: its arguments, the handler last). */
+    void messageHandlerAdded(Object session, Object[] args);
 
     /** The outermost handler's exit: gives back the message's reference. */
     void closeMessage(RequestScope scope);

@@ -181,9 +181,9 @@ public final class RaspRuntime implements RaspHooks {
     }
 
     @Override
-    public RequestContext openMessage(Object[] handlerArgs) {
+    public RequestContext openMessage(Object handler, Object[] handlerArgs) {
         WebSocketMessage message = new WebSocketMessage();
-        message.add(handlerArgs, null);
+        message.add(handler, handlerArgs, null);
         if (message.payloads().isEmpty()) {
             return null; // a pong, a stream, a decoded object: nothing this layer can judge (its decoder's parser was hooked)
         }
@@ -191,10 +191,15 @@ public final class RaspRuntime implements RaspHooks {
     }
 
     @Override
-    public void addToMessage(RequestContext context, Object[] handlerArgs) {
+    public void addToMessage(RequestContext context, Object handler, Object[] handlerArgs) {
         if (context.request instanceof WebSocketMessage) {
-            ((WebSocketMessage) context.request).add(handlerArgs, context.handle != 0L ? context : null);
+            ((WebSocketMessage) context.request).add(handler, handlerArgs, context.handle != 0L ? context : null);
         }
+    }
+
+    @Override
+    public void messageHandlerAdded(Object session, Object[] args) {
+        WebSocketMessage.handlerAdded(session, args);
     }
 
     @Override

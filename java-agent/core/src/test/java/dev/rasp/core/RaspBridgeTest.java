@@ -58,12 +58,16 @@ class RaspBridgeTest {
         }
 
         @Override
-        public RequestContext openMessage(Object[] handlerArgs) {
+        public RequestContext openMessage(Object handler, Object[] handlerArgs) {
             return handlerArgs.length > 0 && "msg".equals(handlerArgs[0]) ? new RequestContext("ws", null, 0) : null;
         }
 
         @Override
-        public void addToMessage(RequestContext context, Object[] handlerArgs) {
+        public void addToMessage(RequestContext context, Object handler, Object[] handlerArgs) {
+        }
+
+        @Override
+        public void messageHandlerAdded(Object session, Object[] args) {
         }
 
         @Override
@@ -734,10 +738,10 @@ class RaspBridgeTest {
     @Test
     void aWebSocketMessageIsARequestOfItsOwnAndItsLayersNest() {
         int released = hooks.released.size();
-        assertFalse(RaspBridge.messageEnter(new Object[] {"pong"}), "nothing to judge: not tracked");
-        assertTrue(RaspBridge.messageEnter(new Object[] {"msg"}));      // the container's adapter
+        assertFalse(RaspBridge.messageEnter(null, new Object[] {"pong"}), "nothing to judge: not tracked");
+        assertTrue(RaspBridge.messageEnter(null, new Object[] {"msg"}));      // the container's adapter
         RequestScope s = RaspBridge.currentScope();
-        assertTrue(RaspBridge.messageEnter(new Object[] {"msg", "session"})); // the annotated method
+        assertTrue(RaspBridge.messageEnter(null, new Object[] {"msg", "session"})); // the annotated method
         assertSame(s, RaspBridge.currentScope());
         assertEquals(2, s.servletDepth());
         RaspBridge.onSql(new Object(), false, 1, "select 1");

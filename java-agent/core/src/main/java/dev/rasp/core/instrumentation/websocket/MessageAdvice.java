@@ -14,12 +14,20 @@ public final class MessageAdvice {
     }
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static boolean enter(@Advice.AllArguments Object[] args) {
-        return RaspBridge.messageEnter(args);
+    public static boolean enter(@Advice.This Object handler, @Advice.AllArguments Object[] args) {
+        return RaspBridge.messageEnter(handler, args);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     public static void exit(@Advice.Enter boolean entered) {
         RaspBridge.messageExit(entered);
+    }
+
+    /** Session.addMessageHandler(..., handler): which endpoint the handler serves. */
+    public static final class HandlerAdded {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.This Object session, @Advice.AllArguments Object[] args) {
+            RaspBridge.messageHandlerAdded(session, args);
+        }
     }
 }

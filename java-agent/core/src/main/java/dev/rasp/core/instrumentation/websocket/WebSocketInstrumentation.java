@@ -49,6 +49,9 @@ public final class WebSocketInstrumentation implements InstrumentationModule {
                 .type(implementing("javax.websocket.MessageHandler$Partial", "jakarta.websocket.MessageHandler$Partial"))
                 .transform(forAdvice(loader).advice(isMethod().and(named("onMessage")).and(not(isAbstract()))
                         .and(takesArguments(2)), advice))
+                .type(implementing("javax.websocket.Session", "jakarta.websocket.Session"))
+                .transform(forAdvice(loader).advice(isMethod().and(named("addMessageHandler")).and(not(isAbstract())),
+                        MessageAdvice.HandlerAdded.class.getName()))
                 .type(implementing("org.springframework.web.socket.WebSocketHandler"))
                 .transform(forAdvice(loader).advice(isMethod().and(named("handleMessage")).and(not(isAbstract()))
                         .and(takesArguments(2)), advice));

@@ -31,8 +31,14 @@ public final class WebSocketMessage {
     private final List<String[]> headers = new ArrayList<String[]>();
     private final List<String> payloads = new ArrayList<String>();
 
-    /** Adds what the handler's arguments tell; payloads go to {@code context} once it exists. */
-    public synchronized void add(Object[] args, RequestContext context) {
+    /**
+     * Adds what the handler ({@code self}: the endpoint or MessageHandler, or null) and its
+     * arguments tell; payloads go to {@code context} once it exists.
+     */
+    public synchronized void add(Object self, Object[] args, RequestContext context) {
+        if (path.isEmpty()) {
+            uri(HandlerSessions.of(self));
+        }
         if (args == null) {
             return;
         }
@@ -106,24 +112,27 @@ public final class WebSocketMessage {
         }
     }
 
+    private void uri(URI u) {
+        if (u != null) {
+            path = u.getRawPath() == null ? "" : u.getRawPath();
+            query = u.getRawQuery() == null ? "" : u.getRawQuery();
+        }
+    }
+
+    /** Session.addMessageHandler: remembers which endpoint the handler serves. */
+    public static void handlerAdded(Object session, Object[] args) {
+        HandlerSessions.added(session, args);
+    }
+
     /** A JSR 356 Session or a Spring WebSocketSession: the endpoint's URI and the handshake's headers. */
     private void session(Object arg) {
         Class<?> type = arg.getClass();
-        Method uri = Reflect.method(type, "javax.websocket.Session", "getRequestURI");
-        if (uri == null) {
-            uri = Reflect.method(type, "jakarta.websocket.Session", "getRequestURI");
-        }
-        if (uri == null) {
-            uri = Reflect.method(type, "org.springframework.web.socket.WebSocketSession", "getUri");
-        }
-        if (uri == null) {
+        URI u = HandlerSessions.uri(arg);
+        if (u == null) {
             return;
         }
-        Object u = Reflect.call(uri, arg);
-        if (u instanceof URI && path.isEmpty()) {
-            URI v = (URI) u;
-            path = v.getRawPath() == null ? "" : v.getRawPath();
-            query = v.getRawQuery() == null ? "" : v.getRawQuery();
+        if (path.isEmpty()) {
+            uri(u);
         }
         Method handshakeHeaders = Reflect.method(type, "org.springframework.web.socket.WebSocketSession", "getHandshakeHeaders");
         Object h = handshakeHeaders == null ? null : Reflect.call(handshakeHeaders, arg);
