@@ -44,6 +44,14 @@ public final class SourceAdvice {
         }
     }
 
+    /** ServletRequest.getParameterNames(): the names the application is about to walk. */
+    public static final class ParameterNames {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.This Object request) {
+            RaspBridge.captureObject(RaspHooks.CAPTURE_PARAMETER_NAMES, request, null);
+        }
+    }
+
     /** HttpServletRequest.getCookies(). */
     public static final class Cookies {
         @Advice.OnMethodExit(suppress = Throwable.class)

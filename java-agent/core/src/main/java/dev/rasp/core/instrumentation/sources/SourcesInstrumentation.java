@@ -67,6 +67,8 @@ public final class SourcesInstrumentation implements InstrumentationModule {
                                 .and(takesArguments(String.class)).and(returns(String[].class)), SourceAdvice.ParameterValues.class.getName())
                         .advice(isMethod().and(named("getParameterMap")).and(not(isAbstract())).and(takesArguments(0)),
                                 SourceAdvice.ParameterMap.class.getName())
+                        .advice(isMethod().and(named("getParameterNames")).and(not(isAbstract())).and(takesArguments(0)),
+                                SourceAdvice.ParameterNames.class.getName())
                         .advice(isMethod().and(named("getCookies")).and(not(isAbstract())).and(takesArguments(0)),
                                 SourceAdvice.Cookies.class.getName())
                         .advice(text("getPathInfo", "getServletPath"), SourceAdvice.PathPart.class.getName()))
