@@ -29,9 +29,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code noRequest}: a captured value on a thread that serves no request (every JSON or
  *       XML parse outside requests pays it), against {@code baseline};</li>
  *   <li>{@code perValue}: one value captured during a request (a reference kept);</li>
- *   <li>{@code perRequest}: {@code values} values captured, then taken and encoded into the one
- *       addInputs record the next sink check pushes (the JNI call itself is not included: the
- *       engine is not loaded here; see the Criterion benches for the engine side).</li>
+ *   <li>{@code perRequest}: a request in which {@code values} values are captured, then taken and
+ *       encoded into the one addInputs record the next sink check pushes, against
+ *       {@code requestOnly} (the JNI call itself is not included: the engine is not loaded here;
+ *       see the Criterion benches for the engine side).</li>
  *   <li>{@code perRequestNone}: a request that captured nothing: what every check pays to find that out.</li>
  * </ul>
  */
@@ -102,17 +103,34 @@ public class CaptureBenchmark {
         return v;
     }
 
+    /** A request of its own per operation (the captured budget is per request); compare with requestOnly. */
     @Benchmark
-    public int perRequest(Serving serving) {
-        for (int i = 0; i < values; i++) {
-            RaspBridge.captureInput(InputSources.PARAMETER, "field", nextString());
+    public int perRequest() {
+        RaspBridge.requestEnter("request", "response");
+        try {
+            for (int i = 0; i < values; i++) {
+                RaspBridge.captureInput(InputSources.PARAMETER, "field", nextString());
+            }
+            CapturedInputs.Batch batch = RaspBridge.currentScope().context.takeCaptured();
+            InputRecordEncoder record = new InputRecordEncoder();
+            for (int i = 0; i < batch.count; i++) {
+                record.input(batch.sources[i], batch.names[i], batch.values[i]);
+            }
+            return record.length();
+        } finally {
+            RaspBridge.requestExit(true, null);
         }
-        CapturedInputs.Batch batch = RaspBridge.currentScope().context.takeCaptured();
-        InputRecordEncoder record = new InputRecordEncoder();
-        for (int i = 0; i < batch.count; i++) {
-            record.input(batch.sources[i], batch.names[i], batch.values[i]);
+    }
+
+    /** Entering and leaving a request with nothing captured: perRequest's baseline. */
+    @Benchmark
+    public Object requestOnly() {
+        RaspBridge.requestEnter("request", "response");
+        try {
+            return RaspBridge.currentScope();
+        } finally {
+            RaspBridge.requestExit(true, null);
         }
-        return record.length();
     }
 
     @Benchmark

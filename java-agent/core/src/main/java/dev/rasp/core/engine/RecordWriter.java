@@ -60,33 +60,31 @@ final class RecordWriter {
 
     private void utf8(String s) {
         int n = s.length();
-        ensure(n); // exact for ASCII, the common case; grows further below when needed
+        ensure(3 * n); // a char never takes more than 3 bytes (a surrogate pair takes 4 for 2)
+        byte[] b = buf;
+        int at = length;
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
             if (c < 0x80) {
-                ensure(1);
-                buf[length++] = (byte) c;
+                b[at++] = (byte) c;
             } else if (c < 0x800) {
-                ensure(2);
-                buf[length++] = (byte) (0xC0 | (c >> 6));
-                buf[length++] = (byte) (0x80 | (c & 0x3F));
+                b[at++] = (byte) (0xC0 | (c >> 6));
+                b[at++] = (byte) (0x80 | (c & 0x3F));
             } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
                 int cp = Character.toCodePoint(c, s.charAt(++i));
-                ensure(4);
-                buf[length++] = (byte) (0xF0 | (cp >> 18));
-                buf[length++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-                buf[length++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-                buf[length++] = (byte) (0x80 | (cp & 0x3F));
+                b[at++] = (byte) (0xF0 | (cp >> 18));
+                b[at++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                b[at++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                b[at++] = (byte) (0x80 | (cp & 0x3F));
             } else if (Character.isSurrogate(c)) {
-                ensure(1);
-                buf[length++] = (byte) '?';
+                b[at++] = (byte) '?';
             } else {
-                ensure(3);
-                buf[length++] = (byte) (0xE0 | (c >> 12));
-                buf[length++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-                buf[length++] = (byte) (0x80 | (c & 0x3F));
+                b[at++] = (byte) (0xE0 | (c >> 12));
+                b[at++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                b[at++] = (byte) (0x80 | (c & 0x3F));
             }
         }
+        length = at;
     }
 
     private void ensure(int more) {
