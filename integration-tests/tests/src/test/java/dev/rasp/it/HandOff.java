@@ -133,6 +133,11 @@ public enum HandOff {
         return Stream.of(VIRTUAL, VIRTUAL_EXECUTOR, EXECUTOR_SUBMIT, THREAD);
     }
 
+    /** With the starter (agent attached at run time, the JDK's executor and thread classes retransformed). */
+    public static Stream<HandOff> starter() {
+        return Stream.of(EXECUTOR_SUBMIT, THREAD, COMPLETABLE, MVC_CALLABLE);
+    }
+
     @Override
     public String toString() {
         return app + " " + path("h2");

@@ -85,6 +85,24 @@ class StarterIT {
         new SinkScenario(app).assertBenign(c);
     }
 
+    /**
+     * Attached at run time, the agent retransformed the JDK's executor and thread classes loaded
+     * before it: the request's context follows the work there too.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.rasp.it.HandOff#starter")
+    @Order(6)
+    void handOffAttackIsBlocked(HandOff h) {
+        new HandOffScenario(app).assertBlocked(h);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.rasp.it.HandOff#starter")
+    @Order(7)
+    void handOffTwinPasses(HandOff h) {
+        new HandOffScenario(app).assertBenign(h);
+    }
+
     @Test
     @Order(10)
     void actuatorEndpointReportsTheBlock() {

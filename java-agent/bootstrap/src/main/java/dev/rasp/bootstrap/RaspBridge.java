@@ -575,6 +575,31 @@ public final class RaspBridge {
         }
     }
 
+    /**
+     * getParameterNames(): an Enumeration that captures each name as the application reads it,
+     * or {@code names} itself outside a request.
+     */
+    public static java.util.Enumeration<String> captureParameterNames(final java.util.Enumeration<String> names) {
+        final RequestScope scope = CURRENT.get();
+        if (scope == null || names == null || scope.guarded) {
+            return names;
+        }
+        final RequestContext context = scope.context;
+        return new java.util.Enumeration<String>() {
+            @Override
+            public boolean hasMoreElements() {
+                return names.hasMoreElements();
+            }
+
+            @Override
+            public String nextElement() {
+                String name = names.nextElement();
+                context.capture(InputSources.PARAMETER, name, name);
+                return name;
+            }
+        };
+    }
+
     /** A parameter map (getParameterMap): every name and value. */
     public static void captureParameterMap(Map<?, ?> parameters) {
         RequestScope scope = CURRENT.get();

@@ -88,8 +88,6 @@ public interface RaspHooks {
     int CAPTURE_COOKIES = 0;
     int CAPTURE_PART_FILENAME = 1;
     int CAPTURE_UPLOAD_FILENAME = 2;
-    /** getParameterNames() was called on {@code source}, a servlet request: its names (and values) are read through getParameterMap(). */
-    int CAPTURE_PARAMETER_NAMES = 3;
 
     /**
      * A value the application read, of a type only the core can read (reflectively): see the

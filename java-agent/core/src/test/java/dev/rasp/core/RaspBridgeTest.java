@@ -752,4 +752,18 @@ class RaspBridgeTest {
         assertEquals(released + 1, hooks.released.size(), "the message's context is released at the outermost exit");
         RaspBridge.messageExit(false);
     }
+
+    @Test
+    void parameterNamesAreCapturedAsTheApplicationReadsThem() {
+        java.util.Enumeration<String> outside = Collections.enumeration(Arrays.asList("a"));
+        assertSame(outside, RaspBridge.captureParameterNames(outside), "no request: the container's own");
+        RaspBridge.requestEnter("http", "resp");
+        RequestScope s = RaspBridge.currentScope();
+        java.util.Enumeration<String> names = RaspBridge.captureParameterNames(
+                Collections.enumeration(Arrays.asList("q", "' OR 1=1--")));
+        assertTrue(taken(s).isEmpty(), "nothing read, nothing captured (nothing consumed either)");
+        List<String> read = Collections.list(names);
+        assertEquals(Arrays.asList("q", "' OR 1=1--"), read, "the application gets every name");
+        assertEquals(Arrays.asList("11:q=q", "11:' OR 1=1--=' OR 1=1--"), taken(s));
+    }
 }

@@ -44,11 +44,15 @@ public final class SourceAdvice {
         }
     }
 
-    /** ServletRequest.getParameterNames(): the names the application is about to walk. */
+    /**
+     * ServletRequest.getParameterNames(): the application gets an Enumeration that hands each name
+     * to the bridge as it is read (reading the names here would consume them, and reading the
+     * parameter map re-enters the container: Tomcat's getParameterMap walks getParameterNames).
+     */
     public static final class ParameterNames {
         @Advice.OnMethodExit(suppress = Throwable.class)
-        public static void exit(@Advice.This Object request) {
-            RaspBridge.captureObject(RaspHooks.CAPTURE_PARAMETER_NAMES, request, null);
+        public static void exit(@Advice.Return(readOnly = false) java.util.Enumeration<String> names) {
+            names = RaspBridge.captureParameterNames(names);
         }
     }
 

@@ -58,20 +58,6 @@ public final class SourceObjects {
         }
     };
 
-    /** ServletRequest.getParameterMap(). */
-    private static final ClassValue<Method> PARAMETER_MAP = new ClassValue<Method>() {
-        @Override
-        protected Method computeValue(Class<?> type) {
-            try {
-                Method m = type.getMethod("getParameterMap");
-                m.setAccessible(true);
-                return m;
-            } catch (NoSuchMethodException | RuntimeException e) {
-                return NONE;
-            }
-        }
-    };
-
     public static void capture(RequestScope scope, int kind, Object source, Object value) {
         switch (kind) {
             case RaspHooks.CAPTURE_COOKIES:
@@ -94,38 +80,18 @@ public final class SourceObjects {
                             (String) value);
                 }
                 return;
-            case RaspHooks.CAPTURE_PARAMETER_NAMES:
-                // The application walks the names: the container has parsed the parameters (body
-                // included) by now, so reading its map consumes nothing the application still needs.
-                Object map = call(PARAMETER_MAP.get(source.getClass()), source, true);
-                if (map instanceof java.util.Map) {
-                    for (java.util.Map.Entry<?, ?> e : ((java.util.Map<?, ?>) map).entrySet()) {
-                        String name = String.valueOf(e.getKey());
-                        RaspBridge.captured(scope, InputSources.PARAMETER, name, name);
-                        if (e.getValue() instanceof String[]) {
-                            for (String v : (String[]) e.getValue()) {
-                                RaspBridge.captured(scope, InputSources.PARAMETER, name, v);
-                            }
-                        }
-                    }
-                }
-                return;
             default:
                 // an advice of a newer core than this one: nothing to read
         }
     }
 
     private static String call(Method m, Object target) {
-        Object v = call(m, target, true);
-        return v instanceof String ? (String) v : null;
-    }
-
-    private static Object call(Method m, Object target, boolean any) {
         if (m == NONE || target == null) {
             return null;
         }
         try {
-            return m.invoke(target);
+            Object v = m.invoke(target);
+            return v instanceof String ? (String) v : null;
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }

@@ -11,24 +11,12 @@ import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The reflective reads of source objects whose API types the agent cannot name. */
 class SourceObjectsTest {
-
-    /** A servlet request's shape, as far as getParameterMap goes. */
-    public static final class FakeRequest {
-        public Map<String, String[]> getParameterMap() {
-            Map<String, String[]> m = new LinkedHashMap<>();
-            m.put("q", new String[] {"' OR '1'='1"});
-            m.put("ids", new String[] {"1", "2"});
-            return m;
-        }
-    }
 
     /** A servlet Cookie's shape. */
     public static final class FakeCookie {
@@ -74,12 +62,6 @@ class SourceObjectsTest {
             out.add(b.sources[i] + ":" + b.names[i] + "=" + b.values[i]);
         }
         return out;
-    }
-
-    @Test
-    void parameterNamesAreReadThroughTheParameterMap() throws Exception {
-        assertEquals(Arrays.asList("11:q=q", "11:q=' OR '1'='1", "11:ids=ids", "11:ids=1", "11:ids=2"),
-                captured(RaspHooks.CAPTURE_PARAMETER_NAMES, new FakeRequest(), null));
     }
 
     @Test
