@@ -60,7 +60,7 @@ final class HandOff {
             return null;
         }
         TASKS.increment();
-        return new ScopedRunnable(task, context, via);
+        return task instanceof Comparable ? new ScopedRunnable.Ordered(task, context, via) : new ScopedRunnable(task, context, via);
     }
 
     static <V> Callable<V> wrap(RequestContext context, Callable<V> task, String via) {

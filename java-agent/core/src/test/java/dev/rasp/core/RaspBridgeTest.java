@@ -766,4 +766,47 @@ class RaspBridgeTest {
         assertEquals(Arrays.asList("q", "' OR 1=1--"), read, "the application gets every name");
         assertEquals(Arrays.asList("11:q=q", "11:' OR 1=1--=' OR 1=1--"), taken(s));
     }
+
+    /** A prioritised task, as a PriorityBlockingQueue behind a ThreadPoolExecutor orders them. */
+    static final class Prioritised implements Runnable, Comparable<Prioritised> {
+        final int priority;
+
+        Prioritised(int priority) {
+            this.priority = priority;
+        }
+
+        @Override
+        public void run() {
+        }
+
+        @Override
+        public int compareTo(Prioritised o) {
+            return Integer.compare(priority, o.priority);
+        }
+    }
+
+    @Test
+    void aComparableTaskStaysComparableWhenCarried() throws Exception {
+        RaspBridge.requestEnter("http", "resp");
+        // the work queue of a priority pool: its execute() offers the (wrapped) task here
+        java.util.concurrent.PriorityBlockingQueue<Runnable> queue = new java.util.concurrent.PriorityBlockingQueue<>();
+        for (int p : new int[] {3, 1, 2}) {
+            Runnable handed = RaspBridge.handOffRunnable(new Prioritised(p), RequestScope.VIA_EXECUTOR);
+            RaspBridge.handOffExit(handed, null);
+            assertTrue(handed instanceof Comparable, "the wrapper of a Comparable task is Comparable");
+            queue.add(handed);
+        }
+        List<Integer> order = new ArrayList<>();
+        for (Runnable r; (r = queue.poll()) != null; ) {
+            order.add(unwrap(r).priority);
+            r.run();
+        }
+        assertEquals(Arrays.asList(1, 2, 3), order, "ordered as the tasks they carry");
+    }
+
+    private static Prioritised unwrap(Runnable r) throws Exception {
+        java.lang.reflect.Field task = Class.forName("dev.rasp.bootstrap.ScopedRunnable").getDeclaredField("task");
+        task.setAccessible(true);
+        return (Prioritised) task.get(r);
+    }
 }
