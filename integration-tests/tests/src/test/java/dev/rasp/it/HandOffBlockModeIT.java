@@ -134,9 +134,10 @@ class HandOffBlockModeIT {
     }
 
     /**
-     * Tasks discarded by a saturated pool or returned by shutdownNow never run: nothing is checked (no event), and
-     * once they are garbage their contexts are released (contexts_live back to 0). Each never-run request also runs a
-     * constant count on its serving thread, so it opens a context of its own.
+     * Tasks discarded by a saturated pool, returned by shutdownNow, cancelled before they ran or rejected never run:
+     * nothing is checked (no event), and their contexts are released (contexts_live back to 0): at once for the
+     * rejected ones, once they are garbage for the others. Each never-run request also runs a constant count on its
+     * serving thread, so it opens a context of its own.
      */
     @Test
     @Order(90)
@@ -153,6 +154,8 @@ class HandOffBlockModeIT {
                 assertEquals(0, b.path("ran").asInt(-1), "a task ran: " + b);
                 assertEquals(2, b.path("discarded").asInt(), "discarded: " + b);
                 assertEquals(2, b.path("returned").asInt(), "returned by shutdownNow: " + b);
+                assertEquals(2, b.path("cancelled").asInt(), "cancelled before they ran: " + b);
+                assertEquals(2, b.path("rejected").asInt(), "rejected by a shut-down executor: " + b);
                 requests++;
             }
         }

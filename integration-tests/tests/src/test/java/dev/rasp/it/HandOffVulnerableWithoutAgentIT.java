@@ -172,6 +172,8 @@ class HandOffVulnerableWithoutAgentIT {
             assertEquals(5, b.path("users").asInt(), "the count on the serving thread: " + b);
             assertEquals(2, b.path("discarded").asInt(), "discarded by the saturated pool: " + b);
             assertEquals(2, b.path("returned").asInt(), "returned by shutdownNow: " + b);
+            assertEquals(2, b.path("cancelled").asInt(), "cancelled before they ran: " + b);
+            assertEquals(2, b.path("rejected").asInt(), "rejected by a shut-down executor: " + b);
             assertEquals(0, b.path("ran").asInt(-1), "no task ran: " + b);
         }
     }

@@ -661,10 +661,36 @@ public class HandOffController {
         single.awaitTermination(10, TimeUnit.SECONDS);
         saturated.awaitTermination(10, TimeUnit.SECONDS);
 
+        // cancelled before they ran (the scheduler keeps the cancelled futures queued: default policy)
+        int cancelled = 0;
+        if (scheduler.schedule(lookupRunnable, 60, TimeUnit.SECONDS).cancel(false)) {
+            cancelled++;
+        }
+        if (scheduler.schedule(lookup, 60, TimeUnit.SECONDS).cancel(false)) {
+            cancelled++;
+        }
+        // rejected by an executor that is shut down (AbortPolicy: the hand-off throws)
+        int rejected = 0;
+        ThreadPoolExecutor closed = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new SynchronousQueue<>(),
+            named("handoff-closed-"));
+        closed.shutdown();
+        try {
+            closed.execute(lookupRunnable);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            rejected++;
+        }
+        try {
+            closed.submit(lookup);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            rejected++;
+        }
+
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("users", users);
         answer.put("discarded", discarded);
         answer.put("returned", returned);
+        answer.put("cancelled", cancelled);
+        answer.put("rejected", rejected);
         answer.put("ran", ran.get());
         return answer;
     }
