@@ -71,7 +71,7 @@ public class HandOffBenchmark {
         }
 
         @Override
-        public void messageHandlerAdded(Object session, Object[] args) {
+        public void webSocketEvent(int kind, Object self, Object[] args) {
         }
 
         @Override

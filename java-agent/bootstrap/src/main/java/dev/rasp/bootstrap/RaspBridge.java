@@ -276,12 +276,15 @@ public final class RaspBridge {
         return true;
     }
 
-    /** Session.addMessageHandler: the core learns which endpoint a JSR 356 MessageHandler serves. */
-    public static void messageHandlerAdded(Object session, Object[] args) {
+    /**
+     * A JSR 356 life-cycle call (RaspHooks.WS_*): the core learns a session's handshake and which
+     * session a MessageHandler serves, which the handler's own arguments do not tell.
+     */
+    public static void webSocketEvent(int kind, Object self, Object[] args) {
         RaspHooks h = hooks;
         if (h != null) {
             try {
-                h.messageHandlerAdded(session, args);
+                h.webSocketEvent(kind, self, args);
             } catch (Throwable t) {
                 internalError(h, t);
             }

@@ -43,8 +43,13 @@ public interface RaspHooks {
     /** A nested handler layer of the same message: what it and its arguments add. */
     void addToMessage(RequestContext context, Object handler, Object[] handlerArgs);
 
-    /** A JSR 356 Session.addMessageHandler call ({@code args}: its arguments, the handler last). */
-    void messageHandlerAdded(Object session, Object[] args);
+    /** webSocketEvent kinds: Session.addMessageHandler (self: the session), Configurator.modifyHandshake, Endpoint.onOpen / {@code @OnOpen}. */
+    int WS_HANDLER_ADDED = 0;
+    int WS_HANDSHAKE = 1;
+    int WS_OPENED = 2;
+
+    /** A JSR 356 life-cycle call the message contexts learn the handshake from ({@code args}: its arguments). */
+    void webSocketEvent(int kind, Object self, Object[] args);
 
     /** The outermost handler's exit: gives back the message's reference. */
     void closeMessage(RequestScope scope);
@@ -88,6 +93,8 @@ public interface RaspHooks {
     int CAPTURE_COOKIES = 0;
     int CAPTURE_PART_FILENAME = 1;
     int CAPTURE_UPLOAD_FILENAME = 2;
+    /** Commons FileUpload FileItem.getString(): a text field's value (a file's contents are not input). */
+    int CAPTURE_UPLOAD_FIELD = 3;
 
     /**
      * A value the application read, of a type only the core can read (reflectively): see the

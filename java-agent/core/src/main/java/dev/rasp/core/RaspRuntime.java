@@ -198,8 +198,19 @@ public final class RaspRuntime implements RaspHooks {
     }
 
     @Override
-    public void messageHandlerAdded(Object session, Object[] args) {
-        WebSocketMessage.handlerAdded(session, args);
+    public void webSocketEvent(int kind, Object self, Object[] args) {
+        switch (kind) {
+            case WS_HANDLER_ADDED:
+                WebSocketMessage.handlerAdded(self, args);
+                return;
+            case WS_HANDSHAKE:
+                WebSocketMessage.handshake(args);
+                return;
+            case WS_OPENED:
+                WebSocketMessage.opened(args);
+                return;
+            default:
+        }
     }
 
     @Override

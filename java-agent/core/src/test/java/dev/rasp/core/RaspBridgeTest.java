@@ -67,7 +67,7 @@ class RaspBridgeTest {
         }
 
         @Override
-        public void messageHandlerAdded(Object session, Object[] args) {
+        public void webSocketEvent(int kind, Object self, Object[] args) {
         }
 
         @Override

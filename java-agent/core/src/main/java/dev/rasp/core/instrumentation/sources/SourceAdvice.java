@@ -88,6 +88,14 @@ public final class SourceAdvice {
         }
     }
 
+    /** Commons FileUpload's FileItem.getString([charset]): a text field's value. */
+    public static final class UploadField {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.This Object item, @Advice.Return String value) {
+            RaspBridge.captureObject(RaspHooks.CAPTURE_UPLOAD_FIELD, item, value);
+        }
+    }
+
     // ---- JSON parsers (Jackson 2 and 3, and so Jackson's XML, YAML, CBOR...; Gson; JSON-P)
 
     /** A field name the parser returned (nextFieldName, currentName, nextName, Gson nextName). */

@@ -58,6 +58,31 @@ public final class SourceObjects {
         }
     };
 
+    /** FileItem.isFormField(). */
+    private static final ClassValue<Method> IS_FORM_FIELD = new ClassValue<Method>() {
+        @Override
+        protected Method computeValue(Class<?> type) {
+            try {
+                Method m = type.getMethod("isFormField");
+                m.setAccessible(true);
+                return m.getReturnType() == boolean.class ? m : NONE;
+            } catch (NoSuchMethodException | RuntimeException e) {
+                return NONE;
+            }
+        }
+    };
+
+    private static Object flag(Method m, Object target) {
+        if (m == NONE) {
+            return null;
+        }
+        try {
+            return m.invoke(target);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
     public static void capture(RequestScope scope, int kind, Object source, Object value) {
         switch (kind) {
             case RaspHooks.CAPTURE_COOKIES:
@@ -78,6 +103,12 @@ public final class SourceObjects {
                     String field = call(FIELD_NAME.get(source.getClass()), source);
                     RaspBridge.captured(scope, InputSources.MULTIPART, (field == null ? "" : field) + ".filename",
                             (String) value);
+                }
+                return;
+            case RaspHooks.CAPTURE_UPLOAD_FIELD:
+                if (value instanceof String && source != null && Boolean.TRUE.equals(flag(IS_FORM_FIELD.get(source.getClass()), source))) {
+                    String field = call(FIELD_NAME.get(source.getClass()), source);
+                    RaspBridge.captured(scope, InputSources.MULTIPART, field == null ? "" : field, (String) value);
                 }
                 return;
             default:

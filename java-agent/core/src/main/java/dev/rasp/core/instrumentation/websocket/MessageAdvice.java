@@ -1,6 +1,7 @@
 package dev.rasp.core.instrumentation.websocket;
 
 import dev.rasp.bootstrap.RaspBridge;
+import dev.rasp.bootstrap.RaspHooks;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -23,11 +24,27 @@ public final class MessageAdvice {
         RaspBridge.messageExit(entered);
     }
 
-    /** Session.addMessageHandler(..., handler): which endpoint the handler serves. */
+    /** Session.addMessageHandler(..., handler): which session the handler serves. */
     public static final class HandlerAdded {
         @Advice.OnMethodExit(suppress = Throwable.class)
         public static void exit(@Advice.This Object session, @Advice.AllArguments Object[] args) {
-            RaspBridge.messageHandlerAdded(session, args);
+            RaspBridge.webSocketEvent(RaspHooks.WS_HANDLER_ADDED, session, args);
+        }
+    }
+
+    /** ServerEndpointConfig.Configurator.modifyHandshake(config, request, response): the handshake's headers. */
+    public static final class Handshake {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.AllArguments Object[] args) {
+            RaspBridge.webSocketEvent(RaspHooks.WS_HANDSHAKE, null, args);
+        }
+    }
+
+    /** Endpoint.onOpen(Session, EndpointConfig), {@code @OnOpen} methods: the session takes its handshake. */
+    public static final class Opened {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.AllArguments Object[] args) {
+            RaspBridge.webSocketEvent(RaspHooks.WS_OPENED, null, args);
         }
     }
 }

@@ -22,11 +22,14 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * {@code @OnMessage} methods and {@code MessageHandler.Whole/Partial} implementations (the
  * containers' own adapters for annotated endpoints among them), and Spring's
  * {@code WebSocketHandler.handleMessage} (its decorators nest: the outermost call opens the
- * message's context).
+ * message's context). The handshake (path, query, headers and so cookies) that JSR 356 handlers
+ * do not see is learnt from the container's {@code Configurator.modifyHandshake}, the session's
+ * {@code onOpen} and {@code Session.addMessageHandler}.
  */
 public final class WebSocketInstrumentation implements InstrumentationModule {
 
     private static final String[] ON_MESSAGE = {"javax.websocket.OnMessage", "jakarta.websocket.OnMessage"};
+    private static final String[] ON_OPEN = {"javax.websocket.OnOpen", "jakarta.websocket.OnOpen"};
 
     @Override
     public String name() {
@@ -49,6 +52,17 @@ public final class WebSocketInstrumentation implements InstrumentationModule {
                 .type(implementing("javax.websocket.MessageHandler$Partial", "jakarta.websocket.MessageHandler$Partial"))
                 .transform(forAdvice(loader).advice(isMethod().and(named("onMessage")).and(not(isAbstract()))
                         .and(takesArguments(2)), advice))
+                // the handshake of a session, which JSR 356 handlers do not see
+                .type(implementing("javax.websocket.server.ServerEndpointConfig$Configurator",
+                        "jakarta.websocket.server.ServerEndpointConfig$Configurator"))
+                .transform(forAdvice(loader).advice(isMethod().and(named("modifyHandshake")).and(not(isAbstract()))
+                        .and(takesArguments(3)), MessageAdvice.Handshake.class.getName()))
+                .type(implementing("javax.websocket.Endpoint", "jakarta.websocket.Endpoint"))
+                .transform(forAdvice(loader).advice(isMethod().and(named("onOpen")).and(not(isAbstract()))
+                        .and(takesArguments(2)), MessageAdvice.Opened.class.getName()))
+                .type(not(isInterface()).and(declaresMethod(isAnnotatedWith(namedOneOf(ON_OPEN)))))
+                .transform(forAdvice(loader).advice(isMethod().and(isAnnotatedWith(namedOneOf(ON_OPEN))),
+                        MessageAdvice.Opened.class.getName()))
                 .type(implementing("javax.websocket.Session", "jakarta.websocket.Session"))
                 .transform(forAdvice(loader).advice(isMethod().and(named("addMessageHandler")).and(not(isAbstract())),
                         MessageAdvice.HandlerAdded.class.getName()))

@@ -36,9 +36,7 @@ public final class WebSocketMessage {
      * arguments tell; payloads go to {@code context} once it exists.
      */
     public synchronized void add(Object self, Object[] args, RequestContext context) {
-        if (path.isEmpty()) {
-            uri(HandlerSessions.of(self));
-        }
+        handshake(Handshakes.of(self));
         if (args == null) {
             return;
         }
@@ -119,18 +117,42 @@ public final class WebSocketMessage {
         }
     }
 
-    /** Session.addMessageHandler: remembers which endpoint the handler serves. */
+    /** What a JSR 356 session's handshake said: the URI, and the headers unless some are known already. */
+    private void handshake(Handshakes.Handshake h) {
+        if (h == null) {
+            return;
+        }
+        if (path.isEmpty()) {
+            uri(h.uri);
+        }
+        if (headers.isEmpty()) {
+            headers.addAll(h.headers);
+        }
+    }
+
+    /** Session.addMessageHandler: the handler serves that session. */
     public static void handlerAdded(Object session, Object[] args) {
-        HandlerSessions.added(session, args);
+        Handshakes.handlerAdded(session, args);
+    }
+
+    /** Configurator.modifyHandshake: the handshake's headers, for the session this thread opens next. */
+    public static void handshake(Object[] args) {
+        Handshakes.handshake(args);
+    }
+
+    /** Endpoint.onOpen, {@code @OnOpen}: the session opened. */
+    public static void opened(Object[] args) {
+        Handshakes.opened(args);
     }
 
     /** A JSR 356 Session or a Spring WebSocketSession: the endpoint's URI and the handshake's headers. */
     private void session(Object arg) {
         Class<?> type = arg.getClass();
-        URI u = HandlerSessions.uri(arg);
+        URI u = Handshakes.uri(arg);
         if (u == null) {
             return;
         }
+        handshake(Handshakes.of(arg));
         if (path.isEmpty()) {
             uri(u);
         }

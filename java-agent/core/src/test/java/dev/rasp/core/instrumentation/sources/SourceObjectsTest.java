@@ -76,4 +76,35 @@ class SourceObjectsTest {
                 captured(RaspHooks.CAPTURE_PART_FILENAME, new FakePart(), "../../x.jsp"));
         assertEquals(Collections.emptyList(), captured(RaspHooks.CAPTURE_UPLOAD_FILENAME, new Object(), null));
     }
+
+    /** A Commons FileUpload FileItem's shape. */
+    public static final class FakeItem {
+        private final boolean formField;
+
+        FakeItem(boolean formField) {
+            this.formField = formField;
+        }
+
+        public String getFieldName() {
+            return "name";
+        }
+
+        public String getName() {
+            return formField ? null : "photo.png";
+        }
+
+        public boolean isFormField() {
+            return formField;
+        }
+    }
+
+    @Test
+    void uploadFieldsAreInputsButFileContentsAreNot() throws Exception {
+        assertEquals(Collections.singletonList("7:name=' OR '1'='1"),
+                captured(RaspHooks.CAPTURE_UPLOAD_FIELD, new FakeItem(true), "' OR '1'='1"));
+        assertEquals(Collections.emptyList(), captured(RaspHooks.CAPTURE_UPLOAD_FIELD, new FakeItem(false), "GIF89a..."),
+                "a file's contents read as a string are no input");
+        assertEquals(Collections.singletonList("7:name.filename=../x.jsp"),
+                captured(RaspHooks.CAPTURE_UPLOAD_FILENAME, new FakeItem(false), "../x.jsp"), "FileItem.getFieldName names it");
+    }
 }
