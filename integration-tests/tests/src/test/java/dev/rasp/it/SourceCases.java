@@ -307,17 +307,16 @@ final class SourceCases {
                 v -> new SourceCase.Req("POST", "/sources/json-reader", JSON + "; charset=UTF-16", jsonText(v).getBytes(StandardCharsets.UTF_16), List.of()))
             .build().why("Jetty decodes the characters with the declared charset; as UTF-8 the bytes are NUL-interleaved"));
         // ---------------------------------------------------------------- multipart file names: Apache Commons FileUpload 1.x (FileItem.getName)
-        String fu = "/sources/fileupload";
-        all.add(upload(j, fu, "filename=\"V\" (control)", v -> filePart("filename=\"" + v + "\"")).why("control"));
-        all.add(upload(j, fu, "filename twice, Commons FileUpload takes the last", v -> filePart("filename=\"decoy.txt\"; filename=\"" + v + "\""))
+        all.add(fileUpload(j, "filename=\"V\" (control)", v -> filePart("filename=\"" + v + "\"")).why("control"));
+        all.add(fileUpload(j, "filename twice, Commons FileUpload takes the last", v -> filePart("filename=\"decoy.txt\"; filename=\"" + v + "\""))
             .why("a parser keeping the first filename sees decoy.txt"));
-        all.add(upload(j, fu, "an unquoted filename", v -> filePart("filename=" + v)).why("control for unquoted tokens"));
-        all.add(upload(j, fu, "two boundary parameters, Commons FileUpload uses the last", v -> twoBoundaries(v))
+        all.add(fileUpload(j, "an unquoted filename", v -> filePart("filename=" + v)).why("control for unquoted tokens"));
+        all.add(fileUpload(j, "two boundary parameters, Commons FileUpload uses the last", v -> twoBoundaries(v))
             .why("a parser using the first boundary finds no part"));
-        all.add(upload(j, fu, "the boundary inside a field value", v -> boundaryInValue(v))
+        all.add(fileUpload(j, "the boundary inside a field value", v -> boundaryInValue(v))
             .why("a parser splitting on --boundary without the CRLF before it ends the body inside the first field"));
         // Commons FileUpload 1.5 knows no RFC 2231: filename* alone leaves the part without a file name (a form field)
-        all.add(upload(j, fu, "a decoy filename* before filename (Commons FileUpload 1.5 ignores filename*)",
+        all.add(fileUpload(j, "a decoy filename* before filename (Commons FileUpload 1.5 ignores filename*)",
                 v -> filePart("filename*=UTF-8''decoy.txt; filename=\"" + v + "\""))
             .why("a parser preferring filename* (RFC 6266, as Spring does) sees decoy.txt"));
 
@@ -347,6 +346,14 @@ final class SourceCases {
                             .end(), List.of()))
                 .sources("multipart", "form").inputName("name", NAME)
                 .why("the field is in the multipart body as sent; the application reads it from Commons FileUpload's FileItem"));
+            all.add(sql(app, "Commons FileUpload text field in UTF-16BE, the part's charset, FileItem.getString() (not captured yet)",
+                    "/sources/fileupload-query",
+                    v -> new SourceCase.Req("POST", "/sources/fileupload-query", "multipart/form-data; boundary=" + BOUNDARY,
+                        new Multipart(BOUNDARY)
+                            .part("form-data; name=\"name\"", "text/plain; charset=UTF-16BE", v.getBytes(StandardCharsets.UTF_16BE))
+                            .end(), List.of()))
+                .sources("multipart", "form").inputName("name", NAME)
+                .why("NUL-interleaved as UTF-8; getString() decodes with the part's declared charset"));
         }
         return all;
     }
@@ -415,6 +422,12 @@ final class SourceCases {
         return sql(app, id, prefix, v -> new SourceCase.Req("GET", prefix + before + Endpoint.pathSegment(v) + after, null, null, List.of()))
             .sources("path").inputName("any (the contract does not name path segments)", n -> true)
             .requestPathPrefix("/sources/path");
+    }
+
+    /** Commons FileUpload rows: the capture at {@code FileItem.getName()}, exactly multipart / file.filename. */
+    static SourceCase fileUpload(String app, String id, Function<String, byte[][]> body) {
+        return upload(app, "/sources/fileupload", id, body).sources("multipart")
+            .inputName("file.filename", n -> "file.filename".equals(n));
     }
 
     static SourceCase upload(String app, String path, String id, Function<String, byte[][]> body) {
