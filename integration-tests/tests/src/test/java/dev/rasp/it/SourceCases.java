@@ -39,6 +39,7 @@ final class SourceCases {
     static final String FORM = "application/x-www-form-urlencoded";
     static final String JSON = "application/json";
     static final String XML = "application/xml";
+    static final String YAML = "application/yaml";
     static final String BOUNDARY = "----rasp-it-sources-Qx7fT2bLk9";
     /** The cookie attack: RFC 6265 cookie values may not hold spaces. */
     static final String COOKIE_TAUTOLOGY = "'OR'1'='1";
@@ -228,6 +229,37 @@ final class SourceCases {
                 ZIP_ATTACK, ZIP_EFFECT, ZIP_TWIN, extracted(ZIP_TWIN))
             .sources("zip-entry").inputName("entry", ARCHIVE_ENTRY).why(zipWhy));
 
+        // ---------------------------------------------------------------- zip entries: java.util.zip.ZipFile over the saved upload, JarInputStream
+        String zipFileWhy = "the entry name is in the archive's central directory (read by ZipFile from the saved file): no raw parse splits zip files";
+        all.add(zip(s, "/sources/zipfile", "application/octet-stream", "ZipFile.entries(), one entry", v -> zipOf(v), List.of())
+            .why(zipFileWhy));
+        all.add(zip(s, "/sources/zipfile", "application/zip", "ZipFile.entries(), after a harmless entry", v -> zipOf("docs/intro.txt", v),
+                List.of("docs/intro.txt"))
+            .why(zipFileWhy));
+        all.add(zip(s, "/sources/zipfile-stream", "application/octet-stream", "ZipFile.stream(), one entry", v -> zipOf(v), List.of())
+            .why(zipFileWhy));
+        all.add(zip(s, "/sources/zipfile-stream", "application/zip", "ZipFile.stream(), after a harmless entry",
+                v -> zipOf("docs/intro.txt", v), List.of("docs/intro.txt"))
+            .why(zipFileWhy));
+        all.add(zip(s, "/sources/jar", "application/octet-stream", "JarInputStream.getNextJarEntry(), one entry", v -> zipOf(v), List.of())
+            .why(zipWhy));
+        all.add(zip(s, "/sources/jar", "application/java-archive", "JarInputStream.getNextJarEntry(), after a harmless entry",
+                v -> zipOf("docs/intro.txt", v), List.of("docs/intro.txt"))
+            .why(zipWhy));
+
+        // ---------------------------------------------------------------- YAML: Jackson's YAMLMapper.readTree (its parser is a JsonParser)
+        all.add(yaml(s, "double-quoted (control)", v -> "name: \"" + v + "\"\n")
+            .why("control: no JSON or form parse reads YAML, but the value is in the bytes as sent"));
+        all.add(yaml(s, "double-quoted with \\x27 escapes (and \\x61 for every a)",
+                v -> "name: \"" + v.replace("'", "\\x27").replace("a", "\\x61") + "\"\n")
+            .why("the bytes hold \\x27 OR \\x271\\x27=\\x271: only YAML's unescaping gives the quotes"));
+        all.add(yaml(s, "single-quoted, quotes doubled ('')", v -> "name: '" + v.replace("'", "''") + "'\n")
+            .why("the bytes hold '''' OR ''1''=''1': the doubled quotes are one quote each only to YAML"));
+        all.add(yaml(s, "a literal block scalar (|-)", v -> "name: |-\n  " + v + "\n")
+            .why("no quotes around the value: a block scalar, read only by a YAML parser"));
+        all.add(yaml(s, "a document start, a comment and a flow mapping", v -> "--- # the user\n{pad: [1, 2], name: \"" + v + "\"}\n")
+            .why("YAML flow style with a comment and a document marker: no JSON"));
+
         // ---------------------------------------------------------------- a large upload and a text field
         all.add(sql(s, "1.5 MB file part, then the field name", "/sources/upload-then-query", v -> bigUpload(v, false))
             .sources("multipart", "parameter", "form").inputName("name", NAME)
@@ -274,6 +306,20 @@ final class SourceCases {
         all.add(new Json(j, "/sources/json-reader", "getReader() with charset=UTF-16 declared, a UTF-16 body",
                 v -> new SourceCase.Req("POST", "/sources/json-reader", JSON + "; charset=UTF-16", jsonText(v).getBytes(StandardCharsets.UTF_16), List.of()))
             .build().why("Jetty decodes the characters with the declared charset; as UTF-8 the bytes are NUL-interleaved"));
+        // ---------------------------------------------------------------- multipart file names: Apache Commons FileUpload 1.x (FileItem.getName)
+        all.add(fileUpload(j, "filename=\"V\" (control)", v -> filePart("filename=\"" + v + "\"")).why("control"));
+        all.add(fileUpload(j, "filename twice, Commons FileUpload takes the last", v -> filePart("filename=\"decoy.txt\"; filename=\"" + v + "\""))
+            .why("a parser keeping the first filename sees decoy.txt"));
+        all.add(fileUpload(j, "an unquoted filename", v -> filePart("filename=" + v)).why("control for unquoted tokens"));
+        all.add(fileUpload(j, "two boundary parameters, Commons FileUpload uses the last", v -> twoBoundaries(v))
+            .why("a parser using the first boundary finds no part"));
+        all.add(fileUpload(j, "the boundary inside a field value", v -> boundaryInValue(v))
+            .why("a parser splitting on --boundary without the CRLF before it ends the body inside the first field"));
+        // Commons FileUpload 1.5 knows no RFC 2231: filename* alone leaves the part without a file name (a form field)
+        all.add(fileUpload(j, "a decoy filename* before filename (Commons FileUpload 1.5 ignores filename*)",
+                v -> filePart("filename*=UTF-8''decoy.txt; filename=\"" + v + "\""))
+            .why("a parser preferring filename* (RFC 6266, as Spring does) sees decoy.txt"));
+
         all.add(json(j, "/sources/json-reader", "getReader(), the field inside " + DEEP + " nested objects",
                 v -> utf8("{\"a\":".repeat(DEEP) + jsonText(v) + "}".repeat(DEEP)))
             .why("past 128 levels a depth-limited parser rejects the body"));
@@ -282,6 +328,34 @@ final class SourceCases {
 
     static List<SourceCase> table(String app) {
         return app.equals("spring") ? spring() : javax();
+    }
+
+    /**
+     * Rows the agent has no capture for yet: proven injectable without the agent only ({@link SourcesVulnerableWithoutAgentIT}),
+     * not in the block tables. Commons FileUpload's text field ({@code FileItem.getString()}) is read from the item's own
+     * buffer, after the multipart parse, by no hooked method.
+     */
+    static List<SourceCase> notCapturedYet(String app) {
+        List<SourceCase> all = new ArrayList<>();
+        if (app.equals("javax")) {
+            all.add(sql(app, "Commons FileUpload text field name, FileItem.getString() (not captured yet)", "/sources/fileupload-query",
+                    v -> new SourceCase.Req("POST", "/sources/fileupload-query", "multipart/form-data; boundary=" + BOUNDARY,
+                        new Multipart(BOUNDARY)
+                            .part("form-data; name=\"file\"; filename=\"notes.txt\"", "text/plain", utf8("uploaded by the test\n"))
+                            .part("form-data; name=\"name\"", null, utf8(v))
+                            .end(), List.of()))
+                .sources("multipart", "form").inputName("name", NAME)
+                .why("the field is in the multipart body as sent; the application reads it from Commons FileUpload's FileItem"));
+            all.add(sql(app, "Commons FileUpload text field in UTF-16BE, the part's charset, FileItem.getString() (not captured yet)",
+                    "/sources/fileupload-query",
+                    v -> new SourceCase.Req("POST", "/sources/fileupload-query", "multipart/form-data; boundary=" + BOUNDARY,
+                        new Multipart(BOUNDARY)
+                            .part("form-data; name=\"name\"", "text/plain; charset=UTF-16BE", v.getBytes(StandardCharsets.UTF_16BE))
+                            .end(), List.of()))
+                .sources("multipart", "form").inputName("name", NAME)
+                .why("NUL-interleaved as UTF-8; getString() decodes with the part's declared charset"));
+        }
+        return all;
     }
 
     // ================================================================== row builders
@@ -332,6 +406,12 @@ final class SourceCases {
         return jackson ? c.sources("xml", "json") : c.sources("xml");
     }
 
+    /** YAML rows: Jackson's YAML parser is a JsonParser, so its values are captured as json. */
+    static SourceCase yaml(String app, String id, Function<String, String> doc) {
+        return sql(app, id, "/sources/yaml", v -> new SourceCase.Req("POST", "/sources/yaml", YAML, utf8(doc.apply(v)), List.of()))
+            .sources("json").inputName("name, $.name or a path ending in .name", JSON_NAME);
+    }
+
     static SourceCase cookie(String app, String path, String id, Function<String, String> header) {
         return sql(app, id, path, v -> new SourceCase.Req("GET", path, null, null, List.of("Cookie", header.apply(v))))
             .attack(COOKIE_TAUTOLOGY, COOKIE_TAUTOLOGY).sources("cookie").inputName("name", NAME);
@@ -342,6 +422,12 @@ final class SourceCases {
         return sql(app, id, prefix, v -> new SourceCase.Req("GET", prefix + before + Endpoint.pathSegment(v) + after, null, null, List.of()))
             .sources("path").inputName("any (the contract does not name path segments)", n -> true)
             .requestPathPrefix("/sources/path");
+    }
+
+    /** Commons FileUpload rows: the capture at {@code FileItem.getName()}, exactly multipart / file.filename. */
+    static SourceCase fileUpload(String app, String id, Function<String, byte[][]> body) {
+        return upload(app, "/sources/fileupload", id, body).sources("multipart")
+            .inputName("file.filename", n -> "file.filename".equals(n));
     }
 
     static SourceCase upload(String app, String path, String id, Function<String, byte[][]> body) {

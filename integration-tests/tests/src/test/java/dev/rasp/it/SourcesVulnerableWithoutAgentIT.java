@@ -52,6 +52,7 @@ class SourcesVulnerableWithoutAgentIT {
         List<Arguments> out = new ArrayList<>();
         for (String which : List.of("spring", "javax")) {
             SourceCases.table(which).forEach(c -> out.add(Arguments.of(c)));
+            SourceCases.notCapturedYet(which).forEach(c -> out.add(Arguments.of(c)));
         }
         return out.stream();
     }

@@ -66,7 +66,7 @@ abstract class WebSocketBlockMode {
     }
 
     Stream<WsCase> sqlMessageCases() {
-        return cases().filter(c -> c.via != WsCase.Via.HANDSHAKE && c.sink == WsCase.Sink.SQL);
+        return cases().filter(c -> !c.via.handshake() && c.sink == WsCase.Sink.SQL);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -13,6 +13,10 @@ public enum WsCase {
     SPRING_JSR_BINARY("spring", "/ws/jsr/lookup", Via.BINARY, Sink.SQL, "JSR 356 @OnMessage(byte[], Session) on Tomcat"),
     SPRING_JSR_PARAM("spring", "/ws/jsr/lookup-param", Via.HANDSHAKE, Sink.SQL,
         "JSR 356 @OnMessage(String, Session), the handshake's parameter (Session.getRequestParameterMap)"),
+    SPRING_JSR_HEADER("spring", "/ws/jsr/lookup-header", Via.HEADER, Sink.SQL,
+        "JSR 356 Configurator.modifyHandshake copies the header X-User into the user properties; @OnMessage looks it up"),
+    SPRING_JSR_COOKIE("spring", "/ws/jsr/lookup-cookie", Via.COOKIE, Sink.SQL,
+        "JSR 356 Configurator.modifyHandshake copies the cookie user (Cookie header) into the user properties"),
     SPRING_JSR_HANDLER("spring", "/ws/jsr-handler/lookup", Via.TEXT, Sink.SQL, "JSR 356 MessageHandler.Whole<String> on Tomcat"),
     SPRING_TEXT("spring", "/ws/spring/lookup", Via.TEXT, Sink.SQL, "Spring handleTextMessage"),
     SPRING_BINARY("spring", "/ws/spring/lookup", Via.BINARY, Sink.SQL, "Spring handleBinaryMessage"),
@@ -24,6 +28,10 @@ public enum WsCase {
     JAVAX_JSR_BINARY("javax", "/ws/jsr/lookup", Via.BINARY, Sink.SQL, "javax.websocket @OnMessage(byte[], Session) on Jetty"),
     JAVAX_JSR_PARAM("javax", "/ws/jsr/lookup-param", Via.HANDSHAKE, Sink.SQL,
         "javax.websocket @OnMessage(String, Session), the handshake's parameter"),
+    JAVAX_JSR_HEADER("javax", "/ws/jsr/lookup-header", Via.HEADER, Sink.SQL,
+        "javax.websocket Configurator.modifyHandshake copies the header X-User into the user properties"),
+    JAVAX_JSR_COOKIE("javax", "/ws/jsr/lookup-cookie", Via.COOKIE, Sink.SQL,
+        "javax.websocket Configurator.modifyHandshake copies the cookie user (Cookie header) into the user properties"),
     JAVAX_JSR_HANDLER("javax", "/ws/jsr-handler/lookup", Via.TEXT, Sink.SQL, "javax.websocket MessageHandler.Whole<String> on Jetty"),
     JAVAX_JSR_SH("javax", "/ws/jsr/lookup-sh", Via.TEXT, Sink.CMD, "javax.websocket @OnMessage, sh -c");
 
@@ -34,8 +42,21 @@ public enum WsCase {
         /** A binary message's bytes are the input's UTF-8. */
         BINARY,
         /** The handshake's query parameter {@code name}; each message (the text "go") triggers the lookup. */
-        HANDSHAKE
+        HANDSHAKE,
+        /** The handshake's header {@code X-User} (stored by the endpoint's Configurator); each message triggers the lookup. */
+        HEADER,
+        /** The handshake's cookie {@code user} (the Cookie header, stored by the Configurator); each message triggers it. */
+        COOKIE;
+
+        /** The input travels in the handshake, not in the messages. */
+        boolean handshake() {
+            return this != TEXT && this != BINARY;
+        }
     }
+
+    /** The handshake header of {@link Via#HEADER}, the cookie of {@link Via#COOKIE}. */
+    static final String HEADER_NAME = "X-User";
+    static final String COOKIE_NAME = "user";
 
     enum Sink { SQL, CMD }
 
@@ -72,13 +93,31 @@ public enum WsCase {
         return Arrays.stream(values()).filter(c -> c.app.equals("javax"));
     }
 
-    /** The event's expected input: websocket/message, or query/name for the handshake's parameter. */
+    /**
+     * The event's expected input: websocket/message, query/name for the handshake's parameter, header/x-user (the name
+     * compared case-insensitively) or cookie/user for what the Configurator read from the handshake.
+     */
     String inputSource() {
-        return via == Via.HANDSHAKE ? "query" : "websocket";
+        switch (via) {
+            case HANDSHAKE: return "query";
+            case HEADER: return "header";
+            case COOKIE: return "cookie";
+            default: return "websocket";
+        }
     }
 
     String inputName() {
-        return via == Via.HANDSHAKE ? "name" : "message";
+        switch (via) {
+            case HANDSHAKE: return "name";
+            case HEADER: return HEADER_NAME;
+            case COOKIE: return COOKIE_NAME;
+            default: return "message";
+        }
+    }
+
+    /** Header names are case-insensitive: the event may say x-user or X-User. */
+    boolean inputNameMatches(String name) {
+        return via == Via.HEADER ? inputName().equalsIgnoreCase(name) : inputName().equals(name);
     }
 
     @Override

@@ -53,8 +53,11 @@ public final class WsClient implements AutoCloseable {
     private final WebSocket ws;
     private volatile boolean closedByServer;
 
-    private WsClient(URI uri) {
+    private final Map<String, String> headers;
+
+    private WsClient(URI uri, Map<String, String> headers) {
         this.uri = uri;
+        this.headers = headers;
         WebSocket.Listener listener = new WebSocket.Listener() {
             private final StringBuilder text = new StringBuilder();
             private final java.io.ByteArrayOutputStream binary = new java.io.ByteArrayOutputStream();
@@ -102,8 +105,9 @@ public final class WsClient implements AutoCloseable {
             }
         };
         try {
-            this.ws = CLIENT.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
-                .buildAsync(uri, listener).get(15, TimeUnit.SECONDS);
+            WebSocket.Builder b = CLIENT.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+            headers.forEach(b::header);
+            this.ws = b.buildAsync(uri, listener).get(15, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new AssertionError("WebSocket handshake with " + uri + " failed: " + e, e);
         } catch (InterruptedException e) {
@@ -114,7 +118,12 @@ public final class WsClient implements AutoCloseable {
 
     /** Opens a session (the handshake must succeed). */
     static WsClient connect(URI uri) {
-        return new WsClient(uri);
+        return new WsClient(uri, Map.of());
+    }
+
+    /** Opens a session whose handshake carries these headers too (e.g. X-User, Cookie). */
+    static WsClient connect(URI uri, Map<String, String> headers) {
+        return new WsClient(uri, headers);
     }
 
     /** ws://host:port/path[?k=v&..] of an application; values percent-encoded (a space as %20). */
@@ -215,6 +224,6 @@ public final class WsClient implements AutoCloseable {
 
     @Override
     public String toString() {
-        return uri + " (received: " + seen + ")";
+        return uri + (headers.isEmpty() ? "" : " " + headers) + " (received: " + seen + ")";
     }
 }

@@ -20,7 +20,8 @@ import org.eclipse.jetty.websocket.javax.server.config.JavaxWebSocketServletCont
  * H2 + SQLite + HSQLDB over plain JDBC. Never deploy this. {@code /handoff/servlet-async} and {@code /handoff/dispatch}
  * ({@link HandOffServlets}) run the by-name lookup off the serving thread (async support on them and on the filters).
  * {@code ws://../ws/jsr/lookup}, {@code /ws/jsr/lookup-param?name=}, {@code /ws/jsr/lookup-sh} and
- * {@code /ws/jsr-handler/lookup} are javax.websocket endpoints ({@link WsEndpoints}).
+ * {@code /ws/jsr-handler/lookup}, {@code /ws/jsr/lookup-header} and {@code /ws/jsr/lookup-cookie} are javax.websocket
+ * endpoints ({@link WsEndpoints}).
  *
  * <p>Arguments: {@code --server.port=N} (default 8080), {@code --sqlite.dir=DIR} (default: a fresh temp dir),
  * {@code --rasp.it.filesBase=DIR} (base directory of the file and command servlets, see {@link FileArea}).
@@ -88,6 +89,10 @@ public final class JettyMain {
             add(ctx, e.getKey(), e.getValue());
         }
         FileArea files = new FileArea(filesBase);
+        // multipart bodies parsed by Apache Commons FileUpload (SourcesServlets.fileUpload), no multipart config
+        for (Map.Entry<String, HttpServlet> e : SourcesServlets.fileUpload(dbs.get("h2"), files).entrySet()) {
+            add(ctx, e.getKey(), e.getValue());
+        }
         for (Map.Entry<String, HttpServlet> e : SinkServlets.all(files).entrySet()) {
             ServletHolder h = new ServletHolder(e.getValue());
             if (e.getKey().equals("/files/upload-multipart")) {
@@ -101,6 +106,8 @@ public final class JettyMain {
             container.addEndpoint(WsEndpoints.Lookup.class);
             container.addEndpoint(WsEndpoints.LookupParam.class);
             container.addEndpoint(WsEndpoints.LookupSh.class);
+            container.addEndpoint(WsEndpoints.LookupHeader.class);
+            container.addEndpoint(WsEndpoints.LookupCookie.class);
             container.addEndpoint(ServerEndpointConfig.Builder
                 .create(WsEndpoints.HandlerEndpoint.class, "/ws/jsr-handler/lookup").build());
         });

@@ -13,12 +13,15 @@ import java.util.List;
 import java.util.Map;
 import javax.websocket.CloseReason;
 import javax.websocket.Endpoint;
+import javax.websocket.HandshakeResponse;
 import javax.websocket.EndpointConfig;
 import javax.websocket.MessageHandler;
 import javax.websocket.OnError;
 import javax.websocket.OnMessage;
 import javax.websocket.Session;
+import javax.websocket.server.HandshakeRequest;
 import javax.websocket.server.ServerEndpoint;
+import javax.websocket.server.ServerEndpointConfig;
 
 /**
  * The javax.websocket (JSR 356) endpoints on Jetty 10 (registered in JettyMain through
@@ -127,6 +130,101 @@ public final class WsEndpoints {
             } catch (Exception e) {
                 return fail(s, e);
             }
+        }
+
+        @OnError
+        public void onError(Session s, Throwable t) {
+            // the reply was sent by the @OnMessage method; the container closes the session
+        }
+    }
+
+    /** The user property the configurators store the handshake's user under. */
+    static final String USER = "rasp.it.user";
+
+    /** {@code modifyHandshake} copies the handshake's header X-User into the session's user properties. */
+    public static final class HeaderUser extends ServerEndpointConfig.Configurator {
+        @Override
+        public void modifyHandshake(ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
+            store(sec, header(request.getHeaders(), "X-User"));
+        }
+    }
+
+    /** {@code modifyHandshake} copies the cookie user (parsed from the handshake's Cookie header) into the user properties. */
+    public static final class CookieUser extends ServerEndpointConfig.Configurator {
+        @Override
+        public void modifyHandshake(ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
+            store(sec, cookie(header(request.getHeaders(), "Cookie"), "user"));
+        }
+    }
+
+    static void store(ServerEndpointConfig sec, String user) {
+        if (user != null) {
+            sec.getUserProperties().put(USER, user);
+        } else {
+            sec.getUserProperties().remove(USER);
+        }
+    }
+
+    /** The first value of a handshake header, its name compared case-insensitively. */
+    static String header(Map<String, List<String>> headers, String name) {
+        if (headers == null) {
+            return null;
+        }
+        for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+            if (e.getKey() != null && e.getKey().equalsIgnoreCase(name) && e.getValue() != null && !e.getValue().isEmpty()) {
+                return e.getValue().get(0);
+            }
+        }
+        return null;
+    }
+
+    /** The value of cookie name in a Cookie header (split on ';' and the first '=', trimmed; no unquoting, no decoding). */
+    static String cookie(String header, String name) {
+        if (header == null) {
+            return null;
+        }
+        for (String pair : header.split(";")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).trim().equals(name)) {
+                return pair.substring(eq + 1).trim();
+            }
+        }
+        return null;
+    }
+
+    /** The lookup of the user the configurator stored at the handshake. */
+    static String lookupStoredUser(Session s) throws Exception {
+        try {
+            Object user = s.getUserProperties().get(USER);
+            if (!(user instanceof String)) {
+                throw new IllegalArgumentException("the handshake carried no user");
+            }
+            return lookup((String) user);
+        } catch (Exception e) {
+            return fail(s, e);
+        }
+    }
+
+    /** {@code /ws/jsr/lookup-header}: the handshake's header X-User ({@link HeaderUser}), looked up on each message. */
+    @ServerEndpoint(value = "/ws/jsr/lookup-header", configurator = HeaderUser.class)
+    public static final class LookupHeader {
+        @OnMessage
+        public String onMessage(String message, Session s) throws Exception {
+            return lookupStoredUser(s);
+        }
+
+        @OnError
+        public void onError(Session s, Throwable t) {
+            // the reply was sent by the @OnMessage method; the container closes the session
+        }
+    }
+
+    /** {@code /ws/jsr/lookup-cookie}: the handshake's cookie user ({@link CookieUser}), looked up on each message. */
+    @ServerEndpoint(value = "/ws/jsr/lookup-cookie", configurator = CookieUser.class)
+    public static final class LookupCookie {
+        @OnMessage
+        public String onMessage(String message, Session s) throws Exception {
+            return lookupStoredUser(s);
         }
 
         @OnError

@@ -7,10 +7,14 @@ import jakarta.websocket.MessageHandler;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.Session;
+import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpoint;
+import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The JSR 356 (jakarta.websocket) endpoints of the Spring application, served by Tomcat's WebSocket container
@@ -82,6 +86,106 @@ public final class JsrEndpoints {
             } catch (Exception e) {
                 return fail(s, e);
             }
+        }
+
+        @OnError
+        public void onError(Session s, Throwable t) {
+            // the reply was sent by the @OnMessage method; the container closes the session
+        }
+    }
+
+    /** The user property the configurator stores the handshake's user under. */
+    static final String USER = "rasp.it.user";
+
+    /**
+     * A {@code ServerEndpointConfig.Configurator} whose {@code modifyHandshake} copies the handshake's header
+     * {@code X-User} into the session's user properties ({@link #USER}); the endpoint's messages then use it.
+     */
+    public static final class HeaderUser extends ServerEndpointConfig.Configurator {
+        @Override
+        public void modifyHandshake(ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
+            String user = header(request.getHeaders(), "X-User");
+            if (user != null) {
+                sec.getUserProperties().put(USER, user);
+            } else {
+                sec.getUserProperties().remove(USER);
+            }
+        }
+    }
+
+    /** The same with the cookie {@code user}, parsed from the handshake's {@code Cookie} header by the application. */
+    public static final class CookieUser extends ServerEndpointConfig.Configurator {
+        @Override
+        public void modifyHandshake(ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
+            String user = cookie(header(request.getHeaders(), "Cookie"), "user");
+            if (user != null) {
+                sec.getUserProperties().put(USER, user);
+            } else {
+                sec.getUserProperties().remove(USER);
+            }
+        }
+    }
+
+    /** The first value of a handshake header, its name compared case-insensitively. */
+    static String header(Map<String, List<String>> headers, String name) {
+        if (headers == null) {
+            return null;
+        }
+        for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+            if (e.getKey() != null && e.getKey().equalsIgnoreCase(name) && e.getValue() != null && !e.getValue().isEmpty()) {
+                return e.getValue().get(0);
+            }
+        }
+        return null;
+    }
+
+    /** The value of cookie name in a Cookie header (split on ';' and the first '=', trimmed; no unquoting, no decoding). */
+    static String cookie(String header, String name) {
+        if (header == null) {
+            return null;
+        }
+        for (String pair : header.split(";")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).trim().equals(name)) {
+                return pair.substring(eq + 1).trim();
+            }
+        }
+        return null;
+    }
+
+    /** On each message (any content) the lookup of the user the configurator stored at the handshake. */
+    static String lookupStoredUser(Session s) throws Exception {
+        try {
+            Object user = s.getUserProperties().get(USER);
+            if (!(user instanceof String)) {
+                throw new IllegalArgumentException("the handshake carried no user");
+            }
+            return WebSocketConfig.lookup((String) user);
+        } catch (Exception e) {
+            return fail(s, e);
+        }
+    }
+
+    /** {@code /ws/jsr/lookup-header}: the handshake's header X-User ({@link HeaderUser}), looked up on each message. */
+    @ServerEndpoint(value = "/ws/jsr/lookup-header", configurator = HeaderUser.class)
+    public static final class LookupHeader {
+        @OnMessage
+        public String onMessage(String message, Session s) throws Exception {
+            return lookupStoredUser(s);
+        }
+
+        @OnError
+        public void onError(Session s, Throwable t) {
+            // the reply was sent by the @OnMessage method; the container closes the session
+        }
+    }
+
+    /** {@code /ws/jsr/lookup-cookie}: the handshake's cookie user ({@link CookieUser}), looked up on each message. */
+    @ServerEndpoint(value = "/ws/jsr/lookup-cookie", configurator = CookieUser.class)
+    public static final class LookupCookie {
+        @OnMessage
+        public String onMessage(String message, Session s) throws Exception {
+            return lookupStoredUser(s);
         }
 
         @OnError

@@ -1,6 +1,8 @@
 package dev.rasp.it.spring;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParseException;
 import jakarta.json.Json;
@@ -30,7 +32,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Enumeration;
+import java.util.jar.JarEntry;
+import java.util.jar.JarInputStream;
+import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
@@ -126,6 +133,27 @@ public class SourcesController {
             o = r.readObject();
         }
         return lookup(required(o.containsKey("name") ? o.getString("name") : null, "name"), res);
+    }
+
+    // ------------------------------------------------------------------ YAML
+
+    /** Jackson's YAML format (jackson-dataformat-yaml, SnakeYAML underneath); its parser is a Jackson JsonParser. */
+    private static final YAMLMapper YAML = new YAMLMapper();
+
+    /**
+     * A YAML body read with {@code YAMLMapper.readTree(request.getInputStream())}: the top mapping's {@code name}
+     * (double-quoted with {@code \x27} escapes, single-quoted with {@code ''}, a block scalar: YAML's business).
+     */
+    @PostMapping(path = "/yaml")
+    public List<Map<String, Object>> yaml(HttpServletRequest req, HttpServletResponse res) throws IOException, SQLException {
+        JsonNode root;
+        try {
+            root = YAML.readTree(req.getInputStream());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("bad YAML: " + e.getOriginalMessage());
+        }
+        JsonNode name = root == null ? null : root.get("name");
+        return lookup(required(name == null || !name.isTextual() ? null : name.asText(), "name"), res);
     }
 
     // ------------------------------------------------------------------ XML
@@ -305,6 +333,94 @@ public class SourcesController {
                 target.getParentFile().mkdirs();
                 try (OutputStream out = new FileOutputStream(target)) {
                     zin.transferTo(out);
+                }
+                written.add(e.getName());
+            }
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("dir", dir.getFileName().toString());
+        answer.put("written", written);
+        return answer;
+    }
+
+    /**
+     * The body saved as {@code files/tmp/upload-<n>.zip}, opened with {@code java.util.zip.ZipFile} and extracted entry
+     * by entry ({@code zipFile.entries()}) to {@code files/tmp/unzipfile-<n>/<entry name>} with
+     * {@code new FileOutputStream(new File(dir, entry.getName()))} (zip slip). Answers {"dir", "written"}.
+     */
+    @PostMapping(path = "/zipfile", consumes = {MediaType.APPLICATION_OCTET_STREAM_VALUE, "application/zip"})
+    public Map<String, Object> zipFile(HttpServletRequest req) throws IOException {
+        return unzipFile(req, false);
+    }
+
+    /** The same, iterating {@code zipFile.stream()}. */
+    @PostMapping(path = "/zipfile-stream", consumes = {MediaType.APPLICATION_OCTET_STREAM_VALUE, "application/zip"})
+    public Map<String, Object> zipFileStream(HttpServletRequest req) throws IOException {
+        return unzipFile(req, true);
+    }
+
+    private Map<String, Object> unzipFile(HttpServletRequest req, boolean stream) throws IOException {
+        int n = SEQ.incrementAndGet();
+        Path archive = files.tmp.resolve("upload-" + n + ".zip");
+        try (InputStream in = req.getInputStream()) {
+            Files.copy(in, archive);
+        }
+        Path dir = files.tmp.resolve("unzipfile-" + n);
+        Files.createDirectories(dir);
+        List<String> written = new ArrayList<>();
+        try (ZipFile zip = new ZipFile(archive.toFile())) {
+            List<? extends ZipEntry> entries;
+            if (stream) {
+                entries = zip.stream().collect(Collectors.toList());
+            } else {
+                Enumeration<? extends ZipEntry> en = zip.entries();
+                List<ZipEntry> list = new ArrayList<>();
+                while (en.hasMoreElements()) {
+                    list.add(en.nextElement());
+                }
+                entries = list;
+            }
+            for (ZipEntry e : entries) {
+                File target = new File(dir.toFile(), e.getName());
+                if (e.isDirectory()) {
+                    target.mkdirs();
+                    continue;
+                }
+                target.getParentFile().mkdirs();
+                try (InputStream in = zip.getInputStream(e); OutputStream out = new FileOutputStream(target)) {
+                    in.transferTo(out);
+                }
+                written.add(e.getName());
+            }
+        } finally {
+            Files.deleteIfExists(archive);
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("dir", dir.getFileName().toString());
+        answer.put("written", written);
+        return answer;
+    }
+
+    /**
+     * The body read with {@code java.util.jar.JarInputStream.getNextJarEntry()}, each entry extracted to
+     * {@code files/tmp/unjar-<n>/<entry name>} (zip slip). Answers {"dir", "written"}.
+     */
+    @PostMapping(path = "/jar", consumes = {MediaType.APPLICATION_OCTET_STREAM_VALUE, "application/java-archive"})
+    public Map<String, Object> jar(HttpServletRequest req) throws IOException {
+        Path dir = files.tmp.resolve("unjar-" + SEQ.incrementAndGet());
+        Files.createDirectories(dir);
+        List<String> written = new ArrayList<>();
+        try (JarInputStream jin = new JarInputStream(req.getInputStream())) {
+            JarEntry e;
+            while ((e = jin.getNextJarEntry()) != null) {
+                File target = new File(dir.toFile(), e.getName());
+                if (e.isDirectory()) {
+                    target.mkdirs();
+                    continue;
+                }
+                target.getParentFile().mkdirs();
+                try (OutputStream out = new FileOutputStream(target)) {
+                    jin.transferTo(out);
                 }
                 written.add(e.getName());
             }

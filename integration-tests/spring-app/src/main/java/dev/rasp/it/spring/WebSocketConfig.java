@@ -24,7 +24,9 @@ import org.springframework.web.socket.server.standard.ServerEndpointExporter;
  * <ul>
  *   <li>JSR 356, registered through {@link ServerEndpointExporter}: {@code /ws/jsr/lookup} ({@code @OnMessage} text
  *       and binary, {@link JsrEndpoints.Lookup}), {@code /ws/jsr/lookup-param?name=} (the handshake's parameter,
- *       {@link JsrEndpoints.LookupParam}), {@code /ws/jsr-handler/lookup} (a programmatic endpoint adding a
+ *       {@link JsrEndpoints.LookupParam}), {@code /ws/jsr/lookup-header} and {@code /ws/jsr/lookup-cookie} (a
+ *       {@code ServerEndpointConfig.Configurator} copies the handshake's header X-User / cookie user into the session's
+ *       user properties, {@link JsrEndpoints.LookupHeader}, {@link JsrEndpoints.LookupCookie}), {@code /ws/jsr-handler/lookup} (a programmatic endpoint adding a
  *       {@code MessageHandler.Whole<String>}, {@link JsrEndpoints.HandlerEndpoint}).</li>
  *   <li>Spring {@code WebSocketHandler}s ({@code @EnableWebSocket}): {@code /ws/spring/lookup} (text and binary,
  *       {@link SpringWsHandlers.Lookup}), {@code /ws/spring/lookup-param?name=} ({@link SpringWsHandlers.LookupParam}),
@@ -68,7 +70,8 @@ public class WebSocketConfig implements WebSocketConfigurer {
     @Bean
     public ServerEndpointExporter serverEndpointExporter() {
         ServerEndpointExporter e = new ServerEndpointExporter();
-        e.setAnnotatedEndpointClasses(JsrEndpoints.Lookup.class, JsrEndpoints.LookupParam.class);
+        e.setAnnotatedEndpointClasses(JsrEndpoints.Lookup.class, JsrEndpoints.LookupParam.class, JsrEndpoints.LookupHeader.class,
+            JsrEndpoints.LookupCookie.class);
         return e;
     }
 
