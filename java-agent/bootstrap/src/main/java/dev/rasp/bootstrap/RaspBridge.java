@@ -863,6 +863,26 @@ public final class RaspBridge {
     }
 
     /**
+     * ZipFile.stream(), JarFile.stream(): the entries, each captured as the application takes it
+     * (or {@code entries} itself outside a request).
+     */
+    public static <T> java.util.stream.Stream<T> captureZipStream(java.util.stream.Stream<T> entries) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || entries == null || scope.guarded) {
+            return entries;
+        }
+        final RequestContext context = scope.context;
+        return entries.peek(new java.util.function.Consumer<T>() {
+            @Override
+            public void accept(T entry) {
+                if (entry instanceof java.util.zip.ZipEntry) {
+                    context.capture(InputSources.ZIP_ENTRY, "entry", ((java.util.zip.ZipEntry) entry).getName());
+                }
+            }
+        });
+    }
+
+    /**
      * A value of an API type the bridge cannot name (servlet Cookie[], a Part, a Spring
      * MultipartFile): the core reads it reflectively. {@code kind} is a RaspHooks.CAPTURE_* code.
      */

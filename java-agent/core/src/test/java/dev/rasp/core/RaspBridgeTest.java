@@ -809,4 +809,17 @@ class RaspBridgeTest {
         task.setAccessible(true);
         return (Prioritised) task.get(r);
     }
+
+    @Test
+    void zipEntriesTakenFromAStreamAreCaptured() {
+        java.util.stream.Stream<java.util.zip.ZipEntry> outside = java.util.stream.Stream.of(new java.util.zip.ZipEntry("a"));
+        assertSame(outside, RaspBridge.captureZipStream(outside), "no request: the JDK's own stream");
+        RaspBridge.requestEnter("http", "resp");
+        RequestScope s = RaspBridge.currentScope();
+        java.util.stream.Stream<java.util.zip.ZipEntry> entries = RaspBridge.captureZipStream(java.util.stream.Stream.of(
+                new java.util.zip.ZipEntry("docs/readme.txt"), new java.util.zip.ZipEntry("../../outside/x.txt")));
+        assertTrue(taken(s).isEmpty(), "nothing taken from the stream yet");
+        assertEquals(2, entries.collect(java.util.stream.Collectors.toList()).size(), "the application gets every entry");
+        assertEquals(Arrays.asList("10:entry=docs/readme.txt", "10:entry=../../outside/x.txt"), taken(s));
+    }
 }

@@ -212,4 +212,12 @@ public final class SourceAdvice {
             }
         }
     }
+
+    /** ZipFile.stream(), JarFile.stream(): entries captured as the application takes them from the stream. */
+    public static final class ZipEntryStream {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.Return(readOnly = false) java.util.stream.Stream<?> entries) {
+            entries = RaspBridge.captureZipStream(entries);
+        }
+    }
 }

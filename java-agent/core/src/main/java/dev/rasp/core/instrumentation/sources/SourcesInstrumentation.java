@@ -39,7 +39,8 @@ public final class SourcesInstrumentation implements InstrumentationModule {
 
     @Override
     public ElementMatcher.Junction<TypeDescription> bootstrapTypes() {
-        return namedOneOf("java.util.zip.ZipInputStream", "java.util.jar.JarInputStream", ZIP_ENTRY_ITERATOR, JDK_STAX)
+        return namedOneOf("java.util.zip.ZipInputStream", "java.util.jar.JarInputStream", ZIP_ENTRY_ITERATOR, JDK_STAX,
+                        "java.util.zip.ZipFile", "java.util.jar.JarFile")
                 .or(nameStartsWith(JDK_DOM));
     }
 
@@ -125,6 +126,9 @@ public final class SourcesInstrumentation implements InstrumentationModule {
                 .type(namedOneOf("java.util.zip.ZipInputStream", "java.util.jar.JarInputStream"))
                 .transform(advice(loader).advice(isMethod().and(named("getNextEntry")).and(takesArguments(0)),
                         SourceAdvice.ZipEntryName.class.getName()))
+                .type(namedOneOf("java.util.zip.ZipFile", "java.util.jar.JarFile"))
+                .transform(advice(loader).advice(isMethod().and(named("stream")).and(takesArguments(0)),
+                        SourceAdvice.ZipEntryStream.class.getName()))
                 .type(named(ZIP_ENTRY_ITERATOR))
                 .transform(advice(loader).advice(isMethod().and(namedOneOf("next", "nextElement")).and(takesArguments(0)),
                         SourceAdvice.ZipEntryName.class.getName()));
