@@ -863,23 +863,24 @@ public final class RaspBridge {
     }
 
     /**
-     * ZipFile.stream(), JarFile.stream(): the entries, each captured as the application takes it
-     * (or {@code entries} itself outside a request).
+     * The consumer a ZipFile or JarFile stream hands its next entry to: the entry is captured
+     * first ({@code action} itself outside a request).
      */
-    public static <T> java.util.stream.Stream<T> captureZipStream(java.util.stream.Stream<T> entries) {
+    public static <T> java.util.function.Consumer<T> captureZipEntries(final java.util.function.Consumer<T> action) {
         RequestScope scope = CURRENT.get();
-        if (scope == null || entries == null || scope.guarded) {
-            return entries;
+        if (scope == null || action == null || scope.guarded) {
+            return action;
         }
         final RequestContext context = scope.context;
-        return entries.peek(new java.util.function.Consumer<T>() {
+        return new java.util.function.Consumer<T>() {
             @Override
             public void accept(T entry) {
                 if (entry instanceof java.util.zip.ZipEntry) {
                     context.capture(InputSources.ZIP_ENTRY, "entry", ((java.util.zip.ZipEntry) entry).getName());
                 }
+                action.accept(entry);
             }
-        });
+        };
     }
 
     /**

@@ -47,6 +47,8 @@ public interface RaspHooks {
     int WS_HANDLER_ADDED = 0;
     int WS_HANDSHAKE = 1;
     int WS_OPENED = 2;
+    /** Jetty's JSR 356 frame handler opened its session (self: the frame handler, whose getSession() is it). */
+    int WS_JETTY_OPENED = 3;
 
     /** A JSR 356 life-cycle call the message contexts learn the handshake from ({@code args}: its arguments). */
     void webSocketEvent(int kind, Object self, Object[] args);

@@ -209,6 +209,9 @@ public final class RaspRuntime implements RaspHooks {
             case WS_OPENED:
                 WebSocketMessage.opened(args);
                 return;
+            case WS_JETTY_OPENED:
+                WebSocketMessage.jettyOpened(self);
+                return;
             default:
         }
     }

@@ -213,11 +213,12 @@ public final class SourceAdvice {
         }
     }
 
-    /** ZipFile.stream(), JarFile.stream(): entries captured as the application takes them from the stream. */
+    /** ZipFile.stream(), JarFile.stream(): their spliterator's tryAdvance hands each entry to a capturing consumer. */
     public static final class ZipEntryStream {
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        public static void exit(@Advice.Return(readOnly = false) java.util.stream.Stream<?> entries) {
-            entries = RaspBridge.captureZipStream(entries);
+        @SuppressWarnings({"rawtypes", "unchecked"})
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.Argument(value = 0, readOnly = false) java.util.function.Consumer action) {
+            action = RaspBridge.captureZipEntries(action);
         }
     }
 }

@@ -29,6 +29,12 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 public final class SourcesInstrumentation implements InstrumentationModule {
 
     private static final String ZIP_ENTRY_ITERATOR = "java.util.zip.ZipFile$ZipEntryIterator";
+    /**
+     * Behind ZipFile.stream() and JarFile.stream(). Not ZipFile itself: retransforming it makes the
+     * verifier load its nested iterator classes while ByteBuddy is busy with ZipFile, which then
+     * skips them (its circularity guard), and they would never be instrumented.
+     */
+    private static final String ZIP_ENTRY_SPLITERATOR = "java.util.zip.ZipFile$EntrySpliterator";
     private static final String JDK_DOM = "com.sun.org.apache.xerces.internal.dom.";
     private static final String JDK_STAX = "com.sun.org.apache.xerces.internal.impl.XMLStreamReaderImpl";
 
@@ -39,8 +45,8 @@ public final class SourcesInstrumentation implements InstrumentationModule {
 
     @Override
     public ElementMatcher.Junction<TypeDescription> bootstrapTypes() {
-        return namedOneOf("java.util.zip.ZipInputStream", "java.util.jar.JarInputStream", ZIP_ENTRY_ITERATOR, JDK_STAX,
-                        "java.util.zip.ZipFile", "java.util.jar.JarFile")
+        return namedOneOf("java.util.zip.ZipInputStream", "java.util.jar.JarInputStream", ZIP_ENTRY_ITERATOR,
+                        ZIP_ENTRY_SPLITERATOR, JDK_STAX)
                 .or(nameStartsWith(JDK_DOM));
     }
 
@@ -126,8 +132,8 @@ public final class SourcesInstrumentation implements InstrumentationModule {
                 .type(namedOneOf("java.util.zip.ZipInputStream", "java.util.jar.JarInputStream"))
                 .transform(advice(loader).advice(isMethod().and(named("getNextEntry")).and(takesArguments(0)),
                         SourceAdvice.ZipEntryName.class.getName()))
-                .type(namedOneOf("java.util.zip.ZipFile", "java.util.jar.JarFile"))
-                .transform(advice(loader).advice(isMethod().and(named("stream")).and(takesArguments(0)),
+                .type(named(ZIP_ENTRY_SPLITERATOR))
+                .transform(advice(loader).advice(isMethod().and(named("tryAdvance")).and(takesArguments(1)),
                         SourceAdvice.ZipEntryStream.class.getName()))
                 .type(named(ZIP_ENTRY_ITERATOR))
                 .transform(advice(loader).advice(isMethod().and(namedOneOf("next", "nextElement")).and(takesArguments(0)),

@@ -47,4 +47,12 @@ public final class MessageAdvice {
             RaspBridge.webSocketEvent(RaspHooks.WS_OPENED, null, args);
         }
     }
+
+    /** Jetty's JSR 356 frame handler: onOpen(CoreSession, Callback) opened the session it holds. */
+    public static final class JettyOpened {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.This Object frameHandler) {
+            RaspBridge.webSocketEvent(RaspHooks.WS_JETTY_OPENED, frameHandler, null);
+        }
+    }
 }

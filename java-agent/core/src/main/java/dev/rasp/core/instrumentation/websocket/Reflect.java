@@ -68,6 +68,21 @@ final class Reflect {
         return null;
     }
 
+    /** A public no-argument method of the class itself, or null. */
+    static Method publicMethod(Class<?> type, String name) {
+        ConcurrentHashMap<String, Method> known = CACHE.get(type);
+        Method m = known.get(name);
+        if (m == null) {
+            try {
+                m = type.getMethod(name);
+            } catch (NoSuchMethodException | RuntimeException e) {
+                m = NONE;
+            }
+            known.put(name, m);
+        }
+        return m == NONE ? null : m;
+    }
+
     static Object call(Method m, Object target) {
         try {
             return m.invoke(target);

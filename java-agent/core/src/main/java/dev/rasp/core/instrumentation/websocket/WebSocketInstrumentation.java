@@ -13,6 +13,8 @@ import static net.bytebuddy.matcher.ElementMatchers.isAnnotatedWith;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.isMethod;
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.nameEndsWith;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
@@ -63,6 +65,10 @@ public final class WebSocketInstrumentation implements InstrumentationModule {
                 .type(not(isInterface()).and(declaresMethod(isAnnotatedWith(namedOneOf(ON_OPEN)))))
                 .transform(forAdvice(loader).advice(isMethod().and(isAnnotatedWith(namedOneOf(ON_OPEN))),
                         MessageAdvice.Opened.class.getName()))
+                // Jetty runs annotated endpoints through its own frame handler, not an Endpoint
+                .type(nameStartsWith("org.eclipse.jetty.").and(nameEndsWith("WebSocketFrameHandler")).and(not(isInterface())))
+                .transform(forAdvice(loader).advice(isMethod().and(named("onOpen")).and(not(isAbstract()))
+                        .and(takesArguments(2)), MessageAdvice.JettyOpened.class.getName()))
                 .type(implementing("javax.websocket.Session", "jakarta.websocket.Session"))
                 .transform(forAdvice(loader).advice(isMethod().and(named("addMessageHandler")).and(not(isAbstract())),
                         MessageAdvice.HandlerAdded.class.getName()))

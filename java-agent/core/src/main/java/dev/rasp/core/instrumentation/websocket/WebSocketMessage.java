@@ -140,6 +140,18 @@ public final class WebSocketMessage {
         Handshakes.handshake(args);
     }
 
+    /**
+     * Jetty runs annotated JSR 356 endpoints through its own frame handler, not an Endpoint: the
+     * session it opened is taken from it.
+     */
+    public static void jettyOpened(Object frameHandler) {
+        Method getSession = frameHandler == null ? null : Reflect.publicMethod(frameHandler.getClass(), "getSession");
+        Object session = getSession == null ? null : Reflect.call(getSession, frameHandler);
+        if (session != null) {
+            Handshakes.opened(new Object[] {session});
+        }
+    }
+
     /** Endpoint.onOpen, {@code @OnOpen}: the session opened. */
     public static void opened(Object[] args) {
         Handshakes.opened(args);
