@@ -291,6 +291,23 @@ public final class RaspBridge {
         }
     }
 
+    /**
+     * After messageEnter: the handler's Reader or InputStream payload replaced by one that captures
+     * what the handler reads into the message's context; null when there is nothing to replace.
+     */
+    public static Object[] messageStreams(Object[] args) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || args == null || scope.guarded) {
+            return null;
+        }
+        try {
+            return MessageStreams.wrap(args, scope.context);
+        } catch (Throwable t) {
+            internalError(hooks, t);
+            return null;
+        }
+    }
+
     /** Exit of a WebSocket message handler; the handler's own exception (a block among them) goes on. */
     public static void messageExit(boolean entered) {
         if (!entered) {

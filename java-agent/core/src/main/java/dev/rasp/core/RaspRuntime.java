@@ -184,8 +184,8 @@ public final class RaspRuntime implements RaspHooks {
     public RequestContext openMessage(Object handler, Object[] handlerArgs) {
         WebSocketMessage message = new WebSocketMessage();
         message.add(handler, handlerArgs, null);
-        if (message.payloads().isEmpty()) {
-            return null; // a pong, a stream, a decoded object: nothing this layer can judge (its decoder's parser was hooked)
+        if (message.payloads().isEmpty() && !WebSocketMessage.streams(handlerArgs)) {
+            return null; // a pong, a decoded object: nothing this layer can judge (its decoder's parser was hooked)
         }
         return new RequestContext(message, null, 0, CAPTURED_BUDGET * (long) bodyLimit, null);
     }

@@ -826,4 +826,32 @@ class RaspBridgeTest {
         assertEquals(Arrays.asList("docs/readme.txt", "../../outside/x.txt"), got, "the application gets every entry");
         assertEquals(Arrays.asList("10:entry=docs/readme.txt", "10:entry=../../outside/x.txt"), taken(s));
     }
+
+    @Test
+    void streamingWebSocketPayloadsAreCapturedAsTheHandlerReadsThem() throws Exception {
+        Object[] args = {"msg", new java.io.StringReader("first line\n' OR 1=1--"),
+            new java.io.ByteArrayInputStream(new byte[] {(byte) 0xff, (byte) 0xfe, 'x'})};
+        assertNull(RaspBridge.messageStreams(args), "outside a message: nothing replaced");
+        assertTrue(RaspBridge.messageEnter(null, args));
+        RequestScope s = RaspBridge.currentScope();
+        try {
+            Object[] wrapped = RaspBridge.messageStreams(args);
+            assertSame("msg", wrapped[0]);
+            assertTrue(wrapped[1] != args[1] && wrapped[1] instanceof java.io.Reader);
+            assertNull(RaspBridge.messageStreams(wrapped), "wrapped once");
+            java.io.BufferedReader r = new java.io.BufferedReader((java.io.Reader) wrapped[1]);
+            assertEquals("first line", r.readLine());
+            assertEquals("' OR 1=1--", r.readLine());
+            assertNull(r.readLine());
+            byte[] binary = new byte[8];
+            java.io.InputStream in = (java.io.InputStream) wrapped[2];
+            while (in.read(binary) >= 0) {
+                // drained
+            }
+            assertEquals(Arrays.asList("9:message=first line", "9:message=' OR 1=1--", "9:message=first line\n' OR 1=1--"),
+                    taken(s), "each line and the whole; bytes that are no UTF-8 are no text");
+        } finally {
+            RaspBridge.messageExit(true);
+        }
+    }
 }

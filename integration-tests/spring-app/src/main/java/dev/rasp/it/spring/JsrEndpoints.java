@@ -166,6 +166,38 @@ public final class JsrEndpoints {
         }
     }
 
+    /**
+     * {@code /ws/jsr/lookup-stream}: the payload read as a stream, a text message through a Reader and a binary one
+     * through an InputStream (UTF-8), then looked up whole.
+     */
+    @ServerEndpoint("/ws/jsr/lookup-stream")
+    public static final class LookupStream {
+        @OnMessage
+        public String onText(java.io.Reader reader, Session s) throws Exception {
+            try (java.io.BufferedReader r = new java.io.BufferedReader(reader)) {
+                return lookupOrFail(r.lines().collect(java.util.stream.Collectors.joining("\n")), s);
+            }
+        }
+
+        @OnMessage
+        public String onBinary(java.io.InputStream in, Session s) throws Exception {
+            return lookupOrFail(new String(in.readAllBytes(), StandardCharsets.UTF_8), s);
+        }
+
+        private static String lookupOrFail(String name, Session s) throws Exception {
+            try {
+                return WebSocketConfig.lookup(name);
+            } catch (Exception e) {
+                return fail(s, e);
+            }
+        }
+
+        @OnError
+        public void onError(Session s, Throwable t) {
+            // the reply was sent by the @OnMessage method; the container closes the session
+        }
+    }
+
     /** {@code /ws/jsr/lookup-header}: the handshake's header X-User ({@link HeaderUser}), looked up on each message. */
     @ServerEndpoint(value = "/ws/jsr/lookup-header", configurator = HeaderUser.class)
     public static final class LookupHeader {

@@ -71,7 +71,7 @@ public class WebSocketConfig implements WebSocketConfigurer {
     public ServerEndpointExporter serverEndpointExporter() {
         ServerEndpointExporter e = new ServerEndpointExporter();
         e.setAnnotatedEndpointClasses(JsrEndpoints.Lookup.class, JsrEndpoints.LookupParam.class, JsrEndpoints.LookupHeader.class,
-            JsrEndpoints.LookupCookie.class);
+            JsrEndpoints.LookupCookie.class, JsrEndpoints.LookupStream.class);
         return e;
     }
 

@@ -3,6 +3,7 @@ package dev.rasp.core.instrumentation.websocket;
 import dev.rasp.bootstrap.RaspBridge;
 import dev.rasp.bootstrap.RaspHooks;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
 /**
  * Around a WebSocket message handler (a JSR 356 {@code @OnMessage} method or
@@ -15,8 +16,14 @@ public final class MessageAdvice {
     }
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static boolean enter(@Advice.This Object handler, @Advice.AllArguments Object[] args) {
-        return RaspBridge.messageEnter(handler, args);
+    public static boolean enter(@Advice.This Object handler,
+                                @Advice.AllArguments(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object[] args) {
+        boolean entered = RaspBridge.messageEnter(handler, args);
+        Object[] streams = RaspBridge.messageStreams(args);
+        if (streams != null) {
+            args = streams;
+        }
+        return entered;
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

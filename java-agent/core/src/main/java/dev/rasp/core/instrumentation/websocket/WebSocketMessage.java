@@ -56,6 +56,16 @@ public final class WebSocketMessage {
         }
     }
 
+    /** Whether the handler reads its payload as a stream (a Reader or InputStream argument). */
+    public static boolean streams(Object[] args) {
+        for (Object a : args == null ? new Object[0] : args) {
+            if (a instanceof java.io.Reader || a instanceof java.io.InputStream) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The request record for openContext. */
     public synchronized RequestEncoder encode() {
         RequestEncoder out = new RequestEncoder().start(METHOD, path, query, "", "");
