@@ -24,8 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code Session.addMessageHandler(handler)}: the handler takes its session's.</li>
  * </ol>
  *
- * Sessions and handlers are keyed weakly by identity; a handshake the thread never opened is
- * replaced by the next one.
+ * Sessions, handlers and the per-handshake user-properties maps are keyed weakly by identity; a
+ * handshake the thread never opened is replaced by the next one.
  */
 final class Handshakes {
 
@@ -97,11 +97,18 @@ final class Handshakes {
         }
     }
 
-    /** modifyHandshake's arguments: the HandshakeRequest among them. */
+    /**
+     * modifyHandshake's arguments: the HandshakeRequest among them. The handshake is kept for this
+     * thread (Tomcat opens the session on it) and under the identity of the per-handshake
+     * configuration's user properties (Jetty gives the session exactly that map, and may open it
+     * on another thread).
+     */
     static void handshake(Object[] args) {
         if (args == null) {
             return;
         }
+        expunge();
+        Handshake found = null;
         for (Object arg : args) {
             if (arg == null) {
                 continue;
@@ -124,9 +131,36 @@ final class Handshakes {
                     }
                 }
             }
-            PENDING.set(new Handshake(u instanceof URI ? (URI) u : null, Collections.unmodifiableList(pairs)));
+            found = new Handshake(u instanceof URI ? (URI) u : null, Collections.unmodifiableList(pairs));
+            PENDING.set(found);
+            break;
+        }
+        if (found == null) {
             return;
         }
+        for (Object arg : args) {
+            Object properties = arg == null ? null : userProperties(arg, "EndpointConfig");
+            if (properties != null) {
+                BY_OWNER.put(new Key(properties), found);
+            }
+        }
+    }
+
+    /** getUserProperties() of a JSR 356 {@code api} ("Session", "EndpointConfig") object, or null. */
+    private static Object userProperties(Object o, String api) {
+        Method m = method(o.getClass(), api, "getUserProperties");
+        return m == null ? null : Reflect.call(m, o);
+    }
+
+    /** A session's handshake: bound to it at onOpen, else kept under its user properties. */
+    static Handshake forSession(Object session) {
+        Handshake h = of(session);
+        if (h != null && !h.headers.isEmpty()) {
+            return h;
+        }
+        Object properties = userProperties(session, "Session");
+        Handshake byProperties = properties == null ? null : of(properties);
+        return byProperties != null ? byProperties : h;
     }
 
     /** onOpen's arguments: the Session among them takes this thread's pending handshake. */
@@ -144,11 +178,12 @@ final class Handshakes {
             if (of(arg) != null) {
                 return; // a container's onOpen, then the application's @OnOpen: the first one placed it
             }
-            boolean ours = pending != null && pending.uri != null && samePath(pending.uri, uri);
-            if (ours) {
+            Handshake kept = forSession(arg);
+            boolean ours = kept == null && pending != null && pending.uri != null && samePath(pending.uri, uri);
+            if (ours || (kept != null && kept == pending)) {
                 PENDING.remove();
             }
-            BY_OWNER.put(new Key(arg), ours ? pending : new Handshake(uri, Collections.<String[]>emptyList()));
+            BY_OWNER.put(new Key(arg), kept != null ? kept : ours ? pending : new Handshake(uri, Collections.<String[]>emptyList()));
             return;
         }
     }
@@ -159,7 +194,7 @@ final class Handshakes {
         if (session == null || args == null || args.length == 0 || args[args.length - 1] == null) {
             return;
         }
-        Handshake h = of(session);
+        Handshake h = forSession(session);
         if (h == null) {
             URI uri = uri(session);
             if (uri == null) {

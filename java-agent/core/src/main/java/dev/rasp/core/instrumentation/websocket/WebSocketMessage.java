@@ -174,7 +174,7 @@ public final class WebSocketMessage {
         if (u == null) {
             return;
         }
-        handshake(Handshakes.of(arg));
+        handshake(Handshakes.forSession(arg));
         if (path.isEmpty()) {
             uri(u);
         }
