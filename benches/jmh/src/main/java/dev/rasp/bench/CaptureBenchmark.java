@@ -136,6 +136,6 @@ public class CaptureBenchmark {
     @Benchmark
     public boolean perRequestNone(Serving serving) {
         // RaspRuntime.pushInputs' first test on a request without captured values or body
-        return RaspBridge.currentScope().context.hasCaptured();
+        return RaspBridge.currentScope().context.inputsPending();
     }
 }

@@ -11,7 +11,7 @@ import java.util.Locale;
  *
  * <p>A part is a file part when its headers name a file ({@code filename=} or {@code filename*=}).
  * Bytes before the first delimiter, and everything when the delimiter never appears (a body
- * whose boundary is not the one declared first), are kept: what the agent cannot place counts
+ * whose boundary is not the one declared), are kept: what the agent cannot place counts
  * against the budget rather than being dropped unseen. Not thread-safe: {@link RequestBody}'s
  * owner guards it.
  */
@@ -46,22 +46,31 @@ final class MultipartElider {
         matched = 2; // the body may start with the first delimiter, without a line break before it
     }
 
-    /** The first {@code boundary=} parameter of a multipart content type, unquoted. */
+    /**
+     * The {@code boundary=} parameter of a multipart content type, unquoted; null when there is
+     * none or more than one. With two, containers disagree on which counts (Tomcat and Spring take
+     * the last): eliding by either could drop, as "file content", text fields the other reading
+     * shows, so such a body is kept as it is.
+     */
     static String boundary(String contentType) {
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).trim().startsWith("multipart/")) {
             return null;
         }
+        String found = null;
         for (String param : contentType.split(";")) {
             int eq = param.indexOf('=');
             if (eq > 0 && param.substring(0, eq).trim().equalsIgnoreCase("boundary")) {
+                if (found != null) {
+                    return null;
+                }
                 String v = param.substring(eq + 1).trim();
                 if (v.length() >= 2 && v.charAt(0) == '"' && v.charAt(v.length() - 1) == '"') {
                     v = v.substring(1, v.length() - 1);
                 }
-                return v;
+                found = v;
             }
         }
-        return null;
+        return found;
     }
 
     void write(byte[] b, int off, int len, Sink sink) {

@@ -364,18 +364,26 @@ public final class RaspBridge {
     // the executor method's mark on this thread and, when the method threw, gives back the
     // reference of a wrapper that will not run.
 
+    /**
+     * The request to carry {@code task} for, or null to hand it on as it is. Counts the executor
+     * method on the thread (handOffExit undoes it) whenever there is a request and a task.
+     */
+    private static RequestScope carrying(RequestScope scope, Object task) {
+        if (scope.handOffDepth++ > 0 || scope.guarded || HandOff.isWrapped(task)) {
+            return null; // an executor method inside another carries nothing twice
+        }
+        handingOff(scope.context);
+        return scope;
+    }
+
     /** execute(Runnable), submit(Runnable), schedule(Runnable, ...), AsyncContext.start(Runnable). */
     public static Runnable handOffRunnable(Runnable task, String via) {
         RequestScope scope = CURRENT.get();
         if (scope == null || task == null) {
             return null;
         }
-        if (scope.handOffDepth++ > 0 || scope.guarded || HandOff.isWrapped(task)) {
-            return task; // an executor method inside another carries nothing twice
-        }
         try {
-            handingOff(scope.context);
-            Runnable wrapped = HandOff.wrap(scope.context, task, via);
+            Runnable wrapped = carrying(scope, task) == null ? null : HandOff.wrap(scope.context, task, via);
             return wrapped == null ? task : wrapped;
         } catch (Throwable t) {
             internalError(hooks, t);
@@ -389,12 +397,8 @@ public final class RaspBridge {
         if (scope == null || task == null) {
             return null;
         }
-        if (scope.handOffDepth++ > 0 || scope.guarded || HandOff.isWrapped(task)) {
-            return task;
-        }
         try {
-            handingOff(scope.context);
-            Callable<V> wrapped = HandOff.wrap(scope.context, task, via);
+            Callable<V> wrapped = carrying(scope, task) == null ? null : HandOff.wrap(scope.context, task, via);
             return wrapped == null ? task : wrapped;
         } catch (Throwable t) {
             internalError(hooks, t);
@@ -409,13 +413,9 @@ public final class RaspBridge {
         if (scope == null || tasks == null) {
             return null;
         }
-        if (scope.handOffDepth++ > 0 || scope.guarded) {
-            return tasks;
-        }
         try {
-            handingOff(scope.context);
-            List wrapped = HandOff.wrapAll(scope.context, (Collection<? extends Callable<Object>>) tasks, via);
-            return wrapped;
+            return carrying(scope, tasks) == null ? tasks
+                    : HandOff.wrapAll(scope.context, (Collection<? extends Callable<Object>>) tasks, via);
         } catch (Throwable t) {
             internalError(hooks, t);
             return tasks;

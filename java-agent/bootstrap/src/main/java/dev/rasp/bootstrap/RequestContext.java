@@ -54,8 +54,9 @@ public final class RequestContext {
 
     private final RequestBody body;
     private final CapturedInputs captured;
-    /** Something was captured since the last push (read without the lock, as a hint). */
+    /** Something was captured, or body bytes read, since the last take (read without the lock, as a hint). */
     private volatile boolean capturedPending;
+    private volatile boolean bodyPending;
 
     /**
      * @param bodyLimit bytes of body to keep; 0 when the body is not captured (content type the
@@ -152,9 +153,12 @@ public final class RequestContext {
         capturedPending = true;
     }
 
-    /** Whether anything was captured since the last {@link #takeCaptured()} (a cheap hint, no lock). */
-    public boolean hasCaptured() {
-        return capturedPending;
+    /**
+     * Whether anything was captured or read from the body since the inputs were last taken: a
+     * check with nothing new takes no lock (a hint, read without one).
+     */
+    public boolean inputsPending() {
+        return capturedPending || bodyPending;
     }
 
     /**
@@ -165,6 +169,7 @@ public final class RequestContext {
         capturedPending = false;
         if (captured.overflowed()) {
             body.markTruncated();
+            bodyPending = true;
         }
         return captured.take();
     }
@@ -177,27 +182,33 @@ public final class RequestContext {
 
     /** True when the body grew (or overflowed) since the last push; then marks it pushed and copies it out. */
     public synchronized RequestBody.Snapshot takeBodyIfGrown() {
+        bodyPending = false;
         return body.takeIfGrown();
     }
 
     synchronized void appendBody(byte[] b, int off, int len) {
+        bodyPending = true;
         body.append(b, off, len);
     }
 
     synchronized void appendBodyByte(int value) {
+        bodyPending = true;
         body.appendByte(value);
     }
 
     synchronized void appendBodyChars(char[] c, int off, int len) {
+        bodyPending = true;
         body.appendChars(c, off, len);
     }
 
     synchronized void appendBodyLine(String line) {
+        bodyPending = true;
         body.appendString(line);
         body.appendChar('\n');
     }
 
     synchronized void appendBodyChar(char ch) {
+        bodyPending = true;
         body.appendChar(ch);
     }
 }

@@ -579,7 +579,7 @@ public final class RaspRuntime implements RaspHooks {
      * engine having them.
      */
     private void pushInputs(RequestContext context) {
-        if (!context.capturesBody() && !context.hasCaptured()) {
+        if (!context.inputsPending()) {
             return;
         }
         synchronized (context) {

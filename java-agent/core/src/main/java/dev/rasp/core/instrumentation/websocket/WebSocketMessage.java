@@ -79,10 +79,6 @@ public final class WebSocketMessage {
         return new ArrayList<String>(payloads);
     }
 
-    public synchronized String path() {
-        return path;
-    }
-
     /** Text of a payload argument: a String, UTF-8 bytes, or a Spring WebSocketMessage's payload. */
     private static String payload(Object arg) {
         if (arg instanceof String) {
