@@ -56,6 +56,15 @@ impl ContextLimits {
     pub fn max_captured_bytes(&self) -> usize {
         self.max_input_bytes.saturating_mul(CAPTURED_BUDGET_FACTOR)
     }
+
+    /// Bytes of derived forms ([`crate::extract::derive`]) kept per request, as many as the
+    /// captured inputs may take. Forms cost nothing against the other budgets (they are not
+    /// more of the request, and charging them would overflow large benign bodies), but they are
+    /// more to search; an attacker who sends enough values to use this up only overflows the
+    /// request, which has its own verdict: a form is never dropped silently.
+    pub fn max_derived_bytes(&self) -> usize {
+        self.max_captured_bytes()
+    }
 }
 
 impl Default for ContextLimits {
@@ -93,6 +102,8 @@ pub struct RequestContext {
     input_bytes: usize,
     /// Bytes of the captured inputs searched (those a body input equals cost nothing).
     captured_bytes: usize,
+    /// Bytes of the derived forms searched, from every part of the request.
+    derived_bytes: usize,
     overflowed: bool,
     matcher: InputMatcher,
     /// Inputs that matched input signatures, for one rule set generation.
@@ -121,17 +132,34 @@ struct InputBudget {
     limits: ContextLimits,
     inputs: Vec<Input>,
     bytes: usize,
+    /// Bytes of derived forms, which have their own budget.
+    derived: usize,
     overflowed: bool,
 }
 
 impl InputBudget {
+    fn new(limits: ContextLimits) -> InputBudget {
+        InputBudget {
+            limits,
+            inputs: Vec::new(),
+            bytes: 0,
+            derived: 0,
+            overflowed: false,
+        }
+    }
+
     fn push(&mut self, input: Input) {
         let cost = input.cost();
-        if self.bytes + cost > self.limits.max_input_bytes {
+        let (used, limit) = if input.is_derived() {
+            (&mut self.derived, self.limits.max_derived_bytes())
+        } else {
+            (&mut self.bytes, self.limits.max_input_bytes)
+        };
+        if *used + cost > limit {
             self.overflowed = true;
             return;
         }
-        self.bytes += cost;
+        *used += cost;
         self.inputs.push(input);
     }
 }
@@ -154,12 +182,7 @@ struct Parts {
 impl RequestContext {
     /// Builds the context of a decoded request record.
     pub fn new(record: &RequestRecord, limits: ContextLimits) -> RequestContext {
-        let mut budget = InputBudget {
-            limits,
-            inputs: Vec::new(),
-            bytes: 0,
-            overflowed: false,
-        };
+        let mut budget = InputBudget::new(limits);
         extract::request_inputs(record, &mut |i| budget.push(i));
         let summary = RequestSummary {
             id: next_id(),
@@ -179,12 +202,7 @@ impl RequestContext {
 
     /// A context made directly from inputs (tests, the CLI, benchmarks).
     pub fn from_inputs(inputs: Vec<Input>, limits: ContextLimits) -> RequestContext {
-        let mut budget = InputBudget {
-            limits,
-            inputs: Vec::new(),
-            bytes: 0,
-            overflowed: false,
-        };
+        let mut budget = InputBudget::new(limits);
         inputs.into_iter().for_each(|i| budget.push(i));
         let body_start = budget.inputs.len();
         let summary = RequestSummary {
@@ -220,10 +238,20 @@ impl RequestContext {
         };
         let captured_start = inputs.len();
         inputs.extend(searched.iter().map(|&k| captured[k].clone()));
-        let captured_bytes: usize = inputs[captured_start..].iter().map(Input::cost).sum();
+        let cost = |derived: bool| -> usize {
+            inputs[captured_start..]
+                .iter()
+                .filter(|i| i.is_derived() == derived)
+                .map(Input::cost)
+                .sum()
+        };
+        let captured_bytes = cost(false);
+        let derived_bytes = budget.derived + cost(true);
         // Captured inputs are never dropped once accepted; a new body that no longer equals
         // some of them makes them cost again, which may pass the budget: that overflows too.
-        let overflowed = budget.overflowed || captured_bytes > limits.max_captured_bytes();
+        let overflowed = budget.overflowed
+            || captured_bytes > limits.max_captured_bytes()
+            || derived_bytes > limits.max_derived_bytes();
         let matcher = InputMatcher::new(&inputs);
         RequestContext {
             summary,
@@ -235,6 +263,7 @@ impl RequestContext {
             captured,
             input_bytes: budget.bytes,
             captured_bytes,
+            derived_bytes,
             overflowed,
             matcher,
             signatures: OnceLock::new(),
@@ -247,10 +276,18 @@ impl RequestContext {
     /// inputs stay.
     pub fn with_body(&self, body: &[u8], truncated: bool) -> RequestContext {
         let request = &self.inputs[..self.body_start];
+        let cost = |derived: bool| -> usize {
+            request
+                .iter()
+                .filter(|i| i.is_derived() == derived)
+                .map(Input::cost)
+                .sum()
+        };
         let mut budget = InputBudget {
             limits: self.limits,
             inputs: request.to_vec(),
-            bytes: request.iter().map(Input::cost).sum(),
+            bytes: cost(false),
+            derived: cost(true),
             overflowed: self.overflowed || truncated,
         };
         if let Some(kind) = BodyKind::from_content_type(&self.content_type) {
@@ -288,16 +325,29 @@ impl RequestContext {
                 request.iter().chain(&self.captured).map(identity).collect();
             let in_body: HashSet<(InputPart, &str)> = body.iter().map(identity).collect();
             let mut bytes = self.captured_bytes;
+            let mut derived = self.derived_bytes;
+            // A value already known brings nothing new, and neither do the forms derived from it.
+            let mut root_known = false;
             for (k, input) in candidates.iter().enumerate() {
+                if !input.is_derived() {
+                    root_known = known.contains(&identity(input));
+                } else if root_known {
+                    continue;
+                }
                 if !known.insert(identity(input)) {
                     continue;
                 }
                 if !in_body.contains(&identity(input)) {
-                    if bytes + input.cost() > self.limits.max_captured_bytes() {
+                    let (used, limit) = if input.is_derived() {
+                        (&mut derived, self.limits.max_derived_bytes())
+                    } else {
+                        (&mut bytes, self.limits.max_captured_bytes())
+                    };
+                    if *used + input.cost() > limit {
                         overflowed = true;
                         continue;
                     }
-                    bytes += input.cost();
+                    *used += input.cost();
                 }
                 kept[k] = true;
             }
@@ -320,6 +370,11 @@ impl RequestContext {
                 limits: self.limits,
                 inputs: base.to_vec(),
                 bytes: self.input_bytes,
+                derived: base
+                    .iter()
+                    .filter(|i| i.is_derived())
+                    .map(Input::cost)
+                    .sum(),
                 overflowed,
             },
             body_start: self.body_start,
@@ -352,6 +407,11 @@ impl RequestContext {
     /// Bytes of captured input searched.
     pub fn captured_bytes(&self) -> usize {
         self.captured_bytes
+    }
+
+    /// Bytes of derived forms searched.
+    pub fn derived_bytes(&self) -> usize {
+        self.derived_bytes
     }
 
     /// The signature hits for rule set generation `generation`: the cached ones when they are
@@ -505,6 +565,7 @@ mod tests {
             .expect("a new value");
         let forms: Vec<_> = ctx.inputs()[ctx.captured_start..]
             .iter()
+            .take(3)
             .map(|i| (i.value.as_str(), i.transform))
             .collect();
         assert_eq!(
@@ -551,18 +612,18 @@ mod tests {
                 bytes: 0,
             },
             Dedupe {
-                case: "twice in one batch",
+                case: "twice in one batch (the value and its upper-case form)",
                 batch: vec![
                     captured(InputSource::Xml, "a", "<b c>"),
                     captured(InputSource::Xml, "a", "<b c>"),
                 ],
-                inputs: 1,
+                inputs: 2,
                 bytes: 1 + 5,
             },
             Dedupe {
                 case: "a query name is another part, so a value equal to it is new",
                 batch: vec![captured(InputSource::Json, "k", "a")],
-                inputs: 1,
+                inputs: 2,
                 bytes: "$.k".len() + 1,
             },
             Dedupe {
@@ -571,7 +632,7 @@ mod tests {
                     captured(InputSource::Parameter, "a", "1 x"),
                     captured(InputSource::ZipEntry, "entry", "../x"),
                 ],
-                inputs: 1,
+                inputs: 2,
                 bytes: 5 + 4,
             },
         ];

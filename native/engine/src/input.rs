@@ -170,6 +170,11 @@ impl Input {
         }
     }
 
+    /// Whether this is a form derived from another input (`transform` names how).
+    pub fn is_derived(&self) -> bool {
+        self.original.is_some()
+    }
+
     /// Bytes this input costs against the per-request limit.
     pub fn cost(&self) -> usize {
         self.name.len() + self.value.len()

@@ -2,8 +2,8 @@
 //!
 //! The container decodes query parameters as UTF-8 percent-encoding with `+` for space; path
 //! segments are percent-decoded and their `;params` split off; cookies come from every `Cookie`
-//! header. On top of what the container gives, a value that still looks percent-encoded is
-//! added once more decoded, because applications commonly decode again.
+//! header. On top of what the container gives, each value comes with the forms applications
+//! commonly derive from it before use ([`derive`]: re-cased, trimmed, decoded once more).
 //!
 //! Bodies are this engine's own parse, the fast path for what no hook of the agent saw, and
 //! must not be trivially wrong: where the application's parser may read a body differently
@@ -11,6 +11,7 @@
 //! has its module: [`form`], [`json`], [`multipart`], with [`charset`] and [`params`] shared.
 
 mod charset;
+pub mod derive;
 mod form;
 mod json;
 mod multipart;
@@ -110,44 +111,21 @@ fn json_path(path: &str) -> String {
     }
 }
 
-/// Emits `input`, then the forms applications commonly turn it into before use: decoded once
-/// more when it still looks percent-encoded, and with backslashes as slashes (applications
-/// normalise Windows separators before opening files).
+/// Emits `input`, then the forms applications commonly derive from it ([`derive`]), each an
+/// input of its own with the transform named and the original value kept.
 fn with_derived_forms(input: Input, sink: &mut dyn FnMut(Input)) {
-    let decoded = input
-        .value
-        .contains('%')
-        .then(|| {
-            percent_decode_str(&input.value)
-                .decode_utf8_lossy()
-                .into_owned()
-        })
-        .filter(|d| *d != input.value)
-        .map(|value| Input {
-            value,
-            transform: Some("url-decoded"),
-            original: Some(input.value.clone()),
-            ..input.clone()
-        });
-    let slashed = |i: &Input, transform: &'static str| {
-        i.value.contains('\\').then(|| Input {
-            value: i.value.replace('\\', "/"),
-            transform: Some(transform),
-            original: Some(input.value.clone()),
-            ..i.clone()
-        })
-    };
-    let variants = [
-        slashed(&input, "backslash-to-slash"),
-        decoded
-            .as_ref()
-            .and_then(|d| slashed(d, "url-decoded,backslash-to-slash")),
-    ];
+    let forms = derive::forms(&input.value);
+    let original = input.value.clone();
+    let template = input.clone();
     sink(input);
-    decoded
-        .into_iter()
-        .chain(variants.into_iter().flatten())
-        .for_each(sink);
+    for form in forms {
+        sink(Input {
+            value: form.value,
+            transform: Some(form.transform),
+            original: Some(original.clone()),
+            ..template.clone()
+        });
+    }
 }
 
 /// How a body is turned into inputs, from its content type.
@@ -235,7 +213,7 @@ mod tests {
     fn values(inputs: &[Input], source: InputSource) -> Vec<(String, String)> {
         inputs
             .iter()
-            .filter(|i| i.source == source && i.part == InputPart::Value)
+            .filter(|i| i.source == source && i.part == InputPart::Value && i.transform.is_none())
             .map(|i| (i.name.clone(), i.value.clone()))
             .collect()
     }
@@ -333,9 +311,16 @@ mod tests {
         let vals: Vec<_> = inputs
             .iter()
             .filter(|i| i.part == InputPart::Value)
-            .map(|i| i.value.as_str())
+            .map(|i| (i.value.as_str(), i.transform))
+            .take(2)
             .collect();
-        assert_eq!(vals, vec!["..\\..\\etc\\passwd", "../../etc/passwd"]);
+        assert_eq!(
+            vals,
+            vec![
+                ("..\\..\\etc\\passwd", None),
+                ("../../etc/passwd", Some("backslash-to-slash"))
+            ]
+        );
     }
 
     #[test]

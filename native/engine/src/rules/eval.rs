@@ -363,7 +363,7 @@ fn family_root(inputs: &[Input], i: usize) -> usize {
     let Some(original) = &input.original else {
         return i;
     };
-    (i.saturating_sub(4)..i)
+    (i.saturating_sub(crate::extract::derive::MAX_FORMS)..i)
         .rev()
         .find(|&j| {
             let c = &inputs[j];

@@ -1,0 +1,496 @@
+//! The forms applications commonly derive from an input before it reaches a sink.
+//!
+//! The structural detectors find an input where it occurs in the sink, byte for byte. An
+//! application that changed the value first (`toLowerCase()`, `trim()`, decoding a pagination
+//! cursor from base64, unescaping `\u0027` from a JSON string it parses itself, decoding HTML
+//! entities, percent-decoding once more, normalising a path) puts a form in the sink that the
+//! request never carried. So each input is searched together with the forms such code makes of
+//! it. They are ordinary inputs with a `transform` name and the original value, compiled into
+//! the same multi-pattern search as everything else: one pass over the sink finds every form of
+//! every input, and the detector judges the structure where the derived form lies. Events name
+//! the transform (`input.transform`) and the form (`input.transformed`).
+//!
+//! Only forms that differ from the value are made, each once. A form is derived from the value
+//! as the request carried it; the case forms also from its trimmed and collapsed forms
+//! (`trim().toLowerCase()` is how applications normalise names and e-mail addresses). Decoding
+//! forms are made only where the value shows the encoding (`%`, base64's alphabet, a JSON
+//! escape, an HTML entity, a doubled or dotted path separator), and re-cased and re-spaced forms
+//! only for values up to [`MAX_RESHAPED_BYTES`], which covers every injection payload while a
+//! large body is not searched three times over.
+
+use base64::alphabet;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+use base64::engine::DecodePaddingMode;
+use base64::Engine as _;
+use percent_encoding::percent_decode_str;
+
+/// The most forms one input gets (families of an input and its forms stay small, so that the
+/// rule evaluation can find a family by looking back this far).
+pub const MAX_FORMS: usize = 12;
+
+/// Values longer than this get no re-cased or re-spaced forms.
+pub const MAX_RESHAPED_BYTES: usize = 4096;
+
+/// Values longer than this get no decoded forms beyond percent-decoding and separators.
+pub const MAX_DECODED_BYTES: usize = 64 * 1024;
+
+/// Base64 values shorter than this are not decoded: short alphanumeric strings are words.
+const MIN_BASE64_BYTES: usize = 8;
+
+/// JSON leaves taken from one value that is a JSON document.
+const MAX_JSON_LEAVES: usize = 8;
+
+/// One derived form: the text and how it was made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Form {
+    pub value: String,
+    pub transform: &'static str,
+}
+
+/// Every form applications commonly derive from `value`, without `value` itself and without
+/// repeats, at most [`MAX_FORMS`].
+pub fn forms(value: &str) -> Vec<Form> {
+    let mut out = Forms {
+        original: value,
+        forms: Vec::new(),
+    };
+    // Decoding, in the order the detectors most need them.
+    let decoded = url_decoded(value);
+    if let Some(d) = &decoded {
+        out.add(d.clone(), "url-decoded");
+    }
+    out.add_opt(slashed(value), "backslash-to-slash");
+    if let Some(d) = &decoded {
+        out.add_opt(slashed(d), "url-decoded,backslash-to-slash");
+    }
+    if value.len() <= MAX_DECODED_BYTES {
+        out.add_opt(path_normalized(value), "path-normalized");
+        out.add_opt(json_unescaped(value), "json-unescaped");
+        for leaf in json_leaves(value) {
+            out.add(leaf, "json-parsed");
+        }
+        out.add_opt(html_decoded(value), "html-decoded");
+        out.add_opt(base64_decoded(value), "base64-decoded");
+    }
+    if value.len() <= MAX_RESHAPED_BYTES {
+        let trimmed = trimmed(value);
+        let collapsed = collapsed(value);
+        out.add_cased(value, ["lower-case", "upper-case"]);
+        if let Some(t) = &trimmed {
+            out.add(t.clone(), "trimmed");
+            out.add_cased(t, ["trimmed,lower-case", "trimmed,upper-case"]);
+        }
+        if let Some(c) = collapsed.filter(|c| Some(c) != trimmed.as_ref()) {
+            out.add(c.clone(), "whitespace-collapsed");
+            out.add_cased(
+                &c,
+                [
+                    "whitespace-collapsed,lower-case",
+                    "whitespace-collapsed,upper-case",
+                ],
+            );
+        }
+    }
+    out.forms
+}
+
+struct Forms<'a> {
+    original: &'a str,
+    forms: Vec<Form>,
+}
+
+impl Forms<'_> {
+    fn add(&mut self, value: String, transform: &'static str) {
+        if self.forms.len() >= MAX_FORMS
+            || value.is_empty()
+            || value == self.original
+            || self.forms.iter().any(|f| f.value == value)
+        {
+            return;
+        }
+        self.forms.push(Form { value, transform });
+    }
+
+    fn add_opt(&mut self, value: Option<String>, transform: &'static str) {
+        if let Some(v) = value {
+            self.add(v, transform);
+        }
+    }
+
+    fn add_cased(&mut self, value: &str, transforms: [&'static str; 2]) {
+        let [lower, upper] = transforms;
+        self.add(value.to_lowercase(), lower);
+        self.add(value.to_uppercase(), upper);
+    }
+}
+
+/// Decoded once more, when it still looks percent-encoded.
+fn url_decoded(value: &str) -> Option<String> {
+    if !value.contains('%') {
+        return None;
+    }
+    let d = percent_decode_str(value).decode_utf8_lossy().into_owned();
+    (d != value).then_some(d)
+}
+
+/// Backslashes as slashes: applications normalise Windows separators before opening files.
+fn slashed(value: &str) -> Option<String> {
+    value.contains('\\').then(|| value.replace('\\', "/"))
+}
+
+/// Java's `String.trim()` (every char up to U+0020) and `strip()` (Unicode whitespace).
+fn trimmed(value: &str) -> Option<String> {
+    let t = value.trim_matches(|c: char| c <= ' ' || c.is_whitespace());
+    (t.len() != value.len()).then(|| t.to_owned())
+}
+
+/// Trimmed, and every run of whitespace one space (`replaceAll("\\s+", " ")`).
+fn collapsed(value: &str) -> Option<String> {
+    let c = value.split_whitespace().collect::<Vec<_>>().join(" ");
+    (c != value).then_some(c)
+}
+
+/// The path as `Path.normalize()` and `File` leave it: doubled separators and `.` segments
+/// gone, `name/..` pairs resolved, leading `..` kept. Made only for something path-like that
+/// normalisation changes.
+fn path_normalized(value: &str) -> Option<String> {
+    let b = value.as_bytes();
+    let is_sep = |c: u8| c == b'/' || c == b'\\';
+    if !b.iter().any(|&c| is_sep(c)) {
+        return None;
+    }
+    let rooted = is_sep(b[0]);
+    let mut segments: Vec<&str> = Vec::new();
+    for seg in value.split(['/', '\\']) {
+        match seg {
+            "" | "." => {}
+            ".." => match segments.last() {
+                Some(&last) if last != ".." => {
+                    segments.pop();
+                }
+                _ if rooted => {}
+                _ => segments.push(".."),
+            },
+            s => segments.push(s),
+        }
+    }
+    let mut out = String::with_capacity(value.len());
+    if rooted {
+        out.push('/');
+    }
+    out.push_str(&segments.join("/"));
+    let slashed = value.replace('\\', "/");
+    (out != slashed && !out.is_empty()).then_some(out)
+}
+
+/// JSON string escapes undone (`\u0027`, `\"`, `\\`, `\/`, `\n`…), for a value the application
+/// unescapes or parses itself. Escapes that are not JSON stay as they are.
+fn json_unescaped(value: &str) -> Option<String> {
+    if !value.contains('\\') {
+        return None;
+    }
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars().peekable();
+    let mut changed = false;
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let simple = match chars.peek() {
+            Some('"') => Some('"'),
+            Some('\\') => Some('\\'),
+            Some('/') => Some('/'),
+            Some('b') => Some('\u{8}'),
+            Some('f') => Some('\u{c}'),
+            Some('n') => Some('\n'),
+            Some('r') => Some('\r'),
+            Some('t') => Some('\t'),
+            _ => None,
+        };
+        if let Some(s) = simple {
+            chars.next();
+            out.push(s);
+            changed = true;
+            continue;
+        }
+        if chars.peek() == Some(&'u') {
+            let rest: String = chars.clone().skip(1).take(4).collect();
+            if let Some(unit) = hex4(&rest) {
+                chars.next();
+                (0..4).for_each(|_| {
+                    chars.next();
+                });
+                let decoded = if (0xD800..0xDC00).contains(&unit) {
+                    // A high surrogate: take the low one that should follow as `\uXXXX`.
+                    let after: String = chars.clone().take(6).collect();
+                    let low = after.strip_prefix("\\u").and_then(hex4);
+                    match low {
+                        Some(low) if (0xDC00..0xE000).contains(&low) => {
+                            (0..6).for_each(|_| {
+                                chars.next();
+                            });
+                            char::from_u32(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))
+                        }
+                        _ => None,
+                    }
+                } else {
+                    char::from_u32(unit)
+                };
+                out.push(decoded.unwrap_or('\u{FFFD}'));
+                changed = true;
+                continue;
+            }
+        }
+        out.push('\\');
+    }
+    changed.then_some(out)
+}
+
+fn hex4(s: &str) -> Option<u32> {
+    (s.len() == 4 && s.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| u32::from_str_radix(s, 16).ok())
+        .flatten()
+}
+
+/// The string leaves of a value that is itself a JSON document (`filter={"name":"…"}`), which
+/// the application parses with a library the agent does not hook.
+fn json_leaves(value: &str) -> Vec<String> {
+    let t = value.trim_start();
+    if !(t.starts_with('{') || t.starts_with('[')) {
+        return Vec::new();
+    }
+    let Ok(doc) = serde_json::from_str::<serde_json::Value>(t) else {
+        return Vec::new();
+    };
+    let mut leaves = Vec::new();
+    let mut stack = vec![&doc];
+    while let Some(v) = stack.pop() {
+        if leaves.len() >= MAX_JSON_LEAVES {
+            break;
+        }
+        match v {
+            serde_json::Value::String(s) => leaves.push(s.clone()),
+            serde_json::Value::Array(a) => stack.extend(a.iter().rev()),
+            serde_json::Value::Object(o) => stack.extend(o.values().rev()),
+            _ => {}
+        }
+    }
+    leaves
+}
+
+/// HTML character references decoded: numeric ones and the named ones that stand for
+/// characters with a meaning in SQL, shells or paths.
+fn html_decoded(value: &str) -> Option<String> {
+    if !value.contains('&') || !value.contains(';') {
+        return None;
+    }
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    let mut changed = false;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp + 1..];
+        let decoded = after
+            .find(';')
+            .filter(|&semi| semi <= 10)
+            .and_then(|semi| entity(&after[..semi]).map(|c| (c, semi)));
+        match decoded {
+            Some((c, semi)) => {
+                out.push(c);
+                rest = &after[semi + 1..];
+                changed = true;
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    changed.then_some(out)
+}
+
+fn entity(name: &str) -> Option<char> {
+    if let Some(num) = name.strip_prefix('#') {
+        let code = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => num.parse().ok()?,
+        };
+        return char::from_u32(code).filter(|&c| c != '\0');
+    }
+    Some(match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => '\u{a0}',
+        "grave" => '`',
+        "semi" => ';',
+        "sol" => '/',
+        "bsol" => '\\',
+        "lpar" => '(',
+        "rpar" => ')',
+        "verbar" | "vert" => '|',
+        "dollar" => '$',
+        "num" => '#',
+        "equals" => '=',
+        "excl" => '!',
+        "ast" => '*',
+        "percnt" => '%',
+        "period" => '.',
+        "comma" => ',',
+        "colon" => ':',
+        "Tab" => '\t',
+        "NewLine" => '\n',
+        _ => return None,
+    })
+}
+
+/// Base64 (standard or URL-safe, padded or not) decoded to text: pagination cursors, tokens
+/// and "encoded" filters that the application decodes and uses. Only a value made entirely of
+/// one alphabet that decodes to printable UTF-8 counts; random ids decode to binary.
+fn base64_decoded(value: &str) -> Option<String> {
+    const INDIFFERENT: GeneralPurposeConfig =
+        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+    const STANDARD: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, INDIFFERENT);
+    const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, INDIFFERENT);
+    let v = value.trim();
+    if v.len() < MIN_BASE64_BYTES || v.len() % 4 == 1 {
+        return None;
+    }
+    let body = v.trim_end_matches('=');
+    let is = |extra: [u8; 2]| {
+        body.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || extra.contains(&b))
+    };
+    let bytes = if is(*b"+/") {
+        STANDARD.decode(v).ok()?
+    } else if is(*b"-_") {
+        URL_SAFE.decode(v).ok()?
+    } else {
+        return None;
+    };
+    let text = String::from_utf8(bytes).ok()?;
+    let printable = text
+        .chars()
+        .all(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'));
+    // Decoded text that is a plain word could lie only inside one token: not worth a form.
+    let plain = text.chars().all(|c| c.is_alphanumeric() || c == '_');
+    (printable && !plain).then_some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn find<'a>(forms: &'a [Form], transform: &str) -> Option<&'a str> {
+        forms
+            .iter()
+            .find(|f| f.transform == transform)
+            .map(|f| f.value.as_str())
+    }
+
+    /// (value, transform, the form expected, or None for "not made").
+    const CASES: &[(&str, &str, Option<&str>)] = &[
+        ("x' OR TRUE OR '", "lower-case", Some("x' or true or '")),
+        ("x' or true or '", "upper-case", Some("X' OR TRUE OR '")),
+        ("  x' OR TRUE OR '\t", "trimmed", Some("x' OR TRUE OR '")),
+        (
+            " x'  OR\tTRUE OR ' ",
+            "whitespace-collapsed",
+            Some("x' OR TRUE OR '"),
+        ),
+        (
+            " x' OR TRUE OR ' ",
+            "trimmed,lower-case",
+            Some("x' or true or '"),
+        ),
+        (
+            "x\\u0027 OR TRUE OR \\u0027",
+            "json-unescaped",
+            Some("x' OR TRUE OR '"),
+        ),
+        ("\\ud83d\\ude00' --", "json-unescaped", Some("😀' --")),
+        ("a\\qb", "json-unescaped", None),
+        (
+            r#"{"name":"x' OR TRUE OR '","page":2}"#,
+            "json-parsed",
+            Some("x' OR TRUE OR '"),
+        ),
+        (
+            "x&#39; OR TRUE OR &#x27;",
+            "html-decoded",
+            Some("x' OR TRUE OR '"),
+        ),
+        ("x&apos;--&amp;", "html-decoded", Some("x'--&")),
+        ("fish &chips", "html-decoded", None),
+        // base64("x' OR TRUE OR '"), padded, and URL-safe without padding.
+        (
+            "eCcgT1IgVFJVRSBPUiAn",
+            "base64-decoded",
+            Some("x' OR TRUE OR '"),
+        ),
+        (
+            "Pz4_PicgT1IgMT0xIC0t",
+            "base64-decoded",
+            Some("?>?>' OR 1=1 --"),
+        ),
+        // Random ids decode to binary; plain words are not decoded.
+        ("dGhpc2lzYXdvcmQ=", "base64-decoded", None),
+        ("Zm9vYmFy", "base64-decoded", None),
+        ("a1B2c3D4e5F6", "base64-decoded", None),
+        (
+            "..//..//etc/passwd",
+            "path-normalized",
+            Some("../../etc/passwd"),
+        ),
+        ("./a/./b", "path-normalized", Some("a/b")),
+        ("sub/../../x", "path-normalized", Some("../x")),
+        ("/a/b/../../../etc", "path-normalized", Some("/etc")),
+        ("a/b", "path-normalized", None),
+        ("1%27%20OR%201%3D1", "url-decoded", Some("1' OR 1=1")),
+        (
+            "..%5C..%5Cx",
+            "url-decoded,backslash-to-slash",
+            Some("../../x"),
+        ),
+    ];
+
+    #[test]
+    fn each_form_is_made_where_the_value_shows_it() {
+        for &(value, transform, want) in CASES {
+            let forms = forms(value);
+            assert_eq!(
+                find(&forms, transform),
+                want,
+                "{value:?} {transform}: {forms:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn forms_are_distinct_bounded_and_never_the_value() {
+        for value in [
+            " A  b\\u0027&#39;%27 ",
+            "",
+            "plain",
+            &"Ab ".repeat(2000),
+            "eCcgT1IgVFJVRSBPUiAn",
+        ] {
+            let forms = forms(value);
+            assert!(forms.len() <= MAX_FORMS);
+            assert!(forms
+                .iter()
+                .all(|f| f.value != value && !f.value.is_empty()));
+            for (i, f) in forms.iter().enumerate() {
+                assert!(forms[..i].iter().all(|g| g.value != f.value), "{f:?}");
+            }
+        }
+        assert!(
+            forms(&format!(" {} ", "A".repeat(MAX_RESHAPED_BYTES))).is_empty(),
+            "long values are not re-cased"
+        );
+    }
+}
