@@ -433,13 +433,20 @@ impl Engine {
         eval::evaluate(&self.rules, &self.plan, ctx, sink, &mut fired);
         findings.extend(fired.into_iter().filter_map(|f| {
             let rule = self.rules.rules().get(f.rule)?;
+            // A finding that does not tie the input to the sink (the signature matched both, the
+            // input was not seen to arrive) only monitors unless the rule's mode is set: such
+            // findings were every false positive on public benchmarks.
+            let default_policy = match f.reach.confidence() {
+                Confidence::Low => rule.mode.policy().min(Policy::Monitor),
+                _ => rule.mode.policy(),
+            };
             Some(Finding {
                 source: Source::Rule {
                     index: f.rule,
                     reach: f.reach,
                 },
                 confidence: f.reach.confidence(),
-                default_policy: rule.mode.policy(),
+                default_policy,
                 input: f.input,
                 span: f.span,
                 env: None,

@@ -390,8 +390,8 @@ fn a_signature_in_both_input_and_statement_fires_with_low_confidence() {
         assert_eq!(spanned(sql, f), "UNION/**/SELECT");
         assert_eq!(
             x.verdict.action,
-            Action::Block,
-            "the rule's mode decides, not the confidence"
+            Action::Monitor,
+            "a finding that does not tie the input to the statement only monitors by default"
         );
         // Benign twins: the statement lacks the signature, or has it only in a literal.
         let x = explain_sql(
@@ -405,6 +405,41 @@ fn a_signature_in_both_input_and_statement_fires_with_low_confidence() {
         let x = explain_sql(&e, &query(&[("id", input)]), Dialect::MySql, sql);
         assert!(x.findings.is_empty(), "{:?}", ids(&x));
     }
+}
+
+#[test]
+fn a_low_confidence_signature_blocks_only_when_its_rule_mode_says_so() {
+    let input = "1 UNION SELECT pass FROM users";
+    let sql = "SELECT a FROM t WHERE id = 1/**/UNION/**/SELECT/**/pass/**/FROM/**/users";
+    for e in engines("rules.mode.test.sig.union=block") {
+        let x = explain_sql(&e, &query(&[("id", input)]), Dialect::MySql, sql);
+        assert_eq!(
+            finding(&x, "test.sig.union").map(|f| f.confidence),
+            Some(Confidence::Low)
+        );
+        assert_eq!(x.verdict.action, Action::Block);
+    }
+}
+
+#[test]
+fn the_statements_own_text_never_stands_in_for_the_input() {
+    // The default rules: sig.sqli.tautology matches the input, and also the application's
+    // own `' AND PASSWORD = '` after it replaced the input with a constant.
+    let e = engine_with(&REPO, BackendChoice::Auto, "");
+    let input = "x' OR '1'='1";
+    for sql in [
+        "SELECT * FROM users WHERE username = 'admin' AND PASSWORD = '5f4dcc3b5aa765d6'",
+        "SELECT * FROM users WHERE name = 'erin' AND role <> 'locked'",
+    ] {
+        let x = explain_sql(&e, &query(&[("password", input)]), Dialect::MySql, sql);
+        assert!(x.findings.is_empty(), "{sql}: {:?}", ids(&x));
+        assert_eq!(x.verdict.action, Action::Allow);
+    }
+    // Twin: the input transformed on its way (the application turned its quotes into
+    // doubled ones and back, say), still sharing its content with the match.
+    let sql = "SELECT * FROM users WHERE username = 'x'   Or '1' = '1'";
+    let x = explain_sql(&e, &query(&[("password", input)]), Dialect::MySql, sql);
+    assert!(finding(&x, "sig.sqli.tautology").is_some(), "{:?}", ids(&x));
 }
 
 #[test]

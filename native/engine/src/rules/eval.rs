@@ -445,7 +445,11 @@ fn signature_rules(
                     rule_spans.push((hit.rule, first));
                     first
                 });
-                span.map(|s| (Reach::SignatureInBoth, Some(s)))
+                span.filter(|s| {
+                    let matched = sink.text.get(s.start..s.end).unwrap_or_default();
+                    shares_content(&normalized_input.bytes, &normalize(matched, false).bytes)
+                })
+                .map(|s| (Reach::SignatureInBoth, Some(s)))
             }
         };
         if let Some((reach, span)) = finding {
@@ -458,6 +462,25 @@ fn signature_rules(
             });
         }
     }
+}
+
+/// Bytes of input a signature match in the sink must share with the input (normalised both).
+pub const MIN_SHARED_BYTES: usize = 4;
+
+/// Whether the sink's signature match holds some of the input: a run of
+/// [`MIN_SHARED_BYTES`] bytes of the normalised input, with a letter or digit in it, occurs in
+/// the normalised match. Without it the match is the application's own text (a constant it put
+/// in place of the input, its own `AND password='…'`), which must never stand in for the input.
+fn shares_content(input: &[u8], matched: &[u8]) -> bool {
+    /// Inputs and matches are short; past this the comparison is not worth its cost and the
+    /// match counts as shared (the finding is monitor-only by default anyway).
+    const MAX_COMPARED: usize = 4096;
+    if input.len() > MAX_COMPARED || matched.len() > MAX_COMPARED {
+        return true;
+    }
+    input
+        .windows(MIN_SHARED_BYTES)
+        .any(|w| w.iter().any(u8::is_ascii_alphanumeric) && memmem::find(matched, w).is_some())
 }
 
 /// Where the normalised input occurs in the normalised sink as code, mapped back to the sink.
