@@ -326,6 +326,22 @@ const ROWS: &[Row] = &[
         sent: "docs//./2024/report.pdf",
         want: None,
     },
+    // The application bound the input as a parameter; its own SQL holds the input's words
+    // re-cased. Words alone are not re-cased, so the statement's text never stands in.
+    Row {
+        sink: Sink::Sql,
+        template: "SELECT * FROM docs WHERE title LIKE ? ORDER BY title",
+        app: App::Verbatim,
+        sent: "order by",
+        want: None,
+    },
+    Row {
+        sink: Sink::Sql,
+        template: "SELECT COUNT(*) FROM docs WHERE title LIKE ?",
+        app: App::Verbatim,
+        sent: "count(*)",
+        want: None,
+    },
     // Untransformed input keeps its own verdict and names no transform.
     Row {
         sink: Sink::Sql,

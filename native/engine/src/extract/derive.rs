@@ -14,9 +14,11 @@
 //! as the request carried it; the case forms also from its trimmed and collapsed forms
 //! (`trim().toLowerCase()` is how applications normalise names and e-mail addresses). Decoding
 //! forms are made only where the value shows the encoding (`%`, base64's alphabet, a JSON
-//! escape, an HTML entity, a doubled or dotted path separator), and re-cased and re-spaced forms
-//! only for values up to [`MAX_RESHAPED_BYTES`], which covers every injection payload while a
-//! large body is not searched three times over.
+//! escape, an HTML entity, a doubled or dotted path separator). Re-cased and re-spaced forms
+//! are made only for values up to [`MAX_RESHAPED_BYTES`], which covers every injection payload
+//! while a large body is not searched three times over, and only for values that can end a
+//! literal or a command ([`breaks_out`]): `order by` upper-cased is the application's own SQL
+//! far more often than it is input.
 
 use base64::alphabet;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
@@ -72,7 +74,7 @@ pub fn forms(value: &str) -> Vec<Form> {
         out.add_opt(html_decoded(value), "html-decoded");
         out.add_opt(base64_decoded(value), "base64-decoded");
     }
-    if value.len() <= MAX_RESHAPED_BYTES {
+    if value.len() <= MAX_RESHAPED_BYTES && breaks_out(value) {
         let trimmed = trimmed(value);
         let collapsed = collapsed(value);
         out.add_cased(value, ["lower-case", "upper-case"]);
@@ -92,6 +94,22 @@ pub fn forms(value: &str) -> Vec<Form> {
         }
     }
     out.forms
+}
+
+/// Whether a value carries something that ends a literal or a command in some sink: a quote,
+/// a backtick, a statement or command separator, a shell expansion or redirection, a comment
+/// opener, a line break. Re-cased and re-spaced forms are made only for such values. A value
+/// made of words alone (`order by`, `count(*)`) re-cased is too often the application's own
+/// SQL text, where a form found would blame the input for a statement it never reached; and
+/// a word-only payload changes nothing while it stays inside a literal.
+fn breaks_out(value: &str) -> bool {
+    value.bytes().any(|b| {
+        matches!(
+            b,
+            b'\'' | b'"' | b'`' | b';' | b'|' | b'&' | b'$' | b'<' | b'>' | b'#' | b'\n' | b'\r'
+        )
+    }) || value.contains("--")
+        || value.contains("/*")
 }
 
 struct Forms<'a> {
@@ -471,12 +489,25 @@ mod tests {
     }
 
     #[test]
+    fn words_alone_are_not_recased() {
+        for value in ["order by", "count(*)", "  Alice Smith ", "1 or true"] {
+            let forms = forms(value);
+            assert!(
+                forms.iter().all(|f| !f.transform.contains("case")
+                    && f.transform != "trimmed"
+                    && f.transform != "whitespace-collapsed"),
+                "{value:?}: {forms:?}"
+            );
+        }
+    }
+
+    #[test]
     fn forms_are_distinct_bounded_and_never_the_value() {
         for value in [
             " A  b\\u0027&#39;%27 ",
             "",
             "plain",
-            &"Ab ".repeat(2000),
+            &"Ab' ".repeat(2000),
             "eCcgT1IgVFJVRSBPUiAn",
         ] {
             let forms = forms(value);
@@ -489,7 +520,7 @@ mod tests {
             }
         }
         assert!(
-            forms(&format!(" {} ", "A".repeat(MAX_RESHAPED_BYTES))).is_empty(),
+            forms(&format!(" '{} ", "A".repeat(MAX_RESHAPED_BYTES))).is_empty(),
             "long values are not re-cased"
         );
     }
