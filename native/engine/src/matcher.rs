@@ -7,7 +7,8 @@
 //! Inputs that cannot change a statement's structure on their own are not searched at all:
 //! empty values and pure words (letters and `_` only, or digits only) always lie inside one
 //! token. A word that starts with digits and goes on with letters (`1union`) is searched,
-//! because some lexers split it.
+//! because some lexers split it, and so are the few words that join their neighbours into code
+//! (`OR`, `UNION`, …), for runs of adjacent inputs.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
@@ -63,6 +64,24 @@ enum Prefilter {
     Unavailable,
 }
 
+/// Words that join the tokens around them into code: an input that is one of these alone is
+/// searched, so that a run of adjacent inputs (`field=id&op=OR&value=TRUE`) can be judged as
+/// one span (see `sql::adjacent`).
+const CODE_WORDS: [&str; 12] = [
+    "OR",
+    "XOR",
+    "AND",
+    "NOT",
+    "IS",
+    "LIKE",
+    "TRUE",
+    "UNION",
+    "INTERSECT",
+    "EXCEPT",
+    "MINUS",
+    "SELECT",
+];
+
 /// Whether an input value is worth searching for.
 pub fn is_searchable(value: &str) -> bool {
     let b = value.as_bytes();
@@ -71,7 +90,8 @@ pub fn is_searchable(value: &str) -> bool {
     }
     let all_letters = b.iter().all(|c| c.is_ascii_alphabetic() || *c == b'_');
     let all_digits = b.iter().all(u8::is_ascii_digit);
-    !(all_letters || all_digits)
+    let code_word = all_letters && CODE_WORDS.iter().any(|w| w.eq_ignore_ascii_case(value));
+    code_word || !(all_letters || all_digits)
 }
 
 impl Clone for InputMatcher {
@@ -192,10 +212,12 @@ mod tests {
 
     #[test]
     fn plain_words_and_numbers_are_not_searched() {
-        for v in ["", "name", "DESC", "user_id", "42"] {
+        for v in ["", "name", "DESC", "user_id", "42", "ORDER", "oregon"] {
             assert!(!is_searchable(v), "{v:?}");
         }
-        for v in ["1 OR 1", "'", "1union", "a-b", "x'--", "1,2,3", "é"] {
+        for v in [
+            "1 OR 1", "'", "1union", "a-b", "x'--", "1,2,3", "é", "OR", "union", "True",
+        ] {
             assert!(is_searchable(v), "{v:?}");
         }
     }

@@ -9,6 +9,7 @@
 //! A finding is then named by what the injected span does, most telling first: a stacked
 //! statement, a set operation (`UNION`), a tautology, a comment, or a structure change.
 
+use super::adjacent;
 use super::keywords;
 use super::lexer::SqlLexer;
 use super::token::{LexError, Token, TokenKind};
@@ -111,7 +112,7 @@ pub fn analyze(ctx: &RequestContext, dialect: Dialect, sql: &[u8]) -> SqlAnalysi
     };
     let finding = match &tokens {
         Err(err) => unparsable_finding(&occurrences, err),
-        Ok(_) => classified
+        Ok(tokens) => classified
             .iter()
             .filter_map(|&(o, rule)| {
                 rule.map(|rule| SqlFinding {
@@ -124,7 +125,8 @@ pub fn analyze(ctx: &RequestContext, dialect: Dialect, sql: &[u8]) -> SqlAnalysi
                     f.occurrence.end - f.occurrence.start,
                     std::cmp::Reverse(f.occurrence.start),
                 )
-            }),
+            })
+            .or_else(|| adjacent::finding(ctx, sql, tokens, &classified)),
     };
     SqlAnalysis {
         tokens,

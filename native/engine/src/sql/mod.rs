@@ -1,5 +1,6 @@
 //! SQL: dialects, the lexer and the injection detector.
 
+mod adjacent;
 pub mod detect;
 pub mod dialect;
 pub mod keywords;
