@@ -19,7 +19,11 @@ fn ctx(params: &[(&str, &str)]) -> RequestContext {
     RequestContext::from_inputs(inputs, ContextLimits::default())
 }
 
-type Row = (&'static [(&'static str, &'static str)], &'static str, Option<SqlRule>);
+type Row = (
+    &'static [(&'static str, &'static str)],
+    &'static str,
+    Option<SqlRule>,
+);
 
 const ROWS: &[Row] = &[
     // A filter builder: field, operator, value side by side.

@@ -8,6 +8,7 @@
 
 use std::ops::Range;
 
+use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use rasp_engine::input::{Input, InputSource};
 use rasp_engine::sql::{Dialect, SqlLexer, Token, TokenKind};
 use rasp_engine::{Engine, EngineConfig, RequestContext, SqlApi, SqlSink};
@@ -74,9 +75,16 @@ impl Default for Judge {
 impl Judge {
     /// The request context of one payload: the payload as a query parameter, among the inputs
     /// every browser request carries.
+    /// The parameter goes through the engine's own query parsing, so it comes with the forms
+    /// applications derive from it (re-cased, decoded, …), as in the agent.
     pub fn context(&self, payload: &str) -> RequestContext {
-        let inputs = vec![
-            Input::value(InputSource::Query, PARAMETER, payload),
+        let mut inputs = Vec::new();
+        let query = format!(
+            "{PARAMETER}={}",
+            utf8_percent_encode(payload, NON_ALPHANUMERIC)
+        );
+        rasp_engine::extract::form_pairs(&query, InputSource::Query, &mut |i| inputs.push(i));
+        inputs.extend([
             Input::value(
                 InputSource::Header,
                 "Accept",
@@ -93,7 +101,7 @@ impl Judge {
                 "JSESSIONID",
                 "8F2C1A7E4B9D0C3F6A5E2B1D7C4F9A0E",
             ),
-        ];
+        ]);
         RequestContext::from_inputs(inputs, self.engine.config().limits)
     }
 

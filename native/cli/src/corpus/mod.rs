@@ -29,8 +29,9 @@ use crate::args::CorpusArgs;
 use crate::output;
 use judge::{Judge, Outcome};
 use load::{Corpus, Kind};
+use rasp_engine::RequestContext;
 use tally::Tally;
-use templates::Case;
+use templates::{AppTransform, Case, TEMPLATES};
 
 /// Flagged benign examples listed per template, whatever `--examples` says.
 pub const BENIGN_EXAMPLES: usize = 10;
@@ -91,9 +92,21 @@ pub fn evaluate(corpus: &Corpus, cases: &[Case], example_limit: usize) -> Tally 
         |tally, payloads| {
             let mut outcomes: Vec<Outcome> = Vec::with_capacity(cases.len());
             for payload in payloads {
-                let ctx = judge.context(payload);
+                // One context per value the request may carry (the payload, or its cursor).
+                let mut contexts: Vec<(AppTransform, RequestContext)> = Vec::new();
                 outcomes.clear();
-                outcomes.extend(cases.iter().map(|&case| judge.judge(&ctx, case, payload)));
+                for &case in cases {
+                    let app = TEMPLATES[case.template].app;
+                    let sent = app.sent(payload);
+                    let at = match contexts.iter().position(|(a, _)| a.sent(payload) == sent) {
+                        Some(at) => at,
+                        None => {
+                            contexts.push((app, judge.context(&sent)));
+                            contexts.len() - 1
+                        }
+                    };
+                    outcomes.push(judge.judge(&contexts[at].1, case, payload));
+                }
                 tally.record(cases, payload, &outcomes);
             }
         },

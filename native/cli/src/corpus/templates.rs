@@ -17,6 +17,39 @@ pub const DIALECTS: [Dialect; 7] = [
     Dialect::H2,
 ];
 
+/// What the application does to the request's value before it concatenates it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AppTransform {
+    /// Nothing: the payload is the value.
+    Verbatim,
+    /// `value.toLowerCase()`: the request carries the payload, the statement its lower case.
+    LowerCase,
+    /// A pagination cursor: the request carries the payload base64-encoded (URL-safe, no
+    /// padding) and the application decodes it.
+    Base64Cursor,
+}
+
+impl AppTransform {
+    /// The value the request carries for `payload`.
+    pub fn sent(self, payload: &str) -> String {
+        match self {
+            AppTransform::Verbatim | AppTransform::LowerCase => payload.to_owned(),
+            AppTransform::Base64Cursor => {
+                use base64::Engine as _;
+                base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(payload)
+            }
+        }
+    }
+
+    /// What reaches the statement for `payload`.
+    pub fn applied(self, payload: &str) -> String {
+        match self {
+            AppTransform::LowerCase => payload.to_lowercase(),
+            AppTransform::Verbatim | AppTransform::Base64Cursor => payload.to_owned(),
+        }
+    }
+}
+
 /// One statement template.
 #[derive(Clone, Copy, Debug)]
 pub struct Template {
@@ -24,45 +57,67 @@ pub struct Template {
     /// The statement, with `{}` where the payload goes.
     pub sql: &'static str,
     pub dialects: &'static [Dialect],
+    pub app: AppTransform,
 }
 
-/// Every template, in report order.
-pub const TEMPLATES: [Template; 7] = [
+/// Every template, in report order. The last two are the string template after the
+/// application transformed the value (lower-cased it; decoded it from a base64 cursor), run
+/// in the generic dialect (which the engine also reads as MySQL).
+pub const TEMPLATES: [Template; 9] = [
     Template {
         name: "string",
         sql: "SELECT * FROM users WHERE name = '{}'",
         dialects: &DIALECTS,
+        app: AppTransform::Verbatim,
     },
     Template {
         // Double quotes delimit strings only in MySQL (without ANSI_QUOTES).
         name: "dq-string",
         sql: "SELECT * FROM users WHERE name = \"{}\"",
         dialects: &[Dialect::MySql],
+        app: AppTransform::Verbatim,
     },
     Template {
         name: "numeric",
         sql: "SELECT * FROM users WHERE id = {}",
         dialects: &DIALECTS,
+        app: AppTransform::Verbatim,
     },
     Template {
         name: "order-by",
         sql: "SELECT id, name FROM users ORDER BY {}",
         dialects: &DIALECTS,
+        app: AppTransform::Verbatim,
     },
     Template {
         name: "in-list",
         sql: "SELECT * FROM users WHERE id IN ({})",
         dialects: &DIALECTS,
+        app: AppTransform::Verbatim,
     },
     Template {
         name: "like",
         sql: "SELECT * FROM users WHERE name LIKE '%{}%'",
         dialects: &DIALECTS,
+        app: AppTransform::Verbatim,
     },
     Template {
         name: "insert",
         sql: "INSERT INTO t(a,b) VALUES ('{}', 1)",
         dialects: &DIALECTS,
+        app: AppTransform::Verbatim,
+    },
+    Template {
+        name: "lowered",
+        sql: "SELECT * FROM users WHERE name = '{}'",
+        dialects: &[Dialect::Generic],
+        app: AppTransform::LowerCase,
+    },
+    Template {
+        name: "cursor",
+        sql: "SELECT * FROM users WHERE name > '{}'",
+        dialects: &[Dialect::Generic],
+        app: AppTransform::Base64Cursor,
     },
 ];
 
@@ -75,11 +130,13 @@ pub struct Case {
 }
 
 impl Template {
-    /// The statement with `payload` in place, and the payload's byte span in it.
+    /// The statement with `payload` in place (after the application's transform), and the
+    /// span of what the application placed.
     pub fn place(&self, payload: &str) -> (String, std::ops::Range<usize>) {
+        let placed = self.app.applied(payload);
         let (before, after) = self.sql.split_once("{}").unwrap_or((self.sql, ""));
-        let statement = format!("{before}{payload}{after}");
-        (statement, before.len()..before.len() + payload.len())
+        let statement = format!("{before}{placed}{after}");
+        (statement, before.len()..before.len() + placed.len())
     }
 }
 
@@ -118,6 +175,6 @@ mod tests {
     fn cases_cover_every_dialect_of_every_template() {
         let n: usize = TEMPLATES.iter().map(|t| t.dialects.len()).sum();
         assert_eq!(cases().len(), n);
-        assert_eq!(n, 6 * DIALECTS.len() + 1);
+        assert_eq!(n, 6 * DIALECTS.len() + 3);
     }
 }
