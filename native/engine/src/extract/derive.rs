@@ -36,8 +36,8 @@ pub const MAX_RESHAPED_BYTES: usize = 4096;
 /// Values longer than this get no decoded forms beyond percent-decoding and separators.
 pub const MAX_DECODED_BYTES: usize = 64 * 1024;
 
-/// Base64 values shorter than this are not decoded: short alphanumeric strings are words.
-const MIN_BASE64_BYTES: usize = 8;
+/// Base64 values shorter than this are not decoded (`Jy0t` is `'--`: four is enough).
+const MIN_BASE64_BYTES: usize = 4;
 
 /// JSON leaves taken from one value that is a JSON document.
 const MAX_JSON_LEAVES: usize = 8;
@@ -368,7 +368,8 @@ fn entity(name: &str) -> Option<char> {
 
 /// Base64 (standard or URL-safe, padded or not) decoded to text: pagination cursors, tokens
 /// and "encoded" filters that the application decodes and uses. Only a value made entirely of
-/// one alphabet that decodes to printable UTF-8 counts; random ids decode to binary.
+/// one alphabet that decodes to UTF-8 without ASCII control characters counts; random ids
+/// decode to binary.
 fn base64_decoded(value: &str) -> Option<String> {
     const INDIFFERENT: GeneralPurposeConfig =
         GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
@@ -391,9 +392,10 @@ fn base64_decoded(value: &str) -> Option<String> {
         return None;
     };
     let text = String::from_utf8(bytes).ok()?;
+    // Random ids rarely decode to valid UTF-8; those that do mostly hit an ASCII control.
     let printable = text
-        .chars()
-        .all(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'));
+        .bytes()
+        .all(|b| !(b.is_ascii_control() && !matches!(b, b'\t' | b'\n' | b'\r')));
     // Decoded text that is a plain word could lie only inside one token: not worth a form.
     let plain = text.chars().all(|c| c.is_alphanumeric() || c == '_');
     (printable && !plain).then_some(text)
@@ -455,6 +457,7 @@ mod tests {
             "base64-decoded",
             Some("?>?>' OR 1=1 --"),
         ),
+        ("Jy0t", "base64-decoded", Some("'--")),
         // Random ids decode to binary; plain words are not decoded.
         ("dGhpc2lzYXdvcmQ=", "base64-decoded", None),
         ("Zm9vYmFy", "base64-decoded", None),
