@@ -142,7 +142,7 @@ impl Dialect {
     /// The dialect a JDBC URL connects to: the first colon-separated part of the URL that names
     /// a known subprotocol, so wrapping drivers (`jdbc:p6spy:mysql:`, `jdbc:aws-wrapper:mysql:`,
     /// `jdbc:otel:postgresql:`) resolve to the database behind them. Unknown drivers get the
-    /// generic dialect, which the detector reads strictly (see [`crate::sql::detect`]).
+    /// generic dialect, which the detector reads strictly (see [`mod@crate::sql::detect`]).
     pub fn from_jdbc_url(url: &str) -> Dialect {
         let lower = url.trim().to_ascii_lowercase();
         let rest = lower.strip_prefix("jdbc:").unwrap_or(&lower);
