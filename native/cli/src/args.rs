@@ -137,7 +137,7 @@ pub enum ExplainCommand {
 
 #[derive(Debug, Args)]
 pub struct ExplainSqlArgs {
-    /// The SQL dialect: generic, mysql, postgresql, oracle, sqlserver, sqlite, h2, hsqldb, db2.
+    /// The SQL dialect: generic, mysql, postgresql, oracle, sqlserver, sqlite, h2, hsqldb, db2, derby.
     #[arg(long, value_name = "D", default_value = "generic", value_parser = parse_dialect)]
     pub dialect: Dialect,
     /// A request input (a query parameter) as NAME=VALUE; repeat for several.

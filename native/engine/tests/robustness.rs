@@ -264,3 +264,102 @@ fn every_body_parser_takes_arbitrary_bytes() {
         }
     }
 }
+
+/// Tokens of `sql` in `d` tile it (or the statement is rejected cleanly).
+fn assert_tiles(d: Dialect, sql: &[u8]) {
+    if let Ok(tokens) = SqlLexer::new(d).tokens(sql) {
+        let mut at = 0;
+        for t in &tokens {
+            assert_eq!(t.start, at, "[{d}] {:?}", String::from_utf8_lossy(sql));
+            assert!(t.end > t.start);
+            at = t.end;
+        }
+        assert_eq!(at, sql.len(), "[{d}]");
+    }
+}
+
+#[test]
+fn sql_lexers_take_unicode_whitespace_mixes() {
+    // Multi-byte spaces, their truncated and overlong forms, and the bytes that start tokens.
+    const PIECES: &[&[u8]] = &[
+        "\u{a0}".as_bytes(),
+        "\u{85}".as_bytes(),
+        "\u{3000}".as_bytes(),
+        "\u{2003}".as_bytes(),
+        "\u{200b}".as_bytes(),
+        "é".as_bytes(),
+        b"\xc2",
+        b"\xe3\x80",
+        b"\xe0\x82\xa0",
+        b"\xa0",
+        b"'",
+        b"\"",
+        b"$",
+        b"$$",
+        b":",
+        b"@",
+        b"--",
+        b"/*",
+        b"*/",
+        b"\r",
+        b"\n",
+        b"UNION",
+        b"SELECT",
+        b"1",
+        b" ",
+    ];
+    let mut rng = Rng(0x0123_4567_89ab_cdef);
+    for _ in 0..20_000 {
+        let n = rng.below(24);
+        let sql: Vec<u8> = (0..n)
+            .flat_map(|_| PIECES[rng.below(PIECES.len())].iter().copied())
+            .collect();
+        for d in Dialect::ALL {
+            assert_tiles(d, &sql);
+        }
+    }
+}
+
+/// "Older H2 even hangs on it": no run of Unicode spaces, broken sequences or long dollar tags
+/// makes a lexer slow. Every statement here is 400 KB or more; a quadratic step would take
+/// minutes, the linear scan takes milliseconds.
+#[test]
+fn sql_lexers_stay_linear_on_long_unicode_runs() {
+    let repeat = |piece: &[u8], times: usize| piece.repeat(times);
+    let nbsp = "\u{a0}".as_bytes();
+    let mut cases: Vec<Vec<u8>> = vec![
+        repeat(nbsp, 200_000),
+        repeat("a\u{a0}".as_bytes(), 150_000),
+        repeat("UNION\u{a0}SELECT\u{3000}".as_bytes(), 30_000),
+        repeat("\u{3000}".as_bytes(), 150_000),
+        repeat("\u{85}\u{2028}".as_bytes(), 100_000),
+        repeat(b"\xe3\x80", 250_000),
+        repeat(b"\xc2", 500_000),
+        repeat(b":\xc2\xa0@\xc2\xa0", 80_000),
+        repeat("--\u{a0}x\r".as_bytes(), 100_000),
+        repeat("é".as_bytes(), 250_000),
+    ];
+    // A long dollar tag that never closes, and one whose body repeats most of the tag.
+    let mut tag = b"$".to_vec();
+    tag.extend(repeat(b"a", 200_000));
+    tag.push(b'$');
+    let mut unclosed = tag.clone();
+    unclosed.extend(repeat(b"a", 200_000));
+    cases.push(unclosed);
+    let mut near_misses = tag.clone();
+    near_misses.extend(repeat(&tag[..tag.len() - 1], 2));
+    cases.push(near_misses);
+    let started = std::time::Instant::now();
+    for sql in &cases {
+        assert!(sql.len() >= 400_000);
+        for d in Dialect::ALL {
+            assert_tiles(d, sql);
+        }
+    }
+    let took = started.elapsed();
+    assert!(
+        took < std::time::Duration::from_secs(20),
+        "lexing {} long statements in every dialect took {took:?}",
+        cases.len()
+    );
+}

@@ -276,7 +276,7 @@ fn every_field_problem_is_reported_with_its_line() {
         "a.toml:107: rule bad.dup: match example has both `sink` and `argv`; give one",
         "a.toml:112: rule bad.dup: match example has `argv`, which is for rules with cmd sinks",
         "a.toml:112: rule bad.dup: match example has both `input` and `inputs`; give one",
-        "a.toml:117: rule bad.dup: match example has unknown dialect \"informix\" (known: generic, mysql, postgresql, oracle, sqlserver, sqlite, h2, hsqldb, db2)",
+        "a.toml:117: rule bad.dup: match example has unknown dialect \"informix\" (known: generic, mysql, postgresql, oracle, sqlserver, sqlite, h2, hsqldb, db2, derby)",
         "a.toml:117: rule bad.dup: match example has `op`, which is for rules with path sinks",
         "a.toml:117: rule bad.dup: match example has `op` \"chmod\"; use read, write, delete or list",
         "a.toml:123: rule bad.dup: match example needs `input` or `inputs`: this rule fires only on request input",

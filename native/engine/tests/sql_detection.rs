@@ -359,3 +359,112 @@ fn unknown_databases_are_read_strictly() {
     );
     assert_eq!(detect(&ctx, Dialect::Generic, benign.as_bytes()), None);
 }
+
+#[test]
+fn unicode_whitespace_between_keywords() {
+    // U+00A0 between keywords: three tokens to H2 and HSQLDB (and to the dialects we cannot
+    // read), one name to PostgreSQL and SQLite, a lexical error to Derby.
+    let mut cases = vec![
+        case(
+            H2,
+            NUM,
+            "1 UNION\u{a0}SELECT token FROM secrets",
+            Some(Union),
+        ),
+        case(
+            HsqlDb,
+            NUM,
+            "1 UNION\u{a0}SELECT token FROM secrets",
+            Some(Union),
+        ),
+        // The same bytes inside a literal are data.
+        case(H2, STR, "1 UNION\u{a0}SELECT token FROM secrets", None),
+        case(HsqlDb, STR, "1 UNION\u{a0}SELECT token FROM secrets", None),
+        // Only U+00A0 and U+3000 separate the words: one word to an ASCII lexer, so this was
+        // a single harmless-looking token before (`WHERE id = name UNION SELECT …`).
+        case(
+            H2,
+            NUM,
+            "name\u{a0}UNION\u{a0}SELECT\u{a0}token\u{a0}FROM\u{a0}secrets",
+            Some(Union),
+        ),
+        case(
+            HsqlDb,
+            NUM,
+            "name\u{3000}UNION\u{3000}SELECT\u{3000}token\u{3000}FROM\u{3000}secrets",
+            Some(Union),
+        ),
+        case(H2, NUM, "id\u{2003}OR\u{2003}TRUE", Some(Tautology)),
+        case(HsqlDb, NUM, "id\u{85}OR\u{85}TRUE", Some(Tautology)),
+        // H2 reads U+0085 as part of a name (Character.isJavaIdentifierPart).
+        case(H2, NUM, "id\u{85}OR\u{85}TRUE", None),
+        // To PostgreSQL, SQLite and Derby the whole input is one name (or an error).
+        case(
+            PostgreSql,
+            NUM,
+            "name\u{a0}UNION\u{a0}SELECT\u{a0}token\u{a0}FROM\u{a0}secrets",
+            None,
+        ),
+        case(Sqlite, NUM, "id\u{a0}OR\u{a0}TRUE", None),
+        case(Derby, NUM, "id\u{a0}OR\u{a0}TRUE", None),
+        // Covering ASCII spaces too, it is code everywhere; the set operator is named only
+        // where the database splits it from SELECT.
+        case(
+            PostgreSql,
+            NUM,
+            "1 UNION\u{a0}SELECT token FROM secrets",
+            Some(Structure),
+        ),
+        case(
+            Derby,
+            NUM,
+            "1 UNION\u{a0}SELECT token FROM secrets",
+            Some(Structure),
+        ),
+    ];
+    for d in Dialect::ALL {
+        // A name with a non-breaking space is served everywhere.
+        cases.push(case(d, STR, "Jean\u{a0}Dupont", None));
+        cases.push(case(d, LIKE, "Jean\u{a0}Dupont", None));
+        cases.push(case(d, STR, "Jean\u{3000}Dupont", None));
+        cases.push(case(d, ORDER, "name\u{a0}DESC", None));
+        // The generic dialect is read as MySQL too; MySQL counts U+00A0 (latin1 connections).
+        let splits = !matches!(d, PostgreSql | Sqlite | Derby);
+        cases.push(case(
+            d,
+            NUM,
+            "name\u{a0}UNION\u{a0}SELECT\u{a0}token\u{a0}FROM\u{a0}secrets",
+            splits.then_some(Union),
+        ));
+    }
+    run(&cases);
+}
+
+#[test]
+fn derby_specific_rules() {
+    run(&[
+        // No backslash escapes: a value ending in a backslash is a whole literal on Derby...
+        case(Derby, STR, r"C:\Users\", None),
+        case(Derby, LIKE, r"C:\Users\", None),
+        // ...while MySQL (and the generic dialect, read as MySQL too) sees an open literal.
+        case(MySql, STR, r"C:\Users\", Some(Unparsable)),
+        case(Generic, STR, r"C:\Users\", Some(Unparsable)),
+        case(PostgreSql, STR, r"C:\Users\", None),
+        // A backslash does not protect the quote after it, so this closes the literal.
+        case(Derby, STR, r"x\' OR 1=1 -- ", Some(Tautology)),
+        // MySQL reads `\'` as an escaped quote: the whole input stays in the literal.
+        case(MySql, STR, r"x\' OR 1=1 -- ", None),
+        case(Derby, NUM, "1 /* a /* nested */ comment */", Some(Comment)),
+        case(Derby, STR, "/* a /* nested */ comment */", None),
+        case(Derby, STR, "x' -- ", Some(Comment)),
+        // `#` is no comment on Derby: the rest of the statement stays code.
+        case(Derby, STR, "x#y", None),
+        case(Derby, NUM, "1; DROP TABLE users", Some(Stacked)),
+        case(
+            Derby,
+            NUM,
+            "1 OR 1=1 FETCH FIRST 1 ROWS ONLY",
+            Some(Tautology),
+        ),
+    ]);
+}

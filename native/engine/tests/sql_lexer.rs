@@ -245,3 +245,119 @@ fn arbitrary_bytes_never_panic() {
         }
     }
 }
+
+/// The dialects whose tokenizer skips U+00A0 (see `rasp_engine::sql::whitespace`): H2, HSQLDB,
+/// MySQL over a latin1 connection, and the ones we cannot read (Oracle, SQL Server, DB2,
+/// generic). PostgreSQL and SQLite read it as part of a name; Derby rejects it.
+fn splits_on_nbsp(d: Dialect) -> bool {
+    !matches!(d, PostgreSql | Sqlite | Derby)
+}
+
+#[test]
+fn unicode_whitespace_per_dialect() {
+    for d in Dialect::ALL {
+        let split = splits_on_nbsp(d);
+        let nbsp: &[&str] = if split {
+            &["word:UNION", "word:SELECT"]
+        } else {
+            &["word:UNION\u{a0}SELECT"]
+        };
+        // MySQL makes `"…"` a string; everywhere else it is a quoted name.
+        let dq = if d == MySql {
+            "string:\"a\u{3000}b\""
+        } else {
+            "quoted-ident:\"a\u{3000}b\""
+        };
+        check(&[
+            (d, "UNION\u{a0}SELECT", nbsp),
+            // Inside literals, quoted names and comments, a space is data in every dialect.
+            (d, "'Jean\u{a0}Dupont'", &["string:'Jean\u{a0}Dupont'"]),
+            (d, "\"a\u{3000}b\"", &[dq]),
+            (
+                d,
+                "1 /* a\u{a0}b */",
+                &["number:1", "block-comment:/* a\u{a0}b */"],
+            ),
+            // Other non-ASCII letters and format characters stay inside names everywhere.
+            (d, "café\u{200b}x ü", &["word:café\u{200b}x", "word:ü"]),
+            // A line comment ends at CR as well as LF.
+            (d, "x -- c\ry", &["word:x", "line-comment:-- c", "word:y"]),
+        ]);
+        // MySQL's extra space is U+00A0 alone (the latin1 byte 0xA0).
+        let ideographic: &[&str] = if split && d != MySql {
+            &["number:1", "word:OR", "number:1"]
+        } else {
+            &["number:1", "word:\u{3000}OR\u{3000}1"]
+        };
+        check(&[(d, "1\u{3000}OR\u{3000}1", ideographic)]);
+        // U+0085 (NEXT LINE) is whitespace only in the SQL standard's list (HSQLDB) and so in
+        // the dialects we cannot read; H2 reads it as part of a name.
+        let nel = matches!(d, HsqlDb | Generic | Oracle | SqlServer | Db2);
+        let want: &[&str] = if nel {
+            &["word:a", "word:b"]
+        } else {
+            &["word:a\u{85}b"]
+        };
+        check(&[(d, "a\u{85}b", want)]);
+    }
+    // Spaces past U+00A0: H2 (Character.isSpaceChar) and HSQLDB, not MySQL.
+    for (d, want) in [
+        (H2, &["word:a", "word:b"][..]),
+        (HsqlDb, &["word:a", "word:b"][..]),
+        (MySql, &["word:a\u{2003}b"][..]),
+        (PostgreSql, &["word:a\u{2003}b"][..]),
+    ] {
+        check(&[(d, "a\u{2003}b", want)]);
+    }
+    check(&[
+        // Parameters and MySQL's comment opener end at the dialect's spaces too.
+        (H2, ":name\u{a0}x", &["param::name", "word:x"]),
+        (MySql, "@v\u{a0}x", &["param:@v", "word:x"]),
+        (MySql, "1--\u{a0}x", &["number:1", "line-comment:--\u{a0}x"]),
+        (
+            PostgreSql,
+            "1--\u{a0}x",
+            &["number:1", "line-comment:--\u{a0}x"],
+        ),
+        (H2, "$$a\u{a0}b$$", &["string:$$a\u{a0}b$$"]),
+    ]);
+}
+
+#[test]
+fn derby() {
+    check(&[
+        // No backslash escapes: a trailing backslash does not swallow the closing quote.
+        (Derby, r"'C:\Users\' x", &[r"string:'C:\Users\'", "word:x"]),
+        (Derby, "'it''s'", &["string:'it''s'"]),
+        // Bracketed comments nest (Derby prepares `SELECT 1 /* a /* b */ c */ FROM …`).
+        (
+            Derby,
+            "/* a /* b */ c */ x",
+            &["block-comment:/* a /* b */ c */", "word:x"],
+        ),
+        (
+            Derby,
+            "1 --c\n2",
+            &["number:1", "line-comment:--c", "number:2"],
+        ),
+        (
+            Derby,
+            "\"Quoted \"\"x\"\"\"",
+            &["quoted-ident:\"Quoted \"\"x\"\"\""],
+        ),
+        // None of MySQL's, H2's or SQL Server's extras.
+        (Derby, "a # b", &["word:a", "op:#", "word:b"]),
+        (Derby, "1 // 2", &["number:1", "op:/", "op:/", "number:2"]),
+        (Derby, "`a`", &["other:`", "word:a", "other:`"]),
+        (Derby, "[a]", &["other:[", "word:a", "other:]"]),
+        (Derby, "$$a$$", &["other:$", "other:$", "word:a$$"]),
+    ]);
+    assert_eq!(
+        lex(Derby, "/* /* */"),
+        Err(LexError::UnterminatedComment(0))
+    );
+    assert_eq!(
+        lex(Derby, r"'a\' b '"),
+        Err(LexError::UnterminatedString(7))
+    );
+}

@@ -7,7 +7,7 @@
 use rasp_engine::sql::Dialect;
 
 /// The dialects every template runs in (MySQL-only templates aside).
-pub const DIALECTS: [Dialect; 7] = [
+pub const DIALECTS: [Dialect; 8] = [
     Dialect::Generic,
     Dialect::MySql,
     Dialect::PostgreSql,
@@ -15,6 +15,7 @@ pub const DIALECTS: [Dialect; 7] = [
     Dialect::Oracle,
     Dialect::Sqlite,
     Dialect::H2,
+    Dialect::Derby,
 ];
 
 /// What the application does to the request's value before it concatenates it.

@@ -61,7 +61,7 @@
 //! * `` {kind} example has an empty `argv` ``
 //! * `` {kind} example has both `input` and `inputs`; give one ``
 //! * `` {kind} example has `dialect`, which is for rules with sql sinks ``
-//! * `` {kind} example has unknown dialect "{d}" (known: generic, mysql, postgresql, oracle, sqlserver, sqlite, h2, hsqldb, db2) ``
+//! * `` {kind} example has unknown dialect "{d}" (known: generic, mysql, postgresql, oracle, sqlserver, sqlite, h2, hsqldb, db2, derby) ``
 //! * `` {kind} example has `op`, which is for rules with path sinks ``
 //! * `` {kind} example has `op` "{op}"; use read, write, delete or list ``
 //! * `` match example needs `input` or `inputs`: this rule fires only on request input ``

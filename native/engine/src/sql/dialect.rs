@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use super::whitespace::Whitespace;
+
 /// A SQL dialect, as the JDBC URL names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Dialect {
@@ -17,6 +19,8 @@ pub enum Dialect {
     H2,
     HsqlDb,
     Db2,
+    /// Apache Derby (also Java DB): standard strings without backslash escapes.
+    Derby,
 }
 
 /// The lexical rules of one dialect.
@@ -50,6 +54,8 @@ pub struct LexRules {
     pub q_quote: bool,
     /// `$1` positional parameters (PostgreSQL).
     pub dollar_params: bool,
+    /// The non-ASCII characters that separate tokens (see [`Whitespace`]).
+    pub whitespace: Whitespace,
 }
 
 const BASE: LexRules = LexRules {
@@ -67,11 +73,12 @@ const BASE: LexRules = LexRules {
     e_strings: false,
     q_quote: false,
     dollar_params: false,
+    whitespace: Whitespace::SqlStandard,
 };
 
 impl Dialect {
     /// Every dialect, in code order.
-    pub const ALL: [Dialect; 9] = [
+    pub const ALL: [Dialect; 10] = [
         Dialect::Generic,
         Dialect::MySql,
         Dialect::PostgreSql,
@@ -81,6 +88,7 @@ impl Dialect {
         Dialect::H2,
         Dialect::HsqlDb,
         Dialect::Db2,
+        Dialect::Derby,
     ];
 
     /// The code used across the native boundary.
@@ -108,6 +116,7 @@ impl Dialect {
             Dialect::H2 => "h2",
             Dialect::HsqlDb => "hsqldb",
             Dialect::Db2 => "db2",
+            Dialect::Derby => "derby",
         }
     }
 
@@ -124,6 +133,7 @@ impl Dialect {
             "h2" => Dialect::H2,
             "hsqldb" => Dialect::HsqlDb,
             "db2" => Dialect::Db2,
+            "derby" | "javadb" => Dialect::Derby,
             _ => return None,
         };
         Some(d)
@@ -132,7 +142,7 @@ impl Dialect {
     /// The dialect a JDBC URL connects to: the first colon-separated part of the URL that names
     /// a known subprotocol, so wrapping drivers (`jdbc:p6spy:mysql:`, `jdbc:aws-wrapper:mysql:`,
     /// `jdbc:otel:postgresql:`) resolve to the database behind them. Unknown drivers get the
-    /// generic dialect, which the detector reads strictly (see [`crate::sql::detect`]).
+    /// generic dialect, which the detector reads strictly (see [`mod@crate::sql::detect`]).
     pub fn from_jdbc_url(url: &str) -> Dialect {
         let lower = url.trim().to_ascii_lowercase();
         let rest = lower.strip_prefix("jdbc:").unwrap_or(&lower);
@@ -148,6 +158,7 @@ impl Dialect {
                     "h2" => Dialect::H2,
                     "hsqldb" => Dialect::HsqlDb,
                     "db2" | "as400" => Dialect::Db2,
+                    "derby" => Dialect::Derby,
                     _ => return None,
                 })
             })
@@ -157,6 +168,7 @@ impl Dialect {
     /// The lexical rules of this dialect.
     pub fn rules(self) -> LexRules {
         match self {
+            // Unknown databases: every whitespace any of them skips (see `Whitespace`).
             Dialect::Generic => BASE,
             Dialect::MySql => LexRules {
                 backslash_escapes: true,
@@ -165,6 +177,7 @@ impl Dialect {
                 dash_comment_needs_space: true,
                 executable_comments: true,
                 backtick_ident: true,
+                whitespace: Whitespace::AsciiNbsp,
                 ..BASE
             },
             Dialect::PostgreSql => LexRules {
@@ -172,6 +185,7 @@ impl Dialect {
                 dollar_quoting: true,
                 e_strings: true,
                 dollar_params: true,
+                whitespace: Whitespace::Ascii,
                 ..BASE
             },
             Dialect::Oracle => LexRules {
@@ -187,6 +201,7 @@ impl Dialect {
                 backtick_ident: true,
                 bracket_ident: true,
                 lenient_comment_end: true,
+                whitespace: Whitespace::Ascii,
                 ..BASE
             },
             Dialect::H2 => LexRules {
@@ -194,6 +209,7 @@ impl Dialect {
                 nested_comments: true,
                 dollar_quoting: true,
                 backtick_ident: true,
+                whitespace: Whitespace::JavaSpaceChar,
                 ..BASE
             },
             Dialect::HsqlDb => LexRules {
@@ -202,6 +218,14 @@ impl Dialect {
             },
             Dialect::Db2 => LexRules {
                 nested_comments: true,
+                ..BASE
+            },
+            // Derby's `sqlgrammar.jj`: `''` doubling and no backslash escapes (`'C:\'` is a
+            // whole literal), `--` and bracketed comments, which nest (`/* a /* b */ c */`
+            // prepares), `"` identifiers, and no `#`, `//`, backtick or `$$` syntax.
+            Dialect::Derby => LexRules {
+                nested_comments: true,
+                whitespace: Whitespace::Ascii,
                 ..BASE
             },
         }
@@ -236,7 +260,9 @@ mod tests {
             ("jdbc:aws-wrapper:mysql://h/x", Dialect::MySql),
             ("jdbc:otel:postgresql://h/x", Dialect::PostgreSql),
             ("jdbc:sqlserver://h;databaseName=mysql", Dialect::SqlServer),
-            ("jdbc:derby:memory:x", Dialect::Generic),
+            ("jdbc:derby:memory:x", Dialect::Derby),
+            ("jdbc:derby://db:1527/app;create=true", Dialect::Derby),
+            ("jdbc:log4jdbc:derby:directory:/x", Dialect::Derby),
             ("jdbc:custom://h2:5432/x", Dialect::Generic),
             ("", Dialect::Generic),
         ];

@@ -3,7 +3,10 @@
 //! It is a scanner, not a parser: it finds where literals, identifiers, comments and operators
 //! begin and end, which is all the injection detector needs, and it does so in one pass with
 //! no allocation beyond the output vector. Bytes of 0x80 and above are identifier bytes, so any
-//! UTF-8 text (or Latin-1) lexes without decoding.
+//! UTF-8 text lexes without decoding, except where a dialect's tokenizer skips a non-ASCII
+//! space (U+00A0 and others, see [`super::whitespace`]): there a word ends, as it does in that
+//! database. Only the lead byte of a multi-byte character is ever decoded, and only when it
+//! could start such a space.
 
 use super::dialect::{Dialect, LexRules};
 use super::token::{LexError, Token, TokenKind};
@@ -68,10 +71,6 @@ fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
 }
 
-fn is_space(b: u8) -> bool {
-    b <= b' ' || b == 0x7f
-}
-
 impl<'a> Scanner<'a> {
     fn at(&self, i: usize) -> Option<u8> {
         self.sql.get(i).copied()
@@ -81,17 +80,41 @@ impl<'a> Scanner<'a> {
         self.at(self.pos + ahead)
     }
 
+    /// The length of the whitespace character at `i` in this dialect, 0 if there is none.
+    fn space_len(&self, i: usize) -> usize {
+        self.sql
+            .get(i..)
+            .map_or(0, |rest| self.rules.whitespace.len_at(rest))
+    }
+
+    /// Whether the byte at `i` continues a word: an identifier byte that does not start one of
+    /// the dialect's non-ASCII spaces.
+    fn word_byte_at(&self, i: usize) -> bool {
+        self.at(i)
+            .is_some_and(|b| is_word_byte(b) && (b < 0x80 || self.space_len(i) == 0))
+    }
+
+    fn skip_word(&mut self) {
+        while self.word_byte_at(self.pos) {
+            self.pos += 1;
+        }
+    }
+
     fn next_token(&mut self) -> Result<TokenKind, LexError> {
         let b = self.sql[self.pos];
         let next = self.peek(1);
-        match b {
-            _ if is_space(b) => {
-                self.pos += 1;
-                while self.peek(0).is_some_and(is_space) {
-                    self.pos += 1;
+        let space = self.space_len(self.pos);
+        if space > 0 {
+            self.pos += space;
+            loop {
+                let n = self.space_len(self.pos);
+                if n == 0 {
+                    return Ok(TokenKind::Whitespace);
                 }
-                Ok(TokenKind::Whitespace)
+                self.pos += n;
             }
+        }
+        match b {
             b'-' if next == Some(b'-') && self.dash_comment_starts() => Ok(self.line_comment()),
             b'#' if self.rules.hash_comment => Ok(self.line_comment()),
             b'/' if next == Some(b'/') && self.rules.slash_comment => Ok(self.line_comment()),
@@ -117,14 +140,16 @@ impl<'a> Scanner<'a> {
                 self.skip_while(|c| c.is_ascii_digit());
                 Ok(TokenKind::Parameter)
             }
-            b':' if next.is_some_and(is_word_start) => {
+            b':' if next.is_some_and(is_word_start) && self.space_len(self.pos + 1) == 0 => {
                 self.pos += 1;
-                self.skip_while(is_word_byte);
+                self.skip_word();
                 Ok(TokenKind::Parameter)
             }
-            b'@' if next.is_some_and(|n| is_word_start(n) || n == b'@') => {
+            b'@' if next.is_some_and(|n| is_word_start(n) || n == b'@')
+                && self.space_len(self.pos + 1) == 0 =>
+            {
                 self.pos += if next == Some(b'@') { 2 } else { 1 };
-                self.skip_while(is_word_byte);
+                self.skip_word();
                 Ok(TokenKind::Parameter)
             }
             b',' => Ok(self.single(TokenKind::Comma)),
@@ -151,11 +176,18 @@ impl<'a> Scanner<'a> {
 
     /// MySQL needs whitespace or a control character after `--` (or the end of input).
     fn dash_comment_starts(&self) -> bool {
-        !self.rules.dash_comment_needs_space || self.peek(2).is_none_or(is_space)
+        !self.rules.dash_comment_needs_space
+            || self.pos + 2 >= self.sql.len()
+            || self.space_len(self.pos + 2) > 0
     }
 
+    /// A line comment ends before the first CR or LF. H2 (`Tokenizer.skipSimpleComment`) and
+    /// PostgreSQL (`scan.l`: `non_newline [^\n\r]`) end it at either; MySQL and SQLite only at
+    /// LF, and HSQLDB at the next CR anywhere after it, else LF. Ending at the first of the two
+    /// never hides code a database would run: at worst it shows as code what a database still
+    /// reads as comment.
     fn line_comment(&mut self) -> TokenKind {
-        match memchr_newline(&self.sql[self.pos..]) {
+        match memchr::memchr2(b'\n', b'\r', &self.sql[self.pos..]) {
             Some(n) => self.pos += n,
             None => self.pos = self.sql.len(),
         }
@@ -251,7 +283,9 @@ impl<'a> Scanner<'a> {
             if let Some(tag_len) = self.dollar_tag_len(start) {
                 let tag = &self.sql[start..start + tag_len];
                 let body = start + tag_len;
-                return match find(&self.sql[body..], tag) {
+                // memmem's Two-Way search stays linear where a window-by-window comparison is
+                // quadratic in a long tag (`$aaa…$` then `aaa…`, no closing tag).
+                return match memchr::memmem::find(&self.sql[body..], tag) {
                     Some(i) => {
                         self.pos = body + i + tag_len;
                         Ok(TokenKind::String)
@@ -275,7 +309,7 @@ impl<'a> Scanner<'a> {
     fn dollar_tag_len(&self, at: usize) -> Option<usize> {
         let mut i = at + 1;
         if self.at(i).is_some_and(is_word_start) {
-            while self.at(i).is_some_and(|c| is_word_byte(c) && c != b'$') {
+            while self.at(i) != Some(b'$') && self.word_byte_at(i) {
                 i += 1;
             }
         }
@@ -309,7 +343,7 @@ impl<'a> Scanner<'a> {
 
     fn word_or_prefixed_string(&mut self) -> Result<TokenKind, LexError> {
         let start = self.pos;
-        self.skip_while(is_word_byte);
+        self.skip_word();
         let word = &self.sql[start..self.pos];
         let quote_follows = self.peek(0) == Some(b'\'');
         if quote_follows {
@@ -386,15 +420,4 @@ impl<'a> Scanner<'a> {
         self.pos += len;
         TokenKind::Operator
     }
-}
-
-fn memchr_newline(hay: &[u8]) -> Option<usize> {
-    hay.iter().position(|&b| b == b'\n')
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() || hay.len() < needle.len() {
-        return None;
-    }
-    hay.windows(needle.len()).position(|w| w == needle)
 }

@@ -6,6 +6,7 @@ pub mod dialect;
 pub mod keywords;
 pub mod lexer;
 pub mod token;
+pub mod whitespace;
 
 pub use detect::{analyze, detect, SqlAnalysis, SqlFinding, SqlRule};
 pub use dialect::Dialect;

@@ -7,7 +7,8 @@
 /// What a token is, as far as injection detection cares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum TokenKind {
-    /// Spaces, tabs, newlines and other ASCII control characters.
+    /// Spaces, tabs, newlines and other ASCII control characters, and the non-ASCII spaces the
+    /// dialect's tokenizer skips (U+00A0 on H2, HSQLDB and MySQL; see [`super::whitespace`]).
     Whitespace,
     /// `-- ...`, `# ...` (MySQL) or `// ...` (H2, HSQLDB) up to the end of the line.
     LineComment,

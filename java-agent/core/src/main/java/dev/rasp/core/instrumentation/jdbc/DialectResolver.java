@@ -80,6 +80,7 @@ public final class DialectResolver {
         {"com.mysql.", "1"}, {"org.mariadb.", "1"}, {"oracle.jdbc.", "3"},
         {"com.microsoft.sqlserver.", "4"}, {"net.sourceforge.jtds.", "4"},
         {"com.ibm.db2.", "8"}, {"com.ibm.as400.", "8"},
+        {"org.apache.derby.", "9"},
     };
 
     /** The dialect of a driver class by its package, or {@link DialectCache#MISS}. */

@@ -18,6 +18,9 @@ class DialectResolverTest {
         assertEquals(3, DialectResolver.dialectOfDriverClass("oracle.jdbc.driver.OracleStatement"));
         assertEquals(4, DialectResolver.dialectOfDriverClass("com.microsoft.sqlserver.jdbc.SQLServerStatement"));
         assertEquals(8, DialectResolver.dialectOfDriverClass("com.ibm.db2.jcc.am.Statement"));
+        // Derby embedded (EmbedStatement) and the network client (ClientStatement).
+        assertEquals(9, DialectResolver.dialectOfDriverClass("org.apache.derby.impl.jdbc.EmbedStatement"));
+        assertEquals(9, DialectResolver.dialectOfDriverClass("org.apache.derby.client.am.ClientStatement"));
     }
 
     @Test
