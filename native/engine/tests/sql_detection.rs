@@ -427,7 +427,13 @@ fn unicode_whitespace_between_keywords() {
         cases.push(case(d, STR, "Jean\u{a0}Dupont", None));
         cases.push(case(d, LIKE, "Jean\u{a0}Dupont", None));
         cases.push(case(d, STR, "Jean\u{3000}Dupont", None));
-        cases.push(case(d, ORDER, "name\u{a0}DESC", None));
+        // ... and a sort list with one, except on H2, where any non-ASCII space between
+        // tokens hangs 2.1.210 to 2.1.214.
+        let h2 = d == H2;
+        cases.push(case(d, ORDER, "name\u{a0}DESC", h2.then_some(Structure)));
+        if matches!(d, H2 | HsqlDb) {
+            cases.push(case(d, NUM, "1\u{a0}", h2.then_some(Structure)));
+        }
         // The generic dialect is read as MySQL too; MySQL counts U+00A0 (latin1 connections).
         let splits = !matches!(d, PostgreSql | Sqlite | Derby);
         cases.push(case(

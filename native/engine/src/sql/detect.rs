@@ -106,7 +106,11 @@ pub fn analyze(ctx: &RequestContext, dialect: Dialect, sql: &[u8]) -> SqlAnalysi
     let classified: Vec<(Occurrence, Option<SqlRule>)> = match &tokens {
         Ok(tokens) => occurrences
             .iter()
-            .map(|&o| (o, classify(sql, tokens, o.start, o.end)))
+            .map(|&o| {
+                let rule = classify(sql, tokens, o.start, o.end)
+                    .or_else(|| hangs_h2(dialect, sql, tokens, o.start, o.end));
+                (o, rule)
+            })
             .collect(),
         Err(_) => occurrences.iter().map(|&o| (o, None)).collect(),
     };
@@ -154,6 +158,28 @@ fn unparsable_finding(occurrences: &[Occurrence], err: &LexError) -> Option<SqlF
         rule: SqlRule::Unparsable,
         occurrence: *blamed,
     })
+}
+
+/// H2 2.1.210 to 2.1.214 loop forever on a non-ASCII space (U+00A0, U+3000, …) between tokens,
+/// which later versions skip as whitespace: input that puts one there, outside any literal, is
+/// a structure change on H2 even when it adds no other token (`1` + U+00A0 as an id).
+fn hangs_h2(
+    dialect: Dialect,
+    sql: &[u8],
+    tokens: &[Token],
+    start: usize,
+    end: usize,
+) -> Option<SqlRule> {
+    if dialect != Dialect::H2 {
+        return None;
+    }
+    let first = tokens.partition_point(|t| t.end <= start);
+    let last = tokens.partition_point(|t| t.start < end);
+    tokens
+        .get(first..last)?
+        .iter()
+        .any(|t| t.kind == TokenKind::Whitespace && !t.text(sql).is_ascii())
+        .then_some(SqlRule::Structure)
 }
 
 /// Classifies one occurrence `[start, end)` against the statement's tokens.
