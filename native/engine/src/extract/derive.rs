@@ -395,7 +395,7 @@ fn base64_decoded(value: &str) -> Option<String> {
     // Random ids rarely decode to valid UTF-8; those that do mostly hit an ASCII control.
     let printable = text
         .bytes()
-        .all(|b| !(b.is_ascii_control() && !matches!(b, b'\t' | b'\n' | b'\r')));
+        .all(|b| !b.is_ascii_control() || matches!(b, b'\t' | b'\n' | b'\r'));
     // Decoded text that is a plain word could lie only inside one token: not worth a form.
     let plain = text.chars().all(|c| c.is_alphanumeric() || c == '_');
     (printable && !plain).then_some(text)
