@@ -64,7 +64,7 @@ public class OrmController {
     public List<Map<String, Object>> nativeQuery(@RequestParam String name) {
         @SuppressWarnings("unchecked")
         List<OrmUser> users = em.createNativeQuery(
-            "SELECT id, name, email, role FROM users WHERE name = '" + name + "' ORDER BY id", OrmUser.class)
+            "SELECT u.id, u.name, u.email, u.role FROM users u WHERE u.name = '" + name + "' ORDER BY u.id", OrmUser.class)
             .getResultList();
         return rows(users);
     }
@@ -73,7 +73,7 @@ public class OrmController {
     public List<Map<String, Object>> safeNativeQuery(@RequestParam String name) {
         @SuppressWarnings("unchecked")
         List<OrmUser> users = em.createNativeQuery(
-            "SELECT id, name, email, role FROM users WHERE name = ?1 ORDER BY id", OrmUser.class)
+            "SELECT u.id, u.name, u.email, u.role FROM users u WHERE u.name = ?1 ORDER BY u.id", OrmUser.class)
             .setParameter(1, name).getResultList();
         return rows(users);
     }

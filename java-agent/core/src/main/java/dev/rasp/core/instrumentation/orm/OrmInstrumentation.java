@@ -43,6 +43,7 @@ public final class OrmInstrumentation implements InstrumentationModule {
                 .and(not(nameStartsWith("org.springframework.")))
                 .and(not(nameStartsWith("com.sun.proxy.")))
                 .and(not(nameStartsWith("jdk.proxy")))
+                .and(failSafe(not(hasSuperType(named("java.lang.reflect.Proxy")))))
                 .and(failSafe(hasSuperType(named("jakarta.persistence.EntityManager")
                         .or(named("javax.persistence.EntityManager"))
                         .or(named("org.hibernate.query.QueryProducer")))));
