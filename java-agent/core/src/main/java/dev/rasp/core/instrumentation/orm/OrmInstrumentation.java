@@ -43,10 +43,11 @@ public final class OrmInstrumentation implements InstrumentationModule {
                 .and(not(nameStartsWith("org.springframework.")))
                 .and(not(nameStartsWith("com.sun.proxy.")))
                 .and(not(nameStartsWith("jdk.proxy")))
-                .and(failSafe(not(hasSuperType(named("java.lang.reflect.Proxy")))))
                 .and(failSafe(hasSuperType(named("jakarta.persistence.EntityManager")
                         .or(named("javax.persistence.EntityManager"))
-                        .or(named("org.hibernate.query.QueryProducer")))));
+                        .or(named("org.hibernate.query.QueryProducer")))))
+                // last: a second walk of the hierarchy, paid only by the few classes that got here
+                .and(failSafe(not(hasSuperType(named("java.lang.reflect.Proxy")))));
     }
 
     static ElementMatcher.Junction<MethodDescription> methods(OrmMethod method) {
