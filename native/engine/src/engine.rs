@@ -20,6 +20,7 @@ use crate::cmd::{self, CmdLocation, CmdRule, CommandLine};
 use crate::config::{check_rule_ids, ConfigError, EngineConfig, Policy};
 use crate::context::RequestContext;
 use crate::event::{EventSink, Span};
+use crate::orm::{self, QueryLanguage};
 use crate::path::{self, PathOp};
 use crate::rules::eval::{self, RulePlan, SinkText};
 use crate::rules::{RuleSet, SinkKind};
@@ -43,6 +44,23 @@ pub enum SqlApi {
     PrepareStatement,
     PrepareCall,
     NativeSql,
+    /// `jakarta.persistence.EntityManager.createQuery(String, ...)` of a provider other than
+    /// Hibernate: the text is JPQL.
+    JakartaCreateQuery,
+    /// The same method on Hibernate's `EntityManager` (its `Session`): the text is HQL.
+    JakartaCreateQueryHql,
+    /// `jakarta.persistence.EntityManager.createNativeQuery(String, ...)`: SQL in the dialect.
+    JakartaCreateNativeQuery,
+    JavaxCreateQuery,
+    JavaxCreateQueryHql,
+    JavaxCreateNativeQuery,
+    /// Hibernate's `QueryProducer` (`Session`, `StatelessSession`) methods that take HQL ...
+    HibernateCreateQuery,
+    HibernateCreateSelectionQuery,
+    HibernateCreateMutationQuery,
+    /// ... and SQL.
+    HibernateCreateNativeQuery,
+    HibernateCreateNativeMutationQuery,
 }
 
 impl SqlApi {
@@ -57,6 +75,17 @@ impl SqlApi {
             PrepareStatement,
             PrepareCall,
             NativeSql,
+            JakartaCreateQuery,
+            JakartaCreateQueryHql,
+            JakartaCreateNativeQuery,
+            JavaxCreateQuery,
+            JavaxCreateQueryHql,
+            JavaxCreateNativeQuery,
+            HibernateCreateQuery,
+            HibernateCreateSelectionQuery,
+            HibernateCreateMutationQuery,
+            HibernateCreateNativeQuery,
+            HibernateCreateNativeMutationQuery,
         ]
         .get(usize::try_from(code).ok()?)
         .copied()
@@ -72,6 +101,44 @@ impl SqlApi {
             SqlApi::PrepareStatement => "java.sql.Connection.prepareStatement",
             SqlApi::PrepareCall => "java.sql.Connection.prepareCall",
             SqlApi::NativeSql => "java.sql.Connection.nativeSQL",
+            SqlApi::JakartaCreateQuery | SqlApi::JakartaCreateQueryHql => {
+                "jakarta.persistence.EntityManager.createQuery"
+            }
+            SqlApi::JakartaCreateNativeQuery => {
+                "jakarta.persistence.EntityManager.createNativeQuery"
+            }
+            SqlApi::JavaxCreateQuery | SqlApi::JavaxCreateQueryHql => {
+                "javax.persistence.EntityManager.createQuery"
+            }
+            SqlApi::JavaxCreateNativeQuery => "javax.persistence.EntityManager.createNativeQuery",
+            SqlApi::HibernateCreateQuery => "org.hibernate.query.QueryProducer.createQuery",
+            SqlApi::HibernateCreateSelectionQuery => {
+                "org.hibernate.query.QueryProducer.createSelectionQuery"
+            }
+            SqlApi::HibernateCreateMutationQuery => {
+                "org.hibernate.query.QueryProducer.createMutationQuery"
+            }
+            SqlApi::HibernateCreateNativeQuery => {
+                "org.hibernate.query.QueryProducer.createNativeQuery"
+            }
+            SqlApi::HibernateCreateNativeMutationQuery => {
+                "org.hibernate.query.QueryProducer.createNativeMutationQuery"
+            }
+        }
+    }
+
+    /// The ORM query language the API takes, or `None` for SQL (whose dialect the sink names).
+    /// The API says it, not the dialect code: a native query is SQL in the database's dialect,
+    /// and the JPQL/HQL methods ignore the dialect.
+    pub fn query_language(self) -> Option<QueryLanguage> {
+        match self {
+            SqlApi::JakartaCreateQuery | SqlApi::JavaxCreateQuery => Some(QueryLanguage::Jpql),
+            SqlApi::JakartaCreateQueryHql
+            | SqlApi::JavaxCreateQueryHql
+            | SqlApi::HibernateCreateQuery
+            | SqlApi::HibernateCreateSelectionQuery
+            | SqlApi::HibernateCreateMutationQuery => Some(QueryLanguage::Hql),
+            _ => None,
         }
     }
 }
@@ -255,7 +322,10 @@ impl Engine {
         // (which only repeats it when an input occurs) and the rules.
         let input_occurs = ctx.matcher().any(sink.statement);
         let detected = input_occurs
-            .then(|| sql::detect(ctx, sink.dialect, sink.statement))
+            .then(|| match sink.api.query_language() {
+                Some(language) => orm::detect(ctx, language, sink.statement),
+                None => sql::detect(ctx, sink.dialect, sink.statement),
+            })
             .flatten();
         if let Some(f) = detected {
             findings.push(self.detector_finding(
@@ -459,7 +529,11 @@ fn sql_event_sink(sink: &SqlSink<'_>, f: &Finding) -> EventSink {
     EventSink::new(
         "sql",
         sink.api.name(),
-        Some(sink.dialect.name()),
+        Some(
+            sink.api
+                .query_language()
+                .map_or(sink.dialect.name(), QueryLanguage::name),
+        ),
         sink.statement,
         f.span,
     )

@@ -101,8 +101,17 @@ pub fn detect(ctx: &RequestContext, dialect: Dialect, sql: &[u8]) -> Option<SqlF
 
 /// The full analysis: tokens, every occurrence and its classification, the finding.
 pub fn analyze(ctx: &RequestContext, dialect: Dialect, sql: &[u8]) -> SqlAnalysis {
+    analyze_tokens(ctx, sql, SqlLexer::new(dialect).tokens(sql))
+}
+
+/// [`analyze`] over tokens some other lexer made (JPQL/HQL, [`crate::orm`]): the structural
+/// rule is the same for every language whose tokens map onto [`TokenKind`].
+pub fn analyze_tokens(
+    ctx: &RequestContext,
+    sql: &[u8],
+    tokens: Result<Vec<Token>, LexError>,
+) -> SqlAnalysis {
     let occurrences = ctx.matcher().occurrences(sql);
-    let tokens = SqlLexer::new(dialect).tokens(sql);
     let classified: Vec<(Occurrence, Option<SqlRule>)> = match &tokens {
         Ok(tokens) => occurrences
             .iter()
@@ -285,6 +294,9 @@ fn is_tautology(sql: &[u8], sig: &[&Token]) -> bool {
             .copied()
             .skip_while(|t| t.kind == TokenKind::OpenParen)
             .collect();
+        if is_not_null_test(sql, &operand) {
+            return true;
+        }
         match operand.as_slice() {
             [a, op, b, rest @ ..]
                 if is_literal(a.kind) && is_literal(b.kind) && is_operator(op) =>
@@ -302,6 +314,38 @@ fn is_tautology(sql: &[u8], sig: &[&Token]) -> bool {
             [lit, rest @ ..] => ends_operand(rest.first()) && is_truthy(sql, lit),
             [] => false,
         }
+    })
+}
+
+/// `<path or literal> IS NOT NULL` and nothing that extends it: `OR u.id IS NOT NULL` is how
+/// an injection into JPQL/HQL says "every row" (the query language has no `1=1` habit there,
+/// and an entity's id is never null).
+fn is_not_null_test(sql: &[u8], operand: &[&Token]) -> bool {
+    let is_name = |t: &Token| matches!(t.kind, TokenKind::Word | TokenKind::QuotedIdent);
+    let mut i = match operand.first() {
+        Some(t) if is_literal(t.kind) => 1,
+        Some(t) if is_name(t) && !keywords::is_reserved(t.text(sql)) => {
+            let mut i = 1;
+            while operand.get(i).is_some_and(|t| t.kind == TokenKind::Dot)
+                && operand.get(i + 1).is_some_and(|t| is_name(t))
+            {
+                i += 2;
+            }
+            i
+        }
+        _ => return false,
+    };
+    for word in [&b"IS"[..], b"NOT", b"NULL"] {
+        match operand.get(i) {
+            Some(t) if t.kind == TokenKind::Word && t.text(sql).eq_ignore_ascii_case(word) => {
+                i += 1
+            }
+            _ => return false,
+        }
+    }
+    operand.get(i).is_none_or(|t| {
+        !(t.kind == TokenKind::Operator
+            || (t.kind == TokenKind::Word && keywords::is_comparison_word(t.text(sql))))
     })
 }
 

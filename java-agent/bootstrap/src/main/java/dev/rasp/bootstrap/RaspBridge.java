@@ -80,6 +80,34 @@ public final class RaspBridge {
         }
     }
 
+    /**
+     * Before an ORM method that takes query text: JPA's {@code EntityManager.createQuery} /
+     * {@code createNativeQuery}, Hibernate's {@code createQuery}, {@code createSelectionQuery},
+     * {@code createMutationQuery}, {@code createNativeQuery}, {@code createNativeMutationQuery}.
+     * {@code method} is the hooked method's kind (the core maps it and the receiver's class to a
+     * SqlApi code). Throws {@link RaspBlockedException} when the query must not be created.
+     */
+    public static void onQuery(Object entityManagerOrSession, int method, String query) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || scope.guarded || scope.context.unavailable || query == null) {
+            return;
+        }
+        RaspHooks h = hooks;
+        if (h == null) {
+            return;
+        }
+        scope.guarded = true;
+        try {
+            h.checkQuery(scope, entityManagerOrSession, method, query);
+        } catch (RaspBlockedException e) {
+            throw e;
+        } catch (Throwable t) {
+            internalError(h, t);
+        } finally {
+            scope.guarded = false;
+        }
+    }
+
     // ------------------------------------------------------------------ process and file sinks
     //
     // Inlined into JDK classes (java.lang.ProcessImpl, java.io.File, FileInputStream, the

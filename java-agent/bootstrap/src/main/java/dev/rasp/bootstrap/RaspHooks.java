@@ -67,6 +67,14 @@ public interface RaspHooks {
     void checkSql(RequestScope scope, Object connectionOrStatement, boolean isConnection, int api, String sql);
 
     /**
+     * One ORM query check ({@code method}: the hooked method's kind, see the core's
+     * {@code OrmMethod}); the receiver is the EntityManager or Hibernate session. Called with
+     * {@code scope.guarded} set. The default does nothing (hooks written before ORM sinks).
+     */
+    default void checkQuery(RequestScope scope, Object entityManagerOrSession, int method, String query) {
+    }
+
+    /**
      * One process launch ({@code api}: a CommandApi code). {@code argv} is the command line as
      * the JVM hands it to the OS; {@code environment} the child's environment map when the
      * application touched it (ProcessBuilder.environment(), Runtime.exec with envp), else null.

@@ -62,6 +62,14 @@ public final class RequestScope {
     public int lastAllowedSqlVersion;
 
     /**
+     * A native ORM query (createNativeQuery) that was just monitored: the JDBC statement the ORM
+     * then prepares carries the same text and the same finding, which is not reported twice.
+     * Compared by equality (the ORM copies the text while parsing its parameters).
+     */
+    public String lastMonitoredQuery;
+    public int lastMonitoredQueryVersion;
+
+    /**
      * The same for file paths: the last path string instance (File.getPath(), Path.toString(),
      * both cached by the JDK) that was let through, with its PathOp. Catches a JDK method that
      * delegates to another hooked one with the same path (File.listFiles calling list on JDK 8).

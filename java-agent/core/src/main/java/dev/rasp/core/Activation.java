@@ -12,6 +12,7 @@ import dev.rasp.core.instrumentation.file.JavaIoInstrumentation;
 import dev.rasp.core.instrumentation.file.NioFileInstrumentation;
 import dev.rasp.core.instrumentation.process.ProcessInstrumentation;
 import dev.rasp.core.instrumentation.jdbc.JdbcInstrumentation;
+import dev.rasp.core.instrumentation.orm.OrmInstrumentation;
 import dev.rasp.core.instrumentation.servlet.ServletInstrumentation;
 import dev.rasp.core.rules.RuleSetManager;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -45,6 +46,7 @@ final class Activation {
 
     static List<InstrumentationModule> modules() {
         return Arrays.<InstrumentationModule>asList(new ServletInstrumentation(), new JdbcInstrumentation(),
+                new OrmInstrumentation(),
                 new ProcessInstrumentation(), new JavaIoInstrumentation(), new NioFileInstrumentation(),
                 new ContextInstrumentation(), new SourcesInstrumentation(),
                 new WebSocketInstrumentation());

@@ -18,6 +18,8 @@ import dev.rasp.core.engine.RequestEncoder;
 import dev.rasp.core.engine.Verdict;
 import dev.rasp.core.instrumentation.file.PathOp;
 import dev.rasp.core.instrumentation.jdbc.DialectResolver;
+import dev.rasp.core.instrumentation.orm.OrmApis;
+import dev.rasp.core.instrumentation.orm.OrmMethod;
 import dev.rasp.core.instrumentation.process.CommandEncoding;
 import dev.rasp.core.instrumentation.servlet.BodyCapture;
 import dev.rasp.core.instrumentation.servlet.HttpRequestAccess;
@@ -262,6 +264,10 @@ public final class RaspRuntime implements RaspHooks {
             if (sql == scope.lastAllowedSql && dialect == scope.lastAllowedDialect && version == scope.lastAllowedSqlVersion) {
                 return; // the same String instance passed a wrapper's check a moment ago
             }
+            String monitored = scope.lastMonitoredQuery;
+            if (monitored != null && version == scope.lastMonitoredQueryVersion && monitored.equals(sql)) {
+                return; // the native ORM query just reported with this text (see checkQuery)
+            }
             Judgement judgement;
             synchronized (context) { // see judge: a request's checks and their events are taken in turn
                 long start = System.nanoTime();
@@ -280,6 +286,58 @@ public final class RaspRuntime implements RaspHooks {
             failed(scope, "SQL check", t);
         }
     }
+
+    /**
+     * An ORM query (JPQL/HQL, or a native query) before the provider parses it. The SqlApi code
+     * names the query's language for the engine; the dialect matters for native queries only.
+     * A delegating layer passing the same String on (Hibernate's SessionDelegatorBaseImpl,
+     * createQuery(String) calling createQuery(String, Class)) is checked once: the same dedupe
+     * as JDBC wrappers, keyed by the API code so a JDBC check of the same String still runs.
+     */
+    @Override
+    public void checkQuery(RequestScope scope, Object producer, int method, String query) {
+        try {
+            OrmMethod m = OrmMethod.of(method);
+            int api = m == null ? OrmApis.UNKNOWN : OrmApis.apiCode(producer, m);
+            if (api == OrmApis.UNKNOWN) {
+                return;
+            }
+            RequestContext context = scope.context;
+            if (!open(context)) {
+                return;
+            }
+            int dialect = m.nativeSql ? OrmApis.nativeDialect(producer) : DialectResolver.GENERIC;
+            int dedupeKey = QUERY_DEDUPE_BASE + api;
+            pushInputs(context);
+            int version = context.inputsVersion;
+            if (query == scope.lastAllowedSql && dedupeKey == scope.lastAllowedDialect && version == scope.lastAllowedSqlVersion) {
+                return;
+            }
+            Judgement judgement;
+            synchronized (context) {
+                long start = System.nanoTime();
+                int verdict = Engine.checkSql(context.handle, dialect, api, query);
+                RaspTelemetry.checked(RaspTelemetry.SINK_SQL, System.nanoTime() - start);
+                judgement = judge(scope, verdict, RaspTelemetry.SINK_SQL);
+            }
+            if (act(scope, judgement, RaspTelemetry.SINK_SQL, query)) {
+                scope.lastAllowedSql = query;
+                scope.lastAllowedDialect = dedupeKey;
+                scope.lastAllowedSqlVersion = version;
+                if (m.nativeSql && judgement.verdict == Verdict.MONITOR) {
+                    scope.lastMonitoredQuery = query;
+                    scope.lastMonitoredQueryVersion = version;
+                }
+            }
+        } catch (RaspBlockedException e) {
+            throw e;
+        } catch (Throwable t) {
+            failed(scope, "ORM query check", t);
+        }
+    }
+
+    /** Keeps ORM dedupe keys apart from dialect codes in RequestScope.lastAllowedDialect. */
+    private static final int QUERY_DEDUPE_BASE = 1000;
 
     @Override
     public void checkCommand(RequestScope scope, int api, String[] argv, Map<String, String> environment) {
