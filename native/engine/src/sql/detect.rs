@@ -101,7 +101,21 @@ pub fn detect(ctx: &RequestContext, dialect: Dialect, sql: &[u8]) -> Option<SqlF
 
 /// The full analysis: tokens, every occurrence and its classification, the finding.
 pub fn analyze(ctx: &RequestContext, dialect: Dialect, sql: &[u8]) -> SqlAnalysis {
-    analyze_tokens(ctx, sql, SqlLexer::new(dialect).tokens(sql))
+    let mut analysis = analyze_tokens(ctx, sql, SqlLexer::new(dialect).tokens(sql));
+    if dialect == Dialect::H2 && analysis.finding.is_none() {
+        if let Ok(tokens) = &analysis.tokens {
+            for (o, rule) in analysis.occurrences.iter_mut().filter(|(_, r)| r.is_none()) {
+                *rule = hangs_h2(sql, tokens, o.start, o.end);
+                if let (Some(rule), None) = (*rule, analysis.finding) {
+                    analysis.finding = Some(SqlFinding {
+                        rule,
+                        occurrence: *o,
+                    });
+                }
+            }
+        }
+    }
+    analysis
 }
 
 /// [`analyze`] over tokens some other lexer made (JPQL/HQL, [`crate::orm`]): the structural
@@ -115,11 +129,7 @@ pub fn analyze_tokens(
     let classified: Vec<(Occurrence, Option<SqlRule>)> = match &tokens {
         Ok(tokens) => occurrences
             .iter()
-            .map(|&o| {
-                let rule = classify(sql, tokens, o.start, o.end)
-                    .or_else(|| hangs_h2(dialect, sql, tokens, o.start, o.end));
-                (o, rule)
-            })
+            .map(|&o| (o, classify(sql, tokens, o.start, o.end)))
             .collect(),
         Err(_) => occurrences.iter().map(|&o| (o, None)).collect(),
     };
@@ -172,16 +182,7 @@ fn unparsable_finding(occurrences: &[Occurrence], err: &LexError) -> Option<SqlF
 /// H2 2.1.210 to 2.1.214 loop forever on a non-ASCII space (U+00A0, U+3000, …) between tokens,
 /// which later versions skip as whitespace: input that puts one there, outside any literal, is
 /// a structure change on H2 even when it adds no other token (`1` + U+00A0 as an id).
-fn hangs_h2(
-    dialect: Dialect,
-    sql: &[u8],
-    tokens: &[Token],
-    start: usize,
-    end: usize,
-) -> Option<SqlRule> {
-    if dialect != Dialect::H2 {
-        return None;
-    }
+fn hangs_h2(sql: &[u8], tokens: &[Token], start: usize, end: usize) -> Option<SqlRule> {
     let first = tokens.partition_point(|t| t.end <= start);
     let last = tokens.partition_point(|t| t.start < end);
     tokens
