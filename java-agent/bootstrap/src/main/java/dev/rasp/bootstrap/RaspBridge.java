@@ -158,6 +158,83 @@ public final class RaspBridge {
         }
     }
 
+    /**
+     * After the application normalised a path: {@code result} (a File, Path or String) came from
+     * {@code written}, or from {@code parent + "/" + written} when {@code parent} is not null (a
+     * File made from a parent and a child). Remembered for the request's later file checks when
+     * normalising can have hidden input (see NormalizedPaths). No native call; never throws.
+     */
+    public static void onNormalized(Object parent, Object written, Object result) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || scope.guarded || written == null || result == null) {
+            return;
+        }
+        try {
+            String w = pathText(written);
+            if (!NormalizedPaths.mayHideInput(w)) {
+                return;
+            }
+            if (parent != null) {
+                w = pathText(parent) + "/" + w;
+            }
+            String r = pathText(result);
+            if (!w.equals(r)) {
+                scope.context.rememberNormalized(r, w);
+            }
+        } catch (Throwable t) {
+            // Remembering is best effort: the application's call must return as it would.
+        }
+    }
+
+    /**
+     * After FileSystem.getPath(first, more...) (Path.of, Paths.get, File.toPath, Path.resolve(String)):
+     * the path as written is the strings joined by "/", as the JDK joins them, before it collapsed
+     * {@code //}. Only a string with a doubled separator is worth remembering.
+     */
+    public static void onPathJoined(String first, String[] more, Object result) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || scope.guarded || first == null || result == null) {
+            return;
+        }
+        try {
+            boolean doubled = first.indexOf("//") >= 0 || first.indexOf("\\\\") >= 0;
+            if (more != null) {
+                for (int i = 0; i < more.length && !doubled; i++) {
+                    doubled = more[i] != null && more[i].indexOf("//") >= 0;
+                }
+            }
+            if (!doubled) {
+                return;
+            }
+            String w = first;
+            if (more != null && more.length > 0) {
+                StringBuilder sb = new StringBuilder(first);
+                for (String m : more) {
+                    if (m != null && !m.isEmpty()) {
+                        if (sb.length() > 0) {
+                            sb.append('/');
+                        }
+                        sb.append(m);
+                    }
+                }
+                w = sb.toString();
+            }
+            String r = String.valueOf(result);
+            if (!w.equals(r)) {
+                scope.context.rememberNormalized(r, w);
+            }
+        } catch (Throwable t) {
+            // best effort, as onNormalized
+        }
+    }
+
+    private static String pathText(Object path) {
+        if (path instanceof java.io.File) {
+            return ((java.io.File) path).getPath();
+        }
+        return path instanceof String ? (String) path : String.valueOf(path);
+    }
+
     private static void checkPath(RequestScope scope, int api, int op, Object path, Object options) {
         RaspHooks h = hooks;
         if (h == null) {
