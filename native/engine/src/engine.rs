@@ -327,6 +327,8 @@ impl Engine {
         if findings.is_empty() {
             return Verdict::ALLOW;
         }
+        // The winner is handed to the sink closure by reference into `findings`: the written
+        // form's finding, if any, is the first.
         let first = &findings[0] as *const Finding;
         let mut winner_written = false;
         let mut verdict = self.verdict(ctx, &findings, |f| {

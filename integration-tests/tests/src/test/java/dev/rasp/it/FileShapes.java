@@ -81,6 +81,8 @@ final class FileShapes {
                 Map.of("name", "..//..//outside/secret.txt"), "name", "path.traversal", "path-normalized"),
             attack("exists oracle (Files.exists)", "GET", "/files2/exists-nio", Map.of("name", "../../outside/secret.txt"),
                 "name", "path.traversal", null),
+            attack("exists oracle, doubled separators collapsed by Path.resolve", "GET", "/files2/exists-nio",
+                Map.of("name", "..//..//outside/secret.txt"), "name", "path.traversal", "path-normalized"),
             attack("size of an absolute path (Files.size)", "GET", "/files2/size-abs", Map.of("path", secret), "path",
                 "path.absolute", null),
             attack("getCanonicalFile and a prefix test without separator", "GET", "/files2/canonical",

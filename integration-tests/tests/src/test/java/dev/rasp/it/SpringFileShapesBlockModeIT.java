@@ -27,9 +27,13 @@ class SpringFileShapesBlockModeIT {
 
     @BeforeAll
     void start() {
-        app = SpringBlockModeIT.springApp("spring-fileshapes-block").mode("block").start()
-            .awaitReady(Duration.ofSeconds(180));
+        app = builder().mode("block").start().awaitReady(Duration.ofSeconds(180));
         s = new Scenario(app);
+    }
+
+    /** The application to start (a subclass runs it on another JDK). */
+    AppProcess.Builder builder() {
+        return SpringBlockModeIT.springApp("spring-fileshapes-block");
     }
 
     @AfterAll

@@ -129,7 +129,32 @@ public final class RaspBridge {
         if (scope == null || scope.guarded || scope.context.unavailable || path == null) {
             return;
         }
+        if (op == RaspHooks.OP_METADATA && scope.fileInternalsDepth > 0) {
+            return; // File.mkdirs asking exists() of what it is about to create
+        }
         checkPath(scope, api, op, path, null);
+    }
+
+    /**
+     * Entry of File.mkdirs: until the matching {@link #fileInternalsExit}, the metadata calls
+     * it makes itself (exists, isDirectory, on the directory and its parents) are not checked;
+     * the directories it creates are, at mkdir. Without this a zip-slip's
+     * {@code target.getParentFile().mkdirs()} would be judged on the parent of the entry's
+     * name, where the name no longer occurs whole, before the write that names it.
+     */
+    public static void fileInternalsEnter() {
+        RequestScope scope = CURRENT.get();
+        if (scope != null) {
+            scope.fileInternalsDepth++;
+        }
+    }
+
+    /** Exit of File.mkdirs, also when it threw. */
+    public static void fileInternalsExit() {
+        RequestScope scope = CURRENT.get();
+        if (scope != null && scope.fileInternalsDepth > 0) {
+            scope.fileInternalsDepth--;
+        }
     }
 
     /**

@@ -139,4 +139,17 @@ public final class FileMetadataAdvice {
             RaspBridge.onNormalized(null, self, result);
         }
     }
+
+    /** mkdirs(): the existence checks inside it are the JDK's own (see RaspBridge.fileInternalsEnter). */
+    public static final class Mkdirs {
+        @Advice.OnMethodEnter
+        public static void enter() {
+            RaspBridge.fileInternalsEnter();
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class)
+        public static void exit() {
+            RaspBridge.fileInternalsExit();
+        }
+    }
 }

@@ -111,7 +111,8 @@ public final class JavaIoInstrumentation implements InstrumentationModule {
                 .advice(isConstructor().and(isPublic()).and(takesArguments(String.class, String.class)
                                 .or(takesArguments(File.class, String.class))),
                         FileMetadataAdvice.FromParentAndChild.class.getName())
-                .advice(method("getCanonicalPath").and(takesArguments(0)), FileMetadataAdvice.CanonicalPath.class.getName());
+                .advice(method("getCanonicalPath").and(takesArguments(0)), FileMetadataAdvice.CanonicalPath.class.getName())
+                .advice(method("mkdirs").and(takesArguments(0)), FileMetadataAdvice.Mkdirs.class.getName());
     }
 
     private static AgentBuilder.Transformer.ForAdvice advice(ClassLoader adviceLoader) {
