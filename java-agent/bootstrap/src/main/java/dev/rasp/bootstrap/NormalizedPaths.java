@@ -30,7 +30,18 @@ final class NormalizedPaths {
                 || written.indexOf(".\\") >= 0 || written.indexOf("\\\\") >= 0;
     }
 
+    /**
+     * Remembers that {@code writtenForm} was normalised into {@code result}. A written form that
+     * is itself an earlier result (a File whose constructor collapsed {@code //}, then
+     * canonicalised) is replaced by what was written for it, so the input is still found.
+     */
     void remember(String result, String writtenForm) {
+        for (int i = 0; i < size; i++) {
+            if (results[i].equals(writtenForm)) {
+                writtenForm = written[i];
+                break;
+            }
+        }
         for (int i = 0; i < size; i++) {
             if (results[i].equals(result)) {
                 written[i] = writtenForm;

@@ -52,6 +52,18 @@ class FileShapesTest {
     }
 
     @Test
+    void normalisingTwiceKeepsTheFirstWrittenForm() {
+        RequestContext c = new RequestContext(new Object(), new Object(), 0);
+        // new File(base, "..//..//etc/passwd"), then getCanonicalPath()
+        c.rememberNormalized("/srv/files/../../etc/passwd", "/srv/files/..//..//etc/passwd");
+        c.rememberNormalized("/etc/passwd", "/srv/files/../../etc/passwd");
+        assertEquals("/srv/files/..//..//etc/passwd", c.writtenFormOf("/etc/passwd"));
+        // the same path canonicalised again changes nothing
+        c.rememberNormalized("/etc/passwd", "/srv/files/../../etc/passwd");
+        assertEquals("/srv/files/..//..//etc/passwd", c.writtenFormOf("/etc/passwd"));
+    }
+
+    @Test
     void theMemoryIsBounded() {
         RequestContext c = new RequestContext(new Object(), new Object(), 0);
         for (int i = 0; i < 200; i++) {
