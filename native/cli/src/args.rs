@@ -196,8 +196,10 @@ fn parse_op(name: &str) -> Result<PathOp, String> {
         "write" => Ok(PathOp::Write),
         "delete" => Ok(PathOp::Delete),
         "list" => Ok(PathOp::List),
+        "metadata" => Ok(PathOp::Metadata),
+        "link" => Ok(PathOp::Link),
         _ => Err(format!(
-            "unknown operation '{name}' (known: read, write, delete, list)"
+            "unknown operation '{name}' (known: read, write, delete, list, metadata, link)"
         )),
     }
 }

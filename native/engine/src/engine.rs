@@ -154,7 +154,7 @@ pub fn command_api_name(code: i32) -> &'static str {
 
 /// The hooked file API, by its boundary code (see docs/native-boundary.md).
 pub fn path_api_name(code: i32) -> &'static str {
-    const NAMES: [&str; 17] = [
+    const NAMES: [&str; 41] = [
         "java.io.FileInputStream.<init>",
         "java.io.FileOutputStream.<init>",
         "java.io.RandomAccessFile.<init>",
@@ -172,6 +172,33 @@ pub fn path_api_name(code: i32) -> &'static str {
         "java.nio.file.spi.FileSystemProvider.createDirectory",
         "java.nio.file.spi.FileSystemProvider.newInputStream",
         "java.nio.file.spi.FileSystemProvider.newOutputStream",
+        // 17..=30: java.io.File metadata
+        "java.io.File.exists",
+        "java.io.File.isFile",
+        "java.io.File.isDirectory",
+        "java.io.File.length",
+        "java.io.File.lastModified",
+        "java.io.File.canRead",
+        "java.io.File.canWrite",
+        "java.io.File.canExecute",
+        "java.io.File.isHidden",
+        "java.io.File.setReadable",
+        "java.io.File.setWritable",
+        "java.io.File.setExecutable",
+        "java.io.File.setLastModified",
+        "java.io.File.setReadOnly",
+        // 31..=39: java.nio.file provider metadata and links
+        "java.nio.file.spi.FileSystemProvider.checkAccess",
+        "java.nio.file.spi.FileSystemProvider.exists",
+        "java.nio.file.spi.FileSystemProvider.readAttributes",
+        "java.nio.file.spi.FileSystemProvider.getFileAttributeView",
+        "java.nio.file.spi.FileSystemProvider.setAttribute",
+        "java.nio.file.spi.FileSystemProvider.isHidden",
+        "java.nio.file.spi.FileSystemProvider.createLink",
+        "java.nio.file.spi.FileSystemProvider.createSymbolicLink",
+        "java.nio.file.spi.FileSystemProvider.readSymbolicLink",
+        // 40: path::file_url::FILE_URL_API
+        "sun.net.www.protocol.file.FileURLConnection.connect",
     ];
     usize::try_from(code)
         .ok()
@@ -305,7 +332,90 @@ impl Engine {
         if findings.is_empty() {
             return Verdict::ALLOW;
         }
-        self.verdict(ctx, &findings, |f| path_event_sink(sink, f))
+        let mut verdict = self.verdict(ctx, &findings, |f| path_event_sink(sink, f));
+        if sink.api == path::file_url::FILE_URL_API {
+            self.mark_file_url(ctx, sink, &mut verdict);
+        }
+        verdict
+    }
+
+    /// A `file:` URL input found as the path it names: the event says so.
+    fn mark_file_url(&self, ctx: &RequestContext, sink: &PathSink<'_>, verdict: &mut Verdict) {
+        let Some(event) = verdict.event.as_deref_mut() else {
+            return;
+        };
+        if let Some((finding, Some(via))) = self.detected_path(ctx, sink) {
+            let id = match finding.source {
+                Source::Builtin { id, .. } => id,
+                Source::Rule { .. } => "",
+            };
+            if id == event.rule_id {
+                let span = finding.span.unwrap_or(Span { start: 0, end: 0 });
+                let named = sink.path.get(span.start..span.end).unwrap_or_default();
+                mark_transform(event, via, String::from_utf8_lossy(named).into_owned());
+            }
+        }
+    }
+
+    /// Checks one file access whose path the application normalised first
+    /// (`File.getCanonicalPath`, `Path.normalize`, `File` collapsing `//`): `written` is the path
+    /// as the application wrote it, before normalising. An input that climbed out in the written
+    /// form climbed out of the normalised one too, where the input no longer occurs as sent
+    /// (`/srv/files/` + `../files_private/x` opened as `/srv/files_private/x`). The event then
+    /// shows the written form, with `input.transform` `path-normalized` and `input.transformed`
+    /// the path opened.
+    pub fn check_path_written(
+        &self,
+        ctx: &RequestContext,
+        sink: &PathSink<'_>,
+        written: &[u8],
+    ) -> Verdict {
+        let mut findings = self.path_findings(ctx, sink);
+        let detected = findings.iter().any(|f| {
+            matches!(
+                f.source,
+                Source::Builtin {
+                    why: BuiltinWhy::Structure,
+                    ..
+                }
+            )
+        });
+        let as_written = PathSink {
+            path: written,
+            ..*sink
+        };
+        let mut from_written = false;
+        if !detected && written != sink.path {
+            if let Some((finding, _)) = self.detected_path(ctx, &as_written) {
+                findings.insert(0, finding);
+                from_written = true;
+            }
+        }
+        if findings.is_empty() {
+            return Verdict::ALLOW;
+        }
+        // The winner is handed to the sink closure by reference into `findings`: the written
+        // form's finding, if any, is the first.
+        let first = &findings[0] as *const Finding;
+        let mut winner_written = false;
+        let mut verdict = self.verdict(ctx, &findings, |f| {
+            if from_written && std::ptr::eq(f, first) {
+                winner_written = true;
+                path_event_sink(&as_written, f)
+            } else {
+                path_event_sink(sink, f)
+            }
+        });
+        if winner_written {
+            if let Some(event) = verdict.event.as_deref_mut() {
+                mark_transform(
+                    event,
+                    "path-normalized",
+                    String::from_utf8_lossy(sink.path).into_owned(),
+                );
+            }
+        }
+        verdict
     }
 
     /// [`Engine::check_path`] with every finding.
@@ -410,19 +520,13 @@ impl Engine {
     fn path_findings(&self, ctx: &RequestContext, sink: &PathSink<'_>) -> Vec<Finding> {
         let mut findings = Vec::new();
         let input_occurs = ctx.matcher().any(sink.path);
-        let detected = input_occurs
-            .then(|| path::detect(ctx, sink.path, sink.op))
-            .flatten();
-        if let Some(f) = detected {
-            findings.push(self.detector_finding(
-                (f.rule.id(), "path", f.rule.message()),
-                false,
-                f.input,
-                Span {
-                    start: f.start,
-                    end: f.end,
-                },
-            ));
+        let detected = if sink.api == path::file_url::FILE_URL_API || input_occurs {
+            self.detected_path(ctx, sink)
+        } else {
+            None
+        };
+        if let Some((finding, _)) = detected {
+            findings.push(finding);
         }
         self.overflow(ctx, &mut findings);
         self.rule_findings(
@@ -436,6 +540,29 @@ impl Engine {
             &mut findings,
         );
         findings
+    }
+
+    /// The path detector's finding, and where it found the input when not verbatim.
+    fn detected_path(
+        &self,
+        ctx: &RequestContext,
+        sink: &PathSink<'_>,
+    ) -> Option<(Finding, Option<&'static str>)> {
+        let f = if sink.api == path::file_url::FILE_URL_API {
+            path::detect_file_url(ctx, sink.path, sink.op)
+        } else {
+            path::detect(ctx, sink.path, sink.op)
+        }?;
+        let finding = self.detector_finding(
+            (f.rule.id(), "path", f.rule.message()),
+            false,
+            f.input,
+            Span {
+                start: f.start,
+                end: f.end,
+            },
+        );
+        Some((finding, f.via))
     }
 
     /// A detector's finding: `(rule id, category, message)`, whether it is an unparsable sink
@@ -552,6 +679,17 @@ fn command_event_sink(sink: &CommandSink<'_>, line: &str, f: &Finding) -> EventS
             EventSink::new("cmd", api, None, format!("{name}={value}").as_bytes(), span)
         }
         None => EventSink::new("cmd", api, None, line.as_bytes(), f.span),
+    }
+}
+
+/// Names on the event's input how it was found: the input's own transform, if it has one,
+/// wins (it says how the request's value became the searched one).
+fn mark_transform(event: &mut crate::event::Event, transform: &'static str, transformed: String) {
+    if let Some(input) = event.input.as_mut() {
+        if input.transform.is_none() {
+            input.transform = Some(transform);
+            input.transformed = Some(transformed);
+        }
     }
 }
 

@@ -35,7 +35,7 @@ fn method(name: &str, sig: &str, fn_ptr: *mut c_void) -> NativeMethod {
 pub fn sink_methods() -> Vec<NativeMethod> {
     vec![
         method("checkCommand", "(JI[B[B)I", check_command as *mut c_void),
-        method("checkPath", "(JII[B)I", check_path as *mut c_void),
+        method("checkPath", "(JII[B[B)I", check_path as *mut c_void),
         method("addInputs", "(J[BI)I", add_inputs as *mut c_void),
     ]
 }
@@ -292,17 +292,28 @@ extern "system" fn check_path<'l>(
     api: jint,
     op: jint,
     path: JByteArray<'l>,
+    written: JByteArray<'l>,
 ) -> jint {
     guarded(&mut env, -1, |env| {
         let (rt, slot) = slot(handle)?;
         rt.stats.checks.fetch_add(1, Ordering::Relaxed);
         let path = env.convert_byte_array(&path).ok()?;
+        // null: the application opened the path as it wrote it.
+        let written = if written.is_null() {
+            None
+        } else {
+            Some(env.convert_byte_array(&written).ok()?)
+        };
         let sink = PathSink {
             api,
             op: PathOp::from_code(op),
             path: &path,
         };
-        let verdict = rt.engine.load().check_path(&slot.context(), &sink);
+        let engine = rt.engine.load();
+        let verdict = match &written {
+            Some(w) => engine.check_path_written(&slot.context(), &sink, w),
+            None => engine.check_path(&slot.context(), &sink),
+        };
         Some(record(rt, &slot, verdict))
     })
 }

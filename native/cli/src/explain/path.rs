@@ -73,6 +73,8 @@ pub fn api_of(op: PathOp) -> i32 {
         PathOp::Delete => 3,
         PathOp::List => 4,
         PathOp::Other => 8,
+        PathOp::Metadata => 17,
+        PathOp::Link => 38,
     }
 }
 

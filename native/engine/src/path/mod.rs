@@ -3,15 +3,27 @@
 //!
 //! * `path.traversal`: input whose `..` segments climb above the part of the path the
 //!   application fixed (`/data/uploads/` + `../../etc/passwd`). `a/../b` inside the base stays
-//!   allowed, and so does a name with dots in it (`report..v2.pdf`). Backslashes count as
+//!   allowed, and so does a name with dots in it (`report..v2.pdf`), and a `..` that only undoes
+//!   what another input added (`cwd=sub&path=..`, see [`traversal`]). Backslashes count as
 //!   separators too, because Windows treats them so and applications normalise them.
-//! * `path.absolute`: input that is the whole path from its start (`/etc/passwd`, `C:\x`,
-//!   `\\host\share`): the application fixed nothing.
+//! * `path.absolute`: input that starts the path as an absolute path and decides where it points
+//!   (`/etc/passwd`, `C:\x`, `\\host\share`; not a `next=/app` that merely equals the leading
+//!   directory of a longer path the application built, see [`absolute`]).
 //! * `path.nul`: input carrying a NUL byte, which truncates paths in native code.
 //! * `path.server_page`: a write whose file name, named by input, is a server page the container
 //!   would execute (`.jsp`, `.jspx`, `.jspf`).
+//!
+//! The same rules judge the path as the application wrote it before normalising it
+//! (`File.getCanonicalPath`, `Path.normalize`, `File` collapsing `//`), which the agent passes
+//! along when it saw one, and, for `file:` URLs, the path a URL input names ([`file_url`]).
+
+mod absolute;
+pub mod file_url;
+mod segments;
+mod traversal;
 
 use crate::context::RequestContext;
+use crate::matcher::Occurrence;
 
 /// What the application does with the path (for the server-page rule and events).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,6 +33,11 @@ pub enum PathOp {
     Delete,
     List,
     Other,
+    /// Existence, attributes, permissions and times: read or changed (`File.exists`,
+    /// `Files.readAttributes`, `File.setLastModified`). What exists leaks through them.
+    Metadata,
+    /// A hard or symbolic link created or read, both its name and its target.
+    Link,
 }
 
 impl PathOp {
@@ -30,6 +47,8 @@ impl PathOp {
             1 => PathOp::Write,
             2 => PathOp::Delete,
             3 => PathOp::List,
+            5 => PathOp::Metadata,
+            6 => PathOp::Link,
             _ => PathOp::Other,
         }
     }
@@ -41,6 +60,8 @@ impl PathOp {
             PathOp::Delete => "delete",
             PathOp::List => "list",
             PathOp::Other => "other",
+            PathOp::Metadata => "metadata",
+            PathOp::Link => "link",
         }
     }
 }
@@ -75,7 +96,9 @@ impl PathRule {
             PathRule::Traversal => {
                 "request input climbed out of the directory the application chose"
             }
-            PathRule::Absolute => "request input is a whole absolute path",
+            PathRule::Absolute => {
+                "request input is an absolute path that decides where the path points"
+            }
             PathRule::Nul => "request input put a NUL byte into a file path",
             PathRule::ServerPage => "request input named a server page the application writes",
         }
@@ -88,61 +111,15 @@ pub struct PathFinding {
     pub input: usize,
     pub start: usize,
     pub end: usize,
-}
-
-fn is_separator(b: u8) -> bool {
-    b == b'/' || b == b'\\'
-}
-
-/// An absolute path that names something below the root: `/etc/passwd`, `C:\\x`, `\\\\host\\share`.
-/// A bare root (`/`, `C:\\`) is not: a `?next=/` parameter matches the start of every absolute
-/// path the application opens, and names nothing by itself.
-fn is_absolute(p: &[u8]) -> bool {
-    let rest = match p {
-        [b'/' | b'\\', ..] => p,
-        [d, b':', rest @ ..] if d.is_ascii_alphabetic() => rest,
-        _ => return false,
-    };
-    rest.iter().any(|&b| !is_separator(b))
-}
-
-/// Whether the `..` segments that `[start, end)` brings in climb above the depth the path
-/// had reached in the segments the application fixed before the input.
-fn climbs_out(path: &[u8], start: usize, end: usize) -> bool {
-    let mut depth: i64 = 0;
-    let mut fixed_depth: Option<i64> = None;
-    let mut seg_start = 0;
-    for i in 0..=path.len() {
-        if i < path.len() && !is_separator(path[i]) {
-            continue;
-        }
-        if seg_start >= end {
-            break;
-        }
-        // A segment ending after the input starts is (partly) the input's; the depth before the
-        // first such segment is what the application fixed.
-        if i > start && fixed_depth.is_none() {
-            fixed_depth = Some(depth);
-        }
-        match &path[seg_start..i] {
-            b"" | b"." => {}
-            b".." => {
-                depth -= 1;
-                if fixed_depth.is_some_and(|fixed| depth < fixed) {
-                    return true;
-                }
-            }
-            _ => depth += 1,
-        }
-        seg_start = i + 1;
-    }
-    false
+    /// Where the input was found when not verbatim in the path: `file-url` (a `file:` URL input,
+    /// read as the path it names).
+    pub via: Option<&'static str>,
 }
 
 /// The start of the file name (the last segment).
 fn file_name_start(path: &[u8]) -> usize {
     path.iter()
-        .rposition(|&b| is_separator(b))
+        .rposition(|&b| segments::is_separator(b))
         .map_or(0, |i| i + 1)
 }
 
@@ -151,16 +128,58 @@ pub fn detect(ctx: &RequestContext, path: &[u8], op: PathOp) -> Option<PathFindi
     if !ctx.matcher().any(path) {
         return None;
     }
+    let occurrences = ctx.matcher().occurrences(path);
+    judge(ctx, path, op, &occurrences, None)
+}
+
+/// [`detect`] for the path a `file:` URL opens: also the paths that `file:` URL inputs name.
+pub fn detect_file_url(ctx: &RequestContext, path: &[u8], op: PathOp) -> Option<PathFinding> {
+    if let Some(found) = detect(ctx, path, op) {
+        return Some(found);
+    }
+    let named = file_url::occurrences(ctx, path);
+    if named.is_empty() {
+        return None;
+    }
+    let mut occurrences = ctx.matcher().occurrences(path);
+    let first_named = occurrences.len();
+    occurrences.extend(named);
+    judge(
+        ctx,
+        path,
+        op,
+        &occurrences[first_named..],
+        Some(&occurrences),
+    )
+    .map(|f| PathFinding {
+        via: Some("file-url"),
+        ..f
+    })
+}
+
+/// The most specific finding among `candidates`; `all` (default: the candidates) are every
+/// input occurrence in the path, which decide what input wrote.
+fn judge(
+    ctx: &RequestContext,
+    path: &[u8],
+    op: PathOp,
+    candidates: &[Occurrence],
+    all: Option<&[Occurrence]>,
+) -> Option<PathFinding> {
+    let all = all.unwrap_or(candidates);
     let mut best: Option<PathFinding> = None;
-    for o in ctx.matcher().occurrences(path) {
+    for o in candidates {
         let injected = &path[o.start..o.end];
         let rule = if injected.contains(&0) {
             Some(PathRule::Nul)
-        } else if climbs_out(path, o.start, o.end) {
+        } else if segments::has_up_segment(injected) && traversal::climbs_out(ctx, path, all, o) {
             Some(PathRule::Traversal)
-        } else if o.start == 0 && is_absolute(injected) {
+        } else if o.start == 0
+            && absolute::is_absolute(injected)
+            && absolute::decides_destination(ctx, path, all, o)
+        {
             Some(PathRule::Absolute)
-        } else if matches!(op, PathOp::Write)
+        } else if matches!(op, PathOp::Write | PathOp::Link)
             && o.end > file_name_start(path)
             && is_server_page(path)
         {
@@ -174,6 +193,7 @@ pub fn detect(ctx: &RequestContext, path: &[u8], op: PathOp) -> Option<PathFindi
                 input: o.input,
                 start: o.start,
                 end: o.end,
+                via: None,
             };
             // Prefer the most specific rule, then the longest span.
             let rank = |r: PathRule| match r {

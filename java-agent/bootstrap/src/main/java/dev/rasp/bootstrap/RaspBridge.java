@@ -157,7 +157,32 @@ public final class RaspBridge {
         if (scope == null || scope.guarded || scope.context.unavailable || path == null) {
             return;
         }
+        if (op == RaspHooks.OP_METADATA && scope.fileInternalsDepth > 0) {
+            return; // File.mkdirs asking exists() of what it is about to create
+        }
         checkPath(scope, api, op, path, null);
+    }
+
+    /**
+     * Entry of File.mkdirs: until the matching {@link #fileInternalsExit}, the metadata calls
+     * it makes itself (exists, isDirectory, on the directory and its parents) are not checked;
+     * the directories it creates are, at mkdir. Without this a zip-slip's
+     * {@code target.getParentFile().mkdirs()} would be judged on the parent of the entry's
+     * name, where the name no longer occurs whole, before the write that names it.
+     */
+    public static void fileInternalsEnter() {
+        RequestScope scope = CURRENT.get();
+        if (scope != null) {
+            scope.fileInternalsDepth++;
+        }
+    }
+
+    /** Exit of File.mkdirs, also when it threw. */
+    public static void fileInternalsExit() {
+        RequestScope scope = CURRENT.get();
+        if (scope != null && scope.fileInternalsDepth > 0) {
+            scope.fileInternalsDepth--;
+        }
     }
 
     /**
@@ -184,6 +209,83 @@ public final class RaspBridge {
         if (target != null) {
             checkPath(scope, api, targetOp, target, null);
         }
+    }
+
+    /**
+     * After the application normalised a path: {@code result} (a File, Path or String) came from
+     * {@code written}, or from {@code parent + "/" + written} when {@code parent} is not null (a
+     * File made from a parent and a child). Remembered for the request's later file checks when
+     * normalising can have hidden input (see NormalizedPaths). No native call; never throws.
+     */
+    public static void onNormalized(Object parent, Object written, Object result) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || scope.guarded || written == null || result == null) {
+            return;
+        }
+        try {
+            String w = pathText(written);
+            if (!NormalizedPaths.mayHideInput(w)) {
+                return;
+            }
+            if (parent != null) {
+                w = pathText(parent) + "/" + w;
+            }
+            String r = pathText(result);
+            if (!w.equals(r)) {
+                scope.context.rememberNormalized(r, w);
+            }
+        } catch (Throwable t) {
+            // Remembering is best effort: the application's call must return as it would.
+        }
+    }
+
+    /**
+     * After FileSystem.getPath(first, more...) (Path.of, Paths.get, File.toPath, Path.resolve(String)):
+     * the path as written is the strings joined by "/", as the JDK joins them, before it collapsed
+     * {@code //}. Only a string with a doubled separator is worth remembering.
+     */
+    public static void onPathJoined(String first, String[] more, Object result) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || scope.guarded || first == null || result == null) {
+            return;
+        }
+        try {
+            boolean doubled = first.indexOf("//") >= 0 || first.indexOf("\\\\") >= 0;
+            if (more != null) {
+                for (int i = 0; i < more.length && !doubled; i++) {
+                    doubled = more[i] != null && more[i].indexOf("//") >= 0;
+                }
+            }
+            if (!doubled) {
+                return;
+            }
+            String w = first;
+            if (more != null && more.length > 0) {
+                StringBuilder sb = new StringBuilder(first);
+                for (String m : more) {
+                    if (m != null && !m.isEmpty()) {
+                        if (sb.length() > 0) {
+                            sb.append('/');
+                        }
+                        sb.append(m);
+                    }
+                }
+                w = sb.toString();
+            }
+            String r = String.valueOf(result);
+            if (!w.equals(r)) {
+                scope.context.rememberNormalized(r, w);
+            }
+        } catch (Throwable t) {
+            // best effort, as onNormalized
+        }
+    }
+
+    private static String pathText(Object path) {
+        if (path instanceof java.io.File) {
+            return ((java.io.File) path).getPath();
+        }
+        return path instanceof String ? (String) path : String.valueOf(path);
     }
 
     private static void checkPath(RequestScope scope, int api, int op, Object path, Object options) {

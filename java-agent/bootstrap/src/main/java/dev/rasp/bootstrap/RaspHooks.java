@@ -99,6 +99,9 @@ public interface RaspHooks {
     /** {@code op} of {@link #checkPath} when the open options decide it. */
     int OP_FROM_OPTIONS = -1;
 
+    /** The PathOp code of metadata calls (exists, attributes): skipped inside File.mkdirs. */
+    int OP_METADATA = 5;
+
     /** captureObject kinds: a Cookie[] (value), a Part and its submitted file name, a multipart file object and its original file name. */
     int CAPTURE_COOKIES = 0;
     int CAPTURE_PART_FILENAME = 1;

@@ -54,6 +54,10 @@ public final class RequestContext {
 
     private final RequestBody body;
     private final CapturedInputs captured;
+    /** Paths the application normalised (created on the first one). Guarded by this. */
+    private NormalizedPaths normalized;
+    /** Something was normalised: file checks look the path up (a hint, read without the lock). */
+    private volatile boolean anyNormalized;
     /** Something was captured, or body bytes read, since the last take (read without the lock, as a hint). */
     private volatile boolean capturedPending;
     private volatile boolean bodyPending;
@@ -172,6 +176,30 @@ public final class RequestContext {
             bodyPending = true;
         }
         return captured.take();
+    }
+
+    // ------------------------------------------------------------------ paths the application normalised
+
+    /** The application normalised {@code written} into {@code result} (they differ). */
+    public synchronized void rememberNormalized(String result, String written) {
+        if (normalized == null) {
+            normalized = new NormalizedPaths();
+        }
+        normalized.remember(result, written);
+        anyNormalized = true;
+    }
+
+    /**
+     * The path as the application wrote it before normalising, when {@code path} is (or contains,
+     * as whole segments) a path it normalised in this request; else null. No lock when nothing was.
+     */
+    public String writtenFormOf(String path) {
+        if (!anyNormalized) {
+            return null;
+        }
+        synchronized (this) {
+            return normalized == null ? null : normalized.writtenFormOf(path);
+        }
     }
 
     // ------------------------------------------------------------------ body, as the application reads it

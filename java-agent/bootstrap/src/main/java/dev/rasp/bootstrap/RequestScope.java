@@ -46,6 +46,12 @@ public final class RequestScope {
     java.util.ArrayList<String> xmlElements;
 
     /**
+     * File.mkdirs calls open on this thread: the existence checks the JDK makes inside it are its
+     * own bookkeeping, not the application asking (mkdirs is judged where it creates, at mkdir).
+     */
+    public int fileInternalsDepth;
+
+    /**
      * Set while the agent itself runs inside this request (JDBC metadata look-ups, writing the
      * 403): sink hooks return at once so the agent never checks its own calls.
      */

@@ -424,10 +424,11 @@ public final class RaspRuntime implements RaspHooks {
             if (p == scope.lastAllowedPath && pathOp == scope.lastAllowedPathOp && version == scope.lastAllowedPathVersion) {
                 return; // a JDK method delegating to another hooked one with the same path
             }
+            String written = context.writtenFormOf(p);
             Judgement judgement;
             synchronized (context) {
                 long start = System.nanoTime();
-                int verdict = Engine.checkPath(context.handle, api, pathOp, p);
+                int verdict = Engine.checkPath(context.handle, api, pathOp, p, written);
                 RaspTelemetry.checked(RaspTelemetry.SINK_PATH, System.nanoTime() - start);
                 judgement = judge(scope, verdict, RaspTelemetry.SINK_PATH);
             }

@@ -65,9 +65,14 @@ public final class Engine {
         return NativeEngine.checkCommand(handle, api, argvNul, envNul);
     }
 
-    /** One file access. Throws UnsatisfiedLinkError when the library lacks the command and file natives. */
-    public static int checkPath(long handle, int api, int op, String path) {
-        return NativeEngine.checkPath(handle, api, op, path.getBytes(StandardCharsets.UTF_8));
+    /**
+     * One file access; {@code written}: null, or the path as the application wrote it before it
+     * normalised it into {@code path}. Throws UnsatisfiedLinkError when the library lacks the
+     * command and file natives.
+     */
+    public static int checkPath(long handle, int api, int op, String path, String written) {
+        return NativeEngine.checkPath(handle, api, op, path.getBytes(StandardCharsets.UTF_8),
+                written == null ? null : written.getBytes(StandardCharsets.UTF_8));
     }
 
     /**

@@ -44,7 +44,8 @@ final class NativeEngine {
     // without them still loads; the calls then throw UnsatisfiedLinkError, see RaspRuntime).
     static native int checkCommand(long handle, int api, byte[] argvNul, byte[] envNul);
 
-    static native int checkPath(long handle, int api, int op, byte[] pathUtf8);
+    // writtenUtf8: null, or the path as the application wrote it before normalising (docs/native-boundary.md).
+    static native int checkPath(long handle, int api, int op, byte[] pathUtf8, byte[] writtenUtf8);
 
     static native int addInputs(long handle, byte[] record, int length);
 }

@@ -21,6 +21,9 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * delete and deleteIfExists). Everything in java.nio.file.Files, FileChannel.open, and the
  * default FileSystemProvider.newInputStream/newOutputStream reach these. zipfs declares its own,
  * newInputStream/newOutputStream included. Third-party providers are not instrumented.
+ * Metadata (checkAccess, exists, readAttributes, getFileAttributeView, setAttribute, isHidden) and
+ * links (createLink, createSymbolicLink, readSymbolicLink) are hooked the same way. The default
+ * Path and FileSystem get exit advice where they normalise (normalize, toRealPath, getPath).
  */
 public final class NioFileInstrumentation implements InstrumentationModule {
 
@@ -42,6 +45,19 @@ public final class NioFileInstrumentation implements InstrumentationModule {
             "com.sun.nio.zipfs.ZipFileSystemProvider",
     };
 
+    /** The default file systems' Path and FileSystem, where paths are normalised. */
+    static final String[] JDK_PATHS = {
+            "sun.nio.fs.UnixPath",
+            "sun.nio.fs.WindowsPath",
+    };
+    static final String[] JDK_FILE_SYSTEMS = {
+            "sun.nio.fs.UnixFileSystem",
+            "sun.nio.fs.LinuxFileSystem",
+            "sun.nio.fs.BsdFileSystem",
+            "sun.nio.fs.MacOSXFileSystem",
+            "sun.nio.fs.WindowsFileSystem",
+    };
+
     @Override
     public String name() {
         return "java.nio.file";
@@ -49,7 +65,7 @@ public final class NioFileInstrumentation implements InstrumentationModule {
 
     @Override
     public ElementMatcher.Junction<TypeDescription> bootstrapTypes() {
-        return namedOneOf(JDK_PROVIDERS);
+        return namedOneOf(JDK_PROVIDERS).or(namedOneOf(JDK_PATHS)).or(namedOneOf(JDK_FILE_SYSTEMS));
     }
 
     /** A concrete method of the provider API: name, arity, first parameter a Path. */
@@ -74,6 +90,36 @@ public final class NioFileInstrumentation implements InstrumentationModule {
                                 ProviderAdvice.Move.class.getName())
                         .advice(providerMethod("createDirectory", 2), ProviderAdvice.CreateDirectory.class.getName())
                         .advice(providerMethod("newInputStream", 2), ProviderAdvice.NewInputStream.class.getName())
-                        .advice(providerMethod("newOutputStream", 2), ProviderAdvice.NewOutputStream.class.getName()));
+                        .advice(providerMethod("newOutputStream", 2), ProviderAdvice.NewOutputStream.class.getName())
+                        .advice(providerMethod("checkAccess", 2)
+                                        .or(providerMethod("isReadable", 1))
+                                        .or(providerMethod("isWritable", 1))
+                                        .or(providerMethod("isExecutable", 1)),
+                                ProviderAdvice.CheckAccess.class.getName())
+                        .advice(providerMethod("exists", 1).or(providerMethod("exists", 2)),
+                                ProviderAdvice.Exists.class.getName())
+                        .advice(providerMethod("readAttributes", 3)
+                                        .or(providerMethod("readAttributesIfExists", 3))
+                                        .or(providerMethod("isDirectory", 1))
+                                        .or(providerMethod("isRegularFile", 1)),
+                                ProviderAdvice.ReadAttributes.class.getName())
+                        .advice(providerMethod("getFileAttributeView", 3), ProviderAdvice.GetFileAttributeView.class.getName())
+                        .advice(providerMethod("setAttribute", 4), ProviderAdvice.SetAttribute.class.getName())
+                        .advice(providerMethod("isHidden", 1), ProviderAdvice.IsHidden.class.getName())
+                        .advice(providerMethod("createLink", 2).and(takesArgument(1, named("java.nio.file.Path"))),
+                                ProviderAdvice.CreateLink.class.getName())
+                        .advice(providerMethod("createSymbolicLink", 3).and(takesArgument(1, named("java.nio.file.Path"))),
+                                ProviderAdvice.CreateSymbolicLink.class.getName())
+                        .advice(providerMethod("readSymbolicLink", 1), ProviderAdvice.ReadSymbolicLink.class.getName()))
+                .type(namedOneOf(JDK_PATHS))
+                .transform(new AgentBuilder.Transformer.ForAdvice().include(adviceLoader)
+                        .advice(isMethod().and(not(isAbstract())).and(named("normalize")).and(takesArguments(0))
+                                        .or(isMethod().and(not(isAbstract())).and(named("toRealPath")).and(takesArguments(1))),
+                                NormalizeAdvice.Normalized.class.getName()))
+                .type(namedOneOf(JDK_FILE_SYSTEMS))
+                .transform(new AgentBuilder.Transformer.ForAdvice().include(adviceLoader)
+                        .advice(isMethod().and(not(isAbstract())).and(named("getPath")).and(takesArguments(2))
+                                        .and(takesArgument(0, String.class)).and(takesArgument(1, String[].class)),
+                                NormalizeAdvice.GetPath.class.getName()));
     }
 }

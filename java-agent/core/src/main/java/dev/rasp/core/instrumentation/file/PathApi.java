@@ -23,6 +23,33 @@ public final class PathApi {
     public static final int CREATE_DIRECTORY = 14;
     public static final int NEW_INPUT_STREAM = 15;
     public static final int NEW_OUTPUT_STREAM = 16;
+    // java.io.File metadata (PathOp METADATA)
+    public static final int FILE_EXISTS = 17;
+    public static final int FILE_IS_FILE = 18;
+    public static final int FILE_IS_DIRECTORY = 19;
+    public static final int FILE_LENGTH = 20;
+    public static final int FILE_LAST_MODIFIED = 21;
+    public static final int FILE_CAN_READ = 22;
+    public static final int FILE_CAN_WRITE = 23;
+    public static final int FILE_CAN_EXECUTE = 24;
+    public static final int FILE_IS_HIDDEN = 25;
+    public static final int FILE_SET_READABLE = 26;
+    public static final int FILE_SET_WRITABLE = 27;
+    public static final int FILE_SET_EXECUTABLE = 28;
+    public static final int FILE_SET_LAST_MODIFIED = 29;
+    public static final int FILE_SET_READ_ONLY = 30;
+    // FileSystemProvider metadata (METADATA) and links (LINK)
+    public static final int CHECK_ACCESS = 31;
+    public static final int EXISTS = 32;
+    public static final int READ_ATTRIBUTES = 33;
+    public static final int GET_FILE_ATTRIBUTE_VIEW = 34;
+    public static final int SET_ATTRIBUTE = 35;
+    public static final int IS_HIDDEN = 36;
+    public static final int CREATE_LINK = 37;
+    public static final int CREATE_SYMBOLIC_LINK = 38;
+    public static final int READ_SYMBOLIC_LINK = 39;
+    /** sun.net.www.protocol.file.FileURLConnection.connect: a file: URL opened (READ). */
+    public static final int FILE_URL_CONNECT = 40;
 
     private PathApi() {
     }

@@ -15,6 +15,10 @@ public final class PathOp {
     public static final int DELETE = 2;
     public static final int LIST = 3;
     public static final int OTHER = 4;
+    /** Existence, attributes, permissions, times: read or changed. */
+    public static final int METADATA = 5;
+    /** A hard or symbolic link created (its name and its target) or read. */
+    public static final int LINK = 6;
 
     private PathOp() {
     }
@@ -60,7 +64,10 @@ public final class PathOp {
         return deleteOnClose ? DELETE : READ;
     }
 
-    /** The path string the engine checks: File.getPath(), Path.toString(), or the String itself. */
+    /**
+     * The path string the engine checks: File.getPath(), Path.toString(), the String itself, or
+     * for a file: URL connection the path its handler opens (the URL's path, percent-decoded).
+     */
     public static String pathString(Object path) {
         if (path instanceof String) {
             return (String) path;
@@ -68,6 +75,35 @@ public final class PathOp {
         if (path instanceof File) {
             return ((File) path).getPath();
         }
+        if (path instanceof java.net.URLConnection) {
+            return urlPath(((java.net.URLConnection) path).getURL());
+        }
         return String.valueOf(path);
+    }
+
+    /** As sun.net.www.ParseUtil.decode(url.getPath()): %XX sequences decoded as UTF-8 bytes. */
+    static String urlPath(java.net.URL url) {
+        String p = url == null ? null : url.getPath();
+        if (p == null) {
+            return "";
+        }
+        if (p.indexOf('%') < 0) {
+            return p;
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(p.length());
+        byte[] raw = p.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (int i = 0; i < raw.length; i++) {
+            if (raw[i] == '%' && i + 2 < raw.length) {
+                int hi = Character.digit(raw[i + 1], 16);
+                int lo = Character.digit(raw[i + 2], 16);
+                if (hi >= 0 && lo >= 0) {
+                    out.write(hi << 4 | lo);
+                    i += 2;
+                    continue;
+                }
+            }
+            out.write(raw[i]);
+        }
+        return new String(out.toByteArray(), java.nio.charset.StandardCharsets.UTF_8);
     }
 }

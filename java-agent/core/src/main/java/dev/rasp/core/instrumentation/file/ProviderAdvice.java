@@ -81,4 +81,80 @@ public final class ProviderAdvice {
             RaspBridge.onPath(PathApi.NEW_OUTPUT_STREAM, PathOp.WRITE, path);
         }
     }
+
+    // ------------------------------------------------------------------ metadata and links
+
+    /** checkAccess(Path, AccessMode...): Files.exists/notExists/isReadable/isWritable/isExecutable (JDK 17). */
+    public static final class CheckAccess {
+        @Advice.OnMethodEnter
+        public static void enter(@Advice.Argument(0) Object path) {
+            RaspBridge.onPath(PathApi.CHECK_ACCESS, PathOp.METADATA, path);
+        }
+    }
+
+    /** exists(Path) (JDK 17), exists(Path, LinkOption...) (JDK 20+), isReadable/isWritable/isExecutable(Path) (JDK 20+). */
+    public static final class Exists {
+        @Advice.OnMethodEnter
+        public static void enter(@Advice.Argument(0) Object path) {
+            RaspBridge.onPath(PathApi.EXISTS, PathOp.METADATA, path);
+        }
+    }
+
+    /**
+     * readAttributes(Path, Class|String, LinkOption...), readAttributesIfExists (JDK 20+),
+     * isDirectory/isRegularFile(Path) (JDK 17): Files.size, getLastModifiedTime, readAttributes,
+     * getAttribute, isDirectory, isRegularFile, walk and find.
+     */
+    public static final class ReadAttributes {
+        @Advice.OnMethodEnter
+        public static void enter(@Advice.Argument(0) Object path) {
+            RaspBridge.onPath(PathApi.READ_ATTRIBUTES, PathOp.METADATA, path);
+        }
+    }
+
+    /** getFileAttributeView(Path, Class|String, LinkOption...): Files.setLastModifiedTime, setPosixFilePermissions, getOwner, ... */
+    public static final class GetFileAttributeView {
+        @Advice.OnMethodEnter
+        public static void enter(@Advice.Argument(0) Object path) {
+            RaspBridge.onPath(PathApi.GET_FILE_ATTRIBUTE_VIEW, PathOp.METADATA, path);
+        }
+    }
+
+    /** setAttribute(Path, String, Object, LinkOption...): Files.setAttribute. */
+    public static final class SetAttribute {
+        @Advice.OnMethodEnter
+        public static void enter(@Advice.Argument(0) Object path) {
+            RaspBridge.onPath(PathApi.SET_ATTRIBUTE, PathOp.METADATA, path);
+        }
+    }
+
+    public static final class IsHidden {
+        @Advice.OnMethodEnter
+        public static void enter(@Advice.Argument(0) Object path) {
+            RaspBridge.onPath(PathApi.IS_HIDDEN, PathOp.METADATA, path);
+        }
+    }
+
+    /** createLink(link, existing): the new name, then the file it names. */
+    public static final class CreateLink {
+        @Advice.OnMethodEnter
+        public static void enter(@Advice.Argument(0) Object link, @Advice.Argument(1) Object existing) {
+            RaspBridge.onPathPair(PathApi.CREATE_LINK, PathOp.LINK, link, PathOp.LINK, existing);
+        }
+    }
+
+    /** createSymbolicLink(link, target, attrs): the new name, then the target as written (relative to the link's directory). */
+    public static final class CreateSymbolicLink {
+        @Advice.OnMethodEnter
+        public static void enter(@Advice.Argument(0) Object link, @Advice.Argument(1) Object target) {
+            RaspBridge.onPathPair(PathApi.CREATE_SYMBOLIC_LINK, PathOp.LINK, link, PathOp.LINK, target);
+        }
+    }
+
+    public static final class ReadSymbolicLink {
+        @Advice.OnMethodEnter
+        public static void enter(@Advice.Argument(0) Object path) {
+            RaspBridge.onPath(PathApi.READ_SYMBOLIC_LINK, PathOp.LINK, path);
+        }
+    }
 }
