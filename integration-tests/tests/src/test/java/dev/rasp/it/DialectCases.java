@@ -35,7 +35,6 @@ final class DialectCases {
     static final Target HSQLDB_BY_ID = new Target("/hsqldb/users/by-id", "id", "hsqldb");
     static final Target H2_BY_NAME = new Target("/h2/users/by-name", "name", "h2");
     static final Target HSQLDB_BY_NAME = new Target("/hsqldb/users/by-name", "name", "hsqldb");
-    static final Target H2_SORTED = new Target("/h2/users/sorted", "sort", "h2");
     static final Target HSQLDB_SORTED = new Target("/hsqldb/users/sorted", "sort", "hsqldb");
 
     /** An attack: what it does without the agent, and the rule that must block it. */
@@ -98,8 +97,8 @@ final class DialectCases {
             // A name with a non-breaking space, inside the literal.
             new Benign(H2_BY_NAME, "Jean" + NBSP + "Dupont", "no rows", none),
             new Benign(HSQLDB_BY_NAME, "Jean" + NBSP + "Dupont", "no rows", none),
-            // A sort key and direction separated by U+00A0: a sort list, as with a space.
-            new Benign(H2_SORTED, "name" + NBSP + "DESC", "every row", all),
+            // A sort key and direction separated by U+00A0: a sort list, as with a space. (Not on H2: H2 2.1.210
+            // to 2.1.214 loop forever on a non-ASCII space between tokens, so the engine blocks it there.)
             new Benign(HSQLDB_SORTED, "name" + NBSP + "DESC", "every row", all));
     }
 }
