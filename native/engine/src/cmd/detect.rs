@@ -161,6 +161,19 @@ pub fn detect_in(
     let env_occs = env_occurrences(ctx, cmd);
     // Nearly every launch ends here: no input occurs in the command line or the environment.
     if !input_occurs && env_occs.is_empty() {
+        // A script that is a whole input the matcher skips (`sh -c reboot`).
+        let some_arg_is_input = cmd.argv[1..]
+            .iter()
+            .any(|a| ctx.inputs().iter().any(|i| chooses(i, a)));
+        if some_arg_is_input {
+            if let Some((script, _)) = programs::launched_script(&cmd.argv) {
+                let whole = &cmd.argv[script];
+                if let Some(i) = ctx.inputs().iter().position(|i| chooses(i, whole)) {
+                    let at = cmd.arg_starts()[script];
+                    return Some(on_line(CmdRule::Program, i, at, at + whole.len()));
+                }
+            }
+        }
         return env_finding(ctx, cmd, &env_occs);
     }
     let mut occs: Vec<Occ> = Vec::new();
@@ -412,7 +425,15 @@ impl Cx {
             return None;
         }
         let tainted = |i: usize| self.at(text.src[i]).copied();
-        let first = (0..text.bytes.len()).find_map(tainted)?;
+        let first = (0..text.bytes.len()).find_map(tainted);
+        // Input reaches the script's commands through the variables it expands, if not in
+        // its text.
+        if first.is_none()
+            && !vars.named.iter().any(|(_, v)| self.tainted(v).is_some())
+            && !vars.positional.iter().any(|v| self.tainted(v).is_some())
+        {
+            return None;
+        }
         let tokens = match tokenize(&text.bytes) {
             Ok(t) => t,
             Err(err) => {
@@ -420,7 +441,7 @@ impl Cx {
                     .src
                     .get(err.offset())
                     .and_then(|&s| self.at(s).copied())
-                    .unwrap_or(first);
+                    .or(first)?;
                 return Some(Found {
                     rule: CmdRule::Unparsable,
                     occ,
