@@ -208,6 +208,7 @@ pub fn detect_in(
         }
     }
     let cx = Cx {
+        taint: Taint::new(&occs, line.len(), &cmd.env),
         occs,
         env: cmd
             .env
@@ -285,19 +286,56 @@ const RESERVED: [&[u8]; 12] = [
     b"if", b"then", b"else", b"elif", b"do", b"while", b"until", b"!", b"{", b"}", b"fi", b"done",
 ];
 
+/// For each byte of the command line and of each environment value, the first occurrence of
+/// input that covers it: the detector asks this for every byte it reads, so it must not cost a
+/// scan of all occurrences (a long command can hold thousands).
+struct Taint {
+    line: Vec<Option<u32>>,
+    env: Vec<Vec<Option<u32>>>,
+}
+
+impl Taint {
+    fn new(occs: &[Occ], line_len: usize, env: &[(String, String)]) -> Taint {
+        let mut t = Taint {
+            line: vec![None; line_len],
+            env: env.iter().map(|(_, v)| vec![None; v.len()]).collect(),
+        };
+        for (k, o) in occs.iter().enumerate() {
+            let map = match o.base {
+                Base::Line => Some(&mut t.line),
+                Base::Env(i) => t.env.get_mut(i),
+            };
+            let Some(map) = map else { continue };
+            let end = o.end.min(map.len());
+            for slot in map.iter_mut().take(end).skip(o.start) {
+                if slot.is_none() {
+                    *slot = u32::try_from(k).ok();
+                }
+            }
+        }
+        t
+    }
+
+    fn get(&self, s: Src) -> Option<usize> {
+        let map = match s.base {
+            Base::Line => &self.line,
+            Base::Env(i) => self.env.get(i)?,
+        };
+        map.get(s.at).copied().flatten().map(|k| k as usize)
+    }
+}
+
 /// One check's state: where input occurs, and the environment as script variables.
 struct Cx {
     occs: Vec<Occ>,
+    taint: Taint,
     env: Vec<(String, Text)>,
 }
 
 impl Cx {
     /// The occurrence a byte lies in.
     fn at(&self, src: Option<Src>) -> Option<&Occ> {
-        let s = src?;
-        self.occs
-            .iter()
-            .find(|o| o.base == s.base && o.start <= s.at && s.at < o.end)
+        self.occs.get(self.taint.get(src?)?)
     }
 
     /// The occurrence that covers bytes `[start, end)` of `w`, all of them.
