@@ -35,11 +35,11 @@ class CmdShapesBlockModeIT {
     }
 
     Stream<SinkCase> attacks() {
-        return CmdShapesCases.attacks().stream();
+        return CmdShapesCases.attackTable().stream();
     }
 
     Stream<SinkCase> benign() {
-        return CmdShapesCases.benign().stream();
+        return CmdShapesCases.benignTable().stream();
     }
 
     @ParameterizedTest(name = "{0}")

@@ -30,7 +30,7 @@ final class CmdShapesCases {
 
     static final String CHECKPOINT = "--checkpoint-action=exec=touch {M}";
 
-    static List<SinkCase> attacks() {
+    static List<SinkCase> attackTable() {
         List<SinkCase> all = new ArrayList<>();
         // The client names the variable: BASH_ENV, which bash expands (command substitution included) and sources.
         all.add(attack(ENV_LINE, "cmdi.env", "BASH_ENV=$(touch {M})", marker()));
@@ -46,7 +46,7 @@ final class CmdShapesCases {
         return all;
     }
 
-    static List<SinkCase> benign() {
+    static List<SinkCase> benignTable() {
         List<SinkCase> all = new ArrayList<>();
         all.add(benign(ENV_NOTE, "BASH_ENV=$(touch {M})", "the same text as NOTE's value is printed",
             all(exitAndOutput(0, "ok BASH_ENV=$(touch {M})"), ranWithoutMarker(""))));

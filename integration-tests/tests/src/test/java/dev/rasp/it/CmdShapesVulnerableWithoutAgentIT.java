@@ -37,11 +37,11 @@ class CmdShapesVulnerableWithoutAgentIT {
     }
 
     static Stream<SinkCase> attacks() {
-        return CmdShapesCases.attacks().stream();
+        return CmdShapesCases.attackTable().stream();
     }
 
     static Stream<SinkCase> benign() {
-        return CmdShapesCases.benign().stream();
+        return CmdShapesCases.benignTable().stream();
     }
 
     @ParameterizedTest(name = "{0}")
