@@ -42,7 +42,8 @@ final class CmdShapesCases {
         // Runtime.exec(String) splits the input into words: -exec is find's.
         all.add(attack(FIND_NAME, "cmdi.option", "* -exec touch {M} ;", marker()));
         // Options of tar in the second command of a script.
-        all.add(attack(BACKUP, "cmdi.option", "--checkpoint=1 " + CHECKPOINT + " notes.txt", marker()));
+        // (quoted: the script splits the unquoted input into words, and the action needs its command in one)
+        all.add(attack(BACKUP, "cmdi.option", "--checkpoint=1 '" + CHECKPOINT + "' notes.txt", marker()));
         return all;
     }
 
