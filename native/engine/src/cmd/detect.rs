@@ -513,8 +513,10 @@ impl Cx {
             if let Some(f) = self.command(&c.words, vars, depth, false) {
                 return Some(f);
             }
-            // `printf '%s' "$V" | xargs sh -c`: the items xargs reads become the script.
-            if i > 0 && c.piped_in && xargs_runs_items_as_script(&c.words) {
+            // `printf '%s' "$V" | xargs sh -c`: the items xargs reads become the script;
+            // `echo "$V" | sh`: the output is the script.
+            let runs_input = xargs_runs_items_as_script(&c.words) || shell_reads_stdin(&c.words);
+            if i > 0 && c.piped_in && runs_input {
                 let feeding = &commands[i - 1].words;
                 let items: Vec<Text> = feeding
                     .iter()
@@ -582,6 +584,27 @@ fn xargs_runs_items_as_script(words: &[Text]) -> bool {
             .any(|a| a.starts_with(b"-") && !a.starts_with(b"--") && a.contains(&b'c'));
         has_c && (replaces || programs::script_index(shell_words).is_none())
     })
+}
+
+/// A shell that reads its script from standard input: no `-c`, no script file (or `-s`).
+fn shell_reads_stdin(words: &[Text]) -> bool {
+    let texts: Vec<&[u8]> = words.iter().map(|w| w.bytes.as_slice()).collect();
+    let Some(&real) = wrappers::unwrap(&texts).programs.last() else {
+        return false;
+    };
+    let name = basename(&String::from_utf8_lossy(texts[real]));
+    if !matches!(
+        name.as_str(),
+        "sh" | "bash" | "dash" | "zsh" | "ksh" | "ash" | "mksh"
+    ) || programs::script_index(&texts[real..]).is_some()
+    {
+        return false;
+    }
+    let args = &texts[real + 1..];
+    let reads_s = args
+        .iter()
+        .any(|a| a.starts_with(b"-") && !a.starts_with(b"--") && a.contains(&b's'));
+    reads_s || !roles(syntax_of(&name), args).contains(&Role::Operand)
 }
 
 /// Where input occurs in the values of the environment entries the application set: the
