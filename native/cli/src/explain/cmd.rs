@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use anyhow::Result;
 use rasp_engine::cmd::lexer::{tokenize, ShellTokenKind};
-use rasp_engine::cmd::programs::{is_dangerous_env, shell_script_index};
+use rasp_engine::cmd::programs::{is_dangerous_env, launched_script};
 use rasp_engine::cmd::CommandLine;
 use rasp_engine::engine::{command_api_name, FindingReport};
 use rasp_engine::matcher::is_searchable;
@@ -93,7 +93,7 @@ pub fn explain(
     command: &CommandLine,
 ) -> CmdExplanation {
     let (line, starts) = command.joined();
-    let script = shell_script_index(&command.argv).map(|argument| {
+    let script = launched_script(&command.argv).map(|(argument, _)| {
         let start = starts[argument];
         let (tokens, lex_error) = token_views(
             tokenize(command.argv[argument].as_bytes()).as_deref(),

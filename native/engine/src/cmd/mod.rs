@@ -2,8 +2,11 @@
 
 pub mod detect;
 pub mod lexer;
+pub mod options;
 pub mod policy;
 pub mod programs;
+pub mod script;
+pub mod wrappers;
 
 pub use detect::{detect, detect_in, CmdFinding, CmdLocation, CmdRule, CommandLine};
 pub use policy::CmdPolicy;

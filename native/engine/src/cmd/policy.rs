@@ -13,7 +13,8 @@ use std::sync::LazyLock;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 
 use super::lexer::{tokenize, ShellTokenKind};
-use super::programs::{basename, shell_script_index};
+use super::programs::{basename, launched_script};
+use super::wrappers::unwrap;
 use super::CommandLine;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,8 +78,16 @@ struct Simple {
 }
 
 impl Simple {
+    /// Where the program that runs is, behind wrappers (`nohup nc -e ...`).
+    fn program_index(&self) -> usize {
+        unwrap(&self.words).programs.last().copied().unwrap_or(0)
+    }
+
     fn program(&self) -> String {
-        self.words.first().map(|w| basename(w)).unwrap_or_default()
+        self.words
+            .get(self.program_index())
+            .map(|w| basename(w))
+            .unwrap_or_default()
     }
 }
 
@@ -88,9 +97,10 @@ pub fn check(cmd: &CommandLine) -> Option<CmdPolicy> {
     if !cmd.argv.iter().any(|a| triggers.is_match(a)) {
         return None;
     }
-    let commands = match shell_script_index(&cmd.argv) {
-        Some(i) => {
-            let script = cmd.argv[i..].join(" ");
+    let commands = match launched_script(&cmd.argv) {
+        Some((start, end)) => {
+            // `sh -c 'script' name args...`: the arguments after the script are data.
+            let script = cmd.argv[start..end].join(" ");
             let (commands, redirects_to_socket) = simple_commands(script.as_bytes())?;
             if redirects_to_socket {
                 return Some(CmdPolicy::ReverseShell);
@@ -168,7 +178,7 @@ fn unquote(word: &str) -> String {
 fn judge(commands: &[Simple]) -> Option<CmdPolicy> {
     let programs: Vec<String> = commands.iter().map(Simple::program).collect();
     for (c, program) in commands.iter().zip(&programs) {
-        let args = &c.words[1..];
+        let args = c.words.get(c.program_index() + 1..).unwrap_or(&[]);
         let reverse = match program.as_str() {
             p if NETCAT.contains(&p) => args.iter().any(|a| {
                 a.starts_with("-e") || a.starts_with("-c") || a == "--exec" || a == "--sh-exec"

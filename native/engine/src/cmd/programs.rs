@@ -15,7 +15,13 @@ pub fn basename(program: &str) -> String {
 /// `bash -lc SCRIPT`, `cmd /c SCRIPT...`, `powershell -Command SCRIPT...`. `None` when the
 /// program is not a shell running a script given on the command line.
 pub fn shell_script_index(argv: &[String]) -> Option<usize> {
-    let program = basename(argv.first()?);
+    script_index(argv)
+}
+
+/// [`shell_script_index`] for any kind of words.
+pub fn script_index<W: AsRef<[u8]>>(argv: &[W]) -> Option<usize> {
+    let program = basename(&String::from_utf8_lossy(argv.first()?.as_ref()));
+    let eq = |a: &W, s: &str| a.as_ref().eq_ignore_ascii_case(s.as_bytes());
     match program.as_str() {
         "sh" | "bash" | "dash" | "zsh" | "ksh" | "ash" | "mksh" | "yash" | "busybox" => {
             let args = if program == "busybox" {
@@ -27,10 +33,11 @@ pub fn shell_script_index(argv: &[String]) -> Option<usize> {
             // Options come before the first operand; `-o name` takes a value.
             let mut i = 1;
             while let Some(a) = args.get(i) {
-                match a.strip_prefix('-').or_else(|| a.strip_prefix('+')) {
-                    Some(flags) if flags.starts_with('-') || flags.is_empty() => i += 1,
-                    Some("o" | "O") => i += 2,
-                    Some(flags) if a.starts_with('-') && flags.contains('c') => {
+                let a = a.as_ref();
+                match a.strip_prefix(b"-").or_else(|| a.strip_prefix(b"+")) {
+                    Some(flags) if flags.starts_with(b"-") || flags.is_empty() => i += 1,
+                    Some(b"o" | b"O") => i += 2,
+                    Some(flags) if a.starts_with(b"-") && flags.contains(&b'c') => {
                         return Some(offset + i + 1).filter(|&s| s < argv.len())
                     }
                     Some(_) => i += 1,
@@ -41,21 +48,40 @@ pub fn shell_script_index(argv: &[String]) -> Option<usize> {
         }
         "cmd" => argv
             .iter()
-            .position(|a| a.eq_ignore_ascii_case("/c") || a.eq_ignore_ascii_case("/k"))
+            .position(|a| eq(a, "/c") || eq(a, "/k"))
             .map(|i| i + 1),
         "powershell" | "pwsh" => argv
             .iter()
             .position(|a| {
-                let a = a.to_ascii_lowercase();
-                matches!(
-                    a.as_str(),
-                    "-command" | "-c" | "/command" | "-commandwithargs"
-                )
+                ["-command", "-c", "/command", "-commandwithargs"]
+                    .iter()
+                    .any(|s| eq(a, s))
             })
             .map(|i| i + 1),
         _ => None,
     }
     .filter(|&i| i < argv.len())
+}
+
+/// Whether the shell's script is all the arguments from the script on (`cmd /c`, PowerShell:
+/// they re-join the command line), rather than one argument followed by positional
+/// parameters (`sh -c 'script' name args...`).
+pub fn script_is_rest_of_line(program: &str) -> bool {
+    matches!(basename(program).as_str(), "cmd" | "powershell" | "pwsh")
+}
+
+/// The script a launch runs, behind any wrappers (`timeout 5 sh -c ...`): the arguments
+/// `[start, end)` that make it up.
+pub fn launched_script<W: AsRef<[u8]>>(argv: &[W]) -> Option<(usize, usize)> {
+    let real = *super::wrappers::unwrap(argv).programs.last()?;
+    let start = real + script_index(&argv[real..])?;
+    let program = String::from_utf8_lossy(argv[real].as_ref());
+    let end = if script_is_rest_of_line(&program) {
+        argv.len()
+    } else {
+        start + 1
+    };
+    Some((start, end))
 }
 
 /// Programs with options that run code, load code or write files (`tar --to-command`,
@@ -111,11 +137,21 @@ pub fn has_dangerous_options(program: &str) -> bool {
             | "ksh"
             | "chmod"
             | "chown"
+            | "sudo"
+            | "doas"
     )
 }
 
 /// Environment variables that make a child load or run code they name.
 pub fn is_dangerous_env(name: &str) -> bool {
+    is_dangerous_env_name(name.as_bytes())
+}
+
+/// [`is_dangerous_env`] for a name as bytes.
+pub fn is_dangerous_env_name(name: &[u8]) -> bool {
+    let Ok(name) = std::str::from_utf8(name) else {
+        return false;
+    };
     matches!(
         name,
         "LD_PRELOAD"

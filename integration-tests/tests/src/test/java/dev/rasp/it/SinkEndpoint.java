@@ -36,6 +36,28 @@ public enum SinkEndpoint {
     /** {@code tar -cf <tmp>/x.tar -C <base> <name>...}; the parameter may repeat. */
     ARCHIVE("/cmd/archive", Send.QUERY, "name", Kind.CMD, null, true),
 
+    // ---------------------------------------------------------------- command shapes (Spring's CommandShapesController)
+    /** {@code line=NAME=value}: the client names an environment variable of {@code bash -c 'echo "ok $NOTE"'}. */
+    ENV_LINE("/cmd2/env", Send.QUERY, "line", Kind.CMD, null, false),
+    /** The same endpoint, {@code note=value}: the variable NOTE, printed. */
+    ENV_NOTE("/cmd2/env", Send.QUERY, "note", Kind.CMD, null, false),
+    /** V=input re-evaluated: {@code sh -c 'eval "$V"'}. */
+    ENV_EVAL("/cmd2/env-eval", Send.QUERY, "v", Kind.CMD, null, false),
+    /** V=input as data: {@code sh -c 'grep -c -- "$V" notes.txt'}. */
+    ENV_GREP("/cmd2/env-grep", Send.QUERY, "v", Kind.CMD, null, false),
+    /** {@code timeout 20 tar -cf <tmp>/x.tar -C <base> <name>...}; the parameter may repeat. */
+    ARCHIVE_TIMEOUT("/cmd2/archive-timeout", Send.QUERY, "name", Kind.CMD, null, false),
+    /** {@code tar -cf <tmp>/x.tar -C <base> -- <name>}. */
+    ARCHIVE_DASHDASH("/cmd2/archive-dashdash", Send.QUERY, "name", Kind.CMD, null, false),
+    /** {@code Runtime.exec("find <base> -name " + name)}. */
+    FIND_NAME("/cmd2/find", Send.QUERY, "name", Kind.CMD, null, false),
+    /** {@code sh -c "cd <base> && tar -cf <tmp>/x.tar <files> && tar -tf <tmp>/x.tar"}. */
+    BACKUP("/cmd2/backup", Send.QUERY, "files", Kind.CMD, null, false),
+    /** {@code git grep --no-index -n -e <pattern> -- .} over a jvm.conf holding -Xmx512m. */
+    GIT_GREP("/cmd2/git-grep", Send.QUERY, "pattern", Kind.CMD, null, false),
+    /** {@code sh -c 'echo "$1"' echo <msg>}. */
+    ECHO_ARG("/cmd2/echo-arg", Send.QUERY, "msg", Kind.CMD, null, false),
+
     // ---------------------------------------------------------------- files
     /** {@code new FileInputStream(new File(base, name))}. */
     READ("/files/read", Send.QUERY, "name", Kind.PATH, "read", true),
