@@ -160,11 +160,15 @@ class PolicyRulesIT {
     }
 
     @Test
-    void aLowerCasedUnionIsCaughtByItsInputSignature() {
+    void aLowerCasedUnionIsCaughtWhereItsDerivedFormLies() {
+        // The application trims and lower-cases the name: the engine searches that form of the input too, so the
+        // structural detector judges it where it lies (before the derived forms, the input signature caught it at
+        // medium confidence).
         String attack = "Nobody' UNION SELECT ID, TOKEN, TOKEN, TOKEN FROM SECRETS-- ";
         RuleChecks.Outcome o = RuleChecks.get(s, "/h2/users/by-name-normalized?name=" + Http.enc(attack));
-        JsonNode ev = assertBlockedBy(o, "sqli", "sig.sqli.union");
-        assertEquals("medium", EventLog.text(ev, "confidence"), "the input reached the statement transformed: " + ev);
+        JsonNode ev = assertBlockedBy(o, "sqli", "sqli.union");
+        assertEquals("high", EventLog.text(ev, "confidence"), ev.toString());
+        assertEquals("trimmed,lower-case", EventLog.text(ev, "input.transform"), ev.toString());
         assertEquals(attack, EventLog.text(ev, "input.value"));
         assertFalse(o.resp().body().contains("s3cr3t"), "no token served: " + o);
         assertBuiltInSet(ev);
