@@ -40,6 +40,7 @@ pub mod exclusion;
 pub mod extract;
 pub mod input;
 pub mod matcher;
+pub mod net;
 pub mod orm;
 pub mod path;
 pub mod rules;
