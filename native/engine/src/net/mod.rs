@@ -1,4 +1,6 @@
 //! Network destinations, for the SSRF judgement (issue 11): where a host written as text points
-//! ([`host`]), read the way the JDK reads it.
+//! ([`host`]) and which bytes of a URL decide the destination ([`url`]), both read the way the
+//! JDK reads them.
 
 pub mod host;
+pub mod url;
