@@ -1,6 +1,7 @@
 //! Network destinations, for the SSRF judgement (issue 11): where a host written as text points
 //! ([`host`]) and which bytes of a URL decide the destination ([`url`]), both read the way the
-//! JDK reads them.
+//! JDK reads them, and whether request input chose the destination ([`ssrf`]).
 
 pub mod host;
+pub mod ssrf;
 pub mod url;
