@@ -43,12 +43,20 @@ public interface RaspHooks {
     /** A nested handler layer of the same message: what it and its arguments add. */
     void addToMessage(RequestContext context, Object handler, Object[] handlerArgs);
 
-    /** webSocketEvent kinds: Session.addMessageHandler (self: the session), Configurator.modifyHandshake, Endpoint.onOpen / {@code @OnOpen}. */
+    /**
+     * webSocketEvent kinds: Session.addMessageHandler (self: the session), Configurator.modifyHandshake,
+     * Endpoint.onOpen / {@code @OnOpen}, a Session's constructor (self: the session).
+     */
     int WS_HANDLER_ADDED = 0;
     int WS_HANDSHAKE = 1;
     int WS_OPENED = 2;
     /** Jetty's JSR 356 frame handler opened its session (self: the frame handler, whose getSession() is it). */
     int WS_JETTY_OPENED = 3;
+    /**
+     * A JSR 356 Session was constructed (self: the session). Jetty creates it on the upgrading thread, then
+     * hands the connection's reads to another thread before its frame handler's onOpen returns.
+     */
+    int WS_SESSION_CREATED = 4;
 
     /** A JSR 356 life-cycle call the message contexts learn the handshake from ({@code args}: its arguments). */
     void webSocketEvent(int kind, Object self, Object[] args);

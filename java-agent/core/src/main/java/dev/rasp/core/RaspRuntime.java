@@ -214,6 +214,9 @@ public final class RaspRuntime implements RaspHooks {
             case WS_JETTY_OPENED:
                 WebSocketMessage.jettyOpened(self);
                 return;
+            case WS_SESSION_CREATED:
+                WebSocketMessage.sessionCreated(self);
+                return;
             default:
         }
     }

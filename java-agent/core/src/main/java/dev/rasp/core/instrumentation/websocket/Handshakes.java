@@ -18,14 +18,20 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <ol>
  *   <li>{@code Configurator.modifyHandshake(config, HandshakeRequest, response)}: the headers, kept
- *       for the thread that upgrades the connection (the containers open the session on it);</li>
- *   <li>{@code Endpoint.onOpen(Session, ...)} or an {@code @OnOpen} method: the session takes the
- *       thread's pending handshake, when its path is the session's;</li>
+ *       for the thread that upgrades the connection (the containers create and open the session on
+ *       it);</li>
+ *   <li>the Session's constructor, else {@code Endpoint.onOpen(Session, ...)}, an {@code @OnOpen}
+ *       method or Jetty's frame handler's onOpen: the session takes the thread's pending handshake,
+ *       when its path is the session's. The constructor matters on Jetty 10: its frame handler's
+ *       onOpen creates the session, then demands frames, which another thread of the pool reads and
+ *       hands to the message handler, possibly before that onOpen has returned;</li>
  *   <li>{@code Session.addMessageHandler(handler)}: the handler takes its session's.</li>
  * </ol>
  *
  * Sessions, handlers and the per-handshake user-properties maps are keyed weakly by identity; a
- * handshake the thread never opened is replaced by the next one.
+ * handshake the thread never opened is replaced by the next one. (The user-properties key only
+ * helps containers whose Session returns the configuration's own map: Jetty 10 gives the session a
+ * wrapper of it, Tomcat a copy.)
  */
 final class Handshakes {
 
@@ -99,9 +105,9 @@ final class Handshakes {
 
     /**
      * modifyHandshake's arguments: the HandshakeRequest among them. The handshake is kept for this
-     * thread (Tomcat opens the session on it) and under the identity of the per-handshake
-     * configuration's user properties (Jetty gives the session exactly that map, and may open it
-     * on another thread).
+     * thread (Tomcat and Jetty create and open the session on it) and under the identity of the
+     * per-handshake configuration's user properties (for a container whose session returns that
+     * very map).
      */
     static void handshake(Object[] args) {
         if (args == null) {
@@ -161,6 +167,28 @@ final class Handshakes {
         Object properties = userProperties(session, "Session");
         Handshake byProperties = properties == null ? null : of(properties);
         return byProperties != null ? byProperties : h;
+    }
+
+    /**
+     * A Session's constructor has returned: the session takes this thread's pending handshake when
+     * its path is the session's (a session the thread did not upgrade, a client's, takes nothing
+     * here; onOpen still binds it).
+     */
+    static void created(Object session) {
+        if (session == null) {
+            return;
+        }
+        expunge();
+        Handshake pending = PENDING.get();
+        if (pending == null || pending.uri == null || of(session) != null) {
+            return;
+        }
+        URI uri = uri(session);
+        if (uri == null || !samePath(pending.uri, uri)) {
+            return;
+        }
+        PENDING.remove();
+        BY_OWNER.put(new Key(session), pending);
     }
 
     /** onOpen's arguments: the Session among them takes this thread's pending handshake. */

@@ -39,6 +39,14 @@ public final class MessageAdvice {
         }
     }
 
+    /** A JSR 356 Session's constructor: the session takes the handshake of the thread creating it. */
+    public static final class SessionCreated {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.This Object session) {
+            RaspBridge.webSocketEvent(RaspHooks.WS_SESSION_CREATED, session, null);
+        }
+    }
+
     /** ServerEndpointConfig.Configurator.modifyHandshake(config, request, response): the handshake's headers. */
     public static final class Handshake {
         @Advice.OnMethodEnter(suppress = Throwable.class)

@@ -10,6 +10,7 @@ import static net.bytebuddy.matcher.ElementMatchers.failSafe;
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isAnnotatedWith;
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.isMethod;
 import static net.bytebuddy.matcher.ElementMatchers.named;
@@ -26,7 +27,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * {@code WebSocketHandler.handleMessage} (its decorators nest: the outermost call opens the
  * message's context). The handshake (path, query, headers and so cookies) that JSR 356 handlers
  * do not see is learnt from the container's {@code Configurator.modifyHandshake}, the session's
- * {@code onOpen} and {@code Session.addMessageHandler}.
+ * constructor and {@code onOpen}, and {@code Session.addMessageHandler}.
  */
 public final class WebSocketInstrumentation implements InstrumentationModule {
 
@@ -71,7 +72,10 @@ public final class WebSocketInstrumentation implements InstrumentationModule {
                         .and(takesArguments(2)), MessageAdvice.JettyOpened.class.getName()))
                 .type(implementing("javax.websocket.Session", "jakarta.websocket.Session"))
                 .transform(forAdvice(loader).advice(isMethod().and(named("addMessageHandler")).and(not(isAbstract())),
-                        MessageAdvice.HandlerAdded.class.getName()))
+                        MessageAdvice.HandlerAdded.class.getName())
+                        // bound before the session can read: Jetty reads its first message on another thread
+                        // while its frame handler's onOpen (and so WS_JETTY_OPENED) has not returned yet
+                        .advice(isConstructor(), MessageAdvice.SessionCreated.class.getName()))
                 .type(implementing("org.springframework.web.socket.WebSocketHandler"))
                 .transform(forAdvice(loader).advice(isMethod().and(named("handleMessage")).and(not(isAbstract()))
                         .and(takesArguments(2)), advice));

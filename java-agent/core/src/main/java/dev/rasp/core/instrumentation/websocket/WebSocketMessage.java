@@ -158,6 +158,11 @@ public final class WebSocketMessage {
         }
     }
 
+    /** A JSR 356 Session's constructor: the session takes this thread's pending handshake. */
+    public static void sessionCreated(Object session) {
+        Handshakes.created(session);
+    }
+
     /** Endpoint.onOpen, {@code @OnOpen}: the session opened. */
     public static void opened(Object[] args) {
         Handshakes.opened(args);
