@@ -433,7 +433,7 @@ impl Engine {
         let input_occurs = ctx.matcher().any(sink.statement);
         let detected = input_occurs
             .then(|| match sink.api.query_language() {
-                Some(language) => orm::detect(ctx, language, sink.statement),
+                Some(_) => orm::detect(ctx, sink.statement),
                 None => sql::detect(ctx, sink.dialect, sink.statement),
             })
             .flatten();

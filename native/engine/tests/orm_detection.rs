@@ -10,7 +10,7 @@ use QueryLanguage::*;
 use SqlRule::*;
 
 fn kinds(q: &str) -> Vec<(&'static str, String)> {
-    OrmLexer::new(Hql)
+    OrmLexer::new()
         .tokens(q.as_bytes())
         .expect("lexes")
         .iter()
@@ -78,8 +78,8 @@ fn lexical_rules_follow_hibernate() {
             ("number", "1"),
         ],
     );
-    assert!(OrmLexer::new(Hql).tokens(b"'open").is_err());
-    assert!(OrmLexer::new(Hql).tokens(b"x /* open").is_err());
+    assert!(OrmLexer::new().tokens(b"'open").is_err());
+    assert!(OrmLexer::new().tokens(b"x /* open").is_err());
 }
 
 #[test]
@@ -97,7 +97,7 @@ fn lexer_never_panics_and_tiles_its_input() {
         b"?:.:a'\\''",
     ];
     for s in samples {
-        if let Ok(tokens) = OrmLexer::new(Jpql).tokens(s) {
+        if let Ok(tokens) = OrmLexer::new().tokens(s) {
             let mut at = 0;
             for t in tokens {
                 assert_eq!(t.start, at);
@@ -226,7 +226,7 @@ fn jpql_and_hql_detection() {
     let mut failures = Vec::new();
     for c in CASES {
         let q = c.template.replace("{}", c.input);
-        let got = detect(&context(c.input), c.lang, q.as_bytes()).map(|f| f.rule);
+        let got = detect(&context(c.input), q.as_bytes()).map(|f| f.rule);
         if got != c.want {
             failures.push(format!(
                 "[{}] {:?} in {:?}: want {:?}, got {:?}",

@@ -15,20 +15,15 @@
 //! structure, never less (a `/*` or a `"` the input adds is code either way), and Hibernate is
 //! the provider most JPQL runs on, so both languages share these rules.
 
-use super::QueryLanguage;
 use crate::sql::{LexError, Token, TokenKind};
 
-/// Tokenizes JPQL/HQL queries.
-#[derive(Clone, Copy, Debug)]
-pub struct OrmLexer {
-    _language: QueryLanguage,
-}
+/// Tokenizes JPQL/HQL queries (one set of rules for both, see the module docs).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct OrmLexer;
 
 impl OrmLexer {
-    pub fn new(language: QueryLanguage) -> OrmLexer {
-        OrmLexer {
-            _language: language,
-        }
+    pub fn new() -> OrmLexer {
+        OrmLexer
     }
 
     /// Tokenizes `query` into `out` (cleared first); the tokens tile the query.

@@ -42,14 +42,14 @@ impl QueryLanguage {
 }
 
 /// Decides for one query. The common case, no input in the query, costs one search.
-pub fn detect(ctx: &RequestContext, language: QueryLanguage, query: &[u8]) -> Option<SqlFinding> {
+pub fn detect(ctx: &RequestContext, query: &[u8]) -> Option<SqlFinding> {
     if !ctx.matcher().any(query) {
         return None;
     }
-    analyze(ctx, language, query).finding
+    analyze(ctx, query).finding
 }
 
 /// The full analysis, as [`crate::sql::analyze`] gives it for SQL.
-pub fn analyze(ctx: &RequestContext, language: QueryLanguage, query: &[u8]) -> SqlAnalysis {
-    sql::detect::analyze_tokens(ctx, query, OrmLexer::new(language).tokens(query))
+pub fn analyze(ctx: &RequestContext, query: &[u8]) -> SqlAnalysis {
+    sql::detect::analyze_tokens(ctx, query, OrmLexer::new().tokens(query))
 }
