@@ -39,6 +39,7 @@ pub mod event;
 pub mod exclusion;
 pub mod extract;
 pub mod input;
+pub mod jndi;
 pub mod matcher;
 pub mod net;
 pub mod orm;
@@ -50,5 +51,5 @@ pub mod wire;
 
 pub use config::{EngineConfig, Mode, Policy};
 pub use context::{ContextLimits, RequestContext};
-pub use engine::{CommandSink, Engine, PathSink, SqlApi, SqlSink};
+pub use engine::{CommandSink, Engine, JndiSink, PathSink, SqlApi, SqlSink};
 pub use verdict::{Action, Verdict};

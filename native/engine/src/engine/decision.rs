@@ -30,6 +30,8 @@ pub(super) enum BuiltinWhy {
     Unparsable,
     /// The launch violates the built-in command policy.
     CommandPolicy,
+    /// The sink call violates a built-in policy of its family (its message says which).
+    SinkPolicy,
     /// The request's input overflowed the limit.
     Overflow,
 }
@@ -343,6 +345,7 @@ impl Engine {
                     "the launch matches the built-in command policy, whoever asked for it"
                         .to_owned()
                 }
+                BuiltinWhy::SinkPolicy => format!("{message}, whoever asked for it{at}"),
                 BuiltinWhy::Overflow => format!(
                     "the request's input exceeded max_input_bytes ({} bytes kept), so part of it was not checked",
                     ctx.input_bytes()
