@@ -47,5 +47,7 @@ final class NativeEngine {
     // writtenUtf8: null, or the path as the application wrote it before normalising (docs/native-boundary.md).
     static native int checkPath(long handle, int api, int op, byte[] pathUtf8, byte[] writtenUtf8);
 
+    static native int checkJndi(long handle, int api, byte[] nameUtf8);
+
     static native int addInputs(long handle, byte[] record, int length);
 }
