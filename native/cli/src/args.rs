@@ -133,6 +133,8 @@ pub enum ExplainCommand {
     Cmd(ExplainCmdArgs),
     /// Explain a file access: path segments, input occurrences, finding and verdict.
     Path(ExplainPathArgs),
+    /// Explain a JNDI lookup: scheme and server, lookup-decoded inputs, finding and verdict.
+    Jndi(ExplainJndiArgs),
 }
 
 #[derive(Debug, Args)]
@@ -188,6 +190,21 @@ pub struct ExplainPathArgs {
     /// The path the application is about to use.
     #[arg(value_name = "PATH")]
     pub path: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainJndiArgs {
+    /// A request input (a query parameter) as NAME=VALUE; repeat for several.
+    #[arg(long = "input", value_name = "NAME=VALUE", value_parser = parse_input)]
+    pub inputs: Vec<(String, String)>,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+    /// Print the explanation as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// The name the application looks up (`InitialContext.lookup(name)`).
+    #[arg(value_name = "NAME")]
+    pub name: String,
 }
 
 fn parse_op(name: &str) -> Result<PathOp, String> {

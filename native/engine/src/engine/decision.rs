@@ -345,7 +345,7 @@ impl Engine {
                     "the launch matches the built-in command policy, whoever asked for it"
                         .to_owned()
                 }
-                BuiltinWhy::SinkPolicy => format!("{message}, whoever asked for it{at}"),
+                BuiltinWhy::SinkPolicy => format!("{message}{at}, whoever asked for it"),
                 BuiltinWhy::Overflow => format!(
                     "the request's input exceeded max_input_bytes ({} bytes kept), so part of it was not checked",
                     ctx.input_bytes()
