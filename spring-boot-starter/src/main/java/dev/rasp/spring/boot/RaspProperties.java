@@ -33,6 +33,7 @@ public class RaspProperties {
     private final Request request = new Request();
     private final Sql sql = new Sql();
     private final Rules rules = new Rules();
+    private final Jndi jndi = new Jndi();
 
     /** Exclusions by name: each drops the findings that match all of the fields it sets. */
     private Map<String, Exclusion> exclusion = new LinkedHashMap<>();
@@ -78,6 +79,10 @@ public class RaspProperties {
 
     public Rules getRules() {
         return rules;
+    }
+
+    public Jndi getJndi() {
+        return jndi;
     }
 
     public Map<String, Exclusion> getExclusion() {
@@ -180,6 +185,22 @@ public class RaspProperties {
 
         public void setOnUnparsable(FallbackVerdict onUnparsable) {
             this.onUnparsable = onUnparsable;
+        }
+    }
+
+    public static class Jndi {
+        /**
+         * Hosts (names, addresses, .domain suffixes) remote JNDI lookups may reach without a jndi.policy.remote
+         * finding; input that chooses a lookup's provider is still jndi.remote_lookup.
+         */
+        private List<String> allowedHosts = new ArrayList<>();
+
+        public List<String> getAllowedHosts() {
+            return allowedHosts;
+        }
+
+        public void setAllowedHosts(List<String> allowedHosts) {
+            this.allowedHosts = allowedHosts;
         }
     }
 

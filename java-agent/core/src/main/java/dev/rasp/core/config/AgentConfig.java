@@ -51,11 +51,13 @@ public final class AgentConfig {
     private final FallbackVerdict onUnparsable;
     private final FailureMode onInternalError;
     private final RulesConfig rules;
+    /** rasp.jndi.allowed_hosts as given (comma-separated), "" when unset. */
+    private final String jndiAllowedHosts;
     private final List<String> warnings;
 
     private AgentConfig(Mode mode, String configFile, String eventsFile, File nativeDir, int maxInputBytes,
                         FallbackVerdict onOverflow, FallbackVerdict onUnparsable, FailureMode onInternalError,
-                        RulesConfig rules, List<String> warnings) {
+                        RulesConfig rules, String jndiAllowedHosts, List<String> warnings) {
         this.mode = mode;
         this.configFile = configFile;
         this.eventsFile = eventsFile;
@@ -65,6 +67,7 @@ public final class AgentConfig {
         this.onUnparsable = onUnparsable;
         this.onInternalError = onInternalError;
         this.rules = rules;
+        this.jndiAllowedHosts = jndiAllowedHosts;
         this.warnings = Collections.unmodifiableList(warnings);
     }
 
@@ -100,8 +103,26 @@ public final class AgentConfig {
         FailureMode onInternalError = FailureMode.valueOf(sources.choice(ConfigKey.ON_INTERNAL_ERROR, "open",
                 "use open or closed", "open", "closed"));
         RulesConfig rules = RulesConfig.resolve(sources, workingDir);
+        String jndiAllowedHosts = jndiAllowedHosts(sources);
         return new AgentConfig(mode, configFile, eventsFile, nativeDir, maxInputBytes, onOverflow, onUnparsable,
-                onInternalError, rules, warnings);
+                onInternalError, rules, jndiAllowedHosts, warnings);
+    }
+
+    /** Host names, addresses or .domain suffixes, comma-separated; one engine line, so no line breaks. */
+    private static String jndiAllowedHosts(ConfigSources sources) {
+        String raw = sources.lookup(ConfigKey.JNDI_ALLOWED_HOSTS);
+        if (raw == null) {
+            return "";
+        }
+        String value = raw.trim();
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                throw ConfigException.badValue(ConfigKey.JNDI_ALLOWED_HOSTS, raw,
+                        "use comma-separated host names, addresses or .domain suffixes");
+            }
+        }
+        return value;
     }
 
     private static Properties readConfigFile(String path, String workingDir, List<String> warnings) {
@@ -212,6 +233,11 @@ public final class AgentConfig {
         return rules;
     }
 
+    /** rasp.jndi.allowed_hosts as given, "" when unset. */
+    public String jndiAllowedHosts() {
+        return jndiAllowedHosts;
+    }
+
     /** Non-fatal remarks (unknown keys in the config file), for the agent log. */
     public List<String> warnings() {
         return warnings;
@@ -226,6 +252,9 @@ public final class AgentConfig {
         line(sb, "on_overflow", lower(onOverflow));
         line(sb, "on_unparsable", lower(onUnparsable));
         line(sb, "agent_version", agentVersion);
+        if (!jndiAllowedHosts.isEmpty()) {
+            line(sb, "jndi.allowed_hosts", jndiAllowedHosts);
+        }
         rules.appendEngineLines(sb);
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
