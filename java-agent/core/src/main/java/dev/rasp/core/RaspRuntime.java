@@ -417,12 +417,17 @@ public final class RaspRuntime implements RaspHooks {
             return;
         }
         try {
+            String text = JndiNames.text(name);
+            if (!JndiNames.mayBeRemote(text)) {
+                // java:comp/env/..., scheme-less names: input in them chooses no provider, so no
+                // JNDI finding can fire (containers look these up on every request in old apps)
+                return;
+            }
             RequestContext context = scope.context;
             if (!open(context)) {
                 return;
             }
             pushInputs(context);
-            String text = JndiNames.text(name);
             Judgement judgement;
             synchronized (context) {
                 long start = System.nanoTime();

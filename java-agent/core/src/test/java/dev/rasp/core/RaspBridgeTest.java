@@ -119,6 +119,22 @@ class RaspBridgeTest {
         }
 
         @Override
+        public void checkJndi(RequestScope scope, int api, Object name) {
+            checked.add((scope.guarded ? "" : "UNGUARDED ") + "jndi" + api + ":" + name);
+            if (throwOnCheck != null) {
+                throw throwOnCheck;
+            }
+        }
+
+        @Override
+        public void checkJndiOutsideRequest(int api, Object name) {
+            checked.add("policy jndi" + api + ":" + name);
+            if (throwOnCheck != null) {
+                throw throwOnCheck;
+            }
+        }
+
+        @Override
         public void internalError(Throwable t) {
             errors.add(t);
         }
@@ -146,6 +162,21 @@ class RaspBridgeTest {
     void sqlOutsideARequestNeverReachesTheCore() {
         RaspBridge.onSql(new Object(), false, 1, "select 1");
         assertTrue(hooks.checked.isEmpty());
+    }
+
+    @Test
+    void jndiIsCheckedInsideAndOutsideRequests() {
+        RaspBridge.onJndi(0, "ldap://127.0.0.1:1389/a");
+        RaspBridge.onJndi(0, null);
+        RaspBridge.requestEnter("http", "resp");
+        RaspBridge.onJndi(0, "java:comp/env/jdbc/users");
+        hooks.throwOnCheck = new RaspBlockedException("jndi", "jndi.remote_lookup", "e1");
+        assertThrows(RaspBlockedException.class, () -> RaspBridge.onJndi(0, "ldap://x/a"));
+        hooks.throwOnCheck = new IllegalStateException("contained");
+        RaspBridge.onJndi(0, "rmi://x/a");
+        assertEquals(Arrays.asList("policy jndi0:ldap://127.0.0.1:1389/a", "jndi0:java:comp/env/jdbc/users", "jndi0:ldap://x/a",
+                "jndi0:rmi://x/a"), hooks.checked);
+        assertFalse(RaspBridge.currentScope().guarded, "the guard is released after a failure");
     }
 
     @Test
