@@ -90,6 +90,11 @@ pub fn detect(ctx: &RequestContext, name: &str) -> Option<JndiFinding> {
     // Only at JNDI sinks, only for values holding `${`: the decoding costs nothing elsewhere.
     for (index, input) in ctx.inputs().iter().enumerate() {
         for decoded in lookup::jndi_names(&input.value) {
+            // Only a decoded name that is itself a remote URL: `${jndi:l}` yields `l`, which
+            // may occur in any name without having chosen anything.
+            if name::parse(&decoded).is_none_or(|p| !p.is_remote()) {
+                continue;
+            }
             let Some(start) = name.find(decoded.as_str()) else {
                 continue;
             };
