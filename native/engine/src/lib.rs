@@ -50,5 +50,5 @@ pub mod wire;
 
 pub use config::{EngineConfig, Mode, Policy};
 pub use context::{ContextLimits, RequestContext};
-pub use engine::{CommandSink, Engine, PathSink, SqlApi, SqlSink};
+pub use engine::{CommandSink, Engine, PathSink, SqlApi, SqlSink, UrlApi, UrlCheck, UrlSink};
 pub use verdict::{Action, Verdict};
