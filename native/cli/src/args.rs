@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use rasp_engine::path::PathOp;
 use rasp_engine::sql::Dialect;
+use rasp_engine::{ExprApi, UrlApi};
 
 /// Explain and evaluate the RASP detection engine.
 #[derive(Debug, Parser)]
@@ -133,6 +134,12 @@ pub enum ExplainCommand {
     Cmd(ExplainCmdArgs),
     /// Explain a file access: path segments, input occurrences, finding and verdict.
     Path(ExplainPathArgs),
+    /// Explain a connection (SSRF): the URL's deciding parts, how the JDK reads the host,
+    /// input occurrences, finding and verdict.
+    Url(ExplainUrlArgs),
+    /// Explain an expression (SpEL, OGNL, MVEL, JEXL, EL): tokens, input occurrences, finding
+    /// and verdict.
+    Expr(ExplainExprArgs),
 }
 
 #[derive(Debug, Args)]
@@ -188,6 +195,77 @@ pub struct ExplainPathArgs {
     /// The path the application is about to use.
     #[arg(value_name = "PATH")]
     pub path: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainUrlArgs {
+    /// Where the connection is made: url (URL.openConnection), redirect (a hop
+    /// HttpURLConnection follows, with --origin), http-client, socket or channel (a connect,
+    /// with the URL written tcp://host:port and --address).
+    #[arg(long, value_name = "API", default_value = "url", value_parser = parse_url_api)]
+    pub api: UrlApi,
+    /// The address a socket connect resolved to.
+    #[arg(long, value_name = "IP")]
+    pub address: Option<String>,
+    /// The URL whose destination input chose, which this connection follows from.
+    #[arg(long, value_name = "URL")]
+    pub origin: Option<String>,
+    /// A request input (a query parameter) as NAME=VALUE; repeat for several.
+    #[arg(long = "input", value_name = "NAME=VALUE", value_parser = parse_input)]
+    pub inputs: Vec<(String, String)>,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+    /// Print the explanation as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// The URL the application is about to open.
+    #[arg(value_name = "URL")]
+    pub url: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainExprArgs {
+    /// The expression language: spel, spel-template, ognl, mvel, jexl, el.
+    #[arg(long, value_name = "L", default_value = "spel", value_parser = parse_expr_api)]
+    pub language: ExprApi,
+    /// A request input (a query parameter) as NAME=VALUE; repeat for several.
+    #[arg(long = "input", value_name = "NAME=VALUE", value_parser = parse_input)]
+    pub inputs: Vec<(String, String)>,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+    /// Print the explanation as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// The expression the application is about to parse.
+    #[arg(value_name = "EXPRESSION")]
+    pub expression: String,
+}
+
+fn parse_expr_api(name: &str) -> Result<ExprApi, String> {
+    match name.to_ascii_lowercase().as_str() {
+        "spel" => Ok(ExprApi::Spel),
+        "spel-template" => Ok(ExprApi::SpelTemplate),
+        "ognl" => Ok(ExprApi::Ognl),
+        "mvel" => Ok(ExprApi::Mvel),
+        "jexl" => Ok(ExprApi::Jexl),
+        "el" => Ok(ExprApi::JakartaEl),
+        _ => Err(format!(
+            "unknown language '{name}': use spel, spel-template, ognl, mvel, jexl or el"
+        )),
+    }
+}
+
+fn parse_url_api(name: &str) -> Result<UrlApi, String> {
+    match name.to_ascii_lowercase().as_str() {
+        "url" => Ok(UrlApi::UrlOpenConnection),
+        "redirect" => Ok(UrlApi::HttpUrlConnectionRedirect),
+        "http-client" => Ok(UrlApi::HttpClientSend),
+        "socket" => Ok(UrlApi::SocketConnect),
+        "channel" => Ok(UrlApi::SocketChannelConnect),
+        _ => Err(format!(
+            "unknown api '{name}': use url, redirect, http-client, socket or channel"
+        )),
+    }
 }
 
 fn parse_op(name: &str) -> Result<PathOp, String> {

@@ -12,6 +12,7 @@
 //! `always` rules for the sink kind, and no allocation beyond a command's joined argv.
 
 mod decision;
+mod expr;
 mod url;
 
 use std::fmt;
@@ -30,6 +31,7 @@ use crate::verdict::{Confidence, Verdict};
 use decision::{BuiltinWhy, Finding, Source};
 
 pub use decision::{Explanation, FindingReport};
+pub use expr::{ExprApi, ExprSink};
 pub use url::{UrlApi, UrlCheck, UrlSink};
 
 /// The id of the finding a request whose input overflowed `max_input_bytes` gets at every check.
@@ -493,7 +495,7 @@ impl Engine {
                     id: p.id(),
                     category: "cmdi",
                     message: p.message(),
-                    why: BuiltinWhy::CommandPolicy,
+                    why: BuiltinWhy::Policy,
                 },
                 confidence: Confidence::High,
                 default_policy: Policy::Block,

@@ -37,6 +37,7 @@ pub mod context;
 pub mod engine;
 pub mod event;
 pub mod exclusion;
+pub mod expr;
 pub mod extract;
 pub mod input;
 pub mod matcher;
@@ -50,5 +51,7 @@ pub mod wire;
 
 pub use config::{EngineConfig, Mode, Policy};
 pub use context::{ContextLimits, RequestContext};
-pub use engine::{CommandSink, Engine, PathSink, SqlApi, SqlSink, UrlApi, UrlCheck, UrlSink};
+pub use engine::{
+    CommandSink, Engine, ExprApi, ExprSink, PathSink, SqlApi, SqlSink, UrlApi, UrlCheck, UrlSink,
+};
 pub use verdict::{Action, Verdict};

@@ -11,7 +11,11 @@
 //! * [`cmd`]: the argument vector, the command line the detector reads, the shell script's
 //!   tokens, and where each input occurs (which argument, which tokens, which environment
 //!   entry);
-//! * [`path`]: the path's segments with their depth, and where each input occurs.
+//! * [`path`]: the path's segments with their depth, and where each input occurs;
+//! * [`expr`]: an expression's tokens (SpEL, OGNL, MVEL, JEXL, EL) and which each input
+//!   occurrence touches;
+//! * [`url`]: the parts of a URL that decide where a connection goes, how the JDK reads its
+//!   host, and which parts each input occurrence writes.
 //!
 //! Every explanation builds the request the agent would send, with the inputs as query
 //! parameters of a GET to `--route`, and lets the engine's own extraction read it
@@ -22,8 +26,10 @@
 
 pub mod cmd;
 pub mod detection;
+pub mod expr;
 pub mod path;
 pub mod sql;
+pub mod url;
 
 use std::fmt::Write as _;
 
@@ -33,8 +39,10 @@ use rasp_engine::{ContextLimits, RequestContext};
 use serde::Serialize;
 
 pub use cmd::run_cmd;
+pub use expr::run_expr;
 pub use path::run_path;
 pub use sql::run_sql;
+pub use url::run_url;
 
 /// The context of a GET to `route` whose query parameters are `inputs` (names and values as
 /// the application sees them), read by the engine's own extraction.

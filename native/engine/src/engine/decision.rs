@@ -28,8 +28,8 @@ pub(super) enum BuiltinWhy {
     Structure,
     /// The sink contains request input and cannot be lexed.
     Unparsable,
-    /// The launch violates the built-in command policy.
-    CommandPolicy,
+    /// The call violates a built-in policy (commands, expressions), whoever asked for it.
+    Policy,
     /// The request's input overflowed the limit.
     Overflow,
 }
@@ -339,10 +339,7 @@ impl Engine {
                 BuiltinWhy::Unparsable => {
                     format!("{input}{at} is in a sink that cannot be lexed")
                 }
-                BuiltinWhy::CommandPolicy => {
-                    "the launch matches the built-in command policy, whoever asked for it"
-                        .to_owned()
-                }
+                BuiltinWhy::Policy => format!("{message}{at}: a built-in policy, whoever asked for it"),
                 BuiltinWhy::Overflow => format!(
                     "the request's input exceeded max_input_bytes ({} bytes kept), so part of it was not checked",
                     ctx.input_bytes()

@@ -109,11 +109,17 @@ impl Chosen {
 
 /// Judges one connection: `None` when no input decided where it goes.
 pub fn detect(ctx: &RequestContext, to: &Destination<'_>, allow: &Allowlist) -> Option<Chosen> {
-    if !ctx.matcher().any(to.url) {
-        return None;
-    }
     let text = std::str::from_utf8(to.url).ok()?;
     let parts = url::parse(text)?;
+    if !ctx.matcher().any(to.url) {
+        let (input, start, end) = whole_host_input(ctx, text, &parts)?;
+        return Some(Chosen {
+            input,
+            start,
+            end,
+            finding: judge(text, &parts, to.address, allow),
+        });
+    }
     let deciding = |start: usize, end: usize| {
         if !to.socket {
             return parts.decided_by(start, end);
@@ -123,19 +129,58 @@ pub fn detect(ctx: &RequestContext, to: &Destination<'_>, allow: &Allowlist) -> 
             .as_ref()
             .is_some_and(|h| start <= h.start && end >= h.end && typed_host(&text[h.clone()]))
     };
-    let o = ctx
+    let (input, start, end) = ctx
         .matcher()
         .occurrences(to.url)
         .into_iter()
         .filter(|o| deciding(o.start, o.end))
-        .max_by_key(|o| (o.end - o.start, std::cmp::Reverse(o.start)))?;
+        .max_by_key(|o| (o.end - o.start, std::cmp::Reverse(o.start)))
+        .map(|o| (o.input, o.start, o.end))
+        .or_else(|| whole_host_input(ctx, text, &parts))?;
     Some(Chosen {
-        input: o.input,
-        start: o.start,
-        end: o.end,
+        input,
+        start,
+        end,
         finding: judge(text, &parts, to.address, allow),
     })
 }
+
+/// An input that is exactly the host, where the host is one the matcher does not search for
+/// (`localhost`, a loopback address as one decimal number: the matcher skips values of only
+/// letters or only digits, which can never span tokens of a statement or a command) and one a
+/// user types (see [`typed_host`]) or a number.
+fn whole_host_input(
+    ctx: &RequestContext,
+    text: &str,
+    parts: &UrlParts,
+) -> Option<(usize, usize, usize)> {
+    let span = parts.host.clone()?;
+    let host = &text[span.clone()];
+    let number = host.bytes().all(|b| b.is_ascii_digit());
+    if !(number || typed_host(host)) {
+        return None;
+    }
+    let input = ctx
+        .inputs()
+        .iter()
+        .position(|i| i.value.eq_ignore_ascii_case(host))
+        .or_else(|| {
+            // A socket's host is the address when the application passed a literal: the JDK
+            // writes `2130706433` or `0127.0.0.1` as 127.0.0.1. An input that reads as the
+            // same address chose it.
+            let literal = host::parse(host);
+            if matches!(literal, Host::Name(_)) {
+                return None;
+            }
+            ctx.inputs().iter().position(|i| {
+                i.value.len() <= MAX_LITERAL_BYTES && host::parse(&i.value) == literal
+            })
+        })?;
+    Some((input, span.start, span.end))
+}
+
+/// Longer values are no address literal.
+const MAX_LITERAL_BYTES: usize = 64;
 
 /// Judges a hop of a redirect the client follows from `origin`: when input chose `origin`'s
 /// destination, the hop is judged as chosen by the same input (its span: the hop's host).
@@ -312,6 +357,22 @@ mod tests {
         assert_eq!(rule(&c, &d), Some(SsrfRule::Internal));
         let d = socket("tcp://metadata.attacker.example:80", "93.184.216.34");
         assert_eq!(rule(&c, &d), Some(SsrfRule::Destination));
+        // Words and numbers the matcher does not search for, when they are the whole host.
+        let c = ctx("localhost");
+        let d = socket("tcp://localhost:8080", "127.0.0.1");
+        assert_eq!(rule(&c, &d), Some(SsrfRule::Internal));
+        let d = socket("tcp://127.0.0.1:8080", "127.0.0.1");
+        assert_eq!(rule(&ctx("0127.0.0.1"), &d), Some(SsrfRule::Internal));
+        assert_eq!(rule(&ctx("[::ffff:7f00:1]"), &d), Some(SsrfRule::Internal));
+        assert_eq!(rule(&ctx("127.0.0.2"), &d), None);
+        let c = ctx("2130706433");
+        assert_eq!(rule(&c, &d), Some(SsrfRule::Internal));
+        let to = Destination {
+            url: b"http://2130706433:8080/admin",
+            address: None,
+            socket: false,
+        };
+        assert_eq!(rule(&c, &to), Some(SsrfRule::Internal));
         // Twins: a value that only equals a service name, or a part of the host.
         let c = ctx("redis");
         assert_eq!(rule(&c, &socket("tcp://redis:6379", "10.0.0.7")), None);

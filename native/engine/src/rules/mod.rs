@@ -131,6 +131,9 @@ pub const BUILTIN_RULE_IDS: &[&str] = &[
     "path.server_page",
     "ssrf.internal",
     "ssrf.destination",
+    "expr.injection",
+    "expr.unparsable",
+    "expr.policy.dangerous_class",
     crate::engine::INPUT_OVERFLOW_RULE_ID,
 ];
 
@@ -540,6 +543,7 @@ mod tests {
             .chain(crate::cmd::CmdPolicy::ALL.iter().map(|p| p.id()))
             .chain(crate::path::PathRule::ALL.iter().map(|r| r.id()))
             .chain(crate::net::ssrf::SsrfRule::ALL.iter().map(|r| r.id()))
+            .chain(crate::expr::ExprRule::ALL.iter().map(|r| r.id()))
             .chain([crate::engine::INPUT_OVERFLOW_RULE_ID])
             .collect();
         emitted.sort_unstable();

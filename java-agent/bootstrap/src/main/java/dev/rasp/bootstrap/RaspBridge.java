@@ -164,6 +164,70 @@ public final class RaspBridge {
     }
 
     /**
+     * Before a connection is made: a URL opened, a redirect followed, an HTTP request sent, a
+     * socket connected (see RaspHooks.checkConnection for the arguments of each api).
+     */
+    public static void onConnection(int api, Object target, Object detail) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || scope.guarded || scope.context.unavailable || target == null) {
+            return;
+        }
+        RaspHooks h = hooks;
+        if (h == null) {
+            return;
+        }
+        scope.guarded = true;
+        try {
+            h.checkConnection(scope, api, target, detail);
+        } catch (RaspBlockedException e) {
+            throw e;
+        } catch (Throwable t) {
+            internalError(h, t);
+        } finally {
+            scope.guarded = false;
+        }
+    }
+
+    /**
+     * Before an expression is parsed (SpEL, OGNL, MVEL, JEXL, EL). On a thread that serves no
+     * request the expression policy still applies (an expression that reaches Runtime needs no
+     * request input to be dangerous).
+     */
+    public static void onExpression(int api, Object expression, Object parserContext) {
+        if (!(expression instanceof String)) {
+            return;
+        }
+        RaspHooks h = hooks;
+        if (h == null) {
+            return;
+        }
+        RequestScope scope = CURRENT.get();
+        if (scope == null) {
+            try {
+                h.checkExpressionOutsideRequest(api, (String) expression, parserContext);
+            } catch (RaspBlockedException e) {
+                throw e;
+            } catch (Throwable t) {
+                internalError(h, t);
+            }
+            return;
+        }
+        if (scope.guarded || scope.context.unavailable) {
+            return;
+        }
+        scope.guarded = true;
+        try {
+            h.checkExpression(scope, api, (String) expression, parserContext);
+        } catch (RaspBlockedException e) {
+            throw e;
+        } catch (Throwable t) {
+            internalError(h, t);
+        } finally {
+            scope.guarded = false;
+        }
+    }
+
+    /**
      * Entry of File.mkdirs: until the matching {@link #fileInternalsExit}, the metadata calls
      * it makes itself (exists, isDirectory, on the directory and its parents) are not checked;
      * the directories it creates are, at mkdir. Without this a zip-slip's

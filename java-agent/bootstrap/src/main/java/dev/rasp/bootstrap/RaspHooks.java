@@ -104,6 +104,27 @@ public interface RaspHooks {
      */
     void checkPath(RequestScope scope, int api, int op, Object path, Object options);
 
+    /**
+     * One connection about to be made ({@code api}: a UrlApi code of the native contract):
+     * {@code target} is the java.net.URL opened, the HttpURLConnection redirecting (then
+     * {@code detail} is the URL of the next hop), the java.net.http.HttpRequest sent, or the
+     * SocketAddress connected to. Called with {@code scope.guarded} set. The default does nothing
+     * (hooks written before network sinks).
+     */
+    default void checkConnection(RequestScope scope, int api, Object target, Object detail) {
+    }
+
+    /**
+     * One expression about to be parsed ({@code api}: an ExprApi code of the native contract;
+     * {@code parserContext}: SpEL's ParserContext or null). Called with {@code scope.guarded} set.
+     */
+    default void checkExpression(RequestScope scope, int api, String expression, Object parserContext) {
+    }
+
+    /** An expression parsed on a thread that serves no request: only the expression policy applies. */
+    default void checkExpressionOutsideRequest(int api, String expression, Object parserContext) {
+    }
+
     /** {@code op} of {@link #checkPath} when the open options decide it. */
     int OP_FROM_OPTIONS = -1;
 

@@ -26,7 +26,9 @@ public final class RaspTelemetry {
     public static final int SINK_SQL = 0;
     public static final int SINK_CMD = 1;
     public static final int SINK_PATH = 2;
-    private static final String[] SINK_NAMES = {"sql", "cmd", "path"};
+    public static final int SINK_URL = 3;
+    public static final int SINK_EXPR = 4;
+    private static final String[] SINK_NAMES = {"sql", "cmd", "path", "url", "expr"};
 
     public static final String BLOCKED = "blocked";
     public static final String MONITORED = "monitored";

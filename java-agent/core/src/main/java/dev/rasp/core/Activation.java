@@ -5,6 +5,8 @@ import dev.rasp.bootstrap.RaspTelemetry;
 import dev.rasp.core.config.AgentConfig;
 import dev.rasp.core.engine.Engine;
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.expr.ExpressionInstrumentation;
+import dev.rasp.core.instrumentation.net.NetInstrumentation;
 import dev.rasp.core.instrumentation.context.ContextInstrumentation;
 import dev.rasp.core.instrumentation.sources.SourcesInstrumentation;
 import dev.rasp.core.instrumentation.websocket.WebSocketInstrumentation;
@@ -49,7 +51,7 @@ final class Activation {
                 new OrmInstrumentation(),
                 new ProcessInstrumentation(), new JavaIoInstrumentation(), new NioFileInstrumentation(),
                 new ContextInstrumentation(), new SourcesInstrumentation(),
-                new WebSocketInstrumentation());
+                new WebSocketInstrumentation(), new NetInstrumentation(), new ExpressionInstrumentation());
     }
 
     static void start(Instrumentation instrumentation, AgentConfig config, boolean atStartup, String version,

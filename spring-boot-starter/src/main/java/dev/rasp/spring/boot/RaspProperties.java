@@ -32,6 +32,7 @@ public class RaspProperties {
     private final NativeLibrary nativeLibrary = new NativeLibrary();
     private final Request request = new Request();
     private final Sql sql = new Sql();
+    private final Ssrf ssrf = new Ssrf();
     private final Rules rules = new Rules();
 
     /** Exclusions by name: each drops the findings that match all of the fields it sets. */
@@ -74,6 +75,10 @@ public class RaspProperties {
 
     public Sql getSql() {
         return sql;
+    }
+
+    public Ssrf getSsrf() {
+        return ssrf;
     }
 
     public Rules getRules() {
@@ -180,6 +185,22 @@ public class RaspProperties {
 
         public void setOnUnparsable(FallbackVerdict onUnparsable) {
             this.onUnparsable = onUnparsable;
+        }
+    }
+
+    public static class Ssrf {
+        /**
+         * Destinations request input may name: host names, *. domains, addresses and CIDR ranges (e.g.
+         * hooks.partner.example, *.partner.example, 10.20.0.0/16); a connection input chose to one of them is not judged.
+         */
+        private List<String> allowedHosts = new ArrayList<>();
+
+        public List<String> getAllowedHosts() {
+            return allowedHosts;
+        }
+
+        public void setAllowedHosts(List<String> allowedHosts) {
+            this.allowedHosts = allowedHosts;
         }
     }
 

@@ -51,11 +51,13 @@ public final class AgentConfig {
     private final FallbackVerdict onUnparsable;
     private final FailureMode onInternalError;
     private final RulesConfig rules;
+    /** rasp.ssrf.allowed_hosts as written (the engine parses and checks it); empty for none. */
+    private final String ssrfAllowedHosts;
     private final List<String> warnings;
 
     private AgentConfig(Mode mode, String configFile, String eventsFile, File nativeDir, int maxInputBytes,
                         FallbackVerdict onOverflow, FallbackVerdict onUnparsable, FailureMode onInternalError,
-                        RulesConfig rules, List<String> warnings) {
+                        RulesConfig rules, String ssrfAllowedHosts, List<String> warnings) {
         this.mode = mode;
         this.configFile = configFile;
         this.eventsFile = eventsFile;
@@ -65,6 +67,7 @@ public final class AgentConfig {
         this.onUnparsable = onUnparsable;
         this.onInternalError = onInternalError;
         this.rules = rules;
+        this.ssrfAllowedHosts = ssrfAllowedHosts;
         this.warnings = Collections.unmodifiableList(warnings);
     }
 
@@ -100,8 +103,9 @@ public final class AgentConfig {
         FailureMode onInternalError = FailureMode.valueOf(sources.choice(ConfigKey.ON_INTERNAL_ERROR, "open",
                 "use open or closed", "open", "closed"));
         RulesConfig rules = RulesConfig.resolve(sources, workingDir);
+        String allowed = sources.lookup(ConfigKey.SSRF_ALLOWED_HOSTS);
         return new AgentConfig(mode, configFile, eventsFile, nativeDir, maxInputBytes, onOverflow, onUnparsable,
-                onInternalError, rules, warnings);
+                onInternalError, rules, allowed == null ? "" : allowed.trim(), warnings);
     }
 
     private static Properties readConfigFile(String path, String workingDir, List<String> warnings) {
@@ -226,6 +230,9 @@ public final class AgentConfig {
         line(sb, "on_overflow", lower(onOverflow));
         line(sb, "on_unparsable", lower(onUnparsable));
         line(sb, "agent_version", agentVersion);
+        if (!ssrfAllowedHosts.isEmpty()) {
+            line(sb, "ssrf.allowed_hosts", ssrfAllowedHosts.replace('\n', ' ').replace('\r', ' '));
+        }
         rules.appendEngineLines(sb);
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -257,7 +264,8 @@ public final class AgentConfig {
         String[][] keys = {
                 {"mode", ConfigKey.MODE.name()}, {"events_file", ConfigKey.EVENTS_FILE.name()},
                 {"max_input_bytes", ConfigKey.MAX_INPUT_BYTES.name()}, {"on_overflow", ConfigKey.ON_OVERFLOW.name()},
-                {"on_unparsable", ConfigKey.ON_UNPARSABLE.name()}, {"rules.backend", ConfigKey.RULES_BACKEND.name()}};
+                {"on_unparsable", ConfigKey.ON_UNPARSABLE.name()}, {"rules.backend", ConfigKey.RULES_BACKEND.name()},
+                {"ssrf.allowed_hosts", ConfigKey.SSRF_ALLOWED_HOSTS.name()}};
         for (String[] k : keys) {
             ConfigKey key = ConfigKey.valueOf(k[1]);
             m = m.replace("for " + k[0] + ":", "for " + key.property + " (" + key.environmentVariable + "):");

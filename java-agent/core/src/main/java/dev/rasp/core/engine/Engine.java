@@ -76,6 +76,22 @@ public final class Engine {
     }
 
     /**
+     * One connection about to be made: {@code url} as the application opens it, or
+     * {@code tcp://host:port} for a socket connect, {@code address} its resolved address (4 or 16
+     * bytes) or null, {@code origin} the URL input chose that it follows from, or null. Returns a
+     * verdict, plus {@link Verdict#CHOSEN_BY_INPUT} when input chose the destination.
+     */
+    public static int checkUrl(long handle, int api, String url, byte[] address, String origin) {
+        return NativeEngine.checkUrl(handle, api, url.getBytes(StandardCharsets.UTF_8), address,
+                origin == null ? null : origin.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** One expression about to be parsed ({@code api}: an ExprApi code). */
+    public static int checkExpression(long handle, int api, String expression) {
+        return NativeEngine.checkExpression(handle, api, expression.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
      * The pending event after MONITOR or BLOCK, completed with the stack; null when none is
      * pending. {@code handoff}: null on the serving thread, else "via\nthread name";
      * {@code blockResponse}: a RequestContext.RESPONSE_* code (who answers a block).

@@ -48,4 +48,10 @@ final class NativeEngine {
     static native int checkPath(long handle, int api, int op, byte[] pathUtf8, byte[] writtenUtf8);
 
     static native int addInputs(long handle, byte[] record, int length);
+
+    // address: 4 or 16 bytes, or null; originUtf8: null or the URL input chose that this
+    // connection follows from. Returns a verdict, plus CHOSEN_BY_INPUT (docs/native-boundary.md).
+    static native int checkUrl(long handle, int api, byte[] urlUtf8, byte[] address, byte[] originUtf8);
+
+    static native int checkExpression(long handle, int api, byte[] expressionUtf8);
 }

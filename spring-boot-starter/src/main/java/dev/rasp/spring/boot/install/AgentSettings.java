@@ -72,7 +72,7 @@ public final class AgentSettings {
 
     /** The agent's own spelling of the same keys (a -D on the command line uses it). */
     static final List<String> AGENT_KEYS = List.of("rasp.on_internal_error", "rasp.request.max_input_bytes",
-            "rasp.request.on_overflow", "rasp.sql.on_unparsable", "rasp.rules.reload_seconds");
+            "rasp.request.on_overflow", "rasp.sql.on_unparsable", "rasp.rules.reload_seconds", "rasp.ssrf.allowed_hosts");
 
     /** One agent key to set: its value, and the Spring key and origin it came from. */
     public record Setting(String agentKey, String value, String springKey, String origin) {
@@ -127,6 +127,12 @@ public final class AgentSettings {
         }
         put(out, sources, "rasp.rules.reload-seconds", "rasp.rules.reload_seconds", reload == null ? null : reload.toString());
         put(out, sources, "rasp.rules.backend", "rasp.rules.backend", lower(p.getRules().getBackend()));
+        List<String> allowed = p.getSsrf().getAllowedHosts();
+        if (allowed != null && !allowed.isEmpty()) {
+            // The agent's engine parses and checks the entries; a bad one stops the attach naming the key.
+            put(out, sources, "rasp.ssrf.allowed-hosts", "rasp.ssrf.allowed_hosts",
+                    String.join(",", allowed.stream().map(String::trim).toList()));
+        }
         ruleModes(out, sources, p.getRules().getMode());
         exclusions(out, sources, p.getExclusion());
         java.time.Duration timeout = p.getAttach().getTimeout();
@@ -468,6 +474,7 @@ public final class AgentSettings {
             ConfigurationPropertyName rasp = ConfigurationPropertyName.of("rasp");
             ConfigurationPropertyName modes = ConfigurationPropertyName.of("rasp.rules.mode");
             ConfigurationPropertyName exclusions = ConfigurationPropertyName.of("rasp.exclusion");
+            ConfigurationPropertyName allowedHosts = ConfigurationPropertyName.of("rasp.ssrf.allowed-hosts");
             List<ConfigurationPropertyName> known = new ArrayList<>();
             for (String k : SCALAR_KEYS) {
                 known.add(ConfigurationPropertyName.of(k));
@@ -481,6 +488,7 @@ public final class AgentSettings {
                 for (ConfigurationPropertyName n : iterable) {
                     String text = n.toString();
                     if (!rasp.isAncestorOf(n) || modes.isAncestorOf(n) || exclusions.isAncestorOf(n) || known.contains(n)
+                            || allowedHosts.equals(n) || allowedHosts.isAncestorOf(n)
                             || AGENT_KEYS.contains(text) || text.startsWith("rasp.debug.") || text.startsWith("rasp.agent.")) {
                         continue;
                     }

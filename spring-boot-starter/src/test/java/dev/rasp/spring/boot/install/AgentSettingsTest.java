@@ -95,6 +95,16 @@ class AgentSettingsTest {
     }
 
     @Test
+    void ssrfAllowedHostsAreJoinedForTheAgent() {
+        Map<String, String> keys = agentKeys(env(
+                "rasp.ssrf.allowed-hosts[0]", "hooks.partner.example",
+                "rasp.ssrf.allowed-hosts[1]", " 10.20.0.0/16 "));
+        assertThat(keys).containsEntry("rasp.ssrf.allowed_hosts", "hooks.partner.example,10.20.0.0/16");
+        assertThat(agentKeys(env("rasp.ssrf.allowed-hosts", "*.partner.example, fd00::/8")))
+                .containsEntry("rasp.ssrf.allowed_hosts", "*.partner.example,fd00::/8");
+    }
+
+    @Test
     void exclusionsJoinTheirListsWithCommas() {
         Map<String, String> keys = agentKeys(env(
                 "rasp.exclusion.search-box.routes", "/api/search, /api/**/find",

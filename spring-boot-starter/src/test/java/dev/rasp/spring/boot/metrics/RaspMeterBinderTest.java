@@ -30,7 +30,8 @@ class RaspMeterBinderTest {
         RaspTelemetry.checked(RaspTelemetry.SINK_CMD, 3_000);
         assertThat(cmd.count()).isEqualTo(before + 1);
         assertThat(cmdTime.totalTime(TimeUnit.NANOSECONDS)).isEqualTo(nanosBefore + 3_000);
-        assertThat(registry.find("rasp.checks").functionCounters()).hasSize(3);
+        assertThat(registry.find("rasp.checks").functionCounters()).hasSize(RaspTelemetry.sinkNames().size());
+        assertThat(registry.find("rasp.checks").tag("sink", "url").functionCounter()).isNotNull();
     }
 
     @Test
