@@ -49,6 +49,10 @@ final class ExprCases {
                 "/expr/el?name=" + Http.enc("${report.save('") + "{M}" + Http.enc("')}"), "expr.injection"),
             new Attack("OGNL expression calling a method", null,
                 "/expr/ognl?expr=" + Http.enc("save('") + "{M}" + Http.enc("')"), "expr.injection"),
+            new Attack("JEXL filter calling a method", null,
+                "/expr/jexl?expr=" + Http.enc("order.save('") + "{M}" + Http.enc("')"), "expr.injection"),
+            new Attack("MVEL formula calling a method", null,
+                "/expr/mvel?expr=" + Http.enc("save('") + "{M}" + Http.enc("')"), "expr.injection"),
             new Attack("a stored rule reaching Runtime, evaluated by a later request",
                 "/expr/rules/save?rule=" + Http.enc("T(java.lang.Runtime).getRuntime().exec(new String[]{'touch', '")
                     + "{M}" + Http.enc("'}).waitFor()"),
@@ -64,6 +68,8 @@ final class ExprCases {
             new Twin("Jakarta EL template with punctuation", null, "/expr/el?name=" + Http.enc("Bob & Alice (team #2)"),
                 "Dear Bob & Alice (team #2), welcome"),
             new Twin("OGNL property", null, "/expr/ognl?expr=items", "3"),
+            new Twin("JEXL property path", null, "/expr/jexl?expr=" + Http.enc("order.items"), "3"),
+            new Twin("MVEL property", null, "/expr/mvel?expr=items", "3"),
             new Twin("a stored rule of arithmetic", "/expr/rules/save?rule=" + Http.enc("items * 2"), "/expr/rules/run", "6"));
     }
 

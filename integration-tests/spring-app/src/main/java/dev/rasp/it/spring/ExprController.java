@@ -7,10 +7,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
-import ognl.DefaultMemberAccess;
+import java.lang.reflect.Member;
+import java.lang.reflect.Modifier;
+import java.util.Map;
+import ognl.AbstractMemberAccess;
 import ognl.Ognl;
 import ognl.OgnlContext;
 import ognl.OgnlException;
+import org.apache.commons.jexl3.JexlBuilder;
+import org.apache.commons.jexl3.JexlEngine;
+import org.apache.commons.jexl3.MapContext;
+import org.apache.commons.jexl3.introspection.JexlPermissions;
+import org.mvel2.MVEL;
 import org.springframework.expression.ExpressionParser;
 import org.springframework.expression.common.TemplateParserContext;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
@@ -76,8 +84,27 @@ public class ExprController {
     @GetMapping("/ognl")
     public String ognl(@RequestParam String expr) throws OgnlException {
         Order root = new Order();
-        OgnlContext context = Ognl.createDefaultContext(root, new DefaultMemberAccess(true));
+        OgnlContext context = Ognl.createDefaultContext(root, new AbstractMemberAccess() {
+            @Override
+            public boolean isAccessible(OgnlContext c, Object target, Member member, String name) {
+                return Modifier.isPublic(member.getModifiers());
+            }
+        });
         return String.valueOf(Ognl.getValue(Ognl.parseExpression(expr), context, root));
+    }
+
+    /** JEXL 3 with the order as variable {@code order}: a "filter" written by the user. */
+    @GetMapping("/jexl")
+    public String jexl(@RequestParam String expr) {
+        JexlEngine jexl = new JexlBuilder().permissions(JexlPermissions.UNRESTRICTED).create();
+        MapContext context = new MapContext(Map.of("order", new Order()));
+        return String.valueOf(jexl.createExpression(expr).evaluate(context));
+    }
+
+    /** MVEL over the order: a pricing formula. */
+    @GetMapping("/mvel")
+    public String mvel(@RequestParam String expr) {
+        return String.valueOf(MVEL.eval(expr, new Order()));
     }
 
     /** Stores a pricing rule (no expression is parsed here). */

@@ -9,6 +9,7 @@ import net.bytebuddy.matcher.ElementMatcher;
 import static net.bytebuddy.matcher.ElementMatchers.failSafe;
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isBridge;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.isMethod;
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
@@ -74,10 +75,10 @@ public final class ExpressionInstrumentation implements InstrumentationModule {
                         ExpressionAdvice.Mvel.class.getName()))
                 .type(named(JEXL_ENGINE))
                 .transform(advice(adviceLoader)
-                        .advice(isMethod().and(named("createExpression")).and(takesArguments(2))
+                        .advice(isMethod().and(named("createExpression")).and(not(isBridge())).and(takesArguments(2))
                                         .and(takesArgument(1, String.class)),
                                 ExpressionAdvice.JexlExpression.class.getName())
-                        .advice(isMethod().and(named("createScript")).and(takesArguments(4))
+                        .advice(isMethod().and(named("createScript")).and(not(isBridge())).and(takesArguments(4))
                                         .and(takesArgument(2, String.class)),
                                 ExpressionAdvice.JexlScript.class.getName()))
                 .type(elFactories())
