@@ -51,6 +51,10 @@ final class SsrfCases {
                 "java.net.http.HttpClient.send"),
             new Attack("RestTemplate to localhost",
                 "/ssrf/rest?url=" + Http.enc("http://localhost:" + port + "/secret"), "ssrf.internal", URL_OPEN),
+            new Attack("Apache HttpClient to loopback, judged at the socket", "/ssrf/apache?url=" + Http.enc(secret),
+                "ssrf.internal", SOCKET),
+            new Attack("Apache HttpClient to a name that resolves to loopback",
+                "/ssrf/apache?url=" + Http.enc("http://metadata.rebind.test:" + port + "/secret"), "ssrf.internal", SOCKET),
             new Attack("raw socket to localhost", "/ssrf/socket?host=localhost&port=" + port, "ssrf.internal", SOCKET),
             new Attack("raw socket to loopback as one decimal number", "/ssrf/socket?host=2130706433&port=" + port,
                 "ssrf.internal", SOCKET));
@@ -80,6 +84,8 @@ final class SsrfCases {
                 "hello from the service"),
             new Twin("an allowed partner redirecting to itself",
                 "/ssrf/client?url=" + Http.enc("http://partner.test:" + port + "/to-hello"), "hello from the service"),
+            new Twin("an allowed partner through Apache HttpClient",
+                "/ssrf/apache?url=" + Http.enc("http://partner.test:" + port + "/hello"), "hello from the service"),
             new Twin("an allowed partner through RestTemplate",
                 "/ssrf/rest?url=" + Http.enc("http://partner.test:" + port + "/hello"), "hello from the service"));
     }

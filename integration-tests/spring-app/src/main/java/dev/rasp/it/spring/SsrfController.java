@@ -11,6 +11,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -20,7 +24,7 @@ import org.springframework.web.client.RestTemplate;
 
 /**
  * Deliberately forgeable outbound requests: a "preview this URL" feature through each client the agent covers
- * (java.net.URL, the JDK's HttpClient, Spring's RestTemplate, a raw socket), and the benign shapes the same
+ * (java.net.URL, the JDK's HttpClient, Spring's RestTemplate, Apache HttpClient 5, a raw socket), and the benign shapes the same
  * features have (the application's own service URL with input in the path; the application's own socket).
  * {@code ssrf.service} (an argument {@code --ssrf.service=} or a system property) is the application's own internal
  * service, e.g. http://127.0.0.1:8081.
@@ -56,6 +60,14 @@ public class SsrfController {
     @GetMapping("/rest")
     public String rest(@RequestParam String url) {
         return new RestTemplate().getForObject(url, String.class);
+    }
+
+    /** Apache HttpClient 5 (classic), following redirects: connects through java.net.Socket. */
+    @GetMapping("/apache")
+    public String apache(@RequestParam String url) throws IOException {
+        try (CloseableHttpClient client = HttpClients.createDefault()) {
+            return client.execute(new HttpGet(url), response -> EntityUtils.toString(response.getEntity()));
+        }
     }
 
     /** A raw socket to a host and port the request names ("test the connection" features). */
