@@ -140,6 +140,8 @@ pub enum ExplainCommand {
     /// Explain an expression (SpEL, OGNL, MVEL, JEXL, EL): tokens, input occurrences, finding
     /// and verdict.
     Expr(ExplainExprArgs),
+    /// Explain a JNDI lookup: scheme and server, lookup-decoded inputs, finding and verdict.
+    Jndi(ExplainJndiArgs),
 }
 
 #[derive(Debug, Args)]
@@ -266,6 +268,21 @@ fn parse_url_api(name: &str) -> Result<UrlApi, String> {
             "unknown api '{name}': use url, redirect, http-client, socket or channel"
         )),
     }
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainJndiArgs {
+    /// A request input (a query parameter) as NAME=VALUE; repeat for several.
+    #[arg(long = "input", value_name = "NAME=VALUE", value_parser = parse_input)]
+    pub inputs: Vec<(String, String)>,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+    /// Print the explanation as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// The name the application looks up (`InitialContext.lookup(name)`).
+    #[arg(value_name = "NAME")]
+    pub name: String,
 }
 
 fn parse_op(name: &str) -> Result<PathOp, String> {

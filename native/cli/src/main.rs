@@ -57,6 +57,7 @@ fn main() -> ExitCode {
         Command::Explain(ExplainCommand::Sql(args)) => explain::run_sql(&args),
         Command::Explain(ExplainCommand::Cmd(args)) => explain::run_cmd(&args),
         Command::Explain(ExplainCommand::Path(args)) => explain::run_path(&args),
+        Command::Explain(ExplainCommand::Jndi(args)) => explain::run_jndi(&args),
         Command::Explain(ExplainCommand::Url(args)) => explain::run_url(&args),
         Command::Explain(ExplainCommand::Expr(args)) => explain::run_expr(&args),
         Command::Rules(RulesCommand::Compile(args)) => rules::run_compile(&args),

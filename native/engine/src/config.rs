@@ -82,6 +82,9 @@ pub struct EngineConfig {
     pub exclusions: Vec<Exclusion>,
     /// `ssrf.allowed_hosts`: hosts, domains and ranges request input may name as a destination.
     pub ssrf_allowed_hosts: Allowlist,
+    /// `jndi.allowed_hosts`: hosts (names, addresses, `.domain` suffixes) remote JNDI lookups
+    /// may reach without the `jndi.policy.remote` finding.
+    pub jndi_allowed_hosts: Vec<String>,
 }
 
 impl Default for EngineConfig {
@@ -97,6 +100,7 @@ impl Default for EngineConfig {
             rule_modes: BTreeMap::new(),
             exclusions: Vec::new(),
             ssrf_allowed_hosts: Allowlist::default(),
+            jndi_allowed_hosts: Vec::new(),
         }
     }
 }
@@ -136,7 +140,7 @@ pub enum ConfigError {
         selector: String,
         set: String,
     },
-    #[error("unknown configuration key '{0}' (known: mode, events_file, max_input_bytes, on_overflow, on_unparsable, agent_version, rules.backend, rules.mode.<rule-id>, ssrf.allowed_hosts, exclusion.<name>.routes|inputs|rules)")]
+    #[error("unknown configuration key '{0}' (known: mode, events_file, max_input_bytes, on_overflow, on_unparsable, agent_version, rules.backend, rules.mode.<rule-id>, ssrf.allowed_hosts, jndi.allowed_hosts, exclusion.<name>.routes|inputs|rules)")]
     UnknownKey(String),
     #[error("configuration line {0} is not key=value: '{1}'")]
     Syntax(usize, String),
@@ -211,6 +215,14 @@ impl EngineConfig {
                             value: value.into(),
                             problem: e.to_string(),
                         })?;
+                }
+                "jndi.allowed_hosts" => {
+                    config.jndi_allowed_hosts = value
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|h| !h.is_empty())
+                        .map(str::to_owned)
+                        .collect()
                 }
                 _ if key.starts_with("rules.mode.") => {
                     let id = rule_mode_id(key)?;
@@ -414,6 +426,14 @@ mod tests {
         assert_eq!(c.limits.max_input_bytes, 4096);
         assert_eq!(c.events_file, "/tmp/e.jsonl");
         assert_eq!(c.agent_version, "9");
+        let j = EngineConfig::parse(
+            "jndi.allowed_hosts = ldap.corp.example, 10.0.0.5,,.corp.example\n",
+        )
+        .expect("valid");
+        assert_eq!(
+            j.jndi_allowed_hosts,
+            ["ldap.corp.example", "10.0.0.5", ".corp.example"]
+        );
     }
 
     #[test]
@@ -429,11 +449,13 @@ mod tests {
             ("max_input_bytes=-1", "bad value '-1' for max_input_bytes: use a whole number of bytes, at least 1024"),
             ("events_file=", "bad value '' for events_file: use a file path, or - for standard error"),
             ("colour=red", "unknown configuration key 'colour' (known: mode, events_file, max_input_bytes, on_overflow, on_unparsable, agent_version, rules.backend, rules.mode.<rule-id>, ssrf.allowed_hosts, exclusion.<name>.routes|inputs|rules)"),
+            ("colour=red", "unknown configuration key 'colour' (known: mode, events_file, max_input_bytes, on_overflow, on_unparsable, agent_version, rules.backend, rules.mode.<rule-id>, ssrf.allowed_hosts, jndi.allowed_hosts, exclusion.<name>.routes|inputs|rules)"),
             ("rules.backend=fast", "bad value 'fast' for rules.backend: use auto, hyperscan or portable"),
             ("rules.mode.sqli.union=deny", "bad value 'deny' for rules.mode.sqli.union: use block, monitor or off"),
             ("rules.mode.=block", "bad key 'rules.mode.': '' is not a rule id (segments of a-z, 0-9 and _ joined by dots, e.g. rules.mode.sqli.union)"),
             ("rules.mode.SQLi.union=block", "bad key 'rules.mode.SQLi.union': 'SQLi.union' is not a rule id (segments of a-z, 0-9 and _ joined by dots, e.g. rules.mode.sqli.union)"),
             ("rules.modes=block", "unknown configuration key 'rules.modes' (known: mode, events_file, max_input_bytes, on_overflow, on_unparsable, agent_version, rules.backend, rules.mode.<rule-id>, ssrf.allowed_hosts, exclusion.<name>.routes|inputs|rules)"),
+            ("rules.modes=block", "unknown configuration key 'rules.modes' (known: mode, events_file, max_input_bytes, on_overflow, on_unparsable, agent_version, rules.backend, rules.mode.<rule-id>, ssrf.allowed_hosts, jndi.allowed_hosts, exclusion.<name>.routes|inputs|rules)"),
             ("exclusion.search.paths=/x", "unknown exclusion field 'paths' in exclusion.search.paths: use routes, inputs or rules"),
             ("exclusion.search=/x", "bad key 'exclusion.search': write exclusion.<name>.routes, exclusion.<name>.inputs or exclusion.<name>.rules"),
             ("exclusion..routes=/x", "bad key 'exclusion..routes': '' is not an exclusion name (letters, digits, - and _, e.g. exclusion.search_box.inputs)"),

@@ -13,6 +13,7 @@
 
 mod decision;
 mod expr;
+mod jndi;
 mod url;
 
 use std::fmt;
@@ -29,6 +30,7 @@ use crate::rules::{RuleSet, SinkKind};
 use crate::sql::{self, Dialect, SqlRule};
 use crate::verdict::{Confidence, Verdict};
 use decision::{BuiltinWhy, Finding, Source};
+pub use jndi::{jndi_api_name, JndiSink};
 
 pub use decision::{Explanation, FindingReport};
 pub use expr::{ExprApi, ExprSink};

@@ -40,6 +40,7 @@ pub mod exclusion;
 pub mod expr;
 pub mod extract;
 pub mod input;
+pub mod jndi;
 pub mod matcher;
 pub mod net;
 pub mod orm;
@@ -52,6 +53,7 @@ pub mod wire;
 pub use config::{EngineConfig, Mode, Policy};
 pub use context::{ContextLimits, RequestContext};
 pub use engine::{
-    CommandSink, Engine, ExprApi, ExprSink, PathSink, SqlApi, SqlSink, UrlApi, UrlCheck, UrlSink,
+    CommandSink, Engine, ExprApi, ExprSink, JndiSink, PathSink, SqlApi, SqlSink, UrlApi, UrlCheck,
+    UrlSink,
 };
 pub use verdict::{Action, Verdict};

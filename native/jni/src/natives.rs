@@ -26,6 +26,8 @@ use std::ops::Deref;
 
 use crate::runtime::{self, lock, ContextSlot};
 
+mod jndi;
+
 fn method(name: &str, sig: &str, fn_ptr: *mut c_void) -> NativeMethod {
     NativeMethod {
         name: name.into(),
@@ -41,6 +43,7 @@ pub fn sink_methods() -> Vec<NativeMethod> {
         method("checkCommand", "(JI[B[B)I", check_command as *mut c_void),
         method("checkPath", "(JII[B[B)I", check_path as *mut c_void),
         method("addInputs", "(J[BI)I", add_inputs as *mut c_void),
+        method("checkJndi", "(JI[B)I", jndi::check_jndi as *mut c_void),
         method("checkUrl", "(JI[B[B[B)I", check_url as *mut c_void),
         method(
             "checkExpression",

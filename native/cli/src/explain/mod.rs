@@ -14,6 +14,8 @@
 //! * [`path`]: the path's segments with their depth, and where each input occurs;
 //! * [`expr`]: an expression's tokens (SpEL, OGNL, MVEL, JEXL, EL) and which each input
 //!   occurrence touches;
+//! * [`jndi`]: the name's scheme and server, the names inputs' `${jndi:...}` lookups decode
+//!   to, and whether each occurrence writes the provider;
 //! * [`url`]: the parts of a URL that decide where a connection goes, how the JDK reads its
 //!   host, and which parts each input occurrence writes.
 //!
@@ -27,6 +29,7 @@
 pub mod cmd;
 pub mod detection;
 pub mod expr;
+pub mod jndi;
 pub mod path;
 pub mod sql;
 pub mod url;
@@ -40,6 +43,7 @@ use serde::Serialize;
 
 pub use cmd::run_cmd;
 pub use expr::run_expr;
+pub use jndi::run_jndi;
 pub use path::run_path;
 pub use sql::run_sql;
 pub use url::run_url;

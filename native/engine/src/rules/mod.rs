@@ -129,6 +129,8 @@ pub const BUILTIN_RULE_IDS: &[&str] = &[
     "path.absolute",
     "path.nul",
     "path.server_page",
+    "jndi.remote_lookup",
+    "jndi.policy.remote",
     "ssrf.internal",
     "ssrf.destination",
     "expr.injection",
@@ -544,6 +546,7 @@ mod tests {
             .chain(crate::path::PathRule::ALL.iter().map(|r| r.id()))
             .chain(crate::net::ssrf::SsrfRule::ALL.iter().map(|r| r.id()))
             .chain(crate::expr::ExprRule::ALL.iter().map(|r| r.id()))
+            .chain(crate::jndi::JndiRule::ALL.iter().map(|r| r.id()))
             .chain([crate::engine::INPUT_OVERFLOW_RULE_ID])
             .collect();
         emitted.sort_unstable();

@@ -152,6 +152,43 @@ public final class RaspBridge {
     }
 
     /** Before a file access whose PathOp is fixed by the API. {@code path}: File, Path or String. */
+    /**
+     * Before a JNDI name operation (InitialContext picking the context for {@code name}, a
+     * String or a javax.naming.Name). Inside a request the name is judged against its input;
+     * outside one by the remote-lookup policy alone (JNDI calls are rare and slow: the check
+     * costs nothing next to them, and the agent itself never uses JNDI, so no guard is needed).
+     */
+    public static void onJndi(int api, Object name) {
+        RequestScope scope = CURRENT.get();
+        RaspHooks h = hooks;
+        if (h == null || name == null) {
+            return;
+        }
+        if (scope == null) {
+            try {
+                h.checkJndiOutsideRequest(api, name);
+            } catch (RaspBlockedException e) {
+                throw e;
+            } catch (Throwable t) {
+                internalError(h, t);
+            }
+            return;
+        }
+        if (scope.guarded || scope.context.unavailable) {
+            return;
+        }
+        scope.guarded = true;
+        try {
+            h.checkJndi(scope, api, name);
+        } catch (RaspBlockedException e) {
+            throw e;
+        } catch (Throwable t) {
+            internalError(h, t);
+        } finally {
+            scope.guarded = false;
+        }
+    }
+
     public static void onPath(int api, int op, Object path) {
         RequestScope scope = CURRENT.get();
         if (scope == null || scope.guarded || scope.context.unavailable || path == null) {

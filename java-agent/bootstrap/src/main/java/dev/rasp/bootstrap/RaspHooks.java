@@ -125,6 +125,21 @@ public interface RaspHooks {
     default void checkExpressionOutsideRequest(int api, String expression, Object parserContext) {
     }
 
+    /**
+     * One JNDI name operation ({@code api}: a JndiApi code; {@code name}: a String or a
+     * javax.naming.Name) on a thread serving a request. Called with {@code scope.guarded} set.
+     * The default does nothing (hooks written before JNDI sinks).
+     */
+    default void checkJndi(RequestScope scope, int api, Object name) {
+    }
+
+    /**
+     * A JNDI name operation on a thread that serves no request: the remote-lookup policy alone
+     * applies (a payload stored earlier and logged now still makes a remote lookup).
+     */
+    default void checkJndiOutsideRequest(int api, Object name) {
+    }
+
     /** {@code op} of {@link #checkPath} when the open options decide it. */
     int OP_FROM_OPTIONS = -1;
 

@@ -7,6 +7,7 @@ import dev.rasp.core.engine.Engine;
 import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.expr.ExpressionInstrumentation;
 import dev.rasp.core.instrumentation.net.NetInstrumentation;
+import dev.rasp.core.instrumentation.jndi.JndiInstrumentation;
 import dev.rasp.core.instrumentation.context.ContextInstrumentation;
 import dev.rasp.core.instrumentation.sources.SourcesInstrumentation;
 import dev.rasp.core.instrumentation.websocket.WebSocketInstrumentation;
@@ -51,7 +52,8 @@ final class Activation {
                 new OrmInstrumentation(),
                 new ProcessInstrumentation(), new JavaIoInstrumentation(), new NioFileInstrumentation(),
                 new ContextInstrumentation(), new SourcesInstrumentation(),
-                new WebSocketInstrumentation(), new NetInstrumentation(), new ExpressionInstrumentation());
+                new WebSocketInstrumentation(), new NetInstrumentation(), new ExpressionInstrumentation(),
+                new JndiInstrumentation());
     }
 
     static void start(Instrumentation instrumentation, AgentConfig config, boolean atStartup, String version,
@@ -76,6 +78,11 @@ final class Activation {
                 // at premain; everything at attach) are retransformed: advice adds no member.
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(new ErrorListener(errors))
+                // Advice inlined into a named JDK module other than java.base (java.naming's
+                // InitialContext) calls RaspBridge in the boot loader's unnamed module, which a
+                // named module does not read by default: the read edge is added as it is
+                // transformed.
+                .assureReadEdgeTo(instrumentation, RaspBridge.class)
                 .ignore(nameStartsWith("net.bytebuddy.")
                         .or(nameStartsWith("dev.rasp.core."))
                         .or(nameStartsWith("dev.rasp.bootstrap."))

@@ -18,6 +18,7 @@ import dev.rasp.core.engine.RequestEncoder;
 import dev.rasp.core.engine.Verdict;
 import dev.rasp.core.instrumentation.expr.ExprApi;
 import dev.rasp.core.instrumentation.file.PathOp;
+import dev.rasp.core.instrumentation.jndi.JndiNames;
 import dev.rasp.core.instrumentation.jdbc.DialectResolver;
 import dev.rasp.core.instrumentation.net.Connections;
 import dev.rasp.core.instrumentation.net.UrlApi;
@@ -406,6 +407,76 @@ public final class RaspRuntime implements RaspHooks {
             sinkNativesMissing(e);
         } catch (Throwable t) {
             errors.record("command policy check", t);
+        } finally {
+            if (handle != 0L) {
+                Engine.closeContext(handle);
+            }
+        }
+    }
+
+    @Override
+    public void checkJndi(RequestScope scope, int api, Object name) {
+        if (sinkNativesMissing) {
+            return;
+        }
+        try {
+            RequestContext context = scope.context;
+            if (!open(context)) {
+                return;
+            }
+            pushInputs(context);
+            String text = JndiNames.text(name);
+            Judgement judgement;
+            synchronized (context) {
+                long start = System.nanoTime();
+                int verdict = Engine.checkJndi(context.handle, api, text);
+                RaspTelemetry.checked(RaspTelemetry.SINK_JNDI, System.nanoTime() - start);
+                judgement = judge(scope, verdict, RaspTelemetry.SINK_JNDI);
+            }
+            act(scope, judgement, RaspTelemetry.SINK_JNDI, text);
+        } catch (RaspBlockedException e) {
+            throw e;
+        } catch (UnsatisfiedLinkError e) {
+            sinkNativesMissing(e);
+        } catch (Throwable t) {
+            failed(scope, "JNDI check", t);
+        }
+    }
+
+    @Override
+    public void checkJndiOutsideRequest(int api, Object name) {
+        if (sinkNativesMissing) {
+            return;
+        }
+        String text = JndiNames.text(name);
+        if (!JndiNames.mayBeRemote(text)) {
+            return; // java:comp/env/..., scheme-less names: no policy applies, no context needed
+        }
+        long handle = 0L;
+        try {
+            RequestEncoder none = new RequestEncoder(64).start("", "", "", "", "");
+            handle = Engine.openContext(none.buffer(), none.length());
+            if (handle == 0L) {
+                return;
+            }
+            long start = System.nanoTime();
+            int verdict = Engine.checkJndi(handle, api, text);
+            RaspTelemetry.checked(RaspTelemetry.SINK_JNDI, System.nanoTime() - start);
+            if (verdict == Verdict.MONITOR || verdict == Verdict.BLOCK) {
+                EngineEvent event = takeEvent(handle, RaspTelemetry.SINK_JNDI, null, RequestContext.RESPONSE_NONE);
+                recordVerdict(null, verdict, event, RaspTelemetry.SINK_JNDI, text);
+                if (verdict == Verdict.BLOCK) {
+                    throw new RaspBlockedException(event.category, event.ruleId, event.eventId);
+                }
+            } else if (verdict < 0 && failClosed) {
+                throw new RaspBlockedException(INTERNAL_CATEGORY, INTERNAL_RULE, "");
+            }
+        } catch (RaspBlockedException e) {
+            throw e;
+        } catch (UnsatisfiedLinkError e) {
+            sinkNativesMissing(e);
+        } catch (Throwable t) {
+            errors.record("JNDI policy check", t);
         } finally {
             if (handle != 0L) {
                 Engine.closeContext(handle);

@@ -34,6 +34,7 @@ public class RaspProperties {
     private final Sql sql = new Sql();
     private final Ssrf ssrf = new Ssrf();
     private final Rules rules = new Rules();
+    private final Jndi jndi = new Jndi();
 
     /** Exclusions by name: each drops the findings that match all of the fields it sets. */
     private Map<String, Exclusion> exclusion = new LinkedHashMap<>();
@@ -83,6 +84,10 @@ public class RaspProperties {
 
     public Rules getRules() {
         return rules;
+    }
+
+    public Jndi getJndi() {
+        return jndi;
     }
 
     public Map<String, Exclusion> getExclusion() {
@@ -192,6 +197,22 @@ public class RaspProperties {
         /**
          * Destinations request input may name: host names, *. domains, addresses and CIDR ranges (e.g.
          * hooks.partner.example, *.partner.example, 10.20.0.0/16); a connection input chose to one of them is not judged.
+         */
+        private List<String> allowedHosts = new ArrayList<>();
+
+        public List<String> getAllowedHosts() {
+            return allowedHosts;
+        }
+
+        public void setAllowedHosts(List<String> allowedHosts) {
+            this.allowedHosts = allowedHosts;
+        }
+    }
+
+    public static class Jndi {
+        /**
+         * Hosts (names, addresses, .domain suffixes) remote JNDI lookups may reach without a jndi.policy.remote
+         * finding; input that chooses a lookup's provider is still jndi.remote_lookup.
          */
         private List<String> allowedHosts = new ArrayList<>();
 

@@ -53,11 +53,13 @@ public final class AgentConfig {
     private final RulesConfig rules;
     /** rasp.ssrf.allowed_hosts as written (the engine parses and checks it); empty for none. */
     private final String ssrfAllowedHosts;
+    /** rasp.jndi.allowed_hosts as given (comma-separated), "" when unset. */
+    private final String jndiAllowedHosts;
     private final List<String> warnings;
 
     private AgentConfig(Mode mode, String configFile, String eventsFile, File nativeDir, int maxInputBytes,
                         FallbackVerdict onOverflow, FallbackVerdict onUnparsable, FailureMode onInternalError,
-                        RulesConfig rules, String ssrfAllowedHosts, List<String> warnings) {
+                        RulesConfig rules, String ssrfAllowedHosts, String jndiAllowedHosts, List<String> warnings) {
         this.mode = mode;
         this.configFile = configFile;
         this.eventsFile = eventsFile;
@@ -68,6 +70,7 @@ public final class AgentConfig {
         this.onInternalError = onInternalError;
         this.rules = rules;
         this.ssrfAllowedHosts = ssrfAllowedHosts;
+        this.jndiAllowedHosts = jndiAllowedHosts;
         this.warnings = Collections.unmodifiableList(warnings);
     }
 
@@ -104,8 +107,26 @@ public final class AgentConfig {
                 "use open or closed", "open", "closed"));
         RulesConfig rules = RulesConfig.resolve(sources, workingDir);
         String allowed = sources.lookup(ConfigKey.SSRF_ALLOWED_HOSTS);
+        String jndiAllowedHosts = jndiAllowedHosts(sources);
         return new AgentConfig(mode, configFile, eventsFile, nativeDir, maxInputBytes, onOverflow, onUnparsable,
-                onInternalError, rules, allowed == null ? "" : allowed.trim(), warnings);
+                onInternalError, rules, allowed == null ? "" : allowed.trim(), jndiAllowedHosts, warnings);
+    }
+
+    /** Host names, addresses or .domain suffixes, comma-separated; one engine line, so no line breaks. */
+    private static String jndiAllowedHosts(ConfigSources sources) {
+        String raw = sources.lookup(ConfigKey.JNDI_ALLOWED_HOSTS);
+        if (raw == null) {
+            return "";
+        }
+        String value = raw.trim();
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                throw ConfigException.badValue(ConfigKey.JNDI_ALLOWED_HOSTS, raw,
+                        "use comma-separated host names, addresses or .domain suffixes");
+            }
+        }
+        return value;
     }
 
     private static Properties readConfigFile(String path, String workingDir, List<String> warnings) {
@@ -216,6 +237,11 @@ public final class AgentConfig {
         return rules;
     }
 
+    /** rasp.jndi.allowed_hosts as given, "" when unset. */
+    public String jndiAllowedHosts() {
+        return jndiAllowedHosts;
+    }
+
     /** Non-fatal remarks (unknown keys in the config file), for the agent log. */
     public List<String> warnings() {
         return warnings;
@@ -232,6 +258,9 @@ public final class AgentConfig {
         line(sb, "agent_version", agentVersion);
         if (!ssrfAllowedHosts.isEmpty()) {
             line(sb, "ssrf.allowed_hosts", ssrfAllowedHosts.replace('\n', ' ').replace('\r', ' '));
+        }
+        if (!jndiAllowedHosts.isEmpty()) {
+            line(sb, "jndi.allowed_hosts", jndiAllowedHosts);
         }
         rules.appendEngineLines(sb);
         return sb.toString().getBytes(StandardCharsets.UTF_8);

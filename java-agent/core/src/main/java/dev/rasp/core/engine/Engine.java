@@ -92,6 +92,14 @@ public final class Engine {
     }
 
     /**
+     * One JNDI name operation. Throws UnsatisfiedLinkError when the library lacks the sink
+     * natives.
+     */
+    public static int checkJndi(long handle, int api, String name) {
+        return NativeEngine.checkJndi(handle, api, name.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
      * The pending event after MONITOR or BLOCK, completed with the stack; null when none is
      * pending. {@code handoff}: null on the serving thread, else "via\nthread name";
      * {@code blockResponse}: a RequestContext.RESPONSE_* code (who answers a block).

@@ -47,6 +47,8 @@ final class NativeEngine {
     // writtenUtf8: null, or the path as the application wrote it before normalising (docs/native-boundary.md).
     static native int checkPath(long handle, int api, int op, byte[] pathUtf8, byte[] writtenUtf8);
 
+    static native int checkJndi(long handle, int api, byte[] nameUtf8);
+
     static native int addInputs(long handle, byte[] record, int length);
 
     // address: 4 or 16 bytes, or null; originUtf8: null or the URL input chose that this

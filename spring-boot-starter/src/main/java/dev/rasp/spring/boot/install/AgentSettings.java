@@ -72,7 +72,8 @@ public final class AgentSettings {
 
     /** The agent's own spelling of the same keys (a -D on the command line uses it). */
     static final List<String> AGENT_KEYS = List.of("rasp.on_internal_error", "rasp.request.max_input_bytes",
-            "rasp.request.on_overflow", "rasp.sql.on_unparsable", "rasp.rules.reload_seconds", "rasp.ssrf.allowed_hosts");
+            "rasp.request.on_overflow", "rasp.sql.on_unparsable", "rasp.rules.reload_seconds", "rasp.ssrf.allowed_hosts",
+            "rasp.jndi.allowed_hosts");
 
     /** One agent key to set: its value, and the Spring key and origin it came from. */
     public record Setting(String agentKey, String value, String springKey, String origin) {
@@ -132,6 +133,10 @@ public final class AgentSettings {
             // The agent's engine parses and checks the entries; a bad one stops the attach naming the key.
             put(out, sources, "rasp.ssrf.allowed-hosts", "rasp.ssrf.allowed_hosts",
                     String.join(",", allowed.stream().map(String::trim).toList()));
+        }
+        List<String> jndiHosts = p.getJndi().getAllowedHosts();
+        if (!jndiHosts.isEmpty()) {
+            put(out, sources, "rasp.jndi.allowed-hosts", "rasp.jndi.allowed_hosts", String.join(",", jndiHosts));
         }
         ruleModes(out, sources, p.getRules().getMode());
         exclusions(out, sources, p.getExclusion());
@@ -475,6 +480,7 @@ public final class AgentSettings {
             ConfigurationPropertyName modes = ConfigurationPropertyName.of("rasp.rules.mode");
             ConfigurationPropertyName exclusions = ConfigurationPropertyName.of("rasp.exclusion");
             ConfigurationPropertyName allowedHosts = ConfigurationPropertyName.of("rasp.ssrf.allowed-hosts");
+            ConfigurationPropertyName jndiHosts = ConfigurationPropertyName.of("rasp.jndi.allowed-hosts");
             List<ConfigurationPropertyName> known = new ArrayList<>();
             for (String k : SCALAR_KEYS) {
                 known.add(ConfigurationPropertyName.of(k));
@@ -489,6 +495,7 @@ public final class AgentSettings {
                     String text = n.toString();
                     if (!rasp.isAncestorOf(n) || modes.isAncestorOf(n) || exclusions.isAncestorOf(n) || known.contains(n)
                             || allowedHosts.equals(n) || allowedHosts.isAncestorOf(n)
+                            || jndiHosts.equals(n) || jndiHosts.isAncestorOf(n)
                             || AGENT_KEYS.contains(text) || text.startsWith("rasp.debug.") || text.startsWith("rasp.agent.")) {
                         continue;
                     }

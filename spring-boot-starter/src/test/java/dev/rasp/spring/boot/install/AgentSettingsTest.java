@@ -79,6 +79,14 @@ class AgentSettingsTest {
     }
 
     @Test
+    void jndiAllowedHostsAreJoinedForTheAgent() {
+        assertThat(agentKeys(env("rasp.jndi.allowed-hosts", "ldap.corp.example,10.0.0.5")))
+                .containsEntry("rasp.jndi.allowed_hosts", "ldap.corp.example,10.0.0.5");
+        assertThat(agentKeys(env("rasp.jndi.allowed-hosts[0]", "ldap.corp.example", "rasp.jndi.allowed-hosts[1]", ".corp.example")))
+                .containsEntry("rasp.jndi.allowed_hosts", "ldap.corp.example,.corp.example");
+    }
+
+    @Test
     void aPlainNumberOfBytesIsBytes() {
         assertThat(agentKeys(env("rasp.request.max-input-bytes", "4096"))).containsEntry("rasp.request.max_input_bytes", "4096");
     }
