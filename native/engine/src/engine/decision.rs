@@ -32,6 +32,8 @@ pub(super) enum BuiltinWhy {
     CommandPolicy,
     /// The request's input overflowed the limit.
     Overflow,
+    /// A deserialized class outside the configured allow-list.
+    ClassAllowList,
 }
 
 /// Where a finding comes from.
@@ -342,6 +344,9 @@ impl Engine {
                 BuiltinWhy::CommandPolicy => {
                     "the launch matches the built-in command policy, whoever asked for it"
                         .to_owned()
+                }
+                BuiltinWhy::ClassAllowList => {
+                    "the class is not in deser.allowed_classes".to_owned()
                 }
                 BuiltinWhy::Overflow => format!(
                     "the request's input exceeded max_input_bytes ({} bytes kept), so part of it was not checked",

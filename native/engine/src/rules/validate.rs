@@ -147,13 +147,23 @@ fn choice<T: Copy>(
     None
 }
 
-const CATEGORIES: &[(&str, &str)] = &[("sqli", "sqli"), ("cmdi", "cmdi"), ("path", "path")];
-const SCANS: &[(&str, Scan)] = &[("sink", Scan::Sink), ("input", Scan::Input)];
-const SINKS: &[(&str, SinkKind)] = &[
-    ("sql", SinkKind::Sql),
-    ("cmd", SinkKind::Cmd),
-    ("path", SinkKind::Path),
+const CATEGORIES: &[(&str, &str)] = &[
+    ("sqli", "sqli"),
+    ("cmdi", "cmdi"),
+    ("path", "path"),
+    ("deser", "deser"),
 ];
+const SCANS: &[(&str, Scan)] = &[("sink", Scan::Sink), ("input", Scan::Input)];
+/// The `sinks` names: every [`SinkKind`], in its order.
+const SINKS: [(&str, SinkKind); SinkKind::COUNT] = {
+    let mut sinks = [("", SinkKind::Sql); SinkKind::COUNT];
+    let mut i = 0;
+    while i < SinkKind::COUNT {
+        sinks[i] = (SinkKind::ALL[i].name(), SinkKind::ALL[i]);
+        i += 1;
+    }
+    sinks
+};
 const WHENS: &[(&str, When)] = &[
     ("always", When::Always),
     ("input-present", When::InputPresent),
@@ -270,12 +280,15 @@ fn sinks(raw: &RawRule, d: &mut Located<'_>) -> Vec<SinkKind> {
     if raw.sinks.get_ref().is_empty() {
         d.at(
             &raw.sinks,
-            "`sinks` is empty; name at least one of sql, cmd, path".to_string(),
+            format!(
+                "`sinks` is empty; name at least one of {}",
+                SINKS.map(|(name, _)| name).join(", ")
+            ),
         );
     }
     let mut sinks = Vec::new();
     for sink in raw.sinks.get_ref() {
-        if let Some(kind) = choice(d, "sinks", sink, SINKS) {
+        if let Some(kind) = choice(d, "sinks", sink, &SINKS) {
             if sinks.contains(&kind) {
                 d.at(
                     sink,
