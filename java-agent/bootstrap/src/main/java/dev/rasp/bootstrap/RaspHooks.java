@@ -104,6 +104,19 @@ public interface RaspHooks {
      */
     void checkPath(RequestScope scope, int api, int op, Object path, Object options);
 
+    /**
+     * One class descriptor a deserializer resolved ({@code api}: {@link #CLASS_DESCRIPTOR} with
+     * the stream's java.io.ObjectStreamClass, or {@link #CLASS_PROXY} with the resolved proxy
+     * Class, whose interfaces are judged). Called with {@code scope.guarded} set. The default
+     * does nothing (hooks written before deserialization sinks).
+     */
+    default void checkClass(RequestScope scope, int api, Object descriptor) {
+    }
+
+    /** checkClass apis: a class descriptor (ObjectInputStream.resolveClass), a proxy class (resolveProxyClass). */
+    int CLASS_DESCRIPTOR = 0;
+    int CLASS_PROXY = 1;
+
     /** {@code op} of {@link #checkPath} when the open options decide it. */
     int OP_FROM_OPTIONS = -1;
 

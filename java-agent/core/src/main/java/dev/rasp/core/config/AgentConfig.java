@@ -51,11 +51,13 @@ public final class AgentConfig {
     private final FallbackVerdict onUnparsable;
     private final FailureMode onInternalError;
     private final RulesConfig rules;
+    /** rasp.deser.allowed_classes as written, or null: the allow-list mode of deserialization checks is off. */
+    private final String deserAllowedClasses;
     private final List<String> warnings;
 
     private AgentConfig(Mode mode, String configFile, String eventsFile, File nativeDir, int maxInputBytes,
                         FallbackVerdict onOverflow, FallbackVerdict onUnparsable, FailureMode onInternalError,
-                        RulesConfig rules, List<String> warnings) {
+                        RulesConfig rules, String deserAllowedClasses, List<String> warnings) {
         this.mode = mode;
         this.configFile = configFile;
         this.eventsFile = eventsFile;
@@ -65,6 +67,7 @@ public final class AgentConfig {
         this.onUnparsable = onUnparsable;
         this.onInternalError = onInternalError;
         this.rules = rules;
+        this.deserAllowedClasses = deserAllowedClasses;
         this.warnings = Collections.unmodifiableList(warnings);
     }
 
@@ -100,8 +103,10 @@ public final class AgentConfig {
         FailureMode onInternalError = FailureMode.valueOf(sources.choice(ConfigKey.ON_INTERNAL_ERROR, "open",
                 "use open or closed", "open", "closed"));
         RulesConfig rules = RulesConfig.resolve(sources, workingDir);
+        // The engine checks the list's syntax; its error comes back through init with the key renamed.
+        String deserAllowedClasses = sources.lookup(ConfigKey.DESER_ALLOWED_CLASSES);
         return new AgentConfig(mode, configFile, eventsFile, nativeDir, maxInputBytes, onOverflow, onUnparsable,
-                onInternalError, rules, warnings);
+                onInternalError, rules, deserAllowedClasses, warnings);
     }
 
     private static Properties readConfigFile(String path, String workingDir, List<String> warnings) {
@@ -227,6 +232,9 @@ public final class AgentConfig {
         line(sb, "on_unparsable", lower(onUnparsable));
         line(sb, "agent_version", agentVersion);
         rules.appendEngineLines(sb);
+        if (deserAllowedClasses != null) {
+            line(sb, "deser.allowed_classes", deserAllowedClasses.replace('\n', ' ').replace('\r', ' '));
+        }
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -257,7 +265,8 @@ public final class AgentConfig {
         String[][] keys = {
                 {"mode", ConfigKey.MODE.name()}, {"events_file", ConfigKey.EVENTS_FILE.name()},
                 {"max_input_bytes", ConfigKey.MAX_INPUT_BYTES.name()}, {"on_overflow", ConfigKey.ON_OVERFLOW.name()},
-                {"on_unparsable", ConfigKey.ON_UNPARSABLE.name()}, {"rules.backend", ConfigKey.RULES_BACKEND.name()}};
+                {"on_unparsable", ConfigKey.ON_UNPARSABLE.name()}, {"rules.backend", ConfigKey.RULES_BACKEND.name()},
+                {"deser.allowed_classes", ConfigKey.DESER_ALLOWED_CLASSES.name()}};
         for (String[] k : keys) {
             ConfigKey key = ConfigKey.valueOf(k[1]);
             m = m.replace("for " + k[0] + ":", "for " + key.property + " (" + key.environmentVariable + "):");
@@ -279,6 +288,7 @@ public final class AgentConfig {
                 + ", on_internal_error=" + lower(onInternalError)
                 + ", native_dir=" + nativeDir
                 + ", " + rules.describe()
+                + (deserAllowedClasses == null ? "" : ", deser.allowed_classes=" + deserAllowedClasses)
                 + (configFile == null ? "" : ", config=" + configFile);
     }
 }

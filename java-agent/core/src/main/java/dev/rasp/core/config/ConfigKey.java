@@ -15,7 +15,8 @@ public enum ConfigKey {
     ON_INTERNAL_ERROR("rasp.on_internal_error"),
     RULES_FILE("rasp.rules.file"),
     RULES_RELOAD_SECONDS("rasp.rules.reload_seconds"),
-    RULES_BACKEND("rasp.rules.backend");
+    RULES_BACKEND("rasp.rules.backend"),
+    DESER_ALLOWED_CLASSES("rasp.deser.allowed_classes");
 
     /** System property and config file key, e.g. rasp.request.max_input_bytes. */
     public final String property;

@@ -48,4 +48,7 @@ final class NativeEngine {
     static native int checkPath(long handle, int api, int op, byte[] pathUtf8, byte[] writtenUtf8);
 
     static native int addInputs(long handle, byte[] record, int length);
+
+    // api: 0 resolveClass (a class descriptor), 1 resolveProxyClass (a proxy interface).
+    static native int checkClass(long handle, int api, byte[] nameUtf8);
 }
