@@ -133,6 +133,8 @@ pub enum ExplainCommand {
     Cmd(ExplainCmdArgs),
     /// Explain a file access: path segments, input occurrences, finding and verdict.
     Path(ExplainPathArgs),
+    /// Explain a class a deserializer is about to instantiate: deny-list rules, allow-list, verdict.
+    Class(ExplainClassArgs),
 }
 
 #[derive(Debug, Args)]
@@ -188,6 +190,21 @@ pub struct ExplainPathArgs {
     /// The path the application is about to use.
     #[arg(value_name = "PATH")]
     pub path: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainClassArgs {
+    /// The class is a proxy interface (ObjectInputStream.resolveProxyClass).
+    #[arg(long)]
+    pub proxy: bool,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+    /// Print the explanation as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// The class name as the stream spells it (an array: [Lcom.example.Type;).
+    #[arg(value_name = "CLASS")]
+    pub name: String,
 }
 
 fn parse_op(name: &str) -> Result<PathOp, String> {

@@ -57,6 +57,7 @@ fn main() -> ExitCode {
         Command::Explain(ExplainCommand::Sql(args)) => explain::run_sql(&args),
         Command::Explain(ExplainCommand::Cmd(args)) => explain::run_cmd(&args),
         Command::Explain(ExplainCommand::Path(args)) => explain::run_path(&args),
+        Command::Explain(ExplainCommand::Class(args)) => explain::run_class(&args),
         Command::Rules(RulesCommand::Compile(args)) => rules::run_compile(&args),
         Command::Rules(RulesCommand::Check(args)) => rules::run_check(&args),
         Command::Rules(RulesCommand::Test(args)) => rules::run_test(&args),

@@ -11,7 +11,8 @@
 //! * [`cmd`]: the argument vector, the command line the detector reads, the shell script's
 //!   tokens, and where each input occurs (which argument, which tokens, which environment
 //!   entry);
-//! * [`path`]: the path's segments with their depth, and where each input occurs.
+//! * [`path`]: the path's segments with their depth, and where each input occurs;
+//! * [`class`]: a class a deserializer is about to instantiate (no input takes part).
 //!
 //! Every explanation builds the request the agent would send, with the inputs as query
 //! parameters of a GET to `--route`, and lets the engine's own extraction read it
@@ -20,6 +21,7 @@
 //! backslashes as slashes), which is what catches a traversal the application decodes itself,
 //! and what input signatures are matched against.
 
+pub mod class;
 pub mod cmd;
 pub mod detection;
 pub mod path;
@@ -32,6 +34,7 @@ use rasp_engine::wire::RequestRecord;
 use rasp_engine::{ContextLimits, RequestContext};
 use serde::Serialize;
 
+pub use class::run_class;
 pub use cmd::run_cmd;
 pub use path::run_path;
 pub use sql::run_sql;
