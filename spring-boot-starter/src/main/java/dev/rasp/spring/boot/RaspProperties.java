@@ -33,6 +33,7 @@ public class RaspProperties {
     private final Request request = new Request();
     private final Sql sql = new Sql();
     private final Rules rules = new Rules();
+    private final Deser deser = new Deser();
 
     /** Exclusions by name: each drops the findings that match all of the fields it sets. */
     private Map<String, Exclusion> exclusion = new LinkedHashMap<>();
@@ -78,6 +79,10 @@ public class RaspProperties {
 
     public Rules getRules() {
         return rules;
+    }
+
+    public Deser getDeser() {
+        return deser;
     }
 
     public Map<String, Exclusion> getExclusion() {
@@ -180,6 +185,23 @@ public class RaspProperties {
 
         public void setOnUnparsable(FallbackVerdict onUnparsable) {
             this.onUnparsable = onUnparsable;
+        }
+    }
+
+    public static class Deser {
+        /**
+         * The allow-list mode of Java deserialization: class names, package.* or package.**; while serving a
+         * request an ObjectInputStream may read only these (and the JDK's boxed numbers, String, Enum). Unset: the
+         * deser.gadget.* deny-list alone.
+         */
+        private List<String> allowedClasses = new ArrayList<>();
+
+        public List<String> getAllowedClasses() {
+            return allowedClasses;
+        }
+
+        public void setAllowedClasses(List<String> allowedClasses) {
+            this.allowedClasses = allowedClasses;
         }
     }
 
