@@ -45,6 +45,7 @@
 //! * `` `sinks` is empty; name at least one of sql, cmd, path, class ``
 //! * `` sink `{sink}` is listed twice in `sinks` ``
 //! * `` `when` is only for scan = "sink" rules; an input rule fires on its own signature match ``
+//! * `` sink `class` takes only scan = "sink", when = "always" rules: a class check reads no request input ``
 //! * `` scan = "sink" needs `when` (always, input-present or input-overlaps) ``
 //! * `` `message` is empty ``
 //! * `` `patterns` is empty; give at least one ``

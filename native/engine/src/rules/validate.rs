@@ -236,6 +236,17 @@ fn validate_rule(
         (_, Some(when)) => choice(d, "when", when, WHENS),
         (None, None) => None,
     };
+    // A class check reads no request input (docs/rules.md §4): any other rule would never fire.
+    if sinks.contains(&SinkKind::Class)
+        && (scan == Some(Scan::Input) || when.is_some_and(|w| w != When::Always))
+    {
+        d.at(
+            &raw.sinks,
+            "sink `class` takes only scan = \"sink\", when = \"always\" rules: a class check \
+             reads no request input"
+                .to_string(),
+        );
+    }
     if raw.message.get_ref().trim().is_empty() {
         d.at(&raw.message, "`message` is empty".to_string());
     }
