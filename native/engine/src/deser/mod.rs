@@ -12,7 +12,8 @@
 //!   does not name into the built-in finding `deser.not_allowed`.
 //!
 //! The agent asks once per class descriptor the stream holds (superclass descriptors and
-//! proxy interfaces included), before any object of the class exists. An array descriptor is
+//! proxy interfaces included), before any object of the class exists; and for SnakeYAML, once
+//! per global tag (`!!com.x.Y`) a document names, before the class is loaded. An array descriptor is
 //! judged by its element class ([`element_class`]): `[Lorg.x.Gadget;` is the gadget.
 
 use std::fmt;
@@ -26,6 +27,7 @@ pub const NOT_ALLOWED_MESSAGE: &str =
 pub fn class_api_name(code: i32) -> &'static str {
     match code {
         1 => "java.io.ObjectInputStream.resolveProxyClass",
+        2 => "org.yaml.snakeyaml.constructor.Constructor.getClassForNode",
         _ => "java.io.ObjectInputStream.resolveClass",
     }
 }

@@ -20,7 +20,8 @@ use super::Engine;
 /// (`com.x.Y`, or `[Lcom.x.Y;` for an array).
 #[derive(Clone, Copy, Debug)]
 pub struct ClassSink<'a> {
-    /// 0: a class descriptor (`resolveClass`), 1: a proxy interface (`resolveProxyClass`).
+    /// 0: a class descriptor (`resolveClass`), 1: a proxy interface (`resolveProxyClass`),
+    /// 2: a SnakeYAML global tag (`Constructor.getClassForNode`).
     pub api: i32,
     pub name: &'a [u8],
 }

@@ -79,6 +79,30 @@ class DeserBlockModeIT {
     }
 
     @Test
+    void yamlGlobalTagIsBlocked() {
+        List<String> problems = blocked(spring, "/deser/yaml", DeserCases.yamlGadget(spring.markersDir()),
+            DeserCases.YAML_RULE, "java.io.FileOutputStream");
+        if (!problems.isEmpty()) {
+            fail("spring /deser/yaml\n  - " + String.join("\n  - ", problems));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.rasp.it.DeserVulnerableWithoutAgentIT#yamlBenign")
+    void benignYamlIsServed(DeserCases.Benign b) {
+        Scenario s = new Scenario(spring);
+        int mark = s.events.mark();
+        List<String> problems = DeserVulnerableWithoutAgentIT.benignProblems(s.http, "/deser/yaml", b);
+        List<String> evs = s.eventsSince(mark);
+        if (!evs.isEmpty()) {
+            problems.add("expected no event, got " + evs);
+        }
+        if (!problems.isEmpty()) {
+            fail("spring /deser/yaml " + b + "\n  - " + String.join("\n  - ", problems));
+        }
+    }
+
+    @Test
     void allowListServesWhatItNames() {
         Scenario s = new Scenario(allowList);
         int mark = s.events.mark();
@@ -111,7 +135,8 @@ class DeserBlockModeIT {
     static List<String> blocked(AppProcess app, String endpoint, DeserCases.Gadget g, String rule, String sinkPrefix) {
         Scenario s = new Scenario(app);
         int mark = s.events.mark();
-        Http.Resp r = s.http.sendBytes("POST", endpoint, "application/x-java-serialized-object", g.stream());
+        String type = endpoint.endsWith("/yaml") ? "application/yaml" : "application/x-java-serialized-object";
+        Http.Resp r = s.http.sendBytes("POST", endpoint, type, g.stream());
         List<String> evs = s.eventsSince(mark);
         List<String> problems = new ArrayList<>();
         JsonNode body = Scenario.checkBlockAnswer(r, problems, DeserCases.CATEGORY);

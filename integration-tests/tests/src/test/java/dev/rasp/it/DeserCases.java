@@ -85,6 +85,25 @@ final class DeserCases {
             new Benign("linked-hash-map", serialize(map), "java.util.LinkedHashMap", "{apples=3, pears=5}"));
     }
 
+    /** A YAML document that creates the marker through a global tag ({@code !!java.io.FileOutputStream}). */
+    static Gadget yamlGadget(Path markersDir) {
+        Path marker = markersDir.resolve("deser-yaml-" + UUID.randomUUID());
+        String doc = "!!java.io.FileOutputStream [\"" + marker + "\"]\n";
+        return new Gadget(doc.getBytes(java.nio.charset.StandardCharsets.UTF_8), marker);
+    }
+
+    /** A typed YAML document of an application class, and a plain map. */
+    static List<Benign> yamlBenign() {
+        return List.of(
+            new Benign("yaml-app-class", "!!dev.rasp.it.spring.DeserController$Greeting {text: hello}\n"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8), "dev.rasp.it.spring.DeserController$Greeting",
+                "Greeting(hello)"),
+            new Benign("yaml-map", "apples: 3\npears: 5\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "java.util.LinkedHashMap", "{apples=3, pears=5}"));
+    }
+
+    static final String YAML_RULE = "deser.gadget.jdk_constructors";
+
     static byte[] serialize(Serializable o) {
         return serialize((Object) o);
     }

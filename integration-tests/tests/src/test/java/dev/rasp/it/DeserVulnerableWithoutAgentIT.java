@@ -82,8 +82,28 @@ class DeserVulnerableWithoutAgentIT {
         assertTrue(problems.isEmpty(), String.join("\n", problems));
     }
 
+    @org.junit.jupiter.api.Test
+    void yamlGlobalTagCreatesTheMarker() {
+        DeserCases.Gadget g = DeserCases.yamlGadget(spring.markersDir());
+        Http.Resp r = new Http(spring.baseUrl()).sendBytes("POST", "/deser/yaml", "application/yaml", g.stream());
+        assertEquals(200, r.status(), "the document is loaded: " + r);
+        assertTrue(DeserCases.exists(g.marker()), "the global tag created " + g.marker() + ": " + r);
+    }
+
+    static List<DeserCases.Benign> yamlBenign() {
+        return DeserCases.yamlBenign();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("yamlBenign")
+    void benignYamlIsEchoed(DeserCases.Benign b) {
+        List<String> problems = benignProblems(new Http(spring.baseUrl()), "/deser/yaml", b);
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
     static List<String> benignProblems(Http http, String endpoint, DeserCases.Benign b) {
-        Http.Resp r = http.sendBytes("POST", endpoint, "application/x-java-serialized-object", b.stream());
+        String type = endpoint.endsWith("/yaml") ? "application/yaml" : "application/x-java-serialized-object";
+        Http.Resp r = http.sendBytes("POST", endpoint, type, b.stream());
         List<String> problems = new ArrayList<>();
         if (r.status() != 200) {
             problems.add("status " + r.status() + ", expected 200: " + r);

@@ -310,9 +310,10 @@ public final class RaspBridge {
     /**
      * A class descriptor an ObjectInputStream resolved, before any object of the class exists
      * (java.io.ObjectStreamClass.initNonProxy / initProxy, which every stream reaches whatever
-     * resolveClass its subclass overrides). {@code descriptor}: the stream's ObjectStreamClass
-     * ({@link RaspHooks#CLASS_DESCRIPTOR}) or the resolved proxy Class
-     * ({@link RaspHooks#CLASS_PROXY}). Judged only while serving a request: the streams the
+     * resolveClass its subclass overrides), or a class a SnakeYAML document names.
+     * {@code descriptor}: the stream's ObjectStreamClass ({@link RaspHooks#CLASS_DESCRIPTOR}),
+     * the resolved proxy Class ({@link RaspHooks#CLASS_PROXY}) or the YAML Node
+     * ({@link RaspHooks#CLASS_YAML_TAG}). Judged only while serving a request: the streams the
      * issue protects are the ones a request delivers.
      */
     public static void onClassDescriptor(int api, Object descriptor) {

@@ -7,6 +7,7 @@ import dev.rasp.core.engine.Engine;
 import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.context.ContextInstrumentation;
 import dev.rasp.core.instrumentation.deser.DeserializationInstrumentation;
+import dev.rasp.core.instrumentation.deser.SnakeYamlInstrumentation;
 import dev.rasp.core.instrumentation.sources.SourcesInstrumentation;
 import dev.rasp.core.instrumentation.websocket.WebSocketInstrumentation;
 import dev.rasp.core.instrumentation.file.JavaIoInstrumentation;
@@ -50,7 +51,8 @@ final class Activation {
                 new OrmInstrumentation(),
                 new ProcessInstrumentation(), new JavaIoInstrumentation(), new NioFileInstrumentation(),
                 new ContextInstrumentation(), new SourcesInstrumentation(),
-                new WebSocketInstrumentation(), new DeserializationInstrumentation());
+                new WebSocketInstrumentation(), new DeserializationInstrumentation(),
+                new SnakeYamlInstrumentation());
     }
 
     static void start(Instrumentation instrumentation, AgentConfig config, boolean atStartup, String version,

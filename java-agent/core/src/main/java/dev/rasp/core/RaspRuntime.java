@@ -461,7 +461,7 @@ public final class RaspRuntime implements RaspHooks {
                 return;
             }
             // The judgement reads the class name only: no inputs to push.
-            for (String name : StreamClasses.names(descriptor)) {
+            for (String name : StreamClasses.names(api, descriptor)) {
                 Judgement judgement;
                 synchronized (context) {
                     long start = System.nanoTime();

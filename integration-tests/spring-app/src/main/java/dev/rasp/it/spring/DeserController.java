@@ -11,6 +11,9 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.Constructor;
 
 /**
  * Deliberately unsafe Java deserialization of the request body, as applications did it for "remote objects" and
@@ -34,6 +37,40 @@ public class DeserController {
     @PostMapping("/object-custom")
     public ResponseEntity<Map<String, Object>> objectCustom(HttpServletRequest request) throws IOException {
         return read(new AppObjectInputStream(request.getInputStream()));
+    }
+
+    /**
+     * SnakeYAML (2.x, through jackson-dataformat-yaml) with every global tag allowed, as 1.x did by default and
+     * applications re-enable to load typed documents: {@code !!com.x.Y} constructs any class on the class path.
+     * Answers {@code {class, value}} of the document's root.
+     */
+    @PostMapping("/yaml")
+    public ResponseEntity<Map<String, Object>> yaml(HttpServletRequest request) throws IOException {
+        LoaderOptions options = new LoaderOptions();
+        options.setTagInspector(tag -> true);
+        Object o = new Yaml(new Constructor(options)).load(request.getInputStream());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("class", o == null ? null : o.getClass().getName());
+        out.put("value", String.valueOf(o));
+        return ResponseEntity.ok(out);
+    }
+
+    /** A typed document's root, for the benign YAML twin ({@code !!dev.rasp.it.spring.DeserController$Greeting}). */
+    public static class Greeting {
+        private String text;
+
+        public String getText() {
+            return text;
+        }
+
+        public void setText(String text) {
+            this.text = text;
+        }
+
+        @Override
+        public String toString() {
+            return "Greeting(" + text + ")";
+        }
     }
 
     static ResponseEntity<Map<String, Object>> read(ObjectInputStream in) {
