@@ -184,6 +184,21 @@ const TABLE: &[(&str, &str, &str)] = &[
         "rhino",
         "org.mozilla.javascript.ConsString",
     ),
+    (
+        "java.io.FileOutputStream",
+        "jdk_constructors",
+        "java.io.ByteArrayOutputStream",
+    ),
+    (
+        "javax.script.ScriptEngineManager",
+        "jdk_constructors",
+        "javax.script.SimpleBindings",
+    ),
+    (
+        "java.net.URLClassLoader",
+        "jdk_constructors",
+        "java.net.URI",
+    ),
 ];
 
 #[test]
@@ -309,6 +324,23 @@ fn the_allow_list_refuses_what_it_does_not_name() {
     let monitored =
         engine("deser.allowed_classes=java.util.ArrayList\nrules.mode.deser.not_allowed=monitor");
     assert_eq!(judge(&monitored, "java.util.HashMap").0, Action::Monitor);
+}
+
+#[test]
+fn yaml_tags_name_their_api() {
+    let v = engine("").check_class(
+        &request(),
+        &ClassSink {
+            api: 2,
+            name: b"java.io.FileOutputStream",
+        },
+    );
+    let event = v.event.expect("an event");
+    assert_eq!(
+        event.sink.api,
+        "org.yaml.snakeyaml.constructor.Constructor.getClassForNode"
+    );
+    assert_eq!(event.rule_id, "deser.gadget.jdk_constructors");
 }
 
 #[test]
