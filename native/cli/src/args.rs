@@ -142,6 +142,8 @@ pub enum ExplainCommand {
     Expr(ExplainExprArgs),
     /// Explain a JNDI lookup: scheme and server, lookup-decoded inputs, finding and verdict.
     Jndi(ExplainJndiArgs),
+    /// Explain a class a deserializer is about to instantiate: deny-list rules, allow-list, verdict.
+    Class(ExplainClassArgs),
 }
 
 #[derive(Debug, Args)]
@@ -282,6 +284,21 @@ pub struct ExplainJndiArgs {
     pub json: bool,
     /// The name the application looks up (`InitialContext.lookup(name)`).
     #[arg(value_name = "NAME")]
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainClassArgs {
+    /// The class is a proxy interface (ObjectInputStream.resolveProxyClass).
+    #[arg(long)]
+    pub proxy: bool,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+    /// Print the explanation as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// The class name as the stream spells it (an array: [Lcom.example.Type;).
+    #[arg(value_name = "CLASS")]
     pub name: String,
 }
 

@@ -60,6 +60,7 @@ fn main() -> ExitCode {
         Command::Explain(ExplainCommand::Jndi(args)) => explain::run_jndi(&args),
         Command::Explain(ExplainCommand::Url(args)) => explain::run_url(&args),
         Command::Explain(ExplainCommand::Expr(args)) => explain::run_expr(&args),
+        Command::Explain(ExplainCommand::Class(args)) => explain::run_class(&args),
         Command::Rules(RulesCommand::Compile(args)) => rules::run_compile(&args),
         Command::Rules(RulesCommand::Check(args)) => rules::run_check(&args),
         Command::Rules(RulesCommand::Test(args)) => rules::run_test(&args),

@@ -12,6 +12,7 @@
 //! `always` rules for the sink kind, and no allocation beyond a command's joined argv.
 
 mod decision;
+mod deser;
 mod expr;
 mod jndi;
 mod url;
@@ -33,6 +34,7 @@ use decision::{BuiltinWhy, Finding, Source};
 pub use jndi::{jndi_api_name, JndiSink};
 
 pub use decision::{Explanation, FindingReport};
+pub use deser::ClassSink;
 pub use expr::{ExprApi, ExprSink};
 pub use url::{UrlApi, UrlCheck, UrlSink};
 

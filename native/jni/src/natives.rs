@@ -26,6 +26,7 @@ use std::ops::Deref;
 
 use crate::runtime::{self, lock, ContextSlot};
 
+mod deser;
 mod jndi;
 
 fn method(name: &str, sig: &str, fn_ptr: *mut c_void) -> NativeMethod {
@@ -50,6 +51,7 @@ pub fn sink_methods() -> Vec<NativeMethod> {
             "(JI[B)I",
             check_expression as *mut c_void,
         ),
+        method("checkClass", "(JI[B)I", deser::check_class as *mut c_void),
     ]
 }
 

@@ -18,6 +18,7 @@
 //!   to, and whether each occurrence writes the provider;
 //! * [`url`]: the parts of a URL that decide where a connection goes, how the JDK reads its
 //!   host, and which parts each input occurrence writes.
+//! * [`class`]: a class a deserializer is about to instantiate (no input takes part).
 //!
 //! Every explanation builds the request the agent would send, with the inputs as query
 //! parameters of a GET to `--route`, and lets the engine's own extraction read it
@@ -26,6 +27,7 @@
 //! backslashes as slashes), which is what catches a traversal the application decodes itself,
 //! and what input signatures are matched against.
 
+pub mod class;
 pub mod cmd;
 pub mod detection;
 pub mod expr;
@@ -41,6 +43,7 @@ use rasp_engine::wire::RequestRecord;
 use rasp_engine::{ContextLimits, RequestContext};
 use serde::Serialize;
 
+pub use class::run_class;
 pub use cmd::run_cmd;
 pub use expr::run_expr;
 pub use jndi::run_jndi;

@@ -406,6 +406,38 @@ public final class RaspBridge {
         }
     }
 
+    // ------------------------------------------------------------------ deserialization
+
+    /**
+     * A class descriptor an ObjectInputStream resolved, before any object of the class exists
+     * (java.io.ObjectStreamClass.initNonProxy / initProxy, which every stream reaches whatever
+     * resolveClass its subclass overrides), or a class a SnakeYAML document names.
+     * {@code descriptor}: the stream's ObjectStreamClass ({@link RaspHooks#CLASS_DESCRIPTOR}),
+     * the resolved proxy Class ({@link RaspHooks#CLASS_PROXY}) or the YAML Node
+     * ({@link RaspHooks#CLASS_YAML_TAG}). Judged only while serving a request: the streams the
+     * issue protects are the ones a request delivers.
+     */
+    public static void onClassDescriptor(int api, Object descriptor) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || scope.guarded || scope.context.unavailable || descriptor == null) {
+            return;
+        }
+        RaspHooks h = hooks;
+        if (h == null) {
+            return;
+        }
+        scope.guarded = true;
+        try {
+            h.checkClass(scope, api, descriptor);
+        } catch (RaspBlockedException e) {
+            throw e;
+        } catch (Throwable t) {
+            internalError(h, t);
+        } finally {
+            scope.guarded = false;
+        }
+    }
+
     // ------------------------------------------------------------------ request lifecycle
 
     /**

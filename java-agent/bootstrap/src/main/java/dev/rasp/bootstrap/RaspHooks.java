@@ -140,6 +140,23 @@ public interface RaspHooks {
     default void checkJndiOutsideRequest(int api, Object name) {
     }
 
+    /**
+     * One class descriptor a deserializer resolved ({@code api}: {@link #CLASS_DESCRIPTOR} with
+     * the stream's java.io.ObjectStreamClass, {@link #CLASS_PROXY} with the resolved proxy
+     * Class, whose interfaces are judged, or {@link #CLASS_YAML_TAG} with a SnakeYAML Node). Called with {@code scope.guarded} set. The default
+     * does nothing (hooks written before deserialization sinks).
+     */
+    default void checkClass(RequestScope scope, int api, Object descriptor) {
+    }
+
+    /**
+     * checkClass apis: a class descriptor (ObjectInputStream.resolveClass), a proxy class (resolveProxyClass), a
+     * SnakeYAML node whose global tag names a class (Constructor.getClassForNode).
+     */
+    int CLASS_DESCRIPTOR = 0;
+    int CLASS_PROXY = 1;
+    int CLASS_YAML_TAG = 2;
+
     /** {@code op} of {@link #checkPath} when the open options decide it. */
     int OP_FROM_OPTIONS = -1;
 

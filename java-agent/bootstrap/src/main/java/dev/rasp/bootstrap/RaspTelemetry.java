@@ -29,7 +29,9 @@ public final class RaspTelemetry {
     public static final int SINK_URL = 3;
     public static final int SINK_EXPR = 4;
     public static final int SINK_JNDI = 5;
-    private static final String[] SINK_NAMES = {"sql", "cmd", "path", "url", "expr", "jndi"};
+    /** Classes a deserializer is about to instantiate. */
+    public static final int SINK_CLASS = 6;
+    private static final String[] SINK_NAMES = {"sql", "cmd", "path", "url", "expr", "jndi", "class"};
 
     public static final String BLOCKED = "blocked";
     public static final String MONITORED = "monitored";

@@ -9,6 +9,8 @@ import dev.rasp.core.instrumentation.expr.ExpressionInstrumentation;
 import dev.rasp.core.instrumentation.net.NetInstrumentation;
 import dev.rasp.core.instrumentation.jndi.JndiInstrumentation;
 import dev.rasp.core.instrumentation.context.ContextInstrumentation;
+import dev.rasp.core.instrumentation.deser.DeserializationInstrumentation;
+import dev.rasp.core.instrumentation.deser.SnakeYamlInstrumentation;
 import dev.rasp.core.instrumentation.sources.SourcesInstrumentation;
 import dev.rasp.core.instrumentation.websocket.WebSocketInstrumentation;
 import dev.rasp.core.instrumentation.file.JavaIoInstrumentation;
@@ -53,7 +55,7 @@ final class Activation {
                 new ProcessInstrumentation(), new JavaIoInstrumentation(), new NioFileInstrumentation(),
                 new ContextInstrumentation(), new SourcesInstrumentation(),
                 new WebSocketInstrumentation(), new NetInstrumentation(), new ExpressionInstrumentation(),
-                new JndiInstrumentation());
+                new JndiInstrumentation(), new DeserializationInstrumentation(), new SnakeYamlInstrumentation());
     }
 
     static void start(Instrumentation instrumentation, AgentConfig config, boolean atStartup, String version,

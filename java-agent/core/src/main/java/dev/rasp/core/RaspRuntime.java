@@ -24,6 +24,7 @@ import dev.rasp.core.instrumentation.net.Connections;
 import dev.rasp.core.instrumentation.net.UrlApi;
 import dev.rasp.core.instrumentation.orm.OrmApis;
 import dev.rasp.core.instrumentation.orm.OrmMethod;
+import dev.rasp.core.instrumentation.deser.StreamClasses;
 import dev.rasp.core.instrumentation.process.CommandEncoding;
 import dev.rasp.core.instrumentation.servlet.BodyCapture;
 import dev.rasp.core.instrumentation.servlet.HttpRequestAccess;
@@ -50,7 +51,7 @@ public final class RaspRuntime implements RaspHooks {
     static final String INTERNAL_CATEGORY = "internal";
     static final String INTERNAL_RULE = "agent.internal_error";
     /** The category of a verdict whose event the engine could not hand back, by RaspTelemetry.SINK_* kind. */
-    private static final String[] SINK_CATEGORY = {"sqli", "cmdi", "path"};
+    private static final String[] SINK_CATEGORY = {"sqli", "cmdi", "path", "ssrf", "expr", "jndi", "deser"};
 
     /** Captured values may take this many times max_input_bytes, like the engine's budget for them. */
     private static final int CAPTURED_BUDGET = 16;
@@ -644,6 +645,36 @@ public final class RaspRuntime implements RaspHooks {
             if (handle != 0L) {
                 Engine.closeContext(handle);
             }
+        }
+    }
+
+    @Override
+    public void checkClass(RequestScope scope, int api, Object descriptor) {
+        if (sinkNativesMissing) {
+            return;
+        }
+        try {
+            RequestContext context = scope.context;
+            if (!open(context)) {
+                return;
+            }
+            // The judgement reads the class name only: no inputs to push.
+            for (String name : StreamClasses.names(api, descriptor)) {
+                Judgement judgement;
+                synchronized (context) {
+                    long start = System.nanoTime();
+                    int verdict = Engine.checkClass(context.handle, api, name);
+                    RaspTelemetry.checked(RaspTelemetry.SINK_CLASS, System.nanoTime() - start);
+                    judgement = judge(scope, verdict, RaspTelemetry.SINK_CLASS);
+                }
+                act(scope, judgement, RaspTelemetry.SINK_CLASS, name);
+            }
+        } catch (RaspBlockedException e) {
+            throw e;
+        } catch (UnsatisfiedLinkError e) {
+            sinkNativesMissing(e);
+        } catch (Throwable t) {
+            failed(scope, "deserialization check", t);
         }
     }
 

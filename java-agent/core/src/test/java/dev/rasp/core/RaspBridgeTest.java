@@ -119,6 +119,14 @@ class RaspBridgeTest {
         }
 
         @Override
+        public void checkClass(RequestScope scope, int api, Object descriptor) {
+            checked.add((scope.guarded ? "" : "UNGUARDED ") + "class" + api + ":" + descriptor);
+            if (throwOnCheck != null) {
+                throw throwOnCheck;
+            }
+        }
+
+        @Override
         public void internalError(Throwable t) {
             errors.add(t);
         }
@@ -276,6 +284,25 @@ class RaspBridgeTest {
         int checked = hooks.checked.size();
         assertThrows(RaspBlockedException.class, () -> RaspBridge.onPathPair(12, 0, "/a", 1, "/b"));
         assertEquals(checked + 1, hooks.checked.size());
+    }
+
+    @Test
+    void classDescriptorsAreJudgedOnlyInsideARequest() {
+        RaspBridge.onClassDescriptor(RaspHooks.CLASS_DESCRIPTOR, "org.x.Gadget");
+        assertTrue(hooks.checked.isEmpty(), "a stream read outside a request is not judged");
+        RaspBridge.requestEnter("http", "resp");
+        RequestScope scope = RaspBridge.currentScope();
+        RaspBridge.onClassDescriptor(RaspHooks.CLASS_DESCRIPTOR, "org.x.Dto");
+        RaspBridge.onClassDescriptor(RaspHooks.CLASS_PROXY, null);
+        assertEquals(Arrays.asList("class0:org.x.Dto"), hooks.checked);
+        int errors = hooks.errors.size();
+        hooks.throwOnCheck = new IllegalStateException("agent bug");
+        RaspBridge.onClassDescriptor(RaspHooks.CLASS_DESCRIPTOR, "org.x.Dto");
+        assertEquals(errors + 1, hooks.errors.size(), "a failure is contained");
+        hooks.throwOnCheck = new RaspBlockedException("deser", "deser.gadget.commons_collections", "ev3");
+        assertThrows(RaspBlockedException.class,
+                () -> RaspBridge.onClassDescriptor(RaspHooks.CLASS_DESCRIPTOR, "org.x.Gadget"));
+        assertFalse(scope.guarded, "a block lifts the guard too");
     }
 
     /** The body kept so far (marks it pushed). */

@@ -34,6 +34,7 @@ public class RaspProperties {
     private final Sql sql = new Sql();
     private final Ssrf ssrf = new Ssrf();
     private final Rules rules = new Rules();
+    private final Deser deser = new Deser();
     private final Jndi jndi = new Jndi();
 
     /** Exclusions by name: each drops the findings that match all of the fields it sets. */
@@ -88,6 +89,10 @@ public class RaspProperties {
 
     public Jndi getJndi() {
         return jndi;
+    }
+
+    public Deser getDeser() {
+        return deser;
     }
 
     public Map<String, Exclusion> getExclusion() {
@@ -222,6 +227,23 @@ public class RaspProperties {
 
         public void setAllowedHosts(List<String> allowedHosts) {
             this.allowedHosts = allowedHosts;
+        }
+    }
+
+    public static class Deser {
+        /**
+         * The allow-list mode of Java deserialization: class names, package.* or package.**; while serving a
+         * request an ObjectInputStream may read only these (and the JDK's boxed numbers, String, Enum). Unset: the
+         * deser.gadget.* deny-list alone.
+         */
+        private List<String> allowedClasses = new ArrayList<>();
+
+        public List<String> getAllowedClasses() {
+            return allowedClasses;
+        }
+
+        public void setAllowedClasses(List<String> allowedClasses) {
+            this.allowedClasses = allowedClasses;
         }
     }
 

@@ -100,6 +100,14 @@ public final class Engine {
     }
 
     /**
+     * One class a deserializer is about to instantiate ({@code api}: 0 a class descriptor, 1 a
+     * proxy interface). Throws UnsatisfiedLinkError when the library lacks the sink natives.
+     */
+    public static int checkClass(long handle, int api, String className) {
+        return NativeEngine.checkClass(handle, api, className.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
      * The pending event after MONITOR or BLOCK, completed with the stack; null when none is
      * pending. {@code handoff}: null on the serving thread, else "via\nthread name";
      * {@code blockResponse}: a RequestContext.RESPONSE_* code (who answers a block).

@@ -56,4 +56,6 @@ final class NativeEngine {
     static native int checkUrl(long handle, int api, byte[] urlUtf8, byte[] address, byte[] originUtf8);
 
     static native int checkExpression(long handle, int api, byte[] expressionUtf8);
+    // api: 0 resolveClass (a class descriptor), 1 resolveProxyClass (a proxy interface).
+    static native int checkClass(long handle, int api, byte[] nameUtf8);
 }

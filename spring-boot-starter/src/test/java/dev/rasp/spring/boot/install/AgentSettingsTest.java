@@ -127,6 +127,18 @@ class AgentSettingsTest {
     }
 
     @Test
+    void theDeserializationAllowListIsJoinedAndChecked() {
+        assertThat(agentKeys(env("rasp.deser.allowed-classes", "com.example.Dto, java.util.*")))
+                .containsEntry("rasp.deser.allowed_classes", "com.example.Dto,java.util.*");
+        assertThat(agentKeys(env("rasp.deser.allowed-classes[0]", "com.example.**")))
+                .containsEntry("rasp.deser.allowed_classes", "com.example.**");
+        assertThat(agentKeys(env("rasp.mode", "block"))).doesNotContainKey("rasp.deser.allowed_classes");
+        RaspConfigurationException e = refusal(env("rasp.deser.allowed-classes", "com.*.x"));
+        assertThat(e.getProperty()).isEqualTo("rasp.deser.allowed-classes");
+        assertThat(e.getFix()).contains("package.**");
+    }
+
+    @Test
     void aBadModeNamesKeyValueAndFix() {
         RaspConfigurationException e = refusal(env("rasp.mode", "blok"));
         assertThat(e.getProperty()).isEqualTo("rasp.mode");
