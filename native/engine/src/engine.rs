@@ -12,6 +12,7 @@
 //! `always` rules for the sink kind, and no allocation beyond a command's joined argv.
 
 mod decision;
+mod xxe;
 
 use std::fmt;
 use std::sync::Arc;
@@ -29,6 +30,7 @@ use crate::verdict::{Confidence, Verdict};
 use decision::{BuiltinWhy, Finding, Source};
 
 pub use decision::{Explanation, FindingReport};
+pub use xxe::{entity_api_name, EntityEvent, EntitySink};
 
 /// The id of the finding a request whose input overflowed `max_input_bytes` gets at every check.
 pub const INPUT_OVERFLOW_RULE_ID: &str = "limits.input_overflow";

@@ -129,6 +129,8 @@ pub const BUILTIN_RULE_IDS: &[&str] = &[
     "path.absolute",
     "path.nul",
     "path.server_page",
+    "xxe.external_entity",
+    "xxe.entity_expansion",
     crate::engine::INPUT_OVERFLOW_RULE_ID,
 ];
 
@@ -537,6 +539,7 @@ mod tests {
             .chain(crate::cmd::CmdRule::ALL.iter().map(|r| r.id()))
             .chain(crate::cmd::CmdPolicy::ALL.iter().map(|p| p.id()))
             .chain(crate::path::PathRule::ALL.iter().map(|r| r.id()))
+            .chain(crate::xxe::XxeRule::ALL.iter().map(|r| r.id()))
             .chain([crate::engine::INPUT_OVERFLOW_RULE_ID])
             .collect();
         emitted.sort_unstable();
