@@ -22,6 +22,8 @@ use std::ops::Deref;
 
 use crate::runtime::{self, lock, ContextSlot};
 
+mod xxe;
+
 fn method(name: &str, sig: &str, fn_ptr: *mut c_void) -> NativeMethod {
     NativeMethod {
         name: name.into(),
@@ -37,6 +39,11 @@ pub fn sink_methods() -> Vec<NativeMethod> {
         method("checkCommand", "(JI[B[B)I", check_command as *mut c_void),
         method("checkPath", "(JII[B[B)I", check_path as *mut c_void),
         method("addInputs", "(J[BI)I", add_inputs as *mut c_void),
+        method(
+            "checkEntity",
+            "(JII[B[B[B)I",
+            xxe::check_entity as *mut c_void,
+        ),
     ]
 }
 

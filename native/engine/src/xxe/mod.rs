@@ -141,12 +141,20 @@ mod tests {
     const FILE_ENTITY: &str =
         r#"<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>"#;
 
-    /// (inputs, system id, public id, expected rule): each attack next to its benign twin.
+    /// (inputs, system id, public id, expected rule).
+    type Case<'a> = (
+        &'a [(InputSource, &'a str)],
+        &'a str,
+        &'a str,
+        Option<XxeRule>,
+    );
+
+    /// Each attack next to its benign twin.
     #[test]
     fn external_entities() {
         use InputSource::*;
         use XxeRule::*;
-        let cases: &[(&[(InputSource, &str)], &str, &str, Option<XxeRule>)] = &[
+        let cases: &[Case<'_>] = &[
             // a general entity naming a local file, the document in the body
             (
                 &[(Body, FILE_ENTITY)],
