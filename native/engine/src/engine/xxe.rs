@@ -17,7 +17,7 @@ use super::Engine;
 pub enum EntityEvent {
     /// 0: it is going to open an external entity or DTD itself.
     Resolve,
-    /// 1: the parse expanded more entity references than [`xxe::EXPANSION_LIMIT`].
+    /// 1: the parse passed [`xxe::EXPANSION_LIMIT`] or [`xxe::EXPANSION_LIMIT_CHARS`].
     ExpansionLimit,
 }
 

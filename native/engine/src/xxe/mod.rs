@@ -9,7 +9,11 @@
 //! * an external entity or DTD the parser is going to open itself (no entity resolver of the
 //!   application supplied its content), with its system id and public id as the document wrote
 //!   them ([`detect_external`]);
-//! * a parse that expanded more entity references than [`EXPANSION_LIMIT`] ([`detect_expansion`]).
+//! * a parse that expanded more entity references than [`EXPANSION_LIMIT`], or more characters of
+//!   internal entities' replacement text than [`EXPANSION_LIMIT_CHARS`] ([`detect_expansion`]).
+//!   The agent counts both in the bridge, per parse, without a native call per entity: an
+//!   application that switched the JDK's own limits off (`jdk.xml.entityExpansionLimit=0`,
+//!   `totalEntitySizeLimit=0`) still has these.
 //!
 //! The document came from the request when a request input holds the declaration: a system
 //! literal is never subject to entity or character-reference expansion, so the id the parser
@@ -27,8 +31,13 @@ use crate::context::RequestContext;
 /// Entity references one parse may expand while serving a request before the agent stops it
 /// (`xxe.entity_expansion`). The JDK's own limit (`jdk.xml.entityExpansionLimit`) is 64,000 up
 /// to JDK 23 and 2,500 from JDK 24; an application that switched it off still gets this one.
-/// A billion-laughs document needs about 10^9.
+/// A billion-laughs document needs about 10^9. (Counted by the agent: `RaspHooks`.)
 pub const EXPANSION_LIMIT: u32 = 10_000;
+
+/// Characters of internal entities' replacement text one parse may expand: a few references
+/// to one huge entity (the "quadratic blowup") stay under [`EXPANSION_LIMIT`]. The JDK's
+/// `totalEntitySizeLimit` is 50,000,000 up to JDK 23 and 100,000 from JDK 24.
+pub const EXPANSION_LIMIT_CHARS: u64 = 10_000_000;
 
 /// System or public ids longer than this are searched for by their first `MAX_ID_BYTES` bytes
 /// only: a longer id is an attacker's padding, and a prefix that long is as specific.
@@ -59,7 +68,7 @@ impl XxeRule {
                 "the XML parser was about to resolve an external entity or DTD that a document from the request declared"
             }
             XxeRule::EntityExpansion => {
-                "a document from the request expanded more entity references than the agent allows per parse"
+                "a document from the request expanded more entities than the agent allows per parse"
             }
         }
     }
@@ -109,7 +118,7 @@ pub fn detect_external(
         })
 }
 
-/// A parse that passed [`EXPANSION_LIMIT`]: judged a bomb from the request when an input holds
+/// A parse that passed [`EXPANSION_LIMIT`] or [`EXPANSION_LIMIT_CHARS`]: judged a bomb from the request when an input holds
 /// an entity declaration (an application's own document expanding its own entities is left to
 /// the JDK's limits).
 pub fn detect_expansion(ctx: &RequestContext) -> Option<XxeFinding> {

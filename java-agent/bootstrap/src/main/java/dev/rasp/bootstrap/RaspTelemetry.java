@@ -26,7 +26,8 @@ public final class RaspTelemetry {
     public static final int SINK_SQL = 0;
     public static final int SINK_CMD = 1;
     public static final int SINK_PATH = 2;
-    private static final String[] SINK_NAMES = {"sql", "cmd", "path"};
+    public static final int SINK_XML = 3;
+    private static final String[] SINK_NAMES = {"sql", "cmd", "path", "xml"};
 
     public static final String BLOCKED = "blocked";
     public static final String MONITORED = "monitored";

@@ -8,6 +8,7 @@ import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.context.ContextInstrumentation;
 import dev.rasp.core.instrumentation.sources.SourcesInstrumentation;
 import dev.rasp.core.instrumentation.websocket.WebSocketInstrumentation;
+import dev.rasp.core.instrumentation.xml.XmlEntityInstrumentation;
 import dev.rasp.core.instrumentation.file.JavaIoInstrumentation;
 import dev.rasp.core.instrumentation.file.NioFileInstrumentation;
 import dev.rasp.core.instrumentation.process.ProcessInstrumentation;
@@ -49,7 +50,7 @@ final class Activation {
                 new OrmInstrumentation(),
                 new ProcessInstrumentation(), new JavaIoInstrumentation(), new NioFileInstrumentation(),
                 new ContextInstrumentation(), new SourcesInstrumentation(),
-                new WebSocketInstrumentation());
+                new WebSocketInstrumentation(), new XmlEntityInstrumentation());
     }
 
     static void start(Instrumentation instrumentation, AgentConfig config, boolean atStartup, String version,

@@ -100,6 +100,9 @@ public final class JettyMain {
             }
             ctx.addServlet(h, e.getKey());
         }
+        for (Map.Entry<String, HttpServlet> e : XxeServlets.all().entrySet()) {
+            add(ctx, e.getKey(), e.getValue());
+        }
         // javax.websocket endpoints (WsEndpoints): each message is a request of its own
         WsEndpoints.init(dbs.get("h2"));
         JavaxWebSocketServletContainerInitializer.configure(ctx, (servletContext, container) -> {

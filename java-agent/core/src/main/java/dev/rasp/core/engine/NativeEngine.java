@@ -48,4 +48,8 @@ final class NativeEngine {
     static native int checkPath(long handle, int api, int op, byte[] pathUtf8, byte[] writtenUtf8);
 
     static native int addInputs(long handle, byte[] record, int length);
+
+    // An entity the XML parser sets up (docs/native-boundary.md): null arrays for absent ids.
+    static native int checkEntity(long handle, int api, int event, byte[] nameUtf8, byte[] systemIdUtf8,
+                                  byte[] publicIdUtf8);
 }
