@@ -133,6 +133,8 @@ pub enum ExplainCommand {
     Cmd(ExplainCmdArgs),
     /// Explain a file access: path segments, input occurrences, finding and verdict.
     Path(ExplainPathArgs),
+    /// Explain an XML entity the parser sets up: which input declared it, finding and verdict.
+    Entity(ExplainEntityArgs),
 }
 
 #[derive(Debug, Args)]
@@ -188,6 +190,30 @@ pub struct ExplainPathArgs {
     /// The path the application is about to use.
     #[arg(value_name = "PATH")]
     pub path: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainEntityArgs {
+    /// A request input (a query parameter) as NAME=VALUE, e.g. the document; repeat for several.
+    #[arg(long = "input", value_name = "NAME=VALUE", value_parser = parse_input)]
+    pub inputs: Vec<(String, String)>,
+    /// The entity's public id, if it has one.
+    #[arg(long, value_name = "ID", default_value = "")]
+    pub public_id: String,
+    /// The entity's name as the parser knows it (`x`, `%p`, `[dtd]`).
+    #[arg(long, value_name = "NAME", default_value = "x")]
+    pub name: String,
+    /// Explain the parse passing the agent's expansion limit instead of a resolution.
+    #[arg(long)]
+    pub expansion_limit: bool,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+    /// Print the explanation as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// The system id the parser is about to open (empty with --expansion-limit).
+    #[arg(value_name = "SYSTEM_ID", default_value = "")]
+    pub system_id: String,
 }
 
 fn parse_op(name: &str) -> Result<PathOp, String> {

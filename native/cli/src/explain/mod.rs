@@ -11,7 +11,9 @@
 //! * [`cmd`]: the argument vector, the command line the detector reads, the shell script's
 //!   tokens, and where each input occurs (which argument, which tokens, which environment
 //!   entry);
-//! * [`path`]: the path's segments with their depth, and where each input occurs.
+//! * [`path`]: the path's segments with their depth, and where each input occurs;
+//! * [`entity`]: an XML entity the parser sets up, and which inputs hold its id and a markup
+//!   declaration (the document that declared it).
 //!
 //! Every explanation builds the request the agent would send, with the inputs as query
 //! parameters of a GET to `--route`, and lets the engine's own extraction read it
@@ -22,6 +24,7 @@
 
 pub mod cmd;
 pub mod detection;
+pub mod entity;
 pub mod path;
 pub mod sql;
 
@@ -33,6 +36,7 @@ use rasp_engine::{ContextLimits, RequestContext};
 use serde::Serialize;
 
 pub use cmd::run_cmd;
+pub use entity::run_entity;
 pub use path::run_path;
 pub use sql::run_sql;
 
