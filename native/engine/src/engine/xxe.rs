@@ -35,6 +35,7 @@ impl EntityEvent {
 pub fn entity_api_name(code: i32) -> &'static str {
     match code {
         1 => "org.apache.xerces.impl.XMLEntityManager.setupCurrentEntity",
+        2 => "com.ctc.wstx.io.DefaultInputResolver.resolveEntity",
         _ => "com.sun.org.apache.xerces.internal.impl.XMLEntityManager.setupCurrentEntity",
     }
 }

@@ -352,6 +352,19 @@ public final class RaspBridge {
         }
     }
 
+    /**
+     * Before a parser that is not Xerces (Woodstox) opens an external entity or DTD itself:
+     * {@code name} null for the external DTD subset. Its own entity limits are on by default,
+     * so only the resolution is judged.
+     */
+    public static void onXmlExternalEntity(int api, String name, String systemId, String publicId) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || scope.guarded || scope.context.unavailable || (systemId == null && publicId == null)) {
+            return;
+        }
+        checkXmlEntity(scope, api, RaspHooks.ENTITY_RESOLVE, name == null ? XML_DTD_ENTITY : name, systemId, publicId);
+    }
+
     /** The characters a fresh StringReader holds, leaving it where it was (mark, skip and reset are O(1)). */
     private static long remaining(java.io.StringReader reader) {
         try {

@@ -10,6 +10,8 @@ public final class XmlEntityApi {
     public static final int JDK_XERCES = 0;
     /** org.apache.xerces.impl.XMLEntityManager, an application's own xercesImpl. */
     public static final int APACHE_XERCES = 1;
+    /** com.ctc.wstx.io.DefaultInputResolver.resolveEntity: Woodstox, the StAX parser Jackson's XML module brings. */
+    public static final int WOODSTOX = 2;
 
     private XmlEntityApi() {
     }

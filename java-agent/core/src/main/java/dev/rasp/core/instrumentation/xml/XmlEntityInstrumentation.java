@@ -21,11 +21,14 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * application ships its own. DocumentBuilder, SAXParser/XMLReader, XMLInputFactory (the JDK's
  * StAX scans with the same entity manager), TransformerFactory and SchemaFactory (reading XML
  * through Xerces) and JAXB's Unmarshaller (through SAX) all set their entities up here.
+ * Woodstox (the StAX implementation jackson-dataformat-xml brings, which XMLInputFactory.newInstance()
+ * then returns) resolves external entities in {@code DefaultInputResolver.resolveEntity}, with the literal ids.
  */
 public final class XmlEntityInstrumentation implements InstrumentationModule {
 
     static final String JDK_ENTITY_MANAGER = "com.sun.org.apache.xerces.internal.impl.XMLEntityManager";
     static final String APACHE_ENTITY_MANAGER = "org.apache.xerces.impl.XMLEntityManager";
+    static final String WOODSTOX_RESOLVER = "com.ctc.wstx.io.DefaultInputResolver";
 
     @Override
     public String name() {
@@ -45,7 +48,14 @@ public final class XmlEntityInstrumentation implements InstrumentationModule {
                         setupCurrentEntity(5, 2)))
                 .type(named(APACHE_ENTITY_MANAGER))
                 .transform(transformer(adviceLoader, XmlEntityApi.APACHE_XERCES,
-                        setupCurrentEntity(4, 1)));
+                        setupCurrentEntity(4, 1)))
+                .type(named(WOODSTOX_RESOLVER))
+                .transform(new AgentBuilder.Transformer.ForAdvice()
+                        .include(adviceLoader)
+                        .advice(isMethod().and(isStatic()).and(named("resolveEntity")).and(takesArguments(8))
+                                        .and(takesArgument(2, String.class)).and(takesArgument(3, String.class))
+                                        .and(takesArgument(4, String.class)),
+                                WoodstoxResolveAdvice.class.getName()));
     }
 
     /** {@code setupCurrentEntity} with {@code arity} parameters, the XMLInputSource at {@code sourceIndex}. */
