@@ -7,7 +7,7 @@
 
 use crate::context::RequestContext;
 use crate::event::{EventSink, Span};
-use crate::xxe::{self, XxeFinding};
+use crate::xxe::{self, XxeFinding, XxeRule};
 
 use super::decision::{Explanation, Finding};
 use super::Engine;
@@ -19,6 +19,10 @@ pub enum EntityEvent {
     Resolve,
     /// 1: the parse passed [`xxe::EXPANSION_LIMIT`] or [`xxe::EXPANSION_LIMIT_CHARS`].
     ExpansionLimit,
+    /// 2: [`EntityEvent::Resolve`] in a parse that read the request's body, which the agent did
+    /// not keep (its content type is not one the engine parses): the document is the request's,
+    /// though no input shows it.
+    ResolveUnseenBody,
 }
 
 impl EntityEvent {
@@ -26,6 +30,7 @@ impl EntityEvent {
         match code {
             0 => Some(EntityEvent::Resolve),
             1 => Some(EntityEvent::ExpansionLimit),
+            2 => Some(EntityEvent::ResolveUnseenBody),
             _ => None,
         }
     }
@@ -74,18 +79,27 @@ impl Engine {
         let mut findings = Vec::new();
         let found = match sink.event {
             EntityEvent::Resolve => xxe::detect_external(ctx, sink.system_id, sink.public_id),
+            EntityEvent::ResolveUnseenBody => {
+                xxe::detect_external(ctx, sink.system_id, sink.public_id).or(Some(XxeFinding {
+                    rule: XxeRule::ExternalEntity,
+                    input: None,
+                }))
+            }
             EntityEvent::ExpansionLimit => xxe::detect_expansion(ctx),
         };
         if let Some(XxeFinding { rule, input }) = found {
-            findings.push(self.detector_finding(
-                (rule.id(), "xxe", rule.message()),
-                false,
-                input,
-                Span {
-                    start: 0,
-                    end: sink_text(sink).len(),
+            let span = Span {
+                start: 0,
+                end: sink_text(sink).len(),
+            };
+            let rule = (rule.id(), "xxe", rule.message());
+            findings.push(match input {
+                Some(input) => self.detector_finding(rule, false, input, span),
+                None => Finding {
+                    input: None,
+                    ..self.detector_finding(rule, false, 0, span)
                 },
-            ));
+            });
         }
         self.overflow(ctx, &mut findings);
         findings
@@ -95,15 +109,17 @@ impl Engine {
 /// The event shows the id being resolved, or the entity's name when the limit was passed.
 fn sink_text<'a>(sink: &EntitySink<'a>) -> &'a [u8] {
     match sink.event {
-        EntityEvent::Resolve if !sink.system_id.is_empty() => sink.system_id,
-        EntityEvent::Resolve => sink.public_id,
+        EntityEvent::Resolve | EntityEvent::ResolveUnseenBody if !sink.system_id.is_empty() => {
+            sink.system_id
+        }
+        EntityEvent::Resolve | EntityEvent::ResolveUnseenBody => sink.public_id,
         EntityEvent::ExpansionLimit => sink.name,
     }
 }
 
 fn entity_event_sink(sink: &EntitySink<'_>, f: &Finding) -> EventSink {
     let op = match sink.event {
-        EntityEvent::Resolve => "resolve",
+        EntityEvent::Resolve | EntityEvent::ResolveUnseenBody => "resolve",
         EntityEvent::ExpansionLimit => "expand",
     };
     EventSink::new(
@@ -178,6 +194,27 @@ mod tests {
         assert_eq!(v.event.expect("event").rule_id, "xxe.entity_expansion");
         assert_eq!(
             engine.check_entity(&ctx("<r/>"), &sink).action,
+            Action::Allow
+        );
+    }
+
+    #[test]
+    fn a_parse_of_an_unseen_request_body_is_blocked_without_an_input() {
+        let engine = Engine::new(EngineConfig::default());
+        let sink = EntitySink {
+            event: EntityEvent::ResolveUnseenBody,
+            ..resolve("file:///etc/passwd")
+        };
+        let v = engine.check_entity(&ctx("unrelated"), &sink);
+        assert_eq!(v.action, Action::Block);
+        let event = v.event.expect("event");
+        assert_eq!(event.rule_id, "xxe.external_entity");
+        assert!(event.input.is_none());
+        // twin: the same parse of the application's own document is a plain resolve
+        assert_eq!(
+            engine
+                .check_entity(&ctx("unrelated"), &resolve("file:///etc/passwd"))
+                .action,
             Action::Allow
         );
     }

@@ -74,11 +74,12 @@ impl XxeRule {
     }
 }
 
-/// What a detection found: the rule, and the input that carried the document.
+/// What a detection found: the rule, and the input that carried the document (none when the
+/// agent saw the parse read a request body it did not keep).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct XxeFinding {
     pub rule: XxeRule,
-    pub input: usize,
+    pub input: Option<usize>,
 }
 
 /// The markup declarations that make an input a document that can declare entities.
@@ -114,7 +115,7 @@ pub fn detect_external(
         .or_else(|| carrier(ctx, public_id))
         .map(|input| XxeFinding {
             rule: XxeRule::ExternalEntity,
-            input,
+            input: Some(input),
         })
 }
 
@@ -127,7 +128,7 @@ pub fn detect_expansion(ctx: &RequestContext) -> Option<XxeFinding> {
         .position(|i| memmem::find(i.value.as_bytes(), b"<!ENTITY").is_some())
         .map(|input| XxeFinding {
             rule: XxeRule::EntityExpansion,
-            input,
+            input: Some(input),
         })
 }
 
@@ -263,7 +264,7 @@ mod tests {
             detect_external(&c, b"file:///etc/passwd", b""),
             Some(XxeFinding {
                 rule: XxeRule::ExternalEntity,
-                input: 1
+                input: Some(1)
             })
         );
     }

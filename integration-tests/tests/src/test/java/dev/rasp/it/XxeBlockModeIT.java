@@ -68,7 +68,7 @@ class XxeBlockModeIT {
         String secret = XxeCases.writeSecret(s.app);
         int before = listener.hits();
         int mark = s.events.mark();
-        Http.Resp r = XxeCases.send(s.http, "POST", c.path(), c.body());
+        Http.Resp r = XxeCases.send(s.http, c);
         List<String> evs = s.eventsSince(mark);
         List<String> problems = new ArrayList<>();
         JsonNode body = Scenario.checkBlockAnswer(r, problems, "xxe");
@@ -91,7 +91,7 @@ class XxeBlockModeIT {
                     EventLog.text(ev, "event_id"));
             }
             String input = EventLog.text(ev, "input.value");
-            if (input == null || !input.contains("<!DOCTYPE")) {
+            if (c.contentType().equals(XxeCases.XML) && (input == null || !input.contains("<!DOCTYPE"))) {
                 problems.add("the event's input is not the request's document: " + input);
             }
         }

@@ -28,7 +28,7 @@ final class XxeCases {
     /** How an attack shows: the secret file's content served, the listener reached, or a 100 MB expansion. */
     enum Effect { SECRET_SERVED, LISTENER_REACHED, EXPANDED }
 
-    record Attack(String name, String path, String body, String rule, Effect effect) {
+    record Attack(String name, String path, String contentType, String body, String rule, Effect effect) {
         @Override
         public String toString() {
             return name + " " + path;
@@ -73,18 +73,24 @@ final class XxeCases {
         String fileUrl = secretFile(app).toUri().toString();
         List<Attack> out = new ArrayList<>();
         for (String path : ENDPOINTS) {
-            out.add(new Attack("file entity", path,
+            out.add(new Attack("file entity", path, XML,
                 "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM \"" + fileUrl + "\">]><r>&x;</r>",
                 "xxe.external_entity", Effect.SECRET_SERVED));
-            out.add(new Attack("external DTD (out of band)", path,
+            out.add(new Attack("external DTD (out of band)", path, XML,
                 "<?xml version=\"1.0\"?><!DOCTYPE r SYSTEM \"" + listener.url("/x.dtd") + "\"><r>hi</r>",
                 "xxe.external_entity", Effect.LISTENER_REACHED));
         }
-        out.add(new Attack("parameter entity (out of band)", "/xxe/dom",
+        out.add(new Attack("parameter entity (out of band)", "/xxe/dom", XML,
             "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY % p SYSTEM \"" + listener.url("/p.dtd") + "\"> %p;]><r>hi</r>",
             "xxe.external_entity", Effect.LISTENER_REACHED));
-        out.add(new Attack("billion laughs, JDK limits off", "/xxe/sax", bomb(), "xxe.entity_expansion",
+        out.add(new Attack("billion laughs, JDK limits off", "/xxe/sax", XML, bomb(), "xxe.entity_expansion",
             Effect.EXPANDED));
+        // a content type the agent does not keep: the parse reading the body is what shows the document
+        for (String path : List.of("/xxe/dom", "/xxe/sax")) {
+            out.add(new Attack("file entity, body as application/octet-stream", path, "application/octet-stream",
+                "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM \"" + fileUrl + "\">]><r>&x;</r>",
+                "xxe.external_entity", Effect.SECRET_SERVED));
+        }
         return out;
     }
 
@@ -102,6 +108,10 @@ final class XxeCases {
 
     static Http.Resp send(Http http, String method, String path, String body) {
         return http.send(method, path, body == null ? null : XML, body);
+    }
+
+    static Http.Resp send(Http http, Attack a) {
+        return http.send("POST", a.path(), a.contentType(), a.body());
     }
 
     /** Whether the attack took effect, judged from the answer and the listener's count since {@code before}. */

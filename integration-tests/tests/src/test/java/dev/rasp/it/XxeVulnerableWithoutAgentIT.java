@@ -63,7 +63,7 @@ class XxeVulnerableWithoutAgentIT {
         AppProcess app = app(appName);
         String secret = XxeCases.writeSecret(app);
         int before = listener.hits();
-        Http.Resp r = XxeCases.send(new Http(app.baseUrl()), "POST", c.path(), c.body());
+        Http.Resp r = XxeCases.send(new Http(app.baseUrl()), c);
         if (r.status() != 200 || !XxeCases.tookEffect(c, r, secret, listener, before)) {
             fail(c + " did not take effect (" + c.effect() + ") without the agent: " + abbreviated(r));
         }

@@ -332,6 +332,7 @@ public final class RaspBridge {
             scope.xmlParser = parser;
             scope.xmlExpansions = 0;
             scope.xmlExpandedChars = 0;
+            scope.uncapturedBodyReadsAtXmlStart = scope.uncapturedBodyReads;
         }
         if (document) {
             return; // the document: its source is the application's choice, not an entity's
@@ -348,7 +349,11 @@ public final class RaspBridge {
             }
         }
         if (byteStream == null && charStream == null && (systemId != null || publicId != null)) {
-            checkXmlEntity(scope, api, RaspHooks.ENTITY_RESOLVE, name, systemId, publicId);
+            // This parse read request body the agent did not keep (a content type it does not
+            // parse, application/octet-stream say): the document is the request's, unseen.
+            int event = scope.uncapturedBodyReads != scope.uncapturedBodyReadsAtXmlStart
+                    ? RaspHooks.ENTITY_RESOLVE_UNSEEN_BODY : RaspHooks.ENTITY_RESOLVE;
+            checkXmlEntity(scope, api, event, name, systemId, publicId);
         }
     }
 
@@ -1160,7 +1165,11 @@ public final class RaspBridge {
     /** Returns -1 when this thread's request does not capture its body, else the nesting level. */
     public static int bodyReadEnter() {
         RequestScope scope = CURRENT.get();
-        if (scope == null || !scope.context.capturesBody()) {
+        if (scope == null) {
+            return -1;
+        }
+        if (!scope.context.capturesBody()) {
+            scope.uncapturedBodyReads++; // an XML parse reading it gets judged without its text
             return -1;
         }
         return scope.bodyReadDepth++;

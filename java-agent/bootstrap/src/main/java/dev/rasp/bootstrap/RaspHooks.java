@@ -119,6 +119,11 @@ public interface RaspHooks {
      * or {@link #ENTITY_EXPANSION_LIMIT_CHARS} characters of internal entities' replacement text.
      */
     int ENTITY_EXPANSION_LIMIT = 1;
+    /**
+     * ... or is about to open one in a parse that read request body the agent did not keep (a
+     * content type the engine does not parse): the document came from the request unseen.
+     */
+    int ENTITY_RESOLVE_UNSEEN_BODY = 2;
     /** Replacement text one parse may expand while serving a request (JDK 17's totalEntitySizeLimit is 5e7). */
     long ENTITY_EXPANSION_LIMIT_CHARS = 10_000_000L;
     /** Entity references one parse may expand while serving a request (the engine's xxe::EXPANSION_LIMIT). */

@@ -51,6 +51,10 @@ public final class RequestScope {
     int xmlExpansions;
     /** Characters of internal entities' replacement text the current parse expanded. */
     long xmlExpandedChars;
+    /** Reads of a request body the agent does not keep (its content type is not parsed), on this thread. */
+    int uncapturedBodyReads;
+    /** {@link #uncapturedBodyReads} when the current XML parse started. */
+    int uncapturedBodyReadsAtXmlStart;
 
     /**
      * File.mkdirs calls open on this thread: the existence checks the JDK makes inside it are its

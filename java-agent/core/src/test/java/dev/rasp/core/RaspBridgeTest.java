@@ -165,6 +165,21 @@ class RaspBridgeTest {
     }
 
     @Test
+    void aParseThatReadAnUnkeptRequestBodyResolvesAsTheRequestsDocument() {
+        hooks.bodyLimit = 0; // a content type the agent does not keep
+        Object parser = new Object();
+        RaspBridge.requestEnter("http", "resp");
+        RaspBridge.onXmlEntity(0, parser, "[xml]", null, null, new java.io.ByteArrayInputStream(new byte[0]), null);
+        RaspBridge.onXmlEntity(0, parser, "own", "own.ent", null, null, null); // nothing read yet
+        assertEquals(-1, RaspBridge.bodyReadEnter()); // the parser reads the request body
+        RaspBridge.onXmlEntity(0, parser, "x", "file:///etc/passwd", null, null, null);
+        RaspBridge.onXmlEntity(0, parser, "[xml]", null, null, new java.io.ByteArrayInputStream(new byte[0]), null);
+        RaspBridge.onXmlEntity(0, parser, "y", "classpath.ent", null, null, null); // the next parse read none
+        assertEquals(Arrays.asList("xml0:0:own:own.ent", "xml0:2:x:file:///etc/passwd", "xml0:0:y:classpath.ent"),
+                hooks.checked);
+    }
+
+    @Test
     void entityExpansionsPastTheLimitAreJudgedOncePerParse() {
         Object parser = new Object();
         RaspBridge.requestEnter("http", "resp");
