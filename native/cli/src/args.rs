@@ -206,6 +206,9 @@ pub struct ExplainEntityArgs {
     /// Explain the parse passing the agent's expansion limit instead of a resolution.
     #[arg(long)]
     pub expansion_limit: bool,
+    /// Explain a resolution in a parse that read a request body the agent did not keep.
+    #[arg(long, conflicts_with = "expansion_limit")]
+    pub unseen_body: bool,
     #[command(flatten)]
     pub engine: EngineArgs,
     /// Print the explanation as JSON.

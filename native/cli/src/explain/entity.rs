@@ -18,7 +18,7 @@ use crate::rules::source::{explain_engine, ExplainEngine};
 /// Everything `rasp explain entity` reports.
 #[derive(Debug, Serialize)]
 pub struct EntityExplanation {
-    /// `resolve` or `expansion-limit`.
+    /// `resolve`, `resolve-unseen-body` or `expansion-limit`.
     pub event: &'static str,
     pub api: &'static str,
     pub name: String,
@@ -53,6 +53,8 @@ pub fn run_entity(args: &ExplainEntityArgs) -> Result<()> {
     let ctx = query_context(&args.engine.route, &args.inputs);
     let event = if args.expansion_limit {
         EntityEvent::ExpansionLimit
+    } else if args.unseen_body {
+        EntityEvent::ResolveUnseenBody
     } else {
         EntityEvent::Resolve
     };
@@ -104,6 +106,7 @@ pub fn explain(
         event: match event {
             EntityEvent::Resolve => "resolve",
             EntityEvent::ExpansionLimit => "expansion-limit",
+            EntityEvent::ResolveUnseenBody => "resolve-unseen-body",
         },
         api: entity_api_name(0),
         name: name.to_string(),
