@@ -16,6 +16,7 @@ mod deser;
 mod expr;
 mod jndi;
 mod url;
+mod xxe;
 
 use std::fmt;
 use std::sync::Arc;
@@ -37,6 +38,7 @@ pub use decision::{Explanation, FindingReport};
 pub use deser::ClassSink;
 pub use expr::{ExprApi, ExprSink};
 pub use url::{UrlApi, UrlCheck, UrlSink};
+pub use xxe::{entity_api_name, EntityEvent, EntitySink};
 
 /// The id of the finding a request whose input overflowed `max_input_bytes` gets at every check.
 pub const INPUT_OVERFLOW_RULE_ID: &str = "limits.input_overflow";

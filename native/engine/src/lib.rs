@@ -50,6 +50,7 @@ pub mod rules;
 pub mod sql;
 pub mod verdict;
 pub mod wire;
+pub mod xxe;
 
 pub use config::{EngineConfig, Mode, Policy};
 pub use context::{ContextLimits, RequestContext};

@@ -28,6 +28,7 @@ use crate::runtime::{self, lock, ContextSlot};
 
 mod deser;
 mod jndi;
+mod xxe;
 
 fn method(name: &str, sig: &str, fn_ptr: *mut c_void) -> NativeMethod {
     NativeMethod {
@@ -52,6 +53,11 @@ pub fn sink_methods() -> Vec<NativeMethod> {
             check_expression as *mut c_void,
         ),
         method("checkClass", "(JI[B)I", deser::check_class as *mut c_void),
+        method(
+            "checkEntity",
+            "(JII[B[B[B)I",
+            xxe::check_entity as *mut c_void,
+        ),
     ]
 }
 

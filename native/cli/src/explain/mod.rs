@@ -19,6 +19,8 @@
 //! * [`url`]: the parts of a URL that decide where a connection goes, how the JDK reads its
 //!   host, and which parts each input occurrence writes.
 //! * [`class`]: a class a deserializer is about to instantiate (no input takes part).
+//! * [`entity`]: an XML entity the parser sets up, and which inputs hold its id and a markup
+//!   declaration (the document that declared it).
 //!
 //! Every explanation builds the request the agent would send, with the inputs as query
 //! parameters of a GET to `--route`, and lets the engine's own extraction read it
@@ -30,6 +32,7 @@
 pub mod class;
 pub mod cmd;
 pub mod detection;
+pub mod entity;
 pub mod expr;
 pub mod jndi;
 pub mod path;
@@ -45,6 +48,7 @@ use serde::Serialize;
 
 pub use class::run_class;
 pub use cmd::run_cmd;
+pub use entity::run_entity;
 pub use expr::run_expr;
 pub use jndi::run_jndi;
 pub use path::run_path;

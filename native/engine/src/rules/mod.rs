@@ -137,6 +137,8 @@ pub const BUILTIN_RULE_IDS: &[&str] = &[
     "expr.injection",
     "expr.unparsable",
     "expr.policy.dangerous_class",
+    "xxe.external_entity",
+    "xxe.entity_expansion",
     crate::engine::INPUT_OVERFLOW_RULE_ID,
     crate::deser::NOT_ALLOWED_RULE_ID,
 ];
@@ -578,6 +580,7 @@ mod tests {
             .chain(crate::net::ssrf::SsrfRule::ALL.iter().map(|r| r.id()))
             .chain(crate::expr::ExprRule::ALL.iter().map(|r| r.id()))
             .chain(crate::jndi::JndiRule::ALL.iter().map(|r| r.id()))
+            .chain(crate::xxe::XxeRule::ALL.iter().map(|r| r.id()))
             .chain([crate::engine::INPUT_OVERFLOW_RULE_ID])
             .chain([crate::deser::NOT_ALLOWED_RULE_ID])
             .collect();

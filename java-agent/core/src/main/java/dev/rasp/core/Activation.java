@@ -13,6 +13,7 @@ import dev.rasp.core.instrumentation.deser.DeserializationInstrumentation;
 import dev.rasp.core.instrumentation.deser.SnakeYamlInstrumentation;
 import dev.rasp.core.instrumentation.sources.SourcesInstrumentation;
 import dev.rasp.core.instrumentation.websocket.WebSocketInstrumentation;
+import dev.rasp.core.instrumentation.xml.XmlEntityInstrumentation;
 import dev.rasp.core.instrumentation.file.JavaIoInstrumentation;
 import dev.rasp.core.instrumentation.file.NioFileInstrumentation;
 import dev.rasp.core.instrumentation.process.ProcessInstrumentation;
@@ -55,7 +56,8 @@ final class Activation {
                 new ProcessInstrumentation(), new JavaIoInstrumentation(), new NioFileInstrumentation(),
                 new ContextInstrumentation(), new SourcesInstrumentation(),
                 new WebSocketInstrumentation(), new NetInstrumentation(), new ExpressionInstrumentation(),
-                new JndiInstrumentation(), new DeserializationInstrumentation(), new SnakeYamlInstrumentation());
+                new JndiInstrumentation(), new DeserializationInstrumentation(), new SnakeYamlInstrumentation(),
+                new XmlEntityInstrumentation());
     }
 
     static void start(Instrumentation instrumentation, AgentConfig config, boolean atStartup, String version,

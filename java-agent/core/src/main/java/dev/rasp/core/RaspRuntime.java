@@ -51,7 +51,7 @@ public final class RaspRuntime implements RaspHooks {
     static final String INTERNAL_CATEGORY = "internal";
     static final String INTERNAL_RULE = "agent.internal_error";
     /** The category of a verdict whose event the engine could not hand back, by RaspTelemetry.SINK_* kind. */
-    private static final String[] SINK_CATEGORY = {"sqli", "cmdi", "path", "ssrf", "expr", "jndi", "deser"};
+    private static final String[] SINK_CATEGORY = {"sqli", "cmdi", "path", "ssrf", "expr", "jndi", "deser", "xxe"};
 
     /** Captured values may take this many times max_input_bytes, like the engine's budget for them. */
     private static final int CAPTURED_BUDGET = 16;
@@ -675,6 +675,34 @@ public final class RaspRuntime implements RaspHooks {
             sinkNativesMissing(e);
         } catch (Throwable t) {
             failed(scope, "deserialization check", t);
+        }
+    }
+
+    @Override
+    public void checkXmlEntity(RequestScope scope, int api, int event, String name, String systemId, String publicId) {
+        if (sinkNativesMissing) {
+            return;
+        }
+        try {
+            RequestContext context = scope.context;
+            if (!open(context)) {
+                return;
+            }
+            pushInputs(context); // the body read so far holds the document's declarations
+            Judgement judgement;
+            synchronized (context) {
+                long start = System.nanoTime();
+                int verdict = Engine.checkEntity(context.handle, api, event, name, systemId, publicId);
+                RaspTelemetry.checked(RaspTelemetry.SINK_XML, System.nanoTime() - start);
+                judgement = judge(scope, verdict, RaspTelemetry.SINK_XML);
+            }
+            act(scope, judgement, RaspTelemetry.SINK_XML, systemId != null ? systemId : name);
+        } catch (RaspBlockedException e) {
+            throw e;
+        } catch (UnsatisfiedLinkError e) {
+            sinkNativesMissing(e);
+        } catch (Throwable t) {
+            failed(scope, "XML entity check", t);
         }
     }
 

@@ -58,4 +58,7 @@ final class NativeEngine {
     static native int checkExpression(long handle, int api, byte[] expressionUtf8);
     // api: 0 resolveClass (a class descriptor), 1 resolveProxyClass (a proxy interface).
     static native int checkClass(long handle, int api, byte[] nameUtf8);
+    // An entity the XML parser sets up (docs/native-boundary.md): null arrays for absent ids.
+    static native int checkEntity(long handle, int api, int event, byte[] nameUtf8, byte[] systemIdUtf8,
+                                  byte[] publicIdUtf8);
 }
