@@ -140,6 +140,12 @@ pub enum ExplainCommand {
     /// Explain an expression (SpEL, OGNL, MVEL, JEXL, EL): tokens, input occurrences, finding
     /// and verdict.
     Expr(ExplainExprArgs),
+    /// Explain a JNDI lookup: scheme and server, lookup-decoded inputs, finding and verdict.
+    Jndi(ExplainJndiArgs),
+    /// Explain a class a deserializer is about to instantiate: deny-list rules, allow-list, verdict.
+    Class(ExplainClassArgs),
+    /// Explain an XML entity the parser sets up: which input declared it, finding and verdict.
+    Entity(ExplainEntityArgs),
 }
 
 #[derive(Debug, Args)]
@@ -266,6 +272,63 @@ fn parse_url_api(name: &str) -> Result<UrlApi, String> {
             "unknown api '{name}': use url, redirect, http-client, socket or channel"
         )),
     }
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainJndiArgs {
+    /// A request input (a query parameter) as NAME=VALUE; repeat for several.
+    #[arg(long = "input", value_name = "NAME=VALUE", value_parser = parse_input)]
+    pub inputs: Vec<(String, String)>,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+    /// Print the explanation as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// The name the application looks up (`InitialContext.lookup(name)`).
+    #[arg(value_name = "NAME")]
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainClassArgs {
+    /// The class is a proxy interface (ObjectInputStream.resolveProxyClass).
+    #[arg(long)]
+    pub proxy: bool,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+    /// Print the explanation as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// The class name as the stream spells it (an array: [Lcom.example.Type;).
+    #[arg(value_name = "CLASS")]
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainEntityArgs {
+    /// A request input (a query parameter) as NAME=VALUE, e.g. the document; repeat for several.
+    #[arg(long = "input", value_name = "NAME=VALUE", value_parser = parse_input)]
+    pub inputs: Vec<(String, String)>,
+    /// The entity's public id, if it has one.
+    #[arg(long, value_name = "ID", default_value = "")]
+    pub public_id: String,
+    /// The entity's name as the parser knows it (`x`, `%p`, `[dtd]`).
+    #[arg(long, value_name = "NAME", default_value = "x")]
+    pub name: String,
+    /// Explain the parse passing the agent's expansion limit instead of a resolution.
+    #[arg(long)]
+    pub expansion_limit: bool,
+    /// Explain a resolution in a parse that read a request body the agent did not keep.
+    #[arg(long, conflicts_with = "expansion_limit")]
+    pub unseen_body: bool,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+    /// Print the explanation as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// The system id the parser is about to open (empty with --expansion-limit).
+    #[arg(value_name = "SYSTEM_ID", default_value = "")]
+    pub system_id: String,
 }
 
 fn parse_op(name: &str) -> Result<PathOp, String> {

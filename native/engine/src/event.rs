@@ -124,14 +124,15 @@ impl Event {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct EventSink {
-    /// `sql`, `cmd`, `path` or `url`.
+    /// `sql`, `cmd`, `path`, `url`, `expr`, `jndi`, `class` or `xml`.
     pub kind: &'static str,
     /// The hooked API, e.g. `java.sql.Statement.executeQuery`.
     pub api: &'static str,
     /// The SQL dialect (`sql` sinks).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dialect: Option<&'static str>,
-    /// What the application does with the path (`path` sinks): read, write, delete, list.
+    /// What the application does with the path (`path` sinks): read, write, delete, list; what the
+    /// parser does with the entity (`xml` sinks): resolve, expand.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub op: Option<&'static str>,
     /// Where the connection goes (`url` sinks): `loopback`, `link-local`, `private`, `public`,

@@ -26,6 +26,10 @@ use std::ops::Deref;
 
 use crate::runtime::{self, lock, ContextSlot};
 
+mod deser;
+mod jndi;
+mod xxe;
+
 fn method(name: &str, sig: &str, fn_ptr: *mut c_void) -> NativeMethod {
     NativeMethod {
         name: name.into(),
@@ -41,11 +45,18 @@ pub fn sink_methods() -> Vec<NativeMethod> {
         method("checkCommand", "(JI[B[B)I", check_command as *mut c_void),
         method("checkPath", "(JII[B[B)I", check_path as *mut c_void),
         method("addInputs", "(J[BI)I", add_inputs as *mut c_void),
+        method("checkJndi", "(JI[B)I", jndi::check_jndi as *mut c_void),
         method("checkUrl", "(JI[B[B[B)I", check_url as *mut c_void),
         method(
             "checkExpression",
             "(JI[B)I",
             check_expression as *mut c_void,
+        ),
+        method("checkClass", "(JI[B)I", deser::check_class as *mut c_void),
+        method(
+            "checkEntity",
+            "(JII[B[B[B)I",
+            xxe::check_entity as *mut c_void,
         ),
     ]
 }

@@ -32,6 +32,8 @@ pub(super) enum BuiltinWhy {
     Policy,
     /// The request's input overflowed the limit.
     Overflow,
+    /// A deserialized class outside the configured allow-list.
+    ClassAllowList,
 }
 
 /// Where a finding comes from.
@@ -340,6 +342,9 @@ impl Engine {
                     format!("{input}{at} is in a sink that cannot be lexed")
                 }
                 BuiltinWhy::Policy => format!("{message}{at}: a built-in policy, whoever asked for it"),
+                BuiltinWhy::ClassAllowList => {
+                    "the class is not in deser.allowed_classes".to_owned()
+                }
                 BuiltinWhy::Overflow => format!(
                     "the request's input exceeded max_input_bytes ({} bytes kept), so part of it was not checked",
                     ctx.input_bytes()

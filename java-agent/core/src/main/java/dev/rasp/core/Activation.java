@@ -7,9 +7,13 @@ import dev.rasp.core.engine.Engine;
 import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.expr.ExpressionInstrumentation;
 import dev.rasp.core.instrumentation.net.NetInstrumentation;
+import dev.rasp.core.instrumentation.jndi.JndiInstrumentation;
 import dev.rasp.core.instrumentation.context.ContextInstrumentation;
+import dev.rasp.core.instrumentation.deser.DeserializationInstrumentation;
+import dev.rasp.core.instrumentation.deser.SnakeYamlInstrumentation;
 import dev.rasp.core.instrumentation.sources.SourcesInstrumentation;
 import dev.rasp.core.instrumentation.websocket.WebSocketInstrumentation;
+import dev.rasp.core.instrumentation.xml.XmlEntityInstrumentation;
 import dev.rasp.core.instrumentation.file.JavaIoInstrumentation;
 import dev.rasp.core.instrumentation.file.NioFileInstrumentation;
 import dev.rasp.core.instrumentation.process.ProcessInstrumentation;
@@ -51,7 +55,9 @@ final class Activation {
                 new OrmInstrumentation(),
                 new ProcessInstrumentation(), new JavaIoInstrumentation(), new NioFileInstrumentation(),
                 new ContextInstrumentation(), new SourcesInstrumentation(),
-                new WebSocketInstrumentation(), new NetInstrumentation(), new ExpressionInstrumentation());
+                new WebSocketInstrumentation(), new NetInstrumentation(), new ExpressionInstrumentation(),
+                new JndiInstrumentation(), new DeserializationInstrumentation(), new SnakeYamlInstrumentation(),
+                new XmlEntityInstrumentation());
     }
 
     static void start(Instrumentation instrumentation, AgentConfig config, boolean atStartup, String version,
@@ -76,6 +82,11 @@ final class Activation {
                 // at premain; everything at attach) are retransformed: advice adds no member.
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(new ErrorListener(errors))
+                // Advice inlined into a named JDK module other than java.base (java.naming's
+                // InitialContext) calls RaspBridge in the boot loader's unnamed module, which a
+                // named module does not read by default: the read edge is added as it is
+                // transformed.
+                .assureReadEdgeTo(instrumentation, RaspBridge.class)
                 .ignore(nameStartsWith("net.bytebuddy.")
                         .or(nameStartsWith("dev.rasp.core."))
                         .or(nameStartsWith("dev.rasp.bootstrap."))

@@ -18,11 +18,13 @@ import dev.rasp.core.engine.RequestEncoder;
 import dev.rasp.core.engine.Verdict;
 import dev.rasp.core.instrumentation.expr.ExprApi;
 import dev.rasp.core.instrumentation.file.PathOp;
+import dev.rasp.core.instrumentation.jndi.JndiNames;
 import dev.rasp.core.instrumentation.jdbc.DialectResolver;
 import dev.rasp.core.instrumentation.net.Connections;
 import dev.rasp.core.instrumentation.net.UrlApi;
 import dev.rasp.core.instrumentation.orm.OrmApis;
 import dev.rasp.core.instrumentation.orm.OrmMethod;
+import dev.rasp.core.instrumentation.deser.StreamClasses;
 import dev.rasp.core.instrumentation.process.CommandEncoding;
 import dev.rasp.core.instrumentation.servlet.BodyCapture;
 import dev.rasp.core.instrumentation.servlet.HttpRequestAccess;
@@ -49,7 +51,7 @@ public final class RaspRuntime implements RaspHooks {
     static final String INTERNAL_CATEGORY = "internal";
     static final String INTERNAL_RULE = "agent.internal_error";
     /** The category of a verdict whose event the engine could not hand back, by RaspTelemetry.SINK_* kind. */
-    private static final String[] SINK_CATEGORY = {"sqli", "cmdi", "path"};
+    private static final String[] SINK_CATEGORY = {"sqli", "cmdi", "path", "ssrf", "expr", "jndi", "deser", "xxe"};
 
     /** Captured values may take this many times max_input_bytes, like the engine's budget for them. */
     private static final int CAPTURED_BUDGET = 16;
@@ -414,6 +416,76 @@ public final class RaspRuntime implements RaspHooks {
     }
 
     @Override
+    public void checkJndi(RequestScope scope, int api, Object name) {
+        if (sinkNativesMissing) {
+            return;
+        }
+        try {
+            RequestContext context = scope.context;
+            if (!open(context)) {
+                return;
+            }
+            pushInputs(context);
+            String text = JndiNames.text(name);
+            Judgement judgement;
+            synchronized (context) {
+                long start = System.nanoTime();
+                int verdict = Engine.checkJndi(context.handle, api, text);
+                RaspTelemetry.checked(RaspTelemetry.SINK_JNDI, System.nanoTime() - start);
+                judgement = judge(scope, verdict, RaspTelemetry.SINK_JNDI);
+            }
+            act(scope, judgement, RaspTelemetry.SINK_JNDI, text);
+        } catch (RaspBlockedException e) {
+            throw e;
+        } catch (UnsatisfiedLinkError e) {
+            sinkNativesMissing(e);
+        } catch (Throwable t) {
+            failed(scope, "JNDI check", t);
+        }
+    }
+
+    @Override
+    public void checkJndiOutsideRequest(int api, Object name) {
+        if (sinkNativesMissing) {
+            return;
+        }
+        String text = JndiNames.text(name);
+        if (!JndiNames.mayBeRemote(text)) {
+            return; // java:comp/env/..., scheme-less names: no policy applies, no context needed
+        }
+        long handle = 0L;
+        try {
+            RequestEncoder none = new RequestEncoder(64).start("", "", "", "", "");
+            handle = Engine.openContext(none.buffer(), none.length());
+            if (handle == 0L) {
+                return;
+            }
+            long start = System.nanoTime();
+            int verdict = Engine.checkJndi(handle, api, text);
+            RaspTelemetry.checked(RaspTelemetry.SINK_JNDI, System.nanoTime() - start);
+            if (verdict == Verdict.MONITOR || verdict == Verdict.BLOCK) {
+                EngineEvent event = takeEvent(handle, RaspTelemetry.SINK_JNDI, null, RequestContext.RESPONSE_NONE);
+                recordVerdict(null, verdict, event, RaspTelemetry.SINK_JNDI, text);
+                if (verdict == Verdict.BLOCK) {
+                    throw new RaspBlockedException(event.category, event.ruleId, event.eventId);
+                }
+            } else if (verdict < 0 && failClosed) {
+                throw new RaspBlockedException(INTERNAL_CATEGORY, INTERNAL_RULE, "");
+            }
+        } catch (RaspBlockedException e) {
+            throw e;
+        } catch (UnsatisfiedLinkError e) {
+            sinkNativesMissing(e);
+        } catch (Throwable t) {
+            errors.record("JNDI policy check", t);
+        } finally {
+            if (handle != 0L) {
+                Engine.closeContext(handle);
+            }
+        }
+    }
+
+    @Override
     public void checkPath(RequestScope scope, int api, int op, Object path, Object options) {
         if (sinkNativesMissing) {
             return;
@@ -573,6 +645,64 @@ public final class RaspRuntime implements RaspHooks {
             if (handle != 0L) {
                 Engine.closeContext(handle);
             }
+        }
+    }
+
+    @Override
+    public void checkClass(RequestScope scope, int api, Object descriptor) {
+        if (sinkNativesMissing) {
+            return;
+        }
+        try {
+            RequestContext context = scope.context;
+            if (!open(context)) {
+                return;
+            }
+            // The judgement reads the class name only: no inputs to push.
+            for (String name : StreamClasses.names(api, descriptor)) {
+                Judgement judgement;
+                synchronized (context) {
+                    long start = System.nanoTime();
+                    int verdict = Engine.checkClass(context.handle, api, name);
+                    RaspTelemetry.checked(RaspTelemetry.SINK_CLASS, System.nanoTime() - start);
+                    judgement = judge(scope, verdict, RaspTelemetry.SINK_CLASS);
+                }
+                act(scope, judgement, RaspTelemetry.SINK_CLASS, name);
+            }
+        } catch (RaspBlockedException e) {
+            throw e;
+        } catch (UnsatisfiedLinkError e) {
+            sinkNativesMissing(e);
+        } catch (Throwable t) {
+            failed(scope, "deserialization check", t);
+        }
+    }
+
+    @Override
+    public void checkXmlEntity(RequestScope scope, int api, int event, String name, String systemId, String publicId) {
+        if (sinkNativesMissing) {
+            return;
+        }
+        try {
+            RequestContext context = scope.context;
+            if (!open(context)) {
+                return;
+            }
+            pushInputs(context); // the body read so far holds the document's declarations
+            Judgement judgement;
+            synchronized (context) {
+                long start = System.nanoTime();
+                int verdict = Engine.checkEntity(context.handle, api, event, name, systemId, publicId);
+                RaspTelemetry.checked(RaspTelemetry.SINK_XML, System.nanoTime() - start);
+                judgement = judge(scope, verdict, RaspTelemetry.SINK_XML);
+            }
+            act(scope, judgement, RaspTelemetry.SINK_XML, systemId != null ? systemId : name);
+        } catch (RaspBlockedException e) {
+            throw e;
+        } catch (UnsatisfiedLinkError e) {
+            sinkNativesMissing(e);
+        } catch (Throwable t) {
+            failed(scope, "XML entity check", t);
         }
     }
 

@@ -34,6 +34,8 @@ public class RaspProperties {
     private final Sql sql = new Sql();
     private final Ssrf ssrf = new Ssrf();
     private final Rules rules = new Rules();
+    private final Deser deser = new Deser();
+    private final Jndi jndi = new Jndi();
 
     /** Exclusions by name: each drops the findings that match all of the fields it sets. */
     private Map<String, Exclusion> exclusion = new LinkedHashMap<>();
@@ -83,6 +85,14 @@ public class RaspProperties {
 
     public Rules getRules() {
         return rules;
+    }
+
+    public Jndi getJndi() {
+        return jndi;
+    }
+
+    public Deser getDeser() {
+        return deser;
     }
 
     public Map<String, Exclusion> getExclusion() {
@@ -201,6 +211,39 @@ public class RaspProperties {
 
         public void setAllowedHosts(List<String> allowedHosts) {
             this.allowedHosts = allowedHosts;
+        }
+    }
+
+    public static class Jndi {
+        /**
+         * Hosts (names, addresses, .domain suffixes) remote JNDI lookups may reach without a jndi.policy.remote
+         * finding; input that chooses a lookup's provider is still jndi.remote_lookup.
+         */
+        private List<String> allowedHosts = new ArrayList<>();
+
+        public List<String> getAllowedHosts() {
+            return allowedHosts;
+        }
+
+        public void setAllowedHosts(List<String> allowedHosts) {
+            this.allowedHosts = allowedHosts;
+        }
+    }
+
+    public static class Deser {
+        /**
+         * The allow-list mode of Java deserialization: class names, package.* or package.**; while serving a
+         * request an ObjectInputStream may read only these (and the JDK's boxed numbers, String, Enum). Unset: the
+         * deser.gadget.* deny-list alone.
+         */
+        private List<String> allowedClasses = new ArrayList<>();
+
+        public List<String> getAllowedClasses() {
+            return allowedClasses;
+        }
+
+        public void setAllowedClasses(List<String> allowedClasses) {
+            this.allowedClasses = allowedClasses;
         }
     }
 

@@ -103,6 +103,15 @@ public final class JettyMain {
         for (Map.Entry<String, HttpServlet> e : SsrfServlets.all().entrySet()) {
             add(ctx, e.getKey(), e.getValue());
         }
+        for (Map.Entry<String, HttpServlet> e : JndiServlets.all().entrySet()) {
+            add(ctx, e.getKey(), e.getValue());
+        }
+        for (Map.Entry<String, HttpServlet> e : DeserServlets.all().entrySet()) {
+            add(ctx, e.getKey(), e.getValue());
+        }
+        for (Map.Entry<String, HttpServlet> e : XxeServlets.all().entrySet()) {
+            add(ctx, e.getKey(), e.getValue());
+        }
         // javax.websocket endpoints (WsEndpoints): each message is a request of its own
         WsEndpoints.init(dbs.get("h2"));
         JavaxWebSocketServletContainerInitializer.configure(ctx, (servletContext, container) -> {

@@ -53,11 +53,16 @@ public final class AgentConfig {
     private final RulesConfig rules;
     /** rasp.ssrf.allowed_hosts as written (the engine parses and checks it); empty for none. */
     private final String ssrfAllowedHosts;
+    /** rasp.jndi.allowed_hosts as given (comma-separated), "" when unset. */
+    private final String jndiAllowedHosts;
+    /** rasp.deser.allowed_classes as written, or null: the allow-list mode of deserialization checks is off. */
+    private final String deserAllowedClasses;
     private final List<String> warnings;
 
     private AgentConfig(Mode mode, String configFile, String eventsFile, File nativeDir, int maxInputBytes,
                         FallbackVerdict onOverflow, FallbackVerdict onUnparsable, FailureMode onInternalError,
-                        RulesConfig rules, String ssrfAllowedHosts, List<String> warnings) {
+                        RulesConfig rules, String ssrfAllowedHosts, String jndiAllowedHosts, String deserAllowedClasses,
+                        List<String> warnings) {
         this.mode = mode;
         this.configFile = configFile;
         this.eventsFile = eventsFile;
@@ -68,6 +73,8 @@ public final class AgentConfig {
         this.onInternalError = onInternalError;
         this.rules = rules;
         this.ssrfAllowedHosts = ssrfAllowedHosts;
+        this.jndiAllowedHosts = jndiAllowedHosts;
+        this.deserAllowedClasses = deserAllowedClasses;
         this.warnings = Collections.unmodifiableList(warnings);
     }
 
@@ -104,8 +111,29 @@ public final class AgentConfig {
                 "use open or closed", "open", "closed"));
         RulesConfig rules = RulesConfig.resolve(sources, workingDir);
         String allowed = sources.lookup(ConfigKey.SSRF_ALLOWED_HOSTS);
+        String jndiAllowedHosts = jndiAllowedHosts(sources);
+        // The engine checks the list's syntax; its error comes back through init with the key renamed.
+        String deserAllowedClasses = sources.lookup(ConfigKey.DESER_ALLOWED_CLASSES);
         return new AgentConfig(mode, configFile, eventsFile, nativeDir, maxInputBytes, onOverflow, onUnparsable,
-                onInternalError, rules, allowed == null ? "" : allowed.trim(), warnings);
+                onInternalError, rules, allowed == null ? "" : allowed.trim(), jndiAllowedHosts, deserAllowedClasses,
+                warnings);
+    }
+
+    /** Host names, addresses or .domain suffixes, comma-separated; one engine line, so no line breaks. */
+    private static String jndiAllowedHosts(ConfigSources sources) {
+        String raw = sources.lookup(ConfigKey.JNDI_ALLOWED_HOSTS);
+        if (raw == null) {
+            return "";
+        }
+        String value = raw.trim();
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                throw ConfigException.badValue(ConfigKey.JNDI_ALLOWED_HOSTS, raw,
+                        "use comma-separated host names, addresses or .domain suffixes");
+            }
+        }
+        return value;
     }
 
     private static Properties readConfigFile(String path, String workingDir, List<String> warnings) {
@@ -216,6 +244,11 @@ public final class AgentConfig {
         return rules;
     }
 
+    /** rasp.jndi.allowed_hosts as given, "" when unset. */
+    public String jndiAllowedHosts() {
+        return jndiAllowedHosts;
+    }
+
     /** Non-fatal remarks (unknown keys in the config file), for the agent log. */
     public List<String> warnings() {
         return warnings;
@@ -233,7 +266,13 @@ public final class AgentConfig {
         if (!ssrfAllowedHosts.isEmpty()) {
             line(sb, "ssrf.allowed_hosts", ssrfAllowedHosts.replace('\n', ' ').replace('\r', ' '));
         }
+        if (!jndiAllowedHosts.isEmpty()) {
+            line(sb, "jndi.allowed_hosts", jndiAllowedHosts);
+        }
         rules.appendEngineLines(sb);
+        if (deserAllowedClasses != null) {
+            line(sb, "deser.allowed_classes", deserAllowedClasses.replace('\n', ' ').replace('\r', ' '));
+        }
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -265,7 +304,8 @@ public final class AgentConfig {
                 {"mode", ConfigKey.MODE.name()}, {"events_file", ConfigKey.EVENTS_FILE.name()},
                 {"max_input_bytes", ConfigKey.MAX_INPUT_BYTES.name()}, {"on_overflow", ConfigKey.ON_OVERFLOW.name()},
                 {"on_unparsable", ConfigKey.ON_UNPARSABLE.name()}, {"rules.backend", ConfigKey.RULES_BACKEND.name()},
-                {"ssrf.allowed_hosts", ConfigKey.SSRF_ALLOWED_HOSTS.name()}};
+                {"ssrf.allowed_hosts", ConfigKey.SSRF_ALLOWED_HOSTS.name()},
+                {"deser.allowed_classes", ConfigKey.DESER_ALLOWED_CLASSES.name()}};
         for (String[] k : keys) {
             ConfigKey key = ConfigKey.valueOf(k[1]);
             m = m.replace("for " + k[0] + ":", "for " + key.property + " (" + key.environmentVariable + "):");
@@ -287,6 +327,7 @@ public final class AgentConfig {
                 + ", on_internal_error=" + lower(onInternalError)
                 + ", native_dir=" + nativeDir
                 + ", " + rules.describe()
+                + (deserAllowedClasses == null ? "" : ", deser.allowed_classes=" + deserAllowedClasses)
                 + (configFile == null ? "" : ", config=" + configFile);
     }
 }

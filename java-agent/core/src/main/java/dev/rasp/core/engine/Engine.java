@@ -92,6 +92,34 @@ public final class Engine {
     }
 
     /**
+     * One JNDI name operation. Throws UnsatisfiedLinkError when the library lacks the sink
+     * natives.
+     */
+    public static int checkJndi(long handle, int api, String name) {
+        return NativeEngine.checkJndi(handle, api, name.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * One class a deserializer is about to instantiate ({@code api}: 0 a class descriptor, 1 a
+     * proxy interface). Throws UnsatisfiedLinkError when the library lacks the sink natives.
+     */
+    public static int checkClass(long handle, int api, String className) {
+        return NativeEngine.checkClass(handle, api, className.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * An entity the XML parser sets up ({@code event}: 0 resolve, 1 past the expansion limit);
+     * null ids are absent. Throws UnsatisfiedLinkError when the library lacks the sink natives.
+     */
+    public static int checkEntity(long handle, int api, int event, String name, String systemId, String publicId) {
+        return NativeEngine.checkEntity(handle, api, event, utf8(name), utf8(systemId), utf8(publicId));
+    }
+
+    private static byte[] utf8(String s) {
+        return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
      * The pending event after MONITOR or BLOCK, completed with the stack; null when none is
      * pending. {@code handoff}: null on the serving thread, else "via\nthread name";
      * {@code blockResponse}: a RequestContext.RESPONSE_* code (who answers a block).

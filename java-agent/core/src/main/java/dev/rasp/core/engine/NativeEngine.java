@@ -47,6 +47,8 @@ final class NativeEngine {
     // writtenUtf8: null, or the path as the application wrote it before normalising (docs/native-boundary.md).
     static native int checkPath(long handle, int api, int op, byte[] pathUtf8, byte[] writtenUtf8);
 
+    static native int checkJndi(long handle, int api, byte[] nameUtf8);
+
     static native int addInputs(long handle, byte[] record, int length);
 
     // address: 4 or 16 bytes, or null; originUtf8: null or the URL input chose that this
@@ -54,4 +56,9 @@ final class NativeEngine {
     static native int checkUrl(long handle, int api, byte[] urlUtf8, byte[] address, byte[] originUtf8);
 
     static native int checkExpression(long handle, int api, byte[] expressionUtf8);
+    // api: 0 resolveClass (a class descriptor), 1 resolveProxyClass (a proxy interface).
+    static native int checkClass(long handle, int api, byte[] nameUtf8);
+    // An entity the XML parser sets up (docs/native-boundary.md): null arrays for absent ids.
+    static native int checkEntity(long handle, int api, int event, byte[] nameUtf8, byte[] systemIdUtf8,
+                                  byte[] publicIdUtf8);
 }

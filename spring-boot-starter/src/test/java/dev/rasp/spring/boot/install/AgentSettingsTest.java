@@ -79,6 +79,14 @@ class AgentSettingsTest {
     }
 
     @Test
+    void jndiAllowedHostsAreJoinedForTheAgent() {
+        assertThat(agentKeys(env("rasp.jndi.allowed-hosts", "ldap.corp.example,10.0.0.5")))
+                .containsEntry("rasp.jndi.allowed_hosts", "ldap.corp.example,10.0.0.5");
+        assertThat(agentKeys(env("rasp.jndi.allowed-hosts[0]", "ldap.corp.example", "rasp.jndi.allowed-hosts[1]", ".corp.example")))
+                .containsEntry("rasp.jndi.allowed_hosts", "ldap.corp.example,.corp.example");
+    }
+
+    @Test
     void aPlainNumberOfBytesIsBytes() {
         assertThat(agentKeys(env("rasp.request.max-input-bytes", "4096"))).containsEntry("rasp.request.max_input_bytes", "4096");
     }
@@ -116,6 +124,18 @@ class AgentSettingsTest {
                 .containsEntry("rasp.exclusion.search-box.rules", "sqli.*")
                 .containsEntry("rasp.exclusion.health.routes", "/health")
                 .doesNotContainKey("rasp.exclusion.health.rules");
+    }
+
+    @Test
+    void theDeserializationAllowListIsJoinedAndChecked() {
+        assertThat(agentKeys(env("rasp.deser.allowed-classes", "com.example.Dto, java.util.*")))
+                .containsEntry("rasp.deser.allowed_classes", "com.example.Dto,java.util.*");
+        assertThat(agentKeys(env("rasp.deser.allowed-classes[0]", "com.example.**")))
+                .containsEntry("rasp.deser.allowed_classes", "com.example.**");
+        assertThat(agentKeys(env("rasp.mode", "block"))).doesNotContainKey("rasp.deser.allowed_classes");
+        RaspConfigurationException e = refusal(env("rasp.deser.allowed-classes", "com.*.x"));
+        assertThat(e.getProperty()).isEqualTo("rasp.deser.allowed-classes");
+        assertThat(e.getFix()).contains("package.**");
     }
 
     @Test
