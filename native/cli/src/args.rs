@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use rasp_engine::path::PathOp;
 use rasp_engine::sql::Dialect;
+use rasp_engine::{ExprApi, UrlApi};
 
 /// Explain and evaluate the RASP detection engine.
 #[derive(Debug, Parser)]
@@ -133,8 +134,18 @@ pub enum ExplainCommand {
     Cmd(ExplainCmdArgs),
     /// Explain a file access: path segments, input occurrences, finding and verdict.
     Path(ExplainPathArgs),
+    /// Explain a connection (SSRF): the URL's deciding parts, how the JDK reads the host,
+    /// input occurrences, finding and verdict.
+    Url(ExplainUrlArgs),
+    /// Explain an expression (SpEL, OGNL, MVEL, JEXL, EL): tokens, input occurrences, finding
+    /// and verdict.
+    Expr(ExplainExprArgs),
     /// Explain a JNDI lookup: scheme and server, lookup-decoded inputs, finding and verdict.
     Jndi(ExplainJndiArgs),
+    /// Explain a class a deserializer is about to instantiate: deny-list rules, allow-list, verdict.
+    Class(ExplainClassArgs),
+    /// Explain an XML entity the parser sets up: which input declared it, finding and verdict.
+    Entity(ExplainEntityArgs),
 }
 
 #[derive(Debug, Args)]
@@ -193,6 +204,77 @@ pub struct ExplainPathArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ExplainUrlArgs {
+    /// Where the connection is made: url (URL.openConnection), redirect (a hop
+    /// HttpURLConnection follows, with --origin), http-client, socket or channel (a connect,
+    /// with the URL written tcp://host:port and --address).
+    #[arg(long, value_name = "API", default_value = "url", value_parser = parse_url_api)]
+    pub api: UrlApi,
+    /// The address a socket connect resolved to.
+    #[arg(long, value_name = "IP")]
+    pub address: Option<String>,
+    /// The URL whose destination input chose, which this connection follows from.
+    #[arg(long, value_name = "URL")]
+    pub origin: Option<String>,
+    /// A request input (a query parameter) as NAME=VALUE; repeat for several.
+    #[arg(long = "input", value_name = "NAME=VALUE", value_parser = parse_input)]
+    pub inputs: Vec<(String, String)>,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+    /// Print the explanation as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// The URL the application is about to open.
+    #[arg(value_name = "URL")]
+    pub url: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainExprArgs {
+    /// The expression language: spel, spel-template, ognl, mvel, jexl, el.
+    #[arg(long, value_name = "L", default_value = "spel", value_parser = parse_expr_api)]
+    pub language: ExprApi,
+    /// A request input (a query parameter) as NAME=VALUE; repeat for several.
+    #[arg(long = "input", value_name = "NAME=VALUE", value_parser = parse_input)]
+    pub inputs: Vec<(String, String)>,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+    /// Print the explanation as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// The expression the application is about to parse.
+    #[arg(value_name = "EXPRESSION")]
+    pub expression: String,
+}
+
+fn parse_expr_api(name: &str) -> Result<ExprApi, String> {
+    match name.to_ascii_lowercase().as_str() {
+        "spel" => Ok(ExprApi::Spel),
+        "spel-template" => Ok(ExprApi::SpelTemplate),
+        "ognl" => Ok(ExprApi::Ognl),
+        "mvel" => Ok(ExprApi::Mvel),
+        "jexl" => Ok(ExprApi::Jexl),
+        "el" => Ok(ExprApi::JakartaEl),
+        _ => Err(format!(
+            "unknown language '{name}': use spel, spel-template, ognl, mvel, jexl or el"
+        )),
+    }
+}
+
+fn parse_url_api(name: &str) -> Result<UrlApi, String> {
+    match name.to_ascii_lowercase().as_str() {
+        "url" => Ok(UrlApi::UrlOpenConnection),
+        "redirect" => Ok(UrlApi::HttpUrlConnectionRedirect),
+        "http-client" => Ok(UrlApi::HttpClientSend),
+        "socket" => Ok(UrlApi::SocketConnect),
+        "channel" => Ok(UrlApi::SocketChannelConnect),
+        _ => Err(format!(
+            "unknown api '{name}': use url, redirect, http-client, socket or channel"
+        )),
+    }
+}
+
+#[derive(Debug, Args)]
 pub struct ExplainJndiArgs {
     /// A request input (a query parameter) as NAME=VALUE; repeat for several.
     #[arg(long = "input", value_name = "NAME=VALUE", value_parser = parse_input)]
@@ -205,6 +287,48 @@ pub struct ExplainJndiArgs {
     /// The name the application looks up (`InitialContext.lookup(name)`).
     #[arg(value_name = "NAME")]
     pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainClassArgs {
+    /// The class is a proxy interface (ObjectInputStream.resolveProxyClass).
+    #[arg(long)]
+    pub proxy: bool,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+    /// Print the explanation as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// The class name as the stream spells it (an array: [Lcom.example.Type;).
+    #[arg(value_name = "CLASS")]
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainEntityArgs {
+    /// A request input (a query parameter) as NAME=VALUE, e.g. the document; repeat for several.
+    #[arg(long = "input", value_name = "NAME=VALUE", value_parser = parse_input)]
+    pub inputs: Vec<(String, String)>,
+    /// The entity's public id, if it has one.
+    #[arg(long, value_name = "ID", default_value = "")]
+    pub public_id: String,
+    /// The entity's name as the parser knows it (`x`, `%p`, `[dtd]`).
+    #[arg(long, value_name = "NAME", default_value = "x")]
+    pub name: String,
+    /// Explain the parse passing the agent's expansion limit instead of a resolution.
+    #[arg(long)]
+    pub expansion_limit: bool,
+    /// Explain a resolution in a parse that read a request body the agent did not keep.
+    #[arg(long, conflicts_with = "expansion_limit")]
+    pub unseen_body: bool,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+    /// Print the explanation as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// The system id the parser is about to open (empty with --expansion-limit).
+    #[arg(value_name = "SYSTEM_ID", default_value = "")]
+    pub system_id: String,
 }
 
 fn parse_op(name: &str) -> Result<PathOp, String> {

@@ -2,7 +2,7 @@
 //!
 //! Three jobs:
 //!
-//! * `rasp explain sql|cmd|path` shows how the engine reads one sink call: the dialect's
+//! * `rasp explain sql|cmd|path|entity` shows how the engine reads one sink call: the dialect's
 //!   tokens (SQL), the argument vector and the shell script's tokens (commands), the segments
 //!   (paths); where each request input occurs and what that occurrence is; every finding of
 //!   the built-in detectors and of the rules, with why it fired and what the modes and
@@ -58,6 +58,10 @@ fn main() -> ExitCode {
         Command::Explain(ExplainCommand::Cmd(args)) => explain::run_cmd(&args),
         Command::Explain(ExplainCommand::Path(args)) => explain::run_path(&args),
         Command::Explain(ExplainCommand::Jndi(args)) => explain::run_jndi(&args),
+        Command::Explain(ExplainCommand::Url(args)) => explain::run_url(&args),
+        Command::Explain(ExplainCommand::Expr(args)) => explain::run_expr(&args),
+        Command::Explain(ExplainCommand::Class(args)) => explain::run_class(&args),
+        Command::Explain(ExplainCommand::Entity(args)) => explain::run_entity(&args),
         Command::Rules(RulesCommand::Compile(args)) => rules::run_compile(&args),
         Command::Rules(RulesCommand::Check(args)) => rules::run_check(&args),
         Command::Rules(RulesCommand::Test(args)) => rules::run_test(&args),

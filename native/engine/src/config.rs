@@ -13,7 +13,9 @@
 use std::collections::BTreeMap;
 
 use crate::context::ContextLimits;
+use crate::deser::ClassAllowList;
 use crate::exclusion::{is_rule_id, Exclusion, InputSelector, RouteGlob, RuleSelector};
+use crate::net::allow::Allowlist;
 use crate::rules::{BackendChoice, RuleSet, BUILTIN_RULE_IDS};
 
 /// The global protection mode.
@@ -79,9 +81,13 @@ pub struct EngineConfig {
     pub rule_modes: BTreeMap<String, Mode>,
     /// `exclusion.<name>.*`, in the order their names first appear.
     pub exclusions: Vec<Exclusion>,
+    /// `ssrf.allowed_hosts`: hosts, domains and ranges request input may name as a destination.
+    pub ssrf_allowed_hosts: Allowlist,
     /// `jndi.allowed_hosts`: hosts (names, addresses, `.domain` suffixes) remote JNDI lookups
     /// may reach without the `jndi.policy.remote` finding.
     pub jndi_allowed_hosts: Vec<String>,
+    /// `deser.allowed_classes`: the allow-list mode of deserialization checks, off when unset.
+    pub deser_allowed_classes: Option<ClassAllowList>,
 }
 
 impl Default for EngineConfig {
@@ -96,7 +102,9 @@ impl Default for EngineConfig {
             rules_backend: BackendChoice::Auto,
             rule_modes: BTreeMap::new(),
             exclusions: Vec::new(),
+            ssrf_allowed_hosts: Allowlist::default(),
             jndi_allowed_hosts: Vec::new(),
+            deser_allowed_classes: None,
         }
     }
 }
@@ -136,7 +144,7 @@ pub enum ConfigError {
         selector: String,
         set: String,
     },
-    #[error("unknown configuration key '{0}' (known: mode, events_file, max_input_bytes, on_overflow, on_unparsable, agent_version, rules.backend, rules.mode.<rule-id>, exclusion.<name>.routes|inputs|rules, jndi.allowed_hosts)")]
+    #[error("unknown configuration key '{0}' (known: mode, events_file, max_input_bytes, on_overflow, on_unparsable, agent_version, rules.backend, rules.mode.<rule-id>, ssrf.allowed_hosts, jndi.allowed_hosts, deser.allowed_classes, exclusion.<name>.routes|inputs|rules)")]
     UnknownKey(String),
     #[error("configuration line {0} is not key=value: '{1}'")]
     Syntax(usize, String),
@@ -202,6 +210,16 @@ impl EngineConfig {
                 "events_file" => config.events_file = value.into(),
                 "agent_version" => config.agent_version = value.into(),
                 "rules.backend" => config.rules_backend = parse_backend(key, value)?,
+                "ssrf.allowed_hosts" => {
+                    // Empty is allowed here (nothing allowed), unlike an exclusion's list.
+                    let entries = value.split(',').map(str::trim).filter(|e| !e.is_empty());
+                    config.ssrf_allowed_hosts =
+                        Allowlist::parse(entries).map_err(|e| ConfigError::Invalid {
+                            key: key.into(),
+                            value: value.into(),
+                            problem: e.to_string(),
+                        })?;
+                }
                 "jndi.allowed_hosts" => {
                     config.jndi_allowed_hosts = value
                         .split(',')
@@ -209,6 +227,16 @@ impl EngineConfig {
                         .filter(|h| !h.is_empty())
                         .map(str::to_owned)
                         .collect()
+                }
+                "deser.allowed_classes" => {
+                    config.deser_allowed_classes =
+                        Some(ClassAllowList::parse(value).map_err(|problem| {
+                            ConfigError::Invalid {
+                                key: key.into(),
+                                value: value.into(),
+                                problem,
+                            }
+                        })?)
                 }
                 _ if key.starts_with("rules.mode.") => {
                     let id = rule_mode_id(key)?;
@@ -399,9 +427,13 @@ mod tests {
     #[test]
     fn parses_every_key() {
         let c = EngineConfig::parse(
-            "# comment\nmode=monitor\non_overflow=allow\non_unparsable = monitor\nmax_input_bytes=4096\nevents_file=/tmp/e.jsonl\nagent_version=9\n",
+            "# comment\nmode=monitor\non_overflow=allow\non_unparsable = monitor\nmax_input_bytes=4096\nevents_file=/tmp/e.jsonl\nagent_version=9\nssrf.allowed_hosts=*.partner.example, 10.20.0.0/16\n",
         )
         .expect("valid");
+        assert_eq!(
+            c.ssrf_allowed_hosts,
+            Allowlist::parse(["*.partner.example", "10.20.0.0/16"]).unwrap()
+        );
         assert_eq!(c.mode, Mode::Monitor);
         assert_eq!(c.on_overflow, Policy::Allow);
         assert_eq!(c.on_unparsable, Policy::Monitor);
@@ -422,16 +454,20 @@ mod tests {
     fn bad_values_name_the_key_and_the_fix() {
         let cases = [
             ("mode=blok", "bad value 'blok' for mode: use block, monitor or off"),
+            (
+                "ssrf.allowed_hosts=10.0.0.0/40",
+                "bad value '10.0.0.0/40' for ssrf.allowed_hosts: '10.0.0.0/40': the prefix length is 0 to 32 for IPv4, 0 to 128 for IPv6",
+            ),
             ("on_overflow=deny", "bad value 'deny' for on_overflow: use block, monitor or allow"),
             ("max_input_bytes=10", "bad value '10' for max_input_bytes: use a whole number of bytes, at least 1024"),
             ("max_input_bytes=-1", "bad value '-1' for max_input_bytes: use a whole number of bytes, at least 1024"),
             ("events_file=", "bad value '' for events_file: use a file path, or - for standard error"),
-            ("colour=red", "unknown configuration key 'colour' (known: mode, events_file, max_input_bytes, on_overflow, on_unparsable, agent_version, rules.backend, rules.mode.<rule-id>, exclusion.<name>.routes|inputs|rules, jndi.allowed_hosts)"),
+            ("colour=red", "unknown configuration key 'colour' (known: mode, events_file, max_input_bytes, on_overflow, on_unparsable, agent_version, rules.backend, rules.mode.<rule-id>, ssrf.allowed_hosts, jndi.allowed_hosts, deser.allowed_classes, exclusion.<name>.routes|inputs|rules)"),
             ("rules.backend=fast", "bad value 'fast' for rules.backend: use auto, hyperscan or portable"),
             ("rules.mode.sqli.union=deny", "bad value 'deny' for rules.mode.sqli.union: use block, monitor or off"),
             ("rules.mode.=block", "bad key 'rules.mode.': '' is not a rule id (segments of a-z, 0-9 and _ joined by dots, e.g. rules.mode.sqli.union)"),
             ("rules.mode.SQLi.union=block", "bad key 'rules.mode.SQLi.union': 'SQLi.union' is not a rule id (segments of a-z, 0-9 and _ joined by dots, e.g. rules.mode.sqli.union)"),
-            ("rules.modes=block", "unknown configuration key 'rules.modes' (known: mode, events_file, max_input_bytes, on_overflow, on_unparsable, agent_version, rules.backend, rules.mode.<rule-id>, exclusion.<name>.routes|inputs|rules, jndi.allowed_hosts)"),
+            ("rules.modes=block", "unknown configuration key 'rules.modes' (known: mode, events_file, max_input_bytes, on_overflow, on_unparsable, agent_version, rules.backend, rules.mode.<rule-id>, ssrf.allowed_hosts, jndi.allowed_hosts, deser.allowed_classes, exclusion.<name>.routes|inputs|rules)"),
             ("exclusion.search.paths=/x", "unknown exclusion field 'paths' in exclusion.search.paths: use routes, inputs or rules"),
             ("exclusion.search=/x", "bad key 'exclusion.search': write exclusion.<name>.routes, exclusion.<name>.inputs or exclusion.<name>.rules"),
             ("exclusion..routes=/x", "bad key 'exclusion..routes': '' is not an exclusion name (letters, digits, - and _, e.g. exclusion.search_box.inputs)"),
@@ -449,6 +485,22 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(EngineConfig::parse(text).unwrap_err().to_string(), want);
         }
+    }
+
+    #[test]
+    fn parses_the_deserialization_allow_list() {
+        assert_eq!(EngineConfig::default().deser_allowed_classes, None);
+        let c = EngineConfig::parse("deser.allowed_classes = com.example.Dto, java.util.*\n")
+            .expect("valid");
+        let list = c.deser_allowed_classes.expect("set");
+        assert!(list.allows("java.util.ArrayList"));
+        assert!(!list.allows("java.util.concurrent.ConcurrentHashMap"));
+        assert_eq!(
+            EngineConfig::parse("deser.allowed_classes=java.util.*,*")
+                .unwrap_err()
+                .to_string(),
+            "bad value 'java.util.*,*' for deser.allowed_classes: '*' is not a class name, package.* or package.** (e.g. com.example.dto.*)"
+        );
     }
 
     #[test]

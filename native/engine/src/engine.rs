@@ -12,7 +12,11 @@
 //! `always` rules for the sink kind, and no allocation beyond a command's joined argv.
 
 mod decision;
+mod deser;
+mod expr;
 mod jndi;
+mod url;
+mod xxe;
 
 use std::fmt;
 use std::sync::Arc;
@@ -28,9 +32,13 @@ use crate::rules::{RuleSet, SinkKind};
 use crate::sql::{self, Dialect, SqlRule};
 use crate::verdict::{Confidence, Verdict};
 use decision::{BuiltinWhy, Finding, Source};
+pub use jndi::{jndi_api_name, JndiSink};
 
 pub use decision::{Explanation, FindingReport};
-pub use jndi::{jndi_api_name, JndiSink};
+pub use deser::ClassSink;
+pub use expr::{ExprApi, ExprSink};
+pub use url::{UrlApi, UrlCheck, UrlSink};
+pub use xxe::{entity_api_name, EntityEvent, EntitySink};
 
 /// The id of the finding a request whose input overflowed `max_input_bytes` gets at every check.
 pub const INPUT_OVERFLOW_RULE_ID: &str = "limits.input_overflow";
@@ -493,7 +501,7 @@ impl Engine {
                     id: p.id(),
                     category: "cmdi",
                     message: p.message(),
-                    why: BuiltinWhy::CommandPolicy,
+                    why: BuiltinWhy::Policy,
                 },
                 confidence: Confidence::High,
                 default_policy: Policy::Block,

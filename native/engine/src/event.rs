@@ -124,16 +124,24 @@ impl Event {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct EventSink {
-    /// `sql`, `cmd` or `path`.
+    /// `sql`, `cmd`, `path`, `url`, `expr`, `jndi`, `class` or `xml`.
     pub kind: &'static str,
     /// The hooked API, e.g. `java.sql.Statement.executeQuery`.
     pub api: &'static str,
     /// The SQL dialect (`sql` sinks).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dialect: Option<&'static str>,
-    /// What the application does with the path (`path` sinks): read, write, delete, list.
+    /// What the application does with the path (`path` sinks): read, write, delete, list; what the
+    /// parser does with the entity (`xml` sinks): resolve, expand.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub op: Option<&'static str>,
+    /// Where the connection goes (`url` sinks): `loopback`, `link-local`, `private`, `public`,
+    /// or a local scheme (`file`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub destination: Option<&'static str>,
+    /// The address the connection resolved to, when the hook knew it (`url` sinks).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
     pub value: String,
     /// Byte offset of `value` in the full sink string (non-zero when it was cut).
     pub value_offset: usize,
@@ -186,6 +194,8 @@ impl EventSink {
             api,
             dialect,
             op: None,
+            destination: None,
+            address: None,
             value: String::from_utf8_lossy(value).into_owned(),
             value_offset: from,
             value_length: full.len(),

@@ -19,7 +19,7 @@
 //!   comment rules ([`sql::SqlLexer`]) and [`sql::detect()`] classifies each occurrence.
 //! * [`rules`] adds what structure cannot see: a compiled rule set ([`rules::RuleSet`],
 //!   Hyperscan or a portable DFA) whose sink rules match dangerous statements, commands and
-//!   paths, and whose input signatures catch attack input that reached a sink transformed.
+//!   paths (and the deserialization gadget classes of [`deser`]), and whose input signatures catch attack input that reached a sink transformed.
 //!   [`rules::eval`] decides which rules fire in a check.
 //! * [`engine::Engine`] gives every finding its policy from the modes ([`config`], global and
 //!   per rule), drops those an exclusion covers ([`exclusion`]), and returns a
@@ -34,9 +34,11 @@
 pub mod cmd;
 pub mod config;
 pub mod context;
+pub mod deser;
 pub mod engine;
 pub mod event;
 pub mod exclusion;
+pub mod expr;
 pub mod extract;
 pub mod input;
 pub mod jndi;
@@ -48,8 +50,12 @@ pub mod rules;
 pub mod sql;
 pub mod verdict;
 pub mod wire;
+pub mod xxe;
 
 pub use config::{EngineConfig, Mode, Policy};
 pub use context::{ContextLimits, RequestContext};
-pub use engine::{CommandSink, Engine, JndiSink, PathSink, SqlApi, SqlSink};
+pub use engine::{
+    ClassSink, CommandSink, Engine, ExprApi, ExprSink, JndiSink, PathSink, SqlApi, SqlSink, UrlApi,
+    UrlCheck, UrlSink,
+};
 pub use verdict::{Action, Verdict};

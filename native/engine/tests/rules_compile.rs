@@ -53,9 +53,9 @@ fn ids(list: &[&str]) -> BTreeSet<String> {
 #[test]
 fn good_fixture_compiles_and_loads_with_every_field() {
     let compiled = compile_dir(&fixture("good")).unwrap();
-    assert_eq!(compiled.rules, 4);
-    // outfile 2 + etc_passwd 2 in cmd and 2 in path + netcat 1 + sleep signature 1.
-    assert_eq!(compiled.patterns, 8);
+    assert_eq!(compiled.rules, 5);
+    // outfile 2 + etc_passwd 2 in cmd and 2 in path + netcat 1 + sleep signature 1 + gadget 1.
+    assert_eq!(compiled.patterns, 9);
     assert!(
         compiled.id.starts_with("fixture-good@1.0.0+"),
         "{}",
@@ -67,11 +67,12 @@ fn good_fixture_compiles_and_loads_with_every_field() {
     assert_eq!(set.id(), compiled.id);
     assert_eq!((set.name(), set.version()), ("fixture-good", "1.0.0"));
     assert_eq!(set.backend(), BackendKind::Portable);
-    // Rules in file-name order: cmd.toml, shared.toml, sql.toml.
+    // Rules in file-name order: class.toml, cmd.toml, shared.toml, sql.toml.
     let order: Vec<&str> = set.rules().iter().map(|r| r.id.as_str()).collect();
     assert_eq!(
         order,
         [
+            "fixture.class.gadget",
             "fixture.cmd.netcat_exec",
             "fixture.shared.etc_passwd",
             "fixture.sql.outfile",
@@ -84,6 +85,7 @@ fn good_fixture_compiles_and_loads_with_every_field() {
     assert_eq!(set.pattern_count(Target::Sink(SinkKind::Sql)), 2);
     assert_eq!(set.pattern_count(Target::Sink(SinkKind::Cmd)), 3);
     assert_eq!(set.pattern_count(Target::Sink(SinkKind::Path)), 2);
+    assert_eq!(set.pattern_count(Target::Sink(SinkKind::Class)), 1);
     assert_eq!(set.pattern_count(Target::Input), 1);
 
     let outfile = set.rule_index("fixture.sql.outfile").unwrap();
@@ -253,10 +255,10 @@ fn every_field_problem_is_reported_with_its_line() {
         "a.toml:7: rule bad.fields: unknown field `severty` in a rule; expected one of: id, category, scan, sinks, when, severity, mode, message, flags, patterns, match, pass",
         "a.toml:14: rule bad.fields: unknown field `sinkk` in a match example; expected one of: sink, argv, input, inputs, dialect, op",
         "a.toml:25: rule bad.type: `severity`: invalid type: integer `3`, expected a string",
-        "a.toml:32: rule bad.values: `category` must be one of sqli, cmdi, path, not \"xss\"",
+        "a.toml:32: rule bad.values: `category` must be one of sqli, cmdi, path, deser, not \"xss\"",
         "a.toml:33: rule bad.values: `scan` must be one of sink, input, not \"both\"",
         "a.toml:34: rule bad.values: sink `sql` is listed twice in `sinks`",
-        "a.toml:34: rule bad.values: `sinks` must be one of sql, cmd, path, not \"ldap\"",
+        "a.toml:34: rule bad.values: `sinks` must be one of sql, cmd, path, class, not \"ldap\"",
         "a.toml:35: rule bad.values: `when` must be one of always, input-present, input-overlaps, not \"sometimes\"",
         "a.toml:36: rule bad.values: `severity` must be one of critical, high, medium, low, not \"urgent\"",
         "a.toml:37: rule bad.values: `mode` must be one of block, monitor, off, not \"warn\"",
@@ -264,7 +266,7 @@ fn every_field_problem_is_reported_with_its_line() {
         "a.toml:48: rule Bad-Id: needs at least one [[rule.match]] example",
         "a.toml:48: rule Bad-Id: needs at least one [[rule.pass]] example",
         "a.toml:49: rule Bad-Id: rule id \"Bad-Id\" is not valid: use lower-case segments [a-z0-9_]+ joined by '.', at least two",
-        "a.toml:52: rule Bad-Id: `sinks` is empty; name at least one of sql, cmd, path",
+        "a.toml:52: rule Bad-Id: `sinks` is empty; name at least one of sql, cmd, path, class",
         "a.toml:56: rule Bad-Id: `message` is empty",
         "a.toml:57: rule Bad-Id: `patterns` is empty; give at least one",
         "a.toml:60: rule sqli.union: rule id sqli.union is a built-in detector id; choose another",
@@ -288,6 +290,7 @@ fn every_field_problem_is_reported_with_its_line() {
         "b.toml:14: rule bad.cmd_examples: needs at least one [[rule.pass]] example",
         "b.toml:25: rule bad.cmd_examples: match example has an empty `argv`",
         "b.toml:25: rule bad.cmd_examples: match example has `dialect`, which is for rules with sql sinks",
+        "b.toml:33: rule bad.class_input: sink `class` takes only scan = \"sink\", when = \"always\" rules: a class check reads no request input",
         "c.toml:1: `rule` must be an array of tables: write each rule as [[rule]]",
         "ruleset.toml:1: `name` \"bad name!\" is not valid: use letters, digits, '.', '_' and '-'",
     ];
@@ -494,36 +497,36 @@ fn a_truncated_or_altered_body_is_named() {
 #[test]
 fn a_file_inconsistent_with_itself_is_named() {
     assert_eq!(
-        load_err(&rewritten(5, |_| {})),
-        "inconsistent rule file: the header says 5 rules, the meta section has 4"
+        load_err(&rewritten(6, |_| {})),
+        "inconsistent rule file: the header says 6 rules, the meta section has 5"
     );
-    let bogus = rewritten(4, |s| s.push(("dfa.bogus.0".into(), vec![0; 8])));
+    let bogus = rewritten(5, |s| s.push(("dfa.bogus.0".into(), vec![0; 8])));
     assert_eq!(
         load_err(&bogus),
         "inconsistent rule file: unexpected section dfa.bogus.0"
     );
-    let gap = rewritten(4, |s| s.push(("dfa.input.2".into(), vec![0; 8])));
+    let gap = rewritten(5, |s| s.push(("dfa.input.2".into(), vec![0; 8])));
     assert_eq!(
         load_err(&gap),
         "inconsistent rule file: the dfa.input sections are not numbered 0 to 1"
     );
-    let missing = rewritten(4, |s| s.retain(|(n, _)| n != "dfa.sink.cmd.0"));
+    let missing = rewritten(5, |s| s.retain(|(n, _)| n != "dfa.sink.cmd.0"));
     assert_eq!(
         load_err(&missing),
         "inconsistent rule file: section dfa.sink.cmd.0 is missing"
     );
-    let no_meta = rewritten(4, |s| s.retain(|(n, _)| n != "meta"));
+    let no_meta = rewritten(5, |s| s.retain(|(n, _)| n != "meta"));
     assert_eq!(
         load_err(&no_meta),
         "inconsistent rule file: section meta is missing"
     );
-    let bad_meta = rewritten(4, |s| s[0].1 = b"{\"rules\": 3}".to_vec());
+    let bad_meta = rewritten(5, |s| s[0].1 = b"{\"rules\": 3}".to_vec());
     assert!(
         load_err(&bad_meta).starts_with("bad meta section: invalid type: integer `3`"),
         "{}",
         load_err(&bad_meta)
     );
-    let cut_dfa = rewritten(4, |s| {
+    let cut_dfa = rewritten(5, |s| {
         let (_, bytes) = s.iter_mut().find(|(n, _)| n == "dfa.input.0").unwrap();
         bytes.truncate(bytes.len() - 4);
     });
@@ -533,10 +536,10 @@ fn a_file_inconsistent_with_itself_is_named() {
         "{err}"
     );
     // A map that points a pattern at the wrong rule.
-    let swapped = rewritten(4, |s| {
+    let swapped = rewritten(5, |s| {
         let meta = String::from_utf8(s[0].1.clone()).unwrap();
         s[0].1 = meta
-            .replacen("\"input\":[[3,0]]", "\"input\":[[2,0]]", 1)
+            .replacen("\"input\":[[4,0]]", "\"input\":[[3,0]]", 1)
             .into_bytes();
     });
     assert_eq!(
@@ -547,7 +550,7 @@ fn a_file_inconsistent_with_itself_is_named() {
 
 #[test]
 fn hyperscan_without_its_sections_is_refused_or_skipped() {
-    let portable_only = rewritten(4, |s| s.retain(|(n, _)| !n.starts_with("hs.")));
+    let portable_only = rewritten(5, |s| s.retain(|(n, _)| !n.starts_with("hs.")));
     let auto = RuleSet::load(&portable_only, BackendChoice::Auto).unwrap();
     assert_eq!(auto.backend(), BackendKind::Portable);
     let err = RuleSet::load(&portable_only, BackendChoice::Hyperscan)
@@ -562,7 +565,7 @@ fn hyperscan_without_its_sections_is_refused_or_skipped() {
             err,
             "rules.backend=hyperscan, but the rule file has no section hs.sink.sql (it was compiled without Hyperscan)"
         );
-        let broken_hs = rewritten(4, |s| {
+        let broken_hs = rewritten(5, |s| {
             let (_, bytes) = s.iter_mut().find(|(n, _)| n == "hs.input").unwrap();
             bytes.truncate(16);
         });

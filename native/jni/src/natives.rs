@@ -16,13 +16,19 @@ use rasp_engine::event::BlockResponse;
 use rasp_engine::path::PathOp;
 use rasp_engine::sql::Dialect;
 use rasp_engine::wire::RequestRecord;
-use rasp_engine::{Action, CommandSink, PathSink, RequestContext, SqlApi, SqlSink, Verdict};
+use rasp_engine::{
+    Action, CommandSink, ExprApi, ExprSink, PathSink, RequestContext, SqlApi, SqlSink, UrlApi,
+    UrlSink, Verdict,
+};
 
+use std::net::IpAddr;
 use std::ops::Deref;
 
 use crate::runtime::{self, lock, ContextSlot};
 
+mod deser;
 mod jndi;
+mod xxe;
 
 fn method(name: &str, sig: &str, fn_ptr: *mut c_void) -> NativeMethod {
     NativeMethod {
@@ -40,6 +46,18 @@ pub fn sink_methods() -> Vec<NativeMethod> {
         method("checkPath", "(JII[B[B)I", check_path as *mut c_void),
         method("addInputs", "(J[BI)I", add_inputs as *mut c_void),
         method("checkJndi", "(JI[B)I", jndi::check_jndi as *mut c_void),
+        method("checkUrl", "(JI[B[B[B)I", check_url as *mut c_void),
+        method(
+            "checkExpression",
+            "(JI[B)I",
+            check_expression as *mut c_void,
+        ),
+        method("checkClass", "(JI[B)I", deser::check_class as *mut c_void),
+        method(
+            "checkEntity",
+            "(JII[B[B[B)I",
+            xxe::check_entity as *mut c_void,
+        ),
     ]
 }
 
@@ -319,6 +337,76 @@ extern "system" fn check_path<'l>(
         };
         Some(record(rt, &slot, verdict))
     })
+}
+
+/// Added to a `checkUrl` verdict when request input chose the destination.
+const CHOSEN_BY_INPUT: jint = 16;
+
+extern "system" fn check_url<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    handle: jlong,
+    api: jint,
+    url: JByteArray<'l>,
+    address: JByteArray<'l>,
+    origin: JByteArray<'l>,
+) -> jint {
+    guarded(&mut env, -1, |env| {
+        let (rt, slot) = slot(handle)?;
+        rt.stats.checks.fetch_add(1, Ordering::Relaxed);
+        let api = UrlApi::from_code(api)?;
+        let url = env.convert_byte_array(&url).ok()?;
+        let address = optional_bytes(env, &address)?;
+        let address = match address.as_deref() {
+            None => None,
+            Some(&[a, b, c, d]) => Some(IpAddr::from([a, b, c, d])),
+            Some(bytes) => Some(IpAddr::from(<[u8; 16]>::try_from(bytes).ok()?)),
+        };
+        let origin = optional_bytes(env, &origin)?;
+        let sink = UrlSink {
+            api,
+            url: &url,
+            address,
+            origin: origin.as_deref(),
+        };
+        let check = rt.engine.load().check_url(&slot.context(), &sink);
+        let code = record(rt, &slot, check.verdict);
+        Some(if check.chosen_by_input {
+            code | CHOSEN_BY_INPUT
+        } else {
+            code
+        })
+    })
+}
+
+extern "system" fn check_expression<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    handle: jlong,
+    api: jint,
+    expression: JByteArray<'l>,
+) -> jint {
+    guarded(&mut env, -1, |env| {
+        let (rt, slot) = slot(handle)?;
+        rt.stats.checks.fetch_add(1, Ordering::Relaxed);
+        let api = ExprApi::from_code(api)?;
+        let expression = env.convert_byte_array(&expression).ok()?;
+        let sink = ExprSink {
+            api,
+            expression: &expression,
+        };
+        let verdict = rt.engine.load().check_expression(&slot.context(), &sink);
+        Some(record(rt, &slot, verdict))
+    })
+}
+
+/// A byte array argument that may be null: `Some(None)` for null, `None` on a JNI failure.
+fn optional_bytes(env: &JNIEnv<'_>, array: &JByteArray<'_>) -> Option<Option<Vec<u8>>> {
+    if array.is_null() {
+        Some(None)
+    } else {
+        env.convert_byte_array(array).ok().map(Some)
+    }
 }
 
 /// `record`: bytes `[0, length)` of an input record (docs/native-boundary.md). 0, or -1 for a

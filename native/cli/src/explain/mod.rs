@@ -12,8 +12,15 @@
 //!   tokens, and where each input occurs (which argument, which tokens, which environment
 //!   entry);
 //! * [`path`]: the path's segments with their depth, and where each input occurs;
+//! * [`expr`]: an expression's tokens (SpEL, OGNL, MVEL, JEXL, EL) and which each input
+//!   occurrence touches;
 //! * [`jndi`]: the name's scheme and server, the names inputs' `${jndi:...}` lookups decode
-//!   to, and whether each occurrence writes the provider.
+//!   to, and whether each occurrence writes the provider;
+//! * [`url`]: the parts of a URL that decide where a connection goes, how the JDK reads its
+//!   host, and which parts each input occurrence writes.
+//! * [`class`]: a class a deserializer is about to instantiate (no input takes part).
+//! * [`entity`]: an XML entity the parser sets up, and which inputs hold its id and a markup
+//!   declaration (the document that declared it).
 //!
 //! Every explanation builds the request the agent would send, with the inputs as query
 //! parameters of a GET to `--route`, and lets the engine's own extraction read it
@@ -22,11 +29,15 @@
 //! backslashes as slashes), which is what catches a traversal the application decodes itself,
 //! and what input signatures are matched against.
 
+pub mod class;
 pub mod cmd;
 pub mod detection;
+pub mod entity;
+pub mod expr;
 pub mod jndi;
 pub mod path;
 pub mod sql;
+pub mod url;
 
 use std::fmt::Write as _;
 
@@ -35,10 +46,14 @@ use rasp_engine::wire::RequestRecord;
 use rasp_engine::{ContextLimits, RequestContext};
 use serde::Serialize;
 
+pub use class::run_class;
 pub use cmd::run_cmd;
+pub use entity::run_entity;
+pub use expr::run_expr;
 pub use jndi::run_jndi;
 pub use path::run_path;
 pub use sql::run_sql;
+pub use url::run_url;
 
 /// The context of a GET to `route` whose query parameters are `inputs` (names and values as
 /// the application sees them), read by the engine's own extraction.

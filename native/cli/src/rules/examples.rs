@@ -25,7 +25,9 @@ use rasp_engine::engine::Explanation;
 use rasp_engine::rules::{
     BackendChoice, BackendKind, Example, ExampleSink, Rule, RuleFileError, RuleSet, Scan, SinkKind,
 };
-use rasp_engine::{Action, CommandSink, Engine, EngineConfig, PathSink, SqlApi, SqlSink};
+use rasp_engine::{
+    Action, ClassSink, CommandSink, Engine, EngineConfig, PathSink, SqlApi, SqlSink,
+};
 use serde::Serialize;
 
 use super::benign::{self, BenignReport};
@@ -300,6 +302,13 @@ fn run(engine: &Engine, rule: &Rule, example: &Example, kind: SinkKind) -> Outco
                 },
             )
         }
+        SinkKind::Class => engine.explain_class(
+            &ctx,
+            &ClassSink {
+                api: 0,
+                name: text.as_bytes(),
+            },
+        ),
     };
     let own = explanation
         .findings

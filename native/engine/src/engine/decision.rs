@@ -28,12 +28,12 @@ pub(super) enum BuiltinWhy {
     Structure,
     /// The sink contains request input and cannot be lexed.
     Unparsable,
-    /// The launch violates the built-in command policy.
-    CommandPolicy,
-    /// The sink call violates a built-in policy of its family (its message says which).
-    SinkPolicy,
+    /// The call violates a built-in policy (commands, expressions), whoever asked for it.
+    Policy,
     /// The request's input overflowed the limit.
     Overflow,
+    /// A deserialized class outside the configured allow-list.
+    ClassAllowList,
 }
 
 /// Where a finding comes from.
@@ -341,11 +341,10 @@ impl Engine {
                 BuiltinWhy::Unparsable => {
                     format!("{input}{at} is in a sink that cannot be lexed")
                 }
-                BuiltinWhy::CommandPolicy => {
-                    "the launch matches the built-in command policy, whoever asked for it"
-                        .to_owned()
+                BuiltinWhy::Policy => format!("{message}{at}: a built-in policy, whoever asked for it"),
+                BuiltinWhy::ClassAllowList => {
+                    "the class is not in deser.allowed_classes".to_owned()
                 }
-                BuiltinWhy::SinkPolicy => format!("{message}{at}, whoever asked for it"),
                 BuiltinWhy::Overflow => format!(
                     "the request's input exceeded max_input_bytes ({} bytes kept), so part of it was not checked",
                     ctx.input_bytes()

@@ -83,7 +83,7 @@ impl Engine {
                         id: rule.id(),
                         category: "jndi",
                         message: rule.message(),
-                        why: BuiltinWhy::SinkPolicy,
+                        why: BuiltinWhy::Policy,
                     },
                     confidence: Confidence::Medium,
                     default_policy: Policy::Monitor,

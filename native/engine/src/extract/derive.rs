@@ -73,6 +73,10 @@ pub fn forms(value: &str) -> Vec<Form> {
         }
         out.add_opt(html_decoded(value), "html-decoded");
         out.add_opt(base64_decoded(value), "base64-decoded");
+        if let Some(host) = url_host(value) {
+            out.add(host.to_owned(), "url-host");
+            out.add(host.to_ascii_lowercase(), "url-host,lower-case");
+        }
     }
     if value.len() <= MAX_RESHAPED_BYTES && breaks_out(value) {
         let trimmed = trimmed(value);
@@ -110,6 +114,16 @@ fn breaks_out(value: &str) -> bool {
         )
     }) || value.contains("--")
         || value.contains("/*")
+}
+
+/// The host of a value that is an absolute URL with an authority: what an HTTP client hands
+/// to its socket (OkHttp lower-cases it), where the URL itself no longer occurs.
+fn url_host(value: &str) -> Option<&str> {
+    if !value.contains("://") {
+        return None;
+    }
+    let parts = crate::net::url::parse(value)?;
+    Some(&value[parts.host?])
 }
 
 struct Forms<'a> {
@@ -472,6 +486,18 @@ mod tests {
         ("/a/b/../../../etc", "path-normalized", Some("/etc")),
         ("a/b", "path-normalized", None),
         ("1%27%20OR%201%3D1", "url-decoded", Some("1' OR 1=1")),
+        (
+            "http://Metadata.Attacker.example:80/x",
+            "url-host",
+            Some("Metadata.Attacker.example"),
+        ),
+        (
+            "http://Metadata.Attacker.example:80/x",
+            "url-host,lower-case",
+            Some("metadata.attacker.example"),
+        ),
+        ("http://[::1]/", "url-host", Some("[::1]")),
+        ("see http:/x", "url-host", None),
         (
             "..%5C..%5Cx",
             "url-decoded,backslash-to-slash",

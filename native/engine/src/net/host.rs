@@ -15,7 +15,7 @@
 //!   literal is in brackets; a zone (`%eth0`) does not change where it points.
 //! * Anything else is a name for the resolver. `localhost` (any case) is loopback without one.
 
-use std::net::{Ipv4Addr, Ipv6Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// A host as the JDK will read it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -78,6 +78,15 @@ pub fn parse(host: &str) -> Host {
         }
     }
     Host::Name(host.to_ascii_lowercase())
+}
+
+/// The host an address is (an IPv4-mapped IPv6 address as its IPv4 address, as the JDK
+/// connects it).
+pub fn from_address(address: IpAddr) -> Host {
+    match address {
+        IpAddr::V4(a) => Host::V4(a),
+        IpAddr::V6(a) => a.to_ipv4_mapped().map_or(Host::V6(a), Host::V4),
+    }
 }
 
 /// `textToNumericFormatV4`: one to four parts of decimal digits, the last filling the rest.

@@ -12,10 +12,23 @@
 //! * `ssrf.destination`: any other destination. A URL-preview or webhook feature legitimately
 //!   lets the user choose a public host, so this finding monitors by default.
 //!
-//! Not wired to a hook yet (issue 11): the agent's URL, HTTP client and socket hooks will call
-//! this for each connection they are about to make, redirects included.
+//! A destination the operator allowed (`ssrf.allowed_hosts`, [`super::allow`]) is not judged.
+//!
+//! Where the hook knows more than the URL's text, the judgement uses it:
+//!
+//! * a socket connect ([`Destination::socket`]) knows the address a name resolved to, so
+//!   `http://metadata.attacker.example/` that resolves to 169.254.169.254 is internal. The
+//!   agent writes the connect as `tcp://host:port`; since any code opens sockets, to hosts
+//!   that short request values (`db`, `redis`) may equal by chance, input must write the whole
+//!   host there and the host must look like one a user types (a dot, a colon, or `localhost`).
+//!   URL-shaped input reaches it through its `url-host` form ([`crate::extract::derive`]);
+//! * a redirect the client follows ([`detect_redirect`]) is judged as if the input had chosen
+//!   the hop: the input chose the server that answered with it.
 
-use super::host::{self, Reach};
+use std::net::IpAddr;
+
+use super::allow::Allowlist;
+use super::host::{self, Host, Reach};
 use super::url::{self, UrlParts};
 use crate::context::RequestContext;
 
@@ -30,6 +43,8 @@ pub enum SsrfRule {
 }
 
 impl SsrfRule {
+    pub const ALL: [SsrfRule; 2] = [SsrfRule::Internal, SsrfRule::Destination];
+
     pub fn id(self) -> &'static str {
         match self {
             SsrfRule::Internal => "ssrf.internal",
@@ -47,6 +62,28 @@ impl SsrfRule {
     }
 }
 
+/// A connection the application is about to make.
+#[derive(Clone, Copy, Debug)]
+pub struct Destination<'a> {
+    /// The URL, or `tcp://host:port` for a socket connect.
+    pub url: &'a [u8],
+    /// The address the connection goes to, when the hook knows it.
+    pub address: Option<IpAddr>,
+    /// A socket connect: input must write the whole host, and a host a user types.
+    pub socket: bool,
+}
+
+/// What input did to a destination: the input and its span, and the rule the destination
+/// gets, or `None` when the operator allowed it (input still chose it: a redirect from it is
+/// judged).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Chosen {
+    pub input: usize,
+    pub start: usize,
+    pub end: usize,
+    pub finding: Option<(SsrfRule, &'static str)>,
+}
+
 /// One finding: the rule, the input and its span in the URL, and what the destination is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SsrfFinding {
@@ -58,42 +95,152 @@ pub struct SsrfFinding {
     pub destination: &'static str,
 }
 
-/// Judges one URL the application is about to open.
-pub fn detect(ctx: &RequestContext, url: &[u8]) -> Option<SsrfFinding> {
-    if !ctx.matcher().any(url) {
-        return None;
-    }
-    let text = std::str::from_utf8(url).ok()?;
-    let parts = url::parse(text)?;
-    let (rule, destination) = judge(text, &parts);
-    ctx.matcher()
-        .occurrences(url)
-        .into_iter()
-        .filter(|o| parts.decided_by(o.start, o.end))
-        .max_by_key(|o| (o.end - o.start, std::cmp::Reverse(o.start)))
-        .map(|o| SsrfFinding {
+impl Chosen {
+    pub fn finding(&self) -> Option<SsrfFinding> {
+        self.finding.map(|(rule, destination)| SsrfFinding {
             rule,
-            input: o.input,
-            start: o.start,
-            end: o.end,
+            input: self.input,
+            start: self.start,
+            end: self.end,
             destination,
         })
+    }
 }
 
-/// The rule a URL whose destination input decided gets, and what the destination is.
-fn judge(text: &str, parts: &UrlParts) -> (SsrfRule, &'static str) {
-    if let Some(&scheme) = LOCAL_SCHEMES.iter().find(|s| **s == parts.scheme) {
-        return (SsrfRule::Internal, scheme);
+/// Judges one connection: `None` when no input decided where it goes.
+pub fn detect(ctx: &RequestContext, to: &Destination<'_>, allow: &Allowlist) -> Option<Chosen> {
+    let text = std::str::from_utf8(to.url).ok()?;
+    let parts = url::parse(text)?;
+    if !ctx.matcher().any(to.url) {
+        let (input, start, end) = whole_host_input(ctx, text, &parts)?;
+        return Some(Chosen {
+            input,
+            start,
+            end,
+            finding: judge(text, &parts, to.address, allow),
+        });
     }
-    let reach = parts
+    let deciding = |start: usize, end: usize| {
+        if !to.socket {
+            return parts.decided_by(start, end);
+        }
+        parts
+            .host
+            .as_ref()
+            .is_some_and(|h| start <= h.start && end >= h.end && typed_host(&text[h.clone()]))
+    };
+    let (input, start, end) = ctx
+        .matcher()
+        .occurrences(to.url)
+        .into_iter()
+        .filter(|o| deciding(o.start, o.end))
+        .max_by_key(|o| (o.end - o.start, std::cmp::Reverse(o.start)))
+        .map(|o| (o.input, o.start, o.end))
+        .or_else(|| whole_host_input(ctx, text, &parts))?;
+    Some(Chosen {
+        input,
+        start,
+        end,
+        finding: judge(text, &parts, to.address, allow),
+    })
+}
+
+/// An input that is exactly the host, where the host is one the matcher does not search for
+/// (`localhost`, a loopback address as one decimal number: the matcher skips values of only
+/// letters or only digits, which can never span tokens of a statement or a command) and one a
+/// user types (see [`typed_host`]) or a number.
+fn whole_host_input(
+    ctx: &RequestContext,
+    text: &str,
+    parts: &UrlParts,
+) -> Option<(usize, usize, usize)> {
+    let span = parts.host.clone()?;
+    let host = &text[span.clone()];
+    let number = host.bytes().all(|b| b.is_ascii_digit());
+    if !(number || typed_host(host)) {
+        return None;
+    }
+    let input = ctx
+        .inputs()
+        .iter()
+        .position(|i| i.value.eq_ignore_ascii_case(host))
+        .or_else(|| {
+            // A socket's host is the address when the application passed a literal: the JDK
+            // writes `2130706433` or `0127.0.0.1` as 127.0.0.1. An input that reads as the
+            // same address chose it.
+            let literal = host::parse(host);
+            if matches!(literal, Host::Name(_)) {
+                return None;
+            }
+            ctx.inputs().iter().position(|i| {
+                i.value.len() <= MAX_LITERAL_BYTES && host::parse(&i.value) == literal
+            })
+        })?;
+    Some((input, span.start, span.end))
+}
+
+/// Longer values are no address literal.
+const MAX_LITERAL_BYTES: usize = 64;
+
+/// Judges a hop of a redirect the client follows from `origin`: when input chose `origin`'s
+/// destination, the hop is judged as chosen by the same input (its span: the hop's host).
+pub fn detect_redirect(
+    ctx: &RequestContext,
+    to: &Destination<'_>,
+    origin: &[u8],
+    allow: &Allowlist,
+) -> Option<Chosen> {
+    let from = Destination {
+        url: origin,
+        address: None,
+        socket: false,
+    };
+    let chose_origin = detect(ctx, &from, allow)?;
+    let text = std::str::from_utf8(to.url).ok()?;
+    let parts = url::parse(text)?;
+    let span = parts.host.clone().unwrap_or(0..to.url.len());
+    Some(Chosen {
+        input: chose_origin.input,
+        start: span.start,
+        end: span.end,
+        finding: judge(text, &parts, to.address, allow),
+    })
+}
+
+/// A host a user types, as opposed to a bare service name a pool connects to.
+fn typed_host(host: &str) -> bool {
+    host.contains(['.', ':']) || host.eq_ignore_ascii_case("localhost")
+}
+
+/// The rule a destination input decided gets, and what it is; `None` when allowed.
+fn judge(
+    text: &str,
+    parts: &UrlParts,
+    address: Option<IpAddr>,
+    allow: &Allowlist,
+) -> Option<(SsrfRule, &'static str)> {
+    if let Some(&scheme) = LOCAL_SCHEMES.iter().find(|s| **s == parts.scheme) {
+        return Some((SsrfRule::Internal, scheme));
+    }
+    let host = parts
         .host
         .clone()
-        .map_or(Reach::Public, |h| host::reach(&host::parse(&text[h])));
-    if reach.is_internal() {
+        .map_or(Host::Name(String::new()), |h| host::parse(&text[h]));
+    if allow.allows(&host, address) {
+        return None;
+    }
+    // Where the connection goes is the address when known; a name the hook did not resolve is
+    // judged by its text.
+    let written = host::reach(&host);
+    let reach = match address {
+        Some(a) if written == Reach::Public => host::reach(&host::from_address(a)),
+        _ => written,
+    };
+    Some(if reach.is_internal() {
         (SsrfRule::Internal, reach.name())
     } else {
         (SsrfRule::Destination, reach.name())
-    }
+    })
 }
 
 #[cfg(test)]
@@ -178,8 +325,87 @@ mod tests {
         ];
         for &(template, input, want) in cases {
             let url = template.replace("{}", input);
-            let got = detect(&ctx(input), url.as_bytes()).map(|f| (f.rule, f.destination));
+            let to = Destination {
+                url: url.as_bytes(),
+                address: None,
+                socket: false,
+            };
+            let got = detect(&ctx(input), &to, &Allowlist::default())
+                .and_then(|c| c.finding)
+                .map(|f| (f.0, f.1));
             assert_eq!(got, want, "{input:?} in {url}");
         }
+    }
+
+    fn socket(url: &str, address: &str) -> Destination<'static> {
+        Destination {
+            url: Box::leak(url.to_owned().into_boxed_str()).as_bytes(),
+            address: Some(address.parse().unwrap()),
+            socket: true,
+        }
+    }
+
+    #[test]
+    fn a_socket_connect_is_judged_by_where_the_name_resolved() {
+        let none = Allowlist::default();
+        let rule = |c: &RequestContext, d: &Destination<'_>| {
+            detect(c, d, &none).and_then(|c| c.finding).map(|f| f.0)
+        };
+        // The url-host form of `http://metadata.attacker.example/` is the whole host.
+        let c = ctx("metadata.attacker.example");
+        let d = socket("tcp://metadata.attacker.example:80", "169.254.169.254");
+        assert_eq!(rule(&c, &d), Some(SsrfRule::Internal));
+        let d = socket("tcp://metadata.attacker.example:80", "93.184.216.34");
+        assert_eq!(rule(&c, &d), Some(SsrfRule::Destination));
+        // Words and numbers the matcher does not search for, when they are the whole host.
+        let c = ctx("localhost");
+        let d = socket("tcp://localhost:8080", "127.0.0.1");
+        assert_eq!(rule(&c, &d), Some(SsrfRule::Internal));
+        let d = socket("tcp://127.0.0.1:8080", "127.0.0.1");
+        assert_eq!(rule(&ctx("0127.0.0.1"), &d), Some(SsrfRule::Internal));
+        assert_eq!(rule(&ctx("[::ffff:7f00:1]"), &d), Some(SsrfRule::Internal));
+        assert_eq!(rule(&ctx("127.0.0.2"), &d), None);
+        let c = ctx("2130706433");
+        assert_eq!(rule(&c, &d), Some(SsrfRule::Internal));
+        let to = Destination {
+            url: b"http://2130706433:8080/admin",
+            address: None,
+            socket: false,
+        };
+        assert_eq!(rule(&c, &to), Some(SsrfRule::Internal));
+        // Twins: a value that only equals a service name, or a part of the host.
+        let c = ctx("redis");
+        assert_eq!(rule(&c, &socket("tcp://redis:6379", "10.0.0.7")), None);
+        let c = ctx("eu-west");
+        let d = socket("tcp://eu-west.cache.internal:6379", "10.0.0.7");
+        assert_eq!(rule(&c, &d), None);
+    }
+
+    #[test]
+    fn a_redirect_from_a_destination_input_chose_is_judged_as_chosen() {
+        let none = Allowlist::default();
+        let c = ctx("http://partner.example/r");
+        let hop = Destination {
+            url: b"http://169.254.169.254/latest/",
+            address: None,
+            socket: false,
+        };
+        let got = detect_redirect(&c, &hop, b"http://partner.example/r", &none).unwrap();
+        assert_eq!(got.finding, Some((SsrfRule::Internal, "link-local")));
+        assert_eq!((got.start, got.end), (7, 22));
+        // The application's own URL redirecting: no input chose it.
+        let got = detect_redirect(&c, &hop, b"http://app.example/login", &none);
+        assert_eq!(got, None);
+        // Allowed partner: chosen, no finding; its redirect into the network still is one.
+        let allow = Allowlist::parse(["partner.example"]).unwrap();
+        let to = Destination {
+            url: b"http://partner.example/r",
+            address: None,
+            socket: false,
+        };
+        let chosen = detect(&c, &to, &allow).unwrap();
+        assert_eq!(chosen.finding, None);
+        let got = detect_redirect(&c, &hop, b"http://partner.example/r", &allow).unwrap();
+        assert_eq!(got.finding, Some((SsrfRule::Internal, "link-local")));
     }
 }

@@ -44,19 +44,15 @@ pub const MIN_NORMALIZED_BYTES: usize = 4;
 /// a check of a kind the set has no rules for does not touch the set at all.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct RulePlan {
-    sink_rules: [bool; 3],
+    sink_rules: [bool; SinkKind::COUNT],
     /// Some sink rule of the kind fires without input (`always`): the sink must be scanned
     /// even when no input occurs in it. Otherwise a sink free of input skips the scan.
-    sink_always: [bool; 3],
-    signatures: [bool; 3],
+    sink_always: [bool; SinkKind::COUNT],
+    signatures: [bool; SinkKind::COUNT],
 }
 
 fn kind_index(kind: SinkKind) -> usize {
-    match kind {
-        SinkKind::Sql => 0,
-        SinkKind::Cmd => 1,
-        SinkKind::Path => 2,
-    }
+    kind.index()
 }
 
 impl RulePlan {

@@ -42,9 +42,10 @@
 //! * `duplicate rule id {id}: first defined at {file}:{line}`
 //! * `` `{field}` must be one of {choices}, not "{value}" `` for `category`, `scan`, `sinks`,
 //!   `when`, `severity`, `mode`
-//! * `` `sinks` is empty; name at least one of sql, cmd, path ``
+//! * `` `sinks` is empty; name at least one of sql, cmd, path, class ``
 //! * `` sink `{sink}` is listed twice in `sinks` ``
 //! * `` `when` is only for scan = "sink" rules; an input rule fires on its own signature match ``
+//! * `` sink `class` takes only scan = "sink", when = "always" rules: a class check reads no request input ``
 //! * `` scan = "sink" needs `when` (always, input-present or input-overlaps) ``
 //! * `` `message` is empty ``
 //! * `` `patterns` is empty; give at least one ``
@@ -131,7 +132,15 @@ pub const BUILTIN_RULE_IDS: &[&str] = &[
     "path.server_page",
     "jndi.remote_lookup",
     "jndi.policy.remote",
+    "ssrf.internal",
+    "ssrf.destination",
+    "expr.injection",
+    "expr.unparsable",
+    "expr.policy.dangerous_class",
+    "xxe.external_entity",
+    "xxe.entity_expansion",
     crate::engine::INPUT_OVERFLOW_RULE_ID,
+    crate::deser::NOT_ALLOWED_RULE_ID,
 ];
 
 /// The kind of sink a check is for.
@@ -141,16 +150,43 @@ pub enum SinkKind {
     Sql,
     Cmd,
     Path,
+    /// A class name a deserializer is about to instantiate (`ObjectInputStream` descriptors).
+    Class,
 }
 
 impl SinkKind {
-    pub const ALL: [SinkKind; 3] = [SinkKind::Sql, SinkKind::Cmd, SinkKind::Path];
+    /// Every kind, in index order: per-kind tables are arrays of `SinkKind::COUNT` entries
+    /// indexed by [`SinkKind::index`], so a new kind is one line here (and its names).
+    pub const ALL: [SinkKind; 4] = [
+        SinkKind::Sql,
+        SinkKind::Cmd,
+        SinkKind::Path,
+        SinkKind::Class,
+    ];
 
-    pub fn name(self) -> &'static str {
+    pub const COUNT: usize = SinkKind::ALL.len();
+
+    pub const fn name(self) -> &'static str {
         match self {
             SinkKind::Sql => "sql",
             SinkKind::Cmd => "cmd",
             SinkKind::Path => "path",
+            SinkKind::Class => "class",
+        }
+    }
+
+    /// Position in [`SinkKind::ALL`].
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The name of this kind's sink database: "sink.sql", ...
+    fn target_name(self) -> &'static str {
+        match self {
+            SinkKind::Sql => "sink.sql",
+            SinkKind::Cmd => "sink.cmd",
+            SinkKind::Path => "sink.path",
+            SinkKind::Class => "sink.class",
         }
     }
 
@@ -346,7 +382,7 @@ impl Example {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rule {
     pub id: String,
-    /// sqli, cmdi or path.
+    /// sqli, cmdi, path or deser.
     pub category: String,
     pub scan: Scan,
     pub sinks: Vec<SinkKind>,
@@ -407,19 +443,23 @@ pub enum Target {
 }
 
 impl Target {
-    pub const ALL: [Target; 4] = [
-        Target::Sink(SinkKind::Sql),
-        Target::Sink(SinkKind::Cmd),
-        Target::Sink(SinkKind::Path),
-        Target::Input,
-    ];
+    /// One sink database per [`SinkKind`], in its order, then the input database.
+    pub const ALL: [Target; SinkKind::COUNT + 1] = {
+        let mut all = [Target::Input; SinkKind::COUNT + 1];
+        let mut i = 0;
+        while i < SinkKind::COUNT {
+            all[i] = Target::Sink(SinkKind::ALL[i]);
+            i += 1;
+        }
+        all
+    };
 
-    /// "sink.sql", "sink.cmd", "sink.path" or "input" (the section name suffix).
+    pub const COUNT: usize = Target::ALL.len();
+
+    /// "sink.sql", "sink.cmd", "sink.path", "sink.class" or "input" (the section name suffix).
     pub fn name(self) -> &'static str {
         match self {
-            Target::Sink(SinkKind::Sql) => "sink.sql",
-            Target::Sink(SinkKind::Cmd) => "sink.cmd",
-            Target::Sink(SinkKind::Path) => "sink.path",
+            Target::Sink(kind) => kind.target_name(),
             Target::Input => "input",
         }
     }
@@ -431,10 +471,8 @@ impl Target {
     /// Position in [`Target::ALL`].
     pub(crate) fn index(self) -> usize {
         match self {
-            Target::Sink(SinkKind::Sql) => 0,
-            Target::Sink(SinkKind::Cmd) => 1,
-            Target::Sink(SinkKind::Path) => 2,
-            Target::Input => 3,
+            Target::Sink(kind) => kind.index(),
+            Target::Input => SinkKind::COUNT,
         }
     }
 
@@ -539,8 +577,12 @@ mod tests {
             .chain(crate::cmd::CmdRule::ALL.iter().map(|r| r.id()))
             .chain(crate::cmd::CmdPolicy::ALL.iter().map(|p| p.id()))
             .chain(crate::path::PathRule::ALL.iter().map(|r| r.id()))
+            .chain(crate::net::ssrf::SsrfRule::ALL.iter().map(|r| r.id()))
+            .chain(crate::expr::ExprRule::ALL.iter().map(|r| r.id()))
             .chain(crate::jndi::JndiRule::ALL.iter().map(|r| r.id()))
+            .chain(crate::xxe::XxeRule::ALL.iter().map(|r| r.id()))
             .chain([crate::engine::INPUT_OVERFLOW_RULE_ID])
+            .chain([crate::deser::NOT_ALLOWED_RULE_ID])
             .collect();
         emitted.sort_unstable();
         let mut listed = BUILTIN_RULE_IDS.to_vec();
@@ -556,6 +598,7 @@ mod tests {
         }
         for k in SinkKind::ALL {
             assert_eq!(SinkKind::from_name(k.name()), Some(k));
+            assert_eq!(SinkKind::ALL[k.index()], k);
         }
         for c in [
             BackendChoice::Auto,

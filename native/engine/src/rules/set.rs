@@ -45,7 +45,7 @@ pub struct RuleSet {
     generation: u64,
     rules: Vec<Rule>,
     index: HashMap<String, usize>,
-    databases: [Option<Database>; 4],
+    databases: [Option<Database>; Target::COUNT],
     backend: BackendKind,
     /// Why Auto chose the portable backend (None when it did not, or was not asked to choose).
     portable_reason: Option<String>,
@@ -65,7 +65,7 @@ impl RuleSet {
             generation: NEXT_GENERATION.fetch_add(1, Ordering::Relaxed),
             rules: Vec::new(),
             index: HashMap::new(),
-            databases: [None, None, None, None],
+            databases: std::array::from_fn(|_| None),
             backend: BackendKind::Portable,
             portable_reason: None,
             span_regexes: Vec::new(),
@@ -79,7 +79,7 @@ impl RuleSet {
         let file = RuleFile::parse(bytes)?;
         let meta = read_meta(&file)?;
         let expected = database_map(&meta.rules);
-        let mut databases: [Option<Database>; 4] = [None, None, None, None];
+        let mut databases: [Option<Database>; Target::COUNT] = std::array::from_fn(|_| None);
         for (target, patterns) in expected {
             let dfa = load_dfas(&file, target)?;
             if dfa.pattern_len() != patterns.len() {
@@ -380,7 +380,7 @@ fn is_expected_section(name: &str, expected: &BTreeMap<Target, Vec<(u32, u32)>>)
 /// Returns the backend and, when Auto settled for the portable one, why.
 fn choose_backend(
     file: &RuleFile<'_>,
-    databases: &mut [Option<Database>; 4],
+    databases: &mut [Option<Database>; Target::COUNT],
     choice: BackendChoice,
 ) -> Result<(BackendKind, Option<String>), RuleFileError> {
     if choice == BackendChoice::Portable {
@@ -403,10 +403,10 @@ fn choose_backend(
 /// The Hyperscan database of every target that has patterns, all or nothing.
 fn load_hyperscan(
     file: &RuleFile<'_>,
-    databases: &[Option<Database>; 4],
-) -> Result<[Option<HyperscanDb>; 4], String> {
+    databases: &[Option<Database>; Target::COUNT],
+) -> Result<[Option<HyperscanDb>; Target::COUNT], String> {
     hyperscan::available()?;
-    let mut out = [None, None, None, None];
+    let mut out: [Option<HyperscanDb>; Target::COUNT] = std::array::from_fn(|_| None);
     for target in Target::ALL {
         if databases[target.index()].is_none() {
             continue;

@@ -147,13 +147,23 @@ fn choice<T: Copy>(
     None
 }
 
-const CATEGORIES: &[(&str, &str)] = &[("sqli", "sqli"), ("cmdi", "cmdi"), ("path", "path")];
-const SCANS: &[(&str, Scan)] = &[("sink", Scan::Sink), ("input", Scan::Input)];
-const SINKS: &[(&str, SinkKind)] = &[
-    ("sql", SinkKind::Sql),
-    ("cmd", SinkKind::Cmd),
-    ("path", SinkKind::Path),
+const CATEGORIES: &[(&str, &str)] = &[
+    ("sqli", "sqli"),
+    ("cmdi", "cmdi"),
+    ("path", "path"),
+    ("deser", "deser"),
 ];
+const SCANS: &[(&str, Scan)] = &[("sink", Scan::Sink), ("input", Scan::Input)];
+/// The `sinks` names: every [`SinkKind`], in its order.
+const SINKS: [(&str, SinkKind); SinkKind::COUNT] = {
+    let mut sinks = [("", SinkKind::Sql); SinkKind::COUNT];
+    let mut i = 0;
+    while i < SinkKind::COUNT {
+        sinks[i] = (SinkKind::ALL[i].name(), SinkKind::ALL[i]);
+        i += 1;
+    }
+    sinks
+};
 const WHENS: &[(&str, When)] = &[
     ("always", When::Always),
     ("input-present", When::InputPresent),
@@ -226,6 +236,17 @@ fn validate_rule(
         (_, Some(when)) => choice(d, "when", when, WHENS),
         (None, None) => None,
     };
+    // A class check reads no request input (docs/rules.md §4): any other rule would never fire.
+    if sinks.contains(&SinkKind::Class)
+        && (scan == Some(Scan::Input) || when.is_some_and(|w| w != When::Always))
+    {
+        d.at(
+            &raw.sinks,
+            "sink `class` takes only scan = \"sink\", when = \"always\" rules: a class check \
+             reads no request input"
+                .to_string(),
+        );
+    }
     if raw.message.get_ref().trim().is_empty() {
         d.at(&raw.message, "`message` is empty".to_string());
     }
@@ -270,12 +291,15 @@ fn sinks(raw: &RawRule, d: &mut Located<'_>) -> Vec<SinkKind> {
     if raw.sinks.get_ref().is_empty() {
         d.at(
             &raw.sinks,
-            "`sinks` is empty; name at least one of sql, cmd, path".to_string(),
+            format!(
+                "`sinks` is empty; name at least one of {}",
+                SINKS.map(|(name, _)| name).join(", ")
+            ),
         );
     }
     let mut sinks = Vec::new();
     for sink in raw.sinks.get_ref() {
-        if let Some(kind) = choice(d, "sinks", sink, SINKS) {
+        if let Some(kind) = choice(d, "sinks", sink, &SINKS) {
             if sinks.contains(&kind) {
                 d.at(
                     sink,

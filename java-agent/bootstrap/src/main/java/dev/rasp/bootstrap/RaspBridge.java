@@ -201,6 +201,70 @@ public final class RaspBridge {
     }
 
     /**
+     * Before a connection is made: a URL opened, a redirect followed, an HTTP request sent, a
+     * socket connected (see RaspHooks.checkConnection for the arguments of each api).
+     */
+    public static void onConnection(int api, Object target, Object detail) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || scope.guarded || scope.context.unavailable || target == null) {
+            return;
+        }
+        RaspHooks h = hooks;
+        if (h == null) {
+            return;
+        }
+        scope.guarded = true;
+        try {
+            h.checkConnection(scope, api, target, detail);
+        } catch (RaspBlockedException e) {
+            throw e;
+        } catch (Throwable t) {
+            internalError(h, t);
+        } finally {
+            scope.guarded = false;
+        }
+    }
+
+    /**
+     * Before an expression is parsed (SpEL, OGNL, MVEL, JEXL, EL). On a thread that serves no
+     * request the expression policy still applies (an expression that reaches Runtime needs no
+     * request input to be dangerous).
+     */
+    public static void onExpression(int api, Object expression, Object parserContext) {
+        if (!(expression instanceof String)) {
+            return;
+        }
+        RaspHooks h = hooks;
+        if (h == null) {
+            return;
+        }
+        RequestScope scope = CURRENT.get();
+        if (scope == null) {
+            try {
+                h.checkExpressionOutsideRequest(api, (String) expression, parserContext);
+            } catch (RaspBlockedException e) {
+                throw e;
+            } catch (Throwable t) {
+                internalError(h, t);
+            }
+            return;
+        }
+        if (scope.guarded || scope.context.unavailable) {
+            return;
+        }
+        scope.guarded = true;
+        try {
+            h.checkExpression(scope, api, (String) expression, parserContext);
+        } catch (RaspBlockedException e) {
+            throw e;
+        } catch (Throwable t) {
+            internalError(h, t);
+        } finally {
+            scope.guarded = false;
+        }
+    }
+
+    /**
      * Entry of File.mkdirs: until the matching {@link #fileInternalsExit}, the metadata calls
      * it makes itself (exists, isDirectory, on the directory and its parents) are not checked;
      * the directories it creates are, at mkdir. Without this a zip-slip's
@@ -333,6 +397,133 @@ public final class RaspBridge {
         scope.guarded = true;
         try {
             h.checkPath(scope, api, op, path, options);
+        } catch (RaspBlockedException e) {
+            throw e;
+        } catch (Throwable t) {
+            internalError(h, t);
+        } finally {
+            scope.guarded = false;
+        }
+    }
+
+    // ------------------------------------------------------------------ deserialization
+
+    /**
+     * A class descriptor an ObjectInputStream resolved, before any object of the class exists
+     * (java.io.ObjectStreamClass.initNonProxy / initProxy, which every stream reaches whatever
+     * resolveClass its subclass overrides), or a class a SnakeYAML document names.
+     * {@code descriptor}: the stream's ObjectStreamClass ({@link RaspHooks#CLASS_DESCRIPTOR}),
+     * the resolved proxy Class ({@link RaspHooks#CLASS_PROXY}) or the YAML Node
+     * ({@link RaspHooks#CLASS_YAML_TAG}). Judged only while serving a request: the streams the
+     * issue protects are the ones a request delivers.
+     */
+    public static void onClassDescriptor(int api, Object descriptor) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || scope.guarded || scope.context.unavailable || descriptor == null) {
+            return;
+        }
+        RaspHooks h = hooks;
+        if (h == null) {
+            return;
+        }
+        scope.guarded = true;
+        try {
+            h.checkClass(scope, api, descriptor);
+        } catch (RaspBlockedException e) {
+            throw e;
+        } catch (Throwable t) {
+            internalError(h, t);
+        } finally {
+            scope.guarded = false;
+        }
+    }
+
+    // ------------------------------------------------------------------ XML entities
+
+    /** The pseudo-names Xerces gives the document entity and the external DTD subset. */
+    private static final String XML_DOCUMENT_ENTITY = "[xml]";
+    private static final String XML_DTD_ENTITY = "[dtd]";
+
+    /**
+     * Before the XML parser (the JDK's Xerces or an application's) sets up an entity: the
+     * document itself ({@code [xml]}, which starts a parse), the external DTD ({@code [dtd]}), or
+     * an entity reference being expanded (an internal entity as a StringReader over its
+     * replacement text). With neither stream supplied, the parser is about to open the system id
+     * itself: that is judged. Expansions are counted here, per parse, with no call into the core
+     * until one passes a limit ({@link RaspHooks#ENTITY_EXPANSION_LIMIT_COUNT} references, or
+     * {@link RaspHooks#ENTITY_EXPANSION_LIMIT_CHARS} characters of replacement text, which a
+     * few references to one huge entity reach); that one is judged, once per parse.
+     */
+    public static void onXmlEntity(int api, Object parser, String name, String systemId, String publicId,
+                                   Object byteStream, Object charStream) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || scope.guarded || scope.context.unavailable || name == null) {
+            return;
+        }
+        boolean document = XML_DOCUMENT_ENTITY.equals(name);
+        if (scope.xmlParser != parser || document) {
+            scope.xmlParser = parser;
+            scope.xmlExpansions = 0;
+            scope.xmlExpandedChars = 0;
+            scope.uncapturedBodyReadsAtXmlStart = scope.uncapturedBodyReads;
+        }
+        if (document) {
+            return; // the document: its source is the application's choice, not an entity's
+        }
+        if (!XML_DTD_ENTITY.equals(name) && scope.xmlExpansions <= RaspHooks.ENTITY_EXPANSION_LIMIT_COUNT) {
+            scope.xmlExpansions++;
+            if (charStream instanceof java.io.StringReader) {
+                scope.xmlExpandedChars += remaining((java.io.StringReader) charStream);
+            }
+            if (scope.xmlExpansions > RaspHooks.ENTITY_EXPANSION_LIMIT_COUNT
+                    || scope.xmlExpandedChars > RaspHooks.ENTITY_EXPANSION_LIMIT_CHARS) {
+                scope.xmlExpansions = RaspHooks.ENTITY_EXPANSION_LIMIT_COUNT + 1; // judged once per parse
+                checkXmlEntity(scope, api, RaspHooks.ENTITY_EXPANSION_LIMIT, name, null, null);
+            }
+        }
+        if (byteStream == null && charStream == null && (systemId != null || publicId != null)) {
+            // This parse read request body the agent did not keep (a content type it does not
+            // parse, application/octet-stream say): the document is the request's, unseen.
+            int event = scope.uncapturedBodyReads != scope.uncapturedBodyReadsAtXmlStart
+                    ? RaspHooks.ENTITY_RESOLVE_UNSEEN_BODY : RaspHooks.ENTITY_RESOLVE;
+            checkXmlEntity(scope, api, event, name, systemId, publicId);
+        }
+    }
+
+    /**
+     * Before a parser that is not Xerces (Woodstox) opens an external entity or DTD itself:
+     * {@code name} null for the external DTD subset. Its own entity limits are on by default,
+     * so only the resolution is judged.
+     */
+    public static void onXmlExternalEntity(int api, String name, String systemId, String publicId) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || scope.guarded || scope.context.unavailable || (systemId == null && publicId == null)) {
+            return;
+        }
+        checkXmlEntity(scope, api, RaspHooks.ENTITY_RESOLVE, name == null ? XML_DTD_ENTITY : name, systemId, publicId);
+    }
+
+    /** The characters a fresh StringReader holds, leaving it where it was (mark, skip and reset are O(1)). */
+    private static long remaining(java.io.StringReader reader) {
+        try {
+            reader.mark(0);
+            long n = reader.skip(Long.MAX_VALUE);
+            reader.reset();
+            return n;
+        } catch (java.io.IOException e) {
+            return 0; // closed: the parser will fail on it anyway
+        }
+    }
+
+    private static void checkXmlEntity(RequestScope scope, int api, int event, String name, String systemId,
+                                       String publicId) {
+        RaspHooks h = hooks;
+        if (h == null) {
+            return;
+        }
+        scope.guarded = true;
+        try {
+            h.checkXmlEntity(scope, api, event, name, systemId, publicId);
         } catch (RaspBlockedException e) {
             throw e;
         } catch (Throwable t) {
@@ -1107,7 +1298,11 @@ public final class RaspBridge {
     /** Returns -1 when this thread's request does not capture its body, else the nesting level. */
     public static int bodyReadEnter() {
         RequestScope scope = CURRENT.get();
-        if (scope == null || !scope.context.capturesBody()) {
+        if (scope == null) {
+            return -1;
+        }
+        if (!scope.context.capturesBody()) {
+            scope.uncapturedBodyReads++; // an XML parse reading it gets judged without its text
             return -1;
         }
         return scope.bodyReadDepth++;

@@ -105,6 +105,27 @@ public interface RaspHooks {
     void checkPath(RequestScope scope, int api, int op, Object path, Object options);
 
     /**
+     * One connection about to be made ({@code api}: a UrlApi code of the native contract):
+     * {@code target} is the java.net.URL opened, the HttpURLConnection redirecting (then
+     * {@code detail} is the URL of the next hop), the java.net.http.HttpRequest sent, or the
+     * SocketAddress connected to. Called with {@code scope.guarded} set. The default does nothing
+     * (hooks written before network sinks).
+     */
+    default void checkConnection(RequestScope scope, int api, Object target, Object detail) {
+    }
+
+    /**
+     * One expression about to be parsed ({@code api}: an ExprApi code of the native contract;
+     * {@code parserContext}: SpEL's ParserContext or null). Called with {@code scope.guarded} set.
+     */
+    default void checkExpression(RequestScope scope, int api, String expression, Object parserContext) {
+    }
+
+    /** An expression parsed on a thread that serves no request: only the expression policy applies. */
+    default void checkExpressionOutsideRequest(int api, String expression, Object parserContext) {
+    }
+
+    /**
      * One JNDI name operation ({@code api}: a JndiApi code; {@code name}: a String or a
      * javax.naming.Name) on a thread serving a request. Called with {@code scope.guarded} set.
      * The default does nothing (hooks written before JNDI sinks).
@@ -118,6 +139,48 @@ public interface RaspHooks {
      */
     default void checkJndiOutsideRequest(int api, Object name) {
     }
+
+    /**
+     * One class descriptor a deserializer resolved ({@code api}: {@link #CLASS_DESCRIPTOR} with
+     * the stream's java.io.ObjectStreamClass, {@link #CLASS_PROXY} with the resolved proxy
+     * Class, whose interfaces are judged, or {@link #CLASS_YAML_TAG} with a SnakeYAML Node). Called with {@code scope.guarded} set. The default
+     * does nothing (hooks written before deserialization sinks).
+     */
+    default void checkClass(RequestScope scope, int api, Object descriptor) {
+    }
+
+    /**
+     * checkClass apis: a class descriptor (ObjectInputStream.resolveClass), a proxy class (resolveProxyClass), a
+     * SnakeYAML node whose global tag names a class (Constructor.getClassForNode).
+     */
+    int CLASS_DESCRIPTOR = 0;
+    int CLASS_PROXY = 1;
+    int CLASS_YAML_TAG = 2;
+
+    /**
+     * An entity the XML parser sets up ({@code api}: the parser, see the core's XmlEntityApi;
+     * {@code event}: {@link #ENTITY_RESOLVE} or {@link #ENTITY_EXPANSION_LIMIT}). Called with
+     * {@code scope.guarded} set. The default does nothing (hooks written before XML sinks).
+     */
+    default void checkXmlEntity(RequestScope scope, int api, int event, String name, String systemId, String publicId) {
+    }
+
+    /** checkXmlEntity events: the parser is about to open an external entity or DTD itself ... */
+    int ENTITY_RESOLVE = 0;
+    /**
+     * ... or this parse expanded more than {@link #ENTITY_EXPANSION_LIMIT_COUNT} entity references
+     * or {@link #ENTITY_EXPANSION_LIMIT_CHARS} characters of internal entities' replacement text.
+     */
+    int ENTITY_EXPANSION_LIMIT = 1;
+    /**
+     * ... or is about to open one in a parse that read request body the agent did not keep (a
+     * content type the engine does not parse): the document came from the request unseen.
+     */
+    int ENTITY_RESOLVE_UNSEEN_BODY = 2;
+    /** Replacement text one parse may expand while serving a request (JDK 17's totalEntitySizeLimit is 5e7). */
+    long ENTITY_EXPANSION_LIMIT_CHARS = 10_000_000L;
+    /** Entity references one parse may expand while serving a request (the engine's xxe::EXPANSION_LIMIT). */
+    int ENTITY_EXPANSION_LIMIT_COUNT = 10_000;
 
     /** {@code op} of {@link #checkPath} when the open options decide it. */
     int OP_FROM_OPTIONS = -1;

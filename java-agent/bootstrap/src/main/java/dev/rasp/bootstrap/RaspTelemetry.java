@@ -26,8 +26,13 @@ public final class RaspTelemetry {
     public static final int SINK_SQL = 0;
     public static final int SINK_CMD = 1;
     public static final int SINK_PATH = 2;
-    public static final int SINK_JNDI = 3;
-    private static final String[] SINK_NAMES = {"sql", "cmd", "path", "jndi"};
+    public static final int SINK_URL = 3;
+    public static final int SINK_EXPR = 4;
+    public static final int SINK_JNDI = 5;
+    /** Classes a deserializer is about to instantiate. */
+    public static final int SINK_CLASS = 6;
+    public static final int SINK_XML = 7;
+    private static final String[] SINK_NAMES = {"sql", "cmd", "path", "url", "expr", "jndi", "class", "xml"};
 
     public static final String BLOCKED = "blocked";
     public static final String MONITORED = "monitored";

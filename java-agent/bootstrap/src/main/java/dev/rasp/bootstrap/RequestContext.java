@@ -56,6 +56,8 @@ public final class RequestContext {
     private final CapturedInputs captured;
     /** Paths the application normalised (created on the first one). Guarded by this. */
     private NormalizedPaths normalized;
+    /** Destinations request input chose: host to the URL it started from (see rememberChosen). */
+    private java.util.Map<String, String> chosen;
     /** Something was normalised: file checks look the path up (a hint, read without the lock). */
     private volatile boolean anyNormalized;
     /** Something was captured, or body bytes read, since the last take (read without the lock, as a hint). */
@@ -200,6 +202,32 @@ public final class RequestContext {
         synchronized (this) {
             return normalized == null ? null : normalized.writtenFormOf(path);
         }
+    }
+
+    // ------------------------------------------------------------------ destinations request input chose
+
+    /**
+     * Request input chose the destination {@code host} (lower-case), starting from the URL
+     * {@code origin}: connections to it that follow (a redirect hop's connect) are judged as
+     * chosen by the same input. The last 16 are kept.
+     */
+    public synchronized void rememberChosen(String host, String origin) {
+        if (chosen == null) {
+            chosen = new java.util.LinkedHashMap<String, String>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, String> eldest) {
+                    return size() > 16;
+                }
+            };
+        }
+        if (!chosen.containsKey(host)) {
+            chosen.put(host, origin);
+        }
+    }
+
+    /** The URL input chose that connections to {@code host} follow from, or null. */
+    public synchronized String chosenOrigin(String host) {
+        return chosen == null ? null : chosen.get(host);
     }
 
     // ------------------------------------------------------------------ body, as the application reads it

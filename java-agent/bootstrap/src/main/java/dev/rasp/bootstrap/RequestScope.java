@@ -45,6 +45,17 @@ public final class RequestScope {
     /** The elements this thread's SAX or StAX parser is inside, outermost first: names XML inputs {@code a/b}, {@code a/b/@c}. */
     java.util.ArrayList<String> xmlElements;
 
+    /** The XML entity manager (one per parser) whose entity expansions {@link #xmlExpansions} counts. */
+    Object xmlParser;
+    /** Entity references the current parse of {@link #xmlParser} expanded on this thread. */
+    int xmlExpansions;
+    /** Characters of internal entities' replacement text the current parse expanded. */
+    long xmlExpandedChars;
+    /** Reads of a request body the agent does not keep (its content type is not parsed), on this thread. */
+    int uncapturedBodyReads;
+    /** {@link #uncapturedBodyReads} when the current XML parse started. */
+    int uncapturedBodyReadsAtXmlStart;
+
     /**
      * File.mkdirs calls open on this thread: the existence checks the JDK makes inside it are its
      * own bookkeeping, not the application asking (mkdirs is judged where it creates, at mkdir).

@@ -5,10 +5,15 @@ import dev.rasp.bootstrap.RaspTelemetry;
 import dev.rasp.core.config.AgentConfig;
 import dev.rasp.core.engine.Engine;
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.expr.ExpressionInstrumentation;
+import dev.rasp.core.instrumentation.net.NetInstrumentation;
 import dev.rasp.core.instrumentation.jndi.JndiInstrumentation;
 import dev.rasp.core.instrumentation.context.ContextInstrumentation;
+import dev.rasp.core.instrumentation.deser.DeserializationInstrumentation;
+import dev.rasp.core.instrumentation.deser.SnakeYamlInstrumentation;
 import dev.rasp.core.instrumentation.sources.SourcesInstrumentation;
 import dev.rasp.core.instrumentation.websocket.WebSocketInstrumentation;
+import dev.rasp.core.instrumentation.xml.XmlEntityInstrumentation;
 import dev.rasp.core.instrumentation.file.JavaIoInstrumentation;
 import dev.rasp.core.instrumentation.file.NioFileInstrumentation;
 import dev.rasp.core.instrumentation.process.ProcessInstrumentation;
@@ -50,7 +55,9 @@ final class Activation {
                 new OrmInstrumentation(),
                 new ProcessInstrumentation(), new JavaIoInstrumentation(), new NioFileInstrumentation(),
                 new ContextInstrumentation(), new SourcesInstrumentation(),
-                new WebSocketInstrumentation(), new JndiInstrumentation());
+                new WebSocketInstrumentation(), new NetInstrumentation(), new ExpressionInstrumentation(),
+                new JndiInstrumentation(), new DeserializationInstrumentation(), new SnakeYamlInstrumentation(),
+                new XmlEntityInstrumentation());
     }
 
     static void start(Instrumentation instrumentation, AgentConfig config, boolean atStartup, String version,

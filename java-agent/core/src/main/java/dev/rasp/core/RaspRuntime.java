@@ -16,11 +16,15 @@ import dev.rasp.core.engine.EngineEvent;
 import dev.rasp.core.engine.InputRecordEncoder;
 import dev.rasp.core.engine.RequestEncoder;
 import dev.rasp.core.engine.Verdict;
+import dev.rasp.core.instrumentation.expr.ExprApi;
 import dev.rasp.core.instrumentation.file.PathOp;
-import dev.rasp.core.instrumentation.jdbc.DialectResolver;
 import dev.rasp.core.instrumentation.jndi.JndiNames;
+import dev.rasp.core.instrumentation.jdbc.DialectResolver;
+import dev.rasp.core.instrumentation.net.Connections;
+import dev.rasp.core.instrumentation.net.UrlApi;
 import dev.rasp.core.instrumentation.orm.OrmApis;
 import dev.rasp.core.instrumentation.orm.OrmMethod;
+import dev.rasp.core.instrumentation.deser.StreamClasses;
 import dev.rasp.core.instrumentation.process.CommandEncoding;
 import dev.rasp.core.instrumentation.servlet.BodyCapture;
 import dev.rasp.core.instrumentation.servlet.HttpRequestAccess;
@@ -47,7 +51,7 @@ public final class RaspRuntime implements RaspHooks {
     static final String INTERNAL_CATEGORY = "internal";
     static final String INTERNAL_RULE = "agent.internal_error";
     /** The category of a verdict whose event the engine could not hand back, by RaspTelemetry.SINK_* kind. */
-    private static final String[] SINK_CATEGORY = {"sqli", "cmdi", "path"};
+    private static final String[] SINK_CATEGORY = {"sqli", "cmdi", "path", "ssrf", "expr", "jndi", "deser", "xxe"};
 
     /** Captured values may take this many times max_input_bytes, like the engine's budget for them. */
     private static final int CAPTURED_BUDGET = 16;
@@ -522,6 +526,188 @@ public final class RaspRuntime implements RaspHooks {
             sinkNativesMissing(e);
         } catch (Throwable t) {
             failed(scope, "file check", t);
+        }
+    }
+
+    /**
+     * One connection (see RaspHooks.checkConnection). A destination request input chose is
+     * remembered by host, with the URL it started from, so the redirect hops and socket connects
+     * that follow from it are judged as chosen by the same input.
+     */
+    @Override
+    public void checkConnection(RequestScope scope, int api, Object target, Object detail) {
+        if (sinkNativesMissing) {
+            return;
+        }
+        try {
+            String url = Connections.text(api, api == UrlApi.HTTP_URL_CONNECTION_REDIRECT ? detail : target);
+            if (url == null) {
+                return;
+            }
+            RequestContext context = scope.context;
+            if (!open(context)) {
+                return;
+            }
+            pushInputs(context);
+            String origin;
+            String host;
+            if (api == UrlApi.HTTP_URL_CONNECTION_REDIRECT) {
+                // The hop follows from the URL input chose for the connection's current one, or
+                // from that URL itself when it was the first.
+                String from = Connections.text(api, target);
+                String known = context.chosenOrigin(Connections.host(api, target));
+                origin = known != null ? known : from;
+                host = Connections.host(api, detail);
+            } else {
+                host = Connections.host(api, target);
+                origin = host == null ? null : context.chosenOrigin(host);
+            }
+            Judgement judgement;
+            synchronized (context) {
+                long start = System.nanoTime();
+                int verdict = Engine.checkUrl(context.handle, api, url, Connections.address(api, target), origin);
+                RaspTelemetry.checked(RaspTelemetry.SINK_URL, System.nanoTime() - start);
+                if (verdict > 0 && (verdict & Verdict.CHOSEN_BY_INPUT) != 0) {
+                    verdict &= ~Verdict.CHOSEN_BY_INPUT;
+                    if (host != null) {
+                        context.rememberChosen(host, origin != null ? origin : url);
+                    }
+                }
+                judgement = judge(scope, verdict, RaspTelemetry.SINK_URL);
+            }
+            act(scope, judgement, RaspTelemetry.SINK_URL, url);
+        } catch (RaspBlockedException e) {
+            throw e;
+        } catch (UnsatisfiedLinkError e) {
+            sinkNativesMissing(e);
+        } catch (Throwable t) {
+            failed(scope, "connection check", t);
+        }
+    }
+
+    /** One expression about to be parsed in a request (see RaspHooks.checkExpression). */
+    @Override
+    public void checkExpression(RequestScope scope, int api, String expression, Object parserContext) {
+        if (sinkNativesMissing) {
+            return;
+        }
+        try {
+            int code = ExprApi.of(api, parserContext);
+            RequestContext context = scope.context;
+            if (!open(context)) {
+                return;
+            }
+            pushInputs(context);
+            Judgement judgement;
+            synchronized (context) {
+                long start = System.nanoTime();
+                int verdict = Engine.checkExpression(context.handle, code, expression);
+                RaspTelemetry.checked(RaspTelemetry.SINK_EXPR, System.nanoTime() - start);
+                judgement = judge(scope, verdict, RaspTelemetry.SINK_EXPR);
+            }
+            act(scope, judgement, RaspTelemetry.SINK_EXPR, expression);
+        } catch (RaspBlockedException e) {
+            throw e;
+        } catch (UnsatisfiedLinkError e) {
+            sinkNativesMissing(e);
+        } catch (Throwable t) {
+            failed(scope, "expression check", t);
+        }
+    }
+
+    /** An expression parsed outside any request: the engine judges it by the expression policy alone. */
+    @Override
+    public void checkExpressionOutsideRequest(int api, String expression, Object parserContext) {
+        if (sinkNativesMissing) {
+            return;
+        }
+        long handle = 0L;
+        try {
+            RequestEncoder none = new RequestEncoder(64).start("", "", "", "", "");
+            handle = Engine.openContext(none.buffer(), none.length());
+            if (handle == 0L) {
+                return;
+            }
+            long start = System.nanoTime();
+            int verdict = Engine.checkExpression(handle, ExprApi.of(api, parserContext), expression);
+            RaspTelemetry.checked(RaspTelemetry.SINK_EXPR, System.nanoTime() - start);
+            if (verdict == Verdict.MONITOR || verdict == Verdict.BLOCK) {
+                EngineEvent event = takeEvent(handle, RaspTelemetry.SINK_EXPR, null, RequestContext.RESPONSE_NONE);
+                recordVerdict(null, verdict, event, RaspTelemetry.SINK_EXPR, expression);
+                if (verdict == Verdict.BLOCK) {
+                    throw new RaspBlockedException(event.category, event.ruleId, event.eventId);
+                }
+            } else if (verdict < 0 && failClosed) {
+                throw new RaspBlockedException(INTERNAL_CATEGORY, INTERNAL_RULE, "");
+            }
+        } catch (RaspBlockedException e) {
+            throw e;
+        } catch (UnsatisfiedLinkError e) {
+            sinkNativesMissing(e);
+        } catch (Throwable t) {
+            errors.record("expression check", t);
+        } finally {
+            if (handle != 0L) {
+                Engine.closeContext(handle);
+            }
+        }
+    }
+
+    @Override
+    public void checkClass(RequestScope scope, int api, Object descriptor) {
+        if (sinkNativesMissing) {
+            return;
+        }
+        try {
+            RequestContext context = scope.context;
+            if (!open(context)) {
+                return;
+            }
+            // The judgement reads the class name only: no inputs to push.
+            for (String name : StreamClasses.names(api, descriptor)) {
+                Judgement judgement;
+                synchronized (context) {
+                    long start = System.nanoTime();
+                    int verdict = Engine.checkClass(context.handle, api, name);
+                    RaspTelemetry.checked(RaspTelemetry.SINK_CLASS, System.nanoTime() - start);
+                    judgement = judge(scope, verdict, RaspTelemetry.SINK_CLASS);
+                }
+                act(scope, judgement, RaspTelemetry.SINK_CLASS, name);
+            }
+        } catch (RaspBlockedException e) {
+            throw e;
+        } catch (UnsatisfiedLinkError e) {
+            sinkNativesMissing(e);
+        } catch (Throwable t) {
+            failed(scope, "deserialization check", t);
+        }
+    }
+
+    @Override
+    public void checkXmlEntity(RequestScope scope, int api, int event, String name, String systemId, String publicId) {
+        if (sinkNativesMissing) {
+            return;
+        }
+        try {
+            RequestContext context = scope.context;
+            if (!open(context)) {
+                return;
+            }
+            pushInputs(context); // the body read so far holds the document's declarations
+            Judgement judgement;
+            synchronized (context) {
+                long start = System.nanoTime();
+                int verdict = Engine.checkEntity(context.handle, api, event, name, systemId, publicId);
+                RaspTelemetry.checked(RaspTelemetry.SINK_XML, System.nanoTime() - start);
+                judgement = judge(scope, verdict, RaspTelemetry.SINK_XML);
+            }
+            act(scope, judgement, RaspTelemetry.SINK_XML, systemId != null ? systemId : name);
+        } catch (RaspBlockedException e) {
+            throw e;
+        } catch (UnsatisfiedLinkError e) {
+            sinkNativesMissing(e);
+        } catch (Throwable t) {
+            failed(scope, "XML entity check", t);
         }
     }
 

@@ -127,8 +127,24 @@ class RaspBridgeTest {
         }
 
         @Override
+        public void checkClass(RequestScope scope, int api, Object descriptor) {
+            checked.add((scope.guarded ? "" : "UNGUARDED ") + "class" + api + ":" + descriptor);
+            if (throwOnCheck != null) {
+                throw throwOnCheck;
+            }
+        }
+
+        @Override
         public void checkJndiOutsideRequest(int api, Object name) {
             checked.add("policy jndi" + api + ":" + name);
+            if (throwOnCheck != null) {
+                throw throwOnCheck;
+            }
+        }
+
+        @Override
+        public void checkXmlEntity(RequestScope scope, int api, int event, String name, String systemId, String publicId) {
+            checked.add((scope.guarded ? "" : "UNGUARDED ") + "xml" + api + ":" + event + ":" + name + ":" + systemId);
             if (throwOnCheck != null) {
                 throw throwOnCheck;
             }
@@ -156,6 +172,72 @@ class RaspBridgeTest {
         hooks.checked.clear();
         hooks.throwOnCheck = null;
         hooks.bodyLimit = 16;
+    }
+
+    @Test
+    void xmlEntitiesTheParserOpensAreChecked_othersOnlyCounted() {
+        Object parser = new Object();
+        RaspBridge.onXmlEntity(0, parser, "x", "file:///etc/passwd", null, null, null); // no request
+        assertTrue(hooks.checked.isEmpty());
+        RaspBridge.requestEnter("http", "resp");
+        RaspBridge.onXmlEntity(0, parser, "[xml]", null, null, new java.io.ByteArrayInputStream(new byte[0]), null);
+        RaspBridge.onXmlEntity(0, parser, "[dtd]", "http://127.0.0.1:1/x.dtd", null, null, null);
+        RaspBridge.onXmlEntity(0, parser, "x", "file:///etc/passwd", null, null, null);
+        RaspBridge.onXmlEntity(0, parser, "i", null, null, null, new java.io.StringReader("fine")); // internal
+        RaspBridge.onXmlEntity(0, parser, "r", "own.ent", null, new java.io.ByteArrayInputStream(new byte[0]), null);
+        assertEquals(Arrays.asList("xml0:0:[dtd]:http://127.0.0.1:1/x.dtd", "xml0:0:x:file:///etc/passwd"), hooks.checked);
+    }
+
+    @Test
+    void aParseThatReadAnUnkeptRequestBodyResolvesAsTheRequestsDocument() {
+        hooks.bodyLimit = 0; // a content type the agent does not keep
+        Object parser = new Object();
+        RaspBridge.requestEnter("http", "resp");
+        RaspBridge.onXmlEntity(0, parser, "[xml]", null, null, new java.io.ByteArrayInputStream(new byte[0]), null);
+        RaspBridge.onXmlEntity(0, parser, "own", "own.ent", null, null, null); // nothing read yet
+        assertEquals(-1, RaspBridge.bodyReadEnter()); // the parser reads the request body
+        RaspBridge.onXmlEntity(0, parser, "x", "file:///etc/passwd", null, null, null);
+        RaspBridge.onXmlEntity(0, parser, "[xml]", null, null, new java.io.ByteArrayInputStream(new byte[0]), null);
+        RaspBridge.onXmlEntity(0, parser, "y", "classpath.ent", null, null, null); // the next parse read none
+        assertEquals(Arrays.asList("xml0:0:own:own.ent", "xml0:2:x:file:///etc/passwd", "xml0:0:y:classpath.ent"),
+                hooks.checked);
+    }
+
+    @Test
+    void entityExpansionsPastTheLimitAreJudgedOncePerParse() {
+        Object parser = new Object();
+        RaspBridge.requestEnter("http", "resp");
+        for (int parse = 0; parse < 2; parse++) {
+            RaspBridge.onXmlEntity(0, parser, "[xml]", null, null, new java.io.ByteArrayInputStream(new byte[0]), null);
+            for (int i = 0; i < RaspHooks.ENTITY_EXPANSION_LIMIT_COUNT * 3; i++) {
+                RaspBridge.onXmlEntity(0, parser, "lol", null, null, null, new java.io.StringReader("lol"));
+            }
+        }
+        assertEquals(Arrays.asList("xml0:1:lol:null", "xml0:1:lol:null"), hooks.checked);
+        // a few references to one huge entity pass the character limit; the reader is left unread
+        hooks.checked.clear();
+        RaspBridge.onXmlEntity(0, parser, "[xml]", null, null, new java.io.ByteArrayInputStream(new byte[0]), null);
+        char[] huge = new char[(int) (RaspHooks.ENTITY_EXPANSION_LIMIT_CHARS / 4) + 1];
+        java.io.StringReader last = null;
+        for (int i = 0; i < 4; i++) {
+            last = new java.io.StringReader(new String(huge));
+            RaspBridge.onXmlEntity(0, parser, "big", null, null, null, last);
+        }
+        assertEquals(Collections.singletonList("xml0:1:big:null"), hooks.checked);
+        assertDoesNotThrowReading(last, huge.length);
+        // the block reaches the parser
+        hooks.throwOnCheck = new RaspBlockedException("xxe", "xxe.external_entity", "e");
+        assertThrows(RaspBlockedException.class,
+                () -> RaspBridge.onXmlEntity(0, parser, "x", "file:///etc/passwd", null, null, null));
+    }
+
+    private static void assertDoesNotThrowReading(java.io.Reader r, int chars) {
+        try {
+            long n = r.skip(Long.MAX_VALUE);
+            assertEquals(chars, n, "the bridge left the reader where it was");
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
@@ -307,6 +389,25 @@ class RaspBridgeTest {
         int checked = hooks.checked.size();
         assertThrows(RaspBlockedException.class, () -> RaspBridge.onPathPair(12, 0, "/a", 1, "/b"));
         assertEquals(checked + 1, hooks.checked.size());
+    }
+
+    @Test
+    void classDescriptorsAreJudgedOnlyInsideARequest() {
+        RaspBridge.onClassDescriptor(RaspHooks.CLASS_DESCRIPTOR, "org.x.Gadget");
+        assertTrue(hooks.checked.isEmpty(), "a stream read outside a request is not judged");
+        RaspBridge.requestEnter("http", "resp");
+        RequestScope scope = RaspBridge.currentScope();
+        RaspBridge.onClassDescriptor(RaspHooks.CLASS_DESCRIPTOR, "org.x.Dto");
+        RaspBridge.onClassDescriptor(RaspHooks.CLASS_PROXY, null);
+        assertEquals(Arrays.asList("class0:org.x.Dto"), hooks.checked);
+        int errors = hooks.errors.size();
+        hooks.throwOnCheck = new IllegalStateException("agent bug");
+        RaspBridge.onClassDescriptor(RaspHooks.CLASS_DESCRIPTOR, "org.x.Dto");
+        assertEquals(errors + 1, hooks.errors.size(), "a failure is contained");
+        hooks.throwOnCheck = new RaspBlockedException("deser", "deser.gadget.commons_collections", "ev3");
+        assertThrows(RaspBlockedException.class,
+                () -> RaspBridge.onClassDescriptor(RaspHooks.CLASS_DESCRIPTOR, "org.x.Gadget"));
+        assertFalse(scope.guarded, "a block lifts the guard too");
     }
 
     /** The body kept so far (marks it pushed). */

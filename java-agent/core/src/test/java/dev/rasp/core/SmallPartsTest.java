@@ -34,6 +34,10 @@ class SmallPartsTest {
         assertTrue(BodyCapture.wanted("multipart/form-data; boundary=x"));
         assertFalse(BodyCapture.wanted("application/octet-stream"));
         assertFalse(BodyCapture.wanted("+json"));
+        assertTrue(BodyCapture.wanted("application/xml"));
+        assertTrue(BodyCapture.wanted("text/xml; charset=UTF-8"));
+        assertTrue(BodyCapture.wanted("application/soap+xml"));
+        assertFalse(BodyCapture.wanted("+xml"));
     }
 
     @Test

@@ -32,7 +32,9 @@ public class RaspProperties {
     private final NativeLibrary nativeLibrary = new NativeLibrary();
     private final Request request = new Request();
     private final Sql sql = new Sql();
+    private final Ssrf ssrf = new Ssrf();
     private final Rules rules = new Rules();
+    private final Deser deser = new Deser();
     private final Jndi jndi = new Jndi();
 
     /** Exclusions by name: each drops the findings that match all of the fields it sets. */
@@ -77,12 +79,20 @@ public class RaspProperties {
         return sql;
     }
 
+    public Ssrf getSsrf() {
+        return ssrf;
+    }
+
     public Rules getRules() {
         return rules;
     }
 
     public Jndi getJndi() {
         return jndi;
+    }
+
+    public Deser getDeser() {
+        return deser;
     }
 
     public Map<String, Exclusion> getExclusion() {
@@ -188,6 +198,22 @@ public class RaspProperties {
         }
     }
 
+    public static class Ssrf {
+        /**
+         * Destinations request input may name: host names, *. domains, addresses and CIDR ranges (e.g.
+         * hooks.partner.example, *.partner.example, 10.20.0.0/16); a connection input chose to one of them is not judged.
+         */
+        private List<String> allowedHosts = new ArrayList<>();
+
+        public List<String> getAllowedHosts() {
+            return allowedHosts;
+        }
+
+        public void setAllowedHosts(List<String> allowedHosts) {
+            this.allowedHosts = allowedHosts;
+        }
+    }
+
     public static class Jndi {
         /**
          * Hosts (names, addresses, .domain suffixes) remote JNDI lookups may reach without a jndi.policy.remote
@@ -201,6 +227,23 @@ public class RaspProperties {
 
         public void setAllowedHosts(List<String> allowedHosts) {
             this.allowedHosts = allowedHosts;
+        }
+    }
+
+    public static class Deser {
+        /**
+         * The allow-list mode of Java deserialization: class names, package.* or package.**; while serving a
+         * request an ObjectInputStream may read only these (and the JDK's boxed numbers, String, Enum). Unset: the
+         * deser.gadget.* deny-list alone.
+         */
+        private List<String> allowedClasses = new ArrayList<>();
+
+        public List<String> getAllowedClasses() {
+            return allowedClasses;
+        }
+
+        public void setAllowedClasses(List<String> allowedClasses) {
+            this.allowedClasses = allowedClasses;
         }
     }
 

@@ -32,7 +32,7 @@ class RaspTelemetryTest {
         assertThat(RaspTelemetry.checks(RaspTelemetry.SINK_SQL)).isEqualTo(sql + 2);
         assertThat(RaspTelemetry.checkNanos(RaspTelemetry.SINK_SQL)).isEqualTo(sqlNanos + 2000);
         assertThat(RaspTelemetry.checks(RaspTelemetry.SINK_PATH)).isEqualTo(path);
-        assertThat(RaspTelemetry.sinkNames()).containsExactly("sql", "cmd", "path", "jndi");
+        assertThat(RaspTelemetry.sinkNames()).containsExactly("sql", "cmd", "path", "url", "expr", "jndi", "class", "xml");
     }
 
     @Test

@@ -100,7 +100,16 @@ public final class JettyMain {
             }
             ctx.addServlet(h, e.getKey());
         }
+        for (Map.Entry<String, HttpServlet> e : SsrfServlets.all().entrySet()) {
+            add(ctx, e.getKey(), e.getValue());
+        }
         for (Map.Entry<String, HttpServlet> e : JndiServlets.all().entrySet()) {
+            add(ctx, e.getKey(), e.getValue());
+        }
+        for (Map.Entry<String, HttpServlet> e : DeserServlets.all().entrySet()) {
+            add(ctx, e.getKey(), e.getValue());
+        }
+        for (Map.Entry<String, HttpServlet> e : XxeServlets.all().entrySet()) {
             add(ctx, e.getKey(), e.getValue());
         }
         // javax.websocket endpoints (WsEndpoints): each message is a request of its own

@@ -51,13 +51,18 @@ public final class AgentConfig {
     private final FallbackVerdict onUnparsable;
     private final FailureMode onInternalError;
     private final RulesConfig rules;
+    /** rasp.ssrf.allowed_hosts as written (the engine parses and checks it); empty for none. */
+    private final String ssrfAllowedHosts;
     /** rasp.jndi.allowed_hosts as given (comma-separated), "" when unset. */
     private final String jndiAllowedHosts;
+    /** rasp.deser.allowed_classes as written, or null: the allow-list mode of deserialization checks is off. */
+    private final String deserAllowedClasses;
     private final List<String> warnings;
 
     private AgentConfig(Mode mode, String configFile, String eventsFile, File nativeDir, int maxInputBytes,
                         FallbackVerdict onOverflow, FallbackVerdict onUnparsable, FailureMode onInternalError,
-                        RulesConfig rules, String jndiAllowedHosts, List<String> warnings) {
+                        RulesConfig rules, String ssrfAllowedHosts, String jndiAllowedHosts, String deserAllowedClasses,
+                        List<String> warnings) {
         this.mode = mode;
         this.configFile = configFile;
         this.eventsFile = eventsFile;
@@ -67,7 +72,9 @@ public final class AgentConfig {
         this.onUnparsable = onUnparsable;
         this.onInternalError = onInternalError;
         this.rules = rules;
+        this.ssrfAllowedHosts = ssrfAllowedHosts;
         this.jndiAllowedHosts = jndiAllowedHosts;
+        this.deserAllowedClasses = deserAllowedClasses;
         this.warnings = Collections.unmodifiableList(warnings);
     }
 
@@ -103,9 +110,13 @@ public final class AgentConfig {
         FailureMode onInternalError = FailureMode.valueOf(sources.choice(ConfigKey.ON_INTERNAL_ERROR, "open",
                 "use open or closed", "open", "closed"));
         RulesConfig rules = RulesConfig.resolve(sources, workingDir);
+        String allowed = sources.lookup(ConfigKey.SSRF_ALLOWED_HOSTS);
         String jndiAllowedHosts = jndiAllowedHosts(sources);
+        // The engine checks the list's syntax; its error comes back through init with the key renamed.
+        String deserAllowedClasses = sources.lookup(ConfigKey.DESER_ALLOWED_CLASSES);
         return new AgentConfig(mode, configFile, eventsFile, nativeDir, maxInputBytes, onOverflow, onUnparsable,
-                onInternalError, rules, jndiAllowedHosts, warnings);
+                onInternalError, rules, allowed == null ? "" : allowed.trim(), jndiAllowedHosts, deserAllowedClasses,
+                warnings);
     }
 
     /** Host names, addresses or .domain suffixes, comma-separated; one engine line, so no line breaks. */
@@ -252,10 +263,16 @@ public final class AgentConfig {
         line(sb, "on_overflow", lower(onOverflow));
         line(sb, "on_unparsable", lower(onUnparsable));
         line(sb, "agent_version", agentVersion);
+        if (!ssrfAllowedHosts.isEmpty()) {
+            line(sb, "ssrf.allowed_hosts", ssrfAllowedHosts.replace('\n', ' ').replace('\r', ' '));
+        }
         if (!jndiAllowedHosts.isEmpty()) {
             line(sb, "jndi.allowed_hosts", jndiAllowedHosts);
         }
         rules.appendEngineLines(sb);
+        if (deserAllowedClasses != null) {
+            line(sb, "deser.allowed_classes", deserAllowedClasses.replace('\n', ' ').replace('\r', ' '));
+        }
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -286,7 +303,9 @@ public final class AgentConfig {
         String[][] keys = {
                 {"mode", ConfigKey.MODE.name()}, {"events_file", ConfigKey.EVENTS_FILE.name()},
                 {"max_input_bytes", ConfigKey.MAX_INPUT_BYTES.name()}, {"on_overflow", ConfigKey.ON_OVERFLOW.name()},
-                {"on_unparsable", ConfigKey.ON_UNPARSABLE.name()}, {"rules.backend", ConfigKey.RULES_BACKEND.name()}};
+                {"on_unparsable", ConfigKey.ON_UNPARSABLE.name()}, {"rules.backend", ConfigKey.RULES_BACKEND.name()},
+                {"ssrf.allowed_hosts", ConfigKey.SSRF_ALLOWED_HOSTS.name()},
+                {"deser.allowed_classes", ConfigKey.DESER_ALLOWED_CLASSES.name()}};
         for (String[] k : keys) {
             ConfigKey key = ConfigKey.valueOf(k[1]);
             m = m.replace("for " + k[0] + ":", "for " + key.property + " (" + key.environmentVariable + "):");
@@ -308,6 +327,7 @@ public final class AgentConfig {
                 + ", on_internal_error=" + lower(onInternalError)
                 + ", native_dir=" + nativeDir
                 + ", " + rules.describe()
+                + (deserAllowedClasses == null ? "" : ", deser.allowed_classes=" + deserAllowedClasses)
                 + (configFile == null ? "" : ", config=" + configFile);
     }
 }

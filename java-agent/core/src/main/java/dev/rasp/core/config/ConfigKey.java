@@ -16,7 +16,9 @@ public enum ConfigKey {
     RULES_FILE("rasp.rules.file"),
     RULES_RELOAD_SECONDS("rasp.rules.reload_seconds"),
     RULES_BACKEND("rasp.rules.backend"),
-    JNDI_ALLOWED_HOSTS("rasp.jndi.allowed_hosts");
+    SSRF_ALLOWED_HOSTS("rasp.ssrf.allowed_hosts"),
+    JNDI_ALLOWED_HOSTS("rasp.jndi.allowed_hosts"),
+    DESER_ALLOWED_CLASSES("rasp.deser.allowed_classes");
 
     /** System property and config file key, e.g. rasp.request.max_input_bytes. */
     public final String property;

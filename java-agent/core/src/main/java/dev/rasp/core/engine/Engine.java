@@ -76,11 +76,47 @@ public final class Engine {
     }
 
     /**
+     * One connection about to be made: {@code url} as the application opens it, or
+     * {@code tcp://host:port} for a socket connect, {@code address} its resolved address (4 or 16
+     * bytes) or null, {@code origin} the URL input chose that it follows from, or null. Returns a
+     * verdict, plus {@link Verdict#CHOSEN_BY_INPUT} when input chose the destination.
+     */
+    public static int checkUrl(long handle, int api, String url, byte[] address, String origin) {
+        return NativeEngine.checkUrl(handle, api, url.getBytes(StandardCharsets.UTF_8), address,
+                origin == null ? null : origin.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** One expression about to be parsed ({@code api}: an ExprApi code). */
+    public static int checkExpression(long handle, int api, String expression) {
+        return NativeEngine.checkExpression(handle, api, expression.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
      * One JNDI name operation. Throws UnsatisfiedLinkError when the library lacks the sink
      * natives.
      */
     public static int checkJndi(long handle, int api, String name) {
         return NativeEngine.checkJndi(handle, api, name.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * One class a deserializer is about to instantiate ({@code api}: 0 a class descriptor, 1 a
+     * proxy interface). Throws UnsatisfiedLinkError when the library lacks the sink natives.
+     */
+    public static int checkClass(long handle, int api, String className) {
+        return NativeEngine.checkClass(handle, api, className.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * An entity the XML parser sets up ({@code event}: 0 resolve, 1 past the expansion limit);
+     * null ids are absent. Throws UnsatisfiedLinkError when the library lacks the sink natives.
+     */
+    public static int checkEntity(long handle, int api, int event, String name, String systemId, String publicId) {
+        return NativeEngine.checkEntity(handle, api, event, utf8(name), utf8(systemId), utf8(publicId));
+    }
+
+    private static byte[] utf8(String s) {
+        return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
     }
 
     /**

@@ -50,4 +50,15 @@ final class NativeEngine {
     static native int checkJndi(long handle, int api, byte[] nameUtf8);
 
     static native int addInputs(long handle, byte[] record, int length);
+
+    // address: 4 or 16 bytes, or null; originUtf8: null or the URL input chose that this
+    // connection follows from. Returns a verdict, plus CHOSEN_BY_INPUT (docs/native-boundary.md).
+    static native int checkUrl(long handle, int api, byte[] urlUtf8, byte[] address, byte[] originUtf8);
+
+    static native int checkExpression(long handle, int api, byte[] expressionUtf8);
+    // api: 0 resolveClass (a class descriptor), 1 resolveProxyClass (a proxy interface).
+    static native int checkClass(long handle, int api, byte[] nameUtf8);
+    // An entity the XML parser sets up (docs/native-boundary.md): null arrays for absent ids.
+    static native int checkEntity(long handle, int api, int event, byte[] nameUtf8, byte[] systemIdUtf8,
+                                  byte[] publicIdUtf8);
 }

@@ -250,6 +250,16 @@ class AgentConfigTest {
     }
 
     @Test
+    void theDeserializationAllowListReachesTheEngine() {
+        sys.setProperty("rasp.deser.allowed_classes", "com.example.Dto, java.util.*");
+        String lines = new String(resolve().toEngineConfig("1.2.3"), StandardCharsets.UTF_8);
+        assertTrue(lines.endsWith("rules.backend=auto\ndeser.allowed_classes=com.example.Dto, java.util.*\n"), lines);
+        assertEquals("RASP_DESER_ALLOWED_CLASSES", ConfigKey.DESER_ALLOWED_CLASSES.environmentVariable);
+        assertEquals("rasp: bad value '*' for rasp.deser.allowed_classes (RASP_DESER_ALLOWED_CLASSES): '*' is not a class name",
+                AgentConfig.userFacingEngineError("bad value '*' for deser.allowed_classes: '*' is not a class name"));
+    }
+
+    @Test
     void engineInitErrorsNameTheUserFacingKey() {
         assertEquals("rasp: bad value '/x' for rasp.events.file (RASP_EVENTS_FILE): cannot open it; use a writable file path",
                 AgentConfig.userFacingEngineError("bad value '/x' for events_file: cannot open it; use a writable file path\n"));

@@ -72,7 +72,8 @@ public final class AgentSettings {
 
     /** The agent's own spelling of the same keys (a -D on the command line uses it). */
     static final List<String> AGENT_KEYS = List.of("rasp.on_internal_error", "rasp.request.max_input_bytes",
-            "rasp.request.on_overflow", "rasp.sql.on_unparsable", "rasp.rules.reload_seconds", "rasp.jndi.allowed_hosts");
+            "rasp.request.on_overflow", "rasp.sql.on_unparsable", "rasp.rules.reload_seconds", "rasp.ssrf.allowed_hosts",
+            "rasp.jndi.allowed_hosts", "rasp.deser.allowed_classes");
 
     /** One agent key to set: its value, and the Spring key and origin it came from. */
     public record Setting(String agentKey, String value, String springKey, String origin) {
@@ -127,12 +128,19 @@ public final class AgentSettings {
         }
         put(out, sources, "rasp.rules.reload-seconds", "rasp.rules.reload_seconds", reload == null ? null : reload.toString());
         put(out, sources, "rasp.rules.backend", "rasp.rules.backend", lower(p.getRules().getBackend()));
+        List<String> allowed = p.getSsrf().getAllowedHosts();
+        if (allowed != null && !allowed.isEmpty()) {
+            // The agent's engine parses and checks the entries; a bad one stops the attach naming the key.
+            put(out, sources, "rasp.ssrf.allowed-hosts", "rasp.ssrf.allowed_hosts",
+                    String.join(",", allowed.stream().map(String::trim).toList()));
+        }
         List<String> jndiHosts = p.getJndi().getAllowedHosts();
         if (!jndiHosts.isEmpty()) {
             put(out, sources, "rasp.jndi.allowed-hosts", "rasp.jndi.allowed_hosts", String.join(",", jndiHosts));
         }
         ruleModes(out, sources, p.getRules().getMode());
         exclusions(out, sources, p.getExclusion());
+        deserAllowedClasses(out, sources, p.getDeser().getAllowedClasses());
         java.time.Duration timeout = p.getAttach().getTimeout();
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw bad(sources, "rasp.attach.timeout", sources.raw("rasp.attach.timeout", String.valueOf(timeout)),
@@ -398,6 +406,24 @@ public final class AgentSettings {
         }
     }
 
+    /** A class name, package.* or package.** (the engine's deser.allowed_classes items). */
+    static final Pattern CLASS_PATTERN = Pattern.compile("[A-Za-z0-9_$]+(?:\\.[A-Za-z0-9_$]+)*(?:\\.\\*\\*?)?");
+    static final String DESER_FIX = "use class names, package.* or package.** (e.g. com.example.dto.*)";
+
+    private static void deserAllowedClasses(Map<String, Setting> out, Sources sources, List<String> items) {
+        if (items == null || items.isEmpty()) {
+            return;
+        }
+        String key = "rasp.deser.allowed-classes";
+        for (String item : items) {
+            if (item == null || !CLASS_PATTERN.matcher(item.trim()).matches()) {
+                throw bad(sources, key, sources.raw(key, String.join(",", items)), DESER_FIX);
+            }
+        }
+        put(out, sources, key, "rasp.deser.allowed_classes",
+                String.join(",", items.stream().map(String::trim).toList()));
+    }
+
     // ------------------------------------------------------------------ where values come from
 
     /** The environment's property sources as Spring's binder sees them, for raw values and origins. */
@@ -472,7 +498,9 @@ public final class AgentSettings {
             ConfigurationPropertyName rasp = ConfigurationPropertyName.of("rasp");
             ConfigurationPropertyName modes = ConfigurationPropertyName.of("rasp.rules.mode");
             ConfigurationPropertyName exclusions = ConfigurationPropertyName.of("rasp.exclusion");
+            ConfigurationPropertyName allowedHosts = ConfigurationPropertyName.of("rasp.ssrf.allowed-hosts");
             ConfigurationPropertyName jndiHosts = ConfigurationPropertyName.of("rasp.jndi.allowed-hosts");
+            ConfigurationPropertyName deser = ConfigurationPropertyName.of("rasp.deser.allowed-classes");
             List<ConfigurationPropertyName> known = new ArrayList<>();
             for (String k : SCALAR_KEYS) {
                 known.add(ConfigurationPropertyName.of(k));
@@ -486,7 +514,9 @@ public final class AgentSettings {
                 for (ConfigurationPropertyName n : iterable) {
                     String text = n.toString();
                     if (!rasp.isAncestorOf(n) || modes.isAncestorOf(n) || exclusions.isAncestorOf(n) || known.contains(n)
+                            || allowedHosts.equals(n) || allowedHosts.isAncestorOf(n)
                             || jndiHosts.equals(n) || jndiHosts.isAncestorOf(n)
+                            || deser.equals(n) || deser.isAncestorOf(n)
                             || AGENT_KEYS.contains(text) || text.startsWith("rasp.debug.") || text.startsWith("rasp.agent.")) {
                         continue;
                     }

@@ -16,7 +16,8 @@ import org.springframework.beans.factory.DisposableBean;
  * The agent's counters as Micrometer meters, read from RaspTelemetry when they are scraped (nothing
  * is counted twice):
  * <ul>
- *   <li>{@code rasp.checks} (function counter, tag {@code sink}: sql, cmd, path, jndi): native checks made;</li>
+ *   <li>{@code rasp.checks} (function counter, tag {@code sink}: sql, cmd, path, url, expr, jndi, class, xml): native
+ *   checks made;</li>
  *   <li>{@code rasp.check.latency} (function timer, tag {@code sink}): their count and total time;</li>
  *   <li>{@code rasp.verdicts} (function counter, tags {@code action}: blocked or monitored, {@code rule},
  *       {@code category}): one per combination seen, registered when it is first seen.</li>

@@ -30,6 +30,6 @@ class RaspEndpointTest {
         List<Object> events = (List<Object>) out.get("recentEvents");
         assertThat((Map<String, Object>) events.get(0)).containsEntry("event_id", "ev-endpoint").containsEntry("rule_id", "test.endpoint");
         assertThat((Map<String, Object>) out.get("engine")).containsEntry("contexts_live", 0);
-        assertThat((Map<String, Object>) out.get("checks")).containsKeys("sql", "cmd", "path");
+        assertThat((Map<String, Object>) out.get("checks")).containsKeys("sql", "cmd", "path", "url", "expr", "jndi", "class", "xml");
     }
 }

@@ -103,6 +103,16 @@ class AgentSettingsTest {
     }
 
     @Test
+    void ssrfAllowedHostsAreJoinedForTheAgent() {
+        Map<String, String> keys = agentKeys(env(
+                "rasp.ssrf.allowed-hosts[0]", "hooks.partner.example",
+                "rasp.ssrf.allowed-hosts[1]", " 10.20.0.0/16 "));
+        assertThat(keys).containsEntry("rasp.ssrf.allowed_hosts", "hooks.partner.example,10.20.0.0/16");
+        assertThat(agentKeys(env("rasp.ssrf.allowed-hosts", "*.partner.example, fd00::/8")))
+                .containsEntry("rasp.ssrf.allowed_hosts", "*.partner.example,fd00::/8");
+    }
+
+    @Test
     void exclusionsJoinTheirListsWithCommas() {
         Map<String, String> keys = agentKeys(env(
                 "rasp.exclusion.search-box.routes", "/api/search, /api/**/find",
@@ -114,6 +124,18 @@ class AgentSettingsTest {
                 .containsEntry("rasp.exclusion.search-box.rules", "sqli.*")
                 .containsEntry("rasp.exclusion.health.routes", "/health")
                 .doesNotContainKey("rasp.exclusion.health.rules");
+    }
+
+    @Test
+    void theDeserializationAllowListIsJoinedAndChecked() {
+        assertThat(agentKeys(env("rasp.deser.allowed-classes", "com.example.Dto, java.util.*")))
+                .containsEntry("rasp.deser.allowed_classes", "com.example.Dto,java.util.*");
+        assertThat(agentKeys(env("rasp.deser.allowed-classes[0]", "com.example.**")))
+                .containsEntry("rasp.deser.allowed_classes", "com.example.**");
+        assertThat(agentKeys(env("rasp.mode", "block"))).doesNotContainKey("rasp.deser.allowed_classes");
+        RaspConfigurationException e = refusal(env("rasp.deser.allowed-classes", "com.*.x"));
+        assertThat(e.getProperty()).isEqualTo("rasp.deser.allowed-classes");
+        assertThat(e.getFix()).contains("package.**");
     }
 
     @Test

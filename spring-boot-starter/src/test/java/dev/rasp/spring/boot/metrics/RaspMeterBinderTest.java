@@ -31,6 +31,7 @@ class RaspMeterBinderTest {
         assertThat(cmd.count()).isEqualTo(before + 1);
         assertThat(cmdTime.totalTime(TimeUnit.NANOSECONDS)).isEqualTo(nanosBefore + 3_000);
         assertThat(registry.find("rasp.checks").functionCounters()).hasSize(RaspTelemetry.sinkNames().size());
+        assertThat(registry.find("rasp.checks").tag("sink", "url").functionCounter()).isNotNull();
     }
 
     @Test

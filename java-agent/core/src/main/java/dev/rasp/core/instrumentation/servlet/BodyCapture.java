@@ -9,9 +9,10 @@ public final class BodyCapture {
     }
 
     /**
-     * application/json, any +json type, application/x-www-form-urlencoded, text/plain, and
+     * application/json, any +json type, application/x-www-form-urlencoded, text/plain,
      * multipart/form-data (the engine takes part names, file names and text fields from it,
-     * not file contents).
+     * not file contents), and XML (application/xml, text/xml, any +xml type: the document whole,
+     * whose DOCTYPE is what the XXE judgement looks for).
      */
     public static boolean wanted(String contentType) {
         if (contentType == null) {
@@ -23,6 +24,9 @@ public final class BodyCapture {
                 || media.equals("application/x-www-form-urlencoded")
                 || media.equals("text/plain")
                 || media.equals("multipart/form-data")
-                || (media.endsWith("+json") && media.indexOf('/') > 0);
+                || (media.endsWith("+json") && media.indexOf('/') > 0)
+                || media.equals("application/xml")
+                || media.equals("text/xml")
+                || (media.endsWith("+xml") && media.indexOf('/') > 0);
     }
 }

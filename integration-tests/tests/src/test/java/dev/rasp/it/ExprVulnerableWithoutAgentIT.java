@@ -1,0 +1,67 @@
+package dev.rasp.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Without the agent every {@link ExprCases} attack runs (its marker file appears) and every twin is served. */
+@ExtendWith(AppLogsOnFailure.class)
+class ExprVulnerableWithoutAgentIT {
+    static final AtomicInteger SEQ = new AtomicInteger();
+    static AppProcess app;
+    static Scenario s;
+
+    @BeforeAll
+    static void start() {
+        app = SpringBlockModeIT.springApp("spring-expr-noagent").withoutAgent().start().awaitReady(Duration.ofSeconds(180));
+        s = new Scenario(app);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (app != null) {
+            app.stop();
+        }
+    }
+
+    static Path marker(AppProcess app) {
+        return app.markersDir().resolve("expr-" + SEQ.incrementAndGet());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.rasp.it.ExprCases#attackNames")
+    void attackRuns(String name) throws Exception {
+        ExprCases.Attack c = ExprCases.attack(name);
+        Path marker = marker(app);
+        if (c.before(marker) != null) {
+            assertEquals(200, s.http.get(c.before(marker)).status());
+        }
+        Http.Resp r = s.http.get(c.target(marker));
+        for (int i = 0; i < 50 && !Files.exists(marker); i++) {
+            Thread.sleep(100); // the stored rule's touch runs as a child process
+        }
+        assertTrue(Files.exists(marker), c + " did not create " + marker + ": " + r);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.rasp.it.ExprCases#twinNames")
+    void twinIsServed(String name) {
+        ExprCases.Twin c = ExprCases.twin(name);
+        if (c.before() != null) {
+            assertEquals(200, s.http.get(c.before()).status());
+        }
+        Http.Resp r = s.http.get(c.target());
+        assertEquals(200, r.status(), c + ": " + r);
+        assertEquals(c.expect(), r.body(), c + ": " + r);
+    }
+}

@@ -1,0 +1,92 @@
+package dev.rasp.it;
+
+import java.util.List;
+
+/**
+ * SSRF attacks on the Spring app's {@code /ssrf/*} endpoints and their benign twins. Each attack, without the
+ * agent, returns the internal service's secret (the file: one, the application's secret file); with it, it is
+ * blocked before the connection (the service never sees the request). {@code port} is the internal service's.
+ */
+final class SsrfCases {
+    private SsrfCases() {
+    }
+
+    /** An attack: the request target, the rule that blocks it and the API it is blocked at. */
+    record Attack(String name, String target, String rule, String api) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** A benign twin: the request target and what the answer must contain. */
+    record Twin(String name, String target, String expect) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static final String URL_OPEN = "java.net.URL.openConnection";
+    static final String SOCKET = "java.net.Socket.connect";
+
+    /** {@code secretFile}: a file whose content the application must never serve (AppProcess's secret). */
+    static List<Attack> attacks(int port, java.nio.file.Path secretFile) {
+        String secret = "http://127.0.0.1:" + port + "/secret";
+        return List.of(
+            new Attack("URL to loopback", "/ssrf/fetch?url=" + Http.enc(secret), "ssrf.internal", URL_OPEN),
+            new Attack("URL to loopback as one decimal number",
+                "/ssrf/fetch?url=" + Http.enc("http://2130706433:" + port + "/secret"), "ssrf.internal", URL_OPEN),
+            new Attack("URL to loopback with a zero-padded octet",
+                "/ssrf/fetch?url=" + Http.enc("http://0127.0.0.1:" + port + "/secret"), "ssrf.internal", URL_OPEN),
+            new Attack("URL to IPv4-mapped IPv6 loopback",
+                "/ssrf/fetch?url=" + Http.enc("http://[::ffff:127.0.0.1]:" + port + "/secret"), "ssrf.internal", URL_OPEN),
+            new Attack("file: URL", "/ssrf/fetch?url=" + Http.enc(secretFile.toUri().toString()), "ssrf.internal", URL_OPEN),
+            new Attack("a name that resolves to loopback, judged at the socket",
+                "/ssrf/fetch?url=" + Http.enc("http://metadata.rebind.test:" + port + "/secret"), "ssrf.internal", SOCKET),
+            new Attack("an allowed partner redirecting into the network",
+                "/ssrf/fetch?url=" + Http.enc("http://partner.test:" + port + "/to-secret"), "ssrf.internal",
+                "java.net.HttpURLConnection.followRedirect"),
+            new Attack("JDK HttpClient to loopback", "/ssrf/client?url=" + Http.enc(secret), "ssrf.internal",
+                "java.net.http.HttpClient.send"),
+            new Attack("RestTemplate to localhost",
+                "/ssrf/rest?url=" + Http.enc("http://localhost:" + port + "/secret"), "ssrf.internal", URL_OPEN),
+            new Attack("Apache HttpClient to loopback, judged at the socket", "/ssrf/apache?url=" + Http.enc(secret),
+                "ssrf.internal", SOCKET),
+            new Attack("Apache HttpClient to a name that resolves to loopback",
+                "/ssrf/apache?url=" + Http.enc("http://metadata.rebind.test:" + port + "/secret"), "ssrf.internal", SOCKET),
+            new Attack("raw socket to localhost", "/ssrf/socket?host=localhost&port=" + port, "ssrf.internal", SOCKET),
+            new Attack("raw socket to loopback as one decimal number", "/ssrf/socket?host=2130706433&port=" + port,
+                "ssrf.internal", SOCKET));
+    }
+
+    /** Whether the javax app has the endpoint (no JDK HttpClient or RestTemplate one there). */
+    static boolean inJavaxApp(String target) {
+        return target.startsWith("/ssrf/fetch?") || target.startsWith("/ssrf/socket?") || target.startsWith("/ssrf/service");
+    }
+
+    static List<String> attackNames(boolean javax) {
+        return attacks(0, java.nio.file.Path.of("/x")).stream().filter(a -> !javax || inJavaxApp(a.target()))
+            .map(Attack::name).toList();
+    }
+
+    static List<String> twinNames(boolean javax) {
+        return twins(0).stream().filter(t -> !javax || inJavaxApp(t.target())).map(Twin::name).toList();
+    }
+
+    static List<Twin> twins(int port) {
+        return List.of(
+            new Twin("the application's own service, input as the path", "/ssrf/service?path=hello", "hello from the service"),
+            new Twin("the application's own service, input naming its secret path", "/ssrf/service?path=secret",
+                "internal-secret-"),
+            new Twin("the application's own socket", "/ssrf/service-socket?path=hello", "hello from the service"),
+            new Twin("an allowed partner", "/ssrf/fetch?url=" + Http.enc("http://partner.test:" + port + "/hello"),
+                "hello from the service"),
+            new Twin("an allowed partner redirecting to itself",
+                "/ssrf/client?url=" + Http.enc("http://partner.test:" + port + "/to-hello"), "hello from the service"),
+            new Twin("an allowed partner through Apache HttpClient",
+                "/ssrf/apache?url=" + Http.enc("http://partner.test:" + port + "/hello"), "hello from the service"),
+            new Twin("an allowed partner through RestTemplate",
+                "/ssrf/rest?url=" + Http.enc("http://partner.test:" + port + "/hello"), "hello from the service"));
+    }
+}

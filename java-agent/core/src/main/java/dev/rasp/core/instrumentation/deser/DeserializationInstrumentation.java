@@ -1,0 +1,53 @@
+package dev.rasp.core.instrumentation.deser;
+
+import dev.rasp.core.instrumentation.InstrumentationModule;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+import static net.bytebuddy.matcher.ElementMatchers.isMethod;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * Java serialization, at the point every {@code ObjectInputStream} passes for every class it
+ * reads: {@code java.io.ObjectStreamClass.initNonProxy(ObjectStreamClass model, Class, ...)}
+ * and {@code initProxy(Class, ...)}, called by the stream's private readNonProxyDesc /
+ * readProxyDesc right after {@code resolveClass} / {@code resolveProxyClass} (and the
+ * ObjectInputFilter) and before any object of the class is created or its readObject runs.
+ *
+ * <p>Why not {@code resolveClass} itself: subclasses override it without calling super (Commons
+ * IO's ValidatingObjectInputStream, Spring's ConfigurableObjectInputStream, application loaders),
+ * and may override {@code readClassDescriptor} too; the package-private ObjectStreamClass methods
+ * cannot be overridden, and have the same signatures on JDK 8 to 25. Why not a process-wide
+ * ObjectInputFilter: it can be installed once (the application's own filter or filter factory
+ * would fail or replace ours), and its API differs on Java 8 ({@code sun.misc}).
+ */
+public final class DeserializationInstrumentation implements InstrumentationModule {
+
+    static final String OBJECT_STREAM_CLASS = "java.io.ObjectStreamClass";
+
+    @Override
+    public String name() {
+        return "deserialization";
+    }
+
+    @Override
+    public ElementMatcher.Junction<TypeDescription> bootstrapTypes() {
+        return named(OBJECT_STREAM_CLASS);
+    }
+
+    @Override
+    public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
+        return builder.type(named(OBJECT_STREAM_CLASS))
+                .transform(new AgentBuilder.Transformer.ForAdvice()
+                        .include(adviceLoader)
+                        .advice(isMethod().and(named("initNonProxy")).and(takesArguments(4))
+                                        .and(takesArgument(0, named(OBJECT_STREAM_CLASS))),
+                                ClassDescriptorAdvice.class.getName())
+                        .advice(isMethod().and(named("initProxy")).and(takesArguments(3))
+                                        .and(takesArgument(0, Class.class)),
+                                ProxyDescriptorAdvice.class.getName()));
+    }
+}

@@ -1,0 +1,34 @@
+package dev.rasp.core.instrumentation.deser;
+
+import dev.rasp.core.instrumentation.InstrumentationModule;
+import net.bytebuddy.agent.builder.AgentBuilder;
+
+import static net.bytebuddy.matcher.ElementMatchers.isMethod;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * SnakeYAML global tags, where present: {@code org.yaml.snakeyaml.constructor.Constructor.getClassForNode(Node)}
+ * (1.x and 2.x; subclasses such as CustomClassLoaderConstructor override getClassForName, which it calls, not this
+ * method). SnakeYAML 2.x refuses global tags unless the application's TagInspector allows them; 1.x allows all.
+ */
+public final class SnakeYamlInstrumentation implements InstrumentationModule {
+
+    static final String CONSTRUCTOR = "org.yaml.snakeyaml.constructor.Constructor";
+
+    @Override
+    public String name() {
+        return "snakeyaml";
+    }
+
+    @Override
+    public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
+        return builder.type(named(CONSTRUCTOR))
+                .transform(new AgentBuilder.Transformer.ForAdvice()
+                        .include(adviceLoader)
+                        .advice(isMethod().and(named("getClassForNode")).and(takesArguments(1))
+                                        .and(takesArgument(0, named("org.yaml.snakeyaml.nodes.Node"))),
+                                YamlTagAdvice.class.getName()));
+    }
+}

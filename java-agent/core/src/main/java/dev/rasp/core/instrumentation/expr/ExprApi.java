@@ -1,0 +1,52 @@
+package dev.rasp.core.instrumentation.expr;
+
+/** The ExprApi codes of the native contract (docs/native-boundary.md). */
+public final class ExprApi {
+    public static final int SPEL = 0;
+    public static final int SPEL_TEMPLATE = 1;
+    public static final int OGNL = 2;
+    public static final int MVEL = 3;
+    public static final int JEXL = 4;
+    public static final int JAKARTA_EL = 5;
+    public static final int JAVAX_EL = 6;
+    /** What the EL advice sends: the core makes it JAKARTA_EL or JAVAX_EL from the factory. */
+    public static final int EL = -1;
+
+    private ExprApi() {
+    }
+
+    /**
+     * SpEL's code for a parse with {@code parserContext} (an
+     * org.springframework.expression.ParserContext or null): a template context makes the text
+     * literal around its delimiters.
+     */
+    /** The code of an EL parse by {@code factory}: javax when it is a javax.el.ExpressionFactory. */
+    public static int el(Object factory) {
+        for (Class<?> c = factory.getClass(); c != null; c = c.getSuperclass()) {
+            if (c.getName().equals("javax.el.ExpressionFactory")) {
+                return JAVAX_EL;
+            }
+        }
+        return JAKARTA_EL;
+    }
+
+    /** The code to send for a parse the advice reported as {@code api} with {@code detail}. */
+    public static int of(int api, Object detail) {
+        if (api == SPEL) {
+            return spel(detail);
+        }
+        return api == EL ? el(detail) : api;
+    }
+
+    public static int spel(Object parserContext) {
+        if (parserContext == null) {
+            return SPEL;
+        }
+        try {
+            Object template = parserContext.getClass().getMethod("isTemplate").invoke(parserContext);
+            return Boolean.TRUE.equals(template) ? SPEL_TEMPLATE : SPEL;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return SPEL; // read as code: the stricter reading
+        }
+    }
+}

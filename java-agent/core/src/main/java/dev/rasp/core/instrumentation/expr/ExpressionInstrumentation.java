@@ -1,0 +1,91 @@
+package dev.rasp.core.instrumentation.expr;
+
+import dev.rasp.core.instrumentation.InstrumentationModule;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+import static net.bytebuddy.matcher.ElementMatchers.failSafe;
+import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
+import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isBridge;
+import static net.bytebuddy.matcher.ElementMatchers.isInterface;
+import static net.bytebuddy.matcher.ElementMatchers.isMethod;
+import static net.bytebuddy.matcher.ElementMatchers.isStatic;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * Expression languages as sinks, at the one method of each library that every way of parsing an
+ * expression reaches, before it is parsed:
+ * <ul>
+ *   <li>SpEL: {@code TemplateAwareExpressionParser.parseExpression(String, ParserContext)}, which
+ *   {@code SpelExpressionParser}'s {@code parseExpression} overloads and Spring's own callers
+ *   (Thymeleaf, Spring Security, {@code @Value}) reach;</li>
+ *   <li>OGNL (Struts): {@code Ognl.parseExpression(String)};</li>
+ *   <li>MVEL: the static {@code MVEL} methods taking the expression as a {@code String} first;</li>
+ *   <li>JEXL 3: {@code internal.Engine.createExpression} and {@code createScript};</li>
+ *   <li>Jakarta and javax EL: {@code createValueExpression} and {@code createMethodExpression} on
+ *   every ExpressionFactory implementation (Tomcat's, Expressly, JUEL).</li>
+ * </ul>
+ */
+public final class ExpressionInstrumentation implements InstrumentationModule {
+
+    static final String SPEL_PARSER = "org.springframework.expression.common.TemplateAwareExpressionParser";
+    static final String OGNL = "ognl.Ognl";
+    static final String MVEL = "org.mvel2.MVEL";
+    static final String JEXL_ENGINE = "org.apache.commons.jexl3.internal.Engine";
+
+    @Override
+    public String name() {
+        return "expr";
+    }
+
+    /** Jakarta and javax ExpressionFactory implementations, in one walk of the hierarchy. */
+    private static ElementMatcher.Junction<TypeDescription> elFactories() {
+        return not(isInterface()).and(not(isAbstract()))
+                .and(failSafe(hasSuperType(namedOneOf("jakarta.el.ExpressionFactory", "javax.el.ExpressionFactory"))));
+    }
+
+    private static ElementMatcher.Junction<MethodDescription> elMethods() {
+        return isMethod().and(not(isAbstract())).and(namedOneOf("createValueExpression", "createMethodExpression"))
+                .and(takesArgument(1, String.class));
+    }
+
+    @Override
+    public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
+        return builder
+                .type(named(SPEL_PARSER))
+                .transform(advice(adviceLoader).advice(isMethod().and(named("parseExpression")).and(takesArguments(2))
+                                .and(takesArgument(0, String.class)),
+                        ExpressionAdvice.Spel.class.getName()))
+                .type(named(OGNL))
+                .transform(advice(adviceLoader).advice(isMethod().and(isStatic()).and(named("parseExpression"))
+                                .and(takesArguments(1)).and(takesArgument(0, String.class)),
+                        ExpressionAdvice.Ognl.class.getName()))
+                .type(named(MVEL))
+                .transform(advice(adviceLoader).advice(isMethod().and(isStatic())
+                                .and(nameStartsWith("eval").or(named("compileExpression")).or(named("executeExpression")))
+                                .and(takesArgument(0, String.class)),
+                        ExpressionAdvice.Mvel.class.getName()))
+                .type(named(JEXL_ENGINE))
+                .transform(advice(adviceLoader)
+                        .advice(isMethod().and(named("createExpression")).and(not(isBridge())).and(takesArguments(2))
+                                        .and(takesArgument(1, String.class)),
+                                ExpressionAdvice.JexlExpression.class.getName())
+                        .advice(isMethod().and(named("createScript")).and(not(isBridge())).and(takesArguments(4))
+                                        .and(takesArgument(2, String.class)),
+                                ExpressionAdvice.JexlScript.class.getName()))
+                .type(elFactories())
+                .transform(advice(adviceLoader).advice(elMethods(), ExpressionAdvice.El.class.getName()));
+    }
+
+    private static AgentBuilder.Transformer.ForAdvice advice(ClassLoader adviceLoader) {
+        return new AgentBuilder.Transformer.ForAdvice().include(adviceLoader);
+    }
+}

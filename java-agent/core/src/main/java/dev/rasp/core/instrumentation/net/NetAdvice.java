@@ -1,0 +1,54 @@
+package dev.rasp.core.instrumentation.net;
+
+import dev.rasp.bootstrap.RaspBridge;
+import net.bytebuddy.asm.Advice;
+
+/**
+ * Connections about to be made. Each advice only hands its arguments to the bridge; not
+ * suppressing: RaspBlockedException must stop the call before it connects.
+ */
+public final class NetAdvice {
+
+    private NetAdvice() {
+    }
+
+    /** URL.openConnection() and openConnection(Proxy): every protocol handler is reached here. */
+    public static final class OpenConnection {
+        @Advice.OnMethodEnter
+        public static void enter(@Advice.This Object url) {
+            RaspBridge.onConnection(UrlApi.URL_OPEN_CONNECTION, url, null);
+        }
+    }
+
+    /** sun.net.www.protocol.http.HttpURLConnection.followRedirect0(String, int, URL): the next hop. */
+    public static final class Redirect {
+        @Advice.OnMethodEnter
+        public static void enter(@Advice.This Object connection, @Advice.Argument(2) Object next) {
+            RaspBridge.onConnection(UrlApi.HTTP_URL_CONNECTION_REDIRECT, connection, next);
+        }
+    }
+
+    /** java.net.http.HttpClient implementations' send and sendAsync: the request's URI. */
+    public static final class HttpClientSend {
+        @Advice.OnMethodEnter
+        public static void enter(@Advice.Argument(0) Object request) {
+            RaspBridge.onConnection(UrlApi.HTTP_CLIENT_SEND, request, null);
+        }
+    }
+
+    /** java.net.Socket.connect(SocketAddress, int), which connect(SocketAddress) and the constructors call. */
+    public static final class SocketConnect {
+        @Advice.OnMethodEnter
+        public static void enter(@Advice.Argument(0) Object address) {
+            RaspBridge.onConnection(UrlApi.SOCKET_CONNECT, address, null);
+        }
+    }
+
+    /** sun.nio.ch.SocketChannelImpl.connect(SocketAddress): NIO clients (Netty, the JDK's HTTP client). */
+    public static final class ChannelConnect {
+        @Advice.OnMethodEnter
+        public static void enter(@Advice.Argument(0) Object address) {
+            RaspBridge.onConnection(UrlApi.SOCKET_CHANNEL_CONNECT, address, null);
+        }
+    }
+}

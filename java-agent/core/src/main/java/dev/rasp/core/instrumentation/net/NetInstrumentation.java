@@ -1,0 +1,68 @@
+package dev.rasp.core.instrumentation.net;
+
+import dev.rasp.core.instrumentation.InstrumentationModule;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+import static net.bytebuddy.matcher.ElementMatchers.isMethod;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * Outbound connections, for the SSRF judgement: where each one goes is checked before it is
+ * made. The URL the application opens (URL.openConnection, reached by openStream and every
+ * protocol handler; the JDK HTTP client's send); each redirect HttpURLConnection follows, judged
+ * as chosen by the input that chose the first hop; and each socket connect with the address it
+ * resolved to (java.net.Socket, which Apache HttpClient, OkHttp and HttpURLConnection use, and
+ * NIO's SocketChannel, which Netty and the JDK HTTP client use), where a name that resolves into
+ * the network is caught whatever its text. Method shapes checked on JDK 17 and 25.
+ */
+public final class NetInstrumentation implements InstrumentationModule {
+
+    static final String URL = "java.net.URL";
+    static final String HTTP_URL_CONNECTION = "sun.net.www.protocol.http.HttpURLConnection";
+    static final String SOCKET = "java.net.Socket";
+    static final String SOCKET_CHANNEL = "sun.nio.ch.SocketChannelImpl";
+    /** java.net.http lives in the platform loader; its send and sendAsync overloads all reach the private 4-argument sendAsync. */
+    static final String HTTP_CLIENT_IMPL = "jdk.internal.net.http.HttpClientImpl";
+
+    @Override
+    public String name() {
+        return "net";
+    }
+
+    @Override
+    public ElementMatcher.Junction<TypeDescription> bootstrapTypes() {
+        return namedOneOf(URL, HTTP_URL_CONNECTION, SOCKET, SOCKET_CHANNEL);
+    }
+
+    @Override
+    public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
+        return builder
+                .type(named(URL))
+                .transform(advice(adviceLoader).advice(isMethod().and(named("openConnection")),
+                        NetAdvice.OpenConnection.class.getName()))
+                .type(named(HTTP_URL_CONNECTION))
+                .transform(advice(adviceLoader).advice(isMethod().and(named("followRedirect0")).and(takesArguments(3)),
+                        NetAdvice.Redirect.class.getName()))
+                .type(named(SOCKET))
+                .transform(advice(adviceLoader).advice(isMethod().and(named("connect")).and(takesArguments(2))
+                                .and(takesArgument(0, named("java.net.SocketAddress"))),
+                        NetAdvice.SocketConnect.class.getName()))
+                .type(named(SOCKET_CHANNEL))
+                .transform(advice(adviceLoader).advice(isMethod().and(named("connect")).and(takesArguments(1))
+                                .and(takesArgument(0, named("java.net.SocketAddress"))),
+                        NetAdvice.ChannelConnect.class.getName()))
+                .type(named(HTTP_CLIENT_IMPL))
+                .transform(advice(adviceLoader).advice(isMethod().and(named("sendAsync")).and(takesArguments(4))
+                                .and(takesArgument(0, named("java.net.http.HttpRequest"))),
+                        NetAdvice.HttpClientSend.class.getName()));
+    }
+
+    private static AgentBuilder.Transformer.ForAdvice advice(ClassLoader adviceLoader) {
+        return new AgentBuilder.Transformer.ForAdvice().include(adviceLoader);
+    }
+}

@@ -1,0 +1,74 @@
+package dev.rasp.core.instrumentation.xml;
+
+import dev.rasp.core.instrumentation.InstrumentationModule;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+import static net.bytebuddy.matcher.ElementMatchers.isMethod;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.nameEndsWith;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.isStatic;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * XML entities (XXE, entity-expansion bombs), at the one method of Xerces' entity manager every
+ * JDK XML API reaches for every entity: {@code XMLEntityManager.setupCurrentEntity}, in the
+ * JDK's copy (java.xml, same shape from JDK 8 to 25) and in Apache xercesImpl when an
+ * application ships its own. DocumentBuilder, SAXParser/XMLReader, XMLInputFactory (the JDK's
+ * StAX scans with the same entity manager), TransformerFactory and SchemaFactory (reading XML
+ * through Xerces) and JAXB's Unmarshaller (through SAX) all set their entities up here.
+ * Woodstox (the StAX implementation jackson-dataformat-xml brings, which XMLInputFactory.newInstance()
+ * then returns) resolves external entities in {@code DefaultInputResolver.resolveEntity}, with the literal ids.
+ */
+public final class XmlEntityInstrumentation implements InstrumentationModule {
+
+    static final String JDK_ENTITY_MANAGER = "com.sun.org.apache.xerces.internal.impl.XMLEntityManager";
+    static final String APACHE_ENTITY_MANAGER = "org.apache.xerces.impl.XMLEntityManager";
+    static final String WOODSTOX_RESOLVER = "com.ctc.wstx.io.DefaultInputResolver";
+
+    @Override
+    public String name() {
+        return "xml";
+    }
+
+    @Override
+    public ElementMatcher.Junction<TypeDescription> bootstrapTypes() {
+        return named(JDK_ENTITY_MANAGER);
+    }
+
+    @Override
+    public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
+        return builder
+                .type(named(JDK_ENTITY_MANAGER))
+                .transform(transformer(adviceLoader, XmlEntityApi.JDK_XERCES,
+                        setupCurrentEntity(5, 2)))
+                .type(named(APACHE_ENTITY_MANAGER))
+                .transform(transformer(adviceLoader, XmlEntityApi.APACHE_XERCES,
+                        setupCurrentEntity(4, 1)))
+                .type(named(WOODSTOX_RESOLVER))
+                .transform(new AgentBuilder.Transformer.ForAdvice()
+                        .include(adviceLoader)
+                        .advice(isMethod().and(isStatic()).and(named("resolveEntity")).and(takesArguments(8))
+                                        .and(takesArgument(2, String.class)).and(takesArgument(3, String.class))
+                                        .and(takesArgument(4, String.class)),
+                                WoodstoxResolveAdvice.class.getName()));
+    }
+
+    /** {@code setupCurrentEntity} with {@code arity} parameters, the XMLInputSource at {@code sourceIndex}. */
+    static ElementMatcher.Junction<MethodDescription> setupCurrentEntity(int arity, int sourceIndex) {
+        return isMethod().and(not(isStatic())).and(named("setupCurrentEntity")).and(takesArguments(arity))
+                .and(takesArgument(sourceIndex, nameEndsWith(".XMLInputSource")))
+                .and(takesArgument(sourceIndex - 1, String.class));
+    }
+
+    private static AgentBuilder.Transformer transformer(ClassLoader adviceLoader, int api,
+                                                       ElementMatcher<? super MethodDescription> method) {
+        return new AgentBuilder.Transformer.ForAdvice(XercesMappings.forApi(api))
+                .include(adviceLoader)
+                .advice(method, EntityAdvice.class.getName());
+    }
+}
