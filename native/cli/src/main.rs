@@ -2,9 +2,9 @@
 //!
 //! Three jobs:
 //!
-//! * `rasp explain sql|cmd|path|entity` shows how the engine reads one sink call: the dialect's
-//!   tokens (SQL), the argument vector and the shell script's tokens (commands), the segments
-//!   (paths); where each request input occurs and what that occurrence is; every finding of
+//! * `rasp explain sql|cmd|path|url|expr|jndi|class|entity` shows how the engine reads one sink
+//!   call: the dialect's tokens (SQL), the argument vector and the shell script's tokens
+//!   (commands), the segments (paths), the entity and the inputs that declared it (XML); where each request input occurs and what that occurrence is; every finding of
 //!   the built-in detectors and of the rules, with why it fired and what the modes and
 //!   exclusions made of it; and the verdict. It is the tool for "why was this blocked?" and
 //!   "why was this not?".
