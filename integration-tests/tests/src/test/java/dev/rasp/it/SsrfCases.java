@@ -55,6 +55,9 @@ final class SsrfCases {
                 "ssrf.internal", SOCKET),
             new Attack("Apache HttpClient to a name that resolves to loopback",
                 "/ssrf/apache?url=" + Http.enc("http://metadata.rebind.test:" + port + "/secret"), "ssrf.internal", SOCKET),
+            new Attack("an allowed partner redirecting into the network, through Apache HttpClient",
+                "/ssrf/apache?url=" + Http.enc("http://partner.test:" + port + "/to-secret"), "ssrf.internal",
+                "org.apache.hc.client5.http.impl.DefaultRedirectStrategy.getLocationURI"),
             new Attack("raw socket to localhost", "/ssrf/socket?host=localhost&port=" + port, "ssrf.internal", SOCKET),
             new Attack("raw socket to loopback as one decimal number", "/ssrf/socket?host=2130706433&port=" + port,
                 "ssrf.internal", SOCKET));
@@ -86,6 +89,8 @@ final class SsrfCases {
                 "/ssrf/client?url=" + Http.enc("http://partner.test:" + port + "/to-hello"), "hello from the service"),
             new Twin("an allowed partner through Apache HttpClient",
                 "/ssrf/apache?url=" + Http.enc("http://partner.test:" + port + "/hello"), "hello from the service"),
+            new Twin("an allowed partner redirecting to itself, through Apache HttpClient",
+                "/ssrf/apache?url=" + Http.enc("http://partner.test:" + port + "/to-hello"), "hello from the service"),
             new Twin("an allowed partner through RestTemplate",
                 "/ssrf/rest?url=" + Http.enc("http://partner.test:" + port + "/hello"), "hello from the service"));
     }
