@@ -11,8 +11,12 @@ final class SsrfCases {
     private SsrfCases() {
     }
 
-    /** An attack: the request target, the rule that blocks it and the API it is blocked at. */
-    record Attack(String name, String target, String rule, String api) {
+    /** An attack: the request target, the rule that blocks it and the API it is blocked at (and its category). */
+    record Attack(String name, String target, String rule, String api, String category) {
+        Attack(String name, String target, String rule, String api) {
+            this(name, target, rule, api, "ssrf");
+        }
+
         @Override
         public String toString() {
             return name;
@@ -41,7 +45,9 @@ final class SsrfCases {
                 "/ssrf/fetch?url=" + Http.enc("http://0127.0.0.1:" + port + "/secret"), "ssrf.internal", URL_OPEN),
             new Attack("URL to IPv4-mapped IPv6 loopback",
                 "/ssrf/fetch?url=" + Http.enc("http://[::ffff:127.0.0.1]:" + port + "/secret"), "ssrf.internal", URL_OPEN),
-            new Attack("file: URL", "/ssrf/fetch?url=" + Http.enc(secretFile.toUri().toString()), "ssrf.internal", URL_OPEN),
+            // A file: URL is the file hooks' to judge, as the path its handler opens.
+            new Attack("file: URL", "/ssrf/fetch?url=" + Http.enc(secretFile.toUri().toString()), "path.absolute",
+                "sun.net.www.protocol.file.FileURLConnection.connect", "path"),
             new Attack("a name that resolves to loopback, judged at the socket",
                 "/ssrf/fetch?url=" + Http.enc("http://metadata.rebind.test:" + port + "/secret"), "ssrf.internal", SOCKET),
             new Attack("an allowed partner redirecting into the network",
