@@ -29,6 +29,8 @@ pub enum UrlApi {
     SocketConnect,
     /// `java.nio.channels.SocketChannel.connect` (Netty, the JDK's HTTP client).
     SocketChannelConnect,
+    /// A redirect Apache HttpClient 5 follows (`DefaultRedirectStrategy.getLocationURI`).
+    ApacheRedirect,
 }
 
 impl UrlApi {
@@ -40,6 +42,7 @@ impl UrlApi {
             HttpClientSend,
             SocketConnect,
             SocketChannelConnect,
+            ApacheRedirect,
         ]
         .get(usize::try_from(code).ok()?)
         .copied()
@@ -52,6 +55,9 @@ impl UrlApi {
             UrlApi::HttpClientSend => "java.net.http.HttpClient.send",
             UrlApi::SocketConnect => "java.net.Socket.connect",
             UrlApi::SocketChannelConnect => "java.nio.channels.SocketChannel.connect",
+            UrlApi::ApacheRedirect => {
+                "org.apache.hc.client5.http.impl.DefaultRedirectStrategy.getLocationURI"
+            }
         }
     }
 

@@ -8,7 +8,8 @@
 //! * `ssrf.internal`: the destination is inside the application's network, read the way the
 //!   JDK will read it ([`super::host`]): loopback, unspecified, link-local (cloud metadata at
 //!   169.254.169.254), private ranges, or a scheme that reads local resources or speaks raw
-//!   protocols (`file:`, `jar:`, `netdoc:`, `gopher:`). Blocked by default.
+//!   protocols (`jar:`, `netdoc:`, `gopher:`; a `file:` URL is left to the file hooks, which
+//!   judge the path it names). Blocked by default.
 //! * `ssrf.destination`: any other destination. A URL-preview or webhook feature legitimately
 //!   lets the user choose a public host, so this finding monitors by default.
 //!
@@ -32,8 +33,14 @@ use super::host::{self, Host, Reach};
 use super::url::{self, UrlParts};
 use crate::context::RequestContext;
 
-/// Schemes whose handlers read local resources or speak raw protocols to any port.
-pub const LOCAL_SCHEMES: [&str; 4] = ["file", "jar", "netdoc", "gopher"];
+/// Schemes whose handlers read local resources or speak raw protocols to any port. `file:` is not
+/// among them: a `file:` URL is judged as the path its handler opens ([`crate::path::file_url`]),
+/// where a file below the directory the application fixed stays allowed and the finding names the
+/// path rule (`path.absolute`, `path.traversal`).
+pub const LOCAL_SCHEMES: [&str; 3] = ["jar", "netdoc", "gopher"];
+
+/// The scheme the file hooks judge.
+const FILE_SCHEME: &str = "file";
 
 /// The SSRF rules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -111,6 +118,9 @@ impl Chosen {
 pub fn detect(ctx: &RequestContext, to: &Destination<'_>, allow: &Allowlist) -> Option<Chosen> {
     let text = std::str::from_utf8(to.url).ok()?;
     let parts = url::parse(text)?;
+    if parts.scheme == FILE_SCHEME {
+        return None;
+    }
     if !ctx.matcher().any(to.url) {
         let (input, start, end) = whole_host_input(ctx, text, &parts)?;
         return Some(Chosen {
@@ -287,7 +297,7 @@ mod tests {
             (
                 "{}",
                 "file:///etc/passwd",
-                Some((SsrfRule::Internal, "file")),
+                None, // judged by the file hooks as the path it names
             ),
             (
                 "{}",

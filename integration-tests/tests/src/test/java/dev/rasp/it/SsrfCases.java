@@ -11,8 +11,12 @@ final class SsrfCases {
     private SsrfCases() {
     }
 
-    /** An attack: the request target, the rule that blocks it and the API it is blocked at. */
-    record Attack(String name, String target, String rule, String api) {
+    /** An attack: the request target, the rule that blocks it and the API it is blocked at (and its category). */
+    record Attack(String name, String target, String rule, String api, String category) {
+        Attack(String name, String target, String rule, String api) {
+            this(name, target, rule, api, "ssrf");
+        }
+
         @Override
         public String toString() {
             return name;
@@ -41,7 +45,9 @@ final class SsrfCases {
                 "/ssrf/fetch?url=" + Http.enc("http://0127.0.0.1:" + port + "/secret"), "ssrf.internal", URL_OPEN),
             new Attack("URL to IPv4-mapped IPv6 loopback",
                 "/ssrf/fetch?url=" + Http.enc("http://[::ffff:127.0.0.1]:" + port + "/secret"), "ssrf.internal", URL_OPEN),
-            new Attack("file: URL", "/ssrf/fetch?url=" + Http.enc(secretFile.toUri().toString()), "ssrf.internal", URL_OPEN),
+            // A file: URL is the file hooks' to judge, as the path its handler opens.
+            new Attack("file: URL", "/ssrf/fetch?url=" + Http.enc(secretFile.toUri().toString()), "path.absolute",
+                "sun.net.www.protocol.file.FileURLConnection.connect", "path"),
             new Attack("a name that resolves to loopback, judged at the socket",
                 "/ssrf/fetch?url=" + Http.enc("http://metadata.rebind.test:" + port + "/secret"), "ssrf.internal", SOCKET),
             new Attack("an allowed partner redirecting into the network",
@@ -55,6 +61,9 @@ final class SsrfCases {
                 "ssrf.internal", SOCKET),
             new Attack("Apache HttpClient to a name that resolves to loopback",
                 "/ssrf/apache?url=" + Http.enc("http://metadata.rebind.test:" + port + "/secret"), "ssrf.internal", SOCKET),
+            new Attack("an allowed partner redirecting into the network, through Apache HttpClient",
+                "/ssrf/apache?url=" + Http.enc("http://partner.test:" + port + "/to-secret"), "ssrf.internal",
+                "org.apache.hc.client5.http.impl.DefaultRedirectStrategy.getLocationURI"),
             new Attack("raw socket to localhost", "/ssrf/socket?host=localhost&port=" + port, "ssrf.internal", SOCKET),
             new Attack("raw socket to loopback as one decimal number", "/ssrf/socket?host=2130706433&port=" + port,
                 "ssrf.internal", SOCKET));
@@ -86,6 +95,8 @@ final class SsrfCases {
                 "/ssrf/client?url=" + Http.enc("http://partner.test:" + port + "/to-hello"), "hello from the service"),
             new Twin("an allowed partner through Apache HttpClient",
                 "/ssrf/apache?url=" + Http.enc("http://partner.test:" + port + "/hello"), "hello from the service"),
+            new Twin("an allowed partner redirecting to itself, through Apache HttpClient",
+                "/ssrf/apache?url=" + Http.enc("http://partner.test:" + port + "/to-hello"), "hello from the service"),
             new Twin("an allowed partner through RestTemplate",
                 "/ssrf/rest?url=" + Http.enc("http://partner.test:" + port + "/hello"), "hello from the service"));
     }

@@ -540,7 +540,7 @@ public final class RaspRuntime implements RaspHooks {
             return;
         }
         try {
-            String url = Connections.text(api, api == UrlApi.HTTP_URL_CONNECTION_REDIRECT ? detail : target);
+            String url = Connections.text(api, UrlApi.isRedirect(api) ? detail : target);
             if (url == null) {
                 return;
             }
@@ -551,7 +551,7 @@ public final class RaspRuntime implements RaspHooks {
             pushInputs(context);
             String origin;
             String host;
-            if (api == UrlApi.HTTP_URL_CONNECTION_REDIRECT) {
+            if (UrlApi.isRedirect(api)) {
                 // The hop follows from the URL input chose for the connection's current one, or
                 // from that URL itself when it was the first.
                 String from = Connections.text(api, target);

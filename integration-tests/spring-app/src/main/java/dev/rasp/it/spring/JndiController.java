@@ -1,15 +1,17 @@
 package dev.rasp.it.spring;
 
+import java.io.InputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.Logger;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.config.builder.api.ConfigurationBuilder;
-import org.apache.logging.log4j.core.config.builder.api.ConfigurationBuilderFactory;
-import org.apache.logging.log4j.core.config.builder.impl.BuiltConfiguration;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -22,17 +24,34 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 public class JndiController {
-    /** Log4j 2.14.1 in a LoggerContext of its own, so Spring Boot's logging is untouched: messages to stdout. */
-    private static final Logger LOG4J = log4j();
+    /**
+     * Log4j 2.14.1, loaded from the two jars under log4shell/ in a class loader of its own (so it neither takes over
+     * Spring's logging nor meets Spring Boot's Log4j API), with its default configuration: errors to stdout, the
+     * message's lookups resolved. Made at the first use; null where the jars are not packed (the starter app).
+     */
+    private static volatile Object log4j;
 
-    private static Logger log4j() {
-        ConfigurationBuilder<BuiltConfiguration> b = ConfigurationBuilderFactory.newConfigurationBuilder();
-        b.setConfigurationName("jndi-demo");
-        b.add(b.newAppender("out", "Console").add(b.newLayout("PatternLayout").addAttribute("pattern", "log4j: %m%n")));
-        b.add(b.newRootLogger(Level.INFO).add(b.newAppenderRef("out")));
-        LoggerContext context = new LoggerContext("jndi-demo");
-        context.start(b.build());
-        return context.getLogger("dev.rasp.it.spring.jndi");
+    private static synchronized Object log4j() throws Exception {
+        if (log4j == null) {
+            Path dir = Files.createTempDirectory("log4shell");
+            List<URL> urls = new ArrayList<>();
+            for (String jar : new String[] {"log4j-api.jar", "log4j-core.jar"}) {
+                try (InputStream in = JndiController.class.getResourceAsStream("/log4shell/" + jar)) {
+                    if (in == null) {
+                        throw new IllegalStateException("log4shell/" + jar + " is not packed in this application");
+                    }
+                    Path file = dir.resolve(jar);
+                    Files.copy(in, file);
+                    urls.add(file.toUri().toURL());
+                }
+            }
+            ClassLoader loader = new URLClassLoader(urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader());
+            Class<?> contextClass = loader.loadClass("org.apache.logging.log4j.core.LoggerContext");
+            Object context = contextClass.getConstructor(String.class).newInstance("jndi-demo");
+            contextClass.getMethod("start").invoke(context);
+            log4j = contextClass.getMethod("getLogger", String.class).invoke(context, "dev.rasp.it.spring.jndi");
+        }
+        return log4j;
     }
 
     /** The name is the request's: ldap://attacker/a makes the JVM connect to the attacker's server. */
@@ -50,7 +69,19 @@ public class JndiController {
     /** Logs the client's API version header, as the Log4Shell demonstrations did. */
     @GetMapping("/jndi/log4j")
     public Map<String, Object> log(@RequestHeader(name = "X-Api-Version", defaultValue = "none") String version) {
-        LOG4J.info("client api version: {}", version);
+        try {
+            Object logger = log4j();
+            logger.getClass().getMethod("error", String.class, Object.class)
+                    .invoke(logger, "client api version: {}", version);
+        } catch (InvocationTargetException e) {
+            // the agent's block exception (or Log4j's own failure) surfaces as it would from a direct call
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("logged", version);
         return out;

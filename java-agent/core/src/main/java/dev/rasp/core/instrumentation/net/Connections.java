@@ -37,8 +37,16 @@ public final class Connections {
         if (target instanceof URLConnection) {
             return ((URLConnection) target).getURL().toExternalForm();
         }
+        if (target instanceof java.net.URI) {
+            return target.toString();
+        }
         if (api == UrlApi.HTTP_CLIENT_SEND) {
             Object u = requestUri().invoke(target);
+            return u == null ? null : u.toString();
+        }
+        if (api == UrlApi.APACHE_REDIRECT) {
+            // org.apache.hc.core5.http.HttpRequest.getUri(): the absolute URI of the hop.
+            Object u = target.getClass().getMethod("getUri").invoke(target);
             return u == null ? null : u.toString();
         }
         return null;
@@ -77,6 +85,11 @@ public final class Connections {
                 h = ((URLConnection) target).getURL().getHost();
             } else if (target instanceof String) {
                 h = new URI((String) target).getHost();
+            } else if (target instanceof URI) {
+                h = ((URI) target).getHost();
+            } else if (api == UrlApi.APACHE_REDIRECT && target != null) {
+                String text = text(api, target);
+                h = text == null ? null : new URI(text).getHost();
             } else {
                 h = null;
             }

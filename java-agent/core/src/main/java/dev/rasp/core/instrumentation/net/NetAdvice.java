@@ -28,6 +28,18 @@ public final class NetAdvice {
         }
     }
 
+    /**
+     * Apache HttpClient 5's DefaultRedirectStrategy.getLocationURI(HttpRequest, HttpResponse,
+     * HttpContext) returned the next hop (RedirectExec asks it before following): judged on exit,
+     * before the hop is connected.
+     */
+    public static final class ApacheRedirect {
+        @Advice.OnMethodExit
+        public static void exit(@Advice.Argument(0) Object request, @Advice.Return Object next) {
+            RaspBridge.onConnection(UrlApi.APACHE_REDIRECT, request, next);
+        }
+    }
+
     /** java.net.http.HttpClient implementations' send and sendAsync: the request's URI. */
     public static final class HttpClientSend {
         @Advice.OnMethodEnter

@@ -14,7 +14,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 /**
  * Outbound connections, for the SSRF judgement: where each one goes is checked before it is
  * made. The URL the application opens (URL.openConnection, reached by openStream and every
- * protocol handler; the JDK HTTP client's send); each redirect HttpURLConnection follows, judged
+ * protocol handler; the JDK HTTP client's send); each redirect HttpURLConnection and Apache HttpClient 5 follow, judged
  * as chosen by the input that chose the first hop; and each socket connect with the address it
  * resolved to (java.net.Socket, which Apache HttpClient, OkHttp and HttpURLConnection use, and
  * NIO's SocketChannel, which Netty and the JDK HTTP client use), where a name that resolves into
@@ -28,6 +28,8 @@ public final class NetInstrumentation implements InstrumentationModule {
     static final String SOCKET_CHANNEL = "sun.nio.ch.SocketChannelImpl";
     /** java.net.http lives in the platform loader; its send and sendAsync overloads all reach the private 4-argument sendAsync. */
     static final String HTTP_CLIENT_IMPL = "jdk.internal.net.http.HttpClientImpl";
+    /** Apache HttpClient 5's redirect strategy (in the application's class loader, when present). */
+    static final String APACHE_REDIRECT_STRATEGY = "org.apache.hc.client5.http.impl.DefaultRedirectStrategy";
 
     @Override
     public String name() {
@@ -59,7 +61,10 @@ public final class NetInstrumentation implements InstrumentationModule {
                 .type(named(HTTP_CLIENT_IMPL))
                 .transform(advice(adviceLoader).advice(isMethod().and(named("sendAsync")).and(takesArguments(4))
                                 .and(takesArgument(0, named("java.net.http.HttpRequest"))),
-                        NetAdvice.HttpClientSend.class.getName()));
+                        NetAdvice.HttpClientSend.class.getName()))
+                .type(named(APACHE_REDIRECT_STRATEGY))
+                .transform(advice(adviceLoader).advice(isMethod().and(named("getLocationURI")).and(takesArguments(3)),
+                        NetAdvice.ApacheRedirect.class.getName()));
     }
 
     private static AgentBuilder.Transformer.ForAdvice advice(ClassLoader adviceLoader) {

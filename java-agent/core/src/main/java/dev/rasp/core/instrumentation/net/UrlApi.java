@@ -12,8 +12,15 @@ public final class UrlApi {
     public static final int SOCKET_CONNECT = 3;
     /** java.nio.channels.SocketChannel.connect: target the SocketAddress. */
     public static final int SOCKET_CHANNEL_CONNECT = 4;
+    /** Apache HttpClient 5 following a redirect: target the current HttpRequest, detail the next hop's URI. */
+    public static final int APACHE_REDIRECT = 5;
 
     private UrlApi() {
+    }
+
+    /** Whether the api is a redirect hop: the URL sent is the detail's, the target the hop it follows. */
+    public static boolean isRedirect(int api) {
+        return api == HTTP_URL_CONNECTION_REDIRECT || api == APACHE_REDIRECT;
     }
 
     /** Whether the api's target is a socket address (written tcp://host:port for the engine). */
