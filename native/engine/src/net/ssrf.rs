@@ -32,6 +32,7 @@ use super::allow::Allowlist;
 use super::host::{self, Host, Reach};
 use super::url::{self, UrlParts};
 use crate::context::RequestContext;
+use crate::input::{Input, InputSource};
 
 /// Schemes whose handlers read local resources or speak raw protocols to any port. `file:` is not
 /// among them: a `file:` URL is judged as the path its handler opens ([`crate::path::file_url`]),
@@ -143,7 +144,7 @@ pub fn detect(ctx: &RequestContext, to: &Destination<'_>, allow: &Allowlist) -> 
         .matcher()
         .occurrences(to.url)
         .into_iter()
-        .filter(|o| deciding(o.start, o.end))
+        .filter(|o| deciding(o.start, o.end) && !names_this_server(&ctx.inputs()[o.input]))
         .max_by_key(|o| (o.end - o.start, std::cmp::Reverse(o.start)))
         .map(|o| (o.input, o.start, o.end))
         .or_else(|| whole_host_input(ctx, text, &parts))?;
@@ -173,7 +174,7 @@ fn whole_host_input(
     let input = ctx
         .inputs()
         .iter()
-        .position(|i| i.value.eq_ignore_ascii_case(host))
+        .position(|i| i.value.eq_ignore_ascii_case(host) && !names_this_server(i))
         .or_else(|| {
             // A socket's host is the address when the application passed a literal: the JDK
             // writes `2130706433` or `0127.0.0.1` as 127.0.0.1. An input that reads as the
@@ -183,10 +184,20 @@ fn whole_host_input(
                 return None;
             }
             ctx.inputs().iter().position(|i| {
-                i.value.len() <= MAX_LITERAL_BYTES && host::parse(&i.value) == literal
+                i.value.len() <= MAX_LITERAL_BYTES
+                    && host::parse(&i.value) == literal
+                    && !names_this_server(i)
             })
         })?;
     Some((input, span.start, span.end))
+}
+
+/// The request's `Host` header names the server the client reached: an application calling
+/// itself or a service configured at the same address (`http://127.0.0.1:8080/...` while the
+/// client came in through `127.0.0.1:8080`) would otherwise be blamed on every request. An
+/// application that builds outbound URLs from the Host header is not judged for it.
+fn names_this_server(input: &Input) -> bool {
+    input.source == InputSource::Header && input.name.eq_ignore_ascii_case("host")
 }
 
 /// Longer values are no address literal.
@@ -389,6 +400,22 @@ mod tests {
         let c = ctx("eu-west");
         let d = socket("tcp://eu-west.cache.internal:6379", "10.0.0.7");
         assert_eq!(rule(&c, &d), None);
+    }
+
+    #[test]
+    fn the_host_header_names_this_server_not_a_destination() {
+        let c = RequestContext::from_inputs(
+            vec![Input::value(InputSource::Header, "Host", "127.0.0.1:8080")],
+            ContextLimits::default(),
+        );
+        let own = Destination {
+            url: b"http://127.0.0.1:8080/health",
+            address: None,
+            socket: false,
+        };
+        assert_eq!(detect(&c, &own, &Allowlist::default()), None);
+        let socket = socket("tcp://127.0.0.1:8080", "127.0.0.1");
+        assert_eq!(detect(&c, &socket, &Allowlist::default()), None);
     }
 
     #[test]
