@@ -92,12 +92,11 @@ impl Engine {
     /// Checks one connection.
     pub fn check_url(&self, ctx: &RequestContext, sink: &UrlSink<'_>) -> UrlCheck {
         let (findings, chosen) = self.url_findings(ctx, sink);
-        let verdict = if findings.is_empty() {
+        let mut verdict = if findings.is_empty() {
             Verdict::ALLOW
         } else {
             self.verdict(ctx, &findings, |f| url_event_sink(sink, chosen.as_ref(), f))
         };
-        let mut verdict = verdict;
         if let (Some(event), Some(origin), true) = (
             verdict.event.as_deref_mut(),
             sink.origin,

@@ -378,41 +378,9 @@ public final class RaspRuntime implements RaspHooks {
 
     @Override
     public void checkCommandOutsideRequest(int api, String[] argv, Map<String, String> environment) {
-        if (sinkNativesMissing) {
-            return;
-        }
-        long handle = 0L;
-        try {
-            // An empty request: the engine finds no input and judges the launch by policy alone.
-            RequestEncoder none = new RequestEncoder(64).start("", "", "", "", "");
-            handle = Engine.openContext(none.buffer(), none.length());
-            if (handle == 0L) {
-                return;
-            }
-            byte[] env = environment == null ? null : CommandEncoding.environment(environment, System.getenv());
-            long start = System.nanoTime();
-            int verdict = Engine.checkCommand(handle, api, CommandEncoding.argv(argv), env);
-            RaspTelemetry.checked(RaspTelemetry.SINK_CMD, System.nanoTime() - start);
-            if (verdict == Verdict.MONITOR || verdict == Verdict.BLOCK) {
-                EngineEvent event = takeEvent(handle, RaspTelemetry.SINK_CMD, null, RequestContext.RESPONSE_NONE);
-                recordVerdict(null, verdict, event, RaspTelemetry.SINK_CMD, argv);
-                if (verdict == Verdict.BLOCK) {
-                    throw new RaspBlockedException(event.category, event.ruleId, event.eventId);
-                }
-            } else if (verdict < 0 && failClosed) {
-                throw new RaspBlockedException(INTERNAL_CATEGORY, INTERNAL_RULE, "");
-            }
-        } catch (RaspBlockedException e) {
-            throw e;
-        } catch (UnsatisfiedLinkError e) {
-            sinkNativesMissing(e);
-        } catch (Throwable t) {
-            errors.record("command policy check", t);
-        } finally {
-            if (handle != 0L) {
-                Engine.closeContext(handle);
-            }
-        }
+        checkOutsideRequest(RaspTelemetry.SINK_CMD, "command policy check", argv, handle -> Engine.checkCommand(handle,
+                api, CommandEncoding.argv(argv),
+                environment == null ? null : CommandEncoding.environment(environment, System.getenv())));
     }
 
     @Override
@@ -451,43 +419,11 @@ public final class RaspRuntime implements RaspHooks {
 
     @Override
     public void checkJndiOutsideRequest(int api, Object name) {
-        if (sinkNativesMissing) {
-            return;
-        }
         String text = JndiNames.text(name);
         if (!JndiNames.mayBeRemote(text)) {
             return; // java:comp/env/..., scheme-less names: no policy applies, no context needed
         }
-        long handle = 0L;
-        try {
-            RequestEncoder none = new RequestEncoder(64).start("", "", "", "", "");
-            handle = Engine.openContext(none.buffer(), none.length());
-            if (handle == 0L) {
-                return;
-            }
-            long start = System.nanoTime();
-            int verdict = Engine.checkJndi(handle, api, text);
-            RaspTelemetry.checked(RaspTelemetry.SINK_JNDI, System.nanoTime() - start);
-            if (verdict == Verdict.MONITOR || verdict == Verdict.BLOCK) {
-                EngineEvent event = takeEvent(handle, RaspTelemetry.SINK_JNDI, null, RequestContext.RESPONSE_NONE);
-                recordVerdict(null, verdict, event, RaspTelemetry.SINK_JNDI, text);
-                if (verdict == Verdict.BLOCK) {
-                    throw new RaspBlockedException(event.category, event.ruleId, event.eventId);
-                }
-            } else if (verdict < 0 && failClosed) {
-                throw new RaspBlockedException(INTERNAL_CATEGORY, INTERNAL_RULE, "");
-            }
-        } catch (RaspBlockedException e) {
-            throw e;
-        } catch (UnsatisfiedLinkError e) {
-            sinkNativesMissing(e);
-        } catch (Throwable t) {
-            errors.record("JNDI policy check", t);
-        } finally {
-            if (handle != 0L) {
-                Engine.closeContext(handle);
-            }
-        }
+        checkOutsideRequest(RaspTelemetry.SINK_JNDI, "JNDI policy check", text, handle -> Engine.checkJndi(handle, api, text));
     }
 
     @Override
@@ -618,6 +554,21 @@ public final class RaspRuntime implements RaspHooks {
     /** An expression parsed outside any request: the engine judges it by the expression policy alone. */
     @Override
     public void checkExpressionOutsideRequest(int api, String expression, Object parserContext) {
+        checkOutsideRequest(RaspTelemetry.SINK_EXPR, "expression policy check", expression,
+                handle -> Engine.checkExpression(handle, ExprApi.of(api, parserContext), expression));
+    }
+
+    /** One native check against a context opened for it ({@code handle}); returns the verdict code. */
+    private interface PolicyCheck {
+        int check(long handle) throws Exception;
+    }
+
+    /**
+     * A sink call on a thread that serves no request: the check runs against an empty request, where the engine finds
+     * no input and only its policies (and {@code always} rules) can fire. MONITOR is recorded, BLOCK recorded and
+     * thrown; {@code what} names the check in the internal-error count.
+     */
+    private void checkOutsideRequest(int sink, String what, Object sinkValue, PolicyCheck check) {
         if (sinkNativesMissing) {
             return;
         }
@@ -629,11 +580,11 @@ public final class RaspRuntime implements RaspHooks {
                 return;
             }
             long start = System.nanoTime();
-            int verdict = Engine.checkExpression(handle, ExprApi.of(api, parserContext), expression);
-            RaspTelemetry.checked(RaspTelemetry.SINK_EXPR, System.nanoTime() - start);
+            int verdict = check.check(handle);
+            RaspTelemetry.checked(sink, System.nanoTime() - start);
             if (verdict == Verdict.MONITOR || verdict == Verdict.BLOCK) {
-                EngineEvent event = takeEvent(handle, RaspTelemetry.SINK_EXPR, null, RequestContext.RESPONSE_NONE);
-                recordVerdict(null, verdict, event, RaspTelemetry.SINK_EXPR, expression);
+                EngineEvent event = takeEvent(handle, sink, null, RequestContext.RESPONSE_NONE);
+                recordVerdict(null, verdict, event, sink, sinkValue);
                 if (verdict == Verdict.BLOCK) {
                     throw new RaspBlockedException(event.category, event.ruleId, event.eventId);
                 }
@@ -645,7 +596,7 @@ public final class RaspRuntime implements RaspHooks {
         } catch (UnsatisfiedLinkError e) {
             sinkNativesMissing(e);
         } catch (Throwable t) {
-            errors.record("expression check", t);
+            errors.record(what, t);
         } finally {
             if (handle != 0L) {
                 Engine.closeContext(handle);
