@@ -276,6 +276,11 @@ fn parse_url_api(name: &str) -> Result<UrlApi, String> {
 
 #[derive(Debug, Args)]
 pub struct ExplainJndiArgs {
+    /// The hooked API: initial-context (a name InitialContext is asked for), url-context (a
+    /// URL name a JDK URL context resolves), provider-url (an initial context's
+    /// java.naming.provider.url: URLs separated by spaces, no remote-lookup policy).
+    #[arg(long, value_name = "API", default_value = "initial-context", value_parser = parse_jndi_api)]
+    pub api: i32,
     /// A request input (a query parameter) as NAME=VALUE; repeat for several.
     #[arg(long = "input", value_name = "NAME=VALUE", value_parser = parse_input)]
     pub inputs: Vec<(String, String)>,
@@ -350,6 +355,18 @@ fn parse_dialect(name: &str) -> Result<Dialect, String> {
         let known: Vec<&str> = Dialect::ALL.iter().map(|d| d.name()).collect();
         format!("unknown dialect '{name}' (known: {})", known.join(", "))
     })
+}
+
+fn parse_jndi_api(name: &str) -> Result<i32, String> {
+    use rasp_engine::engine::{JNDI_INITIAL_CONTEXT, JNDI_PROVIDER_URL, JNDI_URL_CONTEXT};
+    match name {
+        "initial-context" => Ok(JNDI_INITIAL_CONTEXT),
+        "url-context" => Ok(JNDI_URL_CONTEXT),
+        "provider-url" => Ok(JNDI_PROVIDER_URL),
+        _ => Err(format!(
+            "unknown JNDI api '{name}' (known: initial-context, url-context, provider-url)"
+        )),
+    }
 }
 
 /// One engine configuration line: `KEY=VALUE` with a non-empty key on one line. The engine

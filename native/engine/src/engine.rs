@@ -32,7 +32,9 @@ use crate::rules::{RuleSet, SinkKind};
 use crate::sql::{self, Dialect, SqlRule};
 use crate::verdict::{Confidence, Verdict};
 use decision::{BuiltinWhy, Finding, Source};
-pub use jndi::{jndi_api_name, JndiSink};
+pub use jndi::{
+    jndi_api_name, JndiSink, JNDI_INITIAL_CONTEXT, JNDI_PROVIDER_URL, JNDI_URL_CONTEXT,
+};
 
 pub use decision::{Explanation, FindingReport};
 pub use deser::ClassSink;

@@ -64,12 +64,17 @@ impl Describe for PartView {
 pub fn run_jndi(args: &ExplainJndiArgs) -> Result<()> {
     let engine = explain_engine(&args.engine)?;
     let ctx = query_context(&args.engine.route, &args.inputs);
-    let explanation = explain(&engine, &ctx, &args.name);
+    let explanation = explain(&engine, &ctx, args.api, &args.name);
     output::print(args.json, "explanation", &explanation, render)
 }
 
 /// Explains one JNDI name operation checked against `ctx`.
-pub fn explain(engine: &ExplainEngine, ctx: &RequestContext, jndi_name: &str) -> JndiExplanation {
+pub fn explain(
+    engine: &ExplainEngine,
+    ctx: &RequestContext,
+    api: i32,
+    jndi_name: &str,
+) -> JndiExplanation {
     let parts = name::parse(jndi_name);
     let text =
         |r: Option<std::ops::Range<usize>>| r.and_then(|r| jndi_name.get(r)).map(str::to_owned);
@@ -109,7 +114,6 @@ pub fn explain(engine: &ExplainEngine, ctx: &RequestContext, jndi_name: &str) ->
             jndi_name: n,
         })
         .collect();
-    let api = 0;
     let explained = engine.engine.explain_jndi(
         ctx,
         &JndiSink {
@@ -168,7 +172,7 @@ mod tests {
 
     fn explain_jndi(value: &str, jndi_name: &str) -> JndiExplanation {
         let ctx = query_context("/", &[("name".into(), value.into())]);
-        explain(&ExplainEngine::builtin_only(), &ctx, jndi_name)
+        explain(&ExplainEngine::builtin_only(), &ctx, 0, jndi_name)
     }
 
     #[test]
@@ -200,6 +204,19 @@ mod tests {
             Some("jndi.remote_lookup")
         );
         assert!(render(&e).contains("lookup-decoded inputs"));
+    }
+
+    #[test]
+    fn a_provider_url_names_its_api_and_has_no_policy() {
+        let ctx = query_context("/", &[("dn".into(), "dc=example".into())]);
+        let e = explain(
+            &ExplainEngine::builtin_only(),
+            &ctx,
+            rasp_engine::engine::JNDI_PROVIDER_URL,
+            "ldap://127.0.0.1:1389/dc=example",
+        );
+        assert_eq!(e.api, "javax.naming.spi.NamingManager.getInitialContext");
+        assert_eq!(e.detection.verdict.rule_id, None);
     }
 
     #[test]

@@ -23,12 +23,26 @@ pub struct JndiSink<'a> {
     pub name: &'a [u8],
 }
 
-/// The hooked JNDI API, by its boundary code (see docs/native-boundary.md). Code 0 is every
-/// name operation of `InitialContext` and its subclasses (`lookup`, `lookupLink`, `bind`,
-/// `list`, `InitialDirContext.search`, `getAttributes`, ...), hooked where they all pick the
-/// context for the name.
-pub fn jndi_api_name(_code: i32) -> &'static str {
-    "javax.naming.InitialContext"
+/// JndiApi 0: every name operation of `InitialContext` and its subclasses (`lookup`,
+/// `lookupLink`, `bind`, `list`, `InitialDirContext.search`, `getAttributes`, ...), hooked
+/// where they all pick the context for the name.
+pub const JNDI_INITIAL_CONTEXT: i32 = 0;
+/// JndiApi 1: a JDK URL context (`ldap:`, `ldaps:`, `rmi:`, `dns:`) resolving a URL name to
+/// its provider, however the context was reached (`NamingManager.getURLContext`, a context a
+/// lookup returned, a `Reference` to an `rmi:` URL).
+pub const JNDI_URL_CONTEXT: i32 = 1;
+/// JndiApi 2: the provider URL (`java.naming.provider.url`) of an initial context's
+/// environment, as `NamingManager.getInitialContext` hands it to the factory: a list of URLs
+/// separated by spaces, judged as one value.
+pub const JNDI_PROVIDER_URL: i32 = 2;
+
+/// The hooked JNDI API, by its boundary code (see docs/native-boundary.md).
+pub fn jndi_api_name(code: i32) -> &'static str {
+    match code {
+        JNDI_URL_CONTEXT => "com.sun.jndi.toolkit.url.GenericURLContext",
+        JNDI_PROVIDER_URL => "javax.naming.spi.NamingManager.getInitialContext",
+        _ => "javax.naming.InitialContext",
+    }
 }
 
 impl Engine {
@@ -63,7 +77,12 @@ impl Engine {
         let mut via = None;
         let name = String::from_utf8_lossy(sink.name);
         if name.contains(':') {
-            if let Some(f) = jndi::detect(ctx, &name) {
+            let found = if sink.api == JNDI_PROVIDER_URL {
+                jndi::detect_provider_urls(ctx, &name)
+            } else {
+                jndi::detect(ctx, &name)
+            };
+            if let Some(f) = found {
                 let rule = JndiRule::RemoteLookup;
                 findings.push(self.detector_finding(
                     (rule.id(), "jndi", rule.message()),
@@ -76,7 +95,13 @@ impl Engine {
                 ));
                 via = f.via;
             }
-            if let Some(p) = jndi::policy(&name, &self.config.jndi_allowed_hosts) {
+            // The policy is on names looked up: a provider URL is the application's
+            // configuration (an LDAP directory for logins), and a stored payload reaches JNDI
+            // as a name, which is judged when it is looked up.
+            let policy = (sink.api != JNDI_PROVIDER_URL)
+                .then(|| jndi::policy(&name, &self.config.jndi_allowed_hosts))
+                .flatten();
+            if let Some(p) = policy {
                 let rule = JndiRule::PolicyRemote;
                 findings.push(Finding {
                     source: Source::Builtin {
@@ -124,13 +149,56 @@ mod tests {
     }
 
     fn check(engine: &Engine, ctx: &RequestContext, name: &str) -> Verdict {
+        check_api(engine, ctx, JNDI_INITIAL_CONTEXT, name)
+    }
+
+    fn check_api(engine: &Engine, ctx: &RequestContext, api: i32, name: &str) -> Verdict {
         engine.check_jndi(
             ctx,
             &JndiSink {
-                api: 0,
+                api,
                 name: name.as_bytes(),
             },
         )
+    }
+
+    #[test]
+    fn url_contexts_and_provider_urls() {
+        let engine = Engine::new(EngineConfig::default());
+        let name = "ldap://127.0.0.1:1389/a";
+        let v = check_api(&engine, &ctx(&[("name", name)]), JNDI_URL_CONTEXT, name);
+        assert_eq!(v.action, Action::Block);
+        let event = v.event.expect("event");
+        assert_eq!(event.rule_id, "jndi.remote_lookup");
+        assert_eq!(event.sink.api, "com.sun.jndi.toolkit.url.GenericURLContext");
+        let v = check_api(&engine, &ctx(&[]), JNDI_URL_CONTEXT, name);
+        assert_eq!(v.action, Action::Monitor, "the policy covers URL contexts");
+
+        let url = "ldap://127.0.0.1:1389/dc=example";
+        let v = check_api(
+            &engine,
+            &ctx(&[("server", "127.0.0.1:1389")]),
+            JNDI_PROVIDER_URL,
+            url,
+        );
+        assert_eq!(v.action, Action::Block);
+        let event = v.event.expect("event");
+        assert_eq!(event.rule_id, "jndi.remote_lookup");
+        assert_eq!(
+            event.sink.api,
+            "javax.naming.spi.NamingManager.getInitialContext"
+        );
+        // No policy on provider URLs: the application's own directory is configuration.
+        let blocking = Engine::new(
+            EngineConfig::parse("rules.mode.jndi.policy.remote=block\n").expect("config"),
+        );
+        let v = check_api(
+            &blocking,
+            &ctx(&[("dn", "dc=example")]),
+            JNDI_PROVIDER_URL,
+            url,
+        );
+        assert_eq!(v.action, Action::Allow);
     }
 
     #[test]

@@ -73,11 +73,51 @@ pub fn detect(ctx: &RequestContext, name: &str) -> Option<JndiFinding> {
     if !parts.is_remote() {
         return None;
     }
+    detect_in(ctx, name, &[(0, parts)])
+}
+
+/// Judges an initial context's provider URL (`java.naming.provider.url`), a list of URLs
+/// separated by spaces that the provider tries in turn (`LdapURL.fromList`): input that
+/// decides the provider or server of any of them chose where the context connects. Judged as
+/// one value, so an input spanning two URLs (`evil:1389/ ldap://x`) is still found whole.
+pub fn detect_provider_urls(ctx: &RequestContext, value: &str) -> Option<JndiFinding> {
+    let urls = provider_urls(value);
+    if urls.is_empty() {
+        return None;
+    }
+    detect_in(ctx, value, &urls)
+}
+
+/// The remote URLs of a provider URL list, with their offsets in it.
+fn provider_urls(value: &str) -> Vec<(usize, name::NameParts)> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for token in value.split(' ') {
+        if let Some(parts) = name::parse(token).filter(|p| p.is_remote()) {
+            out.push((offset, parts));
+        }
+        offset += token.len() + 1;
+    }
+    out
+}
+
+/// Whether `[start, end)` of the value writes the scheme, host or port of one of `urls`
+/// (each with its offset in the value).
+fn decided(urls: &[(usize, name::NameParts)], start: usize, end: usize) -> bool {
+    urls.iter()
+        .any(|(at, p)| end > *at && p.decided_by(start.saturating_sub(*at), end - at))
+}
+
+fn detect_in(
+    ctx: &RequestContext,
+    name: &str,
+    urls: &[(usize, name::NameParts)],
+) -> Option<JndiFinding> {
     let verbatim = ctx
         .matcher()
         .occurrences(name.as_bytes())
         .into_iter()
-        .filter(|o| parts.decided_by(o.start, o.end))
+        .filter(|o| decided(urls, o.start, o.end))
         .max_by_key(|o| (o.end - o.start, std::cmp::Reverse(o.start)));
     if let Some(o) = verbatim {
         return Some(JndiFinding {
@@ -99,7 +139,7 @@ pub fn detect(ctx: &RequestContext, name: &str) -> Option<JndiFinding> {
                 continue;
             };
             let end = start + decoded.len();
-            if parts.decided_by(start, end) {
+            if decided(urls, start, end) {
                 return Some(JndiFinding {
                     input: index,
                     start,
@@ -239,6 +279,48 @@ mod tests {
             let name = template.replace("{}", input);
             let got = detect(&ctx(input), &name).map(|f| f.via.map(|(t, _)| t));
             assert_eq!(got, want, "{input:?} in {name}");
+        }
+    }
+
+    #[test]
+    fn input_that_chooses_a_provider_url() {
+        // (the provider URL the application built, the input, whether it is found)
+        let cases: &[(&str, &str, bool)] = &[
+            ("ldap://127.0.0.1:1389/dc=example", "127.0.0.1:1389", true),
+            ("ldap://{}/dc=example", "evil.example", true),
+            (
+                "ldap://directory.internal/dc=x {}",
+                "ldap://evil.example/",
+                true,
+            ),
+            (
+                "ldap://{} ldap://directory.internal/dc=x",
+                "evil.example/dc=y",
+                true,
+            ),
+            // Input spanning two URLs of the list: found whole.
+            (
+                "ldap://directory.internal/{}/dc=x",
+                "a ldap://evil.example:1389",
+                true,
+            ),
+            // Benign: the application fixed every provider and server.
+            ("ldap://directory.internal:389/{}", "dc=example", false),
+            (
+                "ldap://a.internal/{} ldap://b.internal/dc=x",
+                "ou=people",
+                false,
+            ),
+            ("{}", "dc=example", false),
+        ];
+        for &(template, input, want) in cases {
+            let value = if template.contains("{}") {
+                template.replace("{}", input)
+            } else {
+                template.to_owned()
+            };
+            let got = detect_provider_urls(&ctx(input), &value);
+            assert_eq!(got.is_some(), want, "{input:?} in {value}");
         }
     }
 
