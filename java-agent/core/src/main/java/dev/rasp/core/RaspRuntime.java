@@ -18,6 +18,7 @@ import dev.rasp.core.engine.RequestEncoder;
 import dev.rasp.core.engine.Verdict;
 import dev.rasp.core.instrumentation.expr.ExprApi;
 import dev.rasp.core.instrumentation.file.PathOp;
+import dev.rasp.core.instrumentation.jndi.JndiApi;
 import dev.rasp.core.instrumentation.jndi.JndiNames;
 import dev.rasp.core.instrumentation.jdbc.DialectResolver;
 import dev.rasp.core.instrumentation.net.Connections;
@@ -60,6 +61,11 @@ public final class RaspRuntime implements RaspHooks {
     private final boolean failClosed;
     private final DialectResolver dialects = new DialectResolver();
     private final InternalErrors errors;
+    /**
+     * The name object InitialContext's hook judged last on this thread: the URL context it then
+     * hands the same name to does not judge it again (see jndiText).
+     */
+    private final ThreadLocal<Object> jndiJudged = new ThreadLocal<>();
     /** Set once when the native library lacks checkCommand/checkPath (an older build). */
     private volatile boolean sinkNativesMissing;
 
@@ -389,8 +395,8 @@ public final class RaspRuntime implements RaspHooks {
             return;
         }
         try {
-            String text = JndiNames.text(name);
-            if (!JndiNames.mayBeRemote(text)) {
+            String text = jndiText(api, name);
+            if (text == null) {
                 // java:comp/env/..., scheme-less names: input in them chooses no provider, so no
                 // JNDI finding can fire (containers look these up on every request in old apps)
                 return;
@@ -419,11 +425,40 @@ public final class RaspRuntime implements RaspHooks {
 
     @Override
     public void checkJndiOutsideRequest(int api, Object name) {
-        String text = JndiNames.text(name);
-        if (!JndiNames.mayBeRemote(text)) {
+        if (api == JndiApi.PROVIDER_URL) {
+            return; // only input can make a provider URL a finding, and there is none here
+        }
+        String text = jndiText(api, name);
+        if (text == null) {
             return; // java:comp/env/..., scheme-less names: no policy applies, no context needed
         }
         checkOutsideRequest(RaspTelemetry.SINK_JNDI, "JNDI policy check", text, handle -> Engine.checkJndi(handle, api, text));
+    }
+
+    /**
+     * The text the engine judges for a JNDI hook's argument, or null when there is nothing to
+     * judge: a name that reaches no remote provider, an environment without a remote provider
+     * URL, or the URL a URL context resolves for the name InitialContext's hook judged just
+     * before on this thread (InitialContext.lookup(url) reaches ldapURLContext.lookup(url):
+     * one operation, one judgement, one event).
+     */
+    private String jndiText(int api, Object name) {
+        if (api == JndiApi.PROVIDER_URL) {
+            return JndiNames.providerUrl(name);
+        }
+        if (api == JndiApi.URL_CONTEXT) {
+            Object judged = jndiJudged.get();
+            if (judged != null) {
+                jndiJudged.remove();
+                if (JndiNames.sameName(judged, name)) {
+                    return null;
+                }
+            }
+        } else {
+            jndiJudged.set(name);
+        }
+        String text = JndiNames.text(name);
+        return JndiNames.mayBeRemote(text) ? text : null;
     }
 
     @Override

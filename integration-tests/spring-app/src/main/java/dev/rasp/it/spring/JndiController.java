@@ -7,11 +7,19 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.naming.Context;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
+import javax.naming.directory.DirContext;
+import javax.naming.directory.InitialDirContext;
+import javax.naming.spi.NamingManager;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -52,6 +60,130 @@ public class JndiController {
             log4j = contextClass.getMethod("getLogger", String.class).invoke(context, "dev.rasp.it.spring.jndi");
         }
         return log4j;
+    }
+
+    /**
+     * Messages a request stored, logged later by {@link #worker}: a thread started with the application (not by a
+     * request, so no request context reaches it), as a job logging queued audit records would.
+     */
+    private final BlockingQueue<String> stored = new LinkedBlockingQueue<>();
+    private final AtomicInteger storedLogged = new AtomicInteger();
+    private volatile String storedOutcome = "none";
+
+    public JndiController() {
+        Thread worker = new Thread(this::worker, "jndi-stored-log");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    private void worker() {
+        while (true) {
+            String message;
+            try {
+                message = stored.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                Object logger = log4j();
+                logger.getClass().getMethod("error", String.class, Object.class)
+                        .invoke(logger, "stored message: {}", message);
+                storedOutcome = "logged";
+            } catch (Throwable t) {
+                Throwable cause = t instanceof InvocationTargetException && t.getCause() != null ? t.getCause() : t;
+                storedOutcome = cause.getClass().getSimpleName();
+            }
+            storedLogged.incrementAndGet();
+        }
+    }
+
+    /** Stores a message; the background thread logs it with Log4j 2.14.1 (a stored Log4Shell payload). */
+    @GetMapping("/jndi/stored")
+    public Map<String, Object> store(@RequestParam String message) {
+        stored.add(message);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("queued", message);
+        return out;
+    }
+
+    /** How many stored messages the background thread has logged, and how the last one went. */
+    @GetMapping("/jndi/stored/status")
+    public Map<String, Object> storedStatus() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("logged", storedLogged.get());
+        out.put("outcome", storedOutcome);
+        return out;
+    }
+
+    /**
+     * A directory at the server the request names: the application builds the initial context's provider URL
+     * {@code ldap://<server>/dc=example} (the LDAP provider connects as the context is made).
+     */
+    @GetMapping("/jndi/directory")
+    public Map<String, Object> directory(@RequestParam String server) {
+        return directoryAt("ldap://" + server + "/dc=example");
+    }
+
+    /** The benign twin: the application fixes the server; the input is only the entry's DN. */
+    @GetMapping("/jndi/directory-entry")
+    public Map<String, Object> directoryEntry(@RequestParam String dn) {
+        return directoryAt("ldap://localhost:1/" + dn);
+    }
+
+    /**
+     * A URL name resolved through the URL context for its scheme, without InitialContext
+     * ({@code NamingManager.getURLContext(scheme, env)}, a DirContext), as directory tooling does.
+     */
+    @GetMapping("/jndi/url-context")
+    public Map<String, Object> urlContext(@RequestParam String name) {
+        return urlContextAttributes(name);
+    }
+
+    /** The benign twin: the application fixes the scheme and server; the input is the entry's common name. */
+    @GetMapping("/jndi/url-context-entry")
+    public Map<String, Object> urlContextEntry(@RequestParam String cn) {
+        return urlContextAttributes("ldap://localhost:1/cn=" + cn);
+    }
+
+    static Map<String, Object> directoryAt(String providerUrl) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("provider", providerUrl);
+        Hashtable<String, Object> env = new Hashtable<>();
+        env.put(Context.INITIAL_CONTEXT_FACTORY, "com.sun.jndi.ldap.LdapCtxFactory");
+        env.put(Context.PROVIDER_URL, providerUrl);
+        env.put("com.sun.jndi.ldap.connect.timeout", "3000");
+        try {
+            DirContext ctx = new InitialDirContext(env);
+            try {
+                out.put("result", String.valueOf(ctx.getAttributes("")));
+            } finally {
+                ctx.close();
+            }
+        } catch (NamingException e) {
+            out.put("error", e.getClass().getSimpleName());
+        }
+        return out;
+    }
+
+    static Map<String, Object> urlContextAttributes(String name) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", name);
+        int colon = name.indexOf(':');
+        try {
+            Hashtable<String, Object> env = new Hashtable<>();
+            env.put("com.sun.jndi.ldap.connect.timeout", "3000");
+            Context ctx = colon > 0 ? NamingManager.getURLContext(name.substring(0, colon), env) : null;
+            if (ctx == null) {
+                out.put("error", "no URL context");
+            } else if (ctx instanceof DirContext dir) {
+                out.put("result", String.valueOf(dir.getAttributes(name)));
+            } else {
+                out.put("result", String.valueOf(ctx.lookup(name)));
+            }
+        } catch (NamingException e) {
+            out.put("error", e.getClass().getSimpleName());
+        }
+        return out;
     }
 
     /** The name is the request's: ldap://attacker/a makes the JVM connect to the attacker's server. */
