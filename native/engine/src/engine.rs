@@ -634,6 +634,33 @@ impl Engine {
         });
     }
 
+    /// The rules of `kind` on the sink text of a check whose detector reads the input its own
+    /// way (a URL, a JNDI name, an expression, an entity's id): the input search the rules need
+    /// runs only when the rule set has rules for the kind, so without them the check pays
+    /// nothing for the rule file.
+    fn rule_findings_for(
+        &self,
+        ctx: &RequestContext,
+        kind: SinkKind,
+        text: &[u8],
+        findings: &mut Vec<Finding>,
+    ) {
+        if !self.plan.covers(kind) {
+            return;
+        }
+        let input_occurs = ctx.matcher().any(text);
+        self.rule_findings(
+            ctx,
+            SinkText {
+                kind,
+                text,
+                dialect: None,
+                input_occurs,
+            },
+            findings,
+        );
+    }
+
     fn rule_findings(&self, ctx: &RequestContext, sink: SinkText<'_>, findings: &mut Vec<Finding>) {
         if !self.plan.covers(sink.kind) {
             return;

@@ -322,7 +322,8 @@ fn sql_lexers_take_unicode_whitespace_mixes() {
 
 /// "Older H2 even hangs on it": no run of Unicode spaces, broken sequences or long dollar tags
 /// makes a lexer slow. Every statement here is 400 KB or more; a quadratic step would take
-/// minutes, the linear scan takes milliseconds.
+/// minutes, the linear scan takes milliseconds (a few seconds in a debug build). The bound is a
+/// hang guard, not a speed measure: generous enough for a debug build on a loaded machine.
 #[test]
 fn sql_lexers_stay_linear_on_long_unicode_runs() {
     let repeat = |piece: &[u8], times: usize| piece.repeat(times);
@@ -358,7 +359,7 @@ fn sql_lexers_stay_linear_on_long_unicode_runs() {
     }
     let took = started.elapsed();
     assert!(
-        took < std::time::Duration::from_secs(20),
+        took < std::time::Duration::from_secs(120),
         "lexing {} long statements in every dialect took {took:?}",
         cases.len()
     );

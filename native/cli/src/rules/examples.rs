@@ -22,11 +22,13 @@ use std::sync::Arc;
 use anyhow::Result;
 use rasp_engine::cmd::CommandLine;
 use rasp_engine::engine::Explanation;
+use rasp_engine::engine::{EntityEvent, EntitySink};
 use rasp_engine::rules::{
     BackendChoice, BackendKind, Example, ExampleSink, Rule, RuleFileError, RuleSet, Scan, SinkKind,
 };
 use rasp_engine::{
-    Action, ClassSink, CommandSink, Engine, EngineConfig, PathSink, SqlApi, SqlSink,
+    Action, ClassSink, CommandSink, Engine, EngineConfig, ExprApi, ExprSink, JndiSink, PathSink,
+    SqlApi, SqlSink, UrlApi, UrlSink,
 };
 use serde::Serialize;
 
@@ -307,6 +309,41 @@ fn run(engine: &Engine, rule: &Rule, example: &Example, kind: SinkKind) -> Outco
             &ClassSink {
                 api: 0,
                 name: text.as_bytes(),
+            },
+        ),
+        // The other kinds are checked as their most common API: a URL the application opens,
+        // a name InitialContext looks up, a SpEL expression, an external entity's system id.
+        SinkKind::Url => engine.explain_url(
+            &ctx,
+            &UrlSink {
+                api: UrlApi::UrlOpenConnection,
+                url: text.as_bytes(),
+                address: None,
+                origin: None,
+            },
+        ),
+        SinkKind::Jndi => engine.explain_jndi(
+            &ctx,
+            &JndiSink {
+                api: 0,
+                name: text.as_bytes(),
+            },
+        ),
+        SinkKind::Expr => engine.explain_expression(
+            &ctx,
+            &ExprSink {
+                api: ExprApi::Spel,
+                expression: text.as_bytes(),
+            },
+        ),
+        SinkKind::Xml => engine.explain_entity(
+            &ctx,
+            &EntitySink {
+                api: 0,
+                event: EntityEvent::Resolve,
+                name: b"[dtd]",
+                system_id: text.as_bytes(),
+                public_id: b"",
             },
         ),
     };

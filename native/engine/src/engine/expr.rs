@@ -5,6 +5,7 @@ use crate::config::Policy;
 use crate::context::RequestContext;
 use crate::event::{EventSink, Span};
 use crate::expr::{self, ExprRule, Language};
+use crate::rules::SinkKind;
 use crate::verdict::{Confidence, Verdict};
 
 use super::decision::{BuiltinWhy, Explanation, Finding, Source};
@@ -119,6 +120,7 @@ impl Engine {
             });
         }
         self.overflow(ctx, &mut findings);
+        self.rule_findings_for(ctx, SinkKind::Expr, sink.expression, &mut findings);
         findings
     }
 }

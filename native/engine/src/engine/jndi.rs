@@ -12,6 +12,7 @@ use crate::config::Policy;
 use crate::context::RequestContext;
 use crate::event::{EventSink, Span};
 use crate::jndi::{self, JndiRule};
+use crate::rules::SinkKind;
 use crate::verdict::{Confidence, Verdict};
 
 /// A JNDI operation on a name.
@@ -122,6 +123,7 @@ impl Engine {
             }
         }
         self.overflow(ctx, &mut findings);
+        self.rule_findings_for(ctx, SinkKind::Jndi, sink.name, &mut findings);
         (findings, via)
     }
 }

@@ -11,6 +11,7 @@ use crate::config::Policy;
 use crate::context::RequestContext;
 use crate::event::{EventSink, Span};
 use crate::net::ssrf::{self, Chosen, Destination, SsrfRule};
+use crate::rules::SinkKind;
 use crate::verdict::{Confidence, Verdict};
 
 use super::decision::{BuiltinWhy, Explanation, Finding, Source};
@@ -170,6 +171,7 @@ impl Engine {
             });
         }
         self.overflow(ctx, &mut findings);
+        self.rule_findings_for(ctx, SinkKind::Url, sink.url, &mut findings);
         (findings, chosen)
     }
 }

@@ -1,12 +1,12 @@
 //! Engine glue for XML entities (module [`crate::xxe`]): an entity the parser sets up while
 //! serving a request, judged into a verdict and an event.
 //!
-//! Entity checks have no rule-file sink kind: the judgement is structural (did the request's
-//! document declare what is being resolved), and the sink text, a URI, is what the SSRF and
-//! file rules already see when the parser opens it.
+//! The judgement is structural (did the request's document declare what is being resolved);
+//! rules of sink kind `xml` see the id the parser would open (not the bomb check's entity name).
 
 use crate::context::RequestContext;
 use crate::event::{EventSink, Span};
+use crate::rules::SinkKind;
 use crate::xxe::{self, XxeFinding, XxeRule};
 
 use super::decision::{Explanation, Finding};
@@ -102,6 +102,10 @@ impl Engine {
             });
         }
         self.overflow(ctx, &mut findings);
+        // The bomb's sink text is an entity's name, not something a signature describes.
+        if sink.event != EntityEvent::ExpansionLimit {
+            self.rule_findings_for(ctx, SinkKind::Xml, sink_text(sink), &mut findings);
+        }
         findings
     }
 }

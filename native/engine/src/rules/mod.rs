@@ -152,16 +152,28 @@ pub enum SinkKind {
     Path,
     /// A class name a deserializer is about to instantiate (`ObjectInputStream` descriptors).
     Class,
+    /// A URL or `tcp://host:port` destination an outbound connection is made to (SSRF).
+    Url,
+    /// A name JNDI is asked to resolve (`ldap://host/...`, `java:comp/env/...`).
+    Jndi,
+    /// The source of an expression or template about to be parsed (SpEL, OGNL, EL, ...).
+    Expr,
+    /// The system id (or public id) of an external entity or DTD an XML parser would open.
+    Xml,
 }
 
 impl SinkKind {
     /// Every kind, in index order: per-kind tables are arrays of `SinkKind::COUNT` entries
     /// indexed by [`SinkKind::index`], so a new kind is one line here (and its names).
-    pub const ALL: [SinkKind; 4] = [
+    pub const ALL: [SinkKind; 8] = [
         SinkKind::Sql,
         SinkKind::Cmd,
         SinkKind::Path,
         SinkKind::Class,
+        SinkKind::Url,
+        SinkKind::Jndi,
+        SinkKind::Expr,
+        SinkKind::Xml,
     ];
 
     pub const COUNT: usize = SinkKind::ALL.len();
@@ -172,6 +184,10 @@ impl SinkKind {
             SinkKind::Cmd => "cmd",
             SinkKind::Path => "path",
             SinkKind::Class => "class",
+            SinkKind::Url => "url",
+            SinkKind::Jndi => "jndi",
+            SinkKind::Expr => "expr",
+            SinkKind::Xml => "xml",
         }
     }
 
@@ -187,6 +203,10 @@ impl SinkKind {
             SinkKind::Cmd => "sink.cmd",
             SinkKind::Path => "sink.path",
             SinkKind::Class => "sink.class",
+            SinkKind::Url => "sink.url",
+            SinkKind::Jndi => "sink.jndi",
+            SinkKind::Expr => "sink.expr",
+            SinkKind::Xml => "sink.xml",
         }
     }
 

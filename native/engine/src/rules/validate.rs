@@ -152,6 +152,10 @@ const CATEGORIES: &[(&str, &str)] = &[
     ("cmdi", "cmdi"),
     ("path", "path"),
     ("deser", "deser"),
+    ("ssrf", "ssrf"),
+    ("jndi", "jndi"),
+    ("expr", "expr"),
+    ("xxe", "xxe"),
 ];
 const SCANS: &[(&str, Scan)] = &[("sink", Scan::Sink), ("input", Scan::Input)];
 /// The `sinks` names: every [`SinkKind`], in its order.
