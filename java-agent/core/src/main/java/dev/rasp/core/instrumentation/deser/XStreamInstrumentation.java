@@ -1,0 +1,41 @@
+package dev.rasp.core.instrumentation.deser;
+
+import dev.rasp.core.instrumentation.InstrumentationModule;
+import net.bytebuddy.agent.builder.AgentBuilder;
+
+import static net.bytebuddy.matcher.ElementMatchers.isMethod;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * XStream 1.4.x, where present: the exit of {@code com.thoughtworks.xstream.mapper.CachingMapper.realClass(String)},
+ * the outermost mapper of every XStream instance the library builds. Every class a document names reaches it: the
+ * root and each element name, {@code class} and {@code resolves-to} attributes, the interfaces and the handler of a
+ * {@code <dynamic-proxy>}, the element type of an {@code -array}. Its exit sees the class aliases resolved to (the
+ * name the document spells may be an alias); the class is loaded (not initialised) and no object of it exists yet.
+ *
+ * <p>Why not {@code DefaultMapper.realClass}, which is the one that loads: CachingMapper answers a name it has seen
+ * from its cache without asking the mappers inside, so an application that keeps one XStream (as most do) would
+ * let the second request with a gadget through. Why not the security framework's {@code TypePermission}s: an
+ * application that calls {@code addPermission(AnyTypePermission.ANY)} clears them.
+ */
+public final class XStreamInstrumentation implements InstrumentationModule {
+
+    static final String CACHING_MAPPER = "com.thoughtworks.xstream.mapper.CachingMapper";
+
+    @Override
+    public String name() {
+        return "xstream";
+    }
+
+    @Override
+    public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
+        return builder.type(named(CACHING_MAPPER))
+                .transform(new AgentBuilder.Transformer.ForAdvice()
+                        .include(adviceLoader)
+                        .advice(isMethod().and(named("realClass")).and(takesArguments(1))
+                                        .and(takesArgument(0, String.class)),
+                                XStreamClassAdvice.class.getName()));
+    }
+}
