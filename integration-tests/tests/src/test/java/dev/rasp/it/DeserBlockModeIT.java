@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * deser.gadget.commons_collections}, sink kind {@code class}, no marker file), through ObjectInputStream itself and
  * through a subclass whose resolveClass does not call super; benign streams are echoed without an event. A third
  * app (javax) runs in the allow-list mode ({@code rasp.deser.allowed_classes=java.util.ArrayList}): a list is read,
- * a map is {@code deser.not_allowed}. The Spring app's XStream endpoint (the same chain as XML, twice, and a
+ * a map is {@code deser.not_allowed}. Both apps' XStream endpoint (the same chain as XML, twice, and a
  * {@code dynamic-proxy} with an EventHandler) and default-typed Jackson endpoint (Commons IO's LockableFileWriter,
  * {@code deser.gadget.commons_io}) are blocked with their sink.api, and their benign documents served.
  * {@link DeserVulnerableWithoutAgentIT} proves the chains work without the agent.
@@ -104,40 +104,46 @@ class DeserBlockModeIT {
         }
     }
 
-    @Test
-    void xstreamChainIsBlockedEveryTime() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.rasp.it.DeserVulnerableWithoutAgentIT#apps")
+    void xstreamChainIsBlockedEveryTime(String appName) {
+        AppProcess app = app(appName);
         // Twice: the second document's classes come from XStream's CachingMapper cache and are judged all the same.
         for (int i = 1; i <= 2; i++) {
-            List<String> problems = blocked(spring, "/deser/xstream", DeserCases.xstreamGadget(spring.markersDir()),
+            List<String> problems = blocked(app, "/deser/xstream", DeserCases.xstreamGadget(app.markersDir()),
                 DeserCases.GADGET_RULE, "org.apache.commons.collections.functors.", DeserCases.XSTREAM_API);
             if (!problems.isEmpty()) {
-                fail("spring /deser/xstream, document " + i + "\n  - " + String.join("\n  - ", problems));
+                fail(appName + " /deser/xstream, document " + i + "\n  - " + String.join("\n  - ", problems));
             }
         }
     }
 
-    @Test
-    void xstreamDynamicProxyHandlerIsBlocked() {
-        List<String> problems = blocked(spring, "/deser/xstream", DeserCases.xstreamProxyGadget(spring.markersDir()),
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.rasp.it.DeserVulnerableWithoutAgentIT#apps")
+    void xstreamDynamicProxyHandlerIsBlocked(String appName) {
+        AppProcess app = app(appName);
+        List<String> problems = blocked(app, "/deser/xstream", DeserCases.xstreamProxyGadget(app.markersDir()),
             DeserCases.YAML_RULE, "java.beans.EventHandler", DeserCases.XSTREAM_API);
         if (!problems.isEmpty()) {
-            fail("spring /deser/xstream dynamic-proxy\n  - " + String.join("\n  - ", problems));
+            fail(appName + " /deser/xstream dynamic-proxy\n  - " + String.join("\n  - ", problems));
         }
     }
 
-    @Test
-    void jacksonTypeIdIsBlocked() {
-        List<String> problems = blocked(spring, "/deser/jackson", DeserCases.jacksonGadget(spring.markersDir()),
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.rasp.it.DeserVulnerableWithoutAgentIT#apps")
+    void jacksonTypeIdIsBlocked(String appName) {
+        AppProcess app = app(appName);
+        List<String> problems = blocked(app, "/deser/jackson", DeserCases.jacksonGadget(app.markersDir()),
             DeserCases.JACKSON_RULE, "org.apache.commons.io.output.LockableFileWriter", DeserCases.JACKSON_API);
         if (!problems.isEmpty()) {
-            fail("spring /deser/jackson\n  - " + String.join("\n  - ", problems));
+            fail(appName + " /deser/jackson\n  - " + String.join("\n  - ", problems));
         }
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("dev.rasp.it.DeserVulnerableWithoutAgentIT#documentBenign")
-    void benignDocumentIsServed(String endpoint, DeserCases.Benign b) {
-        Scenario s = new Scenario(spring);
+    void benignDocumentIsServed(String appName, String endpoint, DeserCases.Benign b) {
+        Scenario s = new Scenario(app(appName));
         int mark = s.events.mark();
         List<String> problems = DeserVulnerableWithoutAgentIT.benignProblems(s.http, endpoint, b);
         List<String> evs = s.eventsSince(mark);
@@ -145,7 +151,7 @@ class DeserBlockModeIT {
             problems.add("expected no event, got " + evs);
         }
         if (!problems.isEmpty()) {
-            fail("spring " + endpoint + " " + b + "\n  - " + String.join("\n  - ", problems));
+            fail(appName + " " + endpoint + " " + b + "\n  - " + String.join("\n  - ", problems));
         }
     }
 

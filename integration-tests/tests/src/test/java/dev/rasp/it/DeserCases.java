@@ -151,36 +151,39 @@ final class DeserCases {
     }
 
     /**
-     * The classic XStream document (CVE-2013-7285's shape): a sorted set whose second element is a dynamic proxy
-     * of Comparable with an EventHandler that starts a ProcessBuilder when the set compares. XStream 1.4.7 and
-     * later refuse EventHandler themselves, so it only shows that the agent judges a {@code dynamic-proxy}'s
-     * classes (block mode); its marker is never expected.
+     * The dynamic proxy of the classic XStream document (CVE-2013-7285's shape): a Comparable whose EventHandler
+     * starts a ProcessBuilder when it is compared. The classic document wraps it in a {@code <sorted-set>}, which
+     * XStream cannot build on JDK 17 (TreeSetConverter reflects into java.util), and XStream 1.4.7 and later refuse
+     * EventHandler themselves: so it only shows that the agent judges a {@code dynamic-proxy}'s classes (block
+     * mode); its marker is never expected.
      */
     static Gadget xstreamProxyGadget(Path markersDir) {
         Path marker = markersDir.resolve("deser-xstream-proxy-" + UUID.randomUUID());
         String doc = """
-            <sorted-set>
-              <string>rasp-it</string>
-              <dynamic-proxy>
-                <interface>java.lang.Comparable</interface>
-                <handler class="java.beans.EventHandler">
-                  <target class="java.lang.ProcessBuilder">
-                    <command><string>touch</string><string>MARKER</string></command>
-                  </target>
-                  <action>start</action>
-                </handler>
-              </dynamic-proxy>
-            </sorted-set>
+            <dynamic-proxy>
+              <interface>java.lang.Comparable</interface>
+              <handler class="java.beans.EventHandler">
+                <target class="java.lang.ProcessBuilder">
+                  <command><string>touch</string><string>MARKER</string></command>
+                </target>
+                <action>start</action>
+              </handler>
+            </dynamic-proxy>
             """.replace("MARKER", marker.toString());
         return new Gadget(doc.getBytes(java.nio.charset.StandardCharsets.UTF_8), marker);
     }
 
+    /** The application class of the benign typed documents, per app. */
+    static String greetingClass(String app) {
+        return app.equals("spring") ? "dev.rasp.it.spring.DeserController$Greeting"
+            : "dev.rasp.it.javax.DeserServlets$Greeting";
+    }
+
     /** An aliased document of an application class, and a plain list. */
-    static List<Benign> xstreamBenign() {
+    static List<Benign> xstreamBenign(String app) {
         return List.of(
             new Benign("xstream-alias", "<greeting><text>hello</text></greeting>"
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8), "dev.rasp.it.spring.DeserController$Greeting",
-                "Greeting(hello)"),
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8), greetingClass(app), "Greeting(hello)"),
             new Benign("xstream-list", "<list><string>alpha</string><string>beta</string></list>"
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8), "java.util.ArrayList", "[alpha, beta]"));
     }
@@ -196,11 +199,10 @@ final class DeserCases {
     }
 
     /** A default-typed document of an application class, and of a list whose type id has a type parameter. */
-    static List<Benign> jacksonBenign() {
+    static List<Benign> jacksonBenign(String app) {
         return List.of(
-            new Benign("jackson-app-class", "[\"dev.rasp.it.spring.DeserController$Greeting\",{\"text\":\"hello\"}]"
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8), "dev.rasp.it.spring.DeserController$Greeting",
-                "Greeting(hello)"),
+            new Benign("jackson-app-class", ("[\"" + greetingClass(app) + "\",{\"text\":\"hello\"}]")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8), greetingClass(app), "Greeting(hello)"),
             new Benign("jackson-list", "[\"java.util.ArrayList<java.lang.String>\",[\"alpha\",\"beta\"]]"
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8), "java.util.ArrayList", "[alpha, beta]"));
     }

@@ -17,8 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Without the agent, the {@code /deser/*} endpoints of both apps run the CommonsCollections gadget chain of
  * {@link DeserCases}: the marker file exists after the request. Their benign streams are echoed. The Spring app's
- * SnakeYAML, XStream (the same chain as XML) and default-typed Jackson (Commons IO's LockableFileWriter) endpoints
- * create their markers too, and echo their benign documents. The baseline of
+ * SnakeYAML endpoint and both apps' XStream (the same chain as XML) and default-typed Jackson (Commons IO's
+ * LockableFileWriter) endpoints create their markers too, and echo their benign documents. The baseline of
  * {@link DeserBlockModeIT}.
  */
 @ExtendWith(AppLogsOnFailure.class)
@@ -103,38 +103,48 @@ class DeserVulnerableWithoutAgentIT {
         assertTrue(problems.isEmpty(), String.join("\n", problems));
     }
 
-    @org.junit.jupiter.api.Test
-    void xstreamDocumentCreatesTheMarker() {
-        DeserCases.Gadget g = DeserCases.xstreamGadget(spring.markersDir());
-        Http.Resp r = new Http(spring.baseUrl()).sendBytes("POST", "/deser/xstream", "application/xml", g.stream());
+    static List<String> apps() {
+        return List.of("spring", "javax");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("apps")
+    void xstreamDocumentCreatesTheMarker(String appName) {
+        AppProcess app = app(appName);
+        DeserCases.Gadget g = DeserCases.xstreamGadget(app.markersDir());
+        Http.Resp r = new Http(app.baseUrl()).sendBytes("POST", "/deser/xstream", "application/xml", g.stream());
         assertEquals(200, r.status(), "the document is read: " + r);
         assertTrue(DeserCases.exists(g.marker()), "the chain created " + g.marker() + ": " + r);
     }
 
-    @org.junit.jupiter.api.Test
-    void jacksonTypeIdCreatesTheMarker() {
-        DeserCases.Gadget g = DeserCases.jacksonGadget(spring.markersDir());
-        Http.Resp r = new Http(spring.baseUrl()).sendBytes("POST", "/deser/jackson", "application/json", g.stream());
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("apps")
+    void jacksonTypeIdCreatesTheMarker(String appName) {
+        AppProcess app = app(appName);
+        DeserCases.Gadget g = DeserCases.jacksonGadget(app.markersDir());
+        Http.Resp r = new Http(app.baseUrl()).sendBytes("POST", "/deser/jackson", "application/json", g.stream());
         assertEquals(200, r.status(), "the document is read: " + r);
         assertTrue(DeserCases.exists(g.marker()), "the type id created " + g.marker() + ": " + r);
     }
 
-    /** The XStream and Jackson endpoints with their benign documents. */
+    /** Both apps' XStream and Jackson endpoints with their benign documents. */
     static List<Arguments> documentBenign() {
         List<Arguments> out = new ArrayList<>();
-        for (DeserCases.Benign b : DeserCases.xstreamBenign()) {
-            out.add(Arguments.of("/deser/xstream", b));
-        }
-        for (DeserCases.Benign b : DeserCases.jacksonBenign()) {
-            out.add(Arguments.of("/deser/jackson", b));
+        for (String app : apps()) {
+            for (DeserCases.Benign b : DeserCases.xstreamBenign(app)) {
+                out.add(Arguments.of(app, "/deser/xstream", b));
+            }
+            for (DeserCases.Benign b : DeserCases.jacksonBenign(app)) {
+                out.add(Arguments.of(app, "/deser/jackson", b));
+            }
         }
         return out;
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("documentBenign")
-    void benignDocumentIsEchoed(String endpoint, DeserCases.Benign b) {
-        List<String> problems = benignProblems(new Http(spring.baseUrl()), endpoint, b);
+    void benignDocumentIsEchoed(String appName, String endpoint, DeserCases.Benign b) {
+        List<String> problems = benignProblems(new Http(app(appName).baseUrl()), endpoint, b);
         assertTrue(problems.isEmpty(), String.join("\n", problems));
     }
 
