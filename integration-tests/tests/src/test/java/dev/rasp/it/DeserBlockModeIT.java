@@ -129,6 +129,22 @@ class DeserBlockModeIT {
         }
     }
 
+    @Test
+    void xstreamClassLiteralIsBlocked() {
+        // JavaClassConverter resolves <java-class> with a mapper of its own, outside CachingMapper.
+        byte[] doc = "<java-class>java.lang.ProcessBuilder</java-class>".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        List<String> problems = blocked(spring, "/deser/xstream", new DeserCases.Gadget(doc, null),
+            DeserCases.YAML_RULE, "java.lang.ProcessBuilder", DeserCases.XSTREAM_API);
+        Http.Resp r = new Http(spring.baseUrl()).sendBytes("POST", "/deser/xstream", "application/xml",
+            "<java-class>java.lang.String</java-class>".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (r.status() != 200 || !r.body().contains("class java.lang.String")) {
+            problems.add("the literal java.lang.String is served: " + r);
+        }
+        if (!problems.isEmpty()) {
+            fail("spring /deser/xstream class literal\n  - " + String.join("\n  - ", problems));
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.rasp.it.DeserVulnerableWithoutAgentIT#apps")
     void jacksonTypeIdIsBlocked(String appName) {

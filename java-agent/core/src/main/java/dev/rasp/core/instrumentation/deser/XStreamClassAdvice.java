@@ -6,7 +6,8 @@ import net.bytebuddy.asm.Advice;
 
 /**
  * Inlined at the (normal) exit of XStream's {@code CachingMapper.realClass(String)}: the class a document's
- * element or attribute resolved to, before the converter creates or fills an object of it.
+ * element or attribute resolved to, before the converter creates or fills an object of it; and of
+ * {@code JavaClassConverter.fromString(String)}: a class literal of the document.
  */
 public final class XStreamClassAdvice {
 

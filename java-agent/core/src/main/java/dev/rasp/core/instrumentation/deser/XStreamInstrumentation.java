@@ -14,6 +14,8 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * root and each element name, {@code class} and {@code resolves-to} attributes, the interfaces and the handler of a
  * {@code <dynamic-proxy>}, the element type of an {@code -array}. Its exit sees the class aliases resolved to (the
  * name the document spells may be an alias); the class is loaded (not initialised) and no object of it exists yet.
+ * Class literals ({@code <java-class>com.x.Y</java-class>}) bypass the mapper chain: the exit of
+ * {@code JavaClassConverter.fromString(String)} judges them the same way.
  *
  * <p>Why not {@code DefaultMapper.realClass}, which is the one that loads: CachingMapper answers a name it has seen
  * from its cache without asking the mappers inside, so an application that keeps one XStream (as most do) would
@@ -23,6 +25,11 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 public final class XStreamInstrumentation implements InstrumentationModule {
 
     static final String CACHING_MAPPER = "com.thoughtworks.xstream.mapper.CachingMapper";
+    /**
+     * Class literals ({@code <java-class>}, and the declaring classes of {@code <field>} / {@code <method>}, whose
+     * converters delegate to it): JavaClassConverter resolves them with a DefaultMapper of its own, not the chain.
+     */
+    static final String JAVA_CLASS_CONVERTER = "com.thoughtworks.xstream.converters.extended.JavaClassConverter";
 
     @Override
     public String name() {
@@ -35,6 +42,12 @@ public final class XStreamInstrumentation implements InstrumentationModule {
                 .transform(new AgentBuilder.Transformer.ForAdvice()
                         .include(adviceLoader)
                         .advice(isMethod().and(named("realClass")).and(takesArguments(1))
+                                        .and(takesArgument(0, String.class)),
+                                XStreamClassAdvice.class.getName()))
+                .type(named(JAVA_CLASS_CONVERTER))
+                .transform(new AgentBuilder.Transformer.ForAdvice()
+                        .include(adviceLoader)
+                        .advice(isMethod().and(named("fromString")).and(takesArguments(1))
                                         .and(takesArgument(0, String.class)),
                                 XStreamClassAdvice.class.getName()));
     }
