@@ -261,6 +261,20 @@ fn parse_expr_api(name: &str) -> Result<ExprApi, String> {
     }
 }
 
+/// The checkClass api code (docs/native-boundary.md) of a deserializer's name.
+fn parse_class_api(name: &str) -> Result<i32, String> {
+    match name.to_ascii_lowercase().as_str() {
+        "stream" => Ok(0),
+        "proxy" => Ok(1),
+        "yaml" => Ok(2),
+        "xstream" => Ok(3),
+        "jackson" => Ok(4),
+        _ => Err(format!(
+            "unknown api '{name}': use stream, proxy, yaml, xstream or jackson"
+        )),
+    }
+}
+
 fn parse_url_api(name: &str) -> Result<UrlApi, String> {
     match name.to_ascii_lowercase().as_str() {
         "url" => Ok(UrlApi::UrlOpenConnection),
@@ -296,9 +310,14 @@ pub struct ExplainJndiArgs {
 
 #[derive(Debug, Args)]
 pub struct ExplainClassArgs {
-    /// The class is a proxy interface (ObjectInputStream.resolveProxyClass).
-    #[arg(long)]
+    /// The class is a proxy interface (ObjectInputStream.resolveProxyClass); the same as --api proxy.
+    #[arg(long, conflicts_with = "api")]
     pub proxy: bool,
+    /// The deserializer that resolved the class: stream (ObjectInputStream.resolveClass), proxy,
+    /// yaml (a SnakeYAML global tag), xstream (an XStream element or class attribute), jackson (a
+    /// Jackson class-name type id). The judgement is the same; the event's sink.api differs.
+    #[arg(long, value_name = "API", value_parser = parse_class_api)]
+    pub api: Option<i32>,
     #[command(flatten)]
     pub engine: EngineArgs,
     /// Print the explanation as JSON.

@@ -199,6 +199,11 @@ const TABLE: &[(&str, &str, &str)] = &[
         "jdk_constructors",
         "java.net.URI",
     ),
+    (
+        "org.apache.commons.io.output.LockableFileWriter",
+        "commons_io",
+        "org.apache.commons.io.output.ByteArrayOutputStream",
+    ),
 ];
 
 #[test]
@@ -359,4 +364,34 @@ fn proxy_interfaces_name_their_api() {
         "java.io.ObjectInputStream.resolveProxyClass"
     );
     assert_eq!(event.rule_id, "deser.gadget.spring");
+}
+
+#[test]
+fn xstream_and_jackson_name_their_api() {
+    let e = engine("");
+    for (api, name, sink_api, rule) in [
+        (
+            3,
+            "org.apache.commons.collections.functors.ChainedTransformer",
+            "com.thoughtworks.xstream.mapper.CachingMapper.realClass",
+            "deser.gadget.commons_collections",
+        ),
+        (
+            4,
+            "org.apache.commons.io.output.LockableFileWriter",
+            "com.fasterxml.jackson.databind.jsontype.impl.ClassNameIdResolver.typeFromId",
+            "deser.gadget.commons_io",
+        ),
+    ] {
+        let v = e.check_class(
+            &request(),
+            &ClassSink {
+                api,
+                name: name.as_bytes(),
+            },
+        );
+        let event = v.event.expect("an event");
+        assert_eq!(event.sink.api, sink_api);
+        assert_eq!(event.rule_id, rule);
+    }
 }

@@ -44,7 +44,8 @@ impl Describe for NoDetail {
 pub fn run_class(args: &ExplainClassArgs) -> Result<()> {
     let engine = explain_engine(&args.engine)?;
     let ctx = query_context(&args.engine.route, &[]);
-    let explanation = explain(&engine, &ctx, args.proxy, &args.name);
+    let api = args.api.unwrap_or(i32::from(args.proxy));
+    let explanation = explain(&engine, &ctx, api, &args.name);
     output::print(args.json, "explanation", &explanation, render)
 }
 
@@ -52,10 +53,9 @@ pub fn run_class(args: &ExplainClassArgs) -> Result<()> {
 pub fn explain(
     engine: &ExplainEngine,
     ctx: &RequestContext,
-    proxy: bool,
+    api: i32,
     name: &str,
 ) -> ClassExplanation {
-    let api = i32::from(proxy);
     let explained = engine.engine.explain_class(
         ctx,
         &ClassSink {
@@ -109,7 +109,7 @@ mod tests {
     }
 
     fn explain_class(engine: &ExplainEngine, name: &str) -> ClassExplanation {
-        explain(engine, &query_context("/", &[]), false, name)
+        explain(engine, &query_context("/", &[]), 0, name)
     }
 
     #[test]
@@ -128,6 +128,27 @@ mod tests {
             text.contains("verdict: BLOCK (deser.gadget.commons_collections"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn the_api_names_the_deserializer_and_leaves_the_judgement_alone() {
+        let engine = engine(&[]);
+        let ctx = query_context("/", &[]);
+        let e = explain(&engine, &ctx, 3, "java.beans.EventHandler");
+        assert_eq!(
+            e.api,
+            "com.thoughtworks.xstream.mapper.CachingMapper.realClass"
+        );
+        assert_eq!(
+            e.detection.verdict.rule_id.as_deref(),
+            Some("deser.gadget.jdk_constructors")
+        );
+        let e = explain(&engine, &ctx, 4, "java.io.FileOutputStream");
+        assert_eq!(
+            e.api,
+            "com.fasterxml.jackson.databind.jsontype.impl.ClassNameIdResolver.typeFromId"
+        );
+        assert_eq!(e.detection.verdict.action, "block");
     }
 
     #[test]

@@ -13,7 +13,9 @@
 //!
 //! The agent asks once per class descriptor the stream holds (superclass descriptors and
 //! proxy interfaces included), before any object of the class exists; and for SnakeYAML, once
-//! per global tag (`!!com.x.Y`) a document names, before the class is loaded. An array descriptor is
+//! per global tag (`!!com.x.Y`) a document names, before the class is loaded; for XStream, once per
+//! class an element or attribute resolves to; for Jackson's polymorphic typing, once per class a
+//! type id names. An array descriptor is
 //! judged by its element class ([`element_class`]): `[Lorg.x.Gadget;` is the gadget.
 
 use std::fmt;
@@ -28,6 +30,8 @@ pub fn class_api_name(code: i32) -> &'static str {
     match code {
         1 => "java.io.ObjectInputStream.resolveProxyClass",
         2 => "org.yaml.snakeyaml.constructor.Constructor.getClassForNode",
+        3 => "com.thoughtworks.xstream.mapper.CachingMapper.realClass",
+        4 => "com.fasterxml.jackson.databind.jsontype.impl.ClassNameIdResolver.typeFromId",
         _ => "java.io.ObjectInputStream.resolveClass",
     }
 }

@@ -19,8 +19,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * deser.gadget.commons_collections}, sink kind {@code class}, no marker file), through ObjectInputStream itself and
  * through a subclass whose resolveClass does not call super; benign streams are echoed without an event. A third
  * app (javax) runs in the allow-list mode ({@code rasp.deser.allowed_classes=java.util.ArrayList}): a list is read,
- * a map is {@code deser.not_allowed}. {@link DeserVulnerableWithoutAgentIT} proves the chain works without the
- * agent.
+ * a map is {@code deser.not_allowed}. Both apps' XStream endpoint (the same chain as XML, twice, and a
+ * {@code dynamic-proxy} with an EventHandler) and default-typed Jackson endpoint (Commons IO's LockableFileWriter,
+ * {@code deser.gadget.commons_io}) are blocked with their sink.api, and their benign documents served.
+ * {@link DeserVulnerableWithoutAgentIT} proves the chains work without the agent.
  */
 @ExtendWith(AppLogsOnFailure.class)
 class DeserBlockModeIT {
@@ -102,6 +104,73 @@ class DeserBlockModeIT {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.rasp.it.DeserVulnerableWithoutAgentIT#apps")
+    void xstreamChainIsBlockedEveryTime(String appName) {
+        AppProcess app = app(appName);
+        // Twice: the second document's classes come from XStream's CachingMapper cache and are judged all the same.
+        for (int i = 1; i <= 2; i++) {
+            List<String> problems = blocked(app, "/deser/xstream", DeserCases.xstreamGadget(app.markersDir()),
+                DeserCases.GADGET_RULE, "org.apache.commons.collections.functors.", DeserCases.XSTREAM_API);
+            if (!problems.isEmpty()) {
+                fail(appName + " /deser/xstream, document " + i + "\n  - " + String.join("\n  - ", problems));
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.rasp.it.DeserVulnerableWithoutAgentIT#apps")
+    void xstreamDynamicProxyHandlerIsBlocked(String appName) {
+        AppProcess app = app(appName);
+        List<String> problems = blocked(app, "/deser/xstream", DeserCases.xstreamProxyGadget(app.markersDir()),
+            DeserCases.YAML_RULE, "java.beans.EventHandler", DeserCases.XSTREAM_API);
+        if (!problems.isEmpty()) {
+            fail(appName + " /deser/xstream dynamic-proxy\n  - " + String.join("\n  - ", problems));
+        }
+    }
+
+    @Test
+    void xstreamClassLiteralIsBlocked() {
+        // JavaClassConverter resolves <java-class> with a mapper of its own, outside CachingMapper.
+        byte[] doc = "<java-class>java.lang.ProcessBuilder</java-class>".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        List<String> problems = blocked(spring, "/deser/xstream", new DeserCases.Gadget(doc, null),
+            DeserCases.YAML_RULE, "java.lang.ProcessBuilder", DeserCases.XSTREAM_API);
+        Http.Resp r = new Http(spring.baseUrl()).sendBytes("POST", "/deser/xstream", "application/xml",
+            "<java-class>java.lang.String</java-class>".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (r.status() != 200 || !r.body().contains("class java.lang.String")) {
+            problems.add("the literal java.lang.String is served: " + r);
+        }
+        if (!problems.isEmpty()) {
+            fail("spring /deser/xstream class literal\n  - " + String.join("\n  - ", problems));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.rasp.it.DeserVulnerableWithoutAgentIT#apps")
+    void jacksonTypeIdIsBlocked(String appName) {
+        AppProcess app = app(appName);
+        List<String> problems = blocked(app, "/deser/jackson", DeserCases.jacksonGadget(app.markersDir()),
+            DeserCases.JACKSON_RULE, "org.apache.commons.io.output.LockableFileWriter", DeserCases.JACKSON_API);
+        if (!problems.isEmpty()) {
+            fail(appName + " /deser/jackson\n  - " + String.join("\n  - ", problems));
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @MethodSource("dev.rasp.it.DeserVulnerableWithoutAgentIT#documentBenign")
+    void benignDocumentIsServed(String appName, String endpoint, DeserCases.Benign b) {
+        Scenario s = new Scenario(app(appName));
+        int mark = s.events.mark();
+        List<String> problems = DeserVulnerableWithoutAgentIT.benignProblems(s.http, endpoint, b);
+        List<String> evs = s.eventsSince(mark);
+        if (!evs.isEmpty()) {
+            problems.add("expected no event, got " + evs);
+        }
+        if (!problems.isEmpty()) {
+            fail(appName + " " + endpoint + " " + b + "\n  - " + String.join("\n  - ", problems));
+        }
+    }
+
     @Test
     void allowListServesWhatItNames() {
         Scenario s = new Scenario(allowList);
@@ -131,12 +200,19 @@ class DeserBlockModeIT {
         }
     }
 
-    /** Sends the stream; the problems with the answer, the event and the marker (null: none to check). */
     static List<String> blocked(AppProcess app, String endpoint, DeserCases.Gadget g, String rule, String sinkPrefix) {
+        return blocked(app, endpoint, g, rule, sinkPrefix, null);
+    }
+
+    /**
+     * Sends the stream; the problems with the answer, the event and the marker (null: none to check), and the
+     * event's sink.api when {@code api} is not null.
+     */
+    static List<String> blocked(AppProcess app, String endpoint, DeserCases.Gadget g, String rule, String sinkPrefix,
+                                String api) {
         Scenario s = new Scenario(app);
         int mark = s.events.mark();
-        String type = endpoint.endsWith("/yaml") ? "application/yaml" : "application/x-java-serialized-object";
-        Http.Resp r = s.http.sendBytes("POST", endpoint, type, g.stream());
+        Http.Resp r = s.http.sendBytes("POST", endpoint, DeserCases.contentType(endpoint), g.stream());
         List<String> evs = s.eventsSince(mark);
         List<String> problems = new ArrayList<>();
         JsonNode body = Scenario.checkBlockAnswer(r, problems, DeserCases.CATEGORY);
@@ -151,6 +227,9 @@ class DeserBlockModeIT {
             Scenario.expectEq(problems, "event action", "blocked", EventLog.text(ev, "action"));
             Scenario.expectEq(problems, "event rule_id", rule, EventLog.text(ev, "rule_id"));
             Scenario.expectEq(problems, "event sink.kind", "class", EventLog.text(ev, "sink.kind"));
+            if (api != null) {
+                Scenario.expectEq(problems, "event sink.api", api, EventLog.text(ev, "sink.api"));
+            }
             String value = EventLog.text(ev, "sink.value");
             if (value == null || !value.startsWith(sinkPrefix)) {
                 problems.add("sink.value '" + value + "' does not start with " + sinkPrefix);

@@ -104,6 +104,123 @@ final class DeserCases {
 
     static final String YAML_RULE = "deser.gadget.jdk_constructors";
 
+    static final String XSTREAM_API = "com.thoughtworks.xstream.mapper.CachingMapper.realClass";
+    static final String JACKSON_API = "com.fasterxml.jackson.databind.jsontype.impl.ClassNameIdResolver.typeFromId";
+    static final String JACKSON_RULE = "deser.gadget.commons_io";
+
+    /**
+     * The CommonsCollections chain of {@link #gadget} as the XML XStream writes for it (its toXML of the same
+     * objects): MapConverter puts the TiedMapEntry key into a new HashMap, which hashes it and runs the chain.
+     */
+    static Gadget xstreamGadget(Path markersDir) {
+        Path marker = markersDir.resolve("deser-xstream-" + UUID.randomUUID());
+        String doc = """
+            <map>
+              <entry>
+                <org.apache.commons.collections.keyvalue.TiedMapEntry>
+                  <map class="org.apache.commons.collections.map.LazyMap" serialization="custom">
+                    <unserializable-parents/>
+                    <org.apache.commons.collections.map.LazyMap>
+                      <default>
+                        <factory class="org.apache.commons.collections.functors.ChainedTransformer">
+                          <iTransformers>
+                            <org.apache.commons.collections.functors.ConstantTransformer>
+                              <iConstant class="java-class">java.io.FileOutputStream</iConstant>
+                            </org.apache.commons.collections.functors.ConstantTransformer>
+                            <org.apache.commons.collections.functors.InstantiateTransformer>
+                              <iParamTypes>
+                                <java-class>java.lang.String</java-class>
+                              </iParamTypes>
+                              <iArgs>
+                                <string>MARKER</string>
+                              </iArgs>
+                            </org.apache.commons.collections.functors.InstantiateTransformer>
+                          </iTransformers>
+                        </factory>
+                      </default>
+                      <map/>
+                    </org.apache.commons.collections.map.LazyMap>
+                  </map>
+                  <key class="string">rasp-it</key>
+                </org.apache.commons.collections.keyvalue.TiedMapEntry>
+                <string>v</string>
+              </entry>
+            </map>
+            """.replace("MARKER", marker.toString());
+        return new Gadget(doc.getBytes(java.nio.charset.StandardCharsets.UTF_8), marker);
+    }
+
+    /**
+     * The dynamic proxy of the classic XStream document (CVE-2013-7285's shape): a Comparable whose EventHandler
+     * starts a ProcessBuilder when it is compared. The classic document wraps it in a {@code <sorted-set>}, which
+     * XStream cannot build on JDK 17 (TreeSetConverter reflects into java.util), and XStream 1.4.7 and later refuse
+     * EventHandler themselves: so it only shows that the agent judges a {@code dynamic-proxy}'s classes (block
+     * mode); its marker is never expected.
+     */
+    static Gadget xstreamProxyGadget(Path markersDir) {
+        Path marker = markersDir.resolve("deser-xstream-proxy-" + UUID.randomUUID());
+        String doc = """
+            <dynamic-proxy>
+              <interface>java.lang.Comparable</interface>
+              <handler class="java.beans.EventHandler">
+                <target class="java.lang.ProcessBuilder">
+                  <command><string>touch</string><string>MARKER</string></command>
+                </target>
+                <action>start</action>
+              </handler>
+            </dynamic-proxy>
+            """.replace("MARKER", marker.toString());
+        return new Gadget(doc.getBytes(java.nio.charset.StandardCharsets.UTF_8), marker);
+    }
+
+    /** The application class of the benign typed documents, per app. */
+    static String greetingClass(String app) {
+        return app.equals("spring") ? "dev.rasp.it.spring.DeserController$Greeting"
+            : "dev.rasp.it.javax.DeserServlets$Greeting";
+    }
+
+    /** An aliased document of an application class, and a plain list. */
+    static List<Benign> xstreamBenign(String app) {
+        return List.of(
+            new Benign("xstream-alias", "<greeting><text>hello</text></greeting>"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8), greetingClass(app), "Greeting(hello)"),
+            new Benign("xstream-list", "<list><string>alpha</string><string>beta</string></list>"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8), "java.util.ArrayList", "[alpha, beta]"));
+    }
+
+    /**
+     * A default-typed Jackson document naming Commons IO's LockableFileWriter with the marker's path: Jackson calls
+     * its (String) constructor, which creates the file.
+     */
+    static Gadget jacksonGadget(Path markersDir) {
+        Path marker = markersDir.resolve("deser-jackson-" + UUID.randomUUID());
+        String doc = "[\"org.apache.commons.io.output.LockableFileWriter\",\"" + marker + "\"]";
+        return new Gadget(doc.getBytes(java.nio.charset.StandardCharsets.UTF_8), marker);
+    }
+
+    /** A default-typed document of an application class, and of a list whose type id has a type parameter. */
+    static List<Benign> jacksonBenign(String app) {
+        return List.of(
+            new Benign("jackson-app-class", ("[\"" + greetingClass(app) + "\",{\"text\":\"hello\"}]")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8), greetingClass(app), "Greeting(hello)"),
+            new Benign("jackson-list", "[\"java.util.ArrayList<java.lang.String>\",[\"alpha\",\"beta\"]]"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8), "java.util.ArrayList", "[alpha, beta]"));
+    }
+
+    /** The request's content type for an endpoint. */
+    static String contentType(String endpoint) {
+        if (endpoint.endsWith("/yaml")) {
+            return "application/yaml";
+        }
+        if (endpoint.endsWith("/xstream")) {
+            return "application/xml";
+        }
+        if (endpoint.endsWith("/jackson")) {
+            return "application/json";
+        }
+        return "application/x-java-serialized-object";
+    }
+
     static byte[] serialize(Serializable o) {
         return serialize((Object) o);
     }

@@ -16,7 +16,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Without the agent, the {@code /deser/*} endpoints of both apps run the CommonsCollections gadget chain of
- * {@link DeserCases}: the marker file exists after the request. Their benign streams are echoed. The baseline of
+ * {@link DeserCases}: the marker file exists after the request. Their benign streams are echoed. The Spring app's
+ * SnakeYAML endpoint and both apps' XStream (the same chain as XML) and default-typed Jackson (Commons IO's
+ * LockableFileWriter) endpoints create their markers too, and echo their benign documents. The baseline of
  * {@link DeserBlockModeIT}.
  */
 @ExtendWith(AppLogsOnFailure.class)
@@ -101,9 +103,53 @@ class DeserVulnerableWithoutAgentIT {
         assertTrue(problems.isEmpty(), String.join("\n", problems));
     }
 
+    static List<String> apps() {
+        return List.of("spring", "javax");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("apps")
+    void xstreamDocumentCreatesTheMarker(String appName) {
+        AppProcess app = app(appName);
+        DeserCases.Gadget g = DeserCases.xstreamGadget(app.markersDir());
+        Http.Resp r = new Http(app.baseUrl()).sendBytes("POST", "/deser/xstream", "application/xml", g.stream());
+        assertEquals(200, r.status(), "the document is read: " + r);
+        assertTrue(DeserCases.exists(g.marker()), "the chain created " + g.marker() + ": " + r);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("apps")
+    void jacksonTypeIdCreatesTheMarker(String appName) {
+        AppProcess app = app(appName);
+        DeserCases.Gadget g = DeserCases.jacksonGadget(app.markersDir());
+        Http.Resp r = new Http(app.baseUrl()).sendBytes("POST", "/deser/jackson", "application/json", g.stream());
+        assertEquals(200, r.status(), "the document is read: " + r);
+        assertTrue(DeserCases.exists(g.marker()), "the type id created " + g.marker() + ": " + r);
+    }
+
+    /** Both apps' XStream and Jackson endpoints with their benign documents. */
+    static List<Arguments> documentBenign() {
+        List<Arguments> out = new ArrayList<>();
+        for (String app : apps()) {
+            for (DeserCases.Benign b : DeserCases.xstreamBenign(app)) {
+                out.add(Arguments.of(app, "/deser/xstream", b));
+            }
+            for (DeserCases.Benign b : DeserCases.jacksonBenign(app)) {
+                out.add(Arguments.of(app, "/deser/jackson", b));
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @MethodSource("documentBenign")
+    void benignDocumentIsEchoed(String appName, String endpoint, DeserCases.Benign b) {
+        List<String> problems = benignProblems(new Http(app(appName).baseUrl()), endpoint, b);
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
     static List<String> benignProblems(Http http, String endpoint, DeserCases.Benign b) {
-        String type = endpoint.endsWith("/yaml") ? "application/yaml" : "application/x-java-serialized-object";
-        Http.Resp r = http.sendBytes("POST", endpoint, type, b.stream());
+        Http.Resp r = http.sendBytes("POST", endpoint, DeserCases.contentType(endpoint), b.stream());
         List<String> problems = new ArrayList<>();
         if (r.status() != 200) {
             problems.add("status " + r.status() + ", expected 200: " + r);

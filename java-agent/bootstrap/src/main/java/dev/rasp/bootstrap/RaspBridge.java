@@ -413,8 +413,9 @@ public final class RaspBridge {
      * (java.io.ObjectStreamClass.initNonProxy / initProxy, which every stream reaches whatever
      * resolveClass its subclass overrides), or a class a SnakeYAML document names.
      * {@code descriptor}: the stream's ObjectStreamClass ({@link RaspHooks#CLASS_DESCRIPTOR}),
-     * the resolved proxy Class ({@link RaspHooks#CLASS_PROXY}) or the YAML Node
-     * ({@link RaspHooks#CLASS_YAML_TAG}). Judged only while serving a request: the streams the
+     * the resolved proxy Class ({@link RaspHooks#CLASS_PROXY}), the YAML Node
+     * ({@link RaspHooks#CLASS_YAML_TAG}), the Class XStream resolved ({@link RaspHooks#CLASS_XSTREAM}) or the
+     * Jackson type id ({@link RaspHooks#CLASS_JACKSON}). Judged only while serving a request: the streams the
      * issue protects are the ones a request delivers.
      */
     public static void onClassDescriptor(int api, Object descriptor) {

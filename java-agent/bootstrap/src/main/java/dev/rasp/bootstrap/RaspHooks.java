@@ -143,7 +143,9 @@ public interface RaspHooks {
     /**
      * One class descriptor a deserializer resolved ({@code api}: {@link #CLASS_DESCRIPTOR} with
      * the stream's java.io.ObjectStreamClass, {@link #CLASS_PROXY} with the resolved proxy
-     * Class, whose interfaces are judged, or {@link #CLASS_YAML_TAG} with a SnakeYAML Node). Called with {@code scope.guarded} set. The default
+     * Class, whose interfaces are judged, {@link #CLASS_YAML_TAG} with a SnakeYAML Node, {@link #CLASS_XSTREAM}
+     * with the Class XStream resolved, or {@link #CLASS_JACKSON} with a Jackson type id String). Called with
+     * {@code scope.guarded} set. The default
      * does nothing (hooks written before deserialization sinks).
      */
     default void checkClass(RequestScope scope, int api, Object descriptor) {
@@ -151,11 +153,15 @@ public interface RaspHooks {
 
     /**
      * checkClass apis: a class descriptor (ObjectInputStream.resolveClass), a proxy class (resolveProxyClass), a
-     * SnakeYAML node whose global tag names a class (Constructor.getClassForNode).
+     * SnakeYAML node whose global tag names a class (Constructor.getClassForNode), a class XStream resolved from an
+     * element or class attribute (CachingMapper.realClass), a Jackson class-name type id
+     * (ClassNameIdResolver._typeFromId).
      */
     int CLASS_DESCRIPTOR = 0;
     int CLASS_PROXY = 1;
     int CLASS_YAML_TAG = 2;
+    int CLASS_XSTREAM = 3;
+    int CLASS_JACKSON = 4;
 
     /**
      * An entity the XML parser sets up ({@code api}: the parser, see the core's XmlEntityApi;

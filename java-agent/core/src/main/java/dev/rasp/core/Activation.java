@@ -10,7 +10,9 @@ import dev.rasp.core.instrumentation.net.NetInstrumentation;
 import dev.rasp.core.instrumentation.jndi.JndiInstrumentation;
 import dev.rasp.core.instrumentation.context.ContextInstrumentation;
 import dev.rasp.core.instrumentation.deser.DeserializationInstrumentation;
+import dev.rasp.core.instrumentation.deser.JacksonTypeIdInstrumentation;
 import dev.rasp.core.instrumentation.deser.SnakeYamlInstrumentation;
+import dev.rasp.core.instrumentation.deser.XStreamInstrumentation;
 import dev.rasp.core.instrumentation.sources.SourcesInstrumentation;
 import dev.rasp.core.instrumentation.websocket.WebSocketInstrumentation;
 import dev.rasp.core.instrumentation.xml.XmlEntityInstrumentation;
@@ -57,6 +59,7 @@ final class Activation {
                 new ContextInstrumentation(), new SourcesInstrumentation(),
                 new WebSocketInstrumentation(), new NetInstrumentation(), new ExpressionInstrumentation(),
                 new JndiInstrumentation(), new DeserializationInstrumentation(), new SnakeYamlInstrumentation(),
+                new XStreamInstrumentation(), new JacksonTypeIdInstrumentation(),
                 new XmlEntityInstrumentation());
     }
 

@@ -1,5 +1,9 @@
 package dev.rasp.it.javax;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.jsontype.impl.LaissezFaireSubTypeValidator;
+import com.thoughtworks.xstream.XStream;
+import com.thoughtworks.xstream.security.AnyTypePermission;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectInputStream;
@@ -21,7 +25,57 @@ final class DeserServlets {
         Map<String, HttpServlet> m = new LinkedHashMap<>();
         m.put("/deser/object", new Reader(false));
         m.put("/deser/object-custom", new Reader(true));
+        m.put("/deser/xstream", new Document(true));
+        m.put("/deser/jackson", new Document(false));
         return m;
+    }
+
+    /** One XStream for the application, every type permitted; {@code <greeting>} is an alias of {@link Greeting}. */
+    private static final XStream XSTREAM = new XStream();
+    /** Default typing for every non-final type, no validation: {@code ["com.x.Y", {...}]} constructs any class. */
+    private static final ObjectMapper TYPED_MAPPER = new ObjectMapper();
+
+    static {
+        XSTREAM.addPermission(AnyTypePermission.ANY);
+        XSTREAM.alias("greeting", Greeting.class);
+        TYPED_MAPPER.activateDefaultTyping(LaissezFaireSubTypeValidator.instance, ObjectMapper.DefaultTyping.NON_FINAL);
+    }
+
+    /** The Spring app's /deser/xstream and /deser/jackson: the body read as a document; {@code {class, value}}. */
+    static final class Document extends HttpServlet {
+        private final boolean xstream;
+
+        Document(boolean xstream) {
+            this.xstream = xstream;
+        }
+
+        @Override
+        protected void doPost(HttpServletRequest req, HttpServletResponse res) throws IOException {
+            Object o = xstream ? XSTREAM.fromXML(req.getInputStream())
+                    : TYPED_MAPPER.readValue(req.getInputStream(), Object.class);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("class", o == null ? null : o.getClass().getName());
+            out.put("value", String.valueOf(o));
+            Servlets.JdbcServlet.json(res, 200, out);
+        }
+    }
+
+    /** A typed document's root, for the benign twins. */
+    public static class Greeting {
+        private String text;
+
+        public String getText() {
+            return text;
+        }
+
+        public void setText(String text) {
+            this.text = text;
+        }
+
+        @Override
+        public String toString() {
+            return "Greeting(" + text + ")";
+        }
     }
 
     static final class Reader extends HttpServlet {

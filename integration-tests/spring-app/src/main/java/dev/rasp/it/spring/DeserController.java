@@ -11,6 +11,10 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.jsontype.impl.LaissezFaireSubTypeValidator;
+import com.thoughtworks.xstream.XStream;
+import com.thoughtworks.xstream.security.AnyTypePermission;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.Constructor;
@@ -49,6 +53,46 @@ public class DeserController {
         LoaderOptions options = new LoaderOptions();
         options.setTagInspector(tag -> true);
         Object o = new Yaml(new Constructor(options)).load(request.getInputStream());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("class", o == null ? null : o.getClass().getName());
+        out.put("value", String.valueOf(o));
+        return ResponseEntity.ok(out);
+    }
+
+    /**
+     * One XStream for the application (as applications keep one: its mapper caches resolved classes), with every
+     * type permitted, as vulnerable applications configure it; {@code <greeting>} is an alias of {@link Greeting}.
+     */
+    private static final XStream XSTREAM = new XStream();
+
+    static {
+        XSTREAM.addPermission(AnyTypePermission.ANY);
+        XSTREAM.alias("greeting", Greeting.class);
+    }
+
+    /** {@code xstream.fromXML(request body)}; answers {@code {class, value}} of the document's root. */
+    @PostMapping("/xstream")
+    public ResponseEntity<Map<String, Object>> xstream(HttpServletRequest request) throws IOException {
+        return echo(XSTREAM.fromXML(request.getInputStream()));
+    }
+
+    /**
+     * An ObjectMapper with default typing for every non-final type and no validation (LaissezFaireSubTypeValidator),
+     * as applications enable it to round-trip "any object": {@code ["com.x.Y", {...}]} constructs any class.
+     */
+    private static final ObjectMapper TYPED_MAPPER = new ObjectMapper();
+
+    static {
+        TYPED_MAPPER.activateDefaultTyping(LaissezFaireSubTypeValidator.instance, ObjectMapper.DefaultTyping.NON_FINAL);
+    }
+
+    /** {@code mapper.readValue(request body, Object.class)}; answers {@code {class, value}} of the root. */
+    @PostMapping("/jackson")
+    public ResponseEntity<Map<String, Object>> jackson(HttpServletRequest request) throws IOException {
+        return echo(TYPED_MAPPER.readValue(request.getInputStream(), Object.class));
+    }
+
+    private static ResponseEntity<Map<String, Object>> echo(Object o) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("class", o == null ? null : o.getClass().getName());
         out.put("value", String.valueOf(o));

@@ -17,9 +17,16 @@ public final class StreamClasses {
      * A class descriptor: its name as the stream spells it. A proxy class: the names of its
      * interfaces (the proxy's own name is generated; its handler is an ordinary descriptor). A
      * SnakeYAML node: the class its global tag names ({@code !!com.x.Y}); none when the tag is
-     * not a class tag.
+     * not a class tag. A class XStream resolved: its name (none for a primitive or XStream's own marker types). A
+     * Jackson type id: each class its canonical type names ({@code java.util.ArrayList<com.x.Y>} names two).
      */
     public static String[] names(int api, Object descriptor) throws ReflectiveOperationException {
+        if (api == RaspHooks.CLASS_XSTREAM) {
+            return descriptor instanceof Class ? xstreamClass((Class<?>) descriptor) : NONE;
+        }
+        if (api == RaspHooks.CLASS_JACKSON) {
+            return descriptor instanceof String ? typeIdClasses((String) descriptor) : NONE;
+        }
         if (descriptor instanceof ObjectStreamClass) {
             return new String[] {((ObjectStreamClass) descriptor).getName()};
         }
@@ -36,6 +43,37 @@ public final class StreamClasses {
             return name == null ? NONE : new String[] {name};
         }
         return NONE;
+    }
+
+    /** XStream's markers for {@code <null/>} and {@code <dynamic-proxy>}, whose interfaces it resolves one by one. */
+    private static final String XSTREAM_MARKERS = "com.thoughtworks.xstream.mapper.";
+
+    private static String[] xstreamClass(Class<?> c) {
+        // int, boolean, ... name no class a document could abuse; an allow-list should not have to name them.
+        if (c.isPrimitive() || c.getName().startsWith(XSTREAM_MARKERS)) {
+            return NONE;
+        }
+        return new String[] {c.getName()};
+    }
+
+    /**
+     * The class names of a Jackson canonical type ({@code com.x.Y}, {@code java.util.Map<java.lang.String,com.x.Y>},
+     * {@code [Lcom.x.Y;}): Jackson loads each type parameter as well, and the elements of a collection typed by the
+     * id need no id of their own.
+     */
+    static String[] typeIdClasses(String id) {
+        java.util.List<String> names = new java.util.ArrayList<>(2);
+        int start = 0;
+        for (int i = 0; i <= id.length(); i++) {
+            char c = i < id.length() ? id.charAt(i) : ',';
+            if (c == '<' || c == '>' || c == ',' || Character.isWhitespace(c)) {
+                if (i > start) {
+                    names.add(id.substring(start, i));
+                }
+                start = i + 1;
+            }
+        }
+        return names.toArray(NONE);
     }
 
     /**

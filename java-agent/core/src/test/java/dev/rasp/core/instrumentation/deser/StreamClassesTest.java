@@ -33,6 +33,29 @@ class StreamClassesTest {
         assertArrayEquals(new String[0], StreamClasses.names(RaspHooks.CLASS_YAML_TAG, new Node(null)));
     }
 
+    @Test
+    void anXStreamClassIsItsNameExceptPrimitivesAndMarkers() throws Exception {
+        assertArrayEquals(new String[] {"java.util.ArrayList"},
+                StreamClasses.names(RaspHooks.CLASS_XSTREAM, ArrayList.class));
+        assertArrayEquals(new String[] {"[Ljava.lang.String;"},
+                StreamClasses.names(RaspHooks.CLASS_XSTREAM, String[].class));
+        assertArrayEquals(new String[0], StreamClasses.names(RaspHooks.CLASS_XSTREAM, int.class));
+        assertArrayEquals(new String[0], StreamClasses.names(RaspHooks.CLASS_XSTREAM, "java.util.ArrayList"));
+    }
+
+    @Test
+    void aJacksonTypeIdIsEveryClassItNames() throws Exception {
+        assertArrayEquals(new String[] {"org.apache.commons.io.output.LockableFileWriter"},
+                StreamClasses.names(RaspHooks.CLASS_JACKSON, "org.apache.commons.io.output.LockableFileWriter"));
+        // A type parameter is loaded too, and the collection's elements need no id of their own.
+        assertArrayEquals(new String[] {"java.util.HashMap", "java.lang.String", "java.util.ArrayList", "java.io.PrintWriter"},
+                StreamClasses.names(RaspHooks.CLASS_JACKSON,
+                        "java.util.HashMap<java.lang.String, java.util.ArrayList<java.io.PrintWriter>>"));
+        assertArrayEquals(new String[] {"[Lcom.x.Y;"}, StreamClasses.names(RaspHooks.CLASS_JACKSON, "[Lcom.x.Y;"));
+        assertArrayEquals(new String[0], StreamClasses.names(RaspHooks.CLASS_JACKSON, ""));
+        assertArrayEquals(new String[0], StreamClasses.names(RaspHooks.CLASS_JACKSON, ArrayList.class));
+    }
+
     /** The shape of org.yaml.snakeyaml.nodes.Node that StreamClasses reads by reflection. */
     public static final class Node {
         private final Tag tag;

@@ -1,0 +1,38 @@
+package dev.rasp.core.instrumentation.deser;
+
+import dev.rasp.core.instrumentation.InstrumentationModule;
+import net.bytebuddy.agent.builder.AgentBuilder;
+
+import static net.bytebuddy.matcher.ElementMatchers.isMethod;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * Jackson 2 polymorphic typing by class name, where present: the entry of
+ * {@code com.fasterxml.jackson.databind.jsontype.impl.ClassNameIdResolver._typeFromId(String, DatabindContext)}.
+ * Default typing ({@code activateDefaultTyping}, the older {@code enableDefaultTyping}) and
+ * {@code @JsonTypeInfo(use = Id.CLASS)} / {@code Id.MINIMAL_CLASS} (MinimalClassNameIdResolver calls it with the
+ * completed name) turn every type id into a class there, before the PolymorphicTypeValidator is asked and before
+ * TypeFactory loads (and initialises) the class. {@code Id.NAME} ids map to the subtypes the application
+ * registered and name no class.
+ */
+public final class JacksonTypeIdInstrumentation implements InstrumentationModule {
+
+    static final String CLASS_NAME_ID_RESOLVER = "com.fasterxml.jackson.databind.jsontype.impl.ClassNameIdResolver";
+
+    @Override
+    public String name() {
+        return "jackson-polymorphic";
+    }
+
+    @Override
+    public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
+        return builder.type(named(CLASS_NAME_ID_RESOLVER))
+                .transform(new AgentBuilder.Transformer.ForAdvice()
+                        .include(adviceLoader)
+                        .advice(isMethod().and(named("_typeFromId")).and(takesArguments(2))
+                                        .and(takesArgument(0, String.class)),
+                                JacksonTypeIdAdvice.class.getName()));
+    }
+}
