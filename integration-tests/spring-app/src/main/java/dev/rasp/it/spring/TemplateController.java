@@ -5,6 +5,7 @@ import freemarker.template.Template;
 import freemarker.template.TemplateException;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.velocity.VelocityContext;
@@ -40,7 +41,8 @@ public class TemplateController {
 
     private String velocity(String source, Map<String, Object> model) {
         StringWriter out = new StringWriter();
-        velocity.evaluate(new VelocityContext(model), out, "greeting", source);
+        // A mutable map: VelocityContext writes #set variables into the one it wraps.
+        velocity.evaluate(new VelocityContext(new HashMap<>(model)), out, "greeting", source);
         return out.toString();
     }
 
