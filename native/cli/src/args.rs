@@ -231,7 +231,7 @@ pub struct ExplainUrlArgs {
 
 #[derive(Debug, Args)]
 pub struct ExplainExprArgs {
-    /// The expression language: spel, spel-template, ognl, mvel, jexl, el.
+    /// The expression language: spel, spel-template, ognl, mvel, jexl, el, freemarker, velocity.
     #[arg(long, value_name = "L", default_value = "spel", value_parser = parse_expr_api)]
     pub language: ExprApi,
     /// A request input (a query parameter) as NAME=VALUE; repeat for several.
@@ -255,8 +255,11 @@ fn parse_expr_api(name: &str) -> Result<ExprApi, String> {
         "mvel" => Ok(ExprApi::Mvel),
         "jexl" => Ok(ExprApi::Jexl),
         "el" => Ok(ExprApi::JakartaEl),
+        "freemarker" | "ftl" => Ok(ExprApi::FreeMarker),
+        "velocity" | "vtl" => Ok(ExprApi::Velocity),
         _ => Err(format!(
-            "unknown language '{name}': use spel, spel-template, ognl, mvel, jexl or el"
+            "unknown language '{name}': use spel, spel-template, ognl, mvel, jexl, el, \
+             freemarker or velocity"
         )),
     }
 }

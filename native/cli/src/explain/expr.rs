@@ -175,4 +175,26 @@ mod tests {
             Some("expr.policy.dangerous_class")
         );
     }
+
+    #[test]
+    fn template_engines_are_explained_as_templates() {
+        let e = explain_expr("Ann & Bob", ExprApi::FreeMarker, "Hello Ann & Bob!");
+        assert_eq!(e.language, "freemarker");
+        assert_eq!(e.detection.verdict.action, "allow");
+        let e = explain_expr("${7*7}", ExprApi::FreeMarker, "Hello ${7*7}!");
+        assert_eq!(
+            e.detection.verdict.rule_id.as_deref(),
+            Some("expr.injection")
+        );
+        let e = explain_expr(
+            "x",
+            ExprApi::Velocity,
+            "$a.getClass().forName('java.lang.Runtime')",
+        );
+        assert_eq!(e.language, "velocity");
+        assert_eq!(
+            e.detection.verdict.rule_id.as_deref(),
+            Some("expr.policy.dangerous_class")
+        );
+    }
 }

@@ -28,14 +28,28 @@ pub enum ExprApi {
     JakartaEl,
     /// `javax.el.ExpressionFactory`, the same.
     JavaxEl,
+    /// `freemarker.template.Template`'s constructor: the source text of a template.
+    FreeMarker,
+    /// `org.apache.velocity.runtime.RuntimeInstance.parse`: the source text of a template.
+    Velocity,
 }
 
 impl ExprApi {
     pub fn from_code(code: i32) -> Option<ExprApi> {
         use ExprApi::*;
-        [Spel, SpelTemplate, Ognl, Mvel, Jexl, JakartaEl, JavaxEl]
-            .get(usize::try_from(code).ok()?)
-            .copied()
+        [
+            Spel,
+            SpelTemplate,
+            Ognl,
+            Mvel,
+            Jexl,
+            JakartaEl,
+            JavaxEl,
+            FreeMarker,
+            Velocity,
+        ]
+        .get(usize::try_from(code).ok()?)
+        .copied()
     }
 
     pub fn name(self) -> &'static str {
@@ -48,6 +62,8 @@ impl ExprApi {
             ExprApi::Jexl => "org.apache.commons.jexl3.JexlEngine.createExpression",
             ExprApi::JakartaEl => "jakarta.el.ExpressionFactory.createValueExpression",
             ExprApi::JavaxEl => "javax.el.ExpressionFactory.createValueExpression",
+            ExprApi::FreeMarker => "freemarker.template.Template",
+            ExprApi::Velocity => "org.apache.velocity.runtime.RuntimeInstance.parse",
         }
     }
 
@@ -59,6 +75,8 @@ impl ExprApi {
             ExprApi::Mvel => Language::Mvel,
             ExprApi::Jexl => Language::Jexl,
             ExprApi::JakartaEl | ExprApi::JavaxEl => Language::JakartaEl,
+            ExprApi::FreeMarker => Language::FreeMarker,
+            ExprApi::Velocity => Language::Velocity,
         }
     }
 }

@@ -83,7 +83,7 @@ pub fn detect(ctx: &RequestContext, language: Language, text: &[u8]) -> Option<E
             }
         }
     }
-    let span = policy::dangerous(text, tokens.as_deref().ok()?)?;
+    let span = policy::dangerous(text, tokens.as_deref().ok()?, language)?;
     Some(ExprFinding {
         rule: ExprRule::DangerousClass,
         input: None,
@@ -213,6 +213,69 @@ mod tests {
                 Some(Injection),
             ),
             (Language::Spel, "name == '{}", "abc-1", Some(Unparsable)),
+            (
+                Language::FreeMarker,
+                "Hello {}!",
+                "<#assign ex=\"freemarker.template.utility.Execute\"?new()>${ex(\"id\")}",
+                Some(Injection),
+            ),
+            (Language::FreeMarker, "Hello {}!", "${7*7}", Some(Injection)),
+            (
+                Language::FreeMarker,
+                "Hello {}!",
+                "[#if true]x[/#if]",
+                Some(Injection),
+            ),
+            (Language::FreeMarker, "Hello {}!", "<@m/>", Some(Injection)),
+            (
+                Language::FreeMarker,
+                "Hello {}! ${user.name}",
+                "Ann & Bob <b>(team #2)</b> costs $5 [#1]",
+                None,
+            ),
+            (
+                Language::FreeMarker,
+                "<#assign who = \"{}\">Hi ${who}",
+                "Ann \\\" ${7*7}",
+                Some(Injection),
+            ),
+            (
+                Language::FreeMarker,
+                "<#assign who = \"{}\">",
+                "Ann Lee",
+                None,
+            ),
+            (
+                Language::Velocity,
+                "Hello {}!",
+                "#set($r = $x.getClass().forName('java.lang.Runtime'))",
+                Some(Injection),
+            ),
+            (
+                Language::Velocity,
+                "Hello {}!",
+                "$order.save('/tmp/x')",
+                Some(Injection),
+            ),
+            (
+                Language::Velocity,
+                "Hello {}!",
+                "#foreach($i in [1..3])x#end",
+                Some(Injection),
+            ),
+            (Language::Velocity, "Hello {}!", "${name}", Some(Injection)),
+            (
+                Language::Velocity,
+                "Hello {}! $user.name",
+                "Ann & Bob (team #2) costs $5, #hashtag",
+                None,
+            ),
+            (
+                Language::Velocity,
+                "Hello {}!",
+                "#set($a = 1",
+                Some(Unparsable),
+            ),
         ];
         for &(language, template, input, want) in cases {
             let text = template.replace("{}", input);
@@ -262,6 +325,34 @@ mod tests {
                 false,
             ),
             (Language::JakartaEl, "${order.runtime} minutes", false),
+            (
+                Language::FreeMarker,
+                "<#assign ex=\"freemarker.template.utility.Execute\"?new()>${ex(\"id\")}",
+                true,
+            ),
+            (
+                Language::FreeMarker,
+                "${\"freemarker.template.utility.ObjectConstructor\"?new()(\"java.lang.ProcessBuilder\", \"id\")}",
+                true,
+            ),
+            (Language::FreeMarker, "${user?api.getClass()}", true),
+            (
+                Language::FreeMarker,
+                "Mention freemarker.template.utility.Execute?new() as text; ${name?upper_case}",
+                false,
+            ),
+            (
+                Language::Velocity,
+                "#set($c = $x.class.forName(\"java.lang.Runtime\"))",
+                true,
+            ),
+            (Language::Velocity, "$x.class.classLoader", true),
+            (Language::Velocity, "$x.getClass().getClassLoader()", true),
+            (
+                Language::Velocity,
+                "Hello $user.name, the Runtime of $movie.runtime ## getRuntime()",
+                false,
+            ),
         ];
         for &(language, text, dangerous) in cases {
             let got = detect(&none, language, text.as_bytes()).map(|f| f.rule);

@@ -27,6 +27,10 @@ pub enum Language {
     Jexl,
     /// Jakarta (and javax) EL: literal text with `${…}` and `#{…}` expressions.
     JakartaEl,
+    /// A FreeMarker template: literal text with interpolations and FTL tags ([`super::ftl`]).
+    FreeMarker,
+    /// A Velocity template: literal text with references and directives ([`super::vtl`]).
+    Velocity,
 }
 
 impl Language {
@@ -37,11 +41,17 @@ impl Language {
             Language::Mvel => "mvel",
             Language::Jexl => "jexl",
             Language::JakartaEl => "el",
+            Language::FreeMarker => "freemarker",
+            Language::Velocity => "velocity",
         }
     }
 
-    fn doubles_quotes(self) -> bool {
-        matches!(self, Language::Spel | Language::SpelTemplate)
+    /// Velocity, like SpEL, escapes a quote by doubling it; a backslash is an ordinary character.
+    pub(super) fn doubles_quotes(self) -> bool {
+        matches!(
+            self,
+            Language::Spel | Language::SpelTemplate | Language::Velocity
+        )
     }
 
     /// The characters that open an expression inside a template (followed by `{`). A SpEL
@@ -83,9 +93,11 @@ pub enum LexError {
 /// Lexes `text` (whitespace is skipped, not a token).
 pub fn lex(text: &[u8], language: Language) -> Result<Vec<Token>, LexError> {
     let mut tokens = Vec::new();
-    match language.template_openers() {
-        None => code(text, 0, text.len(), language, &mut tokens)?,
-        Some(openers) => template(text, openers, language, &mut tokens)?,
+    match (language, language.template_openers()) {
+        (Language::FreeMarker, _) => super::ftl::lex(text, &mut tokens)?,
+        (Language::Velocity, _) => super::vtl::lex(text, &mut tokens)?,
+        (_, None) => code(text, 0, text.len(), language, &mut tokens)?,
+        (_, Some(openers)) => template(text, openers, language, &mut tokens)?,
     }
     Ok(tokens)
 }
@@ -136,7 +148,7 @@ fn template(
 }
 
 /// The `}` closing an expression body starting at `from`: braces nest, strings are skipped.
-fn closing_brace(text: &[u8], from: usize, language: Language) -> Option<usize> {
+pub(super) fn closing_brace(text: &[u8], from: usize, language: Language) -> Option<usize> {
     let mut depth = 0usize;
     let mut at = from;
     while at < text.len() {
@@ -158,7 +170,7 @@ fn closing_brace(text: &[u8], from: usize, language: Language) -> Option<usize> 
 }
 
 /// The end (exclusive) of the string literal opening at `start`.
-fn string_end(text: &[u8], start: usize, language: Language) -> Result<usize, LexError> {
+pub(super) fn string_end(text: &[u8], start: usize, language: Language) -> Result<usize, LexError> {
     let quote = text[start];
     let mut at = start + 1;
     while at < text.len() {
@@ -179,7 +191,7 @@ fn string_end(text: &[u8], start: usize, language: Language) -> Result<usize, Le
     Err(LexError::UnterminatedString(start))
 }
 
-fn code(
+pub(super) fn code(
     text: &[u8],
     from: usize,
     to: usize,
@@ -195,6 +207,9 @@ fn code(
             continue;
         } else if c == b'\'' || c == b'"' {
             at = string_end(&text[..to], at, language)?;
+            if interpolated_string(text, start..at, language, tokens) {
+                continue;
+            }
             TokenKind::String
         } else if c.is_ascii_digit() {
             while at < to
@@ -222,6 +237,64 @@ fn code(
         });
     }
     Ok(())
+}
+
+/// Template languages evaluate some string literals as templates of their own (FreeMarker's
+/// `"a${b}"`, Velocity's `"$b"`): such a string is split where an interpolation opens, so that
+/// input reaching across the opener touches more than one token. False when the string is plain.
+fn interpolated_string(
+    text: &[u8],
+    span: Range<usize>,
+    language: Language,
+    tokens: &mut Vec<Token>,
+) -> bool {
+    let opener_at = |at: usize| -> usize {
+        let next = text.get(at + 1).copied().unwrap_or(b' ');
+        match (language, text[at]) {
+            (Language::FreeMarker, b'$' | b'#') if next == b'{' => 2,
+            (Language::Velocity, b'$') if next == b'!' || next == b'{' || starts_name(next) => 1,
+            (Language::Velocity, b'#') if next == b'{' || next.is_ascii_alphabetic() => 1,
+            _ => 0,
+        }
+    };
+    let interpolates = match language {
+        // A raw string `r"…"` is not interpolated.
+        Language::FreeMarker => span.start == 0 || text[span.start - 1] != b'r',
+        Language::Velocity => text[span.start] == b'"',
+        _ => false,
+    };
+    if !interpolates || !(span.start + 1..span.end - 1).any(|at| opener_at(at) > 0) {
+        return false;
+    }
+    let mut piece = span.start;
+    let mut at = span.start + 1;
+    while at < span.end - 1 {
+        let len = opener_at(at);
+        if len == 0 {
+            at += 1;
+            continue;
+        }
+        tokens.push(Token {
+            kind: TokenKind::String,
+            span: piece..at,
+        });
+        tokens.push(Token {
+            kind: TokenKind::Punct,
+            span: at..at + len,
+        });
+        at += len;
+        piece = at;
+    }
+    tokens.push(Token {
+        kind: TokenKind::String,
+        span: piece..span.end,
+    });
+    true
+}
+
+/// Whether `c` may start an identifier.
+pub(super) fn starts_name(c: u8) -> bool {
+    c.is_ascii_alphabetic() || c == b'_'
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! Expression-language injection (issue 11): SpEL, OGNL, MVEL, JEXL and Jakarta EL.
+//! Expression-language injection (issue 11): SpEL, OGNL, MVEL, JEXL, Jakarta EL, and the
+//! FreeMarker and Velocity template languages when input becomes part of a template.
 //!
 //! The structural rule carried over from SQL: request input confined to one string literal,
 //! one number, one property name, or the literal text of a template is data
@@ -13,8 +14,10 @@
 //! (`expr.policy.dangerous_class`).
 
 pub mod detect;
+mod ftl;
 pub mod lexer;
 pub mod policy;
+mod vtl;
 
 pub use detect::{detect, ExprFinding, ExprRule};
 pub use lexer::{lex, Language, Token, TokenKind};

@@ -8,7 +8,7 @@
 
 use std::ops::Range;
 
-use super::lexer::{Token, TokenKind};
+use super::lexer::{Language, Token, TokenKind};
 
 /// Classes and packages that run processes, load or define classes, or reflect.
 const DANGEROUS_TYPES: &[&str] = &[
@@ -49,8 +49,53 @@ const DANGEROUS_METHODS: &[&str] = &[
     "getEngineByName",
 ];
 
+/// FreeMarker's `TemplateModel` classes that run commands, construct any class, or run Jython:
+/// what `"…"?new()` instantiates in every published FreeMarker exploit.
+const FREEMARKER_DANGEROUS_MODELS: &[&str] = &[
+    "freemarker.template.utility.Execute",
+    "freemarker.template.utility.ObjectConstructor",
+    "freemarker.template.utility.JythonRuntime",
+];
+
+/// Properties that lead from any object to its class loader (Velocity's `$x.class.classLoader`).
+const DANGEROUS_PROPERTIES: &[&str] = &["classLoader", "protectionDomain"];
+
 /// The span of the first dangerous reference in the code of the expression, if any.
-pub fn dangerous(text: &[u8], tokens: &[Token]) -> Option<Range<usize>> {
+pub fn dangerous(text: &[u8], tokens: &[Token], language: Language) -> Option<Range<usize>> {
+    if language == Language::FreeMarker {
+        if let Some(span) = freemarker(text, tokens) {
+            return Some(span);
+        }
+    }
+    java_like(text, tokens)
+}
+
+/// FreeMarker's own ways out of the template: `?api` (the Java API of any wrapped object) and
+/// `?new` of a model class that runs commands or constructs arbitrary objects. The class is a
+/// string literal there, so strings are read here, unlike in [`java_like`].
+fn freemarker(text: &[u8], tokens: &[Token]) -> Option<Range<usize>> {
+    let word = |t: &Token| &text[t.span.clone()];
+    let unquoted = |t: &Token| {
+        let w = word(t);
+        let w = w.strip_prefix(b"r").unwrap_or(w);
+        w.get(1..w.len().saturating_sub(1)).unwrap_or(b"")
+    };
+    tokens.iter().enumerate().find_map(|(i, t)| {
+        let builtin = t.kind == TokenKind::Punct
+            && word(t) == b"?"
+            && tokens
+                .get(i + 1)
+                .is_some_and(|n| n.kind == TokenKind::Ident && word(n) == b"api");
+        let model = t.kind == TokenKind::String
+            && FREEMARKER_DANGEROUS_MODELS
+                .iter()
+                .chain(DANGEROUS_TYPES)
+                .any(|m| unquoted(t) == m.as_bytes());
+        (builtin || model).then(|| t.span.clone())
+    })
+}
+
+fn java_like(text: &[u8], tokens: &[Token]) -> Option<Range<usize>> {
     let word = |t: &Token| std::str::from_utf8(&text[t.span.clone()]).unwrap_or("");
     let is = |i: usize, kind: TokenKind, s: &str| {
         tokens
@@ -93,6 +138,12 @@ pub fn dangerous(text: &[u8], tokens: &[Token]) -> Option<Range<usize>> {
         let last = word(&tokens[i]);
         if DANGEROUS_METHODS.contains(&last) && is(i + 1, TokenKind::Punct, "(") {
             return Some(tokens[i].span.clone());
+        }
+        // A property that leads to the class loader: `$x.class.classLoader`.
+        let after_dot = first > 0 && is(first - 1, TokenKind::Punct, ".");
+        let mut segments = name.split('.').skip(usize::from(!after_dot));
+        if segments.any(|s| DANGEROUS_PROPERTIES.contains(&s)) {
+            return Some(span);
         }
         // MVEL's implicit `java.lang`: `Runtime.getRuntime()` is caught by the method.
         i += 1;

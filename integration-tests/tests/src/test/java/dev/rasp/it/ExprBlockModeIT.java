@@ -65,6 +65,9 @@ class ExprBlockModeIT {
             if (EventLog.text(ev, "sink.dialect") == null) {
                 problems.add("the event names no expression language");
             }
+            if (c.dialect() != null) {
+                Scenario.expectEq(problems, "event sink.dialect", c.dialect(), EventLog.text(ev, "sink.dialect"));
+            }
             if (body != null) {
                 Scenario.expectEq(problems, "event_id vs the 403 body", body.path("event_id").asText(null),
                     EventLog.text(ev, "event_id"));

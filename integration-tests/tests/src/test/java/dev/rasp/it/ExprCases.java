@@ -25,6 +25,11 @@ final class ExprCases {
         String target(Path marker) {
             return target.replace("{M}", Http.enc(marker.toString()));
         }
+
+        /** The {@code sink.dialect} the event must name for a template engine's case (null: any language). */
+        String dialect() {
+            return target.contains("/freemarker") ? "freemarker" : target.contains("/velocity") ? "velocity" : null;
+        }
     }
 
     record Twin(String name, String before, String target, String expect) {
@@ -56,8 +61,25 @@ final class ExprCases {
             new Attack("a stored rule reaching Runtime, evaluated by a later request",
                 "/expr/rules/save?rule=" + Http.enc("T(java.lang.Runtime).getRuntime().exec(new String[]{'touch', '")
                     + "{M}" + Http.enc("'}).waitFor()"),
-                "/expr/rules/run", "expr.policy.dangerous_class"));
+                "/expr/rules/run", "expr.policy.dangerous_class"),
+            new Attack("FreeMarker greeting text writing a directive that runs Execute", null,
+                "/expr/freemarker?greeting=" + Http.enc(FTL_EXECUTE) + "{M}" + Http.enc("\")}"), "expr.injection"),
+            new Attack("Velocity greeting text writing a directive that reaches Runtime", null,
+                "/expr/velocity?greeting=" + Http.enc(VTL_RUNTIME) + "{M}" + Http.enc("\")"), "expr.injection"),
+            new Attack("a stored FreeMarker template running Execute, rendered by a later request",
+                "/expr/freemarker/templates/save?source=" + Http.enc(FTL_EXECUTE) + "{M}" + Http.enc("\")}"),
+                "/expr/freemarker/templates/run", "expr.policy.dangerous_class"),
+            new Attack("a stored Velocity template reaching Runtime, rendered by a later request",
+                "/expr/velocity/templates/save?source=" + Http.enc(VTL_RUNTIME) + "{M}" + Http.enc("\")"),
+                "/expr/velocity/templates/run", "expr.policy.dangerous_class"));
     }
+
+    /** FreeMarker's Execute model running {@code touch <marker>} (the marker path and {@code ")}} follow). */
+    static final String FTL_EXECUTE = "<#assign ex=\"freemarker.template.utility.Execute\"?new()>${ex(\"touch ";
+
+    /** Velocity reaching Runtime through the root's class: {@code touch <marker>} (the path and {@code ")} follow). */
+    static final String VTL_RUNTIME =
+        "#set($rt = $order.getClass().forName(\"java.lang.Runtime\"))$rt.getRuntime().exec(\"touch ";
 
     static List<Twin> twins() {
         return List.of(
@@ -70,7 +92,23 @@ final class ExprCases {
             new Twin("OGNL property", null, "/expr/ognl?expr=items", "3"),
             new Twin("JEXL property path", null, "/expr/jexl?expr=" + Http.enc("order.items"), "3"),
             new Twin("MVEL property", null, "/expr/mvel?expr=items", "3"),
-            new Twin("a stored rule of arithmetic", "/expr/rules/save?rule=" + Http.enc("items * 2"), "/expr/rules/run", "6"));
+            new Twin("a stored rule of arithmetic", "/expr/rules/save?rule=" + Http.enc("items * 2"), "/expr/rules/run", "6"),
+            new Twin("FreeMarker greeting of literal text", null,
+                "/expr/freemarker?greeting=" + Http.enc("Ann & Bob (team #2) costs 5 $, [#1] x<y"),
+                "Hello Ann & Bob (team #2) costs 5 $, [#1] x<y!"),
+            new Twin("FreeMarker greeting with FTL syntax as a data-model value", null,
+                "/expr/freemarker-model?name=" + Http.enc("${7*7} <#if x>"), "Hello ${7*7} <#if x>!"),
+            new Twin("a stored FreeMarker template with an interpolation",
+                "/expr/freemarker/templates/save?source=" + Http.enc("You have ${order.items} items"),
+                "/expr/freemarker/templates/run", "You have 3 items"),
+            new Twin("Velocity greeting of literal text", null,
+                "/expr/velocity?greeting=" + Http.enc("Ann & Bob (team #2) costs $5, #hashtag"),
+                "Hello Ann & Bob (team #2) costs $5, #hashtag!"),
+            new Twin("Velocity greeting with VTL syntax as a data-model value", null,
+                "/expr/velocity-model?name=" + Http.enc("$order.items #set($a=1)"), "Hello $order.items #set($a=1)!"),
+            new Twin("a stored Velocity template with a reference",
+                "/expr/velocity/templates/save?source=" + Http.enc("You have $order.items items"),
+                "/expr/velocity/templates/run", "You have 3 items"));
     }
 
     static List<String> attackNames() {

@@ -1,5 +1,9 @@
 package dev.rasp.bootstrap;
 
+import java.io.IOException;
+import java.io.PushbackReader;
+import java.io.Reader;
+import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.util.Collection;
 import java.util.List;
@@ -226,7 +230,7 @@ public final class RaspBridge {
     }
 
     /**
-     * Before an expression is parsed (SpEL, OGNL, MVEL, JEXL, EL). On a thread that serves no
+     * Before an expression is parsed (SpEL, OGNL, MVEL, JEXL, EL, a template). On a thread that serves no
      * request the expression policy still applies (an expression that reaches Runtime needs no
      * request input to be dangerous).
      */
@@ -262,6 +266,48 @@ public final class RaspBridge {
         } finally {
             scope.guarded = false;
         }
+    }
+
+    /**
+     * Before a template engine parses a template's source (FreeMarker's Template constructor,
+     * Velocity's RuntimeInstance.parse): the source is read whole, judged as an expression of
+     * the template language ({@link #onExpression}), and a reader of the same text is returned
+     * for the engine to parse in place of the one it was given. Returns {@code reader} itself
+     * when there is nothing to judge.
+     */
+    public static Object onTemplate(int api, Object reader) {
+        if (!(reader instanceof Reader) || hooks == null) {
+            return reader;
+        }
+        Reader in = (Reader) reader;
+        StringBuilder text = new StringBuilder();
+        char[] buffer = new char[4096];
+        try {
+            for (int n = in.read(buffer); n != -1; n = in.read(buffer)) {
+                text.append(buffer, 0, n);
+            }
+        } catch (IOException | RuntimeException e) {
+            // The text read so far goes back in front of the rest: the engine meets the failure itself.
+            return unread(in, text);
+        }
+        String source = text.toString();
+        onExpression(api, source, null);
+        return new StringReader(source);
+    }
+
+    private static Reader unread(Reader in, StringBuilder text) {
+        if (text.length() == 0) {
+            return in;
+        }
+        char[] chars = new char[text.length()];
+        text.getChars(0, chars.length, chars, 0);
+        PushbackReader pushback = new PushbackReader(in, chars.length);
+        try {
+            pushback.unread(chars);
+        } catch (IOException e) {
+            return new StringReader(text.toString()); // cannot happen: the buffer fits the text
+        }
+        return pushback;
     }
 
     /**

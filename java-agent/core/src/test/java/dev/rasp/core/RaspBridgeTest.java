@@ -990,4 +990,44 @@ class RaspBridgeTest {
             RaspBridge.messageExit(true);
         }
     }
+
+    @Test
+    void aTemplateSourceIsReadWholeAndHandedBackUnchanged_aFailingReaderFailsTheSameWay() throws Exception {
+        String source = "Hello ${name}! " + String.join("", Collections.nCopies(3000, "<#if x>y</#if>"));
+        RaspBridge.requestEnter("http", "resp");
+        java.io.Reader back = (java.io.Reader) RaspBridge.onTemplate(7, new java.io.StringReader(source));
+        assertEquals(source, readAll(back));
+        assertSame("not a reader", RaspBridge.onTemplate(7, "not a reader"));
+        java.io.Reader failing = new java.io.Reader() {
+            boolean served;
+
+            @Override
+            public int read(char[] buf, int off, int len) throws java.io.IOException {
+                if (served) {
+                    throw new java.io.IOException("disk gone");
+                }
+                served = true;
+                "abc".getChars(0, 3, buf, off);
+                return 3;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.io.Reader replay = (java.io.Reader) RaspBridge.onTemplate(8, failing);
+        char[] three = new char[3];
+        assertEquals(3, replay.read(three));
+        assertEquals("abc", new String(three));
+        assertThrows(java.io.IOException.class, () -> replay.read(three));
+    }
+
+    private static String readAll(java.io.Reader in) throws java.io.IOException {
+        StringBuilder out = new StringBuilder();
+        char[] buf = new char[1024];
+        for (int n = in.read(buf); n != -1; n = in.read(buf)) {
+            out.append(buf, 0, n);
+        }
+        return out.toString();
+    }
 }

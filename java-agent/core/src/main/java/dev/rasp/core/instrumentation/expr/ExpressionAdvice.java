@@ -1,6 +1,7 @@
 package dev.rasp.core.instrumentation.expr;
 
 import dev.rasp.bootstrap.RaspBridge;
+import java.io.Reader;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -60,6 +61,26 @@ public final class ExpressionAdvice {
         @Advice.OnMethodEnter
         public static void enter(@Advice.This Object factory, @Advice.Argument(1) Object expression) {
             RaspBridge.onExpression(ExprApi.EL, expression, factory);
+        }
+    }
+
+    /**
+     * FreeMarker's Template(String, String, Reader, Configuration, ParserConfiguration, String),
+     * which every other constructor and Configuration.getTemplate reach: the template's source is
+     * judged, and the engine parses the same text from the reader the bridge hands back.
+     */
+    public static final class FreeMarker {
+        @Advice.OnMethodEnter
+        public static void enter(@Advice.Argument(value = 2, readOnly = false) Reader source) {
+            source = (Reader) RaspBridge.onTemplate(ExprApi.FREEMARKER, source);
+        }
+    }
+
+    /** Velocity's RuntimeInstance.parse(Reader, Template): Velocity.evaluate and template loading reach it. */
+    public static final class Velocity {
+        @Advice.OnMethodEnter
+        public static void enter(@Advice.Argument(value = 0, readOnly = false) Reader source) {
+            source = (Reader) RaspBridge.onTemplate(ExprApi.VELOCITY, source);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.rasp.core.instrumentation.expr;
 
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import java.io.Reader;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
@@ -10,6 +11,7 @@ import static net.bytebuddy.matcher.ElementMatchers.failSafe;
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isBridge;
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.isMethod;
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
@@ -31,8 +33,14 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  *   <li>MVEL: the static {@code MVEL} methods taking the expression as a {@code String} first;</li>
  *   <li>JEXL 3: {@code internal.Engine.createExpression} and {@code createScript};</li>
  *   <li>Jakarta and javax EL: {@code createValueExpression} and {@code createMethodExpression} on
- *   every ExpressionFactory implementation (Tomcat's, Expressly, JUEL).</li>
+ *   every ExpressionFactory implementation (Tomcat's, Expressly, JUEL);</li>
+ *   <li>FreeMarker: the {@code Template} constructor taking the source {@code Reader} that every
+ *   other constructor and {@code Configuration.getTemplate} reach (FreeMarker 2.3.22 and later);</li>
+ *   <li>Velocity: {@code RuntimeInstance.parse(Reader, Template)}, which {@code Velocity.evaluate}
+ *   and template loading reach.</li>
  * </ul>
+ * A template is judged as a whole: its source is read before the engine parses it (see
+ * {@code RaspBridge.onTemplate}).
  */
 public final class ExpressionInstrumentation implements InstrumentationModule {
 
@@ -40,6 +48,8 @@ public final class ExpressionInstrumentation implements InstrumentationModule {
     static final String OGNL = "ognl.Ognl";
     static final String MVEL = "org.mvel2.MVEL";
     static final String JEXL_ENGINE = "org.apache.commons.jexl3.internal.Engine";
+    static final String FREEMARKER_TEMPLATE = "freemarker.template.Template";
+    static final String VELOCITY_RUNTIME = "org.apache.velocity.runtime.RuntimeInstance";
 
     @Override
     public String name() {
@@ -82,7 +92,15 @@ public final class ExpressionInstrumentation implements InstrumentationModule {
                                         .and(takesArgument(2, String.class)),
                                 ExpressionAdvice.JexlScript.class.getName()))
                 .type(elFactories())
-                .transform(advice(adviceLoader).advice(elMethods(), ExpressionAdvice.El.class.getName()));
+                .transform(advice(adviceLoader).advice(elMethods(), ExpressionAdvice.El.class.getName()))
+                .type(named(FREEMARKER_TEMPLATE))
+                .transform(advice(adviceLoader).advice(isConstructor().and(takesArguments(6))
+                                .and(takesArgument(2, Reader.class)),
+                        ExpressionAdvice.FreeMarker.class.getName()))
+                .type(named(VELOCITY_RUNTIME))
+                .transform(advice(adviceLoader).advice(isMethod().and(named("parse")).and(takesArguments(2))
+                                .and(takesArgument(0, Reader.class)),
+                        ExpressionAdvice.Velocity.class.getName()));
     }
 
     private static AgentBuilder.Transformer.ForAdvice advice(ClassLoader adviceLoader) {
