@@ -77,7 +77,14 @@ final class XxeCases {
     /** How an attack shows: the secret file's content served, the listener reached, or a 100 MB expansion. */
     enum Effect { SECRET_SERVED, LISTENER_REACHED, EXPANDED }
 
-    record Attack(String name, String path, String contentType, String body, String rule, Effect effect) {
+    /** How an attack's body is sent: as is, gzip-compressed (Content-Encoding: gzip), or as a multipart file part. */
+    enum Wrapping { PLAIN, GZIP, MULTIPART_FILE }
+
+    record Attack(String name, String path, String contentType, String body, String rule, Effect effect, Wrapping wrapping) {
+        Attack(String name, String path, String contentType, String body, String rule, Effect effect) {
+            this(name, path, contentType, body, rule, effect, Wrapping.PLAIN);
+        }
+
         @Override
         public String toString() {
             return name + " " + path;
@@ -102,18 +109,32 @@ final class XxeCases {
         return app.workDir().toAbsolutePath().resolve("xxe-secret.txt");
     }
 
-    /** 10 levels of 10 references, each leaf 1,000 characters: expands to 100,000,000 characters (5 levels). */
+    /** 5 levels of 10 references, each leaf 1,000 characters: expands to 100,000,000 characters. */
     static String bomb() {
+        return bomb(5, 1000);
+    }
+
+    /**
+     * {@code levels} levels of 10 references over a leaf of {@code leafChars} characters: 1 + 10 + ... + 10^levels
+     * entity expansions, 10^levels x leafChars characters of text.
+     */
+    static String bomb(int levels, int leafChars) {
         StringBuilder d = new StringBuilder("<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY l0 \"")
-            .append("0123456789".repeat(100)).append("\">");
-        for (int i = 1; i <= 5; i++) {
+            .append("0123456789".repeat(leafChars / 10)).append("\">");
+        for (int i = 1; i <= levels; i++) {
             d.append("<!ENTITY l").append(i).append(" \"");
             for (int j = 0; j < 10; j++) {
                 d.append("&l").append(i - 1).append(';');
             }
             d.append("\">");
         }
-        return d.append("]><r>&l5;</r>").toString();
+        return d.append("]><r>&l").append(levels).append(";</r>").toString();
+    }
+
+    /** One entity of {@code chars} characters referenced {@code refs} times: few expansions, much text. */
+    static String bigEntity(int chars, int refs) {
+        return "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY big \"" + "0123456789".repeat(chars / 10) + "\">]><r>"
+            + "&big;".repeat(refs) + "</r>";
     }
 
     static final long BOMB_LENGTH = 100_000_000L;
@@ -137,6 +158,15 @@ final class XxeCases {
             "xxe.external_entity", Effect.LISTENER_REACHED));
         out.add(new Attack("billion laughs, JDK limits off", "/xxe/sax", XML, bomb(), "xxe.entity_expansion",
             Effect.EXPANDED));
+        // the document compressed: the body the agent keeps is gzip; the parse reading it is what shows the document
+        out.add(new Attack("file entity, gzip-compressed body", "/xxe/dom-gzip", XML,
+            DOCUMENT.replace("%DOCTYPE%", fileEntity).replace("%REF%", "&x;"), "xxe.external_entity",
+            Effect.SECRET_SERVED, Wrapping.GZIP));
+        if (app.name().startsWith("spring")) {
+            out.add(new Attack("file entity, uploaded file (multipart)", "/xxe/upload", XML,
+                DOCUMENT.replace("%DOCTYPE%", fileEntity).replace("%REF%", "&x;"), "xxe.external_entity",
+                Effect.SECRET_SERVED, Wrapping.MULTIPART_FILE));
+        }
         // a content type the agent does not keep: the parse reading the body is what shows the document
         for (String path : List.of("/xxe/dom", "/xxe/sax")) {
             out.add(new Attack("file entity, body as application/octet-stream", path, "application/octet-stream",
@@ -159,6 +189,10 @@ final class XxeCases {
         }
         out.add(new Twin("class-path document with a class-path entity", "GET", "/xxe/internal", null,
             "included-from-class-path"));
+        // under the default limits: what XxeEntityLimitIT's lowered limits stop
+        out.add(new Twin("1,111 entity expansions (default limit 10,000)", "POST", "/xxe/sax", bomb(3, 10), "length=10000\n"));
+        out.add(new Twin("24,000 characters of one entity (default limit 10,000,000)", "POST", "/xxe/sax",
+            bigEntity(8000, 3), "length=24000\n"));
         return out;
     }
 
@@ -167,7 +201,26 @@ final class XxeCases {
     }
 
     static Http.Resp send(Http http, Attack a) {
-        return http.send("POST", a.path(), a.contentType(), a.body());
+        return switch (a.wrapping()) {
+            case PLAIN -> http.send("POST", a.path(), a.contentType(), a.body());
+            case GZIP -> http.sendBytes("POST", a.path(), a.contentType(), gzip(a.body()), "Content-Encoding", "gzip");
+            case MULTIPART_FILE -> {
+                String boundary = "xxe-boundary-" + Long.toHexString(System.nanoTime());
+                String multipart = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"doc.xml\"\r\n"
+                    + "Content-Type: " + a.contentType() + "\r\n\r\n" + a.body() + "\r\n--" + boundary + "--\r\n";
+                yield http.send("POST", a.path(), "multipart/form-data; boundary=" + boundary, multipart);
+            }
+        };
+    }
+
+    static byte[] gzip(String text) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(out)) {
+            z.write(text.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     /** Whether the attack took effect, judged from the answer and the listener's count since {@code before}. */

@@ -34,6 +34,8 @@ public final class RaspBridge {
         if (hooks != null || h == null) {
             return false;
         }
+        xmlMaxExpansions = h.maxEntityExpansions();
+        xmlMaxChars = h.maxEntityChars();
         hooks = h;
         HandOff.startReaper();
         return true;
@@ -443,6 +445,9 @@ public final class RaspBridge {
     /** The pseudo-names Xerces gives the document entity and the external DTD subset. */
     private static final String XML_DOCUMENT_ENTITY = "[xml]";
     private static final String XML_DTD_ENTITY = "[dtd]";
+    /** The configured expansion limits, copied from the hooks at install: read on every entity without a call. */
+    private static volatile int xmlMaxExpansions = RaspHooks.ENTITY_EXPANSION_LIMIT_COUNT;
+    private static volatile long xmlMaxChars = RaspHooks.ENTITY_EXPANSION_LIMIT_CHARS;
 
     /**
      * Before the XML parser (the JDK's Xerces or an application's) sets up an entity: the
@@ -450,9 +455,9 @@ public final class RaspBridge {
      * an entity reference being expanded (an internal entity as a StringReader over its
      * replacement text). With neither stream supplied, the parser is about to open the system id
      * itself: that is judged. Expansions are counted here, per parse, with no call into the core
-     * until one passes a limit ({@link RaspHooks#ENTITY_EXPANSION_LIMIT_COUNT} references, or
-     * {@link RaspHooks#ENTITY_EXPANSION_LIMIT_CHARS} characters of replacement text, which a
-     * few references to one huge entity reach); that one is judged, once per parse.
+     * until one passes a limit ({@link RaspHooks#maxEntityExpansions} references, or
+     * {@link RaspHooks#maxEntityChars} characters of replacement text, which a few references to
+     * one huge entity reach); that one is judged, once per parse.
      */
     public static void onXmlEntity(int api, Object parser, String name, String systemId, String publicId,
                                    Object byteStream, Object charStream) {
@@ -470,14 +475,14 @@ public final class RaspBridge {
         if (document) {
             return; // the document: its source is the application's choice, not an entity's
         }
-        if (!XML_DTD_ENTITY.equals(name) && scope.xmlExpansions <= RaspHooks.ENTITY_EXPANSION_LIMIT_COUNT) {
+        int maxExpansions = xmlMaxExpansions;
+        if (!XML_DTD_ENTITY.equals(name) && scope.xmlExpansions <= maxExpansions) {
             scope.xmlExpansions++;
             if (charStream instanceof java.io.StringReader) {
                 scope.xmlExpandedChars += remaining((java.io.StringReader) charStream);
             }
-            if (scope.xmlExpansions > RaspHooks.ENTITY_EXPANSION_LIMIT_COUNT
-                    || scope.xmlExpandedChars > RaspHooks.ENTITY_EXPANSION_LIMIT_CHARS) {
-                scope.xmlExpansions = RaspHooks.ENTITY_EXPANSION_LIMIT_COUNT + 1; // judged once per parse
+            if (scope.xmlExpansions > maxExpansions || scope.xmlExpandedChars > xmlMaxChars) {
+                scope.xmlExpansions = maxExpansions + 1; // judged once per parse
                 checkXmlEntity(scope, api, RaspHooks.ENTITY_EXPANSION_LIMIT, name, null, null);
             }
         }
@@ -1304,6 +1309,9 @@ public final class RaspBridge {
         if (!scope.context.capturesBody()) {
             scope.uncapturedBodyReads++; // an XML parse reading it gets judged without its text
             return -1;
+        }
+        if (scope.context.bodyEncoded) {
+            scope.uncapturedBodyReads++; // kept, but compressed: the parse's text is unseen all the same
         }
         return scope.bodyReadDepth++;
     }

@@ -60,6 +60,8 @@ public final class RaspRuntime implements RaspHooks {
     private final boolean failClosed;
     private final DialectResolver dialects = new DialectResolver();
     private final InternalErrors errors;
+    private final int maxEntityExpansions;
+    private final long maxEntityChars;
     /** Set once when the native library lacks checkCommand/checkPath (an older build). */
     private volatile boolean sinkNativesMissing;
 
@@ -69,6 +71,18 @@ public final class RaspRuntime implements RaspHooks {
         this.failClosed = config.onInternalError() == AgentConfig.FailureMode.CLOSED
                 && config.mode() == AgentConfig.Mode.BLOCK;
         this.errors = errors;
+        this.maxEntityExpansions = config.xxeMaxEntityExpansions();
+        this.maxEntityChars = config.xxeMaxEntityChars();
+    }
+
+    @Override
+    public int maxEntityExpansions() {
+        return maxEntityExpansions;
+    }
+
+    @Override
+    public long maxEntityChars() {
+        return maxEntityChars;
     }
 
     // ------------------------------------------------------------------ request lifecycle
@@ -80,8 +94,10 @@ public final class RaspRuntime implements RaspHooks {
             return null;
         }
         String contentType;
+        boolean bodyEncoded;
         try {
             contentType = http.contentType(request);
+            bodyEncoded = http.bodyEncoded(request);
         } catch (Throwable t) {
             errors.record("request start", t);
             return null;
@@ -89,7 +105,10 @@ public final class RaspRuntime implements RaspHooks {
         // The native context is opened at the first sink check (see open); the body is captured
         // from the start, since the application may read it before any sink.
         int keep = BodyCapture.wanted(contentType) ? bodyLimit : 0;
-        return new RequestContext(request, response, keep, CAPTURED_BUDGET * (long) bodyLimit, contentType);
+        RequestContext context = new RequestContext(request, response, keep, CAPTURED_BUDGET * (long) bodyLimit,
+                contentType);
+        context.bodyEncoded = bodyEncoded;
+        return context;
     }
 
     /**

@@ -57,6 +57,8 @@ final class XxeServlets {
         m.put("/xxe/stylesheet", new Endpoint("POST", req -> XmlDocuments.stylesheet(req.getInputStream())));
         m.put("/xxe/validate", new Endpoint("POST", req -> XmlDocuments.validate(req.getInputStream())));
         m.put("/xxe/schema", new Endpoint("POST", req -> XmlDocuments.schema(req.getInputStream())));
+        m.put("/xxe/dom-gzip", new Endpoint("POST",
+            req -> XmlDocuments.dom(new java.util.zip.GZIPInputStream(req.getInputStream()))));
         m.put("/xxe/internal", new Endpoint("GET", req -> XmlDocuments.internal()));
         return m;
     }

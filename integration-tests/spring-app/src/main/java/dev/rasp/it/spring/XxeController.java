@@ -1,10 +1,13 @@
 package dev.rasp.it.spring;
 
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.zip.GZIPInputStream;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
 
 /**
  * XML bodies parsed by the JDK's DOM, SAX, XMLReader and StAX, transformed (TrAX), validated or compiled as a schema,
@@ -66,6 +69,18 @@ public class XxeController {
     @PostMapping(path = "/xxe/jaxb-sax", produces = MediaType.TEXT_PLAIN_VALUE)
     public String jaxbSax(HttpServletRequest req) throws Exception {
         return JaxbDocuments.sax(req.getInputStream());
+    }
+
+    /** A gzip-compressed body (Content-Encoding: gzip), decompressed by the application and parsed as DOM. */
+    @PostMapping(path = "/xxe/dom-gzip", produces = MediaType.TEXT_PLAIN_VALUE)
+    public String domGzip(HttpServletRequest req) throws Exception {
+        return XmlDocuments.dom(new GZIPInputStream(req.getInputStream()));
+    }
+
+    /** An uploaded XML file: the multipart body's file part {@code file}, parsed as DOM. */
+    @PostMapping(path = "/xxe/upload", produces = MediaType.TEXT_PLAIN_VALUE)
+    public String upload(@RequestParam("file") MultipartFile file) throws Exception {
+        return XmlDocuments.dom(file.getInputStream());
     }
 
     @GetMapping(path = "/xxe/internal", produces = MediaType.TEXT_PLAIN_VALUE)
