@@ -471,6 +471,7 @@ public final class RaspBridge {
             scope.xmlExpansions = 0;
             scope.xmlExpandedChars = 0;
             scope.uncapturedBodyReadsAtXmlStart = scope.uncapturedBodyReads;
+            scope.xmlFromUpload = document && byteStream != null && byteStream == scope.uploadStream;
         }
         if (document) {
             return; // the document: its source is the application's choice, not an entity's
@@ -489,9 +490,22 @@ public final class RaspBridge {
         if (byteStream == null && charStream == null && (systemId != null || publicId != null)) {
             // This parse read request body the agent did not keep (a content type it does not
             // parse, application/octet-stream say): the document is the request's, unseen.
-            int event = scope.uncapturedBodyReads != scope.uncapturedBodyReadsAtXmlStart
+            // ... or an uploaded file's stream, whose content the agent does not keep either.
+            int event = scope.uncapturedBodyReads != scope.uncapturedBodyReadsAtXmlStart || scope.xmlFromUpload
                     ? RaspHooks.ENTITY_RESOLVE_UNSEEN_BODY : RaspHooks.ENTITY_RESOLVE;
             checkXmlEntity(scope, api, event, name, systemId, publicId);
+        }
+    }
+
+    /**
+     * After the application opened an uploaded file's content (Part, Spring's MultipartFile or
+     * Commons FileUpload's FileItem getInputStream()): an XML parse of exactly this stream reads a
+     * document of the request that the agent did not keep (file parts are elided from the body).
+     */
+    public static void onUploadStream(Object stream) {
+        RequestScope scope = CURRENT.get();
+        if (scope != null && stream != null) {
+            scope.uploadStream = stream;
         }
     }
 
