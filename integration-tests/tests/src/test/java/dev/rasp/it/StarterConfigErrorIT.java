@@ -31,7 +31,9 @@ class StarterConfigErrorIT {
             Arguments.of("exclusion-route", List.of("--rasp.exclusion.admin.routes=admin/**"), null,
                 List.of("Property: rasp.exclusion.admin.routes", "Value: \"admin/**\"", "path globs starting with /")),
             Arguments.of("max-input", List.of("--rasp.request.max-input-bytes=2GB"), null,
-                List.of("Property: rasp.request.max-input-bytes", "Value: \"2GB\"", "from 1KB to 1GB")));
+                List.of("Property: rasp.request.max-input-bytes", "Value: \"2GB\"", "from 1KB to 1GB")),
+            Arguments.of("xxe-expansions", List.of("--rasp.xxe.max-entity-expansions=0"), null,
+                List.of("Property: rasp.xxe.max-entity-expansions", "Value: \"0\"", "entity references from 1 to 100000000")));
     }
 
     @ParameterizedTest(name = "{0}")

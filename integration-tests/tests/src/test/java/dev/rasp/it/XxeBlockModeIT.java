@@ -54,7 +54,7 @@ class XxeBlockModeIT {
     }
 
     static Stream<Arguments> twins() {
-        return Stream.of("spring", "javax").flatMap(a -> XxeCases.twins().stream().map(c -> Arguments.of(a, c)));
+        return Stream.of("spring", "javax").flatMap(a -> XxeCases.twins(a).stream().map(c -> Arguments.of(a, c)));
     }
 
     static Scenario scenario(String name) {
@@ -91,7 +91,8 @@ class XxeBlockModeIT {
                     EventLog.text(ev, "event_id"));
             }
             String input = EventLog.text(ev, "input.value");
-            if (c.contentType().equals(XxeCases.XML) && (input == null || !input.contains("<!DOCTYPE"))) {
+            if (c.contentType().equals(XxeCases.XML) && c.wrapping() == XxeCases.Wrapping.PLAIN
+                && (input == null || !input.contains("<!DOCTYPE"))) {
                 problems.add("the event's input is not the request's document: " + input);
             }
         }

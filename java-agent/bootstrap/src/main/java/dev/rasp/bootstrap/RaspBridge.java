@@ -38,6 +38,8 @@ public final class RaspBridge {
         if (hooks != null || h == null) {
             return false;
         }
+        xmlMaxExpansions = h.maxEntityExpansions();
+        xmlMaxChars = h.maxEntityChars();
         hooks = h;
         HandOff.startReaper();
         return true;
@@ -490,6 +492,9 @@ public final class RaspBridge {
     /** The pseudo-names Xerces gives the document entity and the external DTD subset. */
     private static final String XML_DOCUMENT_ENTITY = "[xml]";
     private static final String XML_DTD_ENTITY = "[dtd]";
+    /** The configured expansion limits, copied from the hooks at install: read on every entity without a call. */
+    private static volatile int xmlMaxExpansions = RaspHooks.ENTITY_EXPANSION_LIMIT_COUNT;
+    private static volatile long xmlMaxChars = RaspHooks.ENTITY_EXPANSION_LIMIT_CHARS;
 
     /**
      * Before the XML parser (the JDK's Xerces or an application's) sets up an entity: the
@@ -497,9 +502,9 @@ public final class RaspBridge {
      * an entity reference being expanded (an internal entity as a StringReader over its
      * replacement text). With neither stream supplied, the parser is about to open the system id
      * itself: that is judged. Expansions are counted here, per parse, with no call into the core
-     * until one passes a limit ({@link RaspHooks#ENTITY_EXPANSION_LIMIT_COUNT} references, or
-     * {@link RaspHooks#ENTITY_EXPANSION_LIMIT_CHARS} characters of replacement text, which a
-     * few references to one huge entity reach); that one is judged, once per parse.
+     * until one passes a limit ({@link RaspHooks#maxEntityExpansions} references, or
+     * {@link RaspHooks#maxEntityChars} characters of replacement text, which a few references to
+     * one huge entity reach); that one is judged, once per parse.
      */
     public static void onXmlEntity(int api, Object parser, String name, String systemId, String publicId,
                                    Object byteStream, Object charStream) {
@@ -513,27 +518,41 @@ public final class RaspBridge {
             scope.xmlExpansions = 0;
             scope.xmlExpandedChars = 0;
             scope.uncapturedBodyReadsAtXmlStart = scope.uncapturedBodyReads;
+            scope.xmlFromUpload = document && byteStream != null && byteStream == scope.uploadStream;
         }
         if (document) {
             return; // the document: its source is the application's choice, not an entity's
         }
-        if (!XML_DTD_ENTITY.equals(name) && scope.xmlExpansions <= RaspHooks.ENTITY_EXPANSION_LIMIT_COUNT) {
+        int maxExpansions = xmlMaxExpansions;
+        if (!XML_DTD_ENTITY.equals(name) && scope.xmlExpansions <= maxExpansions) {
             scope.xmlExpansions++;
             if (charStream instanceof java.io.StringReader) {
                 scope.xmlExpandedChars += remaining((java.io.StringReader) charStream);
             }
-            if (scope.xmlExpansions > RaspHooks.ENTITY_EXPANSION_LIMIT_COUNT
-                    || scope.xmlExpandedChars > RaspHooks.ENTITY_EXPANSION_LIMIT_CHARS) {
-                scope.xmlExpansions = RaspHooks.ENTITY_EXPANSION_LIMIT_COUNT + 1; // judged once per parse
+            if (scope.xmlExpansions > maxExpansions || scope.xmlExpandedChars > xmlMaxChars) {
+                scope.xmlExpansions = maxExpansions + 1; // judged once per parse
                 checkXmlEntity(scope, api, RaspHooks.ENTITY_EXPANSION_LIMIT, name, null, null);
             }
         }
         if (byteStream == null && charStream == null && (systemId != null || publicId != null)) {
             // This parse read request body the agent did not keep (a content type it does not
             // parse, application/octet-stream say): the document is the request's, unseen.
-            int event = scope.uncapturedBodyReads != scope.uncapturedBodyReadsAtXmlStart
+            // ... or an uploaded file's stream, whose content the agent does not keep either.
+            int event = scope.uncapturedBodyReads != scope.uncapturedBodyReadsAtXmlStart || scope.xmlFromUpload
                     ? RaspHooks.ENTITY_RESOLVE_UNSEEN_BODY : RaspHooks.ENTITY_RESOLVE;
             checkXmlEntity(scope, api, event, name, systemId, publicId);
+        }
+    }
+
+    /**
+     * After the application opened an uploaded file's content (Part, Spring's MultipartFile or
+     * Commons FileUpload's FileItem getInputStream()): an XML parse of exactly this stream reads a
+     * document of the request that the agent did not keep (file parts are elided from the body).
+     */
+    public static void onUploadStream(Object stream) {
+        RequestScope scope = CURRENT.get();
+        if (scope != null && stream != null) {
+            scope.uploadStream = stream;
         }
     }
 
@@ -1351,6 +1370,9 @@ public final class RaspBridge {
         if (!scope.context.capturesBody()) {
             scope.uncapturedBodyReads++; // an XML parse reading it gets judged without its text
             return -1;
+        }
+        if (scope.context.bodyEncoded) {
+            scope.uncapturedBodyReads++; // kept, but compressed: the parse's text is unseen all the same
         }
         return scope.bodyReadDepth++;
     }

@@ -183,10 +183,26 @@ public interface RaspHooks {
      * content type the engine does not parse): the document came from the request unseen.
      */
     int ENTITY_RESOLVE_UNSEEN_BODY = 2;
-    /** Replacement text one parse may expand while serving a request (JDK 17's totalEntitySizeLimit is 5e7). */
+    /**
+     * Replacement text one parse may expand while serving a request (JDK 17's totalEntitySizeLimit is 5e7), unless
+     * configured: {@link #maxEntityChars}.
+     */
     long ENTITY_EXPANSION_LIMIT_CHARS = 10_000_000L;
-    /** Entity references one parse may expand while serving a request (the engine's xxe::EXPANSION_LIMIT). */
+    /**
+     * Entity references one parse may expand while serving a request (the engine's xxe::EXPANSION_LIMIT), unless
+     * configured: {@link #maxEntityExpansions}.
+     */
     int ENTITY_EXPANSION_LIMIT_COUNT = 10_000;
+
+    /** The entity references one parse may expand (rasp.xxe.max_entity_expansions); read once, at install. */
+    default int maxEntityExpansions() {
+        return ENTITY_EXPANSION_LIMIT_COUNT;
+    }
+
+    /** The replacement-text characters one parse may expand (rasp.xxe.max_entity_chars); read once, at install. */
+    default long maxEntityChars() {
+        return ENTITY_EXPANSION_LIMIT_CHARS;
+    }
 
     /** {@code op} of {@link #checkPath} when the open options decide it. */
     int OP_FROM_OPTIONS = -1;

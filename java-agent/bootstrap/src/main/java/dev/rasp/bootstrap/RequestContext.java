@@ -63,6 +63,11 @@ public final class RequestContext {
     /** Something was captured, or body bytes read, since the last take (read without the lock, as a hint). */
     private volatile boolean capturedPending;
     private volatile boolean bodyPending;
+    /**
+     * The body is content-coded (gzip, ...): what the agent keeps of it is not the document an XML
+     * parse reads after the application decoded it. Set before the context is shared.
+     */
+    public boolean bodyEncoded;
 
     /**
      * @param bodyLimit bytes of body to keep; 0 when the body is not captured (content type the

@@ -55,6 +55,10 @@ public final class RequestScope {
     int uncapturedBodyReads;
     /** {@link #uncapturedBodyReads} when the current XML parse started. */
     int uncapturedBodyReadsAtXmlStart;
+    /** The stream of an uploaded file (a multipart file part) this thread last opened: its content is not kept. */
+    Object uploadStream;
+    /** The current XML parse reads {@link #uploadStream}: its document is the request's, unseen. */
+    boolean xmlFromUpload;
 
     /**
      * File.mkdirs calls open on this thread: the existence checks the JDK makes inside it are its

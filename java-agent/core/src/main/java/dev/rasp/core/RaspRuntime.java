@@ -66,6 +66,8 @@ public final class RaspRuntime implements RaspHooks {
      * hands the same name to does not judge it again (see jndiText).
      */
     private final ThreadLocal<Object> jndiJudged = new ThreadLocal<>();
+    private final int maxEntityExpansions;
+    private final long maxEntityChars;
     /** Set once when the native library lacks checkCommand/checkPath (an older build). */
     private volatile boolean sinkNativesMissing;
 
@@ -75,6 +77,18 @@ public final class RaspRuntime implements RaspHooks {
         this.failClosed = config.onInternalError() == AgentConfig.FailureMode.CLOSED
                 && config.mode() == AgentConfig.Mode.BLOCK;
         this.errors = errors;
+        this.maxEntityExpansions = config.xxeMaxEntityExpansions();
+        this.maxEntityChars = config.xxeMaxEntityChars();
+    }
+
+    @Override
+    public int maxEntityExpansions() {
+        return maxEntityExpansions;
+    }
+
+    @Override
+    public long maxEntityChars() {
+        return maxEntityChars;
     }
 
     // ------------------------------------------------------------------ request lifecycle
@@ -86,8 +100,10 @@ public final class RaspRuntime implements RaspHooks {
             return null;
         }
         String contentType;
+        boolean bodyEncoded;
         try {
             contentType = http.contentType(request);
+            bodyEncoded = http.bodyEncoded(request);
         } catch (Throwable t) {
             errors.record("request start", t);
             return null;
@@ -95,7 +111,10 @@ public final class RaspRuntime implements RaspHooks {
         // The native context is opened at the first sink check (see open); the body is captured
         // from the start, since the application may read it before any sink.
         int keep = BodyCapture.wanted(contentType) ? bodyLimit : 0;
-        return new RequestContext(request, response, keep, CAPTURED_BUDGET * (long) bodyLimit, contentType);
+        RequestContext context = new RequestContext(request, response, keep, CAPTURED_BUDGET * (long) bodyLimit,
+                contentType);
+        context.bodyEncoded = bodyEncoded;
+        return context;
     }
 
     /**

@@ -204,6 +204,33 @@ class RaspBridgeTest {
     }
 
     @Test
+    void aParseThatReadACompressedRequestBodyResolvesAsTheRequestsDocument() {
+        Object parser = new Object();
+        RaspBridge.requestEnter("http", "resp");
+        RaspBridge.currentScope().context.bodyEncoded = true; // Content-Encoding: gzip, kept as sent
+        RaspBridge.onXmlEntity(0, parser, "[xml]", null, null, new java.io.ByteArrayInputStream(new byte[0]), null);
+        int level = RaspBridge.bodyReadEnter(); // the application's GZIPInputStream reads the request body
+        assertEquals(0, level, "the compressed body is still kept");
+        RaspBridge.onBodyBytes(level, new byte[] {0x1f, (byte) 0x8b}, 0, 2);
+        RaspBridge.onXmlEntity(0, parser, "x", "file:///etc/passwd", null, null, null);
+        assertEquals(Collections.singletonList("xml0:2:x:file:///etc/passwd"), hooks.checked);
+    }
+
+    @Test
+    void aParseOfAnUploadedFilesStreamResolvesAsTheRequestsDocument() {
+        Object parser = new Object();
+        java.io.InputStream upload = new java.io.ByteArrayInputStream(new byte[0]);
+        RaspBridge.requestEnter("http", "resp");
+        RaspBridge.onUploadStream(upload); // MultipartFile.getInputStream()
+        RaspBridge.onXmlEntity(0, parser, "[xml]", null, null, upload, null);
+        RaspBridge.onXmlEntity(0, parser, "x", "file:///etc/passwd", null, null, null);
+        // another document of the same parser (the application's own) resolves as before
+        RaspBridge.onXmlEntity(0, parser, "[xml]", null, null, new java.io.ByteArrayInputStream(new byte[0]), null);
+        RaspBridge.onXmlEntity(0, parser, "own", "own.ent", null, null, null);
+        assertEquals(Arrays.asList("xml0:2:x:file:///etc/passwd", "xml0:0:own:own.ent"), hooks.checked);
+    }
+
+    @Test
     void entityExpansionsPastTheLimitAreJudgedOncePerParse() {
         Object parser = new Object();
         RaspBridge.requestEnter("http", "resp");

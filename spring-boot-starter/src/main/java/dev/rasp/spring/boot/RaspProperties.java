@@ -36,6 +36,7 @@ public class RaspProperties {
     private final Rules rules = new Rules();
     private final Deser deser = new Deser();
     private final Jndi jndi = new Jndi();
+    private final Xxe xxe = new Xxe();
 
     /** Exclusions by name: each drops the findings that match all of the fields it sets. */
     private Map<String, Exclusion> exclusion = new LinkedHashMap<>();
@@ -93,6 +94,10 @@ public class RaspProperties {
 
     public Deser getDeser() {
         return deser;
+    }
+
+    public Xxe getXxe() {
+        return xxe;
     }
 
     public Map<String, Exclusion> getExclusion() {
@@ -227,6 +232,30 @@ public class RaspProperties {
 
         public void setAllowedHosts(List<String> allowedHosts) {
             this.allowedHosts = allowedHosts;
+        }
+    }
+
+    public static class Xxe {
+        /** Entity references one parse of a request's document may expand before xxe.entity_expansion stops it (default 10000). */
+        private Integer maxEntityExpansions;
+
+        /** Characters of internal entities' replacement text one such parse may expand (default 10000000). */
+        private Integer maxEntityChars;
+
+        public Integer getMaxEntityExpansions() {
+            return maxEntityExpansions;
+        }
+
+        public void setMaxEntityExpansions(Integer maxEntityExpansions) {
+            this.maxEntityExpansions = maxEntityExpansions;
+        }
+
+        public Integer getMaxEntityChars() {
+            return maxEntityChars;
+        }
+
+        public void setMaxEntityChars(Integer maxEntityChars) {
+            this.maxEntityChars = maxEntityChars;
         }
     }
 

@@ -8,7 +8,7 @@ import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
-/** The Spring app's XxeController as servlets: XML bodies parsed by the JDK's DOM, SAX and StAX (XmlDocuments). */
+/** The Spring app's XxeController as servlets (no JAXB): XML bodies parsed, transformed and validated by the JDK (XmlDocuments). */
 final class XxeServlets {
     private XxeServlets() {}
 
@@ -51,6 +51,14 @@ final class XxeServlets {
         m.put("/xxe/dom", new Endpoint("POST", req -> XmlDocuments.dom(req.getInputStream())));
         m.put("/xxe/sax", new Endpoint("POST", req -> XmlDocuments.sax(req.getInputStream())));
         m.put("/xxe/stax", new Endpoint("POST", req -> XmlDocuments.stax(req.getInputStream())));
+        m.put("/xxe/xmlreader", new Endpoint("POST", req -> XmlDocuments.xmlReader(req.getInputStream())));
+        m.put("/xxe/stax-jdk", new Endpoint("POST", req -> XmlDocuments.staxJdk(req.getInputStream())));
+        m.put("/xxe/xslt", new Endpoint("POST", req -> XmlDocuments.xslt(req.getInputStream())));
+        m.put("/xxe/stylesheet", new Endpoint("POST", req -> XmlDocuments.stylesheet(req.getInputStream())));
+        m.put("/xxe/validate", new Endpoint("POST", req -> XmlDocuments.validate(req.getInputStream())));
+        m.put("/xxe/schema", new Endpoint("POST", req -> XmlDocuments.schema(req.getInputStream())));
+        m.put("/xxe/dom-gzip", new Endpoint("POST",
+            req -> XmlDocuments.dom(new java.util.zip.GZIPInputStream(req.getInputStream()))));
         m.put("/xxe/internal", new Endpoint("GET", req -> XmlDocuments.internal()));
         return m;
     }

@@ -39,6 +39,14 @@ public final class AgentConfig {
     public static final int MAX_INPUT_BYTES_MIN = 1024;
     /** Largest body buffer a Java array can hold comfortably; also bounds the engine's work per request. */
     public static final int MAX_INPUT_BYTES_LIMIT = 1 << 30;
+    /** rasp.xxe.max_entity_expansions: the default is RaspHooks.ENTITY_EXPANSION_LIMIT_COUNT's. */
+    public static final int XXE_MAX_ENTITY_EXPANSIONS_DEFAULT = 10_000;
+    /** Far past any real document's entity use; also keeps the bridge's count clear of int overflow. */
+    public static final int XXE_MAX_ENTITY_EXPANSIONS_LIMIT = 100_000_000;
+    /** rasp.xxe.max_entity_chars: the default is RaspHooks.ENTITY_EXPANSION_LIMIT_CHARS's. */
+    public static final int XXE_MAX_ENTITY_CHARS_DEFAULT = 10_000_000;
+    /** About 4 GB of char data: past it a parse runs out of heap before any limit matters. */
+    public static final int XXE_MAX_ENTITY_CHARS_LIMIT = 2_000_000_000;
     public static final String EVENTS_FILE_DEFAULT = "rasp-events.jsonl";
     public static final String EVENTS_TO_STDERR = "-";
 
@@ -57,12 +65,14 @@ public final class AgentConfig {
     private final String jndiAllowedHosts;
     /** rasp.deser.allowed_classes as written, or null: the allow-list mode of deserialization checks is off. */
     private final String deserAllowedClasses;
+    private final int xxeMaxEntityExpansions;
+    private final int xxeMaxEntityChars;
     private final List<String> warnings;
 
     private AgentConfig(Mode mode, String configFile, String eventsFile, File nativeDir, int maxInputBytes,
                         FallbackVerdict onOverflow, FallbackVerdict onUnparsable, FailureMode onInternalError,
                         RulesConfig rules, String ssrfAllowedHosts, String jndiAllowedHosts, String deserAllowedClasses,
-                        List<String> warnings) {
+                        int xxeMaxEntityExpansions, int xxeMaxEntityChars, List<String> warnings) {
         this.mode = mode;
         this.configFile = configFile;
         this.eventsFile = eventsFile;
@@ -75,6 +85,8 @@ public final class AgentConfig {
         this.ssrfAllowedHosts = ssrfAllowedHosts;
         this.jndiAllowedHosts = jndiAllowedHosts;
         this.deserAllowedClasses = deserAllowedClasses;
+        this.xxeMaxEntityExpansions = xxeMaxEntityExpansions;
+        this.xxeMaxEntityChars = xxeMaxEntityChars;
         this.warnings = Collections.unmodifiableList(warnings);
     }
 
@@ -114,9 +126,14 @@ public final class AgentConfig {
         String jndiAllowedHosts = jndiAllowedHosts(sources);
         // The engine checks the list's syntax; its error comes back through init with the key renamed.
         String deserAllowedClasses = sources.lookup(ConfigKey.DESER_ALLOWED_CLASSES);
+        int xxeMaxEntityExpansions = sources.wholeNumber(ConfigKey.XXE_MAX_ENTITY_EXPANSIONS,
+                XXE_MAX_ENTITY_EXPANSIONS_DEFAULT, 1, XXE_MAX_ENTITY_EXPANSIONS_LIMIT,
+                "use a whole number of entity references from 1 to " + XXE_MAX_ENTITY_EXPANSIONS_LIMIT);
+        int xxeMaxEntityChars = sources.wholeNumber(ConfigKey.XXE_MAX_ENTITY_CHARS, XXE_MAX_ENTITY_CHARS_DEFAULT, 1,
+                XXE_MAX_ENTITY_CHARS_LIMIT, "use a whole number of characters from 1 to " + XXE_MAX_ENTITY_CHARS_LIMIT);
         return new AgentConfig(mode, configFile, eventsFile, nativeDir, maxInputBytes, onOverflow, onUnparsable,
                 onInternalError, rules, allowed == null ? "" : allowed.trim(), jndiAllowedHosts, deserAllowedClasses,
-                warnings);
+                xxeMaxEntityExpansions, xxeMaxEntityChars, warnings);
     }
 
     /** Host names, addresses or .domain suffixes, comma-separated; one engine line, so no line breaks. */
@@ -247,6 +264,16 @@ public final class AgentConfig {
     /** rasp.jndi.allowed_hosts as given, "" when unset. */
     public String jndiAllowedHosts() {
         return jndiAllowedHosts;
+    }
+
+    /** rasp.xxe.max_entity_expansions: entity references one parse of a request's document may expand. */
+    public int xxeMaxEntityExpansions() {
+        return xxeMaxEntityExpansions;
+    }
+
+    /** rasp.xxe.max_entity_chars: characters of internal entities' replacement text one such parse may expand. */
+    public int xxeMaxEntityChars() {
+        return xxeMaxEntityChars;
     }
 
     /** Non-fatal remarks (unknown keys in the config file), for the agent log. */

@@ -18,7 +18,9 @@ public enum ConfigKey {
     RULES_BACKEND("rasp.rules.backend"),
     SSRF_ALLOWED_HOSTS("rasp.ssrf.allowed_hosts"),
     JNDI_ALLOWED_HOSTS("rasp.jndi.allowed_hosts"),
-    DESER_ALLOWED_CLASSES("rasp.deser.allowed_classes");
+    DESER_ALLOWED_CLASSES("rasp.deser.allowed_classes"),
+    XXE_MAX_ENTITY_EXPANSIONS("rasp.xxe.max_entity_expansions"),
+    XXE_MAX_ENTITY_CHARS("rasp.xxe.max_entity_chars");
 
     /** System property and config file key, e.g. rasp.request.max_input_bytes. */
     public final String property;

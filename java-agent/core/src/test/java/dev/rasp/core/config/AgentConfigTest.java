@@ -170,6 +170,28 @@ class AgentConfigTest {
     }
 
     @Test
+    void xxeEntityLimits() {
+        AgentConfig defaults = resolve();
+        assertEquals(10_000, defaults.xxeMaxEntityExpansions());
+        assertEquals(10_000_000, defaults.xxeMaxEntityChars());
+        sys.setProperty("rasp.xxe.max_entity_expansions", "500");
+        env.put("RASP_XXE_MAX_ENTITY_CHARS", "20000");
+        assertEquals(500, resolve().xxeMaxEntityExpansions());
+        assertEquals(20_000, resolve().xxeMaxEntityChars());
+        for (String bad : new String[] {"", "0", "-1", "1e3", "100000001"}) {
+            sys.setProperty("rasp.xxe.max_entity_expansions", bad);
+            assertEquals("rasp: bad value '" + bad + "' for rasp.xxe.max_entity_expansions (RASP_XXE_MAX_ENTITY_EXPANSIONS): "
+                    + "use a whole number of entity references from 1 to 100000000", badValueMessage(), bad);
+        }
+        sys.setProperty("rasp.xxe.max_entity_expansions", "100000000");
+        for (String bad : new String[] {"0", "2000000001", "99999999999", "ten"}) {
+            env.put("RASP_XXE_MAX_ENTITY_CHARS", bad);
+            assertEquals("rasp: bad value '" + bad + "' for rasp.xxe.max_entity_chars (RASP_XXE_MAX_ENTITY_CHARS): "
+                    + "use a whole number of characters from 1 to 2000000000", badValueMessage(), bad);
+        }
+    }
+
+    @Test
     void badNativeDir() {
         String missing = tmp.resolve("nope").toString();
         sys.setProperty("rasp.native.dir", missing);

@@ -43,6 +43,11 @@ public final class AgentSettings {
     static final String BACKEND_FIX = "use auto, hyperscan or portable";
     static final long MAX_INPUT_BYTES_LIMIT = 1L << 30;
     static final String MAX_INPUT_FIX = "use a size from 1KB to 1GB (a whole number of bytes from 1024, or e.g. 512KB, 2MB)";
+    /** The agent's ranges (AgentConfig.XXE_MAX_ENTITY_*_LIMIT). */
+    static final int XXE_EXPANSIONS_LIMIT = 100_000_000;
+    static final int XXE_CHARS_LIMIT = 2_000_000_000;
+    static final String XXE_EXPANSIONS_FIX = "use a whole number of entity references from 1 to " + XXE_EXPANSIONS_LIMIT;
+    static final String XXE_CHARS_FIX = "use a whole number of characters from 1 to " + XXE_CHARS_LIMIT;
     static final int RELOAD_SECONDS_LIMIT = 86400;
     static final String RELOAD_FIX = "use a whole number of seconds from 0 (never reload) to " + RELOAD_SECONDS_LIMIT;
     static final String EVENTS_FIX = "use a file path in an existing directory, or - for stderr";
@@ -68,12 +73,14 @@ public final class AgentSettings {
     static final List<String> SCALAR_KEYS = List.of("rasp.mode", "rasp.on-internal-error", "rasp.config.file",
             "rasp.events.file", "rasp.native.dir", "rasp.request.max-input-bytes", "rasp.request.on-overflow",
             "rasp.sql.on-unparsable", "rasp.rules.file", "rasp.rules.reload-seconds", "rasp.rules.backend",
-            "rasp.attach.enabled", "rasp.attach.required", "rasp.attach.timeout");
+            "rasp.attach.enabled", "rasp.attach.required", "rasp.attach.timeout", "rasp.xxe.max-entity-expansions",
+            "rasp.xxe.max-entity-chars");
 
     /** The agent's own spelling of the same keys (a -D on the command line uses it). */
     static final List<String> AGENT_KEYS = List.of("rasp.on_internal_error", "rasp.request.max_input_bytes",
             "rasp.request.on_overflow", "rasp.sql.on_unparsable", "rasp.rules.reload_seconds", "rasp.ssrf.allowed_hosts",
-            "rasp.jndi.allowed_hosts", "rasp.deser.allowed_classes");
+            "rasp.jndi.allowed_hosts", "rasp.deser.allowed_classes", "rasp.xxe.max_entity_expansions",
+            "rasp.xxe.max_entity_chars");
 
     /** One agent key to set: its value, and the Spring key and origin it came from. */
     public record Setting(String agentKey, String value, String springKey, String origin) {
@@ -141,6 +148,12 @@ public final class AgentSettings {
         ruleModes(out, sources, p.getRules().getMode());
         exclusions(out, sources, p.getExclusion());
         deserAllowedClasses(out, sources, p.getDeser().getAllowedClasses());
+        put(out, sources, "rasp.xxe.max-entity-expansions", "rasp.xxe.max_entity_expansions",
+                checkRange(sources, "rasp.xxe.max-entity-expansions", p.getXxe().getMaxEntityExpansions(),
+                        XXE_EXPANSIONS_LIMIT, XXE_EXPANSIONS_FIX));
+        put(out, sources, "rasp.xxe.max-entity-chars", "rasp.xxe.max_entity_chars",
+                checkRange(sources, "rasp.xxe.max-entity-chars", p.getXxe().getMaxEntityChars(), XXE_CHARS_LIMIT,
+                        XXE_CHARS_FIX));
         java.time.Duration timeout = p.getAttach().getTimeout();
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw bad(sources, "rasp.attach.timeout", sources.raw("rasp.attach.timeout", String.valueOf(timeout)),
@@ -243,6 +256,17 @@ public final class AgentSettings {
             throw bad(sources, "rasp.native.dir", raw, NATIVE_DIR_FIX);
         }
         return raw.trim();
+    }
+
+    /** A whole number from 1 to {@code max}, as the agent takes it; null when unset. */
+    private static String checkRange(Sources sources, String key, Integer value, int max, String fix) {
+        if (value == null) {
+            return null;
+        }
+        if (value < 1 || value > max) {
+            throw bad(sources, key, sources.raw(key, value.toString()), fix);
+        }
+        return value.toString();
     }
 
     private static String checkMaxInput(Sources sources, DataSize size) {
@@ -386,6 +410,10 @@ public final class AgentSettings {
                 return MAX_INPUT_FIX;
             case "rasp.rules.reload-seconds":
                 return RELOAD_FIX;
+            case "rasp.xxe.max-entity-expansions":
+                return XXE_EXPANSIONS_FIX;
+            case "rasp.xxe.max-entity-chars":
+                return XXE_CHARS_FIX;
             case "rasp.rules.backend":
                 return BACKEND_FIX;
             case "rasp.events.file":

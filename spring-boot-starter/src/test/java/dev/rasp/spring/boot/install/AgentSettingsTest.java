@@ -92,6 +92,13 @@ class AgentSettingsTest {
     }
 
     @Test
+    void xxeEntityLimitsReachTheAgent() {
+        assertThat(agentKeys(env("rasp.xxe.max-entity-expansions", "500", "rasp.xxe.max-entity-chars", "20000")))
+                .containsEntry("rasp.xxe.max_entity_expansions", "500")
+                .containsEntry("rasp.xxe.max_entity_chars", "20000");
+    }
+
+    @Test
     void ruleModesInDottedAndBracketForm() {
         Map<String, String> keys = agentKeys(env(
                 "rasp.rules.mode.sqli.union", "off",
@@ -177,6 +184,9 @@ class AgentSettingsTest {
                 List.of("rasp.request.max-input-bytes", "1023", "use a size from 1KB to 1GB"),
                 List.of("rasp.request.max-input-bytes", "2GB", "use a size from 1KB to 1GB"),
                 List.of("rasp.request.max-input-bytes", "lots", "use a size from 1KB to 1GB"),
+                List.of("rasp.xxe.max-entity-expansions", "0", "entity references from 1 to 100000000"),
+                List.of("rasp.xxe.max-entity-expansions", "many", "entity references from 1 to 100000000"),
+                List.of("rasp.xxe.max-entity-chars", "2000000001", "characters from 1 to 2000000000"),
                 List.of("rasp.rules.reload-seconds", "86401", "from 0 (never reload) to 86400"),
                 List.of("rasp.rules.reload-seconds", "-1", "from 0 (never reload) to 86400"),
                 List.of("rasp.events.file", missing, "use a file path in an existing directory, or - for stderr"),

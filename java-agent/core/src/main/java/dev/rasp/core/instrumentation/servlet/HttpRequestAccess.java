@@ -87,6 +87,24 @@ public final class HttpRequestAccess {
         return (String) call(getContentType, request);
     }
 
+    /**
+     * Whether the body is sent content-coded (a Content-Encoding other than identity: gzip, deflate, br): the
+     * bytes the agent keeps are then not the text the application parses after decoding them.
+     */
+    public boolean bodyEncoded(Object request) throws Exception {
+        java.util.Enumeration<?> values = (java.util.Enumeration<?>) call(getHeaders, request, "Content-Encoding");
+        while (values != null && values.hasMoreElements()) {
+            Object v = values.nextElement();
+            for (String coding : String.valueOf(v).split(",")) {
+                String c = coding.trim();
+                if (!c.isEmpty() && !c.equalsIgnoreCase("identity")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     public String method(Object request) throws Exception {
         return (String) call(getMethod, request);
     }

@@ -88,6 +88,14 @@ public final class SourceAdvice {
         }
     }
 
+    /** Part, MultipartFile, FileItem getInputStream(): the uploaded content, for the XML entity check. */
+    public static final class UploadStream {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.Return Object stream) {
+            RaspBridge.onUploadStream(stream);
+        }
+    }
+
     /** Commons FileUpload's FileItem.getString([charset]): a text field's value. */
     public static final class UploadField {
         @Advice.OnMethodExit(suppress = Throwable.class)

@@ -58,6 +58,12 @@ public final class SourcesInstrumentation implements InstrumentationModule {
         return implementing("javax." + suffix, "jakarta." + suffix);
     }
 
+    /** getInputStream() of an upload: the stream an XML parse of the uploaded file reads (XmlEntity check). */
+    private static ElementMatcher.Junction<MethodDescription> uploadStream() {
+        return isMethod().and(named("getInputStream")).and(not(isAbstract())).and(takesArguments(0))
+                .and(returns(hasSuperType(named("java.io.InputStream"))));
+    }
+
     /** A concrete method returning String with the given name and no arguments. */
     private static ElementMatcher.Junction<MethodDescription> text(String... names) {
         return isMethod().and(namedOneOf(names)).and(not(isAbstract())).and(takesArguments(0)).and(returns(String.class));
@@ -80,12 +86,15 @@ public final class SourcesInstrumentation implements InstrumentationModule {
                                 SourceAdvice.Cookies.class.getName())
                         .advice(text("getPathInfo", "getServletPath"), SourceAdvice.PathPart.class.getName()))
                 .type(servlet("servlet.http.Part"))
-                .transform(advice(loader).advice(text("getSubmittedFileName"), SourceAdvice.PartFileName.class.getName()))
+                .transform(advice(loader).advice(text("getSubmittedFileName"), SourceAdvice.PartFileName.class.getName())
+                        .advice(uploadStream(), SourceAdvice.UploadStream.class.getName()))
                 .type(implementing("org.springframework.web.multipart.MultipartFile"))
-                .transform(advice(loader).advice(text("getOriginalFilename"), SourceAdvice.UploadFileName.class.getName()))
+                .transform(advice(loader).advice(text("getOriginalFilename"), SourceAdvice.UploadFileName.class.getName())
+                        .advice(uploadStream(), SourceAdvice.UploadStream.class.getName()))
                 .type(implementing("org.apache.commons.fileupload.FileItem", "org.apache.commons.fileupload2.core.FileItem"))
                 .transform(advice(loader)
                         .advice(text("getName"), SourceAdvice.UploadFileName.class.getName())
+                        .advice(uploadStream(), SourceAdvice.UploadStream.class.getName())
                         .advice(isMethod().and(named("getString")).and(not(isAbstract())).and(returns(String.class))
                                 .and(takesArguments(0).or(takesArguments(1))), SourceAdvice.UploadField.class.getName()))
                 // Jackson 2 and 3 (their XML, YAML, CBOR, Smile parsers are JsonParsers too)
