@@ -84,6 +84,8 @@ final class SsrfCases {
             new Attack("an allowed partner redirecting into the network, through the JDK HttpClient",
                 "/ssrf/via/jdk?url=" + Http.enc(partnerToSecret), "ssrf.internal",
                 "java.net.http.HttpClient.followRedirect"),
+            new Attack("WebClient to loopback", "/ssrf/via/webclient?url=" + Http.enc(secret), "ssrf.internal",
+                "org.springframework.http.client.reactive.ReactorClientHttpConnector.connect"),
             new Attack("raw socket to localhost", "/ssrf/socket?host=localhost&port=" + port, "ssrf.internal", SOCKET),
             new Attack("raw socket to loopback as one decimal number", "/ssrf/socket?host=2130706433&port=" + port,
                 "ssrf.internal", SOCKET));
@@ -131,6 +133,10 @@ final class SsrfCases {
                 "/ssrf/via/apache4?url=" + Http.enc("http://partner.test:" + port + "/to-hello"), "hello from the service"),
             new Twin("an allowed partner redirecting to itself, through the JDK HttpClient",
                 "/ssrf/via/jdk?url=" + Http.enc("http://partner.test:" + port + "/to-hello"), "hello from the service"),
+            new Twin("the application's own service through WebClient, input as the path",
+                "/ssrf/via/webclient/service?path=hello", "hello from the service"),
+            new Twin("an allowed partner through WebClient",
+                "/ssrf/via/webclient?url=" + Http.enc("http://partner.test:" + port + "/hello"), "hello from the service"),
             new Twin("an allowed partner through RestTemplate",
                 "/ssrf/rest?url=" + Http.enc("http://partner.test:" + port + "/hello"), "hello from the service"));
     }

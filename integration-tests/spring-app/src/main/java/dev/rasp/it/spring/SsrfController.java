@@ -24,7 +24,9 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.client.RestTemplate;
+import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * Deliberately forgeable outbound requests: a "preview this URL" feature through each client the agent covers
@@ -77,7 +79,7 @@ public class SsrfController {
     /**
      * The same "preview this URL" through a named client, each following redirects: {@code okhttp} (OkHttp 4),
      * {@code apache4} (Apache HttpClient 4), {@code apache5} (Apache HttpClient 5), {@code jdk} (the JDK's
-     * HttpClient).
+     * HttpClient), {@code webclient} (Spring WebClient over Reactor Netty).
      */
     @GetMapping("/via/{client}")
     public String via(@PathVariable String client, @RequestParam String url) throws IOException, InterruptedException {
@@ -115,6 +117,10 @@ public class SsrfController {
                     .connectTimeout(Duration.ofSeconds(5)).build();
                 return c.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
             }
+            case "webclient":
+                return WebClient.builder()
+                    .clientConnector(new ReactorClientHttpConnector(reactor.netty.http.client.HttpClient.create().followRedirect(true)))
+                    .build().get().uri(URI.create(url)).retrieve().bodyToMono(String.class).block(Duration.ofSeconds(10));
             default:
                 throw new IllegalArgumentException("unknown client " + client);
         }

@@ -98,6 +98,17 @@ public final class NetAdvice {
         }
     }
 
+    /**
+     * Spring's ReactorClientHttpConnector.connect(HttpMethod, URI, Function): a WebClient exchange
+     * over Reactor Netty, on the thread that subscribes to it, before Netty resolves or connects.
+     */
+    public static final class WebClientCall {
+        @Advice.OnMethodEnter
+        public static void enter(@Advice.Argument(1) Object uri) {
+            RaspBridge.onConnection(UrlApi.WEBCLIENT_CALL, uri, null);
+        }
+    }
+
     /** java.net.http.HttpClient implementations' send and sendAsync: the request's URI. */
     public static final class HttpClientSend {
         @Advice.OnMethodEnter

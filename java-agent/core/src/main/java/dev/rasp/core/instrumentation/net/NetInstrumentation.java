@@ -15,7 +15,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * Outbound connections, for the SSRF judgement: where each one goes is checked before it is
  * made. The URL the application opens (URL.openConnection, reached by openStream and every
  * protocol handler; the JDK HTTP client's send; OkHttp's call; Apache HttpClient 4's and 5's
- * execute); each redirect HttpURLConnection, the JDK HTTP client, OkHttp and Apache HttpClient 4 and 5 follow, judged
+ * execute; Spring WebClient's exchange over Reactor Netty); each redirect HttpURLConnection, the JDK HTTP client, OkHttp and Apache HttpClient 4 and 5 follow, judged
  * as chosen by the input that chose the first hop; and each socket connect with the address it
  * resolved to (java.net.Socket, which Apache HttpClient, OkHttp and HttpURLConnection use, and
  * NIO's SocketChannel, which Netty and the JDK HTTP client use), where a name that resolves into
@@ -40,6 +40,8 @@ public final class NetInstrumentation implements InstrumentationModule {
     static final String APACHE4_CLIENT = "org.apache.http.impl.client.InternalHttpClient";
     static final String APACHE5_CLIENT = "org.apache.hc.client5.http.impl.classic.InternalHttpClient";
     static final String APACHE4_REDIRECT_STRATEGY = "org.apache.http.impl.client.DefaultRedirectStrategy";
+    /** Spring's WebClient connector for Reactor Netty (spring-web). */
+    static final String REACTOR_CONNECTOR = "org.springframework.http.client.reactive.ReactorClientHttpConnector";
 
     @Override
     public String name() {
@@ -95,7 +97,11 @@ public final class NetInstrumentation implements InstrumentationModule {
                         NetAdvice.Apache5Call.class.getName()))
                 .type(named(APACHE4_REDIRECT_STRATEGY))
                 .transform(advice(adviceLoader).advice(isMethod().and(named("getLocationURI")).and(takesArguments(3)),
-                        NetAdvice.Apache4Redirect.class.getName()));
+                        NetAdvice.Apache4Redirect.class.getName()))
+                .type(named(REACTOR_CONNECTOR))
+                .transform(advice(adviceLoader).advice(isMethod().and(named("connect")).and(takesArguments(3))
+                                .and(takesArgument(1, named("java.net.URI"))),
+                        NetAdvice.WebClientCall.class.getName()));
     }
 
     private static AgentBuilder.Transformer.ForAdvice advice(ClassLoader adviceLoader) {

@@ -26,7 +26,7 @@ public final class UrlApi {
     public static final int OKHTTP_REDIRECT = 10;
     /** Apache HttpClient 4 following a redirect: target the current HttpRequest, detail the next hop's URI. */
     public static final int APACHE4_REDIRECT = 11;
-    /** Spring WebClient over Reactor Netty: target the URI (reserved; not hooked yet). */
+    /** Spring WebClient over Reactor Netty (ReactorClientHttpConnector.connect): target the URI. */
     public static final int WEBCLIENT_CALL = 12;
 
     private UrlApi() {
