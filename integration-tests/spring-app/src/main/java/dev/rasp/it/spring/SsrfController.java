@@ -117,10 +117,13 @@ public class SsrfController {
                     .connectTimeout(Duration.ofSeconds(5)).build();
                 return c.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
             }
-            case "webclient":
-                return WebClient.builder()
-                    .clientConnector(new ReactorClientHttpConnector(reactor.netty.http.client.HttpClient.create().followRedirect(true)))
+            case "webclient": {
+                // Names resolved by the JDK (its hosts file), not by Netty's DNS client, which would query a server.
+                reactor.netty.http.client.HttpClient netty = reactor.netty.http.client.HttpClient.create()
+                    .resolver(io.netty.resolver.DefaultAddressResolverGroup.INSTANCE).followRedirect(true);
+                return WebClient.builder().clientConnector(new ReactorClientHttpConnector(netty))
                     .build().get().uri(URI.create(url)).retrieve().bodyToMono(String.class).block(Duration.ofSeconds(10));
+            }
             default:
                 throw new IllegalArgumentException("unknown client " + client);
         }
