@@ -32,6 +32,20 @@ pub enum UrlApi {
     SocketChannelConnect,
     /// A redirect Apache HttpClient 5 follows (`DefaultRedirectStrategy.getLocationURI`).
     ApacheRedirect,
+    /// An OkHttp call executed or enqueued (`RealCall`): the request's URL.
+    OkHttpCall,
+    /// Apache HttpClient 4 executing a request (`InternalHttpClient.doExecute`).
+    Apache4Call,
+    /// Apache HttpClient 5 executing a request (classic `InternalHttpClient.doExecute`).
+    Apache5Call,
+    /// A redirect the JDK's `HttpClient` follows (`RedirectFilter.response`).
+    JdkHttpClientRedirect,
+    /// A redirect OkHttp follows (`RetryAndFollowUpInterceptor.followUpRequest`).
+    OkHttpRedirect,
+    /// A redirect Apache HttpClient 4 follows (`DefaultRedirectStrategy.getLocationURI`).
+    Apache4Redirect,
+    /// A Spring `WebClient` exchange over Reactor Netty (`ReactorClientHttpConnector.connect`).
+    WebClientCall,
 }
 
 impl UrlApi {
@@ -44,6 +58,13 @@ impl UrlApi {
             SocketConnect,
             SocketChannelConnect,
             ApacheRedirect,
+            OkHttpCall,
+            Apache4Call,
+            Apache5Call,
+            JdkHttpClientRedirect,
+            OkHttpRedirect,
+            Apache4Redirect,
+            WebClientCall,
         ]
         .get(usize::try_from(code).ok()?)
         .copied()
@@ -58,6 +79,21 @@ impl UrlApi {
             UrlApi::SocketChannelConnect => "java.nio.channels.SocketChannel.connect",
             UrlApi::ApacheRedirect => {
                 "org.apache.hc.client5.http.impl.DefaultRedirectStrategy.getLocationURI"
+            }
+            UrlApi::OkHttpCall => "okhttp3.Call.execute",
+            UrlApi::Apache4Call => "org.apache.http.impl.client.InternalHttpClient.doExecute",
+            UrlApi::Apache5Call => {
+                "org.apache.hc.client5.http.impl.classic.InternalHttpClient.doExecute"
+            }
+            UrlApi::JdkHttpClientRedirect => "java.net.http.HttpClient.followRedirect",
+            UrlApi::OkHttpRedirect => {
+                "okhttp3.internal.http.RetryAndFollowUpInterceptor.followUpRequest"
+            }
+            UrlApi::Apache4Redirect => {
+                "org.apache.http.impl.client.DefaultRedirectStrategy.getLocationURI"
+            }
+            UrlApi::WebClientCall => {
+                "org.springframework.http.client.reactive.ReactorClientHttpConnector.connect"
             }
         }
     }
@@ -196,6 +232,20 @@ mod tests {
     use crate::input::{Input, InputSource};
     use crate::verdict::Action;
     use crate::ContextLimits;
+
+    #[test]
+    fn the_boundary_codes_name_the_client_hooks() {
+        // The agent's UrlApi numbers (docs/native-boundary.md); 6 to 12 are the clients'.
+        assert_eq!(UrlApi::from_code(5), Some(UrlApi::ApacheRedirect));
+        assert_eq!(UrlApi::from_code(6), Some(UrlApi::OkHttpCall));
+        assert_eq!(UrlApi::from_code(8), Some(UrlApi::Apache5Call));
+        assert_eq!(UrlApi::from_code(9), Some(UrlApi::JdkHttpClientRedirect));
+        assert_eq!(UrlApi::from_code(11), Some(UrlApi::Apache4Redirect));
+        assert_eq!(UrlApi::from_code(12), Some(UrlApi::WebClientCall));
+        assert_eq!(UrlApi::from_code(13), None);
+        assert_eq!(UrlApi::from_code(-1), None);
+        assert!(!UrlApi::OkHttpRedirect.is_socket());
+    }
 
     fn ctx(value: &str) -> RequestContext {
         RequestContext::from_inputs(

@@ -33,10 +33,14 @@ final class SsrfCases {
 
     static final String URL_OPEN = "java.net.URL.openConnection";
     static final String SOCKET = "java.net.Socket.connect";
+    static final String OKHTTP_CALL = "okhttp3.Call.execute";
+    static final String APACHE4_CALL = "org.apache.http.impl.client.InternalHttpClient.doExecute";
+    static final String APACHE5_CALL = "org.apache.hc.client5.http.impl.classic.InternalHttpClient.doExecute";
 
     /** {@code secretFile}: a file whose content the application must never serve (AppProcess's secret). */
     static List<Attack> attacks(int port, java.nio.file.Path secretFile) {
         String secret = "http://127.0.0.1:" + port + "/secret";
+        String partnerToSecret = "http://partner.test:" + port + "/to-secret";
         return List.of(
             new Attack("URL to loopback", "/ssrf/fetch?url=" + Http.enc(secret), "ssrf.internal", URL_OPEN),
             new Attack("URL to loopback as one decimal number",
@@ -57,13 +61,31 @@ final class SsrfCases {
                 "java.net.http.HttpClient.send"),
             new Attack("RestTemplate to localhost",
                 "/ssrf/rest?url=" + Http.enc("http://localhost:" + port + "/secret"), "ssrf.internal", URL_OPEN),
-            new Attack("Apache HttpClient to loopback, judged at the socket", "/ssrf/apache?url=" + Http.enc(secret),
-                "ssrf.internal", SOCKET),
+            new Attack("Apache HttpClient to loopback", "/ssrf/apache?url=" + Http.enc(secret),
+                "ssrf.internal", APACHE5_CALL),
             new Attack("Apache HttpClient to a name that resolves to loopback",
                 "/ssrf/apache?url=" + Http.enc("http://metadata.rebind.test:" + port + "/secret"), "ssrf.internal", SOCKET),
             new Attack("an allowed partner redirecting into the network, through Apache HttpClient",
                 "/ssrf/apache?url=" + Http.enc("http://partner.test:" + port + "/to-secret"), "ssrf.internal",
                 "org.apache.hc.client5.http.impl.DefaultRedirectStrategy.getLocationURI"),
+            new Attack("OkHttp to loopback", "/ssrf/via/okhttp?url=" + Http.enc(secret), "ssrf.internal", OKHTTP_CALL),
+            new Attack("OkHttp to a name that resolves to loopback, judged at the socket",
+                "/ssrf/via/okhttp?url=" + Http.enc("http://metadata.rebind.test:" + port + "/secret"), "ssrf.internal", SOCKET),
+            new Attack("an allowed partner redirecting into the network, through OkHttp",
+                "/ssrf/via/okhttp?url=" + Http.enc(partnerToSecret), "ssrf.internal",
+                "okhttp3.internal.http.RetryAndFollowUpInterceptor.followUpRequest"),
+            new Attack("Apache HttpClient 4 to loopback", "/ssrf/via/apache4?url=" + Http.enc(secret), "ssrf.internal",
+                APACHE4_CALL),
+            new Attack("an allowed partner redirecting into the network, through Apache HttpClient 4",
+                "/ssrf/via/apache4?url=" + Http.enc(partnerToSecret), "ssrf.internal",
+                "org.apache.http.impl.client.DefaultRedirectStrategy.getLocationURI"),
+            new Attack("Apache HttpClient 5 to localhost, through /via", "/ssrf/via/apache5?url="
+                + Http.enc("http://localhost:" + port + "/secret"), "ssrf.internal", APACHE5_CALL),
+            new Attack("an allowed partner redirecting into the network, through the JDK HttpClient",
+                "/ssrf/via/jdk?url=" + Http.enc(partnerToSecret), "ssrf.internal",
+                "java.net.http.HttpClient.followRedirect"),
+            new Attack("WebClient to loopback", "/ssrf/via/webclient?url=" + Http.enc(secret), "ssrf.internal",
+                "org.springframework.http.client.reactive.ReactorClientHttpConnector.connect"),
             new Attack("raw socket to localhost", "/ssrf/socket?host=localhost&port=" + port, "ssrf.internal", SOCKET),
             new Attack("raw socket to loopback as one decimal number", "/ssrf/socket?host=2130706433&port=" + port,
                 "ssrf.internal", SOCKET));
@@ -97,6 +119,24 @@ final class SsrfCases {
                 "/ssrf/apache?url=" + Http.enc("http://partner.test:" + port + "/hello"), "hello from the service"),
             new Twin("an allowed partner redirecting to itself, through Apache HttpClient",
                 "/ssrf/apache?url=" + Http.enc("http://partner.test:" + port + "/to-hello"), "hello from the service"),
+            new Twin("the application's own service through OkHttp, input as the path", "/ssrf/via/okhttp/service?path=hello",
+                "hello from the service"),
+            new Twin("the application's own service through Apache HttpClient 4, input as the path",
+                "/ssrf/via/apache4/service?path=hello", "hello from the service"),
+            new Twin("the application's own service through Apache HttpClient 5, input as the path",
+                "/ssrf/via/apache5/service?path=hello", "hello from the service"),
+            new Twin("the application's own service through the JDK HttpClient, input as the path",
+                "/ssrf/via/jdk/service?path=hello", "hello from the service"),
+            new Twin("an allowed partner redirecting to itself, through OkHttp",
+                "/ssrf/via/okhttp?url=" + Http.enc("http://partner.test:" + port + "/to-hello"), "hello from the service"),
+            new Twin("an allowed partner redirecting to itself, through Apache HttpClient 4",
+                "/ssrf/via/apache4?url=" + Http.enc("http://partner.test:" + port + "/to-hello"), "hello from the service"),
+            new Twin("an allowed partner redirecting to itself, through the JDK HttpClient",
+                "/ssrf/via/jdk?url=" + Http.enc("http://partner.test:" + port + "/to-hello"), "hello from the service"),
+            new Twin("the application's own service through WebClient, input as the path",
+                "/ssrf/via/webclient/service?path=hello", "hello from the service"),
+            new Twin("an allowed partner through WebClient",
+                "/ssrf/via/webclient?url=" + Http.enc("http://partner.test:" + port + "/hello"), "hello from the service"),
             new Twin("an allowed partner through RestTemplate",
                 "/ssrf/rest?url=" + Http.enc("http://partner.test:" + port + "/hello"), "hello from the service"));
     }

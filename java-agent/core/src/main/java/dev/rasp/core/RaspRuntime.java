@@ -530,7 +530,7 @@ public final class RaspRuntime implements RaspHooks {
             return;
         }
         try {
-            String url = Connections.text(api, UrlApi.isRedirect(api) ? detail : target);
+            String url = UrlApi.isRedirect(api) ? Connections.text(api, detail) : Connections.text(api, target, detail);
             if (url == null) {
                 return;
             }
@@ -549,7 +549,8 @@ public final class RaspRuntime implements RaspHooks {
                 origin = known != null ? known : from;
                 host = Connections.host(api, detail);
             } else {
-                host = Connections.host(api, target);
+                // A client's call may send a request relative to the host it was given: its URL's host.
+                host = UrlApi.isApacheCall(api) ? Connections.host(url) : Connections.host(api, target);
                 origin = host == null ? null : context.chosenOrigin(host);
             }
             Judgement judgement;

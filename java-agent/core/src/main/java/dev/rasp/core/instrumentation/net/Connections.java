@@ -1,6 +1,7 @@
 package dev.rasp.core.instrumentation.net;
 
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -18,8 +19,24 @@ public final class Connections {
     private Connections() {
     }
 
+    /**
+     * The URL a client call sends: {@link #text(int, Object)} of the request, made absolute with
+     * {@code host} (Apache HttpClient's HttpHost, null when the request's own URI names it).
+     */
+    public static String text(int api, Object target, Object host) throws Exception {
+        String url = text(api, target);
+        if (url == null || host == null || !UrlApi.isApacheCall(api) || url.indexOf("://") > 0) {
+            return url;
+        }
+        // HttpHost.toURI() (both majors): scheme://host:port, the origin the relative request goes to.
+        return call(host, "toURI") + (url.startsWith("/") ? "" : "/") + url;
+    }
+
     /** The connection's target as text: the URL, the request URI, or tcp://host:port; null when not one. */
     public static String text(int api, Object target) throws Exception {
+        if (target == null) {
+            return null;
+        }
         if (UrlApi.isSocket(api)) {
             if (!(target instanceof InetSocketAddress)) {
                 return null; // a Unix domain socket address: no network destination
@@ -40,16 +57,86 @@ public final class Connections {
         if (target instanceof java.net.URI) {
             return target.toString();
         }
-        if (api == UrlApi.HTTP_CLIENT_SEND) {
+        if (api == UrlApi.HTTP_CLIENT_SEND || api == UrlApi.JDK_HTTP_CLIENT_REDIRECT) {
+            // The JDK's HttpRequestImpl is not exported: java.net.http.HttpRequest.uri() is.
             Object u = requestUri().invoke(target);
             return u == null ? null : u.toString();
         }
-        if (api == UrlApi.APACHE_REDIRECT) {
+        if (api == UrlApi.OKHTTP_CALL || api == UrlApi.OKHTTP_REDIRECT) {
+            // A RealCall or an okhttp3.Response has request(); an okhttp3.Request has url() (HttpUrl).
+            Object request = hasMethod(target, "url") ? target : call(target, "request");
+            Object u = request == null ? null : call(request, "url");
+            return u == null ? null : u.toString();
+        }
+        if (api == UrlApi.APACHE4_CALL || api == UrlApi.APACHE4_REDIRECT) {
+            // HttpUriRequest.getURI() (absolute when built from a URL); else the request line's URI.
+            Object u = hasMethod(target, "getURI") ? call(target, "getURI") : null;
+            if (u == null) {
+                Object line = call(target, "getRequestLine");
+                u = line == null ? null : call(line, "getUri");
+            }
+            return u == null ? null : u.toString();
+        }
+        if (api == UrlApi.APACHE_REDIRECT || api == UrlApi.APACHE5_CALL) {
             // org.apache.hc.core5.http.HttpRequest.getUri(): the absolute URI of the hop.
-            Object u = target.getClass().getMethod("getUri").invoke(target);
+            Object u = call(target, "getUri");
             return u == null ? null : u.toString();
         }
         return null;
+    }
+
+    /** The host of a URL's text, lower-case without brackets, or null. */
+    public static String host(String url) {
+        return url == null ? null : host(UrlApi.URL_OPEN_CONNECTION, url);
+    }
+
+    private static boolean hasMethod(Object o, String name) {
+        try {
+            o.getClass().getMethod(name);
+            return true;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A public no-argument method of the object, called through the public class or interface
+     * that declares it (a library's implementation class may be package-private).
+     */
+    private static Object call(Object o, String name) throws Exception {
+        Method m = publicMethod(o.getClass(), name);
+        if (m == null) {
+            throw new NoSuchMethodException(o.getClass().getName() + "." + name);
+        }
+        return m.invoke(o);
+    }
+
+    private static Method publicMethod(Class<?> c, String name) {
+        for (Class<?> k = c; k != null; k = k.getSuperclass()) {
+            Method m = declaredPublic(k, name);
+            if (m != null) {
+                return m;
+            }
+            for (Class<?> i : k.getInterfaces()) {
+                m = publicMethod(i, name);
+                if (m != null) {
+                    return m;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Method declaredPublic(Class<?> k, String name) {
+        if (!Modifier.isPublic(k.getModifiers())) {
+            return null;
+        }
+        try {
+            Method m = k.getMethod(name);
+            return Modifier.isPublic(m.getDeclaringClass().getModifiers()) ? m : null;
+        } catch (NoSuchMethodException e) {
+            return null;
+        }
     }
 
     private static volatile Method requestUri;
@@ -87,7 +174,8 @@ public final class Connections {
                 h = new URI((String) target).getHost();
             } else if (target instanceof URI) {
                 h = ((URI) target).getHost();
-            } else if (api == UrlApi.APACHE_REDIRECT && target != null) {
+            } else if (target != null) {
+                // A client's request object: the host of the URL it sends.
                 String text = text(api, target);
                 h = text == null ? null : new URI(text).getHost();
             } else {

@@ -40,6 +40,75 @@ public final class NetAdvice {
         }
     }
 
+    /** OkHttp 4's RealCall.execute() and enqueue(Callback): the call's request URL, before any connection. */
+    public static final class OkHttpCall {
+        @Advice.OnMethodEnter
+        public static void enter(@Advice.This Object call) {
+            RaspBridge.onConnection(UrlApi.OKHTTP_CALL, call, null);
+        }
+    }
+
+    /** Apache HttpClient 4's InternalHttpClient.doExecute(HttpHost, HttpRequest, HttpContext). */
+    public static final class Apache4Call {
+        @Advice.OnMethodEnter
+        public static void enter(@Advice.Argument(0) Object host, @Advice.Argument(1) Object request) {
+            RaspBridge.onConnection(UrlApi.APACHE4_CALL, request, host);
+        }
+    }
+
+    /** Apache HttpClient 5's classic InternalHttpClient.doExecute(HttpHost, ClassicHttpRequest, HttpContext). */
+    public static final class Apache5Call {
+        @Advice.OnMethodEnter
+        public static void enter(@Advice.Argument(0) Object host, @Advice.Argument(1) Object request) {
+            RaspBridge.onConnection(UrlApi.APACHE5_CALL, request, host);
+        }
+    }
+
+    /**
+     * jdk.internal.net.http.RedirectFilter.response(Response) returned the next hop's request
+     * (null when the response is no redirect to follow); its field {@code request} is the current one.
+     */
+    public static final class JdkRedirect {
+        @Advice.OnMethodExit
+        public static void exit(@Advice.FieldValue("request") Object current, @Advice.Return Object next) {
+            if (next != null) {
+                RaspBridge.onConnection(UrlApi.JDK_HTTP_CLIENT_REDIRECT, current, next);
+            }
+        }
+    }
+
+    /**
+     * OkHttp's RetryAndFollowUpInterceptor.followUpRequest(Response, Exchange) returned the request
+     * it follows up with (a redirect's next hop; null when there is none).
+     */
+    public static final class OkHttpRedirect {
+        @Advice.OnMethodExit
+        public static void exit(@Advice.Argument(0) Object response, @Advice.Return Object next) {
+            if (next != null) {
+                RaspBridge.onConnection(UrlApi.OKHTTP_REDIRECT, response, next);
+            }
+        }
+    }
+
+    /** Apache HttpClient 4's DefaultRedirectStrategy.getLocationURI(HttpRequest, HttpResponse, HttpContext): the next hop. */
+    public static final class Apache4Redirect {
+        @Advice.OnMethodExit
+        public static void exit(@Advice.Argument(0) Object request, @Advice.Return Object next) {
+            RaspBridge.onConnection(UrlApi.APACHE4_REDIRECT, request, next);
+        }
+    }
+
+    /**
+     * Spring's ReactorClientHttpConnector.connect(HttpMethod, URI, Function): a WebClient exchange
+     * over Reactor Netty, on the thread that subscribes to it, before Netty resolves or connects.
+     */
+    public static final class WebClientCall {
+        @Advice.OnMethodEnter
+        public static void enter(@Advice.Argument(1) Object uri) {
+            RaspBridge.onConnection(UrlApi.WEBCLIENT_CALL, uri, null);
+        }
+    }
+
     /** java.net.http.HttpClient implementations' send and sendAsync: the request's URI. */
     public static final class HttpClientSend {
         @Advice.OnMethodEnter

@@ -14,7 +14,8 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 /**
  * Outbound connections, for the SSRF judgement: where each one goes is checked before it is
  * made. The URL the application opens (URL.openConnection, reached by openStream and every
- * protocol handler; the JDK HTTP client's send); each redirect HttpURLConnection and Apache HttpClient 5 follow, judged
+ * protocol handler; the JDK HTTP client's send; OkHttp's call; Apache HttpClient 4's and 5's
+ * execute; Spring WebClient's exchange over Reactor Netty); each redirect HttpURLConnection, the JDK HTTP client, OkHttp and Apache HttpClient 4 and 5 follow, judged
  * as chosen by the input that chose the first hop; and each socket connect with the address it
  * resolved to (java.net.Socket, which Apache HttpClient, OkHttp and HttpURLConnection use, and
  * NIO's SocketChannel, which Netty and the JDK HTTP client use), where a name that resolves into
@@ -30,6 +31,17 @@ public final class NetInstrumentation implements InstrumentationModule {
     static final String HTTP_CLIENT_IMPL = "jdk.internal.net.http.HttpClientImpl";
     /** Apache HttpClient 5's redirect strategy (in the application's class loader, when present). */
     static final String APACHE_REDIRECT_STRATEGY = "org.apache.hc.client5.http.impl.DefaultRedirectStrategy";
+    /** The JDK HTTP client's redirect filter (java.net.http, like HttpClientImpl). */
+    static final String JDK_REDIRECT_FILTER = "jdk.internal.net.http.RedirectFilter";
+    /** OkHttp 4's call and its redirect follower. */
+    static final String OKHTTP_CALL = "okhttp3.internal.connection.RealCall";
+    static final String OKHTTP_FOLLOW_UP = "okhttp3.internal.http.RetryAndFollowUpInterceptor";
+    /** Apache HttpClient 4's and 5's (classic) client that every execute overload reaches, and 4's redirect strategy. */
+    static final String APACHE4_CLIENT = "org.apache.http.impl.client.InternalHttpClient";
+    static final String APACHE5_CLIENT = "org.apache.hc.client5.http.impl.classic.InternalHttpClient";
+    static final String APACHE4_REDIRECT_STRATEGY = "org.apache.http.impl.client.DefaultRedirectStrategy";
+    /** Spring's WebClient connector for Reactor Netty (spring-web). */
+    static final String REACTOR_CONNECTOR = "org.springframework.http.client.reactive.ReactorClientHttpConnector";
 
     @Override
     public String name() {
@@ -64,7 +76,32 @@ public final class NetInstrumentation implements InstrumentationModule {
                         NetAdvice.HttpClientSend.class.getName()))
                 .type(named(APACHE_REDIRECT_STRATEGY))
                 .transform(advice(adviceLoader).advice(isMethod().and(named("getLocationURI")).and(takesArguments(3)),
-                        NetAdvice.ApacheRedirect.class.getName()));
+                        NetAdvice.ApacheRedirect.class.getName()))
+                .type(named(JDK_REDIRECT_FILTER))
+                .transform(advice(adviceLoader).advice(isMethod().and(named("response")).and(takesArguments(1)),
+                        NetAdvice.JdkRedirect.class.getName()))
+                .type(named(OKHTTP_CALL))
+                .transform(advice(adviceLoader)
+                        .advice(isMethod().and(named("execute")).and(takesArguments(0)),
+                                NetAdvice.OkHttpCall.class.getName())
+                        .advice(isMethod().and(named("enqueue")).and(takesArguments(1)),
+                                NetAdvice.OkHttpCall.class.getName()))
+                .type(named(OKHTTP_FOLLOW_UP))
+                .transform(advice(adviceLoader).advice(isMethod().and(named("followUpRequest")).and(takesArguments(2)),
+                        NetAdvice.OkHttpRedirect.class.getName()))
+                .type(named(APACHE4_CLIENT))
+                .transform(advice(adviceLoader).advice(isMethod().and(named("doExecute")).and(takesArguments(3)),
+                        NetAdvice.Apache4Call.class.getName()))
+                .type(named(APACHE5_CLIENT))
+                .transform(advice(adviceLoader).advice(isMethod().and(named("doExecute")).and(takesArguments(3)),
+                        NetAdvice.Apache5Call.class.getName()))
+                .type(named(APACHE4_REDIRECT_STRATEGY))
+                .transform(advice(adviceLoader).advice(isMethod().and(named("getLocationURI")).and(takesArguments(3)),
+                        NetAdvice.Apache4Redirect.class.getName()))
+                .type(named(REACTOR_CONNECTOR))
+                .transform(advice(adviceLoader).advice(isMethod().and(named("connect")).and(takesArguments(3))
+                                .and(takesArgument(1, named("java.net.URI"))),
+                        NetAdvice.WebClientCall.class.getName()));
     }
 
     private static AgentBuilder.Transformer.ForAdvice advice(ClassLoader adviceLoader) {
