@@ -46,6 +46,8 @@ pub enum UrlApi {
     Apache4Redirect,
     /// A Spring `WebClient` exchange over Reactor Netty (`ReactorClientHttpConnector.connect`).
     WebClientCall,
+    /// A redirect Reactor Netty follows for a `WebClient` (`HttpClientConnect.HttpClientHandler.redirect`).
+    WebClientRedirect,
 }
 
 impl UrlApi {
@@ -65,6 +67,7 @@ impl UrlApi {
             OkHttpRedirect,
             Apache4Redirect,
             WebClientCall,
+            WebClientRedirect,
         ]
         .get(usize::try_from(code).ok()?)
         .copied()
@@ -94,6 +97,9 @@ impl UrlApi {
             }
             UrlApi::WebClientCall => {
                 "org.springframework.http.client.reactive.ReactorClientHttpConnector.connect"
+            }
+            UrlApi::WebClientRedirect => {
+                "reactor.netty.http.client.HttpClientConnect.HttpClientHandler.redirect"
             }
         }
     }
@@ -235,14 +241,15 @@ mod tests {
 
     #[test]
     fn the_boundary_codes_name_the_client_hooks() {
-        // The agent's UrlApi numbers (docs/native-boundary.md); 6 to 12 are the clients'.
+        // The agent's UrlApi numbers (docs/native-boundary.md); 6 to 13 are the clients'.
         assert_eq!(UrlApi::from_code(5), Some(UrlApi::ApacheRedirect));
         assert_eq!(UrlApi::from_code(6), Some(UrlApi::OkHttpCall));
         assert_eq!(UrlApi::from_code(8), Some(UrlApi::Apache5Call));
         assert_eq!(UrlApi::from_code(9), Some(UrlApi::JdkHttpClientRedirect));
         assert_eq!(UrlApi::from_code(11), Some(UrlApi::Apache4Redirect));
         assert_eq!(UrlApi::from_code(12), Some(UrlApi::WebClientCall));
-        assert_eq!(UrlApi::from_code(13), None);
+        assert_eq!(UrlApi::from_code(13), Some(UrlApi::WebClientRedirect));
+        assert_eq!(UrlApi::from_code(14), None);
         assert_eq!(UrlApi::from_code(-1), None);
         assert!(!UrlApi::OkHttpRedirect.is_socket());
     }

@@ -73,6 +73,10 @@ class SsrfBlockModeIT {
                 Scenario.expectEq(problems, "event_id vs the 403 body", body.path("event_id").asText(null),
                     EventLog.text(ev, "event_id"));
             }
+            if (c.name().contains("redirecting into the network")) {
+                // The hop is judged as chosen by the input that chose the first URL.
+                Scenario.expectEq(problems, "event input.transform", "redirect", EventLog.text(ev, "input.transform"));
+            }
             if (EventLog.text(ev, "input.value") == null) {
                 problems.add("the event names no input");
             }

@@ -86,6 +86,10 @@ final class SsrfCases {
                 "java.net.http.HttpClient.followRedirect"),
             new Attack("WebClient to loopback", "/ssrf/via/webclient?url=" + Http.enc(secret), "ssrf.internal",
                 "org.springframework.http.client.reactive.ReactorClientHttpConnector.connect"),
+            // Reactor Netty follows the redirect on its event loop, for the request the exchange was made in.
+            new Attack("an allowed partner redirecting into the network, through WebClient",
+                "/ssrf/via/webclient?url=" + Http.enc(partnerToSecret), "ssrf.internal",
+                "reactor.netty.http.client.HttpClientConnect.HttpClientHandler.redirect"),
             new Attack("raw socket to localhost", "/ssrf/socket?host=localhost&port=" + port, "ssrf.internal", SOCKET),
             new Attack("raw socket to loopback as one decimal number", "/ssrf/socket?host=2130706433&port=" + port,
                 "ssrf.internal", SOCKET));
@@ -137,6 +141,8 @@ final class SsrfCases {
                 "/ssrf/via/webclient/service?path=hello", "hello from the service"),
             new Twin("an allowed partner through WebClient",
                 "/ssrf/via/webclient?url=" + Http.enc("http://partner.test:" + port + "/hello"), "hello from the service"),
+            new Twin("an allowed partner redirecting to itself, through WebClient",
+                "/ssrf/via/webclient?url=" + Http.enc("http://partner.test:" + port + "/to-hello"), "hello from the service"),
             new Twin("an allowed partner through RestTemplate",
                 "/ssrf/rest?url=" + Http.enc("http://partner.test:" + port + "/hello"), "hello from the service"));
     }

@@ -5,9 +5,12 @@ import java.io.PushbackReader;
 import java.io.Reader;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
+import java.lang.ref.WeakReference;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.Callable;
 
 /**
@@ -228,6 +231,56 @@ public final class RaspBridge {
             internalError(h, t);
         } finally {
             scope.guarded = false;
+        }
+    }
+
+    /**
+     * Client objects made while serving a request whose later work runs on the client's own
+     * threads (Reactor Netty's exchange handler, whose redirects run on an event loop), with that
+     * request. Weak both ways: the entry holds no reference on the request, which may be over
+     * when the client works again (then nothing is judged).
+     */
+    private static final Map<Object, WeakReference<RequestContext>> ATTACHED =
+            Collections.synchronizedMap(new WeakHashMap<Object, WeakReference<RequestContext>>());
+
+    /** A client object made on this thread: remembers the request served here for its later work. */
+    public static void attachRequest(Object owner) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || scope.guarded || scope.context.unavailable || owner == null) {
+            return;
+        }
+        try {
+            // Its work may run after the container recycled the request object: read it now.
+            handingOff(scope.context);
+            ATTACHED.put(owner, new WeakReference<RequestContext>(scope.context));
+        } catch (Throwable t) {
+            internalError(hooks, t);
+        }
+    }
+
+    /**
+     * A connection a client object makes on its own thread ({@link #onConnection} otherwise):
+     * judged for the request it was made for, bound here while the check runs, when that request
+     * is still being served.
+     */
+    public static void onAttachedConnection(Object owner, int api, Object target, Object detail) {
+        RequestContext context = null;
+        try {
+            WeakReference<RequestContext> ref = owner == null ? null : ATTACHED.get(owner);
+            context = ref == null ? null : ref.get();
+        } catch (Throwable t) {
+            internalError(hooks, t);
+        }
+        if (context == null || !context.retain()) {
+            onConnection(api, target, detail);
+            return;
+        }
+        RequestScope scope = bind(context, RequestScope.VIA_CLIENT);
+        try {
+            onConnection(api, target, detail);
+        } finally {
+            unbind(scope);
+            context.release();
         }
     }
 

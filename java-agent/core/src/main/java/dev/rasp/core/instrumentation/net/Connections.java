@@ -57,6 +57,10 @@ public final class Connections {
         if (target instanceof java.net.URI) {
             return target.toString();
         }
+        if (api == UrlApi.WEBCLIENT_REDIRECT && target instanceof String) {
+            // Reactor Netty's handler keeps each hop's absolute URL as text (resourceUrl).
+            return (String) target;
+        }
         if (api == UrlApi.HTTP_CLIENT_SEND || api == UrlApi.JDK_HTTP_CLIENT_REDIRECT) {
             // The JDK's HttpRequestImpl is not exported: java.net.http.HttpRequest.uri() is.
             Object u = requestUri().invoke(target);

@@ -109,6 +109,36 @@ public final class NetAdvice {
         }
     }
 
+    /**
+     * Reactor Netty's HttpClientConnect.HttpClientHandler(HttpClientConfig): one per WebClient
+     * exchange, made on the subscribing thread; it remembers the request served there, since the
+     * redirects it follows run on a Netty event loop.
+     */
+    public static final class WebClientHandlerCreated {
+        @Advice.OnMethodExit
+        public static void exit(@Advice.This Object handler) {
+            RaspBridge.attachRequest(handler);
+        }
+    }
+
+    /**
+     * HttpClientHandler.redirect(String): Reactor Netty moved the exchange to the next hop
+     * ({@code resourceUrl} before and after); judged before the hop is connected, for the request
+     * the handler was made in. A block thrown here fails the exchange's retry, so the WebClient call.
+     */
+    public static final class WebClientRedirect {
+        @Advice.OnMethodEnter
+        public static String enter(@Advice.FieldValue("resourceUrl") String current) {
+            return current;
+        }
+
+        @Advice.OnMethodExit
+        public static void exit(@Advice.This Object handler, @Advice.Enter String current,
+                @Advice.FieldValue("resourceUrl") String next) {
+            RaspBridge.onAttachedConnection(handler, UrlApi.WEBCLIENT_REDIRECT, current, next);
+        }
+    }
+
     /** java.net.http.HttpClient implementations' send and sendAsync: the request's URI. */
     public static final class HttpClientSend {
         @Advice.OnMethodEnter

@@ -5,6 +5,7 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isMethod;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
@@ -15,7 +16,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * Outbound connections, for the SSRF judgement: where each one goes is checked before it is
  * made. The URL the application opens (URL.openConnection, reached by openStream and every
  * protocol handler; the JDK HTTP client's send; OkHttp's call; Apache HttpClient 4's and 5's
- * execute; Spring WebClient's exchange over Reactor Netty); each redirect HttpURLConnection, the JDK HTTP client, OkHttp and Apache HttpClient 4 and 5 follow, judged
+ * execute; Spring WebClient's exchange over Reactor Netty); each redirect HttpURLConnection, the JDK HTTP client, OkHttp, Apache HttpClient 4 and 5 and Reactor Netty follow, judged
  * as chosen by the input that chose the first hop; and each socket connect with the address it
  * resolved to (java.net.Socket, which Apache HttpClient, OkHttp and HttpURLConnection use, and
  * NIO's SocketChannel, which Netty and the JDK HTTP client use), where a name that resolves into
@@ -42,6 +43,8 @@ public final class NetInstrumentation implements InstrumentationModule {
     static final String APACHE4_REDIRECT_STRATEGY = "org.apache.http.impl.client.DefaultRedirectStrategy";
     /** Spring's WebClient connector for Reactor Netty (spring-web). */
     static final String REACTOR_CONNECTOR = "org.springframework.http.client.reactive.ReactorClientHttpConnector";
+    /** Reactor Netty's per-exchange handler, which follows the redirects (reactor-netty-http 1.x). */
+    static final String REACTOR_NETTY_HANDLER = "reactor.netty.http.client.HttpClientConnect$HttpClientHandler";
 
     @Override
     public String name() {
@@ -101,7 +104,12 @@ public final class NetInstrumentation implements InstrumentationModule {
                 .type(named(REACTOR_CONNECTOR))
                 .transform(advice(adviceLoader).advice(isMethod().and(named("connect")).and(takesArguments(3))
                                 .and(takesArgument(1, named("java.net.URI"))),
-                        NetAdvice.WebClientCall.class.getName()));
+                        NetAdvice.WebClientCall.class.getName()))
+                .type(named(REACTOR_NETTY_HANDLER))
+                .transform(advice(adviceLoader)
+                        .advice(isConstructor().and(takesArguments(1)), NetAdvice.WebClientHandlerCreated.class.getName())
+                        .advice(isMethod().and(named("redirect")).and(takesArguments(String.class)),
+                                NetAdvice.WebClientRedirect.class.getName()));
     }
 
     private static AgentBuilder.Transformer.ForAdvice advice(ClassLoader adviceLoader) {

@@ -28,6 +28,11 @@ public final class UrlApi {
     public static final int APACHE4_REDIRECT = 11;
     /** Spring WebClient over Reactor Netty (ReactorClientHttpConnector.connect): target the URI. */
     public static final int WEBCLIENT_CALL = 12;
+    /**
+     * Reactor Netty following a redirect for a WebClient (HttpClientConnect.HttpClientHandler.redirect):
+     * target the current hop's URL text, detail the next hop's.
+     */
+    public static final int WEBCLIENT_REDIRECT = 13;
 
     private UrlApi() {
     }
@@ -35,7 +40,7 @@ public final class UrlApi {
     /** Whether the api is a redirect hop: the URL sent is the detail's, the target the hop it follows. */
     public static boolean isRedirect(int api) {
         return api == HTTP_URL_CONNECTION_REDIRECT || api == APACHE_REDIRECT || api == JDK_HTTP_CLIENT_REDIRECT
-                || api == OKHTTP_REDIRECT || api == APACHE4_REDIRECT;
+                || api == OKHTTP_REDIRECT || api == APACHE4_REDIRECT || api == WEBCLIENT_REDIRECT;
     }
 
     /** Whether the api is a client's call whose URL may need the detail (the target host) to be absolute. */
