@@ -282,7 +282,12 @@ mod tests {
                 "[[${order.save('/tmp/x')}]]",
                 Some(Injection),
             ),
-            (Language::Thymeleaf, "<p>Hello {}!</p>", "[(${7*7})]", Some(Injection)),
+            (
+                Language::Thymeleaf,
+                "<p>Hello {}!</p>",
+                "[(${7*7})]",
+                Some(Injection),
+            ),
             (
                 Language::Thymeleaf,
                 "<p>Hello {}!</p>",
@@ -307,7 +312,12 @@ mod tests {
                 "Ann & Bob (team #2) costs 5 $, {x} ${y} math: 2",
                 None,
             ),
-            (Language::Thymeleaf, "<p>Hello {}!</p>", "[[${a}", Some(Unparsable)),
+            (
+                Language::Thymeleaf,
+                "<p>Hello {}!</p>",
+                "[[${a}",
+                Some(Unparsable),
+            ),
         ];
         for &(language, template, input, want) in cases {
             let text = template.replace("{}", input);

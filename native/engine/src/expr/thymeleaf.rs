@@ -72,7 +72,10 @@ fn processor_attribute(rest: &[u8]) -> bool {
 /// is code) and its quoted value read as code. Returns where the attribute ends.
 fn attribute(text: &[u8], start: usize, tokens: &mut Vec<Token>) -> Result<usize, LexError> {
     let mut at = start;
-    while at < text.len() && !matches!(text[at], b'=' | b'>' | b'/') && !text[at].is_ascii_whitespace() {
+    while at < text.len()
+        && !matches!(text[at], b'=' | b'>' | b'/')
+        && !text[at].is_ascii_whitespace()
+    {
         at += 1;
     }
     push(tokens, TokenKind::Punct, start, at);
