@@ -231,7 +231,8 @@ pub struct ExplainUrlArgs {
 
 #[derive(Debug, Args)]
 pub struct ExplainExprArgs {
-    /// The expression language: spel, spel-template, ognl, mvel, jexl, el, freemarker, velocity.
+    /// The expression language: spel, spel-template, ognl, mvel, jexl, el, freemarker, velocity,
+    /// thymeleaf.
     #[arg(long, value_name = "L", default_value = "spel", value_parser = parse_expr_api)]
     pub language: ExprApi,
     /// A request input (a query parameter) as NAME=VALUE; repeat for several.
@@ -257,9 +258,10 @@ fn parse_expr_api(name: &str) -> Result<ExprApi, String> {
         "el" => Ok(ExprApi::JakartaEl),
         "freemarker" | "ftl" => Ok(ExprApi::FreeMarker),
         "velocity" | "vtl" => Ok(ExprApi::Velocity),
+        "thymeleaf" => Ok(ExprApi::Thymeleaf),
         _ => Err(format!(
             "unknown language '{name}': use spel, spel-template, ognl, mvel, jexl, el, \
-             freemarker or velocity"
+             freemarker, velocity or thymeleaf"
         )),
     }
 }

@@ -196,5 +196,11 @@ mod tests {
             e.detection.verdict.rule_id.as_deref(),
             Some("expr.policy.dangerous_class")
         );
+        let e = explain_expr("[[${7*7}]]", ExprApi::Thymeleaf, "<p>Hi [[${7*7}]]</p>");
+        assert_eq!(e.language, "thymeleaf");
+        assert_eq!(
+            e.detection.verdict.rule_id.as_deref(),
+            Some("expr.injection")
+        );
     }
 }

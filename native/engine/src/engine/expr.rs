@@ -32,6 +32,9 @@ pub enum ExprApi {
     FreeMarker,
     /// `org.apache.velocity.runtime.RuntimeInstance.parse`: the source text of a template.
     Velocity,
+    /// `org.thymeleaf.templateresource.StringTemplateResource`'s constructor: the source text of
+    /// a template processed from a string.
+    Thymeleaf,
 }
 
 impl ExprApi {
@@ -47,6 +50,7 @@ impl ExprApi {
             JavaxEl,
             FreeMarker,
             Velocity,
+            Thymeleaf,
         ]
         .get(usize::try_from(code).ok()?)
         .copied()
@@ -64,6 +68,7 @@ impl ExprApi {
             ExprApi::JavaxEl => "javax.el.ExpressionFactory.createValueExpression",
             ExprApi::FreeMarker => "freemarker.template.Template",
             ExprApi::Velocity => "org.apache.velocity.runtime.RuntimeInstance.parse",
+            ExprApi::Thymeleaf => "org.thymeleaf.templateresource.StringTemplateResource",
         }
     }
 
@@ -77,6 +82,7 @@ impl ExprApi {
             ExprApi::JakartaEl | ExprApi::JavaxEl => Language::JakartaEl,
             ExprApi::FreeMarker => Language::FreeMarker,
             ExprApi::Velocity => Language::Velocity,
+            ExprApi::Thymeleaf => Language::Thymeleaf,
         }
     }
 }

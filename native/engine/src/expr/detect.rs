@@ -276,6 +276,48 @@ mod tests {
                 "#set($a = 1",
                 Some(Unparsable),
             ),
+            (
+                Language::Thymeleaf,
+                "<p>Hello {}!</p>",
+                "[[${order.save('/tmp/x')}]]",
+                Some(Injection),
+            ),
+            (
+                Language::Thymeleaf,
+                "<p>Hello {}!</p>",
+                "[(${7*7})]",
+                Some(Injection),
+            ),
+            (
+                Language::Thymeleaf,
+                "<p>Hello {}!</p>",
+                "<b th:text=\"__${x}__\">",
+                Some(Injection),
+            ),
+            (
+                Language::Thymeleaf,
+                "<p th:text=\"${order.{}}\">?</p>",
+                "save('/tmp/x')",
+                Some(Injection),
+            ),
+            (
+                Language::Thymeleaf,
+                "<p th:text=\"${order.{}}\">?</p>",
+                "items",
+                None,
+            ),
+            (
+                Language::Thymeleaf,
+                "<p>Hello {}! [[${name}]]</p>",
+                "Ann & Bob (team #2) costs 5 $, {x} ${y} math: 2",
+                None,
+            ),
+            (
+                Language::Thymeleaf,
+                "<p>Hello {}!</p>",
+                "[[${a}",
+                Some(Unparsable),
+            ),
         ];
         for &(language, template, input, want) in cases {
             let text = template.replace("{}", input);

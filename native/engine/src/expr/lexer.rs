@@ -31,6 +31,9 @@ pub enum Language {
     FreeMarker,
     /// A Velocity template: literal text with references and directives ([`super::vtl`]).
     Velocity,
+    /// A Thymeleaf template: markup with processor attributes and inlined expressions
+    /// ([`super::thymeleaf`]).
+    Thymeleaf,
 }
 
 impl Language {
@@ -43,6 +46,7 @@ impl Language {
             Language::JakartaEl => "el",
             Language::FreeMarker => "freemarker",
             Language::Velocity => "velocity",
+            Language::Thymeleaf => "thymeleaf",
         }
     }
 
@@ -96,6 +100,7 @@ pub fn lex(text: &[u8], language: Language) -> Result<Vec<Token>, LexError> {
     match (language, language.template_openers()) {
         (Language::FreeMarker, _) => super::ftl::lex(text, &mut tokens)?,
         (Language::Velocity, _) => super::vtl::lex(text, &mut tokens)?,
+        (Language::Thymeleaf, _) => super::thymeleaf::lex(text, &mut tokens)?,
         (_, None) => code(text, 0, text.len(), language, &mut tokens)?,
         (_, Some(openers)) => template(text, openers, language, &mut tokens)?,
     }

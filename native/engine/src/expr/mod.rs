@@ -1,5 +1,5 @@
 //! Expression-language injection (issue 11): SpEL, OGNL, MVEL, JEXL, Jakarta EL, and the
-//! FreeMarker and Velocity template languages when input becomes part of a template.
+//! FreeMarker, Velocity and Thymeleaf template languages when input becomes part of a template.
 //!
 //! The structural rule carried over from SQL: request input confined to one string literal,
 //! one number, one property name, or the literal text of a template is data
@@ -17,6 +17,7 @@ pub mod detect;
 mod ftl;
 pub mod lexer;
 pub mod policy;
+mod thymeleaf;
 mod vtl;
 
 pub use detect::{detect, ExprFinding, ExprRule};

@@ -28,6 +28,9 @@ final class ExprCases {
 
         /** The {@code sink.dialect} the event must name for a template engine's case (null: any language). */
         String dialect() {
+            if (target.contains("/thymeleaf")) {
+                return "thymeleaf"; // the template's source is judged before SpEL sees its ${...}
+            }
             return target.contains("/freemarker") ? "freemarker" : target.contains("/velocity") ? "velocity" : null;
         }
     }
@@ -71,7 +74,12 @@ final class ExprCases {
                 "/expr/freemarker/templates/run", "expr.policy.dangerous_class"),
             new Attack("a stored Velocity template reaching Runtime, rendered by a later request",
                 "/expr/velocity/templates/save?source=" + Http.enc(VTL_RUNTIME) + "{M}" + Http.enc("\")"),
-                "/expr/velocity/templates/run", "expr.policy.dangerous_class"));
+                "/expr/velocity/templates/run", "expr.policy.dangerous_class"),
+            new Attack("Thymeleaf template whose ${...} the input extends with a method call", null,
+                "/expr/thymeleaf?field=" + Http.enc("save('") + "{M}" + Http.enc("')"), "expr.injection"),
+            new Attack("Thymeleaf greeting text writing an inlined expression", null,
+                "/expr/thymeleaf-greeting?greeting=" + Http.enc("[[${order.save('") + "{M}" + Http.enc("')}]]"),
+                "expr.injection"));
     }
 
     /** FreeMarker's Execute model running {@code touch <marker>} (the marker path and {@code ")}} follow). */
@@ -108,7 +116,15 @@ final class ExprCases {
                 "/expr/velocity-model?name=" + Http.enc("$order.items #set($a=1)"), "Hello $order.items #set($a=1)!"),
             new Twin("a stored Velocity template with a reference",
                 "/expr/velocity/templates/save?source=" + Http.enc("You have $order.items items"),
-                "/expr/velocity/templates/run", "You have 3 items"));
+                "/expr/velocity/templates/run", "You have 3 items"),
+            new Twin("Thymeleaf template showing the property the input names", null,
+                "/expr/thymeleaf?field=items", "<p>3</p>"),
+            new Twin("Thymeleaf greeting of literal text", null,
+                "/expr/thymeleaf-greeting?greeting=" + Http.enc("Ann and Bob (team #2) costs 5 $, {x}"),
+                "<p>Hello Ann and Bob (team #2) costs 5 $, {x}!</p>"),
+            new Twin("Thymeleaf page with expression syntax as a model variable", null,
+                "/expr/thymeleaf-model?name=" + Http.enc("[[${order.items}]] __${7*7}__"),
+                "<p>[[${order.items}]] __${7*7}__</p>"));
     }
 
     static List<String> attackNames() {

@@ -11,6 +11,7 @@ public final class ExprApi {
     public static final int JAVAX_EL = 6;
     public static final int FREEMARKER = 7;
     public static final int VELOCITY = 8;
+    public static final int THYMELEAF = 9;
     /** What the EL advice sends: the core makes it JAKARTA_EL or JAVAX_EL from the factory. */
     public static final int EL = -1;
 

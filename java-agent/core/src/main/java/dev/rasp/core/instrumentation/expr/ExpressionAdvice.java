@@ -83,4 +83,12 @@ public final class ExpressionAdvice {
             source = (Reader) RaspBridge.onTemplate(ExprApi.VELOCITY, source);
         }
     }
+
+    /** Thymeleaf's template from a string: the string is the template's source. */
+    public static final class Thymeleaf {
+        @Advice.OnMethodEnter
+        public static void enter(@Advice.Argument(0) Object source) {
+            RaspBridge.onExpression(ExprApi.THYMELEAF, source, null);
+        }
+    }
 }

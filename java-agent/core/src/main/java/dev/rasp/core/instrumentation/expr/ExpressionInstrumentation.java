@@ -37,7 +37,11 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  *   <li>FreeMarker: the {@code Template} constructor taking the source {@code Reader} that every
  *   other constructor and {@code Configuration.getTemplate} reach (FreeMarker 2.3.22 and later);</li>
  *   <li>Velocity: {@code RuntimeInstance.parse(Reader, Template)}, which {@code Velocity.evaluate}
- *   and template loading reach.</li>
+ *   and template loading reach;</li>
+ *   <li>Thymeleaf: the {@code StringTemplateResource} constructor, where a template processed from
+ *   a string (a {@code StringTemplateResolver}) gets its source. Its {@code ${...}} expressions
+ *   also reach the SpEL hook, but without the {@code [[...]]} or attribute around them that input
+ *   wrote: only the whole source shows that.</li>
  * </ul>
  * A template is judged as a whole: its source is read before the engine parses it (see
  * {@code RaspBridge.onTemplate}).
@@ -50,6 +54,7 @@ public final class ExpressionInstrumentation implements InstrumentationModule {
     static final String JEXL_ENGINE = "org.apache.commons.jexl3.internal.Engine";
     static final String FREEMARKER_TEMPLATE = "freemarker.template.Template";
     static final String VELOCITY_RUNTIME = "org.apache.velocity.runtime.RuntimeInstance";
+    static final String THYMELEAF_STRING_RESOURCE = "org.thymeleaf.templateresource.StringTemplateResource";
 
     @Override
     public String name() {
@@ -100,7 +105,11 @@ public final class ExpressionInstrumentation implements InstrumentationModule {
                 .type(named(VELOCITY_RUNTIME))
                 .transform(advice(adviceLoader).advice(isMethod().and(named("parse")).and(takesArguments(2))
                                 .and(takesArgument(0, Reader.class)),
-                        ExpressionAdvice.Velocity.class.getName()));
+                        ExpressionAdvice.Velocity.class.getName()))
+                .type(named(THYMELEAF_STRING_RESOURCE))
+                .transform(advice(adviceLoader).advice(isConstructor().and(takesArguments(1))
+                                .and(takesArgument(0, String.class)),
+                        ExpressionAdvice.Thymeleaf.class.getName()));
     }
 
     private static AgentBuilder.Transformer.ForAdvice advice(ClassLoader adviceLoader) {
