@@ -8,7 +8,9 @@
 //! punctuation that delimits them.
 
 use super::lexer::Language;
-use super::lexer::{closing_brace, code, starts_name, string_end, LexError, Token, TokenKind};
+use super::lexer::{
+    closing_brace, code, find, push, starts_name, string_end, LexError, Token, TokenKind,
+};
 
 const LANGUAGE: Language = Language::FreeMarker;
 
@@ -125,22 +127,6 @@ fn noparse(
     let end = find(text, body, end_tag).ok_or(LexError::UnclosedTemplate(tag))?;
     push(tokens, TokenKind::Text, body, end);
     Ok(end)
-}
-
-fn find(text: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    text.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| from + p)
-}
-
-fn push(tokens: &mut Vec<Token>, kind: TokenKind, start: usize, end: usize) {
-    if start < end {
-        tokens.push(Token {
-            kind,
-            span: start..end,
-        });
-    }
 }
 
 #[cfg(test)]

@@ -297,6 +297,24 @@ fn interpolated_string(
     true
 }
 
+/// The first occurrence of `needle` in `text` at or after `from` (the template lexers' end tags).
+pub(super) fn find(text: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    text.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| from + p)
+}
+
+/// Appends a token for `start..end`, unless it is empty.
+pub(super) fn push(tokens: &mut Vec<Token>, kind: TokenKind, start: usize, end: usize) {
+    if start < end {
+        tokens.push(Token {
+            kind,
+            span: start..end,
+        });
+    }
+}
+
 /// Whether `c` may start an identifier.
 pub(super) fn starts_name(c: u8) -> bool {
     c.is_ascii_alphabetic() || c == b'_'

@@ -9,7 +9,7 @@
 //! text); other attributes' quoted values are text, so a `>` inside one does not end the tag.
 
 use super::lexer::Language;
-use super::lexer::{code, LexError, Token, TokenKind};
+use super::lexer::{code, find, push, LexError, Token, TokenKind};
 
 const CODE: Language = Language::Spel;
 
@@ -99,22 +99,6 @@ fn attribute(text: &[u8], start: usize, tokens: &mut Vec<Token>) -> Result<usize
     code(text, open + 1, close, CODE, tokens)?;
     push(tokens, TokenKind::Punct, close, close + 1);
     Ok(close + 1)
-}
-
-fn find(text: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    text.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| from + p)
-}
-
-fn push(tokens: &mut Vec<Token>, kind: TokenKind, start: usize, end: usize) {
-    if start < end {
-        tokens.push(Token {
-            kind,
-            span: start..end,
-        });
-    }
 }
 
 #[cfg(test)]

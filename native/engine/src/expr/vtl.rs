@@ -7,7 +7,9 @@
 //! between the punctuation that delimits them.
 
 use super::lexer::Language;
-use super::lexer::{closing_brace, code, starts_name, string_end, LexError, Token, TokenKind};
+use super::lexer::{
+    closing_brace, code, find, push, starts_name, string_end, LexError, Token, TokenKind,
+};
 
 const LANGUAGE: Language = Language::Velocity;
 
@@ -218,22 +220,6 @@ fn arguments(
         return Ok(at);
     }
     group(text, open, b'(', tokens)
-}
-
-fn find(text: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    text.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| from + p)
-}
-
-fn push(tokens: &mut Vec<Token>, kind: TokenKind, start: usize, end: usize) {
-    if start < end {
-        tokens.push(Token {
-            kind,
-            span: start..end,
-        });
-    }
 }
 
 #[cfg(test)]
