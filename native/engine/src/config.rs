@@ -88,6 +88,10 @@ pub struct EngineConfig {
     pub jndi_allowed_hosts: Vec<String>,
     /// `deser.allowed_classes`: the allow-list mode of deserialization checks, off when unset.
     pub deser_allowed_classes: Option<ClassAllowList>,
+    /// `events.<destination>.<field>` keys, uninterpreted: the native library's event
+    /// destinations (OTLP, syslog, the file's delivery settings) read and validate them, so the
+    /// engine does not depend on how events are delivered.
+    pub event_destinations: BTreeMap<String, String>,
 }
 
 impl Default for EngineConfig {
@@ -105,6 +109,7 @@ impl Default for EngineConfig {
             ssrf_allowed_hosts: Allowlist::default(),
             jndi_allowed_hosts: Vec::new(),
             deser_allowed_classes: None,
+            event_destinations: BTreeMap::new(),
         }
     }
 }
@@ -144,7 +149,7 @@ pub enum ConfigError {
         selector: String,
         set: String,
     },
-    #[error("unknown configuration key '{0}' (known: mode, events_file, max_input_bytes, on_overflow, on_unparsable, agent_version, rules.backend, rules.mode.<rule-id>, ssrf.allowed_hosts, jndi.allowed_hosts, deser.allowed_classes, exclusion.<name>.routes|inputs|rules)")]
+    #[error("unknown configuration key '{0}' (known: mode, events_file, max_input_bytes, on_overflow, on_unparsable, agent_version, rules.backend, rules.mode.<rule-id>, ssrf.allowed_hosts, jndi.allowed_hosts, deser.allowed_classes, exclusion.<name>.routes|inputs|rules, events.<destination>.<field>)")]
     UnknownKey(String),
     #[error("configuration line {0} is not key=value: '{1}'")]
     Syntax(usize, String),
@@ -243,6 +248,9 @@ impl EngineConfig {
                     config.rule_modes.insert(id.into(), parse_mode(key, value)?);
                 }
                 _ if key.starts_with("exclusion.") => config.set_exclusion_field(key, value)?,
+                _ if key.starts_with("events.") => {
+                    config.event_destinations.insert(key.into(), value.into());
+                }
                 _ => return Err(ConfigError::UnknownKey(key.into())),
             }
         }
@@ -462,12 +470,12 @@ mod tests {
             ("max_input_bytes=10", "bad value '10' for max_input_bytes: use a whole number of bytes, at least 1024"),
             ("max_input_bytes=-1", "bad value '-1' for max_input_bytes: use a whole number of bytes, at least 1024"),
             ("events_file=", "bad value '' for events_file: use a file path, or - for standard error"),
-            ("colour=red", "unknown configuration key 'colour' (known: mode, events_file, max_input_bytes, on_overflow, on_unparsable, agent_version, rules.backend, rules.mode.<rule-id>, ssrf.allowed_hosts, jndi.allowed_hosts, deser.allowed_classes, exclusion.<name>.routes|inputs|rules)"),
+            ("colour=red", "unknown configuration key 'colour' (known: mode, events_file, max_input_bytes, on_overflow, on_unparsable, agent_version, rules.backend, rules.mode.<rule-id>, ssrf.allowed_hosts, jndi.allowed_hosts, deser.allowed_classes, exclusion.<name>.routes|inputs|rules, events.<destination>.<field>)"),
             ("rules.backend=fast", "bad value 'fast' for rules.backend: use auto, hyperscan or portable"),
             ("rules.mode.sqli.union=deny", "bad value 'deny' for rules.mode.sqli.union: use block, monitor or off"),
             ("rules.mode.=block", "bad key 'rules.mode.': '' is not a rule id (segments of a-z, 0-9 and _ joined by dots, e.g. rules.mode.sqli.union)"),
             ("rules.mode.SQLi.union=block", "bad key 'rules.mode.SQLi.union': 'SQLi.union' is not a rule id (segments of a-z, 0-9 and _ joined by dots, e.g. rules.mode.sqli.union)"),
-            ("rules.modes=block", "unknown configuration key 'rules.modes' (known: mode, events_file, max_input_bytes, on_overflow, on_unparsable, agent_version, rules.backend, rules.mode.<rule-id>, ssrf.allowed_hosts, jndi.allowed_hosts, deser.allowed_classes, exclusion.<name>.routes|inputs|rules)"),
+            ("rules.modes=block", "unknown configuration key 'rules.modes' (known: mode, events_file, max_input_bytes, on_overflow, on_unparsable, agent_version, rules.backend, rules.mode.<rule-id>, ssrf.allowed_hosts, jndi.allowed_hosts, deser.allowed_classes, exclusion.<name>.routes|inputs|rules, events.<destination>.<field>)"),
             ("exclusion.search.paths=/x", "unknown exclusion field 'paths' in exclusion.search.paths: use routes, inputs or rules"),
             ("exclusion.search=/x", "bad key 'exclusion.search': write exclusion.<name>.routes, exclusion.<name>.inputs or exclusion.<name>.rules"),
             ("exclusion..routes=/x", "bad key 'exclusion..routes': '' is not an exclusion name (letters, digits, - and _, e.g. exclusion.search_box.inputs)"),

@@ -1,8 +1,8 @@
 //! `rasp-jni`: the native library the Java agent loads.
 //!
 //! A thin layer over `rasp-engine`: it owns the process-wide runtime ([`runtime`]), maps request
-//! contexts to generation-checked handles ([`handles`]), writes events on a background thread
-//! ([`writer`]), and exposes one JNI call per operation ([`natives`]).
+//! contexts to generation-checked handles ([`handles`]), hands events to their destinations
+//! ([`events`]), and exposes one JNI call per operation ([`natives`]).
 //!
 //! The rules at this boundary:
 //! * natives are registered in `JNI_OnLoad` with `RegisterNatives`, so no `Java_...` symbol
@@ -11,10 +11,10 @@
 //! * every entry point runs inside `catch_unwind`, clears any pending Java exception it caused,
 //!   and returns an error value instead: no panic and no exception of ours reaches the JVM.
 
+pub mod events;
 pub mod handles;
 pub mod natives;
 pub mod runtime;
-pub mod writer;
 
 use std::ffi::c_void;
 

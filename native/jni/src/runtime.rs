@@ -18,8 +18,9 @@ use rasp_engine::rules::{BackendChoice, RuleSet};
 use rasp_engine::wire::{CapturedInput, WireError};
 use rasp_engine::{Engine, EngineConfig, RequestContext};
 
+use crate::events::file::EventWriter;
+use crate::events::Events;
 use crate::handles::HandleTable;
-use crate::writer::EventWriter;
 
 /// How many requests may be in flight at once. Past this, new requests run unprotected and
 /// are counted in `contexts_rejected` (fail-open: the agent must never stop the application).
@@ -89,7 +90,7 @@ pub struct Runtime {
     /// The engine in use; replaced as a whole by `load_rules`.
     pub engine: ArcSwap<Engine>,
     pub contexts: HandleTable<ContextSlot>,
-    pub events: EventWriter,
+    pub events: Events,
     pub stats: Stats,
 }
 
@@ -124,7 +125,7 @@ pub fn init(config_text: &str, rules: Option<&[u8]>) -> Result<(), String> {
     let runtime = Runtime {
         engine: ArcSwap::from_pointee(engine),
         contexts: HandleTable::with_capacity(MAX_LIVE_CONTEXTS),
-        events,
+        events: Events::new(vec![Box::new(events)]),
         stats: Stats::default(),
     };
     if had_rules {
@@ -239,6 +240,7 @@ impl Runtime {
     pub fn stats_json(&self) -> String {
         let load = |c: &AtomicU64| c.load(Ordering::Relaxed);
         let engine = self.engine.load();
+        let events = self.events.totals();
         serde_json::json!({
             "rule_set": engine.rules().id(),
             "checks": load(&self.stats.checks),
@@ -249,8 +251,8 @@ impl Runtime {
             "contexts_rejected": load(&self.stats.contexts_rejected),
             "contexts_live": self.contexts.live(),
             "stale_handles": load(&self.stats.stale_handles),
-            "events_written": load(&self.events.written),
-            "events_dropped": load(&self.events.dropped),
+            "events_written": events.written,
+            "events_dropped": events.dropped,
             "rules_loaded": load(&self.stats.rules_loaded),
             "rules_rejected": load(&self.stats.rules_rejected),
             "rule_scan_fallbacks": engine.rules().scan_fallbacks(),
@@ -307,7 +309,9 @@ mod tests {
                 Engine::with_rules(config, Arc::new(set)).expect("engine"),
             ),
             contexts: HandleTable::with_capacity(4),
-            events: EventWriter::open("-").expect("stderr writer"),
+            events: Events::new(vec![Box::new(
+                EventWriter::open("-").expect("stderr writer"),
+            )]),
             stats: Stats::default(),
         }
     }

@@ -1,4 +1,4 @@
-//! The event writer: one background thread appends JSON lines to the event file.
+//! The file destination: one background thread appends JSON lines to the event file.
 //!
 //! Request threads only hand a finished line to a bounded queue (`try_send`); they never wait
 //! on the disk or on each other. When the queue is full the event is dropped and counted, which
@@ -9,11 +9,15 @@ use std::io::{self, Write};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TryRecvError, TrySendError};
 use std::sync::Arc;
+use std::time::Instant;
+
+use super::{Destination, DestinationCounters};
 
 const QUEUE: usize = 8192;
 
 pub struct EventWriter {
-    queue: SyncSender<String>,
+    queue: SyncSender<Arc<str>>,
+    submitted: AtomicU64,
     pub written: Arc<AtomicU64>,
     pub dropped: AtomicU64,
 }
@@ -34,15 +38,18 @@ impl EventWriter {
             .spawn(move || drain(rx, io::BufWriter::new(out), &counter))?;
         Ok(EventWriter {
             queue,
+            submitted: AtomicU64::new(0),
             written,
             dropped: AtomicU64::new(0),
         })
     }
 
     /// Queues one line; never blocks.
-    pub fn submit(&self, line: String) {
+    pub fn submit_line(&self, line: Arc<str>) {
         match self.queue.try_send(line) {
-            Ok(()) => {}
+            Ok(()) => {
+                self.submitted.fetch_add(1, Ordering::Relaxed);
+            }
             Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => {
                 self.dropped.fetch_add(1, Ordering::Relaxed);
             }
@@ -50,13 +57,39 @@ impl EventWriter {
     }
 }
 
-fn drain(rx: Receiver<String>, mut out: io::BufWriter<Box<dyn Write + Send>>, written: &AtomicU64) {
+impl Destination for EventWriter {
+    fn name(&self) -> &str {
+        "file"
+    }
+
+    fn submit(&self, event: &Arc<str>) {
+        self.submit_line(Arc::clone(event));
+    }
+
+    fn counters(&self) -> DestinationCounters {
+        let written = self.written.load(Ordering::Relaxed);
+        let dropped = self.dropped.load(Ordering::Relaxed);
+        DestinationCounters {
+            submitted: self.submitted.load(Ordering::Relaxed) + dropped,
+            written,
+            dropped,
+            errors: 0,
+        }
+    }
+
+    fn shutdown(&self, _deadline: Instant) {}
+}
+
+fn drain(
+    rx: Receiver<Arc<str>>,
+    mut out: io::BufWriter<Box<dyn Write + Send>>,
+    written: &AtomicU64,
+) {
     // Write everything queued, then flush once the queue is empty, so a burst costs one flush
     // and a single event reaches the file at once.
     while let Ok(mut line) = rx.recv() {
         loop {
-            line.push('\n');
-            if out.write_all(line.as_bytes()).is_ok() {
+            if out.write_all(line.as_bytes()).is_ok() && out.write_all(b"\n").is_ok() {
                 written.fetch_add(1, Ordering::Relaxed);
             }
             match rx.try_recv() {
@@ -82,8 +115,8 @@ mod tests {
         std::fs::create_dir_all(&dir).expect("dir");
         let path = dir.join("events.jsonl");
         let w = EventWriter::open(path.to_str().expect("utf8")).expect("open");
-        w.submit("{\"a\":1}".into());
-        w.submit("{\"b\":2}".into());
+        w.submit_line("{\"a\":1}".into());
+        w.submit_line("{\"b\":2}".into());
         for _ in 0..200 {
             if w.written.load(Ordering::Relaxed) == 2 {
                 break;

@@ -1,0 +1,92 @@
+//! Where events go: one or more destinations, each with its own bounded queue, thread and
+//! counters.
+//!
+//! A verdict's event is one JSON line, made once and shared ([`Arc<str>`]) by every destination.
+//! [`Events::submit`] hands it to each destination without waiting: a destination whose queue is
+//! full counts the event as dropped rather than slowing the request down. Every event a
+//! destination is given ends up either written or counted as dropped (`written + dropped ==
+//! submitted` per destination, once it has drained), including what is still queued at shutdown.
+//!
+//! Destinations:
+//! * [`file`]: JSON lines appended to a file or standard error (`events_file`).
+//!
+//! Further destinations (OTLP, syslog) are configured with `events.<name>.*` keys, which the
+//! engine's configuration passes through uninterpreted ([`rasp_engine::config::EngineConfig::event_destinations`]).
+
+pub mod file;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+/// A snapshot of one destination's counters.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DestinationCounters {
+    /// Events this destination accepted for delivery (queued).
+    pub submitted: u64,
+    /// Events delivered (written to the file, acknowledged by the collector, sent on the socket).
+    pub written: u64,
+    /// Events given up on: queue full, write failed, or still queued when shutdown's time ran out.
+    pub dropped: u64,
+    /// Failed delivery attempts (a write error, a refused connection, a rejected batch).
+    pub errors: u64,
+}
+
+/// One place events go.
+pub trait Destination: Send + Sync {
+    /// A short name for logs, stats and counters: `file`, `otlp`, `syslog`.
+    fn name(&self) -> &str;
+    /// Queues one event (a JSON object, no trailing newline). Never blocks; counts a drop when
+    /// the queue is full.
+    fn submit(&self, event: &Arc<str>);
+    /// The counters now.
+    fn counters(&self) -> DestinationCounters;
+    /// Delivers what is queued until `deadline`, then counts what is left as dropped. Called once,
+    /// at JVM shutdown; later `submit`s are counted as dropped.
+    fn shutdown(&self, deadline: Instant);
+}
+
+/// Every configured destination; what the runtime submits events to.
+pub struct Events {
+    destinations: Vec<Box<dyn Destination>>,
+}
+
+impl Events {
+    pub fn new(destinations: Vec<Box<dyn Destination>>) -> Events {
+        Events { destinations }
+    }
+
+    /// Hands one event to every destination; never blocks.
+    pub fn submit(&self, line: String) {
+        let event: Arc<str> = Arc::from(line);
+        for destination in &self.destinations {
+            destination.submit(&event);
+        }
+    }
+
+    /// Each destination's name and counters, in configuration order.
+    pub fn counters(&self) -> Vec<(String, DestinationCounters)> {
+        self.destinations
+            .iter()
+            .map(|d| (d.name().to_owned(), d.counters()))
+            .collect()
+    }
+
+    /// Sums over all destinations (what the single `events_written`/`events_dropped` stats report).
+    pub fn totals(&self) -> DestinationCounters {
+        let mut total = DestinationCounters::default();
+        for (_, c) in self.counters() {
+            total.submitted += c.submitted;
+            total.written += c.written;
+            total.dropped += c.dropped;
+            total.errors += c.errors;
+        }
+        total
+    }
+
+    /// Shuts every destination down, sharing one deadline.
+    pub fn shutdown(&self, deadline: Instant) {
+        for destination in &self.destinations {
+            destination.shutdown(deadline);
+        }
+    }
+}
