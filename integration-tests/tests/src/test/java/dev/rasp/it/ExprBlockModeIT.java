@@ -27,14 +27,14 @@ class ExprBlockModeIT {
 
     @BeforeAll
     static void start() {
-        app = SpringBlockModeIT.springApp("spring-expr-block").mode("block").start().awaitReady(Duration.ofSeconds(180));
+        app = SpringBlockModeIT.springApp("spring-expr-block").mode("block").startShared(Duration.ofSeconds(180));
         s = new Scenario(app);
     }
 
     @AfterAll
     static void stop() {
         if (app != null) {
-            app.stop();
+            app.release();
         }
     }
 

@@ -23,14 +23,14 @@ class ExprVulnerableWithoutAgentIT {
 
     @BeforeAll
     static void start() {
-        app = SpringBlockModeIT.springApp("spring-expr-noagent").withoutAgent().start().awaitReady(Duration.ofSeconds(180));
+        app = SpringBlockModeIT.springApp("spring-expr-noagent").withoutAgent().startShared(Duration.ofSeconds(180));
         s = new Scenario(app);
     }
 
     @AfterAll
     static void stop() {
         if (app != null) {
-            app.stop();
+            app.release();
         }
     }
 
