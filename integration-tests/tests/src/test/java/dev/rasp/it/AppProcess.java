@@ -67,7 +67,7 @@ public final class AppProcess implements AutoCloseable {
     }
 
     public static final class Builder {
-        private final String name;
+        private String name;
         private final Path jar;
         private Path java = ItConfig.currentJava();
         private boolean agent = true;
@@ -102,7 +102,7 @@ public final class AppProcess implements AutoCloseable {
             return SharedApps.get(this, readyWithin);
         }
 
-        /** Everything that makes two starts the same application (the name, which only names the directory, aside). */
+        /** Everything that makes two starts the same application; not the name (the jar decides its spring-/javax- prefix). */
         String spec() {
             return "java=" + java + " jar=" + jar + " agent=" + agent + " mode=" + mode + " eventsFileProperty="
                 + eventsFileProperty + " jvmArgs=" + jvmArgs + " appArgs=" + appArgs + " env=" + env;
@@ -111,18 +111,15 @@ public final class AppProcess implements AutoCloseable {
         /** The name of the application's work directory. */
         String name() { return name; }
 
-        /** A copy under another name (the same spec). */
-        Builder renamed(String newName) {
-            Builder b = new Builder(newName, jar);
-            b.java = java;
-            b.agent = agent;
-            b.mode = mode;
-            b.jvmArgs.addAll(jvmArgs);
-            b.appArgs.addAll(appArgs);
-            b.env.putAll(env);
-            b.eventsFileProperty = eventsFileProperty;
-            return b;
+        /**
+         * The name a shared JVM gets, the same whichever class starts it first: the jar's prefix as the caller wrote
+         * it ({@code spring}, {@code javax}: tests read it, as XxeCases does), the mode or noagent, "shared".
+         */
+        String sharedName() {
+            return name.split("-")[0] + "-" + (agent ? (mode == null ? "config" : mode) : "noagent") + "-shared";
         }
+
+        Builder rename(String newName) { this.name = newName; return this; }
 
         /**
          * Starts the JVM (does not wait for it to answer: see {@link AppProcess#awaitReady}). The file and command

@@ -2,7 +2,9 @@ package dev.rasp.it;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Application JVMs shared by the IT classes of one failsafe JVM, keyed by the full launch spec
@@ -20,6 +22,7 @@ import java.util.Map;
  */
 final class SharedApps {
     private static final Map<String, AppProcess> BY_SPEC = new LinkedHashMap<>();
+    private static final Set<String> NAMES = new HashSet<>();
 
     private SharedApps() {}
 
@@ -27,14 +30,21 @@ final class SharedApps {
         String spec = b.spec();
         AppProcess app = BY_SPEC.get(spec);
         if (app != null && app.isAlive()) {
-            System.out.println("[it-app] reuse " + app.workDir().getFileName() + " for " + b.name());
+            System.out.println("[it-app] reuse " + app.workDir().getFileName() + " (shared) for " + b.name());
             return app;
         }
         if (app != null) {
             System.out.println("[it-app] " + app.workDir().getFileName() + " died; starting it again\n" + app.logs());
             BY_SPEC.remove(spec);
         }
-        app = b.renamed("shared-" + b.name()).start();
+        String requested = b.name();
+        String name = b.sharedName();
+        for (int k = 2; NAMES.contains(name); k++) {
+            name = b.sharedName() + "-" + k; // another spec with the same jar and mode (another JDK, other flags)
+        }
+        NAMES.add(name);
+        app = b.rename(name).start();
+        System.out.println("[it-app] " + name + " (first used by " + requested + ") is " + spec);
         // a start that fails is not kept: the failure shows in this class, and the next one tries again
         try {
             app.awaitReady(readyWithin);
