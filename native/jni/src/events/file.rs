@@ -42,9 +42,16 @@ const STALL_POLL: Duration = Duration::from_millis(10);
 /// How long the writer waits for an event before it looks at the file and its reports.
 const IDLE_TICK: Duration = Duration::from_millis(250);
 
+/// How long shutdown waits, past its deadline, for the writer to stop by itself (it is stuck in
+/// a blocking write when it does not).
+const STOP_GRACE: Duration = Duration::from_millis(100);
+
 const RUNNING: u8 = 0;
+/// Shutdown waits for the queue to drain.
 const FLUSHING: u8 = 1;
-const STOPPED: u8 = 2;
+/// Shutdown's time is up: the writer stops at its next step and fixes the count of written events.
+const STOPPING: u8 = 2;
+const STOPPED: u8 = 3;
 
 /// The state request threads, the writer and shutdown share.
 struct Shared {
@@ -135,10 +142,18 @@ impl EventWriter {
     pub fn submit_line(&self, line: Arc<str>) {
         let shared = &self.shared;
         shared.submitted.fetch_add(1, Ordering::SeqCst);
-        if shared.state() == STOPPED || self.queue.try_send(line).is_err() {
+        if shared.state() >= STOPPING || self.queue.try_send(line).is_err() {
             shared.dropped.fetch_add(1, Ordering::SeqCst);
             shared.queue_full.fetch_add(1, Ordering::SeqCst);
         }
+    }
+}
+
+impl EventWriter {
+    /// Ends the writer's wait for an event: an empty line, which it skips (events are JSON
+    /// objects, never empty). A full queue needs no waking.
+    fn wake_writer(&self) {
+        let _ = self.queue.try_send(Arc::from(""));
     }
 }
 
@@ -165,6 +180,7 @@ impl Destination for EventWriter {
             return;
         }
         let started = Instant::now();
+        self.wake_writer();
         loop {
             let c = shared.counters();
             let now = Instant::now();
@@ -174,6 +190,14 @@ impl Destination for EventWriter {
             std::thread::sleep((deadline - now).min(Duration::from_millis(5)));
         }
         let before = shared.counters();
+        shared.state.store(STOPPING, Ordering::SeqCst);
+        self.wake_writer();
+        let grace = Instant::now() + STOP_GRACE;
+        while shared.state() != STOPPED && Instant::now() < grace {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        // The writer fixes the count itself when it stops (so a line it wrote is never counted
+        // as dropped); one stuck in a blocking write is overruled here.
         let _ = shared
             .final_written
             .set(shared.written.load(Ordering::SeqCst));
@@ -289,8 +313,17 @@ impl Writer {
 
     fn run(mut self) {
         loop {
-            if self.shared.state() == STOPPED {
-                return;
+            match self.shared.state() {
+                STOPPING => {
+                    let _ = self
+                        .shared
+                        .final_written
+                        .set(self.shared.written.load(Ordering::SeqCst));
+                    self.shared.state.store(STOPPED, Ordering::SeqCst);
+                    return;
+                }
+                STOPPED => return,
+                _ => {}
             }
             if self.sink.is_none() && !self.try_open() {
                 self.pause();
@@ -298,9 +331,12 @@ impl Writer {
             }
             match self.rx.recv_timeout(IDLE_TICK) {
                 Ok(first) => {
-                    let batch = self.batch(first);
-                    self.check_rotation();
-                    self.write_batch(&batch);
+                    let mut batch = self.batch(first);
+                    batch.retain(|line| !line.is_empty());
+                    if !batch.is_empty() {
+                        self.check_rotation();
+                        self.write_batch(&batch);
+                    }
                 }
                 Err(RecvTimeoutError::Timeout) => self.check_rotation(),
                 Err(RecvTimeoutError::Disconnected) => return,
@@ -428,8 +464,8 @@ impl Writer {
             self.shared.set_trouble(None);
             return;
         };
-        if self.shared.state() == STOPPED {
-            // Shutdown gave up on this write and has counted it; nothing more to say.
+        if self.shared.state() >= STOPPING {
+            // Shutdown gave up on this write and counts it; nothing more to say.
             return;
         }
         let lost = (lines.len() - complete) as u64;
@@ -482,7 +518,7 @@ impl Writer {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                     // A FIFO whose reader is not reading: wait for it, unless shutdown gave up.
-                    if self.shared.state() == STOPPED {
+                    if self.shared.state() >= STOPPING {
                         return (done, Some(e));
                     }
                     if !self.stalled {
