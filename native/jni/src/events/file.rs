@@ -211,7 +211,8 @@ impl Destination for EventWriter {
             report::log(&format!(
                 "events file {}: {lost} event(s) not written within {} ms at shutdown ({why}), counted as dropped",
                 shared.path,
-                deadline.saturating_duration_since(started).as_millis()
+                // rounded up: the deadline was set a moment before `started`
+                deadline.saturating_duration_since(started).as_micros().div_ceil(1000)
             ));
         }
     }
