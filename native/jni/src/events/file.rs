@@ -439,7 +439,15 @@ impl Writer {
     /// dropped.
     fn write_batch(&mut self, lines: &[Arc<str>]) {
         if self.sink.is_none() && !self.try_open() {
-            self.count_dropped(lines.len() as u64);
+            // The file went away under rotation and cannot be made again: these are lost.
+            let lost = lines.len() as u64;
+            self.count_dropped(lost);
+            self.shared.errors.fetch_add(1, Ordering::SeqCst);
+            self.last_write_error = format!(
+                "cannot open it again: {}",
+                self.not_ready.as_deref().unwrap_or("unknown")
+            );
+            self.report_write_failures(lost);
             return;
         }
         let mut buf = Vec::with_capacity(MAX_BATCH_BYTES + 1);
