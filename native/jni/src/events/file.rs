@@ -745,6 +745,40 @@ mod tests {
     }
 
     #[test]
+    fn a_reader_that_leaves_is_a_counted_loss_and_the_next_reader_gets_events() {
+        let dir = temp_dir("fifo-reader-leaves");
+        let fifo = dir.join("events.fifo");
+        mkfifo(&fifo);
+        let first = OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(&fifo)
+            .expect("reader");
+        let w = EventWriter::open(utf8(&fifo)).expect("open");
+        drop(first);
+        w.submit_line(event(0));
+        let c = settled(&w, Duration::from_secs(5));
+        assert_eq!((c.written, c.dropped, c.errors), (0, 1, 1), "EPIPE: {c:?}");
+
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || {
+                let mut line = String::new();
+                BufReader::new(File::open(&fifo).expect("open for reading"))
+                    .read_line(&mut line)
+                    .expect("read");
+                line
+            })
+        };
+        w.submit_line(event(1));
+        let line = reader.join().expect("reader");
+        assert!(line.starts_with("{\"n\":1,"), "{line}");
+        let c = settled(&w, Duration::from_secs(5));
+        assert_eq!((c.submitted, c.written, c.dropped), (2, 1, 1), "{c:?}");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
     fn shutdown_flushes_what_is_queued() {
         let dir = temp_dir("flush");
         let path = dir.join("events.jsonl");
