@@ -132,7 +132,9 @@ class EventDeliveryIT {
             assertTrue(fileDestination(stats).path("errors").asLong() > 0, "failed writes are errors: " + stats);
             assertTrue(logged(app, "events file " + events + ": write failed (No space left on device"),
                 "one log line names the cause: " + app.agentLogLines());
-            assertEquals(1, app.agentLogLines().stream().filter(l -> l.contains(": write failed (")).count(),
+            long failureLines = app.agentLogLines().stream().filter(l -> l.contains(": write failed (")).count();
+            // once, then at most once a minute (a second line only if this run took over a minute)
+            assertTrue(failureLines >= 1 && failureLines <= 2 && failureLines < dropped,
                 "rate-limited: " + app.agentLogLines());
             assertEquals(written, wholeEvents(events).size(), "the file holds exactly the written events");
         } finally {
@@ -185,7 +187,7 @@ class EventDeliveryIT {
                 assertEquals(403, attack(http));
                 slowest = Math.max(slowest, System.nanoTime() - t);
             }
-            assertTrue(slowest < TimeUnit.SECONDS.toNanos(2), "no request waited on the stalled reader: "
+            assertTrue(slowest < TimeUnit.SECONDS.toNanos(5), "no request waited on the stalled reader: "
                 + TimeUnit.NANOSECONDS.toMillis(slowest) + " ms");
 
             long stopping = System.nanoTime();
