@@ -11,7 +11,7 @@ use super::tally::{Counts, Summary};
 
 const WIDTH: f64 = 1160.0;
 const HEIGHT: f64 = 300.0;
-const LEFT: f64 = 56.0;
+const LEFT: f64 = 100.0;
 const RIGHT: f64 = 12.0;
 const TOP: f64 = 18.0;
 const BOTTOM: f64 = 40.0;
@@ -69,7 +69,12 @@ fn draw(svg: &mut String, s: &Summary) -> std::fmt::Result {
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
     let slot_w = plot_w / slots;
-    let bar_w = if slot_w > 4.0 { slot_w * 0.8 } else { slot_w };
+    // Thin bars when there are few, so one bucket does not look like a wall.
+    let bar_w = if slot_w > 4.0 {
+        (slot_w * 0.8).min(36.0)
+    } else {
+        slot_w
+    };
     let max_blocked = s
         .timeline
         .iter()
@@ -91,27 +96,20 @@ fn draw(svg: &mut String, s: &Summary) -> std::fmt::Result {
         r##"<line x1="{LEFT}" y1="{axis_y:.1}" x2="{:.1}" y2="{axis_y:.1}" stroke="#444"/>"##,
         WIDTH - RIGHT
     )?;
+    // The largest bar of each side at its end of the plot: the axis itself needs no label,
+    // and a label next to it would collide with one of these when a side is short.
     let label_x = LEFT - 6.0;
-    write!(
-        svg,
-        r#"<text x="{label_x}" y="{:.1}" text-anchor="end">0</text>"#,
-        axis_y + 4.0
-    )?;
     if max_blocked > 0 {
         write!(
             svg,
-            r#"<text x="{label_x}" y="{:.1}" text-anchor="end">{max_blocked}</text><text x="{:.1}" y="{:.1}" class="side">blocked ↑</text>"#,
-            TOP + 4.0,
-            LEFT + 4.0,
-            TOP + 4.0
+            r#"<text x="{label_x}" y="{:.1}" text-anchor="end"><tspan class="side">blocked ↑</tspan> {max_blocked}</text>"#,
+            TOP + 8.0
         )?;
     }
     if max_monitored > 0 {
         write!(
             svg,
-            r#"<text x="{label_x}" y="{:.1}" text-anchor="end">{max_monitored}</text><text x="{:.1}" y="{:.1}" class="side">monitored ↓</text>"#,
-            TOP + plot_h,
-            LEFT + 4.0,
+            r#"<text x="{label_x}" y="{:.1}" text-anchor="end"><tspan class="side">monitored ↓</tspan> {max_monitored}</text>"#,
             TOP + plot_h
         )?;
     }

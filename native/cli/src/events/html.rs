@@ -28,7 +28,7 @@ th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #eee; vert
 th { background: #f6f6f6; font-weight: 600; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 code, pre { font: 12.5px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
-.cols { display: grid; grid-template-columns: 1fr 1fr; gap: 24px; }
+.cols { display: grid; grid-template-columns: 1fr 1fr; gap: 0 24px; align-items: start; }
 .chart { max-width: 100%; height: auto; font: 11px system-ui, sans-serif; }
 .chart .side { fill: #555; }
 .legend { display: flex; flex-wrap: wrap; gap: 6px 16px; margin: 6px 0; }
