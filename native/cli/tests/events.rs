@@ -510,7 +510,7 @@ fn the_report_is_one_well_formed_page_without_scripts_or_links() {
             "<code>sqli.tautology</code>",
             "<code>/h2/users</code>",
             "<code>query name</code>",
-            "<h2>Latest 9 events</h2>",
+            "<h2 id=\"latest\">Latest 9 events</h2>",
             "3 lines not events, first at",
         ],
     );
@@ -528,7 +528,7 @@ fn the_report_escapes_hostile_input_and_marks_the_span() {
     assert_contains_all(
         &html,
         &[
-            "<h2>Latest 1 events</h2>",
+            "<h2 id=\"latest\">Latest 1 events</h2>",
             "= <code>&lt;script&gt;alert(1)&lt;/script&gt;&#39; OR &#39;1&#39;=&#39;1</code>",
             "<pre>SELECT id FROM users WHERE name = &#39;<mark>&lt;script&gt;alert(1)&lt;/script&gt;&#39; OR &#39;1&#39;=&#39;1</mark>&#39;</pre>",
         ],

@@ -25,10 +25,11 @@ h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 1px solid #ddd; padding
 .total.monitored b { color: #9a6700; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #eee; vertical-align: top; }
-th { background: #f6f6f6; font-weight: 600; }
+td { overflow-wrap: anywhere; }
+th { background: #f6f6f6; font-weight: 600; white-space: nowrap; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 code, pre { font: 12.5px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
-.cols { display: grid; grid-template-columns: 1fr 1fr; gap: 0 24px; align-items: start; }
+.cols { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 0 24px; align-items: start; }
 .chart { max-width: 100%; height: auto; font: 11px system-ui, sans-serif; }
 .chart .side { fill: #555; }
 .legend { display: flex; flex-wrap: wrap; gap: 6px 16px; margin: 6px 0; }
@@ -196,7 +197,7 @@ fn routes_and_inputs(out: &mut String, s: &Summary) -> std::fmt::Result {
     out.push_str("<div class=\"cols\">\n<div>\n");
     writeln!(
         out,
-        "<h2>Top routes ({} of {})</h2>\n<table>\n<tr><th>route</th>{COUNT_HEADS}</tr>",
+        "<h2 id=\"top\">Top routes ({} of {})</h2>\n<table>\n<tr><th>route</th>{COUNT_HEADS}</tr>",
         s.top_routes.len(),
         s.routes_total
     )?;
@@ -221,7 +222,7 @@ fn routes_and_inputs(out: &mut String, s: &Summary) -> std::fmt::Result {
             "<tr><td><code>{} {}</code><br><span class=\"dim\">e.g. <code>{}</code></span></td>{}</tr>",
             esc(&i.source),
             esc(&i.name),
-            esc(&i.example),
+            esc(&shorten(&i.example, 80)),
             counts_cells(&i.counts)
         )?;
     }
@@ -253,7 +254,7 @@ fn breakdowns(out: &mut String, s: &Summary) -> std::fmt::Result {
 }
 
 fn latest_events(out: &mut String, latest: &[Timed]) -> std::fmt::Result {
-    writeln!(out, "<h2>Latest {} events</h2>", latest.len())?;
+    writeln!(out, "<h2 id=\"latest\">Latest {} events</h2>", latest.len())?;
     for event in latest {
         one_event(out, &event.record)?;
     }
@@ -307,6 +308,14 @@ fn one_event(out: &mut String, r: &Record) -> std::fmt::Result {
         esc(&r.sink.api),
         marked_statement(r)
     )
+}
+
+/// At most `max` characters of `text`, with `…` when it was cut.
+fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
 }
 
 /// The sink value, escaped, with the input's span in `<mark>`. The span counts bytes of the
