@@ -392,3 +392,52 @@ pub fn ranked(map: &BTreeMap<String, u64>) -> Vec<(&str, u64)> {
     out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::read::Record;
+
+    fn timed(ms: Millis, rule: &str) -> Timed {
+        let record: Record = serde_json::from_value(serde_json::json!({
+            "time": format_seconds(ms), "action": "blocked", "rule_id": rule,
+            "request": {"method": "GET", "path": "/x", "client": "c"}
+        }))
+        .expect("a record");
+        Timed { ms, record }
+    }
+
+    const T0: Millis = 1_795_000_000_000;
+
+    #[test]
+    fn a_long_log_gets_wider_buckets_while_reading() {
+        let mut tally = Tally::new(None);
+        // Every minute for 60 days: more minutes than are kept, so hours while reading, and
+        // days for a span that long.
+        let minutes = 60 * 24 * 60;
+        for m in 0..minutes {
+            tally.add(&timed(T0 + m * 60_000, if m % 2 == 0 { "a" } else { "b" }));
+            assert!(tally.timeline.len() <= MAX_KEPT_BUCKETS + 1);
+        }
+        let s = tally.finish(Vec::new(), Vec::new(), NotEvents::default(), 10);
+        assert_eq!(s.bucket, Bucket::Day);
+        assert_eq!(s.events, minutes as u64);
+        let total: u64 = s.timeline.iter().map(|b| b.counts.blocked).sum();
+        assert_eq!(total, minutes as u64, "widening loses no event");
+        assert_eq!(
+            s.rules[0].counts.events + s.rules[1].counts.events,
+            minutes as u64
+        );
+    }
+
+    #[test]
+    fn a_fixed_bucket_stays() {
+        let mut tally = Tally::new(Some(Bucket::Minute));
+        for h in 0..48 {
+            tally.add(&timed(T0 + h * 3_600_000, "a"));
+        }
+        let s = tally.finish(Vec::new(), Vec::new(), NotEvents::default(), 10);
+        assert_eq!(s.bucket, Bucket::Minute);
+        assert_eq!(s.timeline.len(), 48);
+    }
+}
