@@ -386,6 +386,35 @@ fn several_files_and_standard_input_add_up() {
     assert_eq!(summary(&[&f.b(), &f.a()])["events"], 9);
 }
 
+/// A `.gz` cut short (compressed while still being written): its events before the cut count,
+/// the cut is reported, and the other files are still read.
+#[test]
+fn a_truncated_gzip_file_counts_what_it_holds() {
+    let f = Files::new("truncated");
+    let whole = std::fs::read(f.b()).expect("read gz");
+    let cut = f.path("cut.jsonl.gz");
+    // Without its 8-byte trailer (CRC and size): every line is there, the end is not.
+    std::fs::write(&cut, &whole[..whole.len() - 8]).expect("write cut gz");
+    let v = summary(&[&cut, &f.a()]);
+    assert_eq!(
+        v["events"],
+        5 + 4,
+        "a.jsonl's five and the four before the cut"
+    );
+    let cuts = v["not_events"]["files_cut_short"]
+        .as_array()
+        .expect("noted");
+    assert_eq!(cuts.len(), 1);
+    assert!(
+        cuts[0]
+            .as_str()
+            .is_some_and(|c| c.starts_with(&format!("{cut} after line"))),
+        "{cuts:?}"
+    );
+    let text = rasp_ok(&["events", "summary", &cut]);
+    assert!(text.contains("read only in part: "), "{text}");
+}
+
 #[test]
 fn filters_by_rule_route_and_time() {
     let f = Files::new("filters");

@@ -110,6 +110,9 @@ fn header(out: &mut String, s: &Summary) -> std::fmt::Result {
     if s.not_events.count > 0 {
         writeln!(out, "<p class=\"warn\">{}</p>", esc(&not_events_line(s)))?;
     }
+    for cut in &s.not_events.files_cut_short {
+        writeln!(out, "<p class=\"warn\">Read only in part: {}</p>", esc(cut))?;
+    }
     let action = |name: &str| s.by_action.get(name).copied().unwrap_or(0);
     writeln!(
         out,

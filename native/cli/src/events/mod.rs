@@ -52,6 +52,9 @@ pub fn run_report(args: &EventsReportArgs) -> Result<()> {
                 String::new()
             }
         );
+        for cut in &summary.not_events.files_cut_short {
+            let _ = writeln!(std::io::stderr(), "read only in part: {cut}");
+        }
     }
     Ok(())
 }

@@ -112,6 +112,10 @@ pub struct NotEvents {
     pub first_at: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_reason: Option<String>,
+    /// Files whose reading failed part way (a truncated or corrupt `.gz`, an I/O error): what
+    /// was read before counts, the rest is named here (`file after line N: why`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub files_cut_short: Vec<String>,
 }
 
 impl NotEvents {
@@ -125,7 +129,9 @@ impl NotEvents {
 }
 
 /// Reads every file in turn (`-` is standard input) and hands each event to `each`; blank
-/// lines are skipped, other lines that are not events are counted in the result.
+/// lines are skipped, other lines that are not events are counted in the result. A file that
+/// cannot be opened is an error; one that fails part way is noted and the next one read, so a
+/// rotated log compressed while it was being written does not hide the others.
 pub fn for_each_event(files: &[PathBuf], mut each: impl FnMut(Timed)) -> Result<NotEvents> {
     let mut not_events = NotEvents::default();
     let mut line = Vec::new();
@@ -134,9 +140,16 @@ pub fn for_each_event(files: &[PathBuf], mut each: impl FnMut(Timed)) -> Result<
         let mut reader = open(path).with_context(|| format!("cannot read {name}"))?;
         let mut number = 0u64;
         loop {
-            let status = read_line_capped(&mut reader, &mut line, MAX_LINE_BYTES)
-                .with_context(|| format!("cannot read {name} after line {number}"))?;
-            let Some(complete) = status else { break };
+            let complete = match read_line_capped(&mut reader, &mut line, MAX_LINE_BYTES) {
+                Ok(Some(complete)) => complete,
+                Ok(None) => break,
+                Err(e) => {
+                    not_events
+                        .files_cut_short
+                        .push(format!("{name} after line {number}: {e}"));
+                    break;
+                }
+            };
             number += 1;
             if !complete {
                 not_events.note(&name, number, || {

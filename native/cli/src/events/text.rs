@@ -29,6 +29,9 @@ fn write_all(out: &mut String, s: &Summary) -> std::fmt::Result {
     if s.not_events.count > 0 {
         writeln!(out, "{}", not_events_line(s))?;
     }
+    for cut in &s.not_events.files_cut_short {
+        writeln!(out, "read only in part: {cut}")?;
+    }
     if s.events == 0 {
         return Ok(());
     }
