@@ -580,6 +580,15 @@ fn the_report_follows_the_filters() {
     assert_eq!(html.matches("<article").count(), 1);
 }
 
+#[test]
+fn an_empty_selection_still_makes_a_page() {
+    let f = Files::new("report-empty");
+    let (_, html) = report_with(&f, &["--rule", "no.such.rule"]);
+    check_balanced(&html);
+    assert_contains_all(&html, &["<p>No events to show.</p>", "(9 events left out)"]);
+    assert!(!html.contains("<svg"));
+}
+
 fn report_with(f: &Files, extra: &[&str]) -> (PathBuf, String) {
     let out = f.dir.path().join("filtered.html");
     let out_arg = out.to_str().expect("UTF-8").to_string();

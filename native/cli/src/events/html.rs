@@ -75,7 +75,9 @@ fn page(out: &mut String, s: &Summary, latest: &[Timed]) -> std::fmt::Result {
          <title>RASP events report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
     )?;
     header(out, s)?;
-    if s.events > 0 {
+    if s.events == 0 {
+        out.push_str("<p>No events to show.</p>\n");
+    } else {
         timeline(out, s)?;
         rules(out, s)?;
         routes_and_inputs(out, s)?;
