@@ -99,15 +99,33 @@ public final class AgentConfig {
 
     /** Resolves from this JVM's system properties and environment. */
     public static AgentConfig fromEnvironment() {
-        return resolve(System.getProperties(), System.getenv());
+        return fromEnvironment(false);
+    }
+
+    /**
+     * Resolves from this JVM's system properties and environment.
+     *
+     * @param springStarter the Spring Boot starter attaches the agent (its agent options): Spring's
+     *                      spellings of the keys are then not reported as unknown
+     */
+    public static AgentConfig fromEnvironment(boolean springStarter) {
+        return resolve(System.getProperties(), System.getenv(), springStarter);
+    }
+
+    /** As {@link #resolve(Properties, Map, boolean)} for an agent started with -javaagent. */
+    public static AgentConfig resolve(Properties systemProperties, Map<String, String> environment) {
+        return resolve(systemProperties, environment, false);
     }
 
     /**
      * @param systemProperties also supplies {@code user.dir} (relative paths) and {@code java.io.tmpdir}
+     * @param springStarter see {@link #fromEnvironment(boolean)}
      * @throws ConfigException on the first bad value, in the order of {@link ConfigKey}
      */
-    public static AgentConfig resolve(Properties systemProperties, Map<String, String> environment) {
-        List<String> warnings = new ArrayList<String>();
+    public static AgentConfig resolve(Properties systemProperties, Map<String, String> environment,
+                                      boolean springStarter) {
+        // Unknown names first, so that the warnings come out in the order: -D, environment, file.
+        List<String> warnings = KnownKeys.unknown(systemProperties, environment, springStarter);
         String workingDir = systemProperties.getProperty("user.dir", ".");
         ConfigSources sources = new ConfigSources(systemProperties, environment, new Properties());
 
@@ -177,10 +195,11 @@ public final class AgentConfig {
                     "use the path of a readable properties file (" + e.getClass().getSimpleName() + ": "
                             + ConfigException.printable(String.valueOf(e.getMessage())) + ")");
         }
-        for (String name : p.stringPropertyNames()) {
-            ConfigKey key = ConfigKey.forProperty(name);
-            if ((key == null || key == ConfigKey.CONFIG_FILE) && !RulesConfig.isDynamicKey(name)) {
-                warnings.add("ignoring unknown key '" + ConfigException.printable(name) + "' in " + file);
+        List<String> names = new ArrayList<String>(p.stringPropertyNames());
+        Collections.sort(names);
+        for (String name : names) {
+            if (!KnownKeys.isKnownFileKey(name)) {
+                warnings.add(KnownKeys.unknownFileKey(name, file));
             }
         }
         return p;
@@ -291,7 +310,10 @@ public final class AgentConfig {
         return eventsShutdownTimeoutMs;
     }
 
-    /** Non-fatal remarks (unknown keys in the config file), for the agent log. */
+    /**
+     * Non-fatal remarks, for the agent log at start: unknown {@code rasp.*} system properties,
+     * {@code RASP_*} environment variables and config file keys, each with the nearest known key.
+     */
     public List<String> warnings() {
         return warnings;
     }

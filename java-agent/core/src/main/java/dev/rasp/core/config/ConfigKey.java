@@ -3,6 +3,10 @@ package dev.rasp.core.config;
 /**
  * The user-facing configuration keys with a fixed name (docs/native-boundary.md, "The agent's
  * user-facing contract"; docs/rules.md §5). The dynamic rule keys are in {@link RulesConfig}.
+ *
+ * <p>A constant here is all a new fixed key needs to be known: a {@code rasp.*} system property,
+ * {@code RASP_*} variable or config file key that is none of these (nor of the families in
+ * {@link KnownKeys#DYNAMIC_PREFIXES}) is logged at start with the nearest known key.
  */
 public enum ConfigKey {
     MODE("rasp.mode"),
@@ -17,6 +21,7 @@ public enum ConfigKey {
     RULES_FILE("rasp.rules.file"),
     RULES_RELOAD_SECONDS("rasp.rules.reload_seconds"),
     RULES_BACKEND("rasp.rules.backend"),
+    RULES_MAX_FILE_BYTES("rasp.rules.max_file_bytes"),
     SSRF_ALLOWED_HOSTS("rasp.ssrf.allowed_hosts"),
     JNDI_ALLOWED_HOSTS("rasp.jndi.allowed_hosts"),
     DESER_ALLOWED_CLASSES("rasp.deser.allowed_classes"),
