@@ -19,7 +19,7 @@ use rasp_engine::wire::{CapturedInput, WireError};
 use rasp_engine::{Engine, EngineConfig, RequestContext};
 
 use crate::events::file::EventWriter;
-use crate::events::Events;
+use crate::events::{self, Destination, Events};
 use crate::handles::HandleTable;
 
 /// How many requests may be in flight at once. Past this, new requests run unprotected and
@@ -122,10 +122,14 @@ pub fn init(config_text: &str, rules: Option<&[u8]>) -> Result<(), String> {
             "bad value '{events_file}' for events_file: cannot open it for appending ({e}); use a writable file path, or - for standard error"
         )
     })?;
+    let mut destinations: Vec<Box<dyn Destination>> = vec![Box::new(events)];
+    destinations.extend(events::config::configured(
+        &engine.config().event_destinations,
+    )?);
     let runtime = Runtime {
         engine: ArcSwap::from_pointee(engine),
         contexts: HandleTable::with_capacity(MAX_LIVE_CONTEXTS),
-        events: Events::new(vec![Box::new(events)]),
+        events: Events::new(destinations),
         stats: Stats::default(),
     };
     if had_rules {
@@ -253,6 +257,9 @@ impl Runtime {
             "stale_handles": load(&self.stats.stale_handles),
             "events_written": events.written,
             "events_dropped": events.dropped,
+            "destinations": self.events.counters().iter().map(|(name, c)| serde_json::json!({
+                "name": name, "submitted": c.submitted, "written": c.written,
+                "dropped": c.dropped, "errors": c.errors})).collect::<Vec<_>>(),
             "rules_loaded": load(&self.stats.rules_loaded),
             "rules_rejected": load(&self.stats.rules_rejected),
             "rule_scan_fallbacks": engine.rules().scan_fallbacks(),
