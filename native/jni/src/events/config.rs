@@ -61,7 +61,7 @@ fn otlp_config(f: &BTreeMap<&str, &str>) -> Result<OtlpConfig, String> {
     let endpoint =
         Endpoint::parse(endpoint).map_err(|e| format!("bad value for {OTLP}endpoint: {e}"))?;
     let mut c = OtlpConfig::new(endpoint);
-    let mut service_name = "unknown_service:java";
+    let mut service_name = None;
     let mut resource_attributes = "";
     for (&field, &value) in f {
         let n = |min, max| number(OTLP, field, value, min, max);
@@ -82,7 +82,7 @@ fn otlp_config(f: &BTreeMap<&str, &str>) -> Result<OtlpConfig, String> {
                 }
             }
             "headers" => c.headers = headers(value)?,
-            "service_name" if !value.is_empty() => service_name = value,
+            "service_name" if !value.is_empty() => service_name = Some(value),
             "service_name" => {}
             "resource_attributes" => resource_attributes = value,
             "queue_size" => c.queue_size = n(1, 1 << 20)? as usize,

@@ -68,7 +68,7 @@ impl OtlpConfig {
             endpoint,
             protocol: Protocol::Protobuf,
             headers: Vec::new(),
-            resource: record::resource_attributes("unknown_service:java", ""),
+            resource: record::resource_attributes(None, ""),
             queue_size: 2048,
             batch_size: 512,
             batch_delay: Duration::from_secs(1),

@@ -103,20 +103,32 @@ fn unix_nanos(t: SystemTime) -> u64 {
 }
 
 /// `OTEL_RESOURCE_ATTRIBUTES`-style text (`k=v,k2=v2`, values percent-encoded) as attributes,
-/// after `service.name`. A `service.name` in the list yields to the explicit one; malformed
-/// entries are skipped, as the OpenTelemetry SDKs do.
-pub fn resource_attributes(service_name: &str, list: &str) -> Vec<KeyValue> {
-    let mut out = vec![KeyValue::string("service.name", service_name)];
+/// `service.name` first: `service_name` when given (as `OTEL_SERVICE_NAME` wins over the list),
+/// else the list's, else `unknown_service:java` (the OpenTelemetry default for a Java process).
+/// Malformed entries are skipped, as the OpenTelemetry SDKs do.
+pub fn resource_attributes(service_name: Option<&str>, list: &str) -> Vec<KeyValue> {
+    let mut out = vec![KeyValue::string(
+        "service.name",
+        service_name.unwrap_or("unknown_service:java"),
+    )];
     for entry in list.split(',') {
         let Some((key, value)) = entry.split_once('=') else {
             continue;
         };
         let key = key.trim();
-        if key.is_empty() || key == "service.name" || out.iter().any(|kv| kv.key == key) {
+        let value = percent_encoding::percent_decode_str(value.trim())
+            .decode_utf8_lossy()
+            .into_owned();
+        if key == "service.name" {
+            if service_name.is_none() && !value.is_empty() {
+                out[0] = KeyValue::string(key, value);
+            }
             continue;
         }
-        let value = percent_encoding::percent_decode_str(value.trim()).decode_utf8_lossy();
-        out.push(KeyValue::string(key, value.into_owned()));
+        if key.is_empty() || out.iter().any(|kv| kv.key == key) {
+            continue;
+        }
+        out.push(KeyValue::string(key, value));
     }
     out.push(KeyValue::int("process.pid", i64::from(std::process::id())));
     out
@@ -145,7 +157,10 @@ mod tests {
     #[test]
     fn protobuf_round_trip_keeps_every_field() {
         let monitored = EVENT.replace("\"blocked\"", "\"monitored\"");
-        let resource = resource_attributes("shop", "deployment.environment=prod,team=a%20b,bad");
+        let resource = resource_attributes(
+            Some("shop"),
+            "deployment.environment=prod,team=a%20b,bad,service.name=other",
+        );
         let request = export_request(&[EVENT, &monitored], &resource);
         let bytes = request.encode_to_vec();
         let decoded = ExportLogsServiceRequest::decode(bytes.as_slice()).expect("decodes");
@@ -187,7 +202,7 @@ mod tests {
 
     #[test]
     fn json_encoding_follows_the_otlp_json_mapping() {
-        let request = export_request(&[EVENT], &resource_attributes("shop", ""));
+        let request = export_request(&[EVENT], &resource_attributes(Some("shop"), ""));
         let v = to_json(&request);
         let record = &v["resourceLogs"][0]["scopeLogs"][0]["logRecords"][0];
         assert_eq!(record["timeUnixNano"], "1795572611123000000");
@@ -202,6 +217,12 @@ mod tests {
         assert_eq!(resource[0]["value"]["stringValue"], "shop");
         assert_eq!(resource[1]["key"], "process.pid");
         assert!(resource[1]["value"]["intValue"].is_string());
+        let from_list = resource_attributes(None, "service.name=billing");
+        assert_eq!(from_list[0], KeyValue::string("service.name", "billing"));
+        assert_eq!(
+            resource_attributes(None, "")[0],
+            KeyValue::string("service.name", "unknown_service:java")
+        );
         assert_eq!(
             v["resourceLogs"][0]["scopeLogs"][0]["scope"]["name"],
             SCOPE_NAME

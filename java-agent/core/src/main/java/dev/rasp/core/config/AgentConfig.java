@@ -68,11 +68,13 @@ public final class AgentConfig {
     private final int xxeMaxEntityExpansions;
     private final int xxeMaxEntityChars;
     private final List<String> warnings;
+    private final EventExportConfig eventExport;
 
     private AgentConfig(Mode mode, String configFile, String eventsFile, File nativeDir, int maxInputBytes,
                         FallbackVerdict onOverflow, FallbackVerdict onUnparsable, FailureMode onInternalError,
                         RulesConfig rules, String ssrfAllowedHosts, String jndiAllowedHosts, String deserAllowedClasses,
-                        int xxeMaxEntityExpansions, int xxeMaxEntityChars, List<String> warnings) {
+                        int xxeMaxEntityExpansions, int xxeMaxEntityChars, List<String> warnings,
+                        EventExportConfig eventExport) {
         this.mode = mode;
         this.configFile = configFile;
         this.eventsFile = eventsFile;
@@ -88,6 +90,7 @@ public final class AgentConfig {
         this.xxeMaxEntityExpansions = xxeMaxEntityExpansions;
         this.xxeMaxEntityChars = xxeMaxEntityChars;
         this.warnings = Collections.unmodifiableList(warnings);
+        this.eventExport = eventExport;
     }
 
     /** Resolves from this JVM's system properties and environment. */
@@ -133,7 +136,8 @@ public final class AgentConfig {
                 XXE_MAX_ENTITY_CHARS_LIMIT, "use a whole number of characters from 1 to " + XXE_MAX_ENTITY_CHARS_LIMIT);
         return new AgentConfig(mode, configFile, eventsFile, nativeDir, maxInputBytes, onOverflow, onUnparsable,
                 onInternalError, rules, allowed == null ? "" : allowed.trim(), jndiAllowedHosts, deserAllowedClasses,
-                xxeMaxEntityExpansions, xxeMaxEntityChars, warnings);
+                xxeMaxEntityExpansions, xxeMaxEntityChars, warnings,
+                EventExportConfig.resolve(sources, systemProperties, environment));
     }
 
     /** Host names, addresses or .domain suffixes, comma-separated; one engine line, so no line breaks. */
@@ -276,6 +280,11 @@ public final class AgentConfig {
         return xxeMaxEntityChars;
     }
 
+    /** The OTLP and syslog destinations. */
+    public EventExportConfig eventExport() {
+        return eventExport;
+    }
+
     /** Non-fatal remarks (unknown keys in the config file), for the agent log. */
     public List<String> warnings() {
         return warnings;
@@ -300,6 +309,7 @@ public final class AgentConfig {
         if (deserAllowedClasses != null) {
             line(sb, "deser.allowed_classes", deserAllowedClasses.replace('\n', ' ').replace('\r', ' '));
         }
+        eventExport.appendEngineLines(sb);
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -332,7 +342,13 @@ public final class AgentConfig {
                 {"max_input_bytes", ConfigKey.MAX_INPUT_BYTES.name()}, {"on_overflow", ConfigKey.ON_OVERFLOW.name()},
                 {"on_unparsable", ConfigKey.ON_UNPARSABLE.name()}, {"rules.backend", ConfigKey.RULES_BACKEND.name()},
                 {"ssrf.allowed_hosts", ConfigKey.SSRF_ALLOWED_HOSTS.name()},
-                {"deser.allowed_classes", ConfigKey.DESER_ALLOWED_CLASSES.name()}};
+                {"deser.allowed_classes", ConfigKey.DESER_ALLOWED_CLASSES.name()},
+                {"events.otlp.endpoint", ConfigKey.EVENTS_OTLP_ENDPOINT.name()},
+                {"events.otlp.protocol", ConfigKey.EVENTS_OTLP_PROTOCOL.name()},
+                {"events.otlp.headers", ConfigKey.EVENTS_OTLP_HEADERS.name()},
+                {"events.syslog.endpoint", ConfigKey.EVENTS_SYSLOG_ENDPOINT.name()},
+                {"events.syslog.format", ConfigKey.EVENTS_SYSLOG_FORMAT.name()},
+                {"events.syslog.facility", ConfigKey.EVENTS_SYSLOG_FACILITY.name()}};
         for (String[] k : keys) {
             ConfigKey key = ConfigKey.valueOf(k[1]);
             m = m.replace("for " + k[0] + ":", "for " + key.property + " (" + key.environmentVariable + "):");
@@ -355,6 +371,7 @@ public final class AgentConfig {
                 + ", native_dir=" + nativeDir
                 + ", " + rules.describe()
                 + (deserAllowedClasses == null ? "" : ", deser.allowed_classes=" + deserAllowedClasses)
+                + eventExport.describe()
                 + (configFile == null ? "" : ", config=" + configFile);
     }
 }
