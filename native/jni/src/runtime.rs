@@ -270,6 +270,7 @@ impl Runtime {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
     use std::path::PathBuf;
     use std::sync::atomic::AtomicUsize;
 
@@ -370,6 +371,32 @@ mod tests {
         assert_eq!(stats["rules_loaded"], 1, "{stats}");
         assert_eq!(stats["rules_rejected"], 3, "{stats}");
         assert_eq!(stats["rule_set"], after["id"], "{stats}");
+    }
+
+    #[test]
+    fn stats_list_each_destination_with_its_counters() {
+        let mut rt = runtime("", None);
+        let syslog = crate::events::config::configured(&BTreeMap::from([(
+            "events.syslog.endpoint".to_owned(),
+            "udp://127.0.0.1:9".to_owned(),
+        )]))
+        .expect("syslog");
+        let mut destinations: Vec<Box<dyn Destination>> =
+            vec![Box::new(EventWriter::open("-").expect("stderr writer"))];
+        destinations.extend(syslog);
+        rt.events = Events::new(destinations);
+        rt.events.submit("{}".into());
+        let stats = json(&rt.stats_json());
+        let names: Vec<&str> = stats["destinations"]
+            .as_array()
+            .expect("destinations")
+            .iter()
+            .map(|d| d["name"].as_str().expect("name"))
+            .collect();
+        assert_eq!(names, ["file", "syslog"], "{stats}");
+        for d in stats["destinations"].as_array().expect("destinations") {
+            assert_eq!(d["submitted"], 1, "{stats}");
+        }
     }
 
     #[test]
