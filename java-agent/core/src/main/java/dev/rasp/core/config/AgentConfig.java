@@ -73,12 +73,13 @@ public final class AgentConfig {
     private final int xxeMaxEntityChars;
     private final int eventsShutdownTimeoutMs;
     private final List<String> warnings;
+    private final EventExportConfig eventExport;
 
     private AgentConfig(Mode mode, String configFile, String eventsFile, File nativeDir, int maxInputBytes,
                         FallbackVerdict onOverflow, FallbackVerdict onUnparsable, FailureMode onInternalError,
                         RulesConfig rules, String ssrfAllowedHosts, String jndiAllowedHosts, String deserAllowedClasses,
                         int xxeMaxEntityExpansions, int xxeMaxEntityChars, int eventsShutdownTimeoutMs,
-                        List<String> warnings) {
+                        List<String> warnings, EventExportConfig eventExport) {
         this.mode = mode;
         this.configFile = configFile;
         this.eventsFile = eventsFile;
@@ -95,6 +96,7 @@ public final class AgentConfig {
         this.xxeMaxEntityChars = xxeMaxEntityChars;
         this.eventsShutdownTimeoutMs = eventsShutdownTimeoutMs;
         this.warnings = Collections.unmodifiableList(warnings);
+        this.eventExport = eventExport;
     }
 
     /** Resolves from this JVM's system properties and environment. */
@@ -161,7 +163,8 @@ public final class AgentConfig {
                 "use a whole number of milliseconds from 0 to " + EVENTS_SHUTDOWN_TIMEOUT_MS_LIMIT);
         return new AgentConfig(mode, configFile, eventsFile, nativeDir, maxInputBytes, onOverflow, onUnparsable,
                 onInternalError, rules, allowed == null ? "" : allowed.trim(), jndiAllowedHosts, deserAllowedClasses,
-                xxeMaxEntityExpansions, xxeMaxEntityChars, eventsShutdownTimeoutMs, warnings);
+                xxeMaxEntityExpansions, xxeMaxEntityChars, eventsShutdownTimeoutMs, warnings,
+                EventExportConfig.resolve(sources, systemProperties, environment));
     }
 
     /** Host names, addresses or .domain suffixes, comma-separated; one engine line, so no line breaks. */
@@ -310,6 +313,11 @@ public final class AgentConfig {
         return eventsShutdownTimeoutMs;
     }
 
+    /** The OTLP and syslog destinations. */
+    public EventExportConfig eventExport() {
+        return eventExport;
+    }
+
     /**
      * Non-fatal remarks, for the agent log at start: unknown {@code rasp.*} system properties,
      * {@code RASP_*} environment variables and config file keys, each with the nearest known key.
@@ -337,6 +345,7 @@ public final class AgentConfig {
         if (deserAllowedClasses != null) {
             line(sb, "deser.allowed_classes", deserAllowedClasses.replace('\n', ' ').replace('\r', ' '));
         }
+        eventExport.appendEngineLines(sb);
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -369,7 +378,13 @@ public final class AgentConfig {
                 {"max_input_bytes", ConfigKey.MAX_INPUT_BYTES.name()}, {"on_overflow", ConfigKey.ON_OVERFLOW.name()},
                 {"on_unparsable", ConfigKey.ON_UNPARSABLE.name()}, {"rules.backend", ConfigKey.RULES_BACKEND.name()},
                 {"ssrf.allowed_hosts", ConfigKey.SSRF_ALLOWED_HOSTS.name()},
-                {"deser.allowed_classes", ConfigKey.DESER_ALLOWED_CLASSES.name()}};
+                {"deser.allowed_classes", ConfigKey.DESER_ALLOWED_CLASSES.name()},
+                {"events.otlp.endpoint", ConfigKey.EVENTS_OTLP_ENDPOINT.name()},
+                {"events.otlp.protocol", ConfigKey.EVENTS_OTLP_PROTOCOL.name()},
+                {"events.otlp.headers", ConfigKey.EVENTS_OTLP_HEADERS.name()},
+                {"events.syslog.endpoint", ConfigKey.EVENTS_SYSLOG_ENDPOINT.name()},
+                {"events.syslog.format", ConfigKey.EVENTS_SYSLOG_FORMAT.name()},
+                {"events.syslog.facility", ConfigKey.EVENTS_SYSLOG_FACILITY.name()}};
         for (String[] k : keys) {
             ConfigKey key = ConfigKey.valueOf(k[1]);
             m = m.replace("for " + k[0] + ":", "for " + key.property + " (" + key.environmentVariable + "):");
@@ -392,6 +407,7 @@ public final class AgentConfig {
                 + ", native_dir=" + nativeDir
                 + ", " + rules.describe()
                 + (deserAllowedClasses == null ? "" : ", deser.allowed_classes=" + deserAllowedClasses)
+                + eventExport.describe()
                 + (configFile == null ? "" : ", config=" + configFile);
     }
 }

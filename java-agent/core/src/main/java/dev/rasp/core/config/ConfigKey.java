@@ -26,7 +26,14 @@ public enum ConfigKey {
     JNDI_ALLOWED_HOSTS("rasp.jndi.allowed_hosts"),
     DESER_ALLOWED_CLASSES("rasp.deser.allowed_classes"),
     XXE_MAX_ENTITY_EXPANSIONS("rasp.xxe.max_entity_expansions"),
-    XXE_MAX_ENTITY_CHARS("rasp.xxe.max_entity_chars");
+    XXE_MAX_ENTITY_CHARS("rasp.xxe.max_entity_chars"),
+    EVENTS_OTLP_ENABLED("rasp.events.otlp.enabled"),
+    EVENTS_OTLP_ENDPOINT("rasp.events.otlp.endpoint"),
+    EVENTS_OTLP_PROTOCOL("rasp.events.otlp.protocol"),
+    EVENTS_OTLP_HEADERS("rasp.events.otlp.headers"),
+    EVENTS_SYSLOG_ENDPOINT("rasp.events.syslog.endpoint"),
+    EVENTS_SYSLOG_FORMAT("rasp.events.syslog.format"),
+    EVENTS_SYSLOG_FACILITY("rasp.events.syslog.facility");
 
     /** System property and config file key, e.g. rasp.request.max_input_bytes. */
     public final String property;
