@@ -10,8 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +44,27 @@ public final class EventLog {
 
     private static final class Tail {
         long offset;
+        Object fileKey;
+        /** The file's first bytes as read: a new file at the path (rotation) starts differently. */
+        byte[] head = new byte[0];
         final List<String> lines = new ArrayList<>();
+
+        void reset() {
+            offset = 0;
+            fileKey = null;
+            head = new byte[0];
+            lines.clear();
+        }
+    }
+
+    private static final int HEAD = 64;
+
+    private static byte[] readHead(FileChannel ch, int n) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(n);
+        while (buf.hasRemaining() && ch.read(buf, buf.position()) > 0) {
+            // read what is there
+        }
+        return buf.position() == n ? buf.array() : Arrays.copyOf(buf.array(), buf.position());
     }
 
     /** Every complete line, raw. */
@@ -55,17 +77,18 @@ public final class EventLog {
     private List<String> refresh() {
         Tail t = TAILS.computeIfAbsent(file.toAbsolutePath().normalize(), k -> new Tail());
         if (!Files.exists(file)) {
-            t.offset = 0;
-            t.lines.clear();
+            t.reset();
             return t.lines;
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
-            if (size < t.offset) {
-                // a new file at the same path (a directory reused): read it from the start
-                t.offset = 0;
-                t.lines.clear();
+            Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+            if (size < t.offset || (key != null && t.fileKey != null && !key.equals(t.fileKey))
+                    || !Arrays.equals(t.head, readHead(ch, t.head.length))) {
+                // another file at the path (the agent follows a renamed or deleted file with a new one)
+                t.reset();
             }
+            t.fileKey = key;
             if (size == t.offset) {
                 return t.lines;
             }
@@ -87,6 +110,9 @@ public final class EventLog {
                 }
             }
             t.offset += start; // an incomplete last line is read again next time
+            if (t.head.length < HEAD && t.offset > t.head.length) {
+                t.head = readHead(ch, (int) Math.min(HEAD, t.offset));
+            }
             return t.lines;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
