@@ -10,6 +10,7 @@ use std::fmt;
 use std::ops::Deref;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
 use rasp_engine::config::{check_rule_ids, ConfigError};
@@ -19,7 +20,7 @@ use rasp_engine::wire::{CapturedInput, WireError};
 use rasp_engine::{Engine, EngineConfig, RequestContext};
 
 use crate::events::file::EventWriter;
-use crate::events::Events;
+use crate::events::{self, Destination, Events};
 use crate::handles::HandleTable;
 
 /// How many requests may be in flight at once. Past this, new requests run unprotected and
@@ -122,10 +123,14 @@ pub fn init(config_text: &str, rules: Option<&[u8]>) -> Result<(), String> {
             "bad value '{events_file}' for events_file: cannot open it for appending ({e}); use a writable file path, or - for standard error"
         )
     })?;
+    let mut destinations: Vec<Box<dyn Destination>> = vec![Box::new(events)];
+    destinations.extend(events::config::configured(
+        &engine.config().event_destinations,
+    )?);
     let runtime = Runtime {
         engine: ArcSwap::from_pointee(engine),
         contexts: HandleTable::with_capacity(MAX_LIVE_CONTEXTS),
-        events: Events::new(vec![Box::new(events)]),
+        events: Events::new(destinations),
         stats: Stats::default(),
     };
     if had_rules {
@@ -237,9 +242,29 @@ impl Runtime {
         .to_string()
     }
 
+    /// Delivers the queued events within `timeout`, then counts what is left as dropped (each
+    /// destination logs what it could not deliver). Called once, by the agent's shutdown hook.
+    pub fn shutdown_events(&self, timeout: Duration) {
+        self.events.shutdown(Instant::now() + timeout);
+    }
+
     pub fn stats_json(&self) -> String {
         let load = |c: &AtomicU64| c.load(Ordering::Relaxed);
         let engine = self.engine.load();
+        let destinations: Vec<serde_json::Value> = self
+            .events
+            .counters()
+            .into_iter()
+            .map(|(name, c)| {
+                serde_json::json!({
+                    "name": name,
+                    "submitted": c.submitted,
+                    "written": c.written,
+                    "dropped": c.dropped,
+                    "errors": c.errors,
+                })
+            })
+            .collect();
         let events = self.events.totals();
         serde_json::json!({
             "rule_set": engine.rules().id(),
@@ -253,6 +278,7 @@ impl Runtime {
             "stale_handles": load(&self.stats.stale_handles),
             "events_written": events.written,
             "events_dropped": events.dropped,
+            "destinations": destinations,
             "rules_loaded": load(&self.stats.rules_loaded),
             "rules_rejected": load(&self.stats.rules_rejected),
             "rule_scan_fallbacks": engine.rules().scan_fallbacks(),
@@ -263,6 +289,7 @@ impl Runtime {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
     use std::path::PathBuf;
     use std::sync::atomic::AtomicUsize;
 
@@ -366,6 +393,32 @@ mod tests {
     }
 
     #[test]
+    fn stats_list_each_destination_with_its_counters() {
+        let mut rt = runtime("", None);
+        let syslog = crate::events::config::configured(&BTreeMap::from([(
+            "events.syslog.endpoint".to_owned(),
+            "udp://127.0.0.1:9".to_owned(),
+        )]))
+        .expect("syslog");
+        let mut destinations: Vec<Box<dyn Destination>> =
+            vec![Box::new(EventWriter::open("-").expect("stderr writer"))];
+        destinations.extend(syslog);
+        rt.events = Events::new(destinations);
+        rt.events.submit("{}".into());
+        let stats = json(&rt.stats_json());
+        let names: Vec<&str> = stats["destinations"]
+            .as_array()
+            .expect("destinations")
+            .iter()
+            .map(|d| d["name"].as_str().expect("name"))
+            .collect();
+        assert_eq!(names, ["file", "syslog"], "{stats}");
+        for d in stats["destinations"].as_array().expect("destinations") {
+            assert_eq!(d["submitted"], 1, "{stats}");
+        }
+    }
+
+    #[test]
     fn the_reloaded_engine_keeps_the_configuration() {
         let v1 = compiled("t", "1", &[("t.word.plugh", "plugh")]);
         let rt = runtime(
@@ -411,6 +464,39 @@ mod tests {
             "{error}"
         );
         assert!(get().is_none());
+    }
+
+    #[test]
+    fn stats_count_each_destination_and_shutdown_flushes_them() {
+        let dir = std::env::temp_dir().join(format!("rasp-jni-stats-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("events.jsonl");
+        let mut rt = runtime("", None);
+        rt.events = Events::new(vec![Box::new(
+            EventWriter::open(path.to_str().expect("utf8")).expect("open"),
+        )]);
+        for i in 0..3 {
+            rt.events.submit(format!("{{\"n\":{i}}}"));
+        }
+        rt.shutdown_events(Duration::from_secs(5));
+        let stats = json(&rt.stats_json());
+        assert_eq!(stats["events_written"], 3, "{stats}");
+        assert_eq!(stats["events_dropped"], 0, "{stats}");
+        assert_eq!(
+            stats["destinations"],
+            serde_json::json!([{"name": "file", "submitted": 3, "written": 3, "dropped": 0, "errors": 0}])
+        );
+        rt.events.submit("{\"late\":true}".into());
+        let stats = json(&rt.stats_json());
+        assert_eq!(stats["events_dropped"], 1, "after shutdown: {stats}");
+        assert_eq!(
+            std::fs::read_to_string(&path)
+                .expect("read")
+                .lines()
+                .count(),
+            3
+        );
+        let _ = std::fs::remove_dir_all(dir);
     }
 
     #[test]
