@@ -76,6 +76,7 @@ public final class AppProcess implements AutoCloseable {
         private final List<String> appArgs = new ArrayList<>();
         private final Map<String, String> env = new LinkedHashMap<>();
         private boolean eventsFileProperty = true;
+        private List<String> gc = List.of("-XX:+UseSerialGC");
 
         private Builder(String name, Path jar) {
             this.name = name;
@@ -88,6 +89,8 @@ public final class AppProcess implements AutoCloseable {
         /** -Drasp.mode=..; null: no property at all (environment or config file decide). */
         public Builder mode(String mode) { this.mode = mode; return this; }
         public Builder jvmArg(String a) { jvmArgs.add(a); return this; }
+        /** The collector's flags instead of -XX:+UseSerialGC (two collectors on one command line stop the JVM). */
+        public Builder gc(List<String> flags) { this.gc = List.copyOf(flags); return this; }
         public Builder appArg(String a) { appArgs.add(a); return this; }
         public Builder env(String k, String v) { env.put(k, v); return this; }
         /** Do not pass -Drasp.events.file (the events file then comes from env/config file/default). */
@@ -143,7 +146,7 @@ public final class AppProcess implements AutoCloseable {
             cmd.add(java.toString());
             // quick start on a small machine; nothing the agent depends on
             cmd.add("-Xmx512m");
-            cmd.add("-XX:+UseSerialGC");
+            cmd.addAll(gc);
             cmd.add("-XX:TieredStopAtLevel=1");
             if (agent) {
                 cmd.add("-javaagent:" + ItConfig.agentJar());

