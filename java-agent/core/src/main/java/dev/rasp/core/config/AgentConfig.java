@@ -67,12 +67,14 @@ public final class AgentConfig {
     private final String deserAllowedClasses;
     private final int xxeMaxEntityExpansions;
     private final int xxeMaxEntityChars;
+    /** rasp.jmx.enabled: register the dev.rasp:* MBeans on the platform MBean server. */
+    private final boolean jmxEnabled;
     private final List<String> warnings;
 
     private AgentConfig(Mode mode, String configFile, String eventsFile, File nativeDir, int maxInputBytes,
                         FallbackVerdict onOverflow, FallbackVerdict onUnparsable, FailureMode onInternalError,
                         RulesConfig rules, String ssrfAllowedHosts, String jndiAllowedHosts, String deserAllowedClasses,
-                        int xxeMaxEntityExpansions, int xxeMaxEntityChars, List<String> warnings) {
+                        int xxeMaxEntityExpansions, int xxeMaxEntityChars, boolean jmxEnabled, List<String> warnings) {
         this.mode = mode;
         this.configFile = configFile;
         this.eventsFile = eventsFile;
@@ -87,6 +89,7 @@ public final class AgentConfig {
         this.deserAllowedClasses = deserAllowedClasses;
         this.xxeMaxEntityExpansions = xxeMaxEntityExpansions;
         this.xxeMaxEntityChars = xxeMaxEntityChars;
+        this.jmxEnabled = jmxEnabled;
         this.warnings = Collections.unmodifiableList(warnings);
     }
 
@@ -131,9 +134,11 @@ public final class AgentConfig {
                 "use a whole number of entity references from 1 to " + XXE_MAX_ENTITY_EXPANSIONS_LIMIT);
         int xxeMaxEntityChars = sources.wholeNumber(ConfigKey.XXE_MAX_ENTITY_CHARS, XXE_MAX_ENTITY_CHARS_DEFAULT, 1,
                 XXE_MAX_ENTITY_CHARS_LIMIT, "use a whole number of characters from 1 to " + XXE_MAX_ENTITY_CHARS_LIMIT);
+        boolean jmxEnabled = sources.choice(ConfigKey.JMX_ENABLED, "true", "use true or false", "true", "false")
+                .equals("TRUE");
         return new AgentConfig(mode, configFile, eventsFile, nativeDir, maxInputBytes, onOverflow, onUnparsable,
                 onInternalError, rules, allowed == null ? "" : allowed.trim(), jndiAllowedHosts, deserAllowedClasses,
-                xxeMaxEntityExpansions, xxeMaxEntityChars, warnings);
+                xxeMaxEntityExpansions, xxeMaxEntityChars, jmxEnabled, warnings);
     }
 
     /** Host names, addresses or .domain suffixes, comma-separated; one engine line, so no line breaks. */
@@ -276,6 +281,11 @@ public final class AgentConfig {
         return xxeMaxEntityChars;
     }
 
+    /** rasp.jmx.enabled: whether the agent registers its dev.rasp:* MBeans (default true). */
+    public boolean jmxEnabled() {
+        return jmxEnabled;
+    }
+
     /** Non-fatal remarks (unknown keys in the config file), for the agent log. */
     public List<String> warnings() {
         return warnings;
@@ -355,6 +365,7 @@ public final class AgentConfig {
                 + ", native_dir=" + nativeDir
                 + ", " + rules.describe()
                 + (deserAllowedClasses == null ? "" : ", deser.allowed_classes=" + deserAllowedClasses)
+                + (jmxEnabled ? "" : ", jmx=off")
                 + (configFile == null ? "" : ", config=" + configFile);
     }
 }

@@ -20,7 +20,8 @@ public enum ConfigKey {
     JNDI_ALLOWED_HOSTS("rasp.jndi.allowed_hosts"),
     DESER_ALLOWED_CLASSES("rasp.deser.allowed_classes"),
     XXE_MAX_ENTITY_EXPANSIONS("rasp.xxe.max_entity_expansions"),
-    XXE_MAX_ENTITY_CHARS("rasp.xxe.max_entity_chars");
+    XXE_MAX_ENTITY_CHARS("rasp.xxe.max_entity_chars"),
+    JMX_ENABLED("rasp.jmx.enabled");
 
     /** System property and config file key, e.g. rasp.request.max_input_bytes. */
     public final String property;

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -189,6 +190,19 @@ class AgentConfigTest {
             assertEquals("rasp: bad value '" + bad + "' for rasp.xxe.max_entity_chars (RASP_XXE_MAX_ENTITY_CHARS): "
                     + "use a whole number of characters from 1 to 2000000000", badValueMessage(), bad);
         }
+    }
+
+    @Test
+    void jmxIsOnUnlessTurnedOff() {
+        assertTrue(resolve().jmxEnabled());
+        assertFalse(resolve().describe().contains("jmx"));
+        env.put("RASP_JMX_ENABLED", " False ");
+        assertFalse(resolve().jmxEnabled());
+        assertTrue(resolve().describe().contains(", jmx=off"), resolve().describe());
+        sys.setProperty("rasp.jmx.enabled", "true");
+        assertTrue(resolve().jmxEnabled(), "the system property wins");
+        sys.setProperty("rasp.jmx.enabled", "no");
+        assertEquals("rasp: bad value 'no' for rasp.jmx.enabled (RASP_JMX_ENABLED): use true or false", badValueMessage());
     }
 
     @Test
