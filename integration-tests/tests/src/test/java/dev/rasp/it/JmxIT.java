@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -143,6 +144,37 @@ class JmxIT {
             assertEquals(Set.of(), names(jmx, "dev.rasp:*"));
             assertTrue(app.agentLogLines().stream().anyMatch(l -> l.contains("started") && l.contains("jmx=off")),
                 "the start line says so: " + app.agentLogLines());
+        }
+        app.stop();
+    }
+
+    /**
+     * An application with its own java.util.logging manager (WildFly's case): the agent must not make the platform
+     * MBean server first. Its beans wait until something else makes it, here {@code jcmd <pid> ManagementAgent.start}
+     * on the running JVM, which is also how an operator opens a JVM started without JMX flags.
+     */
+    @Test
+    void withItsOwnLogManagerTheBeansWaitForTheApplicationsServer() throws Exception {
+        AppProcess app = AppProcess.builder("javax-jmx-jul", ItConfig.javaxJar()).mode("block")
+            .jvmArg("-Djava.util.logging.manager=java.util.logging.LogManager")
+            .start().awaitReady(Duration.ofSeconds(120));
+        assertTrue(app.agentLogLines().stream().anyMatch(l -> l.contains("JMX: the dev.rasp beans wait")),
+            "the wait is said: " + app.agentLogLines());
+        int jmxPort = AppProcess.freePort();
+        Path jcmd = ItConfig.currentJava().resolveSibling("jcmd");
+        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(app.pid()), "ManagementAgent.start",
+            "jmxremote.port=" + jmxPort, "jmxremote.rmi.port=" + jmxPort, "jmxremote.host=127.0.0.1",
+            "jmxremote.authenticate=false", "jmxremote.ssl=false").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), "jcmd: " + out);
+        try (JMXConnector connector = connect(jmxPort)) {
+            MBeanServerConnection jmx = connector.getMBeanServerConnection();
+            Http http = new Http(app.baseUrl());
+            assertEquals(403, Endpoint.BY_NAME.send(http, "h2", ATTACK).status());
+            // the agent looks at most every 10 s
+            ObjectName agent = new ObjectName("dev.rasp:type=Agent");
+            awaitRegistered(jmx, agent);
+            assertEquals(1L, jmx.getAttribute(agent, "Blocks"));
         }
         app.stop();
     }

@@ -5,6 +5,7 @@ import dev.rasp.core.AgentLog;
 
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.MBeanServer;
+import javax.management.MBeanServerFactory;
 import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
@@ -69,6 +70,13 @@ public final class AgentJmx {
     private static void runThread() {
         MBeanServer server;
         try {
+            if (ownLogManagerExpected(System.getProperties())) {
+                AgentLog.info("JMX: the dev.rasp beans wait for the application to create the platform MBean server"
+                        + " (it sets its own java.util.logging manager, which creating it first would pre-empt)");
+                if (!awaitApplicationsServer(new Sleeper())) {
+                    return;
+                }
+            }
             server = ManagementFactory.getPlatformMBeanServer();
         } catch (Throwable t) {
             AgentLog.info("JMX beans not registered: no platform MBean server (" + t + "); the agent runs on without them");
@@ -101,6 +109,56 @@ public final class AgentJmx {
         } finally {
             RaspTelemetry.onNewVerdictKind(null);
         }
+    }
+
+    /**
+     * Whether the application is expected to install its own java.util.logging manager (JBoss
+     * LogManager under WildFly/JBoss, or any app naming one). The platform MBean server starts
+     * java.util.logging when it is made; made by this agent before the application's manager is in
+     * place, that manager is never used (WildFly then refuses to start). Such an application makes
+     * the platform server itself, and the beans wait for that.
+     */
+    static boolean ownLogManagerExpected(java.util.Properties system) {
+        String command = system.getProperty("sun.java.command", "");
+        return system.getProperty("java.util.logging.manager") != null
+                || system.getProperty("jboss.modules.system.pkgs") != null
+                || command.startsWith("org.jboss.modules.Main") || command.contains("jboss-modules.jar");
+    }
+
+    /** Sleeps between looks; a seam for the tests. */
+    static class Sleeper {
+        /** False when interrupted. */
+        boolean sleep(long millis) {
+            try {
+                Thread.sleep(millis);
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+
+        /** True once the platform MBean server exists (findMBeanServer starts nothing itself). */
+        boolean serverExists() {
+            for (MBeanServer s : MBeanServerFactory.findMBeanServer(null)) {
+                if (s.isRegistered(name("Runtime", null, "java.lang"))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** Waits, looking more and more rarely (up to every 10 s), until a server exists; false if interrupted. */
+    static boolean awaitApplicationsServer(Sleeper sleeper) {
+        long pause = 100;
+        while (!sleeper.serverExists()) {
+            if (!sleeper.sleep(pause)) {
+                return false;
+            }
+            pause = Math.min(pause * 2, 10_000);
+        }
+        return true;
     }
 
     /**
@@ -163,7 +221,11 @@ public final class AgentJmx {
 
     /** {@code dev.rasp:type=<type>[,name=<name>]}, the name quoted when it holds a character ObjectName reserves. */
     static ObjectName name(String type, String name) {
-        StringBuilder b = new StringBuilder(DOMAIN).append(":type=").append(type);
+        return name(type, name, DOMAIN);
+    }
+
+    private static ObjectName name(String type, String name, String domain) {
+        StringBuilder b = new StringBuilder(domain).append(":type=").append(type);
         if (name != null) {
             b.append(",name=").append(needsQuotes(name) ? ObjectName.quote(name) : name);
         }

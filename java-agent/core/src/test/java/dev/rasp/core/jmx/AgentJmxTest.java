@@ -15,6 +15,7 @@ import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -265,5 +266,55 @@ class AgentJmxTest {
                 "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"}) {
             assertThrows(IllegalArgumentException.class, () -> Json.parse(bad), bad);
         }
+    }
+
+    @Test
+    void anApplicationWithItsOwnLogManagerMakesThePlatformServerItself() {
+        Properties plain = new Properties();
+        plain.setProperty("sun.java.command", "/opt/app.jar --server.port=8080");
+        assertFalse(AgentJmx.ownLogManagerExpected(plain));
+        Properties jul = new Properties();
+        jul.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
+        assertTrue(AgentJmx.ownLogManagerExpected(jul));
+        Properties wildfly = new Properties();
+        wildfly.setProperty("sun.java.command", "/opt/wildfly/jboss-modules.jar -mp /opt/wildfly/modules org.jboss.as.standalone");
+        assertTrue(AgentJmx.ownLogManagerExpected(wildfly));
+        Properties pkgs = new Properties();
+        pkgs.setProperty("jboss.modules.system.pkgs", "org.jboss.byteman");
+        assertTrue(AgentJmx.ownLogManagerExpected(pkgs));
+    }
+
+    @Test
+    void theWaitForTheApplicationsServerBacksOffAndStopsOnInterrupt() {
+        List<Long> pauses = new ArrayList<>();
+        AgentJmx.Sleeper appMakesItAfterFiveLooks = new AgentJmx.Sleeper() {
+            @Override
+            boolean sleep(long millis) {
+                pauses.add(millis);
+                return true;
+            }
+
+            @Override
+            boolean serverExists() {
+                return pauses.size() == 5;
+            }
+        };
+        assertTrue(AgentJmx.awaitApplicationsServer(appMakesItAfterFiveLooks));
+        assertEquals(Arrays.asList(100L, 200L, 400L, 800L, 1600L), pauses);
+        AgentJmx.Sleeper interrupted = new AgentJmx.Sleeper() {
+            @Override
+            boolean sleep(long millis) {
+                return false;
+            }
+
+            @Override
+            boolean serverExists() {
+                return false;
+            }
+        };
+        assertFalse(AgentJmx.awaitApplicationsServer(interrupted));
+        // the real look: the platform server of this JVM, once made, is found
+        java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        assertTrue(new AgentJmx.Sleeper().serverExists());
     }
 }
