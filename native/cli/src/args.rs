@@ -5,6 +5,8 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+
+use crate::events::time::{parse_bucket, Bucket};
 use rasp_engine::path::PathOp;
 use rasp_engine::sql::Dialect;
 use rasp_engine::{ExprApi, UrlApi};
@@ -26,9 +28,71 @@ pub enum Command {
     /// verdict.
     #[command(subcommand)]
     Explain(ExplainCommand),
+    /// Read the agent's event files: counts by rule, route, input and time, or one HTML page.
+    #[command(subcommand)]
+    Events(EventsCommand),
     /// Compile, check and test signature and policy rules (format: docs/rules.md).
     #[command(subcommand)]
     Rules(RulesCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EventsCommand {
+    /// Counts by action, rule, category, route, input source, client and time; the top
+    /// routes and inputs; each rule's first and last event.
+    Summary(EventsSummaryArgs),
+    /// One self-contained HTML page: the timeline per rule, the top routes and inputs, the
+    /// latest events with the input marked in the statement.
+    Report(EventsReportArgs),
+}
+
+/// Which events `rasp events` reads and counts.
+#[derive(Debug, Args)]
+pub struct EventsSelection {
+    /// Event files (JSON lines, plain or gzip-compressed); `-` is standard input. Rotated
+    /// files may be given in any order.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// Only events at or after this time: a duration back from now (2h, 30m, 1day) or an
+    /// RFC 3339 time (2026-11-25T02:00:00Z, 2026-11-25T04:00:00+02:00, 2026-11-25).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Only events of this rule: its id (sqli.union) or a prefix of whole dotted parts (sqli,
+    /// sql.policy), or any prefix ending in * (sql*); repeat for several.
+    #[arg(long, value_name = "RULE")]
+    pub rule: Vec<String>,
+    /// Only events of this route: a request path (/h2/users), or a prefix ending in * (/api/*);
+    /// repeat for several.
+    #[arg(long, value_name = "PATH")]
+    pub route: Vec<String>,
+    /// The width of a timeline bucket: minute, hour or day. Default: chosen from the span
+    /// (minutes up to 3 hours, hours up to 7 days, else days).
+    #[arg(long, value_name = "WIDTH", value_parser = parse_bucket)]
+    pub bucket: Option<Bucket>,
+    /// How many routes and inputs the top lists show.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub top: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct EventsSummaryArgs {
+    #[command(flatten)]
+    pub select: EventsSelection,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EventsReportArgs {
+    #[command(flatten)]
+    pub select: EventsSelection,
+    /// The HTML file to write (`-`: standard output).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// How many of the latest events the page shows in full.
+    #[arg(long, value_name = "N", default_value_t = 25)]
+    pub latest: usize,
 }
 
 #[derive(Debug, Subcommand)]

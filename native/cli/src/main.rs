@@ -1,6 +1,6 @@
 //! `rasp`: the detection engine from the command line.
 //!
-//! Three jobs:
+//! Four jobs:
 //!
 //! * `rasp explain sql|cmd|path|url|expr|jndi|class|entity` shows how the engine reads one sink
 //!   call: the dialect's tokens (SQL), the argument vector and the shell script's tokens
@@ -17,6 +17,9 @@
 //!   inside one word of a shell script, an argument that is neither program nor option, a path
 //!   part without `..`). Detection rates are computed over the placements that are not inert,
 //!   so that a payload that cannot attack a template does not count as a miss.
+//! * `rasp events summary|report` reads the agent's event files (JSON lines, rotated, gzip'd
+//!   or on standard input) and counts them by rule, route, input and time, as text, JSON or
+//!   one self-contained HTML page for the people who look after the application.
 //! * `rasp rules compile|check|test` compiles a rules directory into the file the agent loads,
 //!   checks a directory or a compiled file, and runs every rule's examples through the engine
 //!   with both scanning backends.
@@ -27,6 +30,8 @@
 //! ([`corpus::judge`]), counting ([`corpus::tally`] on the shared [`corpus::count`]) and
 //! printing ([`corpus::report`] on the shared [`corpus::sections`]); the command and path
 //! families live in [`corpus::sink`], with the same steps. Both jobs print through [`output`].
+//! [`events`] reads event files ([`events::read`]), filters and counts them
+//! ([`events::filter`], [`events::tally`]) and shows the result as text, JSON or HTML.
 //!
 //! Errors are `anyhow` errors with context naming the file or argument at fault; `main` prints
 //! the whole chain and exits with status 2. Rules that are wrong (diagnostics, failing
@@ -37,6 +42,7 @@
 
 mod args;
 mod corpus;
+mod events;
 mod explain;
 mod output;
 mod rules;
@@ -46,7 +52,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::{Cli, Command, CorpusCommand, ExplainCommand, RulesCommand};
+use crate::args::{Cli, Command, CorpusCommand, EventsCommand, ExplainCommand, RulesCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -62,6 +68,8 @@ fn main() -> ExitCode {
         Command::Explain(ExplainCommand::Expr(args)) => explain::run_expr(&args),
         Command::Explain(ExplainCommand::Class(args)) => explain::run_class(&args),
         Command::Explain(ExplainCommand::Entity(args)) => explain::run_entity(&args),
+        Command::Events(EventsCommand::Summary(args)) => events::run_summary(&args),
+        Command::Events(EventsCommand::Report(args)) => events::run_report(&args),
         Command::Rules(RulesCommand::Compile(args)) => rules::run_compile(&args),
         Command::Rules(RulesCommand::Check(args)) => rules::run_check(&args),
         Command::Rules(RulesCommand::Test(args)) => rules::run_test(&args),

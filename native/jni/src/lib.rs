@@ -58,6 +58,13 @@ pub unsafe extern "system" fn JNI_OnLoad(
         {
             let _ = env.exception_clear();
         }
+        // Optional as well: without it, queued events are not flushed at shutdown.
+        if env
+            .register_native_methods(&class, &natives::lifecycle_methods())
+            .is_err()
+        {
+            let _ = env.exception_clear();
+        }
         Some(())
     });
     match registered {

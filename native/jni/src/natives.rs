@@ -7,6 +7,7 @@
 use std::ffi::c_void;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::Ordering;
+use std::time::Duration;
 
 use jni::objects::{JByteArray, JClass};
 use jni::sys::{jboolean, jbyteArray, jint, jlong, JNI_TRUE};
@@ -59,6 +60,16 @@ pub fn sink_methods() -> Vec<NativeMethod> {
             xxe::check_entity as *mut c_void,
         ),
     ]
+}
+
+/// The agent's lifecycle natives, registered separately so that an agent built before they
+/// existed still loads this library.
+pub fn lifecycle_methods() -> Vec<NativeMethod> {
+    vec![method(
+        "shutdownEvents",
+        "(I)V",
+        shutdown_events as *mut c_void,
+    )]
 }
 
 /// The natives and their JNI signatures, for `RegisterNatives`.
@@ -484,6 +495,22 @@ extern "system" fn stats<'l>(mut env: JNIEnv<'l>, _class: JClass<'l>) -> jbyteAr
     })
 }
 
+/// `timeoutMillis`: how long queued events may take to be delivered; what is left then is
+/// counted as dropped (and logged by its destination). Blocks the calling (shutdown) thread
+/// for at most that long.
+extern "system" fn shutdown_events<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    timeout_millis: jint,
+) {
+    guarded(&mut env, (), |_| {
+        let rt = runtime::get()?;
+        let millis = u64::try_from(timeout_millis).unwrap_or(0);
+        rt.shutdown_events(Duration::from_millis(millis));
+        Some(())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -532,6 +559,7 @@ mod tests {
         let mut registered: Vec<(String, String)> = methods()
             .into_iter()
             .chain(sink_methods())
+            .chain(lifecycle_methods())
             .map(|m| {
                 (
                     m.name.to_str().expect("name").to_owned(),

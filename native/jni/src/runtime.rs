@@ -10,6 +10,7 @@ use std::fmt;
 use std::ops::Deref;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
 use rasp_engine::config::{check_rule_ids, ConfigError};
@@ -237,9 +238,29 @@ impl Runtime {
         .to_string()
     }
 
+    /// Delivers the queued events within `timeout`, then counts what is left as dropped (each
+    /// destination logs what it could not deliver). Called once, by the agent's shutdown hook.
+    pub fn shutdown_events(&self, timeout: Duration) {
+        self.events.shutdown(Instant::now() + timeout);
+    }
+
     pub fn stats_json(&self) -> String {
         let load = |c: &AtomicU64| c.load(Ordering::Relaxed);
         let engine = self.engine.load();
+        let destinations: Vec<serde_json::Value> = self
+            .events
+            .counters()
+            .into_iter()
+            .map(|(name, c)| {
+                serde_json::json!({
+                    "name": name,
+                    "submitted": c.submitted,
+                    "written": c.written,
+                    "dropped": c.dropped,
+                    "errors": c.errors,
+                })
+            })
+            .collect();
         let events = self.events.totals();
         serde_json::json!({
             "rule_set": engine.rules().id(),
@@ -253,6 +274,7 @@ impl Runtime {
             "stale_handles": load(&self.stats.stale_handles),
             "events_written": events.written,
             "events_dropped": events.dropped,
+            "destinations": destinations,
             "rules_loaded": load(&self.stats.rules_loaded),
             "rules_rejected": load(&self.stats.rules_rejected),
             "rule_scan_fallbacks": engine.rules().scan_fallbacks(),
@@ -411,6 +433,39 @@ mod tests {
             "{error}"
         );
         assert!(get().is_none());
+    }
+
+    #[test]
+    fn stats_count_each_destination_and_shutdown_flushes_them() {
+        let dir = std::env::temp_dir().join(format!("rasp-jni-stats-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("events.jsonl");
+        let mut rt = runtime("", None);
+        rt.events = Events::new(vec![Box::new(
+            EventWriter::open(path.to_str().expect("utf8")).expect("open"),
+        )]);
+        for i in 0..3 {
+            rt.events.submit(format!("{{\"n\":{i}}}"));
+        }
+        rt.shutdown_events(Duration::from_secs(5));
+        let stats = json(&rt.stats_json());
+        assert_eq!(stats["events_written"], 3, "{stats}");
+        assert_eq!(stats["events_dropped"], 0, "{stats}");
+        assert_eq!(
+            stats["destinations"],
+            serde_json::json!([{"name": "file", "submitted": 3, "written": 3, "dropped": 0, "errors": 0}])
+        );
+        rt.events.submit("{\"late\":true}".into());
+        let stats = json(&rt.stats_json());
+        assert_eq!(stats["events_dropped"], 1, "after shutdown: {stats}");
+        assert_eq!(
+            std::fs::read_to_string(&path)
+                .expect("read")
+                .lines()
+                .count(),
+            3
+        );
+        let _ = std::fs::remove_dir_all(dir);
     }
 
     #[test]

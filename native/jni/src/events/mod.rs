@@ -14,6 +14,7 @@
 //! engine's configuration passes through uninterpreted ([`rasp_engine::config::EngineConfig::event_destinations`]).
 
 pub mod file;
+pub mod report;
 
 use std::sync::Arc;
 use std::time::Instant;

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Spring Boot 3 with rasp.jar in block mode: every {@link ExprCases} attack is answered 403 with the block body
+ * Spring Boot 3 (Tomcat) and javax (Jetty) with rasp.jar in block mode: every {@link ExprCases} attack is answered 403 with the block body
  * (category {@code expr}), its marker never appears (the expression was never parsed), exactly one blocked event names
  * the rule, the expression language and the input (none for the stored rule, which the policy stops); every twin is
  * served without an event. {@link ExprVulnerableWithoutAgentIT} proves the attacks run without the agent.
@@ -24,17 +24,25 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ExprBlockModeIT {
     static AppProcess app;
     static Scenario s;
+    static AppProcess javax;
+    static Scenario javaxScenario;
 
     @BeforeAll
     static void start() {
-        app = SpringBlockModeIT.springApp("spring-expr-block").mode("block").start().awaitReady(Duration.ofSeconds(180));
+        app = SpringBlockModeIT.springApp("spring-expr-block").mode("block").start();
+        javax = AppProcess.builder("javax-expr-block", ItConfig.javaxJar()).mode("block").start();
+        app.awaitReady(Duration.ofSeconds(180));
+        javax.awaitReady(Duration.ofSeconds(120));
         s = new Scenario(app);
+        javaxScenario = new Scenario(javax);
     }
 
     @AfterAll
     static void stop() {
-        if (app != null) {
-            app.stop();
+        for (AppProcess a : new AppProcess[] {app, javax}) {
+            if (a != null) {
+                a.stop();
+            }
         }
     }
 
@@ -42,6 +50,8 @@ class ExprBlockModeIT {
     @MethodSource("dev.rasp.it.ExprCases#attackNames")
     void attackIsBlocked(String name) throws Exception {
         ExprCases.Attack c = ExprCases.attack(name);
+        AppProcess app = ExprCases.onJavax(name) ? javax : ExprBlockModeIT.app;
+        Scenario s = ExprCases.onJavax(name) ? javaxScenario : ExprBlockModeIT.s;
         Path marker = ExprVulnerableWithoutAgentIT.marker(app);
         if (c.before(marker) != null) {
             s.http.get(c.before(marker));
@@ -86,6 +96,7 @@ class ExprBlockModeIT {
     @MethodSource("dev.rasp.it.ExprCases#twinNames")
     void benignTwinIsServed(String name) {
         ExprCases.Twin c = ExprCases.twin(name);
+        Scenario s = ExprCases.onJavax(name) ? javaxScenario : ExprBlockModeIT.s;
         if (c.before() != null) {
             s.http.get(c.before());
         }

@@ -4,8 +4,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Expression-language injection on the Spring app's {@code /expr/*} endpoints ({@code ExprController}), and the
- * benign twins. Each attack creates a marker file when it runs ({@code {M}} in its request: a fresh path under the
+ * Expression-language injection on the Spring app's {@code /expr/*} endpoints ({@code ExprController}) and the javax
+ * app's ({@code ExprServlets}: javax EL, OGNL, JEXL, MVEL on Jetty, cases named {@code "javax: ..."}), and the benign
+ * twins. Each attack creates a marker file when it runs ({@code {M}} in its request: a fresh path under the
  * app's markers directory); {@code before} is a request sent first (the stored rule's save).
  */
 final class ExprCases {
@@ -127,19 +128,60 @@ final class ExprCases {
                 "<p>[[${order.items}]] __${7*7}__</p>"));
     }
 
+    /** The prefix of the javax app's cases: the ITs send them to the Jetty app. */
+    static final String JAVAX = "javax: ";
+
+    static boolean onJavax(String name) {
+        return name.startsWith(JAVAX);
+    }
+
+    /** The javax app's attacks: the same shapes through javax EL (GlassFish), OGNL, JEXL and MVEL on Jetty. */
+    static List<Attack> javaxAttacks() {
+        return List.of(
+            new Attack(JAVAX + "javax EL template text opening an expression", null,
+                "/expr/el?name=" + Http.enc("${report.save('") + "{M}" + Http.enc("')}"), "expr.injection"),
+            new Attack(JAVAX + "javax EL deferred-syntax text calling a method", null,
+                "/expr/el?name=" + Http.enc("#{report.save('") + "{M}" + Http.enc("')}"), "expr.injection"),
+            new Attack(JAVAX + "OGNL expression calling a method", null,
+                "/expr/ognl?expr=" + Http.enc("save('") + "{M}" + Http.enc("')"), "expr.injection"),
+            new Attack(JAVAX + "OGNL expression constructing a FileOutputStream", null,
+                "/expr/ognl?expr=" + Http.enc("new java.io.FileOutputStream('") + "{M}" + Http.enc("').close()"),
+                "expr.injection"),
+            new Attack(JAVAX + "JEXL filter calling a method", null,
+                "/expr/jexl?expr=" + Http.enc("order.save('") + "{M}" + Http.enc("')"), "expr.injection"),
+            new Attack(JAVAX + "MVEL formula calling a method", null,
+                "/expr/mvel?expr=" + Http.enc("save('") + "{M}" + Http.enc("')"), "expr.injection"),
+            new Attack(JAVAX + "a stored MVEL rule reaching Runtime, evaluated by a later request",
+                "/expr/rules/save?rule=" + Http.enc("java.lang.Runtime.getRuntime().exec('touch ") + "{M}" + Http.enc("').waitFor()"),
+                "/expr/rules/run", "expr.policy.dangerous_class"));
+    }
+
+    static List<Twin> javaxTwins() {
+        return List.of(
+            new Twin(JAVAX + "javax EL template with punctuation", null, "/expr/el?name=" + Http.enc("Bob & Alice (team #2) {x}"),
+                "Dear Bob & Alice (team #2) {x}, welcome"),
+            new Twin(JAVAX + "OGNL property", null, "/expr/ognl?expr=items", "3"),
+            new Twin(JAVAX + "JEXL property path", null, "/expr/jexl?expr=" + Http.enc("order.items"), "3"),
+            new Twin(JAVAX + "MVEL property", null, "/expr/mvel?expr=items", "3"),
+            new Twin(JAVAX + "a stored MVEL rule of arithmetic", "/expr/rules/save?rule=" + Http.enc("items * 2"),
+                "/expr/rules/run", "6"));
+    }
+
     static List<String> attackNames() {
-        return attacks().stream().map(Attack::name).toList();
+        return java.util.stream.Stream.concat(attacks().stream(), javaxAttacks().stream()).map(Attack::name).toList();
     }
 
     static List<String> twinNames() {
-        return twins().stream().map(Twin::name).toList();
+        return java.util.stream.Stream.concat(twins().stream(), javaxTwins().stream()).map(Twin::name).toList();
     }
 
     static Attack attack(String name) {
-        return attacks().stream().filter(a -> a.name().equals(name)).findFirst().orElseThrow();
+        return java.util.stream.Stream.concat(attacks().stream(), javaxAttacks().stream())
+            .filter(a -> a.name().equals(name)).findFirst().orElseThrow();
     }
 
     static Twin twin(String name) {
-        return twins().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
+        return java.util.stream.Stream.concat(twins().stream(), javaxTwins().stream())
+            .filter(t -> t.name().equals(name)).findFirst().orElseThrow();
     }
 }

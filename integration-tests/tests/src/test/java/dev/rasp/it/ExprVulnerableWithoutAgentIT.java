@@ -20,17 +20,25 @@ class ExprVulnerableWithoutAgentIT {
     static final AtomicInteger SEQ = new AtomicInteger();
     static AppProcess app;
     static Scenario s;
+    static AppProcess javax;
+    static Scenario javaxScenario;
 
     @BeforeAll
     static void start() {
-        app = SpringBlockModeIT.springApp("spring-expr-noagent").withoutAgent().start().awaitReady(Duration.ofSeconds(180));
+        app = SpringBlockModeIT.springApp("spring-expr-noagent").withoutAgent().start();
+        javax = AppProcess.builder("javax-expr-noagent", ItConfig.javaxJar()).withoutAgent().start();
+        app.awaitReady(Duration.ofSeconds(180));
+        javax.awaitReady(Duration.ofSeconds(120));
         s = new Scenario(app);
+        javaxScenario = new Scenario(javax);
     }
 
     @AfterAll
     static void stop() {
-        if (app != null) {
-            app.stop();
+        for (AppProcess a : new AppProcess[] {app, javax}) {
+            if (a != null) {
+                a.stop();
+            }
         }
     }
 
@@ -42,6 +50,8 @@ class ExprVulnerableWithoutAgentIT {
     @MethodSource("dev.rasp.it.ExprCases#attackNames")
     void attackRuns(String name) throws Exception {
         ExprCases.Attack c = ExprCases.attack(name);
+        AppProcess app = ExprCases.onJavax(name) ? javax : ExprVulnerableWithoutAgentIT.app;
+        Scenario s = ExprCases.onJavax(name) ? javaxScenario : ExprVulnerableWithoutAgentIT.s;
         Path marker = marker(app);
         if (c.before(marker) != null) {
             assertEquals(200, s.http.get(c.before(marker)).status());
@@ -57,6 +67,7 @@ class ExprVulnerableWithoutAgentIT {
     @MethodSource("dev.rasp.it.ExprCases#twinNames")
     void twinIsServed(String name) {
         ExprCases.Twin c = ExprCases.twin(name);
+        Scenario s = ExprCases.onJavax(name) ? javaxScenario : ExprVulnerableWithoutAgentIT.s;
         if (c.before() != null) {
             assertEquals(200, s.http.get(c.before()).status());
         }

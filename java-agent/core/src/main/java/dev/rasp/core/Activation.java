@@ -107,6 +107,13 @@ final class Activation {
             if (errors.errors() > 0) {
                 AgentLog.info(errors.errors() + " internal error(s) were contained during this run");
             }
+            // Queued events first (bounded by rasp.events.shutdown_timeout_ms), so that the stats
+            // below count every event as written or dropped.
+            try {
+                Engine.shutdownEvents(config.eventsShutdownTimeoutMs());
+            } catch (Throwable t) {
+                // an older native library without it: queued events are then neither written nor counted
+            }
             // One line for operators: checks, blocks, monitors, engine errors, contexts still
             // open (0 when every request released its own), events written and dropped.
             try {

@@ -112,6 +112,9 @@ public final class JettyMain {
         for (Map.Entry<String, HttpServlet> e : XxeServlets.all().entrySet()) {
             add(ctx, e.getKey(), e.getValue());
         }
+        for (Map.Entry<String, HttpServlet> e : ExprServlets.all().entrySet()) {
+            add(ctx, e.getKey(), e.getValue());
+        }
         // javax.websocket endpoints (WsEndpoints): each message is a request of its own
         WsEndpoints.init(dbs.get("h2"));
         JavaxWebSocketServletContainerInitializer.configure(ctx, (servletContext, container) -> {

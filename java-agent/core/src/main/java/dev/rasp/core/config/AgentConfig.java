@@ -49,6 +49,10 @@ public final class AgentConfig {
     public static final int XXE_MAX_ENTITY_CHARS_LIMIT = 2_000_000_000;
     public static final String EVENTS_FILE_DEFAULT = "rasp-events.jsonl";
     public static final String EVENTS_TO_STDERR = "-";
+    /** rasp.events.shutdown_timeout_ms: how long the shutdown hook waits for queued events. */
+    public static final int EVENTS_SHUTDOWN_TIMEOUT_MS_DEFAULT = 2000;
+    /** Past a minute a stop would look hung to whoever stops the application. */
+    public static final int EVENTS_SHUTDOWN_TIMEOUT_MS_LIMIT = 60_000;
 
     private final Mode mode;
     private final String configFile;
@@ -67,6 +71,7 @@ public final class AgentConfig {
     private final String deserAllowedClasses;
     private final int xxeMaxEntityExpansions;
     private final int xxeMaxEntityChars;
+    private final int eventsShutdownTimeoutMs;
     /** rasp.jmx.enabled: register the dev.rasp:* MBeans on the platform MBean server. */
     private final boolean jmxEnabled;
     private final List<String> warnings;
@@ -74,7 +79,8 @@ public final class AgentConfig {
     private AgentConfig(Mode mode, String configFile, String eventsFile, File nativeDir, int maxInputBytes,
                         FallbackVerdict onOverflow, FallbackVerdict onUnparsable, FailureMode onInternalError,
                         RulesConfig rules, String ssrfAllowedHosts, String jndiAllowedHosts, String deserAllowedClasses,
-                        int xxeMaxEntityExpansions, int xxeMaxEntityChars, boolean jmxEnabled, List<String> warnings) {
+                        int xxeMaxEntityExpansions, int xxeMaxEntityChars, int eventsShutdownTimeoutMs,
+                        boolean jmxEnabled, List<String> warnings) {
         this.mode = mode;
         this.configFile = configFile;
         this.eventsFile = eventsFile;
@@ -89,6 +95,7 @@ public final class AgentConfig {
         this.deserAllowedClasses = deserAllowedClasses;
         this.xxeMaxEntityExpansions = xxeMaxEntityExpansions;
         this.xxeMaxEntityChars = xxeMaxEntityChars;
+        this.eventsShutdownTimeoutMs = eventsShutdownTimeoutMs;
         this.jmxEnabled = jmxEnabled;
         this.warnings = Collections.unmodifiableList(warnings);
     }
@@ -134,11 +141,14 @@ public final class AgentConfig {
                 "use a whole number of entity references from 1 to " + XXE_MAX_ENTITY_EXPANSIONS_LIMIT);
         int xxeMaxEntityChars = sources.wholeNumber(ConfigKey.XXE_MAX_ENTITY_CHARS, XXE_MAX_ENTITY_CHARS_DEFAULT, 1,
                 XXE_MAX_ENTITY_CHARS_LIMIT, "use a whole number of characters from 1 to " + XXE_MAX_ENTITY_CHARS_LIMIT);
+        int eventsShutdownTimeoutMs = sources.wholeNumber(ConfigKey.EVENTS_SHUTDOWN_TIMEOUT_MS,
+                EVENTS_SHUTDOWN_TIMEOUT_MS_DEFAULT, 0, EVENTS_SHUTDOWN_TIMEOUT_MS_LIMIT,
+                "use a whole number of milliseconds from 0 to " + EVENTS_SHUTDOWN_TIMEOUT_MS_LIMIT);
         boolean jmxEnabled = sources.choice(ConfigKey.JMX_ENABLED, "true", "use true or false", "true", "false")
                 .equals("TRUE");
         return new AgentConfig(mode, configFile, eventsFile, nativeDir, maxInputBytes, onOverflow, onUnparsable,
                 onInternalError, rules, allowed == null ? "" : allowed.trim(), jndiAllowedHosts, deserAllowedClasses,
-                xxeMaxEntityExpansions, xxeMaxEntityChars, jmxEnabled, warnings);
+                xxeMaxEntityExpansions, xxeMaxEntityChars, eventsShutdownTimeoutMs, jmxEnabled, warnings);
     }
 
     /** Host names, addresses or .domain suffixes, comma-separated; one engine line, so no line breaks. */
@@ -279,6 +289,11 @@ public final class AgentConfig {
     /** rasp.xxe.max_entity_chars: characters of internal entities' replacement text one such parse may expand. */
     public int xxeMaxEntityChars() {
         return xxeMaxEntityChars;
+    }
+
+    /** rasp.events.shutdown_timeout_ms: how long the shutdown hook waits for queued events to be delivered. */
+    public int eventsShutdownTimeoutMs() {
+        return eventsShutdownTimeoutMs;
     }
 
     /** rasp.jmx.enabled: whether the agent registers its dev.rasp:* MBeans (default true). */

@@ -8,6 +8,7 @@ public enum ConfigKey {
     MODE("rasp.mode"),
     CONFIG_FILE("rasp.config.file"),
     EVENTS_FILE("rasp.events.file"),
+    EVENTS_SHUTDOWN_TIMEOUT_MS("rasp.events.shutdown_timeout_ms"),
     NATIVE_DIR("rasp.native.dir"),
     MAX_INPUT_BYTES("rasp.request.max_input_bytes"),
     ON_OVERFLOW("rasp.request.on_overflow"),

@@ -140,6 +140,15 @@ public final class Engine {
         return d < 0 ? 0 : d;
     }
 
+    /**
+     * At JVM shutdown, before the last {@link #stats}: delivers the queued events for at most
+     * {@code timeoutMillis}, then counts what is left (and any later event) as dropped; the
+     * engine logs what it could not deliver. Throws UnsatisfiedLinkError when the library lacks it.
+     */
+    public static void shutdownEvents(int timeoutMillis) {
+        NativeEngine.shutdownEvents(timeoutMillis);
+    }
+
     /** Engine counters as JSON, or null. */
     public static String stats() {
         byte[] json = NativeEngine.stats();

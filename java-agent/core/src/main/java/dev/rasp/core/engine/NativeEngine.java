@@ -61,4 +61,8 @@ final class NativeEngine {
     // An entity the XML parser sets up (docs/native-boundary.md): null arrays for absent ids.
     static native int checkEntity(long handle, int api, int event, byte[] nameUtf8, byte[] systemIdUtf8,
                                   byte[] publicIdUtf8);
+
+    // Lifecycle: a third registration group (an older library lacks it: UnsatisfiedLinkError).
+    // Delivers queued events for at most timeoutMillis, then counts what is left as dropped.
+    static native void shutdownEvents(int timeoutMillis);
 }

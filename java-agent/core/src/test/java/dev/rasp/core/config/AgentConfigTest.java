@@ -193,6 +193,21 @@ class AgentConfigTest {
     }
 
     @Test
+    void eventsShutdownTimeout() {
+        assertEquals(2000, resolve().eventsShutdownTimeoutMs());
+        sys.setProperty("rasp.events.shutdown_timeout_ms", "0");
+        assertEquals(0, resolve().eventsShutdownTimeoutMs());
+        sys.remove("rasp.events.shutdown_timeout_ms");
+        env.put("RASP_EVENTS_SHUTDOWN_TIMEOUT_MS", "60000");
+        assertEquals(60_000, resolve().eventsShutdownTimeoutMs());
+        for (String bad : new String[] {"", "-1", "2s", "60001", "99999999999"}) {
+            env.put("RASP_EVENTS_SHUTDOWN_TIMEOUT_MS", bad);
+            assertEquals("rasp: bad value '" + bad + "' for rasp.events.shutdown_timeout_ms (RASP_EVENTS_SHUTDOWN_TIMEOUT_MS): "
+                    + "use a whole number of milliseconds from 0 to 60000", badValueMessage(), bad);
+        }
+    }
+
+    @Test
     void jmxIsOnUnlessTurnedOff() {
         assertTrue(resolve().jmxEnabled());
         assertFalse(resolve().describe().contains("jmx"));
