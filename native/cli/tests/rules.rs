@@ -487,6 +487,31 @@ fn a_damaged_rule_file_is_rejected_with_the_reason() {
 }
 
 #[test]
+fn an_oversize_rule_file_is_refused_from_its_size() {
+    let dir = TempDir::new("oversize");
+    let big = dir.path().join("big.rules");
+    // Sparse: 64 MiB + 1 on paper, nothing on the disk.
+    let f = std::fs::File::create(&big).expect("create");
+    f.set_len((64 << 20) + 1).expect("set_len");
+    for args in [
+        vec!["rules", "check", path_arg(&big)],
+        vec!["rules", "test", path_arg(&big)],
+        vec!["explain", "path", "--rules", path_arg(&big), "/srv/x"],
+    ] {
+        let err = rasp_fails(&args, Some(1));
+        assert_eq!(
+            err,
+            format!(
+                "{}: the file is 67108865 bytes, more than a rule file may have (67108864 bytes, \
+                 the agent's default rasp.rules.max_file_bytes); not read\n",
+                big.display()
+            ),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
 fn rules_test_passes_a_good_set_from_a_directory_and_from_a_file() {
     let dir = rules_dir("test-ok", unchanged);
     let text = rasp_ok(&["rules", "test", dir.arg()]);

@@ -20,7 +20,7 @@ use rasp_engine::wire::{CapturedInput, WireError};
 use rasp_engine::{Engine, EngineConfig, RequestContext};
 
 use crate::events::file::EventWriter;
-use crate::events::Events;
+use crate::events::{self, Destination, Events};
 use crate::handles::HandleTable;
 
 /// How many requests may be in flight at once. Past this, new requests run unprotected and
@@ -123,10 +123,14 @@ pub fn init(config_text: &str, rules: Option<&[u8]>) -> Result<(), String> {
             "bad value '{events_file}' for events_file: cannot open it for appending ({e}); use a writable file path, or - for standard error"
         )
     })?;
+    let mut destinations: Vec<Box<dyn Destination>> = vec![Box::new(events)];
+    destinations.extend(events::config::configured(
+        &engine.config().event_destinations,
+    )?);
     let runtime = Runtime {
         engine: ArcSwap::from_pointee(engine),
         contexts: HandleTable::with_capacity(MAX_LIVE_CONTEXTS),
-        events: Events::new(vec![Box::new(events)]),
+        events: Events::new(destinations),
         stats: Stats::default(),
     };
     if had_rules {
@@ -285,6 +289,7 @@ impl Runtime {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
     use std::path::PathBuf;
     use std::sync::atomic::AtomicUsize;
 
@@ -385,6 +390,32 @@ mod tests {
         assert_eq!(stats["rules_loaded"], 1, "{stats}");
         assert_eq!(stats["rules_rejected"], 3, "{stats}");
         assert_eq!(stats["rule_set"], after["id"], "{stats}");
+    }
+
+    #[test]
+    fn stats_list_each_destination_with_its_counters() {
+        let mut rt = runtime("", None);
+        let syslog = crate::events::config::configured(&BTreeMap::from([(
+            "events.syslog.endpoint".to_owned(),
+            "udp://127.0.0.1:9".to_owned(),
+        )]))
+        .expect("syslog");
+        let mut destinations: Vec<Box<dyn Destination>> =
+            vec![Box::new(EventWriter::open("-").expect("stderr writer"))];
+        destinations.extend(syslog);
+        rt.events = Events::new(destinations);
+        rt.events.submit("{}".into());
+        let stats = json(&rt.stats_json());
+        let names: Vec<&str> = stats["destinations"]
+            .as_array()
+            .expect("destinations")
+            .iter()
+            .map(|d| d["name"].as_str().expect("name"))
+            .collect();
+        assert_eq!(names, ["file", "syslog"], "{stats}");
+        for d in stats["destinations"].as_array().expect("destinations") {
+            assert_eq!(d["submitted"], 1, "{stats}");
+        }
     }
 
     #[test]

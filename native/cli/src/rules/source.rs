@@ -69,9 +69,42 @@ pub fn compiled_bytes(source: &Source) -> Result<Vec<u8>> {
         Source::Dir(dir) => compile_dir(dir)
             .map(|compiled| compiled.bytes)
             .map_err(|diags| Rejected::diagnostics(&diags).into()),
-        Source::File(file) => std::fs::read(file)
-            .with_context(|| format!("cannot read the rule file '{}'", file.display())),
+        Source::File(file) => read_rule_file(file, MAX_RULE_FILE_BYTES),
     }
+}
+
+/// The largest compiled rule file read: the agent's default `rasp.rules.max_file_bytes`
+/// (about 13 times the built-in set). A larger file is no rule file `rasp rules compile` made for
+/// the agent, and reading it whole could exhaust memory.
+pub const MAX_RULE_FILE_BYTES: u64 = 64 << 20;
+
+/// The whole file, refused from its size (unread) when it is larger than `limit`; never read
+/// past `limit` even if it grows meanwhile.
+fn read_rule_file(file: &Path, limit: u64) -> Result<Vec<u8>> {
+    let context = || format!("cannot read the rule file '{}'", file.display());
+    let handle = std::fs::File::open(file).with_context(context)?;
+    let size = handle.metadata().with_context(context)?.len();
+    let too_large = |size: u64| -> anyhow::Error {
+        Rejected {
+            lines: vec![format!(
+                "{}: the file is {size} bytes, more than a rule file may have ({limit} bytes, \
+                 the agent's default rasp.rules.max_file_bytes); not read",
+                file.display()
+            )],
+        }
+        .into()
+    };
+    if size > limit {
+        return Err(too_large(size));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    std::io::Read::read_to_end(&mut std::io::Read::take(handle, limit + 1), &mut bytes)
+        .with_context(context)?;
+    let read = bytes.len() as u64;
+    if read > limit {
+        return Err(too_large(read));
+    }
+    Ok(bytes)
 }
 
 /// Loads compiled rules with `choice`; a file that does not load is [`Rejected`] with the

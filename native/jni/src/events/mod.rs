@@ -9,12 +9,18 @@
 //!
 //! Destinations:
 //! * [`file`]: JSON lines appended to a file or standard error (`events_file`).
+//! * [`otlp`]: OpenTelemetry log records over OTLP/HTTP (`events.otlp.*`).
+//! * [`syslog`]: RFC 5424 messages over UDP or TCP, optionally CEF (`events.syslog.*`).
 //!
 //! Further destinations (OTLP, syslog) are configured with `events.<name>.*` keys, which the
 //! engine's configuration passes through uninterpreted ([`rasp_engine::config::EngineConfig::event_destinations`]).
 
+pub mod config;
 pub mod file;
+pub mod otlp;
+pub mod outbox;
 pub mod report;
+pub mod syslog;
 
 use std::sync::Arc;
 use std::time::Instant;

@@ -9,9 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +26,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * A user rule file ({@code rasp.rules.file}) watched with {@code rasp.rules.reload_seconds=1}: a new set is
  * swapped in while the application serves requests, a touch reloads nothing, garbage and a file caught mid-write
- * are rejected while the last good set keeps protecting, and the events and the shutdown stats name the set in use.
+ * are rejected while the last good set keeps protecting, a file past rasp.rules.max_file_bytes is refused unread and
+ * said once, and the events and the shutdown stats name the set in use. A typo'd -D key is one warning at start.
  * The sets are compiled from TOML by the real CLI; each adds one word rule on the file sink.
  */
 @ExtendWith(AppLogsOnFailure.class)
@@ -58,12 +61,17 @@ class RulesReloadIT {
         Path active = work.resolve("active.rules");
         Files.copy(v1, active);
 
+        // A typo on the command line: the agent says so once at start, with the key meant, and ignores it
+        // (the blocks below show block mode, not monitor).
         AppProcess app = AppProcess.builder("spring-rules-reload", ItConfig.springJar())
-            .jvmArg("-Drasp.rules.file=" + active).jvmArg("-Drasp.rules.reload_seconds=1")
+            .jvmArg("-Drasp.rules.file=" + active).jvmArg("-Drasp.rules.reload_seconds=1").jvmArg("-Drasp.mdoe=monitor")
             .start().awaitReady(Duration.ofSeconds(180));
         String statsLine;
         try {
             Scenario s = new Scenario(app);
+            assertEquals(1, countLogLines(app, "[rasp] ignoring unknown key 'rasp.mdoe' (system property); did you mean rasp.mode?"),
+                app.agentLogLines().toString());
+            assertEquals(1, countLogLines(app, "ignoring unknown key"), app.agentLogLines().toString());
             for (String w : WORDS) {
                 Files.writeString(app.filesRoot().resolve("www").resolve("data").resolve(w + ".txt"), w + " content\n");
             }
@@ -118,6 +126,23 @@ class RulesReloadIT {
             assertEquals(id3, EventLog.text(ev, "rule_set"), ev.toString());
             assertServedQuietly(RuleChecks.get(s, "/files/read?name=notes.txt"));
             assertServedQuietly(RuleChecks.get(s, byName("alice")));
+
+            // a file past rasp.rules.max_file_bytes (sparse: nothing on the disk) dropped in as the watched file:
+            // refused from its size, said once however many polls see it, set 3 stays in force
+            long limit = 64L << 20;
+            Path huge = work.resolve("huge.rules");
+            try (RandomAccessFile f = new RandomAccessFile(huge.toFile(), "rw")) {
+                f.setLength(limit + 1);
+            }
+            Files.move(huge, active, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            String refused = awaitLogLine(app, "[rasp] rules file " + active + " rejected: it is " + (limit + 1)
+                + " bytes, more than rasp.rules.max_file_bytes (" + limit + ")", RELOAD);
+            assertTrue(refused.endsWith("; keeping " + id3), refused);
+            AppProcess.sleep(3500); // three polls at least
+            assertEquals(1, countLogLines(app, "[rasp] rules file " + active + " rejected: it is "), app.agentLogLines().toString());
+            ev = assertBlockedBy(RuleChecks.get(s, read("frobozz")), "path", "it.reload.frobozz");
+            assertEquals(id3, EventLog.text(ev, "rule_set"), ev.toString());
+            assertTrue(app.agentLogLines().stream().noneMatch(l -> l.contains("OutOfMemoryError")), app.agentLogLines().toString());
         } finally {
             app.stop();
         }

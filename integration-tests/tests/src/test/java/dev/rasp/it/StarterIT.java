@@ -33,7 +33,10 @@ class StarterIT {
 
     @BeforeAll
     void start() {
-        app = StarterApp.builder("starter-block").start().awaitReady(Duration.ofSeconds(180));
+        // Spring reads -D as application properties: the starter's own key and a Spring spelling of an
+        // agent key are legitimate there, and the agent, attached by the starter, must not call them typos.
+        app = StarterApp.builder("starter-block").jvmArg("-Drasp.attach.timeout=120s")
+            .jvmArg("-Drasp.request.max-input-bytes=2MB").start().awaitReady(Duration.ofSeconds(180));
         s = new Scenario(app);
     }
 
@@ -55,6 +58,9 @@ class StarterIT {
         assertTrue(ms > 0 && ms < 60_000, "attach took " + ms + " ms");
         // rasp.events.file came as a Spring property (--rasp.events.file=events.jsonl) and reached the agent
         assertTrue(starts.get(0).contains("events=" + app.eventsFile()), starts.get(0) + " does not name " + app.eventsFile());
+        assertTrue(app.agentLogLines().stream().noneMatch(l -> l.contains("ignoring unknown key")),
+            "the keys the starter hands over, and Spring's spellings, are known: " + app.agentLogLines());
+        assertTrue(starts.get(0).contains("max_input_bytes=2097152"), starts.get(0));
     }
 
     @ParameterizedTest(name = "[{0}] {1}")

@@ -21,6 +21,9 @@ import java.util.jar.JarFile;
  */
 public final class AgentInstaller {
 
+    /** The agent options the Spring Boot starter attaches with (RaspAgent's STARTER_OPTIONS). */
+    private static final String SPRING_STARTER_OPTIONS = "rasp-spring-boot-starter";
+
     private AgentInstaller() {
     }
 
@@ -33,7 +36,7 @@ public final class AgentInstaller {
     public static void install(Instrumentation instrumentation, String agentArgs, boolean atStartup, String agentJar,
                                String bootstrapJar) {
         String version = AgentVersion.get();
-        AgentConfig config = AgentConfig.fromEnvironment();
+        AgentConfig config = AgentConfig.fromEnvironment(SPRING_STARTER_OPTIONS.equals(agentArgs));
         for (String warning : config.warnings()) {
             AgentLog.info(warning);
         }

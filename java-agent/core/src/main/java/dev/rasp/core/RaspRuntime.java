@@ -872,6 +872,7 @@ public final class RaspRuntime implements RaspHooks {
             }
             RaspTelemetry.verdict(sink, verdict == Verdict.BLOCK, event.ruleId, event.category, event.eventId,
                     sinkText, method, path);
+            SpanEvents.add(verdict == Verdict.BLOCK, event.ruleId, event.category, event.eventId);
         } catch (Throwable t) {
             errors.record("telemetry", t); // the verdict itself stands
         }

@@ -286,6 +286,9 @@ public class RaspProperties {
         /** Pattern engine: auto picks Hyperscan when the CPU has SSSE3 (default auto). */
         private Backend backend;
 
+        /** A larger rule file is refused from its size, unread: 1B to 1GB, e.g. 128MB (default 64MB). */
+        private DataSize maxFileBytes;
+
         /** Per-rule modes by rule id (e.g. rasp.rules.mode.sqli.union=monitor); a rule's mode overrides the global one. */
         private Map<String, RuleMode> mode = new LinkedHashMap<>();
 
@@ -311,6 +314,14 @@ public class RaspProperties {
 
         public void setBackend(Backend backend) {
             this.backend = backend;
+        }
+
+        public DataSize getMaxFileBytes() {
+            return maxFileBytes;
+        }
+
+        public void setMaxFileBytes(DataSize maxFileBytes) {
+            this.maxFileBytes = maxFileBytes;
         }
 
         public Map<String, RuleMode> getMode() {

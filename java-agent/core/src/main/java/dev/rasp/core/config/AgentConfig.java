@@ -75,12 +75,13 @@ public final class AgentConfig {
     /** rasp.jmx.enabled: register the dev.rasp:* MBeans on the platform MBean server. */
     private final boolean jmxEnabled;
     private final List<String> warnings;
+    private final EventExportConfig eventExport;
 
     private AgentConfig(Mode mode, String configFile, String eventsFile, File nativeDir, int maxInputBytes,
                         FallbackVerdict onOverflow, FallbackVerdict onUnparsable, FailureMode onInternalError,
                         RulesConfig rules, String ssrfAllowedHosts, String jndiAllowedHosts, String deserAllowedClasses,
                         int xxeMaxEntityExpansions, int xxeMaxEntityChars, int eventsShutdownTimeoutMs,
-                        boolean jmxEnabled, List<String> warnings) {
+                        boolean jmxEnabled, List<String> warnings, EventExportConfig eventExport) {
         this.mode = mode;
         this.configFile = configFile;
         this.eventsFile = eventsFile;
@@ -98,19 +99,38 @@ public final class AgentConfig {
         this.eventsShutdownTimeoutMs = eventsShutdownTimeoutMs;
         this.jmxEnabled = jmxEnabled;
         this.warnings = Collections.unmodifiableList(warnings);
+        this.eventExport = eventExport;
     }
 
     /** Resolves from this JVM's system properties and environment. */
     public static AgentConfig fromEnvironment() {
-        return resolve(System.getProperties(), System.getenv());
+        return fromEnvironment(false);
+    }
+
+    /**
+     * Resolves from this JVM's system properties and environment.
+     *
+     * @param springStarter the Spring Boot starter attaches the agent (its agent options): Spring's
+     *                      spellings of the keys are then not reported as unknown
+     */
+    public static AgentConfig fromEnvironment(boolean springStarter) {
+        return resolve(System.getProperties(), System.getenv(), springStarter);
+    }
+
+    /** As {@link #resolve(Properties, Map, boolean)} for an agent started with -javaagent. */
+    public static AgentConfig resolve(Properties systemProperties, Map<String, String> environment) {
+        return resolve(systemProperties, environment, false);
     }
 
     /**
      * @param systemProperties also supplies {@code user.dir} (relative paths) and {@code java.io.tmpdir}
+     * @param springStarter see {@link #fromEnvironment(boolean)}
      * @throws ConfigException on the first bad value, in the order of {@link ConfigKey}
      */
-    public static AgentConfig resolve(Properties systemProperties, Map<String, String> environment) {
-        List<String> warnings = new ArrayList<String>();
+    public static AgentConfig resolve(Properties systemProperties, Map<String, String> environment,
+                                      boolean springStarter) {
+        // Unknown names first, so that the warnings come out in the order: -D, environment, file.
+        List<String> warnings = KnownKeys.unknown(systemProperties, environment, springStarter);
         String workingDir = systemProperties.getProperty("user.dir", ".");
         ConfigSources sources = new ConfigSources(systemProperties, environment, new Properties());
 
@@ -148,7 +168,8 @@ public final class AgentConfig {
                 .equals("TRUE");
         return new AgentConfig(mode, configFile, eventsFile, nativeDir, maxInputBytes, onOverflow, onUnparsable,
                 onInternalError, rules, allowed == null ? "" : allowed.trim(), jndiAllowedHosts, deserAllowedClasses,
-                xxeMaxEntityExpansions, xxeMaxEntityChars, eventsShutdownTimeoutMs, jmxEnabled, warnings);
+                xxeMaxEntityExpansions, xxeMaxEntityChars, eventsShutdownTimeoutMs, jmxEnabled, warnings,
+                EventExportConfig.resolve(sources, systemProperties, environment));
     }
 
     /** Host names, addresses or .domain suffixes, comma-separated; one engine line, so no line breaks. */
@@ -182,10 +203,11 @@ public final class AgentConfig {
                     "use the path of a readable properties file (" + e.getClass().getSimpleName() + ": "
                             + ConfigException.printable(String.valueOf(e.getMessage())) + ")");
         }
-        for (String name : p.stringPropertyNames()) {
-            ConfigKey key = ConfigKey.forProperty(name);
-            if ((key == null || key == ConfigKey.CONFIG_FILE) && !RulesConfig.isDynamicKey(name)) {
-                warnings.add("ignoring unknown key '" + ConfigException.printable(name) + "' in " + file);
+        List<String> names = new ArrayList<String>(p.stringPropertyNames());
+        Collections.sort(names);
+        for (String name : names) {
+            if (!KnownKeys.isKnownFileKey(name)) {
+                warnings.add(KnownKeys.unknownFileKey(name, file));
             }
         }
         return p;
@@ -301,7 +323,15 @@ public final class AgentConfig {
         return jmxEnabled;
     }
 
-    /** Non-fatal remarks (unknown keys in the config file), for the agent log. */
+    /** The OTLP and syslog destinations. */
+    public EventExportConfig eventExport() {
+        return eventExport;
+    }
+
+    /**
+     * Non-fatal remarks, for the agent log at start: unknown {@code rasp.*} system properties,
+     * {@code RASP_*} environment variables and config file keys, each with the nearest known key.
+     */
     public List<String> warnings() {
         return warnings;
     }
@@ -325,6 +355,7 @@ public final class AgentConfig {
         if (deserAllowedClasses != null) {
             line(sb, "deser.allowed_classes", deserAllowedClasses.replace('\n', ' ').replace('\r', ' '));
         }
+        eventExport.appendEngineLines(sb);
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -357,7 +388,13 @@ public final class AgentConfig {
                 {"max_input_bytes", ConfigKey.MAX_INPUT_BYTES.name()}, {"on_overflow", ConfigKey.ON_OVERFLOW.name()},
                 {"on_unparsable", ConfigKey.ON_UNPARSABLE.name()}, {"rules.backend", ConfigKey.RULES_BACKEND.name()},
                 {"ssrf.allowed_hosts", ConfigKey.SSRF_ALLOWED_HOSTS.name()},
-                {"deser.allowed_classes", ConfigKey.DESER_ALLOWED_CLASSES.name()}};
+                {"deser.allowed_classes", ConfigKey.DESER_ALLOWED_CLASSES.name()},
+                {"events.otlp.endpoint", ConfigKey.EVENTS_OTLP_ENDPOINT.name()},
+                {"events.otlp.protocol", ConfigKey.EVENTS_OTLP_PROTOCOL.name()},
+                {"events.otlp.headers", ConfigKey.EVENTS_OTLP_HEADERS.name()},
+                {"events.syslog.endpoint", ConfigKey.EVENTS_SYSLOG_ENDPOINT.name()},
+                {"events.syslog.format", ConfigKey.EVENTS_SYSLOG_FORMAT.name()},
+                {"events.syslog.facility", ConfigKey.EVENTS_SYSLOG_FACILITY.name()}};
         for (String[] k : keys) {
             ConfigKey key = ConfigKey.valueOf(k[1]);
             m = m.replace("for " + k[0] + ":", "for " + key.property + " (" + key.environmentVariable + "):");
@@ -380,6 +417,7 @@ public final class AgentConfig {
                 + ", native_dir=" + nativeDir
                 + ", " + rules.describe()
                 + (deserAllowedClasses == null ? "" : ", deser.allowed_classes=" + deserAllowedClasses)
+                + eventExport.describe()
                 + (jmxEnabled ? "" : ", jmx=off")
                 + (configFile == null ? "" : ", config=" + configFile);
     }

@@ -26,6 +26,14 @@ public final class RulesConfig {
     public static final String EXCLUSION_PREFIX = "rasp.exclusion.";
     public static final int RELOAD_SECONDS_DEFAULT = 5;
     public static final int RELOAD_SECONDS_LIMIT = 86400;
+    /**
+     * rasp.rules.max_file_bytes: about 13 times the built-in set (about 5 MB), so a real set fits
+     * with room to grow, while a wrong file (a log, a disk image) is refused from its size alone:
+     * reading, hashing and loading hold the whole file in memory, on the heap and natively.
+     */
+    public static final int MAX_FILE_BYTES_DEFAULT = 64 << 20;
+    /** A Java array holds a little under 2 GiB; 1 GiB keeps the copies of a reload far from that. */
+    public static final int MAX_FILE_BYTES_LIMIT = 1 << 30;
 
     /** A rule id: [a-z0-9_]+ segments joined by '.', at least two (docs/rules.md §2). */
     static final Pattern RULE_ID = Pattern.compile("[a-z0-9_]+(?:\\.[a-z0-9_]+)+");
@@ -50,14 +58,16 @@ public final class RulesConfig {
     private final File file;
     private final int reloadSeconds;
     private final Backend backend;
+    private final int maxFileBytes;
     private final Map<String, String> ruleModes;
     private final Map<String, Map<String, String>> exclusions;
 
-    private RulesConfig(File file, int reloadSeconds, Backend backend, Map<String, String> ruleModes,
+    private RulesConfig(File file, int reloadSeconds, Backend backend, int maxFileBytes, Map<String, String> ruleModes,
                         Map<String, Map<String, String>> exclusions) {
         this.file = file;
         this.reloadSeconds = reloadSeconds;
         this.backend = backend;
+        this.maxFileBytes = maxFileBytes;
         this.ruleModes = Collections.unmodifiableMap(ruleModes);
         this.exclusions = Collections.unmodifiableMap(exclusions);
     }
@@ -67,12 +77,9 @@ public final class RulesConfig {
         int reload = reloadSeconds(sources);
         Backend backend = Backend.valueOf(sources.choice(ConfigKey.RULES_BACKEND, "auto",
                 "use auto, hyperscan or portable", "auto", "hyperscan", "portable"));
-        return new RulesConfig(file, reload, backend, ruleModes(sources), exclusions(sources));
-    }
-
-    /** True for the config file keys this class reads (so they are not reported as unknown). */
-    static boolean isDynamicKey(String name) {
-        return name.startsWith(MODE_PREFIX) || name.startsWith(EXCLUSION_PREFIX);
+        int maxFileBytes = sources.wholeNumber(ConfigKey.RULES_MAX_FILE_BYTES, MAX_FILE_BYTES_DEFAULT, 1,
+                MAX_FILE_BYTES_LIMIT, "use a whole number of bytes from 1 to " + MAX_FILE_BYTES_LIMIT);
+        return new RulesConfig(file, reload, backend, maxFileBytes, ruleModes(sources), exclusions(sources));
     }
 
     private static File ruleFile(ConfigSources sources, String workingDir) {
@@ -224,6 +231,11 @@ public final class RulesConfig {
 
     public Backend backend() {
         return backend;
+    }
+
+    /** rasp.rules.max_file_bytes: a larger {@link #file()} is refused from its size, unread. */
+    public int maxFileBytes() {
+        return maxFileBytes;
     }
 
     /** Rule id to off, monitor or block; sorted by id. */

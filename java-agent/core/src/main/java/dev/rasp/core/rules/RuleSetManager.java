@@ -72,7 +72,8 @@ public final class RuleSetManager {
      */
     public static RuleSetManager of(RulesConfig config, String agentJar) {
         return new RuleSetManager(config,
-                config.file() != null ? RuleSource.file(config.file()) : RuleSource.builtIn(agentJar), NATIVE);
+                config.file() != null ? RuleSource.file(config.file(), config.maxFileBytes()) : RuleSource.builtIn(agentJar),
+                NATIVE);
     }
 
     /**
@@ -115,6 +116,10 @@ public final class RuleSetManager {
             byte[] rules = source.read();
             digestAtStart = FileState.digest(rules);
             return rules;
+        } catch (RuleSource.TooLarge e) {
+            throw ConfigException.badValue(ConfigKey.RULES_FILE, source.file().getPath(), "the file is " + e.size
+                    + " bytes, more than " + ConfigKey.RULES_MAX_FILE_BYTES.property + " (" + e.limit + "); use a file "
+                    + "made by rasp rules compile, or raise " + ConfigKey.RULES_MAX_FILE_BYTES.property);
         } catch (IOException e) {
             if (!source.isBuiltIn()) {
                 throw ConfigException.badValue(ConfigKey.RULES_FILE, source.file().getPath(),
@@ -136,8 +141,8 @@ public final class RuleSetManager {
         if (source.isBuiltIn() || config.reloadSeconds() == 0) {
             return null;
         }
-        return new RuleFileWatcher(this, source.file().toPath(), config.reloadSeconds(), stateAtStart, digestAtStart)
-                .start();
+        return new RuleFileWatcher(this, source.file().toPath(), config.reloadSeconds(), source.maxFileBytes(),
+                stateAtStart, digestAtStart).start();
     }
 
     /** The id of the set in use (for log lines). */
@@ -145,18 +150,22 @@ public final class RuleSetManager {
         return current.id;
     }
 
-    /** A changed file: swap it in, or log why not and keep the set in use. */
-    void reload(Path file, byte[] content) {
+    /**
+     * A changed file: swap it in, or keep the set in use.
+     *
+     * @return null when swapped in, else the engine's reason (the watcher reports it, once per change of the file)
+     */
+    String reload(byte[] content) {
         String error = engine.loadRules(content);
         if (error != null) {
-            rejected(file, error);
-            return;
+            return error;
         }
         RuleSetInfo before = current;
         current = info();
         AgentLog.info("rules reloaded: " + before.id + " -> " + current.id + " (" + current.rules + " rules)");
         warnUnknownIds(current);
         notifyListener(current.id);
+        return null;
     }
 
     void rejected(Path file, String reason) {

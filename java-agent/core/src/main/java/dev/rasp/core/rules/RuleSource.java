@@ -7,7 +7,11 @@ import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 
 /**
  * Where the rule set comes from: the user's compiled file ({@code rasp.rules.file}), or the set
@@ -18,17 +22,32 @@ public final class RuleSource {
     /** The built-in set's entry in rasp.jar (java-agent/agent/pom.xml puts it there). */
     public static final String BUILT_IN_RESOURCE = "native/default.rules";
 
+    /** A rule file larger than rasp.rules.max_file_bytes: refused from its size, unread. */
+    static final class TooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+        final long size;
+        final long limit;
+
+        TooLarge(long size, long limit) {
+            super("it is " + size + " bytes, more than rasp.rules.max_file_bytes (" + limit + ")");
+            this.size = size;
+            this.limit = limit;
+        }
+    }
+
     private final File file;
+    private final int maxFileBytes;
     private final String agentJar;
 
-    private RuleSource(File file, String agentJar) {
+    private RuleSource(File file, int maxFileBytes, String agentJar) {
         this.file = file;
+        this.maxFileBytes = maxFileBytes;
         this.agentJar = agentJar;
     }
 
-    /** The user's file. */
-    public static RuleSource file(File file) {
-        return new RuleSource(file, null);
+    /** The user's file, refused when larger than {@code maxFileBytes}. */
+    public static RuleSource file(File file, int maxFileBytes) {
+        return new RuleSource(file, maxFileBytes, null);
     }
 
     /**
@@ -37,7 +56,7 @@ public final class RuleSource {
      * @param agentJar rasp.jar; null to look in the core's own class path instead (tests, development)
      */
     public static RuleSource builtIn(String agentJar) {
-        return new RuleSource(null, agentJar);
+        return new RuleSource(null, Integer.MAX_VALUE, agentJar);
     }
 
     public boolean isBuiltIn() {
@@ -54,16 +73,52 @@ public final class RuleSource {
         return file != null ? file.getPath() : "the rule set built into rasp.jar";
     }
 
-    /** The whole file. FileNotFoundException when the built-in set is not in the jar. */
+    /** rasp.rules.max_file_bytes for the user's file. */
+    int maxFileBytes() {
+        return maxFileBytes;
+    }
+
+    /**
+     * The whole file. FileNotFoundException when the built-in set is not in the jar;
+     * {@link TooLarge} when the user's file is over its limit.
+     */
     public byte[] read() throws IOException {
         if (file != null) {
-            return Files.readAllBytes(file.toPath());
+            return readAtMost(file.toPath(), maxFileBytes);
         }
         byte[] rules = AgentJarResource.read(agentJar, BUILT_IN_RESOURCE, RuleSource::readAll);
         if (rules == null) {
             throw new FileNotFoundException(BUILT_IN_RESOURCE + " is missing from " + AgentJarResource.where(agentJar));
         }
         return rules;
+    }
+
+    /**
+     * The file's bytes, refused from its size when over {@code limit}, and never read past its size:
+     * a file that grows while it is read (a writer at work) is read again, a few times at most.
+     */
+    static byte[] readAtMost(Path path, int limit) throws IOException {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+                long size = ch.size();
+                if (size > limit) {
+                    throw new TooLarge(size, limit);
+                }
+                byte[] out = new byte[(int) size];
+                ByteBuffer buf = ByteBuffer.wrap(out);
+                while (buf.hasRemaining() && ch.read(buf) >= 0) {
+                    // until full or at the end
+                }
+                if (buf.hasRemaining()) {
+                    // shrank meanwhile: what is there (a cut file fails the rule file's checksum)
+                    return Arrays.copyOf(out, buf.position());
+                }
+                if (ch.read(ByteBuffer.allocate(1)) <= 0) {
+                    return out;
+                }
+            }
+        }
+        throw new IOException("it kept growing while it was read");
     }
 
     private static byte[] readAll(InputStream in) throws IOException {

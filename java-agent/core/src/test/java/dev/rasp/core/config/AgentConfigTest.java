@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -275,8 +277,137 @@ class AgentConfigTest {
         sys.setProperty("rasp.config.file", configFile("rasp.mdoe=monitor", "rasp.mode=monitor").toString());
         AgentConfig c = resolve();
         assertEquals(AgentConfig.Mode.MONITOR, c.mode());
-        assertEquals(1, c.warnings().size());
-        assertTrue(c.warnings().get(0).contains("rasp.mdoe"));
+        assertEquals(Collections.singletonList("ignoring unknown key 'rasp.mdoe' in " + tmp.resolve("rasp.properties")
+                + "; did you mean rasp.mode?"), c.warnings());
+    }
+
+    @Test
+    void aTypoedSystemPropertyIsOneWarningNamingTheNearestKey() {
+        sys.setProperty("rasp.mdoe", "monitor");
+        AgentConfig c = resolve();
+        assertEquals(AgentConfig.Mode.BLOCK, c.mode(), "the typo is not read as rasp.mode");
+        assertEquals(Collections.singletonList(
+                "ignoring unknown key 'rasp.mdoe' (system property); did you mean rasp.mode?"), c.warnings());
+    }
+
+    @Test
+    void typosOfEveryKindOfKeyGetTheirNearestKey() {
+        sys.setProperty("rasp.events.flie", "x");
+        sys.setProperty("rasp.request.max-input-bytes", "2048"); // Spring's spelling, with -javaagent
+        sys.setProperty("rasp.rule.mode.sqli.union", "off"); // a dynamic key with its prefix misspelt
+        sys.setProperty("rasp.exclusions.admin.routes", "/admin/**");
+        sys.setProperty("rasp.debug.transformation", "true");
+        sys.setProperty("rasp.zzzzzzzzzz", "1"); // near nothing: no guess
+        assertEquals(Arrays.asList(
+                "ignoring unknown key 'rasp.debug.transformation' (system property); did you mean rasp.debug.transformations?",
+                "ignoring unknown key 'rasp.events.flie' (system property); did you mean rasp.events.file?",
+                "ignoring unknown key 'rasp.exclusions.admin.routes' (system property); did you mean rasp.exclusion.admin.routes?",
+                "ignoring unknown key 'rasp.request.max-input-bytes' (system property); did you mean rasp.request.max_input_bytes?",
+                "ignoring unknown key 'rasp.rule.mode.sqli.union' (system property); did you mean rasp.rules.mode.sqli.union?",
+                "ignoring unknown key 'rasp.zzzzzzzzzz' (system property)"), resolve().warnings());
+    }
+
+    @Test
+    void everyKnownAndDynamicKeyIsQuiet() {
+        for (ConfigKey k : ConfigKey.values()) {
+            assertTrue(KnownKeys.isKnownProperty(k.property, false), k.property);
+            assertTrue(KnownKeys.isKnownVariable(k.environmentVariable, false), k.environmentVariable);
+        }
+        sys.setProperty("rasp.rules.mode.sqli.union", "monitor");
+        sys.setProperty("rasp.exclusion.admin.routes", "/admin/**");
+        sys.setProperty("rasp.exclusion.admin.rules", "sqli.*");
+        sys.setProperty("rasp.debug.transformations", "false");
+        sys.setProperty("rasp.attach.enabled", "true"); // the starter's, read by Spring from -D
+        sys.setProperty("rasp.attach.timeout", "30s");
+        sys.setProperty("rasp.request.max_input_bytes", "4096");
+        sys.setProperty("raspberry", "pi"); // not ours: no "rasp." prefix
+        env.put("RASP_MODE", "block");
+        env.put("RASP_IT_PG_URL", "jdbc:postgresql://127.0.0.1/x"); // the integration tests'
+        env.put("RASP_RULES", "/src/rules"); // the CLI's
+        env.put("RASP_CORPORA", "/src/corpora");
+        env.put("RASP_HYPERSCAN", "off"); // the native build's
+        env.put("RASP_ATTACH_REQUIRED", "true");
+        env.put("RASPBERRY", "pi");
+        assertEquals(Collections.emptyList(), resolve().warnings());
+    }
+
+    /** The keys the Spring Boot starter sets as system properties before it attaches (AgentSettings). */
+    @Test
+    void theKeysTheStarterPassesAreKnown() {
+        for (String key : new String[] {"rasp.mode", "rasp.on_internal_error", "rasp.config.file", "rasp.events.file",
+                "rasp.native.dir", "rasp.request.max_input_bytes", "rasp.request.on_overflow", "rasp.sql.on_unparsable",
+                "rasp.rules.file", "rasp.rules.reload_seconds", "rasp.rules.backend", "rasp.ssrf.allowed_hosts",
+                "rasp.jndi.allowed_hosts", "rasp.rules.mode.sqli.union", "rasp.exclusion.admin.routes",
+                "rasp.exclusion.admin.inputs", "rasp.exclusion.admin.rules", "rasp.deser.allowed_classes",
+                "rasp.xxe.max_entity_expansions", "rasp.xxe.max_entity_chars", "rasp.agent.config_error"}) {
+            assertTrue(KnownKeys.isKnownProperty(key, false), key);
+        }
+    }
+
+    @Test
+    void springSpellingsAreTheStartersWhenItAttaches() {
+        sys.setProperty("rasp.request.max-input-bytes", "2MB");
+        sys.setProperty("rasp.rules.reloadSeconds", "2");
+        sys.setProperty("rasp.ssrf.allowed-hosts[0]", "a.example");
+        sys.setProperty("rasp.rules.mode[sqli.union]", "off");
+        env.put("RASP_REQUEST_MAXINPUTBYTES", "2MB");
+        env.put("RASP_RULES_MODE_SQLI_UNION", "off");
+        sys.setProperty("user.dir", tmp.toString());
+        sys.setProperty("java.io.tmpdir", tmp.toString());
+        assertEquals(Collections.emptyList(), AgentConfig.resolve(sys, env, true).warnings());
+        sys.setProperty("rasp.mdoe", "off");
+        assertEquals(Collections.singletonList(
+                        "ignoring unknown key 'rasp.mdoe' (system property); did you mean rasp.mode?"),
+                AgentConfig.resolve(sys, env, true).warnings(), "a typo is still one under the starter");
+    }
+
+    @Test
+    void aTypoedEnvironmentVariableIsOneWarningNamingTheNearestVariable() {
+        env.put("RASP_MDOE", "monitor");
+        env.put("RASP_REQUEST_MAX_INPUT_BYTE", "4096");
+        env.put("RASP_RULES_MODE_SQLI_UNION", "off");
+        AgentConfig c = resolve();
+        assertEquals(AgentConfig.Mode.BLOCK, c.mode());
+        assertEquals(Arrays.asList(
+                "ignoring unknown key 'RASP_MDOE' (environment variable); did you mean RASP_MODE?",
+                "ignoring unknown key 'RASP_REQUEST_MAX_INPUT_BYTE' (environment variable); did you mean "
+                        + "RASP_REQUEST_MAX_INPUT_BYTES?",
+                "ignoring unknown key 'RASP_RULES_MODE_SQLI_UNION' (environment variable): rasp.rules.mode.* keys are "
+                        + "read from system properties and the config file only (a variable name cannot spell a rule id "
+                        + "or an exclusion name)"), c.warnings());
+    }
+
+    @Test
+    void warningsComeInTheOrderPropertyEnvironmentFile() throws IOException {
+        sys.setProperty("rasp.config.file", configFile("rasp.mode=monitor", "rasp.evnets.file=x",
+                "rasp.config.file=/etc/other.properties").toString());
+        sys.setProperty("rasp.mdoe", "monitor");
+        env.put("RASP_MDOE", "monitor");
+        Path f = tmp.resolve("rasp.properties");
+        assertEquals(Arrays.asList(
+                "ignoring unknown key 'rasp.mdoe' (system property); did you mean rasp.mode?",
+                "ignoring unknown key 'RASP_MDOE' (environment variable); did you mean RASP_MODE?",
+                "ignoring key 'rasp.config.file' in " + f + ": a config file cannot name another one",
+                "ignoring unknown key 'rasp.evnets.file' in " + f + "; did you mean rasp.events.file?"),
+                resolve().warnings());
+    }
+
+    @Test
+    void editDistanceCountsASwapAsOneEdit() {
+        assertEquals(1, KnownKeys.distance("rasp.mdoe", "rasp.mode"));
+        assertEquals(1, KnownKeys.distance("rasp.mod", "rasp.mode"));
+        assertEquals(0, KnownKeys.distance("", ""));
+        assertEquals(4, KnownKeys.distance("abcd", ""));
+    }
+
+    @Test
+    void ruleFileSizeLimitIsAWholeNumberOfBytes() {
+        assertEquals(64 << 20, resolve().rules().maxFileBytes());
+        sys.setProperty("rasp.rules.max_file_bytes", "1048576");
+        assertEquals(1048576, resolve().rules().maxFileBytes());
+        sys.setProperty("rasp.rules.max_file_bytes", "64MB");
+        assertEquals("rasp: bad value '64MB' for rasp.rules.max_file_bytes (RASP_RULES_MAX_FILE_BYTES): "
+                + "use a whole number of bytes from 1 to 1073741824", badValueMessage());
     }
 
     @Test

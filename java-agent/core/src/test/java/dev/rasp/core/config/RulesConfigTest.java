@@ -109,9 +109,11 @@ class RulesConfigTest {
                 "rasp.rules.mode.sql.policy.file_write=off").toString());
         sys.setProperty("rasp.rules.mode.sqli.union", " Block "); // the property beats the file
         sys.setProperty("rasp.rules.mode.path.traversal", "monitor");
-        env.put("RASP_RULES_MODE_CMDI_SHELL", "off"); // no such thing: ignored
+        env.put("RASP_RULES_MODE_CMDI_SHELL", "off"); // no such thing: ignored, and said
         AgentConfig c = resolve();
-        assertTrue(c.warnings().isEmpty(), "dynamic keys in the file are known: " + c.warnings());
+        assertEquals(1, c.warnings().size(), "dynamic keys in the file are known: " + c.warnings());
+        assertTrue(c.warnings().get(0).startsWith("ignoring unknown key 'RASP_RULES_MODE_CMDI_SHELL' (environment variable): "
+                + "rasp.rules.mode.* keys are read from system properties and the config file only"), c.warnings().toString());
         Map<String, String> want = new java.util.TreeMap<>();
         want.put("path.traversal", "monitor");
         want.put("sql.policy.file_write", "off");

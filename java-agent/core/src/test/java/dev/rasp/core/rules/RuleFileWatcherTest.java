@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +38,7 @@ class RuleFileWatcherTest {
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
     private PrintStream stderr;
     private Path file;
+    private AgentConfig config;
 
     @BeforeEach
     void captureLog() throws IOException {
@@ -63,8 +65,8 @@ class RuleFileWatcherTest {
         for (int i = 0; i + 1 < extraProperties.length; i += 2) {
             sys.setProperty(extraProperties[i], extraProperties[i + 1]);
         }
-        AgentConfig config = AgentConfig.resolve(sys, new HashMap<String, String>());
-        return new RuleSetManager(config.rules(), RuleSource.file(config.rules().file()), engine);
+        config = AgentConfig.resolve(sys, new HashMap<String, String>());
+        return new RuleSetManager(config.rules(), RuleSource.file(config.rules().file(), config.rules().maxFileBytes()), engine);
     }
 
     private void write(String content, long mtimeSeconds) throws IOException {
@@ -74,7 +76,7 @@ class RuleFileWatcherTest {
 
     private RuleFileWatcher started(RuleSetManager m) throws IOException {
         assertNull(m.initEngine("mode=block\n".getBytes(StandardCharsets.UTF_8)));
-        return new RuleFileWatcher(m, file, 1, FileState.of(file), FileState.digest(Files.readAllBytes(file)));
+        return new RuleFileWatcher(m, file, 1, config.rules().maxFileBytes(), FileState.of(file), FileState.digest(Files.readAllBytes(file)));
     }
 
     @Test
@@ -160,6 +162,127 @@ class RuleFileWatcherTest {
         assertEquals("two", m.currentId());
     }
 
+    private long count(String needle) {
+        String l = log();
+        long n = 0;
+        for (int i = l.indexOf(needle); i >= 0; i = l.indexOf(needle, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    @Test
+    void aFileThatFailsToLoadIsReportedOncePerChange() throws IOException {
+        write("SET one", 100);
+        RuleSetManager m = manager();
+        RuleFileWatcher w = started(m);
+        write("garbage", 200);
+        for (int i = 0; i < 5; i++) {
+            w.check();
+        }
+        assertEquals(1, count(" rejected: "), log());
+        assertEquals(1, engine.loads.size(), "read and handed over once");
+        write("garbage, again", 300); // changed: news
+        w.check();
+        w.check();
+        assertEquals(2, count(" rejected: not a rasp rule file (bad magic); keeping one"), log());
+        assertEquals("one", m.currentId());
+    }
+
+    /** Whatever the failure: here the engine itself throws (as an OutOfMemoryError did on every poll, forever). */
+    @Test
+    void aFailureNobodyExpectedIsReportedOncePerChangeToo() throws IOException {
+        write("SET one", 100);
+        RuleSetManager m = manager();
+        RuleFileWatcher w = started(m);
+        engine.throwOnLoad = new OutOfMemoryError("Java heap space");
+        write("SET two", 200);
+        for (int i = 0; i < 5; i++) {
+            w.check();
+        }
+        assertEquals(1, count(" rejected: could not be checked (java.lang.OutOfMemoryError: Java heap space); keeping one"),
+                log());
+        write("SET three", 300);
+        w.check();
+        w.check();
+        assertEquals(2, count(" rejected: could not be checked"), log());
+        engine.throwOnLoad = null;
+        write("SET four", 400);
+        w.check();
+        assertEquals("four", m.currentId(), "the watcher lives on");
+    }
+
+    @Test
+    void aFileThatVanishesTwiceIsReportedTwice() throws IOException {
+        write("SET one", 100);
+        RuleSetManager m = manager();
+        RuleFileWatcher w = started(m);
+        Files.delete(file);
+        w.check();
+        w.check();
+        write("SET two", 200);
+        w.check();
+        Files.delete(file);
+        w.check();
+        w.check();
+        assertEquals(2, count(" rejected: cannot read it (java.nio.file.NoSuchFileException"), log());
+    }
+
+    /** A sparse file: its size is past the limit, nothing is on the disk, and reading it whole would take 64 MiB. */
+    private void sparse(Path f, long size) throws IOException {
+        try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
+            raf.setLength(size);
+        }
+    }
+
+    @Test
+    void anOversizeFileIsRefusedFromItsSizeOnReloadOncePerChange() throws IOException {
+        write("SET one", 100);
+        RuleSetManager m = manager();
+        RuleFileWatcher w = started(m);
+        long limit = config.rules().maxFileBytes();
+        assertEquals(64L << 20, limit, "the documented default");
+        sparse(file, limit + 1);
+        for (int i = 0; i < 5; i++) {
+            w.check();
+        }
+        assertEquals(1, count("[rasp] rules file " + file + " rejected: it is " + (limit + 1)
+                + " bytes, more than rasp.rules.max_file_bytes (" + limit + "); keeping one"), log());
+        assertEquals(0, engine.loads.size(), "never handed to the engine");
+        sparse(file, limit + 2);
+        w.check();
+        w.check();
+        assertEquals(2, count(" rejected: it is "), log());
+        sparse(file, 0);
+        write("SET two", 300);
+        w.check();
+        assertEquals("two", m.currentId());
+    }
+
+    /** At the largest limit: reading the file whole would take a gigabyte of heap, so passing says it was not read. */
+    @Test
+    void anOversizeFileAtStartStopsTheStartNamingTheKeyAndTheSize() throws IOException {
+        long limit = 1L << 30;
+        sparse(file, limit + 1);
+        RuleSetManager m = manager("rasp.rules.max_file_bytes", Long.toString(limit));
+        long t0 = System.nanoTime();
+        String message = assertThrows(dev.rasp.core.config.ConfigException.class,
+                () -> m.initEngine(new byte[0])).getMessage();
+        assertEquals("rasp: bad value '" + file + "' for rasp.rules.file (RASP_RULES_FILE): the file is " + (limit + 1)
+                + " bytes, more than rasp.rules.max_file_bytes (" + limit + "); use a file made by rasp rules compile, "
+                + "or raise rasp.rules.max_file_bytes", message);
+        assertNull(engine.initRules, "the engine never saw it");
+        assertTrue(System.nanoTime() - t0 < 2_000_000_000L, "refused from its size, not read");
+    }
+
+    @Test
+    void readAtMostReadsAFileUnderTheLimitWhole() throws IOException {
+        write("SET one", 100);
+        assertEquals("SET one", new String(RuleSource.readAtMost(file, 7), StandardCharsets.UTF_8));
+        RuleSource.TooLarge e = assertThrows(RuleSource.TooLarge.class, () -> RuleSource.readAtMost(file, 6));
+        assertEquals(7, e.size);
+    }
+
     @Test
     void reloadWarnsAboutSettingsNamingRulesTheNewSetLacks() throws IOException {
         write("SET one", 100);
@@ -204,6 +327,7 @@ class RuleFileWatcherTest {
         final List<String> loads = new ArrayList<>();
         boolean rejectShort;
         String unknownIds = "";
+        Error throwOnLoad;
 
         private String check(byte[] rules) {
             String text = new String(rules, StandardCharsets.UTF_8);
@@ -230,6 +354,9 @@ class RuleFileWatcherTest {
         @Override
         public String loadRules(byte[] rules) {
             loads.add(new String(rules, StandardCharsets.UTF_8));
+            if (throwOnLoad != null) {
+                throw throwOnLoad;
+            }
             String error = check(rules);
             if (error == null) {
                 current = new String(rules, StandardCharsets.UTF_8).substring(4);

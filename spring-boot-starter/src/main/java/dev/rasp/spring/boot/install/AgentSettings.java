@@ -48,6 +48,8 @@ public final class AgentSettings {
     static final int XXE_CHARS_LIMIT = 2_000_000_000;
     static final String XXE_EXPANSIONS_FIX = "use a whole number of entity references from 1 to " + XXE_EXPANSIONS_LIMIT;
     static final String XXE_CHARS_FIX = "use a whole number of characters from 1 to " + XXE_CHARS_LIMIT;
+    static final long MAX_RULE_FILE_BYTES_LIMIT = 1L << 30;
+    static final String MAX_FILE_BYTES_FIX = "use a size from 1B to 1GB (a whole number of bytes, or e.g. 128MB)";
     static final int RELOAD_SECONDS_LIMIT = 86400;
     static final String RELOAD_FIX = "use a whole number of seconds from 0 (never reload) to " + RELOAD_SECONDS_LIMIT;
     static final String EVENTS_FIX = "use a file path in an existing directory, or - for stderr";
@@ -74,13 +76,13 @@ public final class AgentSettings {
             "rasp.events.file", "rasp.native.dir", "rasp.request.max-input-bytes", "rasp.request.on-overflow",
             "rasp.sql.on-unparsable", "rasp.rules.file", "rasp.rules.reload-seconds", "rasp.rules.backend",
             "rasp.attach.enabled", "rasp.attach.required", "rasp.attach.timeout", "rasp.xxe.max-entity-expansions",
-            "rasp.xxe.max-entity-chars");
+            "rasp.xxe.max-entity-chars", "rasp.rules.max-file-bytes");
 
     /** The agent's own spelling of the same keys (a -D on the command line uses it). */
     static final List<String> AGENT_KEYS = List.of("rasp.on_internal_error", "rasp.request.max_input_bytes",
             "rasp.request.on_overflow", "rasp.sql.on_unparsable", "rasp.rules.reload_seconds", "rasp.ssrf.allowed_hosts",
             "rasp.jndi.allowed_hosts", "rasp.deser.allowed_classes", "rasp.xxe.max_entity_expansions",
-            "rasp.xxe.max_entity_chars");
+            "rasp.xxe.max_entity_chars", "rasp.rules.max_file_bytes");
 
     /** One agent key to set: its value, and the Spring key and origin it came from. */
     public record Setting(String agentKey, String value, String springKey, String origin) {
@@ -135,6 +137,8 @@ public final class AgentSettings {
         }
         put(out, sources, "rasp.rules.reload-seconds", "rasp.rules.reload_seconds", reload == null ? null : reload.toString());
         put(out, sources, "rasp.rules.backend", "rasp.rules.backend", lower(p.getRules().getBackend()));
+        put(out, sources, "rasp.rules.max-file-bytes", "rasp.rules.max_file_bytes",
+                checkMaxFileBytes(sources, p.getRules().getMaxFileBytes()));
         List<String> allowed = p.getSsrf().getAllowedHosts();
         if (allowed != null && !allowed.isEmpty()) {
             // The agent's engine parses and checks the entries; a bad one stops the attach naming the key.
@@ -281,6 +285,19 @@ public final class AgentSettings {
         return Long.toString(bytes);
     }
 
+    /** The agent's rasp.rules.max_file_bytes range (RulesConfig.MAX_FILE_BYTES_LIMIT); null when unset. */
+    private static String checkMaxFileBytes(Sources sources, DataSize size) {
+        if (size == null) {
+            return null;
+        }
+        long bytes = size.toBytes();
+        if (bytes < 1 || bytes > MAX_RULE_FILE_BYTES_LIMIT) {
+            throw bad(sources, "rasp.rules.max-file-bytes", sources.raw("rasp.rules.max-file-bytes", size.toString()),
+                    MAX_FILE_BYTES_FIX);
+        }
+        return Long.toString(bytes);
+    }
+
     private static void ruleModes(Map<String, Setting> out, Sources sources, Map<String, RaspProperties.RuleMode> modes) {
         for (Map.Entry<String, RaspProperties.RuleMode> e : modes.entrySet()) {
             String key = "rasp.rules.mode." + e.getKey();
@@ -410,6 +427,8 @@ public final class AgentSettings {
                 return MAX_INPUT_FIX;
             case "rasp.rules.reload-seconds":
                 return RELOAD_FIX;
+            case "rasp.rules.max-file-bytes":
+                return MAX_FILE_BYTES_FIX;
             case "rasp.xxe.max-entity-expansions":
                 return XXE_EXPANSIONS_FIX;
             case "rasp.xxe.max-entity-chars":

@@ -92,6 +92,11 @@ class AgentSettingsTest {
     }
 
     @Test
+    void theRuleFileSizeLimitReachesTheAgentInBytes() {
+        assertThat(agentKeys(env("rasp.rules.max-file-bytes", "128MB"))).containsEntry("rasp.rules.max_file_bytes", "134217728");
+    }
+
+    @Test
     void xxeEntityLimitsReachTheAgent() {
         assertThat(agentKeys(env("rasp.xxe.max-entity-expansions", "500", "rasp.xxe.max-entity-chars", "20000")))
                 .containsEntry("rasp.xxe.max_entity_expansions", "500")
@@ -187,6 +192,8 @@ class AgentSettingsTest {
                 List.of("rasp.xxe.max-entity-expansions", "0", "entity references from 1 to 100000000"),
                 List.of("rasp.xxe.max-entity-expansions", "many", "entity references from 1 to 100000000"),
                 List.of("rasp.xxe.max-entity-chars", "2000000001", "characters from 1 to 2000000000"),
+                List.of("rasp.rules.max-file-bytes", "2GB", "use a size from 1B to 1GB"),
+                List.of("rasp.rules.max-file-bytes", "0", "use a size from 1B to 1GB"),
                 List.of("rasp.rules.reload-seconds", "86401", "from 0 (never reload) to 86400"),
                 List.of("rasp.rules.reload-seconds", "-1", "from 0 (never reload) to 86400"),
                 List.of("rasp.events.file", missing, "use a file path in an existing directory, or - for stderr"),
