@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One application JVM: {@code <java> [-javaagent:rasp.jar -Drasp.mode=.. -Drasp.events.file=..] -jar app.jar
@@ -29,6 +30,8 @@ public final class AppProcess implements AutoCloseable {
     static final List<AppProcess> RUNNING = new CopyOnWriteArrayList<>();
     /** Stopped during the current test (the failure watcher shows their logs too). */
     static final List<AppProcess> STOPPED_IN_TEST = new CopyOnWriteArrayList<>();
+    /** JVMs started by this test run (each start logs one "[it-app] start #n" line on the test's stdout). */
+    static final AtomicInteger STARTS = new AtomicInteger();
 
     private final String name;
     private final List<String> command;
@@ -40,6 +43,8 @@ public final class AppProcess implements AutoCloseable {
     private final String secret;
     private final int port;
     private final Process process;
+    /** Started through {@link SharedApps}: other classes use it too; {@link #release()} leaves it running. */
+    volatile boolean shared;
     private long stdoutShown;
     private long stderrShown;
 
@@ -62,7 +67,7 @@ public final class AppProcess implements AutoCloseable {
     }
 
     public static final class Builder {
-        private final String name;
+        private String name;
         private final Path jar;
         private Path java = ItConfig.currentJava();
         private boolean agent = true;
@@ -87,6 +92,34 @@ public final class AppProcess implements AutoCloseable {
         public Builder env(String k, String v) { env.put(k, v); return this; }
         /** Do not pass -Drasp.events.file (the events file then comes from env/config file/default). */
         public Builder noEventsFileProperty() { eventsFileProperty = false; return this; }
+
+        /**
+         * Starts the JVM and waits for it to answer, or returns the one an earlier class started with the same
+         * {@link #spec()} (see {@link SharedApps}; the README's "Sharing an application between classes").
+         * Stop it with {@link AppProcess#release()}.
+         */
+        public AppProcess startShared(Duration readyWithin) {
+            return SharedApps.get(this, readyWithin);
+        }
+
+        /** Everything that makes two starts the same application; not the name (the jar decides its spring-/javax- prefix). */
+        String spec() {
+            return "java=" + java + " jar=" + jar + " agent=" + agent + " mode=" + mode + " eventsFileProperty="
+                + eventsFileProperty + " jvmArgs=" + jvmArgs + " appArgs=" + appArgs + " env=" + env;
+        }
+
+        /** The name of the application's work directory. */
+        String name() { return name; }
+
+        /**
+         * The name a shared JVM gets, the same whichever class starts it first: the jar's prefix as the caller wrote
+         * it ({@code spring}, {@code javax}: tests read it, as XxeCases does), the mode or noagent, "shared".
+         */
+        String sharedName() {
+            return name.split("-")[0] + "-" + (agent ? (mode == null ? "config" : mode) : "noagent") + "-shared";
+        }
+
+        Builder rename(String newName) { this.name = newName; return this; }
 
         /**
          * Starts the JVM (does not wait for it to answer: see {@link AppProcess#awaitReady}). The file and command
@@ -138,6 +171,7 @@ public final class AppProcess implements AutoCloseable {
             try {
                 Files.writeString(work.resolve("command.txt"), String.join(" ", cmd) + "\nenv: " + env + "\n");
                 Process p = pb.start();
+                System.out.println("[it-app] start #" + STARTS.incrementAndGet() + " " + work.getFileName());
                 AppProcess app = new AppProcess(name, cmd, work, events, secret, port, p);
                 RUNNING.add(app);
                 return app;
@@ -252,6 +286,11 @@ public final class AppProcess implements AutoCloseable {
 
     /** destroy, then destroyForcibly after 15 s. */
     public void stop() {
+        if (shared) {
+            // the next class would get a dead application, and its shutdown lines hold other classes' work
+            throw new IllegalStateException(name + " is shared between classes: release() it; a test that stops "
+                + "its application (shutdown stats, restarts) starts its own with start()");
+        }
         if (RUNNING.remove(this)) {
             STOPPED_IN_TEST.add(this);
         }
@@ -273,6 +312,13 @@ public final class AppProcess implements AutoCloseable {
     @Override
     public void close() {
         stop();
+    }
+
+    /** The end of a class's use: stops a process of its own, leaves a shared one to the next class. */
+    public void release() {
+        if (!shared) {
+            stop();
+        }
     }
 
     private static String read(Path p) {

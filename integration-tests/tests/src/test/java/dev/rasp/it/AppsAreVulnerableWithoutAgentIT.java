@@ -32,19 +32,17 @@ class AppsAreVulnerableWithoutAgentIT {
 
     @BeforeAll
     static void start() {
-        spring = SpringBlockModeIT.springApp("spring-noagent").withoutAgent().start();
-        javax = AppProcess.builder("javax-noagent", ItConfig.javaxJar()).withoutAgent().start();
-        spring.awaitReady(Duration.ofSeconds(180));
-        javax.awaitReady(Duration.ofSeconds(120));
+        spring = SpringBlockModeIT.springApp("spring-noagent").withoutAgent().startShared(Duration.ofSeconds(180));
+        javax = AppProcess.builder("javax-noagent", ItConfig.javaxJar()).withoutAgent().startShared(Duration.ofSeconds(120));
     }
 
     @AfterAll
     static void stop() {
         if (spring != null) {
-            spring.stop();
+            spring.release();
         }
         if (javax != null) {
-            javax.stop();
+            javax.release();
         }
     }
 

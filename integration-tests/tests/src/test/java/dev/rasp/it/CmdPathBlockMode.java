@@ -41,14 +41,17 @@ abstract class CmdPathBlockMode {
 
     @BeforeAll
     void start() {
-        app = AppProcess.builder(appName + "-cmdpath-block", jar.get()).mode("block").start().awaitReady(readyWithin);
+        String name = appName + "-cmdpath-block";
+        // the Spring app as the other block-mode classes start it, so that they share one (SharedApps)
+        AppProcess.Builder b = "spring".equals(appName) ? SpringBlockModeIT.springApp(name) : AppProcess.builder(name, jar.get());
+        app = b.mode("block").startShared(readyWithin);
         s = new SinkScenario(app);
     }
 
     @AfterAll
     void stop() {
         if (app != null) {
-            app.stop();
+            app.release();
         }
     }
 

@@ -22,15 +22,14 @@ class CmdShapesBlockModeIT {
 
     @BeforeAll
     void start() {
-        app = AppProcess.builder("spring-cmd2-block", ItConfig.springJar()).mode("block").start()
-            .awaitReady(Duration.ofSeconds(180));
+        app = SpringBlockModeIT.springApp("spring-cmd2-block").mode("block").startShared(Duration.ofSeconds(180));
         s = new SinkScenario(app);
     }
 
     @AfterAll
     void stop() {
         if (app != null) {
-            app.stop();
+            app.release();
         }
     }
 

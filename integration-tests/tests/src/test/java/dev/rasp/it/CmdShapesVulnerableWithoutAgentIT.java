@@ -25,14 +25,13 @@ class CmdShapesVulnerableWithoutAgentIT {
 
     @BeforeAll
     static void start() {
-        app = AppProcess.builder("spring-cmd2-noagent", ItConfig.springJar()).withoutAgent().start()
-            .awaitReady(Duration.ofSeconds(180));
+        app = SpringBlockModeIT.springApp("spring-cmd2-noagent").withoutAgent().startShared(Duration.ofSeconds(180));
     }
 
     @AfterAll
     static void stop() {
         if (app != null) {
-            app.stop();
+            app.release();
         }
     }
 

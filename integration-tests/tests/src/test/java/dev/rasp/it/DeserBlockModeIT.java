@@ -32,12 +32,10 @@ class DeserBlockModeIT {
 
     @BeforeAll
     static void start() {
-        spring = SpringBlockModeIT.springApp("spring-deser-block").mode("block").start();
-        javax = AppProcess.builder("javax-deser-block", ItConfig.javaxJar()).mode("block").start();
+        spring = SpringBlockModeIT.springApp("spring-deser-block").mode("block").startShared(Duration.ofSeconds(180));
+        javax = AppProcess.builder("javax-deser-block", ItConfig.javaxJar()).mode("block").startShared(Duration.ofSeconds(120));
         allowList = AppProcess.builder("javax-deser-allowlist", ItConfig.javaxJar()).mode("block")
             .jvmArg("-Drasp.deser.allowed_classes=java.util.ArrayList").start();
-        spring.awaitReady(Duration.ofSeconds(180));
-        javax.awaitReady(Duration.ofSeconds(120));
         allowList.awaitReady(Duration.ofSeconds(120));
     }
 
@@ -45,7 +43,7 @@ class DeserBlockModeIT {
     static void stop() {
         for (AppProcess app : new AppProcess[] {spring, javax, allowList}) {
             if (app != null) {
-                app.stop();
+                app.release();
             }
         }
     }

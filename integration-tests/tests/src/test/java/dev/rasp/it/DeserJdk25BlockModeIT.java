@@ -27,14 +27,13 @@ class DeserJdk25BlockModeIT {
             fail("JDK 25 not found at " + ItConfig.jdk25Java() + " (set -Drasp.it.jdk25.home=<jdk dir>), "
                 + "or pass -Drasp.it.skipJdk25=true to skip the JDK 25 tests");
         }
-        app = SpringBlockModeIT.springApp("spring-deser-jdk25").java(ItConfig.jdk25Java()).mode("block").start()
-            .awaitReady(Duration.ofSeconds(180));
+        app = SpringBlockModeIT.springApp("spring-deser-jdk25").java(ItConfig.jdk25Java()).mode("block").startShared(Duration.ofSeconds(180));
     }
 
     @AfterAll
     static void stop() {
         if (app != null) {
-            app.stop();
+            app.release();
         }
     }
 

@@ -28,17 +28,15 @@ class DeserVulnerableWithoutAgentIT {
 
     @BeforeAll
     static void start() {
-        spring = SpringBlockModeIT.springApp("spring-deser-noagent").withoutAgent().start();
-        javax = AppProcess.builder("javax-deser-noagent", ItConfig.javaxJar()).withoutAgent().start();
-        spring.awaitReady(Duration.ofSeconds(180));
-        javax.awaitReady(Duration.ofSeconds(120));
+        spring = SpringBlockModeIT.springApp("spring-deser-noagent").withoutAgent().startShared(Duration.ofSeconds(180));
+        javax = AppProcess.builder("javax-deser-noagent", ItConfig.javaxJar()).withoutAgent().startShared(Duration.ofSeconds(120));
     }
 
     @AfterAll
     static void stop() {
         for (AppProcess app : new AppProcess[] {spring, javax}) {
             if (app != null) {
-                app.stop();
+                app.release();
             }
         }
     }

@@ -4,12 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -29,39 +36,101 @@ public final class EventLog {
         return file;
     }
 
+    /**
+     * What was read of each file so far: the file is append-only, so each call reads only the bytes added since the
+     * last (an application shared by many classes writes several MB; polling re-read it all before).
+     */
+    private static final Map<Path, Tail> TAILS = new HashMap<>();
+
+    private static final class Tail {
+        long offset;
+        Object fileKey;
+        /** The file's first bytes as read: a new file at the path (rotation) starts differently. */
+        byte[] head = new byte[0];
+        final List<String> lines = new ArrayList<>();
+
+        void reset() {
+            offset = 0;
+            fileKey = null;
+            head = new byte[0];
+            lines.clear();
+        }
+    }
+
+    private static final int HEAD = 64;
+
+    private static byte[] readHead(FileChannel ch, int n) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(n);
+        while (buf.hasRemaining() && ch.read(buf, buf.position()) > 0) {
+            // read what is there
+        }
+        return buf.position() == n ? buf.array() : Arrays.copyOf(buf.array(), buf.position());
+    }
+
     /** Every complete line, raw. */
     public List<String> lines() {
-        if (!Files.exists(file)) {
-            return List.of();
+        synchronized (TAILS) {
+            return new ArrayList<>(refresh());
         }
-        String text;
-        try {
-            text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+    }
+
+    private List<String> refresh() {
+        Tail t = TAILS.computeIfAbsent(file.toAbsolutePath().normalize(), k -> new Tail());
+        if (!Files.exists(file)) {
+            t.reset();
+            return t.lines;
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+            if (size < t.offset || (key != null && t.fileKey != null && !key.equals(t.fileKey))
+                    || !Arrays.equals(t.head, readHead(ch, t.head.length))) {
+                // another file at the path (the agent follows a renamed or deleted file with a new one)
+                t.reset();
+            }
+            t.fileKey = key;
+            if (size == t.offset) {
+                return t.lines;
+            }
+            ByteBuffer buf = ByteBuffer.allocate((int) (size - t.offset));
+            while (buf.hasRemaining() && ch.read(buf, t.offset + buf.position()) > 0) {
+                // read what is there
+            }
+            byte[] bytes = buf.array();
+            int end = buf.position();
+            int start = 0;
+            for (int i = 0; i < end; i++) {
+                if (bytes[i] == '\n') {
+                    // '\n' is never inside a multi-byte UTF-8 sequence
+                    String line = new String(bytes, start, i - start, StandardCharsets.UTF_8);
+                    if (!line.isBlank()) {
+                        t.lines.add(line);
+                    }
+                    start = i + 1;
+                }
+            }
+            t.offset += start; // an incomplete last line is read again next time
+            if (t.head.length < HEAD && t.offset > t.head.length) {
+                t.head = readHead(ch, (int) Math.min(HEAD, t.offset));
+            }
+            return t.lines;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<String> out = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) == '\n') {
-                String line = text.substring(start, i);
-                if (!line.isBlank()) {
-                    out.add(line);
-                }
-                start = i + 1;
-            }
-        }
-        return out;
     }
 
     public int mark() {
-        return lines().size();
+        synchronized (TAILS) {
+            return refresh().size();
+        }
     }
 
     /** The complete lines after a mark. */
     public List<String> linesSince(int mark) {
-        List<String> all = lines();
-        return mark >= all.size() ? List.of() : new ArrayList<>(all.subList(mark, all.size()));
+        synchronized (TAILS) {
+            List<String> all = refresh();
+            return mark >= all.size() ? List.of() : new ArrayList<>(all.subList(mark, all.size()));
+        }
     }
 
     public static JsonNode parse(String line) {

@@ -29,10 +29,8 @@ class ExprBlockModeIT {
 
     @BeforeAll
     static void start() {
-        app = SpringBlockModeIT.springApp("spring-expr-block").mode("block").start();
-        javax = AppProcess.builder("javax-expr-block", ItConfig.javaxJar()).mode("block").start();
-        app.awaitReady(Duration.ofSeconds(180));
-        javax.awaitReady(Duration.ofSeconds(120));
+        app = SpringBlockModeIT.springApp("spring-expr-block").mode("block").startShared(Duration.ofSeconds(180));
+        javax = AppProcess.builder("javax-expr-block", ItConfig.javaxJar()).mode("block").startShared(Duration.ofSeconds(120));
         s = new Scenario(app);
         javaxScenario = new Scenario(javax);
     }
@@ -41,7 +39,7 @@ class ExprBlockModeIT {
     static void stop() {
         for (AppProcess a : new AppProcess[] {app, javax}) {
             if (a != null) {
-                a.stop();
+                a.release();
             }
         }
     }

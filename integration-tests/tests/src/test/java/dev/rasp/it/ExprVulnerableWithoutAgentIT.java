@@ -25,10 +25,8 @@ class ExprVulnerableWithoutAgentIT {
 
     @BeforeAll
     static void start() {
-        app = SpringBlockModeIT.springApp("spring-expr-noagent").withoutAgent().start();
-        javax = AppProcess.builder("javax-expr-noagent", ItConfig.javaxJar()).withoutAgent().start();
-        app.awaitReady(Duration.ofSeconds(180));
-        javax.awaitReady(Duration.ofSeconds(120));
+        app = SpringBlockModeIT.springApp("spring-expr-noagent").withoutAgent().startShared(Duration.ofSeconds(180));
+        javax = AppProcess.builder("javax-expr-noagent", ItConfig.javaxJar()).withoutAgent().startShared(Duration.ofSeconds(120));
         s = new Scenario(app);
         javaxScenario = new Scenario(javax);
     }
@@ -37,7 +35,7 @@ class ExprVulnerableWithoutAgentIT {
     static void stop() {
         for (AppProcess a : new AppProcess[] {app, javax}) {
             if (a != null) {
-                a.stop();
+                a.release();
             }
         }
     }

@@ -21,15 +21,14 @@ class JavaxHandOffBlockModeIT {
 
     @BeforeAll
     static void start() {
-        app = AppProcess.builder("javax-handoff-block", ItConfig.javaxJar()).mode("block").start()
-            .awaitReady(Duration.ofSeconds(120));
+        app = AppProcess.builder("javax-handoff-block", ItConfig.javaxJar()).mode("block").startShared(Duration.ofSeconds(120));
         h = new HandOffScenario(app);
     }
 
     @AfterAll
     static void stop() {
         if (app != null) {
-            app.stop();
+            app.release();
         }
     }
 

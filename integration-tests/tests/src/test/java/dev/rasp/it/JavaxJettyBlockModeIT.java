@@ -19,14 +19,14 @@ class JavaxJettyBlockModeIT {
 
     @BeforeAll
     static void start() {
-        app = AppProcess.builder("javax-block", ItConfig.javaxJar()).mode("block").start().awaitReady(Duration.ofSeconds(120));
+        app = AppProcess.builder("javax-block", ItConfig.javaxJar()).mode("block").startShared(Duration.ofSeconds(120));
         s = new Scenario(app);
     }
 
     @AfterAll
     static void stop() {
         if (app != null) {
-            app.stop();
+            app.release();
         }
     }
 

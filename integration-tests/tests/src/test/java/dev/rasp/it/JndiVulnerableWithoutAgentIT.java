@@ -27,17 +27,15 @@ class JndiVulnerableWithoutAgentIT {
     @BeforeAll
     static void start() {
         trap = new LookupTrap();
-        spring = SpringBlockModeIT.springApp("spring-jndi-noagent").withoutAgent().start();
-        javax = AppProcess.builder("javax-jndi-noagent", ItConfig.javaxJar()).withoutAgent().start();
-        spring.awaitReady(Duration.ofSeconds(180));
-        javax.awaitReady(Duration.ofSeconds(120));
+        spring = SpringBlockModeIT.springApp("spring-jndi-noagent").withoutAgent().startShared(Duration.ofSeconds(180));
+        javax = AppProcess.builder("javax-jndi-noagent", ItConfig.javaxJar()).withoutAgent().startShared(Duration.ofSeconds(120));
     }
 
     @AfterAll
     static void stop() {
         for (AppProcess a : new AppProcess[] {spring, javax}) {
             if (a != null) {
-                a.stop();
+                a.release();
             }
         }
         if (trap != null) {

@@ -26,14 +26,14 @@ class OrmBlockModeIT {
 
     @BeforeAll
     static void start() {
-        app = SpringBlockModeIT.springApp("spring-orm-block").mode("block").start().awaitReady(Duration.ofSeconds(180));
+        app = SpringBlockModeIT.springApp("spring-orm-block").mode("block").startShared(Duration.ofSeconds(180));
         s = new Scenario(app);
     }
 
     @AfterAll
     static void stop() {
         if (app != null) {
-            app.stop();
+            app.release();
         }
     }
 

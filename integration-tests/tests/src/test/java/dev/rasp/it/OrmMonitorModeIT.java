@@ -23,14 +23,14 @@ class OrmMonitorModeIT {
 
     @BeforeAll
     static void start() {
-        app = SpringBlockModeIT.springApp("spring-orm-monitor").mode("monitor").start().awaitReady(Duration.ofSeconds(180));
+        app = SpringBlockModeIT.springApp("spring-orm-monitor").mode("monitor").startShared(Duration.ofSeconds(180));
         s = new Scenario(app);
     }
 
     @AfterAll
     static void stop() {
         if (app != null) {
-            app.stop();
+            app.release();
         }
     }
 

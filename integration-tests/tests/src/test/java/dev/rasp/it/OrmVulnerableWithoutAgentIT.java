@@ -22,14 +22,14 @@ class OrmVulnerableWithoutAgentIT {
 
     @BeforeAll
     static void start() {
-        app = SpringBlockModeIT.springApp("spring-orm-noagent").withoutAgent().start().awaitReady(Duration.ofSeconds(180));
+        app = SpringBlockModeIT.springApp("spring-orm-noagent").withoutAgent().startShared(Duration.ofSeconds(180));
         http = new Http(app.baseUrl());
     }
 
     @AfterAll
     static void stop() {
         if (app != null) {
-            app.stop();
+            app.release();
         }
     }
 

@@ -28,19 +28,17 @@ class SourcesVulnerableWithoutAgentIT {
 
     @BeforeAll
     static void start() {
-        spring = AppProcess.builder("spring-sources-noagent", ItConfig.springJar()).withoutAgent().start();
-        javax = AppProcess.builder("javax-sources-noagent", ItConfig.javaxJar()).withoutAgent().start();
-        spring.awaitReady(Duration.ofSeconds(180));
-        javax.awaitReady(Duration.ofSeconds(120));
+        spring = SpringBlockModeIT.springApp("spring-sources-noagent").withoutAgent().startShared(Duration.ofSeconds(180));
+        javax = AppProcess.builder("javax-sources-noagent", ItConfig.javaxJar()).withoutAgent().startShared(Duration.ofSeconds(120));
     }
 
     @AfterAll
     static void stop() {
         if (spring != null) {
-            spring.stop();
+            spring.release();
         }
         if (javax != null) {
-            javax.stop();
+            javax.release();
         }
     }
 

@@ -40,14 +40,14 @@ class SpringBlockModeIT {
 
     @BeforeAll
     static void start() {
-        app = springApp("spring-block").mode("block").start().awaitReady(Duration.ofSeconds(180));
+        app = springApp("spring-block").mode("block").startShared(Duration.ofSeconds(180));
         s = new Scenario(app);
     }
 
     @AfterAll
     static void stop() {
         if (app != null) {
-            app.stop();
+            app.release();
         }
     }
 

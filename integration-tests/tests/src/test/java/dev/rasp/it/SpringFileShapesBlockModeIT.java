@@ -27,7 +27,7 @@ class SpringFileShapesBlockModeIT {
 
     @BeforeAll
     void start() {
-        app = builder().mode("block").start().awaitReady(Duration.ofSeconds(180));
+        app = builder().mode("block").startShared(Duration.ofSeconds(180));
         s = new Scenario(app);
     }
 
@@ -39,7 +39,7 @@ class SpringFileShapesBlockModeIT {
     @AfterAll
     void stop() {
         if (app != null) {
-            app.stop();
+            app.release();
         }
     }
 

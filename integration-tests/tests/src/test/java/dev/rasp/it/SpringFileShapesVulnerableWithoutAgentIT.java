@@ -29,15 +29,14 @@ class SpringFileShapesVulnerableWithoutAgentIT {
 
     @BeforeAll
     void start() {
-        app = SpringBlockModeIT.springApp("spring-fileshapes-noagent").withoutAgent().start()
-            .awaitReady(Duration.ofSeconds(180));
+        app = SpringBlockModeIT.springApp("spring-fileshapes-noagent").withoutAgent().startShared(Duration.ofSeconds(180));
         http = new Http(app.baseUrl());
     }
 
     @AfterAll
     void stop() {
         if (app != null) {
-            app.stop();
+            app.release();
         }
     }
 

@@ -38,18 +38,19 @@ class SpringJdk25SmokeIT {
             fail("JDK 25 not found at " + ItConfig.jdk25Java() + " (set -Drasp.it.jdk25.home=<jdk dir>), "
                 + "or pass -Drasp.it.skipJdk25=true to skip the JDK 25 smoke tests");
         }
-        AppProcess.Builder b = AppProcess.builder(name(), ItConfig.springJar()).java(ItConfig.jdk25Java()).mode("block");
+        // as DeserJdk25BlockModeIT starts it (SharedApps): one JDK 25 application for both
+        AppProcess.Builder b = SpringBlockModeIT.springApp(name()).java(ItConfig.jdk25Java()).mode("block");
         for (String a : appArgs()) {
             b.appArg(a);
         }
-        app = b.start().awaitReady(Duration.ofSeconds(180));
+        app = b.startShared(Duration.ofSeconds(180));
         s = new Scenario(app);
     }
 
     @AfterAll
     void stop() {
         if (app != null) {
-            app.stop();
+            app.release();
         }
     }
 

@@ -22,14 +22,14 @@ class SpringMonitorModeIT {
 
     @BeforeAll
     static void start() {
-        app = AppProcess.builder("spring-monitor", ItConfig.springJar()).mode("monitor").start().awaitReady(Duration.ofSeconds(180));
+        app = SpringBlockModeIT.springApp("spring-monitor").mode("monitor").startShared(Duration.ofSeconds(180));
         s = new Scenario(app);
     }
 
     @AfterAll
     static void stop() {
         if (app != null) {
-            app.stop();
+            app.release();
         }
     }
 

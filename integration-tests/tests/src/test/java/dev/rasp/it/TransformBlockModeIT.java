@@ -25,14 +25,14 @@ class TransformBlockModeIT {
 
     @BeforeAll
     static void start() {
-        app = SpringBlockModeIT.springApp("spring-transform-block").mode("block").start().awaitReady(Duration.ofSeconds(180));
+        app = SpringBlockModeIT.springApp("spring-transform-block").mode("block").startShared(Duration.ofSeconds(180));
         s = new Scenario(app);
     }
 
     @AfterAll
     static void stop() {
         if (app != null) {
-            app.stop();
+            app.release();
         }
     }
 

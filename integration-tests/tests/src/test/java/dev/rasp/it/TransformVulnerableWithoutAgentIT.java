@@ -23,14 +23,14 @@ class TransformVulnerableWithoutAgentIT {
 
     @BeforeAll
     static void start() {
-        app = SpringBlockModeIT.springApp("spring-transform-noagent").withoutAgent().start().awaitReady(Duration.ofSeconds(180));
+        app = SpringBlockModeIT.springApp("spring-transform-noagent").withoutAgent().startShared(Duration.ofSeconds(180));
         http = new Http(app.baseUrl());
     }
 
     @AfterAll
     static void stop() {
         if (app != null) {
-            app.stop();
+            app.release();
         }
     }
 

@@ -23,19 +23,17 @@ class WebSocketVulnerableWithoutAgentIT {
 
     @BeforeAll
     static void start() {
-        spring = SpringBlockModeIT.springApp("spring-ws-noagent").withoutAgent().start();
-        javax = AppProcess.builder("javax-ws-noagent", ItConfig.javaxJar()).withoutAgent().start();
-        spring.awaitReady(Duration.ofSeconds(180));
-        javax.awaitReady(Duration.ofSeconds(120));
+        spring = SpringBlockModeIT.springApp("spring-ws-noagent").withoutAgent().startShared(Duration.ofSeconds(180));
+        javax = AppProcess.builder("javax-ws-noagent", ItConfig.javaxJar()).withoutAgent().startShared(Duration.ofSeconds(120));
     }
 
     @AfterAll
     static void stop() {
         if (spring != null) {
-            spring.stop();
+            spring.release();
         }
         if (javax != null) {
-            javax.stop();
+            javax.release();
         }
     }
 

@@ -31,17 +31,17 @@ class XxeBlockModeIT {
     @BeforeAll
     static void start() throws Exception {
         listener = new XxeCases.Listener();
-        spring = SpringBlockModeIT.springApp("spring-xxe-block").mode("block").start();
-        javax = AppProcess.builder("javax-xxe-block", ItConfig.javaxJar()).mode("block").start();
-        springScenario = new Scenario(spring.awaitReady(Duration.ofSeconds(180)));
-        javaxScenario = new Scenario(javax.awaitReady(Duration.ofSeconds(120)));
+        spring = SpringBlockModeIT.springApp("spring-xxe-block").mode("block").startShared(Duration.ofSeconds(180));
+        javax = AppProcess.builder("javax-xxe-block", ItConfig.javaxJar()).mode("block").startShared(Duration.ofSeconds(120));
+        springScenario = new Scenario(spring);
+        javaxScenario = new Scenario(javax);
     }
 
     @AfterAll
     static void stop() throws Exception {
         for (AppProcess a : new AppProcess[] {spring, javax}) {
             if (a != null) {
-                a.stop();
+                a.release();
             }
         }
         if (listener != null) {

@@ -27,17 +27,15 @@ class XxeVulnerableWithoutAgentIT {
     @BeforeAll
     static void start() throws Exception {
         listener = new XxeCases.Listener();
-        spring = SpringBlockModeIT.springApp("spring-xxe-noagent").withoutAgent().start();
-        javax = AppProcess.builder("javax-xxe-noagent", ItConfig.javaxJar()).withoutAgent().start();
-        spring.awaitReady(Duration.ofSeconds(180));
-        javax.awaitReady(Duration.ofSeconds(120));
+        spring = SpringBlockModeIT.springApp("spring-xxe-noagent").withoutAgent().startShared(Duration.ofSeconds(180));
+        javax = AppProcess.builder("javax-xxe-noagent", ItConfig.javaxJar()).withoutAgent().startShared(Duration.ofSeconds(120));
     }
 
     @AfterAll
     static void stop() throws Exception {
         for (AppProcess a : new AppProcess[] {spring, javax}) {
             if (a != null) {
-                a.stop();
+                a.release();
             }
         }
         if (listener != null) {
