@@ -250,6 +250,7 @@ public final class AppProcess implements AutoCloseable {
     /** Where the tests' injected {@code touch} commands point. */
     public Path markersDir() { return workDir.resolve("markers"); }
     public boolean isAlive() { return process.isAlive(); }
+    public long pid() { return process.pid(); }
     public List<String> command() { return command; }
 
     public String stdoutText() { return read(stdout); }

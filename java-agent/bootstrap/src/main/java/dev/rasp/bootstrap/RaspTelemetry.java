@@ -60,6 +60,8 @@ public final class RaspTelemetry {
     private static final AtomicLong RULE_SET_LOADS = new AtomicLong();
     private static volatile Callable<String> engineStats;
     private static volatile Listener listener;
+    /** Told when an (action, rule, category) is counted for the first time; the agent's JMX beans follow it. */
+    private static volatile Runnable newVerdictKind;
 
     private RaspTelemetry() {
     }
@@ -132,14 +134,24 @@ public final class RaspTelemetry {
         String cat = category == null ? "" : category;
         String key = action + '\n' + rule + '\n' + cat;
         VerdictCount count = VERDICTS.get(key);
+        boolean first = false;
         if (count == null) {
             VerdictCount fresh = new VerdictCount(action, rule, cat);
             count = VERDICTS.putIfAbsent(key, fresh);
             if (count == null) {
                 count = fresh;
+                first = true;
             }
         }
         count.count.increment();
+        Runnable hook = first ? newVerdictKind : null;
+        if (hook != null) {
+            try {
+                hook.run();
+            } catch (Throwable ignored) {
+                // a reader's failure must never reach the application's request
+            }
+        }
 
         String json = eventJson(System.currentTimeMillis(), action, rule, cat, eventId,
                 sink >= 0 && sink < SINK_NAMES.length ? SINK_NAMES[sink] : "", sinkValue, method, path);
@@ -267,6 +279,15 @@ public final class RaspTelemetry {
         } catch (Throwable t) {
             return null;
         }
+    }
+
+    /**
+     * Sets (or with null removes) the hook run when an (action, rule, category) is first counted,
+     * on the checking thread: it must return at once (the agent's JMX side only wakes its own
+     * thread). Separate from {@link #setListener}, which belongs to the application's reader.
+     */
+    public static void onNewVerdictKind(Runnable hook) {
+        newVerdictKind = hook;
     }
 
     /** Sets (or with null removes) the one listener. */

@@ -5,6 +5,7 @@ import dev.rasp.bootstrap.RaspTelemetry;
 import dev.rasp.core.config.AgentConfig;
 import dev.rasp.core.engine.Engine;
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.jmx.AgentJmx;
 import dev.rasp.core.instrumentation.expr.ExpressionInstrumentation;
 import dev.rasp.core.instrumentation.net.NetInstrumentation;
 import dev.rasp.core.instrumentation.jndi.JndiInstrumentation;
@@ -136,6 +137,9 @@ final class Activation {
         AgentLog.info("agent " + version + " started" + (atStartup ? "" : " (attached)") + ": " + config.describe());
         RaspTelemetry.agentStarted(version, config.mode().name().toLowerCase(Locale.ROOT), atStartup, Engine::stats);
         rules.activate(RaspTelemetry::ruleSetLoaded); // and watches rasp.rules.file for changes
+        if (config.jmxEnabled()) {
+            AgentJmx.start(); // on a thread of its own; a refusal is logged, never thrown
+        }
     }
 
     /**

@@ -72,6 +72,8 @@ public final class AgentConfig {
     private final int xxeMaxEntityExpansions;
     private final int xxeMaxEntityChars;
     private final int eventsShutdownTimeoutMs;
+    /** rasp.jmx.enabled: register the dev.rasp:* MBeans on the platform MBean server. */
+    private final boolean jmxEnabled;
     private final List<String> warnings;
     private final EventExportConfig eventExport;
 
@@ -79,7 +81,7 @@ public final class AgentConfig {
                         FallbackVerdict onOverflow, FallbackVerdict onUnparsable, FailureMode onInternalError,
                         RulesConfig rules, String ssrfAllowedHosts, String jndiAllowedHosts, String deserAllowedClasses,
                         int xxeMaxEntityExpansions, int xxeMaxEntityChars, int eventsShutdownTimeoutMs,
-                        List<String> warnings, EventExportConfig eventExport) {
+                        boolean jmxEnabled, List<String> warnings, EventExportConfig eventExport) {
         this.mode = mode;
         this.configFile = configFile;
         this.eventsFile = eventsFile;
@@ -95,6 +97,7 @@ public final class AgentConfig {
         this.xxeMaxEntityExpansions = xxeMaxEntityExpansions;
         this.xxeMaxEntityChars = xxeMaxEntityChars;
         this.eventsShutdownTimeoutMs = eventsShutdownTimeoutMs;
+        this.jmxEnabled = jmxEnabled;
         this.warnings = Collections.unmodifiableList(warnings);
         this.eventExport = eventExport;
     }
@@ -161,9 +164,11 @@ public final class AgentConfig {
         int eventsShutdownTimeoutMs = sources.wholeNumber(ConfigKey.EVENTS_SHUTDOWN_TIMEOUT_MS,
                 EVENTS_SHUTDOWN_TIMEOUT_MS_DEFAULT, 0, EVENTS_SHUTDOWN_TIMEOUT_MS_LIMIT,
                 "use a whole number of milliseconds from 0 to " + EVENTS_SHUTDOWN_TIMEOUT_MS_LIMIT);
+        boolean jmxEnabled = sources.choice(ConfigKey.JMX_ENABLED, "true", "use true or false", "true", "false")
+                .equals("TRUE");
         return new AgentConfig(mode, configFile, eventsFile, nativeDir, maxInputBytes, onOverflow, onUnparsable,
                 onInternalError, rules, allowed == null ? "" : allowed.trim(), jndiAllowedHosts, deserAllowedClasses,
-                xxeMaxEntityExpansions, xxeMaxEntityChars, eventsShutdownTimeoutMs, warnings,
+                xxeMaxEntityExpansions, xxeMaxEntityChars, eventsShutdownTimeoutMs, jmxEnabled, warnings,
                 EventExportConfig.resolve(sources, systemProperties, environment));
     }
 
@@ -313,6 +318,11 @@ public final class AgentConfig {
         return eventsShutdownTimeoutMs;
     }
 
+    /** rasp.jmx.enabled: whether the agent registers its dev.rasp:* MBeans (default true). */
+    public boolean jmxEnabled() {
+        return jmxEnabled;
+    }
+
     /** The OTLP and syslog destinations. */
     public EventExportConfig eventExport() {
         return eventExport;
@@ -408,6 +418,7 @@ public final class AgentConfig {
                 + ", " + rules.describe()
                 + (deserAllowedClasses == null ? "" : ", deser.allowed_classes=" + deserAllowedClasses)
                 + eventExport.describe()
+                + (jmxEnabled ? "" : ", jmx=off")
                 + (configFile == null ? "" : ", config=" + configFile);
     }
 }

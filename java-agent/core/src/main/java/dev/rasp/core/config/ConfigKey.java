@@ -33,7 +33,8 @@ public enum ConfigKey {
     EVENTS_OTLP_HEADERS("rasp.events.otlp.headers"),
     EVENTS_SYSLOG_ENDPOINT("rasp.events.syslog.endpoint"),
     EVENTS_SYSLOG_FORMAT("rasp.events.syslog.format"),
-    EVENTS_SYSLOG_FACILITY("rasp.events.syslog.facility");
+    EVENTS_SYSLOG_FACILITY("rasp.events.syslog.facility"),
+    JMX_ENABLED("rasp.jmx.enabled");
 
     /** System property and config file key, e.g. rasp.request.max_input_bytes. */
     public final String property;

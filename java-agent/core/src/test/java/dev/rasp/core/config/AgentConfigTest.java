@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -206,6 +207,19 @@ class AgentConfigTest {
             assertEquals("rasp: bad value '" + bad + "' for rasp.events.shutdown_timeout_ms (RASP_EVENTS_SHUTDOWN_TIMEOUT_MS): "
                     + "use a whole number of milliseconds from 0 to 60000", badValueMessage(), bad);
         }
+    }
+
+    @Test
+    void jmxIsOnUnlessTurnedOff() {
+        assertTrue(resolve().jmxEnabled());
+        assertFalse(resolve().describe().contains("jmx"));
+        env.put("RASP_JMX_ENABLED", " False ");
+        assertFalse(resolve().jmxEnabled());
+        assertTrue(resolve().describe().contains(", jmx=off"), resolve().describe());
+        sys.setProperty("rasp.jmx.enabled", "true");
+        assertTrue(resolve().jmxEnabled(), "the system property wins");
+        sys.setProperty("rasp.jmx.enabled", "no");
+        assertEquals("rasp: bad value 'no' for rasp.jmx.enabled (RASP_JMX_ENABLED): use true or false", badValueMessage());
     }
 
     @Test

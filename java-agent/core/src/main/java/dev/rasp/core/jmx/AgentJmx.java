@@ -1,0 +1,250 @@
+package dev.rasp.core.jmx;
+
+import dev.rasp.bootstrap.RaspTelemetry;
+import dev.rasp.core.AgentLog;
+
+import javax.management.InstanceAlreadyExistsException;
+import javax.management.MBeanServer;
+import javax.management.MBeanServerFactory;
+import javax.management.MalformedObjectNameException;
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The agent's MBeans on the platform MBean server (rasp.jmx.enabled), for operators without
+ * Spring: {@code dev.rasp:type=Agent}, one {@code dev.rasp:type=Sink,name=<kind>} per sink kind,
+ * one {@code dev.rasp:type=Destination,name=<name>} per event destination the engine reports, and
+ * one {@code dev.rasp:type=Rule,name=<rule id>} per rule once it has a verdict.
+ *
+ * <p>Everything happens on one daemon thread, {@code rasp-jmx}: the start and the request
+ * threads never touch the MBean server (its registration locks, the platform server's own
+ * start). A request thread that makes a rule's first verdict only wakes that thread
+ * ({@link RaspTelemetry#onNewVerdictKind}). A server that refuses (no permission) is logged once
+ * and the agent runs on without JMX; a name already taken (another agent's beans) is left as it
+ * is, logged once.
+ */
+public final class AgentJmx {
+
+    static final String DOMAIN = "dev.rasp";
+    /** Without a wake-up the thread looks at the verdicts this often anyway. */
+    private static final long IDLE_SECONDS = 60;
+
+    private final MBeanServer server;
+    private final Callable<String> stats;
+    /** Rule ids with a bean; only the rasp-jmx thread reads and writes it. */
+    private final Set<String> rules = new HashSet<String>();
+    private final Semaphore wake = new Semaphore(0);
+    private boolean takenLogged;
+    private boolean refused;
+
+    AgentJmx(MBeanServer server, Callable<String> stats) {
+        this.server = server;
+        this.stats = stats;
+    }
+
+    /** Starts the rasp-jmx thread; returns at once and never throws. */
+    public static void start() {
+        try {
+            Thread t = new Thread(new Runnable() {
+                @Override
+                public void run() {
+                    runThread();
+                }
+            }, "rasp-jmx");
+            t.setDaemon(true);
+            // the platform MBean server may be made on this thread: it must find the
+            // application's builder (javax.management.builder.initial), not the agent's loader
+            t.setContextClassLoader(ClassLoader.getSystemClassLoader());
+            t.start();
+        } catch (Throwable t) {
+            AgentLog.info("JMX beans not registered (" + t + "); the agent runs on without them");
+        }
+    }
+
+    private static void runThread() {
+        MBeanServer server;
+        try {
+            if (ownLogManagerExpected(System.getProperties())) {
+                AgentLog.info("JMX: the dev.rasp beans wait for the application to create the platform MBean server"
+                        + " (it sets its own java.util.logging manager, which creating it first would pre-empt)");
+                if (!awaitApplicationsServer(new Sleeper())) {
+                    return;
+                }
+            }
+            server = ManagementFactory.getPlatformMBeanServer();
+        } catch (Throwable t) {
+            AgentLog.info("JMX beans not registered: no platform MBean server (" + t + "); the agent runs on without them");
+            return;
+        }
+        AgentJmx jmx = new AgentJmx(server, new Callable<String>() {
+            @Override
+            public String call() {
+                return RaspTelemetry.engineStats();
+            }
+        });
+        if (!jmx.registerFixed()) {
+            return;
+        }
+        final Semaphore wake = jmx.wake;
+        RaspTelemetry.onNewVerdictKind(new Runnable() {
+            @Override
+            public void run() {
+                wake.release();
+            }
+        });
+        try {
+            while (jmx.registerNewRules()) {
+                if (wake.tryAcquire(IDLE_SECONDS, TimeUnit.SECONDS)) {
+                    wake.drainPermits();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            RaspTelemetry.onNewVerdictKind(null);
+        }
+    }
+
+    /**
+     * Whether the application is expected to install its own java.util.logging manager (JBoss
+     * LogManager under WildFly/JBoss, or any app naming one). The platform MBean server starts
+     * java.util.logging when it is made; made by this agent before the application's manager is in
+     * place, that manager is never used (WildFly then refuses to start). Such an application makes
+     * the platform server itself, and the beans wait for that.
+     */
+    static boolean ownLogManagerExpected(java.util.Properties system) {
+        String command = system.getProperty("sun.java.command", "");
+        return system.getProperty("java.util.logging.manager") != null
+                || system.getProperty("jboss.modules.system.pkgs") != null
+                || command.startsWith("org.jboss.modules.Main") || command.contains("jboss-modules.jar");
+    }
+
+    /** Sleeps between looks; a seam for the tests. */
+    static class Sleeper {
+        /** False when interrupted. */
+        boolean sleep(long millis) {
+            try {
+                Thread.sleep(millis);
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+
+        /** True once the platform MBean server exists (findMBeanServer starts nothing itself). */
+        boolean serverExists() {
+            for (MBeanServer s : MBeanServerFactory.findMBeanServer(null)) {
+                if (s.isRegistered(name("Runtime", null, "java.lang"))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** Waits, looking more and more rarely (up to every 10 s), until a server exists; false if interrupted. */
+    static boolean awaitApplicationsServer(Sleeper sleeper) {
+        long pause = 100;
+        while (!sleeper.serverExists()) {
+            if (!sleeper.sleep(pause)) {
+                return false;
+            }
+            pause = Math.min(pause * 2, 10_000);
+        }
+        return true;
+    }
+
+    /**
+     * The agent, sink and destination beans. False when the server refused them (then nothing
+     * more is tried).
+     */
+    boolean registerFixed() {
+        if (!register(name("Agent", null), new AgentBean(stats))) {
+            return false;
+        }
+        List<String> sinks = RaspTelemetry.sinkNames();
+        for (int i = 0; i < sinks.size(); i++) {
+            if (!register(name("Sink", sinks.get(i)), new SinkBean(i, sinks.get(i)))) {
+                return false;
+            }
+        }
+        // the destinations are fixed when the engine starts; an engine that does not report
+        // them has only the totals (EventsWritten, EventsDropped on the agent bean)
+        List<EngineStats.Destination> destinations = EngineStats.parse(AgentBean.call(stats)).destinations();
+        if (destinations != null) {
+            for (EngineStats.Destination d : destinations) {
+                if (!register(name("Destination", d.name), new DestinationBean(d.name, stats))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** A bean for every rule that has a verdict and none yet. False when the server refused one. */
+    boolean registerNewRules() {
+        for (RaspTelemetry.VerdictCount v : RaspTelemetry.verdicts()) {
+            if (rules.add(v.ruleId) && !register(name("Rule", v.ruleId), new RuleBean(v.ruleId))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** False when the server refused (logged once); a name already taken is left to its owner. */
+    private boolean register(ObjectName name, ReadOnlyBean bean) {
+        if (refused) {
+            return false;
+        }
+        try {
+            server.registerMBean(bean, name);
+            return true;
+        } catch (InstanceAlreadyExistsException e) {
+            if (!takenLogged) {
+                takenLogged = true;
+                AgentLog.info("JMX: " + name + " is already registered (another agent in this JVM?); left as it is");
+            }
+            return true;
+        } catch (Throwable t) {
+            refused = true;
+            AgentLog.info("JMX beans not registered (" + t + "); the agent runs on without them");
+            return false;
+        }
+    }
+
+    /** {@code dev.rasp:type=<type>[,name=<name>]}, the name quoted when it holds a character ObjectName reserves. */
+    static ObjectName name(String type, String name) {
+        return name(type, name, DOMAIN);
+    }
+
+    private static ObjectName name(String type, String name, String domain) {
+        StringBuilder b = new StringBuilder(domain).append(":type=").append(type);
+        if (name != null) {
+            b.append(",name=").append(needsQuotes(name) ? ObjectName.quote(name) : name);
+        }
+        try {
+            return new ObjectName(b.toString());
+        } catch (MalformedObjectNameException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static boolean needsQuotes(String value) {
+        if (value.isEmpty()) {
+            return true;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (",=:\"*?\\\n".indexOf(value.charAt(i)) >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
