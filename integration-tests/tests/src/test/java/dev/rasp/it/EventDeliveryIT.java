@@ -266,7 +266,10 @@ class EventDeliveryIT {
             assertAllCounted(stats);
             long blocks = stats.path("blocks").asLong();
             long counted = stats.path("events_written").asLong() + stats.path("events_dropped").asLong();
-            assertTrue(blocks >= 50 && blocks >= blocked.get(), "blocks " + blocks + ", 403s seen " + blocked.get());
+            // Not compared with the 403s the clients saw: the JVM runs its shutdown hooks together, so Jetty may
+            // still answer (and the agent block) a few requests after the agent's hook printed its line; those
+            // late events are counted as dropped by the stopped destinations, after the line.
+            assertTrue(blocks >= 50, "blocks " + blocks + ", 403s seen " + blocked.get());
             // A request between its verdict and the hand-over of its event when the line was printed is
             // the only gap: one per client thread at most.
             assertTrue(counted <= blocks && blocks - counted <= clients,
