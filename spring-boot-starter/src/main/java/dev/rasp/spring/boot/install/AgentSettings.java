@@ -725,10 +725,12 @@ public final class AgentSettings {
             for (String k : SCALAR_KEYS) {
                 known.add(ConfigurationPropertyName.of(k));
             }
-            // An underscore is dropped from a property name, as a dash is: the agent spelling of a key whose
-            // Spring name differs by more than its separators (shutdown_timeout_ms) must be known as such.
+            // Spring drops an underscore from a name as it does a dash, so most agent spellings match their
+            // Spring key; one that differs by more (shutdown_timeout_ms) is neither bound nor passed on, so it
+            // is quiet only as a -D, which the agent reads itself.
+            List<ConfigurationPropertyName> agentSpelling = new ArrayList<>();
             for (String k : AGENT_KEYS) {
-                known.add(ConfigurationPropertyName.adapt(k, '.'));
+                agentSpelling.add(ConfigurationPropertyName.adapt(k, '.'));
             }
             List<String> unknown = new ArrayList<>();
             for (ConfigurationPropertySource s : sources) {
@@ -736,9 +738,11 @@ public final class AgentSettings {
                         || StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME.equals(underlyingName(s))) {
                     continue;
                 }
+                boolean systemProperties = StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME.equals(underlyingName(s));
                 for (ConfigurationPropertyName n : iterable) {
                     String text = n.toString();
                     if (!rasp.isAncestorOf(n) || modes.isAncestorOf(n) || exclusions.isAncestorOf(n) || known.contains(n)
+                            || systemProperties && agentSpelling.contains(n)
                             || allowedHosts.equals(n) || allowedHosts.isAncestorOf(n)
                             || jndiHosts.equals(n) || jndiHosts.isAncestorOf(n)
                             || deser.equals(n) || deser.isAncestorOf(n)

@@ -18,6 +18,7 @@ import org.springframework.boot.env.OriginTrackedMapPropertySource;
 import org.springframework.boot.origin.OriginTrackedValue;
 import org.springframework.boot.origin.TextResourceOrigin;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.PropertiesPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.ByteArrayResource;
 
@@ -370,9 +371,19 @@ class AgentSettingsTest {
                 "rasp.events.syslog.endpoint", "udp://127.0.0.1:514",
                 "rasp.events.syslog.format", "rfc5424",
                 "rasp.events.syslog.facility", "daemon",
-                // the agent's own spelling, as a -D would have it
-                "rasp.events.shutdown_timeout_ms", "2000",
                 "rasp.events.otlp.endpont", "http://127.0.0.1:4318")).unknownKeys();
         assertThat(unknown).singleElement().asString().startsWith("rasp.events.otlp.endpont");
+    }
+
+    @Test
+    void theAgentSpellingOfTheShutdownWaitIsQuietOnlyAsADashD() {
+        // in application.properties it is neither bound nor passed on: the warning says so
+        assertThat(AgentSettings.resolve(env("rasp.events.shutdown_timeout_ms", "2000")).unknownKeys())
+                .singleElement().asString().contains("shutdown_timeout_ms");
+        StandardEnvironment env = env();
+        Properties dashD = new Properties();
+        dashD.setProperty("rasp.events.shutdown_timeout_ms", "2000");
+        env.getPropertySources().addLast(new PropertiesPropertySource(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME, dashD));
+        assertThat(AgentSettings.resolve(env).unknownKeys()).isEmpty();
     }
 }
