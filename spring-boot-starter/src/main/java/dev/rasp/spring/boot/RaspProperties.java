@@ -43,6 +43,8 @@ public class RaspProperties {
 
     private final Attach attach = new Attach();
 
+    private final Jmx jmx = new Jmx();
+
     public Mode getMode() {
         return mode;
     }
@@ -112,6 +114,10 @@ public class RaspProperties {
         return attach;
     }
 
+    public Jmx getJmx() {
+        return jmx;
+    }
+
     /** The agent's mode. */
     public enum Mode { BLOCK, MONITOR, OFF }
 
@@ -144,12 +150,140 @@ public class RaspProperties {
         /** Where events go, one JSON object per line; - for stderr (default rasp-events.jsonl in the working directory). */
         private String file;
 
+        /**
+         * How long the shutdown hook waits for queued events to be written, 0 to 60s in whole milliseconds (a plain
+         * number is milliseconds); what is still queued then is counted as dropped (default 2s).
+         */
+        private Duration shutdownTimeout;
+
+        private final Otlp otlp = new Otlp();
+        private final Syslog syslog = new Syslog();
+
         public String getFile() {
             return file;
         }
 
         public void setFile(String file) {
             this.file = file;
+        }
+
+        public Duration getShutdownTimeout() {
+            return shutdownTimeout;
+        }
+
+        public void setShutdownTimeout(Duration shutdownTimeout) {
+            this.shutdownTimeout = shutdownTimeout;
+        }
+
+        public Otlp getOtlp() {
+            return otlp;
+        }
+
+        public Syslog getSyslog() {
+            return syslog;
+        }
+    }
+
+    /** {@code rasp.events.otlp.*}: events also exported as OpenTelemetry log records over OTLP/HTTP. */
+    public static class Otlp {
+        /**
+         * Export to OTLP; true without an endpoint takes it from OTEL_EXPORTER_OTLP_LOGS_ENDPOINT, else
+         * OTEL_EXPORTER_OTLP_ENDPOINT + /v1/logs, else http://localhost:4318/v1/logs (default true when the endpoint is set).
+         */
+        private Boolean enabled;
+
+        /** The collector, http://host:port (/v1/logs is added unless the URL ends with it); https is not supported yet. */
+        private String endpoint;
+
+        /** The OTLP encoding: http/protobuf or http/json; grpc is not supported (default http/protobuf). */
+        private String protocol;
+
+        /**
+         * Headers sent with every export (an API key), name=value pairs separated by commas, values percent-encoded
+         * (default OTEL_EXPORTER_OTLP_LOGS_HEADERS, else OTEL_EXPORTER_OTLP_HEADERS).
+         */
+        private String headers;
+
+        public Boolean getEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(Boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getEndpoint() {
+            return endpoint;
+        }
+
+        public void setEndpoint(String endpoint) {
+            this.endpoint = endpoint;
+        }
+
+        public String getProtocol() {
+            return protocol;
+        }
+
+        public void setProtocol(String protocol) {
+            this.protocol = protocol;
+        }
+
+        public String getHeaders() {
+            return headers;
+        }
+
+        public void setHeaders(String headers) {
+            this.headers = headers;
+        }
+    }
+
+    /** {@code rasp.events.syslog.*}: events also sent to a syslog receiver. */
+    public static class Syslog {
+        /** The receiver, udp://host:port or tcp://host:port, e.g. udp://127.0.0.1:514 (default none: syslog off). */
+        private String endpoint;
+
+        /** The message body: rfc5424 (the event's JSON) or cef (an ArcSight CEF record) (default rfc5424). */
+        private String format;
+
+        /** The syslog facility: a name (user, daemon, auth, authpriv, local0 to local7, ...) or 0 to 23 (default local0). */
+        private String facility;
+
+        public String getEndpoint() {
+            return endpoint;
+        }
+
+        public void setEndpoint(String endpoint) {
+            this.endpoint = endpoint;
+        }
+
+        public String getFormat() {
+            return format;
+        }
+
+        public void setFormat(String format) {
+            this.format = format;
+        }
+
+        public String getFacility() {
+            return facility;
+        }
+
+        public void setFacility(String facility) {
+            this.facility = facility;
+        }
+    }
+
+    /** {@code rasp.jmx.*}. */
+    public static class Jmx {
+        /** Register the agent's dev.rasp:* MBeans on the platform MBean server (default true). */
+        private Boolean enabled;
+
+        public Boolean getEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(Boolean enabled) {
+            this.enabled = enabled;
         }
     }
 

@@ -65,6 +65,28 @@ public final class AgentSettings {
             + "query, form, header, cookie, path, json, multipart, body";
     static final String RULES_FIX = "use comma-separated rule ids or prefixes, e.g. sqli.tautology,sql.policy.*";
 
+    static final String BOOLEAN_FIX = "use true or false";
+    /** The agent's range (AgentConfig.EVENTS_SHUTDOWN_TIMEOUT_MS_LIMIT). */
+    static final long SHUTDOWN_TIMEOUT_MS_LIMIT = 60_000;
+    static final String SHUTDOWN_TIMEOUT_FIX = "use a whole number of milliseconds from 0 to " + SHUTDOWN_TIMEOUT_MS_LIMIT
+            + ", or a duration up to 60s, e.g. 2s or 1500ms";
+    /** The agent's EventExportConfig and the engine's events config, word for word. */
+    static final String OTLP_TLS_FIX = "TLS is not supported yet; use an http:// URL (a collector on this host or network, "
+            + "which may forward over TLS)";
+    static final String OTLP_ENDPOINT_FIX = "use an http://host:port URL, e.g. http://127.0.0.1:4318";
+    static final String OTLP_PROTOCOL_FIX = "use http/protobuf or http/json (grpc is not supported)";
+    static final String OTLP_HEADERS_FIX = "use name=value pairs separated by commas (values percent-encoded)";
+    static final String SYSLOG_ENDPOINT_FIX = "use udp://host:port or tcp://host:port, e.g. udp://127.0.0.1:514";
+    static final String SYSLOG_FORMAT_FIX = "use rfc5424 or cef";
+    static final String SYSLOG_FACILITY_FIX =
+            "use a facility name (user, daemon, auth, authpriv, local0 to local7, ...) or a number from 0 to 23";
+    static final List<String> SYSLOG_FACILITIES = List.of("kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news",
+            "uucp", "cron", "authpriv", "ftp", "ntp", "audit", "alert", "clock", "local0", "local1", "local2", "local3",
+            "local4", "local5", "local6", "local7");
+    static final Pattern SYSLOG_ENDPOINT = Pattern.compile("(udp|tcp)://(\\[[0-9A-Fa-f:.]+\\]|[^\\s/:\\[\\]]+):[0-9]{1,5}");
+    /** An HTTP header name (RFC 9110 token), as the engine checks it. */
+    static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
+
     static final Pattern RULE_ID = Pattern.compile("[a-z0-9_]+(?:\\.[a-z0-9_]+)+");
     static final Pattern RULE_PREFIX = Pattern.compile("[a-z0-9_]+(?:\\.[a-z0-9_]+)*\\.\\*");
     static final Pattern EXCLUSION_NAME = Pattern.compile("[A-Za-z0-9_-]+");
@@ -76,13 +98,18 @@ public final class AgentSettings {
             "rasp.events.file", "rasp.native.dir", "rasp.request.max-input-bytes", "rasp.request.on-overflow",
             "rasp.sql.on-unparsable", "rasp.rules.file", "rasp.rules.reload-seconds", "rasp.rules.backend",
             "rasp.attach.enabled", "rasp.attach.required", "rasp.attach.timeout", "rasp.xxe.max-entity-expansions",
-            "rasp.xxe.max-entity-chars", "rasp.rules.max-file-bytes");
+            "rasp.xxe.max-entity-chars", "rasp.rules.max-file-bytes", "rasp.jmx.enabled", "rasp.events.shutdown-timeout",
+            "rasp.events.otlp.enabled", "rasp.events.otlp.endpoint", "rasp.events.otlp.protocol", "rasp.events.otlp.headers",
+            "rasp.events.syslog.endpoint", "rasp.events.syslog.format", "rasp.events.syslog.facility");
+
+    /** Keys where a blank value means something to the agent: no headers (over OTEL_EXPORTER_OTLP_HEADERS). */
+    static final List<String> BLANK_ALLOWED = List.of("rasp.events.otlp.headers");
 
     /** The agent's own spelling of the same keys (a -D on the command line uses it). */
     static final List<String> AGENT_KEYS = List.of("rasp.on_internal_error", "rasp.request.max_input_bytes",
             "rasp.request.on_overflow", "rasp.sql.on_unparsable", "rasp.rules.reload_seconds", "rasp.ssrf.allowed_hosts",
             "rasp.jndi.allowed_hosts", "rasp.deser.allowed_classes", "rasp.xxe.max_entity_expansions",
-            "rasp.xxe.max_entity_chars", "rasp.rules.max_file_bytes");
+            "rasp.xxe.max_entity_chars", "rasp.rules.max_file_bytes", "rasp.events.shutdown_timeout_ms");
 
     /** One agent key to set: its value, and the Spring key and origin it came from. */
     public record Setting(String agentKey, String value, String springKey, String origin) {
@@ -113,7 +140,7 @@ public final class AgentSettings {
         }
         for (String key : SCALAR_KEYS) {
             ConfigurationProperty raw = sources.find(key);
-            if (raw != null && raw.getValue() instanceof CharSequence s && s.toString().isBlank()) {
+            if (raw != null && !BLANK_ALLOWED.contains(key) && raw.getValue() instanceof CharSequence s && s.toString().isBlank()) {
                 throw new RaspConfigurationException(key, s.toString(), sources.origin(raw), fixFor(key));
             }
         }
@@ -163,6 +190,9 @@ public final class AgentSettings {
             throw bad(sources, "rasp.attach.timeout", sources.raw("rasp.attach.timeout", String.valueOf(timeout)),
                     fixFor("rasp.attach.timeout"));
         }
+        eventExport(out, sources, p.getEvents());
+        Boolean jmx = p.getJmx().getEnabled();
+        put(out, sources, "rasp.jmx.enabled", "rasp.jmx.enabled", jmx == null ? null : jmx.toString());
         return new AgentSettings(p, out, sources.unknownRaspKeys());
     }
 
@@ -296,6 +326,133 @@ public final class AgentSettings {
                     MAX_FILE_BYTES_FIX);
         }
         return Long.toString(bytes);
+    }
+
+    /** The shutdown wait and the OTLP and syslog destinations, checked as the agent's EventExportConfig and engine do. */
+    private static void eventExport(Map<String, Setting> out, Sources sources, RaspProperties.Events events) {
+        java.time.Duration wait = events.getShutdownTimeout();
+        if (wait != null) {
+            if (wait.isNegative() || wait.toNanos() % 1_000_000 != 0 || wait.toMillis() > SHUTDOWN_TIMEOUT_MS_LIMIT) {
+                throw bad(sources, "rasp.events.shutdown-timeout", sources.raw("rasp.events.shutdown-timeout", wait.toString()),
+                        SHUTDOWN_TIMEOUT_FIX);
+            }
+            put(out, sources, "rasp.events.shutdown-timeout", "rasp.events.shutdown_timeout_ms", Long.toString(wait.toMillis()));
+        }
+        RaspProperties.Otlp otlp = events.getOtlp();
+        Boolean enabled = otlp.getEnabled();
+        put(out, sources, "rasp.events.otlp.enabled", "rasp.events.otlp.enabled", enabled == null ? null : enabled.toString());
+        String endpoint = otlp.getEndpoint();
+        if (endpoint != null) {
+            // The agent reads the endpoint only when OTLP is on: with enabled=false a bad one is harmless there too.
+            String url = endpoint.trim();
+            String problem = Boolean.FALSE.equals(enabled) ? null : httpUrlProblem(url);
+            if (problem != null) {
+                throw bad(sources, "rasp.events.otlp.endpoint", endpoint, problem);
+            }
+            put(out, sources, "rasp.events.otlp.endpoint", "rasp.events.otlp.endpoint", url);
+        }
+        put(out, sources, "rasp.events.otlp.protocol", "rasp.events.otlp.protocol",
+                choice(sources, "rasp.events.otlp.protocol", otlp.getProtocol(), OTLP_PROTOCOL_FIX, "http/protobuf", "http/json"));
+        String headers = otlp.getHeaders();
+        if (headers != null) {
+            String line = oneLine(headers);
+            if (!validHeaders(line)) {
+                throw bad(sources, "rasp.events.otlp.headers", headers, OTLP_HEADERS_FIX);
+            }
+            put(out, sources, "rasp.events.otlp.headers", "rasp.events.otlp.headers", line);
+        }
+        RaspProperties.Syslog syslog = events.getSyslog();
+        String target = syslog.getEndpoint();
+        if (target != null) {
+            String t = target.trim();
+            int port = SYSLOG_ENDPOINT.matcher(t).matches() ? Integer.parseInt(t.substring(t.lastIndexOf(':') + 1)) : 0;
+            if (port < 1 || port > 65535) {
+                throw bad(sources, "rasp.events.syslog.endpoint", target, SYSLOG_ENDPOINT_FIX);
+            }
+            put(out, sources, "rasp.events.syslog.endpoint", "rasp.events.syslog.endpoint", t);
+        }
+        put(out, sources, "rasp.events.syslog.format", "rasp.events.syslog.format",
+                choice(sources, "rasp.events.syslog.format", syslog.getFormat(), SYSLOG_FORMAT_FIX, "rfc5424", "cef"));
+        String facility = syslog.getFacility();
+        if (facility != null) {
+            String f = facility.trim().toLowerCase(Locale.ROOT);
+            if (!(f.matches("[0-9]{1,2}") && Integer.parseInt(f) <= 23 || SYSLOG_FACILITIES.contains(f))) {
+                throw bad(sources, "rasp.events.syslog.facility", facility, SYSLOG_FACILITY_FIX);
+            }
+            put(out, sources, "rasp.events.syslog.facility", "rasp.events.syslog.facility", f);
+        }
+    }
+
+    /** One of {@code allowed}, case-insensitive and trimmed as the agent takes it; null when unset. */
+    private static String choice(Sources sources, String key, String raw, String fix, String... allowed) {
+        if (raw == null) {
+            return null;
+        }
+        String value = raw.trim().toLowerCase(Locale.ROOT);
+        if (!List.of(allowed).contains(value)) {
+            throw bad(sources, key, raw, fix);
+        }
+        return value;
+    }
+
+    /** The agent's EventExportConfig.httpUrlProblem: why the URL cannot be sent to, or null. */
+    static String httpUrlProblem(String url) {
+        String lower = url.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("https://")) {
+            return OTLP_TLS_FIX;
+        }
+        if (!lower.startsWith("http://") || url.length() == "http://".length() || url.matches(".*[\\s\\p{Cntrl}@].*")) {
+            return OTLP_ENDPOINT_FIX;
+        }
+        return null;
+    }
+
+    /** The agent hands the engine one line: line breaks become blanks. */
+    private static String oneLine(String value) {
+        return value.replace('\n', ' ').replace('\r', ' ').trim();
+    }
+
+    /**
+     * The engine's check of {@code name=value,…} (events/config.rs headers): blank entries skipped, a token name,
+     * a value that percent-decodes (invalid escapes kept as they are) to UTF-8 without control characters.
+     */
+    static boolean validHeaders(String list) {
+        for (String entry : list.split(",", -1)) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            int eq = entry.indexOf('=');
+            if (eq < 0 || !HEADER_NAME.matcher(entry.substring(0, eq).strip()).matches()) {
+                return false;
+            }
+            String value = percentDecode(entry.substring(eq + 1).strip());
+            if (value == null || value.codePoints().anyMatch(Character::isISOControl)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Percent-decoding as Rust's percent_decode_str (a % without two hex digits stays), then strict UTF-8; null if not UTF-8. */
+    private static String percentDecode(String s) {
+        byte[] in = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(in.length);
+        for (int i = 0; i < in.length; i++) {
+            if (in[i] == '%' && i + 2 < in.length && Character.digit(in[i + 1], 16) >= 0 && Character.digit(in[i + 2], 16) >= 0) {
+                bytes.write(Character.digit(in[i + 1], 16) * 16 + Character.digit(in[i + 2], 16));
+                i += 2;
+            } else {
+                bytes.write(in[i]);
+            }
+        }
+        try {
+            return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray())).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return null;
+        }
     }
 
     private static void ruleModes(Map<String, Setting> out, Sources sources, Map<String, RaspProperties.RuleMode> modes) {
@@ -445,7 +602,23 @@ public final class AgentSettings {
                 return RULES_FILE_FIX;
             case "rasp.attach.enabled":
             case "rasp.attach.required":
-                return "use true or false";
+            case "rasp.jmx.enabled":
+            case "rasp.events.otlp.enabled":
+                return BOOLEAN_FIX;
+            case "rasp.events.shutdown-timeout":
+                return SHUTDOWN_TIMEOUT_FIX;
+            case "rasp.events.otlp.endpoint":
+                return OTLP_ENDPOINT_FIX;
+            case "rasp.events.otlp.protocol":
+                return OTLP_PROTOCOL_FIX;
+            case "rasp.events.otlp.headers":
+                return OTLP_HEADERS_FIX;
+            case "rasp.events.syslog.endpoint":
+                return SYSLOG_ENDPOINT_FIX;
+            case "rasp.events.syslog.format":
+                return SYSLOG_FORMAT_FIX;
+            case "rasp.events.syslog.facility":
+                return SYSLOG_FACILITY_FIX;
             case "rasp.attach.timeout":
                 return "use a positive duration, e.g. 60s";
             default:
@@ -552,15 +725,24 @@ public final class AgentSettings {
             for (String k : SCALAR_KEYS) {
                 known.add(ConfigurationPropertyName.of(k));
             }
+            // Spring drops an underscore from a name as it does a dash, so most agent spellings match their
+            // Spring key; one that differs by more (shutdown_timeout_ms) is neither bound nor passed on, so it
+            // is quiet only as a -D, which the agent reads itself.
+            List<ConfigurationPropertyName> agentSpelling = new ArrayList<>();
+            for (String k : AGENT_KEYS) {
+                agentSpelling.add(ConfigurationPropertyName.adapt(k, '.'));
+            }
             List<String> unknown = new ArrayList<>();
             for (ConfigurationPropertySource s : sources) {
                 if (!(s instanceof IterableConfigurationPropertySource iterable)
                         || StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME.equals(underlyingName(s))) {
                     continue;
                 }
+                boolean systemProperties = StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME.equals(underlyingName(s));
                 for (ConfigurationPropertyName n : iterable) {
                     String text = n.toString();
                     if (!rasp.isAncestorOf(n) || modes.isAncestorOf(n) || exclusions.isAncestorOf(n) || known.contains(n)
+                            || systemProperties && agentSpelling.contains(n)
                             || allowedHosts.equals(n) || allowedHosts.isAncestorOf(n)
                             || jndiHosts.equals(n) || jndiHosts.isAncestorOf(n)
                             || deser.equals(n) || deser.isAncestorOf(n)

@@ -18,6 +18,7 @@ import org.springframework.boot.env.OriginTrackedMapPropertySource;
 import org.springframework.boot.origin.OriginTrackedValue;
 import org.springframework.boot.origin.TextResourceOrigin;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.PropertiesPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.ByteArrayResource;
 
@@ -272,5 +273,117 @@ class AgentSettingsTest {
                 "rasp.rules.reload_seconds", "3",
                 "rasp.agent.config_error", "set by the agent")).unknownKeys();
         assertThat(unknown).singleElement().asString().startsWith("rasp.mdoe");
+    }
+
+    @Test
+    void jmxShutdownWaitAndEventExportReachTheAgent() {
+        Map<String, String> keys = agentKeys(env(
+                "rasp.jmx.enabled", "false",
+                "rasp.events.shutdown-timeout", "1500ms",
+                "rasp.events.otlp.enabled", "true",
+                "rasp.events.otlp.endpoint", " http://127.0.0.1:4318 ",
+                "rasp.events.otlp.protocol", "HTTP/JSON",
+                "rasp.events.otlp.headers", "api-key=s%20cret, x-team=rasp",
+                "rasp.events.syslog.endpoint", "tcp://[::1]:6514",
+                "rasp.events.syslog.format", "CEF",
+                "rasp.events.syslog.facility", "Local3"));
+        assertThat(keys).containsEntry("rasp.jmx.enabled", "false")
+                .containsEntry("rasp.events.shutdown_timeout_ms", "1500")
+                .containsEntry("rasp.events.otlp.enabled", "true")
+                .containsEntry("rasp.events.otlp.endpoint", "http://127.0.0.1:4318")
+                .containsEntry("rasp.events.otlp.protocol", "http/json")
+                .containsEntry("rasp.events.otlp.headers", "api-key=s%20cret, x-team=rasp")
+                .containsEntry("rasp.events.syslog.endpoint", "tcp://[::1]:6514")
+                .containsEntry("rasp.events.syslog.format", "cef")
+                .containsEntry("rasp.events.syslog.facility", "local3");
+        assertThat(keys).hasSize(9);
+    }
+
+    @Test
+    void theShutdownWaitIsWholeMillisecondsAndAPlainNumberIsMilliseconds() {
+        assertThat(agentKeys(env("rasp.events.shutdown-timeout", "2s"))).containsEntry("rasp.events.shutdown_timeout_ms", "2000");
+        assertThat(agentKeys(env("rasp.events.shutdown-timeout", "750"))).containsEntry("rasp.events.shutdown_timeout_ms", "750");
+        assertThat(agentKeys(env("rasp.events.shutdown-timeout", "0s"))).containsEntry("rasp.events.shutdown_timeout_ms", "0");
+        assertThat(agentKeys(env("rasp.events.shutdown-timeout", "1m"))).containsEntry("rasp.events.shutdown_timeout_ms", "60000");
+        // Spring's own boolean spellings (on, yes, 1) reach the agent as the true or false it takes
+        assertThat(agentKeys(env("rasp.jmx.enabled", "on", "rasp.events.otlp.enabled", "no", "rasp.events.syslog.facility", "23")))
+                .containsEntry("rasp.jmx.enabled", "true")
+                .containsEntry("rasp.events.otlp.enabled", "false")
+                .containsEntry("rasp.events.syslog.facility", "23");
+    }
+
+    @Test
+    void blankOtlpHeadersAreNoHeadersForTheAgent() {
+        assertThat(agentKeys(env("rasp.events.otlp.headers", ""))).containsEntry("rasp.events.otlp.headers", "");
+    }
+
+    @Test
+    void aBadEndpointIsHarmlessWhileOtlpIsOff() {
+        assertThat(agentKeys(env("rasp.events.otlp.enabled", "false", "rasp.events.otlp.endpoint", "https://collector:4318")))
+                .containsEntry("rasp.events.otlp.enabled", "false");
+    }
+
+    @Test
+    void eachEventExportValueTheAgentWouldRefuseIsRefusedHere() {
+        List<List<String>> cases = List.of(
+                List.of("rasp.jmx.enabled", "yes please", "use true or false"),
+                List.of("rasp.events.otlp.enabled", "on please", "use true or false"),
+                List.of("rasp.events.shutdown-timeout", "61s", "from 0 to 60000"),
+                List.of("rasp.events.shutdown-timeout", "60001", "from 0 to 60000"),
+                List.of("rasp.events.shutdown-timeout", "-1s", "from 0 to 60000"),
+                List.of("rasp.events.shutdown-timeout", "1500us", "from 0 to 60000"),
+                List.of("rasp.events.shutdown-timeout", "soon", "from 0 to 60000"),
+                List.of("rasp.events.shutdown-timeout", " ", "from 0 to 60000"),
+                List.of("rasp.events.otlp.endpoint", "https://collector:4318", "TLS is not supported yet"),
+                List.of("rasp.events.otlp.endpoint", "collector:4318", "use an http://host:port URL"),
+                List.of("rasp.events.otlp.endpoint", "http://", "use an http://host:port URL"),
+                List.of("rasp.events.otlp.endpoint", "http://user@collector:4318", "use an http://host:port URL"),
+                List.of("rasp.events.otlp.endpoint", "", "use an http://host:port URL"),
+                List.of("rasp.events.otlp.protocol", "grpc", "use http/protobuf or http/json (grpc is not supported)"),
+                List.of("rasp.events.otlp.headers", "api-key", "use name=value pairs separated by commas"),
+                List.of("rasp.events.otlp.headers", "bad name=x", "use name=value pairs separated by commas"),
+                List.of("rasp.events.otlp.headers", "k=%0A", "use name=value pairs separated by commas"),
+                List.of("rasp.events.otlp.headers", "k=%FF", "use name=value pairs separated by commas"),
+                List.of("rasp.events.syslog.endpoint", "127.0.0.1:514", "use udp://host:port or tcp://host:port"),
+                List.of("rasp.events.syslog.endpoint", "udp://127.0.0.1:0", "use udp://host:port or tcp://host:port"),
+                List.of("rasp.events.syslog.endpoint", "udp://127.0.0.1:65536", "use udp://host:port or tcp://host:port"),
+                List.of("rasp.events.syslog.endpoint", "tls://127.0.0.1:6514", "use udp://host:port or tcp://host:port"),
+                List.of("rasp.events.syslog.format", "leef", "use rfc5424 or cef"),
+                List.of("rasp.events.syslog.facility", "24", "or a number from 0 to 23"),
+                List.of("rasp.events.syslog.facility", "local8", "or a number from 0 to 23"));
+        for (List<String> c : cases) {
+            RaspConfigurationException e = refusal(env(c.get(0), c.get(1)));
+            assertThat(e.getProperty()).as(c.toString()).isEqualTo(c.get(0));
+            assertThat(e.getFix()).as(c.toString()).contains(c.get(2));
+            assertThat(e.getOrigin()).as(c.toString()).isEqualTo("\"" + c.get(0) + "\" from property source \"test\"");
+        }
+    }
+
+    @Test
+    void theNewKeysAreNoUnknownKeys() {
+        List<String> unknown = AgentSettings.resolve(env(
+                "rasp.jmx.enabled", "true",
+                "rasp.events.shutdown-timeout", "2s",
+                "rasp.events.otlp.enabled", "false",
+                "rasp.events.otlp.endpoint", "http://127.0.0.1:4318",
+                "rasp.events.otlp.protocol", "http/protobuf",
+                "rasp.events.otlp.headers", "k=v",
+                "rasp.events.syslog.endpoint", "udp://127.0.0.1:514",
+                "rasp.events.syslog.format", "rfc5424",
+                "rasp.events.syslog.facility", "daemon",
+                "rasp.events.otlp.endpont", "http://127.0.0.1:4318")).unknownKeys();
+        assertThat(unknown).singleElement().asString().startsWith("rasp.events.otlp.endpont");
+    }
+
+    @Test
+    void theAgentSpellingOfTheShutdownWaitIsQuietOnlyAsADashD() {
+        // in application.properties it is neither bound nor passed on: the warning says so
+        assertThat(AgentSettings.resolve(env("rasp.events.shutdown_timeout_ms", "2000")).unknownKeys())
+                .singleElement().asString().contains("shutdown_timeout_ms");
+        StandardEnvironment env = env();
+        Properties dashD = new Properties();
+        dashD.setProperty("rasp.events.shutdown_timeout_ms", "2000");
+        env.getPropertySources().addLast(new PropertiesPropertySource(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME, dashD));
+        assertThat(AgentSettings.resolve(env).unknownKeys()).isEmpty();
     }
 }
