@@ -1,5 +1,7 @@
 package dev.rasp.core.jmx;
 
+import dev.rasp.core.engine.Json;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,5 +1,7 @@
 package dev.rasp.core.jmx;
 
+import dev.rasp.core.engine.Json;
+
 import dev.rasp.bootstrap.RaspTelemetry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

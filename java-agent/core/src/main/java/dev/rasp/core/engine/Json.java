@@ -1,4 +1,4 @@
-package dev.rasp.core.jmx;
+package dev.rasp.core.engine;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads the engine's stats JSON into maps, lists, strings, Long/Double, Boolean and null. The
- * core has no JSON library (nothing may leak into or clash with the application), and the stats
- * gained nested values (the per-destination counters), so this reads any well-formed JSON, and
- * refuses the rest with an IllegalArgumentException.
+ * Reads the engine's JSON answers (stats, rule set info) into maps, lists, strings, Long/Double,
+ * Boolean and null. The core has no JSON library (nothing may leak into or clash with the
+ * application), and the stats nest values (the per-destination counters), so this reads any
+ * well-formed JSON, and refuses the rest with an IllegalArgumentException.
  */
-final class Json {
+public final class Json {
     /** Far deeper than the engine ever nests; stops a runaway recursion on a broken text. */
     private static final int MAX_DEPTH = 32;
 
@@ -22,7 +22,7 @@ final class Json {
         this.s = s;
     }
 
-    static Object parse(String text) {
+    public static Object parse(String text) {
         Json j = new Json(text);
         Object v = j.value(0);
         j.blanks();
