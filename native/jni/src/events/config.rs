@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::otlp::http::Endpoint;
-use super::otlp::{record, OtlpConfig, OtlpExporter, Protocol};
+use super::otlp::{self, record, OtlpConfig, Protocol};
 use super::syslog::format::{Format, Header};
-use super::syslog::{local_hostname, SyslogConfig, SyslogSender};
+use super::syslog::{self, local_hostname, SyslogConfig};
 use super::Destination;
 
 const OTLP: &str = "events.otlp.";
@@ -20,11 +20,11 @@ pub fn configured(keys: &BTreeMap<String, String>) -> Result<Vec<Box<dyn Destina
     let mut out: Vec<Box<dyn Destination>> = Vec::new();
     let otlp = fields(keys, OTLP);
     if !otlp.is_empty() {
-        out.push(Box::new(OtlpExporter::start(otlp_config(&otlp)?)?));
+        out.push(Box::new(otlp::start(otlp_config(&otlp)?)?));
     }
     let syslog = fields(keys, SYSLOG);
     if !syslog.is_empty() {
-        out.push(Box::new(SyslogSender::start(syslog_config(&syslog)?)?));
+        out.push(Box::new(syslog::start(syslog_config(&syslog)?)?));
     }
     Ok(out)
 }

@@ -22,6 +22,7 @@ pub mod outbox;
 pub mod report;
 pub mod syslog;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -55,18 +56,30 @@ pub trait Destination: Send + Sync {
 /// Every configured destination; what the runtime submits events to.
 pub struct Events {
     destinations: Vec<Box<dyn Destination>>,
+    /// Set when shutdown begins. The application may go on serving (and blocking) while the JVM's
+    /// other shutdown hooks run, after the agent's stats line has been printed; such an event is
+    /// counted as dropped by every destination and, so that it is not lost without a trace,
+    /// written whole to the agent's log.
+    shut_down: AtomicBool,
 }
 
 impl Events {
     pub fn new(destinations: Vec<Box<dyn Destination>>) -> Events {
-        Events { destinations }
+        Events {
+            destinations,
+            shut_down: AtomicBool::new(false),
+        }
     }
 
-    /// Hands one event to every destination; never blocks.
+    /// Hands one event to every destination; never blocks (after shutdown: one write to standard
+    /// error, the agent's log).
     pub fn submit(&self, line: String) {
         let event: Arc<str> = Arc::from(line);
         for destination in &self.destinations {
             destination.submit(&event);
+        }
+        if self.shut_down.load(Ordering::Acquire) {
+            report::log(&late_event_line(&event));
         }
     }
 
@@ -92,8 +105,81 @@ impl Events {
 
     /// Shuts every destination down, sharing one deadline.
     pub fn shutdown(&self, deadline: Instant) {
+        self.shut_down.store(true, Ordering::Release);
         for destination in &self.destinations {
             destination.shutdown(deadline);
         }
+    }
+}
+
+/// The agent log line for an event that arrived after shutdown began (without the `[rasp] `
+/// prefix): the event itself, so that an operator reading the log still has it.
+fn late_event_line(event: &str) -> String {
+    format!("event after shutdown began, counted as dropped by every destination: {event}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicU64;
+
+    /// A destination that only counts, closing at shutdown as the real ones do.
+    #[derive(Default)]
+    struct Counting {
+        closed: AtomicBool,
+        submitted: AtomicU64,
+        written: AtomicU64,
+        dropped: AtomicU64,
+    }
+
+    impl Destination for Arc<Counting> {
+        fn name(&self) -> &str {
+            "counting"
+        }
+        fn submit(&self, _event: &Arc<str>) {
+            self.submitted.fetch_add(1, Ordering::Relaxed);
+            if self.closed.load(Ordering::Acquire) {
+                self.dropped.fetch_add(1, Ordering::Relaxed);
+            } else {
+                self.written.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        fn counters(&self) -> DestinationCounters {
+            DestinationCounters {
+                submitted: self.submitted.load(Ordering::Relaxed),
+                written: self.written.load(Ordering::Relaxed),
+                dropped: self.dropped.load(Ordering::Relaxed),
+                errors: 0,
+            }
+        }
+        fn shutdown(&self, _deadline: Instant) {
+            self.closed.store(true, Ordering::Release);
+        }
+    }
+
+    #[test]
+    fn an_event_after_shutdown_is_counted_as_dropped_by_every_destination() {
+        let a = Arc::new(Counting::default());
+        let b = Arc::new(Counting::default());
+        let events = Events::new(vec![Box::new(a.clone()), Box::new(b.clone())]);
+        events.submit("{\"n\":1}".to_owned());
+        events.shutdown(Instant::now());
+        events.submit("{\"n\":2}".to_owned());
+        let totals = events.totals();
+        assert_eq!(
+            (totals.submitted, totals.written, totals.dropped),
+            (4, 2, 2)
+        );
+        assert!(events.shut_down.load(Ordering::Acquire));
+    }
+
+    #[test]
+    fn the_late_event_line_holds_the_whole_event() {
+        let line = late_event_line("{\"action\":\"block\",\"rule\":\"sqli.tautology\"}");
+        assert!(
+            line.ends_with("{\"action\":\"block\",\"rule\":\"sqli.tautology\"}"),
+            "{line}"
+        );
+        assert!(line.contains("counted as dropped"), "{line}");
     }
 }

@@ -11,13 +11,11 @@ pub mod http;
 pub mod proto;
 pub mod record;
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use prost::Message;
 
 use super::outbox::{outbox, Inbox, Outbox};
-use super::{Destination, DestinationCounters};
 use http::Endpoint;
 use proto::KeyValue;
 
@@ -82,38 +80,14 @@ impl OtlpConfig {
     }
 }
 
-pub struct OtlpExporter {
-    outbox: Outbox,
-}
-
-impl OtlpExporter {
-    /// Starts the background thread; connects to nothing until the first batch.
-    pub fn start(config: OtlpConfig) -> Result<OtlpExporter, String> {
-        let (outbox, inbox) = outbox(config.queue_size);
-        std::thread::Builder::new()
-            .name("rasp-events-otlp".into())
-            .spawn(move || export(&inbox, &config))
-            .map_err(|e| format!("cannot start the OTLP thread: {e}"))?;
-        Ok(OtlpExporter { outbox })
-    }
-}
-
-impl Destination for OtlpExporter {
-    fn name(&self) -> &str {
-        "otlp"
-    }
-
-    fn submit(&self, event: &Arc<str>) {
-        self.outbox.submit(event);
-    }
-
-    fn counters(&self) -> DestinationCounters {
-        self.outbox.counters()
-    }
-
-    fn shutdown(&self, deadline: Instant) {
-        self.outbox.shutdown(deadline);
-    }
+/// Starts the background thread; connects to nothing until the first batch.
+pub fn start(config: OtlpConfig) -> Result<Outbox, String> {
+    let (outbox, inbox) = outbox("otlp", config.queue_size);
+    std::thread::Builder::new()
+        .name("rasp-events-otlp".into())
+        .spawn(move || export(&inbox, &config))
+        .map_err(|e| format!("cannot start the OTLP thread: {e}"))?;
+    Ok(outbox)
 }
 
 fn export(inbox: &Inbox, config: &OtlpConfig) {
@@ -170,9 +144,12 @@ fn deliver(inbox: &Inbox, config: &OtlpConfig, body: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use crate::events::DestinationCounters;
     use std::io::{BufRead, BufReader, Read, Write};
     use std::net::{TcpListener, TcpStream};
     use std::sync::mpsc;
+    use std::sync::Arc;
+    use std::time::Instant;
 
     use super::proto::ExportLogsServiceRequest;
     use super::*;
@@ -248,7 +225,7 @@ mod tests {
         ))
     }
 
-    fn wait_for(exporter: &OtlpExporter, done: impl Fn(&DestinationCounters) -> bool) {
+    fn wait_for(exporter: &Outbox, done: impl Fn(&DestinationCounters) -> bool) {
         for _ in 0..500 {
             if done(&exporter.counters()) {
                 return;
@@ -261,7 +238,7 @@ mod tests {
     #[test]
     fn a_batch_reaches_the_collector_as_protobuf() {
         let (url, received) = collector(vec![]);
-        let exporter = OtlpExporter::start(config(&url)).expect("start");
+        let exporter = start(config(&url)).expect("start");
         for n in 0..3 {
             exporter.submit(&event(n));
         }
@@ -290,7 +267,7 @@ mod tests {
         let (url, received) = collector(vec![]);
         let mut c = config(&url);
         c.protocol = Protocol::Json;
-        let exporter = OtlpExporter::start(c).expect("start");
+        let exporter = start(c).expect("start");
         exporter.submit(&event(1));
         let (_, content_type, body) = received
             .recv_timeout(Duration::from_secs(5))
@@ -306,7 +283,7 @@ mod tests {
     #[test]
     fn a_503_is_retried_and_then_written() {
         let (url, received) = collector(vec![503]);
-        let exporter = OtlpExporter::start(config(&url)).expect("start");
+        let exporter = start(config(&url)).expect("start");
         exporter.submit(&event(1));
         let first = received
             .recv_timeout(Duration::from_secs(5))
@@ -323,7 +300,7 @@ mod tests {
     #[test]
     fn exhausted_retries_and_refusals_are_dropped_and_counted() {
         let (url, received) = collector(vec![503, 503, 503, 400]);
-        let exporter = OtlpExporter::start(config(&url)).expect("start");
+        let exporter = start(config(&url)).expect("start");
         exporter.submit(&event(1));
         wait_for(&exporter, |c| c.dropped == 1);
         for attempt in 1..=3 {
@@ -351,7 +328,7 @@ mod tests {
         c.batch_size = 1;
         c.retry.initial_backoff = Duration::from_secs(2);
         c.retry.max_backoff = Duration::from_secs(2);
-        let exporter = OtlpExporter::start(c).expect("start");
+        let exporter = start(c).expect("start");
         let started = Instant::now();
         for n in 0..100 {
             exporter.submit(&event(n));
@@ -377,7 +354,7 @@ mod tests {
         let (url, received) = collector(vec![]);
         let mut c = config(&url);
         c.batch_delay = Duration::from_secs(60);
-        let exporter = OtlpExporter::start(c).expect("start");
+        let exporter = start(c).expect("start");
         exporter.submit(&event(1));
         exporter.submit(&event(2));
         let started = Instant::now();

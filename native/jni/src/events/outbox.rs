@@ -12,7 +12,7 @@ use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender, TryR
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use super::DestinationCounters;
+use super::{Destination, DestinationCounters};
 use crate::runtime::lock;
 
 /// `None` wakes the thread (shutdown), `Some` is an event.
@@ -34,8 +34,10 @@ struct Shared {
     finished_signal: Condvar,
 }
 
-/// The request threads' end.
+/// The request threads' end: what the runtime holds as a [`Destination`] for a destination with a
+/// background thread (OTLP, syslog), which only sees the [`Inbox`].
 pub struct Outbox {
+    name: &'static str,
     queue: SyncSender<Message>,
     shared: Arc<Shared>,
 }
@@ -46,12 +48,13 @@ pub struct Inbox {
     shared: Arc<Shared>,
 }
 
-/// A queue holding at most `capacity` events.
-pub fn outbox(capacity: usize) -> (Outbox, Inbox) {
+/// A queue holding at most `capacity` events, for the destination called `name`.
+pub fn outbox(name: &'static str, capacity: usize) -> (Outbox, Inbox) {
     let (tx, rx) = sync_channel(capacity.max(1));
     let shared = Arc::new(Shared::default());
     (
         Outbox {
+            name,
             queue: tx,
             shared: Arc::clone(&shared),
         },
@@ -112,6 +115,24 @@ impl Outbox {
         drop(finished);
         let _books = lock(&self.shared.resolve);
         self.shared.closed.store(true, Ordering::Release);
+    }
+}
+
+impl Destination for Outbox {
+    fn name(&self) -> &str {
+        self.name
+    }
+
+    fn submit(&self, event: &Arc<str>) {
+        Outbox::submit(self, event);
+    }
+
+    fn counters(&self) -> DestinationCounters {
+        Outbox::counters(self)
+    }
+
+    fn shutdown(&self, deadline: Instant) {
+        Outbox::shutdown(self, deadline);
     }
 }
 
@@ -228,7 +249,7 @@ mod tests {
 
     #[test]
     fn a_full_queue_counts_drops_and_shutdown_settles_the_rest() {
-        let (outbox, inbox) = outbox(2);
+        let (outbox, inbox) = outbox("test", 2);
         for n in 0..5 {
             outbox.submit(&event(n));
         }
@@ -254,7 +275,7 @@ mod tests {
 
     #[test]
     fn batches_close_on_size_or_delay_and_drain_at_shutdown() {
-        let (outbox, inbox) = outbox(100);
+        let (outbox, inbox) = outbox("test", 100);
         for n in 0..5 {
             outbox.submit(&event(n));
         }

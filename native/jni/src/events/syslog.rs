@@ -10,11 +10,9 @@ pub mod format;
 
 use std::io::{ErrorKind, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs, UdpSocket};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::outbox::{outbox, Inbox, Outbox};
-use super::{Destination, DestinationCounters};
 use format::{Format, Header};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,40 +76,16 @@ pub fn local_hostname() -> String {
         .unwrap_or_default()
 }
 
-pub struct SyslogSender {
-    outbox: Outbox,
-}
-
-impl SyslogSender {
-    pub fn start(config: SyslogConfig) -> Result<SyslogSender, String> {
-        let (outbox, inbox) = outbox(config.queue_size);
-        std::thread::Builder::new()
-            .name("rasp-events-syslog".into())
-            .spawn(move || match config.transport {
-                Transport::Udp => send_udp(&inbox, &config),
-                Transport::Tcp => send_tcp(&inbox, &config),
-            })
-            .map_err(|e| format!("cannot start the syslog thread: {e}"))?;
-        Ok(SyslogSender { outbox })
-    }
-}
-
-impl Destination for SyslogSender {
-    fn name(&self) -> &str {
-        "syslog"
-    }
-
-    fn submit(&self, event: &Arc<str>) {
-        self.outbox.submit(event);
-    }
-
-    fn counters(&self) -> DestinationCounters {
-        self.outbox.counters()
-    }
-
-    fn shutdown(&self, deadline: Instant) {
-        self.outbox.shutdown(deadline);
-    }
+pub fn start(config: SyslogConfig) -> Result<Outbox, String> {
+    let (outbox, inbox) = outbox("syslog", config.queue_size);
+    std::thread::Builder::new()
+        .name("rasp-events-syslog".into())
+        .spawn(move || match config.transport {
+            Transport::Udp => send_udp(&inbox, &config),
+            Transport::Tcp => send_tcp(&inbox, &config),
+        })
+        .map_err(|e| format!("cannot start the syslog thread: {e}"))?;
+    Ok(outbox)
 }
 
 const BATCH: usize = 64;
@@ -225,8 +199,11 @@ fn closed_by_peer(stream: &TcpStream) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use crate::events::DestinationCounters;
     use std::io::{BufRead, BufReader, Read};
     use std::net::TcpListener;
+    use std::sync::Arc;
+    use std::time::Instant;
 
     use super::*;
 
@@ -236,7 +213,7 @@ mod tests {
         Header::new(16, "testhost", "rasp")
     }
 
-    fn wait_for(sender: &SyslogSender, done: impl Fn(&DestinationCounters) -> bool) {
+    fn wait_for(sender: &Outbox, done: impl Fn(&DestinationCounters) -> bool) {
         for _ in 0..500 {
             if done(&sender.counters()) {
                 return;
@@ -281,8 +258,7 @@ mod tests {
             .set_read_timeout(Some(Duration::from_secs(5)))
             .expect("timeout");
         let endpoint = format!("udp://{}", listener.local_addr().expect("addr"));
-        let sender = SyslogSender::start(SyslogConfig::new(&endpoint, header()).expect("config"))
-            .expect("start");
+        let sender = start(SyslogConfig::new(&endpoint, header()).expect("config")).expect("start");
         sender.submit(&Arc::from(EVENT));
         sender.submit(&Arc::from(EVENT.replace("ev-1", "ev-2")));
         let mut buf = [0u8; 65536];
@@ -307,7 +283,7 @@ mod tests {
         let endpoint = format!("tcp://{}", listener.local_addr().expect("addr"));
         let mut config = SyslogConfig::new(&endpoint, header()).expect("config");
         config.format = Format::Cef;
-        let sender = SyslogSender::start(config).expect("start");
+        let sender = start(config).expect("start");
         sender.submit(&Arc::from(EVENT));
         sender.submit(&Arc::from(EVENT));
         let (stream, _) = listener.accept().expect("connection");
@@ -340,8 +316,7 @@ mod tests {
     fn tcp_reconnects_after_the_receiver_closed_and_loses_nothing() {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let endpoint = format!("tcp://{}", listener.local_addr().expect("addr"));
-        let sender = SyslogSender::start(SyslogConfig::new(&endpoint, header()).expect("config"))
-            .expect("start");
+        let sender = start(SyslogConfig::new(&endpoint, header()).expect("config")).expect("start");
         sender.submit(&Arc::from(EVENT));
         let (first, _) = listener.accept().expect("connection");
         let mut reader = BufReader::new(first);
@@ -364,10 +339,9 @@ mod tests {
             .local_addr()
             .expect("addr")
             .port();
-        let sender = SyslogSender::start(
-            SyslogConfig::new(&format!("tcp://127.0.0.1:{port}"), header()).expect("config"),
-        )
-        .expect("start");
+        let sender =
+            start(SyslogConfig::new(&format!("tcp://127.0.0.1:{port}"), header()).expect("config"))
+                .expect("start");
         for _ in 0..3 {
             sender.submit(&Arc::from(EVENT));
         }

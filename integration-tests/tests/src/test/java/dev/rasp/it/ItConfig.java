@@ -35,6 +35,11 @@ final class ItConfig {
         return jar("rasp.it.javaxJar", "integration-tests/javax-app");
     }
 
+    /** The OpenTelemetry Java agent, copied from Maven Central by this module's build. */
+    static Path otelJavaAgentJar() {
+        return jar("rasp.it.otelJavaAgentJar", "integration-tests/tests");
+    }
+
     private static Path jar(String prop, String module) {
         String p = System.getProperty(prop);
         if (p == null || !Files.isRegularFile(Paths.get(p))) {
