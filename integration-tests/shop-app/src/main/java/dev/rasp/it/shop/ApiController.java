@@ -56,9 +56,4 @@ public class ApiController {
     public Map<String, Long> reviewCount(@RequestParam String author) {
         return Map.of("count", reviews.countByAuthor(author));
     }
-
-    @GetMapping("/health")
-    public String health() {
-        return "ok";
-    }
 }

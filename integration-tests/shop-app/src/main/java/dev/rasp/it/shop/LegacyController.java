@@ -28,7 +28,7 @@ public class LegacyController {
     private final JdbcTemplate jdbc;
     private final Path images;
 
-    LegacyController(JdbcTemplate jdbc, @Value("${shop.images:}") String images) throws IOException {
+    LegacyController(JdbcTemplate jdbc, @Value("${shop.images:${rasp.it.filesBase:}}") String images) throws IOException {
         this.jdbc = jdbc;
         this.images = images.isEmpty() ? Files.createTempDirectory("shop-images") : Paths.get(images);
         Files.createDirectories(this.images);
@@ -50,7 +50,10 @@ public class LegacyController {
         return Map.of("inserted", n);
     }
 
-    /** Path traversal: the name resolved against the images directory, unchecked. */
+    /**
+     * Path traversal: the name resolved against the images directory ({@code --shop.images}, else the ITs'
+     * {@code --rasp.it.filesBase}, else a temporary directory), unchecked.
+     */
     @GetMapping("/images")
     public String image(@RequestParam String name) throws IOException {
         try {

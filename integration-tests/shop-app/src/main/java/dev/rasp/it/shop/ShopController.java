@@ -7,6 +7,7 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.server.ResponseStatusException;
 
 /** The HTML side: the catalogue page with its filter form, and the checkout form's answer. */
@@ -30,6 +31,13 @@ public class ShopController {
         model.addAttribute("products", listing.products());
         model.addAttribute("matching", listing.matching());
         return "shop";
+    }
+
+    /** Readiness, as the ITs' harness and the load test poll it. */
+    @GetMapping("/health")
+    @ResponseBody
+    public String health() {
+        return "ok";
     }
 
     @PostMapping("/shop/checkout")
