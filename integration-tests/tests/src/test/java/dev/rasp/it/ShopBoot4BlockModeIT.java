@@ -28,7 +28,7 @@ class ShopBoot4BlockModeIT {
 
     @BeforeAll
     static void start() {
-        app = ShopApp.boot4("shop4-block").mode("block").startShared(Duration.ofSeconds(240));
+        app = ShopApp.boot4("shop4-block").mode("block").startShared(Duration.ofSeconds(480));
         http = new Http(app.baseUrl());
         events = new EventLog(app.eventsFile());
     }

@@ -20,7 +20,7 @@ class ShopBoot4VulnerableWithoutAgentIT {
 
     @BeforeAll
     static void start() {
-        app = ShopApp.boot4("shop4-noagent").withoutAgent().startShared(Duration.ofSeconds(240));
+        app = ShopApp.boot4("shop4-noagent").withoutAgent().startShared(Duration.ofSeconds(480));
         http = new Http(app.baseUrl());
     }
 
