@@ -30,6 +30,7 @@ class ShopBoot4BlockModeIT {
     static void start() {
         app = ShopApp.boot4("shop4-block").mode("block").startShared(Duration.ofSeconds(480));
         http = new Http(app.baseUrl());
+        ShopApp.warmUp(http);
         events = new EventLog(app.eventsFile());
     }
 

@@ -22,6 +22,7 @@ class ShopBoot4VulnerableWithoutAgentIT {
     static void start() {
         app = ShopApp.boot4("shop4-noagent").withoutAgent().startShared(Duration.ofSeconds(480));
         http = new Http(app.baseUrl());
+        ShopApp.warmUp(http);
     }
 
     @AfterAll
