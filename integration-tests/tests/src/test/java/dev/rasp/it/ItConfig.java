@@ -31,6 +31,11 @@ final class ItConfig {
         return jar("rasp.it.springJar", "integration-tests/spring-app");
     }
 
+    /** The shop application built on Spring Boot 4 (integration-tests/shop-app-boot4). */
+    static Path shopBoot4Jar() {
+        return jar("rasp.it.shopBoot4Jar", "integration-tests/shop-app-boot4");
+    }
+
     static Path javaxJar() {
         return jar("rasp.it.javaxJar", "integration-tests/javax-app");
     }
