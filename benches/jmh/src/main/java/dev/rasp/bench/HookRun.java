@@ -30,7 +30,9 @@ import java.util.jar.Manifest;
  * Runs the hook benchmarks in forked JVMs that differ only in the agent: {@code none} (no
  * agent), {@code off} ({@code -javaagent:rasp.jar -Drasp.mode=off}), {@code on} (the agent in its
  * default mode), and as controls {@code null} (an agent whose premain does nothing) and
- * {@code null-rt} (the same with Can-Retransform-Classes and Can-Redefine-Classes). Rounds
+ * {@code null-rt} (the same with Can-Retransform-Classes and Can-Redefine-Classes), and
+ * {@code on-base}, another build of the agent ({@code -Dbench.base.agent.jar=}, to compare a change
+ * with what it changes in the same rounds). Rounds
  * alternate the configurations (none, off, on, none, off, on, ...) so drift in the machine's
  * speed hits all alike; the table gives each configuration's median and the median of the
  * per-round differences to {@code none}.
@@ -61,9 +63,15 @@ public final class HookRun {
         jvmArgs.put("on", new String[] {"-javaagent:" + raspJar});
         jvmArgs.put("null", new String[] {"-javaagent:" + nullAgent(dir.resolve("null-agent.jar"), false)});
         jvmArgs.put("null-rt", new String[] {"-javaagent:" + nullAgent(dir.resolve("null-agent-rt.jar"), true)});
+        // Another build of the agent (before a change), measured in the same rounds as this one.
+        String baseJar = System.getProperty("bench.base.agent.jar");
+        if (baseJar != null) {
+            jvmArgs.put("on-base", new String[] {"-javaagent:" + new File(baseJar).getAbsolutePath()});
+        }
         for (String c : configs) {
             if (!jvmArgs.containsKey(c)) {
-                throw new IllegalArgumentException("unknown configuration " + c + " (none, off, on, null, null-rt)");
+                throw new IllegalArgumentException("unknown configuration " + c
+                        + " (none, off, on, null, null-rt; on-base with -Dbench.base.agent.jar=)");
             }
         }
         if (!new File(raspJar).isFile() && (configs.contains("off") || configs.contains("on"))) {
@@ -100,6 +108,8 @@ public final class HookRun {
                         byConfig.put(config, s);
                     }
                     s[round] = r.getPrimaryResult().getScore();
+                    // as it comes, so that an interrupted run still leaves its figures
+                    System.out.printf("  %s %s: %.1f ns/op%n", config, name, s[round]);
                 }
             }
         }
