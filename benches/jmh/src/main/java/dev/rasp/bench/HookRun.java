@@ -1,5 +1,6 @@
 package dev.rasp.bench;
 
+import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
@@ -78,8 +79,10 @@ public final class HookRun {
             throw new IllegalArgumentException(raspJar + " does not exist: build the agent or pass -Dbench.agent.jar=");
         }
 
-        // benchmark -> configuration -> score per round
+        // benchmark -> configuration -> score per round: JMH's wall time, and CpuTimeProfiler's
         Map<String, Map<String, double[]>> scores = new TreeMap<String, Map<String, double[]>>();
+        Map<String, Map<String, double[]>> cpu = new TreeMap<String, Map<String, double[]>>();
+        Map<String, Map<String, double[]>> process = new TreeMap<String, Map<String, double[]>>();
         for (int round = 0; round < rounds; round++) {
             for (String config : configs) {
                 System.out.printf("round %d/%d, %s ...%n", round + 1, rounds, config);
@@ -91,30 +94,36 @@ public final class HookRun {
                         .measurementIterations(measure)
                         .measurementTime(TimeValue.seconds(seconds))
                         .jvmArgsAppend(concat(new String[] {"-Xms256m", "-Xmx256m"}, jvmArgs.get(config)))
+                        .addProfiler(CpuTimeProfiler.class)
                         .shouldFailOnError(true)
                         .verbosity(verbose ? VerboseMode.NORMAL : VerboseMode.SILENT);
                 Collection<RunResult> results = new Runner(options.build()).run();
                 for (RunResult r : results) {
                     String name = r.getParams().getBenchmark().replace("dev.rasp.bench.", "");
-                    Map<String, double[]> byConfig = scores.get(name);
-                    if (byConfig == null) {
-                        byConfig = new LinkedHashMap<String, double[]>();
-                        scores.put(name, byConfig);
+                    double wall = r.getPrimaryResult().getScore();
+                    double cpuTime = Double.NaN;
+                    double processTime = Double.NaN;
+                    for (Map.Entry<String, Result> secondary : r.getSecondaryResults().entrySet()) {
+                        if (secondary.getKey().endsWith("process.cpu.time.norm")) {
+                            processTime = secondary.getValue().getScore();
+                        } else if (secondary.getKey().endsWith("cpu.time.norm")) {
+                            cpuTime = secondary.getValue().getScore();
+                        }
                     }
-                    double[] s = byConfig.get(config);
-                    if (s == null) {
-                        s = new double[rounds];
-                        Arrays.fill(s, Double.NaN);
-                        byConfig.put(config, s);
-                    }
-                    s[round] = r.getPrimaryResult().getScore();
+                    record(scores, name, config, round, rounds, wall);
+                    record(cpu, name, config, round, rounds, cpuTime);
+                    record(process, name, config, round, rounds, processTime);
                     // as it comes, so that an interrupted run still leaves its figures
-                    System.out.printf("  %s %s: %.1f ns/op%n", config, name, s[round]);
+                    System.out.printf("  %s %s: %.1f ns/op wall, %.1f ns/op worker CPU, %.1f ns/op process CPU%n",
+                            config, name, wall, cpuTime, processTime);
                 }
             }
         }
 
-        String table = table(scores, configs, rounds);
+        String table = "CPU time of the benchmark thread per operation (CpuTimeProfiler):\n\n" + table(cpu, configs, rounds)
+                + "\nWall time per operation (JMH's score):\n\n" + table(scores, configs, rounds)
+                + "\nCPU time of the whole JVM per operation (JIT, GC and agent threads included):\n\n"
+                + table(process, configs, rounds);
         System.out.println();
         System.out.print(table);
         String out = System.getProperty("out");
@@ -122,6 +131,22 @@ public final class HookRun {
             Files.write(Paths.get(out), table.getBytes(StandardCharsets.UTF_8));
             System.out.println("written to " + out);
         }
+    }
+
+    private static void record(Map<String, Map<String, double[]>> scores, String name, String config, int round,
+                               int rounds, double value) {
+        Map<String, double[]> byConfig = scores.get(name);
+        if (byConfig == null) {
+            byConfig = new LinkedHashMap<String, double[]>();
+            scores.put(name, byConfig);
+        }
+        double[] s = byConfig.get(config);
+        if (s == null) {
+            s = new double[rounds];
+            Arrays.fill(s, Double.NaN);
+            byConfig.put(config, s);
+        }
+        s[round] = value;
     }
 
     private static String table(Map<String, Map<String, double[]>> scores, List<String> configs, int rounds) {
