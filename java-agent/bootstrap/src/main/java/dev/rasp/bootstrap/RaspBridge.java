@@ -23,7 +23,10 @@ import java.util.concurrent.Callable;
  *
  * <p>Hot path: a sink hit or a hand-off on a thread with no request costs one ThreadLocal read,
  * no JNI call, no allocation and no lock. Only {@link RaspBlockedException} ever leaves a bridge
- * method.
+ * method. The sink and hand-off entry points are that read and a branch, the rest in a private
+ * method, so each stays under HotSpot's MaxInlineSize (35 bytes of bytecode): inlined into the
+ * JDK or driver method at every call site, by C1 and at call sites C2 does not count as hot, not
+ * only where C2's larger FreqInlineSize applies (RaspBridgeInlineSizeTest checks it).
  */
 public final class RaspBridge {
 
@@ -70,7 +73,13 @@ public final class RaspBridge {
      */
     public static void onSql(Object connectionOrStatement, boolean isConnection, int api, String sql) {
         RequestScope scope = CURRENT.get();
-        if (scope == null || scope.guarded || scope.context.unavailable || sql == null) {
+        if (scope != null) {
+            sql(scope, connectionOrStatement, isConnection, api, sql);
+        }
+    }
+
+    private static void sql(RequestScope scope, Object connectionOrStatement, boolean isConnection, int api, String sql) {
+        if (scope.guarded || scope.context.unavailable || sql == null) {
             return;
         }
         RaspHooks h = hooks;
@@ -98,7 +107,13 @@ public final class RaspBridge {
      */
     public static void onQuery(Object entityManagerOrSession, int method, String query) {
         RequestScope scope = CURRENT.get();
-        if (scope == null || scope.guarded || scope.context.unavailable || query == null) {
+        if (scope != null) {
+            query(scope, entityManagerOrSession, method, query);
+        }
+    }
+
+    private static void query(RequestScope scope, Object entityManagerOrSession, int method, String query) {
+        if (scope.guarded || scope.context.unavailable || query == null) {
             return;
         }
         RaspHooks h = hooks;
@@ -200,7 +215,13 @@ public final class RaspBridge {
 
     public static void onPath(int api, int op, Object path) {
         RequestScope scope = CURRENT.get();
-        if (scope == null || scope.guarded || scope.context.unavailable || path == null) {
+        if (scope != null) {
+            path(scope, api, op, path);
+        }
+    }
+
+    private static void path(RequestScope scope, int api, int op, Object path) {
+        if (scope.guarded || scope.context.unavailable || path == null) {
             return;
         }
         if (op == RaspHooks.OP_METADATA && scope.fileInternalsDepth > 0) {
@@ -215,7 +236,13 @@ public final class RaspBridge {
      */
     public static void onConnection(int api, Object target, Object detail) {
         RequestScope scope = CURRENT.get();
-        if (scope == null || scope.guarded || scope.context.unavailable || target == null) {
+        if (scope != null) {
+            connection(scope, api, target, detail);
+        }
+    }
+
+    private static void connection(RequestScope scope, int api, Object target, Object detail) {
+        if (scope.guarded || scope.context.unavailable || target == null) {
             return;
         }
         RaspHooks h = hooks;
@@ -393,7 +420,13 @@ public final class RaspBridge {
      */
     public static void onPathOpen(int api, Object path, Object options) {
         RequestScope scope = CURRENT.get();
-        if (scope == null || scope.guarded || scope.context.unavailable || path == null) {
+        if (scope != null) {
+            pathOpen(scope, api, path, options);
+        }
+    }
+
+    private static void pathOpen(RequestScope scope, int api, Object path, Object options) {
+        if (scope.guarded || scope.context.unavailable || path == null) {
             return;
         }
         checkPath(scope, api, RaspHooks.OP_FROM_OPTIONS, path, options);
@@ -402,7 +435,13 @@ public final class RaspBridge {
     /** Before an access to two paths (copy, move, rename): the source, then the target. */
     public static void onPathPair(int api, int sourceOp, Object source, int targetOp, Object target) {
         RequestScope scope = CURRENT.get();
-        if (scope == null || scope.guarded || scope.context.unavailable) {
+        if (scope != null) {
+            pathPair(scope, api, sourceOp, source, targetOp, target);
+        }
+    }
+
+    private static void pathPair(RequestScope scope, int api, int sourceOp, Object source, int targetOp, Object target) {
+        if (scope.guarded || scope.context.unavailable) {
             return;
         }
         if (source != null) {
@@ -521,7 +560,13 @@ public final class RaspBridge {
      */
     public static void onClassDescriptor(int api, Object descriptor) {
         RequestScope scope = CURRENT.get();
-        if (scope == null || scope.guarded || scope.context.unavailable || descriptor == null) {
+        if (scope != null) {
+            classDescriptor(scope, api, descriptor);
+        }
+    }
+
+    private static void classDescriptor(RequestScope scope, int api, Object descriptor) {
+        if (scope.guarded || scope.context.unavailable || descriptor == null) {
             return;
         }
         RaspHooks h = hooks;
@@ -856,7 +901,11 @@ public final class RaspBridge {
     /** execute(Runnable), submit(Runnable), schedule(Runnable, ...), AsyncContext.start(Runnable). */
     public static Runnable handOffRunnable(Runnable task, String via) {
         RequestScope scope = CURRENT.get();
-        if (scope == null || task == null) {
+        return scope == null ? null : handOffRunnable(scope, task, via);
+    }
+
+    private static Runnable handOffRunnable(RequestScope scope, Runnable task, String via) {
+        if (task == null) {
             return null;
         }
         try {
@@ -871,7 +920,11 @@ public final class RaspBridge {
     /** submit(Callable), schedule(Callable, ...). */
     public static <V> Callable<V> handOffCallable(Callable<V> task, String via) {
         RequestScope scope = CURRENT.get();
-        if (scope == null || task == null) {
+        return scope == null ? null : handOffCallable(scope, task, via);
+    }
+
+    private static <V> Callable<V> handOffCallable(RequestScope scope, Callable<V> task, String via) {
+        if (task == null) {
             return null;
         }
         try {
@@ -915,9 +968,12 @@ public final class RaspBridge {
 
     /** Exit of any hand-off method; {@code handed} is what its enter returned. */
     public static void handOffExit(Object handed, Throwable thrown) {
-        if (handed == null) {
-            return;
+        if (handed != null) {
+            handedOff(handed, thrown);
         }
+    }
+
+    private static void handedOff(Object handed, Throwable thrown) {
         RequestScope scope = CURRENT.get();
         if (scope != null && scope.handOffDepth > 0) {
             scope.handOffDepth--;
