@@ -59,6 +59,12 @@ public final class RaspRuntime implements RaspHooks {
     private static final int CAPTURED_BUDGET = 16;
 
     private final int bodyLimit;
+    /**
+     * One request encoder per thread, reused: openContext copies the bytes before it returns, and
+     * opening never nests on a thread (the scope is guarded while a check runs).
+     */
+    private static final ThreadLocal<RequestEncoder> ENCODER = ThreadLocal.withInitial(RequestEncoder::new);
+    private static final int ENCODER_KEPT_BYTES = 16 << 10;
     private final boolean failClosed;
     private final DialectResolver dialects = new DialectResolver();
     private final InternalErrors errors;
@@ -152,10 +158,13 @@ public final class RaspRuntime implements RaspHooks {
                     }
                 } else {
                     HttpRequestAccess http = HttpRequestAccess.of(context.request);
-                    RequestEncoder encoded = new RequestEncoder();
+                    RequestEncoder encoded = ENCODER.get();
                     String query = http.encode(context.request, context.contentType, encoded);
                     context.handle = Engine.openContext(encoded.buffer(), encoded.length());
                     context.openedQuery = query;
+                    if (encoded.buffer().length > ENCODER_KEPT_BYTES) {
+                        ENCODER.remove(); // a rare huge request does not keep its buffer on the thread
+                    }
                 }
             } catch (Throwable t) {
                 errors.record("request start", t);
