@@ -27,9 +27,10 @@ public final class CapturedInputs {
     }
 
     private final long limitChars;
-    private int[] sources = new int[8];
-    private String[] names = new String[8];
-    private String[] values = new String[8];
+    // Allocated at the first value: most requests capture nothing, or nothing after a push.
+    private int[] sources;
+    private String[] names;
+    private String[] values;
     private int count;
     private long chars;
     private boolean overflowed;
@@ -49,7 +50,11 @@ public final class CapturedInputs {
             overflowed = true;
             return;
         }
-        if (count == values.length) {
+        if (values == null) {
+            sources = new int[8];
+            names = new String[8];
+            values = new String[8];
+        } else if (count == values.length) {
             int n = count * 2;
             sources = java.util.Arrays.copyOf(sources, n);
             names = java.util.Arrays.copyOf(names, n);
@@ -68,9 +73,9 @@ public final class CapturedInputs {
             return null;
         }
         Batch b = new Batch(sources, names, values, count);
-        sources = new int[8];
-        names = new String[8];
-        values = new String[8];
+        sources = null;
+        names = null;
+        values = null;
         count = 0;
         return b;
     }

@@ -28,6 +28,15 @@ public final class RequestContext {
      * Written under this object's monitor.
      */
     public volatile long handle;
+    /** The request's Content-Type as read at its start (null: none); sent again when the native context opens. */
+    public final String contentType;
+    /**
+     * The raw query string the native context was opened with (null: none, or not opened yet):
+     * a captured value the engine's own parse of it already holds need not be pushed again.
+     * Guarded by this.
+     */
+    public String openedQuery;
+
     /** Opening the native context was tried and failed: the request runs unprotected. */
     public volatile boolean unavailable;
 
@@ -78,6 +87,7 @@ public final class RequestContext {
     public RequestContext(Object request, Object response, int bodyLimit, long capturedLimitChars, String contentType) {
         this.request = request;
         this.response = response;
+        this.contentType = contentType;
         this.body = new RequestBody(bodyLimit, contentType);
         this.captured = new CapturedInputs(capturedLimitChars);
     }

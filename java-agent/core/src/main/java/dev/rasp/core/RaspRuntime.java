@@ -11,6 +11,7 @@ import dev.rasp.bootstrap.RequestContext;
 import dev.rasp.bootstrap.RequestScope;
 import dev.rasp.core.block.BlockResponder;
 import dev.rasp.core.config.AgentConfig;
+import dev.rasp.core.engine.CapturedValues;
 import dev.rasp.core.engine.Engine;
 import dev.rasp.core.engine.EngineEvent;
 import dev.rasp.core.engine.InputRecordEncoder;
@@ -58,6 +59,12 @@ public final class RaspRuntime implements RaspHooks {
     private static final int CAPTURED_BUDGET = 16;
 
     private final int bodyLimit;
+    /**
+     * One request encoder per thread, reused: openContext copies the bytes before it returns, and
+     * opening never nests on a thread (the scope is guarded while a check runs).
+     */
+    private static final ThreadLocal<RequestEncoder> ENCODER = ThreadLocal.withInitial(RequestEncoder::new);
+    private static final int ENCODER_KEPT_BYTES = 16 << 10;
     private final boolean failClosed;
     private final DialectResolver dialects = new DialectResolver();
     private final InternalErrors errors;
@@ -100,20 +107,27 @@ public final class RaspRuntime implements RaspHooks {
             return null;
         }
         String contentType;
-        boolean bodyEncoded;
         try {
             contentType = http.contentType(request);
-            bodyEncoded = http.bodyEncoded(request);
         } catch (Throwable t) {
             errors.record("request start", t);
             return null;
         }
         // The native context is opened at the first sink check (see open); the body is captured
-        // from the start, since the application may read it before any sink.
+        // from the start, since the application may read it before any sink. Nothing else is read
+        // here: a request that reaches no sink pays for one reflective call.
         int keep = BodyCapture.wanted(contentType) ? bodyLimit : 0;
         RequestContext context = new RequestContext(request, response, keep, CAPTURED_BUDGET * (long) bodyLimit,
                 contentType);
-        context.bodyEncoded = bodyEncoded;
+        if (keep > 0) {
+            // Only a kept body asks (RaspBridge.bodyReadEnter): a content-coded one is not the parsed text.
+            try {
+                context.bodyEncoded = http.bodyEncoded(request);
+            } catch (Throwable t) {
+                errors.record("request start", t);
+                return null;
+            }
+        }
         return context;
     }
 
@@ -144,9 +158,13 @@ public final class RaspRuntime implements RaspHooks {
                     }
                 } else {
                     HttpRequestAccess http = HttpRequestAccess.of(context.request);
-                    RequestEncoder encoded = new RequestEncoder();
-                    http.encode(context.request, http.contentType(context.request), encoded);
+                    RequestEncoder encoded = ENCODER.get();
+                    String query = http.encode(context.request, context.contentType, encoded);
                     context.handle = Engine.openContext(encoded.buffer(), encoded.length());
+                    context.openedQuery = query;
+                    if (encoded.buffer().length > ENCODER_KEPT_BYTES) {
+                        ENCODER.remove(); // a rare huge request does not keep its buffer on the thread
+                    }
                 }
             } catch (Throwable t) {
                 errors.record("request start", t);
@@ -921,11 +939,8 @@ public final class RaspRuntime implements RaspHooks {
                 Engine.setBody(context.handle, body.buffer, body.length, body.truncated);
                 changed = true;
             }
-            if (batch != null) {
-                InputRecordEncoder record = new InputRecordEncoder();
-                for (int i = 0; i < batch.count; i++) {
-                    record.input(batch.sources[i], batch.names[i], batch.values[i]);
-                }
+            InputRecordEncoder record = batch == null ? null : encodeNew(batch, context.openedQuery);
+            if (record != null) {
                 if (Engine.addInputs(context.handle, record.buffer(), record.length()) != 0) {
                     errors.record("captured inputs", new IllegalStateException("the engine refused " + batch.count
                             + " captured input(s)"));
@@ -937,6 +952,30 @@ public final class RaspRuntime implements RaspHooks {
                 context.inputsVersion++;
             }
         }
+    }
+
+    /**
+     * The captured values of {@code batch} in an input record, less those the engine already
+     * holds from its own parse of the raw query string it was opened with (see
+     * {@link CapturedValues#inRawQuery}): it would drop them as known, and they would cost an
+     * encoding and a native call that change nothing. Null when nothing is left.
+     */
+    private InputRecordEncoder encodeNew(CapturedInputs.Batch batch, String query) {
+        // A query past a third of the input budget might have been cut short by the engine, so
+        // its values are not taken as known then (an input costs its name and value, and every
+        // name is also an input of its own: at most three times the query's length).
+        boolean known = query != null && query.length() < bodyLimit / 3;
+        InputRecordEncoder record = null;
+        for (int i = 0; i < batch.count; i++) {
+            if (known && CapturedValues.inRawQuery(query, batch.values[i])) {
+                continue;
+            }
+            if (record == null) {
+                record = new InputRecordEncoder();
+            }
+            record.input(batch.sources[i], batch.names[i], batch.values[i]);
+        }
+        return record;
     }
 
     /** Blocks without an engine event (on_internal_error=closed): marks, answers, throws. */

@@ -114,13 +114,17 @@ public final class HttpRequestAccess {
         return (String) call(getRequestUri, request);
     }
 
-    /** Encodes the request for openContext (contract: every value of every header). */
-    public void encode(Object request, String contentType, RequestEncoder out) throws Exception {
+    /**
+     * Encodes the request for openContext (contract: every value of every header). Returns the
+     * raw query string it sent (null when there is none).
+     */
+    public String encode(Object request, String contentType, RequestEncoder out) throws Exception {
+        String query = (String) call(getQueryString, request);
         out.start((String) call(getMethod, request), (String) call(getRequestUri, request),
-                (String) call(getQueryString, request), (String) call(getRemoteAddr, request), contentType);
+                query, (String) call(getRemoteAddr, request), contentType);
         Enumeration<?> names = (Enumeration<?>) call(getHeaderNames, request);
         if (names == null) {
-            return; // the container forbids header access
+            return query; // the container forbids header access
         }
         while (names.hasMoreElements()) {
             String name = String.valueOf(names.nextElement());
@@ -133,9 +137,20 @@ public final class HttpRequestAccess {
                 out.header(name, v == null ? "" : v.toString());
             }
         }
+        return query;
     }
 
-    private static Object call(Method m, Object target, Object... args) throws Exception {
+    private static final Object[] NO_ARGS = new Object[0];
+
+    private static Object call(Method m, Object target) throws Exception {
+        return call(m, target, NO_ARGS);
+    }
+
+    private static Object call(Method m, Object target, Object arg) throws Exception {
+        return call(m, target, new Object[] {arg});
+    }
+
+    private static Object call(Method m, Object target, Object[] args) throws Exception {
         try {
             return m.invoke(target, args);
         } catch (InvocationTargetException e) {
