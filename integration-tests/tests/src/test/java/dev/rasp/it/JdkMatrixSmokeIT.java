@@ -171,7 +171,7 @@ class JdkMatrixSmokeIT {
         try (AppProcess training = AppProcess.builder("jdk" + jdk + "-appcds-training", ItConfig.javaxJar())
                 .java(java).withoutAgent().jvmArg("-XX:ArchiveClassesAtExit=" + archive).start()
                 .awaitReady(Duration.ofSeconds(180))) {
-            training.stop(); // the JVM writes the archive as it exits
+            training.stop(Duration.ofSeconds(180)); // the JVM writes the archive as it exits
             assertTrue(Files.isRegularFile(archive), "no AppCDS archive written at exit:\n" + training.logs());
         }
         return archive;
