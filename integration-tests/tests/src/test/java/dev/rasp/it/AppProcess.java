@@ -289,6 +289,11 @@ public final class AppProcess implements AutoCloseable {
 
     /** destroy, then destroyForcibly after 15 s. */
     public void stop() {
+        stop(Duration.ofSeconds(15));
+    }
+
+    /** {@link #stop()}, giving the JVM that long to exit before it is killed (a JVM that dumps a CDS archive at exit). */
+    public void stop(Duration exitTimeout) {
         if (shared) {
             // the next class would get a dead application, and its shutdown lines hold other classes' work
             throw new IllegalStateException(name + " is shared between classes: release() it; a test that stops "
@@ -302,7 +307,7 @@ public final class AppProcess implements AutoCloseable {
         }
         process.destroy();
         try {
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+            if (!process.waitFor(exitTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 process.waitFor(10, TimeUnit.SECONDS);
             }

@@ -14,8 +14,8 @@ import java.util.jar.JarFile;
 /**
  * The -javaagent entry point, and the only class of the agent the application's class loader
  * can see. It unpacks the two nested jars into a private temporary directory, loads the core in
- * an isolated class loader and hands over to it (the core appends the bootstrap jar to the boot
- * class path once the configuration is known to be good).
+ * an isolated class loader and hands over to it (the core defines the bootstrap jar's classes in
+ * the boot loader once the configuration is known to be good).
  *
  * <p>Kept to one small class with no inner classes, and Java 8 bytecode.
  */
@@ -62,7 +62,11 @@ public final class RaspAgent {
             }
             // Parent: the platform loader (Java 9+; java.sql lives there) or the boot loader
             // (Java 8). Never the application's loader, so the core and ByteBuddy stay invisible.
-            ClassLoader core = new URLClassLoader(new URL[] {coreJar.toURI().toURL()}, platformLoader());
+            // The bootstrap jar comes second only for its class files, which ByteBuddy reads when it
+            // inlines advice naming a bridge type: the core defines the bridge in the boot loader
+            // before it uses it, and a parent answers first, so this loader never loads a bridge class.
+            ClassLoader core = new URLClassLoader(
+                    new URL[] {coreJar.toURI().toURL(), bootstrapJar.toURI().toURL()}, platformLoader());
             Class<?> installer = Class.forName(INSTALLER, true, core);
             installer.getMethod("install", Instrumentation.class, String.class, boolean.class, String.class, String.class)
                     .invoke(null, instrumentation, agentArgs, atStartup, agentJar.getPath(), bootstrapJar.getPath());

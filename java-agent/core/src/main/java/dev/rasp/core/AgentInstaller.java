@@ -15,9 +15,10 @@ import java.util.jar.JarFile;
  * this jar is in its isolated class loader.
  *
  * <p>Order: configuration (a bad value stops the JVM), then the native engine (missing: log and
- * run unprotected), then the bootstrap jar, then {@link Activation} (bridge and transformations).
- * This class must not refer to any dev.rasp.bootstrap type: they do not exist until the
- * bootstrap jar is appended, and the verifier may load referenced types early.
+ * run unprotected), then the bridge classes into the boot loader ({@link BootstrapClasses}), then
+ * {@link Activation} (bridge and transformations). This class must not refer to any
+ * dev.rasp.bootstrap type: they do not exist until they are defined, and the verifier may load
+ * referenced types early.
  */
 public final class AgentInstaller {
 
@@ -30,7 +31,7 @@ public final class AgentInstaller {
     /**
      * @param atStartup true from premain, false from agentmain (attach)
      * @param agentJar  path of rasp.jar, which holds the native library
-     * @param bootstrapJar the extracted rasp-bootstrap.jar, appended to the boot class path here
+     * @param bootstrapJar the extracted rasp-bootstrap.jar, whose classes are defined in the boot loader here
      * @throws ConfigException for a bad configuration value (the launcher prints it and exits)
      */
     public static void install(Instrumentation instrumentation, String agentArgs, boolean atStartup, String agentJar,
@@ -64,12 +65,18 @@ public final class AgentInstaller {
         }
 
         try {
-            // Only now: appending to the boot class path makes the JVM print a CDS warning, which
-            // must not precede a configuration error line, nor appear at all in mode=off.
-            instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(bootstrapJar));
-        } catch (IOException e) {
-            AgentLog.info("cannot open " + bootstrapJar + " (" + e + "); the application runs UNPROTECTED");
-            return;
+            BootstrapClasses.define(instrumentation, bootstrapJar);
+        } catch (Throwable t) {
+            // A JVM without either Unsafe.defineClass: the boot class path still works, with the
+            // JVM's class-data-sharing warning. Classes defined before the failure stay (same bytes).
+            AgentLog.info("cannot define the bridge in the boot loader (" + t + "); appending " + bootstrapJar
+                    + " to the boot class path instead");
+            try {
+                instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(bootstrapJar));
+            } catch (IOException e) {
+                AgentLog.info("cannot open " + bootstrapJar + " (" + e + "); the application runs UNPROTECTED");
+                return;
+            }
         }
         Activation.start(instrumentation, config, atStartup, version, rules);
     }

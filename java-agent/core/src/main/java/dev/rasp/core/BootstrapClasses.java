@@ -1,0 +1,183 @@
+package dev.rasp.core;
+
+import net.bytebuddy.jar.asm.ClassReader;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+
+/**
+ * Puts the bridge (rasp-bootstrap.jar, package dev.rasp.bootstrap) into the boot loader by defining
+ * each of its classes there, instead of appending the jar to the boot class path.
+ *
+ * <p>Why: once the boot class path is appended at run time (Instrumentation
+ * .appendToBootstrapClassLoaderSearch, and ByteBuddy's UsingInstrumentation, which does the same with a
+ * temporary jar), the JVM stops sharing (CDS) every class outside the boot loader and says so
+ * ("Sharing is only supported for boot loader classes because bootstrap classpath has been
+ * appended"): the application starts slower and a user's AppCDS archive goes unused. A class defined
+ * in the boot loader leaves its path as it was.
+ *
+ * <p>How: {@code jdk.internal.misc.Unsafe.defineClass} with no loader (Java 9 to 25 at least), its
+ * package exported to this loader's unnamed module alone through Instrumentation.redefineModule;
+ * {@code sun.misc.Unsafe.defineClass} on Java 8. Not ByteBuddy's UsingUnsafe: on Java 17+ it flips
+ * access flags with {@code sun.misc.Unsafe}'s memory methods, which JDK 24+ warns about.
+ *
+ * <p>The boot loader has no path to find these classes on later, so all of them are defined now
+ * (inner and anonymous classes too), each supertype before its subtypes: defining a class loads
+ * its superclass and interfaces.
+ */
+final class BootstrapClasses {
+
+    static final String PACKAGE_PATH = "dev/rasp/bootstrap/";
+    private static final String BRIDGE = "dev.rasp.bootstrap.RaspBridge";
+    private static final String UNSAFE_PACKAGE = "jdk.internal.misc";
+
+    private BootstrapClasses() {
+    }
+
+    /**
+     * @return the number of classes defined (0 when another copy of the agent already defined them)
+     * @throws Exception when the JVM offers no way to define them (the caller appends the jar instead)
+     */
+    static int define(Instrumentation instrumentation, String bootstrapJar) throws Exception {
+        if (inBootLoader(BRIDGE)) {
+            return 0;
+        }
+        Map<String, byte[]> classes;
+        try (JarFile jar = new JarFile(bootstrapJar, false)) {
+            classes = read(jar);
+        }
+        List<String> order = definitionOrder(classes);
+        Object unsafe;
+        Method defineClass;
+        if (javaModules()) {
+            Class<?> unsafeType = Class.forName(UNSAFE_PACKAGE + ".Unsafe");
+            exportToThisLoader(instrumentation, unsafeType);
+            unsafe = unsafeType.getMethod("getUnsafe").invoke(null);
+            defineClass = unsafeType.getMethod("defineClass",
+                    String.class, byte[].class, int.class, int.class, ClassLoader.class, ProtectionDomain.class);
+        } else {
+            Class<?> unsafeType = Class.forName("sun.misc.Unsafe");
+            Field theUnsafe = unsafeType.getDeclaredField("theUnsafe");
+            theUnsafe.setAccessible(true);
+            unsafe = theUnsafe.get(null);
+            defineClass = unsafeType.getMethod("defineClass",
+                    String.class, byte[].class, int.class, int.class, ClassLoader.class, ProtectionDomain.class);
+        }
+        for (String name : order) {
+            byte[] bytes = classes.get(name);
+            // No loader: the boot loader. No protection domain: like every boot class.
+            try {
+                defineClass.invoke(unsafe, name, bytes, 0, bytes.length, null, null);
+            } catch (InvocationTargetException e) {
+                throw new IllegalStateException("defining " + name + ": " + e.getCause(), e.getCause());
+            }
+        }
+        if (!inBootLoader(BRIDGE)) {
+            throw new IllegalStateException(BRIDGE + " is not in the boot loader after its definition");
+        }
+        return order.size();
+    }
+
+    /** Binary name to class file, for every class of the jar; a resource would be lost, so it fails. */
+    static Map<String, byte[]> read(JarFile jar) throws IOException {
+        Map<String, byte[]> classes = new LinkedHashMap<>();
+        for (Enumeration<JarEntry> entries = jar.entries(); entries.hasMoreElements(); ) {
+            JarEntry entry = entries.nextElement();
+            String name = entry.getName();
+            if (entry.isDirectory() || name.startsWith("META-INF/")) {
+                continue;
+            }
+            if (!name.startsWith(PACKAGE_PATH) || !name.endsWith(".class")) {
+                throw new IllegalStateException(name + ": only classes of " + PACKAGE_PATH
+                        + " can be defined in the boot loader");
+            }
+            try (InputStream in = jar.getInputStream(entry)) {
+                classes.put(name.substring(0, name.length() - ".class".length()).replace('/', '.'), readAll(in));
+            }
+        }
+        return classes;
+    }
+
+    /** The names in an order where each class comes after its superclass and interfaces among them. */
+    static List<String> definitionOrder(Map<String, byte[]> classes) {
+        List<String> order = new ArrayList<>(classes.size());
+        Set<String> visited = new HashSet<>();
+        for (String name : classes.keySet()) {
+            visit(name, classes, visited, order);
+        }
+        return order;
+    }
+
+    private static void visit(String name, Map<String, byte[]> classes, Set<String> visited, List<String> order) {
+        if (!classes.containsKey(name) || !visited.add(name)) {
+            return; // a JDK type, or already placed (the class file format forbids cycles)
+        }
+        ClassReader reader = new ClassReader(classes.get(name));
+        if (reader.getSuperName() != null) {
+            visit(reader.getSuperName().replace('/', '.'), classes, visited, order);
+        }
+        for (String type : reader.getInterfaces()) {
+            visit(type.replace('/', '.'), classes, visited, order);
+        }
+        order.add(name);
+    }
+
+    private static void exportToThisLoader(Instrumentation instrumentation, Class<?> unsafeType) throws Exception {
+        Class<?> moduleType = Class.forName("java.lang.Module");
+        Method getModule = Class.class.getMethod("getModule");
+        Object javaBase = getModule.invoke(unsafeType);
+        Object self = getModule.invoke(BootstrapClasses.class);
+        boolean exported = (Boolean) moduleType.getMethod("isExported", String.class, moduleType)
+                .invoke(javaBase, UNSAFE_PACKAGE, self);
+        if (!exported) {
+            Instrumentation.class.getMethod("redefineModule",
+                            moduleType, Set.class, Map.class, Map.class, Set.class, Map.class)
+                    .invoke(instrumentation, javaBase, Collections.emptySet(),
+                            Collections.singletonMap(UNSAFE_PACKAGE, Collections.singleton(self)),
+                            Collections.emptyMap(), Collections.emptySet(), Collections.emptyMap());
+        }
+    }
+
+    private static boolean javaModules() {
+        try {
+            Class.forName("java.lang.Module");
+            return true;
+        } catch (ClassNotFoundException java8) {
+            return false;
+        }
+    }
+
+    private static boolean inBootLoader(String name) {
+        try {
+            Class.forName(name, false, null);
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    private static byte[] readAll(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        byte[] buffer = new byte[8192];
+        for (int n; (n = in.read(buffer)) > 0; ) {
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
+    }
+}
