@@ -2,8 +2,8 @@
 //!
 //! Loading does all the work a scan must not: it verifies the file ([`RuleFile::parse`]),
 //! checks the `meta` section against itself (rule ids, the pattern maps recomputed from the
-//! rules), deserializes every DFA, picks the backend, and builds one regex-automata
-//! `meta::Regex` per pattern for [`RuleSet::spans`]. The result is immutable and shared
+//! rules), deserializes every DFA, picks the backend, and parses every pattern for
+//! [`RuleSet::spans`] (whose regexes are built when a rule first hits, see `SpanRegexes`). The result is immutable and shared
 //! between threads without locks; Hyperscan's scratch is per thread inside its scanner.
 //!
 //! The DFAs stay loaded even when Hyperscan scans: a Hyperscan scan that fails (it should
@@ -14,9 +14,11 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
 
 use regex_automata::meta;
 use regex_automata::nfa::thompson::WhichCaptures;
+use regex_syntax::hir::Hir;
 
 use super::backend::dfa::PortableDb;
 use super::backend::hyperscan::{self, HyperscanDb};
@@ -49,8 +51,8 @@ pub struct RuleSet {
     backend: BackendKind,
     /// Why Auto chose the portable backend (None when it did not, or was not asked to choose).
     portable_reason: Option<String>,
-    /// Per rule, per pattern: the regex that finds match spans.
-    span_regexes: Vec<Vec<meta::Regex>>,
+    /// Per rule: the regexes that find match spans, built when the rule first hits.
+    span_regexes: Vec<SpanRegexes>,
     fallbacks: AtomicU64,
     failures: AtomicU64,
 }
@@ -229,10 +231,10 @@ impl RuleSet {
     /// Match spans of every pattern of rule `rule` in `haystack` (leftmost-first,
     /// non-overlapping per pattern), for overlap checks. Empty for an unknown rule index.
     pub fn spans(&self, rule: usize, haystack: &[u8]) -> Vec<Range<usize>> {
-        let Some(regexes) = self.span_regexes.get(rule) else {
+        let Some(rule) = self.span_regexes.get(rule) else {
             return Vec::new();
         };
-        regexes
+        rule.regexes(&self.failures)
             .iter()
             .flat_map(|re| re.find_iter(haystack).map(|m| m.range()))
             .collect()
@@ -243,7 +245,8 @@ impl RuleSet {
         self.fallbacks.load(Ordering::Relaxed)
     }
 
-    /// Scans that could not complete at all (expected to stay 0).
+    /// Scans that could not complete at all, and span regexes that could not be built (expected
+    /// to stay 0).
     pub fn scan_failures(&self) -> u64 {
         self.failures.load(Ordering::Relaxed)
     }
@@ -422,32 +425,65 @@ fn load_hyperscan(
     Ok(out)
 }
 
-/// One span regex per pattern, from the same HIR the DFA was built from.
-fn span_regexes(rules: &[Rule]) -> Result<Vec<Vec<meta::Regex>>, RuleFileError> {
-    let config = meta::Config::new()
-        .utf8_empty(false)
-        .which_captures(WhichCaptures::Implicit);
+/// A rule's span regexes, one per pattern, from the same HIR the DFA was built from.
+///
+/// Building a `meta::Regex` is most of what loading a rule set costs (about nine tenths for the
+/// default set), and only a rule that hits and needs a span ever uses one. So loading parses each
+/// pattern (a pattern that does not parse still rejects the file) and the regexes are built on
+/// the rule's first hit. Two threads hitting the rule at once build it once; the second waits for
+/// the first, once per rule and process.
+struct SpanRegexes {
+    hirs: Vec<Hir>,
+    built: OnceLock<Vec<meta::Regex>>,
+}
+
+impl SpanRegexes {
+    fn regexes(&self, failures: &AtomicU64) -> &[meta::Regex] {
+        self.built.get_or_init(|| {
+            let config = meta::Config::new()
+                .utf8_empty(false)
+                .which_captures(WhichCaptures::Implicit);
+            self.hirs
+                .iter()
+                .filter_map(|hir| {
+                    let built = meta::Builder::new()
+                        .configure(config.clone())
+                        .build_from_hir(hir);
+                    if built.is_err() {
+                        // The compiler built the same HIR into both matchers, so this cannot
+                        // happen; no span then means the scan's word is taken (eval.rs).
+                        failures.fetch_add(1, Ordering::Relaxed);
+                    }
+                    built.ok()
+                })
+                .collect()
+        })
+    }
+}
+
+/// Each rule's patterns parsed, their span regexes not built yet.
+fn span_regexes(rules: &[Rule]) -> Result<Vec<SpanRegexes>, RuleFileError> {
     rules
         .iter()
         .map(|rule| {
-            rule.patterns
+            let hirs = rule
+                .patterns
                 .iter()
                 .enumerate()
                 .map(|(i, p)| {
-                    let bad = |m: String| {
+                    pattern::parse(&p.regex, p.flags).map_err(|m| {
                         RuleFileError::Inconsistent(format!(
                             "rule {} pattern {}: {m}",
                             rule.id,
                             i + 1
                         ))
-                    };
-                    let hir = pattern::parse(&p.regex, p.flags).map_err(bad)?;
-                    meta::Builder::new()
-                        .configure(config.clone())
-                        .build_from_hir(&hir)
-                        .map_err(|e| bad(e.to_string()))
+                    })
                 })
-                .collect()
+                .collect::<Result<Vec<Hir>, RuleFileError>>()?;
+            Ok(SpanRegexes {
+                hirs,
+                built: OnceLock::new(),
+            })
         })
         .collect()
 }

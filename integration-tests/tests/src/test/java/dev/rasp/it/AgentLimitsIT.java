@@ -115,22 +115,70 @@ class AgentLimitsIT {
         }
     }
 
-    /** rasp.native.dir points the extraction elsewhere (hosts whose /tmp is noexec). */
+    /**
+     * rasp.native.dir points the extraction elsewhere (hosts whose /tmp is noexec): the library goes to the
+     * per-user cache there once, and a second start loads that same file without writing it again.
+     */
     @Test
-    void nativeLibraryIsExtractedWhereRaspNativeDirSays() throws Exception {
+    void nativeLibraryIsCachedWhereRaspNativeDirSays() throws Exception {
         Path dir = ItConfig.newWorkDir("native-dir-ok").resolve("exec-ok");
         Files.createDirectories(dir);
+        Path cache = dir.resolve("rasp-native-" + System.getProperty("user.name"));
+        Path library;
+        java.nio.file.attribute.FileTime written;
         AppProcess app = start("javax-native-dir", "-Drasp.native.dir=" + dir);
         try {
-            // The library is deleted as soon as it is loaded (nothing stays behind even after a
-            // kill), so the start line is where the directory shows.
             assertTrue(app.agentLogLines().stream().anyMatch(l -> l.contains("started") && l.contains("native_dir=" + dir)),
                 "the start line names rasp.native.dir: " + app.agentLogLines());
             try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
-                assertEquals(0, entries.count(), "nothing left behind in rasp.native.dir");
+                assertEquals(java.util.Collections.singletonList(cache), entries.collect(java.util.stream.Collectors.toList()),
+                    "only the cache directory in rasp.native.dir");
             }
+            assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(cache)));
+            try (java.util.stream.Stream<Path> entries = Files.list(cache)) {
+                java.util.List<Path> files = entries.collect(java.util.stream.Collectors.toList());
+                assertEquals(1, files.size(), "one library, no temporary file: " + files);
+                library = files.get(0);
+            }
+            assertTrue(library.getFileName().toString().matches("librasp_jni-[0-9a-f]{8}-[0-9]+\\.so"), library.toString());
+            written = Files.getLastModifiedTime(library);
             Http.Resp r = new Http(app.baseUrl()).get("/h2/users/by-name?name=" + Http.enc("' OR '1'='1"));
             assertEquals(403, r.status(), "protected with the library loaded from there: " + r);
+        } finally {
+            app.stop();
+        }
+        final Path cached = library;
+        AppProcess again = start("javax-native-dir-again", "-Drasp.native.dir=" + dir, "-Drasp.debug.startup=true");
+        try {
+            assertTrue(again.agentLogLines().stream().anyMatch(l -> l.contains("native library found in " + cached)),
+                "the second start loads the cached file: " + again.agentLogLines());
+            assertEquals(written, Files.getLastModifiedTime(library), "not written again");
+            Http.Resp r = new Http(again.baseUrl()).get("/h2/users/by-name?name=" + Http.enc("' OR '1'='1"));
+            assertEquals(403, r.status(), "protected: " + r);
+        } finally {
+            again.stop();
+        }
+    }
+
+    /** A cache directory others may write to is not trusted: the library is extracted privately and removed. */
+    @Test
+    void aCacheDirectoryOpenToOthersIsNotUsed() throws Exception {
+        Path dir = ItConfig.newWorkDir("native-dir-open").resolve("exec-ok");
+        Path cache = Files.createDirectories(dir.resolve("rasp-native-" + System.getProperty("user.name")));
+        Files.setPosixFilePermissions(cache, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        AppProcess app = start("javax-native-dir-open", "-Drasp.native.dir=" + dir);
+        try {
+            assertTrue(app.agentLogLines().stream().anyMatch(l -> l.contains("native library cache not used (" + cache
+                    + " is open to others")), "the log says why: " + app.agentLogLines());
+            try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
+                assertEquals(java.util.Collections.singletonList(cache), entries.collect(java.util.stream.Collectors.toList()),
+                    "the private copy is gone once loaded");
+            }
+            try (java.util.stream.Stream<Path> entries = Files.list(cache)) {
+                assertEquals(0, entries.count(), "nothing written into the open directory");
+            }
+            Http.Resp r = new Http(app.baseUrl()).get("/h2/users/by-name?name=" + Http.enc("' OR '1'='1"));
+            assertEquals(403, r.status(), "protected with the private copy: " + r);
         } finally {
             app.stop();
         }

@@ -25,6 +25,9 @@ public final class AgentInstaller {
     /** The agent options the Spring Boot starter attaches with (RaspAgent's STARTER_OPTIONS). */
     private static final String SPRING_STARTER_OPTIONS = "rasp-spring-boot-starter";
 
+    /** {@code -Drasp.debug.startup=true}: one line with what the native start cost. */
+    private static final String DEBUG_STARTUP = "rasp.debug.startup";
+
     private AgentInstaller() {
     }
 
@@ -50,10 +53,15 @@ public final class AgentInstaller {
         String initError = null;
         RuleSetManager rules = RuleSetManager.of(config.rules(), agentJar);
         if (unavailable == null) {
+            long initStart = System.nanoTime();
             try {
                 initError = rules.initEngine(config.toEngineConfig(version));
             } catch (UnsatisfiedLinkError e) {
                 unavailable = "natives not registered: " + e.getMessage();
+            }
+            if (Boolean.getBoolean(DEBUG_STARTUP)) {
+                AgentLog.info("startup: native library " + NativeLibraryLoader.startupReport() + "; engine init "
+                        + (System.nanoTime() - initStart) / 1000 + " us (" + rules.startupReport() + ")");
             }
         }
         if (unavailable != null) {

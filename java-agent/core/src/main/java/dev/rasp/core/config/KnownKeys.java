@@ -27,10 +27,10 @@ final class KnownKeys {
 
     /**
      * System properties the agent reads outside {@link AgentConfig}: the transformation log
-     * (Activation), and the line the launcher leaves for the Spring Boot starter after a refused attach.
+     * (Activation), the start-up timings (AgentInstaller), and the line the launcher leaves for the Spring Boot starter after a refused attach.
      */
     static final List<String> OTHER_PROPERTIES = Collections.unmodifiableList(Arrays.asList(
-            "rasp.debug.transformations", "rasp.agent.config_error"));
+            "rasp.debug.transformations", "rasp.debug.startup", "rasp.agent.config_error"));
 
     /**
      * The Spring Boot starter's own keys. Spring reads system properties as application properties,

@@ -1,6 +1,7 @@
 package dev.rasp.core.engine;
 
 import dev.rasp.core.AgentJarResource;
+import dev.rasp.core.AgentLog;
 
 import java.io.File;
 import java.io.IOException;
@@ -15,13 +16,20 @@ import java.util.Locale;
 /**
  * Extracts the engine from rasp.jar and loads it into this (the core's) class loader.
  *
- * <p>The library goes to a private file in a fresh owner-only directory, so no other local user
+ * <p>From rasp.jar, the library is loaded from the per-user cache ({@link NativeLibraryCache}),
+ * extracted there once per library content; when the cache cannot be trusted or used, it goes to a
+ * private file in a fresh owner-only directory, removed right after loading, so no other local user
  * can swap it between extraction and load. It must be loaded from a class of the core loader:
  * JNI_OnLoad finds {@link NativeEngine} through the loader that called System.load.
  */
 public final class NativeLibraryLoader {
 
     private static boolean loaded;
+    // what rasp.debug.startup prints; formatted only then (String.format costs milliseconds at premain)
+    private static String reportPlace = "not loaded";
+    private static long reportFindNanos;
+    private static long reportLoadNanos;
+    private static final String MISSING = new String("missing");
 
     private NativeLibraryLoader() {
     }
@@ -56,7 +64,7 @@ public final class NativeLibraryLoader {
      *
      * @param agentJar  rasp.jar, where the library is a resource; null to look in the core's own
      *                  class path instead (tests, development)
-     * @param parentDir where to create the private extraction directory (rasp.native.dir)
+     * @param parentDir rasp.native.dir: where the cache directory is, or the private extraction directory is made
      */
     public static synchronized String load(String agentJar, File parentDir) {
         if (loaded) {
@@ -68,6 +76,58 @@ public final class NativeLibraryLoader {
         if (resource == null) {
             return "no native engine is built for " + osName + "/" + osArch;
         }
+        if (agentJar != null) {
+            String cacheProblem = loadCached(agentJar, resource, parentDir.toPath());
+            if (cacheProblem == null) {
+                return null;
+            }
+            if (cacheProblem != MISSING) {
+                AgentLog.info("native library cache not used (" + cacheProblem + "); extracting into a private directory");
+            }
+        }
+        return loadPrivately(agentJar, resource, parentDir);
+    }
+
+    /** What {@code rasp.debug.startup} reports: how the library was found and how long it took. */
+    public static synchronized String startupReport() {
+        return reportPlace + " in " + millis(reportFindNanos) + " ms, System.load " + millis(reportLoadNanos) + " ms";
+    }
+
+    /** Null when loaded from the cache, else why the cache was not used (the caller extracts privately). */
+    private static String loadCached(String agentJar, String resource, Path base) {
+        long start = System.nanoTime();
+        NativeLibraryCache.Entry entry;
+        try {
+            entry = NativeLibraryCache.get(agentJar, resource, base);
+        } catch (NativeLibraryCache.Unusable e) {
+            return e.getMessage();
+        } catch (IOException | RuntimeException e) {
+            return String.valueOf(e);
+        }
+        if (entry == null) {
+            return MISSING; // the private extraction says so in its own words
+        }
+        long ready = System.nanoTime();
+        try {
+            System.load(entry.file.toString());
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            // e.g. the same file already loaded by another class loader of this JVM, or a noexec mount:
+            // the private copy reports a real failure itself
+            return "cannot load " + entry.file + ": " + e;
+        }
+        loaded = true;
+        reportPlace = (entry.extracted ? "extracted into " : "found in ") + entry.file;
+        reportFindNanos = ready - start;
+        reportLoadNanos = System.nanoTime() - ready;
+        return null;
+    }
+
+    private static String millis(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e6);
+    }
+
+    private static String loadPrivately(String agentJar, String resource, File parentDir) {
+        long start = System.nanoTime();
         Path dir = null;
         Path library = null;
         try {
@@ -81,6 +141,7 @@ public final class NativeLibraryLoader {
             } catch (IOException | RuntimeException e) {
                 return "cannot extract " + resource + " into " + parentDir + ": " + e;
             }
+            long ready = System.nanoTime();
             try {
                 System.load(library.toAbsolutePath().toString());
             } catch (UnsatisfiedLinkError e) {
@@ -90,6 +151,9 @@ public final class NativeLibraryLoader {
                 return "cannot load " + library + ": " + e + "; run java with --enable-native-access=ALL-UNNAMED";
             }
             loaded = true;
+            reportPlace = "extracted privately into " + library;
+            reportFindNanos = ready - start;
+            reportLoadNanos = System.nanoTime() - ready;
             return null;
         } finally {
             // Linux keeps a loaded library mapped after its file is gone; removing it now leaves
