@@ -71,6 +71,7 @@ final class Activation {
             AgentLog.info("agent already installed in this JVM; nothing done");
             return;
         }
+        StartupTimes.phase("bridge installed");
         ClassLoader coreLoader = Activation.class.getClassLoader();
         List<InstrumentationModule> modules = modules();
         // The boot loader's classes are ignored except the JDK sinks the modules name
@@ -112,9 +113,13 @@ final class Activation {
                 errors.record("loading " + jdkExecutor, t);
             }
         }
+        StartupTimes.phase("agent builder made");
         builder.installOn(instrumentation);
+        StartupTimes.phase("transformer installed (retransformation of loaded classes)");
+        StartupTimes.report();
 
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            StartupTimes.report();
             if (errors.errors() > 0) {
                 AgentLog.info(errors.errors() + " internal error(s) were contained during this run");
             }
@@ -140,6 +145,7 @@ final class Activation {
         if (config.jmxEnabled()) {
             AgentJmx.start(); // on a thread of its own; a refusal is logged, never thrown
         }
+        StartupTimes.phase("telemetry, rule watcher, JMX");
     }
 
     /**
@@ -180,8 +186,19 @@ final class Activation {
         }
 
         @Override
+        public void onDiscovery(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded) {
+            StartupTimes.discovered();
+        }
+
+        @Override
+        public void onComplete(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded) {
+            StartupTimes.completed();
+        }
+
+        @Override
         public void onTransformation(TypeDescription type, ClassLoader classLoader, JavaModule module, boolean loaded,
                                      DynamicType dynamicType) {
+            StartupTimes.transformed();
             if (logTransformations && logged.incrementAndGet() <= 1000) {
                 AgentLog.info("instrumented " + type.getName());
             }

@@ -35,6 +35,7 @@ public final class AgentInstaller {
      */
     public static void install(Instrumentation instrumentation, String agentArgs, boolean atStartup, String agentJar,
                                String bootstrapJar) {
+        StartupTimes.phase("start");
         String version = AgentVersion.get();
         AgentConfig config = AgentConfig.fromEnvironment(SPRING_STARTER_OPTIONS.equals(agentArgs));
         for (String warning : config.warnings()) {
@@ -45,7 +46,9 @@ public final class AgentInstaller {
             return;
         }
 
+        StartupTimes.phase("configuration");
         String unavailable = NativeLibraryLoader.load(agentJar, config.nativeDir());
+        StartupTimes.phase("native library");
         String initError = null;
         RuleSetManager rules = RuleSetManager.of(config.rules(), agentJar);
         if (unavailable == null) {
@@ -55,6 +58,7 @@ public final class AgentInstaller {
                 unavailable = "natives not registered: " + e.getMessage();
             }
         }
+        StartupTimes.phase("engine init (rule set)");
         if (unavailable != null) {
             AgentLog.info("native engine unavailable (" + unavailable + "); the application runs UNPROTECTED");
             return;
@@ -71,6 +75,7 @@ public final class AgentInstaller {
             AgentLog.info("cannot open " + bootstrapJar + " (" + e + "); the application runs UNPROTECTED");
             return;
         }
+        StartupTimes.phase("bootstrap jar appended");
         Activation.start(instrumentation, config, atStartup, version, rules);
     }
 }
