@@ -22,6 +22,14 @@ public interface InstrumentationModule {
     }
 
     /**
+     * Declares every type name (own or inherited) and class file constant this module's
+     * {@code .type(...)} matchers depend on: classes that show none of any module's keys are never
+     * given to ByteBuddy's matchers (see {@link TypePrefilter}). A type matcher added without its
+     * key never matches; TypePrefilterTest checks the keys against the matchers.
+     */
+    void typeKeys(TypeKeys keys);
+
+    /**
      * Adds this module's transformations.
      *
      * @param adviceLoader the core's class loader, where the advice class files are read from
