@@ -24,13 +24,17 @@ import dev.rasp.core.instrumentation.jdbc.JdbcInstrumentation;
 import dev.rasp.core.instrumentation.orm.OrmInstrumentation;
 import dev.rasp.core.instrumentation.servlet.ServletInstrumentation;
 import dev.rasp.core.rules.RuleSetManager;
+import dev.rasp.core.instrumentation.TypeKeys;
+import dev.rasp.core.instrumentation.TypePrefilter;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 
 import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -49,6 +53,8 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
  * class path: installs the bridge's hooks, then the class transformations.
  */
 final class Activation {
+
+    private static final boolean PREFILTER = !"off".equals(System.getProperty("rasp.debug.prefilter"));
 
     private Activation() {
     }
@@ -71,15 +77,21 @@ final class Activation {
             AgentLog.info("agent already installed in this JVM; nothing done");
             return;
         }
+        StartupTimes.phase("bridge installed");
         ClassLoader coreLoader = Activation.class.getClassLoader();
         List<InstrumentationModule> modules = modules();
         // The boot loader's classes are ignored except the JDK sinks the modules name
         // (ProcessImpl, java.io, the file system providers): the transformer then never looks at
         // the rest of the JDK, and the retransformation pass at start only touches those.
         ElementMatcher.Junction<TypeDescription> jdkSinks = none();
+        List<TypeKeys> keys = new ArrayList<TypeKeys>();
         for (InstrumentationModule module : modules) {
             jdkSinks = jdkSinks.or(module.bootstrapTypes());
+            TypeKeys k = new TypeKeys();
+            module.typeKeys(k);
+            keys.add(k);
         }
+        final TypePrefilter prefilter = new TypePrefilter(keys, coreLoader);
         AgentBuilder builder = newAgentBuilder()
                 .disableClassFormatChanges()
                 // Already loaded classes (java.io.File, FileInputStream, the file system provider,
@@ -91,7 +103,18 @@ final class Activation {
                 // named module does not read by default: the read edge is added as it is
                 // transformed.
                 .assureReadEdgeTo(instrumentation, RaspBridge.class)
-                .ignore(nameStartsWith("net.bytebuddy.")
+                // Classes that show none of the modules' type keys never reach the matchers below
+                // (TypePrefilter: it reads the class file before ByteBuddy does).
+                // -Drasp.debug.prefilter=off turns it off, to compare the transformed types.
+                .with(new AgentBuilder.TransformerDecorator() {
+                    @Override
+                    public ResettableClassFileTransformer decorate(ResettableClassFileTransformer transformer) {
+                        return PREFILTER ? ResettableClassFileTransformer.WithDelegation.of(transformer, prefilter)
+                                : transformer;
+                    }
+                })
+                .ignore(prefilter.ignores())
+                .or(nameStartsWith("net.bytebuddy.")
                         .or(nameStartsWith("dev.rasp.core."))
                         .or(nameStartsWith("dev.rasp.bootstrap."))
                         .or(nameStartsWith("dev.rasp.agent."))
@@ -112,9 +135,13 @@ final class Activation {
                 errors.record("loading " + jdkExecutor, t);
             }
         }
+        StartupTimes.phase("agent builder made");
         builder.installOn(instrumentation);
+        StartupTimes.phase("transformer installed (retransformation of loaded classes)");
+        StartupTimes.report();
 
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            StartupTimes.report();
             if (errors.errors() > 0) {
                 AgentLog.info(errors.errors() + " internal error(s) were contained during this run");
             }
@@ -140,6 +167,7 @@ final class Activation {
         if (config.jmxEnabled()) {
             AgentJmx.start(); // on a thread of its own; a refusal is logged, never thrown
         }
+        StartupTimes.phase("telemetry, rule watcher, JMX");
     }
 
     /**
@@ -180,8 +208,19 @@ final class Activation {
         }
 
         @Override
+        public void onDiscovery(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded) {
+            StartupTimes.discovered();
+        }
+
+        @Override
+        public void onComplete(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded) {
+            StartupTimes.completed();
+        }
+
+        @Override
         public void onTransformation(TypeDescription type, ClassLoader classLoader, JavaModule module, boolean loaded,
                                      DynamicType dynamicType) {
+            StartupTimes.transformed();
             if (logTransformations && logged.incrementAndGet() <= 1000) {
                 AgentLog.info("instrumented " + type.getName());
             }

@@ -25,9 +25,6 @@ public final class AgentInstaller {
     /** The agent options the Spring Boot starter attaches with (RaspAgent's STARTER_OPTIONS). */
     private static final String SPRING_STARTER_OPTIONS = "rasp-spring-boot-starter";
 
-    /** {@code -Drasp.debug.startup=true}: one line with what the native start cost. */
-    private static final String DEBUG_STARTUP = "rasp.debug.startup";
-
     private AgentInstaller() {
     }
 
@@ -39,6 +36,7 @@ public final class AgentInstaller {
      */
     public static void install(Instrumentation instrumentation, String agentArgs, boolean atStartup, String agentJar,
                                String bootstrapJar) {
+        StartupTimes.phase("start");
         String version = AgentVersion.get();
         AgentConfig config = AgentConfig.fromEnvironment(SPRING_STARTER_OPTIONS.equals(agentArgs));
         for (String warning : config.warnings()) {
@@ -49,21 +47,23 @@ public final class AgentInstaller {
             return;
         }
 
+        StartupTimes.phase("configuration");
         String unavailable = NativeLibraryLoader.load(agentJar, config.nativeDir());
+        StartupTimes.phase("native library");
         String initError = null;
         RuleSetManager rules = RuleSetManager.of(config.rules(), agentJar);
         if (unavailable == null) {
-            long initStart = System.nanoTime();
             try {
                 initError = rules.initEngine(config.toEngineConfig(version));
             } catch (UnsatisfiedLinkError e) {
                 unavailable = "natives not registered: " + e.getMessage();
             }
-            if (Boolean.getBoolean(DEBUG_STARTUP)) {
-                AgentLog.info("startup: native library " + NativeLibraryLoader.startupReport() + "; engine init "
-                        + (System.nanoTime() - initStart) / 1000 + " us (" + rules.startupReport() + ")");
+            if (StartupTimes.ENABLED) {
+                StartupTimes.detail("native library " + NativeLibraryLoader.startupReport() + "; engine init: "
+                        + rules.startupReport());
             }
         }
+        StartupTimes.phase("engine init (rule set)");
         if (unavailable != null) {
             AgentLog.info("native engine unavailable (" + unavailable + "); the application runs UNPROTECTED");
             return;
@@ -86,6 +86,7 @@ public final class AgentInstaller {
                 return;
             }
         }
+        StartupTimes.phase("bridge defined in the boot loader");
         Activation.start(instrumentation, config, atStartup, version, rules);
     }
 }

@@ -22,6 +22,15 @@ public interface InstrumentationModule {
     }
 
     /**
+     * Declares every type name (own or inherited) and class file constant this module's
+     * {@code .type(...)} matchers depend on: classes that show none of any module's keys are never
+     * given to ByteBuddy's matchers (see {@link TypePrefilter}). A type matcher added without its
+     * key never matches (TypePrefilterTest puts the JDK's classes and synthetic ones to the keys and the
+     * matchers; benches/startup/transformed compares the transformed types of the test applications).
+     */
+    void typeKeys(TypeKeys keys);
+
+    /**
      * Adds this module's transformations.
      *
      * @param adviceLoader the core's class loader, where the advice class files are read from

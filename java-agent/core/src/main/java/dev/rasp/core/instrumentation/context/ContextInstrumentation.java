@@ -1,6 +1,7 @@
 package dev.rasp.core.instrumentation.context;
 
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.TypeKeys;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
@@ -46,6 +47,11 @@ public final class ContextInstrumentation implements InstrumentationModule {
     @Override
     public String name() {
         return "context";
+    }
+
+    @Override
+    public void typeKeys(TypeKeys keys) {
+        keys.names(EXECUTOR, FORK_JOIN_TASK, THREAD, VIRTUAL_THREAD);
     }
 
     @Override

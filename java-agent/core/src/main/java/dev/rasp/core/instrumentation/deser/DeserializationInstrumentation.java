@@ -1,6 +1,7 @@
 package dev.rasp.core.instrumentation.deser;
 
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.TypeKeys;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -31,6 +32,11 @@ public final class DeserializationInstrumentation implements InstrumentationModu
     @Override
     public String name() {
         return "deserialization";
+    }
+
+    @Override
+    public void typeKeys(TypeKeys keys) {
+        keys.names(OBJECT_STREAM_CLASS);
     }
 
     @Override

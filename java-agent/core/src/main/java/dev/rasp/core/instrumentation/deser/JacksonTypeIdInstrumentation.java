@@ -1,6 +1,7 @@
 package dev.rasp.core.instrumentation.deser;
 
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.TypeKeys;
 import net.bytebuddy.agent.builder.AgentBuilder;
 
 import static net.bytebuddy.matcher.ElementMatchers.isMethod;
@@ -24,6 +25,11 @@ public final class JacksonTypeIdInstrumentation implements InstrumentationModule
     @Override
     public String name() {
         return "jackson-polymorphic";
+    }
+
+    @Override
+    public void typeKeys(TypeKeys keys) {
+        keys.names(CLASS_NAME_ID_RESOLVER);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.rasp.core.instrumentation.deser;
 
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.TypeKeys;
 import net.bytebuddy.agent.builder.AgentBuilder;
 
 import static net.bytebuddy.matcher.ElementMatchers.isMethod;
@@ -20,6 +21,11 @@ public final class SnakeYamlInstrumentation implements InstrumentationModule {
     @Override
     public String name() {
         return "snakeyaml";
+    }
+
+    @Override
+    public void typeKeys(TypeKeys keys) {
+        keys.names(CONSTRUCTOR);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.rasp.core.instrumentation.deser;
 
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.TypeKeys;
 import net.bytebuddy.agent.builder.AgentBuilder;
 
 import static net.bytebuddy.matcher.ElementMatchers.isMethod;
@@ -34,6 +35,11 @@ public final class XStreamInstrumentation implements InstrumentationModule {
     @Override
     public String name() {
         return "xstream";
+    }
+
+    @Override
+    public void typeKeys(TypeKeys keys) {
+        keys.names(CACHING_MAPPER, JAVA_CLASS_CONVERTER);
     }
 
     @Override

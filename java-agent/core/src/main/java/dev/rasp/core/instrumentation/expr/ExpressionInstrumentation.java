@@ -2,6 +2,7 @@ package dev.rasp.core.instrumentation.expr;
 
 import dev.rasp.core.instrumentation.InstrumentationModule;
 import java.io.Reader;
+import dev.rasp.core.instrumentation.TypeKeys;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
@@ -59,6 +60,12 @@ public final class ExpressionInstrumentation implements InstrumentationModule {
     @Override
     public String name() {
         return "expr";
+    }
+
+    @Override
+    public void typeKeys(TypeKeys keys) {
+        keys.names(SPEL_PARSER, OGNL, MVEL, JEXL_ENGINE, FREEMARKER_TEMPLATE, VELOCITY_RUNTIME,
+                THYMELEAF_STRING_RESOURCE, "jakarta.el.ExpressionFactory", "javax.el.ExpressionFactory");
     }
 
     /** Jakarta and javax ExpressionFactory implementations, in one walk of the hierarchy. */

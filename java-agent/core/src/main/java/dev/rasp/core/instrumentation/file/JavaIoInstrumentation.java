@@ -1,6 +1,7 @@
 package dev.rasp.core.instrumentation.file;
 
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.TypeKeys;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
@@ -39,6 +40,11 @@ public final class JavaIoInstrumentation implements InstrumentationModule {
     @Override
     public String name() {
         return "java.io";
+    }
+
+    @Override
+    public void typeKeys(TypeKeys keys) {
+        keys.names(FILE, FILE_INPUT_STREAM, FILE_OUTPUT_STREAM, RANDOM_ACCESS_FILE, FILE_URL_CONNECTION);
     }
 
     @Override

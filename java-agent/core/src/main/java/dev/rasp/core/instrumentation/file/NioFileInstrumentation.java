@@ -1,6 +1,7 @@
 package dev.rasp.core.instrumentation.file;
 
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.TypeKeys;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
@@ -61,6 +62,11 @@ public final class NioFileInstrumentation implements InstrumentationModule {
     @Override
     public String name() {
         return "java.nio.file";
+    }
+
+    @Override
+    public void typeKeys(TypeKeys keys) {
+        keys.names(JDK_PROVIDERS).names(ZIP_PROVIDERS).names(JDK_PATHS).names(JDK_FILE_SYSTEMS);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.rasp.core.instrumentation.jdbc;
 
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.TypeKeys;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
@@ -35,6 +36,14 @@ public final class JdbcInstrumentation implements InstrumentationModule {
     @Override
     public String name() {
         return "jdbc";
+    }
+
+    @Override
+    public void typeKeys(TypeKeys keys) {
+        keys.names("java.sql.Statement", "java.sql.Connection")
+                // the declaresMethod alternatives: executeQuery(String) and prepareStatement(String)
+                .constant("(Ljava/lang/String;)Ljava/sql/ResultSet;")
+                .constant("(Ljava/lang/String;)Ljava/sql/PreparedStatement;");
     }
 
     static ElementMatcher.Junction<TypeDescription> statementTypes() {

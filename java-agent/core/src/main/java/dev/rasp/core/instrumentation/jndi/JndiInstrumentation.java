@@ -1,6 +1,7 @@
 package dev.rasp.core.instrumentation.jndi;
 
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.TypeKeys;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -44,6 +45,11 @@ public final class JndiInstrumentation implements InstrumentationModule {
     @Override
     public String name() {
         return "jndi";
+    }
+
+    @Override
+    public void typeKeys(TypeKeys keys) {
+        keys.names(INITIAL_CONTEXT, NAMING_MANAGER).names(URL_CONTEXTS);
     }
 
     @Override

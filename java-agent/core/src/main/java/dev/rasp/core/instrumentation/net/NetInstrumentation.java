@@ -1,6 +1,7 @@
 package dev.rasp.core.instrumentation.net;
 
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.TypeKeys;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -49,6 +50,13 @@ public final class NetInstrumentation implements InstrumentationModule {
     @Override
     public String name() {
         return "net";
+    }
+
+    @Override
+    public void typeKeys(TypeKeys keys) {
+        keys.names(URL, HTTP_URL_CONNECTION, SOCKET, SOCKET_CHANNEL, HTTP_CLIENT_IMPL, APACHE_REDIRECT_STRATEGY,
+                JDK_REDIRECT_FILTER, OKHTTP_CALL, OKHTTP_FOLLOW_UP, APACHE4_CLIENT, APACHE5_CLIENT,
+                APACHE4_REDIRECT_STRATEGY, REACTOR_CONNECTOR, REACTOR_NETTY_HANDLER);
     }
 
     @Override

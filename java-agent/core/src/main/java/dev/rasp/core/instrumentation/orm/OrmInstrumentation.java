@@ -1,6 +1,7 @@
 package dev.rasp.core.instrumentation.orm;
 
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.TypeKeys;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
@@ -36,6 +37,12 @@ public final class OrmInstrumentation implements InstrumentationModule {
     @Override
     public String name() {
         return "orm";
+    }
+
+    @Override
+    public void typeKeys(TypeKeys keys) {
+        keys.names("jakarta.persistence.EntityManager", "javax.persistence.EntityManager",
+                "org.hibernate.query.QueryProducer");
     }
 
     static ElementMatcher.Junction<TypeDescription> producerTypes() {

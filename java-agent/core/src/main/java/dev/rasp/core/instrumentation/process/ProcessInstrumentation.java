@@ -1,6 +1,7 @@
 package dev.rasp.core.instrumentation.process;
 
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.TypeKeys;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -25,6 +26,11 @@ public final class ProcessInstrumentation implements InstrumentationModule {
     @Override
     public String name() {
         return "process";
+    }
+
+    @Override
+    public void typeKeys(TypeKeys keys) {
+        keys.names(PROCESS_IMPL);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.rasp.core.instrumentation.servlet;
 
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.TypeKeys;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
@@ -34,6 +35,14 @@ public final class ServletInstrumentation implements InstrumentationModule {
     @Override
     public String name() {
         return "servlet";
+    }
+
+    @Override
+    public void typeKeys(TypeKeys keys) {
+        keys.names("javax.servlet.Filter", "jakarta.servlet.Filter", "javax.servlet.Servlet", "jakarta.servlet.Servlet",
+                "javax.servlet.AsyncContext", "jakarta.servlet.AsyncContext",
+                "javax.servlet.ServletInputStream", "jakarta.servlet.ServletInputStream",
+                "org.apache.catalina.connector.CoyoteReader");
     }
 
     static ElementMatcher.Junction<TypeDescription> implementing(String suffix) {

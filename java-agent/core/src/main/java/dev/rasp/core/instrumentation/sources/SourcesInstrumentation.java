@@ -1,6 +1,7 @@
 package dev.rasp.core.instrumentation.sources;
 
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.TypeKeys;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
@@ -41,6 +42,19 @@ public final class SourcesInstrumentation implements InstrumentationModule {
     @Override
     public String name() {
         return "sources";
+    }
+
+    @Override
+    public void typeKeys(TypeKeys keys) {
+        keys.names("javax.servlet.ServletRequest", "jakarta.servlet.ServletRequest",
+                "javax.servlet.http.Part", "jakarta.servlet.http.Part",
+                "org.springframework.web.multipart.MultipartFile",
+                "org.apache.commons.fileupload.FileItem", "org.apache.commons.fileupload2.core.FileItem",
+                "com.fasterxml.jackson.core.JsonParser", "tools.jackson.core.JsonParser",
+                "com.google.gson.stream.JsonReader",
+                "javax.json.stream.JsonParser", "jakarta.json.stream.JsonParser", "javax.json.JsonString", "jakarta.json.JsonString",
+                "javax.xml.stream.XMLStreamReader", "org.w3c.dom.Node", "org.xml.sax.ContentHandler",
+                "java.util.zip.ZipInputStream", "java.util.jar.JarInputStream", ZIP_ENTRY_SPLITERATOR, ZIP_ENTRY_ITERATOR);
     }
 
     @Override

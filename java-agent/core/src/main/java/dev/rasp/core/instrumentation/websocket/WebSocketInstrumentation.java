@@ -1,6 +1,7 @@
 package dev.rasp.core.instrumentation.websocket;
 
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.TypeKeys;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -37,6 +38,23 @@ public final class WebSocketInstrumentation implements InstrumentationModule {
     @Override
     public String name() {
         return "websocket";
+    }
+
+    @Override
+    public void typeKeys(TypeKeys keys) {
+        keys.names("javax.websocket.MessageHandler$Whole", "jakarta.websocket.MessageHandler$Whole",
+                "javax.websocket.MessageHandler$Partial", "jakarta.websocket.MessageHandler$Partial",
+                "javax.websocket.server.ServerEndpointConfig$Configurator",
+                "jakarta.websocket.server.ServerEndpointConfig$Configurator",
+                "javax.websocket.Endpoint", "jakarta.websocket.Endpoint", "javax.websocket.Session", "jakarta.websocket.Session",
+                "org.springframework.web.socket.WebSocketHandler")
+                .nameShape("org.eclipse.jetty.", "WebSocketFrameHandler");
+        for (String annotation : ON_MESSAGE) {
+            keys.constant("L" + annotation.replace('.', '/') + ";");
+        }
+        for (String annotation : ON_OPEN) {
+            keys.constant("L" + annotation.replace('.', '/') + ";");
+        }
     }
 
     private static ElementMatcher.Junction<TypeDescription> implementing(String... names) {

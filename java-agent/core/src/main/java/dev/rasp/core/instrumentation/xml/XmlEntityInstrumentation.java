@@ -1,6 +1,7 @@
 package dev.rasp.core.instrumentation.xml;
 
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.TypeKeys;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
@@ -33,6 +34,11 @@ public final class XmlEntityInstrumentation implements InstrumentationModule {
     @Override
     public String name() {
         return "xml";
+    }
+
+    @Override
+    public void typeKeys(TypeKeys keys) {
+        keys.names(JDK_ENTITY_MANAGER, APACHE_ENTITY_MANAGER, WOODSTOX_RESOLVER);
     }
 
     @Override

@@ -1,0 +1,96 @@
+package dev.rasp.core;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Where the agent's start goes, for whoever tunes it ({@code -Drasp.debug.startup=true}): one log
+ * line per phase of premain/agentmain with its duration, and the time the class file transformer
+ * spent on the classes loaded since (type matching and advice), printed when the JVM stops and on
+ * {@link #report()}. Off, every method returns at once.
+ */
+public final class StartupTimes {
+
+    static final boolean ENABLED = Boolean.getBoolean("rasp.debug.startup");
+
+    private static final long T0 = System.nanoTime();
+    private static long last = T0;
+
+    /** Outermost transformer calls: count and nanoseconds; transformed types. */
+    private static final AtomicInteger SEEN = new AtomicInteger();
+    private static final AtomicLong NANOS = new AtomicLong();
+    private static final AtomicInteger TRANSFORMED = new AtomicInteger();
+    private static final ThreadLocal<long[]> OPEN = new ThreadLocal<long[]>();
+
+    private StartupTimes() {
+    }
+
+    /** Logs the phase that ends now and how long it took since the previous one. */
+    static synchronized void phase(String name) {
+        if (!ENABLED) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (last == T0) {
+            // loads java.management, only when debugging
+            AgentLog.info("startup: the core starts at JVM uptime "
+                    + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() + " ms");
+            now = System.nanoTime();
+            last = now;
+        }
+        AgentLog.info("startup: " + name + " " + ms(now - last) + " ms (agent total " + ms(now - T0) + " ms)");
+        last = now;
+    }
+
+    /** One more line of detail on the phase that is running (callers build it only when ENABLED). */
+    static void detail(String line) {
+        if (ENABLED) {
+            AgentLog.info("startup: " + line);
+        }
+    }
+
+    /** A class reaches the transformer (ByteBuddy's onDiscovery). */
+    static void discovered() {
+        if (!ENABLED) {
+            return;
+        }
+        long[] open = OPEN.get();
+        if (open == null) {
+            open = new long[2];
+            OPEN.set(open);
+        }
+        if (open[0]++ == 0) {
+            open[1] = System.nanoTime();
+        }
+    }
+
+    /** The transformer is done with a class (ByteBuddy's onComplete). */
+    static void completed() {
+        if (!ENABLED) {
+            return;
+        }
+        long[] open = OPEN.get();
+        if (open != null && open[0] > 0 && --open[0] == 0) {
+            NANOS.addAndGet(System.nanoTime() - open[1]);
+            SEEN.incrementAndGet();
+        }
+    }
+
+    static void transformed() {
+        if (ENABLED) {
+            TRANSFORMED.incrementAndGet();
+        }
+    }
+
+    /** Logs the transformer's totals so far. */
+    static void report() {
+        if (ENABLED) {
+            AgentLog.info("startup: transformer " + SEEN.get() + " classes, " + TRANSFORMED.get() + " transformed, "
+                    + ms(NANOS.get()) + " ms");
+        }
+    }
+
+    private static String ms(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e6);
+    }
+}

@@ -1,0 +1,156 @@
+package dev.rasp.core;
+
+import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.TypeKeys;
+import dev.rasp.core.instrumentation.TypePrefilter;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
+import net.bytebuddy.description.modifier.Visibility;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.loading.ByteArrayClassLoader;
+import net.bytebuddy.dynamic.scaffold.subclass.ConstructorStrategy;
+import net.bytebuddy.pool.TypePool;
+import net.bytebuddy.utility.JavaModule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static net.bytebuddy.matcher.ElementMatchers.none;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The type pre-filter never drops a class that a module's type matcher matches: every class of
+ * the JDK modules the agent hooks into, and synthetic classes for the matchers that do not look
+ * at names alone (JDBC drivers in any package, annotated WebSocket endpoints, Jetty's handler,
+ * a super type no class loader serves), are put to both.
+ */
+class TypePrefilterTest {
+
+    private static TypePrefilter prefilter;
+    private static ResettableClassFileTransformer matchers;
+
+    @BeforeAll
+    static void setUp() {
+        List<TypeKeys> keys = new ArrayList<TypeKeys>();
+        AgentBuilder builder = new AgentBuilder.Default().disableClassFormatChanges().ignore(none());
+        for (InstrumentationModule module : Activation.modules()) {
+            TypeKeys k = new TypeKeys();
+            module.typeKeys(k);
+            keys.add(k);
+            builder = module.extend(builder, TypePrefilterTest.class.getClassLoader());
+        }
+        prefilter = new TypePrefilter(keys, null);
+        matchers = (ResettableClassFileTransformer) builder.makeRaw();
+    }
+
+    /** Whether any module's type matcher matches the class in this class file, as ByteBuddy sees it at load time. */
+    private static boolean matched(ClassLoader loader, String name, byte[] classFile) {
+        ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, classFile),
+                ClassFileLocator.ForClassLoader.of(loader));
+        TypeDescription type = TypePool.Default.WithLazyResolution.of(locator).describe(name).resolve();
+        return matchers.iterator(type, loader, JavaModule.ofType(TypePrefilterTest.class), null, null).hasNext();
+    }
+
+    @Test
+    void everyMatchedJdkClassIsACandidate() throws IOException {
+        ClassLoader loader = ClassLoader.getSystemClassLoader();
+        FileSystem jrt = FileSystems.getFileSystem(URI.create("jrt:/"));
+        List<Path> classes = new ArrayList<Path>();
+        for (String module : new String[] {"java.base", "java.xml", "java.sql", "java.naming", "java.net.http"}) {
+            try (Stream<Path> files = Files.walk(jrt.getPath("/modules", module))) {
+                classes.addAll(files.filter(p -> p.toString().endsWith(".class")
+                        && !p.getFileName().toString().equals("module-info.class")).collect(Collectors.toList()));
+            }
+        }
+        int matched = 0;
+        int candidates = 0;
+        List<String> dropped = new ArrayList<String>();
+        for (Path p : classes) {
+            String internal = p.subpath(2, p.getNameCount()).toString();
+            String name = internal.substring(0, internal.length() - ".class".length()).replace('/', '.');
+            byte[] classFile = Files.readAllBytes(p);
+            boolean candidate = prefilter.candidate(loader, classFile);
+            candidates += candidate ? 1 : 0;
+            if (matched(loader, name, classFile)) {
+                matched++;
+                if (!candidate) {
+                    dropped.add(name);
+                }
+            }
+        }
+        assertEquals(Collections.emptyList(), dropped, "matched by a module but dropped by the pre-filter");
+        assertTrue(matched > 100, "the JDK corpus holds hooked types (executors, threads, DOM, SAX, files): " + matched);
+        // the point of it: most classes never reach the matchers
+        assertTrue(candidates < classes.size() / 4, candidates + " candidates of " + classes.size());
+    }
+
+    @Test
+    void jdbcDriversInAnyPackage() {
+        Map<String, byte[]> types = new HashMap<String, byte[]>();
+        byte[] driver = new ByteBuddy().subclass(Object.class).implement(Connection.class)
+                .name("org.example.pool.ProxyConnection").make().getBytes();
+        types.put("org.example.pool.ProxyConnection", driver);
+        // a subclass in another package: the driver's class file is read through the loader
+        byte[] subclass = new ByteBuddy()
+                .subclass(TypePool.Default.of(new ClassFileLocator.Compound(
+                        ClassFileLocator.Simple.of("org.example.pool.ProxyConnection", driver), ClassFileLocator.ForClassLoader.ofSystemLoader()))
+                        .describe("org.example.pool.ProxyConnection").resolve(), ConstructorStrategy.Default.NO_CONSTRUCTORS)
+                .name("org.example.app.MyConnection").make().getBytes();
+        types.put("org.example.app.MyConnection", subclass);
+        // declares executeQuery(String) returning ResultSet without implementing Statement
+        byte[] lookalike = new ByteBuddy().subclass(Object.class).name("org.example.Lookalike")
+                .defineMethod("executeQuery", ResultSet.class, Visibility.PUBLIC).withParameters(String.class)
+                .intercept(net.bytebuddy.implementation.StubMethod.INSTANCE).make().getBytes();
+        types.put("org.example.Lookalike", lookalike);
+        ClassLoader served = new ByteArrayClassLoader(ClassLoader.getSystemClassLoader(), types,
+                ByteArrayClassLoader.PersistenceHandler.MANIFEST);
+        for (Map.Entry<String, byte[]> e : types.entrySet()) {
+            assertTrue(matched(served, e.getKey(), e.getValue()), e.getKey());
+            assertTrue(prefilter.candidate(served, e.getValue()), e.getKey());
+        }
+        // served by no loader: undecided, so a candidate
+        ClassLoader notServed = new ByteArrayClassLoader(ClassLoader.getSystemClassLoader(), Collections.<String, byte[]>emptyMap(),
+                ByteArrayClassLoader.PersistenceHandler.LATENT);
+        assertTrue(prefilter.candidate(notServed, subclass));
+    }
+
+    @Test
+    void namesAnnotationsAndShapes() {
+        byte[] plain = new ByteBuddy().subclass(Object.class).name("org.example.Plain").make().getBytes();
+        assertFalse(prefilter.candidate(getClass().getClassLoader(), plain));
+        byte[] executor = new ByteBuddy().subclass(AbstractExecutorService.class).name("org.example.app.Pool")
+                .make().getBytes();
+        assertTrue(prefilter.candidate(getClass().getClassLoader(), executor));
+        byte[] endpoint = new ByteBuddy().subclass(Object.class).name("org.example.ws.Chat")
+                .defineMethod("onText", void.class, Visibility.PUBLIC).withParameters(String.class)
+                .intercept(net.bytebuddy.implementation.StubMethod.INSTANCE)
+                .annotateMethod(net.bytebuddy.description.annotation.AnnotationDescription.Builder
+                        .ofType(javax.websocket.OnMessage.class).build())
+                .make().getBytes();
+        assertTrue(prefilter.candidate(getClass().getClassLoader(), endpoint));
+        assertTrue(matched(getClass().getClassLoader(), "org.example.ws.Chat", endpoint));
+        byte[] jetty = new ByteBuddy().subclass(Object.class)
+                .name("org.eclipse.jetty.websocket.core.internal.SomeWebSocketFrameHandler").make().getBytes();
+        assertTrue(prefilter.candidate(getClass().getClassLoader(), jetty));
+    }
+}
