@@ -13,6 +13,8 @@
 //!   multi-pattern searcher (after 8 checks, or at once for a sink of 4 KiB or more).
 //! * `context/new/20-inputs`: [`RequestContext::new`] from a request record with about twenty
 //!   headers and parameters (extraction, decoding and building the per-value finders).
+//! * `context/open/load-request`: decoding the record of a load-test request (`benches/load`: a
+//!   path, one query parameter, a Host header) and [`RequestContext::new`], as openContext does.
 //! * `check_sql_rules/{none,benign,attack}/{100B,1KB,16KB}`: `check_sql` as above, with the
 //!   default rule set (`rules/`, compiled in-process, backend `auto`) loaded: the difference
 //!   to `check_sql` is the cost of the rules (one scan of the statement by the `sink.sql`
@@ -28,6 +30,7 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
 use rasp_benches::{context, record, statement, Scenario, DIALECT, SIZES};
 use rasp_engine::rules::{compile_dir, BackendChoice, RuleSet};
+use rasp_engine::wire::RequestRecord;
 use rasp_engine::{ContextLimits, Engine, EngineConfig, RequestContext, SqlApi, SqlSink};
 
 /// Absent from every statement.
@@ -134,6 +137,23 @@ fn context_creation(c: &mut Criterion) {
     let mut group = c.benchmark_group("context");
     group.bench_function(BenchmarkId::new("new", "20-inputs"), |b| {
         b.iter(|| RequestContext::new(black_box(&rec), ContextLimits::default()))
+    });
+    // What openContext does for a request of the load test (benches/load): decode the record
+    // the agent sent, build the context, drop it at close.
+    let load = RequestRecord {
+        method: "GET".into(),
+        uri: "/h2/users/by-name".into(),
+        query: "name=alice".into(),
+        remote_addr: "127.0.0.1".into(),
+        content_type: String::new(),
+        headers: vec![("host".into(), "127.0.0.1:8080".into())],
+    }
+    .encode();
+    group.bench_function(BenchmarkId::new("open", "load-request"), |b| {
+        b.iter(|| {
+            let rec = RequestRecord::decode(black_box(&load)).expect("valid");
+            RequestContext::new(&rec, ContextLimits::default())
+        })
     });
     group.finish();
 }
