@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -28,6 +29,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -60,14 +64,16 @@ class TypePrefilterCorpusTest {
         final InstrumentationModule module;
         final ResettableClassFileTransformer matchers;
         final TypePrefilter ownKeys;
-        int matched;
-        final List<String> dropped = new ArrayList<String>();
+        final AtomicInteger matched = new AtomicInteger();
+        final List<String> dropped = Collections.synchronizedList(new ArrayList<String>());
+        /** Boot-loader classes it matches that its bootstrapTypes() leave out: the agent ignores those. */
+        final List<String> bootIgnored = Collections.synchronizedList(new ArrayList<String>());
 
         Module(InstrumentationModule module, ClassLoader coreLoader) {
             this.module = module;
             TypeKeys keys = new TypeKeys();
             module.typeKeys(keys);
-            this.ownKeys = new TypePrefilter(java.util.Collections.singletonList(keys), null);
+            this.ownKeys = new TypePrefilter(Collections.singletonList(keys), null);
             AgentBuilder builder = new AgentBuilder.Default().disableClassFormatChanges().ignore(none());
             this.matchers = (ResettableClassFileTransformer) module.extend(builder, coreLoader).makeRaw();
         }
@@ -98,6 +104,8 @@ class TypePrefilterCorpusTest {
         final String name;
         final Map<String, byte[]> files = new HashMap<String, byte[]>();
         final List<String> check = new ArrayList<String>();
+        /** Internal names of the classes the boot loader defines (JDK only). */
+        final Set<String> boot = new HashSet<String>();
 
         Corpus(String name) {
             this.name = name;
@@ -119,7 +127,7 @@ class TypePrefilterCorpusTest {
         TypePrefilter agent = new TypePrefilter(allKeys, null);
         // scanned, passed, matched, ms reading, ms matching
         Map<String, long[]> perCorpus = new LinkedHashMap<String, long[]>();
-        List<String> droppedByAgent = new ArrayList<String>();
+        List<String> droppedByAgent = Collections.synchronizedList(new ArrayList<String>());
 
         // the JDK, as the existing unit test does for the hooked modules, here every module
         long t = System.nanoTime();
@@ -152,7 +160,14 @@ class TypePrefilterCorpusTest {
         report.append(String.format("  %-28s %7d scanned %6d passed (%4.1f%%)%n", "total", scanned, passed, 100.0 * passed / scanned));
         report.append("  matched per module:");
         for (Module m : modules) {
-            report.append(' ').append(m.module.name()).append('=').append(m.matched);
+            report.append(' ').append(m.module.name()).append('=').append(m.matched.get());
+        }
+        for (Module m : modules) {
+            if (!m.bootIgnored.isEmpty()) {
+                Collections.sort(m.bootIgnored);
+                report.append(String.format("%n  %s: %d boot-loader classes matched but outside its bootstrapTypes(): %s",
+                        m.module.name(), m.bootIgnored.size(), m.bootIgnored));
+            }
         }
         report.append(String.format("%n  %.1f s%n", (System.nanoTime() - start) / 1e9));
         System.out.print(report);
@@ -169,7 +184,7 @@ class TypePrefilterCorpusTest {
         // the corpus is what it claims to be: large, resolvable, and full of hooked types
         assertTrue(scanned > 100_000, "corpus too small: " + scanned);
         for (Module m : modules) {
-            assertTrue(m.matched > 0, m.module.name() + " matched no class of the corpus: " + m.matched);
+            assertTrue(m.matched.get() > 0, m.module.name() + " matched no class of the corpus");
         }
         // the point of the filter: most classes never reach the matchers (and a broken corpus
         // loader, where every super type is undecided, passes everything)
@@ -180,38 +195,51 @@ class TypePrefilterCorpusTest {
     private static long[] scan(Corpus corpus, ClassLoader loader, List<Module> modules, TypePrefilter agent,
                                List<String> droppedByAgent, long readStart) {
         long matchStart = System.nanoTime();
+        // the type pool, the pre-filters and the matchers are all safe for concurrent use (as at run time)
         TypePool pool = TypePool.Default.WithLazyResolution.of(ClassFileLocator.ForClassLoader.of(loader));
         JavaModule unnamed = JavaModule.ofType(TypePrefilterCorpusTest.class);
-        int passed = 0;
-        int matched = 0;
-        for (String internal : corpus.check) {
-            byte[] classFile = corpus.files.get(internal + ".class");
-            boolean candidate = agent.candidate(loader, classFile);
-            passed += candidate ? 1 : 0;
-            TypePool.Resolution resolution = pool.describe(internal.replace('/', '.'));
-            if (!resolution.isResolved()) {
-                continue; // served by the JDK instead (an API jar's copy of a JDK class)
-            }
-            TypeDescription type = resolution.resolve();
-            boolean any = false;
-            for (Module m : modules) {
-                if (m.matchers.iterator(type, loader, unnamed, null, null).hasNext()) {
-                    any = true;
-                    m.matched++;
-                    if (!m.ownKeys.candidate(loader, classFile)) {
-                        m.dropped.add(corpus.name + ": " + type.getName());
+        AtomicInteger passed = new AtomicInteger();
+        AtomicInteger matched = new AtomicInteger();
+        ForkJoinPool workers = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
+        try {
+            workers.submit(() -> corpus.check.parallelStream().forEach(internal -> {
+                byte[] classFile = corpus.files.get(internal + ".class");
+                boolean candidate = agent.candidate(loader, classFile);
+                if (candidate) {
+                    passed.incrementAndGet();
+                }
+                TypePool.Resolution resolution = pool.describe(internal.replace('/', '.'));
+                if (!resolution.isResolved()) {
+                    return;
+                }
+                TypeDescription type = resolution.resolve();
+                boolean any = false;
+                for (Module m : modules) {
+                    if (m.matchers.iterator(type, loader, unnamed, null, null).hasNext()) {
+                        any = true;
+                        m.matched.incrementAndGet();
+                        if (!m.ownKeys.candidate(loader, classFile)) {
+                            m.dropped.add(corpus.name + ": " + type.getName());
+                        }
+                        if (corpus.boot.contains(internal) && !m.module.bootstrapTypes().matches(type)) {
+                            m.bootIgnored.add(type.getName());
+                        }
                     }
                 }
-            }
-            if (any) {
-                matched++;
-                if (!candidate) {
-                    droppedByAgent.add(corpus.name + ": " + type.getName());
+                if (any) {
+                    matched.incrementAndGet();
+                    if (!candidate) {
+                        droppedByAgent.add(corpus.name + ": " + type.getName());
+                    }
                 }
-            }
+            })).get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new AssertionError(e);
+        } finally {
+            workers.shutdown();
         }
         long end = System.nanoTime();
-        return new long[] {corpus.check.size(), passed, matched, (matchStart - readStart) / 1_000_000, (end - matchStart) / 1_000_000};
+        return new long[] {corpus.check.size(), passed.get(), matched.get(), (matchStart - readStart) / 1_000_000, (end - matchStart) / 1_000_000};
     }
 
     private static Corpus readJdk() throws IOException {
@@ -219,6 +247,8 @@ class TypePrefilterCorpusTest {
         FileSystem jrt = FileSystems.getFileSystem(URI.create("jrt:/"));
         try (Stream<Path> modules = Files.list(jrt.getPath("/modules"))) {
             for (Path module : (Iterable<Path>) modules::iterator) {
+                boolean boot = ModuleLayer.boot().findModule(module.getFileName().toString())
+                        .map(m -> m.getClassLoader() == null).orElse(false);
                 try (Stream<Path> files = Files.walk(module)) {
                     for (Path p : (Iterable<Path>) files::iterator) {
                         String n = p.getFileName() == null ? "" : p.getFileName().toString();
@@ -227,7 +257,11 @@ class TypePrefilterCorpusTest {
                         }
                         String resource = p.subpath(2, p.getNameCount()).toString();
                         if (corpus.files.put(resource, Files.readAllBytes(p)) == null) {
-                            corpus.check.add(resource.substring(0, resource.length() - ".class".length()));
+                            String internal = resource.substring(0, resource.length() - ".class".length());
+                            corpus.check.add(internal);
+                            if (boot) {
+                                corpus.boot.add(internal);
+                            }
                         }
                     }
                 }
