@@ -25,8 +25,11 @@ public interface InstrumentationModule {
      * Declares every type name (own or inherited) and class file constant this module's
      * {@code .type(...)} matchers depend on: classes that show none of any module's keys are never
      * given to ByteBuddy's matchers (see {@link TypePrefilter}). A type matcher added without its
-     * key never matches (TypePrefilterTest puts the JDK's classes and synthetic ones to the keys and the
-     * matchers; benches/startup/transformed compares the transformed types of the test applications).
+     * key never matches: TypeKeysDeclaredTest reads the names out of the matchers extend() builds and
+     * compares; TypePrefilterCorpusTest (integration-tests/prefilter-corpus) puts every JDK class and
+     * every class of the test applications' jars to the keys and the matchers; TypePrefilterTest does
+     * so for synthetic ones; benches/startup/transformed compares the transformed types of the test
+     * applications with the filter on and off.
      */
     void typeKeys(TypeKeys keys);
 
