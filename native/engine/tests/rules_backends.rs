@@ -102,8 +102,10 @@ struct Tally {
     mismatches: Vec<String>,
 }
 
-/// Scans `haystack` in every target with both backends and records any difference.
-fn compare(set: &RuleSet, haystack: &[u8], tally: &mut Tally) {
+/// Scans `haystack` in every target with both backends (`set` loaded with Hyperscan, which
+/// holds no DFAs, and `portable`, the same file loaded with the portable backend) and records
+/// any difference.
+fn compare(set: &RuleSet, portable: &RuleSet, haystack: &[u8], tally: &mut Tally) {
     tally.haystacks += 1;
     for t in Target::ALL {
         if !set.has_target(t) {
@@ -115,10 +117,11 @@ fn compare(set: &RuleSet, haystack: &[u8], tally: &mut Tally) {
             hs.insert(id);
         })
         .unwrap();
-        set.scan_patterns_with(t, BackendKind::Portable, haystack, &mut |id| {
-            dfa.insert(id);
-        })
-        .unwrap();
+        portable
+            .scan_patterns_with(t, BackendKind::Portable, haystack, &mut |id| {
+                dfa.insert(id);
+            })
+            .unwrap();
         let rules = |ids: &BTreeSet<u32>| -> BTreeSet<usize> {
             ids.iter()
                 .map(|&id| set.pattern_ref(t, id).unwrap().0)
@@ -181,13 +184,40 @@ fn both_backends_match_the_same_rules_on_every_corpus_line() {
     // The rules' own examples first: the strings they were written for.
     for rule in set.rules() {
         for example in rule.matches.iter().chain(&rule.passes) {
-            compare(&set, example.sink_text().as_bytes(), &mut tally);
+            compare(&set, &portable, example.sink_text().as_bytes(), &mut tally);
             for input in &example.inputs {
-                compare(&set, input.as_bytes(), &mut tally);
+                compare(&set, &portable, input.as_bytes(), &mut tally);
             }
         }
     }
     let examples = tally.haystacks;
+    // What answers a failed Hyperscan scan (the set holds no DFAs) must agree as well.
+    for rule in set.rules() {
+        for example in rule.matches.iter().chain(&rule.passes) {
+            let text = example.sink_text();
+            for t in Target::ALL {
+                let (mut hs, mut fallback) = (BTreeSet::new(), BTreeSet::new());
+                set.scan_patterns_with(t, BackendKind::Hyperscan, text.as_bytes(), &mut |id| {
+                    hs.insert(id);
+                })
+                .unwrap();
+                set.scan_patterns_fallback(t, text.as_bytes(), &mut |id| {
+                    fallback.insert(id);
+                });
+                assert_eq!(
+                    hs, fallback,
+                    "{t} {text:?}: Hyperscan vs the regex fallback"
+                );
+            }
+        }
+    }
+    assert!(
+        set.scan_patterns_with(Target::ALL[0], BackendKind::Portable, b"x", &mut |_| {})
+            .is_err()
+            || !set.has_target(Target::ALL[0]),
+        "a Hyperscan set should hold no DFAs"
+    );
+    assert_eq!(set.scan_failures(), 0);
 
     let mut lines = 0;
     match corpora_dir() {
@@ -205,7 +235,7 @@ fn both_backends_match_the_same_rules_on_every_corpus_line() {
                     }
                     lines += 1;
                     for haystack in variants(line) {
-                        compare(&set, &haystack, &mut tally);
+                        compare(&set, &portable, &haystack, &mut tally);
                         let mut via_hs = BTreeSet::new();
                         let mut via_dfa = BTreeSet::new();
                         for t in Target::ALL {

@@ -588,3 +588,42 @@ fn hyperscan_without_its_sections_is_refused_or_skipped() {
         );
     }
 }
+
+#[test]
+fn hyperscan_loads_no_dfas_but_still_rejects_a_damaged_dfa_section_at_load() {
+    if !hyperscan_usable() {
+        return;
+    }
+    let good = good_bytes();
+    let set = RuleSet::load(&good, BackendChoice::Hyperscan).unwrap();
+    assert_eq!(set.backend(), BackendKind::Hyperscan);
+    assert!(
+        set.scan_patterns_with(Target::Input, BackendKind::Portable, b"x", &mut |_| {})
+            .is_err(),
+        "with Hyperscan the DFAs are not deserialized"
+    );
+    // One flipped byte inside a DFA section: the body's SHA-256 rejects it before any section
+    // is read, so not deserializing the DFAs does not move the error to the first request.
+    let file = RuleFile::parse(&good).unwrap();
+    let entry = file
+        .header
+        .sections
+        .iter()
+        .find(|s| s.name == "dfa.input.0")
+        .unwrap();
+    let body_start = 16 + u32::from_le_bytes(good[12..16].try_into().unwrap()) as usize;
+    let mut bad = good.clone();
+    bad[body_start + entry.offset as usize + entry.len as usize / 2] ^= 0x40;
+    let err = RuleSet::load(&bad, BackendChoice::Hyperscan)
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("checksum mismatch: "), "{err}");
+    // A gap in the DFA numbering is refused with Hyperscan too.
+    let gap = rewritten(5, |s| s.push(("dfa.input.2".into(), vec![0; 8])));
+    assert_eq!(
+        RuleSet::load(&gap, BackendChoice::Hyperscan)
+            .unwrap_err()
+            .to_string(),
+        "inconsistent rule file: the dfa.input sections are not numbered 0 to 1"
+    );
+}

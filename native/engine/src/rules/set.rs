@@ -2,13 +2,17 @@
 //!
 //! Loading does all the work a scan must not: it verifies the file ([`RuleFile::parse`]),
 //! checks the `meta` section against itself (rule ids, the pattern maps recomputed from the
-//! rules), deserializes every DFA, picks the backend, and parses every pattern for
-//! [`RuleSet::spans`] (whose regexes are built when a rule first hits, see `SpanRegexes`). The result is immutable and shared
-//! between threads without locks; Hyperscan's scratch is per thread inside its scanner.
+//! rules, the `dfa.*` sections present and numbered), picks the backend, deserializes the DFAs
+//! only when the portable backend scans, and parses every pattern for [`RuleSet::spans`] (whose
+//! regexes are built when a rule first hits, see `SpanRegexes`). The result is immutable and
+//! shared between threads without locks; Hyperscan's scratch is per thread inside its scanner.
 //!
-//! The DFAs stay loaded even when Hyperscan scans: a Hyperscan scan that fails (it should
-//! not, but it is C++ behind a foreign interface) is answered by the DFA for the same target,
-//! and counted, so a check never silently skips the rules.
+//! With Hyperscan the DFAs (most of the file's bytes, a few MiB once deserialized) are not
+//! loaded: the SHA-256 over the whole body has already vouched for them, and keeping them only
+//! served a Hyperscan scan that fails (it should not, but it is C++ behind a foreign
+//! interface). Such a scan is answered instead by the span regexes of the target's patterns
+//! (built on first use, like a hit's; slow, but a path that should never run), and counted, so a
+//! check never silently skips the rules.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -35,7 +39,8 @@ static NEXT_GENERATION: AtomicU64 = AtomicU64::new(1);
 struct Database {
     /// Pattern id → (rule index, pattern index).
     patterns: Vec<(u32, u32)>,
-    dfa: PortableDb,
+    /// Loaded only when the portable backend scans.
+    dfa: Option<PortableDb>,
     hyperscan: Option<HyperscanDb>,
 }
 
@@ -83,21 +88,21 @@ impl RuleSet {
         let expected = database_map(&meta.rules);
         let mut databases: [Option<Database>; Target::COUNT] = std::array::from_fn(|_| None);
         for (target, patterns) in expected {
-            let dfa = load_dfas(&file, target)?;
-            if dfa.pattern_len() != patterns.len() {
-                return Err(RuleFileError::Inconsistent(format!(
-                    "the dfa.{target} sections have {} patterns, the rules give {}",
-                    dfa.pattern_len(),
-                    patterns.len()
-                )));
-            }
+            dfa_sections(&file, target)?;
             databases[target.index()] = Some(Database {
                 patterns,
-                dfa,
+                dfa: None,
                 hyperscan: None,
             });
         }
         let (backend, portable_reason) = choose_backend(&file, &mut databases, choice)?;
+        if backend == BackendKind::Portable {
+            for target in Target::ALL {
+                if let Some(db) = &mut databases[target.index()] {
+                    db.dfa = Some(load_dfas(&file, target, db.patterns.len())?);
+                }
+            }
+        }
         let span_regexes = span_regexes(&meta.rules)?;
         let index = meta
             .rules
@@ -171,7 +176,7 @@ impl RuleSet {
 
     /// Calls `hit(rule_index)` for every rule with a pattern matching somewhere in `haystack`
     /// (a rule may be reported more than once). Infallible: a Hyperscan scan error falls back
-    /// to the DFA for that scan and is counted ([`RuleSet::scan_fallbacks`]).
+    /// to the patterns' regexes for that scan and is counted ([`RuleSet::scan_fallbacks`]).
     pub fn scan(&self, t: Target, haystack: &[u8], hit: &mut dyn FnMut(usize)) {
         let Some(db) = &self.databases[t.index()] else {
             return;
@@ -191,10 +196,46 @@ impl RuleSet {
                 }
             }
         }
-        if db.dfa.scan(haystack, &mut on_pattern).is_err() {
-            // Cannot happen with how the DFAs are built (no quit bytes, unanchored), but a
-            // scan that did not finish must not pass for "no rule matched" unnoticed.
-            self.failures.fetch_add(1, Ordering::Relaxed);
+        match &db.dfa {
+            Some(dfa) => {
+                if dfa.scan(haystack, &mut on_pattern).is_err() {
+                    // Cannot happen with how the DFAs are built (no quit bytes, unanchored), but
+                    // a scan that did not finish must not pass for "no rule matched" unnoticed.
+                    self.failures.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+            None => self.scan_regexes(db, haystack, &mut on_pattern),
+        }
+    }
+
+    /// The answer to a failed Hyperscan scan when no DFA is loaded: every pattern of target `t`
+    /// with its own regex, reporting pattern ids like [`RuleSet::scan_patterns_with`]. Public
+    /// so that tests can hold it to the backends' answers; a check reaches it only through
+    /// [`RuleSet::scan`].
+    pub fn scan_patterns_fallback(&self, t: Target, haystack: &[u8], hit: &mut dyn FnMut(u32)) {
+        if let Some(db) = &self.databases[t.index()] {
+            self.scan_regexes(db, haystack, hit);
+        }
+    }
+
+    fn scan_regexes(&self, db: &Database, haystack: &[u8], hit: &mut dyn FnMut(u32)) {
+        for (id, &(rule, pattern)) in db.patterns.iter().enumerate() {
+            let regex = self
+                .span_regexes
+                .get(rule as usize)
+                .and_then(|r| r.regexes(&self.failures).get(pattern as usize))
+                .and_then(Option::as_ref);
+            match regex {
+                Some(re) => {
+                    if re.is_match(haystack) {
+                        hit(id as u32);
+                    }
+                }
+                // Counted where the regex failed to build (or a map that cannot be wrong was).
+                None => {
+                    self.failures.fetch_add(1, Ordering::Relaxed);
+                }
+            }
         }
     }
 
@@ -211,7 +252,10 @@ impl RuleSet {
             return Ok(());
         };
         let result = match backend {
-            BackendKind::Portable => db.dfa.scan(haystack, hit),
+            BackendKind::Portable => match &db.dfa {
+                Some(dfa) => dfa.scan(haystack, hit),
+                None => return Err("the portable backend is not loaded for this set".to_string()),
+            },
             BackendKind::Hyperscan => match &db.hyperscan {
                 Some(hs) => hs.scan(haystack, hit),
                 None => return Err("Hyperscan is not loaded for this set".to_string()),
@@ -236,11 +280,12 @@ impl RuleSet {
         };
         rule.regexes(&self.failures)
             .iter()
+            .flatten()
             .flat_map(|re| re.find_iter(haystack).map(|m| m.range()))
             .collect()
     }
 
-    /// Hyperscan scans that failed and were answered by the DFA.
+    /// Hyperscan scans that failed and were answered by the DFA or the patterns' regexes.
     pub fn scan_fallbacks(&self) -> u64 {
         self.fallbacks.load(Ordering::Relaxed)
     }
@@ -334,8 +379,9 @@ fn read_meta(file: &RuleFile<'_>) -> Result<Meta, RuleFileError> {
     Ok(meta)
 }
 
-/// The `dfa.<target>.<n>` sections of `target`, n = 0, 1, ... (at least one).
-fn load_dfas(file: &RuleFile<'_>, target: Target) -> Result<PortableDb, RuleFileError> {
+/// The `dfa.<target>.<n>` sections of `target`, n = 0, 1, ... (at least one), checked to be
+/// there and numbered without gaps whichever backend scans.
+fn dfa_sections<'f>(file: &RuleFile<'f>, target: Target) -> Result<Vec<&'f [u8]>, RuleFileError> {
     let groups: Vec<&[u8]> = (0..)
         .map_while(|n| file.section(&format!("dfa.{target}.{n}")))
         .collect();
@@ -355,10 +401,28 @@ fn load_dfas(file: &RuleFile<'_>, target: Target) -> Result<PortableDb, RuleFile
             named - 1
         )));
     }
-    PortableDb::from_group_bytes(&groups).map_err(|(n, message)| RuleFileError::BadDfa {
-        section: format!("dfa.{target}.{n}"),
-        message,
-    })
+    Ok(groups)
+}
+
+/// The DFAs of `target`, which must hold `patterns` patterns.
+fn load_dfas(
+    file: &RuleFile<'_>,
+    target: Target,
+    patterns: usize,
+) -> Result<PortableDb, RuleFileError> {
+    let groups = dfa_sections(file, target)?;
+    let dfa =
+        PortableDb::from_group_bytes(&groups).map_err(|(n, message)| RuleFileError::BadDfa {
+            section: format!("dfa.{target}.{n}"),
+            message,
+        })?;
+    if dfa.pattern_len() != patterns {
+        return Err(RuleFileError::Inconsistent(format!(
+            "the dfa.{target} sections have {} patterns, the rules give {patterns}",
+            dfa.pattern_len()
+        )));
+    }
+    Ok(dfa)
 }
 
 /// `meta`, `hs.<target>` or `dfa.<target>.<n>` for a target that has patterns.
@@ -434,18 +498,19 @@ fn load_hyperscan(
 /// the first, once per rule and process.
 struct SpanRegexes {
     hirs: Vec<Hir>,
-    built: OnceLock<Vec<meta::Regex>>,
+    /// One per pattern, in pattern order (None: could not be built, counted as a failure).
+    built: OnceLock<Vec<Option<meta::Regex>>>,
 }
 
 impl SpanRegexes {
-    fn regexes(&self, failures: &AtomicU64) -> &[meta::Regex] {
+    fn regexes(&self, failures: &AtomicU64) -> &[Option<meta::Regex>] {
         self.built.get_or_init(|| {
             let config = meta::Config::new()
                 .utf8_empty(false)
                 .which_captures(WhichCaptures::Implicit);
             self.hirs
                 .iter()
-                .filter_map(|hir| {
+                .map(|hir| {
                     let built = meta::Builder::new()
                         .configure(config.clone())
                         .build_from_hir(hir);

@@ -15,6 +15,11 @@ public final class AgentJarResource {
     /** What to make of the resource's bytes; the stream is closed afterwards. */
     public interface Reader<T> {
         T read(InputStream in) throws IOException;
+
+        /** Like {@link #read(InputStream)}, knowing the resource's size from rasp.jar's directory (-1: unknown). */
+        default T read(InputStream in, long size) throws IOException {
+            return read(in);
+        }
     }
 
     private AgentJarResource() {
@@ -32,7 +37,7 @@ public final class AgentJarResource {
                     return null;
                 }
                 try (InputStream in = jar.getInputStream(entry)) {
-                    return reader.read(in);
+                    return reader.read(in, entry.getSize());
                 }
             }
         }

@@ -11,6 +11,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -19,6 +20,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 
 /**
@@ -41,6 +44,13 @@ import java.util.zip.CRC32;
  *       carries the same CRC and size, so agent versions never share a file.</li>
  * </ul>
  * Only this user (or root) can change the file after the check, and they could change rasp.jar as well.
+ *
+ * <p>Old versions are pruned: every start that uses the cache marks its own file as used (its
+ * modification time, at most once an hour) and removes the files of other library contents in the
+ * same directory that no start has used for {@link #UNUSED_MAX_MILLIS} (7 days). A JVM still running
+ * an old version keeps its library: Linux keeps a mapped file's pages after the name is gone. A start
+ * of an old version that loses the race (its file removed between its check and its load) falls back to
+ * a private extraction, and a later start extracts it again; the file this JVM uses is never removed.
  */
 final class NativeLibraryCache {
 
@@ -50,6 +60,10 @@ final class NativeLibraryCache {
     private static final int S_ISVTX = 01000;
     /** A temporary file older than this is a leftover of a start that was killed while writing. */
     private static final long STALE_TEMP_MILLIS = TimeUnit.MINUTES.toMillis(10);
+    /** Another library content's file that no start has used for this long is removed. */
+    static final long UNUSED_MAX_MILLIS = TimeUnit.DAYS.toMillis(7);
+    /** How often a start refreshes its file's modification time (its "last used" mark). */
+    private static final long MARK_USED_EVERY_MILLIS = TimeUnit.HOURS.toMillis(1);
 
     /** Why the cache cannot be used; the caller falls back to a private directory. */
     static final class Unusable extends Exception {
@@ -97,11 +111,15 @@ final class NativeLibraryCache {
             UserPrincipal me = currentUser();
             Path dir = directory(base, me);
             Path file = dir.resolve(fileName(resource, crc, size));
+            boolean extracted = false;
             if (isIntact(file, me, size, crc)) {
-                return new Entry(file, false);
+                markUsed(file, System.currentTimeMillis());
+            } else {
+                write(jar, entry, dir, file, size, crc);
+                extracted = true;
             }
-            write(jar, entry, dir, file, size, crc);
-            return new Entry(file, true);
+            pruneOtherVersions(dir, file, me, System.currentTimeMillis());
+            return new Entry(file, extracted);
         }
     }
 
@@ -221,6 +239,60 @@ final class NativeLibraryCache {
             // tidying only
         }
     }
+
+    /** Records that a start used {@code file}, so that no other version's start prunes it. */
+    static void markUsed(Path file, long now) {
+        try {
+            if (Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toMillis() < now - MARK_USED_EVERY_MILLIS) {
+                Files.setLastModifiedTime(file, FileTime.fromMillis(now));
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // at worst another version's start prunes it and the next start extracts it again
+        }
+    }
+
+    /**
+     * Removes the files of other contents of the same library ({@code <stem>-<crc>-<size><ext>}, as
+     * {@link #fileName} names them) that are regular files of this user unused for {@link #UNUSED_MAX_MILLIS}.
+     * Never {@code keep}; anything else in the directory is left alone. Tidying only: never throws.
+     *
+     * @return how many files were removed
+     */
+    static int pruneOtherVersions(Path dir, Path keep, UserPrincipal me, long now) {
+        String name = keep.getFileName().toString();
+        Matcher own = VERSIONED.matcher(name);
+        if (!own.matches()) {
+            return 0;
+        }
+        String stem = own.group(1);
+        String ext = own.group(2);
+        long cutoff = now - UNUSED_MAX_MILLIS;
+        int removed = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path p : files) {
+                String other = p.getFileName().toString();
+                Matcher m = VERSIONED.matcher(other);
+                if (other.equals(name) || !m.matches() || !m.group(1).equals(stem) || !java.util.Objects.equals(m.group(2), ext)) {
+                    continue;
+                }
+                try {
+                    PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    if (a.isRegularFile() && a.owner().equals(me) && a.lastModifiedTime().toMillis() < cutoff
+                            && Files.deleteIfExists(p)) {
+                        removed++;
+                    }
+                } catch (IOException | RuntimeException raced) {
+                    // removed or replaced by a concurrent start: nothing to do
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // tidying only
+        }
+        return removed;
+    }
+
+    /** {@code <stem>-<8 hex digits>-<size><ext>}: what {@link #fileName} makes. */
+    private static final Pattern VERSIONED = Pattern.compile("(.+)-[0-9a-f]{8}-[0-9]+(\\.[^.\\-]+)?");
 
     /** CRC-32 of everything {@code in} gives, copied to {@code out} when not null. */
     private static long crcOf(InputStream in, OutputStream out) throws IOException {

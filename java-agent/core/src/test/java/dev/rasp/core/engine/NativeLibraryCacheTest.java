@@ -157,6 +157,73 @@ class NativeLibraryCacheTest {
     }
 
     @Test
+    void otherVersionsUnusedForAWeekArePrunedByTheNextStart() throws Exception {
+        Path mine = NativeLibraryCache.get(jar, RESOURCE, base).file;
+        long now = System.currentTimeMillis();
+        long old = now - NativeLibraryCache.UNUSED_MAX_MILLIS - java.util.concurrent.TimeUnit.HOURS.toMillis(1);
+        Path stale = aged(cacheDir().resolve("librasp_jni-0badf00d-123.so"), old);
+        Path recent = aged(cacheDir().resolve("librasp_jni-0000beef-456.so"), now - java.util.concurrent.TimeUnit.DAYS.toMillis(6));
+        Path foreign = aged(cacheDir().resolve("notes-0badf00d-1.txt"), old);      // not a library of ours
+        Path unversioned = aged(cacheDir().resolve("librasp_jni.so"), old);        // not a name we make
+        Path directory = Files.createDirectory(cacheDir().resolve("librasp_jni-11111111-7.so"));
+        Files.setLastModifiedTime(directory, java.nio.file.attribute.FileTime.fromMillis(old));
+        Path link = cacheDir().resolve("librasp_jni-22222222-8.so");
+        Files.createSymbolicLink(link, stale);
+        aged(mine, old); // this JVM's own file, as old as it gets: never removed, and marked used again
+
+        NativeLibraryCache.Entry again = NativeLibraryCache.get(jar, RESOURCE, base);
+        assertFalse(again.extracted);
+        assertEquals(mine, again.file);
+        assertTrue(Files.exists(mine));
+        assertTrue(Files.getLastModifiedTime(mine).toMillis() >= now - 60_000, "the start marks its file used");
+        assertFalse(Files.exists(stale), "another version unused for over a week is removed");
+        assertTrue(Files.exists(recent), "another version used within the week stays");
+        assertTrue(Files.exists(foreign));
+        assertTrue(Files.exists(unversioned));
+        assertTrue(Files.isDirectory(directory));
+        assertTrue(Files.isSymbolicLink(link), "only regular files are removed");
+    }
+
+    @Test
+    void pruningNeverRemovesTheKeptFileAndToleratesVanishingFiles() throws Exception {
+        Path mine = NativeLibraryCache.get(jar, RESOURCE, base).file;
+        java.nio.file.attribute.UserPrincipal me = Files.getOwner(mine);
+        long old = System.currentTimeMillis() - 2 * NativeLibraryCache.UNUSED_MAX_MILLIS;
+        aged(mine, old);
+        List<Path> others = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            others.add(aged(cacheDir().resolve(String.format("librasp_jni-%08x-%d.so", i, i)), old));
+        }
+        // several "JVMs" prune at once: each file is removed once, the others find it gone
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        int removed = 0;
+        try {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                results.add(pool.submit(() -> NativeLibraryCache.pruneOtherVersions(cacheDir(), mine, me, System.currentTimeMillis())));
+            }
+            for (Future<Integer> f : results) {
+                removed += f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(others.size(), removed);
+        assertEquals(1, list(cacheDir()).size(), "only the kept file is left: " + list(cacheDir()));
+        assertTrue(Files.exists(mine));
+        assertEquals(0, NativeLibraryCache.pruneOtherVersions(tmp.resolve("gone"), mine, me, System.currentTimeMillis()),
+                "a missing directory is nothing to prune");
+    }
+
+    private Path aged(Path file, long millis) throws Exception {
+        if (!Files.exists(file)) {
+            Files.write(file, new byte[] {1, 2, 3});
+        }
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(millis));
+        return file;
+    }
+
+    @Test
     void aJarWithoutTheLibraryGivesNull() throws Exception {
         assertNull(NativeLibraryCache.get(jar, "native/linux-aarch64/librasp_jni.so", base));
     }
