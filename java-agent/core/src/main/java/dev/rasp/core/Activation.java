@@ -26,6 +26,7 @@ import dev.rasp.core.instrumentation.servlet.ServletInstrumentation;
 import dev.rasp.core.rules.RuleSetManager;
 import dev.rasp.core.instrumentation.TypeKeys;
 import dev.rasp.core.instrumentation.TypePrefilter;
+import dev.rasp.core.instrumentation.TypePoolCache;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.description.type.TypeDescription;
@@ -98,6 +99,9 @@ final class Activation {
                 // at premain; everything at attach) are retransformed: advice adds no member.
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(new ErrorListener(errors))
+                // Type descriptions kept per class loader across classes (TypePoolCache), not
+                // re-read and re-parsed for every class; -Drasp.debug.typepool=off compares.
+                .with(TypePoolCache.forTypes())
                 // Advice inlined into a named JDK module other than java.base (java.naming's
                 // InitialContext) calls RaspBridge in the boot loader's unnamed module, which a
                 // named module does not read by default: the read edge is added as it is
