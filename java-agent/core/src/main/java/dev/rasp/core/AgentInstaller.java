@@ -2,8 +2,6 @@ package dev.rasp.core;
 
 import dev.rasp.core.config.AgentConfig;
 import dev.rasp.core.config.ConfigException;
-import dev.rasp.core.engine.NativeLibraryLoader;
-import dev.rasp.core.rules.RuleSetManager;
 
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
@@ -14,9 +12,11 @@ import java.util.jar.JarFile;
  * The core's entry point, called reflectively by the launcher (dev.rasp.agent.RaspAgent) once
  * this jar is in its isolated class loader.
  *
- * <p>Order: configuration (a bad value stops the JVM), then the native engine (missing: log and
- * run unprotected), then the bridge classes into the boot loader ({@link BootstrapClasses}), then
- * {@link Activation} (bridge and transformations). This class must not refer to any
+ * <p>Order: configuration (a bad value stops the JVM); the native engine starts loading on a
+ * thread of its own ({@link EngineStart}) while the bridge classes are defined in the boot loader
+ * ({@link BootstrapClasses}) and the transformations are built; then the engine is waited for
+ * (missing: log and run unprotected; a rule set error stops the JVM), and only then
+ * {@link Activation} installs the bridge and the transformations. This class must not refer to any
  * dev.rasp.bootstrap type: they do not exist until they are defined, and the verifier may load
  * referenced types early.
  */
@@ -48,29 +48,11 @@ public final class AgentInstaller {
         }
 
         StartupTimes.phase("configuration");
-        String unavailable = NativeLibraryLoader.load(agentJar, config.nativeDir());
-        StartupTimes.phase("native library");
-        String initError = null;
-        RuleSetManager rules = RuleSetManager.of(config.rules(), agentJar);
-        if (unavailable == null) {
-            try {
-                initError = rules.initEngine(config.toEngineConfig(version));
-            } catch (UnsatisfiedLinkError e) {
-                unavailable = "natives not registered: " + e.getMessage();
-            }
-            if (StartupTimes.ENABLED) {
-                StartupTimes.detail("native library " + NativeLibraryLoader.startupReport() + "; engine init: "
-                        + rules.startupReport());
-            }
-        }
-        StartupTimes.phase("engine init (rule set)");
-        if (unavailable != null) {
-            AgentLog.info("native engine unavailable (" + unavailable + "); the application runs UNPROTECTED");
-            return;
-        }
-        if (initError != null) {
-            throw new ConfigException(AgentConfig.userFacingEngineError(initError));
-        }
+        // The native library and the rule set load on a thread of their own while this one
+        // defines the bridge and builds the transformations; nothing is hooked before the
+        // engine is ready (EngineStart).
+        EngineStart engine = EngineStart.begin(agentJar, config, version);
+        StartupTimes.phase("engine start begun");
 
         try {
             BootstrapClasses.define(instrumentation, bootstrapJar);
@@ -87,6 +69,19 @@ public final class AgentInstaller {
             }
         }
         StartupTimes.phase("bridge defined in the boot loader");
-        Activation.start(instrumentation, config, atStartup, version, rules);
+        Activation.Prepared prepared = Activation.prepare(instrumentation);
+        StartupTimes.phase("agent builder made");
+
+        engine.await();
+        StartupTimes.phase("engine ready (waited for the native library and rule set)");
+        String unavailable = engine.unavailable();
+        if (unavailable != null) {
+            AgentLog.info("native engine unavailable (" + unavailable + "); the application runs UNPROTECTED");
+            return;
+        }
+        if (engine.initError() != null) {
+            throw new ConfigException(AgentConfig.userFacingEngineError(engine.initError()));
+        }
+        Activation.start(instrumentation, prepared, config, atStartup, version, engine.rules());
     }
 }
