@@ -2,7 +2,10 @@ package dev.rasp.core;
 
 import dev.rasp.core.config.AgentConfig;
 import dev.rasp.core.engine.NativeLibraryLoader;
+import dev.rasp.core.instrumentation.TransformWarmup;
 import dev.rasp.core.rules.RuleSetManager;
+
+import java.util.concurrent.CountDownLatch;
 
 /**
  * The native library's load and the rule set's load, on a thread of their own while the agent's
@@ -22,8 +25,9 @@ final class EngineStart implements Runnable {
     private final AgentConfig config;
     private final String version;
     private final Thread thread;
+    private final CountDownLatch ready = new CountDownLatch(1);
 
-    // written by the thread, read after join (which orders them)
+    // written by the thread, read after the latch (which orders them)
     private RuleSetManager rules;
     private String unavailable;
     private String initError;
@@ -63,7 +67,13 @@ final class EngineStart implements Runnable {
             }
         } catch (Throwable t) {
             failure = t;
+        } finally {
+            ready.countDown();
         }
+        // The engine is ready and the start goes on; the main thread is still building the
+        // transformations, and this thread's core is idle: weave one throw-away class.
+        TransformWarmup.run();
+        StartupTimes.detail("transformation warm-up done (engine thread)");
     }
 
     /**
@@ -74,7 +84,7 @@ final class EngineStart implements Runnable {
         boolean interrupted = false;
         while (true) {
             try {
-                thread.join();
+                ready.await();
                 break;
             } catch (InterruptedException e) {
                 interrupted = true; // the start must not go on without its engine
