@@ -2,6 +2,7 @@ package dev.rasp.core;
 
 import dev.rasp.core.config.AgentConfig;
 import dev.rasp.core.config.ConfigException;
+import dev.rasp.core.instrumentation.TransformWarmup;
 
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
@@ -12,11 +13,12 @@ import java.util.jar.JarFile;
  * The core's entry point, called reflectively by the launcher (dev.rasp.agent.RaspAgent) once
  * this jar is in its isolated class loader.
  *
- * <p>Order: configuration (a bad value stops the JVM); the native engine starts loading on a
- * thread of its own ({@link EngineStart}) while the bridge classes are defined in the boot loader
- * ({@link BootstrapClasses}) and the transformations are built; then the engine is waited for
- * (missing: log and run unprotected; a rule set error stops the JVM), and only then
- * {@link Activation} installs the bridge and the transformations. This class must not refer to any
+ * <p>Order: configuration (a bad value stops the JVM); the native engine loads on a thread of
+ * its own ({@link EngineStart}) while this one warms ByteBuddy up; then the engine is waited for
+ * (missing: log and run unprotected; a rule set error stops the JVM), then the bridge classes into
+ * the boot loader ({@link BootstrapClasses}), then {@link Activation} (bridge and
+ * transformations). The Spring Boot starter reads a bridge in the boot loader as "installed", so
+ * it is defined only once the engine is ready. This class must not refer to any
  * dev.rasp.bootstrap type: they do not exist until they are defined, and the verifier may load
  * referenced types early.
  */
@@ -48,11 +50,22 @@ public final class AgentInstaller {
         }
 
         StartupTimes.phase("configuration");
-        // The native library and the rule set load on a thread of their own while this one
-        // defines the bridge and builds the transformations; nothing is hooked before the
-        // engine is ready (EngineStart).
+        // The native library and the rule set load on a thread of their own while this one warms
+        // ByteBuddy's transformation pipeline up; the bridge is defined, and anything hooked, only
+        // once the engine is ready (EngineStart).
         EngineStart engine = EngineStart.begin(agentJar, config, version);
-        StartupTimes.phase("engine start begun");
+        TransformWarmup.run();
+        StartupTimes.phase("transformation warm-up (while the engine loads)");
+        engine.await();
+        StartupTimes.phase("engine ready (waited for the native library and rule set)");
+        String unavailable = engine.unavailable();
+        if (unavailable != null) {
+            AgentLog.info("native engine unavailable (" + unavailable + "); the application runs UNPROTECTED");
+            return;
+        }
+        if (engine.initError() != null) {
+            throw new ConfigException(AgentConfig.userFacingEngineError(engine.initError()));
+        }
 
         try {
             BootstrapClasses.define(instrumentation, bootstrapJar);
@@ -71,17 +84,6 @@ public final class AgentInstaller {
         StartupTimes.phase("bridge defined in the boot loader");
         Activation.Prepared prepared = Activation.prepare(instrumentation);
         StartupTimes.phase("agent builder made");
-
-        engine.await();
-        StartupTimes.phase("engine ready (waited for the native library and rule set)");
-        String unavailable = engine.unavailable();
-        if (unavailable != null) {
-            AgentLog.info("native engine unavailable (" + unavailable + "); the application runs UNPROTECTED");
-            return;
-        }
-        if (engine.initError() != null) {
-            throw new ConfigException(AgentConfig.userFacingEngineError(engine.initError()));
-        }
         Activation.start(instrumentation, prepared, config, atStartup, version, engine.rules());
     }
 }

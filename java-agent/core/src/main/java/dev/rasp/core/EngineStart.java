@@ -2,22 +2,21 @@ package dev.rasp.core;
 
 import dev.rasp.core.config.AgentConfig;
 import dev.rasp.core.engine.NativeLibraryLoader;
-import dev.rasp.core.instrumentation.TransformWarmup;
 import dev.rasp.core.rules.RuleSetManager;
 
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The native library's load and the rule set's load, on a thread of their own while the agent's
- * start goes on building its class transformations (which need neither): two cores then share
- * what one did in sequence.
+ * The native library's load and the rule set's load, on a thread of their own while the main
+ * thread warms ByteBuddy's transformation pipeline up ({@code TransformWarmup}, which needs
+ * neither): two cores then share what one did in sequence.
  *
- * <p>Nothing can reach the engine early: no class is transformed and the bridge has no runtime
- * until {@link #await()} has returned a ready engine, so no sink call passes unchecked while the
- * engine is loading; the agent's start waits for it (as long as it took before, no longer) and a
- * failure is reported exactly as when it ran in line: an unavailable engine leaves the
- * application unprotected with the same log line, a rule set error stops the start with the
- * same {@code ConfigException}.
+ * <p>Nothing can reach the engine early: the bridge classes are defined, and classes transformed,
+ * only after {@link #await()} has returned a ready engine, so no sink call passes unchecked while
+ * the engine is loading, and the starter still reads "no bridge in the boot loader" as "the agent
+ * did not install". A failure is reported exactly as when the load ran in line: an unavailable
+ * engine leaves the application unprotected with the same log line, a rule set error stops the
+ * start with the same {@code ConfigException}.
  */
 final class EngineStart implements Runnable {
 
@@ -70,10 +69,6 @@ final class EngineStart implements Runnable {
         } finally {
             ready.countDown();
         }
-        // The engine is ready and the start goes on; the main thread is still building the
-        // transformations, and this thread's core is idle: weave one throw-away class.
-        TransformWarmup.run();
-        StartupTimes.detail("transformation warm-up done (engine thread)");
     }
 
     /**

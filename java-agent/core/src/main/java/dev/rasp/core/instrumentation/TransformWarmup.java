@@ -15,11 +15,10 @@ import static net.bytebuddy.matcher.ElementMatchers.returns;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 
 /**
- * One throw-away advice weaving on a spare thread at start (the engine's start thread, once the
- * engine is ready), while the main thread still builds the transformations: the first real
- * transformations (the JDK sinks retransformed at premain) otherwise load, link and interpret
- * ByteBuddy's type pool, matchers, advice resolution and type writer for the first time on the
- * application's main thread. The result is discarded: nothing is defined, nothing is hooked;
+ * One throw-away advice weaving at start, on the main thread while the native engine loads on
+ * its own thread: the first real transformations (the JDK sinks retransformed at premain) would
+ * otherwise load, link and interpret ByteBuddy's type pool, matchers, advice resolution and type
+ * writer for the first time after the engine's load instead of during it. The result is discarded: nothing is defined, nothing is hooked;
  * any failure only means no warm-up ({@code -Drasp.debug.warmup=off} skips it, to compare).
  */
 public final class TransformWarmup {
