@@ -26,6 +26,7 @@ import dev.rasp.core.instrumentation.servlet.ServletInstrumentation;
 import dev.rasp.core.rules.RuleSetManager;
 import dev.rasp.core.instrumentation.TypeKeys;
 import dev.rasp.core.instrumentation.TypePrefilter;
+import dev.rasp.core.instrumentation.TypePoolCache;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.description.type.TypeDescription;
@@ -70,14 +71,23 @@ final class Activation {
                 new XmlEntityInstrumentation());
     }
 
-    static void start(Instrumentation instrumentation, AgentConfig config, boolean atStartup, String version,
-                      RuleSetManager rules) {
-        InternalErrors errors = new InternalErrors();
-        if (!RaspBridge.install(new RaspRuntime(config, errors))) {
-            AgentLog.info("agent already installed in this JVM; nothing done");
-            return;
+    /** What {@link #prepare} built: the transformations, not installed yet. */
+    static final class Prepared {
+        final AgentBuilder builder;
+        final InternalErrors errors;
+
+        Prepared(AgentBuilder builder, InternalErrors errors) {
+            this.builder = builder;
+            this.errors = errors;
         }
-        StartupTimes.phase("bridge installed");
+    }
+
+    /**
+     * Builds the class transformations (nothing is installed: no class is transformed yet). Runs
+     * while the engine loads on its own thread; needs the bridge classes defined, not installed.
+     */
+    static Prepared prepare(Instrumentation instrumentation) {
+        InternalErrors errors = new InternalErrors();
         ClassLoader coreLoader = Activation.class.getClassLoader();
         List<InstrumentationModule> modules = modules();
         // The boot loader's classes are ignored except the JDK sinks the modules name
@@ -98,6 +108,9 @@ final class Activation {
                 // at premain; everything at attach) are retransformed: advice adds no member.
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(new ErrorListener(errors))
+                // Type descriptions kept per class loader across classes (TypePoolCache), not
+                // re-read and re-parsed for every class; -Drasp.debug.typepool=off compares.
+                .with(TypePoolCache.forTypes())
                 // Advice inlined into a named JDK module other than java.base (java.naming's
                 // InitialContext) calls RaspBridge in the boot loader's unnamed module, which a
                 // named module does not read by default: the read edge is added as it is
@@ -135,7 +148,18 @@ final class Activation {
                 errors.record("loading " + jdkExecutor, t);
             }
         }
-        StartupTimes.phase("agent builder made");
+        return new Prepared(builder, errors);
+    }
+
+    static void start(Instrumentation instrumentation, Prepared prepared, AgentConfig config, boolean atStartup,
+                      String version, RuleSetManager rules) {
+        InternalErrors errors = prepared.errors;
+        if (!RaspBridge.install(new RaspRuntime(config, errors))) {
+            AgentLog.info("agent already installed in this JVM; nothing done");
+            return;
+        }
+        StartupTimes.phase("bridge installed");
+        AgentBuilder builder = prepared.builder;
         builder.installOn(instrumentation);
         StartupTimes.phase("transformer installed (retransformation of loaded classes)");
         StartupTimes.report();

@@ -2,8 +2,7 @@ package dev.rasp.core;
 
 import dev.rasp.core.config.AgentConfig;
 import dev.rasp.core.config.ConfigException;
-import dev.rasp.core.engine.NativeLibraryLoader;
-import dev.rasp.core.rules.RuleSetManager;
+import dev.rasp.core.instrumentation.TransformWarmup;
 
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
@@ -14,9 +13,12 @@ import java.util.jar.JarFile;
  * The core's entry point, called reflectively by the launcher (dev.rasp.agent.RaspAgent) once
  * this jar is in its isolated class loader.
  *
- * <p>Order: configuration (a bad value stops the JVM), then the native engine (missing: log and
- * run unprotected), then the bridge classes into the boot loader ({@link BootstrapClasses}), then
- * {@link Activation} (bridge and transformations). This class must not refer to any
+ * <p>Order: configuration (a bad value stops the JVM); the native engine loads on a thread of
+ * its own ({@link EngineStart}) while this one warms ByteBuddy up; then the engine is waited for
+ * (missing: log and run unprotected; a rule set error stops the JVM), then the bridge classes into
+ * the boot loader ({@link BootstrapClasses}), then {@link Activation} (bridge and
+ * transformations). The Spring Boot starter reads a bridge in the boot loader as "installed", so
+ * it is defined only once the engine is ready. This class must not refer to any
  * dev.rasp.bootstrap type: they do not exist until they are defined, and the verifier may load
  * referenced types early.
  */
@@ -48,28 +50,21 @@ public final class AgentInstaller {
         }
 
         StartupTimes.phase("configuration");
-        String unavailable = NativeLibraryLoader.load(agentJar, config.nativeDir());
-        StartupTimes.phase("native library");
-        String initError = null;
-        RuleSetManager rules = RuleSetManager.of(config.rules(), agentJar);
-        if (unavailable == null) {
-            try {
-                initError = rules.initEngine(config.toEngineConfig(version));
-            } catch (UnsatisfiedLinkError e) {
-                unavailable = "natives not registered: " + e.getMessage();
-            }
-            if (StartupTimes.ENABLED) {
-                StartupTimes.detail("native library " + NativeLibraryLoader.startupReport() + "; engine init: "
-                        + rules.startupReport());
-            }
-        }
-        StartupTimes.phase("engine init (rule set)");
+        // The native library and the rule set load on a thread of their own while this one warms
+        // ByteBuddy's transformation pipeline up; the bridge is defined, and anything hooked, only
+        // once the engine is ready (EngineStart).
+        EngineStart engine = EngineStart.begin(agentJar, config, version);
+        TransformWarmup.run();
+        StartupTimes.phase("transformation warm-up (while the engine loads)");
+        engine.await();
+        StartupTimes.phase("engine ready (waited for the native library and rule set)");
+        String unavailable = engine.unavailable();
         if (unavailable != null) {
             AgentLog.info("native engine unavailable (" + unavailable + "); the application runs UNPROTECTED");
             return;
         }
-        if (initError != null) {
-            throw new ConfigException(AgentConfig.userFacingEngineError(initError));
+        if (engine.initError() != null) {
+            throw new ConfigException(AgentConfig.userFacingEngineError(engine.initError()));
         }
 
         try {
@@ -87,6 +82,8 @@ public final class AgentInstaller {
             }
         }
         StartupTimes.phase("bridge defined in the boot loader");
-        Activation.start(instrumentation, config, atStartup, version, rules);
+        Activation.Prepared prepared = Activation.prepare(instrumentation);
+        StartupTimes.phase("agent builder made");
+        Activation.start(instrumentation, prepared, config, atStartup, version, engine.rules());
     }
 }

@@ -19,6 +19,8 @@ public final class StartupTimes {
     /** Outermost transformer calls: count and nanoseconds; transformed types. */
     private static final AtomicInteger SEEN = new AtomicInteger();
     private static final AtomicLong NANOS = new AtomicLong();
+    /** The same calls' thread CPU time: what the transformer cost, whatever else ran on the machine. */
+    private static final AtomicLong CPU_NANOS = new AtomicLong();
     private static final AtomicInteger TRANSFORMED = new AtomicInteger();
     private static final ThreadLocal<long[]> OPEN = new ThreadLocal<long[]>();
 
@@ -56,11 +58,12 @@ public final class StartupTimes {
         }
         long[] open = OPEN.get();
         if (open == null) {
-            open = new long[2];
+            open = new long[3];
             OPEN.set(open);
         }
         if (open[0]++ == 0) {
             open[1] = System.nanoTime();
+            open[2] = threadCpu();
         }
     }
 
@@ -72,6 +75,7 @@ public final class StartupTimes {
         long[] open = OPEN.get();
         if (open != null && open[0] > 0 && --open[0] == 0) {
             NANOS.addAndGet(System.nanoTime() - open[1]);
+            CPU_NANOS.addAndGet(threadCpu() - open[2]);
             SEEN.incrementAndGet();
         }
     }
@@ -86,8 +90,13 @@ public final class StartupTimes {
     static void report() {
         if (ENABLED) {
             AgentLog.info("startup: transformer " + SEEN.get() + " classes, " + TRANSFORMED.get() + " transformed, "
-                    + ms(NANOS.get()) + " ms");
+                    + ms(NANOS.get()) + " ms (thread CPU " + ms(CPU_NANOS.get()) + " ms)");
         }
+    }
+
+    private static long threadCpu() {
+        // java.management, loaded only when debugging
+        return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     }
 
     private static String ms(long nanos) {

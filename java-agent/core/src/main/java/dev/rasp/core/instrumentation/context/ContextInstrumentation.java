@@ -1,6 +1,7 @@
 package dev.rasp.core.instrumentation.context;
 
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.method.MethodDescription;
@@ -107,6 +108,6 @@ public final class ContextInstrumentation implements InstrumentationModule {
     }
 
     private static AgentBuilder.Transformer.ForAdvice advice(ClassLoader adviceLoader) {
-        return new AgentBuilder.Transformer.ForAdvice().include(adviceLoader);
+        return new AgentBuilder.Transformer.ForAdvice().include(adviceLoader).with(TypePoolCache.forAdvice());
     }
 }

@@ -1,6 +1,7 @@
 package dev.rasp.core.instrumentation.deser;
 
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
@@ -48,7 +49,7 @@ public final class DeserializationInstrumentation implements InstrumentationModu
     public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
         return builder.type(named(OBJECT_STREAM_CLASS))
                 .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(adviceLoader)
+                        .include(adviceLoader).with(TypePoolCache.forAdvice())
                         .advice(isMethod().and(named("initNonProxy")).and(takesArguments(4))
                                         .and(takesArgument(0, named(OBJECT_STREAM_CLASS))),
                                 ClassDescriptorAdvice.class.getName())

@@ -1,6 +1,7 @@
 package dev.rasp.core.instrumentation.deser;
 
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
 import net.bytebuddy.agent.builder.AgentBuilder;
 
@@ -36,7 +37,7 @@ public final class JacksonTypeIdInstrumentation implements InstrumentationModule
     public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
         return builder.type(named(CLASS_NAME_ID_RESOLVER))
                 .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(adviceLoader)
+                        .include(adviceLoader).with(TypePoolCache.forAdvice())
                         .advice(isMethod().and(named("_typeFromId")).and(takesArguments(2))
                                         .and(takesArgument(0, String.class)),
                                 JacksonTypeIdAdvice.class.getName()));

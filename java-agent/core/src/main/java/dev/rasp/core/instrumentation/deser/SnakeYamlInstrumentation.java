@@ -1,6 +1,7 @@
 package dev.rasp.core.instrumentation.deser;
 
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
 import net.bytebuddy.agent.builder.AgentBuilder;
 
@@ -32,7 +33,7 @@ public final class SnakeYamlInstrumentation implements InstrumentationModule {
     public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
         return builder.type(named(CONSTRUCTOR))
                 .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(adviceLoader)
+                        .include(adviceLoader).with(TypePoolCache.forAdvice())
                         .advice(isMethod().and(named("getClassForNode")).and(takesArguments(1))
                                         .and(takesArgument(0, named("org.yaml.snakeyaml.nodes.Node"))),
                                 YamlTagAdvice.class.getName()));

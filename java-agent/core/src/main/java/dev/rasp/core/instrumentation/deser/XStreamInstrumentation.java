@@ -1,6 +1,7 @@
 package dev.rasp.core.instrumentation.deser;
 
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
 import net.bytebuddy.agent.builder.AgentBuilder;
 
@@ -46,13 +47,13 @@ public final class XStreamInstrumentation implements InstrumentationModule {
     public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
         return builder.type(named(CACHING_MAPPER))
                 .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(adviceLoader)
+                        .include(adviceLoader).with(TypePoolCache.forAdvice())
                         .advice(isMethod().and(named("realClass")).and(takesArguments(1))
                                         .and(takesArgument(0, String.class)),
                                 XStreamClassAdvice.class.getName()))
                 .type(named(JAVA_CLASS_CONVERTER))
                 .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(adviceLoader)
+                        .include(adviceLoader).with(TypePoolCache.forAdvice())
                         .advice(isMethod().and(named("fromString")).and(takesArguments(1))
                                         .and(takesArgument(0, String.class)),
                                 XStreamClassAdvice.class.getName()));

@@ -1,6 +1,7 @@
 package dev.rasp.core.instrumentation.jdbc;
 
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -85,7 +86,7 @@ public final class JdbcInstrumentation implements InstrumentationModule {
 
     private static AgentBuilder.Transformer advice(SqlApi api, Class<?> adviceClass, ClassLoader adviceLoader) {
         return new AgentBuilder.Transformer.ForAdvice(Advice.withCustomMapping().bind(SqlApiCode.class, api.code))
-                .include(adviceLoader)
+                .include(adviceLoader).with(TypePoolCache.forAdvice())
                 .advice(methods(api), adviceClass.getName());
     }
 }

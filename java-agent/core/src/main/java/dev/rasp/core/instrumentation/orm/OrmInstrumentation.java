@@ -1,6 +1,7 @@
 package dev.rasp.core.instrumentation.orm;
 
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -68,7 +69,7 @@ public final class OrmInstrumentation implements InstrumentationModule {
         for (OrmMethod method : OrmMethod.values()) {
             AgentBuilder.Transformer t = new AgentBuilder.Transformer.ForAdvice(
                     Advice.withCustomMapping().bind(OrmMethodKind.class, method.kind))
-                    .include(adviceLoader)
+                    .include(adviceLoader).with(TypePoolCache.forAdvice())
                     .advice(methods(method), QueryAdvice.class.getName());
             producers = producers == null ? builder.type(producerTypes()).transform(t) : producers.transform(t);
         }

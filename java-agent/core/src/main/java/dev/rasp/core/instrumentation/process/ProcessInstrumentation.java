@@ -1,6 +1,7 @@
 package dev.rasp.core.instrumentation.process;
 
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
@@ -42,7 +43,7 @@ public final class ProcessInstrumentation implements InstrumentationModule {
     public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
         return builder.type(named(PROCESS_IMPL))
                 .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(adviceLoader)
+                        .include(adviceLoader).with(TypePoolCache.forAdvice())
                         .advice(isMethod().and(isStatic()).and(named("start")).and(takesArguments(5))
                                         .and(takesArgument(0, String[].class)).and(takesArgument(1, Map.class)),
                                 ProcessImplAdvice.class.getName()));

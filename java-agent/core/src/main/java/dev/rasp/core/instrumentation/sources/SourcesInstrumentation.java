@@ -1,6 +1,7 @@
 package dev.rasp.core.instrumentation.sources;
 
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.method.MethodDescription;
@@ -164,6 +165,6 @@ public final class SourcesInstrumentation implements InstrumentationModule {
     }
 
     private static AgentBuilder.Transformer.ForAdvice advice(ClassLoader loader) {
-        return new AgentBuilder.Transformer.ForAdvice().include(loader);
+        return new AgentBuilder.Transformer.ForAdvice().include(loader).with(TypePoolCache.forAdvice());
     }
 }

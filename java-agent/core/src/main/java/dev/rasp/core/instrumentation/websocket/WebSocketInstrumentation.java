@@ -1,6 +1,7 @@
 package dev.rasp.core.instrumentation.websocket;
 
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
@@ -100,6 +101,6 @@ public final class WebSocketInstrumentation implements InstrumentationModule {
     }
 
     private static AgentBuilder.Transformer.ForAdvice forAdvice(ClassLoader loader) {
-        return new AgentBuilder.Transformer.ForAdvice().include(loader);
+        return new AgentBuilder.Transformer.ForAdvice().include(loader).with(TypePoolCache.forAdvice());
     }
 }

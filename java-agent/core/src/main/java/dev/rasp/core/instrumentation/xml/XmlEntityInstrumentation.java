@@ -1,6 +1,7 @@
 package dev.rasp.core.instrumentation.xml;
 
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.method.MethodDescription;
@@ -57,7 +58,7 @@ public final class XmlEntityInstrumentation implements InstrumentationModule {
                         setupCurrentEntity(4, 1)))
                 .type(named(WOODSTOX_RESOLVER))
                 .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(adviceLoader)
+                        .include(adviceLoader).with(TypePoolCache.forAdvice())
                         .advice(isMethod().and(isStatic()).and(named("resolveEntity")).and(takesArguments(8))
                                         .and(takesArgument(2, String.class)).and(takesArgument(3, String.class))
                                         .and(takesArgument(4, String.class)),
@@ -74,7 +75,7 @@ public final class XmlEntityInstrumentation implements InstrumentationModule {
     private static AgentBuilder.Transformer transformer(ClassLoader adviceLoader, int api,
                                                        ElementMatcher<? super MethodDescription> method) {
         return new AgentBuilder.Transformer.ForAdvice(XercesMappings.forApi(api))
-                .include(adviceLoader)
+                .include(adviceLoader).with(TypePoolCache.forAdvice())
                 .advice(method, EntityAdvice.class.getName());
     }
 }

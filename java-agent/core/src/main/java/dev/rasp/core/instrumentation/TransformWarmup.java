@@ -1,0 +1,91 @@
+package dev.rasp.core.instrumentation;
+
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.implementation.Implementation;
+import net.bytebuddy.pool.TypePool;
+
+import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
+import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
+import static net.bytebuddy.matcher.ElementMatchers.isMethod;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.returns;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+
+/**
+ * One throw-away advice weaving at start, on the main thread while the native engine loads on
+ * its own thread: the first real transformations (the JDK sinks retransformed at premain) would
+ * otherwise load, link and interpret ByteBuddy's type pool, matchers, advice resolution and type
+ * writer for the first time after the engine's load instead of during it. The result is discarded: nothing is defined, nothing is hooked;
+ * any failure only means no warm-up ({@code -Drasp.debug.warmup=off} skips it, to compare).
+ */
+public final class TransformWarmup {
+
+    private static final boolean ENABLED = !"off".equals(System.getProperty("rasp.debug.warmup"));
+
+    private TransformWarmup() {
+    }
+
+    public static void run() {
+        if (!ENABLED) {
+            return;
+        }
+        try {
+            ClassFileLocator locator = ClassFileLocator.ForClassLoader.of(TransformWarmup.class.getClassLoader());
+            TypePool pool = TypePool.Default.WithLazyResolution.of(locator);
+            TypeDescription target = pool.describe(Target.class.getName()).resolve();
+            // the matcher shapes the modules use, on a pool-described type
+            hasSuperType(named("java.lang.Runnable")).or(declaresMethod(named("run")
+                    .and(takesArgument(0, String.class)).and(returns(String.class)))).matches(target);
+            Advice advice = Advice.to(pool.describe(WarmAdvice.class.getName()).resolve(), locator);
+            new ByteBuddy().with(Implementation.Context.Disabled.Factory.INSTANCE)
+                    .redefine(target, locator)
+                    .visit(advice.on(isMethod().and(named("run")).and(takesArgument(0, String.class))))
+                    .make()
+                    .getBytes();
+        } catch (Throwable t) {
+            // a warm-up only: the real transformations report their own errors
+        }
+    }
+
+    /** The class woven (never loaded as woven). */
+    static class Target implements Runnable {
+        private int count;
+
+        public String run(String s, int i) {
+            try {
+                for (int k = 0; k < i; k++) {
+                    count += s.length();
+                }
+                return s + count;
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
+
+        @Override
+        public void run() {
+            run("", 0);
+        }
+    }
+
+    /** Uses the annotations the agent's advice classes use most. */
+    static final class WarmAdvice {
+        private WarmAdvice() {
+        }
+
+        @Advice.OnMethodEnter
+        static long enter(@Advice.This Object self, @Advice.Argument(0) String s, @Advice.AllArguments Object[] all) {
+            return s == null ? 0 : s.length() + all.length + System.identityHashCode(self);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class)
+        static void exit(@Advice.Enter long entered, @Advice.Return Object returned, @Advice.Thrown Throwable thrown) {
+            if (thrown != null && entered < 0 && returned == null) {
+                throw new IllegalStateException();
+            }
+        }
+    }
+}
