@@ -166,8 +166,14 @@ impl InputMatcher {
             Some(t) => Some(t),
             None => {
                 let checks = self.checks.fetch_add(1, Ordering::Relaxed);
-                (checks >= TEDDY_AFTER_CHECKS || hay.len() >= TEDDY_FOR_BYTES)
-                    .then(|| self.teddy.get_or_init(|| build_prefilter(&self.patterns)))
+                if checks >= TEDDY_AFTER_CHECKS || hay.len() >= TEDDY_FOR_BYTES {
+                    // `set`, not `get_or_init`: a check of the same request on another thread
+                    // builds its own searcher rather than wait for this one (one is kept).
+                    let _ = self.teddy.set(build_prefilter(&self.patterns));
+                    self.teddy.get()
+                } else {
+                    None
+                }
             }
         };
         match teddy {

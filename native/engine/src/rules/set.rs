@@ -504,25 +504,34 @@ struct SpanRegexes {
 
 impl SpanRegexes {
     fn regexes(&self, failures: &AtomicU64) -> &[Option<meta::Regex>] {
-        self.built.get_or_init(|| {
-            let config = meta::Config::new()
-                .utf8_empty(false)
-                .which_captures(WhichCaptures::Implicit);
-            self.hirs
-                .iter()
-                .map(|hir| {
-                    let built = meta::Builder::new()
-                        .configure(config.clone())
-                        .build_from_hir(hir);
-                    if built.is_err() {
-                        // The compiler built the same HIR into both matchers, so this cannot
-                        // happen; no span then means the scan's word is taken (eval.rs).
-                        failures.fetch_add(1, Ordering::Relaxed);
-                    }
-                    built.ok()
-                })
-                .collect()
-        })
+        if let Some(built) = self.built.get() {
+            return built;
+        }
+        let built = self.build(failures);
+        // `set`, not `get_or_init`: a check on another thread that hits the same rule meanwhile
+        // builds its own copy instead of waiting for this one (one result is kept).
+        let _ = self.built.set(built);
+        self.built.get().map(Vec::as_slice).unwrap_or_default()
+    }
+
+    fn build(&self, failures: &AtomicU64) -> Vec<Option<meta::Regex>> {
+        let config = meta::Config::new()
+            .utf8_empty(false)
+            .which_captures(WhichCaptures::Implicit);
+        self.hirs
+            .iter()
+            .map(|hir| {
+                let built = meta::Builder::new()
+                    .configure(config.clone())
+                    .build_from_hir(hir);
+                if built.is_err() {
+                    // The compiler built the same HIR into both matchers, so this cannot
+                    // happen; no span then means the scan's word is taken (eval.rs).
+                    failures.fetch_add(1, Ordering::Relaxed);
+                }
+                built.ok()
+            })
+            .collect()
     }
 }
 
