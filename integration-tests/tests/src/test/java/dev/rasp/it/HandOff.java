@@ -13,6 +13,8 @@ public enum HandOff {
     EXECUTOR_SUBMIT("spring", "executor-submit", "executor", "handoff-pool-", Answer.SERVING_THREAD_WAITS),
     EXECUTOR_EXECUTE("spring", "executor-execute", "executor", "handoff-pool-", Answer.SERVING_THREAD_WAITS),
     SCHEDULED("spring", "scheduled", "executor", "handoff-scheduler-", Answer.SERVING_THREAD_WAITS),
+    /** {@code java.util.Timer.schedule(timerTask, 1)}: a timer made at start, its thread not started by a request. */
+    TIMER("spring", "timer", "timer", "handoff-timer", Answer.SERVING_THREAD_WAITS),
     INVOKE_ALL("spring", "invoke-all", "executor", "handoff-pool-", Answer.SERVING_THREAD_WAITS),
     INVOKE_ANY("spring", "invoke-any", "executor", "handoff-pool-", Answer.SERVING_THREAD_WAITS),
     /** The common pool; via not asserted (the contract names ForkJoinPool apart from the plain executors). */
@@ -135,7 +137,7 @@ public enum HandOff {
 
     /** With the starter (agent attached at run time, the JDK's executor and thread classes retransformed). */
     public static Stream<HandOff> starter() {
-        return Stream.of(EXECUTOR_SUBMIT, THREAD, COMPLETABLE, MVC_CALLABLE);
+        return Stream.of(EXECUTOR_SUBMIT, THREAD, COMPLETABLE, MVC_CALLABLE, TIMER);
     }
 
     @Override

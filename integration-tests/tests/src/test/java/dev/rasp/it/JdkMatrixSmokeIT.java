@@ -84,8 +84,8 @@ class JdkMatrixSmokeIT {
 
     /**
      * Work handed to other threads: the agent's task wrappers sit in java.util.concurrent, whose internals change from
-     * one JDK to the next. Spring: a pool, the common fork-join pool (submit, CompletableFuture.supplyAsync), and
-     * (JDK 21+) virtual threads; javax: Jetty's
+     * one JDK to the next. Spring: a pool, the common fork-join pool (submit, CompletableFuture.supplyAsync), a
+     * java.util.Timer (its private sched, which the agent hooks), and (JDK 21+) virtual threads; javax: Jetty's
      * {@code AsyncContext.start}.
      */
     static List<HandOff> handOffs(String appName, int jdk) {
@@ -93,7 +93,8 @@ class JdkMatrixSmokeIT {
             return List.of(HandOff.JAVAX_SERVLET_ASYNC);
         }
         // FORK_JOIN and COMPLETABLE: the common pool, which JDK 25 loads at a moment the agent used to miss
-        List<HandOff> out = new ArrayList<>(List.of(HandOff.EXECUTOR_SUBMIT, HandOff.FORK_JOIN, HandOff.COMPLETABLE));
+        List<HandOff> out = new ArrayList<>(List.of(HandOff.EXECUTOR_SUBMIT, HandOff.FORK_JOIN, HandOff.COMPLETABLE,
+            HandOff.TIMER));
         if (jdk >= 21) {
             out.addAll(List.of(HandOff.VIRTUAL, HandOff.VIRTUAL_EXECUTOR));
         }

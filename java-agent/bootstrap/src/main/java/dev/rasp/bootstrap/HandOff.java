@@ -123,11 +123,13 @@ final class HandOff {
         }
     }
 
-    // ------------------------------------------------------------------ ForkJoinTasks
+    // ------------------------------------------------------------------ tasks captured in place
     //
-    // A ForkJoinTask cannot be wrapped (the caller joins the very object it forked), and no field
-    // can be added to the JDK's class: its capture is kept in a map keyed weakly by the task's
-    // identity, and bound when a worker (or a joining thread) executes it (doExec).
+    // A ForkJoinTask cannot be wrapped (the caller joins the very object it forked), nor can a
+    // TimerTask (java.util.Timer takes the TimerTask class, and its state lives in the object the
+    // application may cancel), and no field can be added to the JDK's classes: their capture is
+    // kept in a map keyed weakly by the task's identity, and bound when the task runs (a
+    // ForkJoinTask's doExec, a TimerTask's run).
 
     /** Identity of a task, without keeping it alive. */
     static final class ForkJoinKey extends java.lang.ref.WeakReference<Object> {
@@ -181,17 +183,34 @@ final class HandOff {
 
     /** fork(), ForkJoinPool.execute/submit/invoke(ForkJoinTask) while serving a request. */
     static void forkJoinTask(RequestContext context, Object task) {
+        captureInPlace(context, task, RequestScope.VIA_FORK_JOIN);
+    }
+
+    /**
+     * Captures the request for a task that runs as itself; false when it was captured already
+     * (forked again, scheduled twice: the first capture stands) or the request is over.
+     */
+    static boolean captureInPlace(RequestContext context, Object task, String via) {
         if (FORK_JOIN.containsKey(new ForkJoinLookup(task)) || !context.retain()) {
-            return; // forked again (or already submitted): the first capture stands
+            return false;
         }
         ForkJoinKey key = new ForkJoinKey(task);
-        TaskCapture capture = new TaskCapture(task, context, RequestScope.VIA_FORK_JOIN, key);
+        TaskCapture capture = new TaskCapture(task, context, via, key);
         if (FORK_JOIN.putIfAbsent(key, capture) != null) {
             capture.abandon();
-            return;
+            return false;
         }
         FORK_JOIN_COUNT.incrementAndGet();
         TASKS.increment();
+        return true;
+    }
+
+    /** The hand-off of a task captured in place failed (Timer.schedule threw): its reference goes back. */
+    static void abandonInPlace(Object task) {
+        TaskCapture capture = FORK_JOIN.get(new ForkJoinLookup(task));
+        if (capture != null) {
+            abandoned(capture);
+        }
     }
 
     static void forgetForkJoin(Object key) {
@@ -200,7 +219,7 @@ final class HandOff {
         }
     }
 
-    /** ForkJoinTask.doExec(): binds the task's captured request, if any. */
+    /** ForkJoinTask.doExec(), TimerTask.run(): binds the task's captured request, if any. */
     static RequestScope forkJoinRunning(Object task) {
         if (FORK_JOIN_COUNT.get() == 0) {
             return null;

@@ -1021,6 +1021,47 @@ public final class RaspBridge {
         }
     }
 
+    /**
+     * Entry of java.util.Timer.sched(task, time, period), which every schedule method calls: a
+     * task scheduled once while serving a request takes it along to the timer's thread. A
+     * periodic one does not (as with an executor's periodic schedules: a task that runs forever
+     * would keep its request alive forever). Returns the task when this call captured it, for
+     * {@link #timerScheduleExit}, else null.
+     */
+    public static Object timerSchedule(Object task, long period) {
+        RequestScope scope = CURRENT.get();
+        if (scope == null || scope.guarded || task == null || period != 0L) {
+            return null;
+        }
+        try {
+            handingOff(scope.context);
+            return HandOff.captureInPlace(scope.context, task, RequestScope.VIA_TIMER) ? task : null;
+        } catch (Throwable t) {
+            internalError(hooks, t);
+            return null;
+        }
+    }
+
+    /** Exit of Timer.sched: when it threw (timer cancelled, task already scheduled), the capture is given back. */
+    public static void timerScheduleExit(Object captured, Throwable thrown) {
+        if (captured != null && thrown != null) {
+            try {
+                HandOff.abandonInPlace(captured);
+            } catch (Throwable t) {
+                internalError(hooks, t);
+            }
+        }
+    }
+
+    /** Entry of a TimerTask's run(): binds the request it was scheduled in, if any. */
+    public static RequestScope timerTaskEnter(Object task) {
+        return forkJoinExecEnter(task);
+    }
+
+    public static void timerTaskExit(RequestScope scope) {
+        forkJoinExecExit(scope);
+    }
+
     /** Thread.start() (and VirtualThread.start()): a thread started while serving a request takes it along. */
     public static void threadStart(Thread thread) {
         RequestScope scope = CURRENT.get();

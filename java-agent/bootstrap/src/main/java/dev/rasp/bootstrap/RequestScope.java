@@ -17,6 +17,8 @@ public final class RequestScope {
     public static final String VIA_THREAD = "thread";
     public static final String VIA_ASYNC_CONTEXT = "async-context";
     public static final String VIA_FORK_JOIN = "fork-join";
+    /** A java.util.Timer's thread running a TimerTask scheduled once while serving. */
+    public static final String VIA_TIMER = "timer";
     /** An HTTP client's own thread working for an exchange the request started (Reactor Netty's event loop). */
     public static final String VIA_CLIENT = "client";
 

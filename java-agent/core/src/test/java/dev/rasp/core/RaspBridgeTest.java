@@ -829,6 +829,68 @@ class RaspBridgeTest {
         assertEquals(1, context.references(), "the reaper gave back what the collected task held");
     }
 
+    @Test
+    void aTimerTaskScheduledOnceCarriesTheRequestIntoItsRun() throws Exception {
+        RaspBridge.requestEnter("http", "resp");
+        RequestContext context = RaspBridge.currentScope().context;
+        Object task = new Object(); // stands for the TimerTask: only its identity matters
+        Object captured = RaspBridge.timerSchedule(task, 0L);
+        assertSame(task, captured);
+        RaspBridge.timerScheduleExit(captured, null);
+        assertNull(RaspBridge.timerSchedule(task, 0L), "scheduled again before it ran: the first capture stands");
+        assertEquals(2, context.references());
+        Object[] seen = new Object[2];
+        onOtherThread(() -> {
+            RequestScope s = RaspBridge.timerTaskEnter(task); // what the advice on the subclass's run() does
+            try {
+                seen[0] = RaspBridge.currentScope().context;
+                seen[1] = RaspBridge.currentScope().handoff;
+            } finally {
+                RaspBridge.timerTaskExit(s);
+            }
+            assertNull(RaspBridge.timerTaskEnter(task), "bound once");
+        });
+        assertSame(context, seen[0]);
+        assertEquals("timer", seen[1]);
+        assertEquals(1, context.references());
+    }
+
+    @Test
+    void aPeriodicTimerTaskCarriesNothing() {
+        RaspBridge.requestEnter("http", "resp");
+        RequestContext context = RaspBridge.currentScope().context;
+        assertNull(RaspBridge.timerSchedule(new Object(), 1000L), "fixed rate");
+        assertNull(RaspBridge.timerSchedule(new Object(), -1000L), "fixed delay");
+        assertEquals(1, context.references());
+    }
+
+    @Test
+    void aTimerScheduleThatThrowsGivesItsCaptureBack() {
+        RaspBridge.requestEnter("http", "resp");
+        RequestContext context = RaspBridge.currentScope().context;
+        Object task = new Object();
+        Object captured = RaspBridge.timerSchedule(task, 0L);
+        assertEquals(2, context.references());
+        RaspBridge.timerScheduleExit(captured, new IllegalStateException("Timer already cancelled."));
+        assertEquals(1, context.references());
+        assertNull(RaspBridge.timerTaskEnter(task), "nothing left to bind");
+        // a second schedule of a task already captured fails without touching the first capture
+        Object other = new Object();
+        Object first = RaspBridge.timerSchedule(other, 0L);
+        Object second = RaspBridge.timerSchedule(other, 0L);
+        assertNull(second);
+        RaspBridge.timerScheduleExit(second, new IllegalStateException("Task already scheduled or cancelled"));
+        assertEquals(2, context.references());
+        RaspBridge.timerScheduleExit(first, new IllegalStateException("Timer already cancelled."));
+        assertEquals(1, context.references());
+    }
+
+    @Test
+    void aTimerTaskScheduledOutsideARequestCarriesNothing() {
+        assertNull(RaspBridge.timerSchedule(new Object(), 0L));
+        assertNull(RaspBridge.timerTaskEnter(new Object()));
+    }
+
     // ------------------------------------------------------------------ multipart bodies
 
     private static String multipart(String fileContent) {

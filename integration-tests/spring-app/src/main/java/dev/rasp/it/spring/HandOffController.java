@@ -17,6 +17,8 @@ import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Timer;
+import java.util.TimerTask;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -53,14 +55,15 @@ import org.springframework.web.context.request.async.WebAsyncTask;
 /**
  * The vulnerable lookup of {@code /{db}/users/by-name} ({@code ... WHERE name = '<name>' AND role <> 'locked'},
  * {@code Statement.executeQuery}), run on another thread than the one serving the request, through each way an
- * application hands work off: executors, the fork-join pool, CompletableFuture, threads (platform and virtual),
+ * application hands work off: executors, the fork-join pool, CompletableFuture, java.util.Timer, threads (platform
+ * and virtual),
  * AsyncContext.start and Spring MVC's asynchronous return values. Routes {@code /handoff/{db}/<how>?name=}.
  *
  * <p>The answers are the rows as JSON, like by-name, with two headers: {@code X-Serving-Thread} (the thread that ran
  * the controller method) and {@code X-Worker-Thread} (the thread that ran the query; {@code X-Worker-Virtual}
  * says whether it was a virtual thread). A failing task fails the request the way applications let it: the
  * ExecutionException or CompletionException propagates as it is (submit, scheduled, invoke-*, fork-join,
- * completable*), or the application wraps the task's exception in its own (execute: IllegalStateException), or
+ * completable*), or the application wraps the task's exception in its own (execute, timer: IllegalStateException), or
  * rethrows it unchanged (thread, thread-subclass, virtual).
  *
  * <p>Also a command and a file sink through the pool ({@code /handoff/cmd/lookup-sh?host=},
@@ -81,6 +84,8 @@ public class HandOffController {
     private final ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), named("handoff-pool-"));
     private final ScheduledExecutorService scheduler = new ScheduledThreadPoolExecutor(1, named("handoff-scheduler-"));
+    /** A timer made at start (its thread, handoff-timer, is not started while serving a request). */
+    private final Timer timer = new Timer("handoff-timer", true);
     /** What each /handoff/late task got, by its marker. */
     private final Map<String, Map<String, Object>> lateResults = new ConcurrentHashMap<>();
 
@@ -94,6 +99,7 @@ public class HandOffController {
     public void close() {
         pool.shutdownNow();
         scheduler.shutdownNow();
+        timer.cancel();
         forkJoinPool.shutdownNow();
     }
 
@@ -169,6 +175,37 @@ public class HandOffController {
         Db d = dbs.get(db);
         Callable<Found> task = () -> byName(d, name);
         return ok(scheduler.schedule(task, 1, TimeUnit.MILLISECONDS).get(30, TimeUnit.SECONDS), serving());
+    }
+
+    /**
+     * {@code timer.schedule(timerTask, 1)} and a latch: the lookup runs in an application TimerTask on the timer's
+     * own thread; the task's exception is wrapped in an IllegalStateException.
+     */
+    @GetMapping("/handoff/{db}/timer")
+    public ResponseEntity<Object> timer(@PathVariable String db, @RequestParam String name) throws Exception {
+        Db d = dbs.get(db);
+        AtomicReference<Found> found = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(1);
+        timer.schedule(new TimerTask() {
+            @Override
+            public void run() {
+                try {
+                    found.set(byName(d, name));
+                } catch (Throwable t) {
+                    failure.set(t);
+                } finally {
+                    done.countDown();
+                }
+            }
+        }, 1);
+        if (!done.await(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the lookup task did not finish");
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("the lookup task failed", failure.get());
+        }
+        return ok(found.get(), serving());
     }
 
     /** {@code pool.invokeAll(List.of(callable)).get(0).get()}. */

@@ -28,8 +28,9 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * implementation (the JDK's pools, the common ForkJoinPool, CompletableFuture's async executors,
  * virtual-thread-per-task executors, containers' and frameworks' executors) carries tasks handed
  * to it while a request is served; a ForkJoinTask forked or submitted while serving (parallel
- * streams, RecursiveTask) carries it into doExec; and {@code Thread.start} carries the request to
- * a thread started while serving it. (AsyncContext.start is the servlet module's.)
+ * streams, RecursiveTask) carries it into doExec; a {@code java.util.TimerTask} scheduled once
+ * while serving carries it into its run() on the timer's thread; and {@code Thread.start} carries
+ * the request to a thread started while serving it. (AsyncContext.start is the servlet module's.)
  *
  * <p>Modeled on OpenTelemetry's executor instrumentation: wrap the task, carry the context,
  * bind it while the task runs, always unbind. Unlike it, the carried value owns a native
@@ -41,6 +42,8 @@ public final class ContextInstrumentation implements InstrumentationModule {
     private static final String THREAD = "java.lang.Thread";
     private static final String VIRTUAL_THREAD = "java.lang.VirtualThread";
     private static final String FORK_JOIN_TASK = "java.util.concurrent.ForkJoinTask";
+    private static final String TIMER = "java.util.Timer";
+    private static final String TIMER_TASK = "java.util.TimerTask";
 
     /** JDK executors loaded before the transformer is installed (see Activation: a first load inside a transformation is missed). */
     public static final String[] PRELOADED = {"java.util.concurrent.ForkJoinPool", FORK_JOIN_TASK};
@@ -52,12 +55,12 @@ public final class ContextInstrumentation implements InstrumentationModule {
 
     @Override
     public void typeKeys(TypeKeys keys) {
-        keys.names(EXECUTOR, FORK_JOIN_TASK, THREAD, VIRTUAL_THREAD);
+        keys.names(EXECUTOR, FORK_JOIN_TASK, THREAD, VIRTUAL_THREAD, TIMER, TIMER_TASK);
     }
 
     @Override
     public ElementMatcher.Junction<TypeDescription> bootstrapTypes() {
-        return named(THREAD).or(named(VIRTUAL_THREAD)).or(nameStartsWith("java.util.concurrent."));
+        return named(THREAD).or(named(VIRTUAL_THREAD)).or(named(TIMER)).or(nameStartsWith("java.util.concurrent."));
     }
 
     private static ElementMatcher.Junction<MethodDescription> concrete(String name) {
@@ -94,6 +97,16 @@ public final class ContextInstrumentation implements InstrumentationModule {
                 .transform(advice(adviceLoader)
                         .advice(concrete("fork").and(takesArguments(0)), ExecutorAdvice.Fork.class.getName())
                         .advice(concrete("doExec").and(takesArguments(0)), ExecutorAdvice.ForkJoinExec.class.getName()))
+                // java.util.Timer: a TimerTask is captured where every schedule method ends (the
+                // private sched), and bound in its run(), which only subclasses implement
+                .type(named(TIMER))
+                .transform(advice(adviceLoader)
+                        .advice(isMethod().and(named("sched")).and(takesArguments(3))
+                                        .and(takesArgument(0, named(TIMER_TASK))),
+                                ExecutorAdvice.TimerSchedule.class.getName()))
+                .type(not(isInterface()).and(not(named(TIMER_TASK))).and(failSafe(hasSuperType(named(TIMER_TASK)))))
+                .transform(advice(adviceLoader)
+                        .advice(concrete("run").and(takesArguments(0)), ExecutorAdvice.TimerTaskRun.class.getName()))
                 .type(named(THREAD).or(named(VIRTUAL_THREAD)))
                 .transform(advice(adviceLoader)
                         .advice(concrete("start").and(takesArguments(0)), ThreadAdvice.Start.class.getName())

@@ -117,4 +117,30 @@ public final class ExecutorAdvice {
             RaspBridge.forkJoinExecExit(scope);
         }
     }
+
+    /** java.util.Timer.sched(TimerTask, long time, long period): every schedule method ends here. */
+    public static final class TimerSchedule {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static Object enter(@Advice.Argument(0) Object task, @Advice.Argument(2) long period) {
+            return RaspBridge.timerSchedule(task, period);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.Enter Object captured, @Advice.Thrown Throwable thrown) {
+            RaspBridge.timerScheduleExit(captured, thrown);
+        }
+    }
+
+    /** run() of a java.util.TimerTask subclass (the application's): binds the request it was scheduled in. */
+    public static final class TimerTaskRun {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static RequestScope enter(@Advice.This Object task) {
+            return RaspBridge.timerTaskEnter(task);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.Enter RequestScope scope) {
+            RaspBridge.timerTaskExit(scope);
+        }
+    }
 }
