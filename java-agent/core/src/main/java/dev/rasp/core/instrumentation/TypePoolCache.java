@@ -57,9 +57,9 @@ public final class TypePoolCache extends AgentBuilder.PoolStrategy.WithTypePoolC
 
     private static long releaseSeconds() {
         try {
-            return Math.max(0L, Long.parseLong(System.getProperty("rasp.debug.typepool.release_seconds", "60").trim()));
+            return Math.max(0L, Long.parseLong(System.getProperty("rasp.debug.typepool.release_seconds", "10").trim()));
         } catch (NumberFormatException e) {
-            return 60L;
+            return 10L;
         }
     }
 
