@@ -14,6 +14,7 @@
 pub mod events;
 pub mod handles;
 pub mod natives;
+pub mod pages;
 pub mod runtime;
 
 use std::ffi::c_void;

@@ -25,6 +25,7 @@ use rasp_engine::{
 use std::net::IpAddr;
 use std::ops::Deref;
 
+use crate::pages::Pages;
 use crate::runtime::{self, lock, ContextSlot};
 
 mod deser;
@@ -122,6 +123,19 @@ fn read_bytes(env: &JNIEnv<'_>, array: &JByteArray<'_>, len: jint) -> Option<Vec
     Some(buf.into_iter().map(|b| b as u8).collect())
 }
 
+/// A rule file's bytes, copied into pages of their own rather than the malloc heap ([`Pages`]
+/// says why); `None` for a null or unreadable array.
+fn read_rules(env: &JNIEnv<'_>, array: &JByteArray<'_>) -> Option<Pages> {
+    if array.is_null() {
+        return None;
+    }
+    let len = usize::try_from(env.get_array_length(array).ok()?).ok()?;
+    let mut pages = Pages::new(len)?;
+    env.get_byte_array_region(array, 0, pages.as_jbytes_mut())
+        .ok()?;
+    Some(pages)
+}
+
 fn to_java(env: &JNIEnv<'_>, bytes: &[u8]) -> Option<jbyteArray> {
     env.byte_array_from_slice(bytes)
         .ok()
@@ -163,8 +177,11 @@ extern "system" fn init<'l>(
     guarded_message(&mut env, failed, |env| {
         let text = read_bytes(env, &config, -1).unwrap_or_default();
         // null (no rule set) and an unreadable array both mean: the built-in detectors alone
-        let rules = read_bytes(env, &rules, -1);
-        match runtime::init(&String::from_utf8_lossy(&text), rules.as_deref()) {
+        let rules = read_rules(env, &rules);
+        match runtime::init(
+            &String::from_utf8_lossy(&text),
+            rules.as_ref().map(Pages::as_slice),
+        ) {
             Ok(()) => Some(std::ptr::null_mut()),
             Err(message) => to_java(env, message.as_bytes()),
         }
@@ -178,10 +195,10 @@ extern "system" fn load_rules<'l>(
 ) -> jbyteArray {
     let failed = "internal error in the native engine while loading the rule set";
     guarded_message(&mut env, failed, |env| {
-        let outcome = match (runtime::get(), read_bytes(env, &rules, -1)) {
+        let outcome = match (runtime::get(), read_rules(env, &rules)) {
             (None, _) => Err("the native engine is not initialised".to_owned()),
             (Some(_), None) => Err("no rule file content".to_owned()),
-            (Some(rt), Some(bytes)) => rt.load_rules(&bytes),
+            (Some(rt), Some(bytes)) => rt.load_rules(bytes.as_slice()),
         };
         match outcome {
             Ok(()) => Some(std::ptr::null_mut()),

@@ -5,10 +5,14 @@ import net.bytebuddy.pool.TypePool;
 
 import java.lang.ref.SoftReference;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * ByteBuddy's type descriptions kept per class loader across classes. Without it every class that
@@ -24,6 +28,11 @@ import java.util.concurrent.ConcurrentMap;
  * descriptions softly (the JVM may drop them under memory pressure; they are then read again).
  * A description is the class file as first read: a retransformation (the agent's own advice adds
  * no member) or another agent's change to the class does not change which of our matchers apply.
+ *
+ * <p>The descriptions are dropped once no class has been transformed for a while ({@link #RELEASE_NANOS}):
+ * they serve start-up, when thousands of classes load in a burst, and soft references alone would keep
+ * them for the life of a JVM with heap to spare (about 4 MB of a Spring Boot application's live heap
+ * after load, mostly method and parameter tokens). A class loaded later reads what it needs again.
  */
 public final class TypePoolCache extends AgentBuilder.PoolStrategy.WithTypePoolCache {
 
@@ -36,6 +45,23 @@ public final class TypePoolCache extends AgentBuilder.PoolStrategy.WithTypePoolC
      * the other's class file locator would not serve.
      */
     private static final AgentBuilder.PoolStrategy ADVICE = ENABLED ? new TypePoolCache() : AgentBuilder.PoolStrategy.Default.FAST;
+
+    /**
+     * How long the descriptions stay after the last transformation that used them;
+     * {@code -Drasp.debug.typepool.release_seconds=0} keeps them (as soft references) to compare.
+     */
+    static final long RELEASE_NANOS = TimeUnit.SECONDS.toNanos(releaseSeconds());
+
+    private static final List<TypePoolCache> ALL = new CopyOnWriteArrayList<TypePoolCache>();
+    private static final AtomicBoolean SWEEPER = new AtomicBoolean();
+
+    private static long releaseSeconds() {
+        try {
+            return Math.max(0L, Long.parseLong(System.getProperty("rasp.debug.typepool.release_seconds", "10").trim()));
+        } catch (NumberFormatException e) {
+            return 10L;
+        }
+    }
 
     /** The pool strategy of the agent's AgentBuilder (type matching, transformation). */
     public static AgentBuilder.PoolStrategy forTypes() {
@@ -51,12 +77,67 @@ public final class TypePoolCache extends AgentBuilder.PoolStrategy.WithTypePoolC
             Collections.synchronizedMap(new WeakHashMap<ClassLoader, TypePool.CacheProvider>());
     private final TypePool.CacheProvider boot = new FoundOnly();
 
+    /** System.nanoTime() of the last {@link #locate} (one per transformed or matched class). */
+    private volatile long lastUse = System.nanoTime();
+    /** Whether something may be cached since the last release (so an idle cache is cleared once). */
+    private volatile boolean holding;
+
     private TypePoolCache() {
         super(TypePool.Default.ReaderMode.FAST);
+        if (RELEASE_NANOS > 0) {
+            ALL.add(this);
+            startSweeper();
+        }
+    }
+
+    /**
+     * One daemon thread for all caches, started with the first (at agent start, on the thread that
+     * installs the agent): it wakes a few times per release period and clears the caches idle for
+     * longer. It holds no application class loader (no context loader).
+     */
+    private static void startSweeper() {
+        if (!SWEEPER.compareAndSet(false, true)) {
+            return;
+        }
+        Thread t = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(200), RELEASE_NANOS / 4);
+                try {
+                    while (true) {
+                        TimeUnit.NANOSECONDS.sleep(tick);
+                        long now = System.nanoTime();
+                        for (TypePoolCache cache : ALL) {
+                            cache.releaseIfIdle(now);
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    // the JVM is going down, or someone stopped us: the caches stay soft
+                } catch (Throwable failure) {
+                    // never let a failure here reach the application; the caches stay soft
+                }
+            }
+        }, "rasp-typepool-release");
+        t.setDaemon(true);
+        t.setContextClassLoader(null);
+        t.start();
+    }
+
+    /** Clears the descriptions when no class used them for {@link #RELEASE_NANOS}; true when it did. */
+    boolean releaseIfIdle(long now) {
+        if (!holding || now - lastUse < RELEASE_NANOS) {
+            return false;
+        }
+        holding = false;
+        boot.clear();
+        byLoader.clear();
+        return true;
     }
 
     @Override
     protected TypePool.CacheProvider locate(ClassLoader classLoader) {
+        lastUse = System.nanoTime();
+        holding = true;
         if (classLoader == null) {
             return boot;
         }

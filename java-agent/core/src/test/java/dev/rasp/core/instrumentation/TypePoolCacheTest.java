@@ -71,6 +71,38 @@ class TypePoolCacheTest {
     }
 
     @Test
+    void descriptionsAreDroppedOnceNoClassUsedThemForTheReleasePeriod() {
+        int[] reads = new int[1];
+        ClassFileLocator counting = new ClassFileLocator() {
+            private final ClassFileLocator real = ClassFileLocator.ForClassLoader.of(TypePoolCacheTest.class.getClassLoader());
+
+            @Override
+            public Resolution locate(String name) throws java.io.IOException {
+                reads[0]++;
+                return real.locate(name);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        TypePoolCache strategy = (TypePoolCache) TypePoolCache.forTypes();
+        ClassLoader loader = new URLClassLoader(new URL[0], null);
+        String name = TypePoolCacheTest.class.getName();
+        assertTrue(strategy.typePool(counting, loader).describe(name).isResolved());
+        long used = System.nanoTime();
+        assertFalse(strategy.releaseIfIdle(used), "just used: kept");
+        assertTrue(strategy.typePool(counting, loader).describe(name).isResolved());
+        assertEquals(1, reads[0], "still cached");
+        assertTrue(strategy.releaseIfIdle(System.nanoTime() + TypePoolCache.RELEASE_NANOS), "idle for the period: dropped");
+        assertFalse(strategy.releaseIfIdle(System.nanoTime() + 2 * TypePoolCache.RELEASE_NANOS), "nothing held: nothing to drop");
+        assertTrue(strategy.typePool(counting, loader).describe(name).isResolved());
+        assertEquals(2, reads[0], "read again after the release");
+        assertTrue(strategy.typePool(counting, loader).describe(name).isResolved());
+        assertEquals(2, reads[0], "and cached again");
+    }
+
+    @Test
     void onlyResolvedTypesAreKept() {
         TypePool.CacheProvider cache = new TypePoolCache.FoundOnly();
         TypePool.Resolution missing = new TypePool.Resolution.Illegal("a.B");
