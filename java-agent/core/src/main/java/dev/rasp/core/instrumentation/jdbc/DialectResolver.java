@@ -5,6 +5,7 @@ import dev.rasp.core.engine.Engine;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 
 /**
@@ -90,11 +91,13 @@ public final class DialectResolver {
             Object inner;
             try {
                 inner = ((Statement) current).unwrap(Statement.class);
-            } catch (SQLException | RuntimeException | AbstractMethodError e) {
+            } catch (SQLFeatureNotSupportedException | UnsupportedOperationException | AbstractMethodError e) {
                 if (level == 0) {
                     type.statementUnwrapUseless = true; // a JDBC 3 wrapper: not worth an exception per call
                 }
                 return DialectCache.MISS;
+            } catch (SQLException | RuntimeException e) {
+                return DialectCache.MISS; // a closed statement and the like: this one instance only
             }
             if (inner == null || inner == current) {
                 if (level == 0) {
