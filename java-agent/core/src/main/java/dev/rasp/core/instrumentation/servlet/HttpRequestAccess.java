@@ -3,18 +3,13 @@ package dev.rasp.core.instrumentation.servlet;
 import dev.rasp.core.ServletTypes;
 import dev.rasp.core.engine.RequestEncoder;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Enumeration;
 
 /**
- * Reads an HttpServletRequest (javax or jakarta) through its interface's methods, resolved once
- * per request class into MethodHandles of erased type: a call is one invokeExact, without
- * Method.invoke's access check, argument array and InvocationTargetException wrapping (the
- * profile of a trivial endpoint had a third of the agent's Java samples in those calls).
- * Requests that are not HTTP get no accessor: they are not tracked.
+ * Reads an HttpServletRequest (javax or jakarta) through its interface's Methods, resolved once
+ * per request class. Requests that are not HTTP get no accessor: they are not tracked.
  */
 public final class HttpRequestAccess {
 
@@ -35,21 +30,16 @@ public final class HttpRequestAccess {
         }
     };
 
-    /** (Object)Object: the request, the getter's result. */
-    private static final MethodType GETTER = MethodType.methodType(Object.class, Object.class);
-    /** (Object, Object)Object: the request, a String argument, the result. */
-    private static final MethodType GETTER_1 = MethodType.methodType(Object.class, Object.class, Object.class);
-
-    private final MethodHandle getMethod;
-    private final MethodHandle getRequestUri;
-    private final MethodHandle getQueryString;
-    private final MethodHandle getRemoteAddr;
-    private final MethodHandle getContentType;
-    private final MethodHandle getHeaderNames;
-    private final MethodHandle getHeaders;
+    private final Method getMethod;
+    private final Method getRequestUri;
+    private final Method getQueryString;
+    private final Method getRemoteAddr;
+    private final Method getContentType;
+    private final Method getHeaderNames;
+    private final Method getHeaders;
     /** Servlet 3.0+; null on older containers. */
-    private final MethodHandle isAsyncStarted;
-    private final MethodHandle getAsyncContext;
+    private final Method isAsyncStarted;
+    private final Method getAsyncContext;
 
     private HttpRequestAccess() {
         getMethod = getRequestUri = getQueryString = getRemoteAddr = getContentType = getHeaderNames = getHeaders = null;
@@ -57,39 +47,22 @@ public final class HttpRequestAccess {
     }
 
     private HttpRequestAccess(Class<?> api) throws NoSuchMethodException {
-        getMethod = handle(api.getMethod("getMethod"));
-        getRequestUri = handle(api.getMethod("getRequestURI"));
-        getQueryString = handle(api.getMethod("getQueryString"));
-        getRemoteAddr = handle(api.getMethod("getRemoteAddr"));
-        getContentType = handle(api.getMethod("getContentType"));
-        getHeaderNames = handle(api.getMethod("getHeaderNames"));
-        getHeaders = handle(api.getMethod("getHeaders", String.class));
+        getMethod = api.getMethod("getMethod");
+        getRequestUri = api.getMethod("getRequestURI");
+        getQueryString = api.getMethod("getQueryString");
+        getRemoteAddr = api.getMethod("getRemoteAddr");
+        getContentType = api.getMethod("getContentType");
+        getHeaderNames = api.getMethod("getHeaderNames");
+        getHeaders = api.getMethod("getHeaders", String.class);
         isAsyncStarted = optional(api, "isAsyncStarted");
         getAsyncContext = optional(api, "getAsyncContext");
     }
 
-    private static MethodHandle optional(Class<?> api, String name) {
+    private static Method optional(Class<?> api, String name) {
         try {
-            return handle(api.getMethod(name));
+            return api.getMethod(name);
         } catch (NoSuchMethodException e) {
             return null;
-        }
-    }
-
-    /** The interface method as an erased handle; a method the agent may not see counts as absent. */
-    private static MethodHandle handle(Method m) throws NoSuchMethodException {
-        MethodType erased = m.getParameterCount() == 0 ? GETTER : GETTER_1;
-        try {
-            return MethodHandles.publicLookup().unreflect(m).asType(erased);
-        } catch (IllegalAccessException | RuntimeException e) {
-            // the agent's own lookup: the same access Method.invoke from here had
-        }
-        try {
-            return MethodHandles.lookup().unreflect(m).asType(erased);
-        } catch (IllegalAccessException | RuntimeException e) {
-            NoSuchMethodException n = new NoSuchMethodException(m.toString());
-            n.initCause(e);
-            throw n;
         }
     }
 
@@ -167,26 +140,22 @@ public final class HttpRequestAccess {
         return query;
     }
 
-    // The container's exceptions and errors pass as they are, as they did out of Method.invoke's
-    // InvocationTargetException; a checked Throwable that is neither is wrapped.
+    private static final Object[] NO_ARGS = new Object[0];
 
-    private static Object call(MethodHandle m, Object target) throws Exception {
-        try {
-            return (Object) m.invokeExact(target);
-        } catch (Exception | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new Exception(t);
-        }
+    private static Object call(Method m, Object target) throws Exception {
+        return call(m, target, NO_ARGS);
     }
 
-    private static Object call(MethodHandle m, Object target, Object arg) throws Exception {
+    private static Object call(Method m, Object target, Object arg) throws Exception {
+        return call(m, target, new Object[] {arg});
+    }
+
+    private static Object call(Method m, Object target, Object[] args) throws Exception {
         try {
-            return (Object) m.invokeExact(target, arg);
-        } catch (Exception | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new Exception(t);
+            return m.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof Exception ? (Exception) cause : e;
         }
     }
 }
