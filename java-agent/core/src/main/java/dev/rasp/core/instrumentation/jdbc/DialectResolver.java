@@ -5,6 +5,7 @@ import dev.rasp.core.engine.Engine;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 
 /**
@@ -27,9 +28,20 @@ public final class DialectResolver {
      */
     public int dialectOf(Object target, boolean isConnection) {
         // The driver's own classes say which database it is, without asking the connection.
-        int d = KNOWN_DRIVER.get(target.getClass());
-        if (d != DialectCache.MISS) {
-            return d;
+        DriverType type = DRIVER_TYPE.get(target.getClass());
+        if (type.dialect != DialectCache.MISS) {
+            return type.dialect;
+        }
+        int d;
+        if (!isConnection && !type.statementUnwrapUseless) {
+            // A pool's statement proxy (HikariCP's HikariProxyPreparedStatement, new per
+            // prepareStatement) hands out the driver's statement, whose class names the database:
+            // one field read, where the connection's route costs getConnection, isWrapperFor,
+            // unwrap and a cache slot (a WeakReference) per statement.
+            d = viaUnwrappedStatement((Statement) target, type);
+            if (d != DialectCache.MISS) {
+                return d;
+            }
         }
         DialectCache cache = isConnection ? connections : statements;
         d = cache.get(target);
@@ -48,7 +60,7 @@ public final class DialectResolver {
         // Pools hand out a new proxy per borrow (HikariCP's ProxyConnection): look through it to
         // the driver's connection, which lives as long as the pool keeps it.
         connection = unwrapped(connection);
-        d = KNOWN_DRIVER.get(connection.getClass());
+        d = DRIVER_TYPE.get(connection.getClass()).dialect;
         if (d == DialectCache.MISS) {
             d = connections.get(connection);
         }
@@ -63,6 +75,46 @@ public final class DialectResolver {
             statements.put(target, d);
         }
         return d;
+    }
+
+    /** Wrapper levels looked through (a pool's proxy under a tracing wrapper, ...). */
+    private static final int MAX_UNWRAP = 4;
+
+    /**
+     * The dialect of the driver's statement under {@code statement}'s wrappers, or MISS when no
+     * level is a known driver's. Trusts the statement's class exactly as the first check in
+     * {@link #dialectOf} does, so a pool over several databases gets each statement's own.
+     */
+    private static int viaUnwrappedStatement(Statement statement, DriverType type) {
+        Object current = statement;
+        for (int level = 0; level < MAX_UNWRAP; level++) {
+            Object inner;
+            try {
+                inner = ((Statement) current).unwrap(Statement.class);
+            } catch (SQLFeatureNotSupportedException | UnsupportedOperationException | AbstractMethodError e) {
+                if (level == 0) {
+                    type.statementUnwrapUseless = true; // a JDBC 3 wrapper: not worth an exception per call
+                }
+                return DialectCache.MISS;
+            } catch (SQLException | RuntimeException e) {
+                return DialectCache.MISS; // a closed statement and the like: this one instance only
+            }
+            if (inner == null || inner == current) {
+                if (level == 0) {
+                    type.statementUnwrapUseless = true; // not a wrapper at all (an unknown driver's own class)
+                }
+                return DialectCache.MISS;
+            }
+            int d = DRIVER_TYPE.get(inner.getClass()).dialect;
+            if (d != DialectCache.MISS) {
+                return d;
+            }
+            if (!(inner instanceof Statement)) {
+                return DialectCache.MISS;
+            }
+            current = inner;
+        }
+        return DialectCache.MISS;
     }
 
     private static Connection unwrapped(Connection connection) {
@@ -93,10 +145,25 @@ public final class DialectResolver {
         return DialectCache.MISS;
     }
 
-    private static final ClassValue<Integer> KNOWN_DRIVER = new ClassValue<Integer>() {
+    /** What the resolver knows of a JDBC class: one ClassValue read per check. */
+    static final class DriverType {
+        /** The driver's dialect, or MISS for a class of no known driver (a pool, a wrapper). */
+        final int dialect;
+        /**
+         * Set once unwrap(Statement.class) on an instance threw or returned the instance itself:
+         * then only the connection's route is tried. Only a shortcut: never decides a dialect.
+         */
+        volatile boolean statementUnwrapUseless;
+
+        DriverType(int dialect) {
+            this.dialect = dialect;
+        }
+    }
+
+    private static final ClassValue<DriverType> DRIVER_TYPE = new ClassValue<DriverType>() {
         @Override
-        protected Integer computeValue(Class<?> type) {
-            return dialectOfDriverClass(type.getName());
+        protected DriverType computeValue(Class<?> type) {
+            return new DriverType(dialectOfDriverClass(type.getName()));
         }
     };
 
