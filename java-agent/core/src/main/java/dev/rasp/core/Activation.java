@@ -72,6 +72,15 @@ final class Activation {
                 new XmlEntityInstrumentation());
     }
 
+    /** The boot loader's classes the modules hook (by name); the agent ignores every other one. */
+    static ElementMatcher.Junction<TypeDescription> jdkSinks(List<InstrumentationModule> modules) {
+        ElementMatcher.Junction<TypeDescription> jdkSinks = none();
+        for (InstrumentationModule module : modules) {
+            jdkSinks = jdkSinks.or(module.bootstrapTypes());
+        }
+        return jdkSinks;
+    }
+
     /** What {@link #prepare} built: the transformations, not installed yet. */
     static final class Prepared {
         final AgentBuilder builder;
@@ -94,10 +103,9 @@ final class Activation {
         // The boot loader's classes are ignored except the JDK sinks the modules name
         // (ProcessImpl, java.io, the file system providers): the transformer then never looks at
         // the rest of the JDK, and the retransformation pass at start only touches those.
-        ElementMatcher.Junction<TypeDescription> jdkSinks = none();
+        ElementMatcher.Junction<TypeDescription> jdkSinks = jdkSinks(modules);
         List<TypeKeys> keys = new ArrayList<TypeKeys>();
         for (InstrumentationModule module : modules) {
-            jdkSinks = jdkSinks.or(module.bootstrapTypes());
             TypeKeys k = new TypeKeys();
             module.typeKeys(k);
             keys.add(k);
@@ -171,6 +179,7 @@ final class Activation {
         builder.installOn(instrumentation);
         StartupTimes.phase("transformer installed (retransformation of loaded classes)");
         StartupTimes.report();
+        SinkPreload.start();
 
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             StartupTimes.report();
