@@ -56,6 +56,7 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 final class Activation {
 
     private static final boolean PREFILTER = !"off".equals(System.getProperty("rasp.debug.prefilter"));
+    private static final boolean DISCOVERY = !"off".equals(System.getProperty("rasp.debug.discovery"));
 
     private Activation() {
     }
@@ -69,6 +70,15 @@ final class Activation {
                 new JndiInstrumentation(), new DeserializationInstrumentation(), new SnakeYamlInstrumentation(),
                 new XStreamInstrumentation(), new JacksonTypeIdInstrumentation(),
                 new XmlEntityInstrumentation());
+    }
+
+    /** The boot loader's classes the modules hook (by name); the agent ignores every other one. */
+    static ElementMatcher.Junction<TypeDescription> jdkSinks(List<InstrumentationModule> modules) {
+        ElementMatcher.Junction<TypeDescription> jdkSinks = none();
+        for (InstrumentationModule module : modules) {
+            jdkSinks = jdkSinks.or(module.bootstrapTypes());
+        }
+        return jdkSinks;
     }
 
     /** What {@link #prepare} built: the transformations, not installed yet. */
@@ -93,10 +103,9 @@ final class Activation {
         // The boot loader's classes are ignored except the JDK sinks the modules name
         // (ProcessImpl, java.io, the file system providers): the transformer then never looks at
         // the rest of the JDK, and the retransformation pass at start only touches those.
-        ElementMatcher.Junction<TypeDescription> jdkSinks = none();
+        ElementMatcher.Junction<TypeDescription> jdkSinks = jdkSinks(modules);
         List<TypeKeys> keys = new ArrayList<TypeKeys>();
         for (InstrumentationModule module : modules) {
-            jdkSinks = jdkSinks.or(module.bootstrapTypes());
             TypeKeys k = new TypeKeys();
             module.typeKeys(k);
             keys.add(k);
@@ -107,6 +116,13 @@ final class Activation {
                 // Already loaded classes (java.io.File, FileInputStream, the file system provider,
                 // at premain; everything at attach) are retransformed: advice adds no member.
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                // Of the classes already loaded, only those the ignore matcher below can pass are
+                // handed to ByteBuddy's discovery (LoadedClassDiscovery); -Drasp.debug.discovery=off
+                // hands it every loaded class, to compare.
+                .with(DISCOVERY ? new LoadedClassDiscovery(jdkSinks, coreLoader)
+                        : (AgentBuilder.RedefinitionStrategy.DiscoveryStrategy)
+                                AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.SinglePass.INSTANCE)
+                .with(StartupTimes.redefinitionListener())
                 .with(new ErrorListener(errors))
                 // Type descriptions kept per class loader across classes (TypePoolCache), not
                 // re-read and re-parsed for every class; -Drasp.debug.typepool=off compares.
@@ -163,6 +179,7 @@ final class Activation {
         builder.installOn(instrumentation);
         StartupTimes.phase("transformer installed (retransformation of loaded classes)");
         StartupTimes.report();
+        SinkPreload.start();
 
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             StartupTimes.report();
@@ -212,6 +229,51 @@ final class Activation {
         } finally {
             if (before == null) {
                 System.clearProperty(safe);
+            }
+        }
+    }
+
+    /**
+     * The classes already loaded when the transformer is installed (a few thousand at premain: the
+     * JDK's, and the agent's own ByteBuddy and core), less those the agent's ignore matcher ignores
+     * whatever the type matchers say: the agent core loader's, and the boot loader's other than
+     * the JDK sinks (the same name matcher). ByteBuddy's discovery otherwise describes, matches and
+     * reports each of them, reflectively, before the first real retransformation; every other class
+     * (any other loader: application, platform, a framework's own) still goes to it unchanged.
+     */
+    static final class LoadedClassDiscovery implements AgentBuilder.RedefinitionStrategy.DiscoveryStrategy {
+        private final ElementMatcher<TypeDescription> jdkSinks;
+        private final ClassLoader ownLoader;
+
+        LoadedClassDiscovery(ElementMatcher<TypeDescription> jdkSinks, ClassLoader ownLoader) {
+            this.jdkSinks = jdkSinks;
+            this.ownLoader = ownLoader;
+        }
+
+        @Override
+        public Iterable<Iterable<Class<?>>> resolve(Instrumentation instrumentation) {
+            Class<?>[] loaded = instrumentation.getAllLoadedClasses();
+            List<Class<?>> kept = new ArrayList<Class<?>>();
+            for (Class<?> type : loaded) {
+                if (keep(type)) {
+                    kept.add(type);
+                }
+            }
+            if (StartupTimes.ENABLED) {
+                StartupTimes.detail("discovery: " + kept.size() + " of " + loaded.length + " loaded classes to match");
+            }
+            return java.util.Collections.<Iterable<Class<?>>>singletonList(kept);
+        }
+
+        boolean keep(Class<?> type) {
+            try {
+                ClassLoader loader = type.getClassLoader();
+                if (loader == ownLoader) {
+                    return false;
+                }
+                return loader != null || jdkSinks.matches(TypeDescription.ForLoadedType.of(type));
+            } catch (Throwable t) {
+                return true; // undecided: ByteBuddy looks at it
             }
         }
     }

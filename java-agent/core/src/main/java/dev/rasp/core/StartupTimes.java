@@ -15,6 +15,7 @@ public final class StartupTimes {
 
     private static final long T0 = System.nanoTime();
     private static long last = T0;
+    private static long lastCpu = -1;
 
     /** Outermost transformer calls: count and nanoseconds; transformed types. */
     private static final AtomicInteger SEEN = new AtomicInteger();
@@ -40,8 +41,27 @@ public final class StartupTimes {
             now = System.nanoTime();
             last = now;
         }
-        AgentLog.info("startup: " + name + " " + ms(now - last) + " ms (agent total " + ms(now - T0) + " ms)");
+        // this thread's CPU time too: on a busy machine the wall time is mostly waiting for a core
+        long cpu = threadCpu();
+        AgentLog.info("startup: " + name + " " + ms(now - last) + " ms (agent total " + ms(now - T0) + " ms"
+                + (lastCpu < 0 ? "" : ", thread CPU " + ms(cpu - lastCpu) + " ms") + ")");
         last = now;
+        lastCpu = cpu;
+    }
+
+    /** Splits the install's phase at the retransformation of the loaded classes ByteBuddy's discovery matched. */
+    static net.bytebuddy.agent.builder.AgentBuilder.RedefinitionStrategy.Listener redefinitionListener() {
+        if (!ENABLED) {
+            return net.bytebuddy.agent.builder.AgentBuilder.RedefinitionStrategy.Listener.NoOp.INSTANCE;
+        }
+        return new net.bytebuddy.agent.builder.AgentBuilder.RedefinitionStrategy.Listener.Adapter() {
+            @Override
+            public void onBatch(int index, java.util.List<Class<?>> batch, java.util.List<Class<?>> types) {
+                if (index == 0) {
+                    phase("discovery of the loaded classes (" + types.size() + " to retransform)");
+                }
+            }
+        };
     }
 
     /** One more line of detail on the phase that is running (callers build it only when ENABLED). */

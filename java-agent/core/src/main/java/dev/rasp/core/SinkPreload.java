@@ -1,0 +1,58 @@
+package dev.rasp.core;
+
+/**
+ * Loads, on a daemon thread once the transformer is installed, the JDK sink classes an
+ * application usually loads only at its first call of that kind (the first process launch, the
+ * first connection): their transformation (ByteBuddy's type description,
+ * advice resolution and weaving, cold) then happens here instead of in that first call.
+ * Nothing is initialised ({@code Class.forName(name, false, null)}: no static initialiser runs),
+ * so the application sees no side effect; a class the transformer sees here is hooked exactly as
+ * when the application loads it. A name the JDK does not have (another version, a jlink image
+ * without the module) is skipped. {@code -Drasp.debug.preload=off} turns it off, to compare.
+ */
+final class SinkPreload {
+
+    private static final boolean ENABLED = !"off".equals(System.getProperty("rasp.debug.preload"));
+
+    /** Each one is hooked by name (a module's bootstrapTypes); StartupDiscoveryTest checks it. */
+    static final String[] JDK_SINKS = {
+        "java.lang.ProcessImpl",
+        // what the first process launch loads besides (its reaper's executor, onExit's future)
+        "java.util.concurrent.ThreadPoolExecutor",
+        "java.util.concurrent.CompletableFuture",
+        // an accepted or outgoing NIO connection (a server's first request)
+        "sun.nio.ch.SocketChannelImpl",
+    };
+
+    private SinkPreload() {
+    }
+
+    /** Starts the thread; returns at once. */
+    static void start() {
+        if (!ENABLED) {
+            return;
+        }
+        Thread t = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                long t0 = System.nanoTime();
+                int loaded = 0;
+                for (String name : JDK_SINKS) {
+                    try {
+                        Class.forName(name, false, null);
+                        loaded++;
+                    } catch (Throwable absent) {
+                        // not in this JDK: nothing to hook, nothing to preload
+                    }
+                }
+                if (StartupTimes.ENABLED) {
+                    StartupTimes.detail("sink preload: " + loaded + " JDK sink classes loaded in "
+                            + (System.nanoTime() - t0) / 1000000 + " ms (background)");
+                }
+            }
+        }, "rasp-sink-preload");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
+    }
+}
