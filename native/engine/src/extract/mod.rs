@@ -115,6 +115,11 @@ fn json_path(path: &str) -> String {
 /// input of its own with the transform named and the original value kept.
 fn with_derived_forms(input: Input, sink: &mut dyn FnMut(Input)) {
     let forms = derive::forms(&input.value);
+    if forms.is_empty() {
+        // The common case: no copies of the value and name for forms that are not there.
+        sink(input);
+        return;
+    }
     let original = input.value.clone();
     let template = input.clone();
     sink(input);
