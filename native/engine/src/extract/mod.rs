@@ -26,6 +26,23 @@ use percent_encoding::percent_decode_str;
 /// Calls `sink` with every input of the request line and headers, in a fixed order:
 /// query, path, cookies, headers.
 pub fn request_inputs(rec: &RequestRecord, sink: &mut dyn FnMut(Input)) {
+    line_inputs(rec, sink);
+    for (name, value) in &rec.headers {
+        header_inputs(name.clone(), value.clone(), sink);
+    }
+}
+
+/// [`request_inputs`], moving the header names and values into the inputs instead of copying
+/// them (`rec.headers` is left empty): what opening a context does with a record it owns.
+pub fn take_request_inputs(rec: &mut RequestRecord, sink: &mut dyn FnMut(Input)) {
+    line_inputs(rec, sink);
+    for (name, value) in std::mem::take(&mut rec.headers) {
+        header_inputs(name, value, sink);
+    }
+}
+
+/// Query, path and cookie inputs.
+fn line_inputs(rec: &RequestRecord, sink: &mut dyn FnMut(Input)) {
     form_pairs(&rec.query, InputSource::Query, sink);
     path_segments(&rec.uri, sink);
     for (name, value) in &rec.headers {
@@ -33,14 +50,11 @@ pub fn request_inputs(rec: &RequestRecord, sink: &mut dyn FnMut(Input)) {
             cookies(value, sink);
         }
     }
-    for (name, value) in &rec.headers {
-        sink(Input::name_of(InputSource::Header, name.clone()));
-        sink(Input::value(
-            InputSource::Header,
-            name.clone(),
-            value.clone(),
-        ));
-    }
+}
+
+fn header_inputs(name: String, value: String, sink: &mut dyn FnMut(Input)) {
+    sink(Input::name_of(InputSource::Header, name.clone()));
+    sink(Input::value(InputSource::Header, name, value));
 }
 
 /// `application/x-www-form-urlencoded` pairs (also the query string).
