@@ -8,7 +8,7 @@
 //! ```
 //!
 //! The difference of the two counts over 1000 is the instructions one pair of opens costs
-//! (start-up cancels out). `benches/context-ab/run` compares builds in wall time.
+//! (start-up cancels out); a second argument `load` or `new` opens only that one. `benches/context-ab/run` compares builds in wall time.
 
 use std::hint::black_box;
 
@@ -21,6 +21,9 @@ fn main() {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(1000);
+    // `load`, `new` or (default) both.
+    let which = std::env::args().nth(2).unwrap_or_default();
+    let (load_too, new_too) = (which != "new", which != "load");
     // The request of the load test (benches/load), as `context/open/load-request` builds it.
     let load = RequestRecord {
         method: "GET".into(),
@@ -33,8 +36,16 @@ fn main() {
     .encode();
     let rec20 = record();
     for _ in 0..n {
+        if !load_too {
+            break;
+        }
         if let Ok(rec) = RequestRecord::decode(black_box(&load)) {
             black_box(RequestContext::open(rec, ContextLimits::default()));
+        }
+    }
+    for _ in 0..n {
+        if !new_too {
+            break;
         }
         black_box(RequestContext::new(
             black_box(&rec20),

@@ -60,7 +60,7 @@ pub const TEDDY_AFTER_CHECKS: u32 = 8;
 pub const TEDDY_FOR_BYTES: usize = 4096;
 /// Up to this many inputs, equal values are found by comparing with each pattern so far
 /// rather than through a hash map, which costs more to build than it saves on so few.
-const LINEAR_DEDUP_INPUTS: usize = 32;
+const LINEAR_DEDUP_INPUTS: usize = 64;
 
 #[derive(Debug)]
 enum Prefilter {

@@ -152,8 +152,12 @@ fn breaks_out(value: &str) -> bool {
             b,
             b'\'' | b'"' | b'`' | b';' | b'|' | b'&' | b'$' | b'<' | b'>' | b'#' | b'\n' | b'\r'
         )
-    }) || value.contains("--")
-        || value.contains("/*")
+    }) || value
+        .as_bytes()
+        // A window over the bytes, not `contains`: a substring searcher costs more to set up
+        // than a short value takes to scan.
+        .windows(2)
+        .any(|w| w == b"--" || w == b"/*")
 }
 
 /// The host of a value that is an absolute URL with an authority: what an HTTP client hands

@@ -72,7 +72,7 @@ fn path_segments(uri: &str, sink: &mut dyn FnMut(Input)) {
     for (index, raw) in uri.split('/').filter(|s| !s.is_empty()).enumerate() {
         let mut parts = raw.split(';');
         let segment = parts.next().unwrap_or_default();
-        let name = format!("segment[{index}]");
+        let name = segment_name(index);
         let decoded = percent_decode_str(segment).decode_utf8_lossy().into_owned();
         with_derived_forms(Input::value(InputSource::Path, name.clone(), decoded), sink);
         for param in parts.filter(|p| !p.is_empty()) {
@@ -80,6 +80,23 @@ fn path_segments(uri: &str, sink: &mut dyn FnMut(Input)) {
             sink(Input::value(InputSource::Path, name.clone(), decoded));
         }
     }
+}
+
+/// `segment[index]`, without the formatting machinery for the first segments.
+fn segment_name(index: usize) -> String {
+    const NAMES: [&str; 8] = [
+        "segment[0]",
+        "segment[1]",
+        "segment[2]",
+        "segment[3]",
+        "segment[4]",
+        "segment[5]",
+        "segment[6]",
+        "segment[7]",
+    ];
+    NAMES
+        .get(index)
+        .map_or_else(|| format!("segment[{index}]"), |n| (*n).to_owned())
 }
 
 fn cookies(header: &str, sink: &mut dyn FnMut(Input)) {
@@ -368,5 +385,12 @@ mod tests {
             BodyKind::from_content_type("multipart/form-data; boundary=x"),
             Some(BodyKind::Multipart)
         );
+    }
+
+    #[test]
+    fn segment_names_are_formatted_alike_past_the_table() {
+        for index in 0..20 {
+            assert_eq!(segment_name(index), format!("segment[{index}]"));
+        }
     }
 }
