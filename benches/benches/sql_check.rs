@@ -152,7 +152,7 @@ fn context_creation(c: &mut Criterion) {
     group.bench_function(BenchmarkId::new("open", "load-request"), |b| {
         b.iter(|| {
             let rec = RequestRecord::decode(black_box(&load)).expect("valid");
-            RequestContext::new(&rec, ContextLimits::default())
+            RequestContext::open(rec, ContextLimits::default())
         })
     });
     group.finish();

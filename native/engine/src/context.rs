@@ -78,7 +78,10 @@ impl Default for ContextLimits {
 /// The request line, for events.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RequestSummary {
-    pub id: String,
+    /// The request's number in this process; [`RequestSummary::id`] formats it. Kept as a
+    /// number because most requests never produce an event, and formatting the id at open
+    /// was one allocation per request for nothing.
+    pub seq: u64,
     pub method: String,
     pub path: String,
     pub client: String,
@@ -123,8 +126,23 @@ static NEXT_REQUEST: AtomicU64 = AtomicU64::new(1);
 
 /// A process-unique id: a per-process tag and a counter, so ids from two JVMs do not collide.
 pub fn next_id() -> String {
-    let n = NEXT_REQUEST.fetch_add(1, Ordering::Relaxed);
+    format_id(next_seq())
+}
+
+/// The next number of the counter [`next_id`] formats.
+fn next_seq() -> u64 {
+    NEXT_REQUEST.fetch_add(1, Ordering::Relaxed)
+}
+
+fn format_id(n: u64) -> String {
     format!("{:012x}-{n:08x}", *PROCESS_TAG & 0xffff_ffff_ffff)
+}
+
+impl RequestSummary {
+    /// The process-unique request id events carry, in [`next_id`]'s format.
+    pub fn id(&self) -> String {
+        format_id(self.seq)
+    }
 }
 
 /// Accumulates inputs under the byte limit.
@@ -185,15 +203,34 @@ impl RequestContext {
         let mut budget = InputBudget::new(limits);
         extract::request_inputs(record, &mut |i| budget.push(i));
         let summary = RequestSummary {
-            id: next_id(),
+            seq: next_seq(),
             method: record.method.clone(),
             path: record.uri.clone(),
             client: record.remote_addr.clone(),
         };
+        RequestContext::request(budget, summary, record.content_type.clone())
+    }
+
+    /// [`RequestContext::new`] for a record the caller is done with (`openContext`): its
+    /// strings move into the context instead of being copied.
+    pub fn open(mut record: RequestRecord, limits: ContextLimits) -> RequestContext {
+        let mut budget = InputBudget::new(limits);
+        extract::take_request_inputs(&mut record, &mut |i| budget.push(i));
+        let summary = RequestSummary {
+            seq: next_seq(),
+            method: record.method,
+            path: record.uri,
+            client: record.remote_addr,
+        };
+        RequestContext::request(budget, summary, record.content_type)
+    }
+
+    /// A context of request line and header inputs alone (no body, nothing captured yet).
+    fn request(budget: InputBudget, summary: RequestSummary, content_type: String) -> Self {
         let body_start = budget.inputs.len();
         RequestContext::assemble(Parts {
             summary,
-            content_type: record.content_type.clone(),
+            content_type,
             budget,
             body_start,
             captured: Vec::new(),
@@ -206,7 +243,7 @@ impl RequestContext {
         inputs.into_iter().for_each(|i| budget.push(i));
         let body_start = budget.inputs.len();
         let summary = RequestSummary {
-            id: next_id(),
+            seq: next_seq(),
             ..RequestSummary::default()
         };
         RequestContext::assemble(Parts {
@@ -230,7 +267,10 @@ impl RequestContext {
         } = parts;
         let limits = budget.limits;
         let mut inputs = budget.inputs;
-        let searched: Vec<usize> = {
+        // Most contexts have no captured input: no set of every input is built for them.
+        let searched: Vec<usize> = if captured.is_empty() {
+            Vec::new()
+        } else {
             let present: HashSet<(InputPart, &str)> = inputs.iter().map(identity).collect();
             (0..captured.len())
                 .filter(|&k| !present.contains(&identity(&captured[k])))
@@ -761,5 +801,37 @@ mod tests {
         let a = next_id();
         let b = next_id();
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn request_ids_are_formatted_like_event_ids_and_stay_fixed() {
+        let a = RequestContext::new(&record(""), ContextLimits::default());
+        let b = RequestContext::new(&record(""), ContextLimits::default());
+        let id = a.summary().id();
+        assert_eq!(id, a.summary().id(), "the same id every time it is asked");
+        assert_ne!(id, b.summary().id());
+        let event = next_id();
+        assert_eq!(id.len(), event.len());
+        assert_eq!(id[..13], event[..13], "same process tag");
+    }
+
+    #[test]
+    fn opening_an_owned_record_equals_building_from_a_borrowed_one() {
+        let mut rec = record("application/json");
+        rec.query = "q=x%27+OR+1%3D1&n=alice".into();
+        rec.uri = "/a/..%2Fb;p=1/c".into();
+        rec.headers.push(("Cookie".into(), "s=Jy0t; t=u".into()));
+        rec.headers.push(("Host".into(), "h:80".into()));
+        let borrowed = RequestContext::new(&rec, ContextLimits::default());
+        let owned = RequestContext::open(rec.clone(), ContextLimits::default());
+        assert_eq!(borrowed.inputs(), owned.inputs());
+        assert!(owned.inputs().iter().any(|i| i.transform.is_some()));
+        let (b, o) = (borrowed.summary(), owned.summary());
+        assert_eq!(
+            (&b.method, &b.path, &b.client),
+            (&o.method, &o.path, &o.client)
+        );
+        assert_eq!(borrowed.content_type, owned.content_type);
+        assert_eq!(borrowed.overflowed(), owned.overflowed());
     }
 }

@@ -46,7 +46,10 @@ pub struct InputMatcher {
     patterns: Vec<String>,
     /// For each pattern, the inputs that have this exact value.
     owners: Vec<Vec<usize>>,
-    finders: Vec<memmem::Finder<'static>>,
+    /// Built at the first check that needs them, not when the context opens: a request that
+    /// makes no check (most of a trivial endpoint's) never pays for them. Published with
+    /// `set` like `teddy`, so no check waits for another to build them.
+    finders: OnceLock<Box<[memmem::Finder<'static>]>>,
     teddy: OnceLock<Prefilter>,
     checks: AtomicU32,
 }
@@ -55,6 +58,9 @@ pub struct InputMatcher {
 pub const TEDDY_AFTER_CHECKS: u32 = 8;
 /// A sink string this long gets the multi-pattern searcher at once.
 pub const TEDDY_FOR_BYTES: usize = 4096;
+/// Up to this many inputs, equal values are found by comparing with each pattern so far
+/// rather than through a hash map, which costs more to build than it saves on so few.
+const LINEAR_DEDUP_INPUTS: usize = 64;
 
 #[derive(Debug)]
 enum Prefilter {
@@ -116,11 +122,33 @@ fn build_prefilter(patterns: &[String]) -> Prefilter {
         .map_or(Prefilter::Unavailable, Prefilter::Automaton)
 }
 
+fn build_finders(patterns: &[String]) -> Box<[memmem::Finder<'static>]> {
+    patterns
+        .iter()
+        .map(|p| memmem::Finder::new(p.as_bytes()).into_owned())
+        .collect()
+}
+
 impl InputMatcher {
     /// Compiles the searchable inputs. Equal values share one pattern.
     pub fn new(inputs: &[Input]) -> InputMatcher {
         let mut patterns: Vec<String> = Vec::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
+        if inputs.len() <= LINEAR_DEDUP_INPUTS {
+            for (i, input) in inputs.iter().enumerate() {
+                if !is_searchable(&input.value) {
+                    continue;
+                }
+                match patterns.iter().position(|p| *p == input.value) {
+                    Some(p) => owners[p].push(i),
+                    None => {
+                        patterns.push(input.value.clone());
+                        owners.push(vec![i]);
+                    }
+                }
+            }
+            return InputMatcher::from_patterns(patterns, owners);
+        }
         let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
         for (i, input) in inputs.iter().enumerate() {
             if !is_searchable(&input.value) {
@@ -139,17 +167,26 @@ impl InputMatcher {
     }
 
     fn from_patterns(patterns: Vec<String>, owners: Vec<Vec<usize>>) -> InputMatcher {
-        let finders = patterns
-            .iter()
-            .map(|p| memmem::Finder::new(p.as_bytes()).into_owned())
-            .collect();
         InputMatcher {
             patterns,
             owners,
-            finders,
+            finders: OnceLock::new(),
             teddy: OnceLock::new(),
             checks: AtomicU32::new(0),
         }
+    }
+
+    /// Runs `f` over the per-value finders, built by the first caller that needs them.
+    fn with_finders<R>(&self, f: impl FnOnce(&[memmem::Finder<'static>]) -> R) -> R {
+        if let Some(finders) = self.finders.get() {
+            return f(finders);
+        }
+        let built = build_finders(&self.patterns);
+        let result = f(&built);
+        // `set`, not `get_or_init`: a check on another thread builds its own rather than wait
+        // (one is kept, and they are equal).
+        let _ = self.finders.set(built);
+        result
     }
 
     /// The number of distinct values searched for.
@@ -180,34 +217,36 @@ impl InputMatcher {
             Some(Prefilter::Packed(s)) => s.find(hay).is_some(),
             Some(Prefilter::Automaton(ac)) => ac.is_match(hay),
             Some(Prefilter::Unavailable) | None => {
-                self.finders.iter().any(|f| f.find(hay).is_some())
+                self.with_finders(|finders| finders.iter().any(|f| f.find(hay).is_some()))
             }
         }
     }
 
     /// Every occurrence of every input, overlapping ones included, ordered by pattern.
     pub fn occurrences(&self, hay: &[u8]) -> Vec<Occurrence> {
-        let mut out = Vec::new();
-        for (pattern, finder) in self.finders.iter().enumerate() {
-            let len = finder.needle().len();
-            // find_iter skips past each match; restart one byte later to keep overlaps.
-            let mut at = 0;
-            while let Some(i) = finder.find(&hay[at..]) {
-                let start = at + i;
-                for &input in &self.owners[pattern] {
-                    out.push(Occurrence {
-                        input,
-                        start,
-                        end: start + len,
-                    });
-                }
-                at = start + 1;
-                if at >= hay.len() {
-                    break;
+        self.with_finders(|finders| {
+            let mut out = Vec::new();
+            for (pattern, finder) in finders.iter().enumerate() {
+                let len = finder.needle().len();
+                // find_iter skips past each match; restart one byte later to keep overlaps.
+                let mut at = 0;
+                while let Some(i) = finder.find(&hay[at..]) {
+                    let start = at + i;
+                    for &input in &self.owners[pattern] {
+                        out.push(Occurrence {
+                            input,
+                            start,
+                            end: start + len,
+                        });
+                    }
+                    at = start + 1;
+                    if at >= hay.len() {
+                        break;
+                    }
                 }
             }
-        }
-        out
+            out
+        })
     }
 }
 
@@ -270,5 +309,37 @@ mod tests {
             .iter()
             .all(|o| &sql[o.start..o.end] == inputs[o.input].value.as_bytes()));
         assert!(!m.any(b"SELECT name FROM t"));
+    }
+
+    #[test]
+    fn finders_are_built_at_the_first_check_that_needs_them() {
+        let inputs = vec![Input::value(InputSource::Query, "a", "x' OR 1=1")];
+        let m = InputMatcher::new(&inputs);
+        assert!(
+            m.finders.get().is_none(),
+            "nothing built when the context opens"
+        );
+        let sql = b"SELECT 1 WHERE a = 'x' OR 1=1'";
+        assert_eq!(m.occurrences(sql).len(), 1, "occurrences alone builds them");
+        assert!(m.finders.get().is_some());
+        let fresh = InputMatcher::new(&inputs);
+        assert!(fresh.any(sql) && !fresh.any(b"SELECT 2"));
+        assert!(fresh.finders.get().is_some());
+    }
+
+    #[test]
+    fn few_and_many_inputs_share_equal_values_alike() {
+        // Below and above LINEAR_DEDUP_INPUTS: the same patterns and owners either way.
+        for n in [LINEAR_DEDUP_INPUTS / 2, LINEAR_DEDUP_INPUTS * 3] {
+            let inputs: Vec<Input> = (0..n)
+                .map(|i| Input::value(InputSource::Query, "p", format!("v-{}", i % 5)))
+                .collect();
+            let m = InputMatcher::new(&inputs);
+            assert_eq!(m.pattern_count(), 5, "{n}");
+            for (p, owners) in m.owners.iter().enumerate() {
+                assert_eq!(owners.len(), (0..n).filter(|i| i % 5 == p).count(), "{n}");
+                assert!(owners.iter().all(|&i| inputs[i].value == m.patterns[p]));
+            }
+        }
     }
 }

@@ -224,7 +224,7 @@ extern "system" fn open_context<'l>(
         let rt = runtime::get()?;
         let bytes = read_bytes(env, &request, length)?;
         let record = RequestRecord::decode(&bytes).ok()?;
-        let context = RequestContext::new(&record, rt.engine.load().config().limits);
+        let context = RequestContext::open(record, rt.engine.load().config().limits);
         match rt.contexts.insert(ContextSlot::new(context)) {
             Some(handle) => {
                 rt.stats.contexts_opened.fetch_add(1, Ordering::Relaxed);

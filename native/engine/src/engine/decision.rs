@@ -263,7 +263,7 @@ impl Engine {
         Event {
             time: now_rfc3339(),
             event_id: next_id(),
-            request_id: summary.id.clone(),
+            request_id: summary.id(),
             action: if action == Action::Block {
                 "blocked"
             } else {

@@ -52,6 +52,46 @@ pub struct Form {
 /// Every form applications commonly derive from `value`, without `value` itself and without
 /// repeats, at most [`MAX_FORMS`].
 pub fn forms(value: &str) -> Vec<Form> {
+    if !may_derive(value) {
+        return Vec::new();
+    }
+    all_forms(value)
+}
+
+/// False only for a value that no maker below can change: then [`forms`] is empty without
+/// trying each maker, which is what almost every value of an ordinary request is (`alice`,
+/// `users`, `42`). Each test is a precondition taken from the maker's own code, so a value
+/// that one maker would change always passes:
+///
+/// * `%`: [`url_decoded`] (and the `url-decoded,backslash-to-slash` form built from it);
+/// * `\`: [`slashed`], [`json_unescaped`]; `/` or `\`: [`path_normalized`];
+/// * `{` or `[`: [`json_leaves`] (a document starts with one after leading whitespace);
+/// * `&` and `;`: [`html_decoded`];
+/// * `://`: [`url_host`];
+/// * [`breaks_out`]: the re-cased, trimmed and collapsed forms, made for no other value;
+/// * [`base64_shape`]: [`base64_decoded`], which decodes only values of that shape.
+///
+/// The byte tests run in one pass; `breaks_out` and `base64_shape` are the makers' own
+/// functions, so they cannot drift apart from them.
+pub fn may_derive(value: &str) -> bool {
+    let (mut amp, mut semi, mut colon) = (false, false, false);
+    for &b in value.as_bytes() {
+        match b {
+            b'%' | b'\\' | b'/' | b'{' | b'[' => return true,
+            b'&' => amp = true,
+            b';' => semi = true,
+            b':' => colon = true,
+            _ => {}
+        }
+    }
+    (amp && semi)
+        || (colon && value.contains("://"))
+        || breaks_out(value)
+        || base64_shape(value).is_some()
+}
+
+/// [`forms`] without the [`may_derive`] short cut.
+fn all_forms(value: &str) -> Vec<Form> {
     let mut out = Forms {
         original: value,
         forms: Vec::new(),
@@ -112,8 +152,12 @@ fn breaks_out(value: &str) -> bool {
             b,
             b'\'' | b'"' | b'`' | b';' | b'|' | b'&' | b'$' | b'<' | b'>' | b'#' | b'\n' | b'\r'
         )
-    }) || value.contains("--")
-        || value.contains("/*")
+    }) || value
+        .as_bytes()
+        // A window over the bytes, not `contains`: a substring searcher costs more to set up
+        // than a short value takes to scan.
+        .windows(2)
+        .any(|w| w == b"--" || w == b"/*")
 }
 
 /// The host of a value that is an absolute URL with an authority: what an HTTP client hands
@@ -389,21 +433,11 @@ fn base64_decoded(value: &str) -> Option<String> {
         GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
     const STANDARD: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, INDIFFERENT);
     const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, INDIFFERENT);
-    let v = value.trim();
-    if v.len() < MIN_BASE64_BYTES || v.len() % 4 == 1 {
-        return None;
-    }
-    let body = v.trim_end_matches('=');
-    let is = |extra: [u8; 2]| {
-        body.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || extra.contains(&b))
-    };
-    let bytes = if is(*b"+/") {
-        STANDARD.decode(v).ok()?
-    } else if is(*b"-_") {
+    let (v, url_safe) = base64_shape(value)?;
+    let bytes = if url_safe {
         URL_SAFE.decode(v).ok()?
     } else {
-        return None;
+        STANDARD.decode(v).ok()?
     };
     let text = String::from_utf8(bytes).ok()?;
     // Random ids rarely decode to valid UTF-8; those that do mostly hit an ASCII control.
@@ -413,6 +447,28 @@ fn base64_decoded(value: &str) -> Option<String> {
     // Decoded text that is a plain word could lie only inside one token: not worth a form.
     let plain = text.chars().all(|c| c.is_alphanumeric() || c == '_');
     (printable && !plain).then_some(text)
+}
+
+/// The trimmed value and whether it is URL-safe, when `value` has the shape
+/// [`base64_decoded`] decodes: long enough, a length base64 can have, and (past trailing `=`)
+/// made of the standard or the URL-safe alphabet alone.
+fn base64_shape(value: &str) -> Option<(&str, bool)> {
+    let v = value.trim();
+    if v.len() < MIN_BASE64_BYTES || v.len() % 4 == 1 {
+        return None;
+    }
+    let body = v.trim_end_matches('=');
+    let is = |extra: [u8; 2]| {
+        body.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || extra.contains(&b))
+    };
+    if is(*b"+/") {
+        Some((v, false))
+    } else if is(*b"-_") {
+        Some((v, true))
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -552,5 +608,169 @@ mod tests {
             forms(&format!(" '{} ", "A".repeat(MAX_RESHAPED_BYTES))).is_empty(),
             "long values are not re-cased"
         );
+    }
+
+    /// For each maker, a value it changes in the smallest way: the short cut must let it
+    /// through, and the form must be made.
+    const ONE_PER_MAKER: &[(&str, &str)] = &[
+        ("%41b", "url-decoded"),
+        ("a\\b", "backslash-to-slash"),
+        ("%5Ca", "url-decoded,backslash-to-slash"),
+        ("a//b", "path-normalized"),
+        ("a\\nb", "json-unescaped"),
+        ("[\"x y\"]", "json-parsed"),
+        (" {\"a\":\"x y\"}", "json-parsed"),
+        ("&lt;b", "html-decoded"),
+        ("a&#59;", "html-decoded"),
+        ("Jy0t", "base64-decoded"),
+        (" Jy0t\t", "base64-decoded"),
+        ("Pz4_", "base64-decoded"),
+        ("ftp://h", "url-host"),
+        ("http://H", "url-host,lower-case"),
+        ("x'", "upper-case"),
+        ("X`", "lower-case"),
+        ("A--", "lower-case"),
+        ("A/*", "lower-case"),
+        ("a#", "upper-case"),
+        (" a; ", "trimmed"),
+        ("a  b|", "whitespace-collapsed"),
+        ("A\nB", "lower-case"),
+        ("A\rB", "lower-case"),
+        ("A$", "lower-case"),
+        ("A<", "lower-case"),
+        ("A>", "lower-case"),
+        ("A\"", "lower-case"),
+        ("A&", "lower-case"),
+    ];
+
+    #[test]
+    fn every_maker_gets_past_the_short_cut() {
+        for &(value, transform) in ONE_PER_MAKER {
+            assert!(may_derive(value), "{value:?}");
+            let made = forms(value);
+            assert!(
+                find(&made, transform).is_some(),
+                "{value:?} {transform}: {made:?}"
+            );
+        }
+        for &(value, transform, want) in CASES {
+            if want.is_some() {
+                assert!(may_derive(value), "{value:?} {transform}");
+            }
+        }
+    }
+
+    #[test]
+    fn plain_values_take_the_short_cut() {
+        for value in ["alice", "users", "42", "h2", "Alice Smith", "a.b,c", "x-y"] {
+            assert!(!may_derive(value), "{value:?}");
+            assert!(forms(value).is_empty());
+        }
+    }
+
+    /// Pieces the generated values are made of: every byte some maker looks at, the escapes
+    /// and encodings they decode, and plain text around them.
+    const PIECES: &[&str] = &[
+        "a",
+        "Z",
+        "0",
+        "9",
+        " ",
+        "  ",
+        "\t",
+        "\u{a0}",
+        "\u{2028}",
+        "é",
+        "%",
+        "%27",
+        "%2",
+        "%5C",
+        "\\",
+        "\\u0027",
+        "\\ud83d\\ude00",
+        "\\n",
+        "\\q",
+        "/",
+        "//",
+        "./",
+        "..",
+        "{",
+        "}",
+        "[",
+        "]",
+        "\"",
+        "&",
+        ";",
+        "&#39;",
+        "&lt;",
+        "&amp",
+        ":",
+        "://",
+        "http://",
+        "'",
+        "`",
+        "|",
+        "$",
+        "<",
+        ">",
+        "#",
+        "\n",
+        "\r",
+        "-",
+        "--",
+        "*",
+        "/*",
+        "=",
+        "==",
+        "+",
+        "_",
+        ".",
+        ",",
+        "~",
+        "Jy0t",
+        "eCcg",
+        "T1Ig",
+        "dGhp",
+        "Pz4_",
+        "abcd",
+        "ABC",
+    ];
+
+    /// A deterministic stream of values: xorshift over [`PIECES`], one to nine pieces each.
+    fn generated(count: usize) -> Vec<String> {
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        (0..count)
+            .map(|_| {
+                let pieces = 1 + next() % 9;
+                (0..pieces)
+                    .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_short_cut_never_changes_the_forms() {
+        let mut values: Vec<String> = CASES.iter().map(|c| c.0.to_owned()).collect();
+        values.extend(ONE_PER_MAKER.iter().map(|c| c.0.to_owned()));
+        values.extend(PIECES.iter().map(|p| (*p).to_owned()));
+        values.extend(generated(20_000));
+        let mut skipped = 0;
+        for value in &values {
+            let slow = all_forms(value);
+            assert_eq!(forms(value), slow, "{value:?}");
+            if !may_derive(value) {
+                assert!(slow.is_empty(), "{value:?} skipped but has {slow:?}");
+                skipped += 1;
+            }
+        }
+        // The generator must exercise both paths for the comparison to mean anything.
+        assert!(skipped > 100 && skipped < values.len() / 2, "{skipped}");
     }
 }

@@ -26,6 +26,23 @@ use percent_encoding::percent_decode_str;
 /// Calls `sink` with every input of the request line and headers, in a fixed order:
 /// query, path, cookies, headers.
 pub fn request_inputs(rec: &RequestRecord, sink: &mut dyn FnMut(Input)) {
+    line_inputs(rec, sink);
+    for (name, value) in &rec.headers {
+        header_inputs(name.clone(), value.clone(), sink);
+    }
+}
+
+/// [`request_inputs`], moving the header names and values into the inputs instead of copying
+/// them (`rec.headers` is left empty): what opening a context does with a record it owns.
+pub fn take_request_inputs(rec: &mut RequestRecord, sink: &mut dyn FnMut(Input)) {
+    line_inputs(rec, sink);
+    for (name, value) in std::mem::take(&mut rec.headers) {
+        header_inputs(name, value, sink);
+    }
+}
+
+/// Query, path and cookie inputs.
+fn line_inputs(rec: &RequestRecord, sink: &mut dyn FnMut(Input)) {
     form_pairs(&rec.query, InputSource::Query, sink);
     path_segments(&rec.uri, sink);
     for (name, value) in &rec.headers {
@@ -33,14 +50,11 @@ pub fn request_inputs(rec: &RequestRecord, sink: &mut dyn FnMut(Input)) {
             cookies(value, sink);
         }
     }
-    for (name, value) in &rec.headers {
-        sink(Input::name_of(InputSource::Header, name.clone()));
-        sink(Input::value(
-            InputSource::Header,
-            name.clone(),
-            value.clone(),
-        ));
-    }
+}
+
+fn header_inputs(name: String, value: String, sink: &mut dyn FnMut(Input)) {
+    sink(Input::name_of(InputSource::Header, name.clone()));
+    sink(Input::value(InputSource::Header, name, value));
 }
 
 /// `application/x-www-form-urlencoded` pairs (also the query string).
@@ -58,7 +72,7 @@ fn path_segments(uri: &str, sink: &mut dyn FnMut(Input)) {
     for (index, raw) in uri.split('/').filter(|s| !s.is_empty()).enumerate() {
         let mut parts = raw.split(';');
         let segment = parts.next().unwrap_or_default();
-        let name = format!("segment[{index}]");
+        let name = segment_name(index);
         let decoded = percent_decode_str(segment).decode_utf8_lossy().into_owned();
         with_derived_forms(Input::value(InputSource::Path, name.clone(), decoded), sink);
         for param in parts.filter(|p| !p.is_empty()) {
@@ -66,6 +80,23 @@ fn path_segments(uri: &str, sink: &mut dyn FnMut(Input)) {
             sink(Input::value(InputSource::Path, name.clone(), decoded));
         }
     }
+}
+
+/// `segment[index]`, without the formatting machinery for the first segments.
+fn segment_name(index: usize) -> String {
+    const NAMES: [&str; 8] = [
+        "segment[0]",
+        "segment[1]",
+        "segment[2]",
+        "segment[3]",
+        "segment[4]",
+        "segment[5]",
+        "segment[6]",
+        "segment[7]",
+    ];
+    NAMES
+        .get(index)
+        .map_or_else(|| format!("segment[{index}]"), |n| (*n).to_owned())
 }
 
 fn cookies(header: &str, sink: &mut dyn FnMut(Input)) {
@@ -115,6 +146,11 @@ fn json_path(path: &str) -> String {
 /// input of its own with the transform named and the original value kept.
 fn with_derived_forms(input: Input, sink: &mut dyn FnMut(Input)) {
     let forms = derive::forms(&input.value);
+    if forms.is_empty() {
+        // The common case: no copies of the value and name for forms that are not there.
+        sink(input);
+        return;
+    }
     let original = input.value.clone();
     let template = input.clone();
     sink(input);
@@ -349,5 +385,12 @@ mod tests {
             BodyKind::from_content_type("multipart/form-data; boundary=x"),
             Some(BodyKind::Multipart)
         );
+    }
+
+    #[test]
+    fn segment_names_are_formatted_alike_past_the_table() {
+        for index in 0..20 {
+            assert_eq!(segment_name(index), format!("segment[{index}]"));
+        }
     }
 }
