@@ -73,7 +73,7 @@ class TypePrefilterCorpusTest {
             this.module = module;
             TypeKeys keys = new TypeKeys();
             module.typeKeys(keys);
-            this.ownKeys = new TypePrefilter(Collections.singletonList(keys), null);
+            this.ownKeys = new TypePrefilter(Collections.singletonList(keys));
             AgentBuilder builder = new AgentBuilder.Default().disableClassFormatChanges().ignore(none());
             this.matchers = (ResettableClassFileTransformer) module.extend(builder, coreLoader).makeRaw();
         }
@@ -124,7 +124,7 @@ class TypePrefilterCorpusTest {
             m.typeKeys(k);
             allKeys.add(k);
         }
-        TypePrefilter agent = new TypePrefilter(allKeys, null);
+        TypePrefilter agent = new TypePrefilter(allKeys);
         // scanned, passed, matched, ms reading, ms matching
         Map<String, long[]> perCorpus = new LinkedHashMap<String, long[]>();
         List<String> droppedByAgent = Collections.synchronizedList(new ArrayList<String>());

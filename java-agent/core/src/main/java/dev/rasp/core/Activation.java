@@ -4,7 +4,9 @@ import dev.rasp.bootstrap.RaspBridge;
 import dev.rasp.bootstrap.RaspTelemetry;
 import dev.rasp.core.config.AgentConfig;
 import dev.rasp.core.engine.Engine;
+import dev.rasp.core.instrumentation.AdviceWeaving;
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.PrefilteredTransformer;
 import dev.rasp.core.jmx.AgentJmx;
 import dev.rasp.core.instrumentation.expr.ExpressionInstrumentation;
 import dev.rasp.core.instrumentation.net.NetInstrumentation;
@@ -110,9 +112,9 @@ final class Activation {
             module.typeKeys(k);
             keys.add(k);
         }
-        final TypePrefilter prefilter = new TypePrefilter(keys, coreLoader);
-        AgentBuilder builder = newAgentBuilder()
-                .disableClassFormatChanges()
+        final TypePrefilter prefilter = new TypePrefilter(keys);
+        // Advice is woven by decorating the class (AdviceWeaving): no member changes, no method graph.
+        AgentBuilder builder = AdviceWeaving.typeStrategy(newAgentBuilder().disableClassFormatChanges())
                 // Already loaded classes (java.io.File, FileInputStream, the file system provider,
                 // at premain; everything at attach) are retransformed: advice adds no member.
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
@@ -132,24 +134,28 @@ final class Activation {
                 // named module does not read by default: the read edge is added as it is
                 // transformed.
                 .assureReadEdgeTo(instrumentation, RaspBridge.class)
-                // Classes that show none of the modules' type keys never reach the matchers below
-                // (TypePrefilter: it reads the class file before ByteBuddy does).
-                // -Drasp.debug.prefilter=off turns it off, to compare the transformed types.
+                // Only classes one of the modules' matchers can match reach ByteBuddy at all
+                // (PrefilteredTransformer: boot classes by name, the rest by TypePrefilter, which
+                // reads the class file first). -Drasp.debug.prefilter=off hands ByteBuddy every
+                // class, to compare the transformed types; the ignore rules below then decide.
                 .with(new AgentBuilder.TransformerDecorator() {
                     @Override
                     public ResettableClassFileTransformer decorate(ResettableClassFileTransformer transformer) {
-                        return PREFILTER ? ResettableClassFileTransformer.WithDelegation.of(transformer, prefilter)
-                                : transformer;
+                        ResettableClassFileTransformer filtered = PrefilteredTransformer.wrap(transformer,
+                                PREFILTER ? prefilter : null,
+                                jdkSinks, coreLoader, StartupTimes.probe());
+                        StartupTimes.counting((PrefilteredTransformer.Counts) filtered);
+                        return filtered;
                     }
                 })
-                .ignore(prefilter.ignores())
+                // the boot loader's rule first: it needs the name alone, where isSynthetic() reads the class file
+                .ignore(not(jdkSinks), isBootstrapClassLoader())
+                .or(any(), is(coreLoader))
                 .or(nameStartsWith("net.bytebuddy.")
                         .or(nameStartsWith("dev.rasp.core."))
                         .or(nameStartsWith("dev.rasp.bootstrap."))
                         .or(nameStartsWith("dev.rasp.agent."))
-                        .or(isSynthetic()))
-                .or(any(), is(coreLoader))
-                .or(not(jdkSinks), isBootstrapClassLoader());
+                        .or(isSynthetic()));
         for (InstrumentationModule module : modules) {
             builder = module.extend(builder, coreLoader);
         }
@@ -225,7 +231,7 @@ final class Activation {
             System.setProperty(safe, "true");
         }
         try {
-            return new AgentBuilder.Default();
+            return new AgentBuilder.Default(AdviceWeaving.byteBuddy());
         } finally {
             if (before == null) {
                 System.clearProperty(safe);
@@ -291,16 +297,6 @@ final class Activation {
         @Override
         public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable throwable) {
             errors.record("instrumenting " + typeName, throwable);
-        }
-
-        @Override
-        public void onDiscovery(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded) {
-            StartupTimes.discovered();
-        }
-
-        @Override
-        public void onComplete(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded) {
-            StartupTimes.completed();
         }
 
         @Override

@@ -1,5 +1,7 @@
 package dev.rasp.core;
 
+import dev.rasp.core.instrumentation.PrefilteredTransformer;
+
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -71,7 +73,32 @@ public final class StartupTimes {
         }
     }
 
-    /** A class reaches the transformer (ByteBuddy's onDiscovery). */
+    private static volatile PrefilteredTransformer.Counts counts;
+
+    /** Times every call of the agent's class file transformer, filtered or not. */
+    static PrefilteredTransformer.Probe probe() {
+        if (!ENABLED) {
+            return PrefilteredTransformer.NONE;
+        }
+        return new PrefilteredTransformer.Probe() {
+            @Override
+            public void enter() {
+                discovered();
+            }
+
+            @Override
+            public void exit() {
+                completed();
+            }
+        };
+    }
+
+    /** The transformer whose classes seen and handed to ByteBuddy the report gives. */
+    static void counting(PrefilteredTransformer.Counts transformer) {
+        counts = transformer;
+    }
+
+    /** A class reaches the transformer. */
     static void discovered() {
         if (!ENABLED) {
             return;
@@ -87,7 +114,7 @@ public final class StartupTimes {
         }
     }
 
-    /** The transformer is done with a class (ByteBuddy's onComplete). */
+    /** The transformer is done with a class. */
     static void completed() {
         if (!ENABLED) {
             return;
@@ -109,7 +136,9 @@ public final class StartupTimes {
     /** Logs the transformer's totals so far. */
     static void report() {
         if (ENABLED) {
-            AgentLog.info("startup: transformer " + SEEN.get() + " classes, " + TRANSFORMED.get() + " transformed, "
+            PrefilteredTransformer.Counts c = counts;
+            AgentLog.info("startup: transformer " + SEEN.get() + " classes"
+                    + (c == null ? "" : " (" + c.passed() + " to ByteBuddy)") + ", " + TRANSFORMED.get() + " transformed, "
                     + ms(NANOS.get()) + " ms (thread CPU " + ms(CPU_NANOS.get()) + " ms)");
         }
     }

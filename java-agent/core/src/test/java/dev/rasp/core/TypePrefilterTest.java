@@ -59,7 +59,7 @@ class TypePrefilterTest {
             keys.add(k);
             builder = module.extend(builder, TypePrefilterTest.class.getClassLoader());
         }
-        prefilter = new TypePrefilter(keys, null);
+        prefilter = new TypePrefilter(keys);
         matchers = (ResettableClassFileTransformer) builder.makeRaw();
     }
 

@@ -4,7 +4,6 @@ import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.implementation.Implementation;
 import net.bytebuddy.pool.TypePool;
 
 import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
@@ -40,8 +39,8 @@ public final class TransformWarmup {
             hasSuperType(named("java.lang.Runnable")).or(declaresMethod(named("run")
                     .and(takesArgument(0, String.class)).and(returns(String.class)))).matches(target);
             Advice advice = Advice.to(pool.describe(WarmAdvice.class.getName()).resolve(), locator);
-            new ByteBuddy().with(Implementation.Context.Disabled.Factory.INSTANCE)
-                    .redefine(target, locator)
+            ByteBuddy byteBuddy = AdviceWeaving.byteBuddy();
+            (AdviceWeaving.decorates() ? byteBuddy.decorate(target, locator) : byteBuddy.redefine(target, locator))
                     .visit(advice.on(isMethod().and(named("run")).and(takesArgument(0, String.class))))
                     .make()
                     .getBytes();

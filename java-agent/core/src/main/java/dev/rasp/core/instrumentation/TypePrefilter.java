@@ -1,13 +1,8 @@
 package dev.rasp.core.instrumentation;
 
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
-import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.utility.JavaModule;
 
-import java.security.ProtectionDomain;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -30,11 +25,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * cannot read; a retransformation of a loaded class) counts as a candidate: this filter only
  * ever removes classes no matcher can match.
  *
- * <p>Wiring: the transformer is decorated with this callback, which runs before ByteBuddy's with
- * the class file and leaves its verdict for the thread; the ignore matcher {@link #ignores} then
- * reads it for the same type name.
+ * <p>{@link PrefilteredTransformer} asks it before ByteBuddy sees a class; a class it rejects never
+ * reaches ByteBuddy at all.
  */
-public final class TypePrefilter implements ResettableClassFileTransformer.WithDelegation.Callback<String> {
+public final class TypePrefilter {
 
     /** Deeper hierarchies do not exist in practice; past this, a type counts as a candidate. */
     private static final int MAX_DEPTH = 64;
@@ -43,9 +37,6 @@ public final class TypePrefilter implements ResettableClassFileTransformer.WithD
     private final String[][] shapes;
     private final byte[][] constants;
     private final boolean[] constantLength = new boolean[1 << 16];
-    private final ClassLoader ownLoader;
-    /** Internal name of the class being loaded on this thread that no matcher can match, or null. */
-    private final ThreadLocal<String> skip = new ThreadLocal<String>();
     /** Per class loader: internal type name to whether its hierarchy holds a key name. */
     private final Map<ClassLoader, Map<String, Boolean>> byLoader =
             Collections.synchronizedMap(new WeakHashMap<ClassLoader, Map<String, Boolean>>());
@@ -53,13 +44,7 @@ public final class TypePrefilter implements ResettableClassFileTransformer.WithD
     private final Map<String, Boolean> jdk = new ConcurrentHashMap<String, Boolean>();
     private final ClassFileLocator jdkLocator = ClassFileLocator.ForClassLoader.ofSystemLoader();
 
-    /**
-     * @param ownLoader the agent core's loader, whose classes ByteBuddy ignores anyway: they are
-     *                  passed through untouched so that loading this filter's own classes never
-     *                  runs it
-     */
-    public TypePrefilter(List<TypeKeys> keys, ClassLoader ownLoader) {
-        this.ownLoader = ownLoader;
+    public TypePrefilter(List<TypeKeys> keys) {
         int shapeCount = 0;
         int constantCount = 0;
         for (TypeKeys k : keys) {
@@ -82,44 +67,6 @@ public final class TypePrefilter implements ResettableClassFileTransformer.WithD
                 constantLength[constant.length] = true;
             }
         }
-    }
-
-    /** The ignore matcher that reads the callback's verdict. */
-    public AgentBuilder.RawMatcher ignores() {
-        return new AgentBuilder.RawMatcher() {
-            @Override
-            public boolean matches(TypeDescription type, ClassLoader loader, JavaModule module, Class<?> redefined,
-                                   ProtectionDomain domain) {
-                String s = skip.get();
-                return s != null && redefined == null && sameName(s, type.getName());
-            }
-        };
-    }
-
-    @Override
-    public String onBeforeTransform(JavaModule module, ClassLoader loader, String internalName, Class<?> redefined,
-                                    ProtectionDomain domain, byte[] classFile) {
-        String previous = skip.get();
-        String next = null;
-        // The boot loader's classes are left to ByteBuddy's ignore matcher, which passes only the
-        // JDK sinks by name, more cheaply than reading their class files here.
-        if (redefined == null && internalName != null && classFile != null && loader != null && loader != ownLoader) {
-            try {
-                if (!candidate(loader, classFile)) {
-                    next = internalName;
-                }
-            } catch (Throwable t) {
-                next = null; // undecided: ByteBuddy looks at it
-            }
-        }
-        skip.set(next);
-        return previous;
-    }
-
-    @Override
-    public void onAfterTransform(String previous, JavaModule module, ClassLoader loader, String internalName,
-                                 Class<?> redefined, ProtectionDomain domain, byte[] classFile) {
-        skip.set(previous);
     }
 
     /** False only when no module's type matcher can match the class in this class file. */
@@ -235,21 +182,6 @@ public final class TypePrefilter implements ResettableClassFileTransformer.WithD
     private static boolean equalAt(byte[] b, int at, byte[] text) {
         for (int i = 0; i < text.length; i++) {
             if (b[at + i] != text[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** "a/b/C" against "a.b.C" (ByteBuddy's binary name; '$' is the same in both). */
-    static boolean sameName(String internal, String binary) {
-        if (internal.length() != binary.length()) {
-            return false;
-        }
-        for (int i = 0; i < internal.length(); i++) {
-            char c = internal.charAt(i);
-            char d = binary.charAt(i);
-            if (c != d && !(c == '/' && d == '.')) {
                 return false;
             }
         }
