@@ -151,7 +151,10 @@ final class Activation {
                 // the boot loader's rule first: it needs the name alone, where isSynthetic() reads the class file
                 .ignore(not(jdkSinks), isBootstrapClassLoader())
                 .or(any(), is(coreLoader))
+                // the agent's own ByteBuddy (this literal is relocated with it in rasp-core.jar)
                 .or(nameStartsWith("net.bytebuddy.")
+                        // and an application's, as ByteBuddy's default ignore rule has it
+                        .or(nameStartsWith(APPLICATION_BYTEBUDDY))
                         .or(nameStartsWith("dev.rasp.core."))
                         .or(nameStartsWith("dev.rasp.bootstrap."))
                         .or(nameStartsWith("dev.rasp.agent."))
@@ -172,6 +175,12 @@ final class Activation {
         }
         return new Prepared(builder, errors);
     }
+
+    /**
+     * {@code net.bytebuddy.} as the application's classes name it: built at run time because the shade
+     * plugin rewrites every constant that names a ByteBuddy package to the relocated one.
+     */
+    private static final String APPLICATION_BYTEBUDDY = String.join(".", "net", "bytebuddy", "");
 
     static void start(Instrumentation instrumentation, Prepared prepared, AgentConfig config, boolean atStartup,
                       String version, RuleSetManager rules) {
@@ -212,7 +221,7 @@ final class Activation {
         RaspTelemetry.agentStarted(version, config.mode().name().toLowerCase(Locale.ROOT), atStartup, Engine::stats);
         rules.activate(RaspTelemetry::ruleSetLoaded); // and watches rasp.rules.file for changes
         if (config.jmxEnabled()) {
-            AgentJmx.start(); // on a thread of its own; a refusal is logged, never thrown
+            AgentJmx.start(config.nativeDir()); // on a thread of its own; a refusal is logged, never thrown
         }
         StartupTimes.phase("telemetry, rule watcher, JMX");
     }
@@ -222,7 +231,8 @@ final class Activation {
      * sun.misc.Unsafe; Java 24+ prints a deprecation warning for that. The agent never injects
      * classes (advice is inlined, no class format changes), so ByteBuddy's own switch
      * net.bytebuddy.safe is set while our copy of those classes initialises (they read it once),
-     * then put back as it was so an application's ByteBuddy is unaffected.
+     * then put back as it was. In rasp-core.jar the name is relocated with ByteBuddy (the literal
+     * here and ByteBuddy's own), so an application's ByteBuddy never sees it anyway.
      */
     private static AgentBuilder newAgentBuilder() {
         String safe = "net.bytebuddy.safe";

@@ -145,7 +145,7 @@ final class NativeLibraryCache {
         return b.toString();
     }
 
-    private static UserPrincipal currentUser() throws Unusable {
+    static UserPrincipal currentUser() throws Unusable {
         String name = System.getProperty("user.name", "");
         if (name.isEmpty() || name.equals("?")) {
             throw new Unusable("user.name is not known");

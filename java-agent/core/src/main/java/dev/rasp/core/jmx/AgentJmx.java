@@ -8,6 +8,7 @@ import javax.management.MBeanServer;
 import javax.management.MBeanServerFactory;
 import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
+import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.util.HashSet;
 import java.util.List;
@@ -48,13 +49,17 @@ public final class AgentJmx {
         this.stats = stats;
     }
 
-    /** Starts the rasp-jmx thread; returns at once and never throws. */
-    public static void start() {
+    /**
+     * Starts the rasp-jmx thread; returns at once and never throws.
+     *
+     * @param nativeDir rasp.native.dir, where the per-user cache directory holds the JIT's directive file
+     */
+    public static void start(final File nativeDir) {
         try {
             Thread t = new Thread(new Runnable() {
                 @Override
                 public void run() {
-                    runThread();
+                    runThread(nativeDir);
                 }
             }, "rasp-jmx");
             t.setDaemon(true);
@@ -67,7 +72,7 @@ public final class AgentJmx {
         }
     }
 
-    private static void runThread() {
+    private static void runThread(File nativeDir) {
         MBeanServer server;
         try {
             if (ownLogManagerExpected(System.getProperties())) {
@@ -82,6 +87,9 @@ public final class AgentJmx {
             AgentLog.info("JMX beans not registered: no platform MBean server (" + t + "); the agent runs on without them");
             return;
         }
+        // first, while the start's transformations still make ByteBuddy hot: the DiagnosticCommand MBean is
+        // on this server, and this thread is where the agent has it (no server made where it would not be)
+        JitDirectives.add(server, nativeDir);
         AgentJmx jmx = new AgentJmx(server, new Callable<String>() {
             @Override
             public String call() {

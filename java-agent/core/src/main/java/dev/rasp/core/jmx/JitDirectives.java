@@ -1,0 +1,140 @@
+package dev.rasp.core.jmx;
+
+import dev.rasp.core.AgentLog;
+import dev.rasp.core.engine.CacheDirectory;
+import net.bytebuddy.ByteBuddy;
+
+import javax.management.MBeanServer;
+import javax.management.MalformedObjectNameException;
+import javax.management.ObjectName;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.zip.CRC32;
+
+/**
+ * Keeps the agent's own ByteBuddy (relocated into {@code dev.rasp.shaded.bytebuddy} in rasp-core.jar, its
+ * ASM inside that package) out of the C2 compiler. Its type descriptions, type pool and ASM are hot only
+ * while the start's classes are transformed: C2 compiled some 250 of their methods on a Spring Boot start,
+ * compiler-thread CPU spent on code that is all but idle once the application runs. C1 still compiles
+ * them (at its full-speed level, as for any method C2 may not take), so transformations run compiled code.
+ *
+ * <p>One compiler directive does it, added through the DiagnosticCommand MBean ({@code compilerDirectivesAdd},
+ * what {@code jcmd <pid> Compiler.directives_add} does), which reads it from a file: the file is in the
+ * agent's per-user cache directory ({@link CacheDirectory}), written once per content, owner-only. The
+ * directive names the package ByteBuddy has in this jar, so no application class matches it, an
+ * application's own {@code net.bytebuddy} included; without relocation (the plain classes of a build) there
+ * is no directive at all.
+ *
+ * <p>Anything that fails (JDK 8 has no directives, a server without the MBean or refusing it, a read-only
+ * directory) leaves the JIT as it was and the application unaware: one line under
+ * {@code -Drasp.debug.startup=true}. {@code -Drasp.debug.jit=default} adds nothing, to compare.
+ */
+public final class JitDirectives {
+
+    static final String SWITCH = "rasp.debug.jit";
+    /** {@code net.bytebuddy}, built at run time: the shade plugin rewrites a constant naming it. */
+    static final String APPLICATION_PACKAGE = String.join(".", "net", "bytebuddy");
+    private static final String DIAGNOSTIC_COMMAND = "com.sun.management:type=DiagnosticCommand";
+    private static final String OWNER_RW = "rw-------";
+
+    private JitDirectives() {
+    }
+
+    /** Adds the directive to this JVM unless switched off; never throws. */
+    static void add(MBeanServer server, File nativeDir) {
+        String outcome;
+        try {
+            outcome = tryAdd(server, nativeDir);
+        } catch (Throwable t) {
+            outcome = "C2 directive not added (" + t + ")";
+        }
+        if (Boolean.getBoolean("rasp.debug.startup")) {
+            AgentLog.info("JIT: " + outcome);
+        }
+    }
+
+    private static String tryAdd(MBeanServer server, File nativeDir) throws Exception {
+        if ("default".equals(System.getProperty(SWITCH))) {
+            return "left as the JVM has it (" + SWITCH + "=default)";
+        }
+        String pkg = ownByteBuddyPackage();
+        if (pkg.equals(APPLICATION_PACKAGE)) {
+            return "no C2 directive: this ByteBuddy is not relocated (the agent runs from plain classes)";
+        }
+        Path file = write(CacheDirectory.forThisUser(nativeDir.toPath()), content(pkg));
+        Object out = server.invoke(diagnosticCommand(), "compilerDirectivesAdd",
+                new Object[] {new String[] {file.toString()}}, new String[] {String[].class.getName()});
+        return "C2 directive for " + pkg + " from " + file + ": " + String.valueOf(out).trim();
+    }
+
+    /** The package ByteBuddy has in the jar this class was loaded from. */
+    static String ownByteBuddyPackage() {
+        String name = ByteBuddy.class.getName();
+        return name.substring(0, name.lastIndexOf('.'));
+    }
+
+    /** The directive: every method of every class in {@code pkg} and below it, no C2. */
+    static String content(String pkg) {
+        return "[ { \"match\": [\"" + pkg.replace('.', '/') + "/*.*\"], \"c2\": { \"Exclude\": true } } ]\n";
+    }
+
+    /**
+     * {@code rasp-jit-<crc>.json} in {@code dir} with {@code content}, written (under a temporary name, then
+     * renamed into place atomically, owner-only) unless a file of this user, writable by nobody else, already
+     * has that content.
+     */
+    static Path write(Path dir, String content) throws IOException {
+        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        CRC32 crc = new CRC32();
+        crc.update(bytes, 0, bytes.length);
+        String hex = Long.toHexString(crc.getValue());
+        Path file = dir.resolve("rasp-jit-" + "00000000".substring(hex.length()) + hex + ".json");
+        if (isIntact(file, bytes)) {
+            return file;
+        }
+        Path tmp = Files.createTempFile(dir, ".tmp-jit-", ".part",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(OWNER_RW)));
+        try {
+            try (OutputStream out = Files.newOutputStream(tmp, LinkOption.NOFOLLOW_LINKS)) {
+                out.write(bytes);
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        return file;
+    }
+
+    private static boolean isIntact(Path file, byte[] bytes) throws IOException {
+        PosixFileAttributes a;
+        try {
+            a = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException missing) {
+            return false;
+        }
+        String me = System.getProperty("user.name", "");
+        return a.isRegularFile() && a.owner().getName().equals(me) && a.size() == bytes.length
+                && !a.permissions().contains(PosixFilePermission.GROUP_WRITE)
+                && !a.permissions().contains(PosixFilePermission.OTHERS_WRITE)
+                && Arrays.equals(Files.readAllBytes(file), bytes);
+    }
+
+    private static ObjectName diagnosticCommand() {
+        try {
+            return new ObjectName(DIAGNOSTIC_COMMAND);
+        } catch (MalformedObjectNameException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}
