@@ -44,6 +44,8 @@ class JmxIT {
             ObjectName agent = new ObjectName("dev.rasp:type=Agent");
             ObjectName sql = new ObjectName("dev.rasp:type=Sink,name=sql");
             awaitRegistered(jmx, agent);
+            // the rasp-jmx thread's first act: the agent's ByteBuddy out of C2, nothing else touched
+            assertEquals(CompilerDirectives.WITH_AGENT, CompilerDirectives.matching(directives(jmx)));
             assertEquals("block", jmx.getAttribute(agent, "Mode"));
             assertEquals(Boolean.FALSE, jmx.getAttribute(agent, "Attached"), "started with -javaagent");
             assertFalse(((String) jmx.getAttribute(agent, "Version")).isEmpty());
@@ -140,6 +142,8 @@ class JmxIT {
             // ... and the JMX connection works, but the agent registered nothing
             assertTrue(jmx.isRegistered(new ObjectName("java.lang:type=Runtime")));
             assertEquals(Set.of(), names(jmx, "dev.rasp:*"));
+            assertEquals(CompilerDirectives.JVM_DEFAULT, CompilerDirectives.matching(directives(jmx)),
+                "no JIT directive either: the rasp-jmx thread adds it");
             assertTrue(app.agentLogLines().stream().anyMatch(l -> l.contains("started") && l.contains("jmx=off")),
                 "the start line says so: " + app.agentLogLines());
         }
@@ -189,6 +193,12 @@ class JmxIT {
 
     private static JMXConnector connect(int port) throws IOException {
         return JMXConnectorFactory.connect(new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + port + "/jmxrmi"));
+    }
+
+    /** {@code jcmd <pid> Compiler.directives_print}, over JMX. */
+    private static String directives(MBeanServerConnection jmx) throws Exception {
+        return (String) jmx.invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerDirectivesPrint",
+            null, null);
     }
 
     private static Set<String> names(MBeanServerConnection jmx, String pattern) throws Exception {
