@@ -27,6 +27,12 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>{@link PrefilteredTransformer} asks it before ByteBuddy sees a class; a class it rejects never
  * reaches ByteBuddy at all.
+ *
+ * <p>Why super types are read as class files, not loaded: the JVM loads them right after this
+ * hook anyway, so loading them here (not initialised) would spare the second read, but the JDK's
+ * java.lang.instrument runs no transformer for a class loaded while a transformer is running on
+ * the same thread: every super type loaded from here stayed untransformed (HttpServlet,
+ * GenericFilter, the SQLite driver's statements: 20 of 138 hooks missing on the Spring test app).
  */
 public final class TypePrefilter {
 
