@@ -39,6 +39,7 @@ class PrefilteredTransformerTest {
 
     private final List<Object[]> handed = new ArrayList<Object[]>();
     private final List<String> called = new ArrayList<String>();
+    private final List<Object[]> resets = new ArrayList<Object[]>();
     private final ClassLoader appLoader = getClass().getClassLoader();
     private final ClassLoader ownLoader = new ClassLoader(null) {
     };
@@ -54,6 +55,7 @@ class PrefilteredTransformerTest {
                         return WOVEN;
                     }
                     if (method.getName().equals("reset")) {
+                        resets.add(args);
                         return true;
                     }
                     return method.getName().equals("toString") ? "recorder" : null;
@@ -180,12 +182,16 @@ class PrefilteredTransformerTest {
         assertEquals(2, handed.size());
     }
 
+    /** A reset removes the transformer the JVM holds: the proxy, not ByteBuddy's behind it. */
     @Test
-    void resetIsByteBuddysAndTheProxyIsItsOwnObject() {
+    void resetNamesTheProxyAndTheProxyIsItsOwnObject() {
         ResettableClassFileTransformer t = filtered(prefilter);
         Instrumentation none = null;
         assertTrue(t.reset(none, AgentBuilder.RedefinitionStrategy.DISABLED));
-        assertTrue(called.contains("reset"));
+        assertEquals(1, resets.size());
+        assertEquals(6, resets.get(0).length, "the full overload, with the transformer to remove");
+        assertSame(t, resets.get(0)[1]);
+        assertSame(AgentBuilder.RedefinitionStrategy.DISABLED, resets.get(0)[2]);
         ResettableClassFileTransformer other = filtered(prefilter);
         assertTrue(t.equals(t));
         assertNotEquals(t, other);
