@@ -118,9 +118,9 @@ final class Activation {
                 // Already loaded classes (java.io.File, FileInputStream, the file system provider,
                 // at premain; everything at attach) are retransformed: advice adds no member.
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                // Of the classes already loaded, only those the ignore matcher below can pass are
-                // handed to ByteBuddy's discovery (LoadedClassDiscovery); -Drasp.debug.discovery=off
-                // hands it every loaded class, to compare.
+                // Of the classes already loaded, only those the ignore matcher below can pass and
+                // the pre-filter keeps (by reflection) are handed to ByteBuddy's discovery
+                // (LoadedClassDiscovery); -Drasp.debug.discovery=off hands it every loaded class.
                 .with(DISCOVERY ? new LoadedClassDiscovery(jdkSinks, coreLoader, PREFILTER ? prefilter : null)
                         : (AgentBuilder.RedefinitionStrategy.DiscoveryStrategy)
                                 AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.SinglePass.INSTANCE)
