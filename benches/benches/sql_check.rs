@@ -28,7 +28,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
-use rasp_benches::{context, record, statement, Scenario, DIALECT, SIZES};
+use rasp_benches::{context, load_request, record, statement, Scenario, DIALECT, SIZES};
 use rasp_engine::rules::{compile_dir, BackendChoice, RuleSet};
 use rasp_engine::wire::RequestRecord;
 use rasp_engine::{ContextLimits, Engine, EngineConfig, RequestContext, SqlApi, SqlSink};
@@ -140,15 +140,7 @@ fn context_creation(c: &mut Criterion) {
     });
     // What openContext does for a request of the load test (benches/load): decode the record
     // the agent sent, build the context, drop it at close.
-    let load = RequestRecord {
-        method: "GET".into(),
-        uri: "/h2/users/by-name".into(),
-        query: "name=alice".into(),
-        remote_addr: "127.0.0.1".into(),
-        content_type: String::new(),
-        headers: vec![("host".into(), "127.0.0.1:8080".into())],
-    }
-    .encode();
+    let load = load_request();
     group.bench_function(BenchmarkId::new("open", "load-request"), |b| {
         b.iter(|| {
             let rec = RequestRecord::decode(black_box(&load)).expect("valid");

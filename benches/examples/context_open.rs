@@ -12,7 +12,7 @@
 
 use std::hint::black_box;
 
-use rasp_benches::record;
+use rasp_benches::{load_request, record};
 use rasp_engine::context::{ContextLimits, RequestContext};
 use rasp_engine::wire::RequestRecord;
 
@@ -24,16 +24,8 @@ fn main() {
     // `load`, `new` or (default) both.
     let which = std::env::args().nth(2).unwrap_or_default();
     let (load_too, new_too) = (which != "new", which != "load");
-    // The request of the load test (benches/load), as `context/open/load-request` builds it.
-    let load = RequestRecord {
-        method: "GET".into(),
-        uri: "/h2/users/by-name".into(),
-        query: "name=alice".into(),
-        remote_addr: "127.0.0.1".into(),
-        content_type: String::new(),
-        headers: vec![("host".into(), "127.0.0.1:8080".into())],
-    }
-    .encode();
+    // The request of the load test (benches/load), the one `context/open/load-request` opens.
+    let load = load_request();
     let rec20 = record();
     for _ in 0..n {
         if !load_too {

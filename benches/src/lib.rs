@@ -206,6 +206,21 @@ pub fn record() -> RequestRecord {
     }
 }
 
+/// The record of a load-test request (`benches/load`: a path, one query parameter, a Host
+/// header) as the agent sends it to openContext, encoded: what `context/open/load-request` and
+/// the `context_open` example decode and open a context from.
+pub fn load_request() -> Vec<u8> {
+    RequestRecord {
+        method: "GET".into(),
+        uri: "/h2/users/by-name".into(),
+        query: "name=alice".into(),
+        remote_addr: "127.0.0.1".into(),
+        content_type: String::new(),
+        headers: vec![("host".into(), "127.0.0.1:8080".into())],
+    }
+    .encode()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

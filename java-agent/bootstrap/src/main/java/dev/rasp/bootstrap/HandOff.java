@@ -132,10 +132,10 @@ final class HandOff {
     // ForkJoinTask's doExec, a TimerTask's run).
 
     /** Identity of a task, without keeping it alive. */
-    static final class ForkJoinKey extends java.lang.ref.WeakReference<Object> {
+    static final class InPlaceKey extends java.lang.ref.WeakReference<Object> {
         private final int hash;
 
-        ForkJoinKey(Object task) {
+        InPlaceKey(Object task) {
             super(task);
             this.hash = System.identityHashCode(task);
         }
@@ -151,18 +151,18 @@ final class HandOff {
                 return true;
             }
             Object mine = get();
-            if (o instanceof ForkJoinKey) {
-                return mine != null && mine == ((ForkJoinKey) o).get();
+            if (o instanceof InPlaceKey) {
+                return mine != null && mine == ((InPlaceKey) o).get();
             }
-            return o instanceof ForkJoinLookup && mine != null && mine == ((ForkJoinLookup) o).task;
+            return o instanceof InPlaceLookup && mine != null && mine == ((InPlaceLookup) o).task;
         }
     }
 
     /** A lookup key for a live task (no reference object made). */
-    static final class ForkJoinLookup {
+    static final class InPlaceLookup {
         final Object task;
 
-        ForkJoinLookup(Object task) {
+        InPlaceLookup(Object task) {
             this.task = task;
         }
 
@@ -173,62 +173,57 @@ final class HandOff {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof ForkJoinKey && ((ForkJoinKey) o).get() == task;
+            return o instanceof InPlaceKey && ((InPlaceKey) o).get() == task;
         }
     }
 
-    private static final ConcurrentHashMap<Object, TaskCapture> FORK_JOIN = new ConcurrentHashMap<Object, TaskCapture>();
-    /** FORK_JOIN's size, read by every ForkJoinTask execution: 0 almost always. */
-    private static final AtomicInteger FORK_JOIN_COUNT = new AtomicInteger();
-
-    /** fork(), ForkJoinPool.execute/submit/invoke(ForkJoinTask) while serving a request. */
-    static void forkJoinTask(RequestContext context, Object task) {
-        captureInPlace(context, task, RequestScope.VIA_FORK_JOIN);
-    }
+    private static final ConcurrentHashMap<Object, TaskCapture> IN_PLACE = new ConcurrentHashMap<Object, TaskCapture>();
+    /** IN_PLACE's size, read by every ForkJoinTask execution and TimerTask run: 0 almost always. */
+    private static final AtomicInteger IN_PLACE_COUNT = new AtomicInteger();
 
     /**
      * Captures the request for a task that runs as itself; false when it was captured already
      * (forked again, scheduled twice: the first capture stands) or the request is over.
      */
     static boolean captureInPlace(RequestContext context, Object task, String via) {
-        if (FORK_JOIN.containsKey(new ForkJoinLookup(task)) || !context.retain()) {
+        if (IN_PLACE.containsKey(new InPlaceLookup(task)) || !context.retain()) {
             return false;
         }
-        ForkJoinKey key = new ForkJoinKey(task);
+        InPlaceKey key = new InPlaceKey(task);
         TaskCapture capture = new TaskCapture(task, context, via, key);
-        if (FORK_JOIN.putIfAbsent(key, capture) != null) {
+        if (IN_PLACE.putIfAbsent(key, capture) != null) {
             capture.abandon();
             return false;
         }
-        FORK_JOIN_COUNT.incrementAndGet();
+        IN_PLACE_COUNT.incrementAndGet();
         TASKS.increment();
         return true;
     }
 
     /** The hand-off of a task captured in place failed (Timer.schedule threw): its reference goes back. */
     static void abandonInPlace(Object task) {
-        TaskCapture capture = FORK_JOIN.get(new ForkJoinLookup(task));
+        TaskCapture capture = IN_PLACE.get(new InPlaceLookup(task));
         if (capture != null) {
             abandoned(capture);
         }
     }
 
-    static void forgetForkJoin(Object key) {
-        if (FORK_JOIN.remove(key) != null) {
-            FORK_JOIN_COUNT.decrementAndGet();
+    static void forgetInPlace(Object key) {
+        if (IN_PLACE.remove(key) != null) {
+            IN_PLACE_COUNT.decrementAndGet();
         }
     }
 
     /** ForkJoinTask.doExec(), TimerTask.run(): binds the task's captured request, if any. */
-    static RequestScope forkJoinRunning(Object task) {
-        if (FORK_JOIN_COUNT.get() == 0) {
+    static RequestScope inPlaceRunning(Object task) {
+        if (IN_PLACE_COUNT.get() == 0) {
             return null;
         }
-        TaskCapture capture = FORK_JOIN.get(new ForkJoinLookup(task));
+        TaskCapture capture = IN_PLACE.get(new InPlaceLookup(task));
         return capture == null ? null : capture.begin();
     }
 
-    static void forkJoinRan(RequestScope scope) {
+    static void inPlaceRan(RequestScope scope) {
         RaspBridge.unbind(scope);
         scope.context.release();
     }

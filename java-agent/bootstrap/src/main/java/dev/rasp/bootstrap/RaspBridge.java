@@ -995,26 +995,29 @@ public final class RaspBridge {
         }
         try {
             handingOff(scope.context);
-            HandOff.forkJoinTask(scope.context, task);
+            HandOff.captureInPlace(scope.context, task, RequestScope.VIA_FORK_JOIN);
         } catch (Throwable t) {
             internalError(hooks, t);
         }
     }
 
-    /** Entry of ForkJoinTask.doExec(): binds the request the task was forked in, if any. */
-    public static RequestScope forkJoinExecEnter(Object task) {
+    /**
+     * Entry of a task captured in place as it runs (ForkJoinTask.doExec(), a TimerTask's run()):
+     * binds the request it was forked or scheduled in, if any.
+     */
+    public static RequestScope inPlaceRunEnter(Object task) {
         try {
-            return HandOff.forkJoinRunning(task);
+            return HandOff.inPlaceRunning(task);
         } catch (Throwable t) {
             internalError(hooks, t);
             return null;
         }
     }
 
-    public static void forkJoinExecExit(RequestScope scope) {
+    public static void inPlaceRunExit(RequestScope scope) {
         if (scope != null) {
             try {
-                HandOff.forkJoinRan(scope);
+                HandOff.inPlaceRan(scope);
             } catch (Throwable t) {
                 internalError(hooks, t);
             }
@@ -1030,7 +1033,11 @@ public final class RaspBridge {
      */
     public static Object timerSchedule(Object task, long period) {
         RequestScope scope = CURRENT.get();
-        if (scope == null || scope.guarded || task == null || period != 0L) {
+        return scope == null ? null : timerSchedule(scope, task, period);
+    }
+
+    private static Object timerSchedule(RequestScope scope, Object task, long period) {
+        if (scope.guarded || task == null || period != 0L) {
             return null;
         }
         try {
@@ -1051,15 +1058,6 @@ public final class RaspBridge {
                 internalError(hooks, t);
             }
         }
-    }
-
-    /** Entry of a TimerTask's run(): binds the request it was scheduled in, if any. */
-    public static RequestScope timerTaskEnter(Object task) {
-        return forkJoinExecEnter(task);
-    }
-
-    public static void timerTaskExit(RequestScope scope) {
-        forkJoinExecExit(scope);
     }
 
     /** Thread.start() (and VirtualThread.start()): a thread started while serving a request takes it along. */

@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A request's context captured for one task handed to an executor (a wrapper of it, or a
- * ForkJoinTask itself, which cannot be wrapped): one reference on the
+ * ForkJoinTask or TimerTask itself, which cannot be wrapped): one reference on the
  * {@link RequestContext}, given back exactly once, whichever comes first: the task ran, the
  * hand-off failed (the executor rejected it), or the task became garbage without ever running
  * (discarded, or dropped by shutdownNow): this object is a phantom reference to the task
@@ -16,18 +16,18 @@ final class TaskCapture extends PhantomReference<Object> {
     final RequestContext context;
     private final String via;
     private final AtomicBoolean settled = new AtomicBoolean();
-    /** For a ForkJoinTask captured in place (no wrapper): its key in HandOff's task map, else null. */
-    final Object forkJoinKey;
+    /** For a task captured in place (a ForkJoinTask or TimerTask: no wrapper), its key in HandOff's in-place map, else null. */
+    final Object inPlaceKey;
 
     TaskCapture(Object wrapper, RequestContext context, String via) {
         this(wrapper, context, via, null);
     }
 
-    TaskCapture(Object task, RequestContext context, String via, Object forkJoinKey) {
+    TaskCapture(Object task, RequestContext context, String via, Object inPlaceKey) {
         super(task, HandOff.QUEUE);
         this.context = context;
         this.via = via;
-        this.forkJoinKey = forkJoinKey;
+        this.inPlaceKey = inPlaceKey;
         HandOff.OUTSTANDING.put(this, Boolean.TRUE);
     }
 
@@ -65,8 +65,8 @@ final class TaskCapture extends PhantomReference<Object> {
             return false;
         }
         HandOff.OUTSTANDING.remove(this);
-        if (forkJoinKey != null) {
-            HandOff.forgetForkJoin(forkJoinKey);
+        if (inPlaceKey != null) {
+            HandOff.forgetInPlace(inPlaceKey);
         }
         clear();
         return true;

@@ -118,10 +118,10 @@ final class Activation {
                 // Already loaded classes (java.io.File, FileInputStream, the file system provider,
                 // at premain; everything at attach) are retransformed: advice adds no member.
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                // Of the classes already loaded, only those the ignore matcher below can pass are
-                // handed to ByteBuddy's discovery (LoadedClassDiscovery); -Drasp.debug.discovery=off
-                // hands it every loaded class, to compare.
-                .with(DISCOVERY ? new LoadedClassDiscovery(jdkSinks, coreLoader)
+                // Of the classes already loaded, only those the ignore matcher below can pass and
+                // the pre-filter keeps (by reflection) are handed to ByteBuddy's discovery
+                // (LoadedClassDiscovery); -Drasp.debug.discovery=off hands it every loaded class.
+                .with(DISCOVERY ? new LoadedClassDiscovery(jdkSinks, coreLoader, PREFILTER ? prefilter : null)
                         : (AgentBuilder.RedefinitionStrategy.DiscoveryStrategy)
                                 AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.SinglePass.INSTANCE)
                 .with(StartupTimes.redefinitionListener())
@@ -260,10 +260,13 @@ final class Activation {
     static final class LoadedClassDiscovery implements AgentBuilder.RedefinitionStrategy.DiscoveryStrategy {
         private final ElementMatcher<TypeDescription> jdkSinks;
         private final ClassLoader ownLoader;
+        private final TypePrefilter prefilter;
 
-        LoadedClassDiscovery(ElementMatcher<TypeDescription> jdkSinks, ClassLoader ownLoader) {
+        /** @param prefilter null to hand ByteBuddy every class of another loader than the boot loader and the agent's */
+        LoadedClassDiscovery(ElementMatcher<TypeDescription> jdkSinks, ClassLoader ownLoader, TypePrefilter prefilter) {
             this.jdkSinks = jdkSinks;
             this.ownLoader = ownLoader;
+            this.prefilter = prefilter;
         }
 
         @Override
@@ -287,7 +290,11 @@ final class Activation {
                 if (loader == ownLoader) {
                     return false;
                 }
-                return loader != null || jdkSinks.matches(TypeDescription.ForLoadedType.of(type));
+                if (loader == null) {
+                    return jdkSinks.matches(TypeDescription.ForLoadedType.of(type));
+                }
+                // at attach every application class loaded so far: by reflection first (TypePrefilter)
+                return prefilter == null || prefilter.candidate(type);
             } catch (Throwable t) {
                 return true; // undecided: ByteBuddy looks at it
             }

@@ -23,7 +23,8 @@ class RaspBridgeInlineSizeTest {
 
     private static final String[] ENTRY_POINTS = {
         "onSql", "onQuery", "onPath", "onPathOpen", "onPathPair", "onConnection", "onClassDescriptor",
-        "handOffRunnable", "handOffCallable", "handOffExit",
+        "handOffRunnable", "handOffCallable", "handOffExit", "timerSchedule", "timerScheduleExit",
+        "inPlaceRunEnter", "inPlaceRunExit",
     };
 
     @Test

@@ -800,19 +800,19 @@ class RaspBridgeTest {
         assertEquals(2, context.references());
         Object[] seen = new Object[2];
         onOtherThread(() -> {
-            RequestScope s = RaspBridge.forkJoinExecEnter(task); // what doExec's advice does
+            RequestScope s = RaspBridge.inPlaceRunEnter(task); // what doExec's advice does
             try {
                 seen[0] = RaspBridge.currentScope().context;
                 seen[1] = RaspBridge.currentScope().handoff;
             } finally {
-                RaspBridge.forkJoinExecExit(s);
+                RaspBridge.inPlaceRunExit(s);
             }
-            assertNull(RaspBridge.forkJoinExecEnter(task), "bound once");
+            assertNull(RaspBridge.inPlaceRunEnter(task), "bound once");
         });
         assertSame(context, seen[0]);
         assertEquals("fork-join", seen[1]);
         assertEquals(1, context.references());
-        assertNull(RaspBridge.forkJoinExecEnter(new Object()), "a task forked outside a request");
+        assertNull(RaspBridge.inPlaceRunEnter(new Object()), "a task forked outside a request");
     }
 
     @Test
@@ -841,14 +841,14 @@ class RaspBridgeTest {
         assertEquals(2, context.references());
         Object[] seen = new Object[2];
         onOtherThread(() -> {
-            RequestScope s = RaspBridge.timerTaskEnter(task); // what the advice on the subclass's run() does
+            RequestScope s = RaspBridge.inPlaceRunEnter(task); // what the advice on the subclass's run() does
             try {
                 seen[0] = RaspBridge.currentScope().context;
                 seen[1] = RaspBridge.currentScope().handoff;
             } finally {
-                RaspBridge.timerTaskExit(s);
+                RaspBridge.inPlaceRunExit(s);
             }
-            assertNull(RaspBridge.timerTaskEnter(task), "bound once");
+            assertNull(RaspBridge.inPlaceRunEnter(task), "bound once");
         });
         assertSame(context, seen[0]);
         assertEquals("timer", seen[1]);
@@ -873,7 +873,7 @@ class RaspBridgeTest {
         assertEquals(2, context.references());
         RaspBridge.timerScheduleExit(captured, new IllegalStateException("Timer already cancelled."));
         assertEquals(1, context.references());
-        assertNull(RaspBridge.timerTaskEnter(task), "nothing left to bind");
+        assertNull(RaspBridge.inPlaceRunEnter(task), "nothing left to bind");
         // a second schedule of a task already captured fails without touching the first capture
         Object other = new Object();
         Object first = RaspBridge.timerSchedule(other, 0L);
@@ -888,7 +888,7 @@ class RaspBridgeTest {
     @Test
     void aTimerTaskScheduledOutsideARequestCarriesNothing() {
         assertNull(RaspBridge.timerSchedule(new Object(), 0L));
-        assertNull(RaspBridge.timerTaskEnter(new Object()));
+        assertNull(RaspBridge.inPlaceRunEnter(new Object()));
     }
 
     // ------------------------------------------------------------------ multipart bodies

@@ -1,11 +1,16 @@
 package dev.rasp.core;
 
+import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.TypeKeys;
+import dev.rasp.core.instrumentation.TypePrefilter;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 import org.junit.jupiter.api.Test;
 
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,24 +20,39 @@ class StartupDiscoveryTest {
 
     private final ElementMatcher.Junction<TypeDescription> jdkSinks = Activation.jdkSinks(Activation.modules());
 
+    private static TypePrefilter prefilter() {
+        List<TypeKeys> keys = new ArrayList<TypeKeys>();
+        for (InstrumentationModule module : Activation.modules()) {
+            TypeKeys k = new TypeKeys();
+            module.typeKeys(k);
+            keys.add(k);
+        }
+        return new TypePrefilter(keys);
+    }
+
     @Test
-    void discoveryKeepsTheJdkSinksAndEveryClassOfAnotherLoader() throws Exception {
+    void discoveryKeepsTheJdkSinksAndTheCandidatesOfAnotherLoader() throws Exception {
         ClassLoader own = new URLClassLoader(new URL[0], null);
-        Activation.LoadedClassDiscovery discovery = new Activation.LoadedClassDiscovery(jdkSinks, own);
+        Activation.LoadedClassDiscovery discovery = new Activation.LoadedClassDiscovery(jdkSinks, own, prefilter());
         assertTrue(discovery.keep(java.io.File.class), "a JDK sink");
         assertTrue(discovery.keep(java.io.FileInputStream.class), "a JDK sink");
         assertTrue(discovery.keep(java.util.concurrent.ThreadPoolExecutor.class), "a JDK executor (context)");
         assertFalse(discovery.keep(String.class), "a boot class no module hooks");
         assertFalse(discovery.keep(java.util.ArrayList.class), "a boot class no module hooks");
-        // the application's (here: the test's) classes are all handed to ByteBuddy's matchers
-        assertTrue(discovery.keep(StartupDiscoveryTest.class));
-        assertTrue(discovery.keep(TypeDescription.class));
+        // the application's (here: the test's) classes: those a matcher can match (TypePrefilter, by reflection)
+        assertTrue(discovery.keep(org.h2.jdbc.JdbcStatement.class), "a JDBC driver's statement");
+        assertFalse(discovery.keep(StartupDiscoveryTest.class), "a plain application class");
+        assertFalse(discovery.keep(TypeDescription.class), "a plain library class");
+        // without the filter (-Drasp.debug.prefilter=off) every class of another loader
+        Activation.LoadedClassDiscovery all = new Activation.LoadedClassDiscovery(jdkSinks, own, null);
+        assertTrue(all.keep(StartupDiscoveryTest.class));
+        assertFalse(all.keep(String.class));
     }
 
     @Test
     void discoveryLeavesOutTheAgentsOwnLoader() {
         ClassLoader own = StartupDiscoveryTest.class.getClassLoader();
-        Activation.LoadedClassDiscovery discovery = new Activation.LoadedClassDiscovery(jdkSinks, own);
+        Activation.LoadedClassDiscovery discovery = new Activation.LoadedClassDiscovery(jdkSinks, own, prefilter());
         assertFalse(discovery.keep(StartupDiscoveryTest.class));
         assertTrue(discovery.keep(java.io.File.class));
     }

@@ -22,6 +22,7 @@ import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -152,5 +153,100 @@ class TypePrefilterTest {
         byte[] jetty = new ByteBuddy().subclass(Object.class)
                 .name("org.eclipse.jetty.websocket.core.internal.SomeWebSocketFrameHandler").make().getBytes();
         assertTrue(prefilter.candidate(getClass().getClassLoader(), jetty));
+    }
+
+    /** Whether any module's type matcher matches this loaded class, as ByteBuddy sees it at attach (by reflection). */
+    private static boolean matchedLoaded(Class<?> type) {
+        return matchers.iterator(TypeDescription.ForLoadedType.of(type), type.getClassLoader(), JavaModule.ofType(type),
+                type, null).hasNext();
+    }
+
+    /**
+     * Loaded classes (what the agent finds at attach): every class ByteBuddy's matchers match by
+     * reflection is a candidate by reflection too, over the JDK modules the agent hooks and the
+     * JDBC drivers, pool and WebSocket API on the test class path.
+     */
+    @Test
+    void everyMatchedLoadedClassIsACandidate() throws Exception {
+        List<String> names = new ArrayList<String>();
+        FileSystem jrt = FileSystems.getFileSystem(URI.create("jrt:/"));
+        for (String module : new String[] {"java.base", "java.sql", "java.naming", "java.net.http"}) {
+            try (Stream<Path> files = Files.walk(jrt.getPath("/modules", module))) {
+                files.filter(p -> p.getNameCount() > 2).map(p -> p.subpath(2, p.getNameCount()).toString())
+                        .filter(n -> n.endsWith(".class") && !n.endsWith("module-info.class"))
+                        .forEach(n -> names.add(n.substring(0, n.length() - ".class".length()).replace('/', '.')));
+            }
+        }
+        for (Class<?> marker : new Class<?>[] {org.h2.Driver.class, org.hsqldb.jdbc.JDBCDriver.class,
+                com.zaxxer.hikari.HikariDataSource.class, javax.websocket.OnMessage.class}) {
+            Path jar = Paths.get(marker.getProtectionDomain().getCodeSource().getLocation().toURI());
+            try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
+                file.stream().map(java.util.jar.JarEntry::getName)
+                        .filter(n -> n.endsWith(".class") && !n.contains("module-info") && !n.startsWith("META-INF"))
+                        .forEach(n -> names.add(n.substring(0, n.length() - ".class".length()).replace('/', '.')));
+            }
+        }
+        ClassLoader loader = getClass().getClassLoader();
+        int loaded = 0;
+        int matched = 0;
+        int candidates = 0;
+        List<String> dropped = new ArrayList<String>();
+        for (String name : names) {
+            Class<?> type;
+            try {
+                type = Class.forName(name, false, loader);
+            } catch (Throwable notLoadable) {
+                continue; // an optional dependency missing here: such a class is never loaded in an application either
+            }
+            loaded++;
+            boolean candidate = prefilter.candidate(type);
+            candidates += candidate ? 1 : 0;
+            boolean isMatched;
+            try {
+                isMatched = matchedLoaded(type);
+            } catch (Throwable reflectionFails) {
+                continue; // ByteBuddy cannot describe it either; the filter then says candidate (undecided)
+            }
+            if (isMatched) {
+                matched++;
+                if (!candidate) {
+                    dropped.add(name);
+                }
+            }
+        }
+        assertEquals(Collections.emptyList(), dropped, "matched by a module but dropped by the reflective pre-filter");
+        assertTrue(loaded > 5000, "loaded " + loaded);
+        assertTrue(matched > 50, "matched " + matched);
+        assertTrue(candidates < loaded / 4, candidates + " candidates of " + loaded);
+    }
+
+    /** The verdicts by reflection agree with those of the class files on plain classes and on key holders. */
+    @Test
+    void loadedVerdictsAgreeWithClassFiles() throws Exception {
+        Map<String, byte[]> types = new HashMap<String, byte[]>();
+        types.put("org.example.Lookalike", new ByteBuddy().subclass(Object.class).name("org.example.Lookalike")
+                .defineMethod("executeQuery", ResultSet.class, Visibility.PUBLIC).withParameters(String.class)
+                .intercept(net.bytebuddy.implementation.StubMethod.INSTANCE).make().getBytes());
+        types.put("org.example.ws.Chat", new ByteBuddy().subclass(Object.class).name("org.example.ws.Chat")
+                .defineMethod("onText", void.class, Visibility.PUBLIC).withParameters(String.class)
+                .intercept(net.bytebuddy.implementation.StubMethod.INSTANCE)
+                .annotateMethod(net.bytebuddy.description.annotation.AnnotationDescription.Builder
+                        .ofType(javax.websocket.OnMessage.class).build())
+                .make().getBytes());
+        types.put("org.example.Plain", new ByteBuddy().subclass(Object.class).name("org.example.Plain").make().getBytes());
+        ClassLoader loader = new ByteArrayClassLoader(getClass().getClassLoader(), types,
+                ByteArrayClassLoader.PersistenceHandler.MANIFEST);
+        for (Map.Entry<String, byte[]> e : types.entrySet()) {
+            Class<?> type = Class.forName(e.getKey(), false, loader);
+            assertEquals(prefilter.candidate(loader, e.getValue()), prefilter.candidate(type), e.getKey());
+            assertEquals(matchedLoaded(type), prefilter.candidate(type), e.getKey());
+        }
+        assertTrue(prefilter.candidate(Class.forName("org.example.Lookalike", false, loader)), "declares executeQuery(String)");
+        assertTrue(prefilter.candidate(Class.forName("org.example.ws.Chat", false, loader)), "an @OnMessage method");
+        assertTrue(prefilter.candidate(java.util.concurrent.ThreadPoolExecutor.class));
+        assertTrue(prefilter.candidate(org.h2.jdbc.JdbcConnection.class));
+        assertFalse(prefilter.candidate(java.util.ArrayList.class));
+        assertFalse(prefilter.candidate(TypePrefilterTest.class));
+        assertFalse(prefilter.candidate(String.class));
     }
 }

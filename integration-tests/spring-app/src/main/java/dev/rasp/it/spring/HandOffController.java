@@ -41,6 +41,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.springframework.http.HttpStatus;
@@ -147,26 +148,7 @@ public class HandOffController {
     /** {@code pool.execute(runnable)} and a latch; the task's exception is wrapped in an IllegalStateException. */
     @GetMapping("/handoff/{db}/executor-execute")
     public ResponseEntity<Object> executorExecute(@PathVariable String db, @RequestParam String name) throws Exception {
-        Db d = dbs.get(db);
-        AtomicReference<Found> found = new AtomicReference<>();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        CountDownLatch done = new CountDownLatch(1);
-        pool.execute(() -> {
-            try {
-                found.set(byName(d, name));
-            } catch (Throwable t) {
-                failure.set(t);
-            } finally {
-                done.countDown();
-            }
-        });
-        if (!done.await(30, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("the lookup task did not finish");
-        }
-        if (failure.get() != null) {
-            throw new IllegalStateException("the lookup task failed", failure.get());
-        }
-        return ok(found.get(), serving());
+        return ok(awaitLookup(dbs.get(db), name, pool::execute), serving());
     }
 
     /** {@code scheduler.schedule(callable, 1, ms).get()}. */
@@ -183,29 +165,37 @@ public class HandOffController {
      */
     @GetMapping("/handoff/{db}/timer")
     public ResponseEntity<Object> timer(@PathVariable String db, @RequestParam String name) throws Exception {
-        Db d = dbs.get(db);
+        return ok(awaitLookup(dbs.get(db), name, lookup -> timer.schedule(new TimerTask() {
+            @Override
+            public void run() {
+                lookup.run();
+            }
+        }, 1)), serving());
+    }
+
+    /**
+     * Hands the lookup, as a Runnable, to {@code handOff} and waits for it with a latch (the hand-offs that give no
+     * future: execute, timer); the task's exception is wrapped in an IllegalStateException.
+     */
+    private static Found awaitLookup(Db d, String name, Consumer<Runnable> handOff) throws InterruptedException {
         AtomicReference<Found> found = new AtomicReference<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         CountDownLatch done = new CountDownLatch(1);
-        timer.schedule(new TimerTask() {
-            @Override
-            public void run() {
-                try {
-                    found.set(byName(d, name));
-                } catch (Throwable t) {
-                    failure.set(t);
-                } finally {
-                    done.countDown();
-                }
+        Runnable lookup = lookup(d, name, found, failure);
+        handOff.accept(() -> {
+            try {
+                lookup.run();
+            } finally {
+                done.countDown();
             }
-        }, 1);
+        });
         if (!done.await(30, TimeUnit.SECONDS)) {
             throw new IllegalStateException("the lookup task did not finish");
         }
         if (failure.get() != null) {
             throw new IllegalStateException("the lookup task failed", failure.get());
         }
-        return ok(found.get(), serving());
+        return found.get();
     }
 
     /** {@code pool.invokeAll(List.of(callable)).get(0).get()}. */
@@ -385,6 +375,7 @@ public class HandOffController {
         return found.get();
     }
 
+    /** The lookup as a Runnable: what it found, or what it threw, is left for the thread that waits for it. */
     private static Runnable lookup(Db d, String name, AtomicReference<Found> found, AtomicReference<Throwable> failure) {
         return () -> {
             try {

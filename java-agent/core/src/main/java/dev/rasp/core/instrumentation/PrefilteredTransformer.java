@@ -1,13 +1,18 @@
 package dev.rasp.core.instrumentation;
 
+import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.utility.JavaModule;
 
+import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.security.ProtectionDomain;
+import java.util.Iterator;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -31,7 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * ByteBuddy needs (read edges into named modules, e.g. {@code java.naming}), and the agent is
  * compiled for Java 8, where {@code java.lang.Module} does not exist. A proxy of
  * {@link ResettableClassFileTransformer} receives both forms and hands the one the JVM used,
- * with its module, to ByteBuddy unchanged.
+ * with its module, to ByteBuddy unchanged. A reset names the proxy, the transformer the JVM
+ * holds, as the one to remove ({@link Resetter}).
  */
 public final class PrefilteredTransformer implements InvocationHandler {
 
@@ -59,6 +65,7 @@ public final class PrefilteredTransformer implements InvocationHandler {
     private final Probe probe;
     private final AtomicLong seen = new AtomicLong();
     private final AtomicLong passed = new AtomicLong();
+    private final Resetter resetter = new Resetter();
 
     private PrefilteredTransformer(ResettableClassFileTransformer byteBuddy, TypePrefilter prefilter,
                                    ElementMatcher<? super TypeDescription> bootTypes, ClassLoader ownLoader, Probe probe) {
@@ -79,8 +86,11 @@ public final class PrefilteredTransformer implements InvocationHandler {
                                                       ElementMatcher<? super TypeDescription> bootTypes,
                                                       ClassLoader ownLoader, Probe probe) {
         PrefilteredTransformer handler = new PrefilteredTransformer(byteBuddy, prefilter, bootTypes, ownLoader, probe);
-        return (ResettableClassFileTransformer) Proxy.newProxyInstance(PrefilteredTransformer.class.getClassLoader(),
+        ResettableClassFileTransformer proxy = (ResettableClassFileTransformer) Proxy.newProxyInstance(
+                PrefilteredTransformer.class.getClassLoader(),
                 new Class<?>[] {ResettableClassFileTransformer.class, Counts.class}, handler);
+        handler.resetter.proxy = proxy;
+        return proxy;
     }
 
     /** Classes seen and classes handed to ByteBuddy so far, from a transformer {@link #wrap} made. */
@@ -108,7 +118,7 @@ public final class PrefilteredTransformer implements InvocationHandler {
             }
             return "prefiltered " + byteBuddy;
         }
-        return forward(method, args);
+        return forward(name.equals("reset") ? resetter : byteBuddy, method, args);
     }
 
     /** {@code args} as the JVM passed them; {@code at} is where the class loader is (1 after a module). */
@@ -120,7 +130,7 @@ public final class PrefilteredTransformer implements InvocationHandler {
                 return null;
             }
             passed.incrementAndGet();
-            return forward(method, args);
+            return forward(byteBuddy, method, args);
         } finally {
             probe.exit();
         }
@@ -146,11 +156,43 @@ public final class PrefilteredTransformer implements InvocationHandler {
         }
     }
 
-    private Object forward(Method method, Object[] args) throws Throwable {
+    private static Object forward(Object target, Method method, Object[] args) throws Throwable {
         try {
-            return method.invoke(byteBuddy, args);
+            return method.invoke(target, args);
         } catch (InvocationTargetException e) {
             throw e.getCause();
+        }
+    }
+
+    /**
+     * ByteBuddy's shorter {@code reset} overloads end in the full one with {@code this} as the
+     * transformer to remove from the JVM; called on ByteBuddy's transformer that would be the one
+     * behind the proxy, which the JVM does not hold. These overloads run here instead and name
+     * the proxy.
+     */
+    private final class Resetter extends ResettableClassFileTransformer.AbstractBase {
+        private volatile ResettableClassFileTransformer proxy;
+
+        @Override
+        public boolean reset(Instrumentation instrumentation, ResettableClassFileTransformer transformer,
+                             AgentBuilder.RedefinitionStrategy redefinitionStrategy,
+                             AgentBuilder.RedefinitionStrategy.DiscoveryStrategy discoveryStrategy,
+                             AgentBuilder.RedefinitionStrategy.BatchAllocator batchAllocator,
+                             AgentBuilder.RedefinitionStrategy.Listener listener) {
+            return byteBuddy.reset(instrumentation, transformer == this ? proxy : transformer, redefinitionStrategy,
+                    discoveryStrategy, batchAllocator, listener);
+        }
+
+        @Override
+        public Iterator<AgentBuilder.Transformer> iterator(TypeDescription type, ClassLoader loader, JavaModule module,
+                                                           Class<?> redefined, ProtectionDomain domain) {
+            return byteBuddy.iterator(type, loader, module, redefined, domain);
+        }
+
+        @Override
+        public byte[] transform(ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain,
+                                byte[] classFile) {
+            return null; // never registered with the JVM
         }
     }
 }

@@ -2,6 +2,12 @@ package dev.rasp.core.instrumentation;
 
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.Type;
+
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 
 import java.util.Collections;
 import java.util.HashSet;
@@ -27,6 +33,12 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>{@link PrefilteredTransformer} asks it before ByteBuddy sees a class; a class it rejects never
  * reaches ByteBuddy at all.
+ *
+ * <p>Why super types are read as class files, not loaded: the JVM loads them right after this
+ * hook anyway, so loading them here (not initialised) would spare the second read, but the JDK's
+ * java.lang.instrument runs no transformer for a class loaded while a transformer is running on
+ * the same thread: every super type loaded from here stayed untransformed (HttpServlet,
+ * GenericFilter, the SQLite driver's statements: 20 of 138 hooks missing on the Spring test app).
  */
 public final class TypePrefilter {
 
@@ -67,6 +79,111 @@ public final class TypePrefilter {
                 constantLength[constant.length] = true;
             }
         }
+    }
+
+    /**
+     * The same question for a class already loaded (at the agent's start: the JDK's; at attach: all
+     * the application's so far), as ByteBuddy's matchers see a loaded class, by reflection: its own
+     * name, its super types' names (all loaded, so nothing is read or loaded), and for the constants
+     * its declared methods' and constructors' descriptors and the annotations on it and its declared
+     * members. The hierarchy's verdicts are remembered for the loader like those of class files, so
+     * a class loaded later whose super types were loaded before does not read their class files.
+     * Whatever reflection cannot answer (a member type that does not load) counts as a candidate.
+     */
+    public boolean candidate(Class<?> type) {
+        try {
+            String name = internalName(type);
+            if (names.contains(name) || hasShape(name)) {
+                return true;
+            }
+            if (loadedInherits(type.getClassLoader(), type, 0)) {
+                return true;
+            }
+            return constants.length > 0 && declaresConstant(type);
+        } catch (Throwable t) {
+            return true;
+        }
+    }
+
+    /** Whether a proper super type of a loaded class has a key name, remembered as {@link #inherits} does. */
+    private boolean loadedInherits(ClassLoader loader, Class<?> type, int depth) {
+        String name = internalName(type);
+        Map<String, Boolean> known = memo(loader, name);
+        Boolean b = known.get(name);
+        if (b != null) {
+            return b;
+        }
+        boolean result = depth > MAX_DEPTH;
+        Class<?> superclass = type.getSuperclass();
+        if (!result && superclass != null) {
+            result = names.contains(internalName(superclass)) || loadedInherits(loader, superclass, depth + 1);
+        }
+        if (!result) {
+            for (Class<?> i : type.getInterfaces()) {
+                if (names.contains(internalName(i)) || loadedInherits(loader, i, depth + 1)) {
+                    result = true;
+                    break;
+                }
+            }
+        }
+        known.put(name, result);
+        return result;
+    }
+
+    private boolean declaresConstant(Class<?> type) {
+        if (annotatedWithConstant(type.getDeclaredAnnotations())) {
+            return true;
+        }
+        for (Method m : type.getDeclaredMethods()) {
+            if (isConstant(Type.getMethodDescriptor(m)) || annotatedWithConstant(m.getDeclaredAnnotations())) {
+                return true;
+            }
+        }
+        for (Constructor<?> c : type.getDeclaredConstructors()) {
+            if (isConstant(Type.getConstructorDescriptor(c)) || annotatedWithConstant(c.getDeclaredAnnotations())) {
+                return true;
+            }
+        }
+        for (Field f : type.getDeclaredFields()) {
+            if (isConstant(Type.getDescriptor(f.getType())) || annotatedWithConstant(f.getDeclaredAnnotations())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean annotatedWithConstant(Annotation[] annotations) {
+        for (Annotation a : annotations) {
+            if (isConstant(Type.getDescriptor(a.annotationType()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean isConstant(String text) {
+        if (text.length() >= constantLength.length || !constantLength[text.length()]) {
+            return false;
+        }
+        for (byte[] constant : constants) {
+            if (constant.length == text.length() && equalAt(text, constant)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean equalAt(String text, byte[] ascii) {
+        for (int i = 0; i < ascii.length; i++) {
+            if (text.charAt(i) != (char) ascii[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String internalName(Class<?> type) {
+        return type.getName().replace('.', '/');
     }
 
     /** False only when no module's type matcher can match the class in this class file. */

@@ -344,6 +344,33 @@ class AgentConfigTest {
         }
     }
 
+    /**
+     * Every rasp.* system property the agent reads outside AgentConfig (the debug and start-up
+     * switches) is known, so setting one never prints "ignoring unknown key": read from the
+     * sources of the agent's three modules, so a switch added without its key fails here.
+     */
+    @Test
+    void everyPropertyTheAgentReadsDirectlyIsKnown() throws IOException {
+        java.util.regex.Pattern read = java.util.regex.Pattern.compile(
+                "(?:System\\.getProperty|Boolean\\.getBoolean|Integer\\.getInteger|Long\\.getLong)\\(\\s*\"(rasp\\.[^\"]+)\"");
+        java.util.Set<String> found = new java.util.TreeSet<String>();
+        for (String module : new String[] {"core", "bootstrap", "agent"}) {
+            Path sources = java.nio.file.Paths.get("..", module, "src", "main", "java");
+            try (java.util.stream.Stream<Path> files = Files.walk(sources)) {
+                for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".java"))::iterator) {
+                    java.util.regex.Matcher m = read.matcher(new String(Files.readAllBytes(f), StandardCharsets.UTF_8));
+                    while (m.find()) {
+                        found.add(m.group(1));
+                    }
+                }
+            }
+        }
+        assertTrue(found.contains("rasp.debug.startup"), "the scan finds the switches: " + found);
+        for (String key : found) {
+            assertTrue(KnownKeys.isKnownProperty(key, false), key + " is read by the agent but not a known key");
+        }
+    }
+
     @Test
     void springSpellingsAreTheStartersWhenItAttaches() {
         sys.setProperty("rasp.request.max-input-bytes", "2MB");

@@ -96,7 +96,7 @@ public final class ContextInstrumentation implements InstrumentationModule {
                 .type(named(FORK_JOIN_TASK))
                 .transform(advice(adviceLoader)
                         .advice(concrete("fork").and(takesArguments(0)), ExecutorAdvice.Fork.class.getName())
-                        .advice(concrete("doExec").and(takesArguments(0)), ExecutorAdvice.ForkJoinExec.class.getName()))
+                        .advice(concrete("doExec").and(takesArguments(0)), ExecutorAdvice.InPlaceRun.class.getName()))
                 // java.util.Timer: a TimerTask is captured where every schedule method ends (the
                 // private sched), and bound in its run(), which only subclasses implement
                 .type(named(TIMER))
@@ -106,7 +106,7 @@ public final class ContextInstrumentation implements InstrumentationModule {
                                 ExecutorAdvice.TimerSchedule.class.getName()))
                 .type(not(isInterface()).and(not(named(TIMER_TASK))).and(failSafe(hasSuperType(named(TIMER_TASK)))))
                 .transform(advice(adviceLoader)
-                        .advice(concrete("run").and(takesArguments(0)), ExecutorAdvice.TimerTaskRun.class.getName()))
+                        .advice(concrete("run").and(takesArguments(0)), ExecutorAdvice.InPlaceRun.class.getName()))
                 .type(named(THREAD).or(named(VIRTUAL_THREAD)))
                 .transform(advice(adviceLoader)
                         .advice(concrete("start").and(takesArguments(0)), ThreadAdvice.Start.class.getName())

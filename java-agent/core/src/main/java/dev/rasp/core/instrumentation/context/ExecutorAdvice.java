@@ -105,16 +105,20 @@ public final class ExecutorAdvice {
         }
     }
 
-    /** ForkJoinTask.doExec(), where a worker (or a joining thread) runs a task. */
-    public static final class ForkJoinExec {
+    /**
+     * Where a task captured in place runs: ForkJoinTask.doExec() (on a worker or a joining
+     * thread) and run() of a java.util.TimerTask subclass (the application's). Binds the request
+     * the task was forked or scheduled in.
+     */
+    public static final class InPlaceRun {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static RequestScope enter(@Advice.This Object task) {
-            return RaspBridge.forkJoinExecEnter(task);
+            return RaspBridge.inPlaceRunEnter(task);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         public static void exit(@Advice.Enter RequestScope scope) {
-            RaspBridge.forkJoinExecExit(scope);
+            RaspBridge.inPlaceRunExit(scope);
         }
     }
 
@@ -128,19 +132,6 @@ public final class ExecutorAdvice {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         public static void exit(@Advice.Enter Object captured, @Advice.Thrown Throwable thrown) {
             RaspBridge.timerScheduleExit(captured, thrown);
-        }
-    }
-
-    /** run() of a java.util.TimerTask subclass (the application's): binds the request it was scheduled in. */
-    public static final class TimerTaskRun {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static RequestScope enter(@Advice.This Object task) {
-            return RaspBridge.timerTaskEnter(task);
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.Enter RequestScope scope) {
-            RaspBridge.timerTaskExit(scope);
         }
     }
 }

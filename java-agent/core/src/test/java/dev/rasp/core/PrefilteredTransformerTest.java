@@ -1,0 +1,202 @@
+package dev.rasp.core;
+
+import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.PrefilteredTransformer;
+import dev.rasp.core.instrumentation.TypeKeys;
+import dev.rasp.core.instrumentation.TypePrefilter;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.AbstractExecutorService;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What reaches ByteBuddy's transformer through the agent's {@link PrefilteredTransformer}: only
+ * the classes a matcher can match, with the arguments the JVM passed, in the form it used (with
+ * the module on Java 9+); everything else is left untransformed without ByteBuddy seeing it.
+ */
+class PrefilteredTransformerTest {
+
+    /** What the transformer stands in for ByteBuddy's returns for every class it is handed. */
+    private static final byte[] WOVEN = {(byte) 0xCA, (byte) 0xFE};
+
+    private final List<Object[]> handed = new ArrayList<Object[]>();
+    private final List<String> called = new ArrayList<String>();
+    private final List<Object[]> resets = new ArrayList<Object[]>();
+    private final ClassLoader appLoader = getClass().getClassLoader();
+    private final ClassLoader ownLoader = new ClassLoader(null) {
+    };
+    private TypePrefilter prefilter;
+
+    /** ByteBuddy's transformer as a recorder: a proxy, so that it also receives transform(Module, ...) on Java 9+. */
+    private ResettableClassFileTransformer byteBuddy() {
+        return (ResettableClassFileTransformer) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {ResettableClassFileTransformer.class}, (proxy, method, args) -> {
+                    called.add(method.getName());
+                    if (method.getName().equals("transform")) {
+                        handed.add(args);
+                        return WOVEN;
+                    }
+                    if (method.getName().equals("reset")) {
+                        resets.add(args);
+                        return true;
+                    }
+                    return method.getName().equals("toString") ? "recorder" : null;
+                });
+    }
+
+    private ResettableClassFileTransformer filtered(TypePrefilter filter) {
+        return PrefilteredTransformer.wrap(byteBuddy(), filter,
+                Activation.jdkSinks(Activation.modules()), ownLoader, PrefilteredTransformer.NONE);
+    }
+
+    @BeforeEach
+    void setUp() {
+        List<TypeKeys> keys = new ArrayList<TypeKeys>();
+        for (InstrumentationModule module : Activation.modules()) {
+            TypeKeys k = new TypeKeys();
+            module.typeKeys(k);
+            keys.add(k);
+        }
+        prefilter = new TypePrefilter(keys);
+    }
+
+    private static byte[] plainClass() {
+        return new ByteBuddy().subclass(Object.class).name("org.example.Plain").make().getBytes();
+    }
+
+    private static byte[] executorClass() {
+        return new ByteBuddy().subclass(AbstractExecutorService.class).name("org.example.app.Pool").make().getBytes();
+    }
+
+    private static long seen(ResettableClassFileTransformer t) {
+        return ((PrefilteredTransformer.Counts) t).seen();
+    }
+
+    private static long passed(ResettableClassFileTransformer t) {
+        return ((PrefilteredTransformer.Counts) t).passed();
+    }
+
+    @Test
+    void aClassNoMatcherCanMatchNeverReachesByteBuddy() throws Exception {
+        ResettableClassFileTransformer t = filtered(prefilter);
+        assertNull(t.transform(appLoader, "org/example/Plain", null, null, plainClass()));
+        assertTrue(handed.isEmpty());
+        assertEquals(1, seen(t));
+        assertEquals(0, passed(t));
+    }
+
+    @Test
+    void aCandidateReachesByteBuddyWithTheJvmsArguments() throws Exception {
+        ResettableClassFileTransformer t = filtered(prefilter);
+        byte[] pool = executorClass();
+        ProtectionDomain domain = getClass().getProtectionDomain();
+        assertArrayEquals(WOVEN, t.transform(appLoader, "org/example/app/Pool", null, domain, pool));
+        assertEquals(1, handed.size());
+        Object[] args = handed.get(0);
+        assertSame(appLoader, args[0]);
+        assertEquals("org/example/app/Pool", args[1]);
+        assertSame(domain, args[3]);
+        assertSame(pool, args[4]);
+        assertEquals(1, passed(t));
+    }
+
+    /** Java 9+: the JVM calls transform(Module, ...); ByteBuddy needs that module (read edges into named modules). */
+    @Test
+    void theModuleFormReachesByteBuddyWithItsModule() throws Exception {
+        Class<?> moduleType = Class.forName("java.lang.Module");
+        Object module = Class.class.getMethod("getModule").invoke(getClass());
+        Method withModule = ClassFileTransformer.class.getMethod("transform", moduleType, ClassLoader.class,
+                String.class, Class.class, ProtectionDomain.class, byte[].class);
+        ResettableClassFileTransformer t = filtered(prefilter);
+
+        assertNull(withModule.invoke(t, module, appLoader, "org/example/Plain", null, null, plainClass()));
+        assertTrue(handed.isEmpty());
+
+        assertArrayEquals(WOVEN, (byte[]) withModule.invoke(t, module, appLoader, "org/example/app/Pool", null, null,
+                executorClass()));
+        assertEquals(1, handed.size());
+        assertEquals(6, handed.get(0).length);
+        assertSame(module, handed.get(0)[0]);
+        assertSame(appLoader, handed.get(0)[1]);
+    }
+
+    @Test
+    void bootClassesPassByTheModulesNamesAlone() throws Exception {
+        ResettableClassFileTransformer t = filtered(prefilter);
+        byte[] any = plainClass(); // the bytes are not read for the boot loader
+        assertArrayEquals(WOVEN, t.transform(null, "java/io/FileInputStream", null, null, any));
+        assertArrayEquals(WOVEN, t.transform(null, "java/util/concurrent/ThreadPoolExecutor", null, null, any));
+        assertNull(t.transform(null, "java/lang/StringBuilder", null, null, any));
+        assertNull(t.transform(null, "sun/security/util/Debug", null, null, any));
+        assertEquals(2, handed.size());
+    }
+
+    @Test
+    void retransformationsAlwaysReachByteBuddy() throws Exception {
+        ResettableClassFileTransformer t = filtered(prefilter);
+        // a loaded class: ByteBuddy matches it on the class itself, whatever its bytes show
+        assertArrayEquals(WOVEN, t.transform(appLoader, "org/example/Plain", getClass(), null, plainClass()));
+        assertEquals(1, handed.size());
+    }
+
+    @Test
+    void theAgentsOwnClassesAndNamelessClassesAreLeftAlone() throws Exception {
+        ResettableClassFileTransformer t = filtered(prefilter);
+        assertNull(t.transform(ownLoader, "org/example/app/Pool", null, null, executorClass()));
+        assertNull(t.transform(appLoader, null, null, null, executorClass()));
+        assertTrue(handed.isEmpty());
+    }
+
+    @Test
+    void anUnreadableClassFileIsUndecidedSoByteBuddyLooks() throws Exception {
+        ResettableClassFileTransformer t = filtered(prefilter);
+        assertArrayEquals(WOVEN, t.transform(appLoader, "org/example/Broken", null, null, new byte[] {1, 2, 3}));
+        assertEquals(1, handed.size());
+    }
+
+    /** -Drasp.debug.prefilter=off: ByteBuddy's own ignore rules decide, as before the filter existed. */
+    @Test
+    void withoutTheFilterEveryNamedClassReachesByteBuddy() throws Exception {
+        ResettableClassFileTransformer t = filtered(null);
+        assertArrayEquals(WOVEN, t.transform(appLoader, "org/example/Plain", null, null, plainClass()));
+        assertArrayEquals(WOVEN, t.transform(ownLoader, "org/example/Plain", null, null, plainClass()));
+        assertNull(t.transform(appLoader, null, null, null, plainClass()));
+        assertEquals(2, handed.size());
+    }
+
+    /** A reset removes the transformer the JVM holds: the proxy, not ByteBuddy's behind it. */
+    @Test
+    void resetNamesTheProxyAndTheProxyIsItsOwnObject() {
+        ResettableClassFileTransformer t = filtered(prefilter);
+        Instrumentation none = null;
+        assertTrue(t.reset(none, AgentBuilder.RedefinitionStrategy.DISABLED));
+        assertEquals(1, resets.size());
+        assertEquals(6, resets.get(0).length, "the full overload, with the transformer to remove");
+        assertSame(t, resets.get(0)[1]);
+        assertSame(AgentBuilder.RedefinitionStrategy.DISABLED, resets.get(0)[2]);
+        ResettableClassFileTransformer other = filtered(prefilter);
+        assertTrue(t.equals(t));
+        assertNotEquals(t, other);
+        assertEquals(System.identityHashCode(t), t.hashCode());
+        assertTrue(t.toString().contains("recorder"), t.toString());
+        assertFalse(called.contains("equals") || called.contains("hashCode"));
+    }
+}
