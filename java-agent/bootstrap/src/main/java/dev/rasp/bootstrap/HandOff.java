@@ -223,7 +223,11 @@ final class HandOff {
         return capture == null ? null : capture.begin();
     }
 
-    static void inPlaceRan(RequestScope scope) {
+    /**
+     * A task captured in place, or a thread started in a request, is done: unbinds the request and
+     * gives back the reference its capture held.
+     */
+    static void ranCaptured(RequestScope scope) {
         RaspBridge.unbind(scope);
         scope.context.release();
     }
@@ -259,11 +263,6 @@ final class HandOff {
         }
         STARTED_COUNT.decrementAndGet();
         return RaspBridge.bind(c.context, RequestScope.VIA_THREAD);
-    }
-
-    static void threadRan(RequestScope scope) {
-        RaspBridge.unbind(scope);
-        scope.context.release();
     }
 
     /** Thread.exit(): a thread whose run() the agent did not see (a JDK subclass) gives its reference back. */

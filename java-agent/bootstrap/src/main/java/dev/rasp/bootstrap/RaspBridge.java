@@ -1017,7 +1017,7 @@ public final class RaspBridge {
     public static void inPlaceRunExit(RequestScope scope) {
         if (scope != null) {
             try {
-                HandOff.inPlaceRan(scope);
+                HandOff.ranCaptured(scope);
             } catch (Throwable t) {
                 internalError(hooks, t);
             }
@@ -1125,7 +1125,7 @@ public final class RaspBridge {
     public static void threadRunExit(RequestScope scope) {
         if (scope != null) {
             try {
-                HandOff.threadRan(scope);
+                HandOff.ranCaptured(scope);
             } catch (Throwable t) {
                 internalError(hooks, t);
             }

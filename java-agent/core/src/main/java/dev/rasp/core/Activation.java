@@ -141,11 +141,8 @@ final class Activation {
                 .with(new AgentBuilder.TransformerDecorator() {
                     @Override
                     public ResettableClassFileTransformer decorate(ResettableClassFileTransformer transformer) {
-                        ResettableClassFileTransformer filtered = PrefilteredTransformer.wrap(transformer,
-                                PREFILTER ? prefilter : null,
-                                jdkSinks, coreLoader, StartupTimes.probe());
-                        StartupTimes.counting((PrefilteredTransformer.Counts) filtered);
-                        return filtered;
+                        return PrefilteredTransformer.wrap(transformer, PREFILTER ? prefilter : null, jdkSinks,
+                                coreLoader, StartupTimes.probe());
                     }
                 })
                 // the boot loader's rule first: it needs the name alone, where isSynthetic() reads the class file

@@ -25,6 +25,8 @@ public final class StartupTimes {
     /** The same calls' thread CPU time: what the transformer cost, whatever else ran on the machine. */
     private static final AtomicLong CPU_NANOS = new AtomicLong();
     private static final AtomicInteger TRANSFORMED = new AtomicInteger();
+    /** Calls the pre-filter handed to ByteBuddy. */
+    private static final AtomicInteger TO_BYTEBUDDY = new AtomicInteger();
     private static final ThreadLocal<long[]> OPEN = new ThreadLocal<long[]>();
 
     private StartupTimes() {
@@ -73,8 +75,6 @@ public final class StartupTimes {
         }
     }
 
-    private static volatile PrefilteredTransformer.Counts counts;
-
     /** Times every call of the agent's class file transformer, filtered or not. */
     static PrefilteredTransformer.Probe probe() {
         if (!ENABLED) {
@@ -87,15 +87,13 @@ public final class StartupTimes {
             }
 
             @Override
-            public void exit() {
+            public void exit(boolean toByteBuddy) {
+                if (toByteBuddy) {
+                    TO_BYTEBUDDY.incrementAndGet();
+                }
                 completed();
             }
         };
-    }
-
-    /** The transformer whose classes seen and handed to ByteBuddy the report gives. */
-    static void counting(PrefilteredTransformer.Counts transformer) {
-        counts = transformer;
     }
 
     /** A class reaches the transformer. */
@@ -136,9 +134,8 @@ public final class StartupTimes {
     /** Logs the transformer's totals so far. */
     static void report() {
         if (ENABLED) {
-            PrefilteredTransformer.Counts c = counts;
-            AgentLog.info("startup: transformer " + SEEN.get() + " classes"
-                    + (c == null ? "" : " (" + c.passed() + " to ByteBuddy)") + ", " + TRANSFORMED.get() + " transformed, "
+            AgentLog.info("startup: transformer " + SEEN.get() + " classes (" + TO_BYTEBUDDY.get() + " to ByteBuddy), "
+                    + TRANSFORMED.get() + " transformed, "
                     + ms(NANOS.get()) + " ms (thread CPU " + ms(CPU_NANOS.get()) + " ms)");
         }
     }

@@ -26,4 +26,16 @@ public final class CacheDirectory {
             throw new IOException(e.getMessage());
         }
     }
+
+    /**
+     * Whether {@code file} can be used as it is: a regular file of this user, writable by nobody else,
+     * of this size and CRC-32 (the native library's own test).
+     */
+    public static boolean isIntact(Path file, long size, long crc) throws IOException {
+        try {
+            return NativeLibraryCache.isIntact(file, NativeLibraryCache.currentUser(), size, crc);
+        } catch (NativeLibraryCache.Unusable e) {
+            return false;
+        }
+    }
 }

@@ -13,7 +13,6 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.security.ProtectionDomain;
 import java.util.Iterator;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The agent's class file transformer as the JVM calls it: ByteBuddy's transformer behind a first
@@ -41,11 +40,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class PrefilteredTransformer implements InvocationHandler {
 
-    /** Who times the transformer ({@code rasp.debug.startup}); {@link #NONE} otherwise. */
+    /** Who times and counts the transformer's calls ({@code rasp.debug.startup}); {@link #NONE} otherwise. */
     public interface Probe {
         void enter();
 
-        void exit();
+        /** @param toByteBuddy whether the class was handed to ByteBuddy */
+        void exit(boolean toByteBuddy);
     }
 
     public static final Probe NONE = new Probe() {
@@ -54,7 +54,7 @@ public final class PrefilteredTransformer implements InvocationHandler {
         }
 
         @Override
-        public void exit() {
+        public void exit(boolean toByteBuddy) {
         }
     };
 
@@ -63,8 +63,6 @@ public final class PrefilteredTransformer implements InvocationHandler {
     private final ElementMatcher<? super TypeDescription> bootTypes;
     private final ClassLoader ownLoader;
     private final Probe probe;
-    private final AtomicLong seen = new AtomicLong();
-    private final AtomicLong passed = new AtomicLong();
     private final Resetter resetter = new Resetter();
 
     private PrefilteredTransformer(ResettableClassFileTransformer byteBuddy, TypePrefilter prefilter,
@@ -88,16 +86,9 @@ public final class PrefilteredTransformer implements InvocationHandler {
         PrefilteredTransformer handler = new PrefilteredTransformer(byteBuddy, prefilter, bootTypes, ownLoader, probe);
         ResettableClassFileTransformer proxy = (ResettableClassFileTransformer) Proxy.newProxyInstance(
                 PrefilteredTransformer.class.getClassLoader(),
-                new Class<?>[] {ResettableClassFileTransformer.class, Counts.class}, handler);
+                new Class<?>[] {ResettableClassFileTransformer.class}, handler);
         handler.resetter.proxy = proxy;
         return proxy;
-    }
-
-    /** Classes seen and classes handed to ByteBuddy so far, from a transformer {@link #wrap} made. */
-    public interface Counts {
-        long seen();
-
-        long passed();
     }
 
     @Override
@@ -105,9 +96,6 @@ public final class PrefilteredTransformer implements InvocationHandler {
         String name = method.getName();
         if (name.equals("transform") && args != null && (args.length == 5 || args.length == 6)) {
             return transform(method, args, args.length - 5);
-        }
-        if (method.getDeclaringClass() == Counts.class) {
-            return name.equals("seen") ? seen.get() : passed.get();
         }
         if (method.getDeclaringClass() == Object.class) {
             if (name.equals("equals")) {
@@ -124,15 +112,12 @@ public final class PrefilteredTransformer implements InvocationHandler {
     /** {@code args} as the JVM passed them; {@code at} is where the class loader is (1 after a module). */
     private Object transform(Method method, Object[] args, int at) throws Throwable {
         probe.enter();
+        boolean toByteBuddy = false;
         try {
-            seen.incrementAndGet();
-            if (!mayMatch((ClassLoader) args[at], (String) args[at + 1], (Class<?>) args[at + 2], (byte[]) args[at + 4])) {
-                return null;
-            }
-            passed.incrementAndGet();
-            return forward(byteBuddy, method, args);
+            toByteBuddy = mayMatch((ClassLoader) args[at], (String) args[at + 1], (Class<?>) args[at + 2], (byte[]) args[at + 4]);
+            return toByteBuddy ? forward(byteBuddy, method, args) : null;
         } finally {
-            probe.exit();
+            probe.exit(toByteBuddy);
         }
     }
 

@@ -13,13 +13,9 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Arrays;
 import java.util.zip.CRC32;
 
 /**
@@ -100,7 +96,7 @@ public final class JitDirectives {
         crc.update(bytes, 0, bytes.length);
         String hex = Long.toHexString(crc.getValue());
         Path file = dir.resolve("rasp-jit-" + "00000000".substring(hex.length()) + hex + ".json");
-        if (isIntact(file, bytes)) {
+        if (CacheDirectory.isIntact(file, bytes.length, crc.getValue())) {
             return file;
         }
         Path tmp = Files.createTempFile(dir, ".tmp-jit-", ".part",
@@ -114,20 +110,6 @@ public final class JitDirectives {
             Files.deleteIfExists(tmp);
         }
         return file;
-    }
-
-    private static boolean isIntact(Path file, byte[] bytes) throws IOException {
-        PosixFileAttributes a;
-        try {
-            a = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException missing) {
-            return false;
-        }
-        String me = System.getProperty("user.name", "");
-        return a.isRegularFile() && a.owner().getName().equals(me) && a.size() == bytes.length
-                && !a.permissions().contains(PosixFilePermission.GROUP_WRITE)
-                && !a.permissions().contains(PosixFilePermission.OTHERS_WRITE)
-                && Arrays.equals(Files.readAllBytes(file), bytes);
     }
 
     private static ObjectName diagnosticCommand() {
