@@ -124,7 +124,9 @@ class AgentLimitsIT {
     void aStartWritesNothingIntoTheTemporaryDirectoryButTheNativeCache() throws Exception {
         Path tmp = ItConfig.newWorkDir("private-tmpdir");
         Path cache = tmp.resolve("rasp-native-" + System.getProperty("user.name"));
-        AppProcess app = start("javax-private-tmpdir", "-Djava.io.tmpdir=" + tmp);
+        // sqlite-jdbc, in the application, extracts its own library into java.io.tmpdir unless told otherwise
+        Path sqlite = ItConfig.newWorkDir("sqlite-tmpdir");
+        AppProcess app = start("javax-private-tmpdir", "-Djava.io.tmpdir=" + tmp, "-Dorg.sqlite.tmpdir=" + sqlite);
         try {
             Http.Resp r = new Http(app.baseUrl()).get("/h2/users/by-name?name=" + Http.enc("' OR '1'='1"));
             assertEquals(403, r.status(), "protected: " + r);
