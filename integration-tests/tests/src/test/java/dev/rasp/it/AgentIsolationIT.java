@@ -58,4 +58,39 @@ class AgentIsolationIT {
             assertEquals(List.of(), left.collect(Collectors.toList()), "nothing written into java.io.tmpdir");
         }
     }
+
+    /**
+     * The fallback for a JVM where the bridge cannot be defined in the boot loader (forced here with
+     * rasp.debug.bridge=append): the bridge's classes are written into a jar in a private temporary
+     * directory, appended to the boot class path, and the hooks work through it; the jar and its
+     * directory go when the JVM exits.
+     */
+    @Test
+    void theAppendFallbackWritesTheBridgeJarAndProtects() throws Exception {
+        Path work = ItConfig.newWorkDir("bridge-append");
+        Path tmp = Files.createDirectories(work.resolve("tmp"));
+        Path markers = Files.createDirectories(work.resolve("markers"));
+        Path classes = Paths.get(BackgroundLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        List<String> cmd = List.of(ItConfig.currentJava().toString(),
+            "-javaagent:" + ItConfig.agentJar(),
+            "-Drasp.debug.bridge=append",
+            "-Drasp.events.file=" + work.resolve("events.jsonl"),
+            "-Drasp.native.dir=" + Files.createDirectories(work.resolve("native")),
+            "-Djava.io.tmpdir=" + tmp,
+            "-cp", classes.toString(), BackgroundLauncher.class.getName(), markers.toString());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "launcher finished");
+        assertEquals(0, p.exitValue(), output);
+
+        assertTrue(output.lines().anyMatch(l -> l.startsWith("[rasp] cannot define the bridge in the boot loader")
+            && l.contains("extracted it to " + tmp.resolve("rasp-bootstrap-")) && l.contains("appended that to the boot class path")),
+            "one line says where the bridge went: " + output);
+        assertTrue(output.contains("BLOCKED reverse-shell") && output.contains("cmdi.policy.reverse_shell"),
+            "the hooks reach the engine through the appended bridge: " + output);
+        assertTrue(output.contains("RAN benign 0"), output);
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertEquals(List.of(), left.collect(Collectors.toList()), "the jar and its directory are removed at exit");
+        }
+    }
 }

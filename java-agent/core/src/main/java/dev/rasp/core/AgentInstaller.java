@@ -27,6 +27,9 @@ public final class AgentInstaller {
 
     /** The agent options the Spring Boot starter attaches with (RaspAgent's STARTER_OPTIONS). */
     private static final String SPRING_STARTER_OPTIONS = "rasp-spring-boot-starter";
+    /** "append": take the fallback below on any JVM, so that its path can be tested (AgentIsolationIT). */
+    static final String BRIDGE_SWITCH = "rasp.debug.bridge";
+    private static final boolean APPEND_BRIDGE = "append".equals(System.getProperty(BRIDGE_SWITCH));
 
     private AgentInstaller() {
     }
@@ -68,6 +71,9 @@ public final class AgentInstaller {
         }
 
         try {
+            if (APPEND_BRIDGE) {
+                throw new IllegalStateException(BRIDGE_SWITCH + "=append");
+            }
             BootstrapClasses.define(instrumentation, agentJar);
         } catch (Throwable t) {
             // A JVM without either Unsafe.defineClass: the boot class path still works, with the
