@@ -116,6 +116,36 @@ class AgentLimitsIT {
     }
 
     /**
+     * The agent loads its classes from rasp.jar's entries: a start writes nothing into java.io.tmpdir
+     * but the native library's per-user cache (rasp.native.dir's default), and a JVM killed with
+     * SIGKILL, whose exit hooks never run, leaves nothing else behind either.
+     */
+    @Test
+    void aStartWritesNothingIntoTheTemporaryDirectoryButTheNativeCache() throws Exception {
+        Path tmp = ItConfig.newWorkDir("private-tmpdir");
+        Path cache = tmp.resolve("rasp-native-" + System.getProperty("user.name"));
+        // sqlite-jdbc, in the application, extracts its own library into java.io.tmpdir unless told otherwise
+        Path sqlite = ItConfig.newWorkDir("sqlite-tmpdir");
+        AppProcess app = start("javax-private-tmpdir", "-Djava.io.tmpdir=" + tmp, "-Dorg.sqlite.tmpdir=" + sqlite);
+        try {
+            Http.Resp r = new Http(app.baseUrl()).get("/h2/users/by-name?name=" + Http.enc("' OR '1'='1"));
+            assertEquals(403, r.status(), "protected: " + r);
+            assertEquals(java.util.List.of(cache), entries(tmp), "while running: only the native cache in " + tmp);
+            ProcessHandle.of(app.pid()).ifPresent(ProcessHandle::destroyForcibly);
+            assertEquals(137, app.awaitExit(Duration.ofSeconds(20)), "killed with SIGKILL");
+        } finally {
+            app.stop();
+        }
+        assertEquals(java.util.List.of(cache), entries(tmp), "after SIGKILL: only the native cache in " + tmp);
+    }
+
+    private static java.util.List<Path> entries(Path dir) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
+            return entries.sorted().collect(java.util.stream.Collectors.toList());
+        }
+    }
+
+    /**
      * rasp.native.dir points the extraction elsewhere (hosts whose /tmp is noexec): the library goes to the
      * per-user cache there once, and a second start loads that same file without writing it again.
      */

@@ -1,28 +1,19 @@
 package dev.rasp.agent;
 
 import java.io.File;
-import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationTargetException;
-import java.net.URL;
-import java.net.URLClassLoader;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
 
 /**
- * The -javaagent entry point, and the only class of the agent the application's class loader
- * can see. It unpacks the two nested jars into a private temporary directory, loads the core in
- * an isolated class loader and hands over to it (the core defines the bootstrap jar's classes in
- * the boot loader once the configuration is known to be good).
+ * The -javaagent entry point. With {@link CoreClassLoader}, the only classes of the agent the
+ * application's class loader can see: it loads the core from rasp.jar's own entries in that
+ * isolated loader and hands over to it (the core defines the bridge's classes in the boot loader,
+ * from rasp.jar too, once the configuration is known to be good). Nothing is written to disk.
  *
- * <p>Kept to one small class with no inner classes, and Java 8 bytecode.
+ * <p>Kept small (no inner classes here), and Java 8 bytecode.
  */
 public final class RaspAgent {
 
-    private static final String BOOTSTRAP_JAR = "inst/rasp-bootstrap.jar";
-    private static final String CORE_JAR = "inst/rasp-core.jar";
     private static final String INSTALLER = "dev.rasp.core.AgentInstaller";
     private static final String CONFIG_EXCEPTION = "dev.rasp.core.config.ConfigException";
     /** Set to the one-line message when a configuration error fails an attach (agentmain). */
@@ -52,24 +43,12 @@ public final class RaspAgent {
         Throwable failure;
         try {
             File agentJar = new File(RaspAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Path dir = Files.createTempDirectory("rasp-"); // owner-only on POSIX file systems
-            dir.toFile().deleteOnExit(); // registered first, so deleted after the jars
-            File bootstrapJar;
-            File coreJar;
-            try (JarFile self = new JarFile(agentJar, false)) {
-                bootstrapJar = extract(self, BOOTSTRAP_JAR, dir);
-                coreJar = extract(self, CORE_JAR, dir);
-            }
             // Parent: the platform loader (Java 9+; java.sql lives there) or the boot loader
             // (Java 8). Never the application's loader, so the core and ByteBuddy stay invisible.
-            // The bootstrap jar comes second only for its class files, which ByteBuddy reads when it
-            // inlines advice naming a bridge type: the core defines the bridge in the boot loader
-            // before it uses it, and a parent answers first, so this loader never loads a bridge class.
-            ClassLoader core = new URLClassLoader(
-                    new URL[] {coreJar.toURI().toURL(), bootstrapJar.toURI().toURL()}, platformLoader());
+            ClassLoader core = new CoreClassLoader(agentJar, platformLoader());
             Class<?> installer = Class.forName(INSTALLER, true, core);
-            installer.getMethod("install", Instrumentation.class, String.class, boolean.class, String.class, String.class)
-                    .invoke(null, instrumentation, agentArgs, atStartup, agentJar.getPath(), bootstrapJar.getPath());
+            installer.getMethod("install", Instrumentation.class, String.class, boolean.class, String.class)
+                    .invoke(null, instrumentation, agentArgs, atStartup, agentJar.getPath());
             return;
         } catch (InvocationTargetException e) {
             failure = e.getCause();
@@ -94,19 +73,6 @@ public final class RaspAgent {
             throw new IllegalArgumentException(failure.getMessage());
         }
         log("agent failed to start (" + failure + "); the application runs UNPROTECTED");
-    }
-
-    private static File extract(JarFile jar, String name, Path dir) throws Exception {
-        JarEntry entry = jar.getJarEntry(name);
-        if (entry == null) {
-            throw new IllegalStateException(name + " is missing from " + jar.getName());
-        }
-        File target = dir.resolve(name.substring(name.lastIndexOf('/') + 1)).toFile();
-        try (InputStream in = jar.getInputStream(entry)) {
-            Files.copy(in, target.toPath());
-        }
-        target.deleteOnExit();
-        return target;
     }
 
     private static ClassLoader platformLoader() {

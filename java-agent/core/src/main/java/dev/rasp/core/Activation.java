@@ -52,8 +52,8 @@ import static net.bytebuddy.matcher.ElementMatchers.none;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
 /**
- * Second half of the start, once the engine is initialised and the bootstrap jar is on the boot
- * class path: installs the bridge's hooks, then the class transformations.
+ * Second half of the start, once the engine is initialised and the bridge is in the boot
+ * loader: installs the bridge's hooks, then the class transformations.
  */
 final class Activation {
 
@@ -148,7 +148,7 @@ final class Activation {
                 // the boot loader's rule first: it needs the name alone, where isSynthetic() reads the class file
                 .ignore(not(jdkSinks), isBootstrapClassLoader())
                 .or(any(), is(coreLoader))
-                // the agent's own ByteBuddy (this literal is relocated with it in rasp-core.jar)
+                // the agent's own ByteBuddy (this literal is relocated with it in the -agent fat jar)
                 .or(nameStartsWith("net.bytebuddy.")
                         // and an application's, as ByteBuddy's default ignore rule has it
                         .or(nameStartsWith(APPLICATION_BYTEBUDDY))
@@ -228,7 +228,7 @@ final class Activation {
      * sun.misc.Unsafe; Java 24+ prints a deprecation warning for that. The agent never injects
      * classes (advice is inlined, no class format changes), so ByteBuddy's own switch
      * net.bytebuddy.safe is set while our copy of those classes initialises (they read it once),
-     * then put back as it was. In rasp-core.jar the name is relocated with ByteBuddy (the literal
+     * then put back as it was. In the -agent fat jar the name is relocated with ByteBuddy (the literal
      * here and ByteBuddy's own), so an application's ByteBuddy never sees it anyway.
      */
     private static AgentBuilder newAgentBuilder() {

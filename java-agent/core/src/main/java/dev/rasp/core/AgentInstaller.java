@@ -4,6 +4,7 @@ import dev.rasp.core.config.AgentConfig;
 import dev.rasp.core.config.ConfigException;
 import dev.rasp.core.instrumentation.TransformWarmup;
 
+import java.io.File;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.util.jar.JarFile;
@@ -26,18 +27,20 @@ public final class AgentInstaller {
 
     /** The agent options the Spring Boot starter attaches with (RaspAgent's STARTER_OPTIONS). */
     private static final String SPRING_STARTER_OPTIONS = "rasp-spring-boot-starter";
+    /** "append": take the fallback below on any JVM, so that its path can be tested (AgentIsolationIT). */
+    static final String BRIDGE_SWITCH = "rasp.debug.bridge";
+    private static final boolean APPEND_BRIDGE = "append".equals(System.getProperty(BRIDGE_SWITCH));
 
     private AgentInstaller() {
     }
 
     /**
      * @param atStartup true from premain, false from agentmain (attach)
-     * @param agentJar  path of rasp.jar, which holds the native library
-     * @param bootstrapJar the extracted rasp-bootstrap.jar, whose classes are defined in the boot loader here
+     * @param agentJar  path of rasp.jar, which holds the native library, the built-in rule set and the
+     *                  bridge's classes (defined in the boot loader here)
      * @throws ConfigException for a bad configuration value (the launcher prints it and exits)
      */
-    public static void install(Instrumentation instrumentation, String agentArgs, boolean atStartup, String agentJar,
-                               String bootstrapJar) {
+    public static void install(Instrumentation instrumentation, String agentArgs, boolean atStartup, String agentJar) {
         StartupTimes.phase("start");
         String version = AgentVersion.get();
         AgentConfig config = AgentConfig.fromEnvironment(SPRING_STARTER_OPTIONS.equals(agentArgs));
@@ -68,18 +71,25 @@ public final class AgentInstaller {
         }
 
         try {
-            BootstrapClasses.define(instrumentation, bootstrapJar);
+            if (APPEND_BRIDGE) {
+                throw new IllegalStateException(BRIDGE_SWITCH + "=append");
+            }
+            BootstrapClasses.define(instrumentation, agentJar);
         } catch (Throwable t) {
             // A JVM without either Unsafe.defineClass: the boot class path still works, with the
-            // JVM's class-data-sharing warning. Classes defined before the failure stay (same bytes).
-            AgentLog.info("cannot define the bridge in the boot loader (" + t + "); appending " + bootstrapJar
-                    + " to the boot class path instead");
+            // JVM's class-data-sharing warning, but takes only a real jar: the one start that
+            // writes a file. Classes defined before the failure stay (same bytes).
+            File bootstrapJar;
             try {
+                bootstrapJar = BootstrapClasses.extractJar(agentJar);
                 instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(bootstrapJar));
-            } catch (IOException e) {
-                AgentLog.info("cannot open " + bootstrapJar + " (" + e + "); the application runs UNPROTECTED");
+            } catch (IOException | RuntimeException e) {
+                AgentLog.info("cannot define the bridge in the boot loader (" + t + ") nor put it on the boot class path ("
+                        + e + "); the application runs UNPROTECTED");
                 return;
             }
+            AgentLog.info("cannot define the bridge in the boot loader (" + t + "); extracted it to " + bootstrapJar
+                    + " (removed at exit) and appended that to the boot class path instead");
         }
         StartupTimes.phase("bridge defined in the boot loader");
         Activation.Prepared prepared = Activation.prepare(instrumentation);

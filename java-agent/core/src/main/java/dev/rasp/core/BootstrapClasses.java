@@ -3,12 +3,15 @@ package dev.rasp.core;
 import net.bytebuddy.jar.asm.ClassReader;
 
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,10 +23,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
 
 /**
- * Puts the bridge (rasp-bootstrap.jar, package dev.rasp.bootstrap) into the boot loader by defining
- * each of its classes there, instead of appending the jar to the boot class path.
+ * Puts the bridge (the bootstrap module, package dev.rasp.bootstrap) into the boot loader by defining
+ * each of its classes there, instead of appending a jar to the boot class path. The class files are
+ * read from rasp.jar's entries ({@code inst/bootstrap/**.classdata}, packed by the agent module's
+ * build); nothing is extracted, except for the fallback's jar ({@link #extractJar}).
  *
  * <p>Why: once the boot class path is appended at run time (Instrumentation
  * .appendToBootstrapClassLoaderSearch, and ByteBuddy's UsingInstrumentation, which does the same with a
@@ -44,6 +50,9 @@ import java.util.jar.JarFile;
 final class BootstrapClasses {
 
     static final String PACKAGE_PATH = "dev/rasp/bootstrap/";
+    /** Where rasp.jar holds the bridge: class files renamed so that no class path finds them. */
+    static final String ENTRY_PREFIX = "inst/bootstrap/";
+    static final String CLASS_SUFFIX = ".classdata";
     private static final String BRIDGE = "dev.rasp.bootstrap.RaspBridge";
     private static final String UNSAFE_PACKAGE = "jdk.internal.misc";
 
@@ -52,14 +61,15 @@ final class BootstrapClasses {
 
     /**
      * @return the number of classes defined (0 when another copy of the agent already defined them)
-     * @throws Exception when the JVM offers no way to define them (the caller appends the jar instead)
+     * @param agentJar rasp.jar
+     * @throws Exception when the JVM offers no way to define them (the caller appends a jar instead)
      */
-    static int define(Instrumentation instrumentation, String bootstrapJar) throws Exception {
+    static int define(Instrumentation instrumentation, String agentJar) throws Exception {
         if (inBootLoader(BRIDGE)) {
             return 0;
         }
         Map<String, byte[]> classes;
-        try (JarFile jar = new JarFile(bootstrapJar, false)) {
+        try (JarFile jar = new JarFile(agentJar, false)) {
             classes = read(jar);
         }
         List<String> order = definitionOrder(classes);
@@ -94,24 +104,57 @@ final class BootstrapClasses {
         return order.size();
     }
 
-    /** Binary name to class file, for every class of the jar; a resource would be lost, so it fails. */
-    static Map<String, byte[]> read(JarFile jar) throws IOException {
+    /**
+     * Binary name to class file, for every class under rasp.jar's {@link #ENTRY_PREFIX}; a resource
+     * there would be lost, so it fails, and so does a rasp.jar without the bridge.
+     */
+    static Map<String, byte[]> read(JarFile agentJar) throws IOException {
         Map<String, byte[]> classes = new LinkedHashMap<>();
-        for (Enumeration<JarEntry> entries = jar.entries(); entries.hasMoreElements(); ) {
+        for (Enumeration<JarEntry> entries = agentJar.entries(); entries.hasMoreElements(); ) {
             JarEntry entry = entries.nextElement();
             String name = entry.getName();
-            if (entry.isDirectory() || name.startsWith("META-INF/")) {
+            if (entry.isDirectory() || !name.startsWith(ENTRY_PREFIX)) {
                 continue;
             }
-            if (!name.startsWith(PACKAGE_PATH) || !name.endsWith(".class")) {
+            String path = name.substring(ENTRY_PREFIX.length());
+            if (!path.startsWith(PACKAGE_PATH) || !path.endsWith(CLASS_SUFFIX)) {
                 throw new IllegalStateException(name + ": only classes of " + PACKAGE_PATH
                         + " can be defined in the boot loader");
             }
-            try (InputStream in = jar.getInputStream(entry)) {
-                classes.put(name.substring(0, name.length() - ".class".length()).replace('/', '.'), readAll(in));
+            try (InputStream in = agentJar.getInputStream(entry)) {
+                classes.put(path.substring(0, path.length() - CLASS_SUFFIX.length()).replace('/', '.'), readAll(in));
             }
         }
+        if (classes.isEmpty()) {
+            throw new IllegalStateException(agentJar.getName() + " holds no bridge classes under " + ENTRY_PREFIX);
+        }
         return classes;
+    }
+
+    /**
+     * For the fallback alone (a JVM where neither defineClass works): the boot class path takes
+     * only a real jar, so the bridge's classes are written into one, in a fresh owner-only
+     * directory, both deleted when the JVM exits (not if it is killed).
+     *
+     * @return the written jar
+     */
+    static File extractJar(String agentJar) throws IOException {
+        Map<String, byte[]> classes;
+        try (JarFile jar = new JarFile(agentJar, false)) {
+            classes = read(jar);
+        }
+        Path dir = Files.createTempDirectory("rasp-bootstrap-"); // owner-only on POSIX file systems
+        dir.toFile().deleteOnExit(); // registered first, so deleted after the jar
+        File target = dir.resolve("rasp-bootstrap.jar").toFile();
+        target.deleteOnExit();
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(target.toPath()))) {
+            for (Map.Entry<String, byte[]> c : classes.entrySet()) {
+                out.putNextEntry(new JarEntry(c.getKey().replace('.', '/') + ".class"));
+                out.write(c.getValue());
+                out.closeEntry();
+            }
+        }
+        return target;
     }
 
     /** The names in an order where each class comes after its superclass and interfaces among them. */

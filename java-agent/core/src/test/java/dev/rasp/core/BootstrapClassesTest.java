@@ -6,10 +6,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -28,11 +31,15 @@ import java.util.jar.JarOutputStream;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The boot loader cannot look a bridge class up later: every one must be read, in an order it can define. */
+/**
+ * The boot loader cannot look a bridge class up later: every one must be read from rasp.jar's
+ * entries, in an order it can define.
+ */
 class BootstrapClassesTest {
 
     @TempDir
@@ -41,21 +48,12 @@ class BootstrapClassesTest {
     @Test
     void everyBridgeClassIsReadAndEachSupertypeComesFirst() throws Exception {
         Map<String, byte[]> files = bridgeClassFiles();
-        Path jar = tmp.resolve("rasp-bootstrap.jar");
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-            out.putNextEntry(new JarEntry("META-INF/maven/dev.rasp/rasp-bootstrap/pom.properties"));
-            out.closeEntry();
-            for (Map.Entry<String, byte[]> file : files.entrySet()) {
-                out.putNextEntry(new JarEntry(file.getKey()));
-                ((OutputStream) out).write(file.getValue());
-                out.closeEntry();
-            }
-        }
+        Path jar = agentJarWith(files);
         Map<String, byte[]> classes;
         try (JarFile jarFile = new JarFile(jar.toFile())) {
             classes = BootstrapClasses.read(jarFile);
         }
-        assertEquals(files.size(), classes.size(), "every class of the bootstrap module, META-INF left out");
+        assertEquals(files.size(), classes.size(), "every class of the bootstrap module, the rest of rasp.jar left out");
         assertTrue(classes.containsKey("dev.rasp.bootstrap.RaspBridge"));
         assertTrue(classes.keySet().stream().anyMatch(n -> n.contains("$")), "inner and anonymous classes too");
         assertSupertypesFirst(classes, BootstrapClasses.definitionOrder(classes));
@@ -73,11 +71,45 @@ class BootstrapClassesTest {
         assertSupertypesFirst(reversed, BootstrapClasses.definitionOrder(reversed));
     }
 
+    /** The fallback's jar: the same classes under their class file names, loadable from a class path. */
+    @Test
+    void theFallbackJarHoldsTheBridgeAsClassFiles() throws Exception {
+        Map<String, byte[]> files = bridgeClassFiles();
+        File extracted = BootstrapClasses.extractJar(agentJarWith(files).toString());
+        try {
+            try (JarFile jar = new JarFile(extracted)) {
+                for (Map.Entry<String, byte[]> file : files.entrySet()) {
+                    JarEntry entry = jar.getJarEntry(file.getKey());
+                    assertTrue(entry != null, file.getKey() + " in " + extracted);
+                    try (InputStream in = jar.getInputStream(entry)) {
+                        assertArrayEquals(file.getValue(), readAll(in), file.getKey());
+                    }
+                }
+                assertEquals(files.size(), Collections.list(jar.entries()).size(), "nothing else");
+            }
+            try (URLClassLoader loader = new URLClassLoader(new URL[] {extracted.toURI().toURL()}, null)) {
+                assertEquals(loader, Class.forName("dev.rasp.bootstrap.RaspBridge", true, loader).getClassLoader());
+            }
+        } finally {
+            Files.delete(extracted.toPath());
+            Files.delete(extracted.toPath().getParent());
+        }
+    }
+
+    @Test
+    void aRaspJarWithoutTheBridgeIsRefused() throws Exception {
+        Path jar = agentJarWith(Collections.<String, byte[]>emptyMap());
+        try (JarFile jarFile = new JarFile(jar.toFile())) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> BootstrapClasses.read(jarFile));
+            assertTrue(e.getMessage().contains("no bridge classes"), e.getMessage());
+        }
+    }
+
     @Test
     void aResourceInTheJarIsRefused() throws Exception {
         Path jar = tmp.resolve("with-resource.jar");
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-            out.putNextEntry(new JarEntry("dev/rasp/bootstrap/messages.properties"));
+            out.putNextEntry(new JarEntry(BootstrapClasses.ENTRY_PREFIX + "dev/rasp/bootstrap/messages.properties"));
             out.write("a=b".getBytes("UTF-8"));
             out.closeEntry();
         }
@@ -104,6 +136,38 @@ class BootstrapClassesTest {
             }
         }
         assertTrue(ordered > 0, "the bridge has classes that extend or implement its own: the case being ordered");
+    }
+
+    /**
+     * A jar laid out as rasp.jar: the bridge's class files renamed under inst/bootstrap/, next to a
+     * core class, a resource and the launcher, which must all be left out.
+     */
+    private Path agentJarWith(Map<String, byte[]> files) throws IOException {
+        Path jar = tmp.resolve("rasp-" + files.size() + ".jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            for (String other : Arrays.asList("dev/rasp/agent/RaspAgent.class", "inst/core/dev/rasp/core/AgentInstaller.classdata",
+                    "inst/core/dev/rasp/core/agent-version.properties", "native/default.rules", BootstrapClasses.ENTRY_PREFIX)) {
+                out.putNextEntry(new JarEntry(other));
+                out.closeEntry();
+            }
+            for (Map.Entry<String, byte[]> file : files.entrySet()) {
+                String path = file.getKey();
+                out.putNextEntry(new JarEntry(BootstrapClasses.ENTRY_PREFIX
+                        + path.substring(0, path.length() - ".class".length()) + BootstrapClasses.CLASS_SUFFIX));
+                ((OutputStream) out).write(file.getValue());
+                out.closeEntry();
+            }
+        }
+        return jar;
+    }
+
+    private static byte[] readAll(InputStream in) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        for (int n; (n = in.read(buffer)) > 0; ) {
+            bytes.write(buffer, 0, n);
+        }
+        return bytes.toByteArray();
     }
 
     /** Path in the jar to bytes, from wherever the test class path has the bootstrap module (classes or jar). */

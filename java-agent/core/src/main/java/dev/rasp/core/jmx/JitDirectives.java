@@ -19,7 +19,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.zip.CRC32;
 
 /**
- * Keeps the agent's own ByteBuddy (relocated into {@code dev.rasp.shaded.bytebuddy} in rasp-core.jar, its
+ * Keeps the agent's own ByteBuddy (relocated into {@code dev.rasp.shaded.bytebuddy} in the -agent fat jar, its
  * ASM inside that package) out of the C2 compiler. Its type descriptions, type pool and ASM are hot only
  * while the start's classes are transformed: C2 compiled some 250 of their methods on a Spring Boot start,
  * compiler-thread CPU spent on code that is all but idle once the application runs. C1 still compiles
