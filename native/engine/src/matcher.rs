@@ -43,12 +43,13 @@ pub struct Occurrence {
 /// finders also find every occurrence (overlapping ones included) once a hit is confirmed.
 #[derive(Debug)]
 pub struct InputMatcher {
-    patterns: Vec<String>,
-    /// For each pattern, the inputs that have this exact value.
-    owners: Vec<Vec<usize>>,
-    /// Built at the first check that needs them, not when the context opens: a request that
-    /// makes no check (most of a trivial endpoint's) never pays for them. Published with
-    /// `set` like `teddy`, so no check waits for another to build them.
+    /// The distinct values searched for and the inputs that have each.
+    patterns: Patterns,
+    /// Built at the second check that needs them (or by [`InputMatcher::occurrences`]), not
+    /// when the context opens: a request that makes no check or one (most of a trivial
+    /// endpoint's) never pays for keeping them; its one check searches each value with a finder
+    /// on the stack. Published with `set` like `teddy`, so no check waits for another to build
+    /// them.
     finders: OnceLock<Box<[memmem::Finder<'static>]>>,
     teddy: OnceLock<Prefilter>,
     checks: AtomicU32,
@@ -102,15 +103,85 @@ pub fn is_searchable(value: &str) -> bool {
 
 impl Clone for InputMatcher {
     fn clone(&self) -> Self {
-        InputMatcher::from_patterns(self.patterns.clone(), self.owners.clone())
+        InputMatcher::from_patterns(self.patterns.clone())
     }
 }
 
-fn build_prefilter(patterns: &[String]) -> Prefilter {
+/// The distinct searched values of a request, one after the other in one string, and for each
+/// the inputs that have it: three allocations however many values there are. (A `String` and
+/// a `Vec` of owners per value made opening and dropping a trivial request's context mostly
+/// allocator work.)
+#[derive(Clone, Debug, Default)]
+struct Patterns {
+    text: String,
+    /// `ends[p]`: where pattern `p` ends in `text` (it starts where `p - 1` ends).
+    ends: Vec<usize>,
+    /// (pattern, input) for every searched input, ordered by pattern, then input.
+    owners: Vec<(usize, usize)>,
+}
+
+impl Patterns {
+    /// The searchable inputs' distinct values, in order of first appearance.
+    fn of(inputs: &[Input]) -> Patterns {
+        let mut patterns = Patterns::default();
+        let mut index: Option<std::collections::HashMap<&str, usize>> =
+            (inputs.len() > LINEAR_DEDUP_INPUTS).then(std::collections::HashMap::new);
+        for (i, input) in inputs.iter().enumerate() {
+            let value = input.value.as_str();
+            if !is_searchable(value) {
+                continue;
+            }
+            let known = match &index {
+                Some(index) => index.get(value).copied(),
+                None => (0..patterns.len()).find(|&p| patterns.get(p) == value),
+            };
+            let p = known.unwrap_or_else(|| {
+                patterns.text.push_str(value);
+                patterns.ends.push(patterns.text.len());
+                patterns.ends.len() - 1
+            });
+            if let (None, Some(index)) = (known, &mut index) {
+                index.insert(value, p);
+            }
+            patterns.owners.push((p, i));
+        }
+        // Sorted pairs: each pattern's owners are one run, in input order.
+        patterns.owners.sort_unstable();
+        patterns
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    fn get(&self, p: usize) -> &str {
+        let start = if p == 0 { 0 } else { self.ends[p - 1] };
+        &self.text[start..self.ends[p]]
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).map(|p| self.get(p))
+    }
+
+    /// The inputs whose value is pattern `p`.
+    fn owners(&self, p: usize) -> impl Iterator<Item = usize> + '_ {
+        let start = self.owners.partition_point(|&(q, _)| q < p);
+        self.owners[start..]
+            .iter()
+            .take_while(move |&&(q, _)| q == p)
+            .map(|&(_, input)| input)
+    }
+}
+
+fn build_prefilter(patterns: &Patterns) -> Prefilter {
     if let Some(searcher) = packed::Config::new()
         .match_kind(packed::MatchKind::LeftmostFirst)
         .builder()
-        .extend(patterns)
+        .extend(patterns.iter())
         .build()
     {
         return Prefilter::Packed(searcher);
@@ -118,11 +189,11 @@ fn build_prefilter(patterns: &[String]) -> Prefilter {
     AhoCorasickBuilder::new()
         .match_kind(MatchKind::LeftmostFirst)
         .kind(Some(AhoCorasickKind::NoncontiguousNFA))
-        .build(patterns)
+        .build(patterns.iter())
         .map_or(Prefilter::Unavailable, Prefilter::Automaton)
 }
 
-fn build_finders(patterns: &[String]) -> Box<[memmem::Finder<'static>]> {
+fn build_finders(patterns: &Patterns) -> Box<[memmem::Finder<'static>]> {
     patterns
         .iter()
         .map(|p| memmem::Finder::new(p.as_bytes()).into_owned())
@@ -132,44 +203,12 @@ fn build_finders(patterns: &[String]) -> Box<[memmem::Finder<'static>]> {
 impl InputMatcher {
     /// Compiles the searchable inputs. Equal values share one pattern.
     pub fn new(inputs: &[Input]) -> InputMatcher {
-        let mut patterns: Vec<String> = Vec::new();
-        let mut owners: Vec<Vec<usize>> = Vec::new();
-        if inputs.len() <= LINEAR_DEDUP_INPUTS {
-            for (i, input) in inputs.iter().enumerate() {
-                if !is_searchable(&input.value) {
-                    continue;
-                }
-                match patterns.iter().position(|p| *p == input.value) {
-                    Some(p) => owners[p].push(i),
-                    None => {
-                        patterns.push(input.value.clone());
-                        owners.push(vec![i]);
-                    }
-                }
-            }
-            return InputMatcher::from_patterns(patterns, owners);
-        }
-        let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-        for (i, input) in inputs.iter().enumerate() {
-            if !is_searchable(&input.value) {
-                continue;
-            }
-            match index.get(input.value.as_str()) {
-                Some(&p) => owners[p].push(i),
-                None => {
-                    index.insert(&input.value, patterns.len());
-                    patterns.push(input.value.clone());
-                    owners.push(vec![i]);
-                }
-            }
-        }
-        InputMatcher::from_patterns(patterns, owners)
+        InputMatcher::from_patterns(Patterns::of(inputs))
     }
 
-    fn from_patterns(patterns: Vec<String>, owners: Vec<Vec<usize>>) -> InputMatcher {
+    fn from_patterns(patterns: Patterns) -> InputMatcher {
         InputMatcher {
             patterns,
-            owners,
             finders: OnceLock::new(),
             teddy: OnceLock::new(),
             checks: AtomicU32::new(0),
@@ -199,6 +238,7 @@ impl InputMatcher {
         if self.patterns.is_empty() {
             return false;
         }
+        let mut first = false;
         let teddy = match self.teddy.get() {
             Some(t) => Some(t),
             None => {
@@ -209,10 +249,19 @@ impl InputMatcher {
                     let _ = self.teddy.set(build_prefilter(&self.patterns));
                     self.teddy.get()
                 } else {
+                    first = checks == 0;
                     None
                 }
             }
         };
+        if first && self.finders.get().is_none() {
+            // The same search as the kept finders make, without copying every value into one
+            // that outlives the check: most requests make no second check.
+            return self
+                .patterns
+                .iter()
+                .any(|p| memmem::find(hay, p.as_bytes()).is_some());
+        }
         match teddy {
             Some(Prefilter::Packed(s)) => s.find(hay).is_some(),
             Some(Prefilter::Automaton(ac)) => ac.is_match(hay),
@@ -232,7 +281,7 @@ impl InputMatcher {
                 let mut at = 0;
                 while let Some(i) = finder.find(&hay[at..]) {
                     let start = at + i;
-                    for &input in &self.owners[pattern] {
+                    for input in self.patterns.owners(pattern) {
                         out.push(Occurrence {
                             input,
                             start,
@@ -323,8 +372,17 @@ mod tests {
         assert_eq!(m.occurrences(sql).len(), 1, "occurrences alone builds them");
         assert!(m.finders.get().is_some());
         let fresh = InputMatcher::new(&inputs);
-        assert!(fresh.any(sql) && !fresh.any(b"SELECT 2"));
-        assert!(fresh.finders.get().is_some());
+        assert!(fresh.any(sql), "the first check finds it");
+        assert!(
+            fresh.finders.get().is_none(),
+            "the first check keeps nothing"
+        );
+        assert!(!fresh.any(b"SELECT 2"));
+        assert!(fresh.finders.get().is_some(), "the second check keeps them");
+        assert!(fresh.any(sql) && !fresh.any(b"SELECT 3"));
+        let missed = InputMatcher::new(&inputs);
+        assert!(!missed.any(b"SELECT 2"), "the first check misses alike");
+        assert!(missed.any(sql));
     }
 
     #[test]
@@ -336,9 +394,11 @@ mod tests {
                 .collect();
             let m = InputMatcher::new(&inputs);
             assert_eq!(m.pattern_count(), 5, "{n}");
-            for (p, owners) in m.owners.iter().enumerate() {
+            for p in 0..m.pattern_count() {
+                let owners: Vec<usize> = m.patterns.owners(p).collect();
                 assert_eq!(owners.len(), (0..n).filter(|i| i % 5 == p).count(), "{n}");
-                assert!(owners.iter().all(|&i| inputs[i].value == m.patterns[p]));
+                assert!(owners.windows(2).all(|w| w[0] < w[1]), "in input order");
+                assert!(owners.iter().all(|&i| inputs[i].value == m.patterns.get(p)));
             }
         }
     }

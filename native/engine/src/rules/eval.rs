@@ -177,12 +177,7 @@ impl SignatureHits {
             if value.part != InputPart::Value || value.value.is_empty() {
                 continue;
             }
-            hit_rules.clear();
-            rules.scan(Target::Input, value.value.as_bytes(), &mut |r| {
-                hit_rules.push(r)
-            });
-            hit_rules.sort_unstable();
-            hit_rules.dedup();
+            rules.input_rules(value.value.as_bytes(), &mut hit_rules);
             out.hits.extend(
                 hit_rules
                     .iter()

@@ -93,6 +93,7 @@ pub mod compile;
 pub mod eval;
 pub mod file;
 pub(crate) mod pattern;
+mod scan_cache;
 pub mod set;
 pub mod source;
 pub mod validate;

@@ -29,6 +29,7 @@ use super::backend::hyperscan::{self, HyperscanDb};
 use super::backend::Backend;
 use super::compile::database_map;
 use super::file::{self, Meta, RuleFile, RuleFileError};
+use super::scan_cache::ScanCache;
 use super::{pattern, BackendChoice, BackendKind, Rule, Target, BUILTIN_RULE_IDS};
 use crate::exclusion::is_rule_id;
 
@@ -60,6 +61,8 @@ pub struct RuleSet {
     span_regexes: Vec<SpanRegexes>,
     fallbacks: AtomicU64,
     failures: AtomicU64,
+    /// The input signatures of values seen recently ([`RuleSet::input_rules`]).
+    input_cache: ScanCache,
 }
 
 impl RuleSet {
@@ -78,6 +81,7 @@ impl RuleSet {
             span_regexes: Vec::new(),
             fallbacks: AtomicU64::new(0),
             failures: AtomicU64::new(0),
+            input_cache: ScanCache::new(),
         }
     }
 
@@ -123,6 +127,7 @@ impl RuleSet {
             span_regexes,
             fallbacks: AtomicU64::new(0),
             failures: AtomicU64::new(0),
+            input_cache: ScanCache::new(),
         })
     }
 
@@ -172,6 +177,20 @@ impl RuleSet {
         self.databases[t.index()]
             .as_ref()
             .map_or(0, |db| db.patterns.len())
+    }
+
+    /// Replaces `out` with the rules whose input patterns match somewhere in `value`, sorted and
+    /// distinct: [`RuleSet::scan`] of [`Target::Input`], answered from the set's cache of recent
+    /// values when `value` was scanned before (`scan_cache` says why and how).
+    pub fn input_rules(&self, value: &[u8], out: &mut Vec<usize>) {
+        out.clear();
+        if self.databases[Target::Input.index()].is_none() || self.input_cache.get(value, out) {
+            return;
+        }
+        self.scan(Target::Input, value, &mut |r| out.push(r));
+        out.sort_unstable();
+        out.dedup();
+        self.input_cache.put(value, out);
     }
 
     /// Calls `hit(rule_index)` for every rule with a pattern matching somewhere in `haystack`

@@ -1,0 +1,56 @@
+//! The native work of one trivial request that reaches SQL, as the agent drives it: decode the
+//! request record and open its context, check the statement the load test's `by-name`
+//! endpoint runs (with the default rules), drop the context. Repeated `N` times, for counting
+//! instructions per request where wall time is too noisy (a shared machine):
+//!
+//! ```sh
+//! cargo run --release -p rasp-cli -- rules compile rules -o /tmp/default.rules
+//! cargo build --release -p rasp-benches --example request_path
+//! for n in 1000 2000; do valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
+//!     target/release/examples/request_path /tmp/default.rules $n 2>&1 | grep 'I *refs'; done
+//! ```
+//!
+//! The difference of the two counts over 1000 is the instructions one request costs (loading
+//! the rules cancels out). The statement contains the request's parameter (`alice`), so the
+//! check takes the path of a benign request whose input reaches the statement.
+
+use std::hint::black_box;
+use std::sync::Arc;
+
+use rasp_benches::load_request;
+use rasp_engine::rules::{BackendChoice, RuleSet};
+use rasp_engine::sql::Dialect;
+use rasp_engine::wire::RequestRecord;
+use rasp_engine::{ContextLimits, Engine, EngineConfig, RequestContext, SqlApi, SqlSink};
+
+const STATEMENT: &str =
+    "SELECT id, name, email, role FROM users WHERE name = 'alice' AND role <> 'locked'";
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let rules = args
+        .next()
+        .expect("usage: request_path <compiled rules file> [N]");
+    let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(1000);
+    let bytes = std::fs::read(&rules).unwrap_or_else(|e| panic!("cannot read {rules}: {e}"));
+    let set = RuleSet::load(&bytes, BackendChoice::Auto).expect("the rules load");
+    let engine = Engine::with_rules(EngineConfig::default(), Arc::new(set)).expect("configuration");
+    let request = load_request();
+    let sink = SqlSink {
+        dialect: Dialect::H2,
+        api: SqlApi::ExecuteQuery,
+        statement: STATEMENT.as_bytes(),
+    };
+    for _ in 0..n {
+        let Ok(record) = RequestRecord::decode(black_box(&request)) else {
+            continue;
+        };
+        let context = RequestContext::open(record, ContextLimits::default());
+        let verdict = engine.check_sql(&context, black_box(&sink));
+        assert!(
+            verdict.action == rasp_engine::Action::Allow,
+            "the benign request must be allowed"
+        );
+        drop(black_box(context));
+    }
+}
