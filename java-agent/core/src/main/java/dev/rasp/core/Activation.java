@@ -188,6 +188,7 @@ final class Activation {
         }
         StartupTimes.phase("bridge installed");
         AgentBuilder builder = prepared.builder;
+        SinkPreload.beforeInstall();
         builder.installOn(instrumentation);
         StartupTimes.phase("transformer installed (retransformation of loaded classes)");
         StartupTimes.report();

@@ -24,7 +24,32 @@ final class SinkPreload {
         "sun.nio.ch.SocketChannelImpl",
     };
 
+    /**
+     * JDK sinks loaded on the installing thread before the transformer exists, so that the
+     * install's retransformation pass hooks them. JPLIS calls no transformer for a class loaded
+     * while a transformer runs on the same thread, and these may first be loaded inside the
+     * agent's own transformer: the pre-filter reads class files through class loaders'
+     * resources, which opens {@code file:} URLs, and a FileURLConnection loaded there would stay
+     * unhooked for the JVM's life (no file: URL the application opens would be checked). The core's
+     * URLClassLoader used to load it in passing; the loader that reads the core from rasp.jar's
+     * entries does not. Loading it costs nothing else: no static initialiser runs.
+     */
+    static final String[] BEFORE_INSTALL = {
+        "sun.net.www.protocol.file.FileURLConnection",
+    };
+
     private SinkPreload() {
+    }
+
+    /** Loads {@link #BEFORE_INSTALL}; call before the transformer is installed. */
+    static void beforeInstall() {
+        for (String name : BEFORE_INSTALL) {
+            try {
+                Class.forName(name, false, null);
+            } catch (Throwable absent) {
+                // not in this JDK (another version, a jlink image without it): nothing to hook
+            }
+        }
     }
 
     /** Starts the thread; returns at once. */

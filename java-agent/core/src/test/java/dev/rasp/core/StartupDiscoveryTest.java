@@ -58,6 +58,14 @@ class StartupDiscoveryTest {
     }
 
     @Test
+    void everyClassLoadedBeforeInstallIsAHookedJdkSinkOfThisJdk() throws Exception {
+        for (String name : SinkPreload.BEFORE_INSTALL) {
+            Class<?> type = Class.forName(name, false, null);
+            assertTrue(jdkSinks.matches(TypeDescription.ForLoadedType.of(type)), name + " is not hooked by name");
+        }
+    }
+
+    @Test
     void everyPreloadedClassIsAHookedJdkSinkOfThisJdk() throws Exception {
         for (String name : SinkPreload.JDK_SINKS) {
             Class<?> type = Class.forName(name, false, null); // every one exists in JDK 17
