@@ -326,3 +326,52 @@ fn concurrent_scans_agree_with_a_single_thread() {
     }
     assert_eq!(set.scan_fallbacks(), 0);
 }
+
+/// `RuleSet::input_rules` answers repeated values from its cache (`rules/scan_cache.rs`): every
+/// answer, first (scanned) or later (cached), on any thread, must be the scan's.
+#[test]
+fn cached_input_signature_hits_are_the_scans() {
+    let compiled = compile_dir(&rules_dir()).unwrap();
+    let set = Arc::new(RuleSet::load(&compiled.bytes, BackendChoice::Auto).unwrap());
+    let values: Arc<Vec<String>> = Arc::new(
+        set.rules()
+            .iter()
+            .flat_map(|r| r.matches.iter().chain(&r.passes))
+            .flat_map(|e| e.inputs.iter().cloned().chain([e.sink_text()]))
+            .filter(|v| !v.is_empty())
+            .collect(),
+    );
+    let scanned: Vec<Vec<usize>> = values
+        .iter()
+        .map(|v| {
+            let mut hits = Vec::new();
+            set.scan(Target::Input, v.as_bytes(), &mut |r| hits.push(r));
+            hits.sort_unstable();
+            hits.dedup();
+            hits
+        })
+        .collect();
+    assert!(
+        scanned.iter().any(|h| !h.is_empty()),
+        "no example value matches an input signature: the comparison proves nothing"
+    );
+    let scanned = Arc::new(scanned);
+    let threads: Vec<_> = (0..4)
+        .map(|_| {
+            let (set, values, scanned) =
+                (Arc::clone(&set), Arc::clone(&values), Arc::clone(&scanned));
+            std::thread::spawn(move || {
+                let mut out = vec![usize::MAX]; // replaced, never appended to
+                for _ in 0..3 {
+                    for (v, expected) in values.iter().zip(scanned.iter()) {
+                        set.input_rules(v.as_bytes(), &mut out);
+                        assert_eq!(&out, expected, "input_rules({v:?})");
+                    }
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+}

@@ -25,21 +25,20 @@ pub const SLOTS: usize = 1024;
 
 /// The rules whose input signatures match a value, for recently seen values.
 pub struct ScanCache {
-    slots: Box<[Mutex<Slot>]>,
+    /// `None` until a value is put there.
+    slots: Box<[Mutex<Option<Entry>>]>,
 }
 
-#[derive(Default)]
-struct Slot {
+struct Entry {
     value: Box<[u8]>,
     /// Sorted, distinct rule indexes (what [`ScanCache::get`] hands out).
     rules: Box<[u32]>,
-    filled: bool,
 }
 
 impl ScanCache {
     pub fn new() -> ScanCache {
         ScanCache {
-            slots: (0..SLOTS).map(|_| Mutex::new(Slot::default())).collect(),
+            slots: (0..SLOTS).map(|_| Mutex::new(None)).collect(),
         }
     }
 
@@ -52,11 +51,13 @@ impl ScanCache {
         let Ok(slot) = self.slots[slot_of(value)].try_lock() else {
             return false;
         };
-        if !slot.filled || *slot.value != *value {
-            return false;
+        match &*slot {
+            Some(entry) if *entry.value == *value => {
+                out.extend(entry.rules.iter().map(|&r| r as usize));
+                true
+            }
+            _ => false,
         }
-        out.extend(slot.rules.iter().map(|&r| r as usize));
-        true
     }
 
     /// Remembers that `rules` (sorted and distinct) are the rules matching `value`, in place of
@@ -75,11 +76,10 @@ impl ScanCache {
         let Ok(mut slot) = self.slots[slot_of(value)].try_lock() else {
             return;
         };
-        *slot = Slot {
+        *slot = Some(Entry {
             value: value.into(),
             rules,
-            filled: true,
-        };
+        });
     }
 }
 
