@@ -12,12 +12,14 @@
 //!
 //! The difference of the two counts over 1000 is the instructions one request costs (loading
 //! the rules cancels out). The statement contains the request's parameter (`alice`), so the
-//! check takes the path of a benign request whose input reaches the statement.
+//! check takes the path of a benign request whose input reaches the statement. A third argument,
+//! `search`, runs the load test's `search` request instead (`q=red running shoes` in two `LIKE`
+//! patterns): a value with spaces, so it is searched for, found, and the statement lexed.
 
 use std::hint::black_box;
 use std::sync::Arc;
 
-use rasp_benches::load_request;
+use rasp_benches::{load_request, load_request_to};
 use rasp_engine::rules::{BackendChoice, RuleSet};
 use rasp_engine::sql::Dialect;
 use rasp_engine::wire::RequestRecord;
@@ -25,6 +27,8 @@ use rasp_engine::{ContextLimits, Engine, EngineConfig, RequestContext, SqlApi, S
 
 const STATEMENT: &str =
     "SELECT id, name, email, role FROM users WHERE name = 'alice' AND role <> 'locked'";
+const SEARCH_STATEMENT: &str = "SELECT id, name, email, role FROM users WHERE name LIKE \
+     '%red running shoes%' OR email LIKE '%red running shoes%' ORDER BY id";
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -35,11 +39,17 @@ fn main() {
     let bytes = std::fs::read(&rules).unwrap_or_else(|e| panic!("cannot read {rules}: {e}"));
     let set = RuleSet::load(&bytes, BackendChoice::Auto).expect("the rules load");
     let engine = Engine::with_rules(EngineConfig::default(), Arc::new(set)).expect("configuration");
-    let request = load_request();
+    let (request, statement) = match args.next().as_deref() {
+        Some("search") => (
+            load_request_to("/h2/users/search", "q=red%20running%20shoes"),
+            SEARCH_STATEMENT,
+        ),
+        _ => (load_request(), STATEMENT),
+    };
     let sink = SqlSink {
         dialect: Dialect::H2,
         api: SqlApi::ExecuteQuery,
-        statement: STATEMENT.as_bytes(),
+        statement: statement.as_bytes(),
     };
     for _ in 0..n {
         let Ok(record) = RequestRecord::decode(black_box(&request)) else {

@@ -21,7 +21,7 @@
 pub mod command;
 pub mod path;
 
-use rasp_engine::input::{Input, InputSource};
+use rasp_engine::input::{CompactString, Input, InputSource};
 use rasp_engine::sql::Dialect;
 use rasp_engine::wire::RequestRecord;
 use rasp_engine::{ContextLimits, RequestContext};
@@ -187,7 +187,7 @@ pub fn statement(size: usize, scenario: Scenario) -> String {
 /// A request record with about twenty headers and parameters, for measuring context
 /// creation ([`RequestContext::new`]): the same request as [`inputs`], as the agent sends it.
 pub fn record() -> RequestRecord {
-    let mut headers: Vec<(String, String)> = inputs(Scenario::Benign)
+    let mut headers: Vec<(CompactString, CompactString)> = inputs(Scenario::Benign)
         .into_iter()
         .filter(|i| i.source == InputSource::Header)
         .map(|i| (i.name, i.value))
@@ -201,7 +201,7 @@ pub fn record() -> RequestRecord {
         uri: "/shop/search/products".into(),
         query: "q=red+running+shoes&sort=price+desc&page=2&size=10-12&city=new+york%2C+ny".into(),
         remote_addr: "203.0.113.7".into(),
-        content_type: String::new(),
+        content_type: Default::default(),
         headers,
     }
 }
@@ -210,12 +210,17 @@ pub fn record() -> RequestRecord {
 /// header) as the agent sends it to openContext, encoded: what `context/open/load-request` and
 /// the `context_open` example decode and open a context from.
 pub fn load_request() -> Vec<u8> {
+    load_request_to("/h2/users/by-name", "name=alice")
+}
+
+/// [`load_request`] for another of the load test's paths and query strings.
+pub fn load_request_to(uri: &str, query: &str) -> Vec<u8> {
     RequestRecord {
         method: "GET".into(),
-        uri: "/h2/users/by-name".into(),
-        query: "name=alice".into(),
+        uri: uri.into(),
+        query: query.into(),
         remote_addr: "127.0.0.1".into(),
-        content_type: String::new(),
+        content_type: Default::default(),
         headers: vec![("host".into(), "127.0.0.1:8080".into())],
     }
     .encode()

@@ -29,6 +29,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{LazyLock, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use compact_str::CompactString;
+
 use crate::extract::{self, BodyKind};
 use crate::input::{Input, InputPart};
 use crate::matcher::InputMatcher;
@@ -82,9 +84,9 @@ pub struct RequestSummary {
     /// number because most requests never produce an event, and formatting the id at open
     /// was one allocation per request for nothing.
     pub seq: u64,
-    pub method: String,
-    pub path: String,
-    pub client: String,
+    pub method: CompactString,
+    pub path: CompactString,
+    pub client: CompactString,
 }
 
 /// Every input of one request.
@@ -92,7 +94,7 @@ pub struct RequestSummary {
 pub struct RequestContext {
     summary: RequestSummary,
     /// The request's Content-Type, which says how the body is parsed (and the multipart boundary).
-    content_type: String,
+    content_type: CompactString,
     limits: ContextLimits,
     /// What checks search: inputs from the request line and headers, those of the body (from
     /// `body_start`), then the captured inputs no earlier one equals (from `captured_start`).
@@ -159,7 +161,10 @@ impl InputBudget {
     fn new(limits: ContextLimits) -> InputBudget {
         InputBudget {
             limits,
-            inputs: Vec::new(),
+            // Enough for a trivial request (a parameter and its name, the path's segments, a
+            // header or two) without regrowing; 8 inputs stay under glibc's per-thread cache's
+            // largest size, which a larger first block would miss.
+            inputs: Vec::with_capacity(8),
             bytes: 0,
             derived: 0,
             overflowed: false,
@@ -190,7 +195,7 @@ fn identity(input: &Input) -> (InputPart, &str) {
 /// The parts a context is assembled from.
 struct Parts {
     summary: RequestSummary,
-    content_type: String,
+    content_type: CompactString,
     /// The request line and header inputs, then the body's (from `body_start`), within budget.
     budget: InputBudget,
     body_start: usize,
@@ -226,7 +231,7 @@ impl RequestContext {
     }
 
     /// A context of request line and header inputs alone (no body, nothing captured yet).
-    fn request(budget: InputBudget, summary: RequestSummary, content_type: String) -> Self {
+    fn request(budget: InputBudget, summary: RequestSummary, content_type: CompactString) -> Self {
         let body_start = budget.inputs.len();
         RequestContext::assemble(Parts {
             summary,
@@ -248,7 +253,7 @@ impl RequestContext {
         };
         RequestContext::assemble(Parts {
             summary,
-            content_type: String::new(),
+            content_type: CompactString::default(),
             budget,
             body_start,
             captured: Vec::new(),
@@ -562,7 +567,7 @@ mod tests {
         ctx.inputs()
             .iter()
             .filter(|i| i.value == value)
-            .map(|i| (i.source, i.name.clone()))
+            .map(|i| (i.source, i.name.to_string()))
             .collect()
     }
 

@@ -1,5 +1,8 @@
 //! Request inputs: every piece of a request an attacker controls, with where it came from.
 
+/// The string type of inputs and request records (re-exported so callers need not depend on
+/// `compact_str`): short strings are held inline, without an allocation.
+pub use compact_str::CompactString;
 use serde::Serialize;
 
 /// Where in the request an input came from.
@@ -106,17 +109,17 @@ pub enum InputPart {
 pub struct Input {
     pub source: InputSource,
     /// The parameter, header, cookie or JSON path it belongs to.
-    pub name: String,
+    pub name: CompactString,
     pub part: InputPart,
     /// The text, as the application sees it.
-    pub value: String,
+    pub value: CompactString,
     /// A decoding the agent applied on top of the container's (`url-decoded`), if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transform: Option<&'static str>,
     /// For a transformed variant: the value as the request carried it (`value` is then the
     /// transformed text that was searched for).
     #[serde(skip)]
-    pub original: Option<String>,
+    pub original: Option<CompactString>,
 }
 
 /// An input as an event reports it: the value as the request carried it, and, when the agent
@@ -137,17 +140,21 @@ impl From<&Input> for EventInput {
     fn from(i: &Input) -> EventInput {
         EventInput {
             source: i.source,
-            name: i.name.clone(),
+            name: i.name.to_string(),
             part: i.part,
-            value: i.original.clone().unwrap_or_else(|| i.value.clone()),
+            value: i.original.as_ref().unwrap_or(&i.value).to_string(),
             transform: i.transform,
-            transformed: i.original.as_ref().map(|_| i.value.clone()),
+            transformed: i.original.as_ref().map(|_| i.value.to_string()),
         }
     }
 }
 
 impl Input {
-    pub fn value(source: InputSource, name: impl Into<String>, value: impl Into<String>) -> Input {
+    pub fn value(
+        source: InputSource,
+        name: impl Into<CompactString>,
+        value: impl Into<CompactString>,
+    ) -> Input {
         Input {
             source,
             name: name.into(),
@@ -158,7 +165,7 @@ impl Input {
         }
     }
 
-    pub fn name_of(source: InputSource, name: impl Into<String>) -> Input {
+    pub fn name_of(source: InputSource, name: impl Into<CompactString>) -> Input {
         let name = name.into();
         Input {
             source,

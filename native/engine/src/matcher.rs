@@ -45,11 +45,12 @@ pub struct Occurrence {
 pub struct InputMatcher {
     /// The distinct values searched for and the inputs that have each.
     patterns: Patterns,
-    /// Built at the second check that needs them (or by [`InputMatcher::occurrences`]), not
-    /// when the context opens: a request that makes no check or one (most of a trivial
-    /// endpoint's) never pays for keeping them; its one check searches each value with a finder
-    /// on the stack. Published with `set` like `teddy`, so no check waits for another to build
-    /// them.
+    /// Built at the first check of a sink longer than [`SHORT_HAY`] after the context's first
+    /// check (or by [`InputMatcher::occurrences`] on such a sink), not when the context opens: a
+    /// request whose checks are all on short statements (most of a trivial endpoint's) never
+    /// pays for keeping them; such a check searches each value without a kept finder
+    /// ([`find_once`]). Published with `set` like `teddy`, so no check waits for another to
+    /// build them.
     finders: OnceLock<Box<[memmem::Finder<'static>]>>,
     teddy: OnceLock<Prefilter>,
     checks: AtomicU32,
@@ -59,6 +60,11 @@ pub struct InputMatcher {
 pub const TEDDY_AFTER_CHECKS: u32 = 8;
 /// A sink string this long gets the multi-pattern searcher at once.
 pub const TEDDY_FOR_BYTES: usize = 4096;
+/// Sink strings up to this long are searched without building a finder, while a context has
+/// none kept (see [`short_find`]).
+const SHORT_HAY: usize = 512;
+/// Values up to this long are searched for that way; longer ones always get a finder.
+const SHORT_NEEDLE: usize = 32;
 /// Up to this many inputs, equal values are found by comparing with each pattern so far
 /// rather than through a hash map, which costs more to build than it saves on so few.
 const LINEAR_DEDUP_INPUTS: usize = 64;
@@ -123,7 +129,14 @@ struct Patterns {
 impl Patterns {
     /// The searchable inputs' distinct values, in order of first appearance.
     fn of(inputs: &[Input]) -> Patterns {
-        let mut patterns = Patterns::default();
+        // Sized up front for every input (an upper bound), so that building them is three
+        // allocations rather than one per doubling of each.
+        let bytes = inputs.iter().map(|i| i.value.len()).sum();
+        let mut patterns = Patterns {
+            text: String::with_capacity(bytes),
+            ends: Vec::with_capacity(inputs.len()),
+            owners: Vec::with_capacity(inputs.len()),
+        };
         let mut index: Option<std::collections::HashMap<&str, usize>> =
             (inputs.len() > LINEAR_DEDUP_INPUTS).then(std::collections::HashMap::new);
         for (i, input) in inputs.iter().enumerate() {
@@ -193,6 +206,27 @@ fn build_prefilter(patterns: &Patterns) -> Prefilter {
         .map_or(Prefilter::Unavailable, Prefilter::Automaton)
 }
 
+/// Where `needle` first occurs in `hay`, found by `memchr` on its first byte and a comparison at
+/// each candidate: no set-up, where building a `memmem` finder (its rare-byte heuristics and
+/// SIMD tables) costs more than searching a short statement does. Only for a hay of at most
+/// [`SHORT_HAY`] bytes and a needle of at most [`SHORT_NEEDLE`], which bounds the worst case
+/// (every byte a candidate) to a few times a finder's search.
+fn short_find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let (&first, rest) = needle.split_first()?;
+    let last_start = hay.len().checked_sub(needle.len())?;
+    memchr::memchr_iter(first, &hay[..=last_start]).find(|&i| &hay[i + 1..i + needle.len()] == rest)
+}
+
+/// Where `needle` first occurs in `hay`, without a kept finder: [`short_find`] where it may,
+/// else a `memmem` search that builds its finder for this one call.
+fn find_once(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if hay.len() <= SHORT_HAY && needle.len() <= SHORT_NEEDLE {
+        short_find(hay, needle)
+    } else {
+        memmem::find(hay, needle)
+    }
+}
+
 fn build_finders(patterns: &Patterns) -> Box<[memmem::Finder<'static>]> {
     patterns
         .iter()
@@ -254,13 +288,15 @@ impl InputMatcher {
                 }
             }
         };
-        if first && self.finders.get().is_none() {
+        if (first || hay.len() <= SHORT_HAY) && self.finders.get().is_none() {
             // The same search as the kept finders make, without copying every value into one
-            // that outlives the check: most requests make no second check.
+            // that outlives the check: most requests make no second check, and a short sink
+            // is searched as fast without them (a check that finds an input searches its
+            // statement twice: the detector repeats the engine's search).
             return self
                 .patterns
                 .iter()
-                .any(|p| memmem::find(hay, p.as_bytes()).is_some());
+                .any(|p| find_once(hay, p.as_bytes()).is_some());
         }
         match teddy {
             Some(Prefilter::Packed(s)) => s.find(hay).is_some(),
@@ -273,29 +309,53 @@ impl InputMatcher {
 
     /// Every occurrence of every input, overlapping ones included, ordered by pattern.
     pub fn occurrences(&self, hay: &[u8]) -> Vec<Occurrence> {
+        if hay.len() <= SHORT_HAY && self.finders.get().is_none() {
+            // A short statement an input was found in (the first check's usual case): search
+            // it without building, and keeping, a finder per value.
+            let mut out = Vec::new();
+            for (pattern, needle) in self.patterns.iter().enumerate() {
+                let needle = needle.as_bytes();
+                let find = |h: &[u8]| find_once(h, needle);
+                self.push_occurrences(hay, pattern, needle.len(), find, &mut out);
+            }
+            return out;
+        }
         self.with_finders(|finders| {
             let mut out = Vec::new();
             for (pattern, finder) in finders.iter().enumerate() {
-                let len = finder.needle().len();
-                // find_iter skips past each match; restart one byte later to keep overlaps.
-                let mut at = 0;
-                while let Some(i) = finder.find(&hay[at..]) {
-                    let start = at + i;
-                    for input in self.patterns.owners(pattern) {
-                        out.push(Occurrence {
-                            input,
-                            start,
-                            end: start + len,
-                        });
-                    }
-                    at = start + 1;
-                    if at >= hay.len() {
-                        break;
-                    }
-                }
+                let find = |h: &[u8]| finder.find(h);
+                self.push_occurrences(hay, pattern, finder.needle().len(), find, &mut out);
             }
             out
         })
+    }
+
+    /// Adds every occurrence of pattern `pattern` (`len` bytes, found by `find`) in `hay`, for
+    /// each input that has it. `find_iter` would skip past each match; the search restarts one
+    /// byte later to keep overlapping ones.
+    fn push_occurrences(
+        &self,
+        hay: &[u8],
+        pattern: usize,
+        len: usize,
+        find: impl Fn(&[u8]) -> Option<usize>,
+        out: &mut Vec<Occurrence>,
+    ) {
+        let mut at = 0;
+        while let Some(i) = find(&hay[at..]) {
+            let start = at + i;
+            for input in self.patterns.owners(pattern) {
+                out.push(Occurrence {
+                    input,
+                    start,
+                    end: start + len,
+                });
+            }
+            at = start + 1;
+            if at >= hay.len() {
+                break;
+            }
+        }
     }
 }
 
@@ -369,8 +429,19 @@ mod tests {
             "nothing built when the context opens"
         );
         let sql = b"SELECT 1 WHERE a = 'x' OR 1=1'";
-        assert_eq!(m.occurrences(sql).len(), 1, "occurrences alone builds them");
+        assert_eq!(m.occurrences(sql).len(), 1);
+        assert!(
+            m.finders.get().is_none(),
+            "a short sink is searched without them"
+        );
+        let long = [&sql[..], &[b' '; SHORT_HAY]].concat();
+        assert_eq!(
+            m.occurrences(&long).len(),
+            1,
+            "occurrences alone builds them"
+        );
         assert!(m.finders.get().is_some());
+        assert_eq!(m.occurrences(sql).len(), 1, "and then uses them");
         let fresh = InputMatcher::new(&inputs);
         assert!(fresh.any(sql), "the first check finds it");
         assert!(
@@ -378,11 +449,88 @@ mod tests {
             "the first check keeps nothing"
         );
         assert!(!fresh.any(b"SELECT 2"));
-        assert!(fresh.finders.get().is_some(), "the second check keeps them");
+        assert!(
+            fresh.finders.get().is_none(),
+            "a short second check keeps nothing either"
+        );
+        let long_miss = [&b"SELECT 2"[..], &[b' '; SHORT_HAY]].concat();
+        assert!(!fresh.any(&long_miss));
+        assert!(
+            fresh.finders.get().is_some(),
+            "a long second check keeps them"
+        );
         assert!(fresh.any(sql) && !fresh.any(b"SELECT 3"));
         let missed = InputMatcher::new(&inputs);
         assert!(!missed.any(b"SELECT 2"), "the first check misses alike");
         assert!(missed.any(sql));
+    }
+
+    #[test]
+    fn the_short_search_finds_what_a_finder_finds() {
+        let hays: [&[u8]; 6] = [
+            b"",
+            b"a",
+            b"aaaa",
+            b"SELECT * FROM t WHERE a = 'x' OR 'a'='a' AND b = 'aab'",
+            b"abababab",
+            b"x' OR 1=1",
+        ];
+        let needles: [&[u8]; 9] = [
+            b"a",
+            b"aa",
+            b"aab",
+            b"ab",
+            b"ba",
+            b"x' OR 1=1",
+            b"'a'='a'",
+            b"zz",
+            b"aaaaa",
+        ];
+        for hay in hays {
+            for needle in needles {
+                assert_eq!(
+                    short_find(hay, needle),
+                    memmem::find(hay, needle),
+                    "{:?} in {:?}",
+                    String::from_utf8_lossy(needle),
+                    String::from_utf8_lossy(hay)
+                );
+            }
+        }
+        assert_eq!(
+            short_find(b"abc", b""),
+            None,
+            "no empty pattern is searched"
+        );
+    }
+
+    #[test]
+    fn occurrences_are_the_same_with_and_without_kept_finders() {
+        let inputs = vec![
+            Input::value(InputSource::Query, "a", "1 OR 1"),
+            Input::value(InputSource::Header, "b", "a-a"),
+            Input::value(InputSource::Query, "c", "OR 1=1"),
+            // Past SHORT_NEEDLE: searched with memmem even on a short sink.
+            Input::value(InputSource::Query, "d", "x-".repeat(SHORT_NEEDLE)),
+        ];
+        let long_value = "x-".repeat(SHORT_NEEDLE);
+        let sql = format!("SELECT 'a-a-a' FROM t WHERE id = 1 OR 1=1 AND n = '{long_value}'");
+        let fresh = InputMatcher::new(&inputs);
+        let without = fresh.occurrences(sql.as_bytes());
+        assert!(fresh.finders.get().is_none());
+        let kept = InputMatcher::new(&inputs);
+        kept.with_finders(|_| ());
+        let with = kept.occurrences(sql.as_bytes());
+        assert_eq!(without, with);
+        let mut seen: Vec<usize> = with.iter().map(|o| o.input).collect();
+        seen.sort();
+        seen.dedup();
+        assert_eq!(seen, vec![0, 1, 2, 3], "every input found");
+        assert_eq!(
+            with.iter().filter(|o| o.input == 1).count(),
+            2,
+            "overlaps kept"
+        );
     }
 
     #[test]

@@ -12,19 +12,24 @@
 //! applied: counts are checked against the bytes there are before anything is allocated, and
 //! an input record must end exactly where its last entry does.
 
+use compact_str::CompactString;
+
 use crate::input::InputSource;
 
 /// The request line and headers, as the container gave them to the application.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+///
+/// Fields are [`CompactString`]s: a request's method, address and most header names and values
+/// are short enough to be held inline, so decoding a record allocates for the long ones only.
 pub struct RequestRecord {
-    pub method: String,
+    pub method: CompactString,
     /// Raw, undecoded request URI (no query string).
-    pub uri: String,
+    pub uri: CompactString,
     /// Raw, undecoded query string, empty when absent.
-    pub query: String,
-    pub remote_addr: String,
-    pub content_type: String,
-    pub headers: Vec<(String, String)>,
+    pub query: CompactString,
+    pub remote_addr: CompactString,
+    pub content_type: CompactString,
+    pub headers: Vec<(CompactString, CompactString)>,
 }
 
 /// One value the agent captured where the application read it.
@@ -32,8 +37,8 @@ pub struct RequestRecord {
 pub struct CapturedInput {
     pub source: InputSource,
     /// What the application read: a parameter or header name, a JSON or XML path, `message`.
-    pub name: String,
-    pub value: String,
+    pub name: CompactString,
+    pub value: CompactString,
 }
 
 /// Why a record could not be decoded. `record` is `request` or `input`.
@@ -94,10 +99,10 @@ impl<'a> Reader<'a> {
         Ok(u32::from_be_bytes([raw[0], raw[1], raw[2], raw[3]]))
     }
 
-    fn field(&mut self, what: &'static str) -> Result<String, WireError> {
+    fn field(&mut self, what: &'static str) -> Result<CompactString, WireError> {
         let len = self.u32(what)? as usize;
         let raw = self.take(len, what)?;
-        Ok(String::from_utf8_lossy(raw).into_owned())
+        Ok(CompactString::from_utf8_lossy(raw))
     }
 
     fn version(&mut self) -> Result<(), WireError> {
@@ -240,7 +245,7 @@ mod tests {
             uri: "/users/42".into(),
             query: "name=a%27b".into(),
             remote_addr: "127.0.0.1".into(),
-            content_type: String::new(),
+            content_type: CompactString::default(),
             headers: vec![("Cookie".into(), "s=1; user=bob".into())],
         }
     }
@@ -285,7 +290,7 @@ mod tests {
     #[test]
     fn invalid_utf8_is_kept_lossily() {
         let mut rec = sample();
-        rec.query = String::new();
+        rec.query = Default::default();
         let mut bytes = rec.encode();
         // Replace the method "GET" with invalid UTF-8.
         bytes[8] = 0xff;

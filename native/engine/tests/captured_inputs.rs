@@ -17,7 +17,7 @@ fn post(content_type: &str, body: &[u8], limits: ContextLimits) -> RequestContex
         &RequestRecord {
             method: "POST".into(),
             uri: "/users".into(),
-            query: String::new(),
+            query: Default::default(),
             remote_addr: "10.0.0.1".into(),
             content_type: content_type.into(),
             headers: vec![("Content-Type".into(), content_type.into())],

@@ -29,7 +29,7 @@ fn request() -> RequestContext {
         &RequestRecord {
             method: "POST".into(),
             uri: "/deser/object".into(),
-            query: String::new(),
+            query: Default::default(),
             remote_addr: "10.0.0.1".into(),
             content_type: "application/x-java-serialized-object".into(),
             headers: Vec::new(),

@@ -42,8 +42,11 @@ fn request_with(uri: &str, query: &str, headers: Vec<(String, String)>) -> Reque
             uri: uri.into(),
             query: query.into(),
             remote_addr: "10.0.0.1".into(),
-            content_type: String::new(),
-            headers,
+            content_type: Default::default(),
+            headers: headers
+                .into_iter()
+                .map(|(n, v)| (n.into(), v.into()))
+                .collect(),
         },
         ContextLimits::default(),
     )

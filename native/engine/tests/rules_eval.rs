@@ -458,7 +458,7 @@ fn a_verbatim_input_is_left_to_the_structural_detectors() {
             &rasp_engine::wire::RequestRecord {
                 method: "GET".into(),
                 uri: "/items".into(),
-                query: format!("id={}", raw.replace('%', "%25")),
+                query: format!("id={}", raw.replace('%', "%25")).into(),
                 ..Default::default()
             },
             ContextLimits::default(),

@@ -121,9 +121,9 @@ fn ctx(sent: &str) -> RequestContext {
     let record = RequestRecord {
         method: "GET".into(),
         uri: "/search".into(),
-        query: format!("q={}", query_encode(sent)),
+        query: format!("q={}", query_encode(sent)).into(),
         remote_addr: "127.0.0.1".into(),
-        content_type: String::new(),
+        content_type: Default::default(),
         headers: vec![("User-Agent".into(), "Mozilla/5.0 (X11; Linux)".into())],
     };
     RequestContext::new(&record, ContextLimits::default())

@@ -111,6 +111,36 @@ fn guarded<'l, T>(
     }
 }
 
+/// Arrays up to this many bytes are read onto the stack by [`with_bytes`].
+const STACK_BYTES: usize = 2048;
+
+/// Calls `f` with the first `len` bytes of a Java byte array (all of it for a negative `len`):
+/// copied onto the stack when they fit in [`STACK_BYTES`], else into a vector. A trivial
+/// request's record and most statements fit, so the two calls every request that reaches SQL
+/// makes (`openContext`, `checkSql`) allocate nothing for their arguments.
+fn with_bytes<R>(
+    env: &JNIEnv<'_>,
+    array: &JByteArray<'_>,
+    len: jint,
+    f: impl FnOnce(&[u8]) -> Option<R>,
+) -> Option<R> {
+    if array.is_null() {
+        return None;
+    }
+    let total = env.get_array_length(array).ok()?;
+    let len = usize::try_from(if len < 0 { total } else { len.min(total) }).ok()?;
+    if len > STACK_BYTES {
+        return f(&read_bytes(env, array, jint::try_from(len).ok()?)?);
+    }
+    let mut buf = [0i8; STACK_BYTES];
+    let buf = &mut buf[..len];
+    env.get_byte_array_region(array, 0, buf).ok()?;
+    // SAFETY: `i8` and `u8` have the same size and alignment and every bit pattern is valid for
+    // both, so the initialised `i8` slice can be read as `u8`s for as long as it is borrowed.
+    let bytes = unsafe { std::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), buf.len()) };
+    f(bytes)
+}
+
 /// The first `len` bytes of a Java byte array (all of it for a negative `len`).
 fn read_bytes(env: &JNIEnv<'_>, array: &JByteArray<'_>, len: jint) -> Option<Vec<u8>> {
     if array.is_null() {
@@ -222,8 +252,7 @@ extern "system" fn open_context<'l>(
 ) -> jlong {
     guarded(&mut env, 0, |env| {
         let rt = runtime::get()?;
-        let bytes = read_bytes(env, &request, length)?;
-        let record = RequestRecord::decode(&bytes).ok()?;
+        let record = with_bytes(env, &request, length, |b| RequestRecord::decode(b).ok())?;
         let context = RequestContext::open(record, rt.engine.load().config().limits);
         match rt.contexts.insert(ContextSlot::new(context)) {
             Some(handle) => {
@@ -265,13 +294,14 @@ extern "system" fn check_sql<'l>(
     guarded(&mut env, -1, |env| {
         let (rt, slot) = slot(handle)?;
         rt.stats.checks.fetch_add(1, Ordering::Relaxed);
-        let statement = env.convert_byte_array(&sql).ok()?;
-        let sink = SqlSink {
-            dialect: Dialect::from_code(dialect),
-            api: SqlApi::from_code(api).unwrap_or(SqlApi::Execute),
-            statement: &statement,
-        };
-        let verdict = rt.engine.load().check_sql(&slot.context(), &sink);
+        let verdict = with_bytes(env, &sql, -1, |statement| {
+            let sink = SqlSink {
+                dialect: Dialect::from_code(dialect),
+                api: SqlApi::from_code(api).unwrap_or(SqlApi::Execute),
+                statement,
+            };
+            Some(rt.engine.load().check_sql(&slot.context(), &sink))
+        })?;
         Some(record(rt, &slot, verdict))
     })
 }

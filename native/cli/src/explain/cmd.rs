@@ -189,7 +189,7 @@ fn occurrences(
             if !input.value.is_empty() && input.value == *program && !is_searchable(program) {
                 out.push(on_line(
                     i,
-                    input.name.clone(),
+                    input.name.to_string(),
                     0..program.len(),
                     vec![0],
                     "equals the program (found although it is a plain word)".into(),

@@ -253,8 +253,8 @@ fn input_views(ctx: &RequestContext) -> Vec<InputView> {
                 InputPart::Value => "value",
                 InputPart::Name => "name",
             },
-            name: i.name.clone(),
-            value: i.value.clone(),
+            name: i.name.to_string(),
+            value: i.value.to_string(),
             transform: i.transform,
             searched: is_searchable(&i.value),
         })
@@ -265,7 +265,7 @@ fn input_views(ctx: &RequestContext) -> Vec<InputView> {
 pub fn input_name(ctx: &RequestContext, index: usize) -> String {
     ctx.inputs()
         .get(index)
-        .map(|i| i.name.clone())
+        .map(|i| i.name.to_string())
         .unwrap_or_default()
 }
 

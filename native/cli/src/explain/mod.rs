@@ -71,9 +71,9 @@ pub fn query_context(route: &str, inputs: &[(String, String)]) -> RequestContext
     let record = RequestRecord {
         method: "GET".into(),
         uri: route.into(),
-        query: query.join("&"),
+        query: query.join("&").into(),
         remote_addr: "127.0.0.1".into(),
-        content_type: String::new(),
+        content_type: Default::default(),
         headers: Vec::new(),
     };
     RequestContext::new(&record, ContextLimits::default())

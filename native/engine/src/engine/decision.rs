@@ -282,9 +282,9 @@ impl Engine {
                 .map(EventInput::from),
             sink,
             request: EventRequest {
-                method: summary.method.clone(),
-                path: summary.path.clone(),
-                client: summary.client.clone(),
+                method: summary.method.to_string(),
+                path: summary.path.to_string(),
+                client: summary.client.to_string(),
             },
             handoff: None,
             stack: Vec::new(),

@@ -434,19 +434,26 @@ fn base64_decoded(value: &str) -> Option<String> {
     const STANDARD: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, INDIFFERENT);
     const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, INDIFFERENT);
     let (v, url_safe) = base64_shape(value)?;
-    let bytes = if url_safe {
-        URL_SAFE.decode(v).ok()?
+    let engine = if url_safe { &URL_SAFE } else { &STANDARD };
+    // Most values of this shape are short words that decode to binary or to another word: they
+    // are decoded on the stack, and only a form that is kept is allocated.
+    let mut stack = [0u8; 96];
+    let heap;
+    let bytes: &[u8] = if v.len() / 4 * 3 + 3 <= stack.len() {
+        let n = engine.decode_slice(v, &mut stack).ok()?;
+        &stack[..n]
     } else {
-        STANDARD.decode(v).ok()?
+        heap = engine.decode(v).ok()?;
+        &heap
     };
-    let text = String::from_utf8(bytes).ok()?;
+    let text = std::str::from_utf8(bytes).ok()?;
     // Random ids rarely decode to valid UTF-8; those that do mostly hit an ASCII control.
     let printable = text
         .bytes()
         .all(|b| !b.is_ascii_control() || matches!(b, b'\t' | b'\n' | b'\r'));
     // Decoded text that is a plain word could lie only inside one token: not worth a form.
     let plain = text.chars().all(|c| c.is_alphanumeric() || c == '_');
-    (printable && !plain).then_some(text)
+    (printable && !plain).then(|| text.to_owned())
 }
 
 /// The trimmed value and whether it is URL-safe, when `value` has the shape
@@ -528,6 +535,9 @@ mod tests {
             Some("?>?>' OR 1=1 --"),
         ),
         ("Jy0t", "base64-decoded", Some("'--")),
+        // The longest value decoded on the stack, and one past it (decoded on the heap).
+        ("eCcgVU5JT04gU0VMRUNUIHVzZXJuYW1lLCBwYXNzd29yZCBGUk9NIHVzZXJzIFdIRVJFICcxJz0nMScgT1JERVIgQlkgdXNlcm5hbWUsIHBhc3N3b3JkIERFU0Mg", "base64-decoded", Some("x' UNION SELECT username, password FROM users WHERE '1'='1' ORDER BY username, password DESC ")),
+        ("eCcgVU5JT04gU0VMRUNUIHVzZXJuYW1lLCBwYXNzd29yZCwgZW1haWwsIHJvbGUgRlJPTSB1c2VycyBXSEVSRSAnMSc9JzEnIE9SREVSIEJZIHVzZXJuYW1lLCBlbWFpbCwgcm9sZSAtLQ==", "base64-decoded", Some("x' UNION SELECT username, password, email, role FROM users WHERE '1'='1' ORDER BY username, email, role --")),
         // Random ids decode to binary; plain words are not decoded.
         ("dGhpc2lzYXdvcmQ=", "base64-decoded", None),
         ("Zm9vYmFy", "base64-decoded", None),

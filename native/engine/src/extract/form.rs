@@ -61,7 +61,7 @@ mod tests {
         let mut out = Vec::new();
         form_body(content_type, body, &mut |i| {
             if i.part == InputPart::Value && i.transform.is_none() {
-                out.push((i.name, i.value));
+                out.push((i.name.into(), i.value.into()));
             }
         });
         out
@@ -71,7 +71,7 @@ mod tests {
         let mut out = Vec::new();
         form_body(content_type, body, &mut |i| {
             if i.part == InputPart::Name {
-                out.push(i.value);
+                out.push(i.value.into());
             }
         });
         out

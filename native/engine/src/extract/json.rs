@@ -170,9 +170,9 @@ impl<'de> Visitor<'de> for Walk<'_> {
             self.path.push_str(&key);
             self.out.push(Input {
                 source: InputSource::Json,
-                name: self.path.clone(),
+                name: self.path.as_str().into(),
                 part: InputPart::Name,
-                value: key,
+                value: key.into(),
                 transform: None,
                 original: None,
             });
@@ -200,7 +200,7 @@ mod tests {
             .filter(|i| {
                 i.source == InputSource::Json && i.part == InputPart::Value && i.transform.is_none()
             })
-            .map(|i| (i.name, i.value))
+            .map(|i| (i.name.into(), i.value.into()))
             .collect()
     }
 

@@ -19,6 +19,8 @@ mod params;
 
 use std::borrow::Cow;
 
+use compact_str::CompactString;
+
 use crate::input::{Input, InputSource};
 use crate::wire::{CapturedInput, RequestRecord};
 use percent_encoding::percent_decode_str;
@@ -52,7 +54,7 @@ fn line_inputs(rec: &RequestRecord, sink: &mut dyn FnMut(Input)) {
     }
 }
 
-fn header_inputs(name: String, value: String, sink: &mut dyn FnMut(Input)) {
+fn header_inputs(name: CompactString, value: CompactString, sink: &mut dyn FnMut(Input)) {
     sink(Input::name_of(InputSource::Header, name.clone()));
     sink(Input::value(InputSource::Header, name, value));
 }
@@ -60,11 +62,8 @@ fn header_inputs(name: String, value: String, sink: &mut dyn FnMut(Input)) {
 /// `application/x-www-form-urlencoded` pairs (also the query string).
 pub fn form_pairs(encoded: &str, source: InputSource, sink: &mut dyn FnMut(Input)) {
     for (name, value) in form_urlencoded::parse(encoded.as_bytes()) {
-        sink(Input::name_of(source, name.clone().into_owned()));
-        with_derived_forms(
-            Input::value(source, name.into_owned(), value.into_owned()),
-            sink,
-        );
+        sink(Input::name_of(source, name.as_ref()));
+        with_derived_forms(Input::value(source, name.as_ref(), value.as_ref()), sink);
     }
 }
 
@@ -73,17 +72,17 @@ fn path_segments(uri: &str, sink: &mut dyn FnMut(Input)) {
         let mut parts = raw.split(';');
         let segment = parts.next().unwrap_or_default();
         let name = segment_name(index);
-        let decoded = percent_decode_str(segment).decode_utf8_lossy().into_owned();
+        let decoded = percent_decode_str(segment).decode_utf8_lossy();
         with_derived_forms(Input::value(InputSource::Path, name.clone(), decoded), sink);
         for param in parts.filter(|p| !p.is_empty()) {
-            let decoded = percent_decode_str(param).decode_utf8_lossy().into_owned();
+            let decoded = percent_decode_str(param).decode_utf8_lossy();
             sink(Input::value(InputSource::Path, name.clone(), decoded));
         }
     }
 }
 
 /// `segment[index]`, without the formatting machinery for the first segments.
-fn segment_name(index: usize) -> String {
+fn segment_name(index: usize) -> CompactString {
     const NAMES: [&str; 8] = [
         "segment[0]",
         "segment[1]",
@@ -94,9 +93,10 @@ fn segment_name(index: usize) -> String {
         "segment[6]",
         "segment[7]",
     ];
-    NAMES
-        .get(index)
-        .map_or_else(|| format!("segment[{index}]"), |n| (*n).to_owned())
+    NAMES.get(index).map_or_else(
+        || compact_str::format_compact!("segment[{index}]"),
+        |n| CompactString::const_new(n),
+    )
 }
 
 fn cookies(header: &str, sink: &mut dyn FnMut(Input)) {
@@ -122,7 +122,7 @@ fn cookies(header: &str, sink: &mut dyn FnMut(Input)) {
 /// whichever way it was seen.
 pub fn captured_inputs(captured: &CapturedInput, sink: &mut dyn FnMut(Input)) {
     let name = match captured.source {
-        InputSource::Json => json_path(&captured.name),
+        InputSource::Json => json_path(&captured.name).into(),
         _ => captured.name.clone(),
     };
     with_derived_forms(
@@ -156,7 +156,7 @@ fn with_derived_forms(input: Input, sink: &mut dyn FnMut(Input)) {
     sink(input);
     for form in forms {
         sink(Input {
-            value: form.value,
+            value: form.value.into(),
             transform: Some(form.transform),
             original: Some(original.clone()),
             ..template.clone()
@@ -250,7 +250,7 @@ mod tests {
         inputs
             .iter()
             .filter(|i| i.source == source && i.part == InputPart::Value && i.transform.is_none())
-            .map(|i| (i.name.clone(), i.value.clone()))
+            .map(|i| (i.name.to_string(), i.value.to_string()))
             .collect()
     }
 
@@ -261,7 +261,7 @@ mod tests {
             uri: "/shop/item%20one;jsessionid=abc/7".into(),
             query: "q=a+b%27&sort=name%20DESC&x".into(),
             remote_addr: "127.0.0.1".into(),
-            content_type: String::new(),
+            content_type: Default::default(),
             headers: vec![
                 ("Cookie".into(), "sid=1; user=\"bob\"".into()),
                 ("X-User".into(), "alice".into()),

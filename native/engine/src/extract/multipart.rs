@@ -230,7 +230,7 @@ mod tests {
                 && i.transform.is_none()
                 && i.source == InputSource::Multipart
             {
-                out.push((i.name, i.value));
+                out.push((i.name.into(), i.value.into()));
             }
         });
         out

@@ -330,7 +330,7 @@ mod tests {
         let sent = "ldap%3A%2F%2Fevil.example%2Fa";
         let mut derived = Input::value(InputSource::Query, "name", "ldap://evil.example/a");
         derived.transform = Some("url-decoded");
-        derived.original = Some(sent.to_owned());
+        derived.original = Some(sent.into());
         let c = RequestContext::from_inputs(
             vec![Input::value(InputSource::Query, "name", sent), derived],
             ContextLimits::default(),

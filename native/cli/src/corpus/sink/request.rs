@@ -53,12 +53,12 @@ impl RequestShape {
         RequestRecord {
             method: "GET".into(),
             uri: self.uri.into(),
-            query,
+            query: query.into(),
             remote_addr: "203.0.113.7".into(),
-            content_type: String::new(),
+            content_type: Default::default(),
             headers: HEADERS
                 .iter()
-                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .map(|(n, v)| ((*n).into(), (*v).into()))
                 .collect(),
         }
     }

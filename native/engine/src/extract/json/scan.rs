@@ -93,9 +93,9 @@ fn emit(
         }
         sink(Input {
             source: InputSource::Json,
-            name,
+            name: name.into(),
             part: InputPart::Name,
-            value,
+            value: value.into(),
             transform: None,
             original: None,
         });
@@ -206,7 +206,7 @@ mod tests {
         let mut out = Vec::new();
         tokens(text, &mut |i| {
             if i.transform.is_none() {
-                out.push((i.part, i.name, i.value));
+                out.push((i.part, i.name.into(), i.value.into()));
             }
         });
         out

@@ -47,6 +47,12 @@ public final class Cases {
     static final List<String> LIKE_ATTACKS = List.of("%' OR '1'='1", "' UNION SELECT id,token,token,token FROM secrets--");
     static final List<String> DELETE_ATTACKS = List.of("x' OR 'a'='a", "' OR '1'='1", "'; DROP TABLE users; --");
 
+    /**
+     * Longer than the 2 KiB the native side copies request records and statements onto the stack
+     * for: the query string (so the request record) and the statement take the other path.
+     */
+    static final String LONG_PREFIX = "x".repeat(2100);
+
     /** In a path segment (no '/' or ';': containers reject or strip them). */
     static final List<String> PATH_ATTACKS = List.of(
         "' OR '1'='1", "x' OR 'a'='a", "admin'--", "' UNION SELECT id,token,token,token FROM secrets--");
@@ -66,6 +72,8 @@ public final class Cases {
         DELETE_ATTACKS.forEach(p -> all.add(Case.attack(DELETE, p)));
         DELETE_ATTACKS.forEach(p -> all.add(Case.attack(DELETE_BATCH, p)));
         PATH_ATTACKS.forEach(p -> all.add(Case.attack(NAMED, p)));
+        all.add(Case.attack(BY_NAME, LONG_PREFIX + "' OR 'a'='a"));
+        all.add(Case.attack(FORM_BY_NAME, LONG_PREFIX + "' OR 'a'='a"));
         return only(all, available);
     }
 
@@ -105,7 +113,9 @@ public final class Cases {
             Case.deleted(DELETE, "nobody", 0),
             Case.deleted(DELETE_BATCH, "nobody", 0),
             Case.names(NAMED, "alice", "alice"),
-            Case.names(NAMED, "select the best"));
+            Case.names(NAMED, "select the best"),
+            Case.names(BY_NAME, LONG_PREFIX + " and more"),
+            Case.names(FORM_BY_NAME, LONG_PREFIX + " and more"));
         return only(all, available);
     }
 

@@ -1,0 +1,129 @@
+//! How many heap allocations decoding a request record and opening its context takes.
+//!
+//! Opening a context is the native work every request that reaches a sink pays for, and under
+//! glibc's allocator most of it used to be allocator work: one `String` per record field, per
+//! input name and value, per matcher value. Short strings are now held inline
+//! ([`rasp_engine::input::CompactString`]) and the input and matcher vectors are sized up front,
+//! so a trivial request's open is a handful of allocations whatever its inputs. These tests count
+//! them with a global allocator that counts, so that a change that brings the per-string
+//! allocations back fails here rather than only in a benchmark.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use rasp_engine::input::InputSource;
+use rasp_engine::wire::RequestRecord;
+use rasp_engine::{ContextLimits, RequestContext};
+
+struct Counting;
+
+thread_local! {
+    /// Allocations made on this thread (the test harness's other threads do not count).
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+// SAFETY: every method forwards to the system allocator unchanged; counting touches only a
+// thread-local `Cell`, which does not allocate.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+        // SAFETY: the caller's contract for `alloc` is passed on as is.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: the caller's contract for `dealloc` is passed on as is.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+        // SAFETY: the caller's contract for `realloc` is passed on as is.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static COUNTING: Counting = Counting;
+
+fn allocations_of<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    let before = ALLOCATIONS.with(Cell::get);
+    let value = f();
+    (value, ALLOCATIONS.with(Cell::get) - before)
+}
+
+/// The load test's `by-name` request: a path, one query parameter, a Host header.
+fn trivial() -> Vec<u8> {
+    RequestRecord {
+        method: "GET".into(),
+        uri: "/h2/users/by-name".into(),
+        query: "name=alice".into(),
+        remote_addr: "127.0.0.1".into(),
+        content_type: Default::default(),
+        headers: vec![("host".into(), "127.0.0.1:8080".into())],
+    }
+    .encode()
+}
+
+#[test]
+fn a_trivial_request_opens_in_a_handful_of_allocations() {
+    let bytes = trivial();
+    // Warm up whatever is made once per process (the request id's process tag, ...).
+    drop(RequestContext::open(
+        RequestRecord::decode(&bytes).expect("decodes"),
+        ContextLimits::default(),
+    ));
+    let (context, n) = allocations_of(|| {
+        let record = RequestRecord::decode(&bytes).expect("decodes");
+        RequestContext::open(record, ContextLimits::default())
+    });
+    // The header vector, the input vector, the matcher's three: 5. Each field and input as its
+    // own String made it 30.
+    assert!(
+        n <= 6,
+        "{n} allocations to open a trivial request's context"
+    );
+    // The inline strings are the request's, unchanged.
+    assert!(context
+        .inputs()
+        .iter()
+        .any(|i| i.source == InputSource::Query && i.name == "name" && i.value == "alice"));
+    assert!(context
+        .inputs()
+        .iter()
+        .any(|i| i.source == InputSource::Header && i.value == "127.0.0.1:8080"));
+    assert_eq!(context.summary().path, "/h2/users/by-name");
+}
+
+#[test]
+fn long_values_are_kept_whole() {
+    // Past what a string holds inline (24 bytes): these take the heap, and must come out intact.
+    let agent = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
+    let value = format!("{}' OR '1'='1", "x".repeat(40));
+    let bytes = RequestRecord {
+        method: "GET".into(),
+        uri: "/a/very/long/path/segment-that-is-longer-than-inline".into(),
+        query: format!("q={value}").into(),
+        remote_addr: "2001:db8:85a3::8a2e:370:7334".into(),
+        content_type: Default::default(),
+        headers: vec![("user-agent".into(), agent.into())],
+    }
+    .encode();
+    let context = RequestContext::open(
+        RequestRecord::decode(&bytes).expect("decodes"),
+        ContextLimits::default(),
+    );
+    assert!(context
+        .inputs()
+        .iter()
+        .any(|i| i.source == InputSource::Query && i.value == value.as_str()));
+    assert!(context
+        .inputs()
+        .iter()
+        .any(|i| i.source == InputSource::Header && i.name == "user-agent" && i.value == agent));
+    assert!(context
+        .inputs()
+        .iter()
+        .any(|i| i.source == InputSource::Path && i.value == "segment-that-is-longer-than-inline"));
+    assert_eq!(context.summary().client, "2001:db8:85a3::8a2e:370:7334");
+}
