@@ -357,6 +357,14 @@ impl RequestContext {
     /// past [`ContextLimits::max_captured_bytes`] is not kept and marks the context
     /// overflowed: never a silent pass.
     pub fn with_captured(&self, batch: &[CapturedInput]) -> Option<RequestContext> {
+        if self.all_known(batch) {
+            return None;
+        }
+        self.with_captured_checked(batch)
+    }
+
+    /// [`RequestContext::with_captured`] for a batch that may hold something new.
+    fn with_captured_checked(&self, batch: &[CapturedInput]) -> Option<RequestContext> {
         let mut candidates = Vec::new();
         for c in batch {
             extract::captured_inputs(c, &mut |i| candidates.push(i));
@@ -425,6 +433,27 @@ impl RequestContext {
             body_start: self.body_start,
             captured,
         }))
+    }
+
+    /// Whether every value of `batch` equals a request line or header value, or an earlier
+    /// captured one: then [`RequestContext::with_captured`] keeps nothing (forms derived from a
+    /// known value are skipped too) and the context stays as it is. The common batch is the
+    /// parameters the application read, which the query string already had; this answers it by
+    /// comparing values, without deriving forms or building sets of identities (which made such
+    /// a no-op batch cost more than opening the context). Large batches against many inputs
+    /// take the general path.
+    fn all_known(&self, batch: &[CapturedInput]) -> bool {
+        const MAX_COMPARISONS: usize = 4096;
+        let known = self.body_start + self.captured.len();
+        if batch.len().saturating_mul(known) > MAX_COMPARISONS {
+            return false;
+        }
+        batch.iter().all(|c| {
+            self.inputs[..self.body_start]
+                .iter()
+                .chain(&self.captured)
+                .any(|i| i.part == InputPart::Value && i.value == c.value)
+        })
     }
 
     pub fn summary(&self) -> &RequestSummary {
@@ -703,6 +732,45 @@ mod tests {
                 c.case
             );
         }
+    }
+
+    #[test]
+    fn the_known_values_shortcut_answers_as_the_general_path_does() {
+        let base = RequestContext::new(&record("application/json"), ContextLimits::default())
+            .with_body(br#"{"a":"b' c"}"#, false)
+            .with_captured(&[captured(InputSource::Json, "m", "m' --")])
+            .expect("a new value");
+        let batches = [
+            vec![captured(InputSource::Parameter, "a", "1 x")],
+            vec![captured(InputSource::Header, "X-A", "h v")],
+            vec![
+                captured(InputSource::Parameter, "a", "1 x"),
+                captured(InputSource::Json, "again", "m' --"),
+            ],
+            // A name's value is another part: new.
+            vec![captured(InputSource::Json, "k", "a")],
+            // Equal to a body input only: kept (a later body may not hold it).
+            vec![captured(InputSource::Json, "a", "b' c")],
+            vec![
+                captured(InputSource::Parameter, "a", "1 x"),
+                captured(InputSource::Parameter, "b", "2' y"),
+            ],
+            vec![],
+        ];
+        let mut shortcuts = 0;
+        for batch in &batches {
+            let general = base.with_captured_checked(batch);
+            if base.all_known(batch) {
+                shortcuts += 1;
+                assert!(general.is_none(), "{batch:?}: the shortcut kept nothing");
+            }
+            let answer = base.with_captured(batch);
+            assert_eq!(answer.is_none(), general.is_none(), "{batch:?}");
+            if let (Some(a), Some(g)) = (answer, general) {
+                assert_eq!(a.inputs(), g.inputs(), "{batch:?}");
+            }
+        }
+        assert_eq!(shortcuts, 4, "the known batches and the empty one");
     }
 
     #[test]
