@@ -5,51 +5,30 @@
 //! input name and value, per matcher value. Short strings are now held inline
 //! ([`rasp_engine::input::CompactString`]) and the input and matcher vectors are sized up front,
 //! so a trivial request's open is a handful of allocations whatever its inputs. These tests count
-//! them with a global allocator that counts, so that a change that brings the per-string
-//! allocations back fails here rather than only in a benchmark.
+//! them with a counting global allocator (`stats_alloc`), so that a change that brings the
+//! per-string allocations back fails here rather than only in a benchmark.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
+use std::alloc::System;
+use std::sync::Mutex;
+
+use stats_alloc::{Region, StatsAlloc, INSTRUMENTED_SYSTEM};
 
 use rasp_engine::input::InputSource;
 use rasp_engine::wire::RequestRecord;
 use rasp_engine::{ContextLimits, RequestContext};
 
-struct Counting;
-
-thread_local! {
-    /// Allocations made on this thread (the test harness's other threads do not count).
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-}
-
-// SAFETY: every method forwards to the system allocator unchanged; counting touches only a
-// thread-local `Cell`, which does not allocate.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
-        // SAFETY: the caller's contract for `alloc` is passed on as is.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: the caller's contract for `dealloc` is passed on as is.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
-        // SAFETY: the caller's contract for `realloc` is passed on as is.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
 #[global_allocator]
-static COUNTING: Counting = Counting;
+static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
+
+/// The counts are process-wide: the tests of this file take turns, so one's allocations never
+/// land in another's count.
+static SERIAL: Mutex<()> = Mutex::new(());
 
 fn allocations_of<T>(f: impl FnOnce() -> T) -> (T, usize) {
-    let before = ALLOCATIONS.with(Cell::get);
+    let region = Region::new(GLOBAL);
     let value = f();
-    (value, ALLOCATIONS.with(Cell::get) - before)
+    let change = region.change();
+    (value, change.allocations + change.reallocations)
 }
 
 /// The load test's `by-name` request: a path, one query parameter, a Host header.
@@ -67,6 +46,7 @@ fn trivial() -> Vec<u8> {
 
 #[test]
 fn a_trivial_request_opens_in_a_handful_of_allocations() {
+    let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let bytes = trivial();
     // Warm up whatever is made once per process (the request id's process tag, ...).
     drop(RequestContext::open(
@@ -97,6 +77,7 @@ fn a_trivial_request_opens_in_a_handful_of_allocations() {
 
 #[test]
 fn long_values_are_kept_whole() {
+    let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     // Past what a string holds inline (24 bytes): these take the heap, and must come out intact.
     let agent = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
     let value = format!("{}' OR '1'='1", "x".repeat(40));
