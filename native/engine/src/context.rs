@@ -452,7 +452,7 @@ impl RequestContext {
             self.inputs[..self.body_start]
                 .iter()
                 .chain(&self.captured)
-                .any(|i| i.part == InputPart::Value && i.value == c.value)
+                .any(|i| identity(i) == (InputPart::Value, c.value.as_str()))
         })
     }
 

@@ -65,6 +65,8 @@ pub const TEDDY_FOR_BYTES: usize = 4096;
 const SHORT_HAY: usize = 512;
 /// Values up to this long are searched for that way; longer ones always get a finder.
 const SHORT_NEEDLE: usize = 32;
+/// Values (and their bytes, this many times [`SHORT_NEEDLE`]) reserved for up front.
+const RESERVED_PATTERNS: usize = 256;
 /// Up to this many inputs, equal values are found by comparing with each pattern so far
 /// rather than through a hash map, which costs more to build than it saves on so few.
 const LINEAR_DEDUP_INPUTS: usize = 64;
@@ -130,12 +132,14 @@ impl Patterns {
     /// The searchable inputs' distinct values, in order of first appearance.
     fn of(inputs: &[Input]) -> Patterns {
         // Sized up front for every input (an upper bound), so that building them is three
-        // allocations rather than one per doubling of each.
-        let bytes = inputs.iter().map(|i| i.value.len()).sum();
+        // allocations rather than one per doubling of each; capped, so that a large body of
+        // values that are never searched (plain words) does not reserve its size again.
+        let bytes: usize = inputs.iter().map(|i| i.value.len()).sum();
+        let entries = inputs.len().min(RESERVED_PATTERNS);
         let mut patterns = Patterns {
-            text: String::with_capacity(bytes),
-            ends: Vec::with_capacity(inputs.len()),
-            owners: Vec::with_capacity(inputs.len()),
+            text: String::with_capacity(bytes.min(RESERVED_PATTERNS * SHORT_NEEDLE)),
+            ends: Vec::with_capacity(entries),
+            owners: Vec::with_capacity(entries),
         };
         let mut index: Option<std::collections::HashMap<&str, usize>> =
             (inputs.len() > LINEAR_DEDUP_INPUTS).then(std::collections::HashMap::new);
@@ -288,11 +292,12 @@ impl InputMatcher {
                 }
             }
         };
-        if (first || hay.len() <= SHORT_HAY) && self.finders.get().is_none() {
+        if teddy.is_none() && (first || hay.len() <= SHORT_HAY) && self.finders.get().is_none() {
             // The same search as the kept finders make, without copying every value into one
             // that outlives the check: most requests make no second check, and a short sink
             // is searched as fast without them (a check that finds an input searches its
-            // statement twice: the detector repeats the engine's search).
+            // statement twice: the detector repeats the engine's search). Once the
+            // multi-pattern searcher exists, it is one pass whatever the number of values.
             return self
                 .patterns
                 .iter()

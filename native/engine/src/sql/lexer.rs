@@ -48,10 +48,11 @@ impl SqlLexer {
     }
 
     /// [`SqlLexer::tokenize`] into a new vector, sized for about one token per four bytes of
-    /// SQL: one allocation for most statements rather than one per doubling (the detector
-    /// lexes every statement an input reaches this way).
+    /// SQL (up to 1,024 tokens; longer statements grow it): one allocation for most statements
+    /// rather than one per doubling (the detector lexes every statement an input reaches this
+    /// way), without reserving a huge statement's worth before the lexer has read any of it.
     pub fn tokens(&self, sql: &[u8]) -> Result<Vec<Token>, LexError> {
-        let mut out = Vec::with_capacity(sql.len() / 4 + 4);
+        let mut out = Vec::with_capacity((sql.len() / 4 + 4).min(1024));
         self.tokenize(sql, &mut out)?;
         Ok(out)
     }
