@@ -87,10 +87,13 @@ final class Activation {
     static final class Prepared {
         final AgentBuilder builder;
         final InternalErrors errors;
+        /** Null with -Drasp.debug.discovery=off (ByteBuddy's own discovery, inside premain). */
+        final LoadedClassDiscovery discovery;
 
-        Prepared(AgentBuilder builder, InternalErrors errors) {
+        Prepared(AgentBuilder builder, InternalErrors errors, LoadedClassDiscovery discovery) {
             this.builder = builder;
             this.errors = errors;
+            this.discovery = discovery;
         }
     }
 
@@ -113,6 +116,12 @@ final class Activation {
             keys.add(k);
         }
         final TypePrefilter prefilter = new TypePrefilter(keys);
+        StartupTimes.watch(prefilter);
+        // The classes loaded before the install are retransformed after it, on a thread of its own
+        // (LoadedClassPass); -Drasp.debug.retransform=sync lets ByteBuddy's install do it as before.
+        LoadedClassDiscovery discovery = DISCOVERY
+                ? new LoadedClassDiscovery(jdkSinks, coreLoader, PREFILTER ? prefilter : null, LoadedClassPass.DEFERRED)
+                : null;
         // Advice is woven by decorating the class (AdviceWeaving): no member changes, no method graph.
         AgentBuilder builder = AdviceWeaving.typeStrategy(newAgentBuilder().disableClassFormatChanges())
                 // Already loaded classes (java.io.File, FileInputStream, the file system provider,
@@ -121,7 +130,7 @@ final class Activation {
                 // Of the classes already loaded, only those the ignore matcher below can pass and
                 // the pre-filter keeps (by reflection) are handed to ByteBuddy's discovery
                 // (LoadedClassDiscovery); -Drasp.debug.discovery=off hands it every loaded class.
-                .with(DISCOVERY ? new LoadedClassDiscovery(jdkSinks, coreLoader, PREFILTER ? prefilter : null)
+                .with(discovery != null ? discovery
                         : (AgentBuilder.RedefinitionStrategy.DiscoveryStrategy)
                                 AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.SinglePass.INSTANCE)
                 .with(StartupTimes.redefinitionListener())
@@ -170,7 +179,7 @@ final class Activation {
                 errors.record("loading " + jdkExecutor, t);
             }
         }
-        return new Prepared(builder, errors);
+        return new Prepared(builder, errors, discovery);
     }
 
     /**
@@ -189,8 +198,13 @@ final class Activation {
         StartupTimes.phase("bridge installed");
         AgentBuilder builder = prepared.builder;
         SinkPreload.beforeInstall();
-        builder.installOn(instrumentation);
-        StartupTimes.phase("transformer installed (retransformation of loaded classes)");
+        ResettableClassFileTransformer transformer = builder.installOn(instrumentation);
+        if (prepared.discovery != null && prepared.discovery.deferred) {
+            LoadedClassPass.start(instrumentation, transformer, prepared.discovery, errors);
+            StartupTimes.phase("transformer installed (loaded classes: in the background)");
+        } else {
+            StartupTimes.phase("transformer installed (retransformation of loaded classes)");
+        }
         StartupTimes.report();
         SinkPreload.start();
 
@@ -259,16 +273,23 @@ final class Activation {
         private final ElementMatcher<TypeDescription> jdkSinks;
         private final ClassLoader ownLoader;
         private final TypePrefilter prefilter;
+        /** True: ByteBuddy's install pass gets nothing; {@link LoadedClassPass} does the work afterwards. */
+        final boolean deferred;
 
         /** @param prefilter null to hand ByteBuddy every class of another loader than the boot loader and the agent's */
-        LoadedClassDiscovery(ElementMatcher<TypeDescription> jdkSinks, ClassLoader ownLoader, TypePrefilter prefilter) {
+        LoadedClassDiscovery(ElementMatcher<TypeDescription> jdkSinks, ClassLoader ownLoader, TypePrefilter prefilter,
+                             boolean deferred) {
             this.jdkSinks = jdkSinks;
             this.ownLoader = ownLoader;
             this.prefilter = prefilter;
+            this.deferred = deferred;
         }
 
         @Override
         public Iterable<Iterable<Class<?>>> resolve(Instrumentation instrumentation) {
+            if (deferred) {
+                return java.util.Collections.<Iterable<Class<?>>>emptyList();
+            }
             Class<?>[] loaded = instrumentation.getAllLoadedClasses();
             List<Class<?>> kept = new ArrayList<Class<?>>();
             for (Class<?> type : loaded) {

@@ -102,6 +102,9 @@ public final class RaspRuntime implements RaspHooks {
 
     @Override
     public RequestContext openRequest(Object request, Object response) {
+        if (!LoadedClassPass.over()) {
+            LoadedClassPass.awaitBeforeRequest(errors); // the first requests only: the JDK sinks are hooked first
+        }
         HttpRequestAccess http = HttpRequestAccess.of(request);
         if (http == null) {
             return null;
@@ -232,6 +235,9 @@ public final class RaspRuntime implements RaspHooks {
 
     @Override
     public RequestContext openMessage(Object handler, Object[] handlerArgs) {
+        if (!LoadedClassPass.over()) {
+            LoadedClassPass.awaitBeforeRequest(errors);
+        }
         WebSocketMessage message = new WebSocketMessage();
         message.add(handler, handlerArgs, null);
         if (message.payloads().isEmpty() && !WebSocketMessage.streams(handlerArgs)) {

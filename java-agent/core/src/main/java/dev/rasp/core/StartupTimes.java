@@ -27,6 +27,7 @@ public final class StartupTimes {
     private static final AtomicInteger TRANSFORMED = new AtomicInteger();
     /** Calls the pre-filter handed to ByteBuddy. */
     private static final AtomicInteger TO_BYTEBUDDY = new AtomicInteger();
+    private static final AtomicLong BYTEBUDDY_NANOS = new AtomicLong();
     private static final ThreadLocal<long[]> OPEN = new ThreadLocal<long[]>();
 
     private StartupTimes() {
@@ -90,6 +91,10 @@ public final class StartupTimes {
             public void exit(boolean toByteBuddy) {
                 if (toByteBuddy) {
                     TO_BYTEBUDDY.incrementAndGet();
+                    long[] open = OPEN.get();
+                    if (open != null && open[0] == 1) {
+                        BYTEBUDDY_NANOS.addAndGet(System.nanoTime() - open[1]);
+                    }
                 }
                 completed();
             }
@@ -131,10 +136,22 @@ public final class StartupTimes {
         }
     }
 
+    private static volatile dev.rasp.core.instrumentation.TypePrefilter prefilter;
+
+    static void watch(dev.rasp.core.instrumentation.TypePrefilter p) {
+        prefilter = p;
+    }
+
     /** Logs the transformer's totals so far. */
     static void report() {
         if (ENABLED) {
-            AgentLog.info("startup: transformer " + SEEN.get() + " classes (" + TO_BYTEBUDDY.get() + " to ByteBuddy), "
+            dev.rasp.core.instrumentation.TypePrefilter p = prefilter;
+            if (p != null) {
+                long[] r = p.readStats();
+                AgentLog.info("startup: pre-filter read " + r[0] + " super types' class files (" + r[1]
+                        + " from the jar of the class naming them) in " + ms(r[2]) + " ms");
+            }
+            AgentLog.info("startup: transformer " + SEEN.get() + " classes (" + TO_BYTEBUDDY.get() + " to ByteBuddy in " + ms(BYTEBUDDY_NANOS.get()) + " ms), "
                     + TRANSFORMED.get() + " transformed, "
                     + ms(NANOS.get()) + " ms (thread CPU " + ms(CPU_NANOS.get()) + " ms)");
         }

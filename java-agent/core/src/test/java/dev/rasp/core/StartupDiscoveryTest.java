@@ -33,7 +33,7 @@ class StartupDiscoveryTest {
     @Test
     void discoveryKeepsTheJdkSinksAndTheCandidatesOfAnotherLoader() throws Exception {
         ClassLoader own = new URLClassLoader(new URL[0], null);
-        Activation.LoadedClassDiscovery discovery = new Activation.LoadedClassDiscovery(jdkSinks, own, prefilter());
+        Activation.LoadedClassDiscovery discovery = new Activation.LoadedClassDiscovery(jdkSinks, own, prefilter(), false);
         assertTrue(discovery.keep(java.io.File.class), "a JDK sink");
         assertTrue(discovery.keep(java.io.FileInputStream.class), "a JDK sink");
         assertTrue(discovery.keep(java.util.concurrent.ThreadPoolExecutor.class), "a JDK executor (context)");
@@ -44,7 +44,7 @@ class StartupDiscoveryTest {
         assertFalse(discovery.keep(StartupDiscoveryTest.class), "a plain application class");
         assertFalse(discovery.keep(TypeDescription.class), "a plain library class");
         // without the filter (-Drasp.debug.prefilter=off) every class of another loader
-        Activation.LoadedClassDiscovery all = new Activation.LoadedClassDiscovery(jdkSinks, own, null);
+        Activation.LoadedClassDiscovery all = new Activation.LoadedClassDiscovery(jdkSinks, own, null, false);
         assertTrue(all.keep(StartupDiscoveryTest.class));
         assertFalse(all.keep(String.class));
     }
@@ -52,7 +52,7 @@ class StartupDiscoveryTest {
     @Test
     void discoveryLeavesOutTheAgentsOwnLoader() {
         ClassLoader own = StartupDiscoveryTest.class.getClassLoader();
-        Activation.LoadedClassDiscovery discovery = new Activation.LoadedClassDiscovery(jdkSinks, own, prefilter());
+        Activation.LoadedClassDiscovery discovery = new Activation.LoadedClassDiscovery(jdkSinks, own, prefilter(), false);
         assertFalse(discovery.keep(StartupDiscoveryTest.class));
         assertTrue(discovery.keep(java.io.File.class));
     }

@@ -114,14 +114,16 @@ public final class PrefilteredTransformer implements InvocationHandler {
         probe.enter();
         boolean toByteBuddy = false;
         try {
-            toByteBuddy = mayMatch((ClassLoader) args[at], (String) args[at + 1], (Class<?>) args[at + 2], (byte[]) args[at + 4]);
+            toByteBuddy = mayMatch((ClassLoader) args[at], (String) args[at + 1], (Class<?>) args[at + 2],
+                    (ProtectionDomain) args[at + 3], (byte[]) args[at + 4]);
             return toByteBuddy ? forward(byteBuddy, method, args) : null;
         } finally {
             probe.exit(toByteBuddy);
         }
     }
 
-    private boolean mayMatch(ClassLoader loader, String internalName, Class<?> redefined, byte[] classFile) {
+    private boolean mayMatch(ClassLoader loader, String internalName, Class<?> redefined, ProtectionDomain domain,
+                             byte[] classFile) {
         if (internalName == null) {
             return false; // ByteBuddy does not transform a class without a name either
         }
@@ -135,7 +137,7 @@ public final class PrefilteredTransformer implements InvocationHandler {
             return false;
         }
         try {
-            return prefilter.candidate(loader, classFile);
+            return prefilter.candidate(loader, domain, classFile);
         } catch (Throwable undecided) {
             return true; // ByteBuddy looks at it
         }

@@ -8,6 +8,8 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.net.URL;
+import java.security.ProtectionDomain;
 
 import java.util.Collections;
 import java.util.HashSet;
@@ -16,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The cheap first look at every class being loaded, before ByteBuddy's matchers: most of the
@@ -55,6 +58,10 @@ public final class TypePrefilter {
     /** java.* types, which only the boot and platform loaders define: one map for all loaders. */
     private final Map<String, Boolean> jdk = new ConcurrentHashMap<String, Boolean>();
     private final ClassFileLocator jdkLocator = ClassFileLocator.ForClassLoader.ofSystemLoader();
+    /** Super types' class files read through their loader, and the time it took (start-up figures). */
+    private final AtomicLong reads = new AtomicLong();
+    private final AtomicLong homeReads = new AtomicLong();
+    private final AtomicLong readNanos = new AtomicLong();
 
     public TypePrefilter(List<TypeKeys> keys) {
         int shapeCount = 0;
@@ -188,24 +195,32 @@ public final class TypePrefilter {
 
     /** False only when no module's type matcher can match the class in this class file. */
     public boolean candidate(ClassLoader loader, byte[] classFile) {
+        return candidate(loader, null, classFile);
+    }
+
+    /**
+     * As {@link #candidate(ClassLoader, byte[])}, reading a super type first from the jar the class
+     * itself comes from ({@code domain}'s code source) when that is a {@code jar:} URL.
+     */
+    public boolean candidate(ClassLoader loader, ProtectionDomain domain, byte[] classFile) {
         ClassReader reader = new ClassReader(classFile);
         String name = reader.getClassName();
         if (names.contains(name) || hasShape(name) || hasConstant(reader, classFile)) {
             return true;
         }
-        boolean inherits = superTypesInherit(loader, reader, 0);
+        boolean inherits = superTypesInherit(loader, reader, 0, ClassFileHome.of(domain));
         // remembered for its subclasses (a loader defines a name once)
         memo(loader, name).put(name, inherits);
         return inherits;
     }
 
-    private boolean superTypesInherit(ClassLoader loader, ClassReader reader, int depth) {
+    private boolean superTypesInherit(ClassLoader loader, ClassReader reader, int depth, ClassFileHome home) {
         String superName = reader.getSuperName();
-        if (superName != null && inherits(loader, superName, depth + 1)) {
+        if (superName != null && inherits(loader, superName, depth + 1, home)) {
             return true;
         }
         for (String i : reader.getInterfaces()) {
-            if (inherits(loader, i, depth + 1)) {
+            if (inherits(loader, i, depth + 1, home)) {
                 return true;
             }
         }
@@ -213,7 +228,7 @@ public final class TypePrefilter {
     }
 
     /** Whether the type of this internal name, as the loader sees it, has a key name in its hierarchy. */
-    private boolean inherits(ClassLoader loader, String name, int depth) {
+    private boolean inherits(ClassLoader loader, String name, int depth, ClassFileHome home) {
         if (names.contains(name)) {
             return true;
         }
@@ -222,24 +237,48 @@ public final class TypePrefilter {
         if (b != null) {
             return b;
         }
-        boolean result = depth > MAX_DEPTH || resolve(loader, name, depth);
+        boolean result = depth > MAX_DEPTH || resolve(loader, name, depth, home);
         known.put(name, result);
         return result;
     }
 
-    private boolean resolve(ClassLoader loader, String name, int depth) {
-        byte[] classFile;
+    private boolean resolve(ClassLoader loader, String name, int depth, ClassFileHome home) {
+        long t0 = System.nanoTime();
         try {
-            ClassFileLocator locator = isJdk(name) ? jdkLocator : ClassFileLocator.ForClassLoader.of(loader);
-            ClassFileLocator.Resolution resolution = locator.locate(name.replace('/', '.'));
-            if (!resolution.isResolved()) {
+            if (isJdk(name)) {
+                ClassFileLocator.Resolution resolution = jdkLocator.locate(name.replace('/', '.'));
+                return !resolution.isResolved() || superTypesInherit(loader, new ClassReader(resolution.resolve()), depth, null);
+            }
+            String resource = name + ".class";
+            byte[] classFile = home == null ? null : home.read(resource);
+            if (classFile != null) {
+                homeReads.incrementAndGet();
+                return superTypesInherit(loader, new ClassReader(classFile), depth, home);
+            }
+            URL url = loader.getResource(resource);
+            if (url == null) {
                 return true; // not served as a resource (generated at run time?): undecided
             }
-            classFile = resolution.resolve();
-            return superTypesInherit(loader, new ClassReader(classFile), depth);
+            ClassFileHome found = ClassFileHome.of(url);
+            classFile = found != null ? found.read(resource) : null;
+            if (classFile == null) {
+                classFile = ClassFileHome.readAll(url);
+            }
+            return superTypesInherit(loader, new ClassReader(classFile), depth, found);
         } catch (Exception | LinkageError e) {
             return true;
+        } finally {
+            readNanos.addAndGet(System.nanoTime() - t0);
+            reads.incrementAndGet();
         }
+    }
+
+    /**
+     * How many super types' class files were read, how many of them from the jar of the class that
+     * named them, and in how many nanoseconds in all (the start-up figures of -Drasp.debug.startup).
+     */
+    public long[] readStats() {
+        return new long[] {reads.get(), homeReads.get(), readNanos.get()};
     }
 
     private Map<String, Boolean> memo(ClassLoader loader, String name) {
@@ -259,8 +298,42 @@ public final class TypePrefilter {
         return m;
     }
 
+    /**
+     * Whether the type is the JDK's: in {@code java/} or in another package of a module of the boot
+     * layer ({@code javax/sql}, {@code org/xml/sax}, {@code jdk/internal}...). Those are read from the
+     * JDK directly (one module lookup, where a loader's {@code getResource} first searched every
+     * module of the boot and platform loaders for a resource outside their packages) and remembered
+     * once for all loaders.
+     */
     private static boolean isJdk(String name) {
-        return name.startsWith("java/");
+        if (name.startsWith("java/")) {
+            return true;
+        }
+        int slash = name.lastIndexOf('/');
+        return slash > 0 && JdkPackages.SET.contains(name.substring(0, slash));
+    }
+
+    /** The boot layer's packages, internal form; empty on Java 8, where only {@code java/} counts. */
+    private static final class JdkPackages {
+        static final Set<String> SET = load();
+
+        @SuppressWarnings("unchecked")
+        private static Set<String> load() {
+            Set<String> packages = new HashSet<String>();
+            try {
+                // Java 9+ API, by reflection: the core is Java 8 bytecode
+                Object layer = Class.forName("java.lang.ModuleLayer").getMethod("boot").invoke(null);
+                Method getPackages = Class.forName("java.lang.Module").getMethod("getPackages");
+                for (Object module : (Set<Object>) layer.getClass().getMethod("modules").invoke(layer)) {
+                    for (String p : (Set<String>) getPackages.invoke(module)) {
+                        packages.add(p.replace('.', '/'));
+                    }
+                }
+            } catch (Exception | LinkageError e) {
+                packages.clear();
+            }
+            return packages;
+        }
     }
 
     private boolean hasShape(String name) {

@@ -113,9 +113,11 @@ public final class ContextInstrumentation implements InstrumentationModule {
                         .advice(concrete("run").and(takesArguments(0).or(takesArguments(Runnable.class))),
                                 ThreadAdvice.Run.class.getName())
                         .advice(concrete("exit").and(takesArguments(0)), ThreadAdvice.Exit.class.getName()))
-                // Application subclasses that override run() (the boot loader's own are left
-                // alone: their captures are given back at Thread.exit()).
-                .type(not(isInterface()).and(not(named(THREAD))).and(failSafe(hasSuperType(named(THREAD)))))
+                // Application subclasses that override run() (the JDK's own are left alone: their
+                // captures are given back at Thread.exit(). ForkJoinWorkerThread, a boot type the
+                // java.util.concurrent rule lets through, runs its pool's loop in run(): bound there,
+                // the request that happened to start the worker would be every later task's.)
+                .type(not(isInterface()).and(not(nameStartsWith("java."))).and(failSafe(hasSuperType(named(THREAD)))))
                 .transform(advice(adviceLoader)
                         .advice(concrete("run").and(takesArguments(0)), ThreadAdvice.Run.class.getName()));
     }

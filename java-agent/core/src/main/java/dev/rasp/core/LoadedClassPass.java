@@ -1,0 +1,148 @@
+package dev.rasp.core;
+
+import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.utility.JavaModule;
+
+import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The classes that were already loaded when the transformer was installed (at premain the JDK's
+ * sinks and executors; at attach every application class loaded so far), matched and
+ * retransformed on a thread of its own ({@code rasp-retransform}) while the application goes on
+ * starting: this pass was about a quarter of {@code premain}'s time (discovery, ByteBuddy's
+ * matching by reflection, the retransformation of the 17 JDK classes; more at attach), spent on
+ * the main thread before the application's own {@code main} could begin.
+ *
+ * <p>What that leaves open: until the pass ends, a JDK sink class that was loaded before the
+ * agent (java.io's streams and {@code File}, the file system provider, the JDK's executors) runs
+ * unhooked. No request is served in that window: {@link #awaitBeforeRequest} holds the first
+ * request (a servlet or WebSocket entry) until the pass is over, bounded by
+ * {@link #MAX_WAIT_MILLIS}; what runs outside requests in the first few hundred milliseconds (the
+ * application's own start-up code) is not checked. {@code -Drasp.debug.retransform=sync} runs the
+ * pass inside premain as before.
+ *
+ * <p>Which classes: a snapshot taken right after the transformer was added. A class loaded before
+ * it is in the snapshot; one loaded after it went through the transformer at load; one doing both
+ * is retransformed from its original bytes, woven once.
+ */
+final class LoadedClassPass implements Runnable {
+
+    static final boolean DEFERRED = !"sync".equals(System.getProperty("rasp.debug.retransform"));
+    /** A request waits at most this long for the pass (then it is served, and counted as an internal error). */
+    static final long MAX_WAIT_MILLIS = 30_000;
+    private static final int BATCH = 32;
+
+    private static final CountDownLatch OVER = new CountDownLatch(1);
+    /** True until a deferred pass starts (none: the pass ran inside premain, or was switched off). */
+    private static volatile boolean over = true;
+
+    private final Instrumentation instrumentation;
+    private final ResettableClassFileTransformer transformer;
+    private final Activation.LoadedClassDiscovery discovery;
+    private final Class<?>[] loaded;
+    private final InternalErrors errors;
+
+    private LoadedClassPass(Instrumentation instrumentation, ResettableClassFileTransformer transformer,
+                            Activation.LoadedClassDiscovery discovery, Class<?>[] loaded, InternalErrors errors) {
+        this.instrumentation = instrumentation;
+        this.transformer = transformer;
+        this.discovery = discovery;
+        this.loaded = loaded;
+        this.errors = errors;
+    }
+
+    /** Takes the snapshot now (the transformer has just been added) and starts the pass on its own thread. */
+    static void start(Instrumentation instrumentation, ResettableClassFileTransformer transformer,
+                      Activation.LoadedClassDiscovery discovery, InternalErrors errors) {
+        LoadedClassPass pass = new LoadedClassPass(instrumentation, transformer, discovery,
+                instrumentation.getAllLoadedClasses(), errors);
+        over = false;
+        Thread thread = new Thread(pass, "rasp-retransform");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** False from the start of a deferred pass until it is over. */
+    static boolean over() {
+        return over;
+    }
+
+    /** Called by the first requests only ({@link #over()} false): waits for the pass. */
+    static void awaitBeforeRequest(InternalErrors errors) {
+        try {
+            if (!OVER.await(MAX_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                errors.record("request served before the agent's retransformation pass was over",
+                        new IllegalStateException("waited " + MAX_WAIT_MILLIS + " ms"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void run() {
+        long t0 = System.nanoTime();
+        int matched = 0;
+        try {
+            List<Class<?>> batch = new ArrayList<Class<?>>(BATCH);
+            for (Class<?> type : loaded) {
+                if (!matches(type)) {
+                    continue;
+                }
+                matched++;
+                batch.add(type);
+                if (batch.size() == BATCH) {
+                    retransform(batch);
+                    batch.clear();
+                }
+            }
+            retransform(batch);
+        } catch (Throwable t) {
+            errors.record("retransforming the classes loaded before the agent", t);
+        } finally {
+            over = true;
+            OVER.countDown();
+            if (StartupTimes.ENABLED) {
+                StartupTimes.detail(String.format(java.util.Locale.ROOT,
+                        "loaded classes retransformed in the background: %d of %d in %.1f ms", matched, loaded.length,
+                        (System.nanoTime() - t0) / 1e6));
+            }
+        }
+    }
+
+    private boolean matches(Class<?> type) {
+        try {
+            if (type.isArray() || type.isPrimitive() || !instrumentation.isModifiableClass(type) || !discovery.keep(type)) {
+                return false;
+            }
+            return transformer.iterator(TypeDescription.ForLoadedType.of(type), type.getClassLoader(),
+                    JavaModule.ofType(type), type, type.getProtectionDomain()).hasNext();
+        } catch (Throwable t) {
+            errors.record("matching " + type.getName(), t);
+            return false;
+        }
+    }
+
+    private void retransform(List<Class<?>> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            instrumentation.retransformClasses(batch.toArray(new Class<?>[0]));
+        } catch (Throwable batchFailed) {
+            // one class refused fails the whole call: each on its own, so the others are still hooked
+            for (Class<?> type : batch) {
+                try {
+                    instrumentation.retransformClasses(type);
+                } catch (Throwable t) {
+                    errors.record("retransforming " + type.getName(), t);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package dev.rasp.core;
+
+import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.TypeKeys;
+import dev.rasp.core.instrumentation.TypePrefilter;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.pool.TypePool;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.security.ProtectionDomain;
+import java.security.cert.Certificate;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The pre-filter reads a super type from the jar of the class that names it before it asks the
+ * class loader (ClassFileHome): the same verdicts, without the loader's search of its whole
+ * delegation chain, and the loader still answers for a super type that jar does not hold.
+ */
+class ClassFileHomeTest {
+
+    @TempDir
+    Path dir;
+
+    private static TypePrefilter prefilter() {
+        List<TypeKeys> keys = new ArrayList<TypeKeys>();
+        for (InstrumentationModule module : Activation.modules()) {
+            TypeKeys k = new TypeKeys();
+            module.typeKeys(k);
+            keys.add(k);
+        }
+        return new TypePrefilter(keys);
+    }
+
+    /** A URLClassLoader over the jars that counts the resources it is asked for. */
+    private static final class CountingLoader extends URLClassLoader {
+        final AtomicInteger asked = new AtomicInteger();
+
+        CountingLoader(URL... urls) {
+            super(urls, ClassLoader.getSystemClassLoader());
+        }
+
+        @Override
+        public URL getResource(String name) {
+            asked.incrementAndGet();
+            return super.getResource(name);
+        }
+    }
+
+    /** An interface extending the one in {@code superBytes} (described from those bytes, never loaded). */
+    private static byte[] extending(String superName, byte[] superBytes, String name) {
+        TypeDescription parent = TypePool.Default.of(new ClassFileLocator.Compound(
+                ClassFileLocator.Simple.of(superName, superBytes), ClassFileLocator.ForClassLoader.ofSystemLoader()))
+                .describe(superName).resolve();
+        return new ByteBuddy().makeInterface(parent).name(name).make().getBytes();
+    }
+
+    private Path jar(String file, Map<String, byte[]> classes) throws IOException {
+        Path jar = dir.resolve(file);
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out)) {
+            for (Map.Entry<String, byte[]> e : classes.entrySet()) {
+                j.putNextEntry(new JarEntry(e.getKey().replace('.', '/') + ".class"));
+                j.write(e.getValue());
+                j.closeEntry();
+            }
+        }
+        return jar;
+    }
+
+    private static ProtectionDomain from(URL location) {
+        return new ProtectionDomain(new CodeSource(location, (Certificate[]) null), null);
+    }
+
+    @Test
+    void superTypesInTheClassesOwnJarAreReadThereNotThroughTheLoader() throws IOException {
+        Map<String, byte[]> lib = new LinkedHashMap<String, byte[]>();
+        byte[] proxy = new ByteBuddy().makeInterface(Connection.class).name("org.example.pool.ProxyConnection").make().getBytes();
+        byte[] plainBase = new ByteBuddy().makeInterface().name("org.example.pool.Plain").make().getBytes();
+        lib.put("org.example.pool.ProxyConnection", proxy);
+        lib.put("org.example.pool.Plain", plainBase);
+        byte[] pooled = extending("org.example.pool.ProxyConnection", proxy, "org.example.pool.PooledConnection");
+        byte[] plain = extending("org.example.pool.Plain", plainBase, "org.example.pool.MorePlain");
+        lib.put("org.example.pool.PooledConnection", pooled);
+        lib.put("org.example.pool.MorePlain", plain);
+        Path libJar = jar("lib.jar", lib);
+        URL home = new URL("jar:" + libJar.toUri() + "!/");
+
+        // from the jar: the same verdicts, and the loader is never asked
+        try (CountingLoader loader = new CountingLoader(libJar.toUri().toURL())) {
+            TypePrefilter filter = prefilter();
+            assertTrue(filter.candidate(loader, from(home), pooled), "a Connection two levels up");
+            assertFalse(filter.candidate(loader, from(home), plain), "nothing hooked in its hierarchy");
+            assertEquals(0, loader.asked.get());
+            assertEquals(2, filter.readStats()[1], "both super types read from the jar");
+        }
+        // without a jar: code source the loader answers, with the same verdicts
+        try (CountingLoader loader = new CountingLoader(libJar.toUri().toURL())) {
+            TypePrefilter filter = prefilter();
+            assertTrue(filter.candidate(loader, null, pooled));
+            assertFalse(filter.candidate(loader, null, plain));
+            assertEquals(2, loader.asked.get());
+            assertEquals(0, filter.readStats()[1]);
+        }
+    }
+
+    @Test
+    void aSuperTypeInAnotherJarIsAskedOfTheLoader() throws IOException {
+        Map<String, byte[]> lib = new LinkedHashMap<String, byte[]>();
+        byte[] proxy = new ByteBuddy().makeInterface(Connection.class).name("org.example.pool.ProxyConnection").make().getBytes();
+        lib.put("org.example.pool.ProxyConnection", proxy);
+        Path libJar = jar("lib.jar", lib);
+        Map<String, byte[]> app = new LinkedHashMap<String, byte[]>();
+        byte[] mine = extending("org.example.pool.ProxyConnection", proxy, "org.example.app.MyConnection");
+        app.put("org.example.app.MyConnection", mine);
+        Path appJar = jar("app.jar", app);
+        try (CountingLoader loader = new CountingLoader(appJar.toUri().toURL(), libJar.toUri().toURL())) {
+            TypePrefilter filter = prefilter();
+            assertTrue(filter.candidate(loader, from(new URL("jar:" + appJar.toUri() + "!/")), mine));
+            assertEquals(1, loader.asked.get(), "not in app.jar: the loader finds it in lib.jar");
+        }
+        // a super type nobody serves stays undecided, so a candidate
+        try (CountingLoader loader = new CountingLoader(appJar.toUri().toURL())) {
+            assertTrue(prefilter().candidate(loader, from(new URL("jar:" + appJar.toUri() + "!/")), mine));
+        }
+    }
+
+    @Test
+    void onlyJarUrlsAreHomes() throws IOException {
+        Map<String, byte[]> lib = new LinkedHashMap<String, byte[]>();
+        byte[] plainBase = new ByteBuddy().makeInterface().name("org.example.pool.Plain").make().getBytes();
+        lib.put("org.example.pool.Plain", plainBase);
+        byte[] plain = extending("org.example.pool.Plain", plainBase, "org.example.pool.MorePlain");
+        Path libJar = jar("lib.jar", lib);
+        try (CountingLoader loader = new CountingLoader(libJar.toUri().toURL())) {
+            TypePrefilter filter = prefilter();
+            // a file: code source (a jar on the JDK's class path) is asked of the loader as before
+            assertFalse(filter.candidate(loader, from(libJar.toUri().toURL()), plain));
+            assertEquals(1, loader.asked.get());
+        }
+    }
+}
