@@ -158,4 +158,23 @@ class ClassFileHomeTest {
             assertEquals(1, loader.asked.get());
         }
     }
+
+    @Test
+    void aLoaderThatServesClassFilesAsStreamsOnlyIsStillRead() throws IOException {
+        byte[] plainBase = new ByteBuddy().makeInterface().name("org.example.pool.Plain").make().getBytes();
+        byte[] plain = extending("org.example.pool.Plain", plainBase, "org.example.pool.MorePlain");
+        ClassLoader streams = new ClassLoader(null) {
+            @Override
+            public URL getResource(String name) {
+                return null;
+            }
+
+            @Override
+            public java.io.InputStream getResourceAsStream(String name) {
+                return name.equals("org/example/pool/Plain.class") ? new java.io.ByteArrayInputStream(plainBase) : null;
+            }
+        };
+        // read, so decided: nothing hooked in its hierarchy (an unread super type would be undecided: a candidate)
+        assertFalse(prefilter().candidate(streams, null, plain));
+    }
 }

@@ -257,7 +257,12 @@ public final class TypePrefilter {
             }
             URL url = loader.getResource(resource);
             if (url == null) {
-                return true; // not served as a resource (generated at run time?): undecided
+                // a loader may serve class files by getResourceAsStream alone (ByteBuddy's matchers read them so)
+                ClassFileLocator.Resolution resolution = ClassFileLocator.ForClassLoader.of(loader).locate(name.replace('/', '.'));
+                if (!resolution.isResolved()) {
+                    return true; // not served as a resource (generated at run time?): undecided
+                }
+                return superTypesInherit(loader, new ClassReader(resolution.resolve()), depth, null);
             }
             ClassFileHome found = ClassFileHome.of(url);
             classFile = found != null ? found.read(resource) : null;
