@@ -10,6 +10,8 @@ import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
@@ -153,16 +155,32 @@ class PrefilteredTransformerTest {
         assertSame(appLoader, handed.get(0)[1]);
     }
 
+    private static byte[] jdkClassFile(String internalName) throws IOException {
+        try (InputStream in = ClassLoader.getSystemResourceAsStream(internalName + ".class")) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                out.write(buffer, 0, n);
+            }
+            return out.toByteArray();
+        }
+    }
+
     @Test
-    void bootClassesPassByTheModulesNamesAlone() throws Exception {
+    void bootClassesPassByTheModulesNamesThenByTheirClassFile() throws Exception {
         ResettableClassFileTransformer t = filtered(prefilter);
-        byte[] any = plainClass(); // the bytes are not read for the boot loader
-        assertArrayEquals(WOVEN, t.transform(null, "java/io/FileInputStream", null, null, any));
-        assertArrayEquals(WOVEN, t.transform(null, "java/util/concurrent/ThreadPoolExecutor", null, null, any));
-        assertNull(t.transform(null, "java/lang/StringBuilder", null, null, any));
-        assertNull(t.transform(null, "sun/security/util/Debug", null, null, any));
+        assertArrayEquals(WOVEN, t.transform(null, "java/io/FileInputStream", null, null,
+                jdkClassFile("java/io/FileInputStream")));
+        assertArrayEquals(WOVEN, t.transform(null, "java/util/concurrent/ThreadPoolExecutor", null, null,
+                jdkClassFile("java/util/concurrent/ThreadPoolExecutor")));
+        // named by the java.util.concurrent rule, but no executor, thread, task or timer in its hierarchy
+        assertNull(t.transform(null, "java/util/concurrent/ConcurrentLinkedQueue", null, null,
+                jdkClassFile("java/util/concurrent/ConcurrentLinkedQueue")));
+        // not named by any module: its bytes are not even read
+        assertNull(t.transform(null, "java/lang/StringBuilder", null, null, new byte[] {1, 2, 3}));
+        assertNull(t.transform(null, "sun/security/util/Debug", null, null, new byte[] {1, 2, 3}));
         assertEquals(2, handed.size());
-        assertEquals(4, seen());
+        assertEquals(5, seen());
         assertEquals(2, passed());
     }
 

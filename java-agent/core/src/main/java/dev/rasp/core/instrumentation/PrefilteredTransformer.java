@@ -131,7 +131,17 @@ public final class PrefilteredTransformer implements InvocationHandler {
             return true;
         }
         if (loader == null) {
-            return bootTypes.matches(new TypeDescription.Latent(internalName.replace('/', '.'), 0, null));
+            // by name first (the modules' bootstrapTypes), then as any class: the name rule for the
+            // JDK's executors takes in all of java.util.concurrent (about a hundred classes in a
+            // Spring Boot start, queues and atomics among them), whose hierarchies the JDK serves at once
+            if (!bootTypes.matches(new TypeDescription.Latent(internalName.replace('/', '.'), 0, null))) {
+                return false;
+            }
+            try {
+                return classFile == null || prefilter.candidate(null, domain, classFile);
+            } catch (Throwable undecided) {
+                return true;
+            }
         }
         if (loader == ownLoader || classFile == null) {
             return false;
