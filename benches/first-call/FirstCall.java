@@ -8,8 +8,11 @@ import java.sql.Statement;
 
 /**
  * One fresh JVM's first SQL query (H2, in memory), first file open and first process launch, each
- * timed around the call alone, then the same call a second time. Prints one line of
- * {@code name=microseconds} pairs for benches/first-call/run.
+ * timed around the call alone, then the same call a second time; and, from the launch of the JVM
+ * (the script passes its time, {@code -Dfirstcall.launched} in epoch nanoseconds), when {@code main}
+ * began and when the first calls were all done: what an agent's start-up work costs however it is
+ * split between {@code premain} and the first calls. Prints one line of {@code name=microseconds}
+ * pairs for benches/first-call/run.
  */
 public final class FirstCall {
 
@@ -17,7 +20,9 @@ public final class FirstCall {
     }
 
     public static void main(String[] args) throws Exception {
+        long launched = Long.getLong("firstcall.launched", 0L);
         StringBuilder out = new StringBuilder();
+        out.append("main_started=").append(sinceLaunch(launched)).append(' ');
         File file = File.createTempFile("first-call", ".txt");
         file.deleteOnExit();
         try (FileOutputStream w = new FileOutputStream(file)) {
@@ -53,6 +58,7 @@ public final class FirstCall {
         t = System.nanoTime();
         Process p = new ProcessBuilder("true").start();
         out.append(" process_first=").append(micros(t));
+        out.append(" first_calls_done=").append(sinceLaunch(launched));
         p.waitFor();
         t = System.nanoTime();
         p = new ProcessBuilder("true").start();
@@ -61,6 +67,15 @@ public final class FirstCall {
 
         c.close();
         System.out.println(out);
+    }
+
+    /** Microseconds since the launch (0 when the script did not say when that was). */
+    private static long sinceLaunch(long launchedEpochNanos) {
+        if (launchedEpochNanos == 0) {
+            return 0;
+        }
+        java.time.Instant now = java.time.Instant.now();
+        return (now.getEpochSecond() * 1_000_000_000L + now.getNano() - launchedEpochNanos) / 1000;
     }
 
     private static long micros(long since) {

@@ -310,7 +310,10 @@ final class Activation {
                     return false;
                 }
                 if (loader == null) {
-                    return jdkSinks.matches(TypeDescription.ForLoadedType.of(type));
+                    // named by a module, then by its hierarchy as any class (the java.util.concurrent
+                    // name rule alone took in every queue, map and atomic the JVM had loaded)
+                    return jdkSinks.matches(TypeDescription.ForLoadedType.of(type))
+                            && (prefilter == null || prefilter.candidate(type));
                 }
                 // at attach every application class loaded so far: by reflection first (TypePrefilter)
                 return prefilter == null || prefilter.candidate(type);

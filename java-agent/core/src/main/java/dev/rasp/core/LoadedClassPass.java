@@ -87,10 +87,19 @@ final class LoadedClassPass implements Runnable {
     @Override
     public void run() {
         long t0 = System.nanoTime();
+        long kept = 0;
+        long matchedAt = t0;
         int matched = 0;
         try {
-            List<Class<?>> batch = new ArrayList<Class<?>>(BATCH);
+            List<Class<?>> candidates = new ArrayList<Class<?>>();
             for (Class<?> type : loaded) {
+                if (kept(type)) {
+                    candidates.add(type);
+                }
+            }
+            kept = System.nanoTime();
+            List<Class<?>> batch = new ArrayList<Class<?>>(BATCH);
+            for (Class<?> type : candidates) {
                 if (!matches(type)) {
                     continue;
                 }
@@ -101,6 +110,7 @@ final class LoadedClassPass implements Runnable {
                     batch.clear();
                 }
             }
+            matchedAt = System.nanoTime();
             retransform(batch);
         } catch (Throwable t) {
             errors.record("retransforming the classes loaded before the agent", t);
@@ -108,18 +118,25 @@ final class LoadedClassPass implements Runnable {
             over = true;
             OVER.countDown();
             if (StartupTimes.ENABLED) {
+                long end = System.nanoTime();
                 StartupTimes.detail(String.format(java.util.Locale.ROOT,
-                        "loaded classes retransformed in the background: %d of %d in %.1f ms", matched, loaded.length,
-                        (System.nanoTime() - t0) / 1e6));
+                        "loaded classes retransformed in the background: %d of %d in %.1f ms (filtered in %.1f ms,"
+                                + " matched in %.1f ms, retransformed in %.1f ms)", matched, loaded.length, (end - t0) / 1e6,
+                        (kept - t0) / 1e6, (matchedAt - kept) / 1e6, (end - matchedAt) / 1e6));
             }
+        }
+    }
+
+    private boolean kept(Class<?> type) {
+        try {
+            return !type.isArray() && !type.isPrimitive() && instrumentation.isModifiableClass(type) && discovery.keep(type);
+        } catch (Throwable t) {
+            return false;
         }
     }
 
     private boolean matches(Class<?> type) {
         try {
-            if (type.isArray() || type.isPrimitive() || !instrumentation.isModifiableClass(type) || !discovery.keep(type)) {
-                return false;
-            }
             return transformer.iterator(TypeDescription.ForLoadedType.of(type), type.getClassLoader(),
                     JavaModule.ofType(type), type, type.getProtectionDomain()).hasNext();
         } catch (Throwable t) {
