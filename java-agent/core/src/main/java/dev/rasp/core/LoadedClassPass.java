@@ -37,9 +37,10 @@ final class LoadedClassPass implements Runnable {
     static final long MAX_WAIT_MILLIS = 30_000;
     private static final int BATCH = 32;
 
-    private static final CountDownLatch OVER = new CountDownLatch(1);
-    /** True until a deferred pass starts (none: the pass ran inside premain, or was switched off). */
-    private static volatile boolean over = true;
+    /** The pass running now; null when none is (none started: the pass ran inside premain, or was switched off). */
+    private static volatile LoadedClassPass running;
+
+    private final CountDownLatch over = new CountDownLatch(1);
 
     private final Instrumentation instrumentation;
     private final ResettableClassFileTransformer transformer;
@@ -56,28 +57,40 @@ final class LoadedClassPass implements Runnable {
         this.errors = errors;
     }
 
-    /** Takes the snapshot now (the transformer has just been added) and starts the pass on its own thread. */
-    static void start(Instrumentation instrumentation, ResettableClassFileTransformer transformer,
-                      Activation.LoadedClassDiscovery discovery, InternalErrors errors) {
+    /**
+     * Takes the snapshot now (the transformer has just been added) and starts the pass on its own
+     * thread; requests wait for it from now on.
+     */
+    static Thread start(Instrumentation instrumentation, ResettableClassFileTransformer transformer,
+                        Activation.LoadedClassDiscovery discovery, InternalErrors errors) {
         LoadedClassPass pass = new LoadedClassPass(instrumentation, transformer, discovery,
                 instrumentation.getAllLoadedClasses(), errors);
-        over = false;
+        running = pass;
         Thread thread = new Thread(pass, "rasp-retransform");
         thread.setDaemon(true);
         thread.start();
+        return thread;
     }
 
-    /** False from the start of a deferred pass until it is over. */
+    /** False from the start of a pass until it is over: one volatile read per request. */
     static boolean over() {
-        return over;
+        return running == null;
     }
 
-    /** Called by the first requests only ({@link #over()} false): waits for the pass. */
+    /** Called by the first requests only ({@link #over()} false): waits for the pass, {@link #MAX_WAIT_MILLIS} at most. */
     static void awaitBeforeRequest(InternalErrors errors) {
+        awaitBeforeRequest(errors, MAX_WAIT_MILLIS);
+    }
+
+    static void awaitBeforeRequest(InternalErrors errors, long maxWaitMillis) {
+        LoadedClassPass pass = running;
+        if (pass == null) {
+            return;
+        }
         try {
-            if (!OVER.await(MAX_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+            if (!pass.over.await(maxWaitMillis, TimeUnit.MILLISECONDS)) {
                 errors.record("request served before the agent's retransformation pass was over",
-                        new IllegalStateException("waited " + MAX_WAIT_MILLIS + " ms"));
+                        new IllegalStateException("waited " + maxWaitMillis + " ms"));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -115,8 +128,10 @@ final class LoadedClassPass implements Runnable {
         } catch (Throwable t) {
             errors.record("retransforming the classes loaded before the agent", t);
         } finally {
-            over = true;
-            OVER.countDown();
+            if (running == this) {
+                running = null;
+            }
+            over.countDown();
             if (StartupTimes.ENABLED) {
                 long end = System.nanoTime();
                 StartupTimes.detail(String.format(java.util.Locale.ROOT,

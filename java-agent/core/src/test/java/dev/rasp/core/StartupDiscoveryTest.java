@@ -43,10 +43,13 @@ class StartupDiscoveryTest {
         assertTrue(discovery.keep(org.h2.jdbc.JdbcStatement.class), "a JDBC driver's statement");
         assertFalse(discovery.keep(StartupDiscoveryTest.class), "a plain application class");
         assertFalse(discovery.keep(TypeDescription.class), "a plain library class");
+        // named by the java.util.concurrent rule, but nothing hooked in its hierarchy
+        assertFalse(discovery.keep(java.util.concurrent.ConcurrentLinkedQueue.class), "a JDK queue");
         // without the filter (-Drasp.debug.prefilter=off) every class of another loader
         Activation.LoadedClassDiscovery all = new Activation.LoadedClassDiscovery(jdkSinks, own, null, false);
         assertTrue(all.keep(StartupDiscoveryTest.class));
         assertFalse(all.keep(String.class));
+        assertTrue(all.keep(java.util.concurrent.ConcurrentLinkedQueue.class), "boot classes by name alone");
     }
 
     @Test
