@@ -68,7 +68,13 @@ final class LoadedClassPass implements Runnable {
         running = pass;
         Thread thread = new Thread(pass, "rasp-retransform");
         thread.setDaemon(true);
-        thread.start();
+        try {
+            thread.start();
+        } catch (Throwable noThread) {
+            // no thread to be had (a thread limit, memory): the pass runs here, as it did inside premain
+            errors.record("starting the retransformation thread", noThread);
+            pass.run();
+        }
         return thread;
     }
 
