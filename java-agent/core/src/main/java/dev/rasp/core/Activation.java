@@ -109,13 +109,7 @@ final class Activation {
         // (ProcessImpl, java.io, the file system providers): the transformer then never looks at
         // the rest of the JDK, and the retransformation pass at start only touches those.
         ElementMatcher.Junction<TypeDescription> jdkSinks = jdkSinks(modules);
-        List<TypeKeys> keys = new ArrayList<TypeKeys>();
-        for (InstrumentationModule module : modules) {
-            TypeKeys k = new TypeKeys();
-            module.typeKeys(k);
-            keys.add(k);
-        }
-        final TypePrefilter prefilter = new TypePrefilter(keys);
+        final TypePrefilter prefilter = new TypePrefilter(typeKeys(modules));
         StartupTimes.watch(prefilter);
         // The classes loaded before the install are retransformed after it, on a thread of its own
         // (LoadedClassPass); -Drasp.debug.retransform=sync lets ByteBuddy's install do it as before.
@@ -180,6 +174,17 @@ final class Activation {
             }
         }
         return new Prepared(builder, errors, discovery);
+    }
+
+    /** Each module's {@link TypeKeys}: what the pre-filter looks for. */
+    static List<TypeKeys> typeKeys(List<InstrumentationModule> modules) {
+        List<TypeKeys> keys = new ArrayList<TypeKeys>();
+        for (InstrumentationModule module : modules) {
+            TypeKeys k = new TypeKeys();
+            module.typeKeys(k);
+            keys.add(k);
+        }
+        return keys;
     }
 
     /**

@@ -106,7 +106,7 @@ final class LoadedClassPass implements Runnable {
     @Override
     public void run() {
         long t0 = System.nanoTime();
-        long kept = 0;
+        long filteredAt = t0;
         long matchedAt = t0;
         int matched = 0;
         try {
@@ -116,7 +116,7 @@ final class LoadedClassPass implements Runnable {
                     candidates.add(type);
                 }
             }
-            kept = System.nanoTime();
+            filteredAt = System.nanoTime();
             List<Class<?>> batch = new ArrayList<Class<?>>(BATCH);
             for (Class<?> type : candidates) {
                 if (!matches(type)) {
@@ -143,7 +143,7 @@ final class LoadedClassPass implements Runnable {
                 StartupTimes.detail(String.format(java.util.Locale.ROOT,
                         "loaded classes retransformed in the background: %d of %d in %.1f ms (filtered in %.1f ms,"
                                 + " matched in %.1f ms, retransformed in %.1f ms)", matched, loaded.length, (end - t0) / 1e6,
-                        (kept - t0) / 1e6, (matchedAt - kept) / 1e6, (end - matchedAt) / 1e6));
+                        (filteredAt - t0) / 1e6, (matchedAt - filteredAt) / 1e6, (end - matchedAt) / 1e6));
             }
         }
     }

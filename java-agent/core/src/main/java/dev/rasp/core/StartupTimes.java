@@ -1,6 +1,7 @@
 package dev.rasp.core;
 
 import dev.rasp.core.instrumentation.PrefilteredTransformer;
+import dev.rasp.core.instrumentation.TypePrefilter;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -136,16 +137,16 @@ public final class StartupTimes {
         }
     }
 
-    private static volatile dev.rasp.core.instrumentation.TypePrefilter prefilter;
+    private static volatile TypePrefilter prefilter;
 
-    static void watch(dev.rasp.core.instrumentation.TypePrefilter p) {
+    static void watch(TypePrefilter p) {
         prefilter = p;
     }
 
     /** Logs the transformer's totals so far. */
     static void report() {
         if (ENABLED) {
-            dev.rasp.core.instrumentation.TypePrefilter p = prefilter;
+            TypePrefilter p = prefilter;
             if (p != null) {
                 long[] r = p.readStats();
                 AgentLog.info("startup: pre-filter read " + r[0] + " super types' class files (" + r[1]

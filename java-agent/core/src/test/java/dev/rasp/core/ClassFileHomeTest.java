@@ -1,7 +1,5 @@
 package dev.rasp.core;
 
-import dev.rasp.core.instrumentation.InstrumentationModule;
-import dev.rasp.core.instrumentation.TypeKeys;
 import dev.rasp.core.instrumentation.TypePrefilter;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.description.type.TypeDescription;
@@ -20,9 +18,7 @@ import java.security.CodeSource;
 import java.security.ProtectionDomain;
 import java.security.cert.Certificate;
 import java.sql.Connection;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.jar.JarEntry;
@@ -43,13 +39,7 @@ class ClassFileHomeTest {
     Path dir;
 
     private static TypePrefilter prefilter() {
-        List<TypeKeys> keys = new ArrayList<TypeKeys>();
-        for (InstrumentationModule module : Activation.modules()) {
-            TypeKeys k = new TypeKeys();
-            module.typeKeys(k);
-            keys.add(k);
-        }
-        return new TypePrefilter(keys);
+        return new TypePrefilter(Activation.typeKeys(Activation.modules()));
     }
 
     /** A URLClassLoader over the jars that counts the resources it is asked for. */

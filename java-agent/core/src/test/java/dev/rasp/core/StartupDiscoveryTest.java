@@ -1,7 +1,5 @@
 package dev.rasp.core;
 
-import dev.rasp.core.instrumentation.InstrumentationModule;
-import dev.rasp.core.instrumentation.TypeKeys;
 import dev.rasp.core.instrumentation.TypePrefilter;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -10,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.ArrayList;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,13 +18,7 @@ class StartupDiscoveryTest {
     private final ElementMatcher.Junction<TypeDescription> jdkSinks = Activation.jdkSinks(Activation.modules());
 
     private static TypePrefilter prefilter() {
-        List<TypeKeys> keys = new ArrayList<TypeKeys>();
-        for (InstrumentationModule module : Activation.modules()) {
-            TypeKeys k = new TypeKeys();
-            module.typeKeys(k);
-            keys.add(k);
-        }
-        return new TypePrefilter(keys);
+        return new TypePrefilter(Activation.typeKeys(Activation.modules()));
     }
 
     @Test

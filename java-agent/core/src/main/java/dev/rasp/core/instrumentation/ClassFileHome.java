@@ -1,6 +1,7 @@
 package dev.rasp.core.instrumentation;
 
-import java.io.ByteArrayOutputStream;
+import net.bytebuddy.utility.StreamDrainer;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.JarURLConnection;
@@ -85,7 +86,7 @@ final class ClassFileHome {
                 return null;
             }
             try (InputStream in = jar.getInputStream(entry)) {
-                return drain(in, (int) entry.getSize());
+                return StreamDrainer.DEFAULT.drain(in);
             }
         } catch (IOException | RuntimeException e) {
             return null; // a closed or unreadable jar: the loader is asked instead
@@ -95,16 +96,7 @@ final class ClassFileHome {
     /** A resource's bytes as its URL serves them. */
     static byte[] readAll(URL resource) throws IOException {
         try (InputStream in = resource.openStream()) {
-            return drain(in, -1);
+            return StreamDrainer.DEFAULT.drain(in);
         }
-    }
-
-    private static byte[] drain(InputStream in, int size) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(size > 0 ? size : 4096);
-        byte[] buffer = new byte[size > 0 && size < 65536 ? size : 8192];
-        for (int n; (n = in.read(buffer)) > 0; ) {
-            out.write(buffer, 0, n);
-        }
-        return out.toByteArray();
     }
 }

@@ -318,7 +318,12 @@ public final class TypePrefilter {
         return slash > 0 && JdkPackages.SET.contains(name.substring(0, slash));
     }
 
-    /** The boot layer's packages, internal form; empty on Java 8, where only {@code java/} counts. */
+    /**
+     * The packages of the boot layer's modules that the boot and platform loaders define (the JDK's;
+     * an application launched with {@code --module-path} has modules of the application loader in
+     * that layer too, which stay per loader), internal form; empty on Java 8, where only
+     * {@code java/} counts.
+     */
     private static final class JdkPackages {
         static final Set<String> SET = load();
 
@@ -328,8 +333,15 @@ public final class TypePrefilter {
             try {
                 // Java 9+ API, by reflection: the core is Java 8 bytecode
                 Object layer = Class.forName("java.lang.ModuleLayer").getMethod("boot").invoke(null);
-                Method getPackages = Class.forName("java.lang.Module").getMethod("getPackages");
+                Class<?> moduleType = Class.forName("java.lang.Module");
+                Method getPackages = moduleType.getMethod("getPackages");
+                Method getClassLoader = moduleType.getMethod("getClassLoader");
+                Object platform = ClassLoader.class.getMethod("getPlatformClassLoader").invoke(null);
                 for (Object module : (Set<Object>) layer.getClass().getMethod("modules").invoke(layer)) {
+                    Object loader = getClassLoader.invoke(module);
+                    if (loader != null && loader != platform) {
+                        continue;
+                    }
                     for (String p : (Set<String>) getPackages.invoke(module)) {
                         packages.add(p.replace('.', '/'));
                     }
