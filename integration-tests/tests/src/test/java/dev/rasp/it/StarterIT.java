@@ -28,6 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StarterIT {
+    static final String REDEFINE_LOG = "redefine.log";
     AppProcess app;
     Scenario s;
 
@@ -36,7 +37,10 @@ class StarterIT {
         // Spring reads -D as application properties: the starter's own key and a Spring spelling of an
         // agent key are legitimate there, and the agent, attached by the starter, must not call them typos.
         app = StarterApp.builder("starter-block").jvmArg("-Drasp.attach.timeout=120s")
-            .jvmArg("-Drasp.request.max-input-bytes=2MB").start().awaitReady(Duration.ofSeconds(180));
+            .jvmArg("-Drasp.request.max-input-bytes=2MB")
+            // the JVM's own account of each class redefinition and of the compiled code it threw away
+            .jvmArg("-Xlog:redefine+class+load=info,redefine+class+nmethod=debug:file=" + REDEFINE_LOG)
+            .start().awaitReady(Duration.ofSeconds(180));
         s = new Scenario(app);
     }
 
@@ -61,6 +65,41 @@ class StarterIT {
         assertTrue(app.agentLogLines().stream().noneMatch(l -> l.contains("ignoring unknown key")),
             "the keys the starter hands over, and Spring's spellings, are known: " + app.agentLogLines());
         assertTrue(starts.get(0).contains("max_input_bytes=2097152"), starts.get(0));
+    }
+
+    /**
+     * rasp.attach.background (the default): the application context is created while the agent loads
+     * (the web server is made meanwhile), and the web server opens its port only once the agent is in.
+     */
+    @Test
+    @Order(1)
+    void theAgentLoadsWhileTheContextIsCreatedAndIsInBeforeThePortOpens() {
+        String out = app.stdoutText();
+        int made = out.indexOf("Tomcat initialized with port");
+        int loaded = out.indexOf("RASP: agent loaded into the running JVM");
+        int open = out.indexOf("Tomcat started on port");
+        assertTrue(made >= 0 && loaded > made && open > loaded, "made, loaded, then opened:\n" + out);
+    }
+
+    /**
+     * In a JVM the agent is attached to, the first redefinition of any class throws away all compiled
+     * code; the agent makes it first thing (one class of its own), before its hooks' retransformation,
+     * which then throws away only the code that depends on the classes it changes.
+     */
+    @Test
+    @Order(1)
+    void theCompiledCodeIsThrownAwayOnceFirstThingAtAttach() throws Exception {
+        List<String> log = java.nio.file.Files.readAllLines(app.workDir().resolve(REDEFINE_LOG));
+        List<String> redefined = log.stream().filter(l -> l.contains("redefined name=")).toList();
+        assertTrue(redefined.size() > 1, "the hooks' classes were retransformed too: " + log);
+        assertTrue(redefined.get(0).contains("redefined name=dev.rasp.core.CompiledCodeReset,"), redefined.get(0));
+        List<String> all = log.stream().filter(l -> l.contains("Marked all nmethods for deopt")).toList();
+        assertEquals(1, all.size(), "all compiled code thrown away once: " + log);
+        int allAt = log.indexOf(all.get(0));
+        int firstHook = log.indexOf(redefined.get(1));
+        assertTrue(allAt < firstHook, "thrown away before the first hook's retransformation:\n" + String.join("\n", log));
+        assertTrue(log.stream().anyMatch(l -> l.matches(".*Marked \\d+ dependent nmethods for deopt.*")),
+            "the hooks' retransformation throws away only dependent code: " + log);
     }
 
     @ParameterizedTest(name = "[{0}] {1}")

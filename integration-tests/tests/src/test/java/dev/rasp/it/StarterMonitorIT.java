@@ -16,7 +16,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The starter configured from an application.yml (passed as spring.config.additional-location): global monitor
  * mode, a per-rule block, an exclusion and a request size, all honoured by the agent. The JVM runs with
- * -Djdk.attach.allowAttachSelf=true, so the starter loads the agent in-process instead of from a helper JVM.
+ * -Djdk.attach.allowAttachSelf=true, so the starter loads the agent in-process instead of from a helper JVM,
+ * and rasp.attach.background=false, so before the application context exists (the other starter tests load
+ * it while the context is created).
  */
 @ExtendWith(AppLogsOnFailure.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -24,6 +26,8 @@ class StarterMonitorIT {
     static final String YAML = """
         rasp:
           mode: monitor
+          attach:
+            background: false
           request:
             max-input-bytes: 512KB
           rules:
@@ -67,6 +71,14 @@ class StarterMonitorIT {
         assertEquals("block", e.path("installation").path("agentProperties").path("rasp.rules.mode.sqli.union").asText(), e.toString());
         assertEquals("/h2/users/search", e.path("installation").path("agentProperties").path("rasp.exclusion.search-box.routes").asText(),
             e.toString());
+    }
+
+    @Test
+    void withoutBackgroundTheAgentIsInBeforeTheContextIsCreated() {
+        String out = app.stdoutText();
+        int loaded = out.indexOf("RASP: agent loaded into the running JVM");
+        int tomcat = out.indexOf("Tomcat initialized with port");
+        assertTrue(loaded >= 0 && tomcat > loaded, "the agent was loaded before the web server was made:\n" + out);
     }
 
     @Test

@@ -53,6 +53,10 @@ public final class AgentInstaller {
         }
 
         StartupTimes.phase("configuration");
+        if (!atStartup) {
+            CompiledCodeReset.now(instrumentation);
+            StartupTimes.phase("compiled code reset (attach)");
+        }
         // The native library and the rule set load on a thread of their own while this one warms
         // ByteBuddy's transformation pipeline up; the bridge is defined, and anything hooked, only
         // once the engine is ready (EngineStart).

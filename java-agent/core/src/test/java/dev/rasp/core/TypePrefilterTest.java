@@ -37,6 +37,7 @@ import java.util.stream.Stream;
 import static net.bytebuddy.matcher.ElementMatchers.none;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -248,5 +249,42 @@ class TypePrefilterTest {
         assertFalse(prefilter.candidate(java.util.ArrayList.class));
         assertFalse(prefilter.candidate(TypePrefilterTest.class));
         assertFalse(prefilter.candidate(String.class));
+    }
+
+    /**
+     * A loaded class with a code source (as every class of an application's jars has): its constants
+     * are read from its class file in that jar, as at load, not by reflection, which resolves (and
+     * loads) every declared member's types and fails when one is missing.
+     */
+    @Test
+    void aLoadedClassFromAJarIsJudgedByItsClassFile() throws Exception {
+        Map<String, byte[]> types = new HashMap<String, byte[]>();
+        types.put("org/example/jar/Lookalike.class", new ByteBuddy().subclass(Object.class).name("org.example.jar.Lookalike")
+                .defineMethod("executeQuery", ResultSet.class, Visibility.PUBLIC).withParameters(String.class)
+                .intercept(net.bytebuddy.implementation.StubMethod.INSTANCE).make().getBytes());
+        // a field of a type the class path lacks: reflection cannot answer (NoClassDefFoundError)
+        TypeDescription missing = new ByteBuddy().subclass(Object.class).name("org.example.jar.Missing").make()
+                .getTypeDescription(); // not put in the jar
+        types.put("org/example/jar/Broken.class", new ByteBuddy().subclass(Object.class).name("org.example.jar.Broken")
+                .defineField("missing", missing, Visibility.PUBLIC).make().getBytes());
+        Path jar = Files.createTempFile("prefilter-loaded", ".jar");
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
+            for (Map.Entry<String, byte[]> e : types.entrySet()) {
+                out.putNextEntry(new java.util.jar.JarEntry(e.getKey()));
+                out.write(e.getValue());
+                out.closeEntry();
+            }
+        }
+        try (java.net.URLClassLoader loader = new java.net.URLClassLoader(
+                new java.net.URL[] {new java.net.URL("jar:" + jar.toUri() + "!/")}, getClass().getClassLoader())) {
+            Class<?> lookalike = Class.forName("org.example.jar.Lookalike", false, loader);
+            assertTrue(lookalike.getProtectionDomain().getCodeSource().getLocation() != null);
+            assertTrue(prefilter.candidate(lookalike), "declares executeQuery(String)");
+            Class<?> broken = Class.forName("org.example.jar.Broken", false, loader);
+            assertThrows(NoClassDefFoundError.class, broken::getDeclaredFields);
+            assertFalse(prefilter.candidate(broken), "a member type missing from the class path does not make it undecided");
+        } finally {
+            Files.delete(jar);
+        }
     }
 }

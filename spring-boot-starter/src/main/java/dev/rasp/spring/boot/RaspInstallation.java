@@ -4,7 +4,8 @@ import java.util.Map;
 
 /**
  * What the starter found and did about the agent in this JVM, decided once while the environment is
- * prepared (before any bean exists) and read by the actuator endpoint.
+ * prepared (before any bean exists; a background attach's outcome before the first lifecycle phase)
+ * and read by the actuator endpoint.
  *
  * @param state       the outcome
  * @param detail      one sentence for humans (why unprotected, how to fix it)
@@ -18,6 +19,11 @@ public record RaspInstallation(State state, String detail, long attachMillis, St
     public enum State {
         /** The starter loaded the agent into the running JVM. */
         ATTACHED(true),
+        /**
+         * The starter is loading the agent while the application context is created; the context's
+         * first lifecycle phase waits for the outcome (one of the others).
+         */
+        ATTACHING(false),
         /** The JVM was started with -javaagent:rasp.jar; the starter left it alone. */
         ALREADY_PRESENT(true),
         /** rasp.mode=off: nothing installed, on purpose. */

@@ -512,6 +512,13 @@ public class RaspProperties {
         /** How long loading the agent may take before the start goes on without it. */
         private Duration timeout = Duration.ofSeconds(60);
 
+        /**
+         * Load the agent while the application context is created, and hold the context's first
+         * lifecycle phase (before the web server opens its port) until it is in; false loads it
+         * before the context exists, the application's start waiting meanwhile.
+         */
+        private boolean background = true;
+
         public boolean isEnabled() {
             return enabled;
         }
@@ -530,6 +537,14 @@ public class RaspProperties {
 
         public Duration getTimeout() {
             return timeout;
+        }
+
+        public boolean isBackground() {
+            return background;
+        }
+
+        public void setBackground(boolean background) {
+            this.background = background;
         }
 
         public void setTimeout(Duration timeout) {

@@ -90,12 +90,11 @@ public final class TypePrefilter {
 
     /**
      * The same question for a class already loaded (at the agent's start: the JDK's; at attach: all
-     * the application's so far), as ByteBuddy's matchers see a loaded class, by reflection: its own
-     * name, its super types' names (all loaded, so nothing is read or loaded), and for the constants
-     * its declared methods' and constructors' descriptors and the annotations on it and its declared
-     * members. The hierarchy's verdicts are remembered for the loader like those of class files, so
-     * a class loaded later whose super types were loaded before does not read their class files.
-     * Whatever reflection cannot answer (a member type that does not load) counts as a candidate.
+     * the application's so far): its own name and its super types' names by reflection (all loaded,
+     * so nothing is read or loaded), and the constants from its class file as at load. The
+     * hierarchy's verdicts are remembered for the loader like those of class files, so a class
+     * loaded later whose super types were loaded before does not read their class files. Whatever
+     * cannot be answered counts as a candidate.
      */
     public boolean candidate(Class<?> type) {
         try {
@@ -109,6 +108,49 @@ public final class TypePrefilter {
             return constants.length > 0 && declaresConstant(type);
         } catch (Throwable t) {
             return true;
+        }
+    }
+
+    /**
+     * Whether a loaded class's constant pool holds a key constant, read from its class file as at
+     * load (its own jar first, then its loader); by reflection only when no class file is served (a
+     * class generated at run time). Reflection was most of the check at attach (about 80 µs a class
+     * on a Spring Boot application: every declared member's types resolved, and loaded when they
+     * were not yet) and failed on members whose types are missing from the class path.
+     */
+    private boolean declaresConstant(Class<?> type) {
+        byte[] classFile = ownClassFile(type);
+        if (classFile != null) {
+            try {
+                return hasConstant(new ClassReader(classFile), classFile);
+            } catch (RuntimeException unreadable) {
+                return true; // ASM cannot read it: undecided
+            }
+        }
+        return reflectivelyDeclaresConstant(type);
+    }
+
+    private byte[] ownClassFile(Class<?> type) {
+        String resource = internalName(type) + ".class";
+        try {
+            ProtectionDomain domain = type.getProtectionDomain();
+            ClassLoader loader = type.getClassLoader();
+            if (loader != null && (domain.getCodeSource() == null || domain.getCodeSource().getLocation() == null)) {
+                // defined with no code source: generated at run time (proxies, accessors), no class
+                // file to be had, and a loader's fruitless search of its whole chain costs more than reflection
+                return null;
+            }
+            ClassFileHome home = ClassFileHome.of(domain);
+            byte[] classFile = home == null ? null : home.read(resource);
+            if (classFile != null) {
+                return classFile;
+            }
+            ClassFileLocator.Resolution resolution = loader == null
+                    ? jdkLocator.locate(type.getName())
+                    : ClassFileLocator.ForClassLoader.of(loader).locate(type.getName());
+            return resolution.isResolved() ? resolution.resolve() : null;
+        } catch (Exception | LinkageError e) {
+            return null;
         }
     }
 
@@ -137,7 +179,7 @@ public final class TypePrefilter {
         return result;
     }
 
-    private boolean declaresConstant(Class<?> type) {
+    private boolean reflectivelyDeclaresConstant(Class<?> type) {
         if (annotatedWithConstant(type.getDeclaredAnnotations())) {
             return true;
         }

@@ -97,7 +97,8 @@ public final class AgentSettings {
     static final List<String> SCALAR_KEYS = List.of("rasp.mode", "rasp.on-internal-error", "rasp.config.file",
             "rasp.events.file", "rasp.native.dir", "rasp.request.max-input-bytes", "rasp.request.on-overflow",
             "rasp.sql.on-unparsable", "rasp.rules.file", "rasp.rules.reload-seconds", "rasp.rules.backend",
-            "rasp.attach.enabled", "rasp.attach.required", "rasp.attach.timeout", "rasp.xxe.max-entity-expansions",
+            "rasp.attach.enabled", "rasp.attach.required", "rasp.attach.timeout", "rasp.attach.background",
+            "rasp.xxe.max-entity-expansions",
             "rasp.xxe.max-entity-chars", "rasp.rules.max-file-bytes", "rasp.jmx.enabled", "rasp.events.shutdown-timeout",
             "rasp.events.otlp.enabled", "rasp.events.otlp.endpoint", "rasp.events.otlp.protocol", "rasp.events.otlp.headers",
             "rasp.events.syslog.endpoint", "rasp.events.syslog.format", "rasp.events.syslog.facility");
@@ -602,6 +603,7 @@ public final class AgentSettings {
                 return RULES_FILE_FIX;
             case "rasp.attach.enabled":
             case "rasp.attach.required":
+            case "rasp.attach.background":
             case "rasp.jmx.enabled":
             case "rasp.events.otlp.enabled":
                 return BOOLEAN_FIX;

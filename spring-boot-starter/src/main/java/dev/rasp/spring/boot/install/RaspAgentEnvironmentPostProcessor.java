@@ -23,9 +23,10 @@ import org.springframework.core.env.ConfigurableEnvironment;
 /**
  * Installs the agent while the environment is prepared: after every property source is in place (so
  * {@code rasp.*} from application.properties, YAML, profiles, the command line and config imports are
- * all seen) and before the application context exists, so Tomcat, the connection pool and the
- * application's beans are loaded with the hooks already in (classes loaded earlier are retransformed
- * by the agent anyway).
+ * all seen). The checks and the agent's settings are done here; the loading itself runs while the
+ * application context is created and the context's first lifecycle phase, before the web server opens
+ * its port, waits for it ({@link BackgroundAttach}); with {@code rasp.attach.background=false} it runs
+ * here, before the context exists. Classes loaded before the agent are retransformed by it.
  *
  * <p>Once per JVM: a second SpringApplication (a parent context, a test) finds it done.
  */
@@ -59,12 +60,12 @@ public class RaspAgentEnvironmentPostProcessor implements EnvironmentPostProcess
             if (done) {
                 return;
             }
-            install(environment);
+            install(environment, application);
             done = true;
         }
     }
 
-    private void install(ConfigurableEnvironment environment) {
+    private void install(ConfigurableEnvironment environment, SpringApplication application) {
         AgentSettings settings = AgentSettings.resolve(environment); // a bad value stops here
         for (String unknown : settings.unknownKeys()) {
             log.warn("RASP: unknown property " + unknown + " is ignored (see the rasp.* property table in the README)");
@@ -134,7 +135,19 @@ public class RaspAgentEnvironmentPostProcessor implements EnvironmentPostProcess
                     + "): point java.io.tmpdir at a writable directory, or start the JVM with -javaagent:rasp.jar", -1, null, passed);
             return;
         }
-        AgentLoader.Result result = AgentLoader.load(jar, attach.getTimeout());
+        if (attach.isBackground() && application != null) {
+            BackgroundAttach background = BackgroundAttach.start(jar, attach.getTimeout(), r -> report(r, settings, passed));
+            application.addInitializers(background.gate());
+            record(RaspInstallation.State.ATTACHING, "the agent is being loaded while the application context is created",
+                    -1, null, passed);
+            return;
+        }
+        report(AgentLoader.load(jar, attach.getTimeout()), settings, passed);
+    }
+
+    /** Logs and records the outcome of loading the agent, or stops the start (a refused configuration, a required attach). */
+    private void report(AgentLoader.Result result, AgentSettings settings, Map<String, String> passed) {
+        RaspProperties.Attach attach = settings.properties().getAttach();
         String refusal = System.getProperty(AGENT_CONFIG_ERROR);
         if (refusal != null && !bootstrapLoaded()) {
             throw agentConfigurationError(refusal, settings);

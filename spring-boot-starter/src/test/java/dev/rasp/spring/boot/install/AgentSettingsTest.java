@@ -205,7 +205,8 @@ class AgentSettingsTest {
                 List.of("rasp.sql.on-unparsable", "off", "use block, monitor or allow"),
                 List.of("rasp.on-internal-error", "maybe", "use open or closed"),
                 List.of("rasp.attach.timeout", "0s", "use a positive duration"),
-                List.of("rasp.attach.enabled", "yes please", "use true or false"));
+                List.of("rasp.attach.enabled", "yes please", "use true or false"),
+                List.of("rasp.attach.background", "later", "use true or false"));
         for (List<String> c : cases) {
             RaspConfigurationException e = refusal(env(c.get(0), c.get(1)));
             assertThat(e.getProperty()).as(c.toString()).isEqualTo(c.get(0));
@@ -267,6 +268,7 @@ class AgentSettingsTest {
                 "rasp.rules.mode.sqli.union", "off",
                 "rasp.exclusion.x.rules", "sqli.*",
                 "rasp.attach.enabled", "true",
+                "rasp.attach.background", "false",
                 "rasp.debug.transformations", "true",
                 // the agent's own spelling, as a -D would have it
                 "rasp.request.max_input_bytes", "4096",
