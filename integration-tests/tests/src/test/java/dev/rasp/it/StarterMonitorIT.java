@@ -17,8 +17,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The starter configured from an application.yml (passed as spring.config.additional-location): global monitor
  * mode, a per-rule block, an exclusion and a request size, all honoured by the agent. The JVM runs with
  * -Djdk.attach.allowAttachSelf=true, so the starter loads the agent in-process instead of from a helper JVM,
- * and rasp.attach.background=false, so before the application context exists (the other starter tests load
- * it while the context is created).
+ * and rasp.attach.background=true, so while the application context is created (the other starter tests load
+ * it before the context exists).
  */
 @ExtendWith(AppLogsOnFailure.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -27,7 +27,7 @@ class StarterMonitorIT {
         rasp:
           mode: monitor
           attach:
-            background: false
+            background: true
           request:
             max-input-bytes: 512KB
           rules:
@@ -73,12 +73,18 @@ class StarterMonitorIT {
             e.toString());
     }
 
+    /**
+     * rasp.attach.background=true: the application context is created while the agent loads (the web
+     * server is made meanwhile), and the web server opens its port only once the agent is in.
+     */
     @Test
-    void withoutBackgroundTheAgentIsInBeforeTheContextIsCreated() {
+    void inTheBackgroundTheAgentLoadsWhileTheContextIsCreatedAndIsInBeforeThePortOpens() {
         String out = app.stdoutText();
+        int made = out.indexOf("Tomcat initialized with port");
         int loaded = out.indexOf("RASP: agent loaded into the running JVM");
-        int tomcat = out.indexOf("Tomcat initialized with port");
-        assertTrue(loaded >= 0 && tomcat > loaded, "the agent was loaded before the web server was made:\n" + out);
+        int open = out.indexOf("Tomcat started on port");
+        assertTrue(made >= 0 && loaded > made && open > loaded, "made, loaded, then opened:\n" + out);
+        assertEquals("ATTACHED", StarterApp.endpoint(app).path("installation").path("state").asText());
     }
 
     @Test

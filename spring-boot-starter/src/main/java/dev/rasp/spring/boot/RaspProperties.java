@@ -514,10 +514,10 @@ public class RaspProperties {
 
         /**
          * Load the agent while the application context is created, and hold the context's first
-         * lifecycle phase (before the web server opens its port) until it is in; false loads it
-         * before the context exists, the application's start waiting meanwhile.
+         * lifecycle phase (before the web server opens its port) until it is in; false (the default)
+         * loads it before the context exists, the application's start waiting meanwhile.
          */
-        private boolean background = true;
+        private boolean background;
 
         public boolean isEnabled() {
             return enabled;

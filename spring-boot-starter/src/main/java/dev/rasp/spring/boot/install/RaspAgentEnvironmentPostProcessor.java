@@ -23,10 +23,10 @@ import org.springframework.core.env.ConfigurableEnvironment;
 /**
  * Installs the agent while the environment is prepared: after every property source is in place (so
  * {@code rasp.*} from application.properties, YAML, profiles, the command line and config imports are
- * all seen). The checks and the agent's settings are done here; the loading itself runs while the
- * application context is created and the context's first lifecycle phase, before the web server opens
- * its port, waits for it ({@link BackgroundAttach}); with {@code rasp.attach.background=false} it runs
- * here, before the context exists. Classes loaded before the agent are retransformed by it.
+ * all seen) and before the application context exists, so Tomcat, the connection pool and the
+ * application's beans are loaded with the hooks already in (classes loaded earlier are retransformed
+ * by the agent anyway). With {@code rasp.attach.background=true} the loading runs while the context
+ * is created instead, and the context's first lifecycle phase waits for it ({@link BackgroundAttach}).
  *
  * <p>Once per JVM: a second SpringApplication (a parent context, a test) finds it done.
  */
