@@ -296,6 +296,7 @@ final class Activation {
                 return java.util.Collections.<Iterable<Class<?>>>emptyList();
             }
             Class<?>[] loaded = instrumentation.getAllLoadedClasses();
+            snapshotTaken(loaded);
             List<Class<?>> kept = new ArrayList<Class<?>>();
             for (Class<?> type : loaded) {
                 if (keep(type)) {
@@ -306,6 +307,13 @@ final class Activation {
                 StartupTimes.detail("discovery: " + kept.size() + " of " + loaded.length + " loaded classes to match");
             }
             return java.util.Collections.<Iterable<Class<?>>>singletonList(kept);
+        }
+
+        /** The classes loaded when the transformer was installed: the pre-filter reads the JDK's among them by reflection. */
+        void snapshotTaken(Class<?>[] loaded) {
+            if (prefilter != null) {
+                prefilter.knowLoaded(loaded);
+            }
         }
 
         boolean keep(Class<?> type) {

@@ -63,8 +63,9 @@ final class LoadedClassPass implements Runnable {
      */
     static Thread start(Instrumentation instrumentation, ResettableClassFileTransformer transformer,
                         Activation.LoadedClassDiscovery discovery, InternalErrors errors) {
-        LoadedClassPass pass = new LoadedClassPass(instrumentation, transformer, discovery,
-                instrumentation.getAllLoadedClasses(), errors);
+        Class<?>[] loaded = instrumentation.getAllLoadedClasses();
+        discovery.snapshotTaken(loaded);
+        LoadedClassPass pass = new LoadedClassPass(instrumentation, transformer, discovery, loaded, errors);
         running = pass;
         Thread thread = new Thread(pass, "rasp-retransform");
         thread.setDaemon(true);

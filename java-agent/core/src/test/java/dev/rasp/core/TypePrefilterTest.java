@@ -156,6 +156,35 @@ class TypePrefilterTest {
         assertTrue(prefilter.candidate(getClass().getClassLoader(), jetty));
     }
 
+    /**
+     * JDK super types loaded when the transformer is installed are judged on the loaded class, not
+     * read from the JDK's image: the same verdicts, no class file read.
+     */
+    @Test
+    void loadedJdkSuperTypesAreNotReadAgain() {
+        List<TypeKeys> keys = new ArrayList<TypeKeys>();
+        for (InstrumentationModule module : Activation.modules()) {
+            TypeKeys k = new TypeKeys();
+            module.typeKeys(k);
+            keys.add(k);
+        }
+        TypePrefilter reading = new TypePrefilter(keys);
+        TypePrefilter knowing = new TypePrefilter(keys);
+        knowing.knowLoaded(new Class<?>[] {AbstractExecutorService.class, java.util.AbstractList.class,
+                java.util.AbstractCollection.class, java.io.FilterInputStream.class, java.io.InputStream.class});
+        ClassLoader loader = getClass().getClassLoader();
+        byte[] pool = new ByteBuddy().subclass(AbstractExecutorService.class).name("org.example.app.Pool").make().getBytes();
+        byte[] list = new ByteBuddy().subclass(java.util.AbstractList.class).name("org.example.app.List").make().getBytes();
+        byte[] stream = new ByteBuddy().subclass(java.io.FilterInputStream.class).name("org.example.app.Stream").make().getBytes();
+        for (byte[] classFile : new byte[][] {pool, list, stream}) {
+            assertEquals(reading.candidate(loader, classFile), knowing.candidate(loader, classFile));
+        }
+        assertTrue(knowing.candidate(loader, pool), "an executor");
+        assertFalse(knowing.candidate(loader, list), "a list");
+        assertTrue(reading.readStats()[0] >= 3, "read " + reading.readStats()[0]);
+        assertEquals(0, knowing.readStats()[0], "no class file read for a loaded JDK super type");
+    }
+
     /** Whether any module's type matcher matches this loaded class, as ByteBuddy sees it at attach (by reflection). */
     private static boolean matchedLoaded(Class<?> type) {
         return matchers.iterator(TypeDescription.ForLoadedType.of(type), type.getClassLoader(), JavaModule.ofType(type),

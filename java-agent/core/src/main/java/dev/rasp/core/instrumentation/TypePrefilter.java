@@ -12,6 +12,7 @@ import java.net.URL;
 import java.security.ProtectionDomain;
 
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +59,14 @@ public final class TypePrefilter {
     /** java.* types, which only the boot and platform loaders define: one map for all loaders. */
     private final Map<String, Boolean> jdk = new ConcurrentHashMap<String, Boolean>();
     private final ClassFileLocator jdkLocator = ClassFileLocator.ForClassLoader.ofSystemLoader();
+    /**
+     * The JDK's classes loaded when the transformer was installed, by internal name: a JDK super type
+     * found here is judged by reflection on the loaded class (its super types are loaded too, so
+     * nothing is loaded) instead of reading its class file from the JDK's image, whose pages then
+     * stayed resident (about 6 MiB of {@code lib/modules} in a Spring Boot application's RSS). Nearly
+     * every JDK type an application class extends or implements is loaded by then.
+     */
+    private volatile Map<String, Class<?>> loadedJdk = Collections.emptyMap();
     /** Super types' class files read through their loader, and the time it took (start-up figures). */
     private final AtomicLong reads = new AtomicLong();
     private final AtomicLong homeReads = new AtomicLong();
@@ -151,6 +160,14 @@ public final class TypePrefilter {
             return resolution.isResolved() ? resolution.resolve() : null;
         } catch (Exception | LinkageError e) {
             return null;
+        }
+    }
+
+    private boolean loadedInheritsOrUndecided(Class<?> type, int depth) {
+        try {
+            return loadedInherits(type.getClassLoader(), type, depth);
+        } catch (Throwable t) {
+            return true;
         }
     }
 
@@ -279,7 +296,9 @@ public final class TypePrefilter {
         if (b != null) {
             return b;
         }
-        boolean result = depth > MAX_DEPTH || resolve(loader, name, depth, home);
+        Class<?> loaded = isJdk(name) ? loadedJdk.get(name) : null;
+        boolean result = depth > MAX_DEPTH
+                || (loaded != null ? loadedInheritsOrUndecided(loaded, depth) : resolve(loader, name, depth, home));
         known.put(name, result);
         return result;
     }
@@ -318,6 +337,32 @@ public final class TypePrefilter {
             readNanos.addAndGet(System.nanoTime() - t0);
             reads.incrementAndGet();
         }
+    }
+
+    /**
+     * Remembers the JDK's classes among those loaded (the snapshot taken when the transformer was
+     * installed), so that their hierarchies are read by reflection rather than from their class files.
+     */
+    public void knowLoaded(Class<?>[] loaded) {
+        Map<String, Class<?>> jdkTypes = new HashMap<String, Class<?>>();
+        for (Class<?> type : loaded) {
+            try {
+                if (type.isArray() || type.isPrimitive()) {
+                    continue;
+                }
+                String name = internalName(type);
+                if (isJdk(name) && isJdkLoader(type.getClassLoader())) {
+                    jdkTypes.put(name, type);
+                }
+            } catch (Throwable ignored) {
+                // a class that cannot say its name or loader: read as before
+            }
+        }
+        loadedJdk = jdkTypes;
+    }
+
+    private static boolean isJdkLoader(ClassLoader loader) {
+        return loader == null || loader == JdkPackages.PLATFORM;
     }
 
     /**
@@ -367,7 +412,17 @@ public final class TypePrefilter {
      * {@code java/} counts.
      */
     private static final class JdkPackages {
+        /** The platform class loader (Java 9+), or null on Java 8, where only the boot loader defines the JDK. */
+        static final ClassLoader PLATFORM = platformLoader();
         static final Set<String> SET = load();
+
+        private static ClassLoader platformLoader() {
+            try {
+                return (ClassLoader) ClassLoader.class.getMethod("getPlatformClassLoader").invoke(null);
+            } catch (Exception | LinkageError java8) {
+                return null;
+            }
+        }
 
         @SuppressWarnings("unchecked")
         private static Set<String> load() {
