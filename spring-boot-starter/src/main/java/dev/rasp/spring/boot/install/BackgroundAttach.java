@@ -20,8 +20,13 @@ import org.springframework.context.SmartLifecycle;
  * like every class loaded before it.
  *
  * <p>What it does not cover: work the application starts on its own threads while the context is
- * created (a consumer started from a {@code @PostConstruct}) runs unhooked until the agent is in;
- * {@code rasp.attach.background=false} loads the agent before the context exists, as before.
+ * created (a consumer started from a {@code @PostConstruct}) runs unhooked until the agent is in.
+ *
+ * <p>Used only with {@code rasp.attach.background=true}; by default the agent is loaded before the
+ * context exists. On the 2-core reference machine the overlap did not pay: the JIT already keeps the
+ * second core busy during a Spring start, the classes loaded meanwhile are retransformed instead of
+ * transformed as they load, and more compiled code is thrown away at the attach (CompiledCodeReset in
+ * the agent), so the start took longer, not shorter. It is for machines with cores to spare.
  *
  * <p>The outcome (logged, recorded, or the start stopped with {@code rasp.attach.required} or a
  * configuration error the agent found) is reported on the thread that starts the lifecycle, as the
