@@ -361,3 +361,24 @@ fn derby() {
         Err(LexError::UnterminatedString(7))
     );
 }
+
+/// The token vector is reserved for ordinary statements up front: the load test's two statements
+/// (one space token between every two words) fit without the vector growing and being copied.
+#[test]
+fn ordinary_statements_fit_the_reserved_token_vector() {
+    for sql in [
+        "SELECT id, name, email, role FROM users WHERE name = 'alice' AND role <> 'locked'",
+        "SELECT id, name, email, role FROM users WHERE name LIKE '%red running shoes%' OR email \
+         LIKE '%red running shoes%' ORDER BY id",
+    ] {
+        let tokens = SqlLexer::new(H2).tokens(sql.as_bytes()).unwrap();
+        let reserved = sql.len() / 3 + 8;
+        assert!(
+            tokens.len() <= reserved && tokens.capacity() == reserved,
+            "{} tokens, capacity {} (reserved {reserved}) for {} bytes: {sql}",
+            tokens.len(),
+            tokens.capacity(),
+            sql.len()
+        );
+    }
+}
