@@ -162,12 +162,7 @@ class TypePrefilterTest {
      */
     @Test
     void loadedJdkSuperTypesAreNotReadAgain() {
-        List<TypeKeys> keys = new ArrayList<TypeKeys>();
-        for (InstrumentationModule module : Activation.modules()) {
-            TypeKeys k = new TypeKeys();
-            module.typeKeys(k);
-            keys.add(k);
-        }
+        List<TypeKeys> keys = Activation.typeKeys(Activation.modules());
         TypePrefilter reading = new TypePrefilter(keys);
         TypePrefilter knowing = new TypePrefilter(keys);
         knowing.knowLoaded(new Class<?>[] {AbstractExecutorService.class, java.util.AbstractList.class,

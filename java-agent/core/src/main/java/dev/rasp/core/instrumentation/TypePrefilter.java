@@ -126,6 +126,12 @@ public final class TypePrefilter {
      * class generated at run time). Reflection was most of the check at attach (about 80 µs a class
      * on a Spring Boot application: every declared member's types resolved, and loaded when they
      * were not yet) and failed on members whose types are missing from the class path.
+     *
+     * <p>What it assumes: the class was defined from the bytes its jar or loader serves, as
+     * {@link ClassFileHome} assumes for super types. A loader that rewrites classes as it defines
+     * them (load-time weaving) and adds a {@code ResultSet executeQuery(String)} the class file does
+     * not declare would have that class judged on the file; its hierarchy is still judged on the
+     * loaded class, so a statement or connection type is never dropped this way.
      */
     private boolean declaresConstant(Class<?> type) {
         byte[] classFile = ownClassFile(type);
@@ -433,10 +439,9 @@ public final class TypePrefilter {
                 Class<?> moduleType = Class.forName("java.lang.Module");
                 Method getPackages = moduleType.getMethod("getPackages");
                 Method getClassLoader = moduleType.getMethod("getClassLoader");
-                Object platform = ClassLoader.class.getMethod("getPlatformClassLoader").invoke(null);
                 for (Object module : (Set<Object>) layer.getClass().getMethod("modules").invoke(layer)) {
                     Object loader = getClassLoader.invoke(module);
-                    if (loader != null && loader != platform) {
+                    if (loader != null && loader != PLATFORM) {
                         continue;
                     }
                     for (String p : (Set<String>) getPackages.invoke(module)) {
