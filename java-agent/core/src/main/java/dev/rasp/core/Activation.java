@@ -6,6 +6,8 @@ import dev.rasp.core.config.AgentConfig;
 import dev.rasp.core.engine.Engine;
 import dev.rasp.core.instrumentation.AdviceWeaving;
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.JdkImage;
+import dev.rasp.core.instrumentation.JdkTypes;
 import dev.rasp.core.instrumentation.PrefilteredTransformer;
 import dev.rasp.core.jmx.AgentJmx;
 import dev.rasp.core.instrumentation.expr.ExpressionInstrumentation;
@@ -109,12 +111,15 @@ final class Activation {
         // (ProcessImpl, java.io, the file system providers): the transformer then never looks at
         // the rest of the JDK, and the retransformation pass at start only touches those.
         ElementMatcher.Junction<TypeDescription> jdkSinks = jdkSinks(modules);
-        final TypePrefilter prefilter = new TypePrefilter(typeKeys(modules));
+        // the JDK's classes loaded at install, known from the snapshot the pass takes: both the
+        // pre-filter and ByteBuddy's pools describe them from their classes, not their class files
+        JdkTypes jdkTypes = new JdkTypes();
+        final TypePrefilter prefilter = new TypePrefilter(typeKeys(modules), jdkTypes);
         StartupTimes.watch(prefilter);
         // The classes loaded before the install are retransformed after it, on a thread of its own
         // (LoadedClassPass); -Drasp.debug.retransform=sync lets ByteBuddy's install do it as before.
         LoadedClassDiscovery discovery = DISCOVERY
-                ? new LoadedClassDiscovery(jdkSinks, coreLoader, PREFILTER ? prefilter : null, LoadedClassPass.DEFERRED)
+                ? new LoadedClassDiscovery(jdkSinks, coreLoader, PREFILTER ? prefilter : null, jdkTypes, LoadedClassPass.DEFERRED)
                 : null;
         // Advice is woven by decorating the class (AdviceWeaving): no member changes, no method graph.
         AgentBuilder builder = AdviceWeaving.typeStrategy(newAgentBuilder().disableClassFormatChanges())
@@ -131,7 +136,9 @@ final class Activation {
                 .with(new ErrorListener(errors))
                 // Type descriptions kept per class loader across classes (TypePoolCache), not
                 // re-read and re-parsed for every class; -Drasp.debug.typepool=off compares.
-                .with(TypePoolCache.forTypes())
+                .with(TypePoolCache.forTypes(jdkTypes))
+                // the JDK's class files read from its image, not through its memory mapping (JdkImage)
+                .with(JdkImage.locationStrategy())
                 // Advice inlined into a named JDK module other than java.base (java.naming's
                 // InitialContext) calls RaspBridge in the boot loader's unnamed module, which a
                 // named module does not read by default: the read edge is added as it is
@@ -210,6 +217,9 @@ final class Activation {
         } else {
             StartupTimes.phase("transformer installed (retransformation of loaded classes)");
         }
+        // the snapshot of the loaded classes is taken: loads are woven from now on without the JVM
+        // keeping their original class files (PrefilteredTransformer, "Two registrations")
+        PrefilteredTransformer.registerForLoads(instrumentation, transformer);
         StartupTimes.report();
         SinkPreload.start();
 
@@ -278,15 +288,17 @@ final class Activation {
         private final ElementMatcher<TypeDescription> jdkSinks;
         private final ClassLoader ownLoader;
         private final TypePrefilter prefilter;
+        private final JdkTypes jdkTypes;
         /** True: ByteBuddy's install pass gets nothing; {@link LoadedClassPass} does the work afterwards. */
         final boolean deferred;
 
         /** @param prefilter null to hand ByteBuddy every class of another loader than the boot loader and the agent's */
         LoadedClassDiscovery(ElementMatcher<TypeDescription> jdkSinks, ClassLoader ownLoader, TypePrefilter prefilter,
-                             boolean deferred) {
+                             JdkTypes jdkTypes, boolean deferred) {
             this.jdkSinks = jdkSinks;
             this.ownLoader = ownLoader;
             this.prefilter = prefilter;
+            this.jdkTypes = jdkTypes;
             this.deferred = deferred;
         }
 
@@ -309,11 +321,9 @@ final class Activation {
             return java.util.Collections.<Iterable<Class<?>>>singletonList(kept);
         }
 
-        /** The classes loaded when the transformer was installed: the pre-filter reads the JDK's among them by reflection. */
+        /** The classes loaded when the transformer was installed: the JDK's among them are described from their classes. */
         void snapshotTaken(Class<?>[] loaded) {
-            if (prefilter != null) {
-                prefilter.knowLoaded(loaded);
-            }
+            jdkTypes.know(loaded);
         }
 
         boolean keep(Class<?> type) {

@@ -1,5 +1,6 @@
 package dev.rasp.core;
 
+import dev.rasp.core.instrumentation.JdkTypes;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatchers;
@@ -97,7 +98,7 @@ class LoadedClassPassTest {
     /** Every class of the test's loader counts (no pre-filter); the agent's own loader is another. */
     private static Activation.LoadedClassDiscovery discovery() {
         return new Activation.LoadedClassDiscovery(ElementMatchers.<TypeDescription>none(),
-                new URLClassLoader(new URL[0], null), null, true);
+                new URLClassLoader(new URL[0], null), null, new JdkTypes(), true);
     }
 
     @Test

@@ -234,4 +234,88 @@ class PrefilteredTransformerTest {
         assertTrue(t.toString().contains("recorder"), t.toString());
         assertFalse(called.contains("equals") || called.contains("hashCode"));
     }
+    /** An Instrumentation that records the transformers added and with which capability. */
+    private static final class Registrations {
+        final List<ClassFileTransformer> added = new ArrayList<ClassFileTransformer>();
+        final List<Boolean> canRetransform = new ArrayList<Boolean>();
+        final Instrumentation instrumentation = (Instrumentation) Proxy.newProxyInstance(
+                PrefilteredTransformerTest.class.getClassLoader(), new Class<?>[] {Instrumentation.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("addTransformer")) {
+                        added.add((ClassFileTransformer) args[0]);
+                        canRetransform.add(args.length > 1 && (Boolean) args[1]);
+                    }
+                    return null;
+                });
+    }
+
+    /**
+     * A class loaded after the second registration is woven by it alone (the JVM calls transformers
+     * that cannot retransform first): the retransformation-capable one, whose changes make the JVM keep
+     * the original class file, leaves that load alone.
+     */
+    @Test
+    void aLoadIsWovenOnceByTheRegistrationThatCannotRetransform() throws Exception {
+        ResettableClassFileTransformer registered = filtered(prefilter);
+        Registrations jvm = new Registrations();
+        ClassFileTransformer loads = PrefilteredTransformer.registerForLoads(jvm.instrumentation, registered);
+        assertSame(loads, jvm.added.get(0));
+        assertEquals(java.util.Collections.singletonList(false), jvm.canRetransform, "added as not able to retransform");
+
+        byte[] pool = executorClass();
+        assertArrayEquals(WOVEN, loads.transform(appLoader, "org/example/app/Pool", null, null, pool));
+        assertNull(registered.transform(appLoader, "org/example/app/Pool", null, null, WOVEN), "the same load: left alone");
+        assertEquals(1, handed.size(), "ByteBuddy wove it once");
+
+        // a class the load-time registration left as it was is still left alone by the other
+        assertNull(loads.transform(appLoader, "org/example/Plain", null, null, plainClass()));
+        assertNull(registered.transform(appLoader, "org/example/Plain", null, null, plainClass()));
+        assertEquals(1, handed.size());
+
+        // before the second registration existed (or for a class it never saw), the capable one weaves
+        assertArrayEquals(WOVEN, registered.transform(appLoader, "org/example/app/Pool2", null, null,
+                new ByteBuddy().subclass(AbstractExecutorService.class).name("org.example.app.Pool2").make().getBytes()));
+        assertEquals(2, handed.size());
+    }
+
+    /**
+     * A retransformation (another agent's, a diagnostic tool's) of a class woven at load starts from
+     * the class as woven, which already calls the bridge: not woven a second time. One whose original
+     * bytes the JVM kept (woven by the retransformation-capable registration) is woven again as before.
+     */
+    @Test
+    void aRetransformationOfAWovenClassIsNotWovenTwice() throws Exception {
+        ResettableClassFileTransformer registered = filtered(prefilter);
+        PrefilteredTransformer.registerForLoads(new Registrations().instrumentation, registered);
+        byte[] woven = new ByteBuddy().subclass(AbstractExecutorService.class).name("org.example.app.Pool")
+                .defineMethod("hook", void.class, java.lang.reflect.Modifier.PUBLIC | java.lang.reflect.Modifier.STATIC)
+                .intercept(net.bytebuddy.implementation.MethodCall.invoke(
+                        dev.rasp.bootstrap.RaspBridge.class.getMethod("handOffStats")))
+                .make().getBytes();
+        assertTrue(PrefilteredTransformer.callsBridge(woven));
+        assertFalse(PrefilteredTransformer.callsBridge(executorClass()));
+        assertFalse(PrefilteredTransformer.callsBridge(new byte[] {1, 2, 3}), "unreadable: not woven");
+
+        assertNull(registered.transform(appLoader, "org/example/app/Pool", AbstractExecutorService.class, null, woven));
+        assertTrue(handed.isEmpty());
+        assertArrayEquals(WOVEN, registered.transform(appLoader, "org/example/app/Pool", AbstractExecutorService.class, null,
+                executorClass()));
+        assertEquals(1, handed.size());
+    }
+
+    @Test
+    void theSecondRegistrationCanBeSwitchedOff() {
+        String before = System.getProperty("rasp.debug.loadtime");
+        System.setProperty("rasp.debug.loadtime", "retransformable");
+        try {
+            Registrations jvm = new Registrations();
+            assertNull(PrefilteredTransformer.registerForLoads(jvm.instrumentation, filtered(prefilter)));
+            assertTrue(jvm.added.isEmpty());
+        } finally {
+            if (before == null) {
+                System.clearProperty("rasp.debug.loadtime");
+            } else {
+                System.setProperty("rasp.debug.loadtime", before);
+            }
+        }
+    }
 }

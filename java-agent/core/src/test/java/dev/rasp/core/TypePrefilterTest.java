@@ -2,6 +2,7 @@ package dev.rasp.core;
 
 import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.TypeKeys;
+import dev.rasp.core.instrumentation.JdkTypes;
 import dev.rasp.core.instrumentation.TypePrefilter;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -164,8 +165,9 @@ class TypePrefilterTest {
     void loadedJdkSuperTypesAreNotReadAgain() {
         List<TypeKeys> keys = Activation.typeKeys(Activation.modules());
         TypePrefilter reading = new TypePrefilter(keys);
-        TypePrefilter knowing = new TypePrefilter(keys);
-        knowing.knowLoaded(new Class<?>[] {AbstractExecutorService.class, java.util.AbstractList.class,
+        JdkTypes jdk = new JdkTypes();
+        TypePrefilter knowing = new TypePrefilter(keys, jdk);
+        jdk.know(new Class<?>[] {AbstractExecutorService.class, java.util.AbstractList.class,
                 java.util.AbstractCollection.class, java.io.FilterInputStream.class, java.io.InputStream.class});
         ClassLoader loader = getClass().getClassLoader();
         byte[] pool = new ByteBuddy().subclass(AbstractExecutorService.class).name("org.example.app.Pool").make().getBytes();

@@ -1,11 +1,14 @@
 package dev.rasp.core.instrumentation;
 
+import dev.rasp.bootstrap.RaspBridge;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -37,6 +40,17 @@ import java.util.Iterator;
  * {@link ResettableClassFileTransformer} receives both forms and hands the one the JVM used,
  * with its module, to ByteBuddy unchanged. A reset names the proxy, the transformer the JVM
  * holds, as the one to remove ({@link Resetter}).
+ *
+ * <p>Two registrations ({@link #registerForLoads}). ByteBuddy registers the proxy as able to
+ * retransform, which the agent needs for the classes loaded before it. But the JVM keeps a copy of
+ * the original class file of every class a retransformation-capable transformer changes as it is
+ * loaded (so that a later retransformation can start from it): about 1.4 MiB of native memory on a
+ * Spring Boot application, the bytes of ~140 classes, for the life of the JVM. So once the classes
+ * loaded before the agent are known, loads are woven by a second registration that cannot
+ * retransform, whose changes the JVM keeps as part of the class instead: a later retransformation
+ * (another agent's, a diagnostic tool's) starts from the woven class and keeps the hooks. The JVM
+ * calls that registration first; the retransformation-capable one then skips the load it handled
+ * (one marker per thread) and never weaves again a class that already calls the bridge.
  */
 public final class PrefilteredTransformer implements InvocationHandler {
 
@@ -64,6 +78,25 @@ public final class PrefilteredTransformer implements InvocationHandler {
     private final ClassLoader ownLoader;
     private final Probe probe;
     private final Resetter resetter = new Resetter();
+    /** The load the load-time registration handled last on this thread, which the other one then skips. */
+    private final ThreadLocal<HandledLoad> handled = new ThreadLocal<HandledLoad>() {
+        @Override
+        protected HandledLoad initialValue() {
+            return new HandledLoad();
+        }
+    };
+    /** The bridge's internal name, as woven advice names it in the constant pool. */
+    private static final String BRIDGE = RaspBridge.class.getName().replace('.', '/');
+
+    /** One class load: its loader and name (the JVM hands each registration its own name string). */
+    private static final class HandledLoad {
+        ClassLoader loader;
+        String name;
+
+        boolean is(ClassLoader l, String n) {
+            return name != null && loader == l && name.equals(n);
+        }
+    }
 
     private PrefilteredTransformer(ResettableClassFileTransformer byteBuddy, TypePrefilter prefilter,
                                    ElementMatcher<? super TypeDescription> bootTypes, ClassLoader ownLoader, Probe probe) {
@@ -109,8 +142,103 @@ public final class PrefilteredTransformer implements InvocationHandler {
         return forward(name.equals("reset") ? resetter : byteBuddy, method, args);
     }
 
+    /**
+     * Registers the load-time registration with the JVM (not able to retransform): from now on the
+     * classes loaded are woven without the JVM keeping their original bytes. Call it after the
+     * snapshot of the loaded classes was taken: a class the pass retransforms must not have been woven
+     * by this one, or the pass would start from the woven class. {@code -Drasp.debug.loadtime=retransformable}
+     * leaves every load to the retransformation-capable registration, as before.
+     *
+     * @param registered the proxy {@link #wrap} made, which ByteBuddy registered
+     * @return the load-time registration, or null when there is none
+     */
+    public static ClassFileTransformer registerForLoads(Instrumentation instrumentation, ClassFileTransformer registered) {
+        if ("retransformable".equals(System.getProperty("rasp.debug.loadtime")) || !Proxy.isProxyClass(registered.getClass())
+                || !(Proxy.getInvocationHandler(registered) instanceof PrefilteredTransformer)) {
+            return null;
+        }
+        final PrefilteredTransformer shared = (PrefilteredTransformer) Proxy.getInvocationHandler(registered);
+        ClassFileTransformer loads = (ClassFileTransformer) Proxy.newProxyInstance(PrefilteredTransformer.class.getClassLoader(),
+                new Class<?>[] {ClassFileTransformer.class}, new InvocationHandler() {
+                    @Override
+                    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+                        if (method.getName().equals("transform") && args != null && (args.length == 5 || args.length == 6)) {
+                            return shared.transformLoad(method, args, args.length - 5);
+                        }
+                        if (method.getName().equals("equals")) {
+                            return proxy == args[0];
+                        }
+                        if (method.getName().equals("hashCode")) {
+                            return System.identityHashCode(proxy);
+                        }
+                        return method.getName().equals("toString") ? "load-time " + shared.byteBuddy : null;
+                    }
+                });
+        instrumentation.addTransformer(loads, false);
+        return loads;
+    }
+
+    /** The load-time registration's call: a load (or another agent's redefinition), woven here. */
+    private Object transformLoad(Method method, Object[] args, int at) throws Throwable {
+        try {
+            return transformAny(method, args, at);
+        } finally {
+            HandledLoad h = handled.get();
+            h.loader = (ClassLoader) args[at];
+            h.name = (String) args[at + 1];
+        }
+    }
+
     /** {@code args} as the JVM passed them; {@code at} is where the class loader is (1 after a module). */
     private Object transform(Method method, Object[] args, int at) throws Throwable {
+        HandledLoad h = handled.get();
+        if (h.is((ClassLoader) args[at], (String) args[at + 1])) {
+            h.name = null;
+            h.loader = null;
+            return null; // the load-time registration handled it just now
+        }
+        if (args[at + 2] != null && callsBridge((byte[]) args[at + 4])) {
+            // woven at load by the load-time registration (the JVM starts a retransformation from the
+            // class as it is then): the hooks are there already
+            return null;
+        }
+        return transformAny(method, args, at);
+    }
+
+    /** Whether a class file names the bridge (a CONSTANT_Utf8 of its internal name): advice was woven into it. */
+    public static boolean callsBridge(byte[] classFile) {
+        if (classFile == null) {
+            return false;
+        }
+        try {
+            ClassReader reader = new ClassReader(classFile);
+            for (int i = 1; i < reader.getItemCount(); i++) {
+                int offset = reader.getItem(i);
+                // the entry's content starts at offset, its tag byte (1: CONSTANT_Utf8) just before
+                if (offset > 0 && classFile[offset - 1] == 1 && isBridge(classFile, offset)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (RuntimeException unreadable) {
+            return false;
+        }
+    }
+
+    private static boolean isBridge(byte[] b, int offset) {
+        int length = ((b[offset] & 0xff) << 8) | (b[offset + 1] & 0xff);
+        if (length != BRIDGE.length()) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (b[offset + 2 + i] != BRIDGE.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Object transformAny(Method method, Object[] args, int at) throws Throwable {
         probe.enter();
         boolean toByteBuddy = false;
         try {

@@ -1,6 +1,8 @@
 package dev.rasp.core.instrumentation;
 
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.matcher.ElementMatchers;
 import net.bytebuddy.pool.TypePool;
 
 import java.lang.ref.SoftReference;
@@ -33,6 +35,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * they serve start-up, when thousands of classes load in a burst, and soft references alone would keep
  * them for the life of a JVM with heap to spare (about 4 MB of a Spring Boot application's live heap
  * after load, mostly method and parameter tokens). A class loaded later reads what it needs again.
+ *
+ * <p>The JDK's types loaded when the transformer was installed come from {@link LoadedJdkTypePool},
+ * the pools' parent, described from their classes instead of read from the JDK's image.
  */
 public final class TypePoolCache extends AgentBuilder.PoolStrategy.WithTypePoolCache {
 
@@ -63,10 +68,16 @@ public final class TypePoolCache extends AgentBuilder.PoolStrategy.WithTypePoolC
         }
     }
 
-    /** The pool strategy of the agent's AgentBuilder (type matching, transformation). */
-    public static AgentBuilder.PoolStrategy forTypes() {
-        return ENABLED ? new TypePoolCache() : AgentBuilder.PoolStrategy.Default.FAST;
+    /**
+     * The pool strategy of the agent's AgentBuilder (type matching, transformation); the JDK's types
+     * loaded at install come from {@code jdk} ({@code -Drasp.debug.jdktypes=read} reads their class
+     * files as before, to compare).
+     */
+    public static AgentBuilder.PoolStrategy forTypes(JdkTypes jdk) {
+        return ENABLED ? new TypePoolCache(LOADED_JDK_TYPES ? jdk : null) : AgentBuilder.PoolStrategy.Default.FAST;
     }
+
+    private static final boolean LOADED_JDK_TYPES = !"read".equals(System.getProperty("rasp.debug.jdktypes"));
 
     /** The pool strategy of every {@code AgentBuilder.Transformer.ForAdvice}. */
     public static AgentBuilder.PoolStrategy forAdvice() {
@@ -82,8 +93,16 @@ public final class TypePoolCache extends AgentBuilder.PoolStrategy.WithTypePoolC
     /** Whether something may be cached since the last release (so an idle cache is cleared once). */
     private volatile boolean holding;
 
+    /** The JDK's loaded types, served from their classes; null to read every class file. */
+    private final JdkTypes jdk;
+
     private TypePoolCache() {
+        this(null);
+    }
+
+    private TypePoolCache(JdkTypes jdk) {
         super(TypePool.Default.ReaderMode.FAST);
+        this.jdk = jdk;
         if (RELEASE_NANOS > 0) {
             ALL.add(this);
             startSweeper();
@@ -132,6 +151,27 @@ public final class TypePoolCache extends AgentBuilder.PoolStrategy.WithTypePoolC
         boot.clear();
         byLoader.clear();
         return true;
+    }
+
+    @Override
+    public TypePool typePool(ClassFileLocator classFileLocator, ClassLoader classLoader) {
+        if (jdk == null) {
+            return super.typePool(classFileLocator, classLoader);
+        }
+        return new TypePool.LazyFacade(new TypePool.Default.WithLazyResolution(locate(classLoader), classFileLocator,
+                readerMode, new LoadedJdkTypePool(jdk, null), lazinessMode));
+    }
+
+    /** As ByteBuddy's, with the loaded JDK types as parent; the named type (the one transformed) is read from its class file. */
+    @Override
+    public TypePool typePool(ClassFileLocator classFileLocator, ClassLoader classLoader, String name) {
+        if (jdk == null) {
+            return super.typePool(classFileLocator, classLoader, name);
+        }
+        return new TypePool.LazyFacade(new TypePool.Default.WithLazyResolution(
+                new TypePool.CacheProvider.Discriminating(ElementMatchers.<String>is(name), new TypePool.CacheProvider.Simple(),
+                        locate(classLoader)),
+                classFileLocator, readerMode, new LoadedJdkTypePool(jdk, name), lazinessMode));
     }
 
     @Override

@@ -12,7 +12,6 @@ import java.net.URL;
 import java.security.ProtectionDomain;
 
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -58,21 +57,26 @@ public final class TypePrefilter {
             Collections.synchronizedMap(new WeakHashMap<ClassLoader, Map<String, Boolean>>());
     /** java.* types, which only the boot and platform loaders define: one map for all loaders. */
     private final Map<String, Boolean> jdk = new ConcurrentHashMap<String, Boolean>();
-    private final ClassFileLocator jdkLocator = ClassFileLocator.ForClassLoader.ofSystemLoader();
+    /** The JDK's class files: read from its image, not through its mapping ({@link JdkImage}). */
+    private final ClassFileLocator jdkLocator = JdkImage.classFiles();
     /**
-     * The JDK's classes loaded when the transformer was installed, by internal name: a JDK super type
-     * found here is judged by reflection on the loaded class (its super types are loaded too, so
-     * nothing is loaded) instead of reading its class file from the JDK's image, whose pages then
-     * stayed resident (about 6 MiB of {@code lib/modules} in a Spring Boot application's RSS). Nearly
-     * every JDK type an application class extends or implements is loaded by then.
+     * The JDK's classes loaded when the transformer was installed: a JDK super type found there is
+     * judged by reflection on the loaded class (its super types are loaded too, so nothing is loaded)
+     * instead of reading its class file from the JDK's image ({@link JdkTypes} says why).
      */
-    private volatile Map<String, Class<?>> loadedJdk = Collections.emptyMap();
+    private final JdkTypes jdkTypes;
     /** Super types' class files read through their loader, and the time it took (start-up figures). */
     private final AtomicLong reads = new AtomicLong();
     private final AtomicLong homeReads = new AtomicLong();
     private final AtomicLong readNanos = new AtomicLong();
 
+    /** A pre-filter that knows no loaded JDK type: every super type's class file is read. */
     public TypePrefilter(List<TypeKeys> keys) {
+        this(keys, new JdkTypes());
+    }
+
+    public TypePrefilter(List<TypeKeys> keys, JdkTypes jdkTypes) {
+        this.jdkTypes = jdkTypes;
         int shapeCount = 0;
         int constantCount = 0;
         for (TypeKeys k : keys) {
@@ -302,7 +306,7 @@ public final class TypePrefilter {
         if (b != null) {
             return b;
         }
-        Class<?> loaded = isJdk(name) ? loadedJdk.get(name) : null;
+        Class<?> loaded = JdkTypes.isJdk(name) ? jdkTypes.loaded(name.replace('/', '.')) : null;
         boolean result = depth > MAX_DEPTH
                 || (loaded != null ? loadedInheritsOrUndecided(loaded, depth) : resolve(loader, name, depth, home));
         known.put(name, result);
@@ -312,7 +316,7 @@ public final class TypePrefilter {
     private boolean resolve(ClassLoader loader, String name, int depth, ClassFileHome home) {
         long t0 = System.nanoTime();
         try {
-            if (isJdk(name)) {
+            if (JdkTypes.isJdk(name)) {
                 ClassFileLocator.Resolution resolution = jdkLocator.locate(name.replace('/', '.'));
                 return !resolution.isResolved() || superTypesInherit(loader, new ClassReader(resolution.resolve()), depth, null);
             }
@@ -346,32 +350,6 @@ public final class TypePrefilter {
     }
 
     /**
-     * Remembers the JDK's classes among those loaded (the snapshot taken when the transformer was
-     * installed), so that their hierarchies are read by reflection rather than from their class files.
-     */
-    public void knowLoaded(Class<?>[] loaded) {
-        Map<String, Class<?>> jdkTypes = new HashMap<String, Class<?>>();
-        for (Class<?> type : loaded) {
-            try {
-                if (type.isArray() || type.isPrimitive()) {
-                    continue;
-                }
-                String name = internalName(type);
-                if (isJdk(name) && isJdkLoader(type.getClassLoader())) {
-                    jdkTypes.put(name, type);
-                }
-            } catch (Throwable ignored) {
-                // a class that cannot say its name or loader: read as before
-            }
-        }
-        loadedJdk = jdkTypes;
-    }
-
-    private static boolean isJdkLoader(ClassLoader loader) {
-        return loader == null || loader == JdkPackages.PLATFORM;
-    }
-
-    /**
      * How many super types' class files were read, how many of them from the jar of the class that
      * named them, and in how many nanoseconds in all (the start-up figures of -Drasp.debug.startup).
      */
@@ -380,7 +358,7 @@ public final class TypePrefilter {
     }
 
     private Map<String, Boolean> memo(ClassLoader loader, String name) {
-        if (isJdk(name)) {
+        if (JdkTypes.isJdk(name)) {
             return jdk;
         }
         Map<String, Boolean> m = byLoader.get(loader);
@@ -394,65 +372,6 @@ public final class TypePrefilter {
             }
         }
         return m;
-    }
-
-    /**
-     * Whether the type is the JDK's: in {@code java/} or in another package of a module of the boot
-     * layer ({@code javax/sql}, {@code org/xml/sax}, {@code jdk/internal}...). Those are read from the
-     * JDK directly (one module lookup, where a loader's {@code getResource} first searched every
-     * module of the boot and platform loaders for a resource outside their packages) and remembered
-     * once for all loaders.
-     */
-    private static boolean isJdk(String name) {
-        if (name.startsWith("java/")) {
-            return true;
-        }
-        int slash = name.lastIndexOf('/');
-        return slash > 0 && JdkPackages.SET.contains(name.substring(0, slash));
-    }
-
-    /**
-     * The packages of the boot layer's modules that the boot and platform loaders define (the JDK's;
-     * an application launched with {@code --module-path} has modules of the application loader in
-     * that layer too, which stay per loader), internal form; empty on Java 8, where only
-     * {@code java/} counts.
-     */
-    private static final class JdkPackages {
-        /** The platform class loader (Java 9+), or null on Java 8, where only the boot loader defines the JDK. */
-        static final ClassLoader PLATFORM = platformLoader();
-        static final Set<String> SET = load();
-
-        private static ClassLoader platformLoader() {
-            try {
-                return (ClassLoader) ClassLoader.class.getMethod("getPlatformClassLoader").invoke(null);
-            } catch (Exception | LinkageError java8) {
-                return null;
-            }
-        }
-
-        @SuppressWarnings("unchecked")
-        private static Set<String> load() {
-            Set<String> packages = new HashSet<String>();
-            try {
-                // Java 9+ API, by reflection: the core is Java 8 bytecode
-                Object layer = Class.forName("java.lang.ModuleLayer").getMethod("boot").invoke(null);
-                Class<?> moduleType = Class.forName("java.lang.Module");
-                Method getPackages = moduleType.getMethod("getPackages");
-                Method getClassLoader = moduleType.getMethod("getClassLoader");
-                for (Object module : (Set<Object>) layer.getClass().getMethod("modules").invoke(layer)) {
-                    Object loader = getClassLoader.invoke(module);
-                    if (loader != null && loader != PLATFORM) {
-                        continue;
-                    }
-                    for (String p : (Set<String>) getPackages.invoke(module)) {
-                        packages.add(p.replace('.', '/'));
-                    }
-                }
-            } catch (Exception | LinkageError e) {
-                packages.clear();
-            }
-            return packages;
-        }
     }
 
     private boolean hasShape(String name) {

@@ -33,7 +33,7 @@ class TypePoolCacheTest {
             public void close() {
             }
         };
-        AgentBuilder.PoolStrategy strategy = TypePoolCache.forTypes();
+        AgentBuilder.PoolStrategy strategy = TypePoolCache.forTypes(new JdkTypes());
         ClassLoader loader = new URLClassLoader(new URL[0], null);
         String name = TypePoolCacheTest.class.getName();
         assertFalse(strategy.typePool(generated, loader).describe(name).isResolved());
@@ -58,7 +58,7 @@ class TypePoolCacheTest {
             public void close() {
             }
         };
-        AgentBuilder.PoolStrategy strategy = TypePoolCache.forTypes();
+        AgentBuilder.PoolStrategy strategy = TypePoolCache.forTypes(new JdkTypes());
         ClassLoader a = new URLClassLoader(new URL[0], null);
         ClassLoader b = new URLClassLoader(new URL[0], null);
         String name = TypePoolCacheTest.class.getName();
@@ -86,7 +86,7 @@ class TypePoolCacheTest {
             public void close() {
             }
         };
-        TypePoolCache strategy = (TypePoolCache) TypePoolCache.forTypes();
+        TypePoolCache strategy = (TypePoolCache) TypePoolCache.forTypes(new JdkTypes());
         ClassLoader loader = new URLClassLoader(new URL[0], null);
         String name = TypePoolCacheTest.class.getName();
         assertTrue(strategy.typePool(counting, loader).describe(name).isResolved());
