@@ -20,6 +20,9 @@ final class SinkPreload {
         // what the first process launch loads besides (its reaper's executor, onExit's future)
         "java.util.concurrent.ThreadPoolExecutor",
         "java.util.concurrent.CompletableFuture",
+        // the executor CompletableFuture's async methods use when the common pool has a single
+        // thread (two cores or fewer), loaded as CompletableFuture is initialised (Java 9 to 24)
+        "java.util.concurrent.CompletableFuture$ThreadPerTaskExecutor",
         // an accepted or outgoing NIO connection (a server's first request)
         "sun.nio.ch.SocketChannelImpl",
     };

@@ -44,7 +44,13 @@ public final class JdkImage implements ClassFileLocator {
     /** Larger class files are not expected in the JDK; a larger size means a damaged location. */
     private static final long MAX_CLASS_FILE = 16L << 20;
 
-    private final FileChannel image;
+    private final File file;
+    /**
+     * Positional reads are thread-safe, but a read on a thread whose interrupt flag is set closes a
+     * {@code FileChannel} for every thread (the flag stays set for the application); the channel is
+     * then opened again ({@link #reopen}) and that one read goes through the class loaders.
+     */
+    private volatile FileChannel image;
     private final ByteOrder order;
     private final int tableLength;
     private final long redirectAt;
@@ -54,7 +60,8 @@ public final class JdkImage implements ClassFileLocator {
     private final long stringsSize;
     private final long resourcesAt;
 
-    private JdkImage(FileChannel image, ByteOrder order, int tableLength, int locationsSize, int stringsSize) {
+    private JdkImage(File file, FileChannel image, ByteOrder order, int tableLength, int locationsSize, int stringsSize) {
+        this.file = file;
         this.image = image;
         this.order = order;
         this.tableLength = tableLength;
@@ -131,7 +138,7 @@ public final class JdkImage implements ClassFileLocator {
                 channel.close();
                 return null;
             }
-            return new JdkImage(channel, order, tableLength, header.getInt(20), header.getInt(24));
+            return new JdkImage(file, channel, order, tableLength, header.getInt(20), header.getInt(24));
         } catch (IOException | RuntimeException e) {
             if (channel != null) {
                 try {
@@ -178,8 +185,23 @@ public final class JdkImage implements ClassFileLocator {
             ByteBuffer content = ByteBuffer.allocate((int) size);
             readFully(image, content, resourcesAt + attributes[OFFSET]);
             return content.array();
+        } catch (java.nio.channels.ClosedChannelException interruptedHereOrElsewhere) {
+            reopen();
+            return null;
         } catch (IOException | RuntimeException e) {
             return null;
+        }
+    }
+
+    /** Replaces a channel an interrupted reader closed (once, whichever thread gets here first). */
+    private synchronized void reopen() {
+        if (image.isOpen()) {
+            return;
+        }
+        try {
+            image = FileChannel.open(file.toPath(), StandardOpenOption.READ);
+        } catch (IOException | RuntimeException e) {
+            // stays closed: every later read goes through the class loaders, as before
         }
     }
 

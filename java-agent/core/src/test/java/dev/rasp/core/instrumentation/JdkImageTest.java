@@ -85,6 +85,25 @@ class JdkImageTest {
         assertNull(JdkImage.open(later));
     }
 
+    /**
+     * A class loaded on a thread whose interrupt flag is set: the channel such a read closes is opened
+     * again, the flag stays the application's, and later reads are served from the image again.
+     */
+    @Test
+    void anInterruptedReaderDoesNotTakeTheImageAwayFromOthers() throws Exception {
+        JdkImage image = image();
+        Thread.currentThread().interrupt();
+        try {
+            image.locate("java.lang.Object"); // served or not: either way the caller falls back correctly
+            assertTrue(Thread.currentThread().isInterrupted(), "the application's interrupt is kept");
+        } finally {
+            Thread.interrupted();
+        }
+        for (String name : CLASSES) {
+            assertArrayEquals(fromLoaders(name), image.locate(name).resolve(), name);
+        }
+    }
+
     /** The locator the pre-filter uses falls back to the class loaders for what the image does not answer. */
     @Test
     void theJdkLocatorFallsBackToTheLoaders() throws Exception {
