@@ -23,6 +23,13 @@ final class SinkPreload {
         // the executor CompletableFuture's async methods use when the common pool has a single
         // thread (two cores or fewer), loaded as CompletableFuture is initialised (Java 9 to 24)
         "java.util.concurrent.CompletableFuture$ThreadPerTaskExecutor",
+        // and the executor's worker and the future's completions (ForkJoinTasks, which the agent
+        // describes and matches): described inside the first launch, they cost it a few milliseconds
+        "java.util.concurrent.ThreadPoolExecutor$Worker",
+        "java.util.concurrent.CompletableFuture$Completion",
+        "java.util.concurrent.CompletableFuture$UniCompletion",
+        "java.util.concurrent.CompletableFuture$UniHandle",
+        "java.util.concurrent.CompletableFuture$AsynchronousCompletionTask",
         // an accepted or outgoing NIO connection (a server's first request)
         "sun.nio.ch.SocketChannelImpl",
     };
