@@ -45,13 +45,6 @@ public final class TypePoolCache extends AgentBuilder.PoolStrategy.WithTypePoolC
     private static final boolean ENABLED = !"off".equals(System.getProperty("rasp.debug.typepool"));
 
     /**
-     * Advice classes are resolved in a pool of their own (the advice loader's files plus the
-     * instrumented class's loader), kept apart from the matchers' pool so that neither sees a type
-     * the other's class file locator would not serve.
-     */
-    private static final AgentBuilder.PoolStrategy ADVICE = ENABLED ? new TypePoolCache() : AgentBuilder.PoolStrategy.Default.FAST;
-
-    /**
      * How long the descriptions stay after the last transformation that used them;
      * {@code -Drasp.debug.typepool.release_seconds=0} keeps them (as soft references) to compare.
      */
@@ -78,11 +71,6 @@ public final class TypePoolCache extends AgentBuilder.PoolStrategy.WithTypePoolC
     }
 
     private static final boolean LOADED_JDK_TYPES = !"read".equals(System.getProperty("rasp.debug.jdktypes"));
-
-    /** The pool strategy of every {@code AgentBuilder.Transformer.ForAdvice}. */
-    public static AgentBuilder.PoolStrategy forAdvice() {
-        return ADVICE;
-    }
 
     private final Map<ClassLoader, TypePool.CacheProvider> byLoader =
             Collections.synchronizedMap(new WeakHashMap<ClassLoader, TypePool.CacheProvider>());

@@ -1,5 +1,6 @@
 package dev.rasp.core.instrumentation.deser;
 
+import dev.rasp.core.instrumentation.CachedAdvice;
 import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
@@ -48,8 +49,7 @@ public final class DeserializationInstrumentation implements InstrumentationModu
     @Override
     public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
         return builder.type(named(OBJECT_STREAM_CLASS))
-                .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(adviceLoader).with(TypePoolCache.forAdvice())
+                .transform(CachedAdvice.of(adviceLoader)
                         .advice(isMethod().and(named("initNonProxy")).and(takesArguments(4))
                                         .and(takesArgument(0, named(OBJECT_STREAM_CLASS))),
                                 ClassDescriptorAdvice.class.getName())

@@ -1,5 +1,6 @@
 package dev.rasp.core.instrumentation.deser;
 
+import dev.rasp.core.instrumentation.CachedAdvice;
 import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
@@ -36,8 +37,7 @@ public final class JacksonTypeIdInstrumentation implements InstrumentationModule
     @Override
     public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
         return builder.type(named(CLASS_NAME_ID_RESOLVER))
-                .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(adviceLoader).with(TypePoolCache.forAdvice())
+                .transform(CachedAdvice.of(adviceLoader)
                         .advice(isMethod().and(named("_typeFromId")).and(takesArguments(2))
                                         .and(takesArgument(0, String.class)),
                                 JacksonTypeIdAdvice.class.getName()));

@@ -1,5 +1,6 @@
 package dev.rasp.core.instrumentation.deser;
 
+import dev.rasp.core.instrumentation.CachedAdvice;
 import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
@@ -32,8 +33,7 @@ public final class SnakeYamlInstrumentation implements InstrumentationModule {
     @Override
     public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
         return builder.type(named(CONSTRUCTOR))
-                .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(adviceLoader).with(TypePoolCache.forAdvice())
+                .transform(CachedAdvice.of(adviceLoader)
                         .advice(isMethod().and(named("getClassForNode")).and(takesArguments(1))
                                         .and(takesArgument(0, named("org.yaml.snakeyaml.nodes.Node"))),
                                 YamlTagAdvice.class.getName()));

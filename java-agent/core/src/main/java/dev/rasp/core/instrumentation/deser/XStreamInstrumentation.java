@@ -1,5 +1,6 @@
 package dev.rasp.core.instrumentation.deser;
 
+import dev.rasp.core.instrumentation.CachedAdvice;
 import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
@@ -46,14 +47,12 @@ public final class XStreamInstrumentation implements InstrumentationModule {
     @Override
     public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
         return builder.type(named(CACHING_MAPPER))
-                .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(adviceLoader).with(TypePoolCache.forAdvice())
+                .transform(CachedAdvice.of(adviceLoader)
                         .advice(isMethod().and(named("realClass")).and(takesArguments(1))
                                         .and(takesArgument(0, String.class)),
                                 XStreamClassAdvice.class.getName()))
                 .type(named(JAVA_CLASS_CONVERTER))
-                .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(adviceLoader).with(TypePoolCache.forAdvice())
+                .transform(CachedAdvice.of(adviceLoader)
                         .advice(isMethod().and(named("fromString")).and(takesArguments(1))
                                         .and(takesArgument(0, String.class)),
                                 XStreamClassAdvice.class.getName()));

@@ -1,5 +1,6 @@
 package dev.rasp.core.instrumentation.expr;
 
+import dev.rasp.core.instrumentation.CachedAdvice;
 import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.TypePoolCache;
 import java.io.Reader;
@@ -120,7 +121,7 @@ public final class ExpressionInstrumentation implements InstrumentationModule {
                         ExpressionAdvice.Thymeleaf.class.getName()));
     }
 
-    private static AgentBuilder.Transformer.ForAdvice advice(ClassLoader adviceLoader) {
-        return new AgentBuilder.Transformer.ForAdvice().include(adviceLoader).with(TypePoolCache.forAdvice());
+    private static CachedAdvice advice(ClassLoader adviceLoader) {
+        return CachedAdvice.of(adviceLoader);
     }
 }

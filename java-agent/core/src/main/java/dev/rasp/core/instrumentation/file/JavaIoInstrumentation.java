@@ -1,5 +1,6 @@
 package dev.rasp.core.instrumentation.file;
 
+import dev.rasp.core.instrumentation.CachedAdvice;
 import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
@@ -91,7 +92,7 @@ public final class JavaIoInstrumentation implements InstrumentationModule {
      * call the two-argument form, which the dedupe of one path and op answers), the constructors
      * that collapse {@code //}, and getCanonicalPath (getCanonicalFile calls it).
      */
-    private static AgentBuilder.Transformer.ForAdvice metadata(AgentBuilder.Transformer.ForAdvice a) {
+    private static CachedAdvice metadata(CachedAdvice a) {
         String[][] noArgs = {
                 {"exists", FileMetadataAdvice.Exists.class.getName()},
                 {"isFile", FileMetadataAdvice.IsFile.class.getName()},
@@ -122,7 +123,7 @@ public final class JavaIoInstrumentation implements InstrumentationModule {
                 .advice(method("mkdirs").and(takesArguments(0)), FileMetadataAdvice.Mkdirs.class.getName());
     }
 
-    private static AgentBuilder.Transformer.ForAdvice advice(ClassLoader adviceLoader) {
-        return new AgentBuilder.Transformer.ForAdvice().include(adviceLoader).with(TypePoolCache.forAdvice());
+    private static CachedAdvice advice(ClassLoader adviceLoader) {
+        return CachedAdvice.of(adviceLoader);
     }
 }

@@ -1,5 +1,6 @@
 package dev.rasp.core.instrumentation.file;
 
+import dev.rasp.core.instrumentation.CachedAdvice;
 import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
@@ -85,7 +86,7 @@ public final class NioFileInstrumentation implements InstrumentationModule {
     public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
         return builder
                 .type(namedOneOf(JDK_PROVIDERS).or(namedOneOf(ZIP_PROVIDERS)))
-                .transform(new AgentBuilder.Transformer.ForAdvice().include(adviceLoader).with(TypePoolCache.forAdvice())
+                .transform(CachedAdvice.of(adviceLoader)
                         .advice(providerMethod("newByteChannel", 3), ProviderAdvice.NewByteChannel.class.getName())
                         .advice(providerMethod("newFileChannel", 3), ProviderAdvice.NewFileChannel.class.getName())
                         .advice(providerMethod("newDirectoryStream", 2), ProviderAdvice.NewDirectoryStream.class.getName())
@@ -119,12 +120,12 @@ public final class NioFileInstrumentation implements InstrumentationModule {
                                 ProviderAdvice.CreateSymbolicLink.class.getName())
                         .advice(providerMethod("readSymbolicLink", 1), ProviderAdvice.ReadSymbolicLink.class.getName()))
                 .type(namedOneOf(JDK_PATHS))
-                .transform(new AgentBuilder.Transformer.ForAdvice().include(adviceLoader).with(TypePoolCache.forAdvice())
+                .transform(CachedAdvice.of(adviceLoader)
                         .advice(isMethod().and(not(isAbstract())).and(named("normalize")).and(takesArguments(0))
                                         .or(isMethod().and(not(isAbstract())).and(named("toRealPath")).and(takesArguments(1))),
                                 NormalizeAdvice.Normalized.class.getName()))
                 .type(namedOneOf(JDK_FILE_SYSTEMS))
-                .transform(new AgentBuilder.Transformer.ForAdvice().include(adviceLoader).with(TypePoolCache.forAdvice())
+                .transform(CachedAdvice.of(adviceLoader)
                         .advice(isMethod().and(not(isAbstract())).and(named("getPath")).and(takesArguments(2))
                                         .and(takesArgument(0, String.class)).and(takesArgument(1, String[].class)),
                                 NormalizeAdvice.GetPath.class.getName()));

@@ -1,5 +1,6 @@
 package dev.rasp.core.instrumentation.jdbc;
 
+import dev.rasp.core.instrumentation.CachedAdvice;
 import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
@@ -85,8 +86,7 @@ public final class JdbcInstrumentation implements InstrumentationModule {
     }
 
     private static AgentBuilder.Transformer advice(SqlApi api, Class<?> adviceClass, ClassLoader adviceLoader) {
-        return new AgentBuilder.Transformer.ForAdvice(Advice.withCustomMapping().bind(SqlApiCode.class, api.code))
-                .include(adviceLoader).with(TypePoolCache.forAdvice())
+        return CachedAdvice.of(Advice.withCustomMapping().bind(SqlApiCode.class, api.code), adviceLoader)
                 .advice(methods(api), adviceClass.getName());
     }
 }

@@ -1,5 +1,6 @@
 package dev.rasp.core.instrumentation.jndi;
 
+import dev.rasp.core.instrumentation.CachedAdvice;
 import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
@@ -61,21 +62,18 @@ public final class JndiInstrumentation implements InstrumentationModule {
     @Override
     public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
         return builder.type(named(INITIAL_CONTEXT))
-                .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(adviceLoader).with(TypePoolCache.forAdvice())
+                .transform(CachedAdvice.of(adviceLoader)
                         .advice(isMethod().and(named("getURLOrDefaultInitCtx")).and(takesArguments(1))
                                         .and(takesArgument(0, String.class).or(takesArgument(0, named("javax.naming.Name")))),
                                 InitialContextAdvice.class.getName()))
                 .type(namedOneOf(URL_CONTEXTS))
-                .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(adviceLoader).with(TypePoolCache.forAdvice())
+                .transform(CachedAdvice.of(adviceLoader)
                         .advice(isMethod().and(named("getRootURLContext")).and(takesArguments(2))
                                         .and(takesArgument(0, String.class))
                                         .and(takesArgument(1, named("java.util.Hashtable"))),
                                 UrlContextAdvice.class.getName()))
                 .type(named(NAMING_MANAGER))
-                .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(adviceLoader).with(TypePoolCache.forAdvice())
+                .transform(CachedAdvice.of(adviceLoader)
                         .advice(isMethod().and(isStatic()).and(named("getInitialContext")).and(takesArguments(1))
                                         .and(takesArgument(0, named("java.util.Hashtable"))),
                                 ProviderUrlAdvice.class.getName()));

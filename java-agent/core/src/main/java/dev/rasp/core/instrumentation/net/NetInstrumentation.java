@@ -1,5 +1,6 @@
 package dev.rasp.core.instrumentation.net;
 
+import dev.rasp.core.instrumentation.CachedAdvice;
 import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
@@ -121,7 +122,7 @@ public final class NetInstrumentation implements InstrumentationModule {
                                 NetAdvice.WebClientRedirect.class.getName()));
     }
 
-    private static AgentBuilder.Transformer.ForAdvice advice(ClassLoader adviceLoader) {
-        return new AgentBuilder.Transformer.ForAdvice().include(adviceLoader).with(TypePoolCache.forAdvice());
+    private static CachedAdvice advice(ClassLoader adviceLoader) {
+        return CachedAdvice.of(adviceLoader);
     }
 }

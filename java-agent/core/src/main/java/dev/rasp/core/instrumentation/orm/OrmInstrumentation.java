@@ -1,5 +1,6 @@
 package dev.rasp.core.instrumentation.orm;
 
+import dev.rasp.core.instrumentation.CachedAdvice;
 import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
@@ -67,9 +68,7 @@ public final class OrmInstrumentation implements InstrumentationModule {
     public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
         AgentBuilder.Identified.Extendable producers = null;
         for (OrmMethod method : OrmMethod.values()) {
-            AgentBuilder.Transformer t = new AgentBuilder.Transformer.ForAdvice(
-                    Advice.withCustomMapping().bind(OrmMethodKind.class, method.kind))
-                    .include(adviceLoader).with(TypePoolCache.forAdvice())
+            AgentBuilder.Transformer t = CachedAdvice.of(Advice.withCustomMapping().bind(OrmMethodKind.class, method.kind), adviceLoader)
                     .advice(methods(method), QueryAdvice.class.getName());
             producers = producers == null ? builder.type(producerTypes()).transform(t) : producers.transform(t);
         }

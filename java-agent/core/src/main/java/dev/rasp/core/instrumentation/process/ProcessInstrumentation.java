@@ -1,5 +1,6 @@
 package dev.rasp.core.instrumentation.process;
 
+import dev.rasp.core.instrumentation.CachedAdvice;
 import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
@@ -42,8 +43,7 @@ public final class ProcessInstrumentation implements InstrumentationModule {
     @Override
     public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
         return builder.type(named(PROCESS_IMPL))
-                .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(adviceLoader).with(TypePoolCache.forAdvice())
+                .transform(CachedAdvice.of(adviceLoader)
                         .advice(isMethod().and(isStatic()).and(named("start")).and(takesArguments(5))
                                         .and(takesArgument(0, String[].class)).and(takesArgument(1, Map.class)),
                                 ProcessImplAdvice.class.getName()));

@@ -1,5 +1,6 @@
 package dev.rasp.core.instrumentation.servlet;
 
+import dev.rasp.core.instrumentation.CachedAdvice;
 import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
@@ -101,7 +102,7 @@ public final class ServletInstrumentation implements InstrumentationModule {
                         .advice(concrete("readLine").and(takesArguments(0)), BodyAdvice.ReadLine.class.getName()));
     }
 
-    private static AgentBuilder.Transformer.ForAdvice advice(ClassLoader adviceLoader) {
-        return new AgentBuilder.Transformer.ForAdvice().include(adviceLoader).with(TypePoolCache.forAdvice());
+    private static CachedAdvice advice(ClassLoader adviceLoader) {
+        return CachedAdvice.of(adviceLoader);
     }
 }

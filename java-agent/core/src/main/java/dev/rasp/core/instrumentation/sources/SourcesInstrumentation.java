@@ -1,5 +1,6 @@
 package dev.rasp.core.instrumentation.sources;
 
+import dev.rasp.core.instrumentation.CachedAdvice;
 import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
@@ -164,7 +165,7 @@ public final class SourcesInstrumentation implements InstrumentationModule {
                         SourceAdvice.ZipEntryName.class.getName()));
     }
 
-    private static AgentBuilder.Transformer.ForAdvice advice(ClassLoader loader) {
-        return new AgentBuilder.Transformer.ForAdvice().include(loader).with(TypePoolCache.forAdvice());
+    private static CachedAdvice advice(ClassLoader loader) {
+        return CachedAdvice.of(loader);
     }
 }

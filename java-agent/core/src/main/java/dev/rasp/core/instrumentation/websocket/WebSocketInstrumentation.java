@@ -1,5 +1,6 @@
 package dev.rasp.core.instrumentation.websocket;
 
+import dev.rasp.core.instrumentation.CachedAdvice;
 import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
@@ -100,7 +101,7 @@ public final class WebSocketInstrumentation implements InstrumentationModule {
                         .and(takesArguments(2)), advice));
     }
 
-    private static AgentBuilder.Transformer.ForAdvice forAdvice(ClassLoader loader) {
-        return new AgentBuilder.Transformer.ForAdvice().include(loader).with(TypePoolCache.forAdvice());
+    private static CachedAdvice forAdvice(ClassLoader loader) {
+        return CachedAdvice.of(loader);
     }
 }

@@ -1,5 +1,6 @@
 package dev.rasp.core.instrumentation.xml;
 
+import dev.rasp.core.instrumentation.CachedAdvice;
 import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
@@ -57,8 +58,7 @@ public final class XmlEntityInstrumentation implements InstrumentationModule {
                 .transform(transformer(adviceLoader, XmlEntityApi.APACHE_XERCES,
                         setupCurrentEntity(4, 1)))
                 .type(named(WOODSTOX_RESOLVER))
-                .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(adviceLoader).with(TypePoolCache.forAdvice())
+                .transform(CachedAdvice.of(adviceLoader)
                         .advice(isMethod().and(isStatic()).and(named("resolveEntity")).and(takesArguments(8))
                                         .and(takesArgument(2, String.class)).and(takesArgument(3, String.class))
                                         .and(takesArgument(4, String.class)),
@@ -74,8 +74,7 @@ public final class XmlEntityInstrumentation implements InstrumentationModule {
 
     private static AgentBuilder.Transformer transformer(ClassLoader adviceLoader, int api,
                                                        ElementMatcher<? super MethodDescription> method) {
-        return new AgentBuilder.Transformer.ForAdvice(XercesMappings.forApi(api))
-                .include(adviceLoader).with(TypePoolCache.forAdvice())
+        return CachedAdvice.of(XercesMappings.forApi(api), adviceLoader)
                 .advice(method, EntityAdvice.class.getName());
     }
 }
