@@ -294,6 +294,15 @@ class PrefilteredTransformerTest {
         assertTrue(PrefilteredTransformer.callsBridge(woven));
         assertFalse(PrefilteredTransformer.callsBridge(executorClass()));
         assertFalse(PrefilteredTransformer.callsBridge(new byte[] {1, 2, 3}), "unreadable: not woven");
+        byte[] namesItOnly = new ByteBuddy().subclass(AbstractExecutorService.class).name("org.example.app.Pool")
+                .defineField("NAME", String.class, java.lang.reflect.Modifier.PUBLIC | java.lang.reflect.Modifier.STATIC
+                        | java.lang.reflect.Modifier.FINAL)
+                .value("dev/rasp/bootstrap/RaspBridge")
+                .make().getBytes();
+        assertFalse(PrefilteredTransformer.callsBridge(namesItOnly), "the bridge's name as a string constant is no call");
+        assertArrayEquals(WOVEN, registered.transform(appLoader, "org/example/app/Pool", AbstractExecutorService.class, null,
+                namesItOnly), "so such a class is woven");
+        handed.clear();
 
         assertNull(registered.transform(appLoader, "org/example/app/Pool", AbstractExecutorService.class, null, woven));
         assertTrue(handed.isEmpty());

@@ -120,34 +120,32 @@ public final class JdkImage implements ClassFileLocator {
             return null;
         }
         FileChannel channel = null;
+        JdkImage image = null;
         try {
             channel = FileChannel.open(file.toPath(), StandardOpenOption.READ);
             ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
             readFully(channel, header, 0);
-            ByteOrder order = ByteOrder.LITTLE_ENDIAN;
-            if (header.order(order).getInt(0) != MAGIC) {
-                order = ByteOrder.BIG_ENDIAN;
-                if (header.order(order).getInt(0) != MAGIC) {
-                    channel.close();
-                    return null;
+            ByteOrder order = header.order(ByteOrder.LITTLE_ENDIAN).getInt(0) == MAGIC ? ByteOrder.LITTLE_ENDIAN
+                    : header.order(ByteOrder.BIG_ENDIAN).getInt(0) == MAGIC ? ByteOrder.BIG_ENDIAN : null;
+            if (order != null) {
+                header.order(order);
+                int version = header.getInt(4);
+                int tableLength = header.getInt(16);
+                if (version >>> 16 == 1 && (version & 0xFFFF) == 0 && tableLength > 0) {
+                    image = new JdkImage(file, channel, order, tableLength, header.getInt(20), header.getInt(24));
                 }
             }
-            int version = header.getInt(4);
-            int tableLength = header.getInt(16);
-            if (version >>> 16 != 1 || (version & 0xFFFF) != 0 || tableLength <= 0) {
-                channel.close();
-                return null;
-            }
-            return new JdkImage(file, channel, order, tableLength, header.getInt(20), header.getInt(24));
+            return image;
         } catch (IOException | RuntimeException e) {
-            if (channel != null) {
+            return null;
+        } finally {
+            if (image == null && channel != null) {
                 try {
                     channel.close();
                 } catch (IOException ignored) {
                     // nothing was read from it
                 }
             }
-            return null;
         }
     }
 

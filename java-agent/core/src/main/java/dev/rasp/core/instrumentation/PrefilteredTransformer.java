@@ -205,17 +205,23 @@ public final class PrefilteredTransformer implements InvocationHandler {
         return transformAny(method, args, at);
     }
 
-    /** Whether a class file names the bridge (a CONSTANT_Utf8 of its internal name): advice was woven into it. */
+    /**
+     * Whether a class file refers to the bridge class (a CONSTANT_Class of its name, as every woven
+     * advice's call does): advice was woven into it. The name merely appearing as text (a string
+     * constant) does not count.
+     */
     public static boolean callsBridge(byte[] classFile) {
         if (classFile == null) {
             return false;
         }
         try {
             ClassReader reader = new ClassReader(classFile);
+            char[] buffer = new char[reader.getMaxStringLength()];
             for (int i = 1; i < reader.getItemCount(); i++) {
                 int offset = reader.getItem(i);
-                // the entry's content starts at offset, its tag byte (1: CONSTANT_Utf8) just before
-                if (offset > 0 && classFile[offset - 1] == 1 && isBridge(classFile, offset)) {
+                // the entry's content starts at offset, its tag just before (7: CONSTANT_Class,
+                // whose content is the index of its name)
+                if (offset > 0 && classFile[offset - 1] == 7 && BRIDGE.equals(reader.readUTF8(offset, buffer))) {
                     return true;
                 }
             }
@@ -223,19 +229,6 @@ public final class PrefilteredTransformer implements InvocationHandler {
         } catch (RuntimeException unreadable) {
             return false;
         }
-    }
-
-    private static boolean isBridge(byte[] b, int offset) {
-        int length = ((b[offset] & 0xff) << 8) | (b[offset + 1] & 0xff);
-        if (length != BRIDGE.length()) {
-            return false;
-        }
-        for (int i = 0; i < length; i++) {
-            if (b[offset + 2 + i] != BRIDGE.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private Object transformAny(Method method, Object[] args, int at) throws Throwable {

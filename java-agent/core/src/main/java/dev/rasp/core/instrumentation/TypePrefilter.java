@@ -164,7 +164,7 @@ public final class TypePrefilter {
             if (classFile != null) {
                 return classFile;
             }
-            ClassFileLocator.Resolution resolution = loader == null
+            ClassFileLocator.Resolution resolution = JdkTypes.isJdkLoader(loader)
                     ? jdkLocator.locate(type.getName())
                     : ClassFileLocator.ForClassLoader.of(loader).locate(type.getName());
             return resolution.isResolved() ? resolution.resolve() : null;
