@@ -73,12 +73,9 @@ public final class JdkImage implements ClassFileLocator {
         this.resourcesAt = stringsAt + this.stringsSize;
     }
 
-    /** {@code -Drasp.debug.jdktypes=read}: the JDK's class files through the class loaders, as before. */
-    private static final boolean ENABLED = !"read".equals(System.getProperty("rasp.debug.jdktypes"));
-
     /** The running JDK's image, opened on first use (one descriptor for the life of the JVM). */
     private static final class Running {
-        static final JdkImage IMAGE = ENABLED ? ofRunningJdk() : null;
+        static final JdkImage IMAGE = JdkTypes.READ_THROUGH_LOADERS ? null : ofRunningJdk();
         static final ClassFileLocator SYSTEM = ClassFileLocator.ForClassLoader.ofSystemLoader();
         static final ClassFileLocator ALL = IMAGE == null ? SYSTEM : new ClassFileLocator.Compound(IMAGE, SYSTEM);
     }

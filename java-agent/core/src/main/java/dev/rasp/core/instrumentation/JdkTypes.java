@@ -23,6 +23,12 @@ import java.util.Set;
  */
 public final class JdkTypes {
 
+    /**
+     * {@code -Drasp.debug.jdktypes=read}: the agent's type pools read the JDK's class files through
+     * the class loaders, as before {@link LoadedJdkTypePool} and {@link JdkImage} (to compare).
+     */
+    static final boolean READ_THROUGH_LOADERS = "read".equals(System.getProperty("rasp.debug.jdktypes"));
+
     /** The platform class loader (Java 9+), or null on Java 8, where only the boot loader defines the JDK. */
     static final ClassLoader PLATFORM = platformLoader();
     /**

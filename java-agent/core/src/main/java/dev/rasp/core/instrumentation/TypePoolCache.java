@@ -67,10 +67,8 @@ public final class TypePoolCache extends AgentBuilder.PoolStrategy.WithTypePoolC
      * files as before, to compare).
      */
     public static AgentBuilder.PoolStrategy forTypes(JdkTypes jdk) {
-        return ENABLED ? new TypePoolCache(LOADED_JDK_TYPES ? jdk : null) : AgentBuilder.PoolStrategy.Default.FAST;
+        return ENABLED ? new TypePoolCache(JdkTypes.READ_THROUGH_LOADERS ? null : jdk) : AgentBuilder.PoolStrategy.Default.FAST;
     }
-
-    private static final boolean LOADED_JDK_TYPES = !"read".equals(System.getProperty("rasp.debug.jdktypes"));
 
     private final Map<ClassLoader, TypePool.CacheProvider> byLoader =
             Collections.synchronizedMap(new WeakHashMap<ClassLoader, TypePool.CacheProvider>());
@@ -83,10 +81,6 @@ public final class TypePoolCache extends AgentBuilder.PoolStrategy.WithTypePoolC
 
     /** The JDK's loaded types, served from their classes; null to read every class file. */
     private final JdkTypes jdk;
-
-    private TypePoolCache() {
-        this(null);
-    }
 
     private TypePoolCache(JdkTypes jdk) {
         super(TypePool.Default.ReaderMode.FAST);
