@@ -1,77 +1,184 @@
 package dev.rasp.core.instrumentation;
 
+import dev.rasp.core.instrumentation.weaving.AdviceClass;
+import dev.rasp.core.instrumentation.weaving.AdviceWeaver;
+import dev.rasp.core.instrumentation.weaving.ParameterBindings;
+import dev.rasp.core.instrumentation.weaving.ParameterSource;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.description.field.FieldDescription;
+import net.bytebuddy.description.field.FieldList;
 import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.method.MethodList;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.implementation.Implementation;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.pool.TypePool;
 import net.bytebuddy.utility.JavaModule;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.annotation.Annotation;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * A module's advice, resolved once and woven into every class it applies to: what ByteBuddy's
- * {@code AgentBuilder.Transformer.ForAdvice} does, without resolving each advice class again for
- * every class it is woven into.
+ * A module's advice, resolved once and woven into every class it applies to.
  *
- * <p>ByteBuddy's {@code ForAdvice} describes the advice class and builds its dispatchers (each
- * advice method's annotations and offset mappings) in every transformation, because advice may
- * name types that only the instrumented class's loader can resolve. The agent's advice names none:
- * its parameters are the JDK's types and the bootstrap bridge's ({@code Object}, {@code String},
- * {@code RequestScope}), so one resolution through the agent's own loader serves every class. That
- * was about 1 ms of the transformer's time per woven class at start (async-profiler, a Spring Boot
- * start: 149 of 568 ms of ByteBuddy's samples). Should an advice class ever fail to resolve that
- * way, it is resolved per class as {@code ForAdvice} does, through the instrumented class's loader.
+ * <p>By default the agent's own weaver inlines it ({@link AdviceWeaver}: the advice class read
+ * once from its class file, each woven class streamed through ASM once). ByteBuddy's
+ * {@code Advice} is the other weaver ({@code -Drasp.debug.advice=bytebuddy}, to compare): the
+ * same advice classes and annotations serve both. Either way the advice is resolved once, not
+ * per woven class as ByteBuddy's {@code Transformer.ForAdvice} does: the agent's advice names
+ * only the JDK's types and the bootstrap bridge's, so one resolution through the agent's own
+ * loader serves every class (with ByteBuddy, about 1 ms of the transformer's time per woven class
+ * at start). With ByteBuddy, an advice class that fails to resolve that way is resolved per class
+ * as {@code ForAdvice} does, through the instrumented class's loader.
  *
- * <p>The assigner and exception handler are {@code ForAdvice}'s defaults: the advice's own
- * exceptions are suppressed, except those the advice lets through by design (the bridge's block).
- * Immutable: {@link #advice} returns a new transformer.
+ * <p>The advice's own exceptions are suppressed where it says so, except those it lets through by
+ * design (the bridge's block). Immutable: {@link #advice} and {@link #bind} return a new transformer.
  */
 public final class CachedAdvice implements AgentBuilder.Transformer {
 
-    private final Advice.WithCustomMapping mapping;
+    /** Whether the agent's own weaver inlines the advice ({@code -Drasp.debug.advice=bytebuddy}: ByteBuddy's). */
+    public static final boolean OWN_WEAVER = !"bytebuddy".equals(System.getProperty("rasp.debug.advice"));
+
+    private final boolean own;
+    /**
+     * The custom bindings as ByteBuddy takes them, applied only when ByteBuddy weaves (so that the
+     * agent's weaver does not load ByteBuddy's advice classes): an {@code Object[]} of the
+     * annotation and the constant, or of the {@code Advice.OffsetMapping.Factory}.
+     */
+    private final List<Object[]> mapping;
+    private final ParameterBindings bindings;
     private final ClassLoader adviceLoader;
     private final List<Entry> entries;
 
-    private CachedAdvice(Advice.WithCustomMapping mapping, ClassLoader adviceLoader, List<Entry> entries) {
+    private CachedAdvice(boolean own, List<Object[]> mapping, ParameterBindings bindings,
+                         ClassLoader adviceLoader, List<Entry> entries) {
+        this.own = own;
         this.mapping = mapping;
+        this.bindings = bindings;
         this.adviceLoader = adviceLoader;
         this.entries = entries;
     }
 
-    /** Advice classes of the agent's loader, with no custom mapping. */
+    /** Advice classes of the agent's loader, with no custom parameter bindings. */
     public static CachedAdvice of(ClassLoader adviceLoader) {
-        return of(Advice.withCustomMapping(), adviceLoader);
+        return new CachedAdvice(OWN_WEAVER, Collections.<Object[]>emptyList(), ParameterBindings.none(), adviceLoader,
+                Collections.<Entry>emptyList());
     }
 
-    /** Advice classes of the agent's loader, with custom annotation bindings (constants per module). */
-    public static CachedAdvice of(Advice.WithCustomMapping mapping, ClassLoader adviceLoader) {
-        return new CachedAdvice(mapping, adviceLoader, Collections.<Entry>emptyList());
+    /** The same advice woven by the given weaver: the agent's own or ByteBuddy's (to compare). */
+    CachedAdvice weaver(boolean ownWeaver) {
+        requireNoEntries();
+        return new CachedAdvice(ownWeaver, mapping, bindings, adviceLoader, entries);
+    }
+
+    /** Parameters with this annotation receive the constant (an Integer, Long, String or Boolean). */
+    public CachedAdvice bind(Class<? extends Annotation> annotation, Object constant) {
+        requireNoEntries();
+        return new CachedAdvice(own, with(new Object[]{annotation, constant}), bindings.constant(annotation, constant),
+                adviceLoader, entries);
+    }
+
+    /** Parameters with this annotation receive what the factory (ByteBuddy) or the source (the agent's weaver) loads. */
+    public <T extends Annotation> CachedAdvice bind(Class<T> annotation, Advice.OffsetMapping.Factory<T> byteBuddy,
+                                                    ParameterSource own) {
+        requireNoEntries();
+        return new CachedAdvice(this.own, with(new Object[]{byteBuddy}), bindings.source(annotation, own), adviceLoader, entries);
+    }
+
+    private List<Object[]> with(Object[] binding) {
+        List<Object[]> more = new ArrayList<Object[]>(mapping);
+        more.add(binding);
+        return Collections.unmodifiableList(more);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private Advice.WithCustomMapping byteBuddyMapping() {
+        Advice.WithCustomMapping m = Advice.withCustomMapping();
+        for (Object[] binding : mapping) {
+            m = binding.length == 2 ? m.bind((Class) binding[0], binding[1]) : m.bind((Advice.OffsetMapping.Factory<?>) binding[0]);
+        }
+        return m;
+    }
+
+    private void requireNoEntries() {
+        if (!entries.isEmpty()) {
+            throw new IllegalStateException("bind before advice()");
+        }
     }
 
     /** This advice class woven into the methods the matcher selects (in order, as {@code ForAdvice.advice}). */
     public CachedAdvice advice(ElementMatcher<? super MethodDescription> matcher, String adviceClass) {
         List<Entry> more = new ArrayList<Entry>(entries);
         more.add(new Entry(matcher, adviceClass));
-        return new CachedAdvice(mapping, adviceLoader, Collections.unmodifiableList(more));
+        return new CachedAdvice(own, mapping, bindings, adviceLoader, Collections.unmodifiableList(more));
     }
 
     @Override
     public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader,
                                             JavaModule module, ProtectionDomain domain) {
+        if (own) {
+            return builder.visit(new OwnWeaver(loader));
+        }
         AsmVisitorWrapper.ForDeclaredMethods methods = new AsmVisitorWrapper.ForDeclaredMethods();
         for (Entry entry : entries) {
             methods = methods.invokable(entry.matcher, entry.resolved(loader, module));
         }
         return builder.visit(methods);
+    }
+
+    /** The agent's weaver in ByteBuddy's class visitor chain: each declared method matched against the entries. */
+    private final class OwnWeaver implements AsmVisitorWrapper {
+        private final ClassLoader loader;
+
+        OwnWeaver(ClassLoader loader) {
+            this.loader = loader;
+        }
+
+        @Override
+        public int mergeWriter(int flags) {
+            return flags;
+        }
+
+        @Override
+        public int mergeReader(int flags) {
+            return flags | ClassReader.EXPAND_FRAMES;
+        }
+
+        @Override
+        public ClassVisitor wrap(TypeDescription instrumentedType, ClassVisitor classVisitor,
+                                 Implementation.Context implementationContext, TypePool typePool,
+                                 FieldList<FieldDescription.InDefinedShape> fields, MethodList<?> methods,
+                                 int writerFlags, int readerFlags) {
+            final Map<String, List<AdviceClass>> plan = new HashMap<String, List<AdviceClass>>();
+            for (MethodDescription method : methods) {
+                for (Entry entry : entries) {
+                    if (entry.matcher.matches(method)) {
+                        String key = method.getInternalName() + method.getDescriptor();
+                        List<AdviceClass> list = plan.get(key);
+                        if (list == null) {
+                            list = new ArrayList<AdviceClass>(2);
+                            plan.put(key, list);
+                        }
+                        list.add(entry.own(loader));
+                    }
+                }
+            }
+            return plan.isEmpty() ? classVisitor : new AdviceWeaver(classVisitor, (name, descriptor) -> plan.get(name + descriptor));
+        }
     }
 
     /** One advice class and the methods it goes into. */
@@ -81,12 +188,49 @@ public final class CachedAdvice implements AgentBuilder.Transformer {
         /** Resolved through the agent's loader; null until first used, or when that failed. */
         private volatile Advice shared;
         private volatile boolean perClass;
+        /** Read for the agent's weaver; null until first used. */
+        private volatile AdviceClass own;
 
         Entry(ElementMatcher<? super MethodDescription> matcher, String adviceClass) {
             this.matcher = matcher;
             this.adviceClass = adviceClass;
         }
 
+        /** Read from the agent's loader once; from the instrumented class's loader, each time, should that fail. */
+        AdviceClass own(ClassLoader loader) {
+            AdviceClass advice = own;
+            if (advice == null) {
+                byte[] classFile = classFile(adviceLoader);
+                if (classFile == null) {
+                    classFile = loader == null ? null : classFile(loader);
+                    if (classFile == null) {
+                        throw new IllegalStateException("no class file for advice " + adviceClass);
+                    }
+                    return AdviceClass.read(classFile, bindings);
+                }
+                // two threads may both read it the first time: equal results, one kept
+                advice = AdviceClass.read(classFile, bindings);
+                own = advice;
+            }
+            return advice;
+        }
+
+        private byte[] classFile(ClassLoader from) {
+            String resource = adviceClass.replace('.', '/') + ".class";
+            try (InputStream in = from.getResourceAsStream(resource)) {
+                if (in == null) {
+                    return null;
+                }
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(4096);
+                byte[] buffer = new byte[4096];
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    out.write(buffer, 0, n);
+                }
+                return out.toByteArray();
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read advice " + adviceClass, e);
+            }
+        }
         Advice resolved(ClassLoader loader, JavaModule module) {
             Advice advice = shared;
             if (advice != null) {
@@ -109,7 +253,7 @@ public final class CachedAdvice implements AgentBuilder.Transformer {
 
         private Advice resolve(ClassFileLocator locator) {
             TypePool pool = TypePool.Default.WithLazyResolution.of(locator);
-            return mapping.to(pool.describe(adviceClass).resolve(), locator)
+            return byteBuddyMapping().to(pool.describe(adviceClass).resolve(), locator)
                     .withAssigner(Assigner.DEFAULT)
                     .withExceptionHandler(Advice.ExceptionHandler.Default.SUPPRESSING);
         }

@@ -16,8 +16,8 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 /**
  * One throw-away advice weaving at start, on the main thread while the native engine loads on
  * its own thread: the first real transformations (the JDK sinks retransformed at premain) would
- * otherwise load, link and interpret ByteBuddy's type pool, matchers, advice resolution and type
- * writer for the first time after the engine's load instead of during it. The result is discarded: nothing is defined, nothing is hooked;
+ * otherwise load, link and interpret ByteBuddy's type pool, matchers and type writer and the
+ * advice weaver for the first time after the engine's load instead of during it. The result is discarded: nothing is defined, nothing is hooked;
  * any failure only means no warm-up ({@code -Drasp.debug.warmup=off} skips it, to compare).
  */
 public final class TransformWarmup {
@@ -38,10 +38,11 @@ public final class TransformWarmup {
             // the matcher shapes the modules use, on a pool-described type
             hasSuperType(named("java.lang.Runnable")).or(declaresMethod(named("run")
                     .and(takesArgument(0, String.class)).and(returns(String.class)))).matches(target);
-            Advice advice = Advice.to(pool.describe(WarmAdvice.class.getName()).resolve(), locator);
+            CachedAdvice advice = CachedAdvice.of(TransformWarmup.class.getClassLoader())
+                    .advice(isMethod().and(named("run")).and(takesArgument(0, String.class)), WarmAdvice.class.getName());
             ByteBuddy byteBuddy = AdviceWeaving.byteBuddy();
-            (AdviceWeaving.decorates() ? byteBuddy.decorate(target, locator) : byteBuddy.redefine(target, locator))
-                    .visit(advice.on(isMethod().and(named("run")).and(takesArgument(0, String.class))))
+            advice.transform(AdviceWeaving.decorates() ? byteBuddy.decorate(target, locator) : byteBuddy.redefine(target, locator),
+                            target, null, null, null)
                     .make()
                     .getBytes();
         } catch (Throwable t) {

@@ -5,7 +5,6 @@ import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -86,7 +85,7 @@ public final class JdbcInstrumentation implements InstrumentationModule {
     }
 
     private static AgentBuilder.Transformer advice(SqlApi api, Class<?> adviceClass, ClassLoader adviceLoader) {
-        return CachedAdvice.of(Advice.withCustomMapping().bind(SqlApiCode.class, api.code), adviceLoader)
+        return CachedAdvice.of(adviceLoader).bind(SqlApiCode.class, api.code)
                 .advice(methods(api), adviceClass.getName());
     }
 }

@@ -68,7 +68,7 @@ public final class OrmInstrumentation implements InstrumentationModule {
     public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
         AgentBuilder.Identified.Extendable producers = null;
         for (OrmMethod method : OrmMethod.values()) {
-            AgentBuilder.Transformer t = CachedAdvice.of(Advice.withCustomMapping().bind(OrmMethodKind.class, method.kind), adviceLoader)
+            AgentBuilder.Transformer t = CachedAdvice.of(adviceLoader).bind(OrmMethodKind.class, method.kind)
                     .advice(methods(method), QueryAdvice.class.getName());
             producers = producers == null ? builder.type(producerTypes()).transform(t) : producers.transform(t);
         }

@@ -1,5 +1,7 @@
 package dev.rasp.core.instrumentation.xml;
 
+import dev.rasp.core.instrumentation.CachedAdvice;
+import dev.rasp.core.instrumentation.weaving.TargetMethod;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.annotation.AnnotationDescription;
 import net.bytebuddy.description.method.MethodDescription;
@@ -11,10 +13,15 @@ import net.bytebuddy.implementation.bytecode.assign.Assigner;
 import net.bytebuddy.implementation.bytecode.member.MethodInvocation;
 import net.bytebuddy.implementation.bytecode.member.MethodVariableAccess;
 
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import java.util.HashMap;
+import java.util.Map;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
@@ -52,11 +59,49 @@ public final class XercesMappings {
     }
 
     /** The advice with these mappings, {@code api} bound to {@link Api}. */
-    public static Advice.WithCustomMapping forApi(int api) {
-        return Advice.withCustomMapping()
-                .bind(Api.class, api)
-                .bind(new EntityNameFactory())
-                .bind(new SourceFactory());
+    public static CachedAdvice bind(CachedAdvice advice, int api) {
+        return advice.bind(Api.class, api)
+                .bind(EntityName.class, new EntityNameFactory(), XercesMappings::loadEntityName)
+                .bind(Source.class, new SourceFactory(), XercesMappings::loadSource);
+    }
+
+    /** The getters {@link Source} may name, with their descriptors (the agent's weaver needs them up front). */
+    private static final Map<String, String> GETTERS = new HashMap<String, String>();
+
+    static {
+        GETTERS.put("getSystemId", "()Ljava/lang/String;");
+        GETTERS.put("getPublicId", "()Ljava/lang/String;");
+        GETTERS.put("getBaseSystemId", "()Ljava/lang/String;");
+        GETTERS.put("getEncoding", "()Ljava/lang/String;");
+        GETTERS.put("getByteStream", "()Ljava/io/InputStream;");
+        GETTERS.put("getCharacterStream", "()Ljava/io/Reader;");
+    }
+
+    /** {@link EntityName} for the agent's weaver: the first String parameter. */
+    static void loadEntityName(MethodVisitor mv, TargetMethod target, Object annotationValue) {
+        mv.visitVarInsn(Opcodes.ALOAD, target.argumentSlot(parameter(target, "java/lang/String", false)));
+    }
+
+    /** {@link Source} for the agent's weaver: the getter called on the XMLInputSource parameter. */
+    static void loadSource(MethodVisitor mv, TargetMethod target, Object annotationValue) {
+        String getter = (String) annotationValue;
+        String descriptor = GETTERS.get(getter);
+        if (descriptor == null) {
+            throw new IllegalStateException("unknown XMLInputSource getter " + getter);
+        }
+        int index = parameter(target, "/XMLInputSource", true);
+        mv.visitVarInsn(Opcodes.ALOAD, target.argumentSlot(index));
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, target.argumentType(index).getInternalName(), getter, descriptor, false);
+    }
+
+    private static int parameter(TargetMethod target, String internalName, boolean suffix) {
+        for (int i = 0; i < target.argumentCount(); i++) {
+            String name = target.argumentType(i).getInternalName();
+            if (suffix ? name.endsWith(internalName) : name.equals(internalName)) {
+                return i;
+            }
+        }
+        throw new IllegalStateException(target.name() + " has no parameter of type " + internalName);
     }
 
     /** The parameter the mapping reads: the first of the given type name, or the first whose type name ends so. */

@@ -74,7 +74,7 @@ public final class XmlEntityInstrumentation implements InstrumentationModule {
 
     private static AgentBuilder.Transformer transformer(ClassLoader adviceLoader, int api,
                                                        ElementMatcher<? super MethodDescription> method) {
-        return CachedAdvice.of(XercesMappings.forApi(api), adviceLoader)
+        return XercesMappings.bind(CachedAdvice.of(adviceLoader), api)
                 .advice(method, EntityAdvice.class.getName());
     }
 }
