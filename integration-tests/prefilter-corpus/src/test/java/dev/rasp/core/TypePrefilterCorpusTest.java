@@ -1,6 +1,7 @@
 package dev.rasp.core;
 
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.Transformations;
 import dev.rasp.core.instrumentation.TypeKeys;
 import dev.rasp.core.instrumentation.TypePrefilter;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -75,7 +76,7 @@ class TypePrefilterCorpusTest {
             module.typeKeys(keys);
             this.ownKeys = new TypePrefilter(Collections.singletonList(keys));
             AgentBuilder builder = new AgentBuilder.Default().disableClassFormatChanges().ignore(none());
-            this.matchers = (ResettableClassFileTransformer) module.extend(builder, coreLoader).makeRaw();
+            this.matchers = (ResettableClassFileTransformer) module.extend(new Transformations(), coreLoader).applyTo(builder).makeRaw();
         }
     }
 

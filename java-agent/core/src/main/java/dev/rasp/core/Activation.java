@@ -9,6 +9,7 @@ import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.JdkImage;
 import dev.rasp.core.instrumentation.JdkTypes;
 import dev.rasp.core.instrumentation.PrefilteredTransformer;
+import dev.rasp.core.instrumentation.Transformations;
 import dev.rasp.core.jmx.AgentJmx;
 import dev.rasp.core.instrumentation.expr.ExpressionInstrumentation;
 import dev.rasp.core.instrumentation.net.NetInstrumentation;
@@ -30,6 +31,7 @@ import dev.rasp.core.instrumentation.servlet.ServletInstrumentation;
 import dev.rasp.core.rules.RuleSetManager;
 import dev.rasp.core.instrumentation.TypeKeys;
 import dev.rasp.core.instrumentation.TypePrefilter;
+import dev.rasp.core.instrumentation.WeavingTransformer;
 import dev.rasp.core.instrumentation.TypePoolCache;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
@@ -87,13 +89,18 @@ final class Activation {
 
     /** What {@link #prepare} built: the transformations, not installed yet. */
     static final class Prepared {
+        /** ByteBuddy's agent builder ({@code -Drasp.debug.advice=bytebuddy}), or null. */
         final AgentBuilder builder;
+        /** The agent's own transformer behind the pre-filter, or null. */
+        final ResettableClassFileTransformer transformer;
         final InternalErrors errors;
         /** Null with -Drasp.debug.discovery=off (ByteBuddy's own discovery, inside premain). */
         final LoadedClassDiscovery discovery;
 
-        Prepared(AgentBuilder builder, InternalErrors errors, LoadedClassDiscovery discovery) {
+        Prepared(AgentBuilder builder, ResettableClassFileTransformer transformer, InternalErrors errors,
+                 LoadedClassDiscovery discovery) {
             this.builder = builder;
+            this.transformer = transformer;
             this.errors = errors;
             this.discovery = discovery;
         }
@@ -121,6 +128,22 @@ final class Activation {
         LoadedClassDiscovery discovery = DISCOVERY
                 ? new LoadedClassDiscovery(jdkSinks, coreLoader, PREFILTER ? prefilter : null, jdkTypes, LoadedClassPass.DEFERRED)
                 : null;
+        Transformations transformations = new Transformations();
+        for (InstrumentationModule module : modules) {
+            module.extend(transformations, coreLoader);
+        }
+        if (!AdviceWeaving.byteBuddyWeaves()) {
+            // the agent's own transformer: ByteBuddy only describes and matches the types
+            ErrorListener listener = new ErrorListener(errors);
+            WeavingTransformer weaving = new WeavingTransformer(transformations, jdkSinks, coreLoader, IGNORED_PREFIXES,
+                    TypePoolCache.forTypes(jdkTypes), JdkImage.locationStrategy(), instrumentation, RaspBridge.class,
+                    listener);
+            ResettableClassFileTransformer transformer = PrefilteredTransformer.wrap(weaving, PREFILTER ? prefilter : null,
+                    jdkSinks, coreLoader, StartupTimes.probe());
+            preloadExecutors(errors);
+            LoadedClassDiscovery pass = new LoadedClassDiscovery(jdkSinks, coreLoader, PREFILTER ? prefilter : null, jdkTypes, true);
+            return new Prepared(null, transformer, errors, pass);
+        }
         // Advice is woven by decorating the class (AdviceWeaving): no member changes, no method graph.
         AgentBuilder builder = AdviceWeaving.typeStrategy(newAgentBuilder().disableClassFormatChanges())
                 // Already loaded classes (java.io.File, FileInputStream, the file system provider,
@@ -166,13 +189,18 @@ final class Activation {
                         .or(nameStartsWith("dev.rasp.bootstrap."))
                         .or(nameStartsWith("dev.rasp.agent."))
                         .or(isSynthetic()));
-        for (InstrumentationModule module : modules) {
-            builder = module.extend(builder, coreLoader);
-        }
-        // Loaded (not initialised) before the transformer is installed, so the retransformation pass covers them: on
-        // JDK 25 ForkJoinPool is first loaded while another class is being transformed, where ByteBuddy leaves it
-        // untransformed without an error, and the common pool's hand-offs (CompletableFuture.supplyAsync,
-        // commonPool().submit) then lost the request (JdkMatrixSmokeIT).
+        builder = transformations.applyTo(builder);
+        preloadExecutors(errors);
+        return new Prepared(builder, null, errors, discovery);
+    }
+
+    /**
+     * Loaded (not initialised) before the transformer is installed, so the retransformation pass covers them: on
+     * JDK 25 ForkJoinPool is first loaded while another class is being transformed, where the transformer leaves it
+     * untransformed without an error, and the common pool's hand-offs (CompletableFuture.supplyAsync,
+     * commonPool().submit) then lost the request (JdkMatrixSmokeIT).
+     */
+    private static void preloadExecutors(InternalErrors errors) {
         for (String jdkExecutor : ContextInstrumentation.PRELOADED) {
             try {
                 Class.forName(jdkExecutor, false, null);
@@ -180,8 +208,15 @@ final class Activation {
                 errors.record("loading " + jdkExecutor, t);
             }
         }
-        return new Prepared(builder, errors, discovery);
     }
+
+    /**
+     * Classes the agent never transforms, whatever the modules' matchers say: its own, its
+     * ByteBuddy's ({@code net.bytebuddy.} is relocated with it in the -agent fat jar) and an
+     * application's ByteBuddy, as ByteBuddy's default ignore rule has it.
+     */
+    private static final List<String> IGNORED_PREFIXES = Arrays.asList("net.bytebuddy.",
+            String.join(".", "net", "bytebuddy", ""), "dev.rasp.core.", "dev.rasp.bootstrap.", "dev.rasp.agent.");
 
     /** Each module's {@link TypeKeys}: what the pre-filter looks for. */
     static List<TypeKeys> typeKeys(List<InstrumentationModule> modules) {
@@ -208,9 +243,14 @@ final class Activation {
             return;
         }
         StartupTimes.phase("bridge installed");
-        AgentBuilder builder = prepared.builder;
         SinkPreload.beforeInstall();
-        ResettableClassFileTransformer transformer = builder.installOn(instrumentation);
+        ResettableClassFileTransformer transformer;
+        if (prepared.transformer != null) {
+            transformer = prepared.transformer;
+            instrumentation.addTransformer(transformer, true);
+        } else {
+            transformer = prepared.builder.installOn(instrumentation);
+        }
         if (prepared.discovery != null && prepared.discovery.deferred) {
             LoadedClassPass.start(instrumentation, transformer, prepared.discovery, errors);
             StartupTimes.phase("transformer installed (loaded classes: in the background)");
@@ -347,7 +387,7 @@ final class Activation {
     }
 
     /** Instrumentation failures never reach the application; they are counted and the first few logged. */
-    private static final class ErrorListener extends AgentBuilder.Listener.Adapter {
+    private static final class ErrorListener extends AgentBuilder.Listener.Adapter implements WeavingTransformer.Listener {
         private final InternalErrors errors;
         private final boolean logTransformations = Boolean.getBoolean("rasp.debug.transformations");
         private final AtomicInteger logged = new AtomicInteger();
@@ -364,10 +404,20 @@ final class Activation {
         @Override
         public void onTransformation(TypeDescription type, ClassLoader classLoader, JavaModule module, boolean loaded,
                                      DynamicType dynamicType) {
+            onTransformation(type.getName());
+        }
+
+        @Override
+        public void onTransformation(String typeName) {
             StartupTimes.transformed();
             if (logTransformations && logged.incrementAndGet() <= 1000) {
-                AgentLog.info("instrumented " + type.getName());
+                AgentLog.info("instrumented " + typeName);
             }
+        }
+
+        @Override
+        public void onError(String typeName, Throwable error) {
+            errors.record("instrumenting " + typeName, error);
         }
     }
 }

@@ -26,7 +26,7 @@ public final class StartupTimes {
     /** The same calls' thread CPU time: what the transformer cost, whatever else ran on the machine. */
     private static final AtomicLong CPU_NANOS = new AtomicLong();
     private static final AtomicInteger TRANSFORMED = new AtomicInteger();
-    /** Calls the pre-filter handed to ByteBuddy. */
+    /** Calls the pre-filter passed on to matching and weaving. */
     private static final AtomicInteger TO_BYTEBUDDY = new AtomicInteger();
     private static final AtomicLong BYTEBUDDY_NANOS = new AtomicLong();
     private static final ThreadLocal<long[]> OPEN = new ThreadLocal<long[]>();
@@ -152,7 +152,7 @@ public final class StartupTimes {
                 AgentLog.info("startup: pre-filter read " + r[0] + " super types' class files (" + r[1]
                         + " from the jar of the class naming them) in " + ms(r[2]) + " ms");
             }
-            AgentLog.info("startup: transformer " + SEEN.get() + " classes (" + TO_BYTEBUDDY.get() + " to ByteBuddy in " + ms(BYTEBUDDY_NANOS.get()) + " ms), "
+            AgentLog.info("startup: transformer " + SEEN.get() + " classes (" + TO_BYTEBUDDY.get() + " past the pre-filter in " + ms(BYTEBUDDY_NANOS.get()) + " ms), "
                     + TRANSFORMED.get() + " transformed, "
                     + ms(NANOS.get()) + " ms (thread CPU " + ms(CPU_NANOS.get()) + " ms)");
         }

@@ -1,6 +1,8 @@
 package dev.rasp.core;
 
+import dev.rasp.core.instrumentation.CachedAdvice;
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.Transformations;
 import dev.rasp.core.instrumentation.TypeKeys;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.matcher.AnnotationTypeMatcher;
@@ -148,7 +150,7 @@ class TypeKeysDeclaredTest {
             }
 
             @Override
-            public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
+            public Transformations extend(Transformations builder, ClassLoader adviceLoader) {
                 return builder
                         .type(net.bytebuddy.matcher.ElementMatchers.<net.bytebuddy.description.type.TypeDescription>not(
                                         net.bytebuddy.matcher.ElementMatchers.isInterface())
@@ -156,15 +158,15 @@ class TypeKeysDeclaredTest {
                                         net.bytebuddy.matcher.ElementMatchers.nameStartsWith("org.ignored.")))
                                 .and(net.bytebuddy.matcher.ElementMatchers.failSafe(net.bytebuddy.matcher.ElementMatchers
                                         .hasSuperType(net.bytebuddy.matcher.ElementMatchers.namedOneOf("a.B", "c.D")))))
-                        .transform((b, t, l, m, d) -> b)
+                        .transform(CachedAdvice.of(adviceLoader))
                         .type(net.bytebuddy.matcher.ElementMatchers.nameStartsWith("org.x.")
                                 .and(net.bytebuddy.matcher.ElementMatchers.nameEndsWith("Handler")))
-                        .transform((b, t, l, m, d) -> b)
+                        .transform(CachedAdvice.of(adviceLoader))
                         .type(net.bytebuddy.matcher.ElementMatchers.declaresMethod(
                                 net.bytebuddy.matcher.ElementMatchers.isAnnotatedWith(
                                         net.bytebuddy.matcher.ElementMatchers.named("x.OnIt"))
                                         .and(net.bytebuddy.matcher.ElementMatchers.named("methodName"))))
-                        .transform((b, t, l, m, d) -> b);
+                        .transform(CachedAdvice.of(adviceLoader));
             }
         };
         Required r = read(probe);
@@ -186,8 +188,8 @@ class TypeKeysDeclaredTest {
 
     /** The type matchers of the transformer this module's extend() builds, as the installer builds it. */
     private static Required read(InstrumentationModule module) throws Exception {
-        AgentBuilder builder = module.extend(new AgentBuilder.Default().disableClassFormatChanges().ignore(none()),
-                TypeKeysDeclaredTest.class.getClassLoader());
+        AgentBuilder builder = module.extend(new Transformations(), TypeKeysDeclaredTest.class.getClassLoader())
+                .applyTo(new AgentBuilder.Default().disableClassFormatChanges().ignore(none()));
         Object transformer = builder.makeRaw();
         Required required = new Required();
         for (Object transformation : (List<?>) field(transformer, "transformations")) {

@@ -1,6 +1,7 @@
 package dev.rasp.core;
 
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.Transformations;
 import dev.rasp.core.instrumentation.TypeKeys;
 import dev.rasp.core.instrumentation.JdkTypes;
 import dev.rasp.core.instrumentation.TypePrefilter;
@@ -60,7 +61,7 @@ class TypePrefilterTest {
             TypeKeys k = new TypeKeys();
             module.typeKeys(k);
             keys.add(k);
-            builder = module.extend(builder, TypePrefilterTest.class.getClassLoader());
+            builder = module.extend(new Transformations(), TypePrefilterTest.class.getClassLoader()).applyTo(builder);
         }
         prefilter = new TypePrefilter(keys);
         matchers = (ResettableClassFileTransformer) builder.makeRaw();

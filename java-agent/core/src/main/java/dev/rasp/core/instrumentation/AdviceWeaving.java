@@ -28,8 +28,19 @@ import net.bytebuddy.implementation.Implementation;
 public final class AdviceWeaving {
 
     private static final boolean REDEFINE = "redefine".equals(System.getProperty("rasp.debug.weaving"));
+    private static final boolean BYTEBUDDY = "bytebuddy".equals(System.getProperty("rasp.debug.advice"));
 
     private AdviceWeaving() {
+    }
+
+    /**
+     * Whether ByteBuddy's agent builder and advice weave ({@code -Drasp.debug.advice=bytebuddy}, to
+     * compare) instead of the agent's own transformer ({@link WeavingTransformer}); the other
+     * switches here and the transformer's {@code rasp.debug} switches for discovery,
+     * {@code retransform=sync} and the type pool are that builder's.
+     */
+    public static boolean byteBuddyWeaves() {
+        return BYTEBUDDY;
     }
 
     /** The ByteBuddy configuration the agent builder and the start-up warm-up weave with. */

@@ -1,23 +1,16 @@
 package dev.rasp.core.instrumentation;
 
 import dev.rasp.core.instrumentation.weaving.AdviceClass;
-import dev.rasp.core.instrumentation.weaving.AdviceWeaver;
 import dev.rasp.core.instrumentation.weaving.ParameterBindings;
 import dev.rasp.core.instrumentation.weaving.ParameterSource;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
-import net.bytebuddy.description.field.FieldDescription;
-import net.bytebuddy.description.field.FieldList;
 import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.method.MethodList;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.implementation.Implementation;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.pool.TypePool;
 import net.bytebuddy.utility.JavaModule;
@@ -28,32 +21,26 @@ import java.lang.annotation.Annotation;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * A module's advice, resolved once and woven into every class it applies to.
+ * A module's advice: advice classes and the methods each goes into, with the module's own
+ * parameter bindings. Each advice class is read once and shared by every class it is woven into.
  *
- * <p>By default the agent's own weaver inlines it ({@link AdviceWeaver}: the advice class read
- * once from its class file, each woven class streamed through ASM once). ByteBuddy's
- * {@code Advice} is the other weaver ({@code -Drasp.debug.advice=bytebuddy}, to compare): the
- * same advice classes and annotations serve both. Either way the advice is resolved once, not
- * per woven class as ByteBuddy's {@code Transformer.ForAdvice} does: the agent's advice names
- * only the JDK's types and the bootstrap bridge's, so one resolution through the agent's own
- * loader serves every class (with ByteBuddy, about 1 ms of the transformer's time per woven class
- * at start). With ByteBuddy, an advice class that fails to resolve that way is resolved per class
- * as {@code ForAdvice} does, through the instrumented class's loader.
+ * <p>The agent's transformer ({@link WeavingTransformer}) asks {@link #adviceFor} which advice goes
+ * into a method and weaves it itself ({@link dev.rasp.core.instrumentation.weaving.AdviceWeaver}: the advice class read once from its
+ * class file). As an {@code AgentBuilder.Transformer} it weaves with ByteBuddy's {@code Advice}
+ * instead ({@code -Drasp.debug.advice=bytebuddy}, to compare), also resolved once rather than per
+ * woven class as ByteBuddy's {@code Transformer.ForAdvice} does: the agent's advice names only the
+ * JDK's types and the bootstrap bridge's, so one resolution through the agent's own loader serves
+ * every class. An advice class the agent's loader cannot serve is read, each time, through the
+ * instrumented class's loader.
  *
  * <p>The advice's own exceptions are suppressed where it says so, except those it lets through by
- * design (the bridge's block). Immutable: {@link #advice} and {@link #bind} return a new transformer.
+ * design (the bridge's block). Immutable: {@link #advice} and {@link #bind} return a new instance.
  */
 public final class CachedAdvice implements AgentBuilder.Transformer {
 
-    /** Whether the agent's own weaver inlines the advice ({@code -Drasp.debug.advice=bytebuddy}: ByteBuddy's). */
-    public static final boolean OWN_WEAVER = !"bytebuddy".equals(System.getProperty("rasp.debug.advice"));
-
-    private final boolean own;
     /**
      * The custom bindings as ByteBuddy takes them, applied only when ByteBuddy weaves (so that the
      * agent's weaver does not load ByteBuddy's advice classes): an {@code Object[]} of the
@@ -64,9 +51,8 @@ public final class CachedAdvice implements AgentBuilder.Transformer {
     private final ClassLoader adviceLoader;
     private final List<Entry> entries;
 
-    private CachedAdvice(boolean own, List<Object[]> mapping, ParameterBindings bindings,
-                         ClassLoader adviceLoader, List<Entry> entries) {
-        this.own = own;
+    private CachedAdvice(List<Object[]> mapping, ParameterBindings bindings, ClassLoader adviceLoader,
+                         List<Entry> entries) {
         this.mapping = mapping;
         this.bindings = bindings;
         this.adviceLoader = adviceLoader;
@@ -75,20 +61,14 @@ public final class CachedAdvice implements AgentBuilder.Transformer {
 
     /** Advice classes of the agent's loader, with no custom parameter bindings. */
     public static CachedAdvice of(ClassLoader adviceLoader) {
-        return new CachedAdvice(OWN_WEAVER, Collections.<Object[]>emptyList(), ParameterBindings.none(), adviceLoader,
+        return new CachedAdvice(Collections.<Object[]>emptyList(), ParameterBindings.none(), adviceLoader,
                 Collections.<Entry>emptyList());
-    }
-
-    /** The same advice woven by the given weaver: the agent's own or ByteBuddy's (to compare). */
-    CachedAdvice weaver(boolean ownWeaver) {
-        requireNoEntries();
-        return new CachedAdvice(ownWeaver, mapping, bindings, adviceLoader, entries);
     }
 
     /** Parameters with this annotation receive the constant (an Integer, Long, String or Boolean). */
     public CachedAdvice bind(Class<? extends Annotation> annotation, Object constant) {
         requireNoEntries();
-        return new CachedAdvice(own, with(new Object[]{annotation, constant}), bindings.constant(annotation, constant),
+        return new CachedAdvice(with(new Object[]{annotation, constant}), bindings.constant(annotation, constant),
                 adviceLoader, entries);
     }
 
@@ -96,7 +76,7 @@ public final class CachedAdvice implements AgentBuilder.Transformer {
     public <T extends Annotation> CachedAdvice bind(Class<T> annotation, Advice.OffsetMapping.Factory<T> byteBuddy,
                                                     ParameterSource own) {
         requireNoEntries();
-        return new CachedAdvice(this.own, with(new Object[]{byteBuddy}), bindings.source(annotation, own), adviceLoader, entries);
+        return new CachedAdvice(with(new Object[]{byteBuddy}), bindings.source(annotation, own), adviceLoader, entries);
     }
 
     private List<Object[]> with(Object[] binding) {
@@ -124,61 +104,35 @@ public final class CachedAdvice implements AgentBuilder.Transformer {
     public CachedAdvice advice(ElementMatcher<? super MethodDescription> matcher, String adviceClass) {
         List<Entry> more = new ArrayList<Entry>(entries);
         more.add(new Entry(matcher, adviceClass));
-        return new CachedAdvice(own, mapping, bindings, adviceLoader, Collections.unmodifiableList(more));
+        return new CachedAdvice(mapping, bindings, adviceLoader, Collections.unmodifiableList(more));
     }
 
+    /**
+     * The advice classes to weave into this method, in order (read through the agent's loader once,
+     * through {@code loader} each time should that fail); empty when none selects it.
+     */
+    public List<AdviceClass> adviceFor(MethodDescription method, ClassLoader loader) {
+        List<AdviceClass> selected = Collections.emptyList();
+        for (Entry entry : entries) {
+            if (entry.matcher.matches(method)) {
+                if (selected.isEmpty()) {
+                    selected = new ArrayList<AdviceClass>(2);
+                }
+                selected.add(entry.own(loader));
+            }
+        }
+        return selected;
+    }
+
+    /** Weaves with ByteBuddy's {@code Advice} ({@code -Drasp.debug.advice=bytebuddy}). */
     @Override
     public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader,
                                             JavaModule module, ProtectionDomain domain) {
-        if (own) {
-            return builder.visit(new OwnWeaver(loader));
-        }
         AsmVisitorWrapper.ForDeclaredMethods methods = new AsmVisitorWrapper.ForDeclaredMethods();
         for (Entry entry : entries) {
             methods = methods.invokable(entry.matcher, entry.resolved(loader, module));
         }
         return builder.visit(methods);
-    }
-
-    /** The agent's weaver in ByteBuddy's class visitor chain: each declared method matched against the entries. */
-    private final class OwnWeaver implements AsmVisitorWrapper {
-        private final ClassLoader loader;
-
-        OwnWeaver(ClassLoader loader) {
-            this.loader = loader;
-        }
-
-        @Override
-        public int mergeWriter(int flags) {
-            return flags;
-        }
-
-        @Override
-        public int mergeReader(int flags) {
-            return flags | ClassReader.EXPAND_FRAMES;
-        }
-
-        @Override
-        public ClassVisitor wrap(TypeDescription instrumentedType, ClassVisitor classVisitor,
-                                 Implementation.Context implementationContext, TypePool typePool,
-                                 FieldList<FieldDescription.InDefinedShape> fields, MethodList<?> methods,
-                                 int writerFlags, int readerFlags) {
-            final Map<String, List<AdviceClass>> plan = new HashMap<String, List<AdviceClass>>();
-            for (MethodDescription method : methods) {
-                for (Entry entry : entries) {
-                    if (entry.matcher.matches(method)) {
-                        String key = method.getInternalName() + method.getDescriptor();
-                        List<AdviceClass> list = plan.get(key);
-                        if (list == null) {
-                            list = new ArrayList<AdviceClass>(2);
-                            plan.put(key, list);
-                        }
-                        list.add(entry.own(loader));
-                    }
-                }
-            }
-            return plan.isEmpty() ? classVisitor : new AdviceWeaver(classVisitor, (name, descriptor) -> plan.get(name + descriptor));
-        }
     }
 
     /** One advice class and the methods it goes into. */

@@ -1,6 +1,5 @@
 package dev.rasp.core.instrumentation;
 
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
@@ -38,5 +37,5 @@ public interface InstrumentationModule {
      *
      * @param adviceLoader the core's class loader, where the advice class files are read from
      */
-    AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader);
+    Transformations extend(Transformations builder, ClassLoader adviceLoader);
 }

@@ -18,8 +18,10 @@ import java.security.ProtectionDomain;
 import java.util.Iterator;
 
 /**
- * The agent's class file transformer as the JVM calls it: ByteBuddy's transformer behind a first
- * decision that lets through only the classes one of the agent's matchers can match.
+ * The agent's class file transformer as the JVM calls it: the transformer that matches and weaves
+ * ({@link WeavingTransformer}; ByteBuddy's agent builder with {@code -Drasp.debug.advice=bytebuddy},
+ * called "ByteBuddy" below for both) behind a first decision that lets through only the classes one
+ * of the agent's matchers can match.
  *
  * <p>A Spring Boot start defines some 12,000 classes after the agent's; about 170 of them can
  * match and 140 are transformed. ByteBuddy handles every class it is given with listeners, a
@@ -38,7 +40,8 @@ import java.util.Iterator;
  * ByteBuddy needs (read edges into named modules, e.g. {@code java.naming}), and the agent is
  * compiled for Java 8, where {@code java.lang.Module} does not exist. A proxy of
  * {@link ResettableClassFileTransformer} receives both forms and hands the one the JVM used,
- * with its module, to ByteBuddy unchanged. A reset names the proxy, the transformer the JVM
+ * with its module, to ByteBuddy unchanged (to {@link WeavingTransformer} as a direct call). A reset
+ * names the proxy, the transformer the JVM
  * holds, as the one to remove ({@link Resetter}).
  *
  * <p>Two registrations ({@link #registerForLoads}). ByteBuddy registers the proxy as able to
@@ -237,7 +240,15 @@ public final class PrefilteredTransformer implements InvocationHandler {
         try {
             toByteBuddy = mayMatch((ClassLoader) args[at], (String) args[at + 1], (Class<?>) args[at + 2],
                     (ProtectionDomain) args[at + 3], (byte[]) args[at + 4]);
-            return toByteBuddy ? forward(byteBuddy, method, args) : null;
+            if (!toByteBuddy) {
+                return null;
+            }
+            if (byteBuddy instanceof WeavingTransformer) {
+                // the agent's own transformer: called directly, with the module the JVM passed (Java 9+)
+                return ((WeavingTransformer) byteBuddy).transform(at == 1 ? args[0] : null, (ClassLoader) args[at],
+                        (String) args[at + 1], (Class<?>) args[at + 2], (ProtectionDomain) args[at + 3], (byte[]) args[at + 4]);
+            }
+            return forward(byteBuddy, method, args);
         } finally {
             probe.exit(toByteBuddy);
         }

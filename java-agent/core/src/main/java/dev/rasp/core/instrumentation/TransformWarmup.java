@@ -1,10 +1,17 @@
 package dev.rasp.core.instrumentation;
 
+import dev.rasp.core.instrumentation.weaving.AdviceClass;
+import dev.rasp.core.instrumentation.weaving.AdviceWeaver;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.pool.TypePool;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
@@ -16,8 +23,8 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 /**
  * One throw-away advice weaving at start, on the main thread while the native engine loads on
  * its own thread: the first real transformations (the JDK sinks retransformed at premain) would
- * otherwise load, link and interpret ByteBuddy's type pool, matchers and type writer and the
- * advice weaver for the first time after the engine's load instead of during it. The result is discarded: nothing is defined, nothing is hooked;
+ * otherwise load, link and interpret ByteBuddy's type pool and matchers and the agent's advice
+ * weaver (ByteBuddy's type writer and advice with {@code -Drasp.debug.advice=bytebuddy}) for the first time after the engine's load instead of during it. The result is discarded: nothing is defined, nothing is hooked;
  * any failure only means no warm-up ({@code -Drasp.debug.warmup=off} skips it, to compare).
  */
 public final class TransformWarmup {
@@ -38,13 +45,26 @@ public final class TransformWarmup {
             // the matcher shapes the modules use, on a pool-described type
             hasSuperType(named("java.lang.Runnable")).or(declaresMethod(named("run")
                     .and(takesArgument(0, String.class)).and(returns(String.class)))).matches(target);
-            CachedAdvice advice = CachedAdvice.of(TransformWarmup.class.getClassLoader())
+            ClassLoader loader = TransformWarmup.class.getClassLoader();
+            CachedAdvice advice = CachedAdvice.of(loader)
                     .advice(isMethod().and(named("run")).and(takesArgument(0, String.class)), WarmAdvice.class.getName());
-            ByteBuddy byteBuddy = AdviceWeaving.byteBuddy();
-            advice.transform(AdviceWeaving.decorates() ? byteBuddy.decorate(target, locator) : byteBuddy.redefine(target, locator),
-                            target, null, null, null)
-                    .make()
-                    .getBytes();
+            if (AdviceWeaving.byteBuddyWeaves()) {
+                ByteBuddy byteBuddy = AdviceWeaving.byteBuddy();
+                advice.transform(AdviceWeaving.decorates() ? byteBuddy.decorate(target, locator) : byteBuddy.redefine(target, locator),
+                                target, null, null, null)
+                        .make()
+                        .getBytes();
+                return;
+            }
+            // what WeavingTransformer does for a matched class
+            final Map<String, List<AdviceClass>> plan = new HashMap<String, List<AdviceClass>>();
+            for (MethodDescription method : target.getDeclaredMethods()) {
+                List<AdviceClass> selected = advice.adviceFor(method, loader);
+                if (!selected.isEmpty()) {
+                    plan.put(method.getInternalName() + method.getDescriptor(), selected);
+                }
+            }
+            AdviceWeaver.weave(locator.locate(Target.class.getName()).resolve(), (name, descriptor) -> plan.get(name + descriptor));
         } catch (Throwable t) {
             // a warm-up only: the real transformations report their own errors
         }

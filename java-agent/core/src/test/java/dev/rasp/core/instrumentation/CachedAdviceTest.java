@@ -18,9 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /**
- * Advice resolved once weaves exactly what ByteBuddy's per-class {@code ForAdvice} weaves; the
- * agent's own weaver, in ByteBuddy's type writer as the agent runs it, gives the same behaviour
- * (the weaver itself is compared scenario by scenario in {@code weaving.AdviceWeaverTest}).
+ * With ByteBuddy weaving ({@code -Drasp.debug.advice=bytebuddy}), advice resolved once weaves exactly
+ * what ByteBuddy's per-class {@code ForAdvice} weaves. (The agent's own weaving: WeavingTransformerTest.)
  */
 class CachedAdviceTest {
 
@@ -62,57 +61,6 @@ class CachedAdviceTest {
         }
     }
 
-    /** Marks the result with the bound code, so that the two weavers' classes can be told to behave alike. */
-    static final class MarkingAdvice {
-        private MarkingAdvice() {
-        }
-
-        @Advice.OnMethodExit
-        static void exit(@Code int code, @Advice.Argument(1) int times, @Advice.Return(readOnly = false) String result) {
-            result = result + "!" + code + "x" + times;
-        }
-    }
-
-    /** Defines the one woven class itself, everything else from the test's loader. */
-    private static Object instance(byte[] woven) throws Exception {
-        ClassLoader loader = new ClassLoader(CachedAdviceTest.class.getClassLoader()) {
-            @Override
-            protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-                if (name.equals(Target.class.getName())) {
-                    synchronized (getClassLoadingLock(name)) {
-                        Class<?> c = findLoadedClass(name);
-                        return c != null ? c : defineClass(name, woven, 0, woven.length);
-                    }
-                }
-                return super.loadClass(name, resolve);
-            }
-        };
-        java.lang.reflect.Constructor<?> constructor = loader.loadClass(Target.class.getName()).getDeclaredConstructor();
-        constructor.setAccessible(true);
-        return constructor.newInstance();
-    }
-
-    private static Object greet(Object target) throws Exception {
-        java.lang.reflect.Method greet = target.getClass().getMethod("greet", String.class, int.class);
-        greet.setAccessible(true);
-        return greet.invoke(target, "bob", 3);
-    }
-
-    @Test
-    void theAgentsWeaverBehavesAsByteBuddysInTheTypeWriter() throws Exception {
-        ClassLoader loader = CachedAdviceTest.class.getClassLoader();
-        byte[] own = weave(CachedAdvice.of(loader).bind(Code.class, 42).weaver(true)
-                .advice(named("greet"), SampleAdvice.class.getName())
-                .advice(named("greet"), MarkingAdvice.class.getName()));
-        byte[] byteBuddy = weave(CachedAdvice.of(loader).bind(Code.class, 42).weaver(false)
-                .advice(named("greet"), SampleAdvice.class.getName())
-                .advice(named("greet"), MarkingAdvice.class.getName()));
-        assertEquals("bob3!42x3", greet(instance(byteBuddy)));
-        assertEquals("bob3!42x3", greet(instance(own)));
-        Object plain = instance(new ByteBuddy().decorate(Target.class).make().getBytes());
-        assertEquals("bob3", greet(plain));
-    }
-
     private static byte[] weave(AgentBuilder.Transformer transformer) {
         ClassFileLocator locator = ClassFileLocator.ForClassLoader.of(CachedAdviceTest.class.getClassLoader());
         TypeDescription target = TypeDescription.ForLoadedType.of(Target.class);
@@ -126,7 +74,7 @@ class CachedAdviceTest {
         ClassLoader loader = CachedAdviceTest.class.getClassLoader();
         byte[] perClass = weave(new AgentBuilder.Transformer.ForAdvice(mapping).include(loader)
                 .advice(named("greet"), SampleAdvice.class.getName()));
-        CachedAdvice cached = CachedAdvice.of(loader).bind(Code.class, 42).weaver(false).advice(named("greet"), SampleAdvice.class.getName());
+        CachedAdvice cached = CachedAdvice.of(loader).bind(Code.class, 42).advice(named("greet"), SampleAdvice.class.getName());
         byte[] once = weave(cached);
         assertArrayEquals(perClass, once);
         assertArrayEquals(once, weave(cached), "and again from the resolved advice");
@@ -141,7 +89,7 @@ class CachedAdviceTest {
         byte[] perClass = weave(new AgentBuilder.Transformer.ForAdvice(mapping).include(loader)
                 .advice(named("greet"), SampleAdvice.class.getName())
                 .advice(named("other"), SampleAdvice.class.getName()));
-        byte[] once = weave(CachedAdvice.of(loader).bind(Code.class, 7).weaver(false)
+        byte[] once = weave(CachedAdvice.of(loader).bind(Code.class, 7)
                 .advice(named("greet"), SampleAdvice.class.getName())
                 .advice(named("other"), SampleAdvice.class.getName()));
         assertArrayEquals(perClass, once);
@@ -154,11 +102,11 @@ class CachedAdviceTest {
         };
         ClassLoader loader = CachedAdviceTest.class.getClassLoader();
         Advice.WithCustomMapping mapping = Advice.withCustomMapping().bind(Code.class, 1);
-        byte[] woven = weave(CachedAdvice.of(empty).bind(Code.class, 1).weaver(false).advice(named("greet"), SampleAdvice.class.getName()));
+        byte[] woven = weave(CachedAdvice.of(empty).bind(Code.class, 1).advice(named("greet"), SampleAdvice.class.getName()));
         byte[] expected = weave(new AgentBuilder.Transformer.ForAdvice(mapping).include(loader)
                 .advice(named("greet"), SampleAdvice.class.getName()));
         assertArrayEquals(expected, woven);
         assertFalse(woven.length == 0);
-        assertEquals(woven.length, weave(CachedAdvice.of(empty).bind(Code.class, 1).weaver(false).advice(named("greet"), SampleAdvice.class.getName())).length);
+        assertEquals(woven.length, weave(CachedAdvice.of(empty).bind(Code.class, 1).advice(named("greet"), SampleAdvice.class.getName())).length);
     }
 }

@@ -1,10 +1,10 @@
 package dev.rasp.core.instrumentation.deser;
 
+import dev.rasp.core.instrumentation.Transformations;
 import dev.rasp.core.instrumentation.CachedAdvice;
 import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
@@ -47,7 +47,7 @@ public final class DeserializationInstrumentation implements InstrumentationModu
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
+    public Transformations extend(Transformations builder, ClassLoader adviceLoader) {
         return builder.type(named(OBJECT_STREAM_CLASS))
                 .transform(CachedAdvice.of(adviceLoader)
                         .advice(isMethod().and(named("initNonProxy")).and(takesArguments(4))

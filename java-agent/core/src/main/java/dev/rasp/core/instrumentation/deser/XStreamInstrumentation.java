@@ -1,10 +1,10 @@
 package dev.rasp.core.instrumentation.deser;
 
+import dev.rasp.core.instrumentation.Transformations;
 import dev.rasp.core.instrumentation.CachedAdvice;
 import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
-import net.bytebuddy.agent.builder.AgentBuilder;
 
 import static net.bytebuddy.matcher.ElementMatchers.isMethod;
 import static net.bytebuddy.matcher.ElementMatchers.named;
@@ -45,7 +45,7 @@ public final class XStreamInstrumentation implements InstrumentationModule {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
+    public Transformations extend(Transformations builder, ClassLoader adviceLoader) {
         return builder.type(named(CACHING_MAPPER))
                 .transform(CachedAdvice.of(adviceLoader)
                         .advice(isMethod().and(named("realClass")).and(takesArguments(1))

@@ -1,11 +1,11 @@
 package dev.rasp.core.instrumentation.expr;
 
+import dev.rasp.core.instrumentation.Transformations;
 import dev.rasp.core.instrumentation.CachedAdvice;
 import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.TypePoolCache;
 import java.io.Reader;
 import dev.rasp.core.instrumentation.TypeKeys;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -82,7 +82,7 @@ public final class ExpressionInstrumentation implements InstrumentationModule {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
+    public Transformations extend(Transformations builder, ClassLoader adviceLoader) {
         return builder
                 .type(named(SPEL_PARSER))
                 .transform(advice(adviceLoader).advice(isMethod().and(named("parseExpression")).and(takesArguments(2))

@@ -1,10 +1,10 @@
 package dev.rasp.core.instrumentation.file;
 
+import dev.rasp.core.instrumentation.Transformations;
 import dev.rasp.core.instrumentation.CachedAdvice;
 import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -83,7 +83,7 @@ public final class NioFileInstrumentation implements InstrumentationModule {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
+    public Transformations extend(Transformations builder, ClassLoader adviceLoader) {
         return builder
                 .type(namedOneOf(JDK_PROVIDERS).or(namedOneOf(ZIP_PROVIDERS)))
                 .transform(CachedAdvice.of(adviceLoader)

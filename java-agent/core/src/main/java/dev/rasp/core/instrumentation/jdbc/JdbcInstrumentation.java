@@ -1,10 +1,10 @@
 package dev.rasp.core.instrumentation.jdbc;
 
+import dev.rasp.core.instrumentation.Transformations;
 import dev.rasp.core.instrumentation.CachedAdvice;
 import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -66,25 +66,25 @@ public final class JdbcInstrumentation implements InstrumentationModule {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
-        AgentBuilder.Identified.Extendable statements = null;
+    public Transformations extend(Transformations builder, ClassLoader adviceLoader) {
+        Transformations statements = null;
         for (SqlApi api : SqlApi.values()) {
             if (!api.onConnection) {
-                AgentBuilder.Transformer t = advice(api, StatementAdvice.class, adviceLoader);
+                CachedAdvice t = advice(api, StatementAdvice.class, adviceLoader);
                 statements = statements == null ? builder.type(statementTypes()).transform(t) : statements.transform(t);
             }
         }
-        AgentBuilder.Identified.Extendable connections = null;
+        Transformations connections = null;
         for (SqlApi api : SqlApi.values()) {
             if (api.onConnection) {
-                AgentBuilder.Transformer t = advice(api, ConnectionAdvice.class, adviceLoader);
+                CachedAdvice t = advice(api, ConnectionAdvice.class, adviceLoader);
                 connections = connections == null ? statements.type(connectionTypes()).transform(t) : connections.transform(t);
             }
         }
         return connections;
     }
 
-    private static AgentBuilder.Transformer advice(SqlApi api, Class<?> adviceClass, ClassLoader adviceLoader) {
+    private static CachedAdvice advice(SqlApi api, Class<?> adviceClass, ClassLoader adviceLoader) {
         return CachedAdvice.of(adviceLoader).bind(SqlApiCode.class, api.code)
                 .advice(methods(api), adviceClass.getName());
     }

@@ -1,10 +1,10 @@
 package dev.rasp.core.instrumentation.jndi;
 
+import dev.rasp.core.instrumentation.Transformations;
 import dev.rasp.core.instrumentation.CachedAdvice;
 import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
@@ -60,7 +60,7 @@ public final class JndiInstrumentation implements InstrumentationModule {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
+    public Transformations extend(Transformations builder, ClassLoader adviceLoader) {
         return builder.type(named(INITIAL_CONTEXT))
                 .transform(CachedAdvice.of(adviceLoader)
                         .advice(isMethod().and(named("getURLOrDefaultInitCtx")).and(takesArguments(1))

@@ -1,10 +1,10 @@
 package dev.rasp.core.instrumentation.orm;
 
+import dev.rasp.core.instrumentation.Transformations;
 import dev.rasp.core.instrumentation.CachedAdvice;
 import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
@@ -65,10 +65,10 @@ public final class OrmInstrumentation implements InstrumentationModule {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
-        AgentBuilder.Identified.Extendable producers = null;
+    public Transformations extend(Transformations builder, ClassLoader adviceLoader) {
+        Transformations producers = null;
         for (OrmMethod method : OrmMethod.values()) {
-            AgentBuilder.Transformer t = CachedAdvice.of(adviceLoader).bind(OrmMethodKind.class, method.kind)
+            CachedAdvice t = CachedAdvice.of(adviceLoader).bind(OrmMethodKind.class, method.kind)
                     .advice(methods(method), QueryAdvice.class.getName());
             producers = producers == null ? builder.type(producerTypes()).transform(t) : producers.transform(t);
         }

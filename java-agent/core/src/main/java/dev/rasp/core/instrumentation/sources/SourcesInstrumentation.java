@@ -1,10 +1,10 @@
 package dev.rasp.core.instrumentation.sources;
 
+import dev.rasp.core.instrumentation.Transformations;
 import dev.rasp.core.instrumentation.CachedAdvice;
 import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -86,7 +86,7 @@ public final class SourcesInstrumentation implements InstrumentationModule {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder, ClassLoader loader) {
+    public Transformations extend(Transformations builder, ClassLoader loader) {
         return builder
                 .type(servlet("servlet.ServletRequest"))
                 .transform(advice(loader)

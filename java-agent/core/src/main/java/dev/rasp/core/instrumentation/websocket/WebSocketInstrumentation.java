@@ -1,10 +1,10 @@
 package dev.rasp.core.instrumentation.websocket;
 
+import dev.rasp.core.instrumentation.Transformations;
 import dev.rasp.core.instrumentation.CachedAdvice;
 import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
@@ -64,7 +64,7 @@ public final class WebSocketInstrumentation implements InstrumentationModule {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder, ClassLoader loader) {
+    public Transformations extend(Transformations builder, ClassLoader loader) {
         String advice = MessageAdvice.class.getName();
         return builder
                 .type(not(isInterface()).and(declaresMethod(isAnnotatedWith(namedOneOf(ON_MESSAGE)))))

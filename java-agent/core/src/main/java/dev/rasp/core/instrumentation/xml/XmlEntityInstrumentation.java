@@ -1,10 +1,10 @@
 package dev.rasp.core.instrumentation.xml;
 
+import dev.rasp.core.instrumentation.Transformations;
 import dev.rasp.core.instrumentation.CachedAdvice;
 import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -49,7 +49,7 @@ public final class XmlEntityInstrumentation implements InstrumentationModule {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
+    public Transformations extend(Transformations builder, ClassLoader adviceLoader) {
         return builder
                 .type(named(JDK_ENTITY_MANAGER))
                 .transform(transformer(adviceLoader, XmlEntityApi.JDK_XERCES,
@@ -72,7 +72,7 @@ public final class XmlEntityInstrumentation implements InstrumentationModule {
                 .and(takesArgument(sourceIndex - 1, String.class));
     }
 
-    private static AgentBuilder.Transformer transformer(ClassLoader adviceLoader, int api,
+    private static CachedAdvice transformer(ClassLoader adviceLoader, int api,
                                                        ElementMatcher<? super MethodDescription> method) {
         return XercesMappings.bind(CachedAdvice.of(adviceLoader), api)
                 .advice(method, EntityAdvice.class.getName());

@@ -1,0 +1,71 @@
+package dev.rasp.core.instrumentation;
+
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * What the modules weave where: rules of a type matcher and the advice for the types it matches,
+ * in the order the modules add them ({@code type(...).transform(...).transform(...).type(...)}, as
+ * ByteBuddy's agent builder reads). The agent's transformer applies them ({@link WeavingTransformer});
+ * {@link #applyTo} hands them to a ByteBuddy agent builder instead, to compare.
+ */
+public final class Transformations {
+
+    /** One type matcher and the advice woven into the types it matches, in order. */
+    public static final class Rule {
+        final ElementMatcher<? super TypeDescription> types;
+        final List<CachedAdvice> advice = new ArrayList<CachedAdvice>(2);
+
+        Rule(ElementMatcher<? super TypeDescription> types) {
+            this.types = types;
+        }
+
+        public ElementMatcher<? super TypeDescription> types() {
+            return types;
+        }
+
+        public List<CachedAdvice> advice() {
+            return Collections.unmodifiableList(advice);
+        }
+    }
+
+    private final List<Rule> rules = new ArrayList<Rule>();
+
+    /** Starts a rule: the advice added next goes into the types this matches. */
+    public Transformations type(ElementMatcher<? super TypeDescription> types) {
+        rules.add(new Rule(types));
+        return this;
+    }
+
+    /** Adds advice to the rule started last. */
+    public Transformations transform(CachedAdvice advice) {
+        if (rules.isEmpty()) {
+            throw new IllegalStateException("transform() before type()");
+        }
+        rules.get(rules.size() - 1).advice.add(advice);
+        return this;
+    }
+
+    public List<Rule> rules() {
+        return Collections.unmodifiableList(rules);
+    }
+
+    /** The same rules on a ByteBuddy agent builder. */
+    public AgentBuilder applyTo(AgentBuilder builder) {
+        for (Rule rule : rules) {
+            AgentBuilder.Identified.Extendable extendable = null;
+            for (CachedAdvice advice : rule.advice) {
+                extendable = extendable == null ? builder.type(rule.types).transform(advice) : extendable.transform(advice);
+            }
+            if (extendable != null) {
+                builder = extendable;
+            }
+        }
+        return builder;
+    }
+}

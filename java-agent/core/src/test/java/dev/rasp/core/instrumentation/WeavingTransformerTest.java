@@ -1,0 +1,181 @@
+package dev.rasp.core.instrumentation;
+
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import org.junit.jupiter.api.Test;
+
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.none;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The agent's transformer end to end on a class file: described and matched by type, the matched
+ * rules' advice woven into the methods their matchers select, in the rules' order, with the bound
+ * constants; classes no rule matches, ignored ones and failures left as they were (failures reported).
+ */
+class WeavingTransformerTest {
+
+    @Retention(RetentionPolicy.RUNTIME)
+    @interface Code {
+    }
+
+    /** The woven class. */
+    public static class Target {
+        private int calls;
+
+        public String greet(String name, int times) {
+            calls += times;
+            return name + calls;
+        }
+
+        public String other(String name) {
+            return name;
+        }
+    }
+
+    /** Appends the bound code and the second argument to the result. */
+    public static final class MarkingAdvice {
+        private MarkingAdvice() {
+        }
+
+        @Advice.OnMethodExit
+        public static void exit(@Code int code, @Advice.Argument(1) int times, @Advice.Return(readOnly = false) String result) {
+            result = result + "!" + code + "x" + times;
+        }
+    }
+
+    /** Brackets the first argument, so that the order of two advice classes shows. */
+    public static final class BracketAdvice {
+        private BracketAdvice() {
+        }
+
+        @Advice.OnMethodEnter
+        public static void enter(@Advice.Argument(value = 0, readOnly = false) String name) {
+            name = "[" + name + "]";
+        }
+    }
+
+    /** Names a field the target does not have: cannot be woven. */
+    public static final class BrokenAdvice {
+        private BrokenAdvice() {
+        }
+
+        @Advice.OnMethodEnter
+        public static void enter(@Advice.FieldValue("missing") Object missing) {
+            missing.hashCode();
+        }
+    }
+
+    /** What the transformer reported. */
+    private static final class Recorder implements WeavingTransformer.Listener {
+        final List<String> transformed = new ArrayList<String>();
+        final List<String> errors = new ArrayList<String>();
+
+        @Override
+        public void onTransformation(String typeName) {
+            transformed.add(typeName);
+        }
+
+        @Override
+        public void onError(String typeName, Throwable error) {
+            errors.add(typeName + ": " + error);
+        }
+    }
+
+    private static final ClassLoader LOADER = WeavingTransformerTest.class.getClassLoader();
+
+    private static WeavingTransformer transformer(Transformations transformations, List<String> ignored, Recorder recorder) {
+        return new WeavingTransformer(transformations, none(), new ClassLoader(null) {
+        }, ignored, AgentBuilder.PoolStrategy.Default.FAST, AgentBuilder.LocationStrategy.ForClassLoader.STRONG,
+                null, null, recorder);
+    }
+
+    private static byte[] classFile(Class<?> type) throws Exception {
+        return ClassFileLocator.ForClassLoader.of(LOADER).locate(type.getName()).resolve();
+    }
+
+    private static byte[] transform(WeavingTransformer transformer, Class<?> type) throws Exception {
+        return transformer.transform(LOADER, type.getName().replace('.', '/'), null, null, classFile(type));
+    }
+
+    /** Defines the one woven class itself, everything else from the test's loader. */
+    private static Object instance(final byte[] woven) throws Exception {
+        ClassLoader loader = new ClassLoader(LOADER) {
+            @Override
+            protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+                if (name.equals(Target.class.getName())) {
+                    synchronized (getClassLoadingLock(name)) {
+                        Class<?> c = findLoadedClass(name);
+                        return c != null ? c : defineClass(name, woven, 0, woven.length);
+                    }
+                }
+                return super.loadClass(name, resolve);
+            }
+        };
+        Constructor<?> constructor = loader.loadClass(Target.class.getName()).getDeclaredConstructor();
+        return constructor.newInstance();
+    }
+
+    private static Object call(Object target, String method, Object... args) throws Exception {
+        Method m = target.getClass().getMethod(method, method.equals("greet")
+                ? new Class<?>[] {String.class, int.class} : new Class<?>[] {String.class});
+        return m.invoke(target, args);
+    }
+
+    @Test
+    void weavesTheMatchedRulesAdviceInOrderIntoTheSelectedMethods() throws Exception {
+        Transformations rules = new Transformations()
+                .type(named("no.such.Type")).transform(CachedAdvice.of(LOADER).advice(named("greet"), BrokenAdvice.class.getName()))
+                .type(named(Target.class.getName()))
+                .transform(CachedAdvice.of(LOADER).advice(named("greet"), BracketAdvice.class.getName()))
+                .transform(CachedAdvice.of(LOADER).bind(Code.class, 42).advice(named("greet"), MarkingAdvice.class.getName()));
+        Recorder recorder = new Recorder();
+        byte[] woven = transform(transformer(rules, Collections.<String>emptyList(), recorder), Target.class);
+        assertNotNull(woven);
+        Object target = instance(woven);
+        assertEquals("[bob]3!42x3", call(target, "greet", "bob", 3));
+        assertEquals("ann", call(target, "other", "ann"), "a method no advice selects is as it was");
+        assertEquals(Collections.singletonList(Target.class.getName()), recorder.transformed);
+        assertEquals(Collections.<String>emptyList(), recorder.errors);
+        assertEquals("bob3", call(instance(classFile(Target.class)), "greet", "bob", 3), "the class as it was");
+    }
+
+    @Test
+    void leavesAloneWhatNoRuleMatchesAndWhatTheAgentIgnores() throws Exception {
+        Transformations rules = new Transformations().type(named(Target.class.getName()))
+                .transform(CachedAdvice.of(LOADER).bind(Code.class, 1).advice(named("greet"), MarkingAdvice.class.getName()));
+        Recorder recorder = new Recorder();
+        assertNull(transform(transformer(rules, Collections.<String>emptyList(), recorder), MarkingAdvice.class),
+                "no rule matches");
+        assertNull(transform(transformer(rules, Collections.singletonList("dev.rasp.core."), recorder), Target.class),
+                "an ignored name");
+        WeavingTransformer own = transformer(rules, Collections.<String>emptyList(), recorder);
+        assertNull(own.transform(null, Target.class.getName().replace('.', '/'), null, null, classFile(Target.class)),
+                "a boot loader class the modules do not name");
+        assertTrue(recorder.transformed.isEmpty());
+        assertTrue(recorder.errors.isEmpty());
+    }
+
+    @Test
+    void aClassThatCannotBeWovenIsLeftAsItWasAndReported() throws Exception {
+        Transformations rules = new Transformations().type(named(Target.class.getName()))
+                .transform(CachedAdvice.of(LOADER).advice(named("greet"), BrokenAdvice.class.getName()));
+        Recorder recorder = new Recorder();
+        assertNull(transform(transformer(rules, Collections.<String>emptyList(), recorder), Target.class));
+        assertEquals(1, recorder.errors.size());
+        assertTrue(recorder.errors.get(0).contains("declares no field missing"), recorder.errors.get(0));
+        assertTrue(recorder.transformed.isEmpty());
+    }
+}
