@@ -123,11 +123,6 @@ final class Activation {
         JdkTypes jdkTypes = new JdkTypes();
         final TypePrefilter prefilter = new TypePrefilter(typeKeys(modules), jdkTypes);
         StartupTimes.watch(prefilter);
-        // The classes loaded before the install are retransformed after it, on a thread of its own
-        // (LoadedClassPass); -Drasp.debug.retransform=sync lets ByteBuddy's install do it as before.
-        LoadedClassDiscovery discovery = DISCOVERY
-                ? new LoadedClassDiscovery(jdkSinks, coreLoader, PREFILTER ? prefilter : null, jdkTypes, LoadedClassPass.DEFERRED)
-                : null;
         Transformations transformations = new Transformations();
         for (InstrumentationModule module : modules) {
             module.extend(transformations, coreLoader);
@@ -141,9 +136,15 @@ final class Activation {
             ResettableClassFileTransformer transformer = PrefilteredTransformer.wrap(weaving, PREFILTER ? prefilter : null,
                     jdkSinks, coreLoader, StartupTimes.probe());
             preloadExecutors(errors);
+            // the classes loaded before the install are retransformed after it, on a thread of its own
             LoadedClassDiscovery pass = new LoadedClassDiscovery(jdkSinks, coreLoader, PREFILTER ? prefilter : null, jdkTypes, true);
             return new Prepared(null, transformer, errors, pass);
         }
+        // The classes loaded before the install are retransformed after it, on a thread of its own
+        // (LoadedClassPass); -Drasp.debug.retransform=sync lets ByteBuddy's install do it.
+        LoadedClassDiscovery discovery = DISCOVERY
+                ? new LoadedClassDiscovery(jdkSinks, coreLoader, PREFILTER ? prefilter : null, jdkTypes, LoadedClassPass.DEFERRED)
+                : null;
         // Advice is woven by decorating the class (AdviceWeaving): no member changes, no method graph.
         AgentBuilder builder = AdviceWeaving.typeStrategy(newAgentBuilder().disableClassFormatChanges())
                 // Already loaded classes (java.io.File, FileInputStream, the file system provider,

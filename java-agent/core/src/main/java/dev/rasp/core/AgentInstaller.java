@@ -97,7 +97,7 @@ public final class AgentInstaller {
         }
         StartupTimes.phase("bridge defined in the boot loader");
         Activation.Prepared prepared = Activation.prepare(instrumentation);
-        StartupTimes.phase("agent builder made");
+        StartupTimes.phase("transformations prepared");
         Activation.start(instrumentation, prepared, config, atStartup, version, engine.rules());
     }
 }
