@@ -1,17 +1,12 @@
 package dev.rasp.core.instrumentation;
 
-import dev.rasp.core.instrumentation.weaving.AdviceClass;
-import dev.rasp.core.instrumentation.weaving.AdviceWeaver;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.pool.TypePool;
 
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+import java.util.Collections;
 
 import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
@@ -57,14 +52,8 @@ public final class TransformWarmup {
                 return;
             }
             // what WeavingTransformer does for a matched class
-            final Map<String, List<AdviceClass>> plan = new HashMap<String, List<AdviceClass>>();
-            for (MethodDescription method : target.getDeclaredMethods()) {
-                List<AdviceClass> selected = advice.adviceFor(method, loader);
-                if (!selected.isEmpty()) {
-                    plan.put(method.getInternalName() + method.getDescriptor(), selected);
-                }
-            }
-            AdviceWeaver.weave(locator.locate(Target.class.getName()).resolve(), (name, descriptor) -> plan.get(name + descriptor));
+            WeavingTransformer.weave(locator.locate(Target.class.getName()).resolve(), target,
+                    Collections.singletonList(advice), loader);
         } catch (Throwable t) {
             // a warm-up only: the real transformations report their own errors
         }

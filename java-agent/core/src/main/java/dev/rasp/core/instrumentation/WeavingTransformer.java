@@ -171,8 +171,8 @@ public final class WeavingTransformer extends ResettableClassFileTransformer.Abs
         return matched;
     }
 
-    /** The class woven, or null when no method of it is selected by any matched advice. */
-    private static byte[] weave(byte[] classFile, TypeDescription type, List<CachedAdvice> advice, ClassLoader loader) {
+    /** The class woven, or null when no method of it is selected by any matched advice (also the start-up warm-up's). */
+    static byte[] weave(byte[] classFile, TypeDescription type, List<CachedAdvice> advice, ClassLoader loader) {
         final Map<String, List<AdviceClass>> plan = new HashMap<String, List<AdviceClass>>();
         for (MethodDescription method : type.getDeclaredMethods()) {
             String key = null;
