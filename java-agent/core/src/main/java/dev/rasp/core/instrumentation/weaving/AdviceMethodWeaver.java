@@ -54,6 +54,8 @@ final class AdviceMethodWeaver extends MethodVisitor {
     private final Label tryEnd = new Label();
     private final Label handler = new Label();
     private final Label exitLabel = new Label();
+    /** The original code's operand stack depth, tracked when exit advice takes its returns. */
+    private final StackDepth depth;
     private boolean started;
     private int stackNeeded;
     private int localsNeeded;
@@ -84,6 +86,7 @@ final class AdviceMethodWeaver extends MethodVisitor {
         }
         check(enter);
         check(exit);
+        this.depth = exit != null ? new StackDepth() : null;
         this.localsNeeded = exitBase;
     }
 
@@ -112,6 +115,14 @@ final class AdviceMethodWeaver extends MethodVisitor {
 
     // ---- the method's own code ---------------------------------------------------------------
 
+    @Override
+    public void visitTryCatchBlock(Label start, Label end, Label handler, String type) {
+        if (depth != null) {
+            depth.handler(handler);
+        }
+        super.visitTryCatchBlock(start, end, handler, type);
+    }
+
     private void start() {
         if (started) {
             return;
@@ -138,6 +149,9 @@ final class AdviceMethodWeaver extends MethodVisitor {
     @Override
     public void visitFrame(int type, int numLocal, Object[] local, int numStack, Object[] stack) {
         start();
+        if (depth != null) {
+            depth.frame(numStack, stack);
+        }
         if (type != Opcodes.F_NEW) {
             throw new AdviceException("frames must be read expanded");
         }
@@ -174,6 +188,11 @@ final class AdviceMethodWeaver extends MethodVisitor {
     public void visitInsn(int opcode) {
         start();
         if (exit != null && opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
+            if (depth.get() >= 0 && depth.get() != retSize) {
+                // legal, but never emitted by javac, kotlinc or scalac: left unwoven rather than made invalid
+                throw new AdviceException(target.name + target.descriptor + ": values below the returned one on the operand stack");
+            }
+            depth.insn(opcode);
             if (retSize > 0) {
                 super.visitVarInsn(target.returnType.getOpcode(Opcodes.ISTORE), retSlot);
             }
@@ -183,6 +202,9 @@ final class AdviceMethodWeaver extends MethodVisitor {
             }
             super.visitJumpInsn(Opcodes.GOTO, exitLabel);
             return;
+        }
+        if (depth != null) {
+            depth.insn(opcode);
         }
         super.visitInsn(opcode);
     }
@@ -194,6 +216,9 @@ final class AdviceMethodWeaver extends MethodVisitor {
     @Override
     public void visitVarInsn(int opcode, int var) {
         start();
+        if (depth != null) {
+            depth.varInsn(opcode);
+        }
         super.visitVarInsn(opcode, local(var));
     }
 
@@ -222,66 +247,99 @@ final class AdviceMethodWeaver extends MethodVisitor {
     @Override
     public void visitIntInsn(int opcode, int operand) {
         start();
+        if (depth != null) {
+            depth.intInsn(opcode);
+        }
         super.visitIntInsn(opcode, operand);
     }
 
     @Override
     public void visitTypeInsn(int opcode, String type) {
         start();
+        if (depth != null) {
+            depth.typeInsn(opcode);
+        }
         super.visitTypeInsn(opcode, type);
     }
 
     @Override
     public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
         start();
+        if (depth != null) {
+            depth.fieldInsn(opcode, descriptor);
+        }
         super.visitFieldInsn(opcode, owner, name, descriptor);
     }
 
     @Override
     public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
         start();
+        if (depth != null) {
+            depth.methodInsn(opcode, descriptor);
+        }
         super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
     }
 
     @Override
     public void visitInvokeDynamicInsn(String name, String descriptor, net.bytebuddy.jar.asm.Handle bsm, Object... args) {
         start();
+        if (depth != null) {
+            depth.invokeDynamic(descriptor);
+        }
         super.visitInvokeDynamicInsn(name, descriptor, bsm, args);
     }
 
     @Override
     public void visitJumpInsn(int opcode, Label label) {
         start();
+        if (depth != null) {
+            depth.jump(opcode, label);
+        }
         super.visitJumpInsn(opcode, label);
     }
 
     @Override
     public void visitLabel(Label label) {
         start();
+        if (depth != null) {
+            depth.label(label);
+        }
         super.visitLabel(label);
     }
 
     @Override
     public void visitLdcInsn(Object value) {
         start();
+        if (depth != null) {
+            depth.ldc(value);
+        }
         super.visitLdcInsn(value);
     }
 
     @Override
     public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
         start();
+        if (depth != null) {
+            depth.switchInsn(dflt, labels);
+        }
         super.visitTableSwitchInsn(min, max, dflt, labels);
     }
 
     @Override
     public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
         start();
+        if (depth != null) {
+            depth.switchInsn(dflt, labels);
+        }
         super.visitLookupSwitchInsn(dflt, keys, labels);
     }
 
     @Override
     public void visitMultiANewArrayInsn(String descriptor, int numDimensions) {
         start();
+        if (depth != null) {
+            depth.multiANewArray(numDimensions);
+        }
         super.visitMultiANewArrayInsn(descriptor, numDimensions);
     }
 
