@@ -75,7 +75,7 @@ public final class PrefilteredTransformer implements InvocationHandler {
         }
     };
 
-    private final ResettableClassFileTransformer byteBuddy;
+    private final ResettableClassFileTransformer delegate;
     private final TypePrefilter prefilter;
     private final ElementMatcher<? super TypeDescription> bootTypes;
     private final ClassLoader ownLoader;
@@ -101,9 +101,9 @@ public final class PrefilteredTransformer implements InvocationHandler {
         }
     }
 
-    private PrefilteredTransformer(ResettableClassFileTransformer byteBuddy, TypePrefilter prefilter,
+    private PrefilteredTransformer(ResettableClassFileTransformer delegate, TypePrefilter prefilter,
                                    ElementMatcher<? super TypeDescription> bootTypes, ClassLoader ownLoader, Probe probe) {
-        this.byteBuddy = byteBuddy;
+        this.delegate = delegate;
         this.prefilter = prefilter;
         this.bootTypes = bootTypes;
         this.ownLoader = ownLoader;
@@ -116,10 +116,10 @@ public final class PrefilteredTransformer implements InvocationHandler {
      * @param ownLoader the agent core's loader: its classes are never transformed, and loading
      *                  the filter's own classes must not run the filter
      */
-    public static ResettableClassFileTransformer wrap(ResettableClassFileTransformer byteBuddy, TypePrefilter prefilter,
+    public static ResettableClassFileTransformer wrap(ResettableClassFileTransformer delegate, TypePrefilter prefilter,
                                                       ElementMatcher<? super TypeDescription> bootTypes,
                                                       ClassLoader ownLoader, Probe probe) {
-        PrefilteredTransformer handler = new PrefilteredTransformer(byteBuddy, prefilter, bootTypes, ownLoader, probe);
+        PrefilteredTransformer handler = new PrefilteredTransformer(delegate, prefilter, bootTypes, ownLoader, probe);
         ResettableClassFileTransformer proxy = (ResettableClassFileTransformer) Proxy.newProxyInstance(
                 PrefilteredTransformer.class.getClassLoader(),
                 new Class<?>[] {ResettableClassFileTransformer.class}, handler);
@@ -140,9 +140,9 @@ public final class PrefilteredTransformer implements InvocationHandler {
             if (name.equals("hashCode")) {
                 return System.identityHashCode(proxy);
             }
-            return "prefiltered " + byteBuddy;
+            return "prefiltered " + delegate;
         }
-        return forward(name.equals("reset") ? resetter : byteBuddy, method, args);
+        return forward(name.equals("reset") ? resetter : delegate, method, args);
     }
 
     /**
@@ -174,7 +174,7 @@ public final class PrefilteredTransformer implements InvocationHandler {
                         if (method.getName().equals("hashCode")) {
                             return System.identityHashCode(proxy);
                         }
-                        return method.getName().equals("toString") ? "load-time " + shared.byteBuddy : null;
+                        return method.getName().equals("toString") ? "load-time " + shared.delegate : null;
                     }
                 });
         instrumentation.addTransformer(loads, false);
@@ -243,12 +243,12 @@ public final class PrefilteredTransformer implements InvocationHandler {
             if (!toByteBuddy) {
                 return null;
             }
-            if (byteBuddy instanceof WeavingTransformer) {
+            if (delegate instanceof WeavingTransformer) {
                 // the agent's own transformer: called directly, with the module the JVM passed (Java 9+)
-                return ((WeavingTransformer) byteBuddy).transform(at == 1 ? args[0] : null, (ClassLoader) args[at],
+                return ((WeavingTransformer) delegate).transform(at == 1 ? args[0] : null, (ClassLoader) args[at],
                         (String) args[at + 1], (Class<?>) args[at + 2], (ProtectionDomain) args[at + 3], (byte[]) args[at + 4]);
             }
-            return forward(byteBuddy, method, args);
+            return forward(delegate, method, args);
         } finally {
             probe.exit(toByteBuddy);
         }
@@ -308,14 +308,14 @@ public final class PrefilteredTransformer implements InvocationHandler {
                              AgentBuilder.RedefinitionStrategy.DiscoveryStrategy discoveryStrategy,
                              AgentBuilder.RedefinitionStrategy.BatchAllocator batchAllocator,
                              AgentBuilder.RedefinitionStrategy.Listener listener) {
-            return byteBuddy.reset(instrumentation, transformer == this ? proxy : transformer, redefinitionStrategy,
+            return delegate.reset(instrumentation, transformer == this ? proxy : transformer, redefinitionStrategy,
                     discoveryStrategy, batchAllocator, listener);
         }
 
         @Override
         public Iterator<AgentBuilder.Transformer> iterator(TypeDescription type, ClassLoader loader, JavaModule module,
                                                            Class<?> redefined, ProtectionDomain domain) {
-            return byteBuddy.iterator(type, loader, module, redefined, domain);
+            return delegate.iterator(type, loader, module, redefined, domain);
         }
 
         @Override

@@ -9,7 +9,6 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassWriter;
-import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.pool.TypePool;
 import net.bytebuddy.utility.JavaModule;
@@ -109,11 +108,14 @@ public final class WeavingTransformer extends ResettableClassFileTransformer.Abs
         inside[0] = true;
         String name = internalName.replace('/', '.');
         try {
-            if (ignored(loader, name, classFile)) {
+            if (ignored(name, loader)) {
                 return null;
             }
             JavaModule javaModule = module == null ? null : JavaModule.of(module);
             TypeDescription type = describe(name, loader, javaModule, classFile);
+            if (type.isSynthetic()) {
+                return null;
+            }
             List<CachedAdvice> advice = matched(type);
             if (advice.isEmpty()) {
                 return null;
@@ -134,12 +136,12 @@ public final class WeavingTransformer extends ResettableClassFileTransformer.Abs
         }
     }
 
-    private boolean ignored(ClassLoader loader, String name, byte[] classFile) {
-        if (loader == null) {
-            if (!bootTypes.matches(new TypeDescription.Latent(name, 0, null))) {
-                return true;
-            }
-        } else if (loader == ownLoader) {
+    /**
+     * The agent's ignore rules by name and loader (synthetic classes are told from their
+     * description): the boot loader's classes other than the JDK sinks, the agent's own.
+     */
+    private boolean ignored(String name, ClassLoader loader) {
+        if (loader == null ? !bootTypes.matches(new TypeDescription.Latent(name, 0, null)) : loader == ownLoader) {
             return true;
         }
         for (String prefix : ignoredPrefixes) {
@@ -147,7 +149,7 @@ public final class WeavingTransformer extends ResettableClassFileTransformer.Abs
                 return true;
             }
         }
-        return (new ClassReader(classFile).getAccess() & Opcodes.ACC_SYNTHETIC) != 0;
+        return false;
     }
 
     private TypeDescription describe(String name, ClassLoader loader, JavaModule module, byte[] classFile) {
@@ -204,22 +206,10 @@ public final class WeavingTransformer extends ResettableClassFileTransformer.Abs
     @Override
     public Iterator<AgentBuilder.Transformer> iterator(TypeDescription type, ClassLoader loader, JavaModule module,
                                                        Class<?> redefined, ProtectionDomain domain) {
-        if (ignored(type, loader)) {
+        if (ignored(type.getName(), loader) || type.isSynthetic()) {
             return Collections.<AgentBuilder.Transformer>emptyList().iterator();
         }
         return new ArrayList<AgentBuilder.Transformer>(matched(type)).iterator();
-    }
-
-    private boolean ignored(TypeDescription type, ClassLoader loader) {
-        if (loader == null ? !bootTypes.matches(type) : loader == ownLoader) {
-            return true;
-        }
-        for (String prefix : ignoredPrefixes) {
-            if (type.getName().startsWith(prefix)) {
-                return true;
-            }
-        }
-        return type.isSynthetic();
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.rasp.core.instrumentation.weaving;
 
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.implementation.bytecode.assign.Assigner;
 import net.bytebuddy.jar.asm.AnnotationVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
@@ -26,7 +25,6 @@ final class AdviceMethod {
         int index;
         String text;
         boolean readOnly = true;
-        boolean dynamic;
         ParameterSource custom;
         Object customValue;
 
@@ -117,7 +115,6 @@ final class AdviceMethod {
         static final String ORIGIN = Type.getDescriptor(Advice.Origin.class);
         static final String NO_EXCEPTION = Type.getDescriptor(Advice.OnMethodEnter.class).replace("OnMethodEnter;", "NoExceptionHandler;");
         static final String THROWABLE = "Ljava/lang/Throwable;";
-        static final String DYNAMIC = Assigner.Typing.DYNAMIC.name();
 
         final int access;
         final String name;
@@ -206,13 +203,7 @@ final class AdviceMethod {
                     } else if ("optional".equals(element) || "declaringType".equals(element)) {
                         throw new AdviceException(name + ": parameter element " + element + " is not supported");
                     }
-                }
-
-                @Override
-                public void visitEnum(String element, String descriptor, String value) {
-                    if ("typing".equals(element)) {
-                        p.dynamic = DYNAMIC.equals(value);
-                    }
+                    // typing: a value of another type is always cast (Conversions), so DYNAMIC needs nothing more
                 }
             };
         }

@@ -35,11 +35,6 @@ public final class TargetMethod {
         this.argumentsSize = slot;
     }
 
-    /** Internal name of the class that declares the method. */
-    public String owner() {
-        return owner;
-    }
-
     public String name() {
         return name;
     }

@@ -71,8 +71,6 @@ public final class XercesMappings {
     static {
         GETTERS.put("getSystemId", "()Ljava/lang/String;");
         GETTERS.put("getPublicId", "()Ljava/lang/String;");
-        GETTERS.put("getBaseSystemId", "()Ljava/lang/String;");
-        GETTERS.put("getEncoding", "()Ljava/lang/String;");
         GETTERS.put("getByteStream", "()Ljava/io/InputStream;");
         GETTERS.put("getCharacterStream", "()Ljava/io/Reader;");
     }
