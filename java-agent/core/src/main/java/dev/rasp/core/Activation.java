@@ -6,7 +6,6 @@ import dev.rasp.core.config.AgentConfig;
 import dev.rasp.core.engine.Engine;
 import dev.rasp.core.instrumentation.AdviceWeaving;
 import dev.rasp.core.instrumentation.InstrumentationModule;
-import dev.rasp.core.instrumentation.JdkImage;
 import dev.rasp.core.instrumentation.JdkTypes;
 import dev.rasp.core.instrumentation.PrefilteredTransformer;
 import dev.rasp.core.instrumentation.Transformations;
@@ -32,14 +31,13 @@ import dev.rasp.core.rules.RuleSetManager;
 import dev.rasp.core.instrumentation.TypeKeys;
 import dev.rasp.core.instrumentation.TypePrefilter;
 import dev.rasp.core.instrumentation.WeavingTransformer;
-import dev.rasp.core.instrumentation.TypePoolCache;
+import dev.rasp.core.instrumentation.TypeHierarchy;
+import dev.rasp.core.instrumentation.matching.Matcher;
+import dev.rasp.core.instrumentation.matching.Matchers;
+import dev.rasp.core.instrumentation.matching.Named;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.utility.JavaModule;
 
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,13 +45,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static net.bytebuddy.matcher.ElementMatchers.any;
-import static net.bytebuddy.matcher.ElementMatchers.is;
-import static net.bytebuddy.matcher.ElementMatchers.isBootstrapClassLoader;
-import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-import static net.bytebuddy.matcher.ElementMatchers.none;
-import static net.bytebuddy.matcher.ElementMatchers.not;
 
 /**
  * Second half of the start, once the engine is initialised and the bridge is in the boot
@@ -79,8 +70,8 @@ final class Activation {
     }
 
     /** The boot loader's classes the modules hook (by name); the agent ignores every other one. */
-    static ElementMatcher.Junction<TypeDescription> jdkSinks(List<InstrumentationModule> modules) {
-        ElementMatcher.Junction<TypeDescription> jdkSinks = none();
+    static Matcher<Named> jdkSinks(List<InstrumentationModule> modules) {
+        Matcher<Named> jdkSinks = Matchers.none();
         for (InstrumentationModule module : modules) {
             jdkSinks = jdkSinks.or(module.bootstrapTypes());
         }
@@ -92,15 +83,18 @@ final class Activation {
         /** ByteBuddy's agent builder ({@code -Drasp.debug.advice=bytebuddy}), or null. */
         final AgentBuilder builder;
         /** The agent's own transformer behind the pre-filter, or null. */
-        final ResettableClassFileTransformer transformer;
+        final ClassFileTransformer transformer;
+        /** The agent's own transformer itself (what the retransformation pass asks), or null. */
+        final WeavingTransformer weaving;
         final InternalErrors errors;
         /** Null with -Drasp.debug.discovery=off (ByteBuddy's own discovery, inside premain). */
         final LoadedClassDiscovery discovery;
 
-        Prepared(AgentBuilder builder, ResettableClassFileTransformer transformer, InternalErrors errors,
-                 LoadedClassDiscovery discovery) {
+        Prepared(AgentBuilder builder, ClassFileTransformer transformer, WeavingTransformer weaving,
+                 InternalErrors errors, LoadedClassDiscovery discovery) {
             this.builder = builder;
             this.transformer = transformer;
+            this.weaving = weaving;
             this.errors = errors;
             this.discovery = discovery;
         }
@@ -117,7 +111,7 @@ final class Activation {
         // The boot loader's classes are ignored except the JDK sinks the modules name
         // (ProcessImpl, java.io, the file system providers): the transformer then never looks at
         // the rest of the JDK, and the retransformation pass at start only touches those.
-        ElementMatcher.Junction<TypeDescription> jdkSinks = jdkSinks(modules);
+        Matcher<Named> jdkSinks = jdkSinks(modules);
         // the JDK's classes loaded at install, known from the snapshot the pass takes: both the
         // pre-filter and ByteBuddy's pools describe them from their classes, not their class files
         JdkTypes jdkTypes = new JdkTypes();
@@ -131,68 +125,20 @@ final class Activation {
             // the agent's own transformer: ByteBuddy only describes and matches the types
             ErrorListener listener = new ErrorListener(errors);
             WeavingTransformer weaving = new WeavingTransformer(transformations, jdkSinks, coreLoader, IGNORED_PREFIXES,
-                    TypePoolCache.forTypes(jdkTypes), JdkImage.locationStrategy(), instrumentation, RaspBridge.class,
+                    PREFILTER ? prefilter.hierarchy() : new TypeHierarchy(jdkTypes), instrumentation, RaspBridge.class,
                     listener);
-            ResettableClassFileTransformer transformer = PrefilteredTransformer.wrap(weaving, PREFILTER ? prefilter : null,
+            ClassFileTransformer transformer = PrefilteredTransformer.wrap(weaving, PREFILTER ? prefilter : null,
                     jdkSinks, coreLoader, StartupTimes.probe());
             preloadExecutors(errors);
             // the classes loaded before the install are retransformed after it, on a thread of its own
             LoadedClassDiscovery pass = new LoadedClassDiscovery(jdkSinks, coreLoader, PREFILTER ? prefilter : null, jdkTypes, true);
-            return new Prepared(null, transformer, errors, pass);
+            return new Prepared(null, transformer, weaving, errors, pass);
         }
-        // The classes loaded before the install are retransformed after it, on a thread of its own
-        // (LoadedClassPass); -Drasp.debug.retransform=sync lets ByteBuddy's install do it.
-        LoadedClassDiscovery discovery = DISCOVERY
-                ? new LoadedClassDiscovery(jdkSinks, coreLoader, PREFILTER ? prefilter : null, jdkTypes, LoadedClassPass.DEFERRED)
-                : null;
-        // Advice is woven by decorating the class (AdviceWeaving): no member changes, no method graph.
-        AgentBuilder builder = AdviceWeaving.typeStrategy(newAgentBuilder().disableClassFormatChanges())
-                // Already loaded classes (java.io.File, FileInputStream, the file system provider,
-                // at premain; everything at attach) are retransformed: advice adds no member.
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                // Of the classes already loaded, only those the ignore matcher below can pass and
-                // the pre-filter keeps (by reflection) are handed to ByteBuddy's discovery
-                // (LoadedClassDiscovery); -Drasp.debug.discovery=off hands it every loaded class.
-                .with(discovery != null ? discovery
-                        : (AgentBuilder.RedefinitionStrategy.DiscoveryStrategy)
-                                AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.SinglePass.INSTANCE)
-                .with(StartupTimes.redefinitionListener())
-                .with(new ErrorListener(errors))
-                // Type descriptions kept per class loader across classes (TypePoolCache), not
-                // re-read and re-parsed for every class; -Drasp.debug.typepool=off compares.
-                .with(TypePoolCache.forTypes(jdkTypes))
-                // the JDK's class files read from its image, not through its memory mapping (JdkImage)
-                .with(JdkImage.locationStrategy())
-                // Advice inlined into a named JDK module other than java.base (java.naming's
-                // InitialContext) calls RaspBridge in the boot loader's unnamed module, which a
-                // named module does not read by default: the read edge is added as it is
-                // transformed.
-                .assureReadEdgeTo(instrumentation, RaspBridge.class)
-                // Only classes one of the modules' matchers can match reach ByteBuddy at all
-                // (PrefilteredTransformer: boot classes by name, the rest by TypePrefilter, which
-                // reads the class file first). -Drasp.debug.prefilter=off hands ByteBuddy every
-                // class, to compare the transformed types; the ignore rules below then decide.
-                .with(new AgentBuilder.TransformerDecorator() {
-                    @Override
-                    public ResettableClassFileTransformer decorate(ResettableClassFileTransformer transformer) {
-                        return PrefilteredTransformer.wrap(transformer, PREFILTER ? prefilter : null, jdkSinks,
-                                coreLoader, StartupTimes.probe());
-                    }
-                })
-                // the boot loader's rule first: it needs the name alone, where isSynthetic() reads the class file
-                .ignore(not(jdkSinks), isBootstrapClassLoader())
-                .or(any(), is(coreLoader))
-                // the agent's own ByteBuddy (this literal is relocated with it in the -agent fat jar)
-                .or(nameStartsWith("net.bytebuddy.")
-                        // and an application's, as ByteBuddy's default ignore rule has it
-                        .or(nameStartsWith(APPLICATION_BYTEBUDDY))
-                        .or(nameStartsWith("dev.rasp.core."))
-                        .or(nameStartsWith("dev.rasp.bootstrap."))
-                        .or(nameStartsWith("dev.rasp.agent."))
-                        .or(isSynthetic()));
-        builder = transformations.applyTo(builder);
+        // ByteBuddy's agent builder and advice instead, to compare (-Drasp.debug.advice=bytebuddy)
+        Prepared prepared = ByteBuddyActivation.prepare(instrumentation, transformations, jdkSinks, coreLoader,
+                PREFILTER ? prefilter : null, jdkTypes, DISCOVERY, errors);
         preloadExecutors(errors);
-        return new Prepared(builder, null, errors, discovery);
+        return prepared;
     }
 
     /**
@@ -216,7 +162,7 @@ final class Activation {
      * ByteBuddy's ({@code net.bytebuddy.} is relocated with it in the -agent fat jar) and an
      * application's ByteBuddy, as ByteBuddy's default ignore rule has it.
      */
-    private static final List<String> IGNORED_PREFIXES = Arrays.asList("net.bytebuddy.",
+    static final List<String> IGNORED_PREFIXES = Arrays.asList("net.bytebuddy.",
             String.join(".", "net", "bytebuddy", ""), "dev.rasp.core.", "dev.rasp.bootstrap.", "dev.rasp.agent.");
 
     /** Each module's {@link TypeKeys}: what the pre-filter looks for. */
@@ -234,7 +180,7 @@ final class Activation {
      * {@code net.bytebuddy.} as the application's classes name it: built at run time because the shade
      * plugin rewrites every constant that names a ByteBuddy package to the relocated one.
      */
-    private static final String APPLICATION_BYTEBUDDY = String.join(".", "net", "bytebuddy", "");
+    static final String APPLICATION_BYTEBUDDY = String.join(".", "net", "bytebuddy", "");
 
     static void start(Instrumentation instrumentation, Prepared prepared, AgentConfig config, boolean atStartup,
                       String version, RuleSetManager rules) {
@@ -245,15 +191,15 @@ final class Activation {
         }
         StartupTimes.phase("bridge installed");
         SinkPreload.beforeInstall();
-        ResettableClassFileTransformer transformer;
+        ClassFileTransformer transformer;
         if (prepared.transformer != null) {
             transformer = prepared.transformer;
             instrumentation.addTransformer(transformer, true);
         } else {
-            transformer = prepared.builder.installOn(instrumentation);
+            transformer = ByteBuddyActivation.install(prepared.builder, instrumentation);
         }
         if (prepared.discovery != null && prepared.discovery.deferred) {
-            LoadedClassPass.start(instrumentation, transformer, prepared.discovery, errors);
+            LoadedClassPass.start(instrumentation, transformer, prepared.weaving, prepared.discovery, errors);
             StartupTimes.phase("transformer installed (loaded classes: in the background)");
         } else {
             StartupTimes.phase("transformer installed (retransformation of loaded classes)");
@@ -295,29 +241,6 @@ final class Activation {
     }
 
     /**
-     * AgentBuilder.Default's constructor initialises ByteBuddy's class injectors, which probe
-     * sun.misc.Unsafe; Java 24+ prints a deprecation warning for that. The agent never injects
-     * classes (advice is inlined, no class format changes), so ByteBuddy's own switch
-     * net.bytebuddy.safe is set while our copy of those classes initialises (they read it once),
-     * then put back as it was. In the -agent fat jar the name is relocated with ByteBuddy (the literal
-     * here and ByteBuddy's own), so an application's ByteBuddy never sees it anyway.
-     */
-    private static AgentBuilder newAgentBuilder() {
-        String safe = "net.bytebuddy.safe";
-        String before = System.getProperty(safe);
-        if (before == null) {
-            System.setProperty(safe, "true");
-        }
-        try {
-            return new AgentBuilder.Default(AdviceWeaving.byteBuddy());
-        } finally {
-            if (before == null) {
-                System.clearProperty(safe);
-            }
-        }
-    }
-
-    /**
      * The classes already loaded when the transformer is installed (a few thousand at premain: the
      * JDK's, and the agent's own ByteBuddy and core), less those the agent's ignore matcher ignores
      * whatever the type matchers say: the agent core loader's, and the boot loader's other than
@@ -325,8 +248,8 @@ final class Activation {
      * reports each of them, reflectively, before the first real retransformation; every other class
      * (any other loader: application, platform, a framework's own) still goes to it unchanged.
      */
-    static final class LoadedClassDiscovery implements AgentBuilder.RedefinitionStrategy.DiscoveryStrategy {
-        private final ElementMatcher<TypeDescription> jdkSinks;
+    static final class LoadedClassDiscovery {
+        private final Matcher<? super Named> jdkSinks;
         private final ClassLoader ownLoader;
         private final TypePrefilter prefilter;
         private final JdkTypes jdkTypes;
@@ -334,7 +257,7 @@ final class Activation {
         final boolean deferred;
 
         /** @param prefilter null to hand ByteBuddy every class of another loader than the boot loader and the agent's */
-        LoadedClassDiscovery(ElementMatcher<TypeDescription> jdkSinks, ClassLoader ownLoader, TypePrefilter prefilter,
+        LoadedClassDiscovery(Matcher<? super Named> jdkSinks, ClassLoader ownLoader, TypePrefilter prefilter,
                              JdkTypes jdkTypes, boolean deferred) {
             this.jdkSinks = jdkSinks;
             this.ownLoader = ownLoader;
@@ -343,8 +266,8 @@ final class Activation {
             this.deferred = deferred;
         }
 
-        @Override
-        public Iterable<Iterable<Class<?>>> resolve(Instrumentation instrumentation) {
+        /** The classes ByteBuddy's install is to retransform (-Drasp.debug.advice=bytebuddy): none when deferred. */
+        Iterable<Iterable<Class<?>>> resolve(Instrumentation instrumentation) {
             if (deferred) {
                 return java.util.Collections.<Iterable<Class<?>>>emptyList();
             }
@@ -376,7 +299,7 @@ final class Activation {
                 if (loader == null) {
                     // named by a module, then by its hierarchy as any class (the java.util.concurrent
                     // name rule alone took in every queue, map and atomic the JVM had loaded)
-                    return jdkSinks.matches(TypeDescription.ForLoadedType.of(type))
+                    return jdkSinks.matches(new Matchers.TypeName(type.getName()))
                             && (prefilter == null || prefilter.candidate(type));
                 }
                 // at attach every application class loaded so far: by reflection first (TypePrefilter)
@@ -388,24 +311,13 @@ final class Activation {
     }
 
     /** Instrumentation failures never reach the application; they are counted and the first few logged. */
-    private static final class ErrorListener extends AgentBuilder.Listener.Adapter implements WeavingTransformer.Listener {
+    static final class ErrorListener implements WeavingTransformer.Listener {
         private final InternalErrors errors;
         private final boolean logTransformations = Boolean.getBoolean("rasp.debug.transformations");
         private final AtomicInteger logged = new AtomicInteger();
 
         ErrorListener(InternalErrors errors) {
             this.errors = errors;
-        }
-
-        @Override
-        public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable throwable) {
-            errors.record("instrumenting " + typeName, throwable);
-        }
-
-        @Override
-        public void onTransformation(TypeDescription type, ClassLoader classLoader, JavaModule module, boolean loaded,
-                                     DynamicType dynamicType) {
-            onTransformation(type.getName());
         }
 
         @Override

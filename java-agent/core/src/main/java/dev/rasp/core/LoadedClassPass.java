@@ -1,9 +1,11 @@
 package dev.rasp.core;
 
+import dev.rasp.core.instrumentation.WeavingTransformer;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.utility.JavaModule;
 
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,15 +45,19 @@ final class LoadedClassPass implements Runnable {
     private final CountDownLatch over = new CountDownLatch(1);
 
     private final Instrumentation instrumentation;
-    private final ResettableClassFileTransformer transformer;
+    private final ClassFileTransformer transformer;
+    /** The agent's own transformer, asked about each loaded class; null with ByteBuddy's builder. */
+    private final WeavingTransformer weaving;
     private final Activation.LoadedClassDiscovery discovery;
     private final Class<?>[] loaded;
     private final InternalErrors errors;
 
-    private LoadedClassPass(Instrumentation instrumentation, ResettableClassFileTransformer transformer,
-                            Activation.LoadedClassDiscovery discovery, Class<?>[] loaded, InternalErrors errors) {
+    private LoadedClassPass(Instrumentation instrumentation, ClassFileTransformer transformer,
+                            WeavingTransformer weaving, Activation.LoadedClassDiscovery discovery, Class<?>[] loaded,
+                            InternalErrors errors) {
         this.instrumentation = instrumentation;
         this.transformer = transformer;
+        this.weaving = weaving;
         this.discovery = discovery;
         this.loaded = loaded;
         this.errors = errors;
@@ -61,11 +67,11 @@ final class LoadedClassPass implements Runnable {
      * Takes the snapshot now (the transformer has just been added) and starts the pass on its own
      * thread; requests wait for it from now on.
      */
-    static Thread start(Instrumentation instrumentation, ResettableClassFileTransformer transformer,
-                        Activation.LoadedClassDiscovery discovery, InternalErrors errors) {
+    static Thread start(Instrumentation instrumentation, ClassFileTransformer transformer,
+                        WeavingTransformer weaving, Activation.LoadedClassDiscovery discovery, InternalErrors errors) {
         Class<?>[] loaded = instrumentation.getAllLoadedClasses();
         discovery.snapshotTaken(loaded);
-        LoadedClassPass pass = new LoadedClassPass(instrumentation, transformer, discovery, loaded, errors);
+        LoadedClassPass pass = new LoadedClassPass(instrumentation, transformer, weaving, discovery, loaded, errors);
         running = pass;
         Thread thread = new Thread(pass, "rasp-retransform");
         thread.setDaemon(true);
@@ -159,7 +165,10 @@ final class LoadedClassPass implements Runnable {
 
     private boolean matches(Class<?> type) {
         try {
-            return transformer.iterator(TypeDescription.ForLoadedType.of(type), type.getClassLoader(),
+            if (weaving != null) {
+                return weaving.matches(type);
+            }
+            return ((ResettableClassFileTransformer) transformer).iterator(TypeDescription.ForLoadedType.of(type), type.getClassLoader(),
                     JavaModule.ofType(type), type, type.getProtectionDomain()).hasNext();
         } catch (Throwable t) {
             errors.record("matching " + type.getName(), t);

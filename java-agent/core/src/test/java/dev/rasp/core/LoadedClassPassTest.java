@@ -1,9 +1,14 @@
 package dev.rasp.core;
 
 import dev.rasp.core.instrumentation.JdkTypes;
+import dev.rasp.core.instrumentation.Transformations;
+import dev.rasp.core.instrumentation.TypeHierarchy;
+import dev.rasp.core.instrumentation.WeavingTransformer;
+import dev.rasp.core.instrumentation.CachedAdvice;
+import dev.rasp.core.instrumentation.matching.Matchers;
+import dev.rasp.core.instrumentation.matching.TypeShape;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatchers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -95,9 +100,30 @@ class LoadedClassPassTest {
                 });
     }
 
+    /** The agent's own transformer, as far as the pass asks it ({@link WeavingTransformer#matches}): which classes a rule matches. */
+    private static WeavingTransformer weaving(Class<?>... hooked) {
+        String[] names = new String[hooked.length];
+        for (int i = 0; i < hooked.length; i++) {
+            names[i] = hooked[i].getName();
+        }
+        Transformations rules = new Transformations().type(Matchers.<TypeShape>namedOneOf(names))
+                .transform(CachedAdvice.of(LoadedClassPassTest.class.getClassLoader()));
+        return new WeavingTransformer(rules, Matchers.none(), new URLClassLoader(new URL[0], null),
+                Collections.<String>emptyList(), new TypeHierarchy(new JdkTypes()), null, null,
+                new WeavingTransformer.Listener() {
+                    @Override
+                    public void onTransformation(String typeName) {
+                    }
+
+                    @Override
+                    public void onError(String typeName, Throwable error) {
+                    }
+                });
+    }
+
     /** Every class of the test's loader counts (no pre-filter); the agent's own loader is another. */
     private static Activation.LoadedClassDiscovery discovery() {
-        return new Activation.LoadedClassDiscovery(ElementMatchers.<TypeDescription>none(),
+        return new Activation.LoadedClassDiscovery(Matchers.none(),
                 new URLClassLoader(new URL[0], null), null, new JdkTypes(), true);
     }
 
@@ -105,7 +131,7 @@ class LoadedClassPassTest {
     void aRequestWaitsForThePassWhichRetransformsWhatAModuleMatches() throws Exception {
         InternalErrors errors = new InternalErrors();
         pass = LoadedClassPass.start(jvm(Hooked.class, Plain.class, String.class), matching(Hooked.class, String.class),
-                discovery(), errors);
+                null, discovery(), errors);
         assertFalse(LoadedClassPass.over(), "a request arriving now waits");
         AtomicBoolean served = new AtomicBoolean();
         Thread request = new Thread(() -> {
@@ -128,7 +154,7 @@ class LoadedClassPassTest {
     void aRefusedClassDoesNotLeaveTheOthersUnhooked() throws Exception {
         InternalErrors errors = new InternalErrors();
         release.countDown();
-        pass = LoadedClassPass.start(jvm(Refused.class, Hooked.class), matching(Refused.class, Hooked.class), discovery(),
+        pass = LoadedClassPass.start(jvm(Refused.class, Hooked.class), matching(Refused.class, Hooked.class), null, discovery(),
                 errors);
         pass.join(10_000);
         assertEquals(Collections.singletonList(Hooked.class), retransformed, "retried on its own after the batch failed");
@@ -139,11 +165,26 @@ class LoadedClassPassTest {
     @Test
     void aRequestIsServedAfterTheLongestWaitAndCounted() {
         InternalErrors errors = new InternalErrors();
-        pass = LoadedClassPass.start(jvm(Hooked.class), matching(Hooked.class), discovery(), errors);
+        pass = LoadedClassPass.start(jvm(Hooked.class), matching(Hooked.class), null, discovery(), errors);
         long t0 = System.nanoTime();
         LoadedClassPass.awaitBeforeRequest(errors, 100);
         assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(100));
         assertFalse(LoadedClassPass.over(), "the pass still runs");
         assertEquals(1, errors.errors(), "a request served before the pass was over is counted");
+    }
+
+    /** The agent's own transformer (the default): the pass asks it, not ByteBuddy's iterator, about each loaded class. */
+    @Test
+    void withTheAgentsTransformerThePassRetransformsWhatItsRulesMatch() throws Exception {
+        InternalErrors errors = new InternalErrors();
+        release.countDown();
+        // the ByteBuddy transformer matches nothing: what is retransformed is what the agent's own says
+        pass = LoadedClassPass.start(jvm(Plain.class, Hooked.class, String.class), matching(),
+                weaving(Hooked.class, String.class), discovery(), errors);
+        pass.join(10_000);
+        assertTrue(LoadedClassPass.over());
+        // String is the boot loader's and no module names it: left alone whatever a rule says
+        assertEquals(Collections.singletonList(Hooked.class), retransformed);
+        assertEquals(0, errors.errors());
     }
 }

@@ -69,7 +69,7 @@ class PrefilteredTransformerTest {
     private int entered;
 
     private ResettableClassFileTransformer filtered(TypePrefilter filter) {
-        return PrefilteredTransformer.wrap(byteBuddy(), filter,
+        return PrefilteredTransformer.wrapByteBuddy(byteBuddy(), filter,
                 Activation.jdkSinks(Activation.modules()), ownLoader, new PrefilteredTransformer.Probe() {
                     @Override
                     public void enter() {

@@ -3,8 +3,10 @@ package dev.rasp.core;
 import dev.rasp.core.instrumentation.JdkTypes;
 
 import dev.rasp.core.instrumentation.TypePrefilter;
+import dev.rasp.core.instrumentation.matching.Matcher;
+import dev.rasp.core.instrumentation.matching.Matchers;
+import dev.rasp.core.instrumentation.matching.Named;
 import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 import org.junit.jupiter.api.Test;
 
 import java.net.URL;
@@ -17,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The start's pre-selection of loaded classes (LoadedClassDiscovery) and the preloaded sinks (SinkPreload). */
 class StartupDiscoveryTest {
 
-    private final ElementMatcher.Junction<TypeDescription> jdkSinks = Activation.jdkSinks(Activation.modules());
+    private final Matcher<Named> jdkSinks = Activation.jdkSinks(Activation.modules());
 
     private static TypePrefilter prefilter() {
         return new TypePrefilter(Activation.typeKeys(Activation.modules()));
@@ -57,7 +59,7 @@ class StartupDiscoveryTest {
     void everyClassLoadedBeforeInstallIsAHookedJdkSinkOfThisJdk() throws Exception {
         for (String name : SinkPreload.BEFORE_INSTALL) {
             Class<?> type = Class.forName(name, false, null);
-            assertTrue(jdkSinks.matches(TypeDescription.ForLoadedType.of(type)), name + " is not hooked by name");
+            assertTrue(jdkSinks.matches(new Matchers.TypeName(type.getName())), name + " is not hooked by name");
         }
     }
 
@@ -65,7 +67,7 @@ class StartupDiscoveryTest {
     void everyPreloadedClassIsAHookedJdkSinkOfThisJdk() throws Exception {
         for (String name : SinkPreload.JDK_SINKS) {
             Class<?> type = Class.forName(name, false, null); // every one exists in JDK 17
-            assertTrue(jdkSinks.matches(TypeDescription.ForLoadedType.of(type)), name + " is not hooked by name");
+            assertTrue(jdkSinks.matches(new Matchers.TypeName(type.getName())), name + " is not hooked by name");
         }
     }
 }

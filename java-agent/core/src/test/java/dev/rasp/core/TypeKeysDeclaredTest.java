@@ -4,18 +4,13 @@ import dev.rasp.core.instrumentation.CachedAdvice;
 import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.Transformations;
 import dev.rasp.core.instrumentation.TypeKeys;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.matcher.AnnotationTypeMatcher;
-import net.bytebuddy.matcher.DeclaringMethodMatcher;
-import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.matcher.NameMatcher;
-import net.bytebuddy.matcher.NegatingMatcher;
-import net.bytebuddy.matcher.StringMatcher;
-import net.bytebuddy.matcher.StringSetMatcher;
+import dev.rasp.core.instrumentation.matching.Matcher;
+import dev.rasp.core.instrumentation.matching.Matchers;
+import dev.rasp.core.instrumentation.matching.MethodShape;
+import dev.rasp.core.instrumentation.matching.TypeShape;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.net.URISyntaxException;
@@ -23,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -33,7 +27,6 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import static net.bytebuddy.matcher.ElementMatchers.none;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,9 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The structural half of the pre-filter's guard (the corpus half is TypePrefilterCorpusTest in
  * integration-tests/prefilter-corpus): every instrumentation module in the core is one the
- * installer registers, and every type name, name shape and annotation a module's ByteBuddy type
- * matchers ask for is among the {@link TypeKeys} that module declares. The matchers are read from
- * the transformer the module's {@code extend} builds, the way the installer builds it, so a
+ * installer registers, and every type name, name shape and annotation a module's type matchers
+ * ({@link Matchers}) ask for is among the {@link TypeKeys} that module declares. The matchers are read from
+ * the rules the module's {@code extend} builds, the way the installer builds them, so a
  * matcher added or widened without its key fails here even for a library no test application
  * ships. A type matcher this test cannot read (a lambda, a custom class, a string mode the
  * pre-filter has no key for) fails too: declare its keys and teach this test to read it.
@@ -152,20 +145,18 @@ class TypeKeysDeclaredTest {
             @Override
             public Transformations extend(Transformations builder, ClassLoader adviceLoader) {
                 return builder
-                        .type(net.bytebuddy.matcher.ElementMatchers.<net.bytebuddy.description.type.TypeDescription>not(
-                                        net.bytebuddy.matcher.ElementMatchers.isInterface())
-                                .and(net.bytebuddy.matcher.ElementMatchers.not(
-                                        net.bytebuddy.matcher.ElementMatchers.nameStartsWith("org.ignored.")))
-                                .and(net.bytebuddy.matcher.ElementMatchers.failSafe(net.bytebuddy.matcher.ElementMatchers
-                                        .hasSuperType(net.bytebuddy.matcher.ElementMatchers.namedOneOf("a.B", "c.D")))))
+                        .type(Matchers.<TypeShape>not(Matchers.isInterface())
+                                .and(Matchers.not(Matchers.nameStartsWith("org.ignored.")))
+                                .and(Matchers.failSafe(Matchers.hasSuperType(Matchers.namedOneOf("a.B", "c.D")))))
                         .transform(CachedAdvice.of(adviceLoader))
-                        .type(net.bytebuddy.matcher.ElementMatchers.nameStartsWith("org.x.")
-                                .and(net.bytebuddy.matcher.ElementMatchers.nameEndsWith("Handler")))
+                        .type(Matchers.<TypeShape>nameStartsWith("org.x.")
+                                .and(Matchers.nameEndsWith("Handler")))
                         .transform(CachedAdvice.of(adviceLoader))
-                        .type(net.bytebuddy.matcher.ElementMatchers.declaresMethod(
-                                net.bytebuddy.matcher.ElementMatchers.isAnnotatedWith(
-                                        net.bytebuddy.matcher.ElementMatchers.named("x.OnIt"))
-                                        .and(net.bytebuddy.matcher.ElementMatchers.named("methodName"))))
+                        .type(Matchers.declaresMethod(
+                                Matchers.<MethodShape>isAnnotatedWith(Matchers.named("x.OnIt"))
+                                        .and(Matchers.named("methodName"))
+                                        .and(Matchers.takesArgument(0, Matchers.named("arg.Type")))
+                                        .and(Matchers.returns(Matchers.named("return.Type")))))
                         .transform(CachedAdvice.of(adviceLoader));
             }
         };
@@ -177,6 +168,49 @@ class TypeKeysDeclaredTest {
         assertTrue(r.declaresMethod);
         assertTrue(r.unreadable.isEmpty(), r.unreadable.toString());
         assertFalse(r.names.contains("methodName"));
+        assertFalse(r.names.contains("arg.Type"), "a parameter's type is no key");
+        assertFalse(r.names.contains("return.Type"), "a return type is no key");
+    }
+
+    /** A type matcher the reader cannot see into is reported, not passed over. */
+    @Test
+    void theReaderReportsWhatItCannotRead() throws Exception {
+        final Matcher<TypeShape> lambda = t -> t.name().equals("a.B");
+        final Matcher<TypeShape> custom = new Matcher<TypeShape>() {
+            @Override
+            public boolean matches(TypeShape target) {
+                return false;
+            }
+        };
+        InstrumentationModule probe = new InstrumentationModule() {
+            @Override
+            public String name() {
+                return "probe";
+            }
+
+            @Override
+            public void typeKeys(TypeKeys keys) {
+            }
+
+            @Override
+            public Transformations extend(Transformations builder, ClassLoader adviceLoader) {
+                return builder
+                        .type(lambda).transform(CachedAdvice.of(adviceLoader))
+                        .type(Matchers.<TypeShape>named("a.B").and(Matchers.failSafe(custom)))
+                        .transform(CachedAdvice.of(adviceLoader))
+                        .type(Matchers.isAnnotatedWith(Matchers.nameStartsWith("x.")))
+                        .transform(CachedAdvice.of(adviceLoader))
+                        // negated: a class that must not match, no key needed
+                        .type(Matchers.<TypeShape>named("c.D").and(Matchers.not(custom)))
+                        .transform(CachedAdvice.of(adviceLoader));
+            }
+        };
+        Required r = read(probe);
+        assertEquals(3, r.unreadable.size(), r.unreadable.toString());
+        assertEquals(lambda.getClass().getName(), r.unreadable.get(0));
+        assertEquals(custom.getClass().getName(), r.unreadable.get(1));
+        assertTrue(r.unreadable.get(2).startsWith("name STARTS_WITH"), r.unreadable.get(2));
+        assertEquals(new TreeSet<String>(java.util.Arrays.asList("a.B", "c.D")), r.names);
     }
 
     @SuppressWarnings("unchecked")
@@ -186,106 +220,101 @@ class TypeKeysDeclaredTest {
         return (T) m.invoke(keys);
     }
 
-    /** The type matchers of the transformer this module's extend() builds, as the installer builds it. */
-    private static Required read(InstrumentationModule module) throws Exception {
-        AgentBuilder builder = module.extend(new Transformations(), TypeKeysDeclaredTest.class.getClassLoader())
-                .applyTo(new AgentBuilder.Default().disableClassFormatChanges().ignore(none()));
-        Object transformer = builder.makeRaw();
+    /** The type matchers of the rules this module's extend() builds, as the installer builds them. */
+    private static Required read(InstrumentationModule module) {
+        Transformations transformations = module.extend(new Transformations(), TypeKeysDeclaredTest.class.getClassLoader());
         Required required = new Required();
-        for (Object transformation : (List<?>) field(transformer, "transformations")) {
-            Object raw = field(transformation, "matcher");
-            if (!(raw instanceof AgentBuilder.RawMatcher.ForElementMatchers)) {
-                required.unreadable.add(raw.getClass().getName());
-                continue;
-            }
-            walk(field(raw, "typeMatcher"), Context.TYPE, false, required, new IdentityHashMap<Object, Boolean>());
+        for (Transformations.Rule rule : transformations.rules()) {
+            walk(rule.types(), Context.TYPE, false, required, new IdentityHashMap<Object, Boolean>());
         }
         return required;
     }
 
-    private static void walk(Object matcher, Context context, boolean negated, Required required,
-                             Map<Object, Boolean> seen) throws Exception {
+    /** Reads the agent's matchers ({@link Matchers}' value classes) by their public accessors. */
+    private static void walk(Matcher<?> matcher, Context context, boolean negated, Required required,
+                             Map<Object, Boolean> seen) {
         if (matcher == null || seen.put(matcher, Boolean.TRUE) != null) {
             return;
         }
-        if (matcher instanceof Collection) {
-            for (Object o : (Collection<?>) matcher) {
-                walk(o, context, negated, required, seen);
+        if (matcher instanceof Matchers.Not) {
+            walk(((Matchers.Not<?>) matcher).inner(), context, !negated, required, seen);
+            return;
+        }
+        if (matcher instanceof Matchers.And) {
+            for (Matcher<?> part : ((Matchers.And<?>) matcher).parts()) {
+                walk(part, context, negated, required, seen);
             }
             return;
         }
-        Class<?> c = matcher.getClass();
-        if (!c.getName().startsWith("net.bytebuddy.matcher.")) {
-            if (context == Context.TYPE && !negated) {
-                required.unreadable.add(c.getName());
+        if (matcher instanceof Matchers.Or) {
+            for (Matcher<?> part : ((Matchers.Or<?>) matcher).parts()) {
+                walk(part, context, negated, required, seen);
             }
             return;
         }
-        if (matcher instanceof NegatingMatcher) {
-            walk(field(matcher, "matcher"), context, !negated, required, seen);
+        if (matcher instanceof Matchers.FailSafe) {
+            walk(((Matchers.FailSafe<?>) matcher).inner(), context, negated, required, seen);
             return;
         }
-        if (matcher instanceof DeclaringMethodMatcher) {
+        if (matcher instanceof Matchers.SuperType) {
+            walk(((Matchers.SuperType<?>) matcher).inner(), context, negated, required, seen);
+            return;
+        }
+        if (matcher instanceof Matchers.DeclaresMethod) {
             if (!negated) {
                 required.declaresMethod = true;
             }
-            walk(field(matcher, "matcher"), Context.METHOD, negated, required, seen);
+            walk(((Matchers.DeclaresMethod<?>) matcher).inner(), Context.METHOD, negated, required, seen);
             return;
         }
-        if (matcher instanceof AnnotationTypeMatcher) {
-            walk(field(matcher, "matcher"), Context.ANNOTATION, negated, required, seen);
+        if (matcher instanceof Matchers.AnnotatedWith) {
+            walk(((Matchers.AnnotatedWith<?>) matcher).inner(), Context.ANNOTATION, negated, required, seen);
             return;
         }
-        if (matcher instanceof NameMatcher) {
-            Object strings = field(matcher, "matcher");
+        if (matcher instanceof Matchers.Argument) {
+            walk(((Matchers.Argument<?>) matcher).type(), context, negated, required, seen);
+            return;
+        }
+        if (matcher instanceof Matchers.Returns) {
+            walk(((Matchers.Returns<?>) matcher).type(), context, negated, required, seen);
+            return;
+        }
+        if (matcher instanceof Matchers.Constant || matcher instanceof Matchers.Modifier
+                || matcher instanceof Matchers.Kind || matcher instanceof Matchers.Arity) {
+            return; // no name in them
+        }
+        if (matcher instanceof Matchers.Name) {
             if (negated || context == Context.METHOD) {
-                return; // a name a class must not have, or a method's name: no key
+                return; // a name a class must not have, or a method's (or its parameters'): no key
             }
+            Matchers.Name<?> name = (Matchers.Name<?>) matcher;
             Set<String> into = context == Context.TYPE ? required.names : required.annotations;
-            if (strings instanceof StringSetMatcher) {
-                into.addAll((Set<String>) field(strings, "values"));
-            } else if (strings instanceof StringMatcher) {
-                String value = (String) field(strings, "value");
-                String mode = String.valueOf(field(strings, "mode"));
-                if (mode.equals("EQUALS_FULLY")) {
-                    into.add(value);
-                } else if (mode.equals("STARTS_WITH") && context == Context.TYPE) {
-                    required.prefixes.add(value);
-                } else if (mode.equals("ENDS_WITH") && context == Context.TYPE) {
-                    required.suffixes.add(value);
-                } else {
-                    required.unreadable.add("name " + mode + " " + value);
-                }
-            } else {
-                required.unreadable.add("name matcher " + strings);
+            switch (name.mode()) {
+                case EQUALS:
+                case ONE_OF:
+                    into.addAll(name.values());
+                    return;
+                case STARTS_WITH:
+                    if (context == Context.TYPE) {
+                        required.prefixes.addAll(name.values());
+                        return;
+                    }
+                    break;
+                case ENDS_WITH:
+                    if (context == Context.TYPE) {
+                        required.suffixes.addAll(name.values());
+                        return;
+                    }
+                    break;
+                default:
+                    break;
             }
+            required.unreadable.add("name " + name.mode() + " " + name.values());
             return;
         }
-        // any other ByteBuddy matcher: what it holds (junctions, super types, fail-safe, erasure, collections)
-        for (Class<?> k = c; k != null && k != Object.class; k = k.getSuperclass()) {
-            for (Field f : k.getDeclaredFields()) {
-                if (Modifier.isStatic(f.getModifiers())) {
-                    continue;
-                }
-                f.setAccessible(true);
-                Object v = f.get(matcher);
-                if (v instanceof ElementMatcher || v instanceof Collection) {
-                    walk(v, context, negated, required, seen);
-                }
-            }
+        // a lambda, or a Matcher class of its own: what it asks for cannot be read
+        if (context == Context.TYPE && !negated) {
+            required.unreadable.add(matcher.getClass().getName());
         }
-    }
-
-    private static Object field(Object o, String name) throws Exception {
-        for (Class<?> k = o.getClass(); k != null; k = k.getSuperclass()) {
-            try {
-                Field f = k.getDeclaredField(name);
-                f.setAccessible(true);
-                return f.get(o);
-            } catch (NoSuchFieldException e) {
-                // superclass next
-            }
-        }
-        throw new NoSuchFieldException(o.getClass().getName() + "." + name);
     }
 }

@@ -1,5 +1,8 @@
 package dev.rasp.core.instrumentation;
 
+import dev.rasp.core.instrumentation.matching.Matcher;
+import dev.rasp.core.instrumentation.matching.MethodShape;
+
 import dev.rasp.core.instrumentation.weaving.AdviceClass;
 import dev.rasp.core.instrumentation.weaving.ParameterBindings;
 import dev.rasp.core.instrumentation.weaving.ParameterSource;
@@ -101,7 +104,7 @@ public final class CachedAdvice implements AgentBuilder.Transformer {
     }
 
     /** This advice class woven into the methods the matcher selects (in order, as {@code ForAdvice.advice}). */
-    public CachedAdvice advice(ElementMatcher<? super MethodDescription> matcher, String adviceClass) {
+    public CachedAdvice advice(Matcher<? super MethodShape> matcher, String adviceClass) {
         List<Entry> more = new ArrayList<Entry>(entries);
         more.add(new Entry(matcher, adviceClass));
         return new CachedAdvice(mapping, bindings, adviceLoader, Collections.unmodifiableList(more));
@@ -111,7 +114,7 @@ public final class CachedAdvice implements AgentBuilder.Transformer {
      * The advice classes to weave into this method, in order (read through the agent's loader once,
      * through {@code loader} each time should that fail); empty when none selects it.
      */
-    public List<AdviceClass> adviceFor(MethodDescription method, ClassLoader loader) {
+    public List<AdviceClass> adviceFor(MethodShape method, ClassLoader loader) {
         List<AdviceClass> selected = Collections.emptyList();
         for (Entry entry : entries) {
             if (entry.matcher.matches(method)) {
@@ -130,14 +133,14 @@ public final class CachedAdvice implements AgentBuilder.Transformer {
                                             JavaModule module, ProtectionDomain domain) {
         AsmVisitorWrapper.ForDeclaredMethods methods = new AsmVisitorWrapper.ForDeclaredMethods();
         for (Entry entry : entries) {
-            methods = methods.invokable(entry.matcher, entry.resolved(loader, module));
+            methods = methods.invokable(ByteBuddyShapes.methods(entry.matcher), entry.resolved(loader, module));
         }
         return builder.visit(methods);
     }
 
     /** One advice class and the methods it goes into. */
     private final class Entry {
-        final ElementMatcher<? super MethodDescription> matcher;
+        final Matcher<? super MethodShape> matcher;
         final String adviceClass;
         /** Resolved through the agent's loader; null until first used, or when that failed. */
         private volatile Advice shared;
@@ -145,7 +148,7 @@ public final class CachedAdvice implements AgentBuilder.Transformer {
         /** Read for the agent's weaver; null until first used. */
         private volatile AdviceClass own;
 
-        Entry(ElementMatcher<? super MethodDescription> matcher, String adviceClass) {
+        Entry(Matcher<? super MethodShape> matcher, String adviceClass) {
             this.matcher = matcher;
             this.adviceClass = adviceClass;
         }

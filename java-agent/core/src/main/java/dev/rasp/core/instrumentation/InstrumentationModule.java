@@ -1,7 +1,9 @@
 package dev.rasp.core.instrumentation;
 
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+import dev.rasp.core.instrumentation.matching.Matcher;
+import dev.rasp.core.instrumentation.matching.Matchers;
+import dev.rasp.core.instrumentation.matching.Named;
+
 
 import static net.bytebuddy.matcher.ElementMatchers.none;
 
@@ -16,14 +18,14 @@ public interface InstrumentationModule {
      * ignores every other boot-loader class, so the transformer stays off the JDK's hot class
      * loading path and the retransformation pass stays short.
      */
-    default ElementMatcher.Junction<TypeDescription> bootstrapTypes() {
-        return none();
+    default Matcher<Named> bootstrapTypes() {
+        return Matchers.none();
     }
 
     /**
      * Declares every type name (own or inherited) and class file constant this module's
      * {@code .type(...)} matchers depend on: classes that show none of any module's keys are never
-     * given to ByteBuddy's matchers (see {@link TypePrefilter}). A type matcher added without its
+     * given to the type matchers (see {@link TypePrefilter}). A type matcher added without its
      * key never matches: TypeKeysDeclaredTest reads the names out of the matchers extend() builds and
      * compares; TypePrefilterCorpusTest (integration-tests/prefilter-corpus) puts every JDK class and
      * every class of the test applications' jars to the keys and the matchers; TypePrefilterTest does

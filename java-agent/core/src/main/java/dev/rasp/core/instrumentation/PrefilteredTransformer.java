@@ -1,12 +1,11 @@
 package dev.rasp.core.instrumentation;
 
 import dev.rasp.bootstrap.RaspBridge;
-import net.bytebuddy.agent.builder.AgentBuilder;
+import dev.rasp.core.instrumentation.matching.Matcher;
+import dev.rasp.core.instrumentation.matching.Matchers;
+import dev.rasp.core.instrumentation.matching.Named;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
-import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.utility.JavaModule;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
@@ -15,7 +14,6 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.security.ProtectionDomain;
-import java.util.Iterator;
 
 /**
  * The agent's class file transformer as the JVM calls it: the transformer that matches and weaves
@@ -42,7 +40,7 @@ import java.util.Iterator;
  * {@link ResettableClassFileTransformer} receives both forms and hands the one the JVM used,
  * with its module, to ByteBuddy unchanged (to {@link WeavingTransformer} as a direct call). A reset
  * names the proxy, the transformer the JVM
- * holds, as the one to remove ({@link Resetter}).
+ * holds, as the one to remove ({@link PrefilteredReset}).
  *
  * <p>Two registrations ({@link #registerForLoads}). ByteBuddy registers the proxy as able to
  * retransform, which the agent needs for the classes loaded before it. But the JVM keeps a copy of
@@ -75,12 +73,13 @@ public final class PrefilteredTransformer implements InvocationHandler {
         }
     };
 
-    private final ResettableClassFileTransformer delegate;
+    private final ClassFileTransformer delegate;
     private final TypePrefilter prefilter;
-    private final ElementMatcher<? super TypeDescription> bootTypes;
+    private final Matcher<? super Named> bootTypes;
     private final ClassLoader ownLoader;
     private final Probe probe;
-    private final Resetter resetter = new Resetter();
+    /** ByteBuddy's reset overloads, on its path only ({@link PrefilteredReset}); null on the agent's own. */
+    private Object resetter;
     /** The load the load-time registration handled last on this thread, which the other one then skips. */
     private final ThreadLocal<HandledLoad> handled = new ThreadLocal<HandledLoad>() {
         @Override
@@ -101,8 +100,8 @@ public final class PrefilteredTransformer implements InvocationHandler {
         }
     }
 
-    private PrefilteredTransformer(ResettableClassFileTransformer delegate, TypePrefilter prefilter,
-                                   ElementMatcher<? super TypeDescription> bootTypes, ClassLoader ownLoader, Probe probe) {
+    private PrefilteredTransformer(ClassFileTransformer delegate, TypePrefilter prefilter,
+                                   Matcher<? super Named> bootTypes, ClassLoader ownLoader, Probe probe) {
         this.delegate = delegate;
         this.prefilter = prefilter;
         this.bootTypes = bootTypes;
@@ -111,19 +110,31 @@ public final class PrefilteredTransformer implements InvocationHandler {
     }
 
     /**
-     * @param prefilter null to hand ByteBuddy every class ({@code -Drasp.debug.prefilter=off}, to compare)
+     * The agent's own transformer behind the pre-filter, as the JVM is to hold it.
+     *
+     * @param prefilter null to hand the transformer every class ({@code -Drasp.debug.prefilter=off}, to compare)
      * @param bootTypes the boot loader's types the modules hook, matched on their name alone
      * @param ownLoader the agent core's loader: its classes are never transformed, and loading
      *                  the filter's own classes must not run the filter
      */
-    public static ResettableClassFileTransformer wrap(ResettableClassFileTransformer delegate, TypePrefilter prefilter,
-                                                      ElementMatcher<? super TypeDescription> bootTypes,
-                                                      ClassLoader ownLoader, Probe probe) {
+    public static ClassFileTransformer wrap(WeavingTransformer delegate, TypePrefilter prefilter,
+                                            Matcher<? super Named> bootTypes, ClassLoader ownLoader, Probe probe) {
         PrefilteredTransformer handler = new PrefilteredTransformer(delegate, prefilter, bootTypes, ownLoader, probe);
+        return (ClassFileTransformer) Proxy.newProxyInstance(PrefilteredTransformer.class.getClassLoader(),
+                new Class<?>[] {ClassFileTransformer.class}, handler);
+    }
+
+    /** ByteBuddy's transformer behind the pre-filter ({@code -Drasp.debug.advice=bytebuddy}), as its builder is to install it. */
+    public static ResettableClassFileTransformer wrapByteBuddy(ResettableClassFileTransformer delegate, TypePrefilter prefilter,
+                                                               Matcher<? super Named> bootTypes, ClassLoader ownLoader,
+                                                               Probe probe) {
+        PrefilteredTransformer handler = new PrefilteredTransformer(delegate, prefilter, bootTypes, ownLoader, probe);
+        PrefilteredReset resetter = new PrefilteredReset(delegate);
+        handler.resetter = resetter;
         ResettableClassFileTransformer proxy = (ResettableClassFileTransformer) Proxy.newProxyInstance(
                 PrefilteredTransformer.class.getClassLoader(),
                 new Class<?>[] {ResettableClassFileTransformer.class}, handler);
-        handler.resetter.proxy = proxy;
+        resetter.proxy = proxy;
         return proxy;
     }
 
@@ -142,7 +153,7 @@ public final class PrefilteredTransformer implements InvocationHandler {
             }
             return "prefiltered " + delegate;
         }
-        return forward(name.equals("reset") ? resetter : delegate, method, args);
+        return forward(name.equals("reset") && resetter != null ? resetter : delegate, method, args);
     }
 
     /**
@@ -266,7 +277,7 @@ public final class PrefilteredTransformer implements InvocationHandler {
             // by name first (the modules' bootstrapTypes), then as any class: the name rule for the
             // JDK's executors takes in all of java.util.concurrent (about a hundred classes in a
             // Spring Boot start, queues and atomics among them), whose hierarchies the JDK serves at once
-            if (!bootTypes.matches(new TypeDescription.Latent(internalName.replace('/', '.'), 0, null))) {
+            if (!bootTypes.matches(new Matchers.TypeName(internalName.replace('/', '.')))) {
                 return false;
             }
             try {
@@ -285,43 +296,11 @@ public final class PrefilteredTransformer implements InvocationHandler {
         }
     }
 
-    private static Object forward(Object target, Method method, Object[] args) throws Throwable {
+    static Object forward(Object target, Method method, Object[] args) throws Throwable {
         try {
             return method.invoke(target, args);
         } catch (InvocationTargetException e) {
             throw e.getCause();
-        }
-    }
-
-    /**
-     * ByteBuddy's shorter {@code reset} overloads end in the full one with {@code this} as the
-     * transformer to remove from the JVM; called on ByteBuddy's transformer that would be the one
-     * behind the proxy, which the JVM does not hold. These overloads run here instead and name
-     * the proxy.
-     */
-    private final class Resetter extends ResettableClassFileTransformer.AbstractBase {
-        private volatile ResettableClassFileTransformer proxy;
-
-        @Override
-        public boolean reset(Instrumentation instrumentation, ResettableClassFileTransformer transformer,
-                             AgentBuilder.RedefinitionStrategy redefinitionStrategy,
-                             AgentBuilder.RedefinitionStrategy.DiscoveryStrategy discoveryStrategy,
-                             AgentBuilder.RedefinitionStrategy.BatchAllocator batchAllocator,
-                             AgentBuilder.RedefinitionStrategy.Listener listener) {
-            return delegate.reset(instrumentation, transformer == this ? proxy : transformer, redefinitionStrategy,
-                    discoveryStrategy, batchAllocator, listener);
-        }
-
-        @Override
-        public Iterator<AgentBuilder.Transformer> iterator(TypeDescription type, ClassLoader loader, JavaModule module,
-                                                           Class<?> redefined, ProtectionDomain domain) {
-            return delegate.iterator(type, loader, module, redefined, domain);
-        }
-
-        @Override
-        public byte[] transform(ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain,
-                                byte[] classFile) {
-            return null; // never registered with the JVM
         }
     }
 }

@@ -1,6 +1,11 @@
 package dev.rasp.core.instrumentation;
 
+import dev.rasp.core.instrumentation.matching.ClassFileShape;
+import dev.rasp.core.instrumentation.matching.Matchers;
+import dev.rasp.core.instrumentation.matching.MethodShape;
+import dev.rasp.core.instrumentation.matching.TypeShape;
 import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
@@ -8,17 +13,16 @@ import net.bytebuddy.pool.TypePool;
 
 import java.util.Collections;
 
-import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
-import static net.bytebuddy.matcher.ElementMatchers.isMethod;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.returns;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static dev.rasp.core.instrumentation.matching.Matchers.declaresMethod;
+import static dev.rasp.core.instrumentation.matching.Matchers.isMethod;
+import static dev.rasp.core.instrumentation.matching.Matchers.named;
+import static dev.rasp.core.instrumentation.matching.Matchers.returns;
+import static dev.rasp.core.instrumentation.matching.Matchers.takesArgument;
 
 /**
  * One throw-away advice weaving at start, on the main thread while the native engine loads on
  * its own thread: the first real transformations (the JDK sinks retransformed at premain) would
- * otherwise load, link and interpret ByteBuddy's type pool and matchers and the agent's advice
+ * otherwise load, link and interpret the agent's class description, matchers and advice
  * weaver (ByteBuddy's type writer and advice with {@code -Drasp.debug.advice=bytebuddy}) for the first time after the engine's load instead of during it. The result is discarded: nothing is defined, nothing is hooked;
  * any failure only means no warm-up ({@code -Drasp.debug.warmup=off} skips it, to compare).
  */
@@ -35,15 +39,12 @@ public final class TransformWarmup {
         }
         try {
             ClassFileLocator locator = ClassFileLocator.ForClassLoader.of(TransformWarmup.class.getClassLoader());
-            TypePool pool = TypePool.Default.WithLazyResolution.of(locator);
-            TypeDescription target = pool.describe(Target.class.getName()).resolve();
-            // the matcher shapes the modules use, on a pool-described type
-            hasSuperType(named("java.lang.Runnable")).or(declaresMethod(named("run")
-                    .and(takesArgument(0, String.class)).and(returns(String.class)))).matches(target);
             ClassLoader loader = TransformWarmup.class.getClassLoader();
             CachedAdvice advice = CachedAdvice.of(loader)
                     .advice(isMethod().and(named("run")).and(takesArgument(0, String.class)), WarmAdvice.class.getName());
+            byte[] classFile = locator.locate(Target.class.getName()).resolve();
             if (AdviceWeaving.byteBuddyWeaves()) {
+                TypeDescription target = TypePool.Default.WithLazyResolution.of(locator).describe(Target.class.getName()).resolve();
                 ByteBuddy byteBuddy = AdviceWeaving.byteBuddy();
                 advice.transform(AdviceWeaving.decorates() ? byteBuddy.decorate(target, locator) : byteBuddy.redefine(target, locator),
                                 target, null, null, null)
@@ -51,9 +52,12 @@ public final class TransformWarmup {
                         .getBytes();
                 return;
             }
-            // what WeavingTransformer does for a matched class
-            WeavingTransformer.weave(locator.locate(Target.class.getName()).resolve(), target,
-                    Collections.singletonList(advice), loader);
+            // what WeavingTransformer does for a matched class: described, matched (the shapes the
+            // modules' matchers use), woven
+            ClassFileShape target = new ClassFileShape(new ClassReader(classFile), new TypeHierarchy(new JdkTypes()).of(loader, (ClassFileHome) null));
+            Matchers.<TypeShape>hasSuperType(named("java.lang.Runnable")).or(declaresMethod(Matchers.<MethodShape>named("run")
+                    .and(takesArgument(0, String.class)).and(returns(String.class)))).matches(target);
+            WeavingTransformer.weave(target, Collections.singletonList(advice), loader);
         } catch (Throwable t) {
             // a warm-up only: the real transformations report their own errors
         }

@@ -1,8 +1,8 @@
 package dev.rasp.core.instrumentation;
 
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+import dev.rasp.core.instrumentation.matching.Matcher;
+import dev.rasp.core.instrumentation.matching.TypeShape;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,14 +18,14 @@ public final class Transformations {
 
     /** One type matcher and the advice woven into the types it matches, in order. */
     public static final class Rule {
-        final ElementMatcher<? super TypeDescription> types;
+        final Matcher<? super TypeShape> types;
         final List<CachedAdvice> advice = new ArrayList<CachedAdvice>(2);
 
-        Rule(ElementMatcher<? super TypeDescription> types) {
+        Rule(Matcher<? super TypeShape> types) {
             this.types = types;
         }
 
-        public ElementMatcher<? super TypeDescription> types() {
+        public Matcher<? super TypeShape> types() {
             return types;
         }
 
@@ -37,7 +37,7 @@ public final class Transformations {
     private final List<Rule> rules = new ArrayList<Rule>();
 
     /** Starts a rule: the advice added next goes into the types this matches. */
-    public Transformations type(ElementMatcher<? super TypeDescription> types) {
+    public Transformations type(Matcher<? super TypeShape> types) {
         rules.add(new Rule(types));
         return this;
     }
@@ -60,7 +60,7 @@ public final class Transformations {
         for (Rule rule : rules) {
             AgentBuilder.Identified.Extendable extendable = null;
             for (CachedAdvice advice : rule.advice) {
-                extendable = extendable == null ? builder.type(rule.types).transform(advice) : extendable.transform(advice);
+                extendable = extendable == null ? builder.type(ByteBuddyShapes.types(rule.types)).transform(advice) : extendable.transform(advice);
             }
             if (extendable != null) {
                 builder = extendable;

@@ -8,7 +8,6 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
-import java.net.URL;
 import java.security.ProtectionDomain;
 
 import java.util.Collections;
@@ -18,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The cheap first look at every class being loaded, before ByteBuddy's matchers: most of the
@@ -58,17 +56,14 @@ public final class TypePrefilter {
     /** java.* types, which only the boot and platform loaders define: one map for all loaders. */
     private final Map<String, Boolean> jdk = new ConcurrentHashMap<String, Boolean>();
     /** The JDK's class files: read from its image, not through its mapping ({@link JdkImage}). */
-    private final ClassFileLocator jdkLocator = JdkImage.classFiles();
     /**
      * The JDK's classes loaded when the transformer was installed: a JDK super type found there is
      * judged by reflection on the loaded class (its super types are loaded too, so nothing is loaded)
      * instead of reading its class file from the JDK's image ({@link JdkTypes} says why).
      */
     private final JdkTypes jdkTypes;
-    /** Super types' class files read through their loader, and the time it took (start-up figures). */
-    private final AtomicLong reads = new AtomicLong();
-    private final AtomicLong homeReads = new AtomicLong();
-    private final AtomicLong readNanos = new AtomicLong();
+    /** The super types' class files, read once per loader (and used again by the type matchers). */
+    private final TypeHierarchy hierarchy;
 
     /** A pre-filter that knows no loaded JDK type: every super type's class file is read. */
     public TypePrefilter(List<TypeKeys> keys) {
@@ -77,6 +72,7 @@ public final class TypePrefilter {
 
     public TypePrefilter(List<TypeKeys> keys, JdkTypes jdkTypes) {
         this.jdkTypes = jdkTypes;
+        this.hierarchy = new TypeHierarchy(jdkTypes);
         int shapeCount = 0;
         int constantCount = 0;
         for (TypeKeys k : keys) {
@@ -150,27 +146,7 @@ public final class TypePrefilter {
     }
 
     private byte[] ownClassFile(Class<?> type) {
-        String resource = internalName(type) + ".class";
-        try {
-            ProtectionDomain domain = type.getProtectionDomain();
-            ClassLoader loader = type.getClassLoader();
-            if (loader != null && (domain.getCodeSource() == null || domain.getCodeSource().getLocation() == null)) {
-                // defined with no code source: generated at run time (proxies, accessors), no class
-                // file to be had, and a loader's fruitless search of its whole chain costs more than reflection
-                return null;
-            }
-            ClassFileHome home = ClassFileHome.of(domain);
-            byte[] classFile = home == null ? null : home.read(resource);
-            if (classFile != null) {
-                return classFile;
-            }
-            ClassFileLocator.Resolution resolution = JdkTypes.isJdkLoader(loader)
-                    ? jdkLocator.locate(type.getName())
-                    : ClassFileLocator.ForClassLoader.of(loader).locate(type.getName());
-            return resolution.isResolved() ? resolution.resolve() : null;
-        } catch (Exception | LinkageError e) {
-            return null;
-        }
+        return hierarchy.classFileOf(type);
     }
 
     private boolean loadedInheritsOrUndecided(Class<?> type, int depth) {
@@ -314,39 +290,16 @@ public final class TypePrefilter {
     }
 
     private boolean resolve(ClassLoader loader, String name, int depth, ClassFileHome home) {
-        long t0 = System.nanoTime();
-        try {
-            if (JdkTypes.isJdk(name)) {
-                ClassFileLocator.Resolution resolution = jdkLocator.locate(name.replace('/', '.'));
-                return !resolution.isResolved() || superTypesInherit(loader, new ClassReader(resolution.resolve()), depth, null);
-            }
-            String resource = name + ".class";
-            byte[] classFile = home == null ? null : home.read(resource);
-            if (classFile != null) {
-                homeReads.incrementAndGet();
-                return superTypesInherit(loader, new ClassReader(classFile), depth, home);
-            }
-            URL url = loader.getResource(resource);
-            if (url == null) {
-                // a loader may serve class files by getResourceAsStream alone (ByteBuddy's matchers read them so)
-                ClassFileLocator.Resolution resolution = ClassFileLocator.ForClassLoader.of(loader).locate(name.replace('/', '.'));
-                if (!resolution.isResolved()) {
-                    return true; // not served as a resource (generated at run time?): undecided
-                }
-                return superTypesInherit(loader, new ClassReader(resolution.resolve()), depth, null);
-            }
-            ClassFileHome found = ClassFileHome.of(url);
-            classFile = found != null ? found.read(resource) : null;
-            if (classFile == null) {
-                classFile = ClassFileHome.readAll(url);
-            }
-            return superTypesInherit(loader, new ClassReader(classFile), depth, found);
-        } catch (Exception | LinkageError e) {
-            return true;
-        } finally {
-            readNanos.addAndGet(System.nanoTime() - t0);
-            reads.incrementAndGet();
+        TypeHierarchy.Node node = hierarchy.node(loader, name, home);
+        if (node.supers == null) {
+            return true; // not served as a class file (generated at run time?): undecided
         }
+        for (String s : node.supers) {
+            if (inherits(loader, s, depth + 1, node.home)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -354,7 +307,12 @@ public final class TypePrefilter {
      * named them, and in how many nanoseconds in all (the start-up figures of -Drasp.debug.startup).
      */
     public long[] readStats() {
-        return new long[] {reads.get(), homeReads.get(), readNanos.get()};
+        return hierarchy.readStats();
+    }
+
+    /** The super types read so far, shared with the type matchers. */
+    public TypeHierarchy hierarchy() {
+        return hierarchy;
     }
 
     private Map<String, Boolean> memo(ClassLoader loader, String name) {

@@ -1,35 +1,35 @@
 package dev.rasp.core.instrumentation;
 
+import dev.rasp.core.instrumentation.matching.ClassFileShape;
+import dev.rasp.core.instrumentation.matching.Matcher;
+import dev.rasp.core.instrumentation.matching.Matchers;
+import dev.rasp.core.instrumentation.matching.MethodShape;
+import dev.rasp.core.instrumentation.matching.Named;
+import dev.rasp.core.instrumentation.matching.SuperTypes;
+import dev.rasp.core.instrumentation.matching.TypeShape;
 import dev.rasp.core.instrumentation.weaving.AdviceClass;
 import dev.rasp.core.instrumentation.weaving.AdviceWeaver;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassWriter;
-import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.pool.TypePool;
-import net.bytebuddy.utility.JavaModule;
+import net.bytebuddy.jar.asm.Opcodes;
 
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The agent's class file transformer: a class the pre-filter passes ({@link PrefilteredTransformer})
- * is described from its class file (ByteBuddy's type pool, {@link TypePoolCache}), matched against
- * the modules' rules ({@link Transformations}), and the advice of every rule it matches is woven
- * into the methods each advice's matcher selects, in one ASM pass ({@link AdviceWeaver}). What
- * ByteBuddy's agent builder did around that (its type writer, listeners, the decorated type's
- * method registry) is not run: about 250 of its classes are not loaded, and a woven class costs one
- * read and one write of its class file.
+ * is described from its class file ({@link ClassFileShape}: one ASM read of its header and members;
+ * its super types from {@link TypeHierarchy}, which the pre-filter filled while it looked at the same
+ * class), matched against the modules' rules ({@link Transformations}), and the advice of every rule
+ * it matches is woven into the methods each advice's matcher selects, in one ASM pass
+ * ({@link AdviceWeaver}). ByteBuddy's agent builder, type pools and type descriptions are not used:
+ * a woven class costs one read and one write of its class file, a matched one one read.
  *
  * <p>As ByteBuddy's agent builder: classes the agent ignores are left alone (the boot loader's
  * other than the modules' JDK sinks, the agent's own, ByteBuddy's, synthetic classes); a class loaded
@@ -39,7 +39,7 @@ import java.util.Map;
  * left as it was. {@code -Drasp.debug.advice=bytebuddy} goes back to ByteBuddy's agent builder and
  * advice, to compare.
  */
-public final class WeavingTransformer extends ResettableClassFileTransformer.AbstractBase {
+public final class WeavingTransformer implements ClassFileTransformer {
 
     /** Told what happened to each class; never throws. */
     public interface Listener {
@@ -48,12 +48,13 @@ public final class WeavingTransformer extends ResettableClassFileTransformer.Abs
         void onError(String typeName, Throwable error);
     }
 
+    private static final int ACC_SYNTHETIC = Opcodes.ACC_SYNTHETIC;
+
     private final List<Transformations.Rule> rules;
-    private final ElementMatcher<? super TypeDescription> bootTypes;
+    private final Matcher<? super Named> bootTypes;
     private final ClassLoader ownLoader;
     private final List<String> ignoredPrefixes;
-    private final AgentBuilder.PoolStrategy pools;
-    private final AgentBuilder.LocationStrategy locations;
+    private final TypeHierarchy hierarchy;
     private final Listener listener;
     private final ThreadLocal<boolean[]> busy = new ThreadLocal<boolean[]>() {
         @Override
@@ -61,29 +62,26 @@ public final class WeavingTransformer extends ResettableClassFileTransformer.Abs
             return new boolean[1];
         }
     };
-    /** Adds the read edge to the bridge's module (ByteBuddy's listener, as {@code assureReadEdgeTo} uses). */
-    private final AgentBuilder.Listener readEdge;
+    /** Adds the read edge to the bridge's module; null before Java 9. */
+    private final ModuleReadEdge readEdge;
 
     /**
      * @param bootTypes       the boot loader's classes the modules hook (by name); every other boot class is ignored
      * @param ownLoader       the agent core's loader, whose classes are ignored
      * @param ignoredPrefixes binary name prefixes of classes to ignore
+     * @param hierarchy       the super types read so far (the pre-filter's), and where more are read
      * @param bridge          a class of the module the woven advice calls
      */
-    public WeavingTransformer(Transformations transformations, ElementMatcher<? super TypeDescription> bootTypes,
-                              ClassLoader ownLoader, List<String> ignoredPrefixes, AgentBuilder.PoolStrategy pools,
-                              AgentBuilder.LocationStrategy locations, Instrumentation instrumentation, Class<?> bridge,
-                              Listener listener) {
+    public WeavingTransformer(Transformations transformations, Matcher<? super Named> bootTypes,
+                              ClassLoader ownLoader, List<String> ignoredPrefixes, TypeHierarchy hierarchy,
+                              Instrumentation instrumentation, Class<?> bridge, Listener listener) {
         this.rules = transformations.rules();
         this.bootTypes = bootTypes;
         this.ownLoader = ownLoader;
         this.ignoredPrefixes = new ArrayList<String>(ignoredPrefixes);
-        this.pools = pools;
-        this.locations = locations;
+        this.hierarchy = hierarchy;
         this.listener = listener;
-        this.readEdge = bridge == null || !JavaModule.isSupported() ? null
-                : new AgentBuilder.Listener.ModuleReadEdgeCompleting(instrumentation, false,
-                        Collections.singleton(JavaModule.ofType(bridge)));
+        this.readEdge = ModuleReadEdge.to(instrumentation, bridge);
     }
 
     @Override
@@ -111,18 +109,17 @@ public final class WeavingTransformer extends ResettableClassFileTransformer.Abs
             if (ignored(name, loader)) {
                 return null;
             }
-            JavaModule javaModule = module == null ? null : JavaModule.of(module);
-            TypeDescription type = describe(name, loader, javaModule, classFile);
-            if (type.isSynthetic()) {
+            ClassFileShape type = new ClassFileShape(new ClassReader(classFile), hierarchy.of(loader, domain));
+            if ((type.modifiers() & ACC_SYNTHETIC) != 0) {
                 return null;
             }
             List<CachedAdvice> advice = matched(type);
             if (advice.isEmpty()) {
                 return null;
             }
-            byte[] woven = weave(classFile, type, advice, loader);
-            if (woven != null && readEdge != null && javaModule != null) {
-                readEdge.onTransformation(type, loader, javaModule, redefined != null, null);
+            byte[] woven = weave(type, advice, loader);
+            if (woven != null && readEdge != null) {
+                readEdge.from(module);
             }
             // a matched type counts as transformed, as ByteBuddy counts it, even when no method of it
             // is selected (a filter base class that declares no doFilter): it is left as it was
@@ -141,7 +138,7 @@ public final class WeavingTransformer extends ResettableClassFileTransformer.Abs
      * description): the boot loader's classes other than the JDK sinks, the agent's own.
      */
     private boolean ignored(String name, ClassLoader loader) {
-        if (loader == null ? !bootTypes.matches(new TypeDescription.Latent(name, 0, null)) : loader == ownLoader) {
+        if (loader == null ? !bootTypes.matches(new Matchers.TypeName(name)) : loader == ownLoader) {
             return true;
         }
         for (String prefix : ignoredPrefixes) {
@@ -152,15 +149,8 @@ public final class WeavingTransformer extends ResettableClassFileTransformer.Abs
         return false;
     }
 
-    private TypeDescription describe(String name, ClassLoader loader, JavaModule module, byte[] classFile) {
-        ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, classFile),
-                locations.classFileLocator(loader, module));
-        TypePool pool = pools.typePool(locator, loader, name);
-        return pool.describe(name).resolve();
-    }
-
     /** The advice of every rule whose type matcher matches, in the rules' order. */
-    private List<CachedAdvice> matched(TypeDescription type) {
+    private List<CachedAdvice> matched(TypeShape type) {
         List<CachedAdvice> matched = Collections.emptyList();
         for (Transformations.Rule rule : rules) {
             if (rule.types.matches(type)) {
@@ -174,15 +164,15 @@ public final class WeavingTransformer extends ResettableClassFileTransformer.Abs
     }
 
     /** The class woven, or null when no method of it is selected by any matched advice (also the start-up warm-up's). */
-    static byte[] weave(byte[] classFile, TypeDescription type, List<CachedAdvice> advice, ClassLoader loader) {
+    static byte[] weave(ClassFileShape type, List<CachedAdvice> advice, ClassLoader loader) {
         final Map<String, List<AdviceClass>> plan = new HashMap<String, List<AdviceClass>>();
-        for (MethodDescription method : type.getDeclaredMethods()) {
+        for (MethodShape method : type.methods()) {
             String key = null;
             for (CachedAdvice a : advice) {
                 List<AdviceClass> selected = a.adviceFor(method, loader);
                 if (!selected.isEmpty()) {
                     if (key == null) {
-                        key = method.getInternalName() + method.getDescriptor();
+                        key = method.name() + method.descriptor();
                     }
                     List<AdviceClass> list = plan.get(key);
                     if (list == null) {
@@ -196,29 +186,69 @@ public final class WeavingTransformer extends ResettableClassFileTransformer.Abs
         if (plan.isEmpty()) {
             return null;
         }
-        ClassReader reader = new ClassReader(classFile);
+        ClassReader reader = type.reader();
         ClassWriter writer = new ClassWriter(reader, 0);
         reader.accept(new AdviceWeaver(writer, (name, descriptor) -> plan.get(name + descriptor)), ClassReader.EXPAND_FRAMES);
         return writer.toByteArray();
     }
 
-    /** The advice that would be woven into a loaded class (what the retransformation pass asks). */
-    @Override
-    public Iterator<AgentBuilder.Transformer> iterator(TypeDescription type, ClassLoader loader, JavaModule module,
-                                                       Class<?> redefined, ProtectionDomain domain) {
-        if (ignored(type.getName(), loader) || type.isSynthetic()) {
-            return Collections.<AgentBuilder.Transformer>emptyList().iterator();
+    /**
+     * Whether a loaded class would be woven (what the retransformation pass asks): described from
+     * its class file as at load, its super types from the loaded classes; by reflection (ByteBuddy's
+     * description of the loaded class) only when no class file is served for it (generated at run time).
+     */
+    public boolean matches(Class<?> type) {
+        ClassLoader loader = type.getClassLoader();
+        if (ignored(type.getName(), loader)) {
+            return false;
         }
-        return new ArrayList<AgentBuilder.Transformer>(matched(type)).iterator();
+        byte[] classFile = hierarchy.classFileOf(type);
+        TypeShape shape = classFile != null
+                ? new ClassFileShape(new ClassReader(classFile), new LoadedSuperTypes(type, hierarchy.of(loader, type.getProtectionDomain())))
+                : ByteBuddyShapes.ofLoaded(type);
+        return (shape.modifiers() & ACC_SYNTHETIC) == 0 && !matched(shape).isEmpty();
     }
 
-    @Override
-    public boolean reset(Instrumentation instrumentation, ResettableClassFileTransformer transformer,
-                         AgentBuilder.RedefinitionStrategy redefinitionStrategy,
-                         AgentBuilder.RedefinitionStrategy.DiscoveryStrategy discoveryStrategy,
-                         AgentBuilder.RedefinitionStrategy.BatchAllocator batchAllocator,
-                         AgentBuilder.RedefinitionStrategy.Listener listener) {
-        return instrumentation.removeTransformer(transformer);
+    /** The super types of a loaded class's hierarchy from the loaded classes; any other type's from its loader. */
+    private static final class LoadedSuperTypes implements SuperTypes {
+        private final Map<String, Class<?>> loaded = new HashMap<String, Class<?>>();
+        private final SuperTypes others;
+
+        LoadedSuperTypes(Class<?> type, SuperTypes others) {
+            this.others = others;
+            add(type);
+        }
+
+        private void add(Class<?> type) {
+            if (loaded.put(type.getName().replace('.', '/'), type) != null) {
+                return;
+            }
+            if (type.getSuperclass() != null) {
+                add(type.getSuperclass());
+            }
+            for (Class<?> i : type.getInterfaces()) {
+                add(i);
+            }
+        }
+
+        @Override
+        public String[] of(String internalName) {
+            Class<?> type = loaded.get(internalName);
+            if (type == null) {
+                return others.of(internalName);
+            }
+            Class<?> superclass = type.getSuperclass();
+            Class<?>[] interfaces = type.getInterfaces();
+            int offset = superclass == null ? 0 : 1;
+            String[] supers = new String[interfaces.length + offset];
+            if (superclass != null) {
+                supers[0] = superclass.getName().replace('.', '/');
+            }
+            for (int i = 0; i < interfaces.length; i++) {
+                supers[i + offset] = interfaces[i].getName().replace('.', '/');
+            }
+            return supers;
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.rasp.core.instrumentation;
 
+import dev.rasp.core.instrumentation.matching.Matchers;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -74,7 +75,7 @@ class CachedAdviceTest {
         ClassLoader loader = CachedAdviceTest.class.getClassLoader();
         byte[] perClass = weave(new AgentBuilder.Transformer.ForAdvice(mapping).include(loader)
                 .advice(named("greet"), SampleAdvice.class.getName()));
-        CachedAdvice cached = CachedAdvice.of(loader).bind(Code.class, 42).advice(named("greet"), SampleAdvice.class.getName());
+        CachedAdvice cached = CachedAdvice.of(loader).bind(Code.class, 42).advice(Matchers.named("greet"), SampleAdvice.class.getName());
         byte[] once = weave(cached);
         assertArrayEquals(perClass, once);
         assertArrayEquals(once, weave(cached), "and again from the resolved advice");
@@ -90,8 +91,8 @@ class CachedAdviceTest {
                 .advice(named("greet"), SampleAdvice.class.getName())
                 .advice(named("other"), SampleAdvice.class.getName()));
         byte[] once = weave(CachedAdvice.of(loader).bind(Code.class, 7)
-                .advice(named("greet"), SampleAdvice.class.getName())
-                .advice(named("other"), SampleAdvice.class.getName()));
+                .advice(Matchers.named("greet"), SampleAdvice.class.getName())
+                .advice(Matchers.named("other"), SampleAdvice.class.getName()));
         assertArrayEquals(perClass, once);
     }
 
@@ -102,11 +103,11 @@ class CachedAdviceTest {
         };
         ClassLoader loader = CachedAdviceTest.class.getClassLoader();
         Advice.WithCustomMapping mapping = Advice.withCustomMapping().bind(Code.class, 1);
-        byte[] woven = weave(CachedAdvice.of(empty).bind(Code.class, 1).advice(named("greet"), SampleAdvice.class.getName()));
+        byte[] woven = weave(CachedAdvice.of(empty).bind(Code.class, 1).advice(Matchers.named("greet"), SampleAdvice.class.getName()));
         byte[] expected = weave(new AgentBuilder.Transformer.ForAdvice(mapping).include(loader)
                 .advice(named("greet"), SampleAdvice.class.getName()));
         assertArrayEquals(expected, woven);
         assertFalse(woven.length == 0);
-        assertEquals(woven.length, weave(CachedAdvice.of(empty).bind(Code.class, 1).advice(named("greet"), SampleAdvice.class.getName())).length);
+        assertEquals(woven.length, weave(CachedAdvice.of(empty).bind(Code.class, 1).advice(Matchers.named("greet"), SampleAdvice.class.getName())).length);
     }
 }

@@ -1,6 +1,7 @@
 package dev.rasp.core.instrumentation;
 
-import net.bytebuddy.agent.builder.AgentBuilder;
+import dev.rasp.core.instrumentation.matching.Matchers;
+import dev.rasp.core.instrumentation.matching.TypeShape;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import org.junit.jupiter.api.Test;
@@ -9,13 +10,15 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.none;
+import static dev.rasp.core.instrumentation.matching.Matchers.named;
+import static dev.rasp.core.instrumentation.matching.Matchers.none;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -98,8 +101,7 @@ class WeavingTransformerTest {
 
     private static WeavingTransformer transformer(Transformations transformations, List<String> ignored, Recorder recorder) {
         return new WeavingTransformer(transformations, none(), new ClassLoader(null) {
-        }, ignored, AgentBuilder.PoolStrategy.Default.FAST, AgentBuilder.LocationStrategy.ForClassLoader.STRONG,
-                null, null, recorder);
+        }, ignored, new TypeHierarchy(new JdkTypes()), null, null, recorder);
     }
 
     private static byte[] classFile(Class<?> type) throws Exception {
@@ -177,5 +179,26 @@ class WeavingTransformerTest {
         assertEquals(1, recorder.errors.size());
         assertTrue(recorder.errors.get(0).contains("declares no field missing"), recorder.errors.get(0));
         assertTrue(recorder.transformed.isEmpty());
+    }
+
+    /** What the retransformation pass asks of a loaded class: described from its class file, by reflection when it has none. */
+    @Test
+    void aLoadedClassIsMatchedFromItsClassFileOrByReflection() {
+        Transformations rules = new Transformations().type(named(Target.class.getName()))
+                .transform(CachedAdvice.of(LOADER).bind(Code.class, 1).advice(named("greet"), MarkingAdvice.class.getName()))
+                .type(Matchers.<TypeShape>not(Matchers.isInterface()).and(Matchers.hasSuperType(named(Runnable.class.getName()))))
+                .transform(CachedAdvice.of(LOADER));
+        Recorder recorder = new Recorder();
+        WeavingTransformer transformer = transformer(rules, Collections.<String>emptyList(), recorder);
+        assertTrue(transformer.matches(Target.class));
+        assertFalse(transformer.matches(MarkingAdvice.class), "no rule matches");
+        assertFalse(transformer.matches(String.class), "a boot loader class the modules do not name");
+        assertFalse(transformer(rules, Collections.singletonList("dev.rasp.core."), recorder).matches(Target.class),
+                "an ignored name");
+        Object proxy = Proxy.newProxyInstance(LOADER, new Class<?>[] {Runnable.class}, (p, m, a) -> null);
+        assertTrue(transformer.matches(proxy.getClass()), "no class file: described by reflection");
+        assertFalse(transformer.matches(Runnable.class), "an interface");
+        assertTrue(recorder.transformed.isEmpty(), "matching transforms nothing");
+        assertTrue(recorder.errors.isEmpty());
     }
 }

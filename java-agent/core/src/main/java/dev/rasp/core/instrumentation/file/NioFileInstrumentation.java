@@ -3,19 +3,18 @@ package dev.rasp.core.instrumentation.file;
 import dev.rasp.core.instrumentation.Transformations;
 import dev.rasp.core.instrumentation.CachedAdvice;
 import dev.rasp.core.instrumentation.InstrumentationModule;
-import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+import dev.rasp.core.instrumentation.matching.Matcher;
+import dev.rasp.core.instrumentation.matching.MethodShape;
+import dev.rasp.core.instrumentation.matching.Named;
 
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isMethod;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.rasp.core.instrumentation.matching.Matchers.isAbstract;
+import static dev.rasp.core.instrumentation.matching.Matchers.isMethod;
+import static dev.rasp.core.instrumentation.matching.Matchers.named;
+import static dev.rasp.core.instrumentation.matching.Matchers.namedOneOf;
+import static dev.rasp.core.instrumentation.matching.Matchers.not;
+import static dev.rasp.core.instrumentation.matching.Matchers.takesArgument;
+import static dev.rasp.core.instrumentation.matching.Matchers.takesArguments;
 
 /**
  * File access through java.nio.file: the JDK's FileSystemProvider implementations, by name, in
@@ -72,12 +71,12 @@ public final class NioFileInstrumentation implements InstrumentationModule {
     }
 
     @Override
-    public ElementMatcher.Junction<TypeDescription> bootstrapTypes() {
+    public Matcher<Named> bootstrapTypes() {
         return namedOneOf(JDK_PROVIDERS).or(namedOneOf(JDK_PATHS)).or(namedOneOf(JDK_FILE_SYSTEMS));
     }
 
     /** A concrete method of the provider API: name, arity, first parameter a Path. */
-    static ElementMatcher.Junction<MethodDescription> providerMethod(String name, int arity) {
+    static Matcher<MethodShape> providerMethod(String name, int arity) {
         return isMethod().and(named(name)).and(not(isAbstract())).and(takesArguments(arity))
                 .and(takesArgument(0, named("java.nio.file.Path")));
     }

@@ -3,24 +3,23 @@ package dev.rasp.core.instrumentation.jdbc;
 import dev.rasp.core.instrumentation.Transformations;
 import dev.rasp.core.instrumentation.CachedAdvice;
 import dev.rasp.core.instrumentation.InstrumentationModule;
-import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+import dev.rasp.core.instrumentation.matching.Matcher;
+import dev.rasp.core.instrumentation.matching.MethodShape;
+import dev.rasp.core.instrumentation.matching.TypeShape;
 
-import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
-import static net.bytebuddy.matcher.ElementMatchers.failSafe;
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isInterface;
-import static net.bytebuddy.matcher.ElementMatchers.isMethod;
-import static net.bytebuddy.matcher.ElementMatchers.isPublic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.returns;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.rasp.core.instrumentation.matching.Matchers.declaresMethod;
+import static dev.rasp.core.instrumentation.matching.Matchers.failSafe;
+import static dev.rasp.core.instrumentation.matching.Matchers.hasSuperType;
+import static dev.rasp.core.instrumentation.matching.Matchers.isAbstract;
+import static dev.rasp.core.instrumentation.matching.Matchers.isInterface;
+import static dev.rasp.core.instrumentation.matching.Matchers.isMethod;
+import static dev.rasp.core.instrumentation.matching.Matchers.isPublic;
+import static dev.rasp.core.instrumentation.matching.Matchers.named;
+import static dev.rasp.core.instrumentation.matching.Matchers.not;
+import static dev.rasp.core.instrumentation.matching.Matchers.returns;
+import static dev.rasp.core.instrumentation.matching.Matchers.takesArgument;
+import static dev.rasp.core.instrumentation.matching.Matchers.takesArguments;
 
 /**
  * JDBC sinks at the interface level, so every driver and every pool wrapper is covered.
@@ -47,20 +46,20 @@ public final class JdbcInstrumentation implements InstrumentationModule {
                 .constant("(Ljava/lang/String;)Ljava/sql/PreparedStatement;");
     }
 
-    static ElementMatcher.Junction<TypeDescription> statementTypes() {
+    static Matcher<TypeShape> statementTypes() {
         return not(isInterface()).and(failSafe(hasSuperType(named("java.sql.Statement"))
                 .or(declaresMethod(named("executeQuery").and(takesArguments(String.class))
                         .and(returns(named("java.sql.ResultSet")))))));
     }
 
-    static ElementMatcher.Junction<TypeDescription> connectionTypes() {
+    static Matcher<TypeShape> connectionTypes() {
         return not(isInterface()).and(failSafe(hasSuperType(named("java.sql.Connection"))
                 .or(declaresMethod(named("prepareStatement").and(takesArguments(String.class))
                         .and(returns(named("java.sql.PreparedStatement")))))));
     }
 
     /** The public, non-abstract overloads of the API's method whose first parameter is the SQL text. */
-    static ElementMatcher.Junction<MethodDescription> methods(SqlApi api) {
+    static Matcher<MethodShape> methods(SqlApi api) {
         return isMethod().and(named(api.methodName)).and(isPublic()).and(not(isAbstract()))
                 .and(takesArgument(0, String.class));
     }

@@ -3,17 +3,16 @@ package dev.rasp.core.instrumentation.net;
 import dev.rasp.core.instrumentation.Transformations;
 import dev.rasp.core.instrumentation.CachedAdvice;
 import dev.rasp.core.instrumentation.InstrumentationModule;
-import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+import dev.rasp.core.instrumentation.matching.Matcher;
+import dev.rasp.core.instrumentation.matching.Named;
 
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.isMethod;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.rasp.core.instrumentation.matching.Matchers.isConstructor;
+import static dev.rasp.core.instrumentation.matching.Matchers.isMethod;
+import static dev.rasp.core.instrumentation.matching.Matchers.named;
+import static dev.rasp.core.instrumentation.matching.Matchers.namedOneOf;
+import static dev.rasp.core.instrumentation.matching.Matchers.takesArgument;
+import static dev.rasp.core.instrumentation.matching.Matchers.takesArguments;
 
 /**
  * Outbound connections, for the SSRF judgement: where each one goes is checked before it is
@@ -62,7 +61,7 @@ public final class NetInstrumentation implements InstrumentationModule {
     }
 
     @Override
-    public ElementMatcher.Junction<TypeDescription> bootstrapTypes() {
+    public Matcher<Named> bootstrapTypes() {
         return namedOneOf(URL, HTTP_URL_CONNECTION, SOCKET, SOCKET_CHANNEL);
     }
 

@@ -3,24 +3,22 @@ package dev.rasp.core.instrumentation.orm;
 import dev.rasp.core.instrumentation.Transformations;
 import dev.rasp.core.instrumentation.CachedAdvice;
 import dev.rasp.core.instrumentation.InstrumentationModule;
-import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+import dev.rasp.core.instrumentation.matching.Matcher;
+import dev.rasp.core.instrumentation.matching.MethodShape;
+import dev.rasp.core.instrumentation.matching.TypeShape;
 
-import static net.bytebuddy.matcher.ElementMatchers.failSafe;
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isBridge;
-import static net.bytebuddy.matcher.ElementMatchers.isInterface;
-import static net.bytebuddy.matcher.ElementMatchers.isMethod;
-import static net.bytebuddy.matcher.ElementMatchers.isPublic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static dev.rasp.core.instrumentation.matching.Matchers.failSafe;
+import static dev.rasp.core.instrumentation.matching.Matchers.hasSuperType;
+import static dev.rasp.core.instrumentation.matching.Matchers.isAbstract;
+import static dev.rasp.core.instrumentation.matching.Matchers.isBridge;
+import static dev.rasp.core.instrumentation.matching.Matchers.isInterface;
+import static dev.rasp.core.instrumentation.matching.Matchers.isMethod;
+import static dev.rasp.core.instrumentation.matching.Matchers.isPublic;
+import static dev.rasp.core.instrumentation.matching.Matchers.named;
+import static dev.rasp.core.instrumentation.matching.Matchers.nameStartsWith;
+import static dev.rasp.core.instrumentation.matching.Matchers.not;
+import static dev.rasp.core.instrumentation.matching.Matchers.takesArgument;
 
 /**
  * ORM query languages as sinks: JPQL/HQL is judged before the provider translates it to SQL,
@@ -47,7 +45,7 @@ public final class OrmInstrumentation implements InstrumentationModule {
                 "org.hibernate.query.QueryProducer");
     }
 
-    static ElementMatcher.Junction<TypeDescription> producerTypes() {
+    static Matcher<TypeShape> producerTypes() {
         return not(isInterface())
                 .and(not(nameStartsWith("org.springframework.")))
                 .and(not(nameStartsWith("com.sun.proxy.")))
@@ -59,7 +57,7 @@ public final class OrmInstrumentation implements InstrumentationModule {
                 .and(failSafe(not(hasSuperType(named("java.lang.reflect.Proxy")))));
     }
 
-    static ElementMatcher.Junction<MethodDescription> methods(OrmMethod method) {
+    static Matcher<MethodShape> methods(OrmMethod method) {
         return isMethod().and(named(method.methodName)).and(isPublic()).and(not(isAbstract()))
                 .and(not(isBridge())).and(takesArgument(0, String.class));
     }

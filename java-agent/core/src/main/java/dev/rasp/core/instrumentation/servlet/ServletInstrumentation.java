@@ -3,25 +3,24 @@ package dev.rasp.core.instrumentation.servlet;
 import dev.rasp.core.instrumentation.Transformations;
 import dev.rasp.core.instrumentation.CachedAdvice;
 import dev.rasp.core.instrumentation.InstrumentationModule;
-import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+import dev.rasp.core.instrumentation.matching.Matcher;
+import dev.rasp.core.instrumentation.matching.MethodShape;
+import dev.rasp.core.instrumentation.matching.TypeShape;
 
 import java.nio.ByteBuffer;
 
-import static net.bytebuddy.matcher.ElementMatchers.failSafe;
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isInterface;
-import static net.bytebuddy.matcher.ElementMatchers.isMethod;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.returns;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.rasp.core.instrumentation.matching.Matchers.failSafe;
+import static dev.rasp.core.instrumentation.matching.Matchers.hasSuperType;
+import static dev.rasp.core.instrumentation.matching.Matchers.isAbstract;
+import static dev.rasp.core.instrumentation.matching.Matchers.isInterface;
+import static dev.rasp.core.instrumentation.matching.Matchers.isMethod;
+import static dev.rasp.core.instrumentation.matching.Matchers.named;
+import static dev.rasp.core.instrumentation.matching.Matchers.namedOneOf;
+import static dev.rasp.core.instrumentation.matching.Matchers.not;
+import static dev.rasp.core.instrumentation.matching.Matchers.returns;
+import static dev.rasp.core.instrumentation.matching.Matchers.takesArgument;
+import static dev.rasp.core.instrumentation.matching.Matchers.takesArguments;
 
 /**
  * The request lifecycle, the request body and AsyncContext.start, for javax.servlet and jakarta.servlet alike,
@@ -47,15 +46,15 @@ public final class ServletInstrumentation implements InstrumentationModule {
                 "org.apache.catalina.connector.CoyoteReader");
     }
 
-    static ElementMatcher.Junction<TypeDescription> implementing(String suffix) {
+    static Matcher<TypeShape> implementing(String suffix) {
         return not(isInterface()).and(failSafe(hasSuperType(namedOneOf("javax." + suffix, "jakarta." + suffix))));
     }
 
     /** doFilter(ServletRequest, ServletResponse, FilterChain) and service(ServletRequest, ServletResponse). */
-    static ElementMatcher.Junction<MethodDescription> requestMethods(String name, int arity) {
-        ElementMatcher.Junction<MethodDescription> any = null;
+    static Matcher<MethodShape> requestMethods(String name, int arity) {
+        Matcher<MethodShape> any = null;
         for (String ns : NAMESPACES) {
-            ElementMatcher.Junction<MethodDescription> m = isMethod().and(named(name)).and(not(isAbstract()))
+            Matcher<MethodShape> m = isMethod().and(named(name)).and(not(isAbstract()))
                     .and(takesArguments(arity))
                     .and(takesArgument(0, named(ns + ".servlet.ServletRequest")))
                     .and(takesArgument(1, named(ns + ".servlet.ServletResponse")));
@@ -64,7 +63,7 @@ public final class ServletInstrumentation implements InstrumentationModule {
         return any;
     }
 
-    private static ElementMatcher.Junction<MethodDescription> concrete(String name) {
+    private static Matcher<MethodShape> concrete(String name) {
         return isMethod().and(named(name)).and(not(isAbstract()));
     }
 

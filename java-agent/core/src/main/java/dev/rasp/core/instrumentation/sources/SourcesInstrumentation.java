@@ -3,24 +3,24 @@ package dev.rasp.core.instrumentation.sources;
 import dev.rasp.core.instrumentation.Transformations;
 import dev.rasp.core.instrumentation.CachedAdvice;
 import dev.rasp.core.instrumentation.InstrumentationModule;
-import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+import dev.rasp.core.instrumentation.matching.Matcher;
+import dev.rasp.core.instrumentation.matching.MethodShape;
+import dev.rasp.core.instrumentation.matching.Named;
+import dev.rasp.core.instrumentation.matching.TypeShape;
 
-import static net.bytebuddy.matcher.ElementMatchers.failSafe;
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isInterface;
-import static net.bytebuddy.matcher.ElementMatchers.isMethod;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.returns;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.rasp.core.instrumentation.matching.Matchers.failSafe;
+import static dev.rasp.core.instrumentation.matching.Matchers.hasSuperType;
+import static dev.rasp.core.instrumentation.matching.Matchers.isAbstract;
+import static dev.rasp.core.instrumentation.matching.Matchers.isInterface;
+import static dev.rasp.core.instrumentation.matching.Matchers.isMethod;
+import static dev.rasp.core.instrumentation.matching.Matchers.named;
+import static dev.rasp.core.instrumentation.matching.Matchers.nameStartsWith;
+import static dev.rasp.core.instrumentation.matching.Matchers.namedOneOf;
+import static dev.rasp.core.instrumentation.matching.Matchers.not;
+import static dev.rasp.core.instrumentation.matching.Matchers.returns;
+import static dev.rasp.core.instrumentation.matching.Matchers.takesArgument;
+import static dev.rasp.core.instrumentation.matching.Matchers.takesArguments;
 
 /**
  * Inputs where the application reads them: the servlet request's parameters, cookies and path as
@@ -60,28 +60,28 @@ public final class SourcesInstrumentation implements InstrumentationModule {
     }
 
     @Override
-    public ElementMatcher.Junction<TypeDescription> bootstrapTypes() {
+    public Matcher<Named> bootstrapTypes() {
         return namedOneOf("java.util.zip.ZipInputStream", "java.util.jar.JarInputStream", ZIP_ENTRY_ITERATOR,
                         ZIP_ENTRY_SPLITERATOR, JDK_STAX)
                 .or(nameStartsWith(JDK_DOM));
     }
 
-    private static ElementMatcher.Junction<TypeDescription> implementing(String... names) {
+    private static Matcher<TypeShape> implementing(String... names) {
         return not(isInterface()).and(failSafe(hasSuperType(namedOneOf(names))));
     }
 
-    private static ElementMatcher.Junction<TypeDescription> servlet(String suffix) {
+    private static Matcher<TypeShape> servlet(String suffix) {
         return implementing("javax." + suffix, "jakarta." + suffix);
     }
 
     /** getInputStream() of an upload: the stream an XML parse of the uploaded file reads (XmlEntity check). */
-    private static ElementMatcher.Junction<MethodDescription> uploadStream() {
+    private static Matcher<MethodShape> uploadStream() {
         return isMethod().and(named("getInputStream")).and(not(isAbstract())).and(takesArguments(0))
                 .and(returns(hasSuperType(named("java.io.InputStream"))));
     }
 
     /** A concrete method returning String with the given name and no arguments. */
-    private static ElementMatcher.Junction<MethodDescription> text(String... names) {
+    private static Matcher<MethodShape> text(String... names) {
         return isMethod().and(namedOneOf(names)).and(not(isAbstract())).and(takesArguments(0)).and(returns(String.class));
     }
 

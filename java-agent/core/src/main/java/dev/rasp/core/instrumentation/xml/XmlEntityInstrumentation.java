@@ -3,19 +3,18 @@ package dev.rasp.core.instrumentation.xml;
 import dev.rasp.core.instrumentation.Transformations;
 import dev.rasp.core.instrumentation.CachedAdvice;
 import dev.rasp.core.instrumentation.InstrumentationModule;
-import dev.rasp.core.instrumentation.TypePoolCache;
 import dev.rasp.core.instrumentation.TypeKeys;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+import dev.rasp.core.instrumentation.matching.Matcher;
+import dev.rasp.core.instrumentation.matching.MethodShape;
+import dev.rasp.core.instrumentation.matching.Named;
 
-import static net.bytebuddy.matcher.ElementMatchers.isMethod;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.nameEndsWith;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.isStatic;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.rasp.core.instrumentation.matching.Matchers.isMethod;
+import static dev.rasp.core.instrumentation.matching.Matchers.named;
+import static dev.rasp.core.instrumentation.matching.Matchers.nameEndsWith;
+import static dev.rasp.core.instrumentation.matching.Matchers.not;
+import static dev.rasp.core.instrumentation.matching.Matchers.isStatic;
+import static dev.rasp.core.instrumentation.matching.Matchers.takesArgument;
+import static dev.rasp.core.instrumentation.matching.Matchers.takesArguments;
 
 /**
  * XML entities (XXE, entity-expansion bombs), at the one method of Xerces' entity manager every
@@ -44,7 +43,7 @@ public final class XmlEntityInstrumentation implements InstrumentationModule {
     }
 
     @Override
-    public ElementMatcher.Junction<TypeDescription> bootstrapTypes() {
+    public Matcher<Named> bootstrapTypes() {
         return named(JDK_ENTITY_MANAGER);
     }
 
@@ -66,14 +65,14 @@ public final class XmlEntityInstrumentation implements InstrumentationModule {
     }
 
     /** {@code setupCurrentEntity} with {@code arity} parameters, the XMLInputSource at {@code sourceIndex}. */
-    static ElementMatcher.Junction<MethodDescription> setupCurrentEntity(int arity, int sourceIndex) {
+    static Matcher<MethodShape> setupCurrentEntity(int arity, int sourceIndex) {
         return isMethod().and(not(isStatic())).and(named("setupCurrentEntity")).and(takesArguments(arity))
                 .and(takesArgument(sourceIndex, nameEndsWith(".XMLInputSource")))
                 .and(takesArgument(sourceIndex - 1, String.class));
     }
 
     private static CachedAdvice transformer(ClassLoader adviceLoader, int api,
-                                                       ElementMatcher<? super MethodDescription> method) {
+                                                       Matcher<? super MethodShape> method) {
         return XercesMappings.bind(CachedAdvice.of(adviceLoader), api)
                 .advice(method, EntityAdvice.class.getName());
     }

@@ -1,7 +1,15 @@
 package dev.rasp.core.instrumentation.orm;
 
+import dev.rasp.core.instrumentation.ByteBuddyShapes;
+import dev.rasp.core.instrumentation.JdkTypes;
+import dev.rasp.core.instrumentation.TypeHierarchy;
+import dev.rasp.core.instrumentation.matching.ClassFileShape;
+import dev.rasp.core.instrumentation.matching.MethodShape;
+import dev.rasp.core.instrumentation.matching.TypeShape;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.jar.asm.ClassReader;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Proxy;
@@ -86,24 +94,61 @@ class OrmApisTest {
         assertEquals(null, OrmMethod.of(OrmMethod.values().length));
     }
 
+    /** A class as the agent's transformer describes it: from its class file, its super types from its loader. */
+    private static TypeShape classFile(Class<?> type) throws Exception {
+        ClassLoader loader = type.getClassLoader();
+        byte[] bytes = ClassFileLocator.ForClassLoader.of(loader).locate(type.getName()).resolve();
+        return new ClassFileShape(new ClassReader(bytes),
+                new TypeHierarchy(new JdkTypes()).of(loader, (java.security.ProtectionDomain) null));
+    }
+
+    /** A loaded class as ByteBuddy describes it (what the agent falls back to for a class with no class file). */
+    private static TypeShape loaded(Class<?> type) {
+        return ByteBuddyShapes.of(TypeDescription.ForLoadedType.of(type));
+    }
+
     @Test
-    void implementationsAreMatchedButNotProxiesOrInterfaces() {
-        assertTrue(OrmInstrumentation.producerTypes().matches(TypeDescription.ForLoadedType.of(FakeSession.class)));
-        assertTrue(OrmInstrumentation.producerTypes().matches(TypeDescription.ForLoadedType.of(FakeStatelessSession.class)));
-        assertFalse(OrmInstrumentation.producerTypes().matches(
-                TypeDescription.ForLoadedType.of(jakarta.persistence.EntityManager.class)));
+    void implementationsAreMatchedButNotProxiesOrInterfaces() throws Exception {
+        assertTrue(OrmInstrumentation.producerTypes().matches(classFile(FakeSession.class)));
+        assertTrue(OrmInstrumentation.producerTypes().matches(classFile(FakeStatelessSession.class)));
+        assertTrue(OrmInstrumentation.producerTypes().matches(classFile(FakeEntityManager.class)));
+        assertFalse(OrmInstrumentation.producerTypes().matches(classFile(jakarta.persistence.EntityManager.class)));
+        assertFalse(OrmInstrumentation.producerTypes().matches(classFile(OrmApisTest.class)), "no producer");
+        assertTrue(OrmInstrumentation.producerTypes().matches(loaded(FakeSession.class)));
+        assertTrue(OrmInstrumentation.producerTypes().matches(loaded(FakeStatelessSession.class)));
+        assertFalse(OrmInstrumentation.producerTypes().matches(loaded(jakarta.persistence.EntityManager.class)));
+        // a JDK proxy has no class file: described by reflection
         Object proxy = Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {jakarta.persistence.EntityManager.class}, (p, m, a) -> null);
-        assertFalse(OrmInstrumentation.producerTypes().matches(TypeDescription.ForLoadedType.of(proxy.getClass())),
-                proxy.getClass().getName());
+        assertFalse(OrmInstrumentation.producerTypes().matches(loaded(proxy.getClass())), proxy.getClass().getName());
     }
 
     @Test
     void bridgeMethodsAreNotHooked() throws Exception {
         // FakeSession.createQuery returns String: javac adds a bridge returning Object for the interface.
         int hooked = 0;
+        int bridges = 0;
+        for (MethodShape m : classFile(FakeSession.class).methods()) {
+            if (!m.name().equals("createQuery")) {
+                continue;
+            }
+            boolean bridge = (m.modifiers() & 0x0040) != 0;
+            if (bridge) {
+                bridges++;
+            }
+            if (OrmInstrumentation.methods(OrmMethod.CREATE_QUERY).matches(m)) {
+                hooked++;
+                assertFalse(bridge, m.toString());
+                assertEquals("(Ljava/lang/String;)Ljava/lang/String;", m.descriptor());
+            }
+        }
+        assertEquals(1, bridges, "javac's bridge is in the class file");
+        assertEquals(1, hooked);
+        // the same by reflection
+        hooked = 0;
         for (java.lang.reflect.Method m : FakeSession.class.getDeclaredMethods()) {
-            if (OrmInstrumentation.methods(OrmMethod.CREATE_QUERY).matches(new MethodDescription.ForLoadedMethod(m))) {
+            if (OrmInstrumentation.methods(OrmMethod.CREATE_QUERY).matches(
+                    ByteBuddyShapes.of(new MethodDescription.ForLoadedMethod(m)))) {
                 hooked++;
                 assertFalse(m.isBridge());
             }

@@ -1,0 +1,210 @@
+package dev.rasp.core.instrumentation;
+
+import dev.rasp.core.instrumentation.matching.SuperTypes;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.jar.asm.ClassReader;
+
+import java.net.URL;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The direct super types of the types named by the classes being loaded, per class loader, read
+ * from class files without loading anything and remembered: what the pre-filter ({@link TypePrefilter})
+ * walks to find a key name in a class's hierarchy, and what the type matchers'
+ * {@code hasSuperType} walks afterwards for the few classes the pre-filter passes, so a super type's
+ * class file is read at most once per loader for both.
+ *
+ * <p>Where a super type's class file is looked for: the JDK's types (for all loaders at once) on
+ * their loaded class when the JDK had loaded it at the agent's start ({@link JdkTypes}), else in the
+ * JDK's image ({@link JdkImage}); any other type first in the jar of the class that names it
+ * ({@link ClassFileHome}), then as its loader serves it. A type whose class file cannot be had
+ * (generated at run time) is remembered as unreadable.
+ */
+public final class TypeHierarchy {
+
+    /** A type's direct super types (null: unreadable) and the jar to look in first for theirs. */
+    static final class Node {
+        static final Node UNREADABLE = new Node(null, null);
+
+        final String[] supers;
+        final ClassFileHome home;
+
+        Node(String[] supers, ClassFileHome home) {
+            this.supers = supers;
+            this.home = home;
+        }
+    }
+
+    private final Map<ClassLoader, Map<String, Node>> byLoader =
+            Collections.synchronizedMap(new WeakHashMap<ClassLoader, Map<String, Node>>());
+    /** java.* and the JDK's other packages, which only the boot and platform loaders define: one map for all loaders. */
+    private final Map<String, Node> jdk = new ConcurrentHashMap<String, Node>();
+    private final ClassFileLocator jdkLocator = JdkImage.classFiles();
+    private final JdkTypes jdkTypes;
+    /** Class files read through their loader, of them from the jar of the class naming them, and the time (start-up figures). */
+    private final AtomicLong reads = new AtomicLong();
+    private final AtomicLong homeReads = new AtomicLong();
+    private final AtomicLong readNanos = new AtomicLong();
+
+    public TypeHierarchy(JdkTypes jdkTypes) {
+        this.jdkTypes = jdkTypes;
+    }
+
+    /** The super types of the types a class of this loader (from this jar, or null) names. */
+    public SuperTypes of(final ClassLoader loader, final ClassFileHome home) {
+        return new SuperTypes() {
+            @Override
+            public String[] of(String internalName) {
+                return node(loader, internalName, home).supers;
+            }
+        };
+    }
+
+    /** As {@link #of(ClassLoader, ClassFileHome)} for a class of this protection domain. */
+    public SuperTypes of(ClassLoader loader, java.security.ProtectionDomain domain) {
+        return of(loader, ClassFileHome.of(domain));
+    }
+
+    /** The type of this internal name as the loader sees it, read once. */
+    Node node(ClassLoader loader, String name, ClassFileHome home) {
+        boolean isJdk = JdkTypes.isJdk(name);
+        Map<String, Node> known = isJdk ? jdk : forLoader(loader);
+        Node n = known.get(name);
+        if (n == null) {
+            n = isJdk ? readJdk(name) : read(loader, name, home);
+            known.put(name, n);
+        }
+        return n;
+    }
+
+    /**
+     * A loaded class's own class file as at load: from its jar first, then its loader (the JDK's
+     * from its image); null for a class defined with no code source (generated at run time: a
+     * loader's fruitless search of its whole chain would cost more than describing it otherwise).
+     */
+    public byte[] classFileOf(Class<?> type) {
+        String resource = internalName(type) + ".class";
+        try {
+            java.security.ProtectionDomain domain = type.getProtectionDomain();
+            ClassLoader loader = type.getClassLoader();
+            if (loader != null && (domain.getCodeSource() == null || domain.getCodeSource().getLocation() == null)) {
+                return null;
+            }
+            ClassFileHome home = ClassFileHome.of(domain);
+            byte[] classFile = home == null ? null : home.read(resource);
+            if (classFile != null) {
+                return classFile;
+            }
+            ClassFileLocator.Resolution resolution = JdkTypes.isJdkLoader(loader)
+                    ? jdkLocator.locate(type.getName())
+                    : ClassFileLocator.ForClassLoader.of(loader).locate(type.getName());
+            return resolution.isResolved() ? resolution.resolve() : null;
+        } catch (Exception | LinkageError e) {
+            return null;
+        }
+    }
+
+    private Node readJdk(String name) {
+        Class<?> loaded = jdkTypes.loaded(name.replace('/', '.'));
+        if (loaded != null) {
+            Class<?> superclass = loaded.getSuperclass();
+            Class<?>[] interfaces = loaded.getInterfaces();
+            int offset = superclass == null ? 0 : 1;
+            String[] supers = new String[interfaces.length + offset];
+            if (superclass != null) {
+                supers[0] = internalName(superclass);
+            }
+            for (int i = 0; i < interfaces.length; i++) {
+                supers[i + offset] = internalName(interfaces[i]);
+            }
+            return new Node(supers, null);
+        }
+        long t0 = System.nanoTime();
+        try {
+            ClassFileLocator.Resolution resolution = jdkLocator.locate(name.replace('/', '.'));
+            return resolution.isResolved() ? node(new ClassReader(resolution.resolve()), null) : Node.UNREADABLE;
+        } catch (Exception | LinkageError e) {
+            return Node.UNREADABLE;
+        } finally {
+            counted(t0);
+        }
+    }
+
+    private Node read(ClassLoader loader, String name, ClassFileHome home) {
+        long t0 = System.nanoTime();
+        try {
+            String resource = name + ".class";
+            byte[] classFile = home == null ? null : home.read(resource);
+            if (classFile != null) {
+                homeReads.incrementAndGet();
+                return node(new ClassReader(classFile), home);
+            }
+            if (loader == null) {
+                return Node.UNREADABLE; // a boot class outside the JDK's packages: none the modules name
+            }
+            URL url = loader.getResource(resource);
+            if (url == null) {
+                // a loader may serve class files by getResourceAsStream alone (as ByteBuddy's locators read them)
+                ClassFileLocator.Resolution resolution = ClassFileLocator.ForClassLoader.of(loader).locate(name.replace('/', '.'));
+                return resolution.isResolved() ? node(new ClassReader(resolution.resolve()), null) : Node.UNREADABLE;
+            }
+            ClassFileHome found = ClassFileHome.of(url);
+            classFile = found != null ? found.read(resource) : null;
+            if (classFile == null) {
+                classFile = ClassFileHome.readAll(url);
+            }
+            return node(new ClassReader(classFile), found);
+        } catch (Exception | LinkageError e) {
+            return Node.UNREADABLE;
+        } finally {
+            counted(t0);
+        }
+    }
+
+    private void counted(long t0) {
+        readNanos.addAndGet(System.nanoTime() - t0);
+        reads.incrementAndGet();
+    }
+
+    private static Node node(ClassReader reader, ClassFileHome home) {
+        String superName = reader.getSuperName();
+        String[] interfaces = reader.getInterfaces();
+        if (superName == null) {
+            return new Node(interfaces, home);
+        }
+        String[] supers = new String[interfaces.length + 1];
+        supers[0] = superName;
+        System.arraycopy(interfaces, 0, supers, 1, interfaces.length);
+        return new Node(supers, home);
+    }
+
+    private Map<String, Node> forLoader(ClassLoader loader) {
+        Map<String, Node> m = byLoader.get(loader);
+        if (m == null) {
+            synchronized (byLoader) {
+                m = byLoader.get(loader);
+                if (m == null) {
+                    m = new ConcurrentHashMap<String, Node>();
+                    byLoader.put(loader, m);
+                }
+            }
+        }
+        return m;
+    }
+
+    /**
+     * How many super types' class files were read, how many of them from the jar of the class that
+     * named them, and in how many nanoseconds in all (the start-up figures of -Drasp.debug.startup).
+     */
+    public long[] readStats() {
+        return new long[] {reads.get(), homeReads.get(), readNanos.get()};
+    }
+
+    private static String internalName(Class<?> type) {
+        return type.getName().replace('.', '/');
+    }
+}
