@@ -4,6 +4,9 @@ import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.Transformations;
 import dev.rasp.core.instrumentation.TypeKeys;
 import dev.rasp.core.instrumentation.TypePrefilter;
+import dev.rasp.core.instrumentation.matching.ClassFileShape;
+import dev.rasp.core.instrumentation.matching.Matchers;
+import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.description.type.TypeDescription;
@@ -49,9 +52,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Parsson, XStream, SnakeYAML, the template and expression engines, the HTTP clients, Reactor
  * Netty; the javax.servlet application with Jetty, its WebSocket server and Commons FileUpload).
  *
- * <p>For each class and each module the installer registers ({@link Activation#modules()}): if
- * the module's ByteBuddy type matcher matches the class (described by a type pool over the same
- * corpus, so super types resolve as they do at run time), the pre-filter made of that module's
+ * <p>For each class and each module the installer registers ({@link Activation#modules()}): the
+ * module's rules must match the class alike as the agent describes it ({@link ClassFileShape}, its
+ * super types read by the agent's pre-filter) and as ByteBuddy's type pool over the same corpus
+ * describes it (the reference the matchers were written against); and if they match, the pre-filter made of that module's
  * own keys alone must pass the class, and so must the agent's pre-filter of all modules' keys. A
  * class that fails is a hook that never happens: a matcher added or widened without its
  * {@link TypeKeys}.
@@ -67,6 +71,9 @@ class TypePrefilterCorpusTest {
         final TypePrefilter ownKeys;
         final AtomicInteger matched = new AtomicInteger();
         final List<String> dropped = Collections.synchronizedList(new ArrayList<String>());
+        /** Classes its rules match on one description of the class and not on the other. */
+        final List<String> differs = Collections.synchronizedList(new ArrayList<String>());
+        final List<Transformations.Rule> rules;
         /** Boot-loader classes it matches that its bootstrapTypes() leave out: the agent ignores those. */
         final List<String> bootIgnored = Collections.synchronizedList(new ArrayList<String>());
 
@@ -76,7 +83,19 @@ class TypePrefilterCorpusTest {
             module.typeKeys(keys);
             this.ownKeys = new TypePrefilter(Collections.singletonList(keys));
             AgentBuilder builder = new AgentBuilder.Default().disableClassFormatChanges().ignore(none());
-            this.matchers = (ResettableClassFileTransformer) module.extend(new Transformations(), coreLoader).applyTo(builder).makeRaw();
+            Transformations transformations = module.extend(new Transformations(), coreLoader);
+            this.rules = transformations.rules();
+            this.matchers = (ResettableClassFileTransformer) transformations.applyTo(builder).makeRaw();
+        }
+
+        /** Whether one of its rules matches the class as the agent describes it (WeavingTransformer's matching). */
+        boolean matches(ClassFileShape shape) {
+            for (Transformations.Rule rule : rules) {
+                if (rule.types().matches(shape)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -187,6 +206,14 @@ class TypePrefilterCorpusTest {
         assertEquals(new TreeMap<String, List<String>>(), dropped,
                 "classes a module's type matcher matches but the pre-filter of its own keys drops (a key is missing)");
         assertEquals(new ArrayList<String>(), firstOf(droppedByAgent), "classes a module matches but the agent's pre-filter drops");
+        Map<String, List<String>> differs = new TreeMap<String, List<String>>();
+        for (Module m : modules) {
+            if (!m.differs.isEmpty()) {
+                differs.put(m.module.name(), firstOf(m.differs));
+            }
+        }
+        assertEquals(new TreeMap<String, List<String>>(), differs,
+                "classes a module's rules match as ByteBuddy's type pool describes them and not as the agent's ClassFileShape does, or the other way");
         // the corpus is what it claims to be: large, resolvable, and full of hooked types
         assertTrue(scanned > 100_000, "corpus too small: " + scanned);
         for (Module m : modules) {
@@ -231,15 +258,22 @@ class TypePrefilterCorpusTest {
                     return;
                 }
                 TypeDescription type = resolution.resolve();
+                // the agent's own description of the class, its super types from the pre-filter's reads
+                ClassFileShape shape = new ClassFileShape(new ClassReader(classFile),
+                        agent.hierarchy().of(loader, (java.security.ProtectionDomain) null));
                 boolean any = false;
                 for (Module m : modules) {
-                    if (m.matchers.iterator(type, loader, unnamed, null, null).hasNext()) {
+                    boolean byByteBuddy = m.matchers.iterator(type, loader, unnamed, null, null).hasNext();
+                    if (m.matches(shape) != byByteBuddy) {
+                        m.differs.add(corpus.name + ": " + type.getName() + (byByteBuddy ? " (only ByteBuddy's description)" : " (only the class file's)"));
+                    }
+                    if (byByteBuddy) {
                         any = true;
                         m.matched.incrementAndGet();
                         if (!m.ownKeys.candidate(loader, classFile)) {
                             m.dropped.add(corpus.name + ": " + type.getName());
                         }
-                        if (corpus.boot.contains(internal) && !m.module.bootstrapTypes().matches(type)) {
+                        if (corpus.boot.contains(internal) && !m.module.bootstrapTypes().matches(new Matchers.TypeName(type.getName()))) {
                             m.bootIgnored.add(type.getName());
                         }
                     }
