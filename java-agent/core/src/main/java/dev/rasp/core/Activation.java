@@ -141,6 +141,28 @@ final class Activation {
         return prepared;
     }
 
+    /** The advice classes read on a thread of their own, not by the first classes woven on the application's. */
+    private static void readAdvice(final WeavingTransformer weaving, InternalErrors errors) {
+        Thread t = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                long t0 = System.nanoTime();
+                weaving.readAdvice();
+                if (StartupTimes.ENABLED) {
+                    StartupTimes.detail(String.format(Locale.ROOT, "advice classes read in %.1f ms (background)",
+                            (System.nanoTime() - t0) / 1e6));
+                }
+            }
+        }, "rasp-advice-read");
+        t.setDaemon(true);
+        try {
+            t.start();
+        } catch (Throwable noThread) {
+            // read as their first targets load instead
+            errors.record("starting the advice reader", noThread);
+        }
+    }
+
     /**
      * Loaded (not initialised) before the transformer is installed, so the retransformation pass covers them: on
      * JDK 25 ForkJoinPool is first loaded while another class is being transformed, where the transformer leaves it
@@ -209,6 +231,9 @@ final class Activation {
         PrefilteredTransformer.registerForLoads(instrumentation, transformer);
         StartupTimes.report();
         SinkPreload.start();
+        if (prepared.weaving != null) {
+            readAdvice(prepared.weaving, errors);
+        }
 
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             StartupTimes.report();

@@ -251,6 +251,15 @@ public final class WeavingTransformer implements ClassFileTransformer {
         }
     }
 
+    /** Reads every rule's advice classes now ({@link CachedAdvice#readAll}): called off the main thread after the install. */
+    public void readAdvice() {
+        for (Transformations.Rule rule : rules) {
+            for (CachedAdvice advice : rule.advice) {
+                advice.readAll();
+            }
+        }
+    }
+
     @Override
     public String toString() {
         return "the agent's weaving transformer (" + rules.size() + " rules)";
