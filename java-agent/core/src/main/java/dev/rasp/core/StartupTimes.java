@@ -150,7 +150,7 @@ public final class StartupTimes {
             if (p != null) {
                 long[] r = p.readStats();
                 AgentLog.info("startup: pre-filter read " + r[0] + " super types' class files (" + r[1]
-                        + " from the jar of the class naming them) in " + ms(r[2]) + " ms");
+                        + " from the jar of the class naming them, " + r[3] + " from their package's jar) in " + ms(r[2]) + " ms");
             }
             AgentLog.info("startup: transformer " + SEEN.get() + " classes (" + TO_BYTEBUDDY.get() + " past the pre-filter in " + ms(BYTEBUDDY_NANOS.get()) + " ms), "
                     + TRANSFORMED.get() + " transformed, "

@@ -108,8 +108,9 @@ class ClassFileHomeTest {
             TypePrefilter filter = prefilter();
             assertTrue(filter.candidate(loader, null, pooled));
             assertFalse(filter.candidate(loader, null, plain));
-            assertEquals(2, loader.asked.get());
+            assertEquals(1, loader.asked.get(), "the second super type, of the same package, is read from the jar the first was found in");
             assertEquals(0, filter.readStats()[1]);
+            assertEquals(1, filter.readStats()[3], "read from its package's jar");
         }
     }
 
@@ -131,6 +132,29 @@ class ClassFileHomeTest {
         // a super type nobody serves stays undecided, so a candidate
         try (CountingLoader loader = new CountingLoader(appJar.toUri().toURL())) {
             assertTrue(prefilter().candidate(loader, from(new URL("jar:" + appJar.toUri() + "!/")), mine));
+        }
+    }
+
+    @Test
+    void aPackageSplitOverTwoJarsFindsItsOtherTypesThroughTheLoader() throws IOException {
+        // org.example.pool.Plain in lib.jar, org.example.pool.ProxyConnection in more.jar: the package's
+        // jar learnt from the first read does not have the second, which the loader then finds
+        Map<String, byte[]> lib = new LinkedHashMap<String, byte[]>();
+        byte[] plainBase = new ByteBuddy().makeInterface().name("org.example.pool.Plain").make().getBytes();
+        lib.put("org.example.pool.Plain", plainBase);
+        Path libJar = jar("lib.jar", lib);
+        Map<String, byte[]> more = new LinkedHashMap<String, byte[]>();
+        byte[] proxy = new ByteBuddy().makeInterface(Connection.class).name("org.example.pool.ProxyConnection").make().getBytes();
+        more.put("org.example.pool.ProxyConnection", proxy);
+        Path moreJar = jar("more.jar", more);
+        byte[] plain = extending("org.example.pool.Plain", plainBase, "org.example.app.MorePlain");
+        byte[] pooled = extending("org.example.pool.ProxyConnection", proxy, "org.example.app.PooledConnection");
+        try (CountingLoader loader = new CountingLoader(libJar.toUri().toURL(), moreJar.toUri().toURL())) {
+            TypePrefilter filter = prefilter();
+            assertFalse(filter.candidate(loader, null, plain));
+            assertTrue(filter.candidate(loader, null, pooled), "a Connection in the package's other jar");
+            assertEquals(2, loader.asked.get());
+            assertEquals(0, filter.readStats()[3], "not in the package's first jar");
         }
     }
 

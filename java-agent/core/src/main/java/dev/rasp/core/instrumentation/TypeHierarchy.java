@@ -48,6 +48,16 @@ public final class TypeHierarchy {
     /** Class files read through their loader, of them from the jar of the class naming them, and the time (start-up figures). */
     private final AtomicLong reads = new AtomicLong();
     private final AtomicLong homeReads = new AtomicLong();
+    private final AtomicLong packageReads = new AtomicLong();
+    /**
+     * Per loader, the jar a type of each package was last found in through the loader: a super type
+     * not in the jar of the class naming it is looked for there before the loader searches its
+     * whole class path (about 0.2 ms a search on a Spring Boot application's ~100 nested jars).
+     * What this assumes is what {@link ClassFileHome} assumes: a type found in that jar is the one
+     * the loader defines; a package split over several jars finds its other types through the loader.
+     */
+    private final Map<ClassLoader, Map<String, ClassFileHome>> packageHomes =
+            Collections.synchronizedMap(new WeakHashMap<ClassLoader, Map<String, ClassFileHome>>());
     private final AtomicLong readNanos = new AtomicLong();
 
     public TypeHierarchy(JdkTypes jdkTypes) {
@@ -146,6 +156,15 @@ public final class TypeHierarchy {
             if (loader == null) {
                 return Node.UNREADABLE; // a boot class outside the JDK's packages: none the modules name
             }
+            String pkg = packageOf(name);
+            ClassFileHome packageHome = packageHome(loader, pkg);
+            if (packageHome != null && packageHome != home) {
+                classFile = packageHome.read(resource);
+                if (classFile != null) {
+                    packageReads.incrementAndGet();
+                    return node(new ClassReader(classFile), packageHome);
+                }
+            }
             URL url = loader.getResource(resource);
             if (url == null) {
                 // a loader may serve class files by getResourceAsStream alone (as ByteBuddy's locators read them)
@@ -153,6 +172,9 @@ public final class TypeHierarchy {
                 return resolution.isResolved() ? node(new ClassReader(resolution.resolve()), null) : Node.UNREADABLE;
             }
             ClassFileHome found = ClassFileHome.of(url);
+            if (found != null) {
+                packageHomes(loader).put(pkg, found);
+            }
             classFile = found != null ? found.read(resource) : null;
             if (classFile == null) {
                 classFile = ClassFileHome.readAll(url);
@@ -182,6 +204,30 @@ public final class TypeHierarchy {
         return new Node(supers, home);
     }
 
+    private ClassFileHome packageHome(ClassLoader loader, String pkg) {
+        Map<String, ClassFileHome> homes = packageHomes.get(loader);
+        return homes == null ? null : homes.get(pkg);
+    }
+
+    private Map<String, ClassFileHome> packageHomes(ClassLoader loader) {
+        Map<String, ClassFileHome> m = packageHomes.get(loader);
+        if (m == null) {
+            synchronized (packageHomes) {
+                m = packageHomes.get(loader);
+                if (m == null) {
+                    m = new ConcurrentHashMap<String, ClassFileHome>();
+                    packageHomes.put(loader, m);
+                }
+            }
+        }
+        return m;
+    }
+
+    private static String packageOf(String internalName) {
+        int slash = internalName.lastIndexOf('/');
+        return slash < 0 ? "" : internalName.substring(0, slash);
+    }
+
     private Map<String, Node> forLoader(ClassLoader loader) {
         Map<String, Node> m = byLoader.get(loader);
         if (m == null) {
@@ -198,10 +244,11 @@ public final class TypeHierarchy {
 
     /**
      * How many super types' class files were read, how many of them from the jar of the class that
-     * named them, and in how many nanoseconds in all (the start-up figures of -Drasp.debug.startup).
+     * named them, in how many nanoseconds in all, and how many from the jar their package was found
+     * in before (the start-up figures of -Drasp.debug.startup).
      */
     public long[] readStats() {
-        return new long[] {reads.get(), homeReads.get(), readNanos.get()};
+        return new long[] {reads.get(), homeReads.get(), readNanos.get(), packageReads.get()};
     }
 
     private static String internalName(Class<?> type) {
