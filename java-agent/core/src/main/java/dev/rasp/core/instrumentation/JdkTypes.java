@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * Which types are the JDK's, and which of them were loaded when the transformer was installed.
  *
- * <p>Both the pre-filter and ByteBuddy's matchers ask about the super types of every candidate
+ * <p>Both the pre-filter and the type matchers ask about the super types of every candidate
  * class, and most of those are the JDK's ({@code Object}, {@code Serializable}, the collections,
  * {@code java.util.concurrent}). Reading their class files from the JDK's image maps its pages into
  * the process, where they stay: with the JVM's fault-around every read brings 64 KiB of

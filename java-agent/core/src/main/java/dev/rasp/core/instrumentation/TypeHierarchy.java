@@ -5,9 +5,7 @@ import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.jar.asm.ClassReader;
 
 import java.net.URL;
-import java.util.Collections;
 import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -39,8 +37,7 @@ public final class TypeHierarchy {
         }
     }
 
-    private final Map<ClassLoader, Map<String, Node>> byLoader =
-            Collections.synchronizedMap(new WeakHashMap<ClassLoader, Map<String, Node>>());
+    private final PerLoader<Node> byLoader = new PerLoader<Node>();
     /** java.* and the JDK's other packages, which only the boot and platform loaders define: one map for all loaders. */
     private final Map<String, Node> jdk = new ConcurrentHashMap<String, Node>();
     private final ClassFileLocator jdkLocator = JdkImage.classFiles();
@@ -56,8 +53,7 @@ public final class TypeHierarchy {
      * What this assumes is what {@link ClassFileHome} assumes: a type found in that jar is the one
      * the loader defines; a package split over several jars finds its other types through the loader.
      */
-    private final Map<ClassLoader, Map<String, ClassFileHome>> packageHomes =
-            Collections.synchronizedMap(new WeakHashMap<ClassLoader, Map<String, ClassFileHome>>());
+    private final PerLoader<ClassFileHome> packageHomes = new PerLoader<ClassFileHome>();
     private final AtomicLong readNanos = new AtomicLong();
 
     public TypeHierarchy(JdkTypes jdkTypes) {
@@ -82,7 +78,7 @@ public final class TypeHierarchy {
     /** The type of this internal name as the loader sees it, read once. */
     Node node(ClassLoader loader, String name, ClassFileHome home) {
         boolean isJdk = JdkTypes.isJdk(name);
-        Map<String, Node> known = isJdk ? jdk : forLoader(loader);
+        Map<String, Node> known = isJdk ? jdk : byLoader.of(loader);
         Node n = known.get(name);
         if (n == null) {
             n = isJdk ? readJdk(name) : read(loader, name, home);
@@ -121,17 +117,7 @@ public final class TypeHierarchy {
     private Node readJdk(String name) {
         Class<?> loaded = jdkTypes.loaded(name.replace('/', '.'));
         if (loaded != null) {
-            Class<?> superclass = loaded.getSuperclass();
-            Class<?>[] interfaces = loaded.getInterfaces();
-            int offset = superclass == null ? 0 : 1;
-            String[] supers = new String[interfaces.length + offset];
-            if (superclass != null) {
-                supers[0] = internalName(superclass);
-            }
-            for (int i = 0; i < interfaces.length; i++) {
-                supers[i + offset] = internalName(interfaces[i]);
-            }
-            return new Node(supers, null);
+            return new Node(SuperTypes.names(loaded), null);
         }
         long t0 = System.nanoTime();
         try {
@@ -157,7 +143,7 @@ public final class TypeHierarchy {
                 return Node.UNREADABLE; // a boot class outside the JDK's packages: none the modules name
             }
             String pkg = packageOf(name);
-            ClassFileHome packageHome = packageHome(loader, pkg);
+            ClassFileHome packageHome = packageHomes.get(loader, pkg);
             if (packageHome != null && packageHome != home) {
                 classFile = packageHome.read(resource);
                 if (classFile != null) {
@@ -173,7 +159,7 @@ public final class TypeHierarchy {
             }
             ClassFileHome found = ClassFileHome.of(url);
             if (found != null) {
-                packageHomes(loader).put(pkg, found);
+                packageHomes.of(loader).put(pkg, found);
             }
             classFile = found != null ? found.read(resource) : null;
             if (classFile == null) {
@@ -193,53 +179,12 @@ public final class TypeHierarchy {
     }
 
     private static Node node(ClassReader reader, ClassFileHome home) {
-        String superName = reader.getSuperName();
-        String[] interfaces = reader.getInterfaces();
-        if (superName == null) {
-            return new Node(interfaces, home);
-        }
-        String[] supers = new String[interfaces.length + 1];
-        supers[0] = superName;
-        System.arraycopy(interfaces, 0, supers, 1, interfaces.length);
-        return new Node(supers, home);
-    }
-
-    private ClassFileHome packageHome(ClassLoader loader, String pkg) {
-        Map<String, ClassFileHome> homes = packageHomes.get(loader);
-        return homes == null ? null : homes.get(pkg);
-    }
-
-    private Map<String, ClassFileHome> packageHomes(ClassLoader loader) {
-        Map<String, ClassFileHome> m = packageHomes.get(loader);
-        if (m == null) {
-            synchronized (packageHomes) {
-                m = packageHomes.get(loader);
-                if (m == null) {
-                    m = new ConcurrentHashMap<String, ClassFileHome>();
-                    packageHomes.put(loader, m);
-                }
-            }
-        }
-        return m;
+        return new Node(SuperTypes.names(reader.getSuperName(), reader.getInterfaces()), home);
     }
 
     private static String packageOf(String internalName) {
         int slash = internalName.lastIndexOf('/');
         return slash < 0 ? "" : internalName.substring(0, slash);
-    }
-
-    private Map<String, Node> forLoader(ClassLoader loader) {
-        Map<String, Node> m = byLoader.get(loader);
-        if (m == null) {
-            synchronized (byLoader) {
-                m = byLoader.get(loader);
-                if (m == null) {
-                    m = new ConcurrentHashMap<String, Node>();
-                    byLoader.put(loader, m);
-                }
-            }
-        }
-        return m;
     }
 
     /**

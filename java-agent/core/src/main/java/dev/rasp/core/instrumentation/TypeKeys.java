@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * What a class must show for any module's type matcher to possibly match it: the cheap test the
- * agent runs on every class before ByteBuddy's matchers (see {@link TypePrefilter}). Each module
+ * agent runs on every class before the type matchers (see {@link TypePrefilter}). Each module
  * declares here every type its {@code .type(...)} matchers name, whether by the class's own name
  * ({@code named}) or through its hierarchy ({@code hasSuperType}), and any class file text its
  * other type matchers depend on ({@code declaresMethod}). A class that shows none of them is not

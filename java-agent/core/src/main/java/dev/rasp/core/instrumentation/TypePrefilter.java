@@ -1,6 +1,5 @@
 package dev.rasp.core.instrumentation;
 
-import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.Type;
 
@@ -10,30 +9,28 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.security.ProtectionDomain;
 
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The cheap first look at every class being loaded, before ByteBuddy's matchers: most of the
- * agent's start went into those matchers, whose {@code hasSuperType} resolves each class's whole
- * hierarchy by reading every super type's class file from its class loader again for every class.
+ * The cheap first look at every class being loaded, before the type matchers (once ByteBuddy's,
+ * whose {@code hasSuperType} resolved each class's whole hierarchy by reading every super type's
+ * class file from its class loader again for every class: most of the agent's start then).
  *
  * <p>Here the class's own bytes give its name, superclass, interfaces and constant pool; whether
  * a super type has one of the {@link TypeKeys} names in its hierarchy is remembered per class
- * loader (one boolean per type name), so each super type's class file is read at most once per
- * loader. A class that shows no key is ignored (ByteBuddy does not look at it); every other class
- * goes to ByteBuddy's matchers exactly as before. Whatever cannot be decided here (a super type
+ * loader (one boolean per type name), and the super types it read are kept in {@link TypeHierarchy}
+ * for the matchers, so each super type's class file is read at most once per loader. A class that
+ * shows no key is ignored (no matcher looks at it); every other class goes to the matchers. Whatever cannot be decided here (a super type
  * whose class file its loader does not serve, e.g. one generated at run time; a class file ASM
  * cannot read; a retransformation of a loaded class) counts as a candidate: this filter only
  * ever removes classes no matcher can match.
  *
- * <p>{@link PrefilteredTransformer} asks it before ByteBuddy sees a class; a class it rejects never
- * reaches ByteBuddy at all.
+ * <p>{@link PrefilteredTransformer} asks it before the transformer sees a class; a class it rejects
+ * never reaches the matchers at all.
  *
  * <p>Why super types are read as class files, not loaded: the JVM loads them right after this
  * hook anyway, so loading them here (not initialised) would spare the second read, but the JDK's
@@ -51,8 +48,7 @@ public final class TypePrefilter {
     private final byte[][] constants;
     private final boolean[] constantLength = new boolean[1 << 16];
     /** Per class loader: internal type name to whether its hierarchy holds a key name. */
-    private final Map<ClassLoader, Map<String, Boolean>> byLoader =
-            Collections.synchronizedMap(new WeakHashMap<ClassLoader, Map<String, Boolean>>());
+    private final PerLoader<Boolean> byLoader = new PerLoader<Boolean>();
     /** java.* types, which only the boot and platform loaders define: one map for all loaders. */
     private final Map<String, Boolean> jdk = new ConcurrentHashMap<String, Boolean>();
     /** The JDK's class files: read from its image, not through its mapping ({@link JdkImage}). */
@@ -316,20 +312,7 @@ public final class TypePrefilter {
     }
 
     private Map<String, Boolean> memo(ClassLoader loader, String name) {
-        if (JdkTypes.isJdk(name)) {
-            return jdk;
-        }
-        Map<String, Boolean> m = byLoader.get(loader);
-        if (m == null) {
-            synchronized (byLoader) {
-                m = byLoader.get(loader);
-                if (m == null) {
-                    m = new ConcurrentHashMap<String, Boolean>();
-                    byLoader.put(loader, m);
-                }
-            }
-        }
-        return m;
+        return JdkTypes.isJdk(name) ? jdk : byLoader.of(loader);
     }
 
     private boolean hasShape(String name) {

@@ -237,17 +237,7 @@ public final class WeavingTransformer implements ClassFileTransformer {
             if (type == null) {
                 return others.of(internalName);
             }
-            Class<?> superclass = type.getSuperclass();
-            Class<?>[] interfaces = type.getInterfaces();
-            int offset = superclass == null ? 0 : 1;
-            String[] supers = new String[interfaces.length + offset];
-            if (superclass != null) {
-                supers[0] = superclass.getName().replace('.', '/');
-            }
-            for (int i = 0; i < interfaces.length; i++) {
-                supers[i + offset] = interfaces[i].getName().replace('.', '/');
-            }
-            return supers;
+            return SuperTypes.names(type);
         }
     }
 

@@ -56,7 +56,7 @@ public final class ClassFileShape implements TypeShape {
         if (matcher.matches(this)) {
             return true;
         }
-        return anySuperType(direct(reader.getSuperName(), reader.getInterfaces()), superTypes, matcher);
+        return anySuperType(SuperTypes.names(reader.getSuperName(), reader.getInterfaces()), superTypes, matcher);
     }
 
     @Override
@@ -109,16 +109,6 @@ public final class ClassFileShape implements TypeShape {
 
     static String annotationName(String descriptor) {
         return descriptor.substring(1, descriptor.length() - 1).replace('/', '.');
-    }
-
-    static String[] direct(String superName, String[] interfaces) {
-        if (superName == null) {
-            return interfaces;
-        }
-        String[] all = new String[interfaces.length + 1];
-        all[0] = superName;
-        System.arraycopy(interfaces, 0, all, 1, interfaces.length);
-        return all;
     }
 
     /**
