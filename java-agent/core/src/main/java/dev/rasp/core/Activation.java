@@ -112,8 +112,8 @@ final class Activation {
         // (ProcessImpl, java.io, the file system providers): the transformer then never looks at
         // the rest of the JDK, and the retransformation pass at start only touches those.
         Matcher<Named> jdkSinks = jdkSinks(modules);
-        // the JDK's classes loaded at install, known from the snapshot the pass takes: both the
-        // pre-filter and ByteBuddy's pools describe them from their classes, not their class files
+        // the JDK's classes loaded at install, known from the snapshot the pass takes: the pre-filter
+        // and the type matchers (TypeHierarchy) describe them from their classes, not their class files
         JdkTypes jdkTypes = new JdkTypes();
         final TypePrefilter prefilter = new TypePrefilter(typeKeys(modules), jdkTypes);
         StartupTimes.watch(prefilter);
@@ -122,7 +122,7 @@ final class Activation {
             module.extend(transformations, coreLoader);
         }
         if (!AdviceWeaving.byteBuddyWeaves()) {
-            // the agent's own transformer: ByteBuddy only describes and matches the types
+            // the agent's own transformer: it describes, matches and weaves the types itself
             ErrorListener listener = new ErrorListener(errors);
             WeavingTransformer weaving = new WeavingTransformer(transformations, jdkSinks, coreLoader, IGNORED_PREFIXES,
                     PREFILTER ? prefilter.hierarchy() : new TypeHierarchy(jdkTypes), instrumentation, RaspBridge.class,
@@ -184,7 +184,7 @@ final class Activation {
      * ByteBuddy's ({@code net.bytebuddy.} is relocated with it in the -agent fat jar) and an
      * application's ByteBuddy, as ByteBuddy's default ignore rule has it.
      */
-    static final List<String> IGNORED_PREFIXES = Arrays.asList("net.bytebuddy.",
+    private static final List<String> IGNORED_PREFIXES = Arrays.asList("net.bytebuddy.",
             String.join(".", "net", "bytebuddy", ""), "dev.rasp.core.", "dev.rasp.bootstrap.", "dev.rasp.agent.");
 
     /** Each module's {@link TypeKeys}: what the pre-filter looks for. */

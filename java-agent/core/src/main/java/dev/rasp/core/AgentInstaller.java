@@ -15,7 +15,7 @@ import java.util.jar.JarFile;
  * this jar is in its isolated class loader.
  *
  * <p>Order: configuration (a bad value stops the JVM); the native engine loads on a thread of
- * its own ({@link EngineStart}) while this one warms ByteBuddy up; then the engine is waited for
+ * its own ({@link EngineStart}) while this one warms the transformer up ({@link dev.rasp.core.instrumentation.TransformWarmup}); then the engine is waited for
  * (missing: log and run unprotected; a rule set error stops the JVM), then the bridge classes into
  * the boot loader ({@link BootstrapClasses}), then {@link Activation} (bridge and
  * transformations). The Spring Boot starter reads a bridge in the boot loader as "installed", so
@@ -58,7 +58,7 @@ public final class AgentInstaller {
             StartupTimes.phase("compiled code reset (attach)");
         }
         // The native library and the rule set load on a thread of their own while this one warms
-        // ByteBuddy's transformation pipeline up; the bridge is defined, and anything hooked, only
+        // the transformer (matching and weaving) up; the bridge is defined, and anything hooked, only
         // once the engine is ready (EngineStart).
         EngineStart engine = EngineStart.begin(agentJar, config, version);
         TransformWarmup.run();

@@ -61,7 +61,7 @@ public final class TypeHierarchy {
     }
 
     /** The super types of the types a class of this loader (from this jar, or null) names. */
-    public SuperTypes of(final ClassLoader loader, final ClassFileHome home) {
+    SuperTypes of(final ClassLoader loader, final ClassFileHome home) {
         return new SuperTypes() {
             @Override
             public String[] of(String internalName) {
