@@ -8,7 +8,10 @@ import net.bytebuddy.utility.JavaModule;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -30,7 +33,12 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Which classes: a snapshot taken right after the transformer was added. A class loaded before
  * it is in the snapshot; one loaded after it went through the transformer at load; one doing both
- * is retransformed from its original bytes, woven once.
+ * is retransformed from its original bytes, woven once. One loaded across the install (its load
+ * hook ran before the transformer was added, its definition ended after the snapshot) is in
+ * neither: at the end of the pass a second snapshot is taken, and a class in it but not in the
+ * first that the {@link LoadWitness} did not see load is matched and retransformed like the others.
+ * What is left: a class whose definition is still unfinished when the pass ends (its thread stalled
+ * between the load hook and the definition for longer than the whole pass).
  */
 final class LoadedClassPass implements Runnable {
 
@@ -50,16 +58,19 @@ final class LoadedClassPass implements Runnable {
     private final WeavingTransformer weaving;
     private final Activation.LoadedClassDiscovery discovery;
     private final Class<?>[] loaded;
+    /** The loads the JVM showed the transformers since just after the install; null if it could not be registered. */
+    private final LoadWitness witness;
     private final InternalErrors errors;
 
     private LoadedClassPass(Instrumentation instrumentation, ClassFileTransformer transformer,
                             WeavingTransformer weaving, Activation.LoadedClassDiscovery discovery, Class<?>[] loaded,
-                            InternalErrors errors) {
+                            LoadWitness witness, InternalErrors errors) {
         this.instrumentation = instrumentation;
         this.transformer = transformer;
         this.weaving = weaving;
         this.discovery = discovery;
         this.loaded = loaded;
+        this.witness = witness;
         this.errors = errors;
     }
 
@@ -69,9 +80,16 @@ final class LoadedClassPass implements Runnable {
      */
     static Thread start(Instrumentation instrumentation, ClassFileTransformer transformer,
                         WeavingTransformer weaving, Activation.LoadedClassDiscovery discovery, InternalErrors errors) {
+        LoadWitness witness = new LoadWitness();
+        try {
+            instrumentation.addTransformer(witness, false);
+        } catch (Throwable t) {
+            errors.record("watching the loads across the install", t);
+            witness = null;
+        }
         Class<?>[] loaded = instrumentation.getAllLoadedClasses();
         discovery.snapshotTaken(loaded);
-        LoadedClassPass pass = new LoadedClassPass(instrumentation, transformer, weaving, discovery, loaded, errors);
+        LoadedClassPass pass = new LoadedClassPass(instrumentation, transformer, weaving, discovery, loaded, witness, errors);
         running = pass;
         Thread thread = new Thread(pass, "rasp-retransform");
         thread.setDaemon(true);
@@ -116,6 +134,7 @@ final class LoadedClassPass implements Runnable {
         long filteredAt = t0;
         long matchedAt = t0;
         int matched = 0;
+        int[] straddled = {0, 0};
         try {
             List<Class<?>> candidates = new ArrayList<Class<?>>();
             for (Class<?> type : loaded) {
@@ -124,23 +143,17 @@ final class LoadedClassPass implements Runnable {
                 }
             }
             filteredAt = System.nanoTime();
-            List<Class<?>> batch = new ArrayList<Class<?>>(BATCH);
-            for (Class<?> type : candidates) {
-                if (!matches(type)) {
-                    continue;
-                }
-                matched++;
-                batch.add(type);
-                if (batch.size() == BATCH) {
-                    retransform(batch);
-                    batch.clear();
-                }
-            }
+            matched = retransformMatching(candidates);
             matchedAt = System.nanoTime();
-            retransform(batch);
         } catch (Throwable t) {
             errors.record("retransforming the classes loaded before the agent", t);
+        }
+        try {
+            straddled = catchUp();
+        } catch (Throwable t) {
+            errors.record("retransforming the classes loaded across the install", t);
         } finally {
+            stopWatching();
             if (running == this) {
                 running = null;
             }
@@ -149,10 +162,61 @@ final class LoadedClassPass implements Runnable {
                 long end = System.nanoTime();
                 StartupTimes.detail(String.format(java.util.Locale.ROOT,
                         "loaded classes retransformed in the background: %d of %d in %.1f ms (filtered in %.1f ms,"
-                                + " matched in %.1f ms, retransformed in %.1f ms)", matched, loaded.length, (end - t0) / 1e6,
-                        (filteredAt - t0) / 1e6, (matchedAt - filteredAt) / 1e6, (end - matchedAt) / 1e6));
+                                + " matched and retransformed in %.1f ms; loaded across the install: %d unseen, %d"
+                                + " retransformed, %.1f ms)", matched, loaded.length, (end - t0) / 1e6,
+                        (filteredAt - t0) / 1e6, (matchedAt - filteredAt) / 1e6, straddled[0], straddled[1],
+                        (end - matchedAt) / 1e6));
             }
         }
+    }
+
+    private void stopWatching() {
+        if (witness == null) {
+            return;
+        }
+        try {
+            instrumentation.removeTransformer(witness);
+        } catch (Throwable t) {
+            errors.record("removing the load witness", t); // it only watches: left registered, it changes nothing
+        }
+    }
+
+    /** Retransforms those of {@code candidates} a module matches, in batches; returns how many. */
+    private int retransformMatching(List<Class<?>> candidates) {
+        int matched = 0;
+        List<Class<?>> batch = new ArrayList<Class<?>>(BATCH);
+        for (Class<?> type : candidates) {
+            if (!matches(type)) {
+                continue;
+            }
+            matched++;
+            batch.add(type);
+            if (batch.size() == BATCH) {
+                retransform(batch);
+                batch.clear();
+            }
+        }
+        retransform(batch);
+        return matched;
+    }
+
+    /**
+     * The classes loaded across the install: in a second snapshot, not in the first, and never
+     * shown to the transformers as they loaded. Returns {unseen, retransformed}.
+     */
+    private int[] catchUp() {
+        if (witness == null) {
+            return new int[] {0, 0};
+        }
+        Set<Class<?>> before = Collections.newSetFromMap(new IdentityHashMap<Class<?>, Boolean>(loaded.length * 2));
+        Collections.addAll(before, loaded);
+        List<Class<?>> unseen = new ArrayList<Class<?>>();
+        for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+            if (!before.contains(type) && !witness.saw(type) && kept(type)) {
+                unseen.add(type);
+            }
+        }
+        return new int[] {unseen.size(), retransformMatching(unseen)};
     }
 
     private boolean kept(Class<?> type) {

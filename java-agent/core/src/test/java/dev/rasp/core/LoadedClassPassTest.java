@@ -12,7 +12,13 @@ import net.bytebuddy.description.type.TypeDescription;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.lang.reflect.InvocationTargetException;
+import java.security.ProtectionDomain;
 import java.lang.instrument.UnmodifiableClassException;
 import java.lang.reflect.Proxy;
 import java.net.URL;
@@ -26,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -45,6 +52,59 @@ class LoadedClassPassTest {
     }
 
     static final class Refused {
+    }
+
+    /** Loaded across the install in {@link #aClassLoadedAcrossTheInstallIsRetransformed}. */
+    static final class Straddler {
+    }
+
+    /** Loaded through the installed transformer in the same test: its benign twin. */
+    static final class LoadedThrough {
+    }
+
+    /** Defines the classes it is asked for from the test's class files: each instance loads them afresh. */
+    static final class IsolatedLoader extends ClassLoader {
+        IsolatedLoader() {
+            super(null);
+        }
+
+        @Override
+        protected Class<?> findClass(String name) throws ClassNotFoundException {
+            try (InputStream in = LoadedClassPassTest.class.getClassLoader().getResourceAsStream(
+                    name.replace('.', '/') + ".class")) {
+                if (in == null) {
+                    throw new ClassNotFoundException(name);
+                }
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                byte[] chunk = new byte[4096];
+                for (int n; (n = in.read(chunk)) > 0; ) {
+                    bytes.write(chunk, 0, n);
+                }
+                return defineClass(name, bytes.toByteArray(), 0, bytes.size());
+            } catch (IOException e) {
+                throw new ClassNotFoundException(name, e);
+            }
+        }
+
+        @Override
+        protected URL findResource(String name) {
+            return LoadedClassPassTest.class.getClassLoader().getResource(name);
+        }
+    }
+
+    /** What the JVM showed a transformer: loads and retransformations, by class name. */
+    static final class Recording implements ClassFileTransformer {
+        final List<String> loads = Collections.synchronizedList(new ArrayList<String>());
+        final List<String> retransformations = Collections.synchronizedList(new ArrayList<String>());
+
+        @Override
+        public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
+                                ProtectionDomain protectionDomain, byte[] classfileBuffer) {
+            if (loader instanceof IsolatedLoader) {
+                (classBeingRedefined == null ? loads : retransformations).add(className.replace('/', '.'));
+            }
+            return null;
+        }
     }
 
     private final List<Class<?>> retransformed = Collections.synchronizedList(new ArrayList<Class<?>>());
@@ -68,6 +128,10 @@ class LoadedClassPassTest {
                         case "getAllLoadedClasses":
                             return loaded.clone();
                         case "isModifiableClass":
+                            return true;
+                        case "addTransformer":
+                            return null;
+                        case "removeTransformer":
                             return true;
                         case "retransformClasses":
                             release.await(10, TimeUnit.SECONDS);
@@ -171,6 +235,82 @@ class LoadedClassPassTest {
         assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(100));
         assertFalse(LoadedClassPass.over(), "the pass still runs");
         assertEquals(1, errors.errors(), "a request served before the pass was over is counted");
+    }
+
+    /**
+     * The JVM shows a class to the transformers registered when its load hook runs, and lists it
+     * among the loaded classes once it is defined. A class whose hook ran before the agent's
+     * transformer was added and whose definition ended after the pass's snapshot was in neither,
+     * and stayed unhooked (at the starter's attach the application's threads load classes all the
+     * while). Here the JVM's own class loading, made to straddle deterministically: a transformer
+     * registered first holds the class's load hook while the agent installs (the JVM called the
+     * transformers registered before it). The pass must retransform it; the class loaded through
+     * the installed transformer must not be retransformed again.
+     */
+    @Test
+    void aClassLoadedAcrossTheInstallIsRetransformed() throws Exception {
+        Instrumentation real = SelfAttachedInstrumentation.get();
+        IsolatedLoader loader = new IsolatedLoader();
+        CountDownLatch inLoadHook = new CountDownLatch(1);
+        CountDownLatch defineIt = new CountDownLatch(1);
+        ClassFileTransformer stall = new ClassFileTransformer() {
+            @Override
+            public byte[] transform(ClassLoader l, String className, Class<?> redefined, ProtectionDomain pd, byte[] b) {
+                if (l == loader && redefined == null && className.equals(Straddler.class.getName().replace('.', '/'))) {
+                    inLoadHook.countDown();
+                    try {
+                        defineIt.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return null;
+            }
+        };
+        Recording agents = new Recording();
+        real.addTransformer(stall, true);
+        Thread application = new Thread(() -> {
+            try {
+                loader.loadClass(Straddler.class.getName());
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException(e);
+            }
+        }, "application");
+        try {
+            application.start();
+            assertTrue(inLoadHook.await(10, TimeUnit.SECONDS));
+            real.addTransformer(agents, true); // the agent installs while the class is being loaded
+            AtomicInteger snapshots = new AtomicInteger();
+            Instrumentation jvm = (Instrumentation) Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] {Instrumentation.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("getAllLoadedClasses") && snapshots.incrementAndGet() == 2) {
+                            // while the pass ran: the straddling class's definition ends (the loader is locked
+                            // until then), another class is loaded through the installed transformer
+                            defineIt.countDown();
+                            application.join(10_000);
+                            Class.forName(LoadedThrough.class.getName(), false, loader);
+                        }
+                        try {
+                            return method.invoke(real, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            InternalErrors errors = new InternalErrors();
+            pass = LoadedClassPass.start(jvm, agents, weaving(Straddler.class, LoadedThrough.class), discovery(), errors);
+            pass.join(10_000);
+            assertTrue(LoadedClassPass.over());
+            assertEquals(2, snapshots.get(), "a second snapshot was taken after the pass");
+            assertEquals(Collections.singletonList(LoadedThrough.class.getName()), agents.loads,
+                    "the straddling class was never shown to the agent's transformer at load (the gap this closes)");
+            assertEquals(Collections.singletonList(Straddler.class.getName()), agents.retransformations,
+                    "the straddling class is retransformed; the one loaded through the transformer is not again");
+            assertEquals(0, errors.errors());
+        } finally {
+            defineIt.countDown();
+            real.removeTransformer(stall);
+            real.removeTransformer(agents);
+        }
     }
 
     /** The agent's own transformer (the default): the pass asks it, not ByteBuddy's iterator, about each loaded class. */
