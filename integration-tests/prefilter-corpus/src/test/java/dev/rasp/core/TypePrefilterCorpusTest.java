@@ -1,12 +1,13 @@
 package dev.rasp.core;
 
+import dev.rasp.core.instrumentation.ByteBuddyShapes;
 import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.Transformations;
 import dev.rasp.core.instrumentation.TypeKeys;
 import dev.rasp.core.instrumentation.TypePrefilter;
 import dev.rasp.core.instrumentation.matching.ClassFileShape;
 import dev.rasp.core.instrumentation.matching.Matchers;
-import net.bytebuddy.jar.asm.ClassReader;
+import org.objectweb.asm.ClassReader;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.description.type.TypeDescription;
@@ -85,7 +86,7 @@ class TypePrefilterCorpusTest {
             AgentBuilder builder = new AgentBuilder.Default().disableClassFormatChanges().ignore(none());
             Transformations transformations = module.extend(new Transformations(), coreLoader);
             this.rules = transformations.rules();
-            this.matchers = (ResettableClassFileTransformer) transformations.applyTo(builder).makeRaw();
+            this.matchers = (ResettableClassFileTransformer) ByteBuddyShapes.applyTo(transformations, builder).makeRaw();
         }
 
         /** Whether one of its rules matches the class as the agent describes it (WeavingTransformer's matching). */

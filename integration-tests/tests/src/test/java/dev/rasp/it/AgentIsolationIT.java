@@ -35,10 +35,10 @@ class AgentIsolationIT {
             "dev.rasp.bootstrap.RaspBridge",
             "dev.rasp.core.AgentInstaller",
             "dev.rasp.core.engine.NativeEngine",
-            "dev.rasp.shaded.bytebuddy.ByteBuddy",
+            "dev.rasp.shaded.asm.ClassReader",
             "dev/rasp/core/AgentInstaller.class",
             "dev/rasp/core/agent-version.properties",
-            "dev/rasp/shaded/bytebuddy/ByteBuddy.class"));
+            "dev/rasp/shaded/asm/ClassReader.class"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "probe finished");
@@ -49,9 +49,9 @@ class AgentIsolationIT {
         assertTrue(output.contains("class dev.rasp.agent.RaspAgent FOUND"), "the launcher is on the class path: " + output);
         assertTrue(output.contains("class dev.rasp.bootstrap.RaspBridge FOUND in the boot loader"), output);
         for (String absent : new String[] {"class dev.rasp.core.AgentInstaller absent",
-                "class dev.rasp.core.engine.NativeEngine absent", "class dev.rasp.shaded.bytebuddy.ByteBuddy absent",
+                "class dev.rasp.core.engine.NativeEngine absent", "class dev.rasp.shaded.asm.ClassReader absent",
                 "resource dev/rasp/core/AgentInstaller.class absent", "resource dev/rasp/core/agent-version.properties absent",
-                "resource dev/rasp/shaded/bytebuddy/ByteBuddy.class absent"}) {
+                "resource dev/rasp/shaded/asm/ClassReader.class absent"}) {
             assertTrue(output.contains(absent), absent + ": " + output);
         }
         try (Stream<Path> left = Files.list(tmp)) {

@@ -13,13 +13,13 @@ import java.util.regex.Pattern;
 
 /**
  * The JIT's compiler directives in an application's JVM, as {@code jcmd <pid> Compiler.directives_print} prints them:
- * the agent adds one that keeps its own ByteBuddy (relocated into dev.rasp.shaded.bytebuddy) out of C2, and nothing
- * that an application's class, its own net.bytebuddy included, could match.
+ * the agent adds one that keeps its own ASM (relocated into dev.rasp.shaded.asm) out of C2, and nothing
+ * that an application's class, its own org.objectweb.asm included, could match.
  */
 final class CompilerDirectives {
 
     /** The agent's directive, then the JVM's default one. */
-    static final List<String> WITH_AGENT = List.of("dev/rasp/shaded/bytebuddy/*.*", "*.*");
+    static final List<String> WITH_AGENT = List.of("dev/rasp/shaded/asm/*.*", "*.*");
     static final List<String> JVM_DEFAULT = List.of("*.*");
 
     private static final Pattern MATCHING = Pattern.compile("(?m)^\\s*matching:\\s*(\\S+)");

@@ -27,9 +27,9 @@ import java.util.jar.JarFile;
  * back: class {@code a.B} is {@code inst/core/a/B.classdata}, resource {@code a/B.class} the same
  * entry, resource {@code a/x.properties} is {@code inst/core/a/x.properties}.
  *
- * <p>Classes come from {@code inst/core/} only. The bridge's entries are resources only, for
- * ByteBuddy, which reads a bridge type's class file through this loader when it inlines advice
- * naming it: the core defines the bridge in the boot loader (BootstrapClasses), and a bridge class
+ * <p>Classes come from {@code inst/core/} only. The bridge's entries are resources only, for the
+ * core's class file readers, which read a bridge type's class file through this loader as any
+ * other (ByteBuddy did so when it inlined advice naming it): the core defines the bridge in the boot loader (BootstrapClasses), and a bridge class
  * reaching this loader would be a second copy.
  *
  * <p>Resource URLs are ordinary {@code jar:file:.../rasp.jar!/inst/core/...} URLs (their text can be

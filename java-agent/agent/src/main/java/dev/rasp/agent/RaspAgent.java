@@ -44,7 +44,7 @@ public final class RaspAgent {
         try {
             File agentJar = new File(RaspAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             // Parent: the platform loader (Java 9+; java.sql lives there) or the boot loader
-            // (Java 8). Never the application's loader, so the core and ByteBuddy stay invisible.
+            // (Java 8). Never the application's loader, so the core and its ASM stay invisible.
             ClassLoader core = new CoreClassLoader(agentJar, platformLoader());
             Class<?> installer = Class.forName(INSTALLER, true, core);
             installer.getMethod("install", Instrumentation.class, String.class, boolean.class, String.class)

@@ -109,7 +109,7 @@ class CoreClassLoaderTest {
         String name = FIXTURE + "Greeter.class";
         URL url = loader.getResource(name);
         assertEquals("jar:" + jarUrl + "!/" + CoreClassLoader.CORE_PREFIX + FIXTURE + "Greeter.classdata", url.toString());
-        assertArrayEquals(fixtures.get("Greeter.class"), readAll(loader.getResourceAsStream(name)), "ByteBuddy's read");
+        assertArrayEquals(fixtures.get("Greeter.class"), readAll(loader.getResourceAsStream(name)), "the core's class file reads");
         assertArrayEquals(fixtures.get("Greeter.class"), readAll(url.openStream()));
         // the text of the URL opens with the JDK's own jar handler too, for whoever keeps it as a string
         URLConnection plain = new URL(url.toString()).openConnection();
@@ -134,7 +134,7 @@ class CoreClassLoaderTest {
         assertFalse(object.toString().contains("inst/"), object.toString());
     }
 
-    /** ByteBuddy reads a bridge type's class file through the core's loader; the class itself is the boot loader's. */
+    /** A bridge type's class file is read through the core's loader; the class itself is the boot loader's. */
     @Test
     void theBridgeIsAResourceButNeverAClassOfThisLoader() throws Exception {
         CoreClassLoader loader = newLoader();

@@ -4,7 +4,6 @@ import dev.rasp.bootstrap.RaspBridge;
 import dev.rasp.bootstrap.RaspTelemetry;
 import dev.rasp.core.config.AgentConfig;
 import dev.rasp.core.engine.Engine;
-import dev.rasp.core.instrumentation.AdviceWeaving;
 import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.JdkTypes;
 import dev.rasp.core.instrumentation.PrefilteredTransformer;
@@ -35,7 +34,6 @@ import dev.rasp.core.instrumentation.TypeHierarchy;
 import dev.rasp.core.instrumentation.matching.Matcher;
 import dev.rasp.core.instrumentation.matching.Matchers;
 import dev.rasp.core.instrumentation.matching.Named;
-import net.bytebuddy.agent.builder.AgentBuilder;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
@@ -53,7 +51,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Activation {
 
     private static final boolean PREFILTER = !"off".equals(System.getProperty("rasp.debug.prefilter"));
-    private static final boolean DISCOVERY = !"off".equals(System.getProperty("rasp.debug.discovery"));
 
     private Activation() {
     }
@@ -80,19 +77,16 @@ final class Activation {
 
     /** What {@link #prepare} built: the transformations, not installed yet. */
     static final class Prepared {
-        /** ByteBuddy's agent builder ({@code -Drasp.debug.advice=bytebuddy}), or null. */
-        final AgentBuilder builder;
-        /** The agent's own transformer behind the pre-filter, or null. */
+        /** The agent's transformer behind the pre-filter, as the JVM is to hold it. */
         final ClassFileTransformer transformer;
-        /** The agent's own transformer itself (what the retransformation pass asks), or null. */
+        /** The agent's transformer itself (what the retransformation pass asks). */
         final WeavingTransformer weaving;
         final InternalErrors errors;
-        /** Null with -Drasp.debug.discovery=off (ByteBuddy's own discovery, inside premain). */
+        /** Which of the classes loaded before the install the pass looks at. */
         final LoadedClassDiscovery discovery;
 
-        Prepared(AgentBuilder builder, ClassFileTransformer transformer, WeavingTransformer weaving,
-                 InternalErrors errors, LoadedClassDiscovery discovery) {
-            this.builder = builder;
+        Prepared(ClassFileTransformer transformer, WeavingTransformer weaving, InternalErrors errors,
+                 LoadedClassDiscovery discovery) {
             this.transformer = transformer;
             this.weaving = weaving;
             this.errors = errors;
@@ -121,24 +115,17 @@ final class Activation {
         for (InstrumentationModule module : modules) {
             module.extend(transformations, coreLoader);
         }
-        if (!AdviceWeaving.byteBuddyWeaves()) {
-            // the agent's own transformer: it describes, matches and weaves the types itself
-            ErrorListener listener = new ErrorListener(errors);
-            WeavingTransformer weaving = new WeavingTransformer(transformations, jdkSinks, coreLoader, IGNORED_PREFIXES,
-                    PREFILTER ? prefilter.hierarchy() : new TypeHierarchy(jdkTypes), instrumentation, RaspBridge.class,
-                    listener);
-            ClassFileTransformer transformer = PrefilteredTransformer.wrap(weaving, PREFILTER ? prefilter : null,
-                    jdkSinks, coreLoader, StartupTimes.probe());
-            preloadExecutors(errors);
-            // the classes loaded before the install are retransformed after it, on a thread of its own
-            LoadedClassDiscovery pass = new LoadedClassDiscovery(jdkSinks, coreLoader, PREFILTER ? prefilter : null, jdkTypes, true);
-            return new Prepared(null, transformer, weaving, errors, pass);
-        }
-        // ByteBuddy's agent builder and advice instead, to compare (-Drasp.debug.advice=bytebuddy)
-        Prepared prepared = ByteBuddyActivation.prepare(instrumentation, transformations, jdkSinks, coreLoader,
-                PREFILTER ? prefilter : null, jdkTypes, DISCOVERY, errors);
+        // the agent's own transformer: it describes, matches and weaves the types itself
+        ErrorListener listener = new ErrorListener(errors);
+        WeavingTransformer weaving = new WeavingTransformer(transformations, jdkSinks, coreLoader, IGNORED_PREFIXES,
+                PREFILTER ? prefilter.hierarchy() : new TypeHierarchy(jdkTypes), instrumentation, RaspBridge.class,
+                listener);
+        ClassFileTransformer transformer = PrefilteredTransformer.wrap(weaving, PREFILTER ? prefilter : null,
+                jdkSinks, coreLoader, StartupTimes.probe());
         preloadExecutors(errors);
-        return prepared;
+        // the classes loaded before the install are retransformed after it, on a thread of its own
+        LoadedClassDiscovery pass = new LoadedClassDiscovery(jdkSinks, coreLoader, PREFILTER ? prefilter : null, jdkTypes);
+        return new Prepared(transformer, weaving, errors, pass);
     }
 
     /** The advice classes read on a thread of their own, not by the first classes woven on the application's. */
@@ -180,12 +167,12 @@ final class Activation {
     }
 
     /**
-     * Classes the agent never transforms, whatever the modules' matchers say: its own, its
-     * ByteBuddy's ({@code net.bytebuddy.} is relocated with it in the -agent fat jar) and an
-     * application's ByteBuddy, as ByteBuddy's default ignore rule has it.
+     * Classes the agent never transforms, whatever the modules' matchers say: its own (its relocated
+     * ASM among them) and an application's ByteBuddy, as ByteBuddy's default ignore rule had it when
+     * the agent used ByteBuddy: another agent's or framework's instrumentation library is left alone.
      */
-    private static final List<String> IGNORED_PREFIXES = Arrays.asList("net.bytebuddy.",
-            String.join(".", "net", "bytebuddy", ""), "dev.rasp.core.", "dev.rasp.bootstrap.", "dev.rasp.agent.");
+    private static final List<String> IGNORED_PREFIXES = Arrays.asList("net.bytebuddy.", "dev.rasp.core.",
+            "dev.rasp.bootstrap.", "dev.rasp.agent.", "dev.rasp.shaded.");
 
     /** Each module's {@link TypeKeys}: what the pre-filter looks for. */
     static List<TypeKeys> typeKeys(List<InstrumentationModule> modules) {
@@ -198,12 +185,6 @@ final class Activation {
         return keys;
     }
 
-    /**
-     * {@code net.bytebuddy.} as the application's classes name it: built at run time because the shade
-     * plugin rewrites every constant that names a ByteBuddy package to the relocated one.
-     */
-    static final String APPLICATION_BYTEBUDDY = String.join(".", "net", "bytebuddy", "");
-
     static void start(Instrumentation instrumentation, Prepared prepared, AgentConfig config, boolean atStartup,
                       String version, RuleSetManager rules) {
         InternalErrors errors = prepared.errors;
@@ -213,27 +194,16 @@ final class Activation {
         }
         StartupTimes.phase("bridge installed");
         SinkPreload.beforeInstall();
-        ClassFileTransformer transformer;
-        if (prepared.transformer != null) {
-            transformer = prepared.transformer;
-            instrumentation.addTransformer(transformer, true);
-        } else {
-            transformer = ByteBuddyActivation.install(prepared.builder, instrumentation);
-        }
-        if (prepared.discovery != null && prepared.discovery.deferred) {
-            LoadedClassPass.start(instrumentation, transformer, prepared.weaving, prepared.discovery, errors);
-            StartupTimes.phase("transformer installed (loaded classes: in the background)");
-        } else {
-            StartupTimes.phase("transformer installed (retransformation of loaded classes)");
-        }
+        ClassFileTransformer transformer = prepared.transformer;
+        instrumentation.addTransformer(transformer, true);
+        LoadedClassPass.start(instrumentation, prepared.weaving, prepared.discovery, errors);
+        StartupTimes.phase("transformer installed (loaded classes: in the background)");
         // the snapshot of the loaded classes is taken: loads are woven from now on without the JVM
         // keeping their original class files (PrefilteredTransformer, "Two registrations")
         PrefilteredTransformer.registerForLoads(instrumentation, transformer);
         StartupTimes.report();
         SinkPreload.start();
-        if (prepared.weaving != null) {
-            readAdvice(prepared.weaving, errors);
-        }
+        readAdvice(prepared.weaving, errors);
 
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             StartupTimes.report();
@@ -266,48 +236,25 @@ final class Activation {
     }
 
     /**
-     * The classes already loaded when the transformer is installed (a few thousand at premain: the
-     * JDK's, and the agent's own ByteBuddy and core), less those the agent's ignore matcher ignores
-     * whatever the type matchers say: the agent core loader's, and the boot loader's other than
-     * the JDK sinks (the same name matcher). ByteBuddy's discovery otherwise describes, matches and
-     * reports each of them, reflectively, before the first real retransformation; every other class
-     * (any other loader: application, platform, a framework's own) still goes to it unchanged.
+     * Which of the classes already loaded when the transformer is installed (a few thousand at
+     * premain: the JDK's and the agent's own; at attach every application class loaded so far) the
+     * retransformation pass looks at: not the agent core loader's, not the boot loader's other than
+     * the JDK sinks (the same name matcher as the transformer's), and of the rest those the
+     * pre-filter keeps.
      */
     static final class LoadedClassDiscovery {
         private final Matcher<? super Named> jdkSinks;
         private final ClassLoader ownLoader;
         private final TypePrefilter prefilter;
         private final JdkTypes jdkTypes;
-        /** True: ByteBuddy's install pass gets nothing; {@link LoadedClassPass} does the work afterwards. */
-        final boolean deferred;
 
-        /** @param prefilter null to hand ByteBuddy every class of another loader than the boot loader and the agent's */
+        /** @param prefilter null to keep every class of another loader than the boot loader and the agent's */
         LoadedClassDiscovery(Matcher<? super Named> jdkSinks, ClassLoader ownLoader, TypePrefilter prefilter,
-                             JdkTypes jdkTypes, boolean deferred) {
+                             JdkTypes jdkTypes) {
             this.jdkSinks = jdkSinks;
             this.ownLoader = ownLoader;
             this.prefilter = prefilter;
             this.jdkTypes = jdkTypes;
-            this.deferred = deferred;
-        }
-
-        /** The classes ByteBuddy's install is to retransform (-Drasp.debug.advice=bytebuddy): none when deferred. */
-        Iterable<Iterable<Class<?>>> resolve(Instrumentation instrumentation) {
-            if (deferred) {
-                return java.util.Collections.<Iterable<Class<?>>>emptyList();
-            }
-            Class<?>[] loaded = instrumentation.getAllLoadedClasses();
-            snapshotTaken(loaded);
-            List<Class<?>> kept = new ArrayList<Class<?>>();
-            for (Class<?> type : loaded) {
-                if (keep(type)) {
-                    kept.add(type);
-                }
-            }
-            if (StartupTimes.ENABLED) {
-                StartupTimes.detail("discovery: " + kept.size() + " of " + loaded.length + " loaded classes to match");
-            }
-            return java.util.Collections.<Iterable<Class<?>>>singletonList(kept);
         }
 
         /** The classes loaded when the transformer was installed: the JDK's among them are described from their classes. */
@@ -330,7 +277,7 @@ final class Activation {
                 // at attach every application class loaded so far: by reflection first (TypePrefilter)
                 return prefilter == null || prefilter.candidate(type);
             } catch (Throwable t) {
-                return true; // undecided: ByteBuddy looks at it
+                return true; // undecided: the transformer's matchers look at it
             }
         }
     }

@@ -1,6 +1,6 @@
 package dev.rasp.core;
 
-import net.bytebuddy.jar.asm.ClassReader;
+import org.objectweb.asm.ClassReader;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;

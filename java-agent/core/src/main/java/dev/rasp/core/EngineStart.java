@@ -8,7 +8,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The native library's load and the rule set's load, on a thread of their own while the main
- * thread warms ByteBuddy's transformation pipeline up ({@code TransformWarmup}, which needs
+ * thread warms the transformation pipeline up ({@code TransformWarmup}, which needs
  * neither): two cores then share what one did in sequence.
  *
  * <p>Nothing can reach the engine early: the bridge classes are defined, and classes transformed,

@@ -1,11 +1,7 @@
 package dev.rasp.core;
 
 import dev.rasp.core.instrumentation.WeavingTransformer;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.utility.JavaModule;
 
-import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * sinks and executors; at attach every application class loaded so far), matched and
  * retransformed on a thread of its own ({@code rasp-retransform}) while the application goes on
  * starting: this pass was about a quarter of {@code premain}'s time (discovery, ByteBuddy's
- * matching by reflection, the retransformation of the 17 JDK classes; more at attach), spent on
+ * matching by reflection when the agent used it, the retransformation of the 17 JDK classes; more at attach), spent on
  * the main thread before the application's own {@code main} could begin.
  *
  * <p>What that leaves open: until the pass ends, a JDK sink class that was loaded before the
@@ -53,8 +49,7 @@ final class LoadedClassPass implements Runnable {
     private final CountDownLatch over = new CountDownLatch(1);
 
     private final Instrumentation instrumentation;
-    private final ClassFileTransformer transformer;
-    /** The agent's own transformer, asked about each loaded class; null with ByteBuddy's builder. */
+    /** The agent's transformer, asked about each loaded class. */
     private final WeavingTransformer weaving;
     private final Activation.LoadedClassDiscovery discovery;
     private final Class<?>[] loaded;
@@ -62,11 +57,9 @@ final class LoadedClassPass implements Runnable {
     private final LoadWitness witness;
     private final InternalErrors errors;
 
-    private LoadedClassPass(Instrumentation instrumentation, ClassFileTransformer transformer,
-                            WeavingTransformer weaving, Activation.LoadedClassDiscovery discovery, Class<?>[] loaded,
+    private LoadedClassPass(Instrumentation instrumentation, WeavingTransformer weaving, Activation.LoadedClassDiscovery discovery, Class<?>[] loaded,
                             LoadWitness witness, InternalErrors errors) {
         this.instrumentation = instrumentation;
-        this.transformer = transformer;
         this.weaving = weaving;
         this.discovery = discovery;
         this.loaded = loaded;
@@ -78,8 +71,8 @@ final class LoadedClassPass implements Runnable {
      * Takes the snapshot now (the transformer has just been added) and starts the pass on its own
      * thread; requests wait for it from now on.
      */
-    static Thread start(Instrumentation instrumentation, ClassFileTransformer transformer,
-                        WeavingTransformer weaving, Activation.LoadedClassDiscovery discovery, InternalErrors errors) {
+    static Thread start(Instrumentation instrumentation, WeavingTransformer weaving,
+                        Activation.LoadedClassDiscovery discovery, InternalErrors errors) {
         LoadWitness witness = new LoadWitness();
         try {
             instrumentation.addTransformer(witness, false);
@@ -89,9 +82,13 @@ final class LoadedClassPass implements Runnable {
         }
         Class<?>[] loaded = instrumentation.getAllLoadedClasses();
         discovery.snapshotTaken(loaded);
-        LoadedClassPass pass = new LoadedClassPass(instrumentation, transformer, weaving, discovery, loaded, witness, errors);
+        LoadedClassPass pass = new LoadedClassPass(instrumentation, weaving, discovery, loaded, witness, errors);
         running = pass;
         Thread thread = new Thread(pass, "rasp-retransform");
+        if (!DEFERRED) {
+            pass.run(); // -Drasp.debug.retransform=sync: inside premain, as before
+            return thread;
+        }
         thread.setDaemon(true);
         try {
             thread.start();
@@ -229,11 +226,7 @@ final class LoadedClassPass implements Runnable {
 
     private boolean matches(Class<?> type) {
         try {
-            if (weaving != null) {
-                return weaving.matches(type);
-            }
-            return ((ResettableClassFileTransformer) transformer).iterator(TypeDescription.ForLoadedType.of(type), type.getClassLoader(),
-                    JavaModule.ofType(type), type, type.getProtectionDomain()).hasNext();
+            return weaving.matches(type);
         } catch (Throwable t) {
             errors.record("matching " + type.getName(), t);
             return false;

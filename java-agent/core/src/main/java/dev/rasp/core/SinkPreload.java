@@ -3,8 +3,8 @@ package dev.rasp.core;
 /**
  * Loads, on a daemon thread once the transformer is installed, the JDK sink classes an
  * application usually loads only at its first call of that kind (the first process launch, the
- * first connection): their transformation (ByteBuddy's type description,
- * advice resolution and weaving, cold) then happens here instead of in that first call.
+ * first connection): their transformation (description, matching and
+ * weaving, cold code) then happens here instead of in that first call.
  * Nothing is initialised ({@code Class.forName(name, false, null)}: no static initialiser runs),
  * so the application sees no side effect; a class the transformer sees here is hooked exactly as
  * when the application loads it. A name the JDK does not have (another version, a jlink image

@@ -27,8 +27,8 @@ public final class StartupTimes {
     private static final AtomicLong CPU_NANOS = new AtomicLong();
     private static final AtomicInteger TRANSFORMED = new AtomicInteger();
     /** Calls the pre-filter passed on to matching and weaving. */
-    private static final AtomicInteger TO_BYTEBUDDY = new AtomicInteger();
-    private static final AtomicLong BYTEBUDDY_NANOS = new AtomicLong();
+    private static final AtomicInteger TO_WEAVER = new AtomicInteger();
+    private static final AtomicLong WEAVER_NANOS = new AtomicLong();
     private static final ThreadLocal<long[]> OPEN = new ThreadLocal<long[]>();
 
     private StartupTimes() {
@@ -55,21 +55,6 @@ public final class StartupTimes {
         lastCpu = cpu;
     }
 
-    /** Splits the install's phase at the retransformation of the loaded classes ByteBuddy's discovery matched. */
-    static net.bytebuddy.agent.builder.AgentBuilder.RedefinitionStrategy.Listener redefinitionListener() {
-        if (!ENABLED) {
-            return net.bytebuddy.agent.builder.AgentBuilder.RedefinitionStrategy.Listener.NoOp.INSTANCE;
-        }
-        return new net.bytebuddy.agent.builder.AgentBuilder.RedefinitionStrategy.Listener.Adapter() {
-            @Override
-            public void onBatch(int index, java.util.List<Class<?>> batch, java.util.List<Class<?>> types) {
-                if (index == 0) {
-                    phase("discovery of the loaded classes (" + types.size() + " to retransform)");
-                }
-            }
-        };
-    }
-
     /** One more line of detail on the phase that is running (callers build it only when ENABLED). */
     static void detail(String line) {
         if (ENABLED) {
@@ -89,12 +74,12 @@ public final class StartupTimes {
             }
 
             @Override
-            public void exit(boolean toByteBuddy) {
-                if (toByteBuddy) {
-                    TO_BYTEBUDDY.incrementAndGet();
+            public void exit(boolean toWeaver) {
+                if (toWeaver) {
+                    TO_WEAVER.incrementAndGet();
                     long[] open = OPEN.get();
                     if (open != null && open[0] == 1) {
-                        BYTEBUDDY_NANOS.addAndGet(System.nanoTime() - open[1]);
+                        WEAVER_NANOS.addAndGet(System.nanoTime() - open[1]);
                     }
                 }
                 completed();
@@ -152,7 +137,7 @@ public final class StartupTimes {
                 AgentLog.info("startup: pre-filter read " + r[0] + " super types' class files (" + r[1]
                         + " from the jar of the class naming them, " + r[3] + " from their package's jar) in " + ms(r[2]) + " ms");
             }
-            AgentLog.info("startup: transformer " + SEEN.get() + " classes (" + TO_BYTEBUDDY.get() + " past the pre-filter in " + ms(BYTEBUDDY_NANOS.get()) + " ms), "
+            AgentLog.info("startup: transformer " + SEEN.get() + " classes (" + TO_WEAVER.get() + " past the pre-filter in " + ms(WEAVER_NANOS.get()) + " ms), "
                     + TRANSFORMED.get() + " transformed, "
                     + ms(NANOS.get()) + " ms (thread CPU " + ms(CPU_NANOS.get()) + " ms)");
         }

@@ -1,7 +1,7 @@
 package dev.rasp.core;
 
 import dev.rasp.bootstrap.RaspBridge;
-import net.bytebuddy.jar.asm.ClassReader;
+import org.objectweb.asm.ClassReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -7,8 +7,6 @@ import dev.rasp.core.instrumentation.WeavingTransformer;
 import dev.rasp.core.instrumentation.CachedAdvice;
 import dev.rasp.core.instrumentation.matching.Matchers;
 import dev.rasp.core.instrumentation.matching.TypeShape;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
-import net.bytebuddy.description.type.TypeDescription;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -147,23 +145,6 @@ class LoadedClassPassTest {
                 });
     }
 
-    /** ByteBuddy's transformer, as far as the pass asks it: which classes a module matches. */
-    private static ResettableClassFileTransformer matching(Class<?>... hooked) {
-        Set<String> names = new HashSet<String>();
-        for (Class<?> c : hooked) {
-            names.add(c.getName());
-        }
-        return (ResettableClassFileTransformer) Proxy.newProxyInstance(LoadedClassPassTest.class.getClassLoader(),
-                new Class<?>[] {ResettableClassFileTransformer.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("iterator")) {
-                        TypeDescription type = (TypeDescription) args[0];
-                        return (names.contains(type.getName()) ? Collections.singletonList(new Object())
-                                : Collections.emptyList()).iterator();
-                    }
-                    throw new UnsupportedOperationException(method.getName());
-                });
-    }
-
     /** The agent's own transformer, as far as the pass asks it ({@link WeavingTransformer#matches}): which classes a rule matches. */
     private static WeavingTransformer weaving(Class<?>... hooked) {
         String[] names = new String[hooked.length];
@@ -188,14 +169,14 @@ class LoadedClassPassTest {
     /** Every class of the test's loader counts (no pre-filter); the agent's own loader is another. */
     private static Activation.LoadedClassDiscovery discovery() {
         return new Activation.LoadedClassDiscovery(Matchers.none(),
-                new URLClassLoader(new URL[0], null), null, new JdkTypes(), true);
+                new URLClassLoader(new URL[0], null), null, new JdkTypes());
     }
 
     @Test
     void aRequestWaitsForThePassWhichRetransformsWhatAModuleMatches() throws Exception {
         InternalErrors errors = new InternalErrors();
-        pass = LoadedClassPass.start(jvm(Hooked.class, Plain.class, String.class), matching(Hooked.class, String.class),
-                null, discovery(), errors);
+        pass = LoadedClassPass.start(jvm(Hooked.class, Plain.class, String.class), weaving(Hooked.class, String.class),
+                discovery(), errors);
         assertFalse(LoadedClassPass.over(), "a request arriving now waits");
         AtomicBoolean served = new AtomicBoolean();
         Thread request = new Thread(() -> {
@@ -218,8 +199,7 @@ class LoadedClassPassTest {
     void aRefusedClassDoesNotLeaveTheOthersUnhooked() throws Exception {
         InternalErrors errors = new InternalErrors();
         release.countDown();
-        pass = LoadedClassPass.start(jvm(Refused.class, Hooked.class), matching(Refused.class, Hooked.class), null, discovery(),
-                errors);
+        pass = LoadedClassPass.start(jvm(Refused.class, Hooked.class), weaving(Refused.class, Hooked.class), discovery(), errors);
         pass.join(10_000);
         assertEquals(Collections.singletonList(Hooked.class), retransformed, "retried on its own after the batch failed");
         assertEquals(1, errors.errors(), "the refused class is counted");
@@ -229,7 +209,7 @@ class LoadedClassPassTest {
     @Test
     void aRequestIsServedAfterTheLongestWaitAndCounted() {
         InternalErrors errors = new InternalErrors();
-        pass = LoadedClassPass.start(jvm(Hooked.class), matching(Hooked.class), null, discovery(), errors);
+        pass = LoadedClassPass.start(jvm(Hooked.class), weaving(Hooked.class), discovery(), errors);
         long t0 = System.nanoTime();
         LoadedClassPass.awaitBeforeRequest(errors, 100);
         assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(100));
@@ -297,7 +277,7 @@ class LoadedClassPassTest {
                         }
                     });
             InternalErrors errors = new InternalErrors();
-            pass = LoadedClassPass.start(jvm, agents, weaving(Straddler.class, LoadedThrough.class), discovery(), errors);
+            pass = LoadedClassPass.start(jvm, weaving(Straddler.class, LoadedThrough.class), discovery(), errors);
             pass.join(10_000);
             assertTrue(LoadedClassPass.over());
             assertEquals(2, snapshots.get(), "a second snapshot was taken after the pass");
@@ -311,20 +291,5 @@ class LoadedClassPassTest {
             real.removeTransformer(stall);
             real.removeTransformer(agents);
         }
-    }
-
-    /** The agent's own transformer (the default): the pass asks it, not ByteBuddy's iterator, about each loaded class. */
-    @Test
-    void withTheAgentsTransformerThePassRetransformsWhatItsRulesMatch() throws Exception {
-        InternalErrors errors = new InternalErrors();
-        release.countDown();
-        // the ByteBuddy transformer matches nothing: what is retransformed is what the agent's own says
-        pass = LoadedClassPass.start(jvm(Plain.class, Hooked.class, String.class), matching(),
-                weaving(Hooked.class, String.class), discovery(), errors);
-        pass.join(10_000);
-        assertTrue(LoadedClassPass.over());
-        // String is the boot loader's and no module names it: left alone whatever a rule says
-        assertEquals(Collections.singletonList(Hooked.class), retransformed);
-        assertEquals(0, errors.errors());
     }
 }

@@ -5,8 +5,6 @@ import dev.rasp.core.instrumentation.PrefilteredTransformer;
 import dev.rasp.core.instrumentation.TypeKeys;
 import dev.rasp.core.instrumentation.TypePrefilter;
 import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,46 +28,35 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What reaches ByteBuddy's transformer through the agent's {@link PrefilteredTransformer}: only
- * the classes a matcher can match, with the arguments the JVM passed, in the form it used (with
- * the module on Java 9+); everything else is left untransformed without ByteBuddy seeing it.
+ * What reaches the weaver through the agent's {@link PrefilteredTransformer}: only the classes a
+ * matcher can match, with the arguments the JVM passed, in the form it used (with the module on
+ * Java 9+); everything else is left untransformed without the weaver seeing it. (ByteBuddy here
+ * only makes class files.)
  */
 class PrefilteredTransformerTest {
 
-    /** What the transformer stands in for ByteBuddy's returns for every class it is handed. */
+    /** What the weaver stand-in returns for every class it is handed. */
     private static final byte[] WOVEN = {(byte) 0xCA, (byte) 0xFE};
 
     private final List<Object[]> handed = new ArrayList<Object[]>();
-    private final List<String> called = new ArrayList<String>();
-    private final List<Object[]> resets = new ArrayList<Object[]>();
     private final ClassLoader appLoader = getClass().getClassLoader();
     private final ClassLoader ownLoader = new ClassLoader(null) {
     };
     private TypePrefilter prefilter;
 
-    /** ByteBuddy's transformer as a recorder: a proxy, so that it also receives transform(Module, ...) on Java 9+. */
-    private ResettableClassFileTransformer byteBuddy() {
-        return (ResettableClassFileTransformer) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {ResettableClassFileTransformer.class}, (proxy, method, args) -> {
-                    called.add(method.getName());
-                    if (method.getName().equals("transform")) {
-                        handed.add(args);
-                        return WOVEN;
-                    }
-                    if (method.getName().equals("reset")) {
-                        resets.add(args);
-                        return true;
-                    }
-                    return method.getName().equals("toString") ? "recorder" : null;
-                });
-    }
+    /** The weaver as a recorder: the arguments as the JVM passed them (the module first in its Java 9+ form). */
+    private final PrefilteredTransformer.Weaver recorder = (module, loader, name, redefined, domain, classFile) -> {
+        handed.add(module == null ? new Object[] {loader, name, redefined, domain, classFile}
+                : new Object[] {module, loader, name, redefined, domain, classFile});
+        return WOVEN;
+    };
 
-    /** Every call the transformer made, as the start-up probe sees it: true when it went to ByteBuddy. */
+    /** Every call the transformer made, as the start-up probe sees it: true when it went to the weaver. */
     private final List<Boolean> probed = new ArrayList<Boolean>();
     private int entered;
 
-    private ResettableClassFileTransformer filtered(TypePrefilter filter) {
-        return PrefilteredTransformer.wrapByteBuddy(byteBuddy(), filter,
+    private ClassFileTransformer filtered(TypePrefilter filter) {
+        return PrefilteredTransformer.wrap(recorder, filter,
                 Activation.jdkSinks(Activation.modules()), ownLoader, new PrefilteredTransformer.Probe() {
                     @Override
                     public void enter() {
@@ -77,8 +64,8 @@ class PrefilteredTransformerTest {
                     }
 
                     @Override
-                    public void exit(boolean toByteBuddy) {
-                        probed.add(toByteBuddy);
+                    public void exit(boolean toWeaver) {
+                        probed.add(toWeaver);
                     }
                 });
     }
@@ -112,8 +99,8 @@ class PrefilteredTransformerTest {
     }
 
     @Test
-    void aClassNoMatcherCanMatchNeverReachesByteBuddy() throws Exception {
-        ResettableClassFileTransformer t = filtered(prefilter);
+    void aClassNoMatcherCanMatchNeverReachesTheWeaver() throws Exception {
+        ClassFileTransformer t = filtered(prefilter);
         assertNull(t.transform(appLoader, "org/example/Plain", null, null, plainClass()));
         assertTrue(handed.isEmpty());
         assertEquals(1, seen());
@@ -121,8 +108,8 @@ class PrefilteredTransformerTest {
     }
 
     @Test
-    void aCandidateReachesByteBuddyWithTheJvmsArguments() throws Exception {
-        ResettableClassFileTransformer t = filtered(prefilter);
+    void aCandidateReachesTheWeaverWithTheJvmsArguments() throws Exception {
+        ClassFileTransformer t = filtered(prefilter);
         byte[] pool = executorClass();
         ProtectionDomain domain = getClass().getProtectionDomain();
         assertArrayEquals(WOVEN, t.transform(appLoader, "org/example/app/Pool", null, domain, pool));
@@ -135,14 +122,14 @@ class PrefilteredTransformerTest {
         assertEquals(1, passed());
     }
 
-    /** Java 9+: the JVM calls transform(Module, ...); ByteBuddy needs that module (read edges into named modules). */
+    /** Java 9+: the JVM calls transform(Module, ...); the weaver needs that module (read edges into named modules). */
     @Test
-    void theModuleFormReachesByteBuddyWithItsModule() throws Exception {
+    void theModuleFormReachesTheWeaverWithItsModule() throws Exception {
         Class<?> moduleType = Class.forName("java.lang.Module");
         Object module = Class.class.getMethod("getModule").invoke(getClass());
         Method withModule = ClassFileTransformer.class.getMethod("transform", moduleType, ClassLoader.class,
                 String.class, Class.class, ProtectionDomain.class, byte[].class);
-        ResettableClassFileTransformer t = filtered(prefilter);
+        ClassFileTransformer t = filtered(prefilter);
 
         assertNull(withModule.invoke(t, module, appLoader, "org/example/Plain", null, null, plainClass()));
         assertTrue(handed.isEmpty());
@@ -168,7 +155,7 @@ class PrefilteredTransformerTest {
 
     @Test
     void bootClassesPassByTheModulesNamesThenByTheirClassFile() throws Exception {
-        ResettableClassFileTransformer t = filtered(prefilter);
+        ClassFileTransformer t = filtered(prefilter);
         assertArrayEquals(WOVEN, t.transform(null, "java/io/FileInputStream", null, null,
                 jdkClassFile("java/io/FileInputStream")));
         assertArrayEquals(WOVEN, t.transform(null, "java/util/concurrent/ThreadPoolExecutor", null, null,
@@ -185,55 +172,48 @@ class PrefilteredTransformerTest {
     }
 
     @Test
-    void retransformationsAlwaysReachByteBuddy() throws Exception {
-        ResettableClassFileTransformer t = filtered(prefilter);
-        // a loaded class: ByteBuddy matches it on the class itself, whatever its bytes show
+    void retransformationsAlwaysReachTheWeaver() throws Exception {
+        ClassFileTransformer t = filtered(prefilter);
+        // a loaded class: the weaver matches it on the class as loaded, whatever these bytes show
         assertArrayEquals(WOVEN, t.transform(appLoader, "org/example/Plain", getClass(), null, plainClass()));
         assertEquals(1, handed.size());
     }
 
     @Test
     void theAgentsOwnClassesAndNamelessClassesAreLeftAlone() throws Exception {
-        ResettableClassFileTransformer t = filtered(prefilter);
+        ClassFileTransformer t = filtered(prefilter);
         assertNull(t.transform(ownLoader, "org/example/app/Pool", null, null, executorClass()));
         assertNull(t.transform(appLoader, null, null, null, executorClass()));
         assertTrue(handed.isEmpty());
     }
 
     @Test
-    void anUnreadableClassFileIsUndecidedSoByteBuddyLooks() throws Exception {
-        ResettableClassFileTransformer t = filtered(prefilter);
+    void anUnreadableClassFileIsUndecidedSoTheWeaverLooks() throws Exception {
+        ClassFileTransformer t = filtered(prefilter);
         assertArrayEquals(WOVEN, t.transform(appLoader, "org/example/Broken", null, null, new byte[] {1, 2, 3}));
         assertEquals(1, handed.size());
     }
 
-    /** -Drasp.debug.prefilter=off: ByteBuddy's own ignore rules decide, as before the filter existed. */
+    /** -Drasp.debug.prefilter=off: the weaver's own ignore rules decide, as before the filter existed. */
     @Test
-    void withoutTheFilterEveryNamedClassReachesByteBuddy() throws Exception {
-        ResettableClassFileTransformer t = filtered(null);
+    void withoutTheFilterEveryNamedClassReachesTheWeaver() throws Exception {
+        ClassFileTransformer t = filtered(null);
         assertArrayEquals(WOVEN, t.transform(appLoader, "org/example/Plain", null, null, plainClass()));
         assertArrayEquals(WOVEN, t.transform(ownLoader, "org/example/Plain", null, null, plainClass()));
         assertNull(t.transform(appLoader, null, null, null, plainClass()));
         assertEquals(2, handed.size());
     }
 
-    /** A reset removes the transformer the JVM holds: the proxy, not ByteBuddy's behind it. */
     @Test
-    void resetNamesTheProxyAndTheProxyIsItsOwnObject() {
-        ResettableClassFileTransformer t = filtered(prefilter);
-        Instrumentation none = null;
-        assertTrue(t.reset(none, AgentBuilder.RedefinitionStrategy.DISABLED));
-        assertEquals(1, resets.size());
-        assertEquals(6, resets.get(0).length, "the full overload, with the transformer to remove");
-        assertSame(t, resets.get(0)[1]);
-        assertSame(AgentBuilder.RedefinitionStrategy.DISABLED, resets.get(0)[2]);
-        ResettableClassFileTransformer other = filtered(prefilter);
+    void theProxyIsItsOwnObject() {
+        ClassFileTransformer t = filtered(prefilter);
+        ClassFileTransformer other = filtered(prefilter);
         assertTrue(t.equals(t));
         assertNotEquals(t, other);
         assertEquals(System.identityHashCode(t), t.hashCode());
-        assertTrue(t.toString().contains("recorder"), t.toString());
-        assertFalse(called.contains("equals") || called.contains("hashCode"));
+        assertTrue(t.toString().startsWith("prefiltered "), t.toString());
     }
+
     /** An Instrumentation that records the transformers added and with which capability. */
     private static final class Registrations {
         final List<ClassFileTransformer> added = new ArrayList<ClassFileTransformer>();
@@ -255,7 +235,7 @@ class PrefilteredTransformerTest {
      */
     @Test
     void aLoadIsWovenOnceByTheRegistrationThatCannotRetransform() throws Exception {
-        ResettableClassFileTransformer registered = filtered(prefilter);
+        ClassFileTransformer registered = filtered(prefilter);
         Registrations jvm = new Registrations();
         ClassFileTransformer loads = PrefilteredTransformer.registerForLoads(jvm.instrumentation, registered);
         assertSame(loads, jvm.added.get(0));
@@ -264,7 +244,7 @@ class PrefilteredTransformerTest {
         byte[] pool = executorClass();
         assertArrayEquals(WOVEN, loads.transform(appLoader, "org/example/app/Pool", null, null, pool));
         assertNull(registered.transform(appLoader, "org/example/app/Pool", null, null, WOVEN), "the same load: left alone");
-        assertEquals(1, handed.size(), "ByteBuddy wove it once");
+        assertEquals(1, handed.size(), "woven once");
 
         // a class the load-time registration left as it was is still left alone by the other
         assertNull(loads.transform(appLoader, "org/example/Plain", null, null, plainClass()));
@@ -284,7 +264,7 @@ class PrefilteredTransformerTest {
      */
     @Test
     void aRetransformationOfAWovenClassIsNotWovenTwice() throws Exception {
-        ResettableClassFileTransformer registered = filtered(prefilter);
+        ClassFileTransformer registered = filtered(prefilter);
         PrefilteredTransformer.registerForLoads(new Registrations().instrumentation, registered);
         byte[] woven = new ByteBuddy().subclass(AbstractExecutorService.class).name("org.example.app.Pool")
                 .defineMethod("hook", void.class, java.lang.reflect.Modifier.PUBLIC | java.lang.reflect.Modifier.STATIC)

@@ -28,7 +28,7 @@ class StartupDiscoveryTest {
     @Test
     void discoveryKeepsTheJdkSinksAndTheCandidatesOfAnotherLoader() throws Exception {
         ClassLoader own = new URLClassLoader(new URL[0], null);
-        Activation.LoadedClassDiscovery discovery = new Activation.LoadedClassDiscovery(jdkSinks, own, prefilter(), new JdkTypes(), false);
+        Activation.LoadedClassDiscovery discovery = new Activation.LoadedClassDiscovery(jdkSinks, own, prefilter(), new JdkTypes());
         assertTrue(discovery.keep(java.io.File.class), "a JDK sink");
         assertTrue(discovery.keep(java.io.FileInputStream.class), "a JDK sink");
         assertTrue(discovery.keep(java.util.concurrent.ThreadPoolExecutor.class), "a JDK executor (context)");
@@ -41,7 +41,7 @@ class StartupDiscoveryTest {
         // named by the java.util.concurrent rule, but nothing hooked in its hierarchy
         assertFalse(discovery.keep(java.util.concurrent.ConcurrentLinkedQueue.class), "a JDK queue");
         // without the filter (-Drasp.debug.prefilter=off) every class of another loader
-        Activation.LoadedClassDiscovery all = new Activation.LoadedClassDiscovery(jdkSinks, own, null, new JdkTypes(), false);
+        Activation.LoadedClassDiscovery all = new Activation.LoadedClassDiscovery(jdkSinks, own, null, new JdkTypes());
         assertTrue(all.keep(StartupDiscoveryTest.class));
         assertFalse(all.keep(String.class));
         assertTrue(all.keep(java.util.concurrent.ConcurrentLinkedQueue.class), "boot classes by name alone");
@@ -50,7 +50,7 @@ class StartupDiscoveryTest {
     @Test
     void discoveryLeavesOutTheAgentsOwnLoader() {
         ClassLoader own = StartupDiscoveryTest.class.getClassLoader();
-        Activation.LoadedClassDiscovery discovery = new Activation.LoadedClassDiscovery(jdkSinks, own, prefilter(), new JdkTypes(), false);
+        Activation.LoadedClassDiscovery discovery = new Activation.LoadedClassDiscovery(jdkSinks, own, prefilter(), new JdkTypes());
         assertFalse(discovery.keep(StartupDiscoveryTest.class));
         assertTrue(discovery.keep(java.io.File.class));
     }

@@ -1,5 +1,6 @@
 package dev.rasp.core;
 
+import dev.rasp.core.instrumentation.ByteBuddyShapes;
 import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.Transformations;
 import dev.rasp.core.instrumentation.TypeKeys;
@@ -61,7 +62,7 @@ class TypePrefilterTest {
             TypeKeys k = new TypeKeys();
             module.typeKeys(k);
             keys.add(k);
-            builder = module.extend(new Transformations(), TypePrefilterTest.class.getClassLoader()).applyTo(builder);
+            builder = ByteBuddyShapes.applyTo(module.extend(new Transformations(), TypePrefilterTest.class.getClassLoader()), builder);
         }
         prefilter = new TypePrefilter(keys);
         matchers = (ResettableClassFileTransformer) builder.makeRaw();

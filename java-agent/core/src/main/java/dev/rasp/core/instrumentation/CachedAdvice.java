@@ -6,20 +6,8 @@ import dev.rasp.core.instrumentation.matching.MethodShape;
 import dev.rasp.core.instrumentation.weaving.AdviceClass;
 import dev.rasp.core.instrumentation.weaving.ParameterBindings;
 import dev.rasp.core.instrumentation.weaving.ParameterSource;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.asm.AsmVisitorWrapper;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.implementation.bytecode.assign.Assigner;
-import net.bytebuddy.pool.TypePool;
-import net.bytebuddy.utility.JavaModule;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.annotation.Annotation;
-import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -30,31 +18,20 @@ import java.util.List;
  *
  * <p>The agent's transformer ({@link WeavingTransformer}) asks {@link #adviceFor} which advice goes
  * into a method and weaves it itself ({@link dev.rasp.core.instrumentation.weaving.AdviceWeaver}: the advice class read once from its
- * class file). As an {@code AgentBuilder.Transformer} it weaves with ByteBuddy's {@code Advice}
- * instead ({@code -Drasp.debug.advice=bytebuddy}, to compare), also resolved once rather than per
- * woven class as ByteBuddy's {@code Transformer.ForAdvice} does: the agent's advice names only the
- * JDK's types and the bootstrap bridge's, so one resolution through the agent's own loader serves
- * every class. An advice class the agent's loader cannot serve is read, each time, through the
- * instrumented class's loader.
+ * class file): the agent's advice names only the JDK's types and the bootstrap bridge's, so one
+ * reading through the agent's own loader serves every class. An advice class the agent's loader
+ * cannot serve is read, each time, through the instrumented class's loader.
  *
  * <p>The advice's own exceptions are suppressed where it says so, except those it lets through by
  * design (the bridge's block). Immutable: {@link #advice} and {@link #bind} return a new instance.
  */
-public final class CachedAdvice implements AgentBuilder.Transformer {
+public final class CachedAdvice {
 
-    /**
-     * The custom bindings as ByteBuddy takes them, applied only when ByteBuddy weaves (so that the
-     * agent's weaver does not load ByteBuddy's advice classes): an {@code Object[]} of the
-     * annotation and the constant, or of the {@code Advice.OffsetMapping.Factory}.
-     */
-    private final List<Object[]> mapping;
     private final ParameterBindings bindings;
     private final ClassLoader adviceLoader;
     private final List<Entry> entries;
 
-    private CachedAdvice(List<Object[]> mapping, ParameterBindings bindings, ClassLoader adviceLoader,
-                         List<Entry> entries) {
-        this.mapping = mapping;
+    private CachedAdvice(ParameterBindings bindings, ClassLoader adviceLoader, List<Entry> entries) {
         this.bindings = bindings;
         this.adviceLoader = adviceLoader;
         this.entries = entries;
@@ -62,37 +39,19 @@ public final class CachedAdvice implements AgentBuilder.Transformer {
 
     /** Advice classes of the agent's loader, with no custom parameter bindings. */
     public static CachedAdvice of(ClassLoader adviceLoader) {
-        return new CachedAdvice(Collections.<Object[]>emptyList(), ParameterBindings.none(), adviceLoader,
-                Collections.<Entry>emptyList());
+        return new CachedAdvice(ParameterBindings.none(), adviceLoader, Collections.<Entry>emptyList());
     }
 
     /** Parameters with this annotation receive the constant (an Integer, Long, String or Boolean). */
     public CachedAdvice bind(Class<? extends Annotation> annotation, Object constant) {
         requireNoEntries();
-        return new CachedAdvice(with(new Object[]{annotation, constant}), bindings.constant(annotation, constant),
-                adviceLoader, entries);
+        return new CachedAdvice(bindings.constant(annotation, constant), adviceLoader, entries);
     }
 
-    /** Parameters with this annotation receive what the factory (ByteBuddy) or the source (the agent's weaver) loads. */
-    public <T extends Annotation> CachedAdvice bind(Class<T> annotation, Advice.OffsetMapping.Factory<T> byteBuddy,
-                                                    ParameterSource own) {
+    /** Parameters with this annotation receive what the source loads (code the weaver emits). */
+    public <T extends Annotation> CachedAdvice bind(Class<T> annotation, ParameterSource source) {
         requireNoEntries();
-        return new CachedAdvice(with(new Object[]{byteBuddy}), bindings.source(annotation, own), adviceLoader, entries);
-    }
-
-    private List<Object[]> with(Object[] binding) {
-        List<Object[]> more = new ArrayList<Object[]>(mapping);
-        more.add(binding);
-        return Collections.unmodifiableList(more);
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private Advice.WithCustomMapping byteBuddyMapping() {
-        Advice.WithCustomMapping m = Advice.withCustomMapping();
-        for (Object[] binding : mapping) {
-            m = binding.length == 2 ? m.bind((Class) binding[0], binding[1]) : m.bind((Advice.OffsetMapping.Factory<?>) binding[0]);
-        }
-        return m;
+        return new CachedAdvice(bindings.source(annotation, source), adviceLoader, entries);
     }
 
     private void requireNoEntries() {
@@ -105,7 +64,7 @@ public final class CachedAdvice implements AgentBuilder.Transformer {
     public CachedAdvice advice(Matcher<? super MethodShape> matcher, String adviceClass) {
         List<Entry> more = new ArrayList<Entry>(entries);
         more.add(new Entry(matcher, adviceClass));
-        return new CachedAdvice(mapping, bindings, adviceLoader, Collections.unmodifiableList(more));
+        return new CachedAdvice(bindings, adviceLoader, Collections.unmodifiableList(more));
     }
 
     /**
@@ -141,24 +100,10 @@ public final class CachedAdvice implements AgentBuilder.Transformer {
         }
     }
 
-    /** Weaves with ByteBuddy's {@code Advice} ({@code -Drasp.debug.advice=bytebuddy}). */
-    @Override
-    public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader,
-                                            JavaModule module, ProtectionDomain domain) {
-        AsmVisitorWrapper.ForDeclaredMethods methods = new AsmVisitorWrapper.ForDeclaredMethods();
-        for (Entry entry : entries) {
-            methods = methods.invokable(ByteBuddyShapes.methods(entry.matcher), entry.resolved(loader, module));
-        }
-        return builder.visit(methods);
-    }
-
     /** One advice class and the methods it goes into. */
     private final class Entry {
         final Matcher<? super MethodShape> matcher;
         final String adviceClass;
-        /** Resolved through the agent's loader; null until first used, or when that failed. */
-        private volatile Advice shared;
-        private volatile boolean perClass;
         /** Read for the agent's weaver; null until first used. */
         private volatile AdviceClass own;
 
@@ -187,46 +132,7 @@ public final class CachedAdvice implements AgentBuilder.Transformer {
         }
 
         private byte[] classFile(ClassLoader from) {
-            String resource = adviceClass.replace('.', '/') + ".class";
-            try (InputStream in = from.getResourceAsStream(resource)) {
-                if (in == null) {
-                    return null;
-                }
-                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(4096);
-                byte[] buffer = new byte[4096];
-                for (int n; (n = in.read(buffer)) > 0; ) {
-                    out.write(buffer, 0, n);
-                }
-                return out.toByteArray();
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot read advice " + adviceClass, e);
-            }
-        }
-        Advice resolved(ClassLoader loader, JavaModule module) {
-            Advice advice = shared;
-            if (advice != null) {
-                return advice;
-            }
-            if (!perClass) {
-                try {
-                    // two threads may both resolve it the first time: equal results, one kept
-                    advice = resolve(ClassFileLocator.ForClassLoader.of(adviceLoader));
-                    shared = advice;
-                    return advice;
-                } catch (RuntimeException | LinkageError unresolvable) {
-                    perClass = true;
-                }
-            }
-            // as ForAdvice: the advice loader's class files, then the instrumented class's loader's
-            return resolve(new ClassFileLocator.Compound(ClassFileLocator.ForClassLoader.of(adviceLoader),
-                    AgentBuilder.LocationStrategy.ForClassLoader.STRONG.classFileLocator(loader, module)));
-        }
-
-        private Advice resolve(ClassFileLocator locator) {
-            TypePool pool = TypePool.Default.WithLazyResolution.of(locator);
-            return byteBuddyMapping().to(pool.describe(adviceClass).resolve(), locator)
-                    .withAssigner(Assigner.DEFAULT)
-                    .withExceptionHandler(Advice.ExceptionHandler.Default.SUPPRESSING);
+            return ClassFiles.read(from, adviceClass);
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.rasp.core.instrumentation;
 
-import net.bytebuddy.utility.StreamDrainer;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -86,7 +85,7 @@ final class ClassFileHome {
                 return null;
             }
             try (InputStream in = jar.getInputStream(entry)) {
-                return StreamDrainer.DEFAULT.drain(in);
+                return ClassFiles.drain(in);
             }
         } catch (IOException | RuntimeException e) {
             return null; // a closed or unreadable jar: the loader is asked instead
@@ -96,7 +95,7 @@ final class ClassFileHome {
     /** A resource's bytes as its URL serves them. */
     static byte[] readAll(URL resource) throws IOException {
         try (InputStream in = resource.openStream()) {
-            return StreamDrainer.DEFAULT.drain(in);
+            return ClassFiles.drain(in);
         }
     }
 }

@@ -5,7 +5,6 @@ import dev.rasp.core.instrumentation.matching.Matchers;
 import dev.rasp.core.instrumentation.matching.Named;
 
 
-import static net.bytebuddy.matcher.ElementMatchers.none;
 
 /** One API covered by the agent (JDBC, servlet, ...): its type matchers and advice. */
 public interface InstrumentationModule {

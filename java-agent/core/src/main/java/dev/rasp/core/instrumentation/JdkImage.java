@@ -1,7 +1,5 @@
 package dev.rasp.core.instrumentation;
 
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.dynamic.ClassFileLocator;
 
 import java.io.File;
 import java.io.IOException;
@@ -29,7 +27,7 @@ import java.nio.file.StandardOpenOption;
  * when stored uncompressed. Anything unexpected (no image, another version, a compressed image, a
  * name that does not check) answers "not here", and the caller reads the class file as before.
  */
-public final class JdkImage implements ClassFileLocator {
+public final class JdkImage implements ClassFiles.Source {
 
     private static final int MAGIC = 0xCAFEDADA;
     private static final int HASH_MULTIPLIER = 0x01000193;
@@ -76,34 +74,16 @@ public final class JdkImage implements ClassFileLocator {
     /** The running JDK's image, opened on first use (one descriptor for the life of the JVM). */
     private static final class Running {
         static final JdkImage IMAGE = JdkTypes.READ_THROUGH_LOADERS ? null : ofRunningJdk();
-        static final ClassFileLocator SYSTEM = ClassFileLocator.ForClassLoader.ofSystemLoader();
-        static final ClassFileLocator ALL = IMAGE == null ? SYSTEM : new ClassFileLocator.Compound(IMAGE, SYSTEM);
+        static final ClassFiles.Source SYSTEM = ClassFiles.of(ClassLoader.getSystemClassLoader());
+        static final ClassFiles.Source ALL = IMAGE == null ? SYSTEM : ClassFiles.either(IMAGE, SYSTEM);
     }
 
     /**
      * The JDK's class files: from the running JDK's image where it can be read so, else (and for
      * what it does not hold) through the system class loader, as before.
      */
-    static ClassFileLocator classFiles() {
+    static ClassFiles.Source classFiles() {
         return Running.ALL;
-    }
-
-    /**
-     * The JDK's class files from the running JDK's image and nothing else (a name outside the
-     * JDK's packages is not there), to put before a class loader's own locator.
-     */
-    static ClassFileLocator imageOnly() {
-        return Running.IMAGE == null ? ClassFileLocator.NoOp.INSTANCE : Running.IMAGE;
-    }
-
-    /**
-     * ByteBuddy's location strategy for the agent's type pools: a JDK type's class file from the
-     * image first, everything else (and what the image does not hold) from the class's loader, as
-     * ByteBuddy's default strategy reads them.
-     */
-    public static AgentBuilder.LocationStrategy locationStrategy() {
-        return new AgentBuilder.LocationStrategy.Compound(new AgentBuilder.LocationStrategy.Simple(imageOnly()),
-                AgentBuilder.LocationStrategy.ForClassLoader.STRONG);
     }
 
     /** The running JDK's image, or null when it has none this reader can read (Java 8, an exploded build). */
@@ -200,18 +180,12 @@ public final class JdkImage implements ClassFileLocator {
         }
     }
 
-    /** {@code ClassFileLocator}: the JDK's classes by binary name, the module found from the package. */
+    /** The JDK's classes by binary name, the module found from the package; the channel stays open for the life of the JVM. */
     @Override
-    public Resolution locate(String name) {
-        String internalName = name.replace('.', '/');
+    public byte[] classFile(String binaryName) {
+        String internalName = binaryName.replace('.', '/');
         String module = JdkTypes.moduleOf(internalName);
-        byte[] b = module == null ? null : classFile(module, internalName);
-        return b == null ? new Resolution.Illegal(name) : new Resolution.Explicit(b);
-    }
-
-    @Override
-    public void close() {
-        // the channel stays open for the life of the JVM (one descriptor): classes keep loading
+        return module == null ? null : classFile(module, internalName);
     }
 
     /** The location's attributes by kind, or null when they do not parse. */

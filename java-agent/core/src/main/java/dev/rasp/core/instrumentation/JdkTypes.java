@@ -24,8 +24,8 @@ import java.util.Set;
 public final class JdkTypes {
 
     /**
-     * {@code -Drasp.debug.jdktypes=read}: the agent's type pools read the JDK's class files through
-     * the class loaders, as before {@link LoadedJdkTypePool} and {@link JdkImage} (to compare).
+     * {@code -Drasp.debug.jdktypes=read}: the JDK's class files are read through the class loaders,
+     * not from the JDK's image ({@link JdkImage}), to compare.
      */
     static final boolean READ_THROUGH_LOADERS = "read".equals(System.getProperty("rasp.debug.jdktypes"));
 

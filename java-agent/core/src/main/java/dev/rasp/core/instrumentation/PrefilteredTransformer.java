@@ -4,45 +4,38 @@ import dev.rasp.bootstrap.RaspBridge;
 import dev.rasp.core.instrumentation.matching.Matcher;
 import dev.rasp.core.instrumentation.matching.Matchers;
 import dev.rasp.core.instrumentation.matching.Named;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
-import net.bytebuddy.jar.asm.ClassReader;
+import org.objectweb.asm.ClassReader;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.security.ProtectionDomain;
 
 /**
  * The agent's class file transformer as the JVM calls it: the transformer that matches and weaves
- * ({@link WeavingTransformer}; ByteBuddy's agent builder with {@code -Drasp.debug.advice=bytebuddy},
- * called "ByteBuddy" below for both) behind a first decision that lets through only the classes one
- * of the agent's matchers can match.
+ * ({@link WeavingTransformer}) behind a first decision that lets through only the classes one of
+ * the agent's matchers can match.
  *
  * <p>A Spring Boot start defines some 12,000 classes after the agent's; about 170 of them can
- * match and 140 are transformed. ByteBuddy handles every class it is given with listeners, a
- * class file locator, a type pool, a lazy type description and the ignore matcher, even one it
- * ignores at once; for the 12,000 that was about 0.4 s of CPU at start, and the JIT compiled
- * that path. Here a class goes to ByteBuddy only when it is
+ * match and 140 are transformed. Describing and matching each of them costs far more than this
+ * decision (ByteBuddy's agent builder, which the agent used first, spent about 0.4 s of CPU at
+ * start on them, and the JIT compiled that path). Here a class goes to the weaver only when it is
  * <ul>
- *   <li>a retransformation (ByteBuddy matches on the loaded class),</li>
+ *   <li>a retransformation (the weaver matches on the class as it was loaded),</li>
  *   <li>a boot loader class whose name one of the modules' {@code bootstrapTypes()} names (the
- *       same matcher as the agent's ignore rule for the boot loader, on the name alone), or</li>
+ *       same matcher as the weaver's ignore rule for the boot loader, on the name alone), or</li>
  *   <li>a class of any other loader but the agent's own that {@link TypePrefilter} keeps.</li>
  * </ul>
- * Every other class is left as it is, exactly as ByteBuddy's ignore matcher would have left it.
+ * Every other class is left as it is, exactly as the weaver's own ignore rules would leave it.
  *
  * <p>Why a dynamic proxy: on Java 9+ the JVM calls {@code transform(Module, ...)}, whose module
- * ByteBuddy needs (read edges into named modules, e.g. {@code java.naming}), and the agent is
+ * the weaver needs (read edges into named modules, e.g. {@code java.naming}), and the agent is
  * compiled for Java 8, where {@code java.lang.Module} does not exist. A proxy of
- * {@link ResettableClassFileTransformer} receives both forms and hands the one the JVM used,
- * with its module, to ByteBuddy unchanged (to {@link WeavingTransformer} as a direct call). A reset
- * names the proxy, the transformer the JVM
- * holds, as the one to remove ({@link PrefilteredReset}).
+ * {@link ClassFileTransformer} receives both forms and hands the weaver the module the JVM passed.
  *
- * <p>Two registrations ({@link #registerForLoads}). ByteBuddy registers the proxy as able to
+ * <p>Two registrations ({@link #registerForLoads}). The proxy is registered as able to
  * retransform, which the agent needs for the classes loaded before it. But the JVM keeps a copy of
  * the original class file of every class a retransformation-capable transformer changes as it is
  * loaded (so that a later retransformation can start from it): about 1.4 MiB of native memory on a
@@ -55,12 +48,19 @@ import java.security.ProtectionDomain;
  */
 public final class PrefilteredTransformer implements InvocationHandler {
 
+    /** What is behind the filter: {@link WeavingTransformer} (a recorder in tests). */
+    public interface Weaver {
+        /** As {@link ClassFileTransformer#transform}, with the module of the Java 9+ form (null from the Java 8 form). */
+        byte[] transform(Object module, ClassLoader loader, String internalName, Class<?> redefined, ProtectionDomain domain,
+                         byte[] classFile);
+    }
+
     /** Who times and counts the transformer's calls ({@code rasp.debug.startup}); {@link #NONE} otherwise. */
     public interface Probe {
         void enter();
 
-        /** @param toByteBuddy whether the class was handed to ByteBuddy */
-        void exit(boolean toByteBuddy);
+        /** @param toWeaver whether the class was handed to the weaver */
+        void exit(boolean toWeaver);
     }
 
     public static final Probe NONE = new Probe() {
@@ -69,17 +69,15 @@ public final class PrefilteredTransformer implements InvocationHandler {
         }
 
         @Override
-        public void exit(boolean toByteBuddy) {
+        public void exit(boolean toWeaver) {
         }
     };
 
-    private final ClassFileTransformer delegate;
+    private final Weaver delegate;
     private final TypePrefilter prefilter;
     private final Matcher<? super Named> bootTypes;
     private final ClassLoader ownLoader;
     private final Probe probe;
-    /** ByteBuddy's reset overloads, on its path only ({@link PrefilteredReset}); null on the agent's own. */
-    private Object resetter;
     /** The load the load-time registration handled last on this thread, which the other one then skips. */
     private final ThreadLocal<HandledLoad> handled = new ThreadLocal<HandledLoad>() {
         @Override
@@ -100,7 +98,7 @@ public final class PrefilteredTransformer implements InvocationHandler {
         }
     }
 
-    private PrefilteredTransformer(ClassFileTransformer delegate, TypePrefilter prefilter,
+    private PrefilteredTransformer(Weaver delegate, TypePrefilter prefilter,
                                    Matcher<? super Named> bootTypes, ClassLoader ownLoader, Probe probe) {
         this.delegate = delegate;
         this.prefilter = prefilter;
@@ -117,25 +115,11 @@ public final class PrefilteredTransformer implements InvocationHandler {
      * @param ownLoader the agent core's loader: its classes are never transformed, and loading
      *                  the filter's own classes must not run the filter
      */
-    public static ClassFileTransformer wrap(WeavingTransformer delegate, TypePrefilter prefilter,
+    public static ClassFileTransformer wrap(Weaver delegate, TypePrefilter prefilter,
                                             Matcher<? super Named> bootTypes, ClassLoader ownLoader, Probe probe) {
         PrefilteredTransformer handler = new PrefilteredTransformer(delegate, prefilter, bootTypes, ownLoader, probe);
         return (ClassFileTransformer) Proxy.newProxyInstance(PrefilteredTransformer.class.getClassLoader(),
                 new Class<?>[] {ClassFileTransformer.class}, handler);
-    }
-
-    /** ByteBuddy's transformer behind the pre-filter ({@code -Drasp.debug.advice=bytebuddy}), as its builder is to install it. */
-    public static ResettableClassFileTransformer wrapByteBuddy(ResettableClassFileTransformer delegate, TypePrefilter prefilter,
-                                                               Matcher<? super Named> bootTypes, ClassLoader ownLoader,
-                                                               Probe probe) {
-        PrefilteredTransformer handler = new PrefilteredTransformer(delegate, prefilter, bootTypes, ownLoader, probe);
-        PrefilteredReset resetter = new PrefilteredReset(delegate);
-        handler.resetter = resetter;
-        ResettableClassFileTransformer proxy = (ResettableClassFileTransformer) Proxy.newProxyInstance(
-                PrefilteredTransformer.class.getClassLoader(),
-                new Class<?>[] {ResettableClassFileTransformer.class}, handler);
-        resetter.proxy = proxy;
-        return proxy;
     }
 
     @Override
@@ -153,7 +137,7 @@ public final class PrefilteredTransformer implements InvocationHandler {
             }
             return "prefiltered " + delegate;
         }
-        return forward(name.equals("reset") && resetter != null ? resetter : delegate, method, args);
+        return null; // ClassFileTransformer has no other methods
     }
 
     /**
@@ -163,7 +147,7 @@ public final class PrefilteredTransformer implements InvocationHandler {
      * by this one, or the pass would start from the woven class. {@code -Drasp.debug.loadtime=retransformable}
      * leaves every load to the retransformation-capable registration, as before.
      *
-     * @param registered the proxy {@link #wrap} made, which ByteBuddy registered
+     * @param registered the proxy {@link #wrap} made, registered as able to retransform
      * @return the load-time registration, or null when there is none
      */
     public static ClassFileTransformer registerForLoads(Instrumentation instrumentation, ClassFileTransformer registered) {
@@ -247,28 +231,25 @@ public final class PrefilteredTransformer implements InvocationHandler {
 
     private Object transformAny(Method method, Object[] args, int at) throws Throwable {
         probe.enter();
-        boolean toByteBuddy = false;
+        boolean toWeaver = false;
         try {
-            toByteBuddy = mayMatch((ClassLoader) args[at], (String) args[at + 1], (Class<?>) args[at + 2],
+            toWeaver = mayMatch((ClassLoader) args[at], (String) args[at + 1], (Class<?>) args[at + 2],
                     (ProtectionDomain) args[at + 3], (byte[]) args[at + 4]);
-            if (!toByteBuddy) {
+            if (!toWeaver) {
                 return null;
             }
-            if (delegate instanceof WeavingTransformer) {
-                // the agent's own transformer: called directly, with the module the JVM passed (Java 9+)
-                return ((WeavingTransformer) delegate).transform(at == 1 ? args[0] : null, (ClassLoader) args[at],
-                        (String) args[at + 1], (Class<?>) args[at + 2], (ProtectionDomain) args[at + 3], (byte[]) args[at + 4]);
-            }
-            return forward(delegate, method, args);
+            // called directly, with the module the JVM passed (Java 9+)
+            return delegate.transform(at == 1 ? args[0] : null, (ClassLoader) args[at], (String) args[at + 1],
+                    (Class<?>) args[at + 2], (ProtectionDomain) args[at + 3], (byte[]) args[at + 4]);
         } finally {
-            probe.exit(toByteBuddy);
+            probe.exit(toWeaver);
         }
     }
 
     private boolean mayMatch(ClassLoader loader, String internalName, Class<?> redefined, ProtectionDomain domain,
                              byte[] classFile) {
         if (internalName == null) {
-            return false; // ByteBuddy does not transform a class without a name either
+            return false; // nothing to match a class without a name by
         }
         if (redefined != null || prefilter == null) {
             return true;
@@ -292,15 +273,7 @@ public final class PrefilteredTransformer implements InvocationHandler {
         try {
             return prefilter.candidate(loader, domain, classFile);
         } catch (Throwable undecided) {
-            return true; // ByteBuddy looks at it
-        }
-    }
-
-    static Object forward(Object target, Method method, Object[] args) throws Throwable {
-        try {
-            return method.invoke(target, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
+            return true; // the weaver looks at it
         }
     }
 }

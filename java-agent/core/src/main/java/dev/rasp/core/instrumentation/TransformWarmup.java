@@ -4,12 +4,8 @@ import dev.rasp.core.instrumentation.matching.ClassFileShape;
 import dev.rasp.core.instrumentation.matching.Matchers;
 import dev.rasp.core.instrumentation.matching.MethodShape;
 import dev.rasp.core.instrumentation.matching.TypeShape;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.pool.TypePool;
+import org.objectweb.asm.ClassReader;
+import dev.rasp.core.instrumentation.weaving.Advice;
 
 import java.util.Collections;
 
@@ -23,7 +19,7 @@ import static dev.rasp.core.instrumentation.matching.Matchers.takesArgument;
  * One throw-away advice weaving at start, on the main thread while the native engine loads on
  * its own thread: the first real transformations (the JDK sinks retransformed at premain) would
  * otherwise load, link and interpret the agent's class description, matchers and advice
- * weaver (ByteBuddy's type writer and advice with {@code -Drasp.debug.advice=bytebuddy}) for the first time after the engine's load instead of during it. The result is discarded: nothing is defined, nothing is hooked;
+ * weaver for the first time after the engine's load instead of during it. The result is discarded: nothing is defined, nothing is hooked;
  * any failure only means no warm-up ({@code -Drasp.debug.warmup=off} skips it, to compare).
  */
 public final class TransformWarmup {
@@ -38,20 +34,10 @@ public final class TransformWarmup {
             return;
         }
         try {
-            ClassFileLocator locator = ClassFileLocator.ForClassLoader.of(TransformWarmup.class.getClassLoader());
             ClassLoader loader = TransformWarmup.class.getClassLoader();
             CachedAdvice advice = CachedAdvice.of(loader)
                     .advice(isMethod().and(named("run")).and(takesArgument(0, String.class)), WarmAdvice.class.getName());
-            byte[] classFile = locator.locate(Target.class.getName()).resolve();
-            if (AdviceWeaving.byteBuddyWeaves()) {
-                TypeDescription target = TypePool.Default.WithLazyResolution.of(locator).describe(Target.class.getName()).resolve();
-                ByteBuddy byteBuddy = AdviceWeaving.byteBuddy();
-                advice.transform(AdviceWeaving.decorates() ? byteBuddy.decorate(target, locator) : byteBuddy.redefine(target, locator),
-                                target, null, null, null)
-                        .make()
-                        .getBytes();
-                return;
-            }
+            byte[] classFile = ClassFiles.read(loader, Target.class.getName());
             // what WeavingTransformer does for a matched class: described, matched (the shapes the
             // modules' matchers use), woven
             ClassFileShape target = new ClassFileShape(new ClassReader(classFile), new TypeHierarchy(new JdkTypes()).of(loader, (ClassFileHome) null));

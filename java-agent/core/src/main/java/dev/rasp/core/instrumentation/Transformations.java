@@ -1,6 +1,5 @@
 package dev.rasp.core.instrumentation;
 
-import net.bytebuddy.agent.builder.AgentBuilder;
 import dev.rasp.core.instrumentation.matching.Matcher;
 import dev.rasp.core.instrumentation.matching.TypeShape;
 
@@ -11,8 +10,8 @@ import java.util.List;
 /**
  * What the modules weave where: rules of a type matcher and the advice for the types it matches,
  * in the order the modules add them ({@code type(...).transform(...).transform(...).type(...)}, as
- * ByteBuddy's agent builder reads). The agent's transformer applies them ({@link WeavingTransformer});
- * {@link #applyTo} hands them to a ByteBuddy agent builder instead, to compare.
+ * ByteBuddy's agent builder reads, which the modules were first written for). The agent's
+ * transformer applies them ({@link WeavingTransformer}).
  */
 public final class Transformations {
 
@@ -53,19 +52,5 @@ public final class Transformations {
 
     public List<Rule> rules() {
         return Collections.unmodifiableList(rules);
-    }
-
-    /** The same rules on a ByteBuddy agent builder. */
-    public AgentBuilder applyTo(AgentBuilder builder) {
-        for (Rule rule : rules) {
-            AgentBuilder.Identified.Extendable extendable = null;
-            for (CachedAdvice advice : rule.advice) {
-                extendable = extendable == null ? builder.type(ByteBuddyShapes.types(rule.types)).transform(advice) : extendable.transform(advice);
-            }
-            if (extendable != null) {
-                builder = extendable;
-            }
-        }
-        return builder;
     }
 }

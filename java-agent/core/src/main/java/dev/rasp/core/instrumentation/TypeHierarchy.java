@@ -1,8 +1,7 @@
 package dev.rasp.core.instrumentation;
 
 import dev.rasp.core.instrumentation.matching.SuperTypes;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.jar.asm.ClassReader;
+import org.objectweb.asm.ClassReader;
 
 import java.net.URL;
 import java.util.Map;
@@ -40,7 +39,7 @@ public final class TypeHierarchy {
     private final PerLoader<Node> byLoader = new PerLoader<Node>();
     /** java.* and the JDK's other packages, which only the boot and platform loaders define: one map for all loaders. */
     private final Map<String, Node> jdk = new ConcurrentHashMap<String, Node>();
-    private final ClassFileLocator jdkLocator = JdkImage.classFiles();
+    private final ClassFiles.Source jdkClassFiles = JdkImage.classFiles();
     private final JdkTypes jdkTypes;
     /** Class files read through their loader, of them from the jar of the class naming them, and the time (start-up figures). */
     private final AtomicLong reads = new AtomicLong();
@@ -105,10 +104,8 @@ public final class TypeHierarchy {
             if (classFile != null) {
                 return classFile;
             }
-            ClassFileLocator.Resolution resolution = JdkTypes.isJdkLoader(loader)
-                    ? jdkLocator.locate(type.getName())
-                    : ClassFileLocator.ForClassLoader.of(loader).locate(type.getName());
-            return resolution.isResolved() ? resolution.resolve() : null;
+            return JdkTypes.isJdkLoader(loader) ? jdkClassFiles.classFile(type.getName())
+                    : ClassFiles.read(loader, type.getName());
         } catch (Exception | LinkageError e) {
             return null;
         }
@@ -121,8 +118,8 @@ public final class TypeHierarchy {
         }
         long t0 = System.nanoTime();
         try {
-            ClassFileLocator.Resolution resolution = jdkLocator.locate(name.replace('/', '.'));
-            return resolution.isResolved() ? node(new ClassReader(resolution.resolve()), null) : Node.UNREADABLE;
+            byte[] classFile = jdkClassFiles.classFile(name.replace('/', '.'));
+            return classFile != null ? node(new ClassReader(classFile), null) : Node.UNREADABLE;
         } catch (Exception | LinkageError e) {
             return Node.UNREADABLE;
         } finally {
@@ -153,9 +150,9 @@ public final class TypeHierarchy {
             }
             URL url = loader.getResource(resource);
             if (url == null) {
-                // a loader may serve class files by getResourceAsStream alone (as ByteBuddy's locators read them)
-                ClassFileLocator.Resolution resolution = ClassFileLocator.ForClassLoader.of(loader).locate(name.replace('/', '.'));
-                return resolution.isResolved() ? node(new ClassReader(resolution.resolve()), null) : Node.UNREADABLE;
+                // a loader may serve class files by getResourceAsStream alone
+                classFile = ClassFiles.read(loader, name.replace('/', '.'));
+                return classFile != null ? node(new ClassReader(classFile), null) : Node.UNREADABLE;
             }
             ClassFileHome found = ClassFileHome.of(url);
             if (found != null) {

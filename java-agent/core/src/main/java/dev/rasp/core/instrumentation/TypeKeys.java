@@ -13,7 +13,7 @@ import java.util.Set;
  * declares here every type its {@code .type(...)} matchers name, whether by the class's own name
  * ({@code named}) or through its hierarchy ({@code hasSuperType}), and any class file text its
  * other type matchers depend on ({@code declaresMethod}). A class that shows none of them is not
- * looked at by ByteBuddy at all, so a key left out here is a hook that never happens: the keys
+ * looked at by the type matchers at all, so a key left out here is a hook that never happens: the keys
  * are a superset, never a guess.
  */
 public final class TypeKeys {

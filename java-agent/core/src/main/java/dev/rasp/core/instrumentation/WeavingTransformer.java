@@ -1,6 +1,7 @@
 package dev.rasp.core.instrumentation;
 
 import dev.rasp.core.instrumentation.matching.ClassFileShape;
+import dev.rasp.core.instrumentation.matching.LoadedClassShape;
 import dev.rasp.core.instrumentation.matching.Matcher;
 import dev.rasp.core.instrumentation.matching.Matchers;
 import dev.rasp.core.instrumentation.matching.MethodShape;
@@ -9,9 +10,9 @@ import dev.rasp.core.instrumentation.matching.SuperTypes;
 import dev.rasp.core.instrumentation.matching.TypeShape;
 import dev.rasp.core.instrumentation.weaving.AdviceClass;
 import dev.rasp.core.instrumentation.weaving.AdviceWeaver;
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassWriter;
-import net.bytebuddy.jar.asm.Opcodes;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Opcodes;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
@@ -28,18 +29,17 @@ import java.util.Map;
  * its super types from {@link TypeHierarchy}, which the pre-filter filled while it looked at the same
  * class), matched against the modules' rules ({@link Transformations}), and the advice of every rule
  * it matches is woven into the methods each advice's matcher selects, in one ASM pass
- * ({@link AdviceWeaver}). ByteBuddy's agent builder, type pools and type descriptions are not used:
- * a woven class costs one read and one write of its class file, a matched one one read.
+ * ({@link AdviceWeaver}): a woven class costs one read and one write of its class file, a matched
+ * one one read.
  *
- * <p>As ByteBuddy's agent builder: classes the agent ignores are left alone (the boot loader's
+ * <p>As ByteBuddy's agent builder did when the agent used it: classes the agent ignores are left alone (the boot loader's
  * other than the modules' JDK sinks, the agent's own, ByteBuddy's, synthetic classes); a class loaded
  * while this transformer runs on the same thread is left alone (it would re-enter the matching
  * that loaded it); a class of a named module that does not read the bridge's module is made to read
  * it, since the woven advice calls the bridge; every failure is contained and counted, the class
- * left as it was. {@code -Drasp.debug.advice=bytebuddy} goes back to ByteBuddy's agent builder and
- * advice, to compare.
+ * left as it was.
  */
-public final class WeavingTransformer implements ClassFileTransformer {
+public final class WeavingTransformer implements ClassFileTransformer, PrefilteredTransformer.Weaver {
 
     /** Told what happened to each class; never throws. */
     public interface Listener {
@@ -194,8 +194,8 @@ public final class WeavingTransformer implements ClassFileTransformer {
 
     /**
      * Whether a loaded class would be woven (what the retransformation pass asks): described from
-     * its class file as at load, its super types from the loaded classes; by reflection (ByteBuddy's
-     * description of the loaded class) only when no class file is served for it (generated at run time).
+     * its class file as at load, its super types from the loaded classes; by reflection
+     * ({@link LoadedClassShape}) only when no class file is served for it (generated at run time).
      */
     public boolean matches(Class<?> type) {
         ClassLoader loader = type.getClassLoader();
@@ -205,7 +205,7 @@ public final class WeavingTransformer implements ClassFileTransformer {
         byte[] classFile = hierarchy.classFileOf(type);
         TypeShape shape = classFile != null
                 ? new ClassFileShape(new ClassReader(classFile), new LoadedSuperTypes(type, hierarchy.of(loader, type.getProtectionDomain())))
-                : ByteBuddyShapes.ofLoaded(type);
+                : new LoadedClassShape(type);
         return (shape.modifiers() & ACC_SYNTHETIC) == 0 && !matched(shape).isEmpty();
     }
 

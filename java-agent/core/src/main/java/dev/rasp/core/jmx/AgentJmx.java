@@ -87,7 +87,7 @@ public final class AgentJmx {
             AgentLog.info("JMX beans not registered: no platform MBean server (" + t + "); the agent runs on without them");
             return;
         }
-        // first, while the start's transformations still make ByteBuddy hot: the DiagnosticCommand MBean is
+        // first, while the start's transformations still make the agent's ASM hot: the DiagnosticCommand MBean is
         // on this server, and this thread is where the agent has it (no server made where it would not be)
         JitDirectives.add(server, nativeDir);
         AgentJmx jmx = new AgentJmx(server, new Callable<String>() {

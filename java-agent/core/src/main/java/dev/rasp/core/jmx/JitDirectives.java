@@ -2,7 +2,7 @@ package dev.rasp.core.jmx;
 
 import dev.rasp.core.AgentLog;
 import dev.rasp.core.engine.CacheDirectory;
-import net.bytebuddy.ByteBuddy;
+import org.objectweb.asm.ClassReader;
 
 import javax.management.MBeanServer;
 import javax.management.MalformedObjectNameException;
@@ -19,17 +19,17 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.zip.CRC32;
 
 /**
- * Keeps the agent's own ByteBuddy (relocated into {@code dev.rasp.shaded.bytebuddy} in the -agent fat jar, its
- * ASM inside that package) out of the C2 compiler. Its type descriptions, type pool and ASM are hot only
- * while the start's classes are transformed: C2 compiled some 250 of their methods on a Spring Boot start,
- * compiler-thread CPU spent on code that is all but idle once the application runs. C1 still compiles
+ * Keeps the agent's own ASM (relocated into {@code dev.rasp.shaded.asm} in the -agent fat jar) out of the C2
+ * compiler. The class file reader and writer are hot only while the start's classes are transformed (with
+ * ByteBuddy, whose type descriptions and pools the agent used then, C2 compiled some 250 such methods on a
+ * Spring Boot start), compiler-thread CPU spent on code that is all but idle once the application runs. C1 still compiles
  * them (at its full-speed level, as for any method C2 may not take), so transformations run compiled code.
  *
  * <p>One compiler directive does it, added through the DiagnosticCommand MBean ({@code compilerDirectivesAdd},
  * what {@code jcmd <pid> Compiler.directives_add} does), which reads it from a file: the file is in the
  * agent's per-user cache directory ({@link CacheDirectory}), written once per content, owner-only. The
- * directive names the package ByteBuddy has in this jar, so no application class matches it, an
- * application's own {@code net.bytebuddy} included; without relocation (the plain classes of a build) there
+ * directive names the package ASM has in this jar, so no application class matches it, an
+ * application's own {@code org.objectweb.asm} included; without relocation (the plain classes of a build) there
  * is no directive at all.
  *
  * <p>Anything that fails (JDK 8 has no directives, a server without the MBean or refusing it, a read-only
@@ -39,8 +39,8 @@ import java.util.zip.CRC32;
 public final class JitDirectives {
 
     static final String SWITCH = "rasp.debug.jit";
-    /** {@code net.bytebuddy}, built at run time: the shade plugin rewrites a constant naming it. */
-    static final String APPLICATION_PACKAGE = String.join(".", "net", "bytebuddy");
+    /** {@code org.objectweb.asm}, built at run time: the shade plugin rewrites a constant naming it. */
+    static final String APPLICATION_PACKAGE = String.join(".", "org", "objectweb", "asm");
     private static final String DIAGNOSTIC_COMMAND = "com.sun.management:type=DiagnosticCommand";
     private static final String OWNER_RW = "rw-------";
 
@@ -64,9 +64,9 @@ public final class JitDirectives {
         if ("default".equals(System.getProperty(SWITCH))) {
             return "left as the JVM has it (" + SWITCH + "=default)";
         }
-        String pkg = ownByteBuddyPackage();
+        String pkg = ownAsmPackage();
         if (pkg.equals(APPLICATION_PACKAGE)) {
-            return "no C2 directive: this ByteBuddy is not relocated (the agent runs from plain classes)";
+            return "no C2 directive: this ASM is not relocated (the agent runs from plain classes)";
         }
         Path file = write(CacheDirectory.forThisUser(nativeDir.toPath()), content(pkg));
         Object out = server.invoke(diagnosticCommand(), "compilerDirectivesAdd",
@@ -74,9 +74,9 @@ public final class JitDirectives {
         return "C2 directive for " + pkg + " from " + file + ": " + String.valueOf(out).trim();
     }
 
-    /** The package ByteBuddy has in the jar this class was loaded from. */
-    static String ownByteBuddyPackage() {
-        String name = ByteBuddy.class.getName();
+    /** The package ASM has in the jar this class was loaded from. */
+    static String ownAsmPackage() {
+        String name = ClassReader.class.getName();
         return name.substring(0, name.lastIndexOf('.'));
     }
 

@@ -1,26 +1,27 @@
 package dev.rasp.core.instrumentation;
 
+import dev.rasp.core.instrumentation.matching.ClassFileShape;
 import dev.rasp.core.instrumentation.matching.Matchers;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.DynamicType;
+import dev.rasp.core.instrumentation.matching.MethodShape;
+import dev.rasp.core.instrumentation.weaving.Advice;
+import dev.rasp.core.instrumentation.weaving.AdviceClass;
 import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassReader;
 
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
+import java.util.List;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * With ByteBuddy weaving ({@code -Drasp.debug.advice=bytebuddy}), advice resolved once weaves exactly
- * what ByteBuddy's per-class {@code ForAdvice} weaves. (The agent's own weaving: WeavingTransformerTest.)
+ * Which advice goes into which method, read once through the agent's loader, else through the
+ * instrumented class's loader each time. (What the weaving does: WeavingTransformerTest,
+ * AdviceWeaverTest.)
  */
 class CachedAdviceTest {
 
@@ -28,7 +29,7 @@ class CachedAdviceTest {
     @interface Code {
     }
 
-    /** The woven class. */
+    /** The class advised. */
     static class Target {
         private int calls;
 
@@ -62,52 +63,61 @@ class CachedAdviceTest {
         }
     }
 
-    private static byte[] weave(AgentBuilder.Transformer transformer) {
-        ClassFileLocator locator = ClassFileLocator.ForClassLoader.of(CachedAdviceTest.class.getClassLoader());
-        TypeDescription target = TypeDescription.ForLoadedType.of(Target.class);
-        DynamicType.Builder<?> builder = AdviceWeaving.byteBuddy().decorate(target, locator);
-        return transformer.transform(builder, target, CachedAdviceTest.class.getClassLoader(), null, null).make().getBytes();
+    /** Another advice, for the order of entries. */
+    static final class OtherAdvice {
+        private OtherAdvice() {
+        }
+
+        @Advice.OnMethodEnter
+        static void enter(@Advice.Argument(0) String name) {
+        }
     }
 
-    @Test
-    void weavesWhatForAdviceWeaves() {
-        Advice.WithCustomMapping mapping = Advice.withCustomMapping().bind(Code.class, 42);
-        ClassLoader loader = CachedAdviceTest.class.getClassLoader();
-        byte[] perClass = weave(new AgentBuilder.Transformer.ForAdvice(mapping).include(loader)
-                .advice(named("greet"), SampleAdvice.class.getName()));
-        CachedAdvice cached = CachedAdvice.of(loader).bind(Code.class, 42).advice(Matchers.named("greet"), SampleAdvice.class.getName());
-        byte[] once = weave(cached);
-        assertArrayEquals(perClass, once);
-        assertArrayEquals(once, weave(cached), "and again from the resolved advice");
-        byte[] plain = new ByteBuddy().decorate(Target.class).make().getBytes();
-        assertNotEquals(plain.length, once.length, "something was woven");
+    private static MethodShape method(String name) {
+        ClassFileShape target = new ClassFileShape(new ClassReader(ClassFiles.read(CachedAdviceTest.class.getClassLoader(),
+                Target.class.getName())), internalName -> null);
+        for (MethodShape m : target.methods()) {
+            if (m.name().equals(name)) {
+                return m;
+            }
+        }
+        throw new AssertionError(name);
     }
 
+    private final ClassLoader loader = CachedAdviceTest.class.getClassLoader();
+
     @Test
-    void entriesApplyInOrderToTheirOwnMethods() {
-        ClassLoader loader = CachedAdviceTest.class.getClassLoader();
-        Advice.WithCustomMapping mapping = Advice.withCustomMapping().bind(Code.class, 7);
-        byte[] perClass = weave(new AgentBuilder.Transformer.ForAdvice(mapping).include(loader)
-                .advice(named("greet"), SampleAdvice.class.getName())
-                .advice(named("other"), SampleAdvice.class.getName()));
-        byte[] once = weave(CachedAdvice.of(loader).bind(Code.class, 7)
+    void entriesApplyInOrderToTheirOwnMethodsAndAreReadOnce() {
+        CachedAdvice advice = CachedAdvice.of(loader).bind(Code.class, 7)
                 .advice(Matchers.named("greet"), SampleAdvice.class.getName())
-                .advice(Matchers.named("other"), SampleAdvice.class.getName()));
-        assertArrayEquals(perClass, once);
+                .advice(Matchers.<MethodShape>named("greet").or(Matchers.named("other")), OtherAdvice.class.getName());
+        List<AdviceClass> greet = advice.adviceFor(method("greet"), null);
+        assertEquals(2, greet.size(), "both entries select greet, in order");
+        assertEquals(SampleAdvice.class.getName(), greet.get(0).name());
+        assertEquals(OtherAdvice.class.getName(), greet.get(1).name());
+        List<AdviceClass> other = advice.adviceFor(method("other"), null);
+        assertEquals(1, other.size());
+        assertSame(greet.get(1), other.get(0), "read once, shared by every method and class");
+        assertTrue(advice.adviceFor(method("<init>"), null).isEmpty());
     }
 
-    /** An advice class the agent's loader cannot serve is resolved per class, through the class's loader. */
+    /** An advice class the agent's loader cannot serve is read through the instrumented class's loader, each time. */
     @Test
-    void anAdviceTheAgentsLoaderCannotResolveIsResolvedPerClass() {
+    void anAdviceTheAgentsLoaderCannotServeIsReadPerClass() {
         ClassLoader empty = new ClassLoader(null) {
         };
-        ClassLoader loader = CachedAdviceTest.class.getClassLoader();
-        Advice.WithCustomMapping mapping = Advice.withCustomMapping().bind(Code.class, 1);
-        byte[] woven = weave(CachedAdvice.of(empty).bind(Code.class, 1).advice(Matchers.named("greet"), SampleAdvice.class.getName()));
-        byte[] expected = weave(new AgentBuilder.Transformer.ForAdvice(mapping).include(loader)
-                .advice(named("greet"), SampleAdvice.class.getName()));
-        assertArrayEquals(expected, woven);
-        assertFalse(woven.length == 0);
-        assertEquals(woven.length, weave(CachedAdvice.of(empty).bind(Code.class, 1).advice(Matchers.named("greet"), SampleAdvice.class.getName())).length);
+        CachedAdvice advice = CachedAdvice.of(empty).bind(Code.class, 1).advice(Matchers.named("greet"), SampleAdvice.class.getName());
+        AdviceClass first = advice.adviceFor(method("greet"), loader).get(0);
+        AdviceClass second = advice.adviceFor(method("greet"), loader).get(0);
+        assertEquals(SampleAdvice.class.getName(), first.name());
+        assertNotSame(first, second);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> advice.adviceFor(method("greet"), empty));
+        assertTrue(e.getMessage().contains("no class file for advice"), e.getMessage());
+    }
+
+    @Test
+    void bindingsComeBeforeTheAdvice() {
+        CachedAdvice advice = CachedAdvice.of(loader).advice(Matchers.named("greet"), SampleAdvice.class.getName());
+        assertThrows(IllegalStateException.class, () -> advice.bind(Code.class, 1));
     }
 }

@@ -1,6 +1,5 @@
 package dev.rasp.core.instrumentation;
 
-import net.bytebuddy.dynamic.ClassFileLocator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,17 +51,17 @@ class JdkImageTest {
     void theImageServesTheBytesTheClassLoadersServe() throws Exception {
         JdkImage image = image();
         for (String name : CLASSES) {
-            ClassFileLocator.Resolution r = image.locate(name);
-            assertTrue(r.isResolved(), name);
-            assertArrayEquals(fromLoaders(name), r.resolve(), name);
+            byte[] b = image.classFile(name);
+            assertNotNull(b, name);
+            assertArrayEquals(fromLoaders(name), b, name);
         }
     }
 
     @Test
     void whatTheImageDoesNotHoldIsNotThere() {
         JdkImage image = image();
-        assertFalse(image.locate("java.util.concurrent.NoSuchExecutor").isResolved(), "a missing JDK class");
-        assertFalse(image.locate("org.example.app.Pool").isResolved(), "not a JDK package");
+        assertNull(image.classFile("java.util.concurrent.NoSuchExecutor"), "a missing JDK class");
+        assertNull(image.classFile("org.example.app.Pool"), "not a JDK package");
         assertNull(image.classFile("java.sql", "java/lang/Object"), "the wrong module: the name does not check");
         assertNull(image.classFile("java.base", "java/lang/Object$"));
     }
@@ -94,22 +93,22 @@ class JdkImageTest {
         JdkImage image = image();
         Thread.currentThread().interrupt();
         try {
-            image.locate("java.lang.Object"); // served or not: either way the caller falls back correctly
+            image.classFile("java.lang.Object"); // served or not: either way the caller falls back correctly
             assertTrue(Thread.currentThread().isInterrupted(), "the application's interrupt is kept");
         } finally {
             Thread.interrupted();
         }
         for (String name : CLASSES) {
-            assertArrayEquals(fromLoaders(name), image.locate(name).resolve(), name);
+            assertArrayEquals(fromLoaders(name), image.classFile(name), name);
         }
     }
 
     /** The locator the pre-filter uses falls back to the class loaders for what the image does not answer. */
     @Test
     void theJdkLocatorFallsBackToTheLoaders() throws Exception {
-        ClassFileLocator all = JdkImage.classFiles();
-        assertArrayEquals(fromLoaders("java.util.AbstractList"), all.locate("java.util.AbstractList").resolve());
-        assertFalse(all.locate("org.example.app.Pool").isResolved());
+        ClassFiles.Source all = JdkImage.classFiles();
+        assertArrayEquals(fromLoaders("java.util.AbstractList"), all.classFile("java.util.AbstractList"));
+        assertNull(all.classFile("org.example.app.Pool"));
         assertEquals("java.base", JdkTypes.moduleOf("java/util/AbstractList"));
         assertEquals("java.sql", JdkTypes.moduleOf("java/sql/Statement"));
         assertNull(JdkTypes.moduleOf("org/example/app/Pool"));

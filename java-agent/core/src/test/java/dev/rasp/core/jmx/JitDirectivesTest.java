@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class JitDirectivesTest {
 
-    private static final String RELOCATED = "dev.rasp.shaded.bytebuddy";
+    private static final String RELOCATED = "dev.rasp.shaded.asm";
 
     @TempDir
     Path tmp;
@@ -31,15 +31,15 @@ class JitDirectivesTest {
 
     @Test
     void theDirectiveExcludesThePackageAndEverythingBelowItFromC2Only() {
-        assertEquals("[ { \"match\": [\"dev/rasp/shaded/bytebuddy/*.*\"], \"c2\": { \"Exclude\": true } } ]\n",
+        assertEquals("[ { \"match\": [\"dev/rasp/shaded/asm/*.*\"], \"c2\": { \"Exclude\": true } } ]\n",
                 JitDirectives.content(RELOCATED));
     }
 
     @Test
     void theApplicationsPackageIsTheUnrelocatedOne() {
-        // built at run time so that the shaded jar keeps it; the plain classes here are ByteBuddy's own
-        assertEquals("net.bytebuddy", JitDirectives.APPLICATION_PACKAGE);
-        assertEquals(JitDirectives.APPLICATION_PACKAGE, JitDirectives.ownByteBuddyPackage());
+        // built at run time so that the shaded jar keeps it; the plain classes here are ASM's own
+        assertEquals("org.objectweb.asm", JitDirectives.APPLICATION_PACKAGE);
+        assertEquals(JitDirectives.APPLICATION_PACKAGE, JitDirectives.ownAsmPackage());
     }
 
     @Test
@@ -70,7 +70,7 @@ class JitDirectivesTest {
     void anotherContentGetsAFileOfItsOwn() throws Exception {
         Path dir = cacheDir();
         Path a = JitDirectives.write(dir, JitDirectives.content(RELOCATED));
-        Path b = JitDirectives.write(dir, JitDirectives.content("dev.rasp.other.bytebuddy"));
+        Path b = JitDirectives.write(dir, JitDirectives.content("dev.rasp.other.asm"));
         assertNotEquals(a, b);
         assertEquals(2, list(dir).size());
     }

@@ -2,7 +2,7 @@ package dev.rasp.core.instrumentation.context;
 
 import dev.rasp.bootstrap.RaspBridge;
 import dev.rasp.bootstrap.RequestScope;
-import net.bytebuddy.asm.Advice;
+import dev.rasp.core.instrumentation.weaving.Advice;
 
 /** Advice on java.lang.Thread (and VirtualThread, and application Thread subclasses' run()). */
 public final class ThreadAdvice {

@@ -2,7 +2,7 @@ package dev.rasp.core.instrumentation.deser;
 
 import dev.rasp.bootstrap.RaspBridge;
 import dev.rasp.bootstrap.RaspHooks;
-import net.bytebuddy.asm.Advice;
+import dev.rasp.core.instrumentation.weaving.Advice;
 
 /**
  * Inlined at the start of Jackson's {@code ClassNameIdResolver._typeFromId(String id, ...)}: the type id a

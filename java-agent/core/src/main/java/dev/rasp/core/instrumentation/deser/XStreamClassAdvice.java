@@ -2,7 +2,7 @@ package dev.rasp.core.instrumentation.deser;
 
 import dev.rasp.bootstrap.RaspBridge;
 import dev.rasp.bootstrap.RaspHooks;
-import net.bytebuddy.asm.Advice;
+import dev.rasp.core.instrumentation.weaving.Advice;
 
 /**
  * Inlined at the (normal) exit of XStream's {@code CachingMapper.realClass(String)}: the class a document's

@@ -2,7 +2,7 @@ package dev.rasp.core.instrumentation.expr;
 
 import dev.rasp.bootstrap.RaspBridge;
 import java.io.Reader;
-import net.bytebuddy.asm.Advice;
+import dev.rasp.core.instrumentation.weaving.Advice;
 
 /**
  * Expressions about to be parsed. Each advice only hands the expression text (and SpEL's parser

@@ -1,7 +1,7 @@
 package dev.rasp.core.instrumentation.file;
 
 import dev.rasp.bootstrap.RaspBridge;
-import net.bytebuddy.asm.Advice;
+import dev.rasp.core.instrumentation.weaving.Advice;
 
 /**
  * A file: URL opened: sun.net.www.protocol.file.FileURLConnection.connect(), which

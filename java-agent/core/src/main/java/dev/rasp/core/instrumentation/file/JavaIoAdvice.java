@@ -1,7 +1,7 @@
 package dev.rasp.core.instrumentation.file;
 
 import dev.rasp.bootstrap.RaspBridge;
-import net.bytebuddy.asm.Advice;
+import dev.rasp.core.instrumentation.weaving.Advice;
 
 import java.io.File;
 

@@ -1,7 +1,7 @@
 package dev.rasp.core.instrumentation.jdbc;
 
 import dev.rasp.bootstrap.RaspBridge;
-import net.bytebuddy.asm.Advice;
+import dev.rasp.core.instrumentation.weaving.Advice;
 
 /** Inlined at the start of Statement.execute*(String, ...) and addBatch(String). */
 public final class StatementAdvice {

@@ -1,7 +1,7 @@
 package dev.rasp.core.instrumentation.jndi;
 
 import dev.rasp.bootstrap.RaspBridge;
-import net.bytebuddy.asm.Advice;
+import dev.rasp.core.instrumentation.weaving.Advice;
 
 /**
  * Inlined at the start of {@code javax.naming.InitialContext.getURLOrDefaultInitCtx(String)} and

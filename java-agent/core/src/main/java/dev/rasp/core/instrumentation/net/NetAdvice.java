@@ -1,7 +1,7 @@
 package dev.rasp.core.instrumentation.net;
 
 import dev.rasp.bootstrap.RaspBridge;
-import net.bytebuddy.asm.Advice;
+import dev.rasp.core.instrumentation.weaving.Advice;
 
 /**
  * Connections about to be made. Each advice only hands its arguments to the bridge; not

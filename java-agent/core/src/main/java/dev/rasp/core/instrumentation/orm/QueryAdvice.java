@@ -1,7 +1,7 @@
 package dev.rasp.core.instrumentation.orm;
 
 import dev.rasp.bootstrap.RaspBridge;
-import net.bytebuddy.asm.Advice;
+import dev.rasp.core.instrumentation.weaving.Advice;
 
 /** Inlined at the start of EntityManager/Session create*Query(String, ...). */
 public final class QueryAdvice {

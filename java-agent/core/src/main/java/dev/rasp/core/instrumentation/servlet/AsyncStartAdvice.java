@@ -2,7 +2,7 @@ package dev.rasp.core.instrumentation.servlet;
 
 import dev.rasp.bootstrap.RaspBridge;
 import dev.rasp.bootstrap.RequestScope;
-import net.bytebuddy.asm.Advice;
+import dev.rasp.core.instrumentation.weaving.Advice;
 
 /**
  * AsyncContext.start(Runnable), javax and jakarta: the container runs the task on one of its

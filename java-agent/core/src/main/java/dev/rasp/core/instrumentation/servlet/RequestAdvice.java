@@ -1,7 +1,7 @@
 package dev.rasp.core.instrumentation.servlet;
 
 import dev.rasp.bootstrap.RaspBridge;
-import net.bytebuddy.asm.Advice;
+import dev.rasp.core.instrumentation.weaving.Advice;
 
 /**
  * Around Filter.doFilter(req, resp, chain) and Servlet.service(req, resp), javax and jakarta.

@@ -3,7 +3,7 @@ package dev.rasp.core.instrumentation.sources;
 import dev.rasp.bootstrap.InputSources;
 import dev.rasp.bootstrap.RaspBridge;
 import dev.rasp.bootstrap.RaspHooks;
-import net.bytebuddy.asm.Advice;
+import dev.rasp.core.instrumentation.weaving.Advice;
 
 import java.util.Map;
 import java.util.zip.ZipEntry;

@@ -34,7 +34,7 @@ public final class SourcesInstrumentation implements InstrumentationModule {
     private static final String ZIP_ENTRY_ITERATOR = "java.util.zip.ZipFile$ZipEntryIterator";
     /**
      * Behind ZipFile.stream() and JarFile.stream(). Not ZipFile itself: retransforming it makes the
-     * verifier load its nested iterator classes while ByteBuddy is busy with ZipFile, which then
+     * verifier load its nested iterator classes while the transformer is busy with ZipFile, which then
      * skips them (its circularity guard), and they would never be instrumented.
      */
     private static final String ZIP_ENTRY_SPLITERATOR = "java.util.zip.ZipFile$EntrySpliterator";

@@ -1,17 +1,15 @@
 package dev.rasp.core.instrumentation.weaving;
 
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.jar.asm.AnnotationVisitor;
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
-import net.bytebuddy.jar.asm.Type;
+import org.objectweb.asm.AnnotationVisitor;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 
 /**
  * An advice class as the weaver inlines it: its enter and exit methods, read once from the class
- * file (the same annotations as ByteBuddy's {@link Advice}, so one advice class serves both
- * weavers). Immutable; shared by every class it is woven into.
+ * file ({@link Advice}'s annotations, named and meaning as ByteBuddy's). Immutable; shared by every class it is woven into.
  */
 public final class AdviceClass {
 
@@ -21,6 +19,11 @@ public final class AdviceClass {
     /** Null when the class has none. */
     final AdviceMethod enter;
     final AdviceMethod exit;
+
+    /** The advice class's binary name. */
+    public String name() {
+        return name;
+    }
 
     private AdviceClass(String name, AdviceMethod enter, AdviceMethod exit) {
         this.name = name;

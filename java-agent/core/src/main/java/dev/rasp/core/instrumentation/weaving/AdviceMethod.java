@@ -1,9 +1,8 @@
 package dev.rasp.core.instrumentation.weaving;
 
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.jar.asm.AnnotationVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
-import net.bytebuddy.jar.asm.Type;
+import org.objectweb.asm.AnnotationVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 
 /**
  * One advice method: where each of its parameters comes from, whether its exceptions are

@@ -1,11 +1,11 @@
 package dev.rasp.core.instrumentation.weaving;
 
 import dev.rasp.core.instrumentation.weaving.AdviceMethod.Parameter;
-import net.bytebuddy.jar.asm.Label;
-import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
-import net.bytebuddy.jar.asm.Type;
-import net.bytebuddy.jar.asm.TypePath;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.TypePath;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -234,7 +234,7 @@ final class AdviceMethodWeaver extends MethodVisitor {
     }
 
     @Override
-    public net.bytebuddy.jar.asm.AnnotationVisitor visitLocalVariableAnnotation(int typeRef, TypePath typePath, Label[] start,
+    public org.objectweb.asm.AnnotationVisitor visitLocalVariableAnnotation(int typeRef, TypePath typePath, Label[] start,
                                                                                Label[] end, int[] index, String descriptor,
                                                                                boolean visible) {
         int[] moved = new int[index.length];
@@ -281,7 +281,7 @@ final class AdviceMethodWeaver extends MethodVisitor {
     }
 
     @Override
-    public void visitInvokeDynamicInsn(String name, String descriptor, net.bytebuddy.jar.asm.Handle bsm, Object... args) {
+    public void visitInvokeDynamicInsn(String name, String descriptor, org.objectweb.asm.Handle bsm, Object... args) {
         start();
         if (depth != null) {
             depth.invokeDynamic(descriptor);

@@ -1,6 +1,6 @@
 package dev.rasp.core.instrumentation.weaving;
 
-import net.bytebuddy.jar.asm.Opcodes;
+import org.objectweb.asm.Opcodes;
 
 import java.util.HashMap;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package dev.rasp.core.instrumentation.weaving;
 
-import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
-import net.bytebuddy.jar.asm.Type;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 
 /**
  * Moves a value between the instrumented method's types and the advice's: boxing and unboxing

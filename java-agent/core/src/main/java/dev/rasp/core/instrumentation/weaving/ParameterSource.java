@@ -1,6 +1,6 @@
 package dev.rasp.core.instrumentation.weaving;
 
-import net.bytebuddy.jar.asm.MethodVisitor;
+import org.objectweb.asm.MethodVisitor;
 
 /**
  * Loads the value of a custom advice parameter in the instrumented method, before the advice

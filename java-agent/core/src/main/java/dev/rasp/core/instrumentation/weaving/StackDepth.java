@@ -1,8 +1,8 @@
 package dev.rasp.core.instrumentation.weaving;
 
-import net.bytebuddy.jar.asm.Label;
-import net.bytebuddy.jar.asm.Opcodes;
-import net.bytebuddy.jar.asm.Type;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 
 import java.util.IdentityHashMap;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.rasp.core.instrumentation.weaving;
 
-import net.bytebuddy.jar.asm.Opcodes;
-import net.bytebuddy.jar.asm.Type;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 
 /** The method advice is woven into: its owner, name, descriptor and where its parameters live. */
 public final class TargetMethod {

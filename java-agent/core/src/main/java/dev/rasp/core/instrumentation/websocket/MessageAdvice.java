@@ -2,8 +2,7 @@ package dev.rasp.core.instrumentation.websocket;
 
 import dev.rasp.bootstrap.RaspBridge;
 import dev.rasp.bootstrap.RaspHooks;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.implementation.bytecode.assign.Assigner;
+import dev.rasp.core.instrumentation.weaving.Advice;
 
 /**
  * Around a WebSocket message handler (a JSR 356 {@code @OnMessage} method or
@@ -17,7 +16,7 @@ public final class MessageAdvice {
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
     public static boolean enter(@Advice.This Object handler,
-                                @Advice.AllArguments(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object[] args) {
+                                @Advice.AllArguments(readOnly = false, typing = Advice.Typing.DYNAMIC) Object[] args) {
         boolean entered = RaspBridge.messageEnter(handler, args);
         Object[] streams = RaspBridge.messageStreams(args);
         if (streams != null) {

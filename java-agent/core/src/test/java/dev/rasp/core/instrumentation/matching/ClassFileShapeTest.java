@@ -8,10 +8,10 @@ import dev.rasp.core.instrumentation.Transformations;
 import dev.rasp.core.instrumentation.TypeHierarchy;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassWriter;
-import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 import net.bytebuddy.pool.TypePool;
 import org.junit.jupiter.api.Test;
 

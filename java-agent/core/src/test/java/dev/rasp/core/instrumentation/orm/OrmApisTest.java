@@ -9,7 +9,7 @@ import dev.rasp.core.instrumentation.matching.TypeShape;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.jar.asm.ClassReader;
+import org.objectweb.asm.ClassReader;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Proxy;

@@ -1,14 +1,14 @@
 package dev.rasp.core.instrumentation.weaving;
 
 import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
-import net.bytebuddy.jar.asm.Type;
+import org.objectweb.asm.Type;
 import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.pool.TypePool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.opentest4j.AssertionFailedError;
@@ -402,7 +402,7 @@ public class AdviceWeaverTest {
 
     public static class ReplacingDynamicThenFailingEnterAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter(@Advice.Argument(value = 0, readOnly = false, typing = Assigner.Typing.DYNAMIC) Object text) {
+        public static void enter(@Advice.Argument(value = 0, readOnly = false, typing = Advice.Typing.DYNAMIC) Object text) {
             text = "replaced " + text;
             throw new IllegalStateException("enter failed");
         }
@@ -481,7 +481,7 @@ public class AdviceWeaverTest {
 
     public static class SuppressedModifyingDynamicExitAdvice {
         @Advice.OnMethodExit(suppress = Throwable.class)
-        public static void exit(@Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object result) {
+        public static void exit(@Advice.Return(readOnly = false, typing = Advice.Typing.DYNAMIC) Object result) {
             LOG.add("exit " + result);
             result = result + " modified";
             throw new IllegalStateException("exit failed");
@@ -554,7 +554,7 @@ public class AdviceWeaverTest {
 
     public static class ReplaceAllArgumentsAdvice {
         @Advice.OnMethodEnter
-        public static void enter(@Advice.AllArguments(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object[] args) {
+        public static void enter(@Advice.AllArguments(readOnly = false, typing = Advice.Typing.DYNAMIC) Object[] args) {
             Object[] replaced = args;
             LOG.add("enter " + Arrays.toString(replaced));
             replaced[0] = "replaced";
@@ -577,7 +577,7 @@ public class AdviceWeaverTest {
 
     public static class InPlaceWritableAllArgumentsAdvice {
         @Advice.OnMethodEnter
-        public static void enter(@Advice.AllArguments(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object[] args) {
+        public static void enter(@Advice.AllArguments(readOnly = false, typing = Advice.Typing.DYNAMIC) Object[] args) {
             args[0] = "changed";
             LOG.add("reread " + args[0]);
         }
@@ -1267,13 +1267,18 @@ public class AdviceWeaverTest {
             DynamicType.Builder<?> builder = new ByteBuddy().redefine(TypeDescription.ForLoadedType.of(target),
                     ClassFileLocator.ForClassLoader.of(AdviceWeaverTest.class.getClassLoader()));
             for (Entry entry : entries) {
-                Advice.WithCustomMapping mapping = Advice.withCustomMapping();
+                net.bytebuddy.asm.Advice.WithCustomMapping mapping = net.bytebuddy.asm.Advice.withCustomMapping();
                 for (Map.Entry<Class<? extends Annotation>, Object> constant : entry.constants.entrySet()) {
                     mapping = mapping.bind(constant.getKey(), constant.getValue());
                 }
-                Advice advice = mapping.to(entry.advice)
+                // the advice as ByteBuddy reads it: the same class file, its annotations renamed to ByteBuddy's
+                ClassFileLocator locator = new ClassFileLocator.Compound(
+                        ClassFileLocator.Simple.of(entry.advice.getName(), ByteBuddyAnnotations.of(classFile(entry.advice))),
+                        ClassFileLocator.ForClassLoader.of(AdviceWeaverTest.class.getClassLoader()));
+                net.bytebuddy.asm.Advice advice = mapping.to(TypePool.Default.of(locator).describe(entry.advice.getName()).resolve(),
+                                locator)
                         .withAssigner(Assigner.DEFAULT)
-                        .withExceptionHandler(Advice.ExceptionHandler.Default.SUPPRESSING);
+                        .withExceptionHandler(net.bytebuddy.asm.Advice.ExceptionHandler.Default.SUPPRESSING);
                 ElementMatcher.Junction<MethodDescription> method = "<init>".equals(entry.method)
                         ? isConstructor() : named(entry.method);
                 builder = builder.visit(advice.on(method.and(takesArguments(entry.parameters))));

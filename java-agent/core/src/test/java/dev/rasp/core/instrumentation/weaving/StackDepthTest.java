@@ -1,9 +1,8 @@
 package dev.rasp.core.instrumentation.weaving;
 
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.jar.asm.ClassWriter;
-import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

@@ -6,12 +6,16 @@ import dev.rasp.core.instrumentation.matching.MethodShape;
 import dev.rasp.core.instrumentation.matching.Named;
 import dev.rasp.core.instrumentation.matching.TypeRef;
 import dev.rasp.core.instrumentation.matching.TypeShape;
+import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.annotation.AnnotationDescription;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDefinition;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.utility.JavaModule;
 
+import java.security.ProtectionDomain;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,9 +23,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The modules' matchers over ByteBuddy's type descriptions: for ByteBuddy's agent builder
- * ({@code -Drasp.debug.advice=bytebuddy}, to compare), for a class described by reflection where
- * no class file is served, and for tests that describe classes with ByteBuddy's type pool.
+ * The modules' matchers over ByteBuddy's type descriptions, for the tests that put them to
+ * ByteBuddy's type pool and agent builder, the reference the agent's own descriptions
+ * ({@link dev.rasp.core.instrumentation.matching.ClassFileShape}) are checked against.
  */
 public final class ByteBuddyShapes {
 
@@ -39,6 +43,25 @@ public final class ByteBuddyShapes {
 
     public static MethodShape of(MethodDescription method) {
         return new Method(method);
+    }
+
+    /**
+     * The modules' rules on a ByteBuddy agent builder, to match with (its transformer changes nothing):
+     * what the agent's rules select, as ByteBuddy's matching of its descriptions sees it.
+     */
+    public static AgentBuilder applyTo(Transformations transformations, AgentBuilder builder) {
+        for (Transformations.Rule rule : transformations.rules()) {
+            if (!rule.advice().isEmpty()) {
+                builder = builder.type(types(rule.types())).transform(new AgentBuilder.Transformer() {
+                    @Override
+                    public DynamicType.Builder<?> transform(DynamicType.Builder<?> b, TypeDescription type, ClassLoader loader,
+                                                            JavaModule module, ProtectionDomain domain) {
+                        return b;
+                    }
+                });
+            }
+        }
+        return builder;
     }
 
     /** A type matcher for ByteBuddy's agent builder. */
