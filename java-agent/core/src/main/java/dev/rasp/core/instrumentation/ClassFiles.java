@@ -17,14 +17,6 @@ public final class ClassFiles {
         byte[] classFile(String binaryName);
     }
 
-    /** Reads nothing. */
-    public static final Source NONE = new Source() {
-        @Override
-        public byte[] classFile(String binaryName) {
-            return null;
-        }
-    };
-
     /**
      * Asks the boot loader (a loader's parent of null delegates there): its resources are the JDK's
      * modules', whose class files are never encapsulated.

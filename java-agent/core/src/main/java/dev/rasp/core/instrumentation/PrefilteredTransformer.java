@@ -126,7 +126,7 @@ public final class PrefilteredTransformer implements InvocationHandler {
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
         String name = method.getName();
         if (name.equals("transform") && args != null && (args.length == 5 || args.length == 6)) {
-            return transform(method, args, args.length - 5);
+            return transform(args, args.length - 5);
         }
         if (method.getDeclaringClass() == Object.class) {
             if (name.equals("equals")) {
@@ -161,7 +161,7 @@ public final class PrefilteredTransformer implements InvocationHandler {
                     @Override
                     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
                         if (method.getName().equals("transform") && args != null && (args.length == 5 || args.length == 6)) {
-                            return shared.transformLoad(method, args, args.length - 5);
+                            return shared.transformLoad(args, args.length - 5);
                         }
                         if (method.getName().equals("equals")) {
                             return proxy == args[0];
@@ -177,9 +177,9 @@ public final class PrefilteredTransformer implements InvocationHandler {
     }
 
     /** The load-time registration's call: a load (or another agent's redefinition), woven here. */
-    private Object transformLoad(Method method, Object[] args, int at) throws Throwable {
+    private Object transformLoad(Object[] args, int at) {
         try {
-            return transformAny(method, args, at);
+            return transformAny(args, at);
         } finally {
             HandledLoad h = handled.get();
             h.loader = (ClassLoader) args[at];
@@ -188,7 +188,7 @@ public final class PrefilteredTransformer implements InvocationHandler {
     }
 
     /** {@code args} as the JVM passed them; {@code at} is where the class loader is (1 after a module). */
-    private Object transform(Method method, Object[] args, int at) throws Throwable {
+    private Object transform(Object[] args, int at) {
         HandledLoad h = handled.get();
         if (h.is((ClassLoader) args[at], (String) args[at + 1])) {
             h.name = null;
@@ -200,7 +200,7 @@ public final class PrefilteredTransformer implements InvocationHandler {
             // class as it is then): the hooks are there already
             return null;
         }
-        return transformAny(method, args, at);
+        return transformAny(args, at);
     }
 
     /**
@@ -229,7 +229,7 @@ public final class PrefilteredTransformer implements InvocationHandler {
         }
     }
 
-    private Object transformAny(Method method, Object[] args, int at) throws Throwable {
+    private Object transformAny(Object[] args, int at) {
         probe.enter();
         boolean toWeaver = false;
         try {

@@ -6,12 +6,9 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Executable;
 import java.lang.reflect.Method;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * A loaded class described by reflection: for the few classes the retransformation pass meets that
@@ -19,22 +16,10 @@ import java.util.Set;
  * described from its class file ({@link ClassFileShape}), which needs no class of its signatures
  * loaded; reflection here may load them, and fails (the caller counts it) when one is missing.
  */
-public final class LoadedClassShape implements TypeShape {
-
-    private final Class<?> type;
+public final class LoadedClassShape extends LoadedTypeRef implements TypeShape {
 
     public LoadedClassShape(Class<?> type) {
-        this.type = type;
-    }
-
-    @Override
-    public String name() {
-        return type.getName();
-    }
-
-    @Override
-    public boolean hasSuperType(Matcher<? super Named> matcher) {
-        return hasSuperType(type, matcher);
+        super(type);
     }
 
     @Override
@@ -70,46 +55,6 @@ public final class LoadedClassShape implements TypeShape {
         return names;
     }
 
-    /** The loaded class or one of its super classes and interfaces, transitively, matches. */
-    static boolean hasSuperType(Class<?> type, Matcher<? super Named> matcher) {
-        ArrayDeque<Class<?>> queue = new ArrayDeque<Class<?>>();
-        Set<Class<?>> seen = new HashSet<Class<?>>();
-        queue.add(type);
-        while (!queue.isEmpty()) {
-            Class<?> next = queue.poll();
-            if (!seen.add(next)) {
-                continue;
-            }
-            if (matcher.matches(new Matchers.TypeName(next.getName()))) {
-                return true;
-            }
-            if (next.getSuperclass() != null) {
-                queue.add(next.getSuperclass());
-            }
-            Collections.addAll(queue, next.getInterfaces());
-        }
-        return false;
-    }
-
-    /** A loaded type as a parameter or return type. */
-    private static final class Ref implements TypeRef {
-        private final Class<?> type;
-
-        Ref(Class<?> type) {
-            this.type = type;
-        }
-
-        @Override
-        public String name() {
-            return type.getName();
-        }
-
-        @Override
-        public boolean hasSuperType(Matcher<? super Named> matcher) {
-            return LoadedClassShape.hasSuperType(type, matcher);
-        }
-    }
-
     private static final class Member implements MethodShape {
         private final Executable member;
         private final String name;
@@ -143,14 +88,14 @@ public final class LoadedClassShape implements TypeShape {
         public List<TypeRef> parameters() {
             List<TypeRef> parameters = new ArrayList<TypeRef>();
             for (Class<?> p : member.getParameterTypes()) {
-                parameters.add(new Ref(p));
+                parameters.add(new LoadedTypeRef(p));
             }
             return parameters;
         }
 
         @Override
         public TypeRef returnType() {
-            return new Ref(returnType);
+            return new LoadedTypeRef(returnType);
         }
 
         @Override

@@ -161,6 +161,8 @@ class ClassFileShapeTest {
         final Set<String> matched = new TreeSet<String>();
         int classes;
         int methodsSelected;
+        /** Classes also described by reflection ({@link LoadedClassShape}): those that load without a missing type. */
+        int reflected;
 
         Comparison() throws Exception {
             rules = rules();
@@ -179,6 +181,7 @@ class ClassFileShapeTest {
                 pools.put(loader, pool);
             }
             TypeShape byteBuddy = ByteBuddyShapes.of(pool.describe(name).resolve());
+            compareReflected(name, loader, own, this);
             for (Rule rule : rules) {
                 boolean ownVerdict = rule.rule.types().matches(own);
                 boolean byteBuddyVerdict = rule.rule.types().matches(byteBuddy);
@@ -200,6 +203,42 @@ class ClassFileShapeTest {
                                 + " of the class file, " + byteBuddyMethods + " of ByteBuddy's description");
                     }
                     methodsSelected += ownMethods.size();
+                }
+            }
+        }
+    }
+
+    /**
+     * What the rules say of the class as reflection describes it (the retransformation pass's
+     * description of a loaded class without a class file), against the class file's: the same verdicts,
+     * the same methods selected. A class that cannot be loaded or reflected (a type of its signatures
+     * missing from the class path) is left out.
+     */
+    private static void compareReflected(String name, ClassLoader loader, ClassFileShape own, Comparison c) {
+        TypeShape reflected;
+        List<MethodShape> reflectedMethods;
+        try {
+            reflected = new LoadedClassShape(Class.forName(name, false, loader));
+            reflectedMethods = reflected.methods();
+            reflected.annotations();
+        } catch (ClassNotFoundException | LinkageError | RuntimeException unloadable) {
+            return;
+        }
+        c.reflected++;
+        for (Rule rule : c.rules) {
+            boolean ownVerdict = rule.rule.types().matches(own);
+            if (ownVerdict != rule.rule.types().matches(reflected)) {
+                c.problems.add(name + ": " + rule + " matches the class file " + ownVerdict + ", the loaded class "
+                        + !ownVerdict);
+                continue;
+            }
+            for (int a = 0; ownVerdict && a < rule.rule.advice().size(); a++) {
+                CachedAdvice advice = rule.rule.advice().get(a);
+                Set<String> ownMethods = selected(advice, own.methods(), loader);
+                Set<String> loadedMethods = selected(advice, reflectedMethods, loader);
+                if (!ownMethods.equals(loadedMethods)) {
+                    c.problems.add(name + ": advice " + a + " of " + rule + " selects " + ownMethods
+                            + " of the class file, " + loadedMethods + " of the loaded class");
                 }
             }
         }
@@ -267,6 +306,7 @@ class ClassFileShapeTest {
         assertTrue(jdk > 5000, "JDK classes: " + jdk);
         assertTrue(c.matched.size() >= 150, "matched: " + c.matched.size());
         assertTrue(c.methodsSelected >= 300, "methods selected: " + c.methodsSelected);
+        assertTrue(c.reflected > 5000, "classes also described by reflection: " + c.reflected);
     }
 
     // ---- the matchers' meaning, on class files
