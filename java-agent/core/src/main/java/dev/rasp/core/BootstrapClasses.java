@@ -1,8 +1,8 @@
 package dev.rasp.core;
 
+import dev.rasp.core.instrumentation.ClassFiles;
 import org.objectweb.asm.ClassReader;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -122,7 +122,7 @@ final class BootstrapClasses {
                         + " can be defined in the boot loader");
             }
             try (InputStream in = agentJar.getInputStream(entry)) {
-                classes.put(path.substring(0, path.length() - CLASS_SUFFIX.length()).replace('/', '.'), readAll(in));
+                classes.put(path.substring(0, path.length() - CLASS_SUFFIX.length()).replace('/', '.'), ClassFiles.drain(in));
             }
         }
         if (classes.isEmpty()) {
@@ -213,14 +213,5 @@ final class BootstrapClasses {
         } catch (ClassNotFoundException | LinkageError e) {
             return false;
         }
-    }
-
-    private static byte[] readAll(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
-        byte[] buffer = new byte[8192];
-        for (int n; (n = in.read(buffer)) > 0; ) {
-            out.write(buffer, 0, n);
-        }
-        return out.toByteArray();
     }
 }

@@ -5,14 +5,12 @@ import dev.rasp.core.instrumentation.Transformations;
 import dev.rasp.core.instrumentation.TypeHierarchy;
 import dev.rasp.core.instrumentation.WeavingTransformer;
 import dev.rasp.core.instrumentation.CachedAdvice;
+import dev.rasp.core.instrumentation.ClassFiles;
 import dev.rasp.core.instrumentation.matching.Matchers;
 import dev.rasp.core.instrumentation.matching.TypeShape;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationTargetException;
@@ -68,20 +66,11 @@ class LoadedClassPassTest {
 
         @Override
         protected Class<?> findClass(String name) throws ClassNotFoundException {
-            try (InputStream in = LoadedClassPassTest.class.getClassLoader().getResourceAsStream(
-                    name.replace('.', '/') + ".class")) {
-                if (in == null) {
-                    throw new ClassNotFoundException(name);
-                }
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                byte[] chunk = new byte[4096];
-                for (int n; (n = in.read(chunk)) > 0; ) {
-                    bytes.write(chunk, 0, n);
-                }
-                return defineClass(name, bytes.toByteArray(), 0, bytes.size());
-            } catch (IOException e) {
-                throw new ClassNotFoundException(name, e);
+            byte[] classFile = ClassFiles.read(LoadedClassPassTest.class.getClassLoader(), name);
+            if (classFile == null) {
+                throw new ClassNotFoundException(name);
             }
+            return defineClass(name, classFile, 0, classFile.length);
         }
 
         @Override

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -129,10 +130,9 @@ class TypeKeysDeclaredTest {
         assertTrue(names > 100, "type names read from the matchers: " + names);
     }
 
-    /** The reader itself: a matcher missing its key is seen (else the test above proves nothing). */
-    @Test
-    void theReaderSeesNamesShapesAndAnnotations() throws Exception {
-        InstrumentationModule probe = new InstrumentationModule() {
+    /** A module of no keys whose {@code extend} is the given rules. */
+    private static InstrumentationModule probe(BiFunction<Transformations, ClassLoader, Transformations> rules) {
+        return new InstrumentationModule() {
             @Override
             public String name() {
                 return "probe";
@@ -144,22 +144,28 @@ class TypeKeysDeclaredTest {
 
             @Override
             public Transformations extend(Transformations builder, ClassLoader adviceLoader) {
-                return builder
-                        .type(Matchers.<TypeShape>not(Matchers.isInterface())
-                                .and(Matchers.not(Matchers.nameStartsWith("org.ignored.")))
-                                .and(Matchers.failSafe(Matchers.hasSuperType(Matchers.namedOneOf("a.B", "c.D")))))
-                        .transform(CachedAdvice.of(adviceLoader))
-                        .type(Matchers.<TypeShape>nameStartsWith("org.x.")
-                                .and(Matchers.nameEndsWith("Handler")))
-                        .transform(CachedAdvice.of(adviceLoader))
-                        .type(Matchers.declaresMethod(
-                                Matchers.<MethodShape>isAnnotatedWith(Matchers.named("x.OnIt"))
-                                        .and(Matchers.named("methodName"))
-                                        .and(Matchers.takesArgument(0, Matchers.named("arg.Type")))
-                                        .and(Matchers.returns(Matchers.named("return.Type")))))
-                        .transform(CachedAdvice.of(adviceLoader));
+                return rules.apply(builder, adviceLoader);
             }
         };
+    }
+
+    /** The reader itself: a matcher missing its key is seen (else the test above proves nothing). */
+    @Test
+    void theReaderSeesNamesShapesAndAnnotations() throws Exception {
+        InstrumentationModule probe = probe((builder, adviceLoader) -> builder
+                .type(Matchers.<TypeShape>not(Matchers.isInterface())
+                        .and(Matchers.not(Matchers.nameStartsWith("org.ignored.")))
+                        .and(Matchers.failSafe(Matchers.hasSuperType(Matchers.namedOneOf("a.B", "c.D")))))
+                .transform(CachedAdvice.of(adviceLoader))
+                .type(Matchers.<TypeShape>nameStartsWith("org.x.")
+                        .and(Matchers.nameEndsWith("Handler")))
+                .transform(CachedAdvice.of(adviceLoader))
+                .type(Matchers.declaresMethod(
+                        Matchers.<MethodShape>isAnnotatedWith(Matchers.named("x.OnIt"))
+                                .and(Matchers.named("methodName"))
+                                .and(Matchers.takesArgument(0, Matchers.named("arg.Type")))
+                                .and(Matchers.returns(Matchers.named("return.Type")))))
+                .transform(CachedAdvice.of(adviceLoader)));
         Required r = read(probe);
         assertEquals(new TreeSet<String>(java.util.Arrays.asList("a.B", "c.D")), r.names);
         assertEquals(Collections.singleton("org.x."), r.prefixes);
@@ -182,29 +188,15 @@ class TypeKeysDeclaredTest {
                 return false;
             }
         };
-        InstrumentationModule probe = new InstrumentationModule() {
-            @Override
-            public String name() {
-                return "probe";
-            }
-
-            @Override
-            public void typeKeys(TypeKeys keys) {
-            }
-
-            @Override
-            public Transformations extend(Transformations builder, ClassLoader adviceLoader) {
-                return builder
-                        .type(lambda).transform(CachedAdvice.of(adviceLoader))
-                        .type(Matchers.<TypeShape>named("a.B").and(Matchers.failSafe(custom)))
-                        .transform(CachedAdvice.of(adviceLoader))
-                        .type(Matchers.isAnnotatedWith(Matchers.nameStartsWith("x.")))
-                        .transform(CachedAdvice.of(adviceLoader))
-                        // negated: a class that must not match, no key needed
-                        .type(Matchers.<TypeShape>named("c.D").and(Matchers.not(custom)))
-                        .transform(CachedAdvice.of(adviceLoader));
-            }
-        };
+        InstrumentationModule probe = probe((builder, adviceLoader) -> builder
+                .type(lambda).transform(CachedAdvice.of(adviceLoader))
+                .type(Matchers.<TypeShape>named("a.B").and(Matchers.failSafe(custom)))
+                .transform(CachedAdvice.of(adviceLoader))
+                .type(Matchers.isAnnotatedWith(Matchers.nameStartsWith("x.")))
+                .transform(CachedAdvice.of(adviceLoader))
+                // negated: a class that must not match, no key needed
+                .type(Matchers.<TypeShape>named("c.D").and(Matchers.not(custom)))
+                .transform(CachedAdvice.of(adviceLoader)));
         Required r = read(probe);
         assertEquals(3, r.unreadable.size(), r.unreadable.toString());
         assertEquals(lambda.getClass().getName(), r.unreadable.get(0));

@@ -242,39 +242,47 @@ public final class Matchers {
         }
     }
 
-    /** Negation. */
-    public static final class Not<T> implements Matcher<T> {
-        private final Matcher<? super T> inner;
+    /**
+     * A matcher over what another one says of the target or a part of it (its super types, methods,
+     * annotations); {@link #inner} reads the other back (TypeKeysDeclaredTest).
+     *
+     * @param <I> what the inner matcher is put to
+     */
+    public abstract static class Wrapping<T, I> implements Matcher<T> {
+        private final String label;
+        final Matcher<? super I> inner;
 
-        Not(Matcher<? super T> inner) {
+        Wrapping(String label, Matcher<? super I> inner) {
+            this.label = label;
             this.inner = inner;
         }
 
-        public Matcher<?> inner() {
+        public final Matcher<?> inner() {
             return inner;
+        }
+
+        @Override
+        public final String toString() {
+            return label + " " + inner;
+        }
+    }
+
+    /** Negation. */
+    public static final class Not<T> extends Wrapping<T, T> {
+        Not(Matcher<? super T> inner) {
+            super("not", inner);
         }
 
         @Override
         public boolean matches(T target) {
             return !inner.matches(target);
         }
-
-        @Override
-        public String toString() {
-            return "not " + inner;
-        }
     }
 
     /** False where the inner matcher throws. */
-    public static final class FailSafe<T> implements Matcher<T> {
-        private final Matcher<? super T> inner;
-
+    public static final class FailSafe<T> extends Wrapping<T, T> {
         FailSafe(Matcher<? super T> inner) {
-            this.inner = inner;
-        }
-
-        public Matcher<?> inner() {
-            return inner;
+            super("failSafe", inner);
         }
 
         @Override
@@ -284,11 +292,6 @@ public final class Matchers {
             } catch (RuntimeException | LinkageError e) {
                 return false;
             }
-        }
-
-        @Override
-        public String toString() {
-            return "failSafe " + inner;
         }
     }
 
@@ -324,38 +327,21 @@ public final class Matchers {
     }
 
     /** The type or one of its super types, transitively. */
-    public static final class SuperType<T extends TypeRef> implements Matcher<T> {
-        private final Matcher<? super Named> inner;
-
+    public static final class SuperType<T extends TypeRef> extends Wrapping<T, Named> {
         SuperType(Matcher<? super Named> inner) {
-            this.inner = inner;
-        }
-
-        public Matcher<?> inner() {
-            return inner;
+            super("hasSuperType", inner);
         }
 
         @Override
         public boolean matches(T target) {
             return target.hasSuperType(inner);
         }
-
-        @Override
-        public String toString() {
-            return "hasSuperType " + inner;
-        }
     }
 
     /** A method or constructor the type declares. */
-    public static final class DeclaresMethod<T extends TypeShape> implements Matcher<T> {
-        private final Matcher<? super MethodShape> inner;
-
+    public static final class DeclaresMethod<T extends TypeShape> extends Wrapping<T, MethodShape> {
         DeclaresMethod(Matcher<? super MethodShape> inner) {
-            this.inner = inner;
-        }
-
-        public Matcher<?> inner() {
-            return inner;
+            super("declaresMethod", inner);
         }
 
         @Override
@@ -367,23 +353,12 @@ public final class Matchers {
             }
             return false;
         }
-
-        @Override
-        public String toString() {
-            return "declaresMethod " + inner;
-        }
     }
 
     /** An annotation declared on the element, by its type's name. */
-    public static final class AnnotatedWith<T extends Annotated> implements Matcher<T> {
-        private final Matcher<? super Named> inner;
-
+    public static final class AnnotatedWith<T extends Annotated> extends Wrapping<T, Named> {
         AnnotatedWith(Matcher<? super Named> inner) {
-            this.inner = inner;
-        }
-
-        public Matcher<?> inner() {
-            return inner;
+            super("isAnnotatedWith", inner);
         }
 
         @Override
@@ -394,11 +369,6 @@ public final class Matchers {
                 }
             }
             return false;
-        }
-
-        @Override
-        public String toString() {
-            return "isAnnotatedWith " + inner;
         }
     }
 
