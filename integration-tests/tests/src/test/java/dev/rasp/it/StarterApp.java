@@ -26,7 +26,7 @@ final class StarterApp {
     /** The line the agent logs once its hooks are in (stderr). */
     static final Pattern AGENT_STARTED = Pattern.compile("^\\[rasp\\] agent \\S+ started");
     /** The starter's line after it loaded the agent (the application log, stdout). */
-    static final Pattern LOADED = Pattern.compile("RASP: agent loaded into the running JVM in (\\d+) ms \\(([a-z-]+)\\)");
+    static final Pattern LOADED = Pattern.compile("RASP: agent loaded into the running JVM in (\\d+) ms \\(([a-z-]+)[;)]");
     /** Spring Boot's start line. */
     static final Pattern STARTED_IN = Pattern.compile("Started VulnerableApplication in ([0-9.]+) seconds");
 

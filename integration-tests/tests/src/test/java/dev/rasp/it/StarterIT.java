@@ -79,21 +79,27 @@ class StarterIT {
 
     /**
      * In a JVM the agent is attached to, the first redefinition of any class throws away all compiled
-     * code; the agent makes it first thing (one class of its own), before its hooks' retransformation,
-     * which then throws away only the code that depends on the classes it changes.
+     * code. The starter loads rasp.jar in-process as soon as the application starts, and its launcher
+     * makes that redefinition then (one class of its own), before the properties are read and the agent
+     * is started; the agent's own reset and its hooks' retransformation then throw away only the code
+     * that depends on the classes they change.
      */
     @Test
     @Order(1)
-    void theCompiledCodeIsThrownAwayOnceFirstThingAtAttach() throws Exception {
+    void theCompiledCodeIsThrownAwayOnceAtTheApplicationsStart() throws Exception {
         List<String> log = java.nio.file.Files.readAllLines(app.workDir().resolve(REDEFINE_LOG));
         List<String> redefined = log.stream().filter(l -> l.contains("redefined name=")).toList();
-        assertTrue(redefined.size() > 1, "the hooks' classes were retransformed too: " + log);
-        assertTrue(redefined.get(0).contains("redefined name=dev.rasp.core.CompiledCodeReset,"), redefined.get(0));
+        assertTrue(redefined.size() > 2, "the hooks' classes were retransformed too: " + log);
+        assertTrue(redefined.get(0).contains("redefined name=dev.rasp.agent.RaspAgent,"), redefined.get(0));
+        assertTrue(redefined.get(1).contains("redefined name=dev.rasp.core.CompiledCodeReset,"), redefined.get(1));
         List<String> all = log.stream().filter(l -> l.contains("Marked all nmethods for deopt")).toList();
         assertEquals(1, all.size(), "all compiled code thrown away once: " + log);
         int allAt = log.indexOf(all.get(0));
-        int firstHook = log.indexOf(redefined.get(1));
-        assertTrue(allAt < firstHook, "thrown away before the first hook's retransformation:\n" + String.join("\n", log));
+        assertTrue(log.indexOf(redefined.get(0)) < allAt && allAt < log.indexOf(redefined.get(1)),
+            "thrown away at the launcher's redefinition, before the agent's start:\n" + String.join("\n", log));
+        String loaded = app.stdoutText().lines().filter(l -> l.contains("RASP: agent loaded into the running JVM")).findFirst()
+            .orElse("");
+        assertTrue(loaded.contains("(in-process; loaded at the application's start in "), "loaded early, in-process: " + loaded);
         assertTrue(log.stream().anyMatch(l -> l.matches(".*Marked \\d+ dependent nmethods for deopt.*")),
             "the hooks' retransformation throws away only dependent code: " + log);
     }
@@ -156,7 +162,7 @@ class StarterIT {
         assertTrue(e.path("protected").asBoolean(), e.toString());
         assertEquals("block", e.path("mode").asText(), e.toString());
         assertEquals("ATTACHED", e.path("installation").path("state").asText(), e.toString());
-        assertEquals("helper-jvm", e.path("installation").path("method").asText(), e.toString());
+        assertEquals("in-process", e.path("installation").path("method").asText(), e.toString());
         assertEquals("events.jsonl", e.path("installation").path("agentProperties").path("rasp.events.file").asText(), e.toString());
         assertEquals("attach", e.path("agent").path("loadedBy").asText(), e.toString());
         assertEquals(before + 1, e.path("verdicts").path("blocked").path("sqli.tautology").asLong(), e.toString());

@@ -45,6 +45,7 @@ class StarterJdk25SmokeIT {
             sinks.assertBlocked(SinkCases.findAttack("spring", SinkEndpoint.READ, SinkCases.SECRET_UP));
             sinks.assertBenign(SinkCases.findBenign("spring", SinkEndpoint.READ, "report..v2.txt"));
             assertEquals("ATTACHED", StarterApp.endpoint(app).path("installation").path("state").asText());
+            assertEquals("in-process", StarterApp.endpoint(app).path("installation").path("method").asText());
         }
     }
 
@@ -52,11 +53,13 @@ class StarterJdk25SmokeIT {
     void theFlagsTheStarterNamesSilenceTheJvm() {
         // The test app's own libraries (Netty under WebClient, XStream) call sun.misc.Unsafe, which JDK 25 warns
         // about at their first use; that warning is theirs, not the agent's, and is silenced the JDK's way.
+        // and through the helper JVM, the way a JVM without the DiagnosticCommand MBean loads the agent
         try (AppProcess app = StarterApp.builder("starter-jdk25-quiet").java(ItConfig.jdk25Java())
                 .jvmArg("-XX:+EnableDynamicAgentLoading").jvmArg("--enable-native-access=ALL-UNNAMED")
-                .jvmArg("--sun-misc-unsafe-memory-access=allow")
+                .jvmArg("--sun-misc-unsafe-memory-access=allow").jvmArg("-Drasp.debug.attach=helper-jvm")
                 .start().awaitReady(Duration.ofSeconds(180))) {
             assertEquals(1, StarterApp.agentStartLines(app).size(), app.logs());
+            assertTrue(app.stdoutText().contains("ms (helper-jvm; loaded at the application's start in "), app.logs());
             assertTrue(!app.stderrText().contains("WARNING:"), "JVM warnings despite the flags:\n" + app.stderrText());
             assertTrue(!app.stdoutText().contains("To silence them"), app.logs());
             Http.Resp r = Endpoint.BY_NAME.send(new Http(app.baseUrl()), "h2", "' OR '1'='1");

@@ -32,10 +32,30 @@ class StarterUnprotectedIT {
             assertEquals(List.of(), StarterApp.agentStartLines(app), app.logs());
             assertTrue(app.stdoutText().contains("rasp.attach.enabled=false: the RASP agent is not loaded and this application is UNPROTECTED"),
                 app.logs());
+            assertFalse(app.stdoutText().contains("stays idle"), "the command line kept the early load out:\n" + app.logs());
             JsonNode e = StarterApp.endpoint(app);
             assertFalse(e.path("protected").asBoolean(true), e.toString());
             assertEquals("DISABLED", e.path("installation").path("state").asText(), e.toString());
             assertEquals(404, new Http(app.baseUrl()).get("/actuator/metrics/rasp.checks").status(), "meters without an agent");
+        }
+    }
+
+    /**
+     * rasp.mode=off from a source the early load cannot read (SPRING_APPLICATION_JSON, as application.properties
+     * would be): rasp.jar was loaded at the start and stays idle, nothing is hooked, and the log says how to keep
+     * it out.
+     */
+    @Test
+    void modeOffFromAPropertySourceLeavesTheEarlyLoadIdle() {
+        try (AppProcess app = StarterApp.builder("starter-off-json").env("SPRING_APPLICATION_JSON", "{\"rasp\":{\"mode\":\"off\"}}")
+                .start().awaitReady(Duration.ofSeconds(180))) {
+            attackTakesEffect(app);
+            assertEquals(List.of(), StarterApp.agentStartLines(app), app.logs());
+            String log = app.stdoutText();
+            assertTrue(log.contains("rasp.mode=off: the RASP agent is not started (rasp.jar was loaded at the application's start, "
+                + "before this rasp.mode was read, and stays idle"), app.logs());
+            assertTrue(log.contains("give rasp.mode on the command line, as -D or in the environment"), app.logs());
+            assertEquals("MODE_OFF", StarterApp.endpoint(app).path("installation").path("state").asText(), app.logs());
         }
     }
 

@@ -20,8 +20,15 @@ public final class RaspAgent {
     private static final String CONFIG_ERROR_PROPERTY = "rasp.agent.config_error";
     /** The agent options the Spring Boot starter attaches with. */
     private static final String STARTER_OPTIONS = "rasp-spring-boot-starter";
+    /**
+     * The options of the starter's early load (see {@link #startPrepared}): keep the Instrumentation,
+     * make the first redefinition now, start nothing.
+     */
+    private static final String STARTER_PREPARE_OPTIONS = "rasp-spring-boot-starter:prepare";
 
     private static boolean started;
+    /** The Instrumentation of a load with STARTER_PREPARE_OPTIONS, until startPrepared takes it. */
+    private static Instrumentation prepared;
 
     private RaspAgent() {
     }
@@ -31,7 +38,52 @@ public final class RaspAgent {
     }
 
     public static void agentmain(String agentArgs, Instrumentation instrumentation) {
+        if (STARTER_PREPARE_OPTIONS.equals(agentArgs)) {
+            prepare(instrumentation);
+            return;
+        }
         start(agentArgs, instrumentation, false);
+    }
+
+    /**
+     * The Spring Boot starter's first step, taken as soon as the application starts, before its
+     * properties (which configure the agent) are read: the agent is loaded but not started, and the one
+     * redefinition that makes the JVM throw away all its compiled code is made now, while there is
+     * little of it. In a JVM an agent is attached to at run time, the JVM has not recorded which
+     * compiled methods depend on which classes, so its first redefinition of any class marks all
+     * compiled code for deoptimisation (HotSpot, {@code VM_RedefineClasses::flush_dependent_code});
+     * later ones only the dependents. Made half a second into a Spring start instead of a second and
+     * more, far less is compiled again. What is redefined: this class, with no transformer installed,
+     * so its bytes stay as they are.
+     */
+    private static synchronized void prepare(Instrumentation instrumentation) {
+        if (started || prepared != null) {
+            return;
+        }
+        prepared = instrumentation;
+        if (!instrumentation.isRetransformClassesSupported()) {
+            return;
+        }
+        try {
+            instrumentation.retransformClasses(RaspAgent.class);
+        } catch (Throwable t) {
+            // nothing lost: the agent's start makes the same redefinition (CompiledCodeReset), later
+        }
+    }
+
+    /**
+     * For the Spring Boot starter, once it has the agent's configuration in place: starts the agent
+     * loaded earlier with the prepare options, as an attach would. False when no such load happened
+     * (or it was started already); the starter then loads the agent the usual way.
+     */
+    public static synchronized boolean startPrepared(String agentArgs) {
+        Instrumentation instrumentation = prepared;
+        prepared = null;
+        if (instrumentation == null || started) {
+            return false;
+        }
+        start(agentArgs, instrumentation, false);
+        return true;
     }
 
     private static synchronized void start(String agentArgs, Instrumentation instrumentation, boolean atStartup) {

@@ -19,6 +19,11 @@ import java.lang.instrument.Instrumentation;
  *
  * <p>What it retransforms: this class, whose bytes no transformer changes (none is installed yet),
  * so nothing about it changes but the JVM's record of dependencies.
+ *
+ * <p>The Spring Boot starter makes the same redefinition earlier still: it loads rasp.jar as soon as
+ * the application starts and the launcher redefines one class of its own then
+ * ({@code RaspAgent.prepare}); by the time the agent starts, this one finds the dependencies recorded
+ * and costs nothing. It stays for the other ways of attaching (jcmd, a tool's attach).
  */
 final class CompiledCodeReset {
 

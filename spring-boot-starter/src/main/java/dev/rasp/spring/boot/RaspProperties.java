@@ -519,6 +519,13 @@ public class RaspProperties {
          */
         private boolean background;
 
+        /**
+         * Load rasp.jar as soon as the application starts and start it once the properties are read,
+         * so that the JVM throws away less compiled code (see the README); read from the command line,
+         * -D and the environment only (RASP_ATTACH_EARLY), since property files are read later.
+         */
+        private boolean early = true;
+
         public boolean isEnabled() {
             return enabled;
         }
@@ -549,6 +556,14 @@ public class RaspProperties {
 
         public void setTimeout(Duration timeout) {
             this.timeout = timeout;
+        }
+
+        public boolean isEarly() {
+            return early;
+        }
+
+        public void setEarly(boolean early) {
+            this.early = early;
         }
     }
 }

@@ -37,7 +37,8 @@ final class KnownKeys {
      * so {@code -Drasp.attach.enabled=false} is legitimate wherever the starter may be present.
      */
     static final List<String> STARTER_PROPERTIES = Collections.unmodifiableList(Arrays.asList(
-            "rasp.attach.enabled", "rasp.attach.required", "rasp.attach.timeout"));
+            "rasp.attach.enabled", "rasp.attach.required", "rasp.attach.timeout", "rasp.attach.background", "rasp.attach.early",
+            "rasp.debug.attach"));
 
     /**
      * {@code RASP_*} variables of the project's other tools, found in a developer's or a CI job's

@@ -15,21 +15,32 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Loads rasp.jar into this JVM (the Attach API), and knows what stops that on each JDK.
+ * Loads rasp.jar into this JVM, and knows what stops that on each JDK.
  *
- * <p>Two ways: a helper JVM attaches to this one (the default: a JVM may not attach to itself), or,
- * when this JVM was started with {@code -Djdk.attach.allowAttachSelf=true}, this JVM attaches to
- * itself, which saves starting the helper (about a second on a small machine).
+ * <p>Three ways, the first that works: when this JVM was started with
+ * {@code -Djdk.attach.allowAttachSelf=true}, it attaches to itself (the Attach API); else the JVM's
+ * diagnostic command loads the agent in-process ({@link InProcessLoad}); else a helper JVM attaches to
+ * this one (a JVM may not attach to itself), which costs the helper's start, 300-400 ms on a small
+ * machine. {@value #METHOD_SWITCH}={@value #HELPER_JVM} takes the helper JVM only, so that its path
+ * stays tested.
  */
 final class AgentLoader {
 
     static final String HELPER_JVM = "helper-jvm";
     static final String SELF_ATTACH = "self-attach";
+    static final String IN_PROCESS = "in-process";
+    /** A system property naming the one way to take ({@link #HELPER_JVM}); for tests. */
+    static final String METHOD_SWITCH = "rasp.debug.attach";
     /**
      * The agent options: tell rasp.jar that the starter attaches, so a configuration error is left in
      * a system property for the starter to report instead of failing the attach (see RaspAgent).
      */
     static final String AGENT_OPTIONS = "rasp-spring-boot-starter";
+    /**
+     * The options of the early load ({@link EarlyAgentLoad}): rasp.jar's launcher keeps the
+     * Instrumentation and starts nothing until the starter calls it with {@link #AGENT_OPTIONS}.
+     */
+    static final String PREPARE_OPTIONS = "rasp-spring-boot-starter:prepare";
 
     /** The outcome of one attempt. */
     record Result(boolean loaded, String method, long millis, String problem) {
@@ -106,27 +117,43 @@ final class AgentLoader {
         return "true".equalsIgnoreCase(System.getProperty("jdk.attach.allowAttachSelf", "").trim());
     }
 
-    /** Loads the agent; never throws. */
-    static Result load(AgentJar agent, Duration timeout) {
+    /** Loads the agent with {@code options} ({@link #AGENT_OPTIONS} or {@link #PREPARE_OPTIONS}); never throws. */
+    static Result load(AgentJar agent, Duration timeout, String options) {
         long start = System.nanoTime();
-        if (selfAttachAllowed()) {
+        boolean helperOnly = HELPER_JVM.equals(System.getProperty(METHOD_SWITCH));
+        if (selfAttachAllowed() && !helperOnly) {
             String problem;
             try {
-                problem = SelfAttach.load(agent.jar.toString());
+                problem = SelfAttach.load(agent.jar.toString(), options);
             } catch (LinkageError e) {
                 problem = "the Attach API is not available (" + e + ")";
             }
             return new Result(problem == null, SELF_ATTACH, millisSince(start), problem);
         }
-        return helperJvm(agent, timeout, start);
+        if (!helperOnly) {
+            String problem = InProcessLoad.load(agent.jar, options);
+            if (problem == null || agentLoadedAnyway()) {
+                return new Result(problem == null, IN_PROCESS, millisSince(start), problem);
+            }
+            // the JVM did not run the agent (no such MBean, a refusal): a helper JVM's attach may still work
+        }
+        return helperJvm(agent, timeout, start, options);
     }
 
-    private static Result helperJvm(AgentJar agent, Duration timeout, long start) {
+    /**
+     * rasp.jar's launcher is on the system class path: the JVM loaded the agent, whatever the command
+     * answered (an agentmain that threw), so trying again would only start it twice.
+     */
+    private static boolean agentLoadedAnyway() {
+        return RaspAgentEnvironmentPostProcessor.launcherLoaded();
+    }
+
+    private static Result helperJvm(AgentJar agent, Duration timeout, long start, String options) {
         Path log = null;
         try {
             log = Files.createTempFile(agent.jar.getParent(), "attach-", ".log");
             log.toFile().deleteOnExit();
-            ProcessBuilder pb = new ProcessBuilder(helperCommand(agent))
+            ProcessBuilder pb = new ProcessBuilder(helperCommand(agent, options))
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             Map<String, String> env = pb.environment();
@@ -163,7 +190,7 @@ final class AgentLoader {
         }
     }
 
-    static List<String> helperCommand(AgentJar agent) {
+    static List<String> helperCommand(AgentJar agent, String options) {
         boolean windows = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
         Path java = Paths.get(System.getProperty("java.home"), "bin", windows ? "java.exe" : "java");
         List<String> cmd = new ArrayList<>();
@@ -179,7 +206,7 @@ final class AgentLoader {
         cmd.add(AttachMain.class.getName());
         cmd.add(Long.toString(ProcessHandle.current().pid()));
         cmd.add(agent.jar.toAbsolutePath().toString());
-        cmd.add(AGENT_OPTIONS);
+        cmd.add(options);
         return cmd;
     }
 

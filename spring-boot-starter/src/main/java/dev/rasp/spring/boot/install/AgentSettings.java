@@ -97,7 +97,7 @@ public final class AgentSettings {
     static final List<String> SCALAR_KEYS = List.of("rasp.mode", "rasp.on-internal-error", "rasp.config.file",
             "rasp.events.file", "rasp.native.dir", "rasp.request.max-input-bytes", "rasp.request.on-overflow",
             "rasp.sql.on-unparsable", "rasp.rules.file", "rasp.rules.reload-seconds", "rasp.rules.backend",
-            "rasp.attach.enabled", "rasp.attach.required", "rasp.attach.timeout", "rasp.attach.background",
+            "rasp.attach.enabled", "rasp.attach.required", "rasp.attach.timeout", "rasp.attach.background", "rasp.attach.early",
             "rasp.xxe.max-entity-expansions",
             "rasp.xxe.max-entity-chars", "rasp.rules.max-file-bytes", "rasp.jmx.enabled", "rasp.events.shutdown-timeout",
             "rasp.events.otlp.enabled", "rasp.events.otlp.endpoint", "rasp.events.otlp.protocol", "rasp.events.otlp.headers",
@@ -604,6 +604,7 @@ public final class AgentSettings {
             case "rasp.attach.enabled":
             case "rasp.attach.required":
             case "rasp.attach.background":
+            case "rasp.attach.early":
             case "rasp.jmx.enabled":
             case "rasp.events.otlp.enabled":
                 return BOOLEAN_FIX;

@@ -55,9 +55,8 @@ final class BackgroundAttach implements SmartLifecycle {
     }
 
     /** Starts loading now; {@code report} gets the result on the thread that starts the context's lifecycle. */
-    static BackgroundAttach start(AgentJar jar, Duration timeout, Consumer<AgentLoader.Result> report) {
-        BackgroundAttach attach = new BackgroundAttach(() -> AgentLoader.load(jar, timeout), timeout.toMillis() + GRACE_MILLIS,
-                report);
+    static BackgroundAttach start(Supplier<AgentLoader.Result> load, Duration timeout, Consumer<AgentLoader.Result> report) {
+        BackgroundAttach attach = new BackgroundAttach(load, timeout.toMillis() + GRACE_MILLIS, report);
         attach.begin();
         return attach;
     }

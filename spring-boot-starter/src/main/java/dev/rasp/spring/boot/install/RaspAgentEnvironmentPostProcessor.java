@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Supplier;
 import org.apache.commons.logging.Log;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.env.EnvironmentPostProcessor;
@@ -25,8 +26,10 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * {@code rasp.*} from application.properties, YAML, profiles, the command line and config imports are
  * all seen) and before the application context exists, so Tomcat, the connection pool and the
  * application's beans are loaded with the hooks already in (classes loaded earlier are retransformed
- * by the agent anyway). With {@code rasp.attach.background=true} the loading runs while the context
- * is created instead, and the context's first lifecycle phase waits for it ({@link BackgroundAttach}).
+ * by the agent anyway). Where {@link EarlyAgentLoad} loaded rasp.jar at the application's start, this
+ * only starts it; else it loads it now ({@link AgentLoader}). With {@code rasp.attach.background=true}
+ * that runs while the context is created instead, and the context's first lifecycle phase waits for it
+ * ({@link BackgroundAttach}).
  *
  * <p>Once per JVM: a second SpringApplication (a parent context, a test) finds it done.
  */
@@ -72,7 +75,8 @@ public class RaspAgentEnvironmentPostProcessor implements EnvironmentPostProcess
         }
         RaspProperties.Attach attach = settings.properties().getAttach();
 
-        if (agentPresent()) {
+        EarlyAgentLoad.Load early = EarlyAgentLoad.current();
+        if (early == null && agentPresent()) {
             String detail = "the JVM was started with -javaagent:rasp.jar"
                     + (bootstrapLoaded() ? "" : " (in mode off: it installed no hook)") + "; the starter did not load it again";
             log.info("RASP: " + detail);
@@ -88,13 +92,18 @@ public class RaspAgentEnvironmentPostProcessor implements EnvironmentPostProcess
             return;
         }
         if (!attach.isEnabled()) {
-            String detail = "rasp.attach.enabled=false: the RASP agent is not loaded and this application is UNPROTECTED";
+            String detail = early == null
+                    ? "rasp.attach.enabled=false: the RASP agent is not loaded and this application is UNPROTECTED"
+                    : "rasp.attach.enabled=false: the RASP agent is not started and this application is UNPROTECTED"
+                            + idleEarlyLoad("rasp.attach.enabled");
             log.warn("RASP: " + detail);
             record(RaspInstallation.State.DISABLED, detail, -1, null, Map.of());
             return;
         }
         if ("off".equals(effectiveMode(settings))) {
-            String detail = "rasp.mode=off: the RASP agent is not loaded (nothing in this JVM changes)";
+            String detail = early == null
+                    ? "rasp.mode=off: the RASP agent is not loaded (nothing in this JVM changes)"
+                    : "rasp.mode=off: the RASP agent is not started" + idleEarlyLoad("rasp.mode");
             log.info("RASP: " + detail);
             record(RaspInstallation.State.MODE_OFF, detail, -1, null, Map.of());
             return;
@@ -127,22 +136,40 @@ public class RaspAgentEnvironmentPostProcessor implements EnvironmentPostProcess
                     + " prints warnings on stderr for that; they do not affect the protection. To silence them, start the JVM with "
                     + String.join(" and ", silencers) + ".");
         }
-        AgentJar jar;
-        try {
-            jar = AgentJar.extract(RaspAgentEnvironmentPostProcessor.class.getClassLoader());
-        } catch (IOException e) {
-            fail(attach, "cannot write the agent jar to " + System.getProperty("java.io.tmpdir") + " (" + e.getMessage()
-                    + "): point java.io.tmpdir at a writable directory, or start the JVM with -javaagent:rasp.jar", -1, null, passed);
-            return;
+        if (early != null && !attach.isEarly()) {
+            log.warn("RASP: " + EarlyAgentLoad.SWITCH + "=false came too late: the agent was loaded at the application's start, "
+                    + "before property files are read; set it on the command line, as -D" + EarlyAgentLoad.SWITCH
+                    + "=false or as RASP_ATTACH_EARLY=false");
+        }
+        Supplier<AgentLoader.Result> load;
+        if (early != null) {
+            load = () -> early.finish(attach.getTimeout());
+        } else {
+            AgentJar jar;
+            try {
+                jar = AgentJar.extract(RaspAgentEnvironmentPostProcessor.class.getClassLoader());
+            } catch (IOException e) {
+                fail(attach, "cannot write the agent jar to " + System.getProperty("java.io.tmpdir") + " (" + e.getMessage()
+                        + "): point java.io.tmpdir at a writable directory, or start the JVM with -javaagent:rasp.jar", -1, null,
+                        passed);
+                return;
+            }
+            load = () -> AgentLoader.load(jar, attach.getTimeout(), AgentLoader.AGENT_OPTIONS);
         }
         if (attach.isBackground() && application != null) {
-            BackgroundAttach background = BackgroundAttach.start(jar, attach.getTimeout(), r -> report(r, settings, passed));
+            BackgroundAttach background = BackgroundAttach.start(load, attach.getTimeout(), r -> report(r, settings, passed));
             application.addInitializers(background.gate());
             record(RaspInstallation.State.ATTACHING, "the agent is being loaded while the application context is created",
                     -1, null, passed);
             return;
         }
-        report(AgentLoader.load(jar, attach.getTimeout()), settings, passed);
+        report(load.get(), settings, passed);
+    }
+
+    /** What the detail of a decision not to start says when rasp.jar was loaded at the application's start. */
+    private static String idleEarlyLoad(String key) {
+        return " (rasp.jar was loaded at the application's start, before this " + key + " was read, and stays idle: no class"
+                + " is changed; give " + key + " on the command line, as -D or in the environment to keep it out of the JVM)";
     }
 
     /** Logs and records the outcome of loading the agent, or stops the start (a refused configuration, a required attach). */
@@ -159,7 +186,11 @@ public class RaspAgentEnvironmentPostProcessor implements EnvironmentPostProcess
             fail(attach, problem, result.millis(), result.method(), passed);
             return;
         }
-        String detail = "agent loaded into the running JVM in " + result.millis() + " ms (" + result.method() + ")";
+        EarlyAgentLoad.Load early = EarlyAgentLoad.current();
+        String detail = early == null
+                ? "agent loaded into the running JVM in " + result.millis() + " ms (" + result.method() + ")"
+                : "agent loaded into the running JVM in " + result.millis() + " ms (" + result.method()
+                        + "; loaded at the application's start in " + early.loadMillis() + " ms, started now)";
         log.info("RASP: " + detail);
         record(RaspInstallation.State.ATTACHED, detail, result.millis(), result.method(), passed);
     }

@@ -15,11 +15,11 @@ final class SelfAttach {
     }
 
     /** Null when loaded, else what went wrong. */
-    static String load(String jar) {
+    static String load(String jar, String options) {
         try {
             VirtualMachine vm = VirtualMachine.attach(Long.toString(ProcessHandle.current().pid()));
             try {
-                vm.loadAgent(jar, AgentLoader.AGENT_OPTIONS);
+                vm.loadAgent(jar, options);
             } finally {
                 vm.detach();
             }

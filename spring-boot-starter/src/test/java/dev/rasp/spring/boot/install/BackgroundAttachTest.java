@@ -55,7 +55,10 @@ class BackgroundAttachTest {
         }
     }
 
-    /** An application with the starter's own post-processor kept from loading the real agent into the test JVM. */
+    /**
+     * An application with the starter kept from loading the real agent into the test JVM: its early load
+     * reads only the command line (NO_AGENT), its post-processor the properties.
+     */
     private static SpringApplication application() {
         SpringApplication app = new SpringApplication(App.class);
         app.setWebApplicationType(WebApplicationType.NONE);
@@ -67,8 +70,10 @@ class BackgroundAttachTest {
     private static ConfigurableApplicationContext run(BackgroundAttach attach) {
         SpringApplication app = application();
         app.addInitializers(attach.gate());
-        return app.run();
+        return app.run(NO_AGENT);
     }
+
+    private static final String[] NO_AGENT = {"--rasp.attach.early=false"};
 
     @AfterEach
     void forget() {
@@ -100,7 +105,7 @@ class BackgroundAttachTest {
             EVENTS.add("context created");
             contextCreated.countDown();
         });
-        try (ConfigurableApplicationContext context = app.run()) {
+        try (ConfigurableApplicationContext context = app.run(NO_AGENT)) {
             assertThat(context.getBean(BackgroundAttach.BEAN_NAME)).isSameAs(attach);
             assertThat(EVENTS).containsExactly("context created", "agent loaded", "reported loaded=true",
                     "web server started");
