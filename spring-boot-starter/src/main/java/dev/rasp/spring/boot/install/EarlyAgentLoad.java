@@ -139,6 +139,7 @@ public class EarlyAgentLoad implements SpringApplicationRunListener, Ordered {
 
         private void begin() {
             thread.setDaemon(true);
+            thread.setContextClassLoader(ClassLoader.getSystemClassLoader()); // see InProcessLoad.onSystemLoader
             thread.start();
         }
 
@@ -184,7 +185,8 @@ public class EarlyAgentLoad implements SpringApplicationRunListener, Ordered {
                 Class<?> launcher = Class.forName(RaspAgentEnvironmentPostProcessor.LAUNCHER_CLASS, true,
                         ClassLoader.getSystemClassLoader());
                 Method startPrepared = launcher.getMethod(LAUNCHER_START, String.class);
-                if (!(Boolean) startPrepared.invoke(null, AgentLoader.AGENT_OPTIONS)) {
+                Object started = InProcessLoad.onSystemLoader(() -> startPrepared.invoke(null, AgentLoader.AGENT_OPTIONS));
+                if (!Boolean.TRUE.equals(started)) {
                     return new AgentLoader.Result(false, loaded.method(), millisSince(start),
                             "the agent loaded at the application's start was not there to be started");
                 }

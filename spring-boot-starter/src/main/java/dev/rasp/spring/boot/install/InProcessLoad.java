@@ -37,19 +37,44 @@ final class InProcessLoad {
             return "the agent jar's path cannot be passed to JVMTI.agent_load: " + path;
         }
         String quoted = path.indexOf(' ') >= 0 ? '"' + path + '"' : path;
+        return onSystemLoader(() -> {
+            try {
+                MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+                Object out = server.invoke(new ObjectName(MBEAN), OPERATION, new Object[] {new String[] {quoted, options}},
+                        new String[] {String[].class.getName()});
+                String text = String.valueOf(out).trim();
+                return text.equals(LOADED) ? null : "JVMTI.agent_load: " + text.replace('\n', ' ');
+            } catch (InstanceNotFoundException e) {
+                return "this JVM has no DiagnosticCommand MBean (" + MBEAN + ")";
+            } catch (LinkageError e) {
+                return "this Java runtime has no java.management module (" + e + ")";
+            } catch (Exception e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                return "JVMTI.agent_load failed: " + cause;
+            }
+        });
+    }
+
+    /**
+     * Runs {@code work} with the system class loader as the thread's context loader, as on the JVM's
+     * attach listener thread, where an attached agent's agentmain runs: the agent's start and the
+     * threads it makes (which inherit the context loader) must not see the application's loader (Spring
+     * Boot's, for a fat jar), nor keep it reachable; nor may the platform MBean server, when made here,
+     * look for its builder there.
+     */
+    static <T, E extends Exception> T onSystemLoader(Work<T, E> work) throws E {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(ClassLoader.getSystemClassLoader());
         try {
-            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            Object out = server.invoke(new ObjectName(MBEAN), OPERATION, new Object[] {new String[] {quoted, options}},
-                    new String[] {String[].class.getName()});
-            String text = String.valueOf(out).trim();
-            return text.equals(LOADED) ? null : "JVMTI.agent_load: " + text.replace('\n', ' ');
-        } catch (InstanceNotFoundException e) {
-            return "this JVM has no DiagnosticCommand MBean (" + MBEAN + ")";
-        } catch (LinkageError e) {
-            return "this Java runtime has no java.management module (" + e + ")";
-        } catch (Exception e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            return "JVMTI.agent_load failed: " + cause;
+            return work.run();
+        } finally {
+            thread.setContextClassLoader(previous);
         }
+    }
+
+    /** What {@link #onSystemLoader} runs. */
+    interface Work<T, E extends Exception> {
+        T run() throws E;
     }
 }

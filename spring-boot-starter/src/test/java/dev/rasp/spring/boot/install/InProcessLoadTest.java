@@ -3,12 +3,15 @@ package dev.rasp.spring.boot.install;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rasp.spring.boot.install.fixture.RecordingAgent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.jar.Attributes;
@@ -47,10 +50,22 @@ class InProcessLoadTest {
         return jar;
     }
 
+    /**
+     * Also: agentmain runs with the system class loader as its context loader, as on the attach listener's
+     * thread, whatever the caller's is (Spring Boot's loader, in a fat jar); the caller's is given back.
+     */
     @Test
     void loadsTheAgentIntoThisJvmWithItsOptions(@TempDir Path tmp) throws IOException {
-        assertNull(InProcessLoad.load(agentJar(tmp.resolve("a dir with spaces")), AgentLoader.PREPARE_OPTIONS));
-        assertEquals(AgentLoader.PREPARE_OPTIONS + " retransform=true", System.getProperty(RecordingAgent.PROPERTY));
+        ClassLoader applications = new URLClassLoader(new URL[0], getClass().getClassLoader());
+        Thread.currentThread().setContextClassLoader(applications);
+        try {
+            assertNull(InProcessLoad.load(agentJar(tmp.resolve("a dir with spaces")), AgentLoader.PREPARE_OPTIONS));
+            assertSame(applications, Thread.currentThread().getContextClassLoader());
+        } finally {
+            Thread.currentThread().setContextClassLoader(getClass().getClassLoader());
+        }
+        assertEquals(AgentLoader.PREPARE_OPTIONS + " retransform=true systemContextLoader=true",
+                System.getProperty(RecordingAgent.PROPERTY));
     }
 
     @Test
