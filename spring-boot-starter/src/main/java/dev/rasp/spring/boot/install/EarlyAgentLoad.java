@@ -5,6 +5,7 @@ import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.springframework.boot.ConfigurableBootstrapContext;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringApplicationRunListener;
@@ -69,7 +70,7 @@ public class EarlyAgentLoad implements SpringApplicationRunListener, Ordered {
             if (load != null || skipReason(args, env) != null) {
                 return;
             }
-            load = new Load();
+            load = new Load(EarlyAgentLoad::prepareAgent);
             load.begin();
         }
     }
@@ -131,30 +132,41 @@ public class EarlyAgentLoad implements SpringApplicationRunListener, Ordered {
     }
 
     /** One early load: its thread, then its outcome. */
+    /** The early load's work: rasp.jar copied out and loaded with the prepare options. */
+    private static AgentLoader.Result prepareAgent() {
+        long began = System.nanoTime();
+        AgentJar jar;
+        try {
+            jar = AgentJar.extract(EarlyAgentLoad.class.getClassLoader());
+        } catch (IOException e) {
+            return new AgentLoader.Result(false, null, millisSince(began), "cannot write the agent jar to "
+                    + System.getProperty("java.io.tmpdir") + " (" + e.getMessage()
+                    + "): point java.io.tmpdir at a writable directory, or start the JVM with -javaagent:rasp.jar");
+        }
+        return AgentLoader.load(jar, HELPER_TIMEOUT, AgentLoader.PREPARE_OPTIONS);
+    }
+
     static final class Load {
 
+        private final Supplier<AgentLoader.Result> work;
         private final Thread thread = new Thread(this::run, "rasp-attach-early");
-        private final long began = System.nanoTime();
         private volatile AgentLoader.Result result;
 
-        private void begin() {
+        /** @param work the load (a stand-in in tests) */
+        Load(Supplier<AgentLoader.Result> work) {
+            this.work = work;
+        }
+
+        void begin() {
             thread.setDaemon(true);
             thread.setContextClassLoader(ClassLoader.getSystemClassLoader()); // see InProcessLoad.onSystemLoader
             thread.start();
         }
 
         private void run() {
+            long began = System.nanoTime();
             try {
-                AgentJar jar;
-                try {
-                    jar = AgentJar.extract(EarlyAgentLoad.class.getClassLoader());
-                } catch (IOException e) {
-                    result = new AgentLoader.Result(false, null, millisSince(began), "cannot write the agent jar to "
-                            + System.getProperty("java.io.tmpdir") + " (" + e.getMessage()
-                            + "): point java.io.tmpdir at a writable directory, or start the JVM with -javaagent:rasp.jar");
-                    return;
-                }
-                result = AgentLoader.load(jar, HELPER_TIMEOUT, AgentLoader.PREPARE_OPTIONS);
+                result = work.get();
             } catch (Throwable t) {
                 result = new AgentLoader.Result(false, null, millisSince(began), "loading the agent failed: " + t);
             }
