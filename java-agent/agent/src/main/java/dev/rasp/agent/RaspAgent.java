@@ -127,10 +127,31 @@ public final class RaspAgent {
         log("agent failed to start (" + failure + "); the application runs UNPROTECTED");
     }
 
+    /** The JDK's class name of the platform loader (Java 9+). */
+    private static final String PLATFORM_LOADER = "jdk.internal.loader.ClassLoaders$PlatformClassLoader";
+
+    /**
+     * The platform loader on Java 9+ (the top of the system loader's chain, below the boot loader),
+     * null on Java 8. Found by walking the chain: {@code ClassLoader.getPlatformClassLoader()} is Java 9
+     * API, and calling it reflectively was the JVM's first reflective call, 15-25 ms of premain (the
+     * method's annotations parsed to learn whether it is caller-sensitive). Reflection stays the
+     * fallback for a chain that ends elsewhere (a custom system class loader whose parent is the boot
+     * loader).
+     */
     private static ClassLoader platformLoader() {
+        if (System.getProperty("java.specification.version", "").startsWith("1.")) {
+            return null;
+        }
+        ClassLoader top = ClassLoader.getSystemClassLoader();
+        while (top != null && top.getParent() != null) {
+            top = top.getParent();
+        }
+        if (top != null && PLATFORM_LOADER.equals(top.getClass().getName())) {
+            return top;
+        }
         try {
             return (ClassLoader) ClassLoader.class.getMethod("getPlatformClassLoader").invoke(null);
-        } catch (Exception java8) {
+        } catch (Exception e) {
             return null;
         }
     }
