@@ -69,6 +69,12 @@ final class AgentJar {
         return new AgentJar(jar, helperRoot);
     }
 
+    /** What a failed {@link #extract} means to the user, with the fix. */
+    static String extractProblem(IOException e) {
+        return "cannot write the agent jar to " + System.getProperty("java.io.tmpdir") + " (" + e.getMessage()
+                + "): point java.io.tmpdir at a writable directory, or start the JVM with -javaagent:rasp.jar";
+    }
+
     /** Deletes rasp-starter-<pid>-* directories whose JVM is gone (killed before its exit hooks ran). */
     static void removeStale(Path tmp) {
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tmp, DIR_PREFIX + "*")) {

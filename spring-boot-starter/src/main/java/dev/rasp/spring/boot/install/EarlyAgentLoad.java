@@ -131,7 +131,6 @@ public class EarlyAgentLoad implements SpringApplicationRunListener, Ordered {
         }
     }
 
-    /** One early load: its thread, then its outcome. */
     /** The early load's work: rasp.jar copied out and loaded with the prepare options. */
     private static AgentLoader.Result prepareAgent() {
         long began = System.nanoTime();
@@ -139,13 +138,12 @@ public class EarlyAgentLoad implements SpringApplicationRunListener, Ordered {
         try {
             jar = AgentJar.extract(EarlyAgentLoad.class.getClassLoader());
         } catch (IOException e) {
-            return new AgentLoader.Result(false, null, millisSince(began), "cannot write the agent jar to "
-                    + System.getProperty("java.io.tmpdir") + " (" + e.getMessage()
-                    + "): point java.io.tmpdir at a writable directory, or start the JVM with -javaagent:rasp.jar");
+            return new AgentLoader.Result(false, null, millisSince(began), AgentJar.extractProblem(e));
         }
         return AgentLoader.load(jar, HELPER_TIMEOUT, AgentLoader.PREPARE_OPTIONS);
     }
 
+    /** One early load: its thread, then its outcome. */
     static final class Load {
 
         private final Supplier<AgentLoader.Result> work;

@@ -149,9 +149,7 @@ public class RaspAgentEnvironmentPostProcessor implements EnvironmentPostProcess
             try {
                 jar = AgentJar.extract(RaspAgentEnvironmentPostProcessor.class.getClassLoader());
             } catch (IOException e) {
-                fail(attach, "cannot write the agent jar to " + System.getProperty("java.io.tmpdir") + " (" + e.getMessage()
-                        + "): point java.io.tmpdir at a writable directory, or start the JVM with -javaagent:rasp.jar", -1, null,
-                        passed);
+                fail(attach, AgentJar.extractProblem(e), -1, null, passed);
                 return;
             }
             load = () -> AgentLoader.load(jar, attach.getTimeout(), AgentLoader.AGENT_OPTIONS);
