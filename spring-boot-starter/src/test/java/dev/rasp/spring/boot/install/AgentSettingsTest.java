@@ -206,7 +206,8 @@ class AgentSettingsTest {
                 List.of("rasp.on-internal-error", "maybe", "use open or closed"),
                 List.of("rasp.attach.timeout", "0s", "use a positive duration"),
                 List.of("rasp.attach.enabled", "yes please", "use true or false"),
-                List.of("rasp.attach.background", "later", "use true or false"));
+                List.of("rasp.attach.background", "later", "use true or false"),
+                List.of("rasp.attach.early", "soon", "use true or false"));
         for (List<String> c : cases) {
             RaspConfigurationException e = refusal(env(c.get(0), c.get(1)));
             assertThat(e.getProperty()).as(c.toString()).isEqualTo(c.get(0));
