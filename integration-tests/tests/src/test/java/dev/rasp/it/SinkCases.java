@@ -29,6 +29,7 @@ import static dev.rasp.it.SinkEndpoint.COPY_TO;
 import static dev.rasp.it.SinkEndpoint.DELETE;
 import static dev.rasp.it.SinkEndpoint.DELETE_IO;
 import static dev.rasp.it.SinkEndpoint.ECHO;
+import static dev.rasp.it.SinkEndpoint.FILTER_READ;
 import static dev.rasp.it.SinkEndpoint.GREET;
 import static dev.rasp.it.SinkEndpoint.LIST;
 import static dev.rasp.it.SinkEndpoint.LIST_IO;
@@ -100,6 +101,9 @@ public final class SinkCases {
         // deep enough to reach / from any checkout location (extra ".." at the root stay there)
         all.add(attack(READ, "path.traversal", "../".repeat(40) + "etc/passwd", answerContains(PASSWD)));
         all.add(attack(READ, "path.nul", "notes.txt\u0000.png", none("the JDK refuses paths with NUL")));
+        // the same read in a servlet filter, first in the container's chain (before any servlet)
+        all.add(attack(FILTER_READ, "path.traversal", SECRET_UP, leaksSecret()));
+        all.add(attack(FILTER_READ, "path.traversal", "../".repeat(40) + "etc/passwd", answerContains(PASSWD)));
         all.add(attack(READ_NIO, "path.traversal", SECRET_UP, leaksSecret()));
         all.add(attack(READ_NIO, "path.absolute", "/etc/passwd", answerContains(PASSWD)));
         all.add(attack(READ_NIO, "path.absolute", "{ROOT}/outside/secret.txt", leaksSecret()));
@@ -167,6 +171,9 @@ public final class SinkCases {
         all.add(benign(READ, ".hidden", "a dotfile", content(HIDDEN)));
         all.add(benign(READ, "a/../notes.txt", ".. that stays inside the base", content(NOTES)));
         all.add(benign(READ, "/etc/passwd", "new File(base, \"/etc/passwd\") stays in the base: 404", null).status(404));
+        all.add(benign(FILTER_READ, "notes.txt", "notes, read by a filter", content(NOTES)));
+        all.add(benign(FILTER_READ, "a/../notes.txt", ".. that stays inside the base, read by a filter", content(NOTES)));
+        all.add(benign(FILTER_READ, "missing.txt", "a missing file, a filter's 404", null).status(404));
         all.add(benign(READ_NIO, "a/b/c.txt", "a file below the base", content(DEEP)));
         all.add(benign(READ_NIO, "report..v2.txt", "dots in a name", content(REPORT)));
         all.add(benign(READ_RAF, "notes.txt", "notes", content(NOTES)));

@@ -61,6 +61,11 @@ public enum SinkEndpoint {
     // ---------------------------------------------------------------- files
     /** {@code new FileInputStream(new File(base, name))}. */
     READ("/files/read", Send.QUERY, "name", Kind.PATH, "read", true),
+    /**
+     * {@code new FileInputStream(new File(base, name))} in a servlet filter registered first in the container's chain,
+     * which answers the request itself (FileReadingFilter in both apps): a sink before any servlet.
+     */
+    FILTER_READ("/filter/files/read", Send.QUERY, "name", Kind.PATH, "read", true),
     /** {@code Files.readAllBytes(base.resolve(name))}. */
     READ_NIO("/files/read-nio", Send.QUERY, "name", Kind.PATH, "read", true),
     /** URL-decodes the name once more, then {@code Files.readAllBytes(base.resolve(name))}. */

@@ -57,6 +57,9 @@ public final class JettyMain {
         Server server = new Server(port);
         ServletContextHandler ctx = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         ctx.setContextPath("/");
+        FileArea files = new FileArea(filesBase);
+        // first in the chain: a sink in a filter, before any servlet and any other filter
+        ctx.addFilter(new FilterHolder(new FileReadingFilter(files)), "/filter/*", EnumSet.of(DispatcherType.REQUEST));
         // async support on every filter: the hand-off servlets start async requests through this chain
         ctx.addFilter(asyncSupported(new FilterHolder(new EncodingFilter())), "/*", EnumSet.of(DispatcherType.REQUEST));
         ctx.addFilter(asyncSupported(new FilterHolder(new AccessLogFilter())), "/*", EnumSet.of(DispatcherType.REQUEST));
@@ -88,7 +91,6 @@ public final class JettyMain {
         for (Map.Entry<String, Servlets.JdbcServlet> e : SourcesServlets.all(dbs.get("h2")).entrySet()) {
             add(ctx, e.getKey(), e.getValue());
         }
-        FileArea files = new FileArea(filesBase);
         // multipart bodies parsed by Apache Commons FileUpload (SourcesServlets.fileUpload), no multipart config
         for (Map.Entry<String, HttpServlet> e : SourcesServlets.fileUpload(dbs.get("h2"), files).entrySet()) {
             add(ctx, e.getKey(), e.getValue());
