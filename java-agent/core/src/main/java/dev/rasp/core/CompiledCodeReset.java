@@ -24,6 +24,10 @@ import java.lang.instrument.Instrumentation;
  * the application starts and the launcher redefines one class of its own then
  * ({@code RaspAgent.prepare}); by the time the agent starts, this one finds the dependencies recorded
  * and costs nothing. It stays for the other ways of attaching (jcmd, a tool's attach).
+ *
+ * <p>JDK 25 records the dependencies from the JVM's start by default (the experimental
+ * {@code AlwaysRecordEvolDependencies}, which JDK 21 does not have): there this retransformation marks
+ * nothing, and the hooks' own only their dependents.
  */
 final class CompiledCodeReset {
 
