@@ -102,7 +102,12 @@ impl<'a> Reader<'a> {
     fn field(&mut self, what: &'static str) -> Result<CompactString, WireError> {
         let len = self.u32(what)? as usize;
         let raw = self.take(len, what)?;
-        Ok(CompactString::from_utf8_lossy(raw))
+        // The agent writes UTF-8: the plain check is the common case and much cheaper than
+        // the lossy one's chunk by chunk walk, which stays for bytes that are not.
+        Ok(match std::str::from_utf8(raw) {
+            Ok(text) => CompactString::from(text),
+            Err(_) => CompactString::from_utf8_lossy(raw),
+        })
     }
 
     fn version(&mut self) -> Result<(), WireError> {

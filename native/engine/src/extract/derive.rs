@@ -52,45 +52,123 @@ pub struct Form {
 /// Every form applications commonly derive from `value`, without `value` itself and without
 /// repeats, at most [`MAX_FORMS`].
 pub fn forms(value: &str) -> Vec<Form> {
-    if !may_derive(value) {
-        return Vec::new();
+    match makers(value) {
+        Makers::None => Vec::new(),
+        Makers::Base64 => base64_form(value),
+        Makers::All => all_forms(value),
     }
-    all_forms(value)
 }
 
 /// False only for a value that no maker below can change: then [`forms`] is empty without
 /// trying each maker, which is what almost every value of an ordinary request is (`alice`,
-/// `users`, `42`). Each test is a precondition taken from the maker's own code, so a value
-/// that one maker would change always passes:
+/// `users`, `42`). See [`makers`].
+pub fn may_derive(value: &str) -> bool {
+    makers(value) != Makers::None
+}
+
+/// Which makers [`forms`] runs for a value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Makers {
+    /// None can change it.
+    None,
+    /// Only [`base64_decoded`] can: a word of base64's alphabet (`by-name`, `Jy0t`) that shows
+    /// nothing another maker looks at.
+    Base64,
+    /// Any may: [`all_forms`] tries them all.
+    All,
+}
+
+/// One pass over the value's bytes that tells which makers can change it. Each test is a
+/// precondition taken from the maker's own code, so a value that a maker would change always
+/// gets that maker:
 ///
 /// * `%`: [`url_decoded`] (and the `url-decoded,backslash-to-slash` form built from it);
 /// * `\`: [`slashed`], [`json_unescaped`]; `/` or `\`: [`path_normalized`];
 /// * `{` or `[`: [`json_leaves`] (a document starts with one after leading whitespace);
-/// * `&` and `;`: [`html_decoded`];
-/// * `://`: [`url_host`];
-/// * [`breaks_out`]: the re-cased, trimmed and collapsed forms, made for no other value;
-/// * [`base64_shape`]: [`base64_decoded`], which decodes only values of that shape.
-///
-/// The byte tests run in one pass; `breaks_out` and `base64_shape` are the makers' own
-/// functions, so they cannot drift apart from them.
-pub fn may_derive(value: &str) -> bool {
-    let (mut amp, mut semi, mut colon) = (false, false, false);
+/// * `://`: [`url_host`] (it has a `/`);
+/// * the bytes and pairs [`breaks_out`] looks for: the re-cased, trimmed and collapsed forms,
+///   made for no other value (its `/*` has a `/`); [`html_decoded`] needs `&` and `;`, both
+///   among them;
+/// * otherwise, base64's alphabet: [`base64_decoded`] alone, which decodes only values of
+///   [`base64_shape`]. Where the pass cannot tell that shape without trimming (padding `=`,
+///   whitespace, a byte outside ASCII) it asks `base64_shape` itself, so the two cannot drift
+///   apart.
+fn makers(value: &str) -> Makers {
+    let (mut standard, mut url_safe, mut unsure) = (true, true, false);
+    let mut previous = 0u8;
     for &b in value.as_bytes() {
-        match b {
-            b'%' | b'\\' | b'/' | b'{' | b'[' => return true,
-            b'&' => amp = true,
-            b';' => semi = true,
-            b':' => colon = true,
-            _ => {}
+        match BYTE_CLASS[usize::from(b)] {
+            ALPHANUMERIC => {}
+            ANY_MAKER => return Makers::All,
+            DASH if previous == b'-' => return Makers::All,
+            DASH | UNDERSCORE => standard = false,
+            PLUS => url_safe = false,
+            UNSURE => unsure = true,
+            _ => (standard, url_safe) = (false, false),
         }
+        previous = b;
     }
-    (amp && semi)
-        || (colon && value.contains("://"))
-        || breaks_out(value)
-        || base64_shape(value).is_some()
+    let base64 = if unsure {
+        base64_shape(value).is_some()
+    } else {
+        value.len() >= MIN_BASE64_BYTES && value.len() % 4 != 1 && (standard || url_safe)
+    };
+    if base64 {
+        Makers::Base64
+    } else {
+        Makers::None
+    }
 }
 
-/// [`forms`] without the [`may_derive`] short cut.
+// What [`makers`] makes of each byte: a table, since a chain of comparisons per byte cost more
+// than the rest of the pass.
+const ALPHANUMERIC: u8 = 0;
+/// `%`, `\`, `/`, `{`, `[` and the bytes [`breaks_out`] looks for.
+const ANY_MAKER: u8 = 1;
+/// In the URL-safe alphabet only; two in a row are [`breaks_out`]'s `--`.
+const DASH: u8 = 2;
+const UNDERSCORE: u8 = 3;
+/// In the standard alphabet only.
+const PLUS: u8 = 4;
+/// Padding, whitespace, a byte of a character outside ASCII: for [`base64_shape`] to judge.
+const UNSURE: u8 = 5;
+/// Anything else: in neither alphabet.
+const OTHER: u8 = 6;
+
+const BYTE_CLASS: [u8; 256] = {
+    let mut class = [OTHER; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        class[b] = match c {
+            b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' => ALPHANUMERIC,
+            b'%' | b'\\' | b'/' | b'{' | b'[' => ANY_MAKER,
+            b'\'' | b'"' | b'`' | b';' | b'|' | b'&' | b'$' | b'<' | b'>' | b'#' | b'\n'
+            | b'\r' => ANY_MAKER,
+            b'-' => DASH,
+            b'_' => UNDERSCORE,
+            b'+' => PLUS,
+            b'=' | b'\t' | 0x0B | 0x0C | b' ' | 0x80..=0xFF => UNSURE,
+            _ => OTHER,
+        };
+        b += 1;
+    }
+    class
+};
+
+/// [`all_forms`] of a value [`makers`] found only base64 can change: its decoded form alone.
+fn base64_form(value: &str) -> Vec<Form> {
+    let mut out = Forms {
+        original: value,
+        forms: Vec::new(),
+    };
+    if value.len() <= MAX_DECODED_BYTES {
+        out.add_opt(base64_decoded(value), "base64-decoded");
+    }
+    out.forms
+}
+
+/// [`forms`] without the [`makers`] short cut: every maker tried.
 fn all_forms(value: &str) -> Vec<Form> {
     let mut out = Forms {
         original: value,
@@ -671,6 +749,45 @@ mod tests {
     }
 
     #[test]
+    fn the_byte_table_knows_every_byte_breaks_out_looks_for() {
+        for b in 0u8..128 {
+            let one = char::from(b).to_string();
+            if breaks_out(&one) {
+                assert_eq!(BYTE_CLASS[usize::from(b)], ANY_MAKER, "{one:?}");
+            }
+            let is_space = char::from(b).is_whitespace();
+            if is_space && !breaks_out(&one) {
+                assert_eq!(
+                    BYTE_CLASS[usize::from(b)],
+                    UNSURE,
+                    "{one:?}: trimmed by base64_shape"
+                );
+            }
+        }
+        assert!(breaks_out("--") && makers("a--b") == Makers::All);
+    }
+
+    #[test]
+    fn base64_words_try_base64_alone() {
+        for (value, decoded) in [
+            ("by-name", None),
+            ("Jy0t", Some("'--")),
+            ("eCcg", Some("x' ")),
+        ] {
+            assert_eq!(makers(value), Makers::Base64, "{value:?}");
+            assert_eq!(find(&forms(value), "base64-decoded"), decoded, "{value:?}");
+        }
+        // padding and surrounding whitespace are base64_shape's to judge
+        for value in ["Jy0t==", " Jy0t", "Jy0t\u{a0}", "Jy0\t"] {
+            assert_eq!(
+                makers(value) == Makers::Base64,
+                base64_shape(value).is_some(),
+                "{value:?}"
+            );
+        }
+    }
+
+    #[test]
     fn plain_values_take_the_short_cut() {
         for value in ["alice", "users", "42", "h2", "Alice Smith", "a.b,c", "x-y"] {
             assert!(!may_derive(value), "{value:?}");
@@ -771,16 +888,27 @@ mod tests {
         values.extend(ONE_PER_MAKER.iter().map(|c| c.0.to_owned()));
         values.extend(PIECES.iter().map(|p| (*p).to_owned()));
         values.extend(generated(20_000));
-        let mut skipped = 0;
+        let (mut skipped, mut base64_only) = (0, 0);
         for value in &values {
             let slow = all_forms(value);
             assert_eq!(forms(value), slow, "{value:?}");
-            if !may_derive(value) {
-                assert!(slow.is_empty(), "{value:?} skipped but has {slow:?}");
-                skipped += 1;
+            match makers(value) {
+                Makers::None => {
+                    assert!(slow.is_empty(), "{value:?} skipped but has {slow:?}");
+                    skipped += 1;
+                }
+                Makers::Base64 => {
+                    assert!(
+                        slow.iter().all(|f| f.transform == "base64-decoded"),
+                        "{value:?} base64 only but has {slow:?}"
+                    );
+                    base64_only += 1;
+                }
+                Makers::All => {}
             }
         }
-        // The generator must exercise both paths for the comparison to mean anything.
+        // The generator must exercise every path for the comparison to mean anything.
         assert!(skipped > 100 && skipped < values.len() / 2, "{skipped}");
+        assert!(base64_only > 100, "{base64_only}");
     }
 }

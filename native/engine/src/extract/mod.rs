@@ -61,7 +61,18 @@ fn header_inputs(name: CompactString, value: CompactString, sink: &mut dyn FnMut
 
 /// `application/x-www-form-urlencoded` pairs (also the query string).
 pub fn form_pairs(encoded: &str, source: InputSource, sink: &mut dyn FnMut(Input)) {
-    for (name, value) in form_urlencoded::parse(encoded.as_bytes()) {
+    for pair in encoded.split('&').filter(|p| !p.is_empty()) {
+        let (name, value): (Cow<str>, Cow<str>) = if pair.contains(['%', '+']) {
+            // `form_urlencoded` decodes it; one pair without `&` is one item of its parse
+            match form_urlencoded::parse(pair.as_bytes()).next() {
+                Some(decoded) => decoded,
+                None => continue,
+            }
+        } else {
+            // nothing to decode: the pair's own text, as the parse would return it
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (Cow::Borrowed(name), Cow::Borrowed(value))
+        };
         sink(Input::name_of(source, name.as_ref()));
         with_derived_forms(Input::value(source, name.as_ref(), value.as_ref()), sink);
     }
@@ -72,12 +83,21 @@ fn path_segments(uri: &str, sink: &mut dyn FnMut(Input)) {
         let mut parts = raw.split(';');
         let segment = parts.next().unwrap_or_default();
         let name = segment_name(index);
-        let decoded = percent_decode_str(segment).decode_utf8_lossy();
+        let decoded = percent_decoded(segment);
         with_derived_forms(Input::value(InputSource::Path, name.clone(), decoded), sink);
         for param in parts.filter(|p| !p.is_empty()) {
-            let decoded = percent_decode_str(param).decode_utf8_lossy();
+            let decoded = percent_decoded(param);
             sink(Input::value(InputSource::Path, name.clone(), decoded));
         }
+    }
+}
+
+/// The text percent-decoded (invalid UTF-8 replaced), the text itself when it has no `%`.
+fn percent_decoded(text: &str) -> Cow<'_, str> {
+    if text.contains('%') {
+        percent_decode_str(text).decode_utf8_lossy()
+    } else {
+        Cow::Borrowed(text)
     }
 }
 
@@ -252,6 +272,31 @@ mod tests {
             .filter(|i| i.source == source && i.part == InputPart::Value && i.transform.is_none())
             .map(|i| (i.name.to_string(), i.value.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn form_pairs_read_as_form_urlencoded_parses() {
+        let queries = [
+            "name=alice",
+            "a=1&&b=2&",
+            "&x",
+            "k=v=w",
+            "=only-value",
+            "q=a+b%27&plain=yes&p%2Bq=%E2%82%AC",
+            "bad=%ZZ%&also=%",
+            "name=al+ice&name=bob",
+            "invalid=%FF%FE",
+        ];
+        for query in queries {
+            let ours = values(
+                &collect(|s| form_pairs(query, InputSource::Query, s)),
+                InputSource::Query,
+            );
+            let reference: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+                .map(|(n, v)| (n.into_owned(), v.into_owned()))
+                .collect();
+            assert_eq!(ours, reference, "{query:?}");
+        }
     }
 
     #[test]
