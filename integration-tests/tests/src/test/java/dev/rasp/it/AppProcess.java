@@ -256,6 +256,16 @@ public final class AppProcess implements AutoCloseable {
     public String stdoutText() { return read(stdout); }
     public String stderrText() { return read(stderr); }
 
+    /**
+     * The complete lines of stderr: a line the application is still writing (one exported span batch can
+     * be tens of kilobytes, written in pieces) is left for the next read.
+     */
+    public List<String> stderrCompleteLines() {
+        String text = stderrText();
+        int end = text.lastIndexOf('\n');
+        return end < 0 ? List.of() : List.of(text.substring(0, end).split("\n", -1));
+    }
+
     /** The agent's own log lines ("[rasp] ..." on stderr). */
     public List<String> agentLogLines() {
         List<String> out = new ArrayList<>();

@@ -71,7 +71,7 @@ class OpenTelemetryJavaAgentIT {
         while (System.nanoTime() < until) {
             raspEvents.clear();
             spans.clear();
-            collect(app.stderrText(), spans, raspEvents);
+            collect(app.stderrCompleteLines(), spans, raspEvents);
             boolean twinExported = spans.stream().anyMatch(span -> isServerSpan(span)
                 && span.path("name").asText().contains("/users/by-name") && !hasRaspEvent(span, raspEvents));
             if (raspEvents.size() >= blocks.size() && twinExported) {
@@ -115,8 +115,8 @@ class OpenTelemetryJavaAgentIT {
     record SpanEvent(String traceId, JsonNode event) { }
 
     /** Every exported span, and each rasp.* span event. */
-    private static void collect(String log, List<JsonNode> spans, List<SpanEvent> raspEvents) {
-        for (String line : log.split("\n")) {
+    private static void collect(List<String> log, List<JsonNode> spans, List<SpanEvent> raspEvents) {
+        for (String line : log) {
             int at = line.indexOf(SPAN_EXPORT);
             if (at < 0) {
                 continue;

@@ -89,11 +89,11 @@ final class RuleChecks {
         return ids;
     }
 
-    /** Waits until the agent's stderr holds a line containing {@code text}; returns that line. */
+    /** Waits until the agent's stderr holds a complete line containing {@code text}; returns that line. */
     static String awaitLogLine(AppProcess app, String text, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            for (String l : app.stderrText().split("\n")) {
+            for (String l : app.stderrCompleteLines()) {
                 if (l.contains(text)) {
                     return l;
                 }
