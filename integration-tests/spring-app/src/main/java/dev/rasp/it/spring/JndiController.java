@@ -42,6 +42,7 @@ public class JndiController {
     private static synchronized Object log4j() throws Exception {
         if (log4j == null) {
             Path dir = Files.createTempDirectory("log4shell");
+            dir.toFile().deleteOnExit(); // registered before its files, so deleted after them
             List<URL> urls = new ArrayList<>();
             for (String jar : new String[] {"log4j-api.jar", "log4j-core.jar"}) {
                 try (InputStream in = JndiController.class.getResourceAsStream("/log4shell/" + jar)) {
@@ -50,6 +51,7 @@ public class JndiController {
                     }
                     Path file = dir.resolve(jar);
                     Files.copy(in, file);
+                    file.toFile().deleteOnExit();
                     urls.add(file.toUri().toURL());
                 }
             }
