@@ -224,6 +224,11 @@ fn short_find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 /// Where `needle` first occurs in `hay`, without a kept finder: [`short_find`] where it may,
 /// else a `memmem` search that builds its finder for this one call.
 fn find_once(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.len() > hay.len() {
+        // A browser's `User-Agent` or `Accept` is longer than most statements: no search, and
+        // above all no finder built for it (memmem builds one for every hay of 64 bytes or more).
+        return None;
+    }
     if hay.len() <= SHORT_HAY && needle.len() <= SHORT_NEEDLE {
         short_find(hay, needle)
     } else {
@@ -401,6 +406,22 @@ mod tests {
         big.extend_from_slice(hit);
         assert!(long.any(&big));
         assert!(long.teddy.get().is_some(), "built at once for a long sink");
+    }
+
+    #[test]
+    fn a_value_longer_than_the_sink_is_skipped_and_found_where_it_fits() {
+        let ua = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+        let inputs = vec![Input::value(InputSource::Header, "user-agent", ua)];
+        let m = InputMatcher::new(&inputs);
+        assert!(!m.any(b"SELECT 1"));
+        let short: Vec<u8> = ua.as_bytes()[..ua.len() - 1].to_vec();
+        assert!(!m.any(&short), "one byte short of the value");
+        for pad in [0, 10, 100, 600] {
+            let sink = format!("INSERT INTO log VALUES ('{}{ua}')", "x".repeat(pad));
+            let fresh = InputMatcher::new(&inputs);
+            assert!(fresh.any(sink.as_bytes()), "padding {pad}");
+            assert_eq!(fresh.occurrences(sink.as_bytes()).len(), 1, "padding {pad}");
+        }
     }
 
     #[test]

@@ -47,6 +47,10 @@ import java.util.concurrent.TimeUnit;
  *       dedupe never answers.</li>
  *   <li>{@code handOff*}: {@code execute(task)} on an Executor that runs the task in place: with a
  *       request, the task is wrapped, carried, bound while it runs and given back.</li>
+ *   <li>{@code sqlStatementWholeRequest}: a request of its own per operation, as a servlet serves
+ *       one: entered, one query none of its inputs is in (the engine's context is opened at that
+ *       first check: the request line, five browser headers), left. What every request that
+ *       reaches SQL pays, without the container around it; against {@code sqlStatementNoRequest}.</li>
  * </ul>
  *
  * Without the agent (or with mode=off) {@link RaspBridge} here is this jar's own copy, never
@@ -65,6 +69,7 @@ public class HookBenchmark {
     private File file;
     private Path path;
     private final Executor inPlace = new InPlaceExecutor();
+    private final Object request = fakeRequest();
     private final Runnable task = new Runnable() {
         @Override
         public void run() {
@@ -256,5 +261,17 @@ public class HookBenchmark {
     public Runnable handOffInRequest(Serving serving) {
         inPlace.execute(task);
         return task;
+    }
+
+    // ------------------------------------------------------------------ a whole request per operation
+
+    @Benchmark
+    public boolean sqlStatementWholeRequest() throws SQLException {
+        boolean entered = RaspBridge.requestEnter(request, null);
+        try {
+            return query();
+        } finally {
+            RaspBridge.requestExit(entered, null);
+        }
     }
 }
