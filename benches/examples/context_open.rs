@@ -9,20 +9,57 @@
 //!
 //! The difference of the two counts over 1000 is the instructions one pair of opens costs
 //! (start-up cancels out); a second argument `load` or `new` opens only that one. `benches/context-ab/run` compares builds in wall time.
+//!
+//! `check` opens the load-test request and makes its first (and only) SQL check, the statement
+//! the test application builds (the input occurs, as a literal), with the rule file given as a
+//! third argument (`java-agent/agent/target/generated-rules/default.rules` after a Maven build;
+//! loading it, unlike compiling the rules, takes a few milliseconds): what `openContext` and
+//! `checkSql` cost together for each request of `benches/load`'s `by-name`.
 
 use std::hint::black_box;
 
+use std::sync::Arc;
+
 use rasp_benches::{load_request, record};
 use rasp_engine::context::{ContextLimits, RequestContext};
+use rasp_engine::rules::{BackendChoice, RuleSet};
+use rasp_engine::sql::Dialect;
 use rasp_engine::wire::RequestRecord;
+use rasp_engine::{Engine, EngineConfig, SqlApi, SqlSink};
 
 fn main() {
     let n: usize = std::env::args()
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(1000);
-    // `load`, `new` or (default) both.
+    // `load`, `new`, `check` or (default) the first two.
     let which = std::env::args().nth(2).unwrap_or_default();
+    if which == "check" {
+        let rules = std::env::args()
+            .nth(3)
+            .expect("the rule file, third argument");
+        let bytes = std::fs::read(&rules).expect("the rule file reads");
+        let set = RuleSet::load(&bytes, BackendChoice::Auto).expect("the rule file loads");
+        let engine = Engine::with_rules(EngineConfig::default(), Arc::new(set)).expect("engine");
+        let load = load_request();
+        let statement =
+            b"SELECT id, name, email, role FROM users WHERE name = 'alice' AND role <> 'locked'";
+        for _ in 0..n {
+            let Ok(rec) = RequestRecord::decode(black_box(&load)) else {
+                continue;
+            };
+            let ctx = RequestContext::open(rec, ContextLimits::default());
+            black_box(engine.check_sql(
+                &ctx,
+                &SqlSink {
+                    dialect: Dialect::H2,
+                    api: SqlApi::ExecuteQuery,
+                    statement: black_box(statement),
+                },
+            ));
+        }
+        return;
+    }
     let (load_too, new_too) = (which != "new", which != "load");
     // The request of the load test (benches/load), the one `context/open/load-request` opens.
     let load = load_request();

@@ -9,7 +9,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use jni::objects::{JByteArray, JClass};
+use jni::objects::{JByteArray, JClass, ReleaseMode};
 use jni::sys::{jboolean, jbyteArray, jint, jlong, JNI_TRUE};
 use jni::{JNIEnv, NativeMethod};
 use rasp_engine::cmd::CommandLine;
@@ -111,15 +111,17 @@ fn guarded<'l, T>(
     }
 }
 
-/// Arrays up to this many bytes are read onto the stack by [`with_bytes`].
-const STACK_BYTES: usize = 2048;
+/// Arrays up to this many bytes are read in place by [`with_bytes`]; longer ones are copied out
+/// first, so that no check of a long statement holds the array (and with it the collector).
+const IN_PLACE_BYTES: usize = 16 * 1024;
 
-/// Calls `f` with the first `len` bytes of a Java byte array (all of it for a negative `len`):
-/// copied onto the stack when they fit in [`STACK_BYTES`], else into a vector. A trivial
-/// request's record and most statements fit, so the two calls every request that reaches SQL
-/// makes (`openContext`, `checkSql`) allocate nothing for their arguments.
+/// Calls `f` with the first `len` bytes of a Java byte array (all of it for a negative `len`),
+/// read where the JVM keeps them (`GetPrimitiveArrayCritical`): no copy, and two JNI calls
+/// rather than the four a length, a region copy and its exception check took. That was a
+/// sixth of opening a request's context under load (`benches/load`, profiled). Arrays over
+/// [`IN_PLACE_BYTES`] are copied out and released before `f` runs.
 fn with_bytes<R>(
-    env: &JNIEnv<'_>,
+    env: &mut JNIEnv<'_>,
     array: &JByteArray<'_>,
     len: jint,
     f: impl FnOnce(&[u8]) -> Option<R>,
@@ -127,18 +129,31 @@ fn with_bytes<R>(
     if array.is_null() {
         return None;
     }
-    let total = env.get_array_length(array).ok()?;
-    let len = usize::try_from(if len < 0 { total } else { len.min(total) }).ok()?;
-    if len > STACK_BYTES {
-        return f(&read_bytes(env, array, jint::try_from(len).ok()?)?);
+    // SAFETY: between GetPrimitiveArrayCritical and its release the JNI rules forbid other JNI
+    // calls and waiting for another Java thread. The guard borrows `env` mutably until it is
+    // dropped, so no JNI call can be made through it; `f` is engine code, whose only waits are
+    // on mutexes that other threads hold in native code for a pointer copy. The array is
+    // released within the check of a statement of at most IN_PLACE_BYTES (microseconds); a
+    // longer one is copied and released first.
+    let elements =
+        unsafe { env.get_array_elements_critical(array, ReleaseMode::NoCopyBack) }.ok()?;
+    let len = match usize::try_from(len) {
+        Ok(len) => len.min(elements.len()),
+        Err(_) => elements.len(),
+    };
+    // SAFETY: the guard's pointer is valid for `elements.len()` `i8`s (JNI's `jbyte`) until it
+    // is dropped, and `len` is no more; `i8` and `u8` have the same size and alignment and every
+    // bit pattern is valid for both. `bytes` is not used past the guard's drop below.
+    let bytes =
+        unsafe { std::slice::from_raw_parts(elements.as_ptr().cast::<u8>().cast_const(), len) };
+    if len > IN_PLACE_BYTES {
+        let owned = bytes.to_vec();
+        drop(elements);
+        return f(&owned);
     }
-    let mut buf = [0i8; STACK_BYTES];
-    let buf = &mut buf[..len];
-    env.get_byte_array_region(array, 0, buf).ok()?;
-    // SAFETY: `i8` and `u8` have the same size and alignment and every bit pattern is valid for
-    // both, so the initialised `i8` slice can be read as `u8`s for as long as it is borrowed.
-    let bytes = unsafe { std::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), buf.len()) };
-    f(bytes)
+    let result = f(bytes);
+    drop(elements);
+    result
 }
 
 /// The first `len` bytes of a Java byte array (all of it for a negative `len`).

@@ -48,10 +48,20 @@ public final class Cases {
     static final List<String> DELETE_ATTACKS = List.of("x' OR 'a'='a", "' OR '1'='1", "'; DROP TABLE users; --");
 
     /**
-     * Longer than the 2 KiB the native side copies request records and statements onto the stack
-     * for: the query string (so the request record) and the statement take the other path.
+     * Longer than the 2 KiB the native side used to copy request records and statements onto the
+     * stack for (kept as a case of a long query string: containers refuse request lines past 8 KiB).
      */
     static final String LONG_PREFIX = "x".repeat(2100);
+
+    /**
+     * Makes the form endpoint's statement longer than the 16 KiB (16,384 bytes) the native side
+     * reads in place, so that it is checked from a copy (in a form body: no request line takes
+     * it), while the input still ends inside the first 16,384 bytes, the window of the statement
+     * an event shows (the window starts at the input, here 53 bytes in, and the test checks the
+     * event shows all of it). With the endpoint's {@code SELECT ... WHERE name = '<input>' AND
+     * role <> 'locked'}: the attack's input is 16,321 bytes (ends at 16,374), its statement 16,396.
+     */
+    static final String COPIED_PREFIX = "x".repeat(16_310);
 
     /** In a path segment (no '/' or ';': containers reject or strip them). */
     static final List<String> PATH_ATTACKS = List.of(
@@ -74,6 +84,7 @@ public final class Cases {
         PATH_ATTACKS.forEach(p -> all.add(Case.attack(NAMED, p)));
         all.add(Case.attack(BY_NAME, LONG_PREFIX + "' OR 'a'='a"));
         all.add(Case.attack(FORM_BY_NAME, LONG_PREFIX + "' OR 'a'='a"));
+        all.add(Case.attack(FORM_BY_NAME, COPIED_PREFIX + "' OR 'a'='a"));
         return only(all, available);
     }
 
@@ -115,7 +126,8 @@ public final class Cases {
             Case.names(NAMED, "alice", "alice"),
             Case.names(NAMED, "select the best"),
             Case.names(BY_NAME, LONG_PREFIX + " and more"),
-            Case.names(FORM_BY_NAME, LONG_PREFIX + " and more"));
+            Case.names(FORM_BY_NAME, LONG_PREFIX + " and more"),
+            Case.names(FORM_BY_NAME, COPIED_PREFIX + " and more"));
         return only(all, available);
     }
 
