@@ -101,16 +101,19 @@ const CODE_WORDS: [&str; 12] = [
     "SELECT",
 ];
 
-/// Whether an input value is worth searching for.
+/// Whether an input value is worth searching for: not empty, and not a pure word (letters and
+/// `_`) or number (digits) unless it is one of the [`CODE_WORDS`]. The first byte tells which of
+/// the two a value could be, so only that pass over it is made.
 pub fn is_searchable(value: &str) -> bool {
     let b = value.as_bytes();
-    if b.is_empty() {
-        return false;
+    match b.first() {
+        None => false,
+        Some(c) if c.is_ascii_digit() => !b.iter().all(u8::is_ascii_digit),
+        Some(_) => {
+            let word = b.iter().all(|c| c.is_ascii_alphabetic() || *c == b'_');
+            !word || CODE_WORDS.iter().any(|w| w.eq_ignore_ascii_case(value))
+        }
     }
-    let all_letters = b.iter().all(|c| c.is_ascii_alphabetic() || *c == b'_');
-    let all_digits = b.iter().all(u8::is_ascii_digit);
-    let code_word = all_letters && CODE_WORDS.iter().any(|w| w.eq_ignore_ascii_case(value));
-    code_word || !(all_letters || all_digits)
 }
 
 impl Clone for InputMatcher {
@@ -431,6 +434,36 @@ impl InputMatcher {
 mod tests {
     use super::*;
     use crate::input::InputSource;
+
+    #[test]
+    fn one_pass_decides_as_both_passes_did() {
+        // The definition the one-pass version replaced, kept as the reference.
+        fn reference(value: &str) -> bool {
+            let b = value.as_bytes();
+            if b.is_empty() {
+                return false;
+            }
+            let all_letters = b.iter().all(|c| c.is_ascii_alphabetic() || *c == b'_');
+            let all_digits = b.iter().all(u8::is_ascii_digit);
+            let code_word = all_letters && CODE_WORDS.iter().any(|w| w.eq_ignore_ascii_case(value));
+            code_word || !(all_letters || all_digits)
+        }
+        let alphabet = [
+            "a", "Z", "_", "0", "9", "-", " ", "'", "é", "OR", "union", "1",
+        ];
+        let mut values = vec![String::new()];
+        for _ in 0..3 {
+            let longer: Vec<String> = values
+                .iter()
+                .flat_map(|v| alphabet.iter().map(move |a| format!("{v}{a}")))
+                .collect();
+            values.extend(longer);
+        }
+        values.extend(CODE_WORDS.iter().map(|w| w.to_lowercase()));
+        for v in &values {
+            assert_eq!(is_searchable(v), reference(v), "{v:?}");
+        }
+    }
 
     #[test]
     fn plain_words_and_numbers_are_not_searched() {
