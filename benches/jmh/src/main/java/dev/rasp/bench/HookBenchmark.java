@@ -50,7 +50,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code sqlStatementWholeRequest}: a request of its own per operation, as a servlet serves
  *       one: entered, one query none of its inputs is in (the engine's context is opened at that
  *       first check: the request line, five browser headers), left. What every request that
- *       reaches SQL pays, without the container around it; against {@code sqlStatementNoRequest}.</li>
+ *       reaches SQL pays, without the container around it; against {@code sqlStatementNoRequest}.
+ *       {@code sqlStatementWholeLoadTestRequest}: the same with the load test's request (a path, one
+ *       parameter, a Host header) and a statement with its input in it, as a literal.</li>
  * </ul>
  *
  * Without the agent (or with mode=off) {@link RaspBridge} here is this jar's own copy, never
@@ -70,6 +72,10 @@ public class HookBenchmark {
     private Path path;
     private final Executor inPlace = new InPlaceExecutor();
     private final Object request = fakeRequest();
+    private final Object loadTestRequest = loadTestRequest();
+    /** The load test's statement, in a form this database answers without its table. */
+    private final String[] loadTestSql = {new String("SELECT 'alice' AS name WHERE 'alice' <> 'locked'"),
+        new String("SELECT 'alice' AS name WHERE 'alice' <> 'locked'")};
     private final Runnable task = new Runnable() {
         @Override
         public void run() {
@@ -124,21 +130,29 @@ public class HookBenchmark {
 
     /** A GET /search?q=red+running+shoes with a browser's headers. */
     static Object fakeRequest() {
-        final String[][] headers = {
+        return fakeRequest("/search", "q=red+running+shoes&sort=price", new String[][] {
             {"Host", "shop.example.com"},
             {"User-Agent", "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"},
             {"Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"},
             {"Accept-Language", "en-US,en;q=0.5"},
             {"Cookie", "session=8f2a9c1e77b04d; theme=dark"},
-        };
+        });
+    }
+
+    /** The load test's request (benches/load, {@code wrk}): GET /h2/users/by-name?name=alice, a Host header. */
+    static Object loadTestRequest() {
+        return fakeRequest("/h2/users/by-name", "name=alice", new String[][] {{"Host", "127.0.0.1:8080"}});
+    }
+
+    static Object fakeRequest(final String uri, final String query, final String[][] headers) {
         InvocationHandler h = (proxy, method, args) -> {
             switch (method.getName()) {
                 case "getMethod":
                     return "GET";
                 case "getRequestURI":
-                    return "/search";
+                    return uri;
                 case "getQueryString":
-                    return "q=red+running+shoes&sort=price";
+                    return query;
                 case "getRemoteAddr":
                     return "127.0.0.1";
                 case "getHeaderNames": {
@@ -270,6 +284,20 @@ public class HookBenchmark {
         boolean entered = RaspBridge.requestEnter(request, null);
         try {
             return query();
+        } finally {
+            RaspBridge.requestExit(entered, null);
+        }
+    }
+
+    /** The same for the load test's own request and statement (its input, a plain word, in it). */
+    @Benchmark
+    public boolean sqlStatementWholeLoadTestRequest() throws SQLException {
+        boolean entered = RaspBridge.requestEnter(loadTestRequest, null);
+        try {
+            next ^= 1;
+            try (ResultSet rs = statement.executeQuery(loadTestSql[next])) {
+                return rs.next();
+            }
         } finally {
             RaspBridge.requestExit(entered, null);
         }
