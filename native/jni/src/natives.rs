@@ -116,9 +116,9 @@ fn guarded<'l, T>(
 const IN_PLACE_BYTES: usize = 16 * 1024;
 
 /// Calls `f` with the first `len` bytes of a Java byte array (all of it for a negative `len`),
-/// read where the JVM keeps them (`GetPrimitiveArrayCritical`): no copy, and two JNI calls
-/// rather than the four a length, a region copy and its exception check took. That was a
-/// sixth of opening a request's context under load (`benches/load`, profiled). Arrays over
+/// read where the JVM keeps them (`GetPrimitiveArrayCritical`): no copy into a zeroed stack
+/// buffer, which with its JNI calls was a sixth of opening a request's context under load
+/// (`benches/load`, profiled; the JNI calls stay three: length, get, release). Arrays over
 /// [`IN_PLACE_BYTES`] are copied out and released before `f` runs.
 fn with_bytes<R>(
     env: &mut JNIEnv<'_>,
@@ -132,9 +132,10 @@ fn with_bytes<R>(
     // SAFETY: between GetPrimitiveArrayCritical and its release the JNI rules forbid other JNI
     // calls and waiting for another Java thread. The guard borrows `env` mutably until it is
     // dropped, so no JNI call can be made through it; `f` is engine code, whose only waits are
-    // on mutexes that other threads hold in native code for a pointer copy. The array is
-    // released within the check of a statement of at most IN_PLACE_BYTES (microseconds); a
-    // longer one is copied and released first.
+    // on locks other threads hold while they run engine code too (a context's mutexes, held for
+    // a pointer copy; a context's signature hits being set), never on a Java thread. The array
+    // is released within the check of a statement of at most IN_PLACE_BYTES (tens of
+    // microseconds at most); a longer one is copied and released first.
     let elements =
         unsafe { env.get_array_elements_critical(array, ReleaseMode::NoCopyBack) }.ok()?;
     let len = match usize::try_from(len) {
