@@ -14,7 +14,9 @@
 //! the test application builds (the input occurs, as a literal), with the rule file given as a
 //! third argument (`java-agent/agent/target/generated-rules/default.rules` after a Maven build;
 //! loading it, unlike compiling the rules, takes a few milliseconds): what `openContext` and
-//! `checkSql` cost together for each request of `benches/load`'s `by-name`.
+//! `checkSql` cost together for each request of `benches/load`'s `by-name`. A fourth argument
+//! sets the `Host` header's port (default 8080): the server's port is part of a value every
+//! request carries, so it decides which cache slots the request's values share.
 
 use std::hint::black_box;
 
@@ -41,7 +43,14 @@ fn main() {
         let bytes = std::fs::read(&rules).expect("the rule file reads");
         let set = RuleSet::load(&bytes, BackendChoice::Auto).expect("the rule file loads");
         let engine = Engine::with_rules(EngineConfig::default(), Arc::new(set)).expect("engine");
-        let load = load_request();
+        let load = match std::env::args().nth(4) {
+            Some(port) => {
+                let mut rec = RequestRecord::decode(&load_request()).expect("the request decodes");
+                rec.headers = vec![("host".into(), format!("127.0.0.1:{port}").into())];
+                rec.encode()
+            }
+            None => load_request(),
+        };
         let statement =
             b"SELECT id, name, email, role FROM users WHERE name = 'alice' AND role <> 'locked'";
         for _ in 0..n {
