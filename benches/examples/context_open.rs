@@ -14,7 +14,14 @@
 //! the test application builds (the input occurs, as a literal), with the rule file given as a
 //! third argument (`java-agent/agent/target/generated-rules/default.rules` after a Maven build;
 //! loading it, unlike compiling the rules, takes a few milliseconds): what `openContext` and
-//! `checkSql` cost together for each request of `benches/load`'s `by-name`. A fourth argument
+//! `checkSql` cost together for each request of `benches/load`'s `by-name`, compiling the
+//! request's inputs each time (a request whose record the engine has not seen before);
+//! `check-repeated` opens it as `openContext` does (`Engine::open_context`): from the third
+//! request on, the inputs compiled for an earlier one with the same record are shared
+//! (`rasp_engine::context_cache`); `check-distinct` opens a record of its own per request that
+//! way (the `Host` port counts up), which the cache never helps, and `check-distinct-fresh`
+//! compiles the same records without the cache (the difference is what the cache costs a
+//! request it does not help). A fourth argument
 //! sets the `Host` header's port (default 8080): the server's port is part of a value every
 //! request carries, so it decides which cache slots the request's values share.
 
@@ -36,7 +43,7 @@ fn main() {
         .unwrap_or(1000);
     // `load`, `new`, `check` or (default) the first two.
     let which = std::env::args().nth(2).unwrap_or_default();
-    if which == "check" {
+    if which.starts_with("check") {
         let rules = std::env::args()
             .nth(3)
             .expect("the rule file, third argument");
@@ -51,13 +58,45 @@ fn main() {
             }
             None => load_request(),
         };
+        // `check-distinct`: a record of its own per request (the Host port counts up), opened
+        // as `openContext` does: what the cache costs a stream of requests it never helps.
+        let distinct: Vec<Vec<u8>> = if which.starts_with("check-distinct") {
+            (0..n)
+                .map(|i| {
+                    let mut rec = RequestRecord::decode(&load).expect("the request decodes");
+                    rec.headers = vec![("host".into(), format!("127.0.0.1:{}", 10_000 + i).into())];
+                    rec.encode()
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let statement =
             b"SELECT id, name, email, role FROM users WHERE name = 'alice' AND role <> 'locked'";
-        for _ in 0..n {
-            let Ok(rec) = RequestRecord::decode(black_box(&load)) else {
-                continue;
+        for i in 0..n {
+            let ctx = if let Some(own) = distinct.get(i) {
+                if which == "check-distinct-fresh" {
+                    let Ok(rec) = RequestRecord::decode(black_box(own)) else {
+                        continue;
+                    };
+                    RequestContext::open(rec, ContextLimits::default())
+                } else {
+                    let Ok(ctx) = engine.open_context(black_box(own)) else {
+                        continue;
+                    };
+                    ctx
+                }
+            } else if which == "check" {
+                let Ok(rec) = RequestRecord::decode(black_box(&load)) else {
+                    continue;
+                };
+                RequestContext::open(rec, ContextLimits::default())
+            } else {
+                let Ok(ctx) = engine.open_context(black_box(&load)) else {
+                    continue;
+                };
+                ctx
             };
-            let ctx = RequestContext::open(rec, ContextLimits::default());
             black_box(engine.check_sql(
                 &ctx,
                 &SqlSink {

@@ -26,7 +26,7 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{LazyLock, OnceLock};
+use std::sync::{Arc, LazyLock, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use compact_str::CompactString;
@@ -80,18 +80,28 @@ impl Default for ContextLimits {
 /// The request line, for events.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RequestSummary {
-    /// The request's number in this process; [`RequestSummary::id`] formats it. Kept as a
-    /// number because most requests never produce an event, and formatting the id at open
-    /// was one allocation per request for nothing.
-    pub seq: u64,
     pub method: CompactString,
     pub path: CompactString,
     pub client: CompactString,
 }
 
-/// Every input of one request.
+/// Every input of one request: a request's number, and its inputs compiled for search, which
+/// requests whose records were byte for byte the same may share ([`crate::context_cache`]).
 #[derive(Clone, Debug)]
 pub struct RequestContext {
+    /// The request's number in this process; [`RequestContext::id`] formats it. Kept as a
+    /// number because most requests never produce an event, and formatting the id at open
+    /// was one allocation per request for nothing.
+    seq: u64,
+    compiled: Arc<CompiledRequest>,
+}
+
+/// What a request's record, body and captured values make: its inputs, within their budgets,
+/// and the matcher that searches sinks for them. A function of the record (and the limits)
+/// alone, so one is shared by every request that sent the same record; what is worked out on
+/// first use (signature hits, the route, the matcher's searchers) is the same for all of them.
+#[derive(Debug)]
+pub(crate) struct CompiledRequest {
     summary: RequestSummary,
     /// The request's Content-Type, which says how the body is parsed (and the multipart boundary).
     content_type: CompactString,
@@ -138,13 +148,6 @@ fn next_seq() -> u64 {
 
 fn format_id(n: u64) -> String {
     format!("{:012x}-{n:08x}", *PROCESS_TAG & 0xffff_ffff_ffff)
-}
-
-impl RequestSummary {
-    /// The process-unique request id events carry, in [`next_id`]'s format.
-    pub fn id(&self) -> String {
-        format_id(self.seq)
-    }
 }
 
 /// Accumulates inputs under the byte limit.
@@ -205,35 +208,155 @@ struct Parts {
 impl RequestContext {
     /// Builds the context of a decoded request record.
     pub fn new(record: &RequestRecord, limits: ContextLimits) -> RequestContext {
-        let mut budget = InputBudget::new(limits);
-        extract::request_inputs(record, &mut |i| budget.push(i));
-        let summary = RequestSummary {
-            seq: next_seq(),
-            method: record.method.clone(),
-            path: record.uri.clone(),
-            client: record.remote_addr.clone(),
-        };
-        RequestContext::request(budget, summary, record.content_type.clone())
+        RequestContext::of(CompiledRequest::new(record, limits))
     }
 
     /// [`RequestContext::new`] for a record the caller is done with (`openContext`): its
     /// strings move into the context instead of being copied.
-    pub fn open(mut record: RequestRecord, limits: ContextLimits) -> RequestContext {
+    pub fn open(record: RequestRecord, limits: ContextLimits) -> RequestContext {
+        RequestContext::of(CompiledRequest::open(record, limits))
+    }
+
+    /// A context made directly from inputs (tests, the CLI, benchmarks).
+    pub fn from_inputs(inputs: Vec<Input>, limits: ContextLimits) -> RequestContext {
+        RequestContext::of(CompiledRequest::from_inputs(inputs, limits))
+    }
+
+    /// A new request's context over `compiled`.
+    pub(crate) fn of(compiled: CompiledRequest) -> RequestContext {
+        RequestContext::sharing(Arc::new(compiled))
+    }
+
+    /// A new request's context over inputs another request compiled from the same record.
+    pub(crate) fn sharing(compiled: Arc<CompiledRequest>) -> RequestContext {
+        RequestContext {
+            seq: next_seq(),
+            compiled,
+        }
+    }
+
+    /// What this context's inputs are compiled into, to share with a later request.
+    pub(crate) fn compiled(&self) -> &Arc<CompiledRequest> {
+        &self.compiled
+    }
+
+    /// Whether both contexts search the very same compiled inputs: two snapshots of one
+    /// request that nothing changed in between, or two requests with the same record.
+    pub fn shares_inputs_with(&self, other: &RequestContext) -> bool {
+        Arc::ptr_eq(&self.compiled, &other.compiled)
+    }
+
+    /// The same request with the body inputs replaced by those of `body`. `truncated` says the
+    /// application read more than the agent kept, which marks the context overflowed. Captured
+    /// inputs stay.
+    pub fn with_body(&self, body: &[u8], truncated: bool) -> RequestContext {
+        RequestContext {
+            seq: self.seq,
+            compiled: Arc::new(self.compiled.with_body(body, truncated)),
+        }
+    }
+
+    /// The same request with values the agent captured where the application read them, each
+    /// with its derived forms; `None` when the batch adds nothing (every value is already
+    /// there), so the caller keeps the snapshot it has and nothing is rebuilt.
+    ///
+    /// A value equal to a request line or header input, or to an earlier captured one (same
+    /// value and part, any source), is not kept. One equal to a body input is kept, for a later
+    /// body might not hold it, but neither searched nor charged while the body does. A value
+    /// past [`ContextLimits::max_captured_bytes`] is not kept and marks the context
+    /// overflowed: never a silent pass.
+    pub fn with_captured(&self, batch: &[CapturedInput]) -> Option<RequestContext> {
+        let compiled = self.compiled.with_captured(batch)?;
+        Some(RequestContext {
+            seq: self.seq,
+            compiled: Arc::new(compiled),
+        })
+    }
+
+    /// The process-unique request id events carry, in [`next_id`]'s format.
+    pub fn id(&self) -> String {
+        format_id(self.seq)
+    }
+
+    pub fn summary(&self) -> &RequestSummary {
+        &self.compiled.summary
+    }
+
+    pub fn inputs(&self) -> &[Input] {
+        &self.compiled.inputs
+    }
+
+    pub fn matcher(&self) -> &InputMatcher {
+        &self.compiled.matcher
+    }
+
+    /// True when request input was dropped because of the limit.
+    pub fn overflowed(&self) -> bool {
+        self.compiled.overflowed
+    }
+
+    /// Bytes of request line, header and body input kept.
+    pub fn input_bytes(&self) -> usize {
+        self.compiled.input_bytes
+    }
+
+    /// Bytes of captured input searched.
+    pub fn captured_bytes(&self) -> usize {
+        self.compiled.captured_bytes
+    }
+
+    /// Bytes of derived forms searched.
+    pub fn derived_bytes(&self) -> usize {
+        self.compiled.derived_bytes
+    }
+
+    /// The signature hits for rule set generation `generation`: the cached ones when they are
+    /// for that generation; else `compute`'s, cached when nothing was cached yet (a context
+    /// that outlives a rule reload answers the new set correctly, just without a cache).
+    pub fn signature_hits(
+        &self,
+        generation: u64,
+        compute: impl FnOnce() -> SignatureHits,
+    ) -> Cow<'_, SignatureHits> {
+        self.compiled.signature_hits(generation, compute)
+    }
+
+    /// The normalised request path, worked out on first use.
+    pub fn route(&self) -> &str {
+        self.compiled.route()
+    }
+}
+
+impl CompiledRequest {
+    /// Builds the context of a decoded request record.
+    pub(crate) fn new(record: &RequestRecord, limits: ContextLimits) -> CompiledRequest {
+        let mut budget = InputBudget::new(limits);
+        extract::request_inputs(record, &mut |i| budget.push(i));
+        let summary = RequestSummary {
+            method: record.method.clone(),
+            path: record.uri.clone(),
+            client: record.remote_addr.clone(),
+        };
+        CompiledRequest::request(budget, summary, record.content_type.clone())
+    }
+
+    /// [`CompiledRequest::new`] for a record the caller is done with (`openContext`): its
+    /// strings move into the context instead of being copied.
+    pub(crate) fn open(mut record: RequestRecord, limits: ContextLimits) -> CompiledRequest {
         let mut budget = InputBudget::new(limits);
         extract::take_request_inputs(&mut record, &mut |i| budget.push(i));
         let summary = RequestSummary {
-            seq: next_seq(),
             method: record.method,
             path: record.uri,
             client: record.remote_addr,
         };
-        RequestContext::request(budget, summary, record.content_type)
+        CompiledRequest::request(budget, summary, record.content_type)
     }
 
     /// A context of request line and header inputs alone (no body, nothing captured yet).
     fn request(budget: InputBudget, summary: RequestSummary, content_type: CompactString) -> Self {
         let body_start = budget.inputs.len();
-        RequestContext::assemble(Parts {
+        CompiledRequest::assemble(Parts {
             summary,
             content_type,
             budget,
@@ -243,16 +366,12 @@ impl RequestContext {
     }
 
     /// A context made directly from inputs (tests, the CLI, benchmarks).
-    pub fn from_inputs(inputs: Vec<Input>, limits: ContextLimits) -> RequestContext {
+    pub(crate) fn from_inputs(inputs: Vec<Input>, limits: ContextLimits) -> CompiledRequest {
         let mut budget = InputBudget::new(limits);
         inputs.into_iter().for_each(|i| budget.push(i));
         let body_start = budget.inputs.len();
-        let summary = RequestSummary {
-            seq: next_seq(),
-            ..RequestSummary::default()
-        };
-        RequestContext::assemble(Parts {
-            summary,
+        CompiledRequest::assemble(Parts {
+            summary: RequestSummary::default(),
             content_type: CompactString::default(),
             budget,
             body_start,
@@ -262,7 +381,7 @@ impl RequestContext {
 
     /// Lays out the searched inputs (request, body, then the captured ones neither equals),
     /// charges the searched captured ones to their budget, and compiles the matcher.
-    fn assemble(parts: Parts) -> RequestContext {
+    fn assemble(parts: Parts) -> CompiledRequest {
         let Parts {
             summary,
             content_type,
@@ -298,7 +417,7 @@ impl RequestContext {
             || captured_bytes > limits.max_captured_bytes()
             || derived_bytes > limits.max_derived_bytes();
         let matcher = InputMatcher::new(&inputs);
-        RequestContext {
+        CompiledRequest {
             summary,
             content_type,
             limits,
@@ -319,7 +438,7 @@ impl RequestContext {
     /// A new context with the body inputs replaced by those of `body`. `truncated` says the
     /// application read more than the agent kept, which marks the context overflowed. Captured
     /// inputs stay.
-    pub fn with_body(&self, body: &[u8], truncated: bool) -> RequestContext {
+    pub(crate) fn with_body(&self, body: &[u8], truncated: bool) -> CompiledRequest {
         let request = &self.inputs[..self.body_start];
         let cost = |derived: bool| -> usize {
             request
@@ -338,7 +457,7 @@ impl RequestContext {
         if let Some(kind) = BodyKind::from_content_type(&self.content_type) {
             extract::body_inputs(kind, &self.content_type, body, &mut |i| budget.push(i));
         }
-        RequestContext::assemble(Parts {
+        CompiledRequest::assemble(Parts {
             summary: self.summary.clone(),
             content_type: self.content_type.clone(),
             budget,
@@ -356,15 +475,15 @@ impl RequestContext {
     /// body might not hold it, but neither searched nor charged while the body does. A value
     /// past [`ContextLimits::max_captured_bytes`] is not kept and marks the context
     /// overflowed: never a silent pass.
-    pub fn with_captured(&self, batch: &[CapturedInput]) -> Option<RequestContext> {
+    pub(crate) fn with_captured(&self, batch: &[CapturedInput]) -> Option<CompiledRequest> {
         if self.all_known(batch) {
             return None;
         }
         self.with_captured_checked(batch)
     }
 
-    /// [`RequestContext::with_captured`] for a batch that may hold something new.
-    fn with_captured_checked(&self, batch: &[CapturedInput]) -> Option<RequestContext> {
+    /// [`CompiledRequest::with_captured`] for a batch that may hold something new.
+    fn with_captured_checked(&self, batch: &[CapturedInput]) -> Option<CompiledRequest> {
         let mut candidates = Vec::new();
         for c in batch {
             extract::captured_inputs(c, &mut |i| candidates.push(i));
@@ -416,7 +535,7 @@ impl RequestContext {
                 .filter_map(|(input, keep)| keep.then_some(input)),
         );
         let base = &self.inputs[..self.captured_start];
-        Some(RequestContext::assemble(Parts {
+        Some(CompiledRequest::assemble(Parts {
             summary: self.summary.clone(),
             content_type: self.content_type.clone(),
             budget: InputBudget {
@@ -436,7 +555,7 @@ impl RequestContext {
     }
 
     /// Whether every value of `batch` equals a request line or header value, or an earlier
-    /// captured one: then [`RequestContext::with_captured`] keeps nothing (forms derived from a
+    /// captured one: then [`CompiledRequest::with_captured`] keeps nothing (forms derived from a
     /// known value are skipped too) and the context stays as it is. The common batch is the
     /// parameters the application read, which the query string already had; this answers it by
     /// comparing values, without deriving forms or building sets of identities (which made such
@@ -456,42 +575,10 @@ impl RequestContext {
         })
     }
 
-    pub fn summary(&self) -> &RequestSummary {
-        &self.summary
-    }
-
-    pub fn inputs(&self) -> &[Input] {
-        &self.inputs
-    }
-
-    pub fn matcher(&self) -> &InputMatcher {
-        &self.matcher
-    }
-
-    /// True when request input was dropped because of the limit.
-    pub fn overflowed(&self) -> bool {
-        self.overflowed
-    }
-
-    /// Bytes of request line, header and body input kept.
-    pub fn input_bytes(&self) -> usize {
-        self.input_bytes
-    }
-
-    /// Bytes of captured input searched.
-    pub fn captured_bytes(&self) -> usize {
-        self.captured_bytes
-    }
-
-    /// Bytes of derived forms searched.
-    pub fn derived_bytes(&self) -> usize {
-        self.derived_bytes
-    }
-
     /// The signature hits for rule set generation `generation`: the cached ones when they are
     /// for that generation; else `compute`'s, cached when nothing was cached yet (a context
     /// that outlives a rule reload answers the new set correctly, just without a cache).
-    pub fn signature_hits(
+    pub(crate) fn signature_hits(
         &self,
         generation: u64,
         compute: impl FnOnce() -> SignatureHits,
@@ -512,7 +599,7 @@ impl RequestContext {
     }
 
     /// The normalised request path, worked out on first use.
-    pub fn route(&self) -> &str {
+    pub(crate) fn route(&self) -> &str {
         if let Some(route) = self.route.get() {
             return route;
         }
@@ -637,7 +724,7 @@ mod tests {
         let ctx = ctx
             .with_captured(&[captured(InputSource::Parameter, "f", "..%5C..%5Cx")])
             .expect("a new value");
-        let forms: Vec<_> = ctx.inputs()[ctx.captured_start..]
+        let forms: Vec<_> = ctx.inputs()[ctx.compiled.captured_start..]
             .iter()
             .take(3)
             .map(|i| (i.value.as_str(), i.transform))
@@ -759,15 +846,15 @@ mod tests {
         ];
         let mut shortcuts = 0;
         for batch in &batches {
-            let general = base.with_captured_checked(batch);
-            if base.all_known(batch) {
+            let general = base.compiled.with_captured_checked(batch);
+            if base.compiled.all_known(batch) {
                 shortcuts += 1;
                 assert!(general.is_none(), "{batch:?}: the shortcut kept nothing");
             }
             let answer = base.with_captured(batch);
             assert_eq!(answer.is_none(), general.is_none(), "{batch:?}");
             if let (Some(a), Some(g)) = (answer, general) {
-                assert_eq!(a.inputs(), g.inputs(), "{batch:?}");
+                assert_eq!(a.inputs(), &g.inputs[..], "{batch:?}");
             }
         }
         assert_eq!(shortcuts, 4, "the known batches and the empty one");
@@ -880,9 +967,9 @@ mod tests {
     fn request_ids_are_formatted_like_event_ids_and_stay_fixed() {
         let a = RequestContext::new(&record(""), ContextLimits::default());
         let b = RequestContext::new(&record(""), ContextLimits::default());
-        let id = a.summary().id();
-        assert_eq!(id, a.summary().id(), "the same id every time it is asked");
-        assert_ne!(id, b.summary().id());
+        let id = a.id();
+        assert_eq!(id, a.id(), "the same id every time it is asked");
+        assert_ne!(id, b.id());
         let event = next_id();
         assert_eq!(id.len(), event.len());
         assert_eq!(id[..13], event[..13], "same process tag");
@@ -904,7 +991,7 @@ mod tests {
             (&b.method, &b.path, &b.client),
             (&o.method, &o.path, &o.client)
         );
-        assert_eq!(borrowed.content_type, owned.content_type);
+        assert_eq!(borrowed.compiled.content_type, owned.compiled.content_type);
         assert_eq!(borrowed.overflowed(), owned.overflowed());
     }
 }

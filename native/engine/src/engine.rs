@@ -24,6 +24,7 @@ use std::sync::Arc;
 use crate::cmd::{self, CmdLocation, CmdRule, CommandLine};
 use crate::config::{check_rule_ids, ConfigError, EngineConfig, Policy};
 use crate::context::RequestContext;
+use crate::context_cache::ContextCache;
 use crate::event::{EventSink, Span};
 use crate::orm::{self, QueryLanguage};
 use crate::path::{self, PathOp};
@@ -31,6 +32,7 @@ use crate::rules::eval::{self, RulePlan, SinkText};
 use crate::rules::{RuleSet, SinkKind};
 use crate::sql::{self, Dialect, SqlRule};
 use crate::verdict::{Confidence, Verdict};
+use crate::wire::WireError;
 use decision::{BuiltinWhy, Finding, Source};
 pub use jndi::{
     jndi_api_name, JndiSink, JNDI_INITIAL_CONTEXT, JNDI_PROVIDER_URL, JNDI_URL_CONTEXT,
@@ -249,6 +251,8 @@ pub struct Engine {
     config: EngineConfig,
     rules: Arc<RuleSet>,
     plan: RulePlan,
+    /// Requests' compiled inputs by their record, for this configuration and rule set only.
+    contexts: Arc<ContextCache>,
 }
 
 impl fmt::Debug for Engine {
@@ -291,7 +295,15 @@ impl Engine {
             config,
             rules,
             plan,
+            contexts: Arc::new(ContextCache::new()),
         }
+    }
+
+    /// The context of a new request from its record (`openContext`'s encoding), under this
+    /// engine's limits; its inputs are shared with an earlier request that sent the same record
+    /// ([`crate::context_cache`] says when and why).
+    pub fn open_context(&self, record: &[u8]) -> Result<RequestContext, WireError> {
+        self.contexts.open(record, self.config.limits)
     }
 
     pub fn config(&self) -> &EngineConfig {

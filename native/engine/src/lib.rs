@@ -34,6 +34,7 @@
 pub mod cmd;
 pub mod config;
 pub mod context;
+pub mod context_cache;
 pub mod deser;
 pub mod engine;
 pub mod event;

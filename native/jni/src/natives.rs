@@ -16,10 +16,8 @@ use rasp_engine::cmd::CommandLine;
 use rasp_engine::event::BlockResponse;
 use rasp_engine::path::PathOp;
 use rasp_engine::sql::Dialect;
-use rasp_engine::wire::RequestRecord;
 use rasp_engine::{
-    Action, CommandSink, ExprApi, ExprSink, PathSink, RequestContext, SqlApi, SqlSink, UrlApi,
-    UrlSink, Verdict,
+    Action, CommandSink, ExprApi, ExprSink, PathSink, SqlApi, SqlSink, UrlApi, UrlSink, Verdict,
 };
 
 use std::net::IpAddr;
@@ -268,8 +266,8 @@ extern "system" fn open_context<'l>(
 ) -> jlong {
     guarded(&mut env, 0, |env| {
         let rt = runtime::get()?;
-        let record = with_bytes(env, &request, length, |b| RequestRecord::decode(b).ok())?;
-        let context = RequestContext::open(record, rt.engine.load().config().limits);
+        let engine = rt.engine.load();
+        let context = with_bytes(env, &request, length, |b| engine.open_context(b).ok())?;
         match rt.contexts.insert(ContextSlot::new(context)) {
             Some(handle) => {
                 rt.stats.contexts_opened.fetch_add(1, Ordering::Relaxed);

@@ -36,7 +36,9 @@ pub const MAX_LIVE_CONTEXTS: usize = 1 << 16;
 /// checks never touch: without it, a body arriving on the serving thread while a handed-off
 /// thread adds captured inputs would let the last replacement silently drop the other's work.
 pub struct ContextSlot {
-    context: Mutex<Arc<RequestContext>>,
+    /// A `RequestContext` is a request number and a reference to its compiled inputs: cloning
+    /// it is the pointer copy.
+    context: Mutex<RequestContext>,
     writer: Mutex<()>,
     pub pending: Mutex<Option<Box<Event>>>,
 }
@@ -44,15 +46,15 @@ pub struct ContextSlot {
 impl ContextSlot {
     pub fn new(context: RequestContext) -> ContextSlot {
         ContextSlot {
-            context: Mutex::new(Arc::new(context)),
+            context: Mutex::new(context),
             writer: Mutex::new(()),
             pending: Mutex::new(None),
         }
     }
 
     /// The current context snapshot.
-    pub fn context(&self) -> Arc<RequestContext> {
-        Arc::clone(&lock(&self.context))
+    pub fn context(&self) -> RequestContext {
+        lock(&self.context).clone()
     }
 
     /// Replaces the snapshot with `next(current)`, unless that is `None` (nothing changed).
@@ -61,7 +63,7 @@ impl ContextSlot {
         let _turn = lock(&self.writer);
         let current = self.context();
         if let Some(next) = next(&current) {
-            *lock(&self.context) = Arc::new(next);
+            *lock(&self.context) = next;
         }
     }
 }
@@ -556,7 +558,7 @@ mod tests {
             "input record rejected: input record entry 1 has unknown source code 200"
         );
         let after = rt.slot(handle).expect("live").context();
-        assert!(Arc::ptr_eq(&before, &after), "not half applied");
+        assert!(before.shares_inputs_with(&after), "not half applied");
         assert!(!has_value(&rt, handle, "first ' entry"));
 
         assert!(rt.contexts.remove(handle));

@@ -263,7 +263,7 @@ impl Engine {
         Event {
             time: now_rfc3339(),
             event_id: next_id(),
-            request_id: summary.id(),
+            request_id: ctx.id(),
             action: if action == Action::Block {
                 "blocked"
             } else {

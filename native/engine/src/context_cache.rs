@@ -1,0 +1,368 @@
+//! Compiled inputs shared by requests whose records are byte for byte the same.
+//!
+//! Opening a context decodes the record, extracts every input with its derived forms and
+//! builds the matcher: about 7,000 instructions for the load test's one-parameter request and
+//! 30,000 for a browser's, and in a running application, where that code and its data come
+//! cold, 3-4 us a request. Many requests repeat another exactly: a health check, a poll, a
+//! client that sends the same query with the same headers. What they compile to is a function
+//! of the record's bytes and the limits alone, so the later ones share the first one's
+//! ([`RequestContext::sharing`]), with what it worked out on first use (signature hits, the
+//! route, the matcher's searchers): a hash of the record, a comparison and a reference count.
+//! Each still has its own request number (the id its events carry), and a body or a captured
+//! value makes a snapshot of its own, as for any request.
+//!
+//! A record is kept the second time it is seen (the first time only its hash is remembered,
+//! in a few slots a set), so a stream of distinct requests pays a hash and a lookup each, not
+//! an allocation. The cache is set-associative like the signature cache
+//! ([`crate::rules`]' scan cache): [`SETS`] sets of [`WAYS`] records, the one used least
+//! recently replaced, each set taken with `try_lock` (a busy set means compiling, never
+//! waiting). Records over [`MAX_CACHED_RECORD`] bytes are never kept, which bounds what it
+//! holds at [`SETS`] x [`WAYS`] such records and what they compile to.
+//!
+//! The cache belongs to one [`Engine`](crate::Engine): a rule reload or a new configuration
+//! builds a new engine and so starts an empty cache, and no context compiled under other
+//! limits, or holding another rule set's signature hits, is handed out. As to timing, a request
+//! whose record another sent recently opens a few microseconds sooner; to learn anything from
+//! that, a client has to know the whole record already, cookies included.
+
+use std::hash::BuildHasher;
+use std::sync::{Arc, Mutex};
+
+use foldhash::fast::FixedState;
+
+use crate::context::{CompiledRequest, ContextLimits, RequestContext};
+use crate::wire::{RequestRecord, WireError};
+
+/// Records longer than this are compiled for every request: a long record (a large cookie, many
+/// headers) is rarely repeated exactly, and it would make the cache large.
+pub const MAX_CACHED_RECORD: usize = 2048;
+
+/// Sets in one engine's cache.
+pub const SETS: usize = 64;
+
+/// Records one set holds.
+pub const WAYS: usize = 4;
+
+/// Hashes of records seen once, per set: a record seen again while its hash is here is kept.
+const SEEN: usize = 4;
+
+/// Requests' compiled inputs, by their record.
+pub struct ContextCache {
+    sets: Box<[Mutex<Set>]>,
+}
+
+#[derive(Default)]
+struct Set {
+    /// Each way's record hash (meaningful where `ways` holds one), compared first.
+    hashes: [u64; WAYS],
+    ways: [Option<Entry>; WAYS],
+    /// The set's clock when each way was last kept or found; the way furthest behind is the
+    /// one replaced (wrapping).
+    stamps: [u32; WAYS],
+    clock: u32,
+    /// Hashes of records seen once and not kept, the oldest replaced first.
+    seen: [u64; SEEN],
+    next_seen: usize,
+}
+
+struct Entry {
+    record: Box<[u8]>,
+    limits: ContextLimits,
+    compiled: Arc<CompiledRequest>,
+}
+
+impl Set {
+    /// The way holding `record` compiled under `limits`. Only the first way with its hash is
+    /// compared: two records of one 64-bit hash in one set would only miss, and a miss compiles.
+    fn find(&self, hash: u64, record: &[u8], limits: ContextLimits) -> Option<usize> {
+        let way = self.hashes.iter().position(|&h| h == hash)?;
+        let entry = self.ways[way].as_ref()?;
+        (entry.limits == limits && *entry.record == *record).then_some(way)
+    }
+
+    fn touch(&mut self, way: usize) {
+        self.clock = self.clock.wrapping_add(1);
+        self.stamps[way] = self.clock;
+    }
+
+    /// An empty way, else the one used least recently.
+    fn victim(&self) -> usize {
+        if let Some(empty) = self.ways.iter().position(Option::is_none) {
+            return empty;
+        }
+        (0..WAYS)
+            .max_by_key(|&w| self.clock.wrapping_sub(self.stamps[w]))
+            .unwrap_or(0)
+    }
+
+    /// Whether a record of this hash was seen before; remembers it when not.
+    fn seen_before(&mut self, hash: u64) -> bool {
+        if self.seen.contains(&hash) {
+            return true;
+        }
+        self.seen[self.next_seen] = hash;
+        self.next_seen = (self.next_seen + 1) % SEEN;
+        false
+    }
+}
+
+impl ContextCache {
+    pub fn new() -> ContextCache {
+        ContextCache {
+            sets: (0..SETS).map(|_| Mutex::new(Set::default())).collect(),
+        }
+    }
+
+    /// The context of a new request whose record (`openContext`'s encoding) is `record`:
+    /// sharing the inputs compiled for an earlier request with the same record and limits, or
+    /// compiled now (and kept, when this record was seen before). An undecodable record is an
+    /// error, as for [`RequestRecord::decode`], and is never kept.
+    pub fn open(&self, record: &[u8], limits: ContextLimits) -> Result<RequestContext, WireError> {
+        if record.len() > MAX_CACHED_RECORD {
+            return Ok(RequestContext::open(RequestRecord::decode(record)?, limits));
+        }
+        let hash = hash_of(record);
+        let set = &self.sets[set_of(hash)];
+        let keep = match set.try_lock() {
+            Ok(mut set) => match set.find(hash, record, limits) {
+                Some(way) => {
+                    set.touch(way);
+                    if let Some(entry) = &set.ways[way] {
+                        return Ok(RequestContext::sharing(Arc::clone(&entry.compiled)));
+                    }
+                    false
+                }
+                None => set.seen_before(hash),
+            },
+            Err(_) => false,
+        };
+        // Compiled outside the lock: another thread opening a request of this set never waits.
+        let context = RequestContext::open(RequestRecord::decode(record)?, limits);
+        if keep {
+            if let Ok(mut set) = set.try_lock() {
+                let way = set
+                    .find(hash, record, limits)
+                    .unwrap_or_else(|| set.victim());
+                set.hashes[way] = hash;
+                set.ways[way] = Some(Entry {
+                    record: record.into(),
+                    limits,
+                    compiled: Arc::clone(context.compiled()),
+                });
+                set.touch(way);
+            }
+        }
+        Ok(context)
+    }
+}
+
+impl Default for ContextCache {
+    fn default() -> Self {
+        ContextCache::new()
+    }
+}
+
+/// foldhash with a fixed seed, 16 bytes a step; the seed need not be secret (a collision only
+/// evicts, the record itself is compared).
+fn hash_of(record: &[u8]) -> u64 {
+    const STATE: FixedState = FixedState::with_seed(0xc0_7e47);
+    STATE.hash_one(record)
+}
+
+fn set_of(hash: u64) -> usize {
+    (hash >> 32) as usize % SETS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sql::Dialect;
+    use crate::wire::CapturedInput;
+    use crate::{Action, Engine, EngineConfig, Mode, SqlApi, SqlSink};
+
+    fn record(query: &str) -> Vec<u8> {
+        RequestRecord {
+            method: "GET".into(),
+            uri: "/users/by-name".into(),
+            query: query.into(),
+            remote_addr: "127.0.0.1".into(),
+            content_type: "application/json".into(),
+            headers: vec![("Host".into(), "127.0.0.1:8080".into())],
+        }
+        .encode()
+    }
+
+    fn fresh(record: &[u8], limits: ContextLimits) -> RequestContext {
+        RequestContext::open(RequestRecord::decode(record).unwrap(), limits)
+    }
+
+    fn shares(a: &RequestContext, b: &RequestContext) -> bool {
+        a.shares_inputs_with(b)
+    }
+
+    #[test]
+    fn a_record_seen_again_is_kept_and_shared_from_then_on() {
+        let cache = ContextCache::new();
+        let limits = ContextLimits::default();
+        let bytes = record("name=alice");
+        let first = cache.open(&bytes, limits).unwrap();
+        let second = cache.open(&bytes, limits).unwrap();
+        assert!(
+            !shares(&first, &second),
+            "seen once: only its hash was kept"
+        );
+        let third = cache.open(&bytes, limits).unwrap();
+        let fourth = cache.open(&bytes, limits).unwrap();
+        assert!(shares(&second, &third) && shares(&third, &fourth));
+        let expected = fresh(&bytes, limits);
+        for ctx in [&first, &second, &third, &fourth] {
+            assert_eq!(ctx.inputs(), expected.inputs());
+            assert_eq!(ctx.summary(), expected.summary());
+            assert_eq!(ctx.overflowed(), expected.overflowed());
+        }
+        let ids = [first.id(), second.id(), third.id(), fourth.id()];
+        for (k, id) in ids.iter().enumerate() {
+            assert!(!ids[k + 1..].contains(id), "every request has its own id");
+        }
+    }
+
+    #[test]
+    fn records_that_differ_by_a_byte_never_share() {
+        let cache = ContextCache::new();
+        let limits = ContextLimits::default();
+        let (a, b) = (record("name=alice"), record("name=alicf"));
+        for _ in 0..3 {
+            cache.open(&a, limits).unwrap();
+            cache.open(&b, limits).unwrap();
+        }
+        let (ca, cb) = (
+            cache.open(&a, limits).unwrap(),
+            cache.open(&b, limits).unwrap(),
+        );
+        assert!(!shares(&ca, &cb));
+        assert_eq!(ca.inputs(), fresh(&a, limits).inputs());
+        assert_eq!(cb.inputs(), fresh(&b, limits).inputs());
+    }
+
+    #[test]
+    fn other_limits_never_share() {
+        let cache = ContextCache::new();
+        let bytes = record("name=alice&role=a%20very%20long%20value");
+        let roomy = ContextLimits::default();
+        let tight = ContextLimits {
+            max_input_bytes: 12,
+        };
+        for _ in 0..3 {
+            cache.open(&bytes, roomy).unwrap();
+        }
+        let under_tight = cache.open(&bytes, tight).unwrap();
+        assert!(under_tight.overflowed(), "compiled under its own limits");
+        assert!(!cache.open(&bytes, roomy).unwrap().overflowed());
+    }
+
+    #[test]
+    fn long_and_undecodable_records_are_never_kept() {
+        let cache = ContextCache::new();
+        let limits = ContextLimits::default();
+        let long = record(&format!("q={}", "x".repeat(MAX_CACHED_RECORD)));
+        let opened: Vec<_> = (0..3).map(|_| cache.open(&long, limits).unwrap()).collect();
+        assert!(!shares(&opened[1], &opened[2]));
+        let mut bad = record("name=alice");
+        bad.truncate(bad.len() - 3);
+        for _ in 0..3 {
+            assert!(cache.open(&bad, limits).is_err(), "an error every time");
+        }
+    }
+
+    #[test]
+    fn a_body_or_captured_value_stays_with_its_own_request() {
+        let cache = ContextCache::new();
+        let limits = ContextLimits::default();
+        let bytes = record("name=alice");
+        let opened: Vec<_> = (0..4)
+            .map(|_| cache.open(&bytes, limits).unwrap())
+            .collect();
+        let (a, b) = (&opened[2], &opened[3]);
+        assert!(shares(a, b));
+        let with_body = a.with_body(br#"{"name":"x' OR 1=1--"}"#, false);
+        let with_value = a
+            .with_captured(&[CapturedInput {
+                source: crate::input::InputSource::Parameter,
+                name: "n".into(),
+                value: "y' OR 2=2--".into(),
+            }])
+            .expect("a new value");
+        assert_eq!(with_body.id(), a.id());
+        assert_eq!(with_value.id(), a.id());
+        let has = |ctx: &RequestContext, v: &str| ctx.inputs().iter().any(|i| i.value == v);
+        assert!(has(&with_body, "x' OR 1=1--") && has(&with_value, "y' OR 2=2--"));
+        for ctx in [a, b, &cache.open(&bytes, limits).unwrap()] {
+            assert!(!has(ctx, "x' OR 1=1--") && !has(ctx, "y' OR 2=2--"));
+        }
+    }
+
+    /// The engine's verdicts do not depend on whether a request's inputs were compiled for it or
+    /// shared: an injection is blocked at every repetition of its request, each event with that
+    /// request's own id, and the benign twin is allowed every time.
+    #[test]
+    fn every_repetition_of_a_request_gets_the_same_verdict() {
+        let config = EngineConfig {
+            mode: Mode::Block,
+            ..EngineConfig::default()
+        };
+        let engine = Engine::new(config);
+        let check = |query: &str, statement: &str| {
+            let ctx = engine.open_context(&record(query)).unwrap();
+            let verdict = engine.check_sql(
+                &ctx,
+                &SqlSink {
+                    dialect: Dialect::H2,
+                    api: SqlApi::ExecuteQuery,
+                    statement: statement.as_bytes(),
+                },
+            );
+            (ctx.id(), verdict)
+        };
+        let mut ids = Vec::new();
+        for _ in 0..5 {
+            let (id, verdict) = check(
+                "name=x%27%20OR%20%271%27%3D%271",
+                "SELECT * FROM users WHERE name = 'x' OR '1'='1'",
+            );
+            assert_eq!(verdict.action, Action::Block);
+            let event = verdict.event.expect("an event");
+            assert_eq!(event.request_id, id);
+            ids.push(id);
+            let (_, benign) = check(
+                "name=alice%20smith",
+                "SELECT * FROM users WHERE name = 'alice smith'",
+            );
+            assert_eq!(benign.action, Action::Allow);
+        }
+        ids.dedup();
+        assert_eq!(ids.len(), 5, "one id per request");
+    }
+
+    #[test]
+    fn threads_opening_the_same_and_other_records_get_what_compiling_gives() {
+        let cache = ContextCache::new();
+        let limits = ContextLimits::default();
+        let records: Vec<Vec<u8>> = (0..3 * SETS * WAYS)
+            .map(|i| record(&format!("name=user{}", i % 40)))
+            .collect();
+        let expected: Vec<RequestContext> = records.iter().map(|r| fresh(r, limits)).collect();
+        std::thread::scope(|s| {
+            for t in 0..4 {
+                let (cache, records, expected) = (&cache, &records, &expected);
+                s.spawn(move || {
+                    for round in 0..5 {
+                        for (r, e) in records.iter().zip(expected).skip((t + round) % 7) {
+                            let ctx = cache.open(r, limits).unwrap();
+                            assert_eq!(ctx.inputs(), e.inputs());
+                        }
+                    }
+                });
+            }
+        });
+    }
+}
