@@ -14,7 +14,10 @@
 //! * `context/new/20-inputs`: [`RequestContext::new`] from a request record with about twenty
 //!   headers and parameters (extraction, decoding and building the per-value finders).
 //! * `context/open/load-request`: decoding the record of a load-test request (`benches/load`: a
-//!   path, one query parameter, a Host header) and [`RequestContext::new`], as openContext does.
+//!   path, one query parameter, a Host header) and [`RequestContext::new`], as for a record the
+//!   engine has not seen twice. `context/open-repeated/load-request`: the same record opened as
+//!   openContext does ([`Engine::open_context`]), where every request after the second shares
+//!   the inputs compiled for an earlier one.
 //! * `check_sql_rules/{none,benign,attack}/{100B,1KB,16KB}`: `check_sql` as above, with the
 //!   default rule set (`rules/`, compiled in-process, backend `auto`) loaded: the difference
 //!   to `check_sql` is the cost of the rules (one scan of the statement by the `sink.sql`
@@ -145,6 +148,15 @@ fn context_creation(c: &mut Criterion) {
         b.iter(|| {
             let rec = RequestRecord::decode(black_box(&load)).expect("valid");
             RequestContext::open(rec, ContextLimits::default())
+        })
+    });
+    let engine = Engine::new(EngineConfig::default());
+    group.bench_function(BenchmarkId::new("open-repeated", "load-request"), |b| {
+        b.iter(|| {
+            engine
+                .open_context(black_box(&load))
+                .expect("valid")
+                .context
         })
     });
     group.finish();

@@ -81,10 +81,10 @@ fn main() {
                     };
                     RequestContext::open(rec, ContextLimits::default())
                 } else {
-                    let Ok(ctx) = engine.open_context(black_box(own)) else {
+                    let Ok(opened) = engine.open_context(black_box(own)) else {
                         continue;
                     };
-                    ctx
+                    opened.context
                 }
             } else if which == "check" {
                 let Ok(rec) = RequestRecord::decode(black_box(&load)) else {
@@ -92,10 +92,10 @@ fn main() {
                 };
                 RequestContext::open(rec, ContextLimits::default())
             } else {
-                let Ok(ctx) = engine.open_context(black_box(&load)) else {
+                let Ok(opened) = engine.open_context(black_box(&load)) else {
                     continue;
                 };
-                ctx
+                opened.context
             };
             black_box(engine.check_sql(
                 &ctx,

@@ -6,6 +6,11 @@
 //! agent captured where the application read them ([`RequestContext::with_captured`]) arrive
 //! the same way, one new snapshot per batch.
 //!
+//! A context is the request's number and a reference to what its inputs compile to
+//! (`CompiledRequest`). The number is the request's own; the compiled inputs depend on the
+//! record and the limits alone, so requests that send the same record may share them
+//! ([`crate::context_cache`]), and with them what is worked out on first use (below).
+//!
 //! Inputs come from three places, kept apart because they change differently:
 //!
 //! * the request line and headers, fixed when the context opens;
@@ -435,9 +440,7 @@ impl CompiledRequest {
         }
     }
 
-    /// A new context with the body inputs replaced by those of `body`. `truncated` says the
-    /// application read more than the agent kept, which marks the context overflowed. Captured
-    /// inputs stay.
+    /// [`RequestContext::with_body`].
     pub(crate) fn with_body(&self, body: &[u8], truncated: bool) -> CompiledRequest {
         let request = &self.inputs[..self.body_start];
         let cost = |derived: bool| -> usize {
@@ -466,15 +469,7 @@ impl CompiledRequest {
         })
     }
 
-    /// A new context with values the agent captured where the application read them, each
-    /// with its derived forms; `None` when the batch adds nothing (every value is already
-    /// there), so the caller keeps the snapshot it has and nothing is rebuilt.
-    ///
-    /// A value equal to a request line or header input, or to an earlier captured one (same
-    /// value and part, any source), is not kept. One equal to a body input is kept, for a later
-    /// body might not hold it, but neither searched nor charged while the body does. A value
-    /// past [`ContextLimits::max_captured_bytes`] is not kept and marks the context
-    /// overflowed: never a silent pass.
+    /// [`RequestContext::with_captured`].
     pub(crate) fn with_captured(&self, batch: &[CapturedInput]) -> Option<CompiledRequest> {
         if self.all_known(batch) {
             return None;

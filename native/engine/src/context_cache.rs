@@ -6,7 +6,7 @@
 //! cold, 3-4 us a request. Many requests repeat another exactly: a health check, a poll, a
 //! client that sends the same query with the same headers. What they compile to is a function
 //! of the record's bytes and the limits alone, so the later ones share the first one's
-//! ([`RequestContext::sharing`]), with what it worked out on first use (signature hits, the
+//! (`RequestContext::sharing`), with what it worked out on first use (signature hits, the
 //! route, the matcher's searchers): a hash of the record, a comparison and a reference count.
 //! Each still has its own request number (the id its events carry), and a body or a captured
 //! value makes a snapshot of its own, as for any request.
@@ -45,6 +45,14 @@ pub const WAYS: usize = 4;
 
 /// Hashes of records seen once, per set: a record seen again while its hash is here is kept.
 const SEEN: usize = 4;
+
+/// A new request's context, and whether its inputs are another request's.
+#[derive(Debug)]
+pub struct Opened {
+    pub context: RequestContext,
+    /// True when the inputs were compiled for an earlier request with the same record.
+    pub shared: bool,
+}
 
 /// Requests' compiled inputs, by their record.
 pub struct ContextCache {
@@ -117,9 +125,9 @@ impl ContextCache {
     /// sharing the inputs compiled for an earlier request with the same record and limits, or
     /// compiled now (and kept, when this record was seen before). An undecodable record is an
     /// error, as for [`RequestRecord::decode`], and is never kept.
-    pub fn open(&self, record: &[u8], limits: ContextLimits) -> Result<RequestContext, WireError> {
+    pub fn open(&self, record: &[u8], limits: ContextLimits) -> Result<Opened, WireError> {
         if record.len() > MAX_CACHED_RECORD {
-            return Ok(RequestContext::open(RequestRecord::decode(record)?, limits));
+            return compiled(record, limits);
         }
         let hash = hash_of(record);
         let set = &self.sets[set_of(hash)];
@@ -128,7 +136,10 @@ impl ContextCache {
                 Some(way) => {
                     set.touch(way);
                     if let Some(entry) = &set.ways[way] {
-                        return Ok(RequestContext::sharing(Arc::clone(&entry.compiled)));
+                        return Ok(Opened {
+                            context: RequestContext::sharing(Arc::clone(&entry.compiled)),
+                            shared: true,
+                        });
                     }
                     false
                 }
@@ -137,7 +148,7 @@ impl ContextCache {
             Err(_) => false,
         };
         // Compiled outside the lock: another thread opening a request of this set never waits.
-        let context = RequestContext::open(RequestRecord::decode(record)?, limits);
+        let opened = compiled(record, limits)?;
         if keep {
             if let Ok(mut set) = set.try_lock() {
                 let way = set
@@ -147,13 +158,21 @@ impl ContextCache {
                 set.ways[way] = Some(Entry {
                     record: record.into(),
                     limits,
-                    compiled: Arc::clone(context.compiled()),
+                    compiled: Arc::clone(opened.context.compiled()),
                 });
                 set.touch(way);
             }
         }
-        Ok(context)
+        Ok(opened)
     }
+}
+
+/// A context compiled for this request.
+fn compiled(record: &[u8], limits: ContextLimits) -> Result<Opened, WireError> {
+    Ok(Opened {
+        context: RequestContext::open(RequestRecord::decode(record)?, limits),
+        shared: false,
+    })
 }
 
 impl Default for ContextCache {
@@ -205,14 +224,25 @@ mod tests {
         let cache = ContextCache::new();
         let limits = ContextLimits::default();
         let bytes = record("name=alice");
-        let first = cache.open(&bytes, limits).unwrap();
-        let second = cache.open(&bytes, limits).unwrap();
+        let opened: Vec<Opened> = (0..4)
+            .map(|_| cache.open(&bytes, limits).unwrap())
+            .collect();
+        let shared: Vec<bool> = opened.iter().map(|o| o.shared).collect();
+        assert_eq!(
+            shared,
+            [false, false, true, true],
+            "kept at the second sighting"
+        );
+        let [first, second, third, fourth]: [RequestContext; 4] = opened
+            .into_iter()
+            .map(|o| o.context)
+            .collect::<Vec<_>>()
+            .try_into()
+            .expect("four");
         assert!(
             !shares(&first, &second),
             "seen once: only its hash was kept"
         );
-        let third = cache.open(&bytes, limits).unwrap();
-        let fourth = cache.open(&bytes, limits).unwrap();
         assert!(shares(&second, &third) && shares(&third, &fourth));
         let expected = fresh(&bytes, limits);
         for ctx in [&first, &second, &third, &fourth] {
@@ -236,8 +266,8 @@ mod tests {
             cache.open(&b, limits).unwrap();
         }
         let (ca, cb) = (
-            cache.open(&a, limits).unwrap(),
-            cache.open(&b, limits).unwrap(),
+            cache.open(&a, limits).unwrap().context,
+            cache.open(&b, limits).unwrap().context,
         );
         assert!(!shares(&ca, &cb));
         assert_eq!(ca.inputs(), fresh(&a, limits).inputs());
@@ -255,9 +285,9 @@ mod tests {
         for _ in 0..3 {
             cache.open(&bytes, roomy).unwrap();
         }
-        let under_tight = cache.open(&bytes, tight).unwrap();
+        let under_tight = cache.open(&bytes, tight).unwrap().context;
         assert!(under_tight.overflowed(), "compiled under its own limits");
-        assert!(!cache.open(&bytes, roomy).unwrap().overflowed());
+        assert!(!cache.open(&bytes, roomy).unwrap().context.overflowed());
     }
 
     #[test]
@@ -265,7 +295,9 @@ mod tests {
         let cache = ContextCache::new();
         let limits = ContextLimits::default();
         let long = record(&format!("q={}", "x".repeat(MAX_CACHED_RECORD)));
-        let opened: Vec<_> = (0..3).map(|_| cache.open(&long, limits).unwrap()).collect();
+        let opened: Vec<_> = (0..3)
+            .map(|_| cache.open(&long, limits).unwrap().context)
+            .collect();
         assert!(!shares(&opened[1], &opened[2]));
         let mut bad = record("name=alice");
         bad.truncate(bad.len() - 3);
@@ -280,7 +312,7 @@ mod tests {
         let limits = ContextLimits::default();
         let bytes = record("name=alice");
         let opened: Vec<_> = (0..4)
-            .map(|_| cache.open(&bytes, limits).unwrap())
+            .map(|_| cache.open(&bytes, limits).unwrap().context)
             .collect();
         let (a, b) = (&opened[2], &opened[3]);
         assert!(shares(a, b));
@@ -296,7 +328,7 @@ mod tests {
         assert_eq!(with_value.id(), a.id());
         let has = |ctx: &RequestContext, v: &str| ctx.inputs().iter().any(|i| i.value == v);
         assert!(has(&with_body, "x' OR 1=1--") && has(&with_value, "y' OR 2=2--"));
-        for ctx in [a, b, &cache.open(&bytes, limits).unwrap()] {
+        for ctx in [a, b, &cache.open(&bytes, limits).unwrap().context] {
             assert!(!has(ctx, "x' OR 1=1--") && !has(ctx, "y' OR 2=2--"));
         }
     }
@@ -312,7 +344,7 @@ mod tests {
         };
         let engine = Engine::new(config);
         let check = |query: &str, statement: &str| {
-            let ctx = engine.open_context(&record(query)).unwrap();
+            let ctx = engine.open_context(&record(query)).unwrap().context;
             let verdict = engine.check_sql(
                 &ctx,
                 &SqlSink {
@@ -357,7 +389,7 @@ mod tests {
                 s.spawn(move || {
                     for round in 0..5 {
                         for (r, e) in records.iter().zip(expected).skip((t + round) % 7) {
-                            let ctx = cache.open(r, limits).unwrap();
+                            let ctx = cache.open(r, limits).unwrap().context;
                             assert_eq!(ctx.inputs(), e.inputs());
                         }
                     }

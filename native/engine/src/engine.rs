@@ -24,7 +24,7 @@ use std::sync::Arc;
 use crate::cmd::{self, CmdLocation, CmdRule, CommandLine};
 use crate::config::{check_rule_ids, ConfigError, EngineConfig, Policy};
 use crate::context::RequestContext;
-use crate::context_cache::ContextCache;
+use crate::context_cache::{ContextCache, Opened};
 use crate::event::{EventSink, Span};
 use crate::orm::{self, QueryLanguage};
 use crate::path::{self, PathOp};
@@ -302,7 +302,7 @@ impl Engine {
     /// The context of a new request from its record (`openContext`'s encoding), under this
     /// engine's limits; its inputs are shared with an earlier request that sent the same record
     /// ([`crate::context_cache`] says when and why).
-    pub fn open_context(&self, record: &[u8]) -> Result<RequestContext, WireError> {
+    pub fn open_context(&self, record: &[u8]) -> Result<Opened, WireError> {
         self.contexts.open(record, self.config.limits)
     }
 

@@ -15,6 +15,8 @@
 //! * [`context::RequestContext`] holds a request's inputs under a byte limit and compiles them
 //!   into one [`matcher::InputMatcher`] (Aho-Corasick), so that a check costs one pass over the
 //!   sink string whatever the number of inputs. Nearly every check ends there: no input occurs.
+//!   What a record compiles to is shared by later requests that send the same record
+//!   ([`context_cache`]), each with its own request number.
 //! * When an input does occur, [`sql`] lexes the statement with the dialect's own quoting and
 //!   comment rules ([`sql::SqlLexer`]) and [`sql::detect()`] classifies each occurrence.
 //! * [`rules`] adds what structure cannot see: a compiled rule set ([`rules::RuleSet`],

@@ -267,10 +267,13 @@ extern "system" fn open_context<'l>(
     guarded(&mut env, 0, |env| {
         let rt = runtime::get()?;
         let engine = rt.engine.load();
-        let context = with_bytes(env, &request, length, |b| engine.open_context(b).ok())?;
-        match rt.contexts.insert(ContextSlot::new(context)) {
+        let opened = with_bytes(env, &request, length, |b| engine.open_context(b).ok())?;
+        match rt.contexts.insert(ContextSlot::new(opened.context)) {
             Some(handle) => {
                 rt.stats.contexts_opened.fetch_add(1, Ordering::Relaxed);
+                if opened.shared {
+                    rt.stats.contexts_shared.fetch_add(1, Ordering::Relaxed);
+                }
                 Some(handle)
             }
             None => {

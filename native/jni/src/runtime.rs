@@ -81,6 +81,8 @@ pub struct Stats {
     pub blocks: AtomicU64,
     pub errors: AtomicU64,
     pub contexts_opened: AtomicU64,
+    /// Contexts opened with the inputs compiled for an earlier request with the same record.
+    pub contexts_shared: AtomicU64,
     pub contexts_rejected: AtomicU64,
     pub stale_handles: AtomicU64,
     /// Rule sets put in use: the one at start (when one was given) and every accepted reload.
@@ -275,6 +277,7 @@ impl Runtime {
             "blocks": load(&self.stats.blocks),
             "errors": load(&self.stats.errors),
             "contexts_opened": load(&self.stats.contexts_opened),
+            "contexts_shared": load(&self.stats.contexts_shared),
             "contexts_rejected": load(&self.stats.contexts_rejected),
             "contexts_live": self.contexts.live(),
             "stale_handles": load(&self.stats.stale_handles),

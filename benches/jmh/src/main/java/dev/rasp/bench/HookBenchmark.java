@@ -52,7 +52,10 @@ import java.util.concurrent.TimeUnit;
  *       first check: the request line, five browser headers), left. What every request that
  *       reaches SQL pays, without the container around it; against {@code sqlStatementNoRequest}.
  *       {@code sqlStatementWholeLoadTestRequest}: the same with the load test's request (a path, one
- *       parameter, a Host header) and a statement with its input in it, as a literal.</li>
+ *       parameter, a Host header) and a statement with its input in it, as a literal. Both repeat
+ *       one request, whose compiled inputs the engine shares from the third operation on;
+ *       {@code sqlStatementWholeDistinctRequest} sends the browser's request with a page number
+ *       that counts up, so that every one is compiled.</li>
  * </ul>
  *
  * Without the agent (or with mode=off) {@link RaspBridge} here is this jar's own copy, never
@@ -73,6 +76,10 @@ public class HookBenchmark {
     private final Executor inPlace = new InPlaceExecutor();
     private final Object request = fakeRequest();
     private final Object loadTestRequest = loadTestRequest();
+    /** The browser's request with a page number that counts up: no two operations send the same. */
+    private final String[] distinctQuery = {"q=red+running+shoes&sort=price&page=0"};
+    private final Object distinctRequest = fakeRequest("/search", distinctQuery, BROWSER_HEADERS);
+    private int page;
     /** The load test's statement, in a form this database answers without its table. */
     private final String[] loadTestSql = {new String("SELECT 'alice' AS name WHERE 'alice' <> 'locked'"),
         new String("SELECT 'alice' AS name WHERE 'alice' <> 'locked'")};
@@ -128,15 +135,17 @@ public class HookBenchmark {
         }
     }
 
+    private static final String[][] BROWSER_HEADERS = {
+        {"Host", "shop.example.com"},
+        {"User-Agent", "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"},
+        {"Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"},
+        {"Accept-Language", "en-US,en;q=0.5"},
+        {"Cookie", "session=8f2a9c1e77b04d; theme=dark"},
+    };
+
     /** A GET /search?q=red+running+shoes with a browser's headers. */
     static Object fakeRequest() {
-        return fakeRequest("/search", "q=red+running+shoes&sort=price", new String[][] {
-            {"Host", "shop.example.com"},
-            {"User-Agent", "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"},
-            {"Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"},
-            {"Accept-Language", "en-US,en;q=0.5"},
-            {"Cookie", "session=8f2a9c1e77b04d; theme=dark"},
-        });
+        return fakeRequest("/search", "q=red+running+shoes&sort=price", BROWSER_HEADERS);
     }
 
     /** The load test's request (benches/load, {@code wrk}): GET /h2/users/by-name?name=alice, a Host header. */
@@ -144,7 +153,12 @@ public class HookBenchmark {
         return fakeRequest("/h2/users/by-name", "name=alice", new String[][] {{"Host", "127.0.0.1:8080"}});
     }
 
-    static Object fakeRequest(final String uri, final String query, final String[][] headers) {
+    static Object fakeRequest(String uri, String query, String[][] headers) {
+        return fakeRequest(uri, new String[] {query}, headers);
+    }
+
+    /** A request whose query string is {@code query[0]} whenever it is read. */
+    static Object fakeRequest(final String uri, final String[] query, final String[][] headers) {
         InvocationHandler h = (proxy, method, args) -> {
             switch (method.getName()) {
                 case "getMethod":
@@ -152,7 +166,7 @@ public class HookBenchmark {
                 case "getRequestURI":
                     return uri;
                 case "getQueryString":
-                    return query;
+                    return query[0];
                 case "getRemoteAddr":
                     return "127.0.0.1";
                 case "getHeaderNames": {
@@ -291,6 +305,21 @@ public class HookBenchmark {
     @Benchmark
     public boolean sqlStatementWholeRequest() throws SQLException {
         boolean entered = RaspBridge.requestEnter(request, null);
+        try {
+            return query();
+        } finally {
+            RaspBridge.requestExit(entered, null);
+        }
+    }
+
+    /**
+     * {@code sqlStatementWholeRequest} with a request that differs from every one before (its page
+     * number): the engine compiles its inputs, where a repeated request's are shared.
+     */
+    @Benchmark
+    public boolean sqlStatementWholeDistinctRequest() throws SQLException {
+        distinctQuery[0] = "q=red+running+shoes&sort=price&page=" + page++;
+        boolean entered = RaspBridge.requestEnter(distinctRequest, null);
         try {
             return query();
         } finally {

@@ -303,15 +303,7 @@ public final class HandOffScenario {
 
     /** GET /debug/rasp-stats: the engine's counters (the agent's RaspTelemetry.engineStats()). */
     JsonNode stats() {
-        Http.Resp r = s.http.get("/debug/rasp-stats");
-        if (r.status() != 200) {
-            throw new AssertionError("GET /debug/rasp-stats: " + r);
-        }
-        JsonNode n = Scenario.jsonOrNull(r.body());
-        if (n == null || !n.has("contexts_live")) {
-            throw new AssertionError("engine stats without contexts_live: " + r.body());
-        }
-        return n;
+        return s.engineStats();
     }
 
     /** POST /debug/gc, then the stats, until contexts_live is 0; fails with the last stats after the timeout. */

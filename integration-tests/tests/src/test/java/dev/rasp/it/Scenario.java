@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -124,6 +125,68 @@ public final class Scenario {
             checkEvent(EventLog.parse(evs.get(0)), "blocked", db, c.endpoint, c.payload, body, problems);
         }
         report(db, c, r, evs, state, problems);
+    }
+
+    /**
+     * The same attack sent {@code times} times in a row, nothing between them: from the third on,
+     * the engine opens the request's context with the inputs it compiled for an earlier one
+     * (rasp_engine::context_cache; the engine's {@code contexts_shared} counter must grow by at
+     * least {@code times - 2} unless the payload makes the record too long to keep). Each one is
+     * blocked with its own event and request id, and the database is intact.
+     */
+    public void assertRepeatedlyBlocked(String db, Case c, int times) {
+        long sharedBefore = engineStats().path("contexts_shared").asLong();
+        int mark = events.mark();
+        List<Http.Resp> answers = new ArrayList<>();
+        for (int i = 0; i < times; i++) {
+            answers.add(c.endpoint.send(http, db, c.payload));
+        }
+        long shared = engineStats().path("contexts_shared").asLong() - sharedBefore;
+        List<String> evs = eventsSince(mark);
+        JsonNode state = state(db);
+        boolean intact = intact(state);
+        if (!intact) {
+            reset(db);
+        }
+        List<String> problems = new ArrayList<>();
+        // Records over 2 KiB are compiled for every request (rasp_engine::context_cache): a
+        // payload of half that already makes one, with the test client's headers.
+        if (c.payload.length() < 1024 && shared < times - 2) {
+            problems.add(times + " identical requests shared compiled inputs " + shared + " times, expected "
+                + (times - 2) + " or more");
+        }
+        List<JsonNode> bodies = new ArrayList<>();
+        for (Http.Resp r : answers) {
+            bodies.add(checkBlockAnswer(r, problems));
+        }
+        if (!intact) {
+            problems.add("the database changed (reset afterwards): state " + state);
+        }
+        if (evs.size() != times) {
+            problems.add("expected " + times + " new event lines, got " + evs.size());
+        }
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < evs.size() && i < times; i++) {
+            JsonNode event = EventLog.parse(evs.get(i));
+            checkEvent(event, "blocked", db, c.endpoint, c.payload, bodies.get(i), problems);
+            if (!ids.add(event.path("request_id").asText())) {
+                problems.add("two events of request " + event.path("request_id").asText());
+            }
+        }
+        report(db, c, answers.get(times - 1), evs, state, problems);
+    }
+
+    /** The agent's engine counters (the test application's {@code /debug/rasp-stats}). */
+    JsonNode engineStats() {
+        Http.Resp r = http.get("/debug/rasp-stats");
+        if (r.status() != 200) {
+            throw new AssertionError("GET /debug/rasp-stats: " + r);
+        }
+        JsonNode n = jsonOrNull(r.body());
+        if (n == null || !n.has("contexts_live")) {
+            throw new AssertionError("engine stats without contexts_live: " + r.body());
+        }
+        return n;
     }
 
     /** Checks the 403 answer of a SQL block; returns its JSON body (or null). */

@@ -71,6 +71,37 @@ class SpringBlockModeIT {
         s.assertBenign(db, c);
     }
 
+    /** How often {@link #everyRepetitionOfAnAttackIsBlocked} sends each request. */
+    static final int REPETITIONS = 4;
+
+    static Stream<Case> h2Attacks() {
+        return Cases.attacks(Endpoint.SPRING).stream();
+    }
+
+    static Stream<Case> h2Benign() {
+        return Cases.benign(Endpoint.SPRING).stream();
+    }
+
+    /**
+     * The same attack, byte for byte the same request, sent again and again: from the third time
+     * on the engine shares the inputs it compiled for an earlier one (rasp_engine::context_cache).
+     * Blocked every time, one event each with its own request's id, the database intact.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("h2Attacks")
+    void everyRepetitionOfAnAttackIsBlocked(Case c) {
+        s.assertRepeatedlyBlocked("h2", c, REPETITIONS);
+    }
+
+    /** The benign twins, sent as often: served every time, no event. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("h2Benign")
+    void everyRepetitionOfABenignTwinIsServed(Case c) {
+        for (int i = 0; i < REPETITIONS; i++) {
+            s.assertBenign("h2", c);
+        }
+    }
+
     @Test
     void postgresIsPartOfTheRun() {
         if (ItConfig.pgUrl() == null) {
