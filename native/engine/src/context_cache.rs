@@ -13,8 +13,8 @@
 //!
 //! A record is kept the second time it is seen (the first time only its hash is remembered,
 //! in a few slots a set), so a stream of distinct requests pays a hash and a lookup each, not
-//! an allocation. The cache is set-associative like the signature cache
-//! ([`crate::rules`]' scan cache): [`SETS`] sets of [`WAYS`] records, the one used least
+//! an allocation. The cache is set-associative like the rule set's signature cache (both are
+//! arrays of `cache_set::CacheSet`): [`SETS`] sets of [`WAYS`] records, the one used least
 //! recently replaced, each set taken with `try_lock` (a busy set means compiling, never
 //! waiting). Records over [`MAX_CACHED_RECORD`] bytes are never kept, which bounds what it
 //! holds at [`SETS`] x [`WAYS`] such records and what they compile to.
@@ -30,6 +30,7 @@ use std::sync::{Arc, Mutex};
 
 use foldhash::fast::FixedState;
 
+use crate::cache_set::CacheSet;
 use crate::context::{CompiledRequest, ContextLimits, RequestContext};
 use crate::wire::{RequestRecord, WireError};
 
@@ -61,13 +62,7 @@ pub struct ContextCache {
 
 #[derive(Default)]
 struct Set {
-    /// Each way's record hash (meaningful where `ways` holds one), compared first.
-    hashes: [u64; WAYS],
-    ways: [Option<Entry>; WAYS],
-    /// The set's clock when each way was last kept or found; the way furthest behind is the
-    /// one replaced (wrapping).
-    stamps: [u32; WAYS],
-    clock: u32,
+    records: CacheSet<Entry, WAYS>,
     /// Hashes of records seen once and not kept, the oldest replaced first.
     seen: [u64; SEEN],
     next_seen: usize,
@@ -79,30 +74,13 @@ struct Entry {
     compiled: Arc<CompiledRequest>,
 }
 
+impl Entry {
+    fn is(&self, record: &[u8], limits: ContextLimits) -> bool {
+        self.limits == limits && *self.record == *record
+    }
+}
+
 impl Set {
-    /// The way holding `record` compiled under `limits`. Only the first way with its hash is
-    /// compared: two records of one 64-bit hash in one set would only miss, and a miss compiles.
-    fn find(&self, hash: u64, record: &[u8], limits: ContextLimits) -> Option<usize> {
-        let way = self.hashes.iter().position(|&h| h == hash)?;
-        let entry = self.ways[way].as_ref()?;
-        (entry.limits == limits && *entry.record == *record).then_some(way)
-    }
-
-    fn touch(&mut self, way: usize) {
-        self.clock = self.clock.wrapping_add(1);
-        self.stamps[way] = self.clock;
-    }
-
-    /// An empty way, else the one used least recently.
-    fn victim(&self) -> usize {
-        if let Some(empty) = self.ways.iter().position(Option::is_none) {
-            return empty;
-        }
-        (0..WAYS)
-            .max_by_key(|&w| self.clock.wrapping_sub(self.stamps[w]))
-            .unwrap_or(0)
-    }
-
     /// Whether a record of this hash was seen before; remembers it when not.
     fn seen_before(&mut self, hash: u64) -> bool {
         if self.seen.contains(&hash) {
@@ -117,7 +95,7 @@ impl Set {
 impl ContextCache {
     pub fn new() -> ContextCache {
         ContextCache {
-            sets: (0..SETS).map(|_| Mutex::new(Set::default())).collect(),
+            sets: (0..SETS).map(|_| Mutex::default()).collect(),
         }
     }
 
@@ -132,16 +110,12 @@ impl ContextCache {
         let hash = hash_of(record);
         let set = &self.sets[set_of(hash)];
         let keep = match set.try_lock() {
-            Ok(mut set) => match set.find(hash, record, limits) {
-                Some(way) => {
-                    set.touch(way);
-                    if let Some(entry) = &set.ways[way] {
-                        return Ok(Opened {
-                            context: RequestContext::sharing(Arc::clone(&entry.compiled)),
-                            shared: true,
-                        });
-                    }
-                    false
+            Ok(mut set) => match set.records.get(hash, |e| e.is(record, limits)) {
+                Some(entry) => {
+                    return Ok(Opened {
+                        context: RequestContext::sharing(Arc::clone(&entry.compiled)),
+                        shared: true,
+                    })
                 }
                 None => set.seen_before(hash),
             },
@@ -151,16 +125,12 @@ impl ContextCache {
         let opened = compiled(record, limits)?;
         if keep {
             if let Ok(mut set) = set.try_lock() {
-                let way = set
-                    .find(hash, record, limits)
-                    .unwrap_or_else(|| set.victim());
-                set.hashes[way] = hash;
-                set.ways[way] = Some(Entry {
+                let entry = Entry {
                     record: record.into(),
                     limits,
                     compiled: Arc::clone(opened.context.compiled()),
-                });
-                set.touch(way);
+                };
+                set.records.put(hash, entry, |e| e.is(record, limits));
             }
         }
         Ok(opened)

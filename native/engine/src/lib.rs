@@ -33,6 +33,7 @@
 
 #![forbid(unsafe_code)]
 
+mod cache_set;
 pub mod cmd;
 pub mod config;
 pub mod context;

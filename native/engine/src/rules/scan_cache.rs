@@ -23,6 +23,8 @@ use std::sync::Mutex;
 
 use foldhash::fast::FixedState;
 
+use crate::cache_set::CacheSet;
+
 /// Values longer than this are scanned every time: long values rarely repeat, and they would
 /// make the cache large.
 pub const MAX_CACHED_VALUE: usize = 256;
@@ -36,20 +38,7 @@ pub const WAYS: usize = 4;
 
 /// The rules whose input signatures match a value, for recently seen values.
 pub struct ScanCache {
-    sets: Box<[Mutex<Set>]>,
-}
-
-#[derive(Default)]
-struct Set {
-    /// Each way's value's full hash (meaningful where `ways` holds one), compared first: a
-    /// lookup reads this line and compares one value at most.
-    hashes: [u64; WAYS],
-    ways: [Option<Entry>; WAYS],
-    /// The set's clock when each way was last put or found: the way whose stamp is furthest
-    /// behind `clock` is the one replaced (wrapping, so a set used four billion times only
-    /// mistakes its order once).
-    stamps: [u32; WAYS],
-    clock: u32,
+    sets: Box<[Mutex<CacheSet<Entry, WAYS>>]>,
 }
 
 struct Entry {
@@ -58,36 +47,10 @@ struct Entry {
     rules: Box<[u32]>,
 }
 
-impl Set {
-    /// The way holding `value`. Only the first way with its hash is compared: two values of
-    /// one 64-bit hash in one set would only miss, and a miss is answered by a scan.
-    #[inline]
-    fn find(&self, hash: u64, value: &[u8]) -> Option<usize> {
-        let way = self.hashes.iter().position(|&h| h == hash)?;
-        let entry = self.ways[way].as_ref()?;
-        (*entry.value == *value).then_some(way)
-    }
-
-    fn touch(&mut self, way: usize) {
-        self.clock = self.clock.wrapping_add(1);
-        self.stamps[way] = self.clock;
-    }
-
-    /// An empty way, else the one used least recently.
-    fn victim(&self) -> usize {
-        if let Some(empty) = self.ways.iter().position(Option::is_none) {
-            return empty;
-        }
-        (0..WAYS)
-            .max_by_key(|&w| self.clock.wrapping_sub(self.stamps[w]))
-            .unwrap_or(0)
-    }
-}
-
 impl ScanCache {
     pub fn new() -> ScanCache {
         ScanCache {
-            sets: (0..SETS).map(|_| Mutex::new(Set::default())).collect(),
+            sets: (0..SETS).map(|_| Mutex::default()).collect(),
         }
     }
 
@@ -101,14 +64,13 @@ impl ScanCache {
         let Ok(mut set) = self.sets[set_of(hash)].try_lock() else {
             return false;
         };
-        let Some(way) = set.find(hash, value) else {
-            return false;
-        };
-        set.touch(way);
-        if let Some(entry) = &set.ways[way] {
-            out.extend(entry.rules.iter().map(|&r| r as usize));
+        match set.get(hash, |e| *e.value == *value) {
+            Some(entry) => {
+                out.extend(entry.rules.iter().map(|&r| r as usize));
+                true
+            }
+            None => false,
         }
-        true
     }
 
     /// Remembers that `rules` (sorted and distinct) are the rules matching `value`, in place of
@@ -128,13 +90,11 @@ impl ScanCache {
         let Ok(mut set) = self.sets[set_of(hash)].try_lock() else {
             return;
         };
-        let way = set.find(hash, value).unwrap_or_else(|| set.victim());
-        set.hashes[way] = hash;
-        set.ways[way] = Some(Entry {
+        let entry = Entry {
             value: value.into(),
             rules,
-        });
-        set.touch(way);
+        };
+        set.put(hash, entry, |e| *e.value == *value);
     }
 }
 

@@ -1,0 +1,101 @@
+//! One set of a set-associative cache: up to `N` entries, each stored with its key's hash, the
+//! one used least recently replaced.
+//!
+//! The engine's caches across requests (a rule set's input-signature cache, an engine's compiled
+//! request inputs) are arrays of these, each behind a mutex that callers take with `try_lock`:
+//! a hash picks the set, and the set holds a few keys, so that two keys every request uses can
+//! share a set without evicting each other at every request (what a cache of one entry per slot
+//! did). The caller compares the key itself: a set compares hashes first and then asks about
+//! the first entry with the hash only (two keys of one 64-bit hash in one set only miss, and a
+//! miss is answered by the work the cache saves).
+
+/// Up to `N` entries of type `E`.
+pub(crate) struct CacheSet<E, const N: usize> {
+    /// Each way's key hash; meaningful where `entries` holds one.
+    hashes: [u64; N],
+    entries: [Option<E>; N],
+    /// The set's clock when each way was last stored or found: the way furthest behind `clock`
+    /// is replaced (wrapping, so a set used four billion times mistakes its order once).
+    stamps: [u32; N],
+    clock: u32,
+}
+
+impl<E, const N: usize> Default for CacheSet<E, N> {
+    fn default() -> Self {
+        CacheSet {
+            hashes: [0; N],
+            entries: std::array::from_fn(|_| None),
+            stamps: [0; N],
+            clock: 0,
+        }
+    }
+}
+
+impl<E, const N: usize> CacheSet<E, N> {
+    /// The entry stored under `hash` that `is_key` accepts, now the set's most recently used.
+    pub(crate) fn get(&mut self, hash: u64, is_key: impl FnOnce(&E) -> bool) -> Option<&E> {
+        let way = self.way_of(hash, is_key)?;
+        self.touch(way);
+        self.entries[way].as_ref()
+    }
+
+    /// Stores `entry` under `hash`: in place of the entry `is_key` accepts, else in an empty way,
+    /// else in place of the one used least recently.
+    pub(crate) fn put(&mut self, hash: u64, entry: E, is_key: impl FnOnce(&E) -> bool) {
+        let way = self.way_of(hash, is_key).unwrap_or_else(|| self.victim());
+        self.hashes[way] = hash;
+        self.entries[way] = Some(entry);
+        self.touch(way);
+    }
+
+    fn way_of(&self, hash: u64, is_key: impl FnOnce(&E) -> bool) -> Option<usize> {
+        let way = self.hashes.iter().position(|&h| h == hash)?;
+        self.entries[way]
+            .as_ref()
+            .is_some_and(is_key)
+            .then_some(way)
+    }
+
+    fn touch(&mut self, way: usize) {
+        self.clock = self.clock.wrapping_add(1);
+        self.stamps[way] = self.clock;
+    }
+
+    fn victim(&self) -> usize {
+        if let Some(empty) = self.entries.iter().position(Option::is_none) {
+            return empty;
+        }
+        (0..N)
+            .max_by_key(|&w| self.clock.wrapping_sub(self.stamps[w]))
+            .unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_least_recently_used_entry_goes_first() {
+        let mut set: CacheSet<&str, 2> = CacheSet::default();
+        set.put(1, "a", |e| *e == "a");
+        set.put(2, "b", |e| *e == "b");
+        assert_eq!(set.get(1, |e| *e == "a"), Some(&"a"));
+        set.put(3, "c", |e| *e == "c");
+        assert_eq!(set.get(2, |e| *e == "b"), None, "b was used least recently");
+        assert_eq!(set.get(1, |e| *e == "a"), Some(&"a"));
+        assert_eq!(set.get(3, |e| *e == "c"), Some(&"c"));
+    }
+
+    #[test]
+    fn a_key_is_replaced_in_place_and_a_hash_alone_never_answers() {
+        let mut set: CacheSet<(&str, u32), 2> = CacheSet::default();
+        set.put(1, ("a", 1), |e| e.0 == "a");
+        set.put(2, ("b", 1), |e| e.0 == "b");
+        set.put(1, ("a", 2), |e| e.0 == "a");
+        assert_eq!(set.get(1, |e| e.0 == "a"), Some(&("a", 2)));
+        assert_eq!(set.get(2, |e| e.0 == "b"), Some(&("b", 1)), "b stays");
+        assert_eq!(set.get(1, |e| e.0 == "z"), None, "same hash, another key");
+        assert_eq!(set.get(0, |_| true), None, "an empty way's hash");
+    }
+}
