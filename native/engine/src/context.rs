@@ -958,6 +958,49 @@ mod tests {
         assert_ne!(a, b);
     }
 
+    /// The agent does not push a captured value the engine holds from its own parse of the query
+    /// (`CapturedValues.inRawQuery`): a pair whose value decodes to printable ASCII, `+` as a
+    /// space and `%XX` as that byte. This is the engine's side of that contract: every such
+    /// value, escaped either way, is an input of the context.
+    #[test]
+    fn printable_ascii_query_values_are_inputs_as_the_agent_expects() {
+        let mut seed = 13u64;
+        let mut next = move |bound: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % bound
+        };
+        for _ in 0..2000 {
+            let len = 1 + next(24) as usize;
+            let value: String = (0..len)
+                .map(|_| (b' ' + next(0x5f) as u8) as char)
+                .collect();
+            let plus: String = value
+                .bytes()
+                .map(|b| match b {
+                    b' ' => "+".to_string(),
+                    b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'-' | b'*' | b'_' => {
+                        (b as char).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect();
+            let escaped: String = value.bytes().map(|b| format!("%{b:02x}")).collect();
+            for query in [format!("a=1&q={plus}"), format!("q={escaped}&b=2")] {
+                let mut rec = record("");
+                rec.query = query.as_str().into();
+                let ctx = RequestContext::new(&rec, ContextLimits::default());
+                assert!(
+                    ctx.inputs()
+                        .iter()
+                        .any(|i| i.part == InputPart::Value && i.value == value),
+                    "{query}: {value:?} is not an input"
+                );
+            }
+        }
+    }
+
     #[test]
     fn request_ids_are_formatted_like_event_ids_and_stay_fixed() {
         let a = RequestContext::new(&record(""), ContextLimits::default());

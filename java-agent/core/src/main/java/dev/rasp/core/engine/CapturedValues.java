@@ -12,20 +12,24 @@ public final class CapturedValues {
     }
 
     /**
-     * True when {@code value} is, byte for byte, the value of a parameter of the raw (undecoded)
-     * query string {@code query}: some {@code &}-separated pair {@code name=value}. Only values that
-     * decoding leaves unchanged qualify (printable ASCII without {@code %} and {@code +}): the
-     * engine decodes the raw pair (form-urlencoded) into exactly this text, where the container
-     * decoded the same pair into the captured one. Anything else is pushed as before.
+     * True when {@code value} is what the engine decodes the value of a parameter of the raw query
+     * string {@code query} into: some {@code &}-separated pair {@code name=value} whose value,
+     * with {@code +} read as a space and {@code %XX} as that byte (form-urlencoded, as the engine
+     * parses it), is this text. Only pairs that decode to printable ASCII qualify, so that no
+     * charset can read the bytes differently: a raw byte outside {@code !..~}, an escape of a byte
+     * outside {@code  ..~}, or a {@code %} without two hex digits makes the pair's value unknown
+     * here, and the captured value is pushed as before. The common case this covers beyond
+     * values decoding leaves unchanged is a value with spaces ({@code q=red%20running%20shoes}),
+     * which the engine would otherwise receive, decode and drop at every request.
      */
     public static boolean inRawQuery(String query, String value) {
         int len = value.length();
-        if (query == null || len == 0 || len > query.length()) {
+        if (query == null || len == 0) {
             return false;
         }
         for (int i = 0; i < len; i++) {
             char c = value.charAt(i);
-            if (c <= ' ' || c >= 0x7f || c == '%' || c == '+' || c == '&') {
+            if (c < ' ' || c >= 0x7f) {
                 return false;
             }
         }
@@ -36,11 +40,62 @@ public final class CapturedValues {
                 end = n;
             }
             int eq = query.indexOf('=', start);
-            if (eq >= 0 && eq < end && end - eq - 1 == len && query.regionMatches(eq + 1, value, 0, len)) {
+            if (eq >= 0 && eq < end && decodesTo(query, eq + 1, end, value)) {
                 return true;
             }
             start = end + 1;
         }
         return false;
+    }
+
+    /** Whether {@code query[from, to)}, form-decoded, is {@code value}, every byte printable ASCII. */
+    private static boolean decodesTo(String query, int from, int to, String value) {
+        int j = 0;
+        int len = value.length();
+        for (int i = from; i < to; j++) {
+            if (j == len) {
+                return false;
+            }
+            char c = query.charAt(i);
+            char decoded;
+            if (c == '+') {
+                decoded = ' ';
+                i++;
+            } else if (c == '%') {
+                int hi = i + 2 < to ? hex(query.charAt(i + 1)) : -1;
+                int lo = hi < 0 ? -1 : hex(query.charAt(i + 2));
+                if (lo < 0) {
+                    return false;
+                }
+                decoded = (char) (hi << 4 | lo);
+                if (decoded < ' ' || decoded >= 0x7f) {
+                    return false;
+                }
+                i += 3;
+            } else if (c > ' ' && c < 0x7f) {
+                decoded = c;
+                i++;
+            } else {
+                return false;
+            }
+            if (decoded != value.charAt(j)) {
+                return false;
+            }
+        }
+        return j == len;
+    }
+
+    /** The value of an ASCII hex digit, else -1 (not {@link Character#digit}, which reads other scripts' digits). */
+    private static int hex(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
     }
 }
