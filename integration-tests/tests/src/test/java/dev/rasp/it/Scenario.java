@@ -108,16 +108,9 @@ public final class Scenario {
         int mark = events.mark();
         Http.Resp r = c.endpoint.send(http, db, c.payload);
         List<String> evs = eventsSince(mark);
-        JsonNode state = state(db);
-        boolean intact = intact(state);
-        if (!intact) {
-            reset(db);
-        }
         List<String> problems = new ArrayList<>();
+        JsonNode state = stateAfter(db, problems);
         JsonNode body = checkBlockAnswer(r, problems);
-        if (!intact) {
-            problems.add("the database changed (reset afterwards): state " + state);
-        }
         if (evs.size() != 1) {
             problems.add("expected exactly 1 new event line, got " + evs.size());
         }
@@ -143,12 +136,8 @@ public final class Scenario {
         }
         long shared = engineStats().path("contexts_shared").asLong() - sharedBefore;
         List<String> evs = eventsSince(mark);
-        JsonNode state = state(db);
-        boolean intact = intact(state);
-        if (!intact) {
-            reset(db);
-        }
         List<String> problems = new ArrayList<>();
+        JsonNode state = stateAfter(db, problems);
         // Records over 2 KiB are compiled for every request (rasp_engine::context_cache): a
         // payload of half that already makes one, with the test client's headers.
         if (c.payload.length() < 1024 && shared < times - 2) {
@@ -158,9 +147,6 @@ public final class Scenario {
         List<JsonNode> bodies = new ArrayList<>();
         for (Http.Resp r : answers) {
             bodies.add(checkBlockAnswer(r, problems));
-        }
-        if (!intact) {
-            problems.add("the database changed (reset afterwards): state " + state);
         }
         if (evs.size() != times) {
             problems.add("expected " + times + " new event lines, got " + evs.size());
@@ -174,6 +160,19 @@ public final class Scenario {
             }
         }
         report(db, c, answers.get(times - 1), evs, state, problems);
+    }
+
+    /**
+     * The database's state after a request; when the request changed it, a problem is added and
+     * the database is reset for the next test.
+     */
+    private JsonNode stateAfter(String db, List<String> problems) {
+        JsonNode state = state(db);
+        if (!intact(state)) {
+            reset(db);
+            problems.add("the database changed (reset afterwards): state " + state);
+        }
+        return state;
     }
 
     /** The agent's engine counters (the test application's {@code /debug/rasp-stats}). */
@@ -318,12 +317,8 @@ public final class Scenario {
         int mark = events.mark();
         Http.Resp r = c.endpoint.send(http, db, c.payload);
         List<String> evs = eventsSince(mark);
-        JsonNode state = state(db);
-        boolean intact = intact(state);
-        if (!intact) {
-            reset(db);
-        }
         List<String> problems = new ArrayList<>();
+        JsonNode state = stateAfter(db, problems);
         if (r.status() != 200) {
             problems.add("status " + r.status() + ", expected 200");
         } else {
@@ -340,9 +335,6 @@ public final class Scenario {
         }
         if (!evs.isEmpty()) {
             problems.add("expected no event, got " + evs.size());
-        }
-        if (!intact) {
-            problems.add("the database changed (reset afterwards): state " + state);
         }
         report(db, c, r, evs, state, problems);
     }
