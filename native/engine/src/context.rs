@@ -228,7 +228,7 @@ impl RequestContext {
     }
 
     /// A new request's context over `compiled`.
-    pub(crate) fn of(compiled: CompiledRequest) -> RequestContext {
+    fn of(compiled: CompiledRequest) -> RequestContext {
         RequestContext::sharing(Arc::new(compiled))
     }
 
