@@ -9,6 +9,24 @@
 //! the first entry with the hash only (two keys of one 64-bit hash in one set only miss, and a
 //! miss is answered by the work the cache saves).
 
+use std::hash::BuildHasher;
+
+use foldhash::fast::FixedState;
+
+/// A key's hash, for [`set_index`] and the set's own comparisons: foldhash with a fixed seed,
+/// 16 bytes a step (FNV-1a, a multiply a byte, was most of the first check of a browser's
+/// request). The seed need not be secret: a collision only evicts, the key itself is compared.
+pub(crate) fn hash_of(key: &[u8]) -> u64 {
+    const STATE: FixedState = FixedState::with_seed(0x5ca7_cac4e);
+    STATE.hash_one(key)
+}
+
+/// Which of `sets` sets a key of this hash belongs to (the hash's high half; the low half
+/// tells keys of one set apart).
+pub(crate) fn set_index(hash: u64, sets: usize) -> usize {
+    (hash >> 32) as usize % sets
+}
+
 /// Up to `N` entries of type `E`.
 pub(crate) struct CacheSet<E, const N: usize> {
     /// Each way's key hash; meaningful where `entries` holds one.

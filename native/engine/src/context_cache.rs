@@ -25,12 +25,9 @@
 //! whose record another sent recently opens a few microseconds sooner; to learn anything from
 //! that, a client has to know the whole record already, cookies included.
 
-use std::hash::BuildHasher;
 use std::sync::{Arc, Mutex};
 
-use foldhash::fast::FixedState;
-
-use crate::cache_set::CacheSet;
+use crate::cache_set::{hash_of, set_index, CacheSet};
 use crate::context::{CompiledRequest, ContextLimits, RequestContext};
 use crate::wire::{RequestRecord, WireError};
 
@@ -55,8 +52,9 @@ pub struct Opened {
     pub shared: bool,
 }
 
-/// Requests' compiled inputs, by their record.
+/// Requests' compiled inputs, by their record, compiled under one engine's limits.
 pub struct ContextCache {
+    limits: ContextLimits,
     sets: Box<[Mutex<Set>]>,
 }
 
@@ -70,14 +68,7 @@ struct Set {
 
 struct Entry {
     record: Box<[u8]>,
-    limits: ContextLimits,
     compiled: Arc<CompiledRequest>,
-}
-
-impl Entry {
-    fn is(&self, record: &[u8], limits: ContextLimits) -> bool {
-        self.limits == limits && *self.record == *record
-    }
 }
 
 impl Set {
@@ -93,24 +84,25 @@ impl Set {
 }
 
 impl ContextCache {
-    pub fn new() -> ContextCache {
+    /// An empty cache whose requests are compiled under `limits`.
+    pub fn new(limits: ContextLimits) -> ContextCache {
         ContextCache {
+            limits,
             sets: (0..SETS).map(|_| Mutex::default()).collect(),
         }
     }
 
     /// The context of a new request whose record (`openContext`'s encoding) is `record`:
-    /// sharing the inputs compiled for an earlier request with the same record and limits, or
-    /// compiled now (and kept, when this record was seen before). An undecodable record is an
+    /// sharing the inputs compiled for an earlier request with the same record, or compiled now (and kept, when this record was seen before). An undecodable record is an
     /// error, as for [`RequestRecord::decode`], and is never kept.
-    pub fn open(&self, record: &[u8], limits: ContextLimits) -> Result<Opened, WireError> {
+    pub fn open(&self, record: &[u8]) -> Result<Opened, WireError> {
         if record.len() > MAX_CACHED_RECORD {
-            return compiled(record, limits);
+            return self.compiled(record);
         }
         let hash = hash_of(record);
         let set = &self.sets[set_of(hash)];
         let keep = match set.try_lock() {
-            Ok(mut set) => match set.records.get(hash, |e| e.is(record, limits)) {
+            Ok(mut set) => match set.records.get(hash, |e| *e.record == *record) {
                 Some(entry) => {
                     return Ok(Opened {
                         context: RequestContext::sharing(Arc::clone(&entry.compiled)),
@@ -122,44 +114,30 @@ impl ContextCache {
             Err(_) => false,
         };
         // Compiled outside the lock: another thread opening a request of this set never waits.
-        let opened = compiled(record, limits)?;
+        let opened = self.compiled(record)?;
         if keep {
             if let Ok(mut set) = set.try_lock() {
                 let entry = Entry {
                     record: record.into(),
-                    limits,
                     compiled: Arc::clone(opened.context.compiled()),
                 };
-                set.records.put(hash, entry, |e| e.is(record, limits));
+                set.records.put(hash, entry, |e| *e.record == *record);
             }
         }
         Ok(opened)
     }
-}
 
-/// A context compiled for this request.
-fn compiled(record: &[u8], limits: ContextLimits) -> Result<Opened, WireError> {
-    Ok(Opened {
-        context: RequestContext::open(RequestRecord::decode(record)?, limits),
-        shared: false,
-    })
-}
-
-impl Default for ContextCache {
-    fn default() -> Self {
-        ContextCache::new()
+    /// A context compiled for this request.
+    fn compiled(&self, record: &[u8]) -> Result<Opened, WireError> {
+        Ok(Opened {
+            context: RequestContext::open(RequestRecord::decode(record)?, self.limits),
+            shared: false,
+        })
     }
 }
 
-/// foldhash with a fixed seed, 16 bytes a step; the seed need not be secret (a collision only
-/// evicts, the record itself is compared).
-fn hash_of(record: &[u8]) -> u64 {
-    const STATE: FixedState = FixedState::with_seed(0xc0_7e47);
-    STATE.hash_one(record)
-}
-
 fn set_of(hash: u64) -> usize {
-    (hash >> 32) as usize % SETS
+    set_index(hash, SETS)
 }
 
 #[cfg(test)]
@@ -191,12 +169,10 @@ mod tests {
 
     #[test]
     fn a_record_seen_again_is_kept_and_shared_from_then_on() {
-        let cache = ContextCache::new();
         let limits = ContextLimits::default();
+        let cache = ContextCache::new(limits);
         let bytes = record("name=alice");
-        let opened: Vec<Opened> = (0..4)
-            .map(|_| cache.open(&bytes, limits).unwrap())
-            .collect();
+        let opened: Vec<Opened> = (0..4).map(|_| cache.open(&bytes).unwrap()).collect();
         let shared: Vec<bool> = opened.iter().map(|o| o.shared).collect();
         assert_eq!(
             shared,
@@ -228,61 +204,69 @@ mod tests {
 
     #[test]
     fn records_that_differ_by_a_byte_never_share() {
-        let cache = ContextCache::new();
         let limits = ContextLimits::default();
+        let cache = ContextCache::new(limits);
         let (a, b) = (record("name=alice"), record("name=alicf"));
         for _ in 0..3 {
-            cache.open(&a, limits).unwrap();
-            cache.open(&b, limits).unwrap();
+            cache.open(&a).unwrap();
+            cache.open(&b).unwrap();
         }
         let (ca, cb) = (
-            cache.open(&a, limits).unwrap().context,
-            cache.open(&b, limits).unwrap().context,
+            cache.open(&a).unwrap().context,
+            cache.open(&b).unwrap().context,
         );
         assert!(!shares(&ca, &cb));
         assert_eq!(ca.inputs(), fresh(&a, limits).inputs());
         assert_eq!(cb.inputs(), fresh(&b, limits).inputs());
     }
 
+    /// A cache belongs to one engine and compiles under its limits: the engine that replaces it
+    /// after a reload (other limits) starts another cache, so nothing compiled under one set of
+    /// limits is handed out under another.
     #[test]
-    fn other_limits_never_share() {
-        let cache = ContextCache::new();
+    fn each_cache_compiles_under_its_own_limits() {
         let bytes = record("name=alice&role=a%20very%20long%20value");
-        let roomy = ContextLimits::default();
-        let tight = ContextLimits {
+        let roomy = ContextCache::new(ContextLimits::default());
+        let tight = ContextCache::new(ContextLimits {
             max_input_bytes: 12,
-        };
-        for _ in 0..3 {
-            cache.open(&bytes, roomy).unwrap();
+        });
+        for round in 0..4 {
+            let (r, t) = (roomy.open(&bytes).unwrap(), tight.open(&bytes).unwrap());
+            assert_eq!(
+                (r.shared, t.shared),
+                (round >= 2, round >= 2),
+                "round {round}"
+            );
+            assert!(
+                t.context.overflowed(),
+                "round {round}: compiled under the tight limits"
+            );
+            assert!(!r.context.overflowed(), "round {round}");
+            assert!(!r.context.shares_inputs_with(&t.context));
         }
-        let under_tight = cache.open(&bytes, tight).unwrap().context;
-        assert!(under_tight.overflowed(), "compiled under its own limits");
-        assert!(!cache.open(&bytes, roomy).unwrap().context.overflowed());
     }
 
     #[test]
     fn long_and_undecodable_records_are_never_kept() {
-        let cache = ContextCache::new();
         let limits = ContextLimits::default();
+        let cache = ContextCache::new(limits);
         let long = record(&format!("q={}", "x".repeat(MAX_CACHED_RECORD)));
-        let opened: Vec<_> = (0..3)
-            .map(|_| cache.open(&long, limits).unwrap().context)
-            .collect();
+        let opened: Vec<_> = (0..3).map(|_| cache.open(&long).unwrap().context).collect();
         assert!(!shares(&opened[1], &opened[2]));
         let mut bad = record("name=alice");
         bad.truncate(bad.len() - 3);
         for _ in 0..3 {
-            assert!(cache.open(&bad, limits).is_err(), "an error every time");
+            assert!(cache.open(&bad).is_err(), "an error every time");
         }
     }
 
     #[test]
     fn a_body_or_captured_value_stays_with_its_own_request() {
-        let cache = ContextCache::new();
         let limits = ContextLimits::default();
+        let cache = ContextCache::new(limits);
         let bytes = record("name=alice");
         let opened: Vec<_> = (0..4)
-            .map(|_| cache.open(&bytes, limits).unwrap().context)
+            .map(|_| cache.open(&bytes).unwrap().context)
             .collect();
         let (a, b) = (&opened[2], &opened[3]);
         assert!(shares(a, b));
@@ -298,7 +282,7 @@ mod tests {
         assert_eq!(with_value.id(), a.id());
         let has = |ctx: &RequestContext, v: &str| ctx.inputs().iter().any(|i| i.value == v);
         assert!(has(&with_body, "x' OR 1=1--") && has(&with_value, "y' OR 2=2--"));
-        for ctx in [a, b, &cache.open(&bytes, limits).unwrap().context] {
+        for ctx in [a, b, &cache.open(&bytes).unwrap().context] {
             assert!(!has(ctx, "x' OR 1=1--") && !has(ctx, "y' OR 2=2--"));
         }
     }
@@ -347,8 +331,8 @@ mod tests {
 
     #[test]
     fn threads_opening_the_same_and_other_records_get_what_compiling_gives() {
-        let cache = ContextCache::new();
         let limits = ContextLimits::default();
+        let cache = ContextCache::new(limits);
         let records: Vec<Vec<u8>> = (0..3 * SETS * WAYS)
             .map(|i| record(&format!("name=user{}", i % 40)))
             .collect();
@@ -359,7 +343,7 @@ mod tests {
                 s.spawn(move || {
                     for round in 0..5 {
                         for (r, e) in records.iter().zip(expected).skip((t + round) % 7) {
-                            let ctx = cache.open(r, limits).unwrap().context;
+                            let ctx = cache.open(r).unwrap().context;
                             assert_eq!(ctx.inputs(), e.inputs());
                         }
                     }

@@ -291,11 +291,12 @@ impl Engine {
 
     fn build(config: EngineConfig, rules: Arc<RuleSet>) -> Engine {
         let plan = RulePlan::new(&rules);
+        let contexts = Arc::new(ContextCache::new(config.limits));
         Engine {
             config,
             rules,
             plan,
-            contexts: Arc::new(ContextCache::new()),
+            contexts,
         }
     }
 
@@ -303,7 +304,7 @@ impl Engine {
     /// engine's limits; its inputs are shared with an earlier request that sent the same record
     /// ([`crate::context_cache`] says when and why).
     pub fn open_context(&self, record: &[u8]) -> Result<Opened, WireError> {
-        self.contexts.open(record, self.config.limits)
+        self.contexts.open(record)
     }
 
     pub fn config(&self) -> &EngineConfig {

@@ -131,7 +131,8 @@ fn with_bytes<R>(
     // calls and waiting for another Java thread. The guard borrows `env` mutably until it is
     // dropped, so no JNI call can be made through it; `f` is engine code, whose only waits are
     // on locks other threads hold while they run engine code too (a context's mutexes, held for
-    // a pointer copy; a context's signature hits being set), never on a Java thread. The array
+    // a pointer copy; a context's signature hits being set; the engine's caches are only ever
+    // `try_lock`ed), never on a Java thread. The array
     // is released within the check of a statement of at most IN_PLACE_BYTES (tens of
     // microseconds at most); a longer one is copied and released first.
     let elements =

@@ -18,12 +18,9 @@
 //! kept, so the cache holds at most about [`SETS`] × [`WAYS`] × that many bytes. An attacker who
 //! makes values collide only evicts entries: the answer is the scan's either way.
 
-use std::hash::BuildHasher;
 use std::sync::Mutex;
 
-use foldhash::fast::FixedState;
-
-use crate::cache_set::CacheSet;
+use crate::cache_set::{hash_of, set_index, CacheSet};
 
 /// Values longer than this are scanned every time: long values rarely repeat, and they would
 /// make the cache large.
@@ -104,16 +101,8 @@ impl Default for ScanCache {
     }
 }
 
-/// foldhash's fixed-seed hash: 16 bytes a step. (FNV-1a, one multiply a byte, was most of the
-/// first check of a request whose headers are those of a browser: a request's values are
-/// hashed once each at that check.) The seed need not be secret: a collision only evicts.
-fn hash_of(value: &[u8]) -> u64 {
-    const STATE: FixedState = FixedState::with_seed(0x5ca7_cac4e);
-    STATE.hash_one(value)
-}
-
 fn set_of(hash: u64) -> usize {
-    (hash >> 32) as usize % SETS
+    set_index(hash, SETS)
 }
 
 #[cfg(test)]

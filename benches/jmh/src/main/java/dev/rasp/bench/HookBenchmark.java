@@ -304,12 +304,7 @@ public class HookBenchmark {
 
     @Benchmark
     public boolean sqlStatementWholeRequest() throws SQLException {
-        boolean entered = RaspBridge.requestEnter(request, null);
-        try {
-            return query();
-        } finally {
-            RaspBridge.requestExit(entered, null);
-        }
+        return wholeRequest(request, nextSql());
     }
 
     /**
@@ -319,20 +314,20 @@ public class HookBenchmark {
     @Benchmark
     public boolean sqlStatementWholeDistinctRequest() throws SQLException {
         distinctQuery[0] = "q=red+running+shoes&sort=price&page=" + page++;
-        boolean entered = RaspBridge.requestEnter(distinctRequest, null);
-        try {
-            return query();
-        } finally {
-            RaspBridge.requestExit(entered, null);
-        }
+        return wholeRequest(distinctRequest, nextSql());
     }
 
     /** The same for the load test's own request and statement (its input, a plain word, in it). */
     @Benchmark
     public boolean sqlStatementWholeLoadTestRequest() throws SQLException {
-        boolean entered = RaspBridge.requestEnter(loadTestRequest, null);
+        return wholeRequest(loadTestRequest, next(loadTestSql));
+    }
+
+    /** One request served as a servlet serves it: entered, one query, left. */
+    private boolean wholeRequest(Object servletRequest, String statementSql) throws SQLException {
+        boolean entered = RaspBridge.requestEnter(servletRequest, null);
         try {
-            return query(next(loadTestSql));
+            return query(statementSql);
         } finally {
             RaspBridge.requestExit(entered, null);
         }

@@ -72,14 +72,17 @@ public final class HttpRequestAccess {
         getRemoteAddr = getter(api.getMethod("getRemoteAddr"));
         getContentType = getter(api.getMethod("getContentType"));
         getHeaderNames = getter(api.getMethod("getHeaderNames"));
-        getHeaders = MethodHandles.publicLookup().unreflect(api.getMethod("getHeaders", String.class))
-                .asType(GETTER_OF_NAME);
+        getHeaders = handle(api.getMethod("getHeaders", String.class), GETTER_OF_NAME);
         isAsyncStarted = optional(api, "isAsyncStarted");
         getAsyncContext = optional(api, "getAsyncContext");
     }
 
     private static MethodHandle getter(Method m) throws IllegalAccessException {
-        return MethodHandles.publicLookup().unreflect(m).asType(GETTER);
+        return handle(m, GETTER);
+    }
+
+    private static MethodHandle handle(Method m, MethodType type) throws IllegalAccessException {
+        return MethodHandles.publicLookup().unreflect(m).asType(type);
     }
 
     private static MethodHandle optional(Class<?> api, String name) throws IllegalAccessException {
