@@ -1,12 +1,15 @@
 package dev.rasp.core;
 
 import dev.rasp.core.instrumentation.ByteBuddyShapes;
+import dev.rasp.core.instrumentation.CachedAdvice;
 import dev.rasp.core.instrumentation.InstrumentationModule;
+import dev.rasp.core.instrumentation.JdkTypes;
 import dev.rasp.core.instrumentation.Transformations;
 import dev.rasp.core.instrumentation.TypeKeys;
 import dev.rasp.core.instrumentation.TypePrefilter;
 import dev.rasp.core.instrumentation.matching.ClassFileShape;
 import dev.rasp.core.instrumentation.matching.Matchers;
+import dev.rasp.core.instrumentation.matching.MethodShape;
 import org.objectweb.asm.ClassReader;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
@@ -56,10 +59,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p>For each class and each module the installer registers ({@link Activation#modules()}): the
  * module's rules must match the class alike as the agent describes it ({@link ClassFileShape}, its
  * super types read by the agent's pre-filter) and as ByteBuddy's type pool over the same corpus
- * describes it (the reference the matchers were written against); and if they match, the pre-filter made of that module's
- * own keys alone must pass the class, and so must the agent's pre-filter of all modules' keys. A
- * class that fails is a hook that never happens: a matcher added or widened without its
- * {@link TypeKeys}.
+ * describes it (the reference the matchers were written against); and if they weave it (a rule
+ * matches and selects a method the class declares), the pre-filter made of that module's own keys
+ * and rules alone must pass the class, and so must the agent's pre-filter of all modules' keys and
+ * rules. A class that fails is a hook that never happens: a matcher added or widened without its
+ * {@link TypeKeys}, or a rule that does not look at super types matching a class its own keys do
+ * not show (the pre-filter leaves a class that declares no method a rule looking at super types
+ * could weave alone without reading them: {@code Transformations.methodNamesOfHierarchyRules}).
  */
 class TypePrefilterCorpusTest {
 
@@ -71,6 +77,7 @@ class TypePrefilterCorpusTest {
         final ResettableClassFileTransformer matchers;
         final TypePrefilter ownKeys;
         final AtomicInteger matched = new AtomicInteger();
+        final AtomicInteger woven = new AtomicInteger();
         final List<String> dropped = Collections.synchronizedList(new ArrayList<String>());
         /** Classes its rules match on one description of the class and not on the other. */
         final List<String> differs = Collections.synchronizedList(new ArrayList<String>());
@@ -82,9 +89,10 @@ class TypePrefilterCorpusTest {
             this.module = module;
             TypeKeys keys = new TypeKeys();
             module.typeKeys(keys);
-            this.ownKeys = new TypePrefilter(Collections.singletonList(keys));
             AgentBuilder builder = new AgentBuilder.Default().disableClassFormatChanges().ignore(none());
             Transformations transformations = module.extend(new Transformations(), coreLoader);
+            this.ownKeys = new TypePrefilter(Collections.singletonList(keys), new JdkTypes(),
+                    transformations.methodNamesOfHierarchyRules());
             this.rules = transformations.rules();
             this.matchers = (ResettableClassFileTransformer) ByteBuddyShapes.applyTo(transformations, builder).makeRaw();
         }
@@ -94,6 +102,22 @@ class TypePrefilterCorpusTest {
             for (Transformations.Rule rule : rules) {
                 if (rule.types().matches(shape)) {
                     return true;
+                }
+            }
+            return false;
+        }
+
+        /** Whether one of its rules matches the class and selects a method it declares: the agent weaves it. */
+        boolean weaves(ClassFileShape shape) {
+            for (Transformations.Rule rule : rules) {
+                if (rule.types().matches(shape)) {
+                    for (MethodShape method : shape.methods()) {
+                        for (CachedAdvice advice : rule.advice()) {
+                            if (advice.selects(method)) {
+                                return true;
+                            }
+                        }
+                    }
                 }
             }
             return false;
@@ -145,8 +169,15 @@ class TypePrefilterCorpusTest {
             m.typeKeys(k);
             allKeys.add(k);
         }
-        TypePrefilter agent = new TypePrefilter(allKeys);
-        // scanned, passed, matched, ms reading, ms matching
+        Transformations all = new Transformations();
+        for (InstrumentationModule m : Activation.modules()) {
+            m.extend(all, coreLoader);
+        }
+        // as the agent builds it: classes that declare no method a rule looking at super types
+        // could weave are not looked at further
+        TypePrefilter agent = new TypePrefilter(allKeys, new JdkTypes(), all.methodNamesOfHierarchyRules());
+        assertTrue(all.methodNamesOfHierarchyRules() != null, "the installed rules weave methods of a bounded set of names");
+        // scanned, passed, woven, ms reading, ms matching
         Map<String, long[]> perCorpus = new LinkedHashMap<String, long[]>();
         List<String> droppedByAgent = Collections.synchronizedList(new ArrayList<String>());
 
@@ -170,18 +201,18 @@ class TypePrefilterCorpusTest {
 
         long scanned = 0;
         long passed = 0;
-        StringBuilder report = new StringBuilder("TypePrefilterCorpusTest: classes scanned, passed by the pre-filter, matched by a module\n");
+        StringBuilder report = new StringBuilder("TypePrefilterCorpusTest: classes scanned, passed by the pre-filter, woven by a module\n");
         for (Map.Entry<String, long[]> e : perCorpus.entrySet()) {
             long[] c = e.getValue();
             scanned += c[0];
             passed += c[1];
-            report.append(String.format("  %-28s %7d scanned %6d passed (%4.1f%%) %5d matched  (%.1f s reading, %.1f s matching)%n",
+            report.append(String.format("  %-28s %7d scanned %6d passed (%4.1f%%) %5d woven  (%.1f s reading, %.1f s matching)%n",
                     e.getKey(), c[0], c[1], 100.0 * c[1] / Math.max(1, c[0]), c[2], c[3] / 1e3, c[4] / 1e3));
         }
         report.append(String.format("  %-28s %7d scanned %6d passed (%4.1f%%)%n", "total", scanned, passed, 100.0 * passed / scanned));
-        report.append("  matched per module:");
+        report.append("  matched / woven per module:");
         for (Module m : modules) {
-            report.append(' ').append(m.module.name()).append('=').append(m.matched.get());
+            report.append(' ').append(m.module.name()).append('=').append(m.matched.get()).append('/').append(m.woven.get());
         }
         for (Module m : modules) {
             if (!m.bootIgnored.isEmpty()) {
@@ -205,8 +236,8 @@ class TypePrefilterCorpusTest {
             }
         }
         assertEquals(new TreeMap<String, List<String>>(), dropped,
-                "classes a module's type matcher matches but the pre-filter of its own keys drops (a key is missing)");
-        assertEquals(new ArrayList<String>(), firstOf(droppedByAgent), "classes a module matches but the agent's pre-filter drops");
+                "classes a module weaves but the pre-filter of its own keys and rules drops (a key is missing)");
+        assertEquals(new ArrayList<String>(), firstOf(droppedByAgent), "classes a module weaves but the agent's pre-filter drops");
         Map<String, List<String>> differs = new TreeMap<String, List<String>>();
         for (Module m : modules) {
             if (!m.differs.isEmpty()) {
@@ -218,7 +249,7 @@ class TypePrefilterCorpusTest {
         // the corpus is what it claims to be: large, resolvable, and full of hooked types
         assertTrue(scanned > 100_000, "corpus too small: " + scanned);
         for (Module m : modules) {
-            assertTrue(m.matched.get() > 0, m.module.name() + " matched no class of the corpus");
+            assertTrue(m.woven.get() > 0, m.module.name() + " weaves no class of the corpus");
         }
         // the point of the filter: most classes never reach the matchers (and a broken corpus
         // loader, where every super type is undecided, passes everything)
@@ -237,7 +268,7 @@ class TypePrefilterCorpusTest {
         return first;
     }
 
-    /** Scans one corpus; returns {scanned, passed by the agent's pre-filter, matched by any module, ms reading, ms matching}. */
+    /** Scans one corpus; returns {scanned, passed by the agent's pre-filter, woven by any module, ms reading, ms matching}. */
     private static long[] scan(Corpus corpus, ClassLoader loader, List<Module> modules, TypePrefilter agent,
                                List<String> droppedByAgent, long readStart) {
         long matchStart = System.nanoTime();
@@ -269,10 +300,14 @@ class TypePrefilterCorpusTest {
                         m.differs.add(corpus.name + ": " + type.getName() + (byByteBuddy ? " (only ByteBuddy's description)" : " (only the class file's)"));
                     }
                     if (byByteBuddy) {
-                        any = true;
                         m.matched.incrementAndGet();
-                        if (!m.ownKeys.candidate(loader, classFile)) {
-                            m.dropped.add(corpus.name + ": " + type.getName());
+                        // a class matched but left as it is (no method it declares selected) may be dropped
+                        if (m.weaves(shape)) {
+                            any = true;
+                            m.woven.incrementAndGet();
+                            if (!m.ownKeys.candidate(loader, classFile)) {
+                                m.dropped.add(corpus.name + ": " + type.getName());
+                            }
                         }
                         if (corpus.boot.contains(internal) && !m.module.bootstrapTypes().matches(new Matchers.TypeName(type.getName()))) {
                             m.bootIgnored.add(type.getName());

@@ -109,12 +109,13 @@ final class Activation {
         // the JDK's classes loaded at install, known from the snapshot the pass takes: the pre-filter
         // and the type matchers (TypeHierarchy) describe them from their classes, not their class files
         JdkTypes jdkTypes = new JdkTypes();
-        final TypePrefilter prefilter = new TypePrefilter(typeKeys(modules), jdkTypes);
-        StartupTimes.watch(prefilter);
         Transformations transformations = new Transformations();
         for (InstrumentationModule module : modules) {
             module.extend(transformations, coreLoader);
         }
+        final TypePrefilter prefilter = new TypePrefilter(typeKeys(modules), jdkTypes,
+                transformations.methodNamesOfHierarchyRules());
+        StartupTimes.watch(prefilter);
         // the agent's own transformer: it describes, matches and weaves the types itself
         ErrorListener listener = new ErrorListener(errors);
         WeavingTransformer weaving = new WeavingTransformer(transformations, jdkSinks, coreLoader, IGNORED_PREFIXES,

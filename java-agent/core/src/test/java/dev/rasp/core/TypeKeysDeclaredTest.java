@@ -130,6 +130,55 @@ class TypeKeysDeclaredTest {
         assertTrue(names > 100, "type names read from the matchers: " + names);
     }
 
+    /**
+     * The pre-filter reads a class's super types only when the class declares a method of the names
+     * the rules that look at super types can weave ({@link Transformations#methodNamesOfHierarchyRules}):
+     * for the installed modules that set is bounded (else every class's super types are read again),
+     * holds no constructor (every class declares one), and holds the hooks' own names.
+     */
+    @Test
+    void theRulesThatLookAtSuperTypesWeaveMethodsOfAFewNames() {
+        Transformations all = new Transformations();
+        for (InstrumentationModule module : Activation.modules()) {
+            module.extend(all, TypeKeysDeclaredTest.class.getClassLoader());
+        }
+        Set<String> names = all.methodNamesOfHierarchyRules();
+        assertTrue(names != null, "a rule that looks at super types can weave a method of any name");
+        assertFalse(names.contains("<init>"), "a rule that looks at super types weaves constructors: " + names);
+        assertTrue(names.containsAll(java.util.Arrays.asList("doFilter", "service", "executeQuery", "prepareStatement",
+                "execute", "submit", "run", "getParameter", "addMessageHandler")), names.toString());
+        assertFalse(names.contains("delete"), "java.io.File's hooks are on a named type: " + names);
+        assertTrue(names.size() < 100, names.toString());
+    }
+
+    /** How the names are gathered: the rules that look at super types only, bounded by what they declare first. */
+    @Test
+    void methodNamesOfHierarchyRulesFromProbeRules() {
+        Transformations named = probe((b, l) -> b.type(Matchers.named("a.B"))
+                .transform(CachedAdvice.of(l).advice(Matchers.isMethod(), "Any"))
+                .type(Matchers.declaresMethod(Matchers.isAnnotatedWith(Matchers.named("x.OnIt"))))
+                .transform(CachedAdvice.of(l).advice(Matchers.isMethod(), "Any")))
+                .extend(new Transformations(), getClass().getClassLoader());
+        assertEquals(Collections.emptySet(), named.methodNamesOfHierarchyRules(),
+                "rules on the class's own name or members: its own keys pass it");
+        Transformations hierarchy = probe((b, l) -> b.type(Matchers.hasSuperType(Matchers.named("a.B")))
+                .transform(CachedAdvice.of(l).advice(Matchers.<MethodShape>isMethod().and(Matchers.named("run")), "Run")
+                        .advice(Matchers.namedOneOf("start", "stop"), "Start")))
+                .extend(new Transformations(), getClass().getClassLoader());
+        assertEquals(new TreeSet<String>(java.util.Arrays.asList("run", "start", "stop")),
+                new TreeSet<String>(hierarchy.methodNamesOfHierarchyRules()));
+        Transformations declared = probe((b, l) -> b.type(Matchers.<TypeShape>hasSuperType(Matchers.named("a.B"))
+                        .and(Matchers.declaresMethod(Matchers.named("add"))))
+                .transform(CachedAdvice.of(l).advice(Matchers.isConstructor(), "Created")))
+                .extend(new Transformations(), getClass().getClassLoader());
+        assertEquals(Collections.singleton("add"), declared.methodNamesOfHierarchyRules(),
+                "the method the type must declare bounds it, not the constructor its advice goes into");
+        Transformations any = probe((b, l) -> b.type(Matchers.hasSuperType(Matchers.named("a.B")))
+                .transform(CachedAdvice.of(l).advice(Matchers.isMethod(), "Any")))
+                .extend(new Transformations(), getClass().getClassLoader());
+        assertEquals(null, any.methodNamesOfHierarchyRules());
+    }
+
     /** A module of no keys whose {@code extend} is the given rules. */
     private static InstrumentationModule probe(BiFunction<Transformations, ClassLoader, Transformations> rules) {
         return new InstrumentationModule() {

@@ -160,6 +160,61 @@ class TypePrefilterTest {
     }
 
     /**
+     * As the agent builds it, the pre-filter reads no super type of a class that shows no key of its
+     * own and declares no method a rule looking at super types could weave: such a class is left as
+     * it is whatever they are. A class that declares one still has them read, and is still a
+     * candidate when they cannot be read; so is a class whose methods table cannot be walked.
+     */
+    @Test
+    void superTypesAreReadOnlyForAClassThatDeclaresAWovenMethod() {
+        Transformations all = new Transformations();
+        for (InstrumentationModule module : Activation.modules()) {
+            module.extend(all, getClass().getClassLoader());
+        }
+        TypePrefilter gated = new TypePrefilter(Activation.typeKeys(Activation.modules()), new JdkTypes(),
+                all.methodNamesOfHierarchyRules());
+        ClassLoader loader = getClass().getClassLoader();
+        // a pool subclass that only adds a constructor and toString: its inherited submit() is woven
+        // in the JDK's class, not here
+        byte[] quietPool = new ByteBuddy().subclass(AbstractExecutorService.class).name("org.example.app.QuietPool")
+                .defineMethod("toString", String.class, Visibility.PUBLIC)
+                .intercept(net.bytebuddy.implementation.FixedValue.value("pool")).make().getBytes();
+        assertFalse(gated.candidate(loader, quietPool));
+        assertEquals(0, gated.readStats()[0], "no super type read");
+        assertTrue(prefilter.candidate(loader, quietPool), "without the names: read, and an executor");
+        byte[] pool = new ByteBuddy().subclass(AbstractExecutorService.class).name("org.example.app.Pool")
+                .defineMethod("execute", void.class, Visibility.PUBLIC).withParameters(Runnable.class)
+                .intercept(net.bytebuddy.implementation.StubMethod.INSTANCE).make().getBytes();
+        assertTrue(gated.candidate(loader, pool), "declares execute(Runnable)");
+        assertTrue(gated.readStats()[0] > 0, "its super types read");
+        // super types served by no loader: undecided only when the class declares a woven method
+        ClassLoader notServed = new ByteArrayClassLoader(null, Collections.<String, byte[]>emptyMap(),
+                ByteArrayClassLoader.PersistenceHandler.LATENT);
+        byte[] runs = classFile("org/example/app/Job", "org/example/missing/Base", "run");
+        byte[] idle = classFile("org/example/app/Idle", "org/example/missing/Base", "idle");
+        assertTrue(gated.candidate(notServed, runs), "run() and an unreadable super type: undecided");
+        assertFalse(gated.candidate(notServed, idle), "no woven method: whatever the super type");
+        // a class file cut short in its methods table (the constant pool intact): undecided
+        byte[] cut = java.util.Arrays.copyOf(idle, idle.length - 27); // into the one method_info
+        assertTrue(gated.candidate(notServed, cut), "methods table unreadable");
+    }
+
+    /** A public class with these void no-argument methods (and no constructor). */
+    private static byte[] classFile(String internalName, String superName, String... methods) {
+        org.objectweb.asm.ClassWriter w = new org.objectweb.asm.ClassWriter(0);
+        w.visit(org.objectweb.asm.Opcodes.V1_8, org.objectweb.asm.Opcodes.ACC_PUBLIC, internalName, null, superName, null);
+        for (String m : methods) {
+            org.objectweb.asm.MethodVisitor v = w.visitMethod(org.objectweb.asm.Opcodes.ACC_PUBLIC, m, "()V", null, null);
+            v.visitCode();
+            v.visitInsn(org.objectweb.asm.Opcodes.RETURN);
+            v.visitMaxs(0, 1);
+            v.visitEnd();
+        }
+        w.visitEnd();
+        return w.toByteArray();
+    }
+
+    /**
      * JDK super types loaded when the transformer is installed are judged on the loaded class, not
      * read from the JDK's image: the same verdicts, no class file read.
      */

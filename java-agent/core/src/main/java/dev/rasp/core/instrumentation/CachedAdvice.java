@@ -1,6 +1,7 @@
 package dev.rasp.core.instrumentation;
 
 import dev.rasp.core.instrumentation.matching.Matcher;
+import dev.rasp.core.instrumentation.matching.MatcherBounds;
 import dev.rasp.core.instrumentation.matching.MethodShape;
 
 import dev.rasp.core.instrumentation.weaving.AdviceClass;
@@ -10,7 +11,9 @@ import dev.rasp.core.instrumentation.weaving.ParameterSource;
 import java.lang.annotation.Annotation;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A module's advice: advice classes and the methods each goes into, with the module's own
@@ -82,6 +85,32 @@ public final class CachedAdvice {
             }
         }
         return selected;
+    }
+
+    /**
+     * The names of the methods this advice can go into ({@code <init>} for constructors), or null
+     * when a method of any name can be selected ({@link MatcherBounds#methodNames}).
+     */
+    public Set<String> methodNames() {
+        Set<String> names = new HashSet<String>();
+        for (Entry entry : entries) {
+            Set<String> own = MatcherBounds.methodNames(entry.matcher);
+            if (own == null) {
+                return null;
+            }
+            names.addAll(own);
+        }
+        return names;
+    }
+
+    /** Whether any of this advice goes into this method (what {@link #adviceFor} selects, without reading advice). */
+    public boolean selects(MethodShape method) {
+        for (Entry entry : entries) {
+            if (entry.matcher.matches(method)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

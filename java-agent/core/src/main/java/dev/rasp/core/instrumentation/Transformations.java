@@ -1,11 +1,14 @@
 package dev.rasp.core.instrumentation;
 
 import dev.rasp.core.instrumentation.matching.Matcher;
+import dev.rasp.core.instrumentation.matching.MatcherBounds;
 import dev.rasp.core.instrumentation.matching.TypeShape;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What the modules weave where: rules of a type matcher and the advice for the types it matches,
@@ -52,5 +55,36 @@ public final class Transformations {
 
     public List<Rule> rules() {
         return Collections.unmodifiableList(rules);
+    }
+
+    /**
+     * The names of the methods a class must declare for a rule that looks at super types to change
+     * it: the names the rule's type matcher requires a declared method of, else those of the
+     * methods its advice can go into; null when a method of any name can be. A class that declares
+     * none of them is left as it is by every such rule, whatever its super types
+     * ({@link TypePrefilter} then does not read them). The other rules match on the class's own
+     * name or members, which its own keys show ({@link TypeKeys}): the pre-filter passes such a
+     * class before asking this.
+     */
+    public Set<String> methodNamesOfHierarchyRules() {
+        Set<String> names = new HashSet<String>();
+        for (Rule rule : rules) {
+            if (MatcherBounds.requiresOwnName(rule.types) || !MatcherBounds.readsSuperTypes(rule.types)) {
+                continue;
+            }
+            Set<String> declared = MatcherBounds.declaredMethodNames(rule.types);
+            if (declared != null) {
+                names.addAll(declared);
+                continue;
+            }
+            for (CachedAdvice a : rule.advice) {
+                Set<String> own = a.methodNames();
+                if (own == null) {
+                    return null;
+                }
+                names.addAll(own);
+            }
+        }
+        return names;
     }
 }

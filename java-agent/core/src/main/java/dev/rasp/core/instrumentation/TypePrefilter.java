@@ -3,16 +3,22 @@ package dev.rasp.core.instrumentation;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.Type;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.security.ProtectionDomain;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -28,6 +34,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * whose class file its loader does not serve, e.g. one generated at run time; a class file ASM
  * cannot read; a retransformation of a loaded class) counts as a candidate: this filter only
  * ever removes classes no matcher can match.
+ *
+ * <p>Most classes show no key of their own, and reading their super types was most of this
+ * filter's time (about 2,000 class files at a Spring Boot start). The rules that look at super
+ * types only ever weave methods the class declares, of a few names (the servlet's
+ * {@code doFilter}, a statement's {@code executeQuery}, an executor's {@code submit}, ...): a class
+ * that declares no method of those names is left alone whatever its super types, and they are not
+ * read (a third as many reads). What that relies on: every rule that does not look at super types
+ * matches on what the class's own keys show (checked on real classes by TypePrefilterCorpusTest).
  *
  * <p>{@link PrefilteredTransformer} asks it before the transformer sees a class; a class it rejects
  * never reaches the matchers at all.
@@ -61,13 +75,35 @@ public final class TypePrefilter {
     /** The super types' class files, read once per loader (and used again by the type matchers). */
     private final TypeHierarchy hierarchy;
 
-    /** A pre-filter that knows no loaded JDK type: every super type's class file is read. */
+    /**
+     * The names of the methods a class must declare for a rule that looks at super types to change
+     * it, as class file bytes by length ({@link Transformations#methodNamesOfHierarchyRules}); null
+     * when any name can be, and every class that shows no key of its own has its super types read.
+     */
+    private final byte[][][] wovenNames;
+
+    /**
+     * A pre-filter that knows no loaded JDK type (every super type's class file is read) and reads
+     * the super types of every class that shows no key of its own.
+     */
     public TypePrefilter(List<TypeKeys> keys) {
-        this(keys, new JdkTypes());
+        this(keys, new JdkTypes(), null);
     }
 
+    /** As {@link #TypePrefilter(List)}, knowing the JDK's loaded types. */
     public TypePrefilter(List<TypeKeys> keys, JdkTypes jdkTypes) {
+        this(keys, jdkTypes, null);
+    }
+
+    /**
+     * @param wovenMethodNames the names of the methods a class must declare for a rule that looks
+     *     at super types to change it ({@link Transformations#methodNamesOfHierarchyRules}): a class
+     *     that shows no key of its own and declares none of them is left alone without reading its
+     *     super types; null to read them for every class that shows no key of its own
+     */
+    public TypePrefilter(List<TypeKeys> keys, JdkTypes jdkTypes, Set<String> wovenMethodNames) {
         this.jdkTypes = jdkTypes;
+        this.wovenNames = wovenMethodNames == null ? null : byLength(wovenMethodNames);
         this.hierarchy = new TypeHierarchy(jdkTypes);
         int shapeCount = 0;
         int constantCount = 0;
@@ -249,6 +285,12 @@ public final class TypePrefilter {
         if (names.contains(name) || hasShape(name) || hasConstant(reader, classFile)) {
             return true;
         }
+        if (wovenNames != null && !declaresWovenMethod(reader, classFile)) {
+            // whatever its super types, no advice goes into a method of this class: they are not
+            // read (most of the reads at a start were for such classes). Keeping its own super
+            // types for its subclasses cost more at a start than the reads it spared them.
+            return false;
+        }
         boolean inherits = superTypesInherit(loader, reader, 0, ClassFileHome.of(domain));
         // remembered for its subclasses (a loader defines a name once)
         memo(loader, name).put(name, inherits);
@@ -346,6 +388,88 @@ public final class TypePrefilter {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether the class declares a method (or constructor) of one of {@link #wovenNames}, read from
+     * its methods table; true when the class file cannot be walked (the class stays undecided).
+     */
+    private boolean declaresWovenMethod(ClassReader reader, byte[] b) {
+        try {
+            int at = reader.header + 6; // access, this class, super class
+            at += 2 + 2 * reader.readUnsignedShort(at); // interfaces
+            at = skipMembers(reader, at); // fields
+            int methods = reader.readUnsignedShort(at);
+            at += 2;
+            for (int i = 0; i < methods; i++) {
+                int name = reader.getItem(reader.readUnsignedShort(at + 2));
+                int length = ((b[name] & 0xff) << 8) | (b[name + 1] & 0xff);
+                if (length < wovenNames.length && wovenNames[length] != null) {
+                    for (byte[] woven : wovenNames[length]) {
+                        if (equalAt(b, name + 2, woven)) {
+                            return true;
+                        }
+                    }
+                }
+                at = skipAttributes(reader, at + 6);
+            }
+            return false;
+        } catch (RuntimeException malformed) {
+            return true;
+        }
+    }
+
+    /** Past a fields or methods table starting at its count. */
+    private static int skipMembers(ClassReader reader, int at) {
+        int count = reader.readUnsignedShort(at);
+        at += 2;
+        for (int i = 0; i < count; i++) {
+            at = skipAttributes(reader, at + 6); // access, name, descriptor
+        }
+        return at;
+    }
+
+    /** Past an attributes table starting at its count. */
+    private static int skipAttributes(ClassReader reader, int at) {
+        int count = reader.readUnsignedShort(at);
+        at += 2;
+        for (int i = 0; i < count; i++) {
+            at += 6 + reader.readInt(at + 2); // name, length, info
+        }
+        return at;
+    }
+
+    /** Names as modified-UTF-8 bytes, indexed by their length (ASCII and not alike: Java's own encoding). */
+    private static byte[][][] byLength(Set<String> names) {
+        Map<Integer, List<byte[]>> grouped = new TreeMap<Integer, List<byte[]>>();
+        int max = 0;
+        for (String name : names) {
+            byte[] utf = modifiedUtf8(name);
+            List<byte[]> same = grouped.get(utf.length);
+            if (same == null) {
+                same = new ArrayList<byte[]>();
+                grouped.put(utf.length, same);
+            }
+            same.add(utf);
+            max = Math.max(max, utf.length);
+        }
+        byte[][][] table = new byte[max + 1][][];
+        for (Map.Entry<Integer, List<byte[]>> e : grouped.entrySet()) {
+            table[e.getKey()] = e.getValue().toArray(new byte[0][]);
+        }
+        return table;
+    }
+
+    /** A name as a class file's constant pool holds it (modified UTF-8: what DataOutput.writeUTF writes). */
+    private static byte[] modifiedUtf8(String name) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            new DataOutputStream(bytes).writeUTF(name);
+        } catch (IOException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+        byte[] withLength = bytes.toByteArray();
+        return Arrays.copyOfRange(withLength, 2, withLength.length);
     }
 
     private static boolean equalAt(byte[] b, int at, byte[] text) {

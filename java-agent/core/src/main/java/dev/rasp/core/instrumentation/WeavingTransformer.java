@@ -118,11 +118,15 @@ public final class WeavingTransformer implements ClassFileTransformer, Prefilter
                 return null;
             }
             byte[] woven = weave(type, advice, loader);
-            if (woven != null && readEdge != null) {
+            if (woven == null) {
+                // matched, but no method of it is selected (a filter base class that declares no
+                // doFilter): left as it was, and not counted as transformed (the pre-filter drops
+                // such classes before their super types are read: TypePrefilter)
+                return null;
+            }
+            if (readEdge != null) {
                 readEdge.from(module);
             }
-            // a matched type counts as transformed, as ByteBuddy counts it, even when no method of it
-            // is selected (a filter base class that declares no doFilter): it is left as it was
             listener.onTransformation(name);
             return woven;
         } catch (Throwable t) {

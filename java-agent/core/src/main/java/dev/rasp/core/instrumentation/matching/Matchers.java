@@ -380,6 +380,11 @@ public final class Matchers {
             this.constructor = constructor;
         }
 
+        /** True for {@code isConstructor()}, false for {@code isMethod()}. */
+        public boolean constructor() {
+            return constructor;
+        }
+
         @Override
         public boolean matches(T target) {
             String name = target.name();

@@ -89,7 +89,11 @@ public final class WebSocketInstrumentation implements InstrumentationModule {
                 .type(nameStartsWith("org.eclipse.jetty.").and(nameEndsWith("WebSocketFrameHandler")).and(not(isInterface())))
                 .transform(forAdvice(loader).advice(isMethod().and(named("onOpen")).and(not(isAbstract()))
                         .and(takesArguments(2)), MessageAdvice.JettyOpened.class.getName()))
-                .type(implementing("javax.websocket.Session", "jakarta.websocket.Session"))
+                // only the session classes that declare addMessageHandler (every container's session
+                // does): a subclass that declares only constructors runs one of those in its own, and
+                // the pre-filter need not read the super types of every class with a constructor
+                .type(implementing("javax.websocket.Session", "jakarta.websocket.Session")
+                        .and(declaresMethod(named("addMessageHandler"))))
                 .transform(forAdvice(loader).advice(isMethod().and(named("addMessageHandler")).and(not(isAbstract())),
                         MessageAdvice.HandlerAdded.class.getName())
                         // bound before the session can read: Jetty reads its first message on another thread

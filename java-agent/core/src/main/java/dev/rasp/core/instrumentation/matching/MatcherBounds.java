@@ -1,0 +1,144 @@
+package dev.rasp.core.instrumentation.matching;
+
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a composed matcher can match at most, read off its parts without running it: the names of
+ * the methods a method matcher can select, and the names a type matcher requires of the type
+ * itself. Every answer is a bound (a superset of what the matcher matches); a part this does not
+ * know (a matcher class of a module's own) bounds nothing.
+ *
+ * <p>Why: the pre-filter leaves a class alone without reading its super types' class files when
+ * the class declares no method that any advice could go into ({@code TypePrefilter}); these bounds
+ * say which method names those are.
+ */
+public final class MatcherBounds {
+
+    private MatcherBounds() {
+    }
+
+    /**
+     * The names of the methods a method matcher can select ({@code <init>} for constructors), or
+     * null when it can select a method of any name.
+     */
+    public static Set<String> methodNames(Matcher<?> matcher) {
+        if (matcher instanceof Matchers.Name) {
+            Matchers.Name<?> name = (Matchers.Name<?>) matcher;
+            Matchers.Name.Mode mode = name.mode();
+            return mode == Matchers.Name.Mode.EQUALS || mode == Matchers.Name.Mode.ONE_OF
+                    ? new HashSet<String>(name.values()) : null;
+        }
+        if (matcher instanceof Matchers.And) {
+            List<Matcher<?>> parts = ((Matchers.And<?>) matcher).parts();
+            Set<String> left = methodNames(parts.get(0));
+            Set<String> right = methodNames(parts.get(1));
+            if (left == null || right == null) {
+                return left == null ? right : left;
+            }
+            left.retainAll(right);
+            return left;
+        }
+        if (matcher instanceof Matchers.Or) {
+            List<Matcher<?>> parts = ((Matchers.Or<?>) matcher).parts();
+            Set<String> left = methodNames(parts.get(0));
+            Set<String> right = methodNames(parts.get(1));
+            if (left == null || right == null) {
+                return null;
+            }
+            left.addAll(right);
+            return left;
+        }
+        if (matcher instanceof Matchers.FailSafe) {
+            return methodNames(((Matchers.FailSafe<?>) matcher).inner());
+        }
+        if (matcher == Matchers.Constant.NONE) {
+            return new HashSet<String>();
+        }
+        if (matcher instanceof Matchers.Kind && ((Matchers.Kind<?>) matcher).constructor()) {
+            return new HashSet<String>(Collections.singleton("<init>"));
+        }
+        return null;
+    }
+
+    /**
+     * The names a type matcher requires the type to declare a method of ({@code declaresMethod},
+     * alone or as a part every match needs), or null when it requires none of a bounded few.
+     */
+    public static Set<String> declaredMethodNames(Matcher<?> matcher) {
+        if (matcher instanceof Matchers.DeclaresMethod) {
+            return methodNames(((Matchers.DeclaresMethod<?>) matcher).inner());
+        }
+        if (matcher instanceof Matchers.And) {
+            List<Matcher<?>> parts = ((Matchers.And<?>) matcher).parts();
+            Set<String> left = declaredMethodNames(parts.get(0));
+            Set<String> right = declaredMethodNames(parts.get(1));
+            if (left == null || right == null) {
+                return left == null ? right : left;
+            }
+            left.retainAll(right);
+            return left;
+        }
+        if (matcher instanceof Matchers.Or) {
+            List<Matcher<?>> parts = ((Matchers.Or<?>) matcher).parts();
+            Set<String> left = declaredMethodNames(parts.get(0));
+            Set<String> right = declaredMethodNames(parts.get(1));
+            if (left == null || right == null) {
+                return null;
+            }
+            left.addAll(right);
+            return left;
+        }
+        if (matcher instanceof Matchers.FailSafe) {
+            return declaredMethodNames(((Matchers.FailSafe<?>) matcher).inner());
+        }
+        return null;
+    }
+
+    /**
+     * Whether a type matcher looks at the type's super types ({@code hasSuperType} anywhere in it);
+     * a matcher this does not know counts as looking.
+     */
+    public static boolean readsSuperTypes(Matcher<?> matcher) {
+        if (matcher instanceof Matchers.SuperType) {
+            return true;
+        }
+        if (matcher instanceof Matchers.And || matcher instanceof Matchers.Or) {
+            List<Matcher<?>> parts = matcher instanceof Matchers.And
+                    ? ((Matchers.And<?>) matcher).parts() : ((Matchers.Or<?>) matcher).parts();
+            return readsSuperTypes(parts.get(0)) || readsSuperTypes(parts.get(1));
+        }
+        if (matcher instanceof Matchers.Not || matcher instanceof Matchers.FailSafe) {
+            return readsSuperTypes(((Matchers.Wrapping<?, ?>) matcher).inner());
+        }
+        // the type's own facts: its name, modifiers, declared members and their annotations
+        return !(matcher instanceof Matchers.Name || matcher instanceof Matchers.Modifier
+                || matcher instanceof Matchers.DeclaresMethod || matcher instanceof Matchers.AnnotatedWith
+                || matcher instanceof Matchers.Constant);
+    }
+
+    /**
+     * Whether a type matcher matches only types whose own name is one of a fixed few
+     * ({@code named}, {@code namedOneOf}, alone or as a part every match needs).
+     */
+    public static boolean requiresOwnName(Matcher<?> matcher) {
+        if (matcher instanceof Matchers.Name) {
+            Matchers.Name.Mode mode = ((Matchers.Name<?>) matcher).mode();
+            return mode == Matchers.Name.Mode.EQUALS || mode == Matchers.Name.Mode.ONE_OF;
+        }
+        if (matcher instanceof Matchers.And) {
+            List<Matcher<?>> parts = ((Matchers.And<?>) matcher).parts();
+            return requiresOwnName(parts.get(0)) || requiresOwnName(parts.get(1));
+        }
+        if (matcher instanceof Matchers.Or) {
+            List<Matcher<?>> parts = ((Matchers.Or<?>) matcher).parts();
+            return requiresOwnName(parts.get(0)) && requiresOwnName(parts.get(1));
+        }
+        if (matcher instanceof Matchers.FailSafe) {
+            return requiresOwnName(((Matchers.FailSafe<?>) matcher).inner());
+        }
+        return matcher == Matchers.Constant.NONE;
+    }
+}
