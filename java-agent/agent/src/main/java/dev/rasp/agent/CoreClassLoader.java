@@ -41,6 +41,8 @@ final class CoreClassLoader extends SecureClassLoader {
     static final String CORE_PREFIX = "inst/core/";
     static final String BOOTSTRAP_PREFIX = "inst/bootstrap/";
     static final String CLASS_SUFFIX = ".classdata";
+    /** The agent's packages: no JDK module defines them ({@link #getResourceAsStream}). */
+    private static final String OWN_CLASS_FILES = "dev/rasp/";
 
     static {
         registerAsParallelCapable();
@@ -120,6 +122,28 @@ final class CoreClassLoader extends SecureClassLoader {
         List<URL> one = new ArrayList<URL>(1);
         one.add(url);
         return Collections.enumeration(one);
+    }
+
+    /**
+     * The agent's own class files (the ~100 advice classes the weaver reads at start, the bridge's)
+     * straight from rasp.jar. Parent first, the platform loader would search every module of the
+     * JDK's image for each name (a package no module has goes to its "misc" resource lookup), about
+     * a third of the advice reader's time at start. No JDK module holds a {@code dev/rasp/} class
+     * file, so the answer is the same; every other name goes parent first as before.
+     */
+    @Override
+    public InputStream getResourceAsStream(String name) {
+        if (name != null && name.startsWith(OWN_CLASS_FILES) && name.endsWith(".class")) {
+            String entry = entryName(name);
+            if (entry != null) {
+                try {
+                    return jar.getInputStream(jar.getJarEntry(entry));
+                } catch (IOException e) {
+                    return null; // as the JDK's getResourceAsStream answers an unreadable resource
+                }
+            }
+        }
+        return super.getResourceAsStream(name);
     }
 
     /** The entry of rasp.jar holding resource {@code name} for this loader, or null. */

@@ -132,6 +132,9 @@ class CoreClassLoaderTest {
         URL object = loader.getResource("java/lang/Object.class");
         assertNotNull(object, "the parent answers first");
         assertFalse(object.toString().contains("inst/"), object.toString());
+        assertArrayEquals(readAll(object.openStream()), readAll(loader.getResourceAsStream("java/lang/Object.class")),
+                "a JDK class file as a stream: the parent's");
+        assertNull(loader.getResourceAsStream(FIXTURE + "Missing.class"), "an own class file the jar lacks");
     }
 
     /** A bridge type's class file is read through the core's loader; the class itself is the boot loader's. */
