@@ -25,42 +25,7 @@ public final class MatcherBounds {
      * null when it can select a method of any name.
      */
     public static Set<String> methodNames(Matcher<?> matcher) {
-        if (matcher instanceof Matchers.Name) {
-            Matchers.Name<?> name = (Matchers.Name<?>) matcher;
-            Matchers.Name.Mode mode = name.mode();
-            return mode == Matchers.Name.Mode.EQUALS || mode == Matchers.Name.Mode.ONE_OF
-                    ? new HashSet<String>(name.values()) : null;
-        }
-        if (matcher instanceof Matchers.And) {
-            List<Matcher<?>> parts = ((Matchers.And<?>) matcher).parts();
-            Set<String> left = methodNames(parts.get(0));
-            Set<String> right = methodNames(parts.get(1));
-            if (left == null || right == null) {
-                return left == null ? right : left;
-            }
-            left.retainAll(right);
-            return left;
-        }
-        if (matcher instanceof Matchers.Or) {
-            List<Matcher<?>> parts = ((Matchers.Or<?>) matcher).parts();
-            Set<String> left = methodNames(parts.get(0));
-            Set<String> right = methodNames(parts.get(1));
-            if (left == null || right == null) {
-                return null;
-            }
-            left.addAll(right);
-            return left;
-        }
-        if (matcher instanceof Matchers.FailSafe) {
-            return methodNames(((Matchers.FailSafe<?>) matcher).inner());
-        }
-        if (matcher == Matchers.Constant.NONE) {
-            return new HashSet<String>();
-        }
-        if (matcher instanceof Matchers.Kind && ((Matchers.Kind<?>) matcher).constructor()) {
-            return new HashSet<String>(Collections.singleton("<init>"));
-        }
-        return null;
+        return Names.SELECTED.of(matcher);
     }
 
     /**
@@ -68,33 +33,67 @@ public final class MatcherBounds {
      * alone or as a part every match needs), or null when it requires none of a bounded few.
      */
     public static Set<String> declaredMethodNames(Matcher<?> matcher) {
-        if (matcher instanceof Matchers.DeclaresMethod) {
-            return methodNames(((Matchers.DeclaresMethod<?>) matcher).inner());
-        }
-        if (matcher instanceof Matchers.And) {
-            List<Matcher<?>> parts = ((Matchers.And<?>) matcher).parts();
-            Set<String> left = declaredMethodNames(parts.get(0));
-            Set<String> right = declaredMethodNames(parts.get(1));
-            if (left == null || right == null) {
-                return left == null ? right : left;
-            }
-            left.retainAll(right);
-            return left;
-        }
-        if (matcher instanceof Matchers.Or) {
-            List<Matcher<?>> parts = ((Matchers.Or<?>) matcher).parts();
-            Set<String> left = declaredMethodNames(parts.get(0));
-            Set<String> right = declaredMethodNames(parts.get(1));
-            if (left == null || right == null) {
+        return Names.DECLARED.of(matcher);
+    }
+
+    /**
+     * A bound on names through the composition ({@code and}: either part's bound, both
+     * intersected; {@code or}: both united, none when either has none; {@code failSafe}: its
+     * matcher's), the parts it is made of answered by {@link #leaf}. A set is a new one the caller
+     * may change; null bounds nothing.
+     */
+    private enum Names {
+        /** Of a method matcher: the names of the methods it selects. */
+        SELECTED {
+            @Override
+            Set<String> leaf(Matcher<?> matcher) {
+                if (matcher instanceof Matchers.Name) {
+                    Matchers.Name<?> name = (Matchers.Name<?>) matcher;
+                    Matchers.Name.Mode mode = name.mode();
+                    return mode == Matchers.Name.Mode.EQUALS || mode == Matchers.Name.Mode.ONE_OF
+                            ? new HashSet<String>(name.values()) : null;
+                }
+                if (matcher == Matchers.Constant.NONE) {
+                    return new HashSet<String>();
+                }
+                if (matcher instanceof Matchers.Kind && ((Matchers.Kind<?>) matcher).constructor()) {
+                    return new HashSet<String>(Collections.singleton("<init>"));
+                }
                 return null;
             }
-            left.addAll(right);
-            return left;
+        },
+        /** Of a type matcher: the names of the methods it requires declared. */
+        DECLARED {
+            @Override
+            Set<String> leaf(Matcher<?> matcher) {
+                return matcher instanceof Matchers.DeclaresMethod
+                        ? SELECTED.of(((Matchers.DeclaresMethod<?>) matcher).inner()) : null;
+            }
+        };
+
+        abstract Set<String> leaf(Matcher<?> matcher);
+
+        Set<String> of(Matcher<?> matcher) {
+            if (matcher instanceof Matchers.And || matcher instanceof Matchers.Or) {
+                boolean and = matcher instanceof Matchers.And;
+                List<Matcher<?>> parts = and ? ((Matchers.And<?>) matcher).parts() : ((Matchers.Or<?>) matcher).parts();
+                Set<String> left = of(parts.get(0));
+                Set<String> right = of(parts.get(1));
+                if (left == null || right == null) {
+                    return and ? (left == null ? right : left) : null;
+                }
+                if (and) {
+                    left.retainAll(right);
+                } else {
+                    left.addAll(right);
+                }
+                return left;
+            }
+            if (matcher instanceof Matchers.FailSafe) {
+                return of(((Matchers.FailSafe<?>) matcher).inner());
+            }
+            return leaf(matcher);
         }
-        if (matcher instanceof Matchers.FailSafe) {
-            return declaredMethodNames(((Matchers.FailSafe<?>) matcher).inner());
-        }
-        return null;
     }
 
     /**
