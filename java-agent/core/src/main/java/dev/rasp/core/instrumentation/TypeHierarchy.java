@@ -1,7 +1,6 @@
 package dev.rasp.core.instrumentation;
 
 import dev.rasp.core.instrumentation.matching.SuperTypes;
-import org.objectweb.asm.ClassReader;
 
 import java.net.URL;
 import java.util.Map;
@@ -119,7 +118,7 @@ public final class TypeHierarchy {
         long t0 = System.nanoTime();
         try {
             byte[] classFile = jdkClassFiles.classFile(name.replace('/', '.'));
-            return classFile != null ? node(new ClassReader(classFile), null) : Node.UNREADABLE;
+            return classFile != null ? node(classFile, null) : Node.UNREADABLE;
         } catch (Exception | LinkageError e) {
             return Node.UNREADABLE;
         } finally {
@@ -134,7 +133,7 @@ public final class TypeHierarchy {
             byte[] classFile = home == null ? null : home.read(resource);
             if (classFile != null) {
                 homeReads.incrementAndGet();
-                return node(new ClassReader(classFile), home);
+                return node(classFile, home);
             }
             if (loader == null) {
                 return Node.UNREADABLE; // a boot class outside the JDK's packages: none the modules name
@@ -145,14 +144,14 @@ public final class TypeHierarchy {
                 classFile = packageHome.read(resource);
                 if (classFile != null) {
                     packageReads.incrementAndGet();
-                    return node(new ClassReader(classFile), packageHome);
+                    return node(classFile, packageHome);
                 }
             }
             URL url = loader.getResource(resource);
             if (url == null) {
                 // a loader may serve class files by getResourceAsStream alone
                 classFile = ClassFiles.read(loader, name.replace('/', '.'));
-                return classFile != null ? node(new ClassReader(classFile), null) : Node.UNREADABLE;
+                return classFile != null ? node(classFile, null) : Node.UNREADABLE;
             }
             ClassFileHome found = ClassFileHome.of(url);
             if (found != null) {
@@ -162,7 +161,7 @@ public final class TypeHierarchy {
             if (classFile == null) {
                 classFile = ClassFileHome.readAll(url);
             }
-            return node(new ClassReader(classFile), found);
+            return node(classFile, found);
         } catch (Exception | LinkageError e) {
             return Node.UNREADABLE;
         } finally {
@@ -175,8 +174,9 @@ public final class TypeHierarchy {
         reads.incrementAndGet();
     }
 
-    private static Node node(ClassReader reader, ClassFileHome home) {
-        return new Node(SuperTypes.names(reader.getSuperName(), reader.getInterfaces()), home);
+    private static Node node(byte[] classFile, ClassFileHome home) {
+        ClassFileScan scan = ClassFileScan.of(classFile);
+        return new Node(SuperTypes.names(scan.superName(), scan.interfaces()), home);
     }
 
     private static String packageOf(String internalName) {

@@ -1,6 +1,5 @@
 package dev.rasp.core.instrumentation;
 
-import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.Type;
 
 import java.io.ByteArrayOutputStream;
@@ -26,14 +25,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * whose {@code hasSuperType} resolved each class's whole hierarchy by reading every super type's
  * class file from its class loader again for every class: most of the agent's start then).
  *
- * <p>Here the class's own bytes give its name, superclass, interfaces and constant pool; whether
- * a super type has one of the {@link TypeKeys} names in its hierarchy is remembered per class
- * loader (one boolean per type name), and the super types it read are kept in {@link TypeHierarchy}
- * for the matchers, so each super type's class file is read at most once per loader. A class that
- * shows no key is ignored (no matcher looks at it); every other class goes to the matchers. Whatever cannot be decided here (a super type
- * whose class file its loader does not serve, e.g. one generated at run time; a class file ASM
- * cannot read; a retransformation of a loaded class) counts as a candidate: this filter only
- * ever removes classes no matcher can match.
+ * <p>Here the class's own bytes give its name, superclass, interfaces, constant pool and declared
+ * method names (one pass, {@link ClassFileScan}); whether a super type has one of the
+ * {@link TypeKeys} names in its hierarchy is remembered per class loader (one boolean per type
+ * name), and the super types it read are kept in {@link TypeHierarchy} for the matchers, so each
+ * super type's class file is read at most once per loader. A class that shows no key is ignored
+ * (no matcher looks at it); every other class goes to the matchers. Whatever cannot be decided
+ * here (a super type whose class file its loader does not serve, e.g. one generated at run time; a
+ * class file that cannot be read; a retransformation of a loaded class) counts as a candidate:
+ * this filter only ever removes classes no matcher can match.
  *
  * <p>Most classes show no key of their own, and reading their super types was most of this
  * filter's time (about 2,000 class files at a Spring Boot start). The rules that look at super
@@ -169,9 +169,9 @@ public final class TypePrefilter {
         byte[] classFile = ownClassFile(type);
         if (classFile != null) {
             try {
-                return hasConstant(new ClassReader(classFile), classFile);
+                return new ClassFileScan(classFile, constantLength, constants).hasKeyConstant();
             } catch (RuntimeException unreadable) {
-                return true; // ASM cannot read it: undecided
+                return true; // cannot be read: undecided
             }
         }
         return reflectivelyDeclaresConstant(type);
@@ -280,30 +280,29 @@ public final class TypePrefilter {
      * itself comes from ({@code domain}'s code source) when that is a {@code jar:} URL.
      */
     public boolean candidate(ClassLoader loader, ProtectionDomain domain, byte[] classFile) {
-        ClassReader reader = new ClassReader(classFile);
-        String name = reader.getClassName();
-        if (names.contains(name) || hasShape(name) || hasConstant(reader, classFile)) {
+        ClassFileScan scan = new ClassFileScan(classFile, constantLength, constants);
+        String name = scan.className();
+        if (names.contains(name) || hasShape(name) || scan.hasKeyConstant()) {
             return true;
         }
-        if (wovenNames != null && !declaresWovenMethod(reader, classFile)) {
+        if (wovenNames != null && !declaresWovenMethod(scan)) {
             // whatever its super types, no advice goes into a method of this class: they are not
             // read (most of the reads at a start were for such classes). Keeping its own super
             // types for its subclasses cost more at a start than the reads it spared them.
             return false;
         }
-        boolean inherits = superTypesInherit(loader, reader, 0, ClassFileHome.of(domain));
+        boolean inherits = superTypesInherit(loader, scan.superName(), scan.interfaces(), ClassFileHome.of(domain));
         // remembered for its subclasses (a loader defines a name once)
         memo(loader, name).put(name, inherits);
         return inherits;
     }
 
-    private boolean superTypesInherit(ClassLoader loader, ClassReader reader, int depth, ClassFileHome home) {
-        String superName = reader.getSuperName();
-        if (superName != null && inherits(loader, superName, depth + 1, home)) {
+    private boolean superTypesInherit(ClassLoader loader, String superName, String[] interfaces, ClassFileHome home) {
+        if (superName != null && inherits(loader, superName, 1, home)) {
             return true;
         }
-        for (String i : reader.getInterfaces()) {
-            if (inherits(loader, i, depth + 1, home)) {
+        for (String i : interfaces) {
+            if (inherits(loader, i, 1, home)) {
                 return true;
             }
         }
@@ -366,77 +365,16 @@ public final class TypePrefilter {
         return false;
     }
 
-    private boolean hasConstant(ClassReader reader, byte[] b) {
-        if (constants.length == 0) {
-            return false;
-        }
-        int count = reader.getItemCount();
-        for (int i = 1; i < count; i++) {
-            int offset = reader.getItem(i);
-            // offset of the entry's content; the tag byte is just before it (1 = CONSTANT_Utf8)
-            if (offset <= 0 || b[offset - 1] != 1) {
-                continue;
-            }
-            int length = ((b[offset] & 0xff) << 8) | (b[offset + 1] & 0xff);
-            if (!constantLength[length]) {
-                continue;
-            }
-            for (byte[] constant : constants) {
-                if (constant.length == length && equalAt(b, offset + 2, constant)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
     /**
-     * Whether the class declares a method (or constructor) of one of {@link #wovenNames}, read from
-     * its methods table; true when the class file cannot be walked (the class stays undecided).
+     * Whether the class declares a method (or constructor) of one of {@link #wovenNames}; true when
+     * its methods table cannot be walked (the class stays undecided).
      */
-    private boolean declaresWovenMethod(ClassReader reader, byte[] b) {
+    private boolean declaresWovenMethod(ClassFileScan scan) {
         try {
-            int at = reader.header + 6; // access, this class, super class
-            at += 2 + 2 * reader.readUnsignedShort(at); // interfaces
-            at = skipMembers(reader, at); // fields
-            int methods = reader.readUnsignedShort(at);
-            at += 2;
-            for (int i = 0; i < methods; i++) {
-                int name = reader.getItem(reader.readUnsignedShort(at + 2));
-                int length = ((b[name] & 0xff) << 8) | (b[name + 1] & 0xff);
-                if (length < wovenNames.length && wovenNames[length] != null) {
-                    for (byte[] woven : wovenNames[length]) {
-                        if (equalAt(b, name + 2, woven)) {
-                            return true;
-                        }
-                    }
-                }
-                at = skipAttributes(reader, at + 6);
-            }
-            return false;
+            return scan.declaresMethodOf(wovenNames);
         } catch (RuntimeException malformed) {
             return true;
         }
-    }
-
-    /** Past a fields or methods table starting at its count. */
-    private static int skipMembers(ClassReader reader, int at) {
-        int count = reader.readUnsignedShort(at);
-        at += 2;
-        for (int i = 0; i < count; i++) {
-            at = skipAttributes(reader, at + 6); // access, name, descriptor
-        }
-        return at;
-    }
-
-    /** Past an attributes table starting at its count. */
-    private static int skipAttributes(ClassReader reader, int at) {
-        int count = reader.readUnsignedShort(at);
-        at += 2;
-        for (int i = 0; i < count; i++) {
-            at += 6 + reader.readInt(at + 2); // name, length, info
-        }
-        return at;
     }
 
     /** Names as modified-UTF-8 bytes, indexed by their length (ASCII and not alike: Java's own encoding). */
@@ -472,12 +410,4 @@ public final class TypePrefilter {
         return Arrays.copyOfRange(withLength, 2, withLength.length);
     }
 
-    private static boolean equalAt(byte[] b, int at, byte[] text) {
-        for (int i = 0; i < text.length; i++) {
-            if (b[at + i] != text[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
 }
