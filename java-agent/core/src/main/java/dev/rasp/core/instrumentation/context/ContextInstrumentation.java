@@ -73,53 +73,53 @@ public final class ContextInstrumentation implements InstrumentationModule {
                 .type(not(isInterface()).and(failSafe(hasSuperType(named(EXECUTOR)))))
                 .transform(advice(adviceLoader)
                         .advice(concrete("execute").and(takesArguments(Runnable.class)),
-                                ExecutorAdvice.HandOffRunnable.class.getName())
+                                CachedAdvice.nested(ExecutorAdvice.class, "HandOffRunnable"))
                         .advice(concrete("submit").and(takesArgument(0, Runnable.class))
                                         .and(takesArguments(1).or(takesArguments(2))),
-                                ExecutorAdvice.HandOffRunnable.class.getName())
+                                CachedAdvice.nested(ExecutorAdvice.class, "HandOffRunnable"))
                         .advice(concrete("submit").and(takesArguments(Callable.class)),
-                                ExecutorAdvice.HandOffCallable.class.getName())
+                                CachedAdvice.nested(ExecutorAdvice.class, "HandOffCallable"))
                         .advice(concrete("schedule").and(takesArguments(3)).and(takesArgument(0, Runnable.class)),
-                                ExecutorAdvice.HandOffRunnable.class.getName())
+                                CachedAdvice.nested(ExecutorAdvice.class, "HandOffRunnable"))
                         .advice(concrete("schedule").and(takesArguments(3)).and(takesArgument(0, Callable.class)),
-                                ExecutorAdvice.HandOffCallable.class.getName())
+                                CachedAdvice.nested(ExecutorAdvice.class, "HandOffCallable"))
                         .advice(isMethod().and(namedOneOf("invokeAll", "invokeAny")).and(not(isAbstract()))
                                         .and(takesArgument(0, Collection.class)),
-                                ExecutorAdvice.HandOffAll.class.getName())
+                                CachedAdvice.nested(ExecutorAdvice.class, "HandOffAll"))
                         .advice(isMethod().and(namedOneOf("scheduleAtFixedRate", "scheduleWithFixedDelay"))
                                         .and(not(isAbstract())),
-                                ExecutorAdvice.Mark.class.getName())
+                                CachedAdvice.nested(ExecutorAdvice.class, "Mark"))
                         .advice(isMethod().and(namedOneOf("execute", "submit", "invoke")).and(not(isAbstract()))
                                         .and(takesArguments(1)).and(takesArgument(0, named(FORK_JOIN_TASK))),
-                                ExecutorAdvice.HandOffForkJoinTask.class.getName()))
+                                CachedAdvice.nested(ExecutorAdvice.class, "HandOffForkJoinTask")))
                 // ForkJoinTask work (parallel streams, RecursiveTask): captured at fork, bound at doExec
                 .type(named(FORK_JOIN_TASK))
                 .transform(advice(adviceLoader)
-                        .advice(concrete("fork").and(takesArguments(0)), ExecutorAdvice.Fork.class.getName())
-                        .advice(concrete("doExec").and(takesArguments(0)), ExecutorAdvice.InPlaceRun.class.getName()))
+                        .advice(concrete("fork").and(takesArguments(0)), CachedAdvice.nested(ExecutorAdvice.class, "Fork"))
+                        .advice(concrete("doExec").and(takesArguments(0)), CachedAdvice.nested(ExecutorAdvice.class, "InPlaceRun")))
                 // java.util.Timer: a TimerTask is captured where every schedule method ends (the
                 // private sched), and bound in its run(), which only subclasses implement
                 .type(named(TIMER))
                 .transform(advice(adviceLoader)
                         .advice(isMethod().and(named("sched")).and(takesArguments(3))
                                         .and(takesArgument(0, named(TIMER_TASK))),
-                                ExecutorAdvice.TimerSchedule.class.getName()))
+                                CachedAdvice.nested(ExecutorAdvice.class, "TimerSchedule")))
                 .type(not(isInterface()).and(not(named(TIMER_TASK))).and(failSafe(hasSuperType(named(TIMER_TASK)))))
                 .transform(advice(adviceLoader)
-                        .advice(concrete("run").and(takesArguments(0)), ExecutorAdvice.InPlaceRun.class.getName()))
+                        .advice(concrete("run").and(takesArguments(0)), CachedAdvice.nested(ExecutorAdvice.class, "InPlaceRun")))
                 .type(named(THREAD).or(named(VIRTUAL_THREAD)))
                 .transform(advice(adviceLoader)
-                        .advice(concrete("start").and(takesArguments(0)), ThreadAdvice.Start.class.getName())
+                        .advice(concrete("start").and(takesArguments(0)), CachedAdvice.nested(ThreadAdvice.class, "Start"))
                         .advice(concrete("run").and(takesArguments(0).or(takesArguments(Runnable.class))),
-                                ThreadAdvice.Run.class.getName())
-                        .advice(concrete("exit").and(takesArguments(0)), ThreadAdvice.Exit.class.getName()))
+                                CachedAdvice.nested(ThreadAdvice.class, "Run"))
+                        .advice(concrete("exit").and(takesArguments(0)), CachedAdvice.nested(ThreadAdvice.class, "Exit")))
                 // Application subclasses that override run() (the JDK's own are left alone: their
                 // captures are given back at Thread.exit(). ForkJoinWorkerThread, a boot type the
                 // java.util.concurrent rule lets through, runs its pool's loop in run(): bound there,
                 // the request that happened to start the worker would be every later task's.)
                 .type(not(isInterface()).and(not(nameStartsWith("java."))).and(failSafe(hasSuperType(named(THREAD)))))
                 .transform(advice(adviceLoader)
-                        .advice(concrete("run").and(takesArguments(0)), ThreadAdvice.Run.class.getName()));
+                        .advice(concrete("run").and(takesArguments(0)), CachedAdvice.nested(ThreadAdvice.class, "Run")));
     }
 
     private static CachedAdvice advice(ClassLoader adviceLoader) {

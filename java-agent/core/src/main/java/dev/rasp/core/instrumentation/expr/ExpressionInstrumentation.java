@@ -86,38 +86,38 @@ public final class ExpressionInstrumentation implements InstrumentationModule {
                 .type(named(SPEL_PARSER))
                 .transform(advice(adviceLoader).advice(isMethod().and(named("parseExpression")).and(takesArguments(2))
                                 .and(takesArgument(0, String.class)),
-                        ExpressionAdvice.Spel.class.getName()))
+                        CachedAdvice.nested(ExpressionAdvice.class, "Spel")))
                 .type(named(OGNL))
                 .transform(advice(adviceLoader).advice(isMethod().and(isStatic()).and(named("parseExpression"))
                                 .and(takesArguments(1)).and(takesArgument(0, String.class)),
-                        ExpressionAdvice.Ognl.class.getName()))
+                        CachedAdvice.nested(ExpressionAdvice.class, "Ognl")))
                 .type(named(MVEL))
                 .transform(advice(adviceLoader).advice(isMethod().and(isStatic())
                                 .and(nameStartsWith("eval").or(named("compileExpression")).or(named("executeExpression")))
                                 .and(takesArgument(0, String.class)),
-                        ExpressionAdvice.Mvel.class.getName()))
+                        CachedAdvice.nested(ExpressionAdvice.class, "Mvel")))
                 .type(named(JEXL_ENGINE))
                 .transform(advice(adviceLoader)
                         .advice(isMethod().and(named("createExpression")).and(not(isBridge())).and(takesArguments(2))
                                         .and(takesArgument(1, String.class)),
-                                ExpressionAdvice.JexlExpression.class.getName())
+                                CachedAdvice.nested(ExpressionAdvice.class, "JexlExpression"))
                         .advice(isMethod().and(named("createScript")).and(not(isBridge())).and(takesArguments(4))
                                         .and(takesArgument(2, String.class)),
-                                ExpressionAdvice.JexlScript.class.getName()))
+                                CachedAdvice.nested(ExpressionAdvice.class, "JexlScript")))
                 .type(elFactories())
-                .transform(advice(adviceLoader).advice(elMethods(), ExpressionAdvice.El.class.getName()))
+                .transform(advice(adviceLoader).advice(elMethods(), CachedAdvice.nested(ExpressionAdvice.class, "El")))
                 .type(named(FREEMARKER_TEMPLATE))
                 .transform(advice(adviceLoader).advice(isConstructor().and(takesArguments(6))
                                 .and(takesArgument(2, Reader.class)),
-                        ExpressionAdvice.FreeMarker.class.getName()))
+                        CachedAdvice.nested(ExpressionAdvice.class, "FreeMarker")))
                 .type(named(VELOCITY_RUNTIME))
                 .transform(advice(adviceLoader).advice(isMethod().and(named("parse")).and(takesArguments(2))
                                 .and(takesArgument(0, Reader.class)),
-                        ExpressionAdvice.Velocity.class.getName()))
+                        CachedAdvice.nested(ExpressionAdvice.class, "Velocity")))
                 .type(named(THYMELEAF_STRING_RESOURCE))
                 .transform(advice(adviceLoader).advice(isConstructor().and(takesArguments(1))
                                 .and(takesArgument(0, String.class)),
-                        ExpressionAdvice.Thymeleaf.class.getName()));
+                        CachedAdvice.nested(ExpressionAdvice.class, "Thymeleaf")));
     }
 
     private static CachedAdvice advice(ClassLoader adviceLoader) {

@@ -62,28 +62,28 @@ public final class JavaIoInstrumentation implements InstrumentationModule {
         return builder
                 .type(named(FILE_INPUT_STREAM))
                 .transform(advice(adviceLoader).advice(isConstructor().and(takesArguments(File.class)),
-                        JavaIoAdvice.FileInputStreamInit.class.getName()))
+                        CachedAdvice.nested(JavaIoAdvice.class, "FileInputStreamInit")))
                 .type(named(FILE_OUTPUT_STREAM))
                 .transform(advice(adviceLoader).advice(isConstructor().and(takesArguments(File.class, boolean.class)),
-                        JavaIoAdvice.FileOutputStreamInit.class.getName()))
+                        CachedAdvice.nested(JavaIoAdvice.class, "FileOutputStreamInit")))
                 .type(named(RANDOM_ACCESS_FILE))
                 .transform(advice(adviceLoader).advice(isConstructor().and(takesArguments(File.class, String.class)),
-                        JavaIoAdvice.RandomAccessFileInit.class.getName()))
+                        CachedAdvice.nested(JavaIoAdvice.class, "RandomAccessFileInit")))
                 .type(named(FILE))
                 .transform(advice(adviceLoader)
-                        .advice(method("delete").and(takesArguments(0)), JavaIoAdvice.Delete.class.getName())
+                        .advice(method("delete").and(takesArguments(0)), CachedAdvice.nested(JavaIoAdvice.class, "Delete"))
                         .advice(isMethod().and(isPublic()).and(namedOneOf("list", "listFiles"))
                                         .and(takesArguments(0).or(takesArguments(FilenameFilter.class))
                                                 .or(takesArguments(FileFilter.class))),
-                                JavaIoAdvice.List.class.getName())
-                        .advice(method("renameTo").and(takesArguments(File.class)), JavaIoAdvice.RenameTo.class.getName())
-                        .advice(method("mkdir").and(takesArguments(0)), JavaIoAdvice.Mkdir.class.getName())
-                        .advice(method("createNewFile").and(takesArguments(0)), JavaIoAdvice.CreateNewFile.class.getName()))
+                                CachedAdvice.nested(JavaIoAdvice.class, "List"))
+                        .advice(method("renameTo").and(takesArguments(File.class)), CachedAdvice.nested(JavaIoAdvice.class, "RenameTo"))
+                        .advice(method("mkdir").and(takesArguments(0)), CachedAdvice.nested(JavaIoAdvice.class, "Mkdir"))
+                        .advice(method("createNewFile").and(takesArguments(0)), CachedAdvice.nested(JavaIoAdvice.class, "CreateNewFile")))
                 .type(named(FILE))
                 .transform(metadata(advice(adviceLoader)))
                 .type(named(FILE_URL_CONNECTION))
                 .transform(advice(adviceLoader).advice(method("connect").and(takesArguments(0)),
-                        FileUrlAdvice.Connect.class.getName()));
+                        CachedAdvice.nested(FileUrlAdvice.class, "Connect")));
     }
 
     /**
@@ -93,33 +93,33 @@ public final class JavaIoInstrumentation implements InstrumentationModule {
      */
     private static CachedAdvice metadata(CachedAdvice a) {
         String[][] noArgs = {
-                {"exists", FileMetadataAdvice.Exists.class.getName()},
-                {"isFile", FileMetadataAdvice.IsFile.class.getName()},
-                {"isDirectory", FileMetadataAdvice.IsDirectory.class.getName()},
-                {"length", FileMetadataAdvice.Length.class.getName()},
-                {"lastModified", FileMetadataAdvice.LastModified.class.getName()},
-                {"canRead", FileMetadataAdvice.CanRead.class.getName()},
-                {"canWrite", FileMetadataAdvice.CanWrite.class.getName()},
-                {"canExecute", FileMetadataAdvice.CanExecute.class.getName()},
-                {"isHidden", FileMetadataAdvice.IsHidden.class.getName()},
-                {"setReadOnly", FileMetadataAdvice.SetReadOnly.class.getName()},
+                {"exists", CachedAdvice.nested(FileMetadataAdvice.class, "Exists")},
+                {"isFile", CachedAdvice.nested(FileMetadataAdvice.class, "IsFile")},
+                {"isDirectory", CachedAdvice.nested(FileMetadataAdvice.class, "IsDirectory")},
+                {"length", CachedAdvice.nested(FileMetadataAdvice.class, "Length")},
+                {"lastModified", CachedAdvice.nested(FileMetadataAdvice.class, "LastModified")},
+                {"canRead", CachedAdvice.nested(FileMetadataAdvice.class, "CanRead")},
+                {"canWrite", CachedAdvice.nested(FileMetadataAdvice.class, "CanWrite")},
+                {"canExecute", CachedAdvice.nested(FileMetadataAdvice.class, "CanExecute")},
+                {"isHidden", CachedAdvice.nested(FileMetadataAdvice.class, "IsHidden")},
+                {"setReadOnly", CachedAdvice.nested(FileMetadataAdvice.class, "SetReadOnly")},
         };
         for (String[] m : noArgs) {
             a = a.advice(method(m[0]).and(isPublic()).and(takesArguments(0)), m[1]);
         }
         return a
-                .advice(method("setReadable").and(isPublic()), FileMetadataAdvice.SetReadable.class.getName())
-                .advice(method("setWritable").and(isPublic()), FileMetadataAdvice.SetWritable.class.getName())
-                .advice(method("setExecutable").and(isPublic()), FileMetadataAdvice.SetExecutable.class.getName())
+                .advice(method("setReadable").and(isPublic()), CachedAdvice.nested(FileMetadataAdvice.class, "SetReadable"))
+                .advice(method("setWritable").and(isPublic()), CachedAdvice.nested(FileMetadataAdvice.class, "SetWritable"))
+                .advice(method("setExecutable").and(isPublic()), CachedAdvice.nested(FileMetadataAdvice.class, "SetExecutable"))
                 .advice(method("setLastModified").and(takesArguments(long.class)),
-                        FileMetadataAdvice.SetLastModified.class.getName())
+                        CachedAdvice.nested(FileMetadataAdvice.class, "SetLastModified"))
                 .advice(isConstructor().and(isPublic()).and(takesArguments(String.class)),
-                        FileMetadataAdvice.FromString.class.getName())
+                        CachedAdvice.nested(FileMetadataAdvice.class, "FromString"))
                 .advice(isConstructor().and(isPublic()).and(takesArguments(String.class, String.class)
                                 .or(takesArguments(File.class, String.class))),
-                        FileMetadataAdvice.FromParentAndChild.class.getName())
-                .advice(method("getCanonicalPath").and(takesArguments(0)), FileMetadataAdvice.CanonicalPath.class.getName())
-                .advice(method("mkdirs").and(takesArguments(0)), FileMetadataAdvice.Mkdirs.class.getName());
+                        CachedAdvice.nested(FileMetadataAdvice.class, "FromParentAndChild"))
+                .advice(method("getCanonicalPath").and(takesArguments(0)), CachedAdvice.nested(FileMetadataAdvice.class, "CanonicalPath"))
+                .advice(method("mkdirs").and(takesArguments(0)), CachedAdvice.nested(FileMetadataAdvice.class, "Mkdirs"));
     }
 
     private static CachedAdvice advice(ClassLoader adviceLoader) {

@@ -86,47 +86,47 @@ public final class NioFileInstrumentation implements InstrumentationModule {
         return builder
                 .type(namedOneOf(JDK_PROVIDERS).or(namedOneOf(ZIP_PROVIDERS)))
                 .transform(CachedAdvice.of(adviceLoader)
-                        .advice(providerMethod("newByteChannel", 3), ProviderAdvice.NewByteChannel.class.getName())
-                        .advice(providerMethod("newFileChannel", 3), ProviderAdvice.NewFileChannel.class.getName())
-                        .advice(providerMethod("newDirectoryStream", 2), ProviderAdvice.NewDirectoryStream.class.getName())
+                        .advice(providerMethod("newByteChannel", 3), CachedAdvice.nested(ProviderAdvice.class, "NewByteChannel"))
+                        .advice(providerMethod("newFileChannel", 3), CachedAdvice.nested(ProviderAdvice.class, "NewFileChannel"))
+                        .advice(providerMethod("newDirectoryStream", 2), CachedAdvice.nested(ProviderAdvice.class, "NewDirectoryStream"))
                         .advice(providerMethod("delete", 1).or(providerMethod("deleteIfExists", 1)),
-                                ProviderAdvice.Delete.class.getName())
+                                CachedAdvice.nested(ProviderAdvice.class, "Delete"))
                         .advice(providerMethod("copy", 3).and(takesArgument(1, named("java.nio.file.Path"))),
-                                ProviderAdvice.Copy.class.getName())
+                                CachedAdvice.nested(ProviderAdvice.class, "Copy"))
                         .advice(providerMethod("move", 3).and(takesArgument(1, named("java.nio.file.Path"))),
-                                ProviderAdvice.Move.class.getName())
-                        .advice(providerMethod("createDirectory", 2), ProviderAdvice.CreateDirectory.class.getName())
-                        .advice(providerMethod("newInputStream", 2), ProviderAdvice.NewInputStream.class.getName())
-                        .advice(providerMethod("newOutputStream", 2), ProviderAdvice.NewOutputStream.class.getName())
+                                CachedAdvice.nested(ProviderAdvice.class, "Move"))
+                        .advice(providerMethod("createDirectory", 2), CachedAdvice.nested(ProviderAdvice.class, "CreateDirectory"))
+                        .advice(providerMethod("newInputStream", 2), CachedAdvice.nested(ProviderAdvice.class, "NewInputStream"))
+                        .advice(providerMethod("newOutputStream", 2), CachedAdvice.nested(ProviderAdvice.class, "NewOutputStream"))
                         .advice(providerMethod("checkAccess", 2)
                                         .or(providerMethod("isReadable", 1))
                                         .or(providerMethod("isWritable", 1))
                                         .or(providerMethod("isExecutable", 1)),
-                                ProviderAdvice.CheckAccess.class.getName())
+                                CachedAdvice.nested(ProviderAdvice.class, "CheckAccess"))
                         .advice(providerMethod("exists", 1).or(providerMethod("exists", 2)),
-                                ProviderAdvice.Exists.class.getName())
+                                CachedAdvice.nested(ProviderAdvice.class, "Exists"))
                         .advice(providerMethod("readAttributes", 3)
                                         .or(providerMethod("readAttributesIfExists", 3))
                                         .or(providerMethod("isDirectory", 1))
                                         .or(providerMethod("isRegularFile", 1)),
-                                ProviderAdvice.ReadAttributes.class.getName())
-                        .advice(providerMethod("getFileAttributeView", 3), ProviderAdvice.GetFileAttributeView.class.getName())
-                        .advice(providerMethod("setAttribute", 4), ProviderAdvice.SetAttribute.class.getName())
-                        .advice(providerMethod("isHidden", 1), ProviderAdvice.IsHidden.class.getName())
+                                CachedAdvice.nested(ProviderAdvice.class, "ReadAttributes"))
+                        .advice(providerMethod("getFileAttributeView", 3), CachedAdvice.nested(ProviderAdvice.class, "GetFileAttributeView"))
+                        .advice(providerMethod("setAttribute", 4), CachedAdvice.nested(ProviderAdvice.class, "SetAttribute"))
+                        .advice(providerMethod("isHidden", 1), CachedAdvice.nested(ProviderAdvice.class, "IsHidden"))
                         .advice(providerMethod("createLink", 2).and(takesArgument(1, named("java.nio.file.Path"))),
-                                ProviderAdvice.CreateLink.class.getName())
+                                CachedAdvice.nested(ProviderAdvice.class, "CreateLink"))
                         .advice(providerMethod("createSymbolicLink", 3).and(takesArgument(1, named("java.nio.file.Path"))),
-                                ProviderAdvice.CreateSymbolicLink.class.getName())
-                        .advice(providerMethod("readSymbolicLink", 1), ProviderAdvice.ReadSymbolicLink.class.getName()))
+                                CachedAdvice.nested(ProviderAdvice.class, "CreateSymbolicLink"))
+                        .advice(providerMethod("readSymbolicLink", 1), CachedAdvice.nested(ProviderAdvice.class, "ReadSymbolicLink")))
                 .type(namedOneOf(JDK_PATHS))
                 .transform(CachedAdvice.of(adviceLoader)
                         .advice(isMethod().and(not(isAbstract())).and(named("normalize")).and(takesArguments(0))
                                         .or(isMethod().and(not(isAbstract())).and(named("toRealPath")).and(takesArguments(1))),
-                                NormalizeAdvice.Normalized.class.getName()))
+                                CachedAdvice.nested(NormalizeAdvice.class, "Normalized")))
                 .type(namedOneOf(JDK_FILE_SYSTEMS))
                 .transform(CachedAdvice.of(adviceLoader)
                         .advice(isMethod().and(not(isAbstract())).and(named("getPath")).and(takesArguments(2))
                                         .and(takesArgument(0, String.class)).and(takesArgument(1, String[].class)),
-                                NormalizeAdvice.GetPath.class.getName()));
+                                CachedAdvice.nested(NormalizeAdvice.class, "GetPath")));
     }
 }

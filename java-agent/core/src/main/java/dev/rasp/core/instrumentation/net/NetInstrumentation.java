@@ -70,55 +70,55 @@ public final class NetInstrumentation implements InstrumentationModule {
         return builder
                 .type(named(URL))
                 .transform(advice(adviceLoader).advice(isMethod().and(named("openConnection")),
-                        NetAdvice.OpenConnection.class.getName()))
+                        CachedAdvice.nested(NetAdvice.class, "OpenConnection")))
                 .type(named(HTTP_URL_CONNECTION))
                 .transform(advice(adviceLoader).advice(isMethod().and(named("followRedirect0")).and(takesArguments(3)),
-                        NetAdvice.Redirect.class.getName()))
+                        CachedAdvice.nested(NetAdvice.class, "Redirect")))
                 .type(named(SOCKET))
                 .transform(advice(adviceLoader).advice(isMethod().and(named("connect")).and(takesArguments(2))
                                 .and(takesArgument(0, named("java.net.SocketAddress"))),
-                        NetAdvice.SocketConnect.class.getName()))
+                        CachedAdvice.nested(NetAdvice.class, "SocketConnect")))
                 .type(named(SOCKET_CHANNEL))
                 .transform(advice(adviceLoader).advice(isMethod().and(named("connect")).and(takesArguments(1))
                                 .and(takesArgument(0, named("java.net.SocketAddress"))),
-                        NetAdvice.ChannelConnect.class.getName()))
+                        CachedAdvice.nested(NetAdvice.class, "ChannelConnect")))
                 .type(named(HTTP_CLIENT_IMPL))
                 .transform(advice(adviceLoader).advice(isMethod().and(named("sendAsync")).and(takesArguments(4))
                                 .and(takesArgument(0, named("java.net.http.HttpRequest"))),
-                        NetAdvice.HttpClientSend.class.getName()))
+                        CachedAdvice.nested(NetAdvice.class, "HttpClientSend")))
                 .type(named(APACHE_REDIRECT_STRATEGY))
                 .transform(advice(adviceLoader).advice(isMethod().and(named("getLocationURI")).and(takesArguments(3)),
-                        NetAdvice.ApacheRedirect.class.getName()))
+                        CachedAdvice.nested(NetAdvice.class, "ApacheRedirect")))
                 .type(named(JDK_REDIRECT_FILTER))
                 .transform(advice(adviceLoader).advice(isMethod().and(named("response")).and(takesArguments(1)),
-                        NetAdvice.JdkRedirect.class.getName()))
+                        CachedAdvice.nested(NetAdvice.class, "JdkRedirect")))
                 .type(named(OKHTTP_CALL))
                 .transform(advice(adviceLoader)
                         .advice(isMethod().and(named("execute")).and(takesArguments(0)),
-                                NetAdvice.OkHttpCall.class.getName())
+                                CachedAdvice.nested(NetAdvice.class, "OkHttpCall"))
                         .advice(isMethod().and(named("enqueue")).and(takesArguments(1)),
-                                NetAdvice.OkHttpCall.class.getName()))
+                                CachedAdvice.nested(NetAdvice.class, "OkHttpCall")))
                 .type(named(OKHTTP_FOLLOW_UP))
                 .transform(advice(adviceLoader).advice(isMethod().and(named("followUpRequest")).and(takesArguments(2)),
-                        NetAdvice.OkHttpRedirect.class.getName()))
+                        CachedAdvice.nested(NetAdvice.class, "OkHttpRedirect")))
                 .type(named(APACHE4_CLIENT))
                 .transform(advice(adviceLoader).advice(isMethod().and(named("doExecute")).and(takesArguments(3)),
-                        NetAdvice.Apache4Call.class.getName()))
+                        CachedAdvice.nested(NetAdvice.class, "Apache4Call")))
                 .type(named(APACHE5_CLIENT))
                 .transform(advice(adviceLoader).advice(isMethod().and(named("doExecute")).and(takesArguments(3)),
-                        NetAdvice.Apache5Call.class.getName()))
+                        CachedAdvice.nested(NetAdvice.class, "Apache5Call")))
                 .type(named(APACHE4_REDIRECT_STRATEGY))
                 .transform(advice(adviceLoader).advice(isMethod().and(named("getLocationURI")).and(takesArguments(3)),
-                        NetAdvice.Apache4Redirect.class.getName()))
+                        CachedAdvice.nested(NetAdvice.class, "Apache4Redirect")))
                 .type(named(REACTOR_CONNECTOR))
                 .transform(advice(adviceLoader).advice(isMethod().and(named("connect")).and(takesArguments(3))
                                 .and(takesArgument(1, named("java.net.URI"))),
-                        NetAdvice.WebClientCall.class.getName()))
+                        CachedAdvice.nested(NetAdvice.class, "WebClientCall")))
                 .type(named(REACTOR_NETTY_HANDLER))
                 .transform(advice(adviceLoader)
-                        .advice(isConstructor().and(takesArguments(1)), NetAdvice.WebClientHandlerCreated.class.getName())
+                        .advice(isConstructor().and(takesArguments(1)), CachedAdvice.nested(NetAdvice.class, "WebClientHandlerCreated"))
                         .advice(isMethod().and(named("redirect")).and(takesArguments(String.class)),
-                                NetAdvice.WebClientRedirect.class.getName()));
+                                CachedAdvice.nested(NetAdvice.class, "WebClientRedirect")));
     }
 
     private static CachedAdvice advice(ClassLoader adviceLoader) {

@@ -81,24 +81,24 @@ public final class ServletInstrumentation implements InstrumentationModule {
                 .type(implementing("servlet.ServletInputStream"))
                 .transform(advice(adviceLoader)
                         .advice(concrete("read").and(takesArguments(byte[].class, int.class, int.class)),
-                                BodyAdvice.ReadBytes.class.getName())
+                                CachedAdvice.nested(BodyAdvice.class, "ReadBytes"))
                         .advice(concrete("readLine").and(takesArguments(byte[].class, int.class, int.class)),
-                                BodyAdvice.ReadBytes.class.getName())
-                        .advice(concrete("read").and(takesArguments(byte[].class)), BodyAdvice.ReadByteArray.class.getName())
+                                CachedAdvice.nested(BodyAdvice.class, "ReadBytes"))
+                        .advice(concrete("read").and(takesArguments(byte[].class)), CachedAdvice.nested(BodyAdvice.class, "ReadByteArray"))
                         .advice(concrete("read").and(takesArguments(0)).and(returns(int.class)),
-                                BodyAdvice.ReadByte.class.getName())
+                                CachedAdvice.nested(BodyAdvice.class, "ReadByte"))
                         .advice(concrete("read").and(takesArguments(ByteBuffer.class)).and(returns(int.class)),
-                                BodyAdvice.ReadBuffer.class.getName()))
+                                CachedAdvice.nested(BodyAdvice.class, "ReadBuffer")))
                 // Tomcat's getReader() decodes from its input buffer without going through its
                 // ServletInputStream, so its Reader is instrumented itself. (Jetty and Undertow
                 // readers wrap their ServletInputStream, which is already covered.)
                 .type(named("org.apache.catalina.connector.CoyoteReader"))
                 .transform(advice(adviceLoader)
                         .advice(concrete("read").and(takesArguments(char[].class, int.class, int.class)),
-                                BodyAdvice.ReadChars.class.getName())
-                        .advice(concrete("read").and(takesArguments(char[].class)), BodyAdvice.ReadCharArray.class.getName())
-                        .advice(concrete("read").and(takesArguments(0)), BodyAdvice.ReadChar.class.getName())
-                        .advice(concrete("readLine").and(takesArguments(0)), BodyAdvice.ReadLine.class.getName()));
+                                CachedAdvice.nested(BodyAdvice.class, "ReadChars"))
+                        .advice(concrete("read").and(takesArguments(char[].class)), CachedAdvice.nested(BodyAdvice.class, "ReadCharArray"))
+                        .advice(concrete("read").and(takesArguments(0)), CachedAdvice.nested(BodyAdvice.class, "ReadChar"))
+                        .advice(concrete("readLine").and(takesArguments(0)), CachedAdvice.nested(BodyAdvice.class, "ReadLine")));
     }
 
     private static CachedAdvice advice(ClassLoader adviceLoader) {

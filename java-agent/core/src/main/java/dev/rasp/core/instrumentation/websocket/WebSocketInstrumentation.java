@@ -78,27 +78,27 @@ public final class WebSocketInstrumentation implements InstrumentationModule {
                 .type(implementing("javax.websocket.server.ServerEndpointConfig$Configurator",
                         "jakarta.websocket.server.ServerEndpointConfig$Configurator"))
                 .transform(forAdvice(loader).advice(isMethod().and(named("modifyHandshake")).and(not(isAbstract()))
-                        .and(takesArguments(3)), MessageAdvice.Handshake.class.getName()))
+                        .and(takesArguments(3)), CachedAdvice.nested(MessageAdvice.class, "Handshake")))
                 .type(implementing("javax.websocket.Endpoint", "jakarta.websocket.Endpoint"))
                 .transform(forAdvice(loader).advice(isMethod().and(named("onOpen")).and(not(isAbstract()))
-                        .and(takesArguments(2)), MessageAdvice.Opened.class.getName()))
+                        .and(takesArguments(2)), CachedAdvice.nested(MessageAdvice.class, "Opened")))
                 .type(not(isInterface()).and(declaresMethod(isAnnotatedWith(namedOneOf(ON_OPEN)))))
                 .transform(forAdvice(loader).advice(isMethod().and(isAnnotatedWith(namedOneOf(ON_OPEN))),
-                        MessageAdvice.Opened.class.getName()))
+                        CachedAdvice.nested(MessageAdvice.class, "Opened")))
                 // Jetty runs annotated endpoints through its own frame handler, not an Endpoint
                 .type(nameStartsWith("org.eclipse.jetty.").and(nameEndsWith("WebSocketFrameHandler")).and(not(isInterface())))
                 .transform(forAdvice(loader).advice(isMethod().and(named("onOpen")).and(not(isAbstract()))
-                        .and(takesArguments(2)), MessageAdvice.JettyOpened.class.getName()))
+                        .and(takesArguments(2)), CachedAdvice.nested(MessageAdvice.class, "JettyOpened")))
                 // only the session classes that declare addMessageHandler (every container's session
                 // does): a subclass that declares only constructors runs one of those in its own, and
                 // the pre-filter need not read the super types of every class with a constructor
                 .type(implementing("javax.websocket.Session", "jakarta.websocket.Session")
                         .and(declaresMethod(named("addMessageHandler"))))
                 .transform(forAdvice(loader).advice(isMethod().and(named("addMessageHandler")).and(not(isAbstract())),
-                        MessageAdvice.HandlerAdded.class.getName())
+                        CachedAdvice.nested(MessageAdvice.class, "HandlerAdded"))
                         // bound before the session can read: Jetty reads its first message on another thread
                         // while its frame handler's onOpen (and so WS_JETTY_OPENED) has not returned yet
-                        .advice(isConstructor(), MessageAdvice.SessionCreated.class.getName()))
+                        .advice(isConstructor(), CachedAdvice.nested(MessageAdvice.class, "SessionCreated")))
                 .type(implementing("org.springframework.web.socket.WebSocketHandler"))
                 .transform(forAdvice(loader).advice(isMethod().and(named("handleMessage")).and(not(isAbstract()))
                         .and(takesArguments(2)), advice));
