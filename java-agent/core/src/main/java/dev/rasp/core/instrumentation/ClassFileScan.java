@@ -1,6 +1,8 @@
 package dev.rasp.core.instrumentation;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Collection;
 
 /**
  * What the pre-filter reads of a class file being loaded, in one pass over its constant pool: the
@@ -28,19 +30,34 @@ final class ClassFileScan {
     private final int header;
     private final boolean keyConstant;
 
-    private static final boolean[] NO_LENGTHS = new boolean[0];
-    private static final byte[][] NO_CONSTANTS = new byte[0][];
+    private static final byte[][][] NO_CONSTANTS = new byte[0][][];
+
+    /**
+     * Texts (modified UTF-8) indexed by their byte length, as this scan looks them up: the key
+     * constants, the method names to look for. Empty for none.
+     */
+    static byte[][][] byLength(Collection<byte[]> texts) {
+        int max = -1;
+        for (byte[] t : texts) {
+            max = Math.max(max, t.length);
+        }
+        byte[][][] table = new byte[max + 1][][];
+        for (byte[] t : texts) {
+            byte[][] same = table[t.length];
+            same = same == null ? new byte[1][] : Arrays.copyOf(same, same.length + 1);
+            same[same.length - 1] = t;
+            table[t.length] = same;
+        }
+        return table;
+    }
 
     /** A class file's names only (a super type's, read to walk a hierarchy): no key constants looked for. */
     static ClassFileScan of(byte[] classFile) {
-        return new ClassFileScan(classFile, NO_LENGTHS, NO_CONSTANTS);
+        return new ClassFileScan(classFile, NO_CONSTANTS);
     }
 
-    /**
-     * @param constantLength whether some key constant has this length (indexed by length)
-     * @param constants      the key constants, as modified UTF-8 bytes
-     */
-    ClassFileScan(byte[] classFile, boolean[] constantLength, byte[][] constants) {
+    /** @param constants the key constants ({@link #byLength}) */
+    ClassFileScan(byte[] classFile, byte[][][] constants) {
         this.b = classFile;
         int count = u2(8);
         int[] at = new int[count];
@@ -52,8 +69,8 @@ final class ClassFileScan {
             switch (tag) {
                 case UTF8:
                     int length = u2(offset + 1);
-                    if (!found && constants.length > 0 && length < constantLength.length && constantLength[length]) {
-                        found = isOneOf(offset + 3, length, constants);
+                    if (!found && length < constants.length && constants[length] != null) {
+                        found = isOneOf(offset + 3, constants[length]);
                     }
                     offset += 3 + length;
                     break;
@@ -120,10 +137,7 @@ final class ClassFileScan {
         return keyConstant;
     }
 
-    /**
-     * Whether the class declares a method (or constructor) whose name is one of these, given as
-     * modified UTF-8 bytes indexed by their length.
-     */
+    /** Whether the class declares a method (or constructor) whose name is one of these ({@link #byLength}). */
     boolean declaresMethodOf(byte[][][] namesByLength) {
         int at = header + 6;
         at += 2 + 2 * u2(at); // interfaces
@@ -134,7 +148,7 @@ final class ClassFileScan {
             int name = utf8(u2(at + 2));
             int length = u2(name + 1);
             if (length < namesByLength.length && namesByLength[length] != null
-                    && isOneOf(name + 3, length, namesByLength[length])) {
+                    && isOneOf(name + 3, namesByLength[length])) {
                 return true;
             }
             at = skipAttributes(at + 6);
@@ -185,9 +199,10 @@ final class ClassFileScan {
         return at;
     }
 
-    private boolean isOneOf(int at, int length, byte[][] candidates) {
-        for (byte[] candidate : candidates) {
-            if (candidate.length == length && equalAt(at, candidate)) {
+    /** Whether the bytes at {@code at} are one of these texts, all of one length. */
+    private boolean isOneOf(int at, byte[][] sameLength) {
+        for (byte[] candidate : sameLength) {
+            if (equalAt(at, candidate)) {
                 return true;
             }
         }

@@ -17,7 +17,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -59,8 +58,8 @@ public final class TypePrefilter {
 
     private final Set<String> names = new HashSet<String>();
     private final String[][] shapes;
-    private final byte[][] constants;
-    private final boolean[] constantLength = new boolean[1 << 16];
+    /** The key constants, as modified UTF-8 by length ({@link ClassFileScan#byLength}); empty when there are none. */
+    private final byte[][][] constants;
     /** Per class loader: internal type name to whether its hierarchy holds a key name. */
     private final PerLoader<Boolean> byLoader = new PerLoader<Boolean>();
     /** java.* types, which only the boot and platform loaders define: one map for all loaders. */
@@ -103,18 +102,15 @@ public final class TypePrefilter {
      */
     public TypePrefilter(List<TypeKeys> keys, JdkTypes jdkTypes, Set<String> wovenMethodNames) {
         this.jdkTypes = jdkTypes;
-        this.wovenNames = wovenMethodNames == null ? null : byLength(wovenMethodNames);
+        this.wovenNames = wovenMethodNames == null ? null : ClassFileScan.byLength(modifiedUtf8(wovenMethodNames));
         this.hierarchy = new TypeHierarchy(jdkTypes);
         int shapeCount = 0;
-        int constantCount = 0;
         for (TypeKeys k : keys) {
             shapeCount += k.nameShapes().size();
-            constantCount += k.constants().size();
         }
         shapes = new String[shapeCount][];
-        constants = new byte[constantCount][];
+        List<byte[]> allConstants = new ArrayList<byte[]>();
         int s = 0;
-        int c = 0;
         for (TypeKeys k : keys) {
             for (String name : k.names()) {
                 names.add(name.replace('.', '/'));
@@ -122,11 +118,9 @@ public final class TypePrefilter {
             for (String[] shape : k.nameShapes()) {
                 shapes[s++] = new String[] {shape[0].replace('.', '/'), shape[1].replace('.', '/')};
             }
-            for (byte[] constant : k.constants()) {
-                constants[c++] = constant;
-                constantLength[constant.length] = true;
-            }
+            allConstants.addAll(k.constants());
         }
+        constants = ClassFileScan.byLength(allConstants);
     }
 
     /**
@@ -169,7 +163,7 @@ public final class TypePrefilter {
         byte[] classFile = ownClassFile(type);
         if (classFile != null) {
             try {
-                return new ClassFileScan(classFile, constantLength, constants).hasKeyConstant();
+                return new ClassFileScan(classFile, constants).hasKeyConstant();
             } catch (RuntimeException unreadable) {
                 return true; // cannot be read: undecided
             }
@@ -246,11 +240,11 @@ public final class TypePrefilter {
     }
 
     private boolean isConstant(String text) {
-        if (text.length() >= constantLength.length || !constantLength[text.length()]) {
+        if (text.length() >= constants.length || constants[text.length()] == null) {
             return false;
         }
-        for (byte[] constant : constants) {
-            if (constant.length == text.length() && equalAt(text, constant)) {
+        for (byte[] constant : constants[text.length()]) {
+            if (equalAt(text, constant)) {
                 return true;
             }
         }
@@ -280,7 +274,7 @@ public final class TypePrefilter {
      * itself comes from ({@code domain}'s code source) when that is a {@code jar:} URL.
      */
     public boolean candidate(ClassLoader loader, ProtectionDomain domain, byte[] classFile) {
-        ClassFileScan scan = new ClassFileScan(classFile, constantLength, constants);
+        ClassFileScan scan = new ClassFileScan(classFile, constants);
         String name = scan.className();
         if (names.contains(name) || hasShape(name) || scan.hasKeyConstant()) {
             return true;
@@ -377,37 +371,20 @@ public final class TypePrefilter {
         }
     }
 
-    /** Names as modified-UTF-8 bytes, indexed by their length (ASCII and not alike: Java's own encoding). */
-    private static byte[][][] byLength(Set<String> names) {
-        Map<Integer, List<byte[]>> grouped = new TreeMap<Integer, List<byte[]>>();
-        int max = 0;
+    /** Names as a class file's constant pool holds them (modified UTF-8: what DataOutput.writeUTF writes). */
+    private static List<byte[]> modifiedUtf8(Set<String> names) {
+        List<byte[]> utf = new ArrayList<byte[]>(names.size());
         for (String name : names) {
-            byte[] utf = modifiedUtf8(name);
-            List<byte[]> same = grouped.get(utf.length);
-            if (same == null) {
-                same = new ArrayList<byte[]>();
-                grouped.put(utf.length, same);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try {
+                new DataOutputStream(bytes).writeUTF(name);
+            } catch (IOException impossible) {
+                throw new IllegalStateException(impossible);
             }
-            same.add(utf);
-            max = Math.max(max, utf.length);
+            byte[] withLength = bytes.toByteArray();
+            utf.add(Arrays.copyOfRange(withLength, 2, withLength.length));
         }
-        byte[][][] table = new byte[max + 1][][];
-        for (Map.Entry<Integer, List<byte[]>> e : grouped.entrySet()) {
-            table[e.getKey()] = e.getValue().toArray(new byte[0][]);
-        }
-        return table;
-    }
-
-    /** A name as a class file's constant pool holds it (modified UTF-8: what DataOutput.writeUTF writes). */
-    private static byte[] modifiedUtf8(String name) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try {
-            new DataOutputStream(bytes).writeUTF(name);
-        } catch (IOException impossible) {
-            throw new IllegalStateException(impossible);
-        }
-        byte[] withLength = bytes.toByteArray();
-        return Arrays.copyOfRange(withLength, 2, withLength.length);
+        return utf;
     }
 
 }

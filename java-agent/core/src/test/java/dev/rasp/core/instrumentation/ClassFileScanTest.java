@@ -35,17 +35,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ClassFileScanTest {
 
-    private static final byte[][] KEYS = {
+    private static final byte[][] KEY_TEXTS = {
         "(Ljava/lang/String;)Ljava/sql/ResultSet;".getBytes(StandardCharsets.US_ASCII),
         "Ljava/lang/Deprecated;".getBytes(StandardCharsets.US_ASCII),
     };
-    private static final boolean[] KEY_LENGTHS = new boolean[1 << 16];
-
-    static {
-        for (byte[] k : KEYS) {
-            KEY_LENGTHS[k.length] = true;
-        }
-    }
+    private static final byte[][][] KEYS = ClassFileScan.byLength(Arrays.asList(KEY_TEXTS));
 
     /** What ASM reads of a class file: name, super, interfaces, method names, whether a key constant is there. */
     private static final class Expected {
@@ -77,7 +71,7 @@ class ClassFileScanTest {
             int offset = reader.getItem(i); // just past the entry's tag (1 for CONSTANT_Utf8)
             if (offset > 0 && classFile[offset - 1] == 1) {
                 String utf = utf8At(classFile, offset);
-                for (byte[] k : KEYS) {
+                for (byte[] k : KEY_TEXTS) {
                     if (utf.equals(new String(k, StandardCharsets.US_ASCII))) {
                         e.keyConstant = true;
                     }
@@ -96,20 +90,13 @@ class ClassFileScanTest {
         }
     }
 
+    /** Names (ASCII here) as the scan looks them up. */
     private static byte[][][] byLength(String... names) {
-        int max = 0;
+        List<byte[]> bytes = new ArrayList<byte[]>();
         for (String n : names) {
-            max = Math.max(max, n.getBytes(StandardCharsets.UTF_8).length);
+            bytes.add(n.getBytes(StandardCharsets.US_ASCII));
         }
-        byte[][][] table = new byte[max + 1][][];
-        for (String n : names) {
-            byte[] bytes = n.getBytes(StandardCharsets.UTF_8); // the test's names are ASCII
-            byte[][] same = table[bytes.length] == null ? new byte[0][] : table[bytes.length];
-            same = Arrays.copyOf(same, same.length + 1);
-            same[same.length - 1] = bytes;
-            table[bytes.length] = same;
-        }
-        return table;
+        return ClassFileScan.byLength(bytes);
     }
 
     @Test
@@ -127,7 +114,7 @@ class ClassFileScanTest {
                 }
                 byte[] classFile = Files.readAllBytes(p);
                 Expected e = asm(classFile);
-                ClassFileScan scan = new ClassFileScan(classFile, KEY_LENGTHS, KEYS);
+                ClassFileScan scan = new ClassFileScan(classFile, KEYS);
                 classes++;
                 if (!e.name.equals(scan.className()) || !String.valueOf(e.superName).equals(String.valueOf(scan.superName()))
                         || !Arrays.equals(e.interfaces, scan.interfaces()) || e.keyConstant != scan.hasKeyConstant()) {
@@ -172,17 +159,15 @@ class ClassFileScanTest {
         m.visitEnd();
         w.visitEnd();
         byte[] classFile = w.toByteArray();
-        ClassFileScan scan = new ClassFileScan(classFile, KEY_LENGTHS, KEYS);
+        ClassFileScan scan = new ClassFileScan(classFile, KEYS);
         Expected e = asm(classFile);
         assertEquals(e.name, scan.className());
         assertEquals(name, scan.className());
         assertEquals("org/example/Base\u00e9", scan.superName());
         assertArrayEquals(new String[] {"org/example/I\u4e2d"}, scan.interfaces());
-        byte[][][] table = new byte[8][][];
-        table[6] = new byte[][] {{'r', (byte) 0xC3, (byte) 0xA9, 'a', 'd'}}; // wrong length on purpose: 5 bytes at index 6
-        assertFalse(scan.declaresMethodOf(table));
-        table[5] = new byte[][] {{'r', (byte) 0xC3, (byte) 0xA9, 'a', 'd'}};
-        assertTrue(scan.declaresMethodOf(table));
+        byte[] reAcuteAd = {'r', (byte) 0xC3, (byte) 0xA9, 'a', 'd'}; // "r\u00e9ad" in modified UTF-8
+        assertTrue(scan.declaresMethodOf(ClassFileScan.byLength(Arrays.asList(reAcuteAd))));
+        assertFalse(scan.declaresMethodOf(byLength("read", "rad")), "its ASCII look-alikes are other names");
     }
 
     /** A class file cut short anywhere is refused (the pre-filter then passes the class on), never misread. */
@@ -197,7 +182,7 @@ class ClassFileScanTest {
         for (int cut = 0; cut < classFile.length; cut += cut < header + 64 ? 1 : 97) {
             byte[] part = Arrays.copyOf(classFile, cut);
             try {
-                ClassFileScan scan = new ClassFileScan(part, KEY_LENGTHS, KEYS);
+                ClassFileScan scan = new ClassFileScan(part, KEYS);
                 // what it answers is what the whole file says, or it refuses
                 assertEquals(e.name, scan.className(), "cut at " + cut);
                 assertEquals(e.superName, scan.superName(), "cut at " + cut);
@@ -210,6 +195,6 @@ class ClassFileScanTest {
         }
         byte[] badTag = classFile.clone();
         badTag[10] = 2; // no constant has tag 2
-        assertThrows(IllegalArgumentException.class, () -> new ClassFileScan(badTag, KEY_LENGTHS, KEYS));
+        assertThrows(IllegalArgumentException.class, () -> new ClassFileScan(badTag, KEYS));
     }
 }
