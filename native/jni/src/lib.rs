@@ -11,6 +11,7 @@
 //! * every entry point runs inside `catch_unwind`, clears any pending Java exception it caused,
 //!   and returns an error value instead: no panic and no exception of ours reaches the JVM.
 
+pub mod class_hook;
 pub mod events;
 pub mod handles;
 pub mod natives;
@@ -55,6 +56,13 @@ pub unsafe extern "system" fn JNI_OnLoad(
         // Optional: an older agent without these methods still gets SQL protection.
         if env
             .register_native_methods(&class, &natives::sink_methods())
+            .is_err()
+        {
+            let _ = env.exception_clear();
+        }
+        // Optional: without it the agent keeps its Java transformer for every class.
+        if env
+            .register_native_methods(&class, &class_hook::methods())
             .is_err()
         {
             let _ = env.exception_clear();

@@ -8,7 +8,10 @@ import dev.rasp.core.instrumentation.Transformations;
 import dev.rasp.core.instrumentation.TypeKeys;
 import dev.rasp.core.instrumentation.TypePrefilter;
 import dev.rasp.core.instrumentation.matching.ClassFileShape;
+import dev.rasp.core.engine.Engine;
+import dev.rasp.core.instrumentation.matching.Matcher;
 import dev.rasp.core.instrumentation.matching.Matchers;
+import dev.rasp.core.instrumentation.matching.Named;
 import dev.rasp.core.instrumentation.matching.MethodShape;
 import org.objectweb.asm.ClassReader;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -177,6 +180,14 @@ class TypePrefilterCorpusTest {
         // could weave are not looked at further
         TypePrefilter agent = new TypePrefilter(allKeys, new JdkTypes(), all.methodNamesOfHierarchyRules());
         assertTrue(all.methodNamesOfHierarchyRules() != null, "the installed rules weave methods of a bounded set of names");
+        // the native class-load hook's first look, with the spec the agent sends it: it must let
+        // through every class the agent's pre-filter keeps (it is the cheap half of it)
+        String library = System.getProperty("rasp.corpus.nativeLibrary");
+        assertTrue(library != null && Files.isRegularFile(Paths.get(library)),
+                "-Drasp.corpus.nativeLibrary (the pom sets it; cargo build --release -p rasp-jni): " + library);
+        System.load(library);
+        Matcher<Named> jdkSinks = Activation.jdkSinks(Activation.modules());
+        FirstLook firstLook = new FirstLook(agent.firstLookSpec(jdkSinks), jdkSinks);
         // scanned, passed, woven, ms reading, ms matching
         Map<String, long[]> perCorpus = new LinkedHashMap<String, long[]>();
         List<String> droppedByAgent = Collections.synchronizedList(new ArrayList<String>());
@@ -184,7 +195,7 @@ class TypePrefilterCorpusTest {
         // the JDK, as the existing unit test does for the hooked modules, here every module
         long t = System.nanoTime();
         Corpus jdk = readJdk();
-        perCorpus.put(jdk.name, scan(jdk, ClassLoader.getSystemClassLoader(), modules, agent, droppedByAgent, t));
+        perCorpus.put(jdk.name, scan(jdk, ClassLoader.getSystemClassLoader(), modules, agent, firstLook, droppedByAgent, t));
         jdk = null;
 
         Set<String> seenJars = new HashSet<String>();
@@ -196,7 +207,7 @@ class TypePrefilterCorpusTest {
                     + "(mvn package -pl integration-tests/prefilter-corpus -am -DskipTests)");
             t = System.nanoTime();
             Corpus corpus = readApp(jar, seenJars);
-            perCorpus.put(corpus.name, scan(corpus, new CorpusLoader(corpus.files), modules, agent, droppedByAgent, t));
+            perCorpus.put(corpus.name, scan(corpus, new CorpusLoader(corpus.files), modules, agent, firstLook, droppedByAgent, t));
         }
 
         long scanned = 0;
@@ -210,6 +221,8 @@ class TypePrefilterCorpusTest {
                     e.getKey(), c[0], c[1], 100.0 * c[1] / Math.max(1, c[0]), c[2], c[3] / 1e3, c[4] / 1e3));
         }
         report.append(String.format("  %-28s %7d scanned %6d passed (%4.1f%%)%n", "total", scanned, passed, 100.0 * passed / scanned));
+        report.append(String.format("  native first look: %d of %d passed (%4.1f%%)%n", firstLook.passed.get(), scanned,
+                100.0 * firstLook.passed.get() / scanned));
         report.append("  matched / woven per module:");
         for (Module m : modules) {
             report.append(' ').append(m.module.name()).append('=').append(m.matched.get()).append('/').append(m.woven.get());
@@ -238,6 +251,10 @@ class TypePrefilterCorpusTest {
         assertEquals(new TreeMap<String, List<String>>(), dropped,
                 "classes a module weaves but the pre-filter of its own keys and rules drops (a key is missing)");
         assertEquals(new ArrayList<String>(), firstOf(droppedByAgent), "classes a module weaves but the agent's pre-filter drops");
+        assertEquals(new ArrayList<String>(), firstOf(firstLook.dropped),
+                "classes the agent's pre-filter keeps (or JDK sinks by name) but the native first look drops");
+        assertTrue(firstLook.passed.get() > passed, "the first look passes more than the pre-filter it is the cheap half of");
+        assertTrue(firstLook.passed.get() < scanned / 4, firstLook.passed.get() + " of " + scanned + " passed the first look");
         Map<String, List<String>> differs = new TreeMap<String, List<String>>();
         for (Module m : modules) {
             if (!m.differs.isEmpty()) {
@@ -256,6 +273,46 @@ class TypePrefilterCorpusTest {
         assertTrue(passed < scanned / 4, passed + " of " + scanned + " passed");
     }
 
+    /** The native hook's first look ({@code Engine.classHookPasses}) with the agent's spec. */
+    private static final class FirstLook {
+        final byte[] spec;
+        final Matcher<Named> jdkSinks;
+        final AtomicInteger passed = new AtomicInteger();
+        final List<String> dropped = Collections.synchronizedList(new ArrayList<String>());
+
+        FirstLook(byte[] spec, Matcher<Named> jdkSinks) {
+            this.spec = spec;
+            this.jdkSinks = jdkSinks;
+        }
+
+        /** Holds the first look of one class against the pre-filter's verdict (and, for the boot loader's, the JDK sinks' names). */
+        void check(String corpus, String internal, byte[] classFile, boolean candidate, boolean boot) {
+            byte[] name = modifiedUtf8(internal);
+            int verdict = Engine.classHookPasses(spec, name, false, classFile);
+            assertTrue(verdict >= 0, "the spec is readable");
+            if (verdict == 1) {
+                passed.incrementAndGet();
+            } else if (candidate) {
+                dropped.add(corpus + ": " + internal);
+            }
+            if (boot && jdkSinks.matches(new Matchers.TypeName(internal.replace('/', '.')))
+                    && Engine.classHookPasses(spec, name, true, classFile) != 1) {
+                dropped.add(corpus + ": " + internal + " (boot loader)");
+            }
+        }
+
+        private static byte[] modifiedUtf8(String text) {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try {
+                new java.io.DataOutputStream(bytes).writeUTF(text);
+            } catch (IOException impossible) {
+                throw new AssertionError(impossible);
+            }
+            byte[] withLength = bytes.toByteArray();
+            return java.util.Arrays.copyOfRange(withLength, 2, withLength.length);
+        }
+    }
+
     /** The first 25 of a list (sorted), and how many more: a missing key drops hundreds of classes. */
     private static List<String> firstOf(List<String> all) {
         List<String> sorted = new ArrayList<String>(all);
@@ -270,7 +327,7 @@ class TypePrefilterCorpusTest {
 
     /** Scans one corpus; returns {scanned, passed by the agent's pre-filter, woven by any module, ms reading, ms matching}. */
     private static long[] scan(Corpus corpus, ClassLoader loader, List<Module> modules, TypePrefilter agent,
-                               List<String> droppedByAgent, long readStart) {
+                               FirstLook firstLook, List<String> droppedByAgent, long readStart) {
         long matchStart = System.nanoTime();
         // the type pool, the pre-filters and the matchers are all safe for concurrent use (as at run time)
         TypePool pool = TypePool.Default.WithLazyResolution.of(ClassFileLocator.ForClassLoader.of(loader));
@@ -285,6 +342,7 @@ class TypePrefilterCorpusTest {
                 if (candidate) {
                     passed.incrementAndGet();
                 }
+                firstLook.check(corpus.name, internal, classFile, candidate, corpus.boot.contains(internal));
                 TypePool.Resolution resolution = pool.describe(internal.replace('/', '.'));
                 if (!resolution.isResolved()) {
                     return;

@@ -51,6 +51,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Activation {
 
     private static final boolean PREFILTER = !"off".equals(System.getProperty("rasp.debug.prefilter"));
+    /** {@code -Drasp.debug.classhook=java}: every class through a java.lang.instrument transformer, as before the native hook. */
+    private static final boolean NATIVE_CLASS_HOOK = !"java".equals(System.getProperty("rasp.debug.classhook"));
 
     private Activation() {
     }
@@ -84,13 +86,16 @@ final class Activation {
         final InternalErrors errors;
         /** Which of the classes loaded before the install the pass looks at. */
         final LoadedClassDiscovery discovery;
+        /** What the native class-load hook lets through ({@link TypePrefilter#firstLookSpec}); null for no native hook. */
+        final byte[] firstLookSpec;
 
         Prepared(ClassFileTransformer transformer, WeavingTransformer weaving, InternalErrors errors,
-                 LoadedClassDiscovery discovery) {
+                 LoadedClassDiscovery discovery, byte[] firstLookSpec) {
             this.transformer = transformer;
             this.weaving = weaving;
             this.errors = errors;
             this.discovery = discovery;
+            this.firstLookSpec = firstLookSpec;
         }
     }
 
@@ -126,7 +131,35 @@ final class Activation {
         preloadExecutors(errors);
         // the classes loaded before the install are retransformed after it, on a thread of its own
         LoadedClassDiscovery pass = new LoadedClassDiscovery(jdkSinks, coreLoader, PREFILTER ? prefilter : null, jdkTypes);
-        return new Prepared(transformer, weaving, errors, pass);
+        byte[] spec = PREFILTER && NATIVE_CLASS_HOOK ? prefilter.firstLookSpec(jdkSinks) : null;
+        return new Prepared(transformer, weaving, errors, pass, spec);
+    }
+
+    /**
+     * The classes the JVM loads from now on are first looked at in native code, and only those that
+     * may match reach the transformer (Design, "The first look at a class is native"); retransformations
+     * reach it too. False when the hook is switched off or the library cannot install it: the
+     * transformer is then registered with java.lang.instrument, as before.
+     */
+    private static boolean installNativeClassHook(Prepared prepared) {
+        if (prepared.firstLookSpec == null) {
+            return false;
+        }
+        PrefilteredTransformer.NativeHandler handler = PrefilteredTransformer.nativeHandler(prepared.transformer);
+        if (handler == null) {
+            return false;
+        }
+        String refused;
+        try {
+            refused = Engine.installClassHook(prepared.firstLookSpec, Activation.class.getClassLoader(), handler);
+        } catch (Throwable t) {
+            refused = t.toString(); // a library without it
+        }
+        if (refused != null) {
+            AgentLog.info("native class hook not installed (" + refused + "); classes go through a java.lang.instrument transformer");
+            return false;
+        }
+        return true;
     }
 
     /** The advice classes read on a thread of their own, not by the first classes woven on the application's. */
@@ -196,12 +229,18 @@ final class Activation {
         StartupTimes.phase("bridge installed");
         SinkPreload.beforeInstall();
         ClassFileTransformer transformer = prepared.transformer;
-        instrumentation.addTransformer(transformer, true);
+        boolean nativeHook = installNativeClassHook(prepared);
+        if (!nativeHook) {
+            instrumentation.addTransformer(transformer, true);
+        }
         LoadedClassPass.start(instrumentation, prepared.weaving, prepared.discovery, errors);
-        StartupTimes.phase("transformer installed (loaded classes: in the background)");
-        // the snapshot of the loaded classes is taken: loads are woven from now on without the JVM
-        // keeping their original class files (PrefilteredTransformer, "Two registrations")
-        PrefilteredTransformer.registerForLoads(instrumentation, transformer);
+        StartupTimes.phase(nativeHook ? "native class hook installed (loaded classes: in the background)"
+                : "transformer installed (loaded classes: in the background)");
+        if (!nativeHook) {
+            // the snapshot of the loaded classes is taken: loads are woven from now on without the JVM
+            // keeping their original class files (PrefilteredTransformer, "Two registrations")
+            PrefilteredTransformer.registerForLoads(instrumentation, transformer);
+        }
         StartupTimes.report();
         SinkPreload.start();
         readAdvice(prepared.weaving, errors);
@@ -210,6 +249,10 @@ final class Activation {
             StartupTimes.report();
             if (errors.errors() > 0) {
                 AgentLog.info(errors.errors() + " internal error(s) were contained during this run");
+            }
+            long[] hook = Engine.classHookStats();
+            if (hook != null && hook[3] > 0) {
+                AgentLog.info(hook[3] + " class(es) the native class hook could not hand to the transformer were left as they were");
             }
             // Queued events first (bounded by rasp.events.shutdown_timeout_ms), so that the stats
             // below count every event as written or dropped.

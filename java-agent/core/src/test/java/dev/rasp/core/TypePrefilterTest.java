@@ -370,4 +370,35 @@ class TypePrefilterTest {
             Files.delete(jar);
         }
     }
+
+    /** The spec the native hook's first look is built from: every key, the woven names, the boot names; bounds that are not bounds say so. */
+    @Test
+    void theFirstLookSpecCarriesEveryKey() throws IOException {
+        TypeKeys keys = new TypeKeys().names("java.sql.Statement").nameShape("org.sqlite.", "Stmt").constant("Ljava/sql/Connection;");
+        TypePrefilter bounded = new TypePrefilter(Collections.singletonList(keys), new JdkTypes(),
+                new java.util.HashSet<String>(java.util.Arrays.asList("executeQuery", "doFilter")));
+        List<String> records = specRecords(bounded.firstLookSpec(dev.rasp.core.instrumentation.matching.Matchers
+                .<dev.rasp.core.instrumentation.matching.Named>named("java.io.File")
+                .or(dev.rasp.core.instrumentation.matching.Matchers.nameStartsWith("java.util.concurrent."))));
+        Collections.sort(records);
+        assertEquals(java.util.Arrays.asList("1 java/sql/Statement", "2 org/sqlite/", "3 Stmt", "4 Ljava/sql/Connection;",
+                "5 doFilter", "5 executeQuery", "7 java/io/File", "8 java/util/concurrent/"), records);
+        // no bound on the woven names or the boot types: the first look lets those through
+        TypePrefilter unbounded = new TypePrefilter(Collections.singletonList(keys), new JdkTypes(), null);
+        List<String> open = specRecords(unbounded.firstLookSpec(dev.rasp.core.instrumentation.matching.Matchers
+                .nameEndsWith("Impl")));
+        assertTrue(open.contains("6 ") && open.contains("9 "), open.toString());
+        assertTrue(open.stream().noneMatch(r -> r.startsWith("5 ") || r.startsWith("7 ") || r.startsWith("8 ")), open.toString());
+    }
+
+    /** The spec's records as "kind text". */
+    private static List<String> specRecords(byte[] spec) throws IOException {
+        java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(spec));
+        List<String> records = new ArrayList<String>();
+        while (in.available() > 0) {
+            int kind = in.readUnsignedByte();
+            records.add(kind + " " + in.readUTF());
+        }
+        return records;
+    }
 }

@@ -149,6 +149,32 @@ public final class Engine {
         NativeEngine.shutdownEvents(timeoutMillis);
     }
 
+    /**
+     * Installs the native class-load hook: from now on the JVM shows the handler ({@code onLoad},
+     * {@code onRetransform}) only the classes the spec lets through. Returns null once installed,
+     * else why not; throws UnsatisfiedLinkError when the library lacks it.
+     */
+    public static String installClassHook(byte[] spec, ClassLoader ownLoader, Object handler) {
+        return NativeEngine.installClassHook(spec, ownLoader, handler);
+    }
+
+    /** The class-load hook's counters (see NativeEngine), or null when it is not installed. */
+    public static long[] classHookStats() {
+        try {
+            return NativeEngine.classHookStats();
+        } catch (UnsatisfiedLinkError older) {
+            return null;
+        }
+    }
+
+    /**
+     * Whether the native hook's first look lets this load through under this spec (1), not (0),
+     * or the spec is unreadable (-1): for tests. {@code name} is the internal name as modified UTF-8.
+     */
+    public static int classHookPasses(byte[] spec, byte[] name, boolean boot, byte[] classFile) {
+        return NativeEngine.classHookPasses(spec, name, boot, classFile);
+    }
+
     /** Engine counters as JSON, or null. */
     public static String stats() {
         byte[] json = NativeEngine.stats();

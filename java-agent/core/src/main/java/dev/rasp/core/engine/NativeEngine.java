@@ -65,4 +65,16 @@ final class NativeEngine {
     // Lifecycle: a third registration group (an older library lacks it: UnsatisfiedLinkError).
     // Delivers queued events for at most timeoutMillis, then counts what is left as dropped.
     static native void shutdownEvents(int timeoutMillis);
+
+    // The native class-load hook (docs/native-boundary.md): spec as TypePrefilter.firstLookSpec
+    // writes it; handler has onLoad and onRetransform of ClassFileTransformer's arguments
+    // (module first). null once installed, else why not.
+    static native String installClassHook(byte[] spec, ClassLoader ownLoader, Object handler);
+
+    // {loads looked at, handed to Java, changed, errors, nanoseconds of the first look}; null before the install.
+    static native long[] classHookStats();
+
+    // What the hook's first look decides for one load under this spec (no hook needed): 1 passes,
+    // 0 not, -1 unreadable spec. For tests (the corpus test holds it against the Java pre-filter).
+    static native int classHookPasses(byte[] spec, byte[] name, boolean boot, byte[] classFile);
 }

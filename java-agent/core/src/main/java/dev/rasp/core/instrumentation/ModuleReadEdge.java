@@ -45,6 +45,15 @@ final class ModuleReadEdge {
         }
     }
 
+    /** The module of a loaded class (a {@code java.lang.Module}); null before Java 9. */
+    static Object moduleOf(Class<?> type) {
+        try {
+            return Class.class.getMethod("getModule").invoke(type);
+        } catch (ReflectiveOperationException | LinkageError java8) {
+            return null;
+        }
+    }
+
     /** Adds the edge from this module (a {@code java.lang.Module}) when it is named and does not read the bridge's yet. */
     void from(Object module) throws ReflectiveOperationException {
         if (module == null || !(Boolean) isNamed.invoke(module) || (Boolean) canRead.invoke(module, bridgeModule)) {

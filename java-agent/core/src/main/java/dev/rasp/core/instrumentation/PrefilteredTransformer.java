@@ -176,6 +176,51 @@ public final class PrefilteredTransformer implements InvocationHandler {
         return loads;
     }
 
+    /**
+     * What the native class-load hook calls instead of the two registrations (native/jni/src/class_hook):
+     * its load environment's {@link #onLoad} for the loads it lets through and other agents'
+     * redefinitions, its retransform environment's {@link #onRetransform} for retransformations.
+     * The JVM then hands no class to a Java transformer at all. Neither method throws.
+     */
+    public static final class NativeHandler {
+        private final PrefilteredTransformer shared;
+
+        NativeHandler(PrefilteredTransformer shared) {
+            this.shared = shared;
+        }
+
+        /** A load the native first look let through, or a redefinition: as the load-time registration's. */
+        public byte[] onLoad(Object module, ClassLoader loader, String internalName, Class<?> redefined,
+                             ProtectionDomain domain, byte[] classFile) {
+            try {
+                return (byte[]) shared.transformAny(new Object[] {module, loader, internalName, redefined, domain,
+                        classFile}, 1);
+            } catch (Throwable t) {
+                return null;
+            }
+        }
+
+        /** A retransformation: as the retransformation-capable registration's. */
+        public byte[] onRetransform(Object module, ClassLoader loader, String internalName, Class<?> redefined,
+                                    ProtectionDomain domain, byte[] classFile) {
+            try {
+                Object m = module != null || redefined == null ? module : ModuleReadEdge.moduleOf(redefined);
+                return (byte[]) shared.transform(new Object[] {m, loader, internalName, redefined, domain, classFile}, 1);
+            } catch (Throwable t) {
+                return null;
+            }
+        }
+    }
+
+    /** The native hook's handler for the transformer {@link #wrap} made; null for any other. */
+    public static NativeHandler nativeHandler(ClassFileTransformer registered) {
+        if (!Proxy.isProxyClass(registered.getClass())
+                || !(Proxy.getInvocationHandler(registered) instanceof PrefilteredTransformer)) {
+            return null;
+        }
+        return new NativeHandler((PrefilteredTransformer) Proxy.getInvocationHandler(registered));
+    }
+
     /** The load-time registration's call: a load (or another agent's redefinition), woven here. */
     private Object transformLoad(Object[] args, int at) {
         try {

@@ -1,5 +1,7 @@
 package dev.rasp.core.instrumentation;
 
+import dev.rasp.core.instrumentation.matching.Matcher;
+import dev.rasp.core.instrumentation.matching.MatcherBounds;
 import org.objectweb.asm.Type;
 
 import java.io.ByteArrayOutputStream;
@@ -368,6 +370,75 @@ public final class TypePrefilter {
             return scan.declaresMethodOf(wovenNames);
         } catch (RuntimeException malformed) {
             return true;
+        }
+    }
+
+    /**
+     * What the native class-load hook needs to let through what {@link #candidate(ClassLoader,
+     * ProtectionDomain, byte[])} may keep (native/jni/src/class_hook/filter.rs reads it): the key
+     * names and shapes, the key constants, the woven method names, and the boot loader's types by
+     * the bound of {@code bootTypes} (every boot class when it has none). Records of a kind byte,
+     * a big-endian u16 length and modified UTF-8.
+     */
+    public byte[] firstLookSpec(Matcher<?> bootTypes) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        try {
+            for (String name : names) {
+                text(out, SPEC_TYPE_NAME, name);
+            }
+            for (String[] shape : shapes) {
+                text(out, SPEC_SHAPE_PREFIX, shape[0]);
+                text(out, SPEC_SHAPE_SUFFIX, shape[1]);
+            }
+            raw(out, SPEC_KEY_CONSTANT, constants);
+            if (wovenNames == null) {
+                text(out, SPEC_ANY_WOVEN_METHOD, "");
+            } else {
+                raw(out, SPEC_WOVEN_METHOD, wovenNames);
+            }
+            MatcherBounds.NameBound boot = MatcherBounds.typeNames(bootTypes);
+            if (boot == null) {
+                text(out, SPEC_ANY_BOOT, "");
+            } else {
+                for (String name : boot.names) {
+                    text(out, SPEC_BOOT_NAME, name.replace('.', '/'));
+                }
+                for (String prefix : boot.prefixes) {
+                    text(out, SPEC_BOOT_PREFIX, prefix.replace('.', '/'));
+                }
+            }
+        } catch (IOException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static final int SPEC_TYPE_NAME = 1;
+    private static final int SPEC_SHAPE_PREFIX = 2;
+    private static final int SPEC_SHAPE_SUFFIX = 3;
+    private static final int SPEC_KEY_CONSTANT = 4;
+    private static final int SPEC_WOVEN_METHOD = 5;
+    private static final int SPEC_ANY_WOVEN_METHOD = 6;
+    private static final int SPEC_BOOT_NAME = 7;
+    private static final int SPEC_BOOT_PREFIX = 8;
+    private static final int SPEC_ANY_BOOT = 9;
+
+    private static void text(DataOutputStream out, int kind, String text) throws IOException {
+        out.writeByte(kind);
+        out.writeUTF(text);
+    }
+
+    private static void raw(DataOutputStream out, int kind, byte[][][] byLength) throws IOException {
+        for (byte[][] same : byLength) {
+            if (same == null) {
+                continue;
+            }
+            for (byte[] text : same) {
+                out.writeByte(kind);
+                out.writeShort(text.length);
+                out.write(text);
+            }
         }
     }
 

@@ -96,6 +96,51 @@ public final class MatcherBounds {
         }
     }
 
+    /** The names a name matcher can match: these exactly, and those that start with a prefix. */
+    public static final class NameBound {
+        public final Set<String> names = new HashSet<String>();
+        public final Set<String> prefixes = new HashSet<String>();
+    }
+
+    /**
+     * The names a matcher on names alone ({@code named}, {@code namedOneOf}, {@code nameStartsWith}
+     * and their {@code or}; {@code none}) can match, or null when it is anything else (a bound of
+     * nothing). An {@code and} is bounded by either part.
+     */
+    public static NameBound typeNames(Matcher<?> matcher) {
+        if (matcher instanceof Matchers.Name) {
+            Matchers.Name<?> name = (Matchers.Name<?>) matcher;
+            if (name.mode() == Matchers.Name.Mode.ENDS_WITH) {
+                return null;
+            }
+            NameBound bound = new NameBound();
+            (name.mode() == Matchers.Name.Mode.STARTS_WITH ? bound.prefixes : bound.names).addAll(name.values());
+            return bound;
+        }
+        if (matcher == Matchers.Constant.NONE) {
+            return new NameBound();
+        }
+        if (matcher instanceof Matchers.FailSafe) {
+            return typeNames(((Matchers.FailSafe<?>) matcher).inner());
+        }
+        if (matcher instanceof Matchers.And || matcher instanceof Matchers.Or) {
+            boolean and = matcher instanceof Matchers.And;
+            List<Matcher<?>> parts = and ? ((Matchers.And<?>) matcher).parts() : ((Matchers.Or<?>) matcher).parts();
+            NameBound left = typeNames(parts.get(0));
+            NameBound right = typeNames(parts.get(1));
+            if (and) {
+                return left != null ? left : right;
+            }
+            if (left == null || right == null) {
+                return null;
+            }
+            left.names.addAll(right.names);
+            left.prefixes.addAll(right.prefixes);
+            return left;
+        }
+        return null;
+    }
+
     /**
      * Whether a type matcher looks at the type's super types ({@code hasSuperType} anywhere in it);
      * a matcher this does not know counts as looking.

@@ -105,4 +105,20 @@ class MatcherBoundsTest {
         assertFalse(MatcherBounds.requiresOwnName(nameStartsWith("a.")));
         assertEquals(Collections.emptySet(), MatcherBounds.methodNames(none()));
     }
+
+    @Test
+    void typeNamesOfNameMatchersAndTheirCompositions() {
+        MatcherBounds.NameBound b = MatcherBounds.typeNames(Matchers.<TypeShape>named("java.io.File")
+                .or(namedOneOf("java.net.URL", "java.net.Socket")).or(nameStartsWith("java.util.concurrent.")));
+        assertEquals(set("java.io.File", "java.net.URL", "java.net.Socket"), b.names);
+        assertEquals(set("java.util.concurrent."), b.prefixes);
+        // a conjunction is bounded by either part; none bounds to nothing
+        assertEquals(set("a.B"), MatcherBounds.typeNames(Matchers.<TypeShape>named("a.B").and(hasSuperType(named("c.D")))).names);
+        assertEquals(set(), MatcherBounds.typeNames(none()).names);
+        assertEquals(set("a.B"), MatcherBounds.typeNames(failSafe(named("a.B"))).names);
+        // what is not a bounded name matcher bounds nothing, and neither does an or with it
+        assertNull(MatcherBounds.typeNames(Matchers.nameEndsWith("Statement")));
+        assertNull(MatcherBounds.typeNames(not(named("a.B"))));
+        assertNull(MatcherBounds.typeNames(Matchers.<TypeShape>named("a.B").or(hasSuperType(named("c.D")))));
+    }
 }

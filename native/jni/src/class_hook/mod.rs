@@ -1,0 +1,509 @@
+//! The class-load hook: the agent's first look at every class the JVM loads, in native code.
+//!
+//! Why here and not in a `java.lang.instrument` transformer: the JVM hands a Java transformer
+//! every class it loads (some 15,000 at a Spring Boot start), each as a fresh byte array through
+//! `TransformerManager`, and that alone, with a transformer that returns at once, cost +0.2 to
+//! +0.9 s of CPU at start in the same runs where a native `ClassFileLoadHook` that returns at once
+//! cost nothing measurable (README, Start-up, sixteenth round). Nine classes in ten are let go on
+//! facts of their own class file ([`filter`]); only the rest reach the Java side, as they did
+//! behind its own pre-filter before.
+//!
+//! Two JVM TI environments, as the Java side had two registrations:
+//! * the *load* environment cannot retransform: it sees loads (and other agents'
+//!   redefinitions), and what it weaves becomes the class's own bytes, so the JVM keeps no copy of
+//!   the original and a later retransformation (another agent's) starts from the woven class;
+//! * the *retransform* environment can: it sees retransformations (the agent's own pass over the
+//!   classes loaded before it, started through `Instrumentation.retransformClasses`), and returns
+//!   at once for loads.
+//!
+//! Both call one Java object ([`Hook`]): `onLoad` and `onRetransform`, with the arguments a
+//! `ClassFileTransformer` gets. A class loaded while this thread is inside one of those calls is
+//! not looked at (as `java.lang.instrument` does too: the Java side's own loads). No panic leaves a
+//! callback, and a Java exception is cleared and counted.
+
+pub mod filter;
+mod jvmti;
+pub mod scan;
+
+use std::cell::Cell;
+use std::ffi::{c_char, c_void, CStr};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Instant;
+
+use jni::objects::JMethodID;
+use jni::objects::{GlobalRef, JByteArray, JClass, JObject, JString, JValueGen};
+use jni::signature::ReturnType;
+use jni::strings::JNIStr;
+use jni::sys::{
+    jboolean, jclass, jint, jlongArray, jobject, jstring, jvalue, JNIEnv as RawJni, JNI_TRUE,
+};
+use jni::{JNIEnv, NativeMethod};
+
+use filter::ClassFilter;
+use jvmti::Env;
+
+/// The Java handler's methods: `(module, loader, internal name, class being redefined, protection
+/// domain, class file) -> new class file or null`, as `ClassFileTransformer.transform`.
+const HANDLER_SIG: &str = "(Ljava/lang/Object;Ljava/lang/ClassLoader;Ljava/lang/String;Ljava/lang/Class;Ljava/security/ProtectionDomain;[B)[B";
+
+/// The natives of `NativeEngine` this module implements.
+pub fn methods() -> Vec<NativeMethod> {
+    vec![
+        NativeMethod {
+            name: "installClassHook".into(),
+            sig: "([BLjava/lang/ClassLoader;Ljava/lang/Object;)Ljava/lang/String;".into(),
+            fn_ptr: install_class_hook as *mut c_void,
+        },
+        NativeMethod {
+            name: "classHookStats".into(),
+            sig: "()[J".into(),
+            fn_ptr: class_hook_stats as *mut c_void,
+        },
+        NativeMethod {
+            name: "classHookPasses".into(),
+            sig: "([B[BZ[B)I".into(),
+            fn_ptr: class_hook_passes as *mut c_void,
+        },
+    ]
+}
+
+/// What the hook was installed with.
+struct Hook {
+    filter: ClassFilter,
+    /// The agent core's loader: its classes are never looked at.
+    own_loader: Option<GlobalRef>,
+    handler: GlobalRef,
+    on_load: JMethodID,
+    on_retransform: JMethodID,
+    /// The load environment when it is version 9 or later (GetNamedModule), else None.
+    modules: Option<Env>,
+    stats: Stats,
+}
+
+#[derive(Default)]
+struct Stats {
+    /// Loads the first look decided on.
+    seen: AtomicU64,
+    /// Classes handed to the Java side (loads let through, redefinitions, retransformations).
+    passed: AtomicU64,
+    /// Classes the Java side changed.
+    changed: AtomicU64,
+    /// Java exceptions, panics, failed allocations: the class was left as it was.
+    errors: AtomicU64,
+    /// Time in the first look, in nanoseconds.
+    filter_nanos: AtomicU64,
+}
+
+static HOOK: OnceLock<Hook> = OnceLock::new();
+
+thread_local! {
+    /// Whether this thread is inside a call to the Java side.
+    static INSIDE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// `String installClassHook(byte[] spec, ClassLoader ownLoader, Object handler)`: null once both
+/// environments see classes, else why not (the agent then keeps its Java transformer).
+extern "system" fn install_class_hook<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    spec: JByteArray<'l>,
+    own_loader: JObject<'l>,
+    handler: JObject<'l>,
+) -> jstring {
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        install(&mut env, &spec, &own_loader, &handler)
+    }))
+    .unwrap_or_else(|_| Err("the native hook panicked while installing".to_owned()));
+    if env.exception_check().unwrap_or(false) {
+        let _ = env.exception_clear();
+    }
+    match result {
+        Ok(()) => std::ptr::null_mut(),
+        Err(reason) => env
+            .new_string(reason)
+            .map(JString::into_raw)
+            .unwrap_or(std::ptr::null_mut()),
+    }
+}
+
+fn install(
+    env: &mut JNIEnv<'_>,
+    spec: &JByteArray<'_>,
+    own_loader: &JObject<'_>,
+    handler: &JObject<'_>,
+) -> Result<(), String> {
+    if HOOK.get().is_some() {
+        return Err("already installed".into());
+    }
+    if handler.is_null() {
+        return Err("no handler".into());
+    }
+    let spec = env
+        .convert_byte_array(spec)
+        .map_err(|e| format!("reading the spec: {e}"))?;
+    let filter = ClassFilter::from_spec(&spec).map_err(|e| e.to_string())?;
+    let class = env
+        .get_object_class(handler)
+        .map_err(|e| format!("handler class: {e}"))?;
+    let on_load = env
+        .get_method_id(&class, "onLoad", HANDLER_SIG)
+        .map_err(|e| format!("handler's onLoad: {e}"))?;
+    let on_retransform = env
+        .get_method_id(&class, "onRetransform", HANDLER_SIG)
+        .map_err(|e| format!("handler's onRetransform: {e}"))?;
+    let handler = env.new_global_ref(handler).map_err(|e| e.to_string())?;
+    let own_loader = if own_loader.is_null() {
+        None
+    } else {
+        Some(env.new_global_ref(own_loader).map_err(|e| e.to_string())?)
+    };
+    let vm = env
+        .get_java_vm()
+        .map_err(|e| e.to_string())?
+        .get_java_vm_pointer();
+    // SAFETY: `vm` is this JVM's JavaVM pointer.
+    let (load, version) = match unsafe { Env::new(vm, jvmti::VERSION_9) } {
+        Some(e) => (e, jvmti::VERSION_9),
+        // SAFETY: as above (a Java 8 JVM: no modules)
+        None => match unsafe { Env::new(vm, jvmti::VERSION_1_2) } {
+            Some(e) => (e, jvmti::VERSION_1_2),
+            None => return Err("the JVM offers no JVM TI environment".into()),
+        },
+    };
+    // SAFETY: as above.
+    let Some(retransform) = (unsafe { Env::new(vm, version) }) else {
+        load.dispose();
+        return Err("the JVM offers no second JVM TI environment".into());
+    };
+    let give_back = |why: String| {
+        load.dispose();
+        retransform.dispose();
+        Err(why)
+    };
+    if let Err(code) = retransform.add_retransform_capability() {
+        return give_back(format!(
+            "can_retransform_classes refused (JVM TI error {code})"
+        ));
+    }
+    let hook = Hook {
+        filter,
+        own_loader,
+        handler,
+        on_load,
+        on_retransform,
+        modules: (version == jvmti::VERSION_9).then_some(load),
+        stats: Stats::default(),
+    };
+    if HOOK.set(hook).is_err() {
+        return give_back("already installed".into());
+    }
+    if let Err(code) = load.enable_class_file_load_hook(on_load_event) {
+        return give_back(format!("ClassFileLoadHook refused (JVM TI error {code})"));
+    }
+    if let Err(code) = retransform.enable_class_file_load_hook(on_retransform_event) {
+        return give_back(format!(
+            "ClassFileLoadHook refused for retransformation (JVM TI error {code})"
+        ));
+    }
+    Ok(())
+}
+
+/// `long[] classHookStats()`: loads looked at, classes handed to Java, changed, errors, and the
+/// nanoseconds the first look took; null before the hook is installed.
+extern "system" fn class_hook_stats<'l>(env: JNIEnv<'l>, _class: JClass<'l>) -> jlongArray {
+    let Some(hook) = HOOK.get() else {
+        return std::ptr::null_mut();
+    };
+    let s = &hook.stats;
+    let values = [&s.seen, &s.passed, &s.changed, &s.errors, &s.filter_nanos]
+        .map(|c| i64::try_from(c.load(Ordering::Relaxed)).unwrap_or(i64::MAX));
+    let array = match env.new_long_array(values.len() as jint) {
+        Ok(a) => a,
+        Err(_) => {
+            let _ = env.exception_clear();
+            return std::ptr::null_mut();
+        }
+    };
+    if env.set_long_array_region(&array, 0, &values).is_err() {
+        let _ = env.exception_clear();
+        return std::ptr::null_mut();
+    }
+    array.into_raw()
+}
+
+/// `int classHookPasses(byte[] spec, byte[] name, boolean boot, byte[] classFile)`: what the first
+/// look decides for this load with this spec, without any hook installed (1 passes, 0 does not,
+/// -1 the spec is unreadable): the corpus test holds it against the Java pre-filter. The last spec
+/// read is kept, so a test asking about many classes parses it once.
+extern "system" fn class_hook_passes<'l>(
+    env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    spec: JByteArray<'l>,
+    name: JByteArray<'l>,
+    boot: jboolean,
+    class_file: JByteArray<'l>,
+) -> jint {
+    static LAST: Mutex<Option<(Vec<u8>, Arc<ClassFilter>)>> = Mutex::new(None);
+    let decided = catch_unwind(AssertUnwindSafe(|| -> Option<jint> {
+        let spec = env.convert_byte_array(&spec).ok()?;
+        let name = env.convert_byte_array(&name).ok()?;
+        let class_file = env.convert_byte_array(&class_file).ok()?;
+        let filter = {
+            let mut last = LAST.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            match last.as_ref() {
+                Some((s, f)) if *s == spec => Arc::clone(f),
+                _ => {
+                    let f = Arc::new(ClassFilter::from_spec(&spec).ok()?);
+                    *last = Some((spec, Arc::clone(&f)));
+                    f
+                }
+            }
+        };
+        Some(jint::from(filter.passes(
+            &name,
+            boot == JNI_TRUE,
+            &class_file,
+        )))
+    }));
+    if env.exception_check().unwrap_or(false) {
+        let _ = env.exception_clear();
+    }
+    decided.ok().flatten().unwrap_or(-1)
+}
+
+/// One `ClassFileLoadHook` event as the JVM posts it.
+struct Event {
+    jvmti: *mut c_void,
+    jni: *mut RawJni,
+    redefined: jclass,
+    loader: jobject,
+    name: *const c_char,
+    domain: jobject,
+    data: *const u8,
+    len: jint,
+    new_len: *mut jint,
+    new_data: *mut *mut u8,
+}
+
+/// The load environment's callback: the first look, then `onLoad` for what it lets through.
+unsafe extern "system" fn on_load_event(
+    jvmti: *mut c_void,
+    jni: *mut RawJni,
+    redefined: jclass,
+    loader: jobject,
+    name: *const c_char,
+    domain: jobject,
+    len: jint,
+    data: *const u8,
+    new_len: *mut jint,
+    new_data: *mut *mut u8,
+) {
+    let event = Event {
+        jvmti,
+        jni,
+        redefined,
+        loader,
+        name,
+        domain,
+        data,
+        len,
+        new_len,
+        new_data,
+    };
+    handle(&event, false);
+}
+
+/// The retransform environment's callback: retransformations (and redefinitions) only.
+unsafe extern "system" fn on_retransform_event(
+    jvmti: *mut c_void,
+    jni: *mut RawJni,
+    redefined: jclass,
+    loader: jobject,
+    name: *const c_char,
+    domain: jobject,
+    len: jint,
+    data: *const u8,
+    new_len: *mut jint,
+    new_data: *mut *mut u8,
+) {
+    if redefined.is_null() {
+        return; // a load: the load environment's
+    }
+    let event = Event {
+        jvmti,
+        jni,
+        redefined,
+        loader,
+        name,
+        domain,
+        data,
+        len,
+        new_len,
+        new_data,
+    };
+    handle(&event, true);
+}
+
+fn handle(event: &Event, retransform: bool) {
+    let Some(hook) = HOOK.get() else {
+        return;
+    };
+    if event.name.is_null() || event.data.is_null() || event.len < 0 || event.jni.is_null() {
+        return; // nothing to match a class without a name by
+    }
+    if INSIDE.try_with(Cell::get).unwrap_or(true) {
+        return; // loaded by the Java side's own work on this thread
+    }
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: the JVM passes a NUL-terminated name and `len` bytes of class file, valid for
+        // the callback's duration.
+        let (name, bytes) = unsafe {
+            (
+                CStr::from_ptr(event.name),
+                std::slice::from_raw_parts(event.data, event.len as usize),
+            )
+        };
+        // SAFETY: the JNIEnv of the thread the JVM calls us on.
+        let mut env = unsafe { JNIEnv::from_raw(event.jni) }.ok()?;
+        if event.redefined.is_null()
+            && !first_look(hook, &mut env, event.loader, name.to_bytes(), bytes)
+        {
+            return Some(false);
+        }
+        hook.stats.passed.fetch_add(1, Ordering::Relaxed);
+        let module = match hook.modules {
+            Some(load) if event.redefined.is_null() => {
+                load.named_module(event.loader, &package_of(name))
+            }
+            _ => std::ptr::null_mut(),
+        };
+        let method = if retransform {
+            hook.on_retransform
+        } else {
+            hook.on_load
+        };
+        INSIDE.with(|i| i.set(true));
+        let woven = call_java(&mut env, hook, method, module, event, name, bytes);
+        INSIDE.with(|i| i.set(false));
+        let woven = woven?;
+        let Some(woven) = woven else {
+            return Some(false);
+        };
+        let mem = Env::from_callback(event.jvmti).allocate_copy(&woven)?;
+        // SAFETY: the JVM's out pointers, valid for the callback's duration.
+        unsafe {
+            *event.new_len = woven.len() as jint;
+            *event.new_data = mem;
+        }
+        Some(true)
+    }));
+    match outcome {
+        Ok(Some(true)) => {
+            hook.stats.changed.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(Some(false)) => {}
+        _ => {
+            let _ = INSIDE.try_with(|i| i.set(false));
+            hook.stats.errors.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+/// Whether a load goes on to the Java side (timed and counted).
+fn first_look(
+    hook: &Hook,
+    env: &mut JNIEnv<'_>,
+    loader: jobject,
+    name: &[u8],
+    bytes: &[u8],
+) -> bool {
+    let t0 = Instant::now();
+    hook.stats.seen.fetch_add(1, Ordering::Relaxed);
+    let boot = loader.is_null();
+    let passes = if !boot && is_own_loader(hook, env, loader) {
+        false
+    } else {
+        hook.filter.passes(name, boot, bytes)
+    };
+    let nanos = u64::try_from(t0.elapsed().as_nanos()).unwrap_or(u64::MAX);
+    hook.stats.filter_nanos.fetch_add(nanos, Ordering::Relaxed);
+    passes
+}
+
+fn is_own_loader(hook: &Hook, env: &mut JNIEnv<'_>, loader: jobject) -> bool {
+    let Some(own) = &hook.own_loader else {
+        return false;
+    };
+    // SAFETY: a local reference the JVM passed for the callback's duration (a JObject does not
+    // delete its reference when dropped).
+    let loader = unsafe { JObject::from_raw(loader) };
+    env.is_same_object(&loader, own).unwrap_or(false)
+}
+
+/// `a/b/C` -> `a/b` and a NUL (empty for the unnamed package).
+fn package_of(name: &CStr) -> Vec<u8> {
+    let bytes = name.to_bytes();
+    let mut package = match bytes.iter().rposition(|&b| b == b'/') {
+        Some(end) => bytes[..end].to_vec(),
+        None => Vec::new(),
+    };
+    package.push(0);
+    package
+}
+
+/// Calls the handler; Some(None) when it left the class as it was, None on an error.
+fn call_java(
+    env: &mut JNIEnv<'_>,
+    hook: &Hook,
+    method: JMethodID,
+    module: jobject,
+    event: &Event,
+    name: &CStr,
+    bytes: &[u8],
+) -> Option<Option<Vec<u8>>> {
+    let result = env.with_local_frame(8, |env| -> jni::errors::Result<Option<Vec<u8>>> {
+        // SAFETY: the JVM's name is modified UTF-8, what NewStringUTF reads.
+        let name = env.new_string(unsafe { JNIStr::from_ptr(name.as_ptr()) }.to_owned())?;
+        let file = env.byte_array_from_slice(bytes)?;
+        let args = [
+            jvalue { l: module },
+            jvalue { l: event.loader },
+            jvalue { l: name.as_raw() },
+            jvalue { l: event.redefined },
+            jvalue { l: event.domain },
+            jvalue { l: file.as_raw() },
+        ];
+        // SAFETY: `method` is the handler class's method of HANDLER_SIG, whose arguments these are.
+        let value =
+            unsafe { env.call_method_unchecked(&hook.handler, method, ReturnType::Object, &args) }?;
+        let JValueGen::Object(woven) = value else {
+            return Ok(None);
+        };
+        if woven.is_null() {
+            return Ok(None);
+        }
+        Ok(Some(env.convert_byte_array(JByteArray::from(woven))?))
+    });
+    if env.exception_check().unwrap_or(true) {
+        let _ = env.exception_clear();
+        return None;
+    }
+    result.ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_package_is_the_name_up_to_its_last_slash() {
+        let p = |n: &[u8]| package_of(CStr::from_bytes_with_nul(n).unwrap());
+        assert_eq!(
+            p(b"java/util/concurrent/Executors\0"),
+            b"java/util/concurrent\0"
+        );
+        assert_eq!(p(b"Main\0"), b"\0");
+    }
+}
