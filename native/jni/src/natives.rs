@@ -584,6 +584,10 @@ mod tests {
     fn jni_type(java: &str) -> Option<&'static str> {
         Some(match java {
             "byte[]" => "[B",
+            "long[]" => "[J",
+            "String" => "Ljava/lang/String;",
+            "ClassLoader" => "Ljava/lang/ClassLoader;",
+            "Object" => "Ljava/lang/Object;",
             "long" => "J",
             "int" => "I",
             "boolean" => "Z",
@@ -625,6 +629,7 @@ mod tests {
             .into_iter()
             .chain(sink_methods())
             .chain(lifecycle_methods())
+            .chain(crate::class_hook::methods())
             .map(|m| {
                 (
                     m.name.to_str().expect("name").to_owned(),
