@@ -24,12 +24,15 @@
 //! request it does not help). A fourth argument
 //! sets the `Host` header's port (default 8080): the server's port is part of a value every
 //! request carries, so it decides which cache slots the request's values share.
+//! `CONTEXT_OPEN_REQUEST=search` makes the `check*` modes use the load test's `search` request and
+//! statement instead (`q=red running shoes`, in two `LIKE` literals: the input is in the statement,
+//! so every check lexes and classifies it).
 
 use std::hint::black_box;
 
 use std::sync::Arc;
 
-use rasp_benches::{load_request, record};
+use rasp_benches::{load_request, load_request_to, record};
 use rasp_engine::context::{ContextLimits, RequestContext};
 use rasp_engine::rules::{BackendChoice, RuleSet};
 use rasp_engine::sql::Dialect;
@@ -50,13 +53,21 @@ fn main() {
         let bytes = std::fs::read(&rules).expect("the rule file reads");
         let set = RuleSet::load(&bytes, BackendChoice::Auto).expect("the rule file loads");
         let engine = Engine::with_rules(EngineConfig::default(), Arc::new(set)).expect("engine");
+        // CONTEXT_OPEN_REQUEST=search: the load test's `search` request and statement instead
+        // (`q=red running shoes`, in two LIKE literals)
+        let search = std::env::var("CONTEXT_OPEN_REQUEST").is_ok_and(|v| v == "search");
+        let request = if search {
+            load_request_to("/h2/users/search", "q=red%20running%20shoes")
+        } else {
+            load_request()
+        };
         let load = match std::env::args().nth(4) {
             Some(port) => {
-                let mut rec = RequestRecord::decode(&load_request()).expect("the request decodes");
+                let mut rec = RequestRecord::decode(&request).expect("the request decodes");
                 rec.headers = vec![("host".into(), format!("127.0.0.1:{port}").into())];
                 rec.encode()
             }
-            None => load_request(),
+            None => request,
         };
         // `check-distinct`: a record of its own per request (the Host port counts up), opened
         // as `openContext` does: what the cache costs a stream of requests it never helps.
@@ -71,8 +82,11 @@ fn main() {
         } else {
             Vec::new()
         };
-        let statement =
-            b"SELECT id, name, email, role FROM users WHERE name = 'alice' AND role <> 'locked'";
+        let statement: &[u8] = if search {
+            b"SELECT id, name, email, role FROM users WHERE name LIKE '%red running shoes%' OR email LIKE '%red running shoes%' ORDER BY id"
+        } else {
+            b"SELECT id, name, email, role FROM users WHERE name = 'alice' AND role <> 'locked'"
+        };
         for i in 0..n {
             let ctx = if let Some(own) = distinct.get(i) {
                 if which == "check-distinct-fresh" {

@@ -77,6 +77,18 @@ fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
 }
 
+/// [`is_word_byte`] for the ASCII bytes.
+static ASCII_WORD_BYTE: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
+        b += 1;
+    }
+    table
+};
+
 impl<'a> Scanner<'a> {
     fn at(&self, i: usize) -> Option<u8> {
         self.sql.get(i).copied()
@@ -87,6 +99,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// The length of the whitespace character at `i` in this dialect, 0 if there is none.
+    #[inline]
     fn space_len(&self, i: usize) -> usize {
         self.sql
             .get(i..)
@@ -100,8 +113,18 @@ impl<'a> Scanner<'a> {
             .is_some_and(|b| is_word_byte(b) && (b < 0x80 || self.space_len(i) == 0))
     }
 
+    /// Past the word bytes at the position ([`Scanner::word_byte_at`]), ASCII ones by table: the
+    /// lexer spends most of its time in words and literals.
     fn skip_word(&mut self) {
-        while self.word_byte_at(self.pos) {
+        while let Some(&b) = self.sql.get(self.pos) {
+            let word = if b < 0x80 {
+                ASCII_WORD_BYTE[usize::from(b)]
+            } else {
+                self.space_len(self.pos) == 0
+            };
+            if !word {
+                return;
+            }
             self.pos += 1;
         }
     }
@@ -244,20 +267,27 @@ impl<'a> Scanner<'a> {
         let start = self.pos;
         self.pos += 1;
         while self.pos < self.sql.len() {
-            let c = self.sql[self.pos];
-            if backslash && c == b'\\' {
+            // straight to the next quote (or backslash): a literal's text is most of its bytes
+            let rest = &self.sql[self.pos..];
+            let found = if backslash {
+                memchr::memchr2(quote, b'\\', rest)
+            } else {
+                memchr::memchr(quote, rest)
+            };
+            let Some(n) = found else {
+                break;
+            };
+            self.pos += n;
+            if self.sql[self.pos] != quote {
+                self.pos += 2; // a backslash escapes the next byte
+                continue;
+            }
+            if self.peek(1) == Some(quote) {
                 self.pos += 2;
                 continue;
             }
-            if c == quote {
-                if self.peek(1) == Some(quote) {
-                    self.pos += 2;
-                    continue;
-                }
-                self.pos += 1;
-                return Ok(kind);
-            }
             self.pos += 1;
+            return Ok(kind);
         }
         self.pos = self.sql.len();
         Err(match kind {
@@ -425,5 +455,101 @@ impl<'a> Scanner<'a> {
         };
         self.pos += len;
         TokenKind::Operator
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sql::Dialect;
+
+    /// The literal scan as it was before it jumped with memchr: one byte at a time.
+    fn quoted_bytewise(sql: &[u8], start: usize, quote: u8, backslash: bool) -> (usize, bool) {
+        let mut pos = start + 1;
+        while pos < sql.len() {
+            let c = sql[pos];
+            if backslash && c == b'\\' {
+                pos += 2;
+                continue;
+            }
+            if c == quote {
+                if sql.get(pos + 1) == Some(&quote) {
+                    pos += 2;
+                    continue;
+                }
+                return (pos + 1, true);
+            }
+            pos += 1;
+        }
+        (sql.len(), false)
+    }
+
+    /// The word scan as it was before the ASCII table: `word_byte_at` at every byte.
+    fn word_end_bytewise(scan: &Scanner<'_>, mut pos: usize) -> usize {
+        while scan.word_byte_at(pos) {
+            pos += 1;
+        }
+        pos
+    }
+
+    /// Statements made of the pieces literals and words are hard on: quotes (doubled, escaped,
+    /// at the end), backslashes, non-ASCII spaces and letters, `$`.
+    fn pieces(seed: u64, n: usize) -> Vec<u8> {
+        const PIECES: [&str; 14] = [
+            "'", "''", "\\", "\\'", "\"", "a", "Z9_", "$", " ", "\u{a0}", "\u{3000}", "é", "x",
+            "\\\\",
+        ];
+        let mut state = seed;
+        let mut out = Vec::new();
+        for _ in 0..n {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            out.extend_from_slice(PIECES[(state >> 33) as usize % PIECES.len()].as_bytes());
+        }
+        out
+    }
+
+    #[test]
+    fn literal_and_word_scans_end_where_the_bytewise_scans_did() {
+        for dialect in Dialect::ALL {
+            for seed in 0..4_000u64 {
+                let sql = pieces(seed, (seed % 23) as usize + 1);
+                for start in 0..sql.len() {
+                    for (quote, backslash) in [(b'\'', true), (b'\'', false), (b'"', false)] {
+                        if sql[start] != quote {
+                            continue;
+                        }
+                        let mut scan = Scanner {
+                            rules: dialect.rules(),
+                            sql: &sql,
+                            pos: start,
+                            exec_comment_depth: 0,
+                        };
+                        let closed = scan.quoted(quote, backslash, TokenKind::String).is_ok();
+                        assert_eq!(
+                            (scan.pos, closed),
+                            quoted_bytewise(&sql, start, quote, backslash),
+                            "{dialect:?} {:?} from {start}",
+                            String::from_utf8_lossy(&sql)
+                        );
+                    }
+                    let mut scan = Scanner {
+                        rules: dialect.rules(),
+                        sql: &sql,
+                        pos: start,
+                        exec_comment_depth: 0,
+                    };
+                    let expected = word_end_bytewise(&scan, start);
+                    scan.skip_word();
+                    assert_eq!(
+                        scan.pos,
+                        expected,
+                        "{dialect:?} {:?} from {start}",
+                        String::from_utf8_lossy(&sql)
+                    );
+                }
+            }
+        }
     }
 }
