@@ -45,6 +45,11 @@ import java.security.ProtectionDomain;
  * (another agent's, a diagnostic tool's) starts from the woven class and keeps the hooks. The JVM
  * calls that registration first; the retransformation-capable one then skips the load it handled
  * (one marker per thread) and never weaves again a class that already calls the bridge.
+ *
+ * <p>Neither registration is made when the agent's library installs its native class-load hook
+ * (the default; {@link NativeHandler}): the library looks at every load first, in native code, and
+ * calls the same two paths, loads through its retransformation-incapable JVM TI environment and
+ * retransformations through its capable one. The registrations are the fallback.
  */
 public final class PrefilteredTransformer implements InvocationHandler {
 
