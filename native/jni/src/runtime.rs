@@ -270,7 +270,7 @@ impl Runtime {
             })
             .collect();
         let events = self.events.totals();
-        serde_json::json!({
+        let mut stats = serde_json::json!({
             "rule_set": engine.rules().id(),
             "checks": load(&self.stats.checks),
             "monitors": load(&self.stats.monitors),
@@ -287,8 +287,13 @@ impl Runtime {
             "rules_loaded": load(&self.stats.rules_loaded),
             "rules_rejected": load(&self.stats.rules_rejected),
             "rule_scan_fallbacks": engine.rules().scan_fallbacks(),
-        })
-        .to_string()
+        });
+        if let (Some(hook), Some(map)) = (crate::class_hook::counters(), stats.as_object_mut()) {
+            for (name, value) in hook {
+                map.insert(name.to_owned(), value.into());
+            }
+        }
+        stats.to_string()
     }
 }
 

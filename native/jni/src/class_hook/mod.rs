@@ -273,6 +273,19 @@ extern "system" fn class_hook_passes<'l>(
     decided.ok().flatten().unwrap_or(-1)
 }
 
+/// The hook's counters for the engine's stats (JMX, the starter's endpoint, the shutdown line):
+/// none before it is installed.
+pub fn counters() -> Option<[(&'static str, u64); 4]> {
+    let s = &HOOK.get()?.stats;
+    let load = |c: &AtomicU64| c.load(Ordering::Relaxed);
+    Some([
+        ("class_loads_seen", load(&s.seen)),
+        ("classes_to_transformer", load(&s.passed)),
+        ("classes_changed", load(&s.changed)),
+        ("class_hook_errors", load(&s.errors)),
+    ])
+}
+
 /// One `ClassFileLoadHook` event as the JVM posts it.
 struct Event {
     jvmti: *mut c_void,

@@ -85,8 +85,14 @@ class ClassHookIT {
                     () -> assertTrue(handed * 5 < seen, "most loads never reach Java"),
                     () -> assertTrue(changed > 50, "the application's hooked classes were woven at load"),
                     () -> assertTrue(errors.equals("0"), "no load failed in the hook"));
+                // the same counters in the engine's stats (JMX, the starter's endpoint, the shutdown line)
+                String engineStats = app.agentLogLines().stream().filter(l -> l.contains("engine stats")).reduce((a, c) -> c)
+                    .orElse("");
+                assertTrue(engineStats.contains("\"class_loads_seen\":") && engineStats.contains("\"class_hook_errors\":0"),
+                    "the hook's counters in the engine stats: " + engineStats);
             } else {
                 assertTrue(log.contains("startup: transformer installed"), "the java.lang.instrument transformer:\n" + app.logs());
+                assertTrue(!log.contains("class_loads_seen"), "no hook counters without the hook:\n" + app.logs());
                 assertTrue(!found, "no native hook installed:\n" + app.logs());
             }
             JdkMatrixSmokeIT.assertQuietAgent(app);
