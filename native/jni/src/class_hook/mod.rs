@@ -28,7 +28,7 @@ pub mod scan;
 use std::cell::Cell;
 use std::ffi::{c_char, c_void, CStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
@@ -80,6 +80,8 @@ struct Hook {
     /// The load environment when it is version 9 or later (GetNamedModule), else None.
     modules: Option<Env>,
     stats: Stats,
+    /// Both environments see classes (false when the install failed after this was stored).
+    active: AtomicBool,
 }
 
 #[derive(Default)]
@@ -195,6 +197,7 @@ fn install(
         on_retransform,
         modules: (version == jvmti::VERSION_9).then_some(load),
         stats: Stats::default(),
+        active: AtomicBool::new(false),
     };
     if HOOK.set(hook).is_err() {
         return give_back("already installed".into());
@@ -207,13 +210,16 @@ fn install(
             "ClassFileLoadHook refused for retransformation (JVM TI error {code})"
         ));
     }
+    if let Some(hook) = HOOK.get() {
+        hook.active.store(true, Ordering::Release);
+    }
     Ok(())
 }
 
 /// `long[] classHookStats()`: loads looked at, classes handed to Java, changed, errors, and the
 /// nanoseconds the first look took; null before the hook is installed.
 extern "system" fn class_hook_stats<'l>(env: JNIEnv<'l>, _class: JClass<'l>) -> jlongArray {
-    let Some(hook) = HOOK.get() else {
+    let Some(hook) = HOOK.get().filter(|h| h.active.load(Ordering::Acquire)) else {
         return std::ptr::null_mut();
     };
     let s = &hook.stats;
@@ -276,7 +282,10 @@ extern "system" fn class_hook_passes<'l>(
 /// The hook's counters for the engine's stats (JMX, the starter's endpoint, the shutdown line):
 /// none before it is installed.
 pub fn counters() -> Option<[(&'static str, u64); 4]> {
-    let s = &HOOK.get()?.stats;
+    let s = &HOOK
+        .get()
+        .filter(|h| h.active.load(Ordering::Acquire))?
+        .stats;
     let load = |c: &AtomicU64| c.load(Ordering::Relaxed);
     Some([
         ("class_loads_seen", load(&s.seen)),
