@@ -202,10 +202,10 @@ fn install(
     if HOOK.set(hook).is_err() {
         return give_back("already installed".into());
     }
-    if let Err(code) = load.enable_class_file_load_hook(on_load_event) {
+    if let Err(code) = load.enable_class_file_load_hook(on_event::<false>) {
         return give_back(format!("ClassFileLoadHook refused (JVM TI error {code})"));
     }
-    if let Err(code) = retransform.enable_class_file_load_hook(on_retransform_event) {
+    if let Err(code) = retransform.enable_class_file_load_hook(on_event::<true>) {
         return give_back(format!(
             "ClassFileLoadHook refused for retransformation (JVM TI error {code})"
         ));
@@ -309,8 +309,10 @@ struct Event {
     new_data: *mut *mut u8,
 }
 
-/// The load environment's callback: the first look, then `onLoad` for what it lets through.
-unsafe extern "system" fn on_load_event(
+/// The callback of both environments. The load environment's (`RETRANSFORM` false) makes the
+/// first look and calls `onLoad` for what it lets through; the retransform environment's takes only
+/// retransformations (and redefinitions) to `onRetransform`, loads being the other's.
+unsafe extern "system" fn on_event<const RETRANSFORM: bool>(
     jvmti: *mut c_void,
     jni: *mut RawJni,
     redefined: jclass,
@@ -322,36 +324,8 @@ unsafe extern "system" fn on_load_event(
     new_len: *mut jint,
     new_data: *mut *mut u8,
 ) {
-    let event = Event {
-        jvmti,
-        jni,
-        redefined,
-        loader,
-        name,
-        domain,
-        data,
-        len,
-        new_len,
-        new_data,
-    };
-    handle(&event, false);
-}
-
-/// The retransform environment's callback: retransformations (and redefinitions) only.
-unsafe extern "system" fn on_retransform_event(
-    jvmti: *mut c_void,
-    jni: *mut RawJni,
-    redefined: jclass,
-    loader: jobject,
-    name: *const c_char,
-    domain: jobject,
-    len: jint,
-    data: *const u8,
-    new_len: *mut jint,
-    new_data: *mut *mut u8,
-) {
-    if redefined.is_null() {
-        return; // a load: the load environment's
+    if RETRANSFORM && redefined.is_null() {
+        return;
     }
     let event = Event {
         jvmti,
@@ -365,7 +339,7 @@ unsafe extern "system" fn on_retransform_event(
         new_len,
         new_data,
     };
-    handle(&event, true);
+    handle(&event, RETRANSFORM);
 }
 
 fn handle(event: &Event, retransform: bool) {

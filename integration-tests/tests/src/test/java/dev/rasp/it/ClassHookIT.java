@@ -1,11 +1,13 @@
 package dev.rasp.it;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -37,45 +39,20 @@ class ClassHookIT {
             b.jvmArg("-Drasp.debug.classhook=java");
         }
         try (AppProcess app = b.start().awaitReady(Duration.ofSeconds(180))) {
-            Scenario s = new Scenario(app);
-            SinkScenario sinks = new SinkScenario(app);
-            List<Executable> checks = new ArrayList<>();
-            checks.add(() -> s.assertBlocked("h2", Case.attack(Endpoint.BY_NAME, "' OR '1'='1")));
-            checks.add(() -> s.assertBlocked("sqlite", Case.attack(Endpoint.JSON_BY_NAME,
-                "' UNION SELECT id,token,token,token FROM secrets--")));
-            checks.add(() -> s.assertBenign("h2", Case.names(Endpoint.BY_NAME, "alice", "alice")));
-            checks.add(() -> s.assertBenign("sqlite", Case.names(Endpoint.SAFE_BY_NAME, "O'Brien", "O'Brien")));
-            for (SinkCase c : List.of(
-                    SinkCases.findAttack("spring", SinkEndpoint.LOOKUP_SH, "127.0.0.1; touch {M}"),
-                    SinkCases.findAttack("spring", SinkEndpoint.READ, SinkCases.SECRET_UP),
-                    SinkCases.findAttack("spring", SinkEndpoint.WRITE, "../x-{N}.txt"))) {
-                checks.add(() -> sinks.assertBlocked(c));
-            }
-            for (SinkCase c : List.of(
-                    SinkCases.findBenign("spring", SinkEndpoint.LOOKUP_SH, "127.0.0.1"),
-                    SinkCases.findBenign("spring", SinkEndpoint.READ, "report..v2.txt"),
-                    SinkCases.findBenign("spring", SinkEndpoint.WRITE, "new-{N}.txt"))) {
-                checks.add(() -> sinks.assertBenign(c));
-            }
-            HandOffScenario h = new HandOffScenario(app);
-            for (HandOff ho : List.of(HandOff.EXECUTOR_SUBMIT, HandOff.COMPLETABLE, HandOff.TIMER)) {
-                checks.add(() -> h.assertBlocked(ho));
-                checks.add(() -> h.assertBenign(ho));
-            }
+            List<Executable> checks = JdkMatrixSmokeIT.attacksAndTwins(app, "spring",
+                List.of(HandOff.EXECUTOR_SUBMIT, HandOff.COMPLETABLE, HandOff.TIMER));
             assertAll("class hook " + hook + ": attacks and twins", checks);
 
             app.stop();
             String log = app.stderrText();
-            Matcher stats = HOOK_STATS.matcher(log);
-            boolean found = false;
-            while (stats.find()) { // the last line: printed at the end of premain, then at shutdown
-                found = true;
+            // the last line: printed at the end of premain, then at shutdown
+            MatchResult last = null;
+            for (Matcher m = HOOK_STATS.matcher(log); m.find(); ) {
+                last = m.toMatchResult();
             }
             if (hook.equals("native")) {
                 assertTrue(log.contains("startup: native class hook installed"), "the native hook is the default:\n" + app.logs());
-                assertTrue(found, "the hook's figures at shutdown:\n" + app.logs());
-                Matcher last = HOOK_STATS.matcher(log.substring(log.lastIndexOf("native class hook looked at")));
-                assertTrue(last.find());
+                assertNotNull(last, "the hook's figures at shutdown:\n" + app.logs());
                 long seen = Long.parseLong(last.group(1));
                 long handed = Long.parseLong(last.group(2));
                 long changed = Long.parseLong(last.group(3));
@@ -93,7 +70,7 @@ class ClassHookIT {
             } else {
                 assertTrue(log.contains("startup: transformer installed"), "the java.lang.instrument transformer:\n" + app.logs());
                 assertTrue(!log.contains("class_loads_seen"), "no hook counters without the hook:\n" + app.logs());
-                assertTrue(!found, "no native hook installed:\n" + app.logs());
+                assertNull(last, "no native hook installed:\n" + app.logs());
             }
             JdkMatrixSmokeIT.assertQuietAgent(app);
         }

@@ -119,33 +119,7 @@ class JdkMatrixSmokeIT {
             b.jvmArg("-XX:SharedArchiveFile=" + trainAppCdsArchive(java, jdk)).jvmArg("-Xlog:class+load:file=" + CLASS_LOAD_LOG);
         }
         try (AppProcess app = b.start().awaitReady(Duration.ofSeconds(180))) {
-            Scenario s = new Scenario(app);
-            SinkScenario sinks = new SinkScenario(app);
-            List<Executable> checks = new ArrayList<>();
-            checks.add(() -> s.assertBlocked("h2", Case.attack(Endpoint.BY_NAME, "' OR '1'='1")));
-            checks.add(() -> s.assertBlocked("sqlite", Case.attack(Endpoint.JSON_BY_NAME,
-                "' UNION SELECT id,token,token,token FROM secrets--")));
-            checks.add(() -> s.assertBenign("h2", Case.names(Endpoint.BY_NAME, "alice", "alice")));
-            checks.add(() -> s.assertBenign("sqlite", Case.names(Endpoint.SAFE_BY_NAME, "O'Brien", "O'Brien")));
-            for (SinkCase c : List.of(
-                    SinkCases.findAttack(appName, SinkEndpoint.LOOKUP_SH, "127.0.0.1; touch {M}"),
-                    SinkCases.findAttack(appName, SinkEndpoint.RUN, "touch {M}"),
-                    SinkCases.findAttack(appName, SinkEndpoint.READ, SinkCases.SECRET_UP),
-                    SinkCases.findAttack(appName, SinkEndpoint.WRITE, "../x-{N}.txt"))) {
-                checks.add(() -> sinks.assertBlocked(c));
-            }
-            for (SinkCase c : List.of(
-                    SinkCases.findBenign(appName, SinkEndpoint.LOOKUP_SH, "127.0.0.1"),
-                    SinkCases.findBenign(appName, SinkEndpoint.RUN_ARG, "hello world"),
-                    SinkCases.findBenign(appName, SinkEndpoint.READ, "report..v2.txt"),
-                    SinkCases.findBenign(appName, SinkEndpoint.WRITE, "new-{N}.txt"))) {
-                checks.add(() -> sinks.assertBenign(c));
-            }
-            HandOffScenario h = new HandOffScenario(app);
-            for (HandOff ho : handOffs(appName, jdk)) {
-                checks.add(() -> h.assertBlocked(ho));
-                checks.add(() -> h.assertBenign(ho));
-            }
+            List<Executable> checks = attacksAndTwins(app, appName, handOffs(appName, jdk));
             // the agent's ASM out of C2 on every JDK, and no directive an application class could match
             checks.add(() -> CompilerDirectives.awaitMatching(java, app, CompilerDirectives.WITH_AGENT));
             assertAll("JDK " + jdk + ", " + gc + ", " + appName + " app: attacks and twins", checks);
@@ -157,6 +131,41 @@ class JdkMatrixSmokeIT {
                 () -> assertJvmWarningsExplained(app, jdk >= 22 && !nativeAccess),
                 () -> assertClassDataSharingIntact(app, appCds));
         }
+    }
+
+    /**
+     * One start's smoke checks: SQL (H2, SQLite), command and path attacks blocked and their twins served, and each
+     * hand-off's attack blocked and twin served.
+     */
+    static List<Executable> attacksAndTwins(AppProcess app, String appName, List<HandOff> handOffs) {
+        Scenario s = new Scenario(app);
+        SinkScenario sinks = new SinkScenario(app);
+        List<Executable> checks = new ArrayList<>();
+        checks.add(() -> s.assertBlocked("h2", Case.attack(Endpoint.BY_NAME, "' OR '1'='1")));
+        checks.add(() -> s.assertBlocked("sqlite", Case.attack(Endpoint.JSON_BY_NAME,
+            "' UNION SELECT id,token,token,token FROM secrets--")));
+        checks.add(() -> s.assertBenign("h2", Case.names(Endpoint.BY_NAME, "alice", "alice")));
+        checks.add(() -> s.assertBenign("sqlite", Case.names(Endpoint.SAFE_BY_NAME, "O'Brien", "O'Brien")));
+        for (SinkCase c : List.of(
+                SinkCases.findAttack(appName, SinkEndpoint.LOOKUP_SH, "127.0.0.1; touch {M}"),
+                SinkCases.findAttack(appName, SinkEndpoint.RUN, "touch {M}"),
+                SinkCases.findAttack(appName, SinkEndpoint.READ, SinkCases.SECRET_UP),
+                SinkCases.findAttack(appName, SinkEndpoint.WRITE, "../x-{N}.txt"))) {
+            checks.add(() -> sinks.assertBlocked(c));
+        }
+        for (SinkCase c : List.of(
+                SinkCases.findBenign(appName, SinkEndpoint.LOOKUP_SH, "127.0.0.1"),
+                SinkCases.findBenign(appName, SinkEndpoint.RUN_ARG, "hello world"),
+                SinkCases.findBenign(appName, SinkEndpoint.READ, "report..v2.txt"),
+                SinkCases.findBenign(appName, SinkEndpoint.WRITE, "new-{N}.txt"))) {
+            checks.add(() -> sinks.assertBenign(c));
+        }
+        HandOffScenario h = new HandOffScenario(app);
+        for (HandOff ho : handOffs) {
+            checks.add(() -> h.assertBlocked(ho));
+            checks.add(() -> h.assertBenign(ho));
+        }
+        return checks;
     }
 
     static final String CLASS_LOAD_LOG = "jvm-class-load.log";

@@ -1,5 +1,6 @@
 package dev.rasp.core;
 
+import dev.rasp.core.engine.Engine;
 import dev.rasp.core.instrumentation.PrefilteredTransformer;
 import dev.rasp.core.instrumentation.TypePrefilter;
 
@@ -137,7 +138,7 @@ public final class StartupTimes {
                 AgentLog.info("startup: pre-filter read " + r[0] + " super types' class files (" + r[1]
                         + " from the jar of the class naming them, " + r[3] + " from their package's jar) in " + ms(r[2]) + " ms");
             }
-            long[] hook = dev.rasp.core.engine.Engine.classHookStats();
+            long[] hook = Engine.classHookStats();
             if (hook != null) {
                 AgentLog.info("startup: native class hook looked at " + hook[0] + " loads in " + ms(hook[4]) + " ms, handed "
                         + hook[1] + " classes to the transformer, " + hook[2] + " changed, " + hook[3] + " errors");

@@ -35,7 +35,7 @@ final class ModuleReadEdge {
         }
         try {
             Class<?> moduleType = Class.forName("java.lang.Module");
-            Object bridgeModule = Class.class.getMethod("getModule").invoke(bridge);
+            Object bridgeModule = moduleOf(bridge);
             return new ModuleReadEdge(instrumentation, bridgeModule, moduleType.getMethod("isNamed"),
                     moduleType.getMethod("canRead", moduleType),
                     Instrumentation.class.getMethod("redefineModule", moduleType, java.util.Set.class, java.util.Map.class,
