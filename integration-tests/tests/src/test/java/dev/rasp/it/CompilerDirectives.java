@@ -13,26 +13,37 @@ import java.util.regex.Pattern;
 
 /**
  * The JIT's compiler directives in an application's JVM, as {@code jcmd <pid> Compiler.directives_print} prints them:
- * the agent adds one that keeps its own ASM (relocated into dev.rasp.shaded.asm) out of C2, and nothing
- * that an application's class, its own org.objectweb.asm included, could match.
+ * the agent adds one that keeps its own ASM (relocated into dev.rasp.shaded.asm) and its transformer's classes out
+ * of C2, and nothing that an application's class, its own org.objectweb.asm included, could match.
  */
 final class CompilerDirectives {
 
+    /** What {@link #matching} calls the agent's directive. */
+    static final String AGENTS = "the agent's: its ASM and transformer, nothing else";
     /** The agent's directive, then the JVM's default one. */
-    static final List<String> WITH_AGENT = List.of("dev/rasp/shaded/asm/*.*", "*.*");
+    static final List<String> WITH_AGENT = List.of(AGENTS, "*.*");
     static final List<String> JVM_DEFAULT = List.of("*.*");
 
-    private static final Pattern MATCHING = Pattern.compile("(?m)^\\s*matching:\\s*(\\S+)");
+    private static final Pattern MATCHING = Pattern.compile("(?m)^\\s*matching:\\s*(.+)$");
 
     private CompilerDirectives() {
     }
 
-    /** The match patterns of the directives in a printout, top of the stack first. */
+    /**
+     * Each directive in a printout, top of the stack first: {@link #AGENTS} for one that names the agent's relocated
+     * ASM, its weaver and its type hierarchy and only classes under dev/rasp/, else its patterns as printed.
+     */
     static List<String> matching(String printout) {
         List<String> out = new ArrayList<>();
         Matcher m = MATCHING.matcher(printout);
         while (m.find()) {
-            out.add(m.group(1));
+            String line = m.group(1).trim();
+            List<String> patterns = List.of(line.split(",\\s*"));
+            boolean agents = patterns.contains("dev/rasp/shaded/asm/*.*")
+                && patterns.contains("dev/rasp/core/instrumentation/weaving/*.*")
+                && patterns.contains("dev/rasp/core/instrumentation/TypeHierarchy.*")
+                && patterns.stream().allMatch(p -> p.startsWith("dev/rasp/"));
+            out.add(agents ? AGENTS : line);
         }
         return out;
     }

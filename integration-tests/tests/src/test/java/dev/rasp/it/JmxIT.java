@@ -44,7 +44,7 @@ class JmxIT {
             ObjectName agent = new ObjectName("dev.rasp:type=Agent");
             ObjectName sql = new ObjectName("dev.rasp:type=Sink,name=sql");
             awaitRegistered(jmx, agent);
-            // the rasp-jmx thread's first act: the agent's ASM out of C2, nothing else touched
+            // the rasp-jmx thread's first act: the agent's ASM and transformer out of C2, nothing else touched
             assertEquals(CompilerDirectives.WITH_AGENT, CompilerDirectives.matching(directives(jmx)));
             assertEquals("block", jmx.getAttribute(agent, "Mode"));
             assertEquals(Boolean.FALSE, jmx.getAttribute(agent, "Attached"), "started with -javaagent");

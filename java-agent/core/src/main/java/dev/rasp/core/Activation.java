@@ -8,6 +8,7 @@ import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.JdkTypes;
 import dev.rasp.core.instrumentation.PrefilteredTransformer;
 import dev.rasp.core.instrumentation.Transformations;
+import dev.rasp.core.instrumentation.TransformTimeCode;
 import dev.rasp.core.jmx.AgentJmx;
 import dev.rasp.core.instrumentation.expr.ExpressionInstrumentation;
 import dev.rasp.core.instrumentation.net.NetInstrumentation;
@@ -274,7 +275,7 @@ final class Activation {
         RaspTelemetry.agentStarted(version, config.mode().name().toLowerCase(Locale.ROOT), atStartup, Engine::stats);
         rules.activate(RaspTelemetry::ruleSetLoaded); // and watches rasp.rules.file for changes
         if (config.jmxEnabled()) {
-            AgentJmx.start(config.nativeDir()); // on a thread of its own; a refusal is logged, never thrown
+            AgentJmx.start(config.nativeDir(), TransformTimeCode.classes()); // on a thread of its own; a refusal is logged, never thrown
         }
         StartupTimes.phase("telemetry, rule watcher, JMX");
     }

@@ -53,13 +53,14 @@ public final class AgentJmx {
      * Starts the rasp-jmx thread; returns at once and never throws.
      *
      * @param nativeDir rasp.native.dir, where the per-user cache directory holds the JIT's directive file
+     * @param transformTimeClasses the agent's classes the JIT's directive keeps out of C2 ({@link JitDirectives})
      */
-    public static void start(final File nativeDir) {
+    public static void start(final File nativeDir, final List<String> transformTimeClasses) {
         try {
             Thread t = new Thread(new Runnable() {
                 @Override
                 public void run() {
-                    runThread(nativeDir);
+                    runThread(nativeDir, transformTimeClasses);
                 }
             }, "rasp-jmx");
             t.setDaemon(true);
@@ -72,7 +73,7 @@ public final class AgentJmx {
         }
     }
 
-    private static void runThread(File nativeDir) {
+    private static void runThread(File nativeDir, List<String> transformTimeClasses) {
         MBeanServer server;
         try {
             if (ownLogManagerExpected(System.getProperties())) {
@@ -89,7 +90,7 @@ public final class AgentJmx {
         }
         // first, while the start's transformations still make the agent's ASM hot: the DiagnosticCommand MBean is
         // on this server, and this thread is where the agent has it (no server made where it would not be)
-        JitDirectives.add(server, nativeDir);
+        JitDirectives.add(server, nativeDir, transformTimeClasses);
         AgentJmx jmx = new AgentJmx(server, new Callable<String>() {
             @Override
             public String call() {

@@ -16,21 +16,26 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.zip.CRC32;
 
 /**
- * Keeps the agent's own ASM (relocated into {@code dev.rasp.shaded.asm} in the -agent fat jar) out of the C2
- * compiler. The class file reader and writer are hot only while the start's classes are transformed (with
- * ByteBuddy, whose type descriptions and pools the agent used then, C2 compiled some 250 such methods on a
- * Spring Boot start), compiler-thread CPU spent on code that is all but idle once the application runs. C1 still compiles
- * them (at its full-speed level, as for any method C2 may not take), so transformations run compiled code.
+ * Keeps the code the agent runs only while classes are transformed out of the C2 compiler: its own ASM
+ * (relocated into {@code dev.rasp.shaded.asm} in the -agent fat jar) and the transformer's classes
+ * ({@link dev.rasp.core.instrumentation.TransformTimeCode}: pre-filter, type hierarchy, matchers, weaver). They
+ * are hot only while the start's classes are looked at, and since the native first look sends about a tenth of
+ * them to Java, only for a few hundred classes: C2's compiles of them (the weaver's and the type hierarchy's
+ * large methods above all) are compiler-thread CPU spent on code that is all but idle once the application runs.
+ * C1 still compiles them (at its full-speed level, as for any method C2 may not take), so transformations run
+ * compiled code.
  *
  * <p>One compiler directive does it, added through the DiagnosticCommand MBean ({@code compilerDirectivesAdd},
  * what {@code jcmd <pid> Compiler.directives_add} does), which reads it from a file: the file is in the
  * agent's per-user cache directory ({@link CacheDirectory}), written once per content, owner-only. The
- * directive names the package ASM has in this jar, so no application class matches it, an
- * application's own {@code org.objectweb.asm} included; without relocation (the plain classes of a build) there
- * is no directive at all.
+ * directive names the package ASM has in this jar and the agent's own classes, so no application class matches
+ * it, an application's own {@code org.objectweb.asm} included; without relocation (the plain classes of a build)
+ * ASM is left out.
  *
  * <p>Anything that fails (JDK 8 has no directives, a server without the MBean or refusing it, a read-only
  * directory) leaves the JIT as it was and the application unaware: one line under
@@ -48,10 +53,10 @@ public final class JitDirectives {
     }
 
     /** Adds the directive to this JVM unless switched off; never throws. */
-    static void add(MBeanServer server, File nativeDir) {
+    static void add(MBeanServer server, File nativeDir, List<String> agentClasses) {
         String outcome;
         try {
-            outcome = tryAdd(server, nativeDir);
+            outcome = tryAdd(server, nativeDir, agentClasses);
         } catch (Throwable t) {
             outcome = "C2 directive not added (" + t + ")";
         }
@@ -60,18 +65,15 @@ public final class JitDirectives {
         }
     }
 
-    private static String tryAdd(MBeanServer server, File nativeDir) throws Exception {
+    private static String tryAdd(MBeanServer server, File nativeDir, List<String> agentClasses) throws Exception {
         if ("default".equals(System.getProperty(SWITCH))) {
             return "left as the JVM has it (" + SWITCH + "=default)";
         }
-        String pkg = ownAsmPackage();
-        if (pkg.equals(APPLICATION_PACKAGE)) {
-            return "no C2 directive: this ASM is not relocated (the agent runs from plain classes)";
-        }
-        Path file = write(CacheDirectory.forThisUser(nativeDir.toPath()), content(pkg));
+        List<String> patterns = patterns(ownAsmPackage(), agentClasses);
+        Path file = write(CacheDirectory.forThisUser(nativeDir.toPath()), content(patterns));
         Object out = server.invoke(diagnosticCommand(), "compilerDirectivesAdd",
                 new Object[] {new String[] {file.toString()}}, new String[] {String[].class.getName()});
-        return "C2 directive for " + pkg + " from " + file + ": " + String.valueOf(out).trim();
+        return "C2 directive for " + patterns.size() + " class patterns from " + file + ": " + String.valueOf(out).trim();
     }
 
     /** The package ASM has in the jar this class was loaded from. */
@@ -80,9 +82,35 @@ public final class JitDirectives {
         return name.substring(0, name.lastIndexOf('.'));
     }
 
-    /** The directive: every method of every class in {@code pkg} and below it, no C2. */
-    static String content(String pkg) {
-        return "[ { \"match\": [\"" + pkg.replace('.', '/') + "/*.*\"], \"c2\": { \"Exclude\": true } } ]\n";
+    /**
+     * The directive's method patterns: {@code asmPackage} and below it unless it is the application's own ASM
+     * package, then each of {@code agentClasses} ({@link dev.rasp.core.instrumentation.TransformTimeCode#classes}:
+     * a name ending in {@code .} a package and below, any other a class and its nested classes), every method.
+     */
+    static List<String> patterns(String asmPackage, List<String> agentClasses) {
+        List<String> out = new ArrayList<String>();
+        if (!asmPackage.equals(APPLICATION_PACKAGE)) {
+            out.add(asmPackage.replace('.', '/') + "/*.*");
+        }
+        for (String name : agentClasses) {
+            String internal = name.replace('.', '/');
+            if (internal.endsWith("/")) {
+                out.add(internal + "*.*");
+            } else {
+                out.add(internal + ".*");
+                out.add(internal + "$*.*");
+            }
+        }
+        return out;
+    }
+
+    /** The directive: every method a pattern matches, no C2. */
+    static String content(List<String> patterns) {
+        StringBuilder json = new StringBuilder("[ { \"match\": [");
+        for (int i = 0; i < patterns.size(); i++) {
+            json.append(i == 0 ? "\"" : ", \"").append(patterns.get(i)).append('"');
+        }
+        return json.append("], \"c2\": { \"Exclude\": true } } ]\n").toString();
     }
 
     /**
