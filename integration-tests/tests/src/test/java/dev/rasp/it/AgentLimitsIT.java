@@ -166,11 +166,12 @@ class AgentLimitsIT {
             }
             assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(cache)));
             try (java.util.stream.Stream<Path> entries = Files.list(cache)) {
-                // the library, and (written by the rasp-jmx thread, so maybe not yet) the JIT directive file
+                // the library and the JIT directive file (both written before premain returns), nothing else
                 java.util.List<Path> files = entries.collect(java.util.stream.Collectors.toList());
                 java.util.List<Path> libraries = files.stream().filter(f -> f.getFileName().toString().endsWith(".so"))
                     .collect(java.util.stream.Collectors.toList());
                 assertEquals(1, libraries.size(), "one library: " + files);
+                assertEquals(2, files.size(), "the library and the directive, no temporary file: " + files);
                 assertTrue(files.stream().allMatch(f -> libraries.contains(f)
                     || f.getFileName().toString().matches("rasp-jit-[0-9a-f]{8}\\.json")), "no temporary file: " + files);
                 library = libraries.get(0);

@@ -142,8 +142,8 @@ class JmxIT {
             // ... and the JMX connection works, but the agent registered nothing
             assertTrue(jmx.isRegistered(new ObjectName("java.lang:type=Runtime")));
             assertEquals(Set.of(), names(jmx, "dev.rasp:*"));
-            assertEquals(CompilerDirectives.JVM_DEFAULT, CompilerDirectives.matching(directives(jmx)),
-                "no JIT directive either: the rasp-jmx thread adds it");
+            assertEquals(CompilerDirectives.WITH_AGENT, CompilerDirectives.matching(directives(jmx)),
+                "the JIT directive needs no JMX");
             assertTrue(app.agentLogLines().stream().anyMatch(l -> l.contains("started") && l.contains("jmx=off")),
                 "the start line says so: " + app.agentLogLines());
         }
@@ -151,34 +151,49 @@ class JmxIT {
     }
 
     /**
-     * An application with its own java.util.logging manager (WildFly's case): the agent must not make the platform
-     * MBean server first. Its beans wait until something else makes it, here {@code jcmd <pid> ManagementAgent.start}
-     * on the running JVM, which is also how an operator opens a JVM started without JMX flags.
+     * An application started without JMX (most are): the agent makes no platform MBean server (90-180 ms of CPU at a
+     * start; WildFly's own java.util.logging manager must be in place before it is made), yet its JIT directive is
+     * there. The beans wait until something else makes the server, here {@code jcmd <pid> ManagementAgent.start} on
+     * the running JVM, which is also how an operator opens a JVM started without JMX flags.
      */
     @Test
-    void withItsOwnLogManagerTheBeansWaitForTheApplicationsServer() throws Exception {
-        AppProcess app = AppProcess.builder("javax-jmx-jul", ItConfig.javaxJar()).mode("block")
-            .jvmArg("-Djava.util.logging.manager=java.util.logging.LogManager")
+    void withoutJmxTheAgentMakesNoServerAndItsBeansWaitForOne() throws Exception {
+        AppProcess app = AppProcess.builder("javax-jmx-later", ItConfig.javaxJar()).mode("block")
+            .jvmArg("-Drasp.debug.startup=true")
             .start().awaitReady(Duration.ofSeconds(120));
+        Path java = ItConfig.currentJava();
+        Path jcmd = java.resolveSibling("jcmd");
         assertTrue(app.agentLogLines().stream().anyMatch(l -> l.contains("JMX: the dev.rasp beans wait")),
             "the wait is said: " + app.agentLogLines());
+        CompilerDirectives.awaitMatching(java, app, CompilerDirectives.WITH_AGENT);
+        String histogram = run(jcmd, app, "GC.class_histogram");
+        assertTrue(histogram.contains("java.lang.String "), "a histogram: " + histogram);
+        assertFalse(histogram.contains("com.sun.jmx.mbeanserver.JmxMBeanServer"), "a platform MBean server was made");
+
         int jmxPort = AppProcess.freePort();
-        Path jcmd = ItConfig.currentJava().resolveSibling("jcmd");
-        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(app.pid()), "ManagementAgent.start",
-            "jmxremote.port=" + jmxPort, "jmxremote.rmi.port=" + jmxPort, "jmxremote.host=127.0.0.1",
-            "jmxremote.authenticate=false", "jmxremote.ssl=false").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), "jcmd: " + out);
+        run(jcmd, app, "ManagementAgent.start", "jmxremote.port=" + jmxPort, "jmxremote.rmi.port=" + jmxPort,
+            "jmxremote.host=127.0.0.1", "jmxremote.authenticate=false", "jmxremote.ssl=false");
         try (JMXConnector connector = connect(jmxPort)) {
             MBeanServerConnection jmx = connector.getMBeanServerConnection();
             Http http = new Http(app.baseUrl());
             assertEquals(403, Endpoint.BY_NAME.send(http, "h2", ATTACK).status());
-            // the agent looks at most every 10 s
+            // the agent looks at most every 2 s
             ObjectName agent = new ObjectName("dev.rasp:type=Agent");
             awaitRegistered(jmx, agent);
             assertEquals(1L, jmx.getAttribute(agent, "Blocks"));
+            assertEquals(CompilerDirectives.WITH_AGENT, CompilerDirectives.matching(directives(jmx)),
+                "the directive was not added a second time through the server's MBean");
         }
         app.stop();
+    }
+
+    private static String run(Path jcmd, AppProcess app, String... command) throws Exception {
+        List<String> line = new ArrayList<>(List.of(jcmd.toString(), Long.toString(app.pid())));
+        line.addAll(List.of(command));
+        Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), "jcmd " + String.join(" ", command) + ": " + out);
+        return out;
     }
 
     private static AppProcess.Builder jmxApp(String name, int jmxPort) {

@@ -9,6 +9,7 @@ import dev.rasp.core.instrumentation.JdkTypes;
 import dev.rasp.core.instrumentation.PrefilteredTransformer;
 import dev.rasp.core.instrumentation.Transformations;
 import dev.rasp.core.instrumentation.TransformTimeCode;
+import dev.rasp.core.jit.JitDirectives;
 import dev.rasp.core.jmx.AgentJmx;
 import dev.rasp.core.instrumentation.expr.ExpressionInstrumentation;
 import dev.rasp.core.instrumentation.net.NetInstrumentation;
@@ -275,9 +276,11 @@ final class Activation {
         RaspTelemetry.agentStarted(version, config.mode().name().toLowerCase(Locale.ROOT), atStartup, Engine::stats);
         rules.activate(RaspTelemetry::ruleSetLoaded); // and watches rasp.rules.file for changes
         if (config.jmxEnabled()) {
-            AgentJmx.start(config.nativeDir(), TransformTimeCode.classes()); // on a thread of its own; a refusal is logged, never thrown
+            AgentJmx.start(); // on a thread of its own; a refusal is logged, never thrown
         }
         StartupTimes.phase("telemetry, rule watcher, JMX");
+        JitDirectives.add(instrumentation, config.nativeDir(), TransformTimeCode.classes());
+        StartupTimes.phase("JIT directive");
     }
 
     /**

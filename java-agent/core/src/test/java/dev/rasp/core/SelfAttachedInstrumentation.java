@@ -26,7 +26,7 @@ public final class SelfAttachedInstrumentation {
         instrumentation = inst;
     }
 
-    static synchronized Instrumentation get() throws Exception {
+    public static synchronized Instrumentation get() throws Exception {
         if (instrumentation != null) {
             return instrumentation;
         }

@@ -2,13 +2,13 @@ package dev.rasp.core.jmx;
 
 import dev.rasp.bootstrap.RaspTelemetry;
 import dev.rasp.core.AgentLog;
+import dev.rasp.core.jit.JitDirectives;
 
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.MBeanServer;
 import javax.management.MBeanServerFactory;
 import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
-import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.util.HashSet;
 import java.util.List;
@@ -23,9 +23,14 @@ import java.util.concurrent.TimeUnit;
  * one {@code dev.rasp:type=Destination,name=<name>} per event destination the engine reports, and
  * one {@code dev.rasp:type=Rule,name=<rule id>} per rule once it has a verdict.
  *
+ * <p>The agent never creates the platform MBean server: that costs a start 90-180 ms of CPU (every platform
+ * MXBean), for beans no one can read until something makes the server anyway (the application, Spring's JMX
+ * support, a JMX or Prometheus exporter agent, {@code -Dcom.sun.management.jmxremote*}, {@code jcmd <pid>
+ * ManagementAgent.start}, a local jconsole's attach), and an application with its own java.util.logging manager
+ * (WildFly's) must make it only after its manager is in place. The beans are registered once the server exists.
+ *
  * <p>Everything happens on one daemon thread, {@code rasp-jmx}: the start and the request
- * threads never touch the MBean server (its registration locks, the platform server's own
- * start). A request thread that makes a rule's first verdict only wakes that thread
+ * threads never touch the MBean server (its registration locks). A request thread that makes a rule's first verdict only wakes that thread
  * ({@link RaspTelemetry#onNewVerdictKind}). A server that refuses (no permission) is logged once
  * and the agent runs on without JMX; a name already taken (another agent's beans) is left as it
  * is, logged once.
@@ -33,6 +38,8 @@ import java.util.concurrent.TimeUnit;
 public final class AgentJmx {
 
     static final String DOMAIN = "dev.rasp";
+    /** The longest pause between two looks for the platform MBean server. */
+    static final long MAX_PAUSE_MILLIS = 2_000;
     /** Without a wake-up the thread looks at the verdicts this often anyway. */
     private static final long IDLE_SECONDS = 60;
 
@@ -49,23 +56,16 @@ public final class AgentJmx {
         this.stats = stats;
     }
 
-    /**
-     * Starts the rasp-jmx thread; returns at once and never throws.
-     *
-     * @param nativeDir rasp.native.dir, where the per-user cache directory holds the JIT's directive file
-     * @param transformTimeClasses the agent's classes the JIT's directive keeps out of C2 ({@link JitDirectives})
-     */
-    public static void start(final File nativeDir, final List<String> transformTimeClasses) {
+    /** Starts the rasp-jmx thread; returns at once and never throws. */
+    public static void start() {
         try {
             Thread t = new Thread(new Runnable() {
                 @Override
                 public void run() {
-                    runThread(nativeDir, transformTimeClasses);
+                    runThread();
                 }
             }, "rasp-jmx");
             t.setDaemon(true);
-            // the platform MBean server may be made on this thread: it must find the
-            // application's builder (javax.management.builder.initial), not the agent's loader
             t.setContextClassLoader(ClassLoader.getSystemClassLoader());
             t.start();
         } catch (Throwable t) {
@@ -73,24 +73,23 @@ public final class AgentJmx {
         }
     }
 
-    private static void runThread(File nativeDir, List<String> transformTimeClasses) {
+    private static void runThread() {
         MBeanServer server;
         try {
-            if (ownLogManagerExpected(System.getProperties())) {
-                AgentLog.info("JMX: the dev.rasp beans wait for the application to create the platform MBean server"
-                        + " (it sets its own java.util.logging manager, which creating it first would pre-empt)");
-                if (!awaitApplicationsServer(new Sleeper())) {
-                    return;
-                }
+            if (!new Sleeper().serverExists() && Boolean.getBoolean("rasp.debug.startup")) {
+                AgentLog.info("JMX: the dev.rasp beans wait for the platform MBean server (the application's, a JMX"
+                        + " agent's or jcmd ManagementAgent.start's)");
+            }
+            if (!awaitPlatformServer(new Sleeper())) {
+                return;
             }
             server = ManagementFactory.getPlatformMBeanServer();
         } catch (Throwable t) {
             AgentLog.info("JMX beans not registered: no platform MBean server (" + t + "); the agent runs on without them");
             return;
         }
-        // first, while the start's transformations still make the agent's ASM hot: the DiagnosticCommand MBean is
-        // on this server, and this thread is where the agent has it (no server made where it would not be)
-        JitDirectives.add(server, nativeDir, transformTimeClasses);
+        // a JVM where the agent could not add its JIT directive without this server's DiagnosticCommand MBean
+        JitDirectives.addThroughServer(server);
         AgentJmx jmx = new AgentJmx(server, new Callable<String>() {
             @Override
             public String call() {
@@ -120,20 +119,6 @@ public final class AgentJmx {
         }
     }
 
-    /**
-     * Whether the application is expected to install its own java.util.logging manager (JBoss
-     * LogManager under WildFly/JBoss, or any app naming one). The platform MBean server starts
-     * java.util.logging when it is made; made by this agent before the application's manager is in
-     * place, that manager is never used (WildFly then refuses to start). Such an application makes
-     * the platform server itself, and the beans wait for that.
-     */
-    static boolean ownLogManagerExpected(java.util.Properties system) {
-        String command = system.getProperty("sun.java.command", "");
-        return system.getProperty("java.util.logging.manager") != null
-                || system.getProperty("jboss.modules.system.pkgs") != null
-                || command.startsWith("org.jboss.modules.Main") || command.contains("jboss-modules.jar");
-    }
-
     /** Sleeps between looks; a seam for the tests. */
     static class Sleeper {
         /** False when interrupted. */
@@ -158,14 +143,17 @@ public final class AgentJmx {
         }
     }
 
-    /** Waits, looking more and more rarely (up to every 10 s), until a server exists; false if interrupted. */
-    static boolean awaitApplicationsServer(Sleeper sleeper) {
+    /**
+     * Waits, looking more and more rarely (up to every 2 s: an operator's jconsole finds the beans at once), until
+     * the platform MBean server exists; false if interrupted.
+     */
+    static boolean awaitPlatformServer(Sleeper sleeper) {
         long pause = 100;
         while (!sleeper.serverExists()) {
             if (!sleeper.sleep(pause)) {
                 return false;
             }
-            pause = Math.min(pause * 2, 10_000);
+            pause = Math.min(pause * 2, MAX_PAUSE_MILLIS);
         }
         return true;
     }

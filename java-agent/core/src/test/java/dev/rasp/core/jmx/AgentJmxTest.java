@@ -17,7 +17,6 @@ import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -271,25 +270,9 @@ class AgentJmxTest {
     }
 
     @Test
-    void anApplicationWithItsOwnLogManagerMakesThePlatformServerItself() {
-        Properties plain = new Properties();
-        plain.setProperty("sun.java.command", "/opt/app.jar --server.port=8080");
-        assertFalse(AgentJmx.ownLogManagerExpected(plain));
-        Properties jul = new Properties();
-        jul.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
-        assertTrue(AgentJmx.ownLogManagerExpected(jul));
-        Properties wildfly = new Properties();
-        wildfly.setProperty("sun.java.command", "/opt/wildfly/jboss-modules.jar -mp /opt/wildfly/modules org.jboss.as.standalone");
-        assertTrue(AgentJmx.ownLogManagerExpected(wildfly));
-        Properties pkgs = new Properties();
-        pkgs.setProperty("jboss.modules.system.pkgs", "org.jboss.byteman");
-        assertTrue(AgentJmx.ownLogManagerExpected(pkgs));
-    }
-
-    @Test
-    void theWaitForTheApplicationsServerBacksOffAndStopsOnInterrupt() {
+    void theWaitForThePlatformServerBacksOffToTwoSecondsAndStopsOnInterrupt() {
         List<Long> pauses = new ArrayList<>();
-        AgentJmx.Sleeper appMakesItAfterFiveLooks = new AgentJmx.Sleeper() {
+        AgentJmx.Sleeper appMakesItAfterSevenLooks = new AgentJmx.Sleeper() {
             @Override
             boolean sleep(long millis) {
                 pauses.add(millis);
@@ -298,11 +281,11 @@ class AgentJmxTest {
 
             @Override
             boolean serverExists() {
-                return pauses.size() == 5;
+                return pauses.size() == 7;
             }
         };
-        assertTrue(AgentJmx.awaitApplicationsServer(appMakesItAfterFiveLooks));
-        assertEquals(Arrays.asList(100L, 200L, 400L, 800L, 1600L), pauses);
+        assertTrue(AgentJmx.awaitPlatformServer(appMakesItAfterSevenLooks));
+        assertEquals(Arrays.asList(100L, 200L, 400L, 800L, 1600L, 2000L, 2000L), pauses);
         AgentJmx.Sleeper interrupted = new AgentJmx.Sleeper() {
             @Override
             boolean sleep(long millis) {
@@ -314,7 +297,7 @@ class AgentJmxTest {
                 return false;
             }
         };
-        assertFalse(AgentJmx.awaitApplicationsServer(interrupted));
+        assertFalse(AgentJmx.awaitPlatformServer(interrupted));
         // the real look: the platform server of this JVM, once made, is found
         java.lang.management.ManagementFactory.getPlatformMBeanServer();
         assertTrue(new AgentJmx.Sleeper().serverExists());

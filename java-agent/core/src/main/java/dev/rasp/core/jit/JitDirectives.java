@@ -1,4 +1,4 @@
-package dev.rasp.core.jmx;
+package dev.rasp.core.jit;
 
 import dev.rasp.core.AgentLog;
 import dev.rasp.core.engine.CacheDirectory;
@@ -9,6 +9,7 @@ import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
 import java.io.File;
 import java.io.IOException;
+import java.lang.instrument.Instrumentation;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,14 +31,17 @@ import java.util.zip.CRC32;
  * C1 still compiles them (at its full-speed level, as for any method C2 may not take), so transformations run
  * compiled code.
  *
- * <p>One compiler directive does it, added through the DiagnosticCommand MBean ({@code compilerDirectivesAdd},
- * what {@code jcmd <pid> Compiler.directives_add} does), which reads it from a file: the file is in the
- * agent's per-user cache directory ({@link CacheDirectory}), written once per content, owner-only. The
+ * <p>One compiler directive does it, added at the end of {@code premain} with the JVM's diagnostic command
+ * {@code Compiler.directives_add} ({@link DiagnosticCommand}: what {@code jcmd <pid> Compiler.directives_add} runs,
+ * without creating the platform MBean server), which reads it from a file: the file is in the agent's per-user
+ * cache directory ({@link CacheDirectory}), written once per content, owner-only. Where the command cannot be run
+ * that way, the directive waits for the platform MBean server (the application's or a JMX connection's) and is
+ * added through its DiagnosticCommand MBean ({@link #addThroughServer}). The
  * directive names the package ASM has in this jar and the agent's own classes, so no application class matches
  * it, an application's own {@code org.objectweb.asm} included; without relocation (the plain classes of a build)
  * ASM is left out.
  *
- * <p>Anything that fails (JDK 8 has no directives, a server without the MBean or refusing it, a read-only
+ * <p>Anything that fails (JDK 8 has no directives, a JVM without the command or the MBean, a read-only
  * directory) leaves the JIT as it was and the application unaware: one line under
  * {@code -Drasp.debug.startup=true}. {@code -Drasp.debug.jit=default} adds nothing, to compare.
  */
@@ -52,28 +56,67 @@ public final class JitDirectives {
     private JitDirectives() {
     }
 
-    /** Adds the directive to this JVM unless switched off; never throws. */
-    static void add(MBeanServer server, File nativeDir, List<String> agentClasses) {
+    /** The directive's file when it is still to be added through the MBean server, else null. */
+    private static volatile Path pending;
+
+    /**
+     * Adds the directive to this JVM unless switched off; never throws. When the diagnostic command cannot be run
+     * without the MBean server, the directive is left for {@link #addThroughServer}.
+     */
+    public static void add(Instrumentation instrumentation, File nativeDir, List<String> agentClasses) {
         String outcome;
         try {
-            outcome = tryAdd(server, nativeDir, agentClasses);
+            outcome = tryAdd(instrumentation, nativeDir, agentClasses);
         } catch (Throwable t) {
             outcome = "C2 directive not added (" + t + ")";
         }
-        if (Boolean.getBoolean("rasp.debug.startup")) {
-            AgentLog.info("JIT: " + outcome);
-        }
+        log(outcome);
     }
 
-    private static String tryAdd(MBeanServer server, File nativeDir, List<String> agentClasses) throws Exception {
+    private static String tryAdd(Instrumentation instrumentation, File nativeDir, List<String> agentClasses)
+            throws Exception {
         if ("default".equals(System.getProperty(SWITCH))) {
             return "left as the JVM has it (" + SWITCH + "=default)";
         }
         List<String> patterns = patterns(ownAsmPackage(), agentClasses);
         Path file = write(CacheDirectory.forThisUser(nativeDir.toPath()), content(patterns));
-        Object out = server.invoke(diagnosticCommand(), "compilerDirectivesAdd",
-                new Object[] {new String[] {file.toString()}}, new String[] {String[].class.getName()});
-        return "C2 directive for " + patterns.size() + " class patterns from " + file + ": " + String.valueOf(out).trim();
+        String out;
+        try {
+            out = DiagnosticCommand.open(instrumentation)
+                    .execute("Compiler.directives_add " + DiagnosticCommand.argument(file.toString()));
+        } catch (Throwable t) {
+            pending = file;
+            return "C2 directive for " + patterns.size() + " class patterns in " + file + " waits for the platform MBean"
+                    + " server (the diagnostic command without it: " + t + ")";
+        }
+        return "C2 directive for " + patterns.size() + " class patterns from " + file + ": " + out.trim();
+    }
+
+    /**
+     * Adds the directive {@link #add} left pending through the server's DiagnosticCommand MBean; nothing when none is
+     * pending; never throws.
+     */
+    public static void addThroughServer(MBeanServer server) {
+        Path file = pending;
+        if (file == null) {
+            return;
+        }
+        pending = null;
+        String outcome;
+        try {
+            Object out = server.invoke(diagnosticCommand(), "compilerDirectivesAdd",
+                    new Object[] {new String[] {file.toString()}}, new String[] {String[].class.getName()});
+            outcome = "C2 directive from " + file + " through the DiagnosticCommand MBean: " + String.valueOf(out).trim();
+        } catch (Throwable t) {
+            outcome = "C2 directive not added through the DiagnosticCommand MBean either (" + t + ")";
+        }
+        log(outcome);
+    }
+
+    private static void log(String outcome) {
+        if (Boolean.getBoolean("rasp.debug.startup")) {
+            AgentLog.info("JIT: " + outcome);
+        }
     }
 
     /** The package ASM has in the jar this class was loaded from. */

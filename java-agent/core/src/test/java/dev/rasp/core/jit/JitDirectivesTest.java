@@ -1,4 +1,4 @@
-package dev.rasp.core.jmx;
+package dev.rasp.core.jit;
 
 import dev.rasp.core.engine.CacheDirectory;
 import dev.rasp.core.instrumentation.TransformTimeCode;
