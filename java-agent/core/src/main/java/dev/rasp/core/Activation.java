@@ -279,8 +279,8 @@ final class Activation {
             AgentJmx.start(); // on a thread of its own; a refusal is logged, never thrown
         }
         StartupTimes.phase("telemetry, rule watcher, JMX");
-        JitDirectives.add(instrumentation, config.nativeDir(), TransformTimeCode.classes());
-        StartupTimes.phase("JIT directive");
+        JitDirectives.addInBackground(instrumentation, config.nativeDir(), TransformTimeCode.classes());
+        StartupTimes.phase("JIT directive (in the background)");
     }
 
     /**

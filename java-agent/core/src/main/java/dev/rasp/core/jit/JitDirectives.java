@@ -19,6 +19,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 
 /**
@@ -31,9 +33,9 @@ import java.util.zip.CRC32;
  * C1 still compiles them (at its full-speed level, as for any method C2 may not take), so transformations run
  * compiled code.
  *
- * <p>One compiler directive does it, added at the end of {@code premain} with the JVM's diagnostic command
- * {@code Compiler.directives_add} ({@link DiagnosticCommand}: what {@code jcmd <pid> Compiler.directives_add} runs,
- * without creating the platform MBean server), which reads it from a file: the file is in the agent's per-user
+ * <p>One compiler directive does it, added at the end of {@code premain} (on a thread of its own) with the JVM's
+ * diagnostic command {@code Compiler.directives_add} ({@link DiagnosticCommand}: what {@code jcmd <pid>
+ * Compiler.directives_add} runs, without creating the platform MBean server), which reads it from a file: the file is in the agent's per-user
  * cache directory ({@link CacheDirectory}), written once per content, owner-only. Where the command cannot be run
  * that way, the directive waits for the platform MBean server (the application's or a JMX connection's) and is
  * added through its DiagnosticCommand MBean ({@link #addThroughServer}). The
@@ -58,6 +60,29 @@ public final class JitDirectives {
 
     /** The directive's file when it is still to be added through the MBean server, else null. */
     private static volatile Path pending;
+    /** Open once {@link #add} has run: {@link #addThroughServer} (another thread) waits for it. */
+    private static final CountDownLatch DECIDED = new CountDownLatch(1);
+
+    /**
+     * {@link #add} on a daemon thread of its own ({@code rasp-jit}), off the start's critical path (loading
+     * {@code jdk.management}'s classes and checking the file take 5-12 ms of wall time, little of it CPU); on this
+     * thread when no thread can be started. Returns at once; never throws.
+     */
+    public static void addInBackground(final Instrumentation instrumentation, final File nativeDir,
+                                       final List<String> agentClasses) {
+        try {
+            Thread t = new Thread(new Runnable() {
+                @Override
+                public void run() {
+                    add(instrumentation, nativeDir, agentClasses);
+                }
+            }, "rasp-jit");
+            t.setDaemon(true);
+            t.start();
+        } catch (Throwable noThread) {
+            add(instrumentation, nativeDir, agentClasses);
+        }
+    }
 
     /**
      * Adds the directive to this JVM unless switched off; never throws. When the diagnostic command cannot be run
@@ -69,6 +94,8 @@ public final class JitDirectives {
             outcome = tryAdd(instrumentation, nativeDir, agentClasses);
         } catch (Throwable t) {
             outcome = "C2 directive not added (" + t + ")";
+        } finally {
+            DECIDED.countDown();
         }
         log(outcome);
     }
@@ -93,10 +120,16 @@ public final class JitDirectives {
     }
 
     /**
-     * Adds the directive {@link #add} left pending through the server's DiagnosticCommand MBean; nothing when none is
-     * pending; never throws.
+     * Adds the directive {@link #add} left pending through the server's DiagnosticCommand MBean, once {@code add} has
+     * run (waiting up to 10 s for it); nothing when none is pending; never throws.
      */
     public static void addThroughServer(MBeanServer server) {
+        try {
+            DECIDED.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
         Path file = pending;
         if (file == null) {
             return;
