@@ -30,8 +30,8 @@ import java.util.concurrent.TimeUnit;
  * (WildFly's) must make it only after its manager is in place. The beans are registered once the server exists.
  *
  * <p>Everything happens on one daemon thread, {@code rasp-jmx}: the start and the request
- * threads never touch the MBean server (its registration locks). A request thread that makes a rule's first verdict only wakes that thread
- * ({@link RaspTelemetry#onNewVerdictKind}). A server that refuses (no permission) is logged once
+ * threads never touch the MBean server (its registration locks). A request thread that makes a
+ * rule's first verdict only wakes that thread ({@link RaspTelemetry#onNewVerdictKind}). A server that refuses (no permission) is logged once
  * and the agent runs on without JMX; a name already taken (another agent's beans) is left as it
  * is, logged once.
  */
@@ -66,6 +66,8 @@ public final class AgentJmx {
                 }
             }, "rasp-jmx");
             t.setDaemon(true);
+            // should this thread make the platform server after all (the server it found was another one with the
+            // platform's beans), it must find the application's builder (javax.management.builder.initial)
             t.setContextClassLoader(ClassLoader.getSystemClassLoader());
             t.start();
         } catch (Throwable t) {
