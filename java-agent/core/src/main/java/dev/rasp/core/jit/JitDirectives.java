@@ -55,13 +55,13 @@ public final class JitDirectives {
     private static final String DIAGNOSTIC_COMMAND = "com.sun.management:type=DiagnosticCommand";
     private static final String OWNER_RW = "rw-------";
 
-    private JitDirectives() {
-    }
-
     /** The directive's file when it is still to be added through the MBean server, else null. */
     private static volatile Path pending;
     /** Open once {@link #add} has run: {@link #addThroughServer} (another thread) waits for it. */
     private static final CountDownLatch DECIDED = new CountDownLatch(1);
+
+    private JitDirectives() {
+    }
 
     /**
      * {@link #add} on a daemon thread of its own ({@code rasp-jit}), off the start's critical path (loading
