@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -77,7 +76,7 @@ final class BootstrapClasses {
         Method defineClass;
         if (javaModules()) {
             Class<?> unsafeType = Class.forName(UNSAFE_PACKAGE + ".Unsafe");
-            exportToThisLoader(instrumentation, unsafeType);
+            JavaModules.grant(instrumentation, unsafeType, BootstrapClasses.class, false);
             unsafe = unsafeType.getMethod("getUnsafe").invoke(null);
             defineClass = unsafeType.getMethod("defineClass",
                     String.class, byte[].class, int.class, int.class, ClassLoader.class, ProtectionDomain.class);
@@ -179,22 +178,6 @@ final class BootstrapClasses {
             visit(type.replace('/', '.'), classes, visited, order);
         }
         order.add(name);
-    }
-
-    private static void exportToThisLoader(Instrumentation instrumentation, Class<?> unsafeType) throws Exception {
-        Class<?> moduleType = Class.forName("java.lang.Module");
-        Method getModule = Class.class.getMethod("getModule");
-        Object javaBase = getModule.invoke(unsafeType);
-        Object self = getModule.invoke(BootstrapClasses.class);
-        boolean exported = (Boolean) moduleType.getMethod("isExported", String.class, moduleType)
-                .invoke(javaBase, UNSAFE_PACKAGE, self);
-        if (!exported) {
-            Instrumentation.class.getMethod("redefineModule",
-                            moduleType, Set.class, Map.class, Map.class, Set.class, Map.class)
-                    .invoke(instrumentation, javaBase, Collections.emptySet(),
-                            Collections.singletonMap(UNSAFE_PACKAGE, Collections.singleton(self)),
-                            Collections.emptyMap(), Collections.emptySet(), Collections.emptyMap());
-        }
     }
 
     private static boolean javaModules() {

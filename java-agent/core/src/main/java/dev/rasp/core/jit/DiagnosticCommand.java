@@ -1,10 +1,9 @@
 package dev.rasp.core.jit;
 
+import dev.rasp.core.JavaModules;
+
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
-import java.util.Collections;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Runs one of the JVM's diagnostic commands (what {@code jcmd <pid> <command>} runs) in this JVM without the
@@ -14,8 +13,8 @@ import java.util.Set;
  * {@code com.sun.management.internal.DiagnosticCommandImpl} in {@code jdk.management}, is a singleton its class
  * hands out ({@code getDiagnosticCommandMBean()}), and its private native {@code executeDiagnosticCommand(String)}
  * is what the MBean's operations call: 3-7 ms in all. Internal API, so every step is checked and any failure is
- * the caller's to handle (the MBean is the fallback); the package is opened to the agent's own module alone,
- * through {@link Instrumentation} (as {@code BootstrapClasses} exports {@code jdk.internal.misc}).
+ * the caller's to handle (the MBean is the fallback); the package is opened to the agent's own module alone
+ * ({@link JavaModules}).
  *
  * <p>Java 9+ (JDK 11, 17, 21, 25 tested); before Java 9 there is no such class and the caller falls back.
  */
@@ -36,7 +35,7 @@ final class DiagnosticCommand {
     /** The JVM's diagnostic command implementation, its package opened to this class's module if need be. */
     static DiagnosticCommand open(Instrumentation instrumentation) throws Exception {
         Class<?> impl = Class.forName(IMPL, false, null);
-        openToThisModule(instrumentation, impl);
+        JavaModules.grant(instrumentation, impl, DiagnosticCommand.class, true);
         Class.forName(PROVIDER, true, null);
         Method singleton = impl.getDeclaredMethod("getDiagnosticCommandMBean");
         singleton.setAccessible(true);
@@ -74,20 +73,5 @@ final class DiagnosticCommand {
             return '\'' + value + '\'';
         }
         throw new IllegalArgumentException("an argument with both kinds of quote: " + value);
-    }
-
-    private static void openToThisModule(Instrumentation instrumentation, Class<?> impl) throws Exception {
-        Class<?> moduleType = Class.forName("java.lang.Module");
-        Method getModule = Class.class.getMethod("getModule");
-        Object target = getModule.invoke(impl);
-        Object self = getModule.invoke(DiagnosticCommand.class);
-        String pkg = impl.getName().substring(0, impl.getName().lastIndexOf('.'));
-        if ((Boolean) moduleType.getMethod("isOpen", String.class, moduleType).invoke(target, pkg, self)) {
-            return;
-        }
-        Map<String, Set<Object>> opens = Collections.singletonMap(pkg, Collections.singleton(self));
-        Instrumentation.class.getMethod("redefineModule", moduleType, Set.class, Map.class, Map.class, Set.class,
-                Map.class).invoke(instrumentation, target, Collections.emptySet(), Collections.emptyMap(), opens,
-                Collections.emptySet(), Collections.emptyMap());
     }
 }

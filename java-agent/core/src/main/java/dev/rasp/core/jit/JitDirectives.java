@@ -88,7 +88,7 @@ public final class JitDirectives {
      * Adds the directive to this JVM unless switched off; never throws. When the diagnostic command cannot be run
      * without the MBean server, the directive is left for {@link #addThroughServer}.
      */
-    public static void add(Instrumentation instrumentation, File nativeDir, List<String> agentClasses) {
+    private static void add(Instrumentation instrumentation, File nativeDir, List<String> agentClasses) {
         String outcome;
         try {
             outcome = tryAdd(instrumentation, nativeDir, agentClasses);

@@ -78,12 +78,15 @@ public final class AgentJmx {
     private static void runThread() {
         MBeanServer server;
         try {
-            if (!new Sleeper().serverExists() && Boolean.getBoolean("rasp.debug.startup")) {
-                AgentLog.info("JMX: the dev.rasp beans wait for the platform MBean server (the application's, a JMX"
-                        + " agent's or jcmd ManagementAgent.start's)");
-            }
-            if (!awaitPlatformServer(new Sleeper())) {
-                return;
+            Sleeper sleeper = new Sleeper();
+            if (!sleeper.serverExists()) {
+                if (Boolean.getBoolean("rasp.debug.startup")) {
+                    AgentLog.info("JMX: the dev.rasp beans wait for the platform MBean server (the application's, a"
+                            + " JMX agent's or jcmd ManagementAgent.start's)");
+                }
+                if (!awaitPlatformServer(sleeper)) {
+                    return;
+                }
             }
             server = ManagementFactory.getPlatformMBeanServer();
         } catch (Throwable t) {
