@@ -14,7 +14,10 @@
 //! the rules cancels out). The statement contains the request's parameter (`alice`), so the
 //! check takes the path of a benign request whose input reaches the statement. A third argument,
 //! `search`, runs the load test's `search` request instead (`q=red running shoes` in two `LIKE`
-//! patterns): a value with spaces, so it is searched for, found, and the statement lexed.
+//! patterns): a value with spaces, so it is searched for, found, and the statement lexed. A
+//! fourth, `shared`, opens the contexts through the engine's context cache as the agent does
+//! (the load test repeats one request, so all but the first share its compiled inputs):
+//! `request_path <rules> N by-name|search shared`.
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -39,7 +42,11 @@ fn main() {
     let bytes = std::fs::read(&rules).unwrap_or_else(|e| panic!("cannot read {rules}: {e}"));
     let set = RuleSet::load(&bytes, BackendChoice::Auto).expect("the rules load");
     let engine = Engine::with_rules(EngineConfig::default(), Arc::new(set)).expect("configuration");
-    let (request, statement) = match args.next().as_deref() {
+    let which = args.next();
+    // `shared` opens each context through the engine's context cache, as the agent does: from
+    // the second request on, the inputs are the first one's (and so are their signature hits).
+    let shared = args.next().as_deref() == Some("shared");
+    let (request, statement) = match which.as_deref() {
         Some("search") => (
             load_request_to("/h2/users/search", "q=red%20running%20shoes"),
             SEARCH_STATEMENT,
@@ -52,10 +59,17 @@ fn main() {
         statement: statement.as_bytes(),
     };
     for _ in 0..n {
-        let Ok(record) = RequestRecord::decode(black_box(&request)) else {
-            continue;
+        let context = if shared {
+            let Ok(opened) = engine.open_context(black_box(&request)) else {
+                continue;
+            };
+            opened.context
+        } else {
+            let Ok(record) = RequestRecord::decode(black_box(&request)) else {
+                continue;
+            };
+            RequestContext::open(record, ContextLimits::default())
         };
-        let context = RequestContext::open(record, ContextLimits::default());
         let verdict = engine.check_sql(&context, black_box(&sink));
         assert!(
             verdict.action == rasp_engine::Action::Allow,

@@ -28,9 +28,10 @@ use crate::context_cache::{ContextCache, Opened};
 use crate::event::{EventSink, Span};
 use crate::orm::{self, QueryLanguage};
 use crate::path::{self, PathOp};
-use crate::rules::eval::{self, RulePlan, SinkText};
+use crate::rules::eval::{self, sink_hits, RulePlan, SinkText};
 use crate::rules::{RuleSet, SinkKind};
 use crate::sql::{self, Dialect, SqlRule};
+use crate::statement_cache::{StatementCache, StatementFacts};
 use crate::verdict::{Confidence, Verdict};
 use crate::wire::WireError;
 use decision::{BuiltinWhy, Finding, Source};
@@ -253,6 +254,8 @@ pub struct Engine {
     plan: RulePlan,
     /// Requests' compiled inputs by their record, for this configuration and rule set only.
     contexts: Arc<ContextCache>,
+    /// Recently checked statements' tokens and sink-rule hits, for this rule set only.
+    statements: Arc<StatementCache>,
 }
 
 impl fmt::Debug for Engine {
@@ -297,6 +300,7 @@ impl Engine {
             rules,
             plan,
             contexts,
+            statements: Arc::new(StatementCache::new()),
         }
     }
 
@@ -454,14 +458,26 @@ impl Engine {
     fn sql_findings(&self, ctx: &RequestContext, sink: &SqlSink<'_>) -> Vec<Finding> {
         let mut findings = Vec::new();
         // The input search is most of a check that finds nothing: done once, for the detector
-        // (which only repeats it when an input occurs) and the rules.
+        // and the rules.
         let input_occurs = ctx.matcher().any(sink.statement);
-        let detected = input_occurs
-            .then(|| match sink.api.query_language() {
-                Some(_) => orm::detect(ctx, sink.statement),
-                None => sql::detect(ctx, sink.dialect, sink.statement),
-            })
-            .flatten();
+        // SQL proper (not JPQL/HQL) with an input in it is lexed, and scanned by the sink
+        // rules, once per distinct statement while it stays in the cache.
+        let facts = (input_occurs && sink.api.query_language().is_none()).then(|| {
+            self.statements
+                .facts(sink.dialect, sink.statement, || {
+                    let hits = self
+                        .plan
+                        .scans_sink(SinkKind::Sql, input_occurs)
+                        .then(|| sink_hits(&self.rules, SinkKind::Sql, sink.statement));
+                    StatementFacts::new(sink.dialect, sink.statement, hits)
+                })
+                .facts
+        });
+        let detected = match (&facts, sink.api.query_language()) {
+            (Some(facts), _) => sql::detect_lexed(ctx, sink.statement, facts.lexed()),
+            (None, Some(_)) if input_occurs => orm::detect(ctx, sink.statement),
+            (None, _) => None,
+        };
         if let Some(f) = detected {
             findings.push(self.detector_finding(
                 (f.rule.id(), "sqli", f.rule.message()),
@@ -474,16 +490,13 @@ impl Engine {
             ));
         }
         self.overflow(ctx, &mut findings);
-        self.rule_findings(
-            ctx,
-            SinkText {
-                kind: SinkKind::Sql,
-                text: sink.statement,
-                dialect: Some(sink.dialect),
-                input_occurs,
-            },
-            &mut findings,
-        );
+        let mut text = SinkText::new(SinkKind::Sql, sink.statement, input_occurs);
+        text.dialect = Some(sink.dialect);
+        if let Some(facts) = &facts {
+            text.lexed = Some(facts.lexed());
+            text.sink_hits = facts.sink_hits();
+        }
+        self.rule_findings(ctx, text, &mut findings);
         findings
     }
 
@@ -531,12 +544,7 @@ impl Engine {
         self.overflow(ctx, &mut findings);
         self.rule_findings(
             ctx,
-            SinkText {
-                kind: SinkKind::Cmd,
-                text: line.as_bytes(),
-                dialect: None,
-                input_occurs,
-            },
+            SinkText::new(SinkKind::Cmd, line.as_bytes(), input_occurs),
             &mut findings,
         );
         findings
@@ -556,12 +564,7 @@ impl Engine {
         self.overflow(ctx, &mut findings);
         self.rule_findings(
             ctx,
-            SinkText {
-                kind: SinkKind::Path,
-                text: sink.path,
-                dialect: None,
-                input_occurs,
-            },
+            SinkText::new(SinkKind::Path, sink.path, input_occurs),
             &mut findings,
         );
         findings
@@ -662,16 +665,7 @@ impl Engine {
             return;
         }
         let input_occurs = ctx.matcher().any(text);
-        self.rule_findings(
-            ctx,
-            SinkText {
-                kind,
-                text,
-                dialect: None,
-                input_occurs,
-            },
-            findings,
-        );
+        self.rule_findings(ctx, SinkText::new(kind, text, input_occurs), findings);
     }
 
     fn rule_findings(&self, ctx: &RequestContext, sink: SinkText<'_>, findings: &mut Vec<Finding>) {

@@ -18,7 +18,9 @@
 //!   What a record compiles to is shared by later requests that send the same record
 //!   ([`context_cache`]), each with its own request number.
 //! * When an input does occur, [`sql`] lexes the statement with the dialect's own quoting and
-//!   comment rules ([`sql::SqlLexer`]) and [`sql::detect()`] classifies each occurrence.
+//!   comment rules ([`sql::SqlLexer`]) and [`sql::detect()`] classifies each occurrence. The
+//!   tokens (and the sink rules' scan) of a statement checked again are kept
+//!   ([`statement_cache`]); the occurrences are the request's own, judged at every check.
 //! * [`rules`] adds what structure cannot see: a compiled rule set ([`rules::RuleSet`],
 //!   Hyperscan or a portable DFA) whose sink rules match dangerous statements, commands and
 //!   paths (and the deserialization gadget classes of [`deser`]), and whose input signatures catch attack input that reached a sink transformed.
@@ -52,6 +54,7 @@ pub mod orm;
 pub mod path;
 pub mod rules;
 pub mod sql;
+pub mod statement_cache;
 pub mod verdict;
 pub mod wire;
 pub mod xxe;

@@ -210,6 +210,37 @@ fn a_generic_statement_is_read_as_mysql_too_before_calling_a_match_data() {
     }
 }
 
+/// The engine keeps a statement's sink-rule hits and tokens once it has seen it twice; the
+/// conditions are still each request's. Every step must explain as a fresh engine does.
+#[test]
+fn a_statement_checked_again_is_judged_by_each_requests_own_inputs() {
+    for (warm, choice) in engines("").into_iter().zip(BACKENDS) {
+        let sql = "SELECT * FROM t WHERE id = 1 INTO OUTFILE '/tmp/x'";
+        let steps: [(&str, Option<&str>); 6] = [
+            ("1 INTO OUTFILE '/tmp/x'", Some("test.sql.outfile")),
+            ("1 INTO OUTFILE '/tmp/x'", Some("test.sql.outfile")),
+            ("1 INTO OUTFILE '/tmp/x'", Some("test.sql.outfile")),
+            // In the literal only: no overlap with the match, and data to the detector.
+            ("/tmp/x", None),
+            ("x y", None),
+            ("1 INTO OUTFILE '/tmp/x'", Some("test.sql.outfile")),
+        ];
+        for (input, fires) in steps {
+            let ctx = query(&[("id", input)]);
+            let x = explain_sql(&warm, &ctx, Dialect::MySql, sql);
+            let fresh = engine_with(&EVAL, choice, "");
+            let expected = explain_sql(&fresh, &ctx, Dialect::MySql, sql);
+            assert_eq!(ids(&x), ids(&expected), "{input:?}");
+            assert_eq!(x.verdict.action, expected.verdict.action, "{input:?}");
+            assert_eq!(
+                finding(&x, "test.sql.outfile").is_some(),
+                fires.is_some(),
+                "{input:?}"
+            );
+        }
+    }
+}
+
 // ---- when = "input-present" ----------------------------------------------------------------
 
 #[test]

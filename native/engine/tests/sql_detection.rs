@@ -4,7 +4,9 @@
 
 use rasp_engine::input::{Input, InputSource};
 use rasp_engine::sql::{detect, Dialect, SqlRule};
-use rasp_engine::{ContextLimits, RequestContext};
+use rasp_engine::{
+    Action, ContextLimits, Engine, EngineConfig, RequestContext, SqlApi, SqlSink, Verdict,
+};
 
 use Dialect::*;
 use SqlRule::*;
@@ -37,8 +39,34 @@ const IN: &str = "SELECT id, name FROM users WHERE id IN ({})";
 const LIKE: &str = "SELECT id, name FROM users WHERE name LIKE '%{}%'";
 const DQ: &str = "SELECT id FROM users WHERE name = \"{}\"";
 
+/// The detector's rule an engine's verdict names, `None` for an allowed call.
+fn blocked_by(verdict: &Verdict) -> Option<String> {
+    match verdict.action {
+        Action::Allow => None,
+        _ => Some(
+            verdict
+                .event
+                .as_ref()
+                .map_or_else(String::new, |e| e.rule_id.clone()),
+        ),
+    }
+}
+
+fn check(engine: &Engine, ctx: &RequestContext, dialect: Dialect, sql: &str) -> Option<String> {
+    let sink = SqlSink {
+        dialect,
+        api: SqlApi::ExecuteQuery,
+        statement: sql.as_bytes(),
+    };
+    blocked_by(&engine.check_sql(ctx, &sink))
+}
+
+/// Each case with the detector, and through one engine for the whole table, three times: the
+/// third check of a statement uses the tokens the engine kept for it (`statement_cache`), and
+/// must decide as the first did.
 fn run(cases: &[Case]) {
     let mut failures = Vec::new();
+    let engine = Engine::new(EngineConfig::default());
     for c in cases {
         let sql = c.template.replace("{}", c.input);
         let ctx = RequestContext::from_inputs(
@@ -60,6 +88,16 @@ fn run(cases: &[Case]) {
                 "[{}] input {:?} in {:?}: want {:?}, got {:?}",
                 c.dialect, c.input, sql, c.want, got
             ));
+        }
+        let want = c.want.map(|r| r.id().to_string());
+        for nth in 1..=3 {
+            let got = check(&engine, &ctx, c.dialect, &sql);
+            if got != want {
+                failures.push(format!(
+                    "[{}] engine check {nth} of input {:?} in {:?}: want {:?}, got {:?}",
+                    c.dialect, c.input, sql, want, got
+                ));
+            }
         }
     }
     assert!(
@@ -473,4 +511,37 @@ fn derby_specific_rules() {
             Some(Tautology),
         ),
     ]);
+}
+
+/// The engine keeps a statement's tokens, not its verdict: the same bytes are judged by each
+/// request's own inputs, so a statement first seen with benign input (the application's own
+/// `OR 1=1`) is an attack when another request's input wrote that part, and benign again after.
+#[test]
+fn a_statement_kept_from_benign_requests_is_judged_afresh_for_an_attack() {
+    let engine = Engine::new(EngineConfig::default());
+    let sql = "SELECT id FROM users WHERE name LIKE '%a b%' OR 1=1";
+    let request = |q: &str| {
+        RequestContext::from_inputs(
+            vec![Input::value(InputSource::Query, "q", q)],
+            ContextLimits::default(),
+        )
+    };
+    for dialect in [H2, Generic, PostgreSql] {
+        for _ in 0..3 {
+            assert_eq!(
+                check(&engine, &request("a b"), dialect, sql),
+                None,
+                "{dialect}"
+            );
+        }
+        let attack = check(&engine, &request("a b%' OR 1=1"), dialect, sql);
+        assert_eq!(attack.as_deref(), Some("sqli.tautology"), "{dialect}");
+        assert_eq!(
+            check(&engine, &request("a b"), dialect, sql),
+            None,
+            "{dialect}"
+        );
+        let unrelated = check(&engine, &request("x y"), dialect, sql);
+        assert_eq!(unrelated, None, "{dialect}: no input in it");
+    }
 }

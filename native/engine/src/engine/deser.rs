@@ -75,12 +75,7 @@ impl Engine {
         let from = findings.len();
         self.rule_findings(
             ctx,
-            SinkText {
-                kind: SinkKind::Class,
-                text: class,
-                dialect: None,
-                input_occurs: false,
-            },
+            SinkText::new(SinkKind::Class, class, false),
             &mut findings,
         );
         for f in &mut findings[from..] {

@@ -32,7 +32,7 @@ use crate::context::RequestContext;
 use crate::event::Span;
 use crate::input::{Input, InputPart};
 use crate::matcher::Occurrence;
-use crate::sql::{Dialect, SqlLexer, Token, TokenKind};
+use crate::sql::{Dialect, LexedStatement, SqlLexer, Token, TokenKind};
 use crate::verdict::Confidence;
 use normalize::{normalize, Normalized};
 
@@ -75,6 +75,13 @@ impl RulePlan {
         plan
     }
 
+    /// Whether a check of `kind` scans the sink string with the sink rules' database: there
+    /// are sink rules for the kind, and an input occurs in the sink or a rule fires without one.
+    pub fn scans_sink(&self, kind: SinkKind, input_occurs: bool) -> bool {
+        let k = kind_index(kind);
+        self.sink_rules[k] && (self.sink_always[k] || input_occurs)
+    }
+
     /// Whether checks of `kind` have any rule to evaluate.
     pub fn covers(&self, kind: SinkKind) -> bool {
         let k = kind_index(kind);
@@ -92,6 +99,26 @@ pub struct SinkText<'a> {
     /// Whether some request input occurs in `text`. The caller's detector searched already,
     /// and the search is the larger part of a check that finds nothing: it is not done twice.
     pub input_occurs: bool,
+    /// For SQL, the statement lexed already (the caller's detector needed it too); `None` lexes
+    /// it here when a rule needs to know what is data.
+    pub lexed: Option<&'a LexedStatement>,
+    /// The sink rules whose patterns match `text` ([`sink_hits`]), when the caller has them;
+    /// `None` scans here.
+    pub sink_hits: Option<&'a [usize]>,
+}
+
+impl<'a> SinkText<'a> {
+    /// The sink string of a check of `kind`, with nothing worked out beforehand.
+    pub fn new(kind: SinkKind, text: &'a [u8], input_occurs: bool) -> SinkText<'a> {
+        SinkText {
+            kind,
+            text,
+            dialect: None,
+            input_occurs,
+            lexed: None,
+            sink_hits: None,
+        }
+    }
 }
 
 /// How a rule's finding came about; it sets the confidence and the explanation.
@@ -214,10 +241,10 @@ pub fn evaluate(
 ) {
     let k = kind_index(sink.kind);
     let start = out.len();
-    let mut data = sink.dialect.map(|d| SqlData::new(sink.text, d));
+    let mut data = sink.dialect.map(|d| SqlData::new(sink.text, d, sink.lexed));
     // `input-present` and `input-overlaps` need an input in the sink; without an `always`
     // rule, a sink no input occurs in (nearly every one) is not scanned at all.
-    if plan.sink_rules[k] && (plan.sink_always[k] || sink.input_occurs) {
+    if plan.scans_sink(sink.kind, sink.input_occurs) {
         sink_rules(rules, ctx, sink, &mut data, out);
     }
     if plan.signatures[k] {
@@ -256,15 +283,19 @@ fn sink_rules(
     out: &mut Vec<RuleFinding>,
 ) {
     let target = Target::Sink(sink.kind);
-    let mut hits: Vec<usize> = Vec::new();
-    rules.scan(target, sink.text, &mut |r| hits.push(r));
+    let scanned;
+    let hits = match sink.sink_hits {
+        Some(hits) => hits,
+        None => {
+            scanned = sink_hits(rules, sink.kind, sink.text);
+            &scanned
+        }
+    };
     if hits.is_empty() {
         return;
     }
-    hits.sort_unstable();
-    hits.dedup();
     let mut occurrences: Option<Vec<Occurrence>> = None;
-    for rule in hits {
+    for &rule in hits {
         let Some(r) = rules.rules().get(rule) else {
             continue;
         };
@@ -320,6 +351,17 @@ fn sink_rules(
             }
         }
     }
+}
+
+/// The sink rules of `kind` whose patterns match somewhere in `text`, sorted and distinct: one
+/// scan with the set's database for the kind. It depends on the set and the text alone, so a
+/// caller may keep it for a text it sees again ([`SinkText::sink_hits`]).
+pub fn sink_hits(rules: &RuleSet, kind: SinkKind, text: &[u8]) -> Vec<usize> {
+    let mut hits: Vec<usize> = Vec::new();
+    rules.scan(Target::Sink(kind), text, &mut |r| hits.push(r));
+    hits.sort_unstable();
+    hits.dedup();
+    hits
 }
 
 fn occurrences_in(ctx: &RequestContext, sink: SinkText<'_>) -> Vec<Occurrence> {
@@ -492,22 +534,26 @@ fn normalized_reach(
 }
 
 /// Whether a span of a SQL statement is data: inside one string literal, quoted identifier or
-/// comment. The statement is lexed on first need. A statement for an unknown database is also
-/// read as MySQL reads it, and a span is data only if both readings agree (an attacker writes
-/// for the database that is really there, as [`crate::sql::detect()`] assumes too).
+/// comment. The statement is lexed on first need, unless the caller lexed it already. A
+/// statement for an unknown database is also read as MySQL reads it, and a span is data only
+/// if both readings agree (an attacker writes for the database that is really there, as
+/// [`crate::sql::detect()`] assumes too).
 struct SqlData<'a> {
     text: &'a [u8],
     dialect: Dialect,
+    /// The caller's lexing, when it had one: then the fields below stay unused.
+    given: Option<&'a LexedStatement>,
     /// `None`: not lexed yet; `Some(None)`: the lexer failed, so nothing is known to be data.
     own: Option<Option<Vec<Token>>>,
     mysql: Option<Option<Vec<Token>>>,
 }
 
 impl<'a> SqlData<'a> {
-    fn new(text: &'a [u8], dialect: Dialect) -> SqlData<'a> {
+    fn new(text: &'a [u8], dialect: Dialect, given: Option<&'a LexedStatement>) -> SqlData<'a> {
         SqlData {
             text,
             dialect,
+            given: given.filter(|l| l.dialect() == dialect),
             own: None,
             mysql: None,
         }
@@ -517,25 +563,37 @@ impl<'a> SqlData<'a> {
         if start >= end {
             return false;
         }
-        let text = self.text;
-        let own = self
-            .own
-            .get_or_insert_with(|| SqlLexer::new(self.dialect).tokens(text).ok());
-        if !own
-            .as_deref()
+        if !self
+            .reading(self.dialect)
             .is_some_and(|t| inside_one_literal(t, start, end))
         {
             return false;
         }
-        if self.dialect != Dialect::Generic {
-            return true;
+        self.dialect != Dialect::Generic
+            || self
+                .reading(Dialect::MySql)
+                .is_some_and(|t| inside_one_literal(t, start, end))
+    }
+
+    /// The statement's tokens as `reading` (its own dialect, or MySQL) lexes it; `None` when
+    /// the lexer failed.
+    fn reading(&mut self, reading: Dialect) -> Option<&[Token]> {
+        if let Some(given) = self.given {
+            let tokens = if reading == given.dialect() {
+                given.own()
+            } else {
+                given.mysql()?
+            };
+            return tokens.ok();
         }
-        let mysql = self
-            .mysql
-            .get_or_insert_with(|| SqlLexer::new(Dialect::MySql).tokens(text).ok());
-        mysql
+        let text = self.text;
+        let slot = if reading == self.dialect {
+            &mut self.own
+        } else {
+            &mut self.mysql
+        };
+        slot.get_or_insert_with(|| SqlLexer::new(reading).tokens(text).ok())
             .as_deref()
-            .is_some_and(|t| inside_one_literal(t, start, end))
     }
 }
 
@@ -559,11 +617,24 @@ mod tests {
     use super::*;
     use crate::input::InputSource;
 
+    /// `f` with the statement lexed on first need and with it lexed beforehand (the engine's
+    /// statement cache): both must answer the same.
+    fn both_ways(sql: &[u8], dialect: Dialect, f: impl Fn(&mut SqlData<'_>)) {
+        f(&mut SqlData::new(sql, dialect, None));
+        let lexed = LexedStatement::lex(dialect, sql);
+        f(&mut SqlData::new(sql, dialect, Some(&lexed)));
+    }
+
     #[test]
     fn literals_comments_and_quoted_identifiers_are_data() {
         let sql = b"SELECT * FROM t WHERE a = 'x into outfile' -- into outfile\nAND \"into outfile\" = 1 INTO OUTFILE '/tmp/x'";
+        both_ways(sql, Dialect::PostgreSql, |data| {
+            literals_are_data(sql, data)
+        });
+    }
+
+    fn literals_are_data(sql: &[u8], data: &mut SqlData<'_>) {
         let text = std::str::from_utf8(sql).expect("ascii");
-        let mut data = SqlData::new(sql, Dialect::PostgreSql);
         let at = |needle: &str, nth: usize| text.match_indices(needle).nth(nth).expect("present").0;
         for nth in 0..3 {
             let s = at("into outfile", nth);
@@ -590,9 +661,18 @@ mod tests {
         let sql = br"SELECT 1 FROM t WHERE a = 'x\' into outfile '/tmp/x' -- '";
         let text = std::str::from_utf8(sql).expect("ascii");
         let s = text.find("into outfile").expect("present");
-        assert!(!SqlData::new(sql, Dialect::Generic).is_data(s, s + 12));
-        assert!(SqlData::new(sql, Dialect::MySql).is_data(s, s + 12));
-        assert!(!SqlData::new(b"SELECT 'unterminated", Dialect::MySql).is_data(8, 12));
+        both_ways(sql, Dialect::Generic, |data| {
+            assert!(!data.is_data(s, s + 12))
+        });
+        both_ways(sql, Dialect::MySql, |data| assert!(data.is_data(s, s + 12)));
+        both_ways(b"SELECT 'unterminated", Dialect::MySql, |data| {
+            assert!(!data.is_data(8, 12))
+        });
+        let mysql = LexedStatement::lex(Dialect::MySql, sql);
+        assert!(
+            !SqlData::new(sql, Dialect::Generic, Some(&mysql)).is_data(s, s + 12),
+            "a lexing of another dialect is not used"
+        );
     }
 
     #[test]

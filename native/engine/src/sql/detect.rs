@@ -11,6 +11,7 @@
 
 use super::adjacent;
 use super::keywords;
+use super::lexed::LexedStatement;
 use super::lexer::SqlLexer;
 use super::token::{LexError, Token, TokenKind};
 use super::Dialect;
@@ -92,30 +93,37 @@ pub fn detect(ctx: &RequestContext, dialect: Dialect, sql: &[u8]) -> Option<SqlF
     if !ctx.matcher().any(sql) {
         return None;
     }
-    let finding = analyze(ctx, dialect, sql).finding;
-    if finding.is_none() && dialect == Dialect::Generic {
-        return analyze(ctx, Dialect::MySql, sql).finding;
+    detect_lexed(ctx, sql, &LexedStatement::lex(dialect, sql))
+}
+
+/// [`detect`] over a statement lexed already (the engine keeps recently checked statements
+/// lexed, [`crate::statement_cache`]), for a caller that found an input in it. The tokens
+/// depend on the statement alone; what this request's inputs are, and where they occur, is
+/// worked out here for every call.
+pub fn detect_lexed(
+    ctx: &RequestContext,
+    sql: &[u8],
+    lexed: &LexedStatement,
+) -> Option<SqlFinding> {
+    let finding = judge(ctx, lexed.dialect(), sql, lexed.own()).finding;
+    match lexed.mysql() {
+        Some(mysql) if finding.is_none() => judge(ctx, Dialect::MySql, sql, mysql).finding,
+        _ => finding,
     }
-    finding
 }
 
 /// The full analysis: tokens, every occurrence and its classification, the finding.
 pub fn analyze(ctx: &RequestContext, dialect: Dialect, sql: &[u8]) -> SqlAnalysis {
-    let mut analysis = analyze_tokens(ctx, sql, SqlLexer::new(dialect).tokens(sql));
-    if dialect == Dialect::H2 && analysis.finding.is_none() {
-        if let Ok(tokens) = &analysis.tokens {
-            for (o, rule) in analysis.occurrences.iter_mut().filter(|(_, r)| r.is_none()) {
-                *rule = hangs_h2(sql, tokens, o.start, o.end);
-                if let (Some(rule), None) = (*rule, analysis.finding) {
-                    analysis.finding = Some(SqlFinding {
-                        rule,
-                        occurrence: *o,
-                    });
-                }
-            }
-        }
+    let tokens = SqlLexer::new(dialect).tokens(sql);
+    let Judged {
+        occurrences,
+        finding,
+    } = judge(ctx, dialect, sql, tokens.as_deref());
+    SqlAnalysis {
+        tokens,
+        occurrences,
+        finding,
     }
-    analysis
 }
 
 /// [`analyze`] over tokens some other lexer made (JPQL/HQL, [`crate::orm`]): the structural
@@ -125,15 +133,57 @@ pub fn analyze_tokens(
     sql: &[u8],
     tokens: Result<Vec<Token>, LexError>,
 ) -> SqlAnalysis {
+    let Judged {
+        occurrences,
+        finding,
+    } = judge_tokens(ctx, sql, tokens.as_deref());
+    SqlAnalysis {
+        tokens,
+        occurrences,
+        finding,
+    }
+}
+
+/// Each occurrence with the rule it triggers, and the finding.
+struct Judged {
+    occurrences: Vec<(Occurrence, Option<SqlRule>)>,
+    finding: Option<SqlFinding>,
+}
+
+/// [`judge_tokens`], and on H2 the whitespace that hangs some of its versions.
+fn judge(
+    ctx: &RequestContext,
+    dialect: Dialect,
+    sql: &[u8],
+    tokens: Result<&[Token], &LexError>,
+) -> Judged {
+    let mut judged = judge_tokens(ctx, sql, tokens);
+    if dialect == Dialect::H2 && judged.finding.is_none() {
+        if let Ok(tokens) = tokens {
+            for (o, rule) in judged.occurrences.iter_mut().filter(|(_, r)| r.is_none()) {
+                *rule = hangs_h2(sql, tokens, o.start, o.end);
+                if let (Some(rule), None) = (*rule, judged.finding) {
+                    judged.finding = Some(SqlFinding {
+                        rule,
+                        occurrence: *o,
+                    });
+                }
+            }
+        }
+    }
+    judged
+}
+
+fn judge_tokens(ctx: &RequestContext, sql: &[u8], tokens: Result<&[Token], &LexError>) -> Judged {
     let occurrences = ctx.matcher().occurrences(sql);
-    let classified: Vec<(Occurrence, Option<SqlRule>)> = match &tokens {
+    let classified: Vec<(Occurrence, Option<SqlRule>)> = match tokens {
         Ok(tokens) => occurrences
             .iter()
             .map(|&o| (o, classify(sql, tokens, o.start, o.end)))
             .collect(),
         Err(_) => occurrences.iter().map(|&o| (o, None)).collect(),
     };
-    let finding = match &tokens {
+    let finding = match tokens {
         Err(err) => unparsable_finding(&occurrences, err),
         Ok(tokens) => classified
             .iter()
@@ -151,8 +201,7 @@ pub fn analyze_tokens(
             })
             .or_else(|| adjacent::finding(ctx, sql, tokens, &classified)),
     };
-    SqlAnalysis {
-        tokens,
+    Judged {
         occurrences: classified,
         finding,
     }

@@ -1,0 +1,271 @@
+//! What recently checked statements lex to and which sink rules' patterns they match.
+//!
+//! When request input occurs in a SQL statement, the check lexes the statement (about 4,800
+//! instructions for the load test's 125-byte `search` statement) and scans it with the rule
+//! set's SQL sink database (about 2,300): together more than half of such a check, and both
+//! functions of the statement's bytes, its dialect and the rule set alone. Applications run
+//! the same statement again and again, input included: a sort order, a category filter, a
+//! popular search term, a page of the same list. So an [`Engine`](crate::Engine) keeps both
+//! for the statements it saw recently, and a statement checked again costs a hash and a
+//! comparison of its bytes instead. What the request's inputs are, where they occur in the
+//! statement and what each occurrence does to it is still worked out at every check, from
+//! these tokens: a statement first seen with benign input is judged afresh when another
+//! request's input makes the same bytes an attack.
+//!
+//! A statement is kept the second time it is seen (the first time only its hash is
+//! remembered), so a stream of distinct statements pays a hash and a lookup each, not an
+//! allocation. Like the engine's other caches it is set-associative ([`crate::cache_set`]),
+//! each set taken with `try_lock` (a busy set means lexing, never waiting). Statements longer
+//! than [`MAX_CACHED_STATEMENT`] bytes, or lexing to more than [`MAX_CACHED_TOKENS`] tokens, are
+//! never kept, which bounds the cache at [`SETS`] x [`WAYS`] such entries (under 1 MiB).
+//!
+//! The cache belongs to one engine, so a rule reload (a new engine) starts an empty one and no
+//! scan by another set's database is ever used. As to timing: a statement another request ran
+//! recently is checked a few microseconds sooner; telling that apart over a network, with
+//! the statement's every byte guessed right, is not a practical way to learn anything.
+
+use std::sync::{Arc, Mutex};
+
+use crate::cache_set::{hash_of, set_index, CacheSet};
+use crate::sql::{Dialect, LexedStatement};
+
+/// Statements longer than this are lexed and scanned at every check: long statements rarely
+/// repeat byte for byte, and they would make the cache large.
+pub const MAX_CACHED_STATEMENT: usize = 1024;
+
+/// Statements lexing to more tokens than this (both readings of the generic dialect
+/// together) are not kept: a token is 24 bytes.
+pub const MAX_CACHED_TOKENS: usize = 256;
+
+/// Sets in one engine's cache.
+pub const SETS: usize = 32;
+
+/// Statements one set holds.
+pub const WAYS: usize = 4;
+
+/// Hashes of statements seen once, per set: a statement seen again while its hash is here is
+/// kept.
+const SEEN: usize = 4;
+
+/// One statement's tokens and sink-rule hits, shared by the checks of that statement.
+#[derive(Debug)]
+pub struct StatementFacts {
+    statement: Box<[u8]>,
+    lexed: LexedStatement,
+    sink_hits: Option<Box<[usize]>>,
+}
+
+impl StatementFacts {
+    /// Lexes `statement` in `dialect`; `sink_hits` are the sink rules matching it, when the
+    /// check scans it ([`crate::rules::eval::sink_hits`]).
+    pub fn new(
+        dialect: Dialect,
+        statement: &[u8],
+        sink_hits: Option<Vec<usize>>,
+    ) -> StatementFacts {
+        StatementFacts {
+            statement: statement.into(),
+            lexed: LexedStatement::lex(dialect, statement),
+            sink_hits: sink_hits.map(Vec::into_boxed_slice),
+        }
+    }
+
+    pub fn lexed(&self) -> &LexedStatement {
+        &self.lexed
+    }
+
+    /// Sorted, distinct rule indexes; `None` when the check does not scan the statement.
+    pub fn sink_hits(&self) -> Option<&[usize]> {
+        self.sink_hits.as_deref()
+    }
+
+    fn is(&self, dialect: Dialect, statement: &[u8]) -> bool {
+        self.lexed.dialect() == dialect && *self.statement == *statement
+    }
+}
+
+/// Recently checked statements' [`StatementFacts`], for one engine.
+pub struct StatementCache {
+    sets: Box<[Mutex<Set>]>,
+}
+
+#[derive(Default)]
+struct Set {
+    statements: CacheSet<Arc<StatementFacts>, WAYS>,
+    /// Hashes of statements seen once and not kept, the oldest replaced first.
+    seen: [u64; SEEN],
+    next_seen: usize,
+}
+
+impl Set {
+    /// Whether a statement of this hash was seen before; remembers it when not.
+    fn seen_before(&mut self, hash: u64) -> bool {
+        if self.seen.contains(&hash) {
+            return true;
+        }
+        self.seen[self.next_seen] = hash;
+        self.next_seen = (self.next_seen + 1) % SEEN;
+        false
+    }
+}
+
+/// A statement's facts, and whether they were kept from an earlier check.
+#[derive(Debug)]
+pub struct Found {
+    pub facts: Arc<StatementFacts>,
+    pub cached: bool,
+}
+
+impl StatementCache {
+    pub fn new() -> StatementCache {
+        StatementCache {
+            sets: (0..SETS).map(|_| Mutex::default()).collect(),
+        }
+    }
+
+    /// The facts of `statement` in `dialect`: those kept from an earlier check, or `compute`d
+    /// now (and kept, when the statement was seen before and is small enough).
+    pub fn facts(
+        &self,
+        dialect: Dialect,
+        statement: &[u8],
+        compute: impl FnOnce() -> StatementFacts,
+    ) -> Found {
+        if statement.len() > MAX_CACHED_STATEMENT {
+            return fresh(compute);
+        }
+        let hash = key_hash(dialect, statement);
+        let set = &self.sets[set_index(hash, SETS)];
+        let keep = match set.try_lock() {
+            Ok(mut set) => match set.statements.get(hash, |f| f.is(dialect, statement)) {
+                Some(facts) => {
+                    return Found {
+                        facts: Arc::clone(facts),
+                        cached: true,
+                    }
+                }
+                None => set.seen_before(hash),
+            },
+            Err(_) => false,
+        };
+        // Lexed and scanned outside the lock: another thread's check never waits for it.
+        let found = fresh(compute);
+        if keep && found.facts.lexed.token_count() <= MAX_CACHED_TOKENS {
+            debug_assert!(
+                found.facts.is(dialect, statement),
+                "facts of another statement"
+            );
+            if let Ok(mut set) = set.try_lock() {
+                set.statements
+                    .put(hash, Arc::clone(&found.facts), |f| f.is(dialect, statement));
+            }
+        }
+        found
+    }
+}
+
+impl Default for StatementCache {
+    fn default() -> Self {
+        StatementCache::new()
+    }
+}
+
+/// The same bytes in two dialects are two entries, of two hashes.
+fn key_hash(dialect: Dialect, statement: &[u8]) -> u64 {
+    hash_of(statement) ^ (dialect as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+fn fresh(compute: impl FnOnce() -> StatementFacts) -> Found {
+    Found {
+        facts: Arc::new(compute()),
+        cached: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(cache: &StatementCache, dialect: Dialect, sql: &[u8], hits: &[usize]) -> Found {
+        cache.facts(dialect, sql, || {
+            StatementFacts::new(dialect, sql, Some(hits.to_vec()))
+        })
+    }
+
+    const SQL: &[u8] = b"SELECT id FROM users WHERE name LIKE '%red shoes%' ORDER BY id";
+
+    #[test]
+    fn a_statement_seen_again_is_kept_and_shared_from_then_on() {
+        let cache = StatementCache::new();
+        let found: Vec<Found> = (0..4)
+            .map(|_| facts(&cache, Dialect::H2, SQL, &[3]))
+            .collect();
+        let cached: Vec<bool> = found.iter().map(|f| f.cached).collect();
+        assert_eq!(
+            cached,
+            [false, false, true, true],
+            "kept at the second sighting"
+        );
+        assert!(!Arc::ptr_eq(&found[0].facts, &found[1].facts));
+        assert!(Arc::ptr_eq(&found[1].facts, &found[2].facts));
+        assert!(Arc::ptr_eq(&found[2].facts, &found[3].facts));
+        let expected = LexedStatement::lex(Dialect::H2, SQL);
+        for f in &found {
+            assert_eq!(f.facts.lexed(), &expected);
+            assert_eq!(f.facts.sink_hits(), Some(&[3][..]));
+        }
+    }
+
+    #[test]
+    fn the_dialect_and_every_byte_are_part_of_the_key() {
+        let cache = StatementCache::new();
+        for _ in 0..2 {
+            facts(&cache, Dialect::MySql, SQL, &[]);
+        }
+        let other_dialect = facts(&cache, Dialect::PostgreSql, SQL, &[]);
+        assert!(!other_dialect.cached);
+        assert_eq!(other_dialect.facts.lexed().dialect(), Dialect::PostgreSql);
+        let mut changed = SQL.to_vec();
+        changed[40] = b'R';
+        let other_bytes = facts(&cache, Dialect::MySql, &changed, &[]);
+        assert!(!other_bytes.cached);
+        assert!(facts(&cache, Dialect::MySql, SQL, &[]).cached);
+    }
+
+    #[test]
+    fn long_statements_and_statements_of_many_tokens_are_never_kept() {
+        let cache = StatementCache::new();
+        let long = format!("SELECT '{}'", "x".repeat(MAX_CACHED_STATEMENT));
+        let many = format!("SELECT 1{}", ",1".repeat(MAX_CACHED_TOKENS / 2));
+        assert!(many.len() <= MAX_CACHED_STATEMENT);
+        for sql in [long, many] {
+            let found: Vec<bool> = (0..3)
+                .map(|_| facts(&cache, Dialect::H2, sql.as_bytes(), &[]).cached)
+                .collect();
+            assert_eq!(found, [false, false, false], "{} bytes", sql.len());
+        }
+        let fits = format!("SELECT 1{}", ",1".repeat(MAX_CACHED_TOKENS / 2 - 2));
+        let found: Vec<bool> = (0..3)
+            .map(|_| facts(&cache, Dialect::H2, fits.as_bytes(), &[]).cached)
+            .collect();
+        assert_eq!(found, [false, false, true]);
+    }
+
+    #[test]
+    fn a_busy_set_computes_without_waiting_or_keeping() {
+        let cache = StatementCache::new();
+        facts(&cache, Dialect::H2, SQL, &[]);
+        let held = cache.sets[set_index(key_hash(Dialect::H2, SQL), SETS)]
+            .lock()
+            .unwrap();
+        let found = facts(&cache, Dialect::H2, SQL, &[]);
+        assert!(!found.cached);
+        assert_eq!(found.facts.lexed(), &LexedStatement::lex(Dialect::H2, SQL));
+        drop(held);
+        assert!(
+            !facts(&cache, Dialect::H2, SQL, &[]).cached,
+            "nothing was kept while busy"
+        );
+        assert!(facts(&cache, Dialect::H2, SQL, &[]).cached);
+    }
+}
