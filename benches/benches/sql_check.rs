@@ -3,7 +3,12 @@
 //! Groups (results in `target/criterion/<group>/<function>/<size>/new/estimates.json`):
 //!
 //! * `check_sql/{none,benign,attack}/{100B,1KB,16KB}`: [`Engine::check_sql`] with the default
-//!   configuration and a context of 20 inputs; see `rasp_benches` for the scenarios.
+//!   configuration and a context of 20 inputs; see `rasp_benches` for the scenarios. The same
+//!   statement is checked again and again, so from its second check on the engine has it
+//!   lexed (and scanned by the rules) already (`rasp_engine::statement_cache`; not the 16KB
+//!   one, which is over its limit). `{benign,attack}-unseen/{100B,1KB}` check
+//!   [`UNSEEN_VARIANTS`] statements that differ by a leading comment, one after the other, more
+//!   than the cache holds: every check lexes and scans, as for statements never seen before.
 //! * `memmem_baseline/needle8/{100B,1KB,16KB}`: one `memchr::memmem` search for an absent
 //!   8-byte needle over the same statement, with the searcher built beforehand as the
 //!   context's automaton is. Figures are best quoted as ratios to this baseline, measured in
@@ -38,6 +43,10 @@ use rasp_engine::{ContextLimits, Engine, EngineConfig, RequestContext, SqlApi, S
 
 /// Absent from every statement.
 const NEEDLE: &[u8; 8] = b"zq#8&x!w";
+
+/// Distinct statements an `-unseen` benchmark cycles through: more than the engine's statement
+/// cache holds and remembers having seen, so that none is ever found there.
+const UNSEEN_VARIANTS: usize = 512;
 
 /// An engine with the default rule set, compiled from `rules/` in this process.
 fn engine_with_default_rules() -> Engine {
@@ -76,6 +85,29 @@ fn check_sql_with(c: &mut Criterion, name: &str, engine: &Engine) {
                                 dialect: DIALECT,
                                 api: SqlApi::ExecuteQuery,
                                 statement: black_box(sql),
+                            },
+                        )
+                    })
+                },
+            );
+            if scenario == Scenario::None || size > 1024 {
+                continue;
+            }
+            let variants: Vec<String> = (0..UNSEEN_VARIANTS)
+                .map(|i| format!("/* {i:03} */ {sql}"))
+                .collect();
+            let mut next = 0;
+            group.bench_function(
+                BenchmarkId::new(format!("{}-unseen", scenario.name()), label),
+                |b| {
+                    b.iter(|| {
+                        next = (next + 1) % UNSEEN_VARIANTS;
+                        engine.check_sql(
+                            black_box(&ctx),
+                            &SqlSink {
+                                dialect: DIALECT,
+                                api: SqlApi::ExecuteQuery,
+                                statement: black_box(variants[next].as_bytes()),
                             },
                         )
                     })

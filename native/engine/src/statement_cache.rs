@@ -17,7 +17,7 @@
 //! allocation. Like the engine's other caches it is set-associative ([`crate::cache_set`]),
 //! each set taken with `try_lock` (a busy set means lexing, never waiting). Statements longer
 //! than [`MAX_CACHED_STATEMENT`] bytes, or lexing to more than [`MAX_CACHED_TOKENS`] tokens, are
-//! never kept, which bounds the cache at [`SETS`] x [`WAYS`] such entries (under 1 MiB).
+//! never kept, which bounds the cache at [`SETS`] x [`WAYS`] such entries (under 2 MiB).
 //!
 //! The cache belongs to one engine, so a rule reload (a new engine) starts an empty one and no
 //! scan by another set's database is ever used. As to timing: a statement another request ran
@@ -34,8 +34,9 @@ use crate::sql::{Dialect, LexedStatement};
 pub const MAX_CACHED_STATEMENT: usize = 1024;
 
 /// Statements lexing to more tokens than this (both readings of the generic dialect
-/// together) are not kept: a token is 24 bytes.
-pub const MAX_CACHED_TOKENS: usize = 256;
+/// together) are not kept: a token is 24 bytes. An ordinary statement has one token per 2.5 to
+/// 3.3 bytes, so one of [`MAX_CACHED_STATEMENT`] bytes fits.
+pub const MAX_CACHED_TOKENS: usize = 512;
 
 /// Sets in one engine's cache.
 pub const SETS: usize = 32;
