@@ -24,6 +24,7 @@
 //! recently is checked a few microseconds sooner; telling that apart over a network, with
 //! the statement's every byte guessed right, is not a practical way to learn anything.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::cache_set::{hash_of, set_index, CacheSet};
@@ -47,6 +48,16 @@ pub const WAYS: usize = 4;
 /// Hashes of statements seen once, per set: a statement seen again while its hash is here is
 /// kept.
 const SEEN: usize = 4;
+
+/// Checks in this process that found their statement's facts kept, across engines (a reload
+/// builds a new engine and cache, and an operator's counter must not go back to zero).
+static FOUND: AtomicU64 = AtomicU64::new(0);
+
+/// How many checks in this process found their statement lexed and scanned by an earlier one
+/// (`statements_cached` in the agent's engine stats).
+pub fn statements_cached() -> u64 {
+    FOUND.load(Ordering::Relaxed)
+}
 
 /// One statement's tokens and sink-rule hits, shared by the checks of that statement.
 #[derive(Debug)]
@@ -140,10 +151,11 @@ impl StatementCache {
         let keep = match set.try_lock() {
             Ok(mut set) => match set.statements.get(hash, |f| f.is(dialect, statement)) {
                 Some(facts) => {
+                    FOUND.fetch_add(1, Ordering::Relaxed);
                     return Found {
                         facts: Arc::clone(facts),
                         cached: true,
-                    }
+                    };
                 }
                 None => set.seen_before(hash),
             },

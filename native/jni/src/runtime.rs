@@ -278,6 +278,7 @@ impl Runtime {
             "errors": load(&self.stats.errors),
             "contexts_opened": load(&self.stats.contexts_opened),
             "contexts_shared": load(&self.stats.contexts_shared),
+            "statements_cached": rasp_engine::statement_cache::statements_cached(),
             "contexts_rejected": load(&self.stats.contexts_rejected),
             "contexts_live": self.contexts.live(),
             "stale_handles": load(&self.stats.stale_handles),

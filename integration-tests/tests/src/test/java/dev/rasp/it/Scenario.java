@@ -124,17 +124,24 @@ public final class Scenario {
      * The same attack sent {@code times} times in a row, nothing between them: from the third on,
      * the engine opens the request's context with the inputs it compiled for an earlier one
      * (rasp_engine::context_cache; the engine's {@code contexts_shared} counter must grow by at
-     * least {@code times - 2} unless the payload makes the record too long to keep). Each one is
-     * blocked with its own event and request id, and the database is intact.
+     * least {@code times - 2} unless the payload makes the record too long to keep), and its SQL
+     * check finds the statement lexed by an earlier one (rasp_engine::statement_cache; the
+     * {@code statements_cached} counter grows by as much unless the statement is over 1 KiB): the
+     * verdict is still worked out from each request's own input. Each one is blocked with its own
+     * event and request id, and the database is intact.
      */
     public void assertRepeatedlyBlocked(String db, Case c, int times) {
-        long sharedBefore = engineStats().path("contexts_shared").asLong();
+        JsonNode before = engineStats();
+        long sharedBefore = before.path("contexts_shared").asLong();
+        long cachedBefore = before.path("statements_cached").asLong();
         int mark = events.mark();
         List<Http.Resp> answers = new ArrayList<>();
         for (int i = 0; i < times; i++) {
             answers.add(c.endpoint.send(http, db, c.payload));
         }
-        long shared = engineStats().path("contexts_shared").asLong() - sharedBefore;
+        JsonNode after = engineStats();
+        long shared = after.path("contexts_shared").asLong() - sharedBefore;
+        long cached = after.path("statements_cached").asLong() - cachedBefore;
         List<String> evs = eventsSince(mark);
         List<String> problems = new ArrayList<>();
         JsonNode state = stateAfter(db, problems);
@@ -142,6 +149,10 @@ public final class Scenario {
         // payload of half that already makes one, with the test client's headers.
         if (c.payload.length() < 1024 && shared < times - 2) {
             problems.add(times + " identical requests shared compiled inputs " + shared + " times, expected "
+                + (times - 2) + " or more");
+        }
+        if (c.payload.length() < 256 && cached < times - 2) {
+            problems.add(times + " identical requests found their statement kept " + cached + " times, expected "
                 + (times - 2) + " or more");
         }
         List<JsonNode> bodies = new ArrayList<>();

@@ -19,6 +19,7 @@ final class AgentBean extends ReadOnlyBean {
             {"errors", "Engine errors contained (fail-open by default)"},
             {"contexts_opened", "Request contexts opened"},
             {"contexts_shared", "Request contexts opened with the inputs compiled for an earlier request with the same record"},
+            {"statements_cached", "SQL checks that found their statement lexed and scanned by an earlier check"},
             {"contexts_rejected", "Request contexts the engine could not open (those requests ran unchecked)"},
             {"contexts_live", "Request contexts open now"},
             {"stale_handles", "Calls with a context handle already released"},
