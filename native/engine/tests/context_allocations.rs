@@ -1,4 +1,5 @@
-//! How many heap allocations decoding a request record and opening its context takes.
+//! How many heap allocations decoding a request record and opening its context takes, and a
+//! SQL check of a statement the engine has seen before.
 //!
 //! Opening a context is the native work every request that reaches a sink pays for, and under
 //! glibc's allocator most of it used to be allocator work: one `String` per record field, per
@@ -13,9 +14,10 @@ use std::sync::Mutex;
 
 use stats_alloc::{Region, StatsAlloc, INSTRUMENTED_SYSTEM};
 
-use rasp_engine::input::InputSource;
+use rasp_engine::input::{Input, InputSource};
+use rasp_engine::sql::Dialect;
 use rasp_engine::wire::RequestRecord;
-use rasp_engine::{ContextLimits, RequestContext};
+use rasp_engine::{Action, ContextLimits, Engine, EngineConfig, RequestContext, SqlApi, SqlSink};
 
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
@@ -107,4 +109,46 @@ fn long_values_are_kept_whole() {
         .iter()
         .any(|i| i.source == InputSource::Path && i.value == "segment-that-is-longer-than-inline"));
     assert_eq!(context.summary().client, "2001:db8:85a3::8a2e:370:7334");
+}
+
+/// The load test's `search` statement, its value in two `LIKE` literals: from its third check on
+/// the engine has its tokens (`rasp_engine::statement_cache`), so the check allocates only for
+/// this request's occurrences, not for lexing.
+#[test]
+fn a_statement_checked_again_is_not_lexed_again() {
+    let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let engine = Engine::new(EngineConfig::default());
+    let ctx = RequestContext::from_inputs(
+        vec![Input::value(InputSource::Query, "q", "red running shoes")],
+        ContextLimits::default(),
+    );
+    let check = |sql: &str| {
+        let sink = SqlSink {
+            dialect: Dialect::H2,
+            api: SqlApi::ExecuteQuery,
+            statement: sql.as_bytes(),
+        };
+        let (verdict, n) = allocations_of(|| engine.check_sql(&ctx, &sink));
+        assert_eq!(verdict.action, Action::Allow, "{sql}");
+        n
+    };
+    // Whatever the context builds on its first checks.
+    check("SELECT 1 FROM t WHERE a = 'red running shoes'");
+    let sql = "SELECT id, name, email, role FROM users WHERE name LIKE '%red running shoes%' \
+               OR email LIKE '%red running shoes%' ORDER BY id";
+    let first = check(sql);
+    let second = check(sql);
+    let third = check(sql);
+    let fourth = check(sql);
+    // Lexing is the token vector; keeping the facts the statement's copy and their `Arc`.
+    assert!(
+        third + 3 <= first && third + 3 <= second,
+        "allocations per check: {first}, {second}, then {third}"
+    );
+    assert_eq!(third, fourth, "a found statement costs the same every time");
+    // The occurrences, their classification, each occurrence's significant tokens: 4.
+    assert!(
+        third <= 4,
+        "{third} allocations to check a statement found kept"
+    );
 }
