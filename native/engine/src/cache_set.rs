@@ -89,6 +89,38 @@ impl<E, const N: usize> CacheSet<E, N> {
     }
 }
 
+/// The hashes of the last `N` keys seen once and not kept, for caches that keep a key only the
+/// second time it is seen: a stream of distinct keys then costs a hash and a comparison each,
+/// never an allocation.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SeenOnce<const N: usize> {
+    hashes: [u64; N],
+    /// The slot the next new hash takes (the oldest).
+    next: usize,
+}
+
+impl<const N: usize> Default for SeenOnce<N> {
+    fn default() -> Self {
+        SeenOnce {
+            hashes: [0; N],
+            next: 0,
+        }
+    }
+}
+
+impl<const N: usize> SeenOnce<N> {
+    /// Whether a key of this hash was seen before; remembers it, in place of the oldest, when
+    /// not.
+    pub(crate) fn seen_before(&mut self, hash: u64) -> bool {
+        if self.hashes.contains(&hash) {
+            return true;
+        }
+        self.hashes[self.next] = hash;
+        self.next = (self.next + 1) % N;
+        false
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,6 +135,17 @@ mod tests {
         assert_eq!(set.get(2, |e| *e == "b"), None, "b was used least recently");
         assert_eq!(set.get(1, |e| *e == "a"), Some(&"a"));
         assert_eq!(set.get(3, |e| *e == "c"), Some(&"c"));
+    }
+
+    #[test]
+    fn a_hash_is_seen_before_until_n_newer_ones_push_it_out() {
+        let mut seen: SeenOnce<2> = SeenOnce::default();
+        assert!(!seen.seen_before(7));
+        assert!(seen.seen_before(7));
+        assert!(!seen.seen_before(8));
+        assert!(!seen.seen_before(9), "7 is pushed out");
+        assert!(!seen.seen_before(7));
+        assert!(seen.seen_before(9));
     }
 
     #[test]

@@ -27,7 +27,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use crate::cache_set::{hash_of, set_index, CacheSet};
+use crate::cache_set::{hash_of, set_index, CacheSet, SeenOnce};
 use crate::context::{CompiledRequest, ContextLimits, RequestContext};
 use crate::wire::{RequestRecord, WireError};
 
@@ -61,26 +61,13 @@ pub struct ContextCache {
 #[derive(Default)]
 struct Set {
     records: CacheSet<Entry, WAYS>,
-    /// Hashes of records seen once and not kept, the oldest replaced first.
-    seen: [u64; SEEN],
-    next_seen: usize,
+    /// Hashes of records seen once and not kept.
+    seen: SeenOnce<SEEN>,
 }
 
 struct Entry {
     record: Box<[u8]>,
     compiled: Arc<CompiledRequest>,
-}
-
-impl Set {
-    /// Whether a record of this hash was seen before; remembers it when not.
-    fn seen_before(&mut self, hash: u64) -> bool {
-        if self.seen.contains(&hash) {
-            return true;
-        }
-        self.seen[self.next_seen] = hash;
-        self.next_seen = (self.next_seen + 1) % SEEN;
-        false
-    }
 }
 
 impl ContextCache {
@@ -109,7 +96,7 @@ impl ContextCache {
                         shared: true,
                     })
                 }
-                None => set.seen_before(hash),
+                None => set.seen.seen_before(hash),
             },
             Err(_) => false,
         };

@@ -27,7 +27,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use crate::cache_set::{hash_of, set_index, CacheSet};
+use crate::cache_set::{hash_of, set_index, CacheSet, SeenOnce};
 use crate::sql::{Dialect, LexedStatement};
 
 /// Statements longer than this are lexed and scanned at every check: long statements rarely
@@ -104,21 +104,8 @@ pub struct StatementCache {
 #[derive(Default)]
 struct Set {
     statements: CacheSet<Arc<StatementFacts>, WAYS>,
-    /// Hashes of statements seen once and not kept, the oldest replaced first.
-    seen: [u64; SEEN],
-    next_seen: usize,
-}
-
-impl Set {
-    /// Whether a statement of this hash was seen before; remembers it when not.
-    fn seen_before(&mut self, hash: u64) -> bool {
-        if self.seen.contains(&hash) {
-            return true;
-        }
-        self.seen[self.next_seen] = hash;
-        self.next_seen = (self.next_seen + 1) % SEEN;
-        false
-    }
+    /// Hashes of statements seen once and not kept.
+    seen: SeenOnce<SEEN>,
 }
 
 /// A statement's facts, and whether they were kept from an earlier check.
@@ -157,7 +144,7 @@ impl StatementCache {
                         cached: true,
                     };
                 }
-                None => set.seen_before(hash),
+                None => set.seen.seen_before(hash),
             },
             Err(_) => false,
         };
