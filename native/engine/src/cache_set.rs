@@ -2,7 +2,7 @@
 //! one used least recently replaced.
 //!
 //! The engine's caches across requests (a rule set's input-signature cache, an engine's compiled
-//! request inputs) are arrays of these, each behind a mutex that callers take with `try_lock`:
+//! request inputs and its recently checked statements) are arrays of these, each behind a mutex that callers take with `try_lock`:
 //! a hash picks the set, and the set holds a few keys, so that two keys every request uses can
 //! share a set without evicting each other at every request (what a cache of one entry per slot
 //! did). The caller compares the key itself: a set compares hashes first and then asks about
