@@ -252,6 +252,47 @@ mod tests {
     }
 
     #[test]
+    fn threads_sharing_the_cache_always_get_their_own_statements_facts() {
+        // More statements than the cache holds, checked from several threads at once, in
+        // different orders: sets are busy, entries evicted and kept again. Each statement's
+        // sink hits are its own index, so facts handed to the wrong statement would show.
+        let cache = StatementCache::new();
+        let statements: Vec<String> = (0..SETS * WAYS * 2)
+            .map(|i| format!("SELECT a FROM t{i} WHERE b LIKE '%x y {i}%'"))
+            .collect();
+        let found_kept = std::sync::atomic::AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            for thread in 0..4 {
+                let (cache, statements, found_kept) = (&cache, &statements, &found_kept);
+                scope.spawn(move || {
+                    for round in 0..6 {
+                        for k in 0..statements.len() {
+                            // Half the statements hot (every round twice), half cold.
+                            let i = (k * (2 * thread + 1) + round) % statements.len();
+                            let i = if k % 2 == 0 { i % 16 } else { i };
+                            let sql = statements[i].as_bytes();
+                            let found = facts(cache, Dialect::H2, sql, &[i]);
+                            assert_eq!(found.facts.sink_hits(), Some(&[i][..]), "statement {i}");
+                            assert_eq!(
+                                found.facts.lexed(),
+                                &LexedStatement::lex(Dialect::H2, sql),
+                                "statement {i}"
+                            );
+                            if found.cached {
+                                found_kept.fetch_add(1, Ordering::Relaxed);
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        assert!(
+            found_kept.into_inner() > 0,
+            "the hot statements were found kept"
+        );
+    }
+
+    #[test]
     fn a_busy_set_computes_without_waiting_or_keeping() {
         let cache = StatementCache::new();
         facts(&cache, Dialect::H2, SQL, &[]);
