@@ -168,9 +168,10 @@ fn a_statement_checked_again_is_not_lexed_again() {
         found + 3 <= lexing,
         "allocations per check: {lexing} lexing, {found} found"
     );
-    // The occurrences, their classification, each occurrence's significant tokens: 4.
+    // The occurrences and their classification: 2 (an occurrence's significant tokens are on
+    // the stack when there are 16 or fewer).
     assert!(
-        found <= 4,
+        found <= 2,
         "{found} allocations to check a statement found kept"
     );
 }

@@ -545,3 +545,29 @@ fn a_statement_kept_from_benign_requests_is_judged_afresh_for_an_attack() {
         assert_eq!(unrelated, None, "{dialect}: no input in it");
     }
 }
+
+/// An occurrence is classified by the significant tokens it covers, kept on the stack up to 16
+/// and in a vector past that: both ways judge alike, attack and benign twin.
+#[test]
+fn occurrences_covering_many_tokens() {
+    let columns: Vec<String> = (0..40).map(|i| format!("c{i}")).collect();
+    // Cases take static text, as the tables' literals are.
+    let union = format!("1 UNION SELECT {} FROM secrets", columns.join(", ")).leak();
+    let few = "1 UNION SELECT a, b FROM secrets";
+    let ids: Vec<String> = (0..40).map(|i| i.to_string()).collect();
+    let many_ids = ids.join(",").leak();
+    let sort = (0..20)
+        .map(|i| format!("c{i} DESC"))
+        .collect::<Vec<_>>()
+        .join(", ")
+        .leak();
+    let cases = [
+        case(H2, NUM, union, Some(Union)),
+        case(H2, NUM, few, Some(Union)),
+        case(MySql, IN, many_ids, None),
+        case(MySql, IN, "1,2,3", None),
+        case(PostgreSql, ORDER, sort, None),
+        case(PostgreSql, ORDER, "c1 DESC, c2", None),
+    ];
+    run(&cases);
+}

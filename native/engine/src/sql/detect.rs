@@ -241,6 +241,36 @@ fn hangs_h2(sql: &[u8], tokens: &[Token], start: usize, end: usize) -> Option<Sq
         .then_some(SqlRule::Structure)
 }
 
+/// Significant tokens an occurrence covers that [`classify`] keeps on the stack; an occurrence
+/// covering more (a long injection) collects them into a vector. Most occurrences are one literal
+/// or a few words, and every check that finds an input classifies each of its occurrences.
+const INLINE_TOKENS: usize = 16;
+
+/// What the unused slots of the stack buffer hold.
+static PLACEHOLDER: Token = Token {
+    kind: TokenKind::Other,
+    start: 0,
+    end: 0,
+};
+
+/// The tokens of `covered` that are not trivia, in `inline` when they fit, else in `spilled`.
+fn significant_tokens<'t, 'b>(
+    covered: &'t [Token],
+    inline: &'b mut [&'t Token; INLINE_TOKENS],
+    spilled: &'b mut Vec<&'t Token>,
+) -> &'b [&'t Token] {
+    let mut n = 0;
+    for t in covered.iter().filter(|t| !t.kind.is_trivia()) {
+        if n == INLINE_TOKENS {
+            *spilled = covered.iter().filter(|t| !t.kind.is_trivia()).collect();
+            return spilled;
+        }
+        inline[n] = t;
+        n += 1;
+    }
+    &inline[..n]
+}
+
 /// Classifies one occurrence `[start, end)` against the statement's tokens.
 pub fn classify(sql: &[u8], tokens: &[Token], start: usize, end: usize) -> Option<SqlRule> {
     if start >= end {
@@ -249,7 +279,9 @@ pub fn classify(sql: &[u8], tokens: &[Token], start: usize, end: usize) -> Optio
     let first = tokens.partition_point(|t| t.end <= start);
     let last = tokens.partition_point(|t| t.start < end);
     let covered = tokens.get(first..last)?;
-    let significant: Vec<&Token> = covered.iter().filter(|t| !t.kind.is_trivia()).collect();
+    let mut inline = [&PLACEHOLDER; INLINE_TOKENS];
+    let mut spilled = Vec::new();
+    let significant = significant_tokens(covered, &mut inline, &mut spilled);
 
     // A comment the input opens is code even as the only token; with more tokens, the rest of
     // the span usually says more about the attack (`' UNION SELECT ... --`), so it wins.
@@ -268,13 +300,13 @@ pub fn classify(sql: &[u8], tokens: &[Token], start: usize, end: usize) -> Optio
     {
         return Some(SqlRule::Union);
     }
-    if is_tautology(sql, &significant) {
+    if is_tautology(sql, significant) {
         return Some(SqlRule::Tautology);
     }
     if opens_comment {
         return Some(SqlRule::Comment);
     }
-    if is_data_only(sql, &significant) || is_sort_list(sql, &significant) {
+    if is_data_only(sql, significant) || is_sort_list(sql, significant) {
         return None;
     }
     Some(SqlRule::Structure)
