@@ -58,6 +58,9 @@ fn main() {
         api: SqlApi::ExecuteQuery,
         statement: statement.as_bytes(),
     };
+    if which.as_deref() == Some("search-distinct") {
+        return distinct_searches(&engine, n);
+    }
     for _ in 0..n {
         let context = if shared {
             let Ok(opened) = engine.open_context(black_box(&request)) else {
@@ -76,5 +79,36 @@ fn main() {
             "the benign request must be allowed"
         );
         drop(black_box(context));
+    }
+}
+
+/// `search-distinct`: a new term every request (`red running shoes <i>`), as the load test's
+/// `{n}` workload sends, opened through the context cache: no record and no statement is ever
+/// seen twice. The requests are built first; count them with `--toggle-collect` on
+/// `Engine::open_context` and `Engine::check_sql` (callgrind), which leaves the building out.
+fn distinct_searches(engine: &Engine, n: usize) {
+    let requests: Vec<(Vec<u8>, String)> = (0..n)
+        .map(|i| {
+            let query = format!("q=red%20running%20shoes%20{i}");
+            let statement =
+                SEARCH_STATEMENT.replace("red running shoes", &format!("red running shoes {i}"));
+            (load_request_to("/h2/users/search", &query), statement)
+        })
+        .collect();
+    for (record, statement) in &requests {
+        let Ok(opened) = engine.open_context(black_box(record)) else {
+            continue;
+        };
+        let sink = SqlSink {
+            dialect: Dialect::H2,
+            api: SqlApi::ExecuteQuery,
+            statement: statement.as_bytes(),
+        };
+        let verdict = engine.check_sql(&opened.context, black_box(&sink));
+        assert!(
+            verdict.action == rasp_engine::Action::Allow,
+            "the benign request must be allowed"
+        );
+        drop(black_box(opened));
     }
 }
