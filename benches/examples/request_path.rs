@@ -16,8 +16,12 @@
 //! `search`, runs the load test's `search` request instead (`q=red running shoes` in two `LIKE`
 //! patterns): a value with spaces, so it is searched for, found, and the statement lexed. A
 //! fourth, `shared`, opens the contexts through the engine's context cache as the agent does
-//! (the load test repeats one request, so all but the first share its compiled inputs):
-//! `request_path <rules> N by-name|search shared`.
+//! (the load test repeats one request, so all but the first share its compiled inputs, and from
+//! the third on the statement is found lexed): `request_path <rules> N by-name|search shared`.
+//! `search-distinct` sends a new term every request instead (the load test's `{n}` workload):
+//! nothing is ever shared or found kept. Its requests are built before the loop, so count it
+//! with callgrind and `--toggle-collect='rasp_engine::engine::Engine::check_sql*'` (and
+//! `open_context`), not by the difference of two totals.
 
 use std::hint::black_box;
 use std::sync::Arc;
