@@ -31,7 +31,7 @@ use crate::path::{self, PathOp};
 use crate::rules::eval::{self, sink_hits, RulePlan, SinkText};
 use crate::rules::{RuleSet, SinkKind};
 use crate::sql::{self, Dialect, SqlRule};
-use crate::statement_cache::{StatementCache, StatementFacts};
+use crate::statement_cache::{Found, StatementCache, StatementFacts};
 use crate::verdict::{Confidence, Verdict};
 use crate::wire::WireError;
 use decision::{BuiltinWhy, Finding, Source};
@@ -462,18 +462,17 @@ impl Engine {
         let input_occurs = ctx.matcher().any(sink.statement);
         // SQL proper (not JPQL/HQL) with an input in it is lexed, and scanned by the sink
         // rules, once per distinct statement while it stays in the cache.
-        let facts = (input_occurs && sink.api.query_language().is_none()).then(|| {
-            self.statements
-                .facts(sink.dialect, sink.statement, || {
-                    let hits = self
-                        .plan
-                        .scans_sink(SinkKind::Sql, input_occurs)
-                        .then(|| sink_hits(&self.rules, SinkKind::Sql, sink.statement));
-                    StatementFacts::new(sink.dialect, sink.statement, hits)
-                })
-                .facts
+        let found = (input_occurs && sink.api.query_language().is_none()).then(|| {
+            self.statements.facts(sink.dialect, sink.statement, || {
+                let hits = self
+                    .plan
+                    .scans_sink(SinkKind::Sql, input_occurs)
+                    .then(|| sink_hits(&self.rules, SinkKind::Sql, sink.statement));
+                StatementFacts::new(sink.dialect, sink.statement, hits)
+            })
         });
-        let detected = match (&facts, sink.api.query_language()) {
+        let facts = found.as_ref().map(Found::facts);
+        let detected = match (facts, sink.api.query_language()) {
             (Some(facts), _) => sql::detect_lexed(ctx, sink.statement, facts.lexed()),
             (None, Some(_)) if input_occurs => orm::detect(ctx, sink.statement),
             (None, _) => None,
@@ -492,7 +491,7 @@ impl Engine {
         self.overflow(ctx, &mut findings);
         let mut text = SinkText::new(SinkKind::Sql, sink.statement, input_occurs);
         text.dialect = Some(sink.dialect);
-        if let Some(facts) = &facts {
+        if let Some(facts) = facts {
             text.lexed = Some(facts.lexed());
             text.sink_hits = facts.sink_hits();
         }

@@ -62,9 +62,8 @@ pub fn statements_cached() -> u64 {
 /// One statement's tokens and sink-rule hits, shared by the checks of that statement.
 #[derive(Debug)]
 pub struct StatementFacts {
-    statement: Box<[u8]>,
     lexed: LexedStatement,
-    sink_hits: Option<Box<[usize]>>,
+    sink_hits: Option<Vec<usize>>,
 }
 
 impl StatementFacts {
@@ -76,9 +75,8 @@ impl StatementFacts {
         sink_hits: Option<Vec<usize>>,
     ) -> StatementFacts {
         StatementFacts {
-            statement: statement.into(),
             lexed: LexedStatement::lex(dialect, statement),
-            sink_hits: sink_hits.map(Vec::into_boxed_slice),
+            sink_hits,
         }
     }
 
@@ -90,9 +88,31 @@ impl StatementFacts {
     pub fn sink_hits(&self) -> Option<&[usize]> {
         self.sink_hits.as_deref()
     }
+}
 
-    fn is(&self, dialect: Dialect, statement: &[u8]) -> bool {
-        self.lexed.dialect() == dialect && *self.statement == *statement
+/// A statement's facts for one check.
+#[derive(Debug)]
+pub enum Found {
+    /// Kept from an earlier check.
+    Cached(Arc<StatementFacts>),
+    /// Worked out for this check and kept for later ones (the statement's second sighting).
+    Kept(Arc<StatementFacts>),
+    /// Worked out for this check only: nothing was copied or shared, so a statement never seen
+    /// before costs no allocation beyond its lexing.
+    Fresh(StatementFacts),
+}
+
+impl Found {
+    pub fn facts(&self) -> &StatementFacts {
+        match self {
+            Found::Cached(facts) | Found::Kept(facts) => facts,
+            Found::Fresh(facts) => facts,
+        }
+    }
+
+    /// Whether the facts were kept from an earlier check.
+    pub fn cached(&self) -> bool {
+        matches!(self, Found::Cached(_))
     }
 }
 
@@ -103,16 +123,20 @@ pub struct StatementCache {
 
 #[derive(Default)]
 struct Set {
-    statements: CacheSet<Arc<StatementFacts>, WAYS>,
+    statements: CacheSet<Entry, WAYS>,
     /// Hashes of statements seen once and not kept.
     seen: SeenOnce<SEEN>,
 }
 
-/// A statement's facts, and whether they were kept from an earlier check.
-#[derive(Debug)]
-pub struct Found {
-    pub facts: Arc<StatementFacts>,
-    pub cached: bool,
+struct Entry {
+    statement: Box<[u8]>,
+    facts: Arc<StatementFacts>,
+}
+
+impl Entry {
+    fn is(&self, dialect: Dialect, statement: &[u8]) -> bool {
+        self.facts.lexed.dialect() == dialect && *self.statement == *statement
+    }
 }
 
 impl StatementCache {
@@ -131,36 +155,36 @@ impl StatementCache {
         compute: impl FnOnce() -> StatementFacts,
     ) -> Found {
         if statement.len() > MAX_CACHED_STATEMENT {
-            return fresh(compute);
+            return Found::Fresh(compute());
         }
         let hash = key_hash(dialect, statement);
         let set = &self.sets[set_index(hash, SETS)];
         let keep = match set.try_lock() {
-            Ok(mut set) => match set.statements.get(hash, |f| f.is(dialect, statement)) {
-                Some(facts) => {
+            Ok(mut set) => match set.statements.get(hash, |e| e.is(dialect, statement)) {
+                Some(entry) => {
                     FOUND.fetch_add(1, Ordering::Relaxed);
-                    return Found {
-                        facts: Arc::clone(facts),
-                        cached: true,
-                    };
+                    return Found::Cached(Arc::clone(&entry.facts));
                 }
                 None => set.seen.seen_before(hash),
             },
             Err(_) => false,
         };
         // Lexed and scanned outside the lock: another thread's check never waits for it.
-        let found = fresh(compute);
-        if keep && found.facts.lexed.token_count() <= MAX_CACHED_TOKENS {
-            debug_assert!(
-                found.facts.is(dialect, statement),
-                "facts of another statement"
-            );
-            if let Ok(mut set) = set.try_lock() {
-                set.statements
-                    .put(hash, Arc::clone(&found.facts), |f| f.is(dialect, statement));
-            }
+        let facts = compute();
+        debug_assert_eq!(facts.lexed.dialect(), dialect, "facts of another dialect");
+        if !keep || facts.lexed.token_count() > MAX_CACHED_TOKENS {
+            return Found::Fresh(facts);
         }
-        found
+        let facts = Arc::new(facts);
+        if let Ok(mut set) = set.try_lock() {
+            let entry = Entry {
+                statement: statement.into(),
+                facts: Arc::clone(&facts),
+            };
+            set.statements
+                .put(hash, entry, |e| e.is(dialect, statement));
+        }
+        Found::Kept(facts)
     }
 }
 
@@ -173,13 +197,6 @@ impl Default for StatementCache {
 /// The same bytes in two dialects are two entries, of two hashes.
 fn key_hash(dialect: Dialect, statement: &[u8]) -> u64 {
     hash_of(statement) ^ (dialect as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
-}
-
-fn fresh(compute: impl FnOnce() -> StatementFacts) -> Found {
-    Found {
-        facts: Arc::new(compute()),
-        cached: false,
-    }
 }
 
 #[cfg(test)]
@@ -200,19 +217,29 @@ mod tests {
         let found: Vec<Found> = (0..4)
             .map(|_| facts(&cache, Dialect::H2, SQL, &[3]))
             .collect();
-        let cached: Vec<bool> = found.iter().map(|f| f.cached).collect();
+        let cached: Vec<bool> = found.iter().map(|f| f.cached()).collect();
         assert_eq!(
             cached,
             [false, false, true, true],
             "kept at the second sighting"
         );
-        assert!(!Arc::ptr_eq(&found[0].facts, &found[1].facts));
-        assert!(Arc::ptr_eq(&found[1].facts, &found[2].facts));
-        assert!(Arc::ptr_eq(&found[2].facts, &found[3].facts));
+        let shared = |f: &Found| match f {
+            Found::Cached(facts) | Found::Kept(facts) => Some(Arc::clone(facts)),
+            Found::Fresh(_) => None,
+        };
+        assert!(
+            shared(&found[0]).is_none(),
+            "seen once: nothing copied or shared"
+        );
+        let kept = shared(&found[1]).expect("kept at the second sighting");
+        assert!(matches!(found[1], Found::Kept(_)));
+        for later in &found[2..] {
+            assert!(Arc::ptr_eq(&kept, &shared(later).expect("found kept")));
+        }
         let expected = LexedStatement::lex(Dialect::H2, SQL);
         for f in &found {
-            assert_eq!(f.facts.lexed(), &expected);
-            assert_eq!(f.facts.sink_hits(), Some(&[3][..]));
+            assert_eq!(f.facts().lexed(), &expected);
+            assert_eq!(f.facts().sink_hits(), Some(&[3][..]));
         }
     }
 
@@ -223,13 +250,13 @@ mod tests {
             facts(&cache, Dialect::MySql, SQL, &[]);
         }
         let other_dialect = facts(&cache, Dialect::PostgreSql, SQL, &[]);
-        assert!(!other_dialect.cached);
-        assert_eq!(other_dialect.facts.lexed().dialect(), Dialect::PostgreSql);
+        assert!(!other_dialect.cached());
+        assert_eq!(other_dialect.facts().lexed().dialect(), Dialect::PostgreSql);
         let mut changed = SQL.to_vec();
         changed[40] = b'R';
         let other_bytes = facts(&cache, Dialect::MySql, &changed, &[]);
-        assert!(!other_bytes.cached);
-        assert!(facts(&cache, Dialect::MySql, SQL, &[]).cached);
+        assert!(!other_bytes.cached());
+        assert!(facts(&cache, Dialect::MySql, SQL, &[]).cached());
     }
 
     #[test]
@@ -240,13 +267,13 @@ mod tests {
         assert!(many.len() <= MAX_CACHED_STATEMENT);
         for sql in [long, many] {
             let found: Vec<bool> = (0..3)
-                .map(|_| facts(&cache, Dialect::H2, sql.as_bytes(), &[]).cached)
+                .map(|_| facts(&cache, Dialect::H2, sql.as_bytes(), &[]).cached())
                 .collect();
             assert_eq!(found, [false, false, false], "{} bytes", sql.len());
         }
         let fits = format!("SELECT 1{}", ",1".repeat(MAX_CACHED_TOKENS / 2 - 2));
         let found: Vec<bool> = (0..3)
-            .map(|_| facts(&cache, Dialect::H2, fits.as_bytes(), &[]).cached)
+            .map(|_| facts(&cache, Dialect::H2, fits.as_bytes(), &[]).cached())
             .collect();
         assert_eq!(found, [false, false, true]);
     }
@@ -272,13 +299,13 @@ mod tests {
                             let i = if k % 2 == 0 { i % 16 } else { i };
                             let sql = statements[i].as_bytes();
                             let found = facts(cache, Dialect::H2, sql, &[i]);
-                            assert_eq!(found.facts.sink_hits(), Some(&[i][..]), "statement {i}");
+                            assert_eq!(found.facts().sink_hits(), Some(&[i][..]), "statement {i}");
                             assert_eq!(
-                                found.facts.lexed(),
+                                found.facts().lexed(),
                                 &LexedStatement::lex(Dialect::H2, sql),
                                 "statement {i}"
                             );
-                            if found.cached {
+                            if found.cached() {
                                 found_kept.fetch_add(1, Ordering::Relaxed);
                             }
                         }
@@ -300,13 +327,16 @@ mod tests {
             .lock()
             .unwrap();
         let found = facts(&cache, Dialect::H2, SQL, &[]);
-        assert!(!found.cached);
-        assert_eq!(found.facts.lexed(), &LexedStatement::lex(Dialect::H2, SQL));
+        assert!(!found.cached());
+        assert_eq!(
+            found.facts().lexed(),
+            &LexedStatement::lex(Dialect::H2, SQL)
+        );
         drop(held);
         assert!(
-            !facts(&cache, Dialect::H2, SQL, &[]).cached,
+            !facts(&cache, Dialect::H2, SQL, &[]).cached(),
             "nothing was kept while busy"
         );
-        assert!(facts(&cache, Dialect::H2, SQL, &[]).cached);
+        assert!(facts(&cache, Dialect::H2, SQL, &[]).cached());
     }
 }
