@@ -2,8 +2,8 @@
 //! one used least recently replaced.
 //!
 //! The engine's caches across requests (a rule set's input-signature cache, an engine's compiled
-//! request inputs and its recently checked statements) are arrays of these, each behind a mutex that callers take with `try_lock`:
-//! a hash picks the set, and the set holds a few keys, so that two keys every request uses can
+//! request inputs and its recently checked statements) are arrays of these, each behind a mutex
+//! that callers take with `try_lock`: a hash picks the set, and the set holds a few keys, so that two keys every request uses can
 //! share a set without evicting each other at every request (what a cache of one entry per slot
 //! did). The caller compares the key itself: a set compares hashes first and then asks about
 //! the first entry with the hash only (two keys of one 64-bit hash in one set only miss, and a
@@ -89,35 +89,54 @@ impl<E, const N: usize> CacheSet<E, N> {
     }
 }
 
-/// The hashes of the last `N` keys seen once and not kept, for caches that keep a key only the
-/// second time it is seen: a stream of distinct keys then costs a hash and a comparison each,
-/// never an allocation.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct SeenOnce<const N: usize> {
-    hashes: [u64; N],
-    /// The slot the next new hash takes (the oldest).
+/// A [`CacheSet`] that keeps a key only the second time it is seen: the hashes of the last
+/// `SEEN` keys seen once are remembered, so a stream of distinct keys costs a hash and a
+/// comparison each, never an allocation (the engine's compiled requests and statements).
+pub(crate) struct SecondSighting<E, const WAYS: usize, const SEEN: usize> {
+    entries: CacheSet<E, WAYS>,
+    /// Hashes of keys seen once and not kept; `next` is the slot the next one takes (the oldest).
+    seen: [u64; SEEN],
     next: usize,
 }
 
-impl<const N: usize> Default for SeenOnce<N> {
+/// What [`SecondSighting::lookup`] found.
+pub(crate) enum Sighting<'a, E> {
+    /// The entry kept for the key.
+    Kept(&'a E),
+    /// Not kept, seen before: the caller should keep what it works out.
+    Second,
+    /// Not seen before (its hash is remembered now).
+    First,
+}
+
+impl<E, const WAYS: usize, const SEEN: usize> Default for SecondSighting<E, WAYS, SEEN> {
     fn default() -> Self {
-        SeenOnce {
-            hashes: [0; N],
+        SecondSighting {
+            entries: CacheSet::default(),
+            seen: [0; SEEN],
             next: 0,
         }
     }
 }
 
-impl<const N: usize> SeenOnce<N> {
-    /// Whether a key of this hash was seen before; remembers it, in place of the oldest, when
-    /// not.
-    pub(crate) fn seen_before(&mut self, hash: u64) -> bool {
-        if self.hashes.contains(&hash) {
-            return true;
+impl<E, const WAYS: usize, const SEEN: usize> SecondSighting<E, WAYS, SEEN> {
+    /// The entry kept under `hash` that `is_key` accepts; else whether this is the key's second
+    /// sighting (remembering its hash, in place of the oldest, when it is the first).
+    pub(crate) fn lookup(&mut self, hash: u64, is_key: impl FnOnce(&E) -> bool) -> Sighting<'_, E> {
+        if let Some(entry) = self.entries.get(hash, is_key) {
+            return Sighting::Kept(entry);
         }
-        self.hashes[self.next] = hash;
-        self.next = (self.next + 1) % N;
-        false
+        if self.seen.contains(&hash) {
+            return Sighting::Second;
+        }
+        self.seen[self.next] = hash;
+        self.next = (self.next + 1) % SEEN;
+        Sighting::First
+    }
+
+    /// Keeps `entry` under `hash` ([`CacheSet::put`]).
+    pub(crate) fn put(&mut self, hash: u64, entry: E, is_key: impl FnOnce(&E) -> bool) {
+        self.entries.put(hash, entry, is_key);
     }
 }
 
@@ -138,14 +157,32 @@ mod tests {
     }
 
     #[test]
-    fn a_hash_is_seen_before_until_n_newer_ones_push_it_out() {
-        let mut seen: SeenOnce<2> = SeenOnce::default();
-        assert!(!seen.seen_before(7));
-        assert!(seen.seen_before(7));
-        assert!(!seen.seen_before(8));
-        assert!(!seen.seen_before(9), "7 is pushed out");
-        assert!(!seen.seen_before(7));
-        assert!(seen.seen_before(9));
+    fn a_key_is_kept_at_its_second_sighting_until_newer_ones_push_its_hash_out() {
+        let mut set: SecondSighting<&str, 2, 2> = SecondSighting::default();
+        let sighting = |set: &mut SecondSighting<&str, 2, 2>, hash: u64, key: &str| match set
+            .lookup(hash, |e| *e == key)
+        {
+            Sighting::Kept(e) => format!("kept {e}"),
+            Sighting::Second => "second".to_string(),
+            Sighting::First => "first".to_string(),
+        };
+        assert_eq!(sighting(&mut set, 7, "a"), "first");
+        assert_eq!(sighting(&mut set, 7, "a"), "second");
+        set.put(7, "a", |e| *e == "a");
+        assert_eq!(sighting(&mut set, 7, "a"), "kept a");
+        assert_eq!(
+            sighting(&mut set, 7, "z"),
+            "second",
+            "same hash, another key"
+        );
+        assert_eq!(sighting(&mut set, 8, "b"), "first");
+        assert_eq!(sighting(&mut set, 9, "c"), "first");
+        assert_eq!(
+            sighting(&mut set, 7, "z"),
+            "first",
+            "7 was pushed out by 8 and 9"
+        );
+        assert_eq!(sighting(&mut set, 9, "c"), "second");
     }
 
     #[test]

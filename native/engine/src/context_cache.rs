@@ -27,7 +27,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use crate::cache_set::{hash_of, set_index, CacheSet, SeenOnce};
+use crate::cache_set::{hash_of, set_index, SecondSighting, Sighting};
 use crate::context::{CompiledRequest, ContextLimits, RequestContext};
 use crate::wire::{RequestRecord, WireError};
 
@@ -55,14 +55,7 @@ pub struct Opened {
 /// Requests' compiled inputs, by their record, compiled under one engine's limits.
 pub struct ContextCache {
     limits: ContextLimits,
-    sets: Box<[Mutex<Set>]>,
-}
-
-#[derive(Default)]
-struct Set {
-    records: CacheSet<Entry, WAYS>,
-    /// Hashes of records seen once and not kept.
-    seen: SeenOnce<SEEN>,
+    sets: Box<[Mutex<SecondSighting<Entry, WAYS, SEEN>>]>,
 }
 
 struct Entry {
@@ -89,14 +82,15 @@ impl ContextCache {
         let hash = hash_of(record);
         let set = &self.sets[set_of(hash)];
         let keep = match set.try_lock() {
-            Ok(mut set) => match set.records.get(hash, |e| *e.record == *record) {
-                Some(entry) => {
+            Ok(mut set) => match set.lookup(hash, |e| *e.record == *record) {
+                Sighting::Kept(entry) => {
                     return Ok(Opened {
                         context: RequestContext::sharing(Arc::clone(&entry.compiled)),
                         shared: true,
                     })
                 }
-                None => set.seen.seen_before(hash),
+                Sighting::Second => true,
+                Sighting::First => false,
             },
             Err(_) => false,
         };
@@ -108,7 +102,7 @@ impl ContextCache {
                     record: record.into(),
                     compiled: Arc::clone(opened.context.compiled()),
                 };
-                set.records.put(hash, entry, |e| *e.record == *record);
+                set.put(hash, entry, |e| *e.record == *record);
             }
         }
         Ok(opened)

@@ -474,7 +474,8 @@ impl Engine {
         let facts = found.as_ref().map(Found::facts);
         let detected = match (facts, sink.api.query_language()) {
             (Some(facts), _) => sql::detect_lexed(ctx, sink.statement, facts.lexed()),
-            (None, Some(_)) if input_occurs => orm::detect(ctx, sink.statement),
+            // the input search above is the one `orm::detect` would repeat
+            (None, Some(_)) if input_occurs => orm::analyze(ctx, sink.statement).finding,
             (None, _) => None,
         };
         if let Some(f) = detected {

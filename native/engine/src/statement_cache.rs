@@ -27,7 +27,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use crate::cache_set::{hash_of, set_index, CacheSet, SeenOnce};
+use crate::cache_set::{hash_of, set_index, SecondSighting, Sighting};
 use crate::sql::{Dialect, LexedStatement};
 
 /// Statements longer than this are lexed and scanned at every check: long statements rarely
@@ -118,14 +118,7 @@ impl Found {
 
 /// Recently checked statements' [`StatementFacts`], for one engine.
 pub struct StatementCache {
-    sets: Box<[Mutex<Set>]>,
-}
-
-#[derive(Default)]
-struct Set {
-    statements: CacheSet<Entry, WAYS>,
-    /// Hashes of statements seen once and not kept.
-    seen: SeenOnce<SEEN>,
+    sets: Box<[Mutex<SecondSighting<Entry, WAYS, SEEN>>]>,
 }
 
 struct Entry {
@@ -160,12 +153,13 @@ impl StatementCache {
         let hash = key_hash(dialect, statement);
         let set = &self.sets[set_index(hash, SETS)];
         let keep = match set.try_lock() {
-            Ok(mut set) => match set.statements.get(hash, |e| e.is(dialect, statement)) {
-                Some(entry) => {
+            Ok(mut set) => match set.lookup(hash, |e| e.is(dialect, statement)) {
+                Sighting::Kept(entry) => {
                     FOUND.fetch_add(1, Ordering::Relaxed);
                     return Found::Cached(Arc::clone(&entry.facts));
                 }
-                None => set.seen.seen_before(hash),
+                Sighting::Second => true,
+                Sighting::First => false,
             },
             Err(_) => false,
         };
@@ -175,15 +169,15 @@ impl StatementCache {
         if !keep || facts.lexed.token_count() > MAX_CACHED_TOKENS {
             return Found::Fresh(facts);
         }
+        let Ok(mut set) = set.try_lock() else {
+            return Found::Fresh(facts);
+        };
         let facts = Arc::new(facts);
-        if let Ok(mut set) = set.try_lock() {
-            let entry = Entry {
-                statement: statement.into(),
-                facts: Arc::clone(&facts),
-            };
-            set.statements
-                .put(hash, entry, |e| e.is(dialect, statement));
-        }
+        let entry = Entry {
+            statement: statement.into(),
+            facts: Arc::clone(&facts),
+        };
+        set.put(hash, entry, |e| e.is(dialect, statement));
         Found::Kept(facts)
     }
 }

@@ -23,6 +23,7 @@
 
 pub mod normalize;
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use memchr::memmem;
@@ -32,7 +33,7 @@ use crate::context::RequestContext;
 use crate::event::Span;
 use crate::input::{Input, InputPart};
 use crate::matcher::Occurrence;
-use crate::sql::{Dialect, LexedStatement, SqlLexer, Token, TokenKind};
+use crate::sql::{Dialect, LexedStatement, Token, TokenKind};
 use crate::verdict::Confidence;
 use normalize::{normalize, Normalized};
 
@@ -534,18 +535,15 @@ fn normalized_reach(
 }
 
 /// Whether a span of a SQL statement is data: inside one string literal, quoted identifier or
-/// comment. The statement is lexed on first need, unless the caller lexed it already. A
-/// statement for an unknown database is also read as MySQL reads it, and a span is data only
-/// if both readings agree (an attacker writes for the database that is really there, as
-/// [`crate::sql::detect()`] assumes too).
+/// comment. The statement is lexed on first need ([`LexedStatement`]), unless the caller lexed
+/// it already. A statement for an unknown database is also read as MySQL reads it, and a span is
+/// data only if both readings agree (an attacker writes for the database that is really there,
+/// as [`crate::sql::detect()`] assumes too).
 struct SqlData<'a> {
     text: &'a [u8],
     dialect: Dialect,
-    /// The caller's lexing, when it had one: then the fields below stay unused.
-    given: Option<&'a LexedStatement>,
-    /// `None`: not lexed yet; `Some(None)`: the lexer failed, so nothing is known to be data.
-    own: Option<Option<Vec<Token>>>,
-    mysql: Option<Option<Vec<Token>>>,
+    /// `None`: not lexed yet.
+    lexed: Option<Cow<'a, LexedStatement>>,
 }
 
 impl<'a> SqlData<'a> {
@@ -553,47 +551,22 @@ impl<'a> SqlData<'a> {
         SqlData {
             text,
             dialect,
-            given: given.filter(|l| l.dialect() == dialect),
-            own: None,
-            mysql: None,
+            lexed: given.filter(|l| l.dialect() == dialect).map(Cow::Borrowed),
         }
     }
 
+    /// A reading the lexer could not finish says nothing is data.
     fn is_data(&mut self, start: usize, end: usize) -> bool {
         if start >= end {
             return false;
         }
-        if !self
-            .reading(self.dialect)
-            .is_some_and(|t| inside_one_literal(t, start, end))
-        {
-            return false;
-        }
-        self.dialect != Dialect::Generic
-            || self
-                .reading(Dialect::MySql)
-                .is_some_and(|t| inside_one_literal(t, start, end))
-    }
-
-    /// The statement's tokens as `reading` (its own dialect, or MySQL) lexes it; `None` when
-    /// the lexer failed.
-    fn reading(&mut self, reading: Dialect) -> Option<&[Token]> {
-        if let Some(given) = self.given {
-            let tokens = if reading == given.dialect() {
-                given.own()
-            } else {
-                given.mysql()?
-            };
-            return tokens.ok();
-        }
-        let text = self.text;
-        let slot = if reading == self.dialect {
-            &mut self.own
-        } else {
-            &mut self.mysql
-        };
-        slot.get_or_insert_with(|| SqlLexer::new(reading).tokens(text).ok())
-            .as_deref()
+        let (text, dialect) = (self.text, self.dialect);
+        let lexed = self
+            .lexed
+            .get_or_insert_with(|| Cow::Owned(LexedStatement::lex(dialect, text)));
+        let inside =
+            |tokens: Result<&[Token], _>| tokens.is_ok_and(|t| inside_one_literal(t, start, end));
+        inside(lexed.own()) && lexed.mysql().is_none_or(inside)
     }
 }
 

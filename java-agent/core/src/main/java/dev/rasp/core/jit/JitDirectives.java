@@ -35,8 +35,8 @@ import java.util.zip.CRC32;
  *
  * <p>One compiler directive does it, added at the end of {@code premain} (on a thread of its own) with the JVM's
  * diagnostic command {@code Compiler.directives_add} ({@link DiagnosticCommand}: what {@code jcmd <pid>
- * Compiler.directives_add} runs, without creating the platform MBean server), which reads it from a file: the file is in the agent's per-user
- * cache directory ({@link CacheDirectory}), written once per content, owner-only. Where the command cannot be run
+ * Compiler.directives_add} runs, without creating the platform MBean server), which reads it from a file: the
+ * file is in the agent's per-user cache directory ({@link CacheDirectory}), written once per content, owner-only. Where the command cannot be run
  * that way, the directive waits for the platform MBean server (the application's or a JMX connection's) and is
  * added through its DiagnosticCommand MBean ({@link #addThroughServer}). The
  * directive names the package ASM has in this jar and the agent's own classes, so no application class matches

@@ -31,9 +31,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Everything happens on one daemon thread, {@code rasp-jmx}: the start and the request
  * threads never touch the MBean server (its registration locks). A request thread that makes a
- * rule's first verdict only wakes that thread ({@link RaspTelemetry#onNewVerdictKind}). A server that refuses (no permission) is logged once
- * and the agent runs on without JMX; a name already taken (another agent's beans) is left as it
- * is, logged once.
+ * rule's first verdict only wakes that thread ({@link RaspTelemetry#onNewVerdictKind}). A server
+ * that refuses (no permission) is logged once and the agent runs on without JMX; a name already
+ * taken (another agent's beans) is left as it is, logged once.
  */
 public final class AgentJmx {
 
