@@ -9,7 +9,7 @@
 //! the first entry with the hash only (two keys of one 64-bit hash in one set only miss, and a
 //! miss is answered by the work the cache saves).
 
-use std::hash::BuildHasher;
+use std::hash::{BuildHasher, Hasher};
 
 use foldhash::fast::FixedState;
 
@@ -17,9 +17,15 @@ use foldhash::fast::FixedState;
 /// 16 bytes a step (FNV-1a, a multiply a byte, was most of the first check of a browser's
 /// request). The seed need not be secret: a collision only evicts, the key itself is compared.
 pub(crate) fn hash_of(key: &[u8]) -> u64 {
-    const STATE: FixedState = FixedState::with_seed(0x5ca7_cac4e);
     STATE.hash_one(key)
 }
+
+/// A hasher of the same family as [`hash_of`], for keys made of several parts.
+pub(crate) fn key_hasher() -> impl Hasher {
+    STATE.build_hasher()
+}
+
+const STATE: FixedState = FixedState::with_seed(0x5ca7_cac4e);
 
 /// Which of `sets` sets a key of this hash belongs to (the hash's high half; the low half
 /// tells keys of one set apart).

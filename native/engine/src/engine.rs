@@ -26,12 +26,14 @@ use crate::config::{check_rule_ids, ConfigError, EngineConfig, Policy};
 use crate::context::RequestContext;
 use crate::context_cache::{ContextCache, Opened};
 use crate::event::{EventSink, Span};
+use crate::matcher::Occurrence;
 use crate::orm::{self, QueryLanguage};
 use crate::path::{self, PathOp};
 use crate::rules::eval::{self, sink_hits, RulePlan, SinkText};
 use crate::rules::{RuleSet, SinkKind};
 use crate::sql::{self, Dialect, SqlRule};
-use crate::statement_cache::{Found, StatementCache, StatementFacts};
+use crate::statement_cache::{Found, Lookup, StatementCache, StatementFacts};
+use crate::statement_shapes::{Shape, ShapeSighting, StatementShapes};
 use crate::verdict::{Confidence, Verdict};
 use crate::wire::WireError;
 use decision::{BuiltinWhy, Finding, Source};
@@ -256,6 +258,8 @@ pub struct Engine {
     contexts: Arc<ContextCache>,
     /// Recently checked statements' tokens and sink-rule hits, for this rule set only.
     statements: Arc<StatementCache>,
+    /// Shapes of statements lexed recently that held their input inside string literals.
+    shapes: Arc<StatementShapes>,
 }
 
 impl fmt::Debug for Engine {
@@ -301,6 +305,7 @@ impl Engine {
             plan,
             contexts,
             statements: Arc::new(StatementCache::new()),
+            shapes: Arc::new(StatementShapes::new()),
         }
     }
 
@@ -460,24 +465,25 @@ impl Engine {
         // The input search is most of a check that finds nothing: done once, for the detector
         // and the rules.
         let input_occurs = ctx.matcher().any(sink.statement);
-        // SQL proper (not JPQL/HQL) with an input in it is lexed, and scanned by the sink
-        // rules, once per distinct statement while it stays in the cache.
-        let found = (input_occurs && sink.api.query_language().is_none()).then(|| {
-            self.statements.facts(sink.dialect, sink.statement, || {
-                let hits = self
-                    .plan
-                    .scans_sink(SinkKind::Sql, input_occurs)
-                    .then(|| sink_hits(&self.rules, SinkKind::Sql, sink.statement));
-                StatementFacts::new(sink.dialect, sink.statement, hits)
-            })
-        });
-        let facts = found.as_ref().map(Found::facts);
-        let detected = match (facts, sink.api.query_language()) {
-            (Some(facts), _) => sql::detect_lexed(ctx, sink.statement, facts.lexed()),
+        let (found, detected) = match sink.api.query_language() {
+            None if input_occurs => {
+                let occurrences = ctx.matcher().occurrences(sink.statement);
+                let found = self.statement_facts(sink, &occurrences);
+                let detected = found.as_ref().and_then(|found| {
+                    sql::detect_occurrences(
+                        ctx,
+                        sink.statement,
+                        found.facts().lexed(),
+                        &occurrences,
+                    )
+                });
+                (found, detected)
+            }
             // the input search above is the one `orm::detect` would repeat
-            (None, Some(_)) if input_occurs => orm::analyze(ctx, sink.statement).finding,
-            (None, _) => None,
+            Some(_) if input_occurs => (None, orm::analyze(ctx, sink.statement).finding),
+            _ => (None, None),
         };
+        let facts = found.as_ref().map(Found::facts);
         if let Some(f) = detected {
             findings.push(self.detector_finding(
                 (f.rule.id(), "sqli", f.rule.message()),
@@ -498,6 +504,33 @@ impl Engine {
         }
         self.rule_findings(ctx, text, &mut findings);
         findings
+    }
+
+    /// The tokens (and sink-rule hits) of a statement an input occurs in: kept from an earlier
+    /// check of the same bytes, else worked out now. `None` when the statement's shape says
+    /// every occurrence is inside a string literal, so the detector has nothing to judge and
+    /// the statement is not lexed (the rules lex it themselves if a hit needs it).
+    fn statement_facts(&self, sink: &SqlSink<'_>, occurrences: &[Occurrence]) -> Option<Found> {
+        let missing = match self.statements.lookup(sink.dialect, sink.statement) {
+            Lookup::Cached(facts) => return Some(Found::Cached(facts)),
+            Lookup::Missing(missing) => missing,
+        };
+        let shape = Shape::of(sink.dialect, sink.statement, occurrences);
+        let sighting = shape
+            .as_ref()
+            .map_or(ShapeSighting::First, |s| self.shapes.sighting(s));
+        if sighting == ShapeSighting::InsideLiterals {
+            return None;
+        }
+        let hits = self
+            .plan
+            .scans_sink(SinkKind::Sql, true)
+            .then(|| sink_hits(&self.rules, SinkKind::Sql, sink.statement));
+        let facts = StatementFacts::new(sink.dialect, sink.statement, hits);
+        if let (Some(shape), ShapeSighting::Second) = (&shape, sighting) {
+            self.shapes.learn(shape, facts.lexed());
+        }
+        Some(self.statements.store(missing, sink.statement, facts))
     }
 
     fn command_findings(

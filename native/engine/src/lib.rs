@@ -20,7 +20,9 @@
 //! * When an input does occur, [`sql`] lexes the statement with the dialect's own quoting and
 //!   comment rules ([`sql::SqlLexer`]) and [`sql::detect()`] classifies each occurrence. The
 //!   tokens (and the sink rules' scan) of a statement checked again are kept
-//!   ([`statement_cache`]); the occurrences are the request's own, judged at every check.
+//!   ([`statement_cache`]); the occurrences are the request's own, judged at every check. A
+//!   statement that differs from one lexed before only in input inside its string literals
+//!   is not lexed at all ([`statement_shapes`]).
 //! * [`rules`] adds what structure cannot see: a compiled rule set ([`rules::RuleSet`],
 //!   Hyperscan or a portable DFA) whose sink rules match dangerous statements, commands and
 //!   paths (and the deserialization gadget classes of [`deser`]), and whose input signatures catch attack input that reached a sink transformed.
@@ -55,6 +57,7 @@ pub mod path;
 pub mod rules;
 pub mod sql;
 pub mod statement_cache;
+pub mod statement_shapes;
 pub mod verdict;
 pub mod wire;
 pub mod xxe;

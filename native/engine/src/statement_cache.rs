@@ -147,29 +147,55 @@ impl StatementCache {
         statement: &[u8],
         compute: impl FnOnce() -> StatementFacts,
     ) -> Found {
+        match self.lookup(dialect, statement) {
+            Lookup::Cached(facts) => Found::Cached(facts),
+            // Lexed and scanned outside the lock: another thread's check never waits for it.
+            Lookup::Missing(missing) => self.store(missing, statement, compute()),
+        }
+    }
+
+    /// The facts kept for `statement` in `dialect`, else what to do with the facts the caller
+    /// works out ([`StatementCache::store`]).
+    pub fn lookup(&self, dialect: Dialect, statement: &[u8]) -> Lookup {
         if statement.len() > MAX_CACHED_STATEMENT {
-            return Found::Fresh(compute());
+            return Lookup::Missing(Missing {
+                dialect,
+                hash: 0,
+                keep: false,
+            });
         }
         let hash = key_hash(dialect, statement);
-        let set = &self.sets[set_index(hash, SETS)];
-        let keep = match set.try_lock() {
+        let keep = match self.sets[set_index(hash, SETS)].try_lock() {
             Ok(mut set) => match set.lookup(hash, |e| e.is(dialect, statement)) {
                 Sighting::Kept(entry) => {
                     FOUND.fetch_add(1, Ordering::Relaxed);
-                    return Found::Cached(Arc::clone(&entry.facts));
+                    return Lookup::Cached(Arc::clone(&entry.facts));
                 }
                 Sighting::Second => true,
                 Sighting::First => false,
             },
             Err(_) => false,
         };
-        // Lexed and scanned outside the lock: another thread's check never waits for it.
-        let facts = compute();
+        Lookup::Missing(Missing {
+            dialect,
+            hash,
+            keep,
+        })
+    }
+
+    /// `facts`, worked out for a statement [`StatementCache::lookup`] did not find, kept when
+    /// this is its second sighting and it is small enough.
+    pub fn store(&self, missing: Missing, statement: &[u8], facts: StatementFacts) -> Found {
+        let Missing {
+            dialect,
+            hash,
+            keep,
+        } = missing;
         debug_assert_eq!(facts.lexed.dialect(), dialect, "facts of another dialect");
         if !keep || facts.lexed.token_count() > MAX_CACHED_TOKENS {
             return Found::Fresh(facts);
         }
-        let Ok(mut set) = set.try_lock() else {
+        let Ok(mut set) = self.sets[set_index(hash, SETS)].try_lock() else {
             return Found::Fresh(facts);
         };
         let facts = Arc::new(facts);
@@ -180,6 +206,23 @@ impl StatementCache {
         set.put(hash, entry, |e| e.is(dialect, statement));
         Found::Kept(facts)
     }
+}
+
+/// What [`StatementCache::lookup`] found.
+#[derive(Debug)]
+pub enum Lookup {
+    /// The statement's facts, kept from an earlier check.
+    Cached(Arc<StatementFacts>),
+    /// Not kept: hand the facts worked out to [`StatementCache::store`].
+    Missing(Missing),
+}
+
+/// A statement [`StatementCache::lookup`] did not find: its hash, and whether it was seen before.
+#[derive(Debug)]
+pub struct Missing {
+    dialect: Dialect,
+    hash: u64,
+    keep: bool,
 }
 
 impl Default for StatementCache {

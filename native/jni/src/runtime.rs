@@ -279,6 +279,7 @@ impl Runtime {
             "contexts_opened": load(&self.stats.contexts_opened),
             "contexts_shared": load(&self.stats.contexts_shared),
             "statements_cached": rasp_engine::statement_cache::statements_cached(),
+            "statements_judged_by_shape": rasp_engine::statement_shapes::statements_judged_by_shape(),
             "contexts_rejected": load(&self.stats.contexts_rejected),
             "contexts_live": self.contexts.live(),
             "stale_handles": load(&self.stats.stale_handles),

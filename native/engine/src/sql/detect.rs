@@ -105,9 +105,23 @@ pub fn detect_lexed(
     sql: &[u8],
     lexed: &LexedStatement,
 ) -> Option<SqlFinding> {
-    let finding = judge(ctx, lexed.dialect(), sql, lexed.own()).finding;
+    detect_occurrences(ctx, sql, lexed, &ctx.matcher().occurrences(sql))
+}
+
+/// [`detect_lexed`] for a caller that has the request's occurrences in `sql` already
+/// ([`crate::matcher::InputMatcher::occurrences`]): both readings of the generic dialect judge
+/// the same occurrences, found once.
+pub fn detect_occurrences(
+    ctx: &RequestContext,
+    sql: &[u8],
+    lexed: &LexedStatement,
+    occurrences: &[Occurrence],
+) -> Option<SqlFinding> {
+    let finding = judge(ctx, lexed.dialect(), sql, lexed.own(), occurrences).finding;
     match lexed.mysql() {
-        Some(mysql) if finding.is_none() => judge(ctx, Dialect::MySql, sql, mysql).finding,
+        Some(mysql) if finding.is_none() => {
+            judge(ctx, Dialect::MySql, sql, mysql, occurrences).finding
+        }
         _ => finding,
     }
 }
@@ -118,7 +132,13 @@ pub fn analyze(ctx: &RequestContext, dialect: Dialect, sql: &[u8]) -> SqlAnalysi
     let Judged {
         occurrences,
         finding,
-    } = judge(ctx, dialect, sql, tokens.as_deref());
+    } = judge(
+        ctx,
+        dialect,
+        sql,
+        tokens.as_deref(),
+        &ctx.matcher().occurrences(sql),
+    );
     SqlAnalysis {
         tokens,
         occurrences,
@@ -136,7 +156,7 @@ pub fn analyze_tokens(
     let Judged {
         occurrences,
         finding,
-    } = judge_tokens(ctx, sql, tokens.as_deref());
+    } = judge_tokens(ctx, sql, tokens.as_deref(), &ctx.matcher().occurrences(sql));
     SqlAnalysis {
         tokens,
         occurrences,
@@ -156,8 +176,9 @@ fn judge(
     dialect: Dialect,
     sql: &[u8],
     tokens: Result<&[Token], &LexError>,
+    occurrences: &[Occurrence],
 ) -> Judged {
-    let mut judged = judge_tokens(ctx, sql, tokens);
+    let mut judged = judge_tokens(ctx, sql, tokens, occurrences);
     if dialect == Dialect::H2 && judged.finding.is_none() {
         if let Ok(tokens) = tokens {
             for (o, rule) in judged.occurrences.iter_mut().filter(|(_, r)| r.is_none()) {
@@ -174,8 +195,12 @@ fn judge(
     judged
 }
 
-fn judge_tokens(ctx: &RequestContext, sql: &[u8], tokens: Result<&[Token], &LexError>) -> Judged {
-    let occurrences = ctx.matcher().occurrences(sql);
+fn judge_tokens(
+    ctx: &RequestContext,
+    sql: &[u8],
+    tokens: Result<&[Token], &LexError>,
+    occurrences: &[Occurrence],
+) -> Judged {
     let classified: Vec<(Occurrence, Option<SqlRule>)> = match tokens {
         Ok(tokens) => occurrences
             .iter()
@@ -184,7 +209,7 @@ fn judge_tokens(ctx: &RequestContext, sql: &[u8], tokens: Result<&[Token], &LexE
         Err(_) => occurrences.iter().map(|&o| (o, None)).collect(),
     };
     let finding = match tokens {
-        Err(err) => unparsable_finding(&occurrences, err),
+        Err(err) => unparsable_finding(occurrences, err),
         Ok(tokens) => classified
             .iter()
             .filter_map(|&(o, rule)| {

@@ -7,8 +7,11 @@
 //! sink rules' "is this match data?" question and the engine's cache of recent statements
 //! ([`crate::statement_cache`]), which keeps this value for a statement checked again.
 
+use std::ops::Range;
+
 use super::dialect::Dialect;
 use super::lexer::SqlLexer;
+use super::quoted::inside_quoted_literal;
 use super::token::{LexError, Token};
 
 /// The tokens of one statement in its dialect (and as MySQL for the generic dialect), or where
@@ -43,6 +46,23 @@ impl LexedStatement {
     /// The statement's tokens as MySQL reads it, for the generic dialect; `None` otherwise.
     pub fn mysql(&self) -> Option<Result<&[Token], &LexError>> {
         self.mysql.as_ref().map(|r| r.as_deref())
+    }
+
+    /// Whether every reading lexed and has each of `regions` strictly inside one quoted string
+    /// literal ([`super::quoted`]).
+    pub fn all_inside_quoted_literals<R>(&self, sql: &[u8], regions: R) -> bool
+    where
+        R: IntoIterator<Item = Range<usize>> + Clone,
+    {
+        let inside = |reading: Result<&[Token], &LexError>| {
+            reading.is_ok_and(|tokens| {
+                regions
+                    .clone()
+                    .into_iter()
+                    .all(|r| inside_quoted_literal(sql, tokens, &r))
+            })
+        };
+        inside(self.own()) && self.mysql().is_none_or(inside)
     }
 
     /// Tokens held, both readings together: what keeping this value costs in memory.

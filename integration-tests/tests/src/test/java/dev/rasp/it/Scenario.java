@@ -186,6 +186,43 @@ public final class Scenario {
         return state;
     }
 
+    /**
+     * A search box sent a new term every request, as real users do: no two statements alike, so
+     * the statement cache never finds one. From the third term on the engine knows the statement's
+     * shape (its text around the term, the term inside its {@code LIKE} literals:
+     * rasp_engine::statement_shapes) and judges it without lexing ({@code statements_judged_by_shape}
+     * grows by at least {@code terms - 2}); each term is served, no event. Then {@code attack}, in the
+     * same place of the same statement, is blocked with one event and the database intact, and a
+     * new term after it is served again.
+     */
+    public void assertNewTermsServedThenBlocked(String db, Case attack, int terms) {
+        List<String> problems = new ArrayList<>();
+        long judgedBefore = engineStats().path("statements_judged_by_shape").asLong();
+        int mark = events.mark();
+        String run = Long.toString(System.nanoTime(), 36);
+        for (int i = 0; i < terms; i++) {
+            Http.Resp r = Endpoint.SEARCH.send(http, db, "red running shoes " + run + " " + i);
+            JsonNode body = r.status() == 200 ? jsonOrNull(r.body()) : null;
+            if (body == null || !body.isArray()) {
+                problems.add("term " + i + ": status " + r.status() + ", body " + r.body());
+            }
+        }
+        long judged = engineStats().path("statements_judged_by_shape").asLong() - judgedBefore;
+        if (judged < terms - 2) {
+            problems.add(terms + " new terms judged by shape " + judged + " times, expected " + (terms - 2)
+                + " or more");
+        }
+        List<String> evs = eventsSince(mark);
+        if (!evs.isEmpty()) {
+            problems.add("expected no event for the benign terms, got " + evs.size());
+        }
+        if (!problems.isEmpty()) {
+            fail("[" + db + "] new search terms: " + String.join("; ", problems) + "\nevents: " + evs);
+        }
+        assertBlocked(db, attack);
+        assertBenign(db, Case.names(Endpoint.SEARCH, "blue hat " + run));
+    }
+
     /** The agent's engine counters (the test application's {@code /debug/rasp-stats}). */
     JsonNode engineStats() {
         Http.Resp r = http.get("/debug/rasp-stats");

@@ -102,6 +102,24 @@ class SpringBlockModeIT {
         }
     }
 
+    static Stream<Case> h2SearchAttacks() {
+        return Cases.attacks(Endpoint.SPRING).stream().filter(c -> c.endpoint == Endpoint.SEARCH);
+    }
+
+    /** How many new terms {@link #newSearchTermsAreServedAndAnAttackAfterThemBlocked} sends first. */
+    static final int NEW_TERMS = 6;
+
+    /**
+     * A new search term every request (what the statement cache cannot help with): served, the
+     * statement judged by its shape from the third term on, and a {@code LIKE} attack in the same
+     * place afterwards still blocked (Scenario#assertNewTermsServedThenBlocked).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("h2SearchAttacks")
+    void newSearchTermsAreServedAndAnAttackAfterThemBlocked(Case attack) {
+        s.assertNewTermsServedThenBlocked("h2", attack, NEW_TERMS);
+    }
+
     @Test
     void postgresIsPartOfTheRun() {
         if (ItConfig.pgUrl() == null) {

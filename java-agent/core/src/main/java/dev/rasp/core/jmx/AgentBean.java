@@ -20,6 +20,7 @@ final class AgentBean extends ReadOnlyBean {
             {"contexts_opened", "Request contexts opened"},
             {"contexts_shared", "Request contexts opened with the inputs compiled for an earlier request with the same record"},
             {"statements_cached", "SQL checks that found their statement lexed and scanned by an earlier check"},
+            {"statements_judged_by_shape", "SQL checks judged without lexing: the statement differed from one lexed before only in input inside its string literals"},
             {"contexts_rejected", "Request contexts the engine could not open (those requests ran unchecked)"},
             {"contexts_live", "Request contexts open now"},
             {"stale_handles", "Calls with a context handle already released"},
