@@ -465,23 +465,23 @@ impl Engine {
         // The input search is most of a check that finds nothing: done once, for the detector
         // and the rules.
         let input_occurs = ctx.matcher().any(sink.statement);
-        let (found, detected) = match sink.api.query_language() {
-            None if input_occurs => {
-                let occurrences = ctx.matcher().occurrences(sink.statement);
-                let found = self.statement_facts(sink, &occurrences);
-                let detected = found.as_ref().and_then(|found| {
-                    sql::detect_occurrences(
-                        ctx,
-                        sink.statement,
-                        found.facts().lexed(),
-                        &occurrences,
-                    )
-                });
-                (found, detected)
-            }
+        let sql_proper = sink.api.query_language().is_none();
+        let occurrences = if input_occurs && sql_proper {
+            ctx.matcher().occurrences(sink.statement)
+        } else {
+            Vec::new()
+        };
+        let (found, detected) = if !input_occurs {
+            (None, None)
+        } else if sql_proper {
+            let found = self.statement_facts(sink, &occurrences);
+            let detected = found.as_ref().and_then(|found| {
+                sql::detect_occurrences(ctx, sink.statement, found.facts().lexed(), &occurrences)
+            });
+            (found, detected)
+        } else {
             // the input search above is the one `orm::detect` would repeat
-            Some(_) if input_occurs => (None, orm::analyze(ctx, sink.statement).finding),
-            _ => (None, None),
+            (None, orm::analyze(ctx, sink.statement).finding)
         };
         let facts = found.as_ref().map(Found::facts);
         if let Some(f) = detected {
@@ -498,6 +498,7 @@ impl Engine {
         self.overflow(ctx, &mut findings);
         let mut text = SinkText::new(SinkKind::Sql, sink.statement, input_occurs);
         text.dialect = Some(sink.dialect);
+        text.occurring = &occurrences;
         if let Some(facts) = facts {
             text.lexed = Some(facts.lexed());
             text.sink_hits = facts.sink_hits();

@@ -502,6 +502,43 @@ fn a_verbatim_input_is_left_to_the_structural_detectors() {
     }
 }
 
+/// A request's first check does not scan the input signatures of the inputs it found verbatim
+/// in its statement (their hits are left to the detectors there); a later check of the same
+/// request where that input arrives transformed scans it then, and fires as a request whose
+/// first check it is does.
+#[test]
+fn an_input_unscanned_at_a_verbatim_check_is_scanned_when_a_later_check_needs_it() {
+    for e in engines("") {
+        let input = "1 UNION SELECT pass FROM users";
+        let verbatim = "SELECT a FROM t WHERE id = 1 UNION SELECT pass FROM users";
+        let lowered = "SELECT a FROM t WHERE id = 1 union select pass from users";
+        let ctx = query(&[("id", input)]);
+        let x = explain_sql(&e, &ctx, Dialect::MySql, verbatim);
+        assert_eq!(ids(&x), ["sqli.union"], "verbatim: the detector's");
+        for nth in 1..=2 {
+            let x = explain_sql(&e, &ctx, Dialect::MySql, lowered);
+            let f = finding(&x, "test.sig.union").expect("the later check scans the input");
+            assert_eq!(f.confidence, Confidence::Medium, "check {nth}");
+            assert_eq!(x.verdict.action, Action::Block, "check {nth}");
+        }
+        let first = explain_sql(&e, &query(&[("id", input)]), Dialect::MySql, lowered);
+        let again = explain_sql(&e, &ctx, Dialect::MySql, lowered);
+        assert_eq!(ids(&first), ids(&again), "as on a request's first check");
+        // And the other way round: scanned whole at a check it does not reach verbatim, then left
+        // to the detector where it does.
+        let ctx = query(&[("id", input)]);
+        assert!(finding(
+            &explain_sql(&e, &ctx, Dialect::MySql, lowered),
+            "test.sig.union"
+        )
+        .is_some());
+        assert_eq!(
+            ids(&explain_sql(&e, &ctx, Dialect::MySql, verbatim)),
+            ["sqli.union"]
+        );
+    }
+}
+
 #[test]
 fn command_signatures_see_trimmed_and_lowercased_input() {
     for e in engines("") {

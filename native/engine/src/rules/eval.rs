@@ -106,6 +106,10 @@ pub struct SinkText<'a> {
     /// The sink rules whose patterns match `text` ([`sink_hits`]), when the caller has them;
     /// `None` scans here.
     pub sink_hits: Option<&'a [usize]>,
+    /// The inputs the caller's search found in `text`. Their input signatures need not be
+    /// scanned for this check (a hit of an input that occurs verbatim is left to the detectors):
+    /// on a request's first check, a new value that reached the statement is not scanned.
+    pub occurring: &'a [Occurrence],
 }
 
 impl<'a> SinkText<'a> {
@@ -118,6 +122,7 @@ impl<'a> SinkText<'a> {
             input_occurs,
             lexed: None,
             sink_hits: None,
+            occurring: &[],
         }
     }
 }
@@ -178,10 +183,16 @@ pub struct SignatureHit {
 }
 
 /// The input signature hits of one request, for one rule set generation.
+///
+/// Scanned at the request's first check that needs them, except the inputs that check found
+/// verbatim in its sink (their hits would be left to the detectors there); those are listed,
+/// and a later check that needs one scans it then ([`SignatureHits::completed`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SignatureHits {
     generation: u64,
     hits: Vec<SignatureHit>,
+    /// Inputs not scanned, in input order.
+    unscanned: Vec<usize>,
 }
 
 impl SignatureHits {
@@ -190,35 +201,89 @@ impl SignatureHits {
         SignatureHits {
             generation,
             hits: Vec::new(),
+            unscanned: Vec::new(),
         }
     }
 
     /// Scans every input value of the request (derived forms included) with the set's input
     /// database. Names are not scanned: signatures describe attack values.
     pub fn scan(rules: &RuleSet, ctx: &RequestContext) -> SignatureHits {
+        SignatureHits::scan_except(rules, ctx, &[])
+    }
+
+    /// [`SignatureHits::scan`], except the inputs of `occurring` (recorded as unscanned).
+    pub fn scan_except(
+        rules: &RuleSet,
+        ctx: &RequestContext,
+        occurring: &[Occurrence],
+    ) -> SignatureHits {
         let mut out = SignatureHits::none(rules.generation());
         if !rules.has_target(Target::Input) {
             return out;
         }
         let mut hit_rules: Vec<usize> = Vec::new();
-        for (input, value) in ctx.inputs().iter().enumerate() {
-            if value.part != InputPart::Value || value.value.is_empty() {
-                continue;
+        for input in 0..ctx.inputs().len() {
+            if occurring.iter().any(|o| o.input == input) {
+                out.unscanned.push(input);
+            } else {
+                out.scan_input(rules, ctx, input, &mut hit_rules);
             }
-            rules.input_rules(value.value.as_bytes(), &mut hit_rules);
-            out.hits.extend(
-                hit_rules
-                    .iter()
-                    .filter(|&&r| {
-                        rules
-                            .rules()
-                            .get(r)
-                            .is_some_and(|rule| rule.scan == Scan::Input)
-                    })
-                    .map(|&rule| SignatureHit { input, rule }),
-            );
         }
         out
+    }
+
+    fn scan_input(
+        &mut self,
+        rules: &RuleSet,
+        ctx: &RequestContext,
+        input: usize,
+        hit_rules: &mut Vec<usize>,
+    ) {
+        let Some(value) = ctx.inputs().get(input) else {
+            return;
+        };
+        if value.part != InputPart::Value || value.value.is_empty() {
+            return;
+        }
+        rules.input_rules(value.value.as_bytes(), hit_rules);
+        self.hits.extend(
+            hit_rules
+                .iter()
+                .filter(|&&r| {
+                    rules
+                        .rules()
+                        .get(r)
+                        .is_some_and(|rule| rule.scan == Scan::Input)
+                })
+                .map(|&rule| SignatureHit { input, rule }),
+        );
+    }
+
+    /// These hits, with those of the unscanned inputs that do not occur in `occurring` scanned
+    /// now (for this check only: the cached value is shared and stays as it is).
+    pub fn completed(
+        &self,
+        rules: &RuleSet,
+        ctx: &RequestContext,
+        occurring: &[Occurrence],
+    ) -> Cow<'_, SignatureHits> {
+        let mut missing = self
+            .unscanned
+            .iter()
+            .filter(|&&i| !occurring.iter().any(|o| o.input == i))
+            .peekable();
+        if missing.peek().is_none() {
+            return Cow::Borrowed(self);
+        }
+        let mut out = self.clone();
+        let mut hit_rules: Vec<usize> = Vec::new();
+        for &input in missing {
+            out.scan_input(rules, ctx, input, &mut hit_rules);
+        }
+        out.unscanned
+            .retain(|&i| occurring.iter().any(|o| o.input == i));
+        out.hits.sort_by_key(|h| (h.input, h.rule));
+        Cow::Owned(out)
     }
 
     pub fn generation(&self) -> u64 {
@@ -435,7 +500,10 @@ fn signature_rules(
     data: &mut Option<SqlData<'_>>,
     out: &mut Vec<RuleFinding>,
 ) {
-    let hits = ctx.signature_hits(rules.generation(), || SignatureHits::scan(rules, ctx));
+    let cached = ctx.signature_hits(rules.generation(), || {
+        SignatureHits::scan_except(rules, ctx, sink.occurring)
+    });
+    let hits = cached.completed(rules, ctx, sink.occurring);
     let applies = |h: &&SignatureHit| {
         rules
             .rules()
