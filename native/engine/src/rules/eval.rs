@@ -10,9 +10,10 @@
 //!
 //! Input signatures answer a different question: did an input that looks like an attack reach
 //! the sink in a form the substring search cannot see (decoded, re-cased, re-spaced)? The
-//! inputs are scanned once per request and the hits cached in the context. At a check, a hit
-//! whose input occurs verbatim in the sink is left to the structural detectors, which judge it
-//! better; otherwise the normalised input is looked for in the normalised sink (confidence
+//! inputs are scanned once per request and the hits cached in the context (except those the
+//! first check found verbatim in its sink, usually the request's one new value: a later check
+//! that needs one scans it then). At a check, a hit whose input occurs verbatim in the sink is
+//! left to the structural detectors, which judge it better; otherwise the normalised input is looked for in the normalised sink (confidence
 //! medium), and failing that the signature itself is run on the sink (confidence low).
 //!
 //! Cost: a set with no rule for the sink kind costs nothing ([`RulePlan`]). Sink rules that
