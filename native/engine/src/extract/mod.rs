@@ -8,7 +8,8 @@
 //! Bodies are this engine's own parse, the fast path for what no hook of the agent saw, and
 //! must not be trivially wrong: where the application's parser may read a body differently
 //! (another charset, lenient JSON, a multipart corner), every reading is taken. Each body kind
-//! has its module: [`form`], [`json`], [`multipart`], with [`charset`] and [`params`] shared.
+//! has its module: [`form`], [`json`], [`multipart`], with [`charset`] and [`params`] shared;
+//! [`percent`] decodes the query string and the path, which every request has.
 
 mod charset;
 pub mod derive;
@@ -16,6 +17,7 @@ mod form;
 mod json;
 mod multipart;
 mod params;
+mod percent;
 
 use std::borrow::Cow;
 
@@ -23,7 +25,6 @@ use compact_str::CompactString;
 
 use crate::input::{Input, InputSource};
 use crate::wire::{CapturedInput, RequestRecord};
-use percent_encoding::percent_decode_str;
 
 /// Calls `sink` with every input of the request line and headers, in a fixed order:
 /// query, path, cookies, headers.
@@ -62,17 +63,9 @@ fn header_inputs(name: CompactString, value: CompactString, sink: &mut dyn FnMut
 /// `application/x-www-form-urlencoded` pairs (also the query string).
 pub fn form_pairs(encoded: &str, source: InputSource, sink: &mut dyn FnMut(Input)) {
     for pair in encoded.split('&').filter(|p| !p.is_empty()) {
-        let (name, value): (Cow<str>, Cow<str>) = if pair.contains(['%', '+']) {
-            // `form_urlencoded` decodes it; one pair without `&` is one item of its parse
-            match form_urlencoded::parse(pair.as_bytes()).next() {
-                Some(decoded) => decoded,
-                None => continue,
-            }
-        } else {
-            // nothing to decode: the pair's own text, as the parse would return it
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (Cow::Borrowed(name), Cow::Borrowed(value))
-        };
+        // split at the first `=`, each side decoded, as `form_urlencoded::parse` does
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let (name, value) = (percent::decode(name, true), percent::decode(value, true));
         sink(Input::name_of(source, name.as_ref()));
         with_derived_forms(Input::value(source, name.as_ref(), value.as_ref()), sink);
     }
@@ -94,11 +87,7 @@ fn path_segments(uri: &str, sink: &mut dyn FnMut(Input)) {
 
 /// The text percent-decoded (invalid UTF-8 replaced), the text itself when it has no `%`.
 fn percent_decoded(text: &str) -> Cow<'_, str> {
-    if text.contains('%') {
-        percent_decode_str(text).decode_utf8_lossy()
-    } else {
-        Cow::Borrowed(text)
-    }
+    percent::decode(text, false)
 }
 
 /// `segment[index]`, without the formatting machinery for the first segments.
