@@ -9,6 +9,10 @@
 //!   one, which is over its limit). `{benign,attack}-unseen/{100B,1KB}` check
 //!   [`UNSEEN_VARIANTS`] statements that differ by a leading comment, one after the other, more
 //!   than the cache holds: every check lexes and scans, as for statements never seen before.
+//!   `benign-new-term/{100B,1KB}` checks statements whose literal holds a new value each time,
+//!   each with a request of its own carrying that value, as a search box sends: no statement
+//!   repeats, but its shape does (`rasp_engine::statement_shapes`). Each request's input
+//!   signatures were scanned at its first check (the contexts are checked in turn).
 //! * `memmem_baseline/needle8/{100B,1KB,16KB}`: one `memchr::memmem` search for an absent
 //!   8-byte needle over the same statement, with the searcher built beforehand as the
 //!   context's automaton is. Figures are best quoted as ratios to this baseline, measured in
@@ -36,7 +40,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
-use rasp_benches::{context, load_request, record, statement, Scenario, DIALECT, SIZES};
+use rasp_benches::{
+    context, inputs_with, load_request, record, statement, Scenario, BENIGN_VALUE, DIALECT, SIZES,
+};
 use rasp_engine::rules::{compile_dir, BackendChoice, RuleSet};
 use rasp_engine::wire::RequestRecord;
 use rasp_engine::{ContextLimits, Engine, EngineConfig, RequestContext, SqlApi, SqlSink};
@@ -92,6 +98,35 @@ fn check_sql_with(c: &mut Criterion, name: &str, engine: &Engine) {
             );
             if scenario == Scenario::None || size > 1024 {
                 continue;
+            }
+            if scenario == Scenario::Benign {
+                // A new value in the literal every check, each with its own request: after the
+                // first two, judged by the statement's shape without lexing.
+                let terms: Vec<(RequestContext, String)> = (0..UNSEEN_VARIANTS)
+                    .map(|i| {
+                        let value = format!("{BENIGN_VALUE} {i}");
+                        let ctx = RequestContext::from_inputs(
+                            inputs_with("city", &value),
+                            ContextLimits::default(),
+                        );
+                        (ctx, sql.replace(BENIGN_VALUE, &value))
+                    })
+                    .collect();
+                let mut next = 0;
+                group.bench_function(BenchmarkId::new("benign-new-term", label), |b| {
+                    b.iter(|| {
+                        next = (next + 1) % UNSEEN_VARIANTS;
+                        let (ctx, sql) = &terms[next];
+                        engine.check_sql(
+                            black_box(ctx),
+                            &SqlSink {
+                                dialect: DIALECT,
+                                api: SqlApi::ExecuteQuery,
+                                statement: black_box(sql.as_bytes()),
+                            },
+                        )
+                    })
+                });
             }
             let variants: Vec<String> = (0..UNSEEN_VARIANTS)
                 .map(|i| format!("/* {i:03} */ {sql}"))

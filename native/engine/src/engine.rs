@@ -464,12 +464,12 @@ impl Engine {
         let mut findings = Vec::new();
         // The input search is most of a check that finds nothing: done once, for the detector
         // and the rules.
-        let input_occurs = ctx.matcher().any(sink.statement);
         let sql_proper = sink.api.query_language().is_none();
-        let occurrences = if input_occurs && sql_proper {
-            ctx.matcher().occurrences(sink.statement)
+        let (input_occurs, occurrences) = if sql_proper {
+            let occurrences = ctx.matcher().occurrences_if_any(sink.statement);
+            (!occurrences.is_empty(), occurrences)
         } else {
-            Vec::new()
+            (ctx.matcher().any(sink.statement), Vec::new())
         };
         let (found, detected) = if !input_occurs {
             (None, None)

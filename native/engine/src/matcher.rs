@@ -304,6 +304,16 @@ fn build_finders(patterns: &Patterns) -> Box<[memmem::Finder<'static>]> {
         .collect()
 }
 
+/// How [`InputMatcher::any`] searches one sink.
+enum Search<'m> {
+    /// No searchable input.
+    Nothing,
+    /// Value by value, nothing kept ([`find_once`]).
+    Once,
+    /// With the kept multi-pattern searcher, else the kept per-value finders.
+    Kept(Option<&'m Prefilter>),
+}
+
 impl InputMatcher {
     /// Compiles the searchable inputs. Equal values share one pattern.
     pub fn new(inputs: &[Input]) -> InputMatcher {
@@ -339,8 +349,32 @@ impl InputMatcher {
 
     /// Whether any input occurs in `hay`. The fast path.
     pub fn any(&self, hay: &[u8]) -> bool {
+        match self.search(hay) {
+            Search::Nothing => false,
+            Search::Once => self.any_once(hay),
+            Search::Kept(prefilter) => self.any_kept(prefilter, hay),
+        }
+    }
+
+    /// [`InputMatcher::occurrences`], empty when no input occurs, for a caller that would ask
+    /// [`InputMatcher::any`] first: where `any` would search value by value, the occurrences
+    /// are searched for at once (a check that finds an input searched its statement twice).
+    pub fn occurrences_if_any(&self, hay: &[u8]) -> Vec<Occurrence> {
+        match self.search(hay) {
+            Search::Nothing => Vec::new(),
+            // `occurrences` would build the kept finders for a long sink: only if one occurs
+            Search::Once if hay.len() > SHORT_HAY && !self.any_once(hay) => Vec::new(),
+            Search::Once => self.occurrences(hay),
+            Search::Kept(prefilter) if self.any_kept(prefilter, hay) => self.occurrences(hay),
+            Search::Kept(_) => Vec::new(),
+        }
+    }
+
+    /// How a check of `hay` is searched, counting the check towards building the multi-pattern
+    /// searcher.
+    fn search(&self, hay: &[u8]) -> Search<'_> {
         if self.patterns.is_empty() {
-            return false;
+            return Search::Nothing;
         }
         let mut first = false;
         let teddy = match self.teddy.get() {
@@ -361,15 +395,21 @@ impl InputMatcher {
         if teddy.is_none() && (first || hay.len() <= SHORT_HAY) && self.finders.get().is_none() {
             // The same search as the kept finders make, without copying every value into one
             // that outlives the check: most requests make no second check, and a short sink
-            // is searched as fast without them (a check that finds an input searches its
-            // statement twice: the detector repeats the engine's search). Once the
-            // multi-pattern searcher exists, it is one pass whatever the number of values.
-            return self
-                .patterns
-                .iter()
-                .any(|p| find_once(hay, p.as_bytes()).is_some());
+            // is searched as fast without them. Once the multi-pattern searcher exists, it is
+            // one pass whatever the number of values.
+            return Search::Once;
         }
-        match teddy {
+        Search::Kept(teddy)
+    }
+
+    fn any_once(&self, hay: &[u8]) -> bool {
+        self.patterns
+            .iter()
+            .any(|p| find_once(hay, p.as_bytes()).is_some())
+    }
+
+    fn any_kept(&self, prefilter: Option<&Prefilter>, hay: &[u8]) -> bool {
+        match prefilter {
             Some(Prefilter::Packed(s)) => s.find(hay).is_some(),
             Some(Prefilter::Automaton(ac)) => ac.is_match(hay),
             Some(Prefilter::Unavailable) | None => {
@@ -463,6 +503,46 @@ mod tests {
         for v in &values {
             assert_eq!(is_searchable(v), reference(v), "{v:?}");
         }
+    }
+
+    /// `occurrences_if_any` answers as `any` then `occurrences` did, whichever way the matcher
+    /// searches: value by value on a first check, short and long sinks, with the finders kept,
+    /// and with the multi-pattern searcher once it is built.
+    #[test]
+    fn occurrences_if_any_is_any_then_occurrences() {
+        let inputs = [
+            Input::value(InputSource::Query, "q", "red shoes"),
+            Input::value(InputSource::Query, "r", "1 OR 1"),
+            Input::value(InputSource::Header, "Accept", "text/html, */*"),
+        ];
+        let long = format!("SELECT '{}' FROM t WHERE a = 'red shoes'", "x".repeat(600));
+        let hays = [
+            "SELECT 1",
+            "SELECT * FROM t WHERE a = 'red shoes' OR b = 'red shoes'",
+            "SELECT * FROM t WHERE id = 1 OR 1",
+            long.as_str(),
+            "SELECT 'nothing here at all'",
+        ];
+        let reference = InputMatcher::new(&inputs);
+        let tried = InputMatcher::new(&inputs);
+        for round in 0..12 {
+            for hay in hays {
+                let want = if reference.any(hay.as_bytes()) {
+                    reference.occurrences(hay.as_bytes())
+                } else {
+                    Vec::new()
+                };
+                assert_eq!(
+                    tried.occurrences_if_any(hay.as_bytes()),
+                    want,
+                    "{round}: {hay}"
+                );
+            }
+        }
+        assert!(
+            tried.teddy.get().is_some(),
+            "the multi-pattern searcher was reached"
+        );
     }
 
     #[test]
