@@ -19,9 +19,11 @@
 //! (the load test repeats one request, so all but the first share its compiled inputs, and from
 //! the third on the statement is found lexed): `request_path <rules> N by-name|search shared`.
 //! `search-distinct` sends a new term every request instead (the load test's `{n}` workload):
-//! nothing is ever shared or found kept. Its requests are built before the loop, so count it
-//! with callgrind and `--toggle-collect='rasp_engine::engine::Engine::check_sql*'` (and
-//! `open_context`), not by the difference of two totals.
+//! no record and no statement is ever shared or found kept, only the statement's shape (from
+//! the third request on the statement is judged without lexing, `rasp_engine::statement_shapes`).
+//! Its requests are built before the loop, so count it with callgrind and
+//! `--toggle-collect='rasp_engine::engine::Engine::check_sql*'` (and
+//! `'rasp_engine::context_cache::ContextCache::open'`), not by the difference of two totals.
 
 use std::hint::black_box;
 use std::sync::Arc;
