@@ -43,10 +43,6 @@ pub const MAX_SHAPE_TEXT: usize = 1024;
 /// input in more places take the full path.
 pub const MAX_CUTS: usize = 8;
 
-/// Occurrences looked at before merging them into cuts (one value and its derived forms often
-/// occur at the same place).
-const MAX_OCCURRENCES: usize = 16;
-
 /// Sets in one engine's cache.
 pub const SETS: usize = 32;
 
@@ -83,27 +79,33 @@ impl<'s> Shape<'s> {
         statement: &'s [u8],
         occurrences: &[Occurrence],
     ) -> Option<Shape<'s>> {
-        if occurrences.is_empty() || occurrences.len() > MAX_OCCURRENCES {
+        if occurrences.is_empty() {
             return None;
         }
-        let mut spans = [(0usize, 0usize); MAX_OCCURRENCES];
-        for (slot, o) in spans.iter_mut().zip(occurrences) {
-            *slot = (o.start, o.end.min(statement.len()));
-        }
-        let spans = &mut spans[..occurrences.len()];
-        spans.sort_unstable();
+        // Sorted and disjoint: an occurrence that overlaps or touches cuts joins them.
         let mut cuts = [(0usize, 0usize); MAX_CUTS];
         let mut len = 0;
-        for &(start, end) in spans.iter() {
+        for o in occurrences {
+            let (start, end) = (o.start, o.end.min(statement.len()));
             if start >= end {
                 return None;
             }
-            if len > 0 && start <= cuts[len - 1].1 {
-                cuts[len - 1].1 = cuts[len - 1].1.max(end);
+            let at = cuts[..len].partition_point(|c| c.1 < start);
+            if at < len && cuts[at].0 <= end {
+                let mut merged = (cuts[at].0.min(start), cuts[at].1.max(end));
+                let mut next = at + 1;
+                while next < len && cuts[next].0 <= merged.1 {
+                    merged.1 = merged.1.max(cuts[next].1);
+                    next += 1;
+                }
+                cuts[at] = merged;
+                cuts.copy_within(next..len, at + 1);
+                len -= next - at - 1;
             } else if len == MAX_CUTS {
                 return None;
             } else {
-                cuts[len] = (start, end);
+                cuts.copy_within(at..len, at + 1);
+                cuts[at] = (start, end);
                 len += 1;
             }
         }
@@ -347,6 +349,43 @@ mod tests {
         ];
         let shape = Shape::of(Dialect::H2, sql.as_bytes(), &occurrences).unwrap();
         assert_eq!(shape.cuts().collect::<Vec<_>>(), vec![(8..14)]);
+    }
+
+    /// Cuts are the occurrences sorted and merged where they overlap or touch, in whatever order
+    /// the input search reports them.
+    #[test]
+    fn cuts_are_the_sorted_union_of_the_occurrences() {
+        let sql = "x".repeat(64);
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..2000 {
+            let n = 1 + (state % 6) as usize;
+            let occurrences: Vec<Occurrence> = (0..n)
+                .map(|input| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    let start = (state % 60) as usize;
+                    let len = 1 + (state >> 8) as usize % 5;
+                    Occurrence {
+                        input,
+                        start,
+                        end: start + len,
+                    }
+                })
+                .collect();
+            let mut spans: Vec<(usize, usize)> =
+                occurrences.iter().map(|o| (o.start, o.end)).collect();
+            spans.sort_unstable();
+            let mut want: Vec<std::ops::Range<usize>> = Vec::new();
+            for (s, e) in spans {
+                match want.last_mut() {
+                    Some(last) if s <= last.end => last.end = last.end.max(e),
+                    _ => want.push(s..e),
+                }
+            }
+            let shape = Shape::of(Dialect::H2, sql.as_bytes(), &occurrences).unwrap();
+            assert_eq!(shape.cuts().collect::<Vec<_>>(), want, "{occurrences:?}");
+        }
     }
 
     #[test]
