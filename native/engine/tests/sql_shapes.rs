@@ -14,18 +14,7 @@ use rasp_engine::sql::{detect, Dialect};
 use rasp_engine::statement_shapes::statements_judged_by_shape;
 use rasp_engine::{Action, ContextLimits, Engine, EngineConfig, RequestContext, SqlApi, SqlSink};
 
-const DIALECTS: [Dialect; 10] = [
-    Dialect::Generic,
-    Dialect::MySql,
-    Dialect::PostgreSql,
-    Dialect::Oracle,
-    Dialect::SqlServer,
-    Dialect::Sqlite,
-    Dialect::H2,
-    Dialect::HsqlDb,
-    Dialect::Db2,
-    Dialect::Derby,
-];
+const DIALECTS: [Dialect; 10] = Dialect::ALL;
 
 const TEMPLATES: [&str; 16] = [
     "SELECT id FROM items WHERE name LIKE '%{}%' ORDER BY id",
