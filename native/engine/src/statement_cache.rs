@@ -139,21 +139,6 @@ impl StatementCache {
         }
     }
 
-    /// The facts of `statement` in `dialect`: those kept from an earlier check, or `compute`d
-    /// now (and kept, when the statement was seen before and is small enough).
-    pub fn facts(
-        &self,
-        dialect: Dialect,
-        statement: &[u8],
-        compute: impl FnOnce() -> StatementFacts,
-    ) -> Found {
-        match self.lookup(dialect, statement) {
-            Lookup::Cached(facts) => Found::Cached(facts),
-            // Lexed and scanned outside the lock: another thread's check never waits for it.
-            Lookup::Missing(missing) => self.store(missing, statement, compute()),
-        }
-    }
-
     /// The facts kept for `statement` in `dialect`, else what to do with the facts the caller
     /// works out ([`StatementCache::store`]).
     pub fn lookup(&self, dialect: Dialect, statement: &[u8]) -> Lookup {
@@ -240,10 +225,17 @@ fn key_hash(dialect: Dialect, statement: &[u8]) -> u64 {
 mod tests {
     use super::*;
 
+    /// A check's way through the cache: the kept facts, else lexed (outside the lock) and
+    /// stored.
     fn facts(cache: &StatementCache, dialect: Dialect, sql: &[u8], hits: &[usize]) -> Found {
-        cache.facts(dialect, sql, || {
-            StatementFacts::new(dialect, sql, Some(hits.to_vec()))
-        })
+        match cache.lookup(dialect, sql) {
+            Lookup::Cached(facts) => Found::Cached(facts),
+            Lookup::Missing(missing) => cache.store(
+                missing,
+                sql,
+                StatementFacts::new(dialect, sql, Some(hits.to_vec())),
+            ),
+        }
     }
 
     const SQL: &[u8] = b"SELECT id FROM users WHERE name LIKE '%red shoes%' ORDER BY id";

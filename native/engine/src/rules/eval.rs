@@ -13,8 +13,9 @@
 //! inputs are scanned once per request and the hits cached in the context (except those the
 //! first check found verbatim in its sink, usually the request's one new value: a later check
 //! that needs one scans it then). At a check, a hit whose input occurs verbatim in the sink is
-//! left to the structural detectors, which judge it better; otherwise the normalised input is looked for in the normalised sink (confidence
-//! medium), and failing that the signature itself is run on the sink (confidence low).
+//! left to the structural detectors, which judge it better; otherwise the normalised input is
+//! looked for in the normalised sink (confidence medium), and failing that the signature itself
+//! is run on the sink (confidence low).
 //!
 //! Cost: a set with no rule for the sink kind costs nothing ([`RulePlan`]). Sink rules that
 //! need input cost nothing more when no input occurs in the sink (nearly always; the caller's
@@ -207,12 +208,8 @@ impl SignatureHits {
     }
 
     /// Scans every input value of the request (derived forms included) with the set's input
-    /// database. Names are not scanned: signatures describe attack values.
-    pub fn scan(rules: &RuleSet, ctx: &RequestContext) -> SignatureHits {
-        SignatureHits::scan_except(rules, ctx, &[])
-    }
-
-    /// [`SignatureHits::scan`], except the inputs of `occurring` (recorded as unscanned).
+    /// database, except the inputs of `occurring` (recorded as unscanned). Names are not
+    /// scanned: signatures describe attack values.
     pub fn scan_except(
         rules: &RuleSet,
         ctx: &RequestContext,
