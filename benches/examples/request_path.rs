@@ -65,7 +65,8 @@ fn main() {
         statement: statement.as_bytes(),
     };
     if which.as_deref() == Some("search-distinct") {
-        return distinct_searches(&engine, n);
+        let cold = std::env::var_os("REQUEST_PATH_COLD").is_some();
+        return distinct_searches(&engine, n, cold);
     }
     for _ in 0..n {
         let context = if shared {
@@ -92,7 +93,8 @@ fn main() {
 /// `{n}` workload sends, opened through the context cache: no record and no statement is ever
 /// seen twice. The requests are built first; count them with `--toggle-collect` on
 /// `Engine::open_context` and `Engine::check_sql` (callgrind), which leaves the building out.
-fn distinct_searches(engine: &Engine, n: usize) {
+fn distinct_searches(engine: &Engine, n: usize, cold: bool) {
+    let mut application = vec![0u8; if cold { 4 << 20 } else { 0 }];
     let requests: Vec<(Vec<u8>, String)> = (0..n)
         .map(|i| {
             let query = format!("q=red%20running%20shoes%20{i}");
@@ -102,6 +104,7 @@ fn distinct_searches(engine: &Engine, n: usize) {
         })
         .collect();
     for (record, statement) in &requests {
+        evict(&mut application);
         let Ok(opened) = engine.open_context(black_box(record)) else {
             continue;
         };
@@ -117,4 +120,16 @@ fn distinct_searches(engine: &Engine, n: usize) {
         );
         drop(black_box(opened));
     }
+}
+
+/// The application's work between two requests, as the engine's caches see it: 4 MiB written
+/// (`REQUEST_PATH_COLD`), twice an L2's size, so what a request's engine work touches comes back
+/// from farther away, as in a running server. Count cache misses with cachegrind's simulator
+/// (`--cache-sim=yes --LL=2097152,16,64`, the L2 as the last level) and the toggle above.
+#[inline(never)]
+fn evict(application: &mut [u8]) {
+    for line in application.chunks_mut(64) {
+        line[0] = line[0].wrapping_add(1);
+    }
+    black_box(application);
 }
