@@ -17,51 +17,9 @@ use crate::deser::ClassAllowList;
 use crate::exclusion::{is_rule_id, Exclusion, InputSelector, RouteGlob, RuleSelector};
 use crate::net::allow::Allowlist;
 use crate::rules::{BackendChoice, RuleSet, BUILTIN_RULE_IDS};
-
-/// The global protection mode.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Mode {
-    Off,
-    Monitor,
-    Block,
-}
-
-/// What to do with a finding of a given kind (before the mode caps it).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Policy {
-    Allow,
-    Monitor,
-    Block,
-}
-
-impl Mode {
-    /// The policy a per-rule mode sets: `off` allows.
-    pub fn policy(self) -> Policy {
-        match self {
-            Mode::Off => Policy::Allow,
-            Mode::Monitor => Policy::Monitor,
-            Mode::Block => Policy::Block,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Mode::Off => "off",
-            Mode::Monitor => "monitor",
-            Mode::Block => "block",
-        }
-    }
-}
-
-impl Policy {
-    pub fn name(self) -> &'static str {
-        match self {
-            Policy::Allow => "allow",
-            Policy::Monitor => "monitor",
-            Policy::Block => "block",
-        }
-    }
-}
+// The modes and policies are the verdict's vocabulary (rules name a mode too); re-exported here,
+// where the configuration sets them.
+pub use crate::verdict::{Mode, Policy};
 
 /// The engine's configuration.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -22,7 +22,7 @@
 //!   data the raw parse saw, and more, and it must never be cut off silently.
 //!
 //! Two things are worked out on first use and kept for the rest of the request: which inputs
-//! match an input signature of the rule set ([`crate::rules::eval::SignatureHits`], keyed by
+//! match an input signature of the rule set ([`crate::signature_hits::SignatureHits`], keyed by
 //! the set's generation so a reloaded set is never answered from an old scan), and the
 //! normalised request path exclusions match routes against. Both are filled with
 //! `OnceLock::set`, never `get_or_init`, so two threads checking for the same request never
@@ -39,7 +39,7 @@ use compact_str::CompactString;
 use crate::extract::{self, BodyKind};
 use crate::input::{Input, InputPart};
 use crate::matcher::InputMatcher;
-use crate::rules::eval::SignatureHits;
+use crate::signature_hits::SignatureHits;
 use crate::wire::{CapturedInput, RequestRecord};
 
 /// How many times `max_input_bytes` the captured inputs of one request may take.

@@ -22,7 +22,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::cmd::{self, CmdLocation, CmdRule, CommandLine};
-use crate::config::{check_rule_ids, ConfigError, EngineConfig, Policy};
+use crate::config::{check_rule_ids, ConfigError, EngineConfig};
 use crate::context::RequestContext;
 use crate::context_cache::{ContextCache, Opened};
 use crate::event::{EventSink, Span};
@@ -34,7 +34,7 @@ use crate::rules::{RuleSet, SinkKind};
 use crate::sql::{self, Dialect, SqlRule};
 use crate::statement_cache::{Found, Lookup, StatementCache, StatementFacts};
 use crate::statement_shapes::{Shape, ShapeSighting, StatementShapes};
-use crate::verdict::{Confidence, Verdict};
+use crate::verdict::{Confidence, Policy, Verdict};
 use crate::wire::WireError;
 use decision::{BuiltinWhy, Finding, Source};
 pub use jndi::{
@@ -47,8 +47,8 @@ pub use expr::{ExprApi, ExprSink};
 pub use url::{UrlApi, UrlCheck, UrlSink};
 pub use xxe::{entity_api_name, EntityEvent, EntitySink};
 
-/// The id of the finding a request whose input overflowed `max_input_bytes` gets at every check.
-pub const INPUT_OVERFLOW_RULE_ID: &str = "limits.input_overflow";
+/// The overflow finding's id (the rule ids live with the rules, which reserve it).
+pub use crate::rules::INPUT_OVERFLOW_RULE_ID;
 
 /// The hooked JDBC API, by its boundary code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -32,6 +32,14 @@
 //!   [`verdict::Verdict`] with an [`event::Event`] for the strongest finding it does not
 //!   simply allow; `explain_*` returns every finding with why it fired.
 //!
+//! Layers: a module uses the ones below it, never one above (`tests/module_layers.rs` fails on
+//! any cycle). From the top: [`engine`]; [`config`]; [`rules`]; the detectors ([`sql`], [`cmd`],
+//! [`path`], [`ssrf`], [`jndi`], [`expr`], [`xxe`], [`orm`]) and the statement caches
+//! ([`statement_cache`], [`statement_shapes`]); [`context`] and [`context_cache`]; [`extract`],
+//! [`matcher`], [`exclusion`]; and at the bottom the plain data and parsers everything shares:
+//! [`input`], [`wire`], [`net`], [`verdict`] (actions, modes, policies), [`event`],
+//! [`signature_hits`], [`deser`]'s class lists. A type two layers share lives in the lower one.
+//!
 //! There is no JNI here and no `unsafe`: the `rasp-jni` crate is a thin layer over this one,
 //! and the CLI and benchmarks use it directly.
 
@@ -55,17 +63,19 @@ pub mod net;
 pub mod orm;
 pub mod path;
 pub mod rules;
+pub mod signature_hits;
 pub mod sql;
+pub mod ssrf;
 pub mod statement_cache;
 pub mod statement_shapes;
 pub mod verdict;
 pub mod wire;
 pub mod xxe;
 
-pub use config::{EngineConfig, Mode, Policy};
+pub use config::EngineConfig;
 pub use context::{ContextLimits, RequestContext};
 pub use engine::{
     ClassSink, CommandSink, Engine, ExprApi, ExprSink, JndiSink, PathSink, SqlApi, SqlSink, UrlApi,
     UrlCheck, UrlSink,
 };
-pub use verdict::{Action, Verdict};
+pub use verdict::{Action, Mode, Policy, Verdict};

@@ -1,4 +1,5 @@
-//! Verdicts: what the agent does with a sink call.
+//! Verdicts: what the agent does with a sink call, and the modes and policies that decide it
+//! (a module at the bottom of the crate: the configuration and the rule files both name them).
 
 use crate::event::Event;
 
@@ -37,6 +38,51 @@ impl Confidence {
             Confidence::High => "high",
             Confidence::Medium => "medium",
             Confidence::Low => "low",
+        }
+    }
+}
+
+/// The global protection mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Mode {
+    Off,
+    Monitor,
+    Block,
+}
+
+/// What to do with a finding of a given kind (before the mode caps it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Policy {
+    Allow,
+    Monitor,
+    Block,
+}
+
+impl Mode {
+    /// The policy a per-rule mode sets: `off` allows.
+    pub fn policy(self) -> Policy {
+        match self {
+            Mode::Off => Policy::Allow,
+            Mode::Monitor => Policy::Monitor,
+            Mode::Block => Policy::Block,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Off => "off",
+            Mode::Monitor => "monitor",
+            Mode::Block => "block",
+        }
+    }
+}
+
+impl Policy {
+    pub fn name(self) -> &'static str {
+        match self {
+            Policy::Allow => "allow",
+            Policy::Monitor => "monitor",
+            Policy::Block => "block",
         }
     }
 }

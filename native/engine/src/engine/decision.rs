@@ -10,13 +10,13 @@
 //! `check_*` only needs the winner, so it never builds the per-finding reports; `explain_*`
 //! runs the same decision and describes every finding.
 
-use crate::config::Policy;
 use crate::context::{next_id, RequestContext};
 use crate::event::{now_rfc3339, Event, EventRequest, EventSink, Span};
 use crate::exclusion::Subject;
 use crate::input::EventInput;
 use crate::rules::eval::Reach;
 use crate::rules::Severity;
+use crate::verdict::Policy;
 use crate::verdict::{Action, Confidence, Verdict};
 
 use super::Engine;

@@ -5,12 +5,12 @@
 //! and, when configured, the allow-list. Request input plays no part, so neither the input
 //! search nor the input overflow applies; the request context only fills the event.
 
-use crate::config::Policy;
 use crate::context::RequestContext;
 use crate::deser::{self, class_api_name, element_class};
 use crate::event::{EventSink, Span};
 use crate::rules::eval::SinkText;
 use crate::rules::SinkKind;
+use crate::verdict::Policy;
 use crate::verdict::{Confidence, Verdict};
 
 use super::decision::{BuiltinWhy, Explanation, Finding, Source};

@@ -1,11 +1,11 @@
 //! Expression sinks: the expression-language judgement ([`crate::expr`]) as findings and a
 //! verdict. The policy part applies outside requests too (an empty context).
 
-use crate::config::Policy;
 use crate::context::RequestContext;
 use crate::event::{EventSink, Span};
 use crate::expr::{self, ExprRule, Language};
 use crate::rules::SinkKind;
+use crate::verdict::Policy;
 use crate::verdict::{Confidence, Verdict};
 
 use super::decision::{BuiltinWhy, Explanation, Finding, Source};

@@ -8,11 +8,11 @@
 
 use super::decision::{BuiltinWhy, Finding, Source};
 use super::{mark_transform, Engine, Explanation};
-use crate::config::Policy;
 use crate::context::RequestContext;
 use crate::event::{EventSink, Span};
 use crate::jndi::{self, JndiRule};
 use crate::rules::SinkKind;
+use crate::verdict::Policy;
 use crate::verdict::{Confidence, Verdict};
 
 /// A JNDI operation on a name.

@@ -1,4 +1,4 @@
-//! URL and socket sinks: the SSRF judgement ([`crate::net::ssrf`]) as findings and a verdict.
+//! URL and socket sinks: the SSRF judgement ([`crate::ssrf`]) as findings and a verdict.
 //!
 //! One check per connection the application is about to make: the URL it opens, each redirect
 //! hop its client follows, and each socket connect with the address the name resolved to. The
@@ -7,11 +7,11 @@
 
 use std::net::IpAddr;
 
-use crate::config::Policy;
 use crate::context::RequestContext;
 use crate::event::{EventSink, Span};
-use crate::net::ssrf::{self, Chosen, Destination, SsrfRule};
 use crate::rules::SinkKind;
+use crate::ssrf::{self, Chosen, Destination, SsrfRule};
+use crate::verdict::Policy;
 use crate::verdict::{Confidence, Verdict};
 
 use super::decision::{BuiltinWhy, Explanation, Finding, Source};

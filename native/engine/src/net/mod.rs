@@ -1,8 +1,8 @@
-//! Network destinations, for the SSRF judgement (issue 11): where a host written as text points
-//! ([`host`]) and which hosts the operator lets input name ([`allow`]) and which bytes of a URL decide the destination ([`url`]), both read the way the
-//! JDK reads them, and whether request input chose the destination ([`ssrf`]).
+//! Network destinations, read the way the JDK reads them: where a host written as text points
+//! ([`host`]), which hosts the operator lets input name ([`allow`]) and which bytes of a URL
+//! decide the destination ([`url`]). Whether request input chose a destination is the SSRF
+//! detector's judgement ([`crate::ssrf`]), above this module and the request context.
 
 pub mod allow;
 pub mod host;
-pub mod ssrf;
 pub mod url;

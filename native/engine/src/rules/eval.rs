@@ -177,36 +177,11 @@ pub struct RuleFinding {
     pub span: Option<Span>,
 }
 
-/// One input that matched one input signature.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SignatureHit {
-    pub input: usize,
-    pub rule: usize,
-}
-
-/// The input signature hits of one request, for one rule set generation.
-///
-/// Scanned at the request's first check that needs them, except the inputs that check found
-/// verbatim in its sink (their hits would be left to the detectors there); those are listed,
-/// and a later check that needs one scans it then ([`SignatureHits::completed`]).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SignatureHits {
-    generation: u64,
-    hits: Vec<SignatureHit>,
-    /// Inputs not scanned, in input order.
-    unscanned: Vec<usize>,
-}
+// The hits' type lives below the context that keeps them (`crate::signature_hits`); scanning
+// for them needs the rule set, so it is here.
+pub use crate::signature_hits::{SignatureHit, SignatureHits};
 
 impl SignatureHits {
-    /// No hits (a set without input signatures).
-    pub fn none(generation: u64) -> SignatureHits {
-        SignatureHits {
-            generation,
-            hits: Vec::new(),
-            unscanned: Vec::new(),
-        }
-    }
-
     /// Scans every input value of the request (derived forms included) with the set's input
     /// database, except the inputs of `occurring` (recorded as unscanned). Names are not
     /// scanned: signatures describe attack values.
@@ -282,15 +257,6 @@ impl SignatureHits {
             .retain(|&i| occurring.iter().any(|o| o.input == i));
         out.hits.sort_by_key(|h| (h.input, h.rule));
         Cow::Owned(out)
-    }
-
-    pub fn generation(&self) -> u64 {
-        self.generation
-    }
-
-    /// In input order, then rule order.
-    pub fn hits(&self) -> &[SignatureHit] {
-        &self.hits
     }
 }
 

@@ -103,9 +103,9 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::Mode;
 use crate::path::PathOp;
 use crate::sql::Dialect;
+use crate::verdict::Mode;
 
 pub use compile::{compile_dir, Compiled};
 pub use file::RuleFileError;
@@ -140,9 +140,12 @@ pub const BUILTIN_RULE_IDS: &[&str] = &[
     "expr.policy.dangerous_class",
     "xxe.external_entity",
     "xxe.entity_expansion",
-    crate::engine::INPUT_OVERFLOW_RULE_ID,
+    INPUT_OVERFLOW_RULE_ID,
     crate::deser::NOT_ALLOWED_RULE_ID,
 ];
+
+/// The id of the finding a request whose input overflowed `max_input_bytes` gets at every check.
+pub const INPUT_OVERFLOW_RULE_ID: &str = "limits.input_overflow";
 
 /// The kind of sink a check is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -433,7 +436,7 @@ impl Rule {
 mod mode_name {
     use serde::{Deserialize, Deserializer, Serializer};
 
-    use crate::config::Mode;
+    use crate::verdict::Mode;
 
     /// Exactly a [`Mode::name`]: rule files are strict, unlike the lenient `mode` key.
     pub(super) fn from_name(name: &str) -> Option<Mode> {
@@ -598,11 +601,11 @@ mod tests {
             .chain(crate::cmd::CmdRule::ALL.iter().map(|r| r.id()))
             .chain(crate::cmd::CmdPolicy::ALL.iter().map(|p| p.id()))
             .chain(crate::path::PathRule::ALL.iter().map(|r| r.id()))
-            .chain(crate::net::ssrf::SsrfRule::ALL.iter().map(|r| r.id()))
+            .chain(crate::ssrf::SsrfRule::ALL.iter().map(|r| r.id()))
             .chain(crate::expr::ExprRule::ALL.iter().map(|r| r.id()))
             .chain(crate::jndi::JndiRule::ALL.iter().map(|r| r.id()))
             .chain(crate::xxe::XxeRule::ALL.iter().map(|r| r.id()))
-            .chain([crate::engine::INPUT_OVERFLOW_RULE_ID])
+            .chain([INPUT_OVERFLOW_RULE_ID])
             .chain([crate::deser::NOT_ALLOWED_RULE_ID])
             .collect();
         emitted.sort_unstable();

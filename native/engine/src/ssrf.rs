@@ -6,14 +6,14 @@
 //! (`https://api.example.com/v1/users?name=` + input). Where input decides the destination:
 //!
 //! * `ssrf.internal`: the destination is inside the application's network, read the way the
-//!   JDK will read it ([`super::host`]): loopback, unspecified, link-local (cloud metadata at
+//!   JDK will read it ([`crate::net::host`]): loopback, unspecified, link-local (cloud metadata at
 //!   169.254.169.254), private ranges, or a scheme that reads local resources or speaks raw
 //!   protocols (`jar:`, `netdoc:`, `gopher:`; a `file:` URL is left to the file hooks, which
 //!   judge the path it names). Blocked by default.
 //! * `ssrf.destination`: any other destination. A URL-preview or webhook feature legitimately
 //!   lets the user choose a public host, so this finding monitors by default.
 //!
-//! A destination the operator allowed (`ssrf.allowed_hosts`, [`super::allow`]) is not judged.
+//! A destination the operator allowed (`ssrf.allowed_hosts`, [`crate::net::allow`]) is not judged.
 //!
 //! Where the hook knows more than the URL's text, the judgement uses it:
 //!
@@ -28,11 +28,11 @@
 
 use std::net::IpAddr;
 
-use super::allow::Allowlist;
-use super::host::{self, Host, Reach};
-use super::url::{self, UrlParts};
 use crate::context::RequestContext;
 use crate::input::{Input, InputSource};
+use crate::net::allow::Allowlist;
+use crate::net::host::{self, Host, Reach};
+use crate::net::url::{self, UrlParts};
 
 /// Schemes whose handlers read local resources or speak raw protocols to any port. `file:` is not
 /// among them: a `file:` URL is judged as the path its handler opens ([`crate::path::file_url`]),
