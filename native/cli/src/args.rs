@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::events::time::{parse_bucket, Bucket};
+use crate::event_time::{parse_bucket, Bucket};
 use rasp_engine::path::PathOp;
 use rasp_engine::sql::Dialect;
 use rasp_engine::{ExprApi, UrlApi};

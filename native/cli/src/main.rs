@@ -42,9 +42,11 @@
 
 mod args;
 mod corpus;
+mod event_time;
 mod events;
 mod explain;
 mod output;
+mod rule_source;
 mod rules;
 
 use std::io::Write;

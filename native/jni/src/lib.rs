@@ -17,6 +17,7 @@ pub mod handles;
 pub mod natives;
 pub mod pages;
 pub mod runtime;
+pub mod sync;
 
 use std::ffi::c_void;
 

@@ -24,7 +24,8 @@ use std::net::IpAddr;
 use std::ops::Deref;
 
 use crate::pages::Pages;
-use crate::runtime::{self, lock, ContextSlot};
+use crate::runtime::{self, ContextSlot};
+use crate::sync::lock;
 
 mod deser;
 mod jndi;

@@ -9,7 +9,7 @@
 use std::fmt;
 use std::ops::Deref;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
@@ -22,6 +22,7 @@ use rasp_engine::{Engine, EngineConfig, RequestContext};
 use crate::events::file::EventWriter;
 use crate::events::{self, Destination, Events};
 use crate::handles::HandleTable;
+use crate::sync::lock;
 
 /// How many requests may be in flight at once. Past this, new requests run unprotected and
 /// are counted in `contexts_rejected` (fail-open: the agent must never stop the application).
@@ -66,12 +67,6 @@ impl ContextSlot {
             *lock(&self.context) = next;
         }
     }
-}
-
-/// Locks a mutex, recovering it if a panic poisoned it (the data stays consistent: every
-/// critical section is a single assignment or clone).
-pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[derive(Default)]

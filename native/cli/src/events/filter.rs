@@ -1,7 +1,7 @@
 //! Which events a summary or report counts: `--since`, `--rule`, `--route`.
 
 use super::read::Timed;
-use super::time::Millis;
+use crate::event_time::Millis;
 
 #[derive(Debug, Default)]
 pub struct Filter {

@@ -13,7 +13,6 @@ pub mod latest;
 pub mod read;
 pub mod tally;
 pub mod text;
-pub mod time;
 
 use std::io::Write;
 use std::path::Path;
@@ -65,7 +64,7 @@ fn summarise(select: &EventsSelection, mut keep: impl FnMut(Timed)) -> Result<Su
     let since = select
         .since
         .as_deref()
-        .map(|text| time::parse_since(text, SystemTime::now()))
+        .map(|text| crate::event_time::parse_since(text, SystemTime::now()))
         .transpose()
         .map_err(|e| anyhow!("--since: {e}"))?;
     let filter = Filter {

@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use flate2::read::MultiGzDecoder;
 use serde::{Deserialize, Serialize};
 
-use super::time::{parse_event_time, Millis};
+use crate::event_time::{parse_event_time, Millis};
 
 /// A line longer than this is not an event (the agent caps sink values at 16 KiB; a stack of
 /// a few hundred frames stays far below): it is skipped without being held in memory.

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 
 use super::read::{NotEvents, Timed};
-use super::time::{format_seconds, Bucket, Millis};
+use crate::event_time::{format_seconds, Bucket, Millis};
 
 /// More buckets than this (about five weeks of minutes) and the timeline widens its buckets
 /// while reading, unless `--bucket` fixed them.

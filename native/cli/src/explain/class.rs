@@ -15,7 +15,7 @@ use super::detection::{Describe, Detection};
 use super::query_context;
 use crate::args::ExplainClassArgs;
 use crate::output;
-use crate::rules::source::{explain_engine, ExplainEngine};
+use crate::rule_source::{explain_engine, ExplainEngine};
 
 /// Everything `rasp explain class` reports.
 #[derive(Debug, Serialize)]

@@ -17,7 +17,7 @@ use super::detection::{input_name, Describe, Detection, OccurrenceView};
 use super::{lossy, query_context, token_views, TokenView};
 use crate::args::ExplainCmdArgs;
 use crate::output;
-use crate::rules::source::{explain_engine, ExplainEngine};
+use crate::rule_source::{explain_engine, ExplainEngine};
 
 /// The CommandApi code of `java.lang.ProcessImpl.start`, where the agent hooks every launch.
 pub const PROCESS_IMPL_START: i32 = 0;

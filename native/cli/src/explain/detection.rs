@@ -16,7 +16,7 @@ use rasp_engine::matcher::is_searchable;
 use rasp_engine::{Action, RequestContext, Verdict};
 use serde::Serialize;
 
-use crate::rules::source::EngineSetup;
+use crate::rule_source::EngineSetup;
 
 /// Engine, inputs, occurrences, findings and verdict, in that order in the JSON and the text.
 #[derive(Debug, Serialize)]

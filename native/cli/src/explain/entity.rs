@@ -13,7 +13,7 @@ use super::detection::{input_name, Describe, Detection};
 use super::query_context;
 use crate::args::ExplainEntityArgs;
 use crate::output;
-use crate::rules::source::{explain_engine, ExplainEngine};
+use crate::rule_source::{explain_engine, ExplainEngine};
 
 /// Everything `rasp explain entity` reports.
 #[derive(Debug, Serialize)]

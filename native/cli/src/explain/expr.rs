@@ -13,7 +13,7 @@ use super::detection::{input_name, Describe, Detection, OccurrenceView};
 use super::{lossy, query_context, token_views, TokenView};
 use crate::args::ExplainExprArgs;
 use crate::output;
-use crate::rules::source::{explain_engine, ExplainEngine};
+use crate::rule_source::{explain_engine, ExplainEngine};
 
 /// Everything `rasp explain expr` reports.
 #[derive(Debug, Serialize)]

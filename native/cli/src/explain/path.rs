@@ -14,7 +14,7 @@ use super::detection::{input_name, Describe, Detection, OccurrenceView};
 use super::{lossy, query_context};
 use crate::args::ExplainPathArgs;
 use crate::output;
-use crate::rules::source::{explain_engine, ExplainEngine};
+use crate::rule_source::{explain_engine, ExplainEngine};
 
 /// Everything `rasp explain path` reports.
 #[derive(Debug, Serialize)]

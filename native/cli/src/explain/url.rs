@@ -14,7 +14,7 @@ use super::detection::{input_name, Describe, Detection, OccurrenceView};
 use super::query_context;
 use crate::args::ExplainUrlArgs;
 use crate::output;
-use crate::rules::source::{explain_engine, ExplainEngine};
+use crate::rule_source::{explain_engine, ExplainEngine};
 
 /// Everything `rasp explain url` reports.
 #[derive(Debug, Serialize)]

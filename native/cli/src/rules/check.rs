@@ -14,10 +14,10 @@ use rasp_engine::rules::file::RuleFile;
 use rasp_engine::rules::{BackendChoice, Rule, Target};
 use serde::Serialize;
 
-use super::source::{self, Source};
 use super::{DiagnosticView, Rejected};
 use crate::args::RulesSourceArgs;
 use crate::output;
+use crate::rule_source::{self as source, Source};
 
 /// What `rasp rules check` reports.
 #[derive(Debug, Serialize)]

@@ -33,13 +33,13 @@ use rasp_engine::{
 use serde::Serialize;
 
 use super::benign::{self, BenignReport};
-use super::source::{self, Source};
-use super::Rejected;
 use crate::args::RulesTestArgs;
 use crate::explain::cmd::PROCESS_IMPL_START;
 use crate::explain::path::api_of;
 use crate::explain::query_context;
 use crate::output;
+use crate::rule_source::Rejected;
+use crate::rule_source::{self as source, Source};
 
 /// What `rasp rules test` reports.
 #[derive(Debug, Serialize)]

@@ -12,8 +12,9 @@
 //!   through the full engine with both scanning backends, because an example is only a
 //!   promise if the engine keeps it whichever backend a host ends up with; with `--benign`
 //!   it also runs the benign corpora through the rules ([`benign`]);
-//! * [`source`] finds and reads the rules (a directory is compiled in memory), and builds the
-//!   engine `rasp explain` explains with.
+//! * [`crate::rule_source`] (below this module and `explain`, which both use it) finds and
+//!   reads the rules (a directory is compiled in memory), and builds the engine `rasp explain`
+//!   explains with.
 //!
 //! Exit status: problems with the rules themselves (diagnostics, failing examples) are a
 //! [`Rejected`] error, which `main` turns into status 1 after printing its lines; everything
@@ -23,40 +24,14 @@ pub mod benign;
 pub mod check;
 pub mod compile;
 pub mod examples;
-pub mod source;
-
-use std::fmt;
 
 use rasp_engine::rules::Diagnostic;
 use serde::Serialize;
 
+pub use crate::rule_source::Rejected;
 pub use check::run_check;
 pub use compile::run_compile;
 pub use examples::run_test;
-
-/// The rules were rejected: every line says what is wrong (`file:line: rule id: message`).
-/// `main` prints the lines to standard error and exits with status 1.
-#[derive(Debug)]
-pub struct Rejected {
-    pub lines: Vec<String>,
-}
-
-impl fmt::Display for Rejected {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.lines.join("\n"))
-    }
-}
-
-impl std::error::Error for Rejected {}
-
-impl Rejected {
-    /// The diagnostics of a rules directory, one per line.
-    pub fn diagnostics(diags: &[Diagnostic]) -> Rejected {
-        Rejected {
-            lines: diags.iter().map(Diagnostic::to_string).collect(),
-        }
-    }
-}
 
 /// A diagnostic as JSON: its parts, and the line `rasp` prints for it.
 #[derive(Debug, Serialize)]

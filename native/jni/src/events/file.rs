@@ -96,7 +96,7 @@ impl Shared {
     }
 
     fn set_trouble(&self, trouble: Option<String>) {
-        *crate::runtime::lock(&self.trouble) = trouble;
+        *crate::sync::lock(&self.trouble) = trouble;
     }
 }
 
@@ -205,7 +205,7 @@ impl Destination for EventWriter {
         let after = shared.counters();
         let lost = after.dropped.saturating_sub(before.dropped);
         if lost > 0 {
-            let why = crate::runtime::lock(&shared.trouble)
+            let why = crate::sync::lock(&shared.trouble)
                 .clone()
                 .unwrap_or_else(|| "the writer did not get to them".to_owned());
             report::log(&format!(
@@ -655,7 +655,7 @@ mod tests {
         assert_eq!((c.written, c.dropped), (0, 100), "{c:?}");
         assert!(c.errors >= 1, "{c:?}");
         assert!(
-            crate::runtime::lock(&w.shared.trouble)
+            crate::sync::lock(&w.shared.trouble)
                 .as_deref()
                 .is_some_and(|t| t.contains("No space left on device")),
             "the cause is kept for the shutdown line"

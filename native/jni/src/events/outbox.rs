@@ -13,7 +13,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use super::{Destination, DestinationCounters};
-use crate::runtime::lock;
+use crate::sync::lock;
 
 /// `None` wakes the thread (shutdown), `Some` is an event.
 type Message = Option<Arc<str>>;

@@ -8,16 +8,40 @@
 //! time (`CARGO_MANIFEST_DIR`) or found above the current directory; with none of them (an
 //! installed binary far from any checkout) it explains with the built-in detectors only.
 
+use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
-use rasp_engine::rules::{compile_dir, BackendChoice, RuleSet};
+use rasp_engine::rules::{compile_dir, BackendChoice, Diagnostic, RuleSet};
 use rasp_engine::{Engine, EngineConfig};
 use serde::Serialize;
 
-use super::Rejected;
 use crate::args::EngineArgs;
+
+/// The rules were rejected: every line says what is wrong (`file:line: rule id: message`).
+/// `main` prints the lines to standard error and exits with status 1.
+#[derive(Debug)]
+pub struct Rejected {
+    pub lines: Vec<String>,
+}
+
+impl fmt::Display for Rejected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.lines.join("\n"))
+    }
+}
+
+impl std::error::Error for Rejected {}
+
+impl Rejected {
+    /// The diagnostics of a rules directory, one per line.
+    pub fn diagnostics(diags: &[Diagnostic]) -> Rejected {
+        Rejected {
+            lines: diags.iter().map(Diagnostic::to_string).collect(),
+        }
+    }
+}
 
 /// The environment variable that names the rules `rasp explain` uses by default.
 pub const ENV: &str = "RASP_RULES";
