@@ -24,6 +24,10 @@
 //! Its requests are built before the loop, so count it with callgrind and
 //! `--toggle-collect='rasp_engine::engine::Engine::check_sql*'` (and
 //! `'rasp_engine::context_cache::ContextCache::open'`), not by the difference of two totals.
+//! With `REQUEST_PATH_COLD` set it writes 4 MiB between two of those requests, as the
+//! application's own work would, so that cachegrind's simulator (`--cache-sim=yes
+//! --LL=2097152,16,64`, the L2 as the last level) counts the lines a distinct request's engine
+//! work brings back: README, "Issue 13, twentieth round".
 
 use std::hint::black_box;
 use std::sync::Arc;
