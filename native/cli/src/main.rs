@@ -38,6 +38,9 @@
 //! examples, a rule file that does not load) are a [`rules::Rejected`] error instead: its lines
 //! are printed as they are (`file:line: rule id: message`) and the status is 1.
 
+// The docs explain the design to its maintainers and link private items: read them with
+// `cargo doc --document-private-items` (scripts/test builds them so, warnings denied).
+#![allow(rustdoc::private_intra_doc_links)]
 #![forbid(unsafe_code)]
 
 mod args;

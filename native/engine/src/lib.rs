@@ -43,6 +43,9 @@
 //! There is no JNI here and no `unsafe`: the `rasp-jni` crate is a thin layer over this one,
 //! and the CLI and benchmarks use it directly.
 
+// The docs explain the design to its maintainers and link private items: read them with
+// `cargo doc --document-private-items` (scripts/test builds them so, warnings denied).
+#![allow(rustdoc::private_intra_doc_links)]
 #![forbid(unsafe_code)]
 
 mod cache_set;

@@ -11,6 +11,10 @@
 //! * every entry point runs inside `catch_unwind`, clears any pending Java exception it caused,
 //!   and returns an error value instead: no panic and no exception of ours reaches the JVM.
 
+// The docs explain the design to its maintainers and link private items: read them with
+// `cargo doc --document-private-items` (scripts/test builds them so, warnings denied).
+#![allow(rustdoc::private_intra_doc_links)]
+
 pub mod class_hook;
 pub mod events;
 pub mod handles;

@@ -1,6 +1,6 @@
 //! `rasp explain sql`: one statement, step by step. The tokens and what each input occurrence
 //! is come from [`rasp_engine::sql::analyze`]; the findings and the verdict from
-//! [`Engine::explain_sql`].
+//! [`rasp_engine::Engine::explain_sql`].
 
 use std::fmt::Write as _;
 

@@ -4,7 +4,7 @@
 //! `Runtime.exec(String)` has already split on whitespace and runs no shell, so shell
 //! metacharacters in an argument are data there. What is code:
 //!
-//! * input that is the program itself (`cmdi.program`): argv[0], the program behind wrappers
+//! * input that is the program itself (`cmdi.program`): `argv[0]`, the program behind wrappers
 //!   (`timeout 5 <input>`), or the command word of any simple command of a shell script;
 //! * input that adds shell structure (operators, redirections, expansions, comments) to the
 //!   script of a shell run with `-c` (`sh`, `bash`, ..., `cmd /c`, `powershell -Command`),

@@ -3,7 +3,7 @@
 //! The container decodes query parameters as UTF-8 percent-encoding with `+` for space; path
 //! segments are percent-decoded and their `;params` split off; cookies come from every `Cookie`
 //! header. On top of what the container gives, each value comes with the forms applications
-//! commonly derive from it before use ([`derive`]: re-cased, trimmed, decoded once more).
+//! commonly derive from it before use ([`mod@derive`]: re-cased, trimmed, decoded once more).
 //!
 //! Bodies are this engine's own parse, the fast path for what no hook of the agent saw, and
 //! must not be trivially wrong: where the application's parser may read a body differently
@@ -151,7 +151,7 @@ fn json_path(path: &str) -> String {
     }
 }
 
-/// Emits `input`, then the forms applications commonly derive from it ([`derive`]), each an
+/// Emits `input`, then the forms applications commonly derive from it ([`mod@derive`]), each an
 /// input of its own with the transform named and the original value kept.
 fn with_derived_forms(input: Input, sink: &mut dyn FnMut(Input)) {
     let forms = derive::forms(&input.value);

@@ -5,7 +5,7 @@
 //! After translation the input is no longer in the text verbatim (`u.id` became `u1_0.id`), so
 //! the JDBC hook cannot see the injection: the query is judged here, before translation, with
 //! the language's own lexical rules ([`lexer`]) and the SQL detector's structural rule
-//! ([`crate::sql::detect`]), which only needs tokens.
+//! ([`fn@crate::sql::detect`]), which only needs tokens.
 
 pub mod lexer;
 

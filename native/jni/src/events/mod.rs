@@ -8,7 +8,7 @@
 //! submitted` per destination, once it has drained), including what is still queued at shutdown.
 //!
 //! Destinations:
-//! * [`file`]: JSON lines appended to a file or standard error (`events_file`).
+//! * [`mod@file`]: JSON lines appended to a file or standard error (`events_file`).
 //! * [`otlp`]: OpenTelemetry log records over OTLP/HTTP (`events.otlp.*`).
 //! * [`syslog`]: RFC 5424 messages over UDP or TCP, optionally CEF (`events.syslog.*`).
 //!
