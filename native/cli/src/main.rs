@@ -35,7 +35,7 @@
 //!
 //! Errors are `anyhow` errors with context naming the file or argument at fault; `main` prints
 //! the whole chain and exits with status 2. Rules that are wrong (diagnostics, failing
-//! examples, a rule file that does not load) are a [`rules::Rejected`] error instead: its lines
+//! examples, a rule file that does not load) are a [`rule_source::Rejected`] error instead: its lines
 //! are printed as they are (`file:line: rule id: message`) and the status is 1.
 
 // The docs explain the design to its maintainers and link private items: read them with
@@ -82,7 +82,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
-        Err(err) if err.downcast_ref::<rules::Rejected>().is_some() => {
+        Err(err) if err.downcast_ref::<rule_source::Rejected>().is_some() => {
             let mut stderr = std::io::stderr().lock();
             // Nothing useful is left to do if standard error is gone.
             let _ = writeln!(stderr, "{err}");

@@ -17,9 +17,7 @@ use crate::deser::ClassAllowList;
 use crate::exclusion::{is_rule_id, Exclusion, InputSelector, RouteGlob, RuleSelector};
 use crate::net::allow::Allowlist;
 use crate::rules::{BackendChoice, RuleSet, BUILTIN_RULE_IDS};
-// The modes and policies are the verdict's vocabulary (rules name a mode too); re-exported here,
-// where the configuration sets them.
-pub use crate::verdict::{Mode, Policy};
+use crate::verdict::{Mode, Policy};
 
 /// The engine's configuration.
 #[derive(Clone, Debug, PartialEq, Eq)]

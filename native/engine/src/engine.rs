@@ -30,7 +30,7 @@ use crate::matcher::Occurrence;
 use crate::orm::{self, QueryLanguage};
 use crate::path::{self, PathOp};
 use crate::rules::eval::{self, sink_hits, RulePlan, SinkText};
-use crate::rules::{RuleSet, SinkKind};
+use crate::rules::{RuleSet, SinkKind, INPUT_OVERFLOW_RULE_ID};
 use crate::sql::{self, Dialect, SqlRule};
 use crate::statement_cache::{Found, Lookup, StatementCache, StatementFacts};
 use crate::statement_shapes::{Shape, ShapeSighting, StatementShapes};
@@ -46,9 +46,6 @@ pub use deser::ClassSink;
 pub use expr::{ExprApi, ExprSink};
 pub use url::{UrlApi, UrlCheck, UrlSink};
 pub use xxe::{entity_api_name, EntityEvent, EntitySink};
-
-/// The overflow finding's id (the rule ids live with the rules, which reserve it).
-pub use crate::rules::INPUT_OVERFLOW_RULE_ID;
 
 /// The hooked JDBC API, by its boundary code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

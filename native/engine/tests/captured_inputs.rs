@@ -2,8 +2,8 @@
 //! engine: each is a value the engine's own parse of the raw request never saw, so the check
 //! before the capture allows and the one after blocks, and the event names the captured source.
 
-use rasp_engine::engine::INPUT_OVERFLOW_RULE_ID;
 use rasp_engine::input::InputSource;
+use rasp_engine::rules::INPUT_OVERFLOW_RULE_ID;
 use rasp_engine::sql::Dialect;
 use rasp_engine::wire::{CapturedInput, RequestRecord};
 use rasp_engine::{Action, ContextLimits, Engine, EngineConfig, RequestContext, SqlApi, SqlSink};

@@ -90,12 +90,7 @@ fn crate_paths(code: &str) -> Vec<&str> {
 fn root_reexports(lib: &str) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     for item in lib.split(';') {
-        let item = item.trim();
-        let Some(path) = item
-            .rsplit("pub use ")
-            .next()
-            .filter(|_| item.contains("pub use "))
-        else {
+        let Some((_, path)) = item.split_once("pub use ") else {
             continue;
         };
         let Some((module, names)) = path.split_once("::") else {

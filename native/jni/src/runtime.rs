@@ -435,7 +435,7 @@ mod tests {
         rt.load_rules(&compiled("t", "2", &[("t.word.xyzzy", "xyzzy")]))
             .expect("loads");
         let engine = rt.engine.load();
-        assert_eq!(engine.config().mode, rasp_engine::config::Mode::Monitor);
+        assert_eq!(engine.config().mode, rasp_engine::Mode::Monitor);
         assert_eq!(engine.config().limits.max_input_bytes, 4096);
         assert!(engine.config().rule_modes.contains_key("sqli.union"));
     }

@@ -14,9 +14,10 @@ use rasp_engine::rules::file::RuleFile;
 use rasp_engine::rules::{BackendChoice, Rule, Target};
 use serde::Serialize;
 
-use super::{DiagnosticView, Rejected};
+use super::DiagnosticView;
 use crate::args::RulesSourceArgs;
 use crate::output;
+use crate::rule_source::Rejected;
 use crate::rule_source::{self as source, Source};
 
 /// What `rasp rules check` reports.

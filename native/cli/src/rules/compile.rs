@@ -14,9 +14,10 @@ use anyhow::{bail, Context, Result};
 use rasp_engine::rules::{compile_dir, Compiled};
 use serde::Serialize;
 
-use super::{millis, DiagnosticView, Rejected};
+use super::{millis, DiagnosticView};
 use crate::args::RulesCompileArgs;
 use crate::output;
+use crate::rule_source::Rejected;
 
 /// What `rasp rules compile` reports.
 #[derive(Debug, Serialize)]

@@ -38,8 +38,7 @@ use crate::explain::cmd::PROCESS_IMPL_START;
 use crate::explain::path::api_of;
 use crate::explain::query_context;
 use crate::output;
-use crate::rule_source::Rejected;
-use crate::rule_source::{self as source, Source};
+use crate::rule_source::{self as source, Rejected, Source};
 
 /// What `rasp rules test` reports.
 #[derive(Debug, Serialize)]

@@ -17,7 +17,7 @@
 //!   explains with.
 //!
 //! Exit status: problems with the rules themselves (diagnostics, failing examples) are a
-//! [`Rejected`] error, which `main` turns into status 1 after printing its lines; everything
+//! [`Rejected`](crate::rule_source::Rejected) error, which `main` turns into status 1 after printing its lines; everything
 //! else (a missing path, an unwritable output) is an ordinary error with status 2.
 
 pub mod benign;
@@ -28,7 +28,6 @@ pub mod examples;
 use rasp_engine::rules::Diagnostic;
 use serde::Serialize;
 
-pub use crate::rule_source::Rejected;
 pub use check::run_check;
 pub use compile::run_compile;
 pub use examples::run_test;

@@ -177,9 +177,9 @@ pub struct RuleFinding {
     pub span: Option<Span>,
 }
 
-// The hits' type lives below the context that keeps them (`crate::signature_hits`); scanning
-// for them needs the rule set, so it is here.
-pub use crate::signature_hits::{SignatureHit, SignatureHits};
+// The hits' type lives below the context that keeps them; scanning for them needs the rule
+// set, so it is here.
+use crate::signature_hits::{SignatureHit, SignatureHits};
 
 impl SignatureHits {
     /// Scans every input value of the request (derived forms included) with the set's input
