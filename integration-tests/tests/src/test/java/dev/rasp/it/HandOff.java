@@ -48,6 +48,11 @@ public enum HandOff {
     VIRTUAL_EXECUTOR("spring", "virtual-executor", null, null, Answer.SERVING_THREAD_WAITS),
     /** AsyncContext.start on Tomcat: a container thread (maybe the very thread that served the request before). */
     SERVLET_ASYNC("spring", "servlet-async", "async-context", null, Answer.ASYNC_CONTEXT),
+    /**
+     * AsyncContext.start with the serving thread held in the request until the task answered, the task's own answer
+     * (its 500 too) flushed: the block must be answered by the task before the application's error handling runs.
+     */
+    SERVLET_ASYNC_HELD("spring", "servlet-async-held", "async-context", null, Answer.ASYNC_CONTEXT_HELD),
     MVC_CALLABLE("spring", "mvc-callable", null, null, Answer.SPRING_MVC_ASYNC),
     /** The DeferredResult is completed by an application pool task. */
     MVC_DEFERRED("spring", "mvc-deferred", null, "handoff-pool-", Answer.SPRING_MVC_ASYNC),
@@ -57,6 +62,8 @@ public enum HandOff {
 
     /** Jetty: AsyncContext.start (a qtp thread). */
     JAVAX_SERVLET_ASYNC("javax", "servlet-async", "async-context", null, Answer.ASYNC_CONTEXT),
+    /** Jetty: as SERVLET_ASYNC_HELD. */
+    JAVAX_SERVLET_ASYNC_HELD("javax", "servlet-async-held", "async-context", null, Answer.ASYNC_CONTEXT_HELD),
     /**
      * Jetty: startAsync, then an application thread calls dispatch("/h2/users/by-name"): the query runs in the
      * async dispatch. Whether the contract calls that a hand-off is not asserted.
@@ -69,6 +76,11 @@ public enum HandOff {
         SERVING_THREAD_WAITS,
         /** AsyncContext.start: the task itself answers; 403, block_response "sent" or "deferred". */
         ASYNC_CONTEXT,
+        /**
+         * AsyncContext.start while the serving thread is still in the request: the task answers before the application
+         * sees the block; 403, block_response "sent".
+         */
+        ASYNC_CONTEXT_HELD,
         /** Spring MVC async return values: 403 (the exception arrives in the async dispatch); block_response not asserted. */
         SPRING_MVC_ASYNC,
         /** An async dispatch runs the query: 403; no handoff asserted; block_response "sent" or "deferred". */
@@ -118,7 +130,8 @@ public enum HandOff {
      * X-Serving-Thread, and handoff.thread is no container thread): false for the container's own pools.
      */
     boolean workerIsNotAContainerThread() {
-        return answer != Answer.ASYNC_CONTEXT && answer != Answer.ASYNC_DISPATCH && answer != Answer.FORK_JOIN_TASK;
+        return answer != Answer.ASYNC_CONTEXT && answer != Answer.ASYNC_CONTEXT_HELD && answer != Answer.ASYNC_DISPATCH
+            && answer != Answer.FORK_JOIN_TASK;
     }
 
     /** The Spring hand-offs that run on JDK 17. */

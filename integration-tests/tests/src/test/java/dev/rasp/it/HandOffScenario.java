@@ -102,6 +102,9 @@ public final class HandOffScenario {
                 case SERVING_THREAD_WAITS:
                     Scenario.expectEq(problems, "event: block_response", "deferred", br);
                     break;
+                case ASYNC_CONTEXT_HELD:
+                    Scenario.expectEq(problems, "event: block_response", "sent", br);
+                    break;
                 case ASYNC_CONTEXT:
                 case ASYNC_DISPATCH:
                 case FORK_JOIN_TASK:

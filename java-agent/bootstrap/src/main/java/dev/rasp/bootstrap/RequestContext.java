@@ -50,6 +50,11 @@ public final class RequestContext {
      * mode (Servlet 3 startAsync), else null. Guarded by this.
      */
     private Object asyncContext;
+    /**
+     * A task of a request in async mode took the 403 on itself while the serving thread was still
+     * inside (see {@link #blockFromTask}): the serving thread's exit must not write it too. Guarded by this.
+     */
+    private boolean answeredByTask;
 
     /** A sink of this request was blocked; the body is the 403 answer, written at the serving thread's exit if needed. */
     public volatile boolean blocked;
@@ -127,14 +132,15 @@ public final class RequestContext {
     // ------------------------------------------------------------------ the serving thread's lifecycle
 
     /**
-     * The serving thread leaves the request. Returns whether a sink was blocked by then, read
-     * under the same monitor as {@link #blockFromTask}, so a task's block is either seen here or
-     * told that the serving thread is gone.
+     * The serving thread leaves the request. Returns whether a sink was blocked by then and the
+     * 403 is this exit's to write (not a task's that answered itself), read under the same
+     * monitor as {@link #blockFromTask}, so a task's block is either seen here or told that the
+     * serving thread is gone.
      */
     public synchronized boolean servingThreadLeft(Object asyncContextOrNull) {
         servletActive = false;
         asyncContext = asyncContextOrNull;
-        return blocked;
+        return blocked && !answeredByTask;
     }
 
     /** Where the 403 of a block goes. */
@@ -144,16 +150,32 @@ public final class RequestContext {
 
     /**
      * A sink was blocked on a thread other than the serving one. Marks the request blocked and
-     * says who answers: {@link #RESPONSE_DEFERRED} while the serving thread is inside the request
-     * (its exit writes the 403); otherwise the caller may answer through {@link #asyncContext()}
-     * when the request is in async mode, else no 403 can be sent any more.
+     * says who answers: {@link #RESPONSE_DEFERRED} while the serving thread is inside a request
+     * not in async mode (its exit writes the 403); otherwise {@link #RESPONSE_NONE}: the caller
+     * answers through the request's AsyncContext when there is one, else no 403 can be sent any
+     * more.
+     *
+     * <p>{@code asyncStarted}: the application put the request in async mode (startAsync), read
+     * by the caller under this monitor while the serving thread is inside. Such a request's
+     * answer belongs to its tasks: the task that got the block goes on into the application's
+     * error handling, which may write and flush its own answer while the serving thread is still
+     * on its way out. Two threads writing one response race (a 500 status over our 403 body was
+     * seen), so the task writes the 403 before the application sees the block, and the serving
+     * thread's exit leaves the response alone.
      */
-    public synchronized int blockFromTask(byte[] responseBody) {
+    public synchronized int blockFromTask(byte[] responseBody, boolean asyncStarted) {
         blocked = true;
         if (blockResponseBody == null) {
             blockResponseBody = responseBody;
         }
-        return servletActive ? RESPONSE_DEFERRED : RESPONSE_NONE;
+        if (!servletActive) {
+            return RESPONSE_NONE;
+        }
+        if (!asyncStarted) {
+            return RESPONSE_DEFERRED;
+        }
+        answeredByTask = true;
+        return RESPONSE_NONE;
     }
 
     /** Whether the serving thread is still inside the request. */

@@ -743,18 +743,21 @@ public final class RaspRuntime implements RaspHooks {
 
     /** A native verdict with, for MONITOR and BLOCK, its completed event and who answers a block. */
     private static final class Judgement {
-        static final Judgement ALLOW = new Judgement(Verdict.ALLOW, null, RequestContext.RESPONSE_SENT, null);
+        static final Judgement ALLOW = new Judgement(Verdict.ALLOW, null, RequestContext.RESPONSE_SENT, null, null);
 
         final int verdict;
         final EngineEvent event;
         final int response;
         final byte[] body;
+        /** A task's block: the request's AsyncContext the task answers through, or null. */
+        final Object async;
 
-        Judgement(int verdict, EngineEvent event, int response, byte[] body) {
+        Judgement(int verdict, EngineEvent event, int response, byte[] body, Object async) {
             this.verdict = verdict;
             this.event = event;
             this.response = response;
             this.body = body;
+            this.async = async;
         }
     }
 
@@ -772,14 +775,15 @@ public final class RaspRuntime implements RaspHooks {
                 return Judgement.ALLOW;
             case Verdict.MONITOR:
                 return new Judgement(verdict, takeEvent(context.handle, sink, scope, RequestContext.RESPONSE_SENT),
-                        RequestContext.RESPONSE_SENT, null);
+                        RequestContext.RESPONSE_SENT, null, null);
             case Verdict.BLOCK:
-                int response = blockResponse(scope);
+                Object async = scope.servingThread() ? null : taskAsyncContext(context);
+                int response = blockResponse(scope, async);
                 EngineEvent event = takeEvent(context.handle, sink, scope, response);
                 byte[] body = BlockResponder.body(event.category, event.ruleId, event.eventId);
-                return new Judgement(verdict, event, markBlocked(scope, body), body);
+                return new Judgement(verdict, event, markBlocked(scope, body, async), body, async);
             default:
-                return new Judgement(verdict, null, RequestContext.RESPONSE_SENT, null);
+                return new Judgement(verdict, null, RequestContext.RESPONSE_SENT, null, null);
         }
     }
 
@@ -799,7 +803,7 @@ public final class RaspRuntime implements RaspHooks {
                 return true;
             case Verdict.BLOCK:
                 recordVerdict(scope.context, j.verdict, j.event, sink, sinkValue);
-                answer(scope, j.response, j.body);
+                answer(scope, j.response, j.body, j.async);
                 throw new RaspBlockedException(j.event.category, j.event.ruleId, j.event.eventId);
             default:
                 // the engine counted it already
@@ -811,21 +815,36 @@ public final class RaspRuntime implements RaspHooks {
     }
 
     /**
+     * The AsyncContext a task of this request answers a block through, under the request's
+     * monitor: while the serving thread is inside, the request is alive and is asked whether the
+     * application put it in async mode; once it left, what it left behind (a finished request is
+     * not touched: the container may have recycled it for another).
+     */
+    private Object taskAsyncContext(RequestContext context) {
+        if (!context.servingThreadActive()) {
+            return context.asyncContext();
+        }
+        try {
+            HttpRequestAccess http = HttpRequestAccess.of(context.request);
+            return http == null ? null : http.asyncContextIfStarted(context.request);
+        } catch (Throwable t) {
+            errors.record("block in a task", t);
+            return null;
+        }
+    }
+
+    /**
      * Who answers a block (RequestContext.RESPONSE_*), decided under the request's monitor: the
      * serving thread writes the 403 itself unless the response is already committed; a task
-     * leaves it to the serving thread while that is still in the request, answers itself on an
-     * async request the serving thread has left, and otherwise no 403 can be sent any more.
+     * answers itself on a request in async mode ({@code async}, see
+     * RequestContext.blockFromTask), leaves it to the serving thread while that is still in a
+     * request that is not, and otherwise no 403 can be sent any more.
      */
-    private int blockResponse(RequestScope scope) {
+    private int blockResponse(RequestScope scope, Object async) {
         RequestContext context = scope.context;
         try {
-            if (!scope.servingThread()) {
-                if (context.servingThreadActive()) {
-                    return RequestContext.RESPONSE_DEFERRED;
-                }
-                if (context.asyncContext() == null) {
-                    return RequestContext.RESPONSE_NONE;
-                }
+            if (!scope.servingThread() && async == null) {
+                return context.servingThreadActive() ? RequestContext.RESPONSE_DEFERRED : RequestContext.RESPONSE_NONE;
             }
             return BlockResponder.isCommitted(context.response) ? RequestContext.RESPONSE_NONE : RequestContext.RESPONSE_SENT;
         } catch (Throwable t) {
@@ -834,24 +853,26 @@ public final class RaspRuntime implements RaspHooks {
     }
 
     /** Marks the request blocked with the 403's body; returns who answers (see blockResponse). */
-    private int markBlocked(RequestScope scope, byte[] body) {
+    private int markBlocked(RequestScope scope, byte[] body, Object async) {
         RequestContext context = scope.context;
         if (scope.servingThread()) {
             context.blocked = true;
             context.blockResponseBody = body;
             return RequestContext.RESPONSE_SENT;
         }
-        return context.blockFromTask(body);
+        return context.blockFromTask(body, async != null);
     }
 
-    /** Writes the 403 where this thread may: the serving thread always, a task only on an async request its serving thread left. */
-    private void answer(RequestScope scope, int response, byte[] body) {
+    /**
+     * Writes the 403 where this thread may: the serving thread always, a task only on a request
+     * in async mode ({@code async}: its AsyncContext).
+     */
+    private void answer(RequestScope scope, int response, byte[] body, Object async) {
         RequestContext context = scope.context;
         try {
             if (scope.servingThread()) {
                 BlockResponder.write(context.response, body);
             } else if (response == RequestContext.RESPONSE_NONE) {
-                Object async = context.asyncContext();
                 if (async != null && !BlockResponder.isCommitted(context.response)) {
                     BlockResponder.write(context.response, body);
                     BlockResponder.completeAsync(async);
@@ -988,10 +1009,12 @@ public final class RaspRuntime implements RaspHooks {
     private void block(RequestScope scope, String category, String ruleId, String eventId) {
         byte[] body = BlockResponder.body(category, ruleId, eventId);
         int response;
+        Object async;
         synchronized (scope.context) {
-            response = markBlocked(scope, body);
+            async = scope.servingThread() ? null : taskAsyncContext(scope.context);
+            response = markBlocked(scope, body, async);
         }
-        answer(scope, response, body);
+        answer(scope, response, body, async);
         throw new RaspBlockedException(category, ruleId, eventId);
     }
 

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.servlet.AsyncContext;
 import javax.servlet.http.HttpServletRequest;
@@ -25,7 +27,17 @@ final class HandOffServlets {
      * X-Serving-Thread, X-Worker-Thread) and completes. SQL errors answer 500; anything else propagates.
      */
     static final class ServletAsync extends Servlets.JdbcServlet {
-        ServletAsync(Db db) { super(db); }
+        /**
+         * {@code /handoff/servlet-async-held}: the serving thread stays in the request until the runnable has answered
+         * (up to 10 s), and the runnable answers any exception with a 500 it flushes at once: the application's answer
+         * is on the wire before the serving thread leaves.
+         */
+        private final boolean held;
+
+        ServletAsync(Db db, boolean held) {
+            super(db);
+            this.held = held;
+        }
 
         @Override
         protected void doGet(HttpServletRequest req, HttpServletResponse res) throws IOException {
@@ -37,6 +49,7 @@ final class HandOffServlets {
             String serving = Thread.currentThread().getName();
             AsyncContext ac = req.startAsync();
             ac.setTimeout(30_000);
+            CountDownLatch answered = new CountDownLatch(1);
             ac.start(() -> {
                 HttpServletResponse r = (HttpServletResponse) ac.getResponse();
                 try {
@@ -44,18 +57,42 @@ final class HandOffServlets {
                     r.setHeader("X-Serving-Thread", serving);
                     r.setHeader("X-Worker-Thread", Thread.currentThread().getName());
                     json(r, 200, rows);
-                } catch (SQLException e) {
-                    try {
-                        json(r, 500, Map.of("error", "database error: " + e.getMessage()));
-                    } catch (IOException | IllegalStateException gone) {
-                        // the response is gone already
+                    if (held) {
+                        r.flushBuffer();
                     }
+                } catch (SQLException e) {
+                    error(r, "database error: " + e.getMessage());
+                } catch (RuntimeException e) {
+                    if (!held) {
+                        throw e;
+                    }
+                    error(r, "failed: " + e); // a catch-all error answer, as many applications' async tasks have
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
                 } finally {
+                    answered.countDown();
                     ac.complete();
                 }
             });
+            if (held) {
+                try {
+                    answered.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        /** A 500, flushed at once when held. */
+        private void error(HttpServletResponse r, String message) {
+            try {
+                json(r, 500, Map.of("error", message));
+                if (held) {
+                    r.flushBuffer();
+                }
+            } catch (IOException | IllegalStateException gone) {
+                // the response is gone already
+            }
         }
     }
 

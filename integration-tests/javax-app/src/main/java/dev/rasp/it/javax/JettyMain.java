@@ -81,9 +81,12 @@ public final class JettyMain {
             add(ctx, "/reset" + p, new Servlets.Reset(db));
         }
         // the lookup of /h2/users/by-name off the serving thread: AsyncContext.start and an async dispatch
-        ServletHolder servletAsync = new ServletHolder(new HandOffServlets.ServletAsync(dbs.get("h2")));
+        ServletHolder servletAsync = new ServletHolder(new HandOffServlets.ServletAsync(dbs.get("h2"), false));
         servletAsync.setAsyncSupported(true);
         ctx.addServlet(servletAsync, "/handoff/servlet-async");
+        ServletHolder servletAsyncHeld = new ServletHolder(new HandOffServlets.ServletAsync(dbs.get("h2"), true));
+        servletAsyncHeld.setAsyncSupported(true);
+        ctx.addServlet(servletAsyncHeld, "/handoff/servlet-async-held");
         ServletHolder dispatch = new ServletHolder(new HandOffServlets.Dispatch("/h2/users/by-name"));
         dispatch.setAsyncSupported(true);
         ctx.addServlet(dispatch, "/handoff/dispatch");

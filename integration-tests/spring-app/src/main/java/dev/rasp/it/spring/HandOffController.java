@@ -505,6 +505,47 @@ public class HandOffController {
         });
     }
 
+    /**
+     * As servlet-async, but the serving thread stays in the request until the runnable has answered (up to 10 s), and
+     * the runnable answers any exception with a 500 it flushes at once: the application's own answer is on the wire
+     * before the serving thread leaves, so a block in the runnable must be answered before the application's error
+     * handling runs, not at the serving thread's exit.
+     */
+    @GetMapping("/handoff/{db}/servlet-async-held")
+    public void servletAsyncHeld(@PathVariable String db, @RequestParam String name, HttpServletRequest req)
+            throws InterruptedException {
+        Db d = dbs.get(db);
+        String serving = serving();
+        AsyncContext ac = req.startAsync();
+        ac.setTimeout(30_000);
+        CountDownLatch answered = new CountDownLatch(1);
+        ac.start(() -> {
+            HttpServletResponse res = (HttpServletResponse) ac.getResponse();
+            try {
+                Found f = byName(d, name);
+                res.setStatus(200);
+                res.setHeader("X-Serving-Thread", serving);
+                res.setHeader("X-Worker-Thread", f.worker());
+                res.setHeader("X-Worker-Virtual", Boolean.toString(f.virtual()));
+                writeJson(res, f.rows());
+                res.flushBuffer();
+            } catch (Exception e) {
+                // a catch-all error answer, as many applications' async tasks have
+                res.setStatus(500);
+                writeJsonQuietly(res, Map.of("error", "failed: " + e));
+                try {
+                    res.flushBuffer();
+                } catch (IOException gone) {
+                    // the response is gone already
+                }
+            } finally {
+                answered.countDown();
+                ac.complete();
+            }
+        });
+        answered.await(10, TimeUnit.SECONDS);
+    }
+
     private static void writeJson(HttpServletResponse res, Object body) throws IOException {
         res.setContentType("application/json");
         res.setCharacterEncoding("UTF-8");
