@@ -85,6 +85,10 @@ public class HandOffBenchmark {
         }
 
         @Override
+        public void taskAnsweredBlockEnded(Object asyncContext) {
+        }
+
+        @Override
         public void releaseContext(RequestContext context) {
         }
 

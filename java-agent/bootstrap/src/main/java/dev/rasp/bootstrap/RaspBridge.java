@@ -876,6 +876,15 @@ public final class RaspBridge {
 
     static void unbind(RequestScope scope) {
         CURRENT.set(scope.previous);
+        Object async = scope.asyncToComplete;
+        RaspHooks h = hooks;
+        if (async != null && h != null) {
+            try {
+                h.taskAnsweredBlockEnded(async);
+            } catch (Throwable t) {
+                internalError(h, t);
+            }
+        }
     }
 
     // ------------------------------------------------------------------ hand-offs

@@ -34,6 +34,12 @@ public interface RaspHooks {
     void prepareHandOff(RequestContext context);
 
     /**
+     * A task that answered a block ({@link RequestScope#asyncToComplete}) ended: complete the
+     * request unless it was completed or dispatched meanwhile.
+     */
+    void taskAnsweredBlockEnded(Object asyncContext);
+
+    /**
      * A WebSocket message handler's outermost entry on a thread: the context of the message as a
      * request of its own (its payload and what the handler's arguments tell of the handshake),
      * or null when the arguments carry nothing to judge.

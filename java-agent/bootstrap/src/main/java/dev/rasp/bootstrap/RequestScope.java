@@ -77,6 +77,14 @@ public final class RequestScope {
     public boolean guarded;
 
     /**
+     * This task wrote the 403 of a block on its request's response, the request in async mode:
+     * the AsyncContext to complete when the task ends, unless the application (typically in a
+     * finally of the same task) or its framework completed or dispatched it by then. Completing
+     * it at the block would make the application's own complete() fail.
+     */
+    public Object asyncToComplete;
+
+    /**
      * The last SQL string instance that was checked and let through on this thread, with its
      * dialect and the context's {@link RequestContext#inputsVersion} then. Pool wrappers delegate
      * to the driver with the same String instance, so the inner call is answered by an identity

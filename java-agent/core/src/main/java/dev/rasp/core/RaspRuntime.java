@@ -234,6 +234,15 @@ public final class RaspRuntime implements RaspHooks {
     }
 
     @Override
+    public void taskAnsweredBlockEnded(Object asyncContext) {
+        try {
+            BlockResponder.completeAsync(asyncContext);
+        } catch (Throwable t) {
+            errors.record("ending a blocked async request", t);
+        }
+    }
+
+    @Override
     public RequestContext openMessage(Object handler, Object[] handlerArgs) {
         if (!LoadedClassPass.over()) {
             LoadedClassPass.awaitBeforeRequest(errors);
@@ -875,7 +884,7 @@ public final class RaspRuntime implements RaspHooks {
             } else if (response == RequestContext.RESPONSE_NONE) {
                 if (async != null && !BlockResponder.isCommitted(context.response)) {
                     BlockResponder.write(context.response, body);
-                    BlockResponder.completeAsync(async);
+                    scope.asyncToComplete = async; // at the task's end (see RequestScope.asyncToComplete)
                 }
             }
         } catch (Throwable t) {
@@ -910,10 +919,19 @@ public final class RaspRuntime implements RaspHooks {
             String sinkText = sinkValue instanceof String[] ? join((String[]) sinkValue) : String.valueOf(sinkValue);
             String method = null;
             String path = null;
-            HttpRequestAccess http = context == null ? null : HttpRequestAccess.of(context.request);
+            // A task's verdict may come after the request ended, when the container has recycled
+            // the request object (Tomcat then throws; a reused one would name another request):
+            // read it only while the serving thread is inside, and count the verdict either way.
+            HttpRequestAccess http = context == null || !context.servingThreadActive() ? null
+                    : HttpRequestAccess.of(context.request);
             if (http != null) {
-                method = http.method(context.request);
-                path = http.requestUri(context.request);
+                try {
+                    method = http.method(context.request);
+                    path = http.requestUri(context.request);
+                } catch (Exception ended) {
+                    method = null;
+                    path = null;
+                }
             }
             RaspTelemetry.verdict(sink, verdict == Verdict.BLOCK, event.ruleId, event.category, event.eventId,
                     sinkText, method, path);

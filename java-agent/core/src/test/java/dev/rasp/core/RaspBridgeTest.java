@@ -80,6 +80,10 @@ class RaspBridgeTest {
         }
 
         @Override
+        public void taskAnsweredBlockEnded(Object asyncContext) {
+        }
+
+        @Override
         public void releaseContext(RequestContext context) {
             released.add(context);
         }

@@ -133,13 +133,22 @@ public final class BlockResponder {
     };
 
     /**
-     * Ends an async request after its 403 was written by a task of it (the application's task
-     * died with the block exception, so nothing else would end it before the async timeout).
+     * Ends an async request after its 403 was written (the task that met the block may have died
+     * with the block exception, so nothing else would end it before the async timeout). Returns
+     * false when the request was completed or dispatched already (by the application or its
+     * framework): the container refuses a second complete() with IllegalStateException, which is
+     * that answer, not an error.
      */
-    public static void completeAsync(Object asyncContext) throws Exception {
+    public static boolean completeAsync(Object asyncContext) throws Exception {
         Method complete = asyncContext == null ? null : ASYNC_COMPLETE.get(asyncContext.getClass());
-        if (complete != null) {
+        if (complete == null) {
+            return false;
+        }
+        try {
             call(complete, asyncContext);
+            return true;
+        } catch (IllegalStateException completedOrDispatched) {
+            return false;
         }
     }
 
