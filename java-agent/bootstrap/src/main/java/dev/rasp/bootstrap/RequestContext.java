@@ -157,11 +157,13 @@ public final class RequestContext {
      *
      * <p>{@code asyncStarted}: the application put the request in async mode (startAsync), read
      * by the caller under this monitor while the serving thread is inside. Such a request's
-     * answer belongs to its tasks: the task that got the block goes on into the application's
-     * error handling, which may write and flush its own answer while the serving thread is still
-     * on its way out. Two threads writing one response race (a 500 status over our 403 body was
-     * seen), so the task writes the 403 before the application sees the block, and the serving
-     * thread's exit leaves the response alone.
+     * answer belongs to its tasks: the block exception goes on into the application's error
+     * handling, which may write and flush its own answer, and then to the container, which may
+     * set its own status (Tomcat's AsyncContext.start wrapper sets 500 for an exception that
+     * leaves the runnable), while the serving thread is still on its way out. Two threads writing
+     * one response race (a 500 status over our 403 body was seen), so the task writes the 403
+     * before the block exception leaves the sink, and the serving thread's exit leaves the
+     * response alone.
      */
     public synchronized int blockFromTask(byte[] responseBody, boolean asyncStarted) {
         blocked = true;

@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Who writes the 403 of a block a task ran into (RequestContext.blockFromTask / servingThreadLeft): exactly one
- * thread, whatever the order. Two writers on one response race (a 500 status over the 403 body was seen on Tomcat
- * when the serving thread's exit wrote while the task's application code answered its own error).
+ * thread, whatever the order. Two writers on one response race: a 500 status over the 403 body was seen on Tomcat
+ * when the serving thread's exit wrote the 403 of an AsyncContext.start task's block while Tomcat, catching the block
+ * exception that left the runnable, set the status to 500.
  */
 class BlockAnswerOwnerTest {
     private static final byte[] BODY = "{\"blocked\":true}".getBytes(StandardCharsets.UTF_8);
