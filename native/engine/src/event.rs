@@ -78,10 +78,11 @@ impl Handoff {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum BlockResponse {
-    /// The agent wrote the 403 on the thread that made the check.
+    /// The agent wrote the 403 on the thread that made the check: the serving thread, or a task
+    /// of a request in async mode (whose answer is its tasks' to write).
     Sent,
-    /// The check ran on another thread; the request's serving thread writes the 403 when the
-    /// request ends, if the response is still open then.
+    /// The check ran on another thread of a request not in async mode; the request's serving
+    /// thread writes the 403 when the request ends, if the response is still open then.
     Deferred,
     /// The response was committed or the request had ended: no 403 could be sent (the call was
     /// still refused).
