@@ -115,6 +115,28 @@ final class HandOff {
         }
     }
 
+    /**
+     * Whether {@code thrown}, leaving an {@code AsyncContext.start} runnable, is our block exception
+     * (or carries it) and this task already wrote the block's 403 ({@link RequestScope#asyncToComplete}):
+     * then the runnable ends normally here. Nothing of the application's observes a runnable the
+     * container runs, but the container does: Tomcat's wrapper logs the exception and sets status 500
+     * and the error state on the response's objects, after the application (or the agent) may have
+     * completed the request, when those objects can already serve the connection's next request,
+     * which then gets an error page without being served (seen in a test loop). Other executors'
+     * tasks keep the exception: their futures report it.
+     */
+    static boolean answeredAsyncBlock(RequestScope scope, Throwable thrown) {
+        if (scope == null || scope.asyncToComplete == null || !RequestScope.VIA_ASYNC_CONTEXT.equals(scope.handoff)) {
+            return false;
+        }
+        for (int depth = 0; thrown != null && depth < 16; depth++, thrown = thrown.getCause()) {
+            if (thrown instanceof RaspBlockedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static void end(TaskCapture capture, RequestScope scope) {
         try {
             capture.end(scope);

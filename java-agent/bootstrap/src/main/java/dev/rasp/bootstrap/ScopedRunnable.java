@@ -16,6 +16,10 @@ class ScopedRunnable implements Runnable {
         RequestScope scope = HandOff.begin(capture);
         try {
             task.run();
+        } catch (RuntimeException e) {
+            if (!HandOff.answeredAsyncBlock(scope, e)) {
+                throw e;
+            }
         } finally {
             HandOff.end(capture, scope);
         }
