@@ -126,15 +126,8 @@ final class HandOff {
      * tasks keep the exception: their futures report it.
      */
     static boolean answeredAsyncBlock(RequestScope scope, Throwable thrown) {
-        if (scope == null || scope.asyncToComplete == null || !RequestScope.VIA_ASYNC_CONTEXT.equals(scope.handoff)) {
-            return false;
-        }
-        for (int depth = 0; thrown != null && depth < 16; depth++, thrown = thrown.getCause()) {
-            if (thrown instanceof RaspBlockedException) {
-                return true;
-            }
-        }
-        return false;
+        return scope != null && scope.asyncToComplete != null && RequestScope.VIA_ASYNC_CONTEXT.equals(scope.handoff)
+                && RaspBlockedException.in(thrown) != null;
     }
 
     static void end(TaskCapture capture, RequestScope scope) {

@@ -32,4 +32,17 @@ public final class RaspBlockedException extends SecurityException {
     public String getEventId() {
         return eventId;
     }
+
+    /**
+     * The block exception in {@code thrown}'s cause chain (ExecutionException, CompletionException,
+     * an application's own wrapper, ...), or null; the chain is followed 16 causes deep at most.
+     */
+    public static RaspBlockedException in(Throwable thrown) {
+        for (int depth = 0; thrown != null && depth < 16; depth++, thrown = thrown.getCause()) {
+            if (thrown instanceof RaspBlockedException) {
+                return (RaspBlockedException) thrown;
+            }
+        }
+        return null;
+    }
 }

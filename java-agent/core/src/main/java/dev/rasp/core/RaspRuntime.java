@@ -196,7 +196,7 @@ public final class RaspRuntime implements RaspHooks {
             }
             blocked = context.servingThreadLeft(async);
             byte[] body = context.blockResponseBody;
-            RaspBlockedException cause = blockCause(thrown);
+            RaspBlockedException cause = RaspBlockedException.in(thrown);
             if (!blocked && cause != null) {
                 // A block in another context of this request reached this exit: a task's block
                 // rethrown by the framework in the async dispatch (Spring MVC's Callable,
@@ -298,17 +298,7 @@ public final class RaspRuntime implements RaspHooks {
     }
 
     static boolean causedByBlock(Throwable thrown) {
-        return blockCause(thrown) != null;
-    }
-
-    /** The block exception in {@code thrown}'s cause chain (ExecutionException, CompletionException, ...), or null. */
-    static RaspBlockedException blockCause(Throwable thrown) {
-        for (int depth = 0; thrown != null && depth < 16; depth++, thrown = thrown.getCause()) {
-            if (thrown instanceof RaspBlockedException) {
-                return (RaspBlockedException) thrown;
-            }
-        }
-        return null;
+        return RaspBlockedException.in(thrown) != null;
     }
 
     // ------------------------------------------------------------------ sinks

@@ -488,12 +488,7 @@ public class HandOffController {
         ac.start(() -> {
             HttpServletResponse res = (HttpServletResponse) ac.getResponse();
             try {
-                Found f = byName(d, name);
-                res.setStatus(200);
-                res.setHeader("X-Serving-Thread", serving);
-                res.setHeader("X-Worker-Thread", f.worker());
-                res.setHeader("X-Worker-Virtual", Boolean.toString(f.virtual()));
-                writeJson(res, f.rows());
+                writeFound(res, byName(d, name), serving);
             } catch (SQLException e) {
                 res.setStatus(500);
                 writeJsonQuietly(res, Map.of("error", "database error: " + e.getMessage()));
@@ -522,12 +517,7 @@ public class HandOffController {
         ac.start(() -> {
             HttpServletResponse res = (HttpServletResponse) ac.getResponse();
             try {
-                Found f = byName(d, name);
-                res.setStatus(200);
-                res.setHeader("X-Serving-Thread", serving);
-                res.setHeader("X-Worker-Thread", f.worker());
-                res.setHeader("X-Worker-Virtual", Boolean.toString(f.virtual()));
-                writeJson(res, f.rows());
+                writeFound(res, byName(d, name), serving);
                 res.flushBuffer();
             } catch (Exception e) {
                 // a catch-all error answer, as many applications' async tasks have
@@ -544,6 +534,15 @@ public class HandOffController {
             }
         });
         answered.await(10, TimeUnit.SECONDS);
+    }
+
+    /** 200 with the rows found as JSON and the threads' headers, as ok() answers them. */
+    private static void writeFound(HttpServletResponse res, Found f, String serving) throws IOException {
+        res.setStatus(200);
+        res.setHeader("X-Serving-Thread", serving);
+        res.setHeader("X-Worker-Thread", f.worker());
+        res.setHeader("X-Worker-Virtual", Boolean.toString(f.virtual()));
+        writeJson(res, f.rows());
     }
 
     private static void writeJson(HttpServletResponse res, Object body) throws IOException {
