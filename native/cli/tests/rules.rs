@@ -188,13 +188,30 @@ fn check_validates_a_directory_and_verifies_a_file() {
         &[
             "ok test-set@1.2.3+",
             &format!("(file {}): 3 rules, 3 patterns", file.display()),
-            "format 1, built by rasp ",
+            "format 2, built by rasp ",
             "sections: meta, ",
             "scans with: ",
         ],
     );
     let v = rasp_json(&["rules", "check", path_arg(&file), "--json"]);
     assert_eq!(v["kind"], "file");
+    // The portable sections come last; a file with Hyperscan databases names the part before them.
+    let sections: Vec<&str> = v["file"]["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    let first_dfa = sections.iter().position(|s| s.starts_with("dfa.")).unwrap();
+    assert!(
+        sections[first_dfa..].iter().all(|s| s.starts_with("dfa.")),
+        "{sections:?}"
+    );
+    if sections.iter().any(|s| s.starts_with("hs.")) {
+        assert!(v["file"]["hyperscan_part"].as_u64().unwrap() > 0, "{v}");
+    } else {
+        assert!(v["file"]["hyperscan_part"].is_null(), "{v}");
+    }
     assert_eq!(v["patterns"]["sink.sql"], 1);
     assert_eq!(v["examples"], 6);
     assert!(v["file"]["bytes"].as_u64().is_some_and(|n| n > 16));

@@ -443,10 +443,10 @@ fn a_damaged_preamble_is_named() {
         "not a rasp rule file (bad magic)"
     );
     let mut bad = good.clone();
-    bad[8..12].copy_from_slice(&2u32.to_le_bytes());
+    bad[8..12].copy_from_slice(&3u32.to_le_bytes());
     assert_eq!(
         load_err(&bad),
-        "unsupported rule file format version 2 (this engine reads version 1)"
+        "unsupported rule file format version 3 (this engine reads versions 1 to 2)"
     );
     let header_len = u32::from_le_bytes(good[12..16].try_into().unwrap());
     assert_eq!(
@@ -458,6 +458,183 @@ fn a_damaged_preamble_is_named() {
     assert_eq!(
         load_err(&bad),
         "bad rule file header: expected value at line 1 column 1"
+    );
+}
+
+// ---- the Hyperscan part --------------------------------------------------------------------
+
+/// The file's preamble and header length, and its header.
+fn framing(bytes: &[u8]) -> (usize, file::Header) {
+    let header_len = u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize;
+    (16 + header_len, RuleFile::parse(bytes).unwrap().header)
+}
+
+#[test]
+fn the_writer_puts_the_portable_sections_last_and_names_the_part_before_them() {
+    let good = good_bytes();
+    let (body_start, header) = framing(&good);
+    assert_eq!(header.format, 2);
+    let names: Vec<&str> = header.sections.iter().map(|s| s.name.as_str()).collect();
+    let first_dfa = names.iter().position(|n| n.starts_with("dfa.")).unwrap();
+    assert!(
+        names[..first_dfa].iter().all(|n| !n.starts_with("dfa.")),
+        "{names:?}"
+    );
+    assert!(
+        names[first_dfa..].iter().all(|n| n.starts_with("dfa.")),
+        "{names:?}"
+    );
+    assert!(
+        names[..first_dfa].iter().any(|n| n.starts_with("hs.")),
+        "{names:?}"
+    );
+    let part = header
+        .hyperscan_part
+        .expect("a file with hs sections names its part");
+    assert_eq!(part.len, header.sections[first_dfa].offset);
+    let body = &good[body_start..];
+    assert_eq!(part.checksum, file::checksum(&body[..part.len as usize]));
+    // The agent reads `len` from the header's text, without a JSON parser.
+    let text = std::str::from_utf8(&good[16..body_start]).unwrap();
+    assert!(
+        text.contains(&format!("\"hyperscan_part\":{{\"len\":{},", part.len)),
+        "{text}"
+    );
+    // A file without hs sections has no part: it is all portable.
+    let portable_only = rewritten(5, |s| s.retain(|(n, _)| !n.starts_with("hs.")));
+    assert_eq!(framing(&portable_only).1.hyperscan_part, None);
+}
+
+#[test]
+fn the_hyperscan_part_alone_loads_with_hyperscan_and_asks_for_the_whole_file_otherwise() {
+    let good = good_bytes();
+    let (body_start, header) = framing(&good);
+    let part = header.hyperscan_part.clone().unwrap();
+    let cut = &good[..body_start + part.len as usize];
+    let file = RuleFile::parse(cut).unwrap();
+    assert!(file.is_partial());
+    assert!(!RuleFile::parse(&good).unwrap().is_partial());
+    assert!(file.section("meta").is_some());
+    assert!(file.has_section("dfa.input.0"));
+    assert_eq!(file.section("dfa.input.0"), None);
+    let whole = RuleSet::load(&good, BackendChoice::Auto).unwrap();
+    for choice in [BackendChoice::Portable, BackendChoice::Auto] {
+        match RuleSet::load(cut, choice) {
+            Ok(set) => {
+                assert!(hyperscan_usable() && choice == BackendChoice::Auto);
+                assert_eq!(set.backend(), BackendKind::Hyperscan);
+                assert_eq!(set.id(), whole.id());
+                assert_eq!(
+                    rules_hit(
+                        &set,
+                        Target::Sink(SinkKind::Sql),
+                        "select 1 into outfile '/tmp/x'"
+                    ),
+                    rules_hit(
+                        &whole,
+                        Target::Sink(SinkKind::Sql),
+                        "select 1 into outfile '/tmp/x'"
+                    )
+                );
+            }
+            Err(e) => {
+                let e = e.to_string();
+                assert!(
+                    e.starts_with(&format!(
+                        "{}: the portable backend scans with the dfa sections",
+                        file::WHOLE_FILE_NEEDED
+                    )),
+                    "{e}"
+                );
+                if choice == BackendChoice::Portable {
+                    assert!(e.ends_with("(rules.backend=portable)"), "{e}");
+                } else {
+                    assert!(!hyperscan_usable(), "{e}");
+                }
+            }
+        }
+    }
+    if hyperscan_usable() {
+        assert!(RuleSet::load(cut, BackendChoice::Hyperscan).is_ok());
+    }
+}
+
+#[test]
+fn a_damaged_or_miscut_hyperscan_part_is_named() {
+    let good = good_bytes();
+    let (body_start, header) = framing(&good);
+    let part = header.hyperscan_part.clone().unwrap();
+    let part_end = body_start + part.len as usize;
+    let mut bad = good[..part_end].to_vec();
+    bad[part_end - 1] ^= 0x55;
+    assert_eq!(
+        load_err(&bad),
+        format!(
+            "checksum mismatch: the header says {} but the body hashes to {} (the file is corrupt or was edited)",
+            part.checksum,
+            file::checksum(&bad[body_start..])
+        )
+    );
+    // The same byte changed in the whole file fails the whole body's checksum first.
+    let mut bad = good.clone();
+    bad[part_end - 1] ^= 0x55;
+    assert!(
+        load_err(&bad).contains(&header.checksum),
+        "{}",
+        load_err(&bad)
+    );
+    // Cut anywhere else: truncated, as before.
+    let err = load_err(&good[..part_end + 10]);
+    assert!(
+        err.starts_with("truncated or corrupt rule file: section dfa."),
+        "{err}"
+    );
+    // A header whose part does not end where the portable sections begin.
+    let text = std::str::from_utf8(&good[16..body_start]).unwrap();
+    let lied = text.replacen(
+        &format!("\"hyperscan_part\":{{\"len\":{},", part.len),
+        &format!("\"hyperscan_part\":{{\"len\":{},", part.len - 1),
+        1,
+    );
+    let mut bad = good[..12].to_vec();
+    bad.extend_from_slice(&(lied.len() as u32).to_le_bytes());
+    bad.extend_from_slice(lied.as_bytes());
+    bad.extend_from_slice(&good[body_start..]);
+    let err = load_err(&bad);
+    assert!(
+        err.starts_with("corrupt rule file: section ")
+            && err.contains("lies outside the hyperscan part"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_version_1_file_still_loads() {
+    let good = good_bytes();
+    let (body_start, header) = framing(&good);
+    let mut v1 = header.clone();
+    v1.format = 1;
+    v1.hyperscan_part = None;
+    let text = serde_json::to_vec(&v1).unwrap();
+    let mut bytes = b"RASPRULS".to_vec();
+    bytes.extend_from_slice(&1u32.to_le_bytes());
+    bytes.extend_from_slice(&(text.len() as u32).to_le_bytes());
+    bytes.extend_from_slice(&text);
+    bytes.extend_from_slice(&good[body_start..]);
+    let set = RuleSet::load(&bytes, BackendChoice::Portable).unwrap();
+    assert_eq!(set.id(), header.id);
+    // A part is a version 2 field.
+    let mut with_part = header;
+    with_part.format = 1;
+    let text = serde_json::to_vec(&with_part).unwrap();
+    let mut bytes = b"RASPRULS".to_vec();
+    bytes.extend_from_slice(&1u32.to_le_bytes());
+    bytes.extend_from_slice(&(text.len() as u32).to_le_bytes());
+    bytes.extend_from_slice(&text);
+    bytes.extend_from_slice(&good[body_start..]);
+    assert_eq!(
+        load_err(&bytes),
+        "bad rule file header: hyperscan_part in a version 1 file"
     );
 }
 

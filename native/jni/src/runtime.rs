@@ -474,6 +474,41 @@ mod tests {
     }
 
     #[test]
+    fn a_set_cut_after_its_hyperscan_part_asks_for_the_whole_file_when_the_portable_backend_scans()
+    {
+        // What the agent matches (Engine.RULE_SET_ERROR + Engine.WHOLE_FILE_NEEDED) before it
+        // reads the built-in set whole and calls init again.
+        let whole = compiled("t", "1", &[("t.word.plugh", "plugh")]);
+        let header = rasp_engine::rules::file::RuleFile::parse(&whole)
+            .expect("whole")
+            .header;
+        let Some(part) = header.hyperscan_part else {
+            return; // a build without Hyperscan writes no part
+        };
+        let cut = &whole[..whole.len() - (body_len(&header.sections) - part.len) as usize];
+        let error = init("rules.backend=portable\nevents_file=-\n", Some(cut)).expect_err("cut");
+        assert!(
+            error.starts_with(&format!(
+                "{RULE_SET_ERROR}{}",
+                rasp_engine::rules::file::WHOLE_FILE_NEEDED
+            )),
+            "{error}"
+        );
+        assert!(get().is_none(), "nothing was started by the refused init");
+        match load_set(Some(cut), BackendChoice::Auto) {
+            Ok(set) => assert_eq!(set.backend().name(), "hyperscan"),
+            Err(e) => assert!(
+                e.starts_with(rasp_engine::rules::file::WHOLE_FILE_NEEDED),
+                "{e}"
+            ),
+        }
+    }
+
+    fn body_len(sections: &[rasp_engine::rules::file::SectionEntry]) -> u64 {
+        sections.last().map_or(0, |s| s.offset + s.len)
+    }
+
+    #[test]
     fn stats_count_each_destination_and_shutdown_flushes_them() {
         let dir = std::env::temp_dir().join(format!("rasp-jni-stats-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("dir");

@@ -51,6 +51,9 @@ pub struct FileView {
     pub format: u32,
     pub built_by: String,
     pub sections: Vec<String>,
+    /// Bytes of the body a Hyperscan reader needs (format 2 files with `hs.*` sections): the
+    /// agent reads only these from rasp.jar's built-in set when it scans with Hyperscan.
+    pub hyperscan_part: Option<u64>,
     /// `hyperscan` or `portable`.
     pub backend: &'static str,
     /// Why the portable backend was chosen, when it was.
@@ -112,6 +115,7 @@ pub fn run_check(args: &RulesSourceArgs) -> Result<()> {
                     format: h.format,
                     built_by,
                     sections: file.section_names().map(str::to_string).collect(),
+                    hyperscan_part: h.hyperscan_part.as_ref().map(|p| p.len),
                     backend: set.backend().name(),
                     portable_reason: set.portable_reason().map(str::to_string),
                 }),
@@ -173,6 +177,12 @@ fn render(r: &CheckReport) -> String {
             f.bytes, f.format, f.built_by
         );
         let _ = writeln!(out, "  sections: {}", f.sections.join(", "));
+        if let Some(len) = f.hyperscan_part {
+            let _ = writeln!(
+                out,
+                "  hyperscan part: the first {len} bytes of the body (all but the dfa sections)"
+            );
+        }
         let _ = match &f.portable_reason {
             Some(why) => writeln!(out, "  scans with: {} ({why})", f.backend),
             None => writeln!(out, "  scans with: {}", f.backend),

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! 0..8      magic b"RASPRULS"
-//! 8..12     format version, u32 little-endian (1)
+//! 8..12     format version, u32 little-endian (2; version 1 files are read too)
 //! 12..16    header length H, u32 little-endian
 //! 16..16+H  header, UTF-8 JSON
 //! ...       body: the sections, back to back
@@ -14,6 +14,16 @@
 //! the header, the section table against the body's length, and a SHA-256 over the whole body
 //! before any section is parsed. Each error says what is wrong in words an operator can act
 //! on. What the sections mean is [`super::set`]'s business; this module only frames them.
+//!
+//! The Hyperscan part (format 2). The `dfa.*` sections (the portable backend's matchers) are
+//! most of a file's bytes (4.4 of the default set's 5 MB) and a reader that scans with
+//! Hyperscan never uses them. So the writer puts every other section first, and the header
+//! names that prefix of the body with its own SHA-256 (`hyperscan_part`). A reader may then be
+//! given the file cut right after that part (the agent reads its built-in set from rasp.jar
+//! that way, inflating a seventh of the entry): [`RuleFile::parse`] verifies the part, the
+//! sections past it are absent, and [`RuleFile::is_partial`] says so; loading such a file for
+//! the portable backend fails with [`RuleFileError::WholeFileNeeded`], and the reader
+//! supplies the whole file instead. Any other cut is a truncated file, as before.
 
 use std::collections::BTreeMap;
 
@@ -24,8 +34,13 @@ use super::Rule;
 
 /// The first eight bytes of every rule file.
 pub const MAGIC: &[u8; 8] = b"RASPRULS";
-/// The format this engine writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The format this engine writes; it reads this one and every one before it.
+pub const FORMAT_VERSION: u32 = 2;
+/// The first format whose header may name the Hyperscan part.
+const FORMAT_WITH_PARTS: u32 = 2;
+/// How [`RuleFileError::WholeFileNeeded`]'s message begins: the agent recognises it (after
+/// the JNI init's `rule set: `) and loads again with the whole file (docs/native-boundary.md).
+pub const WHOLE_FILE_NEEDED: &str = "the whole rule file is needed";
 /// The regex-automata serialization the `dfa.*` sections use (its 0.4 series).
 pub const REGEX_AUTOMATA_VERSION: &str = "0.4";
 
@@ -45,7 +60,21 @@ pub struct Header {
     pub platform: Platform,
     /// `sha256:` and the hex digest of the body.
     pub checksum: String,
+    /// Format 2, when the file has `hs.*` sections: the body's prefix that holds every section
+    /// but the `dfa.*` ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hyperscan_part: Option<Part>,
     pub sections: Vec<SectionEntry>,
+}
+
+/// A prefix of the body a reader may be given instead of the whole body. `len` is written
+/// first: the agent finds it in the header's text without a JSON parser.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Part {
+    pub len: u64,
+    /// `sha256:` and the hex digest of the body's first `len` bytes.
+    pub checksum: String,
 }
 
 /// The versions of what built the file.
@@ -92,7 +121,7 @@ pub enum RuleFileError {
     #[error("not a rasp rule file (bad magic)")]
     BadMagic,
     #[error(
-        "unsupported rule file format version {0} (this engine reads version {FORMAT_VERSION})"
+        "unsupported rule file format version {0} (this engine reads versions 1 to {FORMAT_VERSION})"
     )]
     UnsupportedVersion(u32),
     #[error(
@@ -126,13 +155,17 @@ pub enum RuleFileError {
     BadDfa { section: String, message: String },
     #[error("rules.backend=hyperscan, but {0}")]
     HyperscanUnavailable(String),
+    /// The file was given cut after its Hyperscan part, and the portable backend must scan.
+    #[error("{prefix}: the portable backend scans with the dfa sections, which were not read ({why})", prefix = WHOLE_FILE_NEEDED)]
+    WholeFileNeeded { why: String },
 }
 
-/// A framed rule file: the header and the verified body.
+/// A framed rule file: the header and the verified body (or its verified Hyperscan part).
 #[derive(Debug)]
 pub struct RuleFile<'a> {
     pub header: Header,
     body: &'a [u8],
+    partial: bool,
 }
 
 impl<'a> RuleFile<'a> {
@@ -148,7 +181,7 @@ impl<'a> RuleFile<'a> {
             return Err(RuleFileError::TooShort(bytes.len()));
         }
         let version = u32_le(&bytes[8..12]);
-        if version != FORMAT_VERSION {
+        if !(1..=FORMAT_VERSION).contains(&version) {
             return Err(RuleFileError::UnsupportedVersion(version));
         }
         let header_len = u32_le(&bytes[12..16]) as usize;
@@ -162,21 +195,53 @@ impl<'a> RuleFile<'a> {
         let (header_bytes, body) = rest.split_at(header_len);
         let header: Header = serde_json::from_slice(header_bytes)
             .map_err(|e| RuleFileError::BadHeader(e.to_string()))?;
-        if header.format != FORMAT_VERSION {
+        if header.format != version {
             return Err(RuleFileError::BadHeader(format!(
-                "it says format {} in a version {FORMAT_VERSION} file",
+                "it says format {} in a version {version} file",
                 header.format
             )));
         }
-        check_layout(&header.sections, body.len())?;
-        let actual = checksum(body);
-        if header.checksum != actual {
-            return Err(RuleFileError::ChecksumMismatch {
-                expected: header.checksum.clone(),
-                actual,
-            });
+        if version < FORMAT_WITH_PARTS && header.hyperscan_part.is_some() {
+            return Err(RuleFileError::BadHeader(format!(
+                "hyperscan_part in a version {version} file"
+            )));
         }
-        Ok(RuleFile { header, body })
+        let whole = body_len(&header.sections);
+        let part = header.hyperscan_part.as_ref();
+        if let Some(part) = part {
+            check_part(part, &header.sections, whole)?;
+        }
+        // Cut exactly after the part (and not the whole body, which a part may equal when the
+        // file has no dfa sections).
+        let partial = part
+            .is_some_and(|part| whole != Some(body.len() as u64) && part.len == body.len() as u64);
+        if partial {
+            check_layout(&header.sections, whole.unwrap_or(0) as usize)?;
+        } else {
+            check_layout(&header.sections, body.len())?;
+            verify(&header.checksum, body)?;
+        }
+        if let Some(part) = part {
+            // In bounds: `check_part` put it within the body's length, and the body is whole
+            // or exactly this part.
+            verify(&part.checksum, &body[..part.len as usize])?;
+        }
+        Ok(RuleFile {
+            header,
+            body,
+            partial,
+        })
+    }
+
+    /// True when the file was given cut after its Hyperscan part: the `dfa.*` sections are in
+    /// the section table but not here.
+    pub fn is_partial(&self) -> bool {
+        self.partial
+    }
+
+    /// Whether the section table names `name` (its bytes may be absent from a partial file).
+    pub fn has_section(&self, name: &str) -> bool {
+        self.header.sections.iter().any(|s| s.name == name)
     }
 
     /// The bytes of section `name`, if the file has it.
@@ -197,6 +262,57 @@ fn u32_le(b: &[u8]) -> u32 {
     let mut word = [0u8; 4];
     word.copy_from_slice(&b[..4]);
     u32::from_le_bytes(word)
+}
+
+/// The body's length the section table gives (the end of its last section), if it adds up.
+fn body_len(sections: &[SectionEntry]) -> Option<u64> {
+    sections
+        .last()
+        .map_or(Some(0), |s| s.offset.checked_add(s.len))
+}
+
+/// The part holds every section but the `dfa.*` ones, and no byte of those, within the body.
+fn check_part(
+    part: &Part,
+    sections: &[SectionEntry],
+    whole: Option<u64>,
+) -> Result<(), RuleFileError> {
+    if whole.is_none_or(|whole| part.len > whole) {
+        return Err(RuleFileError::Layout(format!(
+            "the hyperscan part ({} bytes) is longer than the body",
+            part.len
+        )));
+    }
+    for s in sections {
+        let (fits, where_) = if s.name.starts_with("dfa.") {
+            (s.offset >= part.len, "inside")
+        } else {
+            (
+                s.offset
+                    .checked_add(s.len)
+                    .is_some_and(|end| end <= part.len),
+                "outside",
+            )
+        };
+        if !fits {
+            return Err(RuleFileError::Layout(format!(
+                "section {} lies {where_} the hyperscan part ({} bytes)",
+                s.name, part.len
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn verify(expected: &str, bytes: &[u8]) -> Result<(), RuleFileError> {
+    let actual = checksum(bytes);
+    if expected != actual {
+        return Err(RuleFileError::ChecksumMismatch {
+            expected: expected.to_string(),
+            actual,
+        });
+    }
+    Ok(())
 }
 
 /// Sections lie back to back from offset 0 to the end of the body, each name once.
@@ -268,7 +384,18 @@ pub fn write(
 ) -> Result<(Vec<u8>, String), RuleFileError> {
     let mut body = Vec::with_capacity(sections.iter().map(|(_, b)| b.len()).sum());
     let mut entries = Vec::with_capacity(sections.len());
-    for (name, bytes) in sections {
+    // Every section a Hyperscan reader needs first, the `dfa.*` ones after them, each group in
+    // the caller's order: the first group is the Hyperscan part.
+    let is_dfa = |name: &str| name.starts_with("dfa.");
+    let ordered = sections
+        .iter()
+        .filter(|(name, _)| !is_dfa(name))
+        .chain(sections.iter().filter(|(name, _)| is_dfa(name)));
+    let mut part_len = None;
+    for (name, bytes) in ordered {
+        if is_dfa(name) && part_len.is_none() {
+            part_len = Some(body.len());
+        }
         entries.push(SectionEntry {
             name: name.clone(),
             offset: body.len() as u64,
@@ -276,6 +403,14 @@ pub fn write(
         });
         body.extend_from_slice(bytes);
     }
+    let part_len = part_len.unwrap_or(body.len());
+    let hyperscan_part = entries
+        .iter()
+        .any(|e| e.name.starts_with("hs."))
+        .then(|| Part {
+            len: part_len as u64,
+            checksum: checksum(&body[..part_len]),
+        });
     let checksum = checksum(&body);
     let id = set_id(identity.name, identity.version, &checksum);
     let header = Header {
@@ -296,6 +431,7 @@ pub fn write(
                 .map(|_| super::backend::hyperscan::PLATFORM.to_string()),
         },
         checksum,
+        hyperscan_part,
         sections: entries,
     };
     let header =

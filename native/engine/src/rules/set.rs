@@ -8,7 +8,10 @@
 //! shared between threads without locks; Hyperscan's scratch is per thread inside its scanner.
 //!
 //! With Hyperscan the DFAs (most of the file's bytes, a few MiB once deserialized) are not
-//! loaded: the SHA-256 over the whole body has already vouched for them, and keeping them only
+//! loaded, and need not even be given: a file cut after its Hyperscan part loads
+//! ([`RuleFile::is_partial`]), and only a portable load of it fails, asking for the whole file
+//! ([`RuleFileError::WholeFileNeeded`]). Given whole, the SHA-256 over the body has vouched for
+//! the DFAs' bytes, and they are checked to be named and numbered; keeping them only
 //! served a Hyperscan scan that fails (it should not, but it is C++ behind a foreign
 //! interface). Such a scan is answered instead by the span regexes of the target's patterns
 //! (built on first use, like a hit's; slow, but a path that should never run), and counted, so a
@@ -398,13 +401,14 @@ fn read_meta(file: &RuleFile<'_>) -> Result<Meta, RuleFileError> {
     Ok(meta)
 }
 
-/// The `dfa.<target>.<n>` sections of `target`, n = 0, 1, ... (at least one), checked to be
-/// there and numbered without gaps whichever backend scans.
-fn dfa_sections<'f>(file: &RuleFile<'f>, target: Target) -> Result<Vec<&'f [u8]>, RuleFileError> {
-    let groups: Vec<&[u8]> = (0..)
-        .map_while(|n| file.section(&format!("dfa.{target}.{n}")))
-        .collect();
-    if groups.is_empty() {
+/// How many `dfa.<target>.<n>` sections `target` has, n = 0, 1, ... (at least one), checked to
+/// be named in the section table and numbered without gaps whichever backend scans (their bytes
+/// may be absent: a file cut after its Hyperscan part).
+fn dfa_sections(file: &RuleFile<'_>, target: Target) -> Result<usize, RuleFileError> {
+    let groups = (0..)
+        .take_while(|n| file.has_section(&format!("dfa.{target}.{n}")))
+        .count();
+    if groups == 0 {
         return Err(RuleFileError::Inconsistent(format!(
             "section dfa.{target}.0 is missing"
         )));
@@ -414,7 +418,7 @@ fn dfa_sections<'f>(file: &RuleFile<'f>, target: Target) -> Result<Vec<&'f [u8]>
         .section_names()
         .filter(|n| n.starts_with(&prefix))
         .count();
-    if named != groups.len() {
+    if named != groups {
         return Err(RuleFileError::Inconsistent(format!(
             "the dfa.{target} sections are not numbered 0 to {}",
             named - 1
@@ -429,7 +433,19 @@ fn load_dfas(
     target: Target,
     patterns: usize,
 ) -> Result<PortableDb, RuleFileError> {
-    let groups = dfa_sections(file, target)?;
+    let count = dfa_sections(file, target)?;
+    let mut groups = Vec::with_capacity(count);
+    for n in 0..count {
+        let name = format!("dfa.{target}.{n}");
+        match file.section(&name) {
+            Some(bytes) => groups.push(bytes),
+            None => {
+                return Err(RuleFileError::WholeFileNeeded {
+                    why: format!("section {name} is past the part given"),
+                })
+            }
+        }
+    }
     let dfa =
         PortableDb::from_group_bytes(&groups).map_err(|(n, message)| RuleFileError::BadDfa {
             section: format!("dfa.{target}.{n}"),
@@ -470,6 +486,11 @@ fn choose_backend(
     choice: BackendChoice,
 ) -> Result<(BackendKind, Option<String>), RuleFileError> {
     if choice == BackendChoice::Portable {
+        if file.is_partial() {
+            return Err(RuleFileError::WholeFileNeeded {
+                why: "rules.backend=portable".to_string(),
+            });
+        }
         return Ok((BackendKind::Portable, None));
     }
     match load_hyperscan(file, databases) {
@@ -480,6 +501,9 @@ fn choose_backend(
                 }
             }
             Ok((BackendKind::Hyperscan, None))
+        }
+        Err(reason) if choice == BackendChoice::Auto && file.is_partial() => {
+            Err(RuleFileError::WholeFileNeeded { why: reason })
         }
         Err(reason) if choice == BackendChoice::Auto => Ok((BackendKind::Portable, Some(reason))),
         Err(reason) => Err(RuleFileError::HyperscanUnavailable(reason)),

@@ -37,11 +37,26 @@ class PolicyRulesIT {
     private AppProcess app;
     private Scenario s;
 
+    /** The app's name; a subclass runs the same checks in another JVM ({@link PolicyRulesPortableIT}). */
+    protected String appName() {
+        return "spring-policy-rules";
+    }
+
+    /** More JVM options for the subclass's JVM. */
+    protected AppProcess.Builder configure(AppProcess.Builder b) {
+        return b;
+    }
+
+    /** The backend the start line may name. */
+    protected String expectedBackend() {
+        return "(hyperscan|portable)";
+    }
+
     @BeforeAll
     void start() {
-        AppProcess.Builder b = AppProcess.builder("spring-policy-rules", ItConfig.springJar())
+        AppProcess.Builder b = configure(AppProcess.builder(appName(), ItConfig.springJar())
             .jvmArg("-Drasp.rules.mode.sqli.tautology=monitor")
-            .jvmArg("-Drasp.rules.mode.sqli.structure=monitor");
+            .jvmArg("-Drasp.rules.mode.sqli.structure=monitor"));
         if (ItConfig.pgUrl() != null) {
             b.appArg("--pg.url=" + ItConfig.pgUrl());
         }
@@ -71,7 +86,7 @@ class PolicyRulesIT {
     @Test
     void theBuiltInSetIsLoadedAtStart() {
         String line = RuleChecks.awaitLogLine(app, "[rasp] rules rasp-default@", Duration.ofSeconds(1));
-        assertTrue(line.matches("\\[rasp] rules rasp-default@\\S+ loaded \\(\\d+ rules, (hyperscan|portable) backend\\)"),
+        assertTrue(line.matches("\\[rasp] rules rasp-default@\\S+ loaded \\(\\d+ rules, " + expectedBackend() + " backend\\)"),
             line);
     }
 

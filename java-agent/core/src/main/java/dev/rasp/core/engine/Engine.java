@@ -15,6 +15,13 @@ public final class Engine {
     public static final String RULE_SET_ERROR = "rule set: ";
 
     /**
+     * After {@link #RULE_SET_ERROR}: the engine was given a rule file cut after its Hyperscan part and
+     * must scan with the portable backend (rules.backend=portable, or no Hyperscan on this CPU); the
+     * same init with the whole file works (the engine's {@code rules::file::WHOLE_FILE_NEEDED}).
+     */
+    public static final String WHOLE_FILE_NEEDED = "the whole rule file is needed";
+
+    /**
      * Returns null on success, else the engine's one-line explanation: a configuration error
      * names the key and the fix; a rule file it cannot load starts with {@link #RULE_SET_ERROR}.
      *

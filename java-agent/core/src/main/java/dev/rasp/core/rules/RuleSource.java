@@ -104,6 +104,127 @@ public final class RuleSource {
     }
 
     /**
+     * The built-in set cut right after its Hyperscan part, when its header names one (rule file
+     * format 2, docs/rules.md §3): the meta and {@code hs.*} sections, which are all the engine reads
+     * when it scans with Hyperscan. The {@code dfa.*} sections after them are most of the file (4.4 of
+     * the default set's 5 MB), and rasp.jar stores it deflated: stopping there inflates a seventh of it
+     * at every start. A header without a part (an older file, or one with no Hyperscan databases) gives
+     * the whole file. Only for the built-in set: a user's file is read whole, since its watcher
+     * compares whole-file digests. If the engine must scan with the portable backend after all, its
+     * init says so ({@link dev.rasp.core.engine.Engine#WHOLE_FILE_NEEDED}) and the caller reads
+     * {@link #read()}.
+     */
+    public byte[] readHyperscanPart() throws IOException {
+        if (file != null) {
+            return read();
+        }
+        byte[] rules = AgentJarResource.read(agentJar, BUILT_IN_RESOURCE, new AgentJarResource.Reader<byte[]>() {
+            @Override
+            public byte[] read(InputStream in) throws IOException {
+                return readPart(in, -1);
+            }
+
+            @Override
+            public byte[] read(InputStream in, long size) throws IOException {
+                return readPart(in, size);
+            }
+        });
+        if (rules == null) {
+            throw new FileNotFoundException(BUILT_IN_RESOURCE + " is missing from " + AgentJarResource.where(agentJar));
+        }
+        return rules;
+    }
+
+    /** The rule file's fixed preamble: magic, format version, header length. */
+    static final int PREAMBLE = 16;
+    private static final byte[] MAGIC = "RASPRULS".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /** How the header's part begins (the engine writes {@code len} first, without spaces). */
+    private static final String PART_KEY = "\"hyperscan_part\":{\"len\":";
+
+    /**
+     * The preamble, header and Hyperscan part of the file in {@code in} ({@code size} its whole length,
+     * -1 when unknown); the whole file when the header names no part or anything looks wrong, so that
+     * the engine's own checks name the problem.
+     */
+    static byte[] readPart(InputStream in, long size) throws IOException {
+        byte[] preamble = readUpTo(in, PREAMBLE);
+        if (preamble.length < PREAMBLE || !Arrays.equals(Arrays.copyOf(preamble, MAGIC.length), MAGIC)) {
+            return rest(preamble, in, size);
+        }
+        long headerLen = le32(preamble, 12);
+        if (size >= 0 ? headerLen > size - PREAMBLE : headerLen > (1 << 24)) {
+            return rest(preamble, in, size);
+        }
+        byte[] header = readUpTo(in, (int) headerLen);
+        byte[] head = concat(preamble, header, header.length);
+        long part = header.length == headerLen ? partLength(header) : -1;
+        if (part < 0 || (size >= 0 && part > size - head.length) || part > Integer.MAX_VALUE - 8 - head.length) {
+            return rest(head, in, size);
+        }
+        byte[] out = Arrays.copyOf(head, head.length + (int) part);
+        int off = head.length;
+        for (int r; off < out.length && (r = in.read(out, off, out.length - off)) > 0; ) {
+            off += r;
+        }
+        return off == out.length ? out : Arrays.copyOf(out, off);
+    }
+
+    /** True when {@code rules} is a rule file's preamble, header and the Hyperscan part it names, nothing more. */
+    static boolean isHyperscanPart(byte[] rules) {
+        if (rules.length < PREAMBLE) {
+            return false;
+        }
+        long headerLen = le32(rules, 12);
+        if (headerLen > rules.length - PREAMBLE) {
+            return false;
+        }
+        long part = partLength(Arrays.copyOfRange(rules, PREAMBLE, PREAMBLE + (int) headerLen));
+        return part >= 0 && PREAMBLE + headerLen + part == rules.length;
+    }
+
+    /** The {@code len} of the header's {@code hyperscan_part}, or -1 when it names none. */
+    static long partLength(byte[] header) {
+        String text = new String(header, java.nio.charset.StandardCharsets.UTF_8);
+        int at = text.indexOf(PART_KEY);
+        if (at < 0) {
+            return -1;
+        }
+        long len = 0;
+        int i = at + PART_KEY.length();
+        int digits = 0;
+        for (; i < text.length() && Character.isDigit(text.charAt(i)) && digits < 18; i++, digits++) {
+            len = len * 10 + (text.charAt(i) - '0');
+        }
+        return digits > 0 && i < text.length() && text.charAt(i) == ',' ? len : -1;
+    }
+
+    private static long le32(byte[] b, int at) {
+        return (b[at] & 0xffL) | (b[at + 1] & 0xffL) << 8 | (b[at + 2] & 0xffL) << 16 | (b[at + 3] & 0xffL) << 24;
+    }
+
+    /** Up to {@code n} bytes: fewer only at the end of the stream. */
+    private static byte[] readUpTo(InputStream in, int n) throws IOException {
+        byte[] out = new byte[n];
+        int off = 0;
+        for (int r; off < n && (r = in.read(out, off, n - off)) > 0; ) {
+            off += r;
+        }
+        return off == n ? out : Arrays.copyOf(out, off);
+    }
+
+    /** {@code head}, then the rest of the stream. */
+    private static byte[] rest(byte[] head, InputStream in, long size) throws IOException {
+        byte[] tail = readAll(in, size >= 0 ? Math.max(0, size - head.length) : -1);
+        return concat(head, tail, tail.length);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b, int bLen) {
+        byte[] out = Arrays.copyOf(a, a.length + bLen);
+        System.arraycopy(b, 0, out, a.length, bLen);
+        return out;
+    }
+
+    /**
      * The file's bytes, refused from its size when over {@code limit}, and never read past its size:
      * a file that grows while it is read (a writer at work) is read again, a few times at most.
      */
