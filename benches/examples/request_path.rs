@@ -27,7 +27,7 @@
 //! With `REQUEST_PATH_COLD` set it writes 4 MiB between two of those requests, as the
 //! application's own work would, so that cachegrind's simulator (`--cache-sim=yes
 //! --LL=2097152,16,64`, the L2 as the last level) counts the lines a distinct request's engine
-//! work brings back: README, "Issue 13, twentieth round".
+//! work brings back: docs/overhead-log.md, "Issue 13, twentieth round".
 
 use std::hint::black_box;
 use std::sync::Arc;

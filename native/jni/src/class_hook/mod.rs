@@ -4,7 +4,7 @@
 //! every class it loads (some 15,000 at a Spring Boot start), each as a fresh byte array through
 //! `TransformerManager`, and that alone, with a transformer that returns at once, cost +0.2 to
 //! +0.9 s of CPU at start in the same runs where a native `ClassFileLoadHook` that returns at once
-//! cost nothing measurable (README, Start-up, sixteenth round). Nine classes in ten are let go on
+//! cost nothing measurable (docs/overhead-log.md, sixteenth round). Nine classes in ten are let go on
 //! facts of their own class file ([`filter`]); only the rest reach the Java side, as they did
 //! behind its own pre-filter before.
 //!
