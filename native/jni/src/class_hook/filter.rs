@@ -15,7 +15,7 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use super::scan::{ClassFileScan, Texts};
+use super::scan::{ClassFileScan, Malformed, Texts};
 
 /// A type a rule names by its internal name (`java/sql/Statement`).
 pub const TYPE_NAME: u8 = 1;
@@ -117,6 +117,12 @@ impl ClassFilter {
             ));
         }
         Ok(filter)
+    }
+
+    /// Whether a loaded class's constant pool (as JVM TI gives it) holds a key constant: what
+    /// [`ClassFilter::passes`] reads from a class file, for a class loaded before the hook.
+    pub fn pool_has_key_constant(&self, count: u16, pool: &[u8]) -> Result<bool, Malformed> {
+        ClassFileScan::pool_has_constant(count, pool, &self.constants)
     }
 
     /// Whether the Java side is to see this class. `name` is the name the JVM gives the load

@@ -2,8 +2,9 @@
 //!
 //! A `jvmtiEnv*` points at a pointer to the table; function number `n` of the JVM TI
 //! specification is entry `n - 1` (checked against the JDK's `jvmti.h`: `SetEventNotificationMode`
-//! 2, `GetNamedModule` 40, `Allocate` 46, `SetEventCallbacks` 122, `DisposeEnvironment` 127,
-//! `AddCapabilities` 142). The table's layout is part of the JVM TI ABI, fixed since JDK 5.
+//! 2, `GetNamedModule` 40, `Allocate` 46, `Deallocate` 47, `SetEventCallbacks` 122,
+//! `DisposeEnvironment` 127, `AddCapabilities` 142, `GetConstantPool` 146). The table's layout is
+//! part of the JVM TI ABI, fixed since JDK 5.
 
 use std::ffi::{c_char, c_int, c_void};
 
@@ -20,9 +21,11 @@ const ERROR_NONE: c_int = 0;
 const SET_EVENT_NOTIFICATION_MODE: usize = 2 - 1;
 const GET_NAMED_MODULE: usize = 40 - 1;
 const ALLOCATE: usize = 46 - 1;
+const DEALLOCATE: usize = 47 - 1;
 const SET_EVENT_CALLBACKS: usize = 122 - 1;
 const DISPOSE_ENVIRONMENT: usize = 127 - 1;
 const ADD_CAPABILITIES: usize = 142 - 1;
+const GET_CONSTANT_POOL: usize = 146 - 1;
 
 /// The `ClassFileLoadHook` callback's signature.
 pub type ClassFileLoadHook = unsafe extern "system" fn(
@@ -49,9 +52,38 @@ struct Callbacks {
     class_file_load_hook: Option<ClassFileLoadHook>,
 }
 
-/// `jvmtiCapabilities`: 128 bits, `can_retransform_classes` the 38th (bit 5 of the second word).
+/// `jvmtiCapabilities`: 128 bits, `can_retransform_classes` the 38th (bit 5 of the second word),
+/// `can_get_constant_pool` the 36th (bit 3).
 #[repr(C)]
 struct Capabilities([u32; 4]);
+
+/// A loaded class's constant pool as `GetConstantPool` gives it: the entries in class file
+/// format (JVM specification §4.4), without the count, which is `count`. The memory is the JVM's,
+/// given back on drop.
+pub struct ConstantPool {
+    env: Env,
+    bytes: *mut u8,
+    len: usize,
+    pub count: u16,
+}
+
+impl ConstantPool {
+    pub fn bytes(&self) -> &[u8] {
+        if self.bytes.is_null() {
+            return &[];
+        }
+        // SAFETY: GetConstantPool allocated `len` bytes at `bytes`, which live until drop.
+        unsafe { std::slice::from_raw_parts(self.bytes, self.len) }
+    }
+}
+
+impl Drop for ConstantPool {
+    fn drop(&mut self) {
+        if !self.bytes.is_null() {
+            self.env.deallocate(self.bytes);
+        }
+    }
+}
 
 /// A JVM TI environment (a `jvmtiEnv*`).
 #[repr(transparent)]
@@ -100,6 +132,50 @@ impl Env {
             unsafe { std::mem::transmute::<*const c_void, F>(self.function(ADD_CAPABILITIES)) };
         // SAFETY: a valid environment and capabilities struct.
         check(unsafe { f(self, &caps) })
+    }
+
+    /// Adds `can_get_constant_pool` (one of HotSpot's always-available capabilities, with no
+    /// cost to the running application): [`Env::constant_pool`] then works.
+    pub fn add_constant_pool_capability(self) -> Result<(), c_int> {
+        let caps = Capabilities([0, 1 << 3, 0, 0]);
+        type F = unsafe extern "system" fn(Env, *const Capabilities) -> c_int;
+        // SAFETY: entry 142 is AddCapabilities with this signature.
+        let f: F =
+            unsafe { std::mem::transmute::<*const c_void, F>(self.function(ADD_CAPABILITIES)) };
+        // SAFETY: a valid environment and capabilities struct.
+        check(unsafe { f(self, &caps) })
+    }
+
+    /// The constant pool of a loaded class (`klass` a local or global reference). Fails with the
+    /// JVM TI error for a class not yet prepared, an array or primitive class, or an environment
+    /// without `can_get_constant_pool`.
+    pub fn constant_pool(self, klass: jclass) -> Result<ConstantPool, c_int> {
+        type F =
+            unsafe extern "system" fn(Env, jclass, *mut jint, *mut jint, *mut *mut u8) -> c_int;
+        // SAFETY: entry 146 is GetConstantPool with this signature.
+        let f: F =
+            unsafe { std::mem::transmute::<*const c_void, F>(self.function(GET_CONSTANT_POOL)) };
+        let (mut count, mut len, mut bytes): (jint, jint, *mut u8) = (0, 0, std::ptr::null_mut());
+        // SAFETY: a valid environment, a class reference the caller holds, three out pointers.
+        check(unsafe { f(self, klass, &mut count, &mut len, &mut bytes) })?;
+        let mut pool = ConstantPool {
+            env: self,
+            bytes,
+            len: usize::try_from(len).unwrap_or(0),
+            count: 0,
+        };
+        // `pool` owns the memory from here: an error below gives it back as `pool` drops.
+        pool.count = u16::try_from(count).map_err(|_| -1)?;
+        Ok(pool)
+    }
+
+    /// Gives back memory the JVM allocated for a JVM TI result.
+    fn deallocate(self, mem: *mut u8) {
+        type F = unsafe extern "system" fn(Env, *mut u8) -> c_int;
+        // SAFETY: entry 47 is Deallocate with this signature.
+        let f: F = unsafe { std::mem::transmute::<*const c_void, F>(self.function(DEALLOCATE)) };
+        // SAFETY: `mem` came from this environment's JVM TI call and is given back once.
+        unsafe { f(self, mem) };
     }
 
     /// Sets the `ClassFileLoadHook` callback and turns the event on for every thread.

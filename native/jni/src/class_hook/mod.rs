@@ -62,6 +62,11 @@ pub fn methods() -> Vec<NativeMethod> {
             fn_ptr: class_hook_stats as *mut c_void,
         },
         NativeMethod {
+            name: "classHookKeyConstant".into(),
+            sig: "(Ljava/lang/Class;)I".into(),
+            fn_ptr: class_hook_key_constant as *mut c_void,
+        },
+        NativeMethod {
             name: "classHookPasses".into(),
             sig: "([B[BZ[B)I".into(),
             fn_ptr: class_hook_passes as *mut c_void,
@@ -79,6 +84,8 @@ struct Hook {
     on_retransform: JMethodID,
     /// The load environment when it is version 9 or later (GetNamedModule), else None.
     modules: Option<Env>,
+    /// The load environment when it has `can_get_constant_pool`, else None.
+    pools: Option<Env>,
     stats: Stats,
     /// Both environments see classes (false when the install failed after this was stored).
     active: AtomicBool,
@@ -189,6 +196,9 @@ fn install(
             "can_retransform_classes refused (JVM TI error {code})"
         ));
     }
+    // Only for the classes loaded before the hook (classHookKeyConstant): without it the Java side
+    // reads their class files, as before.
+    let pools = load.add_constant_pool_capability().is_ok().then_some(load);
     let hook = Hook {
         filter,
         own_loader,
@@ -196,6 +206,7 @@ fn install(
         on_load,
         on_retransform,
         modules: (version == jvmti::VERSION_9).then_some(load),
+        pools,
         stats: Stats::default(),
         active: AtomicBool::new(false),
     };
@@ -237,6 +248,34 @@ extern "system" fn class_hook_stats<'l>(env: JNIEnv<'l>, _class: JClass<'l>) -> 
         return std::ptr::null_mut();
     }
     array.into_raw()
+}
+
+/// `int classHookKeyConstant(Class<?> type)`: whether a class loaded before the hook holds a key
+/// constant of the installed spec in its constant pool (1 yes, 0 no), read from the JVM instead of
+/// from its class file; -1 when that cannot be said (no hook, no `can_get_constant_pool`, a class
+/// not yet linked, a pool the scan cannot read): the Java side then reads the class file.
+extern "system" fn class_hook_key_constant<'l>(
+    env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    type_: JClass<'l>,
+) -> jint {
+    let answer = catch_unwind(AssertUnwindSafe(|| -> Option<jint> {
+        let hook = HOOK.get().filter(|h| h.active.load(Ordering::Acquire))?;
+        let pools = hook.pools?;
+        if type_.is_null() {
+            return None;
+        }
+        let pool = pools.constant_pool(type_.as_raw()).ok()?;
+        let found = hook
+            .filter
+            .pool_has_key_constant(pool.count, pool.bytes())
+            .ok()?;
+        Some(jint::from(found))
+    }));
+    if env.exception_check().unwrap_or(false) {
+        let _ = env.exception_clear();
+    }
+    answer.ok().flatten().unwrap_or(-1)
 }
 
 /// `int classHookPasses(byte[] spec, byte[] name, boolean boot, byte[] classFile)`: what the first

@@ -97,6 +97,26 @@ impl<'a> ClassFileScan<'a> {
         })
     }
 
+    /// Whether a UTF-8 constant of a loaded class's constant pool (`count` and the entries, as JVM
+    /// TI's `GetConstantPool` gives them) is one of `constants`: the same walk as for a class file,
+    /// over a class file's head made around the pool.
+    pub fn pool_has_constant(
+        count: u16,
+        pool: &[u8],
+        constants: &Texts,
+    ) -> Result<bool, Malformed> {
+        let mut framed = Vec::with_capacity(10 + pool.len() + 8);
+        framed.extend_from_slice(&[0xCA, 0xFE, 0xBA, 0xBE, 0, 0, 0, 0]);
+        framed.extend_from_slice(&count.to_be_bytes());
+        framed.extend_from_slice(pool);
+        framed.extend_from_slice(&[0; 8]); // access flags, this, super, interfaces: never read
+        let scan = ClassFileScan::new(&framed, constants)?;
+        if scan.header != 10 + pool.len() {
+            return Err(Malformed); // the entries and the count disagree
+        }
+        Ok(scan.key_constant)
+    }
+
     /// The class's internal name (`a/b/C`), as modified UTF-8.
     pub fn class_name(&self) -> Result<&'a [u8], Malformed> {
         let index = u2(self.bytes, self.header + 2)?;
@@ -271,6 +291,36 @@ pub(crate) mod tests {
         );
         let other = ClassFileScan::new(&file, &texts(&["java/sql/Connection"])).unwrap();
         assert!(!other.has_key_constant());
+    }
+
+    #[test]
+    fn a_loaded_class_pool_answers_as_its_class_file() {
+        let file = class_file("com/acme/Dao", &["java/sql/Statement"], &[], &["run"]);
+        let header = ClassFileScan::new(&file, &Texts::default()).unwrap().header;
+        let count = u16::from_be_bytes([file[8], file[9]]);
+        let pool = &file[10..header];
+        for keys in [&["java/sql/Statement"][..], &["java/sql/Connection"], &[]] {
+            let keys = texts(keys);
+            assert_eq!(
+                ClassFileScan::pool_has_constant(count, pool, &keys),
+                Ok(ClassFileScan::new(&file, &keys).unwrap().has_key_constant())
+            );
+        }
+        let keys = texts(&["java/sql/Statement"]);
+        // A count that disagrees with the entries, a cut entry: unknown, never "no".
+        assert_eq!(
+            ClassFileScan::pool_has_constant(count + 1, pool, &keys),
+            Err(Malformed)
+        );
+        assert_eq!(
+            ClassFileScan::pool_has_constant(count - 1, pool, &keys),
+            Err(Malformed)
+        );
+        assert_eq!(
+            ClassFileScan::pool_has_constant(count, &pool[..pool.len() - 1], &keys),
+            Err(Malformed)
+        );
+        assert_eq!(ClassFileScan::pool_has_constant(1, &[], &keys), Ok(false));
     }
 
     #[test]

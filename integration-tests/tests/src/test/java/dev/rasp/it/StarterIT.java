@@ -40,6 +40,8 @@ class StarterIT {
             .jvmArg("-Drasp.request.max-input-bytes=2MB")
             // the JVM's own account of each class redefinition and of the compiled code it threw away
             .jvmArg("-Xlog:redefine+class+load=info,redefine+class+nmethod=debug:file=" + REDEFINE_LOG)
+            // the agent's own account of its start (checked at shutdown: where the attach pass read constants)
+            .jvmArg("-Drasp.debug.startup=true")
             .start().awaitReady(Duration.ofSeconds(180));
         s = new Scenario(app);
     }
@@ -217,5 +219,15 @@ class StarterIT {
         assertEquals(0, stats.path("contexts_live").asLong(-1), stats.toString());
         assertTrue(stats.path("blocks").asLong() > 0, stats.toString());
         assertFalse(app.isAlive());
+        // The pass over the application's classes loaded before the attach asked the JVM for their
+        // constant pools, and read no class file for it (reading them from the nested jars was most of that pass).
+        List<String> constants = app.agentLogLines().stream()
+            .filter(l -> l.contains("key constants of classes loaded before the agent:")).toList();
+        assertFalse(constants.isEmpty(), "no startup line about key constants: " + app.agentLogLines());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(": (\\d+) read from the JVM, (\\d+) from class files")
+            .matcher(constants.get(constants.size() - 1));
+        assertTrue(m.find(), constants.toString());
+        assertTrue(Integer.parseInt(m.group(1)) > 100, "the attach pass asked the JVM: " + constants);
+        assertEquals(0, Integer.parseInt(m.group(2)), "and read no class file: " + constants);
     }
 }

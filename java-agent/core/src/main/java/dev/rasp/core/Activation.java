@@ -41,6 +41,7 @@ import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.function.ToIntFunction;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -90,14 +91,17 @@ final class Activation {
         final LoadedClassDiscovery discovery;
         /** What the native class-load hook lets through ({@link TypePrefilter#firstLookSpec}); null for no native hook. */
         final byte[] firstLookSpec;
+        /** The pre-filter, null when switched off. */
+        final TypePrefilter prefilter;
 
         Prepared(ClassFileTransformer transformer, WeavingTransformer weaving, InternalErrors errors,
-                 LoadedClassDiscovery discovery, byte[] firstLookSpec) {
+                 LoadedClassDiscovery discovery, byte[] firstLookSpec, TypePrefilter prefilter) {
             this.transformer = transformer;
             this.weaving = weaving;
             this.errors = errors;
             this.discovery = discovery;
             this.firstLookSpec = firstLookSpec;
+            this.prefilter = prefilter;
         }
     }
 
@@ -134,7 +138,7 @@ final class Activation {
         // the classes loaded before the install are retransformed after it, on a thread of its own
         LoadedClassDiscovery pass = new LoadedClassDiscovery(jdkSinks, coreLoader, PREFILTER ? prefilter : null, jdkTypes);
         byte[] spec = PREFILTER && NATIVE_CLASS_HOOK ? prefilter.firstLookSpec(jdkSinks) : null;
-        return new Prepared(transformer, weaving, errors, pass, spec);
+        return new Prepared(transformer, weaving, errors, pass, spec, PREFILTER ? prefilter : null);
     }
 
     /**
@@ -160,6 +164,15 @@ final class Activation {
         if (refused != null) {
             AgentLog.info("native class hook not installed (" + refused + "); classes go through a java.lang.instrument transformer");
             return false;
+        }
+        if (prepared.prefilter != null) {
+            // the pass over the classes loaded before the hook reads their key constants from the JVM
+            prepared.prefilter.readLoadedConstantsFrom(new ToIntFunction<Class<?>>() {
+                @Override
+                public int applyAsInt(Class<?> type) {
+                    return Engine.classHookKeyConstant(type);
+                }
+            });
         }
         return true;
     }

@@ -137,6 +137,11 @@ public final class StartupTimes {
                 long[] r = p.readStats();
                 AgentLog.info("startup: pre-filter read " + r[0] + " super types' class files (" + r[1]
                         + " from the jar of the class naming them, " + r[3] + " from their package's jar) in " + ms(r[2]) + " ms");
+                int[] constants = p.loadedConstantReads();
+                if (constants[0] + constants[1] > 0) {
+                    AgentLog.info("startup: key constants of classes loaded before the agent: " + constants[0]
+                            + " read from the JVM, " + constants[1] + " from class files");
+                }
             }
             long[] hook = Engine.classHookStats();
             if (hook != null) {

@@ -38,6 +38,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static net.bytebuddy.matcher.ElementMatchers.none;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -369,6 +370,48 @@ class TypePrefilterTest {
         } finally {
             Files.delete(jar);
         }
+    }
+
+    /**
+     * With the native class hook installed, a loaded class's key constants are asked of the JVM (its
+     * constant pool), and only its -1 (cannot say) falls back to the class file: the JVM's answer decides
+     * for a class that shows no key name and inherits none, whichever way the class file would go.
+     */
+    @Test
+    void aLoadedClassesConstantsAreAskedOfTheJvmFirst() throws Exception {
+        List<TypeKeys> keys = new ArrayList<TypeKeys>();
+        for (InstrumentationModule module : Activation.modules()) {
+            TypeKeys k = new TypeKeys();
+            module.typeKeys(k);
+            keys.add(k);
+        }
+        TypePrefilter filter = new TypePrefilter(keys);
+        Map<String, byte[]> types = new HashMap<String, byte[]>();
+        types.put("org.example.jvm.Lookalike", new ByteBuddy().subclass(Object.class).name("org.example.jvm.Lookalike")
+                .defineMethod("executeQuery", ResultSet.class, Visibility.PUBLIC).withParameters(String.class)
+                .intercept(net.bytebuddy.implementation.StubMethod.INSTANCE).make().getBytes());
+        types.put("org.example.jvm.Plain", new ByteBuddy().subclass(Object.class).name("org.example.jvm.Plain").make().getBytes());
+        ClassLoader loader = new ByteArrayClassLoader(getClass().getClassLoader(), types,
+                ByteArrayClassLoader.PersistenceHandler.MANIFEST);
+        Class<?> lookalike = Class.forName("org.example.jvm.Lookalike", false, loader);
+        Class<?> plain = Class.forName("org.example.jvm.Plain", false, loader);
+        final Map<Class<?>, Integer> jvm = new HashMap<Class<?>, Integer>();
+        filter.readLoadedConstantsFrom(new java.util.function.ToIntFunction<Class<?>>() {
+            @Override
+            public int applyAsInt(Class<?> type) {
+                Integer answer = jvm.get(type);
+                return answer == null ? -1 : answer;
+            }
+        });
+        jvm.put(lookalike, 0);
+        jvm.put(plain, 1);
+        assertFalse(filter.candidate(lookalike), "the JVM's no stands");
+        assertTrue(filter.candidate(plain), "the JVM's yes stands");
+        assertArrayEquals(new int[] {2, 0}, filter.loadedConstantReads());
+        jvm.clear();
+        assertTrue(filter.candidate(lookalike), "unknown: its class file says executeQuery(String)");
+        assertFalse(filter.candidate(plain), "unknown: its class file holds no key");
+        assertArrayEquals(new int[] {2, 2}, filter.loadedConstantReads());
     }
 
     /** The spec the native hook's first look is built from: every key, the woven names, the boot names; bounds that are not bounds say so. */

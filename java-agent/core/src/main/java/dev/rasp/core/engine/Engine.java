@@ -175,6 +175,19 @@ public final class Engine {
     }
 
     /**
+     * Whether a class loaded before the hook holds one of its spec's key constants (1) or not (0), read
+     * from the class's constant pool in the JVM; -1 when that cannot be said (no hook installed, a library
+     * without it, a class not yet linked): the caller then reads the class file.
+     */
+    public static int classHookKeyConstant(Class<?> type) {
+        try {
+            return NativeEngine.classHookKeyConstant(type);
+        } catch (UnsatisfiedLinkError older) {
+            return -1;
+        }
+    }
+
+    /**
      * Whether the native hook's first look lets this load through under this spec (1), not (0),
      * or the spec is unreadable (-1): for tests. {@code name} is the internal name as modified UTF-8.
      */

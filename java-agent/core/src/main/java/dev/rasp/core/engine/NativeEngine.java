@@ -74,6 +74,10 @@ final class NativeEngine {
     // {loads looked at, handed to Java, changed, errors, nanoseconds of the first look}; null before the install.
     static native long[] classHookStats();
 
+    // Whether a loaded class's constant pool holds a key constant of the installed hook's spec, read
+    // from the JVM (JVM TI GetConstantPool): 1 yes, 0 no, -1 unknown (no hook, a class not yet linked, ...).
+    static native int classHookKeyConstant(Class<?> type);
+
     // What the hook's first look decides for one load under this spec (no hook needed): 1 passes,
     // 0 not, -1 unreadable spec. For tests (the corpus test holds it against the Java pre-filter).
     static native int classHookPasses(byte[] spec, byte[] name, boolean boot, byte[] classFile);

@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToIntFunction;
 
 /**
  * The cheap first look at every class being loaded, before the type matchers (once ByteBuddy's,
@@ -77,6 +79,23 @@ public final class TypePrefilter {
     private final TypeHierarchy hierarchy;
 
     /**
+     * Whether a loaded class's constant pool holds a key constant, asked of the JVM (1, 0; -1: unknown,
+     * read its class file): {@link #readLoadedConstantsFrom}. Reading the class files of the classes
+     * already loaded at attach (a few thousand on a Spring Boot application, each inflated from a nested
+     * jar) was most of the starter's retransformation pass: about 290 of its 600 ms.
+     */
+    private volatile ToIntFunction<Class<?>> loadedConstants = UNKNOWN;
+    /** (A class, not a lambda: no lambda is bootstrapped at premain for this.) */
+    private static final ToIntFunction<Class<?>> UNKNOWN = new ToIntFunction<Class<?>>() {
+        @Override
+        public int applyAsInt(Class<?> type) {
+            return -1;
+        }
+    };
+    private final AtomicInteger constantsFromJvm = new AtomicInteger();
+    private final AtomicInteger constantsFromFiles = new AtomicInteger();
+
+    /**
      * The names of the methods a class must declare for a rule that looks at super types to change
      * it, as class file bytes by length ({@link Transformations#methodNamesOfHierarchyRules}); null
      * when any name can be, and every class that shows no key of its own has its super types read.
@@ -126,6 +145,20 @@ public final class TypePrefilter {
     }
 
     /**
+     * From now on the key constants of a loaded class ({@link #candidate(Class)}) are asked of
+     * {@code jvm} first (the native class hook's {@code Engine::classHookKeyConstant}, which reads the
+     * class's constant pool in the JVM); its -1 falls back to the class file.
+     */
+    public void readLoadedConstantsFrom(ToIntFunction<Class<?>> jvm) {
+        loadedConstants = jvm;
+    }
+
+    /** For rasp.debug.startup: loaded classes whose key constants came from the JVM, and from class files. */
+    public int[] loadedConstantReads() {
+        return new int[] {constantsFromJvm.get(), constantsFromFiles.get()};
+    }
+
+    /**
      * The same question for a class already loaded (at the agent's start: the JDK's; at attach: all
      * the application's so far): its own name and its super types' names by reflection (all loaded,
      * so nothing is read or loaded), and the constants from its class file as at load. The
@@ -162,6 +195,12 @@ public final class TypePrefilter {
      * loaded class, so a statement or connection type is never dropped this way.
      */
     private boolean declaresConstant(Class<?> type) {
+        int inJvm = loadedConstants.applyAsInt(type);
+        if (inJvm >= 0) {
+            constantsFromJvm.incrementAndGet();
+            return inJvm == 1;
+        }
+        constantsFromFiles.incrementAndGet();
         byte[] classFile = ownClassFile(type);
         if (classFile != null) {
             try {
