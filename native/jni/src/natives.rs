@@ -588,6 +588,7 @@ mod tests {
             "long[]" => "[J",
             "String" => "Ljava/lang/String;",
             "ClassLoader" => "Ljava/lang/ClassLoader;",
+            "Class<?>" => "Ljava/lang/Class;",
             "Object" => "Ljava/lang/Object;",
             "long" => "J",
             "int" => "I",

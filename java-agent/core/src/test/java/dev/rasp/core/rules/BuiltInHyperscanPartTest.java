@@ -168,6 +168,18 @@ class BuiltInHyperscanPartTest {
         assertArrayEquals(file, asked.inits.get(0));
     }
 
+    /** The words the agent matches are the engine's: a drift would turn the portable fallback into "the set cannot be loaded". */
+    @Test
+    void theAgentMatchesTheEnginesOwnWords() throws IOException {
+        Path root = java.nio.file.Paths.get(System.getProperty("user.dir")).resolve("../..").normalize();
+        String file = new String(Files.readAllBytes(root.resolve("native/engine/src/rules/file.rs")), StandardCharsets.UTF_8);
+        String runtime = new String(Files.readAllBytes(root.resolve("native/jni/src/runtime.rs")), StandardCharsets.UTF_8);
+        assertTrue(file.contains("pub const WHOLE_FILE_NEEDED: &str = \"" + dev.rasp.core.engine.Engine.WHOLE_FILE_NEEDED + "\";"),
+                "native/engine/src/rules/file.rs's WHOLE_FILE_NEEDED is Engine.WHOLE_FILE_NEEDED");
+        assertTrue(runtime.contains("pub const RULE_SET_ERROR: &str = \"" + dev.rasp.core.engine.Engine.RULE_SET_ERROR + "\";"),
+                "native/jni/src/runtime.rs's RULE_SET_ERROR is Engine.RULE_SET_ERROR");
+    }
+
     /** Takes whole files; a part only when {@code portable} is false, else asks for the whole file as the engine does. */
     private static final class FakeEngine implements RuleSetManager.RuleEngine {
         final boolean portable;
