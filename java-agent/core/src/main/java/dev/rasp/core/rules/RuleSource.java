@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
@@ -21,6 +22,12 @@ public final class RuleSource {
 
     /** The built-in set's entry in rasp.jar (java-agent/agent/pom.xml puts it there). */
     public static final String BUILT_IN_RESOURCE = "native/default.rules";
+
+    /** The rule file's fixed preamble: magic, format version, header length (docs/rules.md §3). */
+    static final int PREAMBLE = 16;
+    private static final byte[] MAGIC = "RASPRULS".getBytes(StandardCharsets.US_ASCII);
+    /** How the header's part begins (the engine writes {@code len} first, without spaces). */
+    private static final String PART_KEY = "\"hyperscan_part\":{\"len\":";
 
     /** A rule file larger than rasp.rules.max_file_bytes: refused from its size, unread. */
     static final class TooLarge extends IOException {
@@ -135,12 +142,6 @@ public final class RuleSource {
         return rules;
     }
 
-    /** The rule file's fixed preamble: magic, format version, header length. */
-    static final int PREAMBLE = 16;
-    private static final byte[] MAGIC = "RASPRULS".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    /** How the header's part begins (the engine writes {@code len} first, without spaces). */
-    private static final String PART_KEY = "\"hyperscan_part\":{\"len\":";
-
     /**
      * The preamble, header and Hyperscan part of the file in {@code in} ({@code size} its whole length,
      * -1 when unknown); the whole file when the header names no part or anything looks wrong, so that
@@ -184,7 +185,7 @@ public final class RuleSource {
 
     /** The {@code len} of the header's {@code hyperscan_part}, or -1 when it names none. */
     static long partLength(byte[] header) {
-        String text = new String(header, java.nio.charset.StandardCharsets.UTF_8);
+        String text = new String(header, StandardCharsets.UTF_8);
         int at = text.indexOf(PART_KEY);
         if (at < 0) {
             return -1;
@@ -192,7 +193,7 @@ public final class RuleSource {
         long len = 0;
         int i = at + PART_KEY.length();
         int digits = 0;
-        for (; i < text.length() && Character.isDigit(text.charAt(i)) && digits < 18; i++, digits++) {
+        for (; i < text.length() && text.charAt(i) >= '0' && text.charAt(i) <= '9' && digits < 18; i++, digits++) {
             len = len * 10 + (text.charAt(i) - '0');
         }
         return digits > 0 && i < text.length() && text.charAt(i) == ',' ? len : -1;

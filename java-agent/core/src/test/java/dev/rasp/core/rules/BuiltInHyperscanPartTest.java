@@ -117,6 +117,8 @@ class BuiltInHyperscanPartTest {
         assertEquals(-1, RuleSource.partLength("{\"hyperscan_part\": {\"len\": 5,".getBytes(StandardCharsets.UTF_8)));
         assertEquals(-1, RuleSource.partLength("{\"name\":\"no part\"}".getBytes(StandardCharsets.UTF_8)));
         assertEquals(-1, RuleSource.partLength("{\"hyperscan_part\":{\"len\":99999999999999999999,".getBytes(StandardCharsets.UTF_8)));
+        // digits are ASCII digits only (Character.isDigit would take the Arabic-Indic ones too)
+        assertEquals(-1, RuleSource.partLength("{\"hyperscan_part\":{\"len\":\u0661\u0662,".getBytes(StandardCharsets.UTF_8)));
     }
 
     private String agentJar(byte[] rules) throws IOException {
