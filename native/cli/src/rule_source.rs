@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
+use rasp_engine::rules::file::RuleFile;
 use rasp_engine::rules::{compile_dir, BackendChoice, Diagnostic, RuleSet};
 use rasp_engine::{Engine, EngineConfig};
 use serde::Serialize;
@@ -134,12 +135,25 @@ fn read_rule_file(file: &Path, limit: u64) -> Result<Vec<u8>> {
 /// Loads compiled rules with `choice`; a file that does not load is [`Rejected`] with the
 /// loader's reason, prefixed by the path.
 pub fn load(source: &Source, bytes: &[u8], choice: BackendChoice) -> Result<RuleSet> {
-    RuleSet::load(bytes, choice).map_err(|err| {
+    let rejected = |why: String| -> anyhow::Error {
         Rejected {
-            lines: vec![format!("{}: {err}", source.path().display())],
+            lines: vec![format!("{}: {why}", source.path().display())],
         }
         .into()
-    })
+    };
+    // The engine takes a file cut after its Hyperscan part (the agent reads its built-in set so);
+    // a file on disk is meant whole, and such a file would fail on a host with the portable backend.
+    if let Ok(file) = RuleFile::parse(bytes) {
+        if file.is_partial() {
+            let part = file.header.hyperscan_part.as_ref().map_or(0, |p| p.len);
+            return Err(rejected(format!(
+                "the file ends after its Hyperscan part ({part} bytes of body): its dfa sections, \
+                 which the portable backend scans with, are missing; copy the whole file, or \
+                 compile the rules again"
+            )));
+        }
+    }
+    RuleSet::load(bytes, choice).map_err(|err| rejected(err.to_string()))
 }
 
 /// The rules `rasp explain` uses when `--rules` is not given, if any.

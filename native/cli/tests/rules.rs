@@ -208,7 +208,19 @@ fn check_validates_a_directory_and_verifies_a_file() {
         "{sections:?}"
     );
     if sections.iter().any(|s| s.starts_with("hs.")) {
-        assert!(v["file"]["hyperscan_part"].as_u64().unwrap() > 0, "{v}");
+        let part = v["file"]["hyperscan_part"].as_u64().unwrap();
+        assert!(part > 0, "{v}");
+        // A file cut after that part loads in the agent with Hyperscan, but a file on disk is meant
+        // whole: the CLI says what is missing.
+        let bytes = std::fs::read(&file).unwrap();
+        let header_len = u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize;
+        let cut = file.with_extension("cut.rules");
+        std::fs::write(&cut, &bytes[..16 + header_len + part as usize]).unwrap();
+        let err = rasp_fails(&["rules", "check", path_arg(&cut)], Some(1));
+        assert!(
+            err.contains(&format!("the file ends after its Hyperscan part ({part} bytes of body): its dfa sections, which the portable backend scans with, are missing")),
+            "{err}"
+        );
     } else {
         assert!(v["file"]["hyperscan_part"].is_null(), "{v}");
     }
