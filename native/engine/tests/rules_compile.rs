@@ -469,6 +469,25 @@ fn framing(bytes: &[u8]) -> (usize, file::Header) {
     (16 + header_len, RuleFile::parse(bytes).unwrap().header)
 }
 
+/// A rule file of this format `version` with this header text and body (the preamble built by hand,
+/// as an edited or older file would have it).
+fn framed(version: u32, header: &[u8], body: &[u8]) -> Vec<u8> {
+    let mut bytes = b"RASPRULS".to_vec();
+    bytes.extend_from_slice(&version.to_le_bytes());
+    bytes.extend_from_slice(&(header.len() as u32).to_le_bytes());
+    bytes.extend_from_slice(header);
+    bytes.extend_from_slice(body);
+    bytes
+}
+
+/// The load error for a body (or part) that does not hash to what the header says.
+fn checksum_mismatch(expected: &str, body: &[u8]) -> String {
+    format!(
+        "checksum mismatch: the header says {expected} but the body hashes to {} (the file is corrupt or was edited)",
+        file::checksum(body)
+    )
+}
+
 #[test]
 fn the_writer_puts_the_portable_sections_last_and_names_the_part_before_them() {
     let good = good_bytes();
@@ -569,11 +588,7 @@ fn a_damaged_or_miscut_hyperscan_part_is_named() {
     bad[part_end - 1] ^= 0x55;
     assert_eq!(
         load_err(&bad),
-        format!(
-            "checksum mismatch: the header says {} but the body hashes to {} (the file is corrupt or was edited)",
-            part.checksum,
-            file::checksum(&bad[body_start..])
-        )
+        checksum_mismatch(&part.checksum, &bad[body_start..])
     );
     // The same byte changed in the whole file fails the whole body's checksum first.
     let mut bad = good.clone();
@@ -596,11 +611,7 @@ fn a_damaged_or_miscut_hyperscan_part_is_named() {
         &format!("\"hyperscan_part\":{{\"len\":{},", part.len - 1),
         1,
     );
-    let mut bad = good[..12].to_vec();
-    bad.extend_from_slice(&(lied.len() as u32).to_le_bytes());
-    bad.extend_from_slice(lied.as_bytes());
-    bad.extend_from_slice(&good[body_start..]);
-    let err = load_err(&bad);
+    let err = load_err(&framed(2, lied.as_bytes(), &good[body_start..]));
     assert!(
         err.starts_with("corrupt rule file: section ")
             && err.contains("lies outside the hyperscan part"),
@@ -615,23 +626,17 @@ fn a_version_1_file_still_loads() {
     let mut v1 = header.clone();
     v1.format = 1;
     v1.hyperscan_part = None;
-    let text = serde_json::to_vec(&v1).unwrap();
-    let mut bytes = b"RASPRULS".to_vec();
-    bytes.extend_from_slice(&1u32.to_le_bytes());
-    bytes.extend_from_slice(&(text.len() as u32).to_le_bytes());
-    bytes.extend_from_slice(&text);
-    bytes.extend_from_slice(&good[body_start..]);
+    let bytes = framed(1, &serde_json::to_vec(&v1).unwrap(), &good[body_start..]);
     let set = RuleSet::load(&bytes, BackendChoice::Portable).unwrap();
     assert_eq!(set.id(), header.id);
     // A part is a version 2 field.
     let mut with_part = header;
     with_part.format = 1;
-    let text = serde_json::to_vec(&with_part).unwrap();
-    let mut bytes = b"RASPRULS".to_vec();
-    bytes.extend_from_slice(&1u32.to_le_bytes());
-    bytes.extend_from_slice(&(text.len() as u32).to_le_bytes());
-    bytes.extend_from_slice(&text);
-    bytes.extend_from_slice(&good[body_start..]);
+    let bytes = framed(
+        1,
+        &serde_json::to_vec(&with_part).unwrap(),
+        &good[body_start..],
+    );
     assert_eq!(
         load_err(&bytes),
         "bad rule file header: hyperscan_part in a version 1 file"
@@ -660,11 +665,7 @@ fn a_truncated_or_altered_body_is_named() {
     let body_start = good.len() - body_len;
     assert_eq!(
         load_err(&bad),
-        format!(
-            "checksum mismatch: the header says {} but the body hashes to {} (the file is corrupt or was edited)",
-            header.checksum,
-            file::checksum(&bad[body_start..])
-        )
+        checksum_mismatch(&header.checksum, &bad[body_start..])
     );
     let mut longer = good.clone();
     longer.extend_from_slice(b"junk");

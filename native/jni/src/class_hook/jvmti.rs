@@ -125,19 +125,16 @@ impl Env {
     /// Adds `can_retransform_classes`; before the first `enable_class_file_load_hook` it makes
     /// this environment one that sees retransformations.
     pub fn add_retransform_capability(self) -> Result<(), c_int> {
-        let caps = Capabilities([0, 1 << 5, 0, 0]);
-        type F = unsafe extern "system" fn(Env, *const Capabilities) -> c_int;
-        // SAFETY: entry 142 is AddCapabilities with this signature.
-        let f: F =
-            unsafe { std::mem::transmute::<*const c_void, F>(self.function(ADD_CAPABILITIES)) };
-        // SAFETY: a valid environment and capabilities struct.
-        check(unsafe { f(self, &caps) })
+        self.add_capabilities(Capabilities([0, 1 << 5, 0, 0]))
     }
 
     /// Adds `can_get_constant_pool` (one of HotSpot's always-available capabilities, with no
     /// cost to the running application): [`Env::constant_pool`] then works.
     pub fn add_constant_pool_capability(self) -> Result<(), c_int> {
-        let caps = Capabilities([0, 1 << 3, 0, 0]);
+        self.add_capabilities(Capabilities([0, 1 << 3, 0, 0]))
+    }
+
+    fn add_capabilities(self, caps: Capabilities) -> Result<(), c_int> {
         type F = unsafe extern "system" fn(Env, *const Capabilities) -> c_int;
         // SAFETY: entry 142 is AddCapabilities with this signature.
         let f: F =

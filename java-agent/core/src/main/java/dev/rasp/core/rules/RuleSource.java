@@ -93,21 +93,7 @@ public final class RuleSource {
         if (file != null) {
             return readAtMost(file.toPath(), maxFileBytes);
         }
-        byte[] rules = AgentJarResource.read(agentJar, BUILT_IN_RESOURCE, new AgentJarResource.Reader<byte[]>() {
-            @Override
-            public byte[] read(InputStream in) throws IOException {
-                return readAll(in, -1);
-            }
-
-            @Override
-            public byte[] read(InputStream in, long size) throws IOException {
-                return readAll(in, size);
-            }
-        });
-        if (rules == null) {
-            throw new FileNotFoundException(BUILT_IN_RESOURCE + " is missing from " + AgentJarResource.where(agentJar));
-        }
-        return rules;
+        return readBuiltIn(false);
     }
 
     /**
@@ -125,15 +111,20 @@ public final class RuleSource {
         if (file != null) {
             return read();
         }
+        return readBuiltIn(true);
+    }
+
+    /** The built-in set from rasp.jar: whole, or up to the end of its Hyperscan part ({@code part}). */
+    private byte[] readBuiltIn(final boolean part) throws IOException {
         byte[] rules = AgentJarResource.read(agentJar, BUILT_IN_RESOURCE, new AgentJarResource.Reader<byte[]>() {
             @Override
             public byte[] read(InputStream in) throws IOException {
-                return readPart(in, -1);
+                return read(in, -1);
             }
 
             @Override
             public byte[] read(InputStream in, long size) throws IOException {
-                return readPart(in, size);
+                return part ? readPart(in, size) : readAll(in, size);
             }
         });
         if (rules == null) {

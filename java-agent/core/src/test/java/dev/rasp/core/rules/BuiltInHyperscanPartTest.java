@@ -72,40 +72,30 @@ class BuiltInHyperscanPartTest {
         return ruleFile(2, ",\"hyperscan_part\":{\"len\":" + part + ",\"checksum\":\"sha256:11\"}", part, rest);
     }
 
-    /** A stream that gives at most 1000 bytes per read, as an inflater may. */
-    private static ByteArrayInputStream trickling(byte[] b) {
-        return new ByteArrayInputStream(b) {
-            @Override
-            public synchronized int read(byte[] out, int off, int len) {
-                return super.read(out, off, Math.min(len, 1000));
-            }
-        };
-    }
-
     @Test
     void stopsAtTheEndOfTheHyperscanPartAndReadsWholeOtherwise() throws Exception {
         byte[] file = v2(30_000, 200_000);
         int cut = file.length - 200_000;
         for (long size : new long[] {file.length, -1}) {
-            byte[] read = RuleSource.readPart(trickling(file), size);
+            byte[] read = RuleSource.readPart(RuleSourceReadTest.trickling(file), size);
             assertArrayEquals(Arrays.copyOf(file, cut), read, "recorded size " + size);
             assertTrue(RuleSource.isHyperscanPart(read));
         }
         assertFalse(RuleSource.isHyperscanPart(file));
         // No part named (format 1, or no Hyperscan databases): the whole file, for the engine to judge.
         byte[] v1 = ruleFile(1, "", 0, 50_000);
-        assertArrayEquals(v1, RuleSource.readPart(trickling(v1), v1.length));
+        assertArrayEquals(v1, RuleSource.readPart(RuleSourceReadTest.trickling(v1), v1.length));
         assertFalse(RuleSource.isHyperscanPart(v1));
         // Not a rule file, a header longer than the file, a part past the end, a cut stream: whole, as it is.
         byte[] zip = "PK\u0003\u0004 not rules at all, but long enough".getBytes(StandardCharsets.US_ASCII);
-        assertArrayEquals(zip, RuleSource.readPart(trickling(zip), zip.length));
+        assertArrayEquals(zip, RuleSource.readPart(RuleSourceReadTest.trickling(zip), zip.length));
         byte[] lying = v2(30_000, 10);
         lying[13] = 0x7f;
-        assertArrayEquals(lying, RuleSource.readPart(trickling(lying), lying.length));
+        assertArrayEquals(lying, RuleSource.readPart(RuleSourceReadTest.trickling(lying), lying.length));
         byte[] overlong = ruleFile(2, ",\"hyperscan_part\":{\"len\":999999,\"checksum\":\"x\"}", 10, 10);
-        assertArrayEquals(overlong, RuleSource.readPart(trickling(overlong), overlong.length));
+        assertArrayEquals(overlong, RuleSource.readPart(RuleSourceReadTest.trickling(overlong), overlong.length));
         byte[] cutShort = Arrays.copyOf(file, cut - 5);
-        assertArrayEquals(cutShort, RuleSource.readPart(trickling(cutShort), -1));
+        assertArrayEquals(cutShort, RuleSource.readPart(RuleSourceReadTest.trickling(cutShort), -1));
         assertArrayEquals(new byte[3], RuleSource.readPart(new ByteArrayInputStream(new byte[3]), 3));
     }
 

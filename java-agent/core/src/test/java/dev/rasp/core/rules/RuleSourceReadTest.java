@@ -16,7 +16,7 @@ class RuleSourceReadTest {
     }
 
     /** A stream that gives at most 1000 bytes per read, as an inflater may. */
-    private static ByteArrayInputStream trickling(byte[] b) {
+    static ByteArrayInputStream trickling(byte[] b) {
         return new ByteArrayInputStream(b) {
             @Override
             public synchronized int read(byte[] out, int off, int len) {
