@@ -2,10 +2,12 @@
 //!
 //! It is the cheap half of the Java pre-filter (`TypePrefilter`, `PrefilteredTransformer`),
 //! answered from the class file alone: a class goes on when its own name is one a rule names or
-//! has a shape one names, a UTF-8 constant is a key constant, or it declares a method of a name
-//! some rule that looks at super types weaves (the Java side then reads its super types); a boot
-//! loader class when its name is one of the JDK sinks'. Everything else is left as it was, as the
-//! Java side would leave it. What cannot be read goes on (undecided), so this only ever removes
+//! has a shape one names, a UTF-8 constant is a key constant, or a direct super type is a key
+//! type; a boot loader class when its name is one of the JDK sinks'. A class that declares a
+//! method of a name some rule that looks at super types weaves, and shows none of those, is
+//! decided by its super types ([`FirstLook::SuperTypes`]: the hook answers from what it learnt,
+//! `super_types`, or asks the Java side, which reads them). Everything else is left as it was, as
+//! the Java side would leave it. What cannot be read goes on (undecided), so this only ever removes
 //! classes the Java side would have removed.
 //!
 //! The Java side sends the keys once, as a spec ([`ClassFilter::from_spec`]): records of one kind
@@ -125,19 +127,30 @@ impl ClassFilter {
         ClassFileScan::pool_has_constant(count, pool, &self.constants)
     }
 
-    /// Whether the Java side is to see this class. `name` is the name the JVM gives the load
-    /// (modified UTF-8, internal form); `boot` whether the boot loader loads it.
+    /// Whether the Java side is to see this class: [`ClassFilter::look`] other than
+    /// [`FirstLook::Leave`].
     pub fn passes(&self, name: &[u8], boot: bool, class_file: &[u8]) -> bool {
+        !matches!(self.look(name, boot, class_file), FirstLook::Leave)
+    }
+
+    /// What the class's own file says. `name` is the name the JVM gives the load (modified
+    /// UTF-8, internal form); `boot` whether the boot loader loads it.
+    pub fn look<'a>(&self, name: &[u8], boot: bool, class_file: &'a [u8]) -> FirstLook<'a> {
         if boot {
-            return self.any_boot
+            let hooked = self.any_boot
                 || self.boot_names.contains(name)
                 || self.boot_prefixes.iter().any(|p| name.starts_with(p));
+            return if hooked {
+                FirstLook::Candidate
+            } else {
+                FirstLook::Leave
+            };
         }
         let Ok(scan) = ClassFileScan::new(class_file, &self.constants) else {
-            return true; // undecided
+            return FirstLook::Candidate; // undecided
         };
         let Ok(own) = scan.class_name() else {
-            return true;
+            return FirstLook::Candidate;
         };
         if self.names.contains(own)
             || self
@@ -146,18 +159,52 @@ impl ClassFilter {
                 .any(|(p, s)| own.starts_with(p) && own.ends_with(s))
             || scan.has_key_constant()
         {
-            return true;
+            return FirstLook::Candidate;
         }
-        match &self.woven {
-            None => true,
-            Some(woven) => scan.declares_method_of(woven).unwrap_or(true),
+        let Some(woven) = &self.woven else {
+            return FirstLook::Candidate;
+        };
+        match scan.declares_method_of(woven) {
+            Ok(false) => return FirstLook::Leave,
+            Ok(true) => {}
+            Err(Malformed) => return FirstLook::Candidate,
         }
+        let (Ok(super_name), Ok(interfaces)) = (scan.super_name(), scan.interfaces()) else {
+            return FirstLook::Candidate;
+        };
+        let supers: Vec<&[u8]> = super_name.into_iter().chain(interfaces).collect();
+        if supers.iter().any(|s| self.names.contains(*s)) {
+            return FirstLook::Candidate; // a key type's direct subtype
+        }
+        FirstLook::SuperTypes(SuperTypes { name: own, supers })
     }
+}
+
+/// What the first look makes of a load.
+#[derive(Debug, PartialEq, Eq)]
+pub enum FirstLook<'a> {
+    /// No rule can match it: the Java side would leave it as it is.
+    Leave,
+    /// It goes on to the Java side (its own name, shape or a key constant; a boot loader class
+    /// the rules hook; a class file the scan cannot read).
+    Candidate,
+    /// It shows no key of its own but declares a method a rule that looks at super types weaves:
+    /// its super types decide, as the loader sees them.
+    SuperTypes(SuperTypes<'a>),
+}
+
+/// A class whose super types decide, as its class file names them.
+#[derive(Debug, PartialEq, Eq)]
+pub struct SuperTypes<'a> {
+    /// Its own internal name.
+    pub name: &'a [u8],
+    /// Its superclass (when it has one), then its interfaces: none of them a key type name.
+    pub supers: Vec<&'a [u8]>,
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::scan::tests::class_file;
+    use super::super::scan::tests::{class_file, class_file_extending};
     use super::*;
 
     fn spec(records: &[(u8, &str)]) -> Vec<u8> {
@@ -215,6 +262,45 @@ mod tests {
         assert!(
             !f.passes(b"x", false, &field_only),
             "a field of that name is no method"
+        );
+    }
+
+    #[test]
+    fn a_class_declaring_a_woven_method_is_decided_by_its_super_types() {
+        let f = filter();
+        let task = class_file_extending(
+            "com/acme/ReportFilter",
+            Some("com/acme/BaseFilter"),
+            &["java/io/Serializable"],
+            &[],
+            &[],
+            &["doFilter"],
+        );
+        assert_eq!(
+            f.look(b"x", false, &task),
+            FirstLook::SuperTypes(SuperTypes {
+                name: b"com/acme/ReportFilter",
+                supers: vec![b"com/acme/BaseFilter", b"java/io/Serializable"],
+            })
+        );
+        let direct = class_file_extending(
+            "com/acme/Wrapper",
+            Some("java/lang/Object"),
+            &["org/h2/jdbc/JdbcStatement"],
+            &[],
+            &[],
+            &["executeQuery"],
+        );
+        assert_eq!(
+            f.look(b"x", false, &direct),
+            FirstLook::Candidate,
+            "a key type's direct subtype goes on at once"
+        );
+        let unbounded = ClassFilter::from_spec(&spec(&[(ANY_WOVEN_METHOD, "")])).unwrap();
+        assert_eq!(
+            unbounded.look(b"x", false, &task),
+            FirstLook::Candidate,
+            "no bound on the woven names: every class goes on whole, as before"
         );
     }
 

@@ -17,13 +17,16 @@
 //!   at once for loads.
 //!
 //! Both call one Java object ([`Hook`]): `onLoad` and `onRetransform`, with the arguments a
-//! `ClassFileTransformer` gets. A class loaded while this thread is inside one of those calls is
-//! not looked at (as `java.lang.instrument` does too: the Java side's own loads). No panic leaves a
-//! callback, and a Java exception is cleared and counted.
+//! `ClassFileTransformer` gets. A load whose super types decide ([`FirstLook::SuperTypes`]) is
+//! first answered from what the hook learnt ([`super_types`]), else asked about by name
+//! (`onSuperTypes`), and reaches `onLoad` only when they may have a key. A class loaded while this
+//! thread is inside one of those calls is not looked at (as `java.lang.instrument` does too: the
+//! Java side's own loads). No panic leaves a callback, and a Java exception is cleared and counted.
 
 pub mod filter;
 mod jvmti;
 pub mod scan;
+pub mod super_types;
 
 use std::cell::Cell;
 use std::ffi::{c_char, c_void, CStr};
@@ -33,7 +36,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
 use jni::objects::JMethodID;
-use jni::objects::{GlobalRef, JByteArray, JClass, JObject, JString, JValueGen};
+use jni::objects::{GlobalRef, JByteArray, JClass, JObject, JString, JValueGen, WeakRef};
 use jni::signature::ReturnType;
 use jni::strings::JNIStr;
 use jni::sys::{
@@ -41,12 +44,18 @@ use jni::sys::{
 };
 use jni::{JNIEnv, NativeMethod};
 
-use filter::ClassFilter;
+use filter::{ClassFilter, FirstLook};
 use jvmti::Env;
+use super_types::{Judged, KnownSuperTypes, LoaderAtHand};
 
 /// The Java handler's methods: `(module, loader, internal name, class being redefined, protection
 /// domain, class file) -> new class file or null`, as `ClassFileTransformer.transform`.
 const HANDLER_SIG: &str = "(Ljava/lang/Object;Ljava/lang/ClassLoader;Ljava/lang/String;Ljava/lang/Class;Ljava/security/ProtectionDomain;[B)[B";
+
+/// The handler's `onSuperTypes`: `(loader, protection domain, internal name, its superclass and
+/// interfaces) -> whether one of them may have a key type in its hierarchy`.
+const SUPER_TYPES_SIG: &str =
+    "(Ljava/lang/ClassLoader;Ljava/security/ProtectionDomain;Ljava/lang/String;[Ljava/lang/String;)Z";
 
 /// The natives of `NativeEngine` this module implements.
 pub fn methods() -> Vec<NativeMethod> {
@@ -82,6 +91,10 @@ struct Hook {
     handler: GlobalRef,
     on_load: JMethodID,
     on_retransform: JMethodID,
+    on_super_types: JMethodID,
+    /// `java.lang.String`, for the array of super type names.
+    string_class: GlobalRef,
+    known: KnownSuperTypes<WeakRef>,
     /// The load environment when it is version 9 or later (GetNamedModule), else None.
     modules: Option<Env>,
     /// The load environment when it has `can_get_constant_pool`, else None.
@@ -103,6 +116,10 @@ struct Stats {
     errors: AtomicU64,
     /// Time in the first look, in nanoseconds.
     filter_nanos: AtomicU64,
+    /// Loads whose super types the Java side was asked about.
+    super_types_asked: AtomicU64,
+    /// Loads left on what the hook had learnt of their super types.
+    left_on_known_super_types: AtomicU64,
 }
 
 static HOOK: OnceLock<Hook> = OnceLock::new();
@@ -162,6 +179,13 @@ fn install(
     let on_retransform = env
         .get_method_id(&class, "onRetransform", HANDLER_SIG)
         .map_err(|e| format!("handler's onRetransform: {e}"))?;
+    let on_super_types = env
+        .get_method_id(&class, "onSuperTypes", SUPER_TYPES_SIG)
+        .map_err(|e| format!("handler's onSuperTypes: {e}"))?;
+    let string_class = env
+        .find_class("java/lang/String")
+        .and_then(|c| env.new_global_ref(c))
+        .map_err(|e| format!("java.lang.String: {e}"))?;
     let handler = env.new_global_ref(handler).map_err(|e| e.to_string())?;
     let own_loader = if own_loader.is_null() {
         None
@@ -205,6 +229,9 @@ fn install(
         handler,
         on_load,
         on_retransform,
+        on_super_types,
+        string_class,
+        known: KnownSuperTypes::default(),
         modules: (version == jvmti::VERSION_9).then_some(load),
         pools,
         stats: Stats::default(),
@@ -227,15 +254,24 @@ fn install(
     Ok(())
 }
 
-/// `long[] classHookStats()`: loads looked at, classes handed to Java, changed, errors, and the
-/// nanoseconds the first look took; null before the hook is installed.
+/// `long[] classHookStats()`: loads looked at, classes handed to Java, changed, errors, the
+/// nanoseconds the first look took, loads whose super types Java was asked about, and loads left
+/// on what the hook had learnt of their super types; null before the hook is installed.
 extern "system" fn class_hook_stats<'l>(env: JNIEnv<'l>, _class: JClass<'l>) -> jlongArray {
     let Some(hook) = HOOK.get().filter(|h| h.active.load(Ordering::Acquire)) else {
         return std::ptr::null_mut();
     };
     let s = &hook.stats;
-    let values = [&s.seen, &s.passed, &s.changed, &s.errors, &s.filter_nanos]
-        .map(|c| i64::try_from(c.load(Ordering::Relaxed)).unwrap_or(i64::MAX));
+    let values = [
+        &s.seen,
+        &s.passed,
+        &s.changed,
+        &s.errors,
+        &s.filter_nanos,
+        &s.super_types_asked,
+        &s.left_on_known_super_types,
+    ]
+    .map(|c| i64::try_from(c.load(Ordering::Relaxed)).unwrap_or(i64::MAX));
     let array = match env.new_long_array(values.len() as jint) {
         Ok(a) => a,
         Err(_) => {
@@ -320,7 +356,7 @@ extern "system" fn class_hook_passes<'l>(
 
 /// The hook's counters for the engine's stats (JMX, the starter's endpoint, the shutdown line):
 /// none before it is installed.
-pub fn counters() -> Option<[(&'static str, u64); 4]> {
+pub fn counters() -> Option<[(&'static str, u64); 6]> {
     let s = &HOOK
         .get()
         .filter(|h| h.active.load(Ordering::Acquire))?
@@ -331,6 +367,11 @@ pub fn counters() -> Option<[(&'static str, u64); 4]> {
         ("classes_to_transformer", load(&s.passed)),
         ("classes_changed", load(&s.changed)),
         ("class_hook_errors", load(&s.errors)),
+        ("class_super_types_asked", load(&s.super_types_asked)),
+        (
+            "classes_left_on_known_super_types",
+            load(&s.left_on_known_super_types),
+        ),
     ])
 }
 
@@ -402,9 +443,7 @@ fn handle(event: &Event, retransform: bool) {
         };
         // SAFETY: the JNIEnv of the thread the JVM calls us on.
         let mut env = unsafe { JNIEnv::from_raw(event.jni) }.ok()?;
-        if event.redefined.is_null()
-            && !first_look(hook, &mut env, event.loader, name.to_bytes(), bytes)
-        {
+        if event.redefined.is_null() && !first_look(hook, &mut env, event, name.to_bytes(), bytes) {
             return Some(false);
         }
         hook.stats.passed.fetch_add(1, Ordering::Relaxed);
@@ -446,25 +485,161 @@ fn handle(event: &Event, retransform: bool) {
     }
 }
 
-/// Whether a load goes on to the Java side (timed and counted).
-fn first_look(
-    hook: &Hook,
-    env: &mut JNIEnv<'_>,
-    loader: jobject,
-    name: &[u8],
-    bytes: &[u8],
-) -> bool {
+/// Whether a load goes on to the Java side's `onLoad` (the look timed and counted; the Java
+/// side's answer about super types, when it is asked, is its own time).
+fn first_look(hook: &Hook, env: &mut JNIEnv<'_>, event: &Event, name: &[u8], bytes: &[u8]) -> bool {
     let t0 = Instant::now();
     hook.stats.seen.fetch_add(1, Ordering::Relaxed);
-    let boot = loader.is_null();
-    let passes = if !boot && is_own_loader(hook, env, loader) {
-        false
+    let boot = event.loader.is_null();
+    let look = if !boot && is_own_loader(hook, env, event.loader) {
+        FirstLook::Leave
     } else {
-        hook.filter.passes(name, boot, bytes)
+        hook.filter.look(name, boot, bytes)
     };
-    let nanos = u64::try_from(t0.elapsed().as_nanos()).unwrap_or(u64::MAX);
-    hook.stats.filter_nanos.fetch_add(nanos, Ordering::Relaxed);
-    passes
+    let goes_on = match look {
+        FirstLook::Leave => false,
+        FirstLook::Candidate => true,
+        FirstLook::SuperTypes(class) => {
+            let loader = LoadLoader::new(env, event.loader);
+            match hook.known.judge(&loader, &class.supers) {
+                Judged::Keyless => {
+                    // and so has the class, for its own subclasses (as the Java side would
+                    // remember it)
+                    hook.known.learn(&loader, class.name, &[], false);
+                    hook.stats
+                        .left_on_known_super_types
+                        .fetch_add(1, Ordering::Relaxed);
+                    false
+                }
+                Judged::MayHaveKey => true,
+                Judged::Unknown(unknown) => {
+                    add_nanos(&hook.stats.filter_nanos, t0);
+                    return ask_about_super_types(hook, env, event, class.name, &unknown);
+                }
+            }
+        }
+    };
+    add_nanos(&hook.stats.filter_nanos, t0);
+    goes_on
+}
+
+fn add_nanos(counter: &AtomicU64, since: Instant) {
+    let nanos = u64::try_from(since.elapsed().as_nanos()).unwrap_or(u64::MAX);
+    counter.fetch_add(nanos, Ordering::Relaxed);
+}
+
+/// The loader of a load, as [`KnownSuperTypes`] compares loaders: by JNI's `IsSameObject`
+/// against weak references, so that a collected loader's answers never match another.
+struct LoadLoader<'e, 'l> {
+    env: &'e JNIEnv<'l>,
+    loader: JObject<'l>,
+}
+
+impl<'e, 'l> LoadLoader<'e, 'l> {
+    fn new(env: &'e JNIEnv<'l>, loader: jobject) -> Self {
+        // SAFETY: a local reference the JVM passed for the callback's duration, which outlives
+        // this value (a JObject does not delete its reference when dropped).
+        let loader = unsafe { JObject::from_raw(loader) };
+        LoadLoader { env, loader }
+    }
+}
+
+impl LoaderAtHand for LoadLoader<'_, '_> {
+    type Id = WeakRef;
+
+    fn is(&self, id: &WeakRef) -> bool {
+        !self.loader.is_null() && id.is_same_object(self.env, &self.loader).unwrap_or(false)
+    }
+
+    fn is_gone(&self, id: &WeakRef) -> bool {
+        id.is_garbage_collected(self.env).unwrap_or(false)
+    }
+
+    fn keep(&self) -> Option<WeakRef> {
+        if self.loader.is_null() {
+            return None;
+        }
+        self.env.new_weak_ref(&self.loader).ok().flatten()
+    }
+}
+
+/// Asks the Java side whether the super types of a load not known yet (`supers`; the others have
+/// no key type) may have a key type in their hierarchy and learns its answer; true (the load goes
+/// on to `onLoad`) when they may or when it cannot say.
+fn ask_about_super_types(
+    hook: &Hook,
+    env: &mut JNIEnv<'_>,
+    event: &Event,
+    name: &[u8],
+    supers: &[&[u8]],
+) -> bool {
+    // Class names are ASCII in practice; any other is sent whole, as before, rather than
+    // re-encoded (a class file's text is modified UTF-8, not always Rust's UTF-8).
+    let ascii = |n: &[u8]| n.iter().all(|&b| (1..0x80).contains(&b));
+    if !ascii(name) || !supers.iter().all(|s| ascii(s)) {
+        return true;
+    }
+    hook.stats.super_types_asked.fetch_add(1, Ordering::Relaxed);
+    INSIDE.with(|i| i.set(true));
+    let answer = call_super_types(env, hook, event, name, supers);
+    INSIDE.with(|i| i.set(false));
+    match answer {
+        Some(may_have_key) => {
+            let loader = LoadLoader::new(env, event.loader);
+            hook.known.learn(&loader, name, supers, may_have_key);
+            may_have_key
+        }
+        None => true,
+    }
+}
+
+/// Calls `onSuperTypes`; None on an error (the load then goes on whole).
+fn call_super_types(
+    env: &mut JNIEnv<'_>,
+    hook: &Hook,
+    event: &Event,
+    name: &[u8],
+    supers: &[&[u8]],
+) -> Option<bool> {
+    let capacity = i32::try_from(supers.len()).ok()?.saturating_add(4);
+    let result = env.with_local_frame(capacity, |env| -> jni::errors::Result<bool> {
+        let text = |n: &[u8]| {
+            std::str::from_utf8(n)
+                .map(str::to_owned)
+                .unwrap_or_default()
+        };
+        let name = env.new_string(text(name))?;
+        let length = jint::try_from(supers.len()).unwrap_or(jint::MAX);
+        let string_class = <&JClass>::from(hook.string_class.as_obj());
+        let array = env.new_object_array(length, string_class, JObject::null())?;
+        for (i, s) in supers.iter().enumerate() {
+            let s = env.new_string(text(s))?;
+            env.set_object_array_element(&array, i as jint, &s)?;
+            env.delete_local_ref(s)?;
+        }
+        let args = [
+            jvalue { l: event.loader },
+            jvalue { l: event.domain },
+            jvalue { l: name.as_raw() },
+            jvalue { l: array.as_raw() },
+        ];
+        // SAFETY: `on_super_types` is the handler class's method of SUPER_TYPES_SIG, whose
+        // arguments these are.
+        let value = unsafe {
+            env.call_method_unchecked(
+                &hook.handler,
+                hook.on_super_types,
+                ReturnType::Primitive(jni::signature::Primitive::Boolean),
+                &args,
+            )
+        }?;
+        value.z()
+    });
+    if env.exception_check().unwrap_or(true) {
+        let _ = env.exception_clear();
+        return None;
+    }
+    result.ok()
 }
 
 fn is_own_loader(hook: &Hook, env: &mut JNIEnv<'_>, loader: jobject) -> bool {

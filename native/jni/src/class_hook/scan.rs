@@ -119,9 +119,30 @@ impl<'a> ClassFileScan<'a> {
 
     /// The class's internal name (`a/b/C`), as modified UTF-8.
     pub fn class_name(&self) -> Result<&'a [u8], Malformed> {
-        let index = u2(self.bytes, self.header + 2)?;
+        self.class_at(u2(self.bytes, self.header + 2)?)
+    }
+
+    /// The name of the CONSTANT_Class at `index`.
+    fn class_at(&self, index: u16) -> Result<&'a [u8], Malformed> {
         let at = self.tag_at(index, CLASS)?;
         self.utf8(u2(self.bytes, at + 1)?)
+    }
+
+    /// The internal name of the class's superclass; None for a class without one
+    /// (`java/lang/Object`, `module-info`).
+    pub fn super_name(&self) -> Result<Option<&'a [u8]>, Malformed> {
+        match u2(self.bytes, self.header + 4)? {
+            0 => Ok(None),
+            index => self.class_at(index).map(Some),
+        }
+    }
+
+    /// The internal names of the interfaces the class declares, in their order.
+    pub fn interfaces(&self) -> Result<Vec<&'a [u8]>, Malformed> {
+        let at = self.header + 6;
+        (0..usize::from(u2(self.bytes, at)?))
+            .map(|i| self.class_at(u2(self.bytes, at + 2 + 2 * i)?))
+            .collect()
     }
 
     /// Whether a UTF-8 constant is one of the texts [`ClassFileScan::new`] looked for.
@@ -198,10 +219,22 @@ pub(crate) mod tests {
     use super::*;
 
     /// A class file as javac would lay one out (only what the scan reads is real): constants
-    /// (a long among them), this and super, no interfaces, the given fields without attributes
-    /// and methods with one 5-byte `Code` attribute each.
+    /// (a long among them), this, super `java/lang/Object`, no interfaces, the given fields
+    /// without attributes and methods with one 5-byte `Code` attribute each.
     pub(crate) fn class_file(
         name: &str,
+        utf8: &[&str],
+        fields: &[&str],
+        methods: &[&str],
+    ) -> Vec<u8> {
+        class_file_extending(name, Some("java/lang/Object"), &[], utf8, fields, methods)
+    }
+
+    /// As [`class_file`], with this superclass (None: none) and these interfaces.
+    pub(crate) fn class_file_extending(
+        name: &str,
+        superclass: Option<&str>,
+        interfaces: &[&str],
         utf8: &[&str],
         fields: &[&str],
         methods: &[&str],
@@ -214,14 +247,16 @@ pub(crate) mod tests {
             pool.push(e);
             pool.len() as u16
         };
-        let name_index = utf(&mut pool, name);
-        pool.push(vec![CLASS, (name_index >> 8) as u8, name_index as u8]);
-        let this = pool.len() as u16;
+        let class = |pool: &mut Vec<Vec<u8>>, name: &str| -> u16 {
+            let text = utf(pool, name);
+            pool.push(vec![CLASS, (text >> 8) as u8, text as u8]);
+            pool.len() as u16
+        };
+        let this = class(&mut pool, name);
         pool.push(vec![5, 0, 0, 0, 0, 0, 0, 0, 1]); // a long: two slots
         pool.push(Vec::new());
-        let object = utf(&mut pool, "java/lang/Object");
-        pool.push(vec![CLASS, (object >> 8) as u8, object as u8]);
-        let superclass = pool.len() as u16;
+        let superclass = superclass.map_or(0, |s| class(&mut pool, s));
+        let interfaces: Vec<u16> = interfaces.iter().map(|i| class(&mut pool, i)).collect();
         for text in utf8 {
             utf(&mut pool, text);
         }
@@ -240,7 +275,10 @@ pub(crate) mod tests {
         b.extend_from_slice(&[0, 0x21]);
         b.extend_from_slice(&this.to_be_bytes());
         b.extend_from_slice(&superclass.to_be_bytes());
-        b.extend_from_slice(&[0, 0]); // interfaces
+        b.extend_from_slice(&(interfaces.len() as u16).to_be_bytes());
+        for i in &interfaces {
+            b.extend_from_slice(&i.to_be_bytes());
+        }
         let (field_names, method_names) = member_names.split_at(fields.len());
         for (names, with_code) in [(field_names, false), (method_names, true)] {
             b.extend_from_slice(&(names.len() as u16).to_be_bytes());
@@ -291,6 +329,37 @@ pub(crate) mod tests {
         );
         let other = ClassFileScan::new(&file, &texts(&["java/sql/Connection"])).unwrap();
         assert!(!other.has_key_constant());
+    }
+
+    #[test]
+    fn reads_the_super_types_a_class_names() {
+        let file = class_file_extending(
+            "com/acme/PooledStatement",
+            Some("com/acme/Base"),
+            &["java/sql/Statement", "java/lang/AutoCloseable"],
+            &[],
+            &[],
+            &["executeQuery"],
+        );
+        let scan = ClassFileScan::new(&file, &Texts::default()).unwrap();
+        assert_eq!(scan.super_name().unwrap(), Some(&b"com/acme/Base"[..]));
+        assert_eq!(
+            scan.interfaces().unwrap(),
+            [&b"java/sql/Statement"[..], b"java/lang/AutoCloseable"]
+        );
+        let object = class_file_extending("java/lang/Object", None, &[], &[], &[], &[]);
+        let scan = ClassFileScan::new(&object, &Texts::default()).unwrap();
+        assert_eq!(scan.super_name().unwrap(), None);
+        assert!(scan.interfaces().unwrap().is_empty());
+        // an interface index that points at a UTF-8 constant, an interface count past the end
+        let mut file = class_file_extending("a/B", Some("a/C"), &["a/I"], &[], &[], &[]);
+        let header = ClassFileScan::new(&file, &Texts::default()).unwrap().header;
+        file[header + 9] = 1;
+        let scan = ClassFileScan::new(&file, &Texts::default()).unwrap();
+        assert_eq!(scan.interfaces(), Err(Malformed));
+        file[header + 7] = 0xFF;
+        let scan = ClassFileScan::new(&file, &Texts::default()).unwrap();
+        assert_eq!(scan.interfaces(), Err(Malformed));
     }
 
     #[test]

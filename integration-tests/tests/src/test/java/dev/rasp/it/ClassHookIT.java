@@ -22,13 +22,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  * library cannot install the hook ({@code -Drasp.debug.classhook=java} forces it here). One Spring
  * start each: SQL, command and path attacks blocked and their twins served, hand-offs included;
  * the start-up log says which way was taken, and for the native one that most loads never reached
- * Java and none failed.
+ * Java and none failed, and that most classes its super types decide were left on what the hook had
+ * learnt from earlier answers (every attack still blocked: none of them dropped a hooked class).
  */
 @ExtendWith(AppLogsOnFailure.class)
 class ClassHookIT {
 
     private static final Pattern HOOK_STATS = Pattern.compile(
-        "native class hook looked at (\\d+) loads in [0-9.]+ ms, handed (\\d+) classes to the transformer, (\\d+) changed, (\\d+) errors");
+        "native class hook looked at (\\d+) loads in [0-9.]+ ms, handed (\\d+) classes to the transformer, (\\d+) changed, (\\d+) errors"
+            + "; super types decided (\\d+) loads: (\\d+) left on what it had learnt, (\\d+) asked about by name");
 
     @ParameterizedTest(name = "class hook {0}")
     @ValueSource(strings = {"native", "java"})
@@ -57,15 +59,24 @@ class ClassHookIT {
                 long handed = Long.parseLong(last.group(2));
                 long changed = Long.parseLong(last.group(3));
                 String errors = last.group(4);
+                long bySuperTypes = Long.parseLong(last.group(5));
+                long learnt = Long.parseLong(last.group(6));
+                long asked = Long.parseLong(last.group(7));
                 assertAll("the native hook's figures: " + last.group(),
                     () -> assertTrue(seen > 5_000, "a Spring Boot start loads thousands of classes after the agent"),
                     () -> assertTrue(handed * 5 < seen, "most loads never reach Java"),
+                    () -> assertTrue(bySuperTypes == learnt + asked && asked > 0,
+                        "classes that declare a woven method name: some asked about by name"),
+                    () -> assertTrue(learnt > asked,
+                        "most of them left on what the hook learnt from the answers (siblings, JDK super types)"),
                     () -> assertTrue(changed > 50, "the application's hooked classes were woven at load"),
                     () -> assertTrue(errors.equals("0"), "no load failed in the hook"));
                 // the same counters in the engine's stats (JMX, the starter's endpoint, the shutdown line)
                 String engineStats = app.agentLogLines().stream().filter(l -> l.contains("engine stats")).reduce((a, c) -> c)
                     .orElse("");
-                assertTrue(engineStats.contains("\"class_loads_seen\":") && engineStats.contains("\"class_hook_errors\":0"),
+                assertTrue(engineStats.contains("\"class_loads_seen\":") && engineStats.contains("\"class_hook_errors\":0")
+                        && engineStats.contains("\"classes_left_on_known_super_types\":")
+                        && engineStats.contains("\"class_super_types_asked\":"),
                     "the hook's counters in the engine stats: " + engineStats);
             } else {
                 assertTrue(log.contains("startup: transformer installed"), "the java.lang.instrument transformer:\n" + app.logs());

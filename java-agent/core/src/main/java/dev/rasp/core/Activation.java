@@ -8,8 +8,6 @@ import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.JdkTypes;
 import dev.rasp.core.instrumentation.PrefilteredTransformer;
 import dev.rasp.core.instrumentation.Transformations;
-import dev.rasp.core.instrumentation.TransformTimeCode;
-import dev.rasp.core.jit.JitDirectives;
 import dev.rasp.core.jmx.AgentJmx;
 import dev.rasp.core.instrumentation.expr.ExpressionInstrumentation;
 import dev.rasp.core.instrumentation.net.NetInstrumentation;
@@ -292,8 +290,6 @@ final class Activation {
             AgentJmx.start(); // on a thread of its own; a refusal is logged, never thrown
         }
         StartupTimes.phase("telemetry, rule watcher, JMX");
-        JitDirectives.addInBackground(instrumentation, config.nativeDir(), TransformTimeCode.classes());
-        StartupTimes.phase("JIT directive (in the background)");
     }
 
     /**

@@ -2,7 +2,9 @@ package dev.rasp.core;
 
 import dev.rasp.core.config.AgentConfig;
 import dev.rasp.core.config.ConfigException;
+import dev.rasp.core.instrumentation.TransformTimeCode;
 import dev.rasp.core.instrumentation.TransformWarmup;
+import dev.rasp.core.jit.JitDirectives;
 
 import java.io.File;
 import java.io.IOException;
@@ -53,6 +55,11 @@ public final class AgentInstaller {
         }
 
         StartupTimes.phase("configuration");
+        // First, so that it is in place before the transform-time code gets hot: the pass over the
+        // classes already loaded matches some 1,700 names within 150 ms of the start, and C2 took
+        // the matchers while the directive was still being added (docs/overhead-log.md, twenty-third round).
+        JitDirectives.addInBackground(instrumentation, config.nativeDir(), TransformTimeCode.classes());
+        StartupTimes.phase("JIT directive (in the background)");
         if (!atStartup) {
             CompiledCodeReset.now(instrumentation);
             StartupTimes.phase("compiled code reset (attach)");

@@ -146,7 +146,9 @@ public final class StartupTimes {
             long[] hook = Engine.classHookStats();
             if (hook != null) {
                 AgentLog.info("startup: native class hook looked at " + hook[0] + " loads in " + ms(hook[4]) + " ms, handed "
-                        + hook[1] + " classes to the transformer, " + hook[2] + " changed, " + hook[3] + " errors");
+                        + hook[1] + " classes to the transformer, " + hook[2] + " changed, " + hook[3] + " errors"
+                        + (hook.length > 6 ? "; super types decided " + (hook[5] + hook[6]) + " loads: " + hook[6]
+                        + " left on what it had learnt, " + hook[5] + " asked about by name" : ""));
             }
             AgentLog.info("startup: transformer " + SEEN.get() + " classes (" + TO_WEAVER.get() + " past the pre-filter in " + ms(WEAVER_NANOS.get()) + " ms), "
                     + TRANSFORMED.get() + " transformed, "

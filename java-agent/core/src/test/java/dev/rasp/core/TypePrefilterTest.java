@@ -200,6 +200,54 @@ class TypePrefilterTest {
         assertTrue(gated.candidate(notServed, cut), "methods table unreadable");
     }
 
+    /**
+     * The native first look asks about a class it could not decide on its own file by name only
+     * (its superclass, then its interfaces): the answer is the one the whole class file gets, and
+     * it is remembered for the class as for a class file (a subclass reads nothing more).
+     */
+    @Test
+    void theFirstLooksQuestionAboutSuperTypesIsAnsweredAsTheClassFileIs() {
+        Transformations all = new Transformations();
+        for (InstrumentationModule module : Activation.modules()) {
+            module.extend(all, getClass().getClassLoader());
+        }
+        List<TypeKeys> keys = Activation.typeKeys(Activation.modules());
+        ClassLoader loader = getClass().getClassLoader();
+        ClassLoader notServed = new ByteArrayClassLoader(null, Collections.<String, byte[]>emptyMap(),
+                ByteArrayClassLoader.PersistenceHandler.LATENT);
+        Object[][] cases = {
+            // loader, name, superclass then interfaces, the class file
+            {loader, "org/example/app/Pool", new String[] {"java/util/concurrent/AbstractExecutorService"},
+                new ByteBuddy().subclass(AbstractExecutorService.class).name("org.example.app.Pool")
+                    .defineMethod("execute", void.class, Visibility.PUBLIC).withParameters(Runnable.class)
+                    .intercept(net.bytebuddy.implementation.StubMethod.INSTANCE).make().getBytes()},
+            {loader, "org/example/app/Job", new String[] {"java/lang/Object", "java/lang/Runnable"},
+                new ByteBuddy().subclass(Object.class).implement(Runnable.class).name("org.example.app.Job")
+                    .defineMethod("run", void.class, Visibility.PUBLIC)
+                    .intercept(net.bytebuddy.implementation.StubMethod.INSTANCE).make().getBytes()},
+            {loader, "org/example/app/Named", new String[] {"java/lang/Object", "java/lang/Comparable"},
+                new ByteBuddy().subclass(Object.class).implement(Comparable.class).name("org.example.app.Named")
+                    .defineMethod("run", void.class, Visibility.PUBLIC)
+                    .intercept(net.bytebuddy.implementation.StubMethod.INSTANCE).make().getBytes()},
+            {notServed, "org/example/app/Orphan", new String[] {"org/example/missing/Base"},
+                classFile("org/example/app/Orphan", "org/example/missing/Base", "run")},
+        };
+        for (Object[] c : cases) {
+            TypePrefilter byName = new TypePrefilter(keys, new JdkTypes(), all.methodNamesOfHierarchyRules());
+            TypePrefilter byFile = new TypePrefilter(keys, new JdkTypes(), all.methodNamesOfHierarchyRules());
+            ClassLoader l = (ClassLoader) c[0];
+            assertEquals(byFile.candidate(l, (byte[]) c[3]), byName.superTypesCandidate(l, null, (String) c[1], (String[]) c[2]),
+                    "asked by name as the class file answers: " + c[1]);
+        }
+        // remembered: a subclass of a class answered no reads no class file to be answered no
+        TypePrefilter byName = new TypePrefilter(keys, new JdkTypes(), all.methodNamesOfHierarchyRules());
+        assertFalse(byName.superTypesCandidate(notServed, null, "org/example/app/Base", new String[] {"java/lang/Object"}));
+        long reads = byName.readStats()[0];
+        assertFalse(byName.candidate(notServed, classFile("org/example/app/Derived", "org/example/app/Base", "run")),
+                "a class the loader does not serve, yet known");
+        assertEquals(reads, byName.readStats()[0], "nothing read for it");
+    }
+
     /** A public class with these void no-argument methods (and no constructor). */
     private static byte[] classFile(String internalName, String superName, String... methods) {
         org.objectweb.asm.ClassWriter w = new org.objectweb.asm.ClassWriter(0);

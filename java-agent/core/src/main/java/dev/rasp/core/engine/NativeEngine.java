@@ -68,10 +68,12 @@ final class NativeEngine {
 
     // The native class-load hook (docs/native-boundary.md): spec as TypePrefilter.firstLookSpec
     // writes it; handler has onLoad and onRetransform of ClassFileTransformer's arguments
-    // (module first). null once installed, else why not.
+    // (module first), and onSuperTypes(loader, domain, name, superclass then interfaces) -> boolean
+    // for a load its super types decide. null once installed, else why not.
     static native String installClassHook(byte[] spec, ClassLoader ownLoader, Object handler);
 
-    // {loads looked at, handed to Java, changed, errors, nanoseconds of the first look}; null before the install.
+    // {loads looked at, handed to onLoad, changed, errors, nanoseconds of the first look, asked about
+    // with onSuperTypes, left on learnt super types}; null before the install.
     static native long[] classHookStats();
 
     // Whether a loaded class's constant pool holds a key constant of the installed hook's spec, read

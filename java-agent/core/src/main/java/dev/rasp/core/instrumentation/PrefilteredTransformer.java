@@ -205,6 +205,23 @@ public final class PrefilteredTransformer implements InvocationHandler {
             }
         }
 
+        /**
+         * A load the native first look could not decide on its own file: it shows no key but declares
+         * a method a rule that looks at super types weaves, and the look knows no answer for its super
+         * types (native/jni/src/class_hook/super_types.rs). Whether one of them ({@code superTypes}:
+         * its superclass and interfaces as internal names, less those the look knows to have no key
+         * type) may have a key type in its hierarchy as {@code loader} sees it: true sends the class to
+         * {@link #onLoad}; the look remembers a false and leaves its siblings without asking. True when
+         * it cannot be said.
+         */
+        public boolean onSuperTypes(ClassLoader loader, ProtectionDomain domain, String internalName, String[] superTypes) {
+            try {
+                return shared.superTypesMayMatch(loader, internalName, domain, superTypes);
+            } catch (Throwable t) {
+                return true;
+            }
+        }
+
         /** A retransformation: as the retransformation-capable registration's. */
         public byte[] onRetransform(Object module, ClassLoader loader, String internalName, Class<?> redefined,
                                     ProtectionDomain domain, byte[] classFile) {
@@ -293,6 +310,25 @@ public final class PrefilteredTransformer implements InvocationHandler {
                     (Class<?>) args[at + 2], (ProtectionDomain) args[at + 3], (byte[]) args[at + 4]);
         } finally {
             probe.exit(toWeaver);
+        }
+    }
+
+    /** {@link #mayMatch} for a load whose super types alone decide (the native first look's question). */
+    private boolean superTypesMayMatch(ClassLoader loader, String internalName, ProtectionDomain domain,
+                                       String[] superTypes) {
+        if (internalName == null || superTypes == null || loader == null || prefilter == null) {
+            return true; // onLoad decides as before
+        }
+        if (loader == ownLoader) {
+            return false;
+        }
+        probe.enter();
+        try {
+            return prefilter.superTypesCandidate(loader, domain, internalName, superTypes);
+        } catch (Throwable undecided) {
+            return true;
+        } finally {
+            probe.exit(false);
         }
     }
 

@@ -326,7 +326,24 @@ public final class TypePrefilter {
             // types for its subclasses cost more at a start than the reads it spared them.
             return false;
         }
-        boolean inherits = superTypesInherit(loader, scan.superName(), scan.interfaces(), ClassFileHome.of(domain));
+        return superTypesDecide(loader, domain, name, scan.superName(), scan.interfaces());
+    }
+
+    /**
+     * The last step of {@link #candidate(ClassLoader, ProtectionDomain, byte[])} alone, for a class
+     * whose own class file shows no key but declares a woven method, from the names the native
+     * first look read in it (native/jni/src/class_hook/super_types.rs): whether one of
+     * {@code superTypes} (its superclass and interfaces, less those the look knows to have no key
+     * type), as {@code loader} sees it, has a key name in its hierarchy. The answer is remembered
+     * for the class as for a class file.
+     */
+    public boolean superTypesCandidate(ClassLoader loader, ProtectionDomain domain, String name, String[] superTypes) {
+        return superTypesDecide(loader, domain, name, null, superTypes);
+    }
+
+    private boolean superTypesDecide(ClassLoader loader, ProtectionDomain domain, String name, String superName,
+                                     String[] interfaces) {
+        boolean inherits = superTypesInherit(loader, superName, interfaces, ClassFileHome.of(domain));
         // remembered for its subclasses (a loader defines a name once)
         memo(loader, name).put(name, inherits);
         return inherits;

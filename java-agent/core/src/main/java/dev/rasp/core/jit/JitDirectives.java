@@ -33,7 +33,7 @@ import java.util.zip.CRC32;
  * C1 still compiles them (at its full-speed level, as for any method C2 may not take), so transformations run
  * compiled code.
  *
- * <p>One compiler directive does it, added at the end of {@code premain} (on a thread of its own) with the JVM's
+ * <p>One compiler directive does it, added at the start of {@code premain} (on a thread of its own, before the pass over the classes already loaded makes the matchers hot) with the JVM's
  * diagnostic command {@code Compiler.directives_add} ({@link DiagnosticCommand}: what {@code jcmd <pid>
  * Compiler.directives_add} runs, without creating the platform MBean server), which reads it from a file: the
  * file is in the agent's per-user cache directory ({@link CacheDirectory}), written once per content, owner-only. Where the command cannot be run
