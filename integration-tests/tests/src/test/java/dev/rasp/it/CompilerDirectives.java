@@ -48,6 +48,24 @@ final class CompilerDirectives {
         return out;
     }
 
+    /** The patterns of the agent's directive in a printout ({@link #AGENTS}); empty when it has none. */
+    static List<String> agentsPatterns(String printout) {
+        Matcher m = MATCHING.matcher(printout);
+        while (m.find()) {
+            String line = m.group(1).trim();
+            List<String> patterns = List.of(line.split(",\\s*"));
+            if (patterns.contains("dev/rasp/shaded/asm/*.*")) {
+                return patterns;
+            }
+        }
+        return List.of();
+    }
+
+    /** {@code jcmd <pid> Compiler.directives_print} of the application's JVM, with the jcmd beside {@code java}. */
+    static String printout(Path java, AppProcess app) {
+        return print(java.resolveSibling("jcmd"), app.pid());
+    }
+
     /**
      * Waits (the agent adds its directive from its rasp-jmx thread, soon after the start) until {@code jcmd} of the
      * JVM at {@code java} shows exactly {@code expected} for the application's process.

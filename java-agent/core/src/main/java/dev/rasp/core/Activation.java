@@ -8,6 +8,7 @@ import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.JdkTypes;
 import dev.rasp.core.instrumentation.PrefilteredTransformer;
 import dev.rasp.core.instrumentation.Transformations;
+import dev.rasp.core.jit.JitDirectives;
 import dev.rasp.core.jmx.AgentJmx;
 import dev.rasp.core.instrumentation.expr.ExpressionInstrumentation;
 import dev.rasp.core.instrumentation.net.NetInstrumentation;
@@ -246,6 +247,8 @@ final class Activation {
         if (!nativeHook) {
             instrumentation.addTransformer(transformer, true);
         }
+        // the pass makes the matchers hot at once: the directive that keeps them out of C2 goes first
+        JitDirectives.awaitDecided(50);
         LoadedClassPass.start(instrumentation, prepared.weaving, prepared.discovery, errors);
         StartupTimes.phase(nativeHook ? "native class hook installed (loaded classes: in the background)"
                 : "transformer installed (loaded classes: in the background)");

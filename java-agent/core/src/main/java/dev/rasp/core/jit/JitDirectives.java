@@ -33,14 +33,16 @@ import java.util.zip.CRC32;
  * C1 still compiles them (at its full-speed level, as for any method C2 may not take), so transformations run
  * compiled code.
  *
- * <p>One compiler directive does it, added at the start of {@code premain} (on a thread of its own, before the pass over the classes already loaded makes the matchers hot) with the JVM's
- * diagnostic command {@code Compiler.directives_add} ({@link DiagnosticCommand}: what {@code jcmd <pid>
- * Compiler.directives_add} runs, without creating the platform MBean server), which reads it from a file: the
- * file is in the agent's per-user cache directory ({@link CacheDirectory}), written once per content, owner-only. Where the command cannot be run
- * that way, the directive waits for the platform MBean server (the application's or a JMX connection's) and is
- * added through its DiagnosticCommand MBean ({@link #addThroughServer}). The
- * directive names the package ASM has in this jar and the agent's own classes, so no application class matches
- * it, an application's own {@code org.objectweb.asm} included; without relocation (the plain classes of a build)
+ * <p>One compiler directive does it, added at the start of {@code premain} on a thread of its own (before
+ * the pass over the classes already loaded makes the matchers hot: added at the end, it came after C2 had
+ * taken nine or ten of their methods) with the JVM's diagnostic command {@code Compiler.directives_add}
+ * ({@link DiagnosticCommand}: what {@code jcmd <pid> Compiler.directives_add} runs, without creating the
+ * platform MBean server), which reads it from a file: the file is in the agent's per-user cache directory
+ * ({@link CacheDirectory}), written once per content, owner-only. Where the command cannot be run that way,
+ * the directive waits for the platform MBean server (the application's or a JMX connection's) and is added
+ * through its DiagnosticCommand MBean ({@link #addThroughServer}). The directive names the package ASM has
+ * in this jar and the agent's own classes, so no application class matches it, an application's own
+ * {@code org.objectweb.asm} included; without relocation (the plain classes of a build)
  * ASM is left out.
  *
  * <p>Anything that fails (JDK 8 has no directives, a JVM without the command or the MBean, a read-only
@@ -59,6 +61,8 @@ public final class JitDirectives {
     private static volatile Path pending;
     /** Open once {@link #add} has run: {@link #addThroughServer} (another thread) waits for it. */
     private static final CountDownLatch DECIDED = new CountDownLatch(1);
+    /** Whether {@link #addInBackground} ran. */
+    private static volatile boolean STARTED;
 
     private JitDirectives() {
     }
@@ -70,6 +74,7 @@ public final class JitDirectives {
      */
     public static void addInBackground(final Instrumentation instrumentation, final File nativeDir,
                                        final List<String> agentClasses) {
+        STARTED = true;
         try {
             Thread t = new Thread(new Runnable() {
                 @Override
@@ -117,6 +122,23 @@ public final class JitDirectives {
                     + " server (the diagnostic command without it: " + t + ")";
         }
         return "C2 directive for " + patterns.size() + " class patterns from " + file + ": " + out.trim();
+    }
+
+    /**
+     * Waits at most {@code millis} for {@link #addInBackground}'s thread to have added the directive (or given up):
+     * the pass over the classes already loaded, which makes the matchers hot within a few milliseconds, starts after
+     * it. The thread is normally done long before (it starts first thing in {@code premain}); the bound only keeps a
+     * stalled one from holding the start up. Returns at once when nothing was started.
+     */
+    public static void awaitDecided(long millis) {
+        if (!STARTED) {
+            return;
+        }
+        try {
+            DECIDED.await(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
