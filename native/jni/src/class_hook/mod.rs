@@ -575,13 +575,21 @@ fn ask_about_super_types(
 ) -> bool {
     // Class names are ASCII in practice; any other is sent whole, as before, rather than
     // re-encoded (a class file's text is modified UTF-8, not always Rust's UTF-8).
-    let ascii = |n: &[u8]| n.iter().all(|&b| (1..0x80).contains(&b));
-    if !ascii(name) || !supers.iter().all(|s| ascii(s)) {
-        return true;
+    fn ascii(n: &[u8]) -> Option<&str> {
+        n.iter()
+            .all(|&b| (1..0x80).contains(&b))
+            .then(|| std::str::from_utf8(n).ok())
+            .flatten()
     }
+    let (Some(class), Some(texts)) = (
+        ascii(name),
+        supers.iter().map(|s| ascii(s)).collect::<Option<Vec<_>>>(),
+    ) else {
+        return true;
+    };
     hook.stats.super_types_asked.fetch_add(1, Ordering::Relaxed);
     INSIDE.with(|i| i.set(true));
-    let answer = call_super_types(env, hook, event, name, supers);
+    let answer = call_super_types(env, hook, event, class, &texts);
     INSIDE.with(|i| i.set(false));
     match answer {
         Some(may_have_key) => {
@@ -598,22 +606,17 @@ fn call_super_types(
     env: &mut JNIEnv<'_>,
     hook: &Hook,
     event: &Event,
-    name: &[u8],
-    supers: &[&[u8]],
+    name: &str,
+    supers: &[&str],
 ) -> Option<bool> {
     let capacity = i32::try_from(supers.len()).ok()?.saturating_add(4);
     let result = env.with_local_frame(capacity, |env| -> jni::errors::Result<bool> {
-        let text = |n: &[u8]| {
-            std::str::from_utf8(n)
-                .map(str::to_owned)
-                .unwrap_or_default()
-        };
-        let name = env.new_string(text(name))?;
+        let name = env.new_string(name)?;
         let length = jint::try_from(supers.len()).unwrap_or(jint::MAX);
         let string_class = <&JClass>::from(hook.string_class.as_obj());
         let array = env.new_object_array(length, string_class, JObject::null())?;
         for (i, s) in supers.iter().enumerate() {
-            let s = env.new_string(text(s))?;
+            let s = env.new_string(s)?;
             env.set_object_array_element(&array, i as jint, &s)?;
             env.delete_local_ref(s)?;
         }

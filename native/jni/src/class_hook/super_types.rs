@@ -189,12 +189,16 @@ impl OwnAnswers {
                     if loaders.len() >= MAX_LOADERS {
                         loaders.retain(|(id, _)| !loader.is_gone(id));
                     }
-                    match loader.keep() {
-                        Some(id) if loaders.len() < MAX_LOADERS => {
+                    // no reference is made for a loader with no place to keep it in
+                    let kept = (loaders.len() < MAX_LOADERS)
+                        .then(|| loader.keep())
+                        .flatten();
+                    match kept {
+                        Some(id) => {
                             loaders.push((id, HashMap::new()));
                             OwnAnswers::At(loaders.len() - 1)
                         }
-                        _ => OwnAnswers::Unkept,
+                        None => OwnAnswers::Unkept,
                     }
                 }
             };
@@ -209,7 +213,7 @@ impl OwnAnswers {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::cell::RefCell;
+    use std::cell::{Cell, RefCell};
     use std::collections::HashSet;
 
     /// Loaders by number; `gone` are those collected.
@@ -323,6 +327,26 @@ mod tests {
         assert_eq!(known.loaders(), 1);
     }
 
+    /// A loader that counts the references [`LoaderAtHand::keep`] makes to it.
+    struct Counting<'a>(&'a Loader<'a>, &'a Cell<u32>);
+
+    impl LoaderAtHand for Counting<'_> {
+        type Id = u32;
+
+        fn is(&self, id: &u32) -> bool {
+            self.0.is(id)
+        }
+
+        fn is_gone(&self, id: &u32) -> bool {
+            self.0.is_gone(id)
+        }
+
+        fn keep(&self) -> Option<u32> {
+            self.1.set(self.1.get() + 1);
+            self.0.keep()
+        }
+    }
+
     #[test]
     fn loaders_are_bounded_and_a_collected_one_gives_its_place() {
         let gone = RefCell::new(HashSet::new());
@@ -335,11 +359,13 @@ mod tests {
             id: 1000,
             gone: &gone,
         };
-        known.learn(&late, b"a/B", &[b"a/C"], false);
+        let keeps = Cell::new(0);
+        known.learn(&Counting(&late, &keeps), b"a/B", &[b"a/C"], false);
         assert!(
             !keyless(&known, &late, &[b"a/C"]),
             "no place left: nothing learnt"
         );
+        assert_eq!(keeps.get(), 0, "nor a reference made to the loader");
         assert!(
             !keyless(&known, &late, &[b"java/lang/Object"]),
             "nothing known of it either"

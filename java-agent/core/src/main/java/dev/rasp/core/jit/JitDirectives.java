@@ -61,8 +61,6 @@ public final class JitDirectives {
     private static volatile Path pending;
     /** Open once {@link #add} has run: {@link #addThroughServer} (another thread) waits for it. */
     private static final CountDownLatch DECIDED = new CountDownLatch(1);
-    /** Whether {@link #addInBackground} ran. */
-    private static volatile boolean STARTED;
 
     private JitDirectives() {
     }
@@ -74,7 +72,6 @@ public final class JitDirectives {
      */
     public static void addInBackground(final Instrumentation instrumentation, final File nativeDir,
                                        final List<String> agentClasses) {
-        STARTED = true;
         try {
             Thread t = new Thread(new Runnable() {
                 @Override
@@ -128,12 +125,9 @@ public final class JitDirectives {
      * Waits at most {@code millis} for {@link #addInBackground}'s thread to have added the directive (or given up):
      * the pass over the classes already loaded, which makes the matchers hot within a few milliseconds, starts after
      * it. The thread is normally done long before (it starts first thing in {@code premain}); the bound only keeps a
-     * stalled one from holding the start up. Returns at once when nothing was started.
+     * stalled one from holding the start up.
      */
     public static void awaitDecided(long millis) {
-        if (!STARTED) {
-            return;
-        }
         try {
             DECIDED.await(millis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
