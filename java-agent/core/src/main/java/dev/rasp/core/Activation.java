@@ -6,6 +6,7 @@ import dev.rasp.core.config.AgentConfig;
 import dev.rasp.core.engine.Engine;
 import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.JdkTypes;
+import dev.rasp.core.instrumentation.LoadedClasses;
 import dev.rasp.core.instrumentation.PrefilteredTransformer;
 import dev.rasp.core.instrumentation.Transformations;
 import dev.rasp.core.jit.JitDirectives;
@@ -123,8 +124,14 @@ final class Activation {
         for (InstrumentationModule module : modules) {
             module.extend(transformations, coreLoader);
         }
+        // a super type its loader has loaded is described from its class, not read from its jar
+        String[] refused = new String[1];
+        LoadedClasses loadedClasses = LoadedClasses.of(instrumentation, refused);
+        if (refused[0] != null) {
+            AgentLog.info("loaded classes cannot be asked for (" + refused[0] + "); super types are read from class files");
+        }
         final TypePrefilter prefilter = new TypePrefilter(typeKeys(modules), jdkTypes,
-                transformations.methodNamesOfHierarchyRules());
+                transformations.methodNamesOfHierarchyRules(), loadedClasses);
         StartupTimes.watch(prefilter);
         // the agent's own transformer: it describes, matches and weaves the types itself
         ErrorListener listener = new ErrorListener(errors);

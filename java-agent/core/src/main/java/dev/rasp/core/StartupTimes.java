@@ -136,7 +136,8 @@ public final class StartupTimes {
             if (p != null) {
                 long[] r = p.readStats();
                 AgentLog.info("startup: pre-filter read " + r[0] + " super types' class files (" + r[1]
-                        + " from the jar of the class naming them, " + r[3] + " from their package's jar) in " + ms(r[2]) + " ms");
+                        + " from the jar of the class naming them, " + r[3] + " from their package's jar) in " + ms(r[2])
+                        + " ms; " + r[4] + " described from their loaded class");
                 int[] constants = p.loadedConstantReads();
                 if (constants[0] + constants[1] > 0) {
                     AgentLog.info("startup: key constants of classes loaded before the agent: " + constants[0]

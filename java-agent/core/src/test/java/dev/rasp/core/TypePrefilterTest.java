@@ -5,6 +5,7 @@ import dev.rasp.core.instrumentation.InstrumentationModule;
 import dev.rasp.core.instrumentation.Transformations;
 import dev.rasp.core.instrumentation.TypeKeys;
 import dev.rasp.core.instrumentation.JdkTypes;
+import dev.rasp.core.instrumentation.LoadedClasses;
 import dev.rasp.core.instrumentation.TypePrefilter;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -286,6 +287,61 @@ class TypePrefilterTest {
         assertFalse(knowing.candidate(loader, list), "a list");
         assertTrue(reading.readStats()[0] >= 3, "read " + reading.readStats()[0]);
         assertEquals(0, knowing.readStats()[0], "no class file read for a loaded JDK super type");
+    }
+
+    /**
+     * A super type its loader has loaded already is described from its class (the JVM's record,
+     * LoadedClasses), not read from a class file: here the loader serves no class files at all (as
+     * for classes generated at run time), so without it both bases are undecided and both subclasses
+     * candidates; with it the plain base's subclass is left and the statement base's is not, and no
+     * class file is read.
+     */
+    @Test
+    void aSuperTypeItsLoaderHasLoadedIsDescribedFromItsClass() throws Exception {
+        Map<String, byte[]> types = new HashMap<String, byte[]>();
+        types.put("org.example.gen.PlainBase", new ByteBuddy().subclass(Object.class).name("org.example.gen.PlainBase")
+                .make().getBytes());
+        types.put("org.example.gen.StatementBase", new ByteBuddy().subclass(java.sql.Statement.class)
+                .name("org.example.gen.StatementBase").make().getBytes());
+        ClassLoader loader = new ByteArrayClassLoader(getClass().getClassLoader(), types,
+                ByteArrayClassLoader.PersistenceHandler.LATENT);
+        loader.loadClass("org.example.gen.PlainBase");
+        loader.loadClass("org.example.gen.StatementBase");
+        assertEquals(null, loader.getResource("org/example/gen/PlainBase.class"), "no class file served");
+        byte[] plainRunner = runner("org.example.gen.PlainRunner", "org.example.gen.PlainBase");
+        byte[] statementRunner = runner("org.example.gen.StatementRunner", "org.example.gen.StatementBase");
+
+        List<TypeKeys> keys = Activation.typeKeys(Activation.modules());
+        TypePrefilter reading = new TypePrefilter(keys, new JdkTypes(), null, LoadedClasses.NONE);
+        assertTrue(reading.candidate(loader, plainRunner), "an unreadable base is undecided");
+        assertTrue(reading.candidate(loader, statementRunner));
+
+        String[] refused = new String[1];
+        LoadedClasses loaded = LoadedClasses.of(SelfAttachedInstrumentation.get(), refused);
+        assertTrue(loaded.available(), "refused: " + refused[0]);
+        JdkTypes jdk = new JdkTypes();
+        jdk.know(new Class<?>[] {Object.class}); // as at the agent's start: the JDK's own are not read either
+        TypePrefilter knowing = new TypePrefilter(keys, jdk, null, loaded);
+        assertFalse(knowing.candidate(loader, plainRunner), "a plain base, as loaded");
+        assertTrue(knowing.candidate(loader, statementRunner), "a java.sql.Statement, as loaded");
+        assertEquals(0, knowing.readStats()[0], "no class file read");
+        assertEquals(2, knowing.readStats()[4], "both bases described from their classes");
+    }
+
+    /** A class of this name extending {@code superName} that declares {@code execute(String)}, not loaded. */
+    private static byte[] runner(String name, String superName) {
+        org.objectweb.asm.ClassWriter w = new org.objectweb.asm.ClassWriter(0);
+        w.visit(org.objectweb.asm.Opcodes.V1_8, org.objectweb.asm.Opcodes.ACC_PUBLIC, name.replace('.', '/'), null,
+                superName.replace('.', '/'), null);
+        org.objectweb.asm.MethodVisitor m = w.visitMethod(org.objectweb.asm.Opcodes.ACC_PUBLIC, "execute",
+                "(Ljava/lang/String;)Z", null, null);
+        m.visitCode();
+        m.visitInsn(org.objectweb.asm.Opcodes.ICONST_0);
+        m.visitInsn(org.objectweb.asm.Opcodes.IRETURN);
+        m.visitMaxs(1, 2);
+        m.visitEnd();
+        w.visitEnd();
+        return w.toByteArray();
     }
 
     /** Whether any module's type matcher matches this loaded class, as ByteBuddy sees it at attach (by reflection). */

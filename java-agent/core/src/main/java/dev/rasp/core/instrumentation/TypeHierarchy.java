@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * their loaded class when the JDK had loaded it at the agent's start ({@link JdkTypes}), else in the
  * JDK's image ({@link JdkImage}); any other type first in the jar of the class that names it
  * ({@link ClassFileHome}), then as its loader serves it. A type whose class file cannot be had
- * (generated at run time) is remembered as unreadable.
+ * (generated at run time) is remembered as unreadable. Before any of that, a type its loader has
+ * loaded already is described from its loaded class ({@link LoadedClasses}): nothing is read.
  */
 public final class TypeHierarchy {
 
@@ -40,6 +41,9 @@ public final class TypeHierarchy {
     private final Map<String, Node> jdk = new ConcurrentHashMap<String, Node>();
     private final ClassFiles.Source jdkClassFiles = JdkImage.classFiles();
     private final JdkTypes jdkTypes;
+    private final LoadedClasses loadedClasses;
+    /** Types described from their loaded class instead of a class file (start-up figures). */
+    private final AtomicLong loadedReads = new AtomicLong();
     /** Class files read through their loader, of them from the jar of the class naming them, and the time (start-up figures). */
     private final AtomicLong reads = new AtomicLong();
     private final AtomicLong homeReads = new AtomicLong();
@@ -55,7 +59,13 @@ public final class TypeHierarchy {
     private final AtomicLong readNanos = new AtomicLong();
 
     public TypeHierarchy(JdkTypes jdkTypes) {
+        this(jdkTypes, LoadedClasses.NONE);
+    }
+
+    /** As {@link #TypeHierarchy(JdkTypes)}, describing the types a loader has loaded from their classes. */
+    public TypeHierarchy(JdkTypes jdkTypes, LoadedClasses loadedClasses) {
         this.jdkTypes = jdkTypes;
+        this.loadedClasses = loadedClasses;
     }
 
     /** The super types of the types a class of this loader (from this jar, or null) names. */
@@ -127,6 +137,12 @@ public final class TypeHierarchy {
     }
 
     private Node read(ClassLoader loader, String name, ClassFileHome home) {
+        Class<?> loaded = loadedClasses.find(loader, name);
+        if (loaded != null) {
+            // its super types are loaded too: they are found the same way, whatever jar they are in
+            loadedReads.incrementAndGet();
+            return new Node(SuperTypes.names(loaded), null);
+        }
         long t0 = System.nanoTime();
         try {
             String resource = name + ".class";
@@ -186,11 +202,12 @@ public final class TypeHierarchy {
 
     /**
      * How many super types' class files were read, how many of them from the jar of the class that
-     * named them, in how many nanoseconds in all, and how many from the jar their package was found
-     * in before (the start-up figures of -Drasp.debug.startup).
+     * named them, in how many nanoseconds in all, how many from the jar their package was found
+     * in before, and how many types were described from their loaded class instead (the start-up
+     * figures of -Drasp.debug.startup).
      */
     public long[] readStats() {
-        return new long[] {reads.get(), homeReads.get(), readNanos.get(), packageReads.get()};
+        return new long[] {reads.get(), homeReads.get(), readNanos.get(), packageReads.get(), loadedReads.get()};
     }
 
     private static String internalName(Class<?> type) {

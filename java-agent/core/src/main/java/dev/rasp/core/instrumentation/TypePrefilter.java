@@ -122,9 +122,18 @@ public final class TypePrefilter {
      *     super types; null to read them for every class that shows no key of its own
      */
     public TypePrefilter(List<TypeKeys> keys, JdkTypes jdkTypes, Set<String> wovenMethodNames) {
+        this(keys, jdkTypes, wovenMethodNames, LoadedClasses.NONE);
+    }
+
+    /**
+     * As {@link #TypePrefilter(List, JdkTypes, Set)}, describing a super type its loader has loaded
+     * already from its class ({@link LoadedClasses}) rather than its class file.
+     */
+    public TypePrefilter(List<TypeKeys> keys, JdkTypes jdkTypes, Set<String> wovenMethodNames,
+                         LoadedClasses loadedClasses) {
         this.jdkTypes = jdkTypes;
         this.wovenNames = wovenMethodNames == null ? null : ClassFileScan.byLength(modifiedUtf8(wovenMethodNames));
-        this.hierarchy = new TypeHierarchy(jdkTypes);
+        this.hierarchy = new TypeHierarchy(jdkTypes, loadedClasses);
         int shapeCount = 0;
         for (TypeKeys k : keys) {
             shapeCount += k.nameShapes().size();
