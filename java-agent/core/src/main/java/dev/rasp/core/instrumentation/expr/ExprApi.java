@@ -1,5 +1,7 @@
 package dev.rasp.core.instrumentation.expr;
 
+import java.lang.reflect.Method;
+
 /** The ExprApi codes of the native contract (docs/native-boundary.md). */
 public final class ExprApi {
     public static final int SPEL = 0;
@@ -18,11 +20,6 @@ public final class ExprApi {
     private ExprApi() {
     }
 
-    /**
-     * SpEL's code for a parse with {@code parserContext} (an
-     * org.springframework.expression.ParserContext or null): a template context makes the text
-     * literal around its delimiters.
-     */
     /** The code of an EL parse by {@code factory}: javax when it is a javax.el.ExpressionFactory. */
     public static int el(Object factory) {
         for (Class<?> c = factory.getClass(); c != null; c = c.getSuperclass()) {
@@ -41,15 +38,56 @@ public final class ExprApi {
         return api == EL ? el(detail) : api;
     }
 
+    /**
+     * SpEL's code for a parse with {@code parserContext} (an
+     * org.springframework.expression.ParserContext or null): a template context makes the text
+     * literal around its delimiters.
+     */
     public static int spel(Object parserContext) {
         if (parserContext == null) {
             return SPEL;
         }
         try {
-            Object template = parserContext.getClass().getMethod("isTemplate").invoke(parserContext);
-            return Boolean.TRUE.equals(template) ? SPEL_TEMPLATE : SPEL;
+            Method isTemplate = IS_TEMPLATE.get(parserContext.getClass());
+            if (isTemplate == null) {
+                return SPEL;
+            }
+            return Boolean.TRUE.equals(isTemplate.invoke(parserContext)) ? SPEL_TEMPLATE : SPEL;
         } catch (ReflectiveOperationException | RuntimeException e) {
             return SPEL; // read as code: the stricter reading
         }
+    }
+
+    private static final String PARSER_CONTEXT = "org.springframework.expression.ParserContext";
+
+    /**
+     * {@code ParserContext.isTemplate()} for each context class, found once per class (Spring parses
+     * a few hundred bean expressions at a start, each with a context). Taken from the interface, not
+     * the class: the contexts Spring itself passes ({@code ParserContext.TEMPLATE_EXPRESSION}, the bean
+     * expression resolver's) are anonymous classes, whose own public method reflection may not call
+     * from another package. Null when the class does not implement the interface.
+     */
+    private static final ClassValue<Method> IS_TEMPLATE = new ClassValue<Method>() {
+        @Override
+        protected Method computeValue(Class<?> type) {
+            Class<?> api = parserContextType(type);
+            try {
+                return api == null ? null : api.getMethod("isTemplate");
+            } catch (NoSuchMethodException e) {
+                return null;
+            }
+        }
+    };
+
+    private static Class<?> parserContextType(Class<?> type) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            for (Class<?> i : c.getInterfaces()) {
+                Class<?> found = i.getName().equals(PARSER_CONTEXT) ? i : parserContextType(i);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
     }
 }
