@@ -30,7 +30,7 @@ final class KnownKeys {
      * (Activation), the start-up timings (AgentInstaller), and the line the launcher leaves for the Spring Boot starter after a refused attach.
      */
     static final List<String> OTHER_PROPERTIES = Collections.unmodifiableList(Arrays.asList(
-            "rasp.debug.transformations", "rasp.debug.startup", "rasp.debug.prefilter", "rasp.debug.classhook", "rasp.debug.jdktypes", "rasp.debug.loadtime", "rasp.debug.warmup", "rasp.debug.retransform", "rasp.debug.preload", "rasp.debug.jit", "rasp.debug.bridge", "rasp.agent.config_error"));
+            "rasp.debug.transformations", "rasp.debug.startup", "rasp.debug.prefilter", "rasp.debug.classhook", "rasp.debug.jdktypes", "rasp.debug.loadedtypes", "rasp.debug.loadtime", "rasp.debug.warmup", "rasp.debug.retransform", "rasp.debug.preload", "rasp.debug.jit", "rasp.debug.bridge", "rasp.agent.config_error"));
 
     /**
      * The Spring Boot starter's own keys. Spring reads system properties as application properties,
