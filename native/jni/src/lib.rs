@@ -2,7 +2,9 @@
 //!
 //! A thin layer over `rasp-engine`: it owns the process-wide runtime ([`runtime`]), maps request
 //! contexts to generation-checked handles ([`handles`]), hands events to their destinations
-//! ([`events`]), and exposes one JNI call per operation ([`natives`]).
+//! ([`events`]), and exposes one JNI call per operation ([`natives`]); besides, the native first
+//! look at every class the JVM loads ([`class_hook`]) and the JVM's record of loaded classes the
+//! Java pre-filter asks for ([`loaded_classes`]).
 //!
 //! The rules at this boundary:
 //! * natives are registered in `JNI_OnLoad` with `RegisterNatives`, so no `Java_...` symbol
@@ -18,6 +20,7 @@
 pub mod class_hook;
 pub mod events;
 pub mod handles;
+pub mod loaded_classes;
 pub mod natives;
 pub mod pages;
 pub mod runtime;
@@ -68,6 +71,13 @@ pub unsafe extern "system" fn JNI_OnLoad(
         // Optional: without it the agent keeps its Java transformer for every class.
         if env
             .register_native_methods(&class, &class_hook::methods())
+            .is_err()
+        {
+            let _ = env.exception_clear();
+        }
+        // Optional: without it the pre-filter reads every super type from its class file.
+        if env
+            .register_native_methods(&class, &loaded_classes::methods())
             .is_err()
         {
             let _ = env.exception_clear();

@@ -632,6 +632,7 @@ mod tests {
             .chain(sink_methods())
             .chain(lifecycle_methods())
             .chain(crate::class_hook::methods())
+            .chain(crate::loaded_classes::methods())
             .map(|m| {
                 (
                     m.name.to_str().expect("name").to_owned(),

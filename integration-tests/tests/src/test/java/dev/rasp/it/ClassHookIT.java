@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * start each: SQL, command and path attacks blocked and their twins served, hand-offs included;
  * the start-up log says which way was taken, and for the native one that most loads never reached
  * Java and none failed, and that most classes its super types decide were left on what the hook had
- * learnt from earlier answers (every attack still blocked: none of them dropped a hooked class).
+ * learnt from earlier answers (every attack still blocked: none of them dropped a hooked class),
+ * and that the super types their loader had loaded were described from their classes.
  */
 @ExtendWith(AppLogsOnFailure.class)
 class ClassHookIT {
@@ -31,6 +32,9 @@ class ClassHookIT {
     private static final Pattern HOOK_STATS = Pattern.compile(
         "native class hook looked at (\\d+) loads in [0-9.]+ ms, handed (\\d+) classes to the transformer, (\\d+) changed, (\\d+) errors"
             + "; super types decided (\\d+) loads: (\\d+) left on what it had learnt, (\\d+) asked about by name");
+
+    private static final Pattern SUPER_TYPE_READS = Pattern.compile(
+        "pre-filter read (\\d+) super types' class files \\([^)]*\\) in [0-9.]+ ms; (\\d+) described from their loaded class");
 
     @ParameterizedTest(name = "class hook {0}")
     @ValueSource(strings = {"native", "java"})
@@ -83,6 +87,15 @@ class ClassHookIT {
                 assertTrue(!log.contains("class_loads_seen"), "no hook counters without the hook:\n" + app.logs());
                 assertNull(last, "no native hook installed:\n" + app.logs());
             }
+            // super types their loader had loaded were described from their classes (asked of the
+            // JVM through the native library) rather than read from the nested jars, either way
+            MatchResult reads = null;
+            for (Matcher m = SUPER_TYPE_READS.matcher(log); m.find(); ) {
+                reads = m.toMatchResult();
+            }
+            assertNotNull(reads, "the pre-filter's figures at shutdown:\n" + app.logs());
+            long described = Long.parseLong(reads.group(2));
+            assertTrue(described > 100, "loaded super types described from their classes: " + reads.group());
             JdkMatrixSmokeIT.assertQuietAgent(app);
         }
     }

@@ -125,11 +125,12 @@ final class Activation {
             module.extend(transformations, coreLoader);
         }
         // a super type its loader has loaded is described from its class, not read from its jar
-        String[] refused = new String[1];
-        LoadedClasses loadedClasses = LoadedClasses.of(instrumentation, refused);
-        if (refused[0] != null) {
-            AgentLog.info("loaded classes cannot be asked for (" + refused[0] + "); super types are read from class files");
-        }
+        LoadedClasses loadedClasses = LoadedClasses.of(new LoadedClasses.Lookup() {
+            @Override
+            public Class<?> find(ClassLoader loader, String binaryName) {
+                return Engine.loadedClass(loader, binaryName);
+            }
+        });
         final TypePrefilter prefilter = new TypePrefilter(typeKeys(modules), jdkTypes,
                 transformations.methodNamesOfHierarchyRules(), loadedClasses);
         StartupTimes.watch(prefilter);

@@ -188,6 +188,19 @@ public final class Engine {
     }
 
     /**
+     * The class {@code loader} has loaded under this binary name ({@code ClassLoader.findLoadedClass},
+     * asked through the native library, which needs no package opened to call it), or null when it
+     * has not, or the library cannot say.
+     */
+    public static Class<?> loadedClass(ClassLoader loader, String binaryName) {
+        try {
+            return NativeEngine.loadedClass(loader, binaryName);
+        } catch (UnsatisfiedLinkError older) {
+            return null;
+        }
+    }
+
+    /**
      * Whether the native hook's first look lets this load through under this spec (1), not (0),
      * or the spec is unreadable (-1): for tests. {@code name} is the internal name as modified UTF-8.
      */

@@ -83,4 +83,8 @@ final class NativeEngine {
     // What the hook's first look decides for one load under this spec (no hook needed): 1 passes,
     // 0 not, -1 unreadable spec. For tests (the corpus test holds it against the Java pre-filter).
     static native int classHookPasses(byte[] spec, byte[] name, boolean boot, byte[] classFile);
+
+    // The class this loader has loaded under this binary name (ClassLoader.findLoadedClass, through
+    // JNI: no access check, so no package opened), or null.
+    static native Class<?> loadedClass(ClassLoader loader, String binaryName);
 }
