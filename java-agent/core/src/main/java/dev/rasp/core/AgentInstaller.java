@@ -17,8 +17,7 @@ import java.util.jar.JarFile;
  * this jar is in its isolated class loader.
  *
  * <p>Order: configuration (a bad value stops the JVM); the native engine loads on a thread of
- * its own ({@link EngineStart}) and the transformer is warmed up on another
- * ({@link dev.rasp.core.instrumentation.TransformWarmup}); then the engine is waited for
+ * its own ({@link EngineStart}) while this one warms the transformer up ({@link dev.rasp.core.instrumentation.TransformWarmup}); then the engine is waited for
  * (missing: log and run unprotected; a rule set error stops the JVM), then the bridge classes into
  * the boot loader ({@link BootstrapClasses}), then {@link Activation} (bridge and
  * transformations). The Spring Boot starter reads a bridge in the boot loader as "installed", so
@@ -27,9 +26,6 @@ import java.util.jar.JarFile;
  * referenced types early.
  */
 public final class AgentInstaller {
-
-    /** {@code -Drasp.debug.warmup=inline}: the warm-up runs on the thread that installs, as before. */
-    private static final boolean WARMUP_INLINE = "inline".equals(System.getProperty("rasp.debug.warmup"));
 
     /** The agent options the Spring Boot starter attaches with (RaspAgent's STARTER_OPTIONS). */
     private static final String SPRING_STARTER_OPTIONS = "rasp-spring-boot-starter";
@@ -46,36 +42,6 @@ public final class AgentInstaller {
      *                  bridge's classes (defined in the boot loader here)
      * @throws ConfigException for a bad configuration value (the launcher prints it and exits)
      */
-    /**
-     * The transformer's warm-up ({@link TransformWarmup}) on a thread of its own, or on this one with
-     * {@code -Drasp.debug.warmup=inline} (as before, to compare) or when no thread can be started.
-     */
-    private static void warmUp() {
-        if (!WARMUP_INLINE) {
-            Thread thread = new Thread(new Runnable() {
-                @Override
-                public void run() {
-                    long t0 = System.nanoTime();
-                    TransformWarmup.run();
-                    if (StartupTimes.ENABLED) {
-                        StartupTimes.detail(String.format(java.util.Locale.ROOT,
-                                "transformation warm-up done in %.1f ms (its own thread)", (System.nanoTime() - t0) / 1e6));
-                    }
-                }
-            }, "rasp-warmup");
-            thread.setDaemon(true);
-            try {
-                thread.start();
-                StartupTimes.phase("transformation warm-up started (its own thread)");
-                return;
-            } catch (Throwable t) {
-                // no thread to be had: warmed up here, as before
-            }
-        }
-        TransformWarmup.run();
-        StartupTimes.phase("transformation warm-up (while the engine loads)");
-    }
-
     public static void install(Instrumentation instrumentation, String agentArgs, boolean atStartup, String agentJar) {
         StartupTimes.phase("start");
         String version = AgentVersion.get();
@@ -98,12 +64,12 @@ public final class AgentInstaller {
             CompiledCodeReset.now(instrumentation);
             StartupTimes.phase("compiled code reset (attach)");
         }
-        // The native library and the rule set load on a thread of their own, and the transformer
-        // (matching and weaving) is warmed up on another; the bridge is defined, and anything hooked,
-        // only once the engine is ready (EngineStart). This thread only waits meanwhile: the warm-up
-        // took it 70 ms of wall time where the engine is ready in about 45 (Issue 13, twenty-fourth round).
+        // The native library and the rule set load on a thread of their own while this one warms
+        // the transformer (matching and weaving) up; the bridge is defined, and anything hooked, only
+        // once the engine is ready (EngineStart).
         EngineStart engine = EngineStart.begin(agentJar, config, version);
-        warmUp();
+        TransformWarmup.run();
+        StartupTimes.phase("transformation warm-up (while the engine loads)");
         engine.await();
         StartupTimes.phase("engine ready (waited for the native library and rule set)");
         String unavailable = engine.unavailable();

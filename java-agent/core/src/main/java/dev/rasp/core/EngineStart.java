@@ -7,9 +7,9 @@ import dev.rasp.core.rules.RuleSetManager;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The native library's load and the rule set's load, on a thread of their own while another
- * warms the transformation pipeline up ({@code TransformWarmup}, which needs neither) and the
- * installing thread waits for both to matter: two cores then share what one did in sequence.
+ * The native library's load and the rule set's load, on a thread of their own while the main
+ * thread warms the transformation pipeline up ({@code TransformWarmup}, which needs
+ * neither): two cores then share what one did in sequence.
  *
  * <p>Nothing can reach the engine early: the bridge classes are defined, and classes transformed,
  * only after {@link #await()} has returned a ready engine, so no sink call passes unchecked while

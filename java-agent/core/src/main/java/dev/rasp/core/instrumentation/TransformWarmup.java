@@ -16,13 +16,11 @@ import static dev.rasp.core.instrumentation.matching.Matchers.returns;
 import static dev.rasp.core.instrumentation.matching.Matchers.takesArgument;
 
 /**
- * One throw-away advice weaving at start, on a thread of its own while the native engine loads on
- * another (AgentInstaller): the first real transformations (the JDK sinks the pass over the loaded
- * classes retransforms, the application's first matched classes) would otherwise load, link and
- * interpret the agent's class description, matchers and advice weaver for the first time after
- * the engine's load instead of during it. The result is discarded: nothing is defined, nothing is
- * hooked; any failure only means no warm-up ({@code -Drasp.debug.warmup=off} skips it,
- * {@code -Drasp.debug.warmup=inline} runs it on the installing thread as before: to compare).
+ * One throw-away advice weaving at start, on the main thread while the native engine loads on
+ * its own thread: the first real transformations (the JDK sinks retransformed at premain) would
+ * otherwise load, link and interpret the agent's class description, matchers and advice
+ * weaver for the first time after the engine's load instead of during it. The result is discarded: nothing is defined, nothing is hooked;
+ * any failure only means no warm-up ({@code -Drasp.debug.warmup=off} skips it, to compare).
  */
 public final class TransformWarmup {
 
