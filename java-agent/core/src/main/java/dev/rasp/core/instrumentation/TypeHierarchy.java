@@ -139,9 +139,11 @@ public final class TypeHierarchy {
     private Node read(ClassLoader loader, String name, ClassFileHome home) {
         Class<?> loaded = loadedClasses.find(loader, name);
         if (loaded != null) {
-            // its super types are loaded too: they are found the same way, whatever jar they are in
+            // its super types are loaded too, and found the same way when the JVM recorded this loader
+            // for them; one it did not (the class came through a parent) is read, first from this
+            // class's jar, as for a class file read
             loadedReads.incrementAndGet();
-            return new Node(SuperTypes.names(loaded), null);
+            return new Node(SuperTypes.names(loaded), homeOf(loaded));
         }
         long t0 = System.nanoTime();
         try {
@@ -182,6 +184,14 @@ public final class TypeHierarchy {
             return Node.UNREADABLE;
         } finally {
             counted(t0);
+        }
+    }
+
+    private static ClassFileHome homeOf(Class<?> type) {
+        try {
+            return ClassFileHome.of(type.getProtectionDomain());
+        } catch (RuntimeException e) {
+            return null; // a security manager that refuses: the loader is asked instead
         }
     }
 
