@@ -1,6 +1,7 @@
 package dev.rasp.core.instrumentation.deser;
 
 import dev.rasp.bootstrap.RaspHooks;
+import dev.rasp.core.instrumentation.ApiMethods;
 
 import java.io.ObjectStreamClass;
 import java.lang.reflect.Method;
@@ -96,6 +97,10 @@ public final class StreamClasses {
     }
 
     private static Method publicMethod(Class<?> c, String name) throws NoSuchMethodException {
-        return c.getMethod(name);
+        Method m = ApiMethods.publicMethod(c, name); // found once per class
+        if (m == null) {
+            throw new NoSuchMethodException(c.getName() + "." + name);
+        }
+        return m;
     }
 }

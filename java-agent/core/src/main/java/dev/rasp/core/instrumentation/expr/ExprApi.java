@@ -1,5 +1,7 @@
 package dev.rasp.core.instrumentation.expr;
 
+import dev.rasp.core.instrumentation.ApiMethods;
+
 import java.lang.reflect.Method;
 
 /** The ExprApi codes of the native contract (docs/native-boundary.md). */
@@ -47,47 +49,14 @@ public final class ExprApi {
         if (parserContext == null) {
             return SPEL;
         }
-        try {
-            Method isTemplate = IS_TEMPLATE.get(parserContext.getClass());
-            if (isTemplate == null) {
-                return SPEL;
-            }
-            return Boolean.TRUE.equals(isTemplate.invoke(parserContext)) ? SPEL_TEMPLATE : SPEL;
-        } catch (ReflectiveOperationException | RuntimeException e) {
+        // from the interface, found once per context class: Spring's own contexts
+        // (ParserContext.TEMPLATE_EXPRESSION, the bean expression resolver's) are anonymous classes
+        Method isTemplate = ApiMethods.ofInterface(parserContext.getClass(), PARSER_CONTEXT, "isTemplate");
+        if (isTemplate == null) {
             return SPEL; // read as code: the stricter reading
         }
+        return Boolean.TRUE.equals(ApiMethods.call(isTemplate, parserContext)) ? SPEL_TEMPLATE : SPEL;
     }
 
     private static final String PARSER_CONTEXT = "org.springframework.expression.ParserContext";
-
-    /**
-     * {@code ParserContext.isTemplate()} for each context class, found once per class (Spring parses
-     * a few hundred bean expressions at a start, each with a context). Taken from the interface, not
-     * the class: the contexts Spring itself passes ({@code ParserContext.TEMPLATE_EXPRESSION}, the bean
-     * expression resolver's) are anonymous classes, whose own public method reflection may not call
-     * from another package. Null when the class does not implement the interface.
-     */
-    private static final ClassValue<Method> IS_TEMPLATE = new ClassValue<Method>() {
-        @Override
-        protected Method computeValue(Class<?> type) {
-            Class<?> api = parserContextType(type);
-            try {
-                return api == null ? null : api.getMethod("isTemplate");
-            } catch (NoSuchMethodException e) {
-                return null;
-            }
-        }
-    };
-
-    private static Class<?> parserContextType(Class<?> type) {
-        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-            for (Class<?> i : c.getInterfaces()) {
-                Class<?> found = i.getName().equals(PARSER_CONTEXT) ? i : parserContextType(i);
-                if (found != null) {
-                    return found;
-                }
-            }
-        }
-        return null;
-    }
 }

@@ -1,7 +1,8 @@
 package dev.rasp.core.instrumentation.net;
 
+import dev.rasp.core.instrumentation.ApiMethods;
+
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -95,52 +96,20 @@ public final class Connections {
     }
 
     private static boolean hasMethod(Object o, String name) {
-        try {
-            o.getClass().getMethod(name);
-            return true;
-        } catch (NoSuchMethodException e) {
-            return false;
-        }
+        return ApiMethods.publicMethod(o.getClass(), name) != null;
     }
 
     /**
      * A public no-argument method of the object, called through the public class or interface
-     * that declares it (a library's implementation class may be package-private).
+     * that declares it (a library's implementation class may be package-private), found once per
+     * class (ApiMethods).
      */
     private static Object call(Object o, String name) throws Exception {
-        Method m = publicMethod(o.getClass(), name);
+        Method m = ApiMethods.publicMethod(o.getClass(), name);
         if (m == null) {
             throw new NoSuchMethodException(o.getClass().getName() + "." + name);
         }
         return m.invoke(o);
-    }
-
-    private static Method publicMethod(Class<?> c, String name) {
-        for (Class<?> k = c; k != null; k = k.getSuperclass()) {
-            Method m = declaredPublic(k, name);
-            if (m != null) {
-                return m;
-            }
-            for (Class<?> i : k.getInterfaces()) {
-                m = publicMethod(i, name);
-                if (m != null) {
-                    return m;
-                }
-            }
-        }
-        return null;
-    }
-
-    private static Method declaredPublic(Class<?> k, String name) {
-        if (!Modifier.isPublic(k.getModifiers())) {
-            return null;
-        }
-        try {
-            Method m = k.getMethod(name);
-            return Modifier.isPublic(m.getDeclaringClass().getModifiers()) ? m : null;
-        } catch (NoSuchMethodException e) {
-            return null;
-        }
     }
 
     private static volatile Method requestUri;

@@ -1,5 +1,7 @@
 package dev.rasp.core.instrumentation.websocket;
 
+import dev.rasp.core.instrumentation.ApiMethods;
+
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
@@ -125,8 +127,8 @@ final class Handshakes {
             if (headers == null || uri == null) {
                 continue;
             }
-            Object h = Reflect.call(headers, arg);
-            Object u = Reflect.call(uri, arg);
+            Object h = ApiMethods.call(headers, arg);
+            Object u = ApiMethods.call(uri, arg);
             List<String[]> pairs = new ArrayList<String[]>();
             if (h instanceof Map) {
                 for (Map.Entry<?, ?> e : ((Map<?, ?>) h).entrySet()) {
@@ -155,7 +157,7 @@ final class Handshakes {
     /** getUserProperties() of a JSR 356 {@code api} ("Session", "EndpointConfig") object, or null. */
     private static Object userProperties(Object o, String api) {
         Method m = method(o.getClass(), api, "getUserProperties");
-        return m == null ? null : Reflect.call(m, o);
+        return m == null ? null : ApiMethods.call(m, o);
     }
 
     /** A session's handshake: bound to it at onOpen, else kept under its user properties. */
@@ -245,8 +247,8 @@ final class Handshakes {
     }
 
     private static Method method(Class<?> type, String api, String name) {
-        Method m = Reflect.method(type, "javax.websocket." + api, name);
-        return m != null ? m : Reflect.method(type, "jakarta.websocket." + api, name);
+        Method m = ApiMethods.ofInterface(type, "javax.websocket." + api, name);
+        return m != null ? m : ApiMethods.ofInterface(type, "jakarta.websocket." + api, name);
     }
 
     /** The URI of a JSR 356 Session or a Spring WebSocketSession, else null. */
@@ -254,9 +256,9 @@ final class Handshakes {
         Class<?> type = session.getClass();
         Method m = method(type, "Session", "getRequestURI");
         if (m == null) {
-            m = Reflect.method(type, "org.springframework.web.socket.WebSocketSession", "getUri");
+            m = ApiMethods.ofInterface(type, "org.springframework.web.socket.WebSocketSession", "getUri");
         }
-        Object u = m == null ? null : Reflect.call(m, session);
+        Object u = m == null ? null : ApiMethods.call(m, session);
         return u instanceof URI ? (URI) u : null;
     }
 }

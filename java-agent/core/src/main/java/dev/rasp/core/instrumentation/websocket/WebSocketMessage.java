@@ -3,6 +3,7 @@ package dev.rasp.core.instrumentation.websocket;
 import dev.rasp.bootstrap.InputSources;
 import dev.rasp.bootstrap.RequestContext;
 import dev.rasp.core.engine.RequestEncoder;
+import dev.rasp.core.instrumentation.ApiMethods;
 
 import java.lang.reflect.Method;
 import java.net.URI;
@@ -93,9 +94,9 @@ public final class WebSocketMessage {
         if (arg instanceof ByteBuffer) {
             return utf8(((ByteBuffer) arg).duplicate());
         }
-        Method getPayload = Reflect.method(arg.getClass(), "org.springframework.web.socket.WebSocketMessage", "getPayload");
+        Method getPayload = ApiMethods.ofInterface(arg.getClass(), "org.springframework.web.socket.WebSocketMessage", "getPayload");
         if (getPayload != null) {
-            Object p = Reflect.call(getPayload, arg);
+            Object p = ApiMethods.call(getPayload, arg);
             return p instanceof String || p instanceof ByteBuffer ? payload(p) : null;
         }
         return null;
@@ -151,8 +152,8 @@ public final class WebSocketMessage {
      * session it opened is taken from it.
      */
     public static void jettyOpened(Object frameHandler) {
-        Method getSession = frameHandler == null ? null : Reflect.publicMethod(frameHandler.getClass(), "getSession");
-        Object session = getSession == null ? null : Reflect.call(getSession, frameHandler);
+        Method getSession = frameHandler == null ? null : ApiMethods.publicMethod(frameHandler.getClass(), "getSession");
+        Object session = getSession == null ? null : ApiMethods.call(getSession, frameHandler);
         if (session != null) {
             Handshakes.opened(new Object[] {session});
         }
@@ -179,8 +180,8 @@ public final class WebSocketMessage {
         if (path.isEmpty()) {
             uri(u);
         }
-        Method handshakeHeaders = Reflect.method(type, "org.springframework.web.socket.WebSocketSession", "getHandshakeHeaders");
-        Object h = handshakeHeaders == null ? null : Reflect.call(handshakeHeaders, arg);
+        Method handshakeHeaders = ApiMethods.ofInterface(type, "org.springframework.web.socket.WebSocketSession", "getHandshakeHeaders");
+        Object h = handshakeHeaders == null ? null : ApiMethods.call(handshakeHeaders, arg);
         if (h instanceof Map && headers.isEmpty()) {
             for (Map.Entry<?, ?> e : ((Map<?, ?>) h).entrySet()) {
                 if (e.getValue() instanceof List) {
