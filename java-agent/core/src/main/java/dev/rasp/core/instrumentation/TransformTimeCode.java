@@ -33,7 +33,7 @@ public final class TransformTimeCode {
         out.add(packageOf(AdviceWeaver.class));
         for (Class<?> c : new Class<?>[] {
             CachedAdvice.class, ClassFileHome.class, ClassFileScan.class, ClassFiles.class,
-            InstrumentationModule.class, JdkImage.class, JdkTypes.class, ModuleReadEdge.class, PerLoader.class,
+            InstrumentationModule.class, JdkImage.class, JdkTypes.class, LoadedClasses.class, ModuleReadEdge.class, PerLoader.class,
             PrefilteredTransformer.class, TransformWarmup.class, Transformations.class, TypeHierarchy.class,
             TypeKeys.class, TypePrefilter.class, WeavingTransformer.class,
         }) {
