@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -104,6 +107,29 @@ class StarterIT {
         assertTrue(loaded.contains("(in-process; loaded at the application's start in "), "loaded early, in-process: " + loaded);
         assertTrue(log.stream().anyMatch(l -> l.matches(".*Marked \\d+ dependent nmethods for deopt.*")),
             "the hooks' retransformation throws away only dependent code: " + log);
+    }
+
+    /**
+     * rasp.jar is stored in the starter jar, not deflated again: the early load copies it out before the
+     * first class redefinition, and inflating 5 MB there cost about 8 ms of CPU in which the JVM compiled
+     * code it then threw away.
+     */
+    @Test
+    @Order(1)
+    void theAgentJarIsStoredInTheStarterJar() throws Exception {
+        try (ZipFile app = new ZipFile(StarterApp.jar().toFile())) {
+            ZipEntry starter = app.stream()
+                .filter(e -> e.getName().matches("BOOT-INF/lib/rasp-spring-boot-starter-[^/]*\\.jar"))
+                .findFirst().orElseThrow(() -> new AssertionError("no starter jar in " + StarterApp.jar()));
+            try (ZipInputStream in = new ZipInputStream(app.getInputStream(starter))) {
+                ZipEntry e;
+                while ((e = in.getNextEntry()) != null && !e.getName().equals("META-INF/rasp/rasp.jar")) {
+                    // on to the agent jar
+                }
+                assertNotNull(e, "META-INF/rasp/rasp.jar in " + starter.getName());
+                assertEquals(ZipEntry.STORED, e.getMethod(), "rasp.jar's compression method in the starter jar");
+            }
+        }
     }
 
     @ParameterizedTest(name = "[{0}] {1}")

@@ -140,7 +140,11 @@ public class EarlyAgentLoad implements SpringApplicationRunListener, Ordered {
         } catch (IOException e) {
             return new AgentLoader.Result(false, null, millisSince(began), AgentJar.extractProblem(e));
         }
-        return AgentLoader.load(jar, HELPER_TIMEOUT, AgentLoader.PREPARE_OPTIONS);
+        try {
+            return AgentLoader.load(jar, HELPER_TIMEOUT, AgentLoader.PREPARE_OPTIONS);
+        } finally {
+            AgentJar.removeStale();
+        }
     }
 
     /** One early load: its thread, then its outcome. */

@@ -152,7 +152,13 @@ public class RaspAgentEnvironmentPostProcessor implements EnvironmentPostProcess
                 fail(attach, AgentJar.extractProblem(e), -1, null, passed);
                 return;
             }
-            load = () -> AgentLoader.load(jar, attach.getTimeout(), AgentLoader.AGENT_OPTIONS);
+            load = () -> {
+                try {
+                    return AgentLoader.load(jar, attach.getTimeout(), AgentLoader.AGENT_OPTIONS);
+                } finally {
+                    AgentJar.removeStale();
+                }
+            };
         }
         if (attach.isBackground() && application != null) {
             BackgroundAttach background = BackgroundAttach.start(load, attach.getTimeout(), r -> report(r, settings, passed));

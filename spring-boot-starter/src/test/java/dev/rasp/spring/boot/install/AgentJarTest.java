@@ -31,6 +31,28 @@ class AgentJarTest {
         assertThat(other).exists();
     }
 
+    /**
+     * Extracting leaves the leftovers of killed JVMs alone: the early load extracts, loads, and only
+     * then cleans up (AgentJar.removeStale()), so that listing java.io.tmpdir does not delay the first
+     * class redefinition.
+     */
+    @Test
+    void leftoversAreRemovedAfterTheExtractionNotByIt(@TempDir Path tmp) throws IOException {
+        String before = System.getProperty("java.io.tmpdir");
+        Path gone = Files.createDirectories(tmp.resolve("rasp-starter-" + Integer.MAX_VALUE + "-1"));
+        System.setProperty("java.io.tmpdir", tmp.toString());
+        try {
+            AgentJar jar = AgentJar.extract(AgentJarTest.class.getClassLoader());
+            assertThat(jar.jar).startsWith(tmp);
+            assertThat(gone).exists();
+            AgentJar.removeStale();
+            assertThat(gone).doesNotExist();
+            assertThat(jar.jar).exists();
+        } finally {
+            System.setProperty("java.io.tmpdir", before);
+        }
+    }
+
     @Test
     void extractCopiesTheAgentAndTheHelperClass() throws IOException {
         AgentJar jar = AgentJar.extract(AgentJarTest.class.getClassLoader());
