@@ -9,13 +9,14 @@
 //! its logger warns on those whatever else opened them). A JNI call is not subject to the language's
 //! access checks, so the agent asks here: nothing is opened, nothing is printed, on every JDK.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::OnceLock;
 
 use jni::objects::{JClass, JMethodID, JObject, JString};
 use jni::signature::ReturnType;
 use jni::sys::{jclass, jvalue};
 use jni::{JNIEnv, NativeMethod};
+
+use crate::natives::contained;
 
 /// The natives of `NativeEngine` this module implements.
 pub fn methods() -> Vec<NativeMethod> {
@@ -36,11 +37,11 @@ extern "system" fn loaded_class<'l>(
     loader: JObject<'l>,
     name: JString<'l>,
 ) -> jclass {
-    let found = catch_unwind(AssertUnwindSafe(|| -> Option<jclass> {
+    let found = contained(&mut env, |env| -> Option<jclass> {
         if loader.is_null() || name.is_null() {
             return None;
         }
-        let method = find_loaded_class(&mut env)?;
+        let method = find_loaded_class(env)?;
         let args = [jvalue { l: name.as_raw() }];
         // SAFETY: `method` is `java.lang.ClassLoader.findLoadedClass(String)`, `loader` is a
         // non-null `ClassLoader` (the native's Java signature admits nothing else), and the one
@@ -49,12 +50,8 @@ extern "system" fn loaded_class<'l>(
             unsafe { env.call_method_unchecked(&loader, method, ReturnType::Object, &args) }
                 .ok()?;
         Some(value.l().ok()?.into_raw())
-    }));
-    if env.exception_check().unwrap_or(true) {
-        let _ = env.exception_clear();
-        return std::ptr::null_mut();
-    }
-    found.ok().flatten().unwrap_or(std::ptr::null_mut())
+    });
+    found.unwrap_or(std::ptr::null_mut())
 }
 
 /// `ClassLoader.findLoadedClass`'s id, looked up once: `java.lang.ClassLoader` is never unloaded,

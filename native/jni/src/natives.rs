@@ -89,25 +89,34 @@ pub fn methods() -> Vec<NativeMethod> {
     ]
 }
 
-/// Runs `f`, containing panics and Java exceptions; `fallback` on any failure.
+/// Runs `f`, containing panics and Java exceptions; `fallback` on any failure, counted in
+/// `stats().errors`.
 fn guarded<'l, T>(
     env: &mut JNIEnv<'l>,
     fallback: T,
     f: impl FnOnce(&mut JNIEnv<'l>) -> Option<T>,
 ) -> T {
+    contained(env, f).unwrap_or_else(|| {
+        if let Some(rt) = runtime::get() {
+            rt.stats.errors.fetch_add(1, Ordering::Relaxed);
+        }
+        fallback
+    })
+}
+
+/// Runs `f` inside `catch_unwind` and clears any Java exception left pending: `f`'s answer, or
+/// `None` when it failed or panicked. Not counted: for the natives whose failure is an answer the
+/// Java side falls back on (the class hook's "cannot say", a loaded class not found), where
+/// [`guarded`] is for the engine's operations.
+pub(crate) fn contained<'l, T>(
+    env: &mut JNIEnv<'l>,
+    f: impl FnOnce(&mut JNIEnv<'l>) -> Option<T>,
+) -> Option<T> {
     let result = catch_unwind(AssertUnwindSafe(|| f(&mut *env)));
     if env.exception_check().unwrap_or(false) {
         let _ = env.exception_clear();
     }
-    match result {
-        Ok(Some(value)) => value,
-        _ => {
-            if let Some(rt) = runtime::get() {
-                rt.stats.errors.fetch_add(1, Ordering::Relaxed);
-            }
-            fallback
-        }
-    }
+    result.ok().flatten()
 }
 
 /// Arrays up to this many bytes are read in place by [`with_bytes`]; longer ones are copied out

@@ -44,6 +44,8 @@ use jni::sys::{
 };
 use jni::{JNIEnv, NativeMethod};
 
+use crate::natives::contained;
+
 use filter::{ClassFilter, FirstLook};
 use jvmti::Env;
 use super_types::{Judged, KnownSuperTypes, LoaderAtHand};
@@ -291,11 +293,11 @@ extern "system" fn class_hook_stats<'l>(env: JNIEnv<'l>, _class: JClass<'l>) -> 
 /// from its class file; -1 when that cannot be said (no hook, no `can_get_constant_pool`, a class
 /// not yet linked, a pool the scan cannot read): the Java side then reads the class file.
 extern "system" fn class_hook_key_constant<'l>(
-    env: JNIEnv<'l>,
+    mut env: JNIEnv<'l>,
     _class: JClass<'l>,
     type_: JClass<'l>,
 ) -> jint {
-    let answer = catch_unwind(AssertUnwindSafe(|| -> Option<jint> {
+    contained(&mut env, |_| -> Option<jint> {
         let hook = HOOK.get().filter(|h| h.active.load(Ordering::Acquire))?;
         let pools = hook.pools?;
         if type_.is_null() {
@@ -307,11 +309,8 @@ extern "system" fn class_hook_key_constant<'l>(
             .pool_has_key_constant(pool.count, pool.bytes())
             .ok()?;
         Some(jint::from(found))
-    }));
-    if env.exception_check().unwrap_or(false) {
-        let _ = env.exception_clear();
-    }
-    answer.ok().flatten().unwrap_or(-1)
+    })
+    .unwrap_or(-1)
 }
 
 /// `int classHookPasses(byte[] spec, byte[] name, boolean boot, byte[] classFile)`: what the first
@@ -319,7 +318,7 @@ extern "system" fn class_hook_key_constant<'l>(
 /// -1 the spec is unreadable): the corpus test holds it against the Java pre-filter. The last spec
 /// read is kept, so a test asking about many classes parses it once.
 extern "system" fn class_hook_passes<'l>(
-    env: JNIEnv<'l>,
+    mut env: JNIEnv<'l>,
     _class: JClass<'l>,
     spec: JByteArray<'l>,
     name: JByteArray<'l>,
@@ -327,7 +326,7 @@ extern "system" fn class_hook_passes<'l>(
     class_file: JByteArray<'l>,
 ) -> jint {
     static LAST: Mutex<Option<(Vec<u8>, Arc<ClassFilter>)>> = Mutex::new(None);
-    let decided = catch_unwind(AssertUnwindSafe(|| -> Option<jint> {
+    contained(&mut env, |env| -> Option<jint> {
         let spec = env.convert_byte_array(&spec).ok()?;
         let name = env.convert_byte_array(&name).ok()?;
         let class_file = env.convert_byte_array(&class_file).ok()?;
@@ -347,11 +346,8 @@ extern "system" fn class_hook_passes<'l>(
             boot == JNI_TRUE,
             &class_file,
         )))
-    }));
-    if env.exception_check().unwrap_or(false) {
-        let _ = env.exception_clear();
-    }
-    decided.ok().flatten().unwrap_or(-1)
+    })
+    .unwrap_or(-1)
 }
 
 /// The hook's counters for the engine's stats (JMX, the starter's endpoint, the shutdown line):

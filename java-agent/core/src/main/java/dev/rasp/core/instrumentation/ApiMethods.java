@@ -48,7 +48,7 @@ public final class ApiMethods {
         Method m = known.get(key);
         if (m == null) {
             m = findInInterfaces(type, api, name);
-            known.put(key, m);
+            known.put(key, m == null ? NONE : m);
         }
         return m == NONE ? null : m;
     }
@@ -85,7 +85,7 @@ public final class ApiMethods {
                 }
             }
         }
-        return NONE;
+        return null;
     }
 
     private static Method inInterface(Class<?> i, String api, String name) {
