@@ -18,6 +18,7 @@
 #![allow(rustdoc::private_intra_doc_links)]
 
 pub mod class_hook;
+mod contain;
 pub mod events;
 pub mod handles;
 pub mod loaded_classes;

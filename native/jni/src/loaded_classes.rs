@@ -16,7 +16,7 @@ use jni::signature::ReturnType;
 use jni::sys::{jclass, jvalue};
 use jni::{JNIEnv, NativeMethod};
 
-use crate::natives::contained;
+use crate::contain::contained;
 
 /// The natives of `NativeEngine` this module implements.
 pub fn methods() -> Vec<NativeMethod> {

@@ -23,6 +23,7 @@ use rasp_engine::{
 use std::net::IpAddr;
 use std::ops::Deref;
 
+use crate::contain::contained;
 use crate::pages::Pages;
 use crate::runtime::{self, ContextSlot};
 use crate::sync::lock;
@@ -102,21 +103,6 @@ fn guarded<'l, T>(
         }
         fallback
     })
-}
-
-/// Runs `f` inside `catch_unwind` and clears any Java exception left pending: `f`'s answer, or
-/// `None` when it failed or panicked. Not counted: for the natives whose failure is an answer the
-/// Java side falls back on (the class hook's "cannot say", a loaded class not found), where
-/// [`guarded`] is for the engine's operations.
-pub(crate) fn contained<'l, T>(
-    env: &mut JNIEnv<'l>,
-    f: impl FnOnce(&mut JNIEnv<'l>) -> Option<T>,
-) -> Option<T> {
-    let result = catch_unwind(AssertUnwindSafe(|| f(&mut *env)));
-    if env.exception_check().unwrap_or(false) {
-        let _ = env.exception_clear();
-    }
-    result.ok().flatten()
 }
 
 /// Arrays up to this many bytes are read in place by [`with_bytes`]; longer ones are copied out

@@ -44,7 +44,7 @@ use jni::sys::{
 };
 use jni::{JNIEnv, NativeMethod};
 
-use crate::natives::contained;
+use crate::contain::contained;
 
 use filter::{ClassFilter, FirstLook};
 use jvmti::Env;
