@@ -33,14 +33,18 @@ class ClassHookIT {
         "native class hook looked at (\\d+) loads in [0-9.]+ ms, handed (\\d+) classes to the transformer, (\\d+) changed, (\\d+) errors"
             + "; super types decided (\\d+) loads: (\\d+) left on what it had learnt, (\\d+) asked about by name");
 
+    private static final String CLASS_LOG = "classes.log";
+
     private static final Pattern SUPER_TYPE_READS = Pattern.compile(
         "pre-filter read (\\d+) super types' class files \\([^)]*\\) in [0-9.]+ ms; (\\d+) described from their loaded class");
 
     @ParameterizedTest(name = "class hook {0}")
     @ValueSource(strings = {"native", "java"})
-    void attacksAreBlockedAndTwinsServed(String hook) {
+    void attacksAreBlockedAndTwinsServed(String hook) throws Exception {
         AppProcess.Builder b = AppProcess.builder("classhook-" + hook, ItConfig.springJar()).mode("block")
-            .jvmArg("-Drasp.debug.startup=true");
+            .jvmArg("-Drasp.debug.startup=true")
+            // the JVM's own account of class initialisation and redefinition (checked below)
+            .jvmArg("-Xlog:class+init=info,redefine+class+load=info:file=" + CLASS_LOG);
         if (hook.equals("java")) {
             b.jvmArg("-Drasp.debug.classhook=java");
         }
@@ -96,7 +100,32 @@ class ClassHookIT {
             assertNotNull(reads, "the pre-filter's figures at shutdown:\n" + app.logs());
             long described = Long.parseLong(reads.group(2));
             assertTrue(described > 100, "loaded super types described from their classes: " + reads.group());
+            assertLinkedBeforeRetransformed(app, "sun.net.www.protocol.file.FileURLConnection");
             JdkMatrixSmokeIT.assertQuietAgent(app);
         }
+    }
+
+    /**
+     * The class the agent loads itself just before its retransformation pass (SinkPreload.BEFORE_INSTALL)
+     * is initialised, so linked, before the pass retransforms it: a class still being linked by another
+     * thread while the JVM rebuilt its class file for the pass gave a garbage class file and a JVM crash
+     * in a CI run.
+     */
+    private static void assertLinkedBeforeRetransformed(AppProcess app, String className) throws java.io.IOException {
+        List<String> log = java.nio.file.Files.readAllLines(app.workDir().resolve(CLASS_LOG));
+        int initialised = -1;
+        int redefined = -1;
+        for (int i = 0; i < log.size(); i++) {
+            String line = log.get(i);
+            if (initialised < 0 && line.contains("Initializing '" + className.replace('.', '/') + "'")) {
+                initialised = i;
+            }
+            if (redefined < 0 && line.contains("redefined name=" + className + ",")) {
+                redefined = i;
+            }
+        }
+        assertTrue(redefined >= 0, className + " retransformed by the pass");
+        assertTrue(initialised >= 0 && initialised < redefined,
+            className + " initialised (line " + initialised + ") before it was retransformed (line " + redefined + ")");
     }
 }
