@@ -2,7 +2,7 @@
 //!
 //! A `jvmtiEnv*` points at a pointer to the table; function number `n` of the JVM TI
 //! specification is entry `n - 1` (checked against the JDK's `jvmti.h`: `SetEventNotificationMode`
-//! 2, `GetNamedModule` 40, `Allocate` 46, `Deallocate` 47, `SetEventCallbacks` 122,
+//! 2, `GetNamedModule` 40, `Allocate` 46, `Deallocate` 47, `GetClassStatus` 49, `SetEventCallbacks` 122,
 //! `DisposeEnvironment` 127, `AddCapabilities` 142, `GetConstantPool` 146). The table's layout is
 //! part of the JVM TI ABI, fixed since JDK 5.
 
@@ -17,11 +17,15 @@ pub const VERSION_1_2: jint = 0x3001_0200;
 const ENABLE: c_int = 1;
 const CLASS_FILE_LOAD_HOOK: c_int = 54;
 const ERROR_NONE: c_int = 0;
+/// `JVMTI_CLASS_STATUS_VERIFIED | JVMTI_CLASS_STATUS_PREPARED`: HotSpot sets both when a class is
+/// linked (bytecodes verified and rewritten), neither before.
+const CLASS_STATUS_LINKED: jint = 1 | 2;
 
 const SET_EVENT_NOTIFICATION_MODE: usize = 2 - 1;
 const GET_NAMED_MODULE: usize = 40 - 1;
 const ALLOCATE: usize = 46 - 1;
 const DEALLOCATE: usize = 47 - 1;
+const GET_CLASS_STATUS: usize = 49 - 1;
 const SET_EVENT_CALLBACKS: usize = 122 - 1;
 const DISPOSE_ENVIRONMENT: usize = 127 - 1;
 const ADD_CAPABILITIES: usize = 142 - 1;
@@ -164,6 +168,18 @@ impl Env {
         // `pool` owns the memory from here: an error below gives it back as `pool` drops.
         pool.count = u16::try_from(count).map_err(|_| -1)?;
         Ok(pool)
+    }
+
+    /// Whether a loaded class is linked (`GetClassStatus` reports it verified and prepared).
+    pub fn is_linked(self, klass: jclass) -> Result<bool, c_int> {
+        type F = unsafe extern "system" fn(Env, jclass, *mut jint) -> c_int;
+        // SAFETY: entry 49 is GetClassStatus with this signature.
+        let f: F =
+            unsafe { std::mem::transmute::<*const c_void, F>(self.function(GET_CLASS_STATUS)) };
+        let mut status: jint = 0;
+        // SAFETY: a valid environment, a class reference the caller holds, one out pointer.
+        check(unsafe { f(self, klass, &mut status) })?;
+        Ok(status & CLASS_STATUS_LINKED == CLASS_STATUS_LINKED)
     }
 
     /// Gives back memory the JVM allocated for a JVM TI result.

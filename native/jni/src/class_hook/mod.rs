@@ -78,6 +78,11 @@ pub fn methods() -> Vec<NativeMethod> {
             fn_ptr: class_hook_key_constant as *mut c_void,
         },
         NativeMethod {
+            name: "classHookLinked".into(),
+            sig: "(Ljava/lang/Class;)I".into(),
+            fn_ptr: class_hook_linked as *mut c_void,
+        },
+        NativeMethod {
             name: "classHookPasses".into(),
             sig: "([B[BZ[B)I".into(),
             fn_ptr: class_hook_passes as *mut c_void,
@@ -97,6 +102,8 @@ struct Hook {
     /// `java.lang.String`, for the array of super type names.
     string_class: GlobalRef,
     known: KnownSuperTypes<WeakRef>,
+    /// The load environment, asked about a class's state (GetClassStatus needs no capability).
+    load: Env,
     /// The load environment when it is version 9 or later (GetNamedModule), else None.
     modules: Option<Env>,
     /// The load environment when it has `can_get_constant_pool`, else None.
@@ -234,6 +241,7 @@ fn install(
         on_super_types,
         string_class,
         known: KnownSuperTypes::default(),
+        load,
         modules: (version == jvmti::VERSION_9).then_some(load),
         pools,
         stats: Stats::default(),
@@ -309,6 +317,27 @@ extern "system" fn class_hook_key_constant<'l>(
             .pool_has_key_constant(pool.count, pool.bytes())
             .ok()?;
         Some(jint::from(found))
+    })
+    .unwrap_or(-1)
+}
+
+/// `int classHookLinked(Class<?> type)`: whether a loaded class is linked (1) or not yet (0), as
+/// the JVM says (JVM TI `GetClassStatus`); -1 when that cannot be said (no hook installed). The
+/// retransformation pass links a class that is not before it asks the JVM for its class file: on
+/// JVMs without the fix for JDK-8277444 the class file rebuilt while another thread links the class
+/// can be garbage, which the JVM then redefines the class with.
+extern "system" fn class_hook_linked<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    type_: JClass<'l>,
+) -> jint {
+    contained(&mut env, |_| -> Option<jint> {
+        let hook = HOOK.get().filter(|h| h.active.load(Ordering::Acquire))?;
+        if type_.is_null() {
+            return None;
+        }
+        let linked = hook.load.is_linked(type_.as_raw()).ok()?;
+        Some(jint::from(linked))
     })
     .unwrap_or(-1)
 }

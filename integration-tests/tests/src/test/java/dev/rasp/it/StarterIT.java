@@ -32,6 +32,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StarterIT {
     static final String REDEFINE_LOG = "redefine.log";
+    /** The JVM's account of verifications (so links) and retransformations, in one order. */
+    static final String LINK_LOG = "link.log";
     AppProcess app;
     Scenario s;
 
@@ -43,6 +45,7 @@ class StarterIT {
             .jvmArg("-Drasp.request.max-input-bytes=2MB")
             // the JVM's own account of each class redefinition and of the compiled code it threw away
             .jvmArg("-Xlog:redefine+class+load=info,redefine+class+nmethod=debug:file=" + REDEFINE_LOG)
+            .jvmArg("-Xlog:class+init=info,redefine+class+load=debug:file=" + LINK_LOG)
             // the agent's own account of its start (checked at shutdown: where the attach pass read constants)
             .jvmArg("-Drasp.debug.startup=true")
             .start().awaitReady(Duration.ofSeconds(180));
@@ -107,6 +110,34 @@ class StarterIT {
         assertTrue(loaded.contains("(in-process; loaded at the application's start in "), "loaded early, in-process: " + loaded);
         assertTrue(log.stream().anyMatch(l -> l.matches(".*Marked \\d+ dependent nmethods for deopt.*")),
             "the hooks' retransformation throws away only dependent code: " + log);
+    }
+
+    /**
+     * An application class loaded but not linked before the starter attached (the spring-app's main loads
+     * EarlyLoadedExecutor so) is linked by the agent's retransformation pass before the JVM rebuilds its class
+     * file: in the JVM's log its verification comes before the retransformation loads its new version. Without
+     * that, the JVM links it only inside the retransformation, after rebuilding the file from bytecodes another
+     * thread may be rewriting at that moment (JDK-8277444: a garbage class file, a VerifyError or a crash).
+     */
+    @Test
+    @Order(1)
+    void aClassLoadedNotLinkedBeforeTheAttachIsLinkedBeforeItIsRetransformed() throws Exception {
+        String name = "dev.rasp.it.spring.EarlyLoadedExecutor";
+        List<String> log = java.nio.file.Files.readAllLines(app.workDir().resolve(LINK_LOG));
+        int verified = indexOf(log, "Start class verification for: " + name);
+        int rebuilt = indexOf(log, "loading name=" + name + " ");
+        assertTrue(indexOf(log, "redefined name=" + name + ",") > 0, name + " retransformed by the pass");
+        assertTrue(verified >= 0 && verified < rebuilt,
+            name + " verified (line " + verified + ") before the retransformation loaded its new version (line " + rebuilt + ")");
+    }
+
+    private static int indexOf(List<String> lines, String part) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(part)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**

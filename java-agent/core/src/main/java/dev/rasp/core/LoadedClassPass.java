@@ -1,5 +1,6 @@
 package dev.rasp.core;
 
+import dev.rasp.core.engine.Engine;
 import dev.rasp.core.instrumentation.WeavingTransformer;
 
 import java.lang.instrument.Instrumentation;
@@ -35,6 +36,10 @@ import java.util.concurrent.TimeUnit;
  * first that the {@link LoadWitness} did not see load is matched and retransformed like the others.
  * What is left: a class whose definition is still unfinished when the pass ends (its thread stalled
  * between the load hook and the definition for longer than the whole pass).
+ *
+ * <p>Each class is linked before it is retransformed ({@link #linkFirst}): a JVM rebuilding the class
+ * file of a class another thread is linking at that moment can rebuild garbage and redefine the class
+ * with it (JDK-8277444), which crashed a JVM in this project's CI.
  */
 final class LoadedClassPass implements Runnable {
 
@@ -56,6 +61,8 @@ final class LoadedClassPass implements Runnable {
     /** The loads the JVM showed the transformers since just after the install; null if it could not be registered. */
     private final LoadWitness witness;
     private final InternalErrors errors;
+    /** Classes the JVM had not said were linked when the pass came to them, linked by {@link #linkFirst}. */
+    private int linkedFirst;
 
     private LoadedClassPass(Instrumentation instrumentation, WeavingTransformer weaving, Activation.LoadedClassDiscovery discovery, Class<?>[] loaded,
                             LoadWitness witness, InternalErrors errors) {
@@ -160,9 +167,9 @@ final class LoadedClassPass implements Runnable {
                 StartupTimes.detail(String.format(java.util.Locale.ROOT,
                         "loaded classes retransformed in the background: %d of %d in %.1f ms (filtered in %.1f ms,"
                                 + " matched and retransformed in %.1f ms; loaded across the install: %d unseen, %d"
-                                + " retransformed, %.1f ms)", matched, loaded.length, (end - t0) / 1e6,
+                                + " retransformed, %.1f ms; linked first: %d)", matched, loaded.length, (end - t0) / 1e6,
                         (filteredAt - t0) / 1e6, (matchedAt - filteredAt) / 1e6, straddled[0], straddled[1],
-                        (end - matchedAt) / 1e6));
+                        (end - matchedAt) / 1e6, linkedFirst));
             }
         }
     }
@@ -237,6 +244,11 @@ final class LoadedClassPass implements Runnable {
         if (batch.isEmpty()) {
             return;
         }
+        for (Class<?> type : batch) {
+            if (linkFirst(type)) {
+                linkedFirst++;
+            }
+        }
         try {
             instrumentation.retransformClasses(batch.toArray(new Class<?>[0]));
         } catch (Throwable batchFailed) {
@@ -249,5 +261,36 @@ final class LoadedClassPass implements Runnable {
                 }
             }
         }
+    }
+
+    /**
+     * Has the JVM link {@code type}, unless it says the class is linked already; true when it did not
+     * say so.
+     *
+     * <p>Why: to retransform a class loaded before any retransforming agent, the JVM rebuilds its class
+     * file from the loaded class's bytecodes, reading them as linked or not by a flag. An application
+     * thread linking the class at that moment rewrites those bytecodes in place before it sets the
+     * flag, so the rebuilt file can be garbage: the JVM then redefines the class with it, which is a
+     * VerifyError for an application class and, for a JDK class (not verified), a crash
+     * (JDK-8277444: fixed in JDK 26, backported to 25u in late 2025; the JVMs most applications run
+     * have it). The JVM links the class in the retransformation anyway, but only after
+     * rebuilding its file; linking it first holds the class's init lock, so it also waits out a link
+     * another thread has begun, and the file is then rebuilt from finished bytecodes.
+     *
+     * <p>How: Java has no call that links without initialising; asking for the class's public fields
+     * does (the JVM links before it lists fields), and then loads the public fields' types, without
+     * initialising them. A class that does not link (a failed verification, a super type missing) is
+     * never rewritten, by this thread or another: it is left to the retransformation, which reports it.
+     */
+    static boolean linkFirst(Class<?> type) {
+        if (Engine.classHookLinked(type) == 1) {
+            return false;
+        }
+        try {
+            type.getFields();
+        } catch (Throwable notLinked) {
+            // see above: nothing is rewritten, so nothing to wait for; or a public field's type missing after the link
+        }
+        return true;
     }
 }

@@ -58,14 +58,41 @@ class LoadedClassPassTest {
     static final class LoadedThrough {
     }
 
+    /**
+     * Linking it loads {@link Derived} (the verifier checks that the Derived its method returns is a
+     * Base): whether its loader was asked for Derived tells whether it was linked. Initialising it
+     * sets a system property.
+     */
+    static final class LinkProbe {
+        static final String INITIALISED = "rasp.test.LinkProbe.initialised";
+
+        static {
+            System.setProperty(INITIALISED, "true");
+        }
+
+        static Base make() {
+            return new Derived();
+        }
+    }
+
+    static class Base {
+    }
+
+    static final class Derived extends Base {
+    }
+
     /** Defines the classes it is asked for from the test's class files: each instance loads them afresh. */
-    static final class IsolatedLoader extends ClassLoader {
+    static class IsolatedLoader extends ClassLoader {
+        /** The classes it was asked to define, in order. */
+        final List<String> defined = Collections.synchronizedList(new ArrayList<String>());
+
         IsolatedLoader() {
             super(null);
         }
 
         @Override
         protected Class<?> findClass(String name) throws ClassNotFoundException {
+            defined.add(name);
             byte[] classFile = ClassFiles.read(LoadedClassPassTest.class.getClassLoader(), name);
             if (classFile == null) {
                 throw new ClassNotFoundException(name);
@@ -95,6 +122,8 @@ class LoadedClassPassTest {
     }
 
     private final List<Class<?>> retransformed = Collections.synchronizedList(new ArrayList<Class<?>>());
+    /** Run by the fake JVM as a retransformation begins. */
+    private volatile Runnable atRetransformation = () -> { };
     private final CountDownLatch release = new CountDownLatch(1);
     private Thread pass;
 
@@ -122,6 +151,7 @@ class LoadedClassPassTest {
                             return true;
                         case "retransformClasses":
                             release.await(10, TimeUnit.SECONDS);
+                            atRetransformation.run();
                             Class<?>[] classes = (Class<?>[]) args[0];
                             if (Arrays.asList(classes).contains(Refused.class)) {
                                 throw new UnmodifiableClassException(Refused.class.getName());
@@ -278,6 +308,88 @@ class LoadedClassPassTest {
         } finally {
             defineIt.countDown();
             real.removeTransformer(stall);
+            real.removeTransformer(agents);
+        }
+    }
+
+    /**
+     * A class loaded but not yet linked is linked before the JVM is asked to retransform it, and not
+     * initialised: rebuilding the class file of a class another thread is linking can give garbage
+     * (JDK-8277444), which crashed a JVM in CI.
+     */
+    @Test
+    void aClassNotYetLinkedIsLinkedNotInitialisedBeforeItIsRetransformed() throws Exception {
+        IsolatedLoader loader = new IsolatedLoader();
+        Class<?> probe = Class.forName(LinkProbe.class.getName(), false, loader);
+        assertFalse(loader.defined.contains(Derived.class.getName()), "loading alone does not link");
+        List<Boolean> linkedAtRetransformation = new ArrayList<Boolean>();
+        atRetransformation = () -> linkedAtRetransformation.add(loader.defined.contains(Derived.class.getName()));
+        release.countDown();
+        InternalErrors errors = new InternalErrors();
+        pass = LoadedClassPass.start(jvm(probe), weaving(LinkProbe.class), discovery(), errors);
+        pass.join(10_000);
+        assertEquals(Collections.singletonList(probe), retransformed);
+        assertEquals(Collections.singletonList(true), linkedAtRetransformation, "linked before the retransformation");
+        assertEquals(null, System.getProperty(LinkProbe.INITIALISED), "linked, not initialised");
+        assertEquals(0, errors.errors());
+    }
+
+    /**
+     * The JVM's own class loading and retransformation: an application thread is linking the class
+     * (held, deterministically, in its verification, where the verifier asks the class's loader for
+     * Derived) when the pass comes to it. The pass waits until that link is over before the JVM
+     * rebuilds the class file; only then is the class retransformed, once.
+     */
+    @Test
+    void aClassAnotherThreadIsLinkingIsRetransformedOnlyAfterThatLinkIsOver() throws Exception {
+        Instrumentation real = SelfAttachedInstrumentation.get();
+        CountDownLatch inVerification = new CountDownLatch(1);
+        CountDownLatch finishIt = new CountDownLatch(1);
+        IsolatedLoader loader = new IsolatedLoader() {
+            @Override
+            protected Class<?> findClass(String name) throws ClassNotFoundException {
+                if (name.equals(Derived.class.getName())) {
+                    inVerification.countDown();
+                    try {
+                        finishIt.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return super.findClass(name);
+            }
+        };
+        Class<?> probe = Class.forName(LinkProbe.class.getName(), false, loader);
+        Recording agents = new Recording();
+        real.addTransformer(agents, true);
+        Thread application = new Thread(() -> probe.getDeclaredMethods(), "application"); // links it
+        try {
+            application.start();
+            assertTrue(inVerification.await(10, TimeUnit.SECONDS));
+            Instrumentation jvm = (Instrumentation) Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] {Instrumentation.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("getAllLoadedClasses")) {
+                            return new Class<?>[] {probe}; // the JVM's own list would be the whole test JVM
+                        }
+                        try {
+                            return method.invoke(real, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            InternalErrors errors = new InternalErrors();
+            pass = LoadedClassPass.start(jvm, weaving(LinkProbe.class), discovery(), errors);
+            pass.join(300);
+            assertTrue(pass.isAlive(), "the pass waits for the link under way");
+            assertEquals(Collections.emptyList(), agents.retransformations, "not retransformed while being linked");
+            finishIt.countDown();
+            application.join(10_000);
+            pass.join(10_000);
+            assertTrue(LoadedClassPass.over());
+            assertEquals(Collections.singletonList(LinkProbe.class.getName()), agents.retransformations);
+            assertEquals(0, errors.errors());
+        } finally {
+            finishIt.countDown();
             real.removeTransformer(agents);
         }
     }

@@ -21,7 +21,9 @@ import org.springframework.scheduling.annotation.EnableAsync;
 @SpringBootApplication
 @EnableAsync
 public class VulnerableApplication {
-    public static void main(String[] args) {
+    public static void main(String[] args) throws ClassNotFoundException {
+        // loaded, not linked: see EarlyLoadedExecutor
+        Class.forName("dev.rasp.it.spring.EarlyLoadedExecutor", false, VulnerableApplication.class.getClassLoader());
         SpringApplication.run(VulnerableApplication.class, args);
     }
 }

@@ -188,6 +188,18 @@ public final class Engine {
     }
 
     /**
+     * Whether a loaded class is linked (1) or not yet (0), as the JVM says; -1 when that cannot be
+     * said (no hook installed, a library without it).
+     */
+    public static int classHookLinked(Class<?> type) {
+        try {
+            return NativeEngine.classHookLinked(type);
+        } catch (UnsatisfiedLinkError older) {
+            return -1;
+        }
+    }
+
+    /**
      * The class {@code loader} has loaded under this binary name ({@code ClassLoader.findLoadedClass},
      * asked through the native library, which needs no package opened to call it), or null when it
      * has not, or the library cannot say.

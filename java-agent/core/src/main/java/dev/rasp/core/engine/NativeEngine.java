@@ -80,6 +80,9 @@ final class NativeEngine {
     // from the JVM (JVM TI GetConstantPool): 1 yes, 0 no, -1 unknown (no hook, a class not yet linked, ...).
     static native int classHookKeyConstant(Class<?> type);
 
+    // Whether a loaded class is linked, as JVM TI GetClassStatus says: 1 yes, 0 not yet, -1 unknown (no hook).
+    static native int classHookLinked(Class<?> type);
+
     // What the hook's first look decides for one load under this spec (no hook needed): 1 passes,
     // 0 not, -1 unreadable spec. For tests (the corpus test holds it against the Java pre-filter).
     static native int classHookPasses(byte[] spec, byte[] name, boolean boot, byte[] classFile);
