@@ -63,6 +63,8 @@ final class LoadedClassPass implements Runnable {
     private final InternalErrors errors;
     /** Classes the JVM had not said were linked when the pass came to them, linked by {@link #linkFirst}. */
     private int linkedFirst;
+    /** Of those, the ones whose link threw (the JVM then links them, or fails to, in the retransformation). */
+    private int linkThrew;
 
     private LoadedClassPass(Instrumentation instrumentation, WeavingTransformer weaving, Activation.LoadedClassDiscovery discovery, Class<?>[] loaded,
                             LoadWitness witness, InternalErrors errors) {
@@ -167,9 +169,9 @@ final class LoadedClassPass implements Runnable {
                 StartupTimes.detail(String.format(java.util.Locale.ROOT,
                         "loaded classes retransformed in the background: %d of %d in %.1f ms (filtered in %.1f ms,"
                                 + " matched and retransformed in %.1f ms; loaded across the install: %d unseen, %d"
-                                + " retransformed, %.1f ms; linked first: %d)", matched, loaded.length, (end - t0) / 1e6,
-                        (filteredAt - t0) / 1e6, (matchedAt - filteredAt) / 1e6, straddled[0], straddled[1],
-                        (end - matchedAt) / 1e6, linkedFirst));
+                                + " retransformed, %.1f ms; linked first: %d, of which threw: %d)", matched, loaded.length,
+                        (end - t0) / 1e6, (filteredAt - t0) / 1e6, (matchedAt - filteredAt) / 1e6, straddled[0],
+                        straddled[1], (end - matchedAt) / 1e6, linkedFirst, linkThrew));
             }
         }
     }
@@ -245,8 +247,10 @@ final class LoadedClassPass implements Runnable {
             return;
         }
         for (Class<?> type : batch) {
-            if (linkFirst(type)) {
+            int link = linkFirst(type);
+            if (link != LINKED_ALREADY) {
                 linkedFirst++;
+                linkThrew += link == LINK_THREW ? 1 : 0;
             }
         }
         try {
@@ -264,8 +268,8 @@ final class LoadedClassPass implements Runnable {
     }
 
     /**
-     * Has the JVM link {@code type}, unless it says the class is linked already; true when it did not
-     * say so.
+     * Has the JVM link {@code type}, unless it says the class is linked already: {@link #LINKED_ALREADY},
+     * {@link #LINKED_NOW} or {@link #LINK_THREW}.
      *
      * <p>Why: to retransform a class loaded before any retransforming agent, the JVM rebuilds its class
      * file from the loaded class's bytecodes, reading them as linked or not by a flag. An application
@@ -282,15 +286,21 @@ final class LoadedClassPass implements Runnable {
      * initialising them. A class that does not link (a failed verification, a super type missing) is
      * never rewritten, by this thread or another: it is left to the retransformation, which reports it.
      */
-    static boolean linkFirst(Class<?> type) {
+    static int linkFirst(Class<?> type) {
         if (Engine.classHookLinked(type) == 1) {
-            return false;
+            return LINKED_ALREADY;
         }
         try {
             type.getFields();
+            return LINKED_NOW;
         } catch (Throwable notLinked) {
-            // see above: nothing is rewritten, so nothing to wait for; or a public field's type missing after the link
+            // see above: nothing rewritten, nothing to wait for; or a public field's type missing after the link
+            return LINK_THREW;
         }
-        return true;
     }
+
+    static final int LINKED_ALREADY = 0;
+    /** Linked by {@link #linkFirst}, or the JVM could not say and it was asked to link it (a no-op if it was). */
+    static final int LINKED_NOW = 1;
+    static final int LINK_THREW = 2;
 }
