@@ -47,6 +47,11 @@ final class LoadedClassPass implements Runnable {
     /** A request waits at most this long for the pass (then it is served, and counted as an internal error). */
     static final long MAX_WAIT_MILLIS = 30_000;
     private static final int BATCH = 32;
+    /** What {@link #linkFirst} did: nothing (the JVM said the class was linked), linked it, or its link threw. */
+    static final int LINKED_ALREADY = 0;
+    /** Linked by {@link #linkFirst}, or the JVM could not say and it was asked to link it (a no-op if it was). */
+    static final int LINKED_NOW = 1;
+    static final int LINK_THREW = 2;
 
     /** The pass running now; null when none is (none started: the pass ran inside premain, or was switched off). */
     private static volatile LoadedClassPass running;
@@ -298,9 +303,4 @@ final class LoadedClassPass implements Runnable {
             return LINK_THREW;
         }
     }
-
-    static final int LINKED_ALREADY = 0;
-    /** Linked by {@link #linkFirst}, or the JVM could not say and it was asked to link it (a no-op if it was). */
-    static final int LINKED_NOW = 1;
-    static final int LINK_THREW = 2;
 }
