@@ -305,20 +305,14 @@ extern "system" fn class_hook_key_constant<'l>(
     _class: JClass<'l>,
     type_: JClass<'l>,
 ) -> jint {
-    contained(&mut env, |_| -> Option<jint> {
-        let hook = HOOK.get().filter(|h| h.active.load(Ordering::Acquire))?;
-        let pools = hook.pools?;
-        if type_.is_null() {
-            return None;
-        }
-        let pool = pools.constant_pool(type_.as_raw()).ok()?;
+    ask_about_loaded_class(&mut env, &type_, |hook, class| {
+        let pool = hook.pools?.constant_pool(class).ok()?;
         let found = hook
             .filter
             .pool_has_key_constant(pool.count, pool.bytes())
             .ok()?;
         Some(jint::from(found))
     })
-    .unwrap_or(-1)
 }
 
 /// `int classHookLinked(Class<?> type)`: whether a loaded class is linked (1) or not yet (0), as
@@ -331,13 +325,25 @@ extern "system" fn class_hook_linked<'l>(
     _class: JClass<'l>,
     type_: JClass<'l>,
 ) -> jint {
-    contained(&mut env, |_| -> Option<jint> {
+    ask_about_loaded_class(&mut env, &type_, |hook, class| {
+        let linked = hook.load.is_linked(class).ok()?;
+        Some(jint::from(linked))
+    })
+}
+
+/// What the installed hook's JVM TI environment says about a loaded class, contained; -1 when
+/// there is no active hook, no class, or `ask` cannot say.
+fn ask_about_loaded_class(
+    env: &mut JNIEnv<'_>,
+    type_: &JClass<'_>,
+    ask: impl FnOnce(&Hook, jclass) -> Option<jint>,
+) -> jint {
+    contained(env, |_| -> Option<jint> {
         let hook = HOOK.get().filter(|h| h.active.load(Ordering::Acquire))?;
         if type_.is_null() {
             return None;
         }
-        let linked = hook.load.is_linked(type_.as_raw()).ok()?;
-        Some(jint::from(linked))
+        ask(hook, type_.as_raw())
     })
     .unwrap_or(-1)
 }

@@ -129,6 +129,17 @@ class StarterIT {
         assertTrue(indexOf(log, "redefined name=" + name + ",") > 0, name + " retransformed by the pass");
         assertTrue(verified >= 0 && verified < rebuilt,
             name + " verified (line " + verified + ") before the retransformation loaded its new version (line " + rebuilt + ")");
+        // the JVM's own answer (JVM TI GetClassStatus, through the native class hook) spares the linked ones
+        String pass = app.agentLogLines().stream().filter(l -> l.contains("loaded classes retransformed in the background:"))
+            .findFirst().orElse("");
+        java.util.regex.Matcher m = java.util.regex.Pattern
+            .compile("background: (\\d+) of .* linked first: (\\d+), of which threw: (\\d+)\\)").matcher(pass);
+        assertTrue(m.find(), "the pass's start-up line: " + pass);
+        int retransformed = Integer.parseInt(m.group(1));
+        int linkedFirst = Integer.parseInt(m.group(2));
+        assertTrue(linkedFirst >= 1 && linkedFirst < retransformed,
+            "some, not all, of the retransformed classes linked first (the JVM said which were linked): " + pass);
+        assertEquals("0", m.group(3), "no link threw: " + pass);
     }
 
     private static int indexOf(List<String> lines, String part) {
