@@ -43,8 +43,10 @@ class ClassHookIT {
     void attacksAreBlockedAndTwinsServed(String hook) throws Exception {
         AppProcess.Builder b = AppProcess.builder("classhook-" + hook, ItConfig.springJar()).mode("block")
             .jvmArg("-Drasp.debug.startup=true")
-            // the JVM's own account of class initialisation and redefinition (checked below)
-            .jvmArg("-Xlog:class+init=info,redefine+class+load=info:file=" + CLASS_LOG);
+            // the JVM's own account of class verification (so linking) and redefinition, checked below;
+            // the JDK's own classes are verified too, so that their links show
+            .jvmArg("-XX:+UnlockDiagnosticVMOptions").jvmArg("-XX:+BytecodeVerificationLocal")
+            .jvmArg("-Xlog:class+init=info,redefine+class+load=debug:file=" + CLASS_LOG);
         if (hook.equals("java")) {
             b.jvmArg("-Drasp.debug.classhook=java");
         }
@@ -100,32 +102,40 @@ class ClassHookIT {
             assertNotNull(reads, "the pre-filter's figures at shutdown:\n" + app.logs());
             long described = Long.parseLong(reads.group(2));
             assertTrue(described > 100, "loaded super types described from their classes: " + reads.group());
-            assertLinkedBeforeRetransformed(app, "sun.net.www.protocol.file.FileURLConnection");
+            // the JDK classes the agent itself loads, not linked, before the install
+            for (String loadedByTheAgent : List.of("sun.net.www.protocol.file.FileURLConnection",
+                "java.util.concurrent.ForkJoinPool", "java.util.concurrent.ForkJoinTask")) {
+                assertLinkedBeforeRetransformed(app, loadedByTheAgent);
+            }
             JdkMatrixSmokeIT.assertQuietAgent(app);
         }
     }
 
     /**
-     * The class the agent loads itself just before its retransformation pass (SinkPreload.BEFORE_INSTALL)
-     * is initialised, so linked, before the pass retransforms it: a class still being linked by another
-     * thread while the JVM rebuilt its class file for the pass gave a garbage class file and a JVM crash
-     * in a CI run.
+     * A class loaded before the agent's retransformation pass but not yet linked is linked by the pass
+     * before the JVM rebuilds its class file for the retransformation (LoadedClassPass.linkFirst): its
+     * verification comes before the retransformation's "loading name=" line, where without the pass's link
+     * the JVM would link it only inside the redefinition, after rebuilding the file. A class the
+     * application's main thread was linking meanwhile gave a garbage class file and a JVM crash in a CI
+     * run (JDK-8277444).
      */
     private static void assertLinkedBeforeRetransformed(AppProcess app, String className) throws java.io.IOException {
         List<String> log = java.nio.file.Files.readAllLines(app.workDir().resolve(CLASS_LOG));
-        int initialised = -1;
-        int redefined = -1;
+        int verified = -1;
+        int rebuilt = -1;
+        boolean redefined = false;
         for (int i = 0; i < log.size(); i++) {
             String line = log.get(i);
-            if (initialised < 0 && line.contains("Initializing '" + className.replace('.', '/') + "'")) {
-                initialised = i;
+            if (verified < 0 && line.endsWith("Start class verification for: " + className)) {
+                verified = i;
             }
-            if (redefined < 0 && line.contains("redefined name=" + className + ",")) {
-                redefined = i;
+            if (rebuilt < 0 && line.contains("loading name=" + className + " ")) {
+                rebuilt = i;
             }
+            redefined |= line.contains("redefined name=" + className + ",");
         }
-        assertTrue(redefined >= 0, className + " retransformed by the pass");
-        assertTrue(initialised >= 0 && initialised < redefined,
-            className + " initialised (line " + initialised + ") before it was retransformed (line " + redefined + ")");
+        assertTrue(redefined && rebuilt >= 0, className + " retransformed by the pass");
+        assertTrue(verified >= 0 && verified < rebuilt,
+            className + " verified (line " + verified + ") before the retransformation loaded its new version (line " + rebuilt + ")");
     }
 }

@@ -42,16 +42,8 @@ final class SinkPreload {
      * resources, which opens {@code file:} URLs, and a FileURLConnection loaded there would stay
      * unhooked for the JVM's life (no file: URL the application opens would be checked). The core's
      * URLClassLoader used to load it in passing; the loader that reads the core from rasp.jar's
-     * entries does not.
-     *
-     * <p>Initialised, not only loaded: a class the JVM loaded without a retransforming agent
-     * present is retransformed from a class file it rebuilds out of the loaded class, and a class
-     * loaded but not yet linked may be linked (its bytecodes rewritten in place) by another thread
-     * while the retransformation pass rebuilds it. A CI run caught exactly that: the application's
-     * main thread opening its first {@code file:} URL while the pass retransformed
-     * FileURLConnection; the rebuilt class file was garbage (352 bytes, which the weaver could not
-     * read), the JVM redefined the class with it and crashed in its rewriter. Initialising links
-     * it here, before the pass exists; its static initialiser only assigns string constants.
+     * entries does not. Loaded, not initialised: like every class loaded before the install, the
+     * retransformation pass links it before it retransforms it ({@code LoadedClassPass.linkFirst}).
      */
     static final String[] BEFORE_INSTALL = {
         "sun.net.www.protocol.file.FileURLConnection",
@@ -60,11 +52,11 @@ final class SinkPreload {
     private SinkPreload() {
     }
 
-    /** Loads and initialises {@link #BEFORE_INSTALL}; call before the transformer is installed. */
+    /** Loads {@link #BEFORE_INSTALL}; call before the transformer is installed. */
     static void beforeInstall() {
         for (String name : BEFORE_INSTALL) {
             try {
-                Class.forName(name, true, null);
+                Class.forName(name, false, null);
             } catch (Throwable absent) {
                 // not in this JDK (another version, a jlink image without it): nothing to hook
             }
