@@ -457,9 +457,8 @@ impl CompiledRequest {
             derived: cost(true),
             overflowed: self.overflowed || truncated,
         };
-        if let Some(kind) = BodyKind::from_content_type(&self.content_type) {
-            extract::body_inputs(kind, &self.content_type, body, &mut |i| budget.push(i));
-        }
+        let kind = BodyKind::from_content_type(&self.content_type);
+        extract::body_inputs(kind, &self.content_type, body, &mut |i| budget.push(i));
         CompiledRequest::assemble(Parts {
             summary: self.summary.clone(),
             content_type: self.content_type.clone(),
@@ -639,13 +638,20 @@ mod tests {
     }
 
     #[test]
-    fn binary_bodies_are_not_inputs() {
-        let ctx = RequestContext::new(
-            &record("application/octet-stream"),
-            ContextLimits::default(),
-        );
-        let n = ctx.inputs().len();
-        assert_eq!(ctx.with_body(b"\x00\x01' OR 1=1", false).inputs().len(), n);
+    fn a_body_of_any_type_is_one_text_input() {
+        // The content type is the client's word: an application reading the body as a string
+        // reads an octet-stream body too, so the engine must see it.
+        for content_type in ["application/octet-stream", "application/x-anything", ""] {
+            let ctx = RequestContext::new(&record(content_type), ContextLimits::default());
+            let with_body = ctx.with_body(b"x' OR TRUE OR '", false);
+            assert!(
+                with_body
+                    .inputs()
+                    .iter()
+                    .any(|i| i.source == InputSource::Body && i.value == "x' OR TRUE OR '"),
+                "{content_type:?}"
+            );
+        }
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! The structural detectors find an input where it occurs in the sink, byte for byte. An
 //! application that changed the value first (`toLowerCase()`, `trim()`, decoding a pagination
 //! cursor from base64, unescaping `\u0027` from a JSON string it parses itself, decoding HTML
-//! entities, percent-decoding once more, normalising a path) puts a form in the sink that the
+//! entities, percent-decoding once more (`URLDecoder.decode` also turns `+` into a space),
+//! normalising a path) puts a form in the sink that the
 //! request never carried. So each input is searched together with the forms such code makes of
 //! it. They are ordinary inputs with a `transform` name and the original value, compiled into
 //! the same multi-pattern search as everything else: one pass over the sink finds every form of
@@ -13,7 +14,7 @@
 //! Only forms that differ from the value are made, each once. A form is derived from the value
 //! as the request carried it; the case forms also from its trimmed and collapsed forms
 //! (`trim().toLowerCase()` is how applications normalise names and e-mail addresses). Decoding
-//! forms are made only where the value shows the encoding (`%`, base64's alphabet, a JSON
+//! forms are made only where the value shows the encoding (`%` or `+`, base64's alphabet, a JSON
 //! escape, an HTML entity, a doubled or dotted path separator). Re-cased and re-spaced forms
 //! are made only for values up to [`MAX_RESHAPED_BYTES`], which covers every injection payload
 //! while a large body is not searched three times over, and only for values that can end a
@@ -82,7 +83,8 @@ enum Makers {
 /// precondition taken from the maker's own code, so a value that a maker would change always
 /// gets that maker:
 ///
-/// * `%`: [`url_decoded`] (and the `url-decoded,backslash-to-slash` form built from it);
+/// * `%`: [`url_decoded`] (and the `url-decoded,backslash-to-slash` form built from it); `%` or
+///   `+`: [`form_decoded`];
 /// * `\`: [`slashed`], [`json_unescaped`]; `/` or `\`: [`path_normalized`];
 /// * `{` or `[`: [`json_leaves`] (a document starts with one after leading whitespace);
 /// * `://`: [`url_host`] (it has a `/`);
@@ -102,7 +104,6 @@ fn makers(value: &str) -> Makers {
             ANY_MAKER => return Makers::All,
             DASH if previous == b'-' => return Makers::All,
             DASH | UNDERSCORE => standard = false,
-            PLUS => url_safe = false,
             UNSURE => unsure = true,
             _ => (standard, url_safe) = (false, false),
         }
@@ -123,13 +124,11 @@ fn makers(value: &str) -> Makers {
 // What [`makers`] makes of each byte: a table, since a chain of comparisons per byte cost more
 // than the rest of the pass.
 const ALPHANUMERIC: u8 = 0;
-/// `%`, `\`, `/`, `{`, `[` and the bytes [`breaks_out`] looks for.
+/// `%`, `+`, `\`, `/`, `{`, `[` and the bytes [`breaks_out`] looks for.
 const ANY_MAKER: u8 = 1;
 /// In the URL-safe alphabet only; two in a row are [`breaks_out`]'s `--`.
 const DASH: u8 = 2;
 const UNDERSCORE: u8 = 3;
-/// In the standard alphabet only.
-const PLUS: u8 = 4;
 /// Padding, whitespace, a byte of a character outside ASCII: for [`base64_shape`] to judge.
 const UNSURE: u8 = 5;
 /// Anything else: in neither alphabet.
@@ -142,12 +141,12 @@ const BYTE_CLASS: [u8; 256] = {
         let c = b as u8;
         class[b] = match c {
             b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' => ALPHANUMERIC,
-            b'%' | b'\\' | b'/' | b'{' | b'[' => ANY_MAKER,
+            // `+` is in base64's standard alphabet too; all_forms tries base64 as well.
+            b'%' | b'+' | b'\\' | b'/' | b'{' | b'[' => ANY_MAKER,
             b'\'' | b'"' | b'`' | b';' | b'|' | b'&' | b'$' | b'<' | b'>' | b'#' | b'\n'
             | b'\r' => ANY_MAKER,
             b'-' => DASH,
             b'_' => UNDERSCORE,
-            b'+' => PLUS,
             b'=' | b'\t' | 0x0B | 0x0C | b' ' | 0x80..=0xFF => UNSURE,
             _ => OTHER,
         };
@@ -179,6 +178,7 @@ fn all_forms(value: &str) -> Vec<Form> {
     if let Some(d) = &decoded {
         out.add(d.clone(), "url-decoded");
     }
+    out.add_opt(form_decoded(value), "form-decoded");
     out.add_opt(slashed(value), "backslash-to-slash");
     if let Some(d) = &decoded {
         out.add_opt(slashed(d), "url-decoded,backslash-to-slash");
@@ -285,6 +285,18 @@ fn url_decoded(value: &str) -> Option<String> {
     }
     let d = percent_decode_str(value).decode_utf8_lossy().into_owned();
     (d != value).then_some(d)
+}
+
+/// Decoded once more the way `java.net.URLDecoder.decode` and form decoders do: `+` is a space,
+/// then percent-decoding. `x'+OR+TRUE` that the application decodes again is `x' OR TRUE` in the
+/// statement, which [`url_decoded`] (`+` kept, as `UriUtils.decode` does) does not make.
+fn form_decoded(value: &str) -> Option<String> {
+    if !value.contains('+') {
+        return None;
+    }
+    let spaced = value.replace('+', " ");
+    let d = percent_decode_str(&spaced).decode_utf8_lossy().into_owned();
+    Some(d)
 }
 
 /// Backslashes as slashes: applications normalise Windows separators before opening files.
@@ -630,6 +642,11 @@ mod tests {
         ("/a/b/../../../etc", "path-normalized", Some("/etc")),
         ("a/b", "path-normalized", None),
         ("1%27%20OR%201%3D1", "url-decoded", Some("1' OR 1=1")),
+        ("x'+OR+TRUE+OR+'", "form-decoded", Some("x' OR TRUE OR '")),
+        ("1+OR+TRUE", "form-decoded", Some("1 OR TRUE")),
+        ("x%27+OR+1%3D1", "form-decoded", Some("x' OR 1=1")),
+        ("x%27+OR+1%3D1", "url-decoded", Some("x'+OR+1=1")),
+        ("alice", "form-decoded", None),
         (
             "http://Metadata.Attacker.example:80/x",
             "url-host",

@@ -185,9 +185,12 @@ pub enum BodyKind {
 }
 
 impl BodyKind {
-    /// `None` for bodies that are not inputs (binary uploads: data the application stores, not
-    /// text it interprets).
-    pub fn from_content_type(content_type: &str) -> Option<BodyKind> {
+    /// A body of any other type, or of none, is text taken whole: the type is the client's word,
+    /// and an application that reads the body as a string (Spring's `@RequestBody String` takes
+    /// every type, `new String(request.getInputStream().readAllBytes())` looks at none) reads an
+    /// `application/octet-stream` body as readily as a `text/plain` one. A binary upload is then
+    /// one input no sink holds; file parts of a multipart body stay out (see [`BodyKind::Multipart`]).
+    pub fn from_content_type(content_type: &str) -> BodyKind {
         let mime = content_type
             .split(';')
             .next()
@@ -195,15 +198,13 @@ impl BodyKind {
             .trim()
             .to_ascii_lowercase();
         if mime == "application/json" || mime.ends_with("+json") {
-            Some(BodyKind::Json)
+            BodyKind::Json
         } else if mime == "application/x-www-form-urlencoded" {
-            Some(BodyKind::Form)
+            BodyKind::Form
         } else if mime == "multipart/form-data" {
-            Some(BodyKind::Multipart)
-        } else if mime.starts_with("text/") || mime.is_empty() || mime.ends_with("/xml") {
-            Some(BodyKind::Text)
+            BodyKind::Multipart
         } else {
-            None
+            BodyKind::Text
         }
     }
 }
@@ -395,30 +396,25 @@ mod tests {
 
     #[test]
     fn body_kinds_from_content_types() {
-        assert_eq!(
-            BodyKind::from_content_type("application/json; charset=UTF-8"),
-            Some(BodyKind::Json)
-        );
-        assert_eq!(
-            BodyKind::from_content_type("application/vnd.api+json"),
-            Some(BodyKind::Json)
-        );
-        assert_eq!(
-            BodyKind::from_content_type("application/x-www-form-urlencoded"),
-            Some(BodyKind::Form)
-        );
-        assert_eq!(
-            BodyKind::from_content_type("text/plain"),
-            Some(BodyKind::Text)
-        );
-        assert_eq!(
-            BodyKind::from_content_type("application/octet-stream"),
-            None
-        );
-        assert_eq!(
-            BodyKind::from_content_type("multipart/form-data; boundary=x"),
-            Some(BodyKind::Multipart)
-        );
+        for (content_type, kind) in [
+            ("application/json; charset=UTF-8", BodyKind::Json),
+            ("application/vnd.api+json", BodyKind::Json),
+            ("application/x-www-form-urlencoded", BodyKind::Form),
+            ("multipart/form-data; boundary=x", BodyKind::Multipart),
+            ("text/plain", BodyKind::Text),
+            ("text/csv", BodyKind::Text),
+            ("application/xml", BodyKind::Text),
+            // the client's word only: `@RequestBody String` reads these as text all the same
+            ("application/octet-stream", BodyKind::Text),
+            ("application/x-anything", BodyKind::Text),
+            ("", BodyKind::Text),
+        ] {
+            assert_eq!(
+                BodyKind::from_content_type(content_type),
+                kind,
+                "{content_type:?}"
+            );
+        }
     }
 
     #[test]

@@ -48,7 +48,7 @@ class TransformBlockModeIT {
     @MethodSource("attacks")
     void transformedAttackIsBlocked(TransformCases.Attack c) {
         int mark = s.events.mark();
-        Http.Resp r = s.http.get(c.req().target());
+        Http.Resp r = c.req().send(s.http);
         List<String> evs = s.eventsSince(mark);
         List<String> problems = new ArrayList<>();
         JsonNode body = Scenario.checkBlockAnswer(r, problems, c.category());
@@ -87,7 +87,7 @@ class TransformBlockModeIT {
     @MethodSource("twins")
     void benignTwinIsServed(TransformCases.Twin c) {
         int mark = s.events.mark();
-        Http.Resp r = s.http.get(c.req().target());
+        Http.Resp r = c.req().send(s.http);
         List<String> evs = s.eventsSince(mark);
         List<String> problems = TransformVulnerableWithoutAgentIT.twinProblems(c, r);
         if (!evs.isEmpty()) {

@@ -37,8 +37,19 @@ final class TransformCases {
         }
     }
 
-    /** One request: an endpoint and its query parameters (sent percent-encoded). */
-    record Req(String path, Map<String, String> params) {
+    /**
+     * One request: an endpoint and its query parameters (sent percent-encoded); a GET, or a POST of {@code body} with
+     * {@code contentType} (null: no Content-Type header) when there is a body.
+     */
+    record Req(String path, Map<String, String> params, String contentType, String body) {
+        Req(String path, Map<String, String> params) {
+            this(path, params, null, null);
+        }
+
+        Http.Resp send(Http http) {
+            return body == null ? http.get(target()) : http.send("POST", target(), contentType, body);
+        }
+
         String target() {
             StringBuilder sb = new StringBuilder(path);
             char sep = '?';
@@ -51,7 +62,8 @@ final class TransformCases {
 
         @Override
         public String toString() {
-            return "GET " + target();
+            return body == null ? "GET " + target()
+                : "POST " + target() + " (" + (contentType == null ? "no Content-Type" : contentType) + ") " + body;
         }
     }
 
@@ -79,6 +91,11 @@ final class TransformCases {
         return new Req("/transform/h2/" + path, params);
     }
 
+    /** A POST of {@code body} to {@code /transform/h2/path}. */
+    static Req post(String path, String contentType, String body) {
+        return new Req("/transform/h2/" + path, Map.of(), contentType, body);
+    }
+
     static String b64url(String s) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
     }
@@ -99,6 +116,16 @@ final class TransformCases {
                 "x\\u0027 OR TRUE OR \\u0027a\\u0027=\\u0027a", "sqli.tautology", "sqli", "json-unescaped", Effect.ALL_USERS),
             new Attack("HTML entities", req("html", "name", "x&#39; OR TRUE OR &#39;a&#39;=&#39;a"),
                 "x&#39; OR TRUE OR &#39;a&#39;=&#39;a", "sqli.tautology", "sqli", "html-decoded", Effect.ALL_USERS),
+            // URLDecoder makes '+' a space: the statement holds "x' OR TRUE ..." where the request had "x'+OR+TRUE+..."
+            new Attack("URLDecoder once more", req("urldecode", "name", TAUTOLOGY.replace(' ', '+')), TAUTOLOGY.replace(' ', '+'),
+                "sqli.tautology", "sqli", "form-decoded", Effect.ALL_USERS),
+            // the content type is the client's word: @RequestBody String reads any body as text
+            new Attack("body as application/octet-stream", post("body", "application/octet-stream", TAUTOLOGY), TAUTOLOGY,
+                "sqli.tautology", "sqli", null, Effect.ALL_USERS),
+            new Attack("body with no Content-Type", post("body", null, TAUTOLOGY), TAUTOLOGY,
+                "sqli.tautology", "sqli", null, Effect.ALL_USERS),
+            new Attack("body as text/csv", post("body", "text/csv", TAUTOLOGY), TAUTOLOGY,
+                "sqli.tautology", "sqli", null, Effect.ALL_USERS),
             new Attack("adjacent single-word inputs", req("filter", "id", "3", "conj", "OR", "flag", "TRUE"), null,
                 "sqli.tautology", "sqli", null, Effect.ALL_USERS),
             new Attack("File-normalised path", req("file", "name", "..//..//outside/secret.txt"), "..//..//outside/secret.txt",
@@ -117,6 +144,11 @@ final class TransformCases {
                 List.of("alice@example.com", "root@example.com")),
             new Twin("JSON-escaped name", req("unescape", "name", "c\\u0061rol"), "carol@example.com", others),
             new Twin("HTML-escaped name", req("html", "name", "&#99;arol"), "carol@example.com", others),
+            new Twin("URLDecoder name", req("urldecode", "name", "%61lice"), "alice@example.com", others),
+            new Twin("URLDecoder name with a plus", req("urldecode", "name", "mary+ann"), "[]", List.of("alice@example.com")),
+            new Twin("body as application/octet-stream", post("body", "application/octet-stream", "carol"), "carol@example.com",
+                others),
+            new Twin("body with no Content-Type", post("body", null, "carol"), "carol@example.com", others),
             new Twin("filter with AND", req("filter", "id", "3", "conj", "AND", "flag", "TRUE"), "carol@example.com", others),
             new Twin("File-normalised path inside the base", req("file", "name", "a//b/./c.txt"),
                 "c: a file three levels down", List.of()),

@@ -45,7 +45,7 @@ class TransformVulnerableWithoutAgentIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("attacks")
     void attackTakesEffect(TransformCases.Attack c) {
-        Http.Resp r = http.get(c.req().target());
+        Http.Resp r = c.req().send(http);
         if (r.status() != 200 || !c.effect().tookEffect(app, r)) {
             fail(c + ": " + c.req() + " did not take effect (" + c.effect() + ") without the agent: " + r);
         }
@@ -54,7 +54,7 @@ class TransformVulnerableWithoutAgentIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("twins")
     void twinAnswers(TransformCases.Twin c) {
-        List<String> problems = twinProblems(c, http.get(c.req().target()));
+        List<String> problems = twinProblems(c, c.req().send(http));
         if (!problems.isEmpty()) {
             fail(c + ": " + c.req() + "\n  - " + String.join("\n  - ", problems));
         }

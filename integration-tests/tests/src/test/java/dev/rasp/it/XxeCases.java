@@ -167,7 +167,7 @@ final class XxeCases {
                 DOCUMENT.replace("%DOCTYPE%", fileEntity).replace("%REF%", "&x;"), "xxe.external_entity",
                 Effect.SECRET_SERVED, Wrapping.MULTIPART_FILE));
         }
-        // a content type the agent does not keep: the parse reading the body is what shows the document
+        // a content type other than XML: the body is kept all the same, one text input holding the document
         for (String path : List.of("/xxe/dom", "/xxe/sax")) {
             out.add(new Attack("file entity, body as application/octet-stream", path, "application/octet-stream",
                 "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM \"" + fileUrl + "\">]><r>&x;</r>",

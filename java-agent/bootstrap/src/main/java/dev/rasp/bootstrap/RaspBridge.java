@@ -374,7 +374,33 @@ public final class RaspBridge {
         }
         String source = text.toString();
         onExpression(api, source, null);
-        return new StringReader(source);
+        return new ReadAhead(source, in);
+    }
+
+    /**
+     * The template text read ahead, in place of the application's reader: closing it closes that
+     * reader, as the template engine's close would have (FreeMarker's Template closes the reader
+     * it is given; a {@code FileReader} left open would leak a descriptor per template).
+     */
+    static final class ReadAhead extends Reader {
+        private final StringReader text;
+        private final Reader original;
+
+        ReadAhead(String text, Reader original) {
+            this.text = new StringReader(text);
+            this.original = original;
+        }
+
+        @Override
+        public int read(char[] buffer, int offset, int length) throws IOException {
+            return text.read(buffer, offset, length);
+        }
+
+        @Override
+        public void close() throws IOException {
+            text.close();
+            original.close();
+        }
     }
 
     private static Reader unread(Reader in, StringBuilder text) {

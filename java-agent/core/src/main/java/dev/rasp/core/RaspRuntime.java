@@ -28,7 +28,6 @@ import dev.rasp.core.instrumentation.orm.OrmApis;
 import dev.rasp.core.instrumentation.orm.OrmMethod;
 import dev.rasp.core.instrumentation.deser.StreamClasses;
 import dev.rasp.core.instrumentation.process.CommandEncoding;
-import dev.rasp.core.instrumentation.servlet.BodyCapture;
 import dev.rasp.core.instrumentation.servlet.HttpRequestAccess;
 import dev.rasp.core.instrumentation.sources.SourceObjects;
 import dev.rasp.core.instrumentation.websocket.WebSocketMessage;
@@ -117,13 +116,14 @@ public final class RaspRuntime implements RaspHooks {
             return null;
         }
         // The native context is opened at the first sink check (see open); the body is captured
-        // from the start, since the application may read it before any sink. Nothing else is read
-        // here: a request that reaches no sink pays for one reflective call.
-        int keep = BodyCapture.wanted(contentType) ? bodyLimit : 0;
-        RequestContext context = new RequestContext(request, response, keep, CAPTURED_BUDGET * (long) bodyLimit,
+        // from the start, since the application may read it before any sink. Every body is kept,
+        // whatever its type: the type is the client's word, and an application reading the body as
+        // a string (@RequestBody String takes every type) reads an octet-stream body as well.
+        // Nothing else is read here: a request that reaches no sink pays for two reflective calls.
+        RequestContext context = new RequestContext(request, response, bodyLimit, CAPTURED_BUDGET * (long) bodyLimit,
                 contentType);
-        if (keep > 0) {
-            // Only a kept body asks (RaspBridge.bodyReadEnter): a content-coded one is not the parsed text.
+        if (bodyLimit > 0) {
+            // RaspBridge.bodyReadEnter asks: a content-coded body is not the parsed text.
             try {
                 context.bodyEncoded = http.bodyEncoded(request);
             } catch (Throwable t) {

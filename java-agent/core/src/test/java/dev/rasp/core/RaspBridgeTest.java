@@ -1124,6 +1124,24 @@ class RaspBridgeTest {
         assertThrows(java.io.IOException.class, () -> replay.read(three));
     }
 
+    @Test
+    void closingTheTemplateTextReadAheadClosesTheApplicationsReader() throws Exception {
+        RaspBridge.requestEnter("http", "resp");
+        java.util.concurrent.atomic.AtomicInteger closed = new java.util.concurrent.atomic.AtomicInteger();
+        java.io.Reader file = new java.io.StringReader("Hello ${name}!") {
+            @Override
+            public void close() {
+                closed.incrementAndGet();
+                super.close();
+            }
+        };
+        java.io.Reader back = (java.io.Reader) RaspBridge.onTemplate(7, file);
+        assertEquals("Hello ${name}!", readAll(back));
+        assertEquals(0, closed.get(), "read whole, not closed: the template engine closes it");
+        back.close();
+        assertEquals(1, closed.get(), "the engine's close reaches the application's reader");
+    }
+
     private static String readAll(java.io.Reader in) throws java.io.IOException {
         StringBuilder out = new StringBuilder();
         char[] buf = new char[1024];

@@ -3,7 +3,6 @@ package dev.rasp.core;
 import dev.rasp.bootstrap.RaspBlockedException;
 import dev.rasp.core.block.BlockResponder;
 import dev.rasp.core.engine.NativeLibraryLoaderAccess;
-import dev.rasp.core.instrumentation.servlet.BodyCapture;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -21,23 +20,6 @@ class SmallPartsTest {
                 new String(BlockResponder.body("sqli", "sqli.tautology", "01J"), StandardCharsets.UTF_8));
         assertEquals("{\"blocked\":true,\"category\":\"a\\\"b\",\"rule\":\"c\\\\d\",\"event_id\":\"\\n\"}",
                 new String(BlockResponder.body("a\"b", "c\\d", "\n"), StandardCharsets.UTF_8));
-    }
-
-    @Test
-    void capturedBodyTypes() {
-        assertTrue(BodyCapture.wanted("application/json"));
-        assertTrue(BodyCapture.wanted("Application/JSON; charset=UTF-8"));
-        assertTrue(BodyCapture.wanted("application/vnd.api+json"));
-        assertTrue(BodyCapture.wanted("application/x-www-form-urlencoded"));
-        assertTrue(BodyCapture.wanted("text/plain;charset=ISO-8859-1"));
-        assertFalse(BodyCapture.wanted(null));
-        assertTrue(BodyCapture.wanted("multipart/form-data; boundary=x"));
-        assertFalse(BodyCapture.wanted("application/octet-stream"));
-        assertFalse(BodyCapture.wanted("+json"));
-        assertTrue(BodyCapture.wanted("application/xml"));
-        assertTrue(BodyCapture.wanted("text/xml; charset=UTF-8"));
-        assertTrue(BodyCapture.wanted("application/soap+xml"));
-        assertFalse(BodyCapture.wanted("+xml"));
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.rasp.it.spring;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.sql.Connection;
@@ -13,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -20,8 +23,9 @@ import org.springframework.web.util.HtmlUtils;
 
 /**
  * Deliberately injectable endpoints that change the input before it reaches the sink, the way real code does: re-cased,
- * trimmed, decoded from a base64 cursor, unescaped from JSON escapes by hand, decoded from HTML entities, a filter
- * built from single-word parameters, a file name {@link File} normalises. The request never carries the text that
+ * trimmed, decoded from a base64 cursor, unescaped from JSON escapes by hand, decoded from HTML entities, decoded once
+ * more with {@link URLDecoder} ({@code +} becomes a space), a filter built from single-word parameters, a file name
+ * {@link File} normalises; and a body read as a string whatever its content type says. The request never carries the text that
  * reaches the statement or the file.
  */
 @RestController
@@ -72,6 +76,18 @@ public class TransformController {
     @GetMapping("/html")
     public List<Map<String, Object>> html(@RequestParam String name) throws SQLException {
         return query(SELECT + " WHERE name = '" + HtmlUtils.htmlUnescape(name) + "'");
+    }
+
+    /** A value the client encoded twice; the application decodes it once more with {@link URLDecoder}. */
+    @GetMapping("/urldecode")
+    public List<Map<String, Object>> urldecode(@RequestParam String name) throws SQLException {
+        return query(SELECT + " WHERE name = '" + URLDecoder.decode(name, StandardCharsets.UTF_8) + "'");
+    }
+
+    /** The body as a string: Spring's {@code @RequestBody String} takes any content type, and none. */
+    @PostMapping("/body")
+    public List<Map<String, Object>> body(@RequestBody String name) throws SQLException {
+        return query(SELECT + " WHERE name = '" + name + "'");
     }
 
     /** A filter builder: id, a connective and a flag from three parameters. */
