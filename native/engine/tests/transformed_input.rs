@@ -25,6 +25,8 @@ enum App {
     JsonField,
     HtmlDecode,
     UrlDecode,
+    /// `URLDecoder.decode`: `+` is a space.
+    FormDecode,
     PathNormalize,
     Verbatim,
 }
@@ -49,6 +51,7 @@ fn derive(app: App, sent: &str) -> String {
             .replace("&quot;", "\"")
             .replace("&amp;", "&"),
         App::UrlDecode => percent_decode(sent),
+        App::FormDecode => percent_decode(&sent.replace('+', " ")),
         App::PathNormalize => {
             let mut out: Vec<&str> = Vec::new();
             for seg in sent.split('/') {
@@ -147,6 +150,28 @@ enum Sink {
 }
 
 const ROWS: &[Row] = &[
+    // Decoded once more by URLDecoder, which makes `+` a space.
+    Row {
+        sink: Sink::Sql,
+        template: "SELECT * FROM users WHERE name = '{}'",
+        app: App::FormDecode,
+        sent: "x'+OR+TRUE+OR+'",
+        want: Some(("sqli.tautology", "form-decoded")),
+    },
+    Row {
+        sink: Sink::Sql,
+        template: "SELECT * FROM users WHERE id = {}",
+        app: App::FormDecode,
+        sent: "1+OR+TRUE",
+        want: Some(("sqli.tautology", "form-decoded")),
+    },
+    Row {
+        sink: Sink::Sql,
+        template: "SELECT * FROM users WHERE name = '{}'",
+        app: App::FormDecode,
+        sent: "mary+ann%2Dlee",
+        want: None,
+    },
     // Re-cased.
     Row {
         sink: Sink::Sql,
@@ -409,4 +434,99 @@ fn transformed_input_is_judged_where_its_form_lies() {
             }
         }
     }
+}
+
+/// A request whose only inputs of note are its headers.
+fn header_ctx(headers: &[(&str, &str)]) -> RequestContext {
+    let record = RequestRecord {
+        method: "GET".into(),
+        uri: "/whoami".into(),
+        query: Default::default(),
+        remote_addr: "127.0.0.1".into(),
+        content_type: Default::default(),
+        headers: headers
+            .iter()
+            .map(|(n, v)| ((*n).into(), (*v).into()))
+            .collect(),
+    };
+    RequestContext::new(&record, ContextLimits::default())
+}
+
+/// The parts applications take out of a header: the first hop of `X-Forwarded-For`, the user
+/// of a Basic `Authorization`. Each attack names the header as the request carried it and the
+/// part; each benign twin took the same part.
+#[test]
+fn header_parts_are_judged_where_they_lie() {
+    let engine = Engine::new(EngineConfig::default());
+    let basic = |pair: &str| format!("Basic {}", b64_encode(pair));
+    let cases: Vec<(&str, String, String, Option<&str>)> = vec![
+        (
+            "X-Forwarded-For",
+            "x' OR TRUE OR ', 10.0.0.1".to_owned(),
+            "x' OR TRUE OR '".to_owned(),
+            Some("list-element"),
+        ),
+        (
+            "X-Forwarded-For",
+            "203.0.113.9, 10.0.0.1".to_owned(),
+            "203.0.113.9".to_owned(),
+            None,
+        ),
+        (
+            "Authorization",
+            basic("x' OR TRUE OR ':secret"),
+            "x' OR TRUE OR '".to_owned(),
+            Some("basic-user"),
+        ),
+        (
+            "Authorization",
+            basic("o'brien:secret"),
+            "o''brien".to_owned(),
+            None,
+        ),
+    ];
+    for (name, value, used, want) in cases {
+        let ctx = header_ctx(&[(name, &value)]);
+        let statement = format!("SELECT * FROM visits WHERE who = '{used}'");
+        let verdict = engine.check_sql(
+            &ctx,
+            &SqlSink {
+                dialect: Dialect::PostgreSql,
+                api: SqlApi::ExecuteQuery,
+                statement: statement.as_bytes(),
+            },
+        );
+        let what = format!("{name}: {value:?} in {statement:?}");
+        match want {
+            None => assert_eq!(verdict.action, Action::Allow, "{what}: {verdict:?}"),
+            Some(transform) => {
+                assert_eq!(verdict.action, Action::Block, "{what}");
+                let event = verdict.event.as_ref().expect("an event");
+                assert_eq!(event.rule_id, "sqli.tautology", "{what}");
+                let input = event.input.as_ref().expect("names the input");
+                assert_eq!(input.value, value, "{what}: the header as sent");
+                assert_eq!(input.transform, Some(transform), "{what}");
+                assert_eq!(input.transformed.as_deref(), Some(used.as_str()), "{what}");
+            }
+        }
+    }
+}
+
+fn b64_encode(s: &str) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in s.as_bytes().chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, &b)| acc | (u32::from(b) << (16 - 8 * i)));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i)) as usize & 63] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }

@@ -4,7 +4,7 @@
 //! application that changed the value first (`toLowerCase()`, `trim()`, decoding a pagination
 //! cursor from base64, unescaping `\u0027` from a JSON string it parses itself, decoding HTML
 //! entities, percent-decoding once more (`URLDecoder.decode` also turns `+` into a space),
-//! normalising a path) puts a form in the sink that the
+//! normalising a path, NFKC-normalising text, which turns full-width `＇` and `；` into `'` and `;`) puts a form in the sink that the
 //! request never carried. So each input is searched together with the forms such code makes of
 //! it. They are ordinary inputs with a `transform` name and the original value, compiled into
 //! the same multi-pattern search as everything else: one pass over the sink finds every form of
@@ -26,6 +26,7 @@ use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
 use base64::Engine as _;
 use percent_encoding::percent_decode_str;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization as _};
 
 /// The most forms one input gets (families of an input and its forms stay small, so that the
 /// rule evaluation can find a family by looking back this far).
@@ -91,12 +92,13 @@ enum Makers {
 /// * the bytes and pairs [`breaks_out`] looks for: the re-cased, trimmed and collapsed forms,
 ///   made for no other value (its `/*` has a `/`); [`html_decoded`] needs `&` and `;`, both
 ///   among them;
+/// * a character outside ASCII that NFKC may change: [`nfkc_normalized`];
 /// * otherwise, base64's alphabet: [`base64_decoded`] alone, which decodes only values of
 ///   [`base64_shape`]. Where the pass cannot tell that shape without trimming (padding `=`,
 ///   whitespace, a byte outside ASCII) it asks `base64_shape` itself, so the two cannot drift
 ///   apart.
 fn makers(value: &str) -> Makers {
-    let (mut standard, mut url_safe, mut unsure) = (true, true, false);
+    let (mut standard, mut url_safe, mut unsure, mut non_ascii) = (true, true, false, false);
     let mut previous = 0u8;
     for &b in value.as_bytes() {
         match BYTE_CLASS[usize::from(b)] {
@@ -104,10 +106,16 @@ fn makers(value: &str) -> Makers {
             ANY_MAKER => return Makers::All,
             DASH if previous == b'-' => return Makers::All,
             DASH | UNDERSCORE => standard = false,
-            UNSURE => unsure = true,
+            UNSURE => {
+                unsure = true;
+                non_ascii |= b >= 0x80;
+            }
             _ => (standard, url_safe) = (false, false),
         }
         previous = b;
+    }
+    if non_ascii && nfkc_may_change(value) {
+        return Makers::All;
     }
     let base64 = if unsure {
         base64_shape(value).is_some()
@@ -179,6 +187,9 @@ fn all_forms(value: &str) -> Vec<Form> {
         out.add(d.clone(), "url-decoded");
     }
     out.add_opt(form_decoded(value), "form-decoded");
+    if value.len() <= MAX_DECODED_BYTES {
+        out.add_opt(nfkc_normalized(value), "nfkc-normalized");
+    }
     out.add_opt(slashed(value), "backslash-to-slash");
     if let Some(d) = &decoded {
         out.add_opt(slashed(d), "url-decoded,backslash-to-slash");
@@ -297,6 +308,23 @@ fn form_decoded(value: &str) -> Option<String> {
     let spaced = value.replace('+', " ");
     let d = percent_decode_str(&spaced).decode_utf8_lossy().into_owned();
     Some(d)
+}
+
+/// Whether NFKC may change the value: the quick check answers for almost all text without
+/// normalising it (accented names, CJK text are already in NFKC).
+fn nfkc_may_change(value: &str) -> bool {
+    is_nfkc_quick(value.chars()) != IsNormalized::Yes
+}
+
+/// NFKC, as `java.text.Normalizer.normalize(s, Form.NFKC)` makes it: applications normalise
+/// input before they compare or store it, and NFKC maps the full-width and small-form variants
+/// of `'`, `;`, `<` and the rest to the ASCII characters a sink parses.
+fn nfkc_normalized(value: &str) -> Option<String> {
+    if value.is_ascii() || !nfkc_may_change(value) {
+        return None;
+    }
+    let n: String = value.nfkc().collect();
+    (n != value).then_some(n)
 }
 
 /// Backslashes as slashes: applications normalise Windows separators before opening files.
@@ -643,6 +671,9 @@ mod tests {
         ("a/b", "path-normalized", None),
         ("1%27%20OR%201%3D1", "url-decoded", Some("1' OR 1=1")),
         ("x'+OR+TRUE+OR+'", "form-decoded", Some("x' OR TRUE OR '")),
+        ("x＇ OR TRUE OR ＇", "nfkc-normalized", Some("x' OR TRUE OR '")),
+        ("a；ｉｄ", "nfkc-normalized", Some("a;id")),
+        ("Müller 東京", "nfkc-normalized", None),
         ("1+OR+TRUE", "form-decoded", Some("1 OR TRUE")),
         ("x%27+OR+1%3D1", "form-decoded", Some("x' OR 1=1")),
         ("x%27+OR+1%3D1", "url-decoded", Some("x'+OR+1=1")),
@@ -794,14 +825,16 @@ mod tests {
             assert_eq!(makers(value), Makers::Base64, "{value:?}");
             assert_eq!(find(&forms(value), "base64-decoded"), decoded, "{value:?}");
         }
-        // padding and surrounding whitespace are base64_shape's to judge
+        // padding and surrounding whitespace are base64_shape's to judge (a no-break space, which
+        // NFKC makes a space, sends the value to every maker, base64's among them)
         for value in ["Jy0t==", " Jy0t", "Jy0t\u{a0}", "Jy0\t"] {
             assert_eq!(
-                makers(value) == Makers::Base64,
+                makers(value) != Makers::None,
                 base64_shape(value).is_some(),
                 "{value:?}"
             );
         }
+        assert_eq!(makers("Jy0t\u{a0}"), Makers::All);
     }
 
     #[test]

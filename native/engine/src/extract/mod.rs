@@ -3,7 +3,9 @@
 //! The container decodes query parameters as UTF-8 percent-encoding with `+` for space; path
 //! segments are percent-decoded and their `;params` split off; cookies come from every `Cookie`
 //! header. On top of what the container gives, each value comes with the forms applications
-//! commonly derive from it before use ([`mod@derive`]: re-cased, trimmed, decoded once more).
+//! commonly derive from it before use ([`mod@derive`]: re-cased, trimmed, decoded once more);
+//! a header comes with the parts applications take out of it ([`headers`]: the hops of
+//! `X-Forwarded-For`, the user of a Basic `Authorization`).
 //!
 //! Bodies are this engine's own parse, the fast path for what no hook of the agent saw, and
 //! must not be trivially wrong: where the application's parser may read a body differently
@@ -14,6 +16,7 @@
 mod charset;
 pub mod derive;
 mod form;
+mod headers;
 mod json;
 mod multipart;
 mod params;
@@ -57,7 +60,8 @@ fn line_inputs(rec: &RequestRecord, sink: &mut dyn FnMut(Input)) {
 
 fn header_inputs(name: CompactString, value: CompactString, sink: &mut dyn FnMut(Input)) {
     sink(Input::name_of(InputSource::Header, name.clone()));
-    sink(Input::value(InputSource::Header, name, value));
+    let parts = headers::parts(&name, &value);
+    with_forms(Input::value(InputSource::Header, name, value), parts, sink);
 }
 
 /// `application/x-www-form-urlencoded` pairs (also the query string).
@@ -155,6 +159,12 @@ fn json_path(path: &str) -> String {
 /// input of its own with the transform named and the original value kept.
 fn with_derived_forms(input: Input, sink: &mut dyn FnMut(Input)) {
     let forms = derive::forms(&input.value);
+    with_forms(input, forms, sink);
+}
+
+/// Emits `input`, then each of `forms` as an input of its own with the transform named and the
+/// original value kept.
+fn with_forms(input: Input, forms: Vec<derive::Form>, sink: &mut dyn FnMut(Input)) {
     if forms.is_empty() {
         // The common case: no copies of the value and name for forms that are not there.
         sink(input);

@@ -39,15 +39,16 @@ final class TransformCases {
 
     /**
      * One request: an endpoint and its query parameters (sent percent-encoded); a GET, or a POST of {@code body} with
-     * {@code contentType} (null: no Content-Type header) when there is a body.
+     * {@code contentType} (null: no Content-Type header) when there is a body; {@code headers} are name, value pairs.
      */
-    record Req(String path, Map<String, String> params, String contentType, String body) {
+    record Req(String path, Map<String, String> params, String contentType, String body, List<String> headers) {
         Req(String path, Map<String, String> params) {
-            this(path, params, null, null);
+            this(path, params, null, null, List.of());
         }
 
         Http.Resp send(Http http) {
-            return body == null ? http.get(target()) : http.send("POST", target(), contentType, body);
+            String[] h = headers.toArray(new String[0]);
+            return body == null ? http.send("GET", target(), null, null, h) : http.send("POST", target(), contentType, body, h);
         }
 
         String target() {
@@ -62,8 +63,9 @@ final class TransformCases {
 
         @Override
         public String toString() {
-            return body == null ? "GET " + target()
-                : "POST " + target() + " (" + (contentType == null ? "no Content-Type" : contentType) + ") " + body;
+            return (body == null ? "GET " + target()
+                : "POST " + target() + " (" + (contentType == null ? "no Content-Type" : contentType) + ") " + body)
+                + (headers.isEmpty() ? "" : " " + headers);
         }
     }
 
@@ -93,7 +95,16 @@ final class TransformCases {
 
     /** A POST of {@code body} to {@code /transform/h2/path}. */
     static Req post(String path, String contentType, String body) {
-        return new Req("/transform/h2/" + path, Map.of(), contentType, body);
+        return new Req("/transform/h2/" + path, Map.of(), contentType, body, List.of());
+    }
+
+    /** A GET of {@code /transform/h2/path} with one header. */
+    static Req withHeader(String path, String name, String value) {
+        return new Req("/transform/h2/" + path, Map.of(), null, null, List.of(name, value));
+    }
+
+    static String basic(String pair) {
+        return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
     }
 
     static String b64url(String s) {
@@ -119,6 +130,9 @@ final class TransformCases {
             // URLDecoder makes '+' a space: the statement holds "x' OR TRUE ..." where the request had "x'+OR+TRUE+..."
             new Attack("URLDecoder once more", req("urldecode", "name", TAUTOLOGY.replace(' ', '+')), TAUTOLOGY.replace(' ', '+'),
                 "sqli.tautology", "sqli", "form-decoded", Effect.ALL_USERS),
+            // NFKC makes the full-width apostrophe (U+FF07) an ASCII one
+            new Attack("NFKC-normalised", req("nfkc", "name", TAUTOLOGY.replace('\'', '\uFF07')), TAUTOLOGY.replace('\'', '\uFF07'),
+                "sqli.tautology", "sqli", "nfkc-normalized", Effect.ALL_USERS),
             // the content type is the client's word: @RequestBody String reads any body as text
             new Attack("body as application/octet-stream", post("body", "application/octet-stream", TAUTOLOGY), TAUTOLOGY,
                 "sqli.tautology", "sqli", null, Effect.ALL_USERS),
@@ -126,6 +140,11 @@ final class TransformCases {
                 "sqli.tautology", "sqli", null, Effect.ALL_USERS),
             new Attack("body as text/csv", post("body", "text/csv", TAUTOLOGY), TAUTOLOGY,
                 "sqli.tautology", "sqli", null, Effect.ALL_USERS),
+            // the application takes a part out of a header: the first hop of a proxy chain, the user of Basic credentials
+            new Attack("first X-Forwarded-For hop", withHeader("client", "X-Forwarded-For", TAUTOLOGY + ", 10.0.0.1"),
+                TAUTOLOGY + ", 10.0.0.1", "sqli.tautology", "sqli", "list-element", Effect.ALL_USERS),
+            new Attack("Basic user", withHeader("whoami", "Authorization", basic(TAUTOLOGY + ":pw")), basic(TAUTOLOGY + ":pw"),
+                "sqli.tautology", "sqli", "basic-user", Effect.ALL_USERS),
             new Attack("adjacent single-word inputs", req("filter", "id", "3", "conj", "OR", "flag", "TRUE"), null,
                 "sqli.tautology", "sqli", null, Effect.ALL_USERS),
             new Attack("File-normalised path", req("file", "name", "..//..//outside/secret.txt"), "..//..//outside/secret.txt",
@@ -144,11 +163,16 @@ final class TransformCases {
                 List.of("alice@example.com", "root@example.com")),
             new Twin("JSON-escaped name", req("unescape", "name", "c\\u0061rol"), "carol@example.com", others),
             new Twin("HTML-escaped name", req("html", "name", "&#99;arol"), "carol@example.com", others),
+            new Twin("NFKC-normalised full-width name", req("nfkc", "name", "\uFF43\uFF41\uFF52\uFF4F\uFF4C"), "carol@example.com",
+                others),
             new Twin("URLDecoder name", req("urldecode", "name", "%61lice"), "alice@example.com", others),
             new Twin("URLDecoder name with a plus", req("urldecode", "name", "mary+ann"), "[]", List.of("alice@example.com")),
             new Twin("body as application/octet-stream", post("body", "application/octet-stream", "carol"), "carol@example.com",
                 others),
             new Twin("body with no Content-Type", post("body", null, "carol"), "carol@example.com", others),
+            new Twin("first X-Forwarded-For hop", withHeader("client", "X-Forwarded-For", "carol, 10.0.0.1"), "carol@example.com",
+                others),
+            new Twin("Basic user", withHeader("whoami", "Authorization", basic("carol:pw")), "carol@example.com", others),
             new Twin("filter with AND", req("filter", "id", "3", "conj", "AND", "flag", "TRUE"), "carol@example.com", others),
             new Twin("File-normalised path inside the base", req("file", "name", "a//b/./c.txt"),
                 "c: a file three levels down", List.of()),

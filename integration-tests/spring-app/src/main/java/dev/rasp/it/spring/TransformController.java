@@ -9,12 +9,14 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.text.Normalizer;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -24,8 +26,9 @@ import org.springframework.web.util.HtmlUtils;
 /**
  * Deliberately injectable endpoints that change the input before it reaches the sink, the way real code does: re-cased,
  * trimmed, decoded from a base64 cursor, unescaped from JSON escapes by hand, decoded from HTML entities, decoded once
- * more with {@link URLDecoder} ({@code +} becomes a space), a filter built from single-word parameters, a file name
- * {@link File} normalises; and a body read as a string whatever its content type says. The request never carries the text that
+ * more with {@link URLDecoder} ({@code +} becomes a space), NFKC-normalised (full-width quotes become ASCII ones), a filter built from single-word parameters, a file name
+ * {@link File} normalises; a body read as a string whatever its content type says; the first hop of
+ * {@code X-Forwarded-For} and the user of a Basic {@code Authorization} header. The request never carries the text that
  * reaches the statement or the file.
  */
 @RestController
@@ -84,10 +87,31 @@ public class TransformController {
         return query(SELECT + " WHERE name = '" + URLDecoder.decode(name, StandardCharsets.UTF_8) + "'");
     }
 
+    /** Names normalised the way input-validation guides advise: NFKC, which makes the full-width apostrophe an ASCII one. */
+    @GetMapping("/nfkc")
+    public List<Map<String, Object>> nfkc(@RequestParam String name) throws SQLException {
+        return query(SELECT + " WHERE name = '" + Normalizer.normalize(name, Normalizer.Form.NFKC) + "'");
+    }
+
     /** The body as a string: Spring's {@code @RequestBody String} takes any content type, and none. */
     @PostMapping("/body")
     public List<Map<String, Object>> body(@RequestBody String name) throws SQLException {
         return query(SELECT + " WHERE name = '" + name + "'");
+    }
+
+    /** The client's address as a proxy chain names it first; the users table stands in for an audit table. */
+    @GetMapping("/client")
+    public List<Map<String, Object>> client(@RequestHeader("X-Forwarded-For") String forwardedFor) throws SQLException {
+        String client = forwardedFor.split(",")[0].trim();
+        return query(SELECT + " WHERE name = '" + client + "'");
+    }
+
+    /** A hand-written Basic authentication: the user name from the header, looked up. */
+    @GetMapping("/whoami")
+    public List<Map<String, Object>> whoami(@RequestHeader("Authorization") String authorization) throws SQLException {
+        String pair = new String(Base64.getDecoder().decode(authorization.substring("Basic ".length())), StandardCharsets.UTF_8);
+        String user = pair.substring(0, pair.indexOf(':'));
+        return query(SELECT + " WHERE name = '" + user + "'");
     }
 
     /** A filter builder: id, a connective and a flag from three parameters. */

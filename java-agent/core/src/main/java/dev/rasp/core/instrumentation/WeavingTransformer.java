@@ -64,6 +64,7 @@ public final class WeavingTransformer implements ClassFileTransformer, Prefilter
     };
     /** Adds the read edge to the bridge's module; null before Java 9. */
     private final ModuleReadEdge readEdge;
+    private final BridgeVisibility bridgeVisibility;
 
     /**
      * @param bootTypes       the boot loader's classes the modules hook (by name); every other boot class is ignored
@@ -82,6 +83,7 @@ public final class WeavingTransformer implements ClassFileTransformer, Prefilter
         this.hierarchy = hierarchy;
         this.listener = listener;
         this.readEdge = ModuleReadEdge.to(instrumentation, bridge);
+        this.bridgeVisibility = new BridgeVisibility(bridge);
     }
 
     @Override
@@ -115,6 +117,10 @@ public final class WeavingTransformer implements ClassFileTransformer, Prefilter
             }
             List<CachedAdvice> advice = matched(type);
             if (advice.isEmpty()) {
+                return null;
+            }
+            if (!bridgeVisibility.visibleFrom(loader)) {
+                listener.onError(name, bridgeVisibility.invisible(loader));
                 return null;
             }
             byte[] woven = weave(type, advice, loader);

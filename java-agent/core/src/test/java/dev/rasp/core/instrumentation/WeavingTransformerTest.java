@@ -201,4 +201,29 @@ class WeavingTransformerTest {
         assertTrue(recorder.transformed.isEmpty(), "matching transforms nothing");
         assertTrue(recorder.errors.isEmpty());
     }
+
+    /** A loader that does not delegate the bridge's package (JBoss Modules, OSGi without boot delegation). */
+    @Test
+    void aClassWhoseLoaderCannotSeeTheBridgeIsLeftAsItWasAndReported() throws Exception {
+        Recorder recorder = new Recorder();
+        Transformations rules = new Transformations().type(named(Target.class.getName()))
+                .transform(CachedAdvice.of(LOADER).bind(Code.class, 1).advice(named("greet"), MarkingAdvice.class.getName()));
+        // the advice's bridge stands in as a class only the test's loader has
+        WeavingTransformer transformer = new WeavingTransformer(rules, none(), new ClassLoader(null) {
+        }, Collections.<String>emptyList(), new TypeHierarchy(new JdkTypes()), null, MarkingAdvice.class, recorder);
+        ClassLoader isolated = new ClassLoader(null) {
+            @Override
+            protected Class<?> findClass(String name) throws ClassNotFoundException {
+                throw new ClassNotFoundException(name); // the JDK's classes only, through the boot loader
+            }
+        };
+        byte[] file = classFile(Target.class);
+        assertNull(transformer.transform(isolated, Target.class.getName().replace('.', '/'), null, null, file));
+        assertEquals(1, recorder.errors.size(), recorder.errors.toString());
+        assertTrue(recorder.errors.get(0).contains("does not delegate"), recorder.errors.toString());
+        assertTrue(recorder.transformed.isEmpty());
+        // the same class from a loader that sees the bridge is woven
+        assertNotNull(transformer.transform(LOADER, Target.class.getName().replace('.', '/'), null, null, file));
+        assertEquals(Collections.singletonList(Target.class.getName()), recorder.transformed);
+    }
 }
