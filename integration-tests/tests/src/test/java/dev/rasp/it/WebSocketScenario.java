@@ -48,7 +48,8 @@ public final class WebSocketScenario {
             Path marker = app.markersDir().resolve("ws-" + SEQ.incrementAndGet() + "-" + System.nanoTime());
             return new Input("127.0.0.1; touch " + marker, marker);
         }
-        return new Input(ATTACK, null);
+        // an undecodable byte first: the endpoint's decoding makes it U+FFFD inside the literal it then closes
+        return new Input(c.via == WsCase.Via.BINARY_MALFORMED ? "\uFFFD" + ATTACK : ATTACK, null);
     }
 
     static String benign(WsCase c) {
@@ -75,11 +76,23 @@ public final class WebSocketScenario {
         return WsClient.connect(WsClient.uri(app, c.path, q), h);
     }
 
+    /** The input's UTF-8, each U+FFFD in it sent as the byte 0xFF (never valid UTF-8). */
+    static byte[] malformed(String input) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (String part : input.split("\uFFFD", -1)) {
+            out.writeBytes(part.getBytes(StandardCharsets.UTF_8));
+            out.write(0xFF);
+        }
+        byte[] all = out.toByteArray();
+        return java.util.Arrays.copyOf(all, all.length - 1); // no separator after the last part
+    }
+
     /** Sends the input as the case says (text, binary, or the trigger for a handshake case); the reply. */
     static WsClient.Reply send(WsClient ws, WsCase c, String input) {
         switch (c.via) {
             case TEXT: return ws.sendText(input);
             case BINARY: return ws.sendBinary(input.getBytes(StandardCharsets.UTF_8));
+            case BINARY_MALFORMED: return ws.sendBinary(malformed(input));
             default: return ws.sendText(WsCase.TRIGGER);
         }
     }

@@ -22,8 +22,14 @@ public enum WsCase {
         "JSR 356 @OnMessage(Reader, Session): a text message read as a stream"),
     SPRING_JSR_STREAM_BINARY("spring", "/ws/jsr/lookup-stream", Via.BINARY, Sink.SQL,
         "JSR 356 @OnMessage(InputStream, Session): a binary message read as a stream"),
+    SPRING_JSR_BINARY_MALFORMED("spring", "/ws/jsr/lookup", Via.BINARY_MALFORMED, Sink.SQL,
+        "JSR 356 @OnMessage(byte[], Session), bytes that are not UTF-8 (new String(bytes, UTF_8) replaces them)"),
+    SPRING_JSR_STREAM_BINARY_MALFORMED("spring", "/ws/jsr/lookup-stream", Via.BINARY_MALFORMED, Sink.SQL,
+        "JSR 356 @OnMessage(InputStream, Session), bytes that are not UTF-8"),
     SPRING_TEXT("spring", "/ws/spring/lookup", Via.TEXT, Sink.SQL, "Spring handleTextMessage"),
     SPRING_BINARY("spring", "/ws/spring/lookup", Via.BINARY, Sink.SQL, "Spring handleBinaryMessage"),
+    SPRING_BINARY_MALFORMED("spring", "/ws/spring/lookup", Via.BINARY_MALFORMED, Sink.SQL,
+        "Spring handleBinaryMessage, bytes that are not UTF-8 (Charset.decode replaces them)"),
     SPRING_PARAM("spring", "/ws/spring/lookup-param", Via.HANDSHAKE, Sink.SQL,
         "Spring handleTextMessage, the handshake's parameter (session.getUri())"),
     SPRING_SH("spring", "/ws/spring/lookup-sh", Via.TEXT, Sink.CMD, "Spring handleTextMessage, sh -c"),
@@ -45,6 +51,11 @@ public enum WsCase {
         TEXT,
         /** A binary message's bytes are the input's UTF-8. */
         BINARY,
+        /**
+         * A binary message that is not UTF-8: the input's UTF-8 with a byte 0xFF for each U+FFFD in it, which the
+         * endpoint's decoding (and the agent's) turns back into U+FFFD.
+         */
+        BINARY_MALFORMED,
         /** The handshake's query parameter {@code name}; each message (the text "go") triggers the lookup. */
         HANDSHAKE,
         /** The handshake's header {@code X-User} (stored by the endpoint's Configurator); each message triggers the lookup. */
@@ -54,7 +65,7 @@ public enum WsCase {
 
         /** The input travels in the handshake, not in the messages. */
         boolean handshake() {
-            return this != TEXT && this != BINARY;
+            return this != TEXT && this != BINARY && this != BINARY_MALFORMED;
         }
     }
 

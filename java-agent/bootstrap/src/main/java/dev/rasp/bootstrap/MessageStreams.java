@@ -5,17 +5,16 @@ import java.io.FilterReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Streaming WebSocket payloads ({@code @OnMessage} with a Reader or InputStream parameter): the
  * handler gets a stream that captures what it reads into the message's context, each line as
- * it completes and the whole payload when the stream ends or is closed. A payload is kept up to
- * 1 MiB (what the handler reads past that is not captured; the message is a request of its own,
- * with the input budget of one).
+ * it completes and the whole payload when the stream ends or is closed. Bytes are decoded as the
+ * handler's own {@code new String(bytes, UTF_8)} does them, a malformed sequence as U+FFFD. A
+ * payload is kept up to 1 MiB; what the handler reads past that marks the message overflowed, so
+ * its checks get the configured overflow verdict (the message is a request of its own, with the
+ * input budget of one).
  */
 final class MessageStreams {
 
@@ -55,7 +54,13 @@ final class MessageStreams {
 
         void add(CharSequence chars) {
             int room = KEEP - whole.length();
-            if (done || room <= 0) {
+            if (done) {
+                return;
+            }
+            if (room < chars.length()) {
+                context.inputDropped();
+            }
+            if (room <= 0) {
                 return;
             }
             int from = whole.length();
@@ -124,14 +129,15 @@ final class MessageStreams {
         }
     }
 
-    /** Bytes are decoded as UTF-8 line by line; a payload that does not decode is no text and is not captured. */
+    /** Bytes are decoded as UTF-8 line by line, malformed sequences as U+FFFD. */
     static final class CapturingStream extends FilterInputStream {
         private final Text text;
+        private final RequestContext context;
         private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
-        private boolean binary;
 
         CapturingStream(InputStream in, RequestContext context) {
             super(in);
+            this.context = context;
             text = new Text(context);
         }
 
@@ -164,7 +170,8 @@ final class MessageStreams {
         }
 
         private void bytes(byte[] b, int off, int n) {
-            if (binary || pending.size() > KEEP) {
+            if (pending.size() > KEEP) {
+                context.inputDropped();
                 return;
             }
             for (int i = off; i < off + n; i++) {
@@ -176,31 +183,15 @@ final class MessageStreams {
         }
 
         private void flush() {
-            String s = decode(pending.toByteArray());
+            // whole lines only (a line break never falls inside a UTF-8 sequence), so no character is split
+            String s = new String(pending.toByteArray(), StandardCharsets.UTF_8);
             pending.reset();
-            if (s == null) {
-                binary = true;
-            } else {
-                text.add(s);
-            }
+            text.add(s);
         }
 
         private void finish() {
-            if (!binary) {
-                flush();
-                if (!binary) {
-                    text.end();
-                }
-            }
-        }
-
-        private static String decode(byte[] bytes) {
-            try {
-                return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-            } catch (CharacterCodingException e) {
-                return null;
-            }
+            flush();
+            text.end();
         }
     }
 }

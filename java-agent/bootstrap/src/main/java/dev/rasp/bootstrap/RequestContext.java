@@ -219,6 +219,24 @@ public final class RequestContext {
         return captured.take();
     }
 
+    /**
+     * Input the application read was not kept (past a limit of what is kept of it): the next push
+     * tells the engine the request overflowed, as a body past its limit does, so its checks get the
+     * configured overflow verdict instead of passing on what was kept.
+     */
+    public void inputDropped() {
+        if (inputDropped) {
+            return; // once is enough: a stream read past its limit calls this at every read
+        }
+        synchronized (this) {
+            inputDropped = true;
+            body.markTruncated();
+            bodyPending = true;
+        }
+    }
+
+    private volatile boolean inputDropped;
+
     // ------------------------------------------------------------------ paths the application normalised
 
     /** The application normalised {@code written} into {@code result} (they differ). */

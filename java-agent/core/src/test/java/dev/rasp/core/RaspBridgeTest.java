@@ -23,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -1086,8 +1087,9 @@ class RaspBridgeTest {
             while (in.read(binary) >= 0) {
                 // drained
             }
-            assertEquals(Arrays.asList("9:message=first line", "9:message=' OR 1=1--", "9:message=first line\n' OR 1=1--"),
-                    taken(s), "each line and the whole; bytes that are no UTF-8 are no text");
+            assertEquals(Arrays.asList("9:message=first line", "9:message=' OR 1=1--", "9:message=first line\n' OR 1=1--",
+                    "9:message=\uFFFD\uFFFDx"),
+                    taken(s), "each line and the whole; bytes that are no UTF-8 as the handler's new String(bytes, UTF_8) has them");
         } finally {
             RaspBridge.messageExit(true);
         }
@@ -1140,6 +1142,27 @@ class RaspBridgeTest {
         assertEquals(0, closed.get(), "read whole, not closed: the template engine closes it");
         back.close();
         assertEquals(1, closed.get(), "the engine's close reaches the application's reader");
+    }
+
+    @Test
+    void aStreamingPayloadReadPastWhatIsKeptMarksTheMessageOverflowed() throws Exception {
+        byte[] big = new byte[(1 << 20) + 4096];
+        Arrays.fill(big, (byte) 'a');
+        Object[] args = {"msg", new java.io.ByteArrayInputStream(big)};
+        assertTrue(RaspBridge.messageEnter(null, args));
+        RequestScope s = RaspBridge.currentScope();
+        try {
+            java.io.InputStream in = (java.io.InputStream) RaspBridge.messageStreams(args)[1];
+            byte[] buffer = new byte[8192];
+            while (in.read(buffer) >= 0) {
+                // drained
+            }
+            dev.rasp.bootstrap.RequestBody.Snapshot pushed = s.context.takeBodyIfGrown();
+            assertNotNull(pushed, "the overflow is pushed");
+            assertTrue(pushed.truncated, "the engine is told the message overflowed");
+        } finally {
+            RaspBridge.messageExit(true);
+        }
     }
 
     private static String readAll(java.io.Reader in) throws java.io.IOException {

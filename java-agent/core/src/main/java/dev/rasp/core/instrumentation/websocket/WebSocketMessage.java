@@ -8,8 +8,6 @@ import dev.rasp.core.instrumentation.ApiMethods;
 import java.lang.reflect.Method;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +16,7 @@ import java.util.Map;
 /**
  * One WebSocket message as a request: the endpoint's path and the handshake's query string and
  * headers (as far as the handler's arguments tell them: a JSR 356 {@code Session}, a Spring
- * {@code WebSocketSession}), and the payload, text or binary that decodes as UTF-8. It stands
+ * {@code WebSocketSession}), and the payload, text or binary decoded as UTF-8 (malformed bytes as U+FFFD). It stands
  * in a {@link RequestContext} where an HttpServletRequest stands for HTTP requests. Handler
  * layers (a container's adapter, then the annotated method; Spring's decorators) each add what
  * their arguments tell until the first sink check encodes it.
@@ -102,20 +100,20 @@ public final class WebSocketMessage {
         return null;
     }
 
-    /** Binary payloads count when they are text: UTF-8 that decodes without error. */
+    /**
+     * A binary payload as text, the way applications make one of it ({@code new String(bytes, UTF_8)},
+     * {@code Charset.decode}): bytes that are not UTF-8 become U+FFFD, so a payload with one stray byte
+     * is still the input it carries. Past {@link #MAX_DECODED_BYTES} only the start is decoded: the
+     * request's input budget, far smaller, marks the message overflowed when it takes it.
+     */
     private static String utf8(ByteBuffer bytes) {
-        if (bytes.remaining() > (16 << 20)) {
-            return null;
+        if (bytes.remaining() > MAX_DECODED_BYTES) {
+            bytes.limit(bytes.position() + MAX_DECODED_BYTES);
         }
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(bytes).toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
+        return StandardCharsets.UTF_8.decode(bytes).toString();
     }
+
+    private static final int MAX_DECODED_BYTES = 16 << 20;
 
     private void uri(URI u) {
         if (u != null) {
