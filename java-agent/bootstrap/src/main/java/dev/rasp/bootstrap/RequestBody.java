@@ -24,6 +24,14 @@ public final class RequestBody {
     }
 
     private final int limit;
+    /**
+     * Whether the body's type says it is a document the application parses (JSON, a form, multipart,
+     * text, XML): then what is read past the limit overflows the request. A body of any other type
+     * (an upload: {@code application/octet-stream}, an image, none) is judged on what is kept, and
+     * what is past the limit is dropped as a multipart body's file contents are, so that a large
+     * upload reaching a file sink is not blocked for its size.
+     */
+    private final boolean document;
     /** Drops file contents of a multipart body before they count against the limit; null otherwise. */
     private final MultipartElider elider;
     private final MultipartElider.Sink keep = new MultipartElider.Sink() {
@@ -43,6 +51,27 @@ public final class RequestBody {
     RequestBody(int limit, String contentType) {
         this.limit = Math.max(0, limit);
         this.elider = this.limit > 0 ? MultipartElider.forContentType(contentType) : null;
+        this.document = isDocument(contentType);
+    }
+
+    /** {@link #document}: JSON (any {@code +json}), a form, multipart, any {@code text/*}, XML (any {@code +xml}). */
+    public static boolean isDocument(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String media = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(java.util.Locale.ROOT);
+        int slash = media.indexOf('/');
+        return slash > 0 && (media.equals("application/json") || media.endsWith("+json")
+                || media.equals("application/x-www-form-urlencoded") || media.equals("multipart/form-data")
+                || media.startsWith("text/") || media.equals("application/xml") || media.endsWith("+xml"));
+    }
+
+    /** Read past the limit: a document overflows the request; another body's rest is not input. */
+    private void pastLimit() {
+        if (document) {
+            truncated = true;
+        }
     }
 
     boolean captures() {
@@ -77,7 +106,7 @@ public final class RequestBody {
     private void appendKept(byte[] b, int off, int len) {
         int n = Math.min(limit - length, len);
         if (n < len) {
-            truncated = true;
+            pastLimit();
         }
         if (n <= 0) {
             return;
@@ -93,7 +122,7 @@ public final class RequestBody {
             return;
         }
         if (length >= limit) {
-            truncated = true;
+            pastLimit();
             return;
         }
         ensureRoom(1);
@@ -147,7 +176,7 @@ public final class RequestBody {
     private void putUtf8(byte b0, byte b1, byte b2, byte b3, int n) {
         if (length + n > limit) {
             // never keep half a character
-            truncated = true;
+            pastLimit();
             return;
         }
         ensureRoom(n);

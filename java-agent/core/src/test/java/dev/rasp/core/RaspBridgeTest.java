@@ -43,7 +43,8 @@ class RaspBridgeTest {
         @Override
         public RequestContext openRequest(Object request, Object response) {
             opened++;
-            return "http".equals(request) ? new RequestContext(request, response, bodyLimit) : null;
+            // a text body: what is read past the limit overflows the request (see RequestBody.isDocument)
+            return "http".equals(request) ? new RequestContext(request, response, bodyLimit, 16L << 20, "text/plain") : null;
         }
 
         @Override
@@ -919,6 +920,22 @@ class RaspBridgeTest {
                 + "Content-Disposition: form-data; name=\"after\"\r\n\r\n"
                 + "late value\r\n"
                 + "--XyZ--\r\n";
+    }
+
+    @Test
+    void aDocumentPastTheLimitOverflowsTheRequest_anUploadIsJudgedOnWhatIsKept() throws Exception {
+        byte[] body = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+        for (String document : new String[] {"text/plain", "text/csv; charset=UTF-8", "application/json", "application/vnd.api+json",
+            "application/x-www-form-urlencoded", "application/soap+xml"}) {
+            RequestBody.Snapshot kept = feed(document, 8, body, 4);
+            assertEquals(8, kept.length, document);
+            assertTrue(kept.truncated, document + ": input past the limit was not seen, the request overflows");
+        }
+        for (String upload : new String[] {"application/octet-stream", "image/png", null, "+json"}) {
+            RequestBody.Snapshot kept = feed(upload, 8, body, 4);
+            assertEquals(8, kept.length, upload + ": the first bytes are kept and judged");
+            assertFalse(kept.truncated, upload + ": a large upload reaching a sink is not blocked for its size");
+        }
     }
 
     /** Feeds {@code body} in chunks of {@code chunk} bytes to a context bound on this thread; returns what it kept. */
