@@ -64,7 +64,8 @@ final class TransformCases {
         @Override
         public String toString() {
             return (body == null ? "GET " + target()
-                : "POST " + target() + " (" + (contentType == null ? "no Content-Type" : contentType) + ") " + body)
+                : "POST " + target() + " (" + (contentType == null ? "no Content-Type" : contentType) + ") "
+                    + (body.length() > 80 ? body.substring(0, 80) + "... (" + body.length() + " chars)" : body))
                 + (headers.isEmpty() ? "" : " " + headers);
         }
     }
@@ -173,6 +174,9 @@ final class TransformCases {
             new Twin("first X-Forwarded-For hop", withHeader("client", "X-Forwarded-For", "carol, 10.0.0.1"), "carol@example.com",
                 others),
             new Twin("Basic user", withHeader("whoami", "Authorization", basic("carol:pw")), "carol@example.com", others),
+            // an upload past max_input_bytes (1 MiB) reaching a file sink: judged on what is kept, not blocked for its size
+            new Twin("2 MiB upload to a file", new Req("/files/upload", Map.of("name", "upload.bin"), "application/octet-stream",
+                "a".repeat(2 << 20), List.of()), "\"written\":2097152", List.of()),
             new Twin("filter with AND", req("filter", "id", "3", "conj", "AND", "flag", "TRUE"), "carol@example.com", others),
             new Twin("File-normalised path inside the base", req("file", "name", "a//b/./c.txt"),
                 "c: a file three levels down", List.of()),
