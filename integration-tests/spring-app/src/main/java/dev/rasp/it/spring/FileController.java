@@ -108,13 +108,6 @@ public class FileController {
         return Map.of("written", b.length);
     }
 
-    /** An upload: the raw body, of any content type, written as it came ({@code Files.write(base.resolve(name), body)}). */
-    @PostMapping("/files/upload")
-    public Map<String, Object> upload(@RequestParam String name, @RequestBody byte[] body) throws IOException {
-        Files.write(files.base.resolve(name), body);
-        return Map.of("written", body.length);
-    }
-
     /** {@code new FileOutputStream(new File(base, name))}, the text body. */
     @PostMapping(path = "/files/write-io", consumes = MediaType.TEXT_PLAIN_VALUE)
     public Map<String, Object> writeIo(@RequestParam String name, @RequestBody String body) throws IOException {
