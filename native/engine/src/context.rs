@@ -193,6 +193,33 @@ impl InputBudget {
         *used += cost;
         self.inputs.push(input);
     }
+
+    /// [`InputBudget::push`] for an upload's input: what does not fit is cut off (at a
+    /// character boundary), never overflowing the request: the rest of an upload is data the
+    /// application stores, as a multipart body's file contents are (see `BodyKind::Upload`).
+    fn push_cut(&mut self, mut input: Input) {
+        let (used, limit) = if input.is_derived() {
+            (self.derived, self.limits.max_derived_bytes())
+        } else {
+            (self.bytes, self.limits.max_input_bytes)
+        };
+        let cost = input.cost();
+        if used + cost > limit {
+            let over = used + cost - limit;
+            let Some(keep) = input.value.len().checked_sub(over) else {
+                return;
+            };
+            let mut cut = keep;
+            while !input.value.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            if cut == 0 {
+                return;
+            }
+            input.value = CompactString::from(&input.value[..cut]);
+        }
+        self.push(input);
+    }
 }
 
 /// What two inputs are compared by when a captured one may duplicate another.
@@ -458,7 +485,11 @@ impl CompiledRequest {
             overflowed: self.overflowed || truncated,
         };
         let kind = BodyKind::from_content_type(&self.content_type);
-        extract::body_inputs(kind, &self.content_type, body, &mut |i| budget.push(i));
+        if kind == BodyKind::Upload {
+            extract::body_inputs(kind, &self.content_type, body, &mut |i| budget.push_cut(i));
+        } else {
+            extract::body_inputs(kind, &self.content_type, body, &mut |i| budget.push(i));
+        }
         CompiledRequest::assemble(Parts {
             summary: self.summary.clone(),
             content_type: self.content_type.clone(),
@@ -635,6 +666,28 @@ mod tests {
         assert!(ctx3.inputs().iter().any(|i| i.value == "z w"));
         assert_eq!(ctx3.inputs()[..base], ctx.inputs()[..]);
         assert!(!ctx3.overflowed());
+    }
+
+    #[test]
+    fn an_upload_past_the_budget_is_cut_a_document_overflows() {
+        let limits = ContextLimits {
+            max_input_bytes: 64,
+        };
+        let body = [b'a'; 200];
+        let upload = RequestContext::new(&record("application/octet-stream"), limits)
+            .with_body(&body, false);
+        assert!(!upload.overflowed(), "an upload is judged on what fits");
+        let kept = upload
+            .inputs()
+            .iter()
+            .find(|i| i.source == InputSource::Body)
+            .expect("the upload's first bytes are an input");
+        assert!(kept.value.len() < 64 && kept.value.bytes().all(|b| b == b'a'));
+        let document = RequestContext::new(&record("text/plain"), limits).with_body(&body, false);
+        assert!(
+            document.overflowed(),
+            "a document past the budget overflows"
+        );
     }
 
     #[test]

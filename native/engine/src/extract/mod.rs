@@ -189,13 +189,17 @@ pub enum BodyKind {
     Json,
     Form,
     Text,
+    /// Any type that is not a document (an upload: `application/octet-stream`, an image, no
+    /// type): read as [`BodyKind::Text`] is, but judged on what fits the input budget, the rest
+    /// dropped as multipart file contents are, so that a large upload never overflows the request.
+    Upload,
     /// `multipart/form-data`: part names, file names and the values of text parts are inputs;
     /// file contents are not (they are data the application stores, not text it interprets).
     Multipart,
 }
 
 impl BodyKind {
-    /// A body of any other type, or of none, is text taken whole: the type is the client's word,
+    /// A body of any other type, or of none, is text taken whole ([`BodyKind::Upload`]): the type is the client's word,
     /// and an application that reads the body as a string (Spring's `@RequestBody String` takes
     /// every type, `new String(request.getInputStream().readAllBytes())` looks at none) reads an
     /// `application/octet-stream` body as readily as a `text/plain` one. A binary upload is then
@@ -213,8 +217,10 @@ impl BodyKind {
             BodyKind::Form
         } else if mime == "multipart/form-data" {
             BodyKind::Multipart
-        } else {
+        } else if mime.starts_with("text/") || mime.ends_with("/xml") || mime.ends_with("+xml") {
             BodyKind::Text
+        } else {
+            BodyKind::Upload
         }
     }
 }
@@ -228,7 +234,7 @@ pub fn body_inputs(kind: BodyKind, content_type: &str, body: &[u8], sink: &mut d
         BodyKind::Multipart => multipart::multipart_body(content_type, body, sink),
         BodyKind::Form => form::form_body(content_type, body, sink),
         BodyKind::Json => json::json_body(content_type, body, sink),
-        BodyKind::Text => text_body(content_type, body, sink),
+        BodyKind::Text | BodyKind::Upload => text_body(content_type, body, sink),
     }
 }
 
@@ -414,10 +420,11 @@ mod tests {
             ("text/plain", BodyKind::Text),
             ("text/csv", BodyKind::Text),
             ("application/xml", BodyKind::Text),
+            ("application/soap+xml", BodyKind::Text),
             // the client's word only: `@RequestBody String` reads these as text all the same
-            ("application/octet-stream", BodyKind::Text),
-            ("application/x-anything", BodyKind::Text),
-            ("", BodyKind::Text),
+            ("application/octet-stream", BodyKind::Upload),
+            ("application/x-anything", BodyKind::Upload),
+            ("", BodyKind::Upload),
         ] {
             assert_eq!(
                 BodyKind::from_content_type(content_type),

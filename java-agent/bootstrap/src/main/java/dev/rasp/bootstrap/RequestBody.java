@@ -64,7 +64,7 @@ public final class RequestBody {
         int slash = media.indexOf('/');
         return slash > 0 && (media.equals("application/json") || media.endsWith("+json")
                 || media.equals("application/x-www-form-urlencoded") || media.equals("multipart/form-data")
-                || media.startsWith("text/") || media.equals("application/xml") || media.endsWith("+xml"));
+                || media.startsWith("text/") || media.endsWith("/xml") || media.endsWith("+xml"));
     }
 
     /** Read past the limit: a document overflows the request; another body's rest is not input. */
