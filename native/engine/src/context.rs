@@ -194,18 +194,15 @@ impl InputBudget {
         self.inputs.push(input);
     }
 
-    /// [`InputBudget::push`] for an upload's input: what does not fit is cut off (at a
-    /// character boundary), never overflowing the request: the rest of an upload is data the
-    /// application stores, as a multipart body's file contents are (see `BodyKind::Upload`).
+    /// [`InputBudget::push`] for an upload's input (never a derived form): what does not fit is
+    /// cut off (at a character boundary), never overflowing the request: the rest of an upload is
+    /// data the application stores, as a multipart body's file contents are (see
+    /// `BodyKind::Upload`).
     fn push_cut(&mut self, mut input: Input) {
-        let (used, limit) = if input.is_derived() {
-            (self.derived, self.limits.max_derived_bytes())
-        } else {
-            (self.bytes, self.limits.max_input_bytes)
-        };
+        debug_assert!(!input.is_derived());
         let cost = input.cost();
-        if used + cost > limit {
-            let over = used + cost - limit;
+        if self.bytes + cost > self.limits.max_input_bytes {
+            let over = self.bytes + cost - self.limits.max_input_bytes;
             let Some(keep) = input.value.len().checked_sub(over) else {
                 return;
             };

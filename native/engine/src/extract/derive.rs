@@ -84,8 +84,8 @@ enum Makers {
 /// precondition taken from the maker's own code, so a value that a maker would change always
 /// gets that maker:
 ///
-/// * `%`: [`url_decoded`] (and the `url-decoded,backslash-to-slash` form built from it); `%` or
-///   `+`: [`form_decoded`];
+/// * `%`: [`url_decoded`] (and the `url-decoded,backslash-to-slash` form built from it); `+`:
+///   [`form_decoded`];
 /// * `\`: [`slashed`], [`json_unescaped`]; `/` or `\`: [`path_normalized`];
 /// * `{` or `[`: [`json_leaves`] (a document starts with one after leading whitespace);
 /// * `://`: [`url_host`] (it has a `/`);
@@ -305,9 +305,7 @@ fn form_decoded(value: &str) -> Option<String> {
     if !value.contains('+') {
         return None;
     }
-    let spaced = value.replace('+', " ");
-    let d = percent_decode_str(&spaced).decode_utf8_lossy().into_owned();
-    Some(d)
+    Some(super::percent::decode(value, true).into_owned())
 }
 
 /// Whether NFKC may change the value: the quick check answers for almost all text without

@@ -50,10 +50,11 @@ fn is_forwarding_list(name: &str) -> bool {
         .any(|n| name.eq_ignore_ascii_case(n))
 }
 
-/// Each comma-separated element, trimmed as Java's `trim()` does, that differs from the value.
+/// Each comma-separated element, trimmed as Java's `trim()` does (a value with no comma is the
+/// element itself: the container has trimmed the header already).
 fn list_elements(value: &str) -> Vec<Form> {
     if !value.contains(',') {
-        return trimmed_whole(value);
+        return Vec::new();
     }
     let mut out: Vec<Form> = Vec::new();
     for element in value.split(',').take(MAX_LIST_ELEMENTS) {
@@ -67,18 +68,6 @@ fn list_elements(value: &str) -> Vec<Form> {
         });
     }
     out
-}
-
-/// A single-element value with spaces around it: the element the split would give.
-fn trimmed_whole(value: &str) -> Vec<Form> {
-    let element = value.trim_matches(|c: char| c <= ' ');
-    if element.is_empty() || element.len() == value.len() {
-        return Vec::new();
-    }
-    vec![Form {
-        value: element.to_owned(),
-        transform: "list-element",
-    }]
 }
 
 /// `Basic <base64 of user:password>`: the decoded pair, the user and the password (RFC 7617;
@@ -137,8 +126,11 @@ mod tests {
             ]
         );
         assert_eq!(
-            values(&parts("x-real-ip", " 203.0.113.9 ")),
-            [("list-element", "203.0.113.9")]
+            values(&parts("x-real-ip", "203.0.113.9,10.0.0.1")),
+            [
+                ("list-element", "203.0.113.9"),
+                ("list-element", "10.0.0.1")
+            ]
         );
         assert!(parts("X-Forwarded-For", "203.0.113.9").is_empty());
         assert!(parts("Accept", "text/html, application/json").is_empty());

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Streaming WebSocket payloads ({@code @OnMessage} with a Reader or InputStream parameter): the
@@ -14,7 +15,8 @@ import java.nio.charset.StandardCharsets;
  * handler's own {@code new String(bytes, UTF_8)} does them, a malformed sequence as U+FFFD. A
  * payload is kept up to 1 MiB; what the handler reads past that marks the message overflowed, so
  * its checks get the configured overflow verdict (the message is a request of its own, with the
- * input budget of one).
+ * input budget of one), unless the payload is binary (bytes that are not UTF-8): then, as an HTTP
+ * upload's, it is judged on what is kept and the rest is dropped.
  */
 final class MessageStreams {
 
@@ -47,6 +49,8 @@ final class MessageStreams {
         private final StringBuilder whole = new StringBuilder();
         private int lineStart;
         private boolean done;
+        /** Bytes that are not UTF-8 were read: binary data, whose rest past the limit is not input. */
+        boolean binary;
 
         Text(RequestContext context) {
             this.context = context;
@@ -57,7 +61,7 @@ final class MessageStreams {
             if (done) {
                 return;
             }
-            if (room < chars.length()) {
+            if (room < chars.length() && !binary) {
                 context.inputDropped();
             }
             if (room <= 0) {
@@ -132,12 +136,10 @@ final class MessageStreams {
     /** Bytes are decoded as UTF-8 line by line, malformed sequences as U+FFFD. */
     static final class CapturingStream extends FilterInputStream {
         private final Text text;
-        private final RequestContext context;
         private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
 
         CapturingStream(InputStream in, RequestContext context) {
             super(in);
-            this.context = context;
             text = new Text(context);
         }
 
@@ -171,8 +173,7 @@ final class MessageStreams {
 
         private void bytes(byte[] b, int off, int n) {
             if (pending.size() > KEEP) {
-                context.inputDropped();
-                return;
+                return; // the flush's text tells Text it went past the limit
             }
             for (int i = off; i < off + n; i++) {
                 pending.write(b[i]);
@@ -184,8 +185,10 @@ final class MessageStreams {
 
         private void flush() {
             // whole lines only (a line break never falls inside a UTF-8 sequence), so no character is split
-            String s = new String(pending.toByteArray(), StandardCharsets.UTF_8);
+            byte[] bytes = pending.toByteArray();
             pending.reset();
+            String s = new String(bytes, StandardCharsets.UTF_8);
+            text.binary |= s.indexOf('\uFFFD') >= 0 && !Arrays.equals(s.getBytes(StandardCharsets.UTF_8), bytes);
             text.add(s);
         }
 

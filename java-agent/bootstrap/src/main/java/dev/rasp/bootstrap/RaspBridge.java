@@ -1544,6 +1544,29 @@ public final class RaspBridge {
     // wrapper stream delegating to the container's stream, or ServletInputStream.readLine
     // calling read(), is counted once. A task reading the body of its request records too.
 
+    /** {@link RequestContext#bodyEncoded}, asked of the hooks at the request's first body read. */
+    private static boolean bodyEncoded(RequestScope scope) {
+        Boolean known = scope.context.bodyEncoded;
+        if (known != null) {
+            return known;
+        }
+        RaspHooks h = hooks;
+        if (h == null || scope.guarded) {
+            return false; // the agent's own read: asked at the application's first
+        }
+        boolean encoded = false;
+        scope.guarded = true;
+        try {
+            encoded = h.bodyEncoded(scope.context);
+        } catch (Throwable t) {
+            internalError(h, t);
+        } finally {
+            scope.guarded = false;
+        }
+        scope.context.bodyEncoded = encoded; // the same answer whichever thread asks first
+        return encoded;
+    }
+
     /** Returns -1 when this thread's request does not capture its body, else the nesting level. */
     public static int bodyReadEnter() {
         RequestScope scope = CURRENT.get();
@@ -1554,7 +1577,7 @@ public final class RaspBridge {
             scope.uncapturedBodyReads++; // an XML parse reading it gets judged without its text
             return -1;
         }
-        if (scope.context.bodyEncoded) {
+        if (bodyEncoded(scope)) {
             scope.uncapturedBodyReads++; // kept, but compressed: the parse's text is unseen all the same
         }
         return scope.bodyReadDepth++;

@@ -81,6 +81,14 @@ public interface RaspHooks {
     void checkSql(RequestScope scope, Object connectionOrStatement, boolean isConnection, int api, String sql);
 
     /**
+     * Whether the request's body is content-coded ({@code Content-Encoding} other than identity),
+     * asked at its first body read. The default says no.
+     */
+    default boolean bodyEncoded(RequestContext context) {
+        return false;
+    }
+
+    /**
      * One ORM query check ({@code method}: the hooked method's kind, see the core's
      * {@code OrmMethod}); the receiver is the EntityManager or Hibernate session. Called with
      * {@code scope.guarded} set. The default does nothing (hooks written before ORM sinks).

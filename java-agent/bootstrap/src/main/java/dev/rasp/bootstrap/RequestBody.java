@@ -61,10 +61,10 @@ public final class RequestBody {
         }
         int semicolon = contentType.indexOf(';');
         String media = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(java.util.Locale.ROOT);
-        int slash = media.indexOf('/');
-        return slash > 0 && (media.equals("application/json") || media.endsWith("+json")
+        // the engine's BodyKind::from_content_type draws the same line
+        return media.equals("application/json") || media.endsWith("+json")
                 || media.equals("application/x-www-form-urlencoded") || media.equals("multipart/form-data")
-                || media.startsWith("text/") || media.endsWith("/xml") || media.endsWith("+xml"));
+                || media.startsWith("text/") || media.endsWith("/xml") || media.endsWith("+xml");
     }
 
     /** Read past the limit: a document overflows the request; another body's rest is not input. */

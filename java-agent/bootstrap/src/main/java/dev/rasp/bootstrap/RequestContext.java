@@ -79,9 +79,10 @@ public final class RequestContext {
     private volatile boolean bodyPending;
     /**
      * The body is content-coded (gzip, ...): what the agent keeps of it is not the document an XML
-     * parse reads after the application decoded it. Set before the context is shared.
+     * parse reads after the application decoded it. Null until the first body read asks
+     * ({@link RaspHooks#bodyEncoded}): a request that never reads its body never asks.
      */
-    public boolean bodyEncoded;
+    public Boolean bodyEncoded;
 
     /**
      * @param bodyLimit bytes of body to keep; 0 when the body is not captured (content type the

@@ -119,19 +119,20 @@ public final class RaspRuntime implements RaspHooks {
         // from the start, since the application may read it before any sink. Every body is kept,
         // whatever its type: the type is the client's word, and an application reading the body as
         // a string (@RequestBody String takes every type) reads an octet-stream body as well.
-        // Nothing else is read here: a request that reaches no sink pays for two reflective calls.
-        RequestContext context = new RequestContext(request, response, bodyLimit, CAPTURED_BUDGET * (long) bodyLimit,
-                contentType);
-        if (bodyLimit > 0) {
-            // RaspBridge.bodyReadEnter asks: a content-coded body is not the parsed text.
-            try {
-                context.bodyEncoded = http.bodyEncoded(request);
-            } catch (Throwable t) {
-                errors.record("request start", t);
-                return null;
-            }
+        // Nothing else is read here: a request that reaches no sink pays for one reflective call
+        // (the Content-Encoding is asked at the first body read: bodyEncoded).
+        return new RequestContext(request, response, bodyLimit, CAPTURED_BUDGET * (long) bodyLimit, contentType);
+    }
+
+    @Override
+    public boolean bodyEncoded(RequestContext context) {
+        HttpRequestAccess http = HttpRequestAccess.of(context.request);
+        try {
+            return http != null && http.bodyEncoded(context.request);
+        } catch (Throwable t) {
+            errors.record("request body", t); // taken as plain: the body's reads are kept as they come
+            return false;
         }
-        return context;
     }
 
     /**

@@ -33,12 +33,20 @@ class RaspBridgeTest {
 
     static final class FakeHooks implements RaspHooks {
         int bodyLimit = 16;
+        int encodingAsked;
+        boolean encoded;
         int opened;
         final List<RequestScope> closed = new ArrayList<>();
         final List<RequestContext> released = Collections.synchronizedList(new ArrayList<>());
         final List<String> checked = new ArrayList<>();
         final List<Throwable> errors = new ArrayList<>();
         RuntimeException throwOnCheck;
+
+        @Override
+        public boolean bodyEncoded(RequestContext context) {
+            encodingAsked++;
+            return encoded;
+        }
 
         @Override
         public RequestContext openRequest(Object request, Object response) {
@@ -189,6 +197,7 @@ class RaspBridgeTest {
         hooks.checked.clear();
         hooks.throwOnCheck = null;
         hooks.bodyLimit = 16;
+        hooks.encodingAsked = 0;
     }
 
     @Test
@@ -218,6 +227,16 @@ class RaspBridgeTest {
         RaspBridge.onXmlEntity(0, parser, "y", "classpath.ent", null, null, null); // the next parse read none
         assertEquals(Arrays.asList("xml0:0:own:own.ent", "xml0:2:x:file:///etc/passwd", "xml0:0:y:classpath.ent"),
                 hooks.checked);
+    }
+
+    @Test
+    void theContentEncodingIsAskedAtTheFirstBodyReadOnly() {
+        RaspBridge.requestEnter("http", "resp");
+        assertEquals(0, hooks.encodingAsked, "a request that reads no body never asks");
+        RaspBridge.onBodyBytes(RaspBridge.bodyReadEnter(), new byte[] {'a'}, 0, 1);
+        RaspBridge.onBodyBytes(RaspBridge.bodyReadEnter(), new byte[] {'b'}, 0, 1);
+        assertEquals(1, hooks.encodingAsked, "asked once, at the first read");
+        assertEquals(Boolean.FALSE, RaspBridge.currentScope().context.bodyEncoded);
     }
 
     @Test
@@ -926,12 +945,12 @@ class RaspBridgeTest {
     void aDocumentPastTheLimitOverflowsTheRequest_anUploadIsJudgedOnWhatIsKept() throws Exception {
         byte[] body = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
         for (String document : new String[] {"text/plain", "text/csv; charset=UTF-8", "application/json", "application/vnd.api+json",
-            "application/x-www-form-urlencoded", "application/soap+xml"}) {
+            "application/x-www-form-urlencoded", "application/soap+xml", "+json"}) {
             RequestBody.Snapshot kept = feed(document, 8, body, 4);
             assertEquals(8, kept.length, document);
             assertTrue(kept.truncated, document + ": input past the limit was not seen, the request overflows");
         }
-        for (String upload : new String[] {"application/octet-stream", "image/png", null, "+json"}) {
+        for (String upload : new String[] {"application/octet-stream", "image/png", null, ""}) {
             RequestBody.Snapshot kept = feed(upload, 8, body, 4);
             assertEquals(8, kept.length, upload + ": the first bytes are kept and judged");
             assertFalse(kept.truncated, upload + ": a large upload reaching a sink is not blocked for its size");
@@ -1177,6 +1196,29 @@ class RaspBridgeTest {
             dev.rasp.bootstrap.RequestBody.Snapshot pushed = s.context.takeBodyIfGrown();
             assertNotNull(pushed, "the overflow is pushed");
             assertTrue(pushed.truncated, "the engine is told the message overflowed");
+        } finally {
+            RaspBridge.messageExit(true);
+        }
+    }
+
+    @Test
+    void aBinaryStreamingPayloadPastWhatIsKeptIsJudgedOnWhatIsKept() throws Exception {
+        byte[] big = new byte[(1 << 20) + 4096];
+        Arrays.fill(big, (byte) 'a');
+        big[10] = (byte) 0xFF; // not UTF-8: binary data, as an HTTP upload
+        Object[] args = {"msg", new java.io.ByteArrayInputStream(big)};
+        assertTrue(RaspBridge.messageEnter(null, args));
+        RequestScope s = RaspBridge.currentScope();
+        try {
+            java.io.InputStream in = (java.io.InputStream) RaspBridge.messageStreams(args)[1];
+            byte[] buffer = new byte[8192];
+            while (in.read(buffer) >= 0) {
+                // drained
+            }
+            assertNull(s.context.takeBodyIfGrown(), "no overflow for binary data past the limit");
+            List<String> taken = taken(s);
+            assertEquals(1, taken.size(), taken.size() + " captures");
+            assertTrue(taken.get(0).startsWith("9:message=aaaaaaaaaa\uFFFDaaa"), "the kept start is input");
         } finally {
             RaspBridge.messageExit(true);
         }
